@@ -1,0 +1,154 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SharpFlow;
+
+/// <summary>TensorFlow's <c>DataType</c> enum values (types.proto), so graphs can be written as GraphDefs later.</summary>
+public enum DataType
+{
+    /// <summary>No type.</summary>
+    Invalid = 0,
+    /// <summary>32-bit IEEE float (DT_FLOAT).</summary>
+    Float = 1,
+    /// <summary>64-bit IEEE float (DT_DOUBLE).</summary>
+    Double = 2,
+    /// <summary>32-bit signed integer (DT_INT32).</summary>
+    Int32 = 3,
+    /// <summary>8-bit unsigned integer (DT_UINT8).</summary>
+    UInt8 = 4,
+    /// <summary>64-bit signed integer (DT_INT64).</summary>
+    Int64 = 9,
+    /// <summary>Boolean (DT_BOOL).</summary>
+    Bool = 10,
+}
+
+/// <summary>
+/// The element type of a tensor: <c>tf.float32</c>, <c>tf.float64</c>, <c>tf.int32</c>, <c>tf.int64</c>,
+/// <c>tf.uint8</c>, <c>tf.@bool</c>. Prints with TensorFlow's names (<c>float32</c>).
+/// </summary>
+public readonly struct DType : IEquatable<DType>
+{
+    /// <summary>32-bit float, the default for floating-point literals.</summary>
+    public static readonly DType float32 = new(DataType.Float);
+    /// <summary>64-bit float.</summary>
+    public static readonly DType float64 = new(DataType.Double);
+    /// <summary>32-bit integer, the default for integer literals.</summary>
+    public static readonly DType int32 = new(DataType.Int32);
+    /// <summary>64-bit integer.</summary>
+    public static readonly DType int64 = new(DataType.Int64);
+    /// <summary>8-bit unsigned integer (images).</summary>
+    public static readonly DType uint8 = new(DataType.UInt8);
+    /// <summary>Boolean.</summary>
+    public static readonly DType @bool = new(DataType.Bool);
+
+    /// <summary>Every supported dtype, in TensorFlow's enum order.</summary>
+    public static IReadOnlyList<DType> All { get; } = [float32, float64, int32, uint8, int64, @bool];
+
+    /// <summary>Creates the dtype of a TensorFlow enum value.</summary>
+    public DType(DataType id)
+    {
+        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool))
+            throw new TypeError($"Unsupported data type {(int)id}.");
+        Id = id;
+    }
+
+    /// <summary>TensorFlow's enum value.</summary>
+    public DataType Id { get; }
+
+    /// <summary>The name TensorFlow prints: <c>float32</c>, <c>int32</c>, <c>bool</c>.</summary>
+    public string name => Id switch
+    {
+        DataType.Float => "float32",
+        DataType.Double => "float64",
+        DataType.Int32 => "int32",
+        DataType.Int64 => "int64",
+        DataType.UInt8 => "uint8",
+        DataType.Bool => "bool",
+        _ => "invalid",
+    };
+
+    /// <summary>The name TensorFlow's C++ runtime uses in messages (<c>float</c>, <c>double</c>).</summary>
+    public string ProtoName => Id switch
+    {
+        DataType.Float => "float",
+        DataType.Double => "double",
+        _ => name,
+    };
+
+    /// <summary>Bytes per element.</summary>
+    public int size => Id switch
+    {
+        DataType.Float or DataType.Int32 => 4,
+        DataType.Double or DataType.Int64 => 8,
+        DataType.UInt8 or DataType.Bool => 1,
+        _ => 0,
+    };
+
+    /// <summary>True for float32 and float64.</summary>
+    public bool is_floating => Id is DataType.Float or DataType.Double;
+
+    /// <summary>True for int32, int64 and uint8.</summary>
+    public bool is_integer => Id is DataType.Int32 or DataType.Int64 or DataType.UInt8;
+
+    /// <summary>True for the types arithmetic is defined on (all but bool).</summary>
+    public bool IsNumeric => is_floating || is_integer;
+
+    /// <summary>The CLR element type holding values of this dtype.</summary>
+    public Type ClrType => Id switch
+    {
+        DataType.Float => typeof(float),
+        DataType.Double => typeof(double),
+        DataType.Int32 => typeof(int),
+        DataType.Int64 => typeof(long),
+        DataType.UInt8 => typeof(byte),
+        DataType.Bool => typeof(bool),
+        _ => typeof(void),
+    };
+
+    /// <summary>The dtype whose elements are stored as <typeparamref name="T"/>.</summary>
+    public static DType Of<T>() where T : unmanaged => FromClrType(typeof(T));
+
+    /// <summary>The dtype whose elements are stored as <paramref name="type"/>.</summary>
+    public static DType FromClrType(Type type)
+    {
+        if (type == typeof(float)) return float32;
+        if (type == typeof(double)) return float64;
+        if (type == typeof(int)) return int32;
+        if (type == typeof(long)) return int64;
+        if (type == typeof(byte)) return uint8;
+        if (type == typeof(bool)) return @bool;
+        throw new TypeError($"No SharpFlow dtype holds values of type {type.Name}.");
+    }
+
+    /// <summary>Parses a TensorFlow dtype name (<c>float32</c>, <c>float</c>, <c>int64</c>, ...).</summary>
+    public static DType Parse(string name) => name switch
+    {
+        "float32" or "float" => float32,
+        "float64" or "double" => float64,
+        "int32" => int32,
+        "int64" => int64,
+        "uint8" => uint8,
+        "bool" => @bool,
+        _ => throw new TypeError($"Unknown dtype name '{name}'."),
+    };
+
+    /// <summary>The dtype itself (TensorFlow's <c>base_dtype</c>; SharpFlow has no reference dtypes).</summary>
+    public DType base_dtype => this;
+
+    /// <summary>True when the dtype was initialised (default(DType) is not).</summary>
+    public bool IsValid => Id != DataType.Invalid;
+
+    /// <inheritdoc/>
+    public bool Equals(DType other) => Id == other.Id;
+    /// <inheritdoc/>
+    public override bool Equals([NotNullWhen(true)] object? obj) => obj is DType d && Equals(d);
+    /// <inheritdoc/>
+    public override int GetHashCode() => (int)Id;
+    /// <summary>Equality of dtypes.</summary>
+    public static bool operator ==(DType a, DType b) => a.Id == b.Id;
+    /// <summary>Inequality of dtypes.</summary>
+    public static bool operator !=(DType a, DType b) => a.Id != b.Id;
+    /// <summary>TensorFlow's repr: <c>&lt;dtype: 'float32'&gt;</c>.</summary>
+    public string Repr => $"<dtype: '{name}'>";
+    /// <inheritdoc/>
+    public override string ToString() => name;
+}

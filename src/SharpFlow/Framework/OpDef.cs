@@ -1,0 +1,36 @@
+namespace SharpFlow.Framework;
+
+/// <summary>
+/// What an op type is: its TensorFlow name, its shape and dtype rule (run when the op is added to a graph) and
+/// the factory of its kernel (run once per session). Each op type is one subclass in one file under <c>Ops/</c>,
+/// together with the functions that build it.
+/// </summary>
+public abstract class OpDef
+{
+    /// <summary>TensorFlow's op type name: <c>Add</c>, <c>MatMul</c>, <c>VariableV2</c>.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>
+    /// True for ops whose output is not a function of their inputs (random numbers, variables): they produce a new
+    /// value on every run and are never folded into constants.
+    /// </summary>
+    public virtual bool IsStateful => false;
+
+    /// <summary>True when input <paramref name="index"/> is a variable reference the kernel writes, not a value it reads.</summary>
+    public virtual bool IsRefInput(int index) => false;
+
+    /// <summary>
+    /// Checks the inputs and attributes and declares the outputs' dtypes and static shapes. Problems are reported
+    /// with <see cref="InferenceContext.Error"/>, which names the op.
+    /// </summary>
+    public abstract void InferShapes(InferenceContext ctx);
+
+    /// <summary>Creates the kernel that computes <paramref name="op"/> in one session.</summary>
+    public abstract OpKernel CreateKernel(Operation op);
+
+    /// <summary>
+    /// The value of output <paramref name="index"/> when it is known without running the graph (a constant, the
+    /// shape of a fully defined tensor), else null. Shape rules use it to read shapes and axes given as tensors.
+    /// </summary>
+    public virtual NDArray? ConstantValue(Operation op, int index) => null;
+}

@@ -1,0 +1,92 @@
+namespace SharpFlow.Framework;
+
+/// <summary>
+/// The computation of one op in one session. Kernels are created once per session (so stateful ones such as the
+/// random generators keep their state there, not in the graph) and called once per run.
+/// </summary>
+public abstract class OpKernel
+{
+    /// <summary>Computes the outputs from the inputs held by <paramref name="ctx"/>.</summary>
+    public abstract void Compute(OpKernelContext ctx);
+
+    /// <summary>A kernel without state, from a function.</summary>
+    public static OpKernel From(Action<OpKernelContext> compute) => new DelegateKernel(compute);
+
+    private sealed class DelegateKernel(Action<OpKernelContext> compute) : OpKernel
+    {
+        public override void Compute(OpKernelContext ctx) => compute(ctx);
+    }
+}
+
+/// <summary>Where a session keeps the values of its variables; kernels of variable ops read and write it.</summary>
+public interface IVariableStore
+{
+    /// <summary>The current value of the variable created by <paramref name="variableOp"/>, or null when uninitialized.</summary>
+    NDArray? Read(Operation variableOp);
+
+    /// <summary>Replaces the value of a variable.</summary>
+    void Write(Operation variableOp, NDArray value);
+}
+
+/// <summary>What a kernel sees during one run: its op, its input values, its output slots and the session's variables.</summary>
+public sealed class OpKernelContext
+{
+    private NDArray?[] _inputs = [];
+    private NDArray?[] _outputs = [];
+    private bool[] _forwarded = [];
+
+    internal OpKernelContext(IVariableStore variables) => Variables = variables;
+
+    /// <summary>The operation being computed.</summary>
+    public Operation op { get; private set; } = null!;
+
+    /// <summary>The session's variable values.</summary>
+    public IVariableStore Variables { get; }
+
+    internal void Reset(Operation operation, NDArray?[] inputs, int outputCount)
+    {
+        op = operation;
+        _inputs = inputs;
+        if (_outputs.Length != outputCount)
+        {
+            _outputs = new NDArray?[outputCount];
+            _forwarded = new bool[outputCount];
+        }
+        else
+        {
+            Array.Clear(_outputs);
+            Array.Clear(_forwarded);
+        }
+    }
+
+    /// <summary>Number of inputs.</summary>
+    public int InputCount => _inputs.Length;
+
+    /// <summary>The value of input <paramref name="index"/>.</summary>
+    public NDArray Input(int index) =>
+        _inputs[index] ?? throw new InternalError($"Input {index} of {op.type} \"{op.name}\" has no value.");
+
+    /// <summary>Allocates a new, zero-filled output buffer and installs it as output <paramref name="index"/>.</summary>
+    public NDArray AllocateOutput(int index, DType dtype, Shape shape)
+    {
+        var value = NDArray.Zeros(dtype, shape);
+        _outputs[index] = value;
+        return value;
+    }
+
+    /// <summary>
+    /// Installs an existing value as output <paramref name="index"/> (an input passed through, a variable's
+    /// buffer). Such outputs are copied before they are handed to the caller of <c>run</c>.
+    /// </summary>
+    public void ForwardOutput(int index, NDArray value)
+    {
+        _outputs[index] = value;
+        _forwarded[index] = true;
+    }
+
+    internal NDArray? Output(int index) => _outputs[index];
+    internal bool IsForwarded(int index) => _forwarded[index];
+
+    /// <summary>An <see cref="InvalidArgumentError"/> naming this op.</summary>
+    public InvalidArgumentError InvalidArgument(string message) => new(message, op.name);
+}

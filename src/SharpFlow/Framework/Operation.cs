@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using SharpFlow.Framework;
+
+namespace SharpFlow;
+
+/// <summary>
+/// A node of a graph: an op type applied to input tensors with attributes, producing output tensors. Immutable
+/// once created; it holds no run-time state (values live in sessions).
+/// </summary>
+public sealed class Operation : ITensorOrOperation
+{
+    private readonly Tensor[] _inputs;
+    private readonly Tensor[] _outputs;
+    private readonly Operation[] _controlInputs;
+    private readonly Dictionary<string, object> _attrs;
+
+    internal Operation(Graph graph, int id, string name, OpDef def, Tensor[] inputs, Operation[] controlInputs,
+        Dictionary<string, object> attrs, IReadOnlyList<(DType DType, Shape Shape)> outputs)
+    {
+        this.graph = graph;
+        Id = id;
+        this.name = name;
+        Def = def;
+        _inputs = inputs;
+        _controlInputs = controlInputs;
+        _attrs = attrs;
+        _outputs = new Tensor[outputs.Count];
+        for (var i = 0; i < outputs.Count; i++) _outputs[i] = new Tensor(this, i, outputs[i].DType, outputs[i].Shape);
+    }
+
+    /// <summary>The op's unique name in its graph (<c>layer1/MatMul</c>).</summary>
+    public string name { get; }
+
+    /// <summary>The op type (<c>MatMul</c>).</summary>
+    public string type => Def.Type;
+
+    /// <summary>The graph the op belongs to.</summary>
+    public Graph graph { get; }
+
+    /// <summary>Creation order in the graph, starting at 1 (TensorFlow's <c>_id</c>); also a topological order.</summary>
+    internal int Id { get; }
+
+    /// <summary>The op's definition: shape rule and kernel factory.</summary>
+    internal OpDef Def { get; }
+
+    /// <summary>The input tensors.</summary>
+    public IReadOnlyList<Tensor> inputs => _inputs;
+
+    /// <summary>The output tensors.</summary>
+    public IReadOnlyList<Tensor> outputs => _outputs;
+
+    /// <summary>Operations that must run before this one although no data flows from them.</summary>
+    public IReadOnlyList<Operation> control_inputs => _controlInputs;
+
+    /// <summary>The attributes (dtype <c>T</c>, <c>transpose_a</c>, <c>value</c>, ...).</summary>
+    public IReadOnlyDictionary<string, object> attrs => _attrs;
+
+    Operation ITensorOrOperation.op => this;
+
+    /// <summary>An attribute's value (TensorFlow's <c>get_attr</c>).</summary>
+    public object get_attr(string attrName) =>
+        _attrs.TryGetValue(attrName, out var v) ? v : throw new ValueError($"Operation '{name}' has no attr named '{attrName}'.");
+
+    /// <summary>A typed attribute.</summary>
+    internal T Attr<T>(string attrName) => (T)get_attr(attrName);
+
+    /// <summary>Output <paramref name="index"/> (TensorFlow's <c>op.outputs[i]</c>).</summary>
+    public Tensor output(int index) => _outputs[index];
+
+    /// <summary>The node as TensorFlow's NodeDef text (<c>name: "add" op: "Add" input: "a" ...</c>).</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append("name: \"").Append(name).Append("\"\n");
+        sb.Append("op: \"").Append(type).Append("\"\n");
+        foreach (var t in _inputs)
+            sb.Append("input: \"").Append(t.value_index == 0 ? t.op.name : t.name).Append("\"\n");
+        foreach (var c in _controlInputs)
+            sb.Append("input: \"^").Append(c.name).Append("\"\n");
+        foreach (var (key, value) in _attrs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            sb.Append("attr {\n  key: \"").Append(key).Append("\"\n  value {\n    ").Append(AttrText(value)).Append("\n  }\n}\n");
+        return sb.ToString();
+    }
+
+    private static string AttrText(object value) => value switch
+    {
+        DType d => "type: DT_" + d.ProtoName.ToUpperInvariant(),
+        Shape s => "shape " + s.ToListString(),
+        bool b => "b: " + (b ? "true" : "false"),
+        int i => "i: " + i.ToString(CultureInfo.InvariantCulture),
+        long l => "i: " + l.ToString(CultureInfo.InvariantCulture),
+        float f => "f: " + f.ToString("R", CultureInfo.InvariantCulture),
+        double d => "f: " + d.ToString("R", CultureInfo.InvariantCulture),
+        string s => "s: \"" + s + "\"",
+        NDArray a => $"tensor {{ dtype: DT_{a.dtype.ProtoName.ToUpperInvariant()} shape: {a.shape.ToListString()} }}",
+        int[] list => "list { i: [" + string.Join(", ", list) + "] }",
+        _ => value.ToString() ?? "",
+    };
+}

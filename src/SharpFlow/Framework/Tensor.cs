@@ -1,0 +1,142 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SharpFlow;
+
+/// <summary>
+/// A symbolic output of an <see cref="Operation"/>: it holds no value, only the op, the output index, the dtype
+/// and the static shape inferred when the graph was built. Evaluate it with <c>Session.run</c>.
+/// Prints as TensorFlow does: <c>Tensor("add:0", shape=(2,), dtype=int32)</c>.
+/// </summary>
+public class Tensor : ITensorOrOperation
+{
+    private readonly List<Operation> _consumers = [];
+
+    internal Tensor(Operation op, int valueIndex, DType dtype, Shape shape)
+    {
+        this.op = op;
+        value_index = valueIndex;
+        this.dtype = dtype;
+        _shape = shape;
+    }
+
+    /// <summary>The operation that produces this tensor.</summary>
+    public Operation op { get; }
+
+    /// <summary>Which output of <see cref="op"/> this tensor is.</summary>
+    public int value_index { get; }
+
+    /// <summary>The element type.</summary>
+    public DType dtype { get; }
+
+    private Shape _shape;
+
+    /// <summary>
+    /// The static shape known at graph-building time (dimensions may be unknown); TensorFlow's <c>shape</c> and
+    /// <c>get_shape()</c>.
+    /// </summary>
+    public Shape shape => _shape;
+
+    /// <summary>TensorFlow's name: <c>op_name:index</c>.</summary>
+    public string name => $"{op.name}:{value_index}";
+
+    /// <summary>The graph this tensor belongs to.</summary>
+    public Graph graph => op.graph;
+
+    /// <summary>
+    /// Refines the static shape with more information (TensorFlow's <c>set_shape</c>; C# reserves that name for the <see cref="shape"/> property); throws when incompatible.
+    /// </summary>
+    public void SetShape(Shape newShape)
+    {
+        ArgumentNullException.ThrowIfNull(newShape);
+        if (!shape.IsCompatibleWith(newShape))
+            throw new ValueError($"Tensor {name} has shape {shape}, which is not compatible with the requested shape {newShape}.");
+        _shape = _shape.MergeWith(newShape);
+    }
+
+    /// <summary>The operations that take this tensor as an input, in creation order.</summary>
+    public IReadOnlyList<Operation> consumers()
+    {
+        var canonical = op.outputs[value_index];
+        if (!ReferenceEquals(canonical, this)) return canonical.consumers();
+        lock (_consumers) return [.. _consumers];
+    }
+
+    internal void AddConsumer(Operation consumer)
+    {
+        lock (_consumers) _consumers.Add(consumer);
+    }
+
+    /// <summary>
+    /// The tensor that stands for this one when it is used as an op input. A variable answers its snapshot
+    /// (<c>Variable/read</c>), as TensorFlow's variables do when converted to tensors.
+    /// </summary>
+    internal virtual Tensor AsInput() => this;
+
+    /// <summary>Operation identity of <see cref="ITensorOrOperation"/>.</summary>
+    Operation ITensorOrOperation.op => op;
+
+    /// <summary>TensorFlow's <c>str()</c>: <c>Tensor("add:0", shape=(2,), dtype=int32)</c>.</summary>
+    public override string ToString() =>
+        shape.IsKnownRank
+            ? $"Tensor(\"{name}\", shape={shape}, dtype={dtype.name})"
+            : $"Tensor(\"{name}\", dtype={dtype.name})";
+
+    // Operators build ops into the operands' graph with TensorFlow's names; a number or array operand is
+    // converted to the other operand's dtype, as TensorFlow converts Python values.
+    /// <summary><c>x + y</c> (op "add"); a number takes the other operand's dtype.</summary>
+    public static Tensor operator +(Tensor x, Tensor y) => Ops.Math.Add.Operator(x, y);
+    /// <summary><c>x + y</c> (op "add"); a number takes the other operand's dtype.</summary>
+    public static Tensor operator +(Tensor x, TensorLike y) => Ops.Math.Add.Operator(x, y);
+    /// <summary><c>x + y</c> (op "add"); a number takes the other operand's dtype.</summary>
+    public static Tensor operator +(TensorLike x, Tensor y) => Ops.Math.Add.Operator(x, y);
+    /// <summary><c>x - y</c> (op "sub").</summary>
+    public static Tensor operator -(Tensor x, Tensor y) => Ops.Math.Sub.Operator(x, y);
+    /// <summary><c>x - y</c> (op "sub").</summary>
+    public static Tensor operator -(Tensor x, TensorLike y) => Ops.Math.Sub.Operator(x, y);
+    /// <summary><c>x - y</c> (op "sub").</summary>
+    public static Tensor operator -(TensorLike x, Tensor y) => Ops.Math.Sub.Operator(x, y);
+    /// <summary><c>x * y</c> (op "mul").</summary>
+    public static Tensor operator *(Tensor x, Tensor y) => Ops.Math.Mul.Operator(x, y);
+    /// <summary><c>x * y</c> (op "mul").</summary>
+    public static Tensor operator *(Tensor x, TensorLike y) => Ops.Math.Mul.Operator(x, y);
+    /// <summary><c>x * y</c> (op "mul").</summary>
+    public static Tensor operator *(TensorLike x, Tensor y) => Ops.Math.Mul.Operator(x, y);
+    /// <summary><c>x / y</c>: true division (op "truediv"); integers are cast to floats first, as in Python 3.</summary>
+    public static Tensor operator /(Tensor x, Tensor y) => Ops.Math.RealDiv.TrueDiv(x, y);
+    /// <summary><c>x / y</c>: true division (op "truediv"); integers are cast to floats first, as in Python 3.</summary>
+    public static Tensor operator /(Tensor x, TensorLike y) => Ops.Math.RealDiv.TrueDiv(x, y);
+    /// <summary><c>x / y</c>: true division (op "truediv"); integers are cast to floats first, as in Python 3.</summary>
+    public static Tensor operator /(TensorLike x, Tensor y) => Ops.Math.RealDiv.TrueDiv(x, y);
+    /// <summary><c>x % y</c>: floor modulo (op "mod").</summary>
+    public static Tensor operator %(Tensor x, Tensor y) => Ops.Math.FloorMod.Operator(x, y);
+    /// <summary><c>x % y</c>: floor modulo (op "mod").</summary>
+    public static Tensor operator %(Tensor x, TensorLike y) => Ops.Math.FloorMod.Operator(x, y);
+    /// <summary><c>x % y</c>: floor modulo (op "mod").</summary>
+    public static Tensor operator %(TensorLike x, Tensor y) => Ops.Math.FloorMod.Operator(x, y);
+    /// <summary><c>x &lt; y</c> (op "Less").</summary>
+    public static Tensor operator <(Tensor x, Tensor y) => Ops.Math.Less.Build(x, y);
+    /// <summary><c>x &lt; y</c> (op "Less").</summary>
+    public static Tensor operator <(Tensor x, TensorLike y) => Ops.Math.Less.Build(x, y);
+    /// <summary><c>x &lt; y</c> (op "Less").</summary>
+    public static Tensor operator <(TensorLike x, Tensor y) => Ops.Math.Less.Build(x, y);
+    /// <summary><c>x &gt; y</c> (op "Greater").</summary>
+    public static Tensor operator >(Tensor x, Tensor y) => Ops.Math.Greater.Build(x, y);
+    /// <summary><c>x &gt; y</c> (op "Greater").</summary>
+    public static Tensor operator >(Tensor x, TensorLike y) => Ops.Math.Greater.Build(x, y);
+    /// <summary><c>x &gt; y</c> (op "Greater").</summary>
+    public static Tensor operator >(TensorLike x, Tensor y) => Ops.Math.Greater.Build(x, y);
+    /// <summary><c>x &lt;= y</c> (op "LessEqual").</summary>
+    public static Tensor operator <=(Tensor x, Tensor y) => Ops.Math.LessEqual.Build(x, y);
+    /// <summary><c>x &lt;= y</c> (op "LessEqual").</summary>
+    public static Tensor operator <=(Tensor x, TensorLike y) => Ops.Math.LessEqual.Build(x, y);
+    /// <summary><c>x &lt;= y</c> (op "LessEqual").</summary>
+    public static Tensor operator <=(TensorLike x, Tensor y) => Ops.Math.LessEqual.Build(x, y);
+    /// <summary><c>x &gt;= y</c> (op "GreaterEqual").</summary>
+    public static Tensor operator >=(Tensor x, Tensor y) => Ops.Math.GreaterEqual.Build(x, y);
+    /// <summary><c>x &gt;= y</c> (op "GreaterEqual").</summary>
+    public static Tensor operator >=(Tensor x, TensorLike y) => Ops.Math.GreaterEqual.Build(x, y);
+    /// <summary><c>x &gt;= y</c> (op "GreaterEqual").</summary>
+    public static Tensor operator >=(TensorLike x, Tensor y) => Ops.Math.GreaterEqual.Build(x, y);
+    /// <summary><c>-x</c> (op "Neg").</summary>
+    public static Tensor operator -(Tensor x) => Ops.Math.Neg.Build(x);
+}

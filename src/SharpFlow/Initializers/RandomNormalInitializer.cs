@@ -1,0 +1,16 @@
+namespace SharpFlow.Initializers;
+
+/// <summary><c>tf.random_normal_initializer(mean=0, stddev=1, seed)</c>.</summary>
+public sealed class RandomNormalInitializer(double mean = 0.0, double stddev = 1.0, int? seed = null, DType? dtype = null) : Initializer(dtype)
+{
+    /// <summary>The mean.</summary>
+    public double mean { get; } = mean;
+    /// <summary>The standard deviation.</summary>
+    public double stddev { get; } = stddev;
+    /// <summary>The op-level seed.</summary>
+    public int? seed { get; } = seed;
+
+    /// <inheritdoc/>
+    public override Tensor Call(Shape shape, DType? dtype = null) =>
+        Ops.Random.RandomStandardNormal.Build(shape, mean, stddev, dtype ?? this.dtype, seed);
+}

@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace SharpFlow.Kernels;
+
+/// <summary>
+/// Kernels that only move elements (transpose, concatenation, gathering rows): they work on raw element bits, so
+/// one implementation serves every dtype of the same size.
+/// </summary>
+public static class DataMovement
+{
+    /// <summary>The elements of <paramref name="a"/> reinterpreted as raw bits of the same size.</summary>
+    private static Span<TBits> Bits<TBits>(NDArray a) where TBits : unmanaged
+    {
+        ref var start = ref MemoryMarshal.GetArrayDataReference(a.Storage);
+        return MemoryMarshal.CreateSpan(ref Unsafe.As<byte, TBits>(ref start), a.size);
+    }
+
+    /// <summary>
+    /// <paramref name="output"/> = transpose(<paramref name="input"/>, <paramref name="perm"/>): output dimension i is
+    /// input dimension perm[i].
+    /// </summary>
+    public static void Transpose(NDArray input, ReadOnlySpan<int> perm, NDArray output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        switch (input.dtype.size)
+        {
+            case 1: Transpose(Bits<byte>(input), input.shape.AsSpan(), perm, Bits<byte>(output)); break;
+            case 4: Transpose(Bits<int>(input), input.shape.AsSpan(), perm, Bits<int>(output)); break;
+            default: Transpose(Bits<long>(input), input.shape.AsSpan(), perm, Bits<long>(output)); break;
+        }
+    }
+
+    private static void Transpose<T>(ReadOnlySpan<T> x, ReadOnlySpan<int> inShape, ReadOnlySpan<int> perm, Span<T> y)
+        where T : unmanaged
+    {
+        var rank = inShape.Length;
+        if (y.Length == 0) return;
+        if (rank == 0) { y[0] = x[0]; return; }
+        Span<int> inStrides = stackalloc int[rank];
+        var s = 1;
+        for (var i = rank - 1; i >= 0; i--) { inStrides[i] = s; s *= inShape[i]; }
+        Span<int> outShape = stackalloc int[rank];
+        Span<int> stride = stackalloc int[rank]; // input stride walked by each output dimension
+        for (var i = 0; i < rank; i++) { outShape[i] = inShape[perm[i]]; stride[i] = inStrides[perm[i]]; }
+
+        Span<int> index = stackalloc int[rank];
+        index.Clear();
+        var inner = outShape[rank - 1];
+        var innerStride = stride[rank - 1];
+        var src = 0;
+        for (var o = 0; o < y.Length; o += inner)
+        {
+            var dst = y.Slice(o, inner);
+            if (innerStride == 1) x.Slice(src, inner).CopyTo(dst);
+            else for (var j = 0; j < inner; j++) dst[j] = x[src + j * innerStride];
+            for (var d = rank - 2; d >= 0; d--)
+            {
+                index[d]++;
+                src += stride[d];
+                if (index[d] < outShape[d]) break;
+                src -= stride[d] * outShape[d];
+                index[d] = 0;
+            }
+        }
+    }
+
+    /// <summary>Concatenates <paramref name="inputs"/> along <paramref name="axis"/> into <paramref name="output"/>.</summary>
+    public static void Concat(IReadOnlyList<NDArray> inputs, int axis, NDArray output)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(output);
+        var outShape = output.shape.AsSpan();
+        long outer = 1;
+        for (var i = 0; i < axis; i++) outer *= outShape[i];
+        var elementSize = output.dtype.size;
+        var dst = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(output.Storage), output.size * elementSize);
+        var outRow = output.size / Math.Max(outer, 1) * elementSize;
+        var offset = 0L;
+        foreach (var input in inputs)
+        {
+            var src = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(input.Storage), input.size * elementSize);
+            var chunk = outer == 0 ? 0 : src.Length / outer;
+            for (var o = 0L; o < outer; o++)
+                src.Slice((int)(o * chunk), (int)chunk).CopyTo(dst.Slice((int)(o * outRow + offset), (int)chunk));
+            offset += chunk;
+        }
+    }
+
+    /// <summary>
+    /// TensorFlow's Select: <c>out = cond ? x : y</c> where <paramref name="cond"/> has x's shape, or is a vector
+    /// choosing whole rows (first dimension), or a scalar.
+    /// </summary>
+    public static void Select(ReadOnlySpan<bool> cond, NDArray x, NDArray y, NDArray output)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(output);
+        var elementSize = output.dtype.size;
+        var xs = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(x.Storage), x.size * elementSize);
+        var ys = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(y.Storage), y.size * elementSize);
+        var zs = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(output.Storage), output.size * elementSize);
+        if (cond.Length == 0) return;
+        var block = output.size / cond.Length * elementSize;
+        for (var i = 0; i < cond.Length; i++)
+            (cond[i] ? xs : ys).Slice(i * block, block).CopyTo(zs.Slice(i * block, block));
+    }
+
+    /// <summary>
+    /// Copies rows (slices along the first dimension) of <paramref name="input"/> in the order given by
+    /// <paramref name="rows"/>.
+    /// </summary>
+    public static void GatherRows(NDArray input, ReadOnlySpan<int> rows, NDArray output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        var elementSize = input.dtype.size;
+        var src = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(input.Storage), input.size * elementSize);
+        var dst = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(output.Storage), output.size * elementSize);
+        if (rows.Length == 0) return;
+        var rowBytes = output.size / rows.Length * elementSize;
+        for (var i = 0; i < rows.Length; i++)
+            src.Slice(rows[i] * rowBytes, rowBytes).CopyTo(dst.Slice(i * rowBytes, rowBytes));
+    }
+}

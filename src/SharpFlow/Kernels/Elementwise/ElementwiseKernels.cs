@@ -1,0 +1,117 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace SharpFlow.Kernels;
+
+/// <summary>
+/// Runs element-wise operators on NDArrays: chooses the element type once, then hands typed spans to
+/// <see cref="Broadcast"/>. Callers (the op files) have already checked dtypes and computed the output.
+/// </summary>
+public static class ElementwiseKernels
+{
+    /// <summary><c>z = op(x, y)</c> with broadcasting, for any numeric dtype (bool as 0/1 bytes).</summary>
+    public static void Binary<TOp>(NDArray x, NDArray y, NDArray z) where TOp : IBinaryOperator<TOp>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(z);
+        switch (z.dtype.Id)
+        {
+            case DataType.Float: Run<float, TOp>(x, y, z); break;
+            case DataType.Double: Run<double, TOp>(x, y, z); break;
+            case DataType.Int32: Run<int, TOp>(x, y, z); break;
+            case DataType.Int64: Run<long, TOp>(x, y, z); break;
+            case DataType.UInt8: Run<byte, TOp>(x, y, z); break;
+            case DataType.Bool:
+                Broadcast.Apply(Bytes(x), x.shape.AsSpan(), Bytes(y), y.shape.AsSpan(),
+                    MemoryMarshal.Cast<bool, byte>(z.AsSpan<bool>()), z.shape.AsSpan(), default(NumericLoop<byte, TOp>));
+                break;
+            default: throw new UnimplementedError($"No kernel for dtype {z.dtype}.");
+        }
+    }
+
+    private static void Run<T, TOp>(NDArray x, NDArray y, NDArray z) where T : unmanaged, INumber<T> where TOp : IBinaryOperator<TOp> =>
+        Broadcast.Apply(x.AsReadOnlySpan<T>(), x.shape.AsSpan(), y.AsReadOnlySpan<T>(), y.shape.AsSpan(),
+            z.AsSpan<T>(), z.shape.AsSpan(), default(NumericLoop<T, TOp>));
+
+    /// <summary><c>z = x ? y</c> as booleans, with broadcasting.</summary>
+    public static void Compare<TOp>(NDArray x, NDArray y, NDArray z) where TOp : IComparisonOperator<TOp>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(z);
+        var zs = z.AsSpan<bool>();
+        switch (x.dtype.Id)
+        {
+            case DataType.Float: RunCompare<float, TOp>(x.AsReadOnlySpan<float>(), x, y.AsReadOnlySpan<float>(), y, zs, z); break;
+            case DataType.Double: RunCompare<double, TOp>(x.AsReadOnlySpan<double>(), x, y.AsReadOnlySpan<double>(), y, zs, z); break;
+            case DataType.Int32: RunCompare<int, TOp>(x.AsReadOnlySpan<int>(), x, y.AsReadOnlySpan<int>(), y, zs, z); break;
+            case DataType.Int64: RunCompare<long, TOp>(x.AsReadOnlySpan<long>(), x, y.AsReadOnlySpan<long>(), y, zs, z); break;
+            case DataType.UInt8: RunCompare<byte, TOp>(x.AsReadOnlySpan<byte>(), x, y.AsReadOnlySpan<byte>(), y, zs, z); break;
+            case DataType.Bool: RunCompare<byte, TOp>(Bytes(x), x, Bytes(y), y, zs, z); break;
+            default: throw new UnimplementedError($"No comparison kernel for dtype {x.dtype}.");
+        }
+    }
+
+    private static void RunCompare<T, TOp>(ReadOnlySpan<T> xs, NDArray x, ReadOnlySpan<T> ys, NDArray y, Span<bool> zs, NDArray z)
+        where T : unmanaged, INumber<T> where TOp : IComparisonOperator<TOp> =>
+        Broadcast.Apply(xs, x.shape.AsSpan(), ys, y.shape.AsSpan(), zs, z.shape.AsSpan(), default(CompareLoop<T, TOp>));
+
+    /// <summary><c>d = op(x)</c> for any numeric dtype.</summary>
+    public static void Unary<TOp>(NDArray x, NDArray d) where TOp : IUnaryOperator<TOp>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(d);
+        switch (x.dtype.Id)
+        {
+            case DataType.Float: TOp.Invoke<float>(x.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
+            case DataType.Double: TOp.Invoke<double>(x.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
+            case DataType.Int32: TOp.Invoke<int>(x.AsReadOnlySpan<int>(), d.AsSpan<int>()); break;
+            case DataType.Int64: TOp.Invoke<long>(x.AsReadOnlySpan<long>(), d.AsSpan<long>()); break;
+            case DataType.UInt8: TOp.Invoke<byte>(x.AsReadOnlySpan<byte>(), d.AsSpan<byte>()); break;
+            default: throw new UnimplementedError($"No kernel for dtype {x.dtype}.");
+        }
+    }
+
+    /// <summary><c>d = op(x)</c> for float32 and float64.</summary>
+    public static void FloatUnary<TOp>(NDArray x, NDArray d) where TOp : IFloatUnaryOperator<TOp>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(d);
+        switch (x.dtype.Id)
+        {
+            case DataType.Float: TOp.Invoke<float>(x.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
+            case DataType.Double: TOp.Invoke<double>(x.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
+            default: throw new UnimplementedError($"No kernel for dtype {x.dtype}; a float32 or float64 input is needed.");
+        }
+    }
+
+    private static ReadOnlySpan<byte> Bytes(NDArray a) => MemoryMarshal.Cast<bool, byte>(a.AsReadOnlySpan<bool>());
+
+    private readonly struct NumericLoop<T, TOp> : IBroadcastLoop<T, T, T>
+        where T : unmanaged, INumber<T> where TOp : IBinaryOperator<TOp>
+    {
+        public void VV(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z) => TOp.Invoke(x, y, z);
+        public void VS(ReadOnlySpan<T> x, T y, Span<T> z) => TOp.Invoke(x, y, z);
+        public void SV(T x, ReadOnlySpan<T> y, Span<T> z) => TOp.Invoke(x, y, z);
+    }
+
+    private readonly struct CompareLoop<T, TOp> : IBroadcastLoop<T, T, bool>
+        where T : unmanaged, INumber<T> where TOp : IComparisonOperator<TOp>
+    {
+        public void VV(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<bool> z)
+        {
+            for (var i = 0; i < z.Length; i++) z[i] = TOp.Invoke(x[i], y[i]);
+        }
+
+        public void VS(ReadOnlySpan<T> x, T y, Span<bool> z)
+        {
+            for (var i = 0; i < z.Length; i++) z[i] = TOp.Invoke(x[i], y);
+        }
+
+        public void SV(T x, ReadOnlySpan<T> y, Span<bool> z)
+        {
+            for (var i = 0; i < z.Length; i++) z[i] = TOp.Invoke(x, y[i]);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SharpFlow.Kernels;
+
+/// <summary>
+/// Matrix multiplication <c>C = op(A) · op(B)</c> on row-major spans. Rows of C are computed independently (so
+/// the result does not depend on how rows are split across threads) with a vectorized row update
+/// <c>C[i,:] += A[i,k] * B[k,:]</c>.
+/// </summary>
+public static class Gemm
+{
+    private const long ParallelThreshold = 1L << 18; // multiply-adds below which threads cost more than they save
+
+    /// <summary>
+    /// <paramref name="c"/>[m×n] = op(<paramref name="a"/>) · op(<paramref name="b"/>), where op transposes when asked;
+    /// <paramref name="a"/> is stored m×k (k×m when transposed) and <paramref name="b"/> k×n (n×k when transposed).
+    /// </summary>
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
+        bool transposeA = false, bool transposeB = false) where T : unmanaged, INumber<T>
+    {
+        if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
+            throw new ArgumentException("Gemm: a buffer is smaller than its dimensions say.");
+        if (transposeA) a = Transposed(a, k, m);
+        if (transposeB) b = Transposed(b, n, k);
+        c[..(m * n)].Clear();
+        if (m == 0 || n == 0 || k == 0) return;
+
+        var work = (long)m * n * k;
+        if (work < ParallelThreshold || m == 1 || Environment.ProcessorCount == 1)
+        {
+            Rows(a, b, c, 0, m, k, n);
+            return;
+        }
+        // Copy to arrays for the parallel lambdas (spans cannot be captured).
+        var aa = a.ToArray();
+        var bb = b.ToArray();
+        var cc = new T[m * n];
+        var chunks = Math.Min(m, Environment.ProcessorCount * 4);
+        Parallel.For(0, chunks, chunk =>
+        {
+            var start = (int)((long)m * chunk / chunks);
+            var end = (int)((long)m * (chunk + 1) / chunks);
+            Rows(aa, bb, cc, start, end, k, n);
+        });
+        cc.AsSpan().CopyTo(c);
+    }
+
+    private static void Rows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int rowStart, int rowEnd, int k, int n)
+        where T : unmanaged, INumber<T>
+    {
+        for (var i = rowStart; i < rowEnd; i++)
+        {
+            var crow = c.Slice(i * n, n);
+            var arow = a.Slice(i * k, k);
+            for (var p = 0; p < k; p++)
+            {
+                TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), arow[p], crow, crow);
+            }
+        }
+    }
+
+    private static T[] Transposed<T>(ReadOnlySpan<T> src, int rows, int cols) where T : unmanaged
+    {
+        var dst = new T[rows * cols];
+        for (var r = 0; r < rows; r++)
+            for (var col = 0; col < cols; col++)
+                dst[col * rows + r] = src[r * cols + col];
+        return dst;
+    }
+}

@@ -1,0 +1,110 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.Array;
+
+/// <summary>
+/// ConcatV2: joins tensors of one dtype and rank along an axis (negative counts from the end); all other
+/// dimensions must agree. <c>tf.concat</c> of a single tensor returns an identity of it, as TensorFlow does.
+/// </summary>
+internal sealed class ConcatV2 : OpDef
+{
+    public static readonly ConcatV2 Def = new();
+
+    public override string Type => "ConcatV2";
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var n = ctx.Inputs.Count - 1;
+        if (n < 1) throw ctx.Error("needs at least one value");
+        var dtype = ctx.InputDType(0);
+        for (var i = 1; i < n; i++)
+            if (ctx.InputDType(i) != dtype) throw ctx.TypeError($"all values must have dtype {dtype.name}; value {i} has {ctx.InputDType(i).name}");
+        var axisValue = ctx.ConstantInput(n);
+        var rank = -1;
+        for (var i = 0; i < n; i++)
+            if (ctx.InputShape(i).IsKnownRank)
+            {
+                if (rank >= 0 && ctx.InputShape(i).ndims != rank)
+                    throw ctx.Error($"Shape must be rank {rank} but is rank {ctx.InputShape(i).ndims} (value {i})");
+                rank = ctx.InputShape(i).ndims;
+            }
+        if (axisValue is null || rank < 0)
+        {
+            ctx.AddOutput(dtype, rank >= 0 ? Shape.UnknownDims(rank) : Shape.Unknown);
+            return;
+        }
+        var axis = NormalizeAxis(axisValue, rank, m => ctx.Error(m));
+        var dims = new int[rank];
+        for (var d = 0; d < rank; d++)
+        {
+            if (d == axis)
+            {
+                var total = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var s = ctx.InputShape(i);
+                    if (!s.IsKnownRank || s[d] < 0) { total = -1; break; }
+                    total += s[d];
+                }
+                dims[d] = total;
+                continue;
+            }
+            var merged = -1;
+            for (var i = 0; i < n; i++)
+            {
+                var s = ctx.InputShape(i);
+                if (!s.IsKnownRank || s[d] < 0) continue;
+                if (merged >= 0 && merged != s[d])
+                    throw ctx.Error($"Dimension {d} in both shapes must be equal, but are {merged} and {s[d]}. Shapes are {ctx.InputShape(0).ToListString()} and {s.ToListString()}.");
+                merged = s[d];
+            }
+            dims[d] = merged;
+        }
+        ctx.AddOutput(dtype, Shape.Own(dims));
+    }
+
+    private static int NormalizeAxis(NDArray axisValue, int rank, Func<string, Exception> error)
+    {
+        var axis = axisValue.ToArray<long>()[0];
+        if (axis < -rank || axis >= rank)
+            throw error($"ConcatOp : Expected concatenating dimensions in the range [{-rank}, {rank}), but got {axis}");
+        return (int)(axis < 0 ? axis + rank : axis);
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var n = ctx.InputCount - 1;
+        var values = new NDArray[n];
+        for (var i = 0; i < n; i++) values[i] = ctx.Input(i);
+        var rank = values[0].ndim;
+        var axis = NormalizeAxis(ctx.Input(n), rank, m => ctx.InvalidArgument(m));
+        var dims = values[0].shape.Dims;
+        dims[axis] = 0;
+        foreach (var v in values)
+        {
+            if (v.ndim != rank)
+                throw ctx.InvalidArgument($"ConcatOp : Ranks of all input tensors should match: shape[0] = {values[0].shape.ToListString()} vs. {v.shape.ToListString()}");
+            for (var d = 0; d < rank; d++)
+                if (d != axis && v.shape[d] != values[0].shape[d])
+                    throw ctx.InvalidArgument($"ConcatOp : Dimensions of inputs should match: shape[0] = {values[0].shape.ToListString()} vs. {v.shape.ToListString()}");
+            dims[axis] += v.shape[axis];
+        }
+        DataMovement.Concat(values, axis, ctx.AllocateOutput(0, values[0].dtype, Shape.Own(dims)));
+    });
+
+    /// <summary><c>tf.concat(values, axis)</c>.</summary>
+    public static Tensor Build(IReadOnlyList<TensorLike> values, TensorLike axis, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ValueError("tf.concat needs at least one value.");
+        var all = values.Append(axis).ToArray();
+        using var b = OpBuilder.Begin(name, "concat", all);
+        var names = Enumerable.Range(0, values.Count).Select(i => $"values_{i}").ToArray();
+        var tensors = b.SameType("ConcatV2", values.ToArray(), names);
+        if (tensors.Length == 1)
+            return b.Graph.CreateOp(Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { ["T"] = tensors[0].dtype }).outputs[0];
+        var axisTensor = b.Convert(axis, "axis", axis.Value is Tensor ? null : DType.int32);
+        return b.Create(Def, [.. tensors, axisTensor], new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length, ["Tidx"] = axisTensor.dtype }).outputs[0];
+    }
+}

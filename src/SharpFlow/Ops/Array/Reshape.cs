@@ -1,0 +1,84 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.Array;
+
+/// <summary>
+/// Reshape: the same elements with another shape; one dimension may be -1 and is then inferred. The output
+/// shares the input's buffer.
+/// </summary>
+internal sealed class Reshape : OpDef
+{
+    public static readonly Reshape Def = new();
+
+    public override string Type => "Reshape";
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        if (!ctx.InputDType(1).is_integer) throw ctx.TypeError($"shape must be int32 or int64, got {ctx.InputDType(1).name}");
+        var input = ctx.InputShape(0);
+        var requested = ctx.ConstantInput(1);
+        if (requested is null)
+        {
+            var shapeShape = ctx.InputShape(1);
+            ctx.AddOutput(ctx.InputDType(0), shapeShape.IsFullyDefined && shapeShape.ndims == 1 ? Shape.UnknownDims(shapeShape[0]) : Shape.Unknown);
+            return;
+        }
+        ctx.AddOutput(ctx.InputDType(0), Resolve(requested, input, m => ctx.Error(m), staticShape: true));
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var x = ctx.Input(0);
+        var shape = Resolve(ctx.Input(1), x.shape, m => ctx.InvalidArgument(m), staticShape: false);
+        ctx.ForwardOutput(0, x.Reshape(shape));
+    });
+
+    public override NDArray? ConstantValue(Operation op, int index)
+    {
+        var v = op.inputs[0].op.Def.ConstantValue(op.inputs[0].op, op.inputs[0].value_index);
+        return v is not null && op.outputs[0].shape.IsFullyDefined ? v.Reshape(op.outputs[0].shape) : null;
+    }
+
+    /// <summary>The concrete (or static) output shape, inferring a -1 dimension from the element count.</summary>
+    private static Shape Resolve(NDArray requested, Shape input, Func<string, Exception> error, bool staticShape)
+    {
+        if (requested.ndim != 1) throw error($"shape must be a vector, got shape {requested.shape.ToListString()}");
+        var dims = requested.ToArray<long>().Select(d => (int)d).ToArray();
+        var unknown = -1;
+        long known = 1;
+        for (var i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] == -1)
+            {
+                if (unknown >= 0) throw error($"can only infer one dimension, got {requested.shape.ToListString()} with several -1");
+                unknown = i;
+            }
+            else if (dims[i] < 0) throw error($"size {i} must be non-negative, not {dims[i]}");
+            else known = checked(known * dims[i]);
+        }
+        var count = input.NumElements; // -1 when not fully known
+        if (count < 0)
+        {
+            if (staticShape) return new Shape(dims);
+            throw error("the input's shape must be known");
+        }
+        if (unknown >= 0)
+        {
+            if (known == 0 || count % known != 0)
+                throw error($"Input to reshape is a tensor with {count} values, but the requested shape requires a multiple of {known}");
+            dims[unknown] = (int)(count / known);
+        }
+        else if (known != count)
+            throw error($"Input to reshape is a tensor with {count} values, but the requested shape has {known}");
+        return new Shape(dims);
+    }
+
+    /// <summary><c>tf.reshape(tensor, shape)</c>.</summary>
+    public static Tensor Build(TensorLike tensor, TensorLike shape, string? name = null)
+    {
+        using var b = OpBuilder.Begin(name, "Reshape", tensor, shape);
+        var x = b.Convert(tensor, "tensor");
+        var s = b.Convert(shape, "shape", shape.Value is Tensor ? null : DType.int32);
+        return b.Create(Def, [x, s], new() { ["T"] = x.dtype, ["Tshape"] = s.dtype }).outputs[0];
+    }
+}

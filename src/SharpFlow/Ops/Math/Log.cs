@@ -1,0 +1,16 @@
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.Math;
+
+/// <summary>Log: natural logarithm element-wise (float32/float64).</summary>
+internal sealed class Log : FloatUnaryOp
+{
+    public static readonly Log Def = new();
+
+    public override string Type => "Log";
+
+    protected override void Compute(NDArray x, NDArray y) => ElementwiseKernels.FloatUnary<LogOperator>(x, y);
+
+    /// <summary><c>tf.log</c>.</summary>
+    public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Log");
+}

@@ -1,0 +1,16 @@
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.Math;
+
+/// <summary>Neg: <c>-x</c> element-wise (the unary <c>-</c> operator).</summary>
+internal sealed class Neg : UnaryElementwiseOp
+{
+    public static readonly Neg Def = new();
+
+    public override string Type => "Neg";
+
+    protected override void Compute(NDArray x, NDArray y) => ElementwiseKernels.Unary<NegateOperator>(x, y);
+
+    /// <summary><c>tf.negative</c>.</summary>
+    public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Neg");
+}

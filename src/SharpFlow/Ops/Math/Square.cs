@@ -1,0 +1,16 @@
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.Math;
+
+/// <summary>Square: <c>x * x</c> element-wise.</summary>
+internal sealed class Square : UnaryElementwiseOp
+{
+    public static readonly Square Def = new();
+
+    public override string Type => "Square";
+
+    protected override void Compute(NDArray x, NDArray y) => ElementwiseKernels.Unary<SquareOperator>(x, y);
+
+    /// <summary><c>tf.square</c>.</summary>
+    public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Square");
+}

@@ -1,0 +1,96 @@
+using SharpFlow.Framework;
+using SharpFlow.Ops.Array;
+using SharpFlow.Ops.State;
+
+namespace SharpFlow.Runtime;
+
+/// <summary>
+/// What one kind of run executes: the ops the fetches and targets need (pruned at fed tensors), in creation
+/// order (which is a topological order, since an op's inputs always exist before it), with a slot number for each
+/// tensor that flows. Built once per fetch/target/feed signature and cached by the session; it holds no values,
+/// so concurrent runs can share it.
+/// </summary>
+internal sealed class Plan
+{
+    /// <summary>One op to run: its kernel and where its inputs come from and its outputs go.</summary>
+    internal sealed record Step(Operation Op, OpKernel Kernel, int[] InputSlots, bool[] RefInputs, int[] OutputSlots, bool[] Fetched);
+
+    private Plan(Step[] steps, int slotCount, Tensor[] fetches, int[] fetchSlots, int[] feedSlots)
+    {
+        Fetches = fetches;
+        Steps = steps;
+        SlotCount = slotCount;
+        FetchSlots = fetchSlots;
+        FeedSlots = feedSlots;
+    }
+
+    public Step[] Steps { get; }
+    public int SlotCount { get; }
+    /// <summary>The fetched tensors, in fetch order.</summary>
+    public Tensor[] Fetches { get; }
+    /// <summary>The slot of each fetched tensor, in fetch order.</summary>
+    public int[] FetchSlots { get; }
+    /// <summary>The slot of each fed tensor, in feed order.</summary>
+    public int[] FeedSlots { get; }
+
+    /// <summary>Prunes and orders the graph for these fetches, targets and feeds.</summary>
+    public static Plan Build(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation> targets, IReadOnlyList<Tensor> feeds,
+        Func<Operation, OpKernel> kernelOf)
+    {
+        var fed = new HashSet<Tensor>(feeds, TensorComparer.Instance);
+        var needed = new HashSet<Operation>();
+        var stack = new Stack<Operation>();
+        void Need(Operation op)
+        {
+            if (needed.Add(op)) stack.Push(op);
+        }
+        foreach (var t in fetches)
+            if (!fed.Contains(t)) Need(t.op);
+        foreach (var op in targets) Need(op);
+        while (stack.Count > 0)
+        {
+            var op = stack.Pop();
+            foreach (var input in op.inputs)
+                if (!fed.Contains(input)) Need(input.op);
+            foreach (var control in op.control_inputs) Need(control);
+        }
+
+        var ordered = needed.OrderBy(op => op.Id).ToList();
+        foreach (var op in ordered)
+            if (op.Def is Placeholder)
+                throw new InvalidArgumentError(Placeholder.MissingFeedMessage(op), op.name);
+
+        // Assign slots: fed tensors first, then every output some needed op or fetch consumes.
+        var slots = new Dictionary<Tensor, int>(TensorComparer.Instance);
+        int SlotOf(Tensor t)
+        {
+            if (!slots.TryGetValue(t, out var s)) slots[t] = s = slots.Count;
+            return s;
+        }
+        var feedSlots = feeds.Select(SlotOf).ToArray();
+        var consumed = new HashSet<Tensor>(TensorComparer.Instance);
+        foreach (var op in ordered)
+            foreach (var input in op.inputs) consumed.Add(input);
+        foreach (var t in fetches) consumed.Add(t);
+        var fetchedSet = new HashSet<Tensor>(fetches, TensorComparer.Instance);
+
+        var steps = new List<Step>(ordered.Count);
+        foreach (var op in ordered)
+        {
+            var inputSlots = op.inputs.Select(SlotOf).ToArray();
+            var refInputs = op.inputs.Select((_, i) => op.Def.IsRefInput(i)).ToArray();
+            var outputSlots = new int[op.outputs.Count];
+            var fetched = new bool[op.outputs.Count];
+            for (var i = 0; i < outputSlots.Length; i++)
+            {
+                var t = op.outputs[i];
+                // A fed output keeps the fed value; an unused one is dropped.
+                outputSlots[i] = fed.Contains(t) || !consumed.Contains(t) ? -1 : SlotOf(t);
+                fetched[i] = outputSlots[i] >= 0 && fetchedSet.Contains(t);
+            }
+            steps.Add(new Step(op, kernelOf(op), inputSlots, refInputs, outputSlots, fetched));
+        }
+        var fetchSlots = fetches.Select(SlotOf).ToArray();
+        return new Plan([.. steps], slots.Count, [.. fetches], fetchSlots, feedSlots);
+    }
+}

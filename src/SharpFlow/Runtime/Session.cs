@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Text;
+using SharpFlow.Framework;
+using SharpFlow.Runtime;
+
+namespace SharpFlow;
+
+/// <summary>
+/// Runs a graph (<c>tf.Session()</c>): it owns the variable values and the kernels (with their state, such as
+/// random generators) and caches one execution plan per combination of fetches, targets and feeds. One session can
+/// serve runs from several threads. Dispose it (or call <see cref="close"/>) to release it:
+/// <c>using var sess = tf.Session();</c>.
+/// </summary>
+public sealed class Session : IDisposable
+{
+    [ThreadStatic] private static Stack<Session>? _defaultStack;
+
+    private readonly ConcurrentDictionary<string, Plan> _plans = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Operation, OpKernel> _kernels = new();
+    private readonly VariableStore _variables = new();
+    private volatile bool _closed;
+
+    /// <summary>A session on <paramref name="graph"/> (the default graph when null).</summary>
+    public Session(Graph? graph = null) => this.graph = graph ?? Graph.get_default();
+
+    /// <summary>The graph this session runs.</summary>
+    public Graph graph { get; }
+
+    /// <summary>The default session of this thread (<c>tf.get_default_session()</c>), used by <c>Tensor.eval()</c>.</summary>
+    public static Session? get_default() => _defaultStack is { Count: > 0 } s ? s.Peek() : null;
+
+    /// <summary>Makes this session the thread's default until the returned scope is disposed.</summary>
+    public IDisposable as_default()
+    {
+        var stack = _defaultStack ??= new Stack<Session>();
+        stack.Push(this);
+        return new Graph.Scope(() => stack.Pop());
+    }
+
+    /// <summary>Evaluates one tensor.</summary>
+    public NDArray run(Tensor fetch, FeedDict? feed_dict = null)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        return Execute([fetch], [], feed_dict)[0];
+    }
+
+    /// <summary>Runs one operation (a training step, an initializer).</summary>
+    public void run(Operation target, FeedDict? feed_dict = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        Execute([], [target], feed_dict);
+    }
+
+    /// <summary>Evaluates several tensors in one run (each op runs once).</summary>
+    public NDArray[] run(IReadOnlyList<Tensor> fetches, FeedDict? feed_dict = null)
+    {
+        ArgumentNullException.ThrowIfNull(fetches);
+        return Execute(fetches, [], feed_dict);
+    }
+
+    /// <summary>Runs operations and evaluates tensors in one run; the result for an operation is null.</summary>
+    public NDArray?[] run(IReadOnlyList<ITensorOrOperation> fetches, FeedDict? feed_dict = null)
+    {
+        ArgumentNullException.ThrowIfNull(fetches);
+        var tensors = new List<Tensor>();
+        var targets = new List<Operation>();
+        foreach (var f in fetches)
+        {
+            switch (f)
+            {
+                case Tensor t: tensors.Add(t); break;
+                case Operation op: targets.Add(op); break;
+                default: throw new TypeError($"Fetch argument {f} has invalid type {f?.GetType().Name ?? "null"}, must be a Tensor or an Operation.");
+            }
+        }
+        var values = Execute(tensors, targets, feed_dict);
+        var results = new NDArray?[fetches.Count];
+        var next = 0;
+        for (var i = 0; i < fetches.Count; i++)
+            if (fetches[i] is Tensor) results[i] = values[next++];
+        return results;
+    }
+
+    /// <summary>Two tensors: <c>var (a, b) = sess.run((x, y), feed)</c>.</summary>
+    public (NDArray, NDArray) run((Tensor, Tensor) fetches, FeedDict? feed_dict = null)
+    {
+        var r = run([fetches.Item1, fetches.Item2], feed_dict);
+        return (r[0], r[1]);
+    }
+
+    /// <summary>An operation and a tensor: <c>var (_, loss) = sess.run((train_op, loss), feed)</c>.</summary>
+    public (NDArray?, NDArray) run((ITensorOrOperation, Tensor) fetches, FeedDict? feed_dict = null)
+    {
+        var r = run([fetches.Item1, fetches.Item2], feed_dict);
+        return (r[0], r[1]!);
+    }
+
+    /// <summary>Three tensors.</summary>
+    public (NDArray, NDArray, NDArray) run((Tensor, Tensor, Tensor) fetches, FeedDict? feed_dict = null)
+    {
+        var r = run([fetches.Item1, fetches.Item2, fetches.Item3], feed_dict);
+        return (r[0], r[1], r[2]);
+    }
+
+    /// <summary>An operation and two tensors.</summary>
+    public (NDArray?, NDArray, NDArray) run((ITensorOrOperation, Tensor, Tensor) fetches, FeedDict? feed_dict = null)
+    {
+        var r = run([fetches.Item1, fetches.Item2, fetches.Item3], feed_dict);
+        return (r[0], r[1]!, r[2]!);
+    }
+
+    /// <summary>An operation and three tensors.</summary>
+    public (NDArray?, NDArray, NDArray, NDArray) run((ITensorOrOperation, Tensor, Tensor, Tensor) fetches, FeedDict? feed_dict = null)
+    {
+        var r = run([fetches.Item1, fetches.Item2, fetches.Item3, fetches.Item4], feed_dict);
+        return (r[0], r[1]!, r[2]!, r[3]!);
+    }
+
+    /// <summary>Closes the session; later runs fail. Safe to call twice.</summary>
+    public void close()
+    {
+        _closed = true;
+        _plans.Clear();
+        _kernels.Clear();
+        _variables.Clear();
+    }
+
+    /// <summary>Closes the session.</summary>
+    public void Dispose() => close();
+
+    private NDArray[] Execute(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation> targets, FeedDict? feedDict)
+    {
+        if (_closed) throw new FailedPreconditionError("Attempted to use a closed Session.");
+        foreach (var t in fetches)
+        {
+            ArgumentNullException.ThrowIfNull(t, nameof(fetches));
+            if (!ReferenceEquals(t.graph, graph))
+                throw new ValueError($"Fetch argument {t} cannot be interpreted as a Tensor. (Tensor {t} is not an element of this graph.)");
+        }
+        foreach (var op in targets)
+            if (!ReferenceEquals(op.graph, graph))
+                throw new ValueError($"Fetch argument <tf.Operation '{op.name}' type={op.type}> cannot be interpreted as a Tensor. (Operation name: \"{op.name}\" op: \"{op.type}\" is not an element of this graph.)");
+
+        var feedTensors = new List<Tensor>();
+        var feedValues = new List<NDArray>();
+        if (feedDict is not null)
+            // A canonical order, so the cached plan's feed slots match whatever order the dictionary was filled in.
+            foreach (var (tensor, value) in feedDict.OrderBy(kv => kv.Key.op.Id).ThenBy(kv => kv.Key.value_index))
+            {
+                feedTensors.Add(tensor);
+                feedValues.Add(CheckFeed(tensor, value));
+            }
+
+        var key = PlanKey(fetches, targets, feedTensors);
+        if (!_plans.TryGetValue(key, out var plan))
+        {
+            plan = Plan.Build(fetches, targets, feedTensors, KernelOf);
+            _plans.TryAdd(key, plan);
+        }
+        var results = Executor.Run(plan, feedValues, _variables);
+        if (_closed) throw new FailedPreconditionError("The Session was closed during the run.");
+        return results;
+    }
+
+    private OpKernel KernelOf(Operation op) => _kernels.GetOrAdd(op, o => o.Def.CreateKernel(o));
+
+    /// <summary>
+    /// Checks a fed value against the tensor: same graph, a dtype it converts to without changing kind (ints to
+    /// floats, float64 to float32, int32 to int64), and a compatible shape. Returns the value in the tensor's dtype.
+    /// </summary>
+    private NDArray CheckFeed(Tensor tensor, NDArray value)
+    {
+        if (!ReferenceEquals(tensor.graph, graph))
+            throw new ValueError($"Cannot feed {tensor}: it is not an element of this session's graph.");
+        var target = tensor.dtype;
+        if (value.dtype != target)
+        {
+            var from = value.dtype;
+            var ok = (from.is_floating && target.is_floating)
+                     || (from.is_integer && target.is_floating)
+                     || (from == DType.uint8 && target.is_integer)
+                     || (from == DType.int32 && target == DType.int64);
+            if (!ok)
+                throw new InvalidArgumentError($"Cannot feed value of dtype {from.name} for Tensor '{tensor.name}', which has dtype {target.name}", tensor.op.name);
+            value = value.Cast(target);
+        }
+        if (!tensor.shape.IsCompatibleWith(value.shape))
+            throw new InvalidArgumentError($"Cannot feed value of shape {value.shape} for Tensor '{tensor.name}', which has shape '{tensor.shape}'", tensor.op.name);
+        return value;
+    }
+
+    private static string PlanKey(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation> targets, IReadOnlyList<Tensor> feeds)
+    {
+        var sb = new StringBuilder();
+        foreach (var t in fetches) sb.Append(t.op.Id).Append(':').Append(t.value_index).Append(',');
+        sb.Append('|');
+        foreach (var op in targets) sb.Append(op.Id).Append(',');
+        sb.Append('|');
+        foreach (var t in feeds) sb.Append(t.op.Id).Append(':').Append(t.value_index).Append(',');
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,142 @@
+// Golden values for SharpFlow's op tests, computed by TensorFlow.js (the CPU backend runs TensorFlow's op
+// semantics: broadcasting, reductions, matmul, one_hot, ...).
+//
+// Regenerate with:
+//   cd tools/golden && npm install && node generate-tfjs.mjs > ../../tests/SharpFlow.Tests/Golden/tfjs_ops.json
+//
+// Inputs come from a fixed linear congruential generator, so the file is reproducible; both inputs and
+// expected outputs are stored, the C# test only reads them.
+import * as tf from '@tensorflow/tfjs';
+
+await tf.setBackend('cpu');
+
+let state = 12345;
+function rand() {
+  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+  return state / 4294967296;
+}
+function floats(n, lo = -3, hi = 3) {
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
+}
+function ints(n, lo = -9, hi = 10) {
+  return Int32Array.from({ length: n }, () => lo + Math.floor((hi - lo) * rand()));
+}
+const size = (shape) => shape.reduce((a, b) => a * b, 1);
+
+function encode(t) {
+  const values = Array.from(t.dataSync(), (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+  return { dtype: t.dtype === 'bool' ? 'bool' : t.dtype, shape: t.shape, values };
+}
+function input(values, shape, dtype) {
+  return tf.tensor(values, shape, dtype);
+}
+
+const cases = [];
+function add(name, op, inputs, attrs, compute) {
+  const tensors = inputs.map((i) => input(i.values, i.shape, i.dtype));
+  const out = compute(...tensors);
+  cases.push({
+    name, op, attrs,
+    inputs: inputs.map((i) => ({ dtype: i.dtype, shape: i.shape, values: Array.from(i.values, (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)) })),
+    expected: encode(out),
+  });
+}
+const F = (shape, lo, hi) => ({ dtype: 'float32', shape, values: floats(size(shape), lo, hi) });
+const I = (shape, lo, hi) => ({ dtype: 'int32', shape, values: ints(size(shape), lo, hi) });
+const B = (shape) => ({ dtype: 'bool', shape, values: Uint8Array.from({ length: size(shape) }, () => (rand() < 0.5 ? 1 : 0)) });
+
+// Binary element-wise ops with broadcasting.
+const broadcastShapes = [
+  [[2, 3], [2, 3]], [[2, 3], [3]], [[2, 3], []], [[], [2, 3]], [[2, 1], [1, 3]],
+  [[4, 1, 3], [2, 1]], [[3, 1, 2, 1], [1, 4, 1, 5]], [[5], [1]],
+];
+const binary = { add: tf.add, sub: tf.sub, mul: tf.mul, maximum: tf.maximum, minimum: tf.minimum };
+for (const [op, fn] of Object.entries(binary)) {
+  for (const [sa, sb] of broadcastShapes) add(`${op}_f32_${sa.join('x')}_${sb.join('x')}`, op, [F(sa), F(sb)], {}, fn);
+  add(`${op}_i32`, op, [I([2, 3]), I([3])], {}, fn);
+}
+for (const [sa, sb] of broadcastShapes.slice(0, 5)) add(`div_f32_${sa.join('x')}_${sb.join('x')}`, 'div', [F(sa), F(sb, 0.5, 3)], {}, tf.div);
+add('floordiv_i32', 'floordiv', [I([12]), { dtype: 'int32', shape: [12], values: Int32Array.from([3, -3, 2, -2, 5, -5, 7, 1, -1, 4, -4, 6]) }], {}, tf.floorDiv);
+// TensorFlow.js returns int32 from floorDiv of floats; TensorFlow keeps float32 (same values).
+add('floordiv_f32', 'floordiv', [F([2, 3]), F([3], 0.5, 2)], {}, (a, b) => tf.cast(tf.floorDiv(a, b), 'float32'));
+add('mod_i32', 'mod', [I([12]), { dtype: 'int32', shape: [12], values: Int32Array.from([3, -3, 2, -2, 5, -5, 7, 1, -1, 4, -4, 6]) }], {}, tf.mod);
+add('mod_f32', 'mod', [F([2, 3]), F([3], -2, 2)], {}, tf.mod);
+add('pow_f32', 'pow', [F([2, 3], 0.1, 3), F([3], -2, 2)], {}, tf.pow);
+add('pow_i32', 'pow', [I([6], -3, 4), { dtype: 'int32', shape: [6], values: Int32Array.from([0, 1, 2, 3, 4, 5]) }], {}, tf.pow);
+
+// Comparisons and logic.
+const comparisons = { equal: tf.equal, not_equal: tf.notEqual, less: tf.less, less_equal: tf.lessEqual, greater: tf.greater, greater_equal: tf.greaterEqual };
+for (const [op, fn] of Object.entries(comparisons)) {
+  add(`${op}_i32`, op, [I([2, 3], -2, 3), I([3], -2, 3)], {}, fn);
+  add(`${op}_f32`, op, [F([4, 1]), F([1, 3])], {}, fn);
+}
+add('logical_and', 'logical_and', [B([2, 3]), B([3])], {}, tf.logicalAnd);
+add('logical_or', 'logical_or', [B([2, 3]), B([2, 1])], {}, tf.logicalOr);
+add('logical_not', 'logical_not', [B([5])], {}, tf.logicalNot);
+
+// Unary ops.
+add('neg_f32', 'neg', [F([2, 3])], {}, tf.neg);
+add('neg_i32', 'neg', [I([5])], {}, tf.neg);
+add('abs_f32', 'abs', [F([2, 3])], {}, tf.abs);
+add('abs_i32', 'abs', [I([5])], {}, tf.abs);
+add('square_f32', 'square', [F([2, 3])], {}, tf.square);
+add('sqrt_f32', 'sqrt', [F([7], 0, 9)], {}, tf.sqrt);
+add('exp_f32', 'exp', [F([7], -5, 5)], {}, tf.exp);
+add('log_f32', 'log', [F([7], 0.01, 20)], {}, tf.log);
+
+// Matrix multiplication.
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+  const a = F(ta ? [5, 3] : [3, 5]);
+  const b = F(tb ? [4, 5] : [5, 4]);
+  add(`matmul_${ta}_${tb}`, 'matmul', [a, b], { transpose_a: ta, transpose_b: tb }, (x, y) => tf.matMul(x, y, ta, tb));
+}
+add('matmul_large', 'matmul', [F([33, 70]), F([70, 17])], { transpose_a: false, transpose_b: false }, (x, y) => tf.matMul(x, y));
+
+// Reductions.
+const reductions = { sum: tf.sum, mean: tf.mean, max: tf.max, min: tf.min, prod: tf.prod };
+for (const [op, fn] of Object.entries(reductions)) {
+  const range = op === 'prod' ? [0.5, 1.5] : [-3, 3];
+  for (const axis of [null, 0, 1, -1, [0, 2], [1, 2], [0, 1, 2]]) {
+    for (const keepdims of [false, true]) {
+      const x = F([2, 3, 4], ...range);
+      add(`${op}_axis${JSON.stringify(axis)}_keep${keepdims}`, op, [x], { axis, keepdims }, (t) => fn(t, axis, keepdims));
+    }
+  }
+  // TensorFlow.js's mean of integers is a float; TensorFlow's truncates (tested on its own in C#).
+  if (op !== 'mean') add(`${op}_i32`, op, [I([3, 4], op === 'prod' ? -2 : -9, op === 'prod' ? 3 : 10)], { axis: [1], keepdims: false }, (t) => fn(t, 1, false));
+}
+for (const [op, fn] of [['argmax', tf.argMax], ['argmin', tf.argMin]]) {
+  for (const axis of [0, 1, 2, -1]) add(`${op}_axis${axis}`, op, [F([3, 4, 5])], { axis }, (t) => fn(t, axis));
+  add(`${op}_i32`, op, [I([6, 2], -2, 2)], { axis: 0 }, (t) => fn(t, 0));
+}
+
+// Array ops.
+add('reshape', 'reshape', [F([2, 6])], { shape: [3, -1, 2] }, (t) => tf.reshape(t, [3, -1, 2]));
+for (const perm of [[1, 0, 2], [2, 0, 1], [0, 2, 1], [2, 1, 0]]) add(`transpose_${perm.join('')}`, 'transpose', [F([2, 3, 4])], { perm }, (t) => tf.transpose(t, perm));
+add('transpose_default', 'transpose', [I([2, 3, 4])], { perm: null }, (t) => tf.transpose(t));
+for (const axis of [0, 1, -1]) add(`concat_axis${axis}`, 'concat', [F([2, 3]), F([2, 3])], { axis }, (a, b) => tf.concat([a, b], axis));
+add('concat_three', 'concat', [I([2, 1]), I([2, 3]), I([2, 2])], { axis: 1 }, (a, b, c) => tf.concat([a, b, c], 1));
+add('one_hot', 'one_hot', [{ dtype: 'int32', shape: [5], values: Int32Array.from([0, 3, 1, -1, 7]) }], { depth: 4, on_value: 1, off_value: 0 }, (t) => tf.cast(tf.oneHot(t, 4), 'float32')); // TensorFlow's default dtype is float32
+add('one_hot_values', 'one_hot', [{ dtype: 'int32', shape: [2, 2], values: Int32Array.from([2, 0, 1, 2]) }], { depth: 3, on_value: 5, off_value: -1 }, (t) => tf.cast(tf.oneHot(t, 3, 5, -1), 'float32'));
+add('select', 'select', [B([2, 3]), F([2, 3]), F([2, 3])], {}, (c, a, b) => tf.where(c, a, b));
+add('select_rows', 'select', [B([3]), F([3, 2]), F([3, 2])], {}, (c, a, b) => tf.where(tf.reshape(c, [3, 1]).tile([1, 2]), a, b));
+add('zeros_like', 'zeros_like', [F([2, 3])], {}, tf.zerosLike);
+add('ones_like', 'ones_like', [I([2, 2])], {}, tf.onesLike);
+add('cast_f32_i32', 'cast', [F([8], -5, 5)], { dtype: 'int32' }, (t) => tf.cast(t, 'int32'));
+add('cast_i32_f32', 'cast', [I([5])], { dtype: 'float32' }, (t) => tf.cast(t, 'float32'));
+add('cast_f32_bool', 'cast', [{ dtype: 'float32', shape: [4], values: Float32Array.from([0, 1.5, -2, 0]) }], { dtype: 'bool' }, (t) => tf.cast(t, 'bool'));
+
+// Generators.
+for (const [start, limit, delta] of [[0, 10, 1], [3, 18, 3], [10, 2, -2], [0.5, 3.2, 0.7]]) {
+  add(`range_${start}_${limit}_${delta}`, 'range', [], { start, limit, delta }, () => tf.range(start, limit, delta, Number.isInteger(start) && Number.isInteger(delta) ? 'int32' : 'float32'));
+}
+add('linspace', 'linspace', [], { start: 10, stop: 12, num: 3 }, () => tf.linspace(10, 12, 3));
+add('linspace_7', 'linspace', [], { start: -1, stop: 2.5, num: 7 }, () => tf.linspace(-1, 2.5, 7));
+add('fill', 'fill', [], { dims: [2, 3], value: 9 }, () => tf.fill([2, 3], 9, 'float32'));
+
+console.log(JSON.stringify({
+  generator: 'tools/golden/generate-tfjs.mjs',
+  tfjs_version: tf.version.tfjs,
+  backend: tf.getBackend(),
+  cases,
+}, null, 0));
