@@ -26,6 +26,9 @@ public sealed class Session : IDisposable
     /// <summary>The graph this session runs.</summary>
     public Graph graph { get; }
 
+    /// <summary>Number of cached execution plans (one per fetch/target/feed signature seen).</summary>
+    internal int PlanCount => _plans.Count;
+
     /// <summary>The default session of this thread (<c>tf.get_default_session()</c>), used by <c>Tensor.eval()</c>.</summary>
     public static Session? get_default() => _defaultStack is { Count: > 0 } s ? s.Peek() : null;
 

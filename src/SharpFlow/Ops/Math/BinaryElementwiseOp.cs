@@ -57,7 +57,7 @@ internal abstract class BinaryElementwiseOp : OpDef
     {
         using var b = OpBuilder.Begin(name, defaultName, x, y);
         var inputs = b.SameType(Type, [x, y], ["x", "y"]);
-        return b.Create(this, inputs).outputs[0];
+        return b.Create(this, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
     }
 }
 
@@ -93,7 +93,8 @@ internal abstract class UnaryElementwiseOp : OpDef
     public Tensor Apply(TensorLike x, string? name, string defaultName)
     {
         using var b = OpBuilder.Begin(name, defaultName, x);
-        return b.Create(this, [b.Convert(x, "x")]).outputs[0];
+        var input = b.Convert(x, "x");
+        return b.Create(this, [input], new() { ["T"] = input.dtype }).outputs[0];
     }
 }
 

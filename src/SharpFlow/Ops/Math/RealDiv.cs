@@ -33,7 +33,7 @@ internal sealed class RealDiv : BinaryElementwiseOp
             inputs[0] = Cast.Build(inputs[0], target);
             inputs[1] = Cast.Build(inputs[1], target);
         }
-        return b.Create(Def, inputs).outputs[0];
+        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
     }
 
     /// <summary>TensorFlow 1.x's <c>tf.div</c>: RealDiv for floats, FloorDiv for integers (Python 2 semantics).</summary>
@@ -42,6 +42,6 @@ internal sealed class RealDiv : BinaryElementwiseOp
         using var b = OpBuilder.Begin(name, "div", x, y);
         var inputs = b.SameType("Div", [x, y], ["x", "y"]);
         var def = inputs[0].dtype.is_floating ? (BinaryElementwiseOp)Def : FloorDiv.Def;
-        return b.Create(def, inputs).outputs[0];
+        return b.Create(def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
     }
 }

@@ -1,0 +1,50 @@
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Tests.Kernels;
+
+/// <summary>Matrix multiplication against the triple loop in double precision, including skinny shapes and the parallel path.</summary>
+public class GemmTests
+{
+    [Theory]
+    [InlineData(1, 1, 1, false, false)]
+    [InlineData(3, 5, 4, false, false)]
+    [InlineData(3, 5, 4, true, false)]
+    [InlineData(3, 5, 4, false, true)]
+    [InlineData(3, 5, 4, true, true)]
+    [InlineData(64, 400, 120, false, false)]
+    [InlineData(200, 30, 300, false, false)] // large enough to take the parallel path
+    [InlineData(17, 0, 5, false, false)]
+    [InlineData(1, 257, 33, false, true)]
+    public void MatchesTripleLoop(int m, int k, int n, bool ta, bool tb)
+    {
+        var rng = new Random(m * 1000 + k * 10 + n);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var c = new float[m * n];
+        Gemm.Multiply<float>(a, b, c, m, k, n, ta, tb);
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (var p = 0; p < k; p++)
+                    sum += (double)a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
+                Assert.True(Math.Abs(sum - c[i * n + j]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"C[{i},{j}] = {c[i * n + j]}, expected {sum}");
+            }
+    }
+
+    [Fact]
+    public void NaNAndInfinityPropagate()
+    {
+        var c = new double[1];
+        Gemm.Multiply<double>([0.0], [double.NaN], c, 1, 1, 1);
+        Assert.True(double.IsNaN(c[0]));
+    }
+
+    [Fact]
+    public void IntegerMatricesAreExact()
+    {
+        var c = new long[4];
+        Gemm.Multiply<long>([1, 2, 3, 4], [5, 6, 7, 8], c, 2, 2, 2);
+        Assert.Equal(new long[] { 19, 22, 43, 50 }, c);
+    }
+}
