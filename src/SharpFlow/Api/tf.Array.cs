@@ -26,10 +26,10 @@ public static partial class Binding
         public static Tensor fill(TensorLike dims, TensorLike value, string? name = null) => Fill.Build(dims, value, name);
         /// <summary>Zeros shaped like <paramref name="tensor"/>.</summary>
         public static Tensor zeros_like(TensorLike tensor, DType? dtype = null, string? name = null, bool optimize = true) =>
-            ZerosLike.ZerosDef.Apply(tensor, dtype, optimize, name);
+            ZerosLike.Def.Apply(tensor, dtype, optimize, name);
         /// <summary>Ones shaped like <paramref name="tensor"/>.</summary>
         public static Tensor ones_like(TensorLike tensor, DType? dtype = null, string? name = null, bool optimize = true) =>
-            ZerosLike.OnesDef.Apply(tensor, dtype, optimize, name);
+            OnesLike.Def.Apply(tensor, dtype, optimize, name);
         /// <summary><c>start, start+delta, ...</c> below <paramref name="limit"/>; one argument means [0, start).</summary>
         public static Tensor range(TensorLike start, TensorLike? limit = null, TensorLike? delta = null, DType? dtype = null, string? name = null) =>
             Ops.Array.Range.Build(start, limit, delta, dtype, name);

@@ -83,11 +83,11 @@ public static partial class Binding
 
         /// <summary>Index of the largest value along <paramref name="axis"/> (default 0); int64 unless <paramref name="output_type"/> is int32.</summary>
         public static Tensor argmax(TensorLike input, TensorLike? axis = null, string? name = null, TensorLike? dimension = null, DType? output_type = null) =>
-            ArgMax.MaxDef.Apply(input, axis ?? dimension, output_type, name);
+            ArgMax.Def.Apply(input, axis ?? dimension, output_type, name);
 
         /// <summary>Index of the smallest value along <paramref name="axis"/> (default 0).</summary>
         public static Tensor argmin(TensorLike input, TensorLike? axis = null, string? name = null, TensorLike? dimension = null, DType? output_type = null) =>
-            ArgMax.MinDef.Apply(input, axis ?? dimension, output_type, name);
+            ArgMin.Def.Apply(input, axis ?? dimension, output_type, name);
 
         /// <summary><c>x == y</c> element-wise.</summary>
         public static Tensor equal(TensorLike x, TensorLike y, string? name = null) => Equal.Build(x, y, name);

@@ -161,7 +161,7 @@ public static partial class Binding
         public static Session InteractiveSession(Graph? graph = null)
         {
             var session = new Session(graph);
-            session.as_default();
+            session.BecomeDefaultUntilClosed();
             return session;
         }
 

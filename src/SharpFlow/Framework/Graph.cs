@@ -10,8 +10,8 @@ namespace SharpFlow;
 /// </summary>
 /// <remarks>
 /// A default graph always exists (<c>tf.get_default_graph()</c>); <c>using (g.as_default())</c> makes another graph
-/// the default for the current thread. Building a graph is meant for one thread at a time; adding ops is
-/// nevertheless serialised so that concurrent builders cannot corrupt it.
+/// the default for the current thread. Several threads may build into one graph: adding ops is serialised, and
+/// name scopes and control-dependency scopes are per thread, as in TensorFlow.
 /// </remarks>
 public sealed partial class Graph
 {
@@ -24,9 +24,27 @@ public sealed partial class Graph
     private readonly Dictionary<string, Operation> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _namesInUse = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<object>> _collections = new(StringComparer.Ordinal);
-    private readonly List<ControlDependencyScope> _controlStack = [];
     private readonly Dictionary<Type, object> _builderState = [];
-    private string _nameStack = "";
+    // As in TensorFlow, the name scope and the control-dependency scopes belong to the thread that opened them,
+    // so threads building into one graph do not see each other's scopes. Weak keys: a graph's per-thread state
+    // goes away with the graph.
+    [ThreadStatic] private static System.Runtime.CompilerServices.ConditionalWeakTable<Graph, ThreadState>? _threadStates;
+
+    private sealed class ThreadState
+    {
+        public string NameStack = "";
+        public readonly List<ControlDependencyScope> ControlStack = [];
+    }
+
+    private ThreadState Local => (_threadStates ??= []).GetValue(this, _ => new ThreadState());
+
+    private string _nameStack
+    {
+        get => Local.NameStack;
+        set => Local.NameStack = value;
+    }
+
+    private List<ControlDependencyScope> _controlStack => Local.ControlStack;
 
     /// <summary>The graph-level random seed (<c>tf.set_random_seed</c>); null when unset.</summary>
     public int? seed { get; set; }

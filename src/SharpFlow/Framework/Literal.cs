@@ -47,7 +47,8 @@ public static class Literal
         }
 
         var target = dtype ?? (pythonFloat ? DType.float32 : raw.dtype);
-        if (target == raw.dtype) return raw;
+        // A caller's NDArray is copied: the constant made from it must not change when the caller's array does.
+        if (target == raw.dtype) return ReferenceEquals(raw, value) ? raw.Copy() : raw;
         CheckConvertible(raw, target, value);
         return raw.Cast(target);
     }

@@ -26,6 +26,12 @@ public interface IVariableStore
 
     /// <summary>Replaces the value of a variable.</summary>
     void Write(Operation variableOp, NDArray value);
+
+    /// <summary>
+    /// Takes the variable's lock until the returned scope is disposed (<c>use_locking=True</c> updates); plain reads
+    /// do not lock, as in TensorFlow.
+    /// </summary>
+    IDisposable Lock(Operation variableOp);
 }
 
 /// <summary>What a kernel sees during one run: its op, its input values, its output slots and the session's variables.</summary>

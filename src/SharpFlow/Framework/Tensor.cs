@@ -7,7 +7,7 @@ namespace SharpFlow;
 /// and the static shape inferred when the graph was built. Evaluate it with <c>Session.run</c>.
 /// Prints as TensorFlow does: <c>Tensor("add:0", shape=(2,), dtype=int32)</c>.
 /// </summary>
-public class Tensor : ITensorOrOperation
+public partial class Tensor : ITensorOrOperation
 {
     private readonly List<Operation> _consumers = [];
 
@@ -45,7 +45,7 @@ public class Tensor : ITensorOrOperation
     /// <summary>
     /// Refines the static shape with more information (TensorFlow's <c>set_shape</c>; C# reserves that name for the <see cref="shape"/> property); throws when incompatible.
     /// </summary>
-    public void SetShape(Shape newShape)
+    public virtual void SetShape(Shape newShape)
     {
         ArgumentNullException.ThrowIfNull(newShape);
         if (!shape.IsCompatibleWith(newShape))
@@ -80,63 +80,4 @@ public class Tensor : ITensorOrOperation
         shape.IsKnownRank
             ? $"Tensor(\"{name}\", shape={shape}, dtype={dtype.name})"
             : $"Tensor(\"{name}\", dtype={dtype.name})";
-
-    // Operators build ops into the operands' graph with TensorFlow's names; a number or array operand is
-    // converted to the other operand's dtype, as TensorFlow converts Python values.
-    /// <summary><c>x + y</c> (op "add"); a number takes the other operand's dtype.</summary>
-    public static Tensor operator +(Tensor x, Tensor y) => Ops.Math.Add.Operator(x, y);
-    /// <summary><c>x + y</c> (op "add"); a number takes the other operand's dtype.</summary>
-    public static Tensor operator +(Tensor x, TensorLike y) => Ops.Math.Add.Operator(x, y);
-    /// <summary><c>x + y</c> (op "add"); a number takes the other operand's dtype.</summary>
-    public static Tensor operator +(TensorLike x, Tensor y) => Ops.Math.Add.Operator(x, y);
-    /// <summary><c>x - y</c> (op "sub").</summary>
-    public static Tensor operator -(Tensor x, Tensor y) => Ops.Math.Sub.Operator(x, y);
-    /// <summary><c>x - y</c> (op "sub").</summary>
-    public static Tensor operator -(Tensor x, TensorLike y) => Ops.Math.Sub.Operator(x, y);
-    /// <summary><c>x - y</c> (op "sub").</summary>
-    public static Tensor operator -(TensorLike x, Tensor y) => Ops.Math.Sub.Operator(x, y);
-    /// <summary><c>x * y</c> (op "mul").</summary>
-    public static Tensor operator *(Tensor x, Tensor y) => Ops.Math.Mul.Operator(x, y);
-    /// <summary><c>x * y</c> (op "mul").</summary>
-    public static Tensor operator *(Tensor x, TensorLike y) => Ops.Math.Mul.Operator(x, y);
-    /// <summary><c>x * y</c> (op "mul").</summary>
-    public static Tensor operator *(TensorLike x, Tensor y) => Ops.Math.Mul.Operator(x, y);
-    /// <summary><c>x / y</c>: true division (op "truediv"); integers are cast to floats first, as in Python 3.</summary>
-    public static Tensor operator /(Tensor x, Tensor y) => Ops.Math.RealDiv.TrueDiv(x, y);
-    /// <summary><c>x / y</c>: true division (op "truediv"); integers are cast to floats first, as in Python 3.</summary>
-    public static Tensor operator /(Tensor x, TensorLike y) => Ops.Math.RealDiv.TrueDiv(x, y);
-    /// <summary><c>x / y</c>: true division (op "truediv"); integers are cast to floats first, as in Python 3.</summary>
-    public static Tensor operator /(TensorLike x, Tensor y) => Ops.Math.RealDiv.TrueDiv(x, y);
-    /// <summary><c>x % y</c>: floor modulo (op "mod").</summary>
-    public static Tensor operator %(Tensor x, Tensor y) => Ops.Math.FloorMod.Operator(x, y);
-    /// <summary><c>x % y</c>: floor modulo (op "mod").</summary>
-    public static Tensor operator %(Tensor x, TensorLike y) => Ops.Math.FloorMod.Operator(x, y);
-    /// <summary><c>x % y</c>: floor modulo (op "mod").</summary>
-    public static Tensor operator %(TensorLike x, Tensor y) => Ops.Math.FloorMod.Operator(x, y);
-    /// <summary><c>x &lt; y</c> (op "Less").</summary>
-    public static Tensor operator <(Tensor x, Tensor y) => Ops.Math.Less.Build(x, y);
-    /// <summary><c>x &lt; y</c> (op "Less").</summary>
-    public static Tensor operator <(Tensor x, TensorLike y) => Ops.Math.Less.Build(x, y);
-    /// <summary><c>x &lt; y</c> (op "Less").</summary>
-    public static Tensor operator <(TensorLike x, Tensor y) => Ops.Math.Less.Build(x, y);
-    /// <summary><c>x &gt; y</c> (op "Greater").</summary>
-    public static Tensor operator >(Tensor x, Tensor y) => Ops.Math.Greater.Build(x, y);
-    /// <summary><c>x &gt; y</c> (op "Greater").</summary>
-    public static Tensor operator >(Tensor x, TensorLike y) => Ops.Math.Greater.Build(x, y);
-    /// <summary><c>x &gt; y</c> (op "Greater").</summary>
-    public static Tensor operator >(TensorLike x, Tensor y) => Ops.Math.Greater.Build(x, y);
-    /// <summary><c>x &lt;= y</c> (op "LessEqual").</summary>
-    public static Tensor operator <=(Tensor x, Tensor y) => Ops.Math.LessEqual.Build(x, y);
-    /// <summary><c>x &lt;= y</c> (op "LessEqual").</summary>
-    public static Tensor operator <=(Tensor x, TensorLike y) => Ops.Math.LessEqual.Build(x, y);
-    /// <summary><c>x &lt;= y</c> (op "LessEqual").</summary>
-    public static Tensor operator <=(TensorLike x, Tensor y) => Ops.Math.LessEqual.Build(x, y);
-    /// <summary><c>x &gt;= y</c> (op "GreaterEqual").</summary>
-    public static Tensor operator >=(Tensor x, Tensor y) => Ops.Math.GreaterEqual.Build(x, y);
-    /// <summary><c>x &gt;= y</c> (op "GreaterEqual").</summary>
-    public static Tensor operator >=(Tensor x, TensorLike y) => Ops.Math.GreaterEqual.Build(x, y);
-    /// <summary><c>x &gt;= y</c> (op "GreaterEqual").</summary>
-    public static Tensor operator >=(TensorLike x, Tensor y) => Ops.Math.GreaterEqual.Build(x, y);
-    /// <summary><c>-x</c> (op "Neg").</summary>
-    public static Tensor operator -(Tensor x) => Ops.Math.Neg.Build(x);
 }

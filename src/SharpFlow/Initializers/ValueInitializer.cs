@@ -8,6 +8,9 @@ public sealed class ValueInitializer : Initializer
     /// <summary>The value.</summary>
     public TensorLike Value { get; }
 
+    /// <summary>The dtype of the value (a literal takes TensorFlow's default for its kind).</summary>
+    internal DType ValueDType => Value.Value is Tensor t ? t.AsInput().dtype : Literal.ToNDArray(Value.Value).dtype;
+
     /// <summary>The static shape of the value.</summary>
     internal Shape ValueShape => Value.Value is Tensor t ? t.AsInput().shape : Literal.ToNDArray(Value.Value).shape;
 

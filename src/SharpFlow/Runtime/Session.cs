@@ -37,8 +37,19 @@ public sealed class Session : IDisposable
     {
         var stack = _defaultStack ??= new Stack<Session>();
         stack.Push(this);
-        return new Graph.Scope(() => stack.Pop());
+        return new Graph.Scope(() =>
+        {
+            if (stack.Count == 0 || !ReferenceEquals(stack.Peek(), this))
+                throw new InvalidOperationException("Session.as_default() scopes must be disposed in the reverse order they were opened.");
+            stack.Pop();
+        });
     }
+
+    // The default-session scope an InteractiveSession opened for itself; closed with the session.
+    private IDisposable? _ownDefaultScope;
+
+    /// <summary>Makes this session the thread's default until it is closed (<c>tf.InteractiveSession()</c>).</summary>
+    internal void BecomeDefaultUntilClosed() => _ownDefaultScope = as_default();
 
     /// <summary>Evaluates one tensor.</summary>
     public NDArray run(Tensor fetch, FeedDict? feed_dict = null)
@@ -122,6 +133,11 @@ public sealed class Session : IDisposable
     /// <summary>Closes the session; later runs fail. Safe to call twice.</summary>
     public void close()
     {
+        if (_ownDefaultScope is not null && get_default() == this)
+        {
+            _ownDefaultScope.Dispose();
+            _ownDefaultScope = null;
+        }
         _closed = true;
         _plans.Clear();
         _kernels.Clear();
@@ -179,12 +195,17 @@ public sealed class Session : IDisposable
         if (value.dtype != target)
         {
             var from = value.dtype;
-            var ok = (from.is_floating && target.is_floating)
-                     || (from.is_integer && target.is_floating)
-                     || (from == DType.uint8 && target.is_integer)
-                     || (from == DType.int32 && target == DType.int64);
+            var ok = (from.is_floating && target.is_floating) || (from.is_integer && (target.is_floating || target.is_integer));
             if (!ok)
                 throw new InvalidArgumentError($"Cannot feed value of dtype {from.name} for Tensor '{tensor.name}', which has dtype {target.name}", tensor.op.name);
+            if (from.is_integer && target.is_integer)
+            {
+                // Narrowing integers (int64 labels into an int32 placeholder) is fine while every value fits.
+                var (min, max) = target == DType.uint8 ? (0L, 255L) : target == DType.int32 ? (int.MinValue, (long)int.MaxValue) : (long.MinValue, long.MaxValue);
+                foreach (var v in value.ToArray<long>())
+                    if (v < min || v > max)
+                        throw new InvalidArgumentError($"Cannot feed value {v} for Tensor '{tensor.name}', which has dtype {target.name}: it is out of range", tensor.op.name);
+            }
             value = value.Cast(target);
         }
         if (!tensor.shape.IsCompatibleWith(value.shape))

@@ -64,13 +64,8 @@ internal sealed class ConcatV2 : OpDef
         ctx.AddOutput(dtype, Shape.Own(dims));
     }
 
-    private static int NormalizeAxis(NDArray axisValue, int rank, Func<string, Exception> error)
-    {
-        var axis = axisValue.ToArray<long>()[0];
-        if (axis < -rank || axis >= rank)
-            throw error($"ConcatOp : Expected concatenating dimensions in the range [{-rank}, {rank}), but got {axis}");
-        return (int)(axis < 0 ? axis + rank : axis);
-    }
+    private static int NormalizeAxis(NDArray axisValue, int rank, Func<string, Exception> error) =>
+        OpValues.Axis(axisValue, rank, "concatenating dimension", error);
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
@@ -104,7 +99,7 @@ internal sealed class ConcatV2 : OpDef
         var tensors = b.SameType("ConcatV2", values.ToArray(), names);
         if (tensors.Length == 1)
             return b.Graph.CreateOp(Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { ["T"] = tensors[0].dtype }).outputs[0];
-        var axisTensor = b.Convert(axis, "axis", axis.Value is Tensor ? null : DType.int32);
+        var axisTensor = b.Convert(axis, "axis");
         return b.Create(Def, [.. tensors, axisTensor], new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length, ["Tidx"] = axisTensor.dtype }).outputs[0];
     }
 }

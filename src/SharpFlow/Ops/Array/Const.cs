@@ -37,7 +37,6 @@ internal sealed class Const : OpDef
     public static Tensor Build(object value, DType? dtype = null, Shape? shape = null, string name = "Const", bool verifyShape = false)
     {
         var array = Literal.ToNDArray(value, dtype);
-        if (ReferenceEquals(array, value)) array = array.Copy(); // the graph keeps its own copy of a caller's NDArray
         if (shape is not null)
         {
             if (!shape.IsFullyDefined) throw new ValueError($"tf.constant needs a fully defined shape, got {shape}.");

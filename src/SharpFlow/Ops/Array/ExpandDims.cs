@@ -43,7 +43,7 @@ internal sealed class ExpandDims : OpDef
     {
         using var b = OpBuilder.Begin(name, "ExpandDims", input, axis);
         var x = b.Convert(input, "input");
-        var a = b.Convert(axis, "dim", axis.Value is Tensor ? null : DType.int32);
+        var a = b.Convert(axis, "dim");
         return b.Create(Def, [x, a], new() { ["T"] = x.dtype, ["Tdim"] = a.dtype }).outputs[0];
     }
 }

@@ -30,10 +30,7 @@ internal sealed class Fill : OpDef
 
     private static Shape ShapeFrom(NDArray dims, Func<string, Exception> error)
     {
-        if (dims.ndim != 1) throw error($"dims must be a vector, got shape {dims.shape.ToListString()}");
-        var d = dims.ToArray<long>();
-        foreach (var v in d) if (v < 0) throw error($"dims must be non-negative, got {dims}");
-        return new Shape(d.Select(v => (int)v).ToArray());
+        return Shape.Own(OpValues.Dims(dims, "dims", error));
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
@@ -65,7 +62,7 @@ internal sealed class Fill : OpDef
     public static Tensor Build(TensorLike dims, TensorLike value, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "Fill", dims, value);
-        var d = b.Convert(dims, "dims", dims.Value is Tensor ? null : DType.int32);
+        var d = b.Convert(dims, "dims");
         var v = b.Convert(value, "value");
         return b.Create(Def, [d, v], new() { ["T"] = v.dtype, ["index_type"] = d.dtype }).outputs[0];
     }

@@ -12,17 +12,17 @@ internal sealed class LinSpace : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (!ctx.InputDType(0).is_floating) throw ctx.TypeError($"start and stop must be float32 or float64, got {ctx.InputDType(0).name}");
-        var num = ctx.ConstantInput(2);
-        if (num is not null && num.ToArray<long>()[0] <= 0) throw ctx.Error($"Requires num > 0: {num}");
-        ctx.AddOutput(ctx.InputDType(0), new Shape(num is null ? -1 : (int)num.ToArray<long>()[0]));
+        var num = ctx.ConstantInput(2) is { } n ? OpValues.Scalar(n, "num", m => ctx.Error(m)) : -1;
+        if (num == 0 || num < -1 || num > int.MaxValue) throw ctx.Error($"Requires num > 0: {num}");
+        ctx.AddOutput(ctx.InputDType(0), new Shape((int)num));
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var start = ctx.Input(0).item<double>();
-        var stop = ctx.Input(1).item<double>();
-        var num = ctx.Input(2).ToArray<long>()[0];
-        if (num <= 0) throw ctx.InvalidArgument($"Requires num > 0: {num}");
+        var start = OpValues.ScalarDouble(ctx.Input(0), "start", m => ctx.InvalidArgument(m));
+        var stop = OpValues.ScalarDouble(ctx.Input(1), "stop", m => ctx.InvalidArgument(m));
+        var num = OpValues.Scalar(ctx.Input(2), "num", m => ctx.InvalidArgument(m));
+        if (num <= 0 || num > int.MaxValue) throw ctx.InvalidArgument($"Requires num > 0: {num}");
         var output = ctx.AllocateOutput(0, ctx.Input(0).dtype, new Shape((int)num));
         // As TensorFlow's kernel: the step and every value are computed in the output's precision.
         if (output.dtype == DType.float32)
@@ -47,7 +47,7 @@ internal sealed class LinSpace : OpDef
     {
         using var b = OpBuilder.Begin(name, "LinSpace", start, stop, num);
         var values = b.SameType("LinSpace", [start, stop], ["start", "stop"], DType.float32);
-        var n = b.Convert(num, "num", num.Value is Tensor ? null : DType.int32);
+        var n = b.Convert(num, "num");
         return b.Create(Def, [values[0], values[1], n], new() { ["T"] = values[0].dtype, ["Tidx"] = n.dtype }).outputs[0];
     }
 }

@@ -25,9 +25,14 @@ internal sealed class OneHot : OpDef
         var depth = -1;
         if (depthValue is not null)
         {
-            depth = (int)depthValue.ToArray<long>()[0];
-            if (depth < 0) throw ctx.Error($"depth must be non-negative, got: {depth}");
+            var d = OpValues.Scalar(depthValue, "depth", m => ctx.Error(m));
+            if (d < 0 || d > int.MaxValue) throw ctx.Error($"depth must be non-negative, got: {d}");
+            depth = (int)d;
         }
+        foreach (var i in new[] { 2, 3 })
+            if (ctx.InputShape(i).IsKnownRank && ctx.InputShape(i).ndims != 0)
+                throw ctx.Error($"{(i == 2 ? "on_value" : "off_value")} must be a scalar, not shape {ctx.InputShape(i).ToListString()}");
+        if (axis < -1) throw ctx.Error($"Expected axis to be -1 or between [0, rank].  But received: {axis}");
         if (!indices.IsKnownRank)
         {
             ctx.AddOutput(ctx.InputDType(2), Shape.Unknown);
@@ -45,12 +50,15 @@ internal sealed class OneHot : OpDef
         return OpKernel.From(ctx =>
         {
             var indices = ctx.Input(0).ToArray<long>();
-            var depth = (int)ctx.Input(1).ToArray<long>()[0];
-            if (depth < 0) throw ctx.InvalidArgument($"depth must be non-negative, got: {depth}");
+            var depthValue = OpValues.Scalar(ctx.Input(1), "depth", m => ctx.InvalidArgument(m));
+            if (depthValue < 0 || depthValue > int.MaxValue) throw ctx.InvalidArgument($"depth must be non-negative, got: {depthValue}");
+            var depth = (int)depthValue;
             var on = ctx.Input(2);
             var off = ctx.Input(3);
             if (on.size != 1 || off.size != 1) throw ctx.InvalidArgument("on_value and off_value must be scalars");
             var inShape = ctx.Input(0).shape.Dims.ToList();
+            if (axisAttr > inShape.Count)
+                throw ctx.InvalidArgument($"Expected axis to be -1 or between [0, {inShape.Count}].  But received: {axisAttr}");
             var axis = axisAttr == -1 ? inShape.Count : axisAttr;
             // View the output as [prefix, depth, suffix] where prefix*suffix are the indices.
             long prefix = 1, suffix = 1;
@@ -95,9 +103,10 @@ internal sealed class OneHot : OpDef
         int axis = -1, DType? dtype = null, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "one_hot", indices, depth, onValue ?? default, offValue ?? default);
-        var idx = b.Convert(indices, "indices", indices.Value is Tensor ? null : DType.int32);
-        var d = b.Convert(depth, "depth", depth.Value is Tensor ? null : DType.int32);
-        var valueType = dtype ?? (onValue?.Value as Tensor)?.dtype ?? (offValue?.Value as Tensor)?.dtype ?? DType.float32;
+        var idx = b.Convert(indices, "indices");
+        var d = b.Convert(depth, "depth");
+        static DType? TypeOf(TensorLike? v) => v is { } x ? x.Value is Tensor t ? t.AsInput().dtype : Literal.ToNDArray(x.Value).dtype : null;
+        var valueType = dtype ?? TypeOf(onValue) ?? TypeOf(offValue) ?? DType.float32;
         var on = b.Convert(onValue ?? 1, "on_value", onValue?.Value is Tensor ? null : valueType);
         var off = b.Convert(offValue ?? 0, "off_value", offValue?.Value is Tensor ? null : valueType);
         return b.Create(Def, [idx, d, on, off], new() { ["T"] = on.dtype, ["TI"] = idx.dtype, ["axis"] = axis }).outputs[0];

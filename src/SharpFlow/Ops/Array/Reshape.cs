@@ -42,8 +42,7 @@ internal sealed class Reshape : OpDef
     /// <summary>The concrete (or static) output shape, inferring a -1 dimension from the element count.</summary>
     private static Shape Resolve(NDArray requested, Shape input, Func<string, Exception> error, bool staticShape)
     {
-        if (requested.ndim != 1) throw error($"shape must be a vector, got shape {requested.shape.ToListString()}");
-        var dims = requested.ToArray<long>().Select(d => (int)d).ToArray();
+        var dims = OpValues.Dims(requested, "shape", error, allowUnknown: true);
         var unknown = -1;
         long known = 1;
         for (var i = 0; i < dims.Length; i++)
@@ -78,7 +77,7 @@ internal sealed class Reshape : OpDef
     {
         using var b = OpBuilder.Begin(name, "Reshape", tensor, shape);
         var x = b.Convert(tensor, "tensor");
-        var s = b.Convert(shape, "shape", shape.Value is Tensor ? null : DType.int32);
+        var s = b.Convert(shape, "shape");
         return b.Create(Def, [x, s], new() { ["T"] = x.dtype, ["Tshape"] = s.dtype }).outputs[0];
     }
 }

@@ -16,7 +16,8 @@ internal sealed class Transpose : OpDef
         var perm = ctx.ConstantInput(1);
         if (perm is null || !input.IsKnownRank)
         {
-            var rank = input.IsKnownRank ? input.ndims : ctx.InputShape(1).IsFullyDefined ? ctx.InputShape(1)[0] : -1;
+            var permShape = ctx.InputShape(1);
+            var rank = input.IsKnownRank ? input.ndims : permShape.IsFullyDefined && permShape.ndims == 1 ? permShape[0] : -1;
             ctx.AddOutput(ctx.InputDType(0), rank >= 0 ? Shape.UnknownDims(rank) : Shape.Unknown);
             return;
         }
@@ -27,9 +28,9 @@ internal sealed class Transpose : OpDef
 
     private static int[] Check(NDArray perm, int rank, Func<string, Exception> error)
     {
-        var p = perm.ToArray<long>().Select(v => (int)v).ToArray();
-        if (perm.ndim != 1 || p.Length != rank)
-            throw error($"transpose expects a vector of size {rank}. But input(1) is a vector of size {p.Length}");
+        if (perm.ndim != 1 || perm.size != rank)
+            throw error($"transpose expects a vector of size {rank}. But input(1) is a vector of size {perm.size}");
+        var p = OpValues.Dims(perm, "perm", error);
         var seen = new bool[rank];
         foreach (var d in p)
         {
@@ -55,7 +56,7 @@ internal sealed class Transpose : OpDef
         using var b = OpBuilder.Begin(name, "transpose", a, perm ?? default);
         var x = b.Convert(a, "a");
         Tensor p;
-        if (perm is { } given) p = b.Convert(given, "perm", given.Value is Tensor ? null : DType.int32);
+        if (perm is { } given) p = b.Convert(given, "perm");
         else if (x.shape.IsKnownRank)
             p = Const.Create(b.Graph, NDArray.FromFlat(Enumerable.Range(0, x.shape.ndims).Reverse().ToArray(), new Shape(x.shape.ndims)), "Rank_perm");
         else

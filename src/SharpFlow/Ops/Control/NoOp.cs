@@ -30,7 +30,7 @@ internal sealed class NoOp : OpDef
     public static Operation Group(IEnumerable<ITensorOrOperation> inputs, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var ops = inputs.Select(i => i.op).Distinct().ToList();
+        var ops = inputs.Select(i => i?.op ?? throw new TypeError("tf.group needs Operations or Tensors, got null.")).Distinct().ToList();
         var graph = ops.Count > 0 ? ops[0].graph : Graph.get_default();
         foreach (var op in ops)
             if (!ReferenceEquals(op.graph, graph)) throw new ValueError($"{op.name} must be from the same graph as {ops[0].name}.");

@@ -46,7 +46,8 @@ internal sealed class AddN : OpDef
         using var b = OpBuilder.Begin(name, "AddN", array);
         var names = Enumerable.Range(0, array.Length).Select(i => $"inputs_{i}").ToArray();
         var tensors = b.SameType("AddN", array, names);
-        if (tensors.Length == 1) return tensors[0];
+        if (tensors.Length == 1)
+            return name is null ? tensors[0] : b.Graph.CreateOp(Array.Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { ["T"] = tensors[0].dtype }).outputs[0];
         return b.Create(Def, tensors, new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length }).outputs[0];
     }
 }

@@ -78,7 +78,7 @@ internal abstract class ReductionOp : OpDef
         using var b = OpBuilder.Begin(name, defaultName, input, axis ?? default);
         var x = b.Convert(input, "input");
         Tensor axes;
-        if (axis is { } a) axes = b.Convert(a, "reduction_indices", a.Value is Tensor ? null : DType.int32);
+        if (axis is { } a) axes = b.Convert(a, "reduction_indices");
         else if (x.shape.IsKnownRank)
             axes = Array.Const.Create(b.Graph, NDArray.FromFlat(Enumerable.Range(0, x.shape.ndims).ToArray(), new Shape(x.shape.ndims)), "Const");
         else

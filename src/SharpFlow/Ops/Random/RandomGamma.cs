@@ -58,7 +58,7 @@ internal sealed class RandomGamma : OpDef
         var shapeTensor = RandomOp.ShapeTensor(b.Graph, shape);
         var alphaTensor = b.Convert(alpha, "alpha", alpha.Value is Tensor ? null : type);
         var betaTensor = b.Convert(beta ?? 1, "beta", beta?.Value is Tensor ? null : type);
-        var alphaBroadcast = Math.Add.Build(alphaTensor, Array.ZerosLike.ZerosDef.Apply(betaTensor, null, optimize: true, null), "add");
+        var alphaBroadcast = Math.Add.Build(alphaTensor, Array.ZerosLike.Def.Apply(betaTensor, null, optimize: true, null), "add");
         var seeds = RandomSeed.GetSeed(b.Graph, seed);
         var sample = b.Graph.CreateOp(Def, "RandomGamma", [shapeTensor, alphaBroadcast],
             new Dictionary<string, object> { ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2, ["S"] = shapeTensor.dtype, ["T"] = type }).outputs[0];

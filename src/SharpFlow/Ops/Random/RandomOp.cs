@@ -38,11 +38,7 @@ internal abstract class RandomOp : OpDef
 
     internal static Shape ShapeFrom(NDArray value, Func<string, Exception> error)
     {
-        if (value.ndim != 1) throw error($"shape must be a vector, got shape {value.shape.ToListString()}");
-        var dims = value.ToArray<long>();
-        foreach (var d in dims)
-            if (d < 0 || d > int.MaxValue) throw error($"Dimension {d} must be >= 0");
-        return new Shape(dims.Select(d => (int)d).ToArray());
+        return Shape.Own(OpValues.Dims(value, "shape", error));
     }
 
     public override OpKernel CreateKernel(Operation op) => new Kernel(this, op);

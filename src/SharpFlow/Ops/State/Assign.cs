@@ -31,19 +31,24 @@ internal sealed class Assign : OpDef
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
         var validate = op.Attr<bool>("validate_shape");
+        var useLocking = op.Attr<bool>("use_locking");
+        var declared = variable.Attr<Shape>("shape");
         return OpKernel.From(ctx =>
         {
             var value = ctx.Input(1);
+            using var _ = useLocking ? ctx.Variables.Lock(variable) : null;
             var current = ctx.Variables.Read(variable);
-            if (current is not null && validate && current.shape != value.shape)
-                throw ctx.InvalidArgument($"Assign requires shapes of both tensors to match. lhs shape= {current.shape.ToListString()} rhs shape= {value.shape.ToListString()}");
+            var lhs = current?.shape ?? declared;
+            if (validate && !(current is null ? lhs.IsCompatibleWith(value.shape) : lhs == value.shape))
+                throw ctx.InvalidArgument($"Assign requires shapes of both tensors to match. lhs shape= {lhs.ToListString()} rhs shape= {value.shape.ToListString()}");
             if (current is not null && current.shape == value.shape)
             {
+                // Update in place, so readers that hold the buffer see the new value, as TensorFlow's ref variables.
                 value.AsBytes().CopyTo(current.AsWritableBytes());
             }
             else
             {
-                current = value.Copy();
+                current = value.Copy(); // never alias a constant or a fed array
                 ctx.Variables.Write(variable, current);
             }
             ctx.ForwardOutput(0, current);

@@ -30,8 +30,10 @@ internal abstract class AssignUpdateOp : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
+        var useLocking = op.Attr<bool>("use_locking");
         return OpKernel.From(ctx =>
         {
+            using var _ = useLocking ? ctx.Variables.Lock(variable) : null;
             var current = ctx.Variables.Read(variable)
                           ?? throw new FailedPreconditionError(VariableV2.UninitializedMessage(variable), ctx.op.name);
             var value = ctx.Input(1);

@@ -42,6 +42,14 @@ public sealed class Variable : Tensor
 
     internal override Tensor AsInput() => _snapshot;
 
+    /// <summary>Refines the variable's static shape, and that of the tensors that stand for it.</summary>
+    public override void SetShape(Shape newShape)
+    {
+        base.SetShape(newShape);
+        _reference.SetShape(newShape);
+        _snapshot.SetShape(newShape);
+    }
+
     /// <summary>
     /// The variable's value once it is initialized, else its initial value: use it to initialize another variable
     /// from this one (<c>tf.Variable(w.initialized_value() * 2)</c>).

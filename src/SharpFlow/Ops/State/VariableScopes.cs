@@ -125,7 +125,7 @@ internal static class VariableScopes
         if (scope.reuse.IsTrue)
             throw new ValueError($"Variable {fullName} does not exist, or was not created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?");
 
-        var type = dtype ?? scope.dtype ?? (fromValue?.Value.Value is Tensor vt ? vt.dtype : DType.float32);
+        var type = dtype ?? (fromValue is not null ? fromValue.ValueDType : scope.dtype ?? DType.float32);
         if (fromValue is not null) shape = fromValue.ValueShape;
         else if (shape is null || !shape.IsFullyDefined)
             throw new ValueError($"Shape of a new variable ({fullName}) must be fully defined, but instead was {(shape ?? Shape.Unknown)}.");

@@ -1,0 +1,11 @@
+namespace SharpFlow.Ops.Array;
+
+/// <summary>OnesLike: ones of the input's shape and dtype (<c>tf.ones_like</c>).</summary>
+internal sealed class OnesLike : FillLikeOp
+{
+    public static readonly OnesLike Def = new();
+
+    private OnesLike() : base(one: true) { }
+
+    public override string Type => "OnesLike";
+}

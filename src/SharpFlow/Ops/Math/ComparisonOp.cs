@@ -1,0 +1,7 @@
+namespace SharpFlow.Ops.Math;
+
+/// <summary>Element-wise comparisons: numeric (and, for equality, bool) inputs, a bool output.</summary>
+internal abstract class ComparisonOp : BinaryElementwiseOp
+{
+    protected override DType OutputDType(DType input) => DType.@bool;
+}
