@@ -12,16 +12,32 @@ public static partial class Binding
         public static Tensor random_normal(Shape shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
             RandomStandardNormal.Build(shape, mean, stddev, dtype, seed, name);
 
+        /// <summary>With a shape computed at run time (<c>tf.shape(x)</c>): Samples of N(mean, stddev²); seeded ops give TensorFlow's numbers.</summary>
+        public static Tensor random_normal(Tensor shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
+            RandomStandardNormal.Build(shape, mean, stddev, dtype, seed, name);
+
         /// <summary>Normal samples redrawn beyond two standard deviations.</summary>
         public static Tensor truncated_normal(Shape shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
+            TruncatedNormal.Build(shape, mean, stddev, dtype, seed, name);
+
+        /// <summary>With a shape computed at run time (<c>tf.shape(x)</c>): Normal samples redrawn beyond two standard deviations.</summary>
+        public static Tensor truncated_normal(Tensor shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
             TruncatedNormal.Build(shape, mean, stddev, dtype, seed, name);
 
         /// <summary>Uniform samples in [minval, maxval) (maxval is 1 for floats by default; integers need it).</summary>
         public static Tensor random_uniform(Shape shape, TensorLike? minval = null, TensorLike? maxval = null, DType? dtype = null, int? seed = null, string? name = null) =>
             RandomUniform.Build(shape, minval, maxval, dtype, seed, name);
 
+        /// <summary>With a shape computed at run time (<c>tf.shape(x)</c>): Uniform samples in [minval, maxval) (maxval is 1 for floats by default; integers need it).</summary>
+        public static Tensor random_uniform(Tensor shape, TensorLike? minval = null, TensorLike? maxval = null, DType? dtype = null, int? seed = null, string? name = null) =>
+            RandomUniform.Build(shape, minval, maxval, dtype, seed, name);
+
         /// <summary>Gamma(alpha, beta) samples (beta is a rate); output shape is <c>shape + broadcast(alpha, beta)</c>.</summary>
         public static Tensor random_gamma(Shape shape, TensorLike alpha, TensorLike? beta = null, DType? dtype = null, int? seed = null, string? name = null) =>
+            RandomGamma.Build(shape, alpha, beta, dtype, seed, name);
+
+        /// <summary>With a shape computed at run time (<c>tf.shape(x)</c>): Gamma(alpha, beta) samples (beta is a rate); output shape is <c>shape + broadcast(alpha, beta)</c>.</summary>
+        public static Tensor random_gamma(Tensor shape, TensorLike alpha, TensorLike? beta = null, DType? dtype = null, int? seed = null, string? name = null) =>
             RandomGamma.Build(shape, alpha, beta, dtype, seed, name);
 
         /// <summary>A random permutation along the first dimension.</summary>
@@ -33,14 +49,26 @@ public static partial class Binding
             /// <summary>Same as <c>tf.random_normal</c>.</summary>
             public static Tensor normal(Shape shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
                 RandomStandardNormal.Build(shape, mean, stddev, dtype, seed, name);
+            /// <summary>With a run-time shape: Same as <c>tf.random_normal</c>.</summary>
+            public static Tensor normal(Tensor shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
+                RandomStandardNormal.Build(shape, mean, stddev, dtype, seed, name);
             /// <summary>Same as <c>tf.truncated_normal</c>.</summary>
             public static Tensor truncated_normal(Shape shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
+                TruncatedNormal.Build(shape, mean, stddev, dtype, seed, name);
+            /// <summary>With a run-time shape: Same as <c>tf.truncated_normal</c>.</summary>
+            public static Tensor truncated_normal(Tensor shape, double mean = 0.0, double stddev = 1.0, DType? dtype = null, int? seed = null, string? name = null) =>
                 TruncatedNormal.Build(shape, mean, stddev, dtype, seed, name);
             /// <summary>Same as <c>tf.random_uniform</c>.</summary>
             public static Tensor uniform(Shape shape, TensorLike? minval = null, TensorLike? maxval = null, DType? dtype = null, int? seed = null, string? name = null) =>
                 RandomUniform.Build(shape, minval, maxval, dtype, seed, name);
+            /// <summary>With a run-time shape: Same as <c>tf.random_uniform</c>.</summary>
+            public static Tensor uniform(Tensor shape, TensorLike? minval = null, TensorLike? maxval = null, DType? dtype = null, int? seed = null, string? name = null) =>
+                RandomUniform.Build(shape, minval, maxval, dtype, seed, name);
             /// <summary>Same as <c>tf.random_gamma</c>.</summary>
             public static Tensor gamma(Shape shape, TensorLike alpha, TensorLike? beta = null, DType? dtype = null, int? seed = null, string? name = null) =>
+                RandomGamma.Build(shape, alpha, beta, dtype, seed, name);
+            /// <summary>With a run-time shape: Same as <c>tf.random_gamma</c>.</summary>
+            public static Tensor gamma(Tensor shape, TensorLike alpha, TensorLike? beta = null, DType? dtype = null, int? seed = null, string? name = null) =>
                 RandomGamma.Build(shape, alpha, beta, dtype, seed, name);
             /// <summary>Same as <c>tf.random_shuffle</c>.</summary>
             public static Tensor shuffle(TensorLike value, int? seed = null, string? name = null) => RandomShuffle.Build(value, seed, name);

@@ -44,6 +44,26 @@ public sealed class InferenceContext
         return t.op.Def.ConstantValue(t.op, t.value_index);
     }
 
+    /// <summary>
+    /// The shape described by input <paramref name="index"/> (an integer vector) as far as it is known at build
+    /// time: every entry of a constant, the static shape behind a <c>Shape</c> op, or unknown entries.
+    /// </summary>
+    public Shape ShapeFromInput(int index)
+    {
+        if (ConstantInput(index) is { } value)
+        {
+            if (value.ndim != 1) throw Error($"a shape must be a vector, not shape {value.shape.ToListString()}");
+            var dims = value.ToArray<long>();
+            foreach (var d in dims)
+                if (d < 0 || d > int.MaxValue) throw Error($"{d} is not a valid dimension in shape {value}");
+            return Shape.Own(dims.Select(d => (int)d).ToArray());
+        }
+        var t = Inputs[index];
+        if (t.op.Def.PartialShapeValue(t.op, t.value_index) is { } partial) return partial;
+        var s = t.shape;
+        return s.IsFullyDefined && s.ndims == 1 ? Shape.UnknownDims(s[0]) : Shape.Unknown;
+    }
+
     /// <summary>An attribute's value.</summary>
     public T Attr<T>(string name) => Attrs.TryGetValue(name, out var v) && v is T typed
         ? typed

@@ -33,4 +33,11 @@ public abstract class OpDef
     /// shape of a fully defined tensor), else null. Shape rules use it to read shapes and axes given as tensors.
     /// </summary>
     public virtual NDArray? ConstantValue(Operation op, int index) => null;
+
+    /// <summary>
+    /// When output <paramref name="index"/> is a shape vector whose entries are only partly known at build time
+    /// (<c>tf.shape(x)</c> of a <c>(?, 3)</c> tensor), that partial shape; else null. Shape rules of ops that take
+    /// shapes as tensors use it, as TensorFlow's <c>constant_value_as_shape</c>.
+    /// </summary>
+    public virtual Shape? PartialShapeValue(Operation op, int index) => null;
 }

@@ -18,14 +18,8 @@ internal sealed class Fill : OpDef
     {
         if (ctx.InputShape(1).IsKnownRank && ctx.InputShape(1).ndims != 0)
             throw ctx.Error($"value must be a scalar, got shape {ctx.InputShape(1).ToListString()}");
-        var dims = ctx.ConstantInput(0);
-        if (dims is null)
-        {
-            var s = ctx.InputShape(0);
-            ctx.AddOutput(ctx.InputDType(1), s.IsFullyDefined && s.ndims == 1 ? Shape.UnknownDims(s[0]) : Shape.Unknown);
-            return;
-        }
-        ctx.AddOutput(ctx.InputDType(1), ShapeFrom(dims, m => ctx.Error(m)));
+        if (!ctx.InputDType(0).is_integer) throw ctx.TypeError($"dims must be int32 or int64, got {ctx.InputDType(0).name}");
+        ctx.AddOutput(ctx.InputDType(1), ctx.ShapeFromInput(0));
     }
 
     private static Shape ShapeFrom(NDArray dims, Func<string, Exception> error)

@@ -30,6 +30,9 @@ internal sealed class Shape_ : OpDef
         });
     }
 
+    public override Shape? PartialShapeValue(Operation op, int index) =>
+        op.inputs[0].shape.IsKnownRank ? op.inputs[0].shape : null;
+
     public override NDArray? ConstantValue(Operation op, int index)
     {
         var s = op.inputs[0].shape;

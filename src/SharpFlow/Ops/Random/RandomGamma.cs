@@ -50,12 +50,12 @@ internal sealed class RandomGamma : OpDef
     }
 
     /// <summary><c>tf.random_gamma(shape, alpha, beta, dtype, seed)</c>; beta is a rate (1 by default).</summary>
-    public static Tensor Build(Shape shape, TensorLike alpha, TensorLike? beta = null, DType? dtype = null, int? seed = null, string? name = null)
+    public static Tensor Build(ShapeInput shape, TensorLike alpha, TensorLike? beta = null, DType? dtype = null, int? seed = null, string? name = null)
     {
         var type = dtype ?? DType.float32;
         if (!type.is_floating) throw new ValueError($"Invalid dtype {type.Repr}: random_gamma needs float32 or float64.");
         using var b = OpBuilder.Begin(name, "random_gamma", alpha, beta ?? default);
-        var shapeTensor = RandomOp.ShapeTensor(b.Graph, shape);
+        var shapeTensor = shape.ToTensor(b.Graph);
         var alphaTensor = b.Convert(alpha, "alpha", alpha.Value is Tensor ? null : type);
         var betaTensor = b.Convert(beta ?? 1, "beta", beta?.Value is Tensor ? null : type);
         var alphaBroadcast = Math.Add.Build(alphaTensor, Array.ZerosLike.Def.Apply(betaTensor, null, optimize: true, null), "add");

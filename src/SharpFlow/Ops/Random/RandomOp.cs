@@ -27,13 +27,7 @@ internal abstract class RandomOp : OpDef
     internal static Shape StaticShape(InferenceContext ctx, int index)
     {
         if (!ctx.InputDType(index).is_integer) throw ctx.TypeError($"shape must be int32 or int64, got {ctx.InputDType(index).name}");
-        var value = ctx.ConstantInput(index);
-        if (value is null)
-        {
-            var s = ctx.InputShape(index);
-            return s.IsFullyDefined && s.ndims == 1 ? Shape.UnknownDims(s[0]) : Shape.Unknown;
-        }
-        return ShapeFrom(value, m => ctx.Error(m));
+        return ctx.ShapeFromInput(index);
     }
 
     internal static Shape ShapeFrom(NDArray value, Func<string, Exception> error)
@@ -67,12 +61,11 @@ internal abstract class RandomOp : OpDef
     /// The composite TensorFlow builds for <c>tf.random_normal</c> and <c>tf.truncated_normal</c>:
     /// constants <c>shape</c>, <c>mean</c>, <c>stddev</c>, then the seeds, the sample, <c>mul</c> and the final add.
     /// </summary>
-    public Tensor ScaledSample(Shape shape, TensorLike mean, TensorLike stddev, DType dtype, int? seed, string? name, string defaultName)
+    public Tensor ScaledSample(ShapeInput shape, TensorLike mean, TensorLike stddev, DType dtype, int? seed, string? name, string defaultName)
     {
-        ArgumentNullException.ThrowIfNull(shape);
         if (!dtype.is_floating) throw new ValueError($"Invalid dtype {dtype.Repr}: {defaultName} needs float32 or float64.");
         using var b = OpBuilder.Begin(name, defaultName, mean, stddev);
-        var shapeTensor = ShapeTensor(b.Graph, shape);
+        var shapeTensor = shape.ToTensor(b.Graph);
         var meanTensor = b.Convert(mean, "mean", mean.Value is Tensor ? null : dtype);
         var stddevTensor = b.Convert(stddev, "stddev", stddev.Value is Tensor ? null : dtype);
         var seeds = RandomSeed.GetSeed(b.Graph, seed);
@@ -81,10 +74,4 @@ internal abstract class RandomOp : OpDef
         return Math.Add.Build(mul, meanTensor, b.Scope);
     }
 
-    /// <summary>The int32 constant <c>shape</c> TensorFlow's random functions make from a static shape.</summary>
-    internal static Tensor ShapeTensor(Graph graph, Shape shape)
-    {
-        if (!shape.IsFullyDefined) throw new ValueError($"Random ops need a fully defined shape, got {shape}.");
-        return Array.Const.Create(graph, NDArray.FromFlat(shape.Dims, new Shape(shape.ndims)), "shape");
-    }
 }

@@ -19,6 +19,6 @@ internal sealed class RandomStandardNormal : RandomOp
     }
 
     /// <summary><c>tf.random_normal(shape, mean, stddev, dtype, seed)</c>.</summary>
-    public static Tensor Build(Shape shape, TensorLike? mean = null, TensorLike? stddev = null, DType? dtype = null, int? seed = null, string? name = null) =>
+    public static Tensor Build(ShapeInput shape, TensorLike? mean = null, TensorLike? stddev = null, DType? dtype = null, int? seed = null, string? name = null) =>
         Def.ScaledSample(shape, mean ?? 0.0, stddev ?? 1.0, dtype ?? DType.float32, seed, name, "random_normal");
 }

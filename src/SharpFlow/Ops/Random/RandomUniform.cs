@@ -19,7 +19,7 @@ internal sealed class RandomUniform : RandomOp
     }
 
     /// <summary><c>tf.random_uniform(shape, minval, maxval, dtype, seed)</c>.</summary>
-    public static Tensor Build(Shape shape, TensorLike? minval = null, TensorLike? maxval = null, DType? dtype = null, int? seed = null, string? name = null)
+    public static Tensor Build(ShapeInput shape, TensorLike? minval = null, TensorLike? maxval = null, DType? dtype = null, int? seed = null, string? name = null)
     {
         var type = dtype ?? DType.float32;
         if (!(type.is_floating || type == DType.int32 || type == DType.int64))
@@ -31,7 +31,7 @@ internal sealed class RandomUniform : RandomOp
         }
         var min = minval ?? 0;
         using var b = OpBuilder.Begin(name, "random_uniform", min, maxval.Value);
-        var shapeTensor = ShapeTensor(b.Graph, shape);
+        var shapeTensor = shape.ToTensor(b.Graph);
         var minTensor = b.Convert(min, "min", min.Value is Tensor ? null : type);
         var maxTensor = b.Convert(maxval.Value, "max", maxval.Value.Value is Tensor ? null : type);
         var seeds = RandomSeed.GetSeed(b.Graph, seed);

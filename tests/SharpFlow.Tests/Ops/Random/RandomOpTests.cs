@@ -164,4 +164,18 @@ public class RandomOpTests
         Assert.Equal(new[] { 0, 2, 4, 6, 8, 10 }, pairs.Select(p => p.Item1).Order());
         Assert.NotEqual(new[] { 0, 2, 4, 6, 8, 10 }, pairs.Select(p => p.Item1));
     }
+
+    [Fact]
+    public void ShapesCanBeComputedAtRunTime()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new[] { -1, 3 });
+        var noise = tf.random_uniform(tf.shape(x), seed: 1);
+        Assert.Equal(new Shape(-1, 3), noise.shape); // as TensorFlow: the static part of tf.shape(x) is kept
+        var value = g.Eval(x + noise, new FeedDict { [x] = new float[5, 3] });
+        Assert.Equal(new Shape(5, 3), value.shape);
+        // The same seed gives the same numbers whether the shape is static or computed.
+        Assert.Equal(g.Eval(tf.random_uniform((5, 3), seed: 1)).ToArray<float>(), value.ToArray<float>());
+        Assert.Throws<TypeError>(() => tf.random_normal(tf.constant(new[] { 2.0 })));
+    }
 }
