@@ -50,14 +50,7 @@ public sealed class InferenceContext
     /// </summary>
     public Shape ShapeFromInput(int index)
     {
-        if (ConstantInput(index) is { } value)
-        {
-            if (value.ndim != 1) throw Error($"a shape must be a vector, not shape {value.shape.ToListString()}");
-            var dims = value.ToArray<long>();
-            foreach (var d in dims)
-                if (d < 0 || d > int.MaxValue) throw Error($"{d} is not a valid dimension in shape {value}");
-            return Shape.Own(dims.Select(d => (int)d).ToArray());
-        }
+        if (ConstantInput(index) is { } value) return Shape.FromValue(value, "shape", m => Error(m));
         var t = Inputs[index];
         if (t.op.Def.PartialShapeValue(t.op, t.value_index) is { } partial) return partial;
         var s = t.shape;

@@ -41,6 +41,27 @@ public sealed class Shape : IEquatable<Shape>
         return new Shape(d, false);
     }
 
+    /// <summary>
+    /// The entries of an integer vector as dimensions: each in [0, int.MaxValue], or -1 where
+    /// <paramref name="allowUnknown"/> (a dimension to infer).
+    /// </summary>
+    internal static int[] DimsFromValue(NDArray value, string name, Func<string, Exception> error, bool allowUnknown = false)
+    {
+        if (value.ndim != 1) throw error($"{name} must be a vector, not shape {value.shape.ToListString()}");
+        var raw = value.ToArray<long>();
+        var dims = new int[raw.Length];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if ((raw[i] < 0 && !(allowUnknown && raw[i] == -1)) || raw[i] > int.MaxValue)
+                throw error($"{name}[{i}] = {raw[i]} is not a valid dimension (0 to {int.MaxValue}{(allowUnknown ? ", or -1" : "")})");
+            dims[i] = (int)raw[i];
+        }
+        return dims;
+    }
+
+    /// <summary>The shape described by an integer vector value (a shape given as a tensor), checked as <see cref="DimsFromValue"/>.</summary>
+    internal static Shape FromValue(NDArray value, string name, Func<string, Exception> error) => Own(DimsFromValue(value, name, error));
+
     /// <summary>Number of dimensions, or -1 when the rank is unknown (TensorFlow's <c>ndims</c> is None).</summary>
     public int ndims => _dims?.Length ?? -1;
 

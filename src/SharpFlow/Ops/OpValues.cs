@@ -20,24 +20,6 @@ internal static class OpValues
         return value.ToArray<double>()[0];
     }
 
-    /// <summary>
-    /// The entries of an integer vector as dimensions: each in [0, int.MaxValue], or -1 where
-    /// <paramref name="allowUnknown"/> (a dimension to infer).
-    /// </summary>
-    public static int[] Dims(NDArray value, string name, Func<string, Exception> error, bool allowUnknown = false)
-    {
-        if (value.ndim != 1) throw error($"{name} must be a vector, not shape {value.shape.ToListString()}");
-        var raw = value.ToArray<long>();
-        var dims = new int[raw.Length];
-        for (var i = 0; i < raw.Length; i++)
-        {
-            if ((raw[i] < 0 && !(allowUnknown && raw[i] == -1)) || raw[i] > int.MaxValue)
-                throw error($"{name}[{i}] = {raw[i]} is not a valid dimension (0 to {int.MaxValue}{(allowUnknown ? ", or -1" : "")})");
-            dims[i] = (int)raw[i];
-        }
-        return dims;
-    }
-
     /// <summary>An axis in [-rank, rank), made non-negative.</summary>
     public static int Axis(NDArray value, int rank, string name, Func<string, Exception> error)
     {

@@ -22,14 +22,9 @@ internal sealed class Fill : OpDef
         ctx.AddOutput(ctx.InputDType(1), ctx.ShapeFromInput(0));
     }
 
-    private static Shape ShapeFrom(NDArray dims, Func<string, Exception> error)
-    {
-        return Shape.Own(OpValues.Dims(dims, "dims", error));
-    }
-
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var shape = ShapeFrom(ctx.Input(0), m => ctx.InvalidArgument(m));
+        var shape = Shape.FromValue(ctx.Input(0), "dims", m => ctx.InvalidArgument(m));
         var value = ctx.Input(1);
         if (value.size != 1) throw ctx.InvalidArgument($"value must be a scalar, got shape {value.shape.ToListString()}");
         var output = ctx.AllocateOutput(0, value.dtype, shape);

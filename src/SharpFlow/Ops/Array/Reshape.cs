@@ -42,7 +42,7 @@ internal sealed class Reshape : OpDef
     /// <summary>The concrete (or static) output shape, inferring a -1 dimension from the element count.</summary>
     private static Shape Resolve(NDArray requested, Shape input, Func<string, Exception> error, bool staticShape)
     {
-        var dims = OpValues.Dims(requested, "shape", error, allowUnknown: true);
+        var dims = Shape.DimsFromValue(requested, "shape", error, allowUnknown: true);
         var unknown = -1;
         long known = 1;
         for (var i = 0; i < dims.Length; i++)

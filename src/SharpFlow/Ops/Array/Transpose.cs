@@ -30,7 +30,7 @@ internal sealed class Transpose : OpDef
     {
         if (perm.ndim != 1 || perm.size != rank)
             throw error($"transpose expects a vector of size {rank}. But input(1) is a vector of size {perm.size}");
-        var p = OpValues.Dims(perm, "perm", error);
+        var p = Shape.DimsFromValue(perm, "perm", error);
         var seen = new bool[rank];
         foreach (var d in p)
         {

@@ -30,11 +30,6 @@ internal abstract class RandomOp : OpDef
         return ctx.ShapeFromInput(index);
     }
 
-    internal static Shape ShapeFrom(NDArray value, Func<string, Exception> error)
-    {
-        return Shape.Own(OpValues.Dims(value, "shape", error));
-    }
-
     public override OpKernel CreateKernel(Operation op) => new Kernel(this, op);
 
     private sealed class Kernel(RandomOp def, Operation op) : OpKernel
@@ -44,7 +39,7 @@ internal abstract class RandomOp : OpDef
 
         public override void Compute(OpKernelContext ctx)
         {
-            var shape = ShapeFrom(ctx.Input(0), m => ctx.InvalidArgument(m));
+            var shape = Shape.FromValue(ctx.Input(0), "shape", m => ctx.InvalidArgument(m));
             var output = ctx.AllocateOutput(0, _dtype, shape);
             def.Fill(_generator.ReserveRandomOutputs((ulong)output.size), output);
         }
