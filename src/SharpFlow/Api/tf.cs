@@ -230,8 +230,9 @@ public static partial class Binding
         /// rule; new float variables default to glorot_uniform, integer and bool ones to zeros.
         /// </summary>
         public static Variable get_variable(string name, Shape? shape = null, DType? dtype = null, Initializer? initializer = null,
-            bool? trainable = null, IEnumerable<string>? collections = null, bool validate_shape = true) =>
-            VariableScopes.GetVariable(name, shape, dtype, initializer, trainable, collections, validate_shape);
+            bool? trainable = null, IEnumerable<string>? collections = null, bool validate_shape = true, Functions.Regularizer? regularizer = null) =>
+            VariableScopes.GetVariable(name, shape, dtype, initializer, trainable, collections, validate_shape,
+                regularizer is null ? null : w => regularizer(w));
 
         /// <summary>Assigns a value to a variable.</summary>
         public static Tensor assign(Variable @ref, TensorLike value, bool validate_shape = true, bool use_locking = true, string? name = null) =>

@@ -124,3 +124,16 @@ public class TypeError : ArgumentException
     /// <summary>Creates the error with its cause.</summary>
     public TypeError(string message, Exception innerException) : base(message, innerException) { }
 }
+
+/// <summary>
+/// A lookup that found nothing at graph-building time: an op type without a gradient rule. TensorFlow raises
+/// Python's <c>LookupError</c>.
+/// </summary>
+public class LookupError : InvalidOperationException
+{
+    /// <summary>Creates the error.</summary>
+    public LookupError(string message) : base(message) { }
+
+    /// <summary>Creates the error with its cause.</summary>
+    public LookupError(string message, Exception innerException) : base(message, innerException) { }
+}

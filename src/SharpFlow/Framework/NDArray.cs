@@ -173,6 +173,27 @@ public sealed class NDArray
     /// <summary>A deep copy.</summary>
     public NDArray Copy() => new(ToFlatClone(), shape);
 
+    /// <summary>
+    /// The rows <paramref name="rows"/> along the first axis, copied (NumPy's <c>X[start:end]</c>):
+    /// <c>X[0..8]</c>, <c>X[^10..]</c>.
+    /// </summary>
+    public NDArray this[Range rows]
+    {
+        get
+        {
+            if (ndim == 0) throw new ValueError("too many indices for array: array is 0-dimensional");
+            var (start, count) = rows.GetOffsetAndLength(shape[0]);
+            var dims = shape.Dims;
+            var rowSize = dims[0] == 0 ? 0 : size / dims[0];
+            dims[0] = count;
+            var result = Zeros(dtype, new Shape(dims));
+            var bytes = dtype.size;
+            AsBytes().Slice(start * rowSize * bytes, count * rowSize * bytes)
+                .CopyTo(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(result.Storage), result.size * bytes));
+            return result;
+        }
+    }
+
     /// <summary>The same buffer seen with another shape of the same element count.</summary>
     public NDArray Reshape(Shape newShape)
     {

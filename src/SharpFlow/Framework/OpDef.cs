@@ -40,4 +40,25 @@ public abstract class OpDef
     /// shapes as tensors use it, as TensorFlow's <c>constant_value_as_shape</c>.
     /// </summary>
     public virtual Shape? PartialShapeValue(Operation op, int index) => null;
+
+    /// <summary>
+    /// True for ops that have no gradient (comparisons, shapes, random numbers, variable updates): the gradient
+    /// pass gives their inputs no gradient. An op type either overrides <see cref="Gradient"/> or says this.
+    /// </summary>
+    public virtual bool NotDifferentiable => false;
+
+    /// <summary>
+    /// True when the op broadcasts its inputs against each other (<c>Add</c>, <c>Mul</c>): its gradient rule returns
+    /// gradients of the output's shape and the gradient pass sums them back to each input's shape.
+    /// </summary>
+    public virtual bool BroadcastsInputs => false;
+
+    /// <summary>
+    /// The gradient rule: builds ops that compute the gradients of the op's inputs from <paramref name="grads"/>,
+    /// the gradients of its outputs (for ops with several outputs, null for an output nothing depends on).
+    /// Returns one entry per input, null where an input has no gradient. Rules build ordinary ops, so gradients
+    /// can be differentiated again.
+    /// </summary>
+    public virtual Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
+        throw new LookupError($"No gradient defined for operation '{op.name}' (op type: {op.type})");
 }

@@ -66,6 +66,64 @@ public static class DataMovement
         }
     }
 
+    /// <summary>
+    /// Copies a strided view: for every index <c>i</c> of <paramref name="shape"/>,
+    /// <c>dst[dstOffset + i·dstStrides] = src[srcOffset + i·srcStrides]</c>. A stride of 0 repeats an element
+    /// (broadcasting); offsets and strides select a block (slicing, padding). Both arrays have the same dtype.
+    /// </summary>
+    public static void StridedCopy(NDArray src, int srcOffset, ReadOnlySpan<int> srcStrides,
+        NDArray dst, int dstOffset, ReadOnlySpan<int> dstStrides, ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(dst);
+        switch (src.dtype.size)
+        {
+            case 1: StridedCopy(Bits<byte>(src), srcOffset, srcStrides, Bits<byte>(dst), dstOffset, dstStrides, shape); break;
+            case 4: StridedCopy(Bits<int>(src), srcOffset, srcStrides, Bits<int>(dst), dstOffset, dstStrides, shape); break;
+            default: StridedCopy(Bits<long>(src), srcOffset, srcStrides, Bits<long>(dst), dstOffset, dstStrides, shape); break;
+        }
+    }
+
+    private static void StridedCopy<T>(ReadOnlySpan<T> x, int xOffset, ReadOnlySpan<int> xStrides,
+        Span<T> y, int yOffset, ReadOnlySpan<int> yStrides, ReadOnlySpan<int> shape) where T : unmanaged
+    {
+        var rank = shape.Length;
+        var count = 1;
+        foreach (var d in shape) count *= d;
+        if (count == 0) return;
+        if (rank == 0) { y[yOffset] = x[xOffset]; return; }
+        var inner = shape[rank - 1];
+        var (xs, ys) = (xStrides[rank - 1], yStrides[rank - 1]);
+        Span<int> index = stackalloc int[rank];
+        index.Clear();
+        var (src, dst) = (xOffset, yOffset);
+        for (var n = 0; n < count; n += inner)
+        {
+            if (xs == 1 && ys == 1) x.Slice(src, inner).CopyTo(y.Slice(dst, inner));
+            else if (xs == 0 && ys == 1) y.Slice(dst, inner).Fill(x[src]);
+            else for (var j = 0; j < inner; j++) y[dst + j * ys] = x[src + j * xs];
+            for (var d = rank - 2; d >= 0; d--)
+            {
+                index[d]++;
+                src += xStrides[d];
+                dst += yStrides[d];
+                if (index[d] < shape[d]) break;
+                src -= xStrides[d] * shape[d];
+                dst -= yStrides[d] * shape[d];
+                index[d] = 0;
+            }
+        }
+    }
+
+    /// <summary>Row-major strides of <paramref name="shape"/>.</summary>
+    public static int[] Strides(ReadOnlySpan<int> shape)
+    {
+        var strides = new int[shape.Length];
+        var s = 1;
+        for (var i = shape.Length - 1; i >= 0; i--) { strides[i] = s; s *= shape[i]; }
+        return strides;
+    }
+
     /// <summary>Concatenates <paramref name="inputs"/> along <paramref name="axis"/> into <paramref name="output"/>.</summary>
     public static void Concat(IReadOnlyList<NDArray> inputs, int axis, NDArray output)
     {

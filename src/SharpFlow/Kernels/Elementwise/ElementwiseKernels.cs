@@ -86,6 +86,20 @@ public static class ElementwiseKernels
         }
     }
 
+    /// <summary><c>d = op(a, b)</c> for float32 and float64 inputs of one shape.</summary>
+    public static void FloatBinary<TOp>(NDArray a, NDArray b, NDArray d) where TOp : IFloatBinaryOperator<TOp>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(d);
+        switch (a.dtype.Id)
+        {
+            case DataType.Float: TOp.Invoke<float>(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
+            case DataType.Double: TOp.Invoke<double>(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
+            default: throw new UnimplementedError($"No kernel for dtype {a.dtype}; float32 or float64 inputs are needed.");
+        }
+    }
+
     private static ReadOnlySpan<byte> Bytes(NDArray a) => MemoryMarshal.Cast<bool, byte>(a.AsReadOnlySpan<bool>());
 
     private readonly struct NumericLoop<T, TOp> : IBroadcastLoop<T, T, T>

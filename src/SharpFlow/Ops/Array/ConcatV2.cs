@@ -102,4 +102,36 @@ internal sealed class ConcatV2 : OpDef
         var axisTensor = b.Convert(axis, "axis");
         return b.Create(Def, [.. tensors, axisTensor], new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length, ["Tidx"] = axisTensor.dtype }).outputs[0];
     }
+
+    /// <summary>Each input receives its block of the gradient (TensorFlow's <c>_ConcatGradHelper</c>).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var g = grads[0]!;
+        var n = op.inputs.Count - 1;
+        var values = op.inputs.Take(n).ToList();
+        var axisTensor = op.inputs[n];
+        var result = new Tensor?[n + 1];
+        var axisValue = axisTensor.op.Def.ConstantValue(axisTensor.op, axisTensor.value_index);
+        var rank = values[0].shape.IsKnownRank ? values[0].shape.ndims : -1;
+        if (axisValue is not null && rank >= 0 && values.All(v => v.shape.IsKnownRank && v.shape[NormalizeAxis(axisValue, rank, m => new ValueError(m))] >= 0))
+        {
+            var axis = NormalizeAxis(axisValue, rank, m => new ValueError(m));
+            var offset = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var begin = new int[rank];
+                begin[axis] = offset;
+                var size = Enumerable.Repeat(-1, rank).ToArray();
+                size[axis] = values[i].shape[axis];
+                offset += size[axis];
+                result[i] = Slice.Build(g, Shapes.Const(op.graph, begin, "begin"), Shapes.Const(op.graph, size, "size"));
+            }
+            return result;
+        }
+        var shapes = values.Select(v => Shape_.Build(v)).ToList();
+        var axis32 = axisTensor.dtype == DType.int32 ? axisTensor : Math.Cast.Build(axisTensor, DType.int32);
+        var offsets = ConcatOffset.Build(axis32, shapes);
+        for (var i = 0; i < n; i++) result[i] = Slice.Build(g, offsets[i], shapes[i]);
+        return result;
+    }
 }

@@ -12,6 +12,8 @@ internal sealed class Const : OpDef
 
     public override string Type => "Const";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         var value = ctx.Attr<NDArray>("value");

@@ -46,4 +46,8 @@ internal sealed class ExpandDims : OpDef
         var a = b.Convert(axis, "dim");
         return b.Create(Def, [x, a], new() { ["T"] = x.dtype, ["Tdim"] = a.dtype }).outputs[0];
     }
+
+    /// <summary>The gradient is reshaped back to the input's shape.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [Reshape.Build(grads[0]!, Shapes.Of(op.inputs[0])), null];
 }

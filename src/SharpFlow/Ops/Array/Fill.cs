@@ -84,4 +84,8 @@ internal sealed class Fill : OpDef
 
     internal static NDArray ScalarOf(DType dtype, bool one) =>
         dtype == DType.@bool ? NDArray.Scalar(one) : Literal.ToNDArray(one ? 1 : 0, dtype);
+
+    /// <summary>The filled value receives the sum of the gradient; the dimensions have none.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [null, Math.Sum.Build(grads[0]!)];
 }

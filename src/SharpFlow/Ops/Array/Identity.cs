@@ -27,4 +27,8 @@ internal sealed class Identity : OpDef
     /// <summary>An Identity of a tensor taken as is (a variable's ref output, not its snapshot).</summary>
     internal static Tensor OfRef(Tensor input, string name, IEnumerable<Operation>? controlInputs = null) =>
         input.graph.CreateOp(Def, name, [input], new Dictionary<string, object> { ["T"] = input.dtype }, controlInputs).outputs[0];
+
+    /// <summary>The gradient passes through unchanged.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [grads[0]];
 }

@@ -9,6 +9,8 @@ internal sealed class LinSpace : OpDef
 
     public override string Type => "LinSpace";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         if (!ctx.InputDType(0).is_floating) throw ctx.TypeError($"start and stop must be float32 or float64, got {ctx.InputDType(0).name}");

@@ -13,6 +13,8 @@ internal sealed class OneHot : OpDef
 
     public override string Type => "OneHot";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         var indicesType = ctx.InputDType(0);

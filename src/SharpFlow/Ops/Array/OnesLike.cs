@@ -8,4 +8,6 @@ internal sealed class OnesLike : FillLikeOp
     private OnesLike() : base(one: true) { }
 
     public override string Type => "OnesLike";
+
+    public override bool NotDifferentiable => true;
 }

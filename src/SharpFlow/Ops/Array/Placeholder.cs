@@ -12,6 +12,8 @@ internal sealed class Placeholder : OpDef
 
     public override string Type => "Placeholder";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.Attr<DType>("dtype"), ctx.Attr<Shape>("shape"));
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>

@@ -26,4 +26,8 @@ internal sealed class PlaceholderWithDefault : OpDef
         var x = b.Convert(input, "input");
         return b.Create(Def, [x], new() { ["dtype"] = x.dtype, ["shape"] = shape }).outputs[0];
     }
+
+    /// <summary>The default value receives the gradient unchanged.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [grads[0]];
 }

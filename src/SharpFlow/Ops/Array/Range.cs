@@ -13,6 +13,8 @@ internal sealed class Range : OpDef
 
     public override string Type => "Range";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = ctx.InputDType(0);

@@ -9,6 +9,8 @@ internal sealed class Rank : OpDef
 
     public override string Type => "Rank";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(DType.int32, Shape.Scalar);
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx => ctx.ForwardOutput(0, NDArray.Scalar(ctx.Input(0).ndim)));

@@ -80,4 +80,8 @@ internal sealed class Reshape : OpDef
         var s = b.Convert(shape, "shape");
         return b.Create(Def, [x, s], new() { ["T"] = x.dtype, ["Tshape"] = s.dtype }).outputs[0];
     }
+
+    /// <summary>The gradient is reshaped back to the input's shape.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [Build(grads[0]!, Shapes.Of(op.inputs[0])), null];
 }

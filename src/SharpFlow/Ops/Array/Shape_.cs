@@ -13,6 +13,8 @@ internal sealed class Shape_ : OpDef
 
     public override string Type => "Shape";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         var s = ctx.InputShape(0);

@@ -9,6 +9,8 @@ internal sealed class Size : OpDef
 
     public override string Type => "Size";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.Attr<DType>("out_type"), Shape.Scalar);
 
     public override OpKernel CreateKernel(Operation op)

@@ -60,4 +60,8 @@ internal sealed class Squeeze : OpDef
         var x = b.Convert(input, "input");
         return b.Create(Def, [x], new() { ["T"] = x.dtype, ["squeeze_dims"] = axis ?? [] }).outputs[0];
     }
+
+    /// <summary>The gradient is reshaped back to the input's shape.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [Reshape.Build(grads[0]!, Shapes.Of(op.inputs[0]))];
 }

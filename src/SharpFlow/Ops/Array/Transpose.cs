@@ -63,4 +63,20 @@ internal sealed class Transpose : OpDef
             p = Math.Sub.Build(Math.Sub.Build(Rank.Build(x), 1), Range.Build(0, Rank.Build(x), 1));
         return b.Create(Def, [x, p], new() { ["T"] = x.dtype, ["Tperm"] = p.dtype }).outputs[0];
     }
+
+    /// <summary>The gradient is transposed by the inverse permutation.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var perm = op.inputs[1];
+        Tensor inverse;
+        if (perm.op.Def.ConstantValue(perm.op, perm.value_index) is { } p)
+        {
+            var forward = p.ToArray<int>();
+            var inv = new int[forward.Length];
+            for (var i = 0; i < forward.Length; i++) inv[forward[i]] = i;
+            inverse = Shapes.Const(op.graph, inv, "InvertPermutation");
+        }
+        else inverse = InvertPermutation.Build(perm);
+        return [Build(grads[0]!, inverse), null];
+    }
 }

@@ -9,6 +9,8 @@ internal sealed class Where : OpDef
 
     public override string Type => "Where";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.@bool) throw ctx.TypeError($"input must be bool, got {ctx.InputDType(0).name}");

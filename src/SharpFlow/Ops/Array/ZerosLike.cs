@@ -8,4 +8,6 @@ internal sealed class ZerosLike : FillLikeOp
     private ZerosLike() : base(one: false) { }
 
     public override string Type => "ZerosLike";
+
+    public override bool NotDifferentiable => true;
 }

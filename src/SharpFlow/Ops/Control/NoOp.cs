@@ -12,6 +12,8 @@ internal sealed class NoOp : OpDef
 
     public override string Type => "NoOp";
 
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx) { }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(_ => { });

@@ -13,4 +13,8 @@ internal sealed class Abs : UnaryElementwiseOp
 
     /// <summary><c>tf.abs</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Abs");
+
+    /// <summary>d|x| = g*sign(x).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [Mul.Build(grads[0]!, Sign.Build(op.inputs[0]))];
 }

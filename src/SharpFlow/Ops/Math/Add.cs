@@ -16,4 +16,8 @@ internal sealed class Add : BinaryElementwiseOp
 
     /// <summary>The <c>+</c> operator (op name <c>add</c>).</summary>
     public static Tensor Operator(TensorLike x, TensorLike y) => Def.Apply(x, y, null, "add");
+
+    /// <summary>d(x+y) = (g, g); the gradient pass sums each back to its input's shape.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [grads[0], grads[0]];
 }

@@ -50,4 +50,8 @@ internal sealed class AddN : OpDef
             return name is null ? tensors[0] : b.Graph.CreateOp(Array.Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { ["T"] = tensors[0].dtype }).outputs[0];
         return b.Create(Def, tensors, new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length }).outputs[0];
     }
+
+    /// <summary>Every input receives the output's gradient.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [.. Enumerable.Repeat(grads[0], op.inputs.Count)];
 }

@@ -8,4 +8,6 @@ internal sealed class ArgMax : ArgReductionOp
     private ArgMax() : base(max: true) { }
 
     public override string Type => "ArgMax";
+
+    public override bool NotDifferentiable => true;
 }

@@ -8,4 +8,6 @@ internal sealed class ArgMin : ArgReductionOp
     private ArgMin() : base(max: false) { }
 
     public override string Type => "ArgMin";
+
+    public override bool NotDifferentiable => true;
 }

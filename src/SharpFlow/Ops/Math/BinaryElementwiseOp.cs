@@ -59,4 +59,6 @@ internal abstract class BinaryElementwiseOp : OpDef
         var inputs = b.SameType(Type, [x, y], ["x", "y"]);
         return b.Create(this, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
     }
+
+    public override bool BroadcastsInputs => true;
 }

@@ -40,4 +40,11 @@ internal sealed class Cast : OpDef
         if (input.dtype == dtype) return input;
         return b.Create(Def, [input], new() { ["SrcT"] = input.dtype, ["DstT"] = dtype, ["Truncate"] = false }).outputs[0];
     }
+
+    /// <summary>Between float types the gradient is cast back; to or from integers and bools there is none.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (source, target) = (op.inputs[0].dtype, op.outputs[0].dtype);
+        return source.is_floating && target.is_floating ? [Build(grads[0]!, source)] : [null];
+    }
 }

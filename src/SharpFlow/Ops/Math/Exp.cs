@@ -13,4 +13,8 @@ internal sealed class Exp : FloatUnaryOp
 
     /// <summary><c>tf.exp</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Exp");
+
+    /// <summary>d(e^x) = g*y, from the output y.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [Mul.Build(grads[0]!, op.outputs[0])];
 }

@@ -9,6 +9,8 @@ internal sealed class FloorDiv : BinaryElementwiseOp
 
     public override string Type => "FloorDiv";
 
+    public override bool NotDifferentiable => true;
+
     protected override void Compute(NDArray x, NDArray y, NDArray z) => ElementwiseKernels.Binary<FloorDivideOperator>(x, y, z);
 
     /// <summary><c>tf.floordiv</c>.</summary>

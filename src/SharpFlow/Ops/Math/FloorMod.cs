@@ -16,4 +16,11 @@ internal sealed class FloorMod : BinaryElementwiseOp
 
     /// <summary>The <c>%</c> operator (op name <c>mod</c>).</summary>
     public static Tensor Operator(TensorLike x, TensorLike y) => Def.Apply(x, y, null, "mod");
+
+    /// <summary>x mod y = x - floor(x/y)*y, so the gradient is (g, -g*floor(x/y)) (TensorFlow's rule).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (g, x, y) = (grads[0]!, op.inputs[0], op.inputs[1]);
+        return [g, Mul.Build(g, Neg.Build(FloorDiv.Build(x, y)))];
+    }
 }

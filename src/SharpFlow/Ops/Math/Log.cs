@@ -13,4 +13,8 @@ internal sealed class Log : FloatUnaryOp
 
     /// <summary><c>tf.log</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Log");
+
+    /// <summary>d(log x) = g/x.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [RealDiv.Build(grads[0]!, op.inputs[0])];
 }

@@ -9,6 +9,8 @@ internal sealed class LogicalAnd : BinaryElementwiseOp
 
     public override string Type => "LogicalAnd";
 
+    public override bool NotDifferentiable => true;
+
     protected override bool Accepts(DType dtype) => dtype == DType.@bool;
 
     protected override void Compute(NDArray x, NDArray y, NDArray z) => ElementwiseKernels.Binary<LogicalAndOperator>(x, y, z);

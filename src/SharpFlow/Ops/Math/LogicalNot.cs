@@ -7,6 +7,8 @@ internal sealed class LogicalNot : UnaryElementwiseOp
 
     public override string Type => "LogicalNot";
 
+    public override bool NotDifferentiable => true;
+
     protected override bool Accepts(DType dtype) => dtype == DType.@bool;
 
     protected override void Compute(NDArray x, NDArray y)

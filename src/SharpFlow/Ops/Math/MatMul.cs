@@ -67,4 +67,19 @@ internal sealed class MatMul : OpDef
         var inputs = builder.SameType("MatMul", [a, b], ["a", "b"]);
         return builder.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["transpose_a"] = transposeA, ["transpose_b"] = transposeB }).outputs[0];
     }
+
+    /// <summary>The four cases of TensorFlow's <c>_MatMulGrad</c>: each gradient is one more MatMul.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (g, a, b) = (grads[0]!, op.inputs[0], op.inputs[1]);
+        var ta = op.Attr<bool>("transpose_a");
+        var tb = op.Attr<bool>("transpose_b");
+        return (ta, tb) switch
+        {
+            (false, false) => [Build(g, b, transposeB: true), Build(a, g, transposeA: true)],
+            (false, true) => [Build(g, b), Build(g, a, transposeA: true)],
+            (true, false) => [Build(b, g, transposeB: true), Build(a, g)],
+            _ => [Build(b, g, transposeA: true, transposeB: true), Build(g, a, transposeA: true, transposeB: true)],
+        };
+    }
 }

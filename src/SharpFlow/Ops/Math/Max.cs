@@ -14,4 +14,8 @@ internal sealed class Max : ReductionOp
     /// <summary><c>tf.reduce_max</c>.</summary>
     public static Tensor Build(TensorLike input, TensorLike? axis = null, bool keepDims = false, string? name = null) =>
         Def.Apply(input, axis, keepDims, name, "Max");
+
+    /// <summary>The gradient goes to the maxima, shared equally among ties.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => MinOrMaxGradient(op, grads[0]!);
 }

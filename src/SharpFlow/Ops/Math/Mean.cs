@@ -21,4 +21,19 @@ internal sealed class Mean : ReductionOp
     /// <summary><c>tf.reduce_mean</c>.</summary>
     public static Tensor Build(TensorLike input, TensorLike? axis = null, bool keepDims = false, string? name = null) =>
         Def.Apply(input, axis, keepDims, name, "Mean");
+
+    /// <summary>The Sum gradient divided by the number of elements averaged.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (x, y, g) = (op.inputs[0], op.outputs[0], grads[0]!);
+        Tensor factor;
+        if (x.shape.IsFullyDefined && y.shape.IsFullyDefined)
+            factor = Array.Const.Create(op.graph, Literal.ToNDArray((double)(x.shape.NumElements / System.Math.Max(y.shape.NumElements, 1)), g.dtype), "factor");
+        else
+        {
+            var count = FloorDiv.Build(Prod.Build(Array.Shape_.Build(x)), Maximum.Build(Prod.Build(Array.Shape_.Build(y)), 1));
+            factor = Cast.Build(count, g.dtype);
+        }
+        return [RealDiv.Build(SpreadGradient(op, g), factor), null];
+    }
 }

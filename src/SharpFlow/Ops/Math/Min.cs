@@ -14,4 +14,8 @@ internal sealed class Min : ReductionOp
     /// <summary><c>tf.reduce_min</c>.</summary>
     public static Tensor Build(TensorLike input, TensorLike? axis = null, bool keepDims = false, string? name = null) =>
         Def.Apply(input, axis, keepDims, name, "Min");
+
+    /// <summary>The gradient goes to the minima, shared equally among ties.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => MinOrMaxGradient(op, grads[0]!);
 }

@@ -16,4 +16,11 @@ internal sealed class Mul : BinaryElementwiseOp
 
     /// <summary>The <c>*</c> operator (op name <c>mul</c>).</summary>
     public static Tensor Operator(TensorLike x, TensorLike y) => Def.Apply(x, y, null, "mul");
+
+    /// <summary>d(x*y) = (g*y, x*g).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var g = grads[0]!;
+        return [Build(g, op.inputs[1]), Build(op.inputs[0], g)];
+    }
 }

@@ -13,4 +13,8 @@ internal sealed class Neg : UnaryElementwiseOp
 
     /// <summary><c>tf.negative</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Neg");
+
+    /// <summary>d(-x) = -g.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [Build(grads[0]!)];
 }

@@ -44,4 +44,11 @@ internal sealed class RealDiv : BinaryElementwiseOp
         var def = inputs[0].dtype.is_floating ? (BinaryElementwiseOp)Def : FloorDiv.Def;
         return b.Create(def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
     }
+
+    /// <summary>d(x/y) = (g/y, g * (-x/y)/y).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (g, x, y) = (grads[0]!, op.inputs[0], op.inputs[1]);
+        return [Build(g, y), Mul.Build(g, Build(Build(Neg.Build(x), y), y))];
+    }
 }

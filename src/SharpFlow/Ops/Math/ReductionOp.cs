@@ -85,4 +85,55 @@ internal abstract class ReductionOp : OpDef
             axes = Array.Range.Build(0, Array.Rank.Build(x), 1);
         return b.Create(this, [x, axes], new() { ["T"] = x.dtype, ["Tidx"] = axes.dtype, ["keep_dims"] = keepDims }).outputs[0];
     }
+
+    /// <summary>The reduced axes when they are constant and the input's rank is known, else null.</summary>
+    internal static bool[]? StaticFlags(Operation op)
+    {
+        var (x, axes) = (op.inputs[0], op.inputs[1]);
+        var value = axes.op.Def.ConstantValue(axes.op, axes.value_index);
+        if (value is null || !x.shape.IsKnownRank) return null;
+        return Flags(value, x.shape.ndims, m => new ValueError(m));
+    }
+
+    /// <summary>
+    /// The input's shape with the reduced axes set to 1 (TensorFlow's <c>reduced_shape</c>): a constant when
+    /// everything is known, otherwise computed at run time from <c>shape(x)</c> and the axes.
+    /// </summary>
+    internal static Tensor KeptShape(Operation op)
+    {
+        var (x, axes) = (op.inputs[0], op.inputs[1]);
+        var graph = op.graph;
+        if (StaticFlags(op) is { } flags)
+        {
+            if (x.shape.IsFullyDefined)
+                return Shapes.Const(graph, x.shape.Dims.Select((d, i) => flags[i] ? 1 : d).ToArray(), "reduced_shape");
+            var keep = Shapes.Const(graph, flags.Select(f => f ? 0 : 1).ToArray(), "keep");
+            var ones = Shapes.Const(graph, flags.Select(f => f ? 1 : 0).ToArray(), "ones");
+            return Add.Build(Mul.Build(Array.Shape_.Build(x), keep), ones);
+        }
+        var shape = Array.Shape_.Build(x);
+        var rank = Array.Rank.Build(x);
+        var normalized = FloorMod.Build(Add.Build(Cast.Build(Array.Reshape.Build(axes, new[] { -1 }), DType.int32), rank), rank);
+        var reduced = Minimum.Build(Sum.Build(Array.OneHot.Build(normalized, rank, 1, 0), 0), 1);
+        return Sub.Build(shape, Mul.Build(Sub.Build(shape, 1), reduced));
+    }
+
+    /// <summary>The gradient of the output spread back over the reduced axes: <c>broadcast_to(reshape(g, kept), shape(x))</c>.</summary>
+    internal static Tensor SpreadGradient(Operation op, Tensor g) =>
+        Array.BroadcastTo.Build(Array.Reshape.Build(g, KeptShape(op)), Shapes.Of(op.inputs[0]));
+
+    /// <summary>
+    /// The gradient of Max and Min: shared equally among the elements equal to the result
+    /// (TensorFlow's <c>_MinOrMaxGrad</c>).
+    /// </summary>
+    internal static Tensor?[] MinOrMaxGradient(Operation op, Tensor g)
+    {
+        var x = op.inputs[0];
+        var kept = KeptShape(op);
+        var y = Array.Reshape.Build(op.outputs[0], kept);
+        var gk = Array.Reshape.Build(g, kept);
+        var indicators = Cast.Build(Equal.Build(y, x), g.dtype);
+        var selected = Array.Reshape.Build(Sum.Build(indicators, op.inputs[1]), kept);
+        return [Mul.Build(RealDiv.Build(indicators, selected), gk), null];
+    }
 }

@@ -52,4 +52,12 @@ internal sealed class Select : OpDef
         var values = b.SameType("Select", [x, y], ["t", "e"]);
         return b.Create(Def, [cond, values[0], values[1]], new() { ["T"] = values[0].dtype }).outputs[0];
     }
+
+    /// <summary>The gradient goes to x where the condition holds and to y elsewhere; the condition has none.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (g, c) = (grads[0]!, op.inputs[0]);
+        var zeros = Array.ZerosLike.Def.Apply(op.inputs[1], null, optimize: true, null);
+        return [null, Build(c, g, zeros), Build(c, zeros, g)];
+    }
 }

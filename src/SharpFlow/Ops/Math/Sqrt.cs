@@ -13,4 +13,11 @@ internal sealed class Sqrt : FloatUnaryOp
 
     /// <summary><c>tf.sqrt</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Sqrt");
+
+    /// <summary>d√x = g*0.5/y, from the output y (TensorFlow's SqrtGrad).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var y = op.outputs[0];
+        return [RealDiv.Build(Mul.Build(grads[0]!, Literal.ToNDArray(0.5, y.dtype)), y)];
+    }
 }

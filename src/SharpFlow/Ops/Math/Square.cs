@@ -13,4 +13,11 @@ internal sealed class Square : UnaryElementwiseOp
 
     /// <summary><c>tf.square</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Square");
+
+    /// <summary>d(x²) = g*(2x).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var x = op.inputs[0];
+        return [Mul.Build(grads[0]!, Mul.Build(x, Literal.ToNDArray(2, x.dtype)))];
+    }
 }

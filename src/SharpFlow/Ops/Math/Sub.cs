@@ -16,4 +16,8 @@ internal sealed class Sub : BinaryElementwiseOp
 
     /// <summary>The <c>-</c> operator (op name <c>sub</c>).</summary>
     public static Tensor Operator(TensorLike x, TensorLike y) => Def.Apply(x, y, null, "sub");
+
+    /// <summary>d(x-y) = (g, -g).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [grads[0], Neg.Build(grads[0]!)];
 }

@@ -14,4 +14,8 @@ internal sealed class Sum : ReductionOp
     /// <summary><c>tf.reduce_sum</c>.</summary>
     public static Tensor Build(TensorLike input, TensorLike? axis = null, bool keepDims = false, string? name = null) =>
         Def.Apply(input, axis, keepDims, name, "Sum");
+
+    /// <summary>Every reduced element receives the gradient of its sum.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [SpreadGradient(op, grads[0]!), null];
 }

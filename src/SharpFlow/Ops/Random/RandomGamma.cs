@@ -14,6 +14,9 @@ internal sealed class RandomGamma : OpDef
 
     public override string Type => "RandomGamma";
 
+    // TensorFlow differentiates samples with respect to alpha (RandomGammaGrad); SharpFlow does not yet.
+    public override bool NotDifferentiable => true;
+
     public override bool IsStateful => true;
 
     public override void InferShapes(InferenceContext ctx)

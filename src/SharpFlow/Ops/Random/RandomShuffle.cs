@@ -11,6 +11,8 @@ internal sealed class RandomShuffle : OpDef
 
     public override string Type => "RandomShuffle";
 
+    public override bool NotDifferentiable => true;
+
     public override bool IsStateful => true;
 
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.InputDType(0), ctx.InputShape(0));

@@ -12,6 +12,8 @@ internal sealed class RandomStandardNormal : RandomOp
 
     public override string Type => "RandomStandardNormal";
 
+    public override bool NotDifferentiable => true;
+
     protected override void Fill(Philox generator, NDArray output)
     {
         if (output.dtype == DType.float32) Distributions.NormalFloat(generator, output.AsSpan<float>());

@@ -12,6 +12,8 @@ internal sealed class RandomUniform : RandomOp
 
     public override string Type => "RandomUniform";
 
+    public override bool NotDifferentiable => true;
+
     protected override void Fill(Philox generator, NDArray output)
     {
         if (output.dtype == DType.float32) Distributions.UniformFloat(generator, output.AsSpan<float>());

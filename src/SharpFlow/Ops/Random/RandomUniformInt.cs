@@ -13,6 +13,8 @@ internal sealed class RandomUniformInt : OpDef
 
     public override string Type => "RandomUniformInt";
 
+    public override bool NotDifferentiable => true;
+
     public override bool IsStateful => true;
 
     public override void InferShapes(InferenceContext ctx)

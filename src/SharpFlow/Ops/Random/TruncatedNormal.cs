@@ -12,6 +12,8 @@ internal sealed class TruncatedNormal : RandomOp
 
     public override string Type => "TruncatedNormal";
 
+    public override bool NotDifferentiable => true;
+
     protected override void Fill(Philox generator, NDArray output)
     {
         if (output.dtype == DType.float32) Distributions.TruncatedNormalFloat(generator, output.AsSpan<float>());

@@ -12,6 +12,8 @@ internal sealed class Assign : OpDef
 
     public override string Type => "Assign";
 
+    public override bool NotDifferentiable => true;
+
     public override bool IsStateful => true;
 
     public override bool IsRefInput(int index) => index == 0;

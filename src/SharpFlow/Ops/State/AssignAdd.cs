@@ -9,6 +9,8 @@ internal sealed class AssignAdd : AssignUpdateOp
 
     public override string Type => "AssignAdd";
 
+    public override bool NotDifferentiable => true;
+
     protected override void Update(NDArray variable, NDArray value) => ElementwiseKernels.Binary<AddOperator>(variable, value, variable);
 
     /// <summary><c>tf.assign_add(ref, value)</c>.</summary>

@@ -9,6 +9,8 @@ internal sealed class AssignSub : AssignUpdateOp
 
     public override string Type => "AssignSub";
 
+    public override bool NotDifferentiable => true;
+
     protected override void Update(NDArray variable, NDArray value) => ElementwiseKernels.Binary<SubtractOperator>(variable, value, variable);
 
     /// <summary><c>tf.assign_sub(ref, value)</c>.</summary>

@@ -14,6 +14,8 @@ internal sealed class InitializedValue : OpDef
 
     public override string Type => "InitializedValue";
 
+    public override bool NotDifferentiable => true;
+
     public override bool IsStateful => true;
 
     public override bool IsRefInput(int index) => index == 0;

@@ -9,6 +9,8 @@ internal sealed class IsVariableInitialized : OpDef
 
     public override string Type => "IsVariableInitialized";
 
+    public override bool NotDifferentiable => true;
+
     public override bool IsStateful => true;
 
     public override bool IsRefInput(int index) => true;

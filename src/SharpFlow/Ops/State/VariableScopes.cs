@@ -100,7 +100,7 @@ internal static class VariableScopes
 
     /// <summary><c>tf.get_variable</c>: an existing variable (when the scope reuses) or a new one.</summary>
     public static Variable GetVariable(string name, Shape? shape, DType? dtype, Initializer? initializer, bool? trainable,
-        IEnumerable<string>? collections, bool validateShape)
+        IEnumerable<string>? collections, bool validateShape, Func<Tensor, Tensor?>? regularizer = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var graph = Graph.get_default();
@@ -143,6 +143,13 @@ internal static class VariableScopes
         using (graph.name_scope(null))
             variable = Variable.Create(null, () => init.Call(fixedShape, type), trainable ?? true, collections, validateShape, fullName, type);
         state.Variables[fullName] = variable;
+        if (regularizer is not null)
+        {
+            // TensorFlow applies the regularizer to new variables only, in the exact scope "name/Regularizer/".
+            using var _ = graph.name_scope(null);
+            using var __ = graph.name_scope(fullName + "/Regularizer/");
+            if (regularizer(variable) is { } loss) graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss);
+        }
         return variable;
     }
 }

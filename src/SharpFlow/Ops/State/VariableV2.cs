@@ -13,6 +13,8 @@ internal sealed class VariableV2 : OpDef
 
     public override string Type => "VariableV2";
 
+    public override bool NotDifferentiable => true;
+
     public override bool IsStateful => true;
 
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.Attr<DType>("dtype"), ctx.Attr<Shape>("shape"));

@@ -1,0 +1,66 @@
+#pragma warning disable CS8981
+using SharpFlow.Functions;
+using SharpFlow.Ops.Math;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.Random;
+
+namespace SharpFlow;
+
+public static partial class Binding
+{
+    public static partial class tf
+    {
+        /// <summary>TensorFlow's <c>tf.nn</c>: activations, softmax, cross entropies, dropout.</summary>
+        public static class nn
+        {
+            /// <summary>max(x, 0).</summary>
+            public static Tensor relu(TensorLike features, string? name = null) => Relu.Build(features, name);
+            /// <summary>min(max(x, 0), 6).</summary>
+            public static Tensor relu6(TensorLike features, string? name = null) => Relu6.Build(features, name);
+            /// <summary>log(1 + e^x).</summary>
+            public static Tensor softplus(TensorLike features, string? name = null) => Softplus.Build(features, name);
+            /// <summary>1/(1 + e^-x).</summary>
+            public static Tensor sigmoid(TensorLike x, string? name = null) => Sigmoid.Build(x, name);
+            /// <summary>Hyperbolic tangent.</summary>
+            public static Tensor tanh(TensorLike x, string? name = null) => Tanh.Build(x, name);
+            /// <summary>Adds a bias vector along the last axis.</summary>
+            public static Tensor bias_add(TensorLike value, TensorLike bias, string? name = null) => BiasAdd.Build(value, bias, name);
+            /// <summary>Softmax over the last axis.</summary>
+            public static Tensor softmax(TensorLike logits, string? name = null) => Softmax.Build(logits, name);
+            /// <summary>Log-softmax over the last axis.</summary>
+            public static Tensor log_softmax(TensorLike logits, string? name = null) => LogSoftmax.Build(logits, name);
+            /// <summary><c>sum(t²)/2</c>.</summary>
+            public static Tensor l2_loss(TensorLike t, string? name = null) => L2Loss.Build(t, name);
+
+            /// <summary>
+            /// Keeps each element with probability <paramref name="keep_prob"/> (a number in (0, 1] or a scalar
+            /// tensor), scaling kept elements by 1/keep_prob.
+            /// </summary>
+            public static Tensor dropout(TensorLike x, TensorLike keep_prob, Shape? noise_shape = null, int? seed = null, string? name = null) =>
+                Dropout.Build(x, keep_prob, noise_shape is null ? (ShapeInput?)null : (ShapeInput)noise_shape, seed, name);
+
+            /// <summary>Dropout with a noise shape computed at run time.</summary>
+            public static Tensor dropout(TensorLike x, TensorLike keep_prob, Tensor noise_shape, int? seed = null, string? name = null) =>
+                Dropout.Build(x, keep_prob, (ShapeInput)noise_shape, seed, name);
+
+            /// <summary>
+            /// TensorFlow 1.x's softmax cross entropy per example; no gradient flows into the labels (use the
+            /// <c>_v2</c> function for that).
+            /// </summary>
+            public static Tensor softmax_cross_entropy_with_logits(TensorLike labels, TensorLike logits, string? name = null) =>
+                CrossEntropy.Softmax(labels, logits, name);
+
+            /// <summary>Softmax cross entropy per example, differentiable in both labels and logits.</summary>
+            public static Tensor softmax_cross_entropy_with_logits_v2(TensorLike labels, TensorLike logits, string? name = null) =>
+                CrossEntropy.SoftmaxV2(labels, logits, name);
+
+            /// <summary>Softmax cross entropy per example with class-index labels.</summary>
+            public static Tensor sparse_softmax_cross_entropy_with_logits(TensorLike labels, TensorLike logits, string? name = null) =>
+                CrossEntropy.Sparse(labels, logits, name);
+
+            /// <summary>Element-wise logistic loss <c>max(x,0) - x*z + log(1 + e^-|x|)</c>.</summary>
+            public static Tensor sigmoid_cross_entropy_with_logits(TensorLike labels, TensorLike logits, string? name = null) =>
+                CrossEntropy.Sigmoid(labels, logits, name);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Numerics.Tensors;
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.NN;
+
+/// <summary>BiasAdd: adds a bias vector along the last axis of <c>value</c> (NHWC), as <c>tf.nn.bias_add</c>.</summary>
+internal sealed class BiasAdd : OpDef
+{
+    public static readonly BiasAdd Def = new();
+
+    public override string Type => "BiasAdd";
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var (dv, db) = (ctx.InputDType(0), ctx.InputDType(1));
+        if (dv != db) throw ctx.TypeError($"value and bias have different dtypes: {dv.name} and {db.name}");
+        if (!dv.is_floating) throw ctx.TypeError($"dtype {dv.name} is not supported (float32 or float64)");
+        var (value, bias) = (ctx.InputShape(0), ctx.InputShape(1));
+        if (value.IsKnownRank && value.ndims < 2) throw ctx.Error($"value must be at least rank 2, got shape {value.ToListString()}");
+        if (bias.IsKnownRank && bias.ndims != 1) throw ctx.Error($"bias must be a vector, got shape {bias.ToListString()}");
+        if (value.IsKnownRank && bias.IsKnownRank && value[value.ndims - 1] >= 0 && bias[0] >= 0 && value[value.ndims - 1] != bias[0])
+            throw ctx.Error($"Dimensions must be equal, but are {value[value.ndims - 1]} and {bias[0]}: value {value.ToListString()}, bias {bias.ToListString()}");
+        ctx.AddOutput(dv, value);
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var (value, bias) = (ctx.Input(0), ctx.Input(1));
+        if (value.ndim < 2 || bias.ndim != 1 || bias.shape[0] != value.shape[value.ndim - 1])
+            throw ctx.InvalidArgument($"Must provide as many biases as the last dimension of the input tensor: {bias.shape.ToListString()} vs. {value.shape.ToListString()}");
+        var y = ctx.AllocateOutput(0, value.dtype, value.shape);
+        if (value.dtype == DType.float32) Run(value.AsReadOnlySpan<float>(), bias.AsReadOnlySpan<float>(), y.AsSpan<float>());
+        else Run(value.AsReadOnlySpan<double>(), bias.AsReadOnlySpan<double>(), y.AsSpan<double>());
+    });
+
+    private static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var c = b.Length;
+        if (c == 0) return;
+        for (var r = 0; r < x.Length; r += c) TensorPrimitives.Add(x.Slice(r, c), b, y.Slice(r, c));
+    }
+
+    /// <summary>The value receives the gradient; the bias its sum over all but the last axis.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
+        [grads[0], BiasAddGrad.Build(grads[0]!)];
+
+    /// <summary><c>tf.nn.bias_add(value, bias)</c>.</summary>
+    public static Tensor Build(TensorLike value, TensorLike bias, string? name = null)
+    {
+        using var b = OpBuilder.Begin(name, "BiasAdd", value, bias);
+        var inputs = b.SameType("BiasAdd", [value, bias], ["value", "bias"]);
+        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["data_format"] = "NHWC" }).outputs[0];
+    }
+}

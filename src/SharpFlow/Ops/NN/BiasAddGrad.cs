@@ -1,0 +1,56 @@
+using System.Numerics.Tensors;
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.NN;
+
+/// <summary>BiasAddGrad: the sum of <c>out_backprop</c> over every axis but the last (BiasAdd's bias gradient).</summary>
+internal sealed class BiasAddGrad : OpDef
+{
+    public static readonly BiasAddGrad Def = new();
+
+    public override string Type => "BiasAddGrad";
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var d = ctx.InputDType(0);
+        if (!d.is_floating) throw ctx.TypeError($"dtype {d.name} is not supported (float32 or float64)");
+        var s = ctx.InputShape(0);
+        if (s.IsKnownRank && s.ndims < 2) throw ctx.Error($"out_backprop must be at least rank 2, got shape {s.ToListString()}");
+        ctx.AddOutput(d, new Shape(s.IsKnownRank ? s[s.ndims - 1] : -1));
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var g = ctx.Input(0);
+        if (g.ndim < 2) throw ctx.InvalidArgument($"Input tensor must be at least 2D: {g.shape.ToListString()}");
+        var c = g.shape[g.ndim - 1];
+        var y = ctx.AllocateOutput(0, g.dtype, new Shape(c));
+        if (g.dtype == DType.float32) Run(g.AsReadOnlySpan<float>(), y.AsSpan<float>());
+        else Run(g.AsReadOnlySpan<double>(), y.AsSpan<double>());
+    });
+
+    private static void Run<T>(ReadOnlySpan<T> g, Span<T> y) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var c = y.Length;
+        if (c == 0) return;
+        for (var r = 0; r < g.Length; r += c) TensorPrimitives.Add(y, g.Slice(r, c), y);
+    }
+
+    /// <summary>The gradient is broadcast back over the rows (TensorFlow's <c>_BiasAddGradGrad</c>).</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var input = op.inputs[0];
+        var rank = input.shape.IsKnownRank ? input.shape.ndims : throw new ValueError($"BiasAddGrad \"{op.name}\": the second derivative needs the input's rank");
+        var kept = Enumerable.Repeat(1, rank).ToArray();
+        kept[^1] = -1;
+        return [Array.BroadcastTo.Build(Array.Reshape.Build(grads[0]!, Shapes.Const(op.graph, kept, "Shape")), Shapes.Of(input))];
+    }
+
+    /// <summary>Builds the op.</summary>
+    public static Tensor Build(Tensor outBackprop, string? name = null)
+    {
+        using var b = OpBuilder.Begin(name, "BiasAddGrad", outBackprop);
+        var g = b.Convert(outBackprop, "out_backprop");
+        return b.Create(Def, [g], new() { ["T"] = g.dtype, ["data_format"] = "NHWC" }).outputs[0];
+    }
+}

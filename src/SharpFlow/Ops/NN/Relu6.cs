@@ -1,0 +1,20 @@
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.NN;
+
+/// <summary>Relu6: min(max(x, 0), 6) element-wise.</summary>
+internal sealed class Relu6 : Math.FloatUnaryOp
+{
+    public static readonly Relu6 Def = new();
+
+    public override string Type => "Relu6";
+
+    protected override void Compute(NDArray x, NDArray y) => ElementwiseKernels.FloatUnary<Relu6Operator>(x, y);
+
+    /// <summary><c>tf.nn.relu6</c>.</summary>
+    public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Relu6");
+
+    /// <summary>Relu6Grad(g, y): the gradient passes where 0 &lt; y &lt; 6.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+        => [Relu6Grad.Def.Apply(grads[0]!, op.outputs[0])];
+}

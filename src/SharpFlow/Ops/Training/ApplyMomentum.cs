@@ -1,0 +1,38 @@
+using System.Numerics;
+
+namespace SharpFlow.Ops.Training;
+
+/// <summary>ApplyMomentum: <c>accum = accum*momentum + g</c>; <c>var -= lr*accum</c>, or with Nesterov <c>var -= lr*g + lr*momentum*accum</c>.</summary>
+internal sealed class ApplyMomentum : ApplyOp
+{
+    public static readonly ApplyMomentum Def = new(nesterov: false);
+
+    public override string Type => "ApplyMomentum";
+
+    protected override string[] InputNames { get; } = ["var", "accum", "lr", "grad", "momentum"];
+
+    protected override int RefCount => 2;
+
+    protected override int GradIndex => 3;
+
+    private readonly bool _nesterov;
+
+    private ApplyMomentum(bool nesterov = false) => _nesterov = nesterov;
+
+    /// <summary>The variant with <c>use_nesterov=True</c>.</summary>
+    public static readonly ApplyMomentum Nesterov = new(nesterov: true);
+
+    private bool UseNesterov => _nesterov;
+
+    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    {
+        var v = refs[0].AsSpan<T>();
+        var accum = refs[1].AsSpan<T>();
+        var (lr, momentum) = (s[0], s[1]);
+        for (var i = 0; i < v.Length; i++)
+        {
+            accum[i] = accum[i] * momentum + g[i];
+            v[i] -= UseNesterov ? g[i] * lr + accum[i] * momentum * lr : accum[i] * lr;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Numerics;
+using SharpFlow.Framework;
+using SharpFlow.Ops.State;
+
+namespace SharpFlow.Ops.Training;
+
+/// <summary>
+/// The shared rule of the optimizer update ops (ApplyGradientDescent, ApplyAdam, ...): the first
+/// <see cref="RefCount"/> inputs are the variable and its slots, updated in place; one input is the gradient,
+/// of the variable's shape; the rest are scalar hyper-parameters. The op outputs the updated variable. Each
+/// op file gives the input names and the update rule of TensorFlow's CPU kernel, computed in the variable's
+/// dtype.
+/// </summary>
+internal abstract class ApplyOp : OpDef
+{
+    public override bool IsStateful => true;
+
+    public override bool NotDifferentiable => true;
+
+    /// <summary>TensorFlow's input names, in order.</summary>
+    protected abstract string[] InputNames { get; }
+
+    /// <summary>How many leading inputs are variables updated in place (the variable and its slots).</summary>
+    protected abstract int RefCount { get; }
+
+    /// <summary>The index of the gradient input.</summary>
+    protected abstract int GradIndex { get; }
+
+    /// <summary>
+    /// Updates the variable and slots in place. <paramref name="scalars"/> holds the hyper-parameters in input
+    /// order (every input that is neither a reference nor the gradient).
+    /// </summary>
+    protected abstract void Update<T>(NDArray[] refs, T[] scalars, ReadOnlySpan<T> grad) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Extra checks of the hyper-parameter values (all in double), for messages naming the op.</summary>
+    protected virtual void Validate(double[] scalars, Func<string, Exception> error) { }
+
+    public override bool IsRefInput(int index) => index < RefCount;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var names = InputNames;
+        if (ctx.Inputs.Count != names.Length) throw ctx.Error($"expects {names.Length} inputs, got {ctx.Inputs.Count}");
+        for (var i = 0; i < RefCount; i++) VariableV2.Of(ctx.Inputs[i], $"{Type} \"{ctx.OpName}\"");
+        var dtype = ctx.InputDType(0);
+        if (!dtype.is_floating) throw ctx.TypeError($"var must be float32 or float64, got {dtype.name}");
+        var shape = ctx.InputShape(0);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (i == 0 || IsIntegerInput(i)) continue;
+            if (ctx.InputDType(i) != dtype)
+                throw ctx.TypeError($"{names[i]} has dtype {ctx.InputDType(i).name}, but var has {dtype.name}");
+            var s = ctx.InputShape(i);
+            if (i < RefCount || i == GradIndex)
+            {
+                if (!s.IsCompatibleWith(shape))
+                    throw ctx.Error($"var and {names[i]} do not have the same shape {shape.ToListString()} {s.ToListString()}");
+            }
+            else if (s.IsKnownRank && s.ndims != 0)
+                throw ctx.Error($"{names[i]} is not a scalar: {s.ToListString()}");
+        }
+        ctx.AddOutput(dtype, shape);
+    }
+
+    /// <summary>Whether input <paramref name="index"/> is an integer scalar (AdagradDA's global step).</summary>
+    protected virtual bool IsIntegerInput(int index) => false;
+
+    public override OpKernel CreateKernel(Operation op)
+    {
+        var variables = op.inputs.Take(RefCount).Select(t => VariableV2.Of(t, op.name)).ToArray();
+        var useLocking = op.Attr<bool>("use_locking");
+        var names = InputNames;
+        return OpKernel.From(ctx =>
+        {
+            using var _ = useLocking ? ctx.Variables.Lock(variables[0]) : null;
+            var refs = new NDArray[RefCount];
+            for (var i = 0; i < RefCount; i++)
+                refs[i] = ctx.Variables.Read(variables[i])
+                          ?? throw new FailedPreconditionError(VariableV2.UninitializedMessage(variables[i]), ctx.op.name);
+            var grad = ctx.Input(GradIndex);
+            for (var i = 1; i < RefCount; i++)
+                if (refs[i].shape != refs[0].shape)
+                    throw ctx.InvalidArgument($"var and {names[i]} do not have the same shape{refs[0].shape.ToListString()} {refs[i].shape.ToListString()}");
+            if (grad.shape != refs[0].shape)
+                throw ctx.InvalidArgument($"var and {names[GradIndex]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
+            var scalars = new List<double>();
+            for (var i = RefCount; i < names.Length; i++)
+            {
+                if (i == GradIndex) continue;
+                var v = ctx.Input(i);
+                if (v.ndim != 0) throw ctx.InvalidArgument($"{names[i]} is not a scalar: {v.shape.ToListString()}");
+                scalars.Add(v.Cast(DType.float64).AsReadOnlySpan<double>()[0]);
+            }
+            var values = scalars.ToArray();
+            Validate(values, m => ctx.InvalidArgument(m));
+            if (refs[0].dtype == DType.float32) Run<float>(refs, values, grad);
+            else Run<double>(refs, values, grad);
+            ctx.ForwardOutput(0, refs[0]);
+        });
+    }
+
+    private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var typed = new T[scalars.Length];
+        for (var i = 0; i < scalars.Length; i++) typed[i] = T.CreateChecked(scalars[i]);
+        Update(refs, typed, grad.AsReadOnlySpan<T>());
+    }
+
+    /// <summary>Builds the op from variable references, hyper-parameters and the gradient, in TensorFlow's input order.</summary>
+    public Tensor Apply(IReadOnlyList<Tensor> inputs, bool useLocking, string? name, Dictionary<string, object>? extraAttrs = null)
+    {
+        var names = InputNames;
+        if (inputs.Count != names.Length) throw new ValueError($"{Type} expects {names.Length} inputs, got {inputs.Count}");
+        using var b = OpBuilder.Begin(name, Type, [.. inputs.Select(t => (TensorLike)t)]);
+        var converted = new Tensor[inputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
+            converted[i] = i < RefCount ? inputs[i].op.outputs[inputs[i].value_index] : b.Convert(inputs[i], names[i]);
+        var attrs = new Dictionary<string, object> { ["T"] = converted[0].dtype, ["use_locking"] = useLocking };
+        foreach (var (k, v) in extraAttrs ?? []) attrs[k] = v;
+        return b.Create(this, converted, attrs).outputs[0];
+    }
+}

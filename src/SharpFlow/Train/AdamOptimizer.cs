@@ -1,0 +1,63 @@
+using SharpFlow.Framework;
+using SharpFlow.Ops.Training;
+
+namespace SharpFlow.Train;
+
+/// <summary>Adam (<c>tf.train.AdamOptimizer</c>): slots <c>m</c> and <c>v</c> (0) and the non-slot variables <c>beta1_power</c> and <c>beta2_power</c>, multiplied by beta1 and beta2 after each step.</summary>
+public sealed class AdamOptimizer : Optimizer
+{
+    private readonly TensorLike _learningRate;
+    private readonly double _beta1, _beta2, _epsilon;
+    private Tensor? _lr, _beta1T, _beta2T, _epsilonT;
+    private Variable? _beta1Power, _beta2Power;
+
+    /// <summary>Creates the optimizer with TensorFlow's defaults.</summary>
+    public AdamOptimizer(TensorLike? learning_rate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, bool use_locking = false, string name = "Adam")
+        : base(use_locking, name)
+    {
+        (_learningRate, _beta1, _beta2, _epsilon) = (learning_rate ?? 0.001, beta1, beta2, epsilon);
+    }
+
+    /// <summary>After the updates, the beta powers advance one step.</summary>
+    protected override Operation Finish(IReadOnlyList<Operation> updateOps, string name)
+    {
+        var graph = _beta1Power!.graph;
+        Tensor update1, update2;
+        using (graph.control_dependencies([.. updateOps]))
+        {
+            update1 = _beta1Power.assign(Ops.Math.Mul.Build(_beta1Power, _beta1T!), use_locking: UseLocking);
+            update2 = _beta2Power!.assign(Ops.Math.Mul.Build(_beta2Power, _beta2T!), use_locking: UseLocking);
+        }
+        return Ops.Control.NoOp.Group([.. updateOps, update1, update2], name);
+    }
+
+    /// <inheritdoc/>
+    protected override void CreateSlots(IReadOnlyList<Variable> varList)
+    {
+        if (varList.Count == 0) return;
+        var first = varList.OrderBy(v => v.name, StringComparer.Ordinal).First();
+        _beta1Power = NonSlotVariable(first.graph, "beta1_power", _beta1);
+        _beta2Power = NonSlotVariable(first.graph, "beta2_power", _beta2);
+        foreach (var v in varList)
+        {
+            ZerosSlot(v, "m");
+            ZerosSlot(v, "v");
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Prepare(Graph graph)
+    {
+        _lr = ToTensor(graph, _learningRate, "learning_rate");
+        _beta1T = ToTensor(graph, _beta1, "beta1");
+        _beta2T = ToTensor(graph, _beta2, "beta2");
+        _epsilonT = ToTensor(graph, _epsilon, "epsilon");
+    }
+
+    /// <inheritdoc/>
+    protected override Operation ApplyDense(Tensor grad, Variable var)
+    {
+        return ApplyAdam.Def.Apply([var, get_slot(var, "m")!, get_slot(var, "v")!, As(_beta1Power!, var), As(_beta2Power!, var),
+            As(_lr!, var), As(_beta1T!, var), As(_beta2T!, var), As(_epsilonT!, var), grad], UseLocking, null, new() { ["use_nesterov"] = false }).op;
+    }
+}

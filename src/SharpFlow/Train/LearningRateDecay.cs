@@ -1,0 +1,109 @@
+using SharpFlow.Framework;
+using SharpFlow.Ops;
+using SharpFlow.Ops.Array;
+using SharpFlow.Ops.Math;
+
+namespace SharpFlow.Train;
+
+/// <summary>
+/// TensorFlow 1.x's learning-rate schedules (<c>tf.train.exponential_decay</c>, ...): each is a scalar tensor of
+/// the global step, computed in the learning rate's dtype.
+/// </summary>
+public static class LearningRateDecay
+{
+    /// <summary><c>lr * decay_rate^(global_step / decay_steps)</c>, the exponent floored when <paramref name="staircase"/>.</summary>
+    public static Tensor Exponential(TensorLike learningRate, Tensor? globalStep, TensorLike decaySteps, TensorLike decayRate, bool staircase, string? name)
+    {
+        if (globalStep is null) throw new ValueError("global_step is required for exponential_decay.");
+        using var b = OpBuilder.Begin(name, "ExponentialDecay", learningRate, globalStep, decaySteps, decayRate);
+        var lr = b.Convert(learningRate, "learning_rate");
+        var p = Progress(b, lr.dtype, globalStep, decaySteps, staircase);
+        var rate = Cast.Build(b.Convert(decayRate, "decay_rate"), lr.dtype);
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, Pow.Build(rate, p)], new Dictionary<string, object> { ["T"] = lr.dtype }).outputs[0];
+    }
+
+    /// <summary>
+    /// <c>(lr - end) * (1 - min(step, decay_steps)/decay_steps)^power + end</c>; with <paramref name="cycle"/> the
+    /// decay restarts every <c>decay_steps * ceil(step/decay_steps)</c>.
+    /// </summary>
+    public static Tensor Polynomial(TensorLike learningRate, Tensor? globalStep, TensorLike decaySteps, double endLearningRate, double power, bool cycle, string? name)
+    {
+        if (globalStep is null) throw new ValueError("global_step is required for polynomial_decay.");
+        using var b = OpBuilder.Begin(name, "PolynomialDecay", learningRate, globalStep, decaySteps);
+        var lr = b.Convert(learningRate, "learning_rate");
+        var dtype = lr.dtype;
+        var end = Const.Create(b.Graph, Literal.ToNDArray(endLearningRate, dtype), "end_learning_rate");
+        var step = Cast.Build(globalStep, dtype);
+        var steps = Cast.Build(b.Convert(decaySteps, "decay_steps"), dtype);
+        if (cycle)
+        {
+            // ceil(x) = -floor(-x); a step of 0 counts as the first cycle.
+            var ceil = Neg.Build(Floor.Build(Neg.Build(RealDiv.Build(step, steps))));
+            var multiplier = Select.Build(Equal.Build(step, Literal.ToNDArray(0, dtype)), Literal.ToNDArray(1, dtype), ceil);
+            steps = Mul.Build(steps, multiplier);
+        }
+        else step = Minimum.Build(step, steps);
+        var p = RealDiv.Build(step, steps);
+        var decayed = Mul.Build(Sub.Build(lr, end), Pow.Build(Sub.Build(Literal.ToNDArray(1, dtype), p), Literal.ToNDArray(power, dtype)));
+        return b.Graph.CreateOp(Add.Def, b.Scope, [decayed, end], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+    }
+
+    /// <summary>
+    /// <c>lr * exp(-decay_rate)^(global_step / decay_steps)</c> (TensorFlow 1.15 computes <c>lr * e^(-rate*p)</c>
+    /// this way), the exponent floored when <paramref name="staircase"/>.
+    /// </summary>
+    public static Tensor NaturalExp(TensorLike learningRate, Tensor? globalStep, TensorLike decaySteps, TensorLike decayRate, bool staircase, string? name)
+    {
+        if (globalStep is null) throw new ValueError("global_step is required for natural_exp_decay.");
+        using var b = OpBuilder.Begin(name, "NaturalExpDecay", learningRate, globalStep, decaySteps, decayRate);
+        var lr = b.Convert(learningRate, "learning_rate");
+        var rate = Exp.Build(Neg.Build(Cast.Build(b.Convert(decayRate, "decay_rate"), lr.dtype)));
+        var p = Progress(b, lr.dtype, globalStep, decaySteps, staircase);
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, Pow.Build(rate, p)], new Dictionary<string, object> { ["T"] = lr.dtype }).outputs[0];
+    }
+
+    /// <summary><c>lr / (1 + decay_rate * global_step / decay_steps)</c>, the ratio floored when <paramref name="staircase"/>.</summary>
+    public static Tensor InverseTime(TensorLike learningRate, Tensor? globalStep, TensorLike decaySteps, TensorLike decayRate, bool staircase, string? name)
+    {
+        if (globalStep is null) throw new ValueError("global_step is required for inverse_time_decay.");
+        using var b = OpBuilder.Begin(name, "InverseTimeDecay", learningRate, globalStep, decaySteps, decayRate);
+        var lr = b.Convert(learningRate, "learning_rate");
+        var rate = Cast.Build(b.Convert(decayRate, "decay_rate"), lr.dtype);
+        var p = Progress(b, lr.dtype, globalStep, decaySteps, staircase);
+        var denominator = Add.Build(Literal.ToNDArray(1, lr.dtype), Mul.Build(rate, p));
+        return b.Graph.CreateOp(RealDiv.Def, b.Scope, [lr, denominator], new Dictionary<string, object> { ["T"] = lr.dtype }).outputs[0];
+    }
+
+    /// <summary>
+    /// <c>values[0]</c> while <c>x &lt;= boundaries[0]</c>, <c>values[i]</c> while
+    /// <c>boundaries[i-1] &lt; x &lt;= boundaries[i]</c>, and the last value after the last boundary.
+    /// </summary>
+    public static Tensor PiecewiseConstant(Tensor x, IReadOnlyList<double> boundaries, IReadOnlyList<double> values, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(boundaries);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != boundaries.Count + 1)
+            throw new ValueError("The length of boundaries should be 1 less than the length of values");
+        for (var i = 1; i < boundaries.Count; i++)
+            if (!(boundaries[i] > boundaries[i - 1])) throw new ValueError("boundaries must be strictly increasing");
+        using var b = OpBuilder.Begin(name, "PiecewiseConstant", x);
+        var input = b.Convert(x, "x");
+        Tensor result = Const.Create(b.Graph, Literal.ToNDArray(values[0], DType.float32), "values_0");
+        for (var i = 0; i < boundaries.Count; i++)
+        {
+            var boundary = Literal.ToNDArray(boundaries[i], input.dtype);
+            var next = Const.Create(b.Graph, Literal.ToNDArray(values[i + 1], DType.float32), $"values_{i + 1}");
+            result = Select.Build(Greater.Build(input, boundary), next, result);
+        }
+        return Identity.Build(result, b.Scope);
+    }
+
+    private static Tensor Progress(OpBuilder b, DType dtype, Tensor globalStep, TensorLike decaySteps, bool staircase)
+    {
+        var step = Cast.Build(b.Convert(globalStep, "global_step"), dtype);
+        var steps = Cast.Build(b.Convert(decaySteps, "decay_steps"), dtype);
+        var p = RealDiv.Build(step, steps);
+        return staircase ? Floor.Build(p) : p;
+    }
+}

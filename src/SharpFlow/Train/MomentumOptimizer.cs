@@ -1,0 +1,39 @@
+using SharpFlow.Framework;
+using SharpFlow.Ops.Training;
+
+namespace SharpFlow.Train;
+
+/// <summary>Momentum (<c>tf.train.MomentumOptimizer</c>): slot <c>momentum</c>; <c>accum = accum*m + g</c>, <c>var -= lr*accum</c>, or the Nesterov form.</summary>
+public sealed class MomentumOptimizer : Optimizer
+{
+    private readonly TensorLike _learningRate, _momentum;
+    private readonly bool _nesterov;
+    private Tensor? _lr, _momentumT;
+
+    /// <summary>Creates the optimizer with TensorFlow's defaults.</summary>
+    public MomentumOptimizer(TensorLike learning_rate, TensorLike momentum, bool use_locking = false, string name = "Momentum", bool use_nesterov = false)
+        : base(use_locking, name)
+    {
+        (_learningRate, _momentum, _nesterov) = (learning_rate, momentum, use_nesterov);
+    }
+
+    /// <inheritdoc/>
+    protected override void CreateSlots(IReadOnlyList<Variable> varList)
+    {
+        foreach (var v in varList) ZerosSlot(v, "momentum");
+    }
+
+    /// <inheritdoc/>
+    protected override void Prepare(Graph graph)
+    {
+        _lr = ToTensor(graph, _learningRate, "learning_rate");
+        _momentumT = ToTensor(graph, _momentum, "momentum");
+    }
+
+    /// <inheritdoc/>
+    protected override Operation ApplyDense(Tensor grad, Variable var)
+    {
+        var def = _nesterov ? ApplyMomentum.Nesterov : ApplyMomentum.Def;
+        return def.Apply([var, get_slot(var, "momentum")!, As(_lr!, var), grad, As(_momentumT!, var)], UseLocking, null, new() { ["use_nesterov"] = _nesterov }).op;
+    }
+}
