@@ -134,6 +134,73 @@ add('linspace', 'linspace', [], { start: 10, stop: 12, num: 3 }, () => tf.linspa
 add('linspace_7', 'linspace', [], { start: -1, stop: 2.5, num: 7 }, () => tf.linspace(-1, 2.5, 7));
 add('fill', 'fill', [], { dims: [2, 3], value: 9 }, () => tf.fill([2, 3], 9, 'float32'));
 
+// Activations and other ops of the training toolkit.
+add('relu', 'relu', [F([2, 5])], {}, tf.relu);
+add('relu6', 'relu6', [F([2, 5], -3, 9)], {}, tf.relu6);
+add('softplus', 'softplus', [F([2, 5], -30, 30)], {}, tf.softplus);
+add('sigmoid', 'sigmoid', [F([2, 5], -10, 10)], {}, tf.sigmoid);
+add('tanh', 'tanh', [F([2, 5], -4, 4)], {}, tf.tanh);
+add('sign', 'sign', [{ dtype: 'float32', shape: [5], values: Float32Array.from([-2, 0, 3.5, -0.1, 0]) }], {}, tf.sign);
+add('log1p', 'log1p', [{ dtype: 'float32', shape: [5], values: Float32Array.from([1e-7, -0.5, 0, 3, 1e-3]) }], {}, tf.log1p);
+add('floor', 'floor', [F([2, 4])], {}, tf.floor);
+add('squared_difference', 'squared_difference', [F([2, 3]), F([3])], {}, tf.squaredDifference);
+add('softmax', 'softmax', [F([3, 4], -5, 5)], {}, (t) => tf.softmax(t));
+add('softmax_rank3', 'softmax', [F([2, 2, 3], -5, 5)], {}, (t) => tf.softmax(t));
+add('log_softmax', 'log_softmax', [F([3, 4], -5, 5)], {}, (t) => tf.logSoftmax(t));
+add('slice', 'slice', [F([3, 4, 2])], { begin: [1, 0, 1], size: [2, -1, 1] }, (t) => tf.slice(t, [1, 0, 1], [2, -1, 1]));
+add('pad', 'pad', [F([2, 3])], { paddings: [[1, 2], [0, 1]] }, (t) => tf.pad(t, [[1, 2], [0, 1]]));
+add('broadcast_to', 'broadcast_to', [F([3, 1])], { shape: [2, 3, 4] }, (t) => tf.broadcastTo(t, [2, 3, 4]));
+for (const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+  add(`cumsum_${exclusive}_${reverse}`, 'cumsum', [F([3, 4])], { axis: 1, exclusive, reverse }, (t) => tf.cumsum(t, 1, exclusive, reverse));
+}
+
+// Gradients (vector-Jacobian products with a random dy), from tf.grads.
+function addGrad(name, op, attrs, inputs, f) {
+  const tensors = inputs.map((i) => input(i.values, i.shape, i.dtype));
+  const y = f(...tensors);
+  const dy = F(y.shape);
+  const grads = tf.grads(f)(tensors, input(dy.values, dy.shape, dy.dtype));
+  grads.forEach((g, k) => {
+    cases.push({
+      name: `grad_${name}_${k}`, op: 'grad', attrs: { ...attrs, of: op, wrt: k },
+      inputs: [...inputs, dy].map((i) => ({ dtype: i.dtype, shape: i.shape, values: Array.from(i.values) })),
+      expected: encode(g),
+    });
+  });
+}
+addGrad('add_broadcast', 'add', {}, [F([2, 3]), F([3])], tf.add);
+addGrad('sub_broadcast', 'sub', {}, [F([2, 1]), F([1, 3])], tf.sub);
+addGrad('mul_broadcast', 'mul', {}, [F([2, 3]), F([2, 1])], tf.mul);
+addGrad('div_broadcast', 'div', {}, [F([2, 3]), F([3], 0.5, 2)], tf.div);
+addGrad('maximum', 'maximum', {}, [F([2, 3]), F([2, 3])], tf.maximum);
+// TensorFlow.js's Minimum and SquaredDifference gradients do not un-broadcast: those cases keep equal shapes.
+addGrad('minimum', 'minimum', {}, [F([2, 3]), F([2, 3])], tf.minimum);
+addGrad('pow', 'pow', {}, [F([2, 3], 0.5, 2), F([2, 3], -2, 2)], tf.pow);
+addGrad('squared_difference', 'squared_difference', {}, [F([2, 3]), F([2, 3])], tf.squaredDifference);
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+  addGrad(`matmul_${ta}_${tb}`, 'matmul', { transpose_a: ta, transpose_b: tb }, [F(ta ? [4, 3] : [3, 4]), F(tb ? [2, 4] : [4, 2])], (a, b) => tf.matMul(a, b, ta, tb));
+}
+for (const [op, fn] of [['neg', tf.neg], ['abs', tf.abs], ['square', tf.square], ['exp', tf.exp], ['relu', tf.relu], ['sigmoid', tf.sigmoid], ['tanh', tf.tanh], ['softplus', tf.softplus]]) {
+  addGrad(op, op, {}, [F([2, 4])], fn);
+}
+addGrad('sqrt', 'sqrt', {}, [F([2, 4], 0.2, 4)], tf.sqrt);
+addGrad('log', 'log', {}, [F([2, 4], 0.2, 4)], tf.log);
+addGrad('log1p', 'log1p', {}, [F([2, 4], -0.5, 4)], tf.log1p);
+addGrad('relu6', 'relu6', {}, [F([2, 4], -3, 9)], tf.relu6);
+addGrad('softmax', 'softmax', {}, [F([3, 4])], (t) => tf.softmax(t));
+addGrad('log_softmax', 'log_softmax', {}, [F([3, 4])], (t) => tf.logSoftmax(t));
+for (const axis of [null, 1, [0, 2]]) {
+  for (const [op, fn] of [['sum', tf.sum], ['mean', tf.mean], ['max', tf.max], ['prod', tf.prod]]) {
+    addGrad(`${op}_axis${JSON.stringify(axis)}`, op, { axis, keepdims: false }, [F([2, 3, 4], 0.5, 1.5)], (t) => fn(t, axis));
+  }
+}
+addGrad('transpose', 'transpose', { perm: [2, 0, 1] }, [F([2, 3, 4])], (t) => tf.transpose(t, [2, 0, 1]));
+addGrad('reshape', 'reshape', { shape: [4, 3] }, [F([2, 6])], (t) => tf.reshape(t, [4, 3]));
+addGrad('concat', 'concat', { axis: 1 }, [F([2, 3]), F([2, 1])], (a, b) => tf.concat([a, b], 1));
+addGrad('slice', 'slice', { begin: [1, 0, 1], size: [2, -1, 1] }, [F([3, 4, 2])], (t) => tf.slice(t, [1, 0, 1], [2, -1, 1]));
+addGrad('pad', 'pad', { paddings: [[1, 2], [0, 1]] }, [F([2, 3])], (t) => tf.pad(t, [[1, 2], [0, 1]]));
+addGrad('cumsum', 'cumsum', { axis: 1, exclusive: true, reverse: false }, [F([3, 4])], (t) => tf.cumsum(t, 1, true, false));
+
 console.log(JSON.stringify({
   generator: 'tools/golden/generate-tfjs.mjs',
   tfjs_version: tf.version.tfjs,

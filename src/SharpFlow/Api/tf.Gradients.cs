@@ -58,6 +58,12 @@ public static partial class Binding
         public static Tensor pad(TensorLike tensor, TensorLike paddings, string? name = null) => Pad.Build(tensor, paddings, name);
         /// <summary>Broadcasts to a shape by NumPy's rules.</summary>
         public static Tensor broadcast_to(TensorLike input, TensorLike shape, string? name = null) => BroadcastTo.Build(input, shape, name);
+        /// <summary>Running sums along an axis.</summary>
+        public static Tensor cumsum(TensorLike x, int axis = 0, bool exclusive = false, bool reverse = false, string? name = null) =>
+            Cumsum.Build(x, axis, exclusive, reverse, name);
+        /// <summary>Running products along an axis.</summary>
+        public static Tensor cumprod(TensorLike x, int axis = 0, bool exclusive = false, bool reverse = false, string? name = null) =>
+            Cumprod.Build(x, axis, exclusive, reverse, name);
         /// <summary>The inverse of a permutation vector.</summary>
         public static Tensor invert_permutation(TensorLike x, string? name = null) => InvertPermutation.Build(x, name);
     }

@@ -19,6 +19,9 @@ internal static class Clipping
         if (!tMin.shape.IsCompatibleWith(values.shape) || (values.shape.IsKnownRank && tMin.shape.IsKnownRank && tMin.shape.ndims != values.shape.ndims))
             throw new ValueError($"Shapes {values.shape} and {tMin.shape} are incompatible: clip_by_value's bounds must not broadcast t");
         var min = b.Convert(clipValueMin, "clip_value_min", values.dtype);
-        return b.Graph.CreateOp(Maximum.Def, b.Scope, [tMin, min], new Dictionary<string, object> { ["T"] = values.dtype }).outputs[0];
+        var tMax = b.Graph.CreateOp(Maximum.Def, b.Scope, [tMin, min], new Dictionary<string, object> { ["T"] = values.dtype }).outputs[0];
+        if (!tMax.shape.IsCompatibleWith(values.shape) || (values.shape.IsKnownRank && tMax.shape.IsKnownRank && tMax.shape.ndims != values.shape.ndims))
+            throw new ValueError($"Shapes {values.shape} and {tMax.shape} are incompatible: clip_by_value's bounds must not broadcast t");
+        return tMax;
     }
 }

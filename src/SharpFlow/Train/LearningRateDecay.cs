@@ -88,11 +88,13 @@ public static class LearningRateDecay
         for (var i = 1; i < boundaries.Count; i++)
             if (!(boundaries[i] > boundaries[i - 1])) throw new ValueError("boundaries must be strictly increasing");
         using var b = OpBuilder.Begin(name, "PiecewiseConstant", x);
+        // Boundaries are numbers; comparing in float64 is exact for any int32 step and for float steps.
         var input = b.Convert(x, "x");
+        if (input.dtype != DType.float64) input = Cast.Build(input, DType.float64);
         Tensor result = Const.Create(b.Graph, Literal.ToNDArray(values[0], DType.float32), "values_0");
         for (var i = 0; i < boundaries.Count; i++)
         {
-            var boundary = Literal.ToNDArray(boundaries[i], input.dtype);
+            var boundary = Literal.ToNDArray(boundaries[i], DType.float64);
             var next = Const.Create(b.Graph, Literal.ToNDArray(values[i + 1], DType.float32), $"values_{i + 1}");
             result = Select.Build(Greater.Build(input, boundary), next, result);
         }

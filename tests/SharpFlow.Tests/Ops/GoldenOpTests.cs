@@ -40,7 +40,12 @@ public class GoldenOpTests
         if (op is "argmax" or "argmin") actual = actual.Cast(DType.int32);
         var tolerance = op switch
         {
-            "exp" or "log" or "pow" or "sqrt" => 2e-6,
+            "exp" or "log" or "pow" or "sqrt" or "softplus" or "sigmoid" or "tanh" or "log1p" or "softmax" or "log_softmax" => 2e-6,
+            // Gradients compose several float32 ops, whose rounding TensorFlow.js and SharpFlow order differently.
+            "grad" => 2e-5,
+            "cumsum" => 1e-6,
+            // TensorFlow.js squares the difference in doubles and rounds once; TensorFlow (and SharpFlow) round twice.
+            "squared_difference" => 1e-6,
             "matmul" or "sum" or "mean" or "prod" => 2e-5,
             // TensorFlow.js accumulates start + step + step ... in doubles; TensorFlow's kernel computes start + step * i
             // in float, which SharpFlow follows: the two differ in the last bit.
@@ -111,8 +116,33 @@ public class GoldenOpTests
             "range" => Range(attrs),
             "linspace" => tf.linspace(Num("start"), Num("stop"), attrs.GetProperty("num").GetInt32()),
             "fill" => tf.fill(Ints("dims"), (float)Num("value")),
+            "relu" => tf.nn.relu(x[0]),
+            "relu6" => tf.nn.relu6(x[0]),
+            "softplus" => tf.nn.softplus(x[0]),
+            "sigmoid" => tf.sigmoid(x[0]),
+            "tanh" => tf.tanh(x[0]),
+            "sign" => tf.sign(x[0]),
+            "log1p" => tf.log1p(x[0]),
+            "floor" => tf.floor(x[0]),
+            "squared_difference" => tf.squared_difference(x[0], x[1]),
+            "softmax" => tf.nn.softmax(x[0]),
+            "log_softmax" => tf.nn.log_softmax(x[0]),
+            "slice" => tf.slice(x[0], Ints("begin"), Ints("size")),
+            "pad" => tf.pad(x[0], Paddings(attrs)),
+            "broadcast_to" => tf.broadcast_to(x[0], Ints("shape")),
+            "cumsum" => tf.cumsum(x[0], attrs.GetProperty("axis").GetInt32(), attrs.GetProperty("exclusive").GetBoolean(), attrs.GetProperty("reverse").GetBoolean()),
+            // The gradient of op "of" with respect to input "wrt", seeded with dy (the last input).
+            "grad" => tf.gradients(Build(attrs.GetProperty("of").GetString()!, x[..^1], attrs), x[attrs.GetProperty("wrt").GetInt32()], grad_ys: x[^1])[0]!,
             _ => throw new InvalidOperationException($"No builder for golden op '{op}'."),
         };
+    }
+
+    private static int[,] Paddings(JsonElement attrs)
+    {
+        var rows = attrs.GetProperty("paddings").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        var result = new int[rows.Length, 2];
+        for (var i = 0; i < rows.Length; i++) (result[i, 0], result[i, 1]) = (rows[i][0], rows[i][1]);
+        return result;
     }
 
     private static Tensor Range(JsonElement attrs)

@@ -14,4 +14,35 @@ internal sealed class Prod : ReductionOp
     /// <summary><c>tf.reduce_prod</c>.</summary>
     public static Tensor Build(TensorLike input, TensorLike? axis = null, bool keepDims = false, string? name = null) =>
         Def.Apply(input, axis, keepDims, name, "Prod");
+
+    /// <summary>
+    /// TensorFlow's <c>_ProdGrad</c>, exact where elements are 0: the reduced axes are moved to the front and
+    /// flattened, and each element's gradient is the product of the others, from exclusive cumulative products
+    /// taken forwards and backwards. The reduction axes must be constant and the rank known.
+    /// </summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var x = op.inputs[0];
+        var flags = StaticFlags(op) ?? throw new ValueError($"Prod \"{op.name}\": its gradient needs constant reduction axes and an input of known rank");
+        var graph = op.graph;
+        var reducedAxes = Enumerable.Range(0, flags.Length).Where(i => flags[i]).ToArray();
+        var perm = reducedAxes.Concat(Enumerable.Range(0, flags.Length).Where(i => !flags[i])).ToArray();
+        var inverse = new int[perm.Length];
+        for (var i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
+
+        var spread = SpreadGradient(op, grads[0]!);
+        var permuted = Array.Transpose.Build(x, Shapes.Const(graph, perm, "perm"));
+        var permutedShape = Shapes.Of(permuted);
+        Tensor reducedNum;
+        if (x.shape.IsFullyDefined)
+            reducedNum = Shapes.Const(graph, [reducedAxes.Aggregate(1, (a, i) => a * x.shape[i])], "reduced_num");
+        else
+            reducedNum = Build(Array.Slice.Build(permutedShape, new[] { 0 }, new[] { reducedAxes.Length }), 0, keepDims: true);
+        var reshaped = Array.Reshape.Build(permuted, Array.ConcatV2.Build([reducedNum, Shapes.Const(graph, [-1], "other_num")], 0));
+        var left = Cumprod.Build(reshaped, 0, exclusive: true);
+        var right = Cumprod.Build(reshaped, 0, exclusive: true, reverse: true);
+        var y = Array.Reshape.Build(Mul.Build(left, right), permutedShape);
+        var result = Mul.Build(spread, Array.Transpose.Build(y, Shapes.Const(graph, inverse, "inverse_perm")));
+        return [Array.Reshape.Build(result, Shapes.Of(x)), null];
+    }
 }

@@ -1,0 +1,86 @@
+using System.IO.Compression;
+using SharpFlow.Data;
+
+namespace SharpFlow.Tests.Data;
+
+public class DataTests
+{
+    [Fact]
+    public void EmbeddedSampleLoads()
+    {
+        var data = FashionMnist.read_data_sets(directory: null, one_hot: true, validation_size: 500, seed: 1);
+        Assert.Equal(new Shape(data.train.num_examples, 784), data.train.images.shape);
+        Assert.Equal(new Shape(data.test.num_examples, 10), data.test.labels.shape);
+        Assert.Equal(500, data.validation.num_examples);
+        var pixels = data.train.images.ToArray<float>();
+        Assert.All(pixels, p => Assert.InRange(p, 0f, 1f));
+        Assert.All(Enumerable.Range(0, 20), r => Assert.Equal(1f, data.train.labels[r..(r + 1)].ToArray<float>().Sum()));
+    }
+
+    [Fact]
+    public void FullDataSetWhenInstalled()
+    {
+        var dir = FashionMnist.FindDirectory();
+        if (dir is null) return; // CI installs dataset-fashion-mnist; this checks it is read whole.
+        var data = FashionMnist.read_data_sets(dir, validation_size: 5000);
+        Assert.Equal(55000, data.train.num_examples);
+        Assert.Equal(5000, data.validation.num_examples);
+        Assert.Equal(10000, data.test.num_examples);
+        Assert.False(data.IsSample);
+    }
+
+    [Fact]
+    public void NextBatchVisitsEveryExampleOncePerEpochAndIsSeeded()
+    {
+        var images = NDArray.FromFlat(Enumerable.Range(0, 10).Select(i => (float)i).ToArray(), new Shape(10, 1));
+        var labels = NDArray.FromFlat(Enumerable.Range(0, 10).ToArray(), new Shape(10));
+        var a = new DataSet(images, labels, seed: 7);
+        var b = new DataSet(images, labels, seed: 7);
+        var seen = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (x, y) = a.next_batch(4);
+            var (x2, _) = b.next_batch(4);
+            Assert.True(x.ValueEquals(x2));
+            Assert.Equal(x.ToArray<float>().Select(v => (int)v), y.ToArray<int>());
+            seen.AddRange(y.ToArray<int>());
+        }
+        // As TensorFlow's DataSet, an epoch counts as completed when a batch reaches past its end.
+        Assert.Equal(1, a.epochs_completed);
+        a.next_batch(1);
+        Assert.Equal(2, a.epochs_completed);
+        Assert.Equal(Enumerable.Range(0, 10), seen.Take(10).Order());
+        Assert.Equal(Enumerable.Range(0, 10), seen.Skip(10).Take(10).Order());
+        // Full batch and SGD.
+        Assert.Equal(10, a.Batches(10).Single().images.shape[0]);
+        Assert.Equal(10, a.Batches(1).Count());
+        Assert.Throws<ValueError>(() => a.next_batch(11));
+    }
+
+    [Fact]
+    public void CorruptIdxFilesAreDataLossErrors()
+    {
+        var dir = Directory.CreateTempSubdirectory("sharpflow-idx");
+        try
+        {
+            var bad = Path.Combine(dir.FullName, "bad.idx");
+            File.WriteAllBytes(bad, [1, 2, 3, 4]);
+            Assert.Contains("not an IDX file", Assert.Throws<DataLossError>(() => Idx.Read(bad)).Message);
+            var truncated = Path.Combine(dir.FullName, "truncated.idx.gz");
+            using (var f = File.Create(truncated))
+            using (var gz = new GZipStream(f, CompressionLevel.Fastest))
+                gz.Write([0, 0, 8, 1, 0, 0, 0, 5, 1, 2]);
+            var e = Assert.Throws<DataLossError>(() => Idx.Read(truncated));
+            Assert.Contains("truncated", e.Message);
+            Assert.Contains("truncated.idx.gz", e.Message);
+            Assert.Throws<NotFoundError>(() => Idx.Read(Path.Combine(dir.FullName, "missing")));
+            var good = Path.Combine(dir.FullName, "good.idx");
+            File.WriteAllBytes(good, [0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 1, 7, 9]);
+            Assert.Equal(new byte[] { 7, 9 }, Idx.Read(good).ToArray<byte>());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
