@@ -17,11 +17,11 @@ public static class ExampleRunner
         }
     }
 
-    public static string Run(string file, TimeSpan? timeout = null)
+    public static string Run(string file, TimeSpan? timeout = null, params string[] arguments)
     {
         lock (Gate)
         {
-            var psi = new ProcessStartInfo("dotnet", ["run", Path.Combine("examples", file)])
+            var psi = new ProcessStartInfo("dotnet", ["run", Path.Combine("examples", file), .. (arguments.Length > 0 ? ["--", .. arguments] : Array.Empty<string>())])
             {
                 WorkingDirectory = RepositoryRoot,
                 RedirectStandardOutput = true,

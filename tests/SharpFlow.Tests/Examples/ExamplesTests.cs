@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 namespace SharpFlow.Tests.Examples;
 
 /// <summary>Every example runs and prints what the seed's snippet prints in TensorFlow.</summary>
@@ -94,6 +96,84 @@ public class ExamplesTests
         Assert.Contains("root reuse: False\nroot/foo reuse: True\nroot/foo/bar reuse: True\nroot/w:0", output);
         Assert.Contains("AUTO_REUSE gives the same variable: True", output);
         Assert.EndsWith("[1.]\n", output);
+    }
+
+    [Fact, Example("22-gradient-descent.cs")]
+    public void GradientDescentOnXSquared()
+    {
+        var output = ExampleRunner.Run("22-gradient-descent.cs");
+        Assert.Contains("dJ/dx at x0: 10.0\n", output);
+        // The seed's sequence 5, 2, 0.8, 0.32, 0.128, 0.0512 in float32.
+        Assert.Contains("step 0: x = 5.0\nstep 1: x = 2.0\nstep 2: x = 0.79999995\nstep 3: x = 0.31999996\nstep 4: x = 0.12799998\nstep 5: x = 0.051199988\n", output);
+    }
+
+    [Fact, Example("10-23-three-layer-network.cs")]
+    public void ThreeLayerNetwork()
+    {
+        var output = ExampleRunner.Run("10-23-three-layer-network.cs");
+        // w1 drawn with seed 1 is TensorFlow's random_normal([2, 3], seed=1).
+        Assert.Contains("[[-0.8113182   1.4845988   0.06532937]\n [-2.4427042   0.0992484   0.5912243 ]]", output);
+        var losses = Regex.Matches(output, @"cross entropy on all data is ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(6, losses.Count);
+        Assert.True(losses[^1] < losses[0] / 4, $"the loss should fall: {string.Join(", ", losses)}");
+        var accuracy = double.Parse(Regex.Match(output, @"accuracy: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 0.9, $"accuracy {accuracy}");
+        // The hand-written clipped cross entropy agrees with the fused one.
+        var handWritten = Regex.Match(output, @"clip_by_value: ([0-9.]+)").Groups[1].Value;
+        Assert.Equal(losses[^1], double.Parse(handWritten, CultureInfo.InvariantCulture), 5);
+    }
+
+    [Fact, Example("24-29-batches-and-validation.cs")]
+    public void BatchesAndValidation()
+    {
+        var output = ExampleRunner.Run("24-29-batches-and-validation.cs");
+        Assert.Contains("full batch: epoch 5, 5 updates", output);
+        Assert.Contains("SGD (batch 1): epoch 5, 2500 updates", output);
+        Assert.Contains("mini-batch 32: epoch 5, 80 updates", output);
+        foreach (Match m in Regex.Matches(output, @"best validation accuracy ([0-9.]+)"))
+            Assert.True(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= 0.9, m.Value);
+    }
+
+    [Fact, Example("25-exponential-decay.cs")]
+    public void ExponentialDecay()
+    {
+        var output = ExampleRunner.Run("25-exponential-decay.cs");
+        Assert.Contains("  50     0.097980   0.100000    0.085000     0.077880      0.080000   0.100000", output);
+        Assert.Contains(" 150     0.094060   0.096000    0.055000     0.047237      0.057143   0.050000", output);
+        Assert.Contains("step 3: learning rate 0.0125, w = 3.3344998", output);
+    }
+
+    [Fact, Example("27-l2-regularization.cs")]
+    public void L2Regularization()
+    {
+        var output = ExampleRunner.Run("27-l2-regularization.cs");
+        Assert.Contains("l1_regularizer(0.5) = 5.0\nl2_regularizer(0.5) = 7.5\n", output);
+        Assert.Contains("regularized weights are smaller: True", output);
+    }
+
+    [Fact, Example("28-moving-average.cs")]
+    public void MovingAverage()
+    {
+        var output = ExampleRunner.Run("28-moving-average.cs");
+        Assert.Contains("shadow variable: v1/ExponentialMovingAverage:0\n[v1, average] = [0.0, 0.0]\n[v1, average] = [5.0, 4.5]\n[v1, average] = [10.0, 4.555]\n[v1, average] = [10.0, 4.60945]\n", output);
+        Assert.Contains("variables_to_restore: step -> step, v1/ExponentialMovingAverage -> v1", output);
+    }
+
+    /// <summary>
+    /// With the full Fashion-MNIST installed (CI installs Debian's dataset-fashion-mnist) the recipe must reach
+    /// 0.88 test accuracy; without it, a short run on the embedded sample must still learn.
+    /// </summary>
+    [Fact, Example("30-fashion-mnist-mlp.cs")]
+    public void FashionMnistRecipe()
+    {
+        var full = SharpFlow.Data.FashionMnist.FindDirectory() is not null;
+        var output = full
+            ? ExampleRunner.Run("30-fashion-mnist-mlp.cs", TimeSpan.FromMinutes(15))
+            : ExampleRunner.Run("30-fashion-mnist-mlp.cs", TimeSpan.FromMinutes(5), "400");
+        Assert.Contains(full ? "55000 training, 5000 validation, 10000 test examples" : "embedded sample", output);
+        Assert.Contains("validation accuracy using average model", output);
+        var test = double.Parse(Regex.Match(output, @"test accuracy using average model is ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(test >= (full ? 0.88 : 0.6), $"test accuracy {test}:\n{output}");
     }
 }
 
