@@ -5,8 +5,20 @@ using SharpFlow.Tests.Support;
 namespace SharpFlow.Tests.Gradients;
 
 /// <summary>Every differentiable op's gradient against central differences, from one table.</summary>
-public class GradientCheckTests
+public class GradientCheckTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    /// <summary>The largest error of each op family, printed for the notes (run with a detailed console logger).</summary>
+    [Fact]
+    public void MaxErrorPerFamily()
+    {
+        foreach (var family in GradientCases.All().GroupBy(c => c.Family))
+        {
+            var worst = family.Select(c => (c, e: GradientChecker.MaxError(c.F, c.Inputs, c.Dynamic))).MaxBy(x => x.e);
+            output.WriteLine($"{family.Key}: max error {worst.e:E2} ({worst.c.Name}, {family.Count()} cases)");
+            Assert.True(worst.e < worst.c.Tolerance);
+        }
+    }
+
     public static TheoryData<string> Cases() => [.. GradientCases.All().Select(c => c.ToString())];
 
     [Theory, MemberData(nameof(Cases))]
