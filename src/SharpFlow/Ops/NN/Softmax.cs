@@ -1,32 +1,13 @@
-using SharpFlow.Framework;
-
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Softmax: <c>exp(x) / sum(exp(x))</c> over the last axis, computed stably (<c>tf.nn.softmax</c>).</summary>
-internal sealed class Softmax : OpDef
+internal sealed class Softmax : SoftmaxOp
 {
     public static readonly Softmax Def = new();
 
     public override string Type => "Softmax";
 
-    public override void InferShapes(InferenceContext ctx)
-    {
-        var d = ctx.InputDType(0);
-        if (!d.is_floating) throw ctx.TypeError($"dtype {d.name} is not supported (float32 or float64)");
-        var s = ctx.InputShape(0);
-        if (s.IsKnownRank && s.ndims < 1) throw ctx.Error($"logits must have at least one dimension, got shape {s.ToListString()}");
-        ctx.AddOutput(d, s);
-    }
-
-    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
-    {
-        var x = ctx.Input(0);
-        if (x.ndim < 1) throw ctx.InvalidArgument($"logits must have >= 1 dimension, got {x.shape.ToListString()}");
-        var y = ctx.AllocateOutput(0, x.dtype, x.shape);
-        var classes = x.shape[x.ndim - 1];
-        if (x.dtype == DType.float32) Kernels.Softmax.Forward(x.AsReadOnlySpan<float>(), y.AsSpan<float>(), classes, log: false);
-        else Kernels.Softmax.Forward(x.AsReadOnlySpan<double>(), y.AsSpan<double>(), classes, log: false);
-    });
+    protected override bool Log => false;
 
     /// <summary>TensorFlow's <c>_SoftmaxGrad</c>: <c>(g - sum(g*y, -1)) * y</c> from the output y.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
@@ -37,10 +18,5 @@ internal sealed class Softmax : OpDef
     }
 
     /// <summary><c>tf.nn.softmax(logits)</c>.</summary>
-    public static Tensor Build(TensorLike logits, string? name = null)
-    {
-        using var b = OpBuilder.Begin(name, "Softmax", logits);
-        var x = b.Convert(logits, "logits");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype }).outputs[0];
-    }
+    public static Tensor Build(TensorLike logits, string? name = null) => Def.Apply(logits, name);
 }
