@@ -38,8 +38,14 @@ internal static class Losses
         var inputDType = losses.dtype;
         var l = Cast.Build(losses, DType.float32);
         var w = Cast.Build(b.Convert(weights ?? 1.0, "weights"), DType.float32);
-        if (Shape.TryBroadcast(w.shape, l.shape) is { } s && s.IsKnownRank && l.shape.IsKnownRank && s.ndims > l.shape.ndims)
-            throw new ValueError($"weights can not be broadcast to values. values.shape={l.shape}. weights.shape={w.shape}.");
+        // As TensorFlow's assert_broadcastable: the weights are a scalar or broadcast to exactly the losses' shape.
+        if (w.shape.IsKnownRank && w.shape.ndims > 0 && l.shape.IsKnownRank)
+        {
+            var fits = w.shape.ndims == l.shape.ndims;
+            for (var i = 0; fits && i < w.shape.ndims; i++)
+                fits = w.shape[i] is 1 or -1 || l.shape[i] < 0 || w.shape[i] == l.shape[i];
+            if (!fits) throw new ValueError($"weights can not be broadcast to values. values.shape={l.shape}. weights.shape={w.shape}.");
+        }
         var weighted = Mul.Build(l, w);
         Tensor loss;
         if (reduction == Reduction.NONE) loss = weighted;
@@ -72,7 +78,7 @@ internal static class Losses
         var p = Cast.Build(b.Convert(predictions, "predictions"), DType.float32);
         var l = Cast.Build(b.Convert(labels, "labels"), DType.float32);
         if (!p.shape.IsCompatibleWith(l.shape)) throw new ValueError($"Shapes {p.shape} and {l.shape} are incompatible");
-        return ComputeWeightedLoss(SquaredDifference.Build(p, l), weights, null, lossCollection, reduction);
+        return ComputeWeightedLoss(SquaredDifference.Build(p, l), weights, b.Scope, lossCollection, reduction);
     }
 
     /// <summary><c>tf.losses.absolute_difference</c>: <c>|predictions - labels|</c>, weighted and reduced.</summary>
@@ -83,7 +89,7 @@ internal static class Losses
         var p = Cast.Build(b.Convert(predictions, "predictions"), DType.float32);
         var l = Cast.Build(b.Convert(labels, "labels"), DType.float32);
         if (!p.shape.IsCompatibleWith(l.shape)) throw new ValueError($"Shapes {p.shape} and {l.shape} are incompatible");
-        return ComputeWeightedLoss(Abs.Build(Sub.Build(p, l)), weights, null, lossCollection, reduction);
+        return ComputeWeightedLoss(Abs.Build(Sub.Build(p, l)), weights, b.Scope, lossCollection, reduction);
     }
 
     /// <summary>
@@ -103,7 +109,7 @@ internal static class Losses
             y = Add.Build(Mul.Build(y, Literal.ToNDArray(1 - labelSmoothing, x.dtype)), RealDiv.Build(Literal.ToNDArray(labelSmoothing, x.dtype), classes));
         }
         var losses = CrossEntropy.SoftmaxV2(StopGradient.Build(y, "labels_stop_gradient"), x, "xentropy");
-        return ComputeWeightedLoss(losses, weights, null, lossCollection, reduction);
+        return ComputeWeightedLoss(losses, weights, b.Scope, lossCollection, reduction);
     }
 
     /// <summary><c>tf.losses.sparse_softmax_cross_entropy</c>: softmax cross entropy of class indices, weighted and reduced.</summary>
@@ -111,8 +117,16 @@ internal static class Losses
         string? lossCollection = GraphKeys.LOSSES, Reduction reduction = Reduction.SUM_BY_NONZERO_WEIGHTS)
     {
         using var b = OpBuilder.Begin(scope, "sparse_softmax_cross_entropy_loss", logits, labels, weights ?? default);
-        var losses = CrossEntropy.Sparse(labels, logits, "xentropy");
-        return ComputeWeightedLoss(losses, weights, null, lossCollection, reduction);
+        var x = b.Convert(logits, "logits");
+        var y = b.Convert(labels, "labels");
+        // TensorFlow's _remove_squeezable_dimensions: [N, 1] labels for [N, C] logits become [N], and weights one
+        // rank above the labels lose their last axis of 1.
+        if (x.shape.IsKnownRank && y.shape.IsKnownRank && y.shape.ndims == x.shape.ndims && y.shape[y.shape.ndims - 1] == 1)
+            y = Squeeze.Build(y, [y.shape.ndims - 1]);
+        if (weights is { Value: Tensor wt } && wt.shape.IsKnownRank && y.shape.IsKnownRank && wt.shape.ndims == y.shape.ndims + 1 && wt.shape[wt.shape.ndims - 1] == 1)
+            weights = Squeeze.Build(wt, [wt.shape.ndims - 1]);
+        var losses = CrossEntropy.Sparse(y, x, "xentropy");
+        return ComputeWeightedLoss(losses, weights, b.Scope, lossCollection, reduction);
     }
 
     /// <summary><c>tf.losses.sigmoid_cross_entropy</c>: sigmoid cross entropy of 0/1 labels, weighted and reduced.</summary>
@@ -125,7 +139,7 @@ internal static class Losses
         if (labelSmoothing > 0)
             z = Add.Build(Mul.Build(z, Literal.ToNDArray(1 - labelSmoothing, x.dtype)), Literal.ToNDArray(0.5 * labelSmoothing, x.dtype));
         var losses = CrossEntropy.Sigmoid(z, x, "xentropy");
-        return ComputeWeightedLoss(losses, weights, null, lossCollection, reduction);
+        return ComputeWeightedLoss(losses, weights, b.Scope, lossCollection, reduction);
     }
 
     /// <summary>Adds an externally defined loss to the LOSSES collection (<c>tf.losses.add_loss</c>).</summary>

@@ -20,7 +20,8 @@ public sealed class ExponentialMovingAverage
     /// <summary>Creates the averager.</summary>
     public ExponentialMovingAverage(double decay, Tensor? num_updates = null, bool zero_debias = false, string name = "ExponentialMovingAverage")
     {
-        if (zero_debias) throw new NotSupportedException("zero_debias applies to averages of tensors, which SharpFlow's ExponentialMovingAverage does not take; averages of variables never use it.");
+        // zero_debias applies to averages of tensors; averages of variables ignore it, as in TensorFlow.
+        _ = zero_debias;
         ArgumentException.ThrowIfNullOrEmpty(name);
         _decay = decay;
         _numUpdates = num_updates;
@@ -51,7 +52,7 @@ public sealed class ExponentialMovingAverage
             using (graph.name_scope(null))
             {
                 _averages[v] = Variable.Create(null, v.initialized_value, trainable: false, collections: null,
-                    validateShape: v.shape.IsFullyDefined, name: average_name(v), dtype: v.dtype);
+                    validateShape: v.shape.IsFullyDefined, name: v.op.name + "/" + name, dtype: v.dtype);
                 graph.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, v);
             }
         }
@@ -82,11 +83,12 @@ public sealed class ExponentialMovingAverage
     /// <summary>The shadow of <paramref name="var"/>, or null when <see cref="apply"/> did not cover it.</summary>
     public Variable? average(Variable var) => _averages.TryGetValue(var, out var shadow) ? shadow : null;
 
-    /// <summary>The name of the shadow of <paramref name="var"/>: <c>var/ExponentialMovingAverage</c>.</summary>
+    /// <summary>The name of the shadow of <paramref name="var"/>: <c>var/ExponentialMovingAverage</c> (its actual name once created).</summary>
     public string average_name(Variable var)
     {
         ArgumentNullException.ThrowIfNull(var);
-        return var.op.name + "/" + name;
+        // A shadow renamed to stay unique (w/ExponentialMovingAverage_1) is known by its real name.
+        return _averages.TryGetValue(var, out var shadow) ? shadow.op.name : var.op.name + "/" + name;
     }
 
     /// <summary>

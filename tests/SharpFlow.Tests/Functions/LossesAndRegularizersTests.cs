@@ -68,4 +68,20 @@ public class LossesAndRegularizersTests
         Assert.Equal(2.4f, (float)sess.run(tf.losses.get_regularization_loss()), 6);
         Assert.Throws<ValueError>(() => tf.contrib.layers.apply_regularization(tf.contrib.layers.l1_regularizer(1.0)));
     }
+
+    [Fact]
+    public void LossesFollowTensorFlowsShapeRules()
+    {
+        using var g = TestGraph.Enter();
+        var labels = tf.constant(new[,] { { 1.0f }, { 2.0f }, { 3.0f } });
+        var predictions = tf.constant(new[,] { { 1.0f }, { 3.0f }, { 5.0f } });
+        // [3] weights against [3,1] losses would broadcast to [3,3]: TensorFlow refuses them.
+        Assert.Contains("weights can not be broadcast to values", Assert.Throws<ValueError>(() => tf.losses.mean_squared_error(labels, predictions, weights: tf.constant(new[] { 1.0f, 1.0f, 1.0f }))).Message);
+        var loss = tf.losses.mean_squared_error(labels, predictions, weights: tf.constant(new[,] { { 1.0f }, { 0.0f }, { 1.0f } }));
+        Assert.Equal(2.0f, (float)g.Eval(loss));
+        Assert.Equal("mean_squared_error_1/value:0", loss.name);
+        // [N, 1] labels for [N, C] logits are squeezed, as TensorFlow's _remove_squeezable_dimensions does.
+        var sparse = tf.losses.sparse_softmax_cross_entropy(tf.constant(new[,] { { 0 }, { 1 } }), tf.constant(new[,] { { 0.0f, 0.0f }, { 0.0f, 0.0f } }));
+        Assert.Equal((float)Math.Log(2), (float)g.Eval(sparse), 6);
+    }
 }

@@ -119,4 +119,13 @@ public class GradientPassTests
         var e = Assert.Throws<LookupError>(() => tf.gradients(tf.reduce_sum(grad), logits));
         Assert.Contains("second derivative of sparse_softmax_cross_entropy_with_logits", e.Message);
     }
+
+    [Fact]
+    public void ProdGradientOverAnEmptyAxis()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.zeros((0, 3));
+        var grad = tf.gradients(tf.reduce_sum(tf.reduce_prod(x, 0)), x)[0]!;
+        Assert.Equal(new Shape(0, 3), g.Eval(grad).shape);
+    }
 }

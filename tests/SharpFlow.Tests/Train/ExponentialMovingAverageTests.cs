@@ -61,4 +61,18 @@ public class ExponentialMovingAverageTests
         Assert.Throws<ValueError>(() => ema.apply([w]));
         Assert.Throws<TypeError>(() => ema.apply([tf.Variable(1, name: "i")]));
     }
+
+    [Fact]
+    public void TwoAveragersOfOneVariableKeepTheirShadowsApart()
+    {
+        using var g = TestGraph.Enter();
+        var w = tf.Variable(1.0f, name: "w");
+        var first = tf.train.ExponentialMovingAverage(0.9);
+        var second = tf.train.ExponentialMovingAverage(0.5, zero_debias: true);
+        first.apply([w]);
+        second.apply([w]);
+        Assert.Equal("w/ExponentialMovingAverage", first.average_name(w));
+        Assert.Equal("w/ExponentialMovingAverage_1", second.average_name(w));
+        Assert.Same(w, second.variables_to_restore()["w/ExponentialMovingAverage_1"]);
+    }
 }

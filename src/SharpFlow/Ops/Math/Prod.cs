@@ -33,12 +33,19 @@ internal sealed class Prod : ReductionOp
         var spread = SpreadGradient(op, grads[0]!);
         var permuted = Array.Transpose.Build(x, Shapes.Const(graph, perm, "perm"));
         var permutedShape = Shapes.Of(permuted);
-        Tensor reducedNum;
+        // Both sizes are explicit (not -1): a reduced axis of size 0 leaves nothing to infer the other from.
+        Tensor reducedNum, otherNum;
         if (x.shape.IsFullyDefined)
+        {
             reducedNum = Shapes.Const(graph, [reducedAxes.Aggregate(1, (a, i) => a * x.shape[i])], "reduced_num");
+            otherNum = Shapes.Const(graph, [Enumerable.Range(0, flags.Length).Where(i => !flags[i]).Aggregate(1, (a, i) => a * x.shape[i])], "other_num");
+        }
         else
+        {
             reducedNum = Build(Array.Slice.Build(permutedShape, new[] { 0 }, new[] { reducedAxes.Length }), 0, keepDims: true);
-        var reshaped = Array.Reshape.Build(permuted, Array.ConcatV2.Build([reducedNum, Shapes.Const(graph, [-1], "other_num")], 0));
+            otherNum = Build(Array.Slice.Build(permutedShape, new[] { reducedAxes.Length }, new[] { -1 }), 0, keepDims: true);
+        }
+        var reshaped = Array.Reshape.Build(permuted, Array.ConcatV2.Build([reducedNum, otherNum], 0));
         var left = Cumprod.Build(reshaped, 0, exclusive: true);
         var right = Cumprod.Build(reshaped, 0, exclusive: true, reverse: true);
         var y = Array.Reshape.Build(Mul.Build(left, right), permutedShape);

@@ -46,7 +46,7 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
     /// <summary>
     /// TensorFlow's <c>_SoftmaxCrossEntropyWithLogitsGrad</c>: the logits receive <c>g * backprop</c> (plus the
     /// second-order term when the backprop output itself is differentiated); the labels receive
-    /// <c>g * -log_softmax(logits)</c>.
+    /// <c>g * -log_softmax(logits)</c> only; like TensorFlow, the backprop output's gradient adds nothing to them.
     /// </summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
@@ -64,7 +64,6 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
             var softmax = Softmax.Build(logits);
             var term = Mul.Build(Sub.Build(gBackprop, Sum.Build(Mul.Build(gBackprop, softmax), 1, keepDims: true)), softmax);
             gradLogits = gradLogits is null ? term : Add.Build(gradLogits, term);
-            gradLabels = gradLabels is null ? Neg.Build(gBackprop) : Sub.Build(gradLabels, gBackprop);
         }
         return [gradLogits, gradLabels];
     }
