@@ -6,16 +6,15 @@ namespace SharpFlow.Train;
 /// <summary>Adagrad (<c>tf.train.AdagradOptimizer</c>): slot <c>accumulator</c> starting at <c>initial_accumulator_value</c>; <c>var -= lr*g/sqrt(accum)</c> with no epsilon.</summary>
 public sealed class AdagradOptimizer : Optimizer
 {
-    private readonly TensorLike _learningRate;
     private readonly double _initial;
-    private Tensor? _lr;
 
     /// <summary>Creates the optimizer with TensorFlow's defaults.</summary>
     public AdagradOptimizer(TensorLike learning_rate, double initial_accumulator_value = 0.1, bool use_locking = false, string name = "Adagrad")
         : base(use_locking, name)
     {
         if (!(initial_accumulator_value > 0)) throw new ValueError($"initial_accumulator_value must be positive: {initial_accumulator_value}");
-        (_learningRate, _initial) = (learning_rate, initial_accumulator_value);
+        _initial = initial_accumulator_value;
+        HyperParameter("learning_rate", learning_rate);
     }
 
     /// <inheritdoc/>
@@ -25,14 +24,8 @@ public sealed class AdagradOptimizer : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Prepare(Graph graph)
-    {
-        _lr = ToTensor(graph, _learningRate, "learning_rate");
-    }
-
-    /// <inheritdoc/>
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
-        return ApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, As(_lr!, var), grad], UseLocking, null, new() { ["update_slots"] = true }).op;
+        return ApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), grad], UseLocking, null, new() { ["update_slots"] = true }).op;
     }
 }

@@ -6,16 +6,18 @@ namespace SharpFlow.Train;
 /// <summary>Adam (<c>tf.train.AdamOptimizer</c>): slots <c>m</c> and <c>v</c> (0) and the non-slot variables <c>beta1_power</c> and <c>beta2_power</c>, multiplied by beta1 and beta2 after each step.</summary>
 public sealed class AdamOptimizer : Optimizer
 {
-    private readonly TensorLike _learningRate;
-    private readonly double _beta1, _beta2, _epsilon;
-    private Tensor? _lr, _beta1T, _beta2T, _epsilonT;
+    private readonly double _beta1, _beta2;
     private Variable? _beta1Power, _beta2Power;
 
     /// <summary>Creates the optimizer with TensorFlow's defaults.</summary>
     public AdamOptimizer(TensorLike? learning_rate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, bool use_locking = false, string name = "Adam")
         : base(use_locking, name)
     {
-        (_learningRate, _beta1, _beta2, _epsilon) = (learning_rate ?? 0.001, beta1, beta2, epsilon);
+        (_beta1, _beta2) = (beta1, beta2);
+        HyperParameter("learning_rate", learning_rate ?? 0.001);
+        HyperParameter("beta1", _beta1);
+        HyperParameter("beta2", _beta2);
+        HyperParameter("epsilon", epsilon);
     }
 
     /// <summary>After the updates, the beta powers advance one step.</summary>
@@ -25,8 +27,8 @@ public sealed class AdamOptimizer : Optimizer
         Tensor update1, update2;
         using (graph.control_dependencies([.. updateOps]))
         {
-            update1 = _beta1Power.assign(Ops.Math.Mul.Build(_beta1Power, _beta1T!), use_locking: UseLocking);
-            update2 = _beta2Power!.assign(Ops.Math.Mul.Build(_beta2Power, _beta2T!), use_locking: UseLocking);
+            update1 = _beta1Power.assign(Ops.Math.Mul.Build(_beta1Power, Hyper("beta1")), use_locking: UseLocking);
+            update2 = _beta2Power!.assign(Ops.Math.Mul.Build(_beta2Power, Hyper("beta2")), use_locking: UseLocking);
         }
         return Ops.Control.NoOp.Group([.. updateOps, update1, update2], name);
     }
@@ -46,18 +48,9 @@ public sealed class AdamOptimizer : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Prepare(Graph graph)
-    {
-        _lr = ToTensor(graph, _learningRate, "learning_rate");
-        _beta1T = ToTensor(graph, _beta1, "beta1");
-        _beta2T = ToTensor(graph, _beta2, "beta2");
-        _epsilonT = ToTensor(graph, _epsilon, "epsilon");
-    }
-
-    /// <inheritdoc/>
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
         return ApplyAdam.Def.Apply([var, get_slot(var, "m")!, get_slot(var, "v")!, As(_beta1Power!, var), As(_beta2Power!, var),
-            As(_lr!, var), As(_beta1T!, var), As(_beta2T!, var), As(_epsilonT!, var), grad], UseLocking, null, new() { ["use_nesterov"] = false }).op;
+            Hyper("learning_rate", var), Hyper("beta1", var), Hyper("beta2", var), Hyper("epsilon", var), grad], UseLocking, null, new() { ["use_nesterov"] = false }).op;
     }
 }

@@ -6,9 +6,7 @@ namespace SharpFlow.Train;
 /// <summary>FTRL-Proximal (<c>tf.train.FtrlOptimizer</c>): slots <c>accum</c> (<c>initial_accumulator_value</c>) and <c>linear</c> (0).</summary>
 public sealed class FtrlOptimizer : Optimizer
 {
-    private readonly TensorLike _learningRate;
-    private readonly double _power, _initial, _l1, _l2;
-    private Tensor? _lr, _powerT, _l1T, _l2T;
+    private readonly double _initial;
 
     /// <summary>Creates the optimizer with TensorFlow's defaults.</summary>
     public FtrlOptimizer(TensorLike learning_rate, double learning_rate_power = -0.5, double initial_accumulator_value = 0.1, double l1_regularization_strength = 0.0, double l2_regularization_strength = 0.0, bool use_locking = false, string name = "Ftrl")
@@ -18,7 +16,11 @@ public sealed class FtrlOptimizer : Optimizer
         if (learning_rate_power > 0) throw new ValueError($"learning_rate_power {learning_rate_power:F6} needs to be negative or zero");
         if (l1_regularization_strength < 0) throw new ValueError($"l1_regularization_strength {l1_regularization_strength:F6} needs to be positive or zero");
         if (l2_regularization_strength < 0) throw new ValueError($"l2_regularization_strength {l2_regularization_strength:F6} needs to be positive or zero");
-        (_learningRate, _power, _initial, _l1, _l2) = (learning_rate, learning_rate_power, initial_accumulator_value, l1_regularization_strength, l2_regularization_strength);
+        _initial = initial_accumulator_value;
+        HyperParameter("learning_rate", learning_rate);
+        HyperParameter("l1_regularization_strength", l1_regularization_strength);
+        HyperParameter("l2_regularization_strength", l2_regularization_strength);
+        HyperParameter("learning_rate_power", learning_rate_power);
     }
 
     /// <inheritdoc/>
@@ -32,17 +34,8 @@ public sealed class FtrlOptimizer : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Prepare(Graph graph)
-    {
-        _lr = ToTensor(graph, _learningRate, "learning_rate");
-        _l1T = ToTensor(graph, _l1, "l1_regularization_strength");
-        _l2T = ToTensor(graph, _l2, "l2_regularization_strength");
-        _powerT = ToTensor(graph, _power, "learning_rate_power");
-    }
-
-    /// <inheritdoc/>
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
-        return ApplyFtrl.Def.Apply([var, get_slot(var, "accum")!, get_slot(var, "linear")!, grad, As(_lr!, var), As(_l1T!, var), As(_l2T!, var), As(_powerT!, var)], UseLocking, null).op;
+        return ApplyFtrl.Def.Apply([var, get_slot(var, "accum")!, get_slot(var, "linear")!, grad, Hyper("learning_rate", var), Hyper("l1_regularization_strength", var), Hyper("l2_regularization_strength", var), Hyper("learning_rate_power", var)], UseLocking, null).op;
     }
 }

@@ -6,15 +6,15 @@ namespace SharpFlow.Train;
 /// <summary>Momentum (<c>tf.train.MomentumOptimizer</c>): slot <c>momentum</c>; <c>accum = accum*m + g</c>, <c>var -= lr*accum</c>, or the Nesterov form.</summary>
 public sealed class MomentumOptimizer : Optimizer
 {
-    private readonly TensorLike _learningRate, _momentum;
     private readonly bool _nesterov;
-    private Tensor? _lr, _momentumT;
 
     /// <summary>Creates the optimizer with TensorFlow's defaults.</summary>
     public MomentumOptimizer(TensorLike learning_rate, TensorLike momentum, bool use_locking = false, string name = "Momentum", bool use_nesterov = false)
         : base(use_locking, name)
     {
-        (_learningRate, _momentum, _nesterov) = (learning_rate, momentum, use_nesterov);
+        _nesterov = use_nesterov;
+        HyperParameter("learning_rate", learning_rate);
+        HyperParameter("momentum", momentum);
     }
 
     /// <inheritdoc/>
@@ -24,16 +24,9 @@ public sealed class MomentumOptimizer : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Prepare(Graph graph)
-    {
-        _lr = ToTensor(graph, _learningRate, "learning_rate");
-        _momentumT = ToTensor(graph, _momentum, "momentum");
-    }
-
-    /// <inheritdoc/>
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
         var def = _nesterov ? ApplyMomentum.Nesterov : ApplyMomentum.Def;
-        return def.Apply([var, get_slot(var, "momentum")!, As(_lr!, var), grad, As(_momentumT!, var)], UseLocking, null, new() { ["use_nesterov"] = _nesterov }).op;
+        return def.Apply([var, get_slot(var, "momentum")!, Hyper("learning_rate", var), grad, Hyper("momentum", var)], UseLocking, null, new() { ["use_nesterov"] = _nesterov }).op;
     }
 }

@@ -19,6 +19,8 @@ public abstract class Optimizer
 {
     private readonly Dictionary<string, Dictionary<Variable, Variable>> _slots = [];
     private readonly Dictionary<(Graph, string), Variable> _nonSlots = [];
+    private readonly List<(string Name, TensorLike Value)> _hyperParameters = [];
+    private readonly Dictionary<string, Tensor> _hyperTensors = [];
 
     /// <summary>Creates the optimizer.</summary>
     protected Optimizer(bool useLocking, string name)
@@ -101,6 +103,7 @@ public abstract class Optimizer
         var updates = new List<Operation>();
         using (graph.name_scope(string.IsNullOrEmpty(name) ? Name : name, out var scope))
         {
+            foreach (var (hyperName, value) in _hyperParameters) _hyperTensors[hyperName] = ToTensor(graph, value, hyperName);
             Prepare(graph);
             foreach (var (g, v) in withGrads)
                 using (graph.name_scope("update_" + v.op.name))
@@ -115,8 +118,20 @@ public abstract class Optimizer
     /// <summary>Creates the slot variables the update rule needs (default: none).</summary>
     protected virtual void CreateSlots(IReadOnlyList<Variable> varList) { }
 
-    /// <summary>Converts the hyper-parameters to tensors in the update scope.</summary>
+    /// <summary>Builds extra tensors the updates share, in the update scope, after the hyper-parameters (default: none).</summary>
     protected virtual void Prepare(Graph graph) { }
+
+    /// <summary>
+    /// Declares a hyper-parameter (in the constructor): each <see cref="apply_gradients"/> makes it a tensor named
+    /// <paramref name="name"/> in its scope (a constant, or the given tensor), in declaration order.
+    /// </summary>
+    protected void HyperParameter(string name, TensorLike value) => _hyperParameters.Add((name, value));
+
+    /// <summary>The tensor of a declared hyper-parameter in the current <see cref="apply_gradients"/>.</summary>
+    protected Tensor Hyper(string name) => _hyperTensors[name];
+
+    /// <summary>The tensor of a declared hyper-parameter, in the variable's dtype.</summary>
+    protected Tensor Hyper(string name, Variable var) => As(_hyperTensors[name], var);
 
     /// <summary>Adds the update op of one variable.</summary>
     protected abstract Operation ApplyDense(Tensor grad, Variable var);
@@ -171,7 +186,7 @@ public abstract class Optimizer
     }
 
     /// <summary>A hyper-parameter as a tensor: a given tensor, or a constant named <paramref name="name"/>.</summary>
-    protected static Tensor ToTensor(Graph graph, TensorLike value, string name)
+    private static Tensor ToTensor(Graph graph, TensorLike value, string name)
     {
         if (value.Value is Tensor t) return t.AsInput();
         return Const.Create(graph, Literal.ToNDArray(value.Value, DType.float32), name);

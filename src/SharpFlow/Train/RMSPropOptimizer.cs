@@ -6,16 +6,17 @@ namespace SharpFlow.Train;
 /// <summary>RMSProp (<c>tf.train.RMSPropOptimizer</c>): slots <c>rms</c> (starting at 1, as TensorFlow 1.x), <c>momentum</c> (0) and, when centered, <c>mg</c> (0).</summary>
 public sealed class RMSPropOptimizer : Optimizer
 {
-    private readonly TensorLike _learningRate;
-    private readonly double _decay, _momentum, _epsilon;
     private readonly bool _centered;
-    private Tensor? _lr, _decayT, _momentumT, _epsilonT;
 
     /// <summary>Creates the optimizer with TensorFlow's defaults.</summary>
     public RMSPropOptimizer(TensorLike learning_rate, double decay = 0.9, double momentum = 0.0, double epsilon = 1e-10, bool use_locking = false, bool centered = false, string name = "RMSProp")
         : base(use_locking, name)
     {
-        (_learningRate, _decay, _momentum, _epsilon, _centered) = (learning_rate, decay, momentum, epsilon, centered);
+        _centered = centered;
+        HyperParameter("learning_rate", learning_rate);
+        HyperParameter("decay", decay);
+        HyperParameter("momentum", momentum);
+        HyperParameter("epsilon", epsilon);
     }
 
     /// <inheritdoc/>
@@ -30,18 +31,9 @@ public sealed class RMSPropOptimizer : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Prepare(Graph graph)
-    {
-        _lr = ToTensor(graph, _learningRate, "learning_rate");
-        _decayT = ToTensor(graph, _decay, "decay");
-        _momentumT = ToTensor(graph, _momentum, "momentum");
-        _epsilonT = ToTensor(graph, _epsilon, "epsilon");
-    }
-
-    /// <inheritdoc/>
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
-        var (lr, rho, momentum, eps) = (As(_lr!, var), As(_decayT!, var), As(_momentumT!, var), As(_epsilonT!, var));
+        var (lr, rho, momentum, eps) = (Hyper("learning_rate", var), Hyper("decay", var), Hyper("momentum", var), Hyper("epsilon", var));
         return _centered
             ? ApplyCenteredRMSProp.Def.Apply([var, get_slot(var, "mg")!, get_slot(var, "rms")!, get_slot(var, "momentum")!, lr, rho, momentum, eps, grad], UseLocking, null).op
             : ApplyRMSProp.Def.Apply([var, get_slot(var, "rms")!, get_slot(var, "momentum")!, lr, rho, momentum, eps, grad], UseLocking, null).op;
