@@ -37,10 +37,7 @@ internal static class CrossEntropy
     {
         var graph = OpBuilder.GraphOf([labels, logits]);
         using var _ = graph.as_default();
-        Tensor stopped;
-        if (labels.Value is Tensor t) stopped = StopGradient.Build(t, "labels_stop_gradient");
-        else stopped = StopGradient.Build(labels, "labels_stop_gradient");
-        return SoftmaxV2(stopped, logits, name);
+        return SoftmaxV2(StopGradient.Build(labels, "labels_stop_gradient"), logits, name);
     }
 
     /// <summary>

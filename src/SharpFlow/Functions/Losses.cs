@@ -72,24 +72,23 @@ internal static class Losses
 
     /// <summary><c>tf.losses.mean_squared_error</c>: <c>(predictions - labels)²</c>, weighted and reduced.</summary>
     public static Tensor MeanSquaredError(TensorLike labels, TensorLike predictions, TensorLike? weights = null, string? scope = null,
-        string? lossCollection = GraphKeys.LOSSES, Reduction reduction = Reduction.SUM_BY_NONZERO_WEIGHTS)
-    {
-        using var b = OpBuilder.Begin(scope, "mean_squared_error", predictions, labels, weights ?? default);
-        var p = Cast.Build(b.Convert(predictions, "predictions"), DType.float32);
-        var l = Cast.Build(b.Convert(labels, "labels"), DType.float32);
-        if (!p.shape.IsCompatibleWith(l.shape)) throw new ValueError($"Shapes {p.shape} and {l.shape} are incompatible");
-        return ComputeWeightedLoss(SquaredDifference.Build(p, l), weights, b.Scope, lossCollection, reduction);
-    }
+        string? lossCollection = GraphKeys.LOSSES, Reduction reduction = Reduction.SUM_BY_NONZERO_WEIGHTS) =>
+        Elementwise("mean_squared_error", (p, l) => SquaredDifference.Build(p, l), labels, predictions, weights, scope, lossCollection, reduction);
 
     /// <summary><c>tf.losses.absolute_difference</c>: <c>|predictions - labels|</c>, weighted and reduced.</summary>
     public static Tensor AbsoluteDifference(TensorLike labels, TensorLike predictions, TensorLike? weights = null, string? scope = null,
-        string? lossCollection = GraphKeys.LOSSES, Reduction reduction = Reduction.SUM_BY_NONZERO_WEIGHTS)
+        string? lossCollection = GraphKeys.LOSSES, Reduction reduction = Reduction.SUM_BY_NONZERO_WEIGHTS) =>
+        Elementwise("absolute_difference", (p, l) => Abs.Build(Sub.Build(p, l)), labels, predictions, weights, scope, lossCollection, reduction);
+
+    /// <summary>A per-element loss of predictions and labels of compatible shapes, computed in float32, weighted and reduced.</summary>
+    private static Tensor Elementwise(string defaultName, Func<Tensor, Tensor, Tensor> perElement, TensorLike labels, TensorLike predictions,
+        TensorLike? weights, string? scope, string? lossCollection, Reduction reduction)
     {
-        using var b = OpBuilder.Begin(scope, "absolute_difference", predictions, labels, weights ?? default);
+        using var b = OpBuilder.Begin(scope, defaultName, predictions, labels, weights ?? default);
         var p = Cast.Build(b.Convert(predictions, "predictions"), DType.float32);
         var l = Cast.Build(b.Convert(labels, "labels"), DType.float32);
         if (!p.shape.IsCompatibleWith(l.shape)) throw new ValueError($"Shapes {p.shape} and {l.shape} are incompatible");
-        return ComputeWeightedLoss(Abs.Build(Sub.Build(p, l)), weights, b.Scope, lossCollection, reduction);
+        return ComputeWeightedLoss(perElement(p, l), weights, b.Scope, lossCollection, reduction);
     }
 
     /// <summary>

@@ -17,16 +17,14 @@ public static class Softmax
         {
             var row = x.Slice(r * classes, classes);
             var outRow = y.Slice(r * classes, classes);
-            var max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, outRow);
             if (log)
             {
-                var sum = T.Zero;
-                foreach (var v in outRow) sum += T.Exp(v);
+                var sum = Shift(row, outRow);
                 TensorPrimitives.Subtract(outRow, T.Log(sum), outRow);
             }
             else
             {
+                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), outRow);
                 TensorPrimitives.Exp(outRow, outRow);
                 TensorPrimitives.Divide(outRow, TensorPrimitives.Sum<T>(outRow), outRow);
             }
@@ -45,10 +43,7 @@ public static class Softmax
             var row = logits.Slice(r * classes, classes);
             var lab = labels.Slice(r * classes, classes);
             var bp = backprop.Slice(r * classes, classes);
-            var max = classes == 0 ? T.Zero : TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, bp);
-            var sumExp = T.Zero;
-            foreach (var v in bp) sumExp += T.Exp(v);
+            var sumExp = Shift(row, bp);
             var logSum = T.Log(sumExp);
             var l = T.Zero;
             for (var j = 0; j < classes; j++)
@@ -71,14 +66,20 @@ public static class Softmax
         {
             var row = logits.Slice(r * classes, classes);
             var bp = backprop.Slice(r * classes, classes);
-            var max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, bp);
-            var sumExp = T.Zero;
-            foreach (var v in bp) sumExp += T.Exp(v);
+            var sumExp = Shift(row, bp);
             var label = (int)labels[r];
             loss[r] = T.Log(sumExp) - bp[label];
             for (var j = 0; j < classes; j++) bp[j] = T.Exp(bp[j]) / sumExp;
             bp[label] -= T.One;
         }
+    }
+
+    /// <summary>Writes <c>row - max(row)</c> into <paramref name="shifted"/> and returns <c>sum(exp(shifted))</c>.</summary>
+    private static T Shift<T>(ReadOnlySpan<T> row, Span<T> shifted) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Subtract(row, row.IsEmpty ? T.Zero : TensorPrimitives.Max(row), shifted);
+        var sum = T.Zero;
+        foreach (var v in shifted) sum += T.Exp(v);
+        return sum;
     }
 }

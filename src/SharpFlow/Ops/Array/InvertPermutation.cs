@@ -36,6 +36,14 @@ internal sealed class InvertPermutation : OpDef
         ctx.ForwardOutput(0, NDArray.FromFlat(inverse, x.shape).Cast(x.dtype));
     });
 
+    /// <summary>The inverse of a permutation known at build time (gradient rules of Transpose and Prod use it).</summary>
+    internal static int[] Of(ReadOnlySpan<int> permutation)
+    {
+        var inverse = new int[permutation.Length];
+        for (var i = 0; i < permutation.Length; i++) inverse[permutation[i]] = i;
+        return inverse;
+    }
+
     /// <summary><c>tf.invert_permutation(x)</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null)
     {

@@ -68,15 +68,9 @@ internal sealed class Transpose : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var perm = op.inputs[1];
-        Tensor inverse;
-        if (perm.op.Def.ConstantValue(perm.op, perm.value_index) is { } p)
-        {
-            var forward = p.ToArray<int>();
-            var inv = new int[forward.Length];
-            for (var i = 0; i < forward.Length; i++) inv[forward[i]] = i;
-            inverse = Shapes.Const(op.graph, inv, "InvertPermutation");
-        }
-        else inverse = InvertPermutation.Build(perm);
+        var inverse = perm.op.Def.ConstantValue(perm.op, perm.value_index) is { } p
+            ? Shapes.Const(op.graph, InvertPermutation.Of(p.ToArray<int>()), "InvertPermutation")
+            : InvertPermutation.Build(perm);
         return [Build(grads[0]!, inverse), null];
     }
 }

@@ -27,8 +27,6 @@ internal sealed class Prod : ReductionOp
         var graph = op.graph;
         var reducedAxes = Enumerable.Range(0, flags.Length).Where(i => flags[i]).ToArray();
         var perm = reducedAxes.Concat(Enumerable.Range(0, flags.Length).Where(i => !flags[i])).ToArray();
-        var inverse = new int[perm.Length];
-        for (var i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
 
         var spread = SpreadGradient(op, grads[0]!);
         var permuted = Array.Transpose.Build(x, Shapes.Const(graph, perm, "perm"));
@@ -49,7 +47,7 @@ internal sealed class Prod : ReductionOp
         var left = Cumprod.Build(reshaped, 0, exclusive: true);
         var right = Cumprod.Build(reshaped, 0, exclusive: true, reverse: true);
         var y = Array.Reshape.Build(Mul.Build(left, right), permutedShape);
-        var result = Mul.Build(spread, Array.Transpose.Build(y, Shapes.Const(graph, inverse, "inverse_perm")));
+        var result = Mul.Build(spread, Array.Transpose.Build(y, Shapes.Const(graph, Array.InvertPermutation.Of(perm), "inverse_perm")));
         return [Array.Reshape.Build(result, Shapes.Of(x)), null];
     }
 }
