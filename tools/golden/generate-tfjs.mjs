@@ -201,6 +201,43 @@ addGrad('slice', 'slice', { begin: [1, 0, 1], size: [2, -1, 1] }, [F([3, 4, 2])]
 addGrad('pad', 'pad', { paddings: [[1, 2], [0, 1]] }, [F([2, 3])], (t) => tf.pad(t, [[1, 2], [0, 1]]));
 addGrad('cumsum', 'cumsum', { axis: 1, exclusive: true, reverse: false }, [F([3, 4])], (t) => tf.cumsum(t, 1, true, false));
 
+// Convolutions and pooling (NHWC input, HWIO filter), forward and both gradients: odd sizes, strides 1, 2 and 3,
+// SAME and VALID, dilations.
+const s4 = (s) => [1, s, s, 1];
+for (const [h, w, k, s, pad, d] of [[7, 7, 3, 1, 'valid', 1], [7, 7, 3, 1, 'same', 1], [7, 8, 3, 2, 'same', 1], [9, 7, 2, 2, 'valid', 1],
+  [8, 8, 3, 3, 'same', 1], [10, 11, 5, 3, 'valid', 1], [7, 7, 3, 1, 'same', 2], [9, 9, 2, 1, 'valid', 3], [5, 5, 1, 2, 'same', 1]]) {
+  const attrs = { strides: s4(s), padding: pad.toUpperCase(), dilations: s4(d) };
+  const name = `${h}x${w}_k${k}_s${s}_${pad}_d${d}`;
+  const conv = (x, f) => tf.conv2d(x, f, s, pad, 'NHWC', d);
+  add(`conv2d_${name}`, 'conv2d', [F([2, h, w, 3]), F([k, k, 3, 4])], attrs, conv);
+  // TensorFlow.js has no gradient for dilated convolutions; the central-difference checks cover those.
+  if (d === 1) addGrad(`conv2d_${name}`, 'conv2d', attrs, [F([2, h, w, 3]), F([k, k, 3, 4])], conv);
+  const dw = (x, f) => tf.depthwiseConv2d(x, f, s, pad, 'NHWC', d);
+  add(`depthwise_${name}`, 'depthwise_conv2d', [F([2, h, w, 3]), F([k, k, 3, 2])], attrs, dw);
+  if (d === 1) addGrad(`depthwise_${name}`, 'depthwise_conv2d', attrs, [F([2, h, w, 3]), F([k, k, 3, 2])], dw);
+  if (d === 1) {
+    const pattrs = { ksize: s4(k), strides: s4(s), padding: pad.toUpperCase() };
+    const mp = (x) => tf.maxPool(x, k, s, pad);
+    const ap = (x) => tf.avgPool(x, k, s, pad);
+    add(`max_pool_${name}`, 'max_pool', [F([2, h, w, 3])], pattrs, mp);
+    addGrad(`max_pool_${name}`, 'max_pool', pattrs, [F([2, h, w, 3])], mp);
+    add(`avg_pool_${name}`, 'avg_pool', [F([2, h, w, 3])], pattrs, ap);
+    // TensorFlow.js's AvgPool gradient divides by the whole window even where SAME padding cuts it, unlike its own
+    // forward pass and TensorFlow's AvgPoolGrad (which divide by the elements inside): only VALID gradients here.
+    if (pad === 'valid') addGrad(`avg_pool_${name}`, 'avg_pool', pattrs, [F([2, h, w, 3])], ap);
+  }
+}
+// Rectangular windows and strides.
+{
+  const attrs = { strides: [1, 2, 1, 1], padding: 'SAME', dilations: s4(1) };
+  const conv = (x, f) => tf.conv2d(x, f, [2, 1], 'same');
+  add('conv2d_rect', 'conv2d', [F([1, 6, 5, 2]), F([3, 2, 2, 3])], attrs, conv);
+  addGrad('conv2d_rect', 'conv2d', attrs, [F([1, 6, 5, 2]), F([3, 2, 2, 3])], conv);
+  const pattrs = { ksize: [1, 3, 2, 1], strides: [1, 2, 1, 1], padding: 'SAME' };
+  add('max_pool_rect', 'max_pool', [F([1, 6, 5, 2])], pattrs, (x) => tf.maxPool(x, [3, 2], [2, 1], 'same'));
+  add('avg_pool_rect', 'avg_pool', [F([1, 6, 5, 2])], pattrs, (x) => tf.avgPool(x, [3, 2], [2, 1], 'same'));
+}
+
 console.log(JSON.stringify({
   generator: 'tools/golden/generate-tfjs.mjs',
   tfjs_version: tf.version.tfjs,

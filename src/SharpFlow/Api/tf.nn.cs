@@ -33,6 +33,38 @@ public static partial class Binding
             public static Tensor l2_loss(TensorLike t, string? name = null) => L2Loss.Build(t, name);
 
             /// <summary>
+            /// 2-D convolution of NHWC <paramref name="input"/> with an HWIO <paramref name="filter"/>;
+            /// <paramref name="strides"/> and <paramref name="dilations"/> are <c>[1, h, w, 1]</c>, padding "SAME" or "VALID".
+            /// </summary>
+            public static Tensor conv2d(TensorLike input, TensorLike filter, int[] strides, string padding, int[]? dilations = null, string? name = null) =>
+                Conv2D.Build(input, filter, strides, padding, dilations, name);
+
+            /// <summary>
+            /// The transposed convolution (the gradient of <see cref="conv2d"/> with respect to its input):
+            /// <paramref name="filter"/> is <c>[h, w, out_channels, in_channels]</c> and the result has <paramref name="output_shape"/>.
+            /// </summary>
+            public static Tensor conv2d_transpose(TensorLike value, TensorLike filter, TensorLike output_shape, int[] strides, string padding = "SAME", string? name = null)
+            {
+                var shape = output_shape.Value as Tensor ?? Ops.Array.Const.Create(OpsGraph(value, filter), Literal.ToNDArray(output_shape.Value, DType.int32), "output_shape");
+                return Conv2DBackpropInput.Build(shape, filter, value, WindowAttrs.ForConv(strides, padding, null), name ?? "conv2d_transpose");
+            }
+
+            /// <summary>
+            /// Depthwise 2-D convolution: <paramref name="filter"/> is <c>[h, w, in_channels, channel_multiplier]</c>;
+            /// <paramref name="rate"/> (<c>[rh, rw]</c>) dilates the filter.
+            /// </summary>
+            public static Tensor depthwise_conv2d(TensorLike input, TensorLike filter, int[] strides, string padding, int[]? rate = null, string? name = null) =>
+                DepthwiseConv2dNative.Build(input, filter, WindowAttrs.ForConv(strides, padding, rate is null ? null : [1, rate[0], rate[1], 1]), name ?? "depthwise");
+
+            /// <summary>Max pooling over <paramref name="ksize"/> windows (<c>[1, h, w, 1]</c>) of NHWC images.</summary>
+            public static Tensor max_pool(TensorLike value, int[] ksize, int[] strides, string padding, string? name = null) =>
+                MaxPool.Build(value, ksize, strides, padding, name);
+
+            /// <summary>Average pooling over <paramref name="ksize"/> windows; padding is not counted in the mean.</summary>
+            public static Tensor avg_pool(TensorLike value, int[] ksize, int[] strides, string padding, string? name = null) =>
+                AvgPool.Build(value, ksize, strides, padding, name);
+
+            /// <summary>
             /// Keeps each element with probability <paramref name="keep_prob"/> (a number in (0, 1] or a scalar
             /// tensor), scaling kept elements by 1/keep_prob.
             /// </summary>
@@ -62,5 +94,7 @@ public static partial class Binding
             public static Tensor sigmoid_cross_entropy_with_logits(TensorLike labels, TensorLike logits, string? name = null) =>
                 CrossEntropy.Sigmoid(labels, logits, name);
         }
+
+        private static Graph OpsGraph(TensorLike a, TensorLike b) => Ops.OpBuilder.GraphOf([a, b]);
     }
 }

@@ -153,6 +153,48 @@ public static class GradientCases
         // tf.losses computes in float32, as TensorFlow does.
         yield return C("nn", "mean_squared_error", x => tf.cast(tf.losses.mean_squared_error(x[1], x[0], loss_collection: null), tf.float64), U(s23), U(s23)) with { Tolerance = 1e-3 };
 
+        // Convolutions and pooling: odd sizes, strides 1-3, SAME and VALID, dilations, channel multipliers.
+        foreach (var (h, w, k, stride, padding, dilation) in new[]
+                 {
+                     (5, 5, 3, 1, "VALID", 1), (5, 6, 3, 1, "SAME", 1), (7, 6, 3, 2, "SAME", 1), (6, 7, 2, 2, "VALID", 1),
+                     (7, 7, 3, 3, "SAME", 1), (6, 6, 2, 1, "SAME", 2), (7, 5, 3, 1, "VALID", 2), (4, 4, 1, 2, "SAME", 1),
+                 })
+        {
+            var label = $"{h}x{w} k{k} s{stride} {padding} d{dilation}";
+            int[] strides = [1, stride, stride, 1], dilations = [1, dilation, dilation, 1];
+            var image = new Shape(2, h, w, 2);
+            yield return C("conv", $"conv2d {label}", x => tf.nn.conv2d(x[0], x[1], strides, padding, dilations), U(image), U(new Shape(k, k, 2, 3)));
+            yield return C("conv", $"depthwise_conv2d {label}", x => tf.nn.depthwise_conv2d(x[0], x[1], strides, padding, [dilation, dilation]), U(image), U(new Shape(k, k, 2, 2)));
+            if (dilation > 1) continue;
+            int[] ksize = [1, k, k, 1];
+            yield return C("pool", $"max_pool {label}", x => tf.nn.max_pool(x[0], ksize, strides, padding), Distinct(image));
+            yield return C("pool", $"avg_pool {label}", x => tf.nn.avg_pool(x[0], ksize, strides, padding), U(image));
+        }
+        yield return C("conv", "conv2d rectangular window and strides", x => tf.nn.conv2d(x[0], x[1], [1, 2, 1, 1], "SAME"), U(new Shape(1, 5, 4, 2)), U(new Shape(3, 2, 2, 2)));
+        yield return C("conv", "conv2d 1x1 (pointwise)", x => tf.nn.conv2d(x[0], x[1], [1, 1, 1, 1], "VALID"), U(new Shape(2, 3, 3, 4)), U(new Shape(1, 1, 4, 3)));
+        yield return C("conv", "conv2d_transpose", x => tf.nn.conv2d_transpose(x[0], x[1], new[] { 2, 7, 7, 2 }, [1, 2, 2, 1], "SAME"), U(new Shape(2, 4, 4, 3)), U(new Shape(3, 3, 2, 3)));
+        {
+            WindowAttrs conv = WindowAttrs.ForConv([1, 2, 2, 1], "SAME", null), pool = WindowAttrs.ForPool([1, 2, 2, 1], [1, 2, 2, 1], "SAME");
+            var image = new Shape(1, 5, 5, 2);
+            Tensor Sizes(int[] v) => tf.constant(v);
+            yield return C("second order", "Conv2DBackpropInput", x => Conv2DBackpropInput.Build(Sizes([1, 5, 5, 2]), x[0], x[1], conv), U(new Shape(3, 3, 2, 3)), U(new Shape(1, 3, 3, 3)));
+            yield return C("second order", "Conv2DBackpropFilter", x => Conv2DBackpropFilter.Build(x[0], Sizes([3, 3, 2, 3]), x[1], conv), U(image), U(new Shape(1, 3, 3, 3)));
+            yield return C("second order", "DepthwiseConv2dNativeBackpropInput", x => DepthwiseConv2dNativeBackpropInput.Build(Sizes([1, 5, 5, 2]), x[0], x[1], conv), U(new Shape(3, 3, 2, 2)), U(new Shape(1, 3, 3, 4)));
+            yield return C("second order", "DepthwiseConv2dNativeBackpropFilter", x => DepthwiseConv2dNativeBackpropFilter.Build(x[0], Sizes([3, 3, 2, 2]), x[1], conv), U(image), U(new Shape(1, 3, 3, 4)));
+            yield return C("second order", "AvgPoolGrad", x => AvgPoolGrad.Build(Sizes([1, 5, 5, 2]), x[0], pool), U(new Shape(1, 3, 3, 2)));
+            var fixedInput = Distinct(image);
+            yield return C("second order", "MaxPoolGrad", x =>
+            {
+                var input = tf.constant(fixedInput);
+                return MaxPoolGrad.Build(input, MaxPool.Build(input, [1, 2, 2, 1], [1, 2, 2, 1], "SAME"), x[0], pool);
+            }, U(new Shape(1, 3, 3, 2)));
+            yield return C("second order", "MaxPoolGradGrad", x =>
+            {
+                var input = tf.constant(fixedInput);
+                return MaxPoolGradGrad.Build(input, MaxPool.Build(input, [1, 2, 2, 1], [1, 2, 2, 1], "SAME"), x[0], pool);
+            }, U(image));
+        }
+
         // The fused gradient ops, and second derivatives (gradients are ops, so they are differentiated again).
         yield return C("second order", "ReluGrad", x => ReluGrad.Def.Apply(x[0], x[1]), U(s23), Away(s23));
         yield return C("second order", "Relu6Grad", x => Relu6Grad.Def.Apply(x[0], x[1]), U(s23), U(s23, 0.5, 5.5));

@@ -46,7 +46,7 @@ public class GoldenOpTests
             "cumsum" => 1e-6,
             // TensorFlow.js squares the difference in doubles and rounds once; TensorFlow (and SharpFlow) round twice.
             "squared_difference" => 1e-6,
-            "matmul" or "sum" or "mean" or "prod" => 2e-5,
+            "matmul" or "sum" or "mean" or "prod" or "conv2d" or "depthwise_conv2d" or "avg_pool" => 2e-5,
             // TensorFlow.js accumulates start + step + step ... in doubles; TensorFlow's kernel computes start + step * i
             // in float, which SharpFlow follows: the two differ in the last bit.
             "linspace" => 3e-7,
@@ -131,6 +131,10 @@ public class GoldenOpTests
             "pad" => tf.pad(x[0], Paddings(attrs)),
             "broadcast_to" => tf.broadcast_to(x[0], Ints("shape")),
             "cumsum" => tf.cumsum(x[0], attrs.GetProperty("axis").GetInt32(), attrs.GetProperty("exclusive").GetBoolean(), attrs.GetProperty("reverse").GetBoolean()),
+            "conv2d" => tf.nn.conv2d(x[0], x[1], Ints("strides"), attrs.GetProperty("padding").GetString()!, Ints("dilations")),
+            "depthwise_conv2d" => tf.nn.depthwise_conv2d(x[0], x[1], Ints("strides"), attrs.GetProperty("padding").GetString()!, Ints("dilations")[1..3]),
+            "max_pool" => tf.nn.max_pool(x[0], Ints("ksize"), Ints("strides"), attrs.GetProperty("padding").GetString()!),
+            "avg_pool" => tf.nn.avg_pool(x[0], Ints("ksize"), Ints("strides"), attrs.GetProperty("padding").GetString()!),
             // The gradient of op "of" with respect to input "wrt", seeded with dy (the last input).
             "grad" => tf.gradients(Build(attrs.GetProperty("of").GetString()!, x[..^1], attrs), x[attrs.GetProperty("wrt").GetInt32()], grad_ys: x[^1])[0]!,
             _ => throw new InvalidOperationException($"No builder for golden op '{op}'."),

@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SharpFlow.Kernels.Convolution;
+
+/// <summary>
+/// 2-D convolution of NHWC images with an HWIO filter, and its two gradients, as im2col followed by one matrix
+/// product. Images are processed in chunks so the patch matrix stays within <see cref="MaxPatchElements"/>.
+/// </summary>
+public static class Conv2DKernels
+{
+    /// <summary>Largest patch matrix per chunk (32 MiB of float32); tests lower it to exercise chunking.</summary>
+    internal static long MaxPatchElements = 1L << 23;
+
+    private static int ImagesPerChunk(in Window2D g) =>
+        (int)Math.Clamp(MaxPatchElements / Math.Max(1L, (long)g.OutPositions * g.PatchSize), 1, Math.Max(1, g.Batch));
+
+    /// <summary>True when the patch matrix is the input itself: a 1×1 window, stride 1, no padding.</summary>
+    private static bool IsPointwise(in Window2D g) =>
+        g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.PadTop == 0 && g.PadLeft == 0;
+
+    /// <summary><paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>, <paramref name="filter"/>).</summary>
+    public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels)
+        where T : unmanaged, INumber<T>
+    {
+        var k = g.PatchSize;
+        if (IsPointwise(g))
+        {
+            Gemm.Multiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels);
+            return;
+        }
+        var chunk = ImagesPerChunk(g);
+        var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
+        try
+        {
+            for (var n0 = 0; n0 < g.Batch; n0 += chunk)
+            {
+                var count = Math.Min(chunk, g.Batch - n0);
+                var rows = count * g.OutPositions;
+                var p = patches.AsSpan(0, rows * k);
+                Im2Col.Expand(input, g, n0, count, p);
+                Gemm.Multiply<T>(p, filter, output.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), rows, k, outChannels);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(patches);
+        }
+    }
+
+    /// <summary>The gradient with respect to the input: <paramref name="inputGrad"/> = convᵀ(<paramref name="outputGrad"/>, filter).</summary>
+    public static void BackpropInput<T>(ReadOnlySpan<T> filter, ReadOnlySpan<T> outputGrad, Span<T> inputGrad, Window2D g, int outChannels)
+        where T : unmanaged, INumber<T>
+    {
+        var k = g.PatchSize;
+        if (IsPointwise(g))
+        {
+            Gemm.Multiply(outputGrad, filter, inputGrad, g.Batch * g.OutPositions, outChannels, k, transposeB: true);
+            return;
+        }
+        inputGrad.Clear();
+        var chunk = ImagesPerChunk(g);
+        var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
+        try
+        {
+            for (var n0 = 0; n0 < g.Batch; n0 += chunk)
+            {
+                var count = Math.Min(chunk, g.Batch - n0);
+                var rows = count * g.OutPositions;
+                var p = patches.AsSpan(0, rows * k);
+                Gemm.Multiply(outputGrad.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), filter, p, rows, outChannels, k, transposeB: true);
+                Im2Col.Accumulate<T>(p, g, n0, count, inputGrad);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(patches);
+        }
+    }
+
+    /// <summary>The gradient with respect to the filter: <paramref name="filterGrad"/> = patchesᵀ · outputGrad.</summary>
+    public static void BackpropFilter<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> outputGrad, Span<T> filterGrad, Window2D g, int outChannels)
+        where T : unmanaged, INumber<T>
+    {
+        var k = g.PatchSize;
+        if (IsPointwise(g))
+        {
+            Gemm.Multiply(input, outputGrad, filterGrad, k, g.Batch * g.OutPositions, outChannels, transposeA: true);
+            return;
+        }
+        filterGrad.Clear();
+        var chunk = ImagesPerChunk(g);
+        var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
+        var partial = chunk < g.Batch ? new T[k * outChannels] : null;
+        try
+        {
+            for (var n0 = 0; n0 < g.Batch; n0 += chunk)
+            {
+                var count = Math.Min(chunk, g.Batch - n0);
+                var rows = count * g.OutPositions;
+                var p = patches.AsSpan(0, rows * k);
+                Im2Col.Expand(input, g, n0, count, p);
+                var dy = outputGrad.Slice(n0 * g.OutPositions * outChannels, rows * outChannels);
+                if (partial is null)
+                {
+                    Gemm.Multiply<T>(p, dy, filterGrad, k, rows, outChannels, transposeA: true);
+                }
+                else
+                {
+                    Gemm.Multiply<T>(p, dy, partial, k, rows, outChannels, transposeA: true);
+                    TensorPrimitives.Add(filterGrad, partial, filterGrad);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(patches);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SharpFlow.Kernels.Convolution;
+
+/// <summary>
+/// The im2col transform: each output position of a window over NHWC images becomes one row of
+/// <c>kh·kw·channels</c> input values (zeros where the window hangs over the padding), so a convolution is one
+/// matrix product with the HWIO filter seen as a <c>[kh·kw·in, out]</c> matrix. <see cref="Accumulate{T}"/> is
+/// its transpose (col2im), used for the gradient with respect to the input.
+/// </summary>
+internal static unsafe class Im2Col
+{
+    /// <summary>
+    /// Fills <paramref name="patches"/> (<c>[images·outH·outW, patchSize]</c>) from images
+    /// <c>[firstImage, firstImage + images)</c> of <paramref name="input"/>.
+    /// </summary>
+    public static void Expand<T>(ReadOnlySpan<T> input, Window2D g, int firstImage, int images, Span<T> patches) where T : unmanaged
+    {
+        fixed (T* src = input)
+        fixed (T* dst = patches)
+        {
+            var (s, d) = ((nint)src, (nint)dst);
+            Partition.For(images * g.OutHeight, (long)g.OutWidth * g.PatchSize, (start, end) =>
+            {
+                for (var r = start; r < end; r++) ExpandRow((T*)s, g, firstImage + r / g.OutHeight, r % g.OutHeight, (T*)d + (long)r * g.OutWidth * g.PatchSize);
+            });
+        }
+    }
+
+    private static void ExpandRow<T>(T* input, in Window2D g, int n, int oh, T* dst) where T : unmanaged
+    {
+        var c = g.Channels;
+        var rowLength = g.KernelWidth * c;
+        var image = input + (long)n * g.InImageSize;
+        var top = oh * g.StrideHeight - g.PadTop;
+        var (firstRow, lastRow) = g.ValidRows(top);
+        for (var ow = 0; ow < g.OutWidth; ow++, dst += g.PatchSize)
+        {
+            var patch = new Span<T>(dst, g.PatchSize);
+            var left = ow * g.StrideWidth - g.PadLeft;
+            patch[..(firstRow * rowLength)].Clear();
+            patch[(lastRow * rowLength)..].Clear();
+            for (var kh = firstRow; kh < lastRow; kh++)
+            {
+                var ih = top + kh * g.DilationHeight;
+                var row = patch.Slice(kh * rowLength, rowLength);
+                var line = new ReadOnlySpan<T>(image + (long)ih * g.InWidth * c, g.InWidth * c);
+                if (g.DilationWidth == 1)
+                {
+                    var (first, last) = g.ValidColumns(left);
+                    row[..(first * c)].Clear();
+                    if (last > first) line.Slice((left + first) * c, (last - first) * c).CopyTo(row.Slice(first * c));
+                    row[(last * c)..].Clear();
+                }
+                else
+                {
+                    var (first, last) = g.ValidColumnsDilated(left);
+                    row[..(first * c)].Clear();
+                    for (var kw = first; kw < last; kw++)
+                        line.Slice((left + kw * g.DilationWidth) * c, c).CopyTo(row.Slice(kw * c, c));
+                    row[(last * c)..].Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// col2im: adds each row of <paramref name="patches"/> back onto the input positions it was read from, for
+    /// images <c>[firstImage, firstImage + images)</c> of <paramref name="input"/> (which the caller clears first).
+    /// </summary>
+    public static void Accumulate<T>(ReadOnlySpan<T> patches, Window2D g, int firstImage, int images, Span<T> input)
+        where T : unmanaged, IAdditionOperators<T, T, T>, IAdditiveIdentity<T, T>
+    {
+        fixed (T* src = patches)
+        fixed (T* dst = input)
+        {
+            var (s, d) = ((nint)src, (nint)dst);
+            // Windows of one image overlap, so the parallel unit is the image.
+            Partition.For(images, (long)g.OutPositions * g.PatchSize, (start, end) =>
+            {
+                for (var i = start; i < end; i++) AccumulateImage((T*)s + (long)i * g.OutPositions * g.PatchSize, g, firstImage + i, (T*)d);
+            });
+        }
+    }
+
+    private static void AccumulateImage<T>(T* patches, in Window2D g, int n, T* input)
+        where T : unmanaged, IAdditionOperators<T, T, T>, IAdditiveIdentity<T, T>
+    {
+        var c = g.Channels;
+        var rowLength = g.KernelWidth * c;
+        var image = input + (long)n * g.InImageSize;
+        for (var oh = 0; oh < g.OutHeight; oh++)
+        {
+            var top = oh * g.StrideHeight - g.PadTop;
+            var (firstRow, lastRow) = g.ValidRows(top);
+            for (var ow = 0; ow < g.OutWidth; ow++, patches += g.PatchSize)
+            {
+                var left = ow * g.StrideWidth - g.PadLeft;
+                var (first, last) = g.ValidColumnsDilated(left);
+                for (var kh = firstRow; kh < lastRow; kh++)
+                {
+                    var ih = top + kh * g.DilationHeight;
+                    var line = new Span<T>(image + (long)ih * g.InWidth * c, g.InWidth * c);
+                    var row = new ReadOnlySpan<T>(patches + kh * rowLength, rowLength);
+                    if (last <= first) continue;
+                    if (g.DilationWidth == 1)
+                    {
+                        var target = line.Slice((left + first) * c, (last - first) * c);
+                        TensorPrimitives.Add(target, row.Slice(first * c, (last - first) * c), target);
+                    }
+                    else
+                    {
+                        for (var kw = first; kw < last; kw++)
+                        {
+                            var target = line.Slice((left + kw * g.DilationWidth) * c, c);
+                            TensorPrimitives.Add(target, row.Slice(kw * c, c), target);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

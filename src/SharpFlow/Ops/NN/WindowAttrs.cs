@@ -1,0 +1,105 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels.Convolution;
+
+namespace SharpFlow.Ops.NN;
+
+/// <summary>
+/// The window attributes that convolutions and pooling share (<c>ksize</c>, <c>strides</c>, <c>dilations</c>,
+/// <c>padding</c>, <c>data_format</c>), their checks, and the output shape they give (SPEC §35).
+/// </summary>
+internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Padding, int[]? Ksize)
+{
+    public bool Same => Padding == "SAME";
+
+    /// <summary>The attributes of a convolution op.</summary>
+    public static WindowAttrs ForConv(int[] strides, string padding, int[]? dilations) => new(strides, dilations ?? [1, 1, 1, 1], padding, null);
+
+    /// <summary>The attributes of a pooling op.</summary>
+    public static WindowAttrs ForPool(int[] ksize, int[] strides, string padding) => new(strides, [1, 1, 1, 1], padding, ksize);
+
+    /// <summary>Reads them back from an op's attributes.</summary>
+    public static WindowAttrs Of(IReadOnlyDictionary<string, object> attrs) => new(
+        (int[])attrs["strides"], attrs.TryGetValue("dilations", out var d) ? (int[])d : [1, 1, 1, 1],
+        (string)attrs["padding"], attrs.TryGetValue("ksize", out var k) ? (int[])k : null);
+
+    /// <summary>The op's attribute map: T, strides, padding, data_format and ksize or dilations.</summary>
+    public Dictionary<string, object> ToAttrs(DType dtype)
+    {
+        var attrs = new Dictionary<string, object> { ["T"] = dtype, ["strides"] = Strides, ["padding"] = Padding, ["data_format"] = "NHWC" };
+        if (Ksize is not null) attrs["ksize"] = Ksize;
+        else
+        {
+            attrs["dilations"] = Dilations;
+            attrs["use_cudnn_on_gpu"] = true;
+        }
+        return attrs;
+    }
+
+    /// <summary>Checks the attributes as TensorFlow's shape functions do; the message names the op.</summary>
+    public void Validate(Func<string, Exception> error)
+    {
+        if (Padding is not ("SAME" or "VALID")) throw error($"padding must be \"SAME\" or \"VALID\", got \"{Padding}\"");
+        Check("strides", Strides, error);
+        Check("dilations", Dilations, error);
+        if (Ksize is not null) Check("ksize", Ksize, error);
+        if (Ksize is null && (Dilations[1] > 1 || Dilations[2] > 1) && (Strides[1] > 1 || Strides[2] > 1))
+            throw error($"strides > 1 together with dilations > 1 are not supported (strides {Format(Strides)}, dilations {Format(Dilations)})");
+    }
+
+    private static void Check(string name, int[] values, Func<string, Exception> error)
+    {
+        if (values.Length != 4) throw error($"{name} must have 4 entries [1, height, width, 1], got {Format(values)}");
+        if (values[0] != 1 || values[3] != 1)
+            throw error($"{name} in the batch and depth dimensions must be 1 (NHWC), got {Format(values)}");
+        if (values[1] <= 0 || values[2] <= 0) throw error($"{name} must be positive, got {Format(values)}");
+    }
+
+    private static string Format(int[] v) => "[" + string.Join(", ", v) + "]";
+
+    /// <summary>
+    /// The static output shape <c>[N, outH, outW, channels]</c> for an input of static shape <paramref name="input"/>
+    /// and a window of <paramref name="kh"/>×<paramref name="kw"/> (-1 where unknown).
+    /// </summary>
+    public Shape OutputShape(Shape input, int kh, int kw, int channels, Func<string, Exception> error)
+    {
+        if (!input.IsKnownRank) return new Shape(-1, -1, -1, channels);
+        if (input.ndims != 4) throw error($"input must be 4-dimensional (NHWC), got shape {input.ToListString()}");
+        return new Shape(input[0], Dim(input[1], kh, 1, error), Dim(input[2], kw, 2, error), channels);
+    }
+
+    private int Dim(int size, int kernel, int axis, Func<string, Exception> error)
+    {
+        if (size < 0 || kernel < 0) return -1;
+        var problem = Window2D.OutputSize(size, kernel, Strides[axis], Dilations[axis], Same, out var output, out _);
+        return problem is null ? output : throw error(problem);
+    }
+
+    /// <summary>The run-time geometry for an input of shape <paramref name="input"/> (NHWC) and a kh×kw window.</summary>
+    public Window2D Geometry(Shape input, int kh, int kw, Func<string, Exception> error)
+    {
+        if (input.ndims != 4) throw error($"input must be 4-dimensional (NHWC), got shape {input.ToListString()}");
+        try
+        {
+            return Window2D.Create(input[0], input[1], input[2], input[3], kh, kw, Strides[1], Strides[2], Dilations[1], Dilations[2], Same);
+        }
+        catch (ArgumentException e)
+        {
+            throw error(e.Message);
+        }
+    }
+
+    /// <summary>The window size of a pooling op, or of a filter shape [kh, kw, in, out].</summary>
+    public (int Height, int Width) Window(Shape filter) => Ksize is not null
+        ? (Ksize[1], Ksize[2])
+        : filter.IsKnownRank ? (filter[0], filter[1]) : (-1, -1);
+
+    /// <summary>
+    /// Checks a run-time gradient of the output against the shape the forward op gives (a wrong
+    /// <c>out_backprop</c> fed to a backprop op).
+    /// </summary>
+    public static void CheckOutput(Shape expected, Shape actual, OpKernelContext ctx, string what)
+    {
+        if (expected != actual)
+            throw ctx.InvalidArgument($"{what} has shape {actual.ToListString()}, but the forward op's output has shape {expected.ToListString()}");
+    }
+}

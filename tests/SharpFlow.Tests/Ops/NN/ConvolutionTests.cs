@@ -1,0 +1,207 @@
+using SharpFlow.Kernels.Convolution;
+
+namespace SharpFlow.Tests.Ops.NN;
+
+/// <summary>
+/// Conv2D, DepthwiseConv2dNative, MaxPool and AvgPool: output shapes by SPEC §35's formulas, forward values against
+/// plain float64 loops, and the errors for bad attributes, shapes and feeds.
+/// </summary>
+public class ConvolutionTests
+{
+    private static NDArray Random(Shape shape, int seed)
+    {
+        var r = new System.Random(seed);
+        var v = new double[shape.NumElements];
+        for (var i = 0; i < v.Length; i++) v[i] = r.NextDouble() * 2 - 1;
+        return NDArray.FromFlat(v, shape);
+    }
+
+    /// <summary>SPEC §35: VALID ceil((in - k + 1) / s); SAME ceil(in / s).</summary>
+    private static int Expected(int input, int k, int s, string padding) =>
+        padding == "VALID" ? (int)Math.Ceiling((input - k + 1) / (double)s) : (int)Math.Ceiling(input / (double)s);
+
+    public static TheoryData<int, int, int, string> ShapeCases()
+    {
+        var data = new TheoryData<int, int, int, string>();
+        foreach (var input in new[] { 5, 6, 7, 9, 28, 32 })
+            foreach (var k in new[] { 1, 2, 3, 5 })
+                foreach (var s in new[] { 1, 2, 3 })
+                    foreach (var p in new[] { "SAME", "VALID" })
+                        data.Add(input, k, s, p);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(ShapeCases))]
+    public void OutputShapesFollowSpec35(int input, int k, int s, string padding)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2, input, input + 1, 3));
+        var expectedH = Expected(input, k, s, padding);
+        var expectedW = Expected(input + 1, k, s, padding);
+        var conv = tf.nn.conv2d(x, tf.zeros(new Shape(k, k, 3, 4)), [1, s, s, 1], padding);
+        Assert.Equal(new Shape(2, expectedH, expectedW, 4), conv.shape);
+        var pool = tf.nn.max_pool(x, [1, k, k, 1], [1, s, s, 1], padding);
+        Assert.Equal(new Shape(2, expectedH, expectedW, 3), pool.shape);
+        var dw = tf.nn.depthwise_conv2d(x, tf.zeros(new Shape(k, k, 3, 2)), [1, s, s, 1], padding);
+        Assert.Equal(new Shape(2, expectedH, expectedW, 6), dw.shape);
+        // The run-time shape agrees with the static one.
+        var feed = NDArray.Zeros(DType.float32, new Shape(2, input, input + 1, 3));
+        Assert.Equal(conv.shape, g.Eval(conv, new FeedDict { [x] = feed }).shape);
+    }
+
+    [Fact]
+    public void SamePaddingPutsTheExtraPixelAfter()
+    {
+        // 4 wide, window 2, stride 1, SAME: one column of padding in all, on the right. A [1, 1] filter over
+        // [1, 2, 3, 4] gives [3, 5, 7, 4].
+        using var g = TestGraph.Enter();
+        var x = tf.constant(new float[] { 1, 2, 3, 4 }, shape: new Shape(1, 1, 4, 1));
+        var y = tf.nn.conv2d(x, tf.ones(new Shape(1, 2, 1, 1)), [1, 1, 1, 1], "SAME");
+        AssertArray.Equal(new float[] { 3, 5, 7, 4 }, g.Eval(tf.reshape(y, new[] { -1 })));
+        // 5 wide, window 4, stride 1, SAME: 3 in all, 1 before and 2 after.
+        var x5 = tf.constant(new float[] { 1, 2, 3, 4, 5 }, shape: new Shape(1, 1, 5, 1));
+        var y5 = tf.nn.conv2d(x5, tf.ones(new Shape(1, 4, 1, 1)), [1, 1, 1, 1], "SAME");
+        AssertArray.Equal(new float[] { 6, 10, 14, 12, 9 }, g.Eval(tf.reshape(y5, new[] { -1 })));
+    }
+
+    [Fact]
+    public void AveragePoolingDoesNotCountPadding()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.constant(new float[] { 1, 2, 3, 4 }, shape: new Shape(1, 2, 2, 1));
+        var y = tf.nn.avg_pool(x, [1, 2, 2, 1], [1, 1, 1, 1], "SAME");
+        AssertArray.Equal(new float[] { 2.5f, 3, 3.5f, 4 }, g.Eval(tf.reshape(y, new[] { -1 })));
+    }
+
+    public static TheoryData<int, int, int, int, int, string, int> ForwardCases() => new()
+    {
+        // h, w, k, stride, dilation, padding, batch
+        { 8, 8, 3, 1, 1, "SAME", 2 }, { 9, 7, 5, 2, 1, "VALID", 3 }, { 11, 10, 3, 3, 1, "SAME", 1 }, { 7, 9, 3, 1, 2, "SAME", 2 },
+        { 6, 6, 1, 1, 1, "VALID", 2 }, { 6, 6, 1, 2, 1, "SAME", 2 }, { 12, 12, 4, 2, 1, "SAME", 5 }, { 10, 10, 3, 1, 3, "VALID", 1 },
+    };
+
+    [Theory, MemberData(nameof(ForwardCases))]
+    public void ForwardMatchesPlainLoops(int h, int w, int k, int stride, int dilation, string padding, int batch)
+    {
+        using var g = TestGraph.Enter();
+        var x = Random(new Shape(batch, h, w, 3), 1);
+        var f = Random(new Shape(k, k, 3, 4), 2);
+        var df = Random(new Shape(k, k, 3, 2), 3);
+        int[] strides = [1, stride, stride, 1], dilations = [1, dilation, dilation, 1];
+        var geometry = Window2D.Create(batch, h, w, 3, k, k, stride, stride, dilation, dilation, padding == "SAME");
+
+        AssertArray.Close(ReferenceConv(x, f, geometry, depthwise: false), g.Eval(tf.nn.conv2d(x, f, strides, padding, dilations)), 1e-12, "conv2d");
+        AssertArray.Close(ReferenceConv(x, df, geometry, depthwise: true), g.Eval(tf.nn.depthwise_conv2d(x, df, strides, padding, [dilation, dilation])), 1e-12, "depthwise");
+        if (dilation != 1) return;
+        int[] ksize = [1, k, k, 1];
+        AssertArray.Close(ReferencePool(x, geometry, max: true), g.Eval(tf.nn.max_pool(x, ksize, strides, padding)), 0, "max_pool");
+        AssertArray.Close(ReferencePool(x, geometry, max: false), g.Eval(tf.nn.avg_pool(x, ksize, strides, padding)), 1e-12, "avg_pool");
+    }
+
+    [Fact]
+    public void ChunkedImagesGiveTheSameConvolutionAndGradients()
+    {
+        // Lower the patch budget so every image is its own chunk, and compare with the unchunked result.
+        using var g = TestGraph.Enter();
+        var x = tf.constant(Random(new Shape(5, 9, 9, 3), 4));
+        var f = tf.constant(Random(new Shape(3, 3, 3, 4), 5));
+        var y = tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME");
+        var grads = tf.gradients(tf.reduce_sum(tf.square(y)), [x, f]);
+        using var sess = tf.Session();
+        var whole = sess.run([y, grads[0]!, grads[1]!]);
+        var saved = Conv2DKernels.MaxPatchElements;
+        NDArray[] chunked;
+        try
+        {
+            Conv2DKernels.MaxPatchElements = 1;
+            chunked = sess.run([y, grads[0]!, grads[1]!]);
+        }
+        finally
+        {
+            Conv2DKernels.MaxPatchElements = saved;
+        }
+        for (var i = 0; i < 3; i++) AssertArray.Close(whole[i], chunked[i], 1e-12);
+    }
+
+    [Fact]
+    public void BuildTimeErrorsNameTheOpAndTheProblem()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(1, 8, 8, 3));
+        var e = Assert.Throws<ValueError>(() => tf.nn.conv2d(x, tf.zeros(new Shape(3, 3, 2, 4)), [1, 1, 1, 1], "SAME", name: "c1"));
+        Assert.Contains("Conv2D \"c1\"", e.Message);
+        Assert.Contains("in_channels", e.Message);
+        Assert.Contains("\"SAME\" or \"VALID\"", Assert.Throws<ValueError>(() => tf.nn.conv2d(x, tf.zeros(new Shape(3, 3, 3, 4)), [1, 1, 1, 1], "same")).Message);
+        Assert.Contains("batch and depth", Assert.Throws<ValueError>(() => tf.nn.max_pool(x, [1, 2, 2, 1], [2, 2, 2, 1], "VALID")).Message);
+        Assert.Contains("4 entries", Assert.Throws<ValueError>(() => tf.nn.avg_pool(x, [2, 2], [1, 1, 1, 1], "VALID")).Message);
+        Assert.Contains("4-dimensional", Assert.Throws<ValueError>(() => tf.nn.conv2d(tf.zeros(new Shape(8, 8, 3)), tf.zeros(new Shape(3, 3, 3, 4)), [1, 1, 1, 1], "SAME")).Message);
+        Assert.Contains("negative", Assert.Throws<ValueError>(() => tf.nn.conv2d(x, tf.zeros(new Shape(11, 11, 3, 4)), [1, 1, 1, 1], "VALID")).Message);
+        Assert.Contains("float32 or float64", Assert.Throws<TypeError>(() => tf.nn.max_pool(tf.zeros(new Shape(1, 4, 4, 1), tf.int32), [1, 2, 2, 1], [1, 2, 2, 1], "VALID")).Message);
+    }
+
+    [Fact]
+    public void RunTimeShapeErrorsNameTheOp()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, -1, -1, -1));
+        var y = tf.nn.conv2d(x, tf.zeros(new Shape(3, 3, 3, 4)), [1, 1, 1, 1], "VALID", name: "conv");
+        var e = Assert.Throws<InvalidArgumentError>(() => g.Eval(y, new FeedDict { [x] = NDArray.Zeros(DType.float32, new Shape(1, 5, 5, 2)) }));
+        Assert.Equal("conv", e.NodeName);
+        Assert.Contains("depth", e.Message);
+        var small = Assert.Throws<InvalidArgumentError>(() => g.Eval(y, new FeedDict { [x] = NDArray.Zeros(DType.float32, new Shape(1, 1, 1, 3)) }));
+        Assert.Contains("negative", small.Message);
+    }
+
+    private static NDArray ReferenceConv(NDArray input, NDArray filter, Window2D g, bool depthwise)
+    {
+        var x = input.Cast(DType.float64).AsReadOnlySpan<double>();
+        var f = filter.Cast(DType.float64).AsReadOnlySpan<double>();
+        var (kh, kw, ci, co) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3]);
+        var outC = depthwise ? ci * co : co;
+        var y = new double[g.Batch * g.OutHeight * g.OutWidth * outC];
+        for (var n = 0; n < g.Batch; n++)
+            for (var oh = 0; oh < g.OutHeight; oh++)
+                for (var ow = 0; ow < g.OutWidth; ow++)
+                    for (var i = 0; i < kh; i++)
+                        for (var j = 0; j < kw; j++)
+                        {
+                            var ih = oh * g.StrideHeight - g.PadTop + i * g.DilationHeight;
+                            var iw = ow * g.StrideWidth - g.PadLeft + j * g.DilationWidth;
+                            if (ih < 0 || ih >= g.InHeight || iw < 0 || iw >= g.InWidth) continue;
+                            for (var c = 0; c < ci; c++)
+                                for (var o = 0; o < co; o++)
+                                {
+                                    var value = x[((n * g.InHeight + ih) * g.InWidth + iw) * ci + c] * f[((i * kw + j) * ci + c) * co + o];
+                                    var oc = depthwise ? c * co + o : o;
+                                    y[((n * g.OutHeight + oh) * g.OutWidth + ow) * outC + oc] += value;
+                                }
+                        }
+        return NDArray.FromFlat(y, new Shape(g.Batch, g.OutHeight, g.OutWidth, outC));
+    }
+
+    private static NDArray ReferencePool(NDArray input, Window2D g, bool max)
+    {
+        var x = input.AsReadOnlySpan<double>();
+        var c = g.Channels;
+        var y = new double[g.Batch * g.OutHeight * g.OutWidth * c];
+        for (var n = 0; n < g.Batch; n++)
+            for (var oh = 0; oh < g.OutHeight; oh++)
+                for (var ow = 0; ow < g.OutWidth; ow++)
+                    for (var ch = 0; ch < c; ch++)
+                    {
+                        var (acc, count) = (max ? double.NegativeInfinity : 0.0, 0);
+                        for (var i = 0; i < g.KernelHeight; i++)
+                            for (var j = 0; j < g.KernelWidth; j++)
+                            {
+                                var ih = oh * g.StrideHeight - g.PadTop + i;
+                                var iw = ow * g.StrideWidth - g.PadLeft + j;
+                                if (ih < 0 || ih >= g.InHeight || iw < 0 || iw >= g.InWidth) continue;
+                                var v = x[((n * g.InHeight + ih) * g.InWidth + iw) * c + ch];
+                                acc = max ? Math.Max(acc, v) : acc + v;
+                                count++;
+                            }
+                        y[((n * g.OutHeight + oh) * g.OutWidth + ow) * c + ch] = max ? acc : acc / count;
+                    }
+        return NDArray.FromFlat(y, new Shape(g.Batch, g.OutHeight, g.OutWidth, c));
+    }
+}
