@@ -13,6 +13,27 @@ public static partial class Binding
         /// <summary>TensorFlow's <c>tf.nn</c>: activations, softmax, cross entropies, dropout.</summary>
         public static class nn
         {
+            /// <summary>max(x, 0); this overload lets <c>activation: tf.nn.relu</c> name the function.</summary>
+            public static Tensor relu(Tensor features) => Relu.Build(features);
+            /// <summary>min(max(x, 0), 6), as a function value.</summary>
+            public static Tensor relu6(Tensor features) => Relu6.Build(features);
+            /// <summary>1/(1 + e^-x), as a function value.</summary>
+            public static Tensor sigmoid(Tensor x) => Sigmoid.Build(x);
+            /// <summary>Hyperbolic tangent, as a function value.</summary>
+            public static Tensor tanh(Tensor x) => Tanh.Build(x);
+            /// <summary>log(1 + e^x), as a function value.</summary>
+            public static Tensor softplus(Tensor features) => Softplus.Build(features);
+            /// <summary>Softmax over the last axis, as a function value.</summary>
+            public static Tensor softmax(Tensor logits) => Softmax.Build(logits);
+
+            /// <summary>The mean and variance of <paramref name="x"/> over <paramref name="axes"/>.</summary>
+            public static (Tensor mean, Tensor variance) moments(TensorLike x, int[] axes, bool keep_dims = false, string? name = null) =>
+                Moments.Build(x, axes, keep_dims, name);
+
+            /// <summary><c>(x - mean) / sqrt(variance + variance_epsilon) · scale + offset</c>.</summary>
+            public static Tensor batch_normalization(TensorLike x, TensorLike mean, TensorLike variance, Tensor? offset, Tensor? scale, double variance_epsilon, string? name = null) =>
+                Moments.Normalize(x, mean, variance, offset, scale, variance_epsilon, name);
+
             /// <summary>max(x, 0).</summary>
             public static Tensor relu(TensorLike features, string? name = null) => Relu.Build(features, name);
             /// <summary>min(max(x, 0), 6).</summary>

@@ -4,13 +4,18 @@ using System.Numerics.Tensors;
 namespace SharpFlow.Kernels;
 
 /// <summary>
-/// Matrix multiplication <c>C = op(A) · op(B)</c> on row-major spans. Rows of C are computed independently (so
-/// the result does not depend on how rows are split across threads) with a vectorized row update
-/// <c>C[i,:] += A[i,k] * B[k,:]</c>.
+/// Matrix multiplication <c>C = op(A) · op(B)</c> on row-major spans. float32 products go to the packed,
+/// register-blocked <see cref="PackedSgemm"/>; other types (and tiny products) use a vectorized row update
+/// <c>C[i,:] += A[i,k] * B[k,:]</c>. Either way each element of C sums over k in a fixed order, so the result does
+/// not depend on how the work is split across threads.
 /// </summary>
 public static class Gemm
 {
     private const long ParallelThreshold = 1L << 18; // multiply-adds below which threads cost more than they save
+    private const long SmallProduct = 1L << 12; // multiply-adds below which packing costs more than it saves
+
+    private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> s) where TFrom : unmanaged where TTo : unmanaged =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(s);
 
     /// <summary>
     /// <paramref name="c"/>[m×n] = op(<paramref name="a"/>) · op(<paramref name="b"/>), where op transposes when asked;
@@ -21,6 +26,11 @@ public static class Gemm
     {
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException("Gemm: a buffer is smaller than its dimensions say.");
+        if (typeof(T) == typeof(float) && PackedSgemm.IsSupported && (long)m * n * k >= SmallProduct)
+        {
+            PackedSgemm.Multiply(Cast<T, float>(a), Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeA, transposeB);
+            return;
+        }
         if (transposeA) a = Transposed(a, k, m);
         if (transposeB) b = Transposed(b, n, k);
         c[..(m * n)].Clear();

@@ -31,7 +31,9 @@ internal static class Executor
             ctx.Reset(op, inputs, op.outputs.Count);
             try
             {
+                var start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 step.Kernel.Compute(ctx);
+                if (OpProfiler.Enabled) OpProfiler.Add(op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start);
             }
             catch (OpError e) when (e.NodeName is null)
             {

@@ -8,7 +8,10 @@ public class DataTests
     [Fact]
     public void EmbeddedSampleLoads()
     {
-        var data = FashionMnist.read_data_sets(directory: null, one_hot: true, validation_size: 500, seed: 1);
+        var data = FashionMnist.read_sample(one_hot: true, validation_size: 500, seed: 1);
+        Assert.True(data.IsSample);
+        Assert.Equal(1500, data.train.num_examples);
+        Assert.Equal(500, data.test.num_examples);
         Assert.Equal(new Shape(data.train.num_examples, 784), data.train.images.shape);
         Assert.Equal(new Shape(data.test.num_examples, 10), data.test.labels.shape);
         Assert.Equal(500, data.validation.num_examples);

@@ -11,7 +11,7 @@ namespace SharpFlow.Kernels.Convolution;
 /// </summary>
 public static unsafe class PoolingKernels
 {
-    /// <summary><paramref name="output"/>[N, outH, outW, C] = the windows' maxima.</summary>
+    /// <summary><paramref name="output"/>[N, outH, outW, C] = the windows' maxima (NaN wins).</summary>
     public static void MaxPool<T>(ReadOnlySpan<T> input, Span<T> output, Window2D g) where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
         fixed (T* src = input)
@@ -21,12 +21,19 @@ public static unsafe class PoolingKernels
             ForEachOutputRow(g, (n, oh) =>
             {
                 var c = g.Channels;
-                var argmax = new long[c];
                 for (var ow = 0; ow < g.OutWidth; ow++)
                 {
-                    ArgMax((T*)s, g, n, oh, ow, argmax);
-                    var o = (T*)d + OutputOffset(g, n, oh, ow);
-                    for (var ch = 0; ch < c; ch++) o[ch] = argmax[ch] >= 0 ? ((T*)s)[argmax[ch]] : T.MinValue;
+                    var o = new Span<T>((T*)d + OutputOffset(g, n, oh, ow), c);
+                    var w = g.Bounds(n, oh, ow);
+                    if (w.Count == 0)
+                    {
+                        o.Fill(T.MinValue);
+                        continue;
+                    }
+                    new ReadOnlySpan<T>((T*)s + w.Offset(g, w.FirstRow, w.First), c).CopyTo(o);
+                    for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+                        for (var kw = w.First; kw < w.Last; kw++)
+                            TensorPrimitives.Max(o, new ReadOnlySpan<T>((T*)s + w.Offset(g, kh, kw), c), o);
                 }
             });
         }

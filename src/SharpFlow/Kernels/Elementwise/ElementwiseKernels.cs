@@ -80,8 +80,8 @@ public static class ElementwiseKernels
         ArgumentNullException.ThrowIfNull(d);
         switch (x.dtype.Id)
         {
-            case DataType.Float: TOp.Invoke<float>(x.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
-            case DataType.Double: TOp.Invoke<double>(x.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
+            case DataType.Float: Chunked<float, TOp>(x.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
+            case DataType.Double: Chunked<double, TOp>(x.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
             default: throw new UnimplementedError($"No kernel for dtype {x.dtype}; a float32 or float64 input is needed.");
         }
     }
@@ -94,9 +94,54 @@ public static class ElementwiseKernels
         ArgumentNullException.ThrowIfNull(d);
         switch (a.dtype.Id)
         {
-            case DataType.Float: TOp.Invoke<float>(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
-            case DataType.Double: TOp.Invoke<double>(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
+            case DataType.Float: Chunked<float, TOp>(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
+            case DataType.Double: Chunked<double, TOp>(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
             default: throw new UnimplementedError($"No kernel for dtype {a.dtype}; float32 or float64 inputs are needed.");
+        }
+    }
+
+    private const int ChunkElements = 1 << 15; // elements per parallel chunk: large enough to hide the scheduling
+
+    /// <summary>A float unary operator over contiguous chunks in parallel (each element depends only on its own input).</summary>
+    private static unsafe void Chunked<T, TOp>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryOperator<TOp>
+    {
+        if (x.Length < 2 * ChunkElements)
+        {
+            TOp.Invoke(x, d);
+            return;
+        }
+        fixed (T* px = x)
+        fixed (T* pd = d)
+        {
+            var (ix, id, n) = ((nint)px, (nint)pd, x.Length);
+            Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, (s, e) =>
+            {
+                var start = s * ChunkElements;
+                var length = Math.Min(n, e * ChunkElements) - start;
+                TOp.Invoke(new ReadOnlySpan<T>((T*)ix + start, length), new Span<T>((T*)id + start, length));
+            });
+        }
+    }
+
+    /// <summary>A float binary operator over contiguous chunks in parallel.</summary>
+    private static unsafe void Chunked<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryOperator<TOp>
+    {
+        if (a.Length < 2 * ChunkElements)
+        {
+            TOp.Invoke(a, b, d);
+            return;
+        }
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pd = d)
+        {
+            var (ia, ib, id, n) = ((nint)pa, (nint)pb, (nint)pd, a.Length);
+            Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, (s, e) =>
+            {
+                var start = s * ChunkElements;
+                var length = Math.Min(n, e * ChunkElements) - start;
+                TOp.Invoke(new ReadOnlySpan<T>((T*)ia + start, length), new ReadOnlySpan<T>((T*)ib + start, length), new Span<T>((T*)id + start, length));
+            });
         }
     }
 

@@ -33,11 +33,30 @@ internal sealed class BiasAdd : OpDef
         else Run(value.AsReadOnlySpan<double>(), bias.AsReadOnlySpan<double>(), y.AsSpan<double>());
     });
 
-    private static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static unsafe void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var c = b.Length;
-        if (c == 0) return;
-        for (var r = 0; r < x.Length; r += c) TensorPrimitives.Add(x.Slice(r, c), b, y.Slice(r, c));
+        if (c == 0 || x.Length == 0) return;
+        // Few channels make short rows: add a block of whole rows (the bias repeated) at a time instead.
+        var rowsPerBlock = System.Math.Max(1, 2048 / c);
+        var pattern = new T[rowsPerBlock * c];
+        for (var r = 0; r < rowsPerBlock; r++) b.CopyTo(pattern.AsSpan(r * c));
+        var block = pattern.Length;
+        var blocks = (x.Length + block - 1) / block;
+        fixed (T* px = x)
+        fixed (T* py = y)
+        {
+            var (ix, iy, n) = ((nint)px, (nint)py, x.Length);
+            Kernels.Partition.For(blocks, block, (s, e) =>
+            {
+                for (var i = s; i < e; i++)
+                {
+                    var start = i * block;
+                    var length = System.Math.Min(block, n - start);
+                    TensorPrimitives.Add(new ReadOnlySpan<T>((T*)ix + start, length), pattern.AsSpan(0, length), new Span<T>((T*)iy + start, length));
+                }
+            });
+        }
     }
 
     /// <summary>The value receives the gradient; the bias its sum over all but the last axis.</summary>

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using SharpFlow.Cli.Training;
+
+namespace SharpFlow.Cli.Commands;
+
+/// <summary><c>sharpflow train lenet5|convnet|mlp|lenet5_strided [options]</c>.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "lenet5, lenet5_strided, convnet or mlp" };
+        model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp");
+        var epochs = new Option<int?>("--epochs") { Description = "passes over the training set (default 20)" };
+        var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for lenet5, 100 otherwise)" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"one of {string.Join(", ", OptimizerFactory.Names)} (default adam)" };
+        optimizer.AcceptOnlyFromAmong([.. OptimizerFactory.Names]);
+        var lr = new Option<double?>("--lr") { Description = "learning rate (default 0.001)" };
+        var decay = new Option<double?>("--lr-decay") { Description = "learning-rate factor per epoch (default 0.9; 1 keeps it constant)" };
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist or mnist", DefaultValueFactory = _ => "fashion-mnist" };
+        dataset.AcceptOnlyFromAmong([.. DataSource.Names]);
+        var data = new Option<string?>("--data") { Description = "directory of the four IDX files (else $SHARPFLOW_DATA, else /usr/share/datasets/fashion-mnist, else the embedded sample; \"embedded\" forces the sample)" };
+        var logdir = new Option<string?>("--logdir") { Description = "where the trained model is written (default runs/MODEL)" };
+        var seed = new Option<int>("--seed") { Description = "graph-level random seed and shuffling seed", DefaultValueFactory = _ => 1 };
+        var logEvery = new Option<int>("--log-every") { Description = "steps between progress lines when the output is not a terminal", DefaultValueFactory = _ => 100 };
+        var maxSteps = new Option<int?>("--steps-per-epoch") { Description = "cap on the steps of each epoch (quick runs)" };
+        var command = new Command("train", "Train a model on Fashion-MNIST (or MNIST), report validation accuracy each epoch and test accuracy at the end, and write the model.")
+        {
+            model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps,
+        };
+        command.SetAction(result =>
+        {
+            var name = result.GetValue(model)!;
+            var d = ModelDefaults.For(name);
+            var settings = new TrainSettings(name, result.GetValue(dataset)!, result.GetValue(epochs) ?? d.Epochs, result.GetValue(batch) ?? d.Batch,
+                result.GetValue(optimizer) ?? d.Optimizer, result.GetValue(lr) ?? d.LearningRate, result.GetValue(decay) ?? d.Decay,
+                result.GetValue(seed), result.GetValue(data), result.GetValue(logdir) ?? Path.Combine("runs", name),
+                Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps));
+            if (settings.Epochs <= 0 || settings.BatchSize <= 0 || !(settings.LearningRate > 0) || !(settings.LearningRateDecay > 0))
+                return Fail("--epochs, --batch, --lr and --lr-decay must be positive");
+            return Run(() => Trainer.Run(settings, live: !Console.IsOutputRedirected));
+        });
+        return command;
+    }
+
+    internal static int Fail(string message)
+    {
+        Console.Error.WriteLine($"sharpflow: {message}");
+        return 1;
+    }
+
+    /// <summary>Runs a command body, turning SharpFlow's errors into a message and exit code 1.</summary>
+    internal static int Run(Action body)
+    {
+        try
+        {
+            body();
+            return 0;
+        }
+        catch (Exception e) when (e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(e.Message);
+        }
+    }
+}

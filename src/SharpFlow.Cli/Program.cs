@@ -1,0 +1,10 @@
+using System.CommandLine;
+using SharpFlow.Cli.Commands;
+
+var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pure C#. Train, evaluate and inspect convolutional networks.")
+{
+    TrainCommand.Create(),
+    EvaluateCommand.Create(),
+    InfoCommand.Create(),
+};
+return root.Parse(args).Invoke();

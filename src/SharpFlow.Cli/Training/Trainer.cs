@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using SharpFlow.Models;
+using static SharpFlow.Binding;
+
+namespace SharpFlow.Cli.Training;
+
+/// <summary>
+/// The training loop of <c>sharpflow train</c>: shuffled mini-batches (TensorFlow's <c>next_batch</c>), one optimizer
+/// step each, validation accuracy after every epoch, test accuracy at the end, and the model's variables written
+/// to the log directory. The same seed gives the same losses.
+/// </summary>
+internal static class Trainer
+{
+    public static Evaluation Run(TrainSettings s, bool live)
+    {
+        var data = DataSource.Load(s.Dataset, s.DataDirectory, s.Seed, Console.WriteLine);
+        var model = ModelZoo.Create(s.Model, 10);
+        var stepsPerEpoch = (data.train.num_examples + s.BatchSize - 1) / s.BatchSize;
+        if (s.MaxStepsPerEpoch is { } max) stepsPerEpoch = Math.Min(stepsPerEpoch, max);
+        var graph = ClassifierGraph.Build(model, 28, 28, 1, s, stepsPerEpoch);
+        Console.WriteLine($"model: {model.Title}; {graph.Output.Parameters:N0} parameters");
+        Console.WriteLine($"training: {s.Epochs} epochs of {stepsPerEpoch} steps, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}" +
+                          (s.LearningRateDecay != 1 ? $" × {s.LearningRateDecay} per epoch" : "") + $", seed {s.Seed}");
+
+        using var sess = new Session(graph.Graph);
+        using (graph.Graph.as_default()) sess.run(tf.global_variables_initializer());
+        var total = Stopwatch.StartNew();
+        var validation = new Evaluation(0, new int[1, 1], 0);
+        var trainOp = graph.TrainOp!;
+        TrainingProgress.Run(live, s.Epochs * stepsPerEpoch, s.LogEvery, progress =>
+        {
+            var done = 0;
+            for (var epoch = 1; epoch <= s.Epochs; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                double lossSum = 0;
+                for (var step = 1; step <= stepsPerEpoch; step++)
+                {
+                    var (images, labels) = data.train.next_batch(s.BatchSize);
+                    var (_, loss) = sess.run((trainOp, graph.Loss), new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true });
+                    var value = loss.AsReadOnlySpan<float>()[0];
+                    if (!float.IsFinite(value)) throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}: lower --lr");
+                    lossSum += value;
+                    done++;
+                    var seconds = total.Elapsed.TotalSeconds;
+                    var rate = done * s.BatchSize / Math.Max(seconds, 1e-9);
+                    var eta = TimeSpan.FromSeconds(seconds / done * (s.Epochs * stepsPerEpoch - done));
+                    progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, rate, eta);
+                }
+                var trainSeconds = clock.Elapsed.TotalSeconds;
+                validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
+                progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / stepsPerEpoch:F4}, validation accuracy {validation.Accuracy:F4}, " +
+                              $"{trainSeconds:F1} s, {stepsPerEpoch * s.BatchSize / trainSeconds:F0} img/s");
+            }
+        });
+        var test = Evaluation.Run(sess, graph, data.test, model.Classes);
+        Console.WriteLine($"test accuracy: {test.Accuracy:F4} on {test.Examples} images; {s.Epochs} epochs in {TrainingProgress.Eta(total.Elapsed)}");
+
+        var weights = graph.ModelVariables.ToDictionary(v => v.op.name, v => sess.run(v.value()));
+        var info = new ModelInfo(s.Model, model.Classes, [28, 28, 1], s.Dataset, data.source, s.Epochs, s.BatchSize, s.Optimizer,
+            s.LearningRate, s.Seed, validation.Accuracy, test.Accuracy, graph.Output.Parameters);
+        ModelDirectory.Save(s.LogDirectory, info, weights);
+        Console.WriteLine($"model written to {s.LogDirectory} ({ModelDirectory.InfoFile}, {ModelDirectory.WeightsFile}); evaluate it with: sharpflow evaluate {s.LogDirectory}");
+        return test;
+    }
+}

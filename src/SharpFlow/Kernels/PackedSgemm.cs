@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpFlow.Kernels;
+
+/// <summary>
+/// Single-precision matrix product <c>C = op(A)·op(B)</c> in the shape of GotoBLAS/BLIS: for each block of
+/// <see cref="KC"/> of the inner dimension, A and B are packed into micro-panels (<see cref="MR"/> rows of A,
+/// <c>NR</c> columns of B, zero-padded), and a register-blocked micro-kernel accumulates MR×NR tiles of C with
+/// fused multiply-adds (AVX-512: NR = 32, else AVX: NR = 16). Transposed operands are read by the packing, never
+/// copied. Tiles of C are split across threads in fixed ranges and each element sums over k in the same order,
+/// so results do not depend on the thread count.
+/// </summary>
+internal static unsafe class PackedSgemm
+{
+    private const int MR = 6;
+    private const int KC = 256;
+    private const int MC = 72; // rows per task: a multiple of MR
+
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+    private static readonly int NR = Wide ? 32 : 16;
+
+    /// <summary>True when the micro-kernels can run on this machine.</summary>
+    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+
+    /// <summary>
+    /// c[m×n] = op(a)·op(b); a is m×k (k×m when <paramref name="transposeA"/>), b is k×n (n×k when
+    /// <paramref name="transposeB"/>), all row-major and dense.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB)
+    {
+        c[..(m * n)].Clear();
+        if (m == 0 || n == 0 || k == 0) return;
+        var nr = NR;
+        var mPanels = (m + MR - 1) / MR;
+        var nPanels = (n + nr - 1) / nr;
+        var kcMax = Math.Min(KC, k);
+        var packedA = ArrayPool<float>.Shared.Rent(mPanels * MR * kcMax);
+        var packedB = ArrayPool<float>.Shared.Rent(nPanels * nr * kcMax);
+        try
+        {
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+            fixed (float* packA = packedA)
+            fixed (float* packB = packedB)
+            {
+                var (ia, ib, ic, ipa, ipb) = ((nint)pa, (nint)pb, (nint)pc, (nint)packA, (nint)packB);
+                var mBlocks = (m + MC - 1) / MC;
+                // Split the columns too when there are few row blocks, so both cores work on small-m products.
+                var nGroups = Math.Clamp(2 * Environment.ProcessorCount / mBlocks, 1, nPanels);
+                for (var p0 = 0; p0 < k; p0 += KC)
+                {
+                    var kc = Math.Min(KC, k - p0);
+                    // Row-major A is read in place by the kernel (six row streams); transposed A, and the last
+                    // partial panel, are packed.
+                    var firstPacked = transposeA ? 0 : m / MR;
+                    Partition.For(mPanels - firstPacked, (long)MR * kc, (s, e) =>
+                    {
+                        for (var i = firstPacked + s; i < firstPacked + e; i++) PackA((float*)ia, m, k, transposeA, i * MR, p0, kc, (float*)ipa + (long)i * MR * kc);
+                    });
+                    Partition.For(nPanels, (long)nr * kc, (s, e) =>
+                    {
+                        for (var j = s; j < e; j++) PackB((float*)ib, k, n, transposeB, j * nr, p0, kc, nr, (float*)ipb + (long)j * nr * kc);
+                    });
+                    Partition.For(mBlocks * nGroups, (long)MC * kc * n / nGroups, (s, e) =>
+                    {
+                        for (var task = s; task < e; task++)
+                        {
+                            var (block, group) = (task / nGroups, task % nGroups);
+                            var (j0, j1) = (nPanels * group / nGroups, nPanels * (group + 1) / nGroups);
+                            var rowEnd = Math.Min(m, (block + 1) * MC);
+                            for (var i = block * MC; i < rowEnd; i += MR)
+                            {
+                                var packed = transposeA || i + MR > m;
+                                var panelA = packed ? (float*)ipa + (long)(i / MR) * MR * kc : (float*)ia + (long)i * k + p0;
+                                var (rowStride, step) = packed ? (1, MR) : (k, 1);
+                                for (var j = j0; j < j1; j++)
+                                {
+                                    var tile = (float*)ic + (long)i * n + j * nr;
+                                    var rows = Math.Min(MR, m - i);
+                                    var cols = Math.Min(nr, n - j * nr);
+                                    if (Wide) Kernel512(kc, panelA, rowStride, step, (float*)ipb + (long)j * nr * kc, tile, n, rows, cols);
+                                    else Kernel256(kc, panelA, rowStride, step, (float*)ipb + (long)j * nr * kc, tile, n, rows, cols);
+                                }
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packedA);
+            ArrayPool<float>.Shared.Return(packedB);
+        }
+    }
+
+    /// <summary>Packs rows [i0, i0+MR) × columns [p0, p0+kc) of op(A) as kc groups of MR values (zeros past m).</summary>
+    private static void PackA(float* a, int m, int k, bool transposed, int i0, int p0, int kc, float* dst)
+    {
+        var rows = Math.Min(MR, m - i0);
+        if (rows < MR) new Span<float>(dst, MR * kc).Clear();
+        if (!transposed)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                var src = a + (long)(i0 + r) * k + p0;
+                for (var p = 0; p < kc; p++) dst[p * MR + r] = src[p];
+            }
+        }
+        else
+        {
+            // A is stored k×m: row p of storage holds column p of op(A).
+            for (var p = 0; p < kc; p++)
+            {
+                var src = a + (long)(p0 + p) * m + i0;
+                for (var r = 0; r < rows; r++) dst[p * MR + r] = src[r];
+            }
+        }
+    }
+
+    /// <summary>Packs rows [p0, p0+kc) × columns [j0, j0+nr) of op(B) as kc rows of nr values (zeros past n).</summary>
+    private static void PackB(float* b, int k, int n, bool transposed, int j0, int p0, int kc, int nr, float* dst)
+    {
+        var cols = Math.Min(nr, n - j0);
+        if (cols < nr) new Span<float>(dst, nr * kc).Clear();
+        if (!transposed)
+        {
+            for (var p = 0; p < kc; p++)
+                new ReadOnlySpan<float>(b + (long)(p0 + p) * n + j0, cols).CopyTo(new Span<float>(dst + p * nr, cols));
+        }
+        else
+        {
+            // B is stored n×k: row j of storage holds column j of op(B).
+            for (var j = 0; j < cols; j++)
+            {
+                var src = b + (long)(j0 + j) * k + p0;
+                for (var p = 0; p < kc; p++) dst[p * nr + j] = src[p];
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[6×32] += A-panel · B-panel with 12 AVX-512 accumulators; A's element (r, p) is at
+    /// <c>a[r·rs + p·cs]</c> (packed: rs = 1, cs = MR; in place: rs = k, cs = 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel512(int kc, float* a, int rs, int cs, float* b, float* c, int ldc, int rows, int cols)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs;
+        for (var p = 0; p < kc; p++, b += 32)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(a[p * cs]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[p * cs]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[p * cs]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[p * cs]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[p * cs]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[p * cs]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+        }
+        if (rows == MR && cols == 32)
+        {
+            Add512(c, c00, c01);
+            Add512(c + ldc, c10, c11);
+            Add512(c + 2 * ldc, c20, c21);
+            Add512(c + 3 * ldc, c30, c31);
+            Add512(c + 4 * ldc, c40, c41);
+            Add512(c + 5 * ldc, c50, c51);
+            return;
+        }
+        var tile = stackalloc float[MR * 32];
+        c00.Store(tile); c01.Store(tile + 16);
+        c10.Store(tile + 32); c11.Store(tile + 48);
+        c20.Store(tile + 64); c21.Store(tile + 80);
+        c30.Store(tile + 96); c31.Store(tile + 112);
+        c40.Store(tile + 128); c41.Store(tile + 144);
+        c50.Store(tile + 160); c51.Store(tile + 176);
+        AddPartial(tile, 32, c, ldc, rows, cols);
+    }
+
+    private static void Add512(float* c, Vector512<float> lo, Vector512<float> hi)
+    {
+        (Vector512.Load(c) + lo).Store(c);
+        (Vector512.Load(c + 16) + hi).Store(c + 16);
+    }
+
+    /// <summary>C[6×16] += A-panel · B-panel with 12 AVX accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel256(int kc, float* a, int rs, int cs, float* b, float* c, int ldc, int rows, int cols)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs;
+        for (var p = 0; p < kc; p++, b += 16)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var x = Vector256.Create(a[p * cs]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[p * cs]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[p * cs]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[p * cs]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[p * cs]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[p * cs]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+        }
+        var tile = stackalloc float[MR * 16];
+        c00.Store(tile); c01.Store(tile + 8);
+        c10.Store(tile + 16); c11.Store(tile + 24);
+        c20.Store(tile + 32); c21.Store(tile + 40);
+        c30.Store(tile + 48); c31.Store(tile + 56);
+        c40.Store(tile + 64); c41.Store(tile + 72);
+        c50.Store(tile + 80); c51.Store(tile + 88);
+        AddPartial(tile, 16, c, ldc, rows, cols);
+    }
+
+    private static void AddPartial(float* tile, int width, float* c, int ldc, int rows, int cols)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var dst = c + (long)r * ldc;
+            var src = tile + r * width;
+            for (var j = 0; j < cols; j++) dst[j] += src[j];
+        }
+    }
+}

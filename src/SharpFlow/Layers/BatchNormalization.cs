@@ -1,0 +1,65 @@
+using SharpFlow.Framework;
+using SharpFlow.Initializers;
+using SharpFlow.Ops.Math;
+using SharpFlow.Ops.State;
+
+namespace SharpFlow.Layers;
+
+/// <summary>
+/// <c>tf.layers.batch_normalization</c> over the last axis: while training, the batch's mean and variance
+/// normalize the inputs and the ops that move <c>moving_mean</c> and <c>moving_variance</c> towards them (by
+/// <c>1 - momentum</c>) go into the <c>UPDATE_OPS</c> collection, as in TensorFlow (run them with the train op:
+/// <c>tf.control_dependencies(tf.get_collection(UPDATE_OPS))</c>); otherwise the moving statistics normalize.
+/// For 4-D inputs the moving variance takes the unbiased batch variance, as TensorFlow's fused kernel does.
+/// <c>training</c> may be a bool tensor, so one graph serves training and evaluation.
+/// </summary>
+internal static class BatchNormalization
+{
+    public static Tensor Apply(Tensor inputs, int axis, double momentum, double epsilon, bool center, bool scale, TensorLike training,
+        bool trainable, string? name, Reuse? reuse)
+    {
+        LayerScope.CheckFloat(inputs, "BatchNormalization");
+        var rank = inputs.shape.IsKnownRank ? inputs.shape.ndims : throw new ValueError($"BatchNormalization needs inputs of known rank: {inputs}");
+        if (axis != -1 && axis != rank - 1)
+            throw new ValueError($"BatchNormalization normalizes over the last axis only (axis=-1 or {rank - 1}), got axis={axis}");
+        var channels = LayerScope.LastDimension(inputs, "BatchNormalization");
+        var dtype = inputs.dtype;
+        using var scope = LayerScope.Enter(name, "batch_normalization", reuse);
+        var shape = new Shape(channels);
+        var gamma = scale ? LayerScope.Weight("gamma", shape, dtype, new OnesInitializer(), null, trainable) : null;
+        var beta = center ? LayerScope.Weight("beta", shape, dtype, new ZerosInitializer(), null, trainable) : null;
+        var movingMean = LayerScope.Weight("moving_mean", shape, dtype, new ZerosInitializer(), null, trainable: false);
+        var movingVariance = LayerScope.Weight("moving_variance", shape, dtype, new OnesInitializer(), null, trainable: false);
+
+        bool? fixedTraining = training.IsEmpty ? false : training.Value as bool?;
+        if (fixedTraining == false)
+            return Functions.Moments.Normalize(inputs, movingMean, movingVariance, beta, gamma, epsilon, "batchnorm");
+
+        var axes = Enumerable.Range(0, rank - 1).ToArray();
+        var (mean, variance) = Functions.Moments.Build(inputs, axes, keepDims: false, "moments");
+        Tensor useMean = mean, useVariance = variance, decay = Ops.Array.Const.Create(inputs.graph, Literal.ToNDArray(1 - momentum, dtype), "decay");
+        if (fixedTraining is null)
+        {
+            // A bool tensor: t = 1 while training, 0 otherwise, mixes batch and moving statistics and gates the updates.
+            var t = Cast.Build(training, dtype, "training_as_float");
+            var notT = Sub.Build(Literal.ToNDArray(1.0, dtype), t);
+            useMean = Add.Build(Mul.Build(t, mean), Mul.Build(notT, movingMean));
+            useVariance = Add.Build(Mul.Build(t, variance), Mul.Build(notT, movingVariance));
+            decay = Mul.Build(decay, t);
+        }
+        var y = Functions.Moments.Normalize(inputs, useMean, useVariance, beta, gamma, epsilon, "batchnorm");
+
+        Tensor target = variance;
+        if (rank == 4)
+        {
+            // Bessel's correction n/(n-1) over the N·H·W values per channel, as the fused kernel.
+            var n = Cast.Build(Prod.Build(Ops.Array.Slice.Build(Ops.Shapes.Of(inputs), new[] { 0 }, new[] { rank - 1 })), dtype);
+            target = Mul.Build(variance, RealDiv.Build(n, Maximum.Build(Sub.Build(n, Literal.ToNDArray(1.0, dtype)), Literal.ToNDArray(1.0, dtype))));
+        }
+        var updateMean = AssignSub.Build(movingMean, Mul.Build(Sub.Build(movingMean, mean), decay), name: "AssignMovingAvg");
+        var updateVariance = AssignSub.Build(movingVariance, Mul.Build(Sub.Build(movingVariance, target), decay), name: "AssignMovingAvg_1");
+        inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateMean);
+        inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateVariance);
+        return y;
+    }
+}

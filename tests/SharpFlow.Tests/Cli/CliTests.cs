@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SharpFlow.Tests.Cli;
+
+/// <summary>
+/// The <c>sharpflow</c> command run as a process: info tables, a short training run on the embedded sample that
+/// writes a model, evaluate on it, deterministic losses for a seed, and errors as messages with exit code 1.
+/// </summary>
+public sealed partial class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sharpflow-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int ExitCode, string Output) Sharpflow(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "SharpFlow.Cli.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["COLUMNS"] = "160";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3))) process.Kill(entireProcessTree: true);
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
+    [Theory]
+    [InlineData("lenet5", "61,706")]
+    [InlineData("lenet5_strided", "61,706")]
+    [InlineData("convnet", "3,274,634")]
+    [InlineData("vgg16", "138,357,544")]
+    [InlineData("inception_v3", "23,851,784")]
+    public void InfoPrintsTheLayerTableAndTotal(string model, string total)
+    {
+        var (code, output) = Sharpflow("info", model);
+        Assert.Equal(0, code);
+        Assert.Contains(total, output);
+        Assert.Contains("output shape", output);
+    }
+
+    [Fact]
+    public void InfoLeNet5ListsSeed37sLayers()
+    {
+        var (_, output) = Sharpflow("info", "lenet5");
+        foreach (var row in new[] { "(?, 28, 28, 6)", "156", "(?, 14, 14, 6)", "2,416", "(?, 5, 5, 16)", "48,120", "10,164", "850" })
+            Assert.Contains(row, output);
+    }
+
+    [GeneratedRegex(@"loss \d+\.\d{4}")]
+    private static partial Regex LossPattern();
+
+    [Fact]
+    public void TrainWritesAModelThatEvaluateReadsAndASeedRepeatsTheLosses()
+    {
+        string[] Train(string logdir, int seed) =>
+            ["train", "lenet5", "--data", "embedded", "--epochs", "2", "--steps-per-epoch", "12", "--log-every", "4", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--logdir", logdir];
+        var first = Path.Combine(_dir, "a");
+        var (code, output) = Sharpflow(Train(first, 3));
+        Assert.True(code == 0, output);
+        Assert.Contains("embedded in SharpFlow", output);
+        Assert.Contains("epoch 2/2: mean loss", output);
+        Assert.Contains("validation accuracy", output);
+        var test = Regex.Match(output, @"test accuracy: (\d\.\d{4})");
+        Assert.True(test.Success, output);
+        Assert.True(File.Exists(Path.Combine(first, "model.json")));
+        Assert.True(File.Exists(Path.Combine(first, "model.safetensors")));
+
+        var (again, output2) = Sharpflow(Train(Path.Combine(_dir, "b"), 3));
+        Assert.Equal(0, again);
+        var losses = LossPattern().Matches(output).Select(m => m.Value).ToList();
+        Assert.True(losses.Count >= 6, output);
+        Assert.Equal(losses, LossPattern().Matches(output2).Select(m => m.Value).ToList());
+        var (_, other) = Sharpflow(Train(Path.Combine(_dir, "c"), 4));
+        Assert.NotEqual(losses, LossPattern().Matches(other).Select(m => m.Value).ToList());
+
+        var (evalCode, evaluation) = Sharpflow("evaluate", first, "--data", "embedded");
+        Assert.True(evalCode == 0, evaluation);
+        Assert.Contains($"test accuracy {test.Groups[1].Value} on 500 images", evaluation);
+        Assert.Contains("confusion matrix", evaluation);
+        Assert.Contains("Ankle boot", evaluation);
+    }
+
+    [Fact]
+    public void BadInputIsAMessageAndExitCode1()
+    {
+        var (code, output) = Sharpflow("evaluate", Path.Combine(_dir, "nothing"));
+        Assert.Equal(1, code);
+        Assert.Contains("model.json: no such file", output);
+
+        var (dataCode, dataOutput) = Sharpflow("train", "lenet5", "--data", Path.Combine(_dir, "no-data"), "--epochs", "1");
+        Assert.Equal(1, dataCode);
+        Assert.Contains("no such directory", dataOutput);
+
+        var (modelCode, modelOutput) = Sharpflow("train", "resnet");
+        Assert.NotEqual(0, modelCode);
+        Assert.Contains("resnet", modelOutput);
+
+        Directory.CreateDirectory(Path.Combine(_dir, "corrupt"));
+        File.WriteAllText(Path.Combine(_dir, "corrupt", "model.json"), "{\"model\": \"lenet5\", \"classes\": 10, \"input\": [28, 28, 1]}");
+        File.WriteAllBytes(Path.Combine(_dir, "corrupt", "model.safetensors"), [1, 2, 3]);
+        var (corruptCode, corruptOutput) = Sharpflow("evaluate", Path.Combine(_dir, "corrupt"), "--data", "embedded");
+        Assert.Equal(1, corruptCode);
+        Assert.Contains("model.safetensors: truncated", corruptOutput);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using SharpFlow.Data;
+
+namespace SharpFlow.Tests.Data;
+
+/// <summary>
+/// The MNIST-format loaders on small IDX files written here: gzipped or plain files, the directory order, and clear
+/// errors naming the file for a missing, swapped, truncated or out-of-range file.
+/// </summary>
+public sealed class MnistFilesTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sharpflow-mnist-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static byte[] Idx(int magicType, int[] dims, Func<int, byte> value)
+    {
+        var count = dims.Aggregate(1, (a, d) => a * d);
+        var bytes = new byte[4 + 4 * dims.Length + count];
+        bytes[2] = 0x08;
+        bytes[3] = (byte)magicType;
+        for (var i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
+        for (var i = 0; i < count; i++) bytes[4 + 4 * dims.Length + i] = value(i);
+        return bytes;
+    }
+
+    private void Write(string name, byte[] bytes, bool gzip)
+    {
+        if (!gzip)
+        {
+            File.WriteAllBytes(Path.Combine(_dir, name), bytes);
+            return;
+        }
+        using var file = File.Create(Path.Combine(_dir, name + ".gz"));
+        using var z = new GZipStream(file, CompressionLevel.Fastest);
+        z.Write(bytes);
+    }
+
+    private void WriteSet(bool gzip, int train = 30, int test = 10)
+    {
+        Write("train-images-idx3-ubyte", Idx(3, [train, 28, 28], i => (byte)(i % 251)), gzip);
+        Write("train-labels-idx1-ubyte", Idx(1, [train], i => (byte)(i % 10)), gzip);
+        Write("t10k-images-idx3-ubyte", Idx(3, [test, 28, 28], i => (byte)(i % 13)), gzip);
+        Write("t10k-labels-idx1-ubyte", Idx(1, [test], i => (byte)((i * 3) % 10)), gzip);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void MnistLoadsGzippedOrPlainFiles(bool gzip)
+    {
+        WriteSet(gzip);
+        var data = Mnist.read_data_sets(_dir, validation_size: 5, seed: 1);
+        Assert.Equal(25, data.train.num_examples);
+        Assert.Equal(5, data.validation.num_examples);
+        Assert.Equal(10, data.test.num_examples);
+        Assert.Equal(_dir, data.source);
+        Assert.False(data.IsSample);
+        // Test images keep their order: pixel i of the file is i % 13, scaled to [0, 1].
+        Assert.Equal(12 / 255f, data.test.images.ToArray<float>()[12], 6);
+        Assert.Equal(new[] { 0, 3, 6, 9, 2 }, data.test.labels.ToArray<int>()[..5]);
+    }
+
+    [Fact]
+    public void AnExplicitDirectoryWinsAndMustHoldTheFiles()
+    {
+        WriteSet(gzip: true);
+        Assert.Equal(_dir, FashionMnist.FindDirectory(_dir));
+        Assert.Equal(_dir, FashionMnist.read_data_sets(_dir, validation_size: 0).source);
+        var empty = Path.Combine(_dir, "empty");
+        Directory.CreateDirectory(empty);
+        var e = Assert.Throws<NotFoundError>(() => FashionMnist.read_data_sets(empty));
+        Assert.Contains(Path.Combine(empty, "train-images-idx3-ubyte"), e.Message);
+        Assert.Contains("no such directory", Assert.Throws<NotFoundError>(() => Mnist.read_data_sets(Path.Combine(_dir, "missing"))).Message);
+    }
+
+    [Fact]
+    public void SwappedTruncatedAndOutOfRangeFilesAreDataLossErrorsNamingTheFile()
+    {
+        WriteSet(gzip: false);
+        var labels = Path.Combine(_dir, "train-labels-idx1-ubyte");
+        var images = Path.Combine(_dir, "train-images-idx3-ubyte");
+
+        // Labels where images belong: the image file has magic 2049, not 2051.
+        File.Copy(labels, images, overwrite: true);
+        var swapped = Assert.Throws<DataLossError>(() => Mnist.read_data_sets(_dir, validation_size: 0));
+        Assert.Contains(images, swapped.Message);
+        Assert.Contains("2051", swapped.Message);
+
+        WriteSet(gzip: false);
+        var bytes = File.ReadAllBytes(images);
+        File.WriteAllBytes(images, bytes[..(bytes.Length - 100)]);
+        var truncated = Assert.Throws<DataLossError>(() => Mnist.read_data_sets(_dir, validation_size: 0));
+        Assert.Contains(images, truncated.Message);
+
+        WriteSet(gzip: false);
+        var badLabels = File.ReadAllBytes(labels);
+        badLabels[^1] = 12;
+        File.WriteAllBytes(labels, badLabels);
+        var range = Assert.Throws<DataLossError>(() => Mnist.read_data_sets(_dir, validation_size: 0));
+        Assert.Contains(labels, range.Message);
+        Assert.Contains("12", range.Message);
+
+        WriteSet(gzip: false, train: 30);
+        Write("train-labels-idx1-ubyte", Idx(1, [29], i => 1), gzip: false);
+        Assert.Contains("29 labels for 30 images", Assert.Throws<DataLossError>(() => Mnist.read_data_sets(_dir, validation_size: 0)).Message);
+    }
+}
