@@ -11,7 +11,7 @@ internal static class TrainCommand
         var model = new Argument<string>("model") { Description = "lenet5, lenet5_strided, convnet or mlp" };
         model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp");
         var epochs = new Option<int?>("--epochs") { Description = "passes over the training set (default 20)" };
-        var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for lenet5, 100 otherwise)" };
+        var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for the LeNet-5 models, 100 otherwise)" };
         var optimizer = new Option<string?>("--optimizer") { Description = $"one of {string.Join(", ", OptimizerFactory.Names)} (default adam)" };
         optimizer.AcceptOnlyFromAmong([.. OptimizerFactory.Names]);
         var lr = new Option<double?>("--lr") { Description = "learning rate (default 0.001)" };

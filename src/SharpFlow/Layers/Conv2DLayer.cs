@@ -24,7 +24,7 @@ internal static class Conv2DLayer
         using var scope = LayerScope.Enter(name, "conv2d", reuse);
         var kernel = LayerScope.Weight("kernel", new Shape(kernelSize.Height, kernelSize.Width, inChannels, filters), inputs.dtype,
             kernelInitializer, kernelRegularizer, trainable);
-        var y = Conv2D.Build(inputs, kernel, attrs);
+        var y = Conv2D.Def.Build(inputs, kernel, attrs);
         if (useBias)
         {
             var bias = LayerScope.Weight("bias", new Shape(filters), inputs.dtype, biasInitializer ?? new ZerosInitializer(), biasRegularizer, trainable);

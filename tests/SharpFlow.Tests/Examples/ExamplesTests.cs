@@ -175,6 +175,37 @@ public class ExamplesTests
         var test = double.Parse(Regex.Match(output, @"test accuracy using average model is ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(test >= (full ? 0.88 : 0.6), $"test accuracy {test}:\n{output}");
     }
+
+    [Fact, Example("35-conv-and-pool.cs")]
+    public void ConvolutionAndPooling()
+    {
+        var output = ExampleRunner.Run("35-conv-and-pool.cs");
+        // The book's 3x3 image and [[1, -1], [0, 2]] filter with bias 1, stride 2: TensorFlow prints these.
+        Assert.Contains("convolution, SAME padding:\n[[ 7.  1.]\n [-1. -1.]]", output);
+        Assert.Contains("convolution, VALID padding:\n7.0", output);
+        Assert.Contains("[[ 0.25  0.5 ]\n [ 1.   -2.  ]]", output);
+        Assert.Contains("5x5 filter of depth 16, stride 2: SAME (?, 16, 16, 16), VALID (?, 14, 14, 16)", output);
+        Assert.Contains("3x3 filter of depth 16, stride 3: SAME (?, 11, 11, 16), VALID (?, 10, 10, 16)", output);
+    }
+
+    [Fact, Example("37-lenet5.cs")]
+    public void LeNet5WithTfNnOps()
+    {
+        var output = ExampleRunner.Run("37-lenet5.cs", TimeSpan.FromMinutes(5), "400");
+        Assert.Contains("layer3-conv2/weight:0 (5, 5, 6, 16)", output);
+        Assert.Contains("parameters: 61706", output);
+        var test = double.Parse(Regex.Match(output, @"test accuracy ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(test >= 0.7, $"test accuracy {test}:\n{output}");
+    }
+
+    [Fact, Example("40-41-vgg-inception.cs")]
+    public void VggAndInceptionTables()
+    {
+        var output = ExampleRunner.Run("40-41-vgg-inception.cs", TimeSpan.FromMinutes(5));
+        Assert.Contains("total parameters: 138,357,544", output);
+        Assert.Contains("total parameters: 23,851,784", output);
+        Assert.Contains("class probabilities of shape (2, 10), rows summing to 1.0000, 1.0000", output);
+    }
 }
 
 [AttributeUsage(AttributeTargets.Method)]

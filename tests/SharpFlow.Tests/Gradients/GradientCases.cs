@@ -177,10 +177,10 @@ public static class GradientCases
             WindowAttrs conv = WindowAttrs.ForConv([1, 2, 2, 1], "SAME", null), pool = WindowAttrs.ForPool([1, 2, 2, 1], [1, 2, 2, 1], "SAME");
             var image = new Shape(1, 5, 5, 2);
             Tensor Sizes(int[] v) => tf.constant(v);
-            yield return C("second order", "Conv2DBackpropInput", x => Conv2DBackpropInput.Build(Sizes([1, 5, 5, 2]), x[0], x[1], conv), U(new Shape(3, 3, 2, 3)), U(new Shape(1, 3, 3, 3)));
-            yield return C("second order", "Conv2DBackpropFilter", x => Conv2DBackpropFilter.Build(x[0], Sizes([3, 3, 2, 3]), x[1], conv), U(image), U(new Shape(1, 3, 3, 3)));
-            yield return C("second order", "DepthwiseConv2dNativeBackpropInput", x => DepthwiseConv2dNativeBackpropInput.Build(Sizes([1, 5, 5, 2]), x[0], x[1], conv), U(new Shape(3, 3, 2, 2)), U(new Shape(1, 3, 3, 4)));
-            yield return C("second order", "DepthwiseConv2dNativeBackpropFilter", x => DepthwiseConv2dNativeBackpropFilter.Build(x[0], Sizes([3, 3, 2, 2]), x[1], conv), U(image), U(new Shape(1, 3, 3, 4)));
+            yield return C("second order", "Conv2DBackpropInput", x => Conv2DBackpropInput.Def.Build(Sizes([1, 5, 5, 2]), x[0], x[1], conv), U(new Shape(3, 3, 2, 3)), U(new Shape(1, 3, 3, 3)));
+            yield return C("second order", "Conv2DBackpropFilter", x => Conv2DBackpropFilter.Def.Build(x[0], Sizes([3, 3, 2, 3]), x[1], conv), U(image), U(new Shape(1, 3, 3, 3)));
+            yield return C("second order", "DepthwiseConv2dNativeBackpropInput", x => DepthwiseConv2dNativeBackpropInput.Def.Build(Sizes([1, 5, 5, 2]), x[0], x[1], conv), U(new Shape(3, 3, 2, 2)), U(new Shape(1, 3, 3, 4)));
+            yield return C("second order", "DepthwiseConv2dNativeBackpropFilter", x => DepthwiseConv2dNativeBackpropFilter.Def.Build(x[0], Sizes([3, 3, 2, 2]), x[1], conv), U(image), U(new Shape(1, 3, 3, 4)));
             yield return C("second order", "AvgPoolGrad", x => AvgPoolGrad.Build(Sizes([1, 5, 5, 2]), x[0], pool), U(new Shape(1, 3, 3, 2)));
             var fixedInput = Distinct(image);
             yield return C("second order", "MaxPoolGrad", x =>

@@ -23,7 +23,7 @@ internal sealed class AvgPoolGrad : OpDef
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var shape = Conv2DBackpropInput.InputSizes(ctx, 0, "orig_input_shape");
+        var shape = ConvolutionFamily.ShapeInput(ctx, 0, "orig_input_shape");
         var dy = ctx.Input(1);
         var g = MaxPool.Geometry(ctx, shape);
         WindowAttrs.CheckOutput(MaxPool.Output(g), dy.shape, ctx, "grad");

@@ -1,50 +1,14 @@
-using SharpFlow.Framework;
-using SharpFlow.Kernels.Convolution;
-
 namespace SharpFlow.Ops.NN;
 
 /// <summary>
 /// Conv2DBackpropFilter: the gradient of Conv2D with respect to its filter, from the input, the filter's shape
 /// (<c>filter_sizes</c>) and the output's gradient (<c>out_backprop</c>).
 /// </summary>
-internal sealed class Conv2DBackpropFilter : OpDef
+internal sealed class Conv2DBackpropFilter : ConvBackpropFilterOp
 {
     public static readonly Conv2DBackpropFilter Def = new();
 
     public override string Type => "Conv2DBackpropFilter";
 
-    public override void InferShapes(InferenceContext ctx)
-    {
-        var dtype = Conv2D.CheckFloat(ctx, 0, 2);
-        WindowAttrs.Of(ctx.Attrs).Validate(m => ctx.Error(m));
-        var sizes = ctx.ShapeFromInput(1);
-        Conv2D.CheckFilter(ctx, ctx.InputShape(0), sizes, "filter_sizes");
-        ctx.AddOutput(dtype, sizes.IsKnownRank ? sizes : Shape.UnknownDims(4));
-    }
-
-    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
-    {
-        var filterShape = Conv2DBackpropInput.InputSizes(ctx, 1, "filter_sizes");
-        var (x, dy) = (ctx.Input(0), ctx.Input(2));
-        var g = Conv2D.Geometry(ctx, x.shape, filterShape);
-        WindowAttrs.CheckOutput(new Shape(g.Batch, g.OutHeight, g.OutWidth, filterShape[3]), dy.shape, ctx, "out_backprop");
-        var df = ctx.AllocateOutput(0, dy.dtype, filterShape);
-        if (dy.dtype == DType.float32) Conv2DKernels.BackpropFilter(x.AsReadOnlySpan<float>(), dy.AsReadOnlySpan<float>(), df.AsSpan<float>(), g, filterShape[3]);
-        else Conv2DKernels.BackpropFilter(x.AsReadOnlySpan<double>(), dy.AsReadOnlySpan<double>(), df.AsSpan<double>(), g, filterShape[3]);
-    });
-
-    /// <summary>TensorFlow's <c>_Conv2DBackpropFilterGrad</c>: linear in the input and in out_backprop.</summary>
-    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
-    {
-        var (input, dy, g) = (op.inputs[0], op.inputs[2], grads[0]!);
-        var attrs = WindowAttrs.Of(op.attrs);
-        return [Conv2DBackpropInput.Build(Shapes.Of(input), g, dy, attrs), null, Conv2D.Build(input, g, attrs)];
-    }
-
-    internal static Tensor Build(TensorLike input, Tensor filterSizes, TensorLike outBackprop, WindowAttrs attrs, string? name = null)
-    {
-        using var b = OpBuilder.Begin(name, "Conv2DBackpropFilter", input, filterSizes, outBackprop);
-        var inputs = b.SameType("Conv2DBackpropFilter", [input, outBackprop], ["input", "out_backprop"]);
-        return b.Create(Def, [inputs[0], b.Convert(filterSizes, "filter_sizes"), inputs[1]], attrs.ToAttrs(inputs[0].dtype)).outputs[0];
-    }
+    protected override ConvolutionFamily Family => ConvolutionFamily.Standard;
 }
