@@ -35,8 +35,8 @@ internal static class TrainCommand
                 result.GetValue(optimizer) ?? d.Optimizer, result.GetValue(lr) ?? d.LearningRate, result.GetValue(decay) ?? d.Decay,
                 result.GetValue(seed), result.GetValue(data), result.GetValue(logdir) ?? Path.Combine("runs", name),
                 Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps));
-            if (settings.Epochs <= 0 || settings.BatchSize <= 0 || !(settings.LearningRate > 0) || !(settings.LearningRateDecay > 0))
-                return Fail("--epochs, --batch, --lr and --lr-decay must be positive");
+            if (settings.Epochs <= 0 || settings.BatchSize <= 0 || !(settings.LearningRate > 0) || !(settings.LearningRateDecay > 0) || settings.MaxStepsPerEpoch <= 0)
+                return Fail("--epochs, --batch, --lr, --lr-decay and --steps-per-epoch must be positive");
             return Run(() => Trainer.Run(settings, live: !Console.IsOutputRedirected));
         });
         return command;

@@ -54,8 +54,8 @@ internal static class ModelDirectory
         {
             throw new DataLossError($"{json}: not a model description: {e.Message}", null, e);
         }
-        if (info.Model is null || info.Input is not { Length: 3 } || info.Classes <= 0)
-            throw new DataLossError($"{json}: the model name, input [height, width, channels] or class count is missing");
+        if (info.Model is null || info.Input is not [28, 28, 1] || info.Classes != 10)
+            throw new DataLossError($"{json}: expected a model of 10 classes on 28×28×1 images (Fashion-MNIST or MNIST), found {info.Classes} classes and input [{string.Join(", ", info.Input ?? [])}]");
         return (info, SafeTensors.Read(Path.Combine(directory, WeightsFile)).Tensors);
     }
 }

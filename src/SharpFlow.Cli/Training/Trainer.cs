@@ -25,6 +25,7 @@ internal static class Trainer
         using var sess = new Session(graph.Graph);
         using (graph.Graph.as_default()) sess.run(tf.global_variables_initializer());
         var total = Stopwatch.StartNew();
+        var training = new Stopwatch(); // training steps only, not the evaluations between epochs
         var validation = new Evaluation(0, new int[1, 1], 0);
         var trainOp = graph.TrainOp!;
         TrainingProgress.Run(live, s.Epochs * stepsPerEpoch, s.LogEvery, progress =>
@@ -33,6 +34,7 @@ internal static class Trainer
             for (var epoch = 1; epoch <= s.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
+                training.Start();
                 double lossSum = 0;
                 for (var step = 1; step <= stepsPerEpoch; step++)
                 {
@@ -42,11 +44,12 @@ internal static class Trainer
                     if (!float.IsFinite(value)) throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}: lower --lr");
                     lossSum += value;
                     done++;
-                    var seconds = total.Elapsed.TotalSeconds;
+                    var seconds = training.Elapsed.TotalSeconds;
                     var rate = done * s.BatchSize / Math.Max(seconds, 1e-9);
                     var eta = TimeSpan.FromSeconds(seconds / done * (s.Epochs * stepsPerEpoch - done));
                     progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, rate, eta);
                 }
+                training.Stop();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
                 validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
                 progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / stepsPerEpoch:F4}, validation accuracy {validation.Accuracy:F4}, " +

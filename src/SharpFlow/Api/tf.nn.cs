@@ -26,8 +26,11 @@ public static partial class Binding
             /// <summary>Softmax over the last axis, as a function value.</summary>
             public static Tensor softmax(Tensor logits) => Softmax.Build(logits);
 
-            /// <summary>The mean and variance of <paramref name="x"/> over <paramref name="axes"/>.</summary>
-            public static (Tensor mean, Tensor variance) moments(TensorLike x, int[] axes, bool keep_dims = false, string? name = null) =>
+            /// <summary>
+            /// The mean and variance of <paramref name="x"/> over <paramref name="axes"/>; <paramref name="shift"/> is
+            /// accepted and unused, as in TensorFlow 1.x.
+            /// </summary>
+            public static (Tensor mean, Tensor variance) moments(TensorLike x, int[] axes, TensorLike? shift = null, string? name = null, bool keep_dims = false) =>
                 Moments.Build(x, axes, keep_dims, name);
 
             /// <summary><c>(x - mean) / sqrt(variance + variance_epsilon) · scale + offset</c>.</summary>

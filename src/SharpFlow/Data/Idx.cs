@@ -65,6 +65,8 @@ public static class Idx
             count *= dims[i];
             if (count > MaxElements) throw new DataLossError($"{name}: declares more than {MaxElements} elements");
         }
+        if (stream.CanSeek && count > stream.Length - stream.Position)
+            throw new DataLossError($"{name}: truncated: declares {count} data bytes, the file holds {stream.Length - stream.Position}");
         var data = new byte[count];
         ReadExactly(stream, data, name, $"{count} data bytes");
         if (stream.ReadByte() >= 0) throw new DataLossError($"{name}: has bytes after the {count} declared data bytes");

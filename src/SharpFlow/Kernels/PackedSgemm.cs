@@ -18,11 +18,12 @@ internal static unsafe class PackedSgemm
     private const int KC = 256;
     private const int MC = 72; // rows per task: a multiple of MR
 
-    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
-    private static readonly int NR = Wide ? 32 : 16;
+    /// <summary>Whether the AVX-512 kernel (NR = 32) runs rather than the AVX one (NR = 16); tests turn it off to exercise both.</summary>
+    internal static bool Wide = Vector512.IsHardwareAccelerated;
+
 
     /// <summary>True when the micro-kernels can run on this machine.</summary>
-    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+    public static bool IsSupported => Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
     /// <summary>
     /// c[m×n] = op(a)·op(b); a is m×k (k×m when <paramref name="transposeA"/>), b is k×n (n×k when
@@ -32,11 +33,14 @@ internal static unsafe class PackedSgemm
     {
         c[..(m * n)].Clear();
         if (m == 0 || n == 0 || k == 0) return;
-        var nr = NR;
+        var wide = Wide;
+        var nr = wide ? 32 : 16;
         var mPanels = (m + MR - 1) / MR;
         var nPanels = (n + nr - 1) / nr;
         var kcMax = Math.Min(KC, k);
-        var packedA = ArrayPool<float>.Shared.Rent(mPanels * MR * kcMax);
+        // Row-major A is read in place except its last partial panel: only that one (or all of a transposed A) is packed.
+        var packedPanels = transposeA ? mPanels : 1;
+        var packedA = ArrayPool<float>.Shared.Rent(packedPanels * MR * kcMax);
         var packedB = ArrayPool<float>.Shared.Rent(nPanels * nr * kcMax);
         try
         {
@@ -58,7 +62,7 @@ internal static unsafe class PackedSgemm
                     var firstPacked = transposeA ? 0 : m / MR;
                     Partition.For(mPanels - firstPacked, (long)MR * kc, (s, e) =>
                     {
-                        for (var i = firstPacked + s; i < firstPacked + e; i++) PackA((float*)ia, m, k, transposeA, i * MR, p0, kc, (float*)ipa + (long)i * MR * kc);
+                        for (var i = firstPacked + s; i < firstPacked + e; i++) PackA((float*)ia, m, k, transposeA, i * MR, p0, kc, (float*)ipa + (long)(i - firstPacked) * MR * kc);
                     });
                     Partition.For(nPanels, (long)nr * kc, (s, e) =>
                     {
@@ -74,14 +78,14 @@ internal static unsafe class PackedSgemm
                             for (var i = block * MC; i < rowEnd; i += MR)
                             {
                                 var packed = transposeA || i + MR > m;
-                                var panelA = packed ? (float*)ipa + (long)(i / MR) * MR * kc : (float*)ia + (long)i * k + p0;
+                                var panelA = packed ? (float*)ipa + (long)(i / MR - firstPacked) * MR * kc : (float*)ia + (long)i * k + p0;
                                 var (rowStride, step) = packed ? (1, MR) : (k, 1);
                                 for (var j = j0; j < j1; j++)
                                 {
                                     var tile = (float*)ic + (long)i * n + j * nr;
                                     var rows = Math.Min(MR, m - i);
                                     var cols = Math.Min(nr, n - j * nr);
-                                    if (Wide) Kernel512(kc, panelA, rowStride, step, (float*)ipb + (long)j * nr * kc, tile, n, rows, cols);
+                                    if (wide) Kernel512(kc, panelA, rowStride, step, (float*)ipb + (long)j * nr * kc, tile, n, rows, cols);
                                     else Kernel256(kc, panelA, rowStride, step, (float*)ipb + (long)j * nr * kc, tile, n, rows, cols);
                                 }
                             }
@@ -231,6 +235,16 @@ internal static unsafe class PackedSgemm
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
+        if (rows == MR && cols == 16)
+        {
+            Add256(c, c00, c01);
+            Add256(c + ldc, c10, c11);
+            Add256(c + 2 * ldc, c20, c21);
+            Add256(c + 3 * ldc, c30, c31);
+            Add256(c + 4 * ldc, c40, c41);
+            Add256(c + 5 * ldc, c50, c51);
+            return;
+        }
         var tile = stackalloc float[MR * 16];
         c00.Store(tile); c01.Store(tile + 8);
         c10.Store(tile + 16); c11.Store(tile + 24);
@@ -239,6 +253,12 @@ internal static unsafe class PackedSgemm
         c40.Store(tile + 64); c41.Store(tile + 72);
         c50.Store(tile + 80); c51.Store(tile + 88);
         AddPartial(tile, 16, c, ldc, rows, cols);
+    }
+
+    private static void Add256(float* c, Vector256<float> lo, Vector256<float> hi)
+    {
+        (Vector256.Load(c) + lo).Store(c);
+        (Vector256.Load(c + 8) + hi).Store(c + 8);
     }
 
     private static void AddPartial(float* tile, int width, float* c, int ldc, int rows, int cols)

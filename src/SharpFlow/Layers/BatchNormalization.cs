@@ -37,16 +37,19 @@ internal static class BatchNormalization
 
         var axes = Enumerable.Range(0, rank - 1).ToArray();
         var (mean, variance) = Functions.Moments.Build(inputs, axes, keepDims: false, "moments");
-        Tensor useMean = mean, useVariance = variance, decay = Ops.Array.Const.Create(inputs.graph, Literal.ToNDArray(1 - momentum, dtype), "decay");
+        Tensor useMean = mean, useVariance = variance;
+        var decay = Ops.Array.Const.Create(inputs.graph, Literal.ToNDArray(1 - momentum, dtype), "decay");
+        Tensor? flag = null;
         if (fixedTraining is null)
         {
-            // A bool tensor: t = 1 while training, 0 otherwise, mixes batch and moving statistics and gates the updates.
-            var t = Cast.Build(training, dtype, "training_as_float");
-            var notT = Sub.Build(Literal.ToNDArray(1.0, dtype), t);
-            useMean = Add.Build(Mul.Build(t, mean), Mul.Build(notT, movingMean));
-            useVariance = Add.Build(Mul.Build(t, variance), Mul.Build(notT, movingVariance));
-            decay = Mul.Build(decay, t);
+            // A bool tensor picks the batch or the moving statistics, and the update or nothing. Select computes both
+            // but passes on only the chosen one, so a non-finite batch statistic never reaches inference.
+            flag = training.Value as Tensor ?? throw new TypeError($"training must be a bool or a bool tensor, got {training.Value}");
+            if (flag.dtype != DType.@bool) throw new TypeError($"training must be a bool or a bool tensor, got {flag}");
+            useMean = Select.Build(flag, mean, movingMean, "mean");
+            useVariance = Select.Build(flag, variance, movingVariance, "variance");
         }
+        Tensor Gate(Tensor delta) => flag is null ? delta : Select.Build(flag, delta, Ops.Array.ZerosLike.Def.Apply(delta, null, false, null));
         var y = Functions.Moments.Normalize(inputs, useMean, useVariance, beta, gamma, epsilon, "batchnorm");
 
         Tensor target = variance;
@@ -56,8 +59,8 @@ internal static class BatchNormalization
             var n = Cast.Build(Prod.Build(Ops.Array.Slice.Build(Ops.Shapes.Of(inputs), new[] { 0 }, new[] { rank - 1 })), dtype);
             target = Mul.Build(variance, RealDiv.Build(n, Maximum.Build(Sub.Build(n, Literal.ToNDArray(1.0, dtype)), Literal.ToNDArray(1.0, dtype))));
         }
-        var updateMean = AssignSub.Build(movingMean, Mul.Build(Sub.Build(movingMean, mean), decay), name: "AssignMovingAvg");
-        var updateVariance = AssignSub.Build(movingVariance, Mul.Build(Sub.Build(movingVariance, target), decay), name: "AssignMovingAvg_1");
+        var updateMean = AssignSub.Build(movingMean, Gate(Mul.Build(Sub.Build(movingMean, mean), decay)), name: "AssignMovingAvg");
+        var updateVariance = AssignSub.Build(movingVariance, Gate(Mul.Build(Sub.Build(movingVariance, target), decay)), name: "AssignMovingAvg_1");
         inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateMean);
         inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateVariance);
         return y;

@@ -20,7 +20,7 @@ internal static class Conv2DLayer
         if (inputs.shape.IsKnownRank && inputs.shape.ndims != 4)
             throw new ValueError($"Input 0 of layer conv2d is incompatible with the layer: expected ndim=4 (NHWC), found ndim={inputs.shape.ndims}: {inputs}");
         var inChannels = LayerScope.LastDimension(inputs, "Conv2D");
-        var attrs = WindowAttrs.ForConv(strides.ToNhwc(), Padding(padding), dilationRate.ToNhwc());
+        var attrs = WindowAttrs.ForConv(strides.ToNhwc(), LayerScope.Padding(padding), dilationRate.ToNhwc());
         using var scope = LayerScope.Enter(name, "conv2d", reuse);
         var kernel = LayerScope.Weight("kernel", new Shape(kernelSize.Height, kernelSize.Width, inChannels, filters), inputs.dtype,
             kernelInitializer, kernelRegularizer, trainable);
@@ -32,12 +32,4 @@ internal static class Conv2DLayer
         }
         return activation is null ? y : activation(y);
     }
-
-    /// <summary>Layers take "valid"/"same" in any case; the ops take upper case.</summary>
-    public static string Padding(string padding) => padding?.ToUpperInvariant() switch
-    {
-        "VALID" => "VALID",
-        "SAME" => "SAME",
-        _ => throw new ValueError($"The `padding` argument must be one of \"valid\", \"same\". Received: {padding}"),
-    };
 }

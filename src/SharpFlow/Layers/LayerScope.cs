@@ -33,4 +33,12 @@ internal static class LayerScope
     {
         if (!inputs.dtype.is_floating) throw new TypeError($"`{layer}` needs float inputs, got {inputs.dtype.name}: {inputs}");
     }
+
+    /// <summary>Layers take "valid"/"same" in any case; the ops take upper case.</summary>
+    public static string Padding(string padding) => padding?.ToUpperInvariant() switch
+    {
+        "VALID" => "VALID",
+        "SAME" => "SAME",
+        _ => throw new ValueError($"The `padding` argument must be one of \"valid\", \"same\". Received: {padding}"),
+    };
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using SharpFlow.Framework;
 
@@ -136,8 +135,8 @@ public static class SafeTensors
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw new DataLossError($"{path}: metadata '{m.Name}' is not a string");
                     continue;
                 }
-                var (dtype, shape, begin, end) = Entry(path, entry);
-                var expected = checked(shape.NumElements * dtype.size);
+                if (tensors.ContainsKey(entry.Name)) throw new DataLossError($"{path}: tensor '{entry.Name}' is listed twice in the header");
+                var (dtype, shape, begin, end, expected) = Entry(path, entry);
                 if (begin < 0 || end < begin || end > dataLength)
                     throw new DataLossError($"{path}: tensor '{entry.Name}' has data offsets [{begin}, {end}] outside the {dataLength} data bytes (truncated file?)");
                 if (end - begin != expected)
@@ -151,7 +150,7 @@ public static class SafeTensors
                 ranges.Add((begin, end, entry.Name));
             }
             long covered = 0;
-            foreach (var (begin, end, name) in ranges.OrderBy(r => r.Begin))
+            foreach (var (begin, end, name) in ranges.OrderBy(r => r.Begin).ThenBy(r => r.End))
             {
                 if (begin != covered) throw new DataLossError($"{path}: tensor '{name}' starts at byte {begin}, expected {covered} (overlapping or holes in the data)");
                 covered = end;
@@ -161,7 +160,7 @@ public static class SafeTensors
         }
     }
 
-    private static (DType, Shape, long, long) Entry(string path, JsonProperty entry)
+    private static (DType, Shape, long, long, long) Entry(string path, JsonProperty entry)
     {
         try
         {
@@ -172,14 +171,12 @@ public static class SafeTensors
             if (dims.Any(d => d < 0)) throw new DataLossError($"{path}: tensor '{entry.Name}' has a negative dimension: [{string.Join(", ", dims)}]");
             var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(o => o.GetInt64()).ToArray();
             if (offsets.Length != 2) throw new DataLossError($"{path}: tensor '{entry.Name}' needs two data offsets");
-            return (dtype, new Shape(dims), offsets[0], offsets[1]);
+            var shape = new Shape(dims);
+            return (dtype, shape, offsets[0], offsets[1], checked(shape.NumElements * dtype.size));
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ValueError)
         {
             throw new DataLossError($"{path}: tensor '{entry.Name}' has a malformed header entry: {e.Message}", null, e);
         }
     }
-
-    /// <summary>The header text of a file, for error messages and tools.</summary>
-    internal static string HeaderText(byte[] bytes) => Encoding.UTF8.GetString(bytes, 8, (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes));
 }

@@ -98,6 +98,12 @@ public sealed partial class CliTests : IDisposable
         Assert.NotEqual(0, modelCode);
         Assert.Contains("resnet", modelOutput);
 
+        Directory.CreateDirectory(Path.Combine(_dir, "edited"));
+        File.WriteAllText(Path.Combine(_dir, "edited", "model.json"), "{\"model\": \"lenet5\", \"classes\": 5, \"input\": [28, 28, 1]}");
+        var (editedCode, editedOutput) = Sharpflow("evaluate", Path.Combine(_dir, "edited"), "--data", "embedded");
+        Assert.Equal(1, editedCode);
+        Assert.Contains("expected a model of 10 classes", editedOutput);
+
         Directory.CreateDirectory(Path.Combine(_dir, "corrupt"));
         File.WriteAllText(Path.Combine(_dir, "corrupt", "model.json"), "{\"model\": \"lenet5\", \"classes\": 10, \"input\": [28, 28, 1]}");
         File.WriteAllBytes(Path.Combine(_dir, "corrupt", "model.safetensors"), [1, 2, 3]);

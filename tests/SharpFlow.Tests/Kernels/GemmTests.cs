@@ -75,3 +75,41 @@ public class GemmTests
         }
     }
 }
+
+/// <summary>
+/// Tests that change process-wide kernel settings (the GEMM micro-kernel, the im2col chunk size); xUnit runs this
+/// collection alone, after the parallel ones, so no other test sees the changed setting.
+/// </summary>
+[CollectionDefinition("kernel settings", DisableParallelization = true)]
+public sealed class KernelSettingsGroup;
+
+[Collection("kernel settings")]
+public class GemmAvxKernelTests
+{
+    [Theory]
+    [InlineData(145, 600, 70, false, false)]
+    [InlineData(145, 600, 70, true, true)]
+    [InlineData(13, 300, 17, false, true)]
+    [InlineData(64, 300, 1024, true, false)]
+    public void TheAvxKernelMatchesTheAvx512Kernel(int m, int k, int n, bool ta, bool tb)
+    {
+        var rng = new Random(m + k + n);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var wide = new float[m * n];
+        var narrow = new float[m * n];
+        Gemm.Multiply<float>(a, b, wide, m, k, n, ta, tb);
+        var saved = PackedSgemm.Wide;
+        try
+        {
+            PackedSgemm.Wide = false;
+            Gemm.Multiply<float>(a, b, narrow, m, k, n, ta, tb);
+        }
+        finally
+        {
+            PackedSgemm.Wide = saved;
+        }
+        // Both kernels sum over k in the same order with fused multiply-adds: the results agree bit for bit.
+        Assert.Equal(wide, narrow);
+    }
+}

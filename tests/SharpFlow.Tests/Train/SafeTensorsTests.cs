@@ -115,4 +115,37 @@ public sealed class SafeTensorsTests : IDisposable
         Assert.Equal(1f, SafeTensors.Read(path).Tensors["v"].ToArray<float>()[0]);
         Assert.Single(Directory.GetFiles(_dir));
     }
+
+    private string WriteHeader(string header, int dataBytes)
+    {
+        var h = Encoding.UTF8.GetBytes(header);
+        var bytes = new byte[8 + h.Length + dataBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)h.Length);
+        h.CopyTo(bytes, 8);
+        var path = PathOf("h.safetensors");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void HostileHeadersAreDataLossErrors()
+    {
+        // Sizes that overflow, a tensor listed twice: refused with the file and tensor named, nothing allocated.
+        var huge = WriteHeader("{\"w\":{\"dtype\":\"F64\",\"shape\":[2147483647,2147483647,3],\"data_offsets\":[0,8]}}", 8);
+        var e = Assert.Throws<DataLossError>(() => SafeTensors.Read(huge));
+        Assert.Contains("'w'", e.Message);
+        var twice = WriteHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
+        Assert.Contains("listed twice", Assert.Throws<DataLossError>(() => SafeTensors.Read(twice)).Message);
+        var negative = WriteHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4);
+        Assert.Contains("negative", Assert.Throws<DataLossError>(() => SafeTensors.Read(negative)).Message);
+    }
+
+    [Fact]
+    public void EmptyTensorsMayShareAnOffsetInAnyOrder()
+    {
+        var path = WriteHeader("{\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", 4);
+        var (tensors, _) = SafeTensors.Read(path);
+        Assert.Equal(new Shape(0), tensors["a"].shape);
+        Assert.Equal(new Shape(1), tensors["b"].shape);
+    }
 }

@@ -8,7 +8,7 @@ namespace SharpFlow.Kernels.Convolution;
 /// 2-D convolution of NHWC images with an HWIO filter, and its two gradients, as im2col followed by one matrix
 /// product. Images are processed in chunks so the patch matrix stays within <see cref="MaxPatchElements"/>.
 /// </summary>
-public static class Conv2DKernels
+internal static class Conv2DKernels
 {
     /// <summary>Largest patch matrix per chunk (32 MiB of float32); tests lower it to exercise chunking.</summary>
     internal static long MaxPatchElements = 1L << 23;

@@ -8,7 +8,7 @@ namespace SharpFlow.Kernels.Convolution;
 /// with its own <c>multiplier</c> filters <c>filter[:, :, c, m]</c>, giving output channel <c>c·multiplier + m</c>.
 /// Direct loops: the per-channel work is too small for a matrix product.
 /// </summary>
-public static unsafe class DepthwiseConv2DKernels
+internal static unsafe class DepthwiseConv2DKernels
 {
     /// <summary><paramref name="output"/>[N, outH, outW, C·M] from input [N, H, W, C] and filter [kh, kw, C, M].</summary>
     public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int multiplier)
@@ -88,8 +88,10 @@ public static unsafe class DepthwiseConv2DKernels
         var outC = g.Channels * multiplier;
         var size = g.KernelHeight * g.KernelWidth * outC;
         filterGrad.Clear();
-        // One partial filter gradient per range of images, summed in a fixed order so the result is deterministic.
-        var parts = Math.Max(1, Math.Min(g.Batch, Environment.ProcessorCount));
+        // One partial filter gradient per fixed range of images (not per thread), summed in a fixed order, so the
+        // result is the same on every machine.
+        const int ImagesPerPart = 8;
+        var parts = Math.Max(1, (g.Batch + ImagesPerPart - 1) / ImagesPerPart);
         var partial = new T[parts * size];
         fixed (T* x = input)
         fixed (T* dy = outputGrad)
@@ -101,7 +103,7 @@ public static unsafe class DepthwiseConv2DKernels
                 for (var part = start; part < end; part++)
                 {
                     var acc = (T*)pdf + (long)part * size;
-                    for (var n = g.Batch * part / parts; n < g.Batch * (part + 1) / parts; n++)
+                    for (var n = part * ImagesPerPart; n < Math.Min(g.Batch, (part + 1) * ImagesPerPart); n++)
                         for (var oh = 0; oh < g.OutHeight; oh++)
                             for (var ow = 0; ow < g.OutWidth; ow++)
                             {

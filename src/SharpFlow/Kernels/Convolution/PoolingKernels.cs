@@ -9,9 +9,9 @@ namespace SharpFlow.Kernels.Convolution;
 /// element only. Average pooling divides by the number of window elements inside the image, so padding never
 /// counts (TensorFlow's SAME average pooling).
 /// </summary>
-public static unsafe class PoolingKernels
+internal static unsafe class PoolingKernels
 {
-    /// <summary><paramref name="output"/>[N, outH, outW, C] = the windows' maxima (NaN wins).</summary>
+    /// <summary><paramref name="output"/>[N, outH, outW, C] = the windows' maxima (a NaN propagates).</summary>
     public static void MaxPool<T>(ReadOnlySpan<T> input, Span<T> output, Window2D g) where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
         fixed (T* src = input)
@@ -148,7 +148,10 @@ public static unsafe class PoolingKernels
         }
     }
 
-    /// <summary>Per channel, the flat offset of the window's first maximum (a NaN wins), -1 for an empty window.</summary>
+    /// <summary>
+    /// Per channel, the flat offset of the window's first maximum (strictly greater replaces, as TensorFlow's CPU
+    /// kernel: a NaN is chosen only as the first element), -1 for an empty window.
+    /// </summary>
     private static void ArgMax<T>(T* input, in Window2D g, int n, int oh, int ow, long[] argmax) where T : unmanaged, INumber<T>
     {
         System.Array.Fill(argmax, -1L);
@@ -161,7 +164,7 @@ public static unsafe class PoolingKernels
                 for (var ch = 0; ch < g.Channels; ch++)
                 {
                     var best = argmax[ch];
-                    if (best < 0 || x[ch] > input[best] || (T.IsNaN(x[ch]) && !T.IsNaN(input[best]))) argmax[ch] = offset + ch;
+                    if (best < 0 || x[ch] > input[best]) argmax[ch] = offset + ch;
                 }
             }
     }

@@ -7,7 +7,7 @@ namespace SharpFlow.Kernels.Convolution;
 /// <c>(in - k' + s) / s</c> outputs and no padding; SAME gives <c>ceil(in / s)</c> outputs and pads
 /// <c>max(0, (out - 1)·s + k' - in)</c> in total, half of it (rounded down) before and the rest after.
 /// </summary>
-public readonly record struct Window2D(
+internal readonly record struct Window2D(
     int Batch, int InHeight, int InWidth, int Channels,
     int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int DilationHeight, int DilationWidth,
     int PadTop, int PadLeft, int OutHeight, int OutWidth)
@@ -67,7 +67,7 @@ public readonly record struct Window2D(
     /// </summary>
     internal (int First, int Last) ValidColumns(int left)
     {
-        var first = Math.Max(0, -left);
+        var first = Math.Min(KernelWidth, Math.Max(0, -left));
         var last = Math.Min(KernelWidth, InWidth - left);
         return (first, Math.Max(first, last));
     }

@@ -105,6 +105,7 @@ public static class ElementwiseKernels
     /// <summary>A float unary operator over contiguous chunks in parallel (each element depends only on its own input).</summary>
     private static unsafe void Chunked<T, TOp>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryOperator<TOp>
     {
+        if (d.Length != x.Length) throw new ArgumentException($"element-wise kernel: input of {x.Length} elements, output of {d.Length}");
         if (x.Length < 2 * ChunkElements)
         {
             TOp.Invoke(x, d);
@@ -116,8 +117,8 @@ public static class ElementwiseKernels
             var (ix, id, n) = ((nint)px, (nint)pd, x.Length);
             Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, (s, e) =>
             {
-                var start = s * ChunkElements;
-                var length = Math.Min(n, e * ChunkElements) - start;
+                var start = (long)s * ChunkElements;
+                var length = (int)(Math.Min(n, (long)e * ChunkElements) - start);
                 TOp.Invoke(new ReadOnlySpan<T>((T*)ix + start, length), new Span<T>((T*)id + start, length));
             });
         }
@@ -126,6 +127,8 @@ public static class ElementwiseKernels
     /// <summary>A float binary operator over contiguous chunks in parallel.</summary>
     private static unsafe void Chunked<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryOperator<TOp>
     {
+        if (b.Length != a.Length || d.Length != a.Length)
+            throw new ArgumentException($"element-wise kernel: inputs of {a.Length} and {b.Length} elements, output of {d.Length}");
         if (a.Length < 2 * ChunkElements)
         {
             TOp.Invoke(a, b, d);
@@ -138,8 +141,8 @@ public static class ElementwiseKernels
             var (ia, ib, id, n) = ((nint)pa, (nint)pb, (nint)pd, a.Length);
             Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, (s, e) =>
             {
-                var start = s * ChunkElements;
-                var length = Math.Min(n, e * ChunkElements) - start;
+                var start = (long)s * ChunkElements;
+                var length = (int)(Math.Min(n, (long)e * ChunkElements) - start);
                 TOp.Invoke(new ReadOnlySpan<T>((T*)ia + start, length), new ReadOnlySpan<T>((T*)ib + start, length), new Span<T>((T*)id + start, length));
             });
         }

@@ -13,13 +13,13 @@ internal sealed class AvgPool : OpDef
 
     public override string Type => "AvgPool";
 
-    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(MaxPool.CheckFloat(ctx, 0), MaxPool.OutputShape(ctx, ctx.InputShape(0)));
+    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(WindowAttrs.CheckFloat(ctx, 0), Pooling.OutputShape(ctx, ctx.InputShape(0)));
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        var g = MaxPool.Geometry(ctx, x.shape);
-        var y = ctx.AllocateOutput(0, x.dtype, MaxPool.Output(g));
+        var g = Pooling.Geometry(ctx, x.shape);
+        var y = ctx.AllocateOutput(0, x.dtype, Pooling.Output(g));
         if (x.dtype == DType.float32) PoolingKernels.AvgPool(x.AsReadOnlySpan<float>(), y.AsSpan<float>(), g);
         else PoolingKernels.AvgPool(x.AsReadOnlySpan<double>(), y.AsSpan<double>(), g);
     });

@@ -12,10 +12,10 @@ internal sealed class AvgPoolGrad : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var d = MaxPool.CheckFloat(ctx, 1);
+        var d = WindowAttrs.CheckFloat(ctx, 1);
         var sizes = ctx.ShapeFromInput(0);
         if (sizes.IsKnownRank && sizes.ndims != 4) throw ctx.Error($"orig_input_shape must have 4 entries (NHWC), got {sizes.ToListString()}");
-        var pooled = MaxPool.OutputShape(ctx, sizes);
+        var pooled = Pooling.OutputShape(ctx, sizes);
         if (!pooled.IsCompatibleWith(ctx.InputShape(1)))
             throw ctx.Error($"grad has shape {ctx.InputShape(1).ToListString()}, but pooling gives {pooled.ToListString()}");
         ctx.AddOutput(d, sizes.IsKnownRank ? sizes : Shape.UnknownDims(4));
@@ -23,10 +23,10 @@ internal sealed class AvgPoolGrad : OpDef
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var shape = ConvolutionFamily.ShapeInput(ctx, 0, "orig_input_shape");
+        var shape = WindowAttrs.ShapeInput(ctx, 0, "orig_input_shape");
         var dy = ctx.Input(1);
-        var g = MaxPool.Geometry(ctx, shape);
-        WindowAttrs.CheckOutput(MaxPool.Output(g), dy.shape, ctx, "grad");
+        var g = Pooling.Geometry(ctx, shape);
+        WindowAttrs.CheckOutput(Pooling.Output(g), dy.shape, ctx, "grad");
         var dx = ctx.AllocateOutput(0, dy.dtype, shape);
         if (dy.dtype == DType.float32) PoolingKernels.AvgPoolGrad(dy.AsReadOnlySpan<float>(), dx.AsSpan<float>(), g);
         else PoolingKernels.AvgPoolGrad(dy.AsReadOnlySpan<double>(), dx.AsSpan<double>(), g);

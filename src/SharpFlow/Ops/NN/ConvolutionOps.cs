@@ -72,13 +72,19 @@ internal sealed class ConvolutionFamily
         else Conv2DKernels.BackpropFilter(x.AsReadOnlySpan<double>(), dy.AsReadOnlySpan<double>(), df.AsSpan<double>(), g, m);
     }
 
-    /// <summary>Both inputs float32 or float64 and of one dtype; returns it.</summary>
-    public static DType CheckFloat(InferenceContext ctx, int a, int b)
+    /// <summary>
+    /// At build time, the output gradient a backprop op receives must fit the forward convolution of
+    /// <paramref name="input"/> with <paramref name="filter"/> (a wrong <c>output_shape</c> of
+    /// <c>conv2d_transpose</c> is caught here).
+    /// </summary>
+    public void CheckOutBackprop(InferenceContext ctx, Shape input, Shape filter, Shape outBackprop)
     {
-        var (da, db) = (ctx.InputDType(a), ctx.InputDType(b));
-        if (da != db) throw ctx.TypeError($"inputs have different dtypes: {da.name} and {db.name}");
-        if (!da.is_floating) throw ctx.TypeError($"dtype {da.name} is not supported (float32 or float64)");
-        return da;
+        if (!input.IsKnownRank || input.ndims != 4) return;
+        var attrs = WindowAttrs.Of(ctx.Attrs);
+        var (kh, kw) = attrs.Window(filter);
+        var expected = attrs.OutputShape(input, kh, kw, OutChannels(filter), m => ctx.Error(m));
+        if (!expected.IsCompatibleWith(outBackprop))
+            throw ctx.Error($"out_backprop has shape {outBackprop.ToListString()}, but the convolution of an input of shape {input.ToListString()} with a filter of shape {filter.ToListString()} gives {expected.ToListString()}");
     }
 
     /// <summary>The filter is [kh, kw, in_channels, out] and its in_channels match the input's depth.</summary>
@@ -98,19 +104,8 @@ internal sealed class ConvolutionFamily
         if (filter.ndims != 4) throw ctx.InvalidArgument($"filter must be 4-dimensional: {filter.ToListString()}");
         if (input.ndims != 4) throw ctx.InvalidArgument($"input must be 4-dimensional: {input.ToListString()}");
         if (input[3] != filter[2])
-            throw ctx.InvalidArgument($"input depth must be evenly divisible by filter depth: {input[3]} vs {filter[2]}");
+            throw ctx.InvalidArgument($"input and filter must have the same depth: {input[3]} vs {filter[2]}");
         return attrs.Geometry(input, filter[0], filter[1], m => ctx.InvalidArgument(m));
-    }
-
-    /// <summary>A shape given as an int32 vector input, checked.</summary>
-    public static Shape ShapeInput(OpKernelContext ctx, int index, string name)
-    {
-        var v = ctx.Input(index);
-        if (v.ndim != 1 || v.shape[0] != 4 || v.dtype != DType.int32)
-            throw ctx.InvalidArgument($"{name} must be an int32 vector of 4 entries, got {v.dtype.name} {v.shape.ToListString()}");
-        var dims = v.AsReadOnlySpan<int>().ToArray();
-        if (dims.Any(d => d < 0)) throw ctx.InvalidArgument($"{name} must not be negative, got [{string.Join(", ", dims)}]");
-        return new Shape(dims);
     }
 }
 
@@ -121,7 +116,7 @@ internal abstract class ConvolutionOp : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var dtype = ConvolutionFamily.CheckFloat(ctx, 0, 1);
+        var dtype = WindowAttrs.CheckFloat(ctx, 0, 1);
         var attrs = WindowAttrs.Of(ctx.Attrs);
         attrs.Validate(m => ctx.Error(m));
         var (input, filter) = (ctx.InputShape(0), ctx.InputShape(1));
@@ -164,17 +159,18 @@ internal abstract class ConvBackpropInputOp : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var dtype = ConvolutionFamily.CheckFloat(ctx, 1, 2);
+        var dtype = WindowAttrs.CheckFloat(ctx, 1, 2);
         WindowAttrs.Of(ctx.Attrs).Validate(m => ctx.Error(m));
         var sizes = ctx.ShapeFromInput(0);
         if (sizes.IsKnownRank && sizes.ndims != 4) throw ctx.Error($"input_sizes must have 4 entries (NHWC), got {sizes.ToListString()}");
         ConvolutionFamily.CheckFilter(ctx, sizes, ctx.InputShape(1), "filter");
+        Family.CheckOutBackprop(ctx, sizes, ctx.InputShape(1), ctx.InputShape(2));
         ctx.AddOutput(dtype, sizes.IsKnownRank ? sizes : Shape.UnknownDims(4));
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var inputShape = ConvolutionFamily.ShapeInput(ctx, 0, "input_sizes");
+        var inputShape = WindowAttrs.ShapeInput(ctx, 0, "input_sizes");
         var (f, dy) = (ctx.Input(1), ctx.Input(2));
         var g = ConvolutionFamily.Geometry(ctx, inputShape, f.shape);
         WindowAttrs.CheckOutput(new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)), dy.shape, ctx, "out_backprop");
@@ -207,16 +203,17 @@ internal abstract class ConvBackpropFilterOp : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var dtype = ConvolutionFamily.CheckFloat(ctx, 0, 2);
+        var dtype = WindowAttrs.CheckFloat(ctx, 0, 2);
         WindowAttrs.Of(ctx.Attrs).Validate(m => ctx.Error(m));
         var sizes = ctx.ShapeFromInput(1);
         ConvolutionFamily.CheckFilter(ctx, ctx.InputShape(0), sizes, "filter_sizes");
+        Family.CheckOutBackprop(ctx, ctx.InputShape(0), sizes, ctx.InputShape(2));
         ctx.AddOutput(dtype, sizes.IsKnownRank ? sizes : Shape.UnknownDims(4));
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var filterShape = ConvolutionFamily.ShapeInput(ctx, 1, "filter_sizes");
+        var filterShape = WindowAttrs.ShapeInput(ctx, 1, "filter_sizes");
         var (x, dy) = (ctx.Input(0), ctx.Input(2));
         var g = ConvolutionFamily.Geometry(ctx, x.shape, filterShape);
         WindowAttrs.CheckOutput(new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(filterShape)), dy.shape, ctx, "out_backprop");

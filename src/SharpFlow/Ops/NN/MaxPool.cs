@@ -10,38 +10,13 @@ internal sealed class MaxPool : OpDef
 
     public override string Type => "MaxPool";
 
-    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(CheckFloat(ctx, 0), OutputShape(ctx, ctx.InputShape(0)));
-
-    internal static DType CheckFloat(InferenceContext ctx, int index)
-    {
-        var d = ctx.InputDType(index);
-        return d.is_floating ? d : throw ctx.TypeError($"dtype {d.name} is not supported (float32 or float64)");
-    }
-
-    /// <summary>The pooled shape of an input of static shape <paramref name="input"/>, after checking the attributes.</summary>
-    internal static Shape OutputShape(InferenceContext ctx, Shape input)
-    {
-        var attrs = WindowAttrs.Of(ctx.Attrs);
-        attrs.Validate(m => ctx.Error(m));
-        var (kh, kw) = attrs.Window(Shape.Unknown);
-        return attrs.OutputShape(input, kh, kw, input.IsKnownRank && input.ndims == 4 ? input[3] : -1, m => ctx.Error(m));
-    }
-
-    /// <summary>The run-time pooling geometry for an input shape.</summary>
-    internal static Window2D Geometry(OpKernelContext ctx, Shape input)
-    {
-        var attrs = WindowAttrs.Of(ctx.op.attrs);
-        var (kh, kw) = attrs.Window(Shape.Unknown);
-        return attrs.Geometry(input, kh, kw, m => ctx.InvalidArgument(m));
-    }
-
-    internal static Shape Output(Window2D g) => new(g.Batch, g.OutHeight, g.OutWidth, g.Channels);
+    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(WindowAttrs.CheckFloat(ctx, 0), Pooling.OutputShape(ctx, ctx.InputShape(0)));
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        var g = Geometry(ctx, x.shape);
-        var y = ctx.AllocateOutput(0, x.dtype, Output(g));
+        var g = Pooling.Geometry(ctx, x.shape);
+        var y = ctx.AllocateOutput(0, x.dtype, Pooling.Output(g));
         if (x.dtype == DType.float32) PoolingKernels.MaxPool(x.AsReadOnlySpan<float>(), y.AsSpan<float>(), g);
         else PoolingKernels.MaxPool(x.AsReadOnlySpan<double>(), y.AsSpan<double>(), g);
     });

@@ -15,8 +15,8 @@ internal sealed class MaxPoolGrad : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var d = MaxPool.CheckFloat(ctx, 0);
-        var pooled = MaxPool.OutputShape(ctx, ctx.InputShape(0));
+        var d = WindowAttrs.CheckFloat(ctx, 0);
+        var pooled = Pooling.OutputShape(ctx, ctx.InputShape(0));
         if (!pooled.IsCompatibleWith(ctx.InputShape(2)))
             throw ctx.Error($"grad has shape {ctx.InputShape(2).ToListString()}, but pooling gives {pooled.ToListString()}");
         ctx.AddOutput(d, ctx.InputShape(0));
@@ -25,8 +25,8 @@ internal sealed class MaxPoolGrad : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var (x, dy) = (ctx.Input(0), ctx.Input(2));
-        var g = MaxPool.Geometry(ctx, x.shape);
-        WindowAttrs.CheckOutput(MaxPool.Output(g), dy.shape, ctx, "grad");
+        var g = Pooling.Geometry(ctx, x.shape);
+        WindowAttrs.CheckOutput(Pooling.Output(g), dy.shape, ctx, "grad");
         var dx = ctx.AllocateOutput(0, x.dtype, x.shape);
         if (x.dtype == DType.float32) PoolingKernels.MaxPoolGrad(x.AsReadOnlySpan<float>(), dy.AsReadOnlySpan<float>(), dx.AsSpan<float>(), g);
         else PoolingKernels.MaxPoolGrad(x.AsReadOnlySpan<double>(), dy.AsReadOnlySpan<double>(), dx.AsSpan<double>(), g);

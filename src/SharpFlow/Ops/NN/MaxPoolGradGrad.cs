@@ -15,18 +15,18 @@ internal sealed class MaxPoolGradGrad : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var d = MaxPool.CheckFloat(ctx, 0);
+        var d = WindowAttrs.CheckFloat(ctx, 0);
         if (!ctx.InputShape(0).IsCompatibleWith(ctx.InputShape(2)))
             throw ctx.Error($"grad has shape {ctx.InputShape(2).ToListString()}, but the original input has {ctx.InputShape(0).ToListString()}");
-        ctx.AddOutput(d, MaxPool.OutputShape(ctx, ctx.InputShape(0)));
+        ctx.AddOutput(d, Pooling.OutputShape(ctx, ctx.InputShape(0)));
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var (x, ddx) = (ctx.Input(0), ctx.Input(2));
-        var g = MaxPool.Geometry(ctx, x.shape);
+        var g = Pooling.Geometry(ctx, x.shape);
         WindowAttrs.CheckOutput(x.shape, ddx.shape, ctx, "grad");
-        var ddy = ctx.AllocateOutput(0, x.dtype, MaxPool.Output(g));
+        var ddy = ctx.AllocateOutput(0, x.dtype, Pooling.Output(g));
         if (x.dtype == DType.float32) PoolingKernels.MaxPoolGradGrad(x.AsReadOnlySpan<float>(), ddx.AsReadOnlySpan<float>(), ddy.AsSpan<float>(), g);
         else PoolingKernels.MaxPoolGradGrad(x.AsReadOnlySpan<double>(), ddx.AsReadOnlySpan<double>(), ddy.AsSpan<double>(), g);
     });

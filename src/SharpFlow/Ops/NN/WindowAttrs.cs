@@ -93,6 +93,27 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
         ? (Ksize[1], Ksize[2])
         : filter.IsKnownRank ? (filter[0], filter[1]) : (-1, -1);
 
+    /// <summary>The inputs at <paramref name="indexes"/> are float32 or float64 and of one dtype; returns it.</summary>
+    public static DType CheckFloat(InferenceContext ctx, params int[] indexes)
+    {
+        var d = ctx.InputDType(indexes[0]);
+        foreach (var i in indexes)
+            if (ctx.InputDType(i) != d) throw ctx.TypeError($"inputs have different dtypes: {d.name} and {ctx.InputDType(i).name}");
+        if (!d.is_floating) throw ctx.TypeError($"dtype {d.name} is not supported (float32 or float64)");
+        return d;
+    }
+
+    /// <summary>A shape given as an int32 vector input of 4 entries (input_sizes, filter_sizes, orig_input_shape), checked.</summary>
+    public static Shape ShapeInput(OpKernelContext ctx, int index, string name)
+    {
+        var v = ctx.Input(index);
+        if (v.ndim != 1 || v.shape[0] != 4 || v.dtype != DType.int32)
+            throw ctx.InvalidArgument($"{name} must be an int32 vector of 4 entries, got {v.dtype.name} {v.shape.ToListString()}");
+        var dims = v.AsReadOnlySpan<int>().ToArray();
+        if (dims.Any(d => d < 0)) throw ctx.InvalidArgument($"{name} must not be negative, got [{string.Join(", ", dims)}]");
+        return new Shape(dims);
+    }
+
     /// <summary>
     /// Checks a run-time gradient of the output against the shape the forward op gives (a wrong
     /// <c>out_backprop</c> fed to a backprop op).

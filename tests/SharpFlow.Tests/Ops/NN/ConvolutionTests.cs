@@ -99,31 +99,6 @@ public class ConvolutionTests
     }
 
     [Fact]
-    public void ChunkedImagesGiveTheSameConvolutionAndGradients()
-    {
-        // Lower the patch budget so every image is its own chunk, and compare with the unchunked result.
-        using var g = TestGraph.Enter();
-        var x = tf.constant(Random(new Shape(5, 9, 9, 3), 4));
-        var f = tf.constant(Random(new Shape(3, 3, 3, 4), 5));
-        var y = tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME");
-        var grads = tf.gradients(tf.reduce_sum(tf.square(y)), [x, f]);
-        using var sess = tf.Session();
-        var whole = sess.run([y, grads[0]!, grads[1]!]);
-        var saved = Conv2DKernels.MaxPatchElements;
-        NDArray[] chunked;
-        try
-        {
-            Conv2DKernels.MaxPatchElements = 1;
-            chunked = sess.run([y, grads[0]!, grads[1]!]);
-        }
-        finally
-        {
-            Conv2DKernels.MaxPatchElements = saved;
-        }
-        for (var i = 0; i < 3; i++) AssertArray.Close(whole[i], chunked[i], 1e-12);
-    }
-
-    [Fact]
     public void BuildTimeErrorsNameTheOpAndTheProblem()
     {
         using var g = TestGraph.Enter();
@@ -137,6 +112,13 @@ public class ConvolutionTests
         Assert.Contains("4-dimensional", Assert.Throws<ValueError>(() => tf.nn.conv2d(tf.zeros(new Shape(8, 8, 3)), tf.zeros(new Shape(3, 3, 3, 4)), [1, 1, 1, 1], "SAME")).Message);
         Assert.Contains("negative", Assert.Throws<ValueError>(() => tf.nn.conv2d(x, tf.zeros(new Shape(11, 11, 3, 4)), [1, 1, 1, 1], "VALID")).Message);
         Assert.Contains("float32 or float64", Assert.Throws<TypeError>(() => tf.nn.max_pool(tf.zeros(new Shape(1, 4, 4, 1), tf.int32), [1, 2, 2, 1], [1, 2, 2, 1], "VALID")).Message);
+        // conv2d_transpose: the value must be what convolving output_shape with the filter gives.
+        var value = tf.zeros(new Shape(1, 4, 4, 3));
+        var transposed = tf.nn.conv2d_transpose(value, tf.zeros(new Shape(3, 3, 2, 3)), new[] { 1, 8, 8, 2 }, [1, 2, 2, 1], "SAME");
+        Assert.Equal(new Shape(1, 8, 8, 2), transposed.shape);
+        var wrong = Assert.Throws<ValueError>(() => tf.nn.conv2d_transpose(value, tf.zeros(new Shape(3, 3, 2, 3)), new[] { 1, 12, 12, 2 }, [1, 2, 2, 1], "SAME"));
+        Assert.Contains("out_backprop has shape [1,4,4,3]", wrong.Message);
+        Assert.Contains("gives [1,6,6,3]", wrong.Message);
     }
 
     [Fact]
@@ -203,5 +185,43 @@ public class ConvolutionTests
                         y[((n * g.OutHeight + oh) * g.OutWidth + ow) * c + ch] = max ? acc : acc / count;
                     }
         return NDArray.FromFlat(y, new Shape(g.Batch, g.OutHeight, g.OutWidth, c));
+    }
+}
+
+/// <summary>Im2col in chunks of images gives the same results as one chunk (changes a process-wide setting).</summary>
+[Collection("kernel settings")]
+public class ConvolutionChunkingTests
+{
+    private static NDArray Random(Shape shape, int seed)
+    {
+        var r = new System.Random(seed);
+        var v = new double[shape.NumElements];
+        for (var i = 0; i < v.Length; i++) v[i] = r.NextDouble() * 2 - 1;
+        return NDArray.FromFlat(v, shape);
+    }
+
+    [Fact]
+    public void ChunkedImagesGiveTheSameConvolutionAndGradients()
+    {
+        // Lower the patch budget so every image is its own chunk, and compare with the unchunked result.
+        using var g = TestGraph.Enter();
+        var x = tf.constant(Random(new Shape(5, 9, 9, 3), 4));
+        var f = tf.constant(Random(new Shape(3, 3, 3, 4), 5));
+        var y = tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME");
+        var grads = tf.gradients(tf.reduce_sum(tf.square(y)), [x, f]);
+        using var sess = tf.Session();
+        var whole = sess.run([y, grads[0]!, grads[1]!]);
+        var saved = Conv2DKernels.MaxPatchElements;
+        NDArray[] chunked;
+        try
+        {
+            Conv2DKernels.MaxPatchElements = 1;
+            chunked = sess.run([y, grads[0]!, grads[1]!]);
+        }
+        finally
+        {
+            Conv2DKernels.MaxPatchElements = saved;
+        }
+        for (var i = 0; i < 3; i++) AssertArray.Close(whole[i], chunked[i], 1e-12);
     }
 }
