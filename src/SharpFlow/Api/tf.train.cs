@@ -67,6 +67,23 @@ public static partial class Binding
             public static SharpFlow.Train.ExponentialMovingAverage ExponentialMovingAverage(double decay, Tensor? num_updates = null, bool zero_debias = false, string name = "ExponentialMovingAverage") =>
                 new(decay, num_updates, zero_debias, name);
 
+            /// <summary>A saver of <paramref name="var_list"/> (default: every global variable), keeping the newest <paramref name="max_to_keep"/> checkpoints.</summary>
+            public static SharpFlow.Train.Saver Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5) => new(var_list, max_to_keep);
+
+            /// <summary>A saver of variables under the given checkpoint names (<c>ema.variables_to_restore()</c>).</summary>
+            public static SharpFlow.Train.Saver Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5) => new(var_list, max_to_keep);
+
+            /// <summary>The newest checkpoint recorded in <paramref name="checkpoint_dir"/>'s state file, or null when there is none.</summary>
+            public static string? latest_checkpoint(string checkpoint_dir, string latest_filename = "checkpoint")
+            {
+                var state = SharpFlow.Train.CheckpointState.Read(checkpoint_dir, latest_filename);
+                return state is not null && File.Exists(state.model_checkpoint_path + SharpFlow.Train.Saver.Extension) ? state.model_checkpoint_path : null;
+            }
+
+            /// <summary>The state file of <paramref name="checkpoint_dir"/>, or null when there is none.</summary>
+            public static SharpFlow.Train.CheckpointState? get_checkpoint_state(string checkpoint_dir, string latest_filename = "checkpoint") =>
+                SharpFlow.Train.CheckpointState.Read(checkpoint_dir, latest_filename);
+
             /// <summary>The global step, created when missing.</summary>
             public static Variable get_or_create_global_step(Graph? graph = null) => TrainingUtil.GetOrCreateGlobalStep(graph);
             /// <summary>The global step, or null.</summary>

@@ -1,0 +1,92 @@
+using System.Text;
+
+namespace SharpFlow.Train;
+
+/// <summary>
+/// TensorFlow's <c>checkpoint</c> state file: the newest checkpoint and the ones still kept, in the protobuf text
+/// format TensorFlow writes (<c>model_checkpoint_path: "model.ckpt-1000"</c>, one
+/// <c>all_model_checkpoint_paths: "…"</c> line per kept checkpoint, oldest first). Paths inside the
+/// checkpoint's own directory are written relative to it, as TensorFlow does.
+/// </summary>
+/// <param name="model_checkpoint_path">The newest checkpoint's path prefix.</param>
+/// <param name="all_model_checkpoint_paths">Every kept checkpoint, oldest first.</param>
+public sealed record CheckpointState(string model_checkpoint_path, IReadOnlyList<string> all_model_checkpoint_paths)
+{
+    /// <summary>The state file's default name.</summary>
+    public const string DefaultFileName = "checkpoint";
+
+    /// <summary>Reads <paramref name="directory"/>/<paramref name="fileName"/>; null when there is none.</summary>
+    public static CheckpointState? Read(string directory, string fileName = DefaultFileName)
+    {
+        var path = Path.Combine(directory, fileName);
+        if (!File.Exists(path)) return null;
+        string? latest = null;
+        var all = new List<string>();
+        var number = 0;
+        foreach (var raw in File.ReadAllLines(path))
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.Length == 0) continue;
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0) throw new DataLossError($"{path}:{number}: expected 'key: \"value\"', found '{raw}'");
+            var key = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            switch (key)
+            {
+                case "model_checkpoint_path": latest = Unquote(value, path, number); break;
+                case "all_model_checkpoint_paths": all.Add(Unquote(value, path, number)); break;
+                case "all_model_checkpoint_timestamps" or "last_preserved_timestamp": break; // written by newer TensorFlow
+                default: throw new DataLossError($"{path}:{number}: unknown field '{key}'");
+            }
+        }
+        if (latest is null) throw new DataLossError($"{path}: no model_checkpoint_path");
+        return new CheckpointState(Absolute(directory, latest), all.Select(p => Absolute(directory, p)).ToList());
+    }
+
+    /// <summary>Writes the state file atomically (a temporary file renamed over the old one).</summary>
+    public void Write(string directory, string fileName = DefaultFileName)
+    {
+        var text = new StringBuilder();
+        text.Append("model_checkpoint_path: ").Append(Quote(Relative(directory, model_checkpoint_path))).Append('\n');
+        foreach (var p in all_model_checkpoint_paths)
+            text.Append("all_model_checkpoint_paths: ").Append(Quote(Relative(directory, p))).Append('\n');
+        var path = Path.Combine(directory, fileName);
+        var temp = Path.Combine(directory, $".{fileName}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(Encoding.UTF8.GetBytes(text.ToString()));
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    private static string Absolute(string directory, string path) => Path.IsPathRooted(path) ? path : Path.Combine(directory, path);
+
+    private static string Relative(string directory, string path) =>
+        string.Equals(Path.GetFullPath(Path.GetDirectoryName(Path.GetFullPath(path))!), Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal)
+            ? Path.GetFileName(path)
+            : path;
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static string Unquote(string s, string path, int line)
+    {
+        if (s.Length < 2 || s[0] != '"' || s[^1] != '"') throw new DataLossError($"{path}:{line}: expected a quoted string, found '{s}'");
+        var result = new StringBuilder();
+        for (var i = 1; i < s.Length - 1; i++)
+        {
+            if (s[i] == '\\' && i + 1 < s.Length - 1) i++;
+            result.Append(s[i]);
+        }
+        return result.ToString();
+    }
+}

@@ -1,0 +1,104 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Train;
+
+/// <summary>
+/// <c>tf.train.Saver</c>: saves variables to a checkpoint and restores them. A checkpoint is one safetensors file,
+/// <c>PREFIX.safetensors</c>, whose tensors carry the variables' TensorFlow names (<c>layer1/weights</c>), or the
+/// names of a <c>var_list</c> dictionary (<c>ExponentialMovingAverage.variables_to_restore()</c>). <c>save</c>
+/// returns the prefix (<c>model.ckpt-1000</c>) and records it in the directory's <c>checkpoint</c> state file;
+/// beyond <c>max_to_keep</c> the oldest of this saver's checkpoints are deleted. Files are written to a temporary
+/// name and renamed, so a crash during a save leaves the previous checkpoint whole. A restore checks every tensor
+/// (present, dtype, shape) before it changes any variable.
+/// </summary>
+public sealed class Saver
+{
+    /// <summary>The file extension of a checkpoint.</summary>
+    public const string Extension = ".safetensors";
+
+    private readonly List<(string Name, Variable Variable)> _variables;
+    private readonly List<string> _last = [];
+
+    /// <summary>A saver of <paramref name="var_list"/> (default: all global variables) under their op names.</summary>
+    public Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5)
+        : this((var_list ?? Graph.get_default().get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>())
+            .Select(v => (v.op.name, v)), max_to_keep)
+    {
+    }
+
+    /// <summary>A saver that stores each variable under the name it is given (checkpoint name → variable).</summary>
+    public Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5)
+        : this((var_list ?? throw new ArgumentNullException(nameof(var_list))).Select(kv => (kv.Key, kv.Value)), max_to_keep)
+    {
+    }
+
+    private Saver(IEnumerable<(string, Variable)> variables, int maxToKeep)
+    {
+        if (maxToKeep < 0) throw new ValueError($"max_to_keep must be 0 (keep all) or positive, got {maxToKeep}");
+        max_to_keep = maxToKeep;
+        _variables = variables.ToList();
+        if (_variables.Count == 0) throw new ValueError("No variables to save");
+        var duplicate = _variables.GroupBy(v => v.Item1).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ValueError($"At least two variables have the same name: {duplicate.Key}");
+    }
+
+    /// <summary>How many recent checkpoints are kept (0: all).</summary>
+    public int max_to_keep { get; }
+
+    /// <summary>This saver's checkpoints that are still kept, oldest first.</summary>
+    public IReadOnlyList<string> last_checkpoints => _last;
+
+    /// <summary>
+    /// Saves the variables' values in <paramref name="sess"/> to <c>save_path[-global_step].safetensors</c> and
+    /// returns the checkpoint's prefix. With <paramref name="write_state"/> the directory's state file is updated.
+    /// </summary>
+    public string save(Session sess, string save_path, int? global_step = null, string latest_filename = CheckpointState.DefaultFileName, bool write_state = true)
+    {
+        ArgumentNullException.ThrowIfNull(sess);
+        ArgumentException.ThrowIfNullOrEmpty(save_path);
+        var prefix = global_step is { } step ? $"{save_path}-{step}" : save_path;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(prefix))!;
+        if (!Directory.Exists(directory))
+            throw new NotFoundError($"Parent directory of {save_path} doesn't exist, can't save.");
+        var values = sess.run(_variables.Select(v => (Tensor)v.Variable.value()).ToList());
+        var tensors = new Dictionary<string, NDArray>();
+        for (var i = 0; i < values.Length; i++) tensors[_variables[i].Name] = values[i];
+        SafeTensors.Write(prefix + Extension, tensors, new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint" });
+
+        _last.Remove(prefix);
+        _last.Add(prefix);
+        while (max_to_keep > 0 && _last.Count > max_to_keep)
+        {
+            var oldest = _last[0];
+            _last.RemoveAt(0);
+            try { File.Delete(oldest + Extension); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        if (write_state) new CheckpointState(prefix, _last.ToList()).Write(directory, latest_filename);
+        return prefix;
+    }
+
+    /// <summary>
+    /// Restores the variables from the checkpoint <paramref name="save_path"/> (a prefix returned by
+    /// <see cref="save"/> or <c>latest_checkpoint</c>, or the file itself). Every tensor is checked first; on any
+    /// problem the variables keep their values and the error names the file and the tensor.
+    /// </summary>
+    public void restore(Session sess, string save_path)
+    {
+        ArgumentNullException.ThrowIfNull(sess);
+        ArgumentException.ThrowIfNullOrEmpty(save_path);
+        var file = save_path.EndsWith(Extension, StringComparison.Ordinal) ? save_path : save_path + Extension;
+        if (!File.Exists(file))
+            throw new NotFoundError($"The passed save_path is not a valid checkpoint: {save_path} ({file} does not exist)");
+        var (tensors, _) = SafeTensors.Read(file);
+        foreach (var (name, variable) in _variables)
+        {
+            if (!tensors.TryGetValue(name, out var value))
+                throw new NotFoundError($"Key {name} not found in checkpoint {file}");
+            if (value.dtype != variable.dtype)
+                throw new InvalidArgumentError($"{file}: tensor '{name}' is {value.dtype.name}, variable {variable.op.name} is {variable.dtype.name}", variable.op.name);
+            if (!variable.shape.Accepts(value.shape))
+                throw new InvalidArgumentError($"{file}: tensor '{name}' has shape {value.shape.ToListString()}, variable {variable.op.name} has shape {variable.shape.ToListString()}", variable.op.name);
+        }
+        foreach (var (name, variable) in _variables) variable.load(tensors[name], sess);
+    }
+}
