@@ -23,9 +23,10 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "graph-level random seed and shuffling seed", DefaultValueFactory = _ => 1 };
         var logEvery = new Option<int>("--log-every") { Description = "steps between progress lines when the output is not a terminal", DefaultValueFactory = _ => 100 };
         var maxSteps = new Option<int?>("--steps-per-epoch") { Description = "cap on the steps of each epoch (quick runs)" };
+        var resume = new Option<bool>("--resume") { Description = "go on from the newest checkpoint in --logdir (one is saved after every epoch)" };
         var command = new Command("train", "Train a model on Fashion-MNIST (or MNIST), report validation accuracy each epoch and test accuracy at the end, and write the model.")
         {
-            model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps,
+            model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps, resume,
         };
         command.SetAction(result =>
         {
@@ -34,7 +35,7 @@ internal static class TrainCommand
             var settings = new TrainSettings(name, result.GetValue(dataset)!, result.GetValue(epochs) ?? d.Epochs, result.GetValue(batch) ?? d.Batch,
                 result.GetValue(optimizer) ?? d.Optimizer, result.GetValue(lr) ?? d.LearningRate, result.GetValue(decay) ?? d.Decay,
                 result.GetValue(seed), result.GetValue(data), result.GetValue(logdir) ?? Path.Combine("runs", name),
-                Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps));
+                Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps), result.GetValue(resume));
             if (settings.Epochs <= 0 || settings.BatchSize <= 0 || !(settings.LearningRate > 0) || !(settings.LearningRateDecay > 0) || settings.MaxStepsPerEpoch <= 0)
                 return Fail("--epochs, --batch, --lr, --lr-decay and --steps-per-epoch must be positive");
             return Run(() => Trainer.Run(settings, live: !Console.IsOutputRedirected));

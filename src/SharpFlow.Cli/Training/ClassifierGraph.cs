@@ -21,6 +21,7 @@ internal sealed class ClassifierGraph
     public Tensor Loss { get; private set; } = null!;
     public Tensor? LearningRate { get; private set; }
     public Operation? TrainOp { get; private set; }
+    public Tensor? GlobalStep { get; private set; }
     public IReadOnlyList<Variable> ModelVariables { get; private set; } = [];
 
     /// <summary>Builds the graph; with <paramref name="settings"/> it adds the training step.</summary>
@@ -41,6 +42,7 @@ internal sealed class ClassifierGraph
         if (settings is null) return c;
 
         var globalStep = tf.train.get_or_create_global_step();
+        c.GlobalStep = globalStep;
         c.LearningRate = settings.LearningRateDecay == 1.0
             ? tf.constant(settings.LearningRate, tf.float32, name: "learning_rate")
             : tf.train.exponential_decay(settings.LearningRate, globalStep, stepsPerEpoch, settings.LearningRateDecay, staircase: true);

@@ -7,7 +7,10 @@ namespace SharpFlow.Cli.Training;
 /// <summary>
 /// The training loop of <c>sharpflow train</c>: shuffled mini-batches (TensorFlow's <c>next_batch</c>), one optimizer
 /// step each, validation accuracy after every epoch, test accuracy at the end, and the model's variables written
-/// to the log directory. The same seed gives the same losses.
+/// to the log directory. After every epoch a checkpoint of all variables (optimizer slots and global step
+/// included) goes to <c>LOGDIR/model.ckpt-STEP</c>; <c>--resume</c> restores the newest and goes on from the next
+/// epoch, replaying the data order, so a resumed run without dropout prints the losses of an uninterrupted one.
+/// The same seed gives the same losses.
 /// </summary>
 internal static class Trainer
 {
@@ -23,15 +26,42 @@ internal static class Trainer
                           (s.LearningRateDecay != 1 ? $" × {s.LearningRateDecay} per epoch" : "") + $", seed {s.Seed}");
 
         using var sess = new Session(graph.Graph);
-        using (graph.Graph.as_default()) sess.run(tf.global_variables_initializer());
+        SharpFlow.Train.Saver saver;
+        using (graph.Graph.as_default())
+        {
+            sess.run(tf.global_variables_initializer());
+            saver = tf.train.Saver(max_to_keep: 3);
+        }
+        var checkpointPrefix = Path.Combine(s.LogDirectory, "model.ckpt");
+        Directory.CreateDirectory(s.LogDirectory);
+        var firstEpoch = 1;
+        if (s.Resume)
+        {
+            var latest = tf.train.latest_checkpoint(s.LogDirectory);
+            if (latest is null) Console.WriteLine($"resume: no checkpoint in {s.LogDirectory}; starting from the beginning");
+            else
+            {
+                saver.restore(sess, latest);
+                saver.recover_last_checkpoints(tf.train.get_checkpoint_state(s.LogDirectory)!.all_model_checkpoint_paths);
+                var globalStep = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
+                if (globalStep % stepsPerEpoch != 0)
+                    throw new InvalidOperationException($"{latest} was saved at step {globalStep}, not at the end of an epoch of {stepsPerEpoch} steps: resume with the same --batch and --steps-per-epoch");
+                var completed = (int)(globalStep / stepsPerEpoch);
+                // Replay the batches drawn so far so the data order goes on as in an uninterrupted run.
+                for (var i = 0; i < completed * stepsPerEpoch; i++) data.train.next_batch(s.BatchSize);
+                firstEpoch = completed + 1;
+                Console.WriteLine($"resumed from {latest}: {completed} epochs done");
+            }
+        }
         var total = Stopwatch.StartNew();
         var training = new Stopwatch(); // training steps only, not the evaluations between epochs
         var validation = new Evaluation(0, new int[1, 1], 0);
         var trainOp = graph.TrainOp!;
-        TrainingProgress.Run(live, s.Epochs * stepsPerEpoch, s.LogEvery, progress =>
+        TrainingProgress.Run(live, Math.Max(0, s.Epochs - firstEpoch + 1) * stepsPerEpoch, s.LogEvery, progress =>
         {
             var done = 0;
-            for (var epoch = 1; epoch <= s.Epochs; epoch++)
+            var toDo = Math.Max(0, s.Epochs - firstEpoch + 1) * stepsPerEpoch;
+            for (var epoch = firstEpoch; epoch <= s.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
                 training.Start();
@@ -46,12 +76,13 @@ internal static class Trainer
                     done++;
                     var seconds = training.Elapsed.TotalSeconds;
                     var rate = done * s.BatchSize / Math.Max(seconds, 1e-9);
-                    var eta = TimeSpan.FromSeconds(seconds / done * (s.Epochs * stepsPerEpoch - done));
+                    var eta = TimeSpan.FromSeconds(seconds / done * (toDo - done));
                     progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, rate, eta);
                 }
                 training.Stop();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
                 validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
+                saver.save(sess, checkpointPrefix, global_step: epoch * stepsPerEpoch);
                 progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / stepsPerEpoch:F4}, validation accuracy {validation.Accuracy:F4}, " +
                               $"{trainSeconds:F1} s, {stepsPerEpoch * s.BatchSize / trainSeconds:F0} img/s");
             }

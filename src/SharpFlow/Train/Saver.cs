@@ -78,6 +78,17 @@ public sealed class Saver
     }
 
     /// <summary>
+    /// Takes over checkpoints written earlier (a previous run's <c>get_checkpoint_state().all_model_checkpoint_paths</c>),
+    /// so <see cref="max_to_keep"/> counts and deletes them too; those whose files are gone are skipped.
+    /// </summary>
+    public void recover_last_checkpoints(IEnumerable<string> checkpoint_paths)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint_paths);
+        foreach (var p in checkpoint_paths)
+            if (File.Exists(p + Extension) && !_last.Contains(p)) _last.Add(p);
+    }
+
+    /// <summary>
     /// Restores the variables from the checkpoint <paramref name="save_path"/> (a prefix returned by
     /// <see cref="save"/> or <c>latest_checkpoint</c>, or the file itself). Every tensor is checked first; on any
     /// problem the variables keep their values and the error names the file and the tensor.

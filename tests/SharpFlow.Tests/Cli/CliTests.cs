@@ -84,6 +84,28 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void ResumeGoesOnFromTheNewestCheckpointWithTheSameLosses()
+    {
+        string[] Train(string logdir, int epochs, bool resume = false) =>
+            ["train", "lenet5", "--data", "embedded", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps-per-epoch", "8",
+             "--log-every", "4", "--seed", "5", "--logdir", logdir, .. (resume ? new[] { "--resume" } : [])];
+        var interrupted = Path.Combine(_dir, "interrupted");
+        Assert.Equal(0, Sharpflow(Train(interrupted, 2)).ExitCode);
+        Assert.Equal(Path.Combine(interrupted, "model.ckpt-16"), tf.train.latest_checkpoint(interrupted));
+        var (code, resumed) = Sharpflow(Train(interrupted, 3, resume: true));
+        Assert.True(code == 0, resumed);
+        Assert.Contains("resumed from", resumed);
+        Assert.Contains("2 epochs done", resumed);
+        Assert.DoesNotContain("epoch 1/3", resumed);
+        var (_, straight) = Sharpflow(Train(Path.Combine(_dir, "straight"), 3));
+        string[] Epoch3(string output) => output.Split('\n').Where(l => l.StartsWith("epoch 3/3", StringComparison.Ordinal)).Select(l => Regex.Replace(l, @"\d+ img/s.*|[0-9.]+ s,.*", "")).ToArray();
+        Assert.NotEmpty(Epoch3(straight));
+        Assert.Equal(Epoch3(straight), Epoch3(resumed));
+        // The resumed saver took over the earlier checkpoints: the state lists all three epochs.
+        Assert.Equal(3, tf.train.get_checkpoint_state(interrupted)!.all_model_checkpoint_paths.Count);
+    }
+
+    [Fact]
     public void BadInputIsAMessageAndExitCode1()
     {
         var (code, output) = Sharpflow("evaluate", Path.Combine(_dir, "nothing"));
