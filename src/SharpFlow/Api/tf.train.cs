@@ -67,6 +67,9 @@ public static partial class Binding
             public static SharpFlow.Train.ExponentialMovingAverage ExponentialMovingAverage(double decay, Tensor? num_updates = null, bool zero_debias = false, string name = "ExponentialMovingAverage") =>
                 new(decay, num_updates, zero_debias, name);
 
+            /// <summary>The events of an event file, in order.</summary>
+            public static IEnumerable<SharpFlow.Summaries.Event> summary_iterator(string path) => SharpFlow.Summaries.FileWriter.Read(path);
+
             /// <summary>A saver of <paramref name="var_list"/> (default: every global variable), keeping the newest <paramref name="max_to_keep"/> checkpoints.</summary>
             public static SharpFlow.Train.Saver Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5) => new(var_list, max_to_keep);
 
