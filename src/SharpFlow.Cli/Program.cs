@@ -6,5 +6,7 @@ var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pur
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     InfoCommand.Create(),
+    EventsCommand.Create(),
+    PlotCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SharpFlow.Models;
+using SharpFlow.Summaries;
 using static SharpFlow.Binding;
 
 namespace SharpFlow.Cli.Training;
@@ -34,6 +35,9 @@ internal static class Trainer
         }
         var checkpointPrefix = Path.Combine(s.LogDirectory, "model.ckpt");
         Directory.CreateDirectory(s.LogDirectory);
+        // TensorBoard: the graph now; loss and learning rate every --log-every steps; validation accuracy and
+        // weight histograms after every epoch.
+        using var events = tf.summary.FileWriter(s.LogDirectory, graph.Graph);
         var firstEpoch = 1;
         if (s.Resume)
         {
@@ -69,20 +73,28 @@ internal static class Trainer
                 for (var step = 1; step <= stepsPerEpoch; step++)
                 {
                     var (images, labels) = data.train.next_batch(s.BatchSize);
-                    var (_, loss) = sess.run((trainOp, graph.Loss), new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true });
+                    var (_, loss, rate) = sess.run((trainOp, graph.Loss, graph.LearningRate!), new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true });
                     var value = loss.AsReadOnlySpan<float>()[0];
+                    var globalStep = (long)(epoch - 1) * stepsPerEpoch + step;
+                    if (step % s.LogEvery == 0 || step == stepsPerEpoch)
+                        events.add_summary(tf.Summary(SummaryValue.FromScalar("loss", value), SummaryValue.FromScalar("learning_rate", rate.Cast(DType.float64).ToArray<double>()[0])), globalStep);
                     if (!float.IsFinite(value)) throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}: lower --lr");
                     lossSum += value;
                     done++;
                     var seconds = training.Elapsed.TotalSeconds;
-                    var rate = done * s.BatchSize / Math.Max(seconds, 1e-9);
+                    var imagesPerSecond = done * s.BatchSize / Math.Max(seconds, 1e-9);
                     var eta = TimeSpan.FromSeconds(seconds / done * (toDo - done));
-                    progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, rate, eta);
+                    progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, imagesPerSecond, eta);
                 }
                 training.Stop();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
                 validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
                 saver.save(sess, checkpointPrefix, global_step: epoch * stepsPerEpoch);
+                var epochValues = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", stepsPerEpoch * s.BatchSize / trainSeconds) };
+                var trainable = graph.Graph.get_collection(GraphKeys.TRAINABLE_VARIABLES).OfType<Variable>().ToList();
+                var weights = sess.run(trainable.Select(v => (Tensor)v.value()).ToList());
+                for (var i = 0; i < trainable.Count; i++) epochValues.Add(SummaryValue.FromHistogram(trainable[i].op.name, weights[i]));
+                events.add_summary(tf.Summary(epochValues), (long)epoch * stepsPerEpoch);
                 progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / stepsPerEpoch:F4}, validation accuracy {validation.Accuracy:F4}, " +
                               $"{trainSeconds:F1} s, {stepsPerEpoch * s.BatchSize / trainSeconds:F0} img/s");
             }

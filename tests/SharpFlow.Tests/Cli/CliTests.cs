@@ -76,6 +76,22 @@ public sealed partial class CliTests : IDisposable
         var (_, other) = Sharpflow(Train(Path.Combine(_dir, "c"), 4));
         Assert.NotEqual(losses, LossPattern().Matches(other).Select(m => m.Value).ToList());
 
+        // The log directory holds checkpoints and a TensorBoard event file with the graph, scalars and histograms.
+        Assert.Equal(Path.Combine(first, "model.ckpt-24"), tf.train.latest_checkpoint(first));
+        var (eventsCode, events) = Sharpflow("events", first);
+        Assert.True(eventsCode == 0, events);
+        Assert.Contains("file version brain.Event:2, 1 graph(s)", events);
+        Assert.Matches(@"loss\s+scalar\s+6 values, steps 4\.\.24", events);
+        Assert.Matches(@"validation_accuracy\s+scalar\s+2 values, steps 12\.\.24", events);
+        Assert.Matches(@"conv1/kernel\s+histogram\s+2 values", events);
+        var svg = Path.Combine(_dir, "curves.svg");
+        var (plotCode, plot) = Sharpflow("plot", first, "-o", svg);
+        Assert.True(plotCode == 0, plot);
+        var picture = File.ReadAllText(svg);
+        Assert.StartsWith("<svg", picture);
+        Assert.Contains(">validation_accuracy</text>", picture);
+        Assert.Equal(4, Regex.Count(picture, "<polyline"));
+
         var (evalCode, evaluation) = Sharpflow("evaluate", first, "--data", "embedded");
         Assert.True(evalCode == 0, evaluation);
         Assert.Contains($"test accuracy {test.Groups[1].Value} on 500 images", evaluation);
