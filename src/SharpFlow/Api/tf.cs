@@ -30,6 +30,8 @@ public static partial class Binding
         public static readonly DType uint8 = DType.uint8;
         /// <summary>Boolean.</summary>
         public static readonly DType @bool = DType.@bool;
+        /// <summary>Byte strings (<c>tf.string</c>): the dtype of serialized summaries.</summary>
+        public static readonly DType @string = DType.@string;
 
         /// <summary>Reuse a variable if it exists, create it otherwise.</summary>
         public static readonly Reuse AUTO_REUSE = Reuse.AutoReuse;

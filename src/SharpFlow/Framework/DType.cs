@@ -15,6 +15,8 @@ public enum DataType
     Int32 = 3,
     /// <summary>8-bit unsigned integer (DT_UINT8).</summary>
     UInt8 = 4,
+    /// <summary>Byte string (DT_STRING): serialized summaries, text.</summary>
+    String = 7,
     /// <summary>64-bit signed integer (DT_INT64).</summary>
     Int64 = 9,
     /// <summary>Boolean (DT_BOOL).</summary>
@@ -39,6 +41,8 @@ public readonly struct DType : IEquatable<DType>
     public static readonly DType uint8 = new(DataType.UInt8);
     /// <summary>Boolean.</summary>
     public static readonly DType @bool = new(DataType.Bool);
+    /// <summary>Byte strings (each element a <c>byte[]</c>): what summary ops produce.</summary>
+    public static readonly DType @string = new(DataType.String);
 
     /// <summary>Every supported dtype, in TensorFlow's enum order.</summary>
     public static IReadOnlyList<DType> All { get; } = [float32, float64, int32, uint8, int64, @bool];
@@ -46,7 +50,7 @@ public readonly struct DType : IEquatable<DType>
     /// <summary>Creates the dtype of a TensorFlow enum value.</summary>
     public DType(DataType id)
     {
-        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool))
+        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool or DataType.String))
             throw new TypeError($"Unsupported data type {(int)id}.");
         Id = id;
     }
@@ -63,6 +67,7 @@ public readonly struct DType : IEquatable<DType>
         DataType.Int64 => "int64",
         DataType.UInt8 => "uint8",
         DataType.Bool => "bool",
+        DataType.String => "string",
         _ => "invalid",
     };
 
@@ -101,6 +106,7 @@ public readonly struct DType : IEquatable<DType>
         DataType.Int64 => typeof(long),
         DataType.UInt8 => typeof(byte),
         DataType.Bool => typeof(bool),
+        DataType.String => typeof(byte[]),
         _ => typeof(void),
     };
 
@@ -116,6 +122,7 @@ public readonly struct DType : IEquatable<DType>
         if (type == typeof(long)) return int64;
         if (type == typeof(byte)) return uint8;
         if (type == typeof(bool)) return @bool;
+        if (type == typeof(byte[])) return @string;
         throw new TypeError($"No SharpFlow dtype holds values of type {type.Name}.");
     }
 
@@ -128,6 +135,7 @@ public readonly struct DType : IEquatable<DType>
         "int64" => int64,
         "uint8" => uint8,
         "bool" => @bool,
+        "string" => @string,
         _ => throw new TypeError($"Unknown dtype name '{name}'."),
     };
 

@@ -57,6 +57,7 @@ public sealed class NDArray
         DataType.Int64 => new long[count],
         DataType.UInt8 => new byte[count],
         DataType.Bool => new bool[count],
+        DataType.String => Enumerable.Repeat(Array.Empty<byte>(), count).ToArray(),
         _ => throw new TypeError($"Cannot allocate values of dtype {dtype}."),
     };
 
@@ -69,6 +70,18 @@ public sealed class NDArray
             throw new ResourceExhaustedError($"A tensor of shape {shape} has {n} elements, more than the {Array.MaxLength} one buffer can hold.");
         return (int)n;
     }
+
+    /// <summary>A string array of UTF-8 encoded <paramref name="values"/> (a scalar for one value and no shape).</summary>
+    public static NDArray FromStrings(string[] values, Shape? shape = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new NDArray(values.Select(v => System.Text.Encoding.UTF8.GetBytes(v)).ToArray(), shape ?? (values.Length == 1 ? Shape.Scalar : new Shape(values.Length)));
+    }
+
+    /// <summary>The bytes of element <paramref name="index"/> of a string array (a serialized summary).</summary>
+    public byte[] StringBytes(int index = 0) => Storage is byte[][] strings
+        ? strings[index]
+        : throw new TypeError($"An NDArray of dtype {dtype} holds no byte strings.");
 
     /// <summary>A scalar.</summary>
     public static NDArray Scalar<T>(T value) where T : unmanaged => new(new[] { value }, Shape.Scalar);
@@ -220,6 +233,7 @@ public sealed class NDArray
     /// <summary>The raw bytes of the elements, writable (kernels that update a buffer in place).</summary>
     internal Span<byte> AsWritableBytes()
     {
+        if (dtype == DType.@string) throw new TypeError("A string array has no raw byte view.");
         ref var a = ref MemoryMarshal.GetArrayDataReference(Storage);
         return MemoryMarshal.CreateSpan(ref a, size * dtype.size);
     }
@@ -227,6 +241,7 @@ public sealed class NDArray
     /// <summary>The raw bytes of the elements (little-endian), for writers of file formats.</summary>
     public ReadOnlySpan<byte> AsBytes()
     {
+        if (dtype == DType.@string) throw new TypeError("A string array has no raw byte view.");
         ref var a = ref MemoryMarshal.GetArrayDataReference(Storage);
         return MemoryMarshal.CreateReadOnlySpan(ref a, size * dtype.size);
     }

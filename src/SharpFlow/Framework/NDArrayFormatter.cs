@@ -61,8 +61,25 @@ internal static class NDArrayFormatter
         DataType.Int32 => a.AsSpan<int>()[0].ToString(Inv),
         DataType.Int64 => a.AsSpan<long>()[0].ToString(Inv),
         DataType.UInt8 => a.AsSpan<byte>()[0].ToString(Inv),
+        DataType.String => BytesLiteral(a.StringBytes()),
         _ => "?",
     };
+
+    /// <summary>Python's repr of a bytes value: <c>b'text'</c> with escapes for quotes, backslashes and non-printables.</summary>
+    internal static string BytesLiteral(byte[] bytes)
+    {
+        var s = new System.Text.StringBuilder("b'");
+        foreach (var b in bytes)
+        {
+            if (b == (byte)'\\' || b == (byte)'\'') s.Append('\\').Append((char)b);
+            else if (b == (byte)'\n') s.Append("\\n");
+            else if (b == (byte)'\t') s.Append("\\t");
+            else if (b == (byte)'\r') s.Append("\\r");
+            else if (b is >= 0x20 and < 0x7F) s.Append((char)b);
+            else s.Append("\\x").Append(b.ToString("x2", Inv));
+        }
+        return s.Append('\'').ToString();
+    }
 
     internal static string FloatScalar(double value, bool isSingle)
     {
@@ -204,8 +221,14 @@ internal static class NDArrayFormatter
             DataType.Float => new FloatFormat(a, sample, isSingle: true),
             DataType.Double => new FloatFormat(a, sample, isSingle: false),
             DataType.Bool => new BoolFormat(a),
+            DataType.String => new StringFormat(a),
             _ => new IntegerFormat(a, sample),
         };
+    }
+
+    private sealed class StringFormat(NDArray a) : ElementFormat
+    {
+        public override string Format(int flat) => BytesLiteral(a.StringBytes(flat));
     }
 
     private sealed class BoolFormat(NDArray a) : ElementFormat

@@ -55,6 +55,15 @@ public sealed class FileWriter : IDisposable
     public void add_summary(byte[] summary, long global_step = 0) =>
         add_summary(Summary.FromString(summary ?? throw new ArgumentNullException(nameof(summary))), global_step);
 
+    /// <summary>Queues the serialized summary a summary op returned from <c>sess.run</c> (a scalar string).</summary>
+    public void add_summary(NDArray summary, long global_step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary.dtype != DType.@string || summary.size != 1)
+            throw new ValueError($"add_summary takes a scalar string (what a summary op returns), got {summary.dtype.name} {summary.shape}");
+        add_summary(summary.StringBytes(), global_step);
+    }
+
     /// <summary>Queues a summary at <paramref name="global_step"/>.</summary>
     public void add_summary(Summary summary, long global_step = 0)
     {

@@ -45,6 +45,7 @@ public static class GraphDefEncoder
         DataType.Int32 => 3,
         DataType.UInt8 => 4,
         DataType.Int64 => 9,
+        DataType.String => 7,
         _ => 10, // DT_BOOL
     };
 
@@ -74,7 +75,12 @@ public static class GraphDefEncoder
         return w;
     }
 
-    /// <summary>A TensorProto holding the array's bytes in <c>tensor_content</c>.</summary>
-    public static ProtoWriter TensorProto(NDArray a) =>
-        new ProtoWriter().Int(1, DataTypeNumber(a.dtype)).Message(2, ShapeProto(a.shape)).Bytes(4, a.AsBytes());
+    /// <summary>A TensorProto: numbers as raw bytes in <c>tensor_content</c>, strings in <c>string_val</c>.</summary>
+    public static ProtoWriter TensorProto(NDArray a)
+    {
+        var w = new ProtoWriter().Int(1, DataTypeNumber(a.dtype)).Message(2, ShapeProto(a.shape));
+        if (a.dtype != DType.@string) return w.Bytes(4, a.AsBytes());
+        for (var i = 0; i < a.size; i++) w.Bytes(8, a.StringBytes(i));
+        return w;
+    }
 }
