@@ -8,5 +8,6 @@ var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pur
     InfoCommand.Create(),
     EventsCommand.Create(),
     PlotCommand.Create(),
+    GraphCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -122,6 +122,19 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void GraphDrawsTheScopesOfAModel()
+    {
+        var svg = Path.Combine(_dir, "graph.svg");
+        var (code, output) = Sharpflow("graph", "lenet5", "-o", svg);
+        Assert.True(code == 0, output);
+        var picture = File.ReadAllText(svg);
+        foreach (var scope in new[] { "conv1", "pool1", "fc2", "gradients", "Adam" })
+            Assert.Contains($">{scope}</text>", picture);
+        Assert.Contains("1 op: MaxPool", picture);
+        Assert.True(Regex.Count(picture, "<line") >= 10, "few edges");
+    }
+
+    [Fact]
     public void BadInputIsAMessageAndExitCode1()
     {
         var (code, output) = Sharpflow("evaluate", Path.Combine(_dir, "nothing"));

@@ -129,6 +129,11 @@ public sealed class SaverTests : IDisposable
         Assert.Contains("'b' has shape [3]", shape.Message);
         Unchanged();
 
+        var d = tf.Variable(tf.zeros(new Shape(3), tf.float64), name: "b_double");
+        var dtype = Assert.Throws<InvalidArgumentError>(() => tf.train.Saver(new Dictionary<string, Variable> { ["a"] = a, ["b"] = d }).restore(s, Prefix));
+        Assert.Contains("'b' is float32, variable b_double is float64", dtype.Message);
+        Unchanged();
+
         var missing = Assert.Throws<NotFoundError>(() => tf.train.Saver([a, c]).restore(s, Prefix));
         Assert.Contains("Key c not found in checkpoint", missing.Message);
         Unchanged();
