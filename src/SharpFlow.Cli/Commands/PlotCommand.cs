@@ -1,29 +1,32 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using ScottPlot;
 using SharpFlow.Summaries;
 
 namespace SharpFlow.Cli.Commands;
 
 /// <summary>
-/// <c>sharpflow plot LOGDIR -o curves.svg</c>: the scalar curves of a log directory's event files as an SVG
-/// picture, one panel per tag, for people without TensorBoard at hand.
+/// <c>sharpflow plot LOGDIR -o curves.png</c>: the scalar curves of a log directory's event files, one panel per
+/// tag, for people without TensorBoard at hand. A <c>.png</c> is drawn with ScottPlot; a <c>.svg</c> by this
+/// file's own few lines of SVG (no native library involved).
 /// </summary>
 internal static class PlotCommand
 {
     public static Command Create()
     {
         var dir = new Argument<string>("logdir") { Description = "a directory of events.out.tfevents.* files" };
-        var output = new Option<string>("--output", "-o") { Description = "the SVG file to write", DefaultValueFactory = _ => "curves.svg" };
-        var command = new Command("plot", "Draw the scalar curves of TensorBoard event files as an SVG picture.") { dir, output };
+        var output = new Option<string>("--output", "-o") { Description = "the picture to write: .png (ScottPlot) or .svg", DefaultValueFactory = _ => "curves.png" };
+        var command = new Command("plot", "Draw the scalar curves of TensorBoard event files as a PNG or SVG picture.") { dir, output };
         command.SetAction(result => TrainCommand.Run(() => Plot(result.GetValue(dir)!, result.GetValue(output)!)));
         return command;
     }
 
     private static void Plot(string logdir, string output)
     {
-        if (!output.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{output}: sharpflow plot writes SVG pictures; name the output *.svg");
+        var png = output.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+        if (!png && !output.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{output}: sharpflow plot writes .png or .svg pictures");
         if (!Directory.Exists(logdir)) throw new NotFoundError($"{logdir}: no such directory");
         var files = Directory.GetFiles(logdir, "events.out.tfevents.*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new NotFoundError($"{logdir}: no events.out.tfevents.* files");
@@ -37,8 +40,29 @@ internal static class PlotCommand
                         points.Add((e.step, s));
                     }
         if (series.Count == 0) throw new NotFoundError($"{logdir}: the event files hold no scalar summaries");
-        File.WriteAllText(output, Svg(series));
+        if (png) Png(series, output);
+        else File.WriteAllText(output, Svg(series));
         Console.WriteLine($"{output}: {series.Count} curves ({string.Join(", ", series.Keys)})");
+    }
+
+    private static void Png(SortedDictionary<string, List<(long Step, double Value)>> series, string output)
+    {
+        const int Columns = 2;
+        var rows = (series.Count + Columns - 1) / Columns;
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(series.Count); // makes the multiplot hold this many subplots
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, Columns);
+        var index = 0;
+        foreach (var (tag, unsorted) in series)
+        {
+            var points = unsorted.OrderBy(p => p.Step).ToList();
+            var plot = multiplot.GetPlot(index++);
+            var line = plot.Add.Scatter(points.Select(p => (double)p.Step).ToArray(), points.Select(p => p.Value).ToArray());
+            line.MarkerSize = points.Count > 40 ? 0 : 4;
+            plot.Title(tag);
+            plot.XLabel("step");
+        }
+        multiplot.SavePng(output, 420 * Columns, 280 * rows);
     }
 
     private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);

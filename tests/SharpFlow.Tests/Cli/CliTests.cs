@@ -91,6 +91,9 @@ public sealed partial class CliTests : IDisposable
         Assert.StartsWith("<svg", picture);
         Assert.Contains(">validation_accuracy</text>", picture);
         Assert.Equal(4, Regex.Count(picture, "<polyline"));
+        var png = Path.Combine(_dir, "curves.png");
+        Assert.Equal(0, Sharpflow("plot", first, "-o", png).ExitCode);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
 
         var (evalCode, evaluation) = Sharpflow("evaluate", first, "--data", "embedded");
         Assert.True(evalCode == 0, evaluation);
