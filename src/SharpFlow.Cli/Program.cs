@@ -9,5 +9,6 @@ var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pur
     EventsCommand.Create(),
     PlotCommand.Create(),
     GraphCommand.Create(),
+    BenchCommand.Create(),
 };
 return root.Parse(args).Invoke();

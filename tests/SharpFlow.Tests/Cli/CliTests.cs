@@ -138,6 +138,15 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void BenchReportsTrainingAndInferenceThroughput()
+    {
+        var (code, output) = Sharpflow("bench", "lenet5", "--steps", "3", "--warmup", "1", "--batch", "16");
+        Assert.True(code == 0, output);
+        Assert.Matches(@"training\s+\d+ images/s\s+[0-9.]+ ms/step\s+[0-9.]+ MiB allocated/step", output);
+        Assert.Matches(@"inference\s+\d+ images/s", output);
+    }
+
+    [Fact]
     public void BadInputIsAMessageAndExitCode1()
     {
         var (code, output) = Sharpflow("evaluate", Path.Combine(_dir, "nothing"));

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SharpFlow.Cli.Training;
+using SharpFlow.Models;
+using static SharpFlow.Binding;
+
+namespace SharpFlow.Cli.Commands;
+
+/// <summary>
+/// <c>sharpflow bench lenet5|convnet [--batch N] [--steps N]</c>: training and inference throughput in images per
+/// second on a fixed random batch (after warm-up steps), and the bytes allocated per step.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "lenet5, lenet5_strided, convnet or mlp" };
+        model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp");
+        var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for the LeNet-5 models, 100 otherwise)" };
+        var steps = new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "untimed steps first", DefaultValueFactory = _ => 10 };
+        var command = new Command("bench", "Training and inference images/s of a model on a fixed batch.") { model, batch, steps, warmup };
+        command.SetAction(result =>
+        {
+            var name = result.GetValue(model)!;
+            var b = result.GetValue(batch) ?? ModelDefaults.For(name).Batch;
+            var (s, w) = (result.GetValue(steps), result.GetValue(warmup));
+            if (b <= 0 || s <= 0 || w < 0) return TrainCommand.Fail("--batch and --steps must be positive, --warmup not negative");
+            return TrainCommand.Run(() => Bench(name, b, s, w));
+        });
+        return command;
+    }
+
+    private static void Bench(string name, int batch, int steps, int warmup)
+    {
+        var model = ModelZoo.Create(name, 10);
+        var settings = new TrainSettings(name, "fashion-mnist", 1, batch, "adam", 1e-3, 1, 1, null, "", 1, null);
+        var graph = ClassifierGraph.Build(model, 28, 28, 1, settings);
+        var random = new Random(1);
+        var images = NDArray.FromFlat(Enumerable.Range(0, batch * 784).Select(_ => (float)random.NextDouble()).ToArray(), new Shape(batch, 784));
+        var labels = NDArray.FromFlat(Enumerable.Range(0, batch).Select(_ => random.Next(10)).ToArray(), new Shape(batch));
+        using var sess = new Session(graph.Graph);
+        using (graph.Graph.as_default()) sess.run(tf.global_variables_initializer());
+        var train = new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true };
+        var infer = new FeedDict { [graph.Images] = images };
+        Console.WriteLine($"{model.Title}: batch {batch}, {warmup} warm-up and {steps} timed steps, {Environment.ProcessorCount} threads");
+        Report("training", steps, batch, Measure(() => sess.run(graph.TrainOp!, train), steps, warmup));
+        Report("inference", steps, batch, Measure(() => sess.run(graph.Predictions, infer), steps, warmup));
+    }
+
+    private static (double Seconds, long Bytes) Measure(Action step, int steps, int warmup)
+    {
+        for (var i = 0; i < warmup; i++) step();
+        GC.Collect();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < steps; i++) step();
+        var seconds = clock.Elapsed.TotalSeconds;
+        return (seconds, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+    }
+
+    private static void Report(string what, int steps, int batch, (double Seconds, long Bytes) m) =>
+        Console.WriteLine($"{what,-10} {steps * batch / m.Seconds,10:F0} images/s  {m.Seconds / steps * 1000,8:F2} ms/step  {m.Bytes / steps / 1024.0 / 1024.0,8:F2} MiB allocated/step");
+}
