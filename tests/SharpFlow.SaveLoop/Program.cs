@@ -4,15 +4,16 @@
 using SharpFlow;
 using static SharpFlow.Binding;
 
-if (args.Length != 1)
+if (args.Length is not (1 or 2))
 {
-    Console.Error.WriteLine("usage: SharpFlow.SaveLoop DIRECTORY");
+    Console.Error.WriteLine("usage: SharpFlow.SaveLoop DIRECTORY [MAX_TO_KEEP]");
     return 2;
 }
+var maxToKeep = args.Length == 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
 var step = tf.placeholder(tf.float32, Shape.Scalar, name: "step");
 var variables = Enumerable.Range(0, 4).Select(i => tf.Variable(tf.zeros(new[] { 1024, 1024 }), name: $"layer{i}/weights")).ToList();
 var assign = tf.group(variables.Select(v => (ITensorOrOperation)tf.assign(v, tf.fill(new[] { 1024, 1024 }, step))).ToArray());
-var saver = tf.train.Saver(max_to_keep: 3);
+var saver = tf.train.Saver(max_to_keep: maxToKeep);
 using var sess = tf.Session();
 sess.run(tf.global_variables_initializer());
 for (var i = 1; ; i++)

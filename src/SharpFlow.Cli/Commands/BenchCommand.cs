@@ -18,7 +18,7 @@ internal static class BenchCommand
         model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp");
         var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for the LeNet-5 models, 100 otherwise)" };
         var steps = new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 50 };
-        var warmup = new Option<int>("--warmup") { Description = "untimed steps first", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "untimed steps first (and at least 3 seconds, so the JIT's tiers settle)", DefaultValueFactory = _ => 20 };
         var command = new Command("bench", "Training and inference images/s of a model on a fixed batch.") { model, batch, steps, warmup };
         command.SetAction(result =>
         {
@@ -50,7 +50,9 @@ internal static class BenchCommand
 
     private static (double Seconds, long Bytes) Measure(Action step, int steps, int warmup)
     {
-        for (var i = 0; i < warmup; i++) step();
+        // Tiered compilation re-optimizes hot kernels after their first calls: warm up by steps and by time.
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < warmup || (warmup > 0 && warm.Elapsed.TotalSeconds < 3); i++) step();
         GC.Collect();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();

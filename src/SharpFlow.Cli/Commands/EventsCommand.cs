@@ -38,7 +38,7 @@ internal static class EventsCommand
             var tags = new SortedDictionary<string, Tag>(StringComparer.Ordinal);
             int events = 0, graphs = 0;
             string? version = null;
-            foreach (var e in FileWriter.Read(file))
+            foreach (var e in FileWriter.Read(file, truncatedTailIsEnd: true))
             {
                 events++;
                 version ??= e.file_version;

@@ -32,7 +32,7 @@ internal static class PlotCommand
         if (files.Count == 0) throw new NotFoundError($"{logdir}: no events.out.tfevents.* files");
         var series = new SortedDictionary<string, List<(long Step, double Value)>>(StringComparer.Ordinal);
         foreach (var file in files)
-            foreach (var e in FileWriter.Read(file))
+            foreach (var e in FileWriter.Read(file, truncatedTailIsEnd: true))
                 foreach (var v in e.summary?.value ?? [])
                     if (v.simple_value is { } s)
                     {

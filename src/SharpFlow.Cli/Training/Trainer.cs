@@ -75,10 +75,10 @@ internal static class Trainer
                     var (images, labels) = data.train.next_batch(s.BatchSize);
                     var (_, loss, rate) = sess.run((trainOp, graph.Loss, graph.LearningRate!), new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true });
                     var value = loss.AsReadOnlySpan<float>()[0];
+                    if (!float.IsFinite(value)) throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}: lower --lr");
                     var globalStep = (long)(epoch - 1) * stepsPerEpoch + step;
                     if (step % s.LogEvery == 0 || step == stepsPerEpoch)
                         events.add_summary(tf.Summary(SummaryValue.FromScalar("loss", value), SummaryValue.FromScalar("learning_rate", rate.Cast(DType.float64).ToArray<double>()[0])), globalStep);
-                    if (!float.IsFinite(value)) throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}: lower --lr");
                     lossSum += value;
                     done++;
                     var seconds = training.Elapsed.TotalSeconds;

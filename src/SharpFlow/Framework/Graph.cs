@@ -212,8 +212,12 @@ public sealed partial class Graph
     {
         if (finalized) throw new InvalidOperationException("Graph is finalized and cannot be modified.");
         foreach (var t in inputs)
+        {
             if (!ReferenceEquals(t.graph, this))
                 throw new ValueError($"{def.Type} \"{name}\": input {t} is from a different graph; tensors of two graphs cannot be combined in one op.");
+            if (t.dtype == DType.@string && !def.AcceptsStrings)
+                throw new TypeError($"{def.Type} \"{name}\": string tensors are not supported (input {t}); strings flow only into summary ops, Identity and Reshape.");
+        }
 
         lock (_lock)
         {

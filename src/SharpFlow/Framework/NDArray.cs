@@ -22,6 +22,8 @@ public sealed class NDArray
         if (!shape.IsFullyDefined) throw new ValueError($"An NDArray needs a fully defined shape, got {shape}.");
         if (shape.NumElements != storage.Length)
             throw new ValueError($"Cannot make an NDArray of shape {shape} ({shape.NumElements} elements) from {storage.Length} values.");
+        if (storage is byte[][] strings && strings.Any(s => s is null))
+            throw new ArgumentException("A string NDArray cannot hold null elements.", nameof(storage));
         Storage = storage;
         this.shape = shape;
     }
@@ -98,6 +100,7 @@ public sealed class NDArray
         ArgumentNullException.ThrowIfNull(array);
         var elementType = array.GetType().GetElementType()!;
         var dtype = DType.FromClrType(elementType);
+        if (dtype == DType.@string) throw new TypeError("NDArray.FromArray takes numeric or bool arrays; use NDArray.FromStrings for strings.");
         var dims = new int[array.Rank];
         for (var i = 0; i < dims.Length; i++) dims[i] = array.GetLength(i);
         var storage = AllocateStorage(dtype, array.Length);
@@ -133,6 +136,7 @@ public sealed class NDArray
     public Array ToMultiDimArray()
     {
         if (ndim == 0) return ToFlatClone();
+        if (dtype == DType.@string) throw new TypeError("ToMultiDimArray takes numeric or bool arrays; read strings with StringBytes(i).");
         var result = Array.CreateInstance(dtype.ClrType, shape.Dims);
         ref var src = ref MemoryMarshal.GetArrayDataReference(Storage);
         ref var dst = ref MemoryMarshal.GetArrayDataReference(result);
@@ -218,6 +222,13 @@ public sealed class NDArray
     public bool ValueEquals(NDArray? other)
     {
         if (other is null || other.dtype != dtype || other.shape != shape) return false;
+        if (Storage is byte[][] strings)
+        {
+            var others = (byte[][])other.Storage;
+            for (var i = 0; i < strings.Length; i++)
+                if (!strings[i].AsSpan().SequenceEqual(others[i])) return false;
+            return true;
+        }
         ref var a = ref MemoryMarshal.GetArrayDataReference(Storage);
         ref var b = ref MemoryMarshal.GetArrayDataReference(other.Storage);
         var bytes = size * dtype.size;

@@ -48,6 +48,12 @@ public abstract class OpDef
     public virtual bool NotDifferentiable => false;
 
     /// <summary>
+    /// True for the few ops that take string tensors (summaries, Identity, Reshape, Shape); every other op refuses
+    /// them when it is built, since the numeric kernels cannot move byte strings.
+    /// </summary>
+    public virtual bool AcceptsStrings => false;
+
+    /// <summary>
     /// True when the op broadcasts its inputs against each other (<c>Add</c>, <c>Mul</c>): its gradient rule returns
     /// gradients of the output's shape and the gradient pass sums them back to each input's shape.
     /// </summary>

@@ -21,7 +21,7 @@ public sealed class FileWriter : IDisposable
     private readonly FileStream _file;
     private readonly TimeSpan _flushInterval;
     private readonly string _logdir;
-    private Exception? _error;
+    private volatile Exception? _error;
     private bool _closed;
 
     /// <summary>Creates <paramref name="logdir"/> if needed and a new event file in it; with a graph, writes it first.</summary>
@@ -31,16 +31,30 @@ public sealed class FileWriter : IDisposable
         if (max_queue <= 0) throw new ValueError($"max_queue must be positive, got {max_queue}");
         Directory.CreateDirectory(logdir);
         _logdir = logdir;
+        // Encode the graph first: a graph that cannot be written fails here, before any file or thread exists.
+        var graphEvent = graph is null ? null : new Event { wall_time = Now(), graph_def = GraphDefEncoder.Encode(graph) }.SerializeToString();
         var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        path = Path.Combine(logdir, $"events.out.tfevents.{seconds:D10}.{Environment.MachineName}{filename_suffix}");
+        var name = $"events.out.tfevents.{seconds:D10}.{Environment.MachineName}{filename_suffix}";
+        path = Path.Combine(logdir, name);
+        // Two writers in one directory within one second: TensorBoard reads every file with "tfevents" in its name.
+        for (var n = 1; File.Exists(path); n++) path = Path.Combine(logdir, $"{name}.{n}");
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _flushInterval = TimeSpan.FromSeconds(flush_secs);
         _queue = new BlockingCollection<(byte[]?, ManualResetEventSlim?)>(max_queue);
-        TFRecord.Write(_file, new Event { wall_time = Now(), file_version = FileVersion }.SerializeToString());
-        _file.Flush();
+        try
+        {
+            TFRecord.Write(_file, new Event { wall_time = Now(), file_version = FileVersion }.SerializeToString());
+            if (graphEvent is not null) TFRecord.Write(_file, graphEvent);
+            _file.Flush();
+        }
+        catch
+        {
+            _file.Dispose();
+            _queue.Dispose();
+            throw;
+        }
         _thread = new Thread(WriteLoop) { IsBackground = true, Name = "SharpFlow FileWriter" };
         _thread.Start();
-        if (graph is not null) add_graph(graph);
     }
 
     /// <summary>The event file's path.</summary>
@@ -83,7 +97,14 @@ public sealed class FileWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(@event);
         Check();
-        _queue.Add((@event.SerializeToString(), null));
+        try
+        {
+            _queue.Add((@event.SerializeToString(), null));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            throw new InvalidOperationException($"FileWriter for {path} is closed", e);
+        }
     }
 
     /// <summary>Writes every queued event to disk.</summary>
@@ -91,7 +112,14 @@ public sealed class FileWriter : IDisposable
     {
         Check();
         using var done = new ManualResetEventSlim();
-        _queue.Add((null, done));
+        try
+        {
+            _queue.Add((null, done));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            throw new InvalidOperationException($"FileWriter for {path} is closed", e);
+        }
         done.Wait();
         Check();
     }
@@ -142,19 +170,23 @@ public sealed class FileWriter : IDisposable
             }
             _file.Flush(flushToDisk: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e)
         {
+            // Whatever stops the writer is raised by the next call on it, never lost and never fatal here.
             _error = e;
             // Release anyone waiting on a flush.
             foreach (var item in _queue.GetConsumingEnumerable()) item.Flushed?.Set();
         }
     }
 
-    /// <summary>The events of an event file, in order (<c>tf.train.summary_iterator</c>).</summary>
-    public static IEnumerable<Event> Read(string eventFile)
+    /// <summary>
+    /// The events of an event file, in order (<c>tf.train.summary_iterator</c>); with
+    /// <paramref name="truncatedTailIsEnd"/> a last record cut short by a killed writer ends the file.
+    /// </summary>
+    public static IEnumerable<Event> Read(string eventFile, bool truncatedTailIsEnd = false)
     {
         var index = 0;
-        foreach (var record in TFRecord.Read(eventFile))
+        foreach (var record in TFRecord.Read(eventFile, truncatedTailIsEnd))
         {
             Event e;
             try

@@ -26,17 +26,20 @@ public static class TFRecord
         stream.Write(footer);
     }
 
-    /// <summary>The records of a file, in order.</summary>
-    public static IEnumerable<byte[]> Read(string path)
+    /// <summary>
+    /// The records of a file, in order. With <paramref name="truncatedTailIsEnd"/>, a last record cut short (a
+    /// writer killed mid-write) ends the file, as TensorBoard treats it; a CRC mismatch is always an error.
+    /// </summary>
+    public static IEnumerable<byte[]> Read(string path, bool truncatedTailIsEnd = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new NotFoundError($"{path}: no such file");
         using var stream = File.OpenRead(path);
-        foreach (var record in Read(stream, path)) yield return record;
+        foreach (var record in Read(stream, path, truncatedTailIsEnd)) yield return record;
     }
 
     /// <summary>The records of a stream; <paramref name="name"/> names it in errors.</summary>
-    public static IEnumerable<byte[]> Read(Stream stream, string name)
+    public static IEnumerable<byte[]> Read(Stream stream, string name, bool truncatedTailIsEnd = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var header = new byte[12];
@@ -46,14 +49,21 @@ public static class TFRecord
         {
             var got = ReadFully(stream, header);
             if (got == 0) yield break;
-            if (got < header.Length) throw new DataLossError($"{name}: truncated record header at offset {offset} ({got} of 12 bytes)");
+            if (got < header.Length)
+            {
+                if (truncatedTailIsEnd) yield break;
+                throw new DataLossError($"{name}: truncated record header at offset {offset} ({got} of 12 bytes)");
+            }
             var length = BinaryPrimitives.ReadUInt64LittleEndian(header);
             if (Crc32C.Masked(header.AsSpan(0, 8)) != BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8)))
                 throw new DataLossError($"{name}: corrupted record at offset {offset}: the length's CRC does not match");
             if (length > MaxRecordBytes) throw new DataLossError($"{name}: record at offset {offset} declares {length} bytes");
             var data = new byte[length];
-            if (ReadFully(stream, data) < data.Length) throw new DataLossError($"{name}: truncated record at offset {offset}: expected {length} data bytes");
-            if (ReadFully(stream, footer) < footer.Length) throw new DataLossError($"{name}: truncated record at offset {offset}: the data's CRC is missing");
+            if (ReadFully(stream, data) < data.Length || ReadFully(stream, footer) < footer.Length)
+            {
+                if (truncatedTailIsEnd) yield break;
+                throw new DataLossError($"{name}: truncated record at offset {offset}: expected {length} data bytes and their CRC");
+            }
             if (Crc32C.Masked(data) != BinaryPrimitives.ReadUInt32LittleEndian(footer))
                 throw new DataLossError($"{name}: corrupted record at offset {offset}: the data's CRC does not match");
             offset += 16 + (long)length;

@@ -23,7 +23,8 @@ public static class SafeTensors
         DataType.Int32 => "I32",
         DataType.Int64 => "I64",
         DataType.UInt8 => "U8",
-        _ => "BOOL",
+        DataType.Bool => "BOOL",
+        _ => throw new TypeError($"safetensors holds numbers and booleans, not {d.name} tensors"),
     };
 
     private static DType? FromCode(string? code) => code switch

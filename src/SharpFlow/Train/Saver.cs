@@ -45,7 +45,7 @@ public sealed class Saver
     /// <summary>How many recent checkpoints are kept (0: all).</summary>
     public int max_to_keep { get; }
 
-    /// <summary>This saver's checkpoints that are still kept, oldest first.</summary>
+    /// <summary>This saver's checkpoints that are still kept, oldest first (empty with max_to_keep 0, which keeps all).</summary>
     public IReadOnlyList<string> last_checkpoints => _last;
 
     /// <summary>
@@ -65,16 +65,33 @@ public sealed class Saver
         for (var i = 0; i < values.Length; i++) tensors[_variables[i].Name] = values[i];
         SafeTensors.Write(prefix + Extension, tensors, new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint" });
 
-        _last.Remove(prefix);
-        _last.Add(prefix);
-        while (max_to_keep > 0 && _last.Count > max_to_keep)
+        if (!write_state) return prefix; // as TensorFlow: neither recorded nor counted for max_to_keep
+
+        // Record first, delete after: the state file never names a checkpoint that is already gone.
+        var expired = new List<string>();
+        if (max_to_keep > 0)
         {
-            var oldest = _last[0];
-            _last.RemoveAt(0);
-            try { File.Delete(oldest + Extension); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            _last.Remove(prefix);
+            _last.Add(prefix);
+            while (_last.Count > max_to_keep)
+            {
+                expired.Add(_last[0]);
+                _last.RemoveAt(0);
+            }
         }
-        if (write_state) new CheckpointState(prefix, _last.ToList()).Write(directory, latest_filename);
+        new CheckpointState(prefix, max_to_keep > 0 ? _last.ToList() : [prefix]).Write(directory, latest_filename);
+        foreach (var old in expired)
+            try { File.Delete(old + Extension); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         return prefix;
+    }
+
+    /// <summary>Saves at the step held by <paramref name="global_step"/> (the global-step variable or any integer scalar).</summary>
+    public string save(Session sess, string save_path, Tensor global_step, string latest_filename = CheckpointState.DefaultFileName, bool write_state = true)
+    {
+        ArgumentNullException.ThrowIfNull(sess);
+        ArgumentNullException.ThrowIfNull(global_step);
+        var step = sess.run(global_step).Cast(DType.int64).ToArray<long>()[0];
+        return save(sess, save_path, checked((int)step), latest_filename, write_state);
     }
 
     /// <summary>
@@ -84,13 +101,14 @@ public sealed class Saver
     public void recover_last_checkpoints(IEnumerable<string> checkpoint_paths)
     {
         ArgumentNullException.ThrowIfNull(checkpoint_paths);
+        _last.Clear();
         foreach (var p in checkpoint_paths)
             if (File.Exists(p + Extension) && !_last.Contains(p)) _last.Add(p);
     }
 
     /// <summary>
     /// Restores the variables from the checkpoint <paramref name="save_path"/> (a prefix returned by
-    /// <see cref="save"/> or <c>latest_checkpoint</c>, or the file itself). Every tensor is checked first; on any
+    /// <c>save</c> or <c>latest_checkpoint</c>, or the file itself). Every tensor is checked first; on any
     /// problem the variables keep their values and the error names the file and the tensor.
     /// </summary>
     public void restore(Session sess, string save_path)

@@ -68,4 +68,81 @@ public sealed class SummaryOpTests : IDisposable
         Assert.Contains("Nan in summary histogram for: weights", Assert.Throws<InvalidArgumentError>(() => g.Eval(nan)).Message);
         Assert.Contains("1, 3 or 4 channels", Assert.Throws<ValueError>(() => tf.summary.image("i", tf.zeros(new Shape(1, 2, 2, 2)))).Message);
     }
+
+    [Fact]
+    public void ImagesFollowTensorFlowsTagsAndScaling()
+    {
+        using var g = TestGraph.Enter();
+        // One image asked with the default max_outputs=3: still numbered, as TensorFlow numbers whenever max > 1.
+        var one = tf.summary.image("one", tf.constant(new float[] { 0f, 0.25f, 0.5f, float.NaN }, shape: new Shape(1, 2, 2, 1)));
+        var signed = tf.summary.image("signed", tf.constant(new float[] { -2f, 0f, 1f, 2f }, shape: new Shape(1, 2, 2, 1)), max_outputs: 1);
+        using var sess = tf.Session();
+        var first = SharpFlow.Summaries.Summary.FromString(sess.run(one).StringBytes()).value.Single();
+        Assert.Equal("one/image/0", first.tag);
+        // Per image: scaled by 255/max over the finite pixels, truncated; NaN takes the bad color (255 in grey).
+        Assert.Equal(new byte[] { 0, 127, 255, 255 }, GreyPixels(first.image!));
+        var second = SharpFlow.Summaries.Summary.FromString(sess.run(signed).StringBytes()).value.Single();
+        Assert.Equal("signed/image", second.tag);
+        // With negative values: 127/max|v| around 128.
+        Assert.Equal(new byte[] { 1, 128, 191, 255 }, GreyPixels(second.image!));
+    }
+
+    [Fact]
+    public void FamiliesPrefixTheTagOnceMoreAsTensorFlowDoes()
+    {
+        using var g = TestGraph.Enter();
+        var s = tf.summary.scalar("loss", 1f, family: "train");
+        var value = SharpFlow.Summaries.Summary.FromString(g.Eval(s).StringBytes()).value.Single();
+        Assert.Equal("train/train/loss", value.tag);
+        Assert.Equal("train/loss:0", s.name);
+        var inf = tf.summary.histogram("h", tf.constant(new[] { float.PositiveInfinity }));
+        Assert.Contains("Infinity in summary histogram for: h", Assert.Throws<InvalidArgumentError>(() => g.Eval(inf)).Message);
+    }
+
+    [Fact]
+    public void StringTensorsReachOnlyTheOpsThatTakeThem()
+    {
+        using var g = TestGraph.Enter();
+        var text = tf.constant(NDArray.FromStrings(["a", "b"]));
+        Assert.Equal("[b'a' b'b']", g.Eval(tf.identity(text)).ToString());
+        var e = Assert.Throws<TypeError>(() => tf.transpose(text));
+        Assert.Contains("Transpose", e.Message);
+        Assert.Contains("string tensors are not supported", e.Message);
+        Assert.Throws<TypeError>(() => tf.concat([text, text], 0));
+    }
+
+    [Fact]
+    public void TwoWritersInOneSecondWriteTwoFilesAndACutTailReadsAsTheEnd()
+    {
+        using var a = tf.summary.FileWriter(_dir);
+        using var b = tf.summary.FileWriter(_dir);
+        Assert.NotEqual(a.path, b.path);
+        a.add_summary(tf.Summary(SummaryValue.FromScalar("x", 1)), 1);
+        a.add_summary(tf.Summary(SummaryValue.FromScalar("x", 2)), 2);
+        a.close();
+        var bytes = File.ReadAllBytes(a.path);
+        File.WriteAllBytes(a.path, bytes[..^5]);
+        Assert.Throws<DataLossError>(() => FileWriter.Read(a.path).ToList());
+        var events = FileWriter.Read(a.path, truncatedTailIsEnd: true).ToList();
+        Assert.Equal(2, events.Count); // the version record and the first scalar; the cut one is dropped
+        Assert.Equal(1, events[1].step);
+    }
+
+    private static byte[] GreyPixels(SummaryImage image)
+    {
+        var png = image.encoded_image_string;
+        var idat = new MemoryStream();
+        for (var i = 8; i < png.Length;)
+        {
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(i));
+            if (System.Text.Encoding.ASCII.GetString(png, i + 4, 4) == "IDAT") idat.Write(png, i + 8, length);
+            i += 12 + length;
+        }
+        idat.Position = 0;
+        using var z = new System.IO.Compression.ZLibStream(idat, System.IO.Compression.CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        z.CopyTo(raw);
+        var rows = raw.ToArray();
+        return [.. rows.Where((_, i) => i % (image.width + 1) != 0)];
+    }
 }

@@ -71,6 +71,33 @@ public sealed class SaverTests : IDisposable
     }
 
     [Fact]
+    public void WriteStateAndMaxToKeepZeroFollowTensorFlow()
+    {
+        using var g = TestGraph.Enter();
+        var v = tf.Variable(0f, name: "v");
+        var step = tf.Variable(7, name: "global_step");
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        var quiet = tf.train.Saver(max_to_keep: 1);
+        quiet.save(sess, Prefix, global_step: 1, write_state: false);
+        quiet.save(sess, Prefix, global_step: 2, write_state: false);
+        Assert.False(File.Exists(Path.Combine(_dir, "checkpoint")));
+        Assert.Empty(quiet.last_checkpoints);
+        Assert.Equal(2, Directory.GetFiles(_dir, "*.safetensors").Length);
+
+        var all = tf.train.Saver(max_to_keep: 0);
+        all.save(sess, Prefix, global_step: 3);
+        Assert.Equal(Prefix + "-7", all.save(sess, Prefix, global_step: step)); // the step read from a variable
+        Assert.Equal(4, Directory.GetFiles(_dir, "*.safetensors").Length);
+        Assert.Equal(new[] { Prefix + "-7" }, tf.train.get_checkpoint_state(_dir)!.all_model_checkpoint_paths);
+
+        var recovered = tf.train.Saver(max_to_keep: 2);
+        recovered.recover_last_checkpoints([Prefix + "-1", Prefix + "-2"]);
+        recovered.recover_last_checkpoints([Prefix + "-3"]);
+        Assert.Equal(new[] { Prefix + "-3" }, recovered.last_checkpoints);
+    }
+
+    [Fact]
     public void MovingAveragesAreSavedAndRestoredIntoTheModel()
     {
         float shadow;
@@ -178,6 +205,8 @@ public sealed class SaverTests : IDisposable
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             start.ArgumentList.Add(child);
             start.ArgumentList.Add(_dir);
+            // Half the rounds keep one checkpoint only: the state must never name one already deleted.
+            start.ArgumentList.Add(round % 2 == 0 ? "1" : "3");
             using var process = Process.Start(start)!;
             // Wait for a first save, then kill at a random moment: often in the middle of writing a file.
             var errors = process.StandardError.ReadToEndAsync();

@@ -9,6 +9,8 @@ internal sealed class Identity : OpDef
 
     public override string Type => "Identity";
 
+    public override bool AcceptsStrings => true;
+
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.InputDType(0), ctx.InputShape(0));
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx => ctx.ForwardOutput(0, ctx.Input(0)));

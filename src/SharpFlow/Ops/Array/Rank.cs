@@ -9,6 +9,8 @@ internal sealed class Rank : OpDef
 
     public override string Type => "Rank";
 
+    public override bool AcceptsStrings => true;
+
     public override bool NotDifferentiable => true;
 
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(DType.int32, Shape.Scalar);

@@ -12,6 +12,8 @@ internal sealed class Reshape : OpDef
 
     public override string Type => "Reshape";
 
+    public override bool AcceptsStrings => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         if (!ctx.InputDType(1).is_integer) throw ctx.TypeError($"shape must be int32 or int64, got {ctx.InputDType(1).name}");

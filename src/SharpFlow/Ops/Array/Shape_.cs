@@ -13,6 +13,8 @@ internal sealed class Shape_ : OpDef
 
     public override string Type => "Shape";
 
+    public override bool AcceptsStrings => true;
+
     public override bool NotDifferentiable => true;
 
     public override void InferShapes(InferenceContext ctx)

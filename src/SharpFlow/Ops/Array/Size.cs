@@ -9,6 +9,8 @@ internal sealed class Size : OpDef
 
     public override string Type => "Size";
 
+    public override bool AcceptsStrings => true;
+
     public override bool NotDifferentiable => true;
 
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.Attr<DType>("out_type"), Shape.Scalar);

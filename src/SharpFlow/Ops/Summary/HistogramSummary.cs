@@ -23,7 +23,10 @@ internal sealed class HistogramSummary : SummaryOp
         if (tag.size != 1) throw ctx.InvalidArgument($"tag must be a scalar, got shape {tag.shape.ToListString()}");
         var name = Text(tag);
         foreach (var v in values.Cast(DType.float64).AsReadOnlySpan<double>())
-            if (!double.IsFinite(v)) throw ctx.InvalidArgument($"Nan in summary histogram for: {name}");
+        {
+            if (double.IsNaN(v)) throw ctx.InvalidArgument($"Nan in summary histogram for: {name}");
+            if (double.IsInfinity(v)) throw ctx.InvalidArgument($"Infinity in summary histogram for: {name}");
+        }
         Output(ctx, new Summaries.Summary(SummaryValue.FromHistogram(name, values)));
     });
 

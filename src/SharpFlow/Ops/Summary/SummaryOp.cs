@@ -12,6 +12,8 @@ internal abstract class SummaryOp : OpDef
 {
     public override bool NotDifferentiable => true;
 
+    public override bool AcceptsStrings => true;
+
     /// <summary>Checks that input <paramref name="index"/> is a string tensor.</summary>
     protected static void CheckString(InferenceContext ctx, int index, string what)
     {
@@ -40,9 +42,10 @@ internal abstract class SummaryOp : OpDef
         Func<OpBuilder, Tensor, Tensor, (Tensor[] Inputs, Dictionary<string, object> Attrs)> inputs)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var clean = CleanTag(family is null ? name : $"{family}/{name}");
+        var clean = CleanTag(family is null ? name : $"{CleanTag(family)}/{name}");
         using var b = OpBuilder.Begin(clean, def.Type, values);
-        var tag = Array.Const.Create(b.Graph, NDArray.FromStrings([b.Name]), "tag");
+        // TensorFlow's summary_scope: the tag is the scope's name, prefixed by the family once more when there is one.
+        var tag = Array.Const.Create(b.Graph, NDArray.FromStrings([family is null ? b.Name : $"{CleanTag(family)}/{b.Name}"]), "tag");
         var (tensors, attrs) = inputs(b, tag, b.Convert(values, "values"));
         var output = b.Create(def, tensors, attrs).outputs[0];
         foreach (var key in collections ?? [GraphKeys.SUMMARIES]) b.Graph.add_to_collection(key, output);
