@@ -76,17 +76,59 @@ public sealed record CheckpointState(string model_checkpoint_path, IReadOnlyList
             ? Path.GetFileName(path)
             : path;
 
-    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>Protobuf text format's string quoting: C escapes, non-ASCII UTF-8 bytes as octal (as TensorFlow writes).</summary>
+    private static string Quote(string s)
+    {
+        var result = new StringBuilder("\"");
+        foreach (var b in Encoding.UTF8.GetBytes(s))
+        {
+            switch (b)
+            {
+                case (byte)'\\': result.Append("\\\\"); break;
+                case (byte)'"': result.Append("\\\""); break;
+                case (byte)'\n': result.Append("\\n"); break;
+                case (byte)'\r': result.Append("\\r"); break;
+                case (byte)'\t': result.Append("\\t"); break;
+                default:
+                    if (b is >= 0x20 and < 0x7F) result.Append((char)b);
+                    else result.Append('\\').Append(Convert.ToString(b, 8).PadLeft(3, '0'));
+                    break;
+            }
+        }
+        return result.Append('"').ToString();
+    }
 
+    /// <summary>Reads a quoted string with C escapes (octal and hex bytes decoded as UTF-8).</summary>
     private static string Unquote(string s, string path, int line)
     {
-        if (s.Length < 2 || s[0] != '"' || s[^1] != '"') throw new DataLossError($"{path}:{line}: expected a quoted string, found '{s}'");
-        var result = new StringBuilder();
+        if (s.Length < 2 || s[0] is not ('"' or '\'') || s[^1] != s[0]) throw new DataLossError($"{path}:{line}: expected a quoted string, found '{s}'");
+        var bytes = new List<byte>();
         for (var i = 1; i < s.Length - 1; i++)
         {
-            if (s[i] == '\\' && i + 1 < s.Length - 1) i++;
-            result.Append(s[i]);
+            if (s[i] != '\\')
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(s[i].ToString()));
+                continue;
+            }
+            if (++i >= s.Length - 1) throw new DataLossError($"{path}:{line}: a string ends in a lone backslash");
+            var c = s[i];
+            if (c is >= '0' and <= '7')
+            {
+                var end = i;
+                while (end < s.Length - 1 && end < i + 3 && s[end] is >= '0' and <= '7') end++;
+                bytes.Add((byte)Convert.ToInt32(s[i..end], 8));
+                i = end - 1;
+            }
+            else if (c == 'x')
+            {
+                var end = i + 1;
+                while (end < s.Length - 1 && end < i + 3 && Uri.IsHexDigit(s[end])) end++;
+                if (end == i + 1) throw new DataLossError($"{path}:{line}: \\x without hex digits");
+                bytes.Add((byte)Convert.ToInt32(s[(i + 1)..end], 16));
+                i = end - 1;
+            }
+            else bytes.Add(c switch { 'n' => (byte)'\n', 'r' => (byte)'\r', 't' => (byte)'\t', 'a' => 7, 'b' => 8, 'f' => 12, 'v' => 11, _ => (byte)c });
         }
-        return result.ToString();
+        return Encoding.UTF8.GetString(bytes.ToArray());
     }
 }

@@ -190,6 +190,14 @@ public sealed class SaverTests : IDisposable
         File.WriteAllBytes(Prefix + "-20.safetensors", []);
         Assert.Equal(Prefix + "-20", tf.train.latest_checkpoint(_dir));
         Assert.Equal(new[] { Prefix + "-10", Prefix + "-20" }, tf.train.get_checkpoint_state(_dir)!.all_model_checkpoint_paths);
+        // TensorFlow writes non-ASCII bytes as octal escapes.
+        File.WriteAllText(Path.Combine(_dir, "checkpoint"), "model_checkpoint_path: \"mod\\303\\251le-20\"\n");
+        Assert.Equal(Path.Combine(_dir, "modéle-20"), tf.train.get_checkpoint_state(_dir)!.model_checkpoint_path);
+        // And SharpFlow writes them so: a quote, a newline and an accent survive the round trip.
+        var odd = Path.Combine(_dir, "a \"b\"\nc-é");
+        new CheckpointState(odd, [odd]).Write(_dir);
+        Assert.Contains("\\303\\251", File.ReadAllText(Path.Combine(_dir, "checkpoint")));
+        Assert.Equal(odd, tf.train.get_checkpoint_state(_dir)!.model_checkpoint_path);
         File.WriteAllText(Path.Combine(_dir, "checkpoint"), "model_checkpoint_path model.ckpt-20\n");
         Assert.Contains("checkpoint:1", Assert.Throws<DataLossError>(() => tf.train.latest_checkpoint(_dir)).Message);
     }

@@ -32,7 +32,9 @@ internal sealed class TensorSummaryV2 : SummaryOp
     public static Tensor Build(string name, TensorLike tensor, IEnumerable<string>? collections = null) =>
         Build(Def, name, null, tensor, collections, (b, tag, value) =>
         {
-            var metadata = Array.Const.Create(b.Graph, NDArray.FromStrings(["text"]), "summary_metadata");
+            // A serialized SummaryMetadata { plugin_data { plugin_name: "text" } }, as tf.summary.text passes it.
+            var serialized = new ProtoWriter().Message(1, new ProtoWriter().String(1, "text")).ToArray();
+            var metadata = Array.Const.Create(b.Graph, new NDArray(new[] { serialized }, Shape.Scalar), "summary_metadata");
             return ([tag, value, metadata], new() { ["T"] = value.dtype });
         });
 }
