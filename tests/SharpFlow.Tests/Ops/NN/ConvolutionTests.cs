@@ -98,6 +98,31 @@ public class ConvolutionTests
         AssertArray.Close(ReferencePool(x, geometry, max: false), g.Eval(tf.nn.avg_pool(x, ksize, strides, padding)), 1e-12, "avg_pool");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    [InlineData(20)]
+    public void ManyAndFewOutputChannelsMatchPlainLoopsWithGradients(int outChannels)
+    {
+        // Few output channels take the transposed product; many the direct one: both against float64 loops, in
+        // float32 through the packed GEMM, and the filter gradient against the input-gradient identity.
+        using var g = TestGraph.Enter();
+        var x = Random(new Shape(4, 12, 11, 3), 7);
+        var f = Random(new Shape(3, 3, 3, outChannels), 8);
+        var geometry = Window2D.Create(4, 12, 11, 3, 3, 3, 1, 1, 1, 1, same: true);
+        var expected = ReferenceConv(x, f, geometry, depthwise: false);
+        var y32 = g.Eval(tf.nn.conv2d(tf.constant(x.Cast(DType.float32)), tf.constant(f.Cast(DType.float32)), [1, 1, 1, 1], "SAME"));
+        AssertArray.Close(expected, y32.Cast(DType.float64), 1e-4);
+        // <dy, conv(x, f)> = <filter_grad(x, dy), f>: the filter gradient is the adjoint in f.
+        var dy = Random(expected.shape, 9);
+        var xt = tf.constant(x);
+        var ft = tf.constant(f);
+        var grad = tf.gradients(tf.reduce_sum(tf.nn.conv2d(xt, ft, [1, 1, 1, 1], "SAME") * tf.constant(dy)), [ft])[0]!;
+        var lhs = g.Eval(tf.reduce_sum(tf.constant(expected) * tf.constant(dy))).ToArray<double>()[0];
+        var rhs = g.Eval(tf.reduce_sum(grad * ft)).ToArray<double>()[0];
+        Assert.Equal(lhs, rhs, 1e-9);
+    }
+
     [Fact]
     public void BuildTimeErrorsNameTheOpAndTheProblem()
     {
