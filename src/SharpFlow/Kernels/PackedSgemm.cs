@@ -31,6 +31,11 @@ internal static unsafe class PackedSgemm
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB)
     {
+        if (n < FewColumns && m >= 2 * FewColumns)
+        {
+            MultiplyTransposed(a, b, c, m, k, n, transposeA, transposeB);
+            return;
+        }
         c[..(m * n)].Clear();
         if (m == 0 || n == 0 || k == 0) return;
         var wide = Wide;
@@ -98,6 +103,32 @@ internal static unsafe class PackedSgemm
         {
             ArrayPool<float>.Shared.Return(packedA);
             ArrayPool<float>.Shared.Return(packedB);
+        }
+    }
+
+    private const int FewColumns = 16;
+
+    /// <summary>
+    /// A product with few columns (a layer of few output channels) would leave the column tiles mostly empty, so
+    /// it is computed as cᵀ = op(b)ᵀ·op(a)ᵀ, whose long side fills the tiles, and the small result is transposed
+    /// back. Each element sums the same products in the same order either way, so the results are equal.
+    /// </summary>
+    private static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB)
+    {
+        var transposed = ArrayPool<float>.Shared.Rent(m * n);
+        try
+        {
+            // op(b)ᵀ is b read with the opposite transpose flag, and likewise op(a)ᵀ.
+            Multiply(b, a, transposed.AsSpan(0, m * n), n, k, m, !transposeB, !transposeA);
+            for (var j = 0; j < n; j++)
+            {
+                var row = transposed.AsSpan(j * m, m);
+                for (var i = 0; i < m; i++) c[i * n + j] = row[i];
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(transposed);
         }
     }
 

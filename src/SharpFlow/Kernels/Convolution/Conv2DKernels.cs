@@ -20,38 +20,6 @@ internal static class Conv2DKernels
     private static bool IsPointwise(in Window2D g) =>
         g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.PadTop == 0 && g.PadLeft == 0;
 
-    private const int FewColumns = 16; // below this many output channels the product is computed transposed
-
-    /// <summary>
-    /// c[m×n] = op(a)·b. With few columns (a filter of few output channels) the GEMM's column tiles would be
-    /// mostly empty, so it computes cᵀ = bᵀ·op(a)ᵀ, whose long dimension fills the tiles, and transposes the small
-    /// result back. Each element sums the same products in the same order either way, so the results are equal.
-    /// </summary>
-    private static void MultiplyFewColumns<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool transposeA)
-        where T : unmanaged, INumber<T>
-    {
-        if (n >= FewColumns || m < 2 * FewColumns)
-        {
-            Gemm.Multiply(a, b, c, m, k, n, transposeA);
-            return;
-        }
-        var transposed = ArrayPool<T>.Shared.Rent(m * n);
-        try
-        {
-            // op(a) is m×k: stored m×k (row-major) or, transposed, k×m. cᵀ[n×m] = bᵀ[n×k] · op(a)ᵀ[k×m].
-            Gemm.Multiply(b, a, transposed.AsSpan(0, m * n), n, k, m, transposeA: true, transposeB: !transposeA);
-            for (var j = 0; j < n; j++)
-            {
-                var row = transposed.AsSpan(j * m, m);
-                for (var i = 0; i < m; i++) c[i * n + j] = row[i];
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(transposed);
-        }
-    }
-
     /// <summary><paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>, <paramref name="filter"/>).</summary>
     public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels)
         where T : unmanaged, INumber<T>
@@ -72,7 +40,7 @@ internal static class Conv2DKernels
                 var rows = count * g.OutPositions;
                 var p = patches.AsSpan(0, rows * k);
                 Im2Col.Expand(input, g, n0, count, p);
-                MultiplyFewColumns<T>(p, filter, output.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), rows, k, outChannels, transposeA: false);
+                Gemm.Multiply<T>(p, filter, output.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), rows, k, outChannels);
             }
         }
         finally
@@ -136,11 +104,11 @@ internal static class Conv2DKernels
                 var dy = outputGrad.Slice(n0 * g.OutPositions * outChannels, rows * outChannels);
                 if (partial is null)
                 {
-                    MultiplyFewColumns<T>(p, dy, filterGrad, k, rows, outChannels, transposeA: true);
+                    Gemm.Multiply<T>(p, dy, filterGrad, k, rows, outChannels, transposeA: true);
                 }
                 else
                 {
-                    MultiplyFewColumns<T>(p, dy, partial, k, rows, outChannels, transposeA: true);
+                    Gemm.Multiply<T>(p, dy, partial, k, rows, outChannels, transposeA: true);
                     TensorPrimitives.Add(filterGrad, partial, filterGrad);
                 }
             }
