@@ -34,14 +34,18 @@ public sealed class HistogramProto
         return [.. limits];
     }
 
-    /// <summary>The histogram of <paramref name="values"/>; a NaN or an infinity is refused, as TensorFlow refuses it.</summary>
-    public static HistogramProto FromValues(ReadOnlySpan<double> values)
+    /// <summary>
+    /// The histogram of <paramref name="values"/>; a NaN or an infinity is refused with TensorFlow's message,
+    /// which names <paramref name="tag"/>.
+    /// </summary>
+    public static HistogramProto FromValues(ReadOnlySpan<double> values, string tag = "")
     {
         var counts = new double[DefaultLimits.Length];
         double min = double.MaxValue, max = -double.MaxValue, sum = 0, squares = 0;
         foreach (var v in values)
         {
-            if (!double.IsFinite(v)) throw new InvalidArgumentError($"Nan in summary histogram: the values hold {v}");
+            if (double.IsNaN(v)) throw new InvalidArgumentError($"Nan in summary histogram for: {tag}");
+            if (double.IsInfinity(v)) throw new InvalidArgumentError($"Infinity in summary histogram for: {tag}");
             var index = UpperBound(v);
             counts[index] += 1;
             min = Math.Min(min, v);

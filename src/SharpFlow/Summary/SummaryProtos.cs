@@ -54,7 +54,7 @@ public sealed class SummaryValue
 
     /// <summary>A histogram of the values of <paramref name="values"/> (any numeric array).</summary>
     public static SummaryValue FromHistogram(string tag, NDArray values) =>
-        new() { tag = tag, histo = HistogramProto.FromValues((values ?? throw new ArgumentNullException(nameof(values))).Cast(DType.float64).AsReadOnlySpan<double>()) };
+        new() { tag = tag, histo = HistogramProto.FromValues((values ?? throw new ArgumentNullException(nameof(values))).Cast(DType.float64).AsReadOnlySpan<double>(), tag) };
 
     /// <summary>
     /// An image from an array <c>[height, width, channels]</c> (1, 3 or 4 channels) of uint8, or of floats in
