@@ -28,11 +28,17 @@ internal static class EventsCommand
         public float? Last { get; set; }
     }
 
-    private static void Inspect(string logdir)
+    /// <summary>The event files below <paramref name="logdir"/>, in name order; none is an error naming the directory.</summary>
+    internal static List<string> EventFiles(string logdir)
     {
         if (!Directory.Exists(logdir)) throw new NotFoundError($"{logdir}: no such directory");
         var files = Directory.GetFiles(logdir, "events.out.tfevents.*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0) throw new NotFoundError($"{logdir}: no events.out.tfevents.* files");
+        return files.Count > 0 ? files : throw new NotFoundError($"{logdir}: no events.out.tfevents.* files");
+    }
+
+    private static void Inspect(string logdir)
+    {
+        var files = EventFiles(logdir);
         foreach (var file in files)
         {
             var tags = new SortedDictionary<string, Tag>(StringComparer.Ordinal);

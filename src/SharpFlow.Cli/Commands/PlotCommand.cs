@@ -27,9 +27,7 @@ internal static class PlotCommand
         var png = output.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
         if (!png && !output.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{output}: sharpflow plot writes .png or .svg pictures");
-        if (!Directory.Exists(logdir)) throw new NotFoundError($"{logdir}: no such directory");
-        var files = Directory.GetFiles(logdir, "events.out.tfevents.*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0) throw new NotFoundError($"{logdir}: no events.out.tfevents.* files");
+        var files = EventsCommand.EventFiles(logdir);
         var series = new SortedDictionary<string, List<(long Step, double Value)>>(StringComparer.Ordinal);
         foreach (var file in files)
             foreach (var e in FileWriter.Read(file, truncatedTailIsEnd: true))

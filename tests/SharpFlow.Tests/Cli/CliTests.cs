@@ -161,6 +161,11 @@ public sealed partial class CliTests : IDisposable
         Assert.NotEqual(0, modelCode);
         Assert.Contains("resnet", modelOutput);
 
+        Directory.CreateDirectory(Path.Combine(_dir, "quiet"));
+        var (eventsCode, eventsOutput) = Sharpflow("plot", Path.Combine(_dir, "quiet"), "-o", Path.Combine(_dir, "none.png"));
+        Assert.Equal(1, eventsCode);
+        Assert.Contains("no events.out.tfevents.* files", eventsOutput);
+
         Directory.CreateDirectory(Path.Combine(_dir, "edited"));
         File.WriteAllText(Path.Combine(_dir, "edited", "model.json"), "{\"model\": \"lenet5\", \"classes\": 5, \"input\": [28, 28, 1]}");
         var (editedCode, editedOutput) = Sharpflow("evaluate", Path.Combine(_dir, "edited"), "--data", "embedded");
