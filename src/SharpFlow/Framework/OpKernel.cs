@@ -37,11 +37,16 @@ public interface IVariableStore
 /// <summary>What a kernel sees during one run: its op, its input values, its output slots and the session's variables.</summary>
 public sealed class OpKernelContext
 {
+    private readonly Runtime.RunMemory _memory;
     private NDArray?[] _inputs = [];
     private NDArray?[] _outputs = [];
     private bool[] _forwarded = [];
 
-    internal OpKernelContext(IVariableStore variables) => Variables = variables;
+    internal OpKernelContext(IVariableStore variables, Runtime.RunMemory memory)
+    {
+        Variables = variables;
+        _memory = memory;
+    }
 
     /// <summary>The operation being computed.</summary>
     public Operation op { get; private set; } = null!;
@@ -49,20 +54,14 @@ public sealed class OpKernelContext
     /// <summary>The session's variable values.</summary>
     public IVariableStore Variables { get; }
 
-    internal void Reset(Operation operation, NDArray?[] inputs, int outputCount)
+    internal void Reset(Operation operation, NDArray?[] inputs, NDArray?[] outputs, bool[] forwarded)
     {
         op = operation;
         _inputs = inputs;
-        if (_outputs.Length != outputCount)
-        {
-            _outputs = new NDArray?[outputCount];
-            _forwarded = new bool[outputCount];
-        }
-        else
-        {
-            Array.Clear(_outputs);
-            Array.Clear(_forwarded);
-        }
+        _outputs = outputs;
+        _forwarded = forwarded;
+        Array.Clear(outputs);
+        Array.Clear(forwarded);
     }
 
     /// <summary>Number of inputs.</summary>
@@ -72,10 +71,19 @@ public sealed class OpKernelContext
     public NDArray Input(int index) =>
         _inputs[index] ?? throw new InternalError($"Input {index} of {op.type} \"{op.name}\" has no value.");
 
-    /// <summary>Allocates a new, zero-filled output buffer and installs it as output <paramref name="index"/>.</summary>
-    public NDArray AllocateOutput(int index, DType dtype, Shape shape)
+    /// <summary>Allocates a zero-filled output buffer and installs it as output <paramref name="index"/>.</summary>
+    public NDArray AllocateOutput(int index, DType dtype, Shape shape) => Allocate(index, dtype, shape, zeroed: true);
+
+    /// <summary>
+    /// Allocates an output buffer whose old contents are arbitrary (a buffer reused from an earlier step) and installs
+    /// it as output <paramref name="index"/>; for kernels that write every element.
+    /// </summary>
+    public NDArray AllocateUninitializedOutput(int index, DType dtype, Shape shape) => Allocate(index, dtype, shape, zeroed: false);
+
+    private NDArray Allocate(int index, DType dtype, Shape shape, bool zeroed)
     {
-        var value = NDArray.Zeros(dtype, shape);
+        ArgumentNullException.ThrowIfNull(shape);
+        var value = new NDArray(_memory.Rent(dtype, NDArray.CheckedCount(shape), zeroed), shape);
         _outputs[index] = value;
         return value;
     }
@@ -90,8 +98,6 @@ public sealed class OpKernelContext
         _forwarded[index] = true;
     }
 
-    internal NDArray? Output(int index) => _outputs[index];
-    internal bool IsForwarded(int index) => _forwarded[index];
 
     /// <summary>An <see cref="InvalidArgumentError"/> naming this op.</summary>
     public InvalidArgumentError InvalidArgument(string message) => new(message, op.name);

@@ -22,6 +22,32 @@ internal static unsafe class PackedSgemm
     internal static bool Wide = Vector512.IsHardwareAccelerated;
 
 
+    /// <summary>One k-block of a product: the operands, the packing buffers and the tiling, for the parallel loops.</summary>
+    private readonly record struct Job(nint A, nint B, nint C, nint PackedA, nint PackedB, int M, int K, int N,
+        bool TransposeA, bool TransposeB, int P0, int Kc, int Nr, bool Wide, int FirstPacked, int NPanels, int NGroups)
+    {
+        /// <summary>Multiplies the packed panels into the C tiles of row block <paramref name="block"/> and column group <paramref name="group"/>.</summary>
+        public void Tiles(int block, int group)
+        {
+            var (j0, j1) = (NPanels * group / NGroups, NPanels * (group + 1) / NGroups);
+            var rowEnd = Math.Min(M, (block + 1) * MC);
+            for (var i = block * MC; i < rowEnd; i += MR)
+            {
+                var packed = TransposeA || i + MR > M;
+                var panelA = packed ? (float*)PackedA + (long)(i / MR - FirstPacked) * MR * Kc : (float*)A + (long)i * K + P0;
+                var (rowStride, step) = packed ? (1, MR) : (K, 1);
+                for (var j = j0; j < j1; j++)
+                {
+                    var tile = (float*)C + (long)i * N + j * Nr;
+                    var rows = Math.Min(MR, M - i);
+                    var cols = Math.Min(Nr, N - j * Nr);
+                    if (Wide) Kernel512(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols);
+                    else Kernel256(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols);
+                }
+            }
+        }
+    }
+
     /// <summary>True when the micro-kernels can run on this machine.</summary>
     public static bool IsSupported => Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
@@ -58,43 +84,27 @@ internal static unsafe class PackedSgemm
                 var (ia, ib, ic, ipa, ipb) = ((nint)pa, (nint)pb, (nint)pc, (nint)packA, (nint)packB);
                 var mBlocks = (m + MC - 1) / MC;
                 // Split the columns too when there are few row blocks, so both cores work on small-m products.
-                var nGroups = Math.Clamp(2 * Environment.ProcessorCount / mBlocks, 1, nPanels);
+                var nGroups = Math.Clamp(2 * WorkerPool.Threads / mBlocks, 1, nPanels);
                 for (var p0 = 0; p0 < k; p0 += KC)
                 {
                     var kc = Math.Min(KC, k - p0);
                     // Row-major A is read in place by the kernel (six row streams); transposed A, and the last
                     // partial panel, are packed.
                     var firstPacked = transposeA ? 0 : m / MR;
-                    Partition.For(mPanels - firstPacked, (long)MR * kc, (s, e) =>
+                    var job = new Job(ia, ib, ic, ipa, ipb, m, k, n, transposeA, transposeB, p0, kc, nr, wide, firstPacked, nPanels, nGroups);
+                    Partition.For(mPanels - firstPacked, (long)MR * kc, job, static (in Job j, int s, int e) =>
                     {
-                        for (var i = firstPacked + s; i < firstPacked + e; i++) PackA((float*)ia, m, k, transposeA, i * MR, p0, kc, (float*)ipa + (long)(i - firstPacked) * MR * kc);
+                        for (var i = j.FirstPacked + s; i < j.FirstPacked + e; i++)
+                            PackA((float*)j.A, j.M, j.K, j.TransposeA, i * MR, j.P0, j.Kc, (float*)j.PackedA + (long)(i - j.FirstPacked) * MR * j.Kc);
                     });
-                    Partition.For(nPanels, (long)nr * kc, (s, e) =>
+                    Partition.For(nPanels, (long)nr * kc, job, static (in Job j, int s, int e) =>
                     {
-                        for (var j = s; j < e; j++) PackB((float*)ib, k, n, transposeB, j * nr, p0, kc, nr, (float*)ipb + (long)j * nr * kc);
+                        for (var p = s; p < e; p++)
+                            PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
                     });
-                    Partition.For(mBlocks * nGroups, (long)MC * kc * n / nGroups, (s, e) =>
+                    Partition.For(mBlocks * nGroups, (long)MC * kc * n / nGroups, job, static (in Job j, int s, int e) =>
                     {
-                        for (var task = s; task < e; task++)
-                        {
-                            var (block, group) = (task / nGroups, task % nGroups);
-                            var (j0, j1) = (nPanels * group / nGroups, nPanels * (group + 1) / nGroups);
-                            var rowEnd = Math.Min(m, (block + 1) * MC);
-                            for (var i = block * MC; i < rowEnd; i += MR)
-                            {
-                                var packed = transposeA || i + MR > m;
-                                var panelA = packed ? (float*)ipa + (long)(i / MR - firstPacked) * MR * kc : (float*)ia + (long)i * k + p0;
-                                var (rowStride, step) = packed ? (1, MR) : (k, 1);
-                                for (var j = j0; j < j1; j++)
-                                {
-                                    var tile = (float*)ic + (long)i * n + j * nr;
-                                    var rows = Math.Min(MR, m - i);
-                                    var cols = Math.Min(nr, n - j * nr);
-                                    if (wide) Kernel512(kc, panelA, rowStride, step, (float*)ipb + (long)j * nr * kc, tile, n, rows, cols);
-                                    else Kernel256(kc, panelA, rowStride, step, (float*)ipb + (long)j * nr * kc, tile, n, rows, cols);
-                                }
-                            }
-                        }
+                        for (var task = s; task < e; task++) j.Tiles(task / j.NGroups, task % j.NGroups);
                     });
                 }
             }

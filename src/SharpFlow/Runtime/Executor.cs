@@ -4,23 +4,26 @@ using SharpFlow.Ops.State;
 namespace SharpFlow.Runtime;
 
 /// <summary>
-/// Runs a <see cref="Plan"/>: feeds go into their slots, each step's kernel computes its outputs from its input
-/// slots, and the fetched slots are returned. Values a kernel forwards (a variable's buffer, a constant) are copied
-/// the moment they are fetched, so a later update in the same run cannot change what the caller receives.
+/// Runs a <see cref="Plan"/> in a <see cref="RunMemory"/>: feeds go into their slots, each step's kernel computes its
+/// outputs from its input slots, the slots its step was the last reader of give their buffers back for reuse, and
+/// the fetched slots are returned. Values a kernel forwards (a variable's buffer, a constant) are copied the moment
+/// they are fetched, so a later update in the same run cannot change what the caller receives.
 /// </summary>
 internal static class Executor
 {
-    public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, IVariableStore variables)
+    public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory)
     {
-        var slots = new NDArray?[plan.SlotCount];
-        var owned = new bool[plan.SlotCount];
+        var slots = memory.Slots;
+        var owned = memory.Owned;
         for (var i = 0; i < plan.FeedSlots.Length; i++) slots[plan.FeedSlots[i]] = feedValues[i];
 
-        var ctx = new OpKernelContext(variables);
-        foreach (var step in plan.Steps)
+        var ctx = memory.Context;
+        var steps = plan.Steps;
+        for (var s = 0; s < steps.Length; s++)
         {
+            var step = steps[s];
             var op = step.Op;
-            var inputs = new NDArray?[step.InputSlots.Length];
+            var inputs = memory.Inputs[s];
             for (var i = 0; i < inputs.Length; i++)
             {
                 var value = slots[step.InputSlots[i]];
@@ -28,12 +31,18 @@ internal static class Executor
                     throw MissingValue(op.inputs[i], op.name);
                 inputs[i] = value;
             }
-            ctx.Reset(op, inputs, op.outputs.Count);
+            var outputs = memory.Outputs[s];
+            var forwarded = memory.Forwarded[s];
+            ctx.Reset(op, inputs, outputs, forwarded);
             try
             {
-                var start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-                step.Kernel.Compute(ctx);
-                if (OpProfiler.Enabled) OpProfiler.Add(op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+                if (OpProfiler.Enabled)
+                {
+                    var (start, bytes) = (System.Diagnostics.Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
+                    step.Kernel.Compute(ctx);
+                    OpProfiler.Add(op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start, GC.GetAllocatedBytesForCurrentThread() - bytes);
+                }
+                else step.Kernel.Compute(ctx);
             }
             catch (OpError e) when (e.NodeName is null)
             {
@@ -47,19 +56,36 @@ internal static class Executor
             {
                 throw new InternalError($"{op.type} \"{op.name}\" failed: {e.Message}", op.name, e);
             }
-            for (var j = 0; j < step.OutputSlots.Length; j++)
+            for (var j = 0; j < outputs.Length; j++)
             {
+                var value = outputs[j];
+                if (value is null) continue;
                 var slot = step.OutputSlots[j];
-                if (slot < 0) continue;
-                var value = ctx.Output(j);
-                if (value is not null && step.Fetched[j] && ctx.IsForwarded(j))
+                if (slot < 0)
+                {
+                    // Nothing reads this output: its buffer is free again at once.
+                    if (!forwarded[j]) memory.Release(value);
+                    continue;
+                }
+                if (step.Fetched[j] && forwarded[j])
                 {
                     value = value.Copy();
                     owned[slot] = true;
                 }
-                else owned[slot] = value is not null && !ctx.IsForwarded(j);
+                else
+                {
+                    owned[slot] = !forwarded[j];
+                    memory.Hold(value);
+                }
                 slots[slot] = value;
             }
+            foreach (var slot in step.ReleaseSlots)
+            {
+                if (slots[slot] is { } dead) memory.Release(dead);
+                slots[slot] = null;
+            }
+            Array.Clear(inputs);
+            Array.Clear(outputs);
         }
 
         var results = new NDArray[plan.FetchSlots.Length];
@@ -67,7 +93,9 @@ internal static class Executor
         {
             var slot = plan.FetchSlots[i];
             var value = slots[slot] ?? throw MissingValue(plan.Fetches[i], plan.Fetches[i].op.name);
-            results[i] = owned[slot] ? value : value.Copy();
+            if (owned[slot]) memory.Escape(value);
+            else value = value.Copy();
+            results[i] = value;
         }
         return results;
     }

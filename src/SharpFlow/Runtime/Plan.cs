@@ -7,13 +7,20 @@ namespace SharpFlow.Runtime;
 /// <summary>
 /// What one kind of run executes: the ops the fetches and targets need (pruned at fed tensors), in creation
 /// order (which is a topological order, since an op's inputs always exist before it), with a slot number for each
-/// tensor that flows. Built once per fetch/target/feed signature and cached by the session; it holds no values,
-/// so concurrent runs can share it.
+/// tensor that flows and the step after which each slot is dead. Built once per fetch/target/feed signature and
+/// cached by the session; it holds no values, so concurrent runs can share it (each run's values live in a
+/// <see cref="RunMemory"/>).
 /// </summary>
 internal sealed class Plan
 {
-    /// <summary>One op to run: its kernel and where its inputs come from and its outputs go.</summary>
-    internal sealed record Step(Operation Op, OpKernel Kernel, int[] InputSlots, bool[] RefInputs, int[] OutputSlots, bool[] Fetched);
+    /// <summary>
+    /// One op to run: its kernel, where its inputs come from and its outputs go, and the slots no later step reads
+    /// (<see cref="ReleaseSlots"/>: their buffers can be reused once this step has run).
+    /// </summary>
+    internal sealed record Step(Operation Op, OpKernel Kernel, int[] InputSlots, bool[] RefInputs, int[] OutputSlots, bool[] Fetched)
+    {
+        public int[] ReleaseSlots { get; init; } = [];
+    }
 
     private Plan(Step[] steps, int slotCount, Tensor[] fetches, int[] fetchSlots, int[] feedSlots)
     {
@@ -91,6 +98,15 @@ internal sealed class Plan
             steps.Add(new Step(op, kernelOf(op), inputSlots, refInputs, outputSlots, fetched));
         }
         var fetchSlots = fetches.Select(SlotOf).ToArray();
+
+        // The last reader of each slot releases it, unless the slot is fetched (its value goes to the caller).
+        var lastReader = new int[slots.Count];
+        Array.Fill(lastReader, -1);
+        for (var i = 0; i < steps.Count; i++)
+            foreach (var s in steps[i].InputSlots) lastReader[s] = i;
+        foreach (var s in fetchSlots) lastReader[s] = -1;
+        for (var i = 0; i < steps.Count; i++)
+            steps[i] = steps[i] with { ReleaseSlots = [.. steps[i].InputSlots.Distinct().Where(s => lastReader[s] == i)] };
         return new Plan([.. steps], slots.Count, [.. fetches], fetchSlots, feedSlots);
     }
 }

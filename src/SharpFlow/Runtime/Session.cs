@@ -15,7 +15,7 @@ public sealed class Session : IDisposable
 {
     [ThreadStatic] private static Stack<Session>? _defaultStack;
 
-    private readonly ConcurrentDictionary<string, Plan> _plans = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Plan Plan, RunMemoryCache Memory)> _plans = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Operation, OpKernel> _kernels = new();
     private readonly VariableStore _variables = new();
     private volatile bool _closed;
@@ -28,6 +28,9 @@ public sealed class Session : IDisposable
 
     /// <summary>Number of cached execution plans (one per fetch/target/feed signature seen).</summary>
     internal int PlanCount => _plans.Count;
+
+    /// <summary>Bytes of tensor buffers the session keeps between runs for reuse (see <see cref="RunMemory"/>).</summary>
+    internal long PooledBytes => _plans.Values.Sum(p => p.Memory.Idle?.PooledBytes ?? 0);
 
     /// <summary>The default session of this thread (<c>tf.get_default_session()</c>), used by <c>Tensor.eval()</c>.</summary>
     public static Session? get_default() => _defaultStack is { Count: > 0 } s ? s.Peek() : null;
@@ -171,12 +174,15 @@ public sealed class Session : IDisposable
             }
 
         var key = PlanKey(fetches, targets, feedTensors);
-        if (!_plans.TryGetValue(key, out var plan))
+        if (!_plans.TryGetValue(key, out var cached))
         {
-            plan = Plan.Build(fetches, targets, feedTensors, KernelOf);
-            _plans.TryAdd(key, plan);
+            cached = (Plan.Build(fetches, targets, feedTensors, KernelOf), new RunMemoryCache());
+            cached = _plans.GetOrAdd(key, cached);
         }
-        var results = Executor.Run(plan, feedValues, _variables);
+        // A failed run's memory is dropped, not reused: its buffer counts are off.
+        var memory = cached.Memory.Take(cached.Plan, _variables);
+        var results = Executor.Run(cached.Plan, feedValues, memory);
+        cached.Memory.Return(memory);
         if (_closed) throw new FailedPreconditionError("The Session was closed during the run.");
         return results;
     }

@@ -19,9 +19,10 @@ internal static unsafe class DepthwiseConv2DKernels
         fixed (T* f = filter)
         fixed (T* y = output)
         {
-            var (px, pf, py) = ((nint)x, (nint)f, (nint)y);
-            Partition.For(g.Batch * g.OutHeight, (long)g.OutWidth * g.KernelHeight * g.KernelWidth * outC, (start, end) =>
+            Partition.For(g.Batch * g.OutHeight, (long)g.OutWidth * g.KernelHeight * g.KernelWidth * outC, ((nint)x, (nint)f, (nint)y, g, multiplier), static (in (nint, nint, nint, Window2D, int) state, int start, int end) =>
             {
+                var (px, pf, py, g, multiplier) = state;
+                var outC = g.Channels * multiplier;
                 for (var r = start; r < end; r++)
                 {
                     var (n, oh) = (r / g.OutHeight, r % g.OutHeight);
@@ -49,10 +50,11 @@ internal static unsafe class DepthwiseConv2DKernels
         fixed (T* dy = outputGrad)
         fixed (T* dx = inputGrad)
         {
-            var (pf, pdy, pdx) = ((nint)f, (nint)dy, (nint)dx);
             // Windows of one image overlap, so the parallel unit is the image.
-            Partition.For(g.Batch, (long)g.OutPositions * g.KernelHeight * g.KernelWidth * outC, (start, end) =>
+            Partition.For(g.Batch, (long)g.OutPositions * g.KernelHeight * g.KernelWidth * outC, ((nint)f, (nint)dy, (nint)dx, g, multiplier), static (in (nint, nint, nint, Window2D, int) state, int start, int end) =>
             {
+                var (pf, pdy, pdx, g, multiplier) = state;
+                var outC = g.Channels * multiplier;
                 for (var n = start; n < end; n++)
                     for (var oh = 0; oh < g.OutHeight; oh++)
                         for (var ow = 0; ow < g.OutWidth; ow++)
@@ -97,9 +99,11 @@ internal static unsafe class DepthwiseConv2DKernels
         fixed (T* dy = outputGrad)
         fixed (T* df = partial)
         {
-            var (px, pdy, pdf) = ((nint)x, (nint)dy, (nint)df);
-            Partition.For(parts, (long)g.Batch * g.OutPositions * size / parts, (start, end) =>
+            Partition.For(parts, (long)g.Batch * g.OutPositions * size / parts, ((nint)x, (nint)dy, (nint)df, g, multiplier), static (in (nint, nint, nint, Window2D, int) state, int start, int end) =>
             {
+                var (px, pdy, pdf, g, multiplier) = state;
+                var outC = g.Channels * multiplier;
+                var size = g.KernelHeight * g.KernelWidth * outC;
                 for (var part = start; part < end; part++)
                 {
                     var acc = (T*)pdf + (long)part * size;

@@ -20,10 +20,10 @@ internal static unsafe class Im2Col
         fixed (T* src = input)
         fixed (T* dst = patches)
         {
-            var (s, d) = ((nint)src, (nint)dst);
-            Partition.For(images * g.OutHeight, (long)g.OutWidth * g.PatchSize, (start, end) =>
+            Partition.For(images * g.OutHeight, (long)g.OutWidth * g.PatchSize, (S: (nint)src, D: (nint)dst, G: g, First: firstImage), static (in (nint S, nint D, Window2D G, int First) p, int start, int end) =>
             {
-                for (var r = start; r < end; r++) ExpandRow((T*)s, g, firstImage + r / g.OutHeight, r % g.OutHeight, (T*)d + (long)r * g.OutWidth * g.PatchSize);
+                var g = p.G;
+                for (var r = start; r < end; r++) ExpandRow((T*)p.S, g, p.First + r / g.OutHeight, r % g.OutHeight, (T*)p.D + (long)r * g.OutWidth * g.PatchSize);
             });
         }
     }
@@ -75,11 +75,11 @@ internal static unsafe class Im2Col
         fixed (T* src = patches)
         fixed (T* dst = input)
         {
-            var (s, d) = ((nint)src, (nint)dst);
             // Windows of one image overlap, so the parallel unit is the image.
-            Partition.For(images, (long)g.OutPositions * g.PatchSize, (start, end) =>
+            Partition.For(images, (long)g.OutPositions * g.PatchSize, (S: (nint)src, D: (nint)dst, G: g, First: firstImage), static (in (nint S, nint D, Window2D G, int First) p, int start, int end) =>
             {
-                for (var i = start; i < end; i++) AccumulateImage((T*)s + (long)i * g.OutPositions * g.PatchSize, g, firstImage + i, (T*)d);
+                var g = p.G;
+                for (var i = start; i < end; i++) AccumulateImage((T*)p.S + (long)i * g.OutPositions * g.PatchSize, g, p.First + i, (T*)p.D);
             });
         }
     }

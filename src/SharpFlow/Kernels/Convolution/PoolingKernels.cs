@@ -17,23 +17,22 @@ internal static unsafe class PoolingKernels
         fixed (T* src = input)
         fixed (T* dst = output)
         {
-            var (s, d) = ((nint)src, (nint)dst);
-            ForEachOutputRow(g, (n, oh) =>
+            ForEachOutputRow(g, new Buffers((nint)src, 0, (nint)dst, g), static (in Buffers p, int n, int oh) =>
             {
-                var c = g.Channels;
+                var (g, c) = (p.G, p.G.Channels);
                 for (var ow = 0; ow < g.OutWidth; ow++)
                 {
-                    var o = new Span<T>((T*)d + OutputOffset(g, n, oh, ow), c);
+                    var o = new Span<T>((T*)p.C + OutputOffset(g, n, oh, ow), c);
                     var w = g.Bounds(n, oh, ow);
                     if (w.Count == 0)
                     {
                         o.Fill(T.MinValue);
                         continue;
                     }
-                    new ReadOnlySpan<T>((T*)s + w.Offset(g, w.FirstRow, w.First), c).CopyTo(o);
+                    new ReadOnlySpan<T>((T*)p.A + w.Offset(g, w.FirstRow, w.First), c).CopyTo(o);
                     for (var kh = w.FirstRow; kh < w.LastRow; kh++)
                         for (var kw = w.First; kw < w.Last; kw++)
-                            TensorPrimitives.Max(o, new ReadOnlySpan<T>((T*)s + w.Offset(g, kh, kw), c), o);
+                            TensorPrimitives.Max(o, new ReadOnlySpan<T>((T*)p.A + w.Offset(g, kh, kw), c), o);
                 }
             });
         }
@@ -51,20 +50,22 @@ internal static unsafe class PoolingKernels
         fixed (T* dy = outputGrad)
         fixed (T* dx = inputGrad)
         {
-            var (s, gy, gx) = ((nint)src, (nint)dy, (nint)dx);
             // Windows of one image overlap, so the parallel unit is the image.
-            Partition.For(g.Batch, (long)g.OutPositions * g.KernelHeight * g.KernelWidth * g.Channels, (start, end) =>
+            Partition.For(g.Batch, (long)g.OutPositions * g.KernelHeight * g.KernelWidth * g.Channels, new Buffers((nint)src, (nint)dy, (nint)dx, g), static (in Buffers p, int start, int end) =>
             {
-                var argmax = new long[g.Channels];
+                var g = p.G;
+                var rented = System.Buffers.ArrayPool<long>.Shared.Rent(g.Channels);
+                var argmax = rented.AsSpan(0, g.Channels);
                 for (var n = start; n < end; n++)
                     for (var oh = 0; oh < g.OutHeight; oh++)
                         for (var ow = 0; ow < g.OutWidth; ow++)
                         {
-                            ArgMax((T*)s, g, n, oh, ow, argmax);
-                            var o = (T*)gy + OutputOffset(g, n, oh, ow);
+                            ArgMax((T*)p.A, g, n, oh, ow, argmax);
+                            var o = (T*)p.B + OutputOffset(g, n, oh, ow);
                             for (var ch = 0; ch < g.Channels; ch++)
-                                if (argmax[ch] >= 0) ((T*)gx)[argmax[ch]] += o[ch];
+                                if (argmax[ch] >= 0) ((T*)p.C)[argmax[ch]] += o[ch];
                         }
+                System.Buffers.ArrayPool<long>.Shared.Return(rented);
             });
         }
     }
@@ -80,16 +81,18 @@ internal static unsafe class PoolingKernels
         fixed (T* ddx = inputGradGrad)
         fixed (T* ddy = outputGradGrad)
         {
-            var (s, gx, gy) = ((nint)src, (nint)ddx, (nint)ddy);
-            ForEachOutputRow(g, (n, oh) =>
+            ForEachOutputRow(g, new Buffers((nint)src, (nint)ddx, (nint)ddy, g), static (in Buffers p, int n, int oh) =>
             {
-                var argmax = new long[g.Channels];
+                var g = p.G;
+                var rented = System.Buffers.ArrayPool<long>.Shared.Rent(g.Channels);
+                var argmax = rented.AsSpan(0, g.Channels);
                 for (var ow = 0; ow < g.OutWidth; ow++)
                 {
-                    ArgMax((T*)s, g, n, oh, ow, argmax);
-                    var o = (T*)gy + OutputOffset(g, n, oh, ow);
-                    for (var ch = 0; ch < g.Channels; ch++) o[ch] = argmax[ch] >= 0 ? ((T*)gx)[argmax[ch]] : T.Zero;
+                    ArgMax((T*)p.A, g, n, oh, ow, argmax);
+                    var o = (T*)p.C + OutputOffset(g, n, oh, ow);
+                    for (var ch = 0; ch < g.Channels; ch++) o[ch] = argmax[ch] >= 0 ? ((T*)p.B)[argmax[ch]] : T.Zero;
                 }
+                System.Buffers.ArrayPool<long>.Shared.Return(rented);
             });
         }
     }
@@ -100,18 +103,17 @@ internal static unsafe class PoolingKernels
         fixed (T* src = input)
         fixed (T* dst = output)
         {
-            var (s, d) = ((nint)src, (nint)dst);
-            ForEachOutputRow(g, (n, oh) =>
+            ForEachOutputRow(g, new Buffers((nint)src, 0, (nint)dst, g), static (in Buffers p, int n, int oh) =>
             {
-                var c = g.Channels;
+                var (g, c) = (p.G, p.G.Channels);
                 for (var ow = 0; ow < g.OutWidth; ow++)
                 {
-                    var o = new Span<T>((T*)d + OutputOffset(g, n, oh, ow), c);
+                    var o = new Span<T>((T*)p.C + OutputOffset(g, n, oh, ow), c);
                     o.Clear();
                     var w = g.Bounds(n, oh, ow);
                     for (var kh = w.FirstRow; kh < w.LastRow; kh++)
                         for (var kw = w.First; kw < w.Last; kw++)
-                            TensorPrimitives.Add(o, new ReadOnlySpan<T>((T*)s + w.Offset(g, kh, kw), c), o);
+                            TensorPrimitives.Add(o, new ReadOnlySpan<T>((T*)p.A + w.Offset(g, kh, kw), c), o);
                     if (w.Count > 0) TensorPrimitives.Divide(o, T.CreateChecked(w.Count), o);
                 }
             });
@@ -125,25 +127,26 @@ internal static unsafe class PoolingKernels
         fixed (T* dy = outputGrad)
         fixed (T* dx = inputGrad)
         {
-            var (gy, gx) = ((nint)dy, (nint)dx);
-            Partition.For(g.Batch, (long)g.OutPositions * g.KernelHeight * g.KernelWidth * g.Channels, (start, end) =>
+            Partition.For(g.Batch, (long)g.OutPositions * g.KernelHeight * g.KernelWidth * g.Channels, new Buffers(0, (nint)dy, (nint)dx, g), static (in Buffers p, int start, int end) =>
             {
-                var c = g.Channels;
-                var share = new T[c];
+                var (g, c) = (p.G, p.G.Channels);
+                var rented = System.Buffers.ArrayPool<T>.Shared.Rent(c);
+                var share = rented.AsSpan(0, c);
                 for (var n = start; n < end; n++)
                     for (var oh = 0; oh < g.OutHeight; oh++)
                         for (var ow = 0; ow < g.OutWidth; ow++)
                         {
                             var w = g.Bounds(n, oh, ow);
                             if (w.Count == 0) continue;
-                            TensorPrimitives.Divide(new ReadOnlySpan<T>((T*)gy + OutputOffset(g, n, oh, ow), c), T.CreateChecked(w.Count), share);
+                            TensorPrimitives.Divide(new ReadOnlySpan<T>((T*)p.B + OutputOffset(g, n, oh, ow), c), T.CreateChecked(w.Count), share);
                             for (var kh = w.FirstRow; kh < w.LastRow; kh++)
                                 for (var kw = w.First; kw < w.Last; kw++)
                                 {
-                                    var target = new Span<T>((T*)gx + w.Offset(g, kh, kw), c);
+                                    var target = new Span<T>((T*)p.C + w.Offset(g, kh, kw), c);
                                     TensorPrimitives.Add(target, share, target);
                                 }
                         }
+                System.Buffers.ArrayPool<T>.Shared.Return(rented);
             });
         }
     }
@@ -152,9 +155,9 @@ internal static unsafe class PoolingKernels
     /// Per channel, the flat offset of the window's first maximum (strictly greater replaces, as TensorFlow's CPU
     /// kernel: a NaN is chosen only as the first element), -1 for an empty window.
     /// </summary>
-    private static void ArgMax<T>(T* input, in Window2D g, int n, int oh, int ow, long[] argmax) where T : unmanaged, INumber<T>
+    private static void ArgMax<T>(T* input, in Window2D g, int n, int oh, int ow, Span<long> argmax) where T : unmanaged, INumber<T>
     {
-        System.Array.Fill(argmax, -1L);
+        argmax.Fill(-1L);
         var w = g.Bounds(n, oh, ow);
         for (var kh = w.FirstRow; kh < w.LastRow; kh++)
             for (var kw = w.First; kw < w.Last; kw++)
@@ -171,9 +174,16 @@ internal static unsafe class PoolingKernels
 
     private static long OutputOffset(in Window2D g, int n, int oh, int ow) => (((long)n * g.OutHeight + oh) * g.OutWidth + ow) * g.Channels;
 
-    private static void ForEachOutputRow(Window2D g, Action<int, int> body) =>
-        Partition.For(g.Batch * g.OutHeight, (long)g.OutWidth * g.KernelHeight * g.KernelWidth * g.Channels, (start, end) =>
+    /// <summary>The buffers of a pooling loop: two inputs and the output, and the window geometry.</summary>
+    private readonly record struct Buffers(nint A, nint B, nint C, Window2D G);
+
+    private delegate void RowBody(in Buffers buffers, int image, int outRow);
+
+    /// <summary>Runs <paramref name="body"/> for every output row (image, row) in parallel.</summary>
+    private static void ForEachOutputRow(Window2D g, in Buffers buffers, RowBody body) =>
+        Partition.For(g.Batch * g.OutHeight, (long)g.OutWidth * g.KernelHeight * g.KernelWidth * g.Channels, (Buffers: buffers, Body: body), static (in (Buffers Buffers, RowBody Body) p, int start, int end) =>
         {
-            for (var r = start; r < end; r++) body(r / g.OutHeight, r % g.OutHeight);
+            var outHeight = p.Buffers.G.OutHeight;
+            for (var r = start; r < end; r++) p.Body(in p.Buffers, r / outHeight, r % outHeight);
         });
 }

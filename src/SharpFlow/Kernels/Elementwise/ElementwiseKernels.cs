@@ -114,12 +114,11 @@ public static class ElementwiseKernels
         fixed (T* px = x)
         fixed (T* pd = d)
         {
-            var (ix, id, n) = ((nint)px, (nint)pd, x.Length);
-            Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, (s, e) =>
+            var n = x.Length;
+            Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, new Pointers((nint)px, 0, (nint)pd, n), static (in Pointers p, int s, int e) =>
             {
-                var start = (long)s * ChunkElements;
-                var length = (int)(Math.Min(n, (long)e * ChunkElements) - start);
-                TOp.Invoke(new ReadOnlySpan<T>((T*)ix + start, length), new Span<T>((T*)id + start, length));
+                var (start, length) = p.Range(s, e);
+                TOp.Invoke(new ReadOnlySpan<T>((T*)p.X + start, length), new Span<T>((T*)p.Output + start, length));
             });
         }
     }
@@ -138,13 +137,23 @@ public static class ElementwiseKernels
         fixed (T* pb = b)
         fixed (T* pd = d)
         {
-            var (ia, ib, id, n) = ((nint)pa, (nint)pb, (nint)pd, a.Length);
-            Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, (s, e) =>
+            var n = a.Length;
+            Partition.For((n + ChunkElements - 1) / ChunkElements, ChunkElements, new Pointers((nint)pa, (nint)pb, (nint)pd, n), static (in Pointers p, int s, int e) =>
             {
-                var start = (long)s * ChunkElements;
-                var length = (int)(Math.Min(n, (long)e * ChunkElements) - start);
-                TOp.Invoke(new ReadOnlySpan<T>((T*)ia + start, length), new ReadOnlySpan<T>((T*)ib + start, length), new Span<T>((T*)id + start, length));
+                var (start, length) = p.Range(s, e);
+                TOp.Invoke(new ReadOnlySpan<T>((T*)p.X + start, length), new ReadOnlySpan<T>((T*)p.Y + start, length), new Span<T>((T*)p.Output + start, length));
             });
+        }
+    }
+
+    /// <summary>The buffers of a chunked element-wise loop over <see cref="Length"/> elements.</summary>
+    private readonly record struct Pointers(nint X, nint Y, nint Output, int Length)
+    {
+        /// <summary>The first element and the element count of chunks <c>[s, e)</c>.</summary>
+        public (long Start, int Length) Range(int s, int e)
+        {
+            var start = (long)s * ChunkElements;
+            return (start, (int)(Math.Min(Length, (long)e * ChunkElements) - start));
         }
     }
 

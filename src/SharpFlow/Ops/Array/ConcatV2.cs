@@ -85,7 +85,7 @@ internal sealed class ConcatV2 : OpDef
                     throw ctx.InvalidArgument($"ConcatOp : Dimensions of inputs should match: shape[0] = {values[0].shape.ToListString()} vs. {v.shape.ToListString()}");
             dims[axis] += v.shape[axis];
         }
-        DataMovement.Concat(values, axis, ctx.AllocateOutput(0, values[0].dtype, Shape.Own(dims)));
+        DataMovement.Concat(values, axis, ctx.AllocateUninitializedOutput(0, values[0].dtype, Shape.Own(dims)));
     });
 
     /// <summary><c>tf.concat(values, axis)</c>.</summary>

@@ -27,7 +27,7 @@ internal sealed class Fill : OpDef
         var shape = Shape.FromValue(ctx.Input(0), "dims", m => ctx.InvalidArgument(m));
         var value = ctx.Input(1);
         if (value.size != 1) throw ctx.InvalidArgument($"value must be a scalar, got shape {value.shape.ToListString()}");
-        var output = ctx.AllocateOutput(0, value.dtype, shape);
+        var output = ctx.AllocateUninitializedOutput(0, value.dtype, shape);
         FillWith(output, value);
     });
 

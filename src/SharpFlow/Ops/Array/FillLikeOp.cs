@@ -18,8 +18,8 @@ internal abstract class FillLikeOp : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        var output = ctx.AllocateOutput(0, x.dtype, x.shape);
-        if (_one) Fill.FillWith(output, Fill.ScalarOf(x.dtype, one: true));
+        if (_one) Fill.FillWith(ctx.AllocateUninitializedOutput(0, x.dtype, x.shape), Fill.ScalarOf(x.dtype, one: true));
+        else ctx.AllocateOutput(0, x.dtype, x.shape);
     });
 
     /// <summary><c>tf.zeros_like(tensor, dtype)</c> or <c>tf.ones_like</c>.</summary>

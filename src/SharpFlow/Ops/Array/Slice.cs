@@ -56,7 +56,7 @@ internal sealed class Slice : OpDef
             dims[i] = (int)s;
             offset += begin[i] * strides[i];
         }
-        var y = ctx.AllocateOutput(0, x.dtype, Shape.Own(dims));
+        var y = ctx.AllocateUninitializedOutput(0, x.dtype, Shape.Own(dims));
         DataMovement.StridedCopy(x, (int)offset, strides, y, 0, DataMovement.Strides(dims), dims);
     });
 

@@ -46,7 +46,7 @@ internal sealed class Transpose : OpDef
         var x = ctx.Input(0);
         var perm = Check(ctx.Input(1), x.ndim, m => ctx.InvalidArgument(m));
         var dims = x.shape.Dims;
-        var y = ctx.AllocateOutput(0, x.dtype, Shape.Own(perm.Select(i => dims[i]).ToArray()));
+        var y = ctx.AllocateUninitializedOutput(0, x.dtype, Shape.Own(perm.Select(i => dims[i]).ToArray()));
         DataMovement.Transpose(x, perm, y);
     });
 

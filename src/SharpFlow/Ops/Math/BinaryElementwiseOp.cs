@@ -37,7 +37,7 @@ internal abstract class BinaryElementwiseOp : OpDef
         var y = ctx.Input(1);
         var shape = Broadcast.Shape(x.shape.AsSpan(), y.shape.AsSpan())
                     ?? throw ctx.InvalidArgument($"Incompatible shapes: {x.shape.ToListString()} vs. {y.shape.ToListString()}");
-        var z = ctx.AllocateOutput(0, OutputDType(x.dtype), Shape.Own(shape));
+        var z = ctx.AllocateUninitializedOutput(0, OutputDType(x.dtype), Shape.Own(shape));
         try
         {
             Compute(x, y, z);

@@ -24,7 +24,7 @@ internal sealed class Cast : OpDef
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
-            CastKernel.Cast(x, ctx.AllocateOutput(0, dst, x.shape));
+            CastKernel.Cast(x, ctx.AllocateUninitializedOutput(0, dst, x.shape));
         });
     }
 

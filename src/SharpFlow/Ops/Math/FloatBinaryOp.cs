@@ -30,7 +30,7 @@ internal abstract class FloatBinaryOp : OpDef
         var (a, b) = (ctx.Input(0), ctx.Input(1));
         if (a.shape != b.shape)
             throw ctx.InvalidArgument($"{InputNames.A} and {InputNames.B} must be the same size: {a.shape.ToListString()} vs. {b.shape.ToListString()}");
-        Compute(a, b, ctx.AllocateOutput(0, a.dtype, a.shape));
+        Compute(a, b, ctx.AllocateUninitializedOutput(0, a.dtype, a.shape));
     });
 
     /// <summary>Builds the op.</summary>

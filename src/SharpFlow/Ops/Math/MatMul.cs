@@ -49,7 +49,7 @@ internal sealed class MatMul : OpDef
             var n = b.shape[tb ? 0 : 1];
             if (k != kb)
                 throw ctx.InvalidArgument($"Matrix size-incompatible: In[0]: {a.shape.ToListString()}, In[1]: {b.shape.ToListString()}");
-            var c = ctx.AllocateOutput(0, a.dtype, new Shape(m, n));
+            var c = ctx.AllocateUninitializedOutput(0, a.dtype, new Shape(m, n));
             switch (a.dtype.Id)
             {
                 case DataType.Float: Gemm.Multiply(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), c.AsSpan<float>(), m, k, n, ta, tb); break;

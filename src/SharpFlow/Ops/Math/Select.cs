@@ -41,7 +41,7 @@ internal sealed class Select : OpDef
         var ok = cond.ndim == 0 || cond.shape == x.shape || (cond.ndim == 1 && x.ndim >= 1 && cond.shape[0] == x.shape[0]);
         if (!ok)
             throw ctx.InvalidArgument($"'cond' must be a scalar, a vector of the first dimension of 'then', or the shape of 'then'; got {cond.shape.ToListString()} and {x.shape.ToListString()}");
-        DataMovement.Select(cond.AsReadOnlySpan<bool>(), x, y, ctx.AllocateOutput(0, x.dtype, x.shape));
+        DataMovement.Select(cond.AsReadOnlySpan<bool>(), x, y, ctx.AllocateUninitializedOutput(0, x.dtype, x.shape));
     });
 
     /// <summary><c>tf.where(condition, x, y)</c>.</summary>

@@ -21,7 +21,7 @@ internal abstract class UnaryElementwiseOp : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        Compute(x, ctx.AllocateOutput(0, x.dtype, x.shape));
+        Compute(x, ctx.AllocateUninitializedOutput(0, x.dtype, x.shape));
     });
 
     /// <summary>Builds the op.</summary>

@@ -19,7 +19,7 @@ internal sealed class AvgPool : OpDef
     {
         var x = ctx.Input(0);
         var g = Pooling.Geometry(ctx, x.shape);
-        var y = ctx.AllocateOutput(0, x.dtype, Pooling.Output(g));
+        var y = ctx.AllocateUninitializedOutput(0, x.dtype, Pooling.Output(g));
         if (x.dtype == DType.float32) PoolingKernels.AvgPool(x.AsReadOnlySpan<float>(), y.AsSpan<float>(), g);
         else PoolingKernels.AvgPool(x.AsReadOnlySpan<double>(), y.AsSpan<double>(), g);
     });

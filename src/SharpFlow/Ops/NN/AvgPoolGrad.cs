@@ -27,7 +27,7 @@ internal sealed class AvgPoolGrad : OpDef
         var dy = ctx.Input(1);
         var g = Pooling.Geometry(ctx, shape);
         WindowAttrs.CheckOutput(Pooling.Output(g), dy.shape, ctx, "grad");
-        var dx = ctx.AllocateOutput(0, dy.dtype, shape);
+        var dx = ctx.AllocateUninitializedOutput(0, dy.dtype, shape);
         if (dy.dtype == DType.float32) PoolingKernels.AvgPoolGrad(dy.AsReadOnlySpan<float>(), dx.AsSpan<float>(), g);
         else PoolingKernels.AvgPoolGrad(dy.AsReadOnlySpan<double>(), dx.AsSpan<double>(), g);
     });

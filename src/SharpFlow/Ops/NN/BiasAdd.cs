@@ -28,7 +28,7 @@ internal sealed class BiasAdd : OpDef
         var (value, bias) = (ctx.Input(0), ctx.Input(1));
         if (value.ndim < 2 || bias.ndim != 1 || bias.shape[0] != value.shape[value.ndim - 1])
             throw ctx.InvalidArgument($"Must provide as many biases as the last dimension of the input tensor: {bias.shape.ToListString()} vs. {value.shape.ToListString()}");
-        var y = ctx.AllocateOutput(0, value.dtype, value.shape);
+        var y = ctx.AllocateUninitializedOutput(0, value.dtype, value.shape);
         if (value.dtype == DType.float32) Run(value.AsReadOnlySpan<float>(), bias.AsReadOnlySpan<float>(), y.AsSpan<float>());
         else Run(value.AsReadOnlySpan<double>(), bias.AsReadOnlySpan<double>(), y.AsSpan<double>());
     });
@@ -39,24 +39,24 @@ internal sealed class BiasAdd : OpDef
         if (c == 0 || x.Length == 0) return;
         // Few channels make short rows: add a block of whole rows (the bias repeated) at a time instead.
         var rowsPerBlock = System.Math.Max(1, 2048 / c);
-        var pattern = new T[rowsPerBlock * c];
+        var block = rowsPerBlock * c;
+        var pattern = System.Buffers.ArrayPool<T>.Shared.Rent(block);
         for (var r = 0; r < rowsPerBlock; r++) b.CopyTo(pattern.AsSpan(r * c));
-        var block = pattern.Length;
         var blocks = (x.Length + block - 1) / block;
         fixed (T* px = x)
         fixed (T* py = y)
         {
-            var (ix, iy, n) = ((nint)px, (nint)py, x.Length);
-            Kernels.Partition.For(blocks, block, (s, e) =>
+            Kernels.Partition.For(blocks, block, (X: (nint)px, Y: (nint)py, N: x.Length, Pattern: pattern, Block: block), static (in (nint X, nint Y, int N, T[] Pattern, int Block) p, int s, int e) =>
             {
                 for (var i = s; i < e; i++)
                 {
-                    var start = i * block;
-                    var length = System.Math.Min(block, n - start);
-                    TensorPrimitives.Add(new ReadOnlySpan<T>((T*)ix + start, length), pattern.AsSpan(0, length), new Span<T>((T*)iy + start, length));
+                    var start = i * p.Block;
+                    var length = System.Math.Min(p.Block, p.N - start);
+                    TensorPrimitives.Add(new ReadOnlySpan<T>((T*)p.X + start, length), p.Pattern.AsSpan(0, length), new Span<T>((T*)p.Y + start, length));
                 }
             });
         }
+        System.Buffers.ArrayPool<T>.Shared.Return(pattern);
     }
 
     /// <summary>The value receives the gradient; the bias its sum over all but the last axis.</summary>

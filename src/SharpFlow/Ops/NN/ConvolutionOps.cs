@@ -129,7 +129,7 @@ internal abstract class ConvolutionOp : OpDef
     {
         var (x, f) = (ctx.Input(0), ctx.Input(1));
         var g = ConvolutionFamily.Geometry(ctx, x.shape, f.shape);
-        var y = ctx.AllocateOutput(0, x.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)));
+        var y = ctx.AllocateUninitializedOutput(0, x.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)));
         Family.RunForward(x, f, y, g);
     });
 
@@ -174,7 +174,7 @@ internal abstract class ConvBackpropInputOp : OpDef
         var (f, dy) = (ctx.Input(1), ctx.Input(2));
         var g = ConvolutionFamily.Geometry(ctx, inputShape, f.shape);
         WindowAttrs.CheckOutput(new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)), dy.shape, ctx, "out_backprop");
-        Family.RunBackpropInput(f, dy, ctx.AllocateOutput(0, dy.dtype, inputShape), g);
+        Family.RunBackpropInput(f, dy, ctx.AllocateUninitializedOutput(0, dy.dtype, inputShape), g);
     });
 
     /// <summary>TensorFlow's <c>_Conv2DBackpropInputGrad</c>.</summary>
@@ -217,7 +217,7 @@ internal abstract class ConvBackpropFilterOp : OpDef
         var (x, dy) = (ctx.Input(0), ctx.Input(2));
         var g = ConvolutionFamily.Geometry(ctx, x.shape, filterShape);
         WindowAttrs.CheckOutput(new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(filterShape)), dy.shape, ctx, "out_backprop");
-        Family.RunBackpropFilter(x, dy, ctx.AllocateOutput(0, dy.dtype, filterShape), g, filterShape[3]);
+        Family.RunBackpropFilter(x, dy, ctx.AllocateUninitializedOutput(0, dy.dtype, filterShape), g, filterShape[3]);
     });
 
     /// <summary>TensorFlow's <c>_Conv2DBackpropFilterGrad</c>.</summary>

@@ -27,7 +27,7 @@ internal sealed class MaxPoolGrad : OpDef
         var (x, dy) = (ctx.Input(0), ctx.Input(2));
         var g = Pooling.Geometry(ctx, x.shape);
         WindowAttrs.CheckOutput(Pooling.Output(g), dy.shape, ctx, "grad");
-        var dx = ctx.AllocateOutput(0, x.dtype, x.shape);
+        var dx = ctx.AllocateUninitializedOutput(0, x.dtype, x.shape);
         if (x.dtype == DType.float32) PoolingKernels.MaxPoolGrad(x.AsReadOnlySpan<float>(), dy.AsReadOnlySpan<float>(), dx.AsSpan<float>(), g);
         else PoolingKernels.MaxPoolGrad(x.AsReadOnlySpan<double>(), dy.AsReadOnlySpan<double>(), dx.AsSpan<double>(), g);
     });

@@ -34,8 +34,8 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
         var (logits, labels) = (ctx.Input(0), ctx.Input(1));
         if (logits.ndim != 2 || logits.shape != labels.shape)
             throw ctx.InvalidArgument($"logits and labels must be same size: logits_size={logits.shape.ToListString()} labels_size={labels.shape.ToListString()}");
-        var loss = ctx.AllocateOutput(0, logits.dtype, new Shape(logits.shape[0]));
-        var backprop = ctx.AllocateOutput(1, logits.dtype, logits.shape);
+        var loss = ctx.AllocateUninitializedOutput(0, logits.dtype, new Shape(logits.shape[0]));
+        var backprop = ctx.AllocateUninitializedOutput(1, logits.dtype, logits.shape);
         var classes = logits.shape[1];
         if (logits.dtype == DType.float32)
             Kernels.Softmax.CrossEntropy(logits.AsReadOnlySpan<float>(), labels.AsReadOnlySpan<float>(), loss.AsSpan<float>(), backprop.AsSpan<float>(), classes);

@@ -24,7 +24,7 @@ internal abstract class SoftmaxOp : OpDef
     {
         var x = ctx.Input(0);
         if (x.ndim < 1) throw ctx.InvalidArgument($"logits must have >= 1 dimension, got {x.shape.ToListString()}");
-        var y = ctx.AllocateOutput(0, x.dtype, x.shape);
+        var y = ctx.AllocateUninitializedOutput(0, x.dtype, x.shape);
         var classes = x.shape[x.ndim - 1];
         if (x.dtype == DType.float32) Kernels.Softmax.Forward(x.AsReadOnlySpan<float>(), y.AsSpan<float>(), classes, Log);
         else Kernels.Softmax.Forward(x.AsReadOnlySpan<double>(), y.AsSpan<double>(), classes, Log);

@@ -43,8 +43,8 @@ internal sealed class SparseSoftmaxCrossEntropyWithLogits : OpDef
         foreach (var id in ids)
             if (id < 0 || id >= classes)
                 throw ctx.InvalidArgument($"Received a label value of {id} which is outside the valid range of [0, {classes}).  Label values: {string.Join(" ", ids)}");
-        var loss = ctx.AllocateOutput(0, logits.dtype, new Shape(logits.shape[0]));
-        var backprop = ctx.AllocateOutput(1, logits.dtype, logits.shape);
+        var loss = ctx.AllocateUninitializedOutput(0, logits.dtype, new Shape(logits.shape[0]));
+        var backprop = ctx.AllocateUninitializedOutput(1, logits.dtype, logits.shape);
         if (logits.dtype == DType.float32)
             Kernels.Softmax.SparseCrossEntropy(logits.AsReadOnlySpan<float>(), ids, loss.AsSpan<float>(), backprop.AsSpan<float>(), classes);
         else
