@@ -74,6 +74,26 @@ public static partial class Binding
             }
 
             /// <summary>
+            /// The gradient of <see cref="conv2d"/> with respect to its input, of shape <paramref name="input_sizes"/>
+            /// (<c>tf.nn.conv2d_backprop_input</c>).
+            /// </summary>
+            public static Tensor conv2d_backprop_input(TensorLike input_sizes, TensorLike filter, TensorLike out_backprop, int[] strides, string padding, int[]? dilations = null, string? name = null)
+            {
+                var sizes = input_sizes.Value as Tensor ?? Ops.Array.Const.Create(OpsGraph(filter, out_backprop), Literal.ToNDArray(input_sizes.Value, DType.int32), "input_sizes");
+                return Conv2DBackpropInput.Def.Build(sizes, filter, out_backprop, WindowAttrs.ForConv(strides, padding, dilations), name);
+            }
+
+            /// <summary>
+            /// The gradient of <see cref="conv2d"/> with respect to its filter, of shape <paramref name="filter_sizes"/>
+            /// (<c>tf.nn.conv2d_backprop_filter</c>).
+            /// </summary>
+            public static Tensor conv2d_backprop_filter(TensorLike input, TensorLike filter_sizes, TensorLike out_backprop, int[] strides, string padding, int[]? dilations = null, string? name = null)
+            {
+                var sizes = filter_sizes.Value as Tensor ?? Ops.Array.Const.Create(OpsGraph(input, out_backprop), Literal.ToNDArray(filter_sizes.Value, DType.int32), "filter_sizes");
+                return Conv2DBackpropFilter.Def.Build(input, sizes, out_backprop, WindowAttrs.ForConv(strides, padding, dilations), name);
+            }
+
+            /// <summary>
             /// Depthwise 2-D convolution: <paramref name="filter"/> is <c>[h, w, in_channels, channel_multiplier]</c>;
             /// <paramref name="rate"/> (<c>[rh, rw]</c>) dilates the filter.
             /// </summary>

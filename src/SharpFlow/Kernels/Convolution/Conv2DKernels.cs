@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace SharpFlow.Kernels.Convolution;
 
 /// <summary>
 /// 2-D convolution of NHWC images with an HWIO filter, and its two gradients, as im2col followed by one matrix
 /// product. Images are processed in chunks so the patch matrix stays within <see cref="MaxPatchElements"/>.
+/// One-channel float images go to the direct kernels of <see cref="SingleChannelConv"/> instead.
 /// </summary>
 internal static class Conv2DKernels
 {
@@ -15,6 +17,8 @@ internal static class Conv2DKernels
 
     private static int ImagesPerChunk(in Window2D g) =>
         (int)Math.Clamp(MaxPatchElements / Math.Max(1L, (long)g.OutPositions * g.PatchSize), 1, Math.Max(1, g.Batch));
+
+    private static ReadOnlySpan<float> Floats<T>(ReadOnlySpan<T> values) where T : unmanaged => MemoryMarshal.Cast<T, float>(values);
 
     /// <summary>True when the patch matrix is the input itself: a 1×1 window, stride 1, no padding.</summary>
     private static bool IsPointwise(in Window2D g) =>
@@ -28,6 +32,11 @@ internal static class Conv2DKernels
         if (IsPointwise(g))
         {
             Gemm.Multiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels);
+            return;
+        }
+        if (typeof(T) == typeof(float) && SingleChannelConv.Applies(g))
+        {
+            SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
             return;
         }
         var chunk = ImagesPerChunk(g);
@@ -87,6 +96,11 @@ internal static class Conv2DKernels
         if (IsPointwise(g))
         {
             Gemm.Multiply(input, outputGrad, filterGrad, k, g.Batch * g.OutPositions, outChannels, transposeA: true);
+            return;
+        }
+        if (typeof(T) == typeof(float) && SingleChannelConv.Applies(g))
+        {
+            SingleChannelConv.BackpropFilter(Floats(input), Floats(outputGrad), MemoryMarshal.Cast<T, float>(filterGrad), g, outChannels);
             return;
         }
         filterGrad.Clear();

@@ -250,3 +250,66 @@ public class ConvolutionChunkingTests
         for (var i = 0; i < 3; i++) AssertArray.Close(whole[i], chunked[i], 1e-12);
     }
 }
+
+/// <summary>
+/// The direct kernels for one-channel float images agree with float64 convolution and its filter gradient (the
+/// im2col path), for paddings, vertical strides, widths that leave partial vector blocks and channel counts that leave
+/// partial channel groups. Turning the direct kernels off changes a process-wide setting.
+/// </summary>
+[Collection("kernel settings")]
+public class SingleChannelConvolutionTests
+{
+    public static TheoryData<int, int, int, int, int, int, string> Cases() => new()
+    {
+        // batch, height, width, kernel height, kernel width, vertical stride, padding; then out channels below
+        { 4, 32, 32, 5, 5, 1, "VALID" },  // LeNet-5's first layer
+        { 3, 28, 28, 5, 5, 1, "SAME" },   // the tutorial convnet's first layer
+        { 2, 7, 19, 3, 2, 2, "SAME" },
+        { 2, 9, 17, 1, 3, 3, "VALID" },
+        { 1, 3, 2, 5, 5, 1, "SAME" },     // a window larger than the image
+        { 2, 6, 40, 2, 7, 1, "VALID" },
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void MatchesFloat64ConvolutionAndFilterGradient(int batch, int height, int width, int kh, int kw, int strideH, string padding)
+    {
+        foreach (var channels in new[] { 1, 6, 13, 32 })
+        {
+            var r = new System.Random(height * 31 + channels);
+            double[] Values(int n) => Enumerable.Range(0, n).Select(_ => r.NextDouble() * 2 - 1).ToArray();
+            var x64 = NDArray.FromFlat(Values(batch * height * width), new Shape(batch, height, width, 1));
+            var f64 = NDArray.FromFlat(Values(kh * kw * channels), new Shape(kh, kw, 1, channels));
+            int[] strides = [1, strideH, 1, 1];
+
+            (NDArray Y, NDArray Df) Run(NDArray x, NDArray f, NDArray? dy)
+            {
+                using var g = TestGraph.Enter();
+                var y = tf.nn.conv2d(tf.constant(x), tf.constant(f), strides, padding);
+                var df = tf.nn.conv2d_backprop_filter(tf.constant(x), f.shape.Dims, tf.constant(dy ?? NDArray.Zeros(x.dtype, y.shape)), strides, padding);
+                using var sess = tf.Session();
+                var both = sess.run([y, df]);
+                return (both[0], both[1]);
+            }
+
+            var outShape = Run(x64, f64, null).Y.shape;
+            var dy64 = NDArray.FromFlat(Values((int)outShape.NumElements), outShape);
+            var expected = Run(x64, f64, dy64);
+            var direct = Run(x64.Cast(DType.float32), f64.Cast(DType.float32), dy64.Cast(DType.float32));
+            var because = $"{channels} channels";
+            AssertArray.Close(expected.Y, direct.Y.Cast(DType.float64), 1e-5, because);
+            AssertArray.Close(expected.Df, direct.Df.Cast(DType.float64), 1e-4 * System.Math.Sqrt(outShape.NumElements / channels), because);
+
+            SingleChannelConv.Enabled = false;
+            try
+            {
+                var im2col = Run(x64.Cast(DType.float32), f64.Cast(DType.float32), dy64.Cast(DType.float32));
+                AssertArray.Close(im2col.Y, direct.Y, 1e-5, because);
+                AssertArray.Close(im2col.Df, direct.Df, 1e-4 * System.Math.Sqrt(outShape.NumElements / channels), because);
+            }
+            finally
+            {
+                SingleChannelConv.Enabled = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SharpFlow.Kernels.Convolution;
+
+/// <summary>
+/// Direct float32 convolution of one-channel images (the first layer of a network on grey images), horizontal
+/// stride 1, no dilation. im2col would copy each pixel into every patch (25 times for a 5×5 filter) and leave a
+/// product only a few output channels wide; here the image is padded once and the kernels read shifted rows of it
+/// straight into vector registers, eight output columns per vector.
+/// <list type="bullet">
+/// <item>Forward: each output row keeps a 6-channel × 16-column block of sums in twelve registers while it walks the
+/// filter taps.</item>
+/// <item>Filter gradient: each (tap, 6-channel group) is one task that sums, over all images and rows, shifted input
+/// rows times the output gradient laid out channel by channel.</item>
+/// </list>
+/// Each sum runs in a fixed order however the tasks are spread over threads, so results are deterministic.
+/// </summary>
+internal static unsafe class SingleChannelConv
+{
+    private const int Lanes = 8;          // floats per vector
+    private const int BlockColumns = 2 * Lanes;
+    private const int GroupChannels = 6;  // output channels per register block
+
+    /// <summary>Whether the direct kernels are used where they apply; tests turn them off to compare with im2col.</summary>
+    internal static bool Enabled = true;
+
+    /// <summary>Whether the direct kernels handle this geometry on this machine.</summary>
+    public static bool Applies(in Window2D g) =>
+        Enabled && g.Channels == 1 && g.StrideWidth == 1 && g.DilationHeight == 1 && g.DilationWidth == 1 && g.OutWidth > 0 && g.OutHeight > 0
+        && Fma.IsSupported && Vector256.IsHardwareAccelerated;
+
+    /// <summary>The zero-padded input: rows cover every (output row, tap), columns every vector read.</summary>
+    private readonly record struct Padded(int Rows, int Columns, int OutColumns)
+    {
+        public static Padded Of(in Window2D g)
+        {
+            var outColumns = (g.OutWidth + BlockColumns - 1) / BlockColumns * BlockColumns;
+            return new Padded((g.OutHeight - 1) * g.StrideHeight + g.KernelHeight, outColumns + g.KernelWidth - 1, outColumns);
+        }
+
+        public int ImageSize => Rows * Columns;
+    }
+
+    private static void Pad(ReadOnlySpan<float> input, in Window2D g, in Padded p, float* dst)
+    {
+        new Span<float>(dst, g.Batch * p.ImageSize).Clear();
+        for (var n = 0; n < g.Batch; n++)
+            for (var r = 0; r < p.Rows; r++)
+            {
+                var ih = r - g.PadTop;
+                if (ih < 0 || ih >= g.InHeight) continue;
+                var count = Math.Min(g.InWidth, p.Columns - g.PadLeft);
+                input.Slice((n * g.InHeight + ih) * g.InWidth, count).CopyTo(new Span<float>(dst + (long)n * p.ImageSize + r * p.Columns + g.PadLeft, count));
+            }
+    }
+
+    private readonly record struct ForwardJob(nint X, nint W, nint Y, Window2D G, Padded P, int OutChannels, int PaddedChannels);
+
+    /// <summary><paramref name="output"/>[N, outH, outW, C] = conv(<paramref name="input"/>[N, H, W, 1], filter[kh, kw, 1, C]).</summary>
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels)
+    {
+        var p = Padded.Of(g);
+        var groups = (outChannels + GroupChannels - 1) / GroupChannels;
+        var paddedChannels = groups * GroupChannels;
+        var taps = g.KernelHeight * g.KernelWidth;
+        var padded = ArrayPool<float>.Shared.Rent(g.Batch * p.ImageSize);
+        var weights = ArrayPool<float>.Shared.Rent(taps * paddedChannels);
+        try
+        {
+            // The filter with its channels padded to whole groups (zeros), so every block computes six channels.
+            weights.AsSpan(0, taps * paddedChannels).Clear();
+            for (var t = 0; t < taps; t++) filter.Slice(t * outChannels, outChannels).CopyTo(weights.AsSpan(t * paddedChannels));
+            fixed (float* xp = padded)
+            fixed (float* w = weights)
+            fixed (float* y = output)
+            {
+                Pad(input, g, p, xp);
+                var job = new ForwardJob((nint)xp, (nint)w, (nint)y, g, p, outChannels, paddedChannels);
+                Partition.For(g.Batch * g.OutHeight, (long)g.OutWidth * taps * outChannels, job, static (in ForwardJob j, int start, int end) =>
+                {
+                    for (var r = start; r < end; r++) ForwardRow(j, r / j.G.OutHeight, r % j.G.OutHeight);
+                });
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(weights);
+        }
+    }
+
+    private static void ForwardRow(in ForwardJob j, int n, int oh)
+    {
+        var g = j.G;
+        var image = (float*)j.X + (long)n * j.P.ImageSize + oh * g.StrideHeight * j.P.Columns;
+        var outRow = (float*)j.Y + ((long)n * g.OutHeight + oh) * g.OutWidth * j.OutChannels;
+        var sums = stackalloc float[GroupChannels * BlockColumns];
+        for (var c0 = 0; c0 < j.OutChannels; c0 += GroupChannels)
+            for (var ow0 = 0; ow0 < g.OutWidth; ow0 += BlockColumns)
+            {
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+                Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+                var w = (float*)j.W + c0;
+                for (var kh = 0; kh < g.KernelHeight; kh++)
+                {
+                    var row = image + kh * j.P.Columns + ow0;
+                    for (var kw = 0; kw < g.KernelWidth; kw++, w += j.PaddedChannels)
+                    {
+                        var x0 = Avx.LoadVector256(row + kw);
+                        var x1 = Avx.LoadVector256(row + kw + Lanes);
+                        var v = Vector256.Create(w[0]); a0 = Fma.MultiplyAdd(x0, v, a0); b0 = Fma.MultiplyAdd(x1, v, b0);
+                        v = Vector256.Create(w[1]); a1 = Fma.MultiplyAdd(x0, v, a1); b1 = Fma.MultiplyAdd(x1, v, b1);
+                        v = Vector256.Create(w[2]); a2 = Fma.MultiplyAdd(x0, v, a2); b2 = Fma.MultiplyAdd(x1, v, b2);
+                        v = Vector256.Create(w[3]); a3 = Fma.MultiplyAdd(x0, v, a3); b3 = Fma.MultiplyAdd(x1, v, b3);
+                        v = Vector256.Create(w[4]); a4 = Fma.MultiplyAdd(x0, v, a4); b4 = Fma.MultiplyAdd(x1, v, b4);
+                        v = Vector256.Create(w[5]); a5 = Fma.MultiplyAdd(x0, v, a5); b5 = Fma.MultiplyAdd(x1, v, b5);
+                    }
+                }
+                // Sums are channel-major here; the output interleaves channels per column.
+                Avx.Store(sums, a0); Avx.Store(sums + Lanes, b0);
+                Avx.Store(sums + 2 * Lanes, a1); Avx.Store(sums + 3 * Lanes, b1);
+                Avx.Store(sums + 4 * Lanes, a2); Avx.Store(sums + 5 * Lanes, b2);
+                Avx.Store(sums + 6 * Lanes, a3); Avx.Store(sums + 7 * Lanes, b3);
+                Avx.Store(sums + 8 * Lanes, a4); Avx.Store(sums + 9 * Lanes, b4);
+                Avx.Store(sums + 10 * Lanes, a5); Avx.Store(sums + 11 * Lanes, b5);
+                var columns = Math.Min(BlockColumns, g.OutWidth - ow0);
+                var channels = Math.Min(GroupChannels, j.OutChannels - c0);
+                for (var col = 0; col < columns; col++)
+                {
+                    var o = outRow + (long)(ow0 + col) * j.OutChannels + c0;
+                    for (var c = 0; c < channels; c++) o[c] = sums[c * BlockColumns + col];
+                }
+            }
+    }
+
+    private readonly record struct FilterJob(nint X, nint Dy, nint Dw, Window2D G, Padded P, int OutChannels, int Groups);
+
+    /// <summary>
+    /// <paramref name="filterGrad"/>[kh, kw, 1, C] = Σ over images and output positions of the input under the tap
+    /// times <paramref name="outputGrad"/>; overwritten.
+    /// </summary>
+    public static void BackpropFilter(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> filterGrad, Window2D g, int outChannels)
+    {
+        var p = Padded.Of(g);
+        var groups = (outChannels + GroupChannels - 1) / GroupChannels;
+        var rows = g.Batch * g.OutHeight;
+        // The output gradient channel-major per output row, columns padded with zeros: [row][channel (padded)][column].
+        var transposedSize = (long)rows * groups * GroupChannels * p.OutColumns;
+        var padded = ArrayPool<float>.Shared.Rent(g.Batch * p.ImageSize);
+        var transposed = ArrayPool<float>.Shared.Rent(checked((int)transposedSize));
+        try
+        {
+            fixed (float* xp = padded)
+            fixed (float* dyt = transposed)
+            fixed (float* dy = outputGrad)
+            fixed (float* dw = filterGrad)
+            {
+                Pad(input, g, p, xp);
+                var job = new FilterJob((nint)xp, (nint)dyt, (nint)dw, g, p, outChannels, groups);
+                Partition.For(rows, (long)g.OutWidth * outChannels, (Job: job, Dy: (nint)dy), static (in (FilterJob Job, nint Dy) s, int start, int end) =>
+                {
+                    var (g, p, channels) = (s.Job.G, s.Job.P, s.Job.OutChannels);
+                    var stride = s.Job.Groups * GroupChannels * p.OutColumns;
+                    for (var r = start; r < end; r++)
+                    {
+                        var dst = (float*)s.Job.Dy + (long)r * stride;
+                        new Span<float>(dst, stride).Clear();
+                        var src = (float*)s.Dy + (long)r * g.OutWidth * channels;
+                        for (var ow = 0; ow < g.OutWidth; ow++)
+                            for (var c = 0; c < channels; c++) dst[c * p.OutColumns + ow] = src[ow * channels + c];
+                    }
+                });
+                var tasks = g.KernelHeight * g.KernelWidth * groups;
+                Partition.For(tasks, (long)rows * p.OutColumns * GroupChannels, job, static (in FilterJob j, int start, int end) =>
+                {
+                    for (var t = start; t < end; t++) FilterTap(j, t / j.Groups, t % j.Groups);
+                });
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(transposed);
+        }
+    }
+
+    private static void FilterTap(in FilterJob j, int tap, int group)
+    {
+        var g = j.G;
+        var (kh, kw) = (tap / g.KernelWidth, tap % g.KernelWidth);
+        var columns = j.P.OutColumns;
+        var rowStride = j.Groups * GroupChannels * columns;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        for (var n = 0; n < g.Batch; n++)
+            for (var oh = 0; oh < g.OutHeight; oh++)
+            {
+                var x = (float*)j.X + (long)n * j.P.ImageSize + (oh * g.StrideHeight + kh) * j.P.Columns + kw;
+                var dy = (float*)j.Dy + ((long)n * g.OutHeight + oh) * rowStride + group * GroupChannels * columns;
+                for (var ow = 0; ow < columns; ow += Lanes)
+                {
+                    var xv = Avx.LoadVector256(x + ow);
+                    a0 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + ow), a0);
+                    a1 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + columns + ow), a1);
+                    a2 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 2 * columns + ow), a2);
+                    a3 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 3 * columns + ow), a3);
+                    a4 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 4 * columns + ow), a4);
+                    a5 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 5 * columns + ow), a5);
+                }
+            }
+        var dw = (float*)j.Dw + (long)tap * j.OutChannels + group * GroupChannels;
+        var channels = Math.Min(GroupChannels, j.OutChannels - group * GroupChannels);
+        Span<float> totals = [Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3), Vector256.Sum(a4), Vector256.Sum(a5)];
+        for (var c = 0; c < channels; c++) dw[c] = totals[c];
+    }
+}
