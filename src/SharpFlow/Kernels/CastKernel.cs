@@ -34,9 +34,10 @@ public static class CastKernel
                 {
                     var src = x.AsReadOnlySpan<bool>();
                     if (d.dtype == DType.@bool) { src.CopyTo(d.AsSpan<bool>()); break; }
-                    var bytes = new byte[src.Length];
-                    for (var i = 0; i < bytes.Length; i++) bytes[i] = src[i] ? (byte)1 : (byte)0;
-                    From<byte>(bytes, d);
+                    var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(src.Length);
+                    for (var i = 0; i < src.Length; i++) bytes[i] = src[i] ? (byte)1 : (byte)0;
+                    From<byte>(bytes.AsSpan(0, src.Length), d);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
                     break;
                 }
             default: throw new UnimplementedError($"Cast from {x.dtype} is not supported.");

@@ -106,7 +106,7 @@ internal static class Conv2DKernels
         filterGrad.Clear();
         var chunk = ImagesPerChunk(g);
         var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
-        var partial = chunk < g.Batch ? new T[k * outChannels] : null;
+        var partial = chunk < g.Batch ? ArrayPool<T>.Shared.Rent(k * outChannels) : null;
         try
         {
             for (var n0 = 0; n0 < g.Batch; n0 += chunk)
@@ -122,14 +122,16 @@ internal static class Conv2DKernels
                 }
                 else
                 {
-                    Gemm.Multiply<T>(p, dy, partial, k, rows, outChannels, transposeA: true);
-                    TensorPrimitives.Add(filterGrad, partial, filterGrad);
+                    var part = partial.AsSpan(0, k * outChannels);
+                    Gemm.Multiply<T>(p, dy, part, k, rows, outChannels, transposeA: true);
+                    TensorPrimitives.Add(filterGrad, part, filterGrad);
                 }
             }
         }
         finally
         {
             ArrayPool<T>.Shared.Return(patches);
+            if (partial is not null) ArrayPool<T>.Shared.Return(partial);
         }
     }
 }

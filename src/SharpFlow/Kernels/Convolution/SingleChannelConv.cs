@@ -12,8 +12,8 @@ namespace SharpFlow.Kernels.Convolution;
 /// <list type="bullet">
 /// <item>Forward: each output row keeps a 6-channel × 16-column block of sums in twelve registers while it walks the
 /// filter taps.</item>
-/// <item>Filter gradient: each (tap, 6-channel group) is one task that sums, over all images and rows, shifted input
-/// rows times the output gradient laid out channel by channel.</item>
+/// <item>Filter gradient: each (pair of taps, 6-channel group) is one task that sums, over all images and rows,
+/// shifted input rows times the output gradient laid out channel by channel, in twelve registers.</item>
 /// </list>
 /// Each sum runs in a fixed order however the tasks are spread over threads, so results are deterministic.
 /// </summary>
@@ -37,7 +37,8 @@ internal static unsafe class SingleChannelConv
         public static Padded Of(in Window2D g)
         {
             var outColumns = (g.OutWidth + BlockColumns - 1) / BlockColumns * BlockColumns;
-            return new Padded((g.OutHeight - 1) * g.StrideHeight + g.KernelHeight, outColumns + g.KernelWidth - 1, outColumns);
+            // One column more than the taps need: the filter gradient reads taps in pairs.
+            return new Padded((g.OutHeight - 1) * g.StrideHeight + g.KernelHeight, outColumns + g.KernelWidth, outColumns);
         }
 
         public int ImageSize => Rows * Columns;
@@ -135,34 +136,47 @@ internal static unsafe class SingleChannelConv
             }
     }
 
-    private readonly record struct FilterJob(nint X, nint Dy, nint Dw, Window2D G, Padded P, int OutChannels, int Groups);
+    /// <summary>
+    /// The filter-gradient work: the padded input, the output gradient laid out channel-major per output row, the
+    /// vector sums of every task (a pair of horizontally adjacent taps × a group of six channels: twelve vectors),
+    /// and the rows [<see cref="RowStart"/>, <see cref="RowEnd"/>) being added.
+    /// </summary>
+    private readonly record struct FilterJob(nint X, nint Dy, nint Sums, Window2D G, Padded P, int OutChannels, int Groups, int RowStart, int RowEnd)
+    {
+        public int Pairs => (G.KernelWidth + 1) / 2;
+        public int RowStride => Groups * GroupChannels * P.OutColumns;
+    }
+
+    private const int SumVectors = 2 * GroupChannels;
 
     /// <summary>
     /// <paramref name="filterGrad"/>[kh, kw, 1, C] = Σ over images and output positions of the input under the tap
-    /// times <paramref name="outputGrad"/>; overwritten.
+    /// times <paramref name="outputGrad"/>; overwritten. The rows are added in chunks whose output gradient stays in
+    /// the cache while every task reads it; each task adds its rows in order, so the sums do not depend on threads.
     /// </summary>
     public static void BackpropFilter(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> filterGrad, Window2D g, int outChannels)
     {
         var p = Padded.Of(g);
         var groups = (outChannels + GroupChannels - 1) / GroupChannels;
         var rows = g.Batch * g.OutHeight;
-        // The output gradient channel-major per output row, columns padded with zeros: [row][channel (padded)][column].
-        var transposedSize = (long)rows * groups * GroupChannels * p.OutColumns;
+        var rowStride = groups * GroupChannels * p.OutColumns;
+        var tasks = g.KernelHeight * ((g.KernelWidth + 1) / 2) * groups;
         var padded = ArrayPool<float>.Shared.Rent(g.Batch * p.ImageSize);
-        var transposed = ArrayPool<float>.Shared.Rent(checked((int)transposedSize));
+        var transposed = ArrayPool<float>.Shared.Rent(checked(rows * rowStride));
+        var sums = ArrayPool<float>.Shared.Rent(tasks * SumVectors * Lanes);
         try
         {
+            sums.AsSpan(0, tasks * SumVectors * Lanes).Clear();
             fixed (float* xp = padded)
             fixed (float* dyt = transposed)
             fixed (float* dy = outputGrad)
-            fixed (float* dw = filterGrad)
+            fixed (float* acc = sums)
             {
                 Pad(input, g, p, xp);
-                var job = new FilterJob((nint)xp, (nint)dyt, (nint)dw, g, p, outChannels, groups);
+                var job = new FilterJob((nint)xp, (nint)dyt, (nint)acc, g, p, outChannels, groups, 0, rows);
                 Partition.For(rows, (long)g.OutWidth * outChannels, (Job: job, Dy: (nint)dy), static (in (FilterJob Job, nint Dy) s, int start, int end) =>
                 {
-                    var (g, p, channels) = (s.Job.G, s.Job.P, s.Job.OutChannels);
-                    var stride = s.Job.Groups * GroupChannels * p.OutColumns;
+                    var (g, p, channels, stride) = (s.Job.G, s.Job.P, s.Job.OutChannels, s.Job.RowStride);
                     for (var r = start; r < end; r++)
                     {
                         var dst = (float*)s.Job.Dy + (long)r * stride;
@@ -172,46 +186,68 @@ internal static unsafe class SingleChannelConv
                             for (var c = 0; c < channels; c++) dst[c * p.OutColumns + ow] = src[ow * channels + c];
                     }
                 });
-                var tasks = g.KernelHeight * g.KernelWidth * groups;
-                Partition.For(tasks, (long)rows * p.OutColumns * GroupChannels, job, static (in FilterJob j, int start, int end) =>
+                var chunk = Math.Max(1, (1 << 16) / rowStride);
+                for (var r0 = 0; r0 < rows; r0 += chunk)
                 {
-                    for (var t = start; t < end; t++) FilterTap(j, t / j.Groups, t % j.Groups);
-                });
+                    var part = job with { RowStart = r0, RowEnd = Math.Min(rows, r0 + chunk) };
+                    Partition.For(tasks, (long)(part.RowEnd - r0) * p.OutColumns * SumVectors, part, static (in FilterJob j, int start, int end) =>
+                    {
+                        for (var t = start; t < end; t++) FilterTaps(j, t);
+                    });
+                }
+                for (var t = 0; t < tasks; t++)
+                {
+                    var (tapPair, group) = (t / groups, t % groups);
+                    var (kh, kw) = (tapPair / job.Pairs, tapPair % job.Pairs * 2);
+                    var channels = Math.Min(GroupChannels, outChannels - group * GroupChannels);
+                    for (var half = 0; half < 2 && kw + half < g.KernelWidth; half++)
+                        for (var c = 0; c < channels; c++)
+                            filterGrad[(kh * g.KernelWidth + kw + half) * outChannels + group * GroupChannels + c] =
+                                Vector256.Sum(Avx.LoadVector256(acc + ((long)t * SumVectors + half * GroupChannels + c) * Lanes));
+                }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(padded);
             ArrayPool<float>.Shared.Return(transposed);
+            ArrayPool<float>.Shared.Return(sums);
         }
     }
 
-    private static void FilterTap(in FilterJob j, int tap, int group)
+    /// <summary>Adds the job's rows to the twelve vector sums of task <paramref name="task"/> (taps kw and kw + 1).</summary>
+    private static void FilterTaps(in FilterJob j, int task)
     {
         var g = j.G;
-        var (kh, kw) = (tap / g.KernelWidth, tap % g.KernelWidth);
+        var (tapPair, group) = (task / j.Groups, task % j.Groups);
+        var (kh, kw) = (tapPair / j.Pairs, tapPair % j.Pairs * 2);
         var columns = j.P.OutColumns;
-        var rowStride = j.Groups * GroupChannels * columns;
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
-        for (var n = 0; n < g.Batch; n++)
-            for (var oh = 0; oh < g.OutHeight; oh++)
+        var sums = (float*)j.Sums + (long)task * SumVectors * Lanes;
+        var a0 = Avx.LoadVector256(sums); var a1 = Avx.LoadVector256(sums + Lanes); var a2 = Avx.LoadVector256(sums + 2 * Lanes);
+        var a3 = Avx.LoadVector256(sums + 3 * Lanes); var a4 = Avx.LoadVector256(sums + 4 * Lanes); var a5 = Avx.LoadVector256(sums + 5 * Lanes);
+        var b0 = Avx.LoadVector256(sums + 6 * Lanes); var b1 = Avx.LoadVector256(sums + 7 * Lanes); var b2 = Avx.LoadVector256(sums + 8 * Lanes);
+        var b3 = Avx.LoadVector256(sums + 9 * Lanes); var b4 = Avx.LoadVector256(sums + 10 * Lanes); var b5 = Avx.LoadVector256(sums + 11 * Lanes);
+        for (var r = j.RowStart; r < j.RowEnd; r++)
+        {
+            var (n, oh) = (r / g.OutHeight, r % g.OutHeight);
+            // Tap kw + 1 past the filter's width (an odd width) reads one padding column more and is never stored.
+            var x = (float*)j.X + (long)n * j.P.ImageSize + (oh * g.StrideHeight + kh) * j.P.Columns + kw;
+            var dy = (float*)j.Dy + (long)r * j.RowStride + group * GroupChannels * columns;
+            for (var ow = 0; ow < columns; ow += Lanes)
             {
-                var x = (float*)j.X + (long)n * j.P.ImageSize + (oh * g.StrideHeight + kh) * j.P.Columns + kw;
-                var dy = (float*)j.Dy + ((long)n * g.OutHeight + oh) * rowStride + group * GroupChannels * columns;
-                for (var ow = 0; ow < columns; ow += Lanes)
-                {
-                    var xv = Avx.LoadVector256(x + ow);
-                    a0 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + ow), a0);
-                    a1 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + columns + ow), a1);
-                    a2 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 2 * columns + ow), a2);
-                    a3 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 3 * columns + ow), a3);
-                    a4 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 4 * columns + ow), a4);
-                    a5 = Fma.MultiplyAdd(xv, Avx.LoadVector256(dy + 5 * columns + ow), a5);
-                }
+                var x0 = Avx.LoadVector256(x + ow);
+                var x1 = Avx.LoadVector256(x + ow + 1);
+                var d = Avx.LoadVector256(dy + ow); a0 = Fma.MultiplyAdd(x0, d, a0); b0 = Fma.MultiplyAdd(x1, d, b0);
+                d = Avx.LoadVector256(dy + columns + ow); a1 = Fma.MultiplyAdd(x0, d, a1); b1 = Fma.MultiplyAdd(x1, d, b1);
+                d = Avx.LoadVector256(dy + 2 * columns + ow); a2 = Fma.MultiplyAdd(x0, d, a2); b2 = Fma.MultiplyAdd(x1, d, b2);
+                d = Avx.LoadVector256(dy + 3 * columns + ow); a3 = Fma.MultiplyAdd(x0, d, a3); b3 = Fma.MultiplyAdd(x1, d, b3);
+                d = Avx.LoadVector256(dy + 4 * columns + ow); a4 = Fma.MultiplyAdd(x0, d, a4); b4 = Fma.MultiplyAdd(x1, d, b4);
+                d = Avx.LoadVector256(dy + 5 * columns + ow); a5 = Fma.MultiplyAdd(x0, d, a5); b5 = Fma.MultiplyAdd(x1, d, b5);
             }
-        var dw = (float*)j.Dw + (long)tap * j.OutChannels + group * GroupChannels;
-        var channels = Math.Min(GroupChannels, j.OutChannels - group * GroupChannels);
-        Span<float> totals = [Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3), Vector256.Sum(a4), Vector256.Sum(a5)];
-        for (var c = 0; c < channels; c++) dw[c] = totals[c];
+        }
+        Avx.Store(sums, a0); Avx.Store(sums + Lanes, a1); Avx.Store(sums + 2 * Lanes, a2);
+        Avx.Store(sums + 3 * Lanes, a3); Avx.Store(sums + 4 * Lanes, a4); Avx.Store(sums + 5 * Lanes, a5);
+        Avx.Store(sums + 6 * Lanes, b0); Avx.Store(sums + 7 * Lanes, b1); Avx.Store(sums + 8 * Lanes, b2);
+        Avx.Store(sums + 9 * Lanes, b3); Avx.Store(sums + 10 * Lanes, b4); Avx.Store(sums + 11 * Lanes, b5);
     }
 }
