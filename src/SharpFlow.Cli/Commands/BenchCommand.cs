@@ -45,8 +45,17 @@ internal static class BenchCommand
         var infer = new FeedDict { [graph.Images] = images };
         Console.WriteLine($"{model.Title}: batch {batch}, {warmup} warm-up and {steps} timed steps, {Environment.ProcessorCount} threads");
         Report("training", steps, batch, Measure(() => sess.run(graph.TrainOp!, train), steps, warmup));
+        var (trainKept, trainRequested) = (sess.PooledBytes, sess.RequestedBytes);
         Report("inference", steps, batch, Measure(() => sess.run(graph.Predictions, infer), steps, warmup));
+        var (inferKept, inferRequested) = (sess.PooledBytes - trainKept, sess.RequestedBytes - trainRequested);
+        long variables;
+        using (graph.Graph.as_default()) variables = tf.global_variables().Sum(v => v.shape.NumElements * v.dtype.size);
+        Console.WriteLine($"memory: variables {MiB(variables)} (parameters and optimizer slots); op outputs per step {MiB(trainRequested)} training, " +
+                          $"{MiB(inferRequested)} inference; reused buffers kept {MiB(trainKept)} training, {MiB(inferKept)} inference; " +
+                          $"process peak {MiB(Environment.WorkingSet > 0 ? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 : 0)}");
     }
+
+    private static string MiB(long bytes) => $"{bytes / 1024.0 / 1024.0:F1} MiB";
 
     private static (double Seconds, long Bytes) Measure(Action step, int steps, int warmup)
     {

@@ -56,6 +56,11 @@ internal sealed class RunMemory
     public bool[][] Forwarded { get; }
     public OpKernelContext Context { get; }
 
+    /// <summary>Bytes of all outputs requested in the last finished run: what the run would allocate without reuse.</summary>
+    public long RequestedBytes { get; private set; }
+
+    private long _requested;
+
     /// <summary>Bytes of tensor memory held by the pool between runs.</summary>
     public long PooledBytes
     {
@@ -75,6 +80,7 @@ internal sealed class RunMemory
     public Array Rent(DType dtype, int count, bool zeroed)
     {
         if (dtype == DType.@string) return NDArray.AllocateStorage(dtype, count);
+        _requested += (long)count * dtype.size;
         var key = ((long)dtype.Id << 32) | (uint)count;
         if (!_classes.TryGetValue(key, out var sizeClass)) _classes[key] = sizeClass = new SizeClass();
         Array buffer;
@@ -130,6 +136,8 @@ internal sealed class RunMemory
         foreach (var inputs in Inputs) Array.Clear(inputs);
         foreach (var outputs in Outputs) Array.Clear(outputs);
         _leases.Clear();
+        RequestedBytes = _requested;
+        _requested = 0;
         List<long>? unused = null;
         foreach (var (key, sizeClass) in _classes)
         {

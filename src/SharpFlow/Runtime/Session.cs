@@ -32,6 +32,12 @@ public sealed class Session : IDisposable
     /// <summary>Bytes of tensor buffers the session keeps between runs for reuse (see <see cref="RunMemory"/>).</summary>
     internal long PooledBytes => _plans.Values.Sum(p => p.Memory.Idle?.PooledBytes ?? 0);
 
+    /// <summary>
+    /// Bytes of all op outputs of the last run of each cached plan, summed: what the runs would allocate if no buffer
+    /// were reused.
+    /// </summary>
+    internal long RequestedBytes => _plans.Values.Sum(p => p.Memory.Idle?.RequestedBytes ?? 0);
+
     /// <summary>The default session of this thread (<c>tf.get_default_session()</c>), used by <c>Tensor.eval()</c>.</summary>
     public static Session? get_default() => _defaultStack is { Count: > 0 } s ? s.Peek() : null;
 

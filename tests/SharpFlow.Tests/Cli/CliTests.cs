@@ -13,13 +13,16 @@ public sealed partial class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int ExitCode, string Output) Sharpflow(params string[] args)
+    private static (int ExitCode, string Output) Sharpflow(params string[] args) => SharpflowWith([], args);
+
+    private static (int ExitCode, string Output) SharpflowWith(Dictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "SharpFlow.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "160";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
@@ -51,6 +54,22 @@ public sealed partial class CliTests : IDisposable
 
     [GeneratedRegex(@"loss \d+\.\d{4}")]
     private static partial Regex LossPattern();
+
+    [Fact]
+    public void TrainingGivesBitIdenticalWeightsOnOneThreadAndOnAll()
+    {
+        // Every parallel loop splits its work into items that each write their own outputs and sum in a fixed order,
+        // so the thread count (the runtime's processor count) cannot change a single bit of the trained weights.
+        string[] Train(string logdir) =>
+            ["train", "lenet5", "--data", "embedded", "--epochs", "1", "--steps-per-epoch", "15", "--seed", "9", "--logdir", logdir];
+        var (one, all) = (Path.Combine(_dir, "one"), Path.Combine(_dir, "all"));
+        var single = SharpflowWith(new() { ["DOTNET_PROCESSOR_COUNT"] = "1" }, Train(one));
+        Assert.True(single.ExitCode == 0, single.Output);
+        var parallel = SharpflowWith(new() { ["DOTNET_PROCESSOR_COUNT"] = "4" }, Train(all));
+        Assert.True(parallel.ExitCode == 0, parallel.Output);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(one, "model.safetensors")), File.ReadAllBytes(Path.Combine(all, "model.safetensors")));
+        Assert.Equal(LossPattern().Matches(single.Output).Select(m => m.Value), LossPattern().Matches(parallel.Output).Select(m => m.Value));
+    }
 
     [Fact]
     public void TrainWritesAModelThatEvaluateReadsAndASeedRepeatsTheLosses()
