@@ -286,17 +286,19 @@ internal sealed class OnnxImporter
         var x = Nchw(In(node, 0));
         var target = ConstantOf(node, 1, "shape").ToArray<long>();
         var dims = new int[target.Length];
+        var dynamic = false;
         for (var i = 0; i < dims.Length; i++)
         {
-            if (target[i] == 0)
-            {
-                // ONNX: 0 copies the input's dimension.
-                if (i >= x.shape.ndims || x.shape[i] < 0) throw Unsupported(node, "a 0 in the target shape where the input's dimension is not known");
-                dims[i] = x.shape[i];
-            }
-            else dims[i] = checked((int)target[i]);
+            if (target[i] != 0) dims[i] = checked((int)target[i]);
+            else if (i >= x.shape.ndims) throw Unsupported(node, $"a 0 at position {i} of the target shape, past the input's rank");
+            else if (x.shape[i] >= 0) dims[i] = x.shape[i]; // ONNX: 0 copies the input's dimension
+            else dynamic = true;
         }
-        return tf.reshape(x, dims);
+        if (!dynamic) return tf.reshape(x, dims);
+        // A copied dimension unknown at import (a dynamic batch) is read from the input's shape at run time.
+        var shape = tf.shape(x);
+        var parts = dims.Select((d, i) => target[i] == 0 && x.shape[i] < 0 ? tf.slice(shape, new[] { i }, new[] { 1 }) : tf.constant(new[] { d })).ToList();
+        return tf.reshape(x, tf.concat(parts, 0));
     }
 
     private Tensor Transpose(NodeProto node)

@@ -1,0 +1,202 @@
+using Google.Protobuf;
+using SharpFlow.Onnx;
+using SharpFlow.Onnx.Proto;
+
+namespace SharpFlow.Tests.Onnx;
+
+/// <summary>
+/// The operators of small classifiers, each in a model written here, give ONNX Runtime's outputs when imported (and
+/// an operator or attribute SharpFlow cannot map is an error naming it).
+/// </summary>
+public sealed class OnnxOperatorTests
+{
+    /// <summary>Writes small ONNX models: initializers from seeded random values, nodes with attributes.</summary>
+    private sealed class ModelBuilder
+    {
+        private readonly GraphProto _graph = new() { Name = "test" };
+        private readonly Random _random = new(5);
+
+        public ModelBuilder Input(string name, params long[] dims)
+        {
+            _graph.Input.Add(ValueInfo(name, dims));
+            return this;
+        }
+
+        public ModelBuilder Output(string name)
+        {
+            _graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+            return this;
+        }
+
+        public ModelBuilder Weight(string name, params int[] dims)
+        {
+            var n = dims.Aggregate(1, (a, b) => a * b);
+            var values = Enumerable.Range(0, n).Select(_ => (float)(_random.NextDouble() - 0.5)).ToArray();
+            return Constant(name, NDArray.FromFlat(values, new Shape(dims)));
+        }
+
+        public ModelBuilder Positive(string name, int n) =>
+            Constant(name, NDArray.FromFlat(Enumerable.Range(0, n).Select(_ => (float)(0.5 + _random.NextDouble())).ToArray(), new Shape(n)));
+
+        public ModelBuilder Constant(string name, NDArray value)
+        {
+            _graph.Initializer.Add(OnnxTensors.FromNDArray(value, name));
+            return this;
+        }
+
+        public ModelBuilder Node(string op, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
+        {
+            var node = new NodeProto { OpType = op, Name = op + "_" + _graph.Node.Count };
+            node.Input.AddRange(inputs);
+            node.Output.AddRange(outputs);
+            foreach (var (name, value) in attributes)
+            {
+                var a = new AttributeProto { Name = name };
+                switch (value)
+                {
+                    case int i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
+                    case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
+                    case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
+                    case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(v => (long)v)); break;
+                    case NDArray t: a.Type = AttributeProto.Types.AttributeType.Tensor; a.T = OnnxTensors.FromNDArray(t, name); break;
+                    default: throw new ArgumentException(name);
+                }
+                node.Attribute.Add(a);
+            }
+            _graph.Node.Add(node);
+            return this;
+        }
+
+        public byte[] Build(int opset = 11)
+        {
+            var model = new ModelProto { IrVersion = 6, ProducerName = "SharpFlow tests", Graph = _graph };
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+            return model.ToByteArray();
+        }
+
+        private static ValueInfoProto ValueInfo(string name, long[] dims)
+        {
+            var shape = new TensorShapeProto();
+            foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
+        }
+    }
+
+    private static float[] Input(long[] shape, int seed)
+    {
+        var r = new Random(seed);
+        return [.. Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(_ => (float)(r.NextDouble() * 2 - 1))];
+    }
+
+    /// <summary>Runs the model in ONNX Runtime and imported into SharpFlow (at batch 1 and at the model's batch), and compares.</summary>
+    private static void AgreesWithOnnxRuntime(byte[] bytes, long[] inputShape, double tolerance = 1e-5)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sharpflow-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var data = Input(inputShape, 3);
+            var expected = ResNet18ImportTests.RunOrt(path, "x", "y", data, inputShape);
+            using var g = TestGraph.Enter();
+            var net = OnnxModel.Parse(bytes, "test.onnx").Import();
+            using var sess = tf.Session();
+            var actual = sess.run(net.Outputs["y"], new FeedDict { [net.Inputs["x"]] = NDArray.FromFlat(data, new Shape(inputShape.Select(d => (int)d).ToArray())) }).ToArray<float>();
+            Assert.Equal(expected.Length, actual.Length);
+            for (var i = 0; i < expected.Length; i++)
+                Assert.True(System.Math.Abs(expected[i] - actual[i]) <= tolerance * System.Math.Max(1, System.Math.Abs(expected[i])), $"element {i}: ONNX Runtime {expected[i]}, SharpFlow {actual[i]}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ConvolutionalClassifier()
+    {
+        // Conv with asymmetric pads and a bias, BatchNormalization, Relu, MaxPool with pads, AveragePool (SAME split,
+        // excluding padding), Flatten in NCHW order, Gemm with transB, Dropout, Softmax.
+        var model = new ModelBuilder().Input("x", 2, 3, 9, 9)
+            .Weight("w", 4, 3, 3, 3).Weight("b", 4).Positive("scale", 4).Weight("shift", 4).Weight("mean", 4).Positive("var", 4)
+            .Weight("fc", 10, 4 * 4 * 4).Weight("fcb", 10)
+            .Node("Conv", ["x", "w", "b"], ["c"], ("kernel_shape", new[] { 3, 3 }), ("pads", new[] { 1, 1, 0, 0 }), ("strides", new[] { 1, 1 }))
+            .Node("BatchNormalization", ["c", "scale", "shift", "mean", "var"], ["n"], ("epsilon", 1e-3f))
+            .Node("Relu", ["n"], ["r"])
+            .Node("MaxPool", ["r"], ["p"], ("kernel_shape", new[] { 3, 3 }), ("strides", new[] { 2, 2 }), ("pads", new[] { 1, 1, 0, 0 }))
+            .Node("AveragePool", ["p"], ["a"], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 1, 1 }), ("pads", new[] { 0, 0, 1, 1 }))
+            .Node("Flatten", ["a"], ["f"], ("axis", 1))
+            .Node("Gemm", ["f", "fc", "fcb"], ["g"], ("transB", 1), ("alpha", 0.5f))
+            .Node("Dropout", ["g"], ["d"], ("ratio", 0.3f))
+            .Node("Softmax", ["d"], ["y"], ("axis", 1))
+            .Output("y").Build(opset: 11);
+        AgreesWithOnnxRuntime(model, [2, 3, 9, 9]);
+    }
+
+    [Fact]
+    public void DenseAndShapeOperators()
+    {
+        // MatMul, Add/Sub/Mul/Div with broadcasting, Reshape (with 0 and -1), Transpose, Concat, Split, Identity,
+        // Constant, Sigmoid, Tanh, Clip, LeakyRelu, GlobalAveragePool, and a per-channel [C,1,1] operand against an image.
+        var model = new ModelBuilder().Input("x", 2, 6, 4, 4)
+            .Weight("bias", 6, 1, 1).Weight("w1", 16, 8)
+            .Constant("shape", NDArray.FromFlat(new long[] { 0, 6, -1 }, new Shape(3)))
+            .Node("Mul", ["x", "bias"], ["xb"])
+            .Node("Split", ["xb"], ["s1", "s2"], ("axis", 1), ("split", new[] { 2, 4 }))
+            .Node("Concat", ["s2", "s1"], ["cat"], ("axis", 1))
+            .Node("GlobalAveragePool", ["cat"], ["gap"])
+            .Node("Reshape", ["cat", "shape"], ["rs"])
+            .Node("Transpose", ["rs"], ["t"], ("perm", new[] { 0, 2, 1 }))
+            .Node("Constant", [], ["k"], ("value", NDArray.FromFlat(new float[] { 0.5f }, new Shape(1))))
+            .Node("Sub", ["t", "k"], ["tk"])
+            .Node("Sigmoid", ["tk"], ["sg"])
+            .Node("Reshape", ["sg", "shape2"], ["flat"])
+            .Node("MatMul", ["flat", "w1"], ["mm"])
+            .Node("Tanh", ["mm"], ["th"])
+            .Node("LeakyRelu", ["th"], ["lr"], ("alpha", 0.2f))
+            .Node("Clip", ["lr"], ["cl"], ("min", -0.1f), ("max", 0.3f))
+            .Node("Flatten", ["gap"], ["gf"])
+            .Node("Identity", ["gf"], ["gi"])
+            .Node("Div", ["gi", "k"], ["gd"])
+            .Node("Concat", ["cl", "gd"], ["y"], ("axis", 1))
+            .Output("y");
+        model.Constant("shape2", NDArray.FromFlat(new long[] { -1, 16 }, new Shape(2)));
+        // flat is 2·16·6 / 16 = 12 rows: MatMul gives [12, 8]; gd is [2, 6]: concat along axis 1 needs equal rows,
+        // so reshape the dense part back to two rows first.
+        var bytes = model.Build(opset: 10);
+        var proto = ModelProto.Parser.ParseFrom(bytes);
+        var concat = proto.Graph.Node.Last();
+        concat.Input[0] = "cl2";
+        var reshape = new NodeProto { OpType = "Reshape", Name = "Reshape_back" };
+        reshape.Input.AddRange(["cl", "shape3"]);
+        reshape.Output.Add("cl2");
+        proto.Graph.Node.Insert(proto.Graph.Node.Count - 1, reshape);
+        proto.Graph.Initializer.Add(OnnxTensors.FromNDArray(NDArray.FromFlat(new long[] { 2, -1 }, new Shape(2)), "shape3"));
+        AgreesWithOnnxRuntime(proto.ToByteArray(), [2, 6, 4, 4]);
+    }
+
+    [Fact]
+    public void UnsupportedOperatorsAndAttributesAreNamed()
+    {
+        var lstm = new ModelBuilder().Input("x", 1, 4).Node("LSTM", ["x"], ["y"]).Output("y").Build();
+        using (TestGraph.Enter())
+        {
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(lstm, "rnn.onnx").Import());
+            Assert.Equal("rnn.onnx: node 'LSTM_0' (LSTM) uses operator LSTM, which SharpFlow.Onnx does not support.", e.RawMessage);
+        }
+        var grouped = new ModelBuilder().Input("x", 1, 4, 5, 5).Weight("w", 4, 2, 3, 3)
+            .Node("Conv", ["x", "w"], ["y"], ("group", 2)).Output("y").Build();
+        using (TestGraph.Enter())
+        {
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(grouped, "grouped.onnx").Import());
+            Assert.Contains("group=2", e.Message);
+            Assert.Contains("'Conv_0'", e.Message);
+        }
+        var ceil = new ModelBuilder().Input("x", 1, 1, 5, 5)
+            .Node("MaxPool", ["x"], ["y"], ("kernel_shape", new[] { 2, 2 }), ("ceil_mode", 1)).Output("y").Build();
+        using (TestGraph.Enter())
+            Assert.Contains("ceil_mode=1", Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(ceil, "ceil.onnx").Import()).Message);
+        var dangling = new ModelBuilder().Input("x", 1, 4).Node("Relu", ["nowhere"], ["y"]).Output("y").Build();
+        using (TestGraph.Enter())
+            Assert.Contains("reads 'nowhere'", Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(dangling, "d.onnx").Import()).Message);
+    }
+}
