@@ -151,6 +151,9 @@ public static class GradientCases
         yield return C("nn", "l2_loss", x => tf.nn.l2_loss(x[0]), U(s23));
         yield return C("nn", "clip_by_value", x => tf.clip_by_value(x[0], -0.5, 0.5), NDArray.FromFlat(new[] { -0.9, -0.3, 0.1, 0.4, 0.7, 0.2 }, s23));
         // tf.losses computes in float32, as TensorFlow does.
+        // ResizeBilinear's result is float32, as TensorFlow's: the central differences see float32 rounding.
+        yield return C("image", "resize_bilinear 3x4 to 5x7", x => tf.cast(tf.image.resize_bilinear(x[0], new[] { 5, 7 }), tf.float64), U(new Shape(2, 3, 4, 2))) with { Tolerance = 1e-3 };
+        yield return C("image", "resize_bilinear 6x6 to 4x3 aligned", x => tf.cast(tf.image.resize_bilinear(x[0], new[] { 4, 3 }, align_corners: true), tf.float64), U(new Shape(1, 6, 6, 1))) with { Tolerance = 1e-3 };
         yield return C("nn", "mean_squared_error", x => tf.cast(tf.losses.mean_squared_error(x[1], x[0], loss_collection: null), tf.float64), U(s23), U(s23)) with { Tolerance = 1e-3 };
 
         // Convolutions and pooling: odd sizes, strides 1-3, SAME and VALID, dilations, channel multipliers.

@@ -10,6 +10,9 @@ internal sealed class ResizeBilinearGrad : OpDef
 
     public override string Type => "ResizeBilinearGrad";
 
+    /// <summary>As in TensorFlow, the gradient op has no gradient of its own.</summary>
+    public override bool NotDifferentiable => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.float32) throw ctx.TypeError($"grads must be float32, got {ctx.InputDType(0).name}");
