@@ -6,7 +6,7 @@ namespace SharpFlow.Benchmarks;
 
 /// <summary>One training step (forward, gradients, Adam) through a session, as <c>sharpflow bench</c> times it.</summary>
 [MemoryDiagnoser]
-public sealed class TrainingStepBenchmarks : IDisposable
+public class TrainingStepBenchmarks : IDisposable
 {
     private Session? _session;
     private Operation? _train;
@@ -43,5 +43,9 @@ public sealed class TrainingStepBenchmarks : IDisposable
     public void Step() => _session!.run(_train!, _feed);
 
     [GlobalCleanup]
-    public void Dispose() => _session?.Dispose();
+    public void Dispose()
+    {
+        _session?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
