@@ -38,7 +38,7 @@ internal sealed class OnnxImporter
     {
         "Conv", "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "MaxPool", "AveragePool",
         "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Flatten", "Reshape",
-        "Transpose", "Concat", "Split", "Softmax", "Dropout", "Identity", "Constant",
+        "Transpose", "Concat", "Split", "Softmax", "Dropout", "Identity", "Constant", "Pad",
     };
 
     public ImportedModel Run()
@@ -115,6 +115,7 @@ internal sealed class OnnxImporter
             case "Reshape": Set(node, Reshape(node), nhwc: false); break;
             case "Transpose": Set(node, Transpose(node), nhwc: false); break;
             case "Concat": Concat(node); break;
+            case "Pad": Pad(node); break;
             case "Split": Split(node); break;
             case "Softmax": Set(node, Softmax(node), nhwc: false); break;
             case "Dropout":
@@ -308,6 +309,27 @@ internal sealed class OnnxImporter
         return perm is null ? tf.transpose(x) : tf.transpose(x, perm);
     }
 
+    private void Pad(NodeProto node)
+    {
+        var mode = node.Attribute.FirstOrDefault(a => a.Name == "mode")?.S.ToStringUtf8() is { Length: > 0 } m ? m : "constant";
+        if (mode != "constant") throw Unsupported(node, $"Pad mode '{mode}'");
+        if (node.Input.Count > 2 && !string.IsNullOrEmpty(node.Input[2]) && ConstantOf(node, 2, "constant_value").ToArray<double>().Any(v => v != 0))
+            throw Unsupported(node, "Pad with a non-zero constant_value");
+        // Opset 11 moved pads from an attribute to an input: [x1_begin, x2_begin, …, x1_end, x2_end, …].
+        var pads = _model.Opset >= 11 ? ConstantOf(node, 1, "pads").ToArray<long>() : (IntsOrNull(node, "pads") ?? throw Unsupported(node, "Pad without pads")).Select(v => (long)v).ToArray();
+        var value = In(node, 0);
+        var rank = pads.Length / 2;
+        if (pads.Any(p => p < 0)) throw Unsupported(node, "negative pads (cropping)");
+        var paddings = new int[rank, 2];
+        for (var i = 0; i < rank; i++)
+        {
+            var axis = value.Nhwc ? NhwcAxis(i) : i;
+            paddings[axis, 0] = checked((int)pads[i]);
+            paddings[axis, 1] = checked((int)pads[i + rank]);
+        }
+        Set(node, tf.pad(Materialize(value), paddings), value.Nhwc);
+    }
+
     private void Concat(NodeProto node)
     {
         var values = node.Input.Select(i => Get(i, node.Name)).ToList();
@@ -462,8 +484,15 @@ internal sealed class OnnxImporter
         return variable.value();
     }
 
-    private static Tensor Nhwc(Value v, NodeProto node) =>
-        v.Nhwc ? v.Tensor! : throw new UnimplementedError($"{node.OpType} node '{node.Name}' needs a 4-D image input (N, C, H, W).", node.Name);
+    /// <summary>A 4-D image value in NHWC: as it is, or transposed from the model's NCHW (a constant once, at import).</summary>
+    private Tensor Nhwc(Value v, NodeProto node)
+    {
+        if (v.Nhwc) return Materialize(v);
+        if (v.Constant is { ndim: 4 } c) return tf.constant(Permute(c, ToNhwc));
+        var t = Materialize(v);
+        if (t.shape.ndims != 4) throw new UnimplementedError($"{node.OpType} node '{node.Name}' needs a 4-D image input (N, C, H, W), got shape {t.shape}.", node.Name);
+        return tf.transpose(t, ToNhwc);
+    }
 
     private Tensor Nchw(Value v) => v.Nhwc ? tf.transpose(Materialize(v), ToNchw) : Materialize(v);
 

@@ -101,7 +101,19 @@ public sealed class OnnxModel
         File.Move(temporary, path, overwrite: true);
     }
 
-    internal static OnnxModel FromProto(ModelProto proto, string source) => new(proto, source);
+    /// <summary>
+    /// Exports the computation from <paramref name="inputs"/> to <paramref name="outputs"/> (ONNX names → tensors) as an
+    /// ONNX model, opset 13. Variables and everything else that does not depend on the inputs are evaluated in
+    /// <paramref name="session"/> and stored as initializers. Build the graph for inference (<c>training: false</c>)
+    /// first: an op SharpFlow cannot map (a random op of dropout) is an <see cref="UnimplementedError"/> naming it.
+    /// </summary>
+    public static OnnxModel Export(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        return new OnnxModel(new OnnxExporter(session, inputs, outputs).Run(), "exported model");
+    }
 
     /// <summary>
     /// Builds the model's computation in the default graph (under a name scope when <see cref="OnnxImportOptions.Name"/>

@@ -1,0 +1,291 @@
+using Google.Protobuf;
+using SharpFlow.Framework;
+using SharpFlow.Onnx.Proto;
+
+namespace SharpFlow.Onnx;
+
+/// <summary>
+/// Writes the part of a SharpFlow graph between given inputs and outputs as an ONNX model (opset 13). Every value
+/// that does not depend on an input (variables, constants, shapes) is evaluated once in the session and stored as an
+/// initializer; the ops that remain are mapped one by one. SharpFlow's NHWC convolutions and pooling become ONNX's
+/// NCHW ones between two Transposes, so every other op keeps its meaning unchanged.
+/// </summary>
+internal sealed class OnnxExporter
+{
+    private const int Opset = 13;
+    private static readonly long[] ToNchw = [0, 3, 1, 2];
+    private static readonly long[] ToNhwc = [0, 2, 3, 1];
+
+    private readonly Session _session;
+    private readonly IReadOnlyDictionary<string, Tensor> _inputs;
+    private readonly IReadOnlyDictionary<string, Tensor> _outputs;
+    private readonly GraphProto _graph = new() { Name = "sharpflow" };
+    private readonly Dictionary<Tensor, string> _names = new(TensorComparer.Instance);
+    private readonly Dictionary<Tensor, NDArray> _constants = new(TensorComparer.Instance);
+    private readonly Dictionary<Operation, bool> _dependsOnInput = [];
+    private readonly HashSet<string> _initializers = new(StringComparer.Ordinal);
+    private int _counter;
+
+    public OnnxExporter(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs)
+    {
+        _session = session;
+        _inputs = inputs;
+        _outputs = outputs;
+    }
+
+    public ModelProto Run()
+    {
+        if (_outputs.Count == 0) throw new ValueError("Exporting to ONNX needs at least one output.");
+        foreach (var (name, tensor) in _inputs.Concat(_outputs))
+            if (!ReferenceEquals(tensor.graph, _session.graph))
+                throw new ValueError($"Tensor '{name}' ({tensor.name}) is not in the session's graph.");
+        foreach (var (name, tensor) in _inputs)
+        {
+            _names[tensor] = name;
+            _graph.Input.Add(ValueInfo(name, tensor));
+        }
+
+        // The ops the outputs need, up to the inputs, in creation (topological) order.
+        var needed = new HashSet<Operation>();
+        var stack = new Stack<Operation>(_outputs.Values.Select(t => t.op));
+        while (stack.Count > 0)
+        {
+            var op = stack.Pop();
+            if (!needed.Add(op)) continue;
+            foreach (var input in op.inputs)
+                if (!IsInput(input)) stack.Push(input.op);
+        }
+        var order = _session.graph.get_operations().Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
+        var ordered = needed.Where(DependsOnInput).OrderBy(o => order[o]).ToList();
+
+        // Values that do not depend on an input become initializers, evaluated in one run.
+        var frozen = new List<Tensor>();
+        foreach (var op in ordered)
+            foreach (var input in op.inputs)
+                if (!IsInput(input) && !DependsOnInput(input.op) && !_constants.ContainsKey(input) && !frozen.Contains(input, TensorComparer.Instance)) frozen.Add(input);
+        foreach (var output in _outputs.Values)
+            if (!IsInput(output) && !DependsOnInput(output.op) && !frozen.Contains(output, TensorComparer.Instance)) frozen.Add(output);
+        if (frozen.Count > 0)
+        {
+            var values = _session.run(frozen.ToArray());
+            for (var i = 0; i < frozen.Count; i++) _constants[frozen[i]] = values[i];
+        }
+
+        foreach (var op in ordered)
+            if (!IsInput(op.outputs[0])) Export(op);
+
+        foreach (var (name, tensor) in _outputs)
+        {
+            Node("Identity", [Name(tensor)], [name]);
+            _graph.Output.Add(ValueInfo(name, tensor));
+        }
+        var model = new ModelProto { IrVersion = 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return model;
+    }
+
+    private bool IsInput(Tensor t) => _inputs.Values.Contains(t, TensorComparer.Instance);
+
+    private bool DependsOnInput(Operation op)
+    {
+        if (_dependsOnInput.TryGetValue(op, out var known)) return known;
+        var result = op.outputs.Any(IsInput) || op.inputs.Any(i => IsInput(i) || DependsOnInput(i.op));
+        if (!result && op.type == "Placeholder")
+            throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
+        _dependsOnInput[op] = result;
+        return result;
+    }
+
+    /// <summary>The ONNX name of a value: an input's name, an exported op's output, or a new initializer.</summary>
+    private string Name(Tensor t)
+    {
+        if (_names.TryGetValue(t, out var name)) return name;
+        if (_constants.TryGetValue(t, out var value))
+        {
+            name = t.name;
+            Initializer(name, value);
+            _names[t] = name;
+            return name;
+        }
+        throw new InternalError($"ONNX export: {t.name} has no value yet.");
+    }
+
+    private string Initializer(string name, NDArray value)
+    {
+        if (_initializers.Add(name)) _graph.Initializer.Add(OnnxTensors.FromNDArray(value.dtype == DType.int32 ? value.Cast(DType.int64) : value, name));
+        return name;
+    }
+
+    private string Ints(long[] values) => Initializer($"const_{_counter++}", NDArray.FromFlat(values, new Shape(values.Length)));
+
+    private NDArray ConstantOf(Operation op, int input, string what) =>
+        _constants.TryGetValue(op.inputs[input], out var v) ? v
+            : throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: its {what} depends on the inputs.", op.name);
+
+    private NodeProto Node(string type, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
+    {
+        var node = new NodeProto { OpType = type, Name = $"{type}_{_graph.Node.Count}" };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        foreach (var (name, value) in attributes)
+        {
+            var a = new AttributeProto { Name = name };
+            switch (value)
+            {
+                case long i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
+                case int i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
+                case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
+                case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
+                case long[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints); break;
+                default: throw new ArgumentException($"attribute {name}");
+            }
+            node.Attribute.Add(a);
+        }
+        _graph.Node.Add(node);
+        return node;
+    }
+
+    private void Export(Operation op)
+    {
+        var output = op.outputs[0];
+        var y = output.name;
+        string In(int i) => Name(op.inputs[i]);
+        switch (op.type)
+        {
+            case "Identity" or "StopGradient" or "PlaceholderWithDefault": Node("Identity", [In(0)], [y]); break;
+            case "Reshape": Node("Reshape", [In(0), Ints(ConstantOf(op, 1, "shape").ToArray<long>())], [y]); break;
+            case "Pad":
+                var p = ConstantOf(op, 1, "paddings").ToArray<long>();
+                var rank = p.Length / 2;
+                Node("Pad", [In(0), Ints([.. Enumerable.Range(0, rank).Select(i => p[2 * i]), .. Enumerable.Range(0, rank).Select(i => p[2 * i + 1])])], [y]);
+                break;
+            case "Conv2D" or "DepthwiseConv2dNative": Convolution(op); break;
+            case "MaxPool" or "AvgPool": Pool(op); break;
+            case "BiasAdd" or "Add" or "AddV2": Node("Add", [In(0), In(1)], [y]); break;
+            case "Sub": Node("Sub", [In(0), In(1)], [y]); break;
+            case "Mul": Node("Mul", [In(0), In(1)], [y]); break;
+            case "RealDiv": Node("Div", [In(0), In(1)], [y]); break;
+            case "Maximum": Node("Max", [In(0), In(1)], [y]); break;
+            case "Minimum": Node("Min", [In(0), In(1)], [y]); break;
+            case "Square": Node("Mul", [In(0), In(0)], [y]); break;
+            case "Relu" or "Sigmoid" or "Tanh" or "Exp" or "Log" or "Sqrt" or "Abs" or "Floor": Node(op.type, [In(0)], [y]); break;
+            case "Neg": Node("Neg", [In(0)], [y]); break;
+            case "Relu6": Node("Clip", [In(0), Initializer("relu6_min", NDArray.Scalar(0f)), Initializer("relu6_max", NDArray.Scalar(6f))], [y]); break;
+            case "Softmax": Node("Softmax", [In(0)], [y], ("axis", -1L)); break;
+            case "LogSoftmax": Node("LogSoftmax", [In(0)], [y], ("axis", -1L)); break;
+            case "MatMul":
+                Node("Gemm", [In(0), In(1)], [y], ("transA", Attr<bool>(op, "transpose_a") ? 1L : 0L), ("transB", Attr<bool>(op, "transpose_b") ? 1L : 0L));
+                break;
+            case "Mean" or "Sum" or "Max" or "Min":
+                var axes = ConstantOf(op, 1, "axes").ToArray<long>();
+                var reduce = op.type switch { "Mean" => "ReduceMean", "Sum" => "ReduceSum", "Max" => "ReduceMax", _ => "ReduceMin" };
+                if (op.type == "Sum") Node(reduce, [In(0), Ints(axes)], [y], ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
+                else Node(reduce, [In(0)], [y], ("axes", axes), ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
+                break;
+            case "ArgMax" or "ArgMin":
+                var axis = ConstantOf(op, 1, "axis").ToArray<long>()[0];
+                var arg = Fresh();
+                Node(op.type, [In(0)], [arg], ("axis", axis), ("keepdims", 0L));
+                if (output.dtype == DType.int64) Node("Identity", [arg], [y]);
+                else Node("Cast", [arg], [y], ("to", (long)DataTypeOf(output.dtype, op)));
+                break;
+            case "Cast": Node("Cast", [In(0)], [y], ("to", (long)DataTypeOf(output.dtype, op))); break;
+            case "ConcatV2":
+                var n = op.inputs.Count - 1;
+                Node("Concat", [.. Enumerable.Range(0, n).Select(In)], [y], ("axis", ConstantOf(op, n, "axis").ToArray<long>()[0]));
+                break;
+            case "Transpose": Node("Transpose", [In(0)], [y], ("perm", ConstantOf(op, 1, "perm").ToArray<long>())); break;
+            case "Shape":
+                if (output.dtype == DType.int64) Node("Shape", [In(0)], [y]);
+                else
+                {
+                    var shape = Fresh();
+                    Node("Shape", [In(0)], [shape]);
+                    Node("Cast", [shape], [y], ("to", (long)DataTypeOf(output.dtype, op)));
+                }
+                break;
+            default:
+                throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
+        }
+        _names[output] = y;
+    }
+
+    private string Fresh() => $"tmp_{_counter++}";
+
+    private static T Attr<T>(Operation op, string name) => op.get_attr(name) is T value ? value
+        : throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: attribute {name} is not a {typeof(T).Name}.", op.name);
+
+    /// <summary>NHWC → Transpose → ONNX Conv (NCHW, OIHW weights, TensorFlow's SAME as SAME_UPPER) → Transpose → NHWC.</summary>
+    private void Convolution(Operation op)
+    {
+        var filter = ConstantOf(op, 1, "filter");
+        var (kh, kw, inC, m) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3]);
+        var depthwise = op.type == "DepthwiseConv2dNative";
+        // OIHW: a standard filter [kh, kw, I, O] → [O, I, kh, kw]; a depthwise [kh, kw, C, m] → [C·m, 1, kh, kw].
+        var weights = depthwise ? Permute(filter.Reshape(new Shape(kh, kw, 1, inC * m)), [3, 2, 0, 1]) : Permute(filter, [3, 2, 0, 1]);
+        var strides = Attr<int[]>(op, "strides");
+        var dilations = Attr<int[]>(op, "dilations");
+        var nchw = Fresh();
+        Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
+        var conv = Fresh();
+        Node("Conv", [nchw, Initializer(op.name + "/weights_oihw", weights)], [conv],
+            ("kernel_shape", new long[] { kh, kw }), ("strides", new long[] { strides[1], strides[2] }),
+            ("dilations", new long[] { dilations[1], dilations[2] }), ("group", depthwise ? (long)inC : 1L), ("auto_pad", AutoPad(op)));
+        Node("Transpose", [conv], [op.outputs[0].name], ("perm", ToNhwc));
+    }
+
+    private void Pool(Operation op)
+    {
+        var k = Attr<int[]>(op, "ksize");
+        var s = Attr<int[]>(op, "strides");
+        if (k[0] != 1 || k[3] != 1 || s[0] != 1 || s[3] != 1)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: it pools over the batch or channel axis.", op.name);
+        var nchw = Fresh();
+        Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
+        var pooled = Fresh();
+        var window = new (string, object)[] { ("kernel_shape", new long[] { k[1], k[2] }), ("strides", new long[] { s[1], s[2] }), ("auto_pad", AutoPad(op)) };
+        if (op.type == "MaxPool") Node("MaxPool", [nchw], [pooled], window);
+        else Node("AveragePool", [nchw], [pooled], [.. window, ("count_include_pad", 0L)]);
+        Node("Transpose", [pooled], [op.outputs[0].name], ("perm", ToNhwc));
+    }
+
+    private static string AutoPad(Operation op)
+    {
+        if (op.attrs.TryGetValue("data_format", out var f) && f is string format && format != "NHWC")
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
+        return Attr<string>(op, "padding") == "SAME" ? "SAME_UPPER" : "VALID";
+    }
+
+    private static NDArray Permute(NDArray value, int[] perm)
+    {
+        var g = new Graph();
+        using (g.as_default())
+        using (var sess = new Session(g))
+            return sess.run(Binding.tf.transpose(Binding.tf.constant(value), perm));
+    }
+
+    private static int DataTypeOf(DType dtype, Operation? op = null) => dtype.Id switch
+    {
+        DataType.Float => 1,
+        DataType.UInt8 => 2,
+        DataType.Int32 => 6,
+        DataType.Int64 => 7,
+        DataType.Bool => 9,
+        DataType.Double => 11,
+        _ => throw new UnimplementedError($"Cannot export a {dtype.name} value to ONNX{(op is null ? "" : $" ({op.type} \"{op.name}\")")}.", op?.name),
+    };
+
+    private static ValueInfoProto ValueInfo(string name, Tensor t)
+    {
+        var tensorType = new TypeProto.Types.Tensor { ElemType = DataTypeOf(t.dtype) };
+        if (t.shape.IsKnownRank)
+        {
+            tensorType.Shape = new TensorShapeProto();
+            for (var i = 0; i < t.shape.ndims; i++)
+                tensorType.Shape.Dim.Add(t.shape[i] >= 0
+                    ? new TensorShapeProto.Types.Dimension { DimValue = t.shape[i] }
+                    : new TensorShapeProto.Types.Dimension { DimParam = i == 0 ? "batch" : $"{name}_dim{i}" });
+        }
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } };
+    }
+}
