@@ -5,6 +5,7 @@ var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pur
 {
     TrainCommand.Create(),
     EvaluateCommand.Create(),
+    ExportCommand.Create(),
     InfoCommand.Create(),
     EventsCommand.Create(),
     PlotCommand.Create(),

@@ -21,20 +21,9 @@ internal static class EvaluateCommand
 
     private static void Evaluate(string directory, string? dataDirectory)
     {
-        var (info, weights) = ModelDirectory.Load(directory);
-        var model = ModelZoo.Create(info.Model, info.Classes);
-        var graph = ClassifierGraph.Build(model, info.Input[0], info.Input[1], info.Input[2], settings: null);
+        using var trained = TrainedModel.Open(directory);
+        var (info, graph, sess) = (trained.Info, trained.Graph, trained.Session);
         var data = DataSource.Load(info.Dataset, dataDirectory, info.Seed, Console.WriteLine);
-        using var sess = new Session(graph.Graph);
-        using (graph.Graph.as_default()) sess.run(tf.global_variables_initializer());
-        foreach (var v in graph.ModelVariables)
-        {
-            if (!weights.TryGetValue(v.op.name, out var value))
-                throw new NotFoundError($"{Path.Combine(directory, ModelDirectory.WeightsFile)}: tensor '{v.op.name}' of {info.Model} is missing");
-            if (value.shape != v.shape || value.dtype != v.dtype)
-                throw new InvalidArgumentError($"{Path.Combine(directory, ModelDirectory.WeightsFile)}: tensor '{v.op.name}' is {value.dtype.name} {value.shape}, the model needs {v.dtype.name} {v.shape}");
-            v.load(value, sess);
-        }
         var result = Evaluation.Run(sess, graph, data.test, info.Classes);
         Console.WriteLine($"{info.Model}: test accuracy {result.Accuracy:F4} on {result.Examples} images");
         var names = info.Dataset == "fashion-mnist" ? FashionMnist.ClassNames : Enumerable.Range(0, info.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();

@@ -35,7 +35,9 @@ internal sealed class ClassifierGraph
         c.Training = tf.placeholder_with_default(false, Shape.Scalar, name: "training");
         var x = tf.reshape(c.Images, new[] { -1, height, width, channels }, name: "image");
         var before = tf.global_variables().Count;
-        c.Output = model.Build(x, c.Training);
+        // An inference graph (no settings) is built with training false as a constant: dropout and batch
+        // normalization's batch statistics are then absent, not just switched off.
+        c.Output = model.Build(x, settings is null ? false : c.Training);
         c.ModelVariables = tf.global_variables().Skip(before).ToList();
         c.Predictions = tf.cast(tf.argmax(c.Output.Logits, 1), tf.int32, name: "predictions");
         c.Loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels: c.Labels, logits: c.Output.Logits), name: "loss");

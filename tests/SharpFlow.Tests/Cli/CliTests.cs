@@ -119,6 +119,21 @@ public sealed partial class CliTests : IDisposable
         Assert.Contains($"test accuracy {test.Groups[1].Value} on 500 images", evaluation);
         Assert.Contains("confusion matrix", evaluation);
         Assert.Contains("Ankle boot", evaluation);
+
+        // The exported ONNX file classifies the test images in ONNX Runtime with the same accuracy.
+        var onnx = Path.Combine(_dir, "lenet5.onnx");
+        var (exportCode, export) = Sharpflow("export", first, "-o", onnx);
+        Assert.True(exportCode == 0, export);
+        Assert.Contains("input images [batch, 784] float32 pixels in 0..1, output logits [batch, 10]", export);
+        var sample = SharpFlow.Data.FashionMnist.read_sample().test;
+        using var ort = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(sample.images.ToArray<float>(), [sample.num_examples, 784]);
+        using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
+        using var outputs = ort.Run(run, ["images"], [input], ["logits"]);
+        var logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        var labels = sample.labels.ToArray<int>();
+        var correct = Enumerable.Range(0, labels.Length).Count(i => Array.IndexOf(logits, logits.AsSpan(i * 10, 10).ToArray().Max(), i * 10, 10) - i * 10 == labels[i]);
+        Assert.Equal(test.Groups[1].Value, ((double)correct / labels.Length).ToString("F4", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
