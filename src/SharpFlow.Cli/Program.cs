@@ -6,6 +6,7 @@ var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pur
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     ExportCommand.Create(),
+    TransferCommand.Create(),
     InfoCommand.Create(),
     EventsCommand.Create(),
     PlotCommand.Create(),

@@ -137,6 +137,31 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void TransferComparesResNet18FeaturesWithLeNet5FromScratchAndCachesTheFeatures()
+    {
+        var cache = Path.Combine(_dir, "cache");
+        string[] args = ["transfer", "--data", "embedded", "--per-class", "5", "--test", "60", "--cache", cache];
+        var (code, output) = Sharpflow(args);
+        Assert.True(code == 0, output);
+        Assert.Contains("training set: 50 (5 per class)", output);
+        var transfer = Regex.Match(output, @"transfer \(ResNet18 features \+ softmax\): test accuracy (\d\.\d{4})");
+        var scratch = Regex.Match(output, @"LeNet-5 from scratch:\s+test accuracy (\d\.\d{4})");
+        Assert.True(transfer.Success && scratch.Success, output);
+        // Both learn something from 50 images (chance is 0.1).
+        Assert.True(double.Parse(transfer.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0.3, output);
+        Assert.True(double.Parse(scratch.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0.2, output);
+        Assert.Matches(@"50 \(5 per class\)\s+\d\.\d{4}\s+\d\.\d{4}\s+(transfer wins|from scratch wins|tie)", output);
+        Assert.Equal(2, Directory.GetFiles(cache, "resnet18-bottleneck-*.safetensors").Length);
+
+        // The second run reads the features back and gets the same accuracies.
+        var (again, output2) = Sharpflow(args);
+        Assert.True(again == 0, output2);
+        Assert.Equal(2, Regex.Count(output2, "read from"));
+        Assert.Contains($"test accuracy {transfer.Groups[1].Value}", output2);
+        Assert.Contains($"test accuracy {scratch.Groups[1].Value}", output2);
+    }
+
+    [Fact]
     public void ResumeGoesOnFromTheNewestCheckpointWithTheSameLosses()
     {
         string[] Train(string logdir, int epochs, bool resume = false) =>
