@@ -198,6 +198,16 @@ public class ExamplesTests
         Assert.True(test >= 0.7, $"test accuracy {test}:\n{output}");
     }
 
+    [Fact, Example("42-transfer-learning.cs")]
+    public void TransferLearningTrainsOnlyTheNewLayer()
+    {
+        var output = ExampleRunner.Run("42-transfer-learning.cs", TimeSpan.FromMinutes(8), "5", "50");
+        Assert.Contains("trainable variables: final_training_ops/kernel:0 (512, 10), final_training_ops/bias:0 (10,)", output);
+        Assert.Contains("bottlenecks of 50 training and 50 test images", output);
+        var test = double.Parse(Regex.Match(output, @"test accuracy ([0-9.]+) on 50 images").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(test >= 0.3, $"test accuracy {test}:\n{output}");
+    }
+
     [Fact, Example("40-41-vgg-inception.cs")]
     public void VggAndInceptionTables()
     {
