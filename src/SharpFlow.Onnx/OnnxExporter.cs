@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using SharpFlow.Framework;
 using SharpFlow.Onnx.Proto;
 
@@ -124,23 +123,7 @@ internal sealed class OnnxExporter
 
     private NodeProto Node(string type, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {
-        var node = new NodeProto { OpType = type, Name = $"{type}_{_graph.Node.Count}" };
-        node.Input.AddRange(inputs);
-        node.Output.AddRange(outputs);
-        foreach (var (name, value) in attributes)
-        {
-            var a = new AttributeProto { Name = name };
-            switch (value)
-            {
-                case long i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
-                case int i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
-                case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
-                case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
-                case long[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints); break;
-                default: throw new ArgumentException($"attribute {name}");
-            }
-            node.Attribute.Add(a);
-        }
+        var node = OnnxNodes.Create(type, _graph.Node.Count, inputs, outputs, attributes);
         _graph.Node.Add(node);
         return node;
     }

@@ -46,24 +46,7 @@ public sealed class OnnxOperatorTests
 
         public ModelBuilder Node(string op, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
         {
-            var node = new NodeProto { OpType = op, Name = op + "_" + _graph.Node.Count };
-            node.Input.AddRange(inputs);
-            node.Output.AddRange(outputs);
-            foreach (var (name, value) in attributes)
-            {
-                var a = new AttributeProto { Name = name };
-                switch (value)
-                {
-                    case int i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
-                    case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
-                    case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
-                    case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(v => (long)v)); break;
-                    case NDArray t: a.Type = AttributeProto.Types.AttributeType.Tensor; a.T = OnnxTensors.FromNDArray(t, name); break;
-                    default: throw new ArgumentException(name);
-                }
-                node.Attribute.Add(a);
-            }
-            _graph.Node.Add(node);
+            _graph.Node.Add(OnnxNodes.Create(op, _graph.Node.Count, inputs, outputs, attributes));
             return this;
         }
 
