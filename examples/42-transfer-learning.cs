@@ -37,7 +37,9 @@ var bottleneck = tf.reshape(resnet.Outputs["Pooling395_Output_0"], new[] { -1, B
 var bottleneck_input = tf.placeholder_with_default(bottleneck, new Shape(-1, BOTTLENECK_SIZE), name: "BottleneckInputPlaceholder");
 var labels = tf.placeholder(tf.int32, new Shape(-1), name: "labels");
 var logits = tf.layers.dense(bottleneck_input, CLASSES, name: "final_training_ops");
-var loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels: labels, logits: logits));
+// Weight decay on the new kernel (§27): with few labelled images a softmax over 512 features overfits.
+var kernel = tf.trainable_variables().Single(v => v.op.name == "final_training_ops/kernel");
+var loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels: labels, logits: logits)) + 0.01f * tf.nn.l2_loss(kernel.value());
 var train_step = tf.train.AdamOptimizer(0.001).minimize(loss);
 var accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.cast(tf.argmax(logits, 1), tf.int32), labels), tf.float32));
 Console.WriteLine($"trainable variables: {string.Join(", ", tf.trainable_variables().Select(v => $"{v.name} {v.shape}"))}");
