@@ -64,6 +64,9 @@ internal sealed class OnnxExporter
                 if (!IsInput(input) && !DependsOnInput(input.op) && !_constants.ContainsKey(input) && !frozen.Contains(input, TensorComparer.Instance)) frozen.Add(input);
         foreach (var output in _outputs.Values)
             if (!IsInput(output) && !DependsOnInput(output.op) && !frozen.Contains(output, TensorComparer.Instance)) frozen.Add(output);
+        foreach (var t in frozen)
+            if (StatefulSource(t.op) is { } source)
+                throw new UnimplementedError($"Cannot export to ONNX: {t.name} depends on {source.type} \"{source.name}\", whose draws would be frozen into the model as one constant. Build the graph for inference (training: false).", source.name);
         if (frozen.Count > 0)
         {
             var values = _session.run(frozen.ToArray());
@@ -81,6 +84,21 @@ internal sealed class OnnxExporter
         var model = new ModelProto { IrVersion = 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         return model;
+    }
+
+    private readonly Dictionary<Operation, Operation?> _statefulSource = [];
+
+    /// <summary>A stateful op other than a variable (a random generator) that <paramref name="op"/> depends on, if any.</summary>
+    private Operation? StatefulSource(Operation op)
+    {
+        if (_statefulSource.TryGetValue(op, out var known)) return known;
+        Operation? found = op.Def.IsStateful && op.type != "VariableV2" ? op : null;
+        foreach (var input in op.inputs)
+        {
+            if (found is not null) break;
+            found = StatefulSource(input.op);
+        }
+        return _statefulSource[op] = found;
     }
 
     private bool IsInput(Tensor t) => _inputs.Values.Contains(t, TensorComparer.Instance);
@@ -111,7 +129,7 @@ internal sealed class OnnxExporter
 
     private string Initializer(string name, NDArray value)
     {
-        if (_initializers.Add(name)) _graph.Initializer.Add(OnnxTensors.FromNDArray(value.dtype == DType.int32 ? value.Cast(DType.int64) : value, name));
+        if (_initializers.Add(name)) _graph.Initializer.Add(OnnxTensors.FromNDArray(value, name));
         return name;
     }
 
@@ -136,7 +154,12 @@ internal sealed class OnnxExporter
         switch (op.type)
         {
             case "Identity" or "StopGradient" or "PlaceholderWithDefault": Node("Identity", [In(0)], [y]); break;
-            case "Reshape": Node("Reshape", [In(0), Ints(ConstantOf(op, 1, "shape").ToArray<long>())], [y]); break;
+            case "Reshape":
+                var target = ConstantOf(op, 1, "shape").ToArray<long>();
+                // ONNX reads a 0 as "copy the input's dimension"; in TensorFlow it is an empty dimension.
+                if (target.Contains(0)) throw new UnimplementedError($"Cannot export Reshape \"{op.name}\" to ONNX: its shape has a zero-sized dimension.", op.name);
+                Node("Reshape", [In(0), Ints(target)], [y]);
+                break;
             case "Pad":
                 var p = ConstantOf(op, 1, "paddings").ToArray<long>();
                 var rank = p.Length / 2;
@@ -161,6 +184,12 @@ internal sealed class OnnxExporter
                 break;
             case "Mean" or "Sum" or "Max" or "Min":
                 var axes = ConstantOf(op, 1, "axes").ToArray<long>();
+                if (axes.Length == 0)
+                {
+                    // TensorFlow reduces nothing over no axes; ONNX would reduce everything.
+                    Node("Identity", [In(0)], [y]);
+                    break;
+                }
                 var reduce = op.type switch { "Mean" => "ReduceMean", "Sum" => "ReduceSum", "Max" => "ReduceMax", _ => "ReduceMin" };
                 if (op.type == "Sum") Node(reduce, [In(0), Ints(axes)], [y], ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
                 else Node(reduce, [In(0)], [y], ("axes", axes), ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));

@@ -19,6 +19,8 @@ internal sealed class OnnxImporter
     private readonly Dictionary<string, Value> _values = new(StringComparer.Ordinal);
     private readonly List<Variable> _variables = [];
     private readonly HashSet<string> _statistics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor> _weights = new(StringComparer.Ordinal);
+    private string _root = ""; // the import's name scope ("name/"), where variables are named after their initializers
 
     public OnnxImporter(OnnxModel model, OnnxImportOptions options)
     {
@@ -27,11 +29,13 @@ internal sealed class OnnxImporter
     }
 
     /// <summary>An ONNX value: a constant not yet in the graph, or a tensor (NHWC when <see cref="Nhwc"/>).</summary>
-    private sealed class Value(Tensor? tensor, NDArray? constant, bool nhwc)
+    private sealed class Value(Tensor? tensor, NDArray? constant, bool nhwc, string? initializer = null)
     {
         public Tensor? Tensor { get; set; } = tensor;
         public NDArray? Constant { get; } = constant;
         public bool Nhwc { get; } = nhwc;
+        /// <summary>The initializer a constant comes from (weights that become variables when importing for training).</summary>
+        public string? Initializer { get; } = initializer;
     }
 
     private static readonly HashSet<string> Supported = new(StringComparer.Ordinal)
@@ -54,9 +58,9 @@ internal sealed class OnnxImporter
         foreach (var node in graph.Node.Where(n => n.OpType == "BatchNormalization"))
             foreach (var input in node.Input.Skip(3)) _statistics.Add(input);
 
-        using var scope = _options.Name is null ? null : tf.name_scope(_options.Name);
+        using var scope = _options.Name is null ? null : Graph.get_default().name_scope(_options.Name, out _root);
         foreach (var init in graph.Initializer)
-            _values[init.Name] = new Value(null, OnnxTensors.ToNDArray(init, _model.Source), false);
+            _values[init.Name] = new Value(null, OnnxTensors.ToNDArray(init, _model.Source), false, init.Name);
 
         var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, dims) in _model.Inputs)
@@ -83,7 +87,10 @@ internal sealed class OnnxImporter
         foreach (var output in graph.Output)
         {
             var value = Get(output.Name, "the graph's outputs");
-            outputs[output.Name] = tf.identity(_options.Nhwc ? Materialize(value) : Nchw(value), name: SafeName(output.Name));
+            var tensor = !_options.Nhwc ? Nchw(value)
+                : value.Nhwc ? Materialize(value)
+                : Materialize(value) is { shape.ndims: 4 } nchw ? tf.transpose(nchw, ToNhwc) : Materialize(value);
+            outputs[output.Name] = tf.identity(tensor, name: SafeName(output.Name));
         }
         return new ImportedModel(inputs, outputs, _variables);
     }
@@ -100,7 +107,7 @@ internal sealed class OnnxImporter
             case "LeakyRelu": Unary(node, x => tf.nn.relu(x) - Attr(node, "alpha", 0.01f) * tf.nn.relu(-x)); break;
             case "Sigmoid": Unary(node, x => tf.sigmoid(x)); break;
             case "Tanh": Unary(node, x => tf.tanh(x)); break;
-            case "Clip": Unary(node, x => tf.clip_by_value(x, ClipBound(node, 1, "min", float.MinValue), ClipBound(node, 2, "max", float.MaxValue))); break;
+            case "Clip": Unary(node, x => Clip(node, x)); break;
             case "MaxPool":
             case "AveragePool": Set(node, Pool(node), nhwc: true); break;
             case "GlobalAveragePool": Set(node, tf.reduce_mean(Nhwc(In(node, 0), node), new[] { 1, 2 }, keepdims: true), nhwc: true); break;
@@ -110,7 +117,9 @@ internal sealed class OnnxImporter
             case "Add": Binary(node, (a, b) => a + b); break;
             case "Sub": Binary(node, (a, b) => a - b); break;
             case "Mul": Binary(node, (a, b) => a * b); break;
-            case "Div": Binary(node, (a, b) => a / b); break;
+            case "Div":
+                Binary(node, (a, b) => a.dtype.is_floating ? a / b : throw Unsupported(node, $"integer Div ({a.dtype.name}), which truncates in ONNX"));
+                break;
             case "Flatten": Set(node, Flatten(node), nhwc: false); break;
             case "Reshape": Set(node, Reshape(node), nhwc: false); break;
             case "Transpose": Set(node, Transpose(node), nhwc: false); break;
@@ -199,12 +208,23 @@ internal sealed class OnnxImporter
             return tf.nn.max_pool(input, [1, kernel[0], kernel[1], 1], [1, strides[0], strides[1], 1], padding);
         }
         var includePad = Attr(node, "count_include_pad", 0L) != 0;
-        var pads = ExplicitPads(node);
-        if (pads.All(p => p == 0) || (!includePad && SamePads(node, x, kernel[0], kernel[1], strides, [1, 1]) is { } same && same.SequenceEqual(pads)))
-            return tf.nn.avg_pool(x, [1, kernel[0], kernel[1], 1], [1, strides[0], strides[1], 1], pads.All(p => p == 0) && AutoPad(node) is "NOTSET" or "VALID" ? "VALID" : "SAME");
-        if (!includePad) throw Unsupported(node, $"AveragePool with pads [{string.Join(",", pads)}] that exclude the padding (count_include_pad=0)");
-        var (padded, mode) = Padding(node, x, kernel[0], kernel[1], strides, [1, 1], 0f);
-        return tf.nn.avg_pool(padded, [1, kernel[0], kernel[1], 1], [1, strides[0], strides[1], 1], mode);
+        int[] k = [1, kernel[0], kernel[1], 1], s = [1, strides[0], strides[1], 1];
+        // The padding ONNX asks for, as [top, left, bottom, right].
+        var auto = AutoPad(node);
+        int[] pads = auto switch
+        {
+            "VALID" => [0, 0, 0, 0],
+            "SAME_UPPER" => SamePads(node, x, kernel[0], kernel[1], strides, [1, 1]) ?? throw Unsupported(node, "auto_pad=SAME_UPPER on an input of unknown size"),
+            "SAME_LOWER" => SamePads(node, x, kernel[0], kernel[1], strides, [1, 1]) is { } lower ? [lower[2], lower[3], lower[0], lower[1]] : throw Unsupported(node, "auto_pad=SAME_LOWER on an input of unknown size"),
+            "NOTSET" => ExplicitPads(node),
+            _ => throw Unsupported(node, $"auto_pad={auto}"),
+        };
+        if (pads.All(p => p == 0)) return tf.nn.avg_pool(x, k, s, "VALID");
+        // Padding counted in the average: pad with zeros, then average whole windows.
+        if (includePad) return tf.nn.avg_pool(PadExplicit(x, pads, 0f), k, s, "VALID");
+        // Padding left out of the average: TensorFlow's SAME does exactly that, when its split is the one asked for.
+        if (SamePads(node, x, kernel[0], kernel[1], strides, [1, 1]) is { } same && same.SequenceEqual(pads)) return tf.nn.avg_pool(x, k, s, "SAME");
+        throw Unsupported(node, $"AveragePool with pads [{string.Join(",", pads)}] that exclude the padding (count_include_pad=0)");
     }
 
     private Tensor Gemm(NodeProto node)
@@ -263,7 +283,7 @@ internal sealed class OnnxImporter
         {
             if (c.ndim > 4) throw Unsupported(node, $"broadcasting a rank-{c.ndim} constant against an image");
             var dims = Enumerable.Repeat(1, 4 - c.ndim).Concat(c.shape.Dims).ToArray();
-            return tf.constant(Permute(c.Reshape(new Shape(dims)), ToNhwc));
+            return Materialize(v.Initializer, Permute(c.Reshape(new Shape(dims)), ToNhwc));
         }
         var t = Materialize(v);
         if (t.shape.ndims is < 0 or > 4) throw Unsupported(node, "broadcasting a tensor of unknown or higher rank against an image");
@@ -285,6 +305,7 @@ internal sealed class OnnxImporter
     private Tensor Reshape(NodeProto node)
     {
         var x = Nchw(In(node, 0));
+        if (Attr(node, "allowzero", 0L) != 0) throw Unsupported(node, "Reshape with allowzero=1");
         var target = ConstantOf(node, 1, "shape").ToArray<long>();
         var dims = new int[target.Length];
         var dynamic = false;
@@ -315,6 +336,8 @@ internal sealed class OnnxImporter
         if (mode != "constant") throw Unsupported(node, $"Pad mode '{mode}'");
         if (node.Input.Count > 2 && !string.IsNullOrEmpty(node.Input[2]) && ConstantOf(node, 2, "constant_value").ToArray<double>().Any(v => v != 0))
             throw Unsupported(node, "Pad with a non-zero constant_value");
+        if (Attr(node, "value", 0f) != 0f) throw Unsupported(node, "Pad with a non-zero value");
+        if (node.Input.Count > 3 && !string.IsNullOrEmpty(node.Input[3])) throw Unsupported(node, "Pad with an axes input");
         // Opset 11 moved pads from an attribute to an input: [x1_begin, x2_begin, …, x1_end, x2_end, …].
         var pads = _model.Opset >= 11 ? ConstantOf(node, 1, "pads").ToArray<long>() : (IntsOrNull(node, "pads") ?? throw Unsupported(node, "Pad without pads")).Select(v => (long)v).ToArray();
         var value = In(node, 0);
@@ -353,7 +376,10 @@ internal sealed class OnnxImporter
         var total = x.shape[a];
         var sizes = IntsOrNull(node, "split") ?? (node.Input.Count > 1 && !string.IsNullOrEmpty(node.Input[1])
             ? ConstantOf(node, 1, "split").ToArray<long>().Select(v => (int)v).ToArray()
-            : total < 0 ? throw Unsupported(node, "an even Split of an axis of unknown size") : Enumerable.Repeat(total / node.Output.Count, node.Output.Count).ToArray());
+            : total < 0 ? throw Unsupported(node, "an even Split of an axis of unknown size")
+            : total % node.Output.Count != 0 ? throw Unsupported(node, $"an uneven Split of {total} into {node.Output.Count} parts")
+            : Enumerable.Repeat(total / node.Output.Count, node.Output.Count).ToArray());
+        if (node.Attribute.Any(x => x.Name == "num_outputs") && sizes.Length != node.Output.Count) throw Unsupported(node, "num_outputs");
         if (sizes.Length != node.Output.Count) throw Unsupported(node, $"{sizes.Length} split sizes for {node.Output.Count} outputs");
         var offset = 0;
         for (var i = 0; i < sizes.Length; i++)
@@ -468,27 +494,29 @@ internal sealed class OnnxImporter
 
     private void Set(NodeProto node, Tensor t, bool nhwc) => _values[node.Output[0]] = new Value(t, null, nhwc && t.shape.ndims == 4);
 
-    private Tensor Materialize(Value v)
-    {
-        if (v.Tensor is null) v.Tensor = Materialize(null, v.Constant!);
-        return v.Tensor;
-    }
+    private Tensor Materialize(Value v) => v.Tensor ??= Materialize(v.Initializer, v.Constant!);
 
-    /// <summary>A constant's tensor: a frozen constant, or a variable when importing for training.</summary>
+    /// <summary>
+    /// A constant's tensor: a frozen constant, or (importing for training) one variable per initializer and layout,
+    /// so weights shared by several nodes stay tied. Batch-normalization statistics become non-trainable variables.
+    /// </summary>
     private Tensor Materialize(string? initializer, NDArray value)
     {
         if (!_options.Trainable || value.dtype != DType.float32 || initializer is null) return tf.constant(value);
-        var trainable = !_statistics.Contains(initializer);
-        var variable = tf.Variable(value, trainable: trainable, name: SafeName(initializer));
+        var key = $"{initializer}|{string.Join(",", value.shape.Dims)}";
+        if (_weights.TryGetValue(key, out var existing)) return existing;
+        Variable variable;
+        using (Graph.get_default().name_scope(_root))
+            variable = tf.Variable(value, trainable: !_statistics.Contains(initializer), name: SafeName(initializer));
         _variables.Add(variable);
-        return variable.value();
+        return _weights[key] = variable.value();
     }
 
     /// <summary>A 4-D image value in NHWC: as it is, or transposed from the model's NCHW (a constant once, at import).</summary>
     private Tensor Nhwc(Value v, NodeProto node)
     {
         if (v.Nhwc) return Materialize(v);
-        if (v.Constant is { ndim: 4 } c) return tf.constant(Permute(c, ToNhwc));
+        if (v.Constant is { ndim: 4 } c) return Materialize(v.Initializer, Permute(c, ToNhwc));
         var t = Materialize(v);
         if (t.shape.ndims != 4) throw new UnimplementedError($"{node.OpType} node '{node.Name}' needs a 4-D image input (N, C, H, W), got shape {t.shape}.", node.Name);
         return tf.transpose(t, ToNhwc);
@@ -514,10 +542,19 @@ internal sealed class OnnxImporter
             throw new InvalidArgumentError($"Conv node '{node.Name}': kernel_shape [{string.Join(",", kernel)}] does not match the filter's [{kh},{kw}].", node.Name);
     }
 
-    private Tensor ClipBound(NodeProto node, int input, string attribute, float fallback)
+    /// <summary>ONNX Clip: the bounds come from inputs (opset 11+) or attributes; a missing one leaves that side open.</summary>
+    private Tensor Clip(NodeProto node, Tensor x)
     {
-        if (node.Input.Count > input && !string.IsNullOrEmpty(node.Input[input])) return Materialize(In(node, input));
-        return tf.constant(Attr(node, attribute, fallback));
+        Tensor? Bound(int input, string attribute)
+        {
+            if (node.Input.Count > input && !string.IsNullOrEmpty(node.Input[input])) return Materialize(In(node, input));
+            var a = node.Attribute.FirstOrDefault(v => v.Name == attribute);
+            return a is null ? null : tf.cast(tf.constant(a.F), x.dtype);
+        }
+        var (min, max) = (Bound(1, "min"), Bound(2, "max"));
+        if (min is not null) x = tf.maximum(x, min);
+        if (max is not null) x = tf.minimum(x, max);
+        return x;
     }
 
     private static DType DTypeOf(ValueInfoProto info, string name) => (TensorProto.Types.DataType)(info.Type?.TensorType?.ElemType ?? 1) switch

@@ -73,7 +73,15 @@ internal static class OnnxTensors
             t.DataType = (int)TensorProto.Types.DataType.Float;
             t.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(value.AsReadOnlySpan<float>()));
         }
-        else if (value.dtype == DType.int64 || value.dtype == DType.int32)
+        else if (value.dtype == DType.int32)
+        {
+            t.DataType = (int)TensorProto.Types.DataType.Int32;
+            var ints = value.AsReadOnlySpan<int>();
+            var bytes = new byte[ints.Length * 4];
+            for (var i = 0; i < ints.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), ints[i]);
+            t.RawData = ByteString.CopyFrom(bytes);
+        }
+        else if (value.dtype == DType.int64)
         {
             t.DataType = (int)TensorProto.Types.DataType.Int64;
             var longs = value.ToArray<long>();

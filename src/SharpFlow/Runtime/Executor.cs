@@ -56,17 +56,13 @@ internal static class Executor
             {
                 throw new InternalError($"{op.type} \"{op.name}\" failed: {e.Message}", op.name, e);
             }
+            // Hold every consumed output first, then free the unconsumed ones, so an output that shares a buffer with
+            // an unconsumed sibling keeps it.
             for (var j = 0; j < outputs.Length; j++)
             {
                 var value = outputs[j];
-                if (value is null) continue;
                 var slot = step.OutputSlots[j];
-                if (slot < 0)
-                {
-                    // Nothing reads this output: its buffer is free again at once.
-                    if (!forwarded[j]) memory.Release(value);
-                    continue;
-                }
+                if (value is null || slot < 0) continue;
                 if (step.Fetched[j] && forwarded[j])
                 {
                     value = value.Copy();
@@ -79,6 +75,8 @@ internal static class Executor
                 }
                 slots[slot] = value;
             }
+            for (var j = 0; j < outputs.Length; j++)
+                if (outputs[j] is { } unused && step.OutputSlots[j] < 0 && !forwarded[j]) memory.ReleaseUnheld(unused);
             foreach (var slot in step.ReleaseSlots)
             {
                 if (slots[slot] is { } dead) memory.Release(dead);

@@ -61,17 +61,8 @@ internal sealed class RunMemory
 
     private long _requested;
 
-    /// <summary>Bytes of tensor memory held by the pool between runs.</summary>
-    public long PooledBytes
-    {
-        get
-        {
-            long total = 0;
-            foreach (var c in _classes.Values)
-                foreach (var buffer in c.Free) total += (long)buffer.Length * DType.FromClrType(buffer.GetType().GetElementType()!).size;
-            return total;
-        }
-    }
+    /// <summary>Bytes of tensor memory held by the pool between runs (as of the end of the last run).</summary>
+    public long PooledBytes { get; private set; }
 
     /// <summary>
     /// A buffer of <paramref name="count"/> elements of <paramref name="dtype"/>, reused when one is free; a
@@ -119,6 +110,12 @@ internal sealed class RunMemory
         lease.Class.Free.Push(storage);
     }
 
+    /// <summary>Gives back the buffer of an output nothing reads, unless a slot holds it (an output sharing it).</summary>
+    public void ReleaseUnheld(NDArray value)
+    {
+        if (_leases.TryGetValue(value.Storage, out var lease) && lease.Count == 0) Release(value);
+    }
+
     /// <summary>The buffer of <paramref name="value"/> goes to the caller of <c>run</c>: the pool forgets it.</summary>
     public void Escape(NDArray value)
     {
@@ -148,6 +145,10 @@ internal sealed class RunMemory
         }
         if (unused is not null)
             foreach (var key in unused) _classes.Remove(key);
+        long pooled = 0;
+        foreach (var c in _classes.Values)
+            foreach (var buffer in c.Free) pooled += (long)buffer.Length * DType.FromClrType(buffer.GetType().GetElementType()!).size;
+        PooledBytes = pooled;
     }
 
     private readonly record struct Lease(int Count, SizeClass Class);

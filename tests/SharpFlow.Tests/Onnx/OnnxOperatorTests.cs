@@ -158,6 +158,54 @@ public sealed class OnnxOperatorTests
     }
 
     [Fact]
+    public void AveragePoolCountingThePaddingAsPyTorchExportsIt()
+    {
+        // count_include_pad=1 with pads equal to TensorFlow's SAME split: border windows divide by the full window.
+        var model = new ModelBuilder().Input("x", 1, 2, 5, 5)
+            .Node("AveragePool", ["x"], ["y"], ("kernel_shape", new[] { 3, 3 }), ("strides", new[] { 1, 1 }), ("pads", new[] { 1, 1, 1, 1 }), ("count_include_pad", 1))
+            .Output("y").Build();
+        AgreesWithOnnxRuntime(model, [1, 2, 5, 5]);
+        var lower = new ModelBuilder().Input("x", 1, 2, 6, 6)
+            .Node("AveragePool", ["x"], ["y"], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }), ("auto_pad", "SAME_LOWER"), ("count_include_pad", 1))
+            .Output("y").Build();
+        AgreesWithOnnxRuntime(lower, [1, 2, 6, 6]);
+    }
+
+    [Fact]
+    public void ATrainableImportTurnsEveryWeightIntoAVariable()
+    {
+        var model = new ModelBuilder().Input("x", 2, 3, 6, 6)
+            .Weight("w", 4, 3, 3, 3).Weight("b", 4).Positive("scale", 4).Weight("shift", 4).Weight("mean", 4).Positive("var", 4).Weight("fc", 64, 5)
+            .Node("Conv", ["x", "w", "b"], ["c"], ("kernel_shape", new[] { 3, 3 }))
+            .Node("BatchNormalization", ["c", "scale", "shift", "mean", "var"], ["n"])
+            .Node("Flatten", ["n"], ["f"])
+            .Node("Conv", ["x", "w", "b"], ["c2"], ("kernel_shape", new[] { 3, 3 }))
+            .Node("Flatten", ["c2"], ["f2"])
+            .Node("Add", ["f", "f2"], ["s"])
+            .Node("MatMul", ["s", "fc"], ["y"])
+            .Output("y").Build();
+        var input = NDArray.FromFlat(Input([2, 3, 6, 6], 4), new Shape(2, 3, 6, 6));
+        NDArray Frozen()
+        {
+            using var g = TestGraph.Enter();
+            var net = OnnxModel.Parse(model, "t.onnx").Import();
+            return g.Eval(net.Outputs["y"], new FeedDict { [net.Inputs["x"]] = input });
+        }
+        var expected = Frozen();
+        using var g = TestGraph.Enter();
+        var trainable = OnnxModel.Parse(model, "t.onnx").Import(new OnnxImportOptions { Trainable = true, Name = "net" });
+        // w and b are shared by the two convolutions and stay one variable each.
+        Assert.Equal(["net/b:0", "net/fc:0", "net/mean:0", "net/scale:0", "net/shift:0", "net/var:0", "net/w:0"], trainable.Variables.Select(v => v.name).Order());
+        Assert.Equal(["net/b:0", "net/fc:0", "net/scale:0", "net/shift:0", "net/w:0"], tf.trainable_variables().Select(v => v.name).Order());
+        var y = trainable.Outputs["y"];
+        var grads = tf.gradients(tf.reduce_sum(y), tf.trainable_variables().Select(v => (Tensor)v.value()).ToArray());
+        Assert.All(grads, Assert.NotNull);
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        AssertArray.Close(expected, sess.run(y, new FeedDict { [trainable.Inputs["x"]] = input }), 1e-6);
+    }
+
+    [Fact]
     public void UnsupportedOperatorsAndAttributesAreNamed()
     {
         var lstm = new ModelBuilder().Input("x", 1, 4).Node("LSTM", ["x"], ["y"]).Output("y").Build();

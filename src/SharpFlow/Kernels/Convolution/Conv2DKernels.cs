@@ -34,7 +34,7 @@ internal static class Conv2DKernels
             Gemm.Multiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels);
             return;
         }
-        if (typeof(T) == typeof(float) && SingleChannelConv.Applies(g))
+        if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
         {
             SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
             return;
@@ -98,7 +98,7 @@ internal static class Conv2DKernels
             Gemm.Multiply(input, outputGrad, filterGrad, k, g.Batch * g.OutPositions, outChannels, transposeA: true);
             return;
         }
-        if (typeof(T) == typeof(float) && SingleChannelConv.Applies(g))
+        if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
         {
             SingleChannelConv.BackpropFilter(Floats(input), Floats(outputGrad), MemoryMarshal.Cast<T, float>(filterGrad), g, outChannels);
             return;

@@ -41,12 +41,12 @@ internal static unsafe class SingleChannelConv
             return new Padded((g.OutHeight - 1) * g.StrideHeight + g.KernelHeight, outColumns + g.KernelWidth, outColumns);
         }
 
-        public int ImageSize => Rows * Columns;
+        public int ImageSize => checked(Rows * Columns);
     }
 
     private static void Pad(ReadOnlySpan<float> input, in Window2D g, in Padded p, float* dst)
     {
-        new Span<float>(dst, g.Batch * p.ImageSize).Clear();
+        new Span<float>(dst, checked(g.Batch * p.ImageSize)).Clear();
         for (var n = 0; n < g.Batch; n++)
             for (var r = 0; r < p.Rows; r++)
             {
@@ -66,8 +66,8 @@ internal static unsafe class SingleChannelConv
         var groups = (outChannels + GroupChannels - 1) / GroupChannels;
         var paddedChannels = groups * GroupChannels;
         var taps = g.KernelHeight * g.KernelWidth;
-        var padded = ArrayPool<float>.Shared.Rent(g.Batch * p.ImageSize);
-        var weights = ArrayPool<float>.Shared.Rent(taps * paddedChannels);
+        var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * p.ImageSize));
+        var weights = ArrayPool<float>.Shared.Rent(checked(taps * paddedChannels));
         try
         {
             // The filter with its channels padded to whole groups (zeros), so every block computes six channels.
@@ -161,7 +161,7 @@ internal static unsafe class SingleChannelConv
         var rows = g.Batch * g.OutHeight;
         var rowStride = groups * GroupChannels * p.OutColumns;
         var tasks = g.KernelHeight * ((g.KernelWidth + 1) / 2) * groups;
-        var padded = ArrayPool<float>.Shared.Rent(g.Batch * p.ImageSize);
+        var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * p.ImageSize));
         var transposed = ArrayPool<float>.Shared.Rent(checked(rows * rowStride));
         var sums = ArrayPool<float>.Shared.Rent(tasks * SumVectors * Lanes);
         try
