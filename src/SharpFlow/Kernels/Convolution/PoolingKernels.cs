@@ -46,6 +46,12 @@ internal static unsafe class PoolingKernels
         where T : unmanaged, INumber<T>
     {
         inputGrad.Clear();
+        if (typeof(T) == typeof(float) && g.StrideHeight >= g.KernelHeight && g.StrideWidth >= g.KernelWidth && System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            MaxPoolGradDisjoint(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(input), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(outputGrad),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(inputGrad), g);
+            return;
+        }
         fixed (T* src = input)
         fixed (T* dy = outputGrad)
         fixed (T* dx = inputGrad)
@@ -66,6 +72,70 @@ internal static unsafe class PoolingKernels
                                 if (argmax[ch] >= 0) ((T*)p.C)[argmax[ch]] += o[ch];
                         }
                 System.Buffers.ArrayPool<long>.Shared.Return(rented);
+            });
+        }
+    }
+
+    /// <summary>
+    /// Max-pooling gradient when windows do not overlap (stride at least the window, as 2×2/2 pooling): each input
+    /// element is in at most one window, so output rows run in parallel and the channels of a window are compared as
+    /// vectors. Each lane keeps the first strict maximum, as the scalar rule does; <paramref name="inputGrad"/> is
+    /// already zero.
+    /// </summary>
+    private static void MaxPoolGradDisjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Window2D g)
+    {
+        fixed (float* src = input)
+        fixed (float* dy = outputGrad)
+        fixed (float* dx = inputGrad)
+        {
+            Partition.For(g.Batch * g.OutHeight, (long)g.OutWidth * g.KernelHeight * g.KernelWidth * g.Channels, new Buffers((nint)src, (nint)dy, (nint)dx, g), static (in Buffers p, int start, int end) =>
+            {
+                var g = p.G;
+                var c = g.Channels;
+                var width = System.Numerics.Vector<float>.Count;
+                var vectorEnd = c - c % width;
+                for (var r = start; r < end; r++)
+                {
+                    var (n, oh) = (r / g.OutHeight, r % g.OutHeight);
+                    for (var ow = 0; ow < g.OutWidth; ow++)
+                    {
+                        var w = g.Bounds(n, oh, ow);
+                        if (w.Count == 0) continue;
+                        var o = (float*)p.B + OutputOffset(g, n, oh, ow);
+                        var first = w.Offset(g, w.FirstRow, w.First);
+                        for (var ch = 0; ch < vectorEnd; ch += width)
+                        {
+                            var best = System.Numerics.Vector.Load((float*)p.A + first + ch);
+                            var at = System.Numerics.Vector<float>.Zero;
+                            var k = 0f;
+                            for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+                                for (var kw = w.First; kw < w.Last; kw++, k++)
+                                {
+                                    var x = System.Numerics.Vector.Load((float*)p.A + w.Offset(g, kh, kw) + ch);
+                                    var greater = System.Numerics.Vector.GreaterThan(x, best);
+                                    best = System.Numerics.Vector.ConditionalSelect(greater, x, best);
+                                    at = System.Numerics.Vector.ConditionalSelect(greater, new System.Numerics.Vector<float>(k), at);
+                                }
+                            var grad = System.Numerics.Vector.Load(o + ch);
+                            k = 0f;
+                            for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+                                for (var kw = w.First; kw < w.Last; kw++, k++)
+                                    System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.Equals(at, new System.Numerics.Vector<float>(k)), grad, System.Numerics.Vector<float>.Zero)
+                                        .Store((float*)p.C + w.Offset(g, kh, kw) + ch);
+                        }
+                        for (var ch = vectorEnd; ch < c; ch++)
+                        {
+                            long best = first + ch;
+                            for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+                                for (var kw = w.First; kw < w.Last; kw++)
+                                {
+                                    var offset = w.Offset(g, kh, kw) + ch;
+                                    if (((float*)p.A)[offset] > ((float*)p.A)[best]) best = offset;
+                                }
+                            ((float*)p.C)[best] = o[ch];
+                        }
+                    }
+                }
             });
         }
     }

@@ -101,7 +101,19 @@ public readonly struct ReluGradOperator : IFloatBinaryOperator<ReluGradOperator>
     /// <inheritdoc/>
     public static void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (var i = 0; i < d.Length; i++) d[i] = b[i] > T.Zero ? a[i] : T.Zero;
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            // A lane keeps its gradient where the feature compares greater than zero (false for NaN, as below).
+            var width = System.Numerics.Vector<T>.Count;
+            for (; i <= d.Length - width; i += width)
+            {
+                var features = new System.Numerics.Vector<T>(b.Slice(i, width));
+                System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(features, System.Numerics.Vector<T>.Zero),
+                    new System.Numerics.Vector<T>(a.Slice(i, width)), System.Numerics.Vector<T>.Zero).CopyTo(d.Slice(i, width));
+            }
+        }
+        for (; i < d.Length; i++) d[i] = b[i] > T.Zero ? a[i] : T.Zero;
     }
 }
 

@@ -313,3 +313,31 @@ public class SingleChannelConvolutionTests
         }
     }
 }
+
+/// <summary>
+/// Max-pooling gradients of float32 with disjoint windows (the vectorized path) equal those of float64 (the general
+/// path) exactly: the gradient is copied to the first maximum of each window, ties and clipped windows included.
+/// </summary>
+public class DisjointMaxPoolGradientTests
+{
+    [Theory]
+    [InlineData(2, 8, 8, 32, 2, 2, "VALID")]
+    [InlineData(3, 7, 9, 19, 2, 2, "SAME")]
+    [InlineData(1, 9, 9, 5, 3, 3, "SAME")]
+    [InlineData(2, 6, 6, 16, 2, 3, "VALID")]
+    public void EqualsTheGeneralPath(int batch, int h, int w, int c, int k, int s, string padding)
+    {
+        var r = new System.Random(h * 7 + c);
+        // Few distinct values, so windows often hold ties and the first maximum matters.
+        var x = Enumerable.Range(0, batch * h * w * c).Select(_ => (double)r.Next(4)).ToArray();
+        NDArray Gradient(DType dtype)
+        {
+            using var g = TestGraph.Enter();
+            var input = tf.constant(NDArray.FromFlat(x, new Shape(batch, h, w, c)).Cast(dtype));
+            var y = tf.nn.max_pool(input, [1, k, k, 1], [1, s, s, 1], padding);
+            var dy = tf.cast(tf.reshape(tf.range(tf.size(y)), tf.shape(y)), dtype) + 1;
+            return g.Eval(tf.gradients(y, [input], dy)[0]!);
+        }
+        Assert.Equal(Gradient(DType.float64).ToArray<double>(), Gradient(DType.float32).ToArray<double>());
+    }
+}
