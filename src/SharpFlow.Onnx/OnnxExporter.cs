@@ -234,7 +234,7 @@ internal sealed class OnnxExporter
         var (kh, kw, inC, m) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3]);
         var depthwise = op.type == "DepthwiseConv2dNative";
         // OIHW: a standard filter [kh, kw, I, O] → [O, I, kh, kw]; a depthwise [kh, kw, C, m] → [C·m, 1, kh, kw].
-        var weights = depthwise ? Permute(filter.Reshape(new Shape(kh, kw, 1, inC * m)), [3, 2, 0, 1]) : Permute(filter, [3, 2, 0, 1]);
+        var weights = depthwise ? OnnxTensors.Permute(filter.Reshape(new Shape(kh, kw, 1, inC * m)), [3, 2, 0, 1]) : OnnxTensors.Permute(filter, [3, 2, 0, 1]);
         var strides = Attr<int[]>(op, "strides");
         var dilations = Attr<int[]>(op, "dilations");
         var nchw = Fresh();
@@ -268,13 +268,6 @@ internal sealed class OnnxExporter
         return Attr<string>(op, "padding") == "SAME" ? "SAME_UPPER" : "VALID";
     }
 
-    private static NDArray Permute(NDArray value, int[] perm)
-    {
-        var g = new Graph();
-        using (g.as_default())
-        using (var sess = new Session(g))
-            return sess.run(Binding.tf.transpose(Binding.tf.constant(value), perm));
-    }
 
     private static int DataTypeOf(DType dtype, Operation? op = null) => dtype.Id switch
     {

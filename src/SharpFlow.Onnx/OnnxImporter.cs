@@ -155,7 +155,7 @@ internal sealed class OnnxImporter
         Tensor y;
         if (group == 1)
         {
-            var filter = Materialize(node.Input[1], Permute(w, [2, 3, 1, 0])); // OIHW → HWIO
+            var filter = Materialize(node.Input[1], OnnxTensors.Permute(w, [2, 3, 1, 0])); // OIHW → HWIO
             var (input, padding) = Padding(node, x, kh, kw, strides, dilations, 0f);
             y = tf.nn.conv2d(input, filter, [1, strides[0], strides[1], 1], padding, dilations: [1, dilations[0], dilations[1], 1]);
         }
@@ -163,7 +163,7 @@ internal sealed class OnnxImporter
         {
             // Depthwise: output channel c·m + j convolves input channel c, as TensorFlow's depthwise filter [kh, kw, C, m].
             var multiplier = outChannels / group;
-            var hwio = Permute(w, [2, 3, 1, 0]); // [kh, kw, 1, C·m]
+            var hwio = OnnxTensors.Permute(w, [2, 3, 1, 0]); // [kh, kw, 1, C·m]
             var filter = Materialize(node.Input[1], hwio.Reshape(new Shape(kh, kw, group, multiplier)));
             var (input, padding) = Padding(node, x, kh, kw, strides, dilations, 0f);
             y = tf.nn.depthwise_conv2d(input, filter, [1, strides[0], strides[1], 1], padding, rate: dilations[0] == 1 && dilations[1] == 1 ? null : [dilations[0], dilations[1]]);
@@ -209,21 +209,13 @@ internal sealed class OnnxImporter
         }
         var includePad = Attr(node, "count_include_pad", 0L) != 0;
         int[] k = [1, kernel[0], kernel[1], 1], s = [1, strides[0], strides[1], 1];
-        // The padding ONNX asks for, as [top, left, bottom, right].
-        var auto = AutoPad(node);
-        int[] pads = auto switch
-        {
-            "VALID" => [0, 0, 0, 0],
-            "SAME_UPPER" => SamePads(node, x, kernel[0], kernel[1], strides, [1, 1]) ?? throw Unsupported(node, "auto_pad=SAME_UPPER on an input of unknown size"),
-            "SAME_LOWER" => SamePads(node, x, kernel[0], kernel[1], strides, [1, 1]) is { } lower ? [lower[2], lower[3], lower[0], lower[1]] : throw Unsupported(node, "auto_pad=SAME_LOWER on an input of unknown size"),
-            "NOTSET" => ExplicitPads(node),
-            _ => throw Unsupported(node, $"auto_pad={auto}"),
-        };
+        if (!includePad && AutoPad(node) == "SAME_UPPER") return tf.nn.avg_pool(x, k, s, "SAME");
+        var pads = RequestedPads(node, x, kernel[0], kernel[1], strides, [1, 1]);
         if (pads.All(p => p == 0)) return tf.nn.avg_pool(x, k, s, "VALID");
         // Padding counted in the average: pad with zeros, then average whole windows.
         if (includePad) return tf.nn.avg_pool(PadExplicit(x, pads, 0f), k, s, "VALID");
         // Padding left out of the average: TensorFlow's SAME does exactly that, when its split is the one asked for.
-        if (SamePads(node, x, kernel[0], kernel[1], strides, [1, 1]) is { } same && same.SequenceEqual(pads)) return tf.nn.avg_pool(x, k, s, "SAME");
+        if (SamePads(x, kernel[0], kernel[1], strides, [1, 1]) is { } same && same.SequenceEqual(pads)) return tf.nn.avg_pool(x, k, s, "SAME");
         throw Unsupported(node, $"AveragePool with pads [{string.Join(",", pads)}] that exclude the padding (count_include_pad=0)");
     }
 
@@ -233,7 +225,7 @@ internal sealed class OnnxImporter
         var (transA, transB) = (Attr(node, "transA", 0L) != 0, Attr(node, "transB", 0L) != 0);
         var bValue = Get(node.Input[1], node.Name);
         // A constant transposed B is transposed once here, so the product reads it row-major.
-        var b = transB && bValue.Constant is { ndim: 2 } wt ? Materialize(node.Input[1], Permute(wt, [1, 0])) : Materialize(bValue);
+        var b = transB && bValue.Constant is { ndim: 2 } wt ? Materialize(node.Input[1], OnnxTensors.Permute(wt, [1, 0])) : Materialize(bValue);
         if (transB && bValue.Constant is { ndim: 2 }) transB = false;
         var y = tf.matmul(a, b, transpose_a: transA, transpose_b: transB);
         var alpha = Attr(node, "alpha", 1f);
@@ -283,7 +275,7 @@ internal sealed class OnnxImporter
         {
             if (c.ndim > 4) throw Unsupported(node, $"broadcasting a rank-{c.ndim} constant against an image");
             var dims = Enumerable.Repeat(1, 4 - c.ndim).Concat(c.shape.Dims).ToArray();
-            return Materialize(v.Initializer, Permute(c.Reshape(new Shape(dims)), ToNhwc));
+            return Materialize(v.Initializer, OnnxTensors.Permute(c.Reshape(new Shape(dims)), ToNhwc));
         }
         var t = Materialize(v);
         if (t.shape.ndims is < 0 or > 4) throw Unsupported(node, "broadcasting a tensor of unknown or higher rank against an image");
@@ -425,9 +417,8 @@ internal sealed class OnnxImporter
     }
 
     /// <summary>TensorFlow's SAME padding for this window as ONNX pads [top, left, bottom, right], when the sizes are known.</summary>
-    private static int[]? SamePads(NodeProto node, Tensor x, int kh, int kw, int[] strides, int[] dilations)
+    private static int[]? SamePads(Tensor x, int kh, int kw, int[] strides, int[] dilations)
     {
-        _ = node;
         if (x.shape.ndims != 4 || x.shape[1] < 0 || x.shape[2] < 0) return null;
         int Total(int size, int k, int s, int d)
         {
@@ -444,21 +435,28 @@ internal sealed class OnnxImporter
     /// </summary>
     private (Tensor Input, string Padding) Padding(NodeProto node, Tensor x, int kh, int kw, int[] strides, int[] dilations, float fill)
     {
-        var auto = AutoPad(node);
-        switch (auto)
-        {
-            case "VALID": return (x, "VALID");
-            case "SAME_UPPER": return (x, "SAME");
-            case "SAME_LOWER":
-                var lower = SamePads(node, x, kh, kw, strides, dilations) ?? throw Unsupported(node, "auto_pad=SAME_LOWER on an input of unknown size");
-                return (PadExplicit(x, [lower[2], lower[3], lower[0], lower[1]], fill), "VALID");
-            case "NOTSET": break;
-            default: throw Unsupported(node, $"auto_pad={auto}");
-        }
-        var pads = ExplicitPads(node);
+        // SAME_UPPER is TensorFlow's SAME, whatever the input's size.
+        if (AutoPad(node) == "SAME_UPPER") return (x, "SAME");
+        var pads = RequestedPads(node, x, kh, kw, strides, dilations);
         if (pads.All(p => p == 0)) return (x, "VALID");
-        if (SamePads(node, x, kh, kw, strides, dilations) is { } same && same.SequenceEqual(pads)) return (x, "SAME");
+        if (SamePads(x, kh, kw, strides, dilations) is { } same && same.SequenceEqual(pads)) return (x, "SAME");
         return (PadExplicit(x, pads, fill), "VALID");
+    }
+
+    /// <summary>The padding a window op asks for, from <c>auto_pad</c> or <c>pads</c>, as [top, left, bottom, right].</summary>
+    private int[] RequestedPads(NodeProto node, Tensor x, int kh, int kw, int[] strides, int[] dilations)
+    {
+        var auto = AutoPad(node);
+        return auto switch
+        {
+            "NOTSET" => ExplicitPads(node),
+            "VALID" => [0, 0, 0, 0],
+            "SAME_UPPER" => SamePads(x, kh, kw, strides, dilations) ?? throw Unsupported(node, "auto_pad=SAME_UPPER on an input of unknown size"),
+            "SAME_LOWER" => SamePads(x, kh, kw, strides, dilations) is { } upper
+                ? [upper[2], upper[3], upper[0], upper[1]]
+                : throw Unsupported(node, "auto_pad=SAME_LOWER on an input of unknown size"),
+            _ => throw Unsupported(node, $"auto_pad={auto}"),
+        };
     }
 
     private static Tensor PadExplicit(Tensor x, int[] pads, float fill)
@@ -516,7 +514,7 @@ internal sealed class OnnxImporter
     private Tensor Nhwc(Value v, NodeProto node)
     {
         if (v.Nhwc) return Materialize(v);
-        if (v.Constant is { ndim: 4 } c) return Materialize(v.Initializer, Permute(c, ToNhwc));
+        if (v.Constant is { ndim: 4 } c) return Materialize(v.Initializer, OnnxTensors.Permute(c, ToNhwc));
         var t = Materialize(v);
         if (t.shape.ndims != 4) throw new UnimplementedError($"{node.OpType} node '{node.Name}' needs a 4-D image input (N, C, H, W), got shape {t.shape}.", node.Name);
         return tf.transpose(t, ToNhwc);
@@ -526,14 +524,6 @@ internal sealed class OnnxImporter
 
     private static int NhwcAxis(int nchwAxis) => (nchwAxis < 0 ? nchwAxis + 4 : nchwAxis) switch { 0 => 0, 1 => 3, 2 => 1, 3 => 2, var a => throw new ArgumentOutOfRangeException(nameof(nchwAxis), a, "axis of a 4-D tensor") };
 
-    /// <summary>A permutation of a constant, done once at import.</summary>
-    private static NDArray Permute(NDArray value, int[] perm)
-    {
-        var g = new Graph();
-        using (g.as_default())
-        using (var sess = new Session(g))
-            return sess.run(tf.transpose(tf.constant(value), perm));
-    }
 
     private static void CheckKernelShape(NodeProto node, int kh, int kw)
     {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using SharpFlow.Onnx.Proto;
@@ -54,42 +53,44 @@ internal static class OnnxTensors
 
     private static T[] Raw<T>(ReadOnlySpan<byte> raw, int count, TensorProto t, string source) where T : unmanaged
     {
+        CheckLittleEndian();
         var size = Marshal.SizeOf<T>();
         if (raw.Length != (long)count * size)
             throw new DataLossError($"{source}: tensor '{t.Name}' of shape [{string.Join(",", t.Dims)}] has {raw.Length} bytes of raw data, expected {(long)count * size}.");
         var result = new T[count];
         raw.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
-        if (!BitConverter.IsLittleEndian) throw new UnimplementedError("SharpFlow.Onnx reads raw tensor data on little-endian machines only.");
         return result;
     }
 
-    /// <summary>An ONNX tensor holding <paramref name="value"/> (float data packed, as ONNX's own tools write it).</summary>
+    /// <summary>ONNX raw data is little-endian, which is also this machine's layout: values are copied as bytes.</summary>
+    private static void CheckLittleEndian()
+    {
+        if (!BitConverter.IsLittleEndian) throw new UnimplementedError("SharpFlow.Onnx reads and writes raw tensor data on little-endian machines only.");
+    }
+
+    /// <summary>An ONNX tensor holding <paramref name="value"/>, its values as raw little-endian bytes.</summary>
     public static TensorProto FromNDArray(NDArray value, string name)
     {
+        CheckLittleEndian();
         var t = new TensorProto { Name = name };
         foreach (var d in value.shape.Dims) t.Dims.Add(d);
-        if (value.dtype == DType.float32)
+        (t.DataType, t.RawData) = value.dtype.Id switch
         {
-            t.DataType = (int)TensorProto.Types.DataType.Float;
-            t.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(value.AsReadOnlySpan<float>()));
-        }
-        else if (value.dtype == DType.int32)
-        {
-            t.DataType = (int)TensorProto.Types.DataType.Int32;
-            var ints = value.AsReadOnlySpan<int>();
-            var bytes = new byte[ints.Length * 4];
-            for (var i = 0; i < ints.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), ints[i]);
-            t.RawData = ByteString.CopyFrom(bytes);
-        }
-        else if (value.dtype == DType.int64)
-        {
-            t.DataType = (int)TensorProto.Types.DataType.Int64;
-            var longs = value.ToArray<long>();
-            var bytes = new byte[longs.Length * 8];
-            for (var i = 0; i < longs.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), longs[i]);
-            t.RawData = ByteString.CopyFrom(bytes);
-        }
-        else throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; float32 and integer tensors are supported.");
+            DataType.Float => ((int)TensorProto.Types.DataType.Float, RawBytes(value.AsReadOnlySpan<float>())),
+            DataType.Int32 => ((int)TensorProto.Types.DataType.Int32, RawBytes(value.AsReadOnlySpan<int>())),
+            DataType.Int64 => ((int)TensorProto.Types.DataType.Int64, RawBytes(value.AsReadOnlySpan<long>())),
+            _ => throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; float32 and integer tensors are supported."),
+        };
         return t;
+    }
+
+    private static ByteString RawBytes<T>(ReadOnlySpan<T> values) where T : unmanaged => ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+
+    /// <summary>A constant's axes permuted once, at import or export (output axis i is input axis <paramref name="perm"/>[i]).</summary>
+    public static NDArray Permute(NDArray value, int[] perm)
+    {
+        var output = NDArray.Zeros(value.dtype, new Shape(perm.Select(i => value.shape[i]).ToArray()));
+        Kernels.DataMovement.Transpose(value, perm, output);
+        return output;
     }
 }

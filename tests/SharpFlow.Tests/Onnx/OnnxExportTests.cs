@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using SharpFlow.Data;
 using SharpFlow.Models;
 using SharpFlow.Onnx;
@@ -13,13 +12,9 @@ public sealed class OnnxExportTests
 {
     private static float[] Logits(byte[] model, float[] images, int batch)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 2 };
-        using var session = new InferenceSession(model, options);
-        using var input = OrtValue.CreateTensorValueFromMemory(images, [batch, 28, 28, 1]);
-        using var run = new RunOptions();
-        using var results = session.Run(run, ["images"], [input], ["logits"]);
-        Assert.Equal(new long[] { batch, 10 }, results[0].GetTensorTypeAndShape().Shape);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
+        var (logits, shape) = OnnxRuntimeRunner.Run(model, "images", "logits", images, [batch, 28, 28, 1]);
+        Assert.Equal(new long[] { batch, 10 }, shape);
+        return logits;
     }
 
     private static void Close(float[] expected, float[] actual, string what)

@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;
 using SharpFlow.Data;
 using SharpFlow.Onnx;
@@ -14,17 +13,6 @@ public sealed class ResNet18ImportTests(ITestOutputHelper output)
     private static string ModelFile(string name) => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", name);
     private static readonly string ResNet = ModelFile("ResNet18Onnx/ResNet18.onnx");
     private static readonly string Preprocess = ModelFile("ResNetPrepOnnx/ResNetPreprocess.onnx");
-
-    /// <summary>ONNX Runtime's output for one NCHW input, 2 threads.</summary>
-    internal static float[] RunOrt(string path, string input, string output, float[] data, long[] shape)
-    {
-        using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
-        using var session = new InferenceSession(path, options);
-        using var value = OrtValue.CreateTensorValueFromMemory(data, shape);
-        using var run = new RunOptions();
-        using var results = session.Run(run, [input], [value], [output]);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
-    }
 
     /// <summary>Fashion-MNIST sample images as RGB 224×224 NCHW in 0..255 (each pixel repeated 8×8, grey in all channels).</summary>
     private static float[] RealImage(int index)
@@ -67,8 +55,8 @@ public sealed class ResNet18ImportTests(ITestOutputHelper output)
         var all = ours.ToArray<float>();
         for (var i = 0; i < inputs.Length; i++)
         {
-            var preprocessed = RunOrt(Preprocess, "OriginalInput", "PreprocessedInput", inputs[i], [1, 3, 224, 224]);
-            var expected = RunOrt(ResNet, "Input247", "Pooling395_Output_0", preprocessed, [1, 3, 224, 224]);
+            var preprocessed = OnnxRuntimeRunner.Run(Preprocess, "OriginalInput", "PreprocessedInput", inputs[i], [1, 3, 224, 224]).Values;
+            var expected = OnnxRuntimeRunner.Run(ResNet, "Input247", "Pooling395_Output_0", preprocessed, [1, 3, 224, 224]).Values;
             var actual = all.AsSpan(i * 512, 512).ToArray();
             var maxDiff = expected.Zip(actual, (e, a) => System.Math.Abs(e - a)).Max();
             output.WriteLine($"image {i}: max |SharpFlow - ONNX Runtime| = {maxDiff:G3}, largest feature {expected.Max():G4}");
