@@ -52,7 +52,13 @@ internal static class BenchCommand
         using (graph.Graph.as_default()) variables = tf.global_variables().Sum(v => v.shape.NumElements * v.dtype.size);
         Console.WriteLine($"memory: variables {MiB(variables)} (parameters and optimizer slots); op outputs per step {MiB(trainRequested)} training, " +
                           $"{MiB(inferRequested)} inference; reused buffers kept {MiB(trainKept)} training, {MiB(inferKept)} inference; " +
-                          $"process peak {MiB(Environment.WorkingSet > 0 ? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 : 0)}");
+                          $"process peak {MiB(PeakWorkingSet())}");
+    }
+
+    private static long PeakWorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
     }
 
     private static string MiB(long bytes) => $"{bytes / 1024.0 / 1024.0:F1} MiB";

@@ -37,23 +37,25 @@ public static class Gemm
         if (m == 0 || n == 0 || k == 0) return;
 
         var work = (long)m * n * k;
-        if (work < ParallelThreshold || m == 1 || Environment.ProcessorCount == 1)
+        if (work < ParallelThreshold || m == 1 || WorkerPool.Threads == 1)
         {
             Rows(a, b, c, 0, m, k, n);
             return;
         }
-        // Copy to arrays for the parallel lambdas (spans cannot be captured).
-        var aa = a.ToArray();
-        var bb = b.ToArray();
-        var cc = new T[m * n];
-        var chunks = Math.Min(m, Environment.ProcessorCount * 4);
-        Parallel.For(0, chunks, chunk =>
+        MultiplyRowsInParallel(a, b, c, m, k, n);
+    }
+
+    /// <summary>The row update over fixed row ranges on the worker threads (each range writes its own rows of C).</summary>
+    private static unsafe void MultiplyRowsInParallel<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+        where T : unmanaged, INumber<T>
+    {
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
         {
-            var start = (int)((long)m * chunk / chunks);
-            var end = (int)((long)m * (chunk + 1) / chunks);
-            Rows(aa, bb, cc, start, end, k, n);
-        });
-        cc.AsSpan().CopyTo(c);
+            Partition.For(m, (long)k * n, (A: (nint)pa, B: (nint)pb, C: (nint)pc, M: m, K: k, N: n), static (in (nint A, nint B, nint C, int M, int K, int N) p, int start, int end) =>
+                Rows(new ReadOnlySpan<T>((T*)p.A, p.M * p.K), new ReadOnlySpan<T>((T*)p.B, p.K * p.N), new Span<T>((T*)p.C, p.M * p.N), start, end, p.K, p.N));
+        }
     }
 
     private static void Rows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int rowStart, int rowEnd, int k, int n)

@@ -53,10 +53,6 @@ internal static class Partition
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(start, end) over <c>[0, count)</c> (for code off the hot path).</summary>
-    public static void For(int count, long workPerItem, Action<int, int> body) =>
-        For(count, workPerItem, body, static (in Action<int, int> b, int start, int end) => b(start, end));
-
     private static int Start(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
 
     /// <summary>One parallel loop; a single instance per state type, used only while the pool is held.</summary>

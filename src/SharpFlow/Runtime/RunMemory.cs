@@ -73,7 +73,7 @@ internal sealed class RunMemory
         if (dtype == DType.@string) return NDArray.AllocateStorage(dtype, count);
         _requested += (long)count * dtype.size;
         var key = ((long)dtype.Id << 32) | (uint)count;
-        if (!_classes.TryGetValue(key, out var sizeClass)) _classes[key] = sizeClass = new SizeClass();
+        if (!_classes.TryGetValue(key, out var sizeClass)) _classes[key] = sizeClass = new SizeClass((long)count * dtype.size);
         Array buffer;
         if (sizeClass.Free.TryPop(out var free))
         {
@@ -146,15 +146,15 @@ internal sealed class RunMemory
         if (unused is not null)
             foreach (var key in unused) _classes.Remove(key);
         long pooled = 0;
-        foreach (var c in _classes.Values)
-            foreach (var buffer in c.Free) pooled += (long)buffer.Length * DType.FromClrType(buffer.GetType().GetElementType()!).size;
+        foreach (var c in _classes.Values) pooled += c.Free.Count * c.BufferBytes;
         PooledBytes = pooled;
     }
 
     private readonly record struct Lease(int Count, SizeClass Class);
 
-    private sealed class SizeClass
+    private sealed class SizeClass(long bufferBytes)
     {
+        public readonly long BufferBytes = bufferBytes;
         public readonly Stack<Array> Free = new();
         public int Outstanding;
         public int Peak;

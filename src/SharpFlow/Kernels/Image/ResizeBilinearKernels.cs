@@ -30,9 +30,12 @@ internal static class ResizeBilinearKernels
         }
     }
 
-    /// <summary><paramref name="output"/>[N, outH, outW, C] from <paramref name="input"/>[N, inH, inW, C].</summary>
-    public static void Forward<T>(ReadOnlySpan<T> input, Span<float> output, int batch, int inH, int inW, int channels, int outH, int outW,
-        bool alignCorners, bool halfPixelCenters) where T : unmanaged, INumber<T>
+    /// <summary>The four source pixels (offsets of their channel 0) and the two weights of one output pixel.</summary>
+    private readonly record struct Corners(long TopLeft, long TopRight, long BottomLeft, long BottomRight, float Dy, float Dx);
+
+    /// <summary>Runs <paramref name="body"/> for every output pixel (its offset and its corners), in row-major order.</summary>
+    private static void ForEachPixel<TBody>(ref TBody body, int batch, int inH, int inW, int channels, int outH, int outW,
+        bool alignCorners, bool halfPixelCenters) where TBody : struct, IPixelBody
     {
         var ys = Axis.Of(inH, outH, alignCorners, halfPixelCenters);
         var xs = Axis.Of(inW, outW, alignCorners, halfPixelCenters);
@@ -41,54 +44,75 @@ internal static class ResizeBilinearKernels
             {
                 var top = ((long)n * inH + ys.Lower[y]) * inW;
                 var bottom = ((long)n * inH + ys.Upper[y]) * inW;
-                var dy = ys.Lerp[y];
                 for (var x = 0; x < outW; x++)
                 {
-                    var (left, right, dx) = (xs.Lower[x], xs.Upper[x], xs.Lerp[x]);
-                    var o = (((long)n * outH + y) * outW + x) * channels;
-                    for (var c = 0; c < channels; c++)
-                    {
-                        var tl = float.CreateTruncating(input[(int)((top + left) * channels + c)]);
-                        var tr = float.CreateTruncating(input[(int)((top + right) * channels + c)]);
-                        var bl = float.CreateTruncating(input[(int)((bottom + left) * channels + c)]);
-                        var br = float.CreateTruncating(input[(int)((bottom + right) * channels + c)]);
-                        var topValue = tl + (tr - tl) * dx;
-                        var bottomValue = bl + (br - bl) * dx;
-                        output[(int)(o + c)] = topValue + (bottomValue - topValue) * dy;
-                    }
+                    var (left, right) = (xs.Lower[x], xs.Upper[x]);
+                    body.Pixel((((long)n * outH + y) * outW + x) * channels,
+                        new Corners((top + left) * channels, (top + right) * channels, (bottom + left) * channels, (bottom + right) * channels, ys.Lerp[y], xs.Lerp[x]));
                 }
             }
+    }
+
+    private interface IPixelBody
+    {
+        void Pixel(long output, in Corners corners);
+    }
+
+    /// <summary><paramref name="output"/>[N, outH, outW, C] from <paramref name="input"/>[N, inH, inW, C].</summary>
+    public static unsafe void Forward<T>(ReadOnlySpan<T> input, Span<float> output, int batch, int inH, int inW, int channels, int outH, int outW,
+        bool alignCorners, bool halfPixelCenters) where T : unmanaged, INumber<T>
+    {
+        fixed (T* x = input)
+        fixed (float* y = output)
+        {
+            var body = new Interpolate<T>(x, y, channels);
+            ForEachPixel(ref body, batch, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters);
+        }
     }
 
     /// <summary><paramref name="inputGrad"/>[N, inH, inW, C] (overwritten) from <paramref name="outputGrad"/>[N, outH, outW, C].</summary>
-    public static void Backward<T>(ReadOnlySpan<float> outputGrad, Span<T> inputGrad, int batch, int inH, int inW, int channels, int outH, int outW,
+    public static unsafe void Backward<T>(ReadOnlySpan<float> outputGrad, Span<T> inputGrad, int batch, int inH, int inW, int channels, int outH, int outW,
         bool alignCorners, bool halfPixelCenters) where T : unmanaged, INumber<T>
     {
         inputGrad.Clear();
-        var ys = Axis.Of(inH, outH, alignCorners, halfPixelCenters);
-        var xs = Axis.Of(inW, outW, alignCorners, halfPixelCenters);
-        for (var n = 0; n < batch; n++)
-            for (var y = 0; y < outH; y++)
-            {
-                var top = ((long)n * inH + ys.Lower[y]) * inW;
-                var bottom = ((long)n * inH + ys.Upper[y]) * inW;
-                var dy = ys.Lerp[y];
-                for (var x = 0; x < outW; x++)
-                {
-                    var (left, right, dx) = (xs.Lower[x], xs.Upper[x], xs.Lerp[x]);
-                    var o = (((long)n * outH + y) * outW + x) * channels;
-                    for (var c = 0; c < channels; c++)
-                    {
-                        var g = outputGrad[(int)(o + c)];
-                        Add(inputGrad, (top + left) * channels + c, g * (1 - dy) * (1 - dx));
-                        Add(inputGrad, (top + right) * channels + c, g * (1 - dy) * dx);
-                        Add(inputGrad, (bottom + left) * channels + c, g * dy * (1 - dx));
-                        Add(inputGrad, (bottom + right) * channels + c, g * dy * dx);
-                    }
-                }
-            }
+        fixed (float* dy = outputGrad)
+        fixed (T* dx = inputGrad)
+        {
+            var body = new Scatter<T>(dy, dx, channels);
+            ForEachPixel(ref body, batch, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters);
+        }
     }
 
-    private static void Add<T>(Span<T> target, long index, float value) where T : unmanaged, INumber<T> =>
-        target[(int)index] += T.CreateTruncating(value);
+    private readonly unsafe struct Interpolate<T>(T* input, float* output, int channels) : IPixelBody where T : unmanaged, INumber<T>
+    {
+        public void Pixel(long o, in Corners p)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                var tl = float.CreateTruncating(input[p.TopLeft + c]);
+                var tr = float.CreateTruncating(input[p.TopRight + c]);
+                var bl = float.CreateTruncating(input[p.BottomLeft + c]);
+                var br = float.CreateTruncating(input[p.BottomRight + c]);
+                var topValue = tl + (tr - tl) * p.Dx;
+                var bottomValue = bl + (br - bl) * p.Dx;
+                output[o + c] = topValue + (bottomValue - topValue) * p.Dy;
+            }
+        }
+    }
+
+    /// <summary>Each output gradient goes back to its four source pixels with the interpolation's weights.</summary>
+    private readonly unsafe struct Scatter<T>(float* outputGrad, T* inputGrad, int channels) : IPixelBody where T : unmanaged, INumber<T>
+    {
+        public void Pixel(long o, in Corners p)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                var g = outputGrad[o + c];
+                inputGrad[p.TopLeft + c] += T.CreateTruncating(g * (1 - p.Dy) * (1 - p.Dx));
+                inputGrad[p.TopRight + c] += T.CreateTruncating(g * (1 - p.Dy) * p.Dx);
+                inputGrad[p.BottomLeft + c] += T.CreateTruncating(g * p.Dy * (1 - p.Dx));
+                inputGrad[p.BottomRight + c] += T.CreateTruncating(g * p.Dy * p.Dx);
+            }
+        }
+    }
 }
