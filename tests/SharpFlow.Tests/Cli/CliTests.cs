@@ -126,11 +126,7 @@ public sealed partial class CliTests : IDisposable
         Assert.True(exportCode == 0, export);
         Assert.Contains("input images [batch, 784] float32 pixels in 0..1, output logits [batch, 10]", export);
         var sample = SharpFlow.Data.FashionMnist.read_sample().test;
-        using var ort = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
-        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(sample.images.ToArray<float>(), [sample.num_examples, 784]);
-        using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
-        using var outputs = ort.Run(run, ["images"], [input], ["logits"]);
-        var logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        var logits = OnnxRuntimeRunner.Run(onnx, "images", "logits", sample.images.ToArray<float>(), [sample.num_examples, 784]).Values;
         var labels = sample.labels.ToArray<int>();
         var correct = Enumerable.Range(0, labels.Length).Count(i => Array.IndexOf(logits, logits.AsSpan(i * 10, 10).ToArray().Max(), i * 10, 10) - i * 10 == labels[i]);
         Assert.Equal(test.Groups[1].Value, ((double)correct / labels.Length).ToString("F4", System.Globalization.CultureInfo.InvariantCulture));
@@ -237,5 +233,17 @@ public sealed partial class CliTests : IDisposable
         var (corruptCode, corruptOutput) = Sharpflow("evaluate", Path.Combine(_dir, "corrupt"), "--data", "embedded");
         Assert.Equal(1, corruptCode);
         Assert.Contains("model.safetensors: truncated", corruptOutput);
+
+        var (exportCode, exportOutput) = Sharpflow("export", Path.Combine(_dir, "nothing"));
+        Assert.Equal(1, exportCode);
+        Assert.Contains("model.json: no such file", exportOutput);
+
+        var (sizesCode, sizesOutput) = Sharpflow("transfer", "--per-class", "10,many");
+        Assert.Equal(1, sizesCode);
+        Assert.Contains("--per-class takes positive numbers or 'all', got 'many'", sizesOutput);
+
+        var (modelsCode, modelsOutput) = Sharpflow("transfer", "--data", "embedded", "--models", Path.Combine(_dir, "no-models"));
+        Assert.Equal(1, modelsCode);
+        Assert.Contains("ResNet18.onnx does not exist", modelsOutput);
     }
 }
