@@ -95,7 +95,23 @@ internal sealed class OnnxImporter
         return new ImportedModel(inputs, outputs, _variables);
     }
 
+    /// <summary>
+    /// Builds one node; a node whose attributes or input shapes do not fit its operator (a corrupt or inconsistent
+    /// model) is an <see cref="InvalidArgumentError"/> naming the file and the node.
+    /// </summary>
     private void Build(NodeProto node)
+    {
+        try
+        {
+            BuildNode(node);
+        }
+        catch (Exception e) when (e is ValueError or TypeError or OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new InvalidArgumentError($"{_model.Source}: node '{node.Name}' ({node.OpType}) cannot be built: {e.Message}", node.Name, e);
+        }
+    }
+
+    private void BuildNode(NodeProto node)
     {
         var name = SafeName(string.IsNullOrEmpty(node.Name) ? node.Output.FirstOrDefault() ?? node.OpType : node.Name);
         using var scope = tf.name_scope(name);
@@ -303,7 +319,8 @@ internal sealed class OnnxImporter
         var dynamic = false;
         for (var i = 0; i < dims.Length; i++)
         {
-            if (target[i] != 0) dims[i] = checked((int)target[i]);
+            if (target[i] is < -1 or > int.MaxValue) throw new InvalidArgumentError($"{_model.Source}: node '{node.Name}' (Reshape): target dimension {i} is {target[i]}, not -1, 0 or a size up to {int.MaxValue}.", node.Name);
+            if (target[i] != 0) dims[i] = (int)target[i];
             else if (i >= x.shape.ndims) throw Unsupported(node, $"a 0 at position {i} of the target shape, past the input's rank");
             else if (x.shape[i] >= 0) dims[i] = x.shape[i]; // ONNX: 0 copies the input's dimension
             else dynamic = true;
@@ -556,7 +573,11 @@ internal sealed class OnnxImporter
         var t => throw new UnimplementedError($"Input '{name}' has ONNX type {t}; SharpFlow.Onnx takes FLOAT, DOUBLE, INT32 and INT64 inputs."),
     };
 
-    private static int[] Ints(NodeProto node, string name, int[] fallback) => IntsOrNull(node, name) ?? fallback;
+    /// <summary>An integer-list attribute of the fallback's length (strides, dilations and pads of a 2-D window).</summary>
+    private int[] Ints(NodeProto node, string name, int[] fallback) =>
+        IntsOrNull(node, name) is not { } values ? fallback
+        : values.Length == fallback.Length ? values
+        : throw new InvalidArgumentError($"{_model.Source}: node '{node.Name}' ({node.OpType}) has {values.Length} {name}, not {fallback.Length}.", node.Name);
 
     private static int[]? IntsOrNull(NodeProto node, string name)
     {

@@ -120,7 +120,17 @@ public sealed class OnnxModel
     /// is set) and returns its input and output tensors. Every operator and attribute is checked first; one SharpFlow
     /// cannot map is an <see cref="UnimplementedError"/> naming it and its node.
     /// </summary>
-    public ImportedModel Import(OnnxImportOptions? options = null) => new OnnxImporter(this, options ?? new OnnxImportOptions()).Run();
+    public ImportedModel Import(OnnxImportOptions? options = null)
+    {
+        try
+        {
+            return new OnnxImporter(this, options ?? new OnnxImportOptions()).Run();
+        }
+        catch (Exception e) when (e is ValueError or TypeError or OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new InvalidArgumentError($"{Source}: cannot be imported: {e.Message}", null, e);
+        }
+    }
 
     internal static long[] ShapeOf(ValueInfoProto value)
     {

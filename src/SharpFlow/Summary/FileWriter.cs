@@ -183,10 +183,17 @@ public sealed class FileWriter : IDisposable
     /// The events of an event file, in order (<c>tf.train.summary_iterator</c>); with
     /// <paramref name="truncatedTailIsEnd"/> a last record cut short by a killed writer ends the file.
     /// </summary>
-    public static IEnumerable<Event> Read(string eventFile, bool truncatedTailIsEnd = false)
+    public static IEnumerable<Event> Read(string eventFile, bool truncatedTailIsEnd = false) =>
+        Events(TFRecord.Read(eventFile, truncatedTailIsEnd), eventFile);
+
+    /// <summary>The events of an event stream; <paramref name="name"/> names it in errors.</summary>
+    public static IEnumerable<Event> Read(Stream stream, string name, bool truncatedTailIsEnd = false) =>
+        Events(TFRecord.Read(stream, name, truncatedTailIsEnd), name);
+
+    private static IEnumerable<Event> Events(IEnumerable<byte[]> records, string eventFile)
     {
         var index = 0;
-        foreach (var record in TFRecord.Read(eventFile, truncatedTailIsEnd))
+        foreach (var record in records)
         {
             Event e;
             try

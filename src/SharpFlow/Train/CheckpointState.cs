@@ -19,11 +19,20 @@ public sealed record CheckpointState(string model_checkpoint_path, IReadOnlyList
     public static CheckpointState? Read(string directory, string fileName = DefaultFileName)
     {
         var path = Path.Combine(directory, fileName);
-        if (!File.Exists(path)) return null;
+        return File.Exists(path) ? Parse(File.ReadAllText(path), directory, path) : null;
+    }
+
+    /// <summary>
+    /// Parses the text of a state file; relative paths are taken inside <paramref name="directory"/>, and
+    /// <paramref name="path"/> names the file in errors.
+    /// </summary>
+    public static CheckpointState Parse(string text, string directory, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         string? latest = null;
         var all = new List<string>();
         var number = 0;
-        foreach (var raw in File.ReadAllLines(path))
+        foreach (var raw in text.Split('\n'))
         {
             number++;
             var line = raw.Trim();

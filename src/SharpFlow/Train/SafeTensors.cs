@@ -105,7 +105,13 @@ public static class SafeTensors
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new NotFoundError($"{path}: no such file");
-        var bytes = File.ReadAllBytes(path);
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads every tensor of a safetensors file's bytes; <paramref name="path"/> names it in errors.</summary>
+    public static (Dictionary<string, NDArray> Tensors, Dictionary<string, string> Metadata) Parse(byte[] bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length < 8) throw new DataLossError($"{path}: truncated safetensors file ({bytes.Length} bytes, the header length alone takes 8)");
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderBytes || (long)headerLength > bytes.Length - 8)
@@ -127,7 +133,7 @@ public static class SafeTensors
             var tensors = new Dictionary<string, NDArray>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var ranges = new List<(long Begin, long End, string Name)>();
-            foreach (var entry in doc.RootElement.EnumerateObject())
+            foreach (var entry in Entries(doc.RootElement, path))
             {
                 if (entry.Name == "__metadata__")
                 {
@@ -159,6 +165,30 @@ public static class SafeTensors
             if (covered != dataLength) throw new DataLossError($"{path}: {dataLength - covered} data bytes after the last tensor belong to none");
             return (tensors, metadata);
         }
+    }
+
+    /// <summary>
+    /// The header's entries, names and metadata decoded: JsonDocument checks UTF-8 only when a string is read, so a
+    /// corrupt name or value is found here, before any tensor is read.
+    /// </summary>
+    private static List<JsonProperty> Entries(JsonElement root, string path)
+    {
+        var entries = root.EnumerateObject().ToList();
+        try
+        {
+            foreach (var entry in entries)
+            {
+                _ = entry.Name;
+                if (entry.Name == "__metadata__" && entry.Value.ValueKind == JsonValueKind.Object)
+                    foreach (var m in entry.Value.EnumerateObject())
+                        _ = (m.Name, m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString() : null);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new DataLossError($"{path}: the safetensors header holds a string that is not valid UTF-8", null, e);
+        }
+        return entries;
     }
 
     private static (DType, Shape, long, long, long) Entry(string path, JsonProperty entry)
