@@ -229,6 +229,9 @@ public sealed partial class Graph
             var attrCopy = attrs is null ? new Dictionary<string, object>(StringComparer.Ordinal) : new Dictionary<string, object>(attrs, StringComparer.Ordinal);
             var ctx = new InferenceContext(def.Type, opName, inputs, attrCopy);
             def.InferShapes(ctx);
+            for (var i = 0; i < ctx.Outputs.Count; i++)
+                if (ctx.Outputs[i].Shape is { IsFullyDefined: true } shape && TensorLimits.Violation(shape, ctx.Outputs[i].DType) is { } violation)
+                    throw new ValueError($"{def.Type} \"{opName}\": output {i} cannot be created: {violation}.");
 
             var control = new List<Operation>();
             if (controlInputs is not null)

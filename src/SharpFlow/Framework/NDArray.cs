@@ -47,7 +47,7 @@ public sealed class NDArray
     public static NDArray Zeros(DType dtype, Shape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        return new NDArray(AllocateStorage(dtype, CheckedCount(shape)), shape);
+        return new NDArray(AllocateStorage(dtype, CheckedCount(shape, dtype)), shape);
     }
 
     /// <summary>Allocates the backing store for <paramref name="count"/> elements of <paramref name="dtype"/>.</summary>
@@ -63,11 +63,15 @@ public sealed class NDArray
         _ => throw new TypeError($"Cannot allocate values of dtype {dtype}."),
     };
 
-    /// <summary>Element count of a fully defined shape, checked against the largest .NET array.</summary>
-    internal static int CheckedCount(Shape shape)
+    /// <summary>
+    /// Element count of a fully defined shape, checked before allocation against <see cref="TensorLimits"/> (a
+    /// <see cref="ResourceExhaustedError"/>) and the largest .NET array.
+    /// </summary>
+    internal static int CheckedCount(Shape shape, DType dtype)
     {
+        if (!shape.IsFullyDefined) throw new ValueError($"Cannot allocate a value of partially known shape {shape}.");
+        if (TensorLimits.Violation(shape, dtype) is { } violation) throw new ResourceExhaustedError($"Cannot allocate the tensor: {violation}.");
         var n = shape.NumElements;
-        if (n < 0) throw new ValueError($"Cannot allocate a value of partially known shape {shape}.");
         if (n > Array.MaxLength)
             throw new ResourceExhaustedError($"A tensor of shape {shape} has {n} elements, more than the {Array.MaxLength} one buffer can hold.");
         return (int)n;

@@ -83,7 +83,7 @@ public sealed class OpKernelContext
     private NDArray Allocate(int index, DType dtype, Shape shape, bool zeroed)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var value = new NDArray(_memory.Rent(dtype, NDArray.CheckedCount(shape), zeroed), shape);
+        var value = new NDArray(_memory.Rent(dtype, NDArray.CheckedCount(shape, dtype), zeroed), shape);
         _outputs[index] = value;
         return value;
     }

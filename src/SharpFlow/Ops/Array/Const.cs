@@ -51,7 +51,7 @@ internal sealed class Const : OpDef
 
     private static NDArray Fit(NDArray array, Shape shape)
     {
-        var needed = NDArray.CheckedCount(shape);
+        var needed = NDArray.CheckedCount(shape, array.dtype);
         if (array.size == needed) return array.Reshape(shape);
         if (array.size > needed)
             throw new ValueError($"Too many elements provided. Needed at most {needed}, but received {array.size}");
