@@ -237,6 +237,26 @@ for (const [h, w, k, s, pad, d] of [[7, 7, 3, 1, 'valid', 1], [7, 7, 3, 1, 'same
   add('max_pool_rect', 'max_pool', [F([1, 6, 5, 2])], pattrs, (x) => tf.maxPool(x, [3, 2], [2, 1], 'same'));
   add('avg_pool_rect', 'avg_pool', [F([1, 6, 5, 2])], pattrs, (x) => tf.avgPool(x, [3, 2], [2, 1], 'same'));
 }
+// Gather and its gradient (repeated indices sum), unsorted segment sums. The indices are attributes, so the
+// gradients are taken with respect to the values only.
+{
+  const gathers = [
+    ['axis0', [5, 3], [4, 0, 4, 2], [4], 0],
+    ['axis1_2d', [2, 5, 3], [1, 4, 1, 0], [2, 2], 1],
+    ['axis_last', [3, 4], [3, 3, 0], [3], -1],
+  ];
+  for (const [name, shape, indices, ishape, axis] of gathers) {
+    const g = (p) => tf.gather(p, tf.tensor(indices, ishape, 'int32'), axis);
+    const attrs = { indices, indices_shape: ishape, axis };
+    add(`gather_${name}`, 'gather', [F(shape)], attrs, g);
+    addGrad(`gather_${name}`, 'gather', attrs, [F(shape)], g);
+  }
+  const segments = [2, 0, 2, 3, 0];
+  const s = (d) => tf.unsortedSegmentSum(d, tf.tensor1d(segments, 'int32'), 5);
+  const attrs = { segment_ids: segments, num_segments: 5 };
+  add('unsorted_segment_sum', 'unsorted_segment_sum', [F([5, 3])], attrs, s);
+  addGrad('unsorted_segment_sum', 'unsorted_segment_sum', attrs, [F([5, 3])], s);
+}
 
 console.log(JSON.stringify({
   generator: 'tools/golden/generate-tfjs.mjs',

@@ -53,6 +53,12 @@ public static partial class Binding
         public static Tensor one_hot(TensorLike indices, TensorLike depth, TensorLike? on_value = null, TensorLike? off_value = null,
             int axis = -1, DType? dtype = null, string? name = null) =>
             OneHot.Build(indices, depth, on_value, off_value, axis, dtype, name);
+        /// <summary>
+        /// Slices of <paramref name="params"/> along <paramref name="axis"/> at <paramref name="indices"/> (op
+        /// GatherV2); an index outside the axis is an InvalidArgumentError at run time.
+        /// </summary>
+        public static Tensor gather(TensorLike @params, TensorLike indices, TensorLike? axis = null, string? name = null) =>
+            GatherV2.Build(@params, indices, axis, name);
         /// <summary>The dynamic shape as an int32 vector.</summary>
         public static Tensor shape(TensorLike input, string? name = null, DType? out_type = null) => Shape_.Build(input, out_type, name);
         /// <summary>The number of elements.</summary>

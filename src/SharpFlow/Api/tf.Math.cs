@@ -7,6 +7,12 @@ public static partial class Binding
 {
     public static partial class tf
     {
+        /// <summary>
+        /// Sums of the rows of <paramref name="data"/> grouped by <paramref name="segment_ids"/> into
+        /// <paramref name="num_segments"/> rows (zero where no id points).
+        /// </summary>
+        public static Tensor unsorted_segment_sum(TensorLike data, TensorLike segment_ids, TensorLike num_segments, string? name = null) =>
+            UnsortedSegmentSum.Build(data, segment_ids, num_segments, name);
         /// <summary><c>x + y</c> with broadcasting (op "Add").</summary>
         public static Tensor add(TensorLike x, TensorLike y, string? name = null) => Add.Build(x, y, name);
         /// <summary><c>x - y</c> with broadcasting (op "Sub").</summary>

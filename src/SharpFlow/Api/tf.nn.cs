@@ -39,6 +39,9 @@ public static partial class Binding
 
             /// <summary>max(x, 0).</summary>
             public static Tensor relu(TensorLike features, string? name = null) => Relu.Build(features, name);
+            /// <summary>The rows of an embedding matrix at <paramref name="ids"/> (a gather along axis 0).</summary>
+            public static Tensor embedding_lookup(TensorLike @params, TensorLike ids, string? name = null) =>
+                Ops.Array.GatherV2.Build(@params, ids, 0, name ?? "embedding_lookup");
             /// <summary>min(max(x, 0), 6).</summary>
             public static Tensor relu6(TensorLike features, string? name = null) => Relu6.Build(features, name);
             /// <summary>log(1 + e^x).</summary>

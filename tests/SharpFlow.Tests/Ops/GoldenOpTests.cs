@@ -128,6 +128,8 @@ public class GoldenOpTests
             "softmax" => tf.nn.softmax(x[0]),
             "log_softmax" => tf.nn.log_softmax(x[0]),
             "slice" => tf.slice(x[0], Ints("begin"), Ints("size")),
+            "gather" => tf.gather(x[0], NDArray.FromFlat(Ints("indices"), new Shape(Ints("indices_shape"))), attrs.GetProperty("axis").GetInt32()),
+            "unsorted_segment_sum" => tf.unsorted_segment_sum(x[0], Ints("segment_ids"), attrs.GetProperty("num_segments").GetInt32()),
             "pad" => tf.pad(x[0], Paddings(attrs)),
             "broadcast_to" => tf.broadcast_to(x[0], Ints("shape")),
             "cumsum" => tf.cumsum(x[0], attrs.GetProperty("axis").GetInt32(), attrs.GetProperty("exclusive").GetBoolean(), attrs.GetProperty("reverse").GetBoolean()),
