@@ -59,6 +59,17 @@ public static partial class Binding
         /// </summary>
         public static Tensor gather(TensorLike @params, TensorLike indices, TensorLike? axis = null, string? name = null) =>
             GatherV2.Build(@params, indices, axis, name);
+        /// <summary>
+        /// <paramref name="tensor"/> unchanged, or an InvalidArgumentError <c>"{message} : Tensor had NaN values"</c>
+        /// (or Inf) when it holds a NaN or an infinity.
+        /// </summary>
+        public static Tensor check_numerics(TensorLike tensor, string message, string? name = null) => CheckNumerics.Build(tensor, message, name);
+        /// <summary>
+        /// A CheckNumerics for every float tensor of the default graph, chained so the first failure names the
+        /// earliest op with a NaN or infinity (<c>"dense/MatMul:0 : Tensor had Inf values"</c>); run it with the ops
+        /// it guards.
+        /// </summary>
+        public static Operation add_check_numerics_ops() => CheckNumerics.AddToGraph(get_default_graph());
         /// <summary>The dynamic shape as an int32 vector.</summary>
         public static Tensor shape(TensorLike input, string? name = null, DType? out_type = null) => Shape_.Build(input, out_type, name);
         /// <summary>The number of elements.</summary>

@@ -20,6 +20,12 @@ public abstract class OpDef
     public virtual bool IsRefInput(int index) => false;
 
     /// <summary>
+    /// True when output <paramref name="index"/> is a variable reference (TensorFlow's <c>float_ref</c>: a variable,
+    /// or the variable an assignment or optimizer update wrote), not a value computed by the op.
+    /// </summary>
+    public virtual bool IsRefOutput(int index) => false;
+
+    /// <summary>
     /// Checks the inputs and attributes and declares the outputs' dtypes and static shapes. Problems are reported
     /// with <see cref="InferenceContext.Error"/>, which names the op.
     /// </summary>

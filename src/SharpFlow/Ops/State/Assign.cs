@@ -18,6 +18,8 @@ internal sealed class Assign : OpDef
 
     public override bool IsRefInput(int index) => index == 0;
 
+    public override bool IsRefOutput(int index) => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         VariableV2.Of(ctx.Inputs[0], $"Assign \"{ctx.OpName}\"");

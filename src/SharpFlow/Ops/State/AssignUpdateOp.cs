@@ -13,6 +13,8 @@ internal abstract class AssignUpdateOp : OpDef
 
     public override bool IsRefInput(int index) => index == 0;
 
+    public override bool IsRefOutput(int index) => true;
+
     /// <summary>Updates <paramref name="variable"/> with <paramref name="value"/> in place.</summary>
     protected abstract void Update(NDArray variable, NDArray value);
 

@@ -17,6 +17,8 @@ internal sealed class VariableV2 : OpDef
 
     public override bool IsStateful => true;
 
+    public override bool IsRefOutput(int index) => true;
+
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.Attr<DType>("dtype"), ctx.Attr<Shape>("shape"));
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>

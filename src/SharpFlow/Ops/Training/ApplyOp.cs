@@ -37,6 +37,8 @@ internal abstract class ApplyOp : OpDef
 
     public override bool IsRefInput(int index) => index < RefCount;
 
+    public override bool IsRefOutput(int index) => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         var names = InputNames;
