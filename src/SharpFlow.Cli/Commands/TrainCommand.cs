@@ -23,7 +23,7 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "graph-level random seed and shuffling seed", DefaultValueFactory = _ => 1 };
         var logEvery = new Option<int>("--log-every") { Description = "steps between progress lines when the output is not a terminal", DefaultValueFactory = _ => 100 };
         var maxSteps = new Option<int?>("--steps-per-epoch") { Description = "cap on the steps of each epoch (quick runs)" };
-        var resume = new Option<bool>("--resume") { Description = "go on from the newest checkpoint in --logdir (one is saved after every epoch)" };
+        var resume = new Option<bool>("--resume") { Description = "go on from the newest checkpoint in --logdir (saved after every epoch, and when Ctrl+C or SIGTERM stops training)" };
         var command = new Command("train", "Train a model on Fashion-MNIST (or MNIST), report validation accuracy each epoch and test accuracy at the end, and write the model.")
         {
             model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps, resume,
@@ -56,6 +56,11 @@ internal static class TrainCommand
         {
             body();
             return 0;
+        }
+        catch (TrainingInterruptedException e)
+        {
+            Console.Error.WriteLine($"sharpflow: {e.Message}");
+            return StopRequest.ExitCode;
         }
         catch (Exception e) when (e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {

@@ -6,7 +6,8 @@ namespace SharpFlow.Cli.Training;
 /// <summary>
 /// A model wired for classification of flat 784-pixel images: placeholders for images, labels and the training
 /// flag, the logits, predictions, mean cross entropy and (when training) the optimizer step, which also runs the
-/// batch-normalization updates.
+/// batch-normalization updates. The step is guarded: its variable updates wait for a CheckNumerics of the loss and
+/// of every gradient, so a step that meets a NaN or an infinity fails before it changes any weight.
 /// </summary>
 internal sealed class ClassifierGraph
 {
@@ -23,6 +24,14 @@ internal sealed class ClassifierGraph
     public Operation? TrainOp { get; private set; }
     public Tensor? GlobalStep { get; private set; }
     public IReadOnlyList<Variable> ModelVariables { get; private set; } = [];
+
+    /// <summary>The names of the CheckNumerics ops that guard the training step's updates.</summary>
+    public IReadOnlySet<string> NumericsGuards { get; private set; } = new HashSet<string>();
+
+    /// <summary>The loss and the raw gradients: the forward and backward pass a numerics diagnosis re-runs.</summary>
+    public IReadOnlyList<Tensor> StepValues { get; private set; } = [];
+
+    private Operation? _diagnosis;
 
     /// <summary>Builds the graph; with <paramref name="settings"/> it adds the training step.</summary>
     public static ClassifierGraph Build(Model model, int height, int width, int channels, TrainSettings? settings, int stepsPerEpoch = 1)
@@ -49,9 +58,49 @@ internal sealed class ClassifierGraph
             ? tf.constant(settings.LearningRate, tf.float32, name: "learning_rate")
             : tf.train.exponential_decay(settings.LearningRate, globalStep, stepsPerEpoch, settings.LearningRateDecay, staircase: true);
         var optimizer = OptimizerFactory.Create(settings.Optimizer, c.LearningRate, globalStep);
+        var gradients = optimizer.compute_gradients(c.Loss);
+        List<ITensorOrOperation> guards = [tf.check_numerics(c.Loss, "loss", name: "check_loss")];
+        foreach (var (grad, v) in gradients)
+            if (grad is not null) guards.Add(tf.check_numerics(grad, $"gradient of {v.op.name}", name: $"check_gradient/{v.op.name}"));
+        c.NumericsGuards = guards.Select(g => ((Tensor)g).op.name).ToHashSet();
+        c.StepValues = [c.Loss, .. gradients.Where(g => g.grad is not null).Select(g => g.grad!)];
+        // Each update reads its gradient through an identity that waits for every guard.
+        List<(Tensor? grad, Variable var)> guarded;
+        using (c.Graph.control_dependencies(guards))
+            guarded = gradients.Select(g => (g.grad is null ? null : tf.identity(g.grad), g.var)).ToList();
         var updates = tf.get_collection(GraphKeys.UPDATE_OPS).OfType<ITensorOrOperation>().ToList();
         using (c.Graph.control_dependencies(updates))
-            c.TrainOp = optimizer.minimize(c.Loss, global_step: globalStep);
+            c.TrainOp = optimizer.apply_gradients(guarded, globalStep);
         return c;
+    }
+
+    /// <summary>
+    /// Re-runs the forward and backward pass of a training step with a CheckNumerics after every float value, in
+    /// graph order (<c>tf.add_check_numerics_ops</c> without the updates): the first value that is NaN or infinite,
+    /// as "output 0 of op 'dense/MatMul' (MatMul) had Inf values", or null when the re-run finds none (dropout draws
+    /// new masks, so a rare overflow may not recur).
+    /// </summary>
+    public string? FirstNonFinite(Session session, FeedDict feed)
+    {
+        if (_diagnosis is null)
+        {
+            var ops = new HashSet<Operation>();
+            var stack = new Stack<Operation>(StepValues.Select(t => t.op));
+            while (stack.TryPop(out var op))
+                if (ops.Add(op))
+                    foreach (var next in op.inputs.Select(t => t.op).Concat(op.control_inputs)) stack.Push(next);
+            using (Graph.as_default())
+                _diagnosis = SharpFlow.Ops.Array.CheckNumerics.AddFor(Graph, ops);
+        }
+        try
+        {
+            session.run(_diagnosis, feed);
+            return null;
+        }
+        catch (InvalidArgumentError e) when (e.RawMessage.Split(" : ", 2) is [var where, var what] && where.LastIndexOf(':') is var colon and > 0)
+        {
+            var op = Graph.get_operation_by_name(where[..colon]);
+            return $"output {where[(colon + 1)..]} of op '{op.name}' ({op.type}) {what.Replace("Tensor had", "had", StringComparison.Ordinal)}";
+        }
     }
 }

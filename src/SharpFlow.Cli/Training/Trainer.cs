@@ -9,9 +9,12 @@ namespace SharpFlow.Cli.Training;
 /// The training loop of <c>sharpflow train</c>: shuffled mini-batches (TensorFlow's <c>next_batch</c>), one optimizer
 /// step each, validation accuracy after every epoch, test accuracy at the end, and the model's variables written
 /// to the log directory. After every epoch a checkpoint of all variables (optimizer slots and global step
-/// included) goes to <c>LOGDIR/model.ckpt-STEP</c>; <c>--resume</c> restores the newest and goes on from the next
-/// epoch, replaying the data order, so a resumed run without dropout prints the losses of an uninterrupted one.
-/// The same seed gives the same losses.
+/// included) goes to <c>LOGDIR/model.ckpt-STEP</c>; so does the state after the current step when Ctrl+C or
+/// SIGTERM stops the run (exit code 130). <c>--resume</c> restores the newest checkpoint and goes on from the next
+/// step, replaying the data order, so a resumed run without dropout computes the losses and weights of an
+/// uninterrupted one. The same seed gives the same losses. A step whose loss or gradients are NaN or infinite
+/// changes no weight (<see cref="ClassifierGraph"/>'s guards): training stops there, names the first op whose
+/// value went bad, and saves the weights from before the step.
 /// </summary>
 internal static class Trainer
 {
@@ -31,14 +34,14 @@ internal static class Trainer
         using (graph.Graph.as_default())
         {
             sess.run(tf.global_variables_initializer());
-            saver = tf.train.Saver(max_to_keep: 3);
+            saver = tf.train.Saver(max_to_keep: 3, save_random_state: true);
         }
         var checkpointPrefix = Path.Combine(s.LogDirectory, "model.ckpt");
         Directory.CreateDirectory(s.LogDirectory);
         // TensorBoard: the graph now; loss and learning rate every --log-every steps; validation accuracy and
         // weight histograms after every epoch.
         using var events = tf.summary.FileWriter(s.LogDirectory, graph.Graph);
-        var firstEpoch = 1;
+        long done = 0; // global steps before this process
         if (s.Resume)
         {
             var latest = tf.train.latest_checkpoint(s.LogDirectory);
@@ -47,56 +50,76 @@ internal static class Trainer
             {
                 saver.restore(sess, latest);
                 saver.recover_last_checkpoints(tf.train.get_checkpoint_state(s.LogDirectory)!.all_model_checkpoint_paths);
-                var globalStep = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
-                if (globalStep % stepsPerEpoch != 0)
-                    throw new InvalidOperationException($"{latest} was saved at step {globalStep}, not at the end of an epoch of {stepsPerEpoch} steps: resume with the same --batch and --steps-per-epoch");
-                var completed = (int)(globalStep / stepsPerEpoch);
+                done = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
                 // Replay the batches drawn so far so the data order goes on as in an uninterrupted run.
-                for (var i = 0; i < completed * stepsPerEpoch; i++) data.train.next_batch(s.BatchSize);
-                firstEpoch = completed + 1;
-                Console.WriteLine($"resumed from {latest}: {completed} epochs done");
+                for (long i = 0; i < done; i++) data.train.next_batch(s.BatchSize);
+                Console.WriteLine($"resumed from {latest}: {done / stepsPerEpoch} epochs and {done % stepsPerEpoch} steps done");
             }
         }
+        var firstEpoch = (int)(done / stepsPerEpoch) + 1;
+        var firstStep = (int)(done % stepsPerEpoch) + 1;
         var total = Stopwatch.StartNew();
         var training = new Stopwatch(); // training steps only, not the evaluations between epochs
         var validation = new Evaluation(0, new int[1, 1], 0);
         var trainOp = graph.TrainOp!;
-        TrainingProgress.Run(live, Math.Max(0, s.Epochs - firstEpoch + 1) * stepsPerEpoch, s.LogEvery, progress =>
+        var toDo = Math.Max(0, (long)s.Epochs * stepsPerEpoch - done);
+        using var stop = StopRequest.Listen();
+        TrainingProgress.Run(live, (int)toDo, s.LogEvery, progress =>
         {
-            var done = 0;
-            var toDo = Math.Max(0, s.Epochs - firstEpoch + 1) * stepsPerEpoch;
+            var stepsRun = 0;
             for (var epoch = firstEpoch; epoch <= s.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
                 training.Start();
                 double lossSum = 0;
-                for (var step = 1; step <= stepsPerEpoch; step++)
+                var epochStart = epoch == firstEpoch ? firstStep : 1;
+                for (var step = epochStart; step <= stepsPerEpoch; step++)
                 {
-                    var (images, labels) = data.train.next_batch(s.BatchSize);
-                    var (_, loss, rate) = sess.run((trainOp, graph.Loss, graph.LearningRate!), new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true });
-                    var value = loss.AsReadOnlySpan<float>()[0];
-                    if (!float.IsFinite(value)) throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}: lower --lr");
                     var globalStep = (long)(epoch - 1) * stepsPerEpoch + step;
+                    var (images, labels) = data.train.next_batch(s.BatchSize);
+                    var feed = new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true };
+                    NDArray loss, rate;
+                    try
+                    {
+                        (_, loss, rate) = sess.run((trainOp, graph.Loss, graph.LearningRate!), feed);
+                    }
+                    catch (InvalidArgumentError e) when (e.NodeName is { } node && graph.NumericsGuards.Contains(node))
+                    {
+                        throw NonFinite(e, graph, sess, feed, saver, checkpointPrefix, epoch, step, globalStep);
+                    }
+                    var value = loss.AsReadOnlySpan<float>()[0];
                     if (step % s.LogEvery == 0 || step == stepsPerEpoch)
                         events.add_summary(tf.Summary(SummaryValue.FromScalar("loss", value), SummaryValue.FromScalar("learning_rate", rate.Cast(DType.float64).ToArray<double>()[0])), globalStep);
                     lossSum += value;
-                    done++;
+                    stepsRun++;
                     var seconds = training.Elapsed.TotalSeconds;
-                    var imagesPerSecond = done * s.BatchSize / Math.Max(seconds, 1e-9);
-                    var eta = TimeSpan.FromSeconds(seconds / done * (toDo - done));
+                    var imagesPerSecond = stepsRun * s.BatchSize / Math.Max(seconds, 1e-9);
+                    var eta = TimeSpan.FromSeconds(seconds / stepsRun * (toDo - stepsRun));
                     progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, imagesPerSecond, eta);
+                    if (stop.Requested && step < stepsPerEpoch)
+                    {
+                        var path = saver.save(sess, checkpointPrefix, global_step: checked((int)globalStep));
+                        events.flush();
+                        throw new TrainingInterruptedException($"{stop.Signal}: stopped after epoch {epoch}, step {step} (global step {globalStep}); checkpoint {path} written. Go on with --resume.");
+                    }
                 }
                 training.Stop();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
+                var epochSteps = stepsPerEpoch - epochStart + 1;
                 validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
-                saver.save(sess, checkpointPrefix, global_step: epoch * stepsPerEpoch);
-                var epochValues = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", stepsPerEpoch * s.BatchSize / trainSeconds) };
+                var saved = saver.save(sess, checkpointPrefix, global_step: epoch * stepsPerEpoch);
+                var epochValues = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", epochSteps * s.BatchSize / trainSeconds) };
                 var trainable = graph.Graph.get_collection(GraphKeys.TRAINABLE_VARIABLES).OfType<Variable>().ToList();
                 var weights = sess.run(trainable.Select(v => (Tensor)v.value()).ToList());
                 for (var i = 0; i < trainable.Count; i++) epochValues.Add(SummaryValue.FromHistogram(trainable[i].op.name, weights[i]));
                 events.add_summary(tf.Summary(epochValues), (long)epoch * stepsPerEpoch);
-                progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / stepsPerEpoch:F4}, validation accuracy {validation.Accuracy:F4}, " +
-                              $"{trainSeconds:F1} s, {stepsPerEpoch * s.BatchSize / trainSeconds:F0} img/s");
+                progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / epochSteps:F4}{(epochStart > 1 ? $" (steps {epochStart}-{stepsPerEpoch})" : "")}, validation accuracy {validation.Accuracy:F4}, " +
+                              $"{trainSeconds:F1} s, {epochSteps * s.BatchSize / trainSeconds:F0} img/s");
+                if (stop.Requested && epoch < s.Epochs)
+                {
+                    events.flush();
+                    throw new TrainingInterruptedException($"{stop.Signal}: stopped after epoch {epoch}; checkpoint {saved} written. Go on with --resume.");
+                }
             }
         });
         var test = Evaluation.Run(sess, graph, data.test, model.Classes);
@@ -108,5 +131,22 @@ internal static class Trainer
         ModelDirectory.Save(s.LogDirectory, info, weights);
         Console.WriteLine($"model written to {s.LogDirectory} ({ModelDirectory.InfoFile}, {ModelDirectory.WeightsFile}); evaluate it with: sharpflow evaluate {s.LogDirectory}");
         return test;
+    }
+
+    /// <summary>
+    /// The error for a step whose loss or a gradient was NaN or infinite. The guards kept the step from changing any
+    /// weight, so the variables are still those from before it: they are saved, and the step's forward and backward
+    /// pass is re-run with a check after every op to name where the first bad value appeared.
+    /// </summary>
+    private static InvalidOperationException NonFinite(InvalidArgumentError guard, ClassifierGraph graph, Session sess, FeedDict feed,
+        SharpFlow.Train.Saver saver, string checkpointPrefix, int epoch, int step, long globalStep)
+    {
+        var origin = graph.FirstNonFinite(sess, feed);
+        var path = saver.save(sess, checkpointPrefix, global_step: checked((int)(globalStep - 1)));
+        return new InvalidOperationException(
+            $"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}. " +
+            (origin is null ? "A re-run of the step's forward and backward pass found no NaN or infinity (dropout draws new masks). "
+                            : $"The first NaN or infinity of the step: {origin}. ") +
+            $"No weight was updated by this step; the weights from before it are in {path}. Lower --lr (or change --optimizer) and go on with --resume.");
     }
 }

@@ -71,7 +71,8 @@ public static partial class Binding
             public static IEnumerable<SharpFlow.Summaries.Event> summary_iterator(string path) => SharpFlow.Summaries.FileWriter.Read(path);
 
             /// <summary>A saver of <paramref name="var_list"/> (default: every global variable), keeping the newest <paramref name="max_to_keep"/> checkpoints.</summary>
-            public static SharpFlow.Train.Saver Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5) => new(var_list, max_to_keep);
+            public static SharpFlow.Train.Saver Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false) =>
+                new(var_list, max_to_keep, save_random_state);
 
             /// <summary>A saver of variables under the given checkpoint names (<c>ema.variables_to_restore()</c>).</summary>
             public static SharpFlow.Train.Saver Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5) => new(var_list, max_to_keep);

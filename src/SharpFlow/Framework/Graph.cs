@@ -185,6 +185,12 @@ public sealed partial class Graph
                 : throw new KeyNotFoundException($"The name '{name}' refers to an Operation not in the graph.");
     }
 
+    /// <summary>The operation with this name, or null.</summary>
+    internal Operation? FindOperation(string name)
+    {
+        lock (_lock) return _byName.GetValueOrDefault(name);
+    }
+
     /// <summary>The tensor with this name (<c>op_name:index</c>).</summary>
     public Tensor get_tensor_by_name(string name)
     {

@@ -9,6 +9,9 @@ public abstract class OpKernel
     /// <summary>Computes the outputs from the inputs held by <paramref name="ctx"/>.</summary>
     public abstract void Compute(OpKernelContext ctx);
 
+    /// <summary>The random generator of a random op's kernel, whose position a checkpoint may keep; null for others.</summary>
+    internal virtual Kernels.Random.GuardedPhilox? Generator => null;
+
     /// <summary>A kernel without state, from a function.</summary>
     public static OpKernel From(Action<OpKernelContext> compute) => new DelegateKernel(compute);
 

@@ -195,6 +195,22 @@ public sealed class Session : IDisposable
 
     private OpKernel KernelOf(Operation op) => _kernels.GetOrAdd(op, o => o.Def.CreateKernel(o));
 
+    /// <summary>The stream position of every random op this session has run, by op name.</summary>
+    internal Dictionary<string, (ulong Low, ulong High)> RandomPositions() =>
+        _kernels.Where(k => k.Value.Generator is not null).ToDictionary(k => k.Key.name, k => k.Value.Generator!.Position, StringComparer.Ordinal);
+
+    /// <summary>Sets random ops' stream positions (op name → position); names that are not random ops of the graph are errors.</summary>
+    internal void SetRandomPositions(IReadOnlyDictionary<string, (ulong Low, ulong High)> positions, string source)
+    {
+        foreach (var (name, position) in positions)
+        {
+            var op = graph.FindOperation(name)
+                ?? throw new NotFoundError($"{source}: the random state names op '{name}', which is not in the graph");
+            var generator = KernelOf(op).Generator ?? throw new InvalidArgumentError($"{source}: the random state names op '{name}' ({op.type}), which is not a random op");
+            generator.Position = position;
+        }
+    }
+
     /// <summary>
     /// Checks a fed value against the tensor: same graph, a dtype it converts to without changing kind (ints to
     /// floats, float64 to float32, int32 to int64), and a compatible shape. Returns the value in the tensor's dtype.

@@ -19,12 +19,24 @@ public sealed class Saver
     private readonly List<(string Name, Variable Variable)> _variables;
     private readonly List<string> _last = [];
 
-    /// <summary>A saver of <paramref name="var_list"/> (default: all global variables) under their op names.</summary>
-    public Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5)
+    /// <summary>
+    /// A saver of <paramref name="var_list"/> (default: all global variables) under their op names. With
+    /// <paramref name="save_random_state"/> (a SharpFlow extension) each checkpoint also keeps where the session's
+    /// random ops stand in their streams, and <see cref="restore"/> puts them back there, so training resumed from
+    /// it draws the dropout masks an uninterrupted run would have; TensorFlow's savers keep variables only.
+    /// </summary>
+    public Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false)
         : this((var_list ?? Graph.get_default().get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>())
             .Select(v => (v.op.name, v)), max_to_keep)
     {
+        this.save_random_state = save_random_state;
     }
+
+    /// <summary>The metadata key of the random ops' stream positions in a checkpoint.</summary>
+    internal const string RandomStateKey = "sharpflow.random_state";
+
+    /// <summary>Whether checkpoints keep the random ops' stream positions (see the constructor).</summary>
+    public bool save_random_state { get; }
 
     /// <summary>A saver that stores each variable under the name it is given (checkpoint name → variable).</summary>
     public Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5)
@@ -63,7 +75,11 @@ public sealed class Saver
         var values = sess.run(_variables.Select(v => (Tensor)v.Variable.value()).ToList());
         var tensors = new Dictionary<string, NDArray>();
         for (var i = 0; i < values.Length; i++) tensors[_variables[i].Name] = values[i];
-        SafeTensors.Write(prefix + Extension, tensors, new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint" });
+        var metadata = new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint" };
+        if (save_random_state)
+            metadata[RandomStateKey] = string.Join(";", sess.RandomPositions().OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => FormattableString.Invariant($"{p.Key}={p.Value.Low}:{p.Value.High}")));
+        SafeTensors.Write(prefix + Extension, tensors, metadata);
 
         if (!write_state) return prefix; // as TensorFlow: neither recorded nor counted for max_to_keep
 
@@ -118,7 +134,8 @@ public sealed class Saver
         var file = save_path.EndsWith(Extension, StringComparison.Ordinal) ? save_path : save_path + Extension;
         if (!File.Exists(file))
             throw new NotFoundError($"The passed save_path is not a valid checkpoint: {save_path} ({file} does not exist)");
-        var (tensors, _) = SafeTensors.Read(file);
+        var (tensors, metadata) = SafeTensors.Read(file);
+        var positions = save_random_state && metadata.TryGetValue(RandomStateKey, out var state) ? RandomPositions(state, file) : null;
         foreach (var (name, variable) in _variables)
         {
             if (!tensors.TryGetValue(name, out var value))
@@ -129,5 +146,20 @@ public sealed class Saver
                 throw new InvalidArgumentError($"{file}: tensor '{name}' has shape {value.shape.ToListString()}, variable {variable.op.name} has shape {variable.shape.ToListString()}", variable.op.name);
         }
         foreach (var (name, variable) in _variables) variable.load(tensors[name], sess);
+        if (positions is not null) sess.SetRandomPositions(positions, file);
+    }
+
+    private static Dictionary<string, (ulong Low, ulong High)> RandomPositions(string text, string file)
+    {
+        var positions = new Dictionary<string, (ulong, ulong)>(StringComparer.Ordinal);
+        foreach (var entry in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split('=', ':');
+            if (parts.Length != 3 || !ulong.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var low)
+                || !ulong.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var high))
+                throw new DataLossError($"{file}: malformed random state entry '{entry}' (expected op=low:high)");
+            positions[parts[0]] = (low, high);
+        }
+        return positions;
     }
 }

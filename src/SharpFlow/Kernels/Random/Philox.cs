@@ -66,6 +66,13 @@ public struct Philox
         return new PhiloxBlock(c0, c1, c2, c3);
     }
 
+    /// <summary>The 128-bit block counter, low and high halves: where the stream stands.</summary>
+    internal (ulong Low, ulong High) Position
+    {
+        readonly get => (((ulong)_c1 << 32) | _c0, ((ulong)_c3 << 32) | _c2);
+        set => (_c0, _c1, _c2, _c3) = ((uint)value.Low, (uint)(value.Low >> 32), (uint)value.High, (uint)(value.High >> 32));
+    }
+
     /// <summary>Advances the 128-bit counter by <paramref name="count"/> blocks.</summary>
     public void Skip(ulong count)
     {
@@ -126,6 +133,16 @@ public sealed class GuardedPhilox
             seed2 = System.Random.Shared.NextInt64(long.MinValue, long.MaxValue);
         }
         _generator = new Philox((ulong)seed, (ulong)seed2);
+    }
+
+    /// <summary>
+    /// Where the shared generator's stream stands (its block counter): saved with a checkpoint and set again so a
+    /// resumed run draws what an uninterrupted one would have.
+    /// </summary>
+    internal (ulong Low, ulong High) Position
+    {
+        get { lock (_lock) return _generator.Position; }
+        set { lock (_lock) _generator.Position = value; }
     }
 
     /// <summary>A generator for <paramref name="samples"/> 128-bit blocks; the shared one skips past them.</summary>

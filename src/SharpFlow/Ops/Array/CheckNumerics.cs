@@ -80,8 +80,17 @@ internal sealed class CheckNumerics : OpDef
     public static Operation AddToGraph(Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        return AddFor(graph, graph.get_operations().ToList());
+    }
+
+    /// <summary>
+    /// <see cref="AddToGraph"/> for <paramref name="ops"/> only (in graph order), leaving out checks already there:
+    /// a diagnosis of one computation (a training step's forward and backward pass, without its updates).
+    /// </summary>
+    internal static Operation AddFor(Graph graph, IEnumerable<Operation> ops)
+    {
         Tensor? previous = null;
-        foreach (var op in graph.get_operations().ToList())
+        foreach (var op in ops.Where(o => o.type != "CheckNumerics").OrderBy(o => o.Id))
             for (var i = 0; i < op.outputs.Count; i++)
             {
                 var output = op.outputs[i];

@@ -32,6 +32,8 @@ internal sealed class RandomGamma : OpDef
     {
         private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
 
+        internal override GuardedPhilox Generator => _generator;
+
         public override void Compute(OpKernelContext ctx)
         {
             var samplesShape = Shape.FromValue(ctx.Input(0), "shape", m => ctx.InvalidArgument(m));

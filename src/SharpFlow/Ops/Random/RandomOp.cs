@@ -35,6 +35,8 @@ internal abstract class RandomOp : OpDef
     private sealed class Kernel(RandomOp def, Operation op) : OpKernel
     {
         private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
+
+        internal override GuardedPhilox Generator => _generator;
         private readonly DType _dtype = op.Attr<DType>("dtype");
 
         public override void Compute(OpKernelContext ctx)

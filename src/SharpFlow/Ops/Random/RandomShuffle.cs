@@ -23,6 +23,8 @@ internal sealed class RandomShuffle : OpDef
     {
         private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
 
+        internal override GuardedPhilox Generator => _generator;
+
         public override void Compute(OpKernelContext ctx)
         {
             var input = ctx.Input(0);

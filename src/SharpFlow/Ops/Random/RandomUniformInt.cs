@@ -34,6 +34,8 @@ internal sealed class RandomUniformInt : OpDef
     {
         private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
 
+        internal override GuardedPhilox Generator => _generator;
+
         public override void Compute(OpKernelContext ctx)
         {
             var shape = Shape.FromValue(ctx.Input(0), "shape", m => ctx.InvalidArgument(m));
