@@ -169,7 +169,7 @@ public sealed partial class CliTests : IDisposable
         var (code, resumed) = Sharpflow(Train(interrupted, 3, resume: true));
         Assert.True(code == 0, resumed);
         Assert.Contains("resumed from", resumed);
-        Assert.Contains("2 epochs done", resumed);
+        Assert.Contains("2 epochs and 0 steps done", resumed);
         Assert.DoesNotContain("epoch 1/3", resumed);
         var (_, straight) = Sharpflow(Train(Path.Combine(_dir, "straight"), 3));
         string[] Epoch3(string output) => output.Split('\n').Where(l => l.StartsWith("epoch 3/3", StringComparison.Ordinal)).Select(l => Regex.Replace(l, @"\d+ img/s.*|[0-9.]+ s,.*", "")).ToArray();

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using SharpFlow.Train;
+
+namespace SharpFlow.Tests.Cli;
+
+/// <summary>
+/// <c>sharpflow train</c> stopped by Ctrl+C (SIGINT) and resumed, and stopped by a loss that became NaN.
+/// </summary>
+public sealed partial class CliTests
+{
+    /// <summary>Runs the CLI and sends it SIGINT once a line of its output contains <paramref name="signalAfter"/>.</summary>
+    private static (int ExitCode, string Output) SharpflowInterrupted(string signalAfter, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SharpFlow.Cli.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        var signalled = false;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            output.AppendLine(line);
+            if (signalled || !line.Contains(signalAfter, StringComparison.Ordinal)) continue;
+            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+            signalled = true;
+        }
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3))) process.Kill(entireProcessTree: true);
+        Assert.True(signalled, $"'{signalAfter}' never appeared:\n{output}");
+        return (process.ExitCode, output + stderr.Result);
+    }
+
+    private static string[] StepLosses(string output) =>
+        Regex.Matches(output, @"epoch \d+/\d+  step \d+/\d+  loss [0-9.]+").Select(m => m.Value).ToArray();
+
+    [Theory]
+    [InlineData("lenet5", 12, "epoch 1/2  step 5/12")]
+    [InlineData("convnet", 6, "epoch 1/2  step 3/6")] // with dropout: the checkpoint keeps the random streams' positions
+    public void CtrlCWritesACheckpointAndResumingGivesTheWeightsOfAnUninterruptedRun(string model, int steps, string signalAfter)
+    {
+        string[] Train(string logdir, bool resume = false) =>
+            ["train", model, "--data", "embedded", "--epochs", "2", "--steps-per-epoch", steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "--log-every", "1", "--seed", "3", "--logdir", logdir, .. (resume ? new[] { "--resume" } : [])];
+        var straightDir = Path.Combine(_dir, "straight");
+        var (straightCode, straight) = Sharpflow(Train(straightDir));
+        Assert.True(straightCode == 0, straight);
+
+        var dir = Path.Combine(_dir, "interrupted");
+        var (code, first) = SharpflowInterrupted(signalAfter, Train(dir));
+        Assert.True(code == 130, first);
+        var stopped = Regex.Match(first, @"Ctrl\+C: stopped after epoch 1, step (\d+) \(global step \d+\); checkpoint (\S+) written\. Go on with --resume\.");
+        Assert.True(stopped.Success, first);
+        var step = int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(step, 1, steps - 1); // stopped mid-epoch, after the step it was in
+        Assert.Equal(stopped.Groups[2].Value, tf.train.latest_checkpoint(dir));
+        Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")), "an interrupted run writes no final model");
+
+        var (resumedCode, resumed) = Sharpflow(Train(dir, resume: true));
+        Assert.True(resumedCode == 0, resumed);
+        Assert.Contains($"0 epochs and {step} steps done", resumed);
+        // The step losses of the two parts are those of the uninterrupted run, and so are the final weights, bit for bit.
+        Assert.Equal(StepLosses(straight), StepLosses(first).Concat(StepLosses(resumed)).ToArray());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straightDir, "model.safetensors")), File.ReadAllBytes(Path.Combine(dir, "model.safetensors")));
+    }
+
+    [Fact]
+    public void ALossThatBecomesNaNStopsTrainingNamingTheStepAndTheOpAndKeepsTheWeightsFromBeforeIt()
+    {
+        var dir = Path.Combine(_dir, "diverged");
+        var (code, output) = Sharpflow("train", "lenet5", "--data", "embedded", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "2",
+            "--steps-per-epoch", "10", "--log-every", "1", "--logdir", dir);
+        Assert.True(code == 1, output);
+        var stopped = Regex.Match(output, @"training stopped at epoch 1, step (\d+) \(global step \d+\): (loss|gradient of \S+) : Tensor had (NaN|Inf|Inf and NaN) values\. " +
+                                          @"The first NaN or infinity of the step: output \d+ of op '([^']+)' \((\w+)\) had (NaN|Inf|Inf and NaN) values\. " +
+                                          @"No weight was updated by this step; the weights from before it are in (\S+)\.");
+        Assert.True(stopped.Success, output);
+        var step = int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(step - 1, StepLosses(output).Length); // every step before it printed a finite loss
+        var checkpoint = stopped.Groups[7].Value;
+        Assert.Equal(checkpoint, tf.train.latest_checkpoint(dir));
+        Assert.EndsWith($"model.ckpt-{step - 1}", checkpoint);
+        var (weights, _) = SafeTensors.Read(checkpoint + Saver.Extension);
+        Assert.All(weights.Values.Where(v => v.dtype == DType.float32), v => Assert.All(v.ToArray<float>(), x => Assert.True(float.IsFinite(x))));
+        Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")));
+    }
+}
