@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using SharpFlow.Train;
 
@@ -9,6 +10,12 @@ namespace SharpFlow.Tests.Cli;
 /// </summary>
 public sealed partial class CliTests
 {
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private const int SIGINT = 2;
+
     /// <summary>Runs the CLI and sends it SIGINT once a line of its output contains <paramref name="signalAfter"/>.</summary>
     private static (int ExitCode, string Output) SharpflowInterrupted(string signalAfter, params string[] args)
     {
@@ -23,8 +30,7 @@ public sealed partial class CliTests
         {
             output.AppendLine(line);
             if (signalled || !line.Contains(signalAfter, StringComparison.Ordinal)) continue;
-            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
+            Assert.Equal(0, SendSignal(process.Id, SIGINT)); // what Ctrl+C in a terminal sends
             signalled = true;
         }
         if (!process.WaitForExit(TimeSpan.FromMinutes(3))) process.Kill(entireProcessTree: true);
