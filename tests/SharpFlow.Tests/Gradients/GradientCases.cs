@@ -129,6 +129,7 @@ public static class GradientCases
         yield return C("array", "gather axis 0, repeated indices", x => tf.gather(x[0], new[] { 3, 0, 3, 1 }), U(new Shape(4, 3)));
         yield return C("array", "gather axis 1, 2-D indices", x => tf.gather(x[0], new[,] { { 2, 0 }, { 2, 2 } }, 1), U(s234));
         yield return C("array", "gather axis -1", x => tf.gather(x[0], new long[] { 3, 1 }, -1), U(s234));
+        yield return C("array", "check_numerics", x => tf.check_numerics(x[0], "x") * x[0], U(s234));
         yield return C("math", "unsorted_segment_sum", x => tf.unsorted_segment_sum(x[0], new[] { 1, 0, 1 }, 4), U(new Shape(3, 2)));
         yield return C("array", "transpose default", x => tf.transpose(x[0]), U(s23));
         yield return C("array", "expand_dims", x => tf.expand_dims(x[0], 1), U(s23));
