@@ -13,6 +13,7 @@ internal sealed class StopRequest : IDisposable
     public const int ExitCode = 130;
 
     private readonly PosixSignalRegistration[] _registrations;
+    private int _signals;
     private int _requested;
 
     private StopRequest() =>
@@ -29,9 +30,10 @@ internal sealed class StopRequest : IDisposable
 
     private void Handle(PosixSignalContext context)
     {
-        if (Interlocked.Exchange(ref _requested, 1) != 0) return; // the second signal: default handling ends the process
+        if (Interlocked.Increment(ref _signals) != 1) return; // the second signal: default handling ends the process
         Signal = context.Signal == PosixSignal.SIGINT ? "Ctrl+C" : "SIGTERM";
         context.Cancel = true;
+        Volatile.Write(ref _requested, 1); // after Signal, which the training thread reads once it sees the request
         Console.Error.WriteLine($"sharpflow: {Signal}: stopping after this step and writing a checkpoint (again to quit at once)");
     }
 

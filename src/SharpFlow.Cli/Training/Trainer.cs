@@ -18,6 +18,9 @@ namespace SharpFlow.Cli.Training;
 /// </summary>
 internal static class Trainer
 {
+    /// <summary>The file in the log directory that records the batch and epoch length a resume must keep.</summary>
+    public const string LayoutFile = "training-layout.txt";
+
     public static Evaluation Run(TrainSettings s, bool live)
     {
         var data = DataSource.Load(s.Dataset, s.DataDirectory, s.Seed, Console.WriteLine);
@@ -42,19 +45,26 @@ internal static class Trainer
         // weight histograms after every epoch.
         using var events = tf.summary.FileWriter(s.LogDirectory, graph.Graph);
         long done = 0; // global steps before this process
-        if (s.Resume)
+        var latest = s.Resume ? tf.train.latest_checkpoint(s.LogDirectory) : null;
+        if (s.Resume && latest is null) Console.WriteLine($"resume: no checkpoint in {s.LogDirectory}; starting from the beginning");
+        // The batch and the epoch length fix which batch each global step draws: a resume must keep them.
+        var layout = Path.Combine(s.LogDirectory, LayoutFile);
+        var thisLayout = $"batch {s.BatchSize}, steps per epoch {stepsPerEpoch}";
+        if (latest is not null)
         {
-            var latest = tf.train.latest_checkpoint(s.LogDirectory);
-            if (latest is null) Console.WriteLine($"resume: no checkpoint in {s.LogDirectory}; starting from the beginning");
-            else
-            {
-                saver.restore(sess, latest);
-                saver.recover_last_checkpoints(tf.train.get_checkpoint_state(s.LogDirectory)!.all_model_checkpoint_paths);
-                done = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
-                // Replay the batches drawn so far so the data order goes on as in an uninterrupted run.
-                for (long i = 0; i < done; i++) data.train.next_batch(s.BatchSize);
-                Console.WriteLine($"resumed from {latest}: {done / stepsPerEpoch} epochs and {done % stepsPerEpoch} steps done");
-            }
+            var saved = File.Exists(layout) ? File.ReadAllText(layout).Trim() : null;
+            if (saved is not null && saved != thisLayout)
+                throw new InvalidOperationException($"{s.LogDirectory} was trained with {saved}, this run asks for {thisLayout}: resume with the same --batch and --steps-per-epoch");
+        }
+        File.WriteAllText(layout, thisLayout + "\n");
+        if (latest is not null)
+        {
+            saver.restore(sess, latest);
+            saver.recover_last_checkpoints(tf.train.get_checkpoint_state(s.LogDirectory)!.all_model_checkpoint_paths);
+            done = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
+            // Replay the batches drawn so far so the data order goes on as in an uninterrupted run.
+            for (long i = 0; i < done; i++) data.train.next_batch(s.BatchSize);
+            Console.WriteLine($"resumed from {latest}: {done / stepsPerEpoch} epochs and {done % stepsPerEpoch} steps done");
         }
         var firstEpoch = (int)(done / stepsPerEpoch) + 1;
         var firstStep = (int)(done % stepsPerEpoch) + 1;
@@ -63,7 +73,7 @@ internal static class Trainer
         var validation = new Evaluation(0, new int[1, 1], 0);
         var trainOp = graph.TrainOp!;
         var toDo = Math.Max(0, (long)s.Epochs * stepsPerEpoch - done);
-        using var stop = StopRequest.Listen();
+        using (var stop = StopRequest.Listen()) // only while training: a Ctrl+C later ends the process as usual
         TrainingProgress.Run(live, (int)toDo, s.LogEvery, progress =>
         {
             var stepsRun = 0;
@@ -79,13 +89,14 @@ internal static class Trainer
                     var (images, labels) = data.train.next_batch(s.BatchSize);
                     var feed = new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true };
                     NDArray loss, rate;
+                    var streams = sess.RandomPositions(); // where the random ops stood before this step
                     try
                     {
                         (_, loss, rate) = sess.run((trainOp, graph.Loss, graph.LearningRate!), feed);
                     }
                     catch (InvalidArgumentError e) when (e.NodeName is { } node && graph.NumericsGuards.Contains(node))
                     {
-                        throw NonFinite(e, graph, sess, feed, saver, checkpointPrefix, epoch, step, globalStep);
+                        throw NonFinite(e, graph, sess, feed, streams, saver, checkpointPrefix, epoch, step, globalStep);
                     }
                     var value = loss.AsReadOnlySpan<float>()[0];
                     if (step % s.LogEvery == 0 || step == stepsPerEpoch)
@@ -139,13 +150,17 @@ internal static class Trainer
     /// pass is re-run with a check after every op to name where the first bad value appeared.
     /// </summary>
     private static InvalidOperationException NonFinite(InvalidArgumentError guard, ClassifierGraph graph, Session sess, FeedDict feed,
-        SharpFlow.Train.Saver saver, string checkpointPrefix, int epoch, int step, long globalStep)
+        Dictionary<string, (ulong, ulong)> streams, SharpFlow.Train.Saver saver, string checkpointPrefix, int epoch, int step, long globalStep)
     {
-        var origin = graph.FirstNonFinite(sess, feed);
+        // The weights are those from before the step; put the random streams back there too, so the checkpoint is
+        // exactly the state after step globalStep - 1 and the re-run draws the failed step's dropout masks.
+        sess.SetRandomPositions(streams, "the trainer");
         var path = saver.save(sess, checkpointPrefix, global_step: checked((int)(globalStep - 1)));
+        sess.SetRandomPositions(streams, "the trainer");
+        var origin = graph.FirstNonFinite(sess, feed);
         return new InvalidOperationException(
             $"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}. " +
-            (origin is null ? "A re-run of the step's forward and backward pass found no NaN or infinity (dropout draws new masks). "
+            (origin is null ? "A re-run of the step's forward and backward pass found no NaN or infinity. "
                             : $"The first NaN or infinity of the step: {origin}. ") +
             $"No weight was updated by this step; the weights from before it are in {path}. Lower --lr (or change --optimizer) and go on with --resume.");
     }

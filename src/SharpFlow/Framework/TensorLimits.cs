@@ -15,12 +15,19 @@ public static class TensorLimits
     /// <summary>The largest byte size a tensor can have: one .NET span's length, 2 GiB − 1.</summary>
     public const long HardMaxBytes = int.MaxValue;
 
-    private static long _maxBytes = FromEnvironment();
+    private static long _maxBytes; // 0: not read from the environment yet
 
     /// <summary>The largest tensor, in bytes, that may be created (1 to <see cref="HardMaxBytes"/>).</summary>
+    /// <exception cref="ArgumentException"><c>SHARPFLOW_MAX_TENSOR_BYTES</c> is not a byte count in range.</exception>
     public static long MaxBytes
     {
-        get => Volatile.Read(ref _maxBytes);
+        get
+        {
+            var value = Volatile.Read(ref _maxBytes);
+            if (value != 0) return value;
+            Interlocked.CompareExchange(ref _maxBytes, FromEnvironment(), 0);
+            return Volatile.Read(ref _maxBytes);
+        }
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);

@@ -200,15 +200,27 @@ public sealed class Session : IDisposable
         _kernels.Where(k => k.Value.Generator is not null).ToDictionary(k => k.Key.name, k => k.Value.Generator!.Position, StringComparer.Ordinal);
 
     /// <summary>Sets random ops' stream positions (op name → position); names that are not random ops of the graph are errors.</summary>
-    internal void SetRandomPositions(IReadOnlyDictionary<string, (ulong Low, ulong High)> positions, string source)
+    internal void SetRandomPositions(IReadOnlyDictionary<string, (ulong Low, ulong High)> positions, string source) =>
+        PrepareRandomPositions(positions, source)();
+
+    /// <summary>
+    /// Checks that every name is a random op of the graph (else throws, changing nothing) and returns the action
+    /// that sets the positions.
+    /// </summary>
+    internal Action PrepareRandomPositions(IReadOnlyDictionary<string, (ulong Low, ulong High)> positions, string source)
     {
+        var targets = new List<(Kernels.Random.GuardedPhilox Generator, (ulong, ulong) Position)>();
         foreach (var (name, position) in positions)
         {
             var op = graph.FindOperation(name)
                 ?? throw new NotFoundError($"{source}: the random state names op '{name}', which is not in the graph");
             var generator = KernelOf(op).Generator ?? throw new InvalidArgumentError($"{source}: the random state names op '{name}' ({op.type}), which is not a random op");
-            generator.Position = position;
+            targets.Add((generator, position));
         }
+        return () =>
+        {
+            foreach (var (generator, position) in targets) generator.Position = position;
+        };
     }
 
     /// <summary>

@@ -135,7 +135,7 @@ public sealed class Saver
         if (!File.Exists(file))
             throw new NotFoundError($"The passed save_path is not a valid checkpoint: {save_path} ({file} does not exist)");
         var (tensors, metadata) = SafeTensors.Read(file);
-        var positions = save_random_state && metadata.TryGetValue(RandomStateKey, out var state) ? RandomPositions(state, file) : null;
+        var setStreams = save_random_state && metadata.TryGetValue(RandomStateKey, out var state) ? sess.PrepareRandomPositions(RandomPositions(state, file), file) : null;
         foreach (var (name, variable) in _variables)
         {
             if (!tensors.TryGetValue(name, out var value))
@@ -146,7 +146,7 @@ public sealed class Saver
                 throw new InvalidArgumentError($"{file}: tensor '{name}' has shape {value.shape.ToListString()}, variable {variable.op.name} has shape {variable.shape.ToListString()}", variable.op.name);
         }
         foreach (var (name, variable) in _variables) variable.load(tensors[name], sess);
-        if (positions is not null) sess.SetRandomPositions(positions, file);
+        setStreams?.Invoke();
     }
 
     private static Dictionary<string, (ulong Low, ulong High)> RandomPositions(string text, string file)

@@ -131,6 +131,7 @@ public static class GradientCases
         yield return C("array", "gather axis -1", x => tf.gather(x[0], new long[] { 3, 1 }, -1), U(s234));
         yield return C("array", "check_numerics", x => tf.check_numerics(x[0], "x") * x[0], U(s234));
         yield return C("math", "unsorted_segment_sum", x => tf.unsorted_segment_sum(x[0], new[] { 1, 0, 1 }, 4), U(new Shape(3, 2)));
+        yield return C("math", "unsorted_segment_sum, a dropped negative id, 2-D int64 ids", x => tf.unsorted_segment_sum(x[0], new long[,] { { 1, -1 }, { 0, 1 } }, 3), U(new Shape(2, 2, 3)));
         yield return C("array", "transpose default", x => tf.transpose(x[0]), U(s23));
         yield return C("array", "expand_dims", x => tf.expand_dims(x[0], 1), U(s23));
         yield return C("array", "squeeze", x => tf.squeeze(x[0]), U(new Shape(2, 1, 3)));

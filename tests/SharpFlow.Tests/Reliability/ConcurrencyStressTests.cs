@@ -75,20 +75,29 @@ public class ConcurrencyStressTests(ITestOutputHelper output)
         using var done = new CancellationTokenSource();
         var failures = new ConcurrentQueue<string>();
         var calls = new int[InferenceThreads];
+        using var running = new CountdownEvent(InferenceThreads);
         var clock = Stopwatch.StartNew();
         var readers = Enumerable.Range(0, InferenceThreads).Select(t => new Thread(() =>
         {
-            var i = t;
-            while (!done.IsCancellationRequested)
+            try
             {
-                var probe = i++ % probes.Length;
-                var (fixedValue, logits) = shared.run((m.FixedLogits, m.Logits), new FeedDict { [m.Images] = probes[probe] });
-                if (!fixedValue.ToArray<float>().SequenceEqual(fixedExpected[probe])) failures.Enqueue($"thread {t}: fixed-weight logits of probe {probe} changed");
-                if (logits.shape != new Shape(16, 10) || logits.ToArray<float>().Any(v => !float.IsFinite(v))) failures.Enqueue($"thread {t}: logits {logits.shape} not finite");
-                calls[t]++;
+                for (var i = t; !done.IsCancellationRequested; i++)
+                {
+                    var probe = i % probes.Length;
+                    var (fixedValue, logits) = shared.run((m.FixedLogits, m.Logits), new FeedDict { [m.Images] = probes[probe] });
+                    if (!fixedValue.ToArray<float>().SequenceEqual(fixedExpected[probe])) failures.Enqueue($"thread {t}: fixed-weight logits of probe {probe} changed");
+                    if (logits.shape != new Shape(16, 10) || logits.ToArray<float>().Any(v => !float.IsFinite(v))) failures.Enqueue($"thread {t}: logits {logits.shape} not finite");
+                    if (++calls[t] == 1) running.Signal();
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue($"thread {t}: {e}"); // a thread's exception fails the test instead of the test host
+                if (calls[t] == 0) running.Signal();
             }
         })).ToArray();
         foreach (var reader in readers) reader.Start();
+        Assert.True(running.Wait(TimeSpan.FromMinutes(1)), "the inference threads started");
         float[] concurrent;
         try
         {

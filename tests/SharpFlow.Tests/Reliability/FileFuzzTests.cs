@@ -44,7 +44,8 @@ public class FileFuzzTests
             if (FuzzRunner.Execute(target, Mutator.Apply(seeds[input.Seed], input.Mutations)) is not null) refused++;
         });
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(Runs).WithQuietOnSuccess(true), property);
-        // The mutations must reach past the first check: some inputs are refused, and not every one.
-        Assert.InRange(refused, 1, Runs - 1);
+        // The mutations must reach past the first check: some inputs are refused, and not every one (except in an
+        // event file, where CRCs cover every byte and about 1 mutated file in 100 still reads).
+        Assert.InRange(refused, 1, name == "event-file" ? Runs : Runs - 1);
     }
 }

@@ -57,6 +57,7 @@ public class OpInputTests
         { "gather index past the end", p => tf.gather(tf.ones(new Shape(5, 3)), p, name: "lookup"), new[] { 1, 5 }, "indices[1] = 5 is not in [0, 5)" },
         { "gather negative index", p => tf.gather(tf.ones(new Shape(2, 5)), p, 1, name: "lookup"), new[,] { { 0, 1 }, { -1, 2 } }, "indices[1,0] = -1 is not in [0, 5)" },
         { "segment id past the end", p => tf.unsorted_segment_sum(tf.ones(new Shape(3, 2)), p, 2, name: "segments"), new[] { 0, 2, 1 }, "segment_ids[1] = 2 is out of range [0, 2)" },
+        { "scalar gather index", p => tf.gather(tf.ones(new Shape(5, 3)), p, name: "lookup"), NDArray.Scalar(7), "indices = 7 is not in [0, 5)" },
         { "sparse label past the classes", p => tf.nn.sparse_softmax_cross_entropy_with_logits(labels: p, logits: tf.zeros(new Shape(3, 10)), name: "xent"), new[] { 0, 10, 3 }, "Received a label value of 10 which is outside the valid range of [0, 10)" },
         { "negative sparse label", p => tf.nn.sparse_softmax_cross_entropy_with_logits(labels: p, logits: tf.zeros(new Shape(2, 4)), name: "xent"), new[] { -1, 0 }, "Received a label value of -1 which is outside the valid range of [0, 4)" },
         { "argmax axis fed out of range", p => tf.argmax(tf.ones(new Shape(2, 3)), p, name: "am"), NDArray.Scalar(2), "Expected dimension in the range [-2, 2), but got 2" },
@@ -75,6 +76,14 @@ public class OpInputTests
         Assert.Contains(message, e.RawMessage);
         Assert.Equal(y.op.name, e.NodeName);
         _ = label;
+    }
+
+    [Fact]
+    public void NegativeSegmentIdsAreDroppedAsInTensorFlow()
+    {
+        using var g = TestGraph.Enter();
+        var sums = tf.unsorted_segment_sum(new[,] { { 1f, 2f }, { 10f, 20f }, { 100f, 200f } }, new[] { 1, -1, 1 }, 3);
+        Assert.Equal(new[] { 0f, 0f, 101f, 202f, 0f, 0f }, g.Eval(sums).ToArray<float>());
     }
 
     [Fact]

@@ -58,5 +58,10 @@ public sealed class SaverRandomStateTests : IDisposable
         Assert.Contains("bad.safetensors", e.Message);
         Assert.Contains("malformed random state", e.Message);
         Assert.Equal(1f, sess.run(w.value()).item<float>()); // nothing was restored
+        // A state naming an op the graph lacks is refused before any variable changes too.
+        SafeTensors.Write(path, new Dictionary<string, NDArray> { ["w"] = NDArray.Scalar(2f) },
+            new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint", ["sharpflow.random_state"] = "elsewhere/random_uniform=12:0" });
+        Assert.Contains("'elsewhere/random_uniform', which is not in the graph", Assert.Throws<NotFoundError>(() => tf.train.Saver(save_random_state: true).restore(sess, path)).Message);
+        Assert.Equal(1f, sess.run(w.value()).item<float>());
     }
 }

@@ -72,6 +72,7 @@ internal sealed class GatherV2 : OpDef
     internal static string Coordinates(int flat, Shape shape)
     {
         var dims = shape.AsSpan();
+        if (dims.Length == 0) return ""; // a scalar: TensorFlow writes "indices = 7"
         var coordinates = new long[dims.Length];
         for (var d = dims.Length - 1; d >= 0; d--)
         {
@@ -87,8 +88,8 @@ internal sealed class GatherV2 : OpDef
         // to the front, are summed into the rows they came from, then moved back to the axis.
         var (g, parameters, indices) = (grads[0]!, op.inputs[0], op.inputs[1]);
         var axisValue = op.inputs[2].op.Def.ConstantValue(op.inputs[2].op, op.inputs[2].value_index);
-        if (axisValue is null || !parameters.shape.IsKnownRank || !indices.shape.IsKnownRank)
-            throw new LookupError($"GatherV2 \"{op.name}\": its gradient needs a constant axis and params and indices of known rank");
+        if (axisValue is null || !parameters.shape.IsKnownRank)
+            throw new LookupError($"GatherV2 \"{op.name}\": its gradient needs a constant axis and params of known rank");
         var rank = parameters.shape.ndims;
         var axis = Axis(OpValues.Scalar(axisValue, "axis", m => new ValueError(m)), rank, m => new ValueError(m));
         var paramsShape = Shapes.Of(parameters);

@@ -7,8 +7,9 @@ namespace SharpFlow.Ops.Math;
 /// <summary>
 /// UnsortedSegmentSum (<c>tf.unsorted_segment_sum</c>): <c>output[i, ...] = sum of data[j..., ...]</c> over the
 /// positions j whose <c>segment_ids</c> equal i; the output's shape is <c>[num_segments] +
-/// data.shape[segment_ids.ndim:]</c> and segments no id names are zero. An id outside [0, num_segments) is an
-/// InvalidArgumentError naming it. Its gradient gathers the incoming rows back (GatherV2).
+/// data.shape[segment_ids.ndim:]</c> and segments no id names are zero. As in TensorFlow, rows with a negative id
+/// are dropped, and an id at or past <c>num_segments</c> is an InvalidArgumentError naming it. Its gradient gathers
+/// the incoming rows back, zero for the dropped rows (TensorFlow's <c>_GatherDropNegatives</c>).
 /// </summary>
 internal sealed class UnsortedSegmentSum : OpDef
 {
@@ -51,7 +52,7 @@ internal sealed class UnsortedSegmentSum : OpDef
             throw ctx.InvalidArgument($"segment_ids.shape = {idValues.shape.ToListString()} does not prefix data.shape = {data.shape.ToListString()}");
         var ids = idValues.ToArray<long>();
         for (var i = 0; i < ids.Length; i++)
-            if (ids[i] < 0 || ids[i] >= segments)
+            if (ids[i] >= segments)
                 throw ctx.InvalidArgument($"segment_ids{GatherV2.Coordinates(i, idValues.shape)} = {ids[i]} is out of range [0, {segments})");
         var output = ctx.AllocateOutput(0, data.dtype, Shape.Own([(int)segments, .. data.shape.Dims[idRank..]]));
         var row = ids.Length == 0 ? 0 : data.size / ids.Length;
@@ -70,14 +71,25 @@ internal sealed class UnsortedSegmentSum : OpDef
     {
         for (var i = 0; i < ids.Length; i++)
         {
+            if (ids[i] < 0) continue; // dropped, as in TensorFlow
             var source = data.Slice(i * row, row);
             var target = output.Slice((int)ids[i] * row, row);
             for (var k = 0; k < row; k++) target[k] += source[k];
         }
     }
 
-    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [GatherV2.Build(grads[0]!, op.inputs[1]), null, null];
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        // _GatherDropNegatives: gather at max(id, 0), then zero the rows whose id was negative.
+        var ids = op.inputs[1];
+        var gathered = GatherV2.Build(grads[0]!, Maximum.Build(ids, 0));
+        var kept = Cast.Build(GreaterEqual.Build(ids, 0), gathered.dtype);
+        // The mask [ids...] broadcast over the rows' trailing dimensions: [ids..., 1, 1, ...].
+        var trailing = Sub.Build(Rank.Build(gathered), Rank.Build(ids));
+        var ones = Fill.Build(Reshape.Build(trailing, new[] { 1 }), 1);
+        var mask = Reshape.Build(kept, ConcatV2.Build([Shapes.Of(ids), ones], 0));
+        return [Mul.Build(gathered, mask), null, null];
+    }
 
     /// <summary><c>tf.unsorted_segment_sum(data, segment_ids, num_segments)</c>.</summary>
     public static Tensor Build(TensorLike data, TensorLike segmentIds, TensorLike numSegments, string? name = null)
