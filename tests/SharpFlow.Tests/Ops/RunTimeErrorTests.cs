@@ -20,6 +20,16 @@ public class RunTimeErrorTests
         { "concat", p => tf.concat(new[] { p, tf.zeros((2, 2)) }, 0, name: "cc"), new float[2, 3], "ConcatOp : Dimensions of inputs should match" },
         { "transpose", p => tf.transpose(p, new[] { 1, 0 }, name: "tr"), new float[] { 1 }, "transpose expects a vector of size 1" },
         { "pow", p => tf.pow(tf.cast(p, tf.int32), -1, name: "pw"), new float[] { 2 }, "Integers to negative integer powers are not allowed" },
+        // Out-of-range indices, labels and axes.
+        { "gather index past the end", p => tf.gather(tf.ones(new Shape(5, 3)), p, name: "lookup"), new[] { 1, 5 }, "indices[1] = 5 is not in [0, 5)" },
+        { "gather negative index", p => tf.gather(tf.ones(new Shape(2, 5)), p, 1, name: "lookup"), new[,] { { 0, 1 }, { -1, 2 } }, "indices[1,0] = -1 is not in [0, 5)" },
+        { "segment id past the end", p => tf.unsorted_segment_sum(tf.ones(new Shape(3, 2)), p, 2, name: "segments"), new[] { 0, 2, 1 }, "segment_ids[1] = 2 is out of range [0, 2)" },
+        { "scalar gather index", p => tf.gather(tf.ones(new Shape(5, 3)), p, name: "lookup"), NDArray.Scalar(7), "indices = 7 is not in [0, 5)" },
+        { "sparse label past the classes", p => tf.nn.sparse_softmax_cross_entropy_with_logits(labels: p, logits: tf.zeros(new Shape(3, 10)), name: "xent"), new[] { 0, 10, 3 }, "Received a label value of 10 which is outside the valid range of [0, 10)" },
+        { "negative sparse label", p => tf.nn.sparse_softmax_cross_entropy_with_logits(labels: p, logits: tf.zeros(new Shape(2, 4)), name: "xent"), new[] { -1, 0 }, "Received a label value of -1 which is outside the valid range of [0, 4)" },
+        { "argmax axis fed out of range", p => tf.argmax(tf.ones(new Shape(2, 3)), p, name: "am"), NDArray.Scalar(2), "Expected dimension in the range [-2, 2), but got 2" },
+        { "gather axis fed out of range", p => tf.gather(tf.ones(new Shape(2, 3)), new[] { 0 }, p, name: "lookup"), NDArray.Scalar(-3), "Expected axis in the range [-2, 2), but got -3" },
+        { "one_hot depth fed negative", p => tf.one_hot(new[] { 1 }, p, name: "oh"), NDArray.Scalar(-1), "depth must be non-negative" },
     };
 
     [Theory]
