@@ -24,9 +24,10 @@ internal static class TrainCommand
         var logEvery = new Option<int>("--log-every") { Description = "steps between progress lines when the output is not a terminal", DefaultValueFactory = _ => 100 };
         var maxSteps = new Option<int?>("--steps-per-epoch") { Description = "cap on the steps of each epoch (quick runs)" };
         var resume = new Option<bool>("--resume") { Description = "go on from the newest checkpoint in --logdir (saved after every epoch, and when Ctrl+C or SIGTERM stops training)" };
+        var distributed = new Option<bool>("--distributed") { Description = "data-parallel training on MPI: run under mpiexec -n N; --batch is the global batch, split among the ranks; rank 0 prints, logs and checkpoints" };
         var command = new Command("train", "Train a model on Fashion-MNIST (or MNIST), report validation accuracy each epoch and test accuracy at the end, and write the model.")
         {
-            model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps, resume,
+            model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps, resume, distributed,
         };
         command.SetAction(result =>
         {
@@ -35,12 +36,41 @@ internal static class TrainCommand
             var settings = new TrainSettings(name, result.GetValue(dataset)!, result.GetValue(epochs) ?? d.Epochs, result.GetValue(batch) ?? d.Batch,
                 result.GetValue(optimizer) ?? d.Optimizer, result.GetValue(lr) ?? d.LearningRate, result.GetValue(decay) ?? d.Decay,
                 result.GetValue(seed), result.GetValue(data), result.GetValue(logdir) ?? Path.Combine("runs", name),
-                Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps), result.GetValue(resume));
+                Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps), result.GetValue(resume), result.GetValue(distributed));
             if (settings.Epochs <= 0 || settings.BatchSize <= 0 || !(settings.LearningRate > 0) || !(settings.LearningRateDecay > 0) || settings.MaxStepsPerEpoch <= 0)
                 return Fail("--epochs, --batch, --lr, --lr-decay and --steps-per-epoch must be positive");
+            if (settings.Distributed) return DistributedRun(settings);
             return Run(() => Trainer.Run(settings, live: !Console.IsOutputRedirected));
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--distributed</c>: MPI is initialized and finalized around the training; ranks other than 0 print nothing
+    /// but their errors, which carry the rank.
+    /// </summary>
+    private static int DistributedRun(TrainSettings settings)
+    {
+        try
+        {
+            SharpFlow.Distributed.hvd.init();
+        }
+        catch (DllNotFoundException e)
+        {
+            return Fail(e.Message);
+        }
+        var rank = SharpFlow.Distributed.hvd.rank();
+        var stdout = Console.Out;
+        if (rank != 0) Console.SetOut(TextWriter.Null);
+        try
+        {
+            return Run(() => Trainer.Run(settings, live: false), rank == 0 ? "" : $"rank {rank}: ");
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            SharpFlow.Distributed.hvd.shutdown();
+        }
     }
 
     internal static int Fail(string message)
@@ -50,7 +80,7 @@ internal static class TrainCommand
     }
 
     /// <summary>Runs a command body, turning SharpFlow's errors into a message and exit code 1.</summary>
-    internal static int Run(Action body)
+    internal static int Run(Action body, string prefix = "")
     {
         try
         {
@@ -59,12 +89,12 @@ internal static class TrainCommand
         }
         catch (TrainingInterruptedException e)
         {
-            Console.Error.WriteLine($"sharpflow: {e.Message}");
+            Console.Error.WriteLine($"sharpflow: {prefix}{e.Message}");
             return StopRequest.ExitCode;
         }
         catch (Exception e) when (e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            return Fail(e.Message);
+            return Fail(prefix + e.Message);
         }
     }
 }

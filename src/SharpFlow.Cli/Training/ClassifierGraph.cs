@@ -28,6 +28,15 @@ internal sealed class ClassifierGraph
     /// <summary>The names of the CheckNumerics ops that guard the training step's updates.</summary>
     public IReadOnlySet<string> NumericsGuards { get; private set; } = new HashSet<string>();
 
+    /// <summary>
+    /// The loss a training step reports: <see cref="Loss"/>, or with <c>--distributed</c> its mean over the ranks (the
+    /// global batch's loss), reduced in the same fused allreduce as the gradients.
+    /// </summary>
+    public Tensor StepLoss { get; private set; } = null!;
+
+    /// <summary>With <c>--distributed</c>: the op that sets every rank's variables to rank 0's.</summary>
+    public Operation? Broadcast { get; private set; }
+
     /// <summary>The loss and the raw gradients: the forward and backward pass a numerics diagnosis re-runs.</summary>
     public IReadOnlyList<Tensor> StepValues { get; private set; } = [];
 
@@ -59,11 +68,21 @@ internal sealed class ClassifierGraph
             : tf.train.exponential_decay(settings.LearningRate, globalStep, stepsPerEpoch, settings.LearningRateDecay, staircase: true);
         var optimizer = OptimizerFactory.Create(settings.Optimizer, c.LearningRate, globalStep);
         var gradients = optimizer.compute_gradients(c.Loss);
-        List<ITensorOrOperation> guards = [tf.check_numerics(c.Loss, "loss", name: "check_loss")];
+        c.StepValues = [c.Loss, .. gradients.Where(g => g.grad is not null).Select(g => g.grad!)];
+        c.StepLoss = c.Loss;
+        if (settings.Distributed)
+        {
+            // Horovod's DistributedOptimizer with the loss in the same fused buffer: one MPI_Allreduce per step gives
+            // every rank the global batch's mean loss and mean gradients, so all apply the same update.
+            var present = gradients.Select((g, i) => (g.grad, i)).Where(p => p.grad is not null).ToList();
+            var reduced = SharpFlow.Distributed.hvd.allreduce([c.Loss, .. present.Select(p => p.grad!)], average: true, name: "allreduce");
+            c.StepLoss = reduced[0];
+            for (var k = 0; k < present.Count; k++) gradients[present[k].i] = (reduced[k + 1], gradients[present[k].i].var);
+        }
+        List<ITensorOrOperation> guards = [tf.check_numerics(c.StepLoss, "loss", name: "check_loss")];
         foreach (var (grad, v) in gradients)
             if (grad is not null) guards.Add(tf.check_numerics(grad, $"gradient of {v.op.name}", name: $"check_gradient/{v.op.name}"));
         c.NumericsGuards = guards.Select(g => ((Tensor)g).op.name).ToHashSet();
-        c.StepValues = [c.Loss, .. gradients.Where(g => g.grad is not null).Select(g => g.grad!)];
         // Each update reads its gradient through an identity that waits for every guard.
         List<(Tensor? grad, Variable var)> guarded;
         using (c.Graph.control_dependencies(guards))
@@ -71,6 +90,7 @@ internal sealed class ClassifierGraph
         var updates = tf.get_collection(GraphKeys.UPDATE_OPS).OfType<ITensorOrOperation>().ToList();
         using (c.Graph.control_dependencies(updates))
             c.TrainOp = optimizer.apply_gradients(guarded, globalStep);
+        if (settings.Distributed) c.Broadcast = SharpFlow.Distributed.hvd.broadcast_global_variables(0);
         return c;
     }
 

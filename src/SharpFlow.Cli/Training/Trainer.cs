@@ -27,8 +27,15 @@ internal static class Trainer
         var model = ModelZoo.Create(s.Model, 10);
         var stepsPerEpoch = (data.train.num_examples + s.BatchSize - 1) / s.BatchSize;
         if (s.MaxStepsPerEpoch is { } max) stepsPerEpoch = Math.Min(stepsPerEpoch, max);
+        // --distributed: every rank builds the same graph and draws the same global batches; each trains on its
+        // shard, the gradients are averaged in one allreduce, and rank 0 (the chief) alone logs and saves.
+        var ranks = s.Distributed ? SharpFlow.Distributed.hvd.size() : 1;
+        var chief = !s.Distributed || SharpFlow.Distributed.hvd.rank() == 0;
+        if (s.BatchSize % ranks != 0) throw new InvalidOperationException($"--batch {s.BatchSize} (the global batch) does not divide among {ranks} ranks");
         var graph = ClassifierGraph.Build(model, 28, 28, 1, s, stepsPerEpoch);
         Console.WriteLine($"model: {model.Title}; {graph.Output.Parameters:N0} parameters");
+        if (s.Distributed)
+            Console.WriteLine($"distributed: {ranks} ranks on MPI, global batch {s.BatchSize} ({s.BatchSize / ranks} per rank), one fused allreduce of the loss and gradients per step");
         Console.WriteLine($"training: {s.Epochs} epochs of {stepsPerEpoch} steps, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}" +
                           (s.LearningRateDecay != 1 ? $" × {s.LearningRateDecay} per epoch" : "") + $", seed {s.Seed}");
 
@@ -43,9 +50,9 @@ internal static class Trainer
         Directory.CreateDirectory(s.LogDirectory);
         // TensorBoard: the graph now; loss and learning rate every --log-every steps; validation accuracy and
         // weight histograms after every epoch.
-        using var events = tf.summary.FileWriter(s.LogDirectory, graph.Graph);
+        using var events = chief ? tf.summary.FileWriter(s.LogDirectory, graph.Graph) : null;
         long done = 0; // global steps before this process
-        var latest = s.Resume ? tf.train.latest_checkpoint(s.LogDirectory) : null;
+        var latest = s.Resume && chief ? tf.train.latest_checkpoint(s.LogDirectory) : null;
         if (s.Resume && latest is null) Console.WriteLine($"resume: no checkpoint in {s.LogDirectory}; starting from the beginning");
         // The batch and the epoch length fix which batch each global step draws: a resume must keep them.
         var layout = Path.Combine(s.LogDirectory, LayoutFile);
@@ -56,12 +63,18 @@ internal static class Trainer
             if (saved is not null && saved != thisLayout)
                 throw new InvalidOperationException($"{s.LogDirectory} was trained with {saved}, this run asks for {thisLayout}: resume with the same --batch and --steps-per-epoch");
         }
-        File.WriteAllText(layout, thisLayout + "\n");
+        if (chief) File.WriteAllText(layout, thisLayout + "\n");
         if (latest is not null)
         {
             saver.restore(sess, latest);
             saver.recover_last_checkpoints(tf.train.get_checkpoint_state(s.LogDirectory)!.all_model_checkpoint_paths);
-            done = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
+        }
+        // Every rank starts from the chief's variables: initialized from one seed, or restored (only the chief reads
+        // the checkpoint, so the ranks need no shared file system).
+        if (graph.Broadcast is not null) sess.run(graph.Broadcast);
+        done = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
+        if (done > 0)
+        {
             // Replay the batches drawn so far so the data order goes on as in an uninterrupted run.
             for (long i = 0; i < done; i++) data.train.next_batch(s.BatchSize);
             Console.WriteLine($"resumed from {latest}: {done / stepsPerEpoch} epochs and {done % stepsPerEpoch} steps done");
@@ -73,7 +86,10 @@ internal static class Trainer
         var validation = new Evaluation(0, new int[1, 1], 0);
         var trainOp = graph.TrainOp!;
         var toDo = Math.Max(0, (long)s.Epochs * stepsPerEpoch - done);
-        using (var stop = StopRequest.Listen()) // only while training: a Ctrl+C later ends the process as usual
+        var collectiveSeconds = SharpFlow.Distributed.Mpi.CollectiveSeconds;
+        // Only while training (a Ctrl+C later ends the process as usual); under mpiexec, which forwards signals to
+        // every rank, the epoch checkpoints are the points to resume from.
+        using (var stop = s.Distributed ? null : StopRequest.Listen())
         TrainingProgress.Run(live, (int)toDo, s.LogEvery, progress =>
         {
             var stepsRun = 0;
@@ -87,52 +103,58 @@ internal static class Trainer
                 {
                     var globalStep = (long)(epoch - 1) * stepsPerEpoch + step;
                     var (images, labels) = data.train.next_batch(s.BatchSize);
+                    if (s.Distributed) (images, labels) = (SharpFlow.Distributed.hvd.shard(images), SharpFlow.Distributed.hvd.shard(labels));
                     var feed = new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true };
                     NDArray loss, rate;
                     var streams = sess.RandomPositions(); // where the random ops stood before this step
                     try
                     {
-                        (_, loss, rate) = sess.run((trainOp, graph.Loss, graph.LearningRate!), feed);
+                        (_, loss, rate) = sess.run((trainOp, graph.StepLoss, graph.LearningRate!), feed);
                     }
                     catch (InvalidArgumentError e) when (e.NodeName is { } node && graph.NumericsGuards.Contains(node))
                     {
-                        throw NonFinite(e, graph, sess, feed, streams, saver, checkpointPrefix, epoch, step, globalStep);
+                        throw NonFinite(e, graph, sess, feed, streams, chief ? saver : null, checkpointPrefix, epoch, step, globalStep);
                     }
                     var value = loss.AsReadOnlySpan<float>()[0];
                     if (step % s.LogEvery == 0 || step == stepsPerEpoch)
-                        events.add_summary(tf.Summary(SummaryValue.FromScalar("loss", value), SummaryValue.FromScalar("learning_rate", rate.Cast(DType.float64).ToArray<double>()[0])), globalStep);
+                        events?.add_summary(tf.Summary(SummaryValue.FromScalar("loss", value), SummaryValue.FromScalar("learning_rate", rate.Cast(DType.float64).ToArray<double>()[0])), globalStep);
                     lossSum += value;
                     stepsRun++;
                     var seconds = training.Elapsed.TotalSeconds;
                     var imagesPerSecond = stepsRun * s.BatchSize / Math.Max(seconds, 1e-9);
                     var eta = TimeSpan.FromSeconds(seconds / stepsRun * (toDo - stepsRun));
                     progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, imagesPerSecond, eta);
-                    if (stop.Requested && step < stepsPerEpoch)
+                    if (stop is { Requested: true } && step < stepsPerEpoch)
                     {
                         var path = saver.save(sess, checkpointPrefix, global_step: checked((int)globalStep));
-                        events.flush();
+                        events?.flush();
                         throw new TrainingInterruptedException($"{stop.Signal}: stopped after epoch {epoch}, step {step} (global step {globalStep}); checkpoint {path} written. Go on with --resume.");
                     }
                 }
                 training.Stop();
                 var trainSeconds = clock.Elapsed.TotalSeconds;
                 var epochSteps = stepsPerEpoch - epochStart + 1;
+                var allreduce = s.Distributed ? $", allreduce {(SharpFlow.Distributed.Mpi.CollectiveSeconds - collectiveSeconds) * 1000 / epochSteps:F2} ms/step" : "";
+                collectiveSeconds = SharpFlow.Distributed.Mpi.CollectiveSeconds;
+                if (!chief) continue; // the chief alone evaluates, saves and logs; the others go on to the next epoch
                 validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
                 var saved = saver.save(sess, checkpointPrefix, global_step: epoch * stepsPerEpoch);
                 var epochValues = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", epochSteps * s.BatchSize / trainSeconds) };
                 var trainable = graph.Graph.get_collection(GraphKeys.TRAINABLE_VARIABLES).OfType<Variable>().ToList();
                 var weights = sess.run(trainable.Select(v => (Tensor)v.value()).ToList());
                 for (var i = 0; i < trainable.Count; i++) epochValues.Add(SummaryValue.FromHistogram(trainable[i].op.name, weights[i]));
-                events.add_summary(tf.Summary(epochValues), (long)epoch * stepsPerEpoch);
+                events?.add_summary(tf.Summary(epochValues), (long)epoch * stepsPerEpoch);
                 progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / epochSteps:F4}{(epochStart > 1 ? $" (steps {epochStart}-{stepsPerEpoch})" : "")}, validation accuracy {validation.Accuracy:F4}, " +
-                              $"{trainSeconds:F1} s, {epochSteps * s.BatchSize / trainSeconds:F0} img/s");
-                if (stop.Requested && epoch < s.Epochs)
+                              $"{trainSeconds:F1} s, {epochSteps * s.BatchSize / trainSeconds:F0} img/s{allreduce}");
+                if (stop is { Requested: true } && epoch < s.Epochs)
                 {
-                    events.flush();
+                    events?.flush();
                     throw new TrainingInterruptedException($"{stop.Signal}: stopped after epoch {epoch}; checkpoint {saved} written. Go on with --resume.");
                 }
             }
         });
+        if (s.Distributed) CheckRanksAgree(sess, graph);
+        if (!chief) return validation;
         var test = Evaluation.Run(sess, graph, data.test, model.Classes);
         Console.WriteLine($"test accuracy: {test.Accuracy:F4} on {test.Examples} images; {s.Epochs} epochs in {TrainingProgress.Eta(total.Elapsed)}");
 
@@ -145,13 +167,36 @@ internal static class Trainer
     }
 
     /// <summary>
+    /// With <c>--distributed</c>, at the end: a 64-bit FNV-1a hash of every variable's bytes, compared across ranks
+    /// (allreduce of the minimum and maximum); the chief reports that they agree, and any rank that differs fails.
+    /// </summary>
+    private static void CheckRanksAgree(Session sess, ClassifierGraph graph)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var value in sess.run(graph.Graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>().Select(v => (Tensor)v.value()).ToList()))
+            foreach (var b in value.AsBytes()) hash = (hash ^ b) * 1099511628211UL;
+        var signed = unchecked((long)hash);
+        long lowest = 0, highest = 0;
+        SharpFlow.Distributed.Mpi.Collective("the weights check", () =>
+        {
+            lowest = MPI.Communicator.world.Allreduce(signed, MPI.Operation<long>.Min);
+            highest = MPI.Communicator.world.Allreduce(signed, MPI.Operation<long>.Max);
+        });
+        if (lowest != highest)
+            throw new InvalidOperationException($"the ranks' variables differ after training (hashes from {lowest:x16} to {highest:x16})");
+        Console.WriteLine($"variables identical on all {SharpFlow.Distributed.hvd.size()} ranks (hash {hash:x16})");
+    }
+
+    /// <summary>
     /// The error for a step whose loss or a gradient was NaN or infinite. The guards kept the step from changing any
     /// weight, so the variables are still those from before it: they are saved, and the step's forward and backward
     /// pass is re-run with a check after every op to name where the first bad value appeared.
     /// </summary>
     private static InvalidOperationException NonFinite(InvalidArgumentError guard, ClassifierGraph graph, Session sess, FeedDict feed,
-        Dictionary<string, (ulong, ulong)> streams, SharpFlow.Train.Saver saver, string checkpointPrefix, int epoch, int step, long globalStep)
+        Dictionary<string, (ulong, ulong)> streams, SharpFlow.Train.Saver? saver, string checkpointPrefix, int epoch, int step, long globalStep)
     {
+        if (saver is null) // a rank other than the chief, which saves and diagnoses
+            return new InvalidOperationException($"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}");
         // The weights are those from before the step; put the random streams back there too, so the checkpoint is
         // exactly the state after step globalStep - 1 and the re-run draws the failed step's dropout masks.
         sess.SetRandomPositions(streams, "the trainer");
