@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using SharpFlow.Train;
+
+namespace SharpFlow.Tests.Distributed;
+
+/// <summary>
+/// <c>mpiexec -n 2 sharpflow train --distributed</c> on this machine's loopback (MPICH): two ranks train like one
+/// process on the global batch, keep equal variables, resume, and end the job with a clear error when a rank dies
+/// or hangs. Needs Debian's <c>mpich</c> (the CI installs it).
+/// </summary>
+public sealed class DistributedTrainingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sharpflow-mpi-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "SharpFlow.Cli.dll");
+
+    private static ProcessStartInfo Start(string program, IEnumerable<string> args, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_PROCESSOR_COUNT"] = "1"; // one thread per rank, as the ranks share two cores
+        foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
+        return start;
+    }
+
+    private static string Mpiexec =>
+        new[] { "/usr/bin/mpiexec", "/usr/local/bin/mpiexec" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("mpiexec not found: install Debian's mpich (apt-get install mpich) to run the distributed tests");
+
+    /// <summary>Runs to the end; with <paramref name="onLine"/>, each stdout line is shown to it as it comes.</summary>
+    private static (int ExitCode, string Output, TimeSpan Elapsed) Run(ProcessStartInfo start, Action<string>? onLine = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        using var watchdog = new Timer(_ => process.Kill(entireProcessTree: true), null, TimeSpan.FromMinutes(3), Timeout.InfiniteTimeSpan);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            output.AppendLine(line);
+            onLine?.Invoke(line);
+        }
+        process.WaitForExit();
+        return (process.ExitCode, output + stderr.Result, clock.Elapsed);
+    }
+
+    private static string[] Train(string logdir, int epochs, params string[] more) =>
+        [Cli, "train", "lenet5", "--data", "embedded", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+         "--steps-per-epoch", "10", "--log-every", "1", "--seed", "4", "--logdir", logdir, .. more];
+
+    private static string[] OnTwoRanks(string[] train) => ["-n", "2", "dotnet", .. train, "--distributed"];
+
+    private static float[] Losses(string output) =>
+        [.. Regex.Matches(output, @"step \d+/\d+  loss ([0-9.]+)").Select(m => float.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+
+    private static Dictionary<string, NDArray> Weights(string dir) => SafeTensors.Read(Path.Combine(dir, "model.safetensors")).Tensors;
+
+    [Fact]
+    public void TwoRanksTrainAsOneProcessOnTheGlobalBatchAndKeepEqualVariables()
+    {
+        var single = Path.Combine(_dir, "single");
+        var (singleCode, singleOutput, _) = Run(Start("dotnet", Train(single, 2)));
+        Assert.True(singleCode == 0, singleOutput);
+        var distributed = Path.Combine(_dir, "distributed");
+        var (code, output, _) = Run(Start(Mpiexec, OnTwoRanks(Train(distributed, 2))));
+        Assert.True(code == 0, output);
+        Assert.Contains("distributed: 2 ranks on MPI, global batch 64 (32 per rank)", output);
+        Assert.Contains("variables identical on all 2 ranks", output); // every rank hashed its variables; all agree
+        Assert.Single(Regex.Matches(output, "test accuracy")); // rank 1 prints nothing
+        Assert.Matches(@"allreduce \d+\.\d+ ms/step", output);
+
+        // The same global batches, the loss and gradients averaged over the two halves: the single process's numbers
+        // up to float rounding (a mean of two 32-row means is not summed in the order of one 64-row mean). Over 20
+        // Adam steps the weights drift apart by 3.5e-7 at most (measured); the test allows 1e-5.
+        var expected = Losses(singleOutput);
+        Assert.Equal(20, expected.Length);
+        Assert.Equal(expected.Length, Losses(output).Length);
+        foreach (var (a, b) in expected.Zip(Losses(output))) Assert.True(Math.Abs(a - b) <= 2e-4f, $"losses {a} and {b}");
+        var (w1, w2) = (Weights(single), Weights(distributed));
+        Assert.Equal(w1.Keys.Order(), w2.Keys.Order());
+        foreach (var (name, value) in w1)
+            AssertArray.Close(value, w2[name], 1e-5, name);
+    }
+
+    [Fact]
+    public void ADistributedRunResumesFromRankZerosCheckpointAsIfUninterrupted()
+    {
+        var straight = Path.Combine(_dir, "straight");
+        Assert.Equal(0, Run(Start(Mpiexec, OnTwoRanks(Train(straight, 2)))).ExitCode);
+        var resumed = Path.Combine(_dir, "resumed");
+        Assert.Equal(0, Run(Start(Mpiexec, OnTwoRanks(Train(resumed, 1)))).ExitCode);
+        var (code, output, _) = Run(Start(Mpiexec, OnTwoRanks(Train(resumed, 2, "--resume"))));
+        Assert.True(code == 0, output);
+        Assert.Contains("1 epochs and 0 steps done", output);
+        Assert.Contains("variables identical on all 2 ranks", output);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(resumed, "model.safetensors")));
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private const int SIGSTOP = 19;
+
+    /// <summary>The pid of rank <paramref name="rank"/> of the run writing to <paramref name="logdir"/> (from /proc).</summary>
+    private static int RankProcess(string logdir, int rank)
+    {
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(logdir, StringComparison.Ordinal)) continue;
+                if (File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains($"PMI_RANK={rank}")) return pid;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        throw new InvalidOperationException($"no rank {rank} process for {logdir}");
+    }
+
+    [Fact]
+    public void ARankThatDiesEndsTheJobWithAClearError()
+    {
+        var dir = Path.Combine(_dir, "dies");
+        var killed = false;
+        var (code, output, elapsed) = Run(Start(Mpiexec, OnTwoRanks(Train(dir, 50))), line =>
+        {
+            if (killed || !line.Contains("epoch 2/50  step 3/10", StringComparison.Ordinal)) return;
+            Process.GetProcessById(RankProcess(dir, 1)).Kill();
+            killed = true;
+        });
+        Assert.True(killed, output);
+        Assert.NotEqual(0, code);
+        Assert.Contains("BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES", output); // MPICH's process manager ends the others
+        Assert.True(elapsed < TimeSpan.FromMinutes(1), $"took {elapsed}");
+    }
+
+    [Fact]
+    public void ARankThatHangsIsCaughtByTheCollectiveTimeout()
+    {
+        var dir = Path.Combine(_dir, "hangs");
+        var stopped = 0;
+        var (code, output, elapsed) = Run(Start(Mpiexec, OnTwoRanks(Train(dir, 50)), new() { ["SHARPFLOW_MPI_TIMEOUT"] = "3" }), line =>
+        {
+            if (stopped != 0 || !line.Contains("epoch 2/50  step 3/10", StringComparison.Ordinal)) return;
+            stopped = RankProcess(dir, 1);
+            Assert.Equal(0, SendSignal(stopped, SIGSTOP)); // alive but never answering: a hung rank
+        });
+        Assert.True(stopped != 0, output);
+        Assert.NotEqual(0, code);
+        Assert.Matches(@"sharpflow rank 0/2: MpiAllreduce 'allreduce' has waited \d+ s for the other ranks \(SHARPFLOW_MPI_TIMEOUT 3 s\): a rank has died or hangs; aborting the job", output);
+        Assert.True(elapsed < TimeSpan.FromMinutes(1), $"took {elapsed}");
+    }
+}
