@@ -56,6 +56,7 @@ public static class Mpi
         {
             if (_environment is not null) return;
             MapLibrary();
+            KeepDotNetsSignalHandlers();
             var args = System.Environment.GetCommandLineArgs();
             _environment = new MPI.Environment(ref args);
             Rank = MPI.Communicator.world.Rank;
@@ -122,6 +123,25 @@ public static class Mpi
                   $"(SHARPFLOW_MPI_TIMEOUT {CollectiveTimeout.TotalSeconds:F0} s): a rank has died or hangs; aborting the job");
         }
     }
+
+    /// <summary>
+    /// Debian's MPICH runs over UCX, which by default takes over SIGSEGV, SIGBUS, SIGILL and SIGFPE to print a
+    /// backtrace and abort. .NET raises NullReferenceException (and others) through those signals, so under UCX's
+    /// handlers any such exception, even a caught one, would kill the process. UCX reads its configuration from the
+    /// native environment when the library loads: set it there first (unless the user has).
+    /// </summary>
+    private static void KeepDotNetsSignalHandlers()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        _ = SetEnvironmentVariable(CString("UCX_ERROR_SIGNALS"), CString(""), 0);
+        _ = SetEnvironmentVariable(CString("UCX_HANDLE_ERRORS"), CString("none"), 0);
+    }
+
+    private static byte[] CString(string s) => System.Text.Encoding.UTF8.GetBytes(s + "\0");
+
+    [DllImport("libc", EntryPoint = "setenv", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SetEnvironmentVariable(byte[] name, byte[] value, int overwrite);
 
     private static int _mapped;
 
