@@ -49,7 +49,7 @@ ip -n sf-ns2 -brief addr show sf-veth2
 # Debian's MPICH runs over UCX, which finds that both ranks share this machine's memory whatever their host names and
 # would use it; UCX_TLS=tcp makes it take the network path it takes between real hosts, over the veth link.
 status=0
-ip netns exec sf-ns1 env DOTNET_PROCESSOR_COUNT=1 mpiexec -hosts 10.77.0.1,10.77.0.2 -n 2 -ppn 1 \
+ip netns exec sf-ns1 env DOTNET_PROCESSOR_COUNT=1 mpiexec.mpich -hosts 10.77.0.1,10.77.0.2 -n 2 -ppn 1 \
   -launcher ssh -launcher-exec "$work/launch" -iface sf-veth1 \
   -genv UCX_TLS tcp,self -genv UCX_NET_DEVICES sf-veth1,sf-veth2 \
   dotnet "$cli" "${args[@]}" --distributed || status=$?

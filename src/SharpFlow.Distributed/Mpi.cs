@@ -8,8 +8,8 @@ namespace SharpFlow.Distributed;
 /// <summary>
 /// The MPI runtime under SharpFlow.Distributed: MPI.NET 1.4.0 over an MPICH-ABI library. MPI.NET's bindings name
 /// MS-MPI's <c>msmpi.dll</c>; MPICH shares MS-MPI's ABI, so on Linux and macOS that name is resolved to
-/// <c>libmpich.so.12</c> (Debian's <c>mpich</c>; Intel MPI and MVAPICH share the ABI too; set
-/// <c>SHARPFLOW_MPI_LIBRARY</c> to a path to choose). Open MPI's ABI differs (its handles are pointers, not
+/// <c>libmpich.so.12</c> (Debian's <c>mpich</c>; Intel MPI and MVAPICH share the ABI too: set
+/// <c>SHARPFLOW_MPI_LIBRARY</c> to their library). Open MPI's ABI differs (its handles are pointers, not
 /// integers) and is not supported. Every collective runs under a watchdog: one that waits longer than
 /// <see cref="CollectiveTimeout"/> for the other ranks (a rank died or hangs) prints which collective and aborts
 /// the whole job through <c>MPI_Abort</c>, instead of hanging.
@@ -17,6 +17,8 @@ namespace SharpFlow.Distributed;
 public static class Mpi
 {
     private static readonly object Gate = new();
+    private static readonly object CollectiveGate = new();
+    private static bool _abortThroughMpi;
     private static MPI.Environment? _environment;
     private static string? _collective;
     private static long _collectiveStart;
@@ -57,10 +59,18 @@ public static class Mpi
             if (_environment is not null) return;
             MapLibrary();
             KeepDotNetsSignalHandlers();
-            var args = System.Environment.GetCommandLineArgs();
-            _environment = new MPI.Environment(ref args);
+            // No arguments for MPI to parse; THREAD_MULTIPLE so the watchdog may call MPI_Abort while the main
+            // thread waits inside a collective.
+            string[] args = [];
+            _environment = new MPI.Environment(ref args, MPI.Threading.Multiple);
+            _abortThroughMpi = MPI.Environment.Threading == MPI.Threading.Multiple;
             Rank = MPI.Communicator.world.Rank;
             Size = MPI.Communicator.world.Size;
+            // A launcher of another MPI (Open MPI's mpiexec) starts every process as a job of one rank.
+            foreach (var variable in new[] { "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE" })
+                if (int.TryParse(System.Environment.GetEnvironmentVariable(variable), out var launched) && launched > Size)
+                    throw new InvalidOperationException(
+                        $"this process was started as one of {launched} ({variable}), but MPI sees a job of {Size}: start it with MPICH's mpiexec (mpiexec.mpich), not another MPI's");
             var watchdog = new Thread(Watch) { IsBackground = true, Name = "SharpFlow MPI watchdog" };
             watchdog.Start();
         }
@@ -81,20 +91,23 @@ public static class Mpi
     {
         Console.Error.WriteLine($"sharpflow rank {Rank}/{Size}: {message}");
         Console.Error.Flush();
-        try
-        {
-            MPI.Environment.Abort(errorCode);
-        }
-        finally
-        {
-            System.Environment.Exit(errorCode);
-        }
+        // From another thread than the one inside MPI, MPI_Abort is allowed only at THREAD_MULTIPLE; without it the
+        // process just exits, and MPICH's process manager ends the others when a rank exits without finalizing.
+        if (_abortThroughMpi || !Thread.CurrentThread.IsBackground) MPI.Environment.Abort(errorCode);
+        System.Environment.Exit(errorCode);
     }
 
     /// <summary>Runs one collective under the watchdog, timing it.</summary>
     internal static void Collective(string what, Action call)
     {
         if (!IsInitialized) throw new InvalidOperationException($"{what}: MPI is not initialized: call hvd.init() first");
+        // One collective at a time in this process: every rank must run them in the same order, and the watchdog
+        // watches one.
+        lock (CollectiveGate) Watched(what, call);
+    }
+
+    private static void Watched(string what, Action call)
+    {
         Volatile.Write(ref _collective, what);
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref _collectiveStart, start);
@@ -155,7 +168,7 @@ public static class Mpi
     {
         if (!name.StartsWith("msmpi", StringComparison.OrdinalIgnoreCase)) return IntPtr.Zero;
         var chosen = System.Environment.GetEnvironmentVariable("SHARPFLOW_MPI_LIBRARY");
-        string[] candidates = chosen is { Length: > 0 } ? [chosen] : ["libmpich.so.12", "libmpi.so.12", "libmpich.12.dylib"];
+        string[] candidates = chosen is { Length: > 0 } ? [chosen] : ["libmpich.so.12", "libmpich.12.dylib"];
         foreach (var candidate in candidates)
             if (NativeLibrary.TryLoad(candidate, out var handle)) return handle;
         throw new DllNotFoundException(

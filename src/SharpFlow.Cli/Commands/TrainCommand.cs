@@ -55,16 +55,33 @@ internal static class TrainCommand
         {
             SharpFlow.Distributed.hvd.init();
         }
-        catch (DllNotFoundException e)
+        catch (Exception e) when (e is DllNotFoundException or InvalidOperationException)
         {
             return Fail(e.Message);
         }
-        var rank = SharpFlow.Distributed.hvd.rank();
+        var (rank, size) = (SharpFlow.Distributed.hvd.rank(), SharpFlow.Distributed.hvd.size());
         var stdout = Console.Out;
         if (rank != 0) Console.SetOut(TextWriter.Null);
+        var prefix = rank == 0 ? "" : $"rank {rank}: ";
         try
         {
-            return Run(() => Trainer.Run(settings, live: false), rank == 0 ? "" : $"rank {rank}: ");
+            Trainer.Run(settings, live: false);
+            return 0;
+        }
+        catch (AllRanksException e)
+        {
+            return Fail(prefix + e.Message); // every rank stopped here: MPI ends normally
+        }
+        catch (Exception e) when (size > 1 && e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // This rank alone failed (a checkpoint it could not read or write, say): the others would wait for it in
+            // the next collective, so the whole job ends now.
+            SharpFlow.Distributed.Mpi.Abort(e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(e.Message);
         }
         finally
         {

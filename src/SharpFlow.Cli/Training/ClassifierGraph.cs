@@ -47,7 +47,9 @@ internal sealed class ClassifierGraph
     {
         var c = new ClassifierGraph(new Graph());
         using var scope = c.Graph.as_default();
-        if (settings is not null) tf.set_random_seed(settings.Seed);
+        // With --distributed each rank draws its own dropout masks (rank 0 those of a single process); the initial
+        // variables are rank 0's everywhere anyway (broadcast).
+        if (settings is not null) tf.set_random_seed(settings.Seed + (settings.Distributed ? 1_000_003 * SharpFlow.Distributed.hvd.rank() : 0));
         c.Images = tf.placeholder(tf.float32, new Shape(-1, height * width * channels), name: "images");
         c.Labels = tf.placeholder(tf.int32, new Shape(-1), name: "labels");
         c.Training = tf.placeholder_with_default(false, Shape.Scalar, name: "training");

@@ -45,3 +45,10 @@ internal sealed class StopRequest : IDisposable
 
 /// <summary>Training ended early at the user's request, with a checkpoint to go on from.</summary>
 internal sealed class TrainingInterruptedException(string message) : Exception(message);
+
+/// <summary>
+/// A failure every rank of a distributed run meets at the same point (a NaN in the averaged gradients, variables
+/// that differ at the end), so each may report it and finalize MPI normally; any other failure of one rank ends
+/// the whole job at once.
+/// </summary>
+internal sealed class AllRanksException(string message) : InvalidOperationException(message);

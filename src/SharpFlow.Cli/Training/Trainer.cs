@@ -183,7 +183,7 @@ internal static class Trainer
             highest = MPI.Communicator.world.Allreduce(signed, MPI.Operation<long>.Max);
         });
         if (lowest != highest)
-            throw new InvalidOperationException($"the ranks' variables differ after training (hashes from {lowest:x16} to {highest:x16})");
+            throw new AllRanksException($"the ranks' variables differ after training (hashes from {lowest:x16} to {highest:x16})");
         Console.WriteLine($"variables identical on all {SharpFlow.Distributed.hvd.size()} ranks (hash {hash:x16})");
     }
 
@@ -192,18 +192,23 @@ internal static class Trainer
     /// weight, so the variables are still those from before it: they are saved, and the step's forward and backward
     /// pass is re-run with a check after every op to name where the first bad value appeared.
     /// </summary>
-    private static InvalidOperationException NonFinite(InvalidArgumentError guard, ClassifierGraph graph, Session sess, FeedDict feed,
+    private static AllRanksException NonFinite(InvalidArgumentError guard, ClassifierGraph graph, Session sess, FeedDict feed,
         Dictionary<string, (ulong, ulong)> streams, SharpFlow.Train.Saver? saver, string checkpointPrefix, int epoch, int step, long globalStep)
     {
-        if (saver is null) // a rank other than the chief, which saves and diagnoses
-            return new InvalidOperationException($"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}");
+        if (saver is null) // a rank other than the chief, which saves: it diagnoses its own shard
+        {
+            sess.SetRandomPositions(streams, "the trainer");
+            var found = graph.FirstNonFinite(sess, feed);
+            return new AllRanksException($"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}. " +
+                (found is null ? "This rank's shard shows no NaN or infinity." : $"The first NaN or infinity of this rank's shard: {found}."));
+        }
         // The weights are those from before the step; put the random streams back there too, so the checkpoint is
         // exactly the state after step globalStep - 1 and the re-run draws the failed step's dropout masks.
         sess.SetRandomPositions(streams, "the trainer");
         var path = saver.save(sess, checkpointPrefix, global_step: checked((int)(globalStep - 1)));
         sess.SetRandomPositions(streams, "the trainer");
         var origin = graph.FirstNonFinite(sess, feed);
-        return new InvalidOperationException(
+        return new AllRanksException(
             $"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}. " +
             (origin is null ? "A re-run of the step's forward and backward pass found no NaN or infinity. "
                             : $"The first NaN or infinity of the step: {origin}. ") +

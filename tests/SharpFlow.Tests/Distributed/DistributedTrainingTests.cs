@@ -27,9 +27,10 @@ public sealed class DistributedTrainingTests : IDisposable
         return start;
     }
 
+    /// <summary>MPICH's launcher (Debian's alternatives may point plain mpiexec at another MPI's).</summary>
     private static string Mpiexec =>
-        new[] { "/usr/bin/mpiexec", "/usr/local/bin/mpiexec" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("mpiexec not found: install Debian's mpich (apt-get install mpich) to run the distributed tests");
+        new[] { "/usr/bin/mpiexec.mpich", "/usr/bin/mpiexec.hydra", "/usr/local/bin/mpiexec.hydra" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("MPICH's mpiexec not found: install Debian's mpich (apt-get install mpich) to run the distributed tests");
 
     /// <summary>Runs to the end; with <paramref name="onLine"/>, each stdout line is shown to it as it comes.</summary>
     private static (int ExitCode, string Output, TimeSpan Elapsed) Run(ProcessStartInfo start, Action<string>? onLine = null)
@@ -39,12 +40,20 @@ public sealed class DistributedTrainingTests : IDisposable
         using var watchdog = new Timer(_ => process.Kill(entireProcessTree: true), null, TimeSpan.FromMinutes(3), Timeout.InfiniteTimeSpan);
         var stderr = process.StandardError.ReadToEndAsync();
         var output = new System.Text.StringBuilder();
-        while (process.StandardOutput.ReadLine() is { } line)
+        try
         {
-            output.AppendLine(line);
-            onLine?.Invoke(line);
+            while (process.StandardOutput.ReadLine() is { } line)
+            {
+                output.AppendLine(line);
+                onLine?.Invoke(line);
+            }
+            process.WaitForExit();
         }
-        process.WaitForExit();
+        catch
+        {
+            process.Kill(entireProcessTree: true); // no stopped rank or mpiexec left behind by a failed test
+            throw;
+        }
         return (process.ExitCode, output + stderr.Result, clock.Elapsed);
     }
 
@@ -106,6 +115,34 @@ public sealed class DistributedTrainingTests : IDisposable
 
     private const int SIGSTOP = 19;
 
+    [Fact]
+    public void ANaNStopsEveryRankAtTheSameStepAndRankZeroKeepsTheWeightsFromBeforeIt()
+    {
+        var dir = Path.Combine(_dir, "diverged");
+        var (code, output, elapsed) = Run(Start(Mpiexec, OnTwoRanks(Train(dir, 2, "--optimizer", "sgd", "--lr", "1e30"))));
+        Assert.Equal(1, code);
+        var rank0 = Regex.Match(output, @"sharpflow: training stopped at epoch 1, step (\d+) \(global step \d+\): .*the weights from before it are in (\S+)\.");
+        var rank1 = Regex.Match(output, @"sharpflow: rank 1: training stopped at epoch 1, step (\d+) .*(The first NaN or infinity of this rank's shard|This rank's shard shows no)");
+        Assert.True(rank0.Success && rank1.Success, output);
+        Assert.Equal(rank0.Groups[1].Value, rank1.Groups[1].Value); // the same step on both: the averaged gradients were checked
+        Assert.Equal(rank0.Groups[2].Value, tf.train.latest_checkpoint(dir));
+        Assert.True(elapsed < TimeSpan.FromMinutes(1), $"took {elapsed}");
+    }
+
+    [Fact]
+    public void AFailureOfRankZeroAloneEndsTheJobAtOnce()
+    {
+        var dir = Path.Combine(_dir, "layout");
+        Assert.Equal(0, Run(Start(Mpiexec, OnTwoRanks(Train(dir, 1)))).ExitCode);
+        // Only rank 0 reads the log directory, so only it finds the resume's batch wrong; rank 1 would wait for it.
+        var (code, output, elapsed) = Run(Start(Mpiexec, OnTwoRanks(Train(dir, 2, "--batch", "32", "--resume"))));
+        Assert.NotEqual(0, code);
+        Assert.Contains("sharpflow rank 0/2: ", output);
+        Assert.Contains("resume with the same --batch and --steps-per-epoch", output);
+        Assert.Contains("MPI_Abort", output);
+        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
+    }
+
     /// <summary>The pid of rank <paramref name="rank"/> of the run writing to <paramref name="logdir"/> (from /proc).</summary>
     private static int RankProcess(string logdir, int rank)
     {
@@ -145,7 +182,7 @@ public sealed class DistributedTrainingTests : IDisposable
     {
         var dir = Path.Combine(_dir, "hangs");
         var stopped = 0;
-        var (code, output, elapsed) = Run(Start(Mpiexec, OnTwoRanks(Train(dir, 50)), new() { ["SHARPFLOW_MPI_TIMEOUT"] = "3" }), line =>
+        var (code, output, elapsed) = Run(Start(Mpiexec, OnTwoRanks(Train(dir, 50)), new() { ["SHARPFLOW_MPI_TIMEOUT"] = "10" }), line =>
         {
             if (stopped != 0 || !line.Contains("epoch 2/50  step 3/10", StringComparison.Ordinal)) return;
             stopped = RankProcess(dir, 1);
@@ -153,7 +190,7 @@ public sealed class DistributedTrainingTests : IDisposable
         });
         Assert.True(stopped != 0, output);
         Assert.NotEqual(0, code);
-        Assert.Matches(@"sharpflow rank 0/2: MpiAllreduce 'allreduce' has waited \d+ s for the other ranks \(SHARPFLOW_MPI_TIMEOUT 3 s\): a rank has died or hangs; aborting the job", output);
+        Assert.Matches(@"sharpflow rank 0/2: MpiAllreduce 'allreduce' has waited \d+ s for the other ranks \(SHARPFLOW_MPI_TIMEOUT 10 s\): a rank has died or hangs; aborting the job", output);
         Assert.True(elapsed < TimeSpan.FromMinutes(1), $"took {elapsed}");
     }
 }
