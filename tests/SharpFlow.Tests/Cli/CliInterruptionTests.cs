@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using SharpFlow.Train;
 
@@ -10,33 +8,20 @@ namespace SharpFlow.Tests.Cli;
 /// </summary>
 public sealed partial class CliTests
 {
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int SendSignal(int pid, int signal);
-
     private const int SIGINT = 2;
 
     /// <summary>Runs the CLI and sends it SIGINT once a line of its output contains <paramref name="signalAfter"/>.</summary>
     private static (int ExitCode, string Output) SharpflowInterrupted(string signalAfter, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SharpFlow.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        using var watchdog = new Timer(_ => process.Kill(entireProcessTree: true), null, TimeSpan.FromMinutes(3), Timeout.InfiniteTimeSpan);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var output = new System.Text.StringBuilder();
         var signalled = false;
-        while (process.StandardOutput.ReadLine() is { } line)
+        var (code, output, _) = ChildProcess.Run(ChildProcess.Sharpflow(args), (process, line) =>
         {
-            output.AppendLine(line);
-            if (signalled || !line.Contains(signalAfter, StringComparison.Ordinal)) continue;
-            Assert.Equal(0, SendSignal(process.Id, SIGINT)); // what Ctrl+C in a terminal sends
+            if (signalled || !line.Contains(signalAfter, StringComparison.Ordinal)) return;
+            Assert.True(ChildProcess.Signal(process.Id, SIGINT)); // what Ctrl+C in a terminal sends
             signalled = true;
-        }
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3))) process.Kill(entireProcessTree: true);
+        });
         Assert.True(signalled, $"'{signalAfter}' never appeared:\n{output}");
-        return (process.ExitCode, output + stderr.Result);
+        return (code, output);
     }
 
     private static string[] StepLosses(string output) =>

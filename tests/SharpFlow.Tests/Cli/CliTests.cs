@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace SharpFlow.Tests.Cli;
@@ -17,17 +16,8 @@ public sealed partial class CliTests : IDisposable
 
     private static (int ExitCode, string Output) SharpflowWith(Dictionary<string, string> environment, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "SharpFlow.Cli.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["COLUMNS"] = "160";
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3))) process.Kill(entireProcessTree: true);
-        return (process.ExitCode, stdout + stderr.Result);
+        var (code, output, _) = ChildProcess.Run(ChildProcess.Sharpflow(args, environment));
+        return (code, output);
     }
 
     [Theory]

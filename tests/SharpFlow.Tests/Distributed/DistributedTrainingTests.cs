@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using SharpFlow.Train;
 
@@ -18,44 +17,17 @@ public sealed class DistributedTrainingTests : IDisposable
 
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "SharpFlow.Cli.dll");
 
-    private static ProcessStartInfo Start(string program, IEnumerable<string> args, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_PROCESSOR_COUNT"] = "1"; // one thread per rank, as the ranks share two cores
-        foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
-        return start;
-    }
+    /// <summary>A start description with one thread per rank (the ranks share two cores).</summary>
+    private static ProcessStartInfo Start(string program, IEnumerable<string> args, Dictionary<string, string>? environment = null) =>
+        ChildProcess.Start(program, args, new Dictionary<string, string>(environment ?? []) { ["DOTNET_PROCESSOR_COUNT"] = "1" });
 
     /// <summary>MPICH's launcher (Debian's alternatives may point plain mpiexec at another MPI's).</summary>
     private static string Mpiexec =>
         new[] { "/usr/bin/mpiexec.mpich", "/usr/bin/mpiexec.hydra", "/usr/local/bin/mpiexec.hydra" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("MPICH's mpiexec not found: install Debian's mpich (apt-get install mpich) to run the distributed tests");
 
-    /// <summary>Runs to the end; with <paramref name="onLine"/>, each stdout line is shown to it as it comes.</summary>
-    private static (int ExitCode, string Output, TimeSpan Elapsed) Run(ProcessStartInfo start, Action<string>? onLine = null)
-    {
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        using var watchdog = new Timer(_ => process.Kill(entireProcessTree: true), null, TimeSpan.FromMinutes(3), Timeout.InfiniteTimeSpan);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var output = new System.Text.StringBuilder();
-        try
-        {
-            while (process.StandardOutput.ReadLine() is { } line)
-            {
-                output.AppendLine(line);
-                onLine?.Invoke(line);
-            }
-            process.WaitForExit();
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true); // no stopped rank or mpiexec left behind by a failed test
-            throw;
-        }
-        return (process.ExitCode, output + stderr.Result, clock.Elapsed);
-    }
+    private static (int ExitCode, string Output, TimeSpan Elapsed) Run(ProcessStartInfo start, Action<string>? onLine = null) =>
+        ChildProcess.Run(start, onLine is null ? null : (_, line) => onLine(line));
 
     private static string[] Train(string logdir, int epochs, params string[] more) =>
         [Cli, "train", "lenet5", "--data", "embedded", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -108,10 +80,6 @@ public sealed class DistributedTrainingTests : IDisposable
         Assert.Contains("variables identical on all 2 ranks", output);
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(resumed, "model.safetensors")));
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int SendSignal(int pid, int signal);
 
     private const int SIGSTOP = 19;
 
@@ -186,7 +154,7 @@ public sealed class DistributedTrainingTests : IDisposable
         {
             if (stopped != 0 || !line.Contains("epoch 2/50  step 3/10", StringComparison.Ordinal)) return;
             stopped = RankProcess(dir, 1);
-            Assert.Equal(0, SendSignal(stopped, SIGSTOP)); // alive but never answering: a hung rank
+            Assert.True(ChildProcess.Signal(stopped, SIGSTOP)); // alive but never answering: a hung rank
         });
         Assert.True(stopped != 0, output);
         Assert.NotEqual(0, code);
