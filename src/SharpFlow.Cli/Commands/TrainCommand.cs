@@ -72,6 +72,11 @@ internal static class TrainCommand
         {
             return Fail(prefix + e.Message); // every rank stopped here: MPI ends normally
         }
+        catch (TrainingInterruptedException e)
+        {
+            Console.Error.WriteLine($"sharpflow: {prefix}{e.Message}"); // every rank stopped after the same step
+            return StopRequest.ExitCode;
+        }
         catch (Exception e) when (size > 1 && e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             // This rank alone failed (a checkpoint it could not read or write, say): the others would wait for it in

@@ -34,6 +34,16 @@ internal sealed class ClassifierGraph
     /// </summary>
     public Tensor StepLoss { get; private set; } = null!;
 
+    /// <summary>
+    /// With <c>--distributed</c>: this rank's wish to stop (1 after Ctrl+C, fed each step) and its mean over the ranks,
+    /// reduced with the gradients: greater than 0 when any rank was signalled, the same value on every rank, so all
+    /// stop after the same step.
+    /// </summary>
+    public Tensor? StopWish { get; private set; }
+
+    /// <inheritdoc cref="StopWish"/>
+    public Tensor? StopAgreed { get; private set; }
+
     /// <summary>With <c>--distributed</c>: the op that sets every rank's variables to rank 0's.</summary>
     public Operation? Broadcast { get; private set; }
 
@@ -77,9 +87,10 @@ internal sealed class ClassifierGraph
             // Horovod's DistributedOptimizer with the loss in the same fused buffer: one MPI_Allreduce per step gives
             // every rank the global batch's mean loss and mean gradients, so all apply the same update.
             var present = gradients.Select((g, i) => (g.grad, i)).Where(p => p.grad is not null).ToList();
-            var reduced = SharpFlow.Distributed.hvd.allreduce([c.Loss, .. present.Select(p => p.grad!)], average: true, name: "allreduce");
-            c.StepLoss = reduced[0];
-            for (var k = 0; k < present.Count; k++) gradients[present[k].i] = (reduced[k + 1], gradients[present[k].i].var);
+            c.StopWish = tf.placeholder_with_default(0f, Shape.Scalar, name: "stop_wish");
+            var reduced = SharpFlow.Distributed.hvd.allreduce([c.Loss, c.StopWish, .. present.Select(p => p.grad!)], average: true, name: "allreduce");
+            (c.StepLoss, c.StopAgreed) = (reduced[0], reduced[1]);
+            for (var k = 0; k < present.Count; k++) gradients[present[k].i] = (reduced[k + 2], gradients[present[k].i].var);
         }
         List<ITensorOrOperation> guards = [tf.check_numerics(c.StepLoss, "loss", name: "check_loss")];
         foreach (var (grad, v) in gradients)

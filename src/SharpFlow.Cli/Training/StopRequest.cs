@@ -28,6 +28,9 @@ internal sealed class StopRequest : IDisposable
     /// <summary>The signal's name, for the message.</summary>
     public string Signal { get; private set; } = "";
 
+    /// <summary>Why training stops: the signal, or (with <c>--distributed</c>) another rank's.</summary>
+    public string Reason => Signal.Length > 0 ? Signal : "a stop asked on another rank";
+
     private void Handle(PosixSignalContext context)
     {
         if (Interlocked.Increment(ref _signals) != 1) return; // the second signal: default handling ends the process

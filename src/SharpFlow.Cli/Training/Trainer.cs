@@ -87,12 +87,14 @@ internal static class Trainer
         var trainOp = graph.TrainOp!;
         var toDo = Math.Max(0, (long)s.Epochs * stepsPerEpoch - done);
         var collectiveSeconds = SharpFlow.Distributed.Mpi.CollectiveSeconds;
-        // Only while training (a Ctrl+C later ends the process as usual); under mpiexec, which forwards signals to
-        // every rank, the epoch checkpoints are the points to resume from.
-        using (var stop = s.Distributed ? null : StopRequest.Listen())
+        // Only while training (a Ctrl+C later ends the process as usual). Under mpiexec, which forwards Ctrl+C to
+        // every rank, the ranks may see it during different steps: each feeds its wish into the step's allreduce, and
+        // all stop after the first step whose reduced wish is positive.
+        using (var stop = StopRequest.Listen())
         TrainingProgress.Run(live, (int)toDo, s.LogEvery, progress =>
         {
             var stepsRun = 0;
+            var stopping = false; // a stop was asked for (with --distributed: agreed by all ranks in the last step)
             for (var epoch = firstEpoch; epoch <= s.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
@@ -105,11 +107,17 @@ internal static class Trainer
                     var (images, labels) = data.train.next_batch(s.BatchSize);
                     if (s.Distributed) (images, labels) = (SharpFlow.Distributed.hvd.shard(images), SharpFlow.Distributed.hvd.shard(labels));
                     var feed = new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true };
+                    if (graph.StopWish is not null) feed[graph.StopWish] = stop.Requested ? 1f : 0f;
                     NDArray loss, rate;
                     var streams = sess.RandomPositions(); // where the random ops stood before this step
                     try
                     {
-                        (_, loss, rate) = sess.run((trainOp, graph.StepLoss, graph.LearningRate!), feed);
+                        if (graph.StopAgreed is null) (_, loss, rate) = sess.run((trainOp, graph.StepLoss, graph.LearningRate!), feed);
+                        else
+                        {
+                            (_, loss, rate, var agreed) = sess.run((trainOp, graph.StepLoss, graph.LearningRate!, graph.StopAgreed), feed);
+                            stopping = agreed.item<float>() > 0;
+                        }
                     }
                     catch (InvalidArgumentError e) when (e.NodeName is { } node && graph.NumericsGuards.Contains(node))
                     {
@@ -124,11 +132,12 @@ internal static class Trainer
                     var imagesPerSecond = stepsRun * s.BatchSize / Math.Max(seconds, 1e-9);
                     var eta = TimeSpan.FromSeconds(seconds / stepsRun * (toDo - stepsRun));
                     progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, imagesPerSecond, eta);
-                    if (stop is { Requested: true } && step < stepsPerEpoch)
+                    if (graph.StopAgreed is null) stopping = stop.Requested;
+                    if (stopping && step < stepsPerEpoch)
                     {
-                        var path = saver.save(sess, checkpointPrefix, global_step: checked((int)globalStep));
+                        var path = chief ? saver.save(sess, checkpointPrefix, global_step: checked((int)globalStep)) : "(rank 0's)";
                         events?.flush();
-                        throw new TrainingInterruptedException($"{stop.Signal}: stopped after epoch {epoch}, step {step} (global step {globalStep}); checkpoint {path} written. Go on with --resume.");
+                        throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch}, step {step} (global step {globalStep}); checkpoint {path} written. Go on with --resume.");
                     }
                 }
                 training.Stop();
@@ -136,7 +145,12 @@ internal static class Trainer
                 var epochSteps = stepsPerEpoch - epochStart + 1;
                 var allreduce = s.Distributed ? $", allreduce {(SharpFlow.Distributed.Mpi.CollectiveSeconds - collectiveSeconds) * 1000 / epochSteps:F2} ms/step" : "";
                 collectiveSeconds = SharpFlow.Distributed.Mpi.CollectiveSeconds;
-                if (!chief) continue; // the chief alone evaluates, saves and logs; the others go on to the next epoch
+                if (!chief)
+                {
+                    // The chief alone evaluates, saves and logs; the others go on to the next epoch, or stop with it.
+                    if (stopping && epoch < s.Epochs) throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch} with rank 0");
+                    continue;
+                }
                 validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
                 var saved = saver.save(sess, checkpointPrefix, global_step: epoch * stepsPerEpoch);
                 var epochValues = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", epochSteps * s.BatchSize / trainSeconds) };
@@ -146,10 +160,10 @@ internal static class Trainer
                 events?.add_summary(tf.Summary(epochValues), (long)epoch * stepsPerEpoch);
                 progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / epochSteps:F4}{(epochStart > 1 ? $" (steps {epochStart}-{stepsPerEpoch})" : "")}, validation accuracy {validation.Accuracy:F4}, " +
                               $"{trainSeconds:F1} s, {epochSteps * s.BatchSize / trainSeconds:F0} img/s{allreduce}");
-                if (stop is { Requested: true } && epoch < s.Epochs)
+                if (stopping && epoch < s.Epochs)
                 {
                     events?.flush();
-                    throw new TrainingInterruptedException($"{stop.Signal}: stopped after epoch {epoch}; checkpoint {saved} written. Go on with --resume.");
+                    throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch}; checkpoint {saved} written. Go on with --resume.");
                 }
             }
         });

@@ -84,6 +84,32 @@ public sealed class DistributedTrainingTests : IDisposable
     private const int SIGSTOP = 19;
 
     [Fact]
+    public void CtrlCStopsEveryRankAfterTheSameStepAndResumingGivesTheUninterruptedWeights()
+    {
+        string[] Long(string logdir, params string[] more) =>
+            [Cli, "train", "lenet5", "--data", "embedded", "--epochs", "2", "--steps-per-epoch", "25", "--log-every", "1", "--seed", "4", "--logdir", logdir, .. more];
+        var straight = Path.Combine(_dir, "straight");
+        Assert.Equal(0, Run(Start(Mpiexec, OnTwoRanks(Long(straight)))).ExitCode);
+        var dir = Path.Combine(_dir, "interrupted");
+        var signalled = false;
+        var (_, output, _) = ChildProcess.Run(Start(Mpiexec, OnTwoRanks(Long(dir))), (mpiexec, line) =>
+        {
+            if (signalled || !line.Contains("epoch 1/2  step 5/25", StringComparison.Ordinal)) return;
+            Assert.True(ChildProcess.Signal(mpiexec.Id, 2)); // Ctrl+C to mpiexec, which forwards it to every rank
+            signalled = true;
+        });
+        Assert.True(signalled, output);
+        // The ranks saw the signal at their own moments; the wish went through the step's allreduce, so both stopped
+        // after the same step (or, late in the epoch, at its end).
+        var stops = Regex.Matches(output, @"sharpflow: (?:rank 1: )?(?:Ctrl\+C|a stop asked on another rank): stopped after epoch 1(?:, step (\d+))?");
+        Assert.True(stops.Count == 2, output);
+        Assert.Equal(stops[0].Groups[1].Value, stops[1].Groups[1].Value);
+        var (code, resumed, _) = Run(Start(Mpiexec, OnTwoRanks(Long(dir, "--resume"))));
+        Assert.True(code == 0, resumed);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(dir, "model.safetensors")));
+    }
+
+    [Fact]
     public void ANaNStopsEveryRankAtTheSameStepAndRankZeroKeepsTheWeightsFromBeforeIt()
     {
         var dir = Path.Combine(_dir, "diverged");
