@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using SharpFlow.Data;
+using SharpFlow.Distributed;
 using SharpFlow.Models;
 using SharpFlow.Summaries;
+using SharpFlow.Train;
 using static SharpFlow.Binding;
 
 namespace SharpFlow.Cli.Training;
@@ -8,175 +11,229 @@ namespace SharpFlow.Cli.Training;
 /// <summary>
 /// The training loop of <c>sharpflow train</c>: shuffled mini-batches (TensorFlow's <c>next_batch</c>), one optimizer
 /// step each, validation accuracy after every epoch, test accuracy at the end, and the model's variables written
-/// to the log directory. After every epoch a checkpoint of all variables (optimizer slots and global step
-/// included) goes to <c>LOGDIR/model.ckpt-STEP</c>; so does the state after the current step when Ctrl+C or
-/// SIGTERM stops the run (exit code 130). <c>--resume</c> restores the newest checkpoint and goes on from the next
-/// step, replaying the data order, so a resumed run without dropout computes the losses and weights of an
-/// uninterrupted one. The same seed gives the same losses. A step whose loss or gradients are NaN or infinite
-/// changes no weight (<see cref="ClassifierGraph"/>'s guards): training stops there, names the first op whose
-/// value went bad, and saves the weights from before the step.
+/// to the log directory.
+/// <list type="bullet">
+/// <item>Checkpoints of all variables (optimizer slots, global step and random streams included) go to
+/// <c>LOGDIR/model.ckpt-STEP</c> after every epoch, and after the current step when Ctrl+C or SIGTERM stops the run
+/// (exit code 130). <c>--resume</c> restores the newest and goes on from the next step, replaying the data order,
+/// so the resumed run computes the losses and weights of an uninterrupted one.</item>
+/// <item>A step whose loss or gradients are NaN or infinite changes no weight (<see cref="ClassifierGraph"/>'s
+/// guards): training stops there, names the first op whose value went bad, and saves the weights from before it.</item>
+/// <item>With <c>--distributed</c> every rank builds the same graph and draws the same global batches, trains on its
+/// shard, and the loss, gradients and stop wish are averaged in one allreduce; rank 0 (the chief) alone logs,
+/// evaluates and saves.</item>
+/// </list>
 /// </summary>
-internal static class Trainer
+internal sealed class Trainer : IDisposable
 {
     /// <summary>The file in the log directory that records the batch and epoch length a resume must keep.</summary>
     public const string LayoutFile = "training-layout.txt";
 
+    private readonly TrainSettings _s;
+    private readonly Datasets _data;
+    private readonly Model _model;
+    private readonly int _stepsPerEpoch;
+    private readonly int _ranks;
+    private readonly bool _chief;
+    private readonly ClassifierGraph _graph;
+    private readonly Session _sess;
+    private readonly Saver _saver;
+    private readonly FileWriter? _events;
+    private readonly string _checkpointPrefix;
+
+    /// <summary>Trains as <paramref name="s"/> says; returns the test evaluation (the validation one on other ranks than 0).</summary>
     public static Evaluation Run(TrainSettings s, bool live)
     {
-        var data = DataSource.Load(s.Dataset, s.DataDirectory, s.Seed, Console.WriteLine);
-        var model = ModelZoo.Create(s.Model, 10);
-        var stepsPerEpoch = (data.train.num_examples + s.BatchSize - 1) / s.BatchSize;
-        if (s.MaxStepsPerEpoch is { } max) stepsPerEpoch = Math.Min(stepsPerEpoch, max);
-        // --distributed: every rank builds the same graph and draws the same global batches; each trains on its
-        // shard, the gradients are averaged in one allreduce, and rank 0 (the chief) alone logs and saves.
-        var ranks = s.Distributed ? SharpFlow.Distributed.hvd.size() : 1;
-        var chief = !s.Distributed || SharpFlow.Distributed.hvd.rank() == 0;
-        if (s.BatchSize % ranks != 0) throw new InvalidOperationException($"--batch {s.BatchSize} (the global batch) does not divide among {ranks} ranks");
-        var graph = ClassifierGraph.Build(model, 28, 28, 1, s, stepsPerEpoch);
-        Console.WriteLine($"model: {model.Title}; {graph.Output.Parameters:N0} parameters");
+        using var trainer = new Trainer(s);
+        return trainer.Train(live);
+    }
+
+    private Trainer(TrainSettings s)
+    {
+        _s = s;
+        _data = DataSource.Load(s.Dataset, s.DataDirectory, s.Seed, Console.WriteLine);
+        _model = ModelZoo.Create(s.Model, 10);
+        _stepsPerEpoch = (_data.train.num_examples + s.BatchSize - 1) / s.BatchSize;
+        if (s.MaxStepsPerEpoch is { } max) _stepsPerEpoch = Math.Min(_stepsPerEpoch, max);
+        _ranks = s.Distributed ? hvd.size() : 1;
+        _chief = !s.Distributed || hvd.rank() == 0;
+        if (s.BatchSize % _ranks != 0) throw new InvalidOperationException($"--batch {s.BatchSize} (the global batch) does not divide among {_ranks} ranks");
+        _graph = ClassifierGraph.Build(_model, 28, 28, 1, s, _stepsPerEpoch);
+        Console.WriteLine($"model: {_model.Title}; {_graph.Output.Parameters:N0} parameters");
         if (s.Distributed)
-            Console.WriteLine($"distributed: {ranks} ranks on MPI, global batch {s.BatchSize} ({s.BatchSize / ranks} per rank), one fused allreduce of the loss and gradients per step");
-        Console.WriteLine($"training: {s.Epochs} epochs of {stepsPerEpoch} steps, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}" +
+            Console.WriteLine($"distributed: {_ranks} ranks on MPI, global batch {s.BatchSize} ({s.BatchSize / _ranks} per rank), one fused allreduce of the loss and gradients per step");
+        Console.WriteLine($"training: {s.Epochs} epochs of {_stepsPerEpoch} steps, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}" +
                           (s.LearningRateDecay != 1 ? $" × {s.LearningRateDecay} per epoch" : "") + $", seed {s.Seed}");
 
-        using var sess = new Session(graph.Graph);
-        SharpFlow.Train.Saver saver;
-        using (graph.Graph.as_default())
+        _sess = new Session(_graph.Graph);
+        using (_graph.Graph.as_default())
         {
-            sess.run(tf.global_variables_initializer());
-            saver = tf.train.Saver(max_to_keep: 3, save_random_state: true);
+            _sess.run(tf.global_variables_initializer());
+            _saver = tf.train.Saver(max_to_keep: 3, save_random_state: true);
         }
-        var checkpointPrefix = Path.Combine(s.LogDirectory, "model.ckpt");
+        _checkpointPrefix = Path.Combine(s.LogDirectory, "model.ckpt");
         Directory.CreateDirectory(s.LogDirectory);
         // TensorBoard: the graph now; loss and learning rate every --log-every steps; validation accuracy and
         // weight histograms after every epoch.
-        using var events = chief ? tf.summary.FileWriter(s.LogDirectory, graph.Graph) : null;
-        long done = 0; // global steps before this process
-        var latest = s.Resume && chief ? tf.train.latest_checkpoint(s.LogDirectory) : null;
-        if (s.Resume && latest is null) Console.WriteLine($"resume: no checkpoint in {s.LogDirectory}; starting from the beginning");
+        _events = _chief ? tf.summary.FileWriter(s.LogDirectory, _graph.Graph) : null;
+    }
+
+    public void Dispose()
+    {
+        _events?.Dispose();
+        _sess.Dispose();
+    }
+
+    /// <summary>
+    /// Restores the newest checkpoint with <c>--resume</c> (the chief reads it and broadcasts the variables, so ranks
+    /// need no shared file system) and replays the batches drawn so far; returns the global steps already done.
+    /// </summary>
+    private long Restore()
+    {
+        var latest = _s.Resume && _chief ? tf.train.latest_checkpoint(_s.LogDirectory) : null;
+        if (_s.Resume && _chief && latest is null) Console.WriteLine($"resume: no checkpoint in {_s.LogDirectory}; starting from the beginning");
         // The batch and the epoch length fix which batch each global step draws: a resume must keep them.
-        var layout = Path.Combine(s.LogDirectory, LayoutFile);
-        var thisLayout = $"batch {s.BatchSize}, steps per epoch {stepsPerEpoch}";
+        var layout = Path.Combine(_s.LogDirectory, LayoutFile);
+        var thisLayout = $"batch {_s.BatchSize}, steps per epoch {_stepsPerEpoch}";
+        if (latest is not null && File.Exists(layout) && File.ReadAllText(layout).Trim() is var saved && saved != thisLayout)
+            throw new InvalidOperationException($"{_s.LogDirectory} was trained with {saved}, this run asks for {thisLayout}: resume with the same --batch and --steps-per-epoch");
+        if (_chief) File.WriteAllText(layout, thisLayout + "\n");
         if (latest is not null)
         {
-            var saved = File.Exists(layout) ? File.ReadAllText(layout).Trim() : null;
-            if (saved is not null && saved != thisLayout)
-                throw new InvalidOperationException($"{s.LogDirectory} was trained with {saved}, this run asks for {thisLayout}: resume with the same --batch and --steps-per-epoch");
+            _saver.restore(_sess, latest);
+            _saver.recover_last_checkpoints(tf.train.get_checkpoint_state(_s.LogDirectory)!.all_model_checkpoint_paths);
         }
-        if (chief) File.WriteAllText(layout, thisLayout + "\n");
-        if (latest is not null)
-        {
-            saver.restore(sess, latest);
-            saver.recover_last_checkpoints(tf.train.get_checkpoint_state(s.LogDirectory)!.all_model_checkpoint_paths);
-        }
-        // Every rank starts from the chief's variables: initialized from one seed, or restored (only the chief reads
-        // the checkpoint, so the ranks need no shared file system).
-        if (graph.Broadcast is not null) sess.run(graph.Broadcast);
-        done = sess.run(graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
+        if (_graph.Broadcast is not null) _sess.run(_graph.Broadcast); // every rank starts from the chief's variables
+        var done = _sess.run(_graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
         if (done > 0)
         {
             // Replay the batches drawn so far so the data order goes on as in an uninterrupted run.
-            for (long i = 0; i < done; i++) data.train.next_batch(s.BatchSize);
-            Console.WriteLine($"resumed from {latest}: {done / stepsPerEpoch} epochs and {done % stepsPerEpoch} steps done");
+            for (long i = 0; i < done; i++) _data.train.next_batch(_s.BatchSize);
+            Console.WriteLine($"resumed from {latest}: {done / _stepsPerEpoch} epochs and {done % _stepsPerEpoch} steps done");
         }
-        var firstEpoch = (int)(done / stepsPerEpoch) + 1;
-        var firstStep = (int)(done % stepsPerEpoch) + 1;
+        return done;
+    }
+
+    private Evaluation Train(bool live)
+    {
+        var done = Restore();
+        var (firstEpoch, firstStep) = ((int)(done / _stepsPerEpoch) + 1, (int)(done % _stepsPerEpoch) + 1);
         var total = Stopwatch.StartNew();
         var training = new Stopwatch(); // training steps only, not the evaluations between epochs
         var validation = new Evaluation(0, new int[1, 1], 0);
-        var trainOp = graph.TrainOp!;
-        var toDo = Math.Max(0, (long)s.Epochs * stepsPerEpoch - done);
-        var collectiveSeconds = SharpFlow.Distributed.Mpi.CollectiveSeconds;
+        var toDo = Math.Max(0, (long)_s.Epochs * _stepsPerEpoch - done);
+        var collectiveSeconds = Mpi.CollectiveSeconds;
         // Only while training (a Ctrl+C later ends the process as usual). Under mpiexec, which forwards Ctrl+C to
         // every rank, the ranks may see it during different steps: each feeds its wish into the step's allreduce, and
         // all stop after the first step whose reduced wish is positive.
         using (var stop = StopRequest.Listen())
-        TrainingProgress.Run(live, (int)toDo, s.LogEvery, progress =>
         {
-            var stepsRun = 0;
-            var stopping = false; // a stop was asked for (with --distributed: agreed by all ranks in the last step)
-            for (var epoch = firstEpoch; epoch <= s.Epochs; epoch++)
+            TrainingProgress.Run(live, (int)toDo, _s.LogEvery, progress =>
             {
-                var clock = Stopwatch.StartNew();
-                training.Start();
-                double lossSum = 0;
-                var epochStart = epoch == firstEpoch ? firstStep : 1;
-                for (var step = epochStart; step <= stepsPerEpoch; step++)
+                var stepsRun = 0;
+                var stopping = false;
+                for (var epoch = firstEpoch; epoch <= _s.Epochs; epoch++)
                 {
-                    var globalStep = (long)(epoch - 1) * stepsPerEpoch + step;
-                    var (images, labels) = data.train.next_batch(s.BatchSize);
-                    if (s.Distributed) (images, labels) = (SharpFlow.Distributed.hvd.shard(images), SharpFlow.Distributed.hvd.shard(labels));
-                    var feed = new FeedDict { [graph.Images] = images, [graph.Labels] = labels, [graph.Training] = true };
-                    if (graph.StopWish is not null) feed[graph.StopWish] = stop.Requested ? 1f : 0f;
-                    NDArray loss, rate;
-                    var streams = sess.RandomPositions(); // where the random ops stood before this step
-                    try
+                    var clock = Stopwatch.StartNew();
+                    training.Start();
+                    double lossSum = 0;
+                    var epochStart = epoch == firstEpoch ? firstStep : 1;
+                    for (var step = epochStart; step <= _stepsPerEpoch; step++)
                     {
-                        if (graph.StopAgreed is null) (_, loss, rate) = sess.run((trainOp, graph.StepLoss, graph.LearningRate!), feed);
-                        else
+                        var globalStep = (long)(epoch - 1) * _stepsPerEpoch + step;
+                        (var loss, stopping) = Step(epoch, step, globalStep, stop);
+                        lossSum += loss;
+                        stepsRun++;
+                        var seconds = training.Elapsed.TotalSeconds;
+                        var eta = TimeSpan.FromSeconds(seconds / stepsRun * (toDo - stepsRun));
+                        progress.Step(epoch, _s.Epochs, step, _stepsPerEpoch, loss, stepsRun * _s.BatchSize / Math.Max(seconds, 1e-9), eta);
+                        if (stopping && step < _stepsPerEpoch)
                         {
-                            (_, loss, rate, var agreed) = sess.run((trainOp, graph.StepLoss, graph.LearningRate!, graph.StopAgreed), feed);
-                            stopping = agreed.item<float>() > 0;
+                            var path = _chief ? _saver.save(_sess, _checkpointPrefix, global_step: checked((int)globalStep)) : "(rank 0's)";
+                            _events?.flush();
+                            throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch}, step {step} (global step {globalStep}); checkpoint {path} written. Go on with --resume.");
                         }
                     }
-                    catch (InvalidArgumentError e) when (e.NodeName is { } node && graph.NumericsGuards.Contains(node))
+                    training.Stop();
+                    var trainSeconds = clock.Elapsed.TotalSeconds;
+                    var epochSteps = _stepsPerEpoch - epochStart + 1;
+                    var allreduce = _s.Distributed ? $", allreduce {(Mpi.CollectiveSeconds - collectiveSeconds) * 1000 / epochSteps:F2} ms/step" : "";
+                    collectiveSeconds = Mpi.CollectiveSeconds;
+                    string? saved = null;
+                    if (_chief) // the chief alone evaluates, saves and logs; the others go on to the next epoch, or stop with it
                     {
-                        throw NonFinite(e, graph, sess, feed, streams, chief ? saver : null, checkpointPrefix, epoch, step, globalStep);
+                        (validation, saved) = EndOfEpoch(epoch, epochSteps / trainSeconds * _s.BatchSize);
+                        progress.Line($"epoch {epoch}/{_s.Epochs}: mean loss {lossSum / epochSteps:F4}{(epochStart > 1 ? $" (steps {epochStart}-{_stepsPerEpoch})" : "")}, validation accuracy {validation.Accuracy:F4}, " +
+                                      $"{trainSeconds:F1} s, {epochSteps * _s.BatchSize / trainSeconds:F0} img/s{allreduce}");
                     }
-                    var value = loss.AsReadOnlySpan<float>()[0];
-                    if (step % s.LogEvery == 0 || step == stepsPerEpoch)
-                        events?.add_summary(tf.Summary(SummaryValue.FromScalar("loss", value), SummaryValue.FromScalar("learning_rate", rate.Cast(DType.float64).ToArray<double>()[0])), globalStep);
-                    lossSum += value;
-                    stepsRun++;
-                    var seconds = training.Elapsed.TotalSeconds;
-                    var imagesPerSecond = stepsRun * s.BatchSize / Math.Max(seconds, 1e-9);
-                    var eta = TimeSpan.FromSeconds(seconds / stepsRun * (toDo - stepsRun));
-                    progress.Step(epoch, s.Epochs, step, stepsPerEpoch, value, imagesPerSecond, eta);
-                    if (graph.StopAgreed is null) stopping = stop.Requested;
-                    if (stopping && step < stepsPerEpoch)
+                    if (stopping && epoch < _s.Epochs)
                     {
-                        var path = chief ? saver.save(sess, checkpointPrefix, global_step: checked((int)globalStep)) : "(rank 0's)";
-                        events?.flush();
-                        throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch}, step {step} (global step {globalStep}); checkpoint {path} written. Go on with --resume.");
+                        _events?.flush();
+                        throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch}; checkpoint {saved ?? "(rank 0's)"} written. Go on with --resume.");
                     }
                 }
-                training.Stop();
-                var trainSeconds = clock.Elapsed.TotalSeconds;
-                var epochSteps = stepsPerEpoch - epochStart + 1;
-                var allreduce = s.Distributed ? $", allreduce {(SharpFlow.Distributed.Mpi.CollectiveSeconds - collectiveSeconds) * 1000 / epochSteps:F2} ms/step" : "";
-                collectiveSeconds = SharpFlow.Distributed.Mpi.CollectiveSeconds;
-                if (!chief)
-                {
-                    // The chief alone evaluates, saves and logs; the others go on to the next epoch, or stop with it.
-                    if (stopping && epoch < s.Epochs) throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch} with rank 0");
-                    continue;
-                }
-                validation = Evaluation.Run(sess, graph, data.validation, model.Classes);
-                var saved = saver.save(sess, checkpointPrefix, global_step: epoch * stepsPerEpoch);
-                var epochValues = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", epochSteps * s.BatchSize / trainSeconds) };
-                var trainable = graph.Graph.get_collection(GraphKeys.TRAINABLE_VARIABLES).OfType<Variable>().ToList();
-                var weights = sess.run(trainable.Select(v => (Tensor)v.value()).ToList());
-                for (var i = 0; i < trainable.Count; i++) epochValues.Add(SummaryValue.FromHistogram(trainable[i].op.name, weights[i]));
-                events?.add_summary(tf.Summary(epochValues), (long)epoch * stepsPerEpoch);
-                progress.Line($"epoch {epoch}/{s.Epochs}: mean loss {lossSum / epochSteps:F4}{(epochStart > 1 ? $" (steps {epochStart}-{stepsPerEpoch})" : "")}, validation accuracy {validation.Accuracy:F4}, " +
-                              $"{trainSeconds:F1} s, {epochSteps * s.BatchSize / trainSeconds:F0} img/s{allreduce}");
-                if (stopping && epoch < s.Epochs)
-                {
-                    events?.flush();
-                    throw new TrainingInterruptedException($"{stop.Reason}: stopped after epoch {epoch}; checkpoint {saved} written. Go on with --resume.");
-                }
-            }
-        });
-        if (s.Distributed) CheckRanksAgree(sess, graph);
-        if (!chief) return validation;
-        var test = Evaluation.Run(sess, graph, data.test, model.Classes);
-        Console.WriteLine($"test accuracy: {test.Accuracy:F4} on {test.Examples} images; {s.Epochs} epochs in {TrainingProgress.Eta(total.Elapsed)}");
+            });
+        }
+        if (_s.Distributed) CheckRanksAgree();
+        return _chief ? Finish(validation, total.Elapsed) : validation;
+    }
 
-        var weights = graph.ModelVariables.ToDictionary(v => v.op.name, v => sess.run(v.value()));
-        var info = new ModelInfo(s.Model, model.Classes, [28, 28, 1], s.Dataset, data.source, s.Epochs, s.BatchSize, s.Optimizer,
-            s.LearningRate, s.Seed, validation.Accuracy, test.Accuracy, graph.Output.Parameters);
-        ModelDirectory.Save(s.LogDirectory, info, weights);
-        Console.WriteLine($"model written to {s.LogDirectory} ({ModelDirectory.InfoFile}, {ModelDirectory.WeightsFile}); evaluate it with: sharpflow evaluate {s.LogDirectory}");
+    /// <summary>One training step on this rank's part of the next global batch: its loss, and whether to stop after it.</summary>
+    private (float Loss, bool Stop) Step(int epoch, int step, long globalStep, StopRequest stop)
+    {
+        var (images, labels) = _data.train.next_batch(_s.BatchSize);
+        if (_s.Distributed) (images, labels) = (hvd.shard(images), hvd.shard(labels));
+        var feed = new FeedDict { [_graph.Images] = images, [_graph.Labels] = labels, [_graph.Training] = true };
+        if (_graph.StopWish is not null) feed[_graph.StopWish] = stop.Requested ? 1f : 0f;
+        var streams = _sess.RandomPositions(); // where the random ops stood before this step
+        NDArray loss, rate;
+        bool stopping;
+        try
+        {
+            if (_graph.StopAgreed is null)
+            {
+                (_, loss, rate) = _sess.run((_graph.TrainOp!, _graph.StepLoss, _graph.LearningRate!), feed);
+                stopping = stop.Requested; // a signal during the step stops training after it
+            }
+            else
+            {
+                (_, loss, rate, var agreed) = _sess.run((_graph.TrainOp!, _graph.StepLoss, _graph.LearningRate!, _graph.StopAgreed), feed);
+                stopping = agreed.item<float>() > 0; // the ranks' wishes, averaged: the same on every rank
+            }
+        }
+        catch (InvalidArgumentError e) when (e.NodeName is { } node && _graph.NumericsGuards.Contains(node))
+        {
+            throw NonFinite(e, feed, streams, epoch, step, globalStep);
+        }
+        var value = loss.AsReadOnlySpan<float>()[0];
+        if (step % _s.LogEvery == 0 || step == _stepsPerEpoch)
+            _events?.add_summary(tf.Summary(SummaryValue.FromScalar("loss", value), SummaryValue.FromScalar("learning_rate", rate.Cast(DType.float64).ToArray<double>()[0])), globalStep);
+        return (value, stopping);
+    }
+
+    /// <summary>The chief's end of an epoch: validation, the checkpoint, and the epoch's TensorBoard values.</summary>
+    private (Evaluation Validation, string Checkpoint) EndOfEpoch(int epoch, double imagesPerSecond)
+    {
+        var validation = Evaluation.Run(_sess, _graph, _data.validation, _model.Classes);
+        var saved = _saver.save(_sess, _checkpointPrefix, global_step: epoch * _stepsPerEpoch);
+        var values = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", imagesPerSecond) };
+        var trainable = _graph.Graph.get_collection(GraphKeys.TRAINABLE_VARIABLES).OfType<Variable>().ToList();
+        var weights = _sess.run(trainable.Select(v => (Tensor)v.value()).ToList());
+        for (var i = 0; i < trainable.Count; i++) values.Add(SummaryValue.FromHistogram(trainable[i].op.name, weights[i]));
+        _events?.add_summary(tf.Summary(values), (long)epoch * _stepsPerEpoch);
+        return (validation, saved);
+    }
+
+    /// <summary>The chief's end of training: test accuracy and the model written for <c>sharpflow evaluate</c>.</summary>
+    private Evaluation Finish(Evaluation validation, TimeSpan elapsed)
+    {
+        var test = Evaluation.Run(_sess, _graph, _data.test, _model.Classes);
+        Console.WriteLine($"test accuracy: {test.Accuracy:F4} on {test.Examples} images; {_s.Epochs} epochs in {TrainingProgress.Eta(elapsed)}");
+        var weights = _graph.ModelVariables.ToDictionary(v => v.op.name, v => _sess.run(v.value()));
+        var info = new ModelInfo(_s.Model, _model.Classes, [28, 28, 1], _s.Dataset, _data.source, _s.Epochs, _s.BatchSize, _s.Optimizer,
+            _s.LearningRate, _s.Seed, validation.Accuracy, test.Accuracy, _graph.Output.Parameters);
+        ModelDirectory.Save(_s.LogDirectory, info, weights);
+        Console.WriteLine($"model written to {_s.LogDirectory} ({ModelDirectory.InfoFile}, {ModelDirectory.WeightsFile}); evaluate it with: sharpflow evaluate {_s.LogDirectory}");
         return test;
     }
 
@@ -184,48 +241,44 @@ internal static class Trainer
     /// With <c>--distributed</c>, at the end: a 64-bit FNV-1a hash of every variable's bytes, compared across ranks
     /// (allreduce of the minimum and maximum); the chief reports that they agree, and any rank that differs fails.
     /// </summary>
-    private static void CheckRanksAgree(Session sess, ClassifierGraph graph)
+    private void CheckRanksAgree()
     {
         var hash = 14695981039346656037UL;
-        foreach (var value in sess.run(graph.Graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>().Select(v => (Tensor)v.value()).ToList()))
+        foreach (var value in _sess.run(_graph.Graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>().Select(v => (Tensor)v.value()).ToList()))
             foreach (var b in value.AsBytes()) hash = (hash ^ b) * 1099511628211UL;
         var signed = unchecked((long)hash);
         long lowest = 0, highest = 0;
-        SharpFlow.Distributed.Mpi.Collective("the weights check", () =>
+        Mpi.Collective("the weights check", () =>
         {
             lowest = MPI.Communicator.world.Allreduce(signed, MPI.Operation<long>.Min);
             highest = MPI.Communicator.world.Allreduce(signed, MPI.Operation<long>.Max);
         });
         if (lowest != highest)
             throw new AllRanksException($"the ranks' variables differ after training (hashes from {lowest:x16} to {highest:x16})");
-        Console.WriteLine($"variables identical on all {SharpFlow.Distributed.hvd.size()} ranks (hash {hash:x16})");
+        Console.WriteLine($"variables identical on all {_ranks} ranks (hash {hash:x16})");
     }
 
     /// <summary>
     /// The error for a step whose loss or a gradient was NaN or infinite. The guards kept the step from changing any
-    /// weight, so the variables are still those from before it: they are saved, and the step's forward and backward
-    /// pass is re-run with a check after every op to name where the first bad value appeared.
+    /// weight, so the variables are still those from before it: the chief saves them, and each rank re-runs its
+    /// step's forward and backward pass with a check after every op to name where the first bad value appeared.
     /// </summary>
-    private static AllRanksException NonFinite(InvalidArgumentError guard, ClassifierGraph graph, Session sess, FeedDict feed,
-        Dictionary<string, (ulong, ulong)> streams, SharpFlow.Train.Saver? saver, string checkpointPrefix, int epoch, int step, long globalStep)
+    private AllRanksException NonFinite(InvalidArgumentError guard, FeedDict feed, Dictionary<string, (ulong, ulong)> streams, int epoch, int step, long globalStep)
     {
-        if (saver is null) // a rank other than the chief, which saves: it diagnoses its own shard
+        var stopped = $"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}. ";
+        // Put the random streams back to before the step too, so the checkpoint is exactly the state after step
+        // globalStep - 1 and the re-run draws the failed step's dropout masks.
+        _sess.SetRandomPositions(streams, "the trainer");
+        if (!_chief)
         {
-            sess.SetRandomPositions(streams, "the trainer");
-            var found = graph.FirstNonFinite(sess, feed);
-            return new AllRanksException($"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}. " +
-                (found is null ? "This rank's shard shows no NaN or infinity." : $"The first NaN or infinity of this rank's shard: {found}."));
+            var found = _graph.FirstNonFinite(_sess, feed);
+            return new AllRanksException(stopped + (found is null ? "This rank's shard shows no NaN or infinity." : $"The first NaN or infinity of this rank's shard: {found}."));
         }
-        // The weights are those from before the step; put the random streams back there too, so the checkpoint is
-        // exactly the state after step globalStep - 1 and the re-run draws the failed step's dropout masks.
-        sess.SetRandomPositions(streams, "the trainer");
-        var path = saver.save(sess, checkpointPrefix, global_step: checked((int)(globalStep - 1)));
-        sess.SetRandomPositions(streams, "the trainer");
-        var origin = graph.FirstNonFinite(sess, feed);
-        return new AllRanksException(
-            $"training stopped at epoch {epoch}, step {step} (global step {globalStep}): {guard.RawMessage}. " +
-            (origin is null ? "A re-run of the step's forward and backward pass found no NaN or infinity. "
-                            : $"The first NaN or infinity of the step: {origin}. ") +
+        var path = _saver.save(_sess, _checkpointPrefix, global_step: checked((int)(globalStep - 1)));
+        _sess.SetRandomPositions(streams, "the trainer");
+        var origin = _graph.FirstNonFinite(_sess, feed);
+        return new AllRanksException(stopped +
+            (origin is null ? "A re-run of the step's forward and backward pass found no NaN or infinity. " : $"The first NaN or infinity of the step: {origin}. ") +
             $"No weight was updated by this step; the weights from before it are in {path}. Lower --lr (or change --optimizer) and go on with --resume.");
     }
 }
