@@ -21,10 +21,7 @@ public sealed class DistributedTrainingTests : IDisposable
     private static ProcessStartInfo Start(string program, IEnumerable<string> args, Dictionary<string, string>? environment = null) =>
         ChildProcess.Start(program, args, new Dictionary<string, string>(environment ?? []) { ["DOTNET_PROCESSOR_COUNT"] = "1" });
 
-    /// <summary>MPICH's launcher (Debian's alternatives may point plain mpiexec at another MPI's).</summary>
-    private static string Mpiexec =>
-        new[] { "/usr/bin/mpiexec.mpich", "/usr/bin/mpiexec.hydra", "/usr/local/bin/mpiexec.hydra" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("MPICH's mpiexec not found: install Debian's mpich (apt-get install mpich) to run the distributed tests");
+    private static string Mpiexec => Mpich.Mpiexec;
 
     private static (int ExitCode, string Output, TimeSpan Elapsed) Run(ProcessStartInfo start, Action<string>? onLine = null) =>
         ChildProcess.Run(start, onLine is null ? null : (_, line) => onLine(line));

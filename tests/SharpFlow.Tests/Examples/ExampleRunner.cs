@@ -17,6 +17,27 @@ public static class ExampleRunner
         }
     }
 
+    /// <summary>
+    /// Builds the example, then runs it on <paramref name="ranks"/> MPI ranks (<c>mpiexec -n</c>, one thread each):
+    /// the exit code and everything the ranks printed.
+    /// </summary>
+    public static (int ExitCode, string Output) RunOnRanks(string file, int ranks, params string[] arguments)
+    {
+        lock (Gate)
+        {
+            var path = Path.Combine("examples", file);
+            var build = ChildProcess.Start("dotnet", ["build", path]);
+            build.WorkingDirectory = RepositoryRoot;
+            var (built, buildOutput, _) = ChildProcess.Run(build);
+            Assert.True(built == 0, $"dotnet build {path}:\n{buildOutput}");
+            var run = ChildProcess.Start(Mpich.Mpiexec, ["-n", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", "run", "--no-build", path, "--", .. arguments],
+                new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "1" });
+            run.WorkingDirectory = RepositoryRoot;
+            var (code, output, _) = ChildProcess.Run(run);
+            return (code, output);
+        }
+    }
+
     public static string Run(string file, TimeSpan? timeout = null, params string[] arguments)
     {
         lock (Gate)

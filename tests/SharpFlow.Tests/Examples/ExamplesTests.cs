@@ -208,6 +208,24 @@ public class ExamplesTests
         Assert.True(test >= 0.3, $"test accuracy {test}:\n{output}");
     }
 
+    [Fact, Example("horovod-lenet5.cs")]
+    public void HorovodStyleTrainingRunsAsOneRankAndOnTwoWithEqualVariables()
+    {
+        var one = ExampleRunner.Run("horovod-lenet5.cs", null, "60");
+        Assert.Contains("rank 0 of 1: global batch 64, 64 images per rank per step", one);
+        var single = double.Parse(Regex.Match(one, @"test accuracy: ([0-9.]+) on 2000 images after 60 steps").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(single >= 0.5, one);
+
+        var (code, two) = ExampleRunner.RunOnRanks("horovod-lenet5.cs", 2, "60");
+        Assert.True(code == 0, two);
+        Assert.Contains("rank 0 of 2: global batch 64, 32 images per rank per step", two);
+        var hashes = Regex.Matches(two, @"rank (\d): variables hash ([0-9a-f]{16})").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.Equal(2, hashes.Count);
+        Assert.Equal(hashes["0"], hashes["1"]); // DistributedOptimizer: both ranks applied the same averaged updates
+        var distributed = double.Parse(Regex.Match(two, @"test accuracy: ([0-9.]+) on 2000 images after 60 steps").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(distributed, single - 0.02, single + 0.02); // the same global batches, up to float rounding
+    }
+
     [Fact, Example("40-41-vgg-inception.cs")]
     public void VggAndInceptionTables()
     {
