@@ -107,6 +107,15 @@ public sealed class DistributedTrainingTests : IDisposable
     }
 
     [Fact]
+    public void AProcessStartedByAnotherMpisLauncherSaysSo()
+    {
+        // Open MPI's mpiexec sets OMPI_COMM_WORLD_SIZE; under MPICH's ABI each such process would be a job of one rank.
+        var (code, output, _) = Run(Start("dotnet", [.. Train(Path.Combine(_dir, "ompi"), 1), "--distributed"], new() { ["OMPI_COMM_WORLD_SIZE"] = "4" }));
+        Assert.Equal(1, code);
+        Assert.Contains("this process was started as one of 4 (OMPI_COMM_WORLD_SIZE), but MPI sees a job of 1: start it with MPICH's mpiexec (mpiexec.mpich), not another MPI's", output);
+    }
+
+    [Fact]
     public void ANaNStopsEveryRankAtTheSameStepAndRankZeroKeepsTheWeightsFromBeforeIt()
     {
         var dir = Path.Combine(_dir, "diverged");
