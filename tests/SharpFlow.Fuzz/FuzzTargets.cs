@@ -60,20 +60,22 @@ public static class FuzzTargets
         return stream.ToArray();
     }
 
-    private static IReadOnlyList<byte[]> IdxSeeds()
+    /// <summary>An IDX file of unsigned bytes (type 0x08) of shape <paramref name="dims"/>, element i being <paramref name="value"/>(i).</summary>
+    public static byte[] IdxFile(int[] dims, Func<int, byte> value)
     {
-        static byte[] File(byte rank, int[] dims)
-        {
-            var count = dims.Aggregate(1, (a, d) => a * d);
-            var bytes = new byte[4 + 4 * rank + count];
-            bytes[2] = 0x08;
-            bytes[3] = rank;
-            for (var i = 0; i < rank; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-            for (var i = 0; i < count; i++) bytes[4 + 4 * rank + i] = (byte)(i * 37);
-            return bytes;
-        }
-        return [File(3, [3, 4, 5]), File(1, [7]), File(4, [2, 2, 3, 1])];
+        ArgumentNullException.ThrowIfNull(dims);
+        ArgumentNullException.ThrowIfNull(value);
+        var count = dims.Aggregate(1, (a, d) => a * d);
+        var bytes = new byte[4 + 4 * dims.Length + count];
+        bytes[2] = 0x08;
+        bytes[3] = (byte)dims.Length;
+        for (var i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
+        for (var i = 0; i < count; i++) bytes[4 + 4 * dims.Length + i] = value(i);
+        return bytes;
     }
+
+    private static IReadOnlyList<byte[]> IdxSeeds() =>
+        [IdxFile([3, 4, 5], i => (byte)(i * 37)), IdxFile([7], i => (byte)(i * 37)), IdxFile([2, 2, 3, 1], i => (byte)(i * 37))];
 
     private static IReadOnlyList<byte[]> SafeTensorsSeeds()
     {

@@ -77,14 +77,14 @@ internal static class TrainCommand
             Console.Error.WriteLine($"sharpflow: {prefix}{e.Message}"); // every rank stopped after the same step
             return StopRequest.ExitCode;
         }
-        catch (Exception e) when (size > 1 && e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (size > 1 && IsReported(e))
         {
             // This rank alone failed (a checkpoint it could not read or write, say): the others would wait for it in
             // the next collective, so the whole job ends now.
             SharpFlow.Distributed.Mpi.Abort(e.Message);
             return 1;
         }
-        catch (Exception e) when (e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsReported(e))
         {
             return Fail(e.Message);
         }
@@ -94,6 +94,10 @@ internal static class TrainCommand
             SharpFlow.Distributed.hvd.shutdown();
         }
     }
+
+    /// <summary>The failures a command reports as a message and an exit code, not a stack trace: bad input and I/O.</summary>
+    private static bool IsReported(Exception e) =>
+        e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException;
 
     internal static int Fail(string message)
     {
@@ -114,7 +118,7 @@ internal static class TrainCommand
             Console.Error.WriteLine($"sharpflow: {prefix}{e.Message}");
             return StopRequest.ExitCode;
         }
-        catch (Exception e) when (e is OpError or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsReported(e))
         {
             return Fail(prefix + e.Message);
         }

@@ -130,10 +130,12 @@ internal sealed class ClassifierGraph
             session.run(_diagnosis, feed);
             return null;
         }
-        catch (InvalidArgumentError e) when (e.RawMessage.Split(" : ", 2) is [var where, var what] && where.LastIndexOf(':') is var colon and > 0)
+        catch (InvalidArgumentError e) when (e.NodeName is { } name && Graph.get_operation_by_name(name) is { type: "CheckNumerics" } check)
         {
-            var op = Graph.get_operation_by_name(where[..colon]);
-            return $"output {where[(colon + 1)..]} of op '{op.name}' ({op.type}) {what.Replace("Tensor had", "had", StringComparison.Ordinal)}";
+            // The failed check's input is the bad value; its message ends in TensorFlow's "Tensor had NaN values".
+            var bad = check.inputs[0];
+            var what = e.RawMessage[(e.RawMessage.LastIndexOf(" : Tensor had ", StringComparison.Ordinal) + " : Tensor ".Length)..];
+            return $"output {bad.value_index} of op '{bad.op.name}' ({bad.op.type}) {what}";
         }
     }
 }

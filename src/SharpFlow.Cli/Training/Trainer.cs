@@ -274,8 +274,7 @@ internal sealed class Trainer : IDisposable
             var found = _graph.FirstNonFinite(_sess, feed);
             return new AllRanksException(stopped + (found is null ? "This rank's shard shows no NaN or infinity." : $"The first NaN or infinity of this rank's shard: {found}."));
         }
-        var path = _saver.save(_sess, _checkpointPrefix, global_step: checked((int)(globalStep - 1)));
-        _sess.SetRandomPositions(streams, "the trainer");
+        var path = _saver.save(_sess, _checkpointPrefix, global_step: checked((int)(globalStep - 1))); // reads variables only: the streams stay put
         var origin = _graph.FirstNonFinite(_sess, feed);
         return new AllRanksException(stopped +
             (origin is null ? "A re-run of the step's forward and backward pass found no NaN or infinity. " : $"The first NaN or infinity of the step: {origin}. ") +

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SharpFlow.Framework;
 using SharpFlow.Ops;
 
@@ -49,7 +48,7 @@ internal sealed class MpiBroadcast : OpDef
             {
                 var input = ctx.Input(i);
                 var output = ctx.AllocateUninitializedOutput(i, input.dtype, input.shape);
-                var span = MemoryMarshal.AsBytes(output.AsWritableBytes());
+                var span = output.AsWritableBytes();
                 buffer.AsSpan(at, span.Length).CopyTo(span);
                 at += span.Length;
             }

@@ -54,10 +54,7 @@ public static class TensorLimits
         ArgumentNullException.ThrowIfNull(shape);
         long count = 1;
         foreach (var d in shape.AsSpan())
-        {
-            if (d < 0) return null; // not fully known: checked when the shape is
-            if (d == 0) return null;
-        }
+            if (d <= 0) return null; // not fully known (checked when the shape is), or no elements at all
         foreach (var d in shape.AsSpan())
         {
             if (count > long.MaxValue / d) return $"the element count of shape {shape} overflows a 64-bit integer";

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using SharpFlow.Data;
 
@@ -14,16 +13,7 @@ public sealed class MnistFilesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static byte[] Idx(int magicType, int[] dims, Func<int, byte> value)
-    {
-        var count = dims.Aggregate(1, (a, d) => a * d);
-        var bytes = new byte[4 + 4 * dims.Length + count];
-        bytes[2] = 0x08;
-        bytes[3] = (byte)magicType;
-        for (var i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-        for (var i = 0; i < count; i++) bytes[4 + 4 * dims.Length + i] = value(i);
-        return bytes;
-    }
+    private static byte[] Idx(int[] dims, Func<int, byte> value) => SharpFlow.Fuzz.FuzzTargets.IdxFile(dims, value);
 
     private void Write(string name, byte[] bytes, bool gzip)
     {
@@ -39,10 +29,10 @@ public sealed class MnistFilesTests : IDisposable
 
     private void WriteSet(bool gzip, int train = 30, int test = 10)
     {
-        Write("train-images-idx3-ubyte", Idx(3, [train, 28, 28], i => (byte)(i % 251)), gzip);
-        Write("train-labels-idx1-ubyte", Idx(1, [train], i => (byte)(i % 10)), gzip);
-        Write("t10k-images-idx3-ubyte", Idx(3, [test, 28, 28], i => (byte)(i % 13)), gzip);
-        Write("t10k-labels-idx1-ubyte", Idx(1, [test], i => (byte)((i * 3) % 10)), gzip);
+        Write("train-images-idx3-ubyte", Idx([train, 28, 28], i => (byte)(i % 251)), gzip);
+        Write("train-labels-idx1-ubyte", Idx([train], i => (byte)(i % 10)), gzip);
+        Write("t10k-images-idx3-ubyte", Idx([test, 28, 28], i => (byte)(i % 13)), gzip);
+        Write("t10k-labels-idx1-ubyte", Idx([test], i => (byte)((i * 3) % 10)), gzip);
     }
 
     [Theory]
@@ -103,7 +93,7 @@ public sealed class MnistFilesTests : IDisposable
         Assert.Contains("12", range.Message);
 
         WriteSet(gzip: false, train: 30);
-        Write("train-labels-idx1-ubyte", Idx(1, [29], i => 1), gzip: false);
+        Write("train-labels-idx1-ubyte", Idx([29], i => 1), gzip: false);
         Assert.Contains("29 labels for 30 images", Assert.Throws<DataLossError>(() => Mnist.read_data_sets(_dir, validation_size: 0)).Message);
     }
 }
