@@ -14,7 +14,7 @@ public sealed record GradientCase(string Family, string Name, Func<Tensor[], Ten
 /// flag, run-time shapes and second derivatives. Inputs keep away from kinks (0 for relu and abs, ties for
 /// max) by more than the finite-difference step.
 /// </summary>
-public static class GradientCases
+public static partial class GradientCases
 {
     private static int _seed = 1;
 
@@ -224,6 +224,8 @@ public static class GradientCases
         }
         yield return C("second order", "d²/dlogits² softmax_cross_entropy", x => tf.gradients(tf.reduce_sum(tf.nn.softmax_cross_entropy_with_logits_v2(labels: tf.constant(Hot(1, 2, 3).Reshape(new Shape(2, 3))), logits: x[0])), x[0])[0]!, U(s23)) with { Tolerance = 1e-5 };
         yield return C("second order", "d²/dx² matmul·square", x => tf.gradients(tf.reduce_sum(tf.square(tf.matmul(x[0], x[1]))), x[0])[0]!, U(s23), U(new Shape(3, 2))) with { Tolerance = 1e-5 };
+
+        // Each area's cases live in its own file (GradientCases.<Area>.cs), listed here.
     }
 
     private static NDArray Hot(int a, int b, int classes)
