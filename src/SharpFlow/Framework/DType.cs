@@ -21,6 +21,11 @@ public enum DataType
     Int64 = 9,
     /// <summary>Boolean (DT_BOOL).</summary>
     Bool = 10,
+    /// <summary>
+    /// A handle to a run-time resource (DT_RESOURCE): a stack or a tensor array that lives for one run. Each
+    /// element is the resource object itself.
+    /// </summary>
+    Resource = 20,
 }
 
 /// <summary>
@@ -43,6 +48,8 @@ public readonly struct DType : IEquatable<DType>
     public static readonly DType @bool = new(DataType.Bool);
     /// <summary>Byte strings (each element a <c>byte[]</c>): what summary ops produce.</summary>
     public static readonly DType @string = new(DataType.String);
+    /// <summary>Handles of run-time resources (stacks, tensor arrays): what <c>StackV2</c> and <c>TensorArrayV3</c> produce.</summary>
+    public static readonly DType resource = new(DataType.Resource);
 
     /// <summary>Every supported dtype, in TensorFlow's enum order.</summary>
     public static IReadOnlyList<DType> All { get; } = [float32, float64, int32, uint8, int64, @bool];
@@ -50,7 +57,7 @@ public readonly struct DType : IEquatable<DType>
     /// <summary>Creates the dtype of a TensorFlow enum value.</summary>
     public DType(DataType id)
     {
-        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool or DataType.String))
+        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool or DataType.String or DataType.Resource))
             throw new TypeError($"Unsupported data type {(int)id}.");
         Id = id;
     }
@@ -68,6 +75,7 @@ public readonly struct DType : IEquatable<DType>
         DataType.UInt8 => "uint8",
         DataType.Bool => "bool",
         DataType.String => "string",
+        DataType.Resource => "resource",
         _ => "invalid",
     };
 
@@ -83,7 +91,7 @@ public readonly struct DType : IEquatable<DType>
     public int size => Id switch
     {
         DataType.Float or DataType.Int32 => 4,
-        DataType.Double or DataType.Int64 => 8,
+        DataType.Double or DataType.Int64 or DataType.Resource => 8,
         DataType.UInt8 or DataType.Bool => 1,
         _ => 0,
     };
@@ -107,6 +115,7 @@ public readonly struct DType : IEquatable<DType>
         DataType.UInt8 => typeof(byte),
         DataType.Bool => typeof(bool),
         DataType.String => typeof(byte[]),
+        DataType.Resource => typeof(object),
         _ => typeof(void),
     };
 
@@ -123,6 +132,7 @@ public readonly struct DType : IEquatable<DType>
         if (type == typeof(byte)) return uint8;
         if (type == typeof(bool)) return @bool;
         if (type == typeof(byte[])) return @string;
+        if (type == typeof(object)) return resource;
         throw new TypeError($"No SharpFlow dtype holds values of type {type.Name}.");
     }
 
@@ -136,6 +146,7 @@ public readonly struct DType : IEquatable<DType>
         "uint8" => uint8,
         "bool" => @bool,
         "string" => @string,
+        "resource" => resource,
         _ => throw new TypeError($"Unknown dtype name '{name}'."),
     };
 

@@ -34,6 +34,7 @@ public sealed partial class Graph
     {
         public string NameStack = "";
         public readonly List<ControlDependencyScope> ControlStack = [];
+        public ControlFlowContext? ControlFlowContext;
     }
 
     private ThreadState Local => (_threadStates ??= []).GetValue(this, _ => new ThreadState());
@@ -207,6 +208,26 @@ public sealed partial class Graph
     /// <summary>Prevents further changes; later op creation throws.</summary>
     public void finalize() => finalized = true;
 
+    // ----- control-flow contexts -----
+
+    /// <summary>
+    /// The cond branch or while loop being built on this thread (TensorFlow's <c>_get_control_flow_context</c>), or
+    /// null at the top level.
+    /// </summary>
+    internal ControlFlowContext? ControlFlowContext
+    {
+        get => Local.ControlFlowContext;
+        set => Local.ControlFlowContext = value;
+    }
+
+    /// <summary>Makes <paramref name="context"/> current until the returned scope is disposed.</summary>
+    internal IDisposable EnterContext(ControlFlowContext? context)
+    {
+        var saved = ControlFlowContext;
+        ControlFlowContext = context;
+        return new Scope(() => ControlFlowContext = saved);
+    }
+
     // ----- op creation -----
 
     /// <summary>
@@ -215,6 +236,31 @@ public sealed partial class Graph
     /// </summary>
     internal Operation CreateOp(OpDef def, string name, IReadOnlyList<Tensor> inputs,
         IReadOnlyDictionary<string, object>? attrs = null, IEnumerable<Operation>? controlInputs = null)
+    {
+        if (ControlFlowContext is not { } context) return CreateOpCore(null, def, name, inputs, attrs, controlInputs, scoped: true);
+        // Inside a cond branch or a loop body, inputs from outside go through the context's Switch or Enter ops,
+        // which are themselves created outside it.
+        var mapped = inputs.ToArray();
+        var control = controlInputs?.ToList() ?? [];
+        foreach (var t in mapped)
+            if (!ReferenceEquals(t.graph, this))
+                throw new ValueError($"{def.Type} \"{name}\": input {t} is from a different graph; tensors of two graphs cannot be combined in one op.");
+        foreach (var c in ControlInputsFor(mapped))
+            if (!control.Contains(c)) control.Add(c);
+        context.PrepareInputs(def, mapped, control);
+        return CreateOpCore(context, def, name, mapped, attrs, control, scoped: false);
+    }
+
+    /// <summary>
+    /// Adds an op to <paramref name="context"/> with its inputs as given: control-flow constructs create their own
+    /// Switch, Enter, Merge and Exit ops this way.
+    /// </summary>
+    internal Operation CreateOpIn(ControlFlowContext? context, OpDef def, string name, IReadOnlyList<Tensor> inputs,
+        IReadOnlyDictionary<string, object>? attrs = null, IEnumerable<Operation>? controlInputs = null) =>
+        CreateOpCore(context, def, name, inputs, attrs, controlInputs, scoped: false);
+
+    private Operation CreateOpCore(ControlFlowContext? context, OpDef def, string name, IReadOnlyList<Tensor> inputs,
+        IReadOnlyDictionary<string, object>? attrs, IEnumerable<Operation>? controlInputs, bool scoped)
     {
         if (finalized) throw new InvalidOperationException("Graph is finalized and cannot be modified.");
         foreach (var t in inputs)
@@ -247,10 +293,11 @@ public sealed partial class Graph
                         throw new ValueError($"{def.Type} \"{opName}\": control input '{c.name}' is from a different graph.");
                     if (!control.Contains(c)) control.Add(c);
                 }
-            foreach (var c in ControlInputsFor(inputs))
-                if (!control.Contains(c)) control.Add(c);
+            if (scoped)
+                foreach (var c in ControlInputsFor(inputs))
+                    if (!control.Contains(c)) control.Add(c);
 
-            var op = new Operation(this, _operations.Count + 1, opName, def, [.. inputs], [.. control], attrCopy, ctx.Outputs);
+            var op = new Operation(this, _operations.Count + 1, opName, def, [.. inputs], [.. control], attrCopy, ctx.Outputs) { Context = context };
             _operations.Add(op);
             _byName.Add(opName, op);
             foreach (var t in inputs) t.AddConsumer(op);

@@ -60,6 +60,7 @@ public sealed class NDArray
         DataType.UInt8 => new byte[count],
         DataType.Bool => new bool[count],
         DataType.String => Enumerable.Repeat(Array.Empty<byte>(), count).ToArray(),
+        DataType.Resource => new object[count],
         _ => throw new TypeError($"Cannot allocate values of dtype {dtype}."),
     };
 

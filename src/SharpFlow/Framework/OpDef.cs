@@ -16,6 +16,9 @@ public abstract class OpDef
     /// </summary>
     public virtual bool IsStateful => false;
 
+    /// <summary>The part the op plays in control flow; <see cref="ControlFlowRole.None"/> for ordinary ops.</summary>
+    public virtual ControlFlowRole ControlFlow => ControlFlowRole.None;
+
     /// <summary>True when input <paramref name="index"/> is a variable reference the kernel writes, not a value it reads.</summary>
     public virtual bool IsRefInput(int index) => false;
 

@@ -74,6 +74,9 @@ public sealed class OpKernelContext
     public NDArray Input(int index) =>
         _inputs[index] ?? throw new InternalError($"Input {index} of {op.type} \"{op.name}\" has no value.");
 
+    /// <summary>The value of input <paramref name="index"/>, or null when it has none (a Merge's untaken inputs).</summary>
+    public NDArray? InputOrNull(int index) => _inputs[index];
+
     /// <summary>Allocates a zero-filled output buffer and installs it as output <paramref name="index"/>.</summary>
     public NDArray AllocateOutput(int index, DType dtype, Shape shape) => Allocate(index, dtype, shape, zeroed: true);
 

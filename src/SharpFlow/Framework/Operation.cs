@@ -12,7 +12,7 @@ public sealed class Operation : ITensorOrOperation
 {
     private readonly Tensor[] _inputs;
     private readonly Tensor[] _outputs;
-    private readonly Operation[] _controlInputs;
+    private Operation[] _controlInputs;
     private readonly Dictionary<string, object> _attrs;
 
     internal Operation(Graph graph, int id, string name, OpDef def, Tensor[] inputs, Operation[] controlInputs,
@@ -43,6 +43,33 @@ public sealed class Operation : ITensorOrOperation
 
     /// <summary>The op's definition: shape rule and kernel factory.</summary>
     internal OpDef Def { get; }
+
+    /// <summary>The cond branch or while loop the op was created in (TensorFlow's <c>_control_flow_context</c>), or null.</summary>
+    internal ControlFlowContext? Context { get; set; }
+
+    /// <summary>
+    /// Replaces input <paramref name="index"/>: only a while loop's back edge (a <c>Merge</c>'s second input becomes
+    /// its <c>NextIteration</c>) is made this way, as TensorFlow's <c>_update_input</c>; every other op keeps the
+    /// inputs it was created with.
+    /// </summary>
+    internal void UpdateBackEdge(int index, Tensor input)
+    {
+        if (Def.ControlFlow != ControlFlowRole.Merge)
+            throw new InternalError($"Only a Merge takes a back edge, not {type} \"{name}\".");
+        if (input.dtype != _inputs[index].dtype)
+            throw new TypeError($"The back edge of '{name}' must be a {_inputs[index].dtype.name} tensor, got {input}.");
+        _inputs[index] = input;
+        input.AddConsumer(this);
+    }
+
+    /// <summary>
+    /// Adds a control input after creation: the while-loop gradient orders the forward stack pushes before the
+    /// loop's next iteration this way, as TensorFlow's <c>_add_control_input</c>.
+    /// </summary>
+    internal void AddControlInput(Operation control)
+    {
+        if (!_controlInputs.Contains(control)) _controlInputs = [.. _controlInputs, control];
+    }
 
     /// <summary>The input tensors.</summary>
     public IReadOnlyList<Tensor> inputs => _inputs;

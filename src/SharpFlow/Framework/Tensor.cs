@@ -53,6 +53,12 @@ public partial class Tensor : ITensorOrOperation
         _shape = _shape.MergeWith(newShape);
     }
 
+    /// <summary>
+    /// Replaces the static shape, also with a less specific one: a while loop's shape invariants widen the shapes
+    /// of its Enter and Merge outputs this way.
+    /// </summary>
+    internal void ResetShape(Shape newShape) => _shape = newShape;
+
     /// <summary>The operations that take this tensor as an input, in creation order.</summary>
     public IReadOnlyList<Operation> consumers()
     {

@@ -1,5 +1,6 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops.Array;
+using SharpFlow.Ops.Control;
 using SharpFlow.Ops.Math;
 
 namespace SharpFlow.Gradients;
@@ -31,9 +32,11 @@ internal static class GradientPass
         using var graphScope = graph.as_default();
         using var scope = graph.name_scope(string.IsNullOrEmpty(name) ? "gradients" : name);
 
-        var between = OpsBetween(ys, xs);
+        var (between, betweenList) = OpsBetween(ys, xs);
+        // Differentiating through while loops needs their backprop loops, built as the pass reaches them.
+        var loopState = ControlFlowState.MaybeCreate(betweenList, between);
         var pending = new Dictionary<Operation, int>();
-        foreach (var op in between)
+        foreach (var op in betweenList)
             foreach (var input in op.inputs)
                 if (between.Contains(input.op))
                     pending[input.op] = pending.GetValueOrDefault(input.op) + 1;
@@ -59,43 +62,65 @@ internal static class GradientPass
         // Ops whose consumers have all been processed are ready; ys' ops that feed other ys wait for them.
         var queue = new Queue<Operation>();
         var queued = new HashSet<Operation>();
+        var toOps = new HashSet<Operation>();
         foreach (var y in ys)
-            if (pending.GetValueOrDefault(y.op) == 0 && queued.Add(y.op)) queue.Enqueue(y.op);
+            if (pending.GetValueOrDefault(y.op) == 0 && queued.Add(y.op))
+            {
+                if (between.Contains(y.op)) toOps.Add(y.op);
+                queue.Enqueue(y.op);
+            }
+        if (loopState is not null)
+            foreach (var exit in loopState.ProcessUnusedLoopExits(pending, toOps))
+            {
+                if (IsBackpropagatable(exit)) Add(grads, exit, loopState.ZerosLikeForExit(exit));
+                if (queued.Add(exit.op)) queue.Enqueue(exit.op);
+            }
 
         while (queue.Count > 0)
         {
             var op = queue.Dequeue();
             var outGrads = new Tensor?[op.outputs.Count];
             var hasGrad = false;
-            for (var i = 0; i < outGrads.Length; i++)
-            {
-                outGrads[i] = Aggregate(grads, op, i);
-                hasGrad |= outGrads[i] is not null;
-            }
-
-            if (hasGrad && !stopOps.Contains(op) && between.Contains(op) && op.inputs.Count > 0)
-            {
-                Tensor?[] inGrads;
-                if (op.Def.NotDifferentiable) inGrads = new Tensor?[op.inputs.Count];
-                else
+            using (loopState?.EnterGradWhileContext(op, before: true))
+                for (var i = 0; i < outGrads.Length; i++)
                 {
-                    using (graph.name_scope(op.name + "_grad"))
-                    {
-                        inGrads = op.Def.Gradient(op, outGrads);
-                        if (inGrads.Length != op.inputs.Count)
-                            throw new ValueError($"Num gradients {inGrads.Length} generated for op {op.name} (op type: {op.type}) do not match num inputs {op.inputs.Count}");
-                        if (op.Def.BroadcastsInputs)
-                            for (var i = 0; i < inGrads.Length; i++)
-                                if (inGrads[i] is { } g) inGrads[i] = Unbroadcast.SumToShapeOf(g, op.inputs[i]);
-                    }
+                    outGrads[i] = Aggregate(grads, op, i);
+                    hasGrad |= outGrads[i] is not null;
                 }
-                for (var i = 0; i < inGrads.Length; i++)
+
+            using (loopState?.EnterGradWhileContext(op, before: false))
+            {
+                if (ControlFlowUtil.IsLoopSwitch(op) && ReferenceEquals(op.Context, graph.ControlFlowContext))
+                    throw new ValueError($"Cannot compute gradient inside while loop with respect to op '{(xs.FirstOrDefault(x => op.Context!.Contains(x.op)) ?? xs[0]).op.name}'. We do not support taking the gradient wrt or through the initial value of a loop variable. Gradients can be computed through loop invariants or wrt the input parameters to the loop body.");
+                if (hasGrad && !stopOps.Contains(op) && between.Contains(op) && op.inputs.Count > 0)
                 {
-                    var input = op.inputs[i];
-                    if (inGrads[i] is not { } g || !between.Contains(input.op) || !IsBackpropagatable(input)) continue;
-                    if (!g.shape.IsCompatibleWith(input.shape))
-                        throw new ValueError($"Incompatible shapes between op input and calculated input gradient. Forward operation: {op.name}. Input index: {i}. Original input shape: {input.shape}. Calculated input gradient shape: {g.shape}");
-                    Add(grads, input, g);
+                    Tensor?[] inGrads;
+                    if (op.Def.NotDifferentiable) inGrads = new Tensor?[op.inputs.Count];
+                    else
+                    {
+                        // Inside loops a missing output gradient is zero (built in the backprop loop).
+                        if (loopState is not null)
+                            for (var i = 0; i < outGrads.Length; i++)
+                                if (outGrads[i] is null && IsBackpropagatable(op.outputs[i]))
+                                    outGrads[i] = loopState.ZerosLike(op, i);
+                        using (graph.name_scope(op.name + "_grad"))
+                        {
+                            inGrads = op.Def.Gradient(op, outGrads);
+                            if (inGrads.Length != op.inputs.Count)
+                                throw new ValueError($"Num gradients {inGrads.Length} generated for op {op.name} (op type: {op.type}) do not match num inputs {op.inputs.Count}");
+                            if (op.Def.BroadcastsInputs)
+                                for (var i = 0; i < inGrads.Length; i++)
+                                    if (inGrads[i] is { } g) inGrads[i] = Unbroadcast.SumToShapeOf(g, op.inputs[i]);
+                        }
+                    }
+                    for (var i = 0; i < inGrads.Length; i++)
+                    {
+                        var input = op.inputs[i];
+                        if (inGrads[i] is not { } g || !between.Contains(input.op) || !IsBackpropagatable(input)) continue;
+                        if (!g.shape.IsCompatibleWith(input.shape))
+                            throw new ValueError($"Incompatible shapes between op input and calculated input gradient. Forward operation: {op.name}. Input index: {i}. Original input shape: {input.shape}. Calculated input gradient shape: {g.shape}");
+                        Add(grads, input, g);
+                    }
                 }
             }
 
@@ -103,9 +128,38 @@ internal static class GradientPass
             {
                 if (!pending.ContainsKey(input.op)) continue;
                 pending[input.op]--;
-                if (pending[input.op] == 0 && queued.Add(input.op)) queue.Enqueue(input.op);
+                var ready = pending[input.op] == 0;
+                // A loop Switch is visited twice: from its Exit (starting the backprop Merge) and from the body.
+                if (!ready && loopState is not null && ControlFlowUtil.IsLoopSwitch(input.op)) ready = pending[input.op] > 0;
+                if (!ready) continue;
+                if (loopState is not null && ControlFlowUtil.IsLoopExit(input.op))
+                {
+                    // An exit waits until all exits of its loop are reached; unused ones then get zeros.
+                    var state = loopState.GradStateOf(input.op, before: false)!;
+                    state.DeferredExits.Add(input);
+                    state.PendingExitsCount--;
+                    if (state.PendingExitsCount != 0) continue;
+                    var anyGrad = false;
+                    foreach (var e in state.DeferredExits)
+                    {
+                        if (HasGrad(grads, e.op))
+                        {
+                            anyGrad = true;
+                            queue.Enqueue(e.op);
+                        }
+                        else state.UnusedExits.Add(e);
+                    }
+                    foreach (var e in state.UnusedExits)
+                    {
+                        if (anyGrad && IsBackpropagatable(e)) Add(grads, e, loopState.ZerosLikeForExit(e));
+                        queue.Enqueue(e.op);
+                    }
+                    continue;
+                }
+                if (ControlFlowUtil.IsLoopSwitch(input.op) || queued.Add(input.op)) queue.Enqueue(input.op);
             }
         }
+        loopState?.PostProcessing();
 
         var result = new Tensor?[xs.Count];
         for (var i = 0; i < xs.Count; i++) result[i] = Aggregate(grads, xs[i].op, xs[i].value_index);
@@ -119,7 +173,7 @@ internal static class GradientPass
     /// The ops reachable forward from xs through float tensors and backward from ys: the only ops whose gradients
     /// matter.
     /// </summary>
-    private static HashSet<Operation> OpsBetween(IReadOnlyList<Tensor> ys, IReadOnlyList<Tensor> xs)
+    private static (HashSet<Operation> Set, List<Operation> List) OpsBetween(IReadOnlyList<Tensor> ys, IReadOnlyList<Tensor> xs)
     {
         var reached = new HashSet<Operation>();
         var stack = new Stack<Operation>(xs.Select(x => x.op));
@@ -132,15 +186,17 @@ internal static class GradientPass
                     foreach (var consumer in output.consumers()) stack.Push(consumer);
         }
         var between = new HashSet<Operation>();
+        var list = new List<Operation>();
         foreach (var y in ys) if (reached.Contains(y.op)) stack.Push(y.op);
         while (stack.Count > 0)
         {
             var op = stack.Pop();
             if (!between.Add(op)) continue;
+            list.Add(op);
             foreach (var input in op.inputs)
                 if (reached.Contains(input.op)) stack.Push(input.op);
         }
-        return between;
+        return (between, list);
     }
 
     /// <summary><c>dy/dy</c>: ones of y's shape (TensorFlow's <c>gradients/grad_ys_i</c> filled to <c>shape(y)</c>).</summary>
@@ -153,6 +209,9 @@ internal static class GradientPass
             ? Fill.Constant(y.shape, y.dtype, one: true, name)
             : Fill.Dynamic(Shape_.Build(y), y.dtype, one: true, name);
     }
+
+    private static bool HasGrad(Dictionary<Operation, List<Tensor>?[]> grads, Operation op) =>
+        grads.TryGetValue(op, out var lists) && lists.Any(l => l is { Count: > 0 });
 
     private static void Add(Dictionary<Operation, List<Tensor>?[]> grads, Tensor t, Tensor g)
     {

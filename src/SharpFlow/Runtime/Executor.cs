@@ -13,6 +13,7 @@ internal static class Executor
 {
     public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory)
     {
+        if (plan.Dataflow is not null) return DataflowExecutor.Run(plan, feedValues, memory);
         var slots = memory.Slots;
         var owned = memory.Owned;
         for (var i = 0; i < plan.FeedSlots.Length; i++) slots[plan.FeedSlots[i]] = feedValues[i];
@@ -91,11 +92,25 @@ internal static class Executor
         {
             var slot = plan.FetchSlots[i];
             var value = slots[slot] ?? throw MissingValue(plan.Fetches[i], plan.Fetches[i].op.name);
-            if (owned[slot]) memory.Escape(value);
+            if (FinalRefValue(plan.Fetches[i], memory.Context.Variables) is { } refValue) value = refValue;
+            else if (owned[slot]) memory.Escape(value);
             else value = value.Copy();
             results[i] = value;
         }
         return results;
+    }
+
+    /// <summary>
+    /// For a fetched variable (a ref output), a copy of the value it holds at the end of the run: TensorFlow 1.x
+    /// returns what the ref points to when the run finishes, so <c>sess.run([train_op, global_step])</c> gives the
+    /// incremented step. Null for any other tensor.
+    /// </summary>
+    internal static NDArray? FinalRefValue(Tensor fetch, IVariableStore variables)
+    {
+        if (!fetch.op.Def.IsRefOutput(fetch.value_index)) return null;
+        var op = fetch.op;
+        while (op.Def is not VariableV2 && op.inputs.Count > 0 && op.Def.IsRefInput(0)) op = op.inputs[0].op;
+        return op.Def is VariableV2 ? variables.Read(op)?.Copy() : null;
     }
 
     private static OpError MissingValue(Tensor input, string consumer)

@@ -39,6 +39,11 @@ internal sealed class Plan
     public int[] FetchSlots { get; }
     /// <summary>The slot of each fed tensor, in feed order.</summary>
     public int[] FeedSlots { get; }
+    /// <summary>
+    /// For a plan whose ops include control flow (Switch, Merge, Enter, ...), the structure the dataflow executor
+    /// runs; null for an acyclic plan without it, which runs its steps in order.
+    /// </summary>
+    public DataflowGraph? Dataflow { get; private init; }
 
     /// <summary>Prunes and orders the graph for these fetches, targets and feeds.</summary>
     public static Plan Build(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation> targets, IReadOnlyList<Tensor> feeds,
@@ -107,6 +112,9 @@ internal sealed class Plan
         foreach (var s in fetchSlots) lastReader[s] = -1;
         for (var i = 0; i < steps.Count; i++)
             steps[i] = steps[i] with { ReleaseSlots = [.. steps[i].InputSlots.Distinct().Where(s => lastReader[s] == i)] };
-        return new Plan([.. steps], slots.Count, [.. fetches], fetchSlots, feedSlots);
+        var plan = new Plan([.. steps], slots.Count, [.. fetches], fetchSlots, feedSlots);
+        return ordered.Any(op => op.Def.ControlFlow != ControlFlowRole.None)
+            ? new Plan(plan.Steps, plan.SlotCount, plan.Fetches, fetchSlots, feedSlots) { Dataflow = new DataflowGraph(plan, feeds) }
+            : plan;
     }
 }

@@ -46,6 +46,7 @@ public static class GraphDefEncoder
         DataType.UInt8 => 4,
         DataType.Int64 => 9,
         DataType.String => 7,
+        DataType.Resource => 20,
         _ => 10, // DT_BOOL
     };
 

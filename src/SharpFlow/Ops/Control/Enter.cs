@@ -1,0 +1,51 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.Control;
+
+/// <summary>
+/// Enter: makes <c>data</c> available in the child frame <c>frame_name</c> (a while loop): in its first iteration,
+/// or in every iteration when <c>is_constant</c> (a loop invariant).
+/// </summary>
+internal sealed class Enter : OpDef
+{
+    public static readonly Enter Def = new();
+
+    public override string Type => "Enter";
+
+    public override ControlFlowRole ControlFlow => ControlFlowRole.Enter;
+
+    public override bool AcceptsStrings => true;
+
+    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.InputDType(0), ctx.InputShape(0));
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx => ctx.ForwardOutput(0, ctx.Input(0)));
+
+    /// <summary>
+    /// Outside a backprop loop the gradient passes through; inside one, a loop variable's gradient leaves the
+    /// backprop loop through an Exit and a loop invariant's gradient is summed over the iterations (TensorFlow's
+    /// <c>_EnterGrad</c>).
+    /// </summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var grad = grads[0];
+        if (grad is null) return [null];
+        if (op.graph.ControlFlowContext is not WhileContext { GradState: not null } gradContext || !gradContext.BackProp) return [grad];
+        if (op.Attr<bool>("is_constant")) return [gradContext.AddBackpropAccumulator(op, grad)];
+        var result = Exit.CreateIn(gradContext, grad).outputs[0];
+        gradContext.LoopExits.Add(result);
+        return [result];
+    }
+
+    /// <summary>An Enter into the frame of <paramref name="loop"/>, created as is (its input is not rewritten).</summary>
+    internal static Tensor CreateIn(WhileContext loop, Tensor data, bool isConstant, string name = "Enter")
+    {
+        var attrs = new Dictionary<string, object>
+        {
+            ["T"] = data.dtype, ["frame_name"] = loop.Name, ["is_constant"] = isConstant,
+            ["parallel_iterations"] = loop.ParallelIterations,
+        };
+        // Enters carry no control dependencies of the scope they are built in (TensorFlow builds them under
+        // control_dependencies(None)).
+        return data.graph.CreateOpIn(loop, Def, name, [data], attrs).outputs[0];
+    }
+}
