@@ -83,6 +83,50 @@ public static partial class Binding
         }
 
         /// <summary>
+        /// <c>tf.while_loop</c> whose variables may be TensorArrays (each iteration gets the array after the previous
+        /// iteration's writes) as well as tensors and numbers.
+        /// </summary>
+        public static object[] while_loop(Func<object[], Tensor> cond, Func<object[], object[]> body, IReadOnlyList<object> loop_vars,
+            int parallel_iterations = 10, bool back_prop = true, bool swap_memory = false, string? name = null, TensorLike? maximum_iterations = null) =>
+            Functional.WhileLoop(cond, body, loop_vars, parallel_iterations, back_prop, maximum_iterations, name);
+
+        /// <summary><c>tf.TensorArray(dtype, size, dynamic_size, clear_after_read, ...)</c>.</summary>
+        public static TensorArray TensorArray(DType dtype, TensorLike? size = null, bool dynamic_size = false, bool clear_after_read = true,
+            string? tensor_array_name = null, bool infer_shape = true, Shape? element_shape = null, string? name = null) =>
+            new(dtype, size, dynamic_size, clear_after_read, tensor_array_name, infer_shape, element_shape, name);
+
+        /// <summary>
+        /// <c>tf.map_fn(fn, elems)</c>: <paramref name="fn"/> applied to each slice of <paramref name="elems"/> along
+        /// its first axis (in a while loop), the results stacked; <paramref name="dtype"/> when fn changes the dtype.
+        /// </summary>
+        public static Tensor map_fn(Func<Tensor, Tensor> fn, Tensor elems, DType? dtype = null, int parallel_iterations = 10,
+            bool back_prop = true, bool swap_memory = false, bool infer_shape = true, string? name = null) =>
+            Functional.MapFn(x => [fn(x[0])], [elems], dtype is null ? null : [dtype.Value], parallel_iterations, back_prop, infer_shape, name)[0];
+
+        /// <summary><c>tf.map_fn</c> over several tensors sliced together, with several results (one dtype each).</summary>
+        public static Tensor[] map_fn(Func<Tensor[], Tensor[]> fn, IReadOnlyList<Tensor> elems, IReadOnlyList<DType>? dtype = null,
+            int parallel_iterations = 10, bool back_prop = true, bool swap_memory = false, bool infer_shape = true, string? name = null) =>
+            Functional.MapFn(fn, elems, dtype, parallel_iterations, back_prop, infer_shape, name);
+
+        /// <summary>
+        /// <c>tf.scan(fn, elems, initializer)</c>: every intermediate <c>a = fn(a, x)</c> over the slices of
+        /// <paramref name="elems"/>, stacked; without <paramref name="initializer"/> the first slice starts.
+        /// </summary>
+        public static Tensor scan(Func<Tensor, Tensor, Tensor> fn, Tensor elems, TensorLike? initializer = null, int parallel_iterations = 10,
+            bool back_prop = true, bool swap_memory = false, bool infer_shape = true, bool reverse = false, string? name = null) =>
+            Functional.Scan(fn, elems, initializer, parallel_iterations, back_prop, infer_shape, reverse, name);
+
+        /// <summary><c>tf.foldl(fn, elems, initializer)</c>: <c>a = fn(a, x)</c> over the slices from the first; the final <c>a</c>.</summary>
+        public static Tensor foldl(Func<Tensor, Tensor, Tensor> fn, Tensor elems, TensorLike? initializer = null, int parallel_iterations = 10,
+            bool back_prop = true, bool swap_memory = false, string? name = null) =>
+            Functional.Fold(fn, elems, initializer, parallel_iterations, back_prop, fromRight: false, name);
+
+        /// <summary><c>tf.foldr(fn, elems, initializer)</c>: <c>a = fn(a, x)</c> over the slices from the last; the final <c>a</c>.</summary>
+        public static Tensor foldr(Func<Tensor, Tensor, Tensor> fn, Tensor elems, TensorLike? initializer = null, int parallel_iterations = 10,
+            bool back_prop = true, bool swap_memory = false, string? name = null) =>
+            Functional.Fold(fn, elems, initializer, parallel_iterations, back_prop, fromRight: true, name);
+
+        /// <summary>
         /// <c>tf.Assert(condition, data)</c>: an InvalidArgumentError <c>assertion failed: [data...]</c> when
         /// <paramref name="condition"/> is false at run time. Strings in <paramref name="data"/> are messages.
         /// </summary>

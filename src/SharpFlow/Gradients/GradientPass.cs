@@ -51,7 +51,9 @@ internal static class GradientPass
         for (var i = 0; i < ys.Count; i++)
         {
             var y = ys[i];
-            var gy = gradYs?[i] ?? InitialGradient(y, i);
+            // A given grad_y gets an identity in the gradients scope, so TensorArrays can tell which gradient
+            // computation it belongs to (TensorFlow's _DefaultGradYs).
+            var gy = gradYs?[i] is { } given ? Identity.Build(given, $"grad_ys_{i}") : InitialGradient(y, i);
             if (gy.dtype != y.dtype)
                 throw new TypeError($"Gradient type {gy.dtype.name} generated for op {y.op.name} does not match input type {y.dtype.name}");
             if (!gy.shape.IsCompatibleWith(y.shape))

@@ -47,5 +47,20 @@ public static partial class GradientCases
             x => tf.while_loop((i, v) => tf.less(i, 2),
                 (i, v) => (i + 1, tf.while_loop((j, u) => tf.less(j, 2), (j, u) => (j + 1, u * x[1] + 0.5), (tf.constant(0), v)).Item2),
                 (tf.constant(0), x[0])).Item2, U(s23), U(s23)) with { Tolerance = 1e-5 };
+        // TensorArrays inside loops: map_fn, scan and the folds.
+        yield return C("control flow", "map_fn", x => tf.map_fn(r => tf.tanh(r) * r, x[0]), U(new Shape(4, 3)));
+        yield return C("control flow", "map_fn of a loop invariant", x => tf.map_fn(r => r * x[1], x[0]), U(new Shape(3, 2)), U(new Shape(2)));
+        yield return C("control flow", "scan (cumulative product)", x => tf.scan((a, r) => a * r, x[0]), U(new Shape(4, 2), 0.5, 1.5));
+        yield return C("control flow", "scan reverse with initializer", x => tf.scan((a, r) => a * 0.5 + r * r, x[0], initializer: x[1], reverse: true), U(new Shape(3, 2)), U(new Shape(2)));
+        yield return C("control flow", "foldl", x => tf.foldl((a, r) => a * r + r, x[0]), U(new Shape(4, 3)));
+        yield return C("control flow", "foldr with initializer", x => tf.foldr((a, r) => tf.tanh(a + r), x[0], initializer: x[1]), U(new Shape(3, 2)), U(new Shape(2)));
+        yield return C("control flow", "TensorArray concat and split",
+            x =>
+            {
+                var ta = tf.TensorArray(tf.float64, size: 2).split(x[0], new long[] { 1, 2 });
+                return ((TensorArray)tf.while_loop(v => tf.less((Tensor)v[0], 1), v => [(Tensor)v[0] + 1, ((TensorArray)v[1])], [tf.constant(0), ta])[1]).concat() * 2.0;
+            }, U(new Shape(3, 2)));
+        yield return C("control flow", "TensorArray gather and scatter",
+            x => tf.TensorArray(tf.float64, size: 4).scatter(new[] { 3, 0, 2, 1 }, x[0]).gather(new[] { 1, 2 }), U(new Shape(4, 2)));
     }
 }

@@ -1,0 +1,51 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.DataFlow;
+
+/// <summary>TensorArrayV3: a new array of <c>size</c> elements for this run; outputs its handle and its flow.</summary>
+internal sealed class TensorArrayV3 : TensorArrayOp
+{
+    public static readonly TensorArrayV3 Def = new();
+
+    public override string Type => "TensorArrayV3";
+
+    public override bool NotDifferentiable => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        if (ctx.InputDType(0) != DType.int32) throw ctx.TypeError("size must be an int32 scalar");
+        ctx.AddOutput(DType.resource, Shape.Scalar);
+        ctx.AddOutput(DType.float32, Shape.Scalar);
+    }
+
+    public override OpKernel CreateKernel(Operation op)
+    {
+        var dtype = op.Attr<DType>("dtype");
+        var elementShape = op.Attr<Shape>("element_shape");
+        var dynamicSize = op.Attr<bool>("dynamic_size");
+        var clearAfterRead = op.Attr<bool>("clear_after_read");
+        var name = op.Attr<string>("tensor_array_name");
+        return OpKernel.From(ctx =>
+        {
+            var size = OpValues.Scalar(ctx.Input(0), "size", ctx.InvalidArgument);
+            if (size < 0) throw ctx.InvalidArgument($"Size should be >= 0, got {size}");
+            var array = new RunTensorArray(name.Length > 0 ? name : ctx.op.name, dtype, (int)size, dynamicSize, clearAfterRead, elementShape, isGrad: false);
+            ctx.ForwardOutput(0, RunTensorArray.Handle(array));
+            Flow(ctx, 1);
+        });
+    }
+
+    /// <summary>The op behind <c>tf.TensorArray(dtype, size, ...)</c>.</summary>
+    public static (Tensor Handle, Tensor Flow) Build(TensorLike size, DType dtype, Shape elementShape, bool dynamicSize, bool clearAfterRead,
+        string tensorArrayName, string? name)
+    {
+        using var b = OpBuilder.Begin(name, "TensorArray", size);
+        var s = b.Convert(size, "size", DType.int32);
+        var op = b.Create(Def, [s], new()
+        {
+            ["dtype"] = dtype, ["element_shape"] = elementShape, ["dynamic_size"] = dynamicSize, ["clear_after_read"] = clearAfterRead,
+            ["identical_element_shapes"] = false, ["tensor_array_name"] = tensorArrayName,
+        });
+        return (op.outputs[0], op.outputs[1]);
+    }
+}
