@@ -2,6 +2,7 @@ using SharpFlow.Framework;
 using SharpFlow.Initializers;
 using SharpFlow.Ops.Math;
 using SharpFlow.Ops.State;
+using static SharpFlow.Ops.Control.ControlFlowOps;
 
 namespace SharpFlow.Layers;
 
@@ -39,17 +40,17 @@ internal static class BatchNormalization
         var (mean, variance) = Functions.Moments.Build(inputs, axes, keepDims: false, "moments");
         Tensor useMean = mean, useVariance = variance;
         var decay = Ops.Array.Const.Create(inputs.graph, Literal.ToNDArray(1 - momentum, dtype), "decay");
-        Tensor? flag = null;
+        TensorLike flag = true;
         if (fixedTraining is null)
         {
-            // A bool tensor picks the batch or the moving statistics, and the update or nothing. Select computes both
-            // but passes on only the chosen one, so a non-finite batch statistic never reaches inference.
-            flag = training.Value as Tensor ?? throw new TypeError($"training must be a bool or a bool tensor, got {training.Value}");
-            if (flag.dtype != DType.@bool) throw new TypeError($"training must be a bool or a bool tensor, got {flag}");
-            useMean = Select.Build(flag, mean, movingMean, "mean");
-            useVariance = Select.Build(flag, variance, movingVariance, "variance");
+            // A bool tensor picks the batch or the moving statistics through tf.cond (TensorFlow's smart_cond), and
+            // the updates run only while training.
+            var t = training.Value as Tensor ?? throw new TypeError($"training must be a bool or a bool tensor, got {training.Value}");
+            if (t.dtype != DType.@bool) throw new TypeError($"training must be a bool or a bool tensor, got {t}");
+            flag = t;
+            useMean = SmartCond(t, () => mean, () => Ops.Array.Identity.Build(movingMean), "cond");
+            useVariance = SmartCond(t, () => variance, () => Ops.Array.Identity.Build(movingVariance), "cond_1");
         }
-        Tensor Gate(Tensor delta) => flag is null ? delta : Select.Build(flag, delta, Ops.Array.ZerosLike.Def.Apply(delta, null, false, null));
         var y = Functions.Moments.Normalize(inputs, useMean, useVariance, beta, gamma, epsilon, "batchnorm");
 
         Tensor target = variance;
@@ -59,8 +60,10 @@ internal static class BatchNormalization
             var n = Cast.Build(Prod.Build(Ops.Array.Slice.Build(Ops.Shapes.Of(inputs), new[] { 0 }, new[] { rank - 1 })), dtype);
             target = Mul.Build(variance, RealDiv.Build(n, Maximum.Build(Sub.Build(n, Literal.ToNDArray(1.0, dtype)), Literal.ToNDArray(1.0, dtype))));
         }
-        var updateMean = AssignSub.Build(movingMean, Gate(Mul.Build(Sub.Build(movingMean, mean), decay)), name: "AssignMovingAvg");
-        var updateVariance = AssignSub.Build(movingVariance, Gate(Mul.Build(Sub.Build(movingVariance, target), decay)), name: "AssignMovingAvg_1");
+        var updateMean = SmartCond(flag, () => AssignSub.Build(movingMean, Mul.Build(Sub.Build(movingMean, mean), decay), name: "AssignMovingAvg"),
+            () => Ops.Array.Identity.Build(movingMean), "cond_2");
+        var updateVariance = SmartCond(flag, () => AssignSub.Build(movingVariance, Mul.Build(Sub.Build(movingVariance, target), decay), name: "AssignMovingAvg_1"),
+            () => Ops.Array.Identity.Build(movingVariance), "cond_3");
         inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateMean);
         inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateVariance);
         return y;

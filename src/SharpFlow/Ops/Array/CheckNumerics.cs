@@ -90,7 +90,14 @@ internal sealed class CheckNumerics : OpDef
     internal static Operation AddFor(Graph graph, IEnumerable<Operation> ops)
     {
         Tensor? previous = null;
-        foreach (var op in ops.Where(o => o.type != "CheckNumerics").OrderBy(o => o.Id))
+        // Values of a cond branch or a loop may be dead (not computed in this run) and a check on them would be dead
+        // too, cutting the chain: only ops outside control flow are checked (TensorFlow refuses graphs with it).
+        var mayBeDead = new HashSet<Operation>();
+        foreach (var op in ops.OrderBy(o => o.Id))
+            if (op.Context is not null || op.Def.ControlFlow == ControlFlowRole.Switch
+                || (op.Def.ControlFlow != ControlFlowRole.Merge && (op.inputs.Any(t => mayBeDead.Contains(t.op)) || op.control_inputs.Any(mayBeDead.Contains))))
+                mayBeDead.Add(op);
+        foreach (var op in ops.Where(o => o.type != "CheckNumerics" && !mayBeDead.Contains(o) && o.Def.ControlFlow == ControlFlowRole.None).OrderBy(o => o.Id))
             for (var i = 0; i < op.outputs.Count; i++)
             {
                 var output = op.outputs[i];

@@ -50,6 +50,23 @@ internal static class ControlFlowOps
     }
 
     /// <summary>
+    /// TensorFlow's <c>smart_cond</c>: a Python-style bool or a constant predicate picks its function while the graph
+    /// is built; a predicate known only at run time builds a <see cref="Cond"/>.
+    /// </summary>
+    public static Tensor SmartCond(TensorLike pred, Func<Tensor> trueFn, Func<Tensor> falseFn, string? name)
+    {
+        switch (pred.Value)
+        {
+            case bool b: return b ? trueFn() : falseFn();
+            case Tensor t when t.op.Def.ConstantValue(t.op, t.value_index) is { } value && value.dtype == DType.@bool && value.size == 1:
+                return value.ToArray<bool>()[0] ? trueFn() : falseFn();
+            case Tensor t when t.dtype != DType.@bool:
+                throw new TypeError($"pred must be a bool or a bool tensor, got {t}");
+        }
+        return Cond(pred, () => [trueFn()], () => [falseFn()], name)[0];
+    }
+
+    /// <summary>
     /// <c>tf.case(pred_fn_pairs, default)</c>: the function of the first true predicate, as nested conds in the
     /// given order; without a default the last function is taken when no predicate is true.
     /// </summary>
