@@ -1,5 +1,5 @@
 // Golden values for SharpFlow's NN-area op tests (conv1d, separable_conv2d, local_response_normalization,
-// max_pool_with_argmax), computed by TensorFlow.js's CPU backend, which implements TensorFlow's op semantics.
+// max_pool_with_argmax, conv3d, max_pool3d, avg_pool3d), computed by TensorFlow.js's CPU backend, which implements TensorFlow's op semantics.
 //
 // Regenerate with:
 //   cd tools/golden && npm install && node generate-tfjs-NN.mjs > ../../tests/SharpFlow.Tests/Golden/tfjs_NN.json
@@ -78,6 +78,25 @@ for (const [h, w, k, stride, pad, includeBatch] of [
       const { result, indexes } = tf.maxPoolWithArgmax(x, k, stride, pad, includeBatch);
       return [result, indexes];
     });
+}
+
+// conv3d: NDHWC volumes with [kd, kh, kw, in, out] filters.
+for (const [d, h, w, k, stride, pad, dilation] of [
+  [4, 5, 4, 2, 1, 'same', 1], [5, 4, 4, 3, 1, 'valid', 1], [5, 6, 5, 2, 2, 'same', 1], [6, 5, 6, 3, 2, 'valid', 1], [5, 5, 5, 2, 1, 'same', 2],
+]) {
+  const attrs = { strides: [1, stride, stride, stride, 1], padding: pad.toUpperCase(), dilations: [1, dilation, dilation, dilation, 1] };
+  add(`conv3d_${d}x${h}x${w}_k${k}_s${stride}_${pad}_d${dilation}`, 'conv3d', [F([2, d, h, w, 2]), F([k, k, k, 2, 3])], attrs,
+    (x, f) => tf.conv3d(x, f, stride, pad, 'NDHWC', dilation));
+}
+
+// max_pool3d and avg_pool3d.
+for (const [d, h, w, k, stride, pad] of [
+  [4, 4, 4, 2, 2, 'same'], [5, 4, 6, 2, 1, 'valid'], [5, 5, 5, 3, 2, 'same'], [6, 5, 4, 3, 3, 'valid'],
+]) {
+  const attrs = { ksize: [1, k, k, k, 1], strides: [1, stride, stride, stride, 1], padding: pad.toUpperCase() };
+  const name = `${d}x${h}x${w}_k${k}_s${stride}_${pad}`;
+  add(`max_pool3d_${name}`, 'max_pool3d', [F([2, d, h, w, 3])], attrs, (x) => tf.maxPool3d(x, k, stride, pad));
+  add(`avg_pool3d_${name}`, 'avg_pool3d', [F([2, d, h, w, 3])], attrs, (x) => tf.avgPool3d(x, k, stride, pad));
 }
 
 console.log(JSON.stringify({

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace SharpFlow.Tests.Ops.NN;
 
 /// <summary>
-/// conv1d, separable_conv2d, local_response_normalization and max_pool_with_argmax against TensorFlow.js (its CPU
+/// conv1d, separable_conv2d, local_response_normalization, max_pool_with_argmax, conv3d, max_pool3d and avg_pool3d
+/// against TensorFlow.js (its CPU
 /// backend implements TensorFlow's semantics), from Golden/tfjs_NN.json written by tools/golden/generate-tfjs-NN.mjs.
 /// </summary>
 public class GoldenNNTests
@@ -23,7 +24,7 @@ public class GoldenNNTests
     public void EveryOpHasCases()
     {
         var ops = Cases.Value.Values.Select(c => c.GetProperty("op").GetString()).ToHashSet();
-        Assert.Equal(new HashSet<string?> { "conv1d", "separable_conv2d", "lrn", "max_pool_with_argmax" }, ops);
+        Assert.Equal(new HashSet<string?> { "conv1d", "separable_conv2d", "lrn", "max_pool_with_argmax", "conv3d", "max_pool3d", "avg_pool3d" }, ops);
     }
 
     private static int[] Ints(JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetInt32())];
@@ -67,6 +68,25 @@ public class GoldenNNTests
                     AssertArray.Close(expected[0], g.Eval(output), 0, name);
                     // TensorFlow's argmax is int64; TensorFlow.js returns int32 with the same values.
                     AssertArray.Close(expected[1], g.Eval(argmax).Cast(DType.int32), 0, name);
+                    break;
+                }
+            case "conv3d":
+                {
+                    var y = tf.nn.conv3d(x[0], x[1], Ints(attrs.GetProperty("strides")), attrs.GetProperty("padding").GetString()!,
+                        dilations: Ints(attrs.GetProperty("dilations")));
+                    AssertArray.Close(expected[0], g.Eval(y), 5e-5, name);
+                    break;
+                }
+            case "max_pool3d":
+                {
+                    var y = tf.nn.max_pool3d(x[0], Ints(attrs.GetProperty("ksize")), Ints(attrs.GetProperty("strides")), attrs.GetProperty("padding").GetString()!);
+                    AssertArray.Close(expected[0], g.Eval(y), 0, name);
+                    break;
+                }
+            case "avg_pool3d":
+                {
+                    var y = tf.nn.avg_pool3d(x[0], Ints(attrs.GetProperty("ksize")), Ints(attrs.GetProperty("strides")), attrs.GetProperty("padding").GetString()!);
+                    AssertArray.Close(expected[0], g.Eval(y), 2e-6, name);
                     break;
                 }
             default:
