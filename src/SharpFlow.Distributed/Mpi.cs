@@ -167,12 +167,33 @@ public static class Mpi
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
         if (!name.StartsWith("msmpi", StringComparison.OrdinalIgnoreCase)) return IntPtr.Zero;
+        return TryLoadLibrary(out var handle, out var missing) ? handle : throw new DllNotFoundException(missing);
+    }
+
+    /// <summary>
+    /// Whether the MPI library can be loaded (<c>SHARPFLOW_MPI_LIBRARY</c>, else <c>libmpich.so.12</c>), without
+    /// starting MPI; <paramref name="missing"/> says what is missing and how to install it. The library stays loaded,
+    /// with UCX's signal handlers kept away as <see cref="Init"/> keeps them.
+    /// </summary>
+    public static bool IsLibraryAvailable(out string missing)
+    {
+        KeepDotNetsSignalHandlers();
+        return TryLoadLibrary(out _, out missing);
+    }
+
+    private static bool TryLoadLibrary(out IntPtr handle, out string missing)
+    {
         var chosen = System.Environment.GetEnvironmentVariable("SHARPFLOW_MPI_LIBRARY");
         string[] candidates = chosen is { Length: > 0 } ? [chosen] : ["libmpich.so.12", "libmpich.12.dylib"];
         foreach (var candidate in candidates)
-            if (NativeLibrary.TryLoad(candidate, out var handle)) return handle;
-        throw new DllNotFoundException(
-            $"SharpFlow.Distributed needs an MPI library with MPICH's ABI ({string.Join(", ", candidates)}): install Debian's mpich " +
-            "(apt-get install mpich) or set SHARPFLOW_MPI_LIBRARY. Open MPI's ABI differs and is not supported.");
+            if (NativeLibrary.TryLoad(candidate, out handle))
+            {
+                missing = "";
+                return true;
+            }
+        handle = IntPtr.Zero;
+        missing = $"SharpFlow.Distributed needs an MPI library with MPICH's ABI ({string.Join(", ", candidates)}): install Debian's mpich " +
+                  "(apt-get install mpich) or set SHARPFLOW_MPI_LIBRARY. Open MPI's ABI differs and is not supported.";
+        return false;
     }
 }

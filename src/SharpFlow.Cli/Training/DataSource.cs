@@ -12,7 +12,7 @@ internal static class DataSource
     public static IReadOnlyList<string> Names { get; } = ["fashion-mnist", "mnist"];
 
     /// <summary>The <c>--data</c> value that asks for the embedded Fashion-MNIST sample whatever is installed.</summary>
-    public const string Embedded = "embedded";
+    public const string Embedded = FashionMnist.EmbeddedValue;
 
     public static Datasets Load(string dataset, string? directory, int seed, Action<string> say)
     {
@@ -26,7 +26,7 @@ internal static class DataSource
                 {
                     var dir = FashionMnist.FindDirectory(directory);
                     // A sample of 2000 images: hold out a tenth for validation rather than TensorFlow's 5000.
-                    data = FashionMnist.read_data_sets(dir, validation_size: dir is null ? 200 : 5000, seed: seed);
+                    data = dir is null ? FashionMnist.read_sample(validation_size: 200, seed: seed) : FashionMnist.read_data_sets(dir, validation_size: 5000, seed: seed);
                     break;
                 }
             case "mnist":

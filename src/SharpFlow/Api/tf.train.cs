@@ -8,7 +8,7 @@ public static partial class Binding
     public static partial class tf
     {
         /// <summary>TensorFlow 1.x's <c>tf.train</c>: optimizers, learning-rate schedules, moving averages, the global step.</summary>
-        public static class train
+        public static partial class train
         {
             /// <summary><c>var -= lr * g</c>.</summary>
             public static SharpFlow.Train.GradientDescentOptimizer GradientDescentOptimizer(TensorLike learning_rate, bool use_locking = false, string name = "GradientDescent") =>

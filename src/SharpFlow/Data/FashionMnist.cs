@@ -32,32 +32,78 @@ public static class FashionMnist
     /// <summary>The <see cref="Datasets.source"/> of the embedded sample.</summary>
     public const string SampleSource = "embedded sample";
 
+    /// <summary>
+    /// The <see cref="DirectoryVariable"/> value (and the CLI's <c>--data</c> value) that asks for the embedded sample
+    /// whatever is installed: the full data set's directories are not looked at.
+    /// </summary>
+    public const string EmbeddedValue = "embedded";
+
+    /// <summary>The number of training images of the full data set, which TensorFlow's validation sizes assume.</summary>
+    public const int FullTrainingSize = 60000;
+
+    /// <summary>The number of training images of the embedded sample.</summary>
+    public const int SampleTrainingSize = 2000;
+
+    private static int _fallbackReported;
+
+    /// <summary>Where <see cref="read_data_sets"/> reports, once per process, that it fell back to the sample (default: standard error).</summary>
+    public static TextWriter FallbackLog { get; set; } = Console.Error;
+
     /// <summary>The class names, by label.</summary>
     public static IReadOnlyList<string> ClassNames { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>
     /// The directory holding the full data set: <paramref name="directory"/> when given (it must hold the files),
-    /// else <see cref="DirectoryVariable"/>'s, else <see cref="DefaultDirectory"/>; null when none has them.
+    /// else <see cref="DirectoryVariable"/>'s, else <see cref="DefaultDirectory"/>; null when none has them, or when
+    /// <see cref="DirectoryVariable"/> is <see cref="EmbeddedValue"/> (the sample is asked for).
     /// </summary>
-    public static string? FindDirectory(string? directory = null)
+    public static string? FindDirectory(string? directory = null) =>
+        FindIn(directory, Environment.GetEnvironmentVariable(DirectoryVariable), DefaultDirectory);
+
+    internal static string? FindIn(string? directory, string? configured, string defaultDirectory)
     {
         if (!string.IsNullOrEmpty(directory)) return MnistFiles.Check(directory, "Fashion-MNIST");
-        var configured = Environment.GetEnvironmentVariable(DirectoryVariable);
-        foreach (var dir in new[] { configured, DefaultDirectory })
+        if (configured == EmbeddedValue) return null;
+        foreach (var dir in new[] { configured, defaultDirectory })
             if (!string.IsNullOrEmpty(dir) && MnistFiles.Find(dir) is not null) return dir;
         return null;
     }
 
     /// <summary>
     /// Loads the data set from <paramref name="directory"/> (default: <see cref="FindDirectory"/>, else the
-    /// embedded sample), holding out the first <paramref name="validation_size"/> training examples.
+    /// embedded sample), holding out the first <paramref name="validation_size"/> training examples. On the sample,
+    /// <paramref name="validation_size"/> (meant for the full 60,000 training images, TensorFlow's default 5000) is
+    /// scaled to the sample's 2,000 (5000 becomes 167), and standard error says so once per process; a size outside
+    /// 0..60000 is refused with TensorFlow's message.
     /// </summary>
     public static Datasets read_data_sets(string? directory = null, bool one_hot = false, int validation_size = 5000, int? seed = null)
     {
         directory = FindDirectory(directory);
-        return directory is not null ? MnistFiles.Load(directory, one_hot, validation_size, seed) : read_sample(one_hot, validation_size, seed);
+        if (directory is not null) return MnistFiles.Load(directory, one_hot, validation_size, seed);
+        return ReadSampleInsteadOfFull(one_hot, validation_size, seed, message =>
+        {
+            if (Interlocked.Exchange(ref _fallbackReported, 1) == 0) FallbackLog.WriteLine(message);
+        });
     }
+
+    /// <summary>The sample in place of the full data set, <paramref name="validation_size"/> scaled; <paramref name="say"/> gets the notice.</summary>
+    internal static Datasets ReadSampleInsteadOfFull(bool one_hot, int validation_size, int? seed, Action<string> say)
+    {
+        if (validation_size < 0 || validation_size > FullTrainingSize)
+            throw new ValueError($"Validation size should be between 0 and {FullTrainingSize}. Received: {validation_size}.");
+        var scaled = ScaledValidationSize(validation_size);
+        say($"SharpFlow: the full Fashion-MNIST was not found (install Debian's dataset-fashion-mnist, set {DirectoryVariable} or pass a directory); " +
+            $"using the {SampleTrainingSize}-image sample embedded in SharpFlow, with validation_size {validation_size} of {FullTrainingSize} scaled to {scaled} of {SampleTrainingSize}.");
+        return read_sample(one_hot, scaled, seed);
+    }
+
+    /// <summary>
+    /// The validation size on the embedded sample that holds out the same share as <paramref name="validation_size"/>
+    /// of the full data set's 60,000 training images (rounded to nearest; 5000 becomes 167).
+    /// </summary>
+    public static int ScaledValidationSize(int validation_size) =>
+        (int)Math.Round((double)validation_size * SampleTrainingSize / FullTrainingSize, MidpointRounding.AwayFromZero);
 
     /// <summary>Loads the embedded sample (2000 training and 500 test images) whatever is installed.</summary>
     public static Datasets read_sample(bool one_hot = false, int validation_size = 200, int? seed = null) =>

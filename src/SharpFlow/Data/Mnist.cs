@@ -12,6 +12,8 @@ public static class Mnist
         directory ??= Environment.GetEnvironmentVariable(FashionMnist.DirectoryVariable);
         if (string.IsNullOrEmpty(directory))
             throw new NotFoundError($"MNIST: no directory given and {FashionMnist.DirectoryVariable} is not set (it needs {string.Join(", ", MnistFiles.Names)}, gzipped or not)");
+        if (directory == FashionMnist.EmbeddedValue)
+            throw new NotFoundError($"MNIST: {FashionMnist.DirectoryVariable}={FashionMnist.EmbeddedValue} asks for an embedded sample, and only Fashion-MNIST has one; give MNIST's directory");
         return MnistFiles.Load(MnistFiles.Check(directory, "MNIST"), one_hot, validation_size, seed);
     }
 }

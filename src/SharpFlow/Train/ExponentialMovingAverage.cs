@@ -6,22 +6,25 @@ using SharpFlow.Ops.Math;
 namespace SharpFlow.Train;
 
 /// <summary>
-/// Moving averages of variables (<c>tf.train.ExponentialMovingAverage</c>): <see cref="apply"/> creates for each
-/// variable a non-trainable shadow <c>var/ExponentialMovingAverage</c> initialized to the variable's value and
-/// returns an op that updates every shadow by <c>shadow -= (1 - decay) * (shadow - var)</c>. With
-/// <c>num_updates</c> the decay is <c>min(decay, (1 + n) / (10 + n))</c>, so early averages move faster.
+/// Moving averages of variables and tensors (<c>tf.train.ExponentialMovingAverage</c>): <see cref="apply"/> creates
+/// for each variable a non-trainable shadow <c>var/ExponentialMovingAverage</c> initialized to the variable's value
+/// (for a tensor: initialized to zeros, and with <c>zero_debias</c> debiased as TensorFlow does) and returns an op
+/// that updates every shadow by <c>shadow -= (1 - decay) * (shadow - var)</c>. With <c>num_updates</c> the decay is
+/// <c>min(decay, (1 + n) / (10 + n))</c>, so early averages move faster.
 /// </summary>
 public sealed class ExponentialMovingAverage
 {
     private readonly double _decay;
     private readonly Tensor? _numUpdates;
-    private readonly Dictionary<Variable, Variable> _averages = [];
+    private readonly bool _zeroDebias;
+    private readonly Dictionary<Tensor, Variable> _averages = [];
+    private readonly HashSet<Variable> _zeroDebiased = [];
 
     /// <summary>Creates the averager.</summary>
     public ExponentialMovingAverage(double decay, Tensor? num_updates = null, bool zero_debias = false, string name = "ExponentialMovingAverage")
     {
         // zero_debias applies to averages of tensors; averages of variables ignore it, as in TensorFlow.
-        _ = zero_debias;
+        _zeroDebias = zero_debias;
         ArgumentException.ThrowIfNullOrEmpty(name);
         _decay = decay;
         _numUpdates = num_updates;
@@ -32,10 +35,10 @@ public sealed class ExponentialMovingAverage
     public string name { get; }
 
     /// <summary>
-    /// Creates the shadows of <paramref name="var_list"/> (by default the trainable variables) and returns the op
-    /// that updates them all.
+    /// Creates the shadows of <paramref name="var_list"/> (by default the trainable variables; tensors too, whose
+    /// shadows start at zero) and returns the op that updates them all.
     /// </summary>
-    public Operation apply(IEnumerable<Variable>? var_list = null)
+    public Operation apply(IEnumerable<Tensor>? var_list = null)
     {
         var given = var_list?.ToList();
         var graph = given is { Count: > 0 } ? given[0].graph : _numUpdates?.graph ?? Graph.get_default();
@@ -51,9 +54,23 @@ public sealed class ExponentialMovingAverage
             using (graph.control_dependencies(null))
             using (graph.name_scope(null))
             {
-                _averages[v] = Variable.Create(null, v.initialized_value, trainable: false, collections: null,
-                    validateShape: v.shape.IsFullyDefined, name: v.op.name + "/" + name, dtype: v.dtype);
-                graph.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, v);
+                if (v is Variable variable)
+                {
+                    _averages[v] = Variable.Create(null, variable.initialized_value, trainable: false, collections: null,
+                        validateShape: v.shape.IsFullyDefined, name: v.op.name + "/" + name, dtype: v.dtype);
+                    graph.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, v);
+                }
+                else
+                {
+                    // TensorFlow's slot_creator.create_zeros_slot: zeros of the tensor's shape.
+                    var shape = v.shape;
+                    var tensor = v;
+                    var shadow = Variable.Create(null,
+                        () => shape.IsFullyDefined ? Fill.Constant(shape, tensor.dtype, one: false, "zeros") : Fill.Dynamic(Shape_.Build(tensor), tensor.dtype, one: false, "zeros"),
+                        trainable: false, collections: null, validateShape: shape.IsFullyDefined, name: v.op.name + "/" + name, dtype: v.dtype);
+                    _averages[v] = shadow;
+                    if (_zeroDebias) _zeroDebiased.Add(shadow);
+                }
             }
         }
         using (graph.name_scope(name, out var scope))
@@ -67,24 +84,18 @@ public sealed class ExponentialMovingAverage
             var updates = new List<ITensorOrOperation>();
             foreach (var v in vars)
             {
-                using (graph.name_scope("AssignMovingAvg", out var avgScope))
-                {
-                    var shadow = _averages[v];
-                    var oneMinusDecay = Sub.Build(1.0, decay, "decay");
-                    if (oneMinusDecay.dtype != v.dtype) oneMinusDecay = Cast.Build(oneMinusDecay, v.dtype);
-                    var delta = Mul.Build(Sub.Build(shadow, v), oneMinusDecay);
-                    updates.Add(Ops.State.AssignSub.Build(shadow, delta, useLocking: false, name: avgScope));
-                }
+                var shadow = _averages[v];
+                updates.Add(MovingAverages.AssignMovingAverage(shadow, v, decay, _zeroDebiased.Contains(shadow), null));
             }
             return NoOp.Group(updates, scope);
         }
     }
 
     /// <summary>The shadow of <paramref name="var"/>, or null when <see cref="apply"/> did not cover it.</summary>
-    public Variable? average(Variable var) => _averages.TryGetValue(var, out var shadow) ? shadow : null;
+    public Variable? average(Tensor var) => _averages.TryGetValue(var, out var shadow) ? shadow : null;
 
     /// <summary>The name of the shadow of <paramref name="var"/>: <c>var/ExponentialMovingAverage</c> (its actual name once created).</summary>
-    public string average_name(Variable var)
+    public string average_name(Tensor var)
     {
         ArgumentNullException.ThrowIfNull(var);
         // A shadow renamed to stay unique (w/ExponentialMovingAverage_1) is known by its real name.

@@ -101,6 +101,124 @@ public static class LearningRateDecay
         return Identity.Build(result, b.Scope);
     }
 
+    /// <summary>
+    /// <c>lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decay_steps) / decay_steps)) + alpha)</c>
+    /// (<c>tf.train.cosine_decay</c>).
+    /// </summary>
+    public static Tensor Cosine(TensorLike learningRate, Tensor? globalStep, TensorLike decaySteps, double alpha, string? name)
+    {
+        if (globalStep is null) throw new ValueError("cosine decay requires global_step");
+        using var b = OpBuilder.Begin(name, "CosineDecay", learningRate, globalStep);
+        var lr = b.Convert(learningRate, "learning_rate");
+        var dtype = lr.dtype;
+        var step = Cast.Build(b.Convert(globalStep, "global_step"), dtype);
+        var steps = Cast.Build(b.Convert(decaySteps, "decay_steps"), dtype);
+        step = Minimum.Build(step, steps);
+        var completed = RealDiv.Build(step, steps);
+        var cosine = HalfCosineBump(completed, dtype);
+        // (1 - alpha) and alpha are Python numbers in TensorFlow: the difference is taken in double.
+        var decayed = Add.Build(Mul.Build(C(1 - alpha, dtype), cosine), C(alpha, dtype));
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+    }
+
+    /// <summary>
+    /// SGDR (<c>tf.train.cosine_decay_restarts</c>): a cosine decay over <paramref name="firstDecaySteps"/>, then
+    /// warm restarts, each <paramref name="tMul"/> times longer and starting <paramref name="mMul"/> times lower.
+    /// </summary>
+    public static Tensor CosineRestarts(TensorLike learningRate, Tensor? globalStep, TensorLike firstDecaySteps, double tMul, double mMul, double alpha, string? name)
+    {
+        if (globalStep is null) throw new ValueError("cosine decay restarts requires global_step");
+        using var b = OpBuilder.Begin(name, "SGDRDecay", learningRate, globalStep);
+        var lr = b.Convert(learningRate, "initial_learning_rate");
+        var dtype = lr.dtype;
+        var step = Cast.Build(b.Convert(globalStep, "global_step"), dtype);
+        var first = Cast.Build(b.Convert(firstDecaySteps, "first_decay_steps"), dtype);
+        var alphaT = C(alpha, dtype);
+        var tMulT = C(tMul, dtype);
+        var mMulT = C(mMul, dtype);
+        var completed = RealDiv.Build(step, first);
+        Tensor restart;
+        // TensorFlow's cond on t_mul == 1 (a Python number here, so decided while building).
+        if (tMul == 1.0)
+        {
+            restart = Floor.Build(completed);
+            completed = Sub.Build(completed, restart);
+        }
+        else
+        {
+            restart = Floor.Build(RealDiv.Build(
+                Log.Build(Sub.Build(C(1, dtype), Mul.Build(completed, Sub.Build(C(1, dtype), tMulT)))), Log.Build(tMulT)));
+            var sumR = RealDiv.Build(Sub.Build(C(1, dtype), Pow.Build(tMulT, restart)), Sub.Build(C(1, dtype), tMulT));
+            completed = RealDiv.Build(Sub.Build(completed, sumR), Pow.Build(tMulT, restart));
+        }
+        var mFac = Pow.Build(mMulT, restart);
+        var onePlusCos = Add.Build(C(1, dtype), CosineOf(Mul.Build(C(Math.PI, dtype), completed)));
+        var cosine = Mul.Build(Mul.Build(C(0.5, dtype), mFac), onePlusCos);
+        var decayed = Add.Build(Mul.Build(Sub.Build(C(1, dtype), alphaT), cosine), alphaT);
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+    }
+
+    /// <summary>
+    /// <c>lr * ((alpha + (decay_steps - step) / decay_steps [+ noise]) * 0.5 * (1 + cos(pi * 2 * num_periods * step /
+    /// decay_steps)) + beta)</c> with step capped at <c>decay_steps</c> (<c>tf.train.linear_cosine_decay</c>, and with
+    /// <paramref name="noise"/> <c>tf.train.noisy_linear_cosine_decay</c>: a normal sample of variance
+    /// <c>initial_variance / (1 + step)^variance_decay</c>, drawn from TensorFlow's seeded stream).
+    /// </summary>
+    public static Tensor LinearCosine(TensorLike learningRate, Tensor? globalStep, TensorLike decaySteps, double numPeriods, double alpha, double beta,
+        (double InitialVariance, double VarianceDecay)? noise, string? name)
+    {
+        if (globalStep is null) throw new ValueError(noise is null ? "linear cosine decay requires global_step" : "noisy linear cosine decay requires global_step");
+        using var b = OpBuilder.Begin(name, noise is null ? "LinearCosineDecay" : "NoisyLinearCosineDecay", learningRate, globalStep);
+        var lr = b.Convert(learningRate, "learning_rate");
+        var dtype = lr.dtype;
+        var step = Cast.Build(b.Convert(globalStep, "global_step"), dtype);
+        var steps = Cast.Build(b.Convert(decaySteps, "decay_steps"), dtype);
+        step = Minimum.Build(step, steps);
+        Tensor linear = RealDiv.Build(Sub.Build(steps, step), steps);
+        if (noise is { } n)
+        {
+            var variance = RealDiv.Build(C(n.InitialVariance, dtype), Pow.Build(Add.Build(C(1, dtype), step), C(n.VarianceDecay, dtype)));
+            var std = Sqrt.Build(variance);
+            linear = Add.Build(linear, Ops.Random.RandomStandardNormal.Build(Shape.Scalar, stddev: std, dtype: dtype));
+        }
+        var completed = RealDiv.Build(step, steps);
+        var fraction = Mul.Build(Mul.Build(C(2, dtype), C(numPeriods, dtype)), completed);
+        var cosine = HalfCosineBump(fraction, dtype);
+        var decayed = Add.Build(Mul.Build(Add.Build(C(alpha, dtype), linear), cosine), C(beta, dtype));
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+    }
+
+    private static NDArray C(double value, DType dtype) => Literal.ToNDArray(value, dtype);
+
+    /// <summary><c>0.5 * (1 + cos(pi * x))</c>, with TensorFlow's <c>constant(math.pi)</c> rounded to <paramref name="dtype"/>.</summary>
+    private static Tensor HalfCosineBump(Tensor x, DType dtype) =>
+        Mul.Build(C(0.5, dtype), Add.Build(C(1, dtype), CosineOf(Mul.Build(C(Math.PI, dtype), x))));
+
+    /// <summary>
+    /// cos(x), built from existing ops until a Cos op joins the library: x (in float64) is reduced to [-pi, pi] by
+    /// multiples of 2*pi and the cosine's Taylor series is summed there to x^30 (truncation below 1e-16), then cast
+    /// back: within an ulp of the float32 or float64 cosine of the schedules' arguments.
+    /// </summary>
+    internal static Tensor CosineOf(Tensor x)
+    {
+        var dtype = x.dtype;
+        var wide = dtype == DType.float64 ? x : Cast.Build(x, DType.float64);
+        var turns = Floor.Build(Add.Build(Mul.Build(wide, C(1 / (2 * Math.PI), DType.float64)), C(0.5, DType.float64)));
+        var r = Sub.Build(wide, Mul.Build(turns, C(2 * Math.PI, DType.float64)));
+        var r2 = Mul.Build(r, r);
+        // Horner over x^2: sum_k (-1)^k r^(2k) / (2k)!, k = 0..15.
+        Tensor sum = Const.Create(wide.graph, C(Coefficient(15), DType.float64), "cos_c15");
+        for (var k = 14; k >= 0; k--) sum = Add.Build(Mul.Build(sum, r2), C(Coefficient(k), DType.float64));
+        return dtype == DType.float64 ? sum : Cast.Build(sum, dtype);
+
+        static double Coefficient(int k)
+        {
+            var factorial = 1.0;
+            for (var i = 2; i <= 2 * k; i++) factorial *= i;
+            return (k % 2 == 0 ? 1 : -1) / factorial;
+        }
+    }
+
     private static Tensor Progress(OpBuilder b, DType dtype, Tensor globalStep, TensorLike decaySteps, bool staircase)
     {
         var step = Cast.Build(b.Convert(globalStep, "global_step"), dtype);

@@ -56,7 +56,7 @@ public abstract class Optimizer
     /// <summary>
     /// The gradients of <paramref name="loss"/> with respect to <paramref name="var_list"/> (by default the
     /// trainable variables), as (gradient, variable) pairs; the gradient is null for a variable the loss does not
-    /// depend on.
+    /// depend on (integer variables never get one). A variable that gets a gradient must be float.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "TensorFlow's API: an instance method of the optimizer.")]
     public List<(Tensor? grad, Variable var)> compute_gradients(Tensor loss, IEnumerable<Variable>? var_list = null, Tensor? grad_loss = null)
@@ -65,8 +65,11 @@ public abstract class Optimizer
         CheckFloat(loss, loss.op.type);
         var variables = (var_list ?? loss.graph.get_collection(GraphKeys.TRAINABLE_VARIABLES).OfType<Variable>()).Distinct().ToList();
         if (variables.Count == 0) throw new ValueError("No variables to optimize.");
-        foreach (var v in variables) CheckFloat(v, v.op.name);
         var grads = GradientPass.Build([loss], [.. variables], grad_loss is null ? null : [grad_loss], null, null);
+        // As TensorFlow: only the variables that received a gradient must be float; an integer variable the loss does
+        // not reach (the book's trainable `global_step = tf.Variable(0)`) just gets none.
+        for (var i = 0; i < variables.Count; i++)
+            if (grads[i] is not null) CheckFloat(variables[i], variables[i].op.name);
         return [.. variables.Select((v, i) => (grads[i], v))];
     }
 

@@ -3,6 +3,7 @@ using SharpFlow.Data;
 
 namespace SharpFlow.Tests.Data;
 
+[Trait("FreshMachine", "true")] // .ci/run runs these again with the data hidden and no MPI library
 public class DataTests
 {
     [Fact]
@@ -18,6 +19,41 @@ public class DataTests
         var pixels = data.train.images.ToArray<float>();
         Assert.All(pixels, p => Assert.InRange(p, 0f, 1f));
         Assert.All(Enumerable.Range(0, 20), r => Assert.Equal(1f, data.train.labels[r..(r + 1)].ToArray<float>().Sum()));
+    }
+
+    [Fact]
+    public void WithoutTheFullDataSetTensorFlowsDefaultValidationSizeIsScaledToTheSample()
+    {
+        var said = new List<string>();
+        var data = FashionMnist.ReadSampleInsteadOfFull(one_hot: false, validation_size: 5000, seed: 1, said.Add);
+        Assert.True(data.IsSample);
+        Assert.Equal(167, data.validation.num_examples); // 5000 of 60000 is 1/12: 167 of the sample's 2000
+        Assert.Equal(1833, data.train.num_examples);
+        Assert.Equal(500, data.test.num_examples);
+        Assert.Contains("validation_size 5000 of 60000 scaled to 167 of 2000", Assert.Single(said));
+        Assert.Equal(0, FashionMnist.ReadSampleInsteadOfFull(false, 0, 1, said.Add).validation.num_examples);
+        Assert.Equal(2000, FashionMnist.ReadSampleInsteadOfFull(false, 60000, 1, said.Add).validation.num_examples);
+        var e = Assert.Throws<ValueError>(() => FashionMnist.ReadSampleInsteadOfFull(false, 60001, 1, said.Add));
+        Assert.Equal("Validation size should be between 0 and 60000. Received: 60001.", e.Message);
+    }
+
+    [Fact]
+    public void TheEmbeddedValueOfTheDataVariableHidesTheInstalledDataSet()
+    {
+        var dir = Directory.CreateTempSubdirectory("sharpflow-fmnist-").FullName;
+        try
+        {
+            foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+                File.WriteAllBytes(Path.Combine(dir, name + ".gz"), []);
+            Assert.Equal(dir, FashionMnist.FindIn(null, null, dir));
+            Assert.Equal(dir, FashionMnist.FindIn(null, dir, "/nonexistent"));
+            Assert.Null(FashionMnist.FindIn(null, "embedded", dir));
+            Assert.Null(FashionMnist.FindIn(null, null, Path.Combine(dir, "missing")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -102,6 +102,41 @@ public class OptimizerApiTests
     }
 
     [Fact]
+    public void ATrainableIntegerGlobalStepIsSkippedByComputeGradientsAndIncrementedByMinimize()
+    {
+        // The book's recipe: `global_step = tf.Variable(0)` is an int32 variable, trainable by default, so it is in
+        // var_list; TensorFlow checks only the variables that received a gradient.
+        using var g = TestGraph.Enter();
+        var w = tf.Variable(2.0f, name: "w");
+        var global_step = tf.Variable(0, name: "global_step");
+        Assert.Contains(global_step, tf.trainable_variables());
+        var loss = tf.square(w);
+        var optimizer = tf.train.GradientDescentOptimizer(0.25);
+        var pairs = optimizer.compute_gradients(loss);
+        Assert.Equal(2, pairs.Count);
+        Assert.NotNull(pairs.Single(p => ReferenceEquals(p.var, w)).grad);
+        Assert.Null(pairs.Single(p => ReferenceEquals(p.var, global_step)).grad);
+        var train = optimizer.minimize(loss, global_step: global_step);
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        for (var step = 0; step < 3; step++) sess.run(train);
+        Assert.Equal(3, (int)sess.run(global_step.value()));
+        Assert.Equal(2.0f * 0.5f * 0.5f * 0.5f, (float)sess.run(w.value())); // w -= 0.25 * 2w: halves each step
+        // A learning rate decayed by the integer step, as the book writes it.
+        using var g2 = TestGraph.Enter();
+        var v = tf.Variable(1.0f, name: "v");
+        var step2 = tf.Variable(0, name: "step");
+        var lr = tf.train.exponential_decay(0.1, step2, 1, 0.5, staircase: true);
+        var train2 = tf.train.GradientDescentOptimizer(lr).minimize(tf.square(v), global_step: step2);
+        using var sess2 = tf.Session();
+        sess2.run(tf.global_variables_initializer());
+        sess2.run(train2);
+        sess2.run(train2);
+        Assert.Equal(2, (int)sess2.run(step2.value()));
+        Assert.Equal(1.0f * (1 - 0.2f) * (1 - 0.1f), (float)sess2.run(v.value()), 6);
+    }
+
+    [Fact]
     public void ErrorsNameTheProblem()
     {
         using var g = TestGraph.Enter();
@@ -111,7 +146,8 @@ public class OptimizerApiTests
         Assert.Contains("No gradients provided for any variable", e.Message);
         Assert.Contains("w:0", e.Message);
         var i = tf.Variable(1, name: "i");
-        Assert.Contains("Invalid type tf.int32", Assert.Throws<ValueError>(() => tf.train.GradientDescentOptimizer(0.1).minimize(tf.cast(i, tf.float32) * w, var_list: [i])).Message);
+        // TensorFlow: an integer variable gets no gradient (Cast's gradient stops at integers), so nothing to apply.
+        Assert.Contains("No gradients provided for any variable", Assert.Throws<ValueError>(() => tf.train.GradientDescentOptimizer(0.1).minimize(tf.cast(i, tf.float32) * w, var_list: [i])).Message);
         Assert.Contains("Invalid type tf.int32", Assert.Throws<ValueError>(() => tf.train.GradientDescentOptimizer(0.1).minimize(i * 2)).Message);
         Assert.Throws<ValueError>(() => tf.train.AdagradOptimizer(0.1, initial_accumulator_value: 0));
         Assert.Throws<ValueError>(() => tf.train.FtrlOptimizer(0.1, learning_rate_power: 0.5));
