@@ -16,6 +16,22 @@ public class ExamplesTests
         Assert.All(files, f => Assert.Contains(f, tested));
     }
 
+    [Fact, Example("control-flow.cs")]
+    public void ControlFlow()
+    {
+        var output = ExampleRunner.Run("control-flow.cs");
+        Assert.Contains("first Fibonacci number >= 1000: 1597\n", output);
+        Assert.Contains("exp(1.5) = 4.481689070338 after 18 terms (Math.Exp: 4.481689070338)", output);
+        Assert.Matches(@"d/dx exp\(x\) at 1\.5 = 4\.4816890703\d\d", output);
+        Assert.Contains("rows scaled to unit length:\n[[0.6 0.8]\n [1.  0. ]\n [0.6 0.8]]", output);
+        Assert.Contains("evaluation: [[1. 1. 1. 1. 1. 1. 1. 1.]]\nevaluation: [[1. 1. 1. 1. 1. 1. 1. 1.]]\n", output);
+        var training = output.Split('\n').Where(l => l.StartsWith("training:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, training.Count);
+        Assert.All(training, l => Assert.Matches(@"^training:   \[\[([02]\. ){7}[02]\.\]\]$", l));
+        Assert.NotEqual(training[0], training[1]);
+        Assert.Contains("dropout/cond/Merge (Merge)", output);
+    }
+
     [Fact, Example("03-graph-add.cs")]
     public void GraphAdd()
     {
