@@ -1,4 +1,5 @@
 #pragma warning disable CS8981
+using SharpFlow.Functions;
 using SharpFlow.Ops.Math;
 
 namespace SharpFlow;
@@ -53,5 +54,44 @@ public static partial class Binding
         public static Tensor is_inf(TensorLike x, string? name = null) => IsInf.Build(x, name);
         /// <summary>True where x is finite (op "IsFinite").</summary>
         public static Tensor is_finite(TensorLike x, string? name = null) => IsFinite.Build(x, name);
+
+        /// <summary>Logical or over <paramref name="axis"/> of a bool tensor (all axes when null; op "Any").</summary>
+        public static Tensor reduce_any(TensorLike input_tensor, TensorLike? axis = null, bool keepdims = false, string? name = null,
+            TensorLike? reduction_indices = null, bool? keep_dims = null) =>
+            Any.Build(input_tensor, axis ?? reduction_indices, keep_dims ?? keepdims, name);
+
+        /// <summary>Logical and over <paramref name="axis"/> of a bool tensor (all axes when null; op "All").</summary>
+        public static Tensor reduce_all(TensorLike input_tensor, TensorLike? axis = null, bool keepdims = false, string? name = null,
+            TensorLike? reduction_indices = null, bool? keep_dims = null) =>
+            All.Build(input_tensor, axis ?? reduction_indices, keep_dims ?? keepdims, name);
+
+        /// <summary><c>log(sum(exp(x)))</c> over <paramref name="axis"/>, computed stably from the maximum.</summary>
+        public static Tensor reduce_logsumexp(TensorLike input_tensor, TensorLike? axis = null, bool keepdims = false, string? name = null,
+            TensorLike? reduction_indices = null, bool? keep_dims = null) =>
+            MathFunctions.ReduceLogSumExp(input_tensor, axis ?? reduction_indices, keep_dims ?? keepdims, name);
+
+        /// <summary>The number of non-zero elements over <paramref name="axis"/>, as <paramref name="dtype"/> (int64 by default).</summary>
+        public static Tensor count_nonzero(TensorLike input_tensor, TensorLike? axis = null, bool keepdims = false, DType? dtype = null, string? name = null,
+            TensorLike? reduction_indices = null, bool? keep_dims = null) =>
+            MathFunctions.CountNonzero(input_tensor, axis ?? reduction_indices, keep_dims ?? keepdims, dtype, name);
+
+        /// <summary>The values sorted along <paramref name="axis"/>; <paramref name="direction"/> is "ASCENDING" or "DESCENDING".</summary>
+        public static Tensor sort(TensorLike values, int axis = -1, string direction = "ASCENDING", string? name = null) =>
+            MathFunctions.Sort(values, axis, direction, argsort: false, name);
+
+        /// <summary>The int32 positions that sort the values along <paramref name="axis"/>; ties keep the lower index first.</summary>
+        public static Tensor argsort(TensorLike values, int axis = -1, string direction = "ASCENDING", bool stable = false, string? name = null) =>
+            MathFunctions.Sort(values, axis, direction, argsort: true, name);
+
+        public static partial class nn
+        {
+            /// <summary>The <paramref name="k"/> largest entries of each last-axis row and their int32 indices (op "TopKV2").</summary>
+            public static (Tensor values, Tensor indices) top_k(TensorLike input, TensorLike? k = null, bool sorted = true, string? name = null) =>
+                Ops.NN.TopKV2.Build(input, k ?? 1, sorted, name);
+
+            /// <summary>Whether each target's prediction is among the <paramref name="k"/> largest of its row (op "InTopKV2").</summary>
+            public static Tensor in_top_k(TensorLike predictions, TensorLike targets, TensorLike k, string? name = null) =>
+                Ops.NN.InTopKV2.Build(predictions, targets, k, name);
+        }
     }
 }

@@ -11,7 +11,7 @@ public static partial class Binding
     public static partial class tf
     {
         /// <summary>TensorFlow's <c>tf.nn</c>: activations, softmax, cross entropies, dropout.</summary>
-        public static class nn
+        public static partial class nn
         {
             /// <summary>max(x, 0); this overload lets <c>activation: tf.nn.relu</c> name the function.</summary>
             public static Tensor relu(Tensor features) => Relu.Build(features);

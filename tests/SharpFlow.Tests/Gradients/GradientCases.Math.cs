@@ -24,6 +24,13 @@ public static partial class GradientCases
         }
         yield return C("math binary", "atan2 (2,3)x(2,3)", x => tf.atan2(x[0], x[1]), U(s23), Away(s23)) with { Tolerance = 1e-5 };
         yield return C("math binary", "atan2 (2,3)x(3,)", x => tf.atan2(x[0], x[1]), U(s23), Away(new Shape(3))) with { Tolerance = 1e-5 };
+        // Reductions and sorting.
+        var s234 = new Shape(2, 3, 4);
+        yield return C("reduction", "reduce_logsumexp axis 1", x => tf.reduce_logsumexp(x[0], 1), U(s234, -2, 2));
+        yield return C("reduction", "reduce_logsumexp all keepdims", x => tf.reduce_logsumexp(x[0], keepdims: true), U(s23, -2, 2));
+        yield return C("reduction", "top_k k=2", x => tf.nn.top_k(x[0], 2).values, Distinct(s234));
+        yield return C("reduction", "top_k k=4 run-time shapes", x => tf.nn.top_k(x[0], 4).values, Distinct(s234)) with { Dynamic = true };
+        yield return C("reduction", "sort axis 0 ascending", x => tf.sort(x[0], axis: 0), Distinct(s23));
         yield return C("second order", "RsqrtGrad", x => RsqrtGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         yield return C("second order", "ReciprocalGrad", x => ReciprocalGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         foreach (var (name, f, input) in new (string, Func<Tensor, Tensor>, Func<Shape, NDArray>)[]
