@@ -31,6 +31,24 @@ public static partial class GradientCases
         yield return C("reduction", "top_k k=2", x => tf.nn.top_k(x[0], 2).values, Distinct(s234));
         yield return C("reduction", "top_k k=4 run-time shapes", x => tf.nn.top_k(x[0], 4).values, Distinct(s234)) with { Dynamic = true };
         yield return C("reduction", "sort axis 0 ascending", x => tf.sort(x[0], axis: 0), Distinct(s23));
+        // Matrices.
+        foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+        {
+            var a = ta ? U(new Shape(2, 1, 4, 3)) : U(new Shape(2, 1, 3, 4));
+            var b = tb ? U(new Shape(3, 2, 4)) : U(new Shape(3, 4, 2));
+            yield return C("matmul", $"batch matmul broadcast adjoint_a={ta} adjoint_b={tb}", x => tf.matmul(x[0], x[1], adjoint_a: ta, adjoint_b: tb), a, b);
+        }
+        yield return C("matmul", "batch matmul run-time shapes", x => tf.matmul(x[0], x[1]), U(new Shape(2, 3, 4)), U(new Shape(1, 4, 2))) with { Dynamic = true };
+        yield return C("matmul", "matrix_band_part", x => tf.matrix_band_part(x[0], 1, 0), U(s234));
+        yield return C("matmul", "matrix_diag", x => tf.matrix_diag(x[0]), U(s23));
+        yield return C("matmul", "matrix_diag_part square", x => tf.matrix_diag_part(x[0]), U(new Shape(2, 3, 3)));
+        yield return C("matmul", "matrix_diag_part wide", x => tf.matrix_diag_part(x[0]), U(s234));
+        yield return C("matmul", "matrix_diag_part tall", x => tf.matrix_diag_part(x[0]), U(new Shape(4, 2)));
+        yield return C("matmul", "trace", x => tf.trace(x[0]), U(new Shape(2, 3, 3)));
+        yield return C("matmul", "tensordot", x => tf.tensordot(x[0], x[1], new[] { new[] { 1, 2 }, new[] { 1, 0 } }), U(s234), U(new Shape(4, 3, 2)));
+        yield return C("matmul", "einsum bij,bjk->bik", x => tf.einsum("bij,bjk->bik", x[0], x[1]), U(s234), U(new Shape(2, 4, 2)));
+        yield return C("matmul", "einsum ijk,jl->lki", x => tf.einsum("ijk,jl->lki", x[0], x[1]), U(s234), U(new Shape(3, 2)));
+        yield return C("second order", "d²/dx² batch matmul·square", x => tf.gradients(tf.reduce_sum(tf.square(tf.matmul(x[0], x[1]))), x[0])[0]!, U(s234), U(new Shape(2, 4, 2))) with { Tolerance = 1e-5 };
         yield return C("second order", "RsqrtGrad", x => RsqrtGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         yield return C("second order", "ReciprocalGrad", x => ReciprocalGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         foreach (var (name, f, input) in new (string, Func<Tensor, Tensor>, Func<Shape, NDArray>)[]
