@@ -1,4 +1,5 @@
 using SharpFlow.Ops.Math;
+using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Tests.Gradients;
 
@@ -49,6 +50,25 @@ public static partial class GradientCases
         yield return C("matmul", "einsum bij,bjk->bik", x => tf.einsum("bij,bjk->bik", x[0], x[1]), U(s234), U(new Shape(2, 4, 2)));
         yield return C("matmul", "einsum ijk,jl->lki", x => tf.einsum("ijk,jl->lki", x[0], x[1]), U(s234), U(new Shape(3, 2)));
         yield return C("second order", "d²/dx² batch matmul·square", x => tf.gradients(tf.reduce_sum(tf.square(tf.matmul(x[0], x[1]))), x[0])[0]!, U(s234), U(new Shape(2, 4, 2))) with { Tolerance = 1e-5 };
+        // Activations.
+        foreach (var (name, f, input) in new (string, Func<Tensor, Tensor>, Func<Shape, NDArray>)[]
+                 {
+                     ("elu", t => tf.nn.elu(t), Away), ("selu", t => tf.nn.selu(t), Away), ("leaky_relu", t => tf.nn.leaky_relu(t, alpha: 0.3), Away),
+                     ("softsign", t => tf.nn.softsign(t), Away), ("crelu", t => tf.nn.crelu(t), Away), ("crelu axis 0", t => tf.nn.crelu(t, axis: 0), Away),
+                     ("swish", t => tf.nn.swish(t), s => U(s, -3, 3)), ("l2_normalize axis 1", t => tf.nn.l2_normalize(t, axis: 1), Away),
+                     ("l2_normalize all", t => tf.nn.l2_normalize(t), Away),
+                     ("softmax axis 0", t => tf.nn.softmax(t, axis: 0), s => U(s, -2, 2)), ("log_softmax axis 0", t => tf.nn.log_softmax(t, axis: 0), s => U(s, -2, 2)),
+                 })
+        {
+            yield return C("nn", $"{name} (2,3)", x => f(x[0]), input(s23)) with { Tolerance = 1e-5 };
+        }
+        yield return C("second order", "EluGrad", x => EluGrad.Def.Apply(x[0], x[1]), U(s23), Away(s23));
+        yield return C("second order", "SeluGrad", x => SeluGrad.Def.Apply(x[0], x[1]), U(s23), Away(s23));
+        yield return C("second order", "SoftsignGrad", x => SoftsignGrad.Def.Apply(x[0], x[1]), U(s23), Away(s23));
+        yield return C("second order", "LeakyReluGrad", x => LeakyReluGrad.Build(x[0], x[1], 0.3f), U(s23), Away(s23));
+        yield return C("second order", "d²/dx² elu", x => tf.gradients(tf.reduce_sum(tf.nn.elu(x[0])), x[0])[0]!, Away(s23)) with { Tolerance = 1e-4 };
+        yield return C("nn", "softmax_cross_entropy_with_logits_v2 dim 0", x => tf.nn.softmax_cross_entropy_with_logits_v2(labels: tf.nn.softmax(x[1], axis: 0), logits: x[0], axis: 0), U(s23, -2, 2), U(s23));
+        yield return C("nn", "softmax_cross_entropy_with_logits_v2 broadcast labels", x => tf.nn.softmax_cross_entropy_with_logits_v2(labels: tf.nn.softmax(x[1]), logits: x[0]), U(s23, -2, 2), U(new Shape(1, 3)));
         yield return C("second order", "RsqrtGrad", x => RsqrtGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         yield return C("second order", "ReciprocalGrad", x => ReciprocalGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         foreach (var (name, f, input) in new (string, Func<Tensor, Tensor>, Func<Shape, NDArray>)[]
