@@ -204,4 +204,18 @@ public class UnaryMathTests
         Assert.Contains("Integer division by zero", div.Message, StringComparison.Ordinal);
         Assert.Contains("inv", div.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheTfMathAliasesBuildTheSameOps()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.constant(new[] { 0.5f, -1.5f, 2f });
+        foreach (var (alias, type) in new (Tensor, string)[]
+                 {
+                     (tf.math.sin(x), "Sin"), (tf.math.erf(x), "Erf"), (tf.math.is_nan(x), "IsNan"), (tf.math.reduce_logsumexp(x), "Add"),
+                     (tf.math.top_k(x, 2).values, "TopKV2"), (tf.math.reduce_any(tf.math.is_finite(x)), "Any"), (tf.math.softsign(x), "Softsign"),
+                 })
+            Assert.Equal(type, alias.op.type);
+        AssertArray.Equal(g.Eval(tf.erf(x)).ToArray<float>(), g.Eval(tf.math.erf(x)));
+    }
 }
