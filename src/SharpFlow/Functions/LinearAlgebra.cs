@@ -125,7 +125,7 @@ internal static class LinearAlgebra
                 foreach (var c in subscripts[i].Intersect(subscripts[j]))
                 {
                     var (di, dj) = (tensors[i].shape[subscripts[i].IndexOf(c, StringComparison.Ordinal)], tensors[j].shape[subscripts[j].IndexOf(c, StringComparison.Ordinal)]);
-                    if (di >= 0 && dj >= 0 && di != dj && di != 1 && dj != 1)
+                    if (di >= 0 && dj >= 0 && di != dj)
                         throw new ValueError($"einsum: dimension {c} is {di} in input {i} and {dj} in input {j} of {equation}");
                 }
         }

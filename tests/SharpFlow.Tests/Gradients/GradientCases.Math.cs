@@ -69,6 +69,7 @@ public static partial class GradientCases
         yield return C("second order", "d²/dx² elu", x => tf.gradients(tf.reduce_sum(tf.nn.elu(x[0])), x[0])[0]!, Away(s23)) with { Tolerance = 1e-4 };
         yield return C("nn", "softmax_cross_entropy_with_logits_v2 dim 0", x => tf.nn.softmax_cross_entropy_with_logits_v2(labels: tf.nn.softmax(x[1], axis: 0), logits: x[0], axis: 0), U(s23, -2, 2), U(s23));
         yield return C("nn", "softmax_cross_entropy_with_logits_v2 broadcast labels", x => tf.nn.softmax_cross_entropy_with_logits_v2(labels: tf.nn.softmax(x[1]), logits: x[0]), U(s23, -2, 2), U(new Shape(1, 3)));
+        yield return C("nn", "softmax_cross_entropy_with_logits_v2 rank-1 labels, rank-3 logits", x => tf.nn.softmax_cross_entropy_with_logits_v2(labels: tf.nn.softmax(x[1]), logits: x[0]), U(s234, -2, 2), U(new Shape(4)));
         yield return C("second order", "RsqrtGrad", x => RsqrtGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         yield return C("second order", "ReciprocalGrad", x => ReciprocalGrad.Def.Apply(x[0], x[1]), U(s23, 0.5, 1.5), U(s23));
         foreach (var (name, f, input) in new (string, Func<Tensor, Tensor>, Func<Shape, NDArray>)[]

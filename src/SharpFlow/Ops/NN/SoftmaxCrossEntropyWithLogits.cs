@@ -15,8 +15,8 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
     public override string Type => "SoftmaxCrossEntropyWithLogits";
 
     // Labels (or logits) that broadcast to the other's 2-D shape ([1, classes] labels for a batch) are accepted,
-    // as TensorFlow's op does; the gradient pass sums their gradients back to their own shapes.
-    public override bool BroadcastsInputs => true;
+    // as TensorFlow's op does; the gradient rule sums their gradients back over the broadcast axes it can see in
+    // the static shapes (so the usual same-shape case gains no ops).
 
     public override void InferShapes(InferenceContext ctx)
     {
@@ -102,7 +102,21 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
             var term = Mul.Build(Sub.Build(gBackprop, Sum.Build(Mul.Build(gBackprop, softmax), 1, keepDims: true)), softmax);
             gradLogits = gradLogits is null ? term : Add.Build(gradLogits, term);
         }
-        return [gradLogits, gradLabels];
+        return [gradLogits is null ? null : SumToStaticShape(gradLogits, logits), gradLabels is null ? null : SumToStaticShape(gradLabels, op.inputs[1])];
+    }
+
+    /// <summary>
+    /// Sums a [batch, classes] gradient over the axes along which <paramref name="input"/> was broadcast, as far as
+    /// its static shape tells (a missing leading axis, or a known 1 where the gradient's size is not 1).
+    /// </summary>
+    private static Tensor SumToStaticShape(Tensor grad, Tensor input)
+    {
+        var (gs, xs) = (grad.shape, input.shape);
+        if (!xs.IsKnownRank || !gs.IsKnownRank || gs.ndims != 2) return grad;
+        var offset = gs.ndims - xs.ndims;
+        var axes = Enumerable.Range(0, gs.ndims).Where(i => i < offset || (xs[i - offset] == 1 && gs[i] != 1)).ToArray();
+        if (axes.Length == 0) return grad;
+        return Array.Reshape.Build(Sum.Build(grad, axes), xs.IsFullyDefined ? Shapes.Of(input) : Array.Shape_.Build(input));
     }
 
     /// <summary>The raw op: (loss, backprop).</summary>
