@@ -58,9 +58,13 @@ public static partial class Binding
         /// <summary>Element-wise minimum.</summary>
         public static Tensor minimum(TensorLike x, TensorLike y, string? name = null) => Minimum.Build(x, y, name);
 
-        /// <summary>Matrix product of two matrices, optionally transposed.</summary>
-        public static Tensor matmul(TensorLike a, TensorLike b, bool transpose_a = false, bool transpose_b = false, string? name = null) =>
-            MatMul.Build(a, b, transpose_a, transpose_b, name);
+        /// <summary>
+        /// Matrix product, optionally transposing (or taking the adjoint of) either input: op "MatMul" for two
+        /// matrices, "BatchMatMulV2" when either has rank above 2 (batch dimensions broadcast).
+        /// </summary>
+        public static Tensor matmul(TensorLike a, TensorLike b, bool transpose_a = false, bool transpose_b = false, bool adjoint_a = false, bool adjoint_b = false,
+            bool a_is_sparse = false, bool b_is_sparse = false, string? name = null) =>
+            BatchMatMulV2.MatMulOrBatch(a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, name);
 
         /// <summary>Sum over <paramref name="axis"/> (all axes when null).</summary>
         public static Tensor reduce_sum(TensorLike input_tensor, TensorLike? axis = null, bool keepdims = false, string? name = null,

@@ -52,10 +52,12 @@ public static partial class Binding
             public static Tensor tanh(TensorLike x, string? name = null) => Tanh.Build(x, name);
             /// <summary>Adds a bias vector along the last axis.</summary>
             public static Tensor bias_add(TensorLike value, TensorLike bias, string? name = null) => BiasAdd.Build(value, bias, name);
-            /// <summary>Softmax over the last axis.</summary>
-            public static Tensor softmax(TensorLike logits, string? name = null) => Softmax.Build(logits, name);
-            /// <summary>Log-softmax over the last axis.</summary>
-            public static Tensor log_softmax(TensorLike logits, string? name = null) => LogSoftmax.Build(logits, name);
+            /// <summary>Softmax over <paramref name="axis"/> (the last by default; <paramref name="dim"/> is TensorFlow 1.x's older name).</summary>
+            public static Tensor softmax(TensorLike logits, int axis = -1, string? name = null, int? dim = null) =>
+                Activations.Softmax(logits, dim ?? axis, log: false, name);
+            /// <summary>Log-softmax over <paramref name="axis"/> (the last by default; <paramref name="dim"/> is TensorFlow 1.x's older name).</summary>
+            public static Tensor log_softmax(TensorLike logits, int axis = -1, string? name = null, int? dim = null) =>
+                Activations.Softmax(logits, dim ?? axis, log: true, name);
             /// <summary><c>sum(t²)/2</c>.</summary>
             public static Tensor l2_loss(TensorLike t, string? name = null) => L2Loss.Build(t, name);
 
@@ -126,12 +128,12 @@ public static partial class Binding
             /// TensorFlow 1.x's softmax cross entropy per example; no gradient flows into the labels (use the
             /// <c>_v2</c> function for that).
             /// </summary>
-            public static Tensor softmax_cross_entropy_with_logits(TensorLike labels, TensorLike logits, string? name = null) =>
-                CrossEntropy.Softmax(labels, logits, name);
+            public static Tensor softmax_cross_entropy_with_logits(TensorLike labels, TensorLike logits, int dim = -1, string? name = null, int? axis = null) =>
+                CrossEntropy.Softmax(labels, logits, name, axis ?? dim);
 
             /// <summary>Softmax cross entropy per example, differentiable in both labels and logits.</summary>
-            public static Tensor softmax_cross_entropy_with_logits_v2(TensorLike labels, TensorLike logits, string? name = null) =>
-                CrossEntropy.SoftmaxV2(labels, logits, name);
+            public static Tensor softmax_cross_entropy_with_logits_v2(TensorLike labels, TensorLike logits, int? axis = null, string? name = null, int? dim = null) =>
+                CrossEntropy.SoftmaxV2(labels, logits, name, axis ?? dim ?? -1);
 
             /// <summary>Softmax cross entropy per example with class-index labels.</summary>
             public static Tensor sparse_softmax_cross_entropy_with_logits(TensorLike labels, TensorLike logits, string? name = null) =>

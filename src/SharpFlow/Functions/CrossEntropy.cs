@@ -11,21 +11,40 @@ internal static class CrossEntropy
 {
     /// <summary>
     /// <c>tf.nn.softmax_cross_entropy_with_logits_v2</c>: per-example <c>-sum(labels * log_softmax(logits))</c>
-    /// over the last axis; gradients flow to both logits and labels. Inputs of rank other than 2 are flattened
-    /// to <c>[-1, classes]</c> and the result has the logits' shape without its last axis.
+    /// over <paramref name="axis"/> (the last by default; another axis is moved last by a transpose, as TensorFlow
+    /// 1.x does); gradients flow to both logits and labels. Inputs of rank other than 2 are flattened to
+    /// <c>[-1, classes]</c> and the result has the logits' shape without the class axis. Labels may broadcast
+    /// against the logits as TensorFlow's fused op accepts (e.g. one <c>[classes]</c> or <c>[1, classes]</c>
+    /// distribution for the whole batch).
     /// </summary>
-    public static Tensor SoftmaxV2(TensorLike labels, TensorLike logits, string? name)
+    public static Tensor SoftmaxV2(TensorLike labels, TensorLike logits, string? name, int axis = -1)
     {
         using var b = OpBuilder.Begin(name, "softmax_cross_entropy_with_logits", logits, labels);
         var x = b.Convert(logits, "logits");
-        var y = b.Convert(labels, "labels", x.dtype);
-        if (!x.shape.IsCompatibleWith(y.shape))
-            throw new ValueError($"logits and labels must be broadcastable: logits_size={x.shape.ToListString()} labels_size={y.shape.ToListString()}");
+        var y = b.Convert(labels, "labels", labels.Value is Tensor ? null : x.dtype);
+        if (y.dtype != x.dtype) y = Cast.Build(y, x.dtype);
         if (!x.shape.IsKnownRank) throw new ValueError($"softmax_cross_entropy_with_logits needs logits of known rank, got {x}");
-        if (x.shape.ndims == 0) throw new ValueError("logits must have at least one dimension");
-        if (x.shape.ndims == 2) return SoftmaxCrossEntropyWithLogits.Build(x, y, b.Scope).Loss;
-        var flat = new[] { -1, LastDim(x, y) };
-        var (loss, _) = SoftmaxCrossEntropyWithLogits.Build(Reshape.Build(x, flat), Reshape.Build(y, flat));
+        var rank = x.shape.ndims;
+        if (rank == 0) throw new ValueError("logits must have at least one dimension");
+        if (axis < -rank || axis >= rank)
+            throw new InvalidArgumentError($"Dimension ({axis}) must be in the range [{-rank}, {rank}), where {rank} is the number of dimensions in the input.");
+        if (axis < 0) axis += rank;
+        if (axis != rank - 1)
+        {
+            if (!y.shape.IsKnownRank || y.shape.ndims != rank)
+                throw new ValueError($"labels must have the logits' rank {rank} to take the class axis {axis}, got {y}");
+            var perm = Enumerable.Range(0, rank).Where(i => i != axis).Append(axis).ToArray();
+            x = Transpose.Build(x, Shapes.Const(b.Graph, perm, "perm"));
+            y = Transpose.Build(y, Shapes.Const(b.Graph, perm, "perm"));
+        }
+        if (Shape.TryBroadcast(x.shape, y.shape) is not { } joint || (joint.IsKnownRank && !joint.IsCompatibleWith(x.shape)))
+            throw new ValueError($"logits and labels must be broadcastable to the logits' shape: logits_size={x.shape.ToListString()} labels_size={y.shape.ToListString()}");
+        if (rank == 2 && y.shape.IsKnownRank && y.shape.ndims == 2) return SoftmaxCrossEntropyWithLogits.Build(x, y, b.Scope).Loss;
+        var flatX = Reshape.Build(x, new[] { -1, LastDim(x, y) });
+        var flatY = y.shape.IsKnownRank && y.shape.ndims >= 1 && y.shape[y.shape.ndims - 1] >= 0
+            ? Reshape.Build(y, new[] { -1, y.shape[y.shape.ndims - 1] })
+            : Reshape.Build(y, new[] { -1, LastDim(x, y) });
+        var (loss, _) = SoftmaxCrossEntropyWithLogits.Build(flatX, flatY);
         return Reshape.Build(loss, OuterShape(x), b.Scope);
     }
 
@@ -33,11 +52,11 @@ internal static class CrossEntropy
     /// TensorFlow 1.x's <c>tf.nn.softmax_cross_entropy_with_logits</c>: as the v2 function, with no gradient
     /// flowing into the labels.
     /// </summary>
-    public static Tensor Softmax(TensorLike labels, TensorLike logits, string? name)
+    public static Tensor Softmax(TensorLike labels, TensorLike logits, string? name, int axis = -1)
     {
         var graph = OpBuilder.GraphOf([labels, logits]);
         using var _ = graph.as_default();
-        return SoftmaxV2(StopGradient.Build(labels, "labels_stop_gradient"), logits, name);
+        return SoftmaxV2(StopGradient.Build(labels, "labels_stop_gradient"), logits, name, axis);
     }
 
     /// <summary>

@@ -228,6 +228,7 @@ public static partial class GradientCases
         // Each area's cases live in its own file (GradientCases.<Area>.cs), listed here.
         foreach (var c in ControlFlowCases()) yield return c;
         foreach (var c in NNCases()) yield return c;
+        foreach (var c in MathCases()) yield return c;
     }
 
     private static NDArray Hot(int a, int b, int classes)

@@ -2,14 +2,21 @@ using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.NN;
 
-/// <summary>Relu: max(x, 0) element-wise.</summary>
-internal sealed class Relu : Math.FloatUnaryOp
+/// <summary>Relu: max(x, 0) element-wise (float32, float64, int32, int64).</summary>
+internal sealed class Relu : Math.UnaryElementwiseOp
 {
     public static readonly Relu Def = new();
 
     public override string Type => "Relu";
 
-    protected override void Compute(NDArray x, NDArray y) => ElementwiseKernels.FloatUnary<ReluOperator>(x, y);
+    // TensorFlow's Relu is defined on the real number types: the integer ones too.
+    protected override bool Accepts(DType dtype) => dtype.is_floating || dtype == DType.int32 || dtype == DType.int64;
+
+    protected override void Compute(NDArray x, NDArray y)
+    {
+        if (x.dtype.is_floating) ElementwiseKernels.FloatUnary<ReluOperator>(x, y);
+        else ElementwiseKernels.Unary<IntegerReluOperator>(x, y);
+    }
 
     /// <summary><c>tf.nn.relu</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Relu");

@@ -2,14 +2,21 @@ using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.NN;
 
-/// <summary>Relu6: min(max(x, 0), 6) element-wise.</summary>
-internal sealed class Relu6 : Math.FloatUnaryOp
+/// <summary>Relu6: min(max(x, 0), 6) element-wise (float32, float64, int32, int64).</summary>
+internal sealed class Relu6 : Math.UnaryElementwiseOp
 {
     public static readonly Relu6 Def = new();
 
     public override string Type => "Relu6";
 
-    protected override void Compute(NDArray x, NDArray y) => ElementwiseKernels.FloatUnary<Relu6Operator>(x, y);
+    // TensorFlow's Relu6 is defined on the real number types: the integer ones too.
+    protected override bool Accepts(DType dtype) => dtype.is_floating || dtype == DType.int32 || dtype == DType.int64;
+
+    protected override void Compute(NDArray x, NDArray y)
+    {
+        if (x.dtype.is_floating) ElementwiseKernels.FloatUnary<Relu6Operator>(x, y);
+        else ElementwiseKernels.Unary<IntegerRelu6Operator>(x, y);
+    }
 
     /// <summary><c>tf.nn.relu6</c>.</summary>
     public static Tensor Build(TensorLike x, string? name = null) => Def.Apply(x, name, "Relu6");

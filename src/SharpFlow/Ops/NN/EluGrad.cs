@@ -1,0 +1,26 @@
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.NN;
+
+/// <summary>EluGrad: the gradient of Elu from the gradients and Elu's outputs.</summary>
+internal sealed class EluGrad : Math.FloatBinaryOp
+{
+    public static readonly EluGrad Def = new();
+
+    public override string Type => "EluGrad";
+
+    protected override (string A, string B) InputNames => ("gradients", "outputs");
+
+    protected override void Compute(NDArray a, NDArray b, NDArray d) => ElementwiseKernels.FloatBinary<EluGradOperator>(a, b, d);
+
+    /// <summary>
+    /// TensorFlow's <c>_EluGradGrad</c>: (EluGrad(g, outputs), g·gradients where outputs &lt; 0, else 0).
+    /// </summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (gradients, outputs, g) = (op.inputs[0], op.inputs[1], grads[0]!);
+        var zeros = Array.ZerosLike.Def.Apply(outputs, null, optimize: true, null);
+        var negative = Math.Less.Build(outputs, zeros);
+        return [Apply(g, outputs), Math.Select.Build(negative, Math.Mul.Build(g, gradients), zeros)];
+    }
+}

@@ -1,0 +1,28 @@
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.NN;
+
+/// <summary>SoftsignGrad: gradients / (1 + |features|)², the gradient of Softsign.</summary>
+internal sealed class SoftsignGrad : Math.FloatBinaryOp
+{
+    public static readonly SoftsignGrad Def = new();
+
+    public override string Type => "SoftsignGrad";
+
+    protected override (string A, string B) InputNames => ("gradients", "features");
+
+    protected override void Compute(NDArray a, NDArray b, NDArray d) => ElementwiseKernels.FloatBinary<SoftsignGradOperator>(a, b, d);
+
+    /// <summary>
+    /// Differentiated again (TensorFlow registers no rule; this one is the calculus): SoftsignGrad(g, x) for the
+    /// gradients, and g·gradients·(-2)·sign(x)/(1 + |x|)³ for the features.
+    /// </summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var (gradients, x, g) = (op.inputs[0], op.inputs[1], grads[0]!);
+        var s = Math.Add.Build(Literal.ToNDArray(1, x.dtype), Math.Abs.Build(x));
+        var dx = Math.RealDiv.Build(Math.Mul.Build(Math.Mul.Build(Math.Mul.Build(g, gradients), Literal.ToNDArray(-2, x.dtype)), Math.Sign.Build(x)),
+            Math.Mul.Build(Math.Mul.Build(s, s), s));
+        return [Apply(g, x), dx];
+    }
+}
