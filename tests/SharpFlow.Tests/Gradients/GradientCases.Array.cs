@@ -1,0 +1,26 @@
+namespace SharpFlow.Tests.Gradients;
+
+/// <summary>Gradient checks of the slicing and array ops (StridedSlice, Pack, Unpack, ...).</summary>
+public static partial class GradientCases
+{
+    private static IEnumerable<GradientCase> ArrayCases()
+    {
+        var s345 = new Shape(3, 4, 5);
+        // StridedSlice through the indexer: ranges, single elements, negative strides, new axes and ellipses.
+        yield return C("slicing", "x[1..3, ^1]", x => x[0][1..3, ^1], U(s345));
+        yield return C("slicing", "x[::-2, 1:, newaxis, ...]", x => x[0][new SliceSpec(step: -2), 1.., tf.newaxis, tf.ellipsis], U(s345));
+        yield return C("slicing", "x[..., 3:0:-2]", x => x[0][tf.ellipsis, new SliceSpec(3, 0, -2)], U(s345));
+        yield return C("slicing", "x[0] run-time shapes", x => x[0][0], U(s345)) with { Dynamic = true };
+        yield return C("slicing", "x[:, ::-1] run-time shapes", x => x[0][.., new SliceSpec(step: -1)], U(new Shape(2, 3))) with { Dynamic = true };
+        yield return C("slicing", "strided_slice with masks", x => tf.strided_slice(x[0], new[] { 1, 0, 1 }, new[] { 0, -1, 5 }, new[] { 1, 2, 2 }, begin_mask: 2, end_mask: 1), U(s345));
+        // StridedSliceGrad, and the second derivative through it (its gradient is a StridedSlice).
+        yield return C("slicing", "d²/dx² of x[1:, ::2]³", x => tf.gradients(tf.reduce_sum(tf.pow(x[0][1.., new SliceSpec(step: 2)], 3.0)), x[0])[0]!, U(new Shape(3, 4))) with { Tolerance = 1e-5 };
+        yield return C("slicing", "StridedSliceGrad", x => tf.gradients(x[1][.., new SliceSpec(step: -2)], x[1], grad_ys: x[0])[0]!, U(new Shape(3, 2)), U(new Shape(3, 4)));
+
+        // Pack and Unpack.
+        yield return C("stacking", "stack axis 0", x => tf.stack(new[] { x[0], x[1], x[0] }), U(new Shape(2, 3)), U(new Shape(2, 3)));
+        yield return C("stacking", "stack axis -1", x => tf.stack(new[] { x[0], x[1] }, axis: -1), U(new Shape(2, 3)), U(new Shape(2, 3)));
+        yield return C("stacking", "unstack axis 1, one output unused", x => tf.unstack(x[0], axis: 1)[0] * 2.0 + tf.unstack(x[0], axis: 1)[2], U(s345));
+        yield return C("stacking", "unstack run-time shapes", x => tf.stack(tf.unstack(x[0], num: 3, axis: 0).Reverse()), U(new Shape(3, 2))) with { Dynamic = true };
+    }
+}
