@@ -22,5 +22,14 @@ public static partial class GradientCases
         yield return C("stacking", "stack axis -1", x => tf.stack(new[] { x[0], x[1] }, axis: -1), U(new Shape(2, 3)), U(new Shape(2, 3)));
         yield return C("stacking", "unstack axis 1, one output unused", x => tf.unstack(x[0], axis: 1)[0] * 2.0 + tf.unstack(x[0], axis: 1)[2], U(s345));
         yield return C("stacking", "unstack run-time shapes", x => tf.stack(tf.unstack(x[0], num: 3, axis: 0).Reverse()), U(new Shape(3, 2))) with { Dynamic = true };
+        // Split, SplitV, Tile, ReverseV2, GatherNd, ScatterNd.
+        yield return C("array ops", "split in 3, one piece unused", x => tf.split(x[0], 3, 1)[0] * 2.0 + tf.split(x[0], 3, 1)[2], U(new Shape(2, 6)));
+        yield return C("array ops", "split sizes [1, -1, 2]", x => tf.split(x[0], new[] { 1, -1, 2 }, -1)[1] * 3.0, U(new Shape(2, 6)));
+        yield return C("array ops", "tile", x => tf.tile(x[0], new[] { 2, 1, 3 }), U(new Shape(2, 3, 2)));
+        yield return C("array ops", "tile run-time shapes", x => tf.tile(x[0], new[] { 3, 2 }), U(new Shape(2, 3))) with { Dynamic = true };
+        yield return C("array ops", "reverse axes [0, 2]", x => tf.reverse(x[0], new[] { 0, -1 }), U(s345));
+        yield return C("array ops", "gather_nd, repeated rows", x => tf.gather_nd(x[0], new[,] { { 1, 2 }, { 0, 0 }, { 1, 2 } }), U(s345));
+        yield return C("array ops", "gather_nd run-time shapes", x => tf.gather_nd(x[0], new[,] { { 2 }, { 0 } }), U(new Shape(3, 2))) with { Dynamic = true };
+        yield return C("array ops", "scatter_nd", x => tf.scatter_nd(new[,] { { 3 }, { 1 }, { 3 } }, x[0], new[] { 5, 2 }), U(new Shape(3, 2)));
     }
 }
