@@ -31,5 +31,13 @@ public static partial class GradientCases
         yield return C("array ops", "gather_nd, repeated rows", x => tf.gather_nd(x[0], new[,] { { 1, 2 }, { 0, 0 }, { 1, 2 } }), U(s345));
         yield return C("array ops", "gather_nd run-time shapes", x => tf.gather_nd(x[0], new[,] { { 2 }, { 0 } }), U(new Shape(3, 2))) with { Dynamic = true };
         yield return C("array ops", "scatter_nd", x => tf.scatter_nd(new[,] { { 3 }, { 1 }, { 3 } }, x[0], new[] { 5, 2 }), U(new Shape(3, 2)));
+        // ReverseSequence, SpaceToDepth, DepthToSpace, SpaceToBatchND, BatchToSpaceND, and the composites.
+        yield return C("array ops", "reverse_sequence", x => tf.reverse_sequence(x[0], new[] { 3, 0, 2, 1 }, seq_axis: 1, batch_axis: 0), U(new Shape(4, 3, 2)));
+        yield return C("array ops", "space_to_depth", x => tf.space_to_depth(x[0], 2), U(new Shape(2, 4, 2, 3)));
+        yield return C("array ops", "depth_to_space", x => tf.depth_to_space(x[0], 2), U(new Shape(1, 2, 3, 8)));
+        yield return C("array ops", "space_to_batch_nd with padding", x => tf.space_to_batch_nd(x[0], new[] { 2, 3 }, new[,] { { 1, 1 }, { 0, 2 } }), U(new Shape(2, 2, 4, 2)));
+        yield return C("array ops", "batch_to_space_nd with crops", x => tf.batch_to_space_nd(x[0], new[] { 2, 2 }, new[,] { { 1, 0 }, { 0, 1 } }), U(new Shape(8, 2, 2, 1)));
+        yield return C("array ops", "boolean_mask", x => tf.boolean_mask(x[0], new[,] { { true, false, true }, { false, true, true } }), U(new Shape(2, 3, 2)));
+        yield return C("array ops", "meshgrid", x => tf.meshgrid(x[0], x[1])[0] * tf.meshgrid(x[0], x[1])[1], U(new Shape(3)), U(new Shape(2)));
     }
 }
