@@ -69,7 +69,8 @@ internal sealed class Unpack : OpDef
         {
             var s = x.shape;
             if (!s.IsKnownRank) throw new ValueError($"Cannot infer num from shape {s}");
-            var a = Pack.Axis(axis, s.ndims, m => new ValueError(m));
+            if (axis < -s.ndims || axis >= s.ndims) throw new ValueError($"axis = {axis} not in [{-s.ndims}, {s.ndims})");
+            var a = (int)(axis < 0 ? axis + s.ndims : axis);
             if (s[a] < 0) throw new ValueError($"Cannot infer num from shape {s}");
             num = s[a];
         }
