@@ -18,6 +18,7 @@ internal sealed class ScatterNd : OpDef
         var indexType = ctx.InputDType(0);
         if (indexType != DType.int32 && indexType != DType.int64) throw ctx.TypeError($"indices must be int32 or int64, got {indexType.name}");
         if (ctx.InputDType(2) != indexType) throw ctx.TypeError($"shape must have the dtype of indices ({indexType.name}), got {ctx.InputDType(2).name}");
+        if (ctx.InputDType(1) == DType.@bool) throw ctx.TypeError("updates must be a number type, got bool (repeated positions add)");
         var indices = ctx.InputShape(0);
         var updates = ctx.InputShape(1);
         var output = ctx.ShapeFromInput(2);
@@ -62,7 +63,7 @@ internal sealed class ScatterNd : OpDef
             case DataType.Int32: Add(updates.AsReadOnlySpan<int>(), output.AsSpan<int>(), offsets, slice); break;
             case DataType.Int64: Add(updates.AsReadOnlySpan<long>(), output.AsSpan<long>(), offsets, slice); break;
             case DataType.UInt8: Add(updates.AsReadOnlySpan<byte>(), output.AsSpan<byte>(), offsets, slice); break;
-            default: throw new TypeError($"ScatterNd does not support {updates.dtype.name}");
+            default: throw new InternalError($"ScatterNd cannot add {updates.dtype.name} values");
         }
     }
 

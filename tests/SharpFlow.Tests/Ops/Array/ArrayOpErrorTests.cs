@@ -28,6 +28,7 @@ public class ArrayOpErrorTests
         { "GatherNd", () => tf.gather_nd(tf.zeros(new Shape(2, 3)), new[] { 0.5f }), "indices must be int32 or int64, got float32" },
         { "ScatterNd", () => tf.scatter_nd(new[,] { { 0, 0, 0 } }, new[] { 1f }, new[] { 2, 2 }), "The outer 3 dimensions of indices.shape=[1,3] must match the outer 3 dimensions of shape=[2,2]" },
         { "ScatterNd", () => tf.scatter_nd(1, new[] { 1f }, new[] { 2 }), "indices must be at least a vector" },
+        { "ScatterNd", () => tf.scatter_nd(new[,] { { 0 } }, new[] { true }, new[] { 2 }), "updates must be a number type, got bool" },
         { "Unique", () => tf.unique(tf.zeros(new Shape(2, 2))).y, "Shape must be rank 1 but is rank 2" },
         { "SpaceToDepth", () => tf.space_to_depth(tf.zeros(new Shape(2, 4, 4)), 2), "Shape must be rank 4 but is rank 3" },
         { "DepthToSpace", () => tf.depth_to_space(tf.zeros(new Shape(1, 2, 2, 8)), 0), "Value for attr 'block_size' of 0 must be at least minimum 2" },
