@@ -9,10 +9,11 @@ namespace SharpFlow.Ops.Array;
 /// </summary>
 internal static class SliceHelper
 {
-    public static Tensor Apply(Tensor tensor, object[] slices)
+    public static Tensor Apply(Tensor tensor, object?[]? slices)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        ArgumentNullException.ThrowIfNull(slices);
+        // Python's None is tf.newaxis: x[null] (C# passes a null array) and x[null, ..] insert a dimension.
+        slices ??= [SliceMarker.NewAxis];
         // Indices given as int64 tensors make every vector int64, as TensorFlow casts them.
         var wide = slices.Any(s => s is Tensor { dtype.Id: DataType.Int64 }
                                    || (s is SliceSpec sp && new[] { sp.start, sp.stop, sp.step }.Any(v => v?.Value is Tensor { dtype.Id: DataType.Int64 })));
@@ -45,11 +46,12 @@ internal static class SliceHelper
                     if (s.stop is { } stop) end.Add(Bound(stop)); else { end.Add(Number(0)); endMask |= bit; }
                     strides.Add(s.step is { } step ? Bound(step) : Number(1));
                     break;
-                case SliceMarker m:
+                case null:
+                case SliceMarker:
                     begin.Add(Number(0));
                     end.Add(Number(0));
                     strides.Add(Number(1));
-                    if (ReferenceEquals(m, SliceMarker.Ellipsis)) ellipsisMask |= bit; else newAxisMask |= bit;
+                    if (ReferenceEquals(slices[index], SliceMarker.Ellipsis)) ellipsisMask |= bit; else newAxisMask |= bit;
                     break;
                 case Tensor t:
                     begin.Add(Checked(t));

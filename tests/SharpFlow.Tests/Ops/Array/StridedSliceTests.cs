@@ -136,8 +136,12 @@ public class StridedSliceTests
         Assert.Equal(4L, y.op.Attr<long>("new_axis_mask"));
         Assert.Equal(2L, y.op.Attr<long>("shrink_axis_mask"));
         Assert.Equal(new Shape(2, 1, 6), y.shape);
+        // Python's None: x[None] and x[None, :, 1].
+        Assert.Equal(new Shape(1, 4, 5, 6), x[null].shape);
+        Assert.Equal(new Shape(1, 4, 6), x[null, .., 1].shape);
+        Assert.Equal(1L, x[null, .., 1].op.Attr<long>("new_axis_mask"));
         var z = x[.., ..^1];
-        Assert.Equal("strided_slice_1", z.op.name);
+        Assert.Equal("strided_slice_4", z.op.name);
         Assert.Equal(3L, z.op.Attr<long>("begin_mask"));
         Assert.Equal(1L, z.op.Attr<long>("end_mask"));
         Assert.Equal(new Shape(4, 4, 6), z.shape);
