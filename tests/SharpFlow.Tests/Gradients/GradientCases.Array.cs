@@ -13,6 +13,8 @@ public static partial class GradientCases
         yield return C("slicing", "x[0] run-time shapes", x => x[0][0], U(s345)) with { Dynamic = true };
         yield return C("slicing", "x[:, ::-1] run-time shapes", x => x[0][.., new SliceSpec(step: -1)], U(new Shape(2, 3))) with { Dynamic = true };
         yield return C("slicing", "strided_slice with masks", x => tf.strided_slice(x[0], new[] { 1, 0, 1 }, new[] { 0, -1, 5 }, new[] { 1, 2, 2 }, begin_mask: 2, end_mask: 1), U(s345));
+        yield return C("slicing", "strided_slice with begin known only at run time", x => tf.strided_slice(x[0], tf.placeholder_with_default(new[] { 1, -1 }, new[] { -1 }), new[] { 3, 0 }, new[] { 1, -2 }), U(s345));
+        yield return C("slicing", "x[i] with a tensor index", x => x[0][tf.constant(2), .., tf.newaxis], U(s345));
         // StridedSliceGrad, and the second derivative through it (its gradient is a StridedSlice).
         yield return C("slicing", "d²/dx² of x[1:, ::2]³", x => tf.gradients(tf.reduce_sum(tf.pow(x[0][1.., new SliceSpec(step: 2)], 3.0)), x[0])[0]!, U(new Shape(3, 4))) with { Tolerance = 1e-5 };
         yield return C("slicing", "StridedSliceGrad", x => tf.gradients(x[1][.., new SliceSpec(step: -2)], x[1], grad_ys: x[0])[0]!, U(new Shape(3, 2)), U(new Shape(3, 4)));
@@ -27,6 +29,7 @@ public static partial class GradientCases
         yield return C("array ops", "split sizes [1, -1, 2]", x => tf.split(x[0], new[] { 1, -1, 2 }, -1)[1] * 3.0, U(new Shape(2, 6)));
         yield return C("array ops", "tile", x => tf.tile(x[0], new[] { 2, 1, 3 }), U(new Shape(2, 3, 2)));
         yield return C("array ops", "tile run-time shapes", x => tf.tile(x[0], new[] { 3, 2 }), U(new Shape(2, 3))) with { Dynamic = true };
+        yield return C("array ops", "d²/dx² of tile(x)³", x => tf.gradients(tf.reduce_sum(tf.pow(tf.tile(x[0], new[] { 2, 3 }), 3.0)), x[0])[0]!, U(new Shape(2, 2))) with { Tolerance = 1e-5 };
         yield return C("array ops", "reverse axes [0, 2]", x => tf.reverse(x[0], new[] { 0, -1 }), U(s345));
         yield return C("array ops", "gather_nd, repeated rows", x => tf.gather_nd(x[0], new[,] { { 1, 2 }, { 0, 0 }, { 1, 2 } }), U(s345));
         yield return C("array ops", "gather_nd run-time shapes", x => tf.gather_nd(x[0], new[,] { { 2 }, { 0 } }), U(new Shape(3, 2))) with { Dynamic = true };
