@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.Array;
 
@@ -51,31 +52,8 @@ internal sealed class ScatterNd : OpDef
         var offsets = NdIndices.Offsets(indices, shape, "indices", "shape", m => ctx.InvalidArgument(m));
         if (offsets.Length == 0 || updates.size == 0) return;
         var slice = updates.size / offsets.Length;
-        Accumulate(updates, output, offsets, slice);
+        ArrayKernels.ScatterAdd(updates, output, offsets, slice);
     });
-
-    private static void Accumulate(NDArray updates, NDArray output, int[] offsets, int slice)
-    {
-        switch (updates.dtype.Id)
-        {
-            case DataType.Float: Add(updates.AsReadOnlySpan<float>(), output.AsSpan<float>(), offsets, slice); break;
-            case DataType.Double: Add(updates.AsReadOnlySpan<double>(), output.AsSpan<double>(), offsets, slice); break;
-            case DataType.Int32: Add(updates.AsReadOnlySpan<int>(), output.AsSpan<int>(), offsets, slice); break;
-            case DataType.Int64: Add(updates.AsReadOnlySpan<long>(), output.AsSpan<long>(), offsets, slice); break;
-            case DataType.UInt8: Add(updates.AsReadOnlySpan<byte>(), output.AsSpan<byte>(), offsets, slice); break;
-            default: throw new InternalError($"ScatterNd cannot add {updates.dtype.name} values");
-        }
-    }
-
-    private static void Add<T>(ReadOnlySpan<T> updates, Span<T> output, int[] offsets, int slice) where T : unmanaged, System.Numerics.INumber<T>
-    {
-        for (var i = 0; i < offsets.Length; i++)
-        {
-            var src = updates.Slice(i * slice, slice);
-            var dst = output.Slice(offsets[i] * slice, slice);
-            for (var j = 0; j < slice; j++) dst[j] += src[j];
-        }
-    }
 
     /// <summary>TensorFlow's <c>_ScatterNdGrad</c>: the updates' gradient is the gradient gathered at the indices.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>

@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.Array;
 
@@ -99,49 +100,10 @@ internal abstract class SpaceBatchOp : OpDef
         var pads = padValue.ToArray<long>();
         var outDims = Output(x.shape.Dims, block, pads, e => ctx.InvalidArgument(e));
         var y = ctx.AllocateOutput(0, x.dtype, Shape.Own(outDims));
-        // The batched side: [B·prod(block), O1..OM, rest]; the spatial side: [B, S1..SM, rest].
-        var (batched, spatial) = _toBatch ? (y, x) : (x, y);
-        var b = spatial.shape[0];
-        var rest = 1;
-        for (var k = m + 1; k < x.ndim; k++) rest *= x.shape[k];
-        var chunk = rest * x.dtype.size;
-        var spatialBytes = _toBatch ? spatial.AsBytes() : default;
-        var batchedBytes = _toBatch ? default : batched.AsBytes();
-        var target = (_toBatch ? batched : spatial).AsWritableBytes();
-        var o = new int[m];
-        var offset = new int[m];
-        for (var ob = 0; ob < batched.shape[0]; ob++)
-        {
-            var n = ob % b;
-            var rem = ob / b;
-            for (var k = m - 1; k >= 0; k--) { offset[k] = (int)(rem % block[k]); rem /= (int)block[k]; }
-            var positions = 1;
-            for (var k = 0; k < m; k++) positions *= batched.shape[k + 1];
-            System.Array.Clear(o);
-            for (var pos = 0; pos < positions; pos++)
-            {
-                // The spatial position this batched position maps to (before padding or after cropping).
-                var inside = true;
-                long flat = n;
-                for (var k = 0; k < m; k++)
-                {
-                    var q = o[k] * block[k] + offset[k] - pads[2 * k];
-                    if (q < 0 || q >= spatial.shape[k + 1]) { inside = false; break; }
-                    flat = flat * spatial.shape[k + 1] + q;
-                }
-                if (inside)
-                {
-                    var batchedAt = (long)ob * positions + pos;
-                    if (_toBatch) spatialBytes.Slice((int)(flat * chunk), chunk).CopyTo(target.Slice((int)(batchedAt * chunk), chunk));
-                    else batchedBytes.Slice((int)(batchedAt * chunk), chunk).CopyTo(target.Slice((int)(flat * chunk), chunk));
-                }
-                for (var k = m - 1; k >= 0; k--)
-                {
-                    if (++o[k] < batched.shape[k + 1]) break;
-                    o[k] = 0;
-                }
-            }
-        }
+        var starts = new long[m];
+        for (var k = 0; k < m; k++) starts[k] = pads[2 * k];
+        if (_toBatch) ArrayKernels.SpaceToBatch(x, y, block, starts);
+        else ArrayKernels.BatchToSpace(x, y, block, starts);
     });
 
     /// <summary>
