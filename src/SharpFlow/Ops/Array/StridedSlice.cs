@@ -91,6 +91,7 @@ internal sealed class StridedSlice : OpDef
     /// <summary>The value when the input and the spec are constants (TensorFlow folds such slices of shapes).</summary>
     public override NDArray? ConstantValue(Operation op, int index)
     {
+        if (KnownDimension(op) is { } dim) return dim;
         var values = op.inputs.Select(t => t.op.Def.ConstantValue(t.op, t.value_index)).ToArray();
         if (System.Array.Exists(values, v => v is null) || values[0]!.size > 1000) return null;
         var x = values[0]!;
@@ -109,6 +110,24 @@ internal sealed class StridedSlice : OpDef
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// <c>tf.shape(x)[i]</c> when dimension i of x is known, though others are not (TensorFlow's
+    /// <c>TryInferFromShapes</c>): a single index (shrink_axis_mask 1, no other mask) into a Shape op.
+    /// </summary>
+    private static NDArray? KnownDimension(Operation op)
+    {
+        var source = op.inputs[0];
+        var masks = StridedSliceSpec.Masks.Of(op);
+        if (source.op.Def is not Shape_ || masks != new StridedSliceSpec.Masks(0, 0, 0, 0, 1)) return null;
+        var begin = op.inputs[1].op.Def.ConstantValue(op.inputs[1].op, op.inputs[1].value_index);
+        var shape = source.op.inputs[0].shape;
+        if (begin is null || begin.size != 1 || !shape.IsKnownRank) return null;
+        var ix = begin.ToArray<long>()[0];
+        if (ix < -shape.ndims || ix >= shape.ndims) return null;
+        var dim = shape[(int)(ix < 0 ? ix + shape.ndims : ix)];
+        return dim < 0 ? null : Literal.ToNDArray(dim, source.dtype);
     }
 
     /// <summary>

@@ -50,6 +50,18 @@ internal sealed class Unpack : OpDef
     }
 
     /// <summary>
+    /// <c>tf.unstack(tf.shape(x))[i]</c> when dimension i of x is known (TensorFlow's <c>TryInferFromShapes</c>).
+    /// </summary>
+    public override NDArray? ConstantValue(Operation op, int index)
+    {
+        var source = op.inputs[0];
+        if (source.op.Def is not Shape_ || op.Attr<long>("axis") != 0) return null;
+        var shape = source.op.inputs[0].shape;
+        if (!shape.IsKnownRank || index >= shape.ndims || shape[index] < 0) return null;
+        return Literal.ToNDArray(shape[index], source.dtype);
+    }
+
+    /// <summary>
     /// TensorFlow's <c>_UnpackGrad</c>: the outputs' gradients stacked back along the axis (zeros for outputs
     /// nothing depends on).
     /// </summary>

@@ -203,6 +203,11 @@ public class StridedSliceTests
         var flat = tf.reshape(x, tf.stack(new TensorLike[] { tf.shape(x)[0], 12 }));
         Assert.Equal(new Shape(-1, 12), flat.shape);
         Assert.Equal(new Shape(5, 12), g.Eval(flat, new FeedDict { [x] = NDArray.Zeros(DType.float32, new Shape(5, 3, 4)) }).shape);
+        // tf.shape(x)[i] and tf.unstack(tf.shape(x))[i] of a known dimension are constants (TensorFlow's
+        // TryInferFromShapes); of an unknown one, not.
+        Assert.Equal(new Shape(3, 4), tf.zeros(tf.stack(new TensorLike[] { tf.shape(x)[1], tf.shape(x)[-1] })).shape);
+        Assert.Equal(new Shape(-1, 4), tf.zeros(tf.stack(new TensorLike[] { tf.shape(x)[0], tf.unstack(tf.shape(x))[2] })).shape);
+        Assert.Equal(new Shape(-1, 4), tf.reshape(x, tf.stack(new TensorLike[] { -1, tf.shape(x)[2] })).shape);
         // A slice of a constant is a constant.
         Assert.Equal(new Shape(2, 3), tf.zeros(tf.constant(new[] { 9, 2, 3 })[1..]).shape);
     }
