@@ -229,6 +229,7 @@ public static partial class GradientCases
         foreach (var c in ControlFlowCases()) yield return c;
         foreach (var c in NNCases()) yield return c;
         foreach (var c in MathCases()) yield return c;
+        foreach (var c in ArrayCases()) yield return c;
     }
 
     private static NDArray Hot(int a, int b, int classes)

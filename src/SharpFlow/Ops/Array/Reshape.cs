@@ -21,8 +21,8 @@ internal sealed class Reshape : OpDef
         var requested = ctx.ConstantInput(1);
         if (requested is null)
         {
-            var shapeShape = ctx.InputShape(1);
-            ctx.AddOutput(ctx.InputDType(0), shapeShape.IsFullyDefined && shapeShape.ndims == 1 ? Shape.UnknownDims(shapeShape[0]) : Shape.Unknown);
+            // The entries known at build time (TensorFlow's MakeShapeFromShapeTensor): tf.stack([tf.shape(x)[0], 12]).
+            ctx.AddOutput(ctx.InputDType(0), ctx.ShapeFromInput(1));
             return;
         }
         ctx.AddOutput(ctx.InputDType(0), Resolve(requested, input, m => ctx.Error(m), staticShape: true));
