@@ -40,6 +40,24 @@ public static partial class Binding
         public static Tensor clip_by_value(TensorLike t, TensorLike clip_value_min, TensorLike clip_value_max, string? name = null) =>
             Clipping.ByValue(t, clip_value_min, clip_value_max, name);
 
+        /// <summary>
+        /// <c>tf.clip_by_norm(t, clip_norm, axes)</c>: <paramref name="t"/> scaled down so its L2 norm (over
+        /// <paramref name="axes"/>, all by default) is at most <paramref name="clip_norm"/>.
+        /// </summary>
+        public static Tensor clip_by_norm(TensorLike t, TensorLike clip_norm, TensorLike? axes = null, string? name = null) =>
+            Functions.Clipping.ByNorm(t, clip_norm, axes, name);
+
+        /// <summary><c>tf.global_norm(t_list)</c>: the L2 norm of all the tensors together (null entries are skipped).</summary>
+        public static Tensor global_norm(IReadOnlyList<Tensor?> t_list, string? name = null) => Functions.Clipping.GlobalNorm(t_list, name);
+
+        /// <summary>
+        /// <c>tf.clip_by_global_norm(t_list, clip_norm)</c>: the tensors scaled together so their global norm is at
+        /// most <paramref name="clip_norm"/>, and that global norm (as TensorFlow: computed before clipping).
+        /// </summary>
+        public static (Tensor?[] list_clipped, Tensor global_norm) clip_by_global_norm(IReadOnlyList<Tensor?> t_list, TensorLike clip_norm,
+            Tensor? use_norm = null, string? name = null) =>
+            Functions.Clipping.ByGlobalNorm(t_list, clip_norm, use_norm, name);
+
         /// <summary>1/(1 + e^-x) element-wise.</summary>
         public static Tensor sigmoid(TensorLike x, string? name = null) => Sigmoid.Build(x, name);
         /// <summary>Hyperbolic tangent element-wise.</summary>
