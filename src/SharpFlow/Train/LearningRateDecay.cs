@@ -152,7 +152,7 @@ public static class LearningRateDecay
             completed = RealDiv.Build(Sub.Build(completed, sumR), Pow.Build(tMulT, restart));
         }
         var mFac = Pow.Build(mMulT, restart);
-        var onePlusCos = Add.Build(C(1, dtype), CosineOf(Mul.Build(C(Math.PI, dtype), completed)));
+        var onePlusCos = Add.Build(C(1, dtype), Ops.Math.Cos.Build(Mul.Build(C(Math.PI, dtype), completed)));
         var cosine = Mul.Build(Mul.Build(C(0.5, dtype), mFac), onePlusCos);
         var decayed = Add.Build(Mul.Build(Sub.Build(C(1, dtype), alphaT), cosine), alphaT);
         return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
@@ -192,32 +192,7 @@ public static class LearningRateDecay
 
     /// <summary><c>0.5 * (1 + cos(pi * x))</c>, with TensorFlow's <c>constant(math.pi)</c> rounded to <paramref name="dtype"/>.</summary>
     private static Tensor HalfCosineBump(Tensor x, DType dtype) =>
-        Mul.Build(C(0.5, dtype), Add.Build(C(1, dtype), CosineOf(Mul.Build(C(Math.PI, dtype), x))));
-
-    /// <summary>
-    /// cos(x), built from existing ops until a Cos op joins the library: x (in float64) is reduced to [-pi, pi] by
-    /// multiples of 2*pi and the cosine's Taylor series is summed there to x^30 (truncation below 1e-16), then cast
-    /// back: within an ulp of the float32 or float64 cosine of the schedules' arguments.
-    /// </summary>
-    internal static Tensor CosineOf(Tensor x)
-    {
-        var dtype = x.dtype;
-        var wide = dtype == DType.float64 ? x : Cast.Build(x, DType.float64);
-        var turns = Floor.Build(Add.Build(Mul.Build(wide, C(1 / (2 * Math.PI), DType.float64)), C(0.5, DType.float64)));
-        var r = Sub.Build(wide, Mul.Build(turns, C(2 * Math.PI, DType.float64)));
-        var r2 = Mul.Build(r, r);
-        // Horner over x^2: sum_k (-1)^k r^(2k) / (2k)!, k = 0..15.
-        Tensor sum = Const.Create(wide.graph, C(Coefficient(15), DType.float64), "cos_c15");
-        for (var k = 14; k >= 0; k--) sum = Add.Build(Mul.Build(sum, r2), C(Coefficient(k), DType.float64));
-        return dtype == DType.float64 ? sum : Cast.Build(sum, dtype);
-
-        static double Coefficient(int k)
-        {
-            var factorial = 1.0;
-            for (var i = 2; i <= 2 * k; i++) factorial *= i;
-            return (k % 2 == 0 ? 1 : -1) / factorial;
-        }
-    }
+        Mul.Build(C(0.5, dtype), Add.Build(C(1, dtype), Ops.Math.Cos.Build(Mul.Build(C(Math.PI, dtype), x))));
 
     private static Tensor Progress(OpBuilder b, DType dtype, Tensor globalStep, TensorLike decaySteps, bool staircase)
     {
