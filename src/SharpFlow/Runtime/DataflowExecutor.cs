@@ -281,7 +281,13 @@ internal static class DataflowExecutor
         var op = step.Op;
         try
         {
-            step.Kernel.Compute(ctx);
+            if (OpProfiler.Enabled)
+            {
+                var (start, bytes) = (System.Diagnostics.Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
+                step.Kernel.Compute(ctx);
+                OpProfiler.Add(op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start, GC.GetAllocatedBytesForCurrentThread() - bytes);
+            }
+            else step.Kernel.Compute(ctx);
         }
         catch (OpError e) when (e.NodeName is null)
         {
