@@ -184,7 +184,7 @@ internal static class DataflowExecutor
             var outputs = memory.Outputs[s];
             var forwarded = memory.Forwarded[s];
             ctx.Reset(step.Op, state.Inputs, outputs, forwarded);
-            Compute(step, ctx);
+            Executor.Compute(step, ctx);
             switch (role)
             {
                 case ControlFlowRole.Enter:
@@ -274,32 +274,5 @@ internal static class DataflowExecutor
             fetched[k] = value;
         }
         return fetched;
-    }
-
-    private static void Compute(Plan.Step step, OpKernelContext ctx)
-    {
-        var op = step.Op;
-        try
-        {
-            if (OpProfiler.Enabled)
-            {
-                var (start, bytes) = (System.Diagnostics.Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
-                step.Kernel.Compute(ctx);
-                OpProfiler.Add(op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start, GC.GetAllocatedBytesForCurrentThread() - bytes);
-            }
-            else step.Kernel.Compute(ctx);
-        }
-        catch (OpError e) when (e.NodeName is null)
-        {
-            throw e.WithNode(op.name);
-        }
-        catch (OpError)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new InternalError($"{op.type} \"{op.name}\" failed: {e.Message}", op.name, e);
-        }
     }
 }

@@ -35,28 +35,7 @@ internal static class Executor
             var outputs = memory.Outputs[s];
             var forwarded = memory.Forwarded[s];
             ctx.Reset(op, inputs, outputs, forwarded);
-            try
-            {
-                if (OpProfiler.Enabled)
-                {
-                    var (start, bytes) = (System.Diagnostics.Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
-                    step.Kernel.Compute(ctx);
-                    OpProfiler.Add(op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start, GC.GetAllocatedBytesForCurrentThread() - bytes);
-                }
-                else step.Kernel.Compute(ctx);
-            }
-            catch (OpError e) when (e.NodeName is null)
-            {
-                throw e.WithNode(op.name);
-            }
-            catch (OpError)
-            {
-                throw;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                throw new InternalError($"{op.type} \"{op.name}\" failed: {e.Message}", op.name, e);
-            }
+            Compute(step, ctx);
             // Hold every consumed output first, then free the unconsumed ones, so an output that shares a buffer with
             // an unconsumed sibling keeps it.
             for (var j = 0; j < outputs.Length; j++)
@@ -98,6 +77,34 @@ internal static class Executor
             results[i] = value;
         }
         return results;
+    }
+
+    /// <summary>Runs one step's kernel; failures become OpErrors naming the node. Both executors call it.</summary>
+    internal static void Compute(Plan.Step step, OpKernelContext ctx)
+    {
+        var op = step.Op;
+        try
+        {
+            if (OpProfiler.Enabled)
+            {
+                var (start, bytes) = (System.Diagnostics.Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
+                step.Kernel.Compute(ctx);
+                OpProfiler.Add(op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start, GC.GetAllocatedBytesForCurrentThread() - bytes);
+            }
+            else step.Kernel.Compute(ctx);
+        }
+        catch (OpError e) when (e.NodeName is null)
+        {
+            throw e.WithNode(op.name);
+        }
+        catch (OpError)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InternalError($"{op.type} \"{op.name}\" failed: {e.Message}", op.name, e);
+        }
     }
 
     /// <summary>
