@@ -23,6 +23,8 @@ public static class GradientChecker
         var gy = tf.placeholder(tf.float64, dynamicShapes ? Shape.Unknown : y.shape, name: "grad_y");
         var grads = tf.gradients(y, xs, gy);
         using var sess = tf.Session();
+        // Functions with variables (an RNN cell's weights) start from their initializers.
+        if (tf.global_variables().Count > 0) sess.run(tf.global_variables_initializer());
 
         var feed = new FeedDict();
         for (var i = 0; i < xs.Length; i++) feed[xs[i]] = inputs[i];

@@ -87,6 +87,9 @@ public sealed class Variable : Tensor
     {
         var graph = initialValue is { Value: Tensor t } ? t.graph : Graph.get_default();
         using var deps = graph.control_dependencies(null);
+        // Like TensorFlow's init_scope: a variable made while a cond or loop body is built (an RNN cell's first
+        // call inside dynamic_rnn) lives outside it, and the loop reads it through an Enter.
+        using var outside = graph.EnterContext(null);
         using var b = OpBuilder.Begin(graph, name, "Variable");
         Tensor initial;
         if (initialValueFn is not null)

@@ -1,0 +1,48 @@
+#pragma warning disable CS8981
+using SharpFlow.Rnn;
+
+namespace SharpFlow;
+
+public static partial class Binding
+{
+    public static partial class tf
+    {
+        public static partial class nn
+        {
+            /// <summary>
+            /// <c>tf.nn.dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype)</c>: the cell run over the
+            /// time axis of <paramref name="inputs"/> ([batch, time, depth], or [time, batch, depth] when
+            /// <paramref name="time_major"/>) in a while loop; returns the outputs (same layout) and the final state.
+            /// With <paramref name="sequence_length"/>, each sequence stops at its length: zero outputs after it, and
+            /// its final state is the one at its last step.
+            /// </summary>
+            public static (Tensor outputs, object state) dynamic_rnn(RNNCell cell, Tensor inputs, TensorLike? sequence_length = null,
+                object? initial_state = null, DType? dtype = null, int? parallel_iterations = null, bool swap_memory = false,
+                bool time_major = false, string? scope = null) =>
+                DynamicRnn.Build(cell, inputs, sequence_length, initial_state, dtype, parallel_iterations, time_major, scope);
+
+            /// <summary>TensorFlow 1.x's <c>tf.nn.rnn_cell</c>: the recurrent cells.</summary>
+            public static class rnn_cell
+            {
+                /// <summary><c>tf.nn.rnn_cell.BasicRNNCell(num_units)</c>.</summary>
+                public static BasicRNNCell BasicRNNCell(int num_units, Func<Tensor, Tensor>? activation = null, string? name = null) =>
+                    new(num_units, activation, null, name);
+
+                /// <summary><c>tf.nn.rnn_cell.BasicLSTMCell(num_units, forget_bias)</c>.</summary>
+                public static BasicLSTMCell BasicLSTMCell(int num_units, double forget_bias = 1.0, bool state_is_tuple = true,
+                    Func<Tensor, Tensor>? activation = null, string? name = null) =>
+                    new(num_units, forget_bias, state_is_tuple, activation, null, name);
+
+                /// <summary><c>tf.nn.rnn_cell.GRUCell(num_units)</c>.</summary>
+                public static GRUCell GRUCell(int num_units, Func<Tensor, Tensor>? activation = null, string? name = null) =>
+                    new(num_units, activation, null, null, name);
+
+                /// <summary><c>tf.nn.rnn_cell.MultiRNNCell(cells)</c>.</summary>
+                public static MultiRNNCell MultiRNNCell(IEnumerable<RNNCell> cells, bool state_is_tuple = true) => new(cells, state_is_tuple);
+
+                /// <summary><c>tf.nn.rnn_cell.LSTMStateTuple(c, h)</c>.</summary>
+                public static LSTMStateTuple LSTMStateTuple(Tensor c, Tensor h) => new(c, h);
+            }
+        }
+    }
+}

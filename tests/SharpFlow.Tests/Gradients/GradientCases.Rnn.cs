@@ -1,0 +1,16 @@
+namespace SharpFlow.Tests.Gradients;
+
+public static partial class GradientCases
+{
+    /// <summary>dynamic_rnn with each cell, with respect to its inputs and initial state, with sequence lengths.</summary>
+    private static IEnumerable<GradientCase> RnnCases()
+    {
+        var x = new Shape(2, 3, 2);
+        yield return C("rnn", "dynamic_rnn BasicRNNCell", v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(3), v[0], dtype: tf.float64).outputs, U(x));
+        yield return C("rnn", "dynamic_rnn BasicLSTMCell, final h", v => ((SharpFlow.Rnn.LSTMStateTuple)tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(3), v[0], dtype: tf.float64).state).h, U(x));
+        yield return C("rnn", "dynamic_rnn GRUCell, initial state", v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(3), v[0], initial_state: v[1]).outputs, U(x), U(new Shape(2, 3)));
+        yield return C("rnn", "dynamic_rnn BasicLSTMCell, sequence lengths", v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(3), v[0], sequence_length: new[] { 3, 1 }, dtype: tf.float64).outputs, U(x));
+        yield return C("rnn", "dynamic_rnn MultiRNNCell",
+            v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(2), tf.nn.rnn_cell.BasicRNNCell(2)]), v[0], dtype: tf.float64).outputs, U(x));
+    }
+}
