@@ -21,6 +21,24 @@ public static partial class Binding
                 bool time_major = false, string? scope = null) =>
                 DynamicRnn.Build(cell, inputs, sequence_length, initial_state, dtype, parallel_iterations, time_major, scope);
 
+            /// <summary>
+            /// <c>tf.nn.static_rnn(cell, inputs)</c>: the cell unrolled over the list <paramref name="inputs"/> (one
+            /// [batch, depth] tensor per step), sharing its variables; the outputs per step and the final state.
+            /// </summary>
+            public static (Tensor[] outputs, object state) static_rnn(RNNCell cell, IReadOnlyList<Tensor> inputs, object? initial_state = null,
+                DType? dtype = null, TensorLike? sequence_length = null, string? scope = null) =>
+                StaticRnn.Build(cell, inputs, initial_state, dtype, sequence_length, scope);
+
+            /// <summary>
+            /// <c>tf.nn.bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs)</c>: a forward and a backward
+            /// <c>dynamic_rnn</c> (the backward one on each sequence reversed within its length); both outputs and
+            /// both final states.
+            /// </summary>
+            public static ((Tensor fw, Tensor bw) outputs, (object fw, object bw) output_states) bidirectional_dynamic_rnn(RNNCell cell_fw,
+                RNNCell cell_bw, Tensor inputs, TensorLike? sequence_length = null, object? initial_state_fw = null, object? initial_state_bw = null,
+                DType? dtype = null, int? parallel_iterations = null, bool swap_memory = false, bool time_major = false, string? scope = null) =>
+                StaticRnn.Bidirectional(cell_fw, cell_bw, inputs, sequence_length, initial_state_fw, initial_state_bw, dtype, parallel_iterations, time_major, scope);
+
             /// <summary>TensorFlow 1.x's <c>tf.nn.rnn_cell</c>: the recurrent cells.</summary>
             public static class rnn_cell
             {
@@ -39,6 +57,17 @@ public static partial class Binding
 
                 /// <summary><c>tf.nn.rnn_cell.MultiRNNCell(cells)</c>.</summary>
                 public static MultiRNNCell MultiRNNCell(IEnumerable<RNNCell> cells, bool state_is_tuple = true) => new(cells, state_is_tuple);
+
+                /// <summary><c>tf.nn.rnn_cell.LSTMCell(num_units, use_peepholes, cell_clip, initializer, num_proj, proj_clip, forget_bias)</c>.</summary>
+                public static LSTMCell LSTMCell(int num_units, bool use_peepholes = false, double? cell_clip = null, Initializer? initializer = null,
+                    int? num_proj = null, double? proj_clip = null, double forget_bias = 1.0, bool state_is_tuple = true,
+                    Func<Tensor, Tensor>? activation = null, string? name = null) =>
+                    new(num_units, use_peepholes, cell_clip, initializer, num_proj, proj_clip, forget_bias, state_is_tuple, activation, name);
+
+                /// <summary><c>tf.nn.rnn_cell.DropoutWrapper(cell, input_keep_prob, output_keep_prob, state_keep_prob, seed)</c>.</summary>
+                public static DropoutWrapper DropoutWrapper(RNNCell cell, TensorLike? input_keep_prob = null, TensorLike? output_keep_prob = null,
+                    TensorLike? state_keep_prob = null, int? seed = null) =>
+                    new(cell, input_keep_prob, output_keep_prob, state_keep_prob, seed);
 
                 /// <summary><c>tf.nn.rnn_cell.LSTMStateTuple(c, h)</c>.</summary>
                 public static LSTMStateTuple LSTMStateTuple(Tensor c, Tensor h) => new(c, h);

@@ -14,13 +14,14 @@ namespace SharpFlow.Rnn;
 internal static class DynamicRnn
 {
     public static (Tensor Outputs, object State) Build(RNNCell cell, Tensor inputs, TensorLike? sequenceLength, object? initialState,
-        DType? dtype, int? parallelIterations, bool timeMajor, string? scope)
+        DType? dtype, int? parallelIterations, bool timeMajor, string? scope, bool inScope = false)
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentNullException.ThrowIfNull(inputs);
         var graph = inputs.graph;
         using var _ = graph.as_default();
-        using var varScope = VariableScopes.Enter(scope ?? "rnn", null, null, null, null);
+        // inScope: the caller already entered the variable scope (bidirectional_dynamic_rnn's "bw").
+        using var varScope = inScope ? null : VariableScopes.Enter(scope ?? "rnn", null, null, null, null);
         if (!inputs.shape.IsKnownRank || inputs.shape.ndims < 3)
             throw new ValueError($"dynamic_rnn needs inputs of rank 3 or more ([batch, time, depth]), got {inputs}");
         // [batch, time, ...] -> [time, batch, ...]

@@ -41,7 +41,7 @@ public abstract class RNNCell
     }
 
     /// <summary>One step: the output and the new state.</summary>
-    public (Tensor output, object state) __call__(Tensor inputs, object state, string? scope = null)
+    public virtual (Tensor output, object state) __call__(Tensor inputs, object state, string? scope = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(state);

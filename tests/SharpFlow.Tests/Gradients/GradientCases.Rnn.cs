@@ -12,5 +12,10 @@ public static partial class GradientCases
         yield return C("rnn", "dynamic_rnn BasicLSTMCell, sequence lengths", v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(3), v[0], sequence_length: new[] { 3, 1 }, dtype: tf.float64).outputs, U(x));
         yield return C("rnn", "dynamic_rnn MultiRNNCell",
             v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(2), tf.nn.rnn_cell.BasicRNNCell(2)]), v[0], dtype: tf.float64).outputs, U(x));
+        yield return C("rnn", "dynamic_rnn LSTMCell with peepholes and a projection",
+            v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(3, use_peepholes: true, num_proj: 2), v[0], dtype: tf.float64).outputs, U(x));
+        yield return C("rnn", "static_rnn BasicLSTMCell", v => tf.stack(tf.nn.static_rnn(tf.nn.rnn_cell.BasicLSTMCell(2), tf.unstack(v[0], axis: 1), dtype: tf.float64).outputs), U(x));
+        yield return C("rnn", "bidirectional_dynamic_rnn with lengths",
+            v => tf.nn.bidirectional_dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), tf.nn.rnn_cell.BasicRNNCell(2), v[0], sequence_length: new[] { 2, 3 }, dtype: tf.float64).outputs.bw, U(x));
     }
 }
