@@ -226,6 +226,7 @@ public static partial class GradientCases
         yield return C("second order", "d²/dx² matmul·square", x => tf.gradients(tf.reduce_sum(tf.square(tf.matmul(x[0], x[1]))), x[0])[0]!, U(s23), U(new Shape(3, 2))) with { Tolerance = 1e-5 };
 
         // Each area's cases live in its own file (GradientCases.<Area>.cs), listed here.
+        foreach (var c in ScatterCases()) yield return c;
         foreach (var c in ControlFlowCases()) yield return c;
         foreach (var c in NNCases()) yield return c;
         foreach (var c in MathCases()) yield return c;
