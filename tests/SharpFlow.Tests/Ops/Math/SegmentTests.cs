@@ -208,4 +208,22 @@ public class SegmentTests
         e = Assert.Throws<InvalidArgumentError>(() => g.Eval(SharpFlow.Ops.Math.SparseSegmentSqrtNGrad.Build(grad, new[] { 0, 1 }, new[] { 0, 2 }, 3, name: "sg")));
         Assert.Equal(("Segment id 2 out of range [0, 2).", "sg"), (e.RawMessage, e.NodeName));
     }
+
+    /// <summary>math_grad.py's rules at the points central differences cannot check: ties share the gradient, zeros in products.</summary>
+    [Fact]
+    public void GradientsSplitTiesAndHandleZeroFactorsLikeTensorFlow()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.constant(new[] { 1f, 3, 3, 2 });
+        AssertArray.Equal(new[] { 0f, 0.5f, 0.5f, 1 }, g.Eval(tf.gradients(tf.segment_max(x, new[] { 0, 0, 0, 1 }), x)[0]!));
+        AssertArray.Equal(new[] { 1f, 0, 0, 1 }, g.Eval(tf.gradients(tf.segment_min(x, new[] { 0, 0, 0, 1 }), x)[0]!));
+        var u = tf.constant(new[] { 3f, 3, 5 });
+        AssertArray.Equal(new[] { 0.5f, 0.5f, 0 }, g.Eval(tf.gradients(tf.unsorted_segment_max(u, new[] { 0, 0, -1 }, 2), u)[0]!));
+        var oneZero = tf.constant(new[] { 0f, 2, 3 });
+        AssertArray.Equal(new[] { 6f, 0, 0 }, g.Eval(tf.gradients(tf.unsorted_segment_prod(oneZero, new[] { 0, 0, 0 }, 1), oneZero)[0]!));
+        var twoZeros = tf.constant(new[] { 0f, 0, 3 });
+        AssertArray.Equal(new[] { 0f, 0, 0 }, g.Eval(tf.gradients(tf.unsorted_segment_prod(twoZeros, new[] { 0, 0, 0 }, 1), twoZeros)[0]!));
+        // SegmentProd has no gradient in TensorFlow 1.x: nothing flows back.
+        Assert.Null(tf.gradients(tf.segment_prod(x, new[] { 0, 0, 1, 1 }), x)[0]);
+    }
 }
