@@ -1,0 +1,94 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels;
+using SharpFlow.Ops.Array;
+
+namespace SharpFlow.Ops.State;
+
+/// <summary>
+/// The shared rule of TensorFlow 1.x's ref-variable scatters (ScatterUpdate, ScatterAdd, ScatterSub, ScatterMul,
+/// ScatterDiv, ScatterMin, ScatterMax): row <c>indices[i...]</c> of the variable is combined with
+/// <c>updates[i..., ...]</c> in place, in index order (so repeated indices accumulate, and ScatterUpdate keeps the
+/// last), and the op outputs the variable. <c>updates.shape</c> is <c>indices.shape + ref.shape[1:]</c>, or a scalar
+/// that every row takes. TensorFlow registers no gradient for them.
+/// </summary>
+internal abstract class ScatterOp : OpDef
+{
+    /// <summary>How updates combine with the variable's rows.</summary>
+    protected abstract ScatterMode Mode { get; }
+
+    public override bool NotDifferentiable => true;
+
+    public override bool IsStateful => true;
+
+    public override bool IsRefInput(int index) => index == 0;
+
+    public override bool IsRefOutput(int index) => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        VariableV2.Of(ctx.Inputs[0], $"{Type} \"{ctx.OpName}\"");
+        var dtype = ctx.InputDType(0);
+        if (ctx.InputDType(2) != dtype)
+            throw ctx.TypeError($"updates must have the variable's dtype {dtype.name}, got {ctx.InputDType(2).name}");
+        if (Mode != ScatterMode.Update && !dtype.IsNumeric) throw ctx.TypeError($"dtype {dtype.name} is not supported");
+        if (ctx.InputDType(1) != DType.int32 && ctx.InputDType(1) != DType.int64)
+            throw ctx.TypeError($"indices must be int32 or int64, got {ctx.InputDType(1).name}");
+        var (reference, indices, updates) = (ctx.InputShape(0), ctx.InputShape(1), ctx.InputShape(2));
+        if (reference.IsKnownRank && reference.ndims < 1) throw ctx.Error("Shape must be at least rank 1 but is rank 0 (ref)");
+        if (reference.IsKnownRank && indices.IsKnownRank && updates.IsKnownRank && updates.ndims != 0)
+        {
+            var expected = new Shape([.. indices.Dims, .. reference.Dims[1..]]);
+            if (!updates.IsCompatibleWith(expected))
+                throw ctx.Error($"updates.shape must be indices.shape + ref.shape[1:] = {expected.ToListString()} or [], got updates.shape {updates.ToListString()}, indices.shape {indices.ToListString()}, ref.shape {reference.ToListString()}");
+        }
+        ctx.AddOutput(dtype, reference);
+    }
+
+    public override OpKernel CreateKernel(Operation op)
+    {
+        var variable = VariableV2.Of(op.inputs[0], op.name);
+        var useLocking = op.Attr<bool>("use_locking");
+        var mode = Mode;
+        return OpKernel.From(ctx =>
+        {
+            var (indices, updates) = (ctx.Input(1), ctx.Input(2));
+            using var _ = useLocking ? ctx.Variables.Lock(variable) : null;
+            var current = ctx.Variables.Read(variable)
+                          ?? throw new FailedPreconditionError(VariableV2.UninitializedMessage(variable), ctx.op.name);
+            if (current.ndim < 1) throw ctx.InvalidArgument($"params must be at least 1-D, got shape {current.shape.ToListString()}");
+            var scalar = updates.ndim == 0;
+            if (!scalar && !updates.shape.AsSpan().SequenceEqual([.. indices.shape.AsSpan(), .. current.shape.AsSpan()[1..]]))
+                throw ctx.InvalidArgument($"Must have updates.shape = indices.shape + params.shape[1:] or updates.shape = [], got updates.shape {updates.shape.ToListString()}, indices.shape {indices.shape.ToListString()}, params.shape {current.shape.ToListString()}");
+            var rows = current.shape[0];
+            var values = indices.ToArray<long>();
+            var positions = new int[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] < 0 || values[i] >= rows)
+                    throw ctx.InvalidArgument($"indices{GatherV2.Coordinates(i, indices.shape)} = {values[i]} is not in [0, {rows})");
+                positions[i] = (int)values[i];
+            }
+            var slice = rows == 0 ? 0 : (int)(current.size / rows);
+            try
+            {
+                ScatterKernels.Apply(current, updates, positions, slice, scalar, mode);
+            }
+            catch (DivideByZeroException)
+            {
+                throw ctx.InvalidArgument("Integer division by zero");
+            }
+            ctx.ForwardOutput(0, current);
+        });
+    }
+
+    /// <summary>Builds the op on a variable reference.</summary>
+    public Tensor Apply(Tensor reference, TensorLike indices, TensorLike updates, bool useLocking, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        using var b = OpBuilder.Begin(name, Type, reference, indices, updates);
+        var i = b.Convert(indices, "indices");
+        var u = b.Convert(updates, "updates", reference.dtype);
+        var refTensor = reference.op.outputs[reference.value_index];
+        return b.Create(this, [refTensor, i, u], new() { ["T"] = u.dtype, ["Tindices"] = i.dtype, ["use_locking"] = useLocking }).outputs[0];
+    }
+}
