@@ -119,4 +119,47 @@ public sealed class RunMetadataTests : IDisposable
         Assert.Equal(1UL, description.Single(f => f.Number == 1).Varint);
         Assert.Equal(4UL, ProtoReader.Fields(description.Single(f => f.Number == 4).Data).Single(f => f.Number == 1).Varint);
     }
+
+    [Fact]
+    public void ProtocDecodesTheRunMetadataEventWithTensorFlowsProtoFiles()
+    {
+        // The independent check: tools/proto/decode-events.py with protoc and TensorFlow's own step_stats.proto.
+        // Machines without protoc (Debian's protobuf-compiler) or python3 skip it; the field-number test above runs everywhere.
+        var script = FindUp(Path.Combine("tools", "proto", "decode-events.py"));
+        if (script is null || !OnPath("protoc") || !OnPath("python3")) return;
+        using var g = TestGraph.Enter();
+        var y = tf.matmul(tf.ones(new[] { 2, 2 }, name: "ones"), tf.ones(new[] { 2, 2 }), name: "product");
+        using var sess = tf.Session();
+        var metadata = new tf.RunMetadata();
+        sess.run(y, null, new tf.RunOptions(trace_level: tf.RunOptions.FULL_TRACE), metadata);
+        string path;
+        using (var writer = tf.summary.FileWriter(_dir))
+        {
+            writer.add_run_metadata(metadata, "traced", 3);
+            path = writer.path;
+        }
+        var info = new System.Diagnostics.ProcessStartInfo("python3", [script, path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, errors);
+        Assert.Contains("tag: \"traced\"", output);
+        Assert.Contains($"device: \"{Cpu}\"", output);
+        Assert.Contains("node_name: \"product\"", output);
+        Assert.Contains("timeline_label: \"product = MatMul(ones, ones_1)\"", output);
+        Assert.Contains("all_start_micros: ", output);
+        Assert.Contains("requested_bytes: 16", output);
+        Assert.Contains("dtype: DT_FLOAT", output);
+    }
+
+    private static string? FindUp(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);
+        return null;
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, program)));
 }
