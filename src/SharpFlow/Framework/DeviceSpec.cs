@@ -46,6 +46,19 @@ internal sealed record DeviceSpec(string? Job, int? Replica, int? Task, string? 
     /// <summary>The canonical string of a device string; <c>""</c> for null or empty.</summary>
     public static string Canonical(string? spec) => string.IsNullOrEmpty(spec) ? "" : Parse(spec).ToString();
 
+    /// <summary>
+    /// TensorFlow 1.x's nesting of device scopes (<c>DeviceSpec.merge_from</c>): the parts the inner string names
+    /// replace the outer ones, the others are kept (<c>/job:worker</c> then <c>/cpu:0</c> is
+    /// <c>/job:worker/device:CPU:0</c>).
+    /// </summary>
+    public static string Merge(string outer, string inner)
+    {
+        if (outer.Length == 0 || inner.Length == 0) return inner.Length == 0 ? outer : inner;
+        var (o, i) = (Parse(outer), Parse(inner));
+        return new DeviceSpec(i.Job ?? o.Job, i.Replica ?? o.Replica, i.Task ?? o.Task,
+            i.DeviceType ?? o.DeviceType, i.DeviceType is not null ? i.DeviceIndex : o.DeviceIndex).ToString();
+    }
+
     /// <summary>True when the canonical device string names this process's CPU:0 (or leaves parts of it open).</summary>
     public static bool IsLocalCpu(string device)
     {

@@ -171,15 +171,15 @@ public sealed partial class Graph
 
     /// <summary>
     /// Opens a device scope (TensorFlow's <c>Graph.device</c>): ops created inside it on this thread record the
-    /// canonical device string (<c>"/cpu:0"</c> becomes <c>/device:CPU:0</c>); an inner scope overrides an outer
-    /// one, and null or <c>""</c> clears the device.
+    /// canonical device string (<c>"/cpu:0"</c> becomes <c>/device:CPU:0</c>); an inner scope overrides the parts
+    /// it names of an outer one, and null or <c>""</c> clears the device.
     /// </summary>
     public IDisposable device(string? device_name_or_function)
     {
         var canonical = DeviceSpec.Canonical(device_name_or_function);
         var local = Local;
         var old = local.Device;
-        local.Device = canonical;
+        local.Device = canonical.Length == 0 ? "" : DeviceSpec.Merge(old, canonical);
         return new Scope(() => local.Device = old);
     }
 

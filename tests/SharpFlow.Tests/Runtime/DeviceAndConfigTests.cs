@@ -54,6 +54,13 @@ public class DeviceAndConfigTests
             Assert.Equal("/device:CPU:0", c.op.device);
         }
         Assert.Equal("", tf.constant(4.0).op.device);
+        // TensorFlow 1.x merges a partial inner device into the outer one.
+        using (tf.device("/job:localhost/replica:0/task:0"))
+        using (tf.device("/cpu:0"))
+            Assert.Equal("/job:localhost/replica:0/task:0/device:CPU:0", tf.constant(5.0).op.device);
+        using (tf.device("/job:worker/device:GPU:1"))
+        using (tf.device("/job:localhost"))
+            Assert.Equal("/job:localhost/device:GPU:1", tf.constant(6.0).op.device);
     }
 
     [Fact]
