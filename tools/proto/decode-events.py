@@ -54,6 +54,11 @@ def main(path):
             print("\n".join(line for line in text.splitlines() if not line.startswith("graph_def")))
             graph = extract_field(data, 4)
             print(decode("tensorflow.GraphDef", "tensorflow/core/framework/graph.proto", graph))
+        elif "tagged_run_metadata" in text:
+            # run_metadata is bytes in TaggedRunMetadata: decode its step_stats (RunMetadata field 1) as a StepStats.
+            print("\n".join(line for line in text.splitlines() if "run_metadata:" not in line))
+            run_metadata = extract_field(extract_field(data, 8), 2)
+            print(decode("tensorflow.StepStats", "tensorflow/core/framework/step_stats.proto", extract_field(run_metadata, 1)))
         else:
             print(text)
         offset += 16 + length

@@ -35,6 +35,7 @@ public sealed partial class Graph
         public string NameStack = "";
         public readonly List<ControlDependencyScope> ControlStack = [];
         public ControlFlowContext? ControlFlowContext;
+        public string Device = "";
     }
 
     private ThreadState Local => (_threadStates ??= []).GetValue(this, _ => new ThreadState());
@@ -168,6 +169,23 @@ public sealed partial class Graph
     /// <summary>Opens a name scope; see <see cref="name_scope(string?, out string)"/>.</summary>
     public IDisposable name_scope(string? name) => name_scope(name, out _);
 
+    /// <summary>
+    /// Opens a device scope (TensorFlow's <c>Graph.device</c>): ops created inside it on this thread record the
+    /// canonical device string (<c>"/cpu:0"</c> becomes <c>/device:CPU:0</c>); an inner scope overrides the parts
+    /// it names of an outer one, and null or <c>""</c> clears the device.
+    /// </summary>
+    public IDisposable device(string? device_name_or_function)
+    {
+        var canonical = DeviceSpec.Canonical(device_name_or_function);
+        var local = Local;
+        var old = local.Device;
+        local.Device = canonical.Length == 0 ? "" : DeviceSpec.Merge(old, canonical);
+        return new Scope(() => local.Device = old);
+    }
+
+    /// <summary>The device of the innermost device scope open on this thread (<c>""</c> when none).</summary>
+    internal string CurrentDevice => Local.Device;
+
     // ----- lookup -----
 
     /// <summary>All operations, in creation order.</summary>
@@ -297,7 +315,7 @@ public sealed partial class Graph
                 foreach (var c in ControlInputsFor(inputs))
                     if (!control.Contains(c)) control.Add(c);
 
-            var op = new Operation(this, _operations.Count + 1, opName, def, [.. inputs], [.. control], attrCopy, ctx.Outputs) { Context = context };
+            var op = new Operation(this, _operations.Count + 1, opName, def, [.. inputs], [.. control], attrCopy, ctx.Outputs) { Context = context, device = Local.Device };
             _operations.Add(op);
             _byName.Add(opName, op);
             foreach (var t in inputs) t.AddConsumer(op);

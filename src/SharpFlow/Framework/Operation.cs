@@ -32,6 +32,9 @@ public sealed class Operation : ITensorOrOperation
     /// <summary>The op's unique name in its graph (<c>layer1/MatMul</c>).</summary>
     public string name { get; }
 
+    /// <summary>The device the op was assigned with <c>tf.device</c> (<c>/device:CPU:0</c>), or <c>""</c>.</summary>
+    public string device { get; internal init; } = "";
+
     /// <summary>The op type (<c>MatMul</c>).</summary>
     public string type => Def.Type;
 

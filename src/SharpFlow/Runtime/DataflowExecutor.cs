@@ -39,7 +39,7 @@ internal static class DataflowExecutor
 
     private readonly record struct Ready(Frame Frame, int Iteration, int Step);
 
-    public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory)
+    public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory, StepTracer? tracer = null)
     {
         var g = plan.Dataflow!;
         var steps = plan.Steps;
@@ -184,7 +184,13 @@ internal static class DataflowExecutor
             var outputs = memory.Outputs[s];
             var forwarded = memory.Forwarded[s];
             ctx.Reset(step.Op, state.Inputs, outputs, forwarded);
-            Executor.Compute(step, ctx);
+            if (tracer is null) Executor.Compute(step, ctx);
+            else
+            {
+                var start = StepTracer.Start();
+                Executor.Compute(step, ctx);
+                tracer.End(step.Op, start, outputs);
+            }
             switch (role)
             {
                 case ControlFlowRole.Enter:

@@ -11,9 +11,33 @@ namespace SharpFlow.Runtime;
 /// </summary>
 internal static class Executor
 {
-    public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory)
+    /// <summary>How a run is traced: <see cref="NoTrace"/> compiles to nothing in the step loop.</summary>
+    private interface ITrace
     {
-        if (plan.Dataflow is not null) return DataflowExecutor.Run(plan, feedValues, memory);
+        StepTracer? Tracer { get; }
+    }
+
+    private readonly struct NoTrace : ITrace
+    {
+        public StepTracer? Tracer => null;
+    }
+
+    private readonly struct Traced(StepTracer tracer) : ITrace
+    {
+        public StepTracer? Tracer => tracer;
+    }
+
+    /// <summary>Runs the plan; with a <paramref name="tracer"/>, each op's times and outputs are recorded.</summary>
+    public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory, StepTracer? tracer = null)
+    {
+        if (plan.Dataflow is not null) return DataflowExecutor.Run(plan, feedValues, memory, tracer);
+        // One specialization per trace kind: the untraced loop carries no tracing test at all.
+        return tracer is null ? RunSteps(plan, feedValues, memory, default(NoTrace)) : RunSteps(plan, feedValues, memory, new Traced(tracer));
+    }
+
+    private static NDArray[] RunSteps<TTrace>(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory, TTrace trace)
+        where TTrace : struct, ITrace
+    {
         var slots = memory.Slots;
         var owned = memory.Owned;
         for (var i = 0; i < plan.FeedSlots.Length; i++) slots[plan.FeedSlots[i]] = feedValues[i];
@@ -35,7 +59,13 @@ internal static class Executor
             var outputs = memory.Outputs[s];
             var forwarded = memory.Forwarded[s];
             ctx.Reset(op, inputs, outputs, forwarded);
-            Compute(step, ctx);
+            if (trace.Tracer is { } tracer)
+            {
+                var start = StepTracer.Start();
+                Compute(step, ctx);
+                tracer.End(op, start, outputs);
+            }
+            else Compute(step, ctx);
             // Hold every consumed output first, then free the unconsumed ones, so an output that shares a buffer with
             // an unconsumed sibling keeps it.
             for (var j = 0; j < outputs.Length; j++)

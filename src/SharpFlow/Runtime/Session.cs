@@ -20,8 +20,20 @@ public sealed class Session : IDisposable
     private readonly VariableStore _variables = new();
     private volatile bool _closed;
 
+    private readonly ConcurrentDictionary<Operation, byte> _placementLogged = new();
+
     /// <summary>A session on <paramref name="graph"/> (the default graph when null).</summary>
-    public Session(Graph? graph = null) => this.graph = graph ?? Graph.get_default();
+    public Session(Graph? graph = null) : this(graph, null) { }
+
+    /// <summary>A session on <paramref name="graph"/> (the default graph when null) with TensorFlow's options.</summary>
+    public Session(Graph? graph, ConfigProto? config)
+    {
+        this.graph = graph ?? Graph.get_default();
+        this.config = config ?? new ConfigProto();
+    }
+
+    /// <summary>The session's options.</summary>
+    public ConfigProto config { get; }
 
     /// <summary>The graph this session runs.</summary>
     public Graph graph { get; }
@@ -61,28 +73,28 @@ public sealed class Session : IDisposable
     internal void BecomeDefaultUntilClosed() => _ownDefaultScope = as_default();
 
     /// <summary>Evaluates one tensor.</summary>
-    public NDArray run(Tensor fetch, FeedDict? feed_dict = null)
+    public NDArray run(Tensor fetch, FeedDict? feed_dict = null, RunOptions? options = null, RunMetadata? run_metadata = null)
     {
         ArgumentNullException.ThrowIfNull(fetch);
-        return Execute([fetch], [], feed_dict)[0];
+        return Execute([fetch], [], feed_dict, options, run_metadata)[0];
     }
 
     /// <summary>Runs one operation (a training step, an initializer).</summary>
-    public void run(Operation target, FeedDict? feed_dict = null)
+    public void run(Operation target, FeedDict? feed_dict = null, RunOptions? options = null, RunMetadata? run_metadata = null)
     {
         ArgumentNullException.ThrowIfNull(target);
-        Execute([], [target], feed_dict);
+        Execute([], [target], feed_dict, options, run_metadata);
     }
 
     /// <summary>Evaluates several tensors in one run (each op runs once).</summary>
-    public NDArray[] run(IReadOnlyList<Tensor> fetches, FeedDict? feed_dict = null)
+    public NDArray[] run(IReadOnlyList<Tensor> fetches, FeedDict? feed_dict = null, RunOptions? options = null, RunMetadata? run_metadata = null)
     {
         ArgumentNullException.ThrowIfNull(fetches);
-        return Execute(fetches, [], feed_dict);
+        return Execute(fetches, [], feed_dict, options, run_metadata);
     }
 
     /// <summary>Runs operations and evaluates tensors in one run; the result for an operation is null.</summary>
-    public NDArray?[] run(IReadOnlyList<ITensorOrOperation> fetches, FeedDict? feed_dict = null)
+    public NDArray?[] run(IReadOnlyList<ITensorOrOperation> fetches, FeedDict? feed_dict = null, RunOptions? options = null, RunMetadata? run_metadata = null)
     {
         ArgumentNullException.ThrowIfNull(fetches);
         var tensors = new List<Tensor>();
@@ -96,7 +108,7 @@ public sealed class Session : IDisposable
                 default: throw new TypeError($"Fetch argument {f} has invalid type {f?.GetType().Name ?? "null"}, must be a Tensor or an Operation.");
             }
         }
-        var values = Execute(tensors, targets, feed_dict);
+        var values = Execute(tensors, targets, feed_dict, options, run_metadata);
         var results = new NDArray?[fetches.Count];
         var next = 0;
         for (var i = 0; i < fetches.Count; i++)
@@ -156,7 +168,8 @@ public sealed class Session : IDisposable
     /// <summary>Closes the session.</summary>
     public void Dispose() => close();
 
-    private NDArray[] Execute(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation> targets, FeedDict? feedDict)
+    private NDArray[] Execute(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation> targets, FeedDict? feedDict,
+        RunOptions? options = null, RunMetadata? runMetadata = null)
     {
         if (_closed) throw new FailedPreconditionError("Attempted to use a closed Session.");
         foreach (var t in fetches)
@@ -187,13 +200,30 @@ public sealed class Session : IDisposable
         }
         // A failed run's memory is dropped, not reused: its buffer counts are off.
         var memory = cached.Memory.Take(cached.Plan, _variables);
-        var results = Executor.Run(cached.Plan, feedValues, memory);
+        // Tracing is asked for per run; an untraced run takes the executor's plain loop.
+        var tracer = options is { trace_level: > RunOptions.TraceLevel.NO_TRACE } && runMetadata is not null ? new StepTracer() : null;
+        var results = Executor.Run(cached.Plan, feedValues, memory, tracer);
         cached.Memory.Return(memory);
+        if (tracer is not null) runMetadata!.step_stats = tracer.ToStepStats();
         if (_closed) throw new FailedPreconditionError("The Session was closed during the run.");
         return results;
     }
 
-    private OpKernel KernelOf(Operation op) => _kernels.GetOrAdd(op, o => o.Def.CreateKernel(o));
+    private OpKernel KernelOf(Operation op) => _kernels.TryGetValue(op, out var kernel) ? kernel : PlaceAndCreate(op);
+
+    // The first time the session meets an op: check its device (TensorFlow's placer), create its kernel, and log
+    // the placement when the config asks for it.
+    private OpKernel PlaceAndCreate(Operation op)
+    {
+        if (!config.allow_soft_placement && !DeviceSpec.IsLocalCpu(op.device))
+            throw new InvalidArgumentError(
+                $"Cannot assign a device for operation {op.name}: {{{{node {op.name}}}}} was explicitly assigned to {op.device} but available devices are [ {DeviceSpec.LocalCpu} ]. Make sure the device specification refers to a valid device.",
+                op.name);
+        var kernel = _kernels.GetOrAdd(op, o => o.Def.CreateKernel(o));
+        if (config.log_device_placement && _placementLogged.TryAdd(op, 0))
+            Console.Error.WriteLine($"{op.name}: ({op.type}): {DeviceSpec.LocalCpu}");
+        return kernel;
+    }
 
     /// <summary>The stream position of every random op this session has run, by op name.</summary>
     internal Dictionary<string, (ulong Low, ulong High)> RandomPositions() =>

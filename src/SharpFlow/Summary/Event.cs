@@ -21,6 +21,9 @@ public sealed class Event
     /// <summary>A summary.</summary>
     public Summary? summary { get; init; }
 
+    /// <summary>A run's metadata under a tag (TaggedRunMetadata{tag = 1, run_metadata = 2}).</summary>
+    public (string Tag, byte[] RunMetadata)? tagged_run_metadata { get; init; }
+
     /// <summary>The protocol-buffer bytes.</summary>
     public byte[] SerializeToString()
     {
@@ -29,6 +32,7 @@ public sealed class Event
         if (file_version is not null) w.String(3, file_version);
         if (graph_def is not null) w.Bytes(4, graph_def);
         if (summary is not null) w.Bytes(5, summary.SerializeToString());
+        if (tagged_run_metadata is { } tagged) w.Message(8, new ProtoWriter().String(1, tagged.Tag).Bytes(2, tagged.RunMetadata));
         return w.ToArray();
     }
 
@@ -40,6 +44,7 @@ public sealed class Event
         string? version = null;
         byte[]? graph = null;
         Summary? summary = null;
+        (string, byte[])? tagged = null;
         foreach (var f in ProtoReader.Fields(bytes, "Event"))
         {
             switch (f.Number)
@@ -49,8 +54,20 @@ public sealed class Event
                 case 3: version = f.AsString; break;
                 case 4: graph = f.Data.ToArray(); break;
                 case 5: summary = Summary.FromString(f.Data); break;
+                case 8: tagged = TaggedRunMetadata(f.Data); break;
             }
         }
-        return new Event { wall_time = wall, step = step, file_version = version, graph_def = graph, summary = summary };
+        return new Event { wall_time = wall, step = step, file_version = version, graph_def = graph, summary = summary, tagged_run_metadata = tagged };
+    }
+
+    private static (string, byte[]) TaggedRunMetadata(ReadOnlyMemory<byte> bytes)
+    {
+        var (tag, data) = ("", Array.Empty<byte>());
+        foreach (var f in ProtoReader.Fields(bytes, "TaggedRunMetadata"))
+        {
+            if (f.Number == 1) tag = f.AsString;
+            else if (f.Number == 2) data = f.Data.ToArray();
+        }
+        return (tag, data);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SharpFlow.Framework;
+using SharpFlow.Runtime;
 
 namespace SharpFlow.Summaries;
 
@@ -90,6 +91,17 @@ public sealed class FileWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(graph);
         add_event(new Event { wall_time = Now(), step = global_step, graph_def = GraphDefEncoder.Encode(graph) });
+    }
+
+    /// <summary>
+    /// Writes the step statistics of a traced run (<c>sess.run(..., options, run_metadata)</c>) for TensorBoard's
+    /// graph view: an Event whose <c>tagged_run_metadata</c> holds the tag and the serialized RunMetadata.
+    /// </summary>
+    public void add_run_metadata(RunMetadata run_metadata, string tag, long global_step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(run_metadata);
+        ArgumentNullException.ThrowIfNull(tag);
+        add_event(new Event { wall_time = Now(), step = global_step, tagged_run_metadata = (tag, run_metadata.SerializeToString()) });
     }
 
     /// <summary>Queues an event.</summary>

@@ -29,6 +29,7 @@ public static class GraphDefEncoder
         var w = new ProtoWriter().String(1, op.name).String(2, op.type);
         foreach (var input in op.inputs) w.String(3, input.value_index == 0 ? input.op.name : $"{input.op.name}:{input.value_index}");
         foreach (var control in op.control_inputs) w.String(3, "^" + control.name);
+        if (op.device.Length > 0) w.String(4, op.device);
         foreach (var (name, value) in op.attrs.OrderBy(a => a.Key, StringComparer.Ordinal))
             if (Attr(value) is { } attr) w.Message(5, new ProtoWriter().String(1, name).Message(2, attr));
         var shapes = new ProtoWriter();
