@@ -10,28 +10,11 @@ namespace SharpFlow.Ops.State;
 /// of <c>updates</c> (<c>updates.shape = indices.shape[:-1] + ref.shape[r:]</c>); the op outputs the variable.
 /// TensorFlow registers no gradient for them.
 /// </summary>
-internal abstract class ScatterNdUpdateOp : OpDef
+internal abstract class ScatterNdUpdateOp : VariableScatterOp
 {
-    /// <summary>How updates combine with the variable's slices.</summary>
-    protected abstract ScatterMode Mode { get; }
-
-    public override bool NotDifferentiable => true;
-
-    public override bool IsStateful => true;
-
-    public override bool IsRefInput(int index) => index == 0;
-
-    public override bool IsRefOutput(int index) => true;
-
     public override void InferShapes(InferenceContext ctx)
     {
-        VariableV2.Of(ctx.Inputs[0], $"{Type} \"{ctx.OpName}\"");
-        var dtype = ctx.InputDType(0);
-        if (ctx.InputDType(2) != dtype)
-            throw ctx.TypeError($"updates must have the variable's dtype {dtype.name}, got {ctx.InputDType(2).name}");
-        if (Mode != ScatterMode.Update && !dtype.IsNumeric) throw ctx.TypeError($"dtype {dtype.name} is not supported");
-        if (ctx.InputDType(1) != DType.int32 && ctx.InputDType(1) != DType.int64)
-            throw ctx.TypeError($"indices must be int32 or int64, got {ctx.InputDType(1).name}");
+        CheckInputs(ctx);
         var (input, indices, updates) = (ctx.InputShape(0), ctx.InputShape(1), ctx.InputShape(2));
         if (indices.IsKnownRank && indices.ndims < 1) throw ctx.Error("Shape must be at least rank 1 but is rank 0 (indices)");
         if (updates.IsKnownRank && updates.ndims < 1) throw ctx.Error("Shape must be at least rank 1 but is rank 0 (updates)");
@@ -46,7 +29,7 @@ internal abstract class ScatterNdUpdateOp : OpDef
             if (r > input.ndims || !new Shape(input.Dims[r..]).IsCompatibleWith(new Shape(updates.Dims[outer..])))
                 throw ctx.Error($"The inner {input.ndims - r} dimensions of input.shape={input.ToListString()} must match the inner {updates.ndims - outer} dimensions of updates.shape={updates.ToListString()}");
         }
-        ctx.AddOutput(dtype, input);
+        ctx.AddOutput(ctx.InputDType(0), input);
     }
 
     public override OpKernel CreateKernel(Operation op)

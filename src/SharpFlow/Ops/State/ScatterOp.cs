@@ -11,28 +11,11 @@ namespace SharpFlow.Ops.State;
 /// last), and the op outputs the variable. <c>updates.shape</c> is <c>indices.shape + ref.shape[1:]</c>, or a scalar
 /// that every row takes. TensorFlow registers no gradient for them.
 /// </summary>
-internal abstract class ScatterOp : OpDef
+internal abstract class ScatterOp : VariableScatterOp
 {
-    /// <summary>How updates combine with the variable's rows.</summary>
-    protected abstract ScatterMode Mode { get; }
-
-    public override bool NotDifferentiable => true;
-
-    public override bool IsStateful => true;
-
-    public override bool IsRefInput(int index) => index == 0;
-
-    public override bool IsRefOutput(int index) => true;
-
     public override void InferShapes(InferenceContext ctx)
     {
-        VariableV2.Of(ctx.Inputs[0], $"{Type} \"{ctx.OpName}\"");
-        var dtype = ctx.InputDType(0);
-        if (ctx.InputDType(2) != dtype)
-            throw ctx.TypeError($"updates must have the variable's dtype {dtype.name}, got {ctx.InputDType(2).name}");
-        if (Mode != ScatterMode.Update && !dtype.IsNumeric) throw ctx.TypeError($"dtype {dtype.name} is not supported");
-        if (ctx.InputDType(1) != DType.int32 && ctx.InputDType(1) != DType.int64)
-            throw ctx.TypeError($"indices must be int32 or int64, got {ctx.InputDType(1).name}");
+        CheckInputs(ctx);
         var (reference, indices, updates) = (ctx.InputShape(0), ctx.InputShape(1), ctx.InputShape(2));
         if (reference.IsKnownRank && reference.ndims < 1) throw ctx.Error("Shape must be at least rank 1 but is rank 0 (ref)");
         if (reference.IsKnownRank && indices.IsKnownRank && updates.IsKnownRank && updates.ndims != 0)
@@ -41,7 +24,7 @@ internal abstract class ScatterOp : OpDef
             if (!updates.IsCompatibleWith(expected))
                 throw ctx.Error($"updates.shape must be indices.shape + ref.shape[1:] = {expected.ToListString()} or [], got updates.shape {updates.ToListString()}, indices.shape {indices.ToListString()}, ref.shape {reference.ToListString()}");
         }
-        ctx.AddOutput(dtype, reference);
+        ctx.AddOutput(ctx.InputDType(0), reference);
     }
 
     public override OpKernel CreateKernel(Operation op)
