@@ -90,6 +90,8 @@ public static class Mpi
     public static void Abort(string message, int errorCode = 1)
     {
         Console.Error.WriteLine($"sharpflow rank {Rank}/{Size}: {message}");
+        // MPICH's own "application called MPI_Abort" line can be lost when the job is torn down; this one is flushed first.
+        Console.Error.WriteLine($"sharpflow rank {Rank}/{Size}: ending the job (MPI_Abort, error code {errorCode})");
         Console.Error.Flush();
         // From another thread than the one inside MPI, MPI_Abort is allowed only at THREAD_MULTIPLE; without it the
         // process just exits, and MPICH's process manager ends the others when a rank exits without finalizing.
