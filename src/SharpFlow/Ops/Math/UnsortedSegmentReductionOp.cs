@@ -21,23 +21,7 @@ internal abstract class UnsortedSegmentReductionOp : OpDef
         if (!dtype.IsNumeric) throw ctx.TypeError($"data must be numeric, got {dtype.name}");
         SegmentIds.CheckIndexType(ctx, 1, "segment_ids");
         SegmentIds.CheckIndexType(ctx, 2, "num_segments");
-        var (data, ids) = (ctx.InputShape(0), ctx.InputShape(1));
-        if (ctx.InputShape(2).IsKnownRank && ctx.InputShape(2).ndims != 0) throw ctx.Error($"num_segments must be a scalar, not shape {ctx.InputShape(2).ToListString()}");
-        var segments = -1;
-        if (ctx.ConstantInput(2) is { } n)
-        {
-            var value = OpValues.Scalar(n, "num_segments", m => ctx.Error(m));
-            if (value < 0 || value > int.MaxValue) throw ctx.Error($"num_segments must be a non-negative size, got {value}");
-            segments = (int)value;
-        }
-        if (!data.IsKnownRank || !ids.IsKnownRank)
-        {
-            ctx.AddOutput(dtype, Shape.Unknown);
-            return;
-        }
-        if (ids.ndims > data.ndims || !new Shape(data.Dims[..ids.ndims]).IsCompatibleWith(ids))
-            throw ctx.Error($"segment_ids.shape = {ids.ToListString()} does not prefix data.shape = {data.ToListString()}");
-        ctx.AddOutput(dtype, Shape.Own([segments, .. data.Dims[ids.ndims..]]));
+        UnsortedSegmentSum.AddUnsortedSegmentOutput(ctx, dtype);
     }
 
     public override OpKernel CreateKernel(Operation op)

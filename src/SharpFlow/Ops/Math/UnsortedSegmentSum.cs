@@ -23,6 +23,15 @@ internal sealed class UnsortedSegmentSum : OpDef
         if (dtype == DType.@bool) throw ctx.TypeError("data must be numeric, got bool");
         foreach (var (i, what) in new[] { (1, "segment_ids"), (2, "num_segments") })
             if (!ctx.InputDType(i).is_integer || ctx.InputDType(i) == DType.uint8) throw ctx.TypeError($"{what} must be int32 or int64, got {ctx.InputDType(i).name}");
+        AddUnsortedSegmentOutput(ctx, dtype);
+    }
+
+    /// <summary>
+    /// The output of an unsorted segment reduction: <c>[num_segments] + data.shape[segment_ids.rank:]</c>, after checking
+    /// that <c>num_segments</c> is a non-negative scalar and that <c>segment_ids.shape</c> prefixes <c>data.shape</c>.
+    /// </summary>
+    internal static void AddUnsortedSegmentOutput(InferenceContext ctx, DType dtype)
+    {
         var (data, ids) = (ctx.InputShape(0), ctx.InputShape(1));
         if (ctx.InputShape(2).IsKnownRank && ctx.InputShape(2).ndims != 0) throw ctx.Error($"num_segments must be a scalar, not shape {ctx.InputShape(2).ToListString()}");
         var segments = -1;
