@@ -161,6 +161,10 @@ public sealed class Session : IDisposable
         }
         _closed = true;
         _plans.Clear();
+        // Kernels that own session-lived resources (queues, dataset iterators) release them here: a queue closed
+        // this way wakes the threads blocked on it, so queue runners end when their session does.
+        foreach (var kernel in _kernels.Values)
+            if (kernel is IDisposable disposable) disposable.Dispose();
         _kernels.Clear();
         _variables.Clear();
     }
