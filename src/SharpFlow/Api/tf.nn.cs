@@ -39,9 +39,23 @@ public static partial class Binding
 
             /// <summary>max(x, 0).</summary>
             public static Tensor relu(TensorLike features, string? name = null) => Relu.Build(features, name);
-            /// <summary>The rows of an embedding matrix at <paramref name="ids"/> (a gather along axis 0).</summary>
-            public static Tensor embedding_lookup(TensorLike @params, TensorLike ids, string? name = null) =>
-                Ops.Array.GatherV2.Build(@params, ids, 0, name ?? "embedding_lookup");
+            /// <summary>
+            /// <c>tf.nn.embedding_lookup(params, ids, partition_strategy, name, validate_indices, max_norm)</c>: the rows
+            /// of an embedding table at <paramref name="ids"/>, each clipped to L2 norm <paramref name="max_norm"/> when
+            /// given. Its gradient is an <see cref="IndexedSlices"/>, so optimizers update only the looked-up rows.
+            /// </summary>
+            public static Tensor embedding_lookup(TensorLike @params, TensorLike ids, string partition_strategy = "mod", string? name = null,
+                bool validate_indices = true, double? max_norm = null) =>
+                Functions.Embedding.Lookup([@params], ids, partition_strategy, name, max_norm);
+
+            /// <summary>
+            /// <c>tf.nn.embedding_lookup</c> of a table sharded over several tensors (a list of variables): id
+            /// <c>i</c> lives in shard <c>i % n</c> at row <c>i / n</c> for <c>partition_strategy="mod"</c>, or in
+            /// contiguous blocks for <c>"div"</c>.
+            /// </summary>
+            public static Tensor embedding_lookup(IReadOnlyList<Tensor> @params, TensorLike ids, string partition_strategy = "mod", string? name = null,
+                bool validate_indices = true, double? max_norm = null) =>
+                Functions.Embedding.Lookup([.. (@params ?? throw new ValueError("Need at least one param")).Select(p => (TensorLike)p)], ids, partition_strategy, name, max_norm);
             /// <summary>min(max(x, 0), 6).</summary>
             public static Tensor relu6(TensorLike features, string? name = null) => Relu6.Build(features, name);
             /// <summary>log(1 + e^x).</summary>

@@ -31,8 +31,9 @@ public static partial class Binding
                 new(learning_rate, beta1, beta2, epsilon, use_locking, name);
             /// <summary>FTRL-Proximal.</summary>
             public static SharpFlow.Train.FtrlOptimizer FtrlOptimizer(TensorLike learning_rate, double learning_rate_power = -0.5, double initial_accumulator_value = 0.1,
-                double l1_regularization_strength = 0.0, double l2_regularization_strength = 0.0, bool use_locking = false, string name = "Ftrl") =>
-                new(learning_rate, learning_rate_power, initial_accumulator_value, l1_regularization_strength, l2_regularization_strength, use_locking, name);
+                double l1_regularization_strength = 0.0, double l2_regularization_strength = 0.0, bool use_locking = false, string name = "Ftrl",
+                double l2_shrinkage_regularization_strength = 0.0) =>
+                new(learning_rate, learning_rate_power, initial_accumulator_value, l1_regularization_strength, l2_regularization_strength, use_locking, name, l2_shrinkage_regularization_strength);
             /// <summary>Proximal gradient descent.</summary>
             public static SharpFlow.Train.ProximalGradientDescentOptimizer ProximalGradientDescentOptimizer(TensorLike learning_rate, double l1_regularization_strength = 0.0,
                 double l2_regularization_strength = 0.0, bool use_locking = false, string name = "ProximalGradientDescent") =>

@@ -255,6 +255,7 @@ public sealed partial class Graph
     internal Operation CreateOp(OpDef def, string name, IReadOnlyList<Tensor> inputs,
         IReadOnlyDictionary<string, object>? attrs = null, IEnumerable<Operation>? controlInputs = null)
     {
+        inputs = Densified(inputs);
         if (ControlFlowContext is not { } context) return CreateOpCore(null, def, name, inputs, attrs, controlInputs, scoped: true);
         // Inside a cond branch or a loop body, inputs from outside go through the context's Switch or Enter ops,
         // which are themselves created outside it.
@@ -275,7 +276,15 @@ public sealed partial class Graph
     /// </summary>
     internal Operation CreateOpIn(ControlFlowContext? context, OpDef def, string name, IReadOnlyList<Tensor> inputs,
         IReadOnlyDictionary<string, object>? attrs = null, IEnumerable<Operation>? controlInputs = null) =>
-        CreateOpCore(context, def, name, inputs, attrs, controlInputs, scoped: false);
+        CreateOpCore(context, def, name, Densified(inputs), attrs, controlInputs, scoped: false);
+
+    /// <summary>An <see cref="IndexedSlices"/> used as an op input becomes its dense tensor there, as TensorFlow converts it.</summary>
+    private static IReadOnlyList<Tensor> Densified(IReadOnlyList<Tensor> inputs)
+    {
+        foreach (var t in inputs)
+            if (t is IndexedSlices) return [.. inputs.Select(x => x is IndexedSlices s ? s.AsInput() : x)];
+        return inputs;
+    }
 
     private Operation CreateOpCore(ControlFlowContext? context, OpDef def, string name, IReadOnlyList<Tensor> inputs,
         IReadOnlyDictionary<string, object>? attrs, IEnumerable<Operation>? controlInputs, bool scoped)

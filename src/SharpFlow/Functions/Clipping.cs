@@ -16,7 +16,9 @@ internal static class Clipping
     public static Tensor ByValue(TensorLike t, TensorLike clipValueMin, TensorLike clipValueMax, string? name)
     {
         using var b = OpBuilder.Begin(name, "clip_by_value", t, clipValueMin, clipValueMax);
-        var values = b.Convert(t, "t");
+        // IndexedSlices are clipped row by row and stay sparse, as TensorFlow's clip ops do.
+        var slices = t.Value as IndexedSlices;
+        var values = b.Convert(slices?.values ?? t, "t");
         var tMin = Minimum.Build(values, b.Convert(clipValueMax, "clip_value_max", values.dtype));
         if (!tMin.shape.IsCompatibleWith(values.shape) || (values.shape.IsKnownRank && tMin.shape.IsKnownRank && tMin.shape.ndims != values.shape.ndims))
             throw new ValueError($"Shapes {values.shape} and {tMin.shape} are incompatible: clip_by_value's bounds must not broadcast t");
@@ -24,7 +26,7 @@ internal static class Clipping
         var tMax = b.Graph.CreateOp(Maximum.Def, b.Scope, [tMin, min], new Dictionary<string, object> { ["T"] = values.dtype }).outputs[0];
         if (!tMax.shape.IsCompatibleWith(values.shape) || (values.shape.IsKnownRank && tMax.shape.IsKnownRank && tMax.shape.ndims != values.shape.ndims))
             throw new ValueError($"Shapes {values.shape} and {tMax.shape} are incompatible: clip_by_value's bounds must not broadcast t");
-        return tMax;
+        return slices?.WithValues(tMax) ?? tMax;
     }
 
     /// <summary>
@@ -35,7 +37,8 @@ internal static class Clipping
     public static Tensor ByNorm(TensorLike t, TensorLike clipNorm, TensorLike? axes, string? name)
     {
         using var b = OpBuilder.Begin(name, "clip_by_norm", t, clipNorm);
-        var values = b.Convert(t, "t");
+        var slices = t.Value as IndexedSlices;
+        var values = b.Convert(slices?.values ?? t, "t");
         var norm = b.Convert(clipNorm, "clip_norm", values.dtype);
         var l2sum = Sum.Build(Mul.Build(values, values), axes, keepDims: true);
         var pred = Greater.Build(l2sum, Literal.ToNDArray(0.0, values.dtype));
@@ -44,7 +47,8 @@ internal static class Clipping
         var intermediate = Mul.Build(values, norm);
         if (!values.shape.IsCompatibleWith(intermediate.shape) || (values.shape.IsKnownRank && intermediate.shape.IsKnownRank && values.shape.ndims != intermediate.shape.ndims))
             throw new ValueError($"Shapes {values.shape} and {intermediate.shape} are incompatible: clip_norm must not broadcast t");
-        return Identity.Build(RealDiv.Build(intermediate, Maximum.Build(l2norm, norm)), b.Name);
+        var clipped = Identity.Build(RealDiv.Build(intermediate, Maximum.Build(l2norm, norm)), b.Name);
+        return slices?.WithValues(clipped) ?? clipped;
     }
 
     /// <summary><c>tf.global_norm(t_list)</c>: <c>sqrt(sum(l2norm(t)^2))</c> over the tensors that are not null.</summary>
@@ -53,7 +57,7 @@ internal static class Clipping
         var present = tensors.OfType<Tensor>().ToList();
         if (present.Count == 0) throw new ValueError("global_norm needs at least one tensor that is not null.");
         using var b = OpBuilder.Begin(name, "global_norm", [.. present.Select(t => (TensorLike)t)]);
-        var halves = present.Select(t => (TensorLike)L2Loss.Build(t)).ToList();
+        var halves = present.Select(t => (TensorLike)L2Loss.Build(t is IndexedSlices s ? s.values : t)).ToList();
         var half = Sum.Build(Pack.Build(halves), null);
         return Sqrt.Build(Mul.Build(half, Literal.ToNDArray(2.0, half.dtype)), "global_norm");
     }
@@ -73,7 +77,8 @@ internal static class Clipping
         var scale = Add.Build(scaleForFinite, Sub.Build(useNorm, useNorm));
         var clipped = new Tensor?[tensors.Count];
         for (var i = 0; i < clipped.Length; i++)
-            if (tensors[i] is { } t) clipped[i] = Identity.Build(Mul.Build(t, Cast.Build(scale, t.dtype)), $"{b.Name}_{i}");
+            if (tensors[i] is IndexedSlices s) clipped[i] = s.WithValues(Identity.Build(Mul.Build(s.values, Cast.Build(scale, s.dtype)), $"{b.Name}_{i}"));
+            else if (tensors[i] is { } t) clipped[i] = Identity.Build(Mul.Build(t, Cast.Build(scale, t.dtype)), $"{b.Name}_{i}");
         return (clipped, useNorm);
     }
 }

@@ -227,9 +227,27 @@ internal static class GradientPass
     {
         if (!grads.TryGetValue(op, out var lists) || lists[index] is not { Count: > 0 } list) return null;
         if (list.Count == 1) return list[0];
-        var sum = AddN.Build([.. list.Select(t => (TensorLike)t)]);
+        // Sparse gradients (IndexedSlices) stay sparse when all of them are: their rows are concatenated, and
+        // repeated rows add up where they are used. One dense gradient makes the sum dense (TensorFlow's
+        // aggregate_indexed_slices_gradients).
+        var sum = list.TrueForAll(t => t is IndexedSlices)
+            ? ConcatSlices([.. list.Cast<IndexedSlices>()])
+            : AddN.Build([.. list.Select(t => (TensorLike)t)]);
         list.Clear();
         list.Add(sum);
         return sum;
+    }
+
+    /// <summary>
+    /// The slices of several sparse gradients as one: values and indices concatenated (int32 indices become int64
+    /// when the others are int64, as TensorFlow's <c>_as_indexed_slices_list</c>).
+    /// </summary>
+    internal static IndexedSlices ConcatSlices(IReadOnlyList<IndexedSlices> slices)
+    {
+        var wide = slices.Any(s => s.indices.dtype == DType.int64);
+        var indices = slices.Select(s => (TensorLike)(wide && s.indices.dtype != DType.int64 ? Cast.Build(s.indices, DType.int64) : s.indices)).ToList();
+        var values = ConcatV2.Build([.. slices.Select(s => (TensorLike)s.values)], 0);
+        var shape = slices.Aggregate(Shape.Unknown, (acc, s) => acc.MergeWith(s.shape));
+        return new IndexedSlices(values, ConcatV2.Build(indices, 0), slices[0].dense_shape, shape);
     }
 }

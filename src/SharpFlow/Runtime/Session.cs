@@ -176,6 +176,9 @@ public sealed class Session : IDisposable
         RunOptions? options = null, RunMetadata? runMetadata = null)
     {
         if (_closed) throw new FailedPreconditionError("Attempted to use a closed Session.");
+        // A fetched IndexedSlices gives its dense value.
+        if (fetches.Any(t => t is IndexedSlices))
+            fetches = [.. fetches.Select(t => t is IndexedSlices s && ReferenceEquals(s.graph, graph) ? DenseOf(s) : t)];
         foreach (var t in fetches)
         {
             ArgumentNullException.ThrowIfNull(t, nameof(fetches));
@@ -211,6 +214,13 @@ public sealed class Session : IDisposable
         if (tracer is not null) runMetadata!.step_stats = tracer.ToStepStats();
         if (_closed) throw new FailedPreconditionError("The Session was closed during the run.");
         return results;
+    }
+
+    private static Tensor DenseOf(IndexedSlices slices)
+    {
+        using var scope = slices.graph.as_default();
+        using var root = slices.graph.EnterContext(null);
+        return slices.AsInput();
     }
 
     private OpKernel KernelOf(Operation op) => _kernels.TryGetValue(op, out var kernel) ? kernel : PlaceAndCreate(op);

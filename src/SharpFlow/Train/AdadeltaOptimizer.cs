@@ -30,4 +30,11 @@ public sealed class AdadeltaOptimizer : Optimizer
     {
         return ApplyAdadelta.Def.Apply([var, get_slot(var, "accum")!, get_slot(var, "accum_update")!, Hyper("learning_rate", var), Hyper("rho", var), Hyper("epsilon", var), grad], UseLocking, null).op;
     }
+
+    /// <inheritdoc/>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        return SparseApplyAdadelta.Def.Apply([var, get_slot(var, "accum")!, get_slot(var, "accum_update")!, Hyper("learning_rate", var), Hyper("rho", var), Hyper("epsilon", var), grad.values, grad.indices], UseLocking).op;
+    }
 }

@@ -45,4 +45,12 @@ public sealed class AdagradDAOptimizer : Optimizer
         return ApplyAdagradDA.Def.Apply([var, get_slot(var, "gradient_accumulator")!, get_slot(var, "gradient_squared_accumulator")!, grad,
             Hyper("learning_rate", var), Hyper("l1_regularization_strength", var), Hyper("l2_regularization_strength", var), _step!], UseLocking, null).op;
     }
+
+    /// <inheritdoc/>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        return SparseApplyAdagradDA.Def.Apply([var, get_slot(var, "gradient_accumulator")!, get_slot(var, "gradient_squared_accumulator")!, grad.values, grad.indices,
+            Hyper("learning_rate", var), Hyper("l1_regularization_strength", var), Hyper("l2_regularization_strength", var), _step!], UseLocking).op;
+    }
 }

@@ -28,4 +28,11 @@ public sealed class AdagradOptimizer : Optimizer
     {
         return ApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), grad], UseLocking, null, new() { ["update_slots"] = true }).op;
     }
+
+    /// <inheritdoc/>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        return SparseApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), grad.values, grad.indices], UseLocking, null, new() { ["update_slots"] = true }).op;
+    }
 }

@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Ops.State;
 using SharpFlow.Ops.Training;
 
 namespace SharpFlow.Train;
@@ -52,5 +53,33 @@ public sealed class AdamOptimizer : Optimizer
     {
         return ApplyAdam.Def.Apply([var, get_slot(var, "m")!, get_slot(var, "v")!, As(_beta1Power!, var), As(_beta2Power!, var),
             Hyper("learning_rate", var), Hyper("beta1", var), Hyper("beta2", var), Hyper("epsilon", var), grad], UseLocking, null, new() { ["use_nesterov"] = false }).op;
+    }
+
+    /// <summary>
+    /// TensorFlow 1.x's sparse Adam (<c>_apply_sparse_shared</c>): both moments decay everywhere
+    /// (<c>m = beta1*m</c>, <c>v = beta2*v</c>), the rows of the gradient are added with <c>scatter_add</c>, and the
+    /// whole variable moves by <c>lr_t * m / (sqrt(v) + epsilon)</c>.
+    /// </summary>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        var graph = var.graph;
+        var (beta1Power, beta2Power) = (As(_beta1Power!, var), As(_beta2Power!, var));
+        var (lrT, beta1, beta2, eps) = (Hyper("learning_rate", var), Hyper("beta1", var), Hyper("beta2", var), Hyper("epsilon", var));
+        var one = Literal.ToNDArray(1.0, var.dtype);
+        var lr = Ops.Math.RealDiv.Build(Ops.Math.Mul.Build(lrT, Ops.Math.Sqrt.Build(Ops.Math.Sub.Build(one, beta2Power))), Ops.Math.Sub.Build(one, beta1Power));
+        var m = get_slot(var, "m")!;
+        var mScaled = Ops.Math.Mul.Build(grad.values, Ops.Math.Sub.Build(one, beta1));
+        var mT = m.assign(Ops.Math.Mul.Build(m, beta1), use_locking: UseLocking);
+        using (graph.control_dependencies([mT]))
+            mT = ScatterAdd.Build(m, grad.indices, mScaled, UseLocking);
+        var v = get_slot(var, "v")!;
+        var vScaled = Ops.Math.Mul.Build(Ops.Math.Mul.Build(grad.values, grad.values), Ops.Math.Sub.Build(one, beta2));
+        var vT = v.assign(Ops.Math.Mul.Build(v, beta2), use_locking: UseLocking);
+        using (graph.control_dependencies([vT]))
+            vT = ScatterAdd.Build(v, grad.indices, vScaled, UseLocking);
+        var vSqrt = Ops.Math.Sqrt.Build(vT);
+        var update = var.assign_sub(Ops.Math.RealDiv.Build(Ops.Math.Mul.Build(lr, mT), Ops.Math.Add.Build(vSqrt, eps)), use_locking: UseLocking);
+        return Ops.Control.NoOp.Group([update.op, mT.op, vT.op]);
     }
 }

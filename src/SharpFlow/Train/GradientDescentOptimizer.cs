@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Ops.State;
 using SharpFlow.Ops.Training;
 
 namespace SharpFlow.Train;
@@ -17,5 +18,13 @@ public sealed class GradientDescentOptimizer : Optimizer
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
         return ApplyGradientDescent.Def.Apply([var, Hyper("learning_rate", var), grad], UseLocking, null).op;
+    }
+
+    /// <summary>TensorFlow's sparse rule: <c>scatter_sub(var, indices, lr * values)</c>; repeated rows subtract twice.</summary>
+    protected override Operation ApplySparseDuplicateIndices(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        var delta = Ops.Math.Mul.Build(grad.values, Hyper("learning_rate", var));
+        return ScatterSub.Build(var, grad.indices, delta, UseLocking).op;
     }
 }

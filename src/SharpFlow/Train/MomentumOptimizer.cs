@@ -29,4 +29,12 @@ public sealed class MomentumOptimizer : Optimizer
         var def = _nesterov ? ApplyMomentum.Nesterov : ApplyMomentum.Def;
         return def.Apply([var, get_slot(var, "momentum")!, Hyper("learning_rate", var), grad, Hyper("momentum", var)], UseLocking, null, new() { ["use_nesterov"] = _nesterov }).op;
     }
+
+    /// <inheritdoc/>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        var def = _nesterov ? SparseApplyMomentum.Nesterov : SparseApplyMomentum.Def;
+        return def.Apply([var, get_slot(var, "momentum")!, Hyper("learning_rate", var), grad.values, grad.indices, Hyper("momentum", var)], UseLocking, null, new() { ["use_nesterov"] = _nesterov }).op;
+    }
 }

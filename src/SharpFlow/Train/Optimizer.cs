@@ -110,7 +110,7 @@ public abstract class Optimizer
             Prepare(graph);
             foreach (var (g, v) in withGrads)
                 using (graph.name_scope("update_" + v.op.name))
-                    updates.Add(ApplyDense(g, v));
+                    updates.Add(g is IndexedSlices slices ? ApplySparseDuplicateIndices(slices, v) : ApplyDense(g, v));
             if (global_step is null) return Finish(updates, scope.TrimEnd('/') + "/");
             var finish = Finish(updates, "update");
             using (graph.control_dependencies([finish]))
@@ -138,6 +138,27 @@ public abstract class Optimizer
 
     /// <summary>Adds the update op of one variable.</summary>
     protected abstract Operation ApplyDense(Tensor grad, Variable var);
+
+    /// <summary>
+    /// Adds the update of a variable whose gradient is sparse (an <see cref="IndexedSlices"/>, from
+    /// <c>tf.gather</c> or <c>embedding_lookup</c>). As TensorFlow's <c>_apply_sparse_duplicate_indices</c>: the rows of
+    /// repeated indices are summed first (<c>unique</c> + <c>unsorted_segment_sum</c>), then
+    /// <see cref="ApplySparse"/> updates those rows.
+    /// </summary>
+    protected virtual Operation ApplySparseDuplicateIndices(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        var (unique, positions) = Unique.Build(grad.indices);
+        var rows = Shape_.Build(unique)[0];
+        var summed = Ops.Math.UnsortedSegmentSum.Build(grad.values, positions, rows);
+        return ApplySparse(new IndexedSlices(summed, unique, grad.dense_shape, grad.shape), var);
+    }
+
+    /// <summary>
+    /// Adds the update of the rows <c>grad.indices</c> (unique) of a variable. The built-in optimizers use
+    /// TensorFlow's <c>SparseApply*</c> kernels; an optimizer that does not override this applies the dense form.
+    /// </summary>
+    protected virtual Operation ApplySparse(IndexedSlices grad, Variable var) => ApplyDense(grad, var);
 
     /// <summary>Groups the update ops into one op named <paramref name="name"/> (a scope name ends in <c>/</c>).</summary>
     protected virtual Operation Finish(IReadOnlyList<Operation> updateOps, string name) =>

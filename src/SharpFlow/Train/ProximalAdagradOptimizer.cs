@@ -30,4 +30,11 @@ public sealed class ProximalAdagradOptimizer : Optimizer
     {
         return ApplyProximalAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), Hyper("l1_regularization_strength", var), Hyper("l2_regularization_strength", var), grad], UseLocking, null).op;
     }
+
+    /// <inheritdoc/>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        return SparseApplyProximalAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), Hyper("l1_regularization_strength", var), Hyper("l2_regularization_strength", var), grad.values, grad.indices], UseLocking).op;
+    }
 }

@@ -20,4 +20,11 @@ public sealed class ProximalGradientDescentOptimizer : Optimizer
     {
         return ApplyProximalGradientDescent.Def.Apply([var, Hyper("learning_rate", var), Hyper("l1_regularization_strength", var), Hyper("l2_regularization_strength", var), grad], UseLocking, null).op;
     }
+
+    /// <inheritdoc/>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        return SparseApplyProximalGradientDescent.Def.Apply([var, Hyper("learning_rate", var), Hyper("l1_regularization_strength", var), Hyper("l2_regularization_strength", var), grad.values, grad.indices], UseLocking).op;
+    }
 }

@@ -38,4 +38,14 @@ public sealed class RMSPropOptimizer : Optimizer
             ? ApplyCenteredRMSProp.Def.Apply([var, get_slot(var, "mg")!, get_slot(var, "rms")!, get_slot(var, "momentum")!, lr, rho, momentum, eps, grad], UseLocking, null).op
             : ApplyRMSProp.Def.Apply([var, get_slot(var, "rms")!, get_slot(var, "momentum")!, lr, rho, momentum, eps, grad], UseLocking, null).op;
     }
+
+    /// <inheritdoc/>
+    protected override Operation ApplySparse(IndexedSlices grad, Variable var)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        var (lr, rho, momentum, eps) = (Hyper("learning_rate", var), Hyper("decay", var), Hyper("momentum", var), Hyper("epsilon", var));
+        return _centered
+            ? SparseApplyCenteredRMSProp.Def.Apply([var, get_slot(var, "mg")!, get_slot(var, "rms")!, get_slot(var, "momentum")!, lr, rho, momentum, eps, grad.values, grad.indices], UseLocking).op
+            : SparseApplyRMSProp.Def.Apply([var, get_slot(var, "rms")!, get_slot(var, "momentum")!, lr, rho, momentum, eps, grad.values, grad.indices], UseLocking).op;
+    }
 }

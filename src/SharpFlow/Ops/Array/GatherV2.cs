@@ -84,8 +84,8 @@ internal sealed class GatherV2 : OpDef
 
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
-        // TensorFlow's _GatherV2Grad in dense form: the incoming slices, with the index dimensions flattened and moved
-        // to the front, are summed into the rows they came from, then moved back to the axis.
+        // TensorFlow's _GatherV2Grad: the incoming slices, with the index dimensions flattened and moved to the front,
+        // are the rows they came from.
         var (g, parameters, indices) = (grads[0]!, op.inputs[0], op.inputs[1]);
         var axisValue = op.inputs[2].op.Def.ConstantValue(op.inputs[2].op, op.inputs[2].value_index);
         if (axisValue is null || !parameters.shape.IsKnownRank)
@@ -94,19 +94,21 @@ internal sealed class GatherV2 : OpDef
         var axis = Axis(OpValues.Scalar(axisValue, "axis", m => new ValueError(m)), rank, m => new ValueError(m));
         var paramsShape = Shapes.Of(parameters);
         var flatIndices = Reshape.Build(indices, new[] { -1 });
-        var outerShape = Slice.Build(paramsShape, new[] { 0 }, new[] { axis });
         var innerShape = Slice.Build(paramsShape, new[] { axis + 1 }, new[] { rank - axis - 1 });
+        // Along axis 0 the gradient is sparse, as TensorFlow's: the incoming rows at the gathered indices (an
+        // IndexedSlices the optimizers apply to those rows only). Other axes are summed into a dense gradient.
+        if (axis == 0)
+        {
+            var rowsOfGrad = Reshape.Build(g, ConcatV2.Build([Shapes.Of(flatIndices), innerShape], 0));
+            return [new IndexedSlices(rowsOfGrad, flatIndices, paramsShape, parameters.shape), null, null];
+        }
+        var outerShape = Slice.Build(paramsShape, new[] { 0 }, new[] { axis });
         var rows = Reshape.Build(Slice.Build(paramsShape, new[] { axis }, new[] { 1 }), System.Array.Empty<int>());
         // [outer..., n, inner...] with the indices flattened to n.
         var values = Reshape.Build(g, ConcatV2.Build([outerShape, Shapes.Of(flatIndices), innerShape], 0));
-        Tensor summed;
-        if (axis == 0) summed = UnsortedSegmentSum.Build(values, flatIndices, rows);
-        else
-        {
-            int[] toFront = [axis, .. Enumerable.Range(0, axis), .. Enumerable.Range(axis + 1, rank - axis - 1)];
-            var sums = UnsortedSegmentSum.Build(Transpose.Build(values, toFront), flatIndices, rows);
-            summed = Transpose.Build(sums, InvertPermutation(toFront));
-        }
+        int[] toFront = [axis, .. Enumerable.Range(0, axis), .. Enumerable.Range(axis + 1, rank - axis - 1)];
+        var sums = UnsortedSegmentSum.Build(Transpose.Build(values, toFront), flatIndices, rows);
+        var summed = Transpose.Build(sums, InvertPermutation(toFront));
         return [summed, null, null];
     }
 

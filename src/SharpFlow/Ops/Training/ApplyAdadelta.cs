@@ -15,11 +15,11 @@ internal sealed class ApplyAdadelta : ApplyOp
 
     protected override int GradIndex => 6;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var accum = refs[1].AsSpan<T>();
-        var update = refs[2].AsSpan<T>();
+        var v = refs[0];
+        var accum = refs[1];
+        var update = refs[2];
         var (lr, rho, eps) = (s[0], s[1], s[2]);
         for (var i = 0; i < v.Length; i++)
         {

@@ -15,10 +15,10 @@ internal sealed class ApplyAdagrad : ApplyOp
 
     protected override int GradIndex => 3;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var accum = refs[1].AsSpan<T>();
+        var v = refs[0];
+        var accum = refs[1];
         var lr = s[0];
         for (var i = 0; i < v.Length; i++)
         {

@@ -17,11 +17,11 @@ internal sealed class ApplyAdagradDA : ApplyOp
 
     protected override bool IsIntegerInput(int index) => index == 7;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var acc = refs[1].AsSpan<T>();
-        var sq = refs[2].AsSpan<T>();
+        var v = refs[0];
+        var acc = refs[1];
+        var sq = refs[2];
         var (lr, l1, l2, step) = (s[0], s[1], s[2], s[3]);
         for (var i = 0; i < v.Length; i++)
         {

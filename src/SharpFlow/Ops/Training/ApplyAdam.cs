@@ -16,11 +16,11 @@ internal sealed class ApplyAdam : ApplyOp
 
     protected override int GradIndex => 9;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var x = refs[0].AsSpan<T>();
-        var m = refs[1].AsSpan<T>();
-        var v = refs[2].AsSpan<T>();
+        var x = refs[0];
+        var m = refs[1];
+        var v = refs[2];
         var (beta1Power, beta2Power, lr, beta1, beta2, eps) = (s[0], s[1], s[2], s[3], s[4], s[5]);
         var alpha = lr * T.Sqrt(T.One - beta2Power) / (T.One - beta1Power);
         // Vectorized in blocks, each step one correctly rounded operation in the scalar rule's order, so the

@@ -15,12 +15,12 @@ internal sealed class ApplyCenteredRMSProp : ApplyOp
 
     protected override int GradIndex => 8;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var mg = refs[1].AsSpan<T>();
-        var ms = refs[2].AsSpan<T>();
-        var mom = refs[3].AsSpan<T>();
+        var v = refs[0];
+        var mg = refs[1];
+        var ms = refs[2];
+        var mom = refs[3];
         var (lr, rho, momentum, eps) = (s[0], s[1], s[2], s[3]);
         for (var i = 0; i < v.Length; i++)
         {

@@ -23,11 +23,11 @@ internal sealed class ApplyFtrl : ApplyOp
         if (!(scalars[3] <= 0)) throw error($"lr_power is not a non-positive scalar: {scalars[3]}");
     }
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var accum = refs[1].AsSpan<T>();
-        var linear = refs[2].AsSpan<T>();
+        var v = refs[0];
+        var accum = refs[1];
+        var linear = refs[2];
         var (lr, l1, l2, power) = (s[0], s[1], s[2], s[3]);
         var half = power == T.CreateChecked(-0.5);
         for (var i = 0; i < v.Length; i++)

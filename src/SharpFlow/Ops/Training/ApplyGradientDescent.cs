@@ -15,9 +15,9 @@ internal sealed class ApplyGradientDescent : ApplyOp
 
     protected override int GradIndex => 2;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
+        var v = refs[0];
         var lr = s[0];
         for (var i = 0; i < v.Length; i++) v[i] -= g[i] * lr;
     }

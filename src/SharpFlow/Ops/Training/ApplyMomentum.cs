@@ -24,10 +24,10 @@ internal sealed class ApplyMomentum : ApplyOp
 
     private bool UseNesterov => _nesterov;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var accum = refs[1].AsSpan<T>();
+        var v = refs[0];
+        var accum = refs[1];
         var (lr, momentum) = (s[0], s[1]);
         for (var i = 0; i < v.Length; i++)
         {

@@ -30,7 +30,30 @@ internal abstract class ApplyOp : OpDef
     /// Updates the variable and slots in place. <paramref name="scalars"/> holds the hyper-parameters in input
     /// order (every input that is neither a reference nor the gradient).
     /// </summary>
-    protected abstract void Update<T>(NDArray[] refs, T[] scalars, ReadOnlySpan<T> grad) where T : unmanaged, IFloatingPointIeee754<T>;
+    /// <remarks>
+    /// The rule sees spans over the same elements of the variable and each slot: all of them for the dense op, one
+    /// row at a time for its sparse form (<see cref="SparseApplyOp"/>), so each rule is written once.
+    /// </remarks>
+    protected abstract void Update<T>(SlotSpans<T> refs, T[] scalars, ReadOnlySpan<T> grad) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>TensorFlow's input names, in order (the sparse form inserts <c>indices</c> after the gradient).</summary>
+    internal string[] Inputs => InputNames;
+
+    /// <summary>How many leading inputs are variables updated in place.</summary>
+    internal int Refs => RefCount;
+
+    /// <summary>The index of the gradient input.</summary>
+    internal int Grad => GradIndex;
+
+    /// <summary>Whether input <paramref name="index"/> is an integer scalar.</summary>
+    internal bool IsInteger(int index) => IsIntegerInput(index);
+
+    /// <summary>Checks the hyper-parameter values.</summary>
+    internal void Check(double[] scalars, Func<string, Exception> error) => Validate(scalars, error);
+
+    /// <summary>Applies the rule to the elements <c>[offset, offset + grad.Length)</c> of the variable and its slots.</summary>
+    internal void UpdateRange<T>(NDArray[] refs, int offset, T[] scalars, ReadOnlySpan<T> grad) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Update(new SlotSpans<T>(refs, offset, grad.Length), scalars, grad);
 
     /// <summary>Extra checks of the hyper-parameter values (all in double), for messages naming the op.</summary>
     protected virtual void Validate(double[] scalars, Func<string, Exception> error) { }
@@ -101,11 +124,15 @@ internal abstract class ApplyOp : OpDef
         });
     }
 
-    private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>
+        UpdateRange(refs, 0, Typed<T>(scalars), grad.AsReadOnlySpan<T>());
+
+    /// <summary>The hyper-parameters in the variable's type.</summary>
+    internal static T[] Typed<T>(double[] scalars) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var typed = new T[scalars.Length];
         for (var i = 0; i < scalars.Length; i++) typed[i] = T.CreateChecked(scalars[i]);
-        Update(refs, typed, grad.AsReadOnlySpan<T>());
+        return typed;
     }
 
     /// <summary>Builds the op from variable references, hyper-parameters and the gradient, in TensorFlow's input order.</summary>
@@ -121,4 +148,16 @@ internal abstract class ApplyOp : OpDef
         foreach (var (k, v) in extraAttrs ?? []) attrs[k] = v;
         return b.Create(this, converted, attrs).outputs[0];
     }
+}
+
+/// <summary>
+/// The same run of elements of a variable and each of its slots, as spans: what an update rule works on. Indexing
+/// gives the span of input <c>i</c> (0 the variable, then the slots in input order).
+/// </summary>
+internal readonly ref struct SlotSpans<T>(NDArray[] refs, int offset, int length) where T : unmanaged
+{
+    private readonly NDArray[] _refs = refs;
+
+    /// <summary>The elements of the variable (0) or a slot.</summary>
+    public Span<T> this[int index] => _refs[index].AsSpan<T>().Slice(offset, length);
 }

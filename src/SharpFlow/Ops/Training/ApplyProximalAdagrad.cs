@@ -21,10 +21,10 @@ internal sealed class ApplyProximalAdagrad : ApplyOp
         if (!(scalars[2] >= 0)) throw error($"l2 regularization strength is not a non-negative scalar: {scalars[2]}");
     }
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var accum = refs[1].AsSpan<T>();
+        var v = refs[0];
+        var accum = refs[1];
         var (lr, l1, l2) = (s[0], s[1], s[2]);
         for (var i = 0; i < v.Length; i++)
         {

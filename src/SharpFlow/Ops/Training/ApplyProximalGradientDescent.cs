@@ -21,9 +21,9 @@ internal sealed class ApplyProximalGradientDescent : ApplyOp
         if (!(scalars[2] >= 0)) throw error($"l2 regularization strength is not a non-negative scalar: {scalars[2]}");
     }
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
+        var v = refs[0];
         var (lr, l1, l2) = (s[0], s[1], s[2]);
         for (var i = 0; i < v.Length; i++)
         {

@@ -15,11 +15,11 @@ internal sealed class ApplyRMSProp : ApplyOp
 
     protected override int GradIndex => 7;
 
-    protected override void Update<T>(NDArray[] refs, T[] s, ReadOnlySpan<T> g)
+    protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
-        var v = refs[0].AsSpan<T>();
-        var ms = refs[1].AsSpan<T>();
-        var mom = refs[2].AsSpan<T>();
+        var v = refs[0];
+        var ms = refs[1];
+        var mom = refs[2];
         var (lr, rho, momentum, eps) = (s[0], s[1], s[2], s[3]);
         for (var i = 0; i < v.Length; i++)
         {

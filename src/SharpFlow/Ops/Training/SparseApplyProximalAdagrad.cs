@@ -1,0 +1,11 @@
+namespace SharpFlow.Ops.Training;
+
+/// <summary>SparseApplyProximalAdagrad: <see cref="ApplyProximalAdagrad"/>'s rule on the rows <c>indices</c> of the variable and its slots.</summary>
+internal sealed class SparseApplyProximalAdagrad : SparseApplyOp
+{
+    public static readonly SparseApplyProximalAdagrad Def = new();
+
+    public override string Type => "SparseApplyProximalAdagrad";
+
+    protected override ApplyOp Dense => ApplyProximalAdagrad.Def;
+}
