@@ -32,6 +32,18 @@ public class ExamplesTests
         Assert.Contains("dropout/cond/Merge (Merge)", output);
     }
 
+    [Fact, Example("embedding-sparse.cs")]
+    public void EmbeddingSparse()
+    {
+        var output = ExampleRunner.Run("embedding-sparse.cs");
+        Assert.Contains("gradient of the embeddings: IndexedSlices\n", output);
+        Assert.Matches(@"update ops of the embeddings: .*SparseApplyAdagrad.*Unique", output);
+        var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"test accuracy: ([\d.]+) %").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 95, $"test accuracy {accuracy} %");
+        Assert.Contains("rows of words seen in training changed: 2000 of 2000\n", output);
+        Assert.Contains("rows of words never seen changed: 0 of 3000\n", output);
+    }
+
     /// <summary>The book's sine-wave LSTM, shortened to 1,500 steps (the full 10,000 reach the RMSE in the README).</summary>
     [Fact, Example("sine-lstm.cs")]
     public void SineLstm()
