@@ -4,7 +4,7 @@ namespace SharpFlow.Models;
 public static class ModelZoo
 {
     /// <summary>The names, in the order <c>sharpflow info</c> lists them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lenet5", "lenet5_strided", "convnet", "mlp", "vgg16", "inception_v3"];
+    public static IReadOnlyList<string> Names { get; } = ["lenet5", "lenet5_strided", "convnet", "mlp", "lstm", "vgg16", "inception_v3"];
 
     /// <summary>A model by name with <paramref name="classes"/> outputs (default: 10 for the small models, 1000 for VGG and Inception).</summary>
     public static Model Create(string name, int? classes = null) => name switch
@@ -13,6 +13,7 @@ public static class ModelZoo
         "lenet5_strided" => new LeNet5Strided(classes ?? 10),
         "convnet" => new TutorialConvNet(classes ?? 10),
         "mlp" => new Mlp(classes ?? 10),
+        "lstm" => new RowLstm(classes ?? 10),
         "vgg16" => new Vgg16(classes ?? 1000),
         "inception_v3" => new InceptionV3(classes ?? 1000),
         _ => throw new ArgumentException($"unknown model '{name}'; known: {string.Join(", ", Names)}", nameof(name)),

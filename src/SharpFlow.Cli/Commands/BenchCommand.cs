@@ -14,8 +14,8 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "lenet5, lenet5_strided, convnet or mlp" };
-        model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp");
+        var model = new Argument<string>("model") { Description = "lenet5, lenet5_strided, convnet, mlp or lstm" };
+        model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp", "lstm");
         var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for the LeNet-5 models, 100 otherwise)" };
         var steps = new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int>("--warmup") { Description = "untimed steps first (and at least 3 seconds, so the JIT's tiers settle)", DefaultValueFactory = _ => 20 };

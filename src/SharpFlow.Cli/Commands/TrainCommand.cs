@@ -8,8 +8,8 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "lenet5, lenet5_strided, convnet or mlp" };
-        model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp");
+        var model = new Argument<string>("model") { Description = "lenet5, lenet5_strided, convnet, mlp or lstm" };
+        model.AcceptOnlyFromAmong("lenet5", "lenet5_strided", "convnet", "mlp", "lstm");
         var epochs = new Option<int?>("--epochs") { Description = "passes over the training set (default 20)" };
         var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for the LeNet-5 models, 100 otherwise)" };
         var optimizer = new Option<string?>("--optimizer") { Description = $"one of {string.Join(", ", OptimizerFactory.Names)} (default adam)" };

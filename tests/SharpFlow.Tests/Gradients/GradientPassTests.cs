@@ -118,6 +118,24 @@ public class GradientPassTests
         var grad = tf.gradients(loss, logits)[0]!;
         var e = Assert.Throws<LookupError>(() => tf.gradients(tf.reduce_sum(grad), logits));
         Assert.Contains("second derivative of sparse_softmax_cross_entropy_with_logits", e.Message);
+        Assert.Contains("Gradient explicitly disabled. Reason:", e.Message);
+    }
+
+    [Fact]
+    public void SparseSoftmaxCrossEntropyDifferentiatesInAGraphWithALoop()
+    {
+        // With a while loop in the graph, the pass gives every output without a gradient zeros (as TensorFlow does),
+        // also the cross entropy's backprop output: its rule ignores that gradient.
+        using var g = TestGraph.Enter();
+        var x = tf.constant(new[,] { { 1.0f, 2.0f, 0.5f } });
+        var logits = tf.while_loop(v => tf.less(tf.reduce_sum(v), 100f), v => v * 2f, x);
+        var loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels: tf.constant(new[] { 1 }), logits: logits);
+        var grad = tf.gradients(loss, x)[0]!;
+        var logitsValue = g.Eval(logits).ToArray<float>();
+        var softmax = logitsValue.Select(v => Math.Exp(v - logitsValue.Max())).ToArray();
+        var total = softmax.Sum();
+        var expected = softmax.Select((p, i) => (float)(32 * (p / total - (i == 1 ? 1 : 0)))).ToArray();
+        AssertArray.Close(NDArray.FromFlat(expected, new Shape(1, 3)), g.Eval(grad), 1e-4);
     }
 
     [Fact]

@@ -15,6 +15,21 @@ public class ModelTests
     }
 
     [Fact]
+    public void TheRowLstmReadsRowsAsStepsWithTensorFlowsVariableNames()
+    {
+        using var g = TestGraph.Enter();
+        var output = Build(new RowLstm(), 28, 28, 1);
+        var layers = output.Layers.ToDictionary(l => l.Name);
+        Assert.Equal(new Shape(-1, 28, 28), layers["rows"].OutputShape);
+        Assert.Equal(4 * 128 * (28 + 128 + 1), layers["rnn"].Parameters);
+        Assert.Equal(new Shape(-1, 128), layers["rnn"].OutputShape);
+        Assert.Equal(1290, layers["logits"].Parameters);
+        Assert.Equal(new[] { "rnn/basic_lstm_cell/kernel:0", "rnn/basic_lstm_cell/bias:0", "logits/kernel:0", "logits/bias:0" },
+            tf.global_variables().Select(v => v.name).ToArray());
+        Assert.Contains(g.Graph.get_operations(), o => o.type == "LoopCond");
+    }
+
+    [Fact]
     public void LeNet5CountsItsParametersAsSeed37()
     {
         using var g = TestGraph.Enter();
@@ -85,7 +100,7 @@ public class ModelTests
 
     public static TheoryData<string, int, int, int, int> ForwardCases() => new()
     {
-        { "lenet5", 28, 28, 1, 10 }, { "lenet5_strided", 32, 32, 1, 10 }, { "convnet", 28, 28, 1, 10 }, { "mlp", 28, 28, 1, 10 },
+        { "lenet5", 28, 28, 1, 10 }, { "lenet5_strided", 32, 32, 1, 10 }, { "convnet", 28, 28, 1, 10 }, { "mlp", 28, 28, 1, 10 }, { "lstm", 28, 28, 1, 10 },
         { "vgg16", 32, 32, 3, 10 }, { "inception_v3", 75, 75, 3, 10 },
     };
 
