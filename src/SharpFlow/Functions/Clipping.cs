@@ -47,7 +47,7 @@ internal static class Clipping
         var intermediate = Mul.Build(values, norm);
         if (!values.shape.IsCompatibleWith(intermediate.shape) || (values.shape.IsKnownRank && intermediate.shape.IsKnownRank && values.shape.ndims != intermediate.shape.ndims))
             throw new ValueError($"Shapes {values.shape} and {intermediate.shape} are incompatible: clip_norm must not broadcast t");
-        var clipped = Identity.Build(RealDiv.Build(intermediate, Maximum.Build(l2norm, norm)), b.Name);
+        var clipped = Identity.Build(RealDiv.Build(intermediate, Maximum.Build(l2norm, norm)), b.Scope);
         return slices?.WithValues(clipped) ?? clipped;
     }
 

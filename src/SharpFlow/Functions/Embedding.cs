@@ -24,7 +24,7 @@ internal static class Embedding
             throw new TypeError($"embedding_lookup: ids must be int32 or int64, got {idTensor.dtype.name}");
         var np = shards.Count;
         if (np == 1)
-            return Identity.Build(Clip(GatherV2.Build(shards[0], idTensor, 0, b.Name), idTensor, maxNorm));
+            return Identity.Build(Clip(GatherV2.Build(shards[0], idTensor, 0, b.Scope), idTensor, maxNorm));
 
         var flatIds = Reshape.Build(idTensor, new[] { -1 });
         var originalIndices = Ops.Array.Range.Build(0, Size.Build(flatIds), 1);
@@ -62,7 +62,7 @@ internal static class Embedding
         var positions = DynamicPartition.Build(originalIndices, shardOf, np);
         var parts = new TensorLike[np];
         for (var p = 0; p < np; p++) parts[p] = GatherV2.Build(shards[p], gatherIds[p]);
-        var stitched = DynamicStitch.Build([.. positions.Select(t => (TensorLike)t)], parts, parallel: true, name: b.Name);
+        var stitched = DynamicStitch.Build([.. positions.Select(t => (TensorLike)t)], parts, parallel: true, name: b.Scope);
 
         var elementShape = shards.Aggregate(RowShape(shards[0]), (acc, s) => acc.MergeWith(RowShape(s)));
         TensorLike elementDims = elementShape.IsFullyDefined

@@ -23,6 +23,11 @@ public static partial class GradientCases
         yield return C("sparse", "embedding_lookup", x => tf.nn.embedding_lookup(x[0], tf.constant(new[,] { { 0, 2 }, { 2, 1 } })), U(s32));
         yield return C("sparse", "embedding_lookup mod, 2 shards", x => tf.nn.embedding_lookup([x[0], x[1]], tf.constant(new[,] { { 0, 3 }, { 2, 1 } })), U(new Shape(2, 3)), U(new Shape(2, 3)));
         yield return C("sparse", "embedding_lookup div, 3 uneven shards", x => tf.nn.embedding_lookup([x[0], x[1], x[2]], tf.constant(new[] { 4, 0, 2, 3, 2 }), partition_strategy: "div"), U(new Shape(2, 2)), U(new Shape(2, 2)), U(new Shape(1, 2)));
+        // The sampled losses with fixed samples: gradients to the inputs and (through IndexedSlices) the class weights.
+        (Tensor, Tensor, Tensor) Fixed() => (tf.constant(new long[] { 2, 0 }), tf.constant(new[,] { { 0.4f }, { 0.3f } }), tf.constant(new[] { 0.5f, 0.25f }));
+        var labels = new long[,] { { 1 }, { 3 } };
+        yield return C("sparse", "nce_loss inputs and weights", x => tf.nn.nce_loss(x[0], x[1], tf.constant(labels), x[2], 2, 4, sampled_values: Fixed()), U(new Shape(4, 3)), U(new Shape(4)), U(new Shape(2, 3)));
+        yield return C("sparse", "sampled_softmax_loss inputs and weights", x => tf.nn.sampled_softmax_loss(x[0], x[1], tf.constant(labels), x[2], 2, 4, sampled_values: Fixed()), U(new Shape(4, 3)), U(new Shape(4)), U(new Shape(2, 3)));
         yield return C("sparse", "embedding_lookup max_norm", x => tf.nn.embedding_lookup(x[0], tf.constant(new[] { 1, 0 }), max_norm: 0.5), Away(s32));
     }
 }
