@@ -19,7 +19,12 @@ public sealed class CheckpointReader
     private readonly int _shards;
 
     /// <summary>Opens the checkpoint <paramref name="prefix"/> (<c>model.ckpt-1000</c>, or its <c>.index</c> file).</summary>
-    public CheckpointReader(string prefix)
+    public CheckpointReader(string prefix) : this(prefix, verifyIndexChecksums: true)
+    {
+    }
+
+    /// <summary>A reader that may skip the index blocks' CRCs (for the fuzzer; the tensors' CRCs are always checked).</summary>
+    internal CheckpointReader(string prefix, bool verifyIndexChecksums)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         if (prefix.EndsWith(".index", StringComparison.Ordinal) && !File.Exists(TensorBundle.IndexFile(prefix))) prefix = prefix[..^".index".Length];
@@ -27,7 +32,7 @@ public sealed class CheckpointReader
         var index = TensorBundle.IndexFile(prefix);
         if (!File.Exists(index))
             throw new NotFoundError($"Unsuccessful TensorSliceReader constructor: Failed to find any matching files for {prefix} ({index} does not exist)");
-        (_shards, var entries) = ParseIndex(File.ReadAllBytes(index), index);
+        (_shards, var entries) = ParseIndex(File.ReadAllBytes(index), index, verifyIndexChecksums);
         foreach (var (name, entry) in entries)
         {
             _entries[name] = entry;
@@ -107,7 +112,9 @@ public sealed class CheckpointReader
 
     private static NDArray ReadValues(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Tensorflow.BundleEntryProto entry, DType dtype, Shape shape, string file, string name)
     {
-        var expected = shape.NumElements * dtype.size;
+        long expected;
+        try { expected = checked(shape.NumElements * dtype.size); }
+        catch (Exception e) when (e is OverflowException or ValueError) { throw new DataLossError($"{file}: tensor '{name}' has a shape {shape.ToListString()} too large for any file", null, e); }
         if (entry.Size != expected)
             throw new DataLossError($"{file}: tensor '{name}' of {dtype.name} {shape.ToListString()} needs {expected} bytes, its entry says {entry.Size}");
         var value = NDArray.Zeros(dtype, shape);
@@ -122,7 +129,9 @@ public sealed class CheckpointReader
 
     private static NDArray ReadStrings(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Tensorflow.BundleEntryProto entry, Shape shape, string file, string name)
     {
-        var count = shape.NumElements;
+        long count;
+        try { count = shape.NumElements; }
+        catch (ValueError e) { throw new DataLossError($"{file}: tensor '{name}' has a shape {shape.ToListString()} too large for any file", null, e); }
         if (count == 0 && entry.Size == 0) return new NDArray(System.Array.Empty<byte[]>(), shape);
         // Each string takes at least its one-byte length and the lengths' checksum takes 4 bytes.
         if (entry.Size < count + 4)
@@ -194,9 +203,9 @@ public sealed class CheckpointReader
     /// The header's shard count and the entries of an index file's bytes, checked as TensorFlow's BundleReader does;
     /// <paramref name="path"/> names the file in errors.
     /// </summary>
-    internal static (int Shards, List<(string Name, Tensorflow.BundleEntryProto Entry)> Entries) ParseIndex(byte[] bytes, string path)
+    internal static (int Shards, List<(string Name, Tensorflow.BundleEntryProto Entry)> Entries) ParseIndex(byte[] bytes, string path, bool verifyChecksums = true)
     {
-        var table = TableReader.Read(bytes, path);
+        var table = TableReader.Read(bytes, path, verifyChecksums);
         if (table.Count == 0 || table[0].Key.Length != 0)
             throw new DataLossError($"{path}: the checkpoint index has no header entry (the empty key)");
         Tensorflow.BundleHeaderProto header;

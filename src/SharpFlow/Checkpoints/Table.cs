@@ -285,8 +285,12 @@ internal sealed class TableBuilder(Stream output, int blockSize = TableBuilder.D
 /// </summary>
 internal static class TableReader
 {
-    /// <summary>The entries of the table <paramref name="file"/> in key order; <paramref name="path"/> names it in errors.</summary>
-    public static List<(byte[] Key, byte[] Value)> Read(byte[] file, string path)
+    /// <summary>
+    /// The entries of the table <paramref name="file"/> in key order; <paramref name="path"/> names it in errors.
+    /// <paramref name="verifyChecksums"/> false skips the blocks' CRCs (TensorFlow's ReadOptions.verify_checksums),
+    /// which lets the fuzzer's mutations reach the block and entry parsers.
+    /// </summary>
+    public static List<(byte[] Key, byte[] Value)> Read(byte[] file, string path, bool verifyChecksums = true)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (file.Length < TableFormat.FooterLength)
@@ -300,14 +304,14 @@ internal static class TableReader
         var limit = file.Length - TableFormat.FooterLength;
         // TensorFlow writes an empty meta-index block and never reads it; it is checked here so that no byte of the
         // file goes unchecked.
-        Block(ReadBlock(file, limit, metaIndexHandle, path, "meta-index"), path, "meta-index");
+        Block(ReadBlock(file, limit, metaIndexHandle, path, "meta-index", verifyChecksums), path, "meta-index");
         var entries = new List<(byte[], byte[])>();
-        foreach (var (_, handleBytes) in Block(ReadBlock(file, limit, indexHandle, path, "index"), path, "index"))
+        foreach (var (_, handleBytes) in Block(ReadBlock(file, limit, indexHandle, path, "index", verifyChecksums), path, "index"))
         {
             var p = 0;
             if (!BlockHandle.TryDecode(handleBytes, ref p, out var handle) || p != handleBytes.Length)
                 throw new DataLossError($"{path}: bad block handle in the index block");
-            foreach (var entry in Block(ReadBlock(file, limit, handle, path, "data"), path, "data"))
+            foreach (var entry in Block(ReadBlock(file, limit, handle, path, "data", verifyChecksums), path, "data"))
             {
                 if (entries.Count > 0 && entry.Key.AsSpan().SequenceCompareTo(entries[^1].Item1) <= 0)
                     throw new DataLossError($"{path}: corrupted table: keys out of order");
@@ -317,7 +321,7 @@ internal static class TableReader
         return entries;
     }
 
-    private static byte[] ReadBlock(byte[] file, int limit, BlockHandle handle, string path, string what)
+    private static byte[] ReadBlock(byte[] file, int limit, BlockHandle handle, string path, string what, bool verifyChecksums)
     {
         if (handle.Offset > (ulong)limit || handle.Size > (ulong)limit - handle.Offset || (ulong)limit - handle.Offset - handle.Size < TableFormat.BlockTrailerLength)
             throw new DataLossError($"{path}: truncated block read ({what} block at {handle.Offset} of {handle.Size} bytes in a file of {file.Length})");
@@ -326,7 +330,7 @@ internal static class TableReader
         var contents = file.AsSpan(offset, size);
         var type = file[offset + size];
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset + size + 1));
-        if (stored != TableFormat.BlockCrc(contents, type))
+        if (verifyChecksums && stored != TableFormat.BlockCrc(contents, type))
             throw new DataLossError($"{path}: block checksum mismatch ({what} block at {handle.Offset})");
         return type switch
         {
