@@ -1,4 +1,4 @@
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.Io;
 using SharpFlow.Ops.State;
 using SharpFlow.Train;
 
@@ -28,8 +28,8 @@ internal static class CheckpointUtils
     /// a variable (or the name of one made by <c>tf.get_variable</c>) is initialized from the one tensor; otherwise
     /// the pair maps a checkpoint scope to a scope of <c>tf.get_variable</c> variables (both ending in '/', '/' alone
     /// standing for the checkpoint's root), and every variable under the graph scope is initialized from the tensor
-    /// of the same relative name under the checkpoint scope. The values are read now, when the initializers are
-    /// replaced (TensorFlow reads them when the initializers run).
+    /// of the same relative name under the checkpoint scope. Names, shapes and dtypes are checked now; as in
+    /// TensorFlow, a RestoreV2 op reads the values when the initializers run.
     /// </summary>
     public static void InitFromCheckpoint(string ckptDirOrFile, IEnumerable<(string Key, object Value)> assignmentMap)
     {
@@ -76,16 +76,20 @@ internal static class CheckpointUtils
         }
     }
 
-    /// <summary>The variable's initial value becomes the checkpoint's tensor, its initializer the assignment of it.</summary>
+    /// <summary>
+    /// As TensorFlow's <c>_set_checkpoint_initializer</c>: the variable's initial value becomes a RestoreV2 op
+    /// (<c>checkpoint_initializer</c>) reading the tensor when it runs, its initializer the assignment of it.
+    /// </summary>
     private static void SetInitializer(Variable variable, CheckpointReader reader, string tensorName)
     {
-        var value = reader.get_tensor(tensorName);
-        if (value.dtype != variable.dtype)
-            throw new ValueError($"Tensor {tensorName} in the checkpoint is {value.dtype.name}, variable {variable.op.name} is {variable.dtype.name}");
+        var dtype = reader.DTypeOf(tensorName);
+        if (dtype != variable.dtype)
+            throw new ValueError($"Tensor {tensorName} in the checkpoint is {dtype.name}, variable {variable.op.name} is {variable.dtype.name}");
         var graph = variable.graph;
         using (graph.control_dependencies(null))
         {
-            var restored = Const.Create(graph, value, "checkpoint_initializer");
+            var restored = RestoreV2.Build(NDArray.FromStrings([reader.prefix]), [tensorName], [""], [variable.dtype], "checkpoint_initializer")[0];
+            restored.SetShape(variable.shape);
             var assign = Assign.Build(variable, restored, validateShape: true, useLocking: true);
             variable.initializer = assign.op;
             variable.initial_value = restored;

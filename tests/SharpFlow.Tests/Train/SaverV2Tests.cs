@@ -217,6 +217,7 @@ public sealed class SaverV2Tests : IDisposable
         Assert.Equal("checkpoint_initializer", b.initial_value.op.name); // the scope's variables in name order: new/inner/b first
         Assert.Equal("checkpoint_initializer_1", w.initial_value.op.name);
         Assert.Equal("Assign", w.initializer.type);
+        Assert.Equal("RestoreV2", w.initial_value.op.type);
     }
 
     [Fact]
