@@ -6,7 +6,7 @@
 #   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]        coverage-guided: AFL++ with SharpFuzz instrumentation
 #   FUZZ_ENGINE=mutate tools/fuzz.sh [RUNS] [TARGET...]   the built-in mutator (no AFL++ needed)
 #
-# Targets: idx safetensors checkpoint-state event-file event-record onnx onnx-import (default: all).
+# Targets: idx safetensors checkpoint-state checkpoint-index checkpoint-bundle event-file event-record onnx onnx-import (default: all).
 # Output goes to fuzz-out/ (ignored by git): the seed corpus, AFL++'s findings per target, and summary.txt. Every
 # crash or hang AFL++ saves is an input that broke a reader's contract; replay one with
 #   dotnet fuzz-out/bin/SharpFlow.Fuzz.dll replay TARGET FILE   (uninstrumented: fuzz-out/plain/)
@@ -17,7 +17,7 @@ engine="${FUZZ_ENGINE:-afl}"
 amount="${1:-300}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(idx safetensors checkpoint-state event-file event-record onnx onnx-import)
+[ ${#targets[@]} -eq 0 ] && targets=(idx safetensors checkpoint-state checkpoint-index checkpoint-bundle event-file event-record onnx onnx-import)
 out=fuzz-out
 mkdir -p "$out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -36,6 +36,11 @@ public static class FuzzTargets
         // The CRCs of an event file stop most mutations at the record framing; this target feeds records straight to
         // the Event and Summary decoders (the bytes are the file's one record, named in FileWriter.Read's errors).
         new("event-record", EventRecordSeeds, bytes => Consume(FileWriter.Read(new MemoryStream(Record(bytes)), FuzzRunner.FileName))),
+        // A checkpoint's .index table with the blocks' CRCs skipped, so that mutations reach the block, entry and
+        // BundleEntryProto parsers (with the CRCs checked nearly every mutation stops at the first block).
+        new("checkpoint-index", CheckpointIndexSeeds, bytes => ReadCheckpointIndex(bytes)),
+        // A whole checkpoint (index and data shard, framed as one input): every tensor read, the data's CRCs checked.
+        new("checkpoint-bundle", CheckpointBundleSeeds, ReadCheckpointBundle),
         new("onnx", OnnxSeeds, bytes => OnnxModel.Parse(bytes, FuzzRunner.FileName)),
         new("onnx-import", OnnxSeeds, ImportAndRun, ErrorsNameTheFile: false),
     ];
@@ -93,6 +98,83 @@ public static class FuzzTargets
                 ["pixels"] = NDArray.FromArray(new byte[] { 0, 255, 7 }),
             }, new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint" });
             return [System.IO.File.ReadAllBytes(path)];
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The tensors of the checkpoint seeds: every dtype a bundle holds, strings included.</summary>
+    private static Dictionary<string, NDArray> CheckpointTensors() => new()
+    {
+        ["dense/kernel"] = NDArray.FromArray(new float[,] { { 1, -2, 3 }, { 0.5f, 0, -1 } }),
+        ["dense/bias"] = NDArray.FromArray(new[] { 0.25, -4.0 }),
+        ["global_step"] = NDArray.Scalar(42L),
+        ["counts"] = NDArray.FromArray(new[] { 1, 2, 3, 4 }),
+        ["mask"] = NDArray.FromArray(new[] { true, false }),
+        ["pixels"] = NDArray.FromArray(new byte[] { 0, 255, 7 }),
+        ["vocabulary"] = NDArray.FromStrings(["the", "", "ünïcode"]),
+    };
+
+    /// <summary>The index and data shard of a checkpoint of <see cref="CheckpointTensors"/>.</summary>
+    private static (byte[] Index, byte[] Data) CheckpointFiles()
+    {
+        var dir = Directory.CreateTempSubdirectory("sharpflow-fuzz-");
+        try
+        {
+            var prefix = Path.Combine(dir.FullName, "model.ckpt");
+            using (var writer = new SharpFlow.Checkpoints.BundleWriter(prefix))
+            {
+                foreach (var (name, value) in CheckpointTensors().OrderBy(kv => kv.Key, StringComparer.Ordinal)) writer.Add(name, value);
+                writer.Finish();
+            }
+            return (File.ReadAllBytes(prefix + ".index"), File.ReadAllBytes(prefix + ".data-00000-of-00001"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static IReadOnlyList<byte[]> CheckpointIndexSeeds() => [CheckpointFiles().Index];
+
+    private static void ReadCheckpointIndex(byte[] bytes)
+    {
+        var (_, entries) = SharpFlow.Checkpoints.CheckpointReader.ParseIndex(bytes, FuzzRunner.FileName, verifyChecksums: false);
+        foreach (var (name, entry) in entries) _ = (name.Length, entry.Dtype, entry.Shape?.Dim.Count, entry.Offset, entry.Size, entry.Slices.Count);
+    }
+
+    /// <summary>One input holding a whole checkpoint: the index's length (4 bytes, little-endian), the index, the data shard.</summary>
+    public static byte[] CheckpointBundle(byte[] index, byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(data);
+        var bytes = new byte[4 + index.Length + data.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, index.Length);
+        index.CopyTo(bytes, 4);
+        data.CopyTo(bytes, 4 + index.Length);
+        return bytes;
+    }
+
+    private static IReadOnlyList<byte[]> CheckpointBundleSeeds()
+    {
+        var (index, data) = CheckpointFiles();
+        return [CheckpointBundle(index, data)];
+    }
+
+    private static void ReadCheckpointBundle(byte[] bytes)
+    {
+        if (bytes.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(bytes) is var length && (length < 0 || length > bytes.Length - 4))
+            throw new DataLossError($"{FuzzRunner.FileName}: the input does not frame an index and a data shard");
+        var dir = Directory.CreateTempSubdirectory("sharpflow-fuzz-");
+        try
+        {
+            var prefix = Path.Combine(dir.FullName, FuzzRunner.FileName);
+            File.WriteAllBytes(prefix + ".index", bytes.AsSpan(4, length).ToArray());
+            File.WriteAllBytes(prefix + ".data-00000-of-00001", bytes.AsSpan(4 + length).ToArray());
+            var reader = new SharpFlow.Checkpoints.CheckpointReader(prefix, verifyIndexChecksums: false);
+            foreach (var name in reader.Names) _ = reader.get_tensor(name).size;
         }
         finally
         {

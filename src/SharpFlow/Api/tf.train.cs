@@ -72,17 +72,19 @@ public static partial class Binding
             public static IEnumerable<SharpFlow.Summaries.Event> summary_iterator(string path) => SharpFlow.Summaries.FileWriter.Read(path);
 
             /// <summary>A saver of <paramref name="var_list"/> (default: every global variable), keeping the newest <paramref name="max_to_keep"/> checkpoints.</summary>
-            public static SharpFlow.Train.Saver Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false) =>
-                new(var_list, max_to_keep, save_random_state);
+            public static SharpFlow.Train.Saver Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false,
+                SharpFlow.Train.CheckpointFormat write_version = SharpFlow.Train.CheckpointFormat.V2) =>
+                new(var_list, max_to_keep, save_random_state, write_version);
 
             /// <summary>A saver of variables under the given checkpoint names (<c>ema.variables_to_restore()</c>).</summary>
-            public static SharpFlow.Train.Saver Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5) => new(var_list, max_to_keep);
+            public static SharpFlow.Train.Saver Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5,
+                SharpFlow.Train.CheckpointFormat write_version = SharpFlow.Train.CheckpointFormat.V2) => new(var_list, max_to_keep, write_version);
 
             /// <summary>The newest checkpoint recorded in <paramref name="checkpoint_dir"/>'s state file, or null when there is none.</summary>
             public static string? latest_checkpoint(string checkpoint_dir, string latest_filename = "checkpoint")
             {
                 var state = SharpFlow.Train.CheckpointState.Read(checkpoint_dir, latest_filename);
-                return state is not null && File.Exists(state.model_checkpoint_path + SharpFlow.Train.Saver.Extension) ? state.model_checkpoint_path : null;
+                return state is not null && SharpFlow.Train.Saver.CheckpointExists(state.model_checkpoint_path) ? state.model_checkpoint_path : null;
             }
 
             /// <summary>The state file of <paramref name="checkpoint_dir"/>, or null when there is none.</summary>

@@ -1,20 +1,27 @@
+using SharpFlow.Checkpoints;
 using SharpFlow.Framework;
 
 namespace SharpFlow.Train;
 
 /// <summary>
-/// <c>tf.train.Saver</c>: saves variables to a checkpoint and restores them. A checkpoint is one safetensors file,
-/// <c>PREFIX.safetensors</c>, whose tensors carry the variables' TensorFlow names (<c>layer1/weights</c>), or the
+/// <c>tf.train.Saver</c>: saves variables to a checkpoint and restores them. By default a checkpoint is TensorFlow's
+/// format V2, <c>PREFIX.index</c> and <c>PREFIX.data-00000-of-00001</c>, which TensorFlow reads and writes
+/// (<c>write_version: CheckpointFormat.SafeTensors</c> writes SharpFlow's earlier single-file
+/// <c>PREFIX.safetensors</c> instead); the tensors carry the variables' TensorFlow names (<c>layer1/weights</c>), or the
 /// names of a <c>var_list</c> dictionary (<c>ExponentialMovingAverage.variables_to_restore()</c>). <c>save</c>
 /// returns the prefix (<c>model.ckpt-1000</c>) and records it in the directory's <c>checkpoint</c> state file;
 /// beyond <c>max_to_keep</c> the oldest of this saver's checkpoints are deleted. Files are written to a temporary
-/// name and renamed, so a crash during a save leaves the previous checkpoint whole. A restore checks every tensor
-/// (present, dtype, shape) before it changes any variable.
+/// name and renamed, so a crash during a save leaves the previous checkpoint whole. <c>restore</c> reads either
+/// format, whichever the prefix has, and checks every tensor (present, dtype, shape, checksum) before it changes any
+/// variable.
 /// </summary>
 public sealed class Saver
 {
-    /// <summary>The file extension of a checkpoint.</summary>
+    /// <summary>The file extension of a safetensors checkpoint.</summary>
     public const string Extension = ".safetensors";
+
+    /// <summary>The file extension of a format V2 checkpoint's index.</summary>
+    public const string IndexExtension = ".index";
 
     private readonly List<(string Name, Variable Variable)> _variables;
     private readonly List<string> _last = [];
@@ -25,9 +32,9 @@ public sealed class Saver
     /// random ops stand in their streams, and <see cref="restore"/> puts them back there, so training resumed from
     /// it draws the dropout masks an uninterrupted run would have; TensorFlow's savers keep variables only.
     /// </summary>
-    public Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false)
+    public Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false, CheckpointFormat write_version = CheckpointFormat.V2)
         : this((var_list ?? Graph.get_default().get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>())
-            .Select(v => (v.op.name, v)), max_to_keep)
+            .Select(v => (v.op.name, v)), max_to_keep, write_version)
     {
         this.save_random_state = save_random_state;
     }
@@ -39,13 +46,15 @@ public sealed class Saver
     public bool save_random_state { get; }
 
     /// <summary>A saver that stores each variable under the name it is given (checkpoint name → variable).</summary>
-    public Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5)
-        : this((var_list ?? throw new ArgumentNullException(nameof(var_list))).Select(kv => (kv.Key, kv.Value)), max_to_keep)
+    public Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5, CheckpointFormat write_version = CheckpointFormat.V2)
+        : this((var_list ?? throw new ArgumentNullException(nameof(var_list))).Select(kv => (kv.Key, kv.Value)), max_to_keep, write_version)
     {
     }
 
-    private Saver(IEnumerable<(string, Variable)> variables, int maxToKeep)
+    private Saver(IEnumerable<(string, Variable)> variables, int maxToKeep, CheckpointFormat writeVersion)
     {
+        if (!Enum.IsDefined(writeVersion)) throw new ValueError($"write_version must be CheckpointFormat.V2 or CheckpointFormat.SafeTensors, got {writeVersion}");
+        write_version = writeVersion;
         if (maxToKeep < 0) throw new ValueError($"max_to_keep must be 0 (keep all) or positive, got {maxToKeep}");
         max_to_keep = maxToKeep;
         _variables = variables.ToList();
@@ -54,6 +63,9 @@ public sealed class Saver
         if (duplicate is not null) throw new ValueError($"At least two variables have the same name: {duplicate.Key}");
     }
 
+    /// <summary>The format <c>save</c> writes.</summary>
+    public CheckpointFormat write_version { get; }
+
     /// <summary>How many recent checkpoints are kept (0: all).</summary>
     public int max_to_keep { get; }
 
@@ -61,8 +73,8 @@ public sealed class Saver
     public IReadOnlyList<string> last_checkpoints => _last;
 
     /// <summary>
-    /// Saves the variables' values in <paramref name="sess"/> to <c>save_path[-global_step].safetensors</c> and
-    /// returns the checkpoint's prefix. With <paramref name="write_state"/> the directory's state file is updated.
+    /// Saves the variables' values in <paramref name="sess"/> to the checkpoint <c>save_path[-global_step]</c>
+    /// (<c>.index</c> and <c>.data-00000-of-00001</c>, or <c>.safetensors</c>) and returns its prefix. With <paramref name="write_state"/> the directory's state file is updated.
     /// </summary>
     public string save(Session sess, string save_path, int? global_step = null, string latest_filename = CheckpointState.DefaultFileName, bool write_state = true)
     {
@@ -75,11 +87,26 @@ public sealed class Saver
         var values = sess.run(_variables.Select(v => (Tensor)v.Variable.value()).ToList());
         var tensors = new Dictionary<string, NDArray>();
         for (var i = 0; i < values.Length; i++) tensors[_variables[i].Name] = values[i];
-        var metadata = new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint" };
-        if (save_random_state)
-            metadata[RandomStateKey] = string.Join(";", sess.RandomPositions().OrderBy(p => p.Key, StringComparer.Ordinal)
-                .Select(p => FormattableString.Invariant($"{p.Key}={p.Value.Low}:{p.Value.High}")));
-        SafeTensors.Write(prefix + Extension, tensors, metadata);
+        var randomState = save_random_state
+            ? string.Join(";", sess.RandomPositions().OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => FormattableString.Invariant($"{p.Key}={p.Value.Low}:{p.Value.High}")))
+            : null;
+        if (write_version == CheckpointFormat.V2)
+        {
+            // The random state rides along as one more (string) tensor, which TensorFlow's readers pass over.
+            if (randomState is not null && tensors.ContainsKey(RandomStateKey)) throw new ValueError($"A variable may not be saved as {RandomStateKey}");
+            using var writer = new BundleWriter(prefix);
+            // In name order, as TensorFlow's savers add them (so the data file is laid out as TensorFlow lays it out).
+            foreach (var (name, value) in tensors.OrderBy(t => System.Text.Encoding.UTF8.GetBytes(t.Key), ByteComparer.Instance)) writer.Add(name, value);
+            if (randomState is not null) writer.Add(RandomStateKey, NDArray.FromStrings([randomState]));
+            writer.Finish();
+        }
+        else
+        {
+            var metadata = new Dictionary<string, string> { ["format"] = "sharpflow-checkpoint" };
+            if (randomState is not null) metadata[RandomStateKey] = randomState;
+            SafeTensors.Write(prefix + Extension, tensors, metadata);
+        }
 
         if (!write_state) return prefix; // as TensorFlow: neither recorded nor counted for max_to_keep
 
@@ -96,8 +123,7 @@ public sealed class Saver
             }
         }
         new CheckpointState(prefix, max_to_keep > 0 ? _last.ToList() : [prefix]).Write(directory, latest_filename);
-        foreach (var old in expired)
-            try { File.Delete(old + Extension); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        foreach (var old in expired) DeleteCheckpoint(old);
         return prefix;
     }
 
@@ -119,34 +145,90 @@ public sealed class Saver
         ArgumentNullException.ThrowIfNull(checkpoint_paths);
         _last.Clear();
         foreach (var p in checkpoint_paths)
-            if (File.Exists(p + Extension) && !_last.Contains(p)) _last.Add(p);
+            if (CheckpointExists(p) && !_last.Contains(p)) _last.Add(p);
+    }
+
+    /// <summary>Whether a checkpoint of either format exists under <paramref name="prefix"/>.</summary>
+    public static bool CheckpointExists(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return File.Exists(prefix + IndexExtension) || File.Exists(prefix + Extension);
+    }
+
+    /// <summary>Deletes a checkpoint's files: the index first, so that a half-deleted checkpoint never looks whole.</summary>
+    private static void DeleteCheckpoint(string prefix)
+    {
+        static void Delete(string path)
+        {
+            try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        Delete(prefix + IndexExtension);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(prefix))!;
+        var name = Path.GetFileName(prefix);
+        try
+        {
+            foreach (var data in Directory.EnumerateFiles(directory, name + ".data-*-of-*"))
+                if (System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(data)[name.Length..], @"^\.data-\d{5}-of-\d{5}$")) Delete(data);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        Delete(prefix + Extension);
     }
 
     /// <summary>
     /// Restores the variables from the checkpoint <paramref name="save_path"/> (a prefix returned by
-    /// <c>save</c> or <c>latest_checkpoint</c>, or the file itself). Every tensor is checked first; on any
-    /// problem the variables keep their values and the error names the file and the tensor.
+    /// <c>save</c> or <c>latest_checkpoint</c>, TensorFlow's or SharpFlow's, or a <c>.safetensors</c> file). Every
+    /// tensor is checked first; on any problem the variables keep their values and the error names the file and the
+    /// tensor.
     /// </summary>
     public void restore(Session sess, string save_path)
     {
         ArgumentNullException.ThrowIfNull(sess);
         ArgumentException.ThrowIfNullOrEmpty(save_path);
-        var file = save_path.EndsWith(Extension, StringComparison.Ordinal) ? save_path : save_path + Extension;
-        if (!File.Exists(file))
-            throw new NotFoundError($"The passed save_path is not a valid checkpoint: {save_path} ({file} does not exist)");
-        var (tensors, metadata) = SafeTensors.Read(file);
-        var setStreams = save_random_state && metadata.TryGetValue(RandomStateKey, out var state) ? sess.PrepareRandomPositions(RandomPositions(state, file), file) : null;
-        foreach (var (name, variable) in _variables)
+        Dictionary<string, NDArray> values;
+        string? randomState;
+        string file;
+        if (!save_path.EndsWith(Extension, StringComparison.Ordinal) && File.Exists(save_path + IndexExtension))
         {
-            if (!tensors.TryGetValue(name, out var value))
-                throw new NotFoundError($"Key {name} not found in checkpoint {file}");
-            if (value.dtype != variable.dtype)
-                throw new InvalidArgumentError($"{file}: tensor '{name}' is {value.dtype.name}, variable {variable.op.name} is {variable.dtype.name}", variable.op.name);
-            if (!variable.shape.Accepts(value.shape))
-                throw new InvalidArgumentError($"{file}: tensor '{name}' has shape {value.shape.ToListString()}, variable {variable.op.name} has shape {variable.shape.ToListString()}", variable.op.name);
+            file = save_path + IndexExtension;
+            var reader = new CheckpointReader(save_path);
+            foreach (var (name, variable) in _variables)
+            {
+                if (!reader.has_tensor(name))
+                    throw new NotFoundError($"Key {name} not found in checkpoint {save_path}", "save/RestoreV2");
+                Check(file, name, variable, reader.DTypeOf(name), reader.ShapeOf(name));
+            }
+            values = _variables.ToDictionary(v => v.Name, v => reader.get_tensor(v.Name), StringComparer.Ordinal);
+            randomState = save_random_state && reader.has_tensor(RandomStateKey) && reader.get_tensor(RandomStateKey) is { dtype.Id: DataType.String, size: 1 } state
+                ? System.Text.Encoding.UTF8.GetString(state.StringBytes(0))
+                : null;
         }
-        foreach (var (name, variable) in _variables) variable.load(tensors[name], sess);
+        else
+        {
+            file = save_path.EndsWith(Extension, StringComparison.Ordinal) ? save_path : save_path + Extension;
+            if (!File.Exists(file))
+                throw new NotFoundError($"The passed save_path is not a valid checkpoint: {save_path} (neither {save_path}{IndexExtension} nor {file} exists)");
+            var (tensors, metadata) = SafeTensors.Read(file);
+            foreach (var (name, variable) in _variables)
+            {
+                if (!tensors.TryGetValue(name, out var value))
+                    throw new NotFoundError($"Key {name} not found in checkpoint {file}");
+                Check(file, name, variable, value.dtype, value.shape);
+            }
+            values = tensors;
+            randomState = save_random_state && metadata.TryGetValue(RandomStateKey, out var s) ? s : null;
+        }
+        var setStreams = randomState is not null ? sess.PrepareRandomPositions(RandomPositions(randomState, file), file) : null;
+        foreach (var (name, variable) in _variables) variable.load(values[name], sess);
         setStreams?.Invoke();
+    }
+
+    private static void Check(string file, string name, Variable variable, DType dtype, Shape shape)
+    {
+        if (dtype != variable.dtype)
+            throw new InvalidArgumentError($"{file}: tensor '{name}' is {dtype.name}, variable {variable.op.name} is {variable.dtype.name}", variable.op.name);
+        if (!variable.shape.Accepts(shape))
+            throw new InvalidArgumentError($"{file}: tensor '{name}' has shape {shape.ToListString()}, variable {variable.op.name} has shape {variable.shape.ToListString()}", variable.op.name);
     }
 
     private static Dictionary<string, (ulong Low, ulong High)> RandomPositions(string text, string file)
@@ -162,4 +244,14 @@ public sealed class Saver
         }
         return positions;
     }
+}
+
+/// <summary>The checkpoint format a <see cref="Saver"/> writes (TensorFlow's <c>write_version</c>).</summary>
+public enum CheckpointFormat
+{
+    /// <summary>TensorFlow's format V2 (TensorBundle: <c>.index</c> and <c>.data-00000-of-00001</c>), TensorFlow's default.</summary>
+    V2 = 2,
+
+    /// <summary>SharpFlow's single-file safetensors checkpoint (<c>.safetensors</c>), the format before V2.</summary>
+    SafeTensors = 100,
 }

@@ -28,13 +28,14 @@ public sealed class SaverTests : IDisposable
             sess.run(tf.global_variables_initializer());
             path = saver.save(sess, Prefix, global_step: 1000);
             Assert.Equal(Prefix + "-1000", path);
-            Assert.True(File.Exists(path + ".safetensors"));
+            Assert.True(File.Exists(path + ".index"));
+            Assert.True(File.Exists(path + ".data-00000-of-00001"));
         }
         Assert.Equal("model_checkpoint_path: \"model.ckpt-1000\"\nall_model_checkpoint_paths: \"model.ckpt-1000\"\n",
             File.ReadAllText(Path.Combine(_dir, "checkpoint")));
         Assert.Equal(path, tf.train.latest_checkpoint(_dir));
         // The tensors carry TensorFlow's variable names.
-        Assert.Equal(new[] { "global_step", "layer1/weights" }, SafeTensors.Read(path + ".safetensors").Tensors.Keys.Order());
+        Assert.Equal(new[] { "global_step", "layer1/weights" }, tf.train.NewCheckpointReader(path).get_variable_to_shape_map().Keys);
 
         using (var g = TestGraph.Enter())
         {
@@ -61,8 +62,8 @@ public sealed class SaverTests : IDisposable
             saver.save(sess, Prefix, global_step: step);
         }
         Assert.Equal(new[] { Prefix + "-30", Prefix + "-40" }, saver.last_checkpoints);
-        Assert.Equal(new[] { "model.ckpt-30.safetensors", "model.ckpt-40.safetensors" },
-            Directory.GetFiles(_dir, "*.safetensors").Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "checkpoint", "model.ckpt-30.data-00000-of-00001", "model.ckpt-30.index", "model.ckpt-40.data-00000-of-00001", "model.ckpt-40.index" },
+            Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var state = tf.train.get_checkpoint_state(_dir)!;
         Assert.Equal(Prefix + "-40", state.model_checkpoint_path);
         Assert.Equal(new[] { Prefix + "-30", Prefix + "-40" }, state.all_model_checkpoint_paths);
@@ -83,12 +84,12 @@ public sealed class SaverTests : IDisposable
         quiet.save(sess, Prefix, global_step: 2, write_state: false);
         Assert.False(File.Exists(Path.Combine(_dir, "checkpoint")));
         Assert.Empty(quiet.last_checkpoints);
-        Assert.Equal(2, Directory.GetFiles(_dir, "*.safetensors").Length);
+        Assert.Equal(2, Directory.GetFiles(_dir, "*.index").Length);
 
         var all = tf.train.Saver(max_to_keep: 0);
         all.save(sess, Prefix, global_step: 3);
         Assert.Equal(Prefix + "-7", all.save(sess, Prefix, global_step: step)); // the step read from a variable
-        Assert.Equal(4, Directory.GetFiles(_dir, "*.safetensors").Length);
+        Assert.Equal(4, Directory.GetFiles(_dir, "*.index").Length);
         Assert.Equal(new[] { Prefix + "-7" }, tf.train.get_checkpoint_state(_dir)!.all_model_checkpoint_paths);
 
         var recovered = tf.train.Saver(max_to_keep: 2);
@@ -114,7 +115,7 @@ public sealed class SaverTests : IDisposable
             Assert.Equal(5f, shadow);
             tf.train.Saver().save(sess, Prefix);
         }
-        Assert.Contains("w/ExponentialMovingAverage", SafeTensors.Read(Prefix + ".safetensors").Tensors.Keys);
+        Assert.True(tf.train.NewCheckpointReader(Prefix).has_tensor("w/ExponentialMovingAverage"));
         using (var g = TestGraph.Enter())
         {
             var w = tf.Variable(0f, name: "w");
@@ -134,7 +135,7 @@ public sealed class SaverTests : IDisposable
             tf.Variable(tf.ones(new Shape(3)), name: "b");
             using var sess = tf.Session();
             sess.run(tf.global_variables_initializer());
-            tf.train.Saver().save(sess, Prefix);
+            tf.train.Saver(write_version: CheckpointFormat.SafeTensors).save(sess, Prefix);
         }
         var file = Prefix + ".safetensors";
         var good = File.ReadAllBytes(file);

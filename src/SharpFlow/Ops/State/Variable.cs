@@ -26,10 +26,10 @@ public sealed class Variable : Tensor
     }
 
     /// <summary>The op that assigns the initial value (run it, or <c>tf.global_variables_initializer()</c>).</summary>
-    public Operation initializer { get; }
+    public Operation initializer { get; internal set; }
 
     /// <summary>The tensor computing the initial value.</summary>
-    public Tensor initial_value { get; }
+    public Tensor initial_value { get; internal set; }
 
     /// <summary>Whether optimizers train it (it is in <c>TRAINABLE_VARIABLES</c>).</summary>
     public bool trainable { get; }

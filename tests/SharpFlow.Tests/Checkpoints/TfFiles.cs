@@ -1,0 +1,42 @@
+namespace SharpFlow.Tests.Checkpoints;
+
+/// <summary>
+/// The real files TensorFlow wrote (shared/tf-files beside the repository: a linear-regression model as a checkpoint,
+/// a SavedModel and a frozen GraphDef), found by walking up from the test binary.
+/// </summary>
+internal static class TfFiles
+{
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "tf-files");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException("shared/tf-files (TensorFlow's own files) was not found beside the repository");
+    });
+
+    /// <summary>A path under tf-files.</summary>
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root.Value, .. parts]);
+
+    /// <summary>The checkpoint prefix TensorFlow's Saver wrote.</summary>
+    public static string CheckpointPrefix => Path("regression", "checkpoint", "model");
+
+    /// <summary>The SavedModel's variables prefix.</summary>
+    public static string SavedModelVariables => Path("regression", "saved_model", "variables", "variables");
+
+    /// <summary>W and b as the frozen graph holds them (its Const nodes), read with the compiled GraphDef message.</summary>
+    public static (float W, float B) FrozenValues()
+    {
+        var graph = Tensorflow.GraphDef.Parser.ParseFrom(File.ReadAllBytes(Path("regression", "graphdef", "frozen.pb")));
+        float Value(string name)
+        {
+            var node = graph.Node.Single(n => n.Name == name);
+            Assert.Equal("Const", node.Op);
+            var tensor = node.Attr["value"].Tensor;
+            Assert.Equal(Tensorflow.DataType.DtFloat, tensor.Dtype);
+            return tensor.FloatVal.Single();
+        }
+        return (Value("W"), Value("b"));
+    }
+}
