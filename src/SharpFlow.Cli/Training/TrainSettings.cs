@@ -12,7 +12,7 @@ internal static class ModelDefaults
     {
         "convnet" => (20, 100, "adam", 1e-3, 0.9),
         "mlp" => (20, 100, "adam", 1e-3, 0.9),
-        "lstm" => (10, 128, "adam", 1e-3, 0.9),
+        "lstm" => (20, 128, "adam", 1e-3, 0.9),
         _ => (20, 64, "adam", 1e-3, 0.9),
     };
 }
