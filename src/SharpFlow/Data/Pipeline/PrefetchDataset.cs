@@ -13,6 +13,11 @@ internal sealed class PrefetchDataset(DatasetBase input, long bufferSize) : Data
     /// <summary>The buffer size AUTOTUNE (-1) stands for.</summary>
     public const int AutotuneBuffer = 8;
 
+    private static int _liveThreads;
+
+    /// <summary>Number of prefetch threads running in the process (for tests that check they end).</summary>
+    internal static int LiveThreads => Volatile.Read(ref _liveThreads);
+
     public override IElementIterator MakeIterator() => new Iterator(input.MakeIterator(), bufferSize < 0 ? AutotuneBuffer : (int)Math.Max(1, bufferSize));
 
     private sealed class Iterator : IElementIterator
@@ -26,6 +31,7 @@ internal sealed class PrefetchDataset(DatasetBase input, long bufferSize) : Data
         {
             _buffer = new BlockingCollection<(NDArray[]?, Exception?)>(size);
             _thread = new Thread(() => Produce(source)) { IsBackground = true, Name = "SharpFlow prefetch" };
+            Interlocked.Increment(ref _liveThreads);
             _thread.Start();
         }
 
@@ -47,6 +53,7 @@ internal sealed class PrefetchDataset(DatasetBase input, long bufferSize) : Data
             finally
             {
                 source.Dispose();
+                Interlocked.Decrement(ref _liveThreads);
             }
         }
 
