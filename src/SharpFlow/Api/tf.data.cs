@@ -51,7 +51,10 @@ public static partial class Binding
 
                 /// <summary>The element structure, as Python prints it (<c>(x, x)</c>, <c>{'a': x}</c>).</summary>
                 public override string ToString() =>
-                    $"<{GetType().Name} shapes: {Pack(output_shapes.Select(s => s.ToString()).ToArray())}, types: {Pack(output_types.Select(t => "tf." + t.name).ToArray())}>";
+                    $"<{PythonClass} shapes: {Pack(output_shapes.Select(s => s.ToString()).ToArray())}, types: {Pack(output_types.Select(t => "tf." + t.name).ToArray())}>";
+
+                // Python's class of the dataset: the op type without its version (BatchDatasetV2 is a BatchDataset).
+                private string PythonClass => _variant_tensor.op.type.EndsWith("V2", StringComparison.Ordinal) ? _variant_tensor.op.type[..^2] : _variant_tensor.op.type;
 
                 private string Pack(string[] leaves) => (string)Structure.Pack(leaves, s => s, (n, parts) => n.NodeKind switch
                 {

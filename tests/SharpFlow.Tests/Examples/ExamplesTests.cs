@@ -269,7 +269,7 @@ public class ExamplesTests
     public void TfDataPipelines()
     {
         var output = ExampleRunner.Run("07-tf-data.cs", TimeSpan.FromMinutes(5), "3");
-        Assert.Contains("train dataset: <Dataset shapes: ((?, 784), (?,)), types: (tf.float32, tf.int32)>", output);
+        Assert.Contains("train dataset: <PrefetchDataset shapes: ((?, 784), (?,)), types: (tf.float32, tf.int32)>", output);
         Assert.Contains("End of dataset after 60 steps (3 epochs)", output);
         var test = double.Parse(Regex.Match(output, @"test accuracy: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(test >= 0.6, $"test accuracy {test}:\n{output}");

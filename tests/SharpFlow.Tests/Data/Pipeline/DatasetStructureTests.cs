@@ -11,7 +11,7 @@ public class DatasetStructureTests
         var ds = tf.data.Dataset.from_tensor_slices((features, new[] { 0, 1, 0, 1 }))
             .map((Dictionary<string, Tensor> f, Tensor label) => (new Dictionary<string, Tensor> { ["x"] = f["x"] * 10f, ["id"] = f["id"] }, label))
             .batch(3);
-        Assert.Equal("<Dataset shapes: ({id: (?,), x: (?,)}, (?,)), types: ({id: tf.int32, x: tf.float32}, tf.int32)>", ds.ToString());
+        Assert.Equal("<BatchDataset shapes: ({id: (?,), x: (?,)}, (?,)), types: ({id: tf.int32, x: tf.float32}, tf.int32)>", ds.ToString());
         var e = ds.make_one_shot_iterator().get_next();
         var f = e.element(0);
         using var sess = tf.Session();
