@@ -49,6 +49,8 @@ internal sealed class OpBuilder : IDisposable
     /// <summary>The graph shared by the tensors among <paramref name="inputs"/>, or the default graph.</summary>
     public static Graph GraphOf(ReadOnlySpan<TensorLike> inputs)
     {
+        // While a dataset function is traced, its graph takes every op, capturing the outer tensors it reads.
+        if (FunctionCapture.Current is { } capture && ReferenceEquals(Graph.get_default(), capture.Graph)) return capture.Graph;
         Tensor? first = null;
         foreach (var input in inputs)
         {
@@ -69,9 +71,12 @@ internal sealed class OpBuilder : IDisposable
         if (value.IsEmpty) throw new ArgumentNullException(argName, $"Input '{argName}' of '{Name}' is missing.");
         if (value.Value is Tensor t)
         {
-            if (!ReferenceEquals(t.graph, Graph))
-                throw new ValueError($"{t} must be from the same graph as the other inputs of '{Name}'.");
             var input = t.AsInput();
+            if (!ReferenceEquals(t.graph, Graph))
+            {
+                if (FunctionCapture.Current is { } capture && ReferenceEquals(capture.Graph, Graph)) input = capture.Capture(input);
+                else throw new ValueError($"{t} must be from the same graph as the other inputs of '{Name}'.");
+            }
             if (dtype is { } d && input.dtype != d)
                 throw new ValueError($"Tensor conversion requested dtype {d.name} for Tensor with dtype {input.dtype.name}: {input}");
             return input;

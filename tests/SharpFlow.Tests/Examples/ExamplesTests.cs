@@ -275,6 +275,18 @@ public class ExamplesTests
         Assert.Contains("total parameters: 23,851,784", output);
         Assert.Contains("class probabilities of shape (2, 10), rows summing to 1.0000, 1.0000", output);
     }
+
+    /// <summary>The book's chapter 7 tf.data programs, three epochs on the embedded sample.</summary>
+    [Fact, Example("07-tf-data.cs")]
+    public void TfDataPipelines()
+    {
+        var output = ExampleRunner.Run("07-tf-data.cs", TimeSpan.FromMinutes(5), "3");
+        Assert.Contains("train dataset: <PrefetchDataset shapes: ((?, 784), (?,)), types: (tf.float32, tf.int32)>", output);
+        Assert.Contains("End of dataset after 60 steps (3 epochs)", output);
+        var test = double.Parse(Regex.Match(output, @"test accuracy: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(test >= 0.6, $"test accuracy {test}:\n{output}");
+        Assert.Contains("read back 5 TFRecords of 785 bytes", output);
+    }
 }
 
 [AttributeUsage(AttributeTargets.Method)]

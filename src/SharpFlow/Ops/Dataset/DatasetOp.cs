@@ -1,0 +1,109 @@
+using SharpFlow.Data.Pipeline;
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.Dataset;
+
+/// <summary>
+/// What every dataset op shares (TensorFlow's DatasetOpKernel): it outputs one scalar handle (a resource value
+/// carrying the dataset object, where TensorFlow has a DT_VARIANT), records <c>output_types</c> and
+/// <c>output_shapes</c>, is not differentiable, and makes a new dataset value each time it runs.
+/// </summary>
+internal abstract class DatasetOp : OpDef
+{
+    public override bool IsStateful => true;
+
+    public override bool NotDifferentiable => true;
+
+    public override bool AcceptsStrings => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        Check(ctx);
+        ctx.AddOutput(DType.resource, Shape.Scalar);
+    }
+
+    /// <summary>The op's input checks (TensorFlow's shape function).</summary>
+    protected virtual void Check(InferenceContext ctx) { }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx => ctx.ForwardOutput(0, Make(ctx, op).ToHandle()));
+
+    /// <summary>The dataset this run of the op describes.</summary>
+    protected abstract DatasetBase Make(OpKernelContext ctx, Operation op);
+
+    /// <summary>The op's <c>output_types</c>.</summary>
+    protected static DType[] Types(Operation op) => op.Attr<DType[]>(op.attrs.ContainsKey("output_types") ? "output_types" : "Toutput_types");
+
+    /// <summary>The op's <c>output_shapes</c>.</summary>
+    protected static Shape[] Shapes(Operation op) => op.Attr<Shape[]>("output_shapes");
+
+    /// <summary>The dataset of input <paramref name="index"/>.</summary>
+    protected static DatasetBase InputDataset(OpKernelContext ctx, int index) => DatasetBase.Of(ctx.Input(index), ctx.InvalidArgument);
+
+    /// <summary>A scalar int64 input.</summary>
+    protected static long Int64(OpKernelContext ctx, int index, string argName) => OpValues.Scalar(ctx.Input(index), argName, ctx.InvalidArgument);
+
+    /// <summary>Input <paramref name="index"/> must be a dataset handle.</summary>
+    protected static void CheckDataset(InferenceContext ctx, int index, string argName)
+    {
+        if (ctx.InputDType(index) != DType.resource) throw ctx.TypeError($"{argName} must be a dataset (got {ctx.InputDType(index).name})");
+    }
+
+    /// <summary>Input <paramref name="index"/> must be a scalar of <paramref name="dtype"/> (TensorFlow's <c>WithRank(0)</c>).</summary>
+    protected static void CheckScalar(InferenceContext ctx, int index, string argName, DType dtype)
+    {
+        if (ctx.InputDType(index) != dtype) throw ctx.TypeError($"{argName} must be {dtype.name}, got {ctx.InputDType(index).name}");
+        if (ctx.InputShape(index) is { IsKnownRank: true, ndims: not 0 } s)
+            throw ctx.Error($"Shape must be rank 0 but is rank {s.ndims} for '{argName}'");
+    }
+
+    /// <summary>Creates a dataset op with its type attributes in the current graph.</summary>
+    protected Tensor Create(OpBuilder b, Tensor[] inputs, DType[] types, Shape[] shapes, Dictionary<string, object>? attrs = null, string typesAttr = "output_types")
+    {
+        var all = attrs ?? [];
+        all[typesAttr] = types;
+        all["output_shapes"] = shapes;
+        return b.Create(this, inputs, all).outputs[0];
+    }
+}
+
+/// <summary>
+/// Dataset ops that run a traced function per element (map, filter, flat_map, interleave): attribute <c>f</c> (or
+/// <c>predicate</c>) holds the function, and the inputs after the fixed ones are its captured values. The kernel
+/// keeps one session over the function's graph for the life of the session that runs the op.
+/// </summary>
+internal abstract class FunctionDatasetOp : DatasetOp
+{
+    /// <summary>The name of the function attribute.</summary>
+    protected virtual string FunctionAttr => "f";
+
+    /// <summary>Number of inputs before the captured ones.</summary>
+    protected abstract int FixedInputs { get; }
+
+    public override OpKernel CreateKernel(Operation op)
+    {
+        var function = op.Attr<DatasetFunction>(FunctionAttr);
+        var session = new Lazy<Session>(() => new Session(function.Graph), LazyThreadSafetyMode.ExecutionAndPublication);
+        return OpKernel.From(ctx =>
+        {
+            var captured = new NDArray[ctx.InputCount - FixedInputs];
+            // Copies: the run's buffers are reused after it, the dataset may live longer.
+            for (var i = 0; i < captured.Length; i++) captured[i] = ctx.Input(FixedInputs + i).Copy();
+            ctx.ForwardOutput(0, Make(ctx, op, function.Bind(session.Value, captured)).ToHandle());
+        });
+    }
+
+    protected sealed override DatasetBase Make(OpKernelContext ctx, Operation op) => throw new InvalidOperationException();
+
+    /// <summary>The dataset of one run, with the function bound to its captured values.</summary>
+    protected abstract DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f);
+
+    /// <summary>Creates the op: fixed inputs, then the function's captured outer tensors.</summary>
+    protected Tensor CreateWithFunction(OpBuilder b, Tensor[] fixedInputs, DatasetFunction f, DType[] types, Shape[] shapes, Dictionary<string, object>? attrs = null)
+    {
+        var captured = f.CapturedOuter.Select((t, i) => b.Convert(t, $"captured_{i}")).ToArray();
+        var all = attrs ?? [];
+        all[FunctionAttr] = f;
+        all["Targuments"] = captured.Select(c => c.dtype).ToArray();
+        return Create(b, [.. fixedInputs, .. captured], types, shapes, all);
+    }
+}

@@ -1,0 +1,31 @@
+using SharpFlow.Data.Pipeline;
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.Dataset;
+
+/// <summary>FilterDataset: <c>filter(predicate)</c>, the elements whose traced predicate is true.</summary>
+internal sealed class FilterDataset : FunctionDatasetOp
+{
+    public static readonly FilterDataset Def = new();
+
+    public override string Type => "FilterDataset";
+
+    protected override string FunctionAttr => "predicate";
+
+    protected override int FixedInputs => 1;
+
+    protected override void Check(InferenceContext ctx) => CheckDataset(ctx, 0, "input_dataset");
+
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f) =>
+        new Data.Pipeline.FilterDataset(InputDataset(ctx, 0), f, op.name);
+
+    /// <summary>The filtered dataset; the predicate must return one scalar bool (checked here, as TensorFlow's ValueError).</summary>
+    public static Tensor Build(Tensor input, DatasetFunction predicate, DType[] types, Shape[] shapes, string? name = null)
+    {
+        if (predicate.Outputs.Length != 1 || predicate.Outputs[0].dtype != DType.@bool
+            || (predicate.Outputs[0].shape.IsKnownRank && predicate.Outputs[0].shape.ndims != 0))
+            throw new ValueError("`predicate` must return a scalar boolean tensor.");
+        using var b = OpBuilder.Begin(name, "FilterDataset", input);
+        return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset")], predicate, types, shapes);
+    }
+}
