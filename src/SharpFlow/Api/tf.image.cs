@@ -8,7 +8,7 @@ public static partial class Binding
     public static partial class tf
     {
         /// <summary>TensorFlow's <c>tf.image</c>: resizing and colour-space conversions of NHWC images.</summary>
-        public static class image
+        public static partial class image
         {
             /// <summary>The interpolation of <see cref="resize_images"/>.</summary>
             public enum ResizeMethod
