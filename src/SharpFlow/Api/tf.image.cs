@@ -10,7 +10,7 @@ public static partial class Binding
         /// <summary>TensorFlow's <c>tf.image</c>: resizing and colour-space conversions of NHWC images.</summary>
         public static partial class image
         {
-            /// <summary>The interpolation of <see cref="resize_images"/> (TensorFlow 1.x's <c>tf.image.ResizeMethod</c>).</summary>
+            /// <summary>The interpolation of <c>resize_images</c> (TensorFlow 1.x's <c>tf.image.ResizeMethod</c>).</summary>
             public enum ResizeMethod
             {
                 /// <summary>Bilinear interpolation (TensorFlow's default).</summary>
@@ -32,6 +32,14 @@ public static partial class Binding
             /// </summary>
             public static Tensor resize_bilinear(TensorLike images, TensorLike size, bool align_corners = false, bool half_pixel_centers = false, string? name = null) =>
                 ResizeBilinear.Build(images, size, align_corners, half_pixel_centers, name);
+
+            /// <summary>
+            /// <c>tf.image.resize_images</c> with a constant [height, width] (so that <c>[224, 224]</c> can be written as a
+            /// collection expression).
+            /// </summary>
+            public static Tensor resize_images(TensorLike images, int[] size, ResizeMethod method = ResizeMethod.BILINEAR, bool align_corners = false,
+                bool preserve_aspect_ratio = false, string? name = null) =>
+                resize_images(images, (TensorLike)size, method, align_corners, preserve_aspect_ratio, name);
 
             /// <summary>
             /// <c>tf.image.resize_images(images, size, method, align_corners, preserve_aspect_ratio)</c> of TensorFlow 1.x: a
