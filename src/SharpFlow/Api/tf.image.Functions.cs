@@ -326,7 +326,7 @@ public static partial class Binding
                 return cast(value, dtype);
             }
 
-            private static Tensor Scalar(double v, DType d) => d == float32 ? constant((float)v) : constant(v);
+            private static Tensor Scalar(double v, DType d) => d == float32 ? constant((float)v) : constant(NDArray.Scalar(v));
 
             /// <summary>
             /// Converts images between dtypes with TensorFlow's scaling: floats span [0, 1), integers [0, MAX]; integer to

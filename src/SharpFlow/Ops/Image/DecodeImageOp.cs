@@ -12,6 +12,8 @@ internal abstract class DecodeImageOp : OpDef
 {
     public override bool NotDifferentiable => true;
 
+    public override bool AcceptsStrings => true;
+
     /// <summary>The values the <c>channels</c> attribute may take (empty: the op has none).</summary>
     protected abstract int[] AllowedChannels { get; }
 
