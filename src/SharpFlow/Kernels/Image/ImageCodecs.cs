@@ -107,6 +107,10 @@ internal static class ImageCodecs
         if (info is not { } i) throw new ImageDecodeException($"the {format} header cannot be read");
         if (i.Width <= 0 || i.Height <= 0) throw new ImageDecodeException($"the image has an invalid size {i.Height}x{i.Width}");
         if ((long)i.Width * i.Height > MaxPixels) throw new ImageDecodeException($"the image is too large: {i.Height}x{i.Width}");
+        // No format compresses much past 1000 pixels a byte (deflate's limit is 1032:1): a header claiming more is
+        // corrupt, and is refused before the decoder allocates for it.
+        if ((long)i.Width * i.Height > 2048L * data.Length + (1 << 20))
+            throw new ImageDecodeException($"the header claims {i.Height}x{i.Width} pixels, more than {data.Length} bytes can hold");
         return (i.Height, i.Width, (int)i.ColorComponents);
     }
 
