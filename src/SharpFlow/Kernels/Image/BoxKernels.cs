@@ -24,7 +24,7 @@ internal static class BoxKernels
 
     /// <summary>
     /// Indices of the boxes kept by greedy suppression: candidates above <paramref name="scoreThreshold"/> by
-    /// decreasing score (ties by index), each kept unless its IoU with a kept box exceeds <paramref name="iouThreshold"/>.
+    /// decreasing score (ties by index), each kept unless its IoU with a kept box reaches <paramref name="iouThreshold"/> (TensorFlow's and TensorFlow.js's ≥).
     /// </summary>
     public static int[] NonMaxSuppression(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int maxOutputSize, float iouThreshold, float scoreThreshold)
     {
@@ -39,7 +39,7 @@ internal static class BoxKernels
             if (selected.Count >= maxOutputSize) break;
             var keep = true;
             foreach (var k in selected)
-                if (IoU(boxes, c, k) > iouThreshold) { keep = false; break; }
+                if (IoU(boxes, c, k) >= iouThreshold) { keep = false; break; }
             if (keep) selected.Add(c);
         }
         return selected.ToArray();

@@ -56,6 +56,7 @@ internal static class ImageCodecs
     /// </summary>
     public static DecodedImage Decode(byte[] data, int channels, ImageFormat format, int ratio = 1, bool tryRecoverTruncated = false)
     {
+        if (format == ImageFormat.Png) CheckPngChunks(data);
         var (height, width, stored) = Info(data, format);
         if (format == ImageFormat.Jpeg && !tryRecoverTruncated && !EndsWithEoi(data))
             throw new ImageDecodeException("the JPEG data is truncated (no end-of-image marker)");
@@ -136,6 +137,29 @@ internal static class ImageCodecs
     private static string Reason(Exception e) => e is InvalidOperationException && !string.IsNullOrEmpty(e.Message)
         ? e.Message
         : $"the data is corrupt ({e.GetType().Name})";
+
+    /// <summary>
+    /// Walks a PNG's chunks before stb_image sees them, as libpng would: every chunk lies within the file and has a
+    /// correct CRC, and the file reaches IEND. (stb_image checks no CRC, and sizes its buffer from a chunk's length
+    /// before it reads the chunk, so a corrupt length would cost memory first.)
+    /// </summary>
+    private static void CheckPngChunks(ReadOnlySpan<byte> data)
+    {
+        var at = 8;
+        while (true)
+        {
+            if (at + 12 > data.Length) throw new ImageDecodeException("the PNG data is truncated (no IEND chunk)");
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[at..]);
+            var type = data.Slice(at + 4, 4);
+            var name = System.Text.Encoding.ASCII.GetString(type);
+            if (length > (uint)(data.Length - at - 12)) throw new ImageDecodeException($"chunk {name} claims {length} bytes, past the end of the file");
+            var body = data.Slice(at + 8, (int)length);
+            var crc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[(at + 8 + (int)length)..]);
+            if (PngEncoder.Crc32(body, PngEncoder.Crc32(type)) != crc) throw new ImageDecodeException($"bad CRC in chunk {name}");
+            if (type.SequenceEqual("IEND"u8)) return;
+            at += 12 + (int)length;
+        }
+    }
 
     /// <summary>A JPEG ends with FF D9 (trailing zero padding, which some writers add, allowed).</summary>
     private static bool EndsWithEoi(ReadOnlySpan<byte> data)

@@ -24,7 +24,7 @@ internal static class PngEncoder
         return table;
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> data, uint crc = 0)
+    internal static uint Crc32(ReadOnlySpan<byte> data, uint crc = 0)
     {
         crc ^= 0xFFFFFFFFu;
         foreach (var b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
