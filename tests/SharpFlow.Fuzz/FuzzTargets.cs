@@ -38,10 +38,6 @@ public static class FuzzTargets
         new("event-record", EventRecordSeeds, bytes => Consume(FileWriter.Read(new MemoryStream(Record(bytes)), FuzzRunner.FileName))),
         new("onnx", OnnxSeeds, bytes => OnnxModel.Parse(bytes, FuzzRunner.FileName)),
         new("onnx-import", OnnxSeeds, ImportAndRun, ErrorsNameTheFile: false),
-        // The image decoders are ops: their errors name the op (an InvalidArgumentError), not a file.
-        new("jpeg", JpegSeeds, bytes => Decode(bytes, c => tf.image.decode_jpeg(c)), ErrorsNameTheFile: false),
-        new("png", PngSeeds, bytes => Decode(bytes, c => tf.image.decode_png(c)), ErrorsNameTheFile: false),
-        new("image", ImageSeeds, bytes => Decode(bytes, c => tf.image.decode_image(c)), ErrorsNameTheFile: false),
     ];
 
     /// <summary>The target called <paramref name="name"/>.</summary>
@@ -172,52 +168,6 @@ public static class FuzzTargets
     }
 
     /// <summary>Imports a model into a new graph and, when its inputs are small, runs it on zeros.</summary>
-    /// <summary>Runs a decoding op on <paramref name="bytes"/> in a graph of its own.</summary>
-    private static void Decode(byte[] bytes, Func<Tensor, Tensor> decode)
-    {
-        var graph = new Graph();
-        using (graph.as_default())
-        {
-            var image = decode(tf.constant(new NDArray(new[] { bytes }, Shape.Scalar)));
-            using var sess = tf.Session();
-            sess.run(image);
-        }
-    }
-
-    /// <summary>Encodes a small picture with SharpFlow's own encoder.</summary>
-    private static byte[] Encode(int h, int w, int c, Func<Tensor, Tensor> encode)
-    {
-        var pixels = new byte[h * w * c];
-        for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)((i * 37) ^ (i / (w * c) * 11));
-        var graph = new Graph();
-        using (graph.as_default())
-        {
-            var bytes = encode(tf.constant(NDArray.FromFlat(pixels, new Shape(h, w, c))));
-            using var sess = tf.Session();
-            return sess.run(bytes).StringBytes(0);
-        }
-    }
-
-    private static IReadOnlyList<byte[]> JpegSeeds() =>
-    [
-        Encode(16, 24, 3, x => tf.image.encode_jpeg(x)), Encode(9, 13, 1, x => tf.image.encode_jpeg(x, quality: 50)),
-        Encode(20, 20, 3, x => tf.image.encode_jpeg(x, chroma_downsampling: false)),
-    ];
-
-    private static IReadOnlyList<byte[]> PngSeeds() =>
-        [Encode(8, 12, 3, x => tf.image.encode_png(x)), Encode(5, 7, 1, x => tf.image.encode_png(x, compression: 0)), Encode(6, 6, 4, x => tf.image.encode_png(x))];
-
-    /// <summary>A one-pixel GIF and a 2×2 24-bit BMP beside the JPEG and PNG seeds.</summary>
-    private static IReadOnlyList<byte[]> ImageSeeds() =>
-    [
-        .. JpegSeeds().Take(1), .. PngSeeds().Take(1),
-        [0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B],
-        [
-            0x42, 0x4D, 0x46, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0, 0x28, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 24, 0, 0, 0, 0, 0, 16, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0,
-        ],
-    ];
-
     private static void ImportAndRun(byte[] bytes)
     {
         var model = OnnxModel.Parse(bytes, FuzzRunner.FileName);
