@@ -287,6 +287,29 @@ public class ExamplesTests
         Assert.True(test >= 0.6, $"test accuracy {test}:\n{output}");
         Assert.Contains("read back 5 TFRecords of 785 bytes", output);
     }
+
+    /// <summary>Chapter 7's preprocessing sample on a JPEG it writes itself: nine distorted 96×96 crops, written as PNG.</summary>
+    [Fact, Example("07-image-preprocessing.cs")]
+    public void ImagePreprocessing()
+    {
+        var directory = Directory.CreateTempSubdirectory("sharpflow-images-").FullName;
+        try
+        {
+            var output = ExampleRunner.Run("07-image-preprocessing.cs", TimeSpan.FromMinutes(5), directory);
+            Assert.Contains("decoded: shape=(140, 112, 3) dtype=uint8", output);
+            Assert.Contains("wrote boxes.png", output);
+            var lines = Regex.Matches(output, @"distorted-\d\.png: shape=\(96, 96, 3\) min=([0-9.]+) max=([0-9.]+) mean=([0-9.]+)");
+            Assert.Equal(9, lines.Count);
+            Assert.All(lines, m => Assert.InRange(double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), 0, 1));
+            Assert.True(lines.Select(m => m.Groups[3].Value).Distinct().Count() > 1, output);
+            foreach (var file in Enumerable.Range(0, 9).Select(i => $"distorted-{i}.png").Append("boxes.png").Append("picture.jpg"))
+                Assert.True(new FileInfo(Path.Combine(directory, file)).Length > 100, file);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
 
 [AttributeUsage(AttributeTargets.Method)]

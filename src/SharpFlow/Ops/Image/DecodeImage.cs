@@ -1,0 +1,38 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels.Image;
+
+namespace SharpFlow.Ops.Image;
+
+/// <summary>
+/// DecodeImage (<c>tf.image.decode_image</c>): JPEG, PNG, GIF or BMP told apart by their first bytes, as TensorFlow
+/// does. <c>channels</c> 0, 1, 3 or 4; <c>dtype</c> uint8 or float32 (scaled to [0, 1]); with
+/// <c>expand_animations</c> a GIF keeps its frames ([frames, h, w, 3]), so the rank is known only at run time.
+/// </summary>
+internal sealed class DecodeImage : DecodeImageOp
+{
+    public static readonly DecodeImage Def = new();
+
+    public override string Type => "DecodeImage";
+
+    protected override int[] AllowedChannels => [0, 1, 3, 4];
+
+    protected override ImageFormat[] Formats => [ImageFormat.Jpeg, ImageFormat.Png, ImageFormat.Gif, ImageFormat.Bmp];
+
+    protected override int OutputRank(InferenceContext ctx) => ctx.Attr<bool>("expand_animations") ? -1 : 3;
+
+    protected override DecodedImage Decode(Operation op, byte[] data, ImageFormat format, int channels)
+    {
+        if (format == ImageFormat.Gif && op.Attr<bool>("expand_animations"))
+        {
+            if (channels is not (0 or 3)) throw new ImageDecodeException($"channels must be 0 or 3 for GIF, got {channels}");
+            return ImageCodecs.DecodeGifFrames(data);
+        }
+        return ImageCodecs.Decode(data, channels, format);
+    }
+
+    protected override bool KeepFrames(Operation op, ImageFormat format) => format == ImageFormat.Gif && op.Attr<bool>("expand_animations");
+
+    /// <summary><c>tf.image.decode_image(contents, channels, dtype, expand_animations)</c>.</summary>
+    public static Tensor Build(TensorLike contents, int channels = 0, DType? dtype = null, bool expandAnimations = true, string? name = null) =>
+        Def.Create(contents, new() { ["channels"] = channels, ["dtype"] = dtype ?? DType.uint8, ["expand_animations"] = expandAnimations }, name);
+}

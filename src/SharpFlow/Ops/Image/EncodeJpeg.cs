@@ -1,0 +1,67 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels.Image;
+
+namespace SharpFlow.Ops.Image;
+
+/// <summary>
+/// EncodeJpeg (<c>tf.image.encode_jpeg</c>): a uint8 [height, width, channels] image (1 or 3 channels) to a scalar
+/// string. Attributes as TensorFlow's: <c>format</c> ("" from the channels, "grayscale", "rgb"), <c>quality</c>
+/// (0..100), <c>chroma_downsampling</c>, <c>density_unit</c>, <c>x_density</c>, <c>y_density</c>; <c>progressive</c>,
+/// <c>optimize_size</c> and <c>xmp_metadata</c> are accepted and the file is written baseline without XMP.
+/// </summary>
+internal sealed class EncodeJpeg : OpDef
+{
+    public static readonly EncodeJpeg Def = new();
+
+    public override string Type => "EncodeJpeg";
+
+    public override bool NotDifferentiable => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        if (ctx.InputDType(0) != DType.uint8) throw ctx.TypeError($"image must be uint8, got {ctx.InputDType(0).name}");
+        var image = ctx.InputShape(0);
+        if (image.IsKnownRank && image.ndims != 3) throw ctx.Error($"image must be 3-dimensional, got {image.ToListString()}");
+        var format = ctx.Attr<string>("format");
+        if (format is not ("" or "grayscale" or "rgb")) throw ctx.Error($"format must be one of \"\", \"grayscale\", \"rgb\", got \"{format}\"");
+        var quality = ctx.Attr<int>("quality");
+        if (quality is < 0 or > 100) throw ctx.Error($"quality must be in [0,100], got {quality}");
+        if (ctx.Attr<string>("density_unit") is not ("in" or "cm")) throw ctx.Error($"density_unit must be 'in' or 'cm', got '{ctx.Attr<string>("density_unit")}'");
+        ctx.AddOutput(DType.@string, Shape.Scalar);
+    }
+
+    public override OpKernel CreateKernel(Operation op)
+    {
+        var format = op.Attr<string>("format");
+        var quality = op.Attr<int>("quality");
+        var chroma = op.Attr<bool>("chroma_downsampling");
+        var unit = op.Attr<string>("density_unit") == "in" ? 1 : 2;
+        var (xd, yd) = (op.Attr<int>("x_density"), op.Attr<int>("y_density"));
+        return OpKernel.From(ctx =>
+        {
+            var image = ctx.Input(0);
+            if (image.ndim != 3) throw ctx.InvalidArgument($"image must be 3-dimensional{image.shape.ToListString()}");
+            var (h, w, c) = (image.shape[0], image.shape[1], image.shape[2]);
+            var want = format switch { "grayscale" => 1, "rgb" => 3, _ => c };
+            if (format == "" && c is not (1 or 3)) throw ctx.InvalidArgument($"image must have 1 or 3 channels, got {image.shape.ToListString()}");
+            if (c != want) throw ctx.InvalidArgument($"format {format} expects {want} channels, got {image.shape.ToListString()}");
+            if (h == 0 || w == 0 || h > 65535 || w > 65535) throw ctx.InvalidArgument($"JPEG sides must be in [1, 65535], got {image.shape.ToListString()}");
+            var bytes = JpegEncoder.Encode(image.AsReadOnlySpan<byte>(), h, w, c, System.Math.Max(quality, 1), chroma, unit, xd, yd);
+            ctx.ForwardOutput(0, new NDArray(new[] { bytes }, Shape.Scalar));
+        });
+    }
+
+    /// <summary><c>tf.image.encode_jpeg(image, format, quality, progressive, optimize_size, chroma_downsampling, density_unit, x_density, y_density, xmp_metadata)</c>.</summary>
+    public static Tensor Build(TensorLike image, string format = "", int quality = 95, bool progressive = false, bool optimizeSize = false,
+        bool chromaDownsampling = true, string densityUnit = "in", int xDensity = 300, int yDensity = 300, string xmpMetadata = "", string? name = null)
+    {
+        using var b = OpBuilder.Begin(name, "EncodeJpeg", image);
+        var x = b.Convert(image, "image");
+        return b.Create(Def, [x], new()
+        {
+            ["format"] = format, ["quality"] = quality, ["progressive"] = progressive, ["optimize_size"] = optimizeSize,
+            ["chroma_downsampling"] = chromaDownsampling, ["density_unit"] = densityUnit, ["x_density"] = xDensity, ["y_density"] = yDensity,
+            ["xmp_metadata"] = xmpMetadata,
+        }).outputs[0];
+    }
+}
