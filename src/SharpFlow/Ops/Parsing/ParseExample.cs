@@ -50,14 +50,14 @@ internal sealed class ParseExample : OpDef
         {
             var serialized = ctx.Input(0);
             var names = ctx.Input(1);
-            if (serialized.ndim != 1) throw ctx.InvalidArgument($"Expected serialized to be a vector, got shape: {serialized.shape}");
+            if (serialized.ndim != 1) throw ctx.InvalidArgument($"Expected serialized to be a vector, got shape: {serialized.shape.ToListString()}");
             if (names.size > 0 && names.shape != serialized.shape)
-                throw ctx.InvalidArgument($"Expected names to be a vector of the size of serialized, got shape: {names.shape}");
+                throw ctx.InvalidArgument($"Expected names to be a vector of the size of serialized, got shape: {names.shape.ToListString()}");
             var sparse = new (string, DType)[ns];
             for (var i = 0; i < ns; i++)
             {
                 var k = ctx.Input(2 + i);
-                if (k.ndim != 0) throw ctx.InvalidArgument($"Expected sparse_keys[{i}] to be a scalar, got shape: {k.shape}");
+                if (k.ndim != 0) throw ctx.InvalidArgument($"Expected sparse_keys[{i}] to be a scalar, got shape: {k.shape.ToListString()}");
                 sparse[i] = (ExampleParser.Key(k), sparseTypes[i]);
             }
             var dense = new DenseSpec[nd];
@@ -65,7 +65,7 @@ internal sealed class ParseExample : OpDef
             for (var i = 0; i < nd; i++)
             {
                 var k = ctx.Input(2 + ns + i);
-                if (k.ndim != 0) throw ctx.InvalidArgument($"Expected dense_keys[{i}] to be a scalar, got shape: {k.shape}");
+                if (k.ndim != 0) throw ctx.InvalidArgument($"Expected dense_keys[{i}] to be a scalar, got shape: {k.shape.ToListString()}");
                 dense[i] = new DenseSpec(ExampleParser.Key(k), denseTypes[i], shapes[i]);
                 defaults[i] = CheckDefault(ctx, ctx.Input(2 + ns + nd + i), dense[i], i);
             }
@@ -81,11 +81,11 @@ internal sealed class ParseExample : OpDef
             throw ctx.InvalidArgument($"dense_defaults[{index}].dtype() == {value.dtype.name} != dense_types[{index}] == {spec.Type.name}");
         if (spec.VariableLength)
         {
-            if (value.size > 1) throw ctx.InvalidArgument($"dense_shape[{index}] is a variable length shape: {spec.Shape.ToListString()}, therefore def_value[{index}] needs to be a scalar, but has shape: {value.shape}");
+            if (value.size > 1) throw ctx.InvalidArgument($"dense_shape[{index}] is a variable length shape: {spec.Shape.ToListString()}, therefore def_value[{index}] needs to be a scalar, but has shape: {value.shape.ToListString()}");
             return value.size == 1 ? value : NDArray.Zeros(spec.Type, new Shape(1));
         }
         if (value.size > 0 && value.size != spec.Stride)
-            throw ctx.InvalidArgument($"def_value[{index}].shape() == {value.shape} != dense_shapes_[{index}] == {spec.Shape.ToListString()}");
+            throw ctx.InvalidArgument($"def_value[{index}].shape() == {value.shape.ToListString()} != dense_shapes_[{index}] == {spec.Shape.ToListString()}");
         return value;
     }
 

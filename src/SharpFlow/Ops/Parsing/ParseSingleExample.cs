@@ -48,7 +48,7 @@ internal sealed class ParseSingleExample : OpDef
         return OpKernel.From(ctx =>
         {
             var serialized = ctx.Input(0);
-            if (serialized.ndim != 0) throw ctx.InvalidArgument($"Expected serialized to be a scalar, got shape: {serialized.shape}");
+            if (serialized.ndim != 0) throw ctx.InvalidArgument($"Expected serialized to be a scalar, got shape: {serialized.shape.ToListString()}");
             var defaults = dense.Select((d, i) => ParseExample.CheckDefault(ctx, ctx.Input(1 + i), d, i)).ToArray();
             ExampleParser.ParseBatch(ctx, Elements.Strings(serialized), null, sparse, dense, defaults, batched: false);
         });

@@ -67,10 +67,10 @@ internal sealed class ParseSingleSequenceExample : OpDef
         return OpKernel.From(ctx =>
         {
             var serialized = ctx.Input(0);
-            if (serialized.ndim != 0) throw ctx.InvalidArgument($"Expected serialized to be a scalar, got shape: {serialized.shape}");
+            if (serialized.ndim != 0) throw ctx.InvalidArgument($"Expected serialized to be a scalar, got shape: {serialized.shape.ToListString()}");
             var missingInput = ctx.Input(1);
             if (missingInput.ndim != 1)
-                throw ctx.InvalidArgument($"Expected feature_list_dense_missing_assumed_empty to be a vector, got shape: {missingInput.shape}");
+                throw ctx.InvalidArgument($"Expected feature_list_dense_missing_assumed_empty to be a vector, got shape: {missingInput.shape.ToListString()}");
             var missingOk = Elements.Strings(missingInput).Select(b => System.Text.Encoding.UTF8.GetString(b)).ToHashSet();
             var at = 2;
             string[] Keys(int n, string what)
@@ -79,7 +79,7 @@ internal sealed class ParseSingleSequenceExample : OpDef
                 for (var i = 0; i < n; i++)
                 {
                     var k = ctx.Input(at++);
-                    if (k.ndim != 0) throw ctx.InvalidArgument($"Expected {what}[{i}] to be a scalar, got shape: {k.shape}");
+                    if (k.ndim != 0) throw ctx.InvalidArgument($"Expected {what}[{i}] to be a scalar, got shape: {k.shape.ToListString()}");
                     keys[i] = ExampleParser.Key(k);
                 }
                 return keys;

@@ -42,13 +42,13 @@ internal sealed class SparseToDense : OpDef
         return OpKernel.From(ctx =>
         {
             var (indices, outputShape, values, dflt) = (ctx.Input(0), ctx.Input(1), ctx.Input(2), ctx.Input(3));
-            if (indices.ndim > 2) throw ctx.InvalidArgument($"sparse_indices should be a scalar, vector, or matrix, got shape {indices.shape}");
-            if (outputShape.ndim != 1) throw ctx.InvalidArgument($"output_shape should be a vector, got shape {outputShape.shape}");
+            if (indices.ndim > 2) throw ctx.InvalidArgument($"sparse_indices should be a scalar, vector, or matrix, got shape {indices.shape.ToListString()}");
+            if (outputShape.ndim != 1) throw ctx.InvalidArgument($"output_shape should be a vector, got shape {outputShape.shape.ToListString()}");
             var numElems = indices.ndim > 0 ? indices.shape[0] : 1;
             var numDims = indices.ndim > 1 ? indices.shape[1] : 1;
             if (!(values.ndim == 0 || (values.ndim == 1 && values.size == numElems)))
-                throw ctx.InvalidArgument($"sparse_values has incorrect shape {values.shape}, should be [] or [{numElems}]");
-            if (dflt.ndim != 0) throw ctx.InvalidArgument($"default_value should be a scalar, got shape {dflt.shape}");
+                throw ctx.InvalidArgument($"sparse_values has incorrect shape {values.shape.ToListString()}, should be [] or [{numElems}]");
+            if (dflt.ndim != 0) throw ctx.InvalidArgument($"default_value should be a scalar, got shape {dflt.shape.ToListString()}");
             if (outputShape.size != numDims)
                 throw ctx.InvalidArgument($"output_shape has incorrect number of elements: {outputShape.size} should be: {numDims}");
             var dims = Elements.Longs(outputShape);

@@ -80,7 +80,7 @@ internal static class CFormat
     /// <summary><c>%.{precision}{conversion}</c> of <paramref name="v"/> (precision -1: C's default of 6).</summary>
     public static string Float(double v, char conversion, int precision)
     {
-        if (double.IsNaN(v)) return double.IsNegative(v) ? "-nan" : "nan";
+        if (double.IsNaN(v)) return "nan"; // .NET's NaN has the sign bit set, where NumPy's has not: both print as TF prints np.nan
         if (double.IsInfinity(v)) return v < 0 ? "-inf" : "inf";
         var p = precision < 0 ? 6 : precision;
         switch (conversion)

@@ -30,7 +30,7 @@ internal sealed class MatchingFiles : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var patterns = ctx.Input(0);
-        if (patterns.ndim > 1) throw ctx.InvalidArgument($"Input pattern tensor must be scalar or vector, but had shape: {patterns.shape}");
+        if (patterns.ndim > 1) throw ctx.InvalidArgument($"Input pattern tensor must be scalar or vector, but had shape: {patterns.shape.ToListString()}");
         var names = Elements.Strings(patterns)
             .SelectMany(p => FileSystem.Glob(System.Text.Encoding.UTF8.GetString(p)))
             .ToArray();

@@ -29,7 +29,7 @@ internal sealed class ReadFile : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var input = ctx.Input(0);
-        if (input.ndim != 0) throw ctx.InvalidArgument($"Input filename tensor must be scalar, but had shape: {input.shape}");
+        if (input.ndim != 0) throw ctx.InvalidArgument($"Input filename tensor must be scalar, but had shape: {input.shape.ToListString()}");
         var path = System.Text.Encoding.UTF8.GetString(Elements.Strings(input)[0]);
         var output = ctx.AllocateUninitializedOutput(0, DType.@string, Shape.Scalar);
         Elements.Strings(output)[0] = FileSystem.ReadAllBytes(path);

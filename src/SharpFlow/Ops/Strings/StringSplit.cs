@@ -37,8 +37,8 @@ internal sealed class StringSplit : OpDef
         {
             var input = ctx.Input(0);
             var delimiter = ctx.Input(1);
-            if (input.ndim != 1) throw ctx.InvalidArgument($"input must be a vector, got shape: {input.shape}");
-            if (delimiter.ndim != 0) throw ctx.InvalidArgument($"delimiter must be a scalar, got shape: {delimiter.shape}");
+            if (input.ndim != 1) throw ctx.InvalidArgument($"input must be a vector, got shape: {input.shape.ToListString()}");
+            if (delimiter.ndim != 0) throw ctx.InvalidArgument($"delimiter must be a scalar, got shape: {delimiter.shape.ToListString()}");
             var delims = Elements.Strings(delimiter)[0];
             var rows = new List<long>();
             var tokens = new List<byte[]>();

@@ -70,6 +70,13 @@ internal sealed class StringToNumber : OpDef
                 return true;
             }
         }
+        // strtod also reads hexadecimal integers ("0xF" is 15).
+        if (t.Length - body.Length <= 1 && body.Length > 2 && (body.StartsWith("0x", StringComparison.Ordinal) || body.StartsWith("0X", StringComparison.Ordinal))
+            && long.TryParse(body[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
+        {
+            value = negative ? -hex : hex;
+            return true;
+        }
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && t.Length > 0 && !char.IsWhiteSpace(t[0]);
     }
 

@@ -42,9 +42,9 @@ internal sealed class Substr : OpDef
         {
             var (input, posValue, lenValue) = (ctx.Input(0), ctx.Input(1), ctx.Input(2));
             if (posValue.shape != lenValue.shape)
-                throw ctx.InvalidArgument($"pos and len should have the same shape, got: {posValue.shape} vs. {lenValue.shape}");
+                throw ctx.InvalidArgument($"pos and len should have the same shape, got: {posValue.shape.ToListString()} vs. {lenValue.shape.ToListString()}");
             var shape = Shape.TryBroadcast(input.shape, posValue.shape)
-                        ?? throw ctx.InvalidArgument($"Incompatible shapes: {input.shape} vs. {posValue.shape}");
+                        ?? throw ctx.InvalidArgument($"Incompatible shapes: {input.shape.ToListString()} vs. {posValue.shape.ToListString()}");
             var strings = Elements.Strings(input);
             var pos = Elements.Longs(posValue);
             var len = Elements.Longs(lenValue);

@@ -31,8 +31,8 @@ internal sealed class WriteFile : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var (filename, contents) = (ctx.Input(0), ctx.Input(1));
-        if (filename.ndim != 0) throw ctx.InvalidArgument($"Input filename tensor must be scalar, but had shape: {filename.shape}");
-        if (contents.ndim != 0) throw ctx.InvalidArgument($"Contents tensor must be scalar, but had shape: {contents.shape}");
+        if (filename.ndim != 0) throw ctx.InvalidArgument($"Input filename tensor must be scalar, but had shape: {filename.shape.ToListString()}");
+        if (contents.ndim != 0) throw ctx.InvalidArgument($"Contents tensor must be scalar, but had shape: {contents.shape.ToListString()}");
         var path = System.Text.Encoding.UTF8.GetString(Elements.Strings(filename)[0]);
         var dir = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(dir)) FileSystem.MakeDirs(dir);
