@@ -13,7 +13,7 @@ public static partial class GradientCases
             var indices = new long[,] { { 0, 1 }, { 1, 0 }, { 1, 2 } };
             var shape = new long[] { 2, 3 };
             yield return C("sparse", "sparse_to_dense values", x => tf.sparse_to_dense(indices, shape, x[0], 0.5), U(new Shape(3)));
-            yield return C("sparse", "sparse_to_dense default value", x => tf.sparse_to_dense(indices, shape, tf.constant(new[] { 1.0, 2.0, 3.0 }), x[0]), U(Shape.Scalar));
+            yield return C("sparse", "sparse_to_dense default value", x => tf.sparse_to_dense(indices, shape, tf.constant(new[] { 1.0, 2.0, 3.0 }, dtype: tf.float64), x[0]), U(Shape.Scalar));
             yield return C("sparse", "sparse_to_dense scalar value", x => tf.sparse_to_dense(indices, shape, x[0], x[1]), U(Shape.Scalar), U(Shape.Scalar));
             yield return C("sparse", "sparse_tensor_to_dense", x => tf.sparse_tensor_to_dense(tf.SparseTensor(indices, x[0], shape)) * 2.0, U(new Shape(3)));
         }

@@ -116,8 +116,11 @@ internal sealed class SparseToDense : OpDef
     /// </summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
-        var valuesGrad = GatherNd.Build(grads[0]!, op.inputs[0]);
-        var defaultGrad = Math.Sum.Build(grads[0]!) - Math.Sum.Build(valuesGrad);
+        var gathered = GatherNd.Build(grads[0]!, op.inputs[0]);
+        var defaultGrad = Math.Sum.Build(grads[0]!) - Math.Sum.Build(gathered);
+        // One scalar value fills every index: its gradient is the sum (TensorFlow's rule returns the gathered
+        // vector, of the wrong shape, which this gradient pass refuses).
+        var valuesGrad = op.inputs[2].shape.ndims == 0 ? Math.Sum.Build(gathered) : gathered;
         return [null, null, valuesGrad, defaultGrad];
     }
 }
