@@ -64,6 +64,8 @@ internal sealed class StringSplit : OpDef
     internal static List<byte[]> Split(byte[] s, byte[] delims, bool skipEmpty)
     {
         var parts = new List<byte[]>();
+        // TensorFlow's str_util::Split gives no tokens for an empty string, even without skip_empty.
+        if (s.Length == 0) return parts;
         if (delims.Length == 0)
         {
             foreach (var c in s) parts.Add([c]);
