@@ -24,7 +24,7 @@ public sealed record FuzzTarget(string Name, Func<IReadOnlyList<byte[]>> Seeds, 
 }
 
 /// <summary>Every file format SharpFlow reads.</summary>
-public static class FuzzTargets
+public static partial class FuzzTargets
 {
     /// <summary>The targets by name.</summary>
     public static IReadOnlyList<FuzzTarget> All { get; } =
@@ -43,6 +43,7 @@ public static class FuzzTargets
         new("checkpoint-bundle", CheckpointBundleSeeds, ReadCheckpointBundle),
         new("onnx", OnnxSeeds, bytes => OnnxModel.Parse(bytes, FuzzRunner.FileName)),
         new("onnx-import", OnnxSeeds, ImportAndRun, ErrorsNameTheFile: false),
+        .. RecordsTargets(),
     ];
 
     /// <summary>The target called <paramref name="name"/>.</summary>

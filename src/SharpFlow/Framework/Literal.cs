@@ -11,7 +11,7 @@ namespace SharpFlow;
 public static class Literal
 {
     /// <summary>True when <paramref name="value"/> is something <see cref="ToNDArray"/> accepts.</summary>
-    public static bool IsLiteral(object? value) => value is NDArray or Array or double or float or int or long or bool or byte;
+    public static bool IsLiteral(object? value) => value is NDArray or Array or double or float or int or long or bool or byte or string;
 
     /// <summary>
     /// Converts a number, a (possibly jagged or multi-dimensional) array, or an NDArray to an NDArray of
@@ -37,6 +37,8 @@ public static class Literal
             case long l: raw = NDArray.Scalar(l); pythonFloat = false; break;
             case bool b: raw = NDArray.Scalar(b); pythonFloat = false; break;
             case byte u: raw = NDArray.Scalar(u); pythonFloat = false; break;
+            case string str: raw = NDArray.FromStrings([str], Shape.Scalar); pythonFloat = false; break;
+            case string[] strs: raw = NDArray.FromStrings(strs, new Shape(strs.Length)); pythonFloat = false; break;
             case Array arr:
                 raw = FromAnyArray(arr);
                 pythonFloat = raw.dtype == DType.float64;

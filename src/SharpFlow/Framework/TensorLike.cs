@@ -46,6 +46,10 @@ public readonly struct TensorLike
     public static implicit operator TensorLike(bool[] value) => new(value);
     /// <summary>A uint8 vector.</summary>
     public static implicit operator TensorLike(byte[] value) => new(value);
+    /// <summary>A string scalar (UTF-8 bytes).</summary>
+    public static implicit operator TensorLike(string value) => new(value ?? throw new ArgumentNullException(nameof(value)));
+    /// <summary>A string vector (UTF-8 bytes).</summary>
+    public static implicit operator TensorLike(string[] value) => new(value ?? throw new ArgumentNullException(nameof(value)));
     /// <summary>A matrix of numbers.</summary>
     public static implicit operator TensorLike(double[,] value) => new(value);
     /// <summary>A float32 matrix.</summary>

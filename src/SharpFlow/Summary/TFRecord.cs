@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 
 namespace SharpFlow.Summaries;
 
 /// <summary>
-/// TFRecord framing, as TensorFlow's event files use it: each record is <c>uint64 length</c>,
-/// <c>uint32 masked_crc32c(length bytes)</c>, the data, <c>uint32 masked_crc32c(data)</c>, all little-endian.
-/// The reader checks both CRCs and refuses a truncated or corrupted record with a <see cref="DataLossError"/>
-/// that names the file and the record's offset.
+/// TFRecord framing, the one implementation behind event files and <c>tf.python_io</c>: each record is
+/// <c>uint64 length</c>, <c>uint32 masked_crc32c(length bytes)</c>, the data, <c>uint32 masked_crc32c(data)</c>, all
+/// little-endian (TensorFlow's record_writer.cc). A file may be compressed as a whole: GZIP is a gzip stream of the
+/// framed records, ZLIB a zlib stream. The reader checks both CRCs and refuses a truncated or corrupted record with
+/// a <see cref="DataLossError"/> that names the file and the record's offset (in the uncompressed stream).
 /// </summary>
 public static class TFRecord
 {
@@ -26,15 +28,65 @@ public static class TFRecord
         stream.Write(footer);
     }
 
+    /// <summary>The framed bytes of one record (16 bytes more than <paramref name="data"/>).</summary>
+    public static byte[] Frame(ReadOnlySpan<byte> data)
+    {
+        using var m = new MemoryStream(data.Length + 16);
+        Write(m, data);
+        return m.ToArray();
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="file"/> for writing records with <paramref name="compression"/> ("" or "NONE",
+    /// "GZIP", "ZLIB"); disposing the result finishes the compressed stream and closes the file.
+    /// </summary>
+    public static Stream OpenWrite(Stream file, string? compression, int level = -1)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var l = level is >= 0 and <= 3 ? CompressionLevel.Fastest : level is > 3 and < 9 or -1 ? CompressionLevel.Optimal : CompressionLevel.SmallestSize;
+        return Compression(compression) switch
+        {
+            "GZIP" => new GZipStream(file, l),
+            "ZLIB" => new ZLibStream(file, l),
+            _ => file,
+        };
+    }
+
+    /// <summary>Wraps <paramref name="file"/> for reading records written with <paramref name="compression"/>.</summary>
+    public static Stream OpenRead(Stream file, string? compression) => Compression(compression) switch
+    {
+        "GZIP" => new GZipStream(file, CompressionMode.Decompress),
+        "ZLIB" => new ZLibStream(file, CompressionMode.Decompress),
+        _ => file,
+    };
+
+    /// <summary>The canonical compression name ("", "GZIP", "ZLIB"); anything else is a <see cref="ValueError"/>.</summary>
+    public static string Compression(string? compression) => (compression ?? "").ToUpperInvariant() switch
+    {
+        "" or "NONE" => "",
+        "GZIP" => "GZIP",
+        "ZLIB" => "ZLIB",
+        _ => throw new ValueError($"Unsupported compression type '{compression}': use NONE, GZIP or ZLIB."),
+    };
+
     /// <summary>
     /// The records of a file, in order. With <paramref name="truncatedTailIsEnd"/>, a last record cut short (a
     /// writer killed mid-write) ends the file, as TensorBoard treats it; a CRC mismatch is always an error.
     /// </summary>
-    public static IEnumerable<byte[]> Read(string path, bool truncatedTailIsEnd = false)
+    public static IEnumerable<byte[]> Read(string path, bool truncatedTailIsEnd = false) => Read(path, "", truncatedTailIsEnd);
+
+    /// <summary>The records of a file written with <paramref name="compression"/> ("", "GZIP" or "ZLIB").</summary>
+    public static IEnumerable<byte[]> Read(string path, string? compression, bool truncatedTailIsEnd = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new NotFoundError($"{path}: no such file");
-        using var stream = File.OpenRead(path);
+        var kind = Compression(compression);
+        if (!File.Exists(path)) throw new NotFoundError($"{path}; No such file or directory");
+        return ReadFile(path, kind, truncatedTailIsEnd);
+    }
+
+    private static IEnumerable<byte[]> ReadFile(string path, string compression, bool truncatedTailIsEnd)
+    {
+        using var stream = OpenRead(File.OpenRead(path), compression);
         foreach (var record in Read(stream, path, truncatedTailIsEnd)) yield return record;
     }
 
@@ -47,19 +99,19 @@ public static class TFRecord
         long offset = 0;
         while (true)
         {
-            var got = ReadFully(stream, header);
+            var got = ReadFully(stream, header, name, offset);
             if (got == 0) yield break;
             if (got < header.Length)
             {
                 if (truncatedTailIsEnd) yield break;
-                throw new DataLossError($"{name}: truncated record header at offset {offset} ({got} of 12 bytes)");
+                throw new DataLossError($"{name}: truncated record at offset {offset} ({got} of 12 header bytes)");
             }
             var length = BinaryPrimitives.ReadUInt64LittleEndian(header);
             if (Crc32C.Masked(header.AsSpan(0, 8)) != BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8)))
                 throw new DataLossError($"{name}: corrupted record at offset {offset}: the length's CRC does not match");
             if (length > MaxRecordBytes) throw new DataLossError($"{name}: record at offset {offset} declares {length} bytes");
             var data = new byte[length];
-            if (ReadFully(stream, data) < data.Length || ReadFully(stream, footer) < footer.Length)
+            if (ReadFully(stream, data, name, offset) < data.Length || ReadFully(stream, footer, name, offset) < footer.Length)
             {
                 if (truncatedTailIsEnd) yield break;
                 throw new DataLossError($"{name}: truncated record at offset {offset}: expected {length} data bytes and their CRC");
@@ -71,14 +123,22 @@ public static class TFRecord
         }
     }
 
-    private static int ReadFully(Stream stream, byte[] buffer)
+    private static int ReadFully(Stream stream, byte[] buffer, string name, long offset)
     {
         var read = 0;
-        while (read < buffer.Length)
+        try
         {
-            var n = stream.Read(buffer, read, buffer.Length - read);
-            if (n == 0) break;
-            read += n;
+            while (read < buffer.Length)
+            {
+                var n = stream.Read(buffer, read, buffer.Length - read);
+                if (n == 0) break;
+                read += n;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            // A damaged gzip/zlib stream: the records after this point cannot be recovered.
+            throw new DataLossError($"{name}: corrupted compressed stream in the record at offset {offset}: {e.Message}", null, e);
         }
         return read;
     }

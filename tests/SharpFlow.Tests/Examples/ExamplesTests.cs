@@ -4,7 +4,7 @@ namespace SharpFlow.Tests.Examples;
 
 /// <summary>Every example runs and prints what the seed's snippet prints in TensorFlow.</summary>
 [Collection("examples")]
-public class ExamplesTests
+public partial class ExamplesTests
 {
     [Fact]
     public void EveryExampleHasATest()

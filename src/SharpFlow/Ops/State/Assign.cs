@@ -31,6 +31,9 @@ internal sealed class Assign : OpDef
         ctx.AddOutput(ctx.InputDType(0), validate ? ctx.InputShape(0).MergeWith(ctx.InputShape(1)) : ctx.InputShape(1));
     }
 
+    // String variables (tf.train.match_filenames_once) are assigned by replacing the value: byte strings have no in-place view.
+    public override bool AcceptsStrings => true;
+
     public override OpKernel CreateKernel(Operation op)
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
@@ -45,7 +48,7 @@ internal sealed class Assign : OpDef
             var lhs = current?.shape ?? declared;
             if (validate && !(current is null ? lhs.IsCompatibleWith(value.shape) : lhs == value.shape))
                 throw ctx.InvalidArgument($"Assign requires shapes of both tensors to match. lhs shape= {lhs.ToListString()} rhs shape= {value.shape.ToListString()}");
-            if (current is not null && current.shape == value.shape)
+            if (current is not null && current.shape == value.shape && value.dtype != DType.@string)
             {
                 // Update in place, so readers that hold the buffer see the new value, as TensorFlow's ref variables.
                 value.AsBytes().CopyTo(current.AsWritableBytes());
