@@ -228,7 +228,7 @@ public static partial class GradientCases
         // Each area's cases live in its own file (GradientCases.<Area>.cs), listed here. Every area draws its inputs
         // from the same point of the random sequence, so adding an area changes no other area's inputs.
         var areaSeed = _seed;
-        foreach (var area in new Func<IEnumerable<GradientCase>>[] { ControlFlowCases, NNCases, MathCases, ArrayCases, ClippingCases, RnnCases, ScatterCases, SparseCases })
+        foreach (var area in new Func<IEnumerable<GradientCase>>[] { ControlFlowCases, NNCases, MathCases, ArrayCases, ClippingCases, RnnCases, ScatterCases, SparseCases, Seq2SeqCases })
         {
             _seed = areaSeed;
             foreach (var c in area()) yield return c;
