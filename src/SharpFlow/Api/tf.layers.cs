@@ -12,14 +12,14 @@ public static partial class Binding
         /// TensorFlow 1.x's <c>tf.layers</c>: functions that create their variables through <c>get_variable</c> in
         /// a scope named after the layer (<c>dense/kernel</c>, <c>conv2d_1/bias</c>), so scopes and reuse work.
         /// </summary>
-        public static class layers
+        public static partial class layers
         {
             /// <summary>A fully connected layer: <c>activation(inputs · kernel + bias)</c>.</summary>
             public static Tensor dense(Tensor inputs, int units, Func<Tensor, Tensor>? activation = null, bool use_bias = true,
                 Initializer? kernel_initializer = null, Initializer? bias_initializer = null,
                 Functions.Regularizer? kernel_regularizer = null, Functions.Regularizer? bias_regularizer = null,
                 bool trainable = true, string? name = null, Reuse? reuse = null) =>
-                Dense.Apply(inputs, units, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, trainable, name, reuse);
+                SharpFlow.Layers.Dense.Apply(inputs, units, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, trainable, name, reuse);
 
             /// <summary>A 2-D convolution layer over NHWC inputs with <paramref name="filters"/> output channels.</summary>
             public static Tensor conv2d(Tensor inputs, int filters, Size2D kernel_size, Size2D? strides = null, string padding = "valid",

@@ -69,7 +69,7 @@ public static partial class Binding
         }
 
         /// <summary>TensorFlow 1.x's <c>tf.contrib</c> (the parts SharpFlow provides).</summary>
-        public static class contrib
+        public static partial class contrib
         {
             /// <summary><c>tf.contrib.layers</c>: regularizers.</summary>
             public static class layers

@@ -33,7 +33,7 @@ public abstract class RNNCell
     public virtual object state_size => FlatStateSizes.Length == 1 ? FlatStateSizes[0] : FlatStateSizes;
 
     /// <summary>Zeros shaped like the state for a batch of <paramref name="batch_size"/>.</summary>
-    public object zero_state(TensorLike batch_size, DType dtype)
+    public virtual object zero_state(TensorLike batch_size, DType dtype)
     {
         using var _ = Graph.get_default().name_scope(GetType().Name + "ZeroState");
         var flat = FlatStateSizes.Select(size => Ops.Array.Fill.Build(Ops.Array.Pack.Build([batch_size, size]), Ops.Array.Const.Create(Graph.get_default(), Literal.ToNDArray(0.0, dtype), "Const"))).ToArray();

@@ -1,0 +1,90 @@
+using SharpFlow.Ops.Control;
+using SharpFlow.Ops.State;
+using static SharpFlow.Binding;
+
+namespace SharpFlow.Rnn.Seq2Seq;
+
+/// <summary>
+/// <c>tf.contrib.seq2seq.dynamic_decode</c> as TensorFlow 1.15's decoder.py: a <c>while_loop</c> that runs the
+/// decoder's steps until every sequence has finished (or <c>maximum_iterations</c>), writing each step's outputs to
+/// dynamically sized TensorArrays; a sequence's length is the step at which it finished. With
+/// <c>impute_finished</c>, finished sequences emit zeros and keep their state.
+/// </summary>
+internal static class DynamicDecode
+{
+    public static (object FinalOutputs, object FinalState, Tensor FinalSequenceLengths) Build(Decoder decoder, bool outputTimeMajor,
+        bool imputeFinished, TensorLike? maximumIterations, int parallelIterations, string? scope)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        using var varScope = VariableScopes.Enter(scope, scope is null ? "decoder" : null, null, null, null);
+        Tensor? maxIter = null;
+        if (maximumIterations is { } mi)
+        {
+            maxIter = tf.convert_to_tensor(mi.Value, DType.int32, "maximum_iterations");
+            if (maxIter.shape.ndims != 0) throw new ValueError("maximum_iterations must be a scalar");
+        }
+        var (initialFinished, initialInputs, initialState) = decoder.initialize();
+        var batch = decoder.batch_size;
+        var shapes = decoder.FlatOutputShapes;
+        var dtypes = decoder.FlatOutputDTypes;
+        var staticBatch = initialFinished.shape.IsKnownRank && initialFinished.shape.ndims == 1 ? initialFinished.shape[0] : -1;
+        var zeroOutputs = shapes.Select((s, k) =>
+            tf.zeros(tf.concat([tf.expand_dims(batch, 0), tf.constant(s.Dims)], 0), dtypes[k])).ToArray();
+        if (maxIter is not null) initialFinished = tf.logical_or(initialFinished, tf.greater_equal(tf.constant(0), maxIter));
+        var initialLengths = tf.zeros_like(initialFinished, DType.int32);
+        var initialTime = tf.constant(0, DType.int32);
+        var outputTas = shapes.Select((s, k) => new TensorArray(dtypes[k], 0, dynamic_size: true,
+            element_shape: new Shape([staticBatch, .. s.Dims]))).ToArray();
+
+        var flatState = Nest.Flatten(initialState);
+        var loopVars = new List<object> { initialTime };
+        loopVars.AddRange(outputTas);
+        loopVars.AddRange(flatState);
+        loopVars.Add(initialInputs);
+        loopVars.Add(initialFinished);
+        loopVars.Add(initialLengths);
+        var n = shapes.Length;
+        var ns = flatState.Count;
+        var inputShape = initialInputs.shape;
+
+        var result = Functional.WhileLoop(v => tf.logical_not(tf.reduce_all((Tensor)v[^2])), v =>
+        {
+            var time = (Tensor)v[0];
+            var tas = v.Skip(1).Take(n).Cast<TensorArray>().ToArray();
+            var stateFlat = v.Skip(1 + n).Take(ns).ToList();
+            var state = Nest.Pack(initialState, stateFlat)!;
+            var inputs = (Tensor)v[1 + n + ns];
+            inputs.SetShape(inputShape);
+            var finished = (Tensor)v[2 + n + ns];
+            var lengths = (Tensor)v[3 + n + ns];
+            var (nextOutputs, decoderState, nextInputs, decoderFinished) = decoder.step(time, inputs, state);
+            var nextFinished = decoder.tracks_own_finished ? decoderFinished : tf.logical_or(decoderFinished, finished);
+            var nextLengths = tf.where(tf.logical_not(finished), tf.fill(tf.shape(lengths), time + 1), lengths);
+            var outFlat = Nest.Flatten(nextOutputs).Cast<Tensor>().ToArray();
+            if (outFlat.Length != n) throw new ValueError($"The decoder's step returned {outFlat.Length} outputs, expected {n}.");
+            var emit = imputeFinished ? outFlat.Select((o, k) => tf.where(finished, zeroOutputs[k], o)).ToArray() : outFlat;
+            var newStateFlat = Nest.Flatten(decoderState);
+            if (newStateFlat.Count != ns) throw new ValueError($"The decoder's step returned a state of {newStateFlat.Count} elements, expected {ns}.");
+            if (imputeFinished)
+                for (var k = 0; k < ns; k++)
+                {
+                    if (newStateFlat[k] is not Tensor nt || stateFlat[k] is not Tensor cur) continue;
+                    nt.SetShape(cur.shape);
+                    if (nt.shape.ndims != 0) newStateFlat[k] = tf.where(finished, cur, nt);
+                }
+            var next = new List<object> { time + 1 };
+            next.AddRange(tas.Select((ta, k) => (object)ta.write(time, emit[k])));
+            next.AddRange(newStateFlat);
+            next.Add(nextInputs);
+            next.Add(nextFinished);
+            next.Add(nextLengths);
+            return [.. next];
+        }, loopVars, parallelIterations, true, maxIter is null ? (TensorLike?)null : maxIter, "while");
+
+        var finalOutputs = result.Skip(1).Take(n).Cast<TensorArray>().Select(ta => ta.stack()).ToArray();
+        var finalState = Nest.Pack(initialState, result.Skip(1 + n).Take(ns).ToList())!;
+        var finalLengths = (Tensor)result[3 + n + ns];
+        if (!outputTimeMajor) finalOutputs = [.. finalOutputs.Select(Helper.TransposeBatchTime)];
+        return (decoder.PackOutputs(finalOutputs), finalState, finalLengths);
+    }
+}
