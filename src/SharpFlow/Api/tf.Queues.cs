@@ -38,5 +38,19 @@ public static partial class Binding
         public static PaddingFIFOQueue PaddingFIFOQueue(int capacity, DType[] dtypes, Shape[] shapes, string[]? names = null,
             string? shared_name = null, string name = "padding_fifo_queue") =>
             new(capacity, dtypes, shapes, names, shared_name, name);
+
+        /// <summary><c>tf.TextLineReader(skip_header_lines, name)</c>: a reader of text lines, key <c>file:line</c>.</summary>
+        public static TextLineReader TextLineReader(int? skip_header_lines = null, string? name = null) => new(skip_header_lines ?? 0, name);
+
+        /// <summary><c>tf.WholeFileReader(name)</c>: a reader of whole files, key the file name.</summary>
+        public static WholeFileReader WholeFileReader(string? name = null) => new(name);
+
+        /// <summary><c>tf.TFRecordReader(name, options)</c>: a reader of TFRecord files; <paramref name="compression_type"/> "", "GZIP" or "ZLIB".</summary>
+        public static TFRecordReader TFRecordReader(string? name = null, string compression_type = "") => new(name, compression_type);
+
+        /// <summary><c>tf.FixedLengthRecordReader(record_bytes, header_bytes, footer_bytes, hop_bytes, name)</c>: fixed-size records.</summary>
+        public static FixedLengthRecordReader FixedLengthRecordReader(int record_bytes, int? header_bytes = null, int? footer_bytes = null, int? hop_bytes = null,
+            string? name = null) =>
+            new(record_bytes, header_bytes ?? 0, footer_bytes ?? 0, hop_bytes ?? 0, name);
     }
 }
