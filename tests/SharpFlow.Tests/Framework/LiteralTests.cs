@@ -33,6 +33,9 @@ public class LiteralTests
         Assert.Equal("Expected int32, got 1.5 of type 'float' instead.", e.Message);
         Assert.Throws<TypeError>(() => Literal.ToNDArray(true, tf.float32));
         Assert.Throws<ValueError>(() => Literal.ToNDArray(300, tf.uint8));
-        Assert.Throws<TypeError>(() => Literal.ToNDArray("text"));
+        // Strings are string scalars (TensorFlow's tf.constant("text")), never numbers.
+        Assert.Equal(tf.@string, Literal.ToNDArray("text").dtype);
+        Assert.Throws<TypeError>(() => Literal.ToNDArray("text", tf.float32));
+        Assert.Throws<TypeError>(() => Literal.ToNDArray(new object()));
     }
 }
