@@ -64,7 +64,8 @@ var trainHelper = tf.contrib.seq2seq.TrainingHelper(tf.nn.embedding_lookup(embed
 var (trainOutputs, _, _) = tf.contrib.seq2seq.dynamic_decode(tf.contrib.seq2seq.BasicDecoder(decoderCell, trainHelper, InitialState(), projection));
 var logits = trainOutputs.rnn_output;
 var steps = tf.shape(logits)[1];
-var loss = tf.contrib.seq2seq.sequence_loss(logits, targets[.., ..steps], weights[.., ..steps]);
+var upToSteps = tf.stack(new[] { tf.constant(-1), steps });
+var loss = tf.contrib.seq2seq.sequence_loss(logits, tf.slice(targets, new[] { 0, 0 }, upToSteps), tf.slice(weights, new[] { 0, 0 }, upToSteps));
 var optimizer = tf.train.AdamOptimizer(0.01);
 var gradsAndVars = optimizer.compute_gradients(loss);
 var (clipped, _) = tf.clip_by_global_norm(gradsAndVars.Select(gv => gv.Item1).ToList(), 5.0);
