@@ -1,8 +1,9 @@
 namespace SharpFlow.Tests.Checkpoints;
 
 /// <summary>
-/// The real files TensorFlow wrote (shared/tf-files beside the repository: a linear-regression model as a checkpoint,
-/// a SavedModel and a frozen GraphDef), found by walking up from the test binary.
+/// The real files TensorFlow wrote (a linear-regression model as a checkpoint, a SavedModel and a frozen GraphDef):
+/// the copy in the repository (tests/SharpFlow.Tests/TestData/tf-files, with its README naming the source and
+/// licence), found by walking up from the test binary.
 /// </summary>
 internal static class TfFiles
 {
@@ -10,10 +11,10 @@ internal static class TfFiles
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "tf-files");
+            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "SharpFlow.Tests", "TestData", "tf-files");
             if (Directory.Exists(candidate)) return candidate;
         }
-        throw new DirectoryNotFoundException("shared/tf-files (TensorFlow's own files) was not found beside the repository");
+        throw new DirectoryNotFoundException("tests/SharpFlow.Tests/TestData/tf-files (TensorFlow's own files) was not found in the repository");
     });
 
     /// <summary>A path under tf-files.</summary>
