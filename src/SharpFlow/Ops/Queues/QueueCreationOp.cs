@@ -46,10 +46,14 @@ internal abstract class QueueCreationOp : OpDef
         private NDArray? _handle;
         private QueueResource? _queue;
 
+        private bool _disposed;
+
         public override void Compute(OpKernelContext ctx)
         {
             lock (_lock)
             {
+                // A run that reaches the op after its session closed would make a resource nobody can wake.
+                if (_disposed) throw new CancelledError($"{op.name}: the session was closed");
                 if (_handle is null)
                 {
                     var shared = op.Attr<string>("shared_name");
@@ -64,7 +68,11 @@ internal abstract class QueueCreationOp : OpDef
 
         public void Dispose()
         {
-            lock (_lock) _queue?.Cancel();
+            lock (_lock)
+            {
+                _disposed = true;
+                _queue?.Cancel();
+            }
         }
     }
 

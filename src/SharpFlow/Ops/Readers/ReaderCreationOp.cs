@@ -33,10 +33,14 @@ internal abstract class ReaderCreationOp : OpDef
         private NDArray? _handle;
         private ReaderResource? _reader;
 
+        private bool _disposed;
+
         public override void Compute(OpKernelContext ctx)
         {
             lock (_lock)
             {
+                // A run that reaches the op after its session closed would make a resource nobody can wake.
+                if (_disposed) throw new CancelledError($"{op.name}: the session was closed");
                 if (_handle is null)
                 {
                     var shared = op.Attr<string>("shared_name");
@@ -49,7 +53,11 @@ internal abstract class ReaderCreationOp : OpDef
 
         public void Dispose()
         {
-            lock (_lock) _reader?.Dispose();
+            lock (_lock)
+            {
+                _disposed = true;
+                _reader?.Dispose();
+            }
         }
     }
 

@@ -69,12 +69,12 @@ public sealed class QueueRunner
         var enqueueThreads = new List<Thread>();
         foreach (var op in enqueue_ops)
         {
-            var t = new Thread(() => Run(sess, op, coord)) { Name = $"QueueRunnerThread-{name}-{op.name}", IsBackground = daemon };
+            var t = new Thread(() => NeverThrow(() => Run(sess, op, coord))) { Name = $"QueueRunnerThread-{name}-{op.name}", IsBackground = daemon };
             threads.Add(t);
             enqueueThreads.Add(t);
         }
         if (coord is not null)
-            threads.Add(new Thread(() => CloseOnStop(sess, coord, enqueueThreads)) { Name = $"QueueRunnerThread-{name}-close_on_stop", IsBackground = daemon });
+            threads.Add(new Thread(() => NeverThrow(() => CloseOnStop(sess, coord, enqueueThreads))) { Name = $"QueueRunnerThread-{name}-close_on_stop", IsBackground = daemon });
         foreach (var t in threads)
         {
             coord?.register_thread(t);
@@ -115,12 +115,9 @@ public sealed class QueueRunner
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            if (coord is not null) coord.request_stop(e);
-            else
-            {
-                lock (_lock) _exceptionsRaised.Add(e);
-                Console.Error.WriteLine($"Exception in QueueRunner: {e.Message}");
-            }
+            // A coordinator already joined re-raises what it is given; nobody waits for it any more, so the
+            // runner keeps the exception itself rather than let it end the process.
+            if (coord is null || !TryRequestStop(coord, e)) Report(e);
         }
         finally
         {
@@ -129,9 +126,47 @@ public sealed class QueueRunner
         }
     }
 
+    private static bool TryRequestStop(Coordinator coord, Exception e)
+    {
+        try
+        {
+            coord.request_stop(e);
+            return true;
+        }
+#pragma warning disable CA1031 // see the caller: the thread must not end the process
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
+
+    private void Report(Exception e)
+    {
+        lock (_lock) _exceptionsRaised.Add(e);
+        Console.Error.WriteLine($"Exception in QueueRunner: {e.Message}");
+    }
+
+    // The last guard of a runner thread: an exception escaping a thread ends a .NET process (a Python thread only
+    // prints it), so whatever the body lets through is kept in exceptions_raised instead.
+    private void NeverThrow(Action body)
+    {
+        try
+        {
+            body();
+        }
+#pragma warning disable CA1031
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Report(e);
+        }
+    }
+
     // A cancelled enqueue (the coordinator's cancel op, or the session closing) and a closed session end a thread cleanly.
     private static bool EndsQuietly(Exception e) =>
-        e is CancelledError || (e is FailedPreconditionError f && f.RawMessage.Contains("Session", StringComparison.Ordinal) && f.RawMessage.Contains("closed", StringComparison.Ordinal));
+        e is CancelledError || e is ObjectDisposedException
+        || (e is FailedPreconditionError f && f.RawMessage.Contains("Session", StringComparison.Ordinal) && f.RawMessage.Contains("closed", StringComparison.Ordinal));
 
     private void CloseOnStop(Session sess, Coordinator coord, List<Thread> enqueueThreads)
     {

@@ -77,6 +77,23 @@ public class QueueRunnerTests
     }
 
     [Fact]
+    public void AFailureReportedToAnAlreadyJoinedCoordinatorIsKeptNotThrownOnTheThread()
+    {
+        // A joined coordinator re-raises what it is given; on a runner thread that would end the whole process.
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, Shape.Scalar);
+        var queue = tf.FIFOQueue(10, tf.float32);
+        using var sess = tf.Session();
+        var coord = tf.train.Coordinator();
+        coord.join();
+        var qr = tf.train.QueueRunner(queue, [queue.enqueue(x)]);
+        var threads = qr.create_threads(sess, coord, start: true);
+        threads.ForEach(t => Assert.True(t.Join(Threads.Limit)));
+        var e = Assert.Single(qr.exceptions_raised);
+        Assert.IsAssignableFrom<OpError>(e);
+    }
+
+    [Fact]
     public void RequestStopCancelsTheBlockedEnqueue()
     {
         using var g = TestGraph.Enter();
