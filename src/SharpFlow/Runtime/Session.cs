@@ -234,6 +234,13 @@ public sealed class Session : IDisposable
                 $"Cannot assign a device for operation {op.name}: {{{{node {op.name}}}}} was explicitly assigned to {op.device} but available devices are [ {DeviceSpec.LocalCpu} ]. Make sure the device specification refers to a valid device.",
                 op.name);
         var kernel = _kernels.GetOrAdd(op, o => o.Def.CreateKernel(o));
+        // close() sets the flag before it disposes the kernels it finds: a kernel added too late for it to see
+        // is disposed here, so no session-lived resource outlives its session.
+        if (_closed)
+        {
+            if (kernel is IDisposable disposable) disposable.Dispose();
+            throw new FailedPreconditionError("Attempted to use a closed Session.");
+        }
         if (config.log_device_placement && _placementLogged.TryAdd(op, 0))
             Console.Error.WriteLine($"{op.name}: ({op.type}): {DeviceSpec.LocalCpu}");
         return kernel;

@@ -321,6 +321,22 @@ public partial class ExamplesTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact, Example("07-queues.cs")]
+    public void Queues()
+    {
+        var output = ExampleRunner.Run("07-queues.cs");
+        Assert.Contains("queue: 0\nqueue: 10\nqueue: 1\nqueue: 11\nqueue: 2\n", output);
+        Assert.Equal(3, Regex.Count(output, @"random: -?\d\.\d{4}"));
+        Assert.Contains("threads stopped: 6 of 6", output);
+        Assert.Contains("batch of 4: data-00000-of-00002.txt:1=file 0 line 0, data-00000-of-00002.txt:2=file 0 line 1, data-00000-of-00002.txt:3=file 0 line 2, data-00001-of-00002.txt:1=file 1 line 0\n", output);
+        Assert.Equal(3, Regex.Count(output, "batch of 4: "));
+        Assert.Contains("Done reading -- epoch limit reached", output);
+        var fit = Regex.Match(output, @"w = ([0-9.]+), b = ([0-9.]+)");
+        Assert.True(fit.Success, output);
+        Assert.InRange(double.Parse(fit.Groups[1].Value, CultureInfo.InvariantCulture), 1.95, 2.05);
+        Assert.InRange(double.Parse(fit.Groups[2].Value, CultureInfo.InvariantCulture), 0.95, 1.05);
+    }
 }
 
 [AttributeUsage(AttributeTargets.Method)]

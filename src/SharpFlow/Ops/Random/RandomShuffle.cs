@@ -15,6 +15,9 @@ internal sealed class RandomShuffle : OpDef
 
     public override bool IsStateful => true;
 
+    // String filenames are shuffled by tf.train.string_input_producer.
+    public override bool AcceptsStrings => true;
+
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.InputDType(0), ctx.InputShape(0));
 
     public override OpKernel CreateKernel(Operation op) => new Kernel(op);
@@ -37,6 +40,15 @@ internal sealed class RandomShuffle : OpDef
             var gen = _generator.ReserveSamples32((ulong)(rows - 1));
             var permutation = new int[rows];
             Distributions.ShufflePermutation(gen, permutation);
+            if (input.Storage is byte[][] strings)
+            {
+                // References move as whole elements; the byte-wise gather is for unmanaged values only.
+                var rowSize = strings.Length / rows;
+                var shuffled = new byte[rows * rowSize][];
+                for (var i = 0; i < rows; i++) System.Array.Copy(strings, permutation[i] * rowSize, shuffled, i * rowSize, rowSize);
+                ctx.ForwardOutput(0, new NDArray(shuffled, input.shape));
+                return;
+            }
             DataMovement.GatherRows(input, permutation, ctx.AllocateOutput(0, input.dtype, input.shape));
         }
     }

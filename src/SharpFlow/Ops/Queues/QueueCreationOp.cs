@@ -1,0 +1,96 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.Queues;
+
+/// <summary>
+/// What FIFOQueueV2, RandomShuffleQueueV2 and PaddingFIFOQueueV2 share: attributes <c>component_types</c>,
+/// <c>shapes</c>, <c>capacity</c>, <c>container</c> and <c>shared_name</c>, and a scalar resource handle as output.
+/// The kernel creates the queue on its first run and keeps it for the session; closing the session cancels it.
+/// </summary>
+internal abstract class QueueCreationOp : OpDef
+{
+    public override bool IsStateful => true;
+
+    public override bool NotDifferentiable => true;
+
+    /// <summary>The kind named in messages: <c>FIFOQueue</c>.</summary>
+    public abstract string Kind { get; }
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var types = ctx.Attr<DType[]>("component_types");
+        if (types.Length == 0) throw ctx.Error("component_types must have at least 1 element");
+        var shapes = ctx.Attr<Shape[]>("shapes");
+        if (shapes.Length != 0 && shapes.Length != types.Length)
+            throw ctx.Error($"shapes must have the same length as component_types ({shapes.Length} vs {types.Length})");
+        CheckShapes(ctx, shapes);
+        ctx.AddOutput(DType.resource, Shape.Scalar);
+    }
+
+    /// <summary>Checks the component shapes (fully defined except for a padding queue).</summary>
+    protected virtual void CheckShapes(InferenceContext ctx, Shape[] shapes)
+    {
+        foreach (var s in shapes)
+            if (!s.IsFullyDefined) throw ctx.Error($"All shapes must be fully defined, got {s}");
+    }
+
+    /// <summary>The queue for one session.</summary>
+    protected virtual QueueResource CreateQueue(Operation op, string name, int capacity, DType[] dtypes, Shape[] shapes) =>
+        new(Kind, name, capacity, dtypes, shapes);
+
+    public override OpKernel CreateKernel(Operation op) => new Kernel(this, op);
+
+    private sealed class Kernel(QueueCreationOp def, Operation op) : OpKernel, IDisposable
+    {
+        private readonly object _lock = new();
+        private NDArray? _handle;
+        private QueueResource? _queue;
+
+        private bool _disposed;
+
+        public override void Compute(OpKernelContext ctx)
+        {
+            lock (_lock)
+            {
+                // A run that reaches the op after its session closed would make a resource nobody can wake.
+                if (_disposed) throw new CancelledError($"{op.name}: the session was closed");
+                if (_handle is null)
+                {
+                    var shared = op.Attr<string>("shared_name");
+                    var capacity = op.Attr<int>("capacity");
+                    _queue = def.CreateQueue(op, shared.Length > 0 ? shared : QueueResource.UniqueName(op.name),
+                        capacity < 0 ? int.MaxValue : capacity, op.Attr<DType[]>("component_types"), op.Attr<Shape[]>("shapes"));
+                    _handle = new NDArray(new object[] { _queue }, Shape.Scalar);
+                }
+                ctx.ForwardOutput(0, _handle);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _disposed = true;
+                _queue?.Cancel();
+            }
+        }
+    }
+
+    /// <summary>The op, with its attributes as TensorFlow's Python gives them.</summary>
+    protected Tensor Create(string? name, string defaultName, int capacity, DType[] dtypes, Shape[]? shapes, string? sharedName,
+        Dictionary<string, object>? extra = null)
+    {
+        using var b = OpBuilder.Begin(Graph.get_default(), name, defaultName);
+        var attrs = new Dictionary<string, object>
+        {
+            ["component_types"] = dtypes,
+            ["shapes"] = shapes ?? [],
+            ["capacity"] = capacity,
+            ["container"] = "",
+            ["shared_name"] = sharedName ?? "",
+        };
+        if (extra is not null)
+            foreach (var (k, v) in extra) attrs[k] = v;
+        return b.Create(this, [], attrs).outputs[0];
+    }
+}

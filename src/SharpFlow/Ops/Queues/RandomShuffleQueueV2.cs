@@ -1,0 +1,42 @@
+using SharpFlow.Framework;
+using SharpFlow.Ops.Random;
+
+namespace SharpFlow.Ops.Queues;
+
+/// <summary>
+/// RandomShuffleQueueV2: dequeues a random element (TensorFlow's Philox stream, seeded by <c>seed</c>/<c>seed2</c>),
+/// keeping at least <c>min_after_dequeue</c> elements until the queue is closed.
+/// </summary>
+internal sealed class RandomShuffleQueueV2 : QueueCreationOp
+{
+    public static readonly RandomShuffleQueueV2 Def = new();
+
+    public override string Type => "RandomShuffleQueueV2";
+
+    public override string Kind => "RandomShuffleQueue";
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var capacity = ctx.Attr<int>("capacity");
+        var min = ctx.Attr<int>("min_after_dequeue");
+        if (min < 0) throw ctx.Error($"min_after_dequeue {min} must be >= 0");
+        if (capacity >= 0 && min >= capacity)
+            throw ctx.Error($"min_after_dequeue {min} must be < capacity {capacity}");
+        base.InferShapes(ctx);
+    }
+
+    protected override QueueResource CreateQueue(Operation op, string name, int capacity, DType[] dtypes, Shape[] shapes) =>
+        new(Kind, name, capacity, dtypes, shapes, op.Attr<int>("min_after_dequeue"), op.Attr<long>("seed"), op.Attr<long>("seed2"));
+
+    /// <summary>The queue op (<c>tf.RandomShuffleQueue</c>'s <c>queue_ref</c>), seeded as TensorFlow's <c>get_seed</c>.</summary>
+    public static Tensor Build(int capacity, int minAfterDequeue, DType[] dtypes, Shape[]? shapes, int? seed, string? sharedName, string? name)
+    {
+        var seeds = RandomSeed.GetSeed(Graph.get_default(), seed);
+        return Def.Create(name, "random_shuffle_queue", capacity, dtypes, shapes, sharedName, new()
+        {
+            ["min_after_dequeue"] = minAfterDequeue,
+            ["seed"] = seeds.Seed,
+            ["seed2"] = seeds.Seed2,
+        });
+    }
+}

@@ -1,0 +1,73 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.Readers;
+
+/// <summary>
+/// What the reader ops (TFRecordReaderV2, TextLineReaderV2, WholeFileReaderV2, FixedLengthRecordReaderV2) share:
+/// attributes <c>container</c> and <c>shared_name</c>, a scalar resource handle as output, and a kernel that
+/// creates the reader on its first run, keeps it for the session, and closes its file with the session.
+/// </summary>
+internal abstract class ReaderCreationOp : OpDef
+{
+    public override bool IsStateful => true;
+
+    public override bool NotDifferentiable => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        Check(ctx);
+        ctx.AddOutput(DType.resource, Shape.Scalar);
+    }
+
+    /// <summary>Checks the kind's attributes.</summary>
+    protected virtual void Check(InferenceContext ctx) { }
+
+    /// <summary>The reader for one session.</summary>
+    protected abstract ReaderResource CreateReader(Operation op, string name);
+
+    public override OpKernel CreateKernel(Operation op) => new Kernel(this, op);
+
+    private sealed class Kernel(ReaderCreationOp def, Operation op) : OpKernel, IDisposable
+    {
+        private readonly object _lock = new();
+        private NDArray? _handle;
+        private ReaderResource? _reader;
+
+        private bool _disposed;
+
+        public override void Compute(OpKernelContext ctx)
+        {
+            lock (_lock)
+            {
+                // A run that reaches the op after its session closed would make a resource nobody can wake.
+                if (_disposed) throw new CancelledError($"{op.name}: the session was closed");
+                if (_handle is null)
+                {
+                    var shared = op.Attr<string>("shared_name");
+                    _reader = def.CreateReader(op, shared.Length > 0 ? shared : Queues.QueueResource.UniqueName(op.name));
+                    _handle = new NDArray(new object[] { _reader }, Shape.Scalar);
+                }
+                ctx.ForwardOutput(0, _handle);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _disposed = true;
+                _reader?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Adds the reader op with its attributes.</summary>
+    public Tensor Create(string? name, Dictionary<string, object>? extra = null)
+    {
+        using var b = OpBuilder.Begin(Graph.get_default(), name, Type);
+        var attrs = new Dictionary<string, object> { ["container"] = "", ["shared_name"] = "" };
+        if (extra is not null)
+            foreach (var (k, v) in extra) attrs[k] = v;
+        return b.Create(this, [], attrs).outputs[0];
+    }
+}

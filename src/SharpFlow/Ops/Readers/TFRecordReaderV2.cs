@@ -1,0 +1,74 @@
+using System.IO.Compression;
+using SharpFlow.Framework;
+using SharpFlow.Summaries;
+
+namespace SharpFlow.Ops.Readers;
+
+/// <summary>
+/// TFRecordReaderV2: the records of TFRecord files (optionally GZIP or ZLIB compressed), keyed
+/// <c>file:offset</c> with the record's byte offset, as TensorFlow keys them; corrupt framing is a DataLossError
+/// naming the file.
+/// </summary>
+internal sealed class TFRecordReaderV2 : ReaderCreationOp
+{
+    public static readonly TFRecordReaderV2 Def = new();
+
+    public override string Type => "TFRecordReaderV2";
+
+    protected override void Check(InferenceContext ctx)
+    {
+        var compression = ctx.Attr<string>("compression_type");
+        if (compression is not ("" or "GZIP" or "ZLIB"))
+            throw ctx.Error($"compression_type must be '', 'GZIP' or 'ZLIB', got '{compression}'");
+    }
+
+    protected override ReaderResource CreateReader(Operation op, string name) => new Reader(name, op.Attr<string>("compression_type"));
+
+    private sealed class Reader(string name, string compression) : ReaderResource(name)
+    {
+        private Stream? _stream;
+        private IEnumerator<byte[]>? _records;
+        private long _offset;
+
+        protected override void OnWorkStarted(string work)
+        {
+            Stream stream = Open(work);
+            stream = compression switch
+            {
+                "GZIP" => new GZipStream(stream, CompressionMode.Decompress),
+                "ZLIB" => new ZLibStream(stream, CompressionMode.Decompress),
+                _ => stream,
+            };
+            _stream = stream;
+            _records = TFRecord.Read(stream, work).GetEnumerator();
+            _offset = 0;
+        }
+
+        protected override void OnWorkFinished()
+        {
+            _records?.Dispose();
+            _records = null;
+            _stream?.Dispose();
+            _stream = null;
+        }
+
+        protected override (string Key, byte[] Value)? ReadRecord()
+        {
+            try
+            {
+                if (!_records!.MoveNext()) return null;
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DataLossError($"{CurrentWork}: {e.Message}");
+            }
+            var record = _records.Current;
+            var key = $"{CurrentWork}:{_offset}";
+            _offset += 16 + record.LongLength;
+            return (key, record);
+        }
+    }
+
+    /// <summary>The reader op.</summary>
+    public static Tensor Build(string compressionType, string? name) => Def.Create(name, new() { ["compression_type"] = compressionType });
+}
