@@ -4,6 +4,7 @@ using SharpFlow.Cli.Commands;
 var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pure C#. Train, evaluate and inspect convolutional networks.")
 {
     TrainCommand.Create(),
+    RecordsCommand.Create(),
     EvaluateCommand.Create(),
     ExportCommand.Create(),
     TransferCommand.Create(),

@@ -19,14 +19,20 @@ internal static class BenchCommand
         var batch = new Option<int?>("--batch") { Description = "images per step (default 64 for the LeNet-5 models, 100 otherwise)" };
         var steps = new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int>("--warmup") { Description = "untimed steps first (and at least 3 seconds, so the JIT's tiers settle)", DefaultValueFactory = _ => 20 };
-        var command = new Command("bench", "Training and inference images/s of a model on a fixed batch.") { model, batch, steps, warmup };
+        var input = new Option<string?>("--input") { Description = "tfrecord:DIR also measures training fed by the tf.data pipeline of `train --input` (with its augmentation) against the in-memory batch, and the pipeline alone" };
+        var command = new Command("bench", "Training and inference images/s of a model on a fixed batch.") { model, batch, steps, warmup, input };
         command.SetAction(result =>
         {
             var name = result.GetValue(model)!;
             var b = result.GetValue(batch) ?? ModelDefaults.For(name).Batch;
             var (s, w) = (result.GetValue(steps), result.GetValue(warmup));
             if (b <= 0 || s <= 0 || w < 0) return TrainCommand.Fail("--batch and --steps must be positive, --warmup not negative");
-            return TrainCommand.Run(() => Bench(name, b, s, w));
+            var records = result.GetValue(input);
+            return TrainCommand.Run(() =>
+            {
+                if (RecordInput.DirectoryOf(records) is { } dir) BenchPipeline(name, b, s, w, dir);
+                else Bench(name, b, s, w);
+            });
         });
         return command;
     }
@@ -53,6 +59,65 @@ internal static class BenchCommand
         Console.WriteLine($"memory: variables {MiB(variables)} (parameters and optimizer slots); op outputs per step {MiB(trainRequested)} training, " +
                           $"{MiB(inferRequested)} inference; reused buffers kept {MiB(trainKept)} training, {MiB(inferKept)} inference; " +
                           $"process peak {MiB(PeakWorkingSet())}");
+    }
+
+    /// <summary>
+    /// Training fed from memory against training fed by the TFRecord pipeline, in alternating rounds (the machine's
+    /// speed drifts), and the pipeline's own throughput with nothing else running.
+    /// </summary>
+    private static void BenchPipeline(string name, int batch, int steps, int warmup, string dir)
+    {
+        var (count, height, width, depth) = RecordInput.Describe(dir, "train");
+        var files = RecordInput.Files(dir, "train");
+        var augment = Augmentation.Parse(Augmentation.Default);
+        var settings = new TrainSettings(name, "fashion-mnist", 1, batch, "adam", 1e-3, 1, 1, null, "", 1, null);
+
+        // The pipeline alone: parse, decode, distort and batch, pulled as fast as it goes.
+        var alone = new Graph();
+        RecordPipeline pipeline;
+        using (alone.as_default()) pipeline = RecordPipeline.Build(files, count, height, width, depth, batch, 1, augment);
+        using var pipelineSession = new Session(alone);
+        pipelineSession.run(pipeline.Initializer);
+        var pulled = Measure(() => pipelineSession.run([pipeline.Images, pipeline.Labels]), steps * 4, warmup);
+        Console.WriteLine($"{ModelZoo.Create(name, 10).Title}: batch {batch}, {count} records in {files.Length} file(s), augmentation: {augment}; {Environment.ProcessorCount} threads");
+        Report("pipeline", steps * 4, batch, pulled);
+
+        var memoryGraph = ClassifierGraph.Build(ModelZoo.Create(name, 10), 28, 28, 1, settings);
+        RecordPipeline? fed = null;
+        var pipelineGraph = ClassifierGraph.Build(ModelZoo.Create(name, 10), 28, 28, 1, settings, 1, () =>
+        {
+            fed = RecordPipeline.Build(files, count, height, width, depth, batch, 1, augment);
+            return (fed.Images, fed.Labels);
+        });
+        var random = new Random(1);
+        var images = NDArray.FromFlat(Enumerable.Range(0, batch * 784).Select(_ => (float)random.NextDouble()).ToArray(), new Shape(batch, 784));
+        var labels = NDArray.FromFlat(Enumerable.Range(0, batch).Select(_ => random.Next(10)).ToArray(), new Shape(batch));
+        using var memorySession = new Session(memoryGraph.Graph);
+        using (memoryGraph.Graph.as_default()) memorySession.run(tf.global_variables_initializer());
+        using var pipelineSessionTrain = new Session(pipelineGraph.Graph);
+        using (pipelineGraph.Graph.as_default()) pipelineSessionTrain.run(tf.global_variables_initializer());
+        pipelineSessionTrain.run(fed!.Initializer);
+        var memoryFeed = new FeedDict { [memoryGraph.Images] = images, [memoryGraph.Labels] = labels, [memoryGraph.Training] = true };
+        var pipelineFeed = new FeedDict { [pipelineGraph.Training] = true };
+        const int rounds = 3;
+        var (memoryRate, pipelineRate) = (new List<double>(), new List<double>());
+        for (var r = 0; r < rounds; r++)
+        {
+            var m = Measure(() => memorySession.run(memoryGraph.TrainOp!, memoryFeed), steps, r == 0 ? warmup : 0);
+            var p = Measure(() => pipelineSessionTrain.run(pipelineGraph.TrainOp!, pipelineFeed), steps, r == 0 ? warmup : 0);
+            memoryRate.Add(steps * batch / m.Seconds);
+            pipelineRate.Add(steps * batch / p.Seconds);
+            Report($"in-memory", steps, batch, m);
+            Report($"tfrecord", steps, batch, p);
+        }
+        var (mm, pm) = (Median(memoryRate), Median(pipelineRate));
+        Console.WriteLine($"training fed by the pipeline: {pm:F0} images/s against {mm:F0} in memory (medians of {rounds} alternating rounds): {pm / mm * 100:F1}%");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static long PeakWorkingSet()

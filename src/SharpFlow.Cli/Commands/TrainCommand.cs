@@ -25,9 +25,11 @@ internal static class TrainCommand
         var maxSteps = new Option<int?>("--steps-per-epoch") { Description = "cap on the steps of each epoch (quick runs)" };
         var resume = new Option<bool>("--resume") { Description = "go on from the newest checkpoint in --logdir (saved after every epoch, and when Ctrl+C or SIGTERM stops training)" };
         var distributed = new Option<bool>("--distributed") { Description = "data-parallel training on MPI: run under mpiexec -n N; --batch is the global batch, split among the ranks; rank 0 prints, logs and checkpoints" };
+        var input = new Option<string?>("--input") { Description = "tfrecord:DIR trains from the TFRecord files `sharpflow records DIR` writes, through a tf.data pipeline (validation and test splits from DIR too)" };
+        var augment = new Option<string?>("--augment") { Description = $"with --input: random distortions of each training picture, any of crop,flip,brightness or none (default {Augmentation.Default})" };
         var command = new Command("train", "Train a model on Fashion-MNIST (or MNIST), report validation accuracy each epoch and test accuracy at the end, and write the model.")
         {
-            model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps, resume, distributed,
+            model, epochs, batch, optimizer, lr, decay, dataset, data, logdir, seed, logEvery, maxSteps, resume, distributed, input, augment,
         };
         command.SetAction(result =>
         {
@@ -36,7 +38,9 @@ internal static class TrainCommand
             var settings = new TrainSettings(name, result.GetValue(dataset)!, result.GetValue(epochs) ?? d.Epochs, result.GetValue(batch) ?? d.Batch,
                 result.GetValue(optimizer) ?? d.Optimizer, result.GetValue(lr) ?? d.LearningRate, result.GetValue(decay) ?? d.Decay,
                 result.GetValue(seed), result.GetValue(data), result.GetValue(logdir) ?? Path.Combine("runs", name),
-                Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps), result.GetValue(resume), result.GetValue(distributed));
+                Math.Max(1, result.GetValue(logEvery)), result.GetValue(maxSteps), result.GetValue(resume), result.GetValue(distributed),
+                result.GetValue(input), result.GetValue(augment));
+            if (settings.Augment is not null && settings.Input is null) return Fail("--augment applies to --input tfrecord:DIR training only");
             if (settings.Epochs <= 0 || settings.BatchSize <= 0 || !(settings.LearningRate > 0) || !(settings.LearningRateDecay > 0) || settings.MaxStepsPerEpoch <= 0)
                 return Fail("--epochs, --batch, --lr, --lr-decay and --steps-per-epoch must be positive");
             if (settings.Distributed) return DistributedRun(settings);

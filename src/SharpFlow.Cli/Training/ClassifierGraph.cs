@@ -52,16 +52,30 @@ internal sealed class ClassifierGraph
 
     private Operation? _diagnosis;
 
-    /// <summary>Builds the graph; with <paramref name="settings"/> it adds the training step.</summary>
-    public static ClassifierGraph Build(Model model, int height, int width, int channels, TrainSettings? settings, int stepsPerEpoch = 1)
+    /// <summary>
+    /// Builds the graph; with <paramref name="settings"/> it adds the training step. With <paramref name="input"/> (an
+    /// input pipeline built in the graph) the images and labels default to the pipeline's next batch: a training
+    /// step then needs no feed, and evaluation feeds them as before, which leaves the pipeline alone.
+    /// </summary>
+    public static ClassifierGraph Build(Model model, int height, int width, int channels, TrainSettings? settings, int stepsPerEpoch = 1,
+        Func<(Tensor Images, Tensor Labels)>? input = null)
     {
         var c = new ClassifierGraph(new Graph());
         using var scope = c.Graph.as_default();
         // With --distributed each rank draws its own dropout masks (rank 0 those of a single process); the initial
         // variables are rank 0's everywhere anyway (broadcast).
         if (settings is not null) tf.set_random_seed(settings.Seed + (settings.Distributed ? 1_000_003 * SharpFlow.Distributed.hvd.rank() : 0));
-        c.Images = tf.placeholder(tf.float32, new Shape(-1, height * width * channels), name: "images");
-        c.Labels = tf.placeholder(tf.int32, new Shape(-1), name: "labels");
+        if (input is null)
+        {
+            c.Images = tf.placeholder(tf.float32, new Shape(-1, height * width * channels), name: "images");
+            c.Labels = tf.placeholder(tf.int32, new Shape(-1), name: "labels");
+        }
+        else
+        {
+            var (images, labels) = input();
+            c.Images = tf.placeholder_with_default(images, new Shape(-1, height * width * channels), name: "images");
+            c.Labels = tf.placeholder_with_default(labels, new Shape(-1), name: "labels");
+        }
         c.Training = tf.placeholder_with_default(false, Shape.Scalar, name: "training");
         var x = tf.reshape(c.Images, new[] { -1, height, width, channels }, name: "image");
         var before = tf.global_variables().Count;

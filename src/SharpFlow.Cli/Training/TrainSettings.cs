@@ -3,7 +3,8 @@ namespace SharpFlow.Cli.Training;
 /// <summary>What <c>sharpflow train</c> was asked to do.</summary>
 internal sealed record TrainSettings(
     string Model, string Dataset, int Epochs, int BatchSize, string Optimizer, double LearningRate, double LearningRateDecay,
-    int Seed, string? DataDirectory, string LogDirectory, int LogEvery, int? MaxStepsPerEpoch, bool Resume = false, bool Distributed = false);
+    int Seed, string? DataDirectory, string LogDirectory, int LogEvery, int? MaxStepsPerEpoch, bool Resume = false, bool Distributed = false,
+    string? Input = null, string? Augment = null);
 
 /// <summary>Per-model defaults: the settings each model reaches its README accuracy with.</summary>
 internal static class ModelDefaults

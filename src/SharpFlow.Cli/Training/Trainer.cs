@@ -30,7 +30,11 @@ internal sealed class Trainer : IDisposable
     public const string LayoutFile = "training-layout.txt";
 
     private readonly TrainSettings _s;
-    private readonly Datasets _data;
+    private readonly DataSet? _train; // null when a TFRecord pipeline feeds training
+    private readonly DataSet _validation;
+    private readonly DataSet _test;
+    private readonly string _source;
+    private readonly RecordPipeline? _pipeline;
     private readonly Model _model;
     private readonly int _stepsPerEpoch;
     private readonly int _ranks;
@@ -51,14 +55,42 @@ internal sealed class Trainer : IDisposable
     private Trainer(TrainSettings s)
     {
         _s = s;
-        _data = DataSource.Load(s.Dataset, s.DataDirectory, s.Seed, Console.WriteLine);
         _model = ModelZoo.Create(s.Model, 10);
-        _stepsPerEpoch = (_data.train.num_examples + s.BatchSize - 1) / s.BatchSize;
+        int trainCount;
+        Func<(Tensor, Tensor)>? input = null;
+        RecordPipeline? pipeline = null;
+        if (RecordInput.DirectoryOf(s.Input) is { } records)
+        {
+            if (s.Distributed) throw new InvalidOperationException("--distributed reads the IDX files: --input tfrecord: is for a single process for now");
+            var (count, height, width, depth) = RecordInput.Describe(records, "train");
+            if ((height, width, depth) != (28, 28, 1))
+                throw new InvalidOperationException($"--input {s.Input}: the records hold {height}x{width}x{depth} pictures; the models take 28x28x1");
+            (_validation, _test) = (RecordInput.Read(records, "validation"), RecordInput.Read(records, "test"));
+            trainCount = count;
+            _source = $"TFRecord files in {records}";
+            var files = RecordInput.Files(records, "train");
+            var augment = Augmentation.Parse(s.Augment ?? Augmentation.Default);
+            Console.WriteLine($"data: {count} training records in {files.Length} file(s) of {records} through tf.data (parse_example, decode_raw; augmentation: {augment}), " +
+                              $"{_validation.num_examples} validation and {_test.num_examples} test records");
+            input = () =>
+            {
+                pipeline = RecordPipeline.Build(files, count, height, width, depth, s.BatchSize, s.Seed, augment);
+                return (pipeline.Images, pipeline.Labels);
+            };
+        }
+        else
+        {
+            var data = DataSource.Load(s.Dataset, s.DataDirectory, s.Seed, Console.WriteLine);
+            (_train, _validation, _test, _source) = (data.train, data.validation, data.test, data.source);
+            trainCount = data.train.num_examples;
+        }
+        _stepsPerEpoch = (trainCount + s.BatchSize - 1) / s.BatchSize;
         if (s.MaxStepsPerEpoch is { } max) _stepsPerEpoch = Math.Min(_stepsPerEpoch, max);
         _ranks = s.Distributed ? hvd.size() : 1;
         _chief = !s.Distributed || hvd.rank() == 0;
         if (s.BatchSize % _ranks != 0) throw new InvalidOperationException($"--batch {s.BatchSize} (the global batch) does not divide among {_ranks} ranks");
-        _graph = ClassifierGraph.Build(_model, 28, 28, 1, s, _stepsPerEpoch);
+        _graph = ClassifierGraph.Build(_model, 28, 28, 1, s, _stepsPerEpoch, input);
+        _pipeline = pipeline;
         Console.WriteLine($"model: {_model.Title}; {_graph.Output.Parameters:N0} parameters");
         if (s.Distributed)
             Console.WriteLine($"distributed: {_ranks} ranks on MPI, global batch {s.BatchSize} ({s.BatchSize / _ranks} per rank), one fused allreduce of the loss and gradients per step");
@@ -105,10 +137,13 @@ internal sealed class Trainer : IDisposable
         }
         if (_graph.Broadcast is not null) _sess.run(_graph.Broadcast); // every rank starts from the chief's variables
         var done = _sess.run(_graph.GlobalStep!).Cast(DType.int64).ToArray<long>()[0];
+        // The pipeline starts past the batches drawn so far; in-memory batches are replayed: either way the data order
+        // goes on as in an uninterrupted run.
+        if (_pipeline is not null) _sess.run(_pipeline.Initializer, new FeedDict { [_pipeline.Skip] = done });
         if (done > 0)
         {
-            // Replay the batches drawn so far so the data order goes on as in an uninterrupted run.
-            for (long i = 0; i < done; i++) _data.train.next_batch(_s.BatchSize);
+            if (_train is not null)
+                for (long i = 0; i < done; i++) _train.next_batch(_s.BatchSize);
             Console.WriteLine($"resumed from {latest}: {done / _stepsPerEpoch} epochs and {done % _stepsPerEpoch} steps done");
         }
         return done;
@@ -181,9 +216,13 @@ internal sealed class Trainer : IDisposable
     /// <summary>One training step on this rank's part of the next global batch: its loss, and whether to stop after it.</summary>
     private (float Loss, bool Stop) Step(int epoch, int step, long globalStep, StopRequest stop)
     {
-        var (images, labels) = _data.train.next_batch(_s.BatchSize);
-        if (_s.Distributed) (images, labels) = (hvd.shard(images), hvd.shard(labels));
-        var feed = new FeedDict { [_graph.Images] = images, [_graph.Labels] = labels, [_graph.Training] = true };
+        var feed = new FeedDict { [_graph.Training] = true };
+        if (_train is not null)
+        {
+            var (images, labels) = _train.next_batch(_s.BatchSize);
+            if (_s.Distributed) (images, labels) = (hvd.shard(images), hvd.shard(labels));
+            (feed[_graph.Images], feed[_graph.Labels]) = (images, labels);
+        }
         if (_graph.StopWish is not null) feed[_graph.StopWish] = stop.Requested ? 1f : 0f;
         var streams = _sess.RandomPositions(); // where the random ops stood before this step
         NDArray loss, rate;
@@ -214,7 +253,7 @@ internal sealed class Trainer : IDisposable
     /// <summary>The chief's end of an epoch: validation, the checkpoint, and the epoch's TensorBoard values.</summary>
     private (Evaluation Validation, string Checkpoint) EndOfEpoch(int epoch, double imagesPerSecond)
     {
-        var validation = Evaluation.Run(_sess, _graph, _data.validation, _model.Classes);
+        var validation = Evaluation.Run(_sess, _graph, _validation, _model.Classes);
         var saved = _saver.save(_sess, _checkpointPrefix, global_step: epoch * _stepsPerEpoch);
         var values = new List<SummaryValue> { SummaryValue.FromScalar("validation_accuracy", validation.Accuracy), SummaryValue.FromScalar("images_per_second", imagesPerSecond) };
         var trainable = _graph.Graph.get_collection(GraphKeys.TRAINABLE_VARIABLES).OfType<Variable>().ToList();
@@ -227,10 +266,10 @@ internal sealed class Trainer : IDisposable
     /// <summary>The chief's end of training: test accuracy and the model written for <c>sharpflow evaluate</c>.</summary>
     private Evaluation Finish(Evaluation validation, TimeSpan elapsed)
     {
-        var test = Evaluation.Run(_sess, _graph, _data.test, _model.Classes);
+        var test = Evaluation.Run(_sess, _graph, _test, _model.Classes);
         Console.WriteLine($"test accuracy: {test.Accuracy:F4} on {test.Examples} images; {_s.Epochs} epochs in {TrainingProgress.Eta(elapsed)}");
         var weights = _graph.ModelVariables.ToDictionary(v => v.op.name, v => _sess.run(v.value()));
-        var info = new ModelInfo(_s.Model, _model.Classes, [28, 28, 1], _s.Dataset, _data.source, _s.Epochs, _s.BatchSize, _s.Optimizer,
+        var info = new ModelInfo(_s.Model, _model.Classes, [28, 28, 1], _s.Dataset, _source, _s.Epochs, _s.BatchSize, _s.Optimizer,
             _s.LearningRate, _s.Seed, validation.Accuracy, test.Accuracy, _graph.Output.Parameters);
         ModelDirectory.Save(_s.LogDirectory, info, weights);
         Console.WriteLine($"model written to {_s.LogDirectory} ({ModelDirectory.InfoFile}, {ModelDirectory.WeightsFile}); evaluate it with: sharpflow evaluate {_s.LogDirectory}");
