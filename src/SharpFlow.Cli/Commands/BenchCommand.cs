@@ -20,7 +20,8 @@ internal static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "timed steps", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int>("--warmup") { Description = "untimed steps first (and at least 3 seconds, so the JIT's tiers settle)", DefaultValueFactory = _ => 20 };
         var input = new Option<string?>("--input") { Description = "tfrecord:DIR also measures training fed by the tf.data pipeline of `train --input` (with its augmentation) against the in-memory batch, and the pipeline alone" };
-        var command = new Command("bench", "Training and inference images/s of a model on a fixed batch.") { model, batch, steps, warmup, input };
+        var augment = new Option<string?>("--augment") { Description = $"with --input: the distortions, as for train (default {Augmentation.Default})" };
+        var command = new Command("bench", "Training and inference images/s of a model on a fixed batch.") { model, batch, steps, warmup, input, augment };
         command.SetAction(result =>
         {
             var name = result.GetValue(model)!;
@@ -30,7 +31,7 @@ internal static class BenchCommand
             var records = result.GetValue(input);
             return TrainCommand.Run(() =>
             {
-                if (RecordInput.DirectoryOf(records) is { } dir) BenchPipeline(name, b, s, w, dir);
+                if (RecordInput.DirectoryOf(records) is { } dir) BenchPipeline(name, b, s, w, dir, Augmentation.Parse(result.GetValue(augment) ?? Augmentation.Default));
                 else Bench(name, b, s, w);
             });
         });
@@ -65,11 +66,10 @@ internal static class BenchCommand
     /// Training fed from memory against training fed by the TFRecord pipeline, in alternating rounds (the machine's
     /// speed drifts), and the pipeline's own throughput with nothing else running.
     /// </summary>
-    private static void BenchPipeline(string name, int batch, int steps, int warmup, string dir)
+    private static void BenchPipeline(string name, int batch, int steps, int warmup, string dir, Augmentation augment)
     {
         var (count, height, width, depth) = RecordInput.Describe(dir, "train");
         var files = RecordInput.Files(dir, "train");
-        var augment = Augmentation.Parse(Augmentation.Default);
         var settings = new TrainSettings(name, "fashion-mnist", 1, batch, "adam", 1e-3, 1, 1, null, "", 1, null);
 
         // The pipeline alone: parse, decode, distort and batch, pulled as fast as it goes.

@@ -98,30 +98,43 @@ internal abstract class ApplyOp : OpDef
         return OpKernel.From(ctx =>
         {
             using var _ = useLocking ? ctx.Variables.Lock(variables[0]) : null;
-            var refs = new NDArray[RefCount];
-            for (var i = 0; i < RefCount; i++)
-                refs[i] = ctx.Variables.Read(variables[i])
-                          ?? throw new FailedPreconditionError(VariableV2.UninitializedMessage(variables[i]), ctx.op.name);
+            var refs = ReadRefs(ctx, variables, names);
             var grad = ctx.Input(GradIndex);
-            for (var i = 1; i < RefCount; i++)
-                if (refs[i].shape != refs[0].shape)
-                    throw ctx.InvalidArgument($"var and {names[i]} do not have the same shape{refs[0].shape.ToListString()} {refs[i].shape.ToListString()}");
             if (grad.shape != refs[0].shape)
                 throw ctx.InvalidArgument($"var and {names[GradIndex]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
-            var scalars = new List<double>();
-            for (var i = RefCount; i < names.Length; i++)
-            {
-                if (i == GradIndex) continue;
-                var v = ctx.Input(i);
-                if (v.ndim != 0) throw ctx.InvalidArgument($"{names[i]} is not a scalar: {v.shape.ToListString()}");
-                scalars.Add(v.Cast(DType.float64).AsReadOnlySpan<double>()[0]);
-            }
-            var values = scalars.ToArray();
+            var values = ReadScalars(ctx, names, RefCount, i => i == GradIndex);
             Validate(values, m => ctx.InvalidArgument(m));
             if (refs[0].dtype == DType.float32) Run<float>(refs, values, grad);
             else Run<double>(refs, values, grad);
             ctx.ForwardOutput(0, refs[0]);
         });
+    }
+
+    /// <summary>The current values of the variable and its slots, which must all have the variable's shape.</summary>
+    internal static NDArray[] ReadRefs(OpKernelContext ctx, Operation[] variables, string[] names)
+    {
+        var refs = new NDArray[variables.Length];
+        for (var i = 0; i < refs.Length; i++)
+            refs[i] = ctx.Variables.Read(variables[i])
+                      ?? throw new FailedPreconditionError(VariableV2.UninitializedMessage(variables[i]), ctx.op.name);
+        for (var i = 1; i < refs.Length; i++)
+            if (refs[i].shape != refs[0].shape)
+                throw ctx.InvalidArgument($"var and {names[i]} do not have the same shape{refs[0].shape.ToListString()} {refs[i].shape.ToListString()}");
+        return refs;
+    }
+
+    /// <summary>The scalar hyper-parameters from input <paramref name="first"/> on (all in double), skipping the tensor inputs.</summary>
+    internal static double[] ReadScalars(OpKernelContext ctx, string[] names, int first, Func<int, bool> skip)
+    {
+        var scalars = new List<double>();
+        for (var i = first; i < names.Length; i++)
+        {
+            if (skip(i)) continue;
+            var v = ctx.Input(i);
+            if (v.ndim != 0) throw ctx.InvalidArgument($"{names[i]} is not a scalar: {v.shape.ToListString()}");
+            scalars.Add(v.Cast(DType.float64).AsReadOnlySpan<double>()[0]);
+        }
+        return [.. scalars];
     }
 
     private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -136,17 +149,26 @@ internal abstract class ApplyOp : OpDef
     }
 
     /// <summary>Builds the op from variable references, hyper-parameters and the gradient, in TensorFlow's input order.</summary>
-    public Tensor Apply(IReadOnlyList<Tensor> inputs, bool useLocking, string? name, Dictionary<string, object>? extraAttrs = null)
+    public Tensor Apply(IReadOnlyList<Tensor> inputs, bool useLocking, string? name, Dictionary<string, object>? extraAttrs = null) =>
+        Build(this, InputNames, RefCount, -1, inputs, useLocking, name, extraAttrs);
+
+    /// <summary>
+    /// Builds a dense or sparse update op: the first <paramref name="refCount"/> inputs are taken as references, the
+    /// others converted; attributes <c>T</c>, <c>use_locking</c> and, with <paramref name="indicesIndex"/>, <c>Tindices</c>.
+    /// </summary>
+    internal static Tensor Build(OpDef def, string[] names, int refCount, int indicesIndex, IReadOnlyList<Tensor> inputs, bool useLocking, string? name,
+        Dictionary<string, object>? extraAttrs)
     {
-        var names = InputNames;
-        if (inputs.Count != names.Length) throw new ValueError($"{Type} expects {names.Length} inputs, got {inputs.Count}");
-        using var b = OpBuilder.Begin(name, Type, [.. inputs.Select(t => (TensorLike)t)]);
+        if (inputs.Count != names.Length) throw new ValueError($"{def.Type} expects {names.Length} inputs, got {inputs.Count}");
+        using var b = OpBuilder.Begin(name, def.Type, [.. inputs.Select(t => (TensorLike)t)]);
         var converted = new Tensor[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
-            converted[i] = i < RefCount ? inputs[i].op.outputs[inputs[i].value_index] : b.Convert(inputs[i], names[i]);
-        var attrs = new Dictionary<string, object> { ["T"] = converted[0].dtype, ["use_locking"] = useLocking };
+            converted[i] = i < refCount ? inputs[i].op.outputs[inputs[i].value_index] : b.Convert(inputs[i], names[i]);
+        var attrs = new Dictionary<string, object> { ["T"] = converted[0].dtype };
+        if (indicesIndex >= 0) attrs["Tindices"] = converted[indicesIndex].dtype;
+        attrs["use_locking"] = useLocking;
         foreach (var (k, v) in extraAttrs ?? []) attrs[k] = v;
-        return b.Create(this, converted, attrs).outputs[0];
+        return b.Create(def, converted, attrs).outputs[0];
     }
 }
 

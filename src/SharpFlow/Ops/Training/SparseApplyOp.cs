@@ -88,13 +88,7 @@ internal abstract class SparseApplyOp : OpDef
         return OpKernel.From(ctx =>
         {
             using var _ = useLocking ? ctx.Variables.Lock(variables[0]) : null;
-            var refs = new NDArray[Dense.Refs];
-            for (var i = 0; i < refs.Length; i++)
-                refs[i] = ctx.Variables.Read(variables[i])
-                          ?? throw new FailedPreconditionError(VariableV2.UninitializedMessage(variables[i]), ctx.op.name);
-            for (var i = 1; i < refs.Length; i++)
-                if (refs[i].shape != refs[0].shape)
-                    throw ctx.InvalidArgument($"var and {names[i]} do not have the same shape{refs[0].shape.ToListString()} {refs[i].shape.ToListString()}");
+            var refs = ApplyOp.ReadRefs(ctx, variables, names);
             var var = refs[0];
             if (var.ndim < 1) throw ctx.InvalidArgument("var must be at least 1 dimensional");
             var grad = ctx.Input(GradIndex);
@@ -109,15 +103,7 @@ internal abstract class SparseApplyOp : OpDef
             }
             var n = (int)indices.shape[0];
             if (grad.shape[0] != n) throw ctx.InvalidArgument("grad must be the same size as indices in the first dimension.");
-            var scalars = new List<double>();
-            for (var i = Dense.Refs; i < names.Length; i++)
-            {
-                if (i == GradIndex || i == IndicesIndex) continue;
-                var v = ctx.Input(i);
-                if (v.ndim != 0) throw ctx.InvalidArgument($"{names[i]} is not a scalar: {v.shape.ToListString()}");
-                scalars.Add(v.Cast(DType.float64).AsReadOnlySpan<double>()[0]);
-            }
-            var values = scalars.ToArray();
+            var values = ApplyOp.ReadScalars(ctx, names, Dense.Refs, i => i == GradIndex || i == IndicesIndex);
             Dense.Check(values, m => ctx.InvalidArgument(m));
             // Every index is checked before the first row changes, so a bad index leaves the variable as it was.
             var rows = new long[n];
@@ -146,16 +132,6 @@ internal abstract class SparseApplyOp : OpDef
     /// Builds the op from the variable and slot references, the gradient's values, its indices and the
     /// hyper-parameters, in TensorFlow's input order.
     /// </summary>
-    public Tensor Apply(IReadOnlyList<Tensor> inputs, bool useLocking, string? name = null, Dictionary<string, object>? extraAttrs = null)
-    {
-        var names = Names;
-        if (inputs.Count != names.Length) throw new ValueError($"{Type} expects {names.Length} inputs, got {inputs.Count}");
-        using var b = OpBuilder.Begin(name, Type, [.. inputs.Select(t => (TensorLike)t)]);
-        var converted = new Tensor[inputs.Count];
-        for (var i = 0; i < inputs.Count; i++)
-            converted[i] = i < Dense.Refs ? inputs[i].op.outputs[inputs[i].value_index] : b.Convert(inputs[i], names[i]);
-        var attrs = new Dictionary<string, object> { ["T"] = converted[0].dtype, ["Tindices"] = converted[IndicesIndex].dtype, ["use_locking"] = useLocking };
-        foreach (var (k, v) in extraAttrs ?? []) attrs[k] = v;
-        return b.Create(this, converted, attrs).outputs[0];
-    }
+    public Tensor Apply(IReadOnlyList<Tensor> inputs, bool useLocking, string? name = null, Dictionary<string, object>? extraAttrs = null) =>
+        ApplyOp.Build(this, Names, Dense.Refs, IndicesIndex, inputs, useLocking, name, extraAttrs);
 }
