@@ -29,19 +29,9 @@ internal abstract class UnsortedSegmentReductionOp : OpDef
         var reduction = Reduction;
         return OpKernel.From(ctx =>
         {
-            var (data, idValues) = (ctx.Input(0), ctx.Input(1));
-            var segments = OpValues.Scalar(ctx.Input(2), "num_segments", m => ctx.InvalidArgument(m));
-            if (segments < 0 || segments > int.MaxValue) throw ctx.InvalidArgument($"num_segments must be a non-negative size, got {segments}");
-            var idRank = idValues.ndim;
-            if (idRank > data.ndim || !data.shape.AsSpan()[..idRank].SequenceEqual(idValues.shape.AsSpan()))
-                throw ctx.InvalidArgument($"segment_ids.shape = {idValues.shape.ToListString()} does not prefix data.shape = {data.shape.ToListString()}");
-            var ids = idValues.ToArray<long>();
-            for (var i = 0; i < ids.Length; i++)
-                if (ids[i] >= segments)
-                    throw ctx.InvalidArgument($"segment_ids{GatherV2.Coordinates(i, idValues.shape)} = {ids[i]} is out of range [0, {segments})");
-            var output = ctx.AllocateOutput(0, data.dtype, Shape.Own([(int)segments, .. data.shape.Dims[idRank..]]));
+            var (data, ids, output) = UnsortedSegmentSum.Prepare(ctx);
             var row = ids.Length == 0 ? 0 : (int)(data.size / ids.Length);
-            if (ids.Length == 0) row = (int)data.shape.Dims[idRank..].Aggregate(1L, (a, d) => a * d);
+            if (ids.Length == 0) row = (int)(output.size / System.Math.Max(1, output.shape[0]));
             SegmentKernels.Reduce(data, [], ids, output, row, reduction, emptyIsZero: false);
         });
     }

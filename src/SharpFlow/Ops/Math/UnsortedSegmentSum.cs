@@ -51,7 +51,11 @@ internal sealed class UnsortedSegmentSum : OpDef
         ctx.AddOutput(dtype, Shape.Own([segments, .. data.Dims[ids.ndims..]]));
     }
 
-    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    /// <summary>
+    /// The checked inputs of an unsorted segment reduction (this op and <see cref="UnsortedSegmentReductionOp"/>'s):
+    /// the data, the ids as int64, and the output allocated as <c>[num_segments] + data.shape[ids.ndim:]</c>.
+    /// </summary>
+    internal static (NDArray Data, long[] Ids, NDArray Output) Prepare(OpKernelContext ctx)
     {
         var (data, idValues) = (ctx.Input(0), ctx.Input(1));
         var segments = OpValues.Scalar(ctx.Input(2), "num_segments", m => ctx.InvalidArgument(m));
@@ -63,7 +67,12 @@ internal sealed class UnsortedSegmentSum : OpDef
         for (var i = 0; i < ids.Length; i++)
             if (ids[i] >= segments)
                 throw ctx.InvalidArgument($"segment_ids{GatherV2.Coordinates(i, idValues.shape)} = {ids[i]} is out of range [0, {segments})");
-        var output = ctx.AllocateOutput(0, data.dtype, Shape.Own([(int)segments, .. data.shape.Dims[idRank..]]));
+        return (data, ids, ctx.AllocateOutput(0, data.dtype, Shape.Own([(int)segments, .. data.shape.Dims[idRank..]])));
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var (data, ids, output) = Prepare(ctx);
         var row = ids.Length == 0 ? 0 : data.size / ids.Length;
         switch (data.dtype.Id)
         {
