@@ -174,8 +174,13 @@ public sealed class EventFileTests : IDisposable
         var pixels = new List<byte>();
         for (var y = 0; y < height; y++)
         {
-            Assert.Equal(0, rows[y * (width + 1)]);
-            pixels.AddRange(rows.AsSpan(y * (width + 1) + 1, width).ToArray());
+            // Filter type 0 (none) or 1 (sub: each byte stored minus the byte to its left, one channel here).
+            var filter = rows[y * (width + 1)];
+            Assert.True(filter is 0 or 1, $"row {y} uses filter {filter}");
+            var row = rows.AsSpan(y * (width + 1) + 1, width).ToArray();
+            if (filter == 1)
+                for (var x = 1; x < width; x++) row[x] = (byte)(row[x] + row[x - 1]);
+            pixels.AddRange(row);
         }
         return [.. pixels];
     }
