@@ -36,6 +36,11 @@ internal static class CropAndResizeKernels
     public static void Forward<T>(ReadOnlySpan<T> image, ReadOnlySpan<float> boxes, ReadOnlySpan<int> boxIndex, Span<float> crops,
         int imageH, int imageW, int depth, int cropH, int cropW, bool bilinear, float extrapolation) where T : INumber<T>
     {
+        if (!bilinear)
+        {
+            Nearest(image, boxes, boxIndex, crops, imageH, imageW, depth, cropH, cropW, extrapolation);
+            return;
+        }
         for (var b = 0; b < boxIndex.Length; b++)
         {
             var g = Geometry.Of(boxes, b, imageH, imageW, cropH, cropW);
@@ -52,24 +57,51 @@ internal static class CropAndResizeKernels
                         crops.Slice(o, depth).Fill(extrapolation);
                         continue;
                     }
-                    if (bilinear)
+                    var (top, bottom) = ((int)MathF.Floor(inY), (int)MathF.Ceiling(inY));
+                    var (left, right) = ((int)MathF.Floor(inX), (int)MathF.Ceiling(inX));
+                    var (yl, xl) = (inY - top, inX - left);
+                    for (var d = 0; d < depth; d++)
                     {
-                        var (top, bottom) = ((int)MathF.Floor(inY), (int)MathF.Ceiling(inY));
-                        var (left, right) = ((int)MathF.Floor(inX), (int)MathF.Ceiling(inX));
-                        var (yl, xl) = (inY - top, inX - left);
-                        for (var d = 0; d < depth; d++)
-                        {
-                            var (tl, tr, bl, br) = Corners(image, bin, imageH, imageW, depth, d, top, bottom, left, right);
-                            var topValue = tl + (tr - tl) * xl;
-                            var bottomValue = bl + (br - bl) * xl;
-                            crops[o + d] = topValue + (bottomValue - topValue) * yl;
-                        }
+                        var (tl, tr, bl, br) = Corners(image, bin, imageH, imageW, depth, d, top, bottom, left, right);
+                        var topValue = tl + (tr - tl) * xl;
+                        var bottomValue = bl + (br - bl) * xl;
+                        crops[o + d] = topValue + (bottomValue - topValue) * yl;
                     }
+                }
+            }
+        }
+    }
+
+    // Nearest-neighbour sampling with each box's source columns worked out once, not once per row.
+    private static void Nearest<T>(ReadOnlySpan<T> image, ReadOnlySpan<float> boxes, ReadOnlySpan<int> boxIndex, Span<float> crops,
+        int imageH, int imageW, int depth, int cropH, int cropW, float extrapolation) where T : INumber<T>
+    {
+        var columns = cropW <= 1024 ? stackalloc int[cropW] : new int[cropW];
+        for (var b = 0; b < boxIndex.Length; b++)
+        {
+            var g = Geometry.Of(boxes, b, imageH, imageW, cropH, cropW);
+            var bin = boxIndex[b];
+            for (var x = 0; x < cropW; x++)
+            {
+                var inX = g.InX(x);
+                columns[x] = inX < 0 || inX > imageW - 1 ? -1 : (int)MathF.Round(inX, MidpointRounding.AwayFromZero);
+            }
+            for (var y = 0; y < cropH; y++)
+            {
+                var row = crops.Slice((b * cropH + y) * cropW * depth, cropW * depth);
+                var inY = g.InY(y);
+                if (inY < 0 || inY > imageH - 1)
+                {
+                    row.Fill(extrapolation);
+                    continue;
+                }
+                var source = image.Slice((bin * imageH + (int)MathF.Round(inY, MidpointRounding.AwayFromZero)) * imageW * depth, imageW * depth);
+                for (var x = 0; x < cropW; x++)
+                {
+                    var target = row.Slice(x * depth, depth);
+                    if (columns[x] < 0) target.Fill(extrapolation);
                     else
-                    {
-                        var (cy, cx) = ((int)MathF.Round(inY, MidpointRounding.AwayFromZero), (int)MathF.Round(inX, MidpointRounding.AwayFromZero));
-                        for (var d = 0; d < depth; d++) crops[o + d] = float.CreateTruncating(image[((bin * imageH + cy) * imageW + cx) * depth + d]);
-                    }
+                        for (var d = 0; d < depth; d++) target[d] = float.CreateTruncating(source[columns[x] * depth + d]);
                 }
             }
         }
