@@ -41,7 +41,7 @@ internal sealed class StepTracer
                 stats.output.Add(new NodeOutput
                 {
                     slot = j,
-                    dtype = GraphDefEncoder.DataTypeNumber(value.dtype),
+                    dtype = (int)value.dtype.Id, // SharpFlow.DataType holds TensorFlow's enum values
                     shape = value.shape.IsKnownRank ? Array.ConvertAll(value.shape.Dims, d => (long)d) : [],
                     requested_bytes = bytes,
                     allocated_bytes = bytes,

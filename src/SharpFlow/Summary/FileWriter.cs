@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Google.Protobuf;
 using SharpFlow.Framework;
 using SharpFlow.Runtime;
 
@@ -33,7 +34,7 @@ public sealed class FileWriter : IDisposable
         Directory.CreateDirectory(logdir);
         _logdir = logdir;
         // Encode the graph first: a graph that cannot be written fails here, before any file or thread exists.
-        var graphEvent = graph is null ? null : new Event { wall_time = Now(), graph_def = GraphDefEncoder.Encode(graph) }.SerializeToString();
+        var graphEvent = graph is null ? null : new Event { wall_time = Now(), graph_def = graph.as_graph_def(add_shapes: true).ToByteArray() }.SerializeToString();
         var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var name = $"events.out.tfevents.{seconds:D10}.{Environment.MachineName}{filename_suffix}";
         path = Path.Combine(logdir, name);
@@ -90,7 +91,7 @@ public sealed class FileWriter : IDisposable
     public void add_graph(Graph graph, long global_step = 0)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        add_event(new Event { wall_time = Now(), step = global_step, graph_def = GraphDefEncoder.Encode(graph) });
+        add_event(new Event { wall_time = Now(), step = global_step, graph_def = graph.as_graph_def(add_shapes: true).ToByteArray() });
     }
 
     /// <summary>

@@ -74,9 +74,11 @@ public sealed class Saver
 
     /// <summary>
     /// Saves the variables' values in <paramref name="sess"/> to the checkpoint <c>save_path[-global_step]</c>
-    /// (<c>.index</c> and <c>.data-00000-of-00001</c>, or <c>.safetensors</c>) and returns its prefix. With <paramref name="write_state"/> the directory's state file is updated.
+    /// (<c>.index</c> and <c>.data-00000-of-00001</c>, or <c>.safetensors</c>) and returns its prefix. With <paramref name="write_state"/> the directory's state file is updated;
+    /// with <paramref name="write_meta_graph"/> (TensorFlow's default) the graph goes to <c>PREFIX.meta</c> (<paramref name="meta_graph_suffix"/>) as a MetaGraphDef.
     /// </summary>
-    public string save(Session sess, string save_path, int? global_step = null, string latest_filename = CheckpointState.DefaultFileName, bool write_state = true)
+    public string save(Session sess, string save_path, int? global_step = null, string latest_filename = CheckpointState.DefaultFileName,
+        bool write_state = true, string meta_graph_suffix = "meta", bool write_meta_graph = true)
     {
         ArgumentNullException.ThrowIfNull(sess);
         ArgumentException.ThrowIfNullOrEmpty(save_path);
@@ -108,6 +110,10 @@ public sealed class Saver
             SafeTensors.Write(prefix + Extension, tensors, metadata);
         }
 
+        // As TensorFlow, each checkpoint gets its MetaGraphDef (PREFIX.meta) of the variables' graph.
+        if (write_meta_graph)
+            GraphIO.ProtoFiles.Write(GraphIO.MetaGraphs.Export(_variables[0].Variable.graph), $"{prefix}.{meta_graph_suffix}");
+
         if (!write_state) return prefix; // as TensorFlow: neither recorded nor counted for max_to_keep
 
         // Record first, delete after: the state file never names a checkpoint that is already gone.
@@ -128,12 +134,13 @@ public sealed class Saver
     }
 
     /// <summary>Saves at the step held by <paramref name="global_step"/> (the global-step variable or any integer scalar).</summary>
-    public string save(Session sess, string save_path, Tensor global_step, string latest_filename = CheckpointState.DefaultFileName, bool write_state = true)
+    public string save(Session sess, string save_path, Tensor global_step, string latest_filename = CheckpointState.DefaultFileName,
+        bool write_state = true, string meta_graph_suffix = "meta", bool write_meta_graph = true)
     {
         ArgumentNullException.ThrowIfNull(sess);
         ArgumentNullException.ThrowIfNull(global_step);
         var step = sess.run(global_step).Cast(DType.int64).ToArray<long>()[0];
-        return save(sess, save_path, checked((int)step), latest_filename, write_state);
+        return save(sess, save_path, checked((int)step), latest_filename, write_state, meta_graph_suffix, write_meta_graph);
     }
 
     /// <summary>
@@ -173,6 +180,7 @@ public sealed class Saver
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         Delete(prefix + Extension);
+        Delete(prefix + ".meta");
     }
 
     /// <summary>

@@ -88,7 +88,7 @@ public class DeviceAndConfigTests
         using (tf.device("/cpu:0")) tf.constant(1.0, name: "on_cpu");
         tf.constant(2.0, name: "anywhere");
         var devices = new Dictionary<string, string>();
-        foreach (var node in ProtoReader.Fields(GraphDefEncoder.Encode(g.Graph)).Where(f => f.Number == 1))
+        foreach (var node in ProtoReader.Fields(Google.Protobuf.MessageExtensions.ToByteArray(g.Graph.as_graph_def())).Where(f => f.Number == 1))
         {
             var fields = ProtoReader.Fields(node.Data);
             devices[fields.First(f => f.Number == 1).AsString] = fields.FirstOrDefault(f => f.Number == 4).Data.Length > 0 ? fields.First(f => f.Number == 4).AsString : "";

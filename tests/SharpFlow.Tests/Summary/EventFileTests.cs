@@ -99,7 +99,7 @@ public sealed class EventFileTests : IDisposable
         Assert.Contains("_output_shapes", attrs.Keys);
         var constant = nodes.Single(n => Str(n, 1) == "a").Where(f => f.Number == 5).Select(f => ProtoReader.Fields(f.Data)).Single(e => e[0].AsString == "value");
         var tensor = ProtoReader.Fields(ProtoReader.Fields(constant[1].Data).Single(f => f.Number == 8).Data);
-        Assert.Equal(2f, BitConverter.ToSingle(tensor.Single(f => f.Number == 4).Data.Span));
+        Assert.Equal(2f, BitConverter.ToSingle(tensor.Single(f => f.Number == 5).Data.Span)); // float_val, as TensorFlow writes a scalar
         Assert.Equal(134UL, ProtoReader.Fields(ProtoReader.Fields(graph).Single(f => f.Number == 4).Data).Single().Varint);
 
         var scalars = events[2].summary!.value;

@@ -62,7 +62,7 @@ public sealed class SaverTests : IDisposable
             saver.save(sess, Prefix, global_step: step);
         }
         Assert.Equal(new[] { Prefix + "-30", Prefix + "-40" }, saver.last_checkpoints);
-        Assert.Equal(new[] { "checkpoint", "model.ckpt-30.data-00000-of-00001", "model.ckpt-30.index", "model.ckpt-40.data-00000-of-00001", "model.ckpt-40.index" },
+        Assert.Equal(new[] { "checkpoint", "model.ckpt-30.data-00000-of-00001", "model.ckpt-30.index", "model.ckpt-30.meta", "model.ckpt-40.data-00000-of-00001", "model.ckpt-40.index", "model.ckpt-40.meta" },
             Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var state = tf.train.get_checkpoint_state(_dir)!;
         Assert.Equal(Prefix + "-40", state.model_checkpoint_path);

@@ -105,7 +105,7 @@ public sealed class SaverV2Tests : IDisposable
             Assert.Equal(new[] { path }, kept.last_checkpoints);
             kept.save(sess, Prefix, global_step: 2);
             Assert.False(File.Exists(path + ".safetensors"));
-            Assert.Equal(new[] { "checkpoint", "model.ckpt-2.data-00000-of-00001", "model.ckpt-2.index" }, Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Equal(new[] { "checkpoint", "model.ckpt-2.data-00000-of-00001", "model.ckpt-2.index", "model.ckpt-2.meta" }, Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
         Assert.Throws<ValueError>(() => tf.train.Saver(write_version: (CheckpointFormat)1));
     }

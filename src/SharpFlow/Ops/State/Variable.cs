@@ -76,6 +76,18 @@ public sealed class Variable : Tensor
     public override string ToString() => $"<tf.Variable '{name}' shape={shape} dtype={dtype.name}_ref>";
 
     /// <summary>
+    /// The variable object of ops already in a graph (TensorFlow's <c>RefVariable(variable_def=...)</c>, as
+    /// <c>import_meta_graph</c> rebuilds the variables of a MetaGraphDef): its VariableV2 op, its initializer, its
+    /// snapshot and its initial value. It joins no collection.
+    /// </summary>
+    internal static Variable FromGraph(Operation variableOp, Operation initializer, Tensor snapshot, Tensor initialValue, bool trainable)
+    {
+        if (variableOp.type is not ("VariableV2" or "Variable"))
+            throw new ValueError($"'{variableOp.name}' is a {variableOp.type} op, not a VariableV2");
+        return new Variable(variableOp, initialValue, initializer, snapshot, trainable);
+    }
+
+    /// <summary>
     /// Creates a variable as TensorFlow 1.x's <c>RefVariable</c> does: in a unique name scope (<c>Variable</c>,
     /// <c>Variable_1</c>, ...) it converts the initial value (a constant <c>initial_value</c> for plain values),
     /// adds the VariableV2 op, its <c>Assign</c> initializer and its <c>read</c> snapshot, then joins the

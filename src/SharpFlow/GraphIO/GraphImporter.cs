@@ -1,0 +1,241 @@
+using SharpFlow.Framework;
+using Tensorflow;
+
+namespace SharpFlow.GraphIO;
+
+/// <summary>
+/// <c>tf.import_graph_def</c> as TensorFlow's importer.py does it: every node of a GraphDef becomes an op of the
+/// default graph under the name scope <c>name</c> (<c>import/</c> by default, made unique like any scope; <c>""</c>
+/// imports at the root, renaming nodes whose names are taken), inputs named in <c>input_map</c> are replaced by
+/// existing tensors, and the ops and tensors named in <c>return_elements</c> are returned. Every op type is checked
+/// first: the types SharpFlow lacks make one <see cref="UnimplementedError"/> naming each such node.
+/// </summary>
+internal static class GraphImporter
+{
+    // Attributes TensorFlow's op registry fills in when a GraphDef leaves them out (graphs written with
+    // strip_default_attrs), for the common ops whose SharpFlow definitions read them.
+    private static readonly Dictionary<string, Dictionary<string, object>> OpDefaults = BuildDefaults();
+
+    private static Dictionary<string, Dictionary<string, object>> BuildDefaults()
+    {
+        var d = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+        void Add(string[] ops, params (string Name, object Value)[] attrs)
+        {
+            foreach (var op in ops)
+            {
+                if (!d.TryGetValue(op, out var map)) d[op] = map = new Dictionary<string, object>(StringComparer.Ordinal);
+                foreach (var (name, value) in attrs) map[name] = value;
+            }
+        }
+        Add(["MatMul"], ("transpose_a", false), ("transpose_b", false));
+        Add(["BatchMatMul", "BatchMatMulV2"], ("adj_x", false), ("adj_y", false));
+        Add(["Assign"], ("use_locking", true), ("validate_shape", true));
+        Add(["AssignAdd", "AssignSub"], ("use_locking", false));
+        Add(["VariableV2", "VarHandleOp"], ("container", ""), ("shared_name", ""));
+        Add(["Sum", "Mean", "Max", "Min", "Prod", "All", "Any"], ("keep_dims", false), ("Tidx", DType.int32));
+        Add(["Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput", "Conv2DBackpropFilter"], ("data_format", "NHWC"), ("dilations", new[] { 1, 1, 1, 1 }));
+        Add(["MaxPool", "AvgPool", "BiasAdd", "BiasAddGrad", "MaxPoolGrad", "AvgPoolGrad"], ("data_format", "NHWC"));
+        Add(["Placeholder"], ("shape", Shape.Unknown));
+        Add(["Shape", "Size", "ShapeN"], ("out_type", DType.int32));
+        Add(["ArgMax", "ArgMin"], ("output_type", DType.int64), ("Tidx", DType.int32));
+        Add(["RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt", "RandomShuffle", "Multinomial"], ("seed", 0L), ("seed2", 0L));
+        Add(["StridedSlice", "StridedSliceGrad"], ("begin_mask", 0L), ("end_mask", 0L), ("ellipsis_mask", 0L), ("new_axis_mask", 0L), ("shrink_axis_mask", 0L));
+        Add(["Squeeze"], ("squeeze_dims", System.Array.Empty<int>()));
+        Add(["Cumsum", "Cumprod"], ("exclusive", false), ("reverse", false), ("Tidx", DType.int32));
+        Add(["ConcatV2"], ("Tidx", DType.int32));
+        Add(["Reshape"], ("Tshape", DType.int32));
+        Add(["Tile"], ("Tmultiples", DType.int32));
+        Add(["Pad", "PadV2", "MirrorPad"], ("Tpaddings", DType.int32));
+        Add(["Transpose"], ("Tperm", DType.int32));
+        Add(["GatherV2"], ("Taxis", DType.int32));
+        Add(["ResizeBilinear", "ResizeNearestNeighbor", "ResizeBicubic"], ("align_corners", false), ("half_pixel_centers", false));
+        return d;
+    }
+
+    public static List<ITensorOrOperation>? Import(Graph graph, GraphDef graphDef, IReadOnlyDictionary<string, Tensor>? inputMap,
+        IReadOnlyList<string>? returnElements, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(graphDef);
+        if (graphDef.Library is { Function.Count: > 0 })
+            throw new UnimplementedError($"import_graph_def: the GraphDef's function library ({string.Join(", ", graphDef.Library.Function.Select(f => f.Signature?.Name))}) is not supported");
+        var nodes = new Dictionary<string, NodeDef>(StringComparer.Ordinal);
+        foreach (var node in graphDef.Node)
+        {
+            if (string.IsNullOrEmpty(node.Name)) throw new ValueError("import_graph_def: a node has no name");
+            if (!nodes.TryAdd(node.Name, node)) throw new ValueError($"import_graph_def: Node '{node.Name}' is not unique");
+        }
+
+        var missing = graphDef.Node.Where(n => OpRegistry.Find(n.Op) is null).ToList();
+        if (missing.Count > 0)
+            throw new UnimplementedError(
+                $"import_graph_def: SharpFlow has no op type for {missing.Count} node(s): " +
+                string.Join(", ", missing.Select(n => $"'{n.Name}' ({n.Op})")) +
+                $". Missing op types: {string.Join(", ", missing.Select(n => n.Op).Distinct().Order(StringComparer.Ordinal))}");
+
+        var map = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var controlMap = new Dictionary<string, Operation>(StringComparer.Ordinal);
+        if (inputMap is not null)
+            foreach (var (key, tensor) in inputMap)
+            {
+                ArgumentNullException.ThrowIfNull(tensor);
+                if (!ReferenceEquals(tensor.graph, graph)) throw new ValueError($"input_map['{key}'] = {tensor} is from a different graph");
+                if (key.StartsWith('^')) controlMap[key[1..]] = tensor.op;
+                else map[CanonicalTensorName(key)] = tensor;
+            }
+        var usedKeys = new HashSet<string>(StringComparer.Ordinal);
+
+        var order = TopologicalOrder(graphDef, nodes);
+        var created = new Dictionary<string, Operation>(StringComparer.Ordinal);
+        var backEdges = new List<(Operation Merge, int Index, string Input)>();
+        using var graphScope = graph.as_default();
+        using var scope = graph.name_scope(name ?? "import", out _);
+        foreach (var node in order)
+        {
+            var def = OpRegistry.Find(node.Op)!;
+            var inputs = new List<Tensor>();
+            var controls = new List<Operation>();
+            foreach (var input in node.Input)
+            {
+                if (input.StartsWith('^'))
+                {
+                    var source = input[1..];
+                    if (controlMap.TryGetValue(source, out var mapped)) { usedKeys.Add("^" + source); controls.Add(mapped); continue; }
+                    controls.Add(created.TryGetValue(source, out var c) ? c : throw NotFound(node, input, nodes));
+                    continue;
+                }
+                var (opName, index) = ParseTensorName(input);
+                var canonical = $"{opName}:{index}";
+                if (map.TryGetValue(canonical, out var replacement)) { usedKeys.Add(canonical); inputs.Add(replacement); continue; }
+                if (created.TryGetValue(opName, out var producer))
+                {
+                    if (index >= producer.outputs.Count)
+                        throw new ValueError($"import_graph_def: Node '{node.Name}': input '{input}' names output {index} of '{opName}', which has {producer.outputs.Count} outputs");
+                    inputs.Add(producer.outputs[index]);
+                    continue;
+                }
+                if (!nodes.ContainsKey(opName)) throw NotFound(node, input, nodes);
+                // A while loop's back edge: the Merge is created with its first input in the NextIteration's place.
+                if (node.Op is "Merge" or "RefMerge" && inputs.Count > 0)
+                {
+                    backEdges.Add((null!, inputs.Count, canonical));
+                    inputs.Add(inputs[0]);
+                    continue;
+                }
+                throw new ValueError($"import_graph_def: Node '{node.Name}': input '{input}' is part of a cycle that is not a while loop");
+            }
+            var attrs = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var (attrName, value) in node.Attr)
+                if (attrName != "_output_shapes") attrs[attrName] = AttrValues.FromProto(node.Op, attrName, value, node.Name);
+            if (OpDefaults.TryGetValue(node.Op, out var opDefaults))
+                foreach (var (k, v) in opDefaults) attrs.TryAdd(k, v);
+
+            Operation op;
+            try
+            {
+                using (node.Device.Length > 0 ? graph.device(node.Device) : null)
+                    op = graph.CreateOp(def, node.Name, inputs, attrs, controls);
+            }
+            catch (Exception e) when (e is ValueError or TypeError or InternalError or InvalidCastException or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                throw new ValueError($"import_graph_def: Node '{node.Name}' ({node.Op}) cannot be imported: {e.Message}", e);
+            }
+            created[node.Name] = op;
+            for (var i = 0; i < backEdges.Count; i++)
+                if (backEdges[i].Merge is null) backEdges[i] = (op, backEdges[i].Index, backEdges[i].Input);
+        }
+        foreach (var (merge, index, input) in backEdges)
+        {
+            var (opName, outIndex) = ParseTensorName(input);
+            var t = map.TryGetValue(input, out var m) ? m : created[opName].outputs[outIndex];
+            merge.UpdateBackEdge(index, t);
+        }
+
+        var unused = map.Keys.Where(k => !usedKeys.Contains(k)).Concat(controlMap.Keys.Select(k => "^" + k).Where(k => !usedKeys.Contains(k))).ToList();
+        if (unused.Count > 0)
+            throw new ValueError($"Attempted to map inputs that were not found in graph_def: [{string.Join(", ", unused)}]");
+
+        if (returnElements is null) return null;
+        var results = new List<ITensorOrOperation>();
+        foreach (var element in returnElements)
+        {
+            ArgumentNullException.ThrowIfNull(element);
+            if (element.Contains(':'))
+            {
+                var (opName, index) = ParseTensorName(element);
+                if (!created.TryGetValue(opName, out var op) || index >= op.outputs.Count)
+                    throw new ValueError($"Requested return_element '{element}' not found in graph_def.");
+                results.Add(map.TryGetValue($"{opName}:{index}", out var mappedTensor) ? mappedTensor : op.outputs[index]);
+            }
+            else
+            {
+                results.Add(created.TryGetValue(element, out var op) ? op : throw new ValueError($"Requested return_element '{element}' not found in graph_def."));
+            }
+        }
+        return results;
+    }
+
+    private static ValueError NotFound(NodeDef node, string input, Dictionary<string, NodeDef> nodes) =>
+        new($"import_graph_def: Node '{node.Name}': Unknown input node '{input}'");
+
+    /// <summary><c>op</c> or <c>op:k</c> as (op, k).</summary>
+    public static (string Op, int Index) ParseTensorName(string name)
+    {
+        var colon = name.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(name.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+            return (name[..colon], index);
+        return (name, 0);
+    }
+
+    private static string CanonicalTensorName(string name)
+    {
+        var (op, index) = ParseTensorName(name);
+        return $"{op}:{index}";
+    }
+
+    // Producers before consumers, otherwise in the GraphDef's order (a GraphDef need not be ordered); a Merge's
+    // inputs from NextIteration ops are back edges and do not count.
+    private static List<NodeDef> TopologicalOrder(GraphDef graphDef, Dictionary<string, NodeDef> nodes)
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1: in progress, 2: done
+        var order = new List<NodeDef>(graphDef.Node.Count);
+        IEnumerable<NodeDef> Inputs(NodeDef node)
+        {
+            foreach (var input in node.Input)
+            {
+                var source = input.StartsWith('^') ? input[1..] : ParseTensorName(input).Op;
+                if (!nodes.TryGetValue(source, out var producer)) continue; // mapped or missing: reported later
+                if (node.Op is "Merge" or "RefMerge" && !input.StartsWith('^') && producer.Op is "NextIteration" or "RefNextIteration") continue;
+                yield return producer;
+            }
+        }
+        foreach (var root in graphDef.Node)
+        {
+            if (state.ContainsKey(root.Name)) continue;
+            var stack = new Stack<(NodeDef Node, IEnumerator<NodeDef> Inputs)>();
+            state[root.Name] = 1;
+            stack.Push((root, Inputs(root).GetEnumerator()));
+            while (stack.Count > 0)
+            {
+                var (node, inputs) = stack.Peek();
+                if (inputs.MoveNext())
+                {
+                    var next = inputs.Current;
+                    state.TryGetValue(next.Name, out var st);
+                    if (st == 1)
+                        throw new ValueError($"import_graph_def: the GraphDef has a cycle that is not a while loop, through '{next.Name}' and '{node.Name}'");
+                    if (st == 0)
+                    {
+                        state[next.Name] = 1;
+                        stack.Push((next, Inputs(next).GetEnumerator()));
+                    }
+                    continue;
+                }
+                stack.Pop();
+                inputs.Dispose();
+                state[node.Name] = 2;
+                order.Add(node);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,153 @@
+using Google.Protobuf;
+using Tensorflow;
+using TfDataType = Tensorflow.DataType;
+
+namespace SharpFlow.GraphIO;
+
+/// <summary>
+/// Conversions between SharpFlow's values and TensorFlow's protobuf messages: dtypes (<c>DataType</c>), shapes
+/// (<c>TensorShapeProto</c>) and arrays (<c>TensorProto</c>, as <c>tensor_util.make_tensor_proto</c> writes them and
+/// <c>MakeNdarray</c> reads them).
+/// </summary>
+internal static class TensorProtos
+{
+    /// <summary>TensorFlow's DataType of a SharpFlow dtype.</summary>
+    public static TfDataType ToProto(DType dtype) => dtype.Id switch
+    {
+        SharpFlow.DataType.Float => TfDataType.DtFloat,
+        SharpFlow.DataType.Double => TfDataType.DtDouble,
+        SharpFlow.DataType.Int32 => TfDataType.DtInt32,
+        SharpFlow.DataType.Int64 => TfDataType.DtInt64,
+        SharpFlow.DataType.UInt8 => TfDataType.DtUint8,
+        SharpFlow.DataType.Bool => TfDataType.DtBool,
+        SharpFlow.DataType.String => TfDataType.DtString,
+        SharpFlow.DataType.Resource => TfDataType.DtResource,
+        _ => TfDataType.DtInvalid,
+    };
+
+    /// <summary>The SharpFlow dtype of a DataType (a reference type <c>DT_FLOAT_REF</c> as its value type), or null.</summary>
+    public static DType? FromProto(TfDataType dtype)
+    {
+        var value = (int)dtype > 100 ? (TfDataType)((int)dtype - 100) : dtype;
+        return value switch
+        {
+            TfDataType.DtFloat => DType.float32,
+            TfDataType.DtDouble => DType.float64,
+            TfDataType.DtInt32 => DType.int32,
+            TfDataType.DtInt64 => DType.int64,
+            TfDataType.DtUint8 => DType.uint8,
+            TfDataType.DtBool => DType.@bool,
+            TfDataType.DtString => DType.@string,
+            TfDataType.DtResource => DType.resource,
+            _ => null,
+        };
+    }
+
+    /// <summary>TensorFlow's name of a DataType (<c>DT_HALF</c>), for messages.</summary>
+    public static string Name(TfDataType dtype) =>
+        typeof(TfDataType).GetField(dtype.ToString())?.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
+            is [Google.Protobuf.Reflection.OriginalNameAttribute name] ? name.Name : $"DataType({(int)dtype})";
+
+    /// <summary>A TensorShapeProto: one dim per axis (-1 where unknown), or <c>unknown_rank</c>.</summary>
+    public static TensorShapeProto ToProto(Shape shape)
+    {
+        var proto = new TensorShapeProto();
+        if (!shape.IsKnownRank) proto.UnknownRank = true;
+        else foreach (var d in shape.Dims) proto.Dim.Add(new TensorShapeProto.Types.Dim { Size = d });
+        return proto;
+    }
+
+    /// <summary>The shape a TensorShapeProto describes.</summary>
+    public static Shape FromProto(TensorShapeProto? proto)
+    {
+        if (proto is null) return Shape.Scalar;
+        if (proto.UnknownRank) return Shape.Unknown;
+        var dims = new int[proto.Dim.Count];
+        for (var i = 0; i < dims.Length; i++)
+        {
+            var size = proto.Dim[i].Size;
+            if (size < -1 || size > int.MaxValue) throw new ValueError($"Shape dimension {i} is {size}: must be -1 (unknown) or in [0, {int.MaxValue}]");
+            dims[i] = (int)size;
+        }
+        return new Shape(dims);
+    }
+
+    /// <summary>
+    /// A TensorProto as TensorFlow's <c>make_tensor_proto</c> writes it: arrays of more than one number as raw
+    /// little-endian <c>tensor_content</c>, a single number in its typed value field, strings in <c>string_val</c>.
+    /// </summary>
+    public static TensorProto ToProto(NDArray a)
+    {
+        var proto = new TensorProto { Dtype = ToProto(a.dtype), TensorShape = ToProto(a.shape) };
+        if (a.dtype == DType.@string)
+        {
+            for (var i = 0; i < a.size; i++) proto.StringVal.Add(ByteString.CopyFrom(a.StringBytes(i)));
+            return proto;
+        }
+        if (a.size > 1)
+        {
+            proto.TensorContent = ByteString.CopyFrom(a.AsBytes());
+            return proto;
+        }
+        if (a.size == 0) return proto;
+        switch (a.Storage)
+        {
+            case float[] f: proto.FloatVal.Add(f[0]); break;
+            case double[] d: proto.DoubleVal.Add(d[0]); break;
+            case int[] i: proto.IntVal.Add(i[0]); break;
+            case byte[] b: proto.IntVal.Add(b[0]); break;
+            case long[] l: proto.Int64Val.Add(l[0]); break;
+            case bool[] b: proto.BoolVal.Add(b[0]); break;
+            default: throw new TypeError($"A {a.dtype.name} array cannot be written as a TensorProto");
+        }
+        return proto;
+    }
+
+    /// <summary>
+    /// The array a TensorProto holds, as TensorFlow reads it: <c>tensor_content</c> when present, else the typed
+    /// values, the last one repeated when fewer than the shape's element count are given (none: zeros).
+    /// </summary>
+    public static NDArray FromProto(TensorProto proto, string what)
+    {
+        var dtype = FromProto(proto.Dtype) is { } d && d != DType.resource
+            ? d
+            : throw new UnimplementedError($"{what}: tensors of type {Name(proto.Dtype)} are not supported");
+        var shape = FromProto(proto.TensorShape);
+        if (!shape.IsFullyDefined) throw new ValueError($"{what}: a tensor's shape must be fully defined, got {shape}");
+        var count = NDArray.CheckedCount(shape, dtype);
+        if (dtype == DType.@string)
+        {
+            var values = proto.StringVal;
+            if (values.Count > count) throw new ValueError($"{what}: {values.Count} string values for shape {shape.ToListString()}");
+            var result = new byte[count][];
+            for (var i = 0; i < count; i++)
+                result[i] = values.Count == 0 ? [] : values[System.Math.Min(i, values.Count - 1)].ToByteArray();
+            return new NDArray(result, shape);
+        }
+        var array = NDArray.Zeros(dtype, shape);
+        if (!proto.TensorContent.IsEmpty)
+        {
+            var bytes = proto.TensorContent.Span;
+            if (bytes.Length != (long)count * dtype.size)
+                throw new ValueError($"{what}: tensor_content holds {bytes.Length} bytes, shape {shape.ToListString()} of {dtype.name} needs {(long)count * dtype.size}");
+            bytes.CopyTo(array.AsWritableBytes());
+            return array;
+        }
+        switch (array.Storage)
+        {
+            case float[] f: Fill(f, proto.FloatVal, v => v, what, shape); break;
+            case double[] dd: Fill(dd, proto.DoubleVal, v => v, what, shape); break;
+            case int[] i: Fill(i, proto.IntVal, v => v, what, shape); break;
+            case byte[] b: Fill(b, proto.IntVal, v => (byte)v, what, shape); break;
+            case long[] l: Fill(l, proto.Int64Val, v => v, what, shape); break;
+            case bool[] b: Fill(b, proto.BoolVal, v => v, what, shape); break;
+        }
+        return array;
+    }
+
+    private static void Fill<TIn, TOut>(TOut[] target, IList<TIn> values, Func<TIn, TOut> convert, string what, Shape shape)
+    {
+        if (values.Count > target.Length) throw new ValueError($"{what}: {values.Count} values for shape {shape.ToListString()}");
+        for (var i = 0; i < target.Length && values.Count > 0; i++) target[i] = convert(values[System.Math.Min(i, values.Count - 1)]);
+    }
+}
