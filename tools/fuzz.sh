@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Long fuzzing campaigns for SharpFlow's file readers (IDX, safetensors checkpoints, the checkpoint state file, event
-# files and records, ONNX parse and import). The default tests run the same targets for a few hundred mutations
+# files and records, ONNX parse and import, TFRecord files, Example and SequenceExample parsing, the image decoders).
+# The default tests run the same targets for a few hundred mutations
 # each; this script runs them for as long as you like.
 #
 #   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]        coverage-guided: AFL++ with SharpFuzz instrumentation
 #   FUZZ_ENGINE=mutate tools/fuzz.sh [RUNS] [TARGET...]   the built-in mutator (no AFL++ needed)
 #
-# Targets: idx safetensors checkpoint-state checkpoint-index checkpoint-bundle event-file event-record onnx onnx-import (default: all).
+# Targets: idx safetensors checkpoint-state checkpoint-index checkpoint-bundle event-file event-record onnx onnx-import tfrecord tfrecord-gzip tfrecord-zlib example single-example sequence-example jpeg png bmp gif image (default: all).
 # Output goes to fuzz-out/ (ignored by git): the seed corpus, AFL++'s findings per target, and summary.txt. Every
 # crash or hang AFL++ saves is an input that broke a reader's contract; replay one with
 #   dotnet fuzz-out/bin/SharpFlow.Fuzz.dll replay TARGET FILE   (uninstrumented: fuzz-out/plain/)
@@ -17,7 +18,7 @@ engine="${FUZZ_ENGINE:-afl}"
 amount="${1:-300}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(idx safetensors checkpoint-state checkpoint-index checkpoint-bundle event-file event-record onnx onnx-import)
+[ ${#targets[@]} -eq 0 ] && targets=(idx safetensors checkpoint-state checkpoint-index checkpoint-bundle event-file event-record onnx onnx-import tfrecord tfrecord-gzip tfrecord-zlib example single-example sequence-example jpeg png bmp gif image)
 out=fuzz-out
 mkdir -p "$out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -40,9 +41,10 @@ dotnet "$out/plain/SharpFlow.Fuzz.dll" corpus "$out/corpus"
 # The instrumented copy: the readers' namespaces, the ONNX importer and the protobuf parser it relies on. (The
 # instrumented code writes AFL++'s coverage map, so it runs only under afl-fuzz.)
 cp -r "$out/plain" "$out/bin"
-sharpfuzz "$out/bin/SharpFlow.dll" SharpFlow.Data SharpFlow.Train SharpFlow.Summaries >/dev/null
+sharpfuzz "$out/bin/SharpFlow.dll" SharpFlow.Data SharpFlow.Train SharpFlow.Summaries SharpFlow.IO SharpFlow.Ops.Parsing SharpFlow.Ops.Image >/dev/null
 sharpfuzz "$out/bin/SharpFlow.Onnx.dll" >/dev/null
 sharpfuzz "$out/bin/Google.Protobuf.dll" >/dev/null
+sharpfuzz "$out/bin/StbImageSharp.dll" >/dev/null
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 dotnet="$(command -v dotnet)"

@@ -36,6 +36,26 @@ public static class FuzzRunner
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(input);
+        // The read runs on a thread of its own, so that a reader caught in a loop is reported as a hang (with its
+        // input saved) instead of stopping the run; that thread is then left behind, in the background.
+        (OpError? Refused, Exception? Failure) outcome = default;
+        var thread = new Thread(() =>
+        {
+            try { outcome = (Read(target, input), null); }
+            catch (Exception e) { outcome = (null, e); }
+        }, 16 << 20) { IsBackground = true, Name = $"fuzz {target.Name}" };
+        thread.Start();
+        if (!thread.Join(HangLimit))
+            throw new FuzzFailure(target.Name, input, $"a {input.Length}-byte input did not finish in {HangLimit.TotalSeconds:F0} s (a hang)");
+        if (outcome.Failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(outcome.Failure).Throw();
+        return outcome.Refused;
+    }
+
+    /// <summary>How long a read may run before it counts as a hang.</summary>
+    public static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(30);
+
+    private static OpError? Read(FuzzTarget target, byte[] input)
+    {
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         OpError? refused = null;

@@ -44,6 +44,7 @@ public static partial class FuzzTargets
         new("onnx", OnnxSeeds, bytes => OnnxModel.Parse(bytes, FuzzRunner.FileName)),
         new("onnx-import", OnnxSeeds, ImportAndRun, ErrorsNameTheFile: false),
         .. RecordsTargets(),
+        .. DecoderTargets(),
     ];
 
     /// <summary>The target called <paramref name="name"/>.</summary>

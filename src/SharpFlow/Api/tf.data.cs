@@ -20,7 +20,7 @@ public static partial class Binding
             /// output of a dataset op such as <c>TensorSliceDataset</c> or <c>BatchDatasetV2</c>). Transformations
             /// add ops; iterators read elements in a session.
             /// </summary>
-            public class Dataset
+            public partial class Dataset
             {
                 private static readonly ConditionalWeakTable<DType[], Nest> Structures = new();
 
@@ -241,15 +241,22 @@ public static partial class Binding
                 public Dataset flat_map(Func<Tensor, Tensor, Dataset> map_func) => FlatMapCore(e => map_func(ArgN(e, 2, "flat_map")[0], e[1]), null);
 
                 /// <summary>
-                /// <c>interleave(map_func, cycle_length, block_length=1)</c>: <paramref name="cycle_length"/> datasets made
-                /// by <paramref name="map_func"/> open at once, <paramref name="block_length"/> elements from each in turn.
+                /// <c>interleave(map_func, cycle_length, block_length=1, num_parallel_calls=None)</c>:
+                /// <paramref name="cycle_length"/> datasets made by <paramref name="map_func"/> open at once,
+                /// <paramref name="block_length"/> elements from each in turn. With <paramref name="num_parallel_calls"/>
+                /// (AUTOTUNE: -1) up to that many of them are read at once on background threads
+                /// (<c>ParallelInterleaveDatasetV2</c>), the order unchanged.
                 /// </summary>
-                public Dataset interleave(Func<Tensor, Dataset> map_func, TensorLike cycle_length, TensorLike block_length = default) =>
-                    FlatMapCore(e => map_func(Arg1(e, "interleave")), (cycle_length, block_length.IsEmpty ? 1L : block_length));
+                public Dataset interleave(Func<Tensor, Dataset> map_func, TensorLike cycle_length, TensorLike block_length = default, TensorLike num_parallel_calls = default) =>
+                    num_parallel_calls.IsEmpty
+                        ? FlatMapCore(e => map_func(Arg1(e, "interleave")), (cycle_length, block_length.IsEmpty ? 1L : block_length))
+                        : ParallelInterleaveCore(e => map_func(Arg1(e, "interleave")), cycle_length, block_length.IsEmpty ? 1L : block_length, null, num_parallel_calls);
 
                 /// <summary><c>interleave</c> on pairs.</summary>
-                public Dataset interleave(Func<Tensor, Tensor, Dataset> map_func, TensorLike cycle_length, TensorLike block_length = default) =>
-                    FlatMapCore(e => map_func(ArgN(e, 2, "interleave")[0], e[1]), (cycle_length, block_length.IsEmpty ? 1L : block_length));
+                public Dataset interleave(Func<Tensor, Tensor, Dataset> map_func, TensorLike cycle_length, TensorLike block_length = default, TensorLike num_parallel_calls = default) =>
+                    num_parallel_calls.IsEmpty
+                        ? FlatMapCore(e => map_func(ArgN(e, 2, "interleave")[0], e[1]), (cycle_length, block_length.IsEmpty ? 1L : block_length))
+                        : ParallelInterleaveCore(e => map_func(ArgN(e, 2, "interleave")[0], e[1]), cycle_length, block_length.IsEmpty ? 1L : block_length, null, num_parallel_calls);
 
                 /// <summary><c>apply(transformation_func)</c>: <c>transformation_func(this)</c> (for the <c>tf.data.experimental</c> helpers).</summary>
                 public Dataset apply(Func<Dataset, Dataset> transformation_func)
@@ -507,7 +514,7 @@ public static partial class Binding
             /// <c>tf.data.experimental</c> (TensorFlow 1.13's home of the <c>tf.contrib.data</c> helpers), used with
             /// <see cref="Dataset.apply"/>.
             /// </summary>
-            public static class experimental
+            public static partial class experimental
             {
                 /// <summary>TensorFlow's <c>AUTOTUNE</c> (-1).</summary>
                 public const int AUTOTUNE = -1;

@@ -23,14 +23,9 @@ internal sealed class MapDataset(DatasetBase input, DatasetFunction.Instance f, 
                 else endOfInput = true;
             }
             if (inFlight.Count == 0) return null;
-            try { return inFlight.Dequeue().GetAwaiter().GetResult(); }
-            catch
-            {
-                // The element's error ends the sequence; later results are dropped.
-                endOfInput = true;
-                inFlight.Clear();
-                throw;
-            }
+            // An element's error comes out in its place, and the elements after it follow (as in TensorFlow,
+            // where ignore_errors() goes on past it).
+            return inFlight.Dequeue().GetAwaiter().GetResult();
         }, () =>
         {
             foreach (var t in inFlight)

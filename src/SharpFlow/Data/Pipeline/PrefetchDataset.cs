@@ -46,7 +46,8 @@ internal sealed class PrefetchDataset(DatasetBase input, long bufferSize) : Data
                     try { item = (source.Next(), null); }
                     catch (Exception e) { item = (null, e); }
                     _buffer.Add(item, token);
-                    if (item.Item1 is null) break;
+                    // An element's error is passed on in its place and the reading goes on, as TensorFlow's prefetch does.
+                    if (item.Item1 is null && item.Item2 is null) break;
                 }
             }
             catch (OperationCanceledException) { }
@@ -64,11 +65,7 @@ internal sealed class PrefetchDataset(DatasetBase input, long bufferSize) : Data
             try { item = _buffer.Take(_stop.Token); }
             catch (OperationCanceledException) { throw new FailedPreconditionError("The iterator was closed while waiting for the next element."); }
             var (element, error) = item;
-            if (error is not null)
-            {
-                _ended = true;
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-            }
+            if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
             if (element is null) _ended = true;
             return element;
         }

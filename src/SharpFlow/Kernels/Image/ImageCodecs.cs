@@ -57,6 +57,7 @@ internal static class ImageCodecs
     public static DecodedImage Decode(byte[] data, int channels, ImageFormat format, int ratio = 1, bool tryRecoverTruncated = false)
     {
         if (format == ImageFormat.Png) CheckPngChunks(data);
+        if (format == ImageFormat.Jpeg) CheckJpegSegments(data);
         var (height, width, stored) = Info(data, format);
         if (format == ImageFormat.Jpeg && !tryRecoverTruncated && !EndsWithEoi(data))
             throw new ImageDecodeException("the JPEG data is truncated (no end-of-image marker)");
@@ -158,6 +159,39 @@ internal static class ImageCodecs
             if (PngEncoder.Crc32(body, PngEncoder.Crc32(type)) != crc) throw new ImageDecodeException($"bad CRC in chunk {name}");
             if (type.SequenceEqual("IEND"u8)) return;
             at += 12 + (int)length;
+        }
+    }
+
+    /// <summary>
+    /// Walks a JPEG's marker segments up to its first scan, as libjpeg reads them: each segment lies within the file
+    /// and a frame header (SOFn) comes before the scan. (stb_image's header reader, fed a stream, never sees the end of
+    /// a truncated header and loops for ever looking for the next marker.)
+    /// </summary>
+    private static void CheckJpegSegments(ReadOnlySpan<byte> data)
+    {
+        var at = 2; // after SOI
+        var frame = false;
+        while (true)
+        {
+            // libjpeg skips stray bytes before a marker (with a warning), and so does this walk.
+            while (at < data.Length && data[at] != 0xFF) at++;
+            if (at >= data.Length) throw new ImageDecodeException(frame ? "the JPEG data is truncated (no scan)" : "the JPEG data is truncated (no frame header)");
+            while (at < data.Length && data[at] == 0xFF) at++; // fill bytes
+            if (at >= data.Length) throw new ImageDecodeException("the JPEG data is truncated (no frame header)");
+            var marker = data[at++];
+            if (marker is 0xD8 or 0x01 or (>= 0xD0 and <= 0xD7)) continue; // SOI, TEM, RSTn: no length
+            if (marker == 0xD9) throw new ImageDecodeException("the JPEG ends before its first scan");
+            if (at + 2 > data.Length) throw new ImageDecodeException("the JPEG data is truncated (in a marker segment)");
+            var length = (data[at] << 8) | data[at + 1];
+            if (length < 2 || at + length > data.Length)
+                throw new ImageDecodeException($"the JPEG data is truncated: the marker 0x{marker:X2} segment claims {length} bytes, past the end of the file");
+            if (marker is (>= 0xC0 and <= 0xC3) or (>= 0xC5 and <= 0xC7) or (>= 0xC9 and <= 0xCB) or (>= 0xCD and <= 0xCF)) frame = true;
+            if (marker == 0xDA)
+            {
+                if (!frame) throw new ImageDecodeException("the JPEG has a scan before its frame header (SOF)");
+                return;
+            }
+            at += length;
         }
     }
 

@@ -228,12 +228,16 @@ public class ImageCodecTests
         var recover = tf.image.decode_jpeg(contents, try_recover_truncated: true, name: "recover");
         NDArray Feed(byte[] b) => new(new[] { b }, Shape.Scalar);
 
-        var truncated = jpeg[..(jpeg.Length / 2)];
+        // Cut inside the scan data (the headers take the first 623 bytes): an error, unless recovering.
+        var truncated = jpeg[..(jpeg.Length * 3 / 4)];
         var e = Assert.Throws<InvalidArgumentError>(() => g.Eval(decodeJpeg, new FeedDict { [contents] = Feed(truncated) }));
         Assert.Contains("my_jpeg", e.Message);
         Assert.Contains("Invalid JPEG data", e.Message);
         Assert.Contains("truncated", e.Message);
         Assert.Equal(new Shape(32, 32, 3), g.Eval(recover, new FeedDict { [contents] = Feed(truncated) }).shape);
+        // Cut inside the headers: an error even when recovering, as libjpeg cannot read the frame without them.
+        e = Assert.Throws<InvalidArgumentError>(() => g.Eval(recover, new FeedDict { [contents] = Feed(jpeg[..(jpeg.Length / 2)]) }));
+        Assert.Contains("truncated", e.Message);
 
         var badPng = (byte[])png.Clone();
         for (var i = 40; i < badPng.Length - 12; i += 7) badPng[i] ^= 0x5A;
