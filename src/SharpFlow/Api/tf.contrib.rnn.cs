@@ -38,6 +38,14 @@ public static partial class Binding
                 /// <summary><c>tf.contrib.rnn.MultiRNNCell</c> (= <c>tf.nn.rnn_cell.MultiRNNCell</c>).</summary>
                 public static MultiRNNCell MultiRNNCell(IEnumerable<RNNCell> cells, bool state_is_tuple = true) => new(cells, state_is_tuple);
 
+                /// <summary><c>tf.contrib.rnn.ResidualWrapper</c> (= <c>tf.nn.rnn_cell.ResidualWrapper</c>).</summary>
+                public static ResidualWrapper ResidualWrapper(RNNCell cell, Func<Tensor, Tensor, Tensor>? residual_fn = null) => new(cell, residual_fn);
+
+                /// <summary><c>tf.contrib.rnn.DropoutWrapper</c> (= <c>tf.nn.rnn_cell.DropoutWrapper</c>).</summary>
+                public static DropoutWrapper DropoutWrapper(RNNCell cell, TensorLike? input_keep_prob = null, TensorLike? output_keep_prob = null,
+                    TensorLike? state_keep_prob = null, bool variational_recurrent = false, int? input_size = null, DType? dtype = null, int? seed = null) =>
+                    nn.rnn_cell.DropoutWrapper(cell, input_keep_prob, output_keep_prob, state_keep_prob, variational_recurrent, input_size, dtype, seed);
+
                 /// <summary><c>tf.contrib.rnn.LSTMStateTuple(c, h)</c>.</summary>
                 public static LSTMStateTuple LSTMStateTuple(Tensor c, Tensor h) => new(c, h);
             }

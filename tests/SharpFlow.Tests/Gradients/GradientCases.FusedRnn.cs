@@ -46,6 +46,8 @@ public static partial class GradientCases
         yield return C("fused rnn", "LSTMBlockCell run-time shapes",
             v => FusedOps.LSTMBlockCell.Build(v[0], v[1], v[2], v[3], v[4], v[4], v[4], v[5], cellClip: -1)[6],
             U(new Shape(b, i)), U(new Shape(b, c)), U(new Shape(b, c)), U(new Shape(i + c, 4 * c)), U(new Shape(c)), U(new Shape(4 * c))) with { Dynamic = true };
+        yield return C("fused rnn", "dynamic_rnn ResidualWrapper(LSTMBlockCell)",
+            v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.ResidualWrapper(tf.contrib.rnn.LSTMBlockCell(2)), v[0], dtype: tf.float64).outputs, U(new Shape(2, 3, 2)));
         _seed = saved;
     }
 }
