@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -119,17 +120,36 @@ public static class LstmBlock
     {
         if (steps <= 0 || batch == 0 || cell == 0) return;
         var width = 4 * cell;
+        // Scratch from the shared pool: a training loop allocates nothing per step.
+        var gatesArray = ArrayPool<T>.Shared.Rent(steps * batch * width);
+        var recurrentArray = ArrayPool<T>.Shared.Rent(batch * width);
+        try
+        {
+            SequenceForward(x, csPrev, hPrev, w, wci, wcf, wco, b, forgetBias, cellClip, usePeephole, steps, batch, input, cell,
+                i, cs, f, o, ci, co, h, gatesArray.AsSpan(0, steps * batch * width), recurrentArray.AsSpan(0, batch * width));
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(gatesArray);
+            ArrayPool<T>.Shared.Return(recurrentArray);
+        }
+    }
+
+    private static void SequenceForward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> csPrev, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> w,
+        ReadOnlySpan<T> wci, ReadOnlySpan<T> wcf, ReadOnlySpan<T> wco, ReadOnlySpan<T> b, T forgetBias, T cellClip, bool usePeephole,
+        int steps, int batch, int input, int cell,
+        Span<T> i, Span<T> cs, Span<T> f, Span<T> o, Span<T> ci, Span<T> co, Span<T> h, Span<T> gates, Span<T> recurrent) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var width = 4 * cell;
         var stepCells = batch * cell;
-        var gates = new T[(long)steps * batch * width];
         Gemm.Multiply(x[..(steps * batch * input)], w[..(input * width)], gates, steps * batch, input, width);
         var wh = w.Slice(input * width, cell * width);
-        var recurrent = new T[batch * width];
         for (var t = 0; t < steps; t++)
         {
             var at = t * stepCells;
             var hp = t == 0 ? hPrev : h.Slice(at - stepCells, stepCells);
             var cp = t == 0 ? csPrev : cs.Slice(at - stepCells, stepCells);
-            var icfo = gates.AsSpan(t * batch * width, batch * width);
+            var icfo = gates.Slice(t * batch * width, batch * width);
             Gemm.Multiply(hp, wh, recurrent, batch, cell, width);
             TensorPrimitives.Add(icfo, recurrent, icfo);
             ForwardGates<T>(icfo, b, cp, wci, wcf, wco, forgetBias, cellClip, usePeephole, batch, cell,
@@ -155,9 +175,33 @@ public static class LstmBlock
         var width = 4 * cell;
         var stepCells = batch * cell;
         var rows = steps * batch;
-        var dicfo = new T[(long)rows * width];
-        var csG = new T[stepCells];
-        var hG = new T[stepCells];
+        var depth = input + cell;
+        var scratchLength = rows * width + 2 * stepCells + rows * depth;
+        var scratch = ArrayPool<T>.Shared.Rent(scratchLength);
+        try
+        {
+            var all = scratch.AsSpan(0, scratchLength);
+            SequenceBackward(x, csPrev, hPrev, w, wci, wcf, wco, i, cs, f, o, ci, co, h, csGrad, hGrad, usePeephole, steps, batch, input, cell,
+                xGrad, csPrevGrad, hPrevGrad, wGrad, wciGrad, wcfGrad, wcoGrad, bGrad,
+                all[..(rows * width)], all.Slice(rows * width, stepCells), all.Slice(rows * width + stepCells, stepCells), all[(rows * width + 2 * stepCells)..]);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    private static void SequenceBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> csPrev, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> w,
+        ReadOnlySpan<T> wci, ReadOnlySpan<T> wcf, ReadOnlySpan<T> wco,
+        ReadOnlySpan<T> i, ReadOnlySpan<T> cs, ReadOnlySpan<T> f, ReadOnlySpan<T> o, ReadOnlySpan<T> ci, ReadOnlySpan<T> co, ReadOnlySpan<T> h,
+        ReadOnlySpan<T> csGrad, ReadOnlySpan<T> hGrad, bool usePeephole, int steps, int batch, int input, int cell,
+        Span<T> xGrad, Span<T> csPrevGrad, Span<T> hPrevGrad, Span<T> wGrad, Span<T> wciGrad, Span<T> wcfGrad, Span<T> wcoGrad, Span<T> bGrad,
+        Span<T> dicfo, Span<T> csG, Span<T> hG, Span<T> xh)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var width = 4 * cell;
+        var stepCells = batch * cell;
+        var rows = steps * batch;
         var wh = w.Slice(input * width, cell * width);
         for (var t = steps - 1; t >= 0; t--)
         {
@@ -166,7 +210,7 @@ public static class LstmBlock
             TensorPrimitives.Add(csGrad.Slice(at, stepCells), csPrevGrad[..stepCells], csG);
             TensorPrimitives.Add(hGrad.Slice(at, stepCells), hPrevGrad[..stepCells], hG);
             var cp = t == 0 ? csPrev : cs.Slice(at - stepCells, stepCells);
-            var d = dicfo.AsSpan(t * batch * width, batch * width);
+            var d = dicfo.Slice(t * batch * width, batch * width);
             BackwardGates<T>(cp, wci, wcf, wco, i.Slice(at, stepCells), cs.Slice(at, stepCells), f.Slice(at, stepCells), o.Slice(at, stepCells),
                 ci.Slice(at, stepCells), co.Slice(at, stepCells), csG, hG, usePeephole, batch, cell, d, csPrevGrad, wciGrad, wcfGrad, wcoGrad);
             Gemm.Multiply<T>(d, wh, hPrevGrad, batch, width, cell, transposeB: true);
@@ -175,15 +219,14 @@ public static class LstmBlock
         if (input > 0) Gemm.Multiply<T>(dicfo, w[..(input * width)], xGrad[..(rows * input)], rows, width, input, transposeB: true);
         // w_grad = [x, h_prev]ᵀ·dicfo summed over the steps: one GEMM over the stacked [steps·batch, input + cell] rows.
         var depth = input + cell;
-        var xh = new T[(long)rows * depth];
         for (var t = 0; t < steps; t++)
             for (var r = 0; r < batch; r++)
             {
-                var dst = xh.AsSpan((t * batch + r) * depth, depth);
+                var dst = xh.Slice((t * batch + r) * depth, depth);
                 x.Slice((t * batch + r) * input, input).CopyTo(dst);
                 (t == 0 ? hPrev.Slice(r * cell, cell) : h.Slice((t - 1) * stepCells + r * cell, cell)).CopyTo(dst[input..]);
             }
         Gemm.Multiply<T>(xh, dicfo, wGrad, depth, rows, width, transposeA: true);
-        for (var r = 0; r < rows; r++) TensorPrimitives.Add(bGrad, dicfo.AsSpan(r * width, width), bGrad);
+        for (var r = 0; r < rows; r++) TensorPrimitives.Add(bGrad, dicfo.Slice(r * width, width), bGrad);
     }
 }
