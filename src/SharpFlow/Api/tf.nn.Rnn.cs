@@ -64,10 +64,18 @@ public static partial class Binding
                     Func<Tensor, Tensor>? activation = null, string? name = null) =>
                     new(num_units, use_peepholes, cell_clip, initializer, num_proj, proj_clip, forget_bias, state_is_tuple, activation, name);
 
-                /// <summary><c>tf.nn.rnn_cell.DropoutWrapper(cell, input_keep_prob, output_keep_prob, state_keep_prob, seed)</c>.</summary>
+                /// <summary>
+                /// <c>tf.nn.rnn_cell.DropoutWrapper(cell, input_keep_prob, output_keep_prob, state_keep_prob,
+                /// variational_recurrent, input_size, dtype, seed)</c>: with <paramref name="variational_recurrent"/>, the
+                /// same mask at every step (then <paramref name="dtype"/>, and <paramref name="input_size"/> when the
+                /// inputs are dropped, are required).
+                /// </summary>
                 public static DropoutWrapper DropoutWrapper(RNNCell cell, TensorLike? input_keep_prob = null, TensorLike? output_keep_prob = null,
-                    TensorLike? state_keep_prob = null, int? seed = null) =>
-                    new(cell, input_keep_prob, output_keep_prob, state_keep_prob, seed);
+                    TensorLike? state_keep_prob = null, bool variational_recurrent = false, int? input_size = null, DType? dtype = null, int? seed = null) =>
+                    new(cell, input_keep_prob, output_keep_prob, state_keep_prob, variational_recurrent, input_size, dtype, seed);
+
+                /// <summary><c>tf.nn.rnn_cell.ResidualWrapper(cell, residual_fn)</c>: the cell's output plus its input.</summary>
+                public static ResidualWrapper ResidualWrapper(RNNCell cell, Func<Tensor, Tensor, Tensor>? residual_fn = null) => new(cell, residual_fn);
 
                 /// <summary><c>tf.nn.rnn_cell.LSTMStateTuple(c, h)</c>.</summary>
                 public static LSTMStateTuple LSTMStateTuple(Tensor c, Tensor h) => new(c, h);

@@ -56,6 +56,24 @@ public partial class ExamplesTests
         Assert.True(rmse < 0.06, output);
     }
 
+    /// <summary>
+    /// The PTB-shaped word language model on Debian's fortunes corpus, one short epoch (40 training steps): the
+    /// corpus split, TensorFlow's variable names, and perplexities per epoch well under the vocabulary's 10,000.
+    /// Skipped, saying how to install it, without the corpus.
+    /// </summary>
+    [SkippableFact, Example("ptb-language-model.cs")]
+    public void PtbLanguageModelOnFortunes()
+    {
+        Skip.If(!Directory.Exists("/usr/share/games/fortunes"), "the fortunes corpus is missing: apt-get install fortunes");
+        var output = ExampleRunner.Run("ptb-language-model.cs", TimeSpan.FromMinutes(5), "1", "40");
+        Assert.Matches(@"fortunes: \d+ fortunes; words train \d+, valid \d+, test \d+; vocabulary 10000", output);
+        Assert.Contains("Model/rnn/multi_rnn_cell/cell_1/lstm_cell/kernel:0 (400, 800)", output);
+        double Perplexity(string what) => double.Parse(Regex.Match(output, what + @" Perplexity: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(Perplexity("Epoch: 1 Train"), 1, 10000);
+        Assert.InRange(Perplexity("Epoch: 1 Valid"), 1, 2000);
+        Assert.InRange(Perplexity("Test"), 1, 2000);
+    }
+
     /// <summary>The seq2seq model with attention: trains until greedy decoding reverses 98 % of held-out strings (or 3,000 steps).</summary>
     [Fact, Example("seq2seq-attention.cs")]
     public void Seq2SeqAttention()

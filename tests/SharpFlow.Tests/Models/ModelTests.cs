@@ -24,9 +24,9 @@ public class ModelTests
         Assert.Equal(4 * 128 * (28 + 128 + 1), layers["rnn"].Parameters);
         Assert.Equal(new Shape(-1, 128), layers["rnn"].OutputShape);
         Assert.Equal(1290, layers["logits"].Parameters);
-        Assert.Equal(new[] { "rnn/basic_lstm_cell/kernel:0", "rnn/basic_lstm_cell/bias:0", "logits/kernel:0", "logits/bias:0" },
+        Assert.Equal(new[] { "lstm_fused_cell/kernel:0", "lstm_fused_cell/bias:0", "logits/kernel:0", "logits/bias:0" },
             tf.global_variables().Select(v => v.name).ToArray());
-        Assert.Contains(g.Graph.get_operations(), o => o.type == "LoopCond");
+        Assert.Contains(g.Graph.get_operations(), o => o.type == "BlockLSTM");
     }
 
     [Fact]
