@@ -31,6 +31,8 @@ public static partial class Binding
                     Action<int, Dictionary<string, double>>? on_batch_begin = null, Action<int, Dictionary<string, double>>? on_batch_end = null,
                     Action<Dictionary<string, double>>? on_train_begin = null, Action<Dictionary<string, double>>? on_train_end = null) =>
                     new(on_epoch_begin, on_epoch_end, on_batch_begin, on_batch_end, on_train_begin, on_train_end);
+                /// <summary>Writes TensorBoard event files: the graph, the epoch scalars and weight histograms.</summary>
+                public static KC.TensorBoard TensorBoard(string log_dir = "./logs", int histogram_freq = 0, bool write_graph = true) => new(log_dir, histogram_freq, write_graph);
                 /// <summary>Stops on a NaN loss.</summary>
                 public static KC.TerminateOnNaN TerminateOnNaN() => new();
                 /// <summary>The history of a fit.</summary>

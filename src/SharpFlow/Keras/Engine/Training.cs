@@ -225,7 +225,7 @@ public partial class Model
             if (expected.IsKnownRank)
                 for (var d = 1; d < expected.ndims; d++)
                     if (expected[d] >= 0 && expected[d] != x[i].shape[d])
-                        throw new ValueError($"Error when checking input: expected {name} to have shape {Layer.ShapeText(new Shape([-1, .. expected.Dims[1..]]))} but got array with shape {Layer.ShapeText(x[i].shape)}");
+                        throw new ValueError($"Error when checking input: expected {name} to have shape {Layer.ShapeText(new Shape(expected.Dims[1..]))} but got array with shape {Layer.ShapeText(new Shape(x[i].shape.Dims[1..]))}");
         }
     }
 
