@@ -78,6 +78,10 @@ public static partial class Binding
                     InitializerSpec? moving_variance_initializer = null, int[]? input_shape = null, string? name = null, bool trainable = true) =>
                     new(axis, momentum, epsilon, center, scale, beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer, input_shape, name, trainable);
 
+                /// <summary>Layer normalization over the last axis.</summary>
+                public static KL.LayerNormalization LayerNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, int[]? input_shape = null,
+                    string? name = null, bool trainable = true) => new(epsilon, center, scale, input_shape, name, trainable);
+
                 /// <summary>An embedding table.</summary>
                 public static KL.Embedding Embedding(int input_dim, int output_dim, InitializerSpec? embeddings_initializer = null, KerasRegularizer? embeddings_regularizer = null,
                     int? input_length = null, string? name = null, bool trainable = true) =>

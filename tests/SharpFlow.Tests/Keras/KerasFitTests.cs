@@ -91,4 +91,35 @@ public class KerasFitTests
         }
         finally { dir.Delete(true); }
     }
+
+    [Fact]
+    public void SampleWeightsAreRenormalizedByTheShareOfNonzeroWeightsAsKerasDoes()
+    {
+        using var g = TestGraph.Enter();
+        var model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape: [1], use_bias: false)]);
+        model.compile(tf.keras.optimizers.SGD(lr: 0), "mse");
+        model.set_weights([NDArray.FromFlat(new float[] { 2 }, new Shape(1, 1))]);
+        var x = NDArray.FromFlat(new float[] { 1, 3 }, new Shape(2, 1));
+        var y = NDArray.FromFlat(new float[] { 0, 0 }, new Shape(2, 1));
+        // Squared errors 4 and 36: weights (1, 0) give (4·1 + 0) / 2 / 0.5 = 4; weights (1, 3) give (4 + 108) / 2 = 56.
+        Assert.Equal(4, model.train_on_batch(x, y, sample_weight: NDArray.FromFlat(new float[] { 1, 0 }, new Shape(2)))[0], 5);
+        Assert.Equal(56, model.train_on_batch(x, y, sample_weight: NDArray.FromFlat(new float[] { 1, 3 }, new Shape(2)))[0], 5);
+        Assert.Equal(20, model.train_on_batch(x, y)[0], 5);
+        var yc = NDArray.FromFlat(new float[] { 0, 1 }, new Shape(2, 1));
+        Assert.Equal((4 * 2.0 + 25 * 5.0) / 2, model.train_on_batch(x, yc, class_weight: new Dictionary<int, double> { [0] = 2, [1] = 5 })[0], 5);
+        var e = Assert.Throws<ValueError>(() => model.train_on_batch(x, yc, class_weight: new Dictionary<int, double> { [0] = 2 }));
+        Assert.Equal("`class_weight` must contain all classes in the data. The classes {1} exist in the data but not in `class_weight`.", e.Message);
+    }
+
+    [Fact]
+    public void LayerNormalizationNormalizesEachSample()
+    {
+        using var g = TestGraph.Enter();
+        var model = tf.keras.Sequential([tf.keras.layers.LayerNormalization(epsilon: 0, input_shape: [4])]);
+        var y = model.predict(NDArray.FromFlat(new float[] { 1, 2, 3, 4, 10, 10, 10, 14 }, new Shape(2, 4)));
+        var s = Math.Sqrt(1.25);
+        AssertArray.Close(NDArray.FromFlat(new[] { -1.5 / s, -0.5 / s, 0.5 / s, 1.5 / s, -1 / Math.Sqrt(3), -1 / Math.Sqrt(3), -1 / Math.Sqrt(3), Math.Sqrt(3) }
+            .Select(v => (float)v).ToArray(), new Shape(2, 4)), y, 1e-5);
+        Assert.Equal(new[] { "layer_normalization/gamma:0", "layer_normalization/beta:0" }, model.weights.Select(w => w.name));
+    }
 }

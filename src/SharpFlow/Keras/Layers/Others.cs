@@ -197,3 +197,28 @@ public class Dot(int axes, bool normalize = false, string? name = null) : Merge(
         return tf.reduce_sum(a * b, axis: 1, keepdims: true);
     }
 }
+
+/// <summary><c>LayerNormalization</c>: each sample normalized over its last axis, then scaled by <c>gamma</c> and shifted by <c>beta</c>.</summary>
+public class LayerNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, int[]? input_shape = null, string? name = null, bool trainable = true)
+    : Layer(name, trainable, input_shape)
+{
+    private Variable? _gamma, _beta;
+
+    /// <inheritdoc />
+    public override void build(Shape input_shape)
+    {
+        ArgumentNullException.ThrowIfNull(input_shape);
+        var c = ConvUtil.Channels(input_shape, "LayerNormalization");
+        if (scale) _gamma = add_weight("gamma", new Shape(c), initializer: "ones");
+        if (center) _beta = add_weight("beta", new Shape(c), initializer: "zeros");
+        built = true;
+    }
+
+    /// <inheritdoc />
+    public override Tensor call(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (mean, variance) = Functions.Moments.Build(inputs, [inputs.shape.ndims - 1], keepDims: true, "moments");
+        return Functions.Moments.Normalize(inputs, mean, variance, _beta, _gamma, epsilon, "batchnorm");
+    }
+}
