@@ -110,7 +110,7 @@ public static class FashionMnist
         MnistFiles.Make(ReadSample(MnistFiles.Names[0]), ReadSample(MnistFiles.Names[1]), ReadSample(MnistFiles.Names[2]),
             ReadSample(MnistFiles.Names[3]), one_hot, validation_size, seed, SampleSource);
 
-    private static NDArray ReadSample(string file)
+    internal static NDArray ReadSample(string file)
     {
         var name = "SharpFlow.Data.Samples." + file + ".gz";
         using var stream = typeof(FashionMnist).Assembly.GetManifestResourceStream(name)

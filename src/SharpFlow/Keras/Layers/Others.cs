@@ -1,0 +1,224 @@
+using SharpFlow.Keras.Engine;
+using static SharpFlow.Binding;
+
+namespace SharpFlow.Keras.Layers;
+
+/// <summary>
+/// <c>BatchNormalization</c> over the last axis: <c>gamma</c>, <c>beta</c>, <c>moving_mean</c>, <c>moving_variance</c>.
+/// While training (the learning phase) it normalizes with the batch's statistics and its updates move the moving
+/// ones by <c>1 − momentum</c> (4-D inputs: the unbiased variance, as TensorFlow's fused kernel); otherwise it uses
+/// the moving statistics.
+/// </summary>
+public class BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
+    InitializerSpec? beta_initializer = null, InitializerSpec? gamma_initializer = null, InitializerSpec? moving_mean_initializer = null,
+    InitializerSpec? moving_variance_initializer = null, int[]? input_shape = null, string? name = null, bool trainable = true) : Layer(name, trainable, input_shape)
+{
+    private Variable? _gamma, _beta, _mean, _variance;
+
+    /// <inheritdoc />
+    public override bool uses_learning_phase => true;
+
+    /// <inheritdoc />
+    public override void build(Shape input_shape)
+    {
+        ArgumentNullException.ThrowIfNull(input_shape);
+        var rank = input_shape.ndims;
+        if (axis != -1 && axis != rank - 1) throw new ValueError($"BatchNormalization normalizes over the last axis only (axis=-1 or {rank - 1}), got axis={axis}");
+        var c = ConvUtil.Channels(input_shape, "BatchNormalization");
+        var shape = new Shape(c);
+        if (scale) _gamma = add_weight("gamma", shape, initializer: gamma_initializer ?? "ones");
+        if (center) _beta = add_weight("beta", shape, initializer: beta_initializer ?? "zeros");
+        _mean = add_weight("moving_mean", shape, initializer: moving_mean_initializer ?? "zeros", trainable: false);
+        _variance = add_weight("moving_variance", shape, initializer: moving_variance_initializer ?? "ones", trainable: false);
+        built = true;
+    }
+
+    /// <inheritdoc />
+    public override Tensor call(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var rank = inputs.shape.ndims;
+        if (Training == false)
+            return Functions.Moments.Normalize(inputs, _mean!, _variance!, _beta, _gamma, epsilon, "batchnorm");
+        var axes = Enumerable.Range(0, rank - 1).ToArray();
+        var (mean, variance) = Functions.Moments.Build(inputs, axes, keepDims: false, "moments");
+        Tensor useMean = mean, useVariance = variance;
+        TensorLike flag = true;
+        if (Training is null)
+        {
+            var phase = Backend.learning_phase();
+            flag = phase;
+            useMean = Ops.Control.ControlFlowOps.SmartCond(phase, () => mean, () => tf.identity(_mean!), "cond");
+            useVariance = Ops.Control.ControlFlowOps.SmartCond(phase, () => variance, () => tf.identity(_variance!), "cond_1");
+        }
+        var y = Functions.Moments.Normalize(inputs, useMean, useVariance, _beta, _gamma, epsilon, "batchnorm");
+        Tensor target = variance;
+        if (rank == 4)
+        {
+            var n = tf.cast(tf.reduce_prod(tf.shape(inputs)[..(rank - 1)]), inputs.dtype);
+            target = variance * (n / tf.maximum(n - tf.constant(1f), tf.constant(1f)));
+        }
+        var decay = tf.constant((float)(1 - momentum));
+        var updateMean = Ops.Control.ControlFlowOps.SmartCond(flag, () => _mean!.assign_sub((_mean! - mean) * decay, name: "AssignMovingAvg"),
+            () => tf.identity(_mean!), "cond_2");
+        var updateVariance = Ops.Control.ControlFlowOps.SmartCond(flag, () => _variance!.assign_sub((_variance! - target) * decay, name: "AssignMovingAvg_1"),
+            () => tf.identity(_variance!), "cond_3");
+        add_update(updateMean);
+        add_update(updateVariance);
+        return y;
+    }
+}
+
+/// <summary><c>Embedding</c>: integer ids to rows of <c>embeddings</c> <c>[input_dim, output_dim]</c> (uniform ±0.05).</summary>
+public class Embedding(int input_dim, int output_dim, InitializerSpec? embeddings_initializer = null, KerasRegularizer? embeddings_regularizer = null,
+    int? input_length = null, string? name = null, bool trainable = true)
+    : Layer(name, trainable, input_length is { } n ? [n] : null, dtype: DType.float32)
+{
+    private Variable? _embeddings;
+
+    /// <summary>The table, once built.</summary>
+    public Variable? embeddings => _embeddings;
+
+    /// <inheritdoc />
+    public override void build(Shape input_shape)
+    {
+        _embeddings = add_weight("embeddings", new Shape(input_dim, output_dim), initializer: embeddings_initializer ?? "uniform", regularizer: embeddings_regularizer);
+        built = true;
+    }
+
+    /// <inheritdoc />
+    public override Tensor call(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var ids = inputs.dtype == DType.int32 || inputs.dtype == DType.int64 ? inputs : tf.cast(inputs, tf.int32);
+        return tf.nn.embedding_lookup(_embeddings!, ids);
+    }
+}
+
+/// <summary><c>GaussianNoise</c>: adds N(0, stddev²) noise while training.</summary>
+public class GaussianNoise(double stddev, int[]? input_shape = null, string? name = null) : Layer(name, input_shape: input_shape)
+{
+    /// <inheritdoc />
+    public override bool uses_learning_phase => true;
+
+    /// <inheritdoc />
+    public override Tensor call(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return LearningPhase.InTrainPhase(() => inputs + tf.random_normal(tf.shape(inputs), 0, stddev, dtype: inputs.dtype), () => tf.identity(inputs), Training);
+    }
+}
+
+/// <summary>The merge layers: they take a list of tensors of the same shape.</summary>
+public abstract class Merge(string? name) : Layer(name)
+{
+    /// <summary>Combines the inputs.</summary>
+    protected abstract Tensor MergeFunction(Tensor[] inputs);
+
+    /// <inheritdoc />
+    public override Tensor[] call(Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length < 2)
+            throw new ValueError($"A merge layer should be called on a list of at least 2 inputs. Got {inputs.Length} inputs.");
+        return [MergeFunction(inputs)];
+    }
+
+    /// <inheritdoc />
+    public override void build(Shape[] input_shapes) => built = true;
+}
+
+/// <summary><c>Add</c>.</summary>
+public class Add(string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => a + b);
+}
+
+/// <summary><c>Subtract</c>: exactly two inputs.</summary>
+public class Subtract(string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs) =>
+        inputs.Length == 2 ? inputs[0] - inputs[1] : throw new ValueError("A `Subtract` layer should be called on exactly 2 inputs");
+}
+
+/// <summary><c>Multiply</c>.</summary>
+public class Multiply(string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => a * b);
+}
+
+/// <summary><c>Average</c>.</summary>
+public class Average(string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs) =>
+        inputs.Skip(1).Aggregate(inputs[0], (a, b) => a + b) / tf.constant((float)inputs.Length);
+}
+
+/// <summary><c>Maximum</c>.</summary>
+public class Maximum(string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => tf.maximum(a, b));
+}
+
+/// <summary><c>Minimum</c>.</summary>
+public class Minimum(string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => tf.minimum(a, b));
+}
+
+/// <summary><c>Concatenate</c> along <c>axis</c> (the last by default).</summary>
+public class Concatenate(int axis = -1, string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs)
+    {
+        var rank = inputs[0].shape.ndims;
+        return tf.concat(inputs, axis < 0 ? rank + axis : axis);
+    }
+}
+
+/// <summary><c>Dot</c>: the dot product of two <c>[batch, n]</c> inputs along <c>axes</c> (optionally L2-normalized: cosine).</summary>
+public class Dot(int axes, bool normalize = false, string? name = null) : Merge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor MergeFunction(Tensor[] inputs)
+    {
+        if (inputs.Length != 2) throw new ValueError("A `Dot` layer should be called on exactly 2 inputs");
+        var (a, b) = (inputs[0], inputs[1]);
+        if (normalize) { a = tf.nn.l2_normalize(a, axis: axes); b = tf.nn.l2_normalize(b, axis: axes); }
+        if (a.shape.ndims != 2 || b.shape.ndims != 2 || axes != 1)
+            throw new NotImplementedException("Dot supports 2-D inputs along axis 1.");
+        return tf.reduce_sum(a * b, axis: 1, keepdims: true);
+    }
+}
+
+/// <summary><c>LayerNormalization</c>: each sample normalized over its last axis, then scaled by <c>gamma</c> and shifted by <c>beta</c>.</summary>
+public class LayerNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, int[]? input_shape = null, string? name = null, bool trainable = true)
+    : Layer(name, trainable, input_shape)
+{
+    private Variable? _gamma, _beta;
+
+    /// <inheritdoc />
+    public override void build(Shape input_shape)
+    {
+        ArgumentNullException.ThrowIfNull(input_shape);
+        var c = ConvUtil.Channels(input_shape, "LayerNormalization");
+        if (scale) _gamma = add_weight("gamma", new Shape(c), initializer: "ones");
+        if (center) _beta = add_weight("beta", new Shape(c), initializer: "zeros");
+        built = true;
+    }
+
+    /// <inheritdoc />
+    public override Tensor call(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (mean, variance) = Functions.Moments.Build(inputs, [inputs.shape.ndims - 1], keepDims: true, "moments");
+        return Functions.Moments.Normalize(inputs, mean, variance, _beta, _gamma, epsilon, "batchnorm");
+    }
+}
