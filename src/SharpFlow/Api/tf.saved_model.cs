@@ -1,0 +1,216 @@
+#pragma warning disable CS8981
+#pragma warning disable CA1034 // nested types mirror TensorFlow's module path (tf.saved_model.builder.SavedModelBuilder)
+using SharpFlow.GraphIO;
+
+namespace SharpFlow;
+
+public static partial class Binding
+{
+    public static partial class tf
+    {
+        /// <summary>TensorFlow 1.x's SavedModel: <c>loader.load</c>, <c>builder.SavedModelBuilder</c>, <c>simple_save</c>.</summary>
+        public static class saved_model
+        {
+            /// <summary><c>tf.saved_model.loader</c>.</summary>
+            public static class loader
+            {
+                /// <summary>
+                /// Loads the SavedModel in <paramref name="export_dir"/> into <paramref name="sess"/>'s graph
+                /// (<c>tf.saved_model.loader.load</c>): the MetaGraphDef tagged exactly <paramref name="tags"/>, its
+                /// variables' values and its main op; returns the MetaGraphDef, whose <c>signature_def</c> names the
+                /// model's input and output tensors.
+                /// </summary>
+                public static Tensorflow.MetaGraphDef load(Session sess, IReadOnlyCollection<string> tags, string export_dir, string? import_scope = null) =>
+                    SavedModels.Load(sess, tags, export_dir, import_scope);
+
+                /// <summary>Whether <paramref name="export_dir"/> holds a SavedModel (<c>maybe_saved_model_directory</c>).</summary>
+                public static bool maybe_saved_model_directory(string export_dir) =>
+                    File.Exists(Path.Combine(export_dir, SavedModels.ProtoFile)) || File.Exists(Path.Combine(export_dir, SavedModels.TextFile));
+            }
+
+            /// <summary><c>tf.saved_model.builder</c>.</summary>
+            public static class builder
+            {
+                /// <summary>
+                /// Writes a SavedModel (<c>tf.saved_model.builder.SavedModelBuilder</c>): add the graph and its
+                /// variables once with <see cref="add_meta_graph_and_variables"/>, then <see cref="save"/>.
+                /// </summary>
+                public sealed class SavedModelBuilder
+                {
+                    private readonly string _exportDir;
+                    private readonly Tensorflow.SavedModel _model = new() { SavedModelSchemaVersion = 1 };
+                    private bool _hasVariables;
+
+                    /// <summary>A builder that writes into <paramref name="export_dir"/>, which must not exist or be empty.</summary>
+                    public SavedModelBuilder(string export_dir)
+                    {
+                        ArgumentException.ThrowIfNullOrEmpty(export_dir);
+                        if (Directory.Exists(export_dir) && Directory.EnumerateFileSystemEntries(export_dir).Any())
+                            throw new ValueError($"Export directory already exists, and isn't empty. Please choose a different export directory, or delete all the contents of the specified directory: {export_dir}");
+                        Directory.CreateDirectory(export_dir);
+                        _exportDir = export_dir;
+                    }
+
+                    /// <summary>
+                    /// Saves the session's variables into <c>variables/variables</c> and records the graph as a
+                    /// MetaGraphDef tagged <paramref name="tags"/>, with <paramref name="signature_def_map"/>, the asset
+                    /// files of <paramref name="assets_collection"/> (copied into <c>assets/</c>) and
+                    /// <paramref name="main_op"/> (run after restoring when loaded; <paramref name="legacy_init_op"/> is
+                    /// its older name).
+                    /// </summary>
+                    public void add_meta_graph_and_variables(Session sess, IReadOnlyCollection<string> tags,
+                        IReadOnlyDictionary<string, Tensorflow.SignatureDef>? signature_def_map = null,
+                        IReadOnlyList<Tensor>? assets_collection = null, Operation? legacy_init_op = null, bool clear_devices = false,
+                        Operation? main_op = null)
+                    {
+                        ArgumentNullException.ThrowIfNull(sess);
+                        ArgumentNullException.ThrowIfNull(tags);
+                        if (_hasVariables) throw new ValueError("Graph state including variables and assets has already been saved. Please invoke `add_meta_graph()` instead.");
+                        var graph = sess.graph;
+                        var variables = graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>().ToList();
+                        if (variables.Count > 0)
+                        {
+                            Directory.CreateDirectory(Path.Combine(_exportDir, "variables"));
+                            new SharpFlow.Train.Saver(variables).save(sess, SavedModels.VariablesPrefix(_exportDir), write_state: false, write_meta_graph: false);
+                        }
+                        _model.MetaGraphs.Add(MetaGraph(graph, sess, tags, signature_def_map, assets_collection, main_op ?? legacy_init_op, main_op is null && legacy_init_op is not null, clear_devices));
+                        _hasVariables = true;
+                    }
+
+                    /// <summary>Records another MetaGraphDef of the same variables, tagged <paramref name="tags"/>.</summary>
+                    public void add_meta_graph(IReadOnlyCollection<string> tags, IReadOnlyDictionary<string, Tensorflow.SignatureDef>? signature_def_map = null,
+                        Operation? legacy_init_op = null, bool clear_devices = false, Operation? main_op = null, Graph? graph = null)
+                    {
+                        ArgumentNullException.ThrowIfNull(tags);
+                        if (!_hasVariables) throw new ValueError("Variables and assets have not been saved yet. Please invoke `add_meta_graph_and_variables()` first.");
+                        _model.MetaGraphs.Add(MetaGraph(graph ?? SharpFlow.Graph.get_default(), null, tags, signature_def_map, null, main_op ?? legacy_init_op, main_op is null && legacy_init_op is not null, clear_devices));
+                    }
+
+                    private Tensorflow.MetaGraphDef MetaGraph(Graph graph, Session? sess, IReadOnlyCollection<string> tags,
+                        IReadOnlyDictionary<string, Tensorflow.SignatureDef>? signatures, IReadOnlyList<Tensor>? assets, Operation? initOp, bool legacy, bool clearDevices)
+                    {
+                        var meta = MetaGraphs.Export(graph, clearDevices: clearDevices);
+                        meta.MetaInfoDef.Tags.AddRange(tags);
+                        foreach (var (key, signature) in signatures ?? new Dictionary<string, Tensorflow.SignatureDef>()) meta.SignatureDef[key] = signature.Clone();
+                        if (initOp is not null)
+                        {
+                            var collection = new Tensorflow.CollectionDef { NodeList = new() };
+                            collection.NodeList.Value.Add(initOp.name);
+                            meta.CollectionDef[legacy ? SavedModels.LegacyInitOpKey : SavedModels.MainOpKey] = collection;
+                        }
+                        foreach (var asset in assets ?? [])
+                        {
+                            var source = System.Text.Encoding.UTF8.GetString((sess ?? throw new ValueError("assets need a session")).run(asset).StringBytes(0));
+                            var assetsDir = Path.Combine(_exportDir, "assets");
+                            Directory.CreateDirectory(assetsDir);
+                            var name = Path.GetFileName(source);
+                            File.Copy(source, Path.Combine(assetsDir, name), overwrite: true);
+                            meta.AssetFileDef.Add(new Tensorflow.AssetFileDef { TensorInfo = SavedModels.TensorInfoOf(asset), Filename = name });
+                        }
+                        return meta;
+                    }
+
+                    /// <summary>Writes <c>saved_model.pb</c> (<c>saved_model.pbtxt</c> with <paramref name="as_text"/>) and returns its path.</summary>
+                    public string save(bool as_text = false)
+                    {
+                        var path = Path.Combine(_exportDir, as_text ? SavedModels.TextFile : SavedModels.ProtoFile);
+                        ProtoFiles.Write(_model, path, as_text);
+                        return path;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Writes a serving SavedModel in one call (<c>tf.saved_model.simple_save</c>): the session's variables and
+            /// graph tagged <c>serve</c>, with one predict signature (<c>serving_default</c>) of
+            /// <paramref name="inputs"/> and <paramref name="outputs"/>.
+            /// </summary>
+            public static void simple_save(Session session, string export_dir, IReadOnlyDictionary<string, Tensor> inputs,
+                IReadOnlyDictionary<string, Tensor> outputs, Operation? legacy_init_op = null)
+            {
+                var b = new builder.SavedModelBuilder(export_dir);
+                b.add_meta_graph_and_variables(session, [tag_constants.SERVING],
+                    new Dictionary<string, Tensorflow.SignatureDef> { [signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY] = signature_def_utils.predict_signature_def(inputs, outputs) },
+                    legacy_init_op: legacy_init_op, clear_devices: true);
+                b.save();
+            }
+
+            /// <summary><c>tf.saved_model.signature_def_utils</c>.</summary>
+            public static class signature_def_utils
+            {
+                /// <summary>A predict SignatureDef (<c>tensorflow/serving/predict</c>) of named input and output tensors.</summary>
+                public static Tensorflow.SignatureDef predict_signature_def(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs)
+                {
+                    if (inputs is null || inputs.Count == 0) throw new ValueError("Prediction inputs cannot be None or empty.");
+                    if (outputs is null || outputs.Count == 0) throw new ValueError("Prediction outputs cannot be None or empty.");
+                    return SavedModels.Signature(inputs, outputs, signature_constants.PREDICT_METHOD_NAME);
+                }
+
+                /// <summary>A SignatureDef of named inputs and outputs with <paramref name="method_name"/> (<c>build_signature_def</c>).</summary>
+                public static Tensorflow.SignatureDef build_signature_def(IReadOnlyDictionary<string, Tensorflow.TensorInfo>? inputs = null,
+                    IReadOnlyDictionary<string, Tensorflow.TensorInfo>? outputs = null, string? method_name = null)
+                {
+                    var def = new Tensorflow.SignatureDef { MethodName = method_name ?? "" };
+                    foreach (var (k, v) in inputs ?? new Dictionary<string, Tensorflow.TensorInfo>()) def.Inputs[k] = v.Clone();
+                    foreach (var (k, v) in outputs ?? new Dictionary<string, Tensorflow.TensorInfo>()) def.Outputs[k] = v.Clone();
+                    return def;
+                }
+            }
+
+            /// <summary><c>tf.saved_model.utils</c>.</summary>
+            public static class utils
+            {
+                /// <summary>A tensor's TensorInfo: name, dtype and static shape (<c>build_tensor_info</c>).</summary>
+                public static Tensorflow.TensorInfo build_tensor_info(Tensor tensor) => SavedModels.TensorInfoOf(tensor);
+
+                /// <summary>The tensor a TensorInfo names in <paramref name="graph"/> (default: the default graph) (<c>get_tensor_from_tensor_info</c>).</summary>
+                public static Tensor get_tensor_from_tensor_info(Tensorflow.TensorInfo tensor_info, Graph? graph = null, string? import_scope = null)
+                {
+                    ArgumentNullException.ThrowIfNull(tensor_info);
+                    var prefix = string.IsNullOrEmpty(import_scope) ? "" : import_scope.TrimEnd('/') + "/";
+                    return (graph ?? SharpFlow.Graph.get_default()).get_tensor_by_name(prefix + tensor_info.Name);
+                }
+            }
+
+            /// <summary>The standard MetaGraphDef tags (<c>tf.saved_model.tag_constants</c>).</summary>
+            public static class tag_constants
+            {
+                /// <summary>Serving.</summary>
+                public const string SERVING = "serve";
+                /// <summary>Training.</summary>
+                public const string TRAINING = "train";
+                /// <summary>A graph for GPUs.</summary>
+                public const string GPU = "gpu";
+                /// <summary>A graph for TPUs.</summary>
+                public const string TPU = "tpu";
+            }
+
+            /// <summary>The standard signature keys and method names (<c>tf.saved_model.signature_constants</c>).</summary>
+            public static class signature_constants
+            {
+                /// <summary>The key of the default serving signature.</summary>
+                public const string DEFAULT_SERVING_SIGNATURE_DEF_KEY = "serving_default";
+                /// <summary>The predict method.</summary>
+                public const string PREDICT_METHOD_NAME = "tensorflow/serving/predict";
+                /// <summary>The classify method.</summary>
+                public const string CLASSIFY_METHOD_NAME = "tensorflow/serving/classify";
+                /// <summary>The regress method.</summary>
+                public const string REGRESS_METHOD_NAME = "tensorflow/serving/regress";
+                /// <summary>The predict inputs key.</summary>
+                public const string PREDICT_INPUTS = "inputs";
+                /// <summary>The predict outputs key.</summary>
+                public const string PREDICT_OUTPUTS = "outputs";
+                /// <summary>The classify inputs key.</summary>
+                public const string CLASSIFY_INPUTS = "inputs";
+                /// <summary>The classify classes output key.</summary>
+                public const string CLASSIFY_OUTPUT_CLASSES = "classes";
+                /// <summary>The classify scores output key.</summary>
+                public const string CLASSIFY_OUTPUT_SCORES = "scores";
+                /// <summary>The regress inputs key.</summary>
+                public const string REGRESS_INPUTS = "inputs";
+                /// <summary>The regress outputs key.</summary>
+                public const string REGRESS_OUTPUTS = "outputs";
+            }
+        }
+    }
+}
