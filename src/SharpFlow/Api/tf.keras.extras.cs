@@ -99,11 +99,11 @@ public static partial class Binding
             public static class metrics
             {
                 /// <summary>Categorical accuracy.</summary>
-                public static Tensor categorical_accuracy(Tensor y_true, Tensor y_pred) => Metrics.categorical_accuracy(y_true, y_pred);
+                public static Tensor categorical_accuracy(Tensor y_true, Tensor y_pred) => SharpFlow.Keras.Metrics.categorical_accuracy(y_true, y_pred);
                 /// <summary>Sparse categorical accuracy.</summary>
-                public static Tensor sparse_categorical_accuracy(Tensor y_true, Tensor y_pred) => Metrics.sparse_categorical_accuracy(y_true, y_pred);
+                public static Tensor sparse_categorical_accuracy(Tensor y_true, Tensor y_pred) => SharpFlow.Keras.Metrics.sparse_categorical_accuracy(y_true, y_pred);
                 /// <summary>Binary accuracy.</summary>
-                public static Tensor binary_accuracy(Tensor y_true, Tensor y_pred) => Metrics.binary_accuracy(y_true, y_pred);
+                public static Tensor binary_accuracy(Tensor y_true, Tensor y_pred) => SharpFlow.Keras.Metrics.binary_accuracy(y_true, y_pred);
             }
 
             /// <summary><c>tf.keras.activations</c> (usable as <c>activation:</c> arguments).</summary>

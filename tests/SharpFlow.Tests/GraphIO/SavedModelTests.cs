@@ -14,19 +14,33 @@ public sealed class SavedModelTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     [Fact]
-    public void TensorFlowsSavedModelReadsButItsShardedSaverDoesNotImportYet()
+    public void TensorFlowsSavedModelLoadsAndPredicts()
     {
-        // The file and its variables read; the graph's sharded saver packs string tensors (Pack of ShardedFilename
-        // outputs), which SharpFlow's Pack does not take yet, so loading stops there, naming the node.
         var model = SavedModels.Read(TfFiles.Path("regression", "saved_model"));
         var signature = model.MetaGraphs.Single().SignatureDef[tf.saved_model.signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY];
         Assert.Equal((tf.saved_model.signature_constants.PREDICT_METHOD_NAME, "X:0", "pred:0"),
             (signature.MethodName, signature.Inputs["X"].Name, signature.Outputs["pred"].Name));
-        Assert.Equal(TfFiles.FrozenValues().W, tf.train.NewCheckpointReader(TfFiles.SavedModelVariables).get_tensor("W").ToArray<float>()[0]);
+        var (w, b) = TfFiles.FrozenValues();
+        Assert.Equal(w, tf.train.NewCheckpointReader(TfFiles.SavedModelVariables).get_tensor("W").ToArray<float>()[0]);
+        // The graph's sharded saver packs the string names of its shards (Pack of ShardedFilename outputs).
         using var g = TestGraph.Enter();
         using var sess = tf.Session();
-        var e = Assert.Throws<ValueError>(() => tf.saved_model.loader.load(sess, [tf.saved_model.tag_constants.SERVING], TfFiles.Path("regression", "saved_model")));
-        Assert.Contains("Node 'save_1/MergeV2Checkpoints/checkpoint_prefixes' (Pack)", e.Message);
+        var meta = tf.saved_model.loader.load(sess, [tf.saved_model.tag_constants.SERVING], TfFiles.Path("regression", "saved_model"));
+        var sig = meta.SignatureDef[tf.saved_model.signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY];
+        var x = sess.graph.get_tensor_by_name(sig.Inputs["X"].Name);
+        var pred = sess.graph.get_tensor_by_name(sig.Outputs["pred"].Name);
+        var y = sess.run(pred, new FeedDict { [x] = new[] { 2.5f } }).ToArray<float>();
+        Assert.Equal(w * 2.5f + b, y[0], 5);
+    }
+
+    [Fact]
+    public void PackStacksStringsAlongAnyAxis()
+    {
+        using var g = TestGraph.Enter();
+        var a = tf.constant(NDArray.FromStrings(["a", "b"]));
+        var c = tf.constant(NDArray.FromStrings(["c", "d"]));
+        Assert.Equal("[[b'a' b'b']\n [b'c' b'd']]", g.Eval(tf.stack([a, c])).ToString());
+        Assert.Equal("[[b'a' b'c']\n [b'b' b'd']]", g.Eval(tf.stack([a, c], axis: 1)).ToString());
     }
 
     [Fact]

@@ -47,6 +47,9 @@ internal sealed class Pack : OpDef
         return (int)(axis < 0 ? axis + rank : axis);
     }
 
+    /// <summary>TensorFlow's Pack takes any type: savers pack the string names of their shards.</summary>
+    public override bool AcceptsStrings => true;
+
     public override OpKernel CreateKernel(Operation op)
     {
         var axisAttr = op.Attr<long>("axis");
@@ -63,8 +66,24 @@ internal sealed class Pack : OpDef
             var axis = Axis(axisAttr, values[0].ndim + 1, m => ctx.InvalidArgument(m));
             var dims = values[0].shape.Dims.ToList();
             dims.Insert(axis, n);
-            DataMovement.Concat(values, axis, ctx.AllocateUninitializedOutput(0, values[0].dtype, Shape.Own([.. dims])));
+            if (values[0].dtype == DType.@string) PackStrings(values, axis, ctx.AllocateOutput(0, DType.@string, Shape.Own([.. dims])));
+            else DataMovement.Concat(values, axis, ctx.AllocateUninitializedOutput(0, values[0].dtype, Shape.Own([.. dims])));
         });
+    }
+
+    // Strings are byte arrays held by reference: the stacked array takes each input's references in order.
+    private static void PackStrings(NDArray[] values, int axis, NDArray result)
+    {
+        var outer = 1;
+        for (var d = 0; d < axis; d++) outer *= result.shape[d];
+        var chunk = outer == 0 ? 0 : (int)(values[0].size / outer);
+        var output = (byte[][])result.Storage;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var source = (byte[][])values[i].Storage;
+            for (var o = 0; o < outer; o++)
+                System.Array.Copy(source, o * chunk, output, (o * values.Length + i) * chunk, chunk);
+        }
     }
 
     /// <summary>Stacked constants are a constant (TensorFlow's <c>constant_value</c> folds Pack).</summary>
