@@ -7,6 +7,7 @@ var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pur
     RecordsCommand.Create(),
     EvaluateCommand.Create(),
     ExportCommand.Create(),
+    InspectCommand.Create(),
     TransferCommand.Create(),
     InfoCommand.Create(),
     EventsCommand.Create(),
