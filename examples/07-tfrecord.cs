@@ -79,4 +79,28 @@ var parsed = tf.parse_example(serialized, new Dictionary<string, FeatureSpec>
 var batch_images = tf.reshape(tf.decode_raw(parsed["image_raw"], tf.uint8), new[] { -1, 28, 28, 1 });
 var (shape, batch_labels) = sess.run((tf.shape(batch_images), parsed["label"]), new FeedDict { [serialized] = new NDArray(batch, new Shape(batch.Length)) });
 Console.WriteLine($"GZIP batch: images {shape}, labels {string.Join(" ", batch_labels.ToArray<long>().Take(10))} ...");
+
+// The book's own reading program: a file-name queue, a TFRecordReader (here on the GZIP file), parse_single_example,
+// and the queue runners started under a Coordinator.
+var filename_queue = tf.train.string_input_producer([filename + ".gz"], shuffle: false);
+var reader = tf.TFRecordReader(compression_type: "GZIP");
+var (_, serialized_record) = reader.read(filename_queue);
+var queued = tf.parse_single_example(serialized_record, features: new Dictionary<string, FeatureSpec>
+{
+    ["image_raw"] = tf.FixedLenFeature(Shape.Scalar, tf.@string),
+    ["label"] = tf.FixedLenFeature(Shape.Scalar, tf.int64),
+});
+var queued_image = tf.decode_raw(queued["image_raw"], tf.uint8);
+var queued_label = tf.cast(queued["label"], tf.int32);
+var coord = tf.train.Coordinator();
+var threads = tf.train.start_queue_runners(sess: sess, coord: coord);
+var queuedSame = 0;
+for (var i = 0; i < num_examples; i++)
+{
+    var (img, lbl) = sess.run((queued_image, queued_label));
+    if (img.ToArray<byte>().AsSpan().SequenceEqual(original[i]) && (int)lbl == labels[i]) queuedSame++;
+}
+coord.request_stop();
+coord.join(threads);
+Console.WriteLine($"read {num_examples} records through a TFRecordReader queue, {queuedSame} identical to what was written");
 tf.gfile.DeleteRecursively(dir);

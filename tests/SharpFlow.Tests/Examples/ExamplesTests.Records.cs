@@ -13,5 +13,6 @@ public partial class ExamplesTests
         Assert.Contains("read 300 records, 300 identical to what was written", output);
         Assert.Matches(new Regex(@"record 0: label \d \(\S+.*\), pixels 784"), output);
         Assert.Contains("GZIP batch: images [100  28  28   1]", output);
+        Assert.Contains("read 300 records through a TFRecordReader queue, 300 identical to what was written", output);
     }
 }
