@@ -94,33 +94,46 @@ internal static class RecordInput
                 count++;
             }
         if (first is null) throw new ArgumentException($"--input {Scheme}{directory}: the {split} files hold no records");
-        int Dim(string key) => first.features.feature.TryGetValue(key, out var f) && f.int64_list is { } l && l.value.Count == 1
+        var (height, width, depth) = Dims(first, directory, split);
+        return (count, height, width, depth);
+    }
+
+    // The picture size a record states in its int64 features height, width and depth.
+    private static (int Height, int Width, int Depth) Dims(Example example, string directory, string split)
+    {
+        int Dim(string key) => example.features.feature.TryGetValue(key, out var f) && f.int64_list is { } l && l.value.Count == 1
             ? checked((int)l.value[0])
             : throw new DataLossError($"--input {Scheme}{directory}: the {split} records have no int64 feature '{key}'");
-        return (count, Dim("height"), Dim("width"), Dim("depth"));
+        return (Dim("height"), Dim("width"), Dim("depth"));
     }
 
     /// <summary>A whole split read into memory (for evaluation): pixels scaled to [0, 1], int32 labels.</summary>
     public static DataSet Read(string directory, string split)
     {
-        var (count, height, width, depth) = Describe(directory, split);
-        var size = height * width * depth;
-        var pixels = new float[count * size];
-        var labels = new int[count];
-        var i = 0;
+        // One pass: the first record gives the picture size the others must have.
+        var (height, width, depth, size) = (0, 0, 0, -1);
+        var pixels = new List<float>();
+        var labels = new List<int>();
         foreach (var file in Files(directory, split))
             foreach (var record in tf.python_io.tf_record_iterator(file))
             {
-                var features = Example.FromString(record).features.feature;
+                var i = labels.Count;
+                var example = Example.FromString(record);
+                if (size < 0)
+                {
+                    (height, width, depth) = Dims(example, directory, split);
+                    size = height * width * depth;
+                }
+                var features = example.features.feature;
                 var raw = features.TryGetValue("image_raw", out var image) && image.bytes_list is { } b && b.value.Count == 1 ? b.value[0]
                     : throw new DataLossError($"{file}: record {i} has no bytes feature 'image_raw'");
                 if (raw.Length != size) throw new DataLossError($"{file}: record {i} has {raw.Length} pixel bytes, not {height}x{width}x{depth}");
-                labels[i] = features.TryGetValue("label", out var label) && label.int64_list is { } l && l.value.Count == 1 ? checked((int)l.value[0])
-                    : throw new DataLossError($"{file}: record {i} has no int64 feature 'label'");
-                for (var k = 0; k < size; k++) pixels[i * size + k] = raw[k] * (1f / 255f); // as the IDX reader scales them
-                i++;
+                labels.Add(features.TryGetValue("label", out var label) && label.int64_list is { } l && l.value.Count == 1 ? checked((int)l.value[0])
+                    : throw new DataLossError($"{file}: record {i} has no int64 feature 'label'"));
+                foreach (var p in raw) pixels.Add(p * (1f / 255f)); // as the IDX reader scales them
             }
-        return new DataSet(NDArray.FromFlat(pixels, new Shape(count, size)), NDArray.FromFlat(labels, new Shape(count)));
+        if (size < 0) throw new ArgumentException($"--input {Scheme}{directory}: the {split} files hold no records");
+        return new DataSet(NDArray.FromFlat(pixels.ToArray(), new Shape(labels.Count, size)), NDArray.FromFlat(labels.ToArray(), new Shape(labels.Count)));
     }
 }
 
