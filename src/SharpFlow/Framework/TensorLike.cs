@@ -22,6 +22,11 @@ public readonly struct TensorLike
 #pragma warning disable CA2225 // conversions are the point of this type
     /// <summary>A tensor (a variable stands for its value).</summary>
     public static implicit operator TensorLike(Tensor value) => new(value ?? throw new ArgumentNullException(nameof(value)));
+    /// <summary>
+    /// An optional tensor for an optional argument: a null tensor gives no value, as <c>None</c> does in TensorFlow,
+    /// instead of the null check of the conversion above.
+    /// </summary>
+    public static implicit operator TensorLike?(Tensor? value) => value is null ? default(TensorLike?) : new TensorLike(value);
     /// <summary>A concrete value.</summary>
     public static implicit operator TensorLike(NDArray value) => new(value ?? throw new ArgumentNullException(nameof(value)));
     /// <summary>A floating-point number (float32 unless the op needs another dtype).</summary>

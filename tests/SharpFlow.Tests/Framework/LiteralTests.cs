@@ -38,4 +38,19 @@ public class LiteralTests
         Assert.Throws<TypeError>(() => Literal.ToNDArray("text", tf.float32));
         Assert.Throws<TypeError>(() => Literal.ToNDArray(new object()));
     }
+
+    [Fact]
+    public void ANullTensorForAnOptionalArgumentMeansNone()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.constant(new[,] { { 1f, 2f }, { 3f, 4f } });
+        Tensor? perm = null;
+        var t = tf.transpose(x, perm);
+        Assert.Equal(new Shape(2, 2), t.shape);
+        Assert.Equal(new[] { 1f, 3f, 2f, 4f }, g.Eval(t).ToArray<float>());
+        Tensor? missing = null;
+        Assert.Throws<ArgumentNullException>(() => tf.transpose(missing!));
+        TensorLike? given = (Tensor?)tf.constant(new[] { 1, 0 });
+        Assert.NotNull(given);
+    }
 }
