@@ -247,7 +247,7 @@ public sealed class NDArray
     public string Repr() => NDArrayFormatter.Repr(this);
 
     /// <summary>The raw bytes of the elements, writable (kernels that update a buffer in place).</summary>
-    internal Span<byte> AsWritableBytes()
+    public Span<byte> AsWritableBytes()
     {
         if (dtype == DType.@string) throw new TypeError("A string array has no raw byte view.");
         ref var a = ref MemoryMarshal.GetArrayDataReference(Storage);

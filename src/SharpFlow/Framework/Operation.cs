@@ -92,8 +92,12 @@ public sealed class Operation : ITensorOrOperation
     public object get_attr(string attrName) =>
         _attrs.TryGetValue(attrName, out var v) ? v : throw new ValueError($"Operation '{name}' has no attr named '{attrName}'.");
 
-    /// <summary>A typed attribute.</summary>
-    internal T Attr<T>(string attrName) => (T)get_attr(attrName);
+    /// <summary>
+    /// A typed attribute, as a kernel or gradient reads it: <c>op.Attr&lt;bool&gt;("transpose_a")</c>,
+    /// <c>op.Attr&lt;DType&gt;("T")</c>, <c>op.Attr&lt;long[]&gt;("strides")</c> (integers are stored as
+    /// <see cref="long"/>). A missing attribute is a <see cref="ValueError"/> naming the op.
+    /// </summary>
+    public T Attr<T>(string attrName) => (T)get_attr(attrName);
 
     /// <summary>Output <paramref name="index"/> (TensorFlow's <c>op.outputs[i]</c>).</summary>
     public Tensor output(int index) => _outputs[index];

@@ -63,7 +63,8 @@ internal static class AttrValues
                 return TensorProtos.FromProto(value.Type) ?? throw new UnimplementedError($"{what}: type {TensorProtos.Name(value.Type)} is not supported");
             case AttrValue.ValueOneofCase.B: return value.B;
             case AttrValue.ValueOneofCase.I:
-                return IntAttrs.Contains(name) || IntAttrs.Contains(opType + "." + name) ? checked((int)value.I) : value.I;
+                // (object) first: otherwise the conditional's type is long and the int is widened back.
+                return IntAttrs.Contains(name) || IntAttrs.Contains(opType + "." + name) ? (object)checked((int)value.I) : value.I;
             case AttrValue.ValueOneofCase.F: return value.F;
             case AttrValue.ValueOneofCase.S: return Encoding.UTF8.GetString(value.S.Span);
             case AttrValue.ValueOneofCase.Shape: return TensorProtos.FromProto(value.Shape);

@@ -9,7 +9,7 @@ namespace SharpFlow.Ops;
 /// numbers and arrays to constants inside that scope (<c>add/y</c>), and finally creates the op with the scope's
 /// name (<c>add</c>). Composite functions use the same scope for their inner ops (<c>random_normal/mul</c>).
 /// </summary>
-internal sealed class OpBuilder : IDisposable
+public sealed class OpBuilder : IDisposable
 {
     private readonly IDisposable _graphScope;
     private readonly IDisposable _nameScope;

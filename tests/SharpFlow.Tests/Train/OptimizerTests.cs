@@ -3,7 +3,7 @@ using SharpFlow.Train;
 namespace SharpFlow.Tests.Train;
 
 /// <summary>
-/// Each optimizer over several steps against its TensorFlow CPU kernel rule (SPEC §3), computed here in float64.
+/// Each optimizer over several steps against its TensorFlow CPU kernel rule (the seed's §3; tensorflow/core/kernels/training_ops.cc), computed here in float64.
 /// The loss is <c>sum(a * (w - t)²) / 2</c>, so the gradient <c>a * (w - t)</c> changes every step.
 /// </summary>
 public class OptimizerTests

@@ -5,7 +5,8 @@ namespace SharpFlow.Ops.NN;
 
 /// <summary>
 /// The window attributes that convolutions and pooling share (<c>ksize</c>, <c>strides</c>, <c>dilations</c>,
-/// <c>padding</c>, <c>data_format</c>), their checks, and the output shape they give (SPEC §35).
+/// <c>padding</c>, <c>data_format</c>), their checks, and the output shape they give (the seed's §35; TensorFlow's GetWindowedOutputSize in
+/// tensorflow/core/framework/kernel_shape_util.cc).
 /// </summary>
 internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Padding, int[]? Ksize)
 {

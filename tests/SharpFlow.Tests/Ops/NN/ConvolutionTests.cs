@@ -3,7 +3,7 @@ using SharpFlow.Kernels.Convolution;
 namespace SharpFlow.Tests.Ops.NN;
 
 /// <summary>
-/// Conv2D, DepthwiseConv2dNative, MaxPool and AvgPool: output shapes by SPEC §35's formulas, forward values against
+/// Conv2D, DepthwiseConv2dNative, MaxPool and AvgPool: output shapes by the seed's §35 formulas (TensorFlow's GetWindowedOutputSize), forward values against
 /// plain float64 loops, and the errors for bad attributes, shapes and feeds.
 /// </summary>
 public class ConvolutionTests
@@ -16,7 +16,7 @@ public class ConvolutionTests
         return NDArray.FromFlat(v, shape);
     }
 
-    /// <summary>SPEC §35: VALID ceil((in - k + 1) / s); SAME ceil(in / s).</summary>
+    /// <summary>The seed's §35: VALID ceil((in - k + 1) / s); SAME ceil(in / s).</summary>
     private static int Expected(int input, int k, int s, string padding) =>
         padding == "VALID" ? (int)Math.Ceiling((input - k + 1) / (double)s) : (int)Math.Ceiling(input / (double)s);
 

@@ -2,7 +2,7 @@ using SharpFlow.Tests.Support;
 
 namespace SharpFlow.Tests.Ops.State;
 
-/// <summary>tf.variable_scope / tf.get_variable with TensorFlow 1.x's reuse rules and error texts (SPEC §2).</summary>
+/// <summary>tf.variable_scope / tf.get_variable with TensorFlow 1.x's reuse rules and error texts (the seed's §2; tensorflow/python/ops/variable_scope.py).</summary>
 public class VariableScopeTests
 {
     [Fact]
