@@ -224,6 +224,9 @@ function lineChart(tag, series) {
     const color = colorOf(s.run);
     if (state.smoothing > 0) svg += `<path class="raw" data-run="${esc(s.run)}" stroke="${color}" d="${path(s.xs, s.raw)}"/>`;
     svg += `<path class="line" data-run="${esc(s.run)}" stroke="${color}" d="${path(s.xs, s.smoothed)}"/>`;
+    // A lone value (a run's one validation result) is a dot: a path through one point draws nothing.
+    const finite = s.smoothed.map((v, i) => [s.xs[i], v]).filter(p => isFinite(p[1]));
+    if (finite.length === 1) svg += `<circle class="dot" data-run="${esc(s.run)}" cx="${X(finite[0][0])}" cy="${Y(finite[0][1])}" r="3.5" fill="${color}"/>`;
   }
   svg += `<line class="hover" y1="${t}" y2="${h - b}" x1="-10" x2="-10"/></svg>`;
   series.scale = { X, xlo, xhi };
@@ -511,23 +514,26 @@ function drawLevel(level, stats) {
       const n = it.node;
       const label = n.name.split('/').pop();
       const cls = state.selectedNode === n.name ? ' selected' : '';
-      const timed = stats[n.name] ? ' ⏱' : '';
+      const timed = stats[n.name] ? `<circle cx="${it.w - 10}" cy="9" r="3.5" fill="#e65100"><title>has run metadata</title></circle>` : '';
       svg += `<g class="node op${cls}" data-name="${esc(n.name)}" data-op="${esc(n.op)}" transform="translate(${it.x},${it.y})">` +
         `<title>${esc(n.name)} (${esc(n.op)})</title><rect width="${it.w}" height="${it.h}" rx="12" fill="${opColor(n.op)}"/>` +
         `<text x="${it.w / 2}" y="12" text-anchor="middle">${esc(short(label, 20))}</text>` +
-        `<text x="${it.w / 2}" y="23" text-anchor="middle" style="font-size:9px;fill:#555">${esc(short(n.op, 18) + timed)}</text></g>`;
+        `<text x="${it.w / 2}" y="23" text-anchor="middle" style="font-size:9px;fill:#555">${esc(short(n.op, 18))}</text>${timed}</g>`;
     } else if (it.kind === 'scope') {
       const t = it.tree;
-      const main = [...t.ops.entries()].filter(e => e[1] > 0).sort((a, b) => b[1] - a[1]).slice(0, 2).map(e => e[0]).join(', ');
+      const ops = new Map(t.ops);
+      if (t.node) ops.set(t.node.op, (ops.get(t.node.op) || 0) + 1);
+      const count = t.count + (t.node ? 1 : 0);
+      const main = [...ops.entries()].filter(e => e[1] > 0).sort((a, b) => b[1] - a[1]).slice(0, 2).map(e => e[0]).join(', ');
       svg += `<g class="node scope" data-scope="${esc(t.path)}" transform="translate(${it.x},${it.y})">` +
-        `<title>${esc(t.path)}: ${t.count} ops (click to expand)</title><rect width="${it.w}" height="${it.h}" rx="4"/>` +
-        `<text x="8" y="15" style="font-weight:600">⊞ ${esc(short(t.path.split('/').pop(), 18))}</text>` +
-        `<text x="8" y="30" style="font-size:9px;fill:#555">${t.count} ops: ${esc(short(main, 22))}</text></g>`;
+        `<title>${esc(t.path)}: ${count} ops (click to expand)</title><rect width="${it.w}" height="${it.h}" rx="4"/>` +
+        `<text x="8" y="15" style="font-weight:600">+ ${esc(short(t.path.split('/').pop(), 18))}</text>` +
+        `<text x="8" y="30" style="font-size:9px;fill:#555">${count} ops: ${esc(short(main, 22))}</text></g>`;
     } else {
       const t = it.tree;
       svg += `<g class="scope-open" data-scope="${esc(t.path)}" transform="translate(${it.x},${it.y})">` +
         `<rect class="frame" width="${it.w}" height="${it.h}" rx="6"/>` +
-        `<g class="header"><title>click to collapse ${esc(t.path)}</title><rect width="${it.w}" height="${HEADER}" fill="transparent"/><text x="8" y="15">⊟ ${esc(t.path)}</text></g>` +
+        `<g class="header"><title>click to collapse ${esc(t.path)}</title><rect width="${it.w}" height="${HEADER}" fill="transparent"/><text x="8" y="15">− ${esc(t.path)}</text></g>` +
         `<g transform="translate(${PAD},${PAD + HEADER})">${drawLevel(it.inner, stats)}</g></g>`;
     }
   }
@@ -600,13 +606,15 @@ function nodeInfo(graph, stats) {
 // ---------------------------------------------------------------------------------------------------------------
 
 function setup() {
-  for (const button of document.querySelectorAll('#tabs button')) {
-    button.addEventListener('click', () => {
-      state.tab = button.dataset.tab;
-      for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b === button);
-      render();
-    });
-  }
+  const select = (button, draw) => {
+    state.tab = button.dataset.tab;
+    for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b === button);
+    history.replaceState(null, '', `#${state.tab}`);
+    if (draw) render();
+  };
+  for (const button of document.querySelectorAll('#tabs button')) button.addEventListener('click', () => select(button, true));
+  const initial = document.querySelector(`#tabs button[data-tab="${location.hash.slice(1)}"]`);
+  if (initial) select(initial, false);
   const slider = $('#smoothing'), number = $('#smoothing-value');
   const setSmoothing = v => {
     state.smoothing = Math.min(0.999, Math.max(0, Number(v) || 0));

@@ -58,6 +58,7 @@ public sealed class BoardBrowserTests : IDisposable
         var lines = page.Locator("svg.histogram[data-tag='layer1/weights'] path.hist-line");
         await lines.First.WaitForAsync();
         Assert.Equal(10, await lines.CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "board-histograms.png") });
 
         // Graph: layer1 is a collapsed scope; expanding it shows the MatMul, whose details name its op and inputs.
         await page.ClickAsync("#tabs button[data-tab='graph']");
@@ -74,6 +75,16 @@ public sealed class BoardBrowserTests : IDisposable
         Assert.Contains("layer1/w", info);
         Assert.Contains("transpose_a", info);
         Assert.Contains("compute time", info);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "board-graph.png") });
+
+        // Images: the latest step, a slider back to the first.
+        await page.ClickAsync("#tabs button[data-tab='images']");
+        var slider = page.Locator(".image-card[data-tag='pictures'] input[type=range]");
+        await slider.WaitForAsync();
+        Assert.Contains("step 20", await page.Locator(".image-card[data-tag='pictures'] .sub").InnerTextAsync());
+        await slider.EvaluateAsync("s => { s.value = 0; s.dispatchEvent(new Event('input')); }");
+        Assert.Contains("step 0", await page.Locator(".image-card[data-tag='pictures'] .sub").InnerTextAsync());
+        Assert.True(await page.Locator(".image-card[data-tag='pictures'] img").EvaluateAsync<bool>("img => img.complete && img.naturalWidth === 16"));
 
         Assert.Empty(errors);
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"the browser test took {clock.Elapsed}");

@@ -50,7 +50,7 @@ public static class BoardLogs
         {
             for (var step = 0; step < Steps; step++)
             {
-                a.add_summary(new Summaries.Summary(SummaryValue.FromScalar("loss", LossA(step))), step);
+                a.add_summary(new Summaries.Summary(SummaryValue.FromScalar("loss", LossA(step)), SummaryValue.FromScalar("accuracy", 1 - 0.6 * LossA(step))), step);
                 if (step % 4 == 0)
                 {
                     var weights = Weights(step);
@@ -62,7 +62,8 @@ public static class BoardLogs
             a.add_run_metadata(metadata, "step0", 0);
         }
         using var b = tf.summary.FileWriter(Path.Combine(logdir, "run_b"));
-        for (var step = 0; step < Steps; step++) b.add_summary(new Summaries.Summary(SummaryValue.FromScalar("loss", LossB(step))), step);
+        for (var step = 0; step < Steps; step++)
+            b.add_summary(new Summaries.Summary(SummaryValue.FromScalar("loss", LossB(step)), SummaryValue.FromScalar("accuracy", 1 - 0.6 * LossB(step))), step);
     }
 
     /// <summary>A 16x16 RGB picture: a gradient whose red channel grows with the step.</summary>

@@ -44,7 +44,7 @@ public sealed class BoardServerTests : IDisposable
         var runs = await Get(server, "api/runs");
         Assert.Equal([".", "run_a", "run_b"], runs.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
         var a = Run(runs, "run_a");
-        Assert.Equal(["loss"], Strings(a.GetProperty("tags").GetProperty("scalars")));
+        Assert.Equal(["accuracy", "loss"], Strings(a.GetProperty("tags").GetProperty("scalars")));
         Assert.Equal(["layer1/weights"], Strings(a.GetProperty("tags").GetProperty("histograms")));
         Assert.Equal(["pictures"], Strings(a.GetProperty("tags").GetProperty("images")));
         Assert.Equal(["note"], Strings(a.GetProperty("tags").GetProperty("text")));
