@@ -14,5 +14,6 @@ var root = new RootCommand("sharpflow: TensorFlow 1.x's programming model in pur
     PlotCommand.Create(),
     GraphCommand.Create(),
     BenchCommand.Create(),
+    BoardCommand.Create(),
 };
 return root.Parse(args).Invoke();
