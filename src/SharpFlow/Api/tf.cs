@@ -194,6 +194,12 @@ public static partial class Binding
         /// <summary>The trainable variables of the default graph.</summary>
         public static List<Variable> trainable_variables(string? scope = null) => get_collection<Variable>(SharpFlow.GraphKeys.TRAINABLE_VARIABLES, scope);
 
+        /// <summary>
+        /// The variables an <c>ExponentialMovingAverage.apply</c> keeps averages of (<c>MOVING_AVERAGE_VARIABLES</c>),
+        /// optionally filtered by scope: <c>tf.moving_average_variables()</c>.
+        /// </summary>
+        public static List<Variable> moving_average_variables(string? scope = null) => get_collection<Variable>(SharpFlow.GraphKeys.MOVING_AVERAGE_VARIABLES, scope);
+
         /// <summary>The local variables of the default graph.</summary>
         public static List<Variable> local_variables(string? scope = null) => get_collection<Variable>(SharpFlow.GraphKeys.LOCAL_VARIABLES, scope);
 

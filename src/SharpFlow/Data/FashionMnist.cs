@@ -11,6 +11,24 @@ public sealed record Datasets(DataSet train, DataSet validation, DataSet test, s
 {
     /// <summary>True when the full data set was missing and the small embedded sample was used.</summary>
     public bool IsSample => source == FashionMnist.SampleSource;
+
+    /// <summary>
+    /// The images in <paramref name="dtype"/>, as TensorFlow's <c>read_data_sets(dtype=...)</c>: float32 scaled to
+    /// [0, 1] (as loaded), or uint8 with the files' raw 0..255 values; any other dtype is TensorFlow's TypeError.
+    /// </summary>
+    internal Datasets WithImageDType(DType? dtype, int? seed)
+    {
+        if (dtype is null || dtype == DType.float32) return this;
+        if (dtype != DType.uint8) throw new TypeError($"Invalid image dtype {dtype.Value.name}, expected uint8 or float32");
+        DataSet Bytes(DataSet d)
+        {
+            var scaled = d.images.AsReadOnlySpan<float>();
+            var raw = new byte[scaled.Length];
+            for (var i = 0; i < raw.Length; i++) raw[i] = (byte)Math.Round(scaled[i] * 255f);
+            return new DataSet(NDArray.FromFlat(raw, d.images.shape), d.labels, seed);
+        }
+        return this with { train = Bytes(train), validation = Bytes(validation), test = Bytes(test) };
+    }
 }
 
 /// <summary>
@@ -77,14 +95,19 @@ public static class FashionMnist
     /// scaled to the sample's 2,000 (5000 becomes 167), and standard error says so once per process; a size outside
     /// 0..60000 is refused with TensorFlow's message.
     /// </summary>
-    public static Datasets read_data_sets(string? directory = null, bool one_hot = false, int validation_size = 5000, int? seed = null)
+    /// <param name="directory">Where the four IDX files are (gzipped or not).</param>
+    /// <param name="one_hot">Labels as float32 rows of 10 instead of int32 class ids.</param>
+    /// <param name="validation_size">Training examples held out for validation.</param>
+    /// <param name="seed">Fixes the shuffling of <c>next_batch</c>.</param>
+    /// <param name="dtype">The images' dtype: float32 in [0, 1] (the default) or uint8 with the raw 0..255 values.</param>
+    public static Datasets read_data_sets(string? directory = null, bool one_hot = false, int validation_size = 5000, int? seed = null, DType? dtype = null)
     {
         directory = FindDirectory(directory);
-        if (directory is not null) return MnistFiles.Load(directory, one_hot, validation_size, seed);
+        if (directory is not null) return MnistFiles.Load(directory, one_hot, validation_size, seed).WithImageDType(dtype, seed);
         return ReadSampleInsteadOfFull(one_hot, validation_size, seed, message =>
         {
             if (Interlocked.Exchange(ref _fallbackReported, 1) == 0) FallbackLog.WriteLine(message);
-        });
+        }).WithImageDType(dtype, seed);
     }
 
     /// <summary>The sample in place of the full data set, <paramref name="validation_size"/> scaled; <paramref name="say"/> gets the notice.</summary>

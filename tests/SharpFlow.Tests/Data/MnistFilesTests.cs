@@ -53,6 +53,21 @@ public sealed class MnistFilesTests : IDisposable
     }
 
     [Fact]
+    public void ImagesComeAsUint8WithTheFilesRawValuesWhenAsked()
+    {
+        WriteSet(gzip: false);
+        var data = Mnist.read_data_sets(_dir, validation_size: 5, seed: 1, dtype: DType.uint8); // the book's TFRecord program
+        Assert.Equal(DType.uint8, data.test.images.dtype);
+        Assert.Equal(new Shape(10, 784), data.test.images.shape);
+        var raw = data.test.images.ToArray<byte>();
+        for (var i = 0; i < raw.Length; i++) Assert.Equal((byte)(i % 13), raw[i]);
+        Assert.Equal(DType.uint8, data.train.next_batch(4).images.dtype);
+        Assert.Equal(DType.float32, FashionMnist.read_data_sets(_dir, validation_size: 5, dtype: DType.float32).train.images.dtype);
+        var e = Assert.Throws<TypeError>(() => FashionMnist.read_data_sets(_dir, validation_size: 5, dtype: DType.int32));
+        Assert.Equal("Invalid image dtype int32, expected uint8 or float32", e.Message);
+    }
+
+    [Fact]
     public void AnExplicitDirectoryWinsAndMustHoldTheFiles()
     {
         WriteSet(gzip: true);
