@@ -20,7 +20,7 @@ internal static class CommonSubexpressionElimination
         // (two equal Adds of two equal Consts).
         foreach (var n in g.Nodes.ToList())
         {
-            if (OptimizedGraph.IsFrozen(n.Op) || n.ControlInputs.Count > 0 || n.Op.outputs.Count == 0) continue;
+            if (g.Frozen(n.Op) || n.ControlInputs.Count > 0 || n.Op.outputs.Count == 0) continue;
             if (n.Op.outputs.Any(t => t.dtype == DType.resource)) continue;
             var key = Key(n);
             if (!seen.TryGetValue(key, out var bucket)) seen[key] = bucket = [];

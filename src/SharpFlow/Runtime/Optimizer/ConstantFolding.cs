@@ -25,7 +25,7 @@ internal static class ConstantFolding
         var foldable = new List<OptNode>();
         foreach (var n in g.Nodes)
         {
-            if (n.Op.type == "Const" && n.Origin is null && !OptimizedGraph.IsFrozen(n.Op))
+            if (n.Op.type == "Const" && n.Origin is null && !g.Frozen(n.Op))
             {
                 if (!n.Op.outputs.Any(g.IsFed)) constant.Add(n.Op);
                 continue;

@@ -28,7 +28,7 @@ internal static class DependencyOptimizer
         // NoOps: the control edges through a removed NoOp go straight from its control inputs to its waiters.
         foreach (var n in g.Nodes.ToList())
         {
-            if (n.Op.type != "NoOp" || g.IsTarget(n.Op) || OptimizedGraph.IsFrozen(n.Op)) continue;
+            if (n.Op.type != "NoOp" || g.IsTarget(n.Op) || g.Frozen(n.Op)) continue;
             var waiters = g.Nodes.Where(w => w.ControlInputs.Contains(n.Op)).ToList();
             var (fanIn, fanOut) = (n.ControlInputs.Count, waiters.Count);
             if (fanOut == 0 || fanIn * fanOut > fanIn + fanOut) continue;

@@ -47,7 +47,43 @@ internal sealed class OptimizedGraph
         _targets = [.. targets];
         Nodes = [.. ordered.Select(op => new OptNode(op, [.. op.inputs], [.. op.control_inputs]))];
         NodeCountBefore = Nodes.Count;
+        _controlFlowRegion = ControlFlowRegion(ordered);
     }
+
+    // Ops whose outputs may be dead (downstream of a Switch, up to a Merge) or that run in a while loop's frame
+    // (between an Enter and its Exit): their timing and liveness belong to the dataflow executor, so no rewrite
+    // touches them (a folded zeros of an untaken cond branch would reach its Merge first).
+    private readonly HashSet<Operation> _controlFlowRegion;
+
+    private HashSet<Operation> ControlFlowRegion(IReadOnlyList<Operation> ordered)
+    {
+        var region = new HashSet<Operation>();
+        if (!ordered.Any(op => op.Def.ControlFlow != ControlFlowRole.None)) return region;
+        var dead = new HashSet<Operation>();
+        var depth = new Dictionary<Operation, int>();
+        foreach (var op in ordered)
+        {
+            var sources = op.inputs.Where(t => !_fed.Contains(t)).Select(t => t.op).Concat(op.control_inputs).ToList();
+            var d = sources.Select(s => depth.GetValueOrDefault(s)).DefaultIfEmpty(0).Max();
+            d += op.Def.ControlFlow switch { ControlFlowRole.Enter => 1, ControlFlowRole.Exit => -1, _ => 0 };
+            depth[op] = System.Math.Max(0, d);
+            var mayBeDead = op.Def.ControlFlow switch
+            {
+                ControlFlowRole.Switch => true,
+                ControlFlowRole.Merge => false,
+                _ => sources.Any(dead.Contains),
+            };
+            if (mayBeDead) dead.Add(op);
+            if (mayBeDead || depth[op] > 0 || op.Def.ControlFlow != ControlFlowRole.None) region.Add(op);
+        }
+        return region;
+    }
+
+    /// <summary>
+    /// True for ops no rewrite may touch: <see cref="IsFrozen"/> ones, and ops whose outputs may be dead or that
+    /// run inside a while loop's frame.
+    /// </summary>
+    public bool Frozen(Operation op) => IsFrozen(op) || _controlFlowRegion.Contains(op);
 
     /// <summary>The nodes, in a topological order once <see cref="Prune"/> has run.</summary>
     public List<OptNode> Nodes { get; private set; }
@@ -121,7 +157,7 @@ internal sealed class OptimizedGraph
     /// </summary>
     public bool IsPreserved(OptNode n, HashSet<Operation> controlSources)
     {
-        if (_targets.Contains(n.Op) || IsFrozen(n.Op) || n.ControlInputs.Count > 0 || controlSources.Contains(n.Op)) return true;
+        if (_targets.Contains(n.Op) || Frozen(n.Op) || n.ControlInputs.Count > 0 || controlSources.Contains(n.Op)) return true;
         foreach (var t in n.Op.outputs)
             if (_fetched.Contains(t) || _fed.Contains(t)) return true;
         return false;

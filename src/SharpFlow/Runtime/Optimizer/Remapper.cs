@@ -31,7 +31,7 @@ internal static class Remapper
             && consumers.TryGetValue(n.Op.outputs[0], out var readers) && readers.Count == 1;
         // The last op of a chain may be fetched (the fused op's output is fetched instead), nothing else.
         bool Last(OptNode n) =>
-            !OptimizedGraph.IsFrozen(n.Op) && n.Origin is null && n.ControlInputs.Count == 0 && !controlSources.Contains(n.Op)
+            !g.Frozen(n.Op) && n.Origin is null && n.ControlInputs.Count == 0 && !controlSources.Contains(n.Op)
             && !g.IsTarget(n.Op) && !g.IsFed(n.Op.outputs[0]);
 
         foreach (var biasAdd in g.Nodes.ToList())
