@@ -60,7 +60,7 @@ internal static class DataflowExecutor
             var nodes = frame.Iterations[iteration];
             if (!nodes.TryGetValue(step, out var state))
             {
-                nodes[step] = state = new NodeState(steps[step].Op.inputs.Count, g.Pending[step]);
+                nodes[step] = state = new NodeState(steps[step].Inputs.Length, g.Pending[step]);
                 foreach (var (input, feed) in g.FedInputs[step]) state.Inputs[input] = feedValues[feed];
             }
             return state;

@@ -34,9 +34,10 @@ internal sealed class DataflowGraph
             var op = steps[i].Op;
             Roles[i] = op.Def.ControlFlow;
             var fedInputs = new List<(int, int)>();
-            for (var j = 0; j < op.inputs.Count; j++)
+            var inputs = steps[i].Inputs;
+            for (var j = 0; j < inputs.Length; j++)
             {
-                var t = op.inputs[j];
+                var t = inputs[j];
                 if (fed.TryGetValue(t, out var f))
                 {
                     fedInputs.Add((j, f));
@@ -48,7 +49,7 @@ internal sealed class DataflowGraph
                 outEdges[index[t.op]].Add(new Edge(i, t.value_index, j));
                 DataInputs[i]++;
             }
-            foreach (var c in op.control_inputs)
+            foreach (var c in steps[i].ControlInputs)
                 if (index.TryGetValue(c, out var src))
                 {
                     outEdges[src].Add(new Edge(i, -1, -1));
@@ -125,7 +126,7 @@ internal sealed class DataflowGraph
         var fetchSources = new (int Step, int Output, int Feed)[plan.Fetches.Length];
         for (var k = 0; k < fetchSources.Length; k++)
         {
-            var t = plan.Fetches[k];
+            var t = plan.RunFetches[k];
             fetchSources[k] = fed.TryGetValue(t, out var f) ? (-1, -1, f) : (index[t.op], t.value_index, -1);
         }
         FetchSources = fetchSources;

@@ -53,7 +53,7 @@ internal static class Executor
             {
                 var value = slots[step.InputSlots[i]];
                 if (value is null && !step.RefInputs[i])
-                    throw MissingValue(op.inputs[i], op.name);
+                    throw MissingValue(step.Inputs[i], op.name);
                 inputs[i] = value;
             }
             var outputs = memory.Outputs[s];

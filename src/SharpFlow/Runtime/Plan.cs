@@ -20,6 +20,15 @@ internal sealed class Plan
     internal sealed record Step(Operation Op, OpKernel Kernel, int[] InputSlots, bool[] RefInputs, int[] OutputSlots, bool[] Fetched)
     {
         public int[] ReleaseSlots { get; init; } = [];
+
+        /// <summary>
+        /// The tensors the step reads: the op's own inputs, unless the graph optimizer rewired them (a removed
+        /// Identity's consumer reads the Identity's input).
+        /// </summary>
+        public Tensor[] Inputs { get; init; } = [];
+
+        /// <summary>The ops that must run first: the op's control inputs, unless the optimizer removed a NoOp between them.</summary>
+        public Operation[] ControlInputs { get; init; } = [];
     }
 
     private Plan(Step[] steps, int slotCount, Tensor[] fetches, int[] fetchSlots, int[] feedSlots)
@@ -35,6 +44,11 @@ internal sealed class Plan
     public int SlotCount { get; }
     /// <summary>The fetched tensors, in fetch order.</summary>
     public Tensor[] Fetches { get; }
+    /// <summary>
+    /// The tensors the steps produce for the fetches, in fetch order: the fetches themselves, or the optimizer's
+    /// replacement of one (a fused op's output for a fetched activation).
+    /// </summary>
+    public Tensor[] RunFetches { get; private init; } = [];
     /// <summary>The slot of each fetched tensor, in fetch order.</summary>
     public int[] FetchSlots { get; }
     /// <summary>The slot of each fed tensor, in feed order.</summary>
@@ -45,9 +59,15 @@ internal sealed class Plan
     /// </summary>
     public DataflowGraph? Dataflow { get; private init; }
 
-    /// <summary>Prunes and orders the graph for these fetches, targets and feeds.</summary>
+    /// <summary>What the graph optimizer did to this plan's graph; null when it did not run.</summary>
+    public Optimizer.OptimizedGraph? Optimized { get; private init; }
+
+    /// <summary>
+    /// Prunes and orders the graph for these fetches, targets and feeds; with <paramref name="rewrites"/>, the graph
+    /// optimizer rewrites a copy of the pruned graph first (the user's graph is never changed).
+    /// </summary>
     public static Plan Build(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation> targets, IReadOnlyList<Tensor> feeds,
-        Func<Operation, OpKernel> kernelOf)
+        Func<Operation, OpKernel> kernelOf, RewriterConfig? rewrites = null)
     {
         var fed = new HashSet<Tensor>(feeds, TensorComparer.Instance);
         var needed = new HashSet<Operation>();
@@ -72,6 +92,33 @@ internal sealed class Plan
             if (op.Def is Placeholder)
                 throw new InvalidArgumentError(Placeholder.MissingFeedMessage(op), op.name);
 
+        // The nodes to run: the pruned ops as they are, or the optimizer's rewrite of them.
+        var optimized = Optimizer.GraphOptimizer.IsEnabled(rewrites)
+            ? Optimizer.GraphOptimizer.Optimize(ordered, fetches, targets, feeds, rewrites!)
+            : null;
+        var nodes = optimized is not null
+            ? optimized.Nodes.Select(n => (n.Op, Inputs: n.Inputs, Controls: n.ControlInputs.ToArray())).ToList()
+            : ordered.Select(op => (Op: op, Inputs: op.inputs.ToArray(), Controls: op.control_inputs.ToArray())).ToList();
+        var fetchedTensors = optimized is not null ? [.. fetches.Select(optimized.Resolve)] : fetches;
+
+        var plan = FromNodes(nodes, fetches, fetchedTensors, feeds, kernelOf);
+        return new Plan(plan.Steps, plan.SlotCount, plan.Fetches, plan.FetchSlots, plan.FeedSlots)
+        {
+            RunFetches = plan.RunFetches,
+            Dataflow = ordered.Any(op => op.Def.ControlFlow != ControlFlowRole.None) ? new DataflowGraph(plan, feeds) : null,
+            Optimized = optimized,
+        };
+    }
+
+    /// <summary>
+    /// The steps of already pruned and ordered nodes (an op with the inputs and control inputs it runs with);
+    /// <paramref name="runFetches"/> are the tensors the nodes produce for <paramref name="fetches"/>.
+    /// </summary>
+    internal static Plan FromNodes(IReadOnlyList<(Operation Op, Tensor[] Inputs, Operation[] Controls)> nodes, IReadOnlyList<Tensor> fetches,
+        IReadOnlyList<Tensor> runFetches, IReadOnlyList<Tensor> feeds, Func<Operation, OpKernel> kernelOf)
+    {
+        var fed = new HashSet<Tensor>(feeds, TensorComparer.Instance);
+        var fetchedTensors = runFetches;
         // Assign slots: fed tensors first, then every output some needed op or fetch consumes.
         var slots = new Dictionary<Tensor, int>(TensorComparer.Instance);
         int SlotOf(Tensor t)
@@ -81,16 +128,16 @@ internal sealed class Plan
         }
         var feedSlots = feeds.Select(SlotOf).ToArray();
         var consumed = new HashSet<Tensor>(TensorComparer.Instance);
-        foreach (var op in ordered)
-            foreach (var input in op.inputs) consumed.Add(input);
-        foreach (var t in fetches) consumed.Add(t);
-        var fetchedSet = new HashSet<Tensor>(fetches, TensorComparer.Instance);
+        foreach (var node in nodes)
+            foreach (var input in node.Inputs) consumed.Add(input);
+        foreach (var t in fetchedTensors) consumed.Add(t);
+        var fetchedSet = new HashSet<Tensor>(fetchedTensors, TensorComparer.Instance);
 
-        var steps = new List<Step>(ordered.Count);
-        foreach (var op in ordered)
+        var steps = new List<Step>(nodes.Count);
+        foreach (var (op, inputs, controls) in nodes)
         {
-            var inputSlots = op.inputs.Select(SlotOf).ToArray();
-            var refInputs = op.inputs.Select((_, i) => op.Def.IsRefInput(i)).ToArray();
+            var inputSlots = inputs.Select(SlotOf).ToArray();
+            var refInputs = inputs.Select((_, i) => op.Def.IsRefInput(i)).ToArray();
             var outputSlots = new int[op.outputs.Count];
             var fetched = new bool[op.outputs.Count];
             for (var i = 0; i < outputSlots.Length; i++)
@@ -100,9 +147,9 @@ internal sealed class Plan
                 outputSlots[i] = fed.Contains(t) || !consumed.Contains(t) ? -1 : SlotOf(t);
                 fetched[i] = outputSlots[i] >= 0 && fetchedSet.Contains(t);
             }
-            steps.Add(new Step(op, kernelOf(op), inputSlots, refInputs, outputSlots, fetched));
+            steps.Add(new Step(op, kernelOf(op), inputSlots, refInputs, outputSlots, fetched) { Inputs = inputs, ControlInputs = controls });
         }
-        var fetchSlots = fetches.Select(SlotOf).ToArray();
+        var fetchSlots = fetchedTensors.Select(SlotOf).ToArray();
 
         // The last reader of each slot releases it, unless the slot is fetched (its value goes to the caller).
         var lastReader = new int[slots.Count];
@@ -112,9 +159,6 @@ internal sealed class Plan
         foreach (var s in fetchSlots) lastReader[s] = -1;
         for (var i = 0; i < steps.Count; i++)
             steps[i] = steps[i] with { ReleaseSlots = [.. steps[i].InputSlots.Distinct().Where(s => lastReader[s] == i)] };
-        var plan = new Plan([.. steps], slots.Count, [.. fetches], fetchSlots, feedSlots);
-        return ordered.Any(op => op.Def.ControlFlow != ControlFlowRole.None)
-            ? new Plan(plan.Steps, plan.SlotCount, plan.Fetches, fetchSlots, feedSlots) { Dataflow = new DataflowGraph(plan, feeds) }
-            : plan;
+        return new Plan([.. steps], slots.Count, [.. fetches], fetchSlots, feedSlots) { RunFetches = [.. fetchedTensors] };
     }
 }

@@ -202,7 +202,7 @@ public sealed class Session : IDisposable
         var key = PlanKey(fetches, targets, feedTensors);
         if (!_plans.TryGetValue(key, out var cached))
         {
-            cached = (Plan.Build(fetches, targets, feedTensors, KernelOf), new RunMemoryCache());
+            cached = (Plan.Build(fetches, targets, feedTensors, KernelOf, config.graph_options?.rewrite_options ?? new RewriterConfig()), new RunMemoryCache());
             cached = _plans.GetOrAdd(key, cached);
         }
         // A failed run's memory is dropped, not reused: its buffer counts are off.
@@ -214,6 +214,21 @@ public sealed class Session : IDisposable
         if (tracer is not null) runMetadata!.step_stats = tracer.ToStepStats();
         if (_closed) throw new FailedPreconditionError("The Session was closed during the run.");
         return results;
+    }
+
+    /// <summary>
+    /// The graph optimizer's record of the plan a run with these fetches, targets and feeds uses (built and cached
+    /// as a run would, without running it): the optimized nodes and what each pass did; null when the optimizer is
+    /// off. For tests and <c>sharpflow graph --optimized</c>.
+    /// </summary>
+    internal Runtime.Optimizer.OptimizedGraph? OptimizedGraphOf(IReadOnlyList<Tensor> fetches, IReadOnlyList<Operation>? targets = null, IReadOnlyList<Tensor>? feeds = null)
+    {
+        targets ??= [];
+        var feedTensors = (feeds ?? []).OrderBy(t => t.op.Id).ThenBy(t => t.value_index).ToList();
+        var key = PlanKey(fetches, targets, feedTensors);
+        if (!_plans.TryGetValue(key, out var cached))
+            cached = _plans.GetOrAdd(key, (Plan.Build(fetches, targets, feedTensors, KernelOf, config.graph_options?.rewrite_options ?? new RewriterConfig()), new RunMemoryCache()));
+        return cached.Plan.Optimized;
     }
 
     private static Tensor DenseOf(IndexedSlices slices)

@@ -23,6 +23,62 @@ public class ConfigProto
 
     /// <summary>GPU options: accepted and ignored, as there is no GPU.</summary>
     public GPUOptions gpu_options { get; set; } = new();
+
+    /// <summary>
+    /// Graph options: <c>graph_options.rewrite_options</c> switches the rewrites of the graph optimizer (see
+    /// <see cref="RewriterConfig"/>).
+    /// </summary>
+    public GraphOptions graph_options { get; set; } = new();
+}
+
+/// <summary>TensorFlow's <c>GraphOptions</c>: here only its <c>rewrite_options</c> (Grappler's switches).</summary>
+public class GraphOptions
+{
+    /// <summary>Which graph rewrites run before a plan is built.</summary>
+    public RewriterConfig rewrite_options { get; set; } = new();
+}
+
+/// <summary>
+/// TensorFlow's <c>RewriterConfig</c> (rewriter_config.proto): the switches of the graph optimizer that runs on a
+/// copy of each run's pruned graph (never on the user's graph). Each rewrite is on unless its toggle is
+/// <see cref="Toggle.OFF"/>; <see cref="disable_meta_optimizer"/> or the environment variable
+/// <c>SHARPFLOW_GRAPH_OPTIMIZER=0</c> turns all of them off.
+/// </summary>
+public class RewriterConfig
+{
+    /// <summary>TensorFlow's <c>RewriterConfig.Toggle</c>.</summary>
+    public enum Toggle
+    {
+        /// <summary>The rewrite's default (on).</summary>
+        DEFAULT = 0,
+
+        /// <summary>On.</summary>
+        ON = 1,
+
+        /// <summary>Off.</summary>
+        OFF = 2,
+
+        /// <summary>On (no more aggressive variant here).</summary>
+        AGGRESSIVE = 3,
+    }
+
+    /// <summary>Folds subgraphs whose inputs are all constants into constants (outputs up to 10 MiB).</summary>
+    public Toggle constant_folding { get; set; }
+
+    /// <summary>Removes Identity, StopGradient and NoOp nodes that nothing needs at run time (TensorFlow's dependency optimizer).</summary>
+    public Toggle dependency_optimization { get; set; }
+
+    /// <summary>Simplifies x*1, x+0, x-0, a double transpose and a reshape of a reshape.</summary>
+    public Toggle arithmetic_optimization { get; set; }
+
+    /// <summary>Common subexpression elimination: one node for deterministic nodes of the same type, inputs and attributes.</summary>
+    public Toggle common_subgraph_elimination { get; set; }
+
+    /// <summary>Fuses MatMul/Conv2D + BiasAdd (+ Relu, Relu6, Elu, Tanh, Sigmoid) into <c>_FusedMatMul</c>/<c>_FusedConv2D</c> (TensorFlow's remapper).</summary>
+    public Toggle remapping { get; set; }
+
+    /// <summary>Turns every rewrite off.</summary>
+    public bool disable_meta_optimizer { get; set; }
 }
 
 /// <summary>

@@ -1,0 +1,47 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.NN;
+
+/// <summary>
+/// TensorFlow's internal <c>_FusedMatMul</c> (a, b, bias) → act(a·b + bias): MatMul, BiasAdd and an optional
+/// activation (attr <c>fused_ops</c>, e.g. <c>["BiasAdd", "Relu"]</c>) in one kernel, the bias and activation
+/// applied in place on the product. Only the graph optimizer's remapper makes it, in optimized plans: it is not in
+/// users' graphs and has no gradient.
+/// </summary>
+internal sealed class FusedMatMul : OpDef
+{
+    public static readonly FusedMatMul Def = new();
+
+    public override string Type => "_FusedMatMul";
+
+    public override bool NotDifferentiable => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        Math.MatMul.Def.InferShapes(ctx);
+        FusedOps.CheckBias(ctx, ctx.Outputs[0].Shape);
+    }
+
+    public override OpKernel CreateKernel(Operation op)
+    {
+        var ta = op.Attr<bool>("transpose_a");
+        var tb = op.Attr<bool>("transpose_b");
+        var activation = FusedOps.ActivationOf(op);
+        return OpKernel.From(ctx =>
+        {
+            var (a, b, bias) = (ctx.Input(0), ctx.Input(1), ctx.Input(2));
+            if (a.ndim != 2 || b.ndim != 2)
+                throw ctx.InvalidArgument($"In[0] and In[1] must be matrices: {a.shape.ToListString()} {b.shape.ToListString()}");
+            var m = a.shape[ta ? 1 : 0];
+            var k = a.shape[ta ? 0 : 1];
+            var n = b.shape[tb ? 0 : 1];
+            if (k != b.shape[tb ? 1 : 0])
+                throw ctx.InvalidArgument($"Matrix size-incompatible: In[0]: {a.shape.ToListString()}, In[1]: {b.shape.ToListString()}");
+            var c = ctx.AllocateUninitializedOutput(0, a.dtype, new Shape(m, n));
+            if (a.dtype == DType.float32) Gemm.Multiply(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), c.AsSpan<float>(), m, k, n, ta, tb);
+            else Gemm.Multiply(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), c.AsSpan<double>(), m, k, n, ta, tb);
+            FusedOps.Epilogue(ctx, c, bias, activation);
+        });
+    }
+}
