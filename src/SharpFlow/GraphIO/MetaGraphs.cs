@@ -80,7 +80,7 @@ internal static class MetaGraphs
         }
     }
 
-    /// <summary>TensorFlow's <c>RefVariable.to_proto()</c>.</summary>
+    /// <summary>TensorFlow's <c>RefVariable.to_proto()</c> (<c>ResourceVariable.to_proto()</c> for a VarHandleOp's variable).</summary>
     public static VariableDef ToVariableDef(Variable v) => new()
     {
         VariableName = v.name,
@@ -88,6 +88,7 @@ internal static class MetaGraphs
         SnapshotName = v.value().name,
         InitialValueName = v.initial_value.name,
         Trainable = v.trainable,
+        IsResource = v.op.type == "VarHandleOp",
     };
 
     /// <summary>Reads a MetaGraphDef file: binary, or text when it is not valid binary (as TensorFlow's read_meta_graph_file).</summary>
@@ -146,8 +147,6 @@ internal static class MetaGraphs
         Variable VariableOf(VariableDef def, string collection)
         {
             if (variables.TryGetValue(def.VariableName, out var existing)) return existing;
-            if (def.IsResource)
-                throw new UnimplementedError($"import_meta_graph: collection '{collection}' holds the resource variable '{def.VariableName}'; resource variables are not supported");
             var reference = TensorNamed(def.VariableName, $"collection '{collection}'");
             var initializer = OpNamed(def.InitializerName, $"the variable {def.VariableName}'s initializer_name");
             var snapshot = TensorNamed(def.SnapshotName, $"the variable {def.VariableName}'s snapshot_name");
