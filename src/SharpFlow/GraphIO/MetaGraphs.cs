@@ -202,6 +202,19 @@ internal static class MetaGraphs
         if (saved.Count == 0) return null;
         var names = saved.ToDictionary(v => v.op.name.StartsWith(prefix, StringComparison.Ordinal) ? v.op.name[prefix.Length..] : v.op.name, v => v, StringComparer.Ordinal);
         var maxToKeep = meta.SaverDef is { MaxToKeep: > 0 } s ? s.MaxToKeep : 5;
-        return new Saver(names, maxToKeep);
+        var saver = new Saver(names, maxToKeep);
+        // TensorFlow's import_meta_graph builds its Saver from the SaverDef: restore runs the graph's restore op.
+        if (meta.SaverDef is { RestoreOpName.Length: > 0, FilenameTensorName.Length: > 0 } saverDef
+            && byName.TryGetValue(saverDef.RestoreOpName, out var restoreOp)
+            && byName.TryGetValue(GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Op, out var filenameOp)
+            && GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Index < filenameOp.outputs.Count)
+        {
+            var scoped = saverDef.Clone();
+            scoped.FilenameTensorName = prefix + saverDef.FilenameTensorName;
+            scoped.SaveTensorName = saverDef.SaveTensorName.Length > 0 ? prefix + saverDef.SaveTensorName : "";
+            scoped.RestoreOpName = prefix + saverDef.RestoreOpName;
+            saver.WithSaverDef(scoped, filenameOp.outputs[GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Index], restoreOp);
+        }
+        return saver;
     }
 }
