@@ -218,3 +218,32 @@ internal static class MetaGraphs
         return saver;
     }
 }
+
+/// <summary>Errors of a file's contents, made to name the file as the readers' own errors do.</summary>
+internal static class FileErrors
+{
+    /// <summary>Runs <paramref name="read"/>; an <see cref="OpError"/> whose message lacks <paramref name="path"/> is raised again, of the same kind, with it.</summary>
+    public static T Naming<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (OpError e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            var message = $"{path}: {e.RawMessage}";
+            throw e switch
+            {
+                DataLossError => new DataLossError(message, e.NodeName, e),
+                UnimplementedError => new UnimplementedError(message, e.NodeName, e),
+                NotFoundError => new NotFoundError(message, e.NodeName, e),
+                InvalidArgumentError => new InvalidArgumentError(message, e.NodeName, e),
+                FailedPreconditionError => new FailedPreconditionError(message, e.NodeName, e),
+                OutOfRangeError => new OutOfRangeError(message, e.NodeName, e),
+                ResourceExhaustedError => new ResourceExhaustedError(message, e.NodeName, e),
+                InternalError => new InternalError(message, e.NodeName, e),
+                _ => new OpError(message, e.NodeName, e),
+            };
+        }
+    }
+}
