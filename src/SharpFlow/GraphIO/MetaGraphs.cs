@@ -184,6 +184,10 @@ internal static class MetaGraphs
                         graph.add_to_collection(key, VariableOf(variableDef, key));
                     }
                     break;
+                case CollectionDef.KindOneofCase.BytesList when key is "cond_context" or "while_context":
+                    // CondContextDef / WhileContextDef protos: SharpFlow's imported Switch/Merge/Enter/Exit ops run
+                    // without them; the contexts are not rebuilt (so gradients through an imported loop are not built).
+                    break;
                 case CollectionDef.KindOneofCase.BytesList:
                     foreach (var bytes in def.BytesList.Value) graph.add_to_collection(key, bytes.ToStringUtf8());
                     break;

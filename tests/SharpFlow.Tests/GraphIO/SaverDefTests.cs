@@ -111,4 +111,23 @@ public sealed class SaverDefTests : IDisposable
         Assert.Equal("save_1/restore_all", saver.saver_def!.RestoreOpName);
         Assert.Contains(ProtoFiles.Read<Tf.MetaGraphDef>(prefix + ".meta").GraphDef.Node, n => n.Name == "save_1/SaveV2");
     }
+
+    [Fact]
+    public void ControlFlowContextCollectionsImportWithoutFailing()
+    {
+        var prefix = SaveModel();
+        var meta = ProtoFiles.Read<Tf.MetaGraphDef>(prefix + ".meta");
+        // A WhileContextDef as TensorFlow serializes it (context_name = 1, parallel_iterations = 2): not text.
+        var name = System.Text.Encoding.UTF8.GetBytes("while/while_context");
+        byte[] whileContext = [0x0a, (byte)name.Length, .. name, 0x10, 0x0a, 0x1a, 0x02, 0xff, 0xfe];
+        foreach (var key in new[] { "while_context", "cond_context" })
+            meta.CollectionDef[key] = new Tf.CollectionDef { BytesList = new Tf.CollectionDef.Types.BytesList { Value = { Google.Protobuf.ByteString.CopyFrom(whileContext) } } };
+        using var g = TestGraph.Enter();
+        var saver = tf.train.import_meta_graph(meta)!;
+        Assert.Empty(g.Graph.get_collection("while_context"));
+        Assert.Empty(g.Graph.get_collection("cond_context"));
+        using var sess = tf.Session();
+        saver.restore(sess, prefix);
+        Assert.Equal(new[] { 2f, 4f, 6f, 8f }, sess.run(g.Graph.get_tensor_by_name("w/read:0")).ToArray<float>());
+    }
 }
