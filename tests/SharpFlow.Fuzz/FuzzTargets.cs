@@ -45,6 +45,7 @@ public static partial class FuzzTargets
         new("onnx-import", OnnxSeeds, ImportAndRun, ErrorsNameTheFile: false),
         .. RecordsTargets(),
         .. DecoderTargets(),
+        .. GraphIOTargets(),
     ];
 
     /// <summary>The target called <paramref name="name"/>.</summary>

@@ -33,7 +33,7 @@ public static partial class Binding
             /// (<c>saver.restore(sess, prefix)</c>), or null when the graph has none.
             /// </summary>
             public static Saver? import_meta_graph(string meta_graph_or_file, bool clear_devices = false, string? import_scope = null) =>
-                import_meta_graph(MetaGraphs.Read(meta_graph_or_file), clear_devices, import_scope);
+                FileErrors.Naming(meta_graph_or_file, () => import_meta_graph(MetaGraphs.Read(meta_graph_or_file), clear_devices, import_scope));
 
             /// <summary><see cref="import_meta_graph(string, bool, string?)"/> of a MetaGraphDef message.</summary>
             public static Saver? import_meta_graph(Tensorflow.MetaGraphDef meta_graph_or_file, bool clear_devices = false, string? import_scope = null) =>

@@ -80,7 +80,7 @@ internal static class MetaGraphs
         }
     }
 
-    /// <summary>TensorFlow's <c>RefVariable.to_proto()</c>.</summary>
+    /// <summary>TensorFlow's <c>RefVariable.to_proto()</c> (<c>ResourceVariable.to_proto()</c> for a VarHandleOp's variable).</summary>
     public static VariableDef ToVariableDef(Variable v) => new()
     {
         VariableName = v.name,
@@ -88,6 +88,7 @@ internal static class MetaGraphs
         SnapshotName = v.value().name,
         InitialValueName = v.initial_value.name,
         Trainable = v.trainable,
+        IsResource = v.op.type == "VarHandleOp",
     };
 
     /// <summary>Reads a MetaGraphDef file: binary, or text when it is not valid binary (as TensorFlow's read_meta_graph_file).</summary>
@@ -146,8 +147,6 @@ internal static class MetaGraphs
         Variable VariableOf(VariableDef def, string collection)
         {
             if (variables.TryGetValue(def.VariableName, out var existing)) return existing;
-            if (def.IsResource)
-                throw new UnimplementedError($"import_meta_graph: collection '{collection}' holds the resource variable '{def.VariableName}'; resource variables are not supported");
             var reference = TensorNamed(def.VariableName, $"collection '{collection}'");
             var initializer = OpNamed(def.InitializerName, $"the variable {def.VariableName}'s initializer_name");
             var snapshot = TensorNamed(def.SnapshotName, $"the variable {def.VariableName}'s snapshot_name");
@@ -185,6 +184,10 @@ internal static class MetaGraphs
                         graph.add_to_collection(key, VariableOf(variableDef, key));
                     }
                     break;
+                case CollectionDef.KindOneofCase.BytesList when key is "cond_context" or "while_context":
+                    // CondContextDef / WhileContextDef protos: SharpFlow's imported Switch/Merge/Enter/Exit ops run
+                    // without them; the contexts are not rebuilt (so gradients through an imported loop are not built).
+                    break;
                 case CollectionDef.KindOneofCase.BytesList:
                     foreach (var bytes in def.BytesList.Value) graph.add_to_collection(key, bytes.ToStringUtf8());
                     break;
@@ -203,6 +206,48 @@ internal static class MetaGraphs
         if (saved.Count == 0) return null;
         var names = saved.ToDictionary(v => v.op.name.StartsWith(prefix, StringComparison.Ordinal) ? v.op.name[prefix.Length..] : v.op.name, v => v, StringComparer.Ordinal);
         var maxToKeep = meta.SaverDef is { MaxToKeep: > 0 } s ? s.MaxToKeep : 5;
-        return new Saver(names, maxToKeep);
+        var saver = new Saver(names, maxToKeep);
+        // TensorFlow's import_meta_graph builds its Saver from the SaverDef: restore runs the graph's restore op.
+        if (meta.SaverDef is { RestoreOpName.Length: > 0, FilenameTensorName.Length: > 0 } saverDef
+            && byName.TryGetValue(saverDef.RestoreOpName, out var restoreOp)
+            && byName.TryGetValue(GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Op, out var filenameOp)
+            && GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Index < filenameOp.outputs.Count)
+        {
+            var scoped = saverDef.Clone();
+            scoped.FilenameTensorName = prefix + saverDef.FilenameTensorName;
+            scoped.SaveTensorName = saverDef.SaveTensorName.Length > 0 ? prefix + saverDef.SaveTensorName : "";
+            scoped.RestoreOpName = prefix + saverDef.RestoreOpName;
+            saver.WithSaverDef(scoped, filenameOp.outputs[GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Index], restoreOp);
+        }
+        return saver;
+    }
+}
+
+/// <summary>Errors of a file's contents, made to name the file as the readers' own errors do.</summary>
+internal static class FileErrors
+{
+    /// <summary>Runs <paramref name="read"/>; an <see cref="OpError"/> whose message lacks <paramref name="path"/> is raised again, of the same kind, with it.</summary>
+    public static T Naming<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (OpError e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            var message = $"{path}: {e.RawMessage}";
+            throw e switch
+            {
+                DataLossError => new DataLossError(message, e.NodeName, e),
+                UnimplementedError => new UnimplementedError(message, e.NodeName, e),
+                NotFoundError => new NotFoundError(message, e.NodeName, e),
+                InvalidArgumentError => new InvalidArgumentError(message, e.NodeName, e),
+                FailedPreconditionError => new FailedPreconditionError(message, e.NodeName, e),
+                OutOfRangeError => new OutOfRangeError(message, e.NodeName, e),
+                ResourceExhaustedError => new ResourceExhaustedError(message, e.NodeName, e),
+                InternalError => new InternalError(message, e.NodeName, e),
+                _ => new OpError(message, e.NodeName, e),
+            };
+        }
     }
 }

@@ -34,7 +34,10 @@ internal static class SavedModels
     /// the session's graph, restores its variables, runs its main op (or legacy init op) with the asset files' paths
     /// fed, and returns the MetaGraphDef (its <c>signature_def</c> names the inputs and outputs).
     /// </summary>
-    public static MetaGraphDef Load(Session sess, IReadOnlyCollection<string> tags, string exportDir, string? importScope)
+    public static MetaGraphDef Load(Session sess, IReadOnlyCollection<string> tags, string exportDir, string? importScope) =>
+        FileErrors.Naming(exportDir, () => LoadCore(sess, tags, exportDir, importScope));
+
+    private static MetaGraphDef LoadCore(Session sess, IReadOnlyCollection<string> tags, string exportDir, string? importScope)
     {
         ArgumentNullException.ThrowIfNull(sess);
         ArgumentNullException.ThrowIfNull(tags);

@@ -63,6 +63,25 @@ public sealed class Saver
         if (duplicate is not null) throw new ValueError($"At least two variables have the same name: {duplicate.Key}");
     }
 
+    private Tensorflow.SaverDef? _saverDef;
+    private (Tensor Filename, Operation Restore)? _graphRestore;
+
+    /// <summary>
+    /// TensorFlow's <c>saver.saver_def</c>: the names of the filename tensor, save tensor and restore op, with
+    /// <c>max_to_keep</c>, <c>keep_checkpoint_every_n_hours</c> and the format version. A saver that
+    /// <c>import_meta_graph</c> returned has the MetaGraphDef's; others get theirs when <c>save</c> first writes a
+    /// <c>.meta</c> (the graph written there holds the save and restore nodes); null before.
+    /// </summary>
+    public Tensorflow.SaverDef? saver_def => _saverDef?.Clone();
+
+    /// <summary>Makes this saver the one of an imported SaverDef: <c>restore</c> runs its restore op with the prefix fed to its filename tensor.</summary>
+    internal Saver WithSaverDef(Tensorflow.SaverDef def, Tensor filename, Operation restoreOp)
+    {
+        _saverDef = def.Clone();
+        _graphRestore = (filename, restoreOp);
+        return this;
+    }
+
     /// <summary>The format <c>save</c> writes.</summary>
     public CheckpointFormat write_version { get; }
 
@@ -112,7 +131,20 @@ public sealed class Saver
 
         // As TensorFlow, each checkpoint gets its MetaGraphDef (PREFIX.meta) of the variables' graph.
         if (write_meta_graph)
-            GraphIO.ProtoFiles.Write(GraphIO.MetaGraphs.Export(_variables[0].Variable.graph), $"{prefix}.{meta_graph_suffix}");
+        {
+            var graph = _variables[0].Variable.graph;
+            Tensorflow.MetaGraphDef meta;
+            if (_saverDef is not null && _graphRestore is not null || write_version != CheckpointFormat.V2)
+                meta = GraphIO.MetaGraphs.Export(graph, saverDef: _saverDef);
+            else
+            {
+                // As TensorFlow's Saver, whose save and restore nodes are in the graph: they are added to the GraphDef written.
+                var graphDef = graph.as_graph_def(add_shapes: true);
+                _saverDef = GraphIO.SaverDefs.AddNodes(graphDef, _variables, max_to_keep);
+                meta = GraphIO.MetaGraphs.Export(graph, graphDef, _saverDef);
+            }
+            GraphIO.ProtoFiles.Write(meta, $"{prefix}.{meta_graph_suffix}");
+        }
 
         if (!write_state) return prefix; // as TensorFlow: neither recorded nor counted for max_to_keep
 
@@ -196,6 +228,12 @@ public sealed class Saver
         Dictionary<string, NDArray> values;
         string? randomState;
         string file;
+        if (_graphRestore is { } graphRestore && !save_path.EndsWith(Extension, StringComparison.Ordinal) && File.Exists(save_path + IndexExtension))
+        {
+            // The imported SaverDef's restore op, as TensorFlow's saver.restore runs it.
+            sess.run(graphRestore.Restore, new FeedDict { [graphRestore.Filename] = NDArray.FromStrings([save_path]) });
+            return;
+        }
         if (!save_path.EndsWith(Extension, StringComparison.Ordinal) && File.Exists(save_path + IndexExtension))
         {
             file = save_path + IndexExtension;

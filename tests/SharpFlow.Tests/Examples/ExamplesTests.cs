@@ -273,8 +273,15 @@ public partial class ExamplesTests
         var output = ExampleRunner.Run("42-transfer-learning.cs", TimeSpan.FromMinutes(8), "5", "50");
         Assert.Contains("trainable variables: final_training_ops/kernel:0 (512, 10), final_training_ops/bias:0 (10,)", output);
         Assert.Contains("bottlenecks of 50 training and 50 test images", output);
-        var test = double.Parse(Regex.Match(output, @"test accuracy ([0-9.]+) on 50 images").Groups[1].Value, CultureInfo.InvariantCulture);
+        var test = double.Parse(Regex.Match(output, @"labelled images per class: test accuracy ([0-9.]+) on 50 images").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(test >= 0.3, $"test accuracy {test}:\n{output}");
+        // retrain.py's path: the convnet frozen into a .pb (constants only), imported in a fresh graph, its bottleneck
+        // tensor taken through return_elements, and a new final layer trained on the bottleneck values.
+        Assert.Matches(@"wrote frozen_convnet\.pb: \d+ nodes, 10 constants, 0 variables", output);
+        Assert.Contains("imported frozen_convnet.pb: bottleneck tensor bottleneck:0 (?, 64), 0 variables", output);
+        var convnet = double.Parse(Regex.Match(output, @"convnet trained 300 steps: test accuracy ([0-9.]+) on 50 images").Groups[1].Value, CultureInfo.InvariantCulture);
+        var retrained = double.Parse(Regex.Match(output, @"new final layer on the frozen graph's bottlenecks of 50 images: test accuracy ([0-9.]+) on 50 images").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(convnet >= 0.5 && retrained >= 0.4, $"convnet {convnet}, retrained {retrained}:\n{output}");
     }
 
     [SkippableFact, Example("horovod-lenet5.cs"), Trait("FreshMachine", "true")]

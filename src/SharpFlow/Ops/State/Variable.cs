@@ -16,7 +16,8 @@ public sealed class Variable : Tensor
     private readonly Tensor _reference;
 
     private Variable(Operation variableOp, Tensor initialValue, Operation initializerOp, Tensor snapshot, bool trainable)
-        : base(variableOp, 0, variableOp.outputs[0].dtype, variableOp.outputs[0].shape)
+        : base(variableOp, 0, IsResourceOp(variableOp) ? variableOp.Attr<DType>("dtype") : variableOp.outputs[0].dtype,
+            IsResourceOp(variableOp) ? variableOp.Attr<Shape>("shape") : variableOp.outputs[0].shape)
     {
         _reference = variableOp.outputs[0];
         initial_value = initialValue;
@@ -38,7 +39,7 @@ public sealed class Variable : Tensor
     public Tensor value() => _snapshot;
 
     /// <summary>A new read of the variable (an Identity named <c>read</c>).</summary>
-    public Tensor read_value() => Identity.OfRef(_reference, op.name + "/read");
+    public Tensor read_value() => IsResourceOp(op) ? ReadVariableOp.Build(_reference, dtype, "read") : Identity.OfRef(_reference, op.name + "/read");
 
     internal override Tensor AsInput() => _snapshot;
 
@@ -62,28 +63,38 @@ public sealed class Variable : Tensor
 
     /// <summary>An op that assigns <paramref name="value"/> and outputs the new value (<c>v.assign(x)</c>).</summary>
     public Tensor assign(TensorLike value, bool use_locking = false, string? name = null) =>
-        Assign.Build(_reference, value, validateShape: true, useLocking: use_locking, name: name);
+        IsResourceOp(op) ? ResourceUpdate(AssignVariableOp.Build(_reference, value, dtype, name)) : Assign.Build(_reference, value, validateShape: true, useLocking: use_locking, name: name);
 
     /// <summary>An op that adds <paramref name="delta"/> and outputs the new value.</summary>
     public Tensor assign_add(TensorLike delta, bool use_locking = false, string? name = null) =>
-        AssignAdd.Build(_reference, delta, use_locking, name);
+        IsResourceOp(op) ? ResourceUpdate(AssignAddVariableOp.Build(_reference, delta, dtype, name)) : AssignAdd.Build(_reference, delta, use_locking, name);
 
     /// <summary>An op that subtracts <paramref name="delta"/> and outputs the new value.</summary>
     public Tensor assign_sub(TensorLike delta, bool use_locking = false, string? name = null) =>
-        AssignSub.Build(_reference, delta, use_locking, name);
+        IsResourceOp(op) ? ResourceUpdate(AssignSubVariableOp.Build(_reference, delta, dtype, name)) : AssignSub.Build(_reference, delta, use_locking, name);
+
+    private static bool IsResourceOp(Operation op) => op.type == "VarHandleOp";
+
+    // A resource variable's update, as TensorFlow's ResourceVariable.assign(read_value=True): the value read after it.
+    private Tensor ResourceUpdate(Operation update)
+    {
+        using (graph.control_dependencies([update]))
+            return ReadVariableOp.Build(_reference, dtype);
+    }
 
     /// <summary>TensorFlow's repr: <c>&lt;tf.Variable 'Variable:0' shape=(2, 2) dtype=float32_ref&gt;</c>.</summary>
-    public override string ToString() => $"<tf.Variable '{name}' shape={shape} dtype={dtype.name}_ref>";
+    public override string ToString() => $"<tf.Variable '{name}' shape={shape} dtype={dtype.name}{(IsResourceOp(op) ? "" : "_ref")}>";
 
     /// <summary>
-    /// The variable object of ops already in a graph (TensorFlow's <c>RefVariable(variable_def=...)</c>, as
-    /// <c>import_meta_graph</c> rebuilds the variables of a MetaGraphDef): its VariableV2 op, its initializer, its
+    /// The variable object of ops already in a graph (TensorFlow's <c>RefVariable(variable_def=...)</c>, or
+    /// <c>ResourceVariable(variable_def=...)</c> for a VarHandleOp, as <c>import_meta_graph</c> rebuilds the variables
+    /// of a MetaGraphDef): its VariableV2 or VarHandleOp op, its initializer, its
     /// snapshot and its initial value. It joins no collection.
     /// </summary>
     internal static Variable FromGraph(Operation variableOp, Operation initializer, Tensor snapshot, Tensor initialValue, bool trainable)
     {
-        if (variableOp.type is not ("VariableV2" or "Variable"))
-            throw new ValueError($"'{variableOp.name}' is a {variableOp.type} op, not a VariableV2");
+        if (variableOp.type is not ("VariableV2" or "Variable" or "VarHandleOp"))
+            throw new ValueError($"'{variableOp.name}' is a {variableOp.type} op, not a VariableV2 or VarHandleOp");
         return new Variable(variableOp, initialValue, initializer, snapshot, trainable);
     }
 
