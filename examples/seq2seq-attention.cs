@@ -2,14 +2,15 @@
 // A seq2seq model with attention that learns to reverse digit strings of length 3 to 8, written as a
 // TensorFlow 1.x program: an embedding and an encoder LSTM (dynamic_rnn with sequence lengths), a decoder LSTM
 // wrapped in an AttentionWrapper over the encoder outputs (LuongAttention), trained with TrainingHelper and
-// sequence_loss, and evaluated with greedy decoding (GreedyEmbeddingHelper) through dynamic_decode.
+// sequence_loss, and evaluated with greedy decoding (GreedyEmbeddingHelper) through dynamic_decode, and with beam
+// search (BeamSearchDecoder, beam width 3, over the encoder outputs, lengths and state tiled with tile_batch).
 // `dotnet run examples/seq2seq-attention.cs [MAX_STEPS]`: trains until the held-out sequence accuracy reaches
 // 0.98 (checked every 100 steps) or MAX_STEPS (default 3000).
 using SharpFlow;
 using SharpFlow.Rnn.Seq2Seq;
 using static SharpFlow.Binding;
 
-const int GO = 10, EOS = 11, VOCAB = 12, EMBED = 16, UNITS = 64, BATCH = 64, MIN_LEN = 3, MAX_LEN = 8;
+const int GO = 10, EOS = 11, VOCAB = 12, EMBED = 16, UNITS = 64, BATCH = 64, MIN_LEN = 3, MAX_LEN = 8, BEAM = 3;
 var MAX_STEPS = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3000;
 
 // A batch: sources padded with EOS, decoder inputs [GO, reversed], targets [reversed, EOS], weights on real steps.
@@ -54,7 +55,10 @@ using (tf.variable_scope("encoder"))
     (encoderOutputs, encoderState) = tf.nn.dynamic_rnn(encoderCell, tf.nn.embedding_lookup(embedding, source),
         sequence_length: sourceLength, dtype: tf.float32);
 }
-var attention = tf.contrib.seq2seq.LuongAttention(UNITS, encoderOutputs, memory_sequence_length: sourceLength);
+// The memory layer in its own variable scope, so that the beam search's mechanism (over tiled memory) reuses it.
+LuongAttention attention;
+using (tf.variable_scope("attention"))
+    attention = tf.contrib.seq2seq.LuongAttention(UNITS, encoderOutputs, memory_sequence_length: sourceLength);
 var decoderCell = tf.contrib.seq2seq.AttentionWrapper(tf.nn.rnn_cell.BasicLSTMCell(UNITS), attention, attention_layer_size: UNITS);
 var projection = tf.layers.Dense(VOCAB, name: "output_projection");
 AttentionWrapperState InitialState() => ((AttentionWrapperState)decoderCell.zero_state(batchSize, tf.float32)).clone(cell_state: encoderState);
@@ -77,6 +81,24 @@ var (inferOutputs, _, inferLengths) = tf.contrib.seq2seq.dynamic_decode(
     tf.contrib.seq2seq.BasicDecoder(decoderCell, greedyHelper, InitialState(), projection), maximum_iterations: MAX_LEN + 1);
 var predictions = inferOutputs.sample_id;
 
+// Inference with beam search, on the same variables (reused): a new attention mechanism over the encoder outputs and
+// lengths tiled BEAM times, wrapping the same LSTM cell, started from the tiled encoder state; the best beam first.
+Tensor beamPredictions;
+using (tf.variable_scope(tf.get_variable_scope(), reuse: true))
+{
+    LuongAttention tiledAttention;
+    using (tf.variable_scope("attention"))
+        tiledAttention = tf.contrib.seq2seq.LuongAttention(UNITS, tf.contrib.seq2seq.tile_batch(encoderOutputs, BEAM),
+            memory_sequence_length: tf.contrib.seq2seq.tile_batch(sourceLength, BEAM));
+    var beamCell = tf.contrib.seq2seq.AttentionWrapper(decoderCell.cell, tiledAttention, attention_layer_size: UNITS);
+    var beamInitialState = ((AttentionWrapperState)beamCell.zero_state(batchSize * BEAM, tf.float32))
+        .clone(cell_state: tf.contrib.seq2seq.tile_batch(encoderState, BEAM));
+    var beamDecoder = tf.contrib.seq2seq.BeamSearchDecoder(beamCell, embedding, tf.fill(tf.expand_dims(batchSize, 0), GO), EOS,
+        beamInitialState, BEAM, output_layer: projection);
+    var (beamOutputs, _, _) = tf.contrib.seq2seq.dynamic_decode(beamDecoder, maximum_iterations: MAX_LEN + 1, scope: "decoder");
+    beamPredictions = beamOutputs.predicted_ids[.., .., 0];
+}
+
 Console.WriteLine("variables: " + string.Join(", ", tf.trainable_variables().Select(v => v.name)));
 using var sess = tf.Session();
 sess.run(tf.global_variables_initializer());
@@ -93,9 +115,9 @@ List<int> Decoded(int[,] ids, int i)
     for (var t = 0; t < ids.GetLength(1) && ids[i, t] != EOS; t++) result.Add(ids[i, t]);
     return result;
 }
-(double accuracy, int[,] ids) Evaluate()
+(double accuracy, int[,] ids) Evaluate(Tensor? decoded = null)
 {
-    var ids = (int[,])sess.run(predictions, new FeedDict { [source] = NDArray.FromArray(test.src), [sourceLength] = NDArray.FromArray(test.srcLen) }).ToMultiDimArray();
+    var ids = (int[,])sess.run(decoded ?? predictions, new FeedDict { [source] = NDArray.FromArray(test.src), [sourceLength] = NDArray.FromArray(test.srcLen) }).ToMultiDimArray();
     var correct = Enumerable.Range(0, test.raw.Length).Count(i => Decoded(ids, i).SequenceEqual(test.raw[i].Reverse()));
     return ((double)correct / test.raw.Length, ids);
 }
@@ -115,5 +137,7 @@ while (step < MAX_STEPS)
 }
 var (final, decoded) = Evaluate();
 Console.WriteLine($"sequence accuracy: {final:F3} after {step} steps");
+var (beamAccuracy, _) = Evaluate(beamPredictions);
+Console.WriteLine($"beam search (width {BEAM}) sequence accuracy: {beamAccuracy:F3}");
 for (var i = 0; i < 5; i++)
     Console.WriteLine($"  {string.Concat(test.raw[i])} -> {string.Concat(Decoded(decoded, i))}");

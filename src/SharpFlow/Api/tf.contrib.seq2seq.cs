@@ -25,7 +25,7 @@ public static partial class Binding
         public static partial class contrib
         {
             /// <summary>TensorFlow 1.x's <c>tf.contrib.seq2seq</c>: decoders, helpers, attention and the sequence loss.</summary>
-            public static class seq2seq
+            public static partial class seq2seq
             {
                 /// <summary>
                 /// <c>sequence_loss(logits, targets, weights)</c>: the weighted cross entropy of logits

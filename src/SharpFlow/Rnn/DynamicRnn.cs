@@ -56,8 +56,11 @@ internal static class DynamicRnn
             maxLength = Max.Build(seq);
         }
         var time = Const.Create(graph, NDArray.Scalar(0), "time");
-        var inputTa = new TensorArray(x.dtype, timeSteps, element_shape: new Shape(x.shape.AsSpan()[1..].ToArray()), tensor_array_name: "dynamic_rnn/input_0").unstack(x);
-        var outputTa = new TensorArray(stateDType, timeSteps, element_shape: new Shape(x.shape[1], cell.output_size), tensor_array_name: "dynamic_rnn/output_0");
+        // TensorFlow names the arrays after the (unique) name scope "dynamic_rnn": rnn/dynamic_rnn/output_0.
+        string baseName;
+        using (graph.name_scope("dynamic_rnn", out baseName)) { }
+        var inputTa = new TensorArray(x.dtype, timeSteps, element_shape: new Shape(x.shape.AsSpan()[1..].ToArray()), tensor_array_name: baseName + "input_0").unstack(x);
+        var outputTa = new TensorArray(stateDType, timeSteps, element_shape: new Shape(x.shape[1], cell.output_size), tensor_array_name: baseName + "output_0");
         var stepShape = new Shape(x.shape.AsSpan()[1..].ToArray());
         // At least one step, so the output TensorArray learns its shape; at most the longest sequence.
         var loopBound = seq is null ? timeSteps : Minimum.Build(timeSteps, Maximum.Build(1, maxLength!));

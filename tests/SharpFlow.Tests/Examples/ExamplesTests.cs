@@ -74,7 +74,7 @@ public partial class ExamplesTests
         Assert.InRange(Perplexity("Test"), 1, 2000);
     }
 
-    /// <summary>The seq2seq model with attention: trains until greedy decoding reverses 98 % of held-out strings (or 3,000 steps).</summary>
+    /// <summary>The seq2seq model with attention: trains until greedy decoding reverses 98 % of held-out strings (or 3,000 steps); beam search does as well.</summary>
     [Fact, Example("seq2seq-attention.cs")]
     public void Seq2SeqAttention()
     {
@@ -83,6 +83,11 @@ public partial class ExamplesTests
         var accuracy = double.Parse(Regex.Match(output, @"sequence accuracy: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(accuracy >= 0.95, output);
         Assert.Contains("  8172523 -> 3252718", output);
+        // Beam search (BeamSearchDecoder over tiled memory) on the same variables: no new ones, and as accurate.
+        Assert.Contains("attention/memory_layer/kernel:0", output);
+        Assert.DoesNotContain("_1/", output);
+        var beam = double.Parse(Regex.Match(output, @"beam search \(width 3\) sequence accuracy: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(beam >= 0.95, output);
     }
 
     [Fact, Example("03-graph-add.cs")]

@@ -32,6 +32,13 @@ public abstract class Decoder
 
     /// <summary>(outputs, next state, next inputs, finished) of the step at <paramref name="time"/>.</summary>
     public abstract (object outputs, object next_state, Tensor next_inputs, Tensor finished) step(Tensor time, Tensor inputs, object state, string? name = null);
+
+    /// <summary>
+    /// TensorFlow's <c>finalize(outputs, final_state, sequence_lengths)</c>: what <c>dynamic_decode</c> returns
+    /// from the stacked (time-major) outputs and the final state, or null where the decoder has none (TensorFlow's
+    /// <c>NotImplementedError</c>: the outputs and state are returned as they are).
+    /// </summary>
+    public virtual (object outputs, object final_state)? finalize(object outputs, object final_state, Tensor sequence_lengths) => null;
 }
 
 /// <summary>

@@ -81,10 +81,14 @@ internal static class DynamicDecode
             return [.. next];
         }, loopVars, parallelIterations, true, maxIter is null ? (TensorLike?)null : maxIter, "while");
 
-        var finalOutputs = result.Skip(1).Take(n).Cast<TensorArray>().Select(ta => ta.stack()).ToArray();
+        var stacked = result.Skip(1).Take(n).Cast<TensorArray>().Select(ta => ta.stack()).ToArray();
         var finalState = Nest.Pack(initialState, result.Skip(1 + n).Take(ns).ToList())!;
         var finalLengths = (Tensor)result[3 + n + ns];
-        if (!outputTimeMajor) finalOutputs = [.. finalOutputs.Select(Helper.TransposeBatchTime)];
-        return (decoder.PackOutputs(finalOutputs), finalState, finalLengths);
+        var finalOutputs = decoder.PackOutputs(stacked);
+        if (decoder.finalize(finalOutputs, finalState, finalLengths) is { } finalized)
+            (finalOutputs, finalState) = finalized;
+        if (!outputTimeMajor)
+            finalOutputs = Nest.Pack(finalOutputs, [.. Nest.Flatten(finalOutputs).Select(t => (object)Helper.TransposeBatchTime((Tensor)t))])!;
+        return (finalOutputs, finalState, finalLengths);
     }
 }

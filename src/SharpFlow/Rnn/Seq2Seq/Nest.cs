@@ -28,6 +28,9 @@ internal static class Nest
                 Add(a.alignment_history, list); Add(a.attention_state, list);
                 break;
             case BasicDecoderOutput o: list.Add(o.rnn_output); list.Add(o.sample_id); break;
+            case BeamSearchDecoderState b: Add(b.cell_state, list); list.Add(b.log_probs); list.Add(b.finished); list.Add(b.lengths); break;
+            case BeamSearchDecoderOutput o: list.Add(o.scores); list.Add(o.predicted_ids); list.Add(o.parent_ids); break;
+            case FinalBeamSearchDecoderOutput f: list.Add(f.predicted_ids); Add(f.beam_search_decoder_output, list); break;
             default: throw new TypeError($"Cannot flatten a {s.GetType().Name} in a seq2seq structure.");
         }
     }
@@ -65,6 +68,27 @@ internal static class Nest
                     return new AttentionWrapperState(cell, attention, time, alignments, (TensorArray?)history, attentionState);
                 }
             case BasicDecoderOutput: { var o = (Tensor)flat[i++]; var s = (Tensor)flat[i++]; return new BasicDecoderOutput(o, s); }
+            case BeamSearchDecoderState b:
+                {
+                    var cell = Pack(b.cell_state, flat, ref i)!;
+                    var logProbs = (Tensor)flat[i++];
+                    var finished = (Tensor)flat[i++];
+                    var lengths = (Tensor)flat[i++];
+                    return new BeamSearchDecoderState(cell, logProbs, finished, lengths);
+                }
+            case BeamSearchDecoderOutput:
+                {
+                    var scores = (Tensor)flat[i++];
+                    var ids = (Tensor)flat[i++];
+                    var parents = (Tensor)flat[i++];
+                    return new BeamSearchDecoderOutput(scores, ids, parents);
+                }
+            case FinalBeamSearchDecoderOutput f:
+                {
+                    var ids = (Tensor)flat[i++];
+                    var inner = (BeamSearchDecoderOutput)Pack(f.beam_search_decoder_output, flat, ref i)!;
+                    return new FinalBeamSearchDecoderOutput(ids, inner);
+                }
             default: throw new TypeError($"Cannot pack a {t.GetType().Name} in a seq2seq structure.");
         }
     }
