@@ -88,6 +88,9 @@ public class Embedding(int input_dim, int output_dim, InitializerSpec? embedding
     /// <summary>The size of a row.</summary>
     public int output_dim { get; } = output_dim;
 
+    /// <summary>The length of the sequences, when fixed.</summary>
+    public int? input_length { get; } = input_length;
+
     /// <summary>The table, once built.</summary>
     public Variable? embeddings => _embeddings;
 
