@@ -71,6 +71,7 @@ public sealed class InitializerSpec
         "ones" or "one" => new OnesInitializer(),
         "random_normal" or "normal" => new RandomNormalInitializer(0, 0.05),
         "random_uniform" or "uniform" => new RandomUniformInitializer(-0.05, 0.05),
+        "orthogonal" => new Keras.Initializers.Orthogonal(),
         "truncated_normal" => new TruncatedNormalInitializer(0, 0.05),
         _ => throw new ValueError($"Unknown initializer: {name}"),
     };

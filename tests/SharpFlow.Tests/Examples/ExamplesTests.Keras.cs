@@ -32,4 +32,16 @@ public partial class ExamplesTests
         Assert.True(footwear >= 0.8, output);
         Assert.Contains("predicted footwear probabilities of the first 3 test images: [[", output);
     }
+
+    /// <summary>The Keras LSTM text classifier (Embedding with mask_zero, LSTM, Dense) on two fortunes files, 2 epochs.</summary>
+    [Fact, Example("keras-lstm-text.cs"), Trait("FreshMachine", "true")]
+    public void KerasLstmText()
+    {
+        var output = ExampleRunner.Run("keras-lstm-text.cs", TimeSpan.FromMinutes(6), "2");
+        Assert.Contains($"{"lstm (LSTM)",-29}{"(None, 32)",-26}{"8320",-10}", output);
+        Assert.Contains($"{"embedding (Embedding)",-29}{"(None, 60, 32)",-26}{"160000",-10}", output);
+        Assert.Matches(new Regex(@"Epoch 2/2\n - \d+s - loss: \d\.\d{4} - acc: \d\.\d{4} - val_loss: \d\.\d{4} - val_acc: \d\.\d{4}\n"), output);
+        var accuracy = double.Parse(Regex.Match(output, @"Test accuracy: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 0.75, output);
+    }
 }

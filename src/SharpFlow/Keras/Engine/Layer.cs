@@ -45,6 +45,8 @@ public abstract class Layer
     /// <summary>The shape of its input with the batch axis (-1 for None), when given at construction.</summary>
     public int[]? batch_input_shape { get; protected set; }
 
+    internal void SetBatchInputShape(int[] shape) => batch_input_shape = shape;
+
     /// <summary>Whether the layer behaves differently in training (reads the learning phase).</summary>
     public virtual bool uses_learning_phase => false;
 

@@ -69,12 +69,27 @@ public class BatchNormalization(int axis = -1, double momentum = 0.99, double ep
     }
 }
 
-/// <summary><c>Embedding</c>: integer ids to rows of <c>embeddings</c> <c>[input_dim, output_dim]</c> (uniform ±0.05).</summary>
+/// <summary>
+/// <c>Embedding</c>: integer ids to rows of <c>embeddings</c> <c>[input_dim, output_dim]</c> (uniform ±0.05). With
+/// <c>mask_zero</c>, id 0 is padding: the output carries the mask <c>ids != 0</c>, which the recurrent layers use.
+/// </summary>
 public class Embedding(int input_dim, int output_dim, InitializerSpec? embeddings_initializer = null, KerasRegularizer? embeddings_regularizer = null,
-    int? input_length = null, string? name = null, bool trainable = true)
+    int? input_length = null, string? name = null, bool trainable = true, bool mask_zero = false)
     : Layer(name, trainable, input_length is { } n ? [n] : null, dtype: DType.float32)
 {
     private Variable? _embeddings;
+
+    /// <summary>Whether id 0 masks its step.</summary>
+    public bool mask_zero { get; } = mask_zero;
+
+    /// <summary>The number of ids.</summary>
+    public int input_dim { get; } = input_dim;
+
+    /// <summary>The size of a row.</summary>
+    public int output_dim { get; } = output_dim;
+
+    /// <summary>The length of the sequences, when fixed.</summary>
+    public int? input_length { get; } = input_length;
 
     /// <summary>The table, once built.</summary>
     public Variable? embeddings => _embeddings;
@@ -91,7 +106,9 @@ public class Embedding(int input_dim, int output_dim, InitializerSpec? embedding
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var ids = inputs.dtype == DType.int32 || inputs.dtype == DType.int64 ? inputs : tf.cast(inputs, tf.int32);
-        return tf.nn.embedding_lookup(_embeddings!, ids);
+        var y = tf.nn.embedding_lookup(_embeddings!, ids);
+        if (mask_zero) KerasMasks.Set(y, tf.not_equal(ids, tf.constant(0, ids.dtype)));
+        return y;
     }
 }
 
