@@ -21,7 +21,7 @@ public static partial class Binding
             /// <summary><c>tf.feature_column.categorical_column_with_vocabulary_list</c> of strings.</summary>
             public static VocabularyListColumn categorical_column_with_vocabulary_list(string key, IReadOnlyList<string> vocabulary_list, DType? dtype = null,
                 long default_value = -1, long num_oov_buckets = 0) =>
-                new(key, NDArray.FromArray(vocabulary_list.ToArray()), default_value, num_oov_buckets);
+                new(key, NDArray.FromStrings(vocabulary_list.ToArray(), new Shape(vocabulary_list.Count)), default_value, num_oov_buckets);
 
             /// <summary><c>tf.feature_column.categorical_column_with_vocabulary_list</c> of integers.</summary>
             public static VocabularyListColumn categorical_column_with_vocabulary_list(string key, IReadOnlyList<long> vocabulary_list, DType? dtype = null,

@@ -72,7 +72,7 @@ internal static class ColumnUtil
     public static Tensor To2D(Tensor t)
     {
         if (t.shape.IsKnownRank && t.shape.ndims == 0) throw new ValueError($"Feature (key: {t.name}) cannot have rank 0. Given: {t}");
-        if (t.shape.IsKnownRank && t.shape.ndims == 1) return tf.expand_dims(t, -1);
+        if (t.shape.IsKnownRank && t.shape.ndims == 1) return tf.reshape(t, new[] { -1, 1 });
         if (t.shape.IsKnownRank && t.shape.ndims == 2) return t;
         return tf.reshape(t, tf.stack(new TensorLike[] { tf.shape(t)[0], -1 }));
     }
