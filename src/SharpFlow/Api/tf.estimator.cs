@@ -62,6 +62,46 @@ public static partial class Binding
             public static Dictionary<string, NDArray> train_and_evaluate(Estimators.Estimator estimator, Estimators.TrainSpec train_spec, Estimators.EvalSpec eval_spec) =>
                 Training.train_and_evaluate(estimator, train_spec, eval_spec);
 
+            /// <summary>
+            /// <c>tf.estimator.DNNClassifier</c>: hidden layers of <paramref name="hidden_units"/> (relu by default) on the
+            /// feature columns' input layer, softmax (sigmoid for two classes) logits; Adagrad 0.05 by default
+            /// (<paramref name="optimizer"/>: an Optimizer or a name such as "Adam").
+            /// </summary>
+            public static DNNEstimator DNNClassifier(IReadOnlyList<int> hidden_units, IEnumerable<FeatureColumns.FeatureColumn> feature_columns, string? model_dir = null,
+                int n_classes = 2, object? optimizer = null, Func<Tensor, Tensor>? activation_fn = null, double? dropout = null, Estimators.RunConfig? config = null) =>
+                new(CannedUtil.ClassifierHead(n_classes), hidden_units, feature_columns, model_dir, optimizer, activation_fn, dropout, config);
+
+            /// <summary><c>tf.estimator.DNNRegressor</c>: a DNN with a mean-squared-error head of <paramref name="label_dimension"/> outputs.</summary>
+            public static DNNEstimator DNNRegressor(IReadOnlyList<int> hidden_units, IEnumerable<FeatureColumns.FeatureColumn> feature_columns, string? model_dir = null,
+                int label_dimension = 1, object? optimizer = null, Func<Tensor, Tensor>? activation_fn = null, double? dropout = null, Estimators.RunConfig? config = null) =>
+                new(CannedUtil.RegressorHead(label_dimension), hidden_units, feature_columns, model_dir, optimizer, activation_fn, dropout, config);
+
+            /// <summary><c>tf.estimator.LinearClassifier</c>: a linear model of the feature columns; Ftrl (learning rate min(0.2, 1/√columns)) by default.</summary>
+            public static LinearEstimator LinearClassifier(IEnumerable<FeatureColumns.FeatureColumn> feature_columns, string? model_dir = null, int n_classes = 2,
+                object? optimizer = null, Estimators.RunConfig? config = null, string sparse_combiner = "sum") =>
+                new(CannedUtil.ClassifierHead(n_classes), feature_columns, model_dir, optimizer, config, sparse_combiner);
+
+            /// <summary><c>tf.estimator.LinearRegressor</c>.</summary>
+            public static LinearEstimator LinearRegressor(IEnumerable<FeatureColumns.FeatureColumn> feature_columns, string? model_dir = null, int label_dimension = 1,
+                object? optimizer = null, Estimators.RunConfig? config = null, string sparse_combiner = "sum") =>
+                new(CannedUtil.RegressorHead(label_dimension), feature_columns, model_dir, optimizer, config, sparse_combiner);
+
+            /// <summary><c>tf.estimator.DNNLinearCombinedClassifier</c>: wide (linear, Ftrl) and deep (DNN, Adagrad 0.001) logits summed.</summary>
+            public static DNNLinearCombinedEstimator DNNLinearCombinedClassifier(string? model_dir = null, IEnumerable<FeatureColumns.FeatureColumn>? linear_feature_columns = null,
+                object? linear_optimizer = null, IEnumerable<FeatureColumns.FeatureColumn>? dnn_feature_columns = null, object? dnn_optimizer = null,
+                IReadOnlyList<int>? dnn_hidden_units = null, Func<Tensor, Tensor>? dnn_activation_fn = null, double? dnn_dropout = null, int n_classes = 2,
+                Estimators.RunConfig? config = null) =>
+                new(CannedUtil.ClassifierHead(n_classes), model_dir, linear_feature_columns, linear_optimizer, dnn_feature_columns, dnn_optimizer, dnn_hidden_units,
+                    dnn_activation_fn, dnn_dropout, config);
+
+            /// <summary><c>tf.estimator.DNNLinearCombinedRegressor</c>.</summary>
+            public static DNNLinearCombinedEstimator DNNLinearCombinedRegressor(string? model_dir = null, IEnumerable<FeatureColumns.FeatureColumn>? linear_feature_columns = null,
+                object? linear_optimizer = null, IEnumerable<FeatureColumns.FeatureColumn>? dnn_feature_columns = null, object? dnn_optimizer = null,
+                IReadOnlyList<int>? dnn_hidden_units = null, Func<Tensor, Tensor>? dnn_activation_fn = null, double? dnn_dropout = null, int label_dimension = 1,
+                Estimators.RunConfig? config = null) =>
+                new(CannedUtil.RegressorHead(label_dimension), model_dir, linear_feature_columns, linear_optimizer, dnn_feature_columns, dnn_optimizer, dnn_hidden_units,
+                    dnn_activation_fn, dnn_dropout, config);
+
             /// <summary><c>tf.estimator.inputs</c>.</summary>
             public static class inputs
             {
