@@ -147,7 +147,7 @@ public class Estimator
                     // The input is exhausted: training ends, as TensorFlow's MonitoredSession context does.
                 }
             }
-            SummaryWriterCache.clear();
+            SummaryWriterCache.close(model_dir);
             if (lastLoss is not null) HookUtil.Info($"Loss for final step: {lastLoss.Cast(DType.float64).item<double>().ToString("G9", CultureInfo.InvariantCulture)}.");
         }
         return this;
@@ -227,6 +227,7 @@ public class Estimator
         var writer = SummaryWriterCache.get(dir);
         writer.add_summary(new Summary(values), step);
         writer.flush();
+        SummaryWriterCache.close(dir);
     }
 
     // ----- predict -----

@@ -11,7 +11,7 @@ public sealed class EstimatorTests : IDisposable
 
     public void Dispose()
     {
-        SummaryWriterCache.clear();
+        SummaryWriterCache.close(_dir);
         Directory.Delete(_dir, recursive: true);
     }
 
