@@ -1,0 +1,517 @@
+using System.Globalization;
+using SharpFlow.Initializers;
+using SharpFlow.Ops.Lookup;
+using SharpFlow.Ops.Strings;
+using static SharpFlow.Binding;
+
+namespace SharpFlow.FeatureColumns;
+
+/// <summary>
+/// The features of one batch, each transformed once (TensorFlow's <c>_LazyBuilder</c>): a column asks for its
+/// input by key and for another column's output through the cache.
+/// </summary>
+public sealed class FeatureCache(IReadOnlyDictionary<string, Tensor> features)
+{
+    private readonly Dictionary<object, object> _cache = [];
+
+    /// <summary>The raw feature <paramref name="key"/>.</summary>
+    public Tensor Get(string key) =>
+        features.TryGetValue(key, out var t) ? t : throw new ValueError($"The following feature is not in the features dictionary: '{key}'. Features: [{string.Join(", ", features.Keys)}]");
+
+    internal T GetOrAdd<T>(object column, Func<T> build) where T : notnull
+    {
+        if (_cache.TryGetValue(column, out var v)) return (T)v;
+        var value = build();
+        _cache[column] = value;
+        return value;
+    }
+}
+
+/// <summary>A feature column: how one model input is made from the raw features (<c>tf.feature_column</c>).</summary>
+public abstract class FeatureColumn
+{
+    /// <summary>The column's name (its variables' scope).</summary>
+    public abstract string name { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{GetType().Name}(name='{name}')";
+}
+
+/// <summary>A column with a dense value per example (<c>_DenseColumn</c>): numeric, bucketized, indicator, embedding.</summary>
+public interface IDenseColumn
+{
+    /// <summary>The column's name.</summary>
+    string name { get; }
+
+    /// <summary>The number of values per example.</summary>
+    int VariableSize { get; }
+
+    /// <summary>The dense tensor [batch, ...] of the batch, creating the column's variables in the current scope.</summary>
+    Tensor GetDenseTensor(FeatureCache cache, bool trainable = true);
+}
+
+/// <summary>
+/// A column of category ids (<c>_CategoricalColumn</c>). SharpFlow keeps a batch's ids dense, [batch, k] int64
+/// with -1 where an example has fewer than k ids (TensorFlow keeps them in a SparseTensor; the results agree).
+/// </summary>
+public interface ICategoricalColumn
+{
+    /// <summary>The column's name.</summary>
+    string name { get; }
+
+    /// <summary>The number of distinct ids.</summary>
+    long num_buckets { get; }
+
+    /// <summary>The ids [batch, k] (int64, -1 for none) and their weights (null: 1 each).</summary>
+    (Tensor ids, Tensor? weights) GetIds(FeatureCache cache);
+}
+
+internal static class ColumnUtil
+{
+    /// <summary>A [batch, n] view of <paramref name="t"/>: rank 1 gains a dimension, higher ranks are flattened.</summary>
+    public static Tensor To2D(Tensor t)
+    {
+        if (t.shape.IsKnownRank && t.shape.ndims == 0) throw new ValueError($"Feature (key: {t.name}) cannot have rank 0. Given: {t}");
+        if (t.shape.IsKnownRank && t.shape.ndims == 1) return tf.reshape(t, new[] { -1, 1 });
+        if (t.shape.IsKnownRank && t.shape.ndims == 2) return t;
+        return tf.reshape(t, tf.stack(new TensorLike[] { tf.shape(t)[0], -1 }));
+    }
+
+    public static int Elements(Shape shape) => shape.Dims.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Integer ids as int64 with TensorFlow's ignore value -1 kept.</summary>
+    public static Tensor Int64(Tensor t) => t.dtype == DType.int64 ? t : tf.cast(t, tf.int64);
+
+    public static void CheckInteger(Tensor t, string column)
+    {
+        if (t.dtype != DType.int32 && t.dtype != DType.int64)
+            throw new ValueError($"Invalid input, not integer. key: {column} dtype: {t.dtype.name}");
+    }
+}
+
+/// <summary><c>tf.feature_column.numeric_column</c>: the feature's values as float32, of <see cref="shape"/> per example.</summary>
+public sealed class NumericColumn : FeatureColumn, IDenseColumn
+{
+    internal NumericColumn(string key, Shape shape, double? default_value, DType dtype, Func<Tensor, Tensor>? normalizer_fn)
+    {
+        if (string.IsNullOrEmpty(key)) throw new ValueError("key must be a non-empty string.");
+        if (!shape.IsFullyDefined || shape.Dims.Any(d => d <= 0)) throw new ValueError($"shape dimensions must be greater than 0. shape: {shape}, key: {key}");
+        if (!dtype.is_floating && dtype != DType.int32 && dtype != DType.int64) throw new ValueError($"dtype must be convertible to float. dtype: {dtype.name}, key: {key}");
+        this.key = key;
+        this.shape = shape;
+        this.default_value = default_value;
+        this.dtype = dtype;
+        this.normalizer_fn = normalizer_fn;
+    }
+
+    /// <summary>The feature's key.</summary>
+    public string key { get; }
+
+    /// <summary>The per-example shape.</summary>
+    public Shape shape { get; }
+
+    /// <summary>The value used when parsing examples lacks the feature (kept for transcription).</summary>
+    public double? default_value { get; }
+
+    /// <summary>The feature's dtype.</summary>
+    public DType dtype { get; }
+
+    /// <summary>Applied to the values after the cast.</summary>
+    public Func<Tensor, Tensor>? normalizer_fn { get; }
+
+    /// <inheritdoc/>
+    public override string name => key;
+
+    /// <inheritdoc/>
+    public int VariableSize => ColumnUtil.Elements(shape);
+
+    /// <summary>The values [batch, ...shape] as float32, normalized.</summary>
+    public Tensor Transform(FeatureCache cache) => cache.GetOrAdd(this, () =>
+    {
+        var input = cache.Get(key);
+        if (input.dtype == DType.@string) throw new ValueError($"Column dtype and SparseTensors dtype must be compatible. key: {key}, column dtype: {dtype.name}, tensor dtype: string");
+        var values = input.dtype == DType.float32 ? input : tf.cast(input, tf.float32);
+        if (normalizer_fn is not null) values = normalizer_fn(values);
+        var dims = new List<TensorLike> { tf.shape(values)[0] };
+        dims.AddRange(shape.Dims.Select(d => (TensorLike)d));
+        return tf.reshape(values, tf.stack(dims));
+    });
+
+    /// <inheritdoc/>
+    public Tensor GetDenseTensor(FeatureCache cache, bool trainable = true) => Transform(cache);
+}
+
+/// <summary>
+/// <c>tf.feature_column.bucketized_column</c>: a numeric column's values as bucket ids (bucket i holds
+/// boundaries[i-1] ≤ x &lt; boundaries[i]); dense, it is their one-hot encoding.
+/// </summary>
+public sealed class BucketizedColumn : FeatureColumn, IDenseColumn, ICategoricalColumn
+{
+    internal BucketizedColumn(NumericColumn source_column, IReadOnlyList<double> boundaries)
+    {
+        if (source_column is null) throw new ValueError("source_column must be a column generated with numeric_column().");
+        if (ColumnUtil.Elements(source_column.shape) < 1) throw new ValueError("source_column must be one-dimensional column.");
+        if (boundaries is null || boundaries.Count == 0) throw new ValueError("boundaries must be a sorted list.");
+        for (var i = 0; i + 1 < boundaries.Count; i++)
+            if (boundaries[i] >= boundaries[i + 1]) throw new ValueError("boundaries must be a sorted list.");
+        this.source_column = source_column;
+        this.boundaries = boundaries.ToArray();
+    }
+
+    /// <summary>The numeric column bucketized.</summary>
+    public NumericColumn source_column { get; }
+
+    /// <summary>The bucket boundaries, increasing.</summary>
+    public IReadOnlyList<double> boundaries { get; }
+
+    /// <inheritdoc/>
+    public override string name => source_column.name + "_bucketized";
+
+    private int Buckets => boundaries.Count + 1;
+
+    /// <inheritdoc/>
+    public long num_buckets => (long)ColumnUtil.Elements(source_column.shape) * Buckets;
+
+    /// <inheritdoc/>
+    public int VariableSize => ColumnUtil.Elements(source_column.shape) * Buckets;
+
+    /// <summary>The bucket of each value, [batch, n] int64 (TensorFlow's Bucketize op: how many boundaries are ≤ x).</summary>
+    public Tensor Transform(FeatureCache cache) => cache.GetOrAdd(this, () =>
+    {
+        var values = ColumnUtil.To2D(source_column.Transform(cache));
+        var b = tf.constant(boundaries.Select(v => (float)v).ToArray());
+        return tf.reduce_sum(tf.cast(tf.greater_equal(tf.expand_dims(values, -1), b), tf.int64), axis: -1);
+    });
+
+    /// <inheritdoc/>
+    public Tensor GetDenseTensor(FeatureCache cache, bool trainable = true)
+    {
+        var buckets = Transform(cache);
+        var oneHot = tf.one_hot(buckets, Buckets, 1f, 0f);
+        return tf.reshape(oneHot, tf.stack(new TensorLike[] { tf.shape(buckets)[0], VariableSize }));
+    }
+
+    /// <inheritdoc/>
+    public (Tensor ids, Tensor? weights) GetIds(FeatureCache cache)
+    {
+        var buckets = Transform(cache);
+        var n = ColumnUtil.Elements(source_column.shape);
+        var offsets = tf.constant(Enumerable.Range(0, n).Select(i => (long)i * Buckets).ToArray());
+        return (buckets + offsets, null);
+    }
+}
+
+/// <summary>Ids from a string or integer feature (the vocabulary, identity and hash-bucket columns).</summary>
+public abstract class SimpleCategoricalColumn(string key) : FeatureColumn, ICategoricalColumn
+{
+    /// <summary>The feature's key.</summary>
+    public string key { get; } = string.IsNullOrEmpty(key) ? throw new ValueError("key must be a non-empty string.") : key;
+
+    /// <inheritdoc/>
+    public override string name => key;
+
+    /// <inheritdoc/>
+    public abstract long num_buckets { get; }
+
+    /// <summary>The ids of <paramref name="input"/> ([batch, k]); -1 for none.</summary>
+    protected abstract Tensor Ids(Tensor input);
+
+    /// <inheritdoc/>
+    public (Tensor ids, Tensor? weights) GetIds(FeatureCache cache) =>
+        cache.GetOrAdd(this, () => (Ids(ColumnUtil.To2D(cache.Get(key))), (Tensor?)null));
+
+    /// <summary>Keeps TensorFlow's ignored integer value -1 as "no id".</summary>
+    protected static Tensor KeepMissing(Tensor input, Tensor ids) =>
+        input.dtype == DType.@string ? ids : tf.where(tf.equal(ColumnUtil.Int64(input), -1L), tf.fill(tf.shape(ids), -1L), ids);
+}
+
+/// <summary><c>tf.feature_column.categorical_column_with_vocabulary_list</c>: a value's position in the vocabulary.</summary>
+public sealed class VocabularyListColumn : SimpleCategoricalColumn
+{
+    private readonly NDArray _vocabulary;
+
+    internal VocabularyListColumn(string key, NDArray vocabulary_list, long default_value, long num_oov_buckets) : base(key)
+    {
+        if (vocabulary_list.size == 0) throw new ValueError($"vocabulary_list {vocabulary_list} must be non-empty, column_name: {key}");
+        if (num_oov_buckets < 0) throw new ValueError($"Invalid num_oov_buckets {num_oov_buckets} in {key}.");
+        if (default_value != -1 && num_oov_buckets != 0) throw new ValueError($"Can't specify both default_value {default_value} and num_oov_buckets {num_oov_buckets}.");
+        var keys = vocabulary_list.dtype == DType.@string
+            ? Ops.Sparse.Elements.Strings(vocabulary_list).Select(b => (object)Convert.ToBase64String(b)).ToList()
+            : vocabulary_list.Cast(DType.int64).ToArray<long>().Select(v => (object)v).ToList();
+        if (keys.Distinct().Count() != keys.Count) throw new ValueError($"Duplicate keys in vocabulary_list {vocabulary_list}, column_name: {key}");
+        _vocabulary = vocabulary_list.dtype == DType.@string ? vocabulary_list : vocabulary_list.Cast(DType.int64);
+        this.default_value = default_value;
+        this.num_oov_buckets = num_oov_buckets;
+    }
+
+    /// <summary>The vocabulary.</summary>
+    public NDArray vocabulary_list => _vocabulary;
+
+    /// <summary>The id of values outside the vocabulary (-1: none).</summary>
+    public long default_value { get; }
+
+    /// <summary>Out-of-vocabulary values are hashed into this many extra ids.</summary>
+    public long num_oov_buckets { get; }
+
+    /// <inheritdoc/>
+    public override long num_buckets => _vocabulary.size + num_oov_buckets;
+
+    /// <inheritdoc/>
+    protected override Tensor Ids(Tensor input)
+    {
+        var isString = _vocabulary.dtype == DType.@string;
+        if (isString != (input.dtype == DType.@string))
+            throw new ValueError($"Column dtype and SparseTensors dtype must be compatible. key: {key}, column dtype: {_vocabulary.dtype.name}, tensor dtype: {input.dtype.name}");
+        using var scope = tf.name_scope(key + "_lookup");
+        var table = HashTableV2.Build(isString ? DType.@string : DType.int64, DType.int64, name: "hash_table");
+        InitializeTableV2.Build(table, tf.constant(_vocabulary), tf.range(0L, _vocabulary.size, 1L));
+        var keys = isString ? input : ColumnUtil.Int64(input);
+        var ids = LookupTableFindV2.Build(table, keys, num_oov_buckets > 0 ? -1L : default_value, DType.int64);
+        if (num_oov_buckets > 0)
+        {
+            var hashed = StringToHashBucketFast.Build(isString ? keys : tf.as_string(keys), num_oov_buckets) + _vocabulary.size;
+            ids = tf.where(tf.equal(ids, -1L), hashed, ids);
+        }
+        return KeepMissing(input, ids);
+    }
+}
+
+/// <summary><c>tf.feature_column.categorical_column_with_identity</c>: integer values that are their own ids, in [0, num_buckets).</summary>
+public sealed class IdentityColumn : SimpleCategoricalColumn
+{
+    internal IdentityColumn(string key, long num_buckets, long? default_value) : base(key)
+    {
+        if (num_buckets < 1) throw new ValueError($"Invalid num_buckets {num_buckets}.");
+        if (default_value is not null && (default_value < 0 || default_value >= num_buckets))
+            throw new ValueError($"Invalid default_value {default_value} for num_buckets {num_buckets}.");
+        this.num_buckets = num_buckets;
+        this.default_value = default_value;
+    }
+
+    /// <inheritdoc/>
+    public override long num_buckets { get; }
+
+    /// <summary>The id of values outside [0, num_buckets) (null: they give no id; TensorFlow raises).</summary>
+    public long? default_value { get; }
+
+    /// <inheritdoc/>
+    protected override Tensor Ids(Tensor input)
+    {
+        ColumnUtil.CheckInteger(input, key);
+        var values = ColumnUtil.Int64(input);
+        var inRange = tf.logical_and(tf.greater_equal(values, 0L), tf.less(values, num_buckets));
+        return KeepMissing(input, tf.where(inRange, values, tf.fill(tf.shape(values), default_value ?? -1L)));
+    }
+}
+
+/// <summary>
+/// <c>tf.feature_column.categorical_column_with_hash_bucket</c>: each value's FarmHash Fingerprint64 modulo
+/// <see cref="hash_bucket_size"/> (integers hashed as their decimal strings), as TensorFlow's
+/// <c>StringToHashBucketFast</c>.
+/// </summary>
+public sealed class HashedColumn : SimpleCategoricalColumn
+{
+    internal HashedColumn(string key, long hash_bucket_size, DType dtype) : base(key)
+    {
+        if (hash_bucket_size < 1) throw new ValueError($"hash_bucket_size must be at least 1. hash_bucket_size: {hash_bucket_size}, key: {key}");
+        if (dtype != DType.@string && !dtype.is_integer) throw new ValueError($"dtype must be string or integer. dtype: {dtype.name}, column_name: {key}");
+        this.hash_bucket_size = hash_bucket_size;
+        this.dtype = dtype;
+    }
+
+    /// <summary>The number of buckets.</summary>
+    public long hash_bucket_size { get; }
+
+    /// <summary>The feature's dtype.</summary>
+    public DType dtype { get; }
+
+    /// <inheritdoc/>
+    public override long num_buckets => hash_bucket_size;
+
+    /// <inheritdoc/>
+    protected override Tensor Ids(Tensor input)
+    {
+        if ((input.dtype == DType.@string) != (dtype == DType.@string))
+            throw new ValueError($"Column dtype and SparseTensors dtype must be compatible. key: {key}, column dtype: {dtype.name}, tensor dtype: {input.dtype.name}");
+        var strings = input.dtype == DType.@string ? input : tf.as_string(input);
+        return KeepMissing(input, StringToHashBucketFast.Build(strings, hash_bucket_size, name: "to_hash_bucket"));
+    }
+}
+
+/// <summary><c>tf.feature_column.indicator_column</c>: the multi-hot encoding of a categorical column (id counts, or their weights).</summary>
+public sealed class IndicatorColumn : FeatureColumn, IDenseColumn
+{
+    internal IndicatorColumn(ICategoricalColumn categorical_column) =>
+        this.categorical_column = categorical_column ?? throw new ValueError("categorical_column must be a categorical column.");
+
+    /// <summary>The categorical column encoded.</summary>
+    public ICategoricalColumn categorical_column { get; }
+
+    /// <inheritdoc/>
+    public override string name => categorical_column.name + "_indicator";
+
+    /// <inheritdoc/>
+    public int VariableSize => checked((int)categorical_column.num_buckets);
+
+    /// <inheritdoc/>
+    public Tensor GetDenseTensor(FeatureCache cache, bool trainable = true)
+    {
+        var (ids, weights) = categorical_column.GetIds(cache);
+        var oneHot = tf.one_hot(ids, VariableSize, 1f, 0f);
+        if (weights is not null) oneHot *= tf.expand_dims(weights, -1);
+        return tf.reduce_sum(oneHot, axis: -2);
+    }
+}
+
+/// <summary>
+/// <c>tf.feature_column.embedding_column</c>: a categorical column's ids looked up in a trainable
+/// [num_buckets, dimension] table (<c>embedding_weights</c>) and combined per example by mean, sum or sqrtn.
+/// </summary>
+public sealed class EmbeddingColumn : FeatureColumn, IDenseColumn
+{
+    internal EmbeddingColumn(ICategoricalColumn categorical_column, int dimension, string combiner, Initializer? initializer, double? max_norm, bool trainable)
+    {
+        if (dimension < 1) throw new ValueError($"Invalid dimension {dimension}.");
+        if (combiner is not ("mean" or "sqrtn" or "sum")) throw new ValueError($"Invalid combiner {combiner}");
+        this.categorical_column = categorical_column ?? throw new ValueError("categorical_column must be a categorical column.");
+        this.dimension = dimension;
+        this.combiner = combiner;
+        this.initializer = initializer ?? new TruncatedNormalInitializer(0, 1 / Math.Sqrt(dimension));
+        this.max_norm = max_norm;
+        this.trainable = trainable;
+    }
+
+    /// <summary>The categorical column embedded.</summary>
+    public ICategoricalColumn categorical_column { get; }
+
+    /// <summary>The embedding size.</summary>
+    public int dimension { get; }
+
+    /// <summary>"mean", "sqrtn" or "sum".</summary>
+    public string combiner { get; }
+
+    /// <summary>The table's initializer (default truncated normal, stddev 1/√dimension).</summary>
+    public Initializer initializer { get; }
+
+    /// <summary>Embeddings with a larger L2 norm are scaled down to it.</summary>
+    public double? max_norm { get; }
+
+    /// <summary>Whether the table trains.</summary>
+    public bool trainable { get; }
+
+    /// <inheritdoc/>
+    public override string name => categorical_column.name + "_embedding";
+
+    /// <inheritdoc/>
+    public int VariableSize => dimension;
+
+    /// <inheritdoc/>
+    public Tensor GetDenseTensor(FeatureCache cache, bool trainable = true)
+    {
+        var table = tf.get_variable("embedding_weights", new Shape(checked((int)categorical_column.num_buckets), dimension), initializer: initializer,
+            trainable: this.trainable && trainable);
+        return Combine.Lookup(table, categorical_column.GetIds(cache), combiner, max_norm);
+    }
+}
+
+internal static class Combine
+{
+    /// <summary>
+    /// TensorFlow's <c>safe_embedding_lookup_sparse</c> over dense ids: the rows of <paramref name="table"/> of each
+    /// example's valid ids, weighted, combined; an example without ids gets zeros.
+    /// </summary>
+    public static Tensor Lookup(Variable table, (Tensor ids, Tensor? weights) input, string combiner, double? maxNorm)
+    {
+        var (ids, weights) = input;
+        var valid = tf.greater_equal(ids, 0L);
+        var mask = tf.cast(valid, tf.float32);
+        var w = weights is null ? mask : weights * mask;
+        var rows = tf.nn.embedding_lookup(table, tf.maximum(ids, 0L), max_norm: maxNorm);
+        var summed = tf.reduce_sum(rows * tf.expand_dims(w, -1), axis: 1);
+        return combiner switch
+        {
+            "sum" => summed,
+            "mean" => summed / tf.expand_dims(tf.maximum(tf.reduce_sum(w, axis: 1), 1e-30f), -1),
+            _ => summed / tf.expand_dims(tf.maximum(tf.sqrt(tf.reduce_sum(w * w, axis: 1)), 1e-30f), -1),
+        };
+    }
+}
+
+/// <summary><c>tf.feature_column.input_layer</c> and <c>linear_model</c>.</summary>
+public static class FeatureLayers
+{
+    /// <summary>
+    /// The dense columns' tensors of <paramref name="features"/>, each flattened to [batch, n], concatenated in the
+    /// order of the columns' names, under variable scope "input_layer" (each column's variables in a scope of its
+    /// name).
+    /// </summary>
+    public static Tensor input_layer(IReadOnlyDictionary<string, Tensor> features, IEnumerable<FeatureColumn> feature_columns, bool trainable = true)
+    {
+        var columns = Check(feature_columns);
+        var dense = new List<IDenseColumn>();
+        foreach (var c in columns)
+            dense.Add(c as IDenseColumn ?? throw new ValueError($"Items of feature_columns must be a _DenseColumn. You can wrap a categorical column with an embedding_column or indicator_column. Given: {c}"));
+        var cache = new FeatureCache(features);
+        using (tf.variable_scope(null, default_name: "input_layer"))
+        {
+            var outputs = new List<Tensor>();
+            foreach (var column in dense)
+            {
+                using (tf.variable_scope(null, default_name: column.name))
+                {
+                    var tensor = column.GetDenseTensor(cache, trainable);
+                    outputs.Add(tf.reshape(tensor, tf.stack(new TensorLike[] { tf.shape(tensor)[0], column.VariableSize })));
+                }
+            }
+            return outputs.Count == 1 ? outputs[0] : tf.concat(outputs, 1);
+        }
+    }
+
+    /// <summary>
+    /// A linear prediction [batch, units]: for each column (in name order) a weighted sum with its own "weights"
+    /// variable (dense: a matmul; categorical: the ids' weight rows combined by <paramref name="sparse_combiner"/>),
+    /// then "bias_weights", under variable scope "linear_model". Weights start at zero, as TensorFlow's do.
+    /// </summary>
+    public static Tensor linear_model(IReadOnlyDictionary<string, Tensor> features, IEnumerable<FeatureColumn> feature_columns, int units = 1,
+        string sparse_combiner = "sum", bool trainable = true)
+    {
+        var columns = Check(feature_columns);
+        if (sparse_combiner is not ("mean" or "sqrtn" or "sum")) throw new ValueError($"Invalid sparse_combiner {sparse_combiner}");
+        var cache = new FeatureCache(features);
+        using (tf.variable_scope(null, default_name: "linear_model"))
+        {
+            var sums = new List<Tensor>();
+            foreach (var column in columns)
+            {
+                using (tf.variable_scope(null, default_name: column.name))
+                {
+                    if (column is ICategoricalColumn cat)
+                    {
+                        var weights = tf.get_variable("weights", new Shape(checked((int)cat.num_buckets), units), initializer: tf.zeros_initializer(), trainable: trainable);
+                        sums.Add(Combine.Lookup(weights, cat.GetIds(cache), sparse_combiner, null));
+                    }
+                    else if (column is IDenseColumn dense)
+                    {
+                        var tensor = dense.GetDenseTensor(cache, trainable);
+                        var weights = tf.get_variable("weights", new Shape(dense.VariableSize, units), initializer: tf.zeros_initializer(), trainable: trainable);
+                        sums.Add(tf.matmul(tf.reshape(tensor, tf.stack(new TensorLike[] { tf.shape(tensor)[0], dense.VariableSize })), weights, name: "weighted_sum"));
+                    }
+                    else throw new ValueError($"Items of feature_columns must be either a _DenseColumn or _CategoricalColumn. Given: {column}");
+                }
+            }
+            var noBias = sums.Count == 1 ? sums[0] : tf.add_n(sums, name: "weighted_sum_no_bias");
+            var bias = tf.get_variable("bias_weights", new Shape(units), initializer: tf.zeros_initializer(), trainable: trainable);
+            return tf.nn.bias_add(noBias, bias, name: "weighted_sum");
+        }
+    }
+
+    internal static List<FeatureColumn> Check(IEnumerable<FeatureColumn> feature_columns)
+    {
+        var columns = feature_columns?.ToList() ?? throw new ValueError("Expected feature_columns to be iterable, found None.");
+        if (columns.Count == 0) throw new ValueError("feature_columns must not be empty.");
+        var names = new HashSet<string>();
+        foreach (var c in columns)
+            if (!names.Add(c.name)) throw new ValueError($"Duplicate feature column name found for columns: {c} and {c}. This usually means that these columns refer to same base feature. Either one must be discarded or a duplicated but renamed item must be inserted in features dict.");
+        return columns.OrderBy(c => c.name, StringComparer.Ordinal).ToList();
+    }
+}
