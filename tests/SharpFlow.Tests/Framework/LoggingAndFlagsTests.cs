@@ -52,7 +52,7 @@ public class LoggingAndFlagsTests
         var code = tf.app.run(argv => { seen = argv; return 7; },
             ["prog", "--test_job_name=ps", "--test_task_id", "2", "data.csv", "--test_learning_rate=0.5", "--notest_sync", "--", "--raw"]);
         Assert.Equal(7, code);
-        Assert.Equal(["prog", "data.csv", "--raw"], seen);
+        Assert.Equal(["prog", "data.csv", "--raw"], seen!);
         Assert.Equal("ps", (string)flags.test_job_name);
         Assert.Equal(2L, (long)flags.test_task_id);
         Assert.Equal(0.5, (double)flags.test_learning_rate);
