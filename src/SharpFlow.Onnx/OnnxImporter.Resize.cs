@@ -47,6 +47,7 @@ internal sealed partial class OnnxImporter
         {
             var axis = axes[k];
             var input = x.shape[axis];
+            if (sizes is null && scales![k] == 1f) continue;
             if (input < 0) throw Unsupported(node, "a resized axis whose size is unknown at import");
             float scale;
             int output;

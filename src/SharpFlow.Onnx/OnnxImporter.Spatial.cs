@@ -91,11 +91,11 @@ internal sealed partial class OnnxImporter
     {
         var xValue = In(node, 0);
         var wValue = In(node, 1);
-        var wRank = wValue.Constant?.ndim ?? Materialize(wValue).shape.ndims;
+        var wRank = wValue.Constant?.ndim ?? Nchw(wValue).shape.ndims;
         if (wRank is < 3 or > 5) throw Unsupported(node, $"a rank-{wRank} filter (1-D, 2-D and 3-D convolutions only)");
         var n = wRank - 2;
         var x = ChannelsLast(xValue, node, n);
-        var wShape = wValue.Constant?.shape.Dims ?? Materialize(wValue).shape.Dims;
+        var wShape = wValue.Constant?.shape.Dims ?? Nchw(wValue).shape.Dims;
         var kernel = wShape.Skip(2).ToArray();
         if (kernel.Any(k => k < 0)) throw Unsupported(node, "a filter whose size is unknown at import");
         if (IntsOrNull(node, "kernel_shape") is { Length: > 0 } ks && !ks.SequenceEqual(kernel))
@@ -106,7 +106,7 @@ internal sealed partial class OnnxImporter
         var pads = RequestedPads(node, SpatialSizes(x, n), kernel, strides, dilations);
         // OIHW → HWIO (the spatial axes first, then in and out channels).
         int[] perm = [.. Enumerable.Range(2, n), 1, 0];
-        var filter = wValue.Constant is { } w ? Materialize(node.Input[1], OnnxTensors.Permute(w, perm)) : tf.transpose(Materialize(wValue), perm);
+        var filter = wValue.Constant is { } w ? Materialize(node.Input[1], OnnxTensors.Permute(w, perm)) : tf.transpose(Nchw(wValue), perm);
         var y = Convolve(node, x, filter, wShape[0], wShape[1], group, strides, dilations, pads, Attr(node, "auto_pad", "NOTSET") == "SAME_UPPER");
         if (Has(node, 2)) y = tf.nn.bias_add(y, X(node, 2));
         SetChannelsLast(node, y, n);

@@ -197,3 +197,13 @@ internal sealed partial class OnnxImporter
         return string.Join("\n", lines);
     }
 }
+
+/// <summary>The importer's operator table as the README and the tests read it.</summary>
+internal static class OnnxImporterTable
+{
+    /// <summary>How many ONNX operators the importer maps.</summary>
+    public static int Count => OnnxImporter.SupportedOperators.Count;
+
+    /// <summary>The README's generated list.</summary>
+    public static string List() => OnnxImporter.ReadmeOperatorList();
+}
