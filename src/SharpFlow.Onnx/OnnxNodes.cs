@@ -8,7 +8,7 @@ internal static class OnnxNodes
 {
     /// <summary>
     /// A node named <c>TYPE_INDEX</c> with attributes from C# values: int or long (INT), float (FLOAT), string (STRING),
-    /// int[] or long[] (INTS), NDArray (TENSOR).
+    /// int[] or long[] (INTS), float[] (FLOATS), NDArray (TENSOR).
     /// </summary>
     public static NodeProto Create(string type, int index, string[] inputs, string[] outputs, (string Name, object Value)[] attributes)
     {
@@ -30,6 +30,7 @@ internal static class OnnxNodes
             case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
             case long[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints); break;
             case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(v => (long)v)); break;
+            case float[] floats: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.AddRange(floats); break;
             case NDArray t: a.Type = AttributeProto.Types.AttributeType.Tensor; a.T = OnnxTensors.FromNDArray(t, name); break;
             default: throw new ArgumentException($"ONNX attribute {name}: values of type {value.GetType().Name} are not supported", nameof(value));
         }

@@ -37,8 +37,12 @@ internal static class OnnxTensors
                 return NDArray.FromFlat(t.HasRawData ? Raw<long>(raw, n, t, source) : Typed(t.Int64Data, n, t, source), shape);
             case TensorProto.Types.DataType.Int32:
                 return NDArray.FromFlat(t.HasRawData ? Raw<int>(raw, n, t, source) : Typed(t.Int32Data, n, t, source), shape);
+            case TensorProto.Types.DataType.Uint8:
+                return NDArray.FromFlat<byte>(t.HasRawData ? Raw<byte>(raw, n, t, source) : [.. Typed(t.Int32Data, n, t, source).Select(v => (byte)v)], shape);
+            case TensorProto.Types.DataType.Bool:
+                return NDArray.FromFlat<bool>(t.HasRawData ? [.. Raw<byte>(raw, n, t, source).Select(v => v != 0)] : [.. Typed(t.Int32Data, n, t, source).Select(v => v != 0)], shape);
             default:
-                throw new UnimplementedError($"{source}: tensor '{t.Name}' has ONNX data type {type}; SharpFlow.Onnx reads FLOAT, DOUBLE, INT32 and INT64.");
+                throw new UnimplementedError($"{source}: tensor '{t.Name}' has ONNX data type {type}, which SharpFlow has no dtype for; SharpFlow.Onnx reads FLOAT, DOUBLE, INT32, INT64, UINT8 and BOOL.");
         }
     }
 
@@ -79,7 +83,10 @@ internal static class OnnxTensors
             DataType.Float => ((int)TensorProto.Types.DataType.Float, RawBytes(value.AsReadOnlySpan<float>())),
             DataType.Int32 => ((int)TensorProto.Types.DataType.Int32, RawBytes(value.AsReadOnlySpan<int>())),
             DataType.Int64 => ((int)TensorProto.Types.DataType.Int64, RawBytes(value.AsReadOnlySpan<long>())),
-            _ => throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; float32 and integer tensors are supported."),
+            DataType.Double => ((int)TensorProto.Types.DataType.Double, RawBytes(value.AsReadOnlySpan<double>())),
+            DataType.UInt8 => ((int)TensorProto.Types.DataType.Uint8, RawBytes(value.AsReadOnlySpan<byte>())),
+            DataType.Bool => ((int)TensorProto.Types.DataType.Bool, RawBytes(value.AsReadOnlySpan<bool>())),
+            _ => throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; float32, float64, int32, int64, uint8 and bool tensors are supported."),
         };
         return t;
     }

@@ -205,18 +205,17 @@ public sealed class OnnxOperatorTests
             var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(lstm, "rnn.onnx").Import());
             Assert.Equal("rnn.onnx: node 'LSTM_0' (LSTM) uses operator LSTM, which SharpFlow.Onnx does not support.", e.RawMessage);
         }
-        var grouped = new ModelBuilder().Input("x", 1, 4, 5, 5).Weight("w", 4, 2, 3, 3)
-            .Node("Conv", ["x", "w"], ["y"], ("group", 2)).Output("y").Build();
+        var dilatedPool = new ModelBuilder().Input("x", 1, 4, 5, 5)
+            .Node("MaxPool", ["x"], ["y"], ("kernel_shape", new[] { 2, 2 }), ("dilations", new[] { 2, 2 })).Output("y").Build();
         using (TestGraph.Enter())
         {
-            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(grouped, "grouped.onnx").Import());
-            Assert.Contains("group=2", e.Message);
-            Assert.Contains("'Conv_0'", e.Message);
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(dilatedPool, "pool.onnx").Import());
+            Assert.Equal("pool.onnx: node 'MaxPool_0' (MaxPool) uses dilations=[2,2] (dilated pooling), which SharpFlow.Onnx does not support.", e.RawMessage);
         }
-        var ceil = new ModelBuilder().Input("x", 1, 1, 5, 5)
-            .Node("MaxPool", ["x"], ["y"], ("kernel_shape", new[] { 2, 2 }), ("ceil_mode", 1)).Output("y").Build();
+        var unknownAttribute = new ModelBuilder().Input("x", 1, 1, 5, 5)
+            .Node("Relu", ["x"], ["y"], ("fancy", 1)).Output("y").Build();
         using (TestGraph.Enter())
-            Assert.Contains("ceil_mode=1", Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(ceil, "ceil.onnx").Import()).Message);
+            Assert.Contains("uses attribute 'fancy'", Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(unknownAttribute, "a.onnx").Import()).Message);
         var dangling = new ModelBuilder().Input("x", 1, 4).Node("Relu", ["nowhere"], ["y"]).Output("y").Build();
         using (TestGraph.Enter())
             Assert.Contains("reads 'nowhere'", Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(dangling, "d.onnx").Import()).Message);

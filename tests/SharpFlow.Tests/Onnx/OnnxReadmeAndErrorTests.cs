@@ -1,0 +1,85 @@
+using Google.Protobuf;
+using SharpFlow.Onnx;
+using SharpFlow.Onnx.Proto;
+using static SharpFlow.Tests.Onnx.OnnxCheck;
+
+namespace SharpFlow.Tests.Onnx;
+
+/// <summary>The README's operator list is the importer's table; refusals are UnimplementedErrors naming node, operator and attribute.</summary>
+public sealed class OnnxReadmeAndErrorTests
+{
+    private const string Begin = "<!-- onnx-operators: generated from the importer's table (OnnxReadmeAndErrorTests) -->";
+    private const string End = "<!-- /onnx-operators -->";
+
+    [Fact]
+    public void TheReadmeListsExactlyTheTablesOperators()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "README.md"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var readme = File.ReadAllText(Path.Combine(dir!.FullName, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var start = readme.IndexOf(Begin, StringComparison.Ordinal);
+        var end = readme.IndexOf(End, StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "README.md has no generated ONNX operator list");
+        var listed = readme[(start + Begin.Length)..end].Trim('\n');
+        Assert.Equal(OnnxImporterTable.List(), listed);
+        Assert.True(OnnxImporterTable.Count >= 130, $"{OnnxImporterTable.Count} operators");
+    }
+
+    private static byte[] WithInput(TypeProto type)
+    {
+        var graph = new GraphProto { Name = "g" };
+        graph.Input.Add(new ValueInfoProto { Name = "seq", Type = type });
+        var node = new NodeProto { OpType = "Identity" };
+        node.Input.Add("seq");
+        node.Output.Add("y");
+        graph.Node.Add(node);
+        graph.Output.Add(new ValueInfoProto { Name = "y" });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+        return model.ToByteArray();
+    }
+
+    [Fact]
+    public void ANonTensorInputIsUnimplementedAndNamed()
+    {
+        var tensor = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } };
+        var sequence = new TypeProto { SequenceType = new TypeProto.Types.Sequence { ElemType = tensor } };
+        var optional = new TypeProto { OptionalType = new TypeProto.Types.Optional { ElemType = tensor } };
+        using (TestGraph.Enter())
+            Assert.Equal("Input 'seq' is a sequence, not a tensor; SharpFlow.Onnx imports tensor inputs only.",
+                Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(WithInput(sequence), "s.onnx").Import()).RawMessage);
+        using (TestGraph.Enter())
+            Assert.Contains("Input 'seq' is a optional", Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(WithInput(optional), "o.onnx").Import()).Message);
+        var int8 = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 3 } };
+        using (TestGraph.Enter())
+            Assert.Contains("Input 'seq' has ONNX type Int8, which SharpFlow has no dtype for", Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(WithInput(int8), "i.onnx").Import()).Message);
+    }
+
+    [Fact]
+    public void AnUnnamedNodeIsNamedByItsOutput()
+    {
+        var model = Model("MaxPool", 13, [("kernel_shape", new[] { 2, 2 }), ("dilations", new[] { 2, 2 })], [F(1, 1, 1, 5, 5)], 1);
+        var proto = ModelProto.Parser.ParseFrom(model);
+        proto.Graph.Node[0].Name = "";
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(proto.ToByteArray(), "m.onnx").Import());
+        Assert.Equal("m.onnx: node 'out0' (MaxPool) uses dilations=[2,2] (dilated pooling), which SharpFlow.Onnx does not support.", e.RawMessage);
+    }
+
+    [Fact]
+    public void RefusalsNameTheAttribute()
+    {
+        void Refused(string op, int opset, (string, object)[] attributes, OnnxArg[] inputs, string expected)
+        {
+            using var g = TestGraph.Enter();
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(Model(op, opset, attributes, inputs, 1), "r.onnx").Import());
+            Assert.Contains($"node '{op}_0' ({op}) uses {expected}", e.Message);
+        }
+        Refused("GatherND", 13, [("batch_dims", 1)], [F(1, 2, 3), L([0, 1], 2, 1)], "batch_dims=1");
+        Refused("Resize", 13, [("mode", "linear"), ("antialias", 1)], [F(1, 1, 1, 4, 4), None, Const(NDArray.FromFlat(new[] { 1f, 1f, 2f, 2f }, new Shape(4)))], "antialias=1");
+        Refused("Gelu", 20, [("approximate", "exact")], [F(1, 3)], "approximate=exact");
+        Refused("Relu", 13, [("alpha", 1f)], [F(1, 3)], "attribute 'alpha'");
+        Refused("Mish", 17, [], [F(1, 3)], "operator Mish at opset 17");
+    }
+}
