@@ -15,7 +15,7 @@ mkdir -p "$site/guide"
 # The README links its pictures as docs/NAME; in the site they sit next to the guide.
 sed -e 's#](docs/#](#g' README.md > "$site/guide/README.md"
 cp docs/tf-data.md "$site/guide/"
-cp docs/lenet5-curves.png docs/lenet5-graph.svg "$site/guide/"
+cp docs/*.png docs/*.svg "$site/guide/"
 cp docs/icon.png "$site/"
 dotnet docfx "$site/docfx.json" --warningsAsErrors
 echo "site: $site/_site/index.html"
