@@ -93,6 +93,9 @@ public static class Mpi
         // MPICH's own "application called MPI_Abort" line can be lost when the job is torn down; this one is flushed first.
         Console.Error.WriteLine($"sharpflow rank {Rank}/{Size}: ending the job (MPI_Abort, error code {errorCode})");
         Console.Error.Flush();
+        // The lines sit in the pipe to MPICH's proxy, which the abort's teardown may close before forwarding them
+        // (seen on a loaded machine: the job ended with no line of rank 0's). A quarter second lets them through.
+        Thread.Sleep(250);
         // From another thread than the one inside MPI, MPI_Abort is allowed only at THREAD_MULTIPLE; without it the
         // process just exits, and MPICH's process manager ends the others when a rank exits without finalizing.
         if (_abortThroughMpi || !Thread.CurrentThread.IsBackground) MPI.Environment.Abort(errorCode);

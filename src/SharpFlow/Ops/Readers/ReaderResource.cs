@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.Readers;
 internal abstract class ReaderResource : IDisposable
 {
     private readonly object _mu = new();
+    private volatile bool _disposed;
     private string? _work;
     private long _workStarted;
     private long _workFinished;
@@ -40,17 +41,24 @@ internal abstract class ReaderResource : IDisposable
     {
         lock (_mu)
         {
-            while (true)
+            try
             {
-                if (!WorkInProgress) StartNextWork(queue);
-                var record = ReadRecord();
-                if (record is { } r)
+                while (true)
                 {
-                    _recordsProduced++;
-                    return r;
+                    if (!WorkInProgress) StartNextWork(queue);
+                    var record = ReadRecord();
+                    if (record is { } r)
+                    {
+                        _recordsProduced++;
+                        return r;
+                    }
+                    OnWorkFinished();
+                    _workFinished = _workStarted;
                 }
-                OnWorkFinished();
-                _workFinished = _workStarted;
+            }
+            finally
+            {
+                CloseIfDisposed();
             }
         }
     }
@@ -59,6 +67,20 @@ internal abstract class ReaderResource : IDisposable
     public List<(string Key, byte[] Value)> ReadUpTo(QueueResource queue, long count)
     {
         lock (_mu)
+        {
+            try
+            {
+                return ReadUpToLocked(queue, count);
+            }
+            finally
+            {
+                CloseIfDisposed();
+            }
+        }
+    }
+
+    private List<(string Key, byte[] Value)> ReadUpToLocked(QueueResource queue, long count)
+    {
         {
             var records = new List<(string, byte[])>();
             while (records.Count < count)
@@ -113,11 +135,30 @@ internal abstract class ReaderResource : IDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the current file. A read blocked on its filename queue holds the reader's lock until the session's
+    /// close wakes it (the queue may be disposed after the reader), so disposal never waits for it: that read
+    /// closes the file itself on its way out.
+    /// </summary>
     public void Dispose()
     {
-        lock (_mu)
-            if (WorkInProgress) OnWorkFinished();
+        _disposed = true;
+        if (Monitor.TryEnter(_mu))
+        {
+            try { CloseIfDisposed(); }
+            finally { Monitor.Exit(_mu); }
+        }
         GC.SuppressFinalize(this);
+    }
+
+    // Under _mu.
+    private void CloseIfDisposed()
+    {
+        if (_disposed && WorkInProgress)
+        {
+            OnWorkFinished();
+            _workFinished = _workStarted;
+        }
     }
 
     /// <summary>Opens a file for reading; a missing one is TensorFlow's NotFoundError.</summary>
