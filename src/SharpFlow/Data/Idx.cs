@@ -32,7 +32,7 @@ public static class Idx
         {
             return Read(stream, path);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && e.GetType().Name == "ZLibException"))
         {
             throw new DataLossError($"{path}: corrupt gzip stream: {e.Message}", null, e);
         }

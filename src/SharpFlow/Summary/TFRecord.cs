@@ -135,9 +135,10 @@ public static class TFRecord
                 read += n;
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && e.GetType().Name == "ZLibException"))
         {
-            // A damaged gzip/zlib stream: the records after this point cannot be recovered.
+            // A damaged gzip/zlib stream (zlib reports some damage as ZLibException, not InvalidDataException):
+            // the records after this point cannot be recovered.
             throw new DataLossError($"{name}: corrupted compressed stream in the record at offset {offset}: {e.Message}", null, e);
         }
         return read;

@@ -31,7 +31,7 @@ internal abstract class FileRecordDataset(string[] filenames, string compression
                     bool more;
                     try { more = records.MoveNext(); }
                     catch (OpError e) when (e.NodeName is null) { throw Named(e); }
-                    catch (InvalidDataException e) { throw new DataLossError($"{filename}: {e.Message}", opName); }
+                    catch (Exception e) when (e is InvalidDataException || (e is IOException && e.GetType().Name == "ZLibException")) { throw new DataLossError($"{filename}: {e.Message}", opName); }
                     if (!more) break;
                     yield return [new NDArray(new[] { records.Current }, Shape.Scalar)];
                 }

@@ -58,7 +58,7 @@ internal sealed class TFRecordReaderV2 : ReaderCreationOp
             {
                 if (!_records!.MoveNext()) return null;
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException || (e is IOException && e.GetType().Name == "ZLibException"))
             {
                 throw new DataLossError($"{CurrentWork}: {e.Message}");
             }
