@@ -335,8 +335,7 @@ public class RNN : Layer
     public override void build(Shape input_shape)
     {
         ArgumentNullException.ThrowIfNull(input_shape);
-        if (!input_shape.IsKnownRank || input_shape.ndims != 3)
-            throw new ValueError($"Input 0 of layer {name} is incompatible with the layer: expected ndim=3, found ndim={(input_shape.IsKnownRank ? input_shape.ndims : -1)}. Full shape received: {ShapeText(input_shape)}");
+        RequireSequences(input_shape);
         if (!_cell.built) _cell.build(new Shape(input_shape[0], input_shape[2]));
         built = true;
     }
@@ -348,6 +347,13 @@ public class RNN : Layer
         build(input_shapes[0]);
     }
 
+    // Keras's InputSpec(ndim=3) check, at build and at call: [batch, time, features].
+    private void RequireSequences(Shape shape)
+    {
+        if (!shape.IsKnownRank || shape.ndims != 3)
+            throw new ValueError($"Input 0 of layer {name} is incompatible with the layer: expected ndim=3, found ndim={(shape.IsKnownRank ? shape.ndims : -1)}. Full shape received: {ShapeText(shape)}");
+    }
+
     /// <inheritdoc />
     public override Tensor call(Tensor inputs) => Single(call([inputs]));
 
@@ -356,8 +362,7 @@ public class RNN : Layer
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var x = inputs[0];
-        if (!x.shape.IsKnownRank || x.shape.ndims != 3)
-            throw new ValueError($"Input 0 of layer {name} is incompatible with the layer: expected ndim=3, found ndim={(x.shape.IsKnownRank ? x.shape.ndims : -1)}. Full shape received: {ShapeText(x.shape)}");
+        RequireSequences(x.shape);
         var mask = KerasMasks.Get(x);
         var units = _cell.units;
         Tensor[] initial;
