@@ -6,7 +6,7 @@
 // Run: dotnet run examples/07-tfrecord.cs [-- examples]
 using SharpFlow;
 using SharpFlow.Data;
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 using static SharpFlow.Binding;
 
 var count = args.Length > 0 ? int.Parse(args[0]) : 1000;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 using static SharpFlow.Binding;
 
 namespace SharpFlow.Fuzz;

@@ -1,4 +1,4 @@
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 using SharpFlow.Summaries;
 using static SharpFlow.Binding;
 

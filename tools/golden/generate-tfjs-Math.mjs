@@ -5,7 +5,7 @@
 //   cd tools/golden && npm install && node generate-tfjs-Math.mjs > ../../tests/SharpFlow.Tests/Golden/tfjs_Math.json
 //
 // Inputs come from a fixed linear congruential generator, so the file is reproducible; both inputs and expected
-// outputs are stored, the C# test (tests/SharpFlow.Tests/Ops/Math/GoldenMathTests.cs) only reads them. NaN and
+// outputs are stored, the C# test (tests/SharpFlow.Tests/Ops/MathOps/GoldenMathTests.cs) only reads them. NaN and
 // infinities are written as the strings "NaN", "Infinity" and "-Infinity", which JSON numbers cannot hold.
 import * as tf from '@tensorflow/tfjs';
 

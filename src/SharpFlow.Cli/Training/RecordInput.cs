@@ -1,5 +1,5 @@
 using SharpFlow.Data;
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 using static SharpFlow.Binding;
 
 namespace SharpFlow.Cli.Training;

@@ -1,5 +1,5 @@
 #pragma warning disable CS8981
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow;
 
@@ -32,7 +32,7 @@ public static partial class Binding
             OnesLike.Def.Apply(tensor, dtype, optimize, name);
         /// <summary><c>start, start+delta, ...</c> below <paramref name="limit"/>; one argument means [0, start).</summary>
         public static Tensor range(TensorLike start, TensorLike? limit = null, TensorLike? delta = null, DType? dtype = null, string? name = null) =>
-            Ops.Array.Range.Build(start, limit, delta, dtype, name);
+            Ops.ArrayOps.Range.Build(start, limit, delta, dtype, name);
         /// <summary><paramref name="num"/> evenly spaced values from start to stop inclusive.</summary>
         public static Tensor lin_space(TensorLike start, TensorLike stop, TensorLike num, string? name = null) => LinSpace.Build(start, stop, num, name);
         /// <summary>Alias of <see cref="lin_space"/>.</summary>

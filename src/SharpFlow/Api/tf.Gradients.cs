@@ -1,8 +1,8 @@
 #pragma warning disable CS8981
 using SharpFlow.Functions;
 using SharpFlow.Gradients;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow;
 

@@ -1,5 +1,5 @@
 #pragma warning disable CS8981
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow;
 
@@ -130,7 +130,7 @@ public static partial class Binding
         /// <summary>TensorFlow 1.x's three-argument <c>tf.where</c>: <paramref name="x"/> where true, <paramref name="y"/> elsewhere.</summary>
         public static Tensor where(TensorLike condition, TensorLike x, TensorLike y, string? name = null) => Select.Build(condition, x, y, name);
         /// <summary>One-argument <c>tf.where</c>: coordinates of the true elements.</summary>
-        public static Tensor where(TensorLike condition, string? name = null) => Ops.Array.Where.Build(condition, name);
+        public static Tensor where(TensorLike condition, string? name = null) => Ops.ArrayOps.Where.Build(condition, name);
 
         /// <summary>Element-wise sum of a list of tensors of one shape.</summary>
         public static Tensor add_n(IEnumerable<TensorLike> inputs, string? name = null) => AddN.Build(inputs.ToList(), name);

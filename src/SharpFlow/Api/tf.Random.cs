@@ -1,6 +1,6 @@
 #pragma warning disable CS8981
 using SharpFlow.Initializers;
-using SharpFlow.Ops.Random;
+using SharpFlow.Ops.RandomOps;
 
 namespace SharpFlow;
 

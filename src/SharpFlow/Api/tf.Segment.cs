@@ -1,5 +1,5 @@
 #pragma warning disable CS8981 // the facade keeps TensorFlow's lower-case names
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow;
 

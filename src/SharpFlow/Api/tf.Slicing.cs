@@ -1,5 +1,5 @@
 #pragma warning disable CS8981
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow;
 

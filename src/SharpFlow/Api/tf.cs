@@ -173,11 +173,11 @@ public static partial class Binding
         // ----- placeholders -----
 
         /// <summary>A value to be fed at run time; unknown dimensions are -1, a null shape accepts any shape.</summary>
-        public static Tensor placeholder(DType dtype, Shape? shape = null, string? name = null) => Ops.Array.Placeholder.Build(dtype, shape, name);
+        public static Tensor placeholder(DType dtype, Shape? shape = null, string? name = null) => Ops.ArrayOps.Placeholder.Build(dtype, shape, name);
 
         /// <summary>Passes <paramref name="input"/> through unless fed.</summary>
         public static Tensor placeholder_with_default(TensorLike input, Shape shape, string? name = null) =>
-            Ops.Array.PlaceholderWithDefault.Build(input, shape, name);
+            Ops.ArrayOps.PlaceholderWithDefault.Build(input, shape, name);
 
         // ----- variables -----
 

@@ -45,7 +45,7 @@ public static partial class Binding
 
             /// <summary><c>tf.estimator.RunConfig</c>.</summary>
             public static Estimators.RunConfig RunConfig(string? model_dir = null, int? tf_random_seed = null, long? save_summary_steps = 100,
-                long? save_checkpoints_steps = null, double? save_checkpoints_secs = null, SharpFlow.Runtime.ConfigProto? session_config = null,
+                long? save_checkpoints_steps = null, double? save_checkpoints_secs = null, SharpFlow.Execution.ConfigProto? session_config = null,
                 int keep_checkpoint_max = 5, double keep_checkpoint_every_n_hours = 10000, int? log_step_count_steps = 100) =>
                 new(model_dir, tf_random_seed, save_summary_steps, save_checkpoints_steps, save_checkpoints_secs, session_config, keep_checkpoint_max,
                     keep_checkpoint_every_n_hours, log_step_count_steps);

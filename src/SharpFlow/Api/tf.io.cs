@@ -1,5 +1,5 @@
 #pragma warning disable CS8981
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 
 namespace SharpFlow;
 
@@ -11,32 +11,32 @@ public static partial class Binding
         public static partial class python_io
         {
             /// <summary><c>tf.python_io.TFRecordWriter(path, options)</c>.</summary>
-            public static SharpFlow.IO.TFRecordWriter TFRecordWriter(string path, SharpFlow.IO.TFRecordOptions? options = null) => new(path, options);
+            public static SharpFlow.FileIO.TFRecordWriter TFRecordWriter(string path, SharpFlow.FileIO.TFRecordOptions? options = null) => new(path, options);
 
             /// <summary><c>tf.python_io.TFRecordOptions(compression_type)</c>.</summary>
-            public static SharpFlow.IO.TFRecordOptions TFRecordOptions(SharpFlow.IO.TFRecordCompressionType compression_type = SharpFlow.IO.TFRecordCompressionType.NONE, int compression_level = -1) =>
+            public static SharpFlow.FileIO.TFRecordOptions TFRecordOptions(SharpFlow.FileIO.TFRecordCompressionType compression_type = SharpFlow.FileIO.TFRecordCompressionType.NONE, int compression_level = -1) =>
                 new(compression_type, compression_level);
 
             /// <summary><c>tf.python_io.TFRecordOptions("GZIP")</c>: the compression by name.</summary>
-            public static SharpFlow.IO.TFRecordOptions TFRecordOptions(string compression_type, int compression_level = -1) => new(compression_type, compression_level);
+            public static SharpFlow.FileIO.TFRecordOptions TFRecordOptions(string compression_type, int compression_level = -1) => new(compression_type, compression_level);
 
             /// <summary>
             /// <c>tf.python_io.tf_record_iterator(path, options)</c>: the records of a file, read lazily; a truncated or
             /// corrupted record is a <see cref="DataLossError"/> naming the file and offset.
             /// </summary>
-            public static IEnumerable<byte[]> tf_record_iterator(string path, SharpFlow.IO.TFRecordOptions? options = null) =>
-                Summaries.TFRecord.Read(path, SharpFlow.IO.TFRecordOptions.get_compression_type_string(options));
+            public static IEnumerable<byte[]> tf_record_iterator(string path, SharpFlow.FileIO.TFRecordOptions? options = null) =>
+                Summaries.TFRecord.Read(path, SharpFlow.FileIO.TFRecordOptions.get_compression_type_string(options));
         }
 
         /// <summary>TensorFlow 1.x's <c>tf.gfile</c>: files and directories with TensorFlow's errors.</summary>
         public static partial class gfile
         {
             /// <summary><c>tf.gfile.GFile(name, mode)</c>.</summary>
-            public static SharpFlow.IO.GFile GFile(string name, string mode = "r") => new(name, mode);
+            public static SharpFlow.FileIO.GFile GFile(string name, string mode = "r") => new(name, mode);
             /// <summary><c>tf.gfile.FastGFile(name, mode)</c> (the same file object).</summary>
-            public static SharpFlow.IO.GFile FastGFile(string name, string mode = "r") => new(name, mode);
+            public static SharpFlow.FileIO.GFile FastGFile(string name, string mode = "r") => new(name, mode);
             /// <summary><c>tf.gfile.Open(name, mode)</c>.</summary>
-            public static SharpFlow.IO.GFile Open(string name, string mode = "r") => new(name, mode);
+            public static SharpFlow.FileIO.GFile Open(string name, string mode = "r") => new(name, mode);
             /// <summary>True when the path exists.</summary>
             public static bool Exists(string filename) => FileSystem.Exists(filename);
             /// <summary>The paths matching a glob pattern, sorted.</summary>

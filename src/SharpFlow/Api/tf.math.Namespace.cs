@@ -1,6 +1,6 @@
 #pragma warning disable CS8981
 using SharpFlow.Functions;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow;
 

@@ -1,8 +1,8 @@
 #pragma warning disable CS8981
 using SharpFlow.Functions;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.NN;
-using SharpFlow.Ops.Random;
+using SharpFlow.Ops.RandomOps;
 
 namespace SharpFlow;
 
@@ -88,7 +88,7 @@ public static partial class Binding
             /// </summary>
             public static Tensor conv2d_transpose(TensorLike value, TensorLike filter, TensorLike output_shape, int[] strides, string padding = "SAME", string? name = null)
             {
-                var shape = output_shape.Value as Tensor ?? Ops.Array.Const.Create(OpsGraph(value, filter), Literal.ToNDArray(output_shape.Value, DType.int32), "output_shape");
+                var shape = output_shape.Value as Tensor ?? Ops.ArrayOps.Const.Create(OpsGraph(value, filter), Literal.ToNDArray(output_shape.Value, DType.int32), "output_shape");
                 return Conv2DBackpropInput.Def.Build(shape, filter, value, WindowAttrs.ForConv(strides, padding, null), name ?? "conv2d_transpose");
             }
 
@@ -98,7 +98,7 @@ public static partial class Binding
             /// </summary>
             public static Tensor conv2d_backprop_input(TensorLike input_sizes, TensorLike filter, TensorLike out_backprop, int[] strides, string padding, int[]? dilations = null, string? name = null)
             {
-                var sizes = input_sizes.Value as Tensor ?? Ops.Array.Const.Create(OpsGraph(filter, out_backprop), Literal.ToNDArray(input_sizes.Value, DType.int32), "input_sizes");
+                var sizes = input_sizes.Value as Tensor ?? Ops.ArrayOps.Const.Create(OpsGraph(filter, out_backprop), Literal.ToNDArray(input_sizes.Value, DType.int32), "input_sizes");
                 return Conv2DBackpropInput.Def.Build(sizes, filter, out_backprop, WindowAttrs.ForConv(strides, padding, dilations), name);
             }
 
@@ -108,7 +108,7 @@ public static partial class Binding
             /// </summary>
             public static Tensor conv2d_backprop_filter(TensorLike input, TensorLike filter_sizes, TensorLike out_backprop, int[] strides, string padding, int[]? dilations = null, string? name = null)
             {
-                var sizes = filter_sizes.Value as Tensor ?? Ops.Array.Const.Create(OpsGraph(input, out_backprop), Literal.ToNDArray(filter_sizes.Value, DType.int32), "filter_sizes");
+                var sizes = filter_sizes.Value as Tensor ?? Ops.ArrayOps.Const.Create(OpsGraph(input, out_backprop), Literal.ToNDArray(filter_sizes.Value, DType.int32), "filter_sizes");
                 return Conv2DBackpropFilter.Def.Build(input, sizes, out_backprop, WindowAttrs.ForConv(strides, padding, dilations), name);
             }
 

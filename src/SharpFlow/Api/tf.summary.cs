@@ -16,27 +16,27 @@ public static partial class Binding
 
             /// <summary>A scalar summary of <paramref name="tensor"/> tagged with the (scoped, unique) <paramref name="name"/>; added to SUMMARIES.</summary>
             public static Tensor scalar(string name, TensorLike tensor, IEnumerable<string>? collections = null, string? family = null) =>
-                Ops.Summary.ScalarSummary.Build(name, tensor, collections, family);
+                Summaries.SummaryOps.ScalarSummary.Build(name, tensor, collections, family);
 
             /// <summary>A histogram summary of all the values of <paramref name="values"/>, in TensorFlow's buckets.</summary>
             public static Tensor histogram(string name, TensorLike values, IEnumerable<string>? collections = null, string? family = null) =>
-                Ops.Summary.HistogramSummary.Build(name, values, collections, family);
+                Summaries.SummaryOps.HistogramSummary.Build(name, values, collections, family);
 
             /// <summary>PNG image summaries of up to <paramref name="max_outputs"/> images of a <c>[batch, h, w, 1|3|4]</c> tensor.</summary>
             public static Tensor image(string name, TensorLike tensor, int max_outputs = 3, IEnumerable<string>? collections = null, string? family = null) =>
-                Ops.Summary.ImageSummary.Build(name, tensor, max_outputs, collections, family);
+                Summaries.SummaryOps.ImageSummary.Build(name, tensor, max_outputs, collections, family);
 
             /// <summary>A text summary of a string tensor, for TensorBoard's text dashboard.</summary>
             public static Tensor text(string name, Tensor tensor, IEnumerable<string>? collections = null) =>
-                Ops.Summary.TensorSummaryV2.Build(name, tensor, collections);
+                Summaries.SummaryOps.TensorSummaryV2.Build(name, tensor, collections);
 
             /// <summary>A text summary of a string.</summary>
             public static Tensor text(string name, string text, IEnumerable<string>? collections = null) =>
-                Ops.Summary.TensorSummaryV2.Build(name, NDArray.FromStrings([text]), collections);
+                Summaries.SummaryOps.TensorSummaryV2.Build(name, NDArray.FromStrings([text]), collections);
 
             /// <summary>One summary holding the values of all of <paramref name="inputs"/>.</summary>
             public static Tensor merge(IReadOnlyList<Tensor> inputs, IEnumerable<string>? collections = null, string? name = null) =>
-                Ops.Summary.MergeSummary.Build(inputs, collections, name);
+                Summaries.SummaryOps.MergeSummary.Build(inputs, collections, name);
 
             /// <summary>The merge of every summary in the collection <paramref name="key"/>, or null when it holds none (as TensorFlow returns None).</summary>
             public static Tensor? merge_all(string key = GraphKeys.SUMMARIES, string? scope = null, string? name = null)

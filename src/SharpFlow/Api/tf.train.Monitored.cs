@@ -1,5 +1,5 @@
 #pragma warning disable CS8981 // the facade keeps TensorFlow's lower-case names
-using SharpFlow.Runtime;
+using SharpFlow.Execution;
 using SharpFlow.Train.Monitored;
 
 namespace SharpFlow;
@@ -94,7 +94,7 @@ public static partial class Binding
                 new(scaffold, master, config, max_wait_secs);
 
             /// <summary><c>tf.train.SessionRunArgs</c>: fetches and feeds a hook adds to a run.</summary>
-            public static SessionRunArgs SessionRunArgs(object? fetches, FeedDict? feed_dict = null, SharpFlow.Runtime.RunOptions? options = null) =>
+            public static SessionRunArgs SessionRunArgs(object? fetches, FeedDict? feed_dict = null, SharpFlow.Execution.RunOptions? options = null) =>
                 new(fetches, feed_dict, options);
 
             /// <summary><c>tf.train.StopAtStepHook</c>.</summary>

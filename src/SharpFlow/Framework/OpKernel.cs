@@ -10,7 +10,7 @@ public abstract class OpKernel
     public abstract void Compute(OpKernelContext ctx);
 
     /// <summary>The random generator of a random op's kernel, whose position a checkpoint may keep; null for others.</summary>
-    internal virtual Kernels.Random.GuardedPhilox? Generator => null;
+    internal virtual Kernels.RandomNumbers.GuardedPhilox? Generator => null;
 
     /// <summary>A kernel without state, from a function.</summary>
     public static OpKernel From(Action<OpKernelContext> compute) => new DelegateKernel(compute);
@@ -40,12 +40,12 @@ public interface IVariableStore
 /// <summary>What a kernel sees during one run: its op, its input values, its output slots and the session's variables.</summary>
 public sealed class OpKernelContext
 {
-    private readonly Runtime.RunMemory _memory;
+    private readonly Execution.RunMemory _memory;
     private NDArray?[] _inputs = [];
     private NDArray?[] _outputs = [];
     private bool[] _forwarded = [];
 
-    internal OpKernelContext(IVariableStore variables, Runtime.RunMemory memory)
+    internal OpKernelContext(IVariableStore variables, Execution.RunMemory memory)
     {
         Variables = variables;
         _memory = memory;

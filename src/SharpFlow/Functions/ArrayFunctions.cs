@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Functions;
 
@@ -57,12 +57,12 @@ internal static class ArrayFunctions
         Tensor limit;
         if (maxlen is null)
         {
-            limit = Max.Build(l, l.shape.IsKnownRank ? Enumerable.Range(0, l.shape.ndims).ToArray() : Ops.Array.Range.Build(0, Rank.Build(l)));
+            limit = Max.Build(l, l.shape.IsKnownRank ? Enumerable.Range(0, l.shape.ndims).ToArray() : Ops.ArrayOps.Range.Build(0, Rank.Build(l)));
             limit = Maximum.Build(Const.Create(b.Graph, Literal.ToNDArray(0, limit.dtype)), limit);
         }
         else limit = b.Convert(maxlen.Value, "maxlen");
         if (limit.shape.IsKnownRank && limit.shape.ndims != 0) throw new ValueError("maxlen must be scalar for sequence_mask");
-        var row = Ops.Array.Range.Build(Const.Create(b.Graph, Literal.ToNDArray(0, limit.dtype)), limit, Const.Create(b.Graph, Literal.ToNDArray(1, limit.dtype), "Const_1"));
+        var row = Ops.ArrayOps.Range.Build(Const.Create(b.Graph, Literal.ToNDArray(0, limit.dtype)), limit, Const.Create(b.Graph, Literal.ToNDArray(1, limit.dtype), "Const_1"));
         var matrix = Cast.Build(ExpandDims.Build(l, -1), limit.dtype);
         var result = Less.Build(row, matrix);
         return dtype == DType.@bool ? result : Cast.Build(result, dtype);

@@ -1,8 +1,8 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
-using SharpFlow.Ops.Random;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.RandomOps;
 
 namespace SharpFlow.Functions;
 

@@ -1,8 +1,8 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.DataFlow;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Functions;
 
@@ -27,7 +27,7 @@ internal static class Embedding
             return Identity.Build(Clip(GatherV2.Build(shards[0], idTensor, 0, b.Scope), idTensor, maxNorm));
 
         var flatIds = Reshape.Build(idTensor, new[] { -1 });
-        var originalIndices = Ops.Array.Range.Build(0, Size.Build(flatIds), 1);
+        var originalIndices = Ops.ArrayOps.Range.Build(0, Size.Build(flatIds), 1);
         Tensor assignments, newIds;
         switch (partitionStrategy)
         {
@@ -40,7 +40,7 @@ internal static class Embedding
                 // A constant number of ids per shard, the first `extras` shards taking one more.
                 Tensor total;
                 var known = shards.All(s => s.shape.IsKnownRank && s.shape.ndims > 0 && s.shape[0] >= 0);
-                if (known) total = Ops.Array.Const.Create(b.Graph, Literal.ToNDArray(shards.Sum(s => (long)s.shape[0]), flatIds.dtype), "Const");
+                if (known) total = Ops.ArrayOps.Const.Create(b.Graph, Literal.ToNDArray(shards.Sum(s => (long)s.shape[0]), flatIds.dtype), "Const");
                 else
                 {
                     var sizes = shards.Select(s => s.shape.IsKnownRank && s.shape.ndims > 0 && s.shape[0] >= 0
@@ -81,7 +81,7 @@ internal static class Embedding
         if (maxNorm is not { } norm) return embeddings;
         TensorLike axes = ids.shape.IsKnownRank && embeddings.shape.IsKnownRank
             ? Enumerable.Range(ids.shape.ndims, embeddings.shape.ndims - ids.shape.ndims).ToArray()
-            : Ops.Array.Range.Build(Rank.Build(ids), Rank.Build(embeddings), 1);
+            : Ops.ArrayOps.Range.Build(Rank.Build(ids), Rank.Build(embeddings), 1);
         return Clipping.ByNorm(embeddings, norm, axes, null);
     }
 }

@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Functions;

@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Functions;
@@ -24,7 +24,7 @@ internal static class Regularizers
 
     /// <summary><c>scale * reduce_sum(abs(weights))</c> in the scope <c>l1_regularizer</c>.</summary>
     public static Regularizer L1(double scale, string? scope = null) =>
-        Make(scale, scope, "l1_regularizer", w => Ops.Math.Sum.Build(Abs.Build(w)));
+        Make(scale, scope, "l1_regularizer", w => Ops.MathOps.Sum.Build(Abs.Build(w)));
 
     /// <summary><c>scale * l2_loss(weights)</c> in the scope <c>l2_regularizer</c>.</summary>
     public static Regularizer L2(double scale, string? scope = null) =>

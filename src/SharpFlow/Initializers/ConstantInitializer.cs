@@ -11,5 +11,5 @@ public sealed class ConstantInitializer(object? value = null, DType? dtype = nul
 
     /// <inheritdoc/>
     public override Tensor Call(Shape shape, DType? dtype = null) =>
-        Ops.Array.Const.Build(value, dtype ?? this.dtype, shape, "Const", verifyShape);
+        Ops.ArrayOps.Const.Build(value, dtype ?? this.dtype, shape, "Const", verifyShape);
 }

@@ -12,5 +12,5 @@ public sealed class RandomNormalInitializer(double mean = 0.0, double stddev = 1
 
     /// <inheritdoc/>
     public override Tensor Call(Shape shape, DType? dtype = null) =>
-        Ops.Random.RandomStandardNormal.Build(shape, mean, stddev, dtype ?? this.dtype, seed);
+        Ops.RandomOps.RandomStandardNormal.Build(shape, mean, stddev, dtype ?? this.dtype, seed);
 }

@@ -17,8 +17,8 @@ public sealed class RandomUniformInitializer(double minval = 0.0, double? maxval
         if (type.is_integer)
         {
             if (maxval is null) throw new ValueError($"Must specify maxval for integer dtype {type.Repr}");
-            return Ops.Random.RandomUniform.Build(shape, (long)minval, (long)maxval.Value, type, seed);
+            return Ops.RandomOps.RandomUniform.Build(shape, (long)minval, (long)maxval.Value, type, seed);
         }
-        return Ops.Random.RandomUniform.Build(shape, minval, maxval ?? 1.0, type, seed);
+        return Ops.RandomOps.RandomUniform.Build(shape, minval, maxval ?? 1.0, type, seed);
     }
 }

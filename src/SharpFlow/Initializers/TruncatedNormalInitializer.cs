@@ -12,5 +12,5 @@ public sealed class TruncatedNormalInitializer(double mean = 0.0, double stddev 
 
     /// <inheritdoc/>
     public override Tensor Call(Shape shape, DType? dtype = null) =>
-        Ops.Random.TruncatedNormal.Build(shape, mean, stddev, dtype ?? this.dtype, seed);
+        Ops.RandomOps.TruncatedNormal.Build(shape, mean, stddev, dtype ?? this.dtype, seed);
 }

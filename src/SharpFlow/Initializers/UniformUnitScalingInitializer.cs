@@ -20,6 +20,6 @@ public sealed class UniformUnitScalingInitializer(double factor = 1.0, int? seed
         for (var i = 0; i < dims.Length - 1; i++) inputSize *= dims[i];
         inputSize = System.Math.Max(inputSize, 1.0);
         var maxVal = System.Math.Sqrt(3 / inputSize) * factor;
-        return Ops.Random.RandomUniform.Build(shape, -maxVal, maxVal, dtype ?? this.dtype, seed);
+        return Ops.RandomOps.RandomUniform.Build(shape, -maxVal, maxVal, dtype ?? this.dtype, seed);
     }
 }

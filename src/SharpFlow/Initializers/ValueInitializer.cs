@@ -18,6 +18,6 @@ public sealed class ValueInitializer : Initializer
     public override Tensor Call(Shape shape, DType? dtype = null)
     {
         if (Value.Value is Tensor t) return t.AsInput();
-        return Ops.Array.Const.Build(Value.Value, dtype, name: "initial_value");
+        return Ops.ArrayOps.Const.Build(Value.Value, dtype, name: "initial_value");
     }
 }

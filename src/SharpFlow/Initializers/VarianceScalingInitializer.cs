@@ -49,12 +49,12 @@ public class VarianceScalingInitializer : Initializer
             case "normal":
             case "truncated_normal":
                 // Constant from scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.).
-                return Ops.Random.TruncatedNormal.Build(shape, 0.0, System.Math.Sqrt(s) / .87962566103423978, type, seed);
+                return Ops.RandomOps.TruncatedNormal.Build(shape, 0.0, System.Math.Sqrt(s) / .87962566103423978, type, seed);
             case "untruncated_normal":
-                return Ops.Random.RandomStandardNormal.Build(shape, 0.0, System.Math.Sqrt(s), type, seed);
+                return Ops.RandomOps.RandomStandardNormal.Build(shape, 0.0, System.Math.Sqrt(s), type, seed);
             default:
                 var limit = System.Math.Sqrt(3.0 * s);
-                return Ops.Random.RandomUniform.Build(shape, -limit, limit, type, seed);
+                return Ops.RandomOps.RandomUniform.Build(shape, -limit, limit, type, seed);
         }
     }
 }

@@ -4,5 +4,5 @@ namespace SharpFlow.Initializers;
 public sealed class ZerosInitializer(DType? dtype = null) : Initializer(dtype)
 {
     /// <inheritdoc/>
-    public override Tensor Call(Shape shape, DType? dtype = null) => Ops.Array.Fill.Constant(shape, dtype ?? this.dtype, one: false, null);
+    public override Tensor Call(Shape shape, DType? dtype = null) => Ops.ArrayOps.Fill.Constant(shape, dtype ?? this.dtype, one: false, null);
 }

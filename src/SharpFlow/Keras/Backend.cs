@@ -76,7 +76,7 @@ public static partial class Backend
         {
             using (graph.name_scope(null))
             using (graph.control_dependencies(null))
-                state.LearningPhase = Ops.Array.PlaceholderWithDefault.Build(false, Shape.Scalar, "keras_learning_phase");
+                state.LearningPhase = Ops.ArrayOps.PlaceholderWithDefault.Build(false, Shape.Scalar, "keras_learning_phase");
         }
         return state.LearningPhase;
     }
@@ -152,7 +152,7 @@ public static partial class Backend
         using (graph.control_dependencies(null))
         using (graph.name_scope(x.op.name + "/"))
         {
-            var feed = Ops.Array.Placeholder.Build(x.dtype, x.shape, "assign_placeholder");
+            var feed = Ops.ArrayOps.Placeholder.Build(x.dtype, x.shape, "assign_placeholder");
             var assign = x.assign(feed, name: "Assign_keras");
             box[0] = (feed, assign);
         }

@@ -1,6 +1,6 @@
 using SharpFlow.Framework;
 using SharpFlow.Initializers;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.State;
 using static SharpFlow.Ops.Control.ControlFlowOps;
 
@@ -39,7 +39,7 @@ internal static class BatchNormalization
         var axes = Enumerable.Range(0, rank - 1).ToArray();
         var (mean, variance) = Functions.Moments.Build(inputs, axes, keepDims: false, "moments");
         Tensor useMean = mean, useVariance = variance;
-        var decay = Ops.Array.Const.Create(inputs.graph, Literal.ToNDArray(1 - momentum, dtype), "decay");
+        var decay = Ops.ArrayOps.Const.Create(inputs.graph, Literal.ToNDArray(1 - momentum, dtype), "decay");
         TensorLike flag = true;
         if (fixedTraining is null)
         {
@@ -48,8 +48,8 @@ internal static class BatchNormalization
             var t = training.Value as Tensor ?? throw new TypeError($"training must be a bool or a bool tensor, got {training.Value}");
             if (t.dtype != DType.@bool) throw new TypeError($"training must be a bool or a bool tensor, got {t}");
             flag = t;
-            useMean = SmartCond(t, () => mean, () => Ops.Array.Identity.Build(movingMean), "cond");
-            useVariance = SmartCond(t, () => variance, () => Ops.Array.Identity.Build(movingVariance), "cond_1");
+            useMean = SmartCond(t, () => mean, () => Ops.ArrayOps.Identity.Build(movingMean), "cond");
+            useVariance = SmartCond(t, () => variance, () => Ops.ArrayOps.Identity.Build(movingVariance), "cond_1");
         }
         var y = Functions.Moments.Normalize(inputs, useMean, useVariance, beta, gamma, epsilon, "batchnorm");
 
@@ -57,13 +57,13 @@ internal static class BatchNormalization
         if (rank == 4)
         {
             // Bessel's correction n/(n-1) over the N·H·W values per channel, as the fused kernel.
-            var n = Cast.Build(Prod.Build(Ops.Array.Slice.Build(Ops.Shapes.Of(inputs), new[] { 0 }, new[] { rank - 1 })), dtype);
+            var n = Cast.Build(Prod.Build(Ops.ArrayOps.Slice.Build(Ops.Shapes.Of(inputs), new[] { 0 }, new[] { rank - 1 })), dtype);
             target = Mul.Build(variance, RealDiv.Build(n, Maximum.Build(Sub.Build(n, Literal.ToNDArray(1.0, dtype)), Literal.ToNDArray(1.0, dtype))));
         }
         var updateMean = SmartCond(flag, () => AssignSub.Build(movingMean, Mul.Build(Sub.Build(movingMean, mean), decay), name: "AssignMovingAvg"),
-            () => Ops.Array.Identity.Build(movingMean), "cond_2");
+            () => Ops.ArrayOps.Identity.Build(movingMean), "cond_2");
         var updateVariance = SmartCond(flag, () => AssignSub.Build(movingVariance, Mul.Build(Sub.Build(movingVariance, target), decay), name: "AssignMovingAvg_1"),
-            () => Ops.Array.Identity.Build(movingVariance), "cond_3");
+            () => Ops.ArrayOps.Identity.Build(movingVariance), "cond_3");
         inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateMean);
         inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, updateVariance);
         return y;

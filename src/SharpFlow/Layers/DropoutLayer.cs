@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Layers;
 
@@ -21,7 +21,7 @@ internal static class DropoutLayer
         // As TensorFlow's smart_cond: a bool picks one graph now; a bool tensor builds a cond, so evaluation runs
         // no random op and leaves the inputs exactly as they were.
         return Ops.Control.ControlFlowOps.SmartCond(training,
-            () => Functions.Dropout.Build(inputs, 1 - rate, noiseShape is null ? (Ops.Random.ShapeInput?)null : (Ops.Random.ShapeInput)noiseShape, seed, "dropout"),
+            () => Functions.Dropout.Build(inputs, 1 - rate, noiseShape is null ? (Ops.RandomOps.ShapeInput?)null : (Ops.RandomOps.ShapeInput)noiseShape, seed, "dropout"),
             () => Identity.Build(inputs, "Identity"), "cond");
     }
 }

@@ -1,8 +1,8 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.Control;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.State;
 
 namespace SharpFlow.Metrics;
@@ -570,7 +570,7 @@ internal static class MetricsImpl
         var updateTotal = ScatterAdd.Build(total, l, ones);
         var updateCount = ScatterAdd.Build(count, l, isCorrect);
         var perClass = DivNoNan(count.value(), Maximum.Build(total.value(), 0f));
-        var value = Ops.Math.Mean.Build(perClass, name: "mean_accuracy");
+        var value = Ops.MathOps.Mean.Build(perClass, name: "mean_accuracy");
         AddToCollections(metricsCollections, value);
         var update = DivNoNan(updateCount, Maximum.Build(updateTotal, 0f), "update_op");
         AddToCollections(updatesCollections, update);

@@ -32,7 +32,7 @@ internal sealed class FunctionCapture(Graph graph)
         if (_captured.TryGetValue(outer, out var inner)) return inner;
         using (Graph.as_default())
         using (Graph.control_dependencies(null))
-            inner = Array.Placeholder.Build(outer.dtype, outer.shape, "captured_input");
+            inner = ArrayOps.Placeholder.Build(outer.dtype, outer.shape, "captured_input");
         _captured.Add(outer, inner);
         Outer.Add(outer);
         Inner.Add(inner);

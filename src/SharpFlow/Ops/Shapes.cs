@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Ops;
 
@@ -8,11 +8,11 @@ internal static class Shapes
 {
     /// <summary>The shape of <paramref name="x"/> as an int32 vector.</summary>
     public static Tensor Of(Tensor x) =>
-        x.shape.IsFullyDefined ? Array.Const.Create(x.graph, Vector(x.shape.Dims), "Shape") : Shape_.Build(x);
+        x.shape.IsFullyDefined ? ArrayOps.Const.Create(x.graph, Vector(x.shape.Dims), "Shape") : Shape_.Build(x);
 
     /// <summary>An int32 vector constant.</summary>
     public static NDArray Vector(int[] values) => NDArray.FromFlat(values, new Shape(values.Length));
 
     /// <summary>An int32 vector constant in the current scope.</summary>
-    public static Tensor Const(Graph graph, int[] values, string name) => Array.Const.Create(graph, Vector(values), name);
+    public static Tensor Const(Graph graph, int[] values, string name) => ArrayOps.Const.Create(graph, Vector(values), name);
 }

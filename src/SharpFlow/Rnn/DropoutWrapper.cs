@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using SharpFlow.Functions;
-using SharpFlow.Ops.Math;
-using SharpFlow.Ops.Random;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.RandomOps;
 
 namespace SharpFlow.Rnn;
 
@@ -83,7 +83,7 @@ public sealed class DropoutWrapper : RNNCell
     {
         if (!_variational) return Dropout.Build(value, keep, null, GenSeed(prefix, index), "dropout");
         // _variational_recurrent_dropout_value: value / keep_prob * floor(keep_prob + noise).
-        var keepT = keep.Value is Tensor t ? (t.dtype == value.dtype ? t : Cast.Build(t, value.dtype)) : Ops.Array.Const.Create(value.graph, Literal.ToNDArray(keep.Value, value.dtype), "keep_prob");
+        var keepT = keep.Value is Tensor t ? (t.dtype == value.dtype ? t : Cast.Build(t, value.dtype)) : Ops.ArrayOps.Const.Create(value.graph, Literal.ToNDArray(keep.Value, value.dtype), "keep_prob");
         var result = Mul.Build(RealDiv.Build(value, keepT), Floor.Build(Add.Build(keepT, noise![index])));
         result.SetShape(value.shape);
         return result;

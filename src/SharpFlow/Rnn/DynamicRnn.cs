@@ -1,6 +1,6 @@
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.Control;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.State;
 
 namespace SharpFlow.Rnn;

@@ -1,6 +1,6 @@
 using SharpFlow.Initializers;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.NN;
 using SharpFlow.Ops.State;
 

@@ -1,5 +1,5 @@
 using SharpFlow.Initializers;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Rnn;
 

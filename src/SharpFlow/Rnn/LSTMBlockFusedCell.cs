@@ -1,6 +1,6 @@
 using SharpFlow.Initializers;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.State;
 
 namespace SharpFlow.Rnn;
@@ -82,7 +82,7 @@ public sealed class LSTMBlockFusedCell(int num_units, double forget_bias = 1.0, 
         var outputs = Mul.Build(h, Tile.Build(ExpandDims.Build(mask, -1), Pack.Build([1, 1, _units])));
         var cells = ConcatV2.Build([ExpandDims.Build(c0, 0), cs], 0);
         var hs = ConcatV2.Build([ExpandDims.Build(h0, 0), outputs], 0);
-        var indices = Pack.Build([Cast.Build(seq, DType.int32), Ops.Array.Range.Build(0, batchSize)], 1);
+        var indices = Pack.Build([Cast.Build(seq, DType.int32), Ops.ArrayOps.Range.Build(0, batchSize)], 1);
         return (outputs, new LSTMStateTuple(GatherNd.Build(cells, indices), GatherNd.Build(hs, indices)));
     }
 

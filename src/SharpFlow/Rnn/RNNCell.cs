@@ -36,7 +36,7 @@ public abstract class RNNCell
     public virtual object zero_state(TensorLike batch_size, DType dtype)
     {
         using var _ = Graph.get_default().name_scope(GetType().Name + "ZeroState");
-        var flat = FlatStateSizes.Select(size => Ops.Array.Fill.Build(Ops.Array.Pack.Build([batch_size, size]), Ops.Array.Const.Create(Graph.get_default(), Literal.ToNDArray(0.0, dtype), "Const"))).ToArray();
+        var flat = FlatStateSizes.Select(size => Ops.ArrayOps.Fill.Build(Ops.ArrayOps.Pack.Build([batch_size, size]), Ops.ArrayOps.Const.Create(Graph.get_default(), Literal.ToNDArray(0.0, dtype), "Const"))).ToArray();
         return PackState(flat);
     }
 

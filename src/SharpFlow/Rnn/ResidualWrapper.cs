@@ -33,7 +33,7 @@ public sealed class ResidualWrapper(RNNCell cell, Func<Tensor, Tensor, Tensor>? 
         if (residual_fn is { } fn) return (fn(inputs, outputs), newState);
         if (!inputs.shape.IsCompatibleWith(outputs.shape))
             throw new ValueError($"Shapes {inputs.shape} and {outputs.shape} are incompatible");
-        return (Ops.Math.Add.Build(inputs, outputs), newState);
+        return (Ops.MathOps.Add.Build(inputs, outputs), newState);
     }
 
     /// <inheritdoc/>

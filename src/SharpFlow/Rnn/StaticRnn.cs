@@ -1,5 +1,5 @@
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.State;
 
 namespace SharpFlow.Rnn;

@@ -35,8 +35,8 @@ public sealed class AdagradDAOptimizer : Optimizer
     /// <inheritdoc/>
     protected override void Prepare(Graph graph)
     {
-        var step = Ops.Array.Identity.Build(_globalStep);
-        _step = Ops.Math.Add.Build(step.dtype == DType.int64 ? step : Ops.Math.Cast.Build(step, DType.int64), 1L);
+        var step = Ops.ArrayOps.Identity.Build(_globalStep);
+        _step = Ops.MathOps.Add.Build(step.dtype == DType.int64 ? step : Ops.MathOps.Cast.Build(step, DType.int64), 1L);
     }
 
     /// <inheritdoc/>

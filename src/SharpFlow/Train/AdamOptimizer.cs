@@ -28,8 +28,8 @@ public sealed class AdamOptimizer : Optimizer
         Tensor update1, update2;
         using (graph.control_dependencies([.. updateOps]))
         {
-            update1 = _beta1Power.assign(Ops.Math.Mul.Build(_beta1Power, Hyper("beta1")), use_locking: UseLocking);
-            update2 = _beta2Power!.assign(Ops.Math.Mul.Build(_beta2Power, Hyper("beta2")), use_locking: UseLocking);
+            update1 = _beta1Power.assign(Ops.MathOps.Mul.Build(_beta1Power, Hyper("beta1")), use_locking: UseLocking);
+            update2 = _beta2Power!.assign(Ops.MathOps.Mul.Build(_beta2Power, Hyper("beta2")), use_locking: UseLocking);
         }
         return Ops.Control.NoOp.Group([.. updateOps, update1, update2], name);
     }
@@ -67,19 +67,19 @@ public sealed class AdamOptimizer : Optimizer
         var (beta1Power, beta2Power) = (As(_beta1Power!, var), As(_beta2Power!, var));
         var (lrT, beta1, beta2, eps) = (Hyper("learning_rate", var), Hyper("beta1", var), Hyper("beta2", var), Hyper("epsilon", var));
         var one = Literal.ToNDArray(1.0, var.dtype);
-        var lr = Ops.Math.RealDiv.Build(Ops.Math.Mul.Build(lrT, Ops.Math.Sqrt.Build(Ops.Math.Sub.Build(one, beta2Power))), Ops.Math.Sub.Build(one, beta1Power));
+        var lr = Ops.MathOps.RealDiv.Build(Ops.MathOps.Mul.Build(lrT, Ops.MathOps.Sqrt.Build(Ops.MathOps.Sub.Build(one, beta2Power))), Ops.MathOps.Sub.Build(one, beta1Power));
         var m = get_slot(var, "m")!;
-        var mScaled = Ops.Math.Mul.Build(grad.values, Ops.Math.Sub.Build(one, beta1));
-        var mT = m.assign(Ops.Math.Mul.Build(m, beta1), use_locking: UseLocking);
+        var mScaled = Ops.MathOps.Mul.Build(grad.values, Ops.MathOps.Sub.Build(one, beta1));
+        var mT = m.assign(Ops.MathOps.Mul.Build(m, beta1), use_locking: UseLocking);
         using (graph.control_dependencies([mT]))
             mT = ScatterAdd.Build(m, grad.indices, mScaled, UseLocking);
         var v = get_slot(var, "v")!;
-        var vScaled = Ops.Math.Mul.Build(Ops.Math.Mul.Build(grad.values, grad.values), Ops.Math.Sub.Build(one, beta2));
-        var vT = v.assign(Ops.Math.Mul.Build(v, beta2), use_locking: UseLocking);
+        var vScaled = Ops.MathOps.Mul.Build(Ops.MathOps.Mul.Build(grad.values, grad.values), Ops.MathOps.Sub.Build(one, beta2));
+        var vT = v.assign(Ops.MathOps.Mul.Build(v, beta2), use_locking: UseLocking);
         using (graph.control_dependencies([vT]))
             vT = ScatterAdd.Build(v, grad.indices, vScaled, UseLocking);
-        var vSqrt = Ops.Math.Sqrt.Build(vT);
-        var update = var.assign_sub(Ops.Math.RealDiv.Build(Ops.Math.Mul.Build(lr, mT), Ops.Math.Add.Build(vSqrt, eps)), use_locking: UseLocking);
+        var vSqrt = Ops.MathOps.Sqrt.Build(vT);
+        var update = var.assign_sub(Ops.MathOps.RealDiv.Build(Ops.MathOps.Mul.Build(lr, mT), Ops.MathOps.Add.Build(vSqrt, eps)), use_locking: UseLocking);
         return Ops.Control.NoOp.Group([update.op, mT.op, vT.op]);
     }
 }

@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.Control;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Train;
 

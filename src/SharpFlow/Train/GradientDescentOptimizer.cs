@@ -24,7 +24,7 @@ public sealed class GradientDescentOptimizer : Optimizer
     protected override Operation ApplySparseDuplicateIndices(IndexedSlices grad, Variable var)
     {
         ArgumentNullException.ThrowIfNull(grad);
-        var delta = Ops.Math.Mul.Build(grad.values, Hyper("learning_rate", var));
+        var delta = Ops.MathOps.Mul.Build(grad.values, Hyper("learning_rate", var));
         return ScatterSub.Build(var, grad.indices, delta, UseLocking).op;
     }
 }

@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Train;
 
@@ -152,7 +152,7 @@ public static class LearningRateDecay
             completed = RealDiv.Build(Sub.Build(completed, sumR), Pow.Build(tMulT, restart));
         }
         var mFac = Pow.Build(mMulT, restart);
-        var onePlusCos = Add.Build(C(1, dtype), Ops.Math.Cos.Build(Mul.Build(C(Math.PI, dtype), completed)));
+        var onePlusCos = Add.Build(C(1, dtype), Ops.MathOps.Cos.Build(Mul.Build(C(Math.PI, dtype), completed)));
         var cosine = Mul.Build(Mul.Build(C(0.5, dtype), mFac), onePlusCos);
         var decayed = Add.Build(Mul.Build(Sub.Build(C(1, dtype), alphaT), cosine), alphaT);
         return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
@@ -179,7 +179,7 @@ public static class LearningRateDecay
         {
             var variance = RealDiv.Build(C(n.InitialVariance, dtype), Pow.Build(Add.Build(C(1, dtype), step), C(n.VarianceDecay, dtype)));
             var std = Sqrt.Build(variance);
-            linear = Add.Build(linear, Ops.Random.RandomStandardNormal.Build(Shape.Scalar, stddev: std, dtype: dtype));
+            linear = Add.Build(linear, Ops.RandomOps.RandomStandardNormal.Build(Shape.Scalar, stddev: std, dtype: dtype));
         }
         var completed = RealDiv.Build(step, steps);
         var fraction = Mul.Build(Mul.Build(C(2, dtype), C(numPeriods, dtype)), completed);
@@ -192,7 +192,7 @@ public static class LearningRateDecay
 
     /// <summary><c>0.5 * (1 + cos(pi * x))</c>, with TensorFlow's <c>constant(math.pi)</c> rounded to <paramref name="dtype"/>.</summary>
     private static Tensor HalfCosineBump(Tensor x, DType dtype) =>
-        Mul.Build(C(0.5, dtype), Add.Build(C(1, dtype), Ops.Math.Cos.Build(Mul.Build(C(Math.PI, dtype), x))));
+        Mul.Build(C(0.5, dtype), Add.Build(C(1, dtype), Ops.MathOps.Cos.Build(Mul.Build(C(Math.PI, dtype), x))));
 
     private static Tensor Progress(OpBuilder b, DType dtype, Tensor globalStep, TensorLike decaySteps, bool staircase)
     {

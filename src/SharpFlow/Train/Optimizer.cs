@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Gradients;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.Control;
 using SharpFlow.Ops.State;
 
@@ -150,7 +150,7 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(grad);
         var (unique, positions) = Unique.Build(grad.indices);
         var rows = Shape_.Build(unique)[0];
-        var summed = Ops.Math.UnsortedSegmentSum.Build(grad.values, positions, rows);
+        var summed = Ops.MathOps.UnsortedSegmentSum.Build(grad.values, positions, rows);
         return ApplySparse(new IndexedSlices(summed, unique, grad.dense_shape, grad.shape), var);
     }
 
@@ -221,6 +221,6 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(t);
         ArgumentNullException.ThrowIfNull(var);
-        return t.dtype == var.dtype ? t : Ops.Math.Cast.Build(t, var.dtype);
+        return t.dtype == var.dtype ? t : Ops.MathOps.Cast.Build(t, var.dtype);
     }
 }

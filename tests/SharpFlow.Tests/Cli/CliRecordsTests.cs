@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SharpFlow.Data;
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 
 namespace SharpFlow.Tests.Cli;
 

@@ -71,7 +71,7 @@ public class ShapeInferenceTests
         Assert.Contains("Dimension 0 in both shapes must be equal",
             Assert.Throws<ValueError>(() => tf.concat(new[] { x, tf.zeros((3, 3)) }, 1)).Message);
         // The MatMul op takes matrices only; tf.matmul sends higher ranks to BatchMatMulV2, which broadcasts x.
-        Assert.Contains("both inputs must be matrices", Assert.Throws<ValueError>(() => global::SharpFlow.Ops.Math.MatMul.Build(tf.zeros((2, 2, 2)), x)).Message);
+        Assert.Contains("both inputs must be matrices", Assert.Throws<ValueError>(() => global::SharpFlow.Ops.MathOps.MatMul.Build(tf.zeros((2, 2, 2)), x)).Message);
         Assert.Equal(new Shape(2, 2, 3), tf.matmul(tf.zeros((2, 2, 2)), x).shape);
     }
 

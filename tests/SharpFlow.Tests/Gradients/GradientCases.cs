@@ -1,4 +1,4 @@
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Tests.Gradients;

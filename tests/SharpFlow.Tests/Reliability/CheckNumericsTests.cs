@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Tests.Reliability;
 

@@ -9,5 +9,5 @@ internal static class TestSetup
     /// does not fails the op's tests instead of passing on a fresh, zeroed buffer.
     /// </summary>
     [ModuleInitializer]
-    internal static void PoisonUninitializedOutputs() => SharpFlow.Runtime.RunMemory.PoisonUninitialized = true;
+    internal static void PoisonUninitializedOutputs() => SharpFlow.Execution.RunMemory.PoisonUninitialized = true;
 }

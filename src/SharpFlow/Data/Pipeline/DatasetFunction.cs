@@ -63,7 +63,7 @@ internal sealed class DatasetFunction
         using (graph.as_default())
         using (capture.Enter())
         {
-            args = types.Select((t, i) => Ops.Array.Placeholder.Build(t, shapes[i], $"args_{i}")).ToArray();
+            args = types.Select((t, i) => Ops.ArrayOps.Placeholder.Build(t, shapes[i], $"args_{i}")).ToArray();
             (outputs, structure) = body(args);
         }
         foreach (var o in outputs)

@@ -17,7 +17,7 @@ public sealed class InputLayer : Layer
             this.batch_input_shape = shape;
             var graph = Graph.get_default();
             using (graph.name_scope(null))
-                input_tensor = Ops.Array.Placeholder.Build(this.dtype, new Shape(shape), name: this.name);
+                input_tensor = Ops.ArrayOps.Placeholder.Build(this.dtype, new Shape(shape), name: this.name);
         }
         else this.batch_input_shape = input_tensor.shape.IsKnownRank ? input_tensor.shape.Dims : null;
         built = true;

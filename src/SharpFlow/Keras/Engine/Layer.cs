@@ -179,7 +179,7 @@ public abstract class Layer
                 }
                 var outputs = call(inputs);
                 if (outputs.Any(o => inputs.Contains(o)))
-                    outputs = outputs.Select(o => inputs.Contains(o) ? Ops.Array.Identity.Build(o, "Identity") : o).ToArray();
+                    outputs = outputs.Select(o => inputs.Contains(o) ? Ops.ArrayOps.Identity.Build(o, "Identity") : o).ToArray();
                 inbound_nodes.Add(new Node(this, inputs, outputs));
                 return outputs;
             }

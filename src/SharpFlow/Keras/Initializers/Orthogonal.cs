@@ -55,6 +55,6 @@ public sealed class Orthogonal(double gain = 1.0, int? seed = null) : Initialize
             for (var c = 0; c < cols; c++)
                 flat[r * cols + c] = gain * (rows < cols ? a[c, r] : a[r, c]);
         var value = NDArray.FromFlat(flat, shape).Cast(dtype ?? this.dtype);
-        return Ops.Array.Const.Create(graph, value, "Const");
+        return Ops.ArrayOps.Const.Create(graph, value, "Const");
     }
 }

@@ -71,7 +71,7 @@ internal sealed class Assert : OpDef
         for (var i = 0; i < data.Count; i++)
             inputs.Add(data[i] switch
             {
-                string s => Array.Const.Create(b.Graph, NDArray.FromStrings([s]), $"data_{i}"),
+                string s => ArrayOps.Const.Create(b.Graph, NDArray.FromStrings([s]), $"data_{i}"),
                 Tensor t => b.Convert(t, $"data_{i}"),
                 NDArray a => b.Convert(a, $"data_{i}"),
                 _ => throw new TypeError($"tf.Assert data must be strings, tensors or arrays, got {data[i]?.GetType().Name ?? "null"}."),

@@ -56,7 +56,7 @@ internal sealed class CondContext : ControlFlowContext
         if (value is Operation op)
         {
             using (Pivot.graph.control_dependencies([op]))
-                return Array.Identity.Build(Pivot);
+                return ArrayOps.Identity.Build(Pivot);
         }
         return AddValue((Tensor)value);
     }

@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Ops.Control;
 
@@ -107,7 +107,7 @@ internal sealed class ControlFlowState
         }
         return value.shape.IsFullyDefined
             ? Fill.Constant(value.shape, value.dtype, one: false, null)
-            : Array.ZerosLike.Def.Apply(value, null, optimize: false, null);
+            : ArrayOps.ZerosLike.Def.Apply(value, null, optimize: false, null);
     }
 
     /// <summary>
@@ -169,7 +169,7 @@ internal sealed class ControlFlowState
     {
         var value = op.outputs[index];
         if (op.Def.ControlFlow != ControlFlowRole.Switch || op.Context is not CondContext cond)
-            return Array.ZerosLike.Def.Apply(value, null, optimize: false, null);
+            return ArrayOps.ZerosLike.Def.Apply(value, null, optimize: false, null);
         var graph = op.graph;
         var switched = Switch.Build(op.inputs[0], cond.Pred);
         var branchValue = 1 - cond.Branch == 1 ? switched.True : switched.False;

@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.DataFlow;
 
 namespace SharpFlow.Ops.Control;

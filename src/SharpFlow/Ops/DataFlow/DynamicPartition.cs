@@ -1,6 +1,6 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Ops.DataFlow;
 
@@ -72,7 +72,7 @@ internal sealed class DynamicPartition : OpDef
         var (data, partitions) = (op.inputs[0], op.inputs[1]);
         var num = (int)op.Attr<long>("num_partitions");
         var prefixShape = Shapes.Of(partitions);
-        var original = Reshape.Build(Ops.Array.Range.Build(0, Prod.Build(prefixShape, null), 1), prefixShape);
+        var original = Reshape.Build(Ops.ArrayOps.Range.Build(0, Prod.Build(prefixShape, null), 1), prefixShape);
         var partitioned = Build(original, partitions, num);
         var parts = new TensorLike[num];
         for (var i = 0; i < num; i++) parts[i] = grads[i] ?? ZerosLike.Def.Apply(op.outputs[i], null, true, null);

@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops;
 using SharpFlow.Ops.DataFlow;
 
@@ -87,7 +87,7 @@ public sealed class TensorArray
     /// <summary>All elements stacked along a new first axis.</summary>
     public Tensor stack(string? name = null)
     {
-        var value = TensorArrayGatherV3.Build(handle, Ops.Array.Range.Build(0, size()), flow, dtype, _elementShape.Shape);
+        var value = TensorArrayGatherV3.Build(handle, Ops.ArrayOps.Range.Build(0, size()), flow, dtype, _elementShape.Shape);
         return value;
     }
 
@@ -110,7 +110,7 @@ public sealed class TensorArray
         using var b = OpBuilder.Begin(name, "TensorArrayUnstack", handle, value);
         var v = b.Convert(value, "value", dtype);
         if (v.shape.IsKnownRank && v.shape.ndims > 0) MergeElementShape(new Shape(v.shape.AsSpan()[1..].ToArray()));
-        return new TensorArray(this, TensorArrayScatterV3.Build(handle, Ops.Array.Range.Build(0, Dim0(v)), v, flow));
+        return new TensorArray(this, TensorArrayScatterV3.Build(handle, Ops.ArrayOps.Range.Build(0, Dim0(v)), v, flow));
     }
 
     /// <summary>Writes the rows of <paramref name="value"/> at <paramref name="indices"/>.</summary>

@@ -27,10 +27,10 @@ internal sealed class TensorArrayWriteV3 : TensorArrayOp
     {
         if (grads[0] is not { } flow) return [null, null, null, null];
         var source = TensorArrayGradV3.GradSource(flow);
-        var flowOut = Array.Identity.Build(op.outputs[0], "flow_out");
+        var flowOut = ArrayOps.Identity.Build(op.outputs[0], "flow_out");
         Tensor barrier;
         using (op.graph.control_dependencies([flowOut]))
-            barrier = Array.Identity.Build(flow, "write_barrier");
+            barrier = ArrayOps.Identity.Build(flow, "write_barrier");
         var (gradHandle, gradFlow) = TensorArrayGradV3.Build(op.inputs[0], barrier, source);
         var grad = TensorArrayReadV3.Build(gradHandle, op.inputs[1], gradFlow, op.inputs[2].dtype);
         grad.SetShape(op.inputs[2].shape);

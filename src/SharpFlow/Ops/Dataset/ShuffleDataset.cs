@@ -30,7 +30,7 @@ internal sealed class ShuffleDataset : DatasetOp
     public static Tensor Build(Tensor input, TensorLike bufferSize, int? seed, bool reshuffle, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "ShuffleDataset", input, bufferSize);
-        var (s1, s2) = Random.RandomSeed.GetSeed(b.Graph, seed);
+        var (s1, s2) = RandomOps.RandomSeed.GetSeed(b.Graph, seed);
         return Def.Create(b, [b.Convert(input, "input_dataset"), b.Convert(bufferSize, "buffer_size", DType.int64),
             b.Convert(s1, "seed", DType.int64), b.Convert(s2, "seed2", DType.int64)], types, shapes,
             new() { ["reshuffle_each_iteration"] = reshuffle });

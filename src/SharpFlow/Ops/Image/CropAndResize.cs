@@ -87,7 +87,7 @@ internal sealed class CropAndResize : OpDef
     {
         var image = op.inputs[0];
         var method = op.Attr<string>("method");
-        TensorLike imageSize = image.shape.IsFullyDefined ? image.shape.Dims : Array.Shape_.Build(image);
+        TensorLike imageSize = image.shape.IsFullyDefined ? image.shape.Dims : ArrayOps.Shape_.Build(image);
         var gradImage = image.dtype.is_floating ? CropAndResizeGradImage.Build(grads[0]!, op.inputs[1], op.inputs[2], imageSize, image.dtype, method) : null;
         // As image_grad.py: the boxes' gradient is the bilinear one whatever the method (the attribute keeps its default).
         var gradBoxes = CropAndResizeGradBoxes.Build(grads[0]!, image, op.inputs[1], op.inputs[2], "bilinear");

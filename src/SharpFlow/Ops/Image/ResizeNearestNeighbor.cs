@@ -31,7 +31,7 @@ internal sealed class ResizeNearestNeighbor : ResizeOp
         var image = op.inputs[0];
         TensorLike size = image.shape.IsKnownRank && image.shape[1] >= 0 && image.shape[2] >= 0
             ? new[] { image.shape[1], image.shape[2] }
-            : Array.Slice.Build(Array.Shape_.Build(image), new[] { 1 }, new[] { 2 });
+            : ArrayOps.Slice.Build(ArrayOps.Shape_.Build(image), new[] { 1 }, new[] { 2 });
         return [ResizeNearestNeighborGrad.Build(grads[0]!, size, op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers")), null];
     }
 

@@ -1,6 +1,6 @@
 using SharpFlow.Framework;
 using SharpFlow.Kernels.Image;
-using SharpFlow.Kernels.Random;
+using SharpFlow.Kernels.RandomNumbers;
 
 namespace SharpFlow.Ops.Image;
 

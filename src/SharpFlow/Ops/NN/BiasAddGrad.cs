@@ -43,7 +43,7 @@ internal sealed class BiasAddGrad : OpDef
         var rank = input.shape.IsKnownRank ? input.shape.ndims : throw new ValueError($"BiasAddGrad \"{op.name}\": the second derivative needs the input's rank");
         var kept = Enumerable.Repeat(1, rank).ToArray();
         kept[^1] = -1;
-        return [Array.BroadcastTo.Build(Array.Reshape.Build(grads[0]!, Shapes.Const(op.graph, kept, "Shape")), Shapes.Of(input))];
+        return [ArrayOps.BroadcastTo.Build(ArrayOps.Reshape.Build(grads[0]!, Shapes.Const(op.graph, kept, "Shape")), Shapes.Of(input))];
     }
 
     /// <summary>Builds the op.</summary>

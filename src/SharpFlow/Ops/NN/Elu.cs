@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Elu: e^x - 1 below 0, x above (ELU), element-wise.</summary>
-internal sealed class Elu : Math.FloatUnaryOp
+internal sealed class Elu : MathOps.FloatUnaryOp
 {
     public static readonly Elu Def = new();
 

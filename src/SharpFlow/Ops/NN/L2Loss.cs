@@ -37,7 +37,7 @@ internal sealed class L2Loss : OpDef
 
     /// <summary>d(sum(t²)/2) = t*g.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [Math.Mul.Build(op.inputs[0], grads[0]!)];
+        [MathOps.Mul.Build(op.inputs[0], grads[0]!)];
 
     /// <summary><c>tf.nn.l2_loss(t)</c>.</summary>
     public static Tensor Build(TensorLike t, string? name = null)

@@ -4,7 +4,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>LeakyRelu: x where x &gt; 0, alpha·x elsewhere (attribute <c>alpha</c>, default 0.2).</summary>
-internal sealed class LeakyRelu : Math.FloatUnaryOp
+internal sealed class LeakyRelu : MathOps.FloatUnaryOp
 {
     public static readonly LeakyRelu Def = new();
 
@@ -31,7 +31,7 @@ internal sealed class LeakyRelu : Math.FloatUnaryOp
     {
         using var b = OpBuilder.Begin(name, "LeakyRelu", features);
         var x = b.Convert(features, "features");
-        if (x.dtype.is_integer) x = Math.Cast.Build(x, DType.float32);
+        if (x.dtype.is_integer) x = MathOps.Cast.Build(x, DType.float32);
         return b.Create(Def, [x], new() { ["T"] = x.dtype, ["alpha"] = (float)alpha }).outputs[0];
     }
 

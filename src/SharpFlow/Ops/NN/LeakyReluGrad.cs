@@ -4,7 +4,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>LeakyReluGrad: gradients where features &gt; 0, alpha·gradients elsewhere.</summary>
-internal sealed class LeakyReluGrad : Math.FloatBinaryOp
+internal sealed class LeakyReluGrad : MathOps.FloatBinaryOp
 {
     public static readonly LeakyReluGrad Def = new();
 
@@ -40,6 +40,6 @@ internal sealed class LeakyReluGrad : Math.FloatBinaryOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var x = op.inputs[1];
-        return [Build(grads[0]!, x, op.Attr<float>("alpha")), Array.ZerosLike.Def.Apply(x, null, optimize: true, null)];
+        return [Build(grads[0]!, x, op.Attr<float>("alpha")), ArrayOps.ZerosLike.Def.Apply(x, null, optimize: true, null)];
     }
 }

@@ -13,7 +13,7 @@ internal sealed class LogSoftmax : SoftmaxOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (g, y) = (grads[0]!, op.outputs[0]);
-        return [Math.Sub.Build(g, Math.Mul.Build(Math.Sum.Build(g, -1, keepDims: true), Math.Exp.Build(y)))];
+        return [MathOps.Sub.Build(g, MathOps.Mul.Build(MathOps.Sum.Build(g, -1, keepDims: true), MathOps.Exp.Build(y)))];
     }
 
     /// <summary><c>tf.nn.log_softmax(logits)</c>.</summary>

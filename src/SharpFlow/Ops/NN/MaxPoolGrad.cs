@@ -35,8 +35,8 @@ internal sealed class MaxPoolGrad : OpDef
     /// <summary>TensorFlow's <c>_MaxPoolGradGrad</c>: nothing for the original tensors, MaxPoolGradGrad for grad.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
     [
-        Array.ZerosLike.Def.Apply(op.inputs[0], null, false, null),
-        Array.ZerosLike.Def.Apply(op.inputs[1], null, false, null),
+        ArrayOps.ZerosLike.Def.Apply(op.inputs[0], null, false, null),
+        ArrayOps.ZerosLike.Def.Apply(op.inputs[1], null, false, null),
         MaxPoolGradGrad.Build(op.inputs[0], op.inputs[1], grads[0]!, WindowAttrs.Of(op.attrs)),
     ];
 

@@ -34,8 +34,8 @@ internal sealed class MaxPoolGradGrad : OpDef
     /// <summary>TensorFlow's <c>_MaxPoolGradGradGrad</c>: MaxPoolGrad for grad, nothing for the original tensors.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
     [
-        Array.ZerosLike.Def.Apply(op.inputs[0], null, false, null),
-        Array.ZerosLike.Def.Apply(op.inputs[1], null, false, null),
+        ArrayOps.ZerosLike.Def.Apply(op.inputs[0], null, false, null),
+        ArrayOps.ZerosLike.Def.Apply(op.inputs[1], null, false, null),
         MaxPoolGrad.Build(op.inputs[0], op.inputs[1], grads[0]!, WindowAttrs.Of(op.attrs)),
     ];
 

@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Relu: max(x, 0) element-wise (float32, float64, int32, int64).</summary>
-internal sealed class Relu : Math.UnaryElementwiseOp
+internal sealed class Relu : MathOps.UnaryElementwiseOp
 {
     public static readonly Relu Def = new();
 

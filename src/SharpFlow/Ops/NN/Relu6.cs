@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Relu6: min(max(x, 0), 6) element-wise (float32, float64, int32, int64).</summary>
-internal sealed class Relu6 : Math.UnaryElementwiseOp
+internal sealed class Relu6 : MathOps.UnaryElementwiseOp
 {
     public static readonly Relu6 Def = new();
 

@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Relu6Grad: the gradient where 0 &lt; features &lt; 6, else 0.</summary>
-internal sealed class Relu6Grad : Math.FloatBinaryOp
+internal sealed class Relu6Grad : MathOps.FloatBinaryOp
 {
     public static readonly Relu6Grad Def = new();
 
@@ -17,6 +17,6 @@ internal sealed class Relu6Grad : Math.FloatBinaryOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var f = op.inputs[1];
-        return [Apply(grads[0]!, f), Array.ZerosLike.Def.Apply(f, null, optimize: true, null)];
+        return [Apply(grads[0]!, f), ArrayOps.ZerosLike.Def.Apply(f, null, optimize: true, null)];
     }
 }

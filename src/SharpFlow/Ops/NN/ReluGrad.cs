@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>ReluGrad: the gradient where the features (Relu's output) are positive, else 0.</summary>
-internal sealed class ReluGrad : Math.FloatBinaryOp
+internal sealed class ReluGrad : MathOps.FloatBinaryOp
 {
     public static readonly ReluGrad Def = new();
 
@@ -17,6 +17,6 @@ internal sealed class ReluGrad : Math.FloatBinaryOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var f = op.inputs[1];
-        return [Apply(grads[0]!, f), Array.ZerosLike.Def.Apply(f, null, optimize: true, null)];
+        return [Apply(grads[0]!, f), ArrayOps.ZerosLike.Def.Apply(f, null, optimize: true, null)];
     }
 }

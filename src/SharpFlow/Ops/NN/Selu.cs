@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Selu: scale·x above 0, scale·α·(e^x - 1) below (SELU), element-wise.</summary>
-internal sealed class Selu : Math.FloatUnaryOp
+internal sealed class Selu : MathOps.FloatUnaryOp
 {
     public static readonly Selu Def = new();
 

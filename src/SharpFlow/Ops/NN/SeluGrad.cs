@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>SeluGrad: the gradient of Selu from the gradients and Selu's outputs.</summary>
-internal sealed class SeluGrad : Math.FloatBinaryOp
+internal sealed class SeluGrad : MathOps.FloatBinaryOp
 {
     public static readonly SeluGrad Def = new();
 
@@ -19,8 +19,8 @@ internal sealed class SeluGrad : Math.FloatBinaryOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (gradients, outputs, g) = (op.inputs[0], op.inputs[1], grads[0]!);
-        var zeros = Array.ZerosLike.Def.Apply(outputs, null, optimize: true, null);
-        var negative = Math.Less.Build(outputs, zeros);
-        return [Apply(g, outputs), Math.Select.Build(negative, Math.Mul.Build(g, gradients), zeros)];
+        var zeros = ArrayOps.ZerosLike.Def.Apply(outputs, null, optimize: true, null);
+        var negative = MathOps.Less.Build(outputs, zeros);
+        return [Apply(g, outputs), MathOps.Select.Build(negative, MathOps.Mul.Build(g, gradients), zeros)];
     }
 }

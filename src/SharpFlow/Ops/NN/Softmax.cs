@@ -13,8 +13,8 @@ internal sealed class Softmax : SoftmaxOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (g, y) = (grads[0]!, op.outputs[0]);
-        var sum = Math.Sum.Build(Math.Mul.Build(g, y), -1, keepDims: true);
-        return [Math.Mul.Build(Math.Sub.Build(g, sum), y)];
+        var sum = MathOps.Sum.Build(MathOps.Mul.Build(g, y), -1, keepDims: true);
+        return [MathOps.Mul.Build(MathOps.Sub.Build(g, sum), y)];
     }
 
     /// <summary><c>tf.nn.softmax(logits)</c>.</summary>

@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Ops.NN;
 
@@ -92,7 +92,7 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
         Tensor? gradLabels = null;
         if (grads[0] is { } gLoss)
         {
-            var g = Array.ExpandDims.Build(gLoss, -1);
+            var g = ArrayOps.ExpandDims.Build(gLoss, -1);
             gradLogits = Mul.Build(g, op.outputs[1]);
             gradLabels = Mul.Build(g, Neg.Build(LogSoftmax.Build(logits)));
         }
@@ -116,7 +116,7 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
         var offset = gs.ndims - xs.ndims;
         var axes = Enumerable.Range(0, gs.ndims).Where(i => i < offset || (xs[i - offset] == 1 && gs[i] != 1)).ToArray();
         if (axes.Length == 0) return grad;
-        return Array.Reshape.Build(Sum.Build(grad, axes), xs.IsFullyDefined ? Shapes.Of(input) : Array.Shape_.Build(input));
+        return ArrayOps.Reshape.Build(Sum.Build(grad, axes), xs.IsFullyDefined ? Shapes.Of(input) : ArrayOps.Shape_.Build(input));
     }
 
     /// <summary>The raw op: (loss, backprop).</summary>

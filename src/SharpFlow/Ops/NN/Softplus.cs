@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Softplus: log(1 + e^x) element-wise, without overflow.</summary>
-internal sealed class Softplus : Math.FloatUnaryOp
+internal sealed class Softplus : MathOps.FloatUnaryOp
 {
     public static readonly Softplus Def = new();
 

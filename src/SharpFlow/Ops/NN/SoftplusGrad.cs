@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>SoftplusGrad: gradients/(1 + e^-features), the gradient of Softplus.</summary>
-internal sealed class SoftplusGrad : Math.FloatBinaryOp
+internal sealed class SoftplusGrad : MathOps.FloatBinaryOp
 {
     public static readonly SoftplusGrad Def = new();
 
@@ -17,7 +17,7 @@ internal sealed class SoftplusGrad : Math.FloatBinaryOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (dy, x, g) = (op.inputs[0], op.inputs[1], grads[0]!);
-        var denominator = Math.Add.Build(Math.Add.Build(Math.Exp.Build(Math.Neg.Build(x)), Literal.ToNDArray(2, x.dtype)), Math.Exp.Build(x));
-        return [Apply(g, x), Math.RealDiv.Build(Math.Mul.Build(g, dy), denominator)];
+        var denominator = MathOps.Add.Build(MathOps.Add.Build(MathOps.Exp.Build(MathOps.Neg.Build(x)), Literal.ToNDArray(2, x.dtype)), MathOps.Exp.Build(x));
+        return [Apply(g, x), MathOps.RealDiv.Build(MathOps.Mul.Build(g, dy), denominator)];
     }
 }

@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>Softsign: x / (1 + |x|) element-wise.</summary>
-internal sealed class Softsign : Math.FloatUnaryOp
+internal sealed class Softsign : MathOps.FloatUnaryOp
 {
     public static readonly Softsign Def = new();
 

@@ -3,7 +3,7 @@ using SharpFlow.Kernels;
 namespace SharpFlow.Ops.NN;
 
 /// <summary>SoftsignGrad: gradients / (1 + |features|)², the gradient of Softsign.</summary>
-internal sealed class SoftsignGrad : Math.FloatBinaryOp
+internal sealed class SoftsignGrad : MathOps.FloatBinaryOp
 {
     public static readonly SoftsignGrad Def = new();
 
@@ -20,9 +20,9 @@ internal sealed class SoftsignGrad : Math.FloatBinaryOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (gradients, x, g) = (op.inputs[0], op.inputs[1], grads[0]!);
-        var s = Math.Add.Build(Literal.ToNDArray(1, x.dtype), Math.Abs.Build(x));
-        var dx = Math.RealDiv.Build(Math.Mul.Build(Math.Mul.Build(Math.Mul.Build(g, gradients), Literal.ToNDArray(-2, x.dtype)), Math.Sign.Build(x)),
-            Math.Mul.Build(Math.Mul.Build(s, s), s));
+        var s = MathOps.Add.Build(Literal.ToNDArray(1, x.dtype), MathOps.Abs.Build(x));
+        var dx = MathOps.RealDiv.Build(MathOps.Mul.Build(MathOps.Mul.Build(MathOps.Mul.Build(g, gradients), Literal.ToNDArray(-2, x.dtype)), MathOps.Sign.Build(x)),
+            MathOps.Mul.Build(MathOps.Mul.Build(s, s), s));
         return [Apply(g, x), dx];
     }
 }

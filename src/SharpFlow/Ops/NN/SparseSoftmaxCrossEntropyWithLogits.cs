@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Ops.NN;
 
@@ -59,8 +59,8 @@ internal sealed class SparseSoftmaxCrossEntropyWithLogits : OpDef
     {
         // The backprop output's own gradient is ignored (the pass gives it zeros when loops are involved); a second
         // derivative fails at the PreventGradient, as TensorFlow's _SparseSoftmaxCrossEntropyWithLogitsGrad.
-        var backprop = Array.PreventGradient.Build(op.outputs[1], "Currently there is no way to take the second derivative of sparse_softmax_cross_entropy_with_logits due to the fused implementation's interaction with tf.gradients()");
-        return [Mul.Build(Array.ExpandDims.Build(grads[0]!, -1), backprop), null];
+        var backprop = ArrayOps.PreventGradient.Build(op.outputs[1], "Currently there is no way to take the second derivative of sparse_softmax_cross_entropy_with_logits due to the fused implementation's interaction with tf.gradients()");
+        return [Mul.Build(ArrayOps.ExpandDims.Build(grads[0]!, -1), backprop), null];
     }
 
     /// <summary>The raw op: (loss, backprop).</summary>

@@ -1,7 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Kernels;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Ops.NN;
 
@@ -93,7 +93,7 @@ internal sealed class TopKV2 : OpDef
         var n = GatherV2.Build(inShape, last);
         var k = GatherV2.Build(indShape, Sub.Build(Size.Build(indShape), 1));
         var flat = Reshape.Build(indices, new[] { -1 });
-        var positions = Array.Range.Build(0, Size.Build(indices), 1);
+        var positions = ArrayOps.Range.Build(0, Size.Build(indices), 1);
         // Row r of the indices starts at r·n in the flattened input; k = 0 leaves no positions to divide.
         var rows = FloorDiv.Build(positions, Maximum.Build(k, 1));
         var target = Add.Build(flat, Mul.Build(rows, n));

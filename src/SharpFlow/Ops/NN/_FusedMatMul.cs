@@ -19,7 +19,7 @@ internal sealed class FusedMatMul : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        Math.MatMul.Def.InferShapes(ctx);
+        MathOps.MatMul.Def.InferShapes(ctx);
         FusedOps.CheckBias(ctx, ctx.Outputs[0].Shape);
     }
 

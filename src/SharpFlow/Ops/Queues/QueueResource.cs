@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Kernels.Random;
+using SharpFlow.Kernels.RandomNumbers;
 
 namespace SharpFlow.Ops.Queues;
 

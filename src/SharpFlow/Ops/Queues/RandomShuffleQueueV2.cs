@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Random;
+using SharpFlow.Ops.RandomOps;
 
 namespace SharpFlow.Ops.Queues;
 

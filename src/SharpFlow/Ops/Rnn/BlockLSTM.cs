@@ -73,8 +73,8 @@ internal sealed class BlockLSTM : OpDef
     {
         var inputs = op.inputs;
         var outs = op.outputs;
-        var csGrad = grads[1] ?? Array.ZerosLike.Def.Apply(outs[1], null, true, null);
-        var hGrad = grads[6] ?? Array.ZerosLike.Def.Apply(outs[6], null, true, null);
+        var csGrad = grads[1] ?? ArrayOps.ZerosLike.Def.Apply(outs[1], null, true, null);
+        var hGrad = grads[6] ?? ArrayOps.ZerosLike.Def.Apply(outs[6], null, true, null);
         var g = BlockLSTMGrad.Build([.. inputs], [.. outs], csGrad, hGrad, op.Attr<bool>("use_peephole"));
         return [null, .. g];
     }

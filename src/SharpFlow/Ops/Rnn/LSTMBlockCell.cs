@@ -75,25 +75,25 @@ internal sealed class LSTMBlockCell : OpDef
         var inputs = op.inputs;
         var (x, csPrev, hPrev, w, wci, wcf, wco, b) = (inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], inputs[5], inputs[6], inputs[7]);
         var outs = op.outputs;
-        var csGrad = grads[1] ?? Array.ZerosLike.Def.Apply(outs[1], null, true, null);
-        var hGrad = grads[6] ?? Array.ZerosLike.Def.Apply(outs[6], null, true, null);
+        var csGrad = grads[1] ?? ArrayOps.ZerosLike.Def.Apply(outs[1], null, true, null);
+        var hGrad = grads[6] ?? ArrayOps.ZerosLike.Def.Apply(outs[6], null, true, null);
         var usePeephole = op.Attr<bool>("use_peephole");
         var (csPrevGrad, dicfo, wciGrad, wcfGrad, wcoGrad) = LSTMBlockCellGrad.Build(x, csPrev, hPrev, w, wci, wcf, wco, b,
             outs[0], outs[1], outs[2], outs[3], outs[4], outs[5], csGrad, hGrad, usePeephole);
-        var batch = Math.Cast.Build(SliceOf(Array.Shape_.Build(x), 0), DType.int32);
-        var inputSize = x.shape.IsKnownRank && x.shape[1] >= 0 ? (TensorLike)x.shape[1] : SliceOf(Array.Shape_.Build(x), 1);
-        var cellSize = csPrev.shape.IsKnownRank && csPrev.shape[1] >= 0 ? (TensorLike)csPrev.shape[1] : SliceOf(Array.Shape_.Build(csPrev), 1);
-        var xhGrad = Math.MatMul.Build(dicfo, w, transposeB: true);
-        var xGrad = Array.Slice.Build(xhGrad, Array.Pack.Build([0, 0]), Array.Pack.Build([batch, inputSize]));
+        var batch = MathOps.Cast.Build(SliceOf(ArrayOps.Shape_.Build(x), 0), DType.int32);
+        var inputSize = x.shape.IsKnownRank && x.shape[1] >= 0 ? (TensorLike)x.shape[1] : SliceOf(ArrayOps.Shape_.Build(x), 1);
+        var cellSize = csPrev.shape.IsKnownRank && csPrev.shape[1] >= 0 ? (TensorLike)csPrev.shape[1] : SliceOf(ArrayOps.Shape_.Build(csPrev), 1);
+        var xhGrad = MathOps.MatMul.Build(dicfo, w, transposeB: true);
+        var xGrad = ArrayOps.Slice.Build(xhGrad, ArrayOps.Pack.Build([0, 0]), ArrayOps.Pack.Build([batch, inputSize]));
         xGrad.SetShape(x.shape);
-        var hPrevGrad = Array.Slice.Build(xhGrad, Array.Pack.Build([0, inputSize]), Array.Pack.Build([batch, cellSize]));
+        var hPrevGrad = ArrayOps.Slice.Build(xhGrad, ArrayOps.Pack.Build([0, inputSize]), ArrayOps.Pack.Build([batch, cellSize]));
         hPrevGrad.SetShape(hPrev.shape);
-        var wGrad = Math.MatMul.Build(Array.ConcatV2.Build([x, hPrev], 1), dicfo, transposeA: true);
+        var wGrad = MathOps.MatMul.Build(ArrayOps.ConcatV2.Build([x, hPrev], 1), dicfo, transposeA: true);
         var bGrad = NN.BiasAddGrad.Build(dicfo);
         return [xGrad, csPrevGrad, hPrevGrad, wGrad, wciGrad, wcfGrad, wcoGrad, bGrad];
     }
 
-    private static Tensor SliceOf(Tensor shape, int i) => Array.Reshape.Build(Array.Slice.Build(shape, new[] { i }, new[] { 1 }), System.Array.Empty<int>());
+    private static Tensor SliceOf(Tensor shape, int i) => ArrayOps.Reshape.Build(ArrayOps.Slice.Build(shape, new[] { i }, new[] { 1 }), System.Array.Empty<int>());
 
     /// <summary>The raw op (<c>gen_lstm_ops.lstm_block_cell</c>): i, cs, f, o, ci, co, h.</summary>
     public static Tensor[] Build(TensorLike x, TensorLike csPrev, TensorLike hPrev, TensorLike w, TensorLike wci, TensorLike wcf, TensorLike wco,

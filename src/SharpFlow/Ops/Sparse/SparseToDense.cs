@@ -1,6 +1,6 @@
 using System.Globalization;
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Ops.Sparse;
 
@@ -117,10 +117,10 @@ internal sealed class SparseToDense : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var gathered = GatherNd.Build(grads[0]!, op.inputs[0]);
-        var defaultGrad = Math.Sum.Build(grads[0]!) - Math.Sum.Build(gathered);
+        var defaultGrad = MathOps.Sum.Build(grads[0]!) - MathOps.Sum.Build(gathered);
         // One scalar value fills every index: its gradient is the sum (TensorFlow's rule returns the gathered
         // vector, of the wrong shape, which this gradient pass refuses).
-        var valuesGrad = op.inputs[2].shape.ndims == 0 ? Math.Sum.Build(gathered) : gathered;
+        var valuesGrad = op.inputs[2].shape.ndims == 0 ? MathOps.Sum.Build(gathered) : gathered;
         return [null, null, valuesGrad, defaultGrad];
     }
 }

@@ -1,6 +1,6 @@
 using SharpFlow.Framework;
 using SharpFlow.Kernels;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Ops.State;
 

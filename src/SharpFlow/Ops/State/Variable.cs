@@ -1,5 +1,5 @@
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.State;
 
 namespace SharpFlow;
@@ -120,7 +120,7 @@ public sealed class Variable : Tensor
             using (graph.name_scope("Initializer"))
             {
                 var produced = initialValueFn();
-                initial = dtype is { } d && produced.dtype != d ? Ops.Math.Cast.Build(produced, d) : produced;
+                initial = dtype is { } d && produced.dtype != d ? Ops.MathOps.Cast.Build(produced, d) : produced;
             }
         }
         else

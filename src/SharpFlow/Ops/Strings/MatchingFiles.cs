@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 using SharpFlow.Ops.Sparse;
 
 namespace SharpFlow.Ops.Strings;

@@ -1,11 +1,11 @@
 using SharpFlow.Framework;
 using SharpFlow.Ops;
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.Control;
-using SharpFlow.Ops.Random;
+using SharpFlow.Ops.RandomOps;
 using SharpFlow.Ops.State;
-using SharpFlow.Ops.Summary;
-using MathOps = SharpFlow.Ops.Math;
+using SharpFlow.Summaries.SummaryOps;
+using MathOps = SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Train.Input;
 
@@ -98,7 +98,7 @@ public static class Inputs
         string? shared_name = null, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "input_producer", limit);
-        var range = SharpFlow.Ops.Array.Range.Build(limit);
+        var range = SharpFlow.Ops.ArrayOps.Range.Build(limit);
         return input_producer(range, Shape.Scalar, num_epochs, shuffle, seed, capacity, shared_name, $"fraction_of_{capacity}_full", b.Scope);
     }
 

@@ -4,7 +4,7 @@ namespace SharpFlow.Train.Monitored;
 
 /// <summary>
 /// Flattens nested fetches (a tensor, an operation, a list, a dictionary keyed by strings or hooks) into one list
-/// for <see cref="Session.run(IReadOnlyList{ITensorOrOperation}, FeedDict?, Runtime.RunOptions?, Runtime.RunMetadata?)"/>
+/// for <see cref="Session.run(IReadOnlyList{ITensorOrOperation}, FeedDict?, Execution.RunOptions?, Execution.RunMetadata?)"/>
 /// and rebuilds the results in the same shape, as TensorFlow's fetch mapper does.
 /// </summary>
 internal static class FetchStructure

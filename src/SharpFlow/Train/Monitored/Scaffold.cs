@@ -1,4 +1,4 @@
-using SharpFlow.Ops.Array;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.Control;
 using SharpFlow.Ops.State;
 
@@ -92,7 +92,7 @@ public sealed class Scaffold
                 if (summary_op is null)
                 {
                     var summaries = graph.get_collection(GraphKeys.SUMMARIES).OfType<Tensor>().ToList();
-                    if (summaries.Count > 0) summary_op = Remember(graph, GraphKeys.SUMMARY_OP, Ops.Summary.MergeSummary.Build(summaries));
+                    if (summaries.Count > 0) summary_op = Remember(graph, GraphKeys.SUMMARY_OP, Summaries.SummaryOps.MergeSummary.Build(summaries));
                 }
             }
             // TensorFlow's default saver allows an empty variable list; here a graph without global variables has none.

@@ -1,4 +1,4 @@
-using SharpFlow.Runtime;
+using SharpFlow.Execution;
 
 namespace SharpFlow.Train.Monitored;
 

@@ -1,4 +1,4 @@
-using SharpFlow.Runtime;
+using SharpFlow.Execution;
 using SharpFlow.Train.Input;
 
 namespace SharpFlow.Train.Monitored;

@@ -50,20 +50,20 @@ public static class BoardLogs
         {
             for (var step = 0; step < Steps; step++)
             {
-                a.add_summary(new Summaries.Summary(SummaryValue.FromScalar("loss", LossA(step)), SummaryValue.FromScalar("accuracy", 1 - 0.6 * LossA(step))), step);
+                a.add_summary(new SharpFlow.Summaries.Summary(SummaryValue.FromScalar("loss", LossA(step)), SummaryValue.FromScalar("accuracy", 1 - 0.6 * LossA(step))), step);
                 if (step % 4 == 0)
                 {
                     var weights = Weights(step);
-                    a.add_summary(new Summaries.Summary(SummaryValue.FromHistogram("layer1/weights", NDArray.FromFlat(weights, new Shape(weights.Length)))), step);
+                    a.add_summary(new SharpFlow.Summaries.Summary(SummaryValue.FromHistogram("layer1/weights", NDArray.FromFlat(weights, new Shape(weights.Length)))), step);
                 }
             }
-            for (var step = 0; step < 3; step++) a.add_summary(new Summaries.Summary(SummaryValue.FromImage("pictures", Picture(step))), step * 10);
-            a.add_summary(new Summaries.Summary(SummaryValue.FromText("note", "hello **board**")), 5);
+            for (var step = 0; step < 3; step++) a.add_summary(new SharpFlow.Summaries.Summary(SummaryValue.FromImage("pictures", Picture(step))), step * 10);
+            a.add_summary(new SharpFlow.Summaries.Summary(SummaryValue.FromText("note", "hello **board**")), 5);
             a.add_run_metadata(metadata, "step0", 0);
         }
         using var b = tf.summary.FileWriter(Path.Combine(logdir, "run_b"));
         for (var step = 0; step < Steps; step++)
-            b.add_summary(new Summaries.Summary(SummaryValue.FromScalar("loss", LossB(step)), SummaryValue.FromScalar("accuracy", 1 - 0.6 * LossB(step))), step);
+            b.add_summary(new SharpFlow.Summaries.Summary(SummaryValue.FromScalar("loss", LossB(step)), SummaryValue.FromScalar("accuracy", 1 - 0.6 * LossB(step))), step);
     }
 
     /// <summary>A 16x16 RGB picture: a gradient whose red channel grows with the step.</summary>
@@ -90,5 +90,5 @@ public static class BoardLogs
 
     /// <summary>A scalar event.</summary>
     public static Event Scalar(string tag, long step, float value) =>
-        new() { wall_time = 1_700_000_000 + step, step = step, summary = new Summaries.Summary(SummaryValue.FromScalar(tag, value)) };
+        new() { wall_time = 1_700_000_000 + step, step = step, summary = new SharpFlow.Summaries.Summary(SummaryValue.FromScalar(tag, value)) };
 }

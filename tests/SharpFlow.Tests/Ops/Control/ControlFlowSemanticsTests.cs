@@ -1,4 +1,4 @@
-using SharpFlow.Runtime;
+using SharpFlow.Execution;
 using SharpFlow.Tests.Support;
 
 namespace SharpFlow.Tests.Ops.Control;

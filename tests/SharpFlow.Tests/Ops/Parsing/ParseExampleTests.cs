@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 using SharpFlow.Tests.Support;
 
 namespace SharpFlow.Tests.Ops.Parsing;
@@ -21,13 +21,13 @@ public class ParseExampleTests
     {
         var bytes = Ex(new() { ["a"] = Int64s(1) });
         Assert.Equal(new byte[] { 0x0a, 0x0c, 0x0a, 0x0a, 0x0a, 0x01, 0x61, 0x12, 0x05, 0x1a, 0x03, 0x0a, 0x01, 0x01 }, bytes);
-        var back = SharpFlow.IO.Example.FromString(bytes);
+        var back = SharpFlow.FileIO.Example.FromString(bytes);
         Assert.Equal(new long[] { 1 }, back.features.feature["a"].int64_list!.value);
         var ex = tf.train.Example();
         ex.ParseFromString(Ex(new() { ["s"] = Strings("x", "yz"), ["f"] = Floats(1.5f) }));
         Assert.Equal("yz"u8.ToArray(), ex.features.feature["s"].bytes_list!.value[1]);
         Assert.Equal("float_list", ex.features.feature["f"].WhichOneof("kind"));
-        Assert.Throws<DataLossError>(() => SharpFlow.IO.Example.FromString([0x0a, 0x05, 0x01]));
+        Assert.Throws<DataLossError>(() => SharpFlow.FileIO.Example.FromString([0x0a, 0x05, 0x01]));
         Assert.Throws<ValueError>(() => tf.train.Feature(bytes_list: tf.train.BytesList(new[] { "a" }), float_list: tf.train.FloatList(1)));
     }
 
@@ -161,7 +161,7 @@ public class ParseExampleTests
                 ["words"] = tf.train.FeatureList([Strings("a"), Strings(), Strings("b", "c")]),
             }));
         var bytes = seqEx.SerializeToString();
-        Assert.Equal(2, SharpFlow.IO.SequenceExample.FromString(bytes).feature_lists.feature_list.Count);
+        Assert.Equal(2, SharpFlow.FileIO.SequenceExample.FromString(bytes).feature_lists.feature_list.Count);
         var (context, sequence) = tf.parse_single_sequence_example(new NDArray(new[] { bytes }, Shape.Scalar),
             context_features: new Dictionary<string, FeatureSpec> { ["length"] = tf.FixedLenFeature(Shape.Scalar, tf.int64), ["tags"] = tf.VarLenFeature(tf.@string) },
             sequence_features: new Dictionary<string, FeatureSpec>

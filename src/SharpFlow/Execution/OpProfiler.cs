@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace SharpFlow.Execution;
+
+/// <summary>
+/// Time spent and bytes allocated (on the calling thread) per op type, summed over all runs of the process, when the environment variable
+/// <c>SHARPFLOW_PROFILE</c> is set to 1; the table goes to standard error when the process exits. A coarse
+/// stand-in for TensorFlow's timeline, for finding which kernels a training step waits on.
+/// </summary>
+internal static class OpProfiler
+{
+    public static readonly bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_PROFILE") == "1";
+
+    private static readonly ConcurrentDictionary<string, (long Ticks, long Calls, long Bytes)> Totals = new();
+
+    static OpProfiler()
+    {
+        if (Enabled) AppDomain.CurrentDomain.ProcessExit += (_, _) => Report(Console.Error);
+    }
+
+    public static void Add(string opType, long ticks, long bytes) =>
+        Totals.AddOrUpdate(opType, (ticks, 1, bytes), (_, t) => (t.Ticks + ticks, t.Calls + 1, t.Bytes + bytes));
+
+    private static void Report(TextWriter writer)
+    {
+        var total = Totals.Values.Sum(t => t.Ticks);
+        writer.WriteLine("op type                          calls      seconds   share   bytes/call");
+        foreach (var (type, (ticks, calls, bytes)) in Totals.OrderByDescending(t => t.Value.Ticks))
+            writer.WriteLine($"{type,-30} {calls,8} {ticks / (double)Stopwatch.Frequency,12:F3} {100.0 * ticks / Math.Max(1, total),6:F1}% {bytes / System.Math.Max(1, calls),12}");
+    }
+}

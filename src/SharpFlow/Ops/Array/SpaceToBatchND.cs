@@ -1,9 +1,0 @@
-namespace SharpFlow.Ops.Array;
-
-/// <summary>SpaceToBatchND (<c>tf.space_to_batch_nd</c>): padded spatial blocks moved into the batch dimension.</summary>
-internal sealed class SpaceToBatchND() : SpaceBatchOp(toBatch: true)
-{
-    public static readonly SpaceToBatchND Def = new();
-
-    public override string Type => "SpaceToBatchND";
-}

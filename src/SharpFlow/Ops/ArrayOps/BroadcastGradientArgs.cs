@@ -1,0 +1,61 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.ArrayOps;
+
+/// <summary>
+/// BroadcastGradientArgs: for two shapes <c>s0</c> and <c>s1</c> that broadcast together, the axes along which
+/// a gradient of the broadcast shape must be summed to get back each shape (<c>r0</c>, <c>r1</c>). Used by the
+/// gradient pass when shapes are known only at run time.
+/// </summary>
+internal sealed class BroadcastGradientArgs : OpDef
+{
+    public static readonly BroadcastGradientArgs Def = new();
+
+    public override string Type => "BroadcastGradientArgs";
+
+    public override bool NotDifferentiable => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        if (ctx.InputDType(0) != DType.int32 || ctx.InputDType(1) != DType.int32)
+            throw ctx.TypeError("shapes must be int32 vectors");
+        ctx.AddOutput(DType.int32, Shape.UnknownDims(1));
+        ctx.AddOutput(DType.int32, Shape.UnknownDims(1));
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var s0 = ctx.Input(0).ToArray<int>();
+        var s1 = ctx.Input(1).ToArray<int>();
+        if (Broadcast.Shape(s0, s1) is null)
+            throw ctx.InvalidArgument($"Incompatible shapes: [{string.Join(",", s0)}] vs. [{string.Join(",", s1)}]");
+        var (r0, r1) = (Axes(s0, s1), Axes(s1, s0));
+        ctx.ForwardOutput(0, Shapes.Vector(r0));
+        ctx.ForwardOutput(1, Shapes.Vector(r1));
+    });
+
+    /// <summary>The axes of the broadcast shape of <paramref name="self"/> and <paramref name="other"/> that <paramref name="self"/> lacks or has as 1.</summary>
+    internal static int[] Axes(ReadOnlySpan<int> self, ReadOnlySpan<int> other)
+    {
+        var rank = System.Math.Max(self.Length, other.Length);
+        var axes = new List<int>();
+        for (var i = 0; i < rank; i++)
+        {
+            var si = i - (rank - self.Length);
+            var oi = i - (rank - other.Length);
+            var sd = si >= 0 ? self[si] : 1;
+            var od = oi >= 0 ? other[oi] : 1;
+            if (si < 0 || (sd == 1 && od != 1)) axes.Add(i);
+        }
+        return [.. axes];
+    }
+
+    /// <summary>Builds the op; output 0 reduces to <paramref name="s0"/>, output 1 to <paramref name="s1"/>.</summary>
+    public static (Tensor R0, Tensor R1) Build(Tensor s0, Tensor s1, string? name = null)
+    {
+        using var b = OpBuilder.Begin(name, "BroadcastGradientArgs", s0, s1);
+        var op = b.Create(Def, [b.Convert(s0, "s0"), b.Convert(s1, "s1")], new() { ["T"] = DType.int32 });
+        return (op.outputs[0], op.outputs[1]);
+    }
+}

@@ -1,0 +1,56 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.ArrayOps;
+
+/// <summary>
+/// Shape: a tensor's dimensions as an int32 (or int64) vector. When the static shape is fully known, the value
+/// is known at build time and folds into shape rules.
+/// </summary>
+/// <remarks>The file and class are named <c>Shape_</c> so they do not hide the <see cref="SharpFlow.Shape"/> type.</remarks>
+internal sealed class Shape_ : OpDef
+{
+    public static readonly Shape_ Def = new();
+
+    public override string Type => "Shape";
+
+    public override bool AcceptsStrings => true;
+
+    public override bool NotDifferentiable => true;
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var s = ctx.InputShape(0);
+        ctx.AddOutput(ctx.Attr<DType>("out_type"), s.IsKnownRank ? new Shape(s.ndims) : Shape.UnknownDims(1));
+    }
+
+    public override OpKernel CreateKernel(Operation op)
+    {
+        var outType = op.Attr<DType>("out_type");
+        return OpKernel.From(ctx =>
+        {
+            var dims = ctx.Input(0).shape.Dims;
+            var value = NDArray.FromFlat(dims, new Shape(dims.Length));
+            ctx.ForwardOutput(0, outType == DType.int32 ? value : value.Cast(outType));
+        });
+    }
+
+    public override Shape? PartialShapeValue(Operation op, int index) =>
+        op.inputs[0].shape.IsKnownRank ? op.inputs[0].shape : null;
+
+    public override NDArray? ConstantValue(Operation op, int index)
+    {
+        var s = op.inputs[0].shape;
+        if (!s.IsFullyDefined) return null;
+        var value = NDArray.FromFlat(s.Dims, new Shape(s.ndims));
+        var outType = op.Attr<DType>("out_type");
+        return outType == DType.int32 ? value : value.Cast(outType);
+    }
+
+    /// <summary><c>tf.shape(input, out_type)</c>.</summary>
+    public static Tensor Build(TensorLike input, DType? outType = null, string? name = null)
+    {
+        using var b = OpBuilder.Begin(name, "Shape", input);
+        var x = b.Convert(input, "input");
+        return b.Create(Def, [x], new() { ["T"] = x.dtype, ["out_type"] = outType ?? DType.int32 }).outputs[0];
+    }
+}

@@ -1,0 +1,64 @@
+using SharpFlow.Framework;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Ops.MathOps;
+
+/// <summary>
+/// The shared shape rule and kernel plumbing of binary element-wise ops: both inputs have one dtype, the output
+/// has their NumPy broadcast shape. Each op file supplies its type name, the dtypes it accepts and its kernel.
+/// </summary>
+internal abstract class BinaryElementwiseOp : OpDef
+{
+    /// <summary>Whether the op is defined for <paramref name="dtype"/>.</summary>
+    protected virtual bool Accepts(DType dtype) => dtype.IsNumeric;
+
+    /// <summary>The output dtype for inputs of <paramref name="input"/> (bool for comparisons).</summary>
+    protected virtual DType OutputDType(DType input) => input;
+
+    /// <summary>Computes <paramref name="z"/> (already allocated with the broadcast shape).</summary>
+    protected abstract void Compute(NDArray x, NDArray y, NDArray z);
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var dx = ctx.InputDType(0);
+        var dy = ctx.InputDType(1);
+        if (dx != dy)
+            throw ctx.TypeError($"inputs have different dtypes: {dx.name} and {dy.name}");
+        if (!Accepts(dx))
+            throw ctx.TypeError($"dtype {dx.name} is not supported");
+        var shape = Shape.TryBroadcast(ctx.InputShape(0), ctx.InputShape(1))
+                    ?? throw ctx.Error($"incompatible shapes for broadcasting: {ctx.InputShape(0).ToListString()} and {ctx.InputShape(1).ToListString()}");
+        ctx.AddOutput(OutputDType(dx), shape);
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var x = ctx.Input(0);
+        var y = ctx.Input(1);
+        var shape = Broadcast.Shape(x.shape.AsSpan(), y.shape.AsSpan())
+                    ?? throw ctx.InvalidArgument($"Incompatible shapes: {x.shape.ToListString()} vs. {y.shape.ToListString()}");
+        var z = ctx.AllocateUninitializedOutput(0, OutputDType(x.dtype), Shape.Own(shape));
+        try
+        {
+            Compute(x, y, z);
+        }
+        catch (DivideByZeroException)
+        {
+            throw ctx.InvalidArgument("Integer division by zero");
+        }
+        catch (ArithmeticException e)
+        {
+            throw ctx.InvalidArgument(e.Message);
+        }
+    });
+
+    /// <summary>Builds the op from two inputs that share one dtype.</summary>
+    public Tensor Apply(TensorLike x, TensorLike y, string? name, string defaultName)
+    {
+        using var b = OpBuilder.Begin(name, defaultName, x, y);
+        var inputs = b.SameType(Type, [x, y], ["x", "y"]);
+        return b.Create(this, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+    }
+
+    public override bool BroadcastsInputs => true;
+}

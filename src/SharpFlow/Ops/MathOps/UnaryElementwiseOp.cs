@@ -1,0 +1,34 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Ops.MathOps;
+
+/// <summary>The shared rule of unary element-wise ops: same dtype and shape out as in.</summary>
+internal abstract class UnaryElementwiseOp : OpDef
+{
+    /// <summary>Whether the op is defined for <paramref name="dtype"/>.</summary>
+    protected virtual bool Accepts(DType dtype) => dtype.IsNumeric;
+
+    /// <summary>Computes <paramref name="y"/> (already allocated) from <paramref name="x"/>.</summary>
+    protected abstract void Compute(NDArray x, NDArray y);
+
+    public override void InferShapes(InferenceContext ctx)
+    {
+        var dx = ctx.InputDType(0);
+        if (!Accepts(dx)) throw ctx.TypeError($"dtype {dx.name} is not supported");
+        ctx.AddOutput(dx, ctx.InputShape(0));
+    }
+
+    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    {
+        var x = ctx.Input(0);
+        Compute(x, ctx.AllocateUninitializedOutput(0, x.dtype, x.shape));
+    });
+
+    /// <summary>Builds the op.</summary>
+    public Tensor Apply(TensorLike x, string? name, string defaultName)
+    {
+        using var b = OpBuilder.Begin(name, defaultName, x);
+        var input = b.Convert(x, "x");
+        return b.Create(this, [input], new() { ["T"] = input.dtype }).outputs[0];
+    }
+}
