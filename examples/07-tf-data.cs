@@ -4,6 +4,7 @@
 // OutOfRangeError; the test set read through an initializable iterator whose dataset takes placeholders; and a
 // TFRecord file of the images written and read back through TFRecordDataset with a parsing map.
 // Usage: dotnet run examples/07-tf-data.cs [epochs]
+using SharpFlow.FileIO;
 using System.Diagnostics;
 using SharpFlow;
 using SharpFlow.Data;
@@ -86,7 +87,7 @@ using (var stream = File.Create(file))
         var bytes = new byte[785];
         for (var p = 0; p < 784; p++) bytes[p] = (byte)Math.Round(pixels[i * 784 + p] * 255);
         bytes[784] = (byte)data.test.labels.ToArray<int>()[i];
-        SharpFlow.Summaries.TFRecord.Write(stream, bytes);
+        SharpFlow.FileIO.TFRecord.Write(stream, bytes);
     }
 var records = new tf.data.TFRecordDataset(file).batch(5);
 var record_batch = records.make_one_shot_iterator().get_next();

@@ -1,3 +1,4 @@
+using SharpFlow.Framework.Dispatch;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using SharpFlow.Onnx.Proto;
@@ -97,7 +98,7 @@ internal static class OnnxTensors
     public static NDArray Permute(NDArray value, int[] perm)
     {
         var output = NDArray.Zeros(value.dtype, new Shape(perm.Select(i => value.shape[i]).ToArray()));
-        Kernels.DataMovement.Transpose(value, perm, output);
+        SharpFlow.Framework.Dispatch.DataMovement.Transpose(value, perm, output);
         return output;
     }
 }

@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using System.Buffers.Binary;
 using SharpFlow.Data;
 using SharpFlow.Onnx;

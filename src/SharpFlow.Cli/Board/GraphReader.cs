@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using System.Globalization;
 using System.Text;
 using SharpFlow.Summaries;

@@ -1,5 +1,5 @@
 #pragma warning disable CS8981
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 using SharpFlow.Layers;
 using SharpFlow.Rnn;
 using SharpFlow.Rnn.Seq2Seq;

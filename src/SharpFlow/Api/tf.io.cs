@@ -25,7 +25,7 @@ public static partial class Binding
             /// corrupted record is a <see cref="DataLossError"/> naming the file and offset.
             /// </summary>
             public static IEnumerable<byte[]> tf_record_iterator(string path, SharpFlow.FileIO.TFRecordOptions? options = null) =>
-                Summaries.TFRecord.Read(path, SharpFlow.FileIO.TFRecordOptions.get_compression_type_string(options));
+                SharpFlow.FileIO.TFRecord.Read(path, SharpFlow.FileIO.TFRecordOptions.get_compression_type_string(options));
         }
 
         /// <summary>TensorFlow 1.x's <c>tf.gfile</c>: files and directories with TensorFlow's errors.</summary>

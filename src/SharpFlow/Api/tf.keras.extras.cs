@@ -127,15 +127,15 @@ public static partial class Binding
                 /// <summary>An initializer by name.</summary>
                 public static Initializer get(string name) => InitializerSpec.Get(name);
                 /// <summary>He normal (truncated, fan-in, scale 2).</summary>
-                public static Initializer he_normal(int? seed = null) => new Initializers.VarianceScalingInitializer(2.0, "fan_in", "truncated_normal", seed);
+                public static Initializer he_normal(int? seed = null) => new SharpFlow.Ops.Initializers.VarianceScalingInitializer(2.0, "fan_in", "truncated_normal", seed);
                 /// <summary>Glorot uniform.</summary>
-                public static Initializer glorot_uniform(int? seed = null) => new Initializers.GlorotUniformInitializer(seed);
+                public static Initializer glorot_uniform(int? seed = null) => new SharpFlow.Ops.Initializers.GlorotUniformInitializer(seed);
                 /// <summary>A constant.</summary>
-                public static Initializer Constant(double value = 0) => new Initializers.ConstantInitializer(value);
+                public static Initializer Constant(double value = 0) => new SharpFlow.Ops.Initializers.ConstantInitializer(value);
                 /// <summary>Normal with Keras's defaults (stddev 0.05).</summary>
-                public static Initializer RandomNormal(double mean = 0, double stddev = 0.05, int? seed = null) => new Initializers.RandomNormalInitializer(mean, stddev, seed);
+                public static Initializer RandomNormal(double mean = 0, double stddev = 0.05, int? seed = null) => new SharpFlow.Ops.Initializers.RandomNormalInitializer(mean, stddev, seed);
                 /// <summary>Uniform with Keras's defaults (±0.05).</summary>
-                public static Initializer RandomUniform(double minval = -0.05, double maxval = 0.05, int? seed = null) => new Initializers.RandomUniformInitializer(minval, maxval, seed);
+                public static Initializer RandomUniform(double minval = -0.05, double maxval = 0.05, int? seed = null) => new SharpFlow.Ops.Initializers.RandomUniformInitializer(minval, maxval, seed);
             }
         }
     }

@@ -18,7 +18,7 @@ namespace SharpFlow.Execution;
 /// time; concurrent runs of the same plan each get their own.
 /// </para>
 /// </summary>
-internal sealed class RunMemory
+internal sealed class RunMemory : IBufferPool
 {
     private readonly Dictionary<long, SizeClass> _classes = [];
     // Live references to each pooled buffer handed out in this run (by identity, never by value).

@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using SharpFlow.Summaries;
 
 namespace SharpFlow.Execution;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 using SharpFlow.Ops.Lookup;
 using SharpFlow.Ops.Strings;
 using static SharpFlow.Binding;

@@ -282,7 +282,7 @@ public sealed partial class Graph
     private static IReadOnlyList<Tensor> Densified(IReadOnlyList<Tensor> inputs)
     {
         foreach (var t in inputs)
-            if (t is IndexedSlices) return [.. inputs.Select(x => x is IndexedSlices s ? s.AsInput() : x)];
+            if (t.IsIndexedSlices) return [.. inputs.Select(x => x.IsIndexedSlices ? x.AsInput() : x)];
         return inputs;
     }
 

@@ -1,3 +1,4 @@
+using SharpFlow.Framework.Dispatch;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -190,7 +191,7 @@ public sealed class NDArray
     }
 
     /// <summary>A copy converted to another dtype with TensorFlow's <c>Cast</c> rules.</summary>
-    public NDArray Cast(DType to) => Kernels.CastKernel.Cast(this, to);
+    public NDArray Cast(DType to) => Framework.Dispatch.CastKernel.Cast(this, to);
 
     /// <summary>A deep copy.</summary>
     public NDArray Copy() => new(ToFlatClone(), shape);

@@ -37,15 +37,25 @@ public interface IVariableStore
     IDisposable Lock(Operation variableOp);
 }
 
+/// <summary>
+/// Where a run's output buffers come from: the executor's buffer pool (<c>Execution.RunMemory</c>) implements it,
+/// so the kernel context, defined on the floor below the executor, allocates without knowing it.
+/// </summary>
+internal interface IBufferPool
+{
+    /// <summary>A buffer of <paramref name="count"/> elements of <paramref name="dtype"/>, zero-filled when asked.</summary>
+    System.Array Rent(DType dtype, int count, bool zeroed);
+}
+
 /// <summary>What a kernel sees during one run: its op, its input values, its output slots and the session's variables.</summary>
 public sealed class OpKernelContext
 {
-    private readonly Execution.RunMemory _memory;
+    private readonly IBufferPool _memory;
     private NDArray?[] _inputs = [];
     private NDArray?[] _outputs = [];
     private bool[] _forwarded = [];
 
-    internal OpKernelContext(IVariableStore variables, Execution.RunMemory memory)
+    internal OpKernelContext(IVariableStore variables, IBufferPool memory)
     {
         Variables = variables;
         _memory = memory;

@@ -78,6 +78,9 @@ public partial class Tensor : ITensorOrOperation
     /// </summary>
     internal virtual Tensor AsInput() => this;
 
+    /// <summary>True for <see cref="IndexedSlices"/>, which the graph densifies where an op takes them as an input.</summary>
+    internal virtual bool IsIndexedSlices => false;
+
     /// <summary>Operation identity of <see cref="ITensorOrOperation"/>.</summary>
     Operation ITensorOrOperation.op => op;
 

@@ -1,4 +1,4 @@
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 using static SharpFlow.Binding;
 
 namespace SharpFlow.Keras;

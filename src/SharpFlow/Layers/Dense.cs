@@ -1,5 +1,5 @@
 using SharpFlow.Framework;
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 using SharpFlow.Ops;
 using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.MathOps;

@@ -1,4 +1,4 @@
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.MathOps;
 using SharpFlow.Ops.NN;

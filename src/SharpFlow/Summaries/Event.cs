@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 namespace SharpFlow.Summaries;
 
 /// <summary>

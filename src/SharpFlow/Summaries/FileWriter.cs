@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using SharpFlow.Framework;

@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using SharpFlow.Execution;
 using SharpFlow.Summaries;
 using SharpFlow.Tests.Support;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Engine;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 using SharpFlow.Layers;
 using KL = SharpFlow.Keras.Layers;
 

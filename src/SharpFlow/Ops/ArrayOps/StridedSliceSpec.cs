@@ -1,3 +1,4 @@
+using SharpFlow.Framework.Dispatch;
 namespace SharpFlow.Ops.ArrayOps;
 
 /// <summary>
@@ -192,7 +193,7 @@ internal sealed class StridedSliceSpec
     /// <summary>The element offset of the block's first element and the input strides walked by each dimension.</summary>
     public (int Offset, int[] Strides) Walk(ReadOnlySpan<int> inputDims)
     {
-        var inputStrides = Kernels.DataMovement.Strides(inputDims);
+        var inputStrides = SharpFlow.Framework.Dispatch.DataMovement.Strides(inputDims);
         var walk = new int[inputDims.Length];
         long offset = 0;
         for (var i = 0; i < inputDims.Length; i++)

@@ -1,3 +1,4 @@
+using SharpFlow.Framework.Dispatch;
 using SharpFlow.Framework;
 using SharpFlow.Kernels;
 using SharpFlow.Ops.ArrayOps;

@@ -1,3 +1,4 @@
+using SharpFlow.Framework.Dispatch;
 using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.MathOps;

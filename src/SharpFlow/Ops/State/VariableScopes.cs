@@ -1,4 +1,4 @@
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Ops.State;
 

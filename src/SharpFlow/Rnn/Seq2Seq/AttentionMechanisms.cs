@@ -1,4 +1,4 @@
-using SharpFlow.Initializers;
+using SharpFlow.Ops.Initializers;
 using SharpFlow.Layers;
 using SharpFlow.Ops.State;
 using static SharpFlow.Binding;

@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using SharpFlow.Framework;
 using SharpFlow.Ops;
 using SharpFlow.Summaries;

@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using System.Net;
 using System.Text.Json;
 using SharpFlow.Cli.Board;

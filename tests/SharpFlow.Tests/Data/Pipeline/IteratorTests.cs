@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using System.IO.Compression;
 using System.Text;
 using SharpFlow.Summaries;

@@ -1,3 +1,4 @@
+using SharpFlow.FileIO;
 using System.Text;
 using SharpFlow.Summaries;
 using SharpFlow.Tests.Ops.Queues;

@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary>
 /// <c>tf.uniform_unit_scaling_initializer(factor=1, seed)</c>: uniform in ±sqrt(3 / input_size) · factor, where

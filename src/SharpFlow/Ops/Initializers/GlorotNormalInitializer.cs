@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary>
 /// <c>tf.glorot_normal_initializer(seed)</c> (Xavier normal): a truncated normal with standard deviation

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace SharpFlow.Summaries;
+namespace SharpFlow.FileIO;
 
 /// <summary>
 /// CRC-32C (Castagnoli), hardware accelerated through <see cref="BitOperations.Crc32C(uint, ulong)"/>, and the

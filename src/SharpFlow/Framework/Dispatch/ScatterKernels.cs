@@ -1,6 +1,8 @@
 using System.Numerics;
 
-namespace SharpFlow.Kernels;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Framework.Dispatch;
 
 /// <summary>How a scatter combines an update with the slice it lands on.</summary>
 public enum ScatterMode

@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace SharpFlow.Kernels;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Framework.Dispatch;
 
 /// <summary>
 /// Runs element-wise operators on NDArrays: chooses the element type once, then hands typed spans to

@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary><c>tf.ones_initializer()</c>: all ones.</summary>
 public sealed class OnesInitializer(DType? dtype = null) : Initializer(dtype)

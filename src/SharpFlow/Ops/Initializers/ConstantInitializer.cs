@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary>
 /// <c>tf.constant_initializer(value)</c>: a constant of the requested shape; a scalar fills it, a shorter list

@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary><c>tf.zeros_initializer()</c>: all zeros.</summary>
 public sealed class ZerosInitializer(DType? dtype = null) : Initializer(dtype)

@@ -1,6 +1,6 @@
 using SharpFlow.Tests.Support;
 
-namespace SharpFlow.Tests.Initializers;
+namespace SharpFlow.Tests.Ops.Initializers;
 
 /// <summary>The §31 initializers: values, bounds and the statistics TensorFlow's formulas promise.</summary>
 public class InitializerTests

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace SharpFlow.Kernels;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Framework.Dispatch;
 
 /// <summary>
 /// Kernels that only move elements (transpose, concatenation, gathering rows): they work on raw element bits, so

@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary><c>tf.truncated_normal_initializer(mean=0, stddev=1, seed)</c>: normal values redrawn beyond two standard deviations.</summary>
 public sealed class TruncatedNormalInitializer(double mean = 0.0, double stddev = 1.0, int? seed = null, DType? dtype = null) : Initializer(dtype)

@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary>
 /// <c>tf.glorot_uniform_initializer(seed)</c> (Xavier uniform): uniform in ±sqrt(6 / (fan_in + fan_out)).

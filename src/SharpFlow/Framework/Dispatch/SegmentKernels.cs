@@ -1,6 +1,8 @@
 using System.Numerics;
 
-namespace SharpFlow.Kernels;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Framework.Dispatch;
 
 /// <summary>How the segment ops reduce the rows of one segment.</summary>
 public enum SegmentReduction

@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary>
 /// <c>tf.variance_scaling_initializer(scale, mode, distribution)</c> (TensorFlow 1.x): the variance is

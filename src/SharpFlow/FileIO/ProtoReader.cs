@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace SharpFlow.Summaries;
+namespace SharpFlow.FileIO;
 
 /// <summary>One field of a decoded protocol-buffer message: its number, wire type and raw value.</summary>
 /// <param name="Number">The field number.</param>

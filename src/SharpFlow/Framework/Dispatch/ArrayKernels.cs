@@ -1,4 +1,6 @@
-namespace SharpFlow.Kernels;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Framework.Dispatch;
 
 /// <summary>
 /// Kernels of the array ops that move blocks of elements by computed positions (SpaceToBatchND and its inverse) or

@@ -82,6 +82,8 @@ public sealed class IndexedSlices : Tensor
     /// The dense tensor these slices stand for, built in the current control-flow context the first time it is
     /// needed there (TensorFlow converts an IndexedSlices where an op uses it).
     /// </summary>
+    internal override bool IsIndexedSlices => true;
+
     internal override Tensor AsInput()
     {
         var context = graph.ControlFlowContext;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace SharpFlow.Summaries;
+namespace SharpFlow.FileIO;
 
 /// <summary>
 /// TFRecord framing, the one implementation behind event files and <c>tf.python_io</c>: each record is

@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace SharpFlow.Kernels;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Framework.Dispatch;
 
 /// <summary>Dtype dispatch for <see cref="Reduction"/> on NDArrays.</summary>
 public static class ReductionKernels

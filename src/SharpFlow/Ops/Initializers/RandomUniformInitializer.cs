@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary><c>tf.random_uniform_initializer(minval=0, maxval=1, seed)</c>: uniform in [minval, maxval).</summary>
 public sealed class RandomUniformInitializer(double minval = 0.0, double? maxval = null, int? seed = null, DType? dtype = null) : Initializer(dtype)

@@ -1,4 +1,4 @@
-namespace SharpFlow.Initializers;
+namespace SharpFlow.Ops.Initializers;
 
 /// <summary>A tensor or value used as an initializer: <c>get_variable</c> takes its shape and value.</summary>
 public sealed class ValueInitializer : Initializer

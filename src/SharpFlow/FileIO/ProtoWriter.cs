@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
-namespace SharpFlow.Summaries;
+namespace SharpFlow.FileIO;
 
 /// <summary>
 /// A small protocol-buffer encoder for the messages SharpFlow writes (events, summaries, graphs): varints, 64- and

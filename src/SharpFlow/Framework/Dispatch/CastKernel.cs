@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace SharpFlow.Kernels;
+using SharpFlow.Kernels;
+
+namespace SharpFlow.Framework.Dispatch;
 
 /// <summary>
 /// Element type conversion with C++'s <c>static_cast</c> rules, as TensorFlow's Cast: floats to integers truncate
