@@ -1,3 +1,4 @@
+using SharpFlow.Framework;
 using System.Diagnostics;
 using SharpFlow.Summaries;
 

@@ -1,4 +1,4 @@
-namespace SharpFlow;
+namespace SharpFlow.Framework;
 
 /// <summary>
 /// TensorFlow's device strings (python/framework/device_spec.py): parses <c>/job:localhost/replica:0/task:0/device:CPU:0</c>,

@@ -1,3 +1,4 @@
+using SharpFlow.Framework;
 using SharpFlow.Framework.Dispatch;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;

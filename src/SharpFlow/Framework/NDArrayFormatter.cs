@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace SharpFlow;
+namespace SharpFlow.Framework;
 
 /// <summary>
 /// NumPy's default array printing (numpy/core/arrayprint.py, print options at their defaults: precision 8,

@@ -1,0 +1,164 @@
+using System.Reflection;
+
+namespace SharpFlow.Tests.Architecture;
+
+/// <summary>
+/// The library's floors, enforced: a folder may use its own floor and the floors below it, never one above, and no
+/// folders form a cycle. Each folder is its own namespace; only the public types a TensorFlow program names (the
+/// <c>tf</c> facade and <c>Graph</c>, <c>Tensor</c>, <c>Session</c>, <c>Variable</c> …) live in the root namespace;
+/// no namespace shadows one of <c>System</c>'s.
+/// </summary>
+public sealed class LayerTests
+{
+    /// <summary>The floors, bottom first (README "How it is built").</summary>
+    internal static readonly string[][] Floors =
+    [
+        [Dependencies.Generated, "Protos", "Kernels"],
+        ["Framework"],
+        ["Ops", "Functions"],
+        ["Gradients"],
+        ["Execution", "FileIO", "Checkpoints", "Data", "Summaries", "GraphIO"],
+        ["Train"],
+        ["Layers", "Metrics", "Rnn", "FeatureColumns", "Slim"],
+        ["Keras", "Estimators"],
+        ["Api"],
+    ];
+
+    /// <summary>
+    /// Dependencies that still point up, each with what stands in the way. The list may only shrink: a new upward
+    /// dependency fails <see cref="NoDependencyPointsUpTheFloors"/>, and an entry that no longer exists fails
+    /// <see cref="EveryKnownUpwardDependencyStillExists"/>.
+    /// </summary>
+    internal static readonly Dictionary<(string From, string To), string> KnownUpward = new()
+    {
+        // The kernels of the I/O ops run formats and resources that sit on the floor above Ops: the dataset ops the
+        // tf.data pipeline objects, ParseExample the feature specs, ReadFile/MatchingFiles the file system. Next: a
+        // formats floor under Ops for the byte-level parts.
+        [("Ops", "Data")] = "the dataset and iterator ops' kernels build Data.Pipeline objects",
+        [("Ops", "FileIO")] = "ParseExample's feature specs and the file ops' file system live in FileIO",
+        [("Ops", "Execution")] = "dataset functions run in a Session; SparseTensor's session helpers",
+        // Saver is a Train type; the checkpoint utilities and the MetaGraph/SavedModel readers return or build one.
+        [("Checkpoints", "Train")] = "tf.train.latest_checkpoint/get_checkpoint_state read Saver's CheckpointState",
+        [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
+        // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
+        [("FeatureColumns", "Api")] = "feature columns call tf.* (written from feature_column.py)",
+        [("Layers", "Api")] = "seq2seq's output layer (tf.layers.Dense's stand-in) calls tf.*",
+        [("Rnn", "Api")] = "RNN cells and seq2seq call tf.* (written from rnn_cell_impl.py)",
+        [("Keras", "Api")] = "Keras layers call tf.* (written from keras/layers)",
+        [("Estimators", "Api")] = "Estimators call tf.* (written from estimator.py)",
+    };
+
+    private static int FloorOf(string folder)
+    {
+        for (var i = 0; i < Floors.Length; i++)
+            if (Floors[i].Contains(folder)) return i;
+        return -1;
+    }
+
+    [Fact]
+    public void EveryFolderHasAFloor()
+    {
+        var folders = Dependencies.Library.Edges.Keys.SelectMany(e => new[] { e.From, e.To }).Distinct();
+        var missing = folders.Where(f => FloorOf(f) < 0).Order().ToList();
+        Assert.True(missing.Count == 0, "folders without a floor in LayerTests.Floors: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void NoDependencyPointsUpTheFloors()
+    {
+        var up = Dependencies.Library.Edges
+            .Where(e => FloorOf(e.Key.From) >= 0 && FloorOf(e.Key.To) > FloorOf(e.Key.From) && !KnownUpward.ContainsKey(e.Key))
+            .Select(e => $"{e.Key.From} → {e.Key.To}:\n    " + string.Join("\n    ", e.Value))
+            .ToList();
+        Assert.True(up.Count == 0, "dependencies pointing up the floors:\n" + string.Join("\n", up));
+    }
+
+    [Fact]
+    public void EveryKnownUpwardDependencyStillExists()
+    {
+        var gone = KnownUpward.Keys.Where(k => !Dependencies.Library.Edges.ContainsKey(k)).Select(k => $"{k.From} → {k.To}").ToList();
+        Assert.True(gone.Count == 0, "no longer used, remove from LayerTests.KnownUpward: " + string.Join(", ", gone));
+    }
+
+    [Fact]
+    public void NoCycleBetweenFolders()
+    {
+        // Upward edges are reported above; a cycle among the rest is folders on one floor using each other.
+        var edges = Dependencies.Library.Edges.Keys.Where(k => !KnownUpward.ContainsKey(k)).ToList();
+        var cycles = StronglyConnected(edges).Where(c => c.Count > 1).Select(c => string.Join(" ⇄ ", c.Order())).ToList();
+        Assert.True(cycles.Count == 0, "folders that depend on each other: " + string.Join("; ", cycles) + "\n" +
+            string.Join("\n", edges.Where(e => cycles.Any(c => c.Contains(e.From) && c.Contains(e.To)))
+                .Select(e => $"{e.From} → {e.To}: {Dependencies.Library.Edges[e][0]}")));
+    }
+
+    [Fact]
+    public void KernelsKnowNothingOfGraphs()
+    {
+        var uses = Dependencies.Library.Edges.Where(e => e.Key.From == "Kernels" && e.Key.To != Dependencies.Generated)
+            .SelectMany(e => e.Value).ToList();
+        Assert.True(uses.Count == 0, "Kernels must take spans and shapes only:\n" + string.Join("\n", uses));
+    }
+
+    [Fact]
+    public void EachFolderIsItsOwnNamespace()
+    {
+        var wrong = new List<string>();
+        foreach (var (type, directory) in Dependencies.Library.TypesByDirectory)
+        {
+            var expected = "SharpFlow." + directory.Replace('/', '.');
+            var ns = type.Namespace;
+            var inFolder = ns == expected || (expected.StartsWith(ns + ".", StringComparison.Ordinal) && ns.Contains('.', StringComparison.Ordinal));
+            // The root namespace holds the facade: public types a TensorFlow program names, wherever they are written.
+            var facade = ns == "SharpFlow" && type.IsPublic;
+            if (!inFolder && !facade) wrong.Add($"{type.FullName} (in {directory}/, expected namespace {expected})");
+        }
+        Assert.True(wrong.Count == 0, "types outside their folder's namespace:\n" + string.Join("\n", wrong.Order()));
+    }
+
+    [Fact]
+    public void NoNamespaceShadowsASystemOne()
+    {
+        var core = typeof(object).Assembly.GetExportedTypes();
+        var system = core.Where(t => t.Namespace == "System").Select(t => t.Name.Split('`')[0])
+            .Concat(core.Select(t => t.Namespace ?? "").Where(n => n.StartsWith("System.", StringComparison.Ordinal)).Select(n => n.Split('.')[1]))
+            .ToHashSet();
+        Assembly[] ours =
+        [
+            typeof(Graph).Assembly, typeof(SharpFlow.Models.LeNet5).Assembly, typeof(SharpFlow.Onnx.OnnxModel).Assembly,
+        ];
+        var shadowing = ours.SelectMany(a => a.GetTypes()).Select(t => t.Namespace ?? "")
+            .Where(n => n.StartsWith("SharpFlow.", StringComparison.Ordinal)).Distinct()
+            .Where(n => n.Split('.').Skip(1).Any(system.Contains)).Order().ToList();
+        Assert.True(shadowing.Count == 0, "namespaces that shadow System's: " + string.Join(", ", shadowing));
+    }
+
+    private static List<List<string>> StronglyConnected(List<(string From, string To)> edges)
+    {
+        var next = edges.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.Select(e => e.To).ToList());
+        var nodes = edges.SelectMany(e => new[] { e.From, e.To }).Distinct().ToList();
+        var index = new Dictionary<string, int>();
+        var low = new Dictionary<string, int>();
+        var stack = new Stack<string>();
+        var onStack = new HashSet<string>();
+        var result = new List<List<string>>();
+        void Visit(string v)
+        {
+            index[v] = low[v] = index.Count;
+            stack.Push(v);
+            onStack.Add(v);
+            foreach (var w in next.GetValueOrDefault(v) ?? [])
+            {
+                if (!index.TryGetValue(w, out var wIndex)) { Visit(w); low[v] = Math.Min(low[v], low[w]); }
+                else if (onStack.Contains(w)) low[v] = Math.Min(low[v], wIndex);
+            }
+            if (low[v] != index[v]) return;
+            var component = new List<string>();
+            string x;
+            do { x = stack.Pop(); onStack.Remove(x); component.Add(x); } while (x != v);
+            result.Add(component);
+        }
+        foreach (var n in nodes)
+            if (!index.ContainsKey(n)) Visit(n);
+        return result;
+    }
+}
