@@ -155,13 +155,57 @@ internal sealed class OnnxExporter
         return node;
     }
 
+    /// <summary>
+    /// The SharpFlow ops that are one ONNX operator with the same inputs and no attributes: one row each (the
+    /// element-wise math, comparisons and logic, with NumPy broadcasting on both sides).
+    /// </summary>
+    private static readonly Dictionary<string, string> OneToOne = new(StringComparer.Ordinal)
+    {
+        ["Relu"] = "Relu", ["Sigmoid"] = "Sigmoid", ["Tanh"] = "Tanh", ["Exp"] = "Exp", ["Log"] = "Log", ["Sqrt"] = "Sqrt",
+        ["Abs"] = "Abs", ["Floor"] = "Floor", ["Ceil"] = "Ceil", ["Round"] = "Round", ["Sign"] = "Sign", ["Neg"] = "Neg",
+        ["Reciprocal"] = "Reciprocal", ["Erf"] = "Erf", ["Sin"] = "Sin", ["Cos"] = "Cos", ["Tan"] = "Tan", ["Asin"] = "Asin",
+        ["Acos"] = "Acos", ["Atan"] = "Atan", ["Sinh"] = "Sinh", ["Cosh"] = "Cosh", ["Softplus"] = "Softplus",
+        ["Softsign"] = "Softsign", ["Elu"] = "Elu", ["Selu"] = "Selu", ["IsNan"] = "IsNaN", ["Pow"] = "Pow",
+        ["Greater"] = "Greater", ["Less"] = "Less", ["Equal"] = "Equal", ["GreaterEqual"] = "GreaterOrEqual",
+        ["LessEqual"] = "LessOrEqual", ["LogicalAnd"] = "And", ["LogicalOr"] = "Or", ["LogicalNot"] = "Not",
+        ["SelectV2"] = "Where",
+    };
+
     private void Export(Operation op)
     {
         var output = op.outputs[0];
         var y = output.name;
         string In(int i) => Name(op.inputs[i]);
+        if (OneToOne.TryGetValue(op.type, out var onnxType))
+        {
+            Node(onnxType, [.. Enumerable.Range(0, op.inputs.Count).Select(In)], [y]);
+            _names[output] = y;
+            return;
+        }
         switch (op.type)
         {
+            case "Rsqrt":
+                var root = Fresh();
+                Node("Sqrt", [In(0)], [root]);
+                Node("Reciprocal", [root], [y]);
+                break;
+            case "SquaredDifference":
+                var difference = Fresh();
+                Node("Sub", [In(0), In(1)], [difference]);
+                Node("Mul", [difference, difference], [y]);
+                break;
+            case "Select":
+                // Select's condition has the values' shape (a vector over the first axis is TensorFlow's other form).
+                if (op.inputs[0].shape.ndims != op.inputs[1].shape.ndims || op.inputs[0].shape.ndims < 0)
+                    throw new UnimplementedError($"Cannot export Select \"{op.name}\" to ONNX: its condition of shape {op.inputs[0].shape} selects rows of {op.inputs[1].shape}.", op.name);
+                Node("Where", [In(0), In(1), In(2)], [y]);
+                break;
+            case "LeakyRelu": Node("LeakyRelu", [In(0)], [y], ("alpha", Attr<float>(op, "alpha"))); break;
+            case "Tile": Node("Tile", [In(0), Ints(ConstantOf(op, 1, "multiples").Cast(DType.int64).ToArray<long>())], [y]); break;
+            case "GatherV2":
+                var gatherAxis = ConstantOf(op, 2, "axis").Cast(DType.int64).ToArray<long>()[0];
+                Node("Gather", [In(0), In(1)], [y], ("axis", gatherAxis));
+                break;
             case "Identity" or "StopGradient" or "PlaceholderWithDefault": Node("Identity", [In(0)], [y]); break;
             case "Reshape":
                 var target = ConstantOf(op, 1, "shape").ToArray<long>();
@@ -183,15 +227,13 @@ internal sealed class OnnxExporter
             case "Maximum": Node("Max", [In(0), In(1)], [y]); break;
             case "Minimum": Node("Min", [In(0), In(1)], [y]); break;
             case "Square": Node("Mul", [In(0), In(0)], [y]); break;
-            case "Relu" or "Sigmoid" or "Tanh" or "Exp" or "Log" or "Sqrt" or "Abs" or "Floor": Node(op.type, [In(0)], [y]); break;
-            case "Neg": Node("Neg", [In(0)], [y]); break;
             case "Relu6": Node("Clip", [In(0), Initializer("relu6_min", NDArray.Scalar(0f)), Initializer("relu6_max", NDArray.Scalar(6f))], [y]); break;
             case "Softmax": Node("Softmax", [In(0)], [y], ("axis", -1L)); break;
             case "LogSoftmax": Node("LogSoftmax", [In(0)], [y], ("axis", -1L)); break;
             case "MatMul":
                 Node("Gemm", [In(0), In(1)], [y], ("transA", Attr<bool>(op, "transpose_a") ? 1L : 0L), ("transB", Attr<bool>(op, "transpose_b") ? 1L : 0L));
                 break;
-            case "Mean" or "Sum" or "Max" or "Min":
+            case "Mean" or "Sum" or "Max" or "Min" or "Prod":
                 var axes = ConstantOf(op, 1, "axes").ToArray<long>();
                 if (axes.Length == 0)
                 {
@@ -199,7 +241,7 @@ internal sealed class OnnxExporter
                     Node("Identity", [In(0)], [y]);
                     break;
                 }
-                var reduce = op.type switch { "Mean" => "ReduceMean", "Sum" => "ReduceSum", "Max" => "ReduceMax", _ => "ReduceMin" };
+                var reduce = op.type switch { "Mean" => "ReduceMean", "Sum" => "ReduceSum", "Max" => "ReduceMax", "Prod" => "ReduceProd", _ => "ReduceMin" };
                 if (op.type == "Sum") Node(reduce, [In(0), Ints(axes)], [y], ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
                 else Node(reduce, [In(0)], [y], ("axes", axes), ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
                 break;

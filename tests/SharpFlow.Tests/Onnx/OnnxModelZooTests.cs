@@ -50,6 +50,31 @@ public sealed class OnnxModelZooTests
     }
 
     [Fact]
+    public void ElementwiseMathComparisonsAndIndexingExport()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 6), name: "x");
+        var positive = tf.abs(x) + 0.5f;
+        var outputs = new Dictionary<string, Tensor>
+        {
+            ["smooth"] = tf.nn.softplus(x) + tf.nn.softsign(x) + tf.nn.elu(x) + tf.nn.selu(x) + tf.nn.leaky_relu(x, 0.3),
+            ["trig"] = tf.sin(x) * tf.cos(x) + tf.tan(x * 0.5f) + tf.atan(x) + tf.asin(x * 0.5f) + tf.acos(x * 0.5f) + tf.sinh(x) - tf.cosh(x),
+            ["powers"] = tf.rsqrt(positive) + tf.pow(positive, x) + tf.reciprocal(positive) + tf.erf(x) + tf.squared_difference(x, 0.25f),
+            ["rounding"] = tf.round(x * 3f) + tf.ceil(x) + tf.sign(x),
+            ["chosen"] = tf.where(tf.logical_or(tf.logical_and(tf.greater(x, 0.2f), tf.less_equal(x, 0.8f)), tf.logical_not(tf.greater_equal(x, -0.5f))), x, -x),
+            ["gathered"] = tf.tile(tf.gather(x, new[] { 5, 0, 2 }, axis: 1), new[] { 1, 2 }),
+            ["product"] = tf.reduce_prod(positive, new[] { 1 }),
+        };
+        using var sess = tf.Session();
+        var data = OnnxCheck.Uniform(3, -1, 1, 4, 6);
+        var exported = OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, outputs, 17).ToByteArray();
+        var names = outputs.Keys.ToArray();
+        var ours = sess.run(names.Select(n => outputs[n]).ToArray(), new FeedDict { [x] = data });
+        var theirs = OnnxCheck.RunOnnxRuntime(exported, [("x", data)], names);
+        for (var i = 0; i < names.Length; i++) OnnxCheck.Same(ours[i], theirs[i], $"{names[i]} in ONNX Runtime", 1e-5);
+    }
+
+    [Fact]
     public void AnOpsetOutsideTheExportersRangeIsRefused()
     {
         using var g = TestGraph.Enter();
