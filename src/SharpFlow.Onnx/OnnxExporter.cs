@@ -11,7 +11,13 @@ namespace SharpFlow.Onnx;
 /// </summary>
 internal sealed class OnnxExporter
 {
-    private const int Opset = 13;
+    /// <summary>The lowest opset the exporter writes: Softmax over one axis, ReduceSum's axes as an input.</summary>
+    public const int MinOpset = 13;
+
+    /// <summary>The highest: opset 18 moves every Reduce*'s axes to an input.</summary>
+    public const int MaxOpset = 17;
+
+    private readonly int _opset;
     private static readonly long[] ToNchw = [0, 3, 1, 2];
     private static readonly long[] ToNhwc = [0, 2, 3, 1];
 
@@ -25,8 +31,9 @@ internal sealed class OnnxExporter
     private readonly HashSet<string> _initializers = new(StringComparer.Ordinal);
     private int _counter;
 
-    public OnnxExporter(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs)
+    public OnnxExporter(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs, int opset = MinOpset)
     {
+        _opset = opset;
         _session = session;
         _inputs = inputs;
         _outputs = outputs;
@@ -56,6 +63,7 @@ internal sealed class OnnxExporter
         }
         var order = _session.graph.get_operations().Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
         var ordered = needed.Where(DependsOnInput).OrderBy(o => order[o]).ToList();
+        _needed = needed;
 
         // Values that do not depend on an input become initializers, evaluated in one run.
         var frozen = new List<Tensor>();
@@ -81,12 +89,13 @@ internal sealed class OnnxExporter
             Node("Identity", [Name(tensor)], [name]);
             _graph.Output.Add(ValueInfo(name, tensor));
         }
-        var model = new ModelProto { IrVersion = 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        var model = new ModelProto { IrVersion = _opset >= 15 ? 8 : 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = _opset });
         return model;
     }
 
     private readonly Dictionary<Operation, Operation?> _statefulSource = [];
+    private HashSet<Operation> _needed = [];
 
     /// <summary>A stateful op other than a variable (a random generator) that <paramref name="op"/> depends on, if any.</summary>
     private Operation? StatefulSource(Operation op)
@@ -146,13 +155,57 @@ internal sealed class OnnxExporter
         return node;
     }
 
+    /// <summary>
+    /// The SharpFlow ops that are one ONNX operator with the same inputs and no attributes: one row each (the
+    /// element-wise math, comparisons and logic, with NumPy broadcasting on both sides).
+    /// </summary>
+    private static readonly Dictionary<string, string> OneToOne = new(StringComparer.Ordinal)
+    {
+        ["Relu"] = "Relu", ["Sigmoid"] = "Sigmoid", ["Tanh"] = "Tanh", ["Exp"] = "Exp", ["Log"] = "Log", ["Sqrt"] = "Sqrt",
+        ["Abs"] = "Abs", ["Floor"] = "Floor", ["Ceil"] = "Ceil", ["Round"] = "Round", ["Sign"] = "Sign", ["Neg"] = "Neg",
+        ["Reciprocal"] = "Reciprocal", ["Erf"] = "Erf", ["Sin"] = "Sin", ["Cos"] = "Cos", ["Tan"] = "Tan", ["Asin"] = "Asin",
+        ["Acos"] = "Acos", ["Atan"] = "Atan", ["Sinh"] = "Sinh", ["Cosh"] = "Cosh", ["Softplus"] = "Softplus",
+        ["Softsign"] = "Softsign", ["Elu"] = "Elu", ["Selu"] = "Selu", ["IsNan"] = "IsNaN", ["Pow"] = "Pow",
+        ["Greater"] = "Greater", ["Less"] = "Less", ["Equal"] = "Equal", ["GreaterEqual"] = "GreaterOrEqual",
+        ["LessEqual"] = "LessOrEqual", ["LogicalAnd"] = "And", ["LogicalOr"] = "Or", ["LogicalNot"] = "Not",
+        ["SelectV2"] = "Where",
+    };
+
     private void Export(Operation op)
     {
         var output = op.outputs[0];
         var y = output.name;
         string In(int i) => Name(op.inputs[i]);
+        if (OneToOne.TryGetValue(op.type, out var onnxType))
+        {
+            Node(onnxType, [.. Enumerable.Range(0, op.inputs.Count).Select(In)], [y]);
+            _names[output] = y;
+            return;
+        }
         switch (op.type)
         {
+            case "Rsqrt":
+                var root = Fresh();
+                Node("Sqrt", [In(0)], [root]);
+                Node("Reciprocal", [root], [y]);
+                break;
+            case "SquaredDifference":
+                var difference = Fresh();
+                Node("Sub", [In(0), In(1)], [difference]);
+                Node("Mul", [difference, difference], [y]);
+                break;
+            case "Select":
+                // Select's condition has the values' shape (a vector over the first axis is TensorFlow's other form).
+                if (op.inputs[0].shape.ndims != op.inputs[1].shape.ndims || op.inputs[0].shape.ndims < 0)
+                    throw new UnimplementedError($"Cannot export Select \"{op.name}\" to ONNX: its condition of shape {op.inputs[0].shape} selects rows of {op.inputs[1].shape}.", op.name);
+                Node("Where", [In(0), In(1), In(2)], [y]);
+                break;
+            case "LeakyRelu": Node("LeakyRelu", [In(0)], [y], ("alpha", Attr<float>(op, "alpha"))); break;
+            case "Tile": Node("Tile", [In(0), Ints(ConstantOf(op, 1, "multiples").Cast(DType.int64).ToArray<long>())], [y]); break;
+            case "GatherV2":
+                var gatherAxis = ConstantOf(op, 2, "axis").Cast(DType.int64).ToArray<long>()[0];
+                Node("Gather", [In(0), In(1)], [y], ("axis", gatherAxis));
+                break;
             case "Identity" or "StopGradient" or "PlaceholderWithDefault": Node("Identity", [In(0)], [y]); break;
             case "Reshape":
                 var target = ConstantOf(op, 1, "shape").ToArray<long>();
@@ -174,15 +227,13 @@ internal sealed class OnnxExporter
             case "Maximum": Node("Max", [In(0), In(1)], [y]); break;
             case "Minimum": Node("Min", [In(0), In(1)], [y]); break;
             case "Square": Node("Mul", [In(0), In(0)], [y]); break;
-            case "Relu" or "Sigmoid" or "Tanh" or "Exp" or "Log" or "Sqrt" or "Abs" or "Floor": Node(op.type, [In(0)], [y]); break;
-            case "Neg": Node("Neg", [In(0)], [y]); break;
             case "Relu6": Node("Clip", [In(0), Initializer("relu6_min", NDArray.Scalar(0f)), Initializer("relu6_max", NDArray.Scalar(6f))], [y]); break;
             case "Softmax": Node("Softmax", [In(0)], [y], ("axis", -1L)); break;
             case "LogSoftmax": Node("LogSoftmax", [In(0)], [y], ("axis", -1L)); break;
             case "MatMul":
                 Node("Gemm", [In(0), In(1)], [y], ("transA", Attr<bool>(op, "transpose_a") ? 1L : 0L), ("transB", Attr<bool>(op, "transpose_b") ? 1L : 0L));
                 break;
-            case "Mean" or "Sum" or "Max" or "Min":
+            case "Mean" or "Sum" or "Max" or "Min" or "Prod":
                 var axes = ConstantOf(op, 1, "axes").ToArray<long>();
                 if (axes.Length == 0)
                 {
@@ -190,7 +241,7 @@ internal sealed class OnnxExporter
                     Node("Identity", [In(0)], [y]);
                     break;
                 }
-                var reduce = op.type switch { "Mean" => "ReduceMean", "Sum" => "ReduceSum", "Max" => "ReduceMax", _ => "ReduceMin" };
+                var reduce = op.type switch { "Mean" => "ReduceMean", "Sum" => "ReduceSum", "Max" => "ReduceMax", "Prod" => "ReduceProd", _ => "ReduceMin" };
                 if (op.type == "Sum") Node(reduce, [In(0), Ints(axes)], [y], ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
                 else Node(reduce, [In(0)], [y], ("axes", axes), ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
                 break;
@@ -216,6 +267,38 @@ internal sealed class OnnxExporter
                     Node("Cast", [shape], [y], ("to", (long)DataTypeOf(output.dtype, op)));
                 }
                 break;
+            case "Slice": Slice(op); break;
+            case "StridedSlice": StridedSlice(op); break;
+            case "Pack":
+                var packAxis = Convert.ToInt32(op.get_attr("axis"), System.Globalization.CultureInfo.InvariantCulture);
+                var packRank = op.inputs[0].shape.ndims;
+                if (packAxis < 0) packAxis += packRank + 1;
+                var packed = Enumerable.Range(0, op.inputs.Count).Select(k =>
+                {
+                    var u = Fresh();
+                    Node("Unsqueeze", [In(k), Ints([packAxis])], [u]);
+                    return u;
+                }).ToArray();
+                Node("Concat", packed, [y], ("axis", (long)packAxis));
+                break;
+            case "Fill":
+                var dims = Fresh();
+                Node("Cast", [In(0)], [dims], ("to", 7L));
+                if (_constants.TryGetValue(op.inputs[1], out var fillValue))
+                    Node("ConstantOfShape", [dims], [y], ("value", fillValue.Reshape(new Shape(1))));
+                else Node("Expand", [In(1), dims], [y]);
+                break;
+            case "ExpandDims":
+                var expandAxis = ConstantOf(op, 1, "axis").Cast(DType.int64).ToArray<long>()[0];
+                if (expandAxis < 0) expandAxis += op.inputs[0].shape.ndims + 1;
+                Node("Unsqueeze", [In(0), Ints([expandAxis])], [y]);
+                break;
+            case "Squeeze":
+                var squeezeDims = Attr<int[]>(op, "squeeze_dims");
+                if (squeezeDims.Length == 0) Node("Squeeze", [In(0)], [y]);
+                else Node("Squeeze", [In(0), Ints([.. squeezeDims.Select(d => (long)d)])], [y]);
+                break;
+            case "BlockLSTM": BlockLstm(op); break;
             default:
                 throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
         }
@@ -223,6 +306,107 @@ internal sealed class OnnxExporter
     }
 
     private string Fresh() => $"tmp_{_counter++}";
+
+    private string Floats(string name, NDArray value) => Initializer($"{name}_{_counter++}", value);
+
+    /// <summary>TensorFlow's Slice (begin and size, -1 to the end) as ONNX Slice over every axis.</summary>
+    private void Slice(Operation op)
+    {
+        var begin = ConstantOf(op, 1, "begin").Cast(DType.int64).ToArray<long>();
+        var size = ConstantOf(op, 2, "size").Cast(DType.int64).ToArray<long>();
+        var ends = begin.Zip(size, (b, n) => n < 0 ? long.MaxValue : b + n).ToArray();
+        Node("Slice", [Name(op.inputs[0]), Ints(begin), Ints(ends), Ints([.. Enumerable.Range(0, begin.Length).Select(i => (long)i)])], [op.outputs[0].name]);
+    }
+
+    /// <summary>
+    /// TensorFlow's StridedSlice with constant bounds and its begin, end and shrink-axis masks: ONNX Slice, then a
+    /// Squeeze of the shrunk axes. Ellipsis and new-axis masks are refused.
+    /// </summary>
+    private void StridedSlice(Operation op)
+    {
+        var begin = ConstantOf(op, 1, "begin").Cast(DType.int64).ToArray<long>();
+        var end = ConstantOf(op, 2, "end").Cast(DType.int64).ToArray<long>();
+        var strides = ConstantOf(op, 3, "strides").Cast(DType.int64).ToArray<long>();
+        long Mask(string name) => Convert.ToInt64(op.get_attr(name), System.Globalization.CultureInfo.InvariantCulture);
+        var (beginMask, endMask, shrink) = (Mask("begin_mask"), Mask("end_mask"), Mask("shrink_axis_mask"));
+        if (Mask("ellipsis_mask") != 0 || Mask("new_axis_mask") != 0)
+            throw new UnimplementedError($"Cannot export StridedSlice \"{op.name}\" to ONNX: its ellipsis or new-axis mask.", op.name);
+        var (starts, ends) = (new long[begin.Length], new long[begin.Length]);
+        for (var i = 0; i < begin.Length; i++)
+        {
+            var bit = 1L << i;
+            if ((shrink & bit) != 0)
+            {
+                starts[i] = begin[i];
+                ends[i] = begin[i] == -1 ? long.MaxValue : begin[i] + 1;
+                continue;
+            }
+            starts[i] = (beginMask & bit) != 0 ? strides[i] > 0 ? 0 : long.MaxValue : begin[i];
+            ends[i] = (endMask & bit) != 0 ? strides[i] > 0 ? long.MaxValue : long.MinValue : end[i];
+        }
+        var axes = Ints([.. Enumerable.Range(0, begin.Length).Select(i => (long)i)]);
+        var shrunk = Enumerable.Range(0, begin.Length).Where(i => (shrink & (1L << i)) != 0).Select(i => (long)i).ToArray();
+        var sliced = shrunk.Length == 0 ? op.outputs[0].name : Fresh();
+        Node("Slice", [Name(op.inputs[0]), Ints(starts), Ints(ends), axes, Ints(strides)], [sliced]);
+        if (shrunk.Length > 0) Node("Squeeze", [sliced, Ints(shrunk)], [op.outputs[0].name]);
+    }
+
+    /// <summary>
+    /// TensorFlow's fused BlockLSTM as ONNX LSTM: the kernel <c>[input + cell, 4·cell]</c> in gate order i, c, f, o
+    /// becomes W and R in ONNX's i, o, f, c, forget_bias joins the forget gate's bias, the peepholes become P. Only
+    /// its h output (and every step run: seq_len_max the sequence's length) is expressible; cell clipping is not.
+    /// </summary>
+    private void BlockLstm(Operation op)
+    {
+        for (var k = 0; k < 6; k++)
+            if (op.outputs[k].consumers().Any(_needed.Contains))
+                throw new UnimplementedError($"Cannot export BlockLSTM \"{op.name}\" to ONNX: its output {k} (ONNX's LSTM gives only the hidden states).", op.name);
+        if (Attr<float>(op, "cell_clip") > 0)
+            throw new UnimplementedError($"Cannot export BlockLSTM \"{op.name}\" to ONNX: cell_clip {Attr<float>(op, "cell_clip")}.", op.name);
+        var x = op.inputs[1];
+        var steps = ConstantOf(op, 0, "seq_len_max").Cast(DType.int64).ToArray<long>()[0];
+        if (x.shape.ndims != 3 || x.shape[0] != steps)
+            throw new UnimplementedError($"Cannot export BlockLSTM \"{op.name}\" to ONNX: seq_len_max {steps} is not the length of its input {x.shape}.", op.name);
+        var w = ConstantOf(op, 4, "w").Cast(DType.float32);
+        var b = ConstantOf(op, 8, "b").Cast(DType.float32).ToArray<float>();
+        var input = x.shape[2];
+        var cell = w.shape[1] / 4;
+        var kernel = w.ToArray<float>();
+        int[] order = [0, 3, 2, 1]; // ONNX's gate g is TensorFlow's gate order[g]
+        var (wOnnx, rOnnx, bOnnx) = (new float[4 * cell * input], new float[4 * cell * cell], new float[8 * cell]);
+        var forgetBias = Attr<float>(op, "forget_bias");
+        for (var g = 0; g < 4; g++)
+            for (var j = 0; j < cell; j++)
+            {
+                var column = order[g] * cell + j;
+                for (var i = 0; i < input; i++) wOnnx[(g * cell + j) * input + i] = kernel[i * 4 * cell + column];
+                for (var i = 0; i < cell; i++) rOnnx[(g * cell + j) * cell + i] = kernel[(input + i) * 4 * cell + column];
+                bOnnx[g * cell + j] = b[column] + (g == 2 ? forgetBias : 0f);
+            }
+        List<string> inputs =
+        [
+            Name(x),
+            Floats(op.name + "/W", NDArray.FromFlat(wOnnx, new Shape(1, 4 * cell, input))),
+            Floats(op.name + "/R", NDArray.FromFlat(rOnnx, new Shape(1, 4 * cell, cell))),
+            Floats(op.name + "/B", NDArray.FromFlat(bOnnx, new Shape(1, 8 * cell))),
+            "",
+        ];
+        foreach (var state in new[] { 3, 2 })
+        {
+            var s = Fresh();
+            Node("Unsqueeze", [Name(op.inputs[state]), Ints([0])], [s]);
+            inputs.Add(s);
+        }
+        if (Attr<bool>(op, "use_peephole"))
+        {
+            var p = new[] { 5, 7, 6 }.SelectMany(k => ConstantOf(op, k, "peephole").Cast(DType.float32).ToArray<float>()).ToArray();
+            inputs.Add(Floats(op.name + "/P", NDArray.FromFlat(p, new Shape(1, 3 * cell))));
+        }
+        var y = Fresh();
+        Node("LSTM", [.. inputs], [y], ("hidden_size", (long)cell));
+        Node("Squeeze", [y, Ints([1])], [op.outputs[6].name]);
+        _names[op.outputs[6]] = op.outputs[6].name;
+    }
 
     private static T Attr<T>(Operation op, string name) => op.get_attr(name) is T value ? value
         : throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: attribute {name} is not a {typeof(T).Name}.", op.name);

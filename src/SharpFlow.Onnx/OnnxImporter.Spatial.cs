@@ -297,7 +297,7 @@ internal sealed partial class OnnxImporter
         var kernel = IntsOrNull(node, "kernel_shape") ?? throw Invalid(node, "it has no kernel_shape.");
         var n = kernel.Length;
         if (n is < 1 or > 3) throw Unsupported(node, "kernel_shape", $"[{string.Join(",", kernel)}]", "1-D, 2-D and 3-D windows only");
-        if (Wants(node, 1)) throw Unsupported(node, "MaxPool's Indices output");
+        if (Wants(node, 1) && n != 2) throw Unsupported(node, $"MaxPool's Indices output of a {n}-D pooling (2-D only)");
         var x = ChannelsLast(value, node, n);
         var strides = Ints(node, "strides", Enumerable.Repeat(1, n).ToArray());
         var dilations = Ints(node, "dilations", Enumerable.Repeat(1, n).ToArray());
@@ -348,6 +348,28 @@ internal sealed partial class OnnxImporter
                 break;
         }
         SetChannelsLast(node, y, n);
+        if (kind == "MaxPool" && Wants(node, 1))
+        {
+            if (!noPads && !same) throw Unsupported(node, "MaxPool's Indices output with pads other than none or TensorFlow's SAME");
+            Set(node, 1, MaxPoolIndices(x, kernel, strides, noPads ? "VALID" : "SAME", Attr(node, "storage_order", 0L) != 0));
+        }
+    }
+
+    /// <summary>
+    /// MaxPool's Indices: TensorFlow's argmax <c>(y·W + x)·C + c</c> of an NHWC image turned into ONNX's index into
+    /// the flattened NCHW input, <c>((n·C + c)·H + y)·W + x</c>, or with storage_order 1 <c>((n·C + c)·W + x)·H + y</c>.
+    /// </summary>
+    private static Tensor MaxPoolIndices(Tensor x, int[] kernel, int[] strides, string padding, bool columnMajor)
+    {
+        var (_, argmax) = tf.nn.max_pool_with_argmax(x, [1, kernel[0], kernel[1], 1], [1, strides[0], strides[1], 1], padding, DType.int64);
+        var shape = tf.shape(x, out_type: DType.int64);
+        var (h, w, c) = (tf.gather(shape, 1), tf.gather(shape, 2), tf.gather(shape, 3));
+        var channel = tf.floormod(argmax, c);
+        var position = tf.floordiv(argmax, c);
+        if (columnMajor) position = tf.floormod(position, w) * h + tf.floordiv(position, w);
+        var batch = tf.reshape(tf.range(S(0, DType.int64), tf.gather(shape, 0), S(1, DType.int64)), new[] { -1, 1, 1, 1 });
+        var index = (batch * c + channel) * h * w + position;
+        return tf.transpose(index, ToNchw);
     }
 
     private static Tensor PoolOnce(Tensor x, int[] kernel, int[] strides, string padding, bool max)
@@ -386,7 +408,12 @@ internal sealed partial class OnnxImporter
     {
         var value = In(node, 0);
         var x = Materialize(value);
-        if (Attr(node, "training_mode", 0L) != 0) throw Unsupported(node, "training_mode", 1, "batch statistics");
+        if (Attr(node, "training_mode", 0L) != 0)
+        {
+            if (Opset < 14) throw Unsupported(node, "training_mode", 1, "before opset 14");
+            BatchNormalizationTraining(node);
+            return;
+        }
         if (Enumerable.Range(1, System.Math.Max(0, node.Output.Count - 1)).Any(k => Wants(node, k)))
             throw Unsupported(node, "BatchNormalization's running statistics outputs (training mode)");
         if (Attr(node, "spatial", 1L) != 1) throw Unsupported(node, "spatial", 0);
@@ -399,6 +426,25 @@ internal sealed partial class OnnxImporter
             return channelAxis == 1 && x.shape.ndims > 2 ? tf.reshape(t, new[] { -1 }.Concat(Enumerable.Repeat(1, x.shape.ndims - 2)).ToArray()) : t;
         }
         Set(node, tf.nn.batch_normalization(x, Param(3), Param(4), Param(2), Param(1), epsilon), value.Nhwc);
+    }
+
+    /// <summary>
+    /// BatchNormalization's training mode (opset 14+): normalized with the batch's mean and (population) variance,
+    /// and the running statistics updated with <c>momentum</c> as outputs 1 and 2.
+    /// </summary>
+    private void BatchNormalizationTraining(NodeProto node)
+    {
+        var x = X(node, 0);
+        var rank = RankOf(node, x, this);
+        var epsilon = Attr(node, "epsilon", 1e-5f);
+        var momentum = Attr(node, "momentum", 0.9f);
+        var (mean, variance) = tf.nn.moments(x, [0, .. Enumerable.Range(2, rank - 2)]);
+        Tensor Channel(Tensor t) => rank > 2 ? PerChannel(t, rank) : t;
+        var y = (x - Channel(mean)) / tf.sqrt(Channel(variance) + S(epsilon, x.dtype)) * Channel(X(node, 1)) + Channel(X(node, 2));
+        Set(node, 0, y);
+        var (m, rest) = (S(momentum, x.dtype), S(1 - momentum, x.dtype));
+        Set(node, 1, X(node, 3) * m + mean * rest);
+        Set(node, 2, X(node, 4) * m + variance * rest);
     }
 
     /// <summary>A per-channel vector shaped to broadcast along axis 1 of a rank-<paramref name="rank"/> tensor.</summary>

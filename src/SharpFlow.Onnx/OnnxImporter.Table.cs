@@ -165,6 +165,35 @@ internal sealed partial class OnnxImporter
         Op("MeanVarianceNormalization", (i, n) => i.MeanVarianceNormalization(n), "axes"),
         Op("LpNormalization", (i, n) => i.Set(n, i.LpNormalization(n)), "axis", "p"),
         Op("LRN", (i, n) => i.Lrn(n), "alpha", "beta", "bias", "size"),
+        // Recurrent layers, control flow and sequences.
+        Op("RNN", (i, n) => i.Recurrent(n, Recurrence.Rnn), RecurrentAttributes),
+        Op("GRU", (i, n) => i.Recurrent(n, Recurrence.Gru), [.. RecurrentAttributes, "linear_before_reset"]),
+        Op("LSTM", (i, n) => i.Recurrent(n, Recurrence.Lstm), [.. RecurrentAttributes, "input_forget"]),
+        Op("If", (i, n) => i.If(n), "then_branch", "else_branch"),
+        Op("Loop", (i, n) => i.Loop(n), "body"),
+        Op("SequenceEmpty", 11, int.MaxValue, (i, n) => i.SequenceEmpty(n), "dtype"),
+        Op("SequenceConstruct", 11, int.MaxValue, (i, n) => i.SequenceConstruct(n)),
+        Op("SequenceInsert", 11, int.MaxValue, (i, n) => i.SequenceInsert(n)),
+        Op("SequenceErase", 11, int.MaxValue, (i, n) => i.SequenceErase(n)),
+        Op("SequenceAt", 11, int.MaxValue, (i, n) => i.SequenceAt(n)),
+        Op("SequenceLength", 11, int.MaxValue, (i, n) => i.SequenceLength(n)),
+        Op("ConcatFromSequence", 11, int.MaxValue, (i, n) => i.ConcatFromSequence(n), "axis", "new_axis"),
+        Op("SplitToSequence", 11, int.MaxValue, (i, n) => i.SplitToSequence(n), "axis", "keepdims"),
+
+        // Generators: random values and signal windows.
+        Op("RandomNormal", (i, n) => i.Random(n, normal: true, like: false), "dtype", "mean", "scale", "seed", "shape"),
+        Op("RandomNormalLike", (i, n) => i.Random(n, normal: true, like: true), "dtype", "mean", "scale", "seed"),
+        Op("RandomUniform", (i, n) => i.Random(n, normal: false, like: false), "dtype", "high", "low", "seed", "shape"),
+        Op("RandomUniformLike", (i, n) => i.Random(n, normal: false, like: true), "dtype", "high", "low", "seed"),
+        Op("Bernoulli", 15, int.MaxValue, (i, n) => i.Bernoulli(n), "dtype", "seed"),
+        Op("HannWindow", 17, int.MaxValue, (i, n) => i.Window(n, 0.5, 0.5, 0), "output_datatype", "periodic"),
+        Op("HammingWindow", 17, int.MaxValue, (i, n) => i.Window(n, 25.0 / 46, 21.0 / 46, 0), "output_datatype", "periodic"),
+        Op("BlackmanWindow", 17, int.MaxValue, (i, n) => i.Window(n, 0.42, 0.5, 0.08), "output_datatype", "periodic"),
+
+        // Quantization (uint8).
+        Op("QuantizeLinear", 10, int.MaxValue, (i, n) => i.QuantizeLinear(n), "axis", "saturate"),
+        Op("DequantizeLinear", 10, int.MaxValue, (i, n) => i.DequantizeLinear(n), "axis"),
+
         Op("Resize", 10, int.MaxValue, (i, n) => i.Resize(n), "mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "antialias", "axes", "keep_aspect_ratio_policy"),
         Op("Upsample", 7, 9, (i, n) => i.Resize(n), "mode", "scales"),
     }.ToDictionary(o => o.Name, StringComparer.Ordinal);

@@ -106,6 +106,9 @@ internal sealed partial class OnnxImporter
         {
             if (!op.Attributes.Contains(a.Name)) throw Unsupported(node, $"attribute '{a.Name}'");
             if (!string.IsNullOrEmpty(a.RefAttrName)) throw Unsupported(node, $"attribute '{a.Name}' referring to a function's attribute");
+            // A subgraph's nodes (If's branches, Loop's body) are checked with the node that holds them.
+            if (a.G is { } g) foreach (var inner in g.Node) Check(inner);
+            foreach (var inner in a.Graphs.SelectMany(x => x.Node)) Check(inner);
         }
     }
 
@@ -135,7 +138,8 @@ internal sealed partial class OnnxImporter
     /// <summary>Whether every input of a node is a small constant (shape arithmetic a model computes), not a weight to train.</summary>
     private bool Foldable(NodeProto node)
     {
-        if (node.OpType is "Constant" or "Identity" or "Dropout" || node.Input.All(string.IsNullOrEmpty)) return false;
+        if (node.OpType is "Constant" or "Identity" or "Dropout" or "If" or "Loop" or "Bernoulli" or "RandomNormalLike" or "RandomUniformLike"
+            || node.OpType.Contains("Sequence", StringComparison.Ordinal) || node.Input.All(string.IsNullOrEmpty)) return false;
         long total = 0;
         foreach (var input in node.Input)
         {

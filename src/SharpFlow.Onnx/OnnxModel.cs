@@ -107,12 +107,22 @@ public sealed class OnnxModel
     /// <paramref name="session"/> and stored as initializers. Build the graph for inference (<c>training: false</c>)
     /// first: an op SharpFlow cannot map (a random op of dropout) is an <see cref="UnimplementedError"/> naming it.
     /// </summary>
-    public static OnnxModel Export(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs)
+    public static OnnxModel Export(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs) =>
+        Export(session, inputs, outputs, 13);
+
+    /// <summary>
+    /// <see cref="Export(Session, IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, Tensor})"/> at
+    /// operator set <paramref name="opset"/>, 13 to 17 (the nodes written are the same in all of them); another is
+    /// an <see cref="UnimplementedError"/>.
+    /// </summary>
+    public static OnnxModel Export(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs, int opset)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
-        return new OnnxModel(new OnnxExporter(session, inputs, outputs).Run(), "exported model");
+        if (opset is < OnnxExporter.MinOpset or > OnnxExporter.MaxOpset)
+            throw new UnimplementedError($"SharpFlow.Onnx exports at opsets {OnnxExporter.MinOpset} to {OnnxExporter.MaxOpset}, not opset {opset}.");
+        return new OnnxModel(new OnnxExporter(session, inputs, outputs, opset).Run(), "exported model");
     }
 
     /// <summary>

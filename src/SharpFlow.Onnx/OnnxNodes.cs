@@ -8,7 +8,7 @@ internal static class OnnxNodes
 {
     /// <summary>
     /// A node named <c>TYPE_INDEX</c> with attributes from C# values: int or long (INT), float (FLOAT), string (STRING),
-    /// int[] or long[] (INTS), float[] (FLOATS), NDArray (TENSOR).
+    /// int[] or long[] (INTS), float[] (FLOATS), string[] (STRINGS), GraphProto (GRAPH), NDArray (TENSOR).
     /// </summary>
     public static NodeProto Create(string type, int index, string[] inputs, string[] outputs, (string Name, object Value)[] attributes)
     {
@@ -31,6 +31,8 @@ internal static class OnnxNodes
             case long[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints); break;
             case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(v => (long)v)); break;
             case float[] floats: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.AddRange(floats); break;
+            case string[] strings: a.Type = AttributeProto.Types.AttributeType.Strings; a.Strings.AddRange(strings.Select(ByteString.CopyFromUtf8)); break;
+            case GraphProto g: a.Type = AttributeProto.Types.AttributeType.Graph; a.G = g; break;
             case NDArray t: a.Type = AttributeProto.Types.AttributeType.Tensor; a.T = OnnxTensors.FromNDArray(t, name); break;
             default: throw new ArgumentException($"ONNX attribute {name}: values of type {value.GetType().Name} are not supported", nameof(value));
         }

@@ -23,7 +23,7 @@ public sealed class OnnxReadmeAndErrorTests
         Assert.True(start >= 0 && end > start, "README.md has no generated ONNX operator list");
         var listed = readme[(start + Begin.Length)..end].Trim('\n');
         Assert.Equal(OnnxImporterTable.List(), listed);
-        Assert.True(OnnxImporterTable.Count >= 130, $"{OnnxImporterTable.Count} operators");
+        Assert.True(OnnxImporterTable.Count >= 150, $"{OnnxImporterTable.Count} operators");
     }
 
     private static byte[] WithInput(TypeProto type)
@@ -54,6 +54,36 @@ public sealed class OnnxReadmeAndErrorTests
         var int8 = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 3 } };
         using (TestGraph.Enter())
             Assert.Contains("Input 'seq' has ONNX type Int8, which SharpFlow has no dtype for", Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(WithInput(int8), "i.onnx").Import()).Message);
+    }
+
+    [Theory]
+    [InlineData(3, "Int8")]
+    [InlineData(4, "Uint16")]
+    [InlineData(5, "Int16")]
+    [InlineData(12, "Uint32")]
+    [InlineData(13, "Uint64")]
+    [InlineData(10, "Float16")]
+    public void DtypesSharpFlowLacksAreUnimplementedAndNameTheTensor(int elemType, string onnxName)
+    {
+        // An initializer of that type.
+        var graph = new GraphProto { Name = "g" };
+        graph.Initializer.Add(new TensorProto { Name = "weights", DataType = elemType, Dims = { 2 }, RawData = ByteString.CopyFrom(new byte[16]) });
+        graph.Input.Add(new ValueInfoProto { Name = "x", Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+        var node = new NodeProto { OpType = "Identity", Name = "id" };
+        node.Input.Add("weights");
+        node.Output.Add("y");
+        graph.Node.Add(node);
+        graph.Output.Add(new ValueInfoProto { Name = "y" });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+        using (TestGraph.Enter())
+            Assert.Contains($"tensor 'weights' has ONNX data type {onnxName}, which SharpFlow has no dtype for",
+                Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(model.ToByteArray(), "w.onnx").Import()).Message);
+
+        // A Cast to that type.
+        using (TestGraph.Enter())
+            Assert.Contains($"node 'Cast_0' (Cast) attribute 'to' has ONNX type {onnxName}, which SharpFlow has no dtype for",
+                Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(Model("Cast", 13, [("to", elemType)], [F(1, 3)], 1), "c.onnx").Import()).Message);
     }
 
     [Fact]

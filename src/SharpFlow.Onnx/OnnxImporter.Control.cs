@@ -1,0 +1,99 @@
+using SharpFlow.Onnx.Proto;
+using static SharpFlow.Binding;
+
+namespace SharpFlow.Onnx;
+
+internal sealed partial class OnnxImporter
+{
+    private GraphProto SubgraphOf(NodeProto node, string attribute) =>
+        AttrOf(node, attribute)?.G ?? throw Invalid(node, $"it has no '{attribute}' graph.");
+
+    /// <summary>
+    /// Builds a subgraph (a branch or a loop body) where it is called: its inputs bound to <paramref name="inputs"/>,
+    /// its nodes reading the outer graph's values by name (ONNX's scoping), its outputs returned in the model's layout.
+    /// Constants of the outer graph first materialized inside are materialized again outside, so no tensor of a
+    /// branch or loop leaks out of it.
+    /// </summary>
+    private Tensor[] Subgraph(NodeProto node, GraphProto graph, IReadOnlyList<Tensor> inputs)
+    {
+        if (graph.Input.Count != inputs.Count)
+            throw Invalid(node, $"its subgraph '{graph.Name}' takes {graph.Input.Count} inputs, not {inputs.Count}.");
+        var lazy = _values.Values.Where(v => v.Tensor is null && v.Constant is not null).ToList();
+        var sequences = new Dictionary<string, (List<Tensor>, DType?)>(_sequences, StringComparer.Ordinal);
+        try
+        {
+            for (var i = 0; i < inputs.Count; i++) _values[graph.Input[i].Name] = new Value(inputs[i], null, false);
+            foreach (var init in graph.Initializer)
+                _values[init.Name] = new Value(null, OnnxTensors.ToNDArray(init, _model.Source), false);
+            foreach (var n in graph.Node) Build(n);
+            return [.. graph.Output.Select(o => tf.identity(Nchw(Get(o.Name, NodeName(node)))))];
+        }
+        finally
+        {
+            foreach (var v in lazy) v.Tensor = null;
+            _sequences.Clear();
+            foreach (var (k, v) in sequences) _sequences[k] = v;
+        }
+    }
+
+    /// <summary>ONNX If: <c>tf.cond</c> over the two branch graphs, or the one branch when the condition is known at import.</summary>
+    private void If(NodeProto node)
+    {
+        var condition = In(node, 0);
+        var (thenBranch, elseBranch) = (SubgraphOf(node, "then_branch"), SubgraphOf(node, "else_branch"));
+        if (thenBranch.Output.Count != node.Output.Count || elseBranch.Output.Count != node.Output.Count)
+            throw Invalid(node, $"its branches have {thenBranch.Output.Count} and {elseBranch.Output.Count} outputs for {node.Output.Count}.");
+        Tensor[] results;
+        if (condition.Constant is { } c)
+        {
+            if (c.size != 1) throw Invalid(node, $"its condition holds {c.size} values, not 1.");
+            results = Subgraph(node, c.Cast(DType.@bool).ToArray<bool>()[0] ? thenBranch : elseBranch, []);
+        }
+        else
+        {
+            var pred = tf.reshape(tf.cast(Nchw(condition), DType.@bool), Array.Empty<int>());
+            results = tf.cond(pred, () => Subgraph(node, thenBranch, []), () => Subgraph(node, elseBranch, []));
+        }
+        for (var i = 0; i < results.Length; i++) Set(node, i, results[i]);
+    }
+
+    /// <summary>
+    /// ONNX Loop: a <c>tf.while_loop</c> over the iteration number, the condition and the loop-carried values (whose
+    /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked.
+    /// </summary>
+    private void Loop(NodeProto node)
+    {
+        var body = SubgraphOf(node, "body");
+        var carried = node.Input.Count - 2;
+        if (carried < 0 || body.Input.Count != carried + 2) throw Invalid(node, $"its body takes {body.Input.Count} inputs for {System.Math.Max(carried, 0)} loop-carried values.");
+        var scans = body.Output.Count - 1 - carried;
+        if (scans < 0 || node.Output.Count > carried + scans) throw Invalid(node, $"its body has {body.Output.Count} outputs for {carried} loop-carried values.");
+        Tensor? trips = Has(node, 0) ? tf.reshape(tf.cast(X(node, 0), DType.int64), Array.Empty<int>()) : null;
+        var initialCondition = Has(node, 1) ? tf.reshape(tf.cast(X(node, 1), DType.@bool), Array.Empty<int>()) : tf.constant(true);
+        var initial = Enumerable.Range(0, carried).Select(k => X(node, k + 2)).ToList();
+        var scanTypes = Enumerable.Range(0, scans).Select(k =>
+        {
+            var type = body.Output[1 + carried + k].Type?.TensorType?.ElemType ?? 0;
+            return type == 0 ? throw Unsupported(node, $"a scan output '{body.Output[1 + carried + k].Name}' without a declared type") : DTypeOf(type, $"scan output '{body.Output[1 + carried + k].Name}'", NodeName(node));
+        }).ToList();
+
+        var loopVars = new List<object> { tf.constant(0L), initialCondition };
+        loopVars.AddRange(initial);
+        loopVars.AddRange(scanTypes.Select(t => (object)new TensorArray(t, 0, dynamic_size: true, infer_shape: false)));
+        var result = tf.while_loop(v =>
+        {
+            var go = (Tensor)v[1];
+            return trips is null ? go : tf.logical_and(tf.less((Tensor)v[0], trips), go);
+        }, v =>
+        {
+            var i = (Tensor)v[0];
+            var outputs = Subgraph(node, body, [i, (Tensor)v[1], .. v.Skip(2).Take(carried).Cast<Tensor>()]);
+            var next = new List<object> { i + S(1, DType.int64), tf.reshape(tf.cast(outputs[0], DType.@bool), Array.Empty<int>()) };
+            for (var k = 0; k < carried; k++) next.Add(outputs[1 + k]);
+            for (var k = 0; k < scans; k++) next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), outputs[1 + carried + k]));
+            return [.. next];
+        }, loopVars);
+        for (var k = 0; k < carried; k++) Set(node, k, (Tensor)result[2 + k]);
+        for (var k = 0; k < scans; k++) Set(node, carried + k, ((TensorArray)result[2 + carried + k]).stack());
+    }
+}
