@@ -35,6 +35,13 @@ public static partial class Binding
             public static HashedColumn categorical_column_with_hash_bucket(string key, long hash_bucket_size, DType? dtype = null) =>
                 new(key, hash_bucket_size, dtype ?? DType.@string);
 
+            /// <summary>
+            /// <c>tf.feature_column.crossed_column(keys, hash_bucket_size, hash_key=None)</c>: keys are feature names and
+            /// categorical columns (not hash-bucket ones); the crossed ids come from TensorFlow's SparseCross hashing.
+            /// </summary>
+            public static CrossedColumn crossed_column(IEnumerable<object> keys, long hash_bucket_size, long? hash_key = null) =>
+                new((keys ?? throw new ValueError("keys must be a list with length > 1. Given: None")).ToList(), hash_bucket_size, hash_key);
+
             /// <summary><c>tf.feature_column.indicator_column</c>.</summary>
             public static IndicatorColumn indicator_column(ICategoricalColumn categorical_column) => new(categorical_column);
 

@@ -72,7 +72,7 @@ public static partial class Binding
         public static partial class contrib
         {
             /// <summary><c>tf.contrib.layers</c>: regularizers.</summary>
-            public static class layers
+            public static partial class layers
             {
                 /// <summary><c>scale * sum(|w|)</c>; a scale of 0 gives no term, a negative scale is an error.</summary>
                 public static Regularizer l1_regularizer(double scale, string? scope = null) => Regularizers.L1(scale, scope);

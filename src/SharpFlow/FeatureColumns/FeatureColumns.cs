@@ -515,3 +515,92 @@ public static class FeatureLayers
         return columns.OrderBy(c => c.name, StringComparer.Ordinal).ToList();
     }
 }
+
+/// <summary>
+/// <c>tf.feature_column.crossed_column</c>: every combination of one value per key (a raw feature's strings or
+/// integers, or a categorical column's ids) hashed by TensorFlow's SparseCross (FingerprintCat64 from
+/// <see cref="hash_key"/>, strings by Fingerprint64, integers as themselves) modulo <see cref="hash_bucket_size"/>.
+/// A raw feature's <c>""</c> (strings) or <c>-1</c> (integers) means "no value", SharpFlow's dense stand-in for
+/// TensorFlow's sparse inputs: a combination with a missing value gives no id.
+/// </summary>
+public sealed class CrossedColumn : FeatureColumn, ICategoricalColumn
+{
+    internal CrossedColumn(IReadOnlyList<object> keys, long hash_bucket_size, long? hash_key)
+    {
+        if (hash_bucket_size < 1) throw new ValueError($"hash_bucket_size must be > 1. hash_bucket_size: {hash_bucket_size}");
+        if (keys is null || keys.Count < 2) throw new ValueError($"keys must be a list with length > 1. Given: [{string.Join(", ", keys ?? [])}]");
+        foreach (var key in keys)
+        {
+            if (key is HashedColumn)
+                throw new ValueError($"categorical_column_with_hash_bucket is not supported for crossing. Hashing before crossing will increase probability of collision. Instead, use the feature name as a string. Given: {key}");
+            if (key is not (string or ICategoricalColumn))
+                throw new ValueError($"Unsupported key type. All keys must be either string, or categorical column except _HashedCategoricalColumn. Given: {key}");
+        }
+        this.keys = keys;
+        this.hash_bucket_size = hash_bucket_size;
+        this.hash_key = hash_key;
+    }
+
+    /// <summary>The crossed keys: feature names and categorical columns.</summary>
+    public IReadOnlyList<object> keys { get; }
+
+    /// <summary>The number of hash buckets.</summary>
+    public long hash_bucket_size { get; }
+
+    /// <summary>The hash key (null: TensorFlow's default 0xDECAFCAFFE).</summary>
+    public long? hash_key { get; }
+
+    /// <inheritdoc/>
+    public override string name =>
+        string.Join("_X_", Leaves(this).Select(k => k is string s ? s : ((ICategoricalColumn)k).name).Order(StringComparer.Ordinal));
+
+    /// <inheritdoc/>
+    public long num_buckets => hash_bucket_size;
+
+    private static IEnumerable<object> Leaves(CrossedColumn c) =>
+        c.keys.SelectMany(k => k is CrossedColumn inner ? Leaves(inner) : [k]);
+
+    /// <inheritdoc/>
+    public (Tensor ids, Tensor? weights) GetIds(FeatureCache cache) => cache.GetOrAdd(this, () =>
+    {
+        var inputs = new List<Tensor>();
+        var missing = new List<Tensor>();
+        foreach (var key in Leaves(this))
+        {
+            Tensor t;
+            if (key is string s)
+            {
+                t = ColumnUtil.To2D(cache.Get(s));
+                if (t.dtype != DType.@string) t = ColumnUtil.Int64(t);
+            }
+            else
+            {
+                var column = (ICategoricalColumn)key;
+                var (ids, weights) = column.GetIds(cache);
+                if (weights is not null)
+                    throw new ValueError($"crossed_column does not support weight_tensor, but the given column populates weight_tensor. Given column: {column.name}");
+                t = ids;
+            }
+            inputs.Add(t);
+            // Strings do not compare in SharpFlow's Equal: "" is the string whose Fingerprint64 is that of "" (a
+            // collision with another string has probability 2^-63).
+            missing.Add(t.dtype == DType.@string
+                ? tf.equal(StringToHashBucketFast.Build(t, long.MaxValue), (long)(Kernels.Farmhash.Fingerprint64([]) % long.MaxValue))
+                : tf.equal(t, -1L));
+        }
+        var (_, values, _) = Ops.Sparse.SparseCross.Build([.. inputs.Select(t => (TensorLike)t)], hash_bucket_size, hash_key ?? Ops.Sparse.SparseCross.DefaultHashKey);
+        var batch = tf.shape(inputs[0])[0];
+        var crossed = tf.reshape(values, tf.stack(new TensorLike[] { batch, -1 }));
+        // A combination is missing when any of its values is: broadcast each input's mask over the others' axes.
+        Tensor? any = null;
+        for (var i = 0; i < missing.Count; i++)
+        {
+            var dims = new List<TensorLike> { batch };
+            for (var j = 0; j < missing.Count; j++) dims.Add(j == i ? tf.shape(inputs[i])[1] : 1);
+            var m = tf.reshape(missing[i], tf.stack(dims));
+            any = any is null ? m : tf.logical_or(any, m);
+        }
+        var mask = tf.reshape(any!, tf.shape(crossed));
+        return (tf.where(mask, tf.fill(tf.shape(crossed), -1L), crossed), (Tensor?)null);
+    });
+}

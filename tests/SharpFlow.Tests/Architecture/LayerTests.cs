@@ -41,6 +41,7 @@ public sealed class LayerTests
         [("Checkpoints", "Train")] = "tf.train.latest_checkpoint/get_checkpoint_state read Saver's CheckpointState",
         [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
+        [("Slim", "Api")] = "slim layers call tf.* (written from slim's layers.py)",
         [("FeatureColumns", "Api")] = "feature columns call tf.* (written from feature_column.py)",
         [("Layers", "Api")] = "seq2seq's output layer (tf.layers.Dense's stand-in) calls tf.*",
         [("Rnn", "Api")] = "RNN cells and seq2seq call tf.* (written from rnn_cell_impl.py)",
