@@ -183,6 +183,28 @@ public class KerasDatasetTests
     }
 
     [Fact]
+    public void TheStepsOfAnEpochAreReadFromTheDatasetOpsAsTensorFlowsCardinality()
+    {
+        using var g = TestGraph.Enter();
+        var d = tf.data.Dataset.from_tensor_slices((X, Labels));
+        long C(tf.data.Dataset ds) => DatasetCardinality.Of(ds._variant_tensor);
+        Assert.Equal(20, C(d));
+        Assert.Equal(4, C(d.batch(5)));
+        Assert.Equal(4, C(d.batch(6)));
+        Assert.Equal(3, C(d.batch(6, drop_remainder: true)));
+        Assert.Equal(8, C(d.batch(5).repeat(2)));
+        Assert.Equal(DatasetCardinality.Infinite, C(d.repeat()));
+        Assert.Equal(5, C(d.repeat().take(5)));
+        Assert.Equal(17, C(d.skip(3)));
+        Assert.Equal(20, C(d.shuffle(10).prefetch(2)));
+        Assert.Equal(4, C(tf.data.Dataset.range(0L, 10L, 3L)));
+        Assert.Equal(4, C(tf.data.Dataset.zip(tf.data.Dataset.range(4L), d)));
+        Assert.Equal(24, C(d.concatenate(d.take(4))));
+        Assert.Equal(DatasetCardinality.Unknown, C(d.filter((x, y) => tf.greater_equal(y, tf.constant(0)))));
+        Assert.Equal(DatasetCardinality.Unknown, C(d.map((Tensor x, Tensor y) => (object)(x, y))));
+    }
+
+    [Fact]
     public void TheProgressBarOfADatasetOfUnknownSizeEndsAtTheStepsSeen()
     {
         // Steps mode without a known count: the bar counts steps and learns its target at the end of the epoch.
