@@ -4,6 +4,17 @@
 //
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*Gemm*'
+//
+// Keras's overhead, epochs of LeNet-5 with fit and with a hand-written loop taking turns (rounds, images):
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- keras-overhead 5 60000
+using System.Globalization;
 using BenchmarkDotNet.Running;
 
+if (args.Length > 0 && args[0] == "keras-overhead")
+{
+    SharpFlow.Benchmarks.KerasOverheadBenchmarks.Alternate(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(SharpFlow.Benchmarks.GemmBenchmarks).Assembly).Run(args);

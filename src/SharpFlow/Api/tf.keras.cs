@@ -42,9 +42,10 @@ public static partial class Binding
                 /// <summary>A fully connected layer.</summary>
                 public static KL.Dense Dense(int units, ActivationSpec? activation = null, bool use_bias = true, InitializerSpec? kernel_initializer = null,
                     InitializerSpec? bias_initializer = null, KerasRegularizer? kernel_regularizer = null, KerasRegularizer? bias_regularizer = null,
-                    KerasRegularizer? activity_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true, int? input_dim = null) =>
+                    KerasRegularizer? activity_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true, int? input_dim = null,
+                    KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null) =>
                     new(units, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, activity_regularizer,
-                        input_shape, name, trainable, input_dim);
+                        input_shape, name, trainable, input_dim, kernel_constraint, bias_constraint);
 
                 /// <summary>An activation as a layer.</summary>
                 public static KL.Activation Activation(ActivationSpec activation, int[]? input_shape = null, string? name = null) => new(activation, input_shape, name);
@@ -71,7 +72,7 @@ public static partial class Binding
             }
 
             /// <summary><c>tf.keras.backend</c>.</summary>
-            public static class backend
+            public static partial class backend
             {
                 /// <summary>The session Keras runs its models in.</summary>
                 public static Session get_session() => Backend.get_session();

@@ -16,21 +16,24 @@ public static partial class Binding
                 /// <summary>A 2-D convolution (NHWC).</summary>
                 public static KL.Conv2D Conv2D(int filters, Size2D kernel_size, Size2D? strides = null, string padding = "valid", Size2D? dilation_rate = null,
                     ActivationSpec? activation = null, bool use_bias = true, InitializerSpec? kernel_initializer = null, InitializerSpec? bias_initializer = null,
-                    KerasRegularizer? kernel_regularizer = null, KerasRegularizer? bias_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true) =>
+                    KerasRegularizer? kernel_regularizer = null, KerasRegularizer? bias_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true,
+                    KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null) =>
                     new(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-                        bias_regularizer, input_shape, name, trainable);
+                        bias_regularizer, input_shape, name, trainable, kernel_constraint, bias_constraint);
 
                 /// <summary>A 1-D convolution over steps.</summary>
                 public static KL.Conv1D Conv1D(int filters, int kernel_size, int strides = 1, string padding = "valid", int dilation_rate = 1, ActivationSpec? activation = null,
                     bool use_bias = true, InitializerSpec? kernel_initializer = null, InitializerSpec? bias_initializer = null, KerasRegularizer? kernel_regularizer = null,
-                    int[]? input_shape = null, string? name = null, bool trainable = true) =>
-                    new(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, input_shape, name, trainable);
+                    int[]? input_shape = null, string? name = null, bool trainable = true, KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null) =>
+                    new(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, input_shape, name, trainable,
+                        kernel_constraint, bias_constraint);
 
                 /// <summary>A transposed 2-D convolution.</summary>
                 public static KL.Conv2DTranspose Conv2DTranspose(int filters, Size2D kernel_size, Size2D? strides = null, string padding = "valid", ActivationSpec? activation = null,
                     bool use_bias = true, InitializerSpec? kernel_initializer = null, InitializerSpec? bias_initializer = null, KerasRegularizer? kernel_regularizer = null,
-                    int[]? input_shape = null, string? name = null, bool trainable = true) =>
-                    new(filters, kernel_size, strides, padding, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, input_shape, name, trainable);
+                    int[]? input_shape = null, string? name = null, bool trainable = true, KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null) =>
+                    new(filters, kernel_size, strides, padding, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, input_shape, name, trainable,
+                        kernel_constraint, bias_constraint);
 
                 /// <summary>A depthwise 2-D convolution.</summary>
                 public static KL.DepthwiseConv2D DepthwiseConv2D(Size2D kernel_size, Size2D? strides = null, string padding = "valid", int depth_multiplier = 1,

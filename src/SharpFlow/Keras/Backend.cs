@@ -15,6 +15,8 @@ public static partial class Backend
         public Tensor? LearningPhase;
         public Session? Session;
         public readonly HashSet<Variable> Initialized = new(ReferenceEqualityComparer.Instance);
+        public Session? CheckedSession;          // the variable counts last checked, so a training step's get_session costs nothing
+        public int CheckedGlobals = -1, CheckedLocals = -1;
     }
 
     private static readonly ConditionalWeakTable<Graph, GraphState> States = new();
@@ -105,14 +107,22 @@ public static partial class Backend
     /// <summary>Initializes the variables of the graph that Keras has not initialized yet in this session.</summary>
     private static void InitializeVariables(Session session, GraphState state)
     {
+        var globals = session.graph.get_collection_ref(GraphKeys.GLOBAL_VARIABLES).Count;
+        var locals = session.graph.get_collection_ref(GraphKeys.LOCAL_VARIABLES).Count;
+        if (ReferenceEquals(state.CheckedSession, session) && globals == state.CheckedGlobals && locals == state.CheckedLocals) return;
         var todo = session.graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>()
             .Concat(session.graph.get_collection(GraphKeys.LOCAL_VARIABLES).OfType<Variable>())
             .Where(v => !state.Initialized.Contains(v)).ToList();
-        if (todo.Count == 0) return;
+        if (todo.Count == 0)
+        {
+            (state.CheckedSession, state.CheckedGlobals, state.CheckedLocals) = (session, globals, locals);
+            return;
+        }
         var flags = session.run(todo.Select(v => (Tensor)Ops.State.IsVariableInitialized.Build(v)).ToList());
         var init = todo.Where((v, i) => !flags[i].item<bool>()).Select(v => (ITensorOrOperation)v.initializer).ToList();
         if (init.Count > 0) session.run(Ops.Control.NoOp.Group(init));
         foreach (var v in todo) state.Initialized.Add(v);
+        (state.CheckedSession, state.CheckedGlobals, state.CheckedLocals) = (session, globals, locals);
     }
 
     /// <summary>The value of a variable in Keras's session.</summary>

@@ -95,6 +95,13 @@ public abstract class KerasOptimizer
             weights.Clear();
             weights.Add(_iterations!);
             var updates = ParameterUpdates(@params, grads, lrT, t);
+            // Constraints project the updated weights, after all the step's assignments (as TensorFlow's
+            // optimizers apply var.constraint; Keras's own project the new value before assigning it: the same value).
+            var constrained = @params.Where(p => KerasConstraint.Of(p) is not null).ToList();
+            if (constrained.Count > 0)
+                using (graph.control_dependencies(updates.ToList()))
+                    foreach (var p in constrained)
+                        updates.Add(p.assign(KerasConstraint.Of(p)!.Call(p)));
             using (graph.control_dependencies(updates))
                 updates.Add(_iterations!.assign_add(NDArray.Scalar(1L)));
             return updates;

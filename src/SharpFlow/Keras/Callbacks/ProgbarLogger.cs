@@ -6,8 +6,10 @@ namespace SharpFlow.Keras.Callbacks;
 public sealed class ProgbarLogger(TextWriter? output = null, bool? dynamic_display = null) : Callback
 {
     private Progbar? _bar;
-    private int _seen, _target, _verbose, _epochs;
+    private int _seen, _verbose, _epochs;
+    private int? _target;
     private List<(string, double)> _logValues = [];
+    private readonly List<List<(string, double)>> _held = [];   // verbose 2, unknown target: the batches' values until the end is known
     private readonly TextWriter _out = output ?? Console.Out;
 
     /// <inheritdoc />
@@ -23,16 +25,18 @@ public sealed class ProgbarLogger(TextWriter? output = null, bool? dynamic_displ
         if (_verbose > 0)
         {
             _out.WriteLine($"Epoch {epoch + 1}/{_epochs}");
-            _target = (int)@params["samples"];
+            // Steps or samples per epoch; unknown for a dataset read to its end.
+            _target = @params.TryGetValue("samples", out var n) && n is int t ? t : null;
             _bar = new Progbar(_target, verbose: _verbose, output: output, dynamic_display: dynamic_display);
         }
         _seen = 0;
+        _held.Clear();
     }
 
     /// <inheritdoc />
     public override void on_batch_begin(int batch, Dictionary<string, double>? logs = null)
     {
-        if (_seen < _target) _logValues = [];
+        if (_target is null || _seen < _target) _logValues = [];
     }
 
     /// <inheritdoc />
@@ -42,7 +46,8 @@ public sealed class ProgbarLogger(TextWriter? output = null, bool? dynamic_displ
         _seen += (int)logs.GetValueOrDefault("size", 0);
         foreach (var k in (List<string>)@params["metrics"])
             if (logs.TryGetValue(k, out var v)) _logValues.Add((k, v));
-        if (_verbose > 0 && _seen < _target) _bar!.update(_seen, _logValues);
+        if (_target is { } t ? _verbose > 0 && _seen < t : _verbose == 1) _bar!.update(_seen, _logValues);
+        else if (_target is null && _verbose == 2) _held.Add(_logValues);
     }
 
     /// <inheritdoc />
@@ -51,6 +56,15 @@ public sealed class ProgbarLogger(TextWriter? output = null, bool? dynamic_displ
         logs ??= [];
         foreach (var k in (List<string>)@params["metrics"])
             if (logs.TryGetValue(k, out var v)) _logValues.Add((k, v));
-        if (_verbose > 0) _bar!.update(_seen, _logValues);
+        if (_verbose > 0)
+        {
+            if (_bar!.target is null && _seen > 0)
+            {
+                // The epoch's steps are known now: the bar gets its target and the held batch values.
+                _bar.target = _seen;
+                for (var i = 0; i < _held.Count - 1; i++) _bar.update(i + 1, _held[i]);
+            }
+            _bar.update(_seen, _logValues);
+        }
     }
 }

@@ -113,15 +113,17 @@ public abstract class Layer
 
     /// <summary>
     /// Creates a weight <c>layer_name/name</c> (a variable in the layer's name scope), initialized by
-    /// <paramref name="initializer"/> (glorot_uniform when null), its penalty added to <see cref="losses"/>.
+    /// <paramref name="initializer"/> (glorot_uniform when null), its penalty added to <see cref="losses"/>, its
+    /// <paramref name="constraint"/> applied by the optimizer after each update.
     /// </summary>
     public Variable add_weight(string name, Shape shape, DType? dtype = null, InitializerSpec? initializer = null,
-        KerasRegularizer? regularizer = null, bool trainable = true)
+        KerasRegularizer? regularizer = null, bool trainable = true, KerasConstraint? constraint = null)
     {
         var d = dtype ?? this.dtype;
         var init = initializer?.Initializer ?? new GlorotUniformInitializer();
         var v = Variable.Create(null, () => init.Call(shape, d), trainable, null, true, name, d);
         (trainable ? _trainable : _nonTrainable).Add(v);
+        if (constraint is not null) KerasConstraint.Attach(v, constraint);
         if (regularizer is not null)
         {
             using (v.graph.name_scope(name + "/Regularizer"))

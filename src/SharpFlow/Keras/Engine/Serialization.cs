@@ -192,12 +192,14 @@ public static class KerasSerialization
         string s => s,
         int[] a => new JsonArray([.. a.Select(v => (JsonNode)v)]),
         Size2D s => new JsonArray(s.Height, s.Width),
+        KL.Size3D s => new JsonArray(s.Depth, s.Height, s.Width),
         ValueTuple<int, int, int, int> c => new JsonArray(new JsonArray(c.Item1, c.Item2), new JsonArray(c.Item3, c.Item4)),
         DType dt => dt.ToString(),
         ActivationSpec a => a.Name,
         InitializerSpec i => InitializerJson(i.Initializer),
         Initializer i => InitializerJson(i),
         KerasRegularizer r => new JsonObject { ["class_name"] = "L1L2", ["config"] = new JsonObject { ["l1"] = r.l1, ["l2"] = r.l2 } },
+        KerasConstraint c => new JsonObject { ["class_name"] = c.class_name, ["config"] = c.get_config() },
         Layer l => Serialize(l),
         _ => throw new NotImplementedException($"Cannot write a {value.GetType().Name} in a Keras configuration."),
     };
@@ -272,6 +274,7 @@ public static class KerasSerialization
         if (target == typeof(string)) return (string?)v;
         if (target == typeof(int[])) return Dims(v);
         if (target == typeof(Size2D)) return v is JsonArray a ? new Size2D((int)a[0]!, (int)a[1]!) : new Size2D((int)v, (int)v);
+        if (target == typeof(KL.Size3D)) return v is JsonArray a3 ? new KL.Size3D((int)a3[0]!, (int)a3[1]!, (int)a3[2]!) : (KL.Size3D)(int)v;
         if (target == typeof(ValueTuple<int, int, int, int>))
         {
             var a = v.AsArray();
@@ -280,6 +283,7 @@ public static class KerasSerialization
         if (target == typeof(DType)) return DType.Parse((string)v!);
         if (target == typeof(ActivationSpec)) return ActivationSpec.Get((string?)v);
         if (target == typeof(InitializerSpec)) return (InitializerSpec)InitializerFromJson(v.AsObject());
+        if (target == typeof(KerasConstraint)) return KerasConstraint.FromJson(v.AsObject());
         if (target == typeof(KerasRegularizer))
             return new KerasRegularizer((double?)v["config"]?["l1"] ?? 0, (double?)v["config"]?["l2"] ?? 0);
         if (typeof(Layer).IsAssignableFrom(target)) return Deserialize(v);

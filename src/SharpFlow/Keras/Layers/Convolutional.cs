@@ -23,6 +23,8 @@ internal static class ConvUtil
 
     public static void Rank(Shape s, int rank, string layerName)
     {
+        if (Backend.image_data_format() == "channels_first")
+            throw new ValueError($"Layer {layerName}: the image data format channels_first (NCHW) is not supported: the convolution and pooling kernels compute channels_last (NHWC) only, as TensorFlow's on CPU.");
         if (s.IsKnownRank && s.ndims != rank)
             throw new ValueError($"Input 0 of layer {layerName} is incompatible with the layer: expected ndim={rank}, found ndim={s.ndims}. Full shape received: {Layer.ShapeText(s)}");
     }
@@ -35,7 +37,7 @@ internal static class ConvUtil
 /// <summary><c>Conv2D</c>: a 2-D convolution over NHWC inputs, kernel <c>[kh, kw, in, filters]</c>, named <c>conv2d/kernel:0</c>.</summary>
 public class Conv2D(int filters, Size2D kernel_size, Size2D? strides = null, string padding = "valid", Size2D? dilation_rate = null,
     ActivationSpec? activation = null, bool use_bias = true, InitializerSpec? kernel_initializer = null, InitializerSpec? bias_initializer = null,
-    KerasRegularizer? kernel_regularizer = null, KerasRegularizer? bias_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true)
+    KerasRegularizer? kernel_regularizer = null, KerasRegularizer? bias_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true, KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null)
     : Layer(name, trainable, input_shape)
 {
     private readonly string _padding = ConvUtil.Padding(padding);
@@ -52,8 +54,9 @@ public class Conv2D(int filters, Size2D kernel_size, Size2D? strides = null, str
         ArgumentNullException.ThrowIfNull(input_shape);
         ConvUtil.Rank(input_shape, 4, name);
         var inC = ConvUtil.Channels(input_shape, "Conv2D");
-        kernel = add_weight("kernel", new Shape(kernel_size.Height, kernel_size.Width, inC, filters), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer);
-        if (use_bias) bias = add_weight("bias", new Shape(filters), initializer: bias_initializer ?? "zeros", regularizer: bias_regularizer);
+        kernel = add_weight("kernel", new Shape(kernel_size.Height, kernel_size.Width, inC, filters), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer,
+            constraint: kernel_constraint);
+        if (use_bias) bias = add_weight("bias", new Shape(filters), initializer: bias_initializer ?? "zeros", regularizer: bias_regularizer, constraint: bias_constraint);
         built = true;
     }
 
@@ -69,7 +72,7 @@ public class Conv2D(int filters, Size2D kernel_size, Size2D? strides = null, str
 /// <summary><c>Conv1D</c>: a 1-D convolution over <c>[batch, steps, channels]</c>, kernel <c>[k, in, filters]</c>.</summary>
 public class Conv1D(int filters, int kernel_size, int strides = 1, string padding = "valid", int dilation_rate = 1, ActivationSpec? activation = null,
     bool use_bias = true, InitializerSpec? kernel_initializer = null, InitializerSpec? bias_initializer = null, KerasRegularizer? kernel_regularizer = null,
-    int[]? input_shape = null, string? name = null, bool trainable = true) : Layer(name, trainable, input_shape)
+    int[]? input_shape = null, string? name = null, bool trainable = true, KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null) : Layer(name, trainable, input_shape)
 {
     private readonly string _padding = ConvUtil.Padding(padding);
     private Variable? _kernel, _bias;
@@ -80,8 +83,9 @@ public class Conv1D(int filters, int kernel_size, int strides = 1, string paddin
         ArgumentNullException.ThrowIfNull(input_shape);
         ConvUtil.Rank(input_shape, 3, name);
         var inC = ConvUtil.Channels(input_shape, "Conv1D");
-        _kernel = add_weight("kernel", new Shape(kernel_size, inC, filters), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer);
-        if (use_bias) _bias = add_weight("bias", new Shape(filters), initializer: bias_initializer ?? "zeros");
+        _kernel = add_weight("kernel", new Shape(kernel_size, inC, filters), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer,
+            constraint: kernel_constraint);
+        if (use_bias) _bias = add_weight("bias", new Shape(filters), initializer: bias_initializer ?? "zeros", constraint: bias_constraint);
         built = true;
     }
 
@@ -97,7 +101,7 @@ public class Conv1D(int filters, int kernel_size, int strides = 1, string paddin
 /// <summary><c>Conv2DTranspose</c>: the transposed convolution, kernel <c>[kh, kw, filters, in]</c>.</summary>
 public class Conv2DTranspose(int filters, Size2D kernel_size, Size2D? strides = null, string padding = "valid", ActivationSpec? activation = null,
     bool use_bias = true, InitializerSpec? kernel_initializer = null, InitializerSpec? bias_initializer = null, KerasRegularizer? kernel_regularizer = null,
-    int[]? input_shape = null, string? name = null, bool trainable = true) : Layer(name, trainable, input_shape)
+    int[]? input_shape = null, string? name = null, bool trainable = true, KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null) : Layer(name, trainable, input_shape)
 {
     private readonly string _padding = ConvUtil.Padding(padding);
     private Variable? _kernel, _bias;
@@ -108,8 +112,9 @@ public class Conv2DTranspose(int filters, Size2D kernel_size, Size2D? strides = 
         ArgumentNullException.ThrowIfNull(input_shape);
         ConvUtil.Rank(input_shape, 4, name);
         var inC = ConvUtil.Channels(input_shape, "Conv2DTranspose");
-        _kernel = add_weight("kernel", new Shape(kernel_size.Height, kernel_size.Width, filters, inC), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer);
-        if (use_bias) _bias = add_weight("bias", new Shape(filters), initializer: bias_initializer ?? "zeros");
+        _kernel = add_weight("kernel", new Shape(kernel_size.Height, kernel_size.Width, filters, inC), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer,
+            constraint: kernel_constraint);
+        if (use_bias) _bias = add_weight("bias", new Shape(filters), initializer: bias_initializer ?? "zeros", constraint: bias_constraint);
         built = true;
     }
 

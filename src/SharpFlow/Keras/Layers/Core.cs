@@ -10,7 +10,7 @@ namespace SharpFlow.Keras.Layers;
 /// </summary>
 public class Dense(int units, ActivationSpec? activation = null, bool use_bias = true, InitializerSpec? kernel_initializer = null,
     InitializerSpec? bias_initializer = null, KerasRegularizer? kernel_regularizer = null, KerasRegularizer? bias_regularizer = null,
-    KerasRegularizer? activity_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true, int? input_dim = null)
+    KerasRegularizer? activity_regularizer = null, int[]? input_shape = null, string? name = null, bool trainable = true, int? input_dim = null, KerasConstraint? kernel_constraint = null, KerasConstraint? bias_constraint = null)
     : Layer(name, trainable, input_shape ?? (input_dim is { } d ? [d] : null))
 {
     /// <summary>The number of outputs.</summary>
@@ -32,8 +32,8 @@ public class Dense(int units, ActivationSpec? activation = null, bool use_bias =
         if (!input_shape.IsKnownRank || input_shape[input_shape.ndims - 1] < 0)
             throw new ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.");
         var inDim = input_shape[input_shape.ndims - 1];
-        kernel = add_weight("kernel", new Shape(inDim, units), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer);
-        if (use_bias) bias = add_weight("bias", new Shape(units), initializer: bias_initializer ?? "zeros", regularizer: bias_regularizer);
+        kernel = add_weight("kernel", new Shape(inDim, units), initializer: kernel_initializer ?? "glorot_uniform", regularizer: kernel_regularizer, constraint: kernel_constraint);
+        if (use_bias) bias = add_weight("bias", new Shape(units), initializer: bias_initializer ?? "zeros", regularizer: bias_regularizer, constraint: bias_constraint);
         built = true;
     }
 

@@ -11,7 +11,7 @@ namespace SharpFlow.Keras.Utils;
 /// </summary>
 public sealed class Progbar
 {
-    private readonly int? _target;
+    private int? _target;
     private readonly int _width;
     private readonly int _verbose;
     private readonly double _interval;
@@ -37,6 +37,9 @@ public sealed class Progbar
         _dynamic = dynamic_display ?? (output is null && !Console.IsOutputRedirected);
         _now = clock;
     }
+
+    /// <summary>The steps or samples to reach (null: unknown, set when the end is known).</summary>
+    public int? target { get => _target; set => _target = value; }
 
     private double Now => _now?.Invoke() ?? _clock.Elapsed.TotalSeconds;
 
