@@ -37,6 +37,9 @@ internal static class MetaGraphs
         if (meta.MetaInfoDef.TensorflowGitVersion.Length == 0) meta.MetaInfoDef.TensorflowGitVersion = "sharpflow";
         if (clearDevices)
             foreach (var node in meta.GraphDef.Node) node.Device = "";
+        // TensorFlow's stripped_op_list_for_graph: the OpDef of every op type the graph uses (those SharpFlow knows).
+        if (meta.MetaInfoDef.StrippedOpList is null || meta.MetaInfoDef.StrippedOpList.Op.Count == 0)
+            meta.MetaInfoDef.StrippedOpList = TfOpDefs.StrippedOpList(meta.GraphDef);
         if (saverDef is not null) meta.SaverDef = saverDef.Clone();
         ControlFlowContexts.ValueIndex? contextValues = null;
         foreach (var key in collectionList ?? graph.get_all_collection_keys())
