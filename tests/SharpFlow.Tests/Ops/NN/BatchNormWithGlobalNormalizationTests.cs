@@ -119,3 +119,46 @@ public sealed class BatchNormWithGlobalNormalizationTests
         Assert.Contains("input must be 4-dimensional", e.Message);
     }
 }
+
+/// <summary>BatchNormWithGlobalNormalizationGrad (for imported graphs that hold it) against tf.gradients of the forward op.</summary>
+public sealed class BatchNormWithGlobalNormalizationGradTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheGradOpEqualsTheForwardOpsGradients(bool scale)
+    {
+        using var g = TestGraph.Enter();
+        var rng = new System.Random(3);
+        NDArray R(Shape s, double low = -1, double high = 1) =>
+            NDArray.FromFlat(Enumerable.Range(0, (int)s.NumElements).Select(_ => low + (high - low) * rng.NextDouble()).ToArray(), s);
+        var t = tf.constant(R(new Shape(2, 3, 2, 4)));
+        var m = tf.constant(R(new Shape(4)));
+        var v = tf.constant(R(new Shape(4), 0.2, 2));
+        var beta = tf.constant(R(new Shape(4)));
+        var gamma = tf.constant(R(new Shape(4)));
+        var backprop = tf.constant(R(new Shape(2, 3, 2, 4)));
+        var y = BatchNormWithGlobalNormalization.Build(t, m, v, beta, gamma, 0.01, scale);
+        var expected = tf.gradients([y], [t, m, v, beta, gamma], [backprop]);
+        var actual = BatchNormWithGlobalNormalizationGrad.Build(t, m, v, gamma, backprop, 0.01, scale);
+        Assert.Equal(new Shape(2, 3, 2, 4), actual[0].shape);
+        Assert.All(actual[1..], a => Assert.Equal(new Shape(4), a.shape));
+        using var sess = tf.Session();
+        for (var k = 0; k < 5; k++)
+        {
+            var e = sess.run(expected[k]!).ToArray<double>();
+            var a = sess.run(actual[k]).ToArray<double>();
+            Assert.Equal(e.Length, a.Length);
+            for (var i = 0; i < e.Length; i++) Assert.Equal(e[i], a[i], 10);
+        }
+    }
+
+    [Fact]
+    public void ABackpropOfAnotherShapeIsAnErrorNamingTheOp()
+    {
+        using var g = TestGraph.Enter();
+        var vector = tf.zeros(new Shape(3));
+        var e = Assert.Throws<ValueError>(() => BatchNormWithGlobalNormalizationGrad.Build(tf.zeros(new Shape(1, 2, 2, 3)), vector, vector, vector, tf.zeros(new Shape(1, 2, 3, 3)), 0.001, true));
+        Assert.Contains("BatchNormWithGlobalNormalizationGrad", e.Message);
+    }
+}
