@@ -37,6 +37,27 @@ public abstract class ControlFlowContext
     /// <summary>The context this one is nested in, or null at the top level.</summary>
     public ControlFlowContext? Outer { get; protected init; }
 
+    /// <summary>
+    /// The contexts created inside this one, in creation order (TensorFlow's <c>_nested_contexts</c>: written as
+    /// <c>nested_contexts</c> of this context's CondContextDef or WhileContextDef).
+    /// </summary>
+    internal List<ControlFlowContext> NestedContexts { get; } = [];
+
+    /// <summary>
+    /// TensorFlow's <c>_external_values</c>: the names of tensors from outside that this context has taken in, with
+    /// the tensor that stands for each inside (written as the ValuesDef's <c>external_values</c>).
+    /// </summary>
+    internal Dictionary<string, Tensor> ExternalValues { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Names TensorFlow's <c>_values</c> holds besides the outputs of the context's own ops (values taken in from
+    /// outside, a branch's predicate and pivot): with those outputs, the ValuesDef's <c>values</c>.
+    /// </summary>
+    internal HashSet<string> SeenValues { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Registers this context with its outer one (TensorFlow's ControlFlowContext constructor).</summary>
+    protected void RegisterWithOuter() => Outer?.NestedContexts.Add(this);
+
     /// <summary>The name scope the context's ops are created in (<c>while</c>, <c>cond/cond_true</c>).</summary>
     public abstract string Name { get; }
 

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using SharpFlow.Framework;
 using SharpFlow.Train;
 using Tensorflow;
 
@@ -36,9 +37,26 @@ internal static class MetaGraphs
         if (meta.MetaInfoDef.TensorflowGitVersion.Length == 0) meta.MetaInfoDef.TensorflowGitVersion = "sharpflow";
         if (clearDevices)
             foreach (var node in meta.GraphDef.Node) node.Device = "";
+        // TensorFlow's stripped_op_list_for_graph: the OpDef of every op type the graph uses (those SharpFlow knows).
+        if (meta.MetaInfoDef.StrippedOpList is null || meta.MetaInfoDef.StrippedOpList.Op.Count == 0)
+            meta.MetaInfoDef.StrippedOpList = TfOpDefs.StrippedOpList(meta.GraphDef);
         if (saverDef is not null) meta.SaverDef = saverDef.Clone();
+        ControlFlowContexts.ValueIndex? contextValues = null;
         foreach (var key in collectionList ?? graph.get_all_collection_keys())
-            if (CollectionDefOf(key, graph.get_collection(key)) is { } def) meta.CollectionDef[key] = def;
+        {
+            var items = graph.get_collection(key);
+            if (items.Count > 0 && items.All(i => i is ControlFlowContext))
+            {
+                // CondContextDef / WhileContextDef protos (to_proto), as TensorFlow writes cond_context and while_context.
+                contextValues ??= new ControlFlowContexts.ValueIndex(graph);
+                var bytes = new CollectionDef.Types.BytesList();
+                foreach (ControlFlowContext c in items)
+                    if (ControlFlowContexts.ToBytes(c, contextValues) is { } b) bytes.Value.Add(b);
+                if (bytes.Value.Count > 0) meta.CollectionDef[key] = new CollectionDef { BytesList = bytes };
+                continue;
+            }
+            if (CollectionDefOf(key, items) is { } def) meta.CollectionDef[key] = def;
+        }
         return meta;
     }
 
@@ -128,6 +146,10 @@ internal static class MetaGraphs
         if (clearDevices)
             foreach (var node in graphDef.Node) node.Device = "";
         var prefix = string.IsNullOrEmpty(importScope) ? "" : importScope.TrimEnd('/') + "/";
+        var contextDefs = meta.CollectionDef
+            .Where(kv => ControlFlowContexts.IsContextCollection(kv.Key) && kv.Value.KindCase == CollectionDef.KindOneofCase.BytesList)
+            .ToDictionary(kv => kv.Key, kv => kv.Value.BytesList.Value.Select(b => ControlFlowContexts.Parse(kv.Key, b)).ToList(), StringComparer.Ordinal);
+        ControlFlowContexts.RenameFrames(graphDef, contextDefs.Values.SelectMany(c => c), prefix);
         var nodeNames = graphDef.Node.Select(n => n.Name).ToList();
         var ops = GraphImporter.Import(graph, graphDef, inputMap, nodeNames, importScope is null ? "" : prefix)!;
         var byName = new Dictionary<string, Operation>(StringComparer.Ordinal);
@@ -184,9 +206,10 @@ internal static class MetaGraphs
                         graph.add_to_collection(key, VariableOf(variableDef, key));
                     }
                     break;
-                case CollectionDef.KindOneofCase.BytesList when key is "cond_context" or "while_context":
-                    // CondContextDef / WhileContextDef protos: SharpFlow's imported Switch/Merge/Enter/Exit ops run
-                    // without them; the contexts are not rebuilt (so gradients through an imported loop are not built).
+                case CollectionDef.KindOneofCase.BytesList when contextDefs.TryGetValue(key, out var contexts):
+                    // CondContextDef / WhileContextDef protos (from_proto): the imported ops get their contexts back.
+                    foreach (var message in contexts)
+                        graph.add_to_collection(key, ControlFlowContexts.FromProto(message, null, prefix, TensorNamed));
                     break;
                 case CollectionDef.KindOneofCase.BytesList:
                     foreach (var bytes in def.BytesList.Value) graph.add_to_collection(key, bytes.ToStringUtf8());
@@ -198,7 +221,7 @@ internal static class MetaGraphs
                     foreach (var v in def.FloatList.Value) graph.add_to_collection(key, v);
                     break;
                 default:
-                    break; // AnyList collections (cond and while contexts as protos) are not rebuilt
+                    break; // AnyList collections are not rebuilt
             }
         }
 

@@ -113,21 +113,19 @@ public sealed class SaverDefTests : IDisposable
     }
 
     [Fact]
-    public void ControlFlowContextCollectionsImportWithoutFailing()
+    public void ControlFlowContextCollectionsThatNameNoTensorOrDoNotParseAreErrors()
     {
         var prefix = SaveModel();
         var meta = ProtoFiles.Read<Tf.MetaGraphDef>(prefix + ".meta");
-        // A WhileContextDef as TensorFlow serializes it (context_name = 1, parallel_iterations = 2): not text.
+        // A WhileContextDef with a name and parallel_iterations but no pivot, then a CondContextDef whose pivot_name
+        // is not UTF-8: the contexts are rebuilt now (ControlFlowContextTests), so neither is skipped.
         var name = System.Text.Encoding.UTF8.GetBytes("while/while_context");
         byte[] whileContext = [0x0a, (byte)name.Length, .. name, 0x10, 0x0a, 0x1a, 0x02, 0xff, 0xfe];
-        foreach (var key in new[] { "while_context", "cond_context" })
-            meta.CollectionDef[key] = new Tf.CollectionDef { BytesList = new Tf.CollectionDef.Types.BytesList { Value = { Google.Protobuf.ByteString.CopyFrom(whileContext) } } };
-        using var g = TestGraph.Enter();
-        var saver = tf.train.import_meta_graph(meta)!;
-        Assert.Empty(g.Graph.get_collection("while_context"));
-        Assert.Empty(g.Graph.get_collection("cond_context"));
-        using var sess = tf.Session();
-        saver.restore(sess, prefix);
-        Assert.Equal(new[] { 2f, 4f, 6f, 8f }, sess.run(g.Graph.get_tensor_by_name("w/read:0")).ToArray<float>());
+        meta.CollectionDef["while_context"] = new Tf.CollectionDef { BytesList = new Tf.CollectionDef.Types.BytesList { Value = { Google.Protobuf.ByteString.CopyFrom(whileContext) } } };
+        using (TestGraph.Enter())
+            Assert.Contains("the while context 'while/while_context' names ''", Assert.Throws<ValueError>(() => tf.train.import_meta_graph(meta)).Message);
+        meta.CollectionDef["cond_context"] = meta.CollectionDef["while_context"];
+        using (TestGraph.Enter())
+            Assert.Contains("collection 'cond_context' holds an invalid CondContextDef", Assert.Throws<DataLossError>(() => tf.train.import_meta_graph(meta)).Message);
     }
 }

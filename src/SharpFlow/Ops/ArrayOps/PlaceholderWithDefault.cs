@@ -9,6 +9,9 @@ internal sealed class PlaceholderWithDefault : OpDef
 
     public override string Type => "PlaceholderWithDefault";
 
+    /// <summary>Any dtype passes through, strings included (newer Savers feed the checkpoint filename through one).</summary>
+    public override bool AcceptsStrings => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         var shape = ctx.Attr<Shape>("shape");

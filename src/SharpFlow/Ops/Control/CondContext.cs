@@ -19,6 +19,11 @@ internal sealed class CondContext : ControlFlowContext
         Branch = branch;
         Outer = outer;
         _name = name;
+        RegisterWithOuter();
+        // TensorFlow's CondContext knows its predicate (external, standing for itself) and its pivot.
+        SeenValues.Add(pred.name);
+        ExternalValues[pred.name] = pred;
+        SeenValues.Add(pivot.name);
     }
 
     /// <summary>The predicate (the cond's <c>pred_id</c>).</summary>
@@ -41,7 +46,23 @@ internal sealed class CondContext : ControlFlowContext
         var result = Switch.CreateIn(this, outer, Pred).outputs[Branch];
         _external[value] = result;
         _external[outer] = result;
+        SeenValues.Add(value.name);
+        if (!ReferenceEquals(outer, value))
+        {
+            SeenValues.Add(outer.name);
+            ExternalValues[outer.name] = outer;
+        }
+        ExternalValues[value.name] = result;
         return result;
+    }
+
+    /// <summary>
+    /// An imported context's cache of outside tensors and the tensors that stand for them inside (from its
+    /// ValuesDef), so new ops of the branch reuse the imported Switches.
+    /// </summary>
+    internal void RestoreExternal(Tensor outside, Tensor inside)
+    {
+        if (!ReferenceEquals(outside, inside)) _external[outside] = inside;
     }
 
     public override Operation? PivotFor(Operation? firstControlInput) => Pivot.op;

@@ -37,8 +37,11 @@ internal static class ControlFlowOps
             return [.. result.Select(r => context.BuildResult(r ?? throw new ValueError("cond: a branch function returned a null tensor.")))];
         }
 
-        var resultTrue = BuildBranch(new CondContext(predId, pivotTrue, 1, outer, b.Scope + "cond_true"), trueFn);
-        var resultFalse = BuildBranch(new CondContext(predId, pivotFalse, 0, outer, b.Scope + "cond_false"), falseFn);
+        // TensorFlow names the branches' contexts cond_text and cond_text_1 in the cond's scope.
+        var contextTrue = new CondContext(predId, pivotTrue, 1, outer, graph.unique_name("cond_text"));
+        var resultTrue = BuildBranch(contextTrue, trueFn);
+        var contextFalse = new CondContext(predId, pivotFalse, 0, outer, graph.unique_name("cond_text"));
+        var resultFalse = BuildBranch(contextFalse, falseFn);
         if (resultTrue.Length != resultFalse.Length)
             throw new ValueError($"Outputs of true_fn and false_fn must have the same structure: {resultTrue.Length} and {resultFalse.Length} values.");
         for (var i = 0; i < resultTrue.Length; i++)
@@ -46,6 +49,12 @@ internal static class ControlFlowOps
                 throw new ValueError($"Outputs of true_fn and false_fn must have the same type: {resultTrue[i].dtype.name}, {resultFalse[i].dtype.name}");
         var merges = new Tensor[resultTrue.Length];
         for (var i = 0; i < merges.Length; i++) merges[i] = Merge.Build([resultFalse[i], resultTrue[i]]).output;
+        // Only top-level conds join the collection; nested ones are written inside their outer context.
+        if (outer is null)
+        {
+            graph.add_to_collection(GraphKeys.COND_CONTEXT, contextTrue);
+            graph.add_to_collection(GraphKeys.COND_CONTEXT, contextFalse);
+        }
         return merges;
     }
 
@@ -128,9 +137,10 @@ internal static class ControlFlowOps
         var graph = b.Graph;
         var vars = loopVars.Select((v, i) => b.Convert(v, $"loop_var_{i}")).ToArray();
         var invariants = shapeInvariants?.ToArray();
+        Tensor? limit = null;
         if (maximumIterations is { } max)
         {
-            var limit = b.Convert(max, "maximum_iterations");
+            limit = b.Convert(max, "maximum_iterations");
             if (!limit.dtype.is_integer) throw new TypeError($"maximum_iterations must be an integer tensor, got {limit}.");
             if (limit.shape.IsKnownRank && limit.shape.ndims != 0)
                 throw new ValueError($"maximum_iterations must be a scalar, saw shape: {limit.shape}");
@@ -141,8 +151,10 @@ internal static class ControlFlowOps
             vars = [counter, .. vars];
             if (invariants is not null) invariants = [Shape.Scalar, .. invariants];
         }
-        var context = new WhileContext(graph.ControlFlowContext, parallelIterations, backProp, b.Name);
+        var context = new WhileContext(graph.ControlFlowContext, parallelIterations, backProp, b.Name) { MaximumIterations = limit };
         var exits = context.BuildLoop(cond, body, vars, invariants);
+        // Only top-level loops join the collection; nested ones are written inside their outer context.
+        if (context.Outer is null) graph.add_to_collection(GraphKeys.WHILE_CONTEXT, context);
         return maximumIterations is null ? exits : exits[1..];
     }
 }

@@ -23,6 +23,7 @@ internal sealed class WhileContext : ControlFlowContext
         ParallelIterations = parallelIterations;
         BackProp = backProp;
         _name = name;
+        RegisterWithOuter();
     }
 
     /// <summary>The backprop loop of <paramref name="forward"/>.</summary>
@@ -33,6 +34,32 @@ internal sealed class WhileContext : ControlFlowContext
         BackProp = forward.BackProp;
         GradState = gradState;
         _name = forward.Pivot!.graph.unique_name(forward.Name + "_grad");
+        RegisterWithOuter();
+    }
+
+    /// <summary>
+    /// A loop rebuilt from a WhileContextDef (TensorFlow's <c>WhileContext.from_proto</c>, as
+    /// <c>import_meta_graph</c> does): its pivots, Enters and Exits are the imported graph's tensors.
+    /// </summary>
+    internal static WhileContext FromImport(ControlFlowContext? outer, string name, int parallelIterations, bool backProp,
+        Tensor pivot, Tensor pivotForPred, Tensor pivotForBody, IEnumerable<Tensor> enters, IEnumerable<Tensor> exits, Tensor? maximumIterations)
+    {
+        var context = new WhileContext(outer, parallelIterations, backProp, name)
+        {
+            Pivot = pivot, PivotForPred = pivotForPred, PivotForBody = pivotForBody, MaximumIterations = maximumIterations,
+        };
+        context.LoopEnters.AddRange(enters);
+        context.LoopExits.AddRange(exits);
+        return context;
+    }
+
+    /// <summary>The <c>maximum_iterations</c> tensor the loop was built with, or null.</summary>
+    public Tensor? MaximumIterations { get; internal set; }
+
+    /// <summary>An imported loop's cache of an outside tensor and its Enter (from its ValuesDef).</summary>
+    internal void RestoreExternal(Tensor outside, Tensor inside)
+    {
+        if (!ReferenceEquals(outside, inside)) _external[outside] = inside;
     }
 
     /// <summary>The frame name, unique in the graph.</summary>
@@ -74,6 +101,8 @@ internal sealed class WhileContext : ControlFlowContext
         {
             var real = gradState.GetRealValue(value);
             _external[value] = real;
+            SeenValues.Add(value.name);
+            ExternalValues[value.name] = real;
             return real;
         }
         var outer = Outer?.AddValue(value) ?? value;
@@ -81,6 +110,8 @@ internal sealed class WhileContext : ControlFlowContext
         var enter = Enter.CreateIn(this, outer, isConstant: true);
         _external[value] = enter;
         _external[outer] = enter;
+        SeenValues.Add(value.name);
+        ExternalValues[value.name] = enter;
         return enter;
     }
 
@@ -198,6 +229,7 @@ internal sealed class WhileContext : ControlFlowContext
         Tensor n;
         using (graph.control_dependencies(null))
             n = Const.Create(graph, NDArray.Scalar(0), "f_count");
+        SeenValues.Add(n.name);
         var enter = Enter.CreateIn(this, n, isConstant: false, "f_count");
         LoopEnters.Add(enter);
         using (graph.EnterContext(this))
@@ -224,6 +256,7 @@ internal sealed class WhileContext : ControlFlowContext
         Tensor one;
         using (graph.control_dependencies(null))
             one = Const.Create(graph, NDArray.Scalar(1), "b_count");
+        SeenValues.Add(count.name);
         var enter = Enter.CreateIn(this, count, isConstant: false, "b_count");
         LoopEnters.Add(enter);
         using (graph.EnterContext(this))
@@ -271,6 +304,7 @@ internal sealed class WhileContext : ControlFlowContext
             }
             else acc = Fill.Dynamic(Shape_.Build(enterOp.inputs[0]), grad.dtype, one: false, "b_acc");
         }
+        SeenValues.Add(acc.name);
         var enter = Enter.CreateIn(this, acc, isConstant: false, "b_acc");
         LoopEnters.Add(enter);
         using (graph.EnterContext(this))
