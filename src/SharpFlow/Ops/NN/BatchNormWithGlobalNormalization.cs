@@ -1,6 +1,6 @@
 using SharpFlow.Framework;
-using SharpFlow.Ops.Array;
-using SharpFlow.Ops.Math;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
 
 namespace SharpFlow.Ops.NN;
 
