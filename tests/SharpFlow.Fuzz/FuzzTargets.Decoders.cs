@@ -93,7 +93,8 @@ public static partial class FuzzTargets
 
     private static readonly Lazy<OpRunner> Jpeg = new(() => new OpRunner(c => [tf.image.decode_jpeg(c), tf.image.decode_jpeg(c, channels: 1, ratio: 2)]));
 
-    private static readonly Lazy<OpRunner> Png = new(() => new OpRunner(c => [tf.image.decode_png(c), tf.image.decode_png(c, channels: 3, dtype: tf.uint8)]));
+    private static readonly Lazy<OpRunner> Png = new(() => new OpRunner(c => [tf.image.decode_png(c), tf.image.decode_png(c, channels: 3, dtype: tf.uint8),
+        tf.image.decode_png(c, dtype: tf.uint16), tf.image.decode_png(c, channels: 1, dtype: tf.uint16)]));
 
     private static readonly Lazy<OpRunner> Bmp = new(() => new OpRunner(c => [tf.image.decode_bmp(c)]));
 
@@ -122,7 +123,8 @@ public static partial class FuzzTargets
     ];
 
     private static IReadOnlyList<byte[]> PngSeeds() =>
-        [Encode(8, 12, 3, x => tf.image.encode_png(x)), Encode(5, 7, 1, x => tf.image.encode_png(x, compression: 0)), Encode(6, 6, 4, x => tf.image.encode_png(x))];
+        [Encode(8, 12, 3, x => tf.image.encode_png(x)), Encode(5, 7, 1, x => tf.image.encode_png(x, compression: 0)), Encode(6, 6, 4, x => tf.image.encode_png(x)),
+         Encode(7, 5, 3, x => tf.image.encode_png(tf.cast(x, tf.uint16) * tf.constant((ushort)257)))]; // a 16-bit PNG
 
     /// <summary>An uncompressed bottom-up BMP of <paramref name="bits"/> (24 or 32) bits per pixel.</summary>
     private static byte[] BmpFile(int w, int h, int bits)

@@ -25,7 +25,7 @@ public static partial class Binding
             /// TensorFlow 1.3's <c>tf.contrib.data</c>, where the datasets lived before <c>tf.data</c>: the file
             /// datasets under their old names (called like the classes: <c>tf.contrib.data.TextLineDataset(path)</c>).
             /// </summary>
-            public static class data
+            public static partial class data
             {
                 /// <summary><c>tf.contrib.data.TextLineDataset</c>: <see cref="tf.data.TextLineDataset"/>.</summary>
                 public static tf.data.Dataset TextLineDataset(object filenames, string? compression_type = null, long? buffer_size = null) =>

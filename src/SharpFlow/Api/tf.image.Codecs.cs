@@ -18,7 +18,11 @@ public static partial class Binding
                 bool try_recover_truncated = false, float acceptable_fraction = 1, string dct_method = "", string? name = null) =>
                 DecodeJpeg.Build(contents, channels, ratio, fancy_upscaling, try_recover_truncated, acceptable_fraction, dct_method, name);
 
-            /// <summary>Decodes a PNG (or JPEG, GIF) string into [height, width, channels] (<c>tf.image.decode_png</c>).</summary>
+            /// <summary>
+            /// Decodes a PNG (or JPEG, GIF) string into [height, width, channels] (<c>tf.image.decode_png</c>);
+            /// <paramref name="dtype"/> uint8 (the default; a 16-bit file keeps each sample's high byte) or
+            /// <c>tf.uint16</c> (a 16-bit file's samples, an 8-bit file's times 257; JPEG and GIF refused).
+            /// </summary>
             public static Tensor decode_png(TensorLike contents, int channels = 0, DType? dtype = null, string? name = null) =>
                 DecodePng.Build(contents, channels, dtype, name);
 
@@ -40,7 +44,7 @@ public static partial class Binding
                 bool chroma_downsampling = true, string density_unit = "in", int x_density = 300, int y_density = 300, string xmp_metadata = "", string? name = null) =>
                 EncodeJpeg.Build(image, format, quality, progressive, optimize_size, chroma_downsampling, density_unit, x_density, y_density, xmp_metadata, name);
 
-            /// <summary>Encodes a uint8 [height, width, 1..4] image as a PNG string (<c>tf.image.encode_png</c>).</summary>
+            /// <summary>Encodes a uint8 (8-bit PNG) or uint16 (16-bit PNG) [height, width, 1..4] image as a PNG string (<c>tf.image.encode_png</c>).</summary>
             public static Tensor encode_png(TensorLike image, int compression = -1, string? name = null) => EncodePng.Build(image, compression, name);
         }
     }

@@ -299,6 +299,7 @@ public static partial class Binding
             private static (BigInteger Min, BigInteger Max) IntRange(DType d) => d.Id switch
             {
                 DataType.UInt8 => (0, byte.MaxValue),
+                DataType.UInt16 => (0, ushort.MaxValue),
                 DataType.Int32 => (int.MinValue, int.MaxValue),
                 DataType.Int64 => (long.MinValue, long.MaxValue),
                 _ => throw new TypeError($"{d.name} is not an integer image dtype"),
@@ -307,6 +308,7 @@ public static partial class Binding
             private static TensorLike Constant(BigInteger v, DType d) => d.Id switch
             {
                 DataType.UInt8 => constant((byte)v),
+                DataType.UInt16 => constant((ushort)v),
                 DataType.Int32 => (int)v,
                 DataType.Int64 => (long)v,
                 DataType.Float => (float)v,

@@ -19,6 +19,8 @@ public enum DataType
     String = 7,
     /// <summary>64-bit signed integer (DT_INT64).</summary>
     Int64 = 9,
+    /// <summary>16-bit unsigned integer (DT_UINT16): 16-bit PNG pixels.</summary>
+    UInt16 = 17,
     /// <summary>Boolean (DT_BOOL).</summary>
     Bool = 10,
     /// <summary>
@@ -30,7 +32,7 @@ public enum DataType
 
 /// <summary>
 /// The element type of a tensor: <c>tf.float32</c>, <c>tf.float64</c>, <c>tf.int32</c>, <c>tf.int64</c>,
-/// <c>tf.uint8</c>, <c>tf.@bool</c>. Prints with TensorFlow's names (<c>float32</c>).
+/// <c>tf.uint8</c>, <c>tf.uint16</c>, <c>tf.@bool</c>. Prints with TensorFlow's names (<c>float32</c>).
 /// </summary>
 public readonly struct DType : IEquatable<DType>
 {
@@ -44,6 +46,8 @@ public readonly struct DType : IEquatable<DType>
     public static readonly DType int64 = new(DataType.Int64);
     /// <summary>8-bit unsigned integer (images).</summary>
     public static readonly DType uint8 = new(DataType.UInt8);
+    /// <summary>16-bit unsigned integer (16-bit PNG images).</summary>
+    public static readonly DType uint16 = new(DataType.UInt16);
     /// <summary>Boolean.</summary>
     public static readonly DType @bool = new(DataType.Bool);
     /// <summary>Byte strings (each element a <c>byte[]</c>): what summary ops produce.</summary>
@@ -52,12 +56,12 @@ public readonly struct DType : IEquatable<DType>
     public static readonly DType resource = new(DataType.Resource);
 
     /// <summary>Every supported dtype, in TensorFlow's enum order.</summary>
-    public static IReadOnlyList<DType> All { get; } = [float32, float64, int32, uint8, int64, @bool];
+    public static IReadOnlyList<DType> All { get; } = [float32, float64, int32, uint8, int64, @bool, uint16];
 
     /// <summary>Creates the dtype of a TensorFlow enum value.</summary>
     public DType(DataType id)
     {
-        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool or DataType.String or DataType.Resource))
+        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool or DataType.String or DataType.UInt16 or DataType.Resource))
             throw new TypeError($"Unsupported data type {(int)id}.");
         Id = id;
     }
@@ -73,6 +77,7 @@ public readonly struct DType : IEquatable<DType>
         DataType.Int32 => "int32",
         DataType.Int64 => "int64",
         DataType.UInt8 => "uint8",
+        DataType.UInt16 => "uint16",
         DataType.Bool => "bool",
         DataType.String => "string",
         DataType.Resource => "resource",
@@ -93,14 +98,15 @@ public readonly struct DType : IEquatable<DType>
         DataType.Float or DataType.Int32 => 4,
         DataType.Double or DataType.Int64 or DataType.Resource => 8,
         DataType.UInt8 or DataType.Bool => 1,
+        DataType.UInt16 => 2,
         _ => 0,
     };
 
     /// <summary>True for float32 and float64.</summary>
     public bool is_floating => Id is DataType.Float or DataType.Double;
 
-    /// <summary>True for int32, int64 and uint8.</summary>
-    public bool is_integer => Id is DataType.Int32 or DataType.Int64 or DataType.UInt8;
+    /// <summary>True for int32, int64, uint8 and uint16.</summary>
+    public bool is_integer => Id is DataType.Int32 or DataType.Int64 or DataType.UInt8 or DataType.UInt16;
 
     /// <summary>True for the types arithmetic is defined on (all but bool).</summary>
     public bool IsNumeric => is_floating || is_integer;
@@ -113,6 +119,7 @@ public readonly struct DType : IEquatable<DType>
         DataType.Int32 => typeof(int),
         DataType.Int64 => typeof(long),
         DataType.UInt8 => typeof(byte),
+        DataType.UInt16 => typeof(ushort),
         DataType.Bool => typeof(bool),
         DataType.String => typeof(byte[]),
         DataType.Resource => typeof(object),
@@ -130,6 +137,7 @@ public readonly struct DType : IEquatable<DType>
         if (type == typeof(int)) return int32;
         if (type == typeof(long)) return int64;
         if (type == typeof(byte)) return uint8;
+        if (type == typeof(ushort)) return uint16;
         if (type == typeof(bool)) return @bool;
         if (type == typeof(byte[])) return @string;
         if (type == typeof(object)) return resource;
@@ -144,6 +152,7 @@ public readonly struct DType : IEquatable<DType>
         "int32" => int32,
         "int64" => int64,
         "uint8" => uint8,
+        "uint16" => uint16,
         "bool" => @bool,
         "string" => @string,
         "resource" => resource,

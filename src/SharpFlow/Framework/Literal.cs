@@ -11,7 +11,7 @@ namespace SharpFlow;
 public static class Literal
 {
     /// <summary>True when <paramref name="value"/> is something <see cref="ToNDArray"/> accepts.</summary>
-    public static bool IsLiteral(object? value) => value is NDArray or Array or double or float or int or long or bool or byte or string;
+    public static bool IsLiteral(object? value) => value is NDArray or Array or double or float or int or long or bool or byte or ushort or string;
 
     /// <summary>
     /// Converts a number, a (possibly jagged or multi-dimensional) array, or an NDArray to an NDArray of
@@ -37,6 +37,7 @@ public static class Literal
             case long l: raw = NDArray.Scalar(l); pythonFloat = false; break;
             case bool b: raw = NDArray.Scalar(b); pythonFloat = false; break;
             case byte u: raw = NDArray.Scalar(u); pythonFloat = false; break;
+            case ushort u16: raw = NDArray.Scalar(u16); pythonFloat = false; break;
             case string str: raw = NDArray.FromStrings([str], Shape.Scalar); pythonFloat = false; break;
             case string[] strs: raw = NDArray.FromStrings(strs, new Shape(strs.Length)); pythonFloat = false; break;
             case Array arr:
@@ -72,6 +73,7 @@ public static class Literal
             var (min, max) = target.Id switch
             {
                 DataType.UInt8 => (0L, 255L),
+                DataType.UInt16 => (0L, 65535L),
                 DataType.Int32 => (int.MinValue, (long)int.MaxValue),
                 _ => (long.MinValue, long.MaxValue),
             };

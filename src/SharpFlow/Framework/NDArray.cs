@@ -60,6 +60,7 @@ public sealed class NDArray
         DataType.Int32 => new int[count],
         DataType.Int64 => new long[count],
         DataType.UInt8 => new byte[count],
+        DataType.UInt16 => new ushort[count],
         DataType.Bool => new bool[count],
         DataType.String => Enumerable.Repeat(Array.Empty<byte>(), count).ToArray(),
         DataType.Resource => new object[count],

@@ -61,6 +61,7 @@ internal static class NDArrayFormatter
         DataType.Int32 => a.AsSpan<int>()[0].ToString(Inv),
         DataType.Int64 => a.AsSpan<long>()[0].ToString(Inv),
         DataType.UInt8 => a.AsSpan<byte>()[0].ToString(Inv),
+        DataType.UInt16 => a.AsSpan<ushort>()[0].ToString(Inv),
         DataType.String => BytesLiteral(a.StringBytes()),
         _ => "?",
     };
@@ -252,6 +253,7 @@ internal static class NDArrayFormatter
         {
             DataType.Int32 => ((int[])_a.Storage)[flat].ToString(Inv),
             DataType.Int64 => ((long[])_a.Storage)[flat].ToString(Inv),
+            DataType.UInt16 => ((ushort[])_a.Storage)[flat].ToString(Inv),
             _ => ((byte[])_a.Storage)[flat].ToString(Inv),
         };
 

@@ -19,6 +19,7 @@ internal static class TensorProtos
         SharpFlow.DataType.Int32 => TfDataType.DtInt32,
         SharpFlow.DataType.Int64 => TfDataType.DtInt64,
         SharpFlow.DataType.UInt8 => TfDataType.DtUint8,
+        SharpFlow.DataType.UInt16 => TfDataType.DtUint16,
         SharpFlow.DataType.Bool => TfDataType.DtBool,
         SharpFlow.DataType.String => TfDataType.DtString,
         SharpFlow.DataType.Resource => TfDataType.DtResource,
@@ -36,6 +37,7 @@ internal static class TensorProtos
             TfDataType.DtInt32 => DType.int32,
             TfDataType.DtInt64 => DType.int64,
             TfDataType.DtUint8 => DType.uint8,
+            TfDataType.DtUint16 => DType.uint16,
             TfDataType.DtBool => DType.@bool,
             TfDataType.DtString => DType.@string,
             TfDataType.DtResource => DType.resource,
@@ -96,6 +98,7 @@ internal static class TensorProtos
             case double[] d: proto.DoubleVal.Add(d[0]); break;
             case int[] i: proto.IntVal.Add(i[0]); break;
             case byte[] b: proto.IntVal.Add(b[0]); break;
+            case ushort[] u: proto.IntVal.Add(u[0]); break;
             case long[] l: proto.Int64Val.Add(l[0]); break;
             case bool[] b: proto.BoolVal.Add(b[0]); break;
             default: throw new TypeError($"A {a.dtype.name} array cannot be written as a TensorProto");
@@ -139,6 +142,7 @@ internal static class TensorProtos
             case double[] dd: Fill(dd, proto.DoubleVal, v => v, what, shape); break;
             case int[] i: Fill(i, proto.IntVal, v => v, what, shape); break;
             case byte[] b: Fill(b, proto.IntVal, v => (byte)v, what, shape); break;
+            case ushort[] u: Fill(u, proto.IntVal, v => (ushort)v, what, shape); break;
             case long[] l: Fill(l, proto.Int64Val, v => v, what, shape); break;
             case bool[] b: Fill(b, proto.BoolVal, v => v, what, shape); break;
         }

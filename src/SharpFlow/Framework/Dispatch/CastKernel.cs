@@ -32,6 +32,7 @@ public static class CastKernel
             case DataType.Int32: From(x.AsReadOnlySpan<int>(), d); break;
             case DataType.Int64: From(x.AsReadOnlySpan<long>(), d); break;
             case DataType.UInt8: From(x.AsReadOnlySpan<byte>(), d); break;
+            case DataType.UInt16: From(x.AsReadOnlySpan<ushort>(), d); break;
             case DataType.Bool:
                 {
                     var src = x.AsReadOnlySpan<bool>();
@@ -55,6 +56,7 @@ public static class CastKernel
             case DataType.Int32: Convert(src, d.AsSpan<int>()); break;
             case DataType.Int64: Convert(src, d.AsSpan<long>()); break;
             case DataType.UInt8: Convert(src, d.AsSpan<byte>()); break;
+            case DataType.UInt16: Convert(src, d.AsSpan<ushort>()); break;
             case DataType.Bool:
                 {
                     var dst = d.AsSpan<bool>();

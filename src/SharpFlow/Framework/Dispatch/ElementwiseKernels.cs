@@ -24,6 +24,7 @@ public static class ElementwiseKernels
             case DataType.Int32: Run<int, TOp>(x, y, z); break;
             case DataType.Int64: Run<long, TOp>(x, y, z); break;
             case DataType.UInt8: Run<byte, TOp>(x, y, z); break;
+            case DataType.UInt16: Run<ushort, TOp>(x, y, z); break;
             case DataType.Bool:
                 Broadcast.Apply(Bytes(x), x.shape.AsSpan(), Bytes(y), y.shape.AsSpan(),
                     MemoryMarshal.Cast<bool, byte>(z.AsSpan<bool>()), z.shape.AsSpan(), default(NumericLoop<byte, TOp>));
@@ -50,6 +51,7 @@ public static class ElementwiseKernels
             case DataType.Int32: RunCompare<int, TOp>(x.AsReadOnlySpan<int>(), x, y.AsReadOnlySpan<int>(), y, zs, z); break;
             case DataType.Int64: RunCompare<long, TOp>(x.AsReadOnlySpan<long>(), x, y.AsReadOnlySpan<long>(), y, zs, z); break;
             case DataType.UInt8: RunCompare<byte, TOp>(x.AsReadOnlySpan<byte>(), x, y.AsReadOnlySpan<byte>(), y, zs, z); break;
+            case DataType.UInt16: RunCompare<ushort, TOp>(x.AsReadOnlySpan<ushort>(), x, y.AsReadOnlySpan<ushort>(), y, zs, z); break;
             case DataType.Bool: RunCompare<byte, TOp>(Bytes(x), x, Bytes(y), y, zs, z); break;
             default: throw new UnimplementedError($"No comparison kernel for dtype {x.dtype}.");
         }

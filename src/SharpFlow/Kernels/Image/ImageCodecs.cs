@@ -56,7 +56,12 @@ internal static class ImageCodecs
     /// </summary>
     public static DecodedImage Decode(byte[] data, int channels, ImageFormat format, int ratio = 1, bool tryRecoverTruncated = false)
     {
-        if (format == ImageFormat.Png) CheckPngChunks(data);
+        if (format == ImageFormat.Png)
+        {
+            CheckPngChunks(data);
+            // TensorFlow's channel count for 0, told to stb_image (which would add an alpha channel for a tRNS key).
+            if (channels == 0) channels = Png16.TensorFlowChannels(data);
+        }
         if (format == ImageFormat.Jpeg) CheckJpegSegments(data);
         var (height, width, stored) = Info(data, format);
         if (format == ImageFormat.Jpeg && !tryRecoverTruncated && !EndsWithEoi(data))
@@ -67,6 +72,21 @@ internal static class ImageCodecs
         var c = channels == 0 ? stored : channels;
         var image = new DecodedImage(result.Data, 1, result.Height, result.Width, c);
         return ratio > 1 ? Shrink(image, ratio) : image;
+    }
+
+    /// <summary>
+    /// A PNG as 16-bit samples (<c>decode_png(dtype=tf.uint16)</c>): a 16-bit file's own samples, a shallower one's
+    /// 8-bit samples times 257, as TensorFlow's png_io.cc synthesizes them (see <see cref="Png16"/>).
+    /// </summary>
+    public static DecodedImage16 DecodePng16(byte[] data, int channels)
+    {
+        CheckPngChunks(data);
+        Info(data, ImageFormat.Png);
+        if (Png16.BitDepth(data) == 16) return Png16.Decode(data, channels);
+        var image = Decode(data, channels, ImageFormat.Png);
+        var wide = new ushort[image.Pixels.Length];
+        for (var i = 0; i < wide.Length; i++) wide[i] = (ushort)(image.Pixels[i] * 257);
+        return new DecodedImage16(wide, image.Height, image.Width, image.Channels);
     }
 
     /// <summary>Every frame of a GIF as RGB, composited as stb_image does (TensorFlow's DecodeGif gives [frames, h, w, 3]).</summary>

@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace SharpFlow.Kernels.Image;
 
 /// <summary>
-/// PNG encoding for <c>tf.image.encode_png</c>: 8-bit grey, grey+alpha, RGB or RGBA, each row filtered with
+/// PNG encoding for <c>tf.image.encode_png</c>: 8- or 16-bit grey, grey+alpha, RGB or RGBA, each row filtered with
 /// "sub" (small, fast and lossless), zlib at the level TensorFlow's <c>compression</c> asks for (-1: zlib's default;
 /// 0: stored; 1..9 mapped onto .NET's levels).
 /// </summary>
@@ -31,7 +31,18 @@ internal static class PngEncoder
         return crc ^ 0xFFFFFFFFu;
     }
 
-    public static byte[] Encode(ReadOnlySpan<byte> pixels, int height, int width, int channels, int compression = -1)
+    public static byte[] Encode(ReadOnlySpan<byte> pixels, int height, int width, int channels, int compression = -1) =>
+        Encode(pixels, height, width, channels, compression, bytesPerSample: 1);
+
+    /// <summary>A 16-bit PNG (<c>encode_png</c> of a uint16 image): the samples big-endian, as the format stores them.</summary>
+    public static byte[] Encode16(ReadOnlySpan<ushort> pixels, int height, int width, int channels, int compression = -1)
+    {
+        var bytes = new byte[checked(pixels.Length * 2)];
+        for (var i = 0; i < pixels.Length; i++) BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2 * i), pixels[i]);
+        return Encode(bytes, height, width, channels, compression, bytesPerSample: 2);
+    }
+
+    private static byte[] Encode(ReadOnlySpan<byte> pixels, int height, int width, int channels, int compression, int bytesPerSample)
     {
         if (height <= 0 || width <= 0) throw new ArgumentException($"PNG: an image must have a positive size, got {height}x{width}");
         if (channels is < 1 or > 4) throw new ArgumentException($"PNG: 1 to 4 channels, got {channels}");
@@ -40,7 +51,7 @@ internal static class PngEncoder
         Span<byte> header = stackalloc byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header[4..], height);
-        header[8] = 8;
+        header[8] = (byte)(8 * bytesPerSample);
         header[9] = channels switch { 1 => 0, 2 => 4, 3 => 2, _ => 6 };
         Chunk(output, "IHDR"u8, header);
         var level = compression switch
@@ -54,13 +65,14 @@ internal static class PngEncoder
         {
             using (var z = new ZLibStream(compressed, level, leaveOpen: true))
             {
-                var rowBytes = width * channels;
+                var bpp = channels * bytesPerSample;
+                var rowBytes = width * bpp;
                 var row = new byte[rowBytes + 1];
                 for (var y = 0; y < height; y++)
                 {
                     var source = pixels.Slice(y * rowBytes, rowBytes);
-                    row[0] = 1; // filter "sub": each byte minus the same channel of the pixel to its left
-                    for (var i = 0; i < rowBytes; i++) row[i + 1] = (byte)(source[i] - (i >= channels ? source[i - channels] : 0));
+                    row[0] = 1; // filter "sub": each byte minus the same byte of the pixel to its left
+                    for (var i = 0; i < rowBytes; i++) row[i + 1] = (byte)(source[i] - (i >= bpp ? source[i - bpp] : 0));
                     z.Write(row);
                 }
             }

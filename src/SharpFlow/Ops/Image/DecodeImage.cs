@@ -5,7 +5,8 @@ namespace SharpFlow.Ops.Image;
 
 /// <summary>
 /// DecodeImage (<c>tf.image.decode_image</c>): JPEG, PNG, GIF or BMP told apart by their first bytes, as TensorFlow
-/// does. <c>channels</c> 0, 1, 3 or 4; <c>dtype</c> uint8 or float32 (scaled to [0, 1]); with
+/// does. <c>channels</c> 0, 1, 3 or 4; <c>dtype</c> uint8, uint16 (a PNG's 16-bit samples; 8-bit ones times 257, as
+/// TensorFlow's convert_image_dtype widens them) or float32 (scaled to [0, 1]); with
 /// <c>expand_animations</c> a GIF keeps its frames ([frames, h, w, 3]), so the rank is known only at run time.
 /// </summary>
 internal sealed class DecodeImage : DecodeImageOp
@@ -17,6 +18,10 @@ internal sealed class DecodeImage : DecodeImageOp
     protected override int[] AllowedChannels => [0, 1, 3, 4];
 
     protected override ImageFormat[] Formats => [ImageFormat.Jpeg, ImageFormat.Png, ImageFormat.Gif, ImageFormat.Bmp];
+
+    protected override bool ReadsUInt16 => true;
+
+    protected override bool WidensToUInt16 => true;
 
     protected override int OutputRank(InferenceContext ctx) => ctx.Attr<bool>("expand_animations") ? -1 : 3;
 

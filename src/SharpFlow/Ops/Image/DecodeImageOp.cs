@@ -35,12 +35,22 @@ internal abstract class DecodeImageOp : OpDef
         if (AllowedChannels.Length > 0 && !AllowedChannels.Contains(channels))
             throw ctx.Error($"channels must be {ChannelList(AllowedChannels)}, got {channels}");
         var dtype = ctx.Attrs.ContainsKey("dtype") ? ctx.Attr<DType>("dtype") : DType.uint8;
-        if (dtype != DType.uint8 && dtype != DType.float32)
-            throw ctx.TypeError($"dtype must be uint8 or float32 (SharpFlow has no uint16), got {dtype.name}");
+        if (dtype != DType.uint8 && dtype != DType.float32 && !(ReadsUInt16 && dtype == DType.uint16))
+            throw ctx.TypeError($"dtype must be {(ReadsUInt16 ? "uint8, uint16" : "uint8")} or float32, got {dtype.name}");
         var rank = OutputRank(ctx);
         var c = channels == 0 ? -1 : channels;
         ctx.AddOutput(dtype, rank switch { 3 => new Shape(-1, -1, c), 4 => new Shape(-1, -1, -1, c), _ => Shape.Unknown });
     }
+
+    /// <summary>
+    /// Whether <c>dtype</c> may be uint16: a PNG then keeps 16-bit samples (8-bit ones become v · 257); the other
+    /// formats are refused (DecodePng: "JPEG does not support uint16 output", as TensorFlow) unless
+    /// <see cref="WidensToUInt16"/>.
+    /// </summary>
+    protected virtual bool ReadsUInt16 => false;
+
+    /// <summary>Whether a non-PNG file decoded as uint16 is widened (v · 257, <c>decode_image</c>'s convert_image_dtype) rather than refused.</summary>
+    protected virtual bool WidensToUInt16 => false;
 
     /// <summary>Decodes one file; the op's own attributes (ratio, truncation) come from <paramref name="op"/>.</summary>
     protected virtual DecodedImage Decode(Operation op, byte[] data, ImageFormat format, int channels) =>
@@ -61,9 +71,17 @@ internal abstract class DecodeImageOp : OpDef
             var format = ImageCodecs.Classify(data);
             if (!Formats.Contains(format))
                 throw ctx.InvalidArgument($"Expected image ({FormatNames()}), got {(format == ImageFormat.Unknown ? $"unknown format starting with '{ImageCodecs.Prefix(data)}'" : $"a {format.ToString().ToUpperInvariant()} file")}");
+            if (dtype == DType.uint16 && format != ImageFormat.Png && !WidensToUInt16)
+                throw ctx.InvalidArgument($"{format.ToString().ToUpperInvariant()} does not support uint16 output");
             DecodedImage image;
             try
             {
+                if (dtype == DType.uint16 && format == ImageFormat.Png)
+                {
+                    var wide = ImageCodecs.DecodePng16(data, channels);
+                    ctx.ForwardOutput(0, new NDArray(wide.Pixels, new Shape(wide.Height, wide.Width, wide.Channels)));
+                    return;
+                }
                 image = Decode(op, data, format, channels);
             }
             catch (ImageDecodeException e)
@@ -76,6 +94,13 @@ internal abstract class DecodeImageOp : OpDef
             if (dtype == DType.uint8)
             {
                 ctx.ForwardOutput(0, new NDArray(image.Pixels, shape));
+                return;
+            }
+            if (dtype == DType.uint16)
+            {
+                var wide = new ushort[image.Pixels.Length];
+                for (var i = 0; i < wide.Length; i++) wide[i] = (ushort)(image.Pixels[i] * 257);
+                ctx.ForwardOutput(0, new NDArray(wide, shape));
                 return;
             }
             var scaled = new float[image.Pixels.Length];

@@ -4,8 +4,8 @@ using SharpFlow.Kernels.Image;
 namespace SharpFlow.Ops.Image;
 
 /// <summary>
-/// EncodePng (<c>tf.image.encode_png</c>): a uint8 [height, width, channels] image (1 to 4 channels) to a scalar
-/// string; <c>compression</c> -1 (zlib's default) or 0..9.
+/// EncodePng (<c>tf.image.encode_png</c>): a uint8 or uint16 [height, width, channels] image (1 to 4 channels) to a
+/// scalar string, an 8- or 16-bit PNG; <c>compression</c> -1 (zlib's default) or 0..9.
 /// </summary>
 internal sealed class EncodePng : OpDef
 {
@@ -17,7 +17,8 @@ internal sealed class EncodePng : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        if (ctx.InputDType(0) != DType.uint8) throw ctx.TypeError($"image must be uint8 (SharpFlow has no uint16), got {ctx.InputDType(0).name}");
+        if (ctx.InputDType(0) != DType.uint8 && ctx.InputDType(0) != DType.uint16)
+            throw ctx.TypeError($"image must be uint8 or uint16, got {ctx.InputDType(0).name}");
         var image = ctx.InputShape(0);
         if (image.IsKnownRank && image.ndims != 3) throw ctx.Error($"image must be 3-dimensional, got {image.ToListString()}");
         var compression = ctx.Attr<int>("compression");
@@ -35,7 +36,9 @@ internal sealed class EncodePng : OpDef
             var (h, w, c) = (image.shape[0], image.shape[1], image.shape[2]);
             if (c is < 1 or > 4) throw ctx.InvalidArgument($"image must have 1, 2, 3, or 4 channels, got {c}");
             if (h == 0 || w == 0) throw ctx.InvalidArgument($"image must have a positive size, got {image.shape.ToListString()}");
-            var bytes = PngEncoder.Encode(image.AsReadOnlySpan<byte>(), h, w, c, compression);
+            var bytes = image.dtype == DType.uint16
+                ? PngEncoder.Encode16(image.AsReadOnlySpan<ushort>(), h, w, c, compression)
+                : PngEncoder.Encode(image.AsReadOnlySpan<byte>(), h, w, c, compression);
             ctx.ForwardOutput(0, new NDArray(new[] { bytes }, Shape.Scalar));
         });
     }
@@ -45,6 +48,6 @@ internal sealed class EncodePng : OpDef
     {
         using var b = OpBuilder.Begin(name, "EncodePng", image);
         var x = b.Convert(image, "image");
-        return b.Create(Def, [x], new() { ["compression"] = compression }).outputs[0];
+        return b.Create(Def, [x], new() { ["compression"] = compression, ["T"] = x.dtype }).outputs[0];
     }
 }

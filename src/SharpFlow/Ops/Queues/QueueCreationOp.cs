@@ -5,7 +5,9 @@ namespace SharpFlow.Ops.Queues;
 /// <summary>
 /// What FIFOQueueV2, RandomShuffleQueueV2 and PaddingFIFOQueueV2 share: attributes <c>component_types</c>,
 /// <c>shapes</c>, <c>capacity</c>, <c>container</c> and <c>shared_name</c>, and a scalar resource handle as output.
-/// The kernel creates the queue on its first run and keeps it for the session; closing the session cancels it.
+/// The kernel creates the queue on its first run and keeps it for the session; closing the session cancels it. Ops
+/// with the same <c>container</c> and <c>shared_name</c> share one queue in a session (TensorFlow's resource manager),
+/// which must then be of the same kind, capacity, types and shapes.
 /// </summary>
 internal abstract class QueueCreationOp : OpDef
 {
@@ -58,13 +60,35 @@ internal abstract class QueueCreationOp : OpDef
                 {
                     var shared = op.Attr<string>("shared_name");
                     var capacity = op.Attr<int>("capacity");
-                    _queue = def.CreateQueue(op, shared.Length > 0 ? shared : QueueResource.UniqueName(op.name),
-                        capacity < 0 ? int.MaxValue : capacity, op.Attr<DType[]>("component_types"), op.Attr<Shape[]>("shapes"));
+                    capacity = capacity < 0 ? int.MaxValue : capacity;
+                    var (types, shapes) = (op.Attr<DType[]>("component_types"), op.Attr<Shape[]>("shapes"));
+                    _queue = shared.Length == 0
+                        ? def.CreateQueue(op, QueueResource.UniqueName(op.name), capacity, types, shapes)
+                        : SharedResources.LookupOrCreate(ctx, op.Attr<string>("container"), shared,
+                            () => def.CreateQueue(op, shared, capacity, types, shapes), existing => Verify(ctx, existing, capacity, types, shapes));
                     _handle = new NDArray(new object[] { _queue }, Shape.Scalar);
                 }
                 ctx.ForwardOutput(0, _handle);
             }
         }
+
+        /// <summary>TensorFlow's QueueBase::MatchesNodeDef: a shared queue must be of the kind, capacity, types and shapes asked for.</summary>
+        private void Verify(OpKernelContext ctx, object existing, int capacity, DType[] types, Shape[] shapes)
+        {
+            var shared = op.Attr<string>("shared_name");
+            if (existing is not QueueResource queue || queue.Kind != def.Kind)
+                throw ctx.InvalidArgument($"Shared queue '{shared}' has type '{(existing as QueueResource)?.Kind ?? existing.GetType().Name}' that does not match type of Node '{op.name}': '{def.Kind}'");
+            if (queue.Capacity != capacity)
+                throw ctx.InvalidArgument($"Shared queue '{shared}' has capacity {Capacity(queue.Capacity)} but requested capacity was {Capacity(capacity)}");
+            if (!queue.DTypes.SequenceEqual(types))
+                throw ctx.InvalidArgument($"Shared queue '{shared}' has component types {string.Join(", ", queue.DTypes.Select(t => t.ProtoName))} but requested component types were {string.Join(", ", types.Select(t => t.ProtoName))}");
+            if (queue.Shapes.Length != shapes.Length || !queue.Shapes.Zip(shapes).All(p => p.First.Equals(p.Second)))
+                throw ctx.InvalidArgument($"Shared queue '{shared}' has component shapes {ShapeList(queue.Shapes)} but requested component shapes were {ShapeList(shapes)}");
+        }
+
+        private static string Capacity(int capacity) => capacity == int.MaxValue ? "-1" : capacity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string ShapeList(Shape[] shapes) => string.Join(", ", shapes.Select(s => s.ToListString()));
 
         public void Dispose()
         {

@@ -5,7 +5,8 @@ namespace SharpFlow.Ops.Readers;
 /// <summary>
 /// What the reader ops (TFRecordReaderV2, TextLineReaderV2, WholeFileReaderV2, FixedLengthRecordReaderV2) share:
 /// attributes <c>container</c> and <c>shared_name</c>, a scalar resource handle as output, and a kernel that
-/// creates the reader on its first run, keeps it for the session, and closes its file with the session.
+/// creates the reader on its first run, keeps it for the session, and closes its file with the session. Ops with the
+/// same <c>container</c> and <c>shared_name</c> share one reader in a session (TensorFlow's resource manager).
 /// </summary>
 internal abstract class ReaderCreationOp : OpDef
 {
@@ -44,7 +45,16 @@ internal abstract class ReaderCreationOp : OpDef
                 if (_handle is null)
                 {
                     var shared = op.Attr<string>("shared_name");
-                    _reader = def.CreateReader(op, shared.Length > 0 ? shared : Queues.QueueResource.UniqueName(op.name));
+                    _reader = shared.Length == 0
+                        ? def.CreateReader(op, Queues.QueueResource.UniqueName(op.name))
+                        : Queues.SharedResources.LookupOrCreate(ctx, op.Attr<string>("container"), shared, () => def.CreateReader(op, shared), existing =>
+                        {
+                            // TensorFlow's resource manager would hand any reader over; a reader of another kind is refused here
+                            // (each kind's reader class is nested in its op's class).
+                            var kind = existing.GetType().DeclaringType;
+                            if (kind != def.GetType())
+                                throw ctx.InvalidArgument($"Shared reader '{shared}' was made by a {kind?.Name ?? existing.GetType().Name} op, not a {def.Type} like node '{op.name}'");
+                        });
                     _handle = new NDArray(new object[] { _reader }, Shape.Scalar);
                 }
                 ctx.ForwardOutput(0, _handle);
