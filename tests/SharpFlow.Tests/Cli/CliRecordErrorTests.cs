@@ -1,4 +1,4 @@
-using SharpFlow.IO;
+using SharpFlow.FileIO;
 
 namespace SharpFlow.Tests.Cli;
 
