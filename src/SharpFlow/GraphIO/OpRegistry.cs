@@ -30,6 +30,9 @@ internal static class OpRegistry
         }
     }
 
+    /// <summary>The op types SharpFlow itself defines, sorted (the README lists them).</summary>
+    public static IReadOnlyList<string> BuiltinTypes => [.. Builtin.Value.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>Makes an op type defined outside SharpFlow importable.</summary>
     public static void Register(OpDef def)
     {
