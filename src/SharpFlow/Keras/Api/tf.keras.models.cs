@@ -12,7 +12,7 @@ public static partial class Binding
             /// <summary><c>tf.keras.models</c>: saving and loading whole models.</summary>
             public static class models
             {
-                /// <summary>Rebuilds, loads and compiles a model written by <c>model.save(filepath)</c> (TensorFlow's format; HDF5 is not supported).</summary>
+                /// <summary>Rebuilds, loads and compiles a model written by <c>model.save(filepath)</c> (TensorFlow's format, or Keras's HDF5 file for a path ending in .h5, through PureHDF).</summary>
                 public static Model load_model(string filepath, bool compile = true) => SharpFlow.Keras.Engine.Model.load_model(filepath, compile);
 
                 /// <summary>Writes <paramref name="model"/> as <c>model.save(filepath)</c> does.</summary>
