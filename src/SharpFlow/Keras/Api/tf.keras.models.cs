@@ -16,10 +16,10 @@ public static partial class Binding
                 public static Model load_model(string filepath, bool compile = true) => SharpFlow.Keras.Engine.Model.load_model(filepath, compile);
 
                 /// <summary>Writes <paramref name="model"/> as <c>model.save(filepath)</c> does.</summary>
-                public static void save_model(Model model, string filepath, bool overwrite = true, bool include_optimizer = true)
+                public static void save_model(Model model, string filepath, bool overwrite = true, bool include_optimizer = true, string? save_format = null)
                 {
                     ArgumentNullException.ThrowIfNull(model);
-                    model.save(filepath, overwrite, include_optimizer);
+                    model.save(filepath, overwrite, include_optimizer, save_format);
                 }
 
                 /// <summary>A model from the JSON of <c>model.to_json()</c>, with new weights.</summary>
