@@ -71,14 +71,20 @@ public static partial class Binding
             /// <summary>The events of an event file, in order.</summary>
             public static IEnumerable<SharpFlow.Summaries.Event> summary_iterator(string path) => SharpFlow.Summaries.FileWriter.Read(path);
 
-            /// <summary>A saver of <paramref name="var_list"/> (default: every global variable), keeping the newest <paramref name="max_to_keep"/> checkpoints.</summary>
+            /// <summary>
+            /// A saver of <paramref name="var_list"/> (default: every global variable), keeping the newest <paramref name="max_to_keep"/>
+            /// checkpoints and one every <paramref name="keep_checkpoint_every_n_hours"/>; <paramref name="sharded"/> saves through
+            /// TensorFlow's sharded save (a temporary shard merged by MergeV2Checkpoints).
+            /// </summary>
             public static SharpFlow.Train.Saver Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false,
-                SharpFlow.Train.CheckpointFormat write_version = SharpFlow.Train.CheckpointFormat.V2) =>
-                new(var_list, max_to_keep, save_random_state, write_version);
+                SharpFlow.Train.CheckpointFormat write_version = SharpFlow.Train.CheckpointFormat.V2, bool sharded = false,
+                double keep_checkpoint_every_n_hours = 10000.0) =>
+                new(var_list, max_to_keep, save_random_state, write_version, sharded, keep_checkpoint_every_n_hours);
 
             /// <summary>A saver of variables under the given checkpoint names (<c>ema.variables_to_restore()</c>).</summary>
             public static SharpFlow.Train.Saver Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5,
-                SharpFlow.Train.CheckpointFormat write_version = SharpFlow.Train.CheckpointFormat.V2) => new(var_list, max_to_keep, write_version);
+                SharpFlow.Train.CheckpointFormat write_version = SharpFlow.Train.CheckpointFormat.V2, bool sharded = false,
+                double keep_checkpoint_every_n_hours = 10000.0) => new(var_list, max_to_keep, write_version, sharded, keep_checkpoint_every_n_hours);
 
             /// <summary>The newest checkpoint recorded in <paramref name="checkpoint_dir"/>'s state file, or null when there is none.</summary>
             public static string? latest_checkpoint(string checkpoint_dir, string latest_filename = "checkpoint")

@@ -123,7 +123,8 @@ public class Estimator
 
             var scaffold = spec.scaffold ?? new Scaffold();
             if (scaffold.saver is null && graph.get_collection(GraphKeys.SAVERS).Count == 0)
-                graph.add_to_collection(GraphKeys.SAVERS, new Saver(max_to_keep: config.keep_checkpoint_max));
+                graph.add_to_collection(GraphKeys.SAVERS, new Saver(max_to_keep: config.keep_checkpoint_max, sharded: true,
+                    keep_checkpoint_every_n_hours: config.keep_checkpoint_every_n_hours)); // as estimator.py's
             var chiefHooks = new List<SessionRunHook> { new GraphWriterHook(model_dir) };
             if (config.save_checkpoints_steps is > 0 || config.save_checkpoints_secs is > 0)
                 chiefHooks.Add(new CheckpointSaverHook(model_dir, save_secs: config.save_checkpoints_steps is > 0 ? null : config.save_checkpoints_secs,

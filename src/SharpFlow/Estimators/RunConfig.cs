@@ -52,7 +52,7 @@ public sealed class RunConfig
     /// <summary>How many recent checkpoints are kept (0 or less: all).</summary>
     public int keep_checkpoint_max { get; }
 
-    /// <summary>Kept for transcription (the saver keeps the newest <see cref="keep_checkpoint_max"/>).</summary>
+    /// <summary>The Estimator's saver also keeps one checkpoint every this many hours (<see cref="Train.Saver.keep_checkpoint_every_n_hours"/>).</summary>
     public double keep_checkpoint_every_n_hours { get; }
 
     /// <summary>The loss and the step rate are logged every this many steps.</summary>

@@ -229,7 +229,8 @@ internal static class MetaGraphs
         if (saved.Count == 0) return null;
         var names = saved.ToDictionary(v => v.op.name.StartsWith(prefix, StringComparison.Ordinal) ? v.op.name[prefix.Length..] : v.op.name, v => v, StringComparer.Ordinal);
         var maxToKeep = meta.SaverDef is { MaxToKeep: > 0 } s ? s.MaxToKeep : 5;
-        var saver = new Saver(names, maxToKeep);
+        var saver = new Saver(names, maxToKeep, sharded: meta.SaverDef?.Sharded ?? false,
+            keep_checkpoint_every_n_hours: meta.SaverDef is { KeepCheckpointEveryNHours: > 0 } k ? k.KeepCheckpointEveryNHours : SaverDefs.DefaultKeepHours);
         // TensorFlow's import_meta_graph builds its Saver from the SaverDef: restore runs the graph's restore op.
         if (meta.SaverDef is { RestoreOpName.Length: > 0, FilenameTensorName.Length: > 0 } saverDef
             && byName.TryGetValue(saverDef.RestoreOpName, out var restoreOp)

@@ -18,7 +18,7 @@ internal static class SaverDefs
     public const float DefaultKeepHours = 10000f;
 
     /// <summary>Adds the nodes to <paramref name="graphDef"/> under a scope <c>save</c> made unique, and returns their SaverDef.</summary>
-    public static SaverDef AddNodes(GraphDef graphDef, IReadOnlyList<(string Name, Variable Variable)> variables, int maxToKeep, float keepHours = DefaultKeepHours)
+    public static SaverDef AddNodes(GraphDef graphDef, IReadOnlyList<(string Name, Variable Variable)> variables, int maxToKeep, float keepHours = DefaultKeepHours, bool sharded = false)
     {
         ArgumentNullException.ThrowIfNull(graphDef);
         var taken = graphDef.Node.Select(n => n.Name.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
@@ -54,16 +54,50 @@ internal static class SaverDefs
         }
 
         Strings("Const", ["model"]);
+        NodeDef Scalar(string name, DType dtype, NDArray value)
+        {
+            var n = Node(name, "Const");
+            n.Attr["dtype"] = Type(dtype);
+            n.Attr["value"] = new AttrValue { Tensor = TensorProtos.ToProto(value) };
+            return n;
+        }
+        // Sharded (saver.py's _AddShardedSaveOpsForV2, one device): SaveV2 writes PREFIX_temp_UUID/part-00000-of-00001,
+        // MergeV2Checkpoints merges it into PREFIX, and save/Identity (the save tensor) is the prefix after the merge.
+        var saveFile = $"{scope}/Const";
+        if (sharded)
+        {
+            Scalar("StringJoin/inputs_1", DType.@string, NDArray.FromStrings([$"_temp_{Guid.NewGuid():N}/part"], Shape.Scalar));
+            var join = Node("StringJoin", "StringJoin", $"{scope}/Const", $"{scope}/StringJoin/inputs_1");
+            join.Attr["N"] = new AttrValue { I = 2 };
+            join.Attr["separator"] = new AttrValue { S = ByteString.Empty };
+            Scalar("num_shards", DType.int32, NDArray.Scalar(1));
+            Scalar("ShardedFilename/shard", DType.int32, NDArray.Scalar(0));
+            Node("ShardedFilename", "ShardedFilename", $"{scope}/StringJoin", $"{scope}/ShardedFilename/shard", $"{scope}/num_shards");
+            saveFile = $"{scope}/ShardedFilename";
+        }
         var names = sorted.Select(v => v.Name).ToArray();
         var empty = sorted.Select(_ => "").ToArray();
         Strings("SaveV2/tensor_names", names);
         Strings("SaveV2/shape_and_slices", empty);
-        var save = Node("SaveV2", "SaveV2", [$"{scope}/Const", $"{scope}/SaveV2/tensor_names", $"{scope}/SaveV2/shape_and_slices",
+        var save = Node("SaveV2", "SaveV2", [saveFile, $"{scope}/SaveV2/tensor_names", $"{scope}/SaveV2/shape_and_slices",
             .. sorted.Select(v => IsResource(v.Variable) ? GraphDefExporter.TensorName(v.Variable.value()) : v.Variable.op.name)]);
         save.Attr["dtypes"] = Types(sorted.Select(v => v.Variable.dtype));
-        var dependency = Node("control_dependency", "Identity", $"{scope}/Const", $"^{scope}/SaveV2");
+        var dependency = Node("control_dependency", "Identity", saveFile, $"^{scope}/SaveV2");
         dependency.Attr["T"] = Type(DType.@string);
-        dependency.Attr["_class"] = Class($"{scope}/Const");
+        dependency.Attr["_class"] = Class(saveFile);
+        var saveTensor = $"{scope}/control_dependency:0";
+        if (sharded)
+        {
+            var pack = Node("MergeV2Checkpoints/checkpoint_prefixes", "Pack", saveFile, $"^{scope}/control_dependency");
+            pack.Attr["N"] = new AttrValue { I = 1 };
+            pack.Attr["T"] = Type(DType.@string);
+            pack.Attr["axis"] = new AttrValue { I = 0 };
+            var merge = Node("MergeV2Checkpoints", "MergeV2Checkpoints", pack.Name, $"{scope}/Const", $"^{scope}/control_dependency");
+            merge.Attr["delete_old_dirs"] = new AttrValue { B = true };
+            var identity = Node("Identity", "Identity", $"{scope}/Const", $"^{scope}/control_dependency", $"^{scope}/MergeV2Checkpoints");
+            identity.Attr["T"] = Type(DType.@string);
+            saveTensor = $"{scope}/Identity:0";
+        }
 
         Strings("RestoreV2/tensor_names", names);
         Strings("RestoreV2/shape_and_slices", empty);
@@ -74,10 +108,11 @@ internal static class SaverDefs
         {
             var v = sorted[i].Variable;
             var suffix = i == 0 ? "" : $"_{i}";
+            var identitySuffix = sharded ? $"_{i + 1}" : suffix; // save/Identity is the sharded save tensor
             var restored = i == 0 ? $"{scope}/RestoreV2" : $"{scope}/RestoreV2:{i}";
             if (IsResource(v))
             {
-                var identity = Node("Identity" + suffix, "Identity", restored);
+                var identity = Node("Identity" + identitySuffix, "Identity", restored);
                 identity.Attr["T"] = Type(v.dtype);
                 var assign = Node("AssignVariableOp" + suffix, "AssignVariableOp", v.op.name, identity.Name);
                 assign.Attr["dtype"] = Type(v.dtype);
@@ -93,15 +128,21 @@ internal static class SaverDefs
                 assigns.Add("^" + assign.Name);
             }
         }
-        Node("restore_all", "NoOp", [.. assigns]);
+        if (sharded)
+        {
+            // saver.py's _AddShardedRestoreOps: one restore_shard group per device, grouped into restore_all.
+            Node("restore_shard", "NoOp", [.. assigns]);
+            Node("restore_all", "NoOp", $"^{scope}/restore_shard");
+        }
+        else Node("restore_all", "NoOp", [.. assigns]);
 
         return new SaverDef
         {
             FilenameTensorName = $"{scope}/Const:0",
-            SaveTensorName = $"{scope}/control_dependency:0",
+            SaveTensorName = saveTensor,
             RestoreOpName = $"{scope}/restore_all",
             MaxToKeep = maxToKeep,
-            Sharded = false,
+            Sharded = sharded,
             KeepCheckpointEveryNHours = keepHours,
             Version = SaverDef.Types.CheckpointFormatVersion.V2,
         };

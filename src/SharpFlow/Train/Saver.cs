@@ -24,7 +24,38 @@ public sealed class Saver
     public const string IndexExtension = ".index";
 
     private readonly List<(string Name, Variable Variable)> _variables;
-    private readonly List<string> _last = [];
+    private readonly List<(string Path, double Time)> _last = [];
+
+    private static double WallClock() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+    private Func<double> _clock = WallClock;
+    private double _nextCheckpointTime;
+
+    /// <summary>
+    /// The time source (seconds since the Unix epoch) of the checkpoints' save times, for tests; as at construction,
+    /// the next checkpoint kept for <see cref="keep_checkpoint_every_n_hours"/> is one saved after now + n hours.
+    /// </summary>
+    internal void UseClock(Func<double> clock)
+    {
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _nextCheckpointTime = clock() + keep_checkpoint_every_n_hours * 3600;
+    }
+
+    /// <summary>
+    /// TensorFlow's <c>keep_checkpoint_every_n_hours</c>: a checkpoint that drops out of the newest
+    /// <see cref="max_to_keep"/> is kept anyway when it was saved after the next keeping time (construction time + n
+    /// hours at first, n hours later after each one kept). The default, 10000, keeps none.
+    /// </summary>
+    public double keep_checkpoint_every_n_hours { get; }
+
+    /// <summary>
+    /// TensorFlow's <c>sharded</c>: a save writes <c>PREFIX_temp_UUID/part-00000-of-00001</c> (one shard per device:
+    /// SharpFlow has one), which <c>MergeV2Checkpoints</c> merges into <c>PREFIX.index</c> and
+    /// <c>PREFIX.data-00000-of-00001</c> before deleting the temporary directory; the graph in the <c>.meta</c> has
+    /// TensorFlow's sharded save nodes (<c>StringJoin</c>, <c>ShardedFilename</c>, <c>SaveV2</c>,
+    /// <c>MergeV2Checkpoints</c>) and <c>saver_def.sharded</c> is true. Restoring is the same.
+    /// </summary>
+    public bool sharded { get; }
 
     /// <summary>
     /// A saver of <paramref name="var_list"/> (default: all global variables) under their op names. With
@@ -32,9 +63,10 @@ public sealed class Saver
     /// random ops stand in their streams, and <see cref="restore"/> puts them back there, so training resumed from
     /// it draws the dropout masks an uninterrupted run would have; TensorFlow's savers keep variables only.
     /// </summary>
-    public Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false, CheckpointFormat write_version = CheckpointFormat.V2)
+    public Saver(IEnumerable<Variable>? var_list = null, int max_to_keep = 5, bool save_random_state = false, CheckpointFormat write_version = CheckpointFormat.V2,
+        bool sharded = false, double keep_checkpoint_every_n_hours = GraphIO.SaverDefs.DefaultKeepHours)
         : this((var_list ?? Graph.get_default().get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>())
-            .Select(v => (v.op.name, v)), max_to_keep, write_version)
+            .Select(v => (v.op.name, v)), max_to_keep, write_version, sharded, keep_checkpoint_every_n_hours)
     {
         this.save_random_state = save_random_state;
     }
@@ -46,13 +78,19 @@ public sealed class Saver
     public bool save_random_state { get; }
 
     /// <summary>A saver that stores each variable under the name it is given (checkpoint name → variable).</summary>
-    public Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5, CheckpointFormat write_version = CheckpointFormat.V2)
-        : this((var_list ?? throw new ArgumentNullException(nameof(var_list))).Select(kv => (kv.Key, kv.Value)), max_to_keep, write_version)
+    public Saver(IReadOnlyDictionary<string, Variable> var_list, int max_to_keep = 5, CheckpointFormat write_version = CheckpointFormat.V2,
+        bool sharded = false, double keep_checkpoint_every_n_hours = GraphIO.SaverDefs.DefaultKeepHours)
+        : this((var_list ?? throw new ArgumentNullException(nameof(var_list))).Select(kv => (kv.Key, kv.Value)), max_to_keep, write_version, sharded, keep_checkpoint_every_n_hours)
     {
     }
 
-    private Saver(IEnumerable<(string, Variable)> variables, int maxToKeep, CheckpointFormat writeVersion)
+    private Saver(IEnumerable<(string, Variable)> variables, int maxToKeep, CheckpointFormat writeVersion, bool sharded, double keepHours)
     {
+        if (!(keepHours > 0)) throw new ValueError($"keep_checkpoint_every_n_hours must be positive, got {keepHours}");
+        if (sharded && writeVersion != CheckpointFormat.V2) throw new ValueError("sharded=True needs write_version CheckpointFormat.V2");
+        this.sharded = sharded;
+        keep_checkpoint_every_n_hours = keepHours;
+        UseClock(WallClock);
         if (!Enum.IsDefined(writeVersion)) throw new ValueError($"write_version must be CheckpointFormat.V2 or CheckpointFormat.SafeTensors, got {writeVersion}");
         write_version = writeVersion;
         if (maxToKeep < 0) throw new ValueError($"max_to_keep must be 0 (keep all) or positive, got {maxToKeep}");
@@ -89,7 +127,7 @@ public sealed class Saver
     public int max_to_keep { get; }
 
     /// <summary>This saver's checkpoints that are still kept, oldest first (empty with max_to_keep 0, which keeps all).</summary>
-    public IReadOnlyList<string> last_checkpoints => _last;
+    public IReadOnlyList<string> last_checkpoints => _last.Select(c => c.Path).ToList();
 
     /// <summary>
     /// Saves the variables' values in <paramref name="sess"/> to the checkpoint <c>save_path[-global_step]</c>
@@ -116,11 +154,26 @@ public sealed class Saver
         {
             // The random state rides along as one more (string) tensor, which TensorFlow's readers pass over.
             if (randomState is not null && tensors.ContainsKey(RandomStateKey)) throw new ValueError($"A variable may not be saved as {RandomStateKey}");
-            using var writer = new BundleWriter(prefix);
-            // In name order, as TensorFlow's savers add them (so the data file is laid out as TensorFlow lays it out).
-            foreach (var (name, value) in tensors.OrderBy(t => System.Text.Encoding.UTF8.GetBytes(t.Key), ByteComparer.Instance)) writer.Add(name, value);
-            if (randomState is not null) writer.Add(RandomStateKey, NDArray.FromStrings([randomState]));
-            writer.Finish();
+            // Sharded, as TensorFlow's _AddShardedSaveOpsForV2: the shard goes to a temporary directory and is merged into the prefix.
+            var temp = sharded ? $"{prefix}_temp_{Guid.NewGuid():N}" : null;
+            var target = temp is null ? prefix : Path.Combine(temp, "part-00000-of-00001");
+            if (temp is not null) Directory.CreateDirectory(temp);
+            try
+            {
+                using (var writer = new BundleWriter(target))
+                {
+                    // In name order, as TensorFlow's savers add them (so the data file is laid out as TensorFlow lays it out).
+                    foreach (var (name, value) in tensors.OrderBy(t => System.Text.Encoding.UTF8.GetBytes(t.Key), ByteComparer.Instance)) writer.Add(name, value);
+                    if (randomState is not null) writer.Add(RandomStateKey, NDArray.FromStrings([randomState]));
+                    writer.Finish();
+                }
+                if (temp is not null) Ops.Io.MergeV2Checkpoints.Merge([target], prefix, deleteOldDirs: true, "save/MergeV2Checkpoints");
+            }
+            finally
+            {
+                if (temp is not null && Directory.Exists(temp))
+                    try { Directory.Delete(temp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
         }
         else
         {
@@ -140,7 +193,7 @@ public sealed class Saver
             {
                 // As TensorFlow's Saver, whose save and restore nodes are in the graph: they are added to the GraphDef written.
                 var graphDef = graph.as_graph_def(add_shapes: true);
-                _saverDef = GraphIO.SaverDefs.AddNodes(graphDef, _variables, max_to_keep);
+                _saverDef = GraphIO.SaverDefs.AddNodes(graphDef, _variables, max_to_keep, (float)keep_checkpoint_every_n_hours, sharded);
                 meta = GraphIO.MetaGraphs.Export(graph, graphDef, _saverDef);
             }
             GraphIO.ProtoFiles.Write(meta, $"{prefix}.{meta_graph_suffix}");
@@ -152,15 +205,18 @@ public sealed class Saver
         var expired = new List<string>();
         if (max_to_keep > 0)
         {
-            _last.Remove(prefix);
-            _last.Add(prefix);
+            _last.RemoveAll(c => c.Path == prefix);
+            _last.Add((prefix, _clock()));
+            // TensorFlow's _MaybeDeleteOneCheckpoint: one saved after the next keeping time is kept, not deleted.
             while (_last.Count > max_to_keep)
             {
-                expired.Add(_last[0]);
+                var (oldest, time) = _last[0];
                 _last.RemoveAt(0);
+                if (time > _nextCheckpointTime) _nextCheckpointTime += keep_checkpoint_every_n_hours * 3600;
+                else expired.Add(oldest);
             }
         }
-        new CheckpointState(prefix, max_to_keep > 0 ? _last.ToList() : [prefix]).Write(directory, latest_filename);
+        new CheckpointState(prefix, max_to_keep > 0 ? last_checkpoints : [prefix]).Write(directory, latest_filename);
         foreach (var old in expired) DeleteCheckpoint(old);
         return prefix;
     }
@@ -183,8 +239,10 @@ public sealed class Saver
     {
         ArgumentNullException.ThrowIfNull(checkpoint_paths);
         _last.Clear();
+        // As TensorFlow, each keeps its files' modification time as its save time.
         foreach (var p in checkpoint_paths)
-            if (CheckpointExists(p) && !_last.Contains(p)) _last.Add(p);
+            if (CheckpointExists(p) && !_last.Any(c => c.Path == p))
+                _last.Add((p, new DateTimeOffset(File.GetLastWriteTimeUtc(File.Exists(p + IndexExtension) ? p + IndexExtension : p + Extension)).ToUnixTimeMilliseconds() / 1000.0));
     }
 
     /// <summary>Whether a checkpoint of either format exists under <paramref name="prefix"/>.</summary>

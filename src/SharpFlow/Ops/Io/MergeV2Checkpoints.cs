@@ -36,15 +36,25 @@ internal sealed class MergeV2Checkpoints : OpDef
         var destination = Encoding.UTF8.GetString(SaveV2.ScalarString(ctx.Input(1), "destination_prefix", ctx));
         var deleteOldDirs = op.attrs.TryGetValue("delete_old_dirs", out var d) && d is true;
         var prefixes = Enumerable.Range(0, sources.size).Select(i => Encoding.UTF8.GetString(sources.StringBytes(i))).ToList();
+        Merge(prefixes, destination, deleteOldDirs, op.name);
+    });
+
+    /// <summary>
+    /// The kernel's work: merges the checkpoints <paramref name="prefixes"/> into <paramref name="destination"/> and
+    /// deletes their files (and, with <paramref name="deleteOldDirs"/>, their directories left empty); errors name
+    /// <paramref name="opName"/>. The sharded <c>tf.train.Saver</c> merges through it too.
+    /// </summary>
+    internal static void Merge(IReadOnlyList<string> prefixes, string destination, bool deleteOldDirs, string opName)
+    {
         var tensors = new SortedDictionary<byte[], (string Name, NDArray Value)>(ByteComparer.Instance);
         foreach (var prefix in prefixes)
         {
             if (!File.Exists(TensorBundle.IndexFile(prefix)))
-                throw new NotFoundError($"MergeV2Checkpoints: {TensorBundle.IndexFile(prefix)} not found", op.name);
+                throw new NotFoundError($"MergeV2Checkpoints: {TensorBundle.IndexFile(prefix)} not found", opName);
             var reader = new CheckpointReader(prefix);
             foreach (var name in reader.Names)
                 if (!tensors.TryAdd(Encoding.UTF8.GetBytes(name), (name, reader.get_tensor(name))))
-                    throw new InvalidArgumentError($"MergeV2Checkpoints: tensor '{name}' is in more than one of the checkpoints {string.Join(", ", prefixes)}", op.name);
+                    throw new InvalidArgumentError($"MergeV2Checkpoints: tensor '{name}' is in more than one of the checkpoints {string.Join(", ", prefixes)}", opName);
         }
         using (var writer = new BundleWriter(destination))
         {
@@ -59,7 +69,7 @@ internal sealed class MergeV2Checkpoints : OpDef
             foreach (var data in Directory.EnumerateFiles(dir, Path.GetFileName(prefix) + ".data-*")) File.Delete(data);
             if (deleteOldDirs && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
         }
-    });
+    }
 
     /// <summary>Merges the checkpoints <paramref name="checkpointPrefixes"/> into <paramref name="destinationPrefix"/> when run.</summary>
     public static Operation Build(TensorLike checkpointPrefixes, TensorLike destinationPrefix, bool deleteOldDirs = true, string? name = null)

@@ -97,7 +97,7 @@ public sealed class Scaffold
             }
             // TensorFlow's default saver allows an empty variable list; here a graph without global variables has none.
             saver ??= First<Saver>(graph, GraphKeys.SAVERS) ?? (graph.get_collection(GraphKeys.GLOBAL_VARIABLES).Count == 0
-                ? null : Remember(graph, GraphKeys.SAVERS, new Saver(max_to_keep: 5)));
+                ? null : Remember(graph, GraphKeys.SAVERS, new Saver(max_to_keep: 5, sharded: true))); // sharded, as TensorFlow's Scaffold
         }
         graph.finalize();
         _finalized = true;
