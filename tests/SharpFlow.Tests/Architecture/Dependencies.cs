@@ -34,7 +34,8 @@ internal sealed class Dependencies
     private Dependencies(Assembly assembly, string projectPrefix)
     {
         using var module = ModuleDefinition.ReadModule(assembly.Location, new ReaderParameters { ReadSymbols = true });
-        var types = module.GetTypes().Where(t => !IsCompilerGenerated(t)).ToList();
+        // Lambdas, iterators and async methods compile to nested generated types: their code counts where it is written.
+        var types = module.GetTypes().Where(t => !IsGeneratedTopLevel(t)).ToList();
         foreach (var t in types) Home(t, projectPrefix);
         foreach (var t in types)
         {
@@ -62,6 +63,13 @@ internal sealed class Dependencies
                 }
             }
         }
+    }
+
+    private static bool IsGeneratedTopLevel(TypeDefinition t)
+    {
+        var top = t;
+        while (top.DeclaringType is not null) top = top.DeclaringType;
+        return top.Name.StartsWith('<');
     }
 
     private static bool IsCompilerGenerated(TypeDefinition t)
