@@ -37,15 +37,28 @@ internal static class Png16
         if (BitDepth(data) == 0) return 0;
         var colorType = data[25];
         if (colorType != 3) return colorType is 0 or 2 or 4 or 6 ? StoredChannels(colorType) : 0;
-        for (var at = 8; at + 12 <= data.Length;)
+        for (var at = 8; NextChunk(data, ref at, out var type, out _);)
         {
-            var length = BinaryPrimitives.ReadUInt32BigEndian(data[at..]);
-            var type = data.Slice(at + 4, 4);
             if (type.SequenceEqual("tRNS"u8)) return 4;
-            if (type.SequenceEqual("IDAT"u8) || length > (uint)(data.Length - at - 12)) break;
-            at += 12 + (int)length;
+            if (type.SequenceEqual("IDAT"u8)) break;
         }
         return 3;
+    }
+
+    /// <summary>
+    /// The chunk at <paramref name="at"/> (its type and body), moving <paramref name="at"/> past it; false at the end of
+    /// the data or at a chunk that would run past it.
+    /// </summary>
+    private static bool NextChunk(ReadOnlySpan<byte> data, ref int at, out ReadOnlySpan<byte> type, out ReadOnlySpan<byte> body)
+    {
+        type = body = default;
+        if (at + 12 > data.Length) return false;
+        var length = BinaryPrimitives.ReadUInt32BigEndian(data[at..]);
+        if (length > (uint)(data.Length - at - 12)) return false;
+        type = data.Slice(at + 4, 4);
+        body = data.Slice(at + 8, (int)length);
+        at += 12 + (int)length;
+        return true;
     }
 
     /// <summary>The channels a PNG stores (palette files as RGB, or RGBA with a tRNS chunk), as libpng counts them.</summary>
@@ -77,11 +90,8 @@ internal static class Png16
         var stored = StoredChannels(colorType);
         using var idat = new MemoryStream();
         ushort[]? key = null;
-        for (var at = 8; at + 12 <= data.Length;)
+        for (var at = 8; NextChunk(data, ref at, out var type, out var body);)
         {
-            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(data[at..]);
-            var type = data.Slice(at + 4, 4);
-            var body = data.Slice(at + 8, length);
             if (type.SequenceEqual("IDAT"u8)) idat.Write(body);
             else if (type.SequenceEqual("tRNS"u8))
             {
@@ -91,7 +101,6 @@ internal static class Png16
                 for (var i = 0; i < stored; i++) key[i] = BinaryPrimitives.ReadUInt16BigEndian(body[(2 * i)..]);
             }
             else if (type.SequenceEqual("IEND"u8)) break;
-            at += 12 + length;
         }
         if (idat.Length == 0) throw new ImageDecodeException("the PNG has no IDAT chunk");
 
