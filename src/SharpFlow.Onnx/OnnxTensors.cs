@@ -40,10 +40,23 @@ internal static class OnnxTensors
                 return NDArray.FromFlat(t.HasRawData ? Raw<int>(raw, n, t, source) : Typed(t.Int32Data, n, t, source), shape);
             case TensorProto.Types.DataType.Uint8:
                 return NDArray.FromFlat<byte>(t.HasRawData ? Raw<byte>(raw, n, t, source) : [.. Typed(t.Int32Data, n, t, source).Select(v => (byte)v)], shape);
+            case TensorProto.Types.DataType.Int8:
+                return NDArray.FromFlat<sbyte>(t.HasRawData ? Raw<sbyte>(raw, n, t, source) : [.. Typed(t.Int32Data, n, t, source).Select(v => (sbyte)v)], shape);
+            case TensorProto.Types.DataType.Int16:
+                return NDArray.FromFlat<short>(t.HasRawData ? Raw<short>(raw, n, t, source) : [.. Typed(t.Int32Data, n, t, source).Select(v => (short)v)], shape);
+            case TensorProto.Types.DataType.Uint16:
+                return NDArray.FromFlat<ushort>(t.HasRawData ? Raw<ushort>(raw, n, t, source) : [.. Typed(t.Int32Data, n, t, source).Select(v => (ushort)v)], shape);
+            case TensorProto.Types.DataType.Uint32:
+                return NDArray.FromFlat<uint>(t.HasRawData ? Raw<uint>(raw, n, t, source) : [.. Typed(t.Uint64Data, n, t, source).Select(v => (uint)v)], shape);
+            case TensorProto.Types.DataType.Uint64:
+                return NDArray.FromFlat<ulong>(t.HasRawData ? Raw<ulong>(raw, n, t, source) : Typed(t.Uint64Data, n, t, source), shape);
+            case TensorProto.Types.DataType.Float16:
+                // int32_data holds each half's 16 bits.
+                return NDArray.FromFlat<Half>(t.HasRawData ? Raw<Half>(raw, n, t, source) : [.. Typed(t.Int32Data, n, t, source).Select(v => BitConverter.UInt16BitsToHalf((ushort)v))], shape);
             case TensorProto.Types.DataType.Bool:
                 return NDArray.FromFlat<bool>(t.HasRawData ? [.. Raw<byte>(raw, n, t, source).Select(v => v != 0)] : [.. Typed(t.Int32Data, n, t, source).Select(v => v != 0)], shape);
             default:
-                throw new UnimplementedError($"{source}: tensor '{t.Name}' has ONNX data type {type}, which SharpFlow has no dtype for; SharpFlow.Onnx reads FLOAT, DOUBLE, INT32, INT64, UINT8 and BOOL.");
+                throw new UnimplementedError($"{source}: tensor '{t.Name}' has ONNX data type {type}, which SharpFlow has no dtype for; SharpFlow.Onnx reads FLOAT, FLOAT16, DOUBLE, INT8, INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64 and BOOL.");
         }
     }
 
@@ -87,7 +100,13 @@ internal static class OnnxTensors
             DataType.Double => ((int)TensorProto.Types.DataType.Double, RawBytes(value.AsReadOnlySpan<double>())),
             DataType.UInt8 => ((int)TensorProto.Types.DataType.Uint8, RawBytes(value.AsReadOnlySpan<byte>())),
             DataType.Bool => ((int)TensorProto.Types.DataType.Bool, RawBytes(value.AsReadOnlySpan<bool>())),
-            _ => throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; float32, float64, int32, int64, uint8 and bool tensors are supported."),
+            DataType.Int8 => ((int)TensorProto.Types.DataType.Int8, RawBytes(value.AsReadOnlySpan<sbyte>())),
+            DataType.Int16 => ((int)TensorProto.Types.DataType.Int16, RawBytes(value.AsReadOnlySpan<short>())),
+            DataType.UInt16 => ((int)TensorProto.Types.DataType.Uint16, RawBytes(value.AsReadOnlySpan<ushort>())),
+            DataType.UInt32 => ((int)TensorProto.Types.DataType.Uint32, RawBytes(value.AsReadOnlySpan<uint>())),
+            DataType.UInt64 => ((int)TensorProto.Types.DataType.Uint64, RawBytes(value.AsReadOnlySpan<ulong>())),
+            DataType.Half => ((int)TensorProto.Types.DataType.Float16, RawBytes(value.AsReadOnlySpan<Half>())),
+            _ => throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; numeric and bool tensors are supported."),
         };
         return t;
     }

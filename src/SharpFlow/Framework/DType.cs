@@ -19,8 +19,18 @@ public enum DataType
     String = 7,
     /// <summary>64-bit signed integer (DT_INT64).</summary>
     Int64 = 9,
+    /// <summary>16-bit signed integer (DT_INT16).</summary>
+    Int16 = 5,
+    /// <summary>8-bit signed integer (DT_INT8).</summary>
+    Int8 = 6,
     /// <summary>16-bit unsigned integer (DT_UINT16): 16-bit PNG pixels.</summary>
     UInt16 = 17,
+    /// <summary>16-bit IEEE float (DT_HALF): stored as half precision, computed in float32 and rounded back.</summary>
+    Half = 19,
+    /// <summary>32-bit unsigned integer (DT_UINT32).</summary>
+    UInt32 = 22,
+    /// <summary>64-bit unsigned integer (DT_UINT64).</summary>
+    UInt64 = 23,
     /// <summary>Boolean (DT_BOOL).</summary>
     Bool = 10,
     /// <summary>
@@ -32,7 +42,8 @@ public enum DataType
 
 /// <summary>
 /// The element type of a tensor: <c>tf.float32</c>, <c>tf.float64</c>, <c>tf.int32</c>, <c>tf.int64</c>,
-/// <c>tf.uint8</c>, <c>tf.uint16</c>, <c>tf.@bool</c>. Prints with TensorFlow's names (<c>float32</c>).
+/// <c>tf.float16</c>, <c>tf.int8</c>, <c>tf.int16</c>, <c>tf.uint8</c>, <c>tf.uint16</c>, <c>tf.uint32</c>, <c>tf.uint64</c>,
+/// <c>tf.@bool</c>. Prints with TensorFlow's names (<c>float32</c>).
 /// </summary>
 public readonly struct DType : IEquatable<DType>
 {
@@ -48,6 +59,16 @@ public readonly struct DType : IEquatable<DType>
     public static readonly DType uint8 = new(DataType.UInt8);
     /// <summary>16-bit unsigned integer (16-bit PNG images).</summary>
     public static readonly DType uint16 = new(DataType.UInt16);
+    /// <summary>8-bit signed integer.</summary>
+    public static readonly DType int8 = new(DataType.Int8);
+    /// <summary>16-bit signed integer.</summary>
+    public static readonly DType int16 = new(DataType.Int16);
+    /// <summary>32-bit unsigned integer.</summary>
+    public static readonly DType uint32 = new(DataType.UInt32);
+    /// <summary>64-bit unsigned integer.</summary>
+    public static readonly DType uint64 = new(DataType.UInt64);
+    /// <summary>16-bit float (<see cref="System.Half"/> storage; kernels compute in float32 and round back, as TensorFlow's CPU kernels do).</summary>
+    public static readonly DType float16 = new(DataType.Half);
     /// <summary>Boolean.</summary>
     public static readonly DType @bool = new(DataType.Bool);
     /// <summary>Byte strings (each element a <c>byte[]</c>): what summary ops produce.</summary>
@@ -56,12 +77,13 @@ public readonly struct DType : IEquatable<DType>
     public static readonly DType resource = new(DataType.Resource);
 
     /// <summary>Every supported dtype, in TensorFlow's enum order.</summary>
-    public static IReadOnlyList<DType> All { get; } = [float32, float64, int32, uint8, int64, @bool, uint16];
+    public static IReadOnlyList<DType> All { get; } = [float32, float64, int32, uint8, int16, int8, int64, @bool, uint16, float16, uint32, uint64];
 
     /// <summary>Creates the dtype of a TensorFlow enum value.</summary>
     public DType(DataType id)
     {
-        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool or DataType.String or DataType.UInt16 or DataType.Resource))
+        if (id is not (DataType.Float or DataType.Double or DataType.Int32 or DataType.UInt8 or DataType.Int64 or DataType.Bool or DataType.String or DataType.UInt16 or DataType.Resource
+            or DataType.Int8 or DataType.Int16 or DataType.UInt32 or DataType.UInt64 or DataType.Half))
             throw new TypeError($"Unsupported data type {(int)id}.");
         Id = id;
     }
@@ -78,6 +100,11 @@ public readonly struct DType : IEquatable<DType>
         DataType.Int64 => "int64",
         DataType.UInt8 => "uint8",
         DataType.UInt16 => "uint16",
+        DataType.Int8 => "int8",
+        DataType.Int16 => "int16",
+        DataType.UInt32 => "uint32",
+        DataType.UInt64 => "uint64",
+        DataType.Half => "float16",
         DataType.Bool => "bool",
         DataType.String => "string",
         DataType.Resource => "resource",
@@ -89,24 +116,29 @@ public readonly struct DType : IEquatable<DType>
     {
         DataType.Float => "float",
         DataType.Double => "double",
+        DataType.Half => "half",
         _ => name,
     };
 
     /// <summary>Bytes per element.</summary>
     public int size => Id switch
     {
-        DataType.Float or DataType.Int32 => 4,
-        DataType.Double or DataType.Int64 or DataType.Resource => 8,
-        DataType.UInt8 or DataType.Bool => 1,
-        DataType.UInt16 => 2,
+        DataType.Float or DataType.Int32 or DataType.UInt32 => 4,
+        DataType.Double or DataType.Int64 or DataType.UInt64 or DataType.Resource => 8,
+        DataType.UInt8 or DataType.Int8 or DataType.Bool => 1,
+        DataType.UInt16 or DataType.Int16 or DataType.Half => 2,
         _ => 0,
     };
 
-    /// <summary>True for float32 and float64.</summary>
-    public bool is_floating => Id is DataType.Float or DataType.Double;
+    /// <summary>True for float16, float32 and float64.</summary>
+    public bool is_floating => Id is DataType.Float or DataType.Double or DataType.Half;
 
-    /// <summary>True for int32, int64, uint8 and uint16.</summary>
-    public bool is_integer => Id is DataType.Int32 or DataType.Int64 or DataType.UInt8 or DataType.UInt16;
+    /// <summary>True for the signed and unsigned integer types.</summary>
+    public bool is_integer => Id is DataType.Int32 or DataType.Int64 or DataType.UInt8 or DataType.UInt16
+        or DataType.Int8 or DataType.Int16 or DataType.UInt32 or DataType.UInt64;
+
+    /// <summary>True for the unsigned integer types (TensorFlow's <c>is_unsigned</c>).</summary>
+    public bool is_unsigned => Id is DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64;
 
     /// <summary>True for the types arithmetic is defined on (all but bool).</summary>
     public bool IsNumeric => is_floating || is_integer;
@@ -120,6 +152,11 @@ public readonly struct DType : IEquatable<DType>
         DataType.Int64 => typeof(long),
         DataType.UInt8 => typeof(byte),
         DataType.UInt16 => typeof(ushort),
+        DataType.Int8 => typeof(sbyte),
+        DataType.Int16 => typeof(short),
+        DataType.UInt32 => typeof(uint),
+        DataType.UInt64 => typeof(ulong),
+        DataType.Half => typeof(Half),
         DataType.Bool => typeof(bool),
         DataType.String => typeof(byte[]),
         DataType.Resource => typeof(object),
@@ -138,6 +175,11 @@ public readonly struct DType : IEquatable<DType>
         if (type == typeof(long)) return int64;
         if (type == typeof(byte)) return uint8;
         if (type == typeof(ushort)) return uint16;
+        if (type == typeof(sbyte)) return int8;
+        if (type == typeof(short)) return int16;
+        if (type == typeof(uint)) return uint32;
+        if (type == typeof(ulong)) return uint64;
+        if (type == typeof(Half)) return float16;
         if (type == typeof(bool)) return @bool;
         if (type == typeof(byte[])) return @string;
         if (type == typeof(object)) return resource;
@@ -153,6 +195,11 @@ public readonly struct DType : IEquatable<DType>
         "int64" => int64,
         "uint8" => uint8,
         "uint16" => uint16,
+        "int8" => int8,
+        "int16" => int16,
+        "uint32" => uint32,
+        "uint64" => uint64,
+        "float16" or "half" => float16,
         "bool" => @bool,
         "string" => @string,
         "resource" => resource,

@@ -11,7 +11,7 @@ namespace SharpFlow;
 public static class Literal
 {
     /// <summary>True when <paramref name="value"/> is something <see cref="ToNDArray"/> accepts.</summary>
-    public static bool IsLiteral(object? value) => value is NDArray or Array or double or float or int or long or bool or byte or ushort or string;
+    public static bool IsLiteral(object? value) => value is NDArray or Array or double or float or int or long or bool or byte or ushort or sbyte or short or uint or ulong or Half or string;
 
     /// <summary>
     /// Converts a number, a (possibly jagged or multi-dimensional) array, or an NDArray to an NDArray of
@@ -38,6 +38,11 @@ public static class Literal
             case bool b: raw = NDArray.Scalar(b); pythonFloat = false; break;
             case byte u: raw = NDArray.Scalar(u); pythonFloat = false; break;
             case ushort u16: raw = NDArray.Scalar(u16); pythonFloat = false; break;
+            case sbyte i8: raw = NDArray.Scalar(i8); pythonFloat = false; break;
+            case short i16: raw = NDArray.Scalar(i16); pythonFloat = false; break;
+            case uint u32: raw = NDArray.Scalar(u32); pythonFloat = false; break;
+            case ulong u64: raw = NDArray.Scalar(u64); pythonFloat = false; break;
+            case Half h: raw = NDArray.Scalar(h); pythonFloat = false; break;
             case string str: raw = NDArray.FromStrings([str], Shape.Scalar); pythonFloat = false; break;
             case string[] strs: raw = NDArray.FromStrings(strs, new Shape(strs.Length)); pythonFloat = false; break;
             case Array arr:
@@ -74,6 +79,10 @@ public static class Literal
             {
                 DataType.UInt8 => (0L, 255L),
                 DataType.UInt16 => (0L, 65535L),
+                DataType.Int8 => (sbyte.MinValue, (long)sbyte.MaxValue),
+                DataType.Int16 => (short.MinValue, (long)short.MaxValue),
+                DataType.UInt32 => (0L, uint.MaxValue),
+                DataType.UInt64 => (0L, long.MaxValue),
                 DataType.Int32 => (int.MinValue, (long)int.MaxValue),
                 _ => (long.MinValue, long.MaxValue),
             };

@@ -57,11 +57,16 @@ internal static class NDArrayFormatter
     {
         DataType.Float => FloatScalar(a.AsSpan<float>()[0], isSingle: true),
         DataType.Double => FloatScalar(a.AsSpan<double>()[0], isSingle: false),
+        DataType.Half => FloatScalar((double)a.AsSpan<Half>()[0], isSingle: true, isHalf: true),
         DataType.Bool => a.AsSpan<bool>()[0] ? "True" : "False",
         DataType.Int32 => a.AsSpan<int>()[0].ToString(Inv),
         DataType.Int64 => a.AsSpan<long>()[0].ToString(Inv),
         DataType.UInt8 => a.AsSpan<byte>()[0].ToString(Inv),
         DataType.UInt16 => a.AsSpan<ushort>()[0].ToString(Inv),
+        DataType.Int8 => a.AsSpan<sbyte>()[0].ToString(Inv),
+        DataType.Int16 => a.AsSpan<short>()[0].ToString(Inv),
+        DataType.UInt32 => a.AsSpan<uint>()[0].ToString(Inv),
+        DataType.UInt64 => a.AsSpan<ulong>()[0].ToString(Inv),
         DataType.String => BytesLiteral(a.StringBytes()),
         _ => "?",
     };
@@ -82,11 +87,11 @@ internal static class NDArrayFormatter
         return s.Append('\'').ToString();
     }
 
-    internal static string FloatScalar(double value, bool isSingle)
+    internal static string FloatScalar(double value, bool isSingle, bool isHalf = false)
     {
         if (double.IsNaN(value)) return "nan";
         if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
-        var d = Decimal.Shortest(value, isSingle);
+        var d = Decimal.Shortest(value, isSingle, isHalf);
         var abs = Math.Abs(value);
         if (value == 0 || (abs >= 1e-4 && abs < 1e16))
         {
@@ -221,6 +226,7 @@ internal static class NDArrayFormatter
         {
             DataType.Float => new FloatFormat(a, sample, isSingle: true),
             DataType.Double => new FloatFormat(a, sample, isSingle: false),
+            DataType.Half => new FloatFormat(a, sample, isSingle: true, isHalf: true),
             DataType.Bool => new BoolFormat(a),
             DataType.String => new StringFormat(a),
             _ => new IntegerFormat(a, sample),
@@ -254,6 +260,10 @@ internal static class NDArrayFormatter
             DataType.Int32 => ((int[])_a.Storage)[flat].ToString(Inv),
             DataType.Int64 => ((long[])_a.Storage)[flat].ToString(Inv),
             DataType.UInt16 => ((ushort[])_a.Storage)[flat].ToString(Inv),
+            DataType.Int8 => ((sbyte[])_a.Storage)[flat].ToString(Inv),
+            DataType.Int16 => ((short[])_a.Storage)[flat].ToString(Inv),
+            DataType.UInt32 => ((uint[])_a.Storage)[flat].ToString(Inv),
+            DataType.UInt64 => ((ulong[])_a.Storage)[flat].ToString(Inv),
             _ => ((byte[])_a.Storage)[flat].ToString(Inv),
         };
 
@@ -264,16 +274,18 @@ internal static class NDArrayFormatter
     {
         private readonly NDArray _a;
         private readonly bool _isSingle;
+        private readonly bool _isHalf;
         private readonly bool _scientific;
         private readonly int _padLeft;
         private readonly int _padRight;
         private readonly int _precision;
         private readonly int _expSize;
 
-        public FloatFormat(NDArray a, int[] sample, bool isSingle)
+        public FloatFormat(NDArray a, int[] sample, bool isSingle, bool isHalf = false)
         {
             _a = a;
             _isSingle = isSingle;
+            _isHalf = isHalf;
             var finite = new List<double>();
             var hasNonFinite = false;
             var hasNegInf = false;
@@ -304,7 +316,7 @@ internal static class NDArrayFormatter
             }
             else if (_scientific)
             {
-                var decimals = finite.Select(v => Decimal.Shortest(v, isSingle).RoundSignificant(Precision + 1)).ToList();
+                var decimals = finite.Select(v => Decimal.Shortest(v, isSingle, isHalf).RoundSignificant(Precision + 1)).ToList();
                 _precision = decimals.Max(d => d.Digits.Length - 1);
                 _expSize = Math.Max(2, decimals.Max(d => Math.Abs(d.Exponent).ToString(Inv).Length));
                 _padLeft = decimals.Max(d => d.Negative ? 2 : 1);
@@ -312,7 +324,7 @@ internal static class NDArrayFormatter
             }
             else
             {
-                var texts = finite.Select(v => Decimal.Shortest(v, isSingle).Positional(Precision)).ToList();
+                var texts = finite.Select(v => Decimal.Shortest(v, isSingle, isHalf).Positional(Precision)).ToList();
                 _padLeft = texts.Max(t => t.IndexOf('.', StringComparison.Ordinal));
                 _padRight = texts.Max(t => t.Length - t.IndexOf('.', StringComparison.Ordinal) - 1);
             }
@@ -324,7 +336,7 @@ internal static class NDArrayFormatter
             }
         }
 
-        private double Value(int flat) => _isSingle ? ((float[])_a.Storage)[flat] : ((double[])_a.Storage)[flat];
+        private double Value(int flat) => _isHalf ? (double)((Half[])_a.Storage)[flat] : _isSingle ? ((float[])_a.Storage)[flat] : ((double[])_a.Storage)[flat];
 
         public override string Format(int flat)
         {
@@ -334,7 +346,7 @@ internal static class NDArrayFormatter
                 var text = double.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
                 return text.PadLeft(_padLeft + _padRight + 1);
             }
-            var d = Decimal.Shortest(v, _isSingle);
+            var d = Decimal.Shortest(v, _isSingle, _isHalf);
             if (_scientific)
             {
                 // NumPy prints exactly _precision fraction digits of the exact binary value (min_digits): further
@@ -357,10 +369,11 @@ internal static class NDArrayFormatter
     /// </summary>
     private readonly record struct Decimal(bool Negative, string Digits, int Exponent, double Value, bool IsSingle)
     {
-        public static Decimal Shortest(double value, bool isSingle)
+        public static Decimal Shortest(double value, bool isSingle, bool isHalf = false)
         {
-            // .NET Core 3.0+ prints the shortest round-trip text of the float or double itself.
-            var text = isSingle ? ((float)value).ToString("R", Inv) : value.ToString("R", Inv);
+            // .NET Core 3.0+ prints the shortest round-trip text of the half, float or double itself (NumPy prints a
+            // float16 by its own shortest digits: 0.1, not float32's 0.09997559).
+            var text = isHalf ? ((Half)value).ToString("R", Inv) : isSingle ? ((float)value).ToString("R", Inv) : value.ToString("R", Inv);
             var negative = text.StartsWith('-') || (value == 0 && double.IsNegative(value));
             if (text.StartsWith('-')) text = text[1..];
             var exp = 0;

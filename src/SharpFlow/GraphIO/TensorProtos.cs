@@ -20,6 +20,11 @@ internal static class TensorProtos
         SharpFlow.DataType.Int64 => TfDataType.DtInt64,
         SharpFlow.DataType.UInt8 => TfDataType.DtUint8,
         SharpFlow.DataType.UInt16 => TfDataType.DtUint16,
+        SharpFlow.DataType.Int8 => TfDataType.DtInt8,
+        SharpFlow.DataType.Int16 => TfDataType.DtInt16,
+        SharpFlow.DataType.UInt32 => TfDataType.DtUint32,
+        SharpFlow.DataType.UInt64 => TfDataType.DtUint64,
+        SharpFlow.DataType.Half => TfDataType.DtHalf,
         SharpFlow.DataType.Bool => TfDataType.DtBool,
         SharpFlow.DataType.String => TfDataType.DtString,
         SharpFlow.DataType.Resource => TfDataType.DtResource,
@@ -38,6 +43,11 @@ internal static class TensorProtos
             TfDataType.DtInt64 => DType.int64,
             TfDataType.DtUint8 => DType.uint8,
             TfDataType.DtUint16 => DType.uint16,
+            TfDataType.DtInt8 => DType.int8,
+            TfDataType.DtInt16 => DType.int16,
+            TfDataType.DtUint32 => DType.uint32,
+            TfDataType.DtUint64 => DType.uint64,
+            TfDataType.DtHalf => DType.float16,
             TfDataType.DtBool => DType.@bool,
             TfDataType.DtString => DType.@string,
             TfDataType.DtResource => DType.resource,
@@ -92,15 +102,21 @@ internal static class TensorProtos
             return proto;
         }
         if (a.size == 0) return proto;
-        switch (a.Storage)
+        // By dtype, not by the array's CLR type: the CLR lets an sbyte[] match `case byte[]`, a uint[] `case int[]`.
+        switch (a.dtype.Id)
         {
-            case float[] f: proto.FloatVal.Add(f[0]); break;
-            case double[] d: proto.DoubleVal.Add(d[0]); break;
-            case int[] i: proto.IntVal.Add(i[0]); break;
-            case byte[] b: proto.IntVal.Add(b[0]); break;
-            case ushort[] u: proto.IntVal.Add(u[0]); break;
-            case long[] l: proto.Int64Val.Add(l[0]); break;
-            case bool[] b: proto.BoolVal.Add(b[0]); break;
+            case SharpFlow.DataType.Float: proto.FloatVal.Add(a.AsSpan<float>()[0]); break;
+            case SharpFlow.DataType.Double: proto.DoubleVal.Add(a.AsSpan<double>()[0]); break;
+            case SharpFlow.DataType.Int32: proto.IntVal.Add(a.AsSpan<int>()[0]); break;
+            case SharpFlow.DataType.UInt8: proto.IntVal.Add(a.AsSpan<byte>()[0]); break;
+            case SharpFlow.DataType.UInt16: proto.IntVal.Add(a.AsSpan<ushort>()[0]); break;
+            case SharpFlow.DataType.Int8: proto.IntVal.Add(a.AsSpan<sbyte>()[0]); break;
+            case SharpFlow.DataType.Int16: proto.IntVal.Add(a.AsSpan<short>()[0]); break;
+            case SharpFlow.DataType.UInt32: proto.Uint32Val.Add(a.AsSpan<uint>()[0]); break;
+            case SharpFlow.DataType.UInt64: proto.Uint64Val.Add(a.AsSpan<ulong>()[0]); break;
+            case SharpFlow.DataType.Half: proto.HalfVal.Add(BitConverter.HalfToUInt16Bits(a.AsSpan<Half>()[0])); break;
+            case SharpFlow.DataType.Int64: proto.Int64Val.Add(a.AsSpan<long>()[0]); break;
+            case SharpFlow.DataType.Bool: proto.BoolVal.Add(a.AsSpan<bool>()[0]); break;
             default: throw new TypeError($"A {a.dtype.name} array cannot be written as a TensorProto");
         }
         return proto;
@@ -136,15 +152,20 @@ internal static class TensorProtos
             bytes.CopyTo(array.AsWritableBytes());
             return array;
         }
-        switch (array.Storage)
+        switch (dtype.Id)
         {
-            case float[] f: Fill(f, proto.FloatVal, v => v, what, shape); break;
-            case double[] dd: Fill(dd, proto.DoubleVal, v => v, what, shape); break;
-            case int[] i: Fill(i, proto.IntVal, v => v, what, shape); break;
-            case byte[] b: Fill(b, proto.IntVal, v => (byte)v, what, shape); break;
-            case ushort[] u: Fill(u, proto.IntVal, v => (ushort)v, what, shape); break;
-            case long[] l: Fill(l, proto.Int64Val, v => v, what, shape); break;
-            case bool[] b: Fill(b, proto.BoolVal, v => v, what, shape); break;
+            case SharpFlow.DataType.Float: Fill((float[])array.Storage, proto.FloatVal, v => v, what, shape); break;
+            case SharpFlow.DataType.Double: Fill((double[])array.Storage, proto.DoubleVal, v => v, what, shape); break;
+            case SharpFlow.DataType.Int32: Fill((int[])array.Storage, proto.IntVal, v => v, what, shape); break;
+            case SharpFlow.DataType.UInt8: Fill((byte[])array.Storage, proto.IntVal, v => (byte)v, what, shape); break;
+            case SharpFlow.DataType.UInt16: Fill((ushort[])array.Storage, proto.IntVal, v => (ushort)v, what, shape); break;
+            case SharpFlow.DataType.Int8: Fill((sbyte[])array.Storage, proto.IntVal, v => (sbyte)v, what, shape); break;
+            case SharpFlow.DataType.Int16: Fill((short[])array.Storage, proto.IntVal, v => (short)v, what, shape); break;
+            case SharpFlow.DataType.UInt32: Fill((uint[])array.Storage, proto.Uint32Val, v => v, what, shape); break;
+            case SharpFlow.DataType.UInt64: Fill((ulong[])array.Storage, proto.Uint64Val, v => v, what, shape); break;
+            case SharpFlow.DataType.Half: Fill((Half[])array.Storage, proto.HalfVal, v => BitConverter.UInt16BitsToHalf((ushort)v), what, shape); break;
+            case SharpFlow.DataType.Int64: Fill((long[])array.Storage, proto.Int64Val, v => v, what, shape); break;
+            case SharpFlow.DataType.Bool: Fill((bool[])array.Storage, proto.BoolVal, v => v, what, shape); break;
         }
         return array;
     }

@@ -76,6 +76,12 @@ internal static class OnnxCheck
         DataType.Int64 => 7,
         DataType.Bool => 9,
         DataType.Double => 11,
+        DataType.Int8 => 3,
+        DataType.UInt16 => 4,
+        DataType.Int16 => 5,
+        DataType.Half => 10,
+        DataType.UInt32 => 12,
+        DataType.UInt64 => 13,
         _ => throw new ArgumentException($"no ONNX type for {dtype}"),
     };
 
@@ -108,6 +114,12 @@ internal static class OnnxCheck
             DataType.Int64 => OrtValue.CreateTensorValueFromMemory(a.ToArray<long>(), shape),
             DataType.UInt8 => OrtValue.CreateTensorValueFromMemory(a.ToArray<byte>(), shape),
             DataType.Bool => OrtValue.CreateTensorValueFromMemory(a.ToArray<bool>(), shape),
+            DataType.Int8 => OrtValue.CreateTensorValueFromMemory(a.ToArray<sbyte>(), shape),
+            DataType.Int16 => OrtValue.CreateTensorValueFromMemory(a.ToArray<short>(), shape),
+            DataType.UInt16 => OrtValue.CreateTensorValueFromMemory(a.ToArray<ushort>(), shape),
+            DataType.UInt32 => OrtValue.CreateTensorValueFromMemory(a.ToArray<uint>(), shape),
+            DataType.UInt64 => OrtValue.CreateTensorValueFromMemory(a.ToArray<ulong>(), shape),
+            DataType.Half => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<Half, Float16>(a.ToArray<Half>()).ToArray(), shape),
             _ => throw new ArgumentException($"cannot feed {a.dtype} to ONNX Runtime"),
         };
     }
@@ -124,6 +136,12 @@ internal static class OnnxCheck
             TensorElementType.Int64 => NDArray.FromFlat(v.GetTensorDataAsSpan<long>().ToArray(), shape),
             TensorElementType.UInt8 => NDArray.FromFlat(v.GetTensorDataAsSpan<byte>().ToArray(), shape),
             TensorElementType.Bool => NDArray.FromFlat(v.GetTensorDataAsSpan<bool>().ToArray(), shape),
+            TensorElementType.Int8 => NDArray.FromFlat(v.GetTensorDataAsSpan<sbyte>().ToArray(), shape),
+            TensorElementType.Int16 => NDArray.FromFlat(v.GetTensorDataAsSpan<short>().ToArray(), shape),
+            TensorElementType.UInt16 => NDArray.FromFlat(v.GetTensorDataAsSpan<ushort>().ToArray(), shape),
+            TensorElementType.UInt32 => NDArray.FromFlat(v.GetTensorDataAsSpan<uint>().ToArray(), shape),
+            TensorElementType.UInt64 => NDArray.FromFlat(v.GetTensorDataAsSpan<ulong>().ToArray(), shape),
+            TensorElementType.Float16 => NDArray.FromFlat(System.Runtime.InteropServices.MemoryMarshal.Cast<Float16, Half>(v.GetTensorDataAsSpan<Float16>()).ToArray(), shape),
             var t => throw new ArgumentException($"ONNX Runtime returned {t}"),
         };
     }

@@ -33,6 +33,11 @@ public static class CastKernel
             case DataType.Int64: From(x.AsReadOnlySpan<long>(), d); break;
             case DataType.UInt8: From(x.AsReadOnlySpan<byte>(), d); break;
             case DataType.UInt16: From(x.AsReadOnlySpan<ushort>(), d); break;
+            case DataType.Int8: From(x.AsReadOnlySpan<sbyte>(), d); break;
+            case DataType.Int16: From(x.AsReadOnlySpan<short>(), d); break;
+            case DataType.UInt32: From(x.AsReadOnlySpan<uint>(), d); break;
+            case DataType.UInt64: From(x.AsReadOnlySpan<ulong>(), d); break;
+            case DataType.Half: From(x.AsReadOnlySpan<Half>(), d); break;
             case DataType.Bool:
                 {
                     var src = x.AsReadOnlySpan<bool>();
@@ -57,6 +62,11 @@ public static class CastKernel
             case DataType.Int64: Convert(src, d.AsSpan<long>()); break;
             case DataType.UInt8: Convert(src, d.AsSpan<byte>()); break;
             case DataType.UInt16: Convert(src, d.AsSpan<ushort>()); break;
+            case DataType.Int8: Convert(src, d.AsSpan<sbyte>()); break;
+            case DataType.Int16: Convert(src, d.AsSpan<short>()); break;
+            case DataType.UInt32: Convert(src, d.AsSpan<uint>()); break;
+            case DataType.UInt64: Convert(src, d.AsSpan<ulong>()); break;
+            case DataType.Half: Convert(src, d.AsSpan<Half>()); break;
             case DataType.Bool:
                 {
                     var dst = d.AsSpan<bool>();
@@ -75,8 +85,15 @@ public static class CastKernel
             System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(src).CopyTo(dst);
             return;
         }
-        var fromFloat = typeof(TFrom) == typeof(float) || typeof(TFrom) == typeof(double);
-        var toInteger = typeof(TTo) != typeof(float) && typeof(TTo) != typeof(double);
+        var fromFloat = typeof(TFrom) == typeof(float) || typeof(TFrom) == typeof(double) || typeof(TFrom) == typeof(Half);
+        var toInteger = typeof(TTo) != typeof(float) && typeof(TTo) != typeof(double) && typeof(TTo) != typeof(Half);
+        if (typeof(TTo) == typeof(Half) && typeof(TFrom) != typeof(float))
+        {
+            // Eigen's half(T) is half(static_cast<float>(value)): doubles and integers round to float first.
+            var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, Half>(dst);
+            for (var i = 0; i < halves.Length; i++) halves[i] = (Half)float.CreateTruncating(src[i]);
+            return;
+        }
         if (fromFloat && toInteger)
         {
             // Truncate towards zero; NaN becomes 0 and out-of-range values saturate (defined, unlike C++).

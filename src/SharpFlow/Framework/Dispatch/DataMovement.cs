@@ -29,6 +29,7 @@ public static class DataMovement
         switch (input.dtype.size)
         {
             case 1: Transpose(Bits<byte>(input), input.shape.AsSpan(), perm, Bits<byte>(output)); break;
+            case 2: Transpose(Bits<short>(input), input.shape.AsSpan(), perm, Bits<short>(output)); break;
             case 4: Transpose(Bits<int>(input), input.shape.AsSpan(), perm, Bits<int>(output)); break;
             default: Transpose(Bits<long>(input), input.shape.AsSpan(), perm, Bits<long>(output)); break;
         }
@@ -81,6 +82,7 @@ public static class DataMovement
         switch (src.dtype.size)
         {
             case 1: StridedCopy(Bits<byte>(src), srcOffset, srcStrides, Bits<byte>(dst), dstOffset, dstStrides, shape); break;
+            case 2: StridedCopy(Bits<short>(src), srcOffset, srcStrides, Bits<short>(dst), dstOffset, dstStrides, shape); break;
             case 4: StridedCopy(Bits<int>(src), srcOffset, srcStrides, Bits<int>(dst), dstOffset, dstStrides, shape); break;
             default: StridedCopy(Bits<long>(src), srcOffset, srcStrides, Bits<long>(dst), dstOffset, dstStrides, shape); break;
         }

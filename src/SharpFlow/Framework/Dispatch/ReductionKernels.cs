@@ -20,6 +20,19 @@ public static class ReductionKernels
             case DataType.Int32: Reduction.Reduce<int, TOp>(x.AsReadOnlySpan<int>(), x.shape.AsSpan(), reduce, z.AsSpan<int>()); break;
             case DataType.Int64: Reduction.Reduce<long, TOp>(x.AsReadOnlySpan<long>(), x.shape.AsSpan(), reduce, z.AsSpan<long>()); break;
             case DataType.UInt8: Reduction.Reduce<byte, TOp>(x.AsReadOnlySpan<byte>(), x.shape.AsSpan(), reduce, z.AsSpan<byte>()); break;
+            case DataType.UInt16: Reduction.Reduce<ushort, TOp>(x.AsReadOnlySpan<ushort>(), x.shape.AsSpan(), reduce, z.AsSpan<ushort>()); break;
+            case DataType.Int8: Reduction.Reduce<sbyte, TOp>(x.AsReadOnlySpan<sbyte>(), x.shape.AsSpan(), reduce, z.AsSpan<sbyte>()); break;
+            case DataType.Int16: Reduction.Reduce<short, TOp>(x.AsReadOnlySpan<short>(), x.shape.AsSpan(), reduce, z.AsSpan<short>()); break;
+            case DataType.UInt32: Reduction.Reduce<uint, TOp>(x.AsReadOnlySpan<uint>(), x.shape.AsSpan(), reduce, z.AsSpan<uint>()); break;
+            case DataType.UInt64: Reduction.Reduce<ulong, TOp>(x.AsReadOnlySpan<ulong>(), x.shape.AsSpan(), reduce, z.AsSpan<ulong>()); break;
+            case DataType.Half:
+                {
+                    // Accumulated in float32 and rounded once, as TensorFlow's half reductions accumulate in float.
+                    var wide = NDArray.Zeros(DType.float32, z.shape);
+                    Reduce<TOp>(x.Cast(DType.float32), reduce, wide);
+                    CastKernel.Cast(wide, z);
+                    break;
+                }
             default: throw new UnimplementedError($"No reduction kernel for dtype {x.dtype}.");
         }
     }
@@ -35,6 +48,18 @@ public static class ReductionKernels
             case DataType.Int32: DivideIntegers(z.AsSpan<int>(), count); break;
             case DataType.Int64: DivideIntegers(z.AsSpan<long>(), count); break;
             case DataType.UInt8: DivideIntegers(z.AsSpan<byte>(), count); break;
+            case DataType.UInt16: DivideIntegers(z.AsSpan<ushort>(), count); break;
+            case DataType.Int8: DivideIntegers(z.AsSpan<sbyte>(), count); break;
+            case DataType.Int16: DivideIntegers(z.AsSpan<short>(), count); break;
+            case DataType.UInt32: DivideIntegers(z.AsSpan<uint>(), count); break;
+            case DataType.UInt64: DivideIntegers(z.AsSpan<ulong>(), count); break;
+            case DataType.Half:
+                {
+                    var wide = z.Cast(DType.float32);
+                    TensorPrimitives.Divide(wide.AsSpan<float>(), (float)count, wide.AsSpan<float>());
+                    CastKernel.Cast(wide, z);
+                    break;
+                }
             default: throw new UnimplementedError($"No mean kernel for dtype {z.dtype}.");
         }
     }

@@ -11,7 +11,7 @@ internal sealed class Relu : MathOps.UnaryElementwiseOp
     public override string Type => "Relu";
 
     // TensorFlow's Relu is defined on the real number types: the integer ones too.
-    protected override bool Accepts(DType dtype) => dtype.is_floating || dtype == DType.int32 || dtype == DType.int64;
+    protected override bool Accepts(DType dtype) => dtype.IsNumeric;
 
     protected override void Compute(NDArray x, NDArray y)
     {
