@@ -178,9 +178,12 @@ public class WinogradTests(ITestOutputHelper output)
     [Fact]
     public void AppliesOnlyToFloat3x3StrideOneUndilatedConvolutions()
     {
-        Window2D Conv(int kernel, int stride, int dilation, int channels = 64, int size = 56) =>
-            Window2D.Create(1, size, size, channels, kernel, kernel, stride, stride, dilation, dilation, true);
+        Window2D Conv(int kernel, int stride, int dilation, int channels = 64, int size = 56, int batch = 1) =>
+            Window2D.Create(batch, size, size, channels, kernel, kernel, stride, stride, dilation, dilation, true);
         Assert.True(Winograd.Applies<float>(Conv(3, 1, 1), 64));
+        Assert.True(Winograd.Applies<float>(Conv(3, 1, 1, channels: 128, size: 28), 128)); // 49 tiles
+        Assert.False(Winograd.Applies<float>(Conv(3, 1, 1, channels: 256, size: 14), 256)); // 16 tiles: too few
+        Assert.True(Winograd.Applies<float>(Conv(3, 1, 1, channels: 256, size: 14, batch: 8), 256)); // 128 tiles
         Assert.False(Winograd.Applies<float>(Conv(3, 2, 1), 64)); // stride 2
         Assert.False(Winograd.Applies<float>(Conv(3, 1, 2), 64)); // dilation 2
         Assert.False(Winograd.Applies<float>(Conv(5, 1, 1), 64)); // 5×5
@@ -199,9 +202,9 @@ public class WinogradSwitchTests
     [Fact]
     public void TurningWinogradOffGivesTheIm2ColResultAndOnGivesWinograd()
     {
-        var g = Window2D.Create(1, 16, 16, 32, 3, 3, 1, 1, 1, 1, true);
+        var g = Window2D.Create(1, 32, 32, 32, 3, 3, 1, 1, 1, 1, true);
         var r = new Random(5);
-        var x = Enumerable.Range(0, 16 * 16 * 32).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var x = Enumerable.Range(0, 32 * 32 * 32).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
         var f = Enumerable.Range(0, 9 * 32 * 32).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
         var im2col = new float[g.OutPositions * 32];
         var patches = new float[g.OutPositions * g.PatchSize];

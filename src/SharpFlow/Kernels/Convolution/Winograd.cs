@@ -37,8 +37,14 @@ internal static unsafe class Winograd
     /// <summary>Largest number of elements of the transformed-input (or product) block of one pass over the tiles.</summary>
     internal const long MaxBlockElements = 1L << 20;
 
-    /// <summary>Fewest output tiles (over the whole batch) for which Winograd beats im2col on this machine.</summary>
-    internal static int MinTiles = 16;
+    /// <summary>
+    /// Fewest output tiles (over the whole batch) for which Winograd beats im2col on this machine. Below it the
+    /// products are too thin ([tiles × C]·[C × K] with few rows) to pay for transforming and packing 36·C·K filter
+    /// values: measured (<c>WinogradBenchmarks</c>, F(4×4) against im2col) 196 tiles (56×56×64) 0.49× the time,
+    /// 49 (28×28×128) 0.70×, 128 (14×14×256, batch 8) 0.68×, but 32 (7×7×512, batch 8) 1.05× and 16 (14×14×256)
+    /// 1.76×.
+    /// </summary>
+    internal const int MinTiles = 48;
 
     /// <summary>Fewest input and output channels for which Winograd beats im2col on this machine.</summary>
     internal const int MinChannels = 16;
