@@ -176,6 +176,24 @@ public class WinogradTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheConvolutionTakesTheChosenVariant()
+    {
+        // 7×7 images at batch 8: 32 tiles of 4×4, 128 of 2×2: F(2×2). 16×16 at batch 3: 48 tiles of 4×4: F(4×4).
+        foreach (var (n, size, tile) in new[] { (8, 7, 2), (3, 16, 4) })
+        {
+            var g = Window2D.Create(n, size, size, 16, 3, 3, 1, 1, 1, 1, true);
+            Assert.Equal(tile, Winograd.ChooseTileSize(g));
+            var x = Random(n * size * size * 16, size);
+            var f = Random(9 * 16 * 24, n);
+            var conv = new float[n * g.OutPositions * 24];
+            var expected = new float[conv.Length];
+            Conv2DKernels.Forward<float>(x, f, conv, g, 24);
+            Winograd.Forward(x, f, expected, g, 24, tile);
+            Assert.Equal(expected, conv);
+        }
+    }
+
+    [Fact]
     public void AppliesOnlyToFloat3x3StrideOneUndilatedConvolutions()
     {
         Window2D Conv(int kernel, int stride, int dilation, int channels = 64, int size = 56, int batch = 1) =>
@@ -184,6 +202,11 @@ public class WinogradTests(ITestOutputHelper output)
         Assert.True(Winograd.Applies<float>(Conv(3, 1, 1, channels: 128, size: 28), 128)); // 49 tiles
         Assert.False(Winograd.Applies<float>(Conv(3, 1, 1, channels: 256, size: 14), 256)); // 16 tiles: too few
         Assert.True(Winograd.Applies<float>(Conv(3, 1, 1, channels: 256, size: 14, batch: 8), 256)); // 128 tiles
+        Assert.Equal(4, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 256, size: 14, batch: 8)));
+        // 7×7 at batch 8: 32 tiles of 4×4 (too few), 128 of 2×2 (enough for F(2×2)); at batch 1 neither.
+        Assert.Equal(2, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 512, size: 7, batch: 8)));
+        Assert.True(Winograd.Applies<float>(Conv(3, 1, 1, channels: 512, size: 7, batch: 8), 512));
+        Assert.False(Winograd.Applies<float>(Conv(3, 1, 1, channels: 512, size: 7), 512));
         Assert.False(Winograd.Applies<float>(Conv(3, 2, 1), 64)); // stride 2
         Assert.False(Winograd.Applies<float>(Conv(3, 1, 2), 64)); // dilation 2
         Assert.False(Winograd.Applies<float>(Conv(5, 1, 1), 64)); // 5×5

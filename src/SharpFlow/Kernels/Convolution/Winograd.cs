@@ -7,14 +7,15 @@ namespace SharpFlow.Kernels.Convolution;
 /// <summary>
 /// Winograd's minimal filtering (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
 /// 3×3, stride-1, undilated float32 convolutions of NHWC images with an HWIO filter, any padding. The output is cut
-/// into m×m tiles (m = <see cref="TileSize"/>), each computed from an (m+2)×(m+2) input tile (zeros outside the
+/// into m×m tiles (m = 4 or 2, <see cref="ChooseTileSize"/>), each computed from an (m+2)×(m+2) input tile (zeros outside the
 /// image): the filter transform <c>U = G·g·Gᵀ</c> once per call, the input transform <c>V = Bᵀ·d·B</c> into
 /// <c>(m+2)²</c> matrices [tiles × C], one matrix product per tile position <c>M = V·U</c> ([tiles × C]·[C × K]
 /// through <see cref="Gemm"/>), and the output transform <c>Y = Aᵀ·M·A</c> scattered into the output.
 /// F(4×4, 3×3) does 36 multiplications per 16 outputs where the direct convolution does 144 (4×), F(2×2, 3×3) 16
 /// per 4 (2.25×).
 /// <para>
-/// F(4×4, 3×3) (points 0, ±1, ±2) is the default: its error, measured against a float64 direct convolution and
+/// F(4×4, 3×3) (points 0, ±1, ±2) is used wherever there are enough tiles, F(2×2) where there are only enough 2×2
+/// tiles (the smaller transformed filter pays off sooner). F(4×4)'s error, measured against a float64 direct convolution and
 /// relative to <c>Σ|x|·|w|</c> of each output, stays below 2.6e-6 on ResNet18's four 3×3 stride-1 layer shapes
 /// (F(2×2): 1.1e-7; the im2col product: 1.5e-7), about 20 float32 roundings (2⁻²⁴ ≈ 6e-8 each): far below what a
 /// trained network notices, and F(4×4) does 1.8× fewer multiplications than F(2×2) (see the tests).
@@ -31,9 +32,6 @@ internal static unsafe class Winograd
     /// <summary>Whether convolutions use Winograd where it applies; <c>SHARPFLOW_WINOGRAD=0</c> turns it off. Tests flip it.</summary>
     internal static bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_WINOGRAD") != "0";
 
-    /// <summary>The output tile size m of F(m×m, 3×3) that convolutions use (the other one, 2, is for tests and measurements).</summary>
-    internal const int TileSize = 4;
-
     /// <summary>Largest number of elements of the transformed-input (or product) block of one pass over the tiles.</summary>
     internal const long MaxBlockElements = 1L << 20;
 
@@ -46,6 +44,13 @@ internal static unsafe class Winograd
     /// </summary>
     internal const int MinTiles = 48;
 
+    /// <summary>
+    /// Fewest 2×2 output tiles for which F(2×2, 3×3) beats im2col where F(4×4) has fewer than <see cref="MinTiles"/>
+    /// tiles: its transformed filter is 16·C·K values instead of 36·C·K. Measured against im2col: 128 tiles (7×7×512,
+    /// batch 8) 0.78× the time, 49 (14×14×256, batch 1) 0.98×, 16 (7×7×512, batch 1) 1.86×.
+    /// </summary>
+    internal const int MinTiles2 = 128;
+
     /// <summary>Fewest input and output channels for which Winograd beats im2col on this machine.</summary>
     internal const int MinChannels = 16;
 
@@ -56,7 +61,16 @@ internal static unsafe class Winograd
     public static bool Applies<T>(in Window2D g, int outChannels) =>
         typeof(T) == typeof(float) && Enabled && Fits(g)
         && g.Channels >= MinChannels && outChannels >= MinChannels
-        && (long)g.Batch * Tiles(g.OutHeight, TileSize) * Tiles(g.OutWidth, TileSize) >= MinTiles;
+        && ChooseTileSize(g) != 0;
+
+    /// <summary>
+    /// The output tile size m of the F(m×m, 3×3) that is faster than im2col for this geometry: 4 with at least
+    /// <see cref="MinTiles"/> 4×4 tiles, else 2 with at least <see cref="MinTiles2"/> 2×2 tiles, else 0 (im2col).
+    /// </summary>
+    internal static int ChooseTileSize(in Window2D g) =>
+        (long)g.Batch * Tiles(g.OutHeight, 4) * Tiles(g.OutWidth, 4) >= MinTiles ? 4
+        : (long)g.Batch * Tiles(g.OutHeight, 2) * Tiles(g.OutWidth, 2) >= MinTiles2 ? 2
+        : 0;
 
     /// <summary>True when the geometry is one <see cref="Forward"/> can compute: a 3×3 window, stride 1, dilation 1.</summary>
     internal static bool Fits(in Window2D g) =>
@@ -71,12 +85,13 @@ internal static unsafe class Winograd
     /// <param name="output">The result, [N, outH, outW, K].</param>
     /// <param name="g">The geometry: sizes, padding and output size.</param>
     /// <param name="outChannels">K.</param>
-    /// <param name="tileSize">m: 4 for F(4×4, 3×3), 2 for F(2×2, 3×3).</param>
+    /// <param name="tileSize">m: 4 for F(4×4, 3×3), 2 for F(2×2, 3×3), 0 for <see cref="ChooseTileSize"/>'s choice (F(4×4) where it says im2col).</param>
     /// <param name="maxBlockElements">Largest transformed-input (or product) block of one pass; tests lower it to exercise several passes.</param>
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int outChannels,
-        int tileSize = TileSize, long maxBlockElements = MaxBlockElements)
+        int tileSize = 0, long maxBlockElements = MaxBlockElements)
     {
         if (!Fits(g)) throw new ArgumentException("Winograd: only 3×3 windows with stride 1 and dilation 1.");
+        if (tileSize == 0) tileSize = ChooseTileSize(g) is 2 ? 2 : 4;
         if (tileSize == 2) Forward<F2>(input, filter, output, g, outChannels, maxBlockElements);
         else if (tileSize == 4) Forward<F4>(input, filter, output, g, outChannels, maxBlockElements);
         else throw new ArgumentException($"Winograd: tile size {tileSize} is not 2 or 4.");
