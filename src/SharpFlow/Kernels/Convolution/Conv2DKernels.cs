@@ -32,6 +32,11 @@ internal static class Conv2DKernels
     public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels)
         where T : unmanaged, INumber<T>
     {
+        if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels))
+        {
+            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            return;
+        }
         var k = g.PatchSize;
         if (IsPointwise(g))
         {

@@ -1,0 +1,447 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpFlow.Kernels.Convolution;
+
+/// <summary>
+/// Winograd's minimal filtering (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
+/// 3×3, stride-1, undilated float32 convolutions of NHWC images with an HWIO filter, any padding. The output is cut
+/// into m×m tiles (m = 4 or 2, <see cref="ChooseTileSize"/>), each computed from an (m+2)×(m+2) input tile (zeros outside the
+/// image): the filter transform <c>U = G·g·Gᵀ</c> once per call, the input transform <c>V = Bᵀ·d·B</c> into
+/// <c>(m+2)²</c> matrices [tiles × C], one matrix product per tile position <c>M = V·U</c> ([tiles × C]·[C × K]
+/// through <see cref="Gemm"/>), and the output transform <c>Y = Aᵀ·M·A</c> scattered into the output.
+/// F(4×4, 3×3) does 36 multiplications per 16 outputs where the direct convolution does 144 (4×), F(2×2, 3×3) 16
+/// per 4 (2.25×).
+/// <para>
+/// F(4×4, 3×3) (points 0, ±1, ±2) is used wherever there are enough tiles, F(2×2) where there are only enough 2×2
+/// tiles (the smaller transformed filter pays off sooner). F(4×4)'s error, measured against a float64 direct convolution and
+/// relative to <c>Σ|x|·|w|</c> of each output, stays below 2.6e-6 on ResNet18's four 3×3 stride-1 layer shapes
+/// (F(2×2): 1.1e-7; the im2col product: 1.5e-7), about 20 float32 roundings (2⁻²⁴ ≈ 6e-8 each): far below what a
+/// trained network notices, and F(4×4) does 1.8× fewer multiplications than F(2×2) (see the tests).
+/// </para>
+/// <para>
+/// The transforms are vectorised over channels (AVX-512, AVX or scalar for the remainder). Tiles are transformed in
+/// parallel, and the products of one block of tiles run in parallel over the tile positions; each element is
+/// computed in a fixed order whatever the split, so results do not depend on the thread count. Buffers come from
+/// <see cref="ArrayPool{T}"/>, so steady calls allocate nothing.
+/// </para>
+/// </summary>
+internal static unsafe class Winograd
+{
+    /// <summary>Whether convolutions use Winograd where it applies; <c>SHARPFLOW_WINOGRAD=0</c> turns it off. Tests flip it.</summary>
+    internal static bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_WINOGRAD") != "0";
+
+    /// <summary>Largest number of elements of the transformed-input (or product) block of one pass over the tiles.</summary>
+    internal const long MaxBlockElements = 1L << 20;
+
+    /// <summary>
+    /// Fewest output tiles (over the whole batch) for which Winograd beats im2col on this machine. Below it the
+    /// products are too thin ([tiles × C]·[C × K] with few rows) to pay for transforming and packing 36·C·K filter
+    /// values: measured (<c>WinogradBenchmarks</c>, F(4×4) against im2col) 196 tiles (56×56×64) 0.49× the time,
+    /// 49 (28×28×128) 0.70×, 128 (14×14×256, batch 8) 0.68×, but 32 (7×7×512, batch 8) 1.05× and 16 (14×14×256)
+    /// 1.76×.
+    /// </summary>
+    internal const int MinTiles = 48;
+
+    /// <summary>
+    /// Fewest 2×2 output tiles for which F(2×2, 3×3) beats im2col where F(4×4) has fewer than <see cref="MinTiles"/>
+    /// tiles: its transformed filter is 16·C·K values instead of 36·C·K. Measured against im2col: 128 tiles (7×7×512,
+    /// batch 8) 0.78× the time, 49 (14×14×256, batch 1) 0.98×, 16 (7×7×512, batch 1) 1.86×.
+    /// </summary>
+    internal const int MinTiles2 = 128;
+
+    /// <summary>Fewest input and output channels for which Winograd beats im2col on this machine.</summary>
+    internal const int MinChannels = 16;
+
+    /// <summary>
+    /// True when <see cref="Forward"/> computes this convolution (and is expected to be faster than im2col): float32,
+    /// a 3×3 window, stride 1, dilation 1, enough channels and tiles, and Winograd enabled.
+    /// </summary>
+    public static bool Applies<T>(in Window2D g, int outChannels) =>
+        typeof(T) == typeof(float) && Enabled && Fits(g)
+        && g.Channels >= MinChannels && outChannels >= MinChannels
+        && ChooseTileSize(g) != 0;
+
+    /// <summary>
+    /// The output tile size m of the F(m×m, 3×3) that is faster than im2col for this geometry: 4 with at least
+    /// <see cref="MinTiles"/> 4×4 tiles, else 2 with at least <see cref="MinTiles2"/> 2×2 tiles, else 0 (im2col).
+    /// </summary>
+    internal static int ChooseTileSize(in Window2D g) =>
+        (long)g.Batch * Tiles(g.OutHeight, 4) * Tiles(g.OutWidth, 4) >= MinTiles ? 4
+        : (long)g.Batch * Tiles(g.OutHeight, 2) * Tiles(g.OutWidth, 2) >= MinTiles2 ? 2
+        : 0;
+
+    /// <summary>True when the geometry is one <see cref="Forward"/> can compute: a 3×3 window, stride 1, dilation 1.</summary>
+    internal static bool Fits(in Window2D g) =>
+        g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 1 && g.StrideWidth == 1
+        && g.DilationHeight == 1 && g.DilationWidth == 1;
+
+    private static int Tiles(int size, int m) => (size + m - 1) / m;
+
+    /// <summary><paramref name="output"/>[N, outH, outW, K] = conv(<paramref name="input"/>, <paramref name="filter"/>) for a geometry that <see cref="Fits"/>.</summary>
+    /// <param name="input">The images, NHWC.</param>
+    /// <param name="filter">The filter, [3, 3, C, K].</param>
+    /// <param name="output">The result, [N, outH, outW, K].</param>
+    /// <param name="g">The geometry: sizes, padding and output size.</param>
+    /// <param name="outChannels">K.</param>
+    /// <param name="tileSize">m: 4 for F(4×4, 3×3), 2 for F(2×2, 3×3), 0 for <see cref="ChooseTileSize"/>'s choice (F(4×4) where it says im2col).</param>
+    /// <param name="maxBlockElements">Largest transformed-input (or product) block of one pass; tests lower it to exercise several passes.</param>
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int outChannels,
+        int tileSize = 0, long maxBlockElements = MaxBlockElements)
+    {
+        if (!Fits(g)) throw new ArgumentException("Winograd: only 3×3 windows with stride 1 and dilation 1.");
+        if (tileSize == 0) tileSize = ChooseTileSize(g) is 2 ? 2 : 4;
+        if (tileSize == 2) Forward<F2>(input, filter, output, g, outChannels, maxBlockElements);
+        else if (tileSize == 4) Forward<F4>(input, filter, output, g, outChannels, maxBlockElements);
+        else throw new ArgumentException($"Winograd: tile size {tileSize} is not 2 or 4.");
+    }
+
+    /// <summary>Sizes and buffers of one call, passed by value to the parallel loops.</summary>
+    private readonly record struct Job(nint Input, nint Filter, nint Output, nint U, nint V, nint M,
+        Window2D G, int K, int TilesH, int TilesW, int FirstTile, int BlockTiles, int BlockCapacity);
+
+    private static void Forward<F>(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int k, long maxBlockElements)
+        where F : struct, ITile
+    {
+        var c = g.Channels;
+        var alpha2 = F.Alpha * F.Alpha;
+        var (tilesH, tilesW) = (Tiles(g.OutHeight, F.M), Tiles(g.OutWidth, F.M));
+        var total = g.Batch * tilesH * tilesW;
+        if (total == 0 || k == 0) return;
+        if (c == 0)
+        {
+            output[..(g.Batch * g.OutPositions * k)].Clear();
+            return;
+        }
+        if (input.Length < (long)g.Batch * g.InImageSize || filter.Length < 9L * c * k || output.Length < (long)g.Batch * g.OutPositions * k)
+            throw new ArgumentException("Winograd: a buffer is smaller than the geometry says.");
+        var perTile = (long)alpha2 * Math.Max(c, k);
+        var capacity = (int)Math.Clamp(maxBlockElements / perTile, 1, total);
+        var u = ArrayPool<float>.Shared.Rent(checked(alpha2 * c * k));
+        var v = ArrayPool<float>.Shared.Rent(checked(alpha2 * capacity * c));
+        var m = ArrayPool<float>.Shared.Rent(checked(alpha2 * capacity * k));
+        try
+        {
+            fixed (float* px = input)
+            fixed (float* pf = filter)
+            fixed (float* py = output)
+            fixed (float* pu = u)
+            fixed (float* pv = v)
+            fixed (float* pm = m)
+            {
+                var job = new Job((nint)px, (nint)pf, (nint)py, (nint)pu, (nint)pv, (nint)pm, g, k, tilesH, tilesW, 0, 0, capacity);
+                Partition.For(c, 9L * alpha2 * k, job, static (in Job j, int s, int e) => FilterTransform<F>(j, s, e));
+                for (var first = 0; first < total; first += capacity)
+                {
+                    var block = job with { FirstTile = first, BlockTiles = Math.Min(capacity, total - first) };
+                    Partition.For(block.BlockTiles, 4L * alpha2 * c, block, static (in Job j, int s, int e) => InputTransform<F>(j, s, e));
+                    Partition.For(alpha2, (long)block.BlockTiles * c * k, block, static (in Job j, int s, int e) =>
+                    {
+                        var (rows, ci, co) = (j.BlockTiles, j.G.Channels, j.K);
+                        for (var xi = s; xi < e; xi++)
+                        {
+                            var a = new ReadOnlySpan<float>((float*)j.V + (long)xi * j.BlockCapacity * ci, rows * ci);
+                            var b = new ReadOnlySpan<float>((float*)j.U + (long)xi * ci * co, ci * co);
+                            var p = new Span<float>((float*)j.M + (long)xi * j.BlockCapacity * co, rows * co);
+                            Gemm.Multiply(a, b, p, rows, ci, co);
+                        }
+                    });
+                    Partition.For(block.BlockTiles, 4L * alpha2 * k, block, static (in Job j, int s, int e) => OutputTransform<F>(j, s, e));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(u);
+            ArrayPool<float>.Shared.Return(v);
+            ArrayPool<float>.Shared.Return(m);
+        }
+    }
+
+    // ---- The three transforms, vectorised over the contiguous channel axis ----
+
+    /// <summary>Scratch of one transform: at most 64 + 32 + 16 vectors of 64 bytes (the output transform's).</summary>
+    private const int ScratchBytes = (64 + 32 + 16) * 64;
+
+    /// <summary>U[ξ][c][k] = (G·g·Gᵀ)[ξ] for input channels [s, e), vectorised over k.</summary>
+    private static void FilterTransform<F>(in Job j, int s, int e) where F : struct, ITile
+    {
+        var k = j.K;
+        var scratch = stackalloc byte[ScratchBytes];
+        for (var c = s; c < e; c++)
+        {
+            var o = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; o + 16 <= k; o += 16) FilterTile<F, L512, Vector512<float>>(j, c, o, scratch);
+            if (Vector256.IsHardwareAccelerated)
+                for (; o + 8 <= k; o += 8) FilterTile<F, L256, Vector256<float>>(j, c, o, scratch);
+            for (; o < k; o++) FilterTile<F, L1, float>(j, c, o, scratch);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FilterTile<F, L, V>(in Job j, int c, int o, byte* scratch) where F : struct, ITile where L : struct, ILanes<V> where V : unmanaged
+    {
+        var (channels, k, alpha) = (j.G.Channels, j.K, F.Alpha);
+        var w = (V*)scratch;
+        var t = w + 9;
+        var u = t + 3 * 8;
+        var f = (float*)j.Filter;
+        for (var tap = 0; tap < 9; tap++) w[tap] = L.Load(f + ((long)tap * channels + c) * k + o);
+        // Columns: t[ξ][kw] = (G·g)[ξ][kw], then rows: u[ξ][η] = (t·Gᵀ)[ξ][η].
+        for (var kw = 0; kw < 3; kw++) F.Filter<L, V>(w + kw, 3, t + kw, 3);
+        for (var r = 0; r < alpha; r++) F.Filter<L, V>(t + 3 * r, 1, u + alpha * r, 1);
+        var dst = (float*)j.U;
+        for (var xi = 0; xi < alpha * alpha; xi++) L.Store(u[xi], dst + ((long)xi * channels + c) * k + o);
+    }
+
+    /// <summary>V[ξ][tile][c] = (Bᵀ·d·B)[ξ] for tiles [s, e) of the block, zeros outside the image.</summary>
+    private static void InputTransform<F>(in Job j, int s, int e) where F : struct, ITile
+    {
+        var channels = j.G.Channels;
+        var rows = stackalloc nint[8 * 8];
+        var scratch = stackalloc byte[ScratchBytes];
+        for (var t = s; t < e; t++)
+        {
+            // The addresses of the tile's (m+2)² input pixels, zero where the pixel lies outside the image.
+            var tile = j.FirstTile + t;
+            var n = tile / (j.TilesH * j.TilesW);
+            var rest = tile - n * j.TilesH * j.TilesW;
+            var top = rest / j.TilesW * F.M - j.G.PadTop;
+            var left = rest % j.TilesW * F.M - j.G.PadLeft;
+            for (var r = 0; r < F.Alpha; r++)
+                for (var col = 0; col < F.Alpha; col++)
+                {
+                    var (h, w) = (top + r, left + col);
+                    rows[r * F.Alpha + col] = h >= 0 && h < j.G.InHeight && w >= 0 && w < j.G.InWidth
+                        ? (nint)((float*)j.Input + (((long)n * j.G.InHeight + h) * j.G.InWidth + w) * channels)
+                        : 0;
+                }
+            var c = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; c + 16 <= channels; c += 16) InputTile<F, L512, Vector512<float>>(j, rows, t, c, scratch);
+            if (Vector256.IsHardwareAccelerated)
+                for (; c + 8 <= channels; c += 8) InputTile<F, L256, Vector256<float>>(j, rows, t, c, scratch);
+            for (; c < channels; c++) InputTile<F, L1, float>(j, rows, t, c, scratch);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputTile<F, L, V>(in Job j, nint* pixels, int t, int c, byte* scratch) where F : struct, ITile where L : struct, ILanes<V> where V : unmanaged
+    {
+        var alpha = F.Alpha;
+        var d = (V*)scratch;
+        for (var i = 0; i < alpha * alpha; i++)
+            d[i] = pixels[i] == 0 ? default : L.Load((float*)pixels[i] + c);
+        for (var col = 0; col < alpha; col++) F.Input<L, V>(d + col, alpha);
+        for (var r = 0; r < alpha; r++) F.Input<L, V>(d + alpha * r, 1);
+        var channels = j.G.Channels;
+        var dst = (float*)j.V + (long)t * channels + c;
+        var step = (long)j.BlockCapacity * channels;
+        for (var xi = 0; xi < alpha * alpha; xi++) L.Store(d[xi], dst + xi * step);
+    }
+
+    /// <summary>The output tiles [s, e) of the block: Y = Aᵀ·M·A, the part inside the output written.</summary>
+    private static void OutputTransform<F>(in Job j, int s, int e) where F : struct, ITile
+    {
+        var k = j.K;
+        var pixels = stackalloc nint[4 * 4];
+        var scratch = stackalloc byte[ScratchBytes];
+        for (var t = s; t < e; t++)
+        {
+            var tile = j.FirstTile + t;
+            var n = tile / (j.TilesH * j.TilesW);
+            var rest = tile - n * j.TilesH * j.TilesW;
+            var top = rest / j.TilesW * F.M;
+            var left = rest % j.TilesW * F.M;
+            for (var r = 0; r < F.M; r++)
+                for (var col = 0; col < F.M; col++)
+                {
+                    var (h, w) = (top + r, left + col);
+                    pixels[r * F.M + col] = h < j.G.OutHeight && w < j.G.OutWidth
+                        ? (nint)((float*)j.Output + (((long)n * j.G.OutHeight + h) * j.G.OutWidth + w) * k)
+                        : 0;
+                }
+            var o = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; o + 16 <= k; o += 16) OutputTile<F, L512, Vector512<float>>(j, pixels, t, o, scratch);
+            if (Vector256.IsHardwareAccelerated)
+                for (; o + 8 <= k; o += 8) OutputTile<F, L256, Vector256<float>>(j, pixels, t, o, scratch);
+            for (; o < k; o++) OutputTile<F, L1, float>(j, pixels, t, o, scratch);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputTile<F, L, V>(in Job j, nint* pixels, int t, int o, byte* scratch) where F : struct, ITile where L : struct, ILanes<V> where V : unmanaged
+    {
+        var (alpha, size) = (F.Alpha, F.M);
+        var p = (V*)scratch;
+        var q = p + 8 * 8;
+        var y = q + 4 * 8;
+        var src = (float*)j.M + (long)t * j.K + o;
+        var step = (long)j.BlockCapacity * j.K;
+        for (var xi = 0; xi < alpha * alpha; xi++) p[xi] = L.Load(src + xi * step);
+        // Columns: q[r][η] = (Aᵀ·M)[r][η], then rows: y[r][c] = (q·A)[r][c].
+        for (var col = 0; col < alpha; col++) F.Output<L, V>(p + col, alpha, q + col, alpha);
+        for (var r = 0; r < size; r++) F.Output<L, V>(q + alpha * r, 1, y + size * r, 1);
+        for (var i = 0; i < size * size; i++)
+            if (pixels[i] != 0) L.Store(y[i], (float*)pixels[i] + o);
+    }
+
+    // ---- The 1-D transforms of F(4, 3) and F(2, 3) ----
+
+    /// <summary>One Winograd variant F(m, 3): its sizes and its three 1-D transforms, applied along columns then rows.</summary>
+    private interface ITile
+    {
+        /// <summary>Output tile size m.</summary>
+        static abstract int M { get; }
+
+        /// <summary>Input tile size m + 2.</summary>
+        static abstract int Alpha { get; }
+
+        /// <summary>x ← Bᵀ·x in place over the α values x[0], x[s], …</summary>
+        static abstract void Input<L, V>(V* x, int s) where L : struct, ILanes<V> where V : unmanaged;
+
+        /// <summary>u = G·g: 3 values g[0], g[gs], g[2gs] to α values u[0], u[us], …</summary>
+        static abstract void Filter<L, V>(V* g, int gs, V* u, int us) where L : struct, ILanes<V> where V : unmanaged;
+
+        /// <summary>y = Aᵀ·x: α values to m.</summary>
+        static abstract void Output<L, V>(V* x, int xs, V* y, int ys) where L : struct, ILanes<V> where V : unmanaged;
+    }
+
+    /// <summary>F(4, 3) with the points 0, ±1, ±2 and ∞ (Lavin and Gray's matrices).</summary>
+    private readonly struct F4 : ITile
+    {
+        public static int M => 4;
+        public static int Alpha => 6;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Input<L, V>(V* x, int s) where L : struct, ILanes<V> where V : unmanaged
+        {
+            V d0 = x[0], d1 = x[s], d2 = x[2 * s], d3 = x[3 * s], d4 = x[4 * s], d5 = x[5 * s];
+            // Bᵀ rows: [4 0 -5 0 1 0], [0 -4 -4 1 1 0], [0 4 -4 -1 1 0], [0 -2 -1 2 1 0], [0 2 -1 -2 1 0], [0 4 0 -5 0 1].
+            var a = L.MulAdd(d2, -4f, d4); // d4 - 4·d2
+            var b = L.MulAdd(d1, -4f, d3); // d3 - 4·d1
+            var c = L.Sub(d4, d2);
+            var e = L.Scale(L.Sub(d1, d3), 2f);
+            x[0] = L.Add(L.MulAdd(d2, -5f, L.Scale(d0, 4f)), d4);
+            x[s] = L.Add(a, b);
+            x[2 * s] = L.Sub(a, b);
+            x[3 * s] = L.Sub(c, e);
+            x[4 * s] = L.Add(c, e);
+            x[5 * s] = L.Add(L.MulAdd(d3, -5f, L.Scale(d1, 4f)), d5);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Filter<L, V>(V* g, int gs, V* u, int us) where L : struct, ILanes<V> where V : unmanaged
+        {
+            V g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
+            // G rows: [1/4 0 0], [-1/6 -1/6 -1/6], [-1/6 1/6 -1/6], [1/24 1/12 1/6], [1/24 -1/12 1/6], [0 0 1].
+            var even = L.Add(g0, g2);
+            var a = L.MulAdd(g2, 4f, g0); // g0 + 4·g2
+            u[0] = L.Scale(g0, 0.25f);
+            u[us] = L.Scale(L.Add(even, g1), -1f / 6);
+            u[2 * us] = L.Scale(L.Sub(even, g1), -1f / 6);
+            u[3 * us] = L.Scale(L.MulAdd(g1, 2f, a), 1f / 24);
+            u[4 * us] = L.Scale(L.MulAdd(g1, -2f, a), 1f / 24);
+            u[5 * us] = g2;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Output<L, V>(V* x, int xs, V* y, int ys) where L : struct, ILanes<V> where V : unmanaged
+        {
+            V m0 = x[0], m1 = x[xs], m2 = x[2 * xs], m3 = x[3 * xs], m4 = x[4 * xs], m5 = x[5 * xs];
+            // Aᵀ rows: [1 1 1 1 1 0], [0 1 -1 2 -2 0], [0 1 1 4 4 0], [0 1 -1 8 -8 1].
+            var a = L.Add(m1, m2);
+            var b = L.Sub(m1, m2);
+            var c = L.Add(m3, m4);
+            var d = L.Sub(m3, m4);
+            y[0] = L.Add(L.Add(m0, a), c);
+            y[ys] = L.MulAdd(d, 2f, b);
+            y[2 * ys] = L.MulAdd(c, 4f, a);
+            y[3 * ys] = L.Add(L.MulAdd(d, 8f, b), m5);
+        }
+    }
+
+    /// <summary>F(2, 3) with the points 0, ±1 and ∞.</summary>
+    private readonly struct F2 : ITile
+    {
+        public static int M => 2;
+        public static int Alpha => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Input<L, V>(V* x, int s) where L : struct, ILanes<V> where V : unmanaged
+        {
+            V d0 = x[0], d1 = x[s], d2 = x[2 * s], d3 = x[3 * s];
+            x[0] = L.Sub(d0, d2);
+            x[s] = L.Add(d1, d2);
+            x[2 * s] = L.Sub(d2, d1);
+            x[3 * s] = L.Sub(d1, d3);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Filter<L, V>(V* g, int gs, V* u, int us) where L : struct, ILanes<V> where V : unmanaged
+        {
+            V g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
+            var even = L.Add(g0, g2);
+            u[0] = g0;
+            u[us] = L.Scale(L.Add(even, g1), 0.5f);
+            u[2 * us] = L.Scale(L.Sub(even, g1), 0.5f);
+            u[3 * us] = g2;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Output<L, V>(V* x, int xs, V* y, int ys) where L : struct, ILanes<V> where V : unmanaged
+        {
+            V m0 = x[0], m1 = x[xs], m2 = x[2 * xs], m3 = x[3 * xs];
+            y[0] = L.Add(L.Add(m0, m1), m2);
+            y[ys] = L.Sub(L.Sub(m1, m2), m3);
+        }
+    }
+
+    // ---- Arithmetic on a vector of lanes: AVX-512, AVX, or one float ----
+
+    /// <summary>The arithmetic the transforms need, on V (a vector of floats, or one float).</summary>
+    private interface ILanes<V> where V : unmanaged
+    {
+        static abstract V Load(float* p);
+        static abstract void Store(V v, float* p);
+        static abstract V Add(V a, V b);
+        static abstract V Sub(V a, V b);
+        static abstract V Scale(V a, float s);
+
+        /// <summary>a·s + b.</summary>
+        static abstract V MulAdd(V a, float s, V b);
+    }
+
+    private readonly struct L512 : ILanes<Vector512<float>>
+    {
+        public static Vector512<float> Load(float* p) => Vector512.Load(p);
+        public static void Store(Vector512<float> v, float* p) => v.Store(p);
+        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+        public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
+        public static Vector512<float> Scale(Vector512<float> a, float s) => a * s;
+        public static Vector512<float> MulAdd(Vector512<float> a, float s, Vector512<float> b) => Vector512.FusedMultiplyAdd(a, Vector512.Create(s), b);
+    }
+
+    private readonly struct L256 : ILanes<Vector256<float>>
+    {
+        public static Vector256<float> Load(float* p) => Vector256.Load(p);
+        public static void Store(Vector256<float> v, float* p) => v.Store(p);
+        public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+        public static Vector256<float> Sub(Vector256<float> a, Vector256<float> b) => a - b;
+        public static Vector256<float> Scale(Vector256<float> a, float s) => a * s;
+        public static Vector256<float> MulAdd(Vector256<float> a, float s, Vector256<float> b) => Vector256.FusedMultiplyAdd(a, Vector256.Create(s), b);
+    }
+
+    private readonly struct L1 : ILanes<float>
+    {
+        public static float Load(float* p) => *p;
+        public static void Store(float v, float* p) => *p = v;
+        public static float Add(float a, float b) => a + b;
+        public static float Sub(float a, float b) => a - b;
+        public static float Scale(float a, float s) => a * s;
+        public static float MulAdd(float a, float s, float b) => MathF.FusedMultiplyAdd(a, s, b);
+    }
+}
