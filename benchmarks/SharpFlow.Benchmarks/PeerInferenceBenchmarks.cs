@@ -20,7 +20,8 @@ namespace SharpFlow.Benchmarks;
 /// SharpFlow.Models with seeded weights (1000 classes, inference graph), exported with <c>OnnxModel.Export</c>;
 /// SharpFlow runs the graph it exported, ONNX Runtime the exported file.</item>
 /// </list>
-/// The setup runs both on the same seeded batch and throws unless their outputs agree within 1e-3.
+/// The setup runs both on the same seeded batch and throws unless their outputs agree within 1e-3 (absolute, and
+/// relative to the largest output).
 /// <c>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*PeerInference*'</c>
 /// </summary>
 [Config(typeof(PeerConfig))]
@@ -101,9 +102,13 @@ public class PeerInferenceBenchmarks : IDisposable
         using var outputs = _ort.Run(_run, [_inputName], [_input], [_outputName]);
         var theirs = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         if (ours.Length != theirs.Length) throw new InvalidOperationException($"{Case}: SharpFlow gives {ours.Length} values, ONNX Runtime {theirs.Length}");
+        // Seeded weights without batch normalization (VGG-16) shrink the activations layer by layer: besides the
+        // absolute 1e-3, the difference must stay within 1e-3 of the outputs' own size.
         var worst = ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max();
-        if (!(worst <= Tolerance)) throw new InvalidOperationException($"{Case}: SharpFlow and ONNX Runtime differ by up to {worst:G3} (more than {Tolerance})");
-        Console.WriteLine($"// {Case}: {ours.Length} outputs, SharpFlow and ONNX Runtime agree within {worst:G3}");
+        var scale = theirs.Max(Math.Abs);
+        if (!(worst <= Tolerance && worst <= Tolerance * scale))
+            throw new InvalidOperationException($"{Case}: SharpFlow and ONNX Runtime differ by up to {worst:G3} on outputs up to {scale:G3} (more than {Tolerance}, absolute and relative)");
+        Console.WriteLine($"// {Case}: {ours.Length} outputs up to {scale:G3}, SharpFlow and ONNX Runtime agree within {worst:G3}");
     }
 
     // A seeded batch in [0, 1).
