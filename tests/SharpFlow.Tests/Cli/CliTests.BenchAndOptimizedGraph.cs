@@ -9,6 +9,16 @@ namespace SharpFlow.Tests.Cli;
 public sealed partial class CliTests
 {
     [Fact]
+    public void InfoListsResNet18sLayersAndParameters()
+    {
+        var (code, output) = Sharpflow("info", "resnet18");
+        Assert.True(code == 0, output);
+        // torchvision's 11,689,512 parameters and the 9,600 moving statistics of batch normalization.
+        Assert.Contains("11,699,112", output);
+        Assert.Contains("stage4_block2", output);
+    }
+
+    [Fact]
     public void BenchRunsResNet18TrainingAndInferenceOnItsOwnInputSize()
     {
         var (code, output) = Sharpflow("bench", "resnet18", "--batch", "2", "--steps", "1", "--warmup", "0");
