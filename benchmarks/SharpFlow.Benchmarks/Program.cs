@@ -5,6 +5,10 @@
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*Gemm*'
 //
+// SharpFlow beside ONNX Runtime on the same network in the same process: the pretrained ResNet18 (batch 1 and 8),
+// and VGG-16 and Inception-v3 built by SharpFlow with seeded weights and exported to ONNX (batch 1):
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*PeerInference*'
+//
 // Keras's overhead, epochs of LeNet-5 with fit and with a hand-written loop taking turns (rounds, images):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- keras-overhead 5 60000
 using System.Globalization;

@@ -11,6 +11,9 @@ namespace SharpFlow.Cli.Commands;
 /// <c>sharpflow graph MODEL -o graph.svg</c>: the training graph of a model with its name scopes collapsed (one box
 /// per top-level scope: <c>conv1</c>, <c>pool1</c>, <c>gradients</c>, <c>Adam</c>, with its op count and main op
 /// types), boxes in layers by their longest path from the inputs, and an arrow wherever a tensor crosses scopes.
+/// <c>--optimized</c> draws instead what a session runs for the training step (or with <c>--inference</c> the
+/// prediction): the graph optimizer's rewrite of the pruned graph, fused ops in green, and prints the fused ops and
+/// the rewrite log (all of it, with the node list, also goes to the picture's name with <c>.txt</c>).
 /// </summary>
 internal static class GraphCommand
 {
@@ -20,35 +23,72 @@ internal static class GraphCommand
         model.AcceptOnlyFromAmong([.. ModelZoo.Names]);
         var output = new Option<string>("--output", "-o") { Description = "the SVG file to write", DefaultValueFactory = _ => "graph.svg" };
         var inference = new Option<bool>("--inference") { Description = "draw only the forward graph, without the gradients and the optimizer" };
-        var command = new Command("graph", "Draw a model's graph with its scopes collapsed, as an SVG picture.") { model, output, inference };
-        command.SetAction(result => TrainCommand.Run(() => Draw(result.GetValue(model)!, result.GetValue(output)!, result.GetValue(inference))));
+        var optimized = new Option<bool>("--optimized") { Description = "draw the graph the session runs after the graph optimizer's rewrites (fusion, folding, ...) and list them" };
+        var command = new Command("graph", "Draw a model's graph with its scopes collapsed, as an SVG picture.") { model, output, inference, optimized };
+        command.SetAction(result => TrainCommand.Run(() => Draw(result.GetValue(model)!, result.GetValue(output)!, result.GetValue(inference), result.GetValue(optimized))));
         return command;
     }
 
-    private static void Draw(string name, string output, bool inferenceOnly)
+    // One box's worth of graph: an op, the ops it reads (inputs and control inputs), and for an op the optimizer
+    // made, what it replaces.
+    private readonly record struct Node(Operation Op, IReadOnlyList<Operation> Sources, string? Origin);
+
+    private static void Draw(string name, string output, bool inferenceOnly, bool optimized)
     {
         if (!output.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"{output}: sharpflow graph writes SVG pictures; name the output *.svg");
         var model = ModelZoo.Create(name);
         var (h, w, c) = model.DefaultInput;
         var settings = inferenceOnly ? null : new TrainSettings(name, "fashion-mnist", 1, 1, "adam", 1e-3, 1, 1, null, "", 1, null);
-        var graph = ClassifierGraph.Build(model, h, w, c, settings).Graph;
-        File.WriteAllText(output, Svg(graph, model.Title));
-        Console.WriteLine($"{output}: {graph.get_operations().Count} ops in {graph.get_operations().Select(Scope).Distinct().Count()} scopes");
+        var built = ClassifierGraph.Build(model, h, w, c, settings);
+        var graph = built.Graph;
+        if (!optimized)
+        {
+            var nodes = graph.get_operations().Select(op => new Node(op, [.. op.inputs.Select(t => t.op), .. op.control_inputs], null)).ToList();
+            File.WriteAllText(output, Svg(nodes, model.Title));
+            Console.WriteLine($"{output}: {graph.get_operations().Count} ops in {graph.get_operations().Select(Scope).Distinct().Count()} scopes");
+            return;
+        }
+
+        using var session = new Session(graph);
+        var rewritten = inferenceOnly
+            ? session.OptimizedGraphOf([built.Predictions], [], [built.Images])
+            : session.OptimizedGraphOf([], [built.TrainOp!], [built.Images, built.Labels, built.Training]);
+        if (rewritten is null)
+            throw new InvalidOperationException("the graph optimizer is off (SHARPFLOW_GRAPH_OPTIMIZER=0 or disable_meta_optimizer): nothing was rewritten");
+        var present = rewritten.Nodes.Select(n => n.Op).ToHashSet();
+        var drawn = new List<Node>();
+        // Fed tensors' ops (the placeholders) are not run, but the picture shows where the data comes in.
+        foreach (var fed in rewritten.Nodes.SelectMany(n => n.Inputs).Select(t => t.op).Where(op => !present.Contains(op)).Distinct().OrderBy(op => op.Id))
+            drawn.Add(new Node(fed, [], null));
+        drawn.AddRange(rewritten.Nodes.Select(n => new Node(n.Op, [.. n.Inputs.Select(t => t.op), .. n.ControlInputs], n.Origin)));
+        var step = inferenceOnly ? "inference" : "training step";
+        File.WriteAllText(output, Svg(drawn, $"{model.Title} — optimized {step}"));
+        var text = Path.ChangeExtension(output, ".txt");
+        File.WriteAllText(text, rewritten.Describe());
+        var fused = rewritten.Nodes.Where(n => n.Origin is not null).ToList();
+        Console.WriteLine($"{output}: the optimized {step}: {rewritten.Nodes.Count} nodes (from {rewritten.NodeCountBefore}) in {drawn.Select(n => Scope(n.Op)).Distinct().Count()} scopes; node list and log in {text}");
+        Console.WriteLine($"ops the optimizer made ({fused.Count}):");
+        foreach (var group in fused.GroupBy(n => n.Op.type).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {group.Key} ×{group.Count()}");
+            foreach (var n in group) Console.WriteLine($"    {n.Op.name} = {n.Origin}");
+        }
+        Console.WriteLine($"rewrite log ({rewritten.Log.Count} rewrites):");
+        foreach (var line in rewritten.Log) Console.WriteLine($"  {line}");
     }
 
     private static string Short(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     private static string Scope(Operation op) => op.name.Split('/')[0];
 
-    private static string Svg(Graph graph, string title)
+    private static string Svg(IReadOnlyList<Node> nodes, string title)
     {
-        var ops = graph.get_operations();
-        var scopes = ops.Select(Scope).Distinct().ToList();
-        var members = ops.GroupBy(Scope).ToDictionary(g => g.Key, g => g.ToList());
+        var scopes = nodes.Select(n => Scope(n.Op)).Distinct().ToList();
+        var members = nodes.GroupBy(n => Scope(n.Op)).ToDictionary(g => g.Key, g => g.ToList());
         var edges = new HashSet<(string From, string To)>();
-        foreach (var op in ops)
-            foreach (var from in op.inputs.Select(t => t.op).Concat(op.control_inputs))
-                if (Scope(from) != Scope(op)) edges.Add((Scope(from), Scope(op)));
+        foreach (var node in nodes)
+            foreach (var from in node.Sources)
+                if (Scope(from) != Scope(node.Op) && members.ContainsKey(Scope(from))) edges.Add((Scope(from), Scope(node.Op)));
 
         // Layers: the longest path from a source, following the graph's creation order (already topological).
         var layer = scopes.ToDictionary(s => s, _ => 0);
@@ -88,8 +128,9 @@ internal static class GraphCommand
         {
             var (x, y) = position[scope];
             var group = members[scope];
-            var kinds = string.Join(", ", group.GroupBy(o => o.type).OrderByDescending(g => g.Count()).Take(2).Select(g => g.Key));
-            var fill = group.Any(o => o.type == "VariableV2") ? "#fde7c8" : group.Count == 1 ? "#eef2f7" : "#dbe8f8";
+            // Ops the optimizer made come first in the box's label.
+            var kinds = string.Join(", ", group.GroupBy(n => n.Op.type).OrderByDescending(g => g.Any(n => n.Origin is not null)).ThenByDescending(g => g.Count()).Take(2).Select(g => g.Key));
+            var fill = group.Any(n => n.Origin is not null) ? "#d5f0d5" : group.Any(n => n.Op.type == "VariableV2") ? "#fde7c8" : group.Count == 1 ? "#eef2f7" : "#dbe8f8";
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{BoxWidth}\" height=\"{BoxHeight}\" rx=\"8\" fill=\"{fill}\" stroke=\"#5a7fb5\"/>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + BoxWidth / 2.0:0.#}\" y=\"{y + 18:0.#}\" text-anchor=\"middle\" font-weight=\"bold\">{SecurityElement.Escape(Short(scope, 26))}</text>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + BoxWidth / 2.0:0.#}\" y=\"{y + 34:0.#}\" text-anchor=\"middle\" fill=\"#555\">{group.Count} op{(group.Count == 1 ? "" : "s")}: {SecurityElement.Escape(Short(kinds, 22))}</text>\n");
