@@ -1,5 +1,6 @@
 using SharpFlow.Framework;
 using SharpFlow.Onnx.Proto;
+using SharpFlow.Ops.Control;
 
 namespace SharpFlow.Onnx;
 
@@ -25,6 +26,9 @@ internal sealed class OnnxExporter
     private readonly IReadOnlyDictionary<string, Tensor> _inputs;
     private readonly IReadOnlyDictionary<string, Tensor> _outputs;
     private readonly GraphProto _graph = new() { Name = "sharpflow" };
+
+    // The graph nodes go to: the model's graph, or an If branch's subgraph while one is exported.
+    private GraphProto _current;
     private readonly Dictionary<Tensor, string> _names = new(TensorComparer.Instance);
     private readonly Dictionary<Tensor, NDArray> _constants = new(TensorComparer.Instance);
     private readonly Dictionary<Operation, bool> _dependsOnInput = [];
@@ -34,6 +38,7 @@ internal sealed class OnnxExporter
     public OnnxExporter(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs, int opset = MinOpset)
     {
         _opset = opset;
+        _current = _graph;
         _session = session;
         _inputs = inputs;
         _outputs = outputs;
@@ -72,6 +77,12 @@ internal sealed class OnnxExporter
                 if (!IsInput(input) && !DependsOnInput(input.op) && !_constants.ContainsKey(input) && !frozen.Contains(input, TensorComparer.Instance)) frozen.Add(input);
         foreach (var output in _outputs.Values)
             if (!IsInput(output) && !DependsOnInput(output.op) && !frozen.Contains(output, TensorComparer.Instance)) frozen.Add(output);
+        // A constant inside a cond branch is read from its op: running it would run the branch's pivot, which needs the inputs.
+        foreach (var t in frozen.Where(t => t.op.type == "Const" && t.op.Context is not null).ToList())
+        {
+            _constants[t] = t.op.Attr<NDArray>("value");
+            frozen.Remove(t);
+        }
         foreach (var t in frozen)
             if (StatefulSource(t.op) is { } source)
                 throw new UnimplementedError($"Cannot export to ONNX: {t.name} depends on {source.type} \"{source.name}\", whose draws would be frozen into the model as one constant. Build the graph for inference (training: false).", source.name);
@@ -81,8 +92,7 @@ internal sealed class OnnxExporter
             for (var i = 0; i < frozen.Count; i++) _constants[frozen[i]] = values[i];
         }
 
-        foreach (var op in ordered)
-            if (!IsInput(op.outputs[0])) Export(op);
+        ExportOps(ordered, null);
 
         foreach (var (name, tensor) in _outputs)
         {
@@ -92,6 +102,101 @@ internal sealed class OnnxExporter
         var model = new ModelProto { IrVersion = _opset >= 15 ? 8 : 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = _opset });
         return model;
+    }
+
+    /// <summary>
+    /// Exports <paramref name="ops"/> (in topological order) into the current graph: the ops of <paramref name="scope"/>
+    /// (null: the top level) one by one; each <c>tf.cond</c> directly inside it as one ONNX <c>If</c>, placed where its
+    /// first needed Merge is, whose two branch graphs hold the ops of the cond's two contexts (recursively, so nested
+    /// conds nest). The values a branch takes from outside through its Switches are read from the outer scope, as
+    /// ONNX subgraphs may.
+    /// </summary>
+    private void ExportOps(IReadOnlyList<Operation> ops, CondContext? scope)
+    {
+        var exportedIfs = new HashSet<CondContext>();
+        foreach (var op in ops)
+        {
+            if (IsInput(op.outputs[0])) continue;
+            if (op.Context is WhileContext || ContextsOf(op).Any(c => c is WhileContext))
+                throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: it is inside a while loop, and SharpFlow.Onnx exports tf.cond (as If) but not tf.while_loop yet.", op.name);
+            if (ChildCond(op, scope) is not null) continue; // exported inside its If
+            if (op.type == "Merge" && CondOf(op, scope) is var (whenFalse, whenTrue))
+            {
+                if (exportedIfs.Add(whenTrue)) ExportIf(ops, scope, whenFalse, whenTrue);
+                continue;
+            }
+            if (scope is not null && op.type == "Switch" && ReferenceEquals(op.Context, scope))
+            {
+                // A value entering the branch: the outer value itself.
+                _names[op.outputs[scope.Branch]] = Name(op.inputs[0]);
+                continue;
+            }
+            if (IsCondPlumbing(op)) continue;
+            Export(op);
+        }
+    }
+
+    private static IEnumerable<ControlFlowContext> ContextsOf(Operation op)
+    {
+        for (var c = op.Context; c is not null; c = c.Outer) yield return c;
+    }
+
+    /// <summary>The cond branch directly inside <paramref name="scope"/> that holds <paramref name="op"/>, or null when the op is in the scope itself.</summary>
+    private static CondContext? ChildCond(Operation op, CondContext? scope)
+    {
+        CondContext? child = null;
+        foreach (var c in ContextsOf(op))
+        {
+            if (ReferenceEquals(c, scope)) return child;
+            child = c as CondContext;
+        }
+        return scope is null ? child : throw new InternalError($"ONNX export: {op.name} is outside the branch being exported.");
+    }
+
+    /// <summary>The two branches a Merge joins, when it is a cond's output directly inside <paramref name="scope"/>.</summary>
+    private static (CondContext False, CondContext True)? CondOf(Operation merge, CondContext? scope)
+    {
+        if (merge.inputs.Count != 2) return null;
+        if (ChildCond(merge.inputs[0].op, scope) is not { Branch: 0 } whenFalse || ChildCond(merge.inputs[1].op, scope) is not { Branch: 1 } whenTrue) return null;
+        return ReferenceEquals(whenFalse.Pred, whenTrue.Pred) ? (whenFalse, whenTrue) : null;
+    }
+
+    /// <summary>A cond's own Switch of the predicate and its two pivots: their values are the predicate's.</summary>
+    private static bool IsCondPlumbing(Operation op)
+    {
+        if (op.type == "Switch" && op.inputs.Count == 2 && ReferenceEquals(op.inputs[0], op.inputs[1])) return true;
+        return op.type == "Identity" && op.inputs[0].op.type == "Switch" && op.inputs[0].op.inputs.Count == 2
+               && ReferenceEquals(op.inputs[0].op.inputs[0], op.inputs[0].op.inputs[1]);
+    }
+
+    private void ExportIf(IReadOnlyList<Operation> ops, CondContext? scope, CondContext whenFalse, CondContext whenTrue)
+    {
+        var merges = ops.Where(o => o.type == "Merge" && CondOf(o, scope) is var (_, t) && ReferenceEquals(t, whenTrue)).ToList();
+        GraphProto Branch(CondContext context, int input)
+        {
+            var saved = _current;
+            _current = new GraphProto { Name = context.Name };
+            try
+            {
+                _names[context.Pivot] = Name(context.Pred);
+                ExportOps([.. ops.Where(o => ContextsOf(o).Contains(context))], context);
+                foreach (var merge in merges)
+                {
+                    var result = Fresh();
+                    Node("Identity", [Name(merge.inputs[input])], [result]);
+                    _current.Output.Add(new ValueInfoProto { Name = result, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = DataTypeOf(merge.outputs[0].dtype, merge) } } });
+                }
+                return _current;
+            }
+            finally
+            {
+                _current = saved;
+            }
+        }
+        var thenBranch = Branch(whenTrue, 1);
+        var elseBranch = Branch(whenFalse, 0);
+        Node("If", [Name(whenTrue.Pred)], [.. merges.Select(m => m.outputs[0].name)], ("then_branch", thenBranch), ("else_branch", elseBranch));
+        foreach (var merge in merges) _names[merge.outputs[0]] = merge.outputs[0].name;
     }
 
     private readonly Dictionary<Operation, Operation?> _statefulSource = [];
@@ -115,7 +220,10 @@ internal sealed class OnnxExporter
     private bool DependsOnInput(Operation op)
     {
         if (_dependsOnInput.TryGetValue(op, out var known)) return known;
-        var result = op.outputs.Any(IsInput) || op.inputs.Any(i => IsInput(i) || DependsOnInput(i.op));
+        // An op inside a cond branch runs only when its branch is taken: it is exported into the If's branch graph,
+        // never frozen (except constants, which are read from the op).
+        var result = op.outputs.Any(IsInput) || op.inputs.Any(i => IsInput(i) || DependsOnInput(i.op))
+            || (op.Context is not null && op.type != "Const");
         if (!result && op.type == "Placeholder")
             throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
         _dependsOnInput[op] = result;
@@ -150,8 +258,8 @@ internal sealed class OnnxExporter
 
     private NodeProto Node(string type, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {
-        var node = OnnxNodes.Create(type, _graph.Node.Count, inputs, outputs, attributes);
-        _graph.Node.Add(node);
+        var node = OnnxNodes.Create(type, _current.Node.Count, inputs, outputs, attributes);
+        _current.Node.Add(node);
         return node;
     }
 
