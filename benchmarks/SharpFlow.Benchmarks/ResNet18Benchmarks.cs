@@ -12,6 +12,7 @@ public class ResNet18Benchmarks : IDisposable
 {
     private static readonly string ModelPath = Path.Combine(AppContext.BaseDirectory, "ResNet18.onnx");
     private Session? _session;
+    private Session? _unfolded;
     private Tensor? _features;
     private FeedDict? _feed;
     private InferenceSession? _ort;
@@ -31,6 +32,18 @@ public class ResNet18Benchmarks : IDisposable
             _feed = new FeedDict { [net.Inputs["Input247"]] = NDArray.FromFlat(image, new Shape(1, 3, 224, 224)) };
         }
         _session = new Session(graph);
+        // The graph optimizer without its folding rewrites (batch norm into the convolutions, Pad into their padding).
+        _unfolded = new Session(graph, new global::SharpFlow.Binding.tf.ConfigProto
+        {
+            graph_options = new global::SharpFlow.Execution.GraphOptions
+            {
+                rewrite_options = new global::SharpFlow.Execution.RewriterConfig
+                {
+                    batchnorm_folding = global::SharpFlow.Execution.RewriterConfig.Toggle.OFF,
+                    pad_folding = global::SharpFlow.Execution.RewriterConfig.Toggle.OFF,
+                },
+            },
+        });
         using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
         _ort = new InferenceSession(ModelPath, options);
         _input = OrtValue.CreateTensorValueFromMemory(image, [1, 3, 224, 224]);
@@ -46,10 +59,14 @@ public class ResNet18Benchmarks : IDisposable
     [Benchmark]
     public NDArray SharpFlow() => _session!.run(_features!, _feed);
 
+    [Benchmark]
+    public NDArray SharpFlowWithoutFolding() => _unfolded!.run(_features!, _feed);
+
     [GlobalCleanup]
     public void Dispose()
     {
         _session?.Dispose();
+        _unfolded?.Dispose();
         _ort?.Dispose();
         _input?.Dispose();
         _run?.Dispose();
