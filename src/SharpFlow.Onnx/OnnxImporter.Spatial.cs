@@ -73,12 +73,19 @@ internal sealed partial class OnnxImporter
         return true;
     }
 
-    /// <summary>A channels-last tensor padded on its spatial axes with <paramref name="fill"/> (pads as [begin…, end…]).</summary>
+    /// <summary>
+    /// A channels-last tensor padded on its spatial axes with <paramref name="fill"/> (pads as [begin…, end…]): one
+    /// Pad for zeros, one PadV2 (<c>constant_values</c>) for another value of a float or 32/64-bit integer tensor. The
+    /// graph optimizer folds a zero Pad before a VALID convolution, and a minus-infinity PadV2 before a VALID max
+    /// pooling, into the op's explicit padding.
+    /// </summary>
     private static Tensor PadSpatial(Tensor x, int[] pads, double fill)
     {
         var n = pads.Length / 2;
         var paddings = new int[n + 2, 2];
         for (var i = 0; i < n; i++) (paddings[i + 1, 0], paddings[i + 1, 1]) = (pads[i], pads[i + n]);
+        if (fill != 0 && (x.dtype == DType.float32 || x.dtype == DType.float64 || ((x.dtype == DType.int32 || x.dtype == DType.int64) && double.IsFinite(fill))))
+            return Ops.ArrayOps.PadV2.Build(x, paddings, S(fill, x.dtype));
         var padded = tf.pad(x, paddings);
         if (fill == 0) return padded;
         var inside = tf.cast(tf.pad(tf.ones_like(x, DType.int32), paddings), DType.@bool);

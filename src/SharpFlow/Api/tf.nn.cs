@@ -83,7 +83,7 @@ public static partial class Binding
                 Conv2D.Build(input, filter, strides, padding, dilations, name);
 
             /// <summary>
-            /// The transposed convolution (the gradient of <see cref="conv2d"/> with respect to its input):
+            /// The transposed convolution (the gradient of <see cref="conv2d(TensorLike, TensorLike, int[], string, int[], string)"/> with respect to its input):
             /// <paramref name="filter"/> is <c>[h, w, out_channels, in_channels]</c> and the result has <paramref name="output_shape"/>.
             /// </summary>
             public static Tensor conv2d_transpose(TensorLike value, TensorLike filter, TensorLike output_shape, int[] strides, string padding = "SAME", string? name = null)
@@ -93,7 +93,7 @@ public static partial class Binding
             }
 
             /// <summary>
-            /// The gradient of <see cref="conv2d"/> with respect to its input, of shape <paramref name="input_sizes"/>
+            /// The gradient of <see cref="conv2d(TensorLike, TensorLike, int[], string, int[], string)"/> with respect to its input, of shape <paramref name="input_sizes"/>
             /// (<c>tf.nn.conv2d_backprop_input</c>).
             /// </summary>
             public static Tensor conv2d_backprop_input(TensorLike input_sizes, TensorLike filter, TensorLike out_backprop, int[] strides, string padding, int[]? dilations = null, string? name = null)
@@ -103,7 +103,7 @@ public static partial class Binding
             }
 
             /// <summary>
-            /// The gradient of <see cref="conv2d"/> with respect to its filter, of shape <paramref name="filter_sizes"/>
+            /// The gradient of <see cref="conv2d(TensorLike, TensorLike, int[], string, int[], string)"/> with respect to its filter, of shape <paramref name="filter_sizes"/>
             /// (<c>tf.nn.conv2d_backprop_filter</c>).
             /// </summary>
             public static Tensor conv2d_backprop_filter(TensorLike input, TensorLike filter_sizes, TensorLike out_backprop, int[] strides, string padding, int[]? dilations = null, string? name = null)

@@ -78,6 +78,19 @@ public class RewriterConfig
     /// <summary>Fuses MatMul/Conv2D + BiasAdd (+ Relu, Relu6, Elu, Tanh, Sigmoid) into <c>_FusedMatMul</c>/<c>_FusedConv2D</c> (TensorFlow's remapper).</summary>
     public Toggle remapping { get; set; }
 
+    /// <summary>
+    /// Folds an inference-mode batch norm (a per-channel Mul, then Add or Sub) into the preceding Conv2D,
+    /// DepthwiseConv2dNative or MatMul: the filter is scaled and a BiasAdd adds the offset. Not bitwise (the
+    /// multiplication moves into the filter). SharpFlow's name: TensorFlow folds batch norms in its remapper.
+    /// </summary>
+    public Toggle batchnorm_folding { get; set; }
+
+    /// <summary>
+    /// Folds a Pad with constant paddings (zeros; for MaxPool minus infinity) into the following VALID or EXPLICIT
+    /// Conv2D, DepthwiseConv2dNative or MaxPool as explicit padding. Bitwise. SharpFlow's name.
+    /// </summary>
+    public Toggle pad_folding { get; set; }
+
     /// <summary>Turns every rewrite off.</summary>
     public bool disable_meta_optimizer { get; set; }
 }

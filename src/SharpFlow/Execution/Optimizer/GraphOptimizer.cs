@@ -3,8 +3,9 @@ namespace SharpFlow.Execution.Optimizer;
 /// <summary>
 /// SharpFlow's Grappler: rewrites a copy of each run's pruned graph before the plan is built from it, once per
 /// plan (plans are cached per fetch/target/feed signature). The passes, in order: dependency optimization
-/// (Identity, StopGradient and NoOp removal), common subexpression elimination, constant folding, arithmetic
-/// simplification, dependency optimization again, and remapping (MatMul/Conv2D + BiasAdd + activation fused into
+/// (Identity, StopGradient and NoOp removal), common subexpression elimination, batch norm folding (before constant
+/// folding, which turns the folded filters of constant weights into constants), constant folding, arithmetic
+/// simplification, dependency optimization again, Pad folding into convolution and max pooling padding, and remapping (MatMul/Conv2D + BiasAdd + activation fused into
 /// <c>_FusedMatMul</c>/<c>_FusedConv2D</c>). Each is switched by <see cref="RewriterConfig"/>
 /// (<c>config.graph_options.rewrite_options</c>); <c>SHARPFLOW_GRAPH_OPTIMIZER=0</c> turns all of them off.
 /// </summary>
@@ -19,7 +20,7 @@ internal static class GraphOptimizer
         if (config is null || config.disable_meta_optimizer) return false;
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is "0" or "false" or "off") return false;
         return On(config.dependency_optimization) || On(config.common_subgraph_elimination) || On(config.constant_folding)
-            || On(config.arithmetic_optimization) || On(config.remapping);
+            || On(config.arithmetic_optimization) || On(config.remapping) || On(config.batchnorm_folding) || On(config.pad_folding);
     }
 
     private static bool On(RewriterConfig.Toggle toggle) => toggle != RewriterConfig.Toggle.OFF;
@@ -37,9 +38,11 @@ internal static class GraphOptimizer
         }
         Run(config.dependency_optimization, DependencyOptimizer.Run);
         Run(config.common_subgraph_elimination, CommonSubexpressionElimination.Run);
+        Run(config.batchnorm_folding, BatchNormFolding.Run);
         Run(config.constant_folding, ConstantFolding.Run);
         Run(config.arithmetic_optimization, ArithmeticOptimizer.Run);
         Run(config.dependency_optimization, DependencyOptimizer.Run);
+        Run(config.pad_folding, PadFolding.Run);
         Run(config.remapping, Remapper.Run);
         g.Prune();
         return g;

@@ -189,7 +189,7 @@ internal sealed class OptimizedGraph
     /// <summary>
     /// Drops the nodes no fetch or target needs any more (the Identity whose readers were rewired, the inputs of
     /// a folded constant) and orders the rest topologically (by op id: a new node takes the id of the last op it
-    /// replaces, which comes after all of its inputs).
+    /// replaces, which comes after all of its inputs; among nodes of one id, readers after what they read).
     /// </summary>
     public void Prune()
     {
@@ -211,7 +211,22 @@ internal sealed class OptimizedGraph
                 if (!_fed.Contains(t)) Need(t.op);
             foreach (var c in n.ControlInputs) Need(c);
         }
-        Nodes = [.. Nodes.Where(needed.Contains).OrderBy(n => n.Op.Id)];
+        var sorted = Nodes.Where(needed.Contains).OrderBy(n => n.Op.Id).ToList();
+        // New nodes may share an id (a pass that makes several nodes from the ops it replaces, and constant folding
+        // naming a constant after the node it folds): each node still comes after the nodes it reads.
+        var ordered = new List<OptNode>(sorted.Count);
+        var placed = new HashSet<OptNode>();
+        void Place(OptNode n)
+        {
+            if (!placed.Add(n)) return;
+            foreach (var t in n.Inputs)
+                if (!_fed.Contains(t) && byOp.TryGetValue(t.op, out var p) && needed.Contains(p)) Place(p);
+            foreach (var c in n.ControlInputs)
+                if (byOp.TryGetValue(c, out var p) && needed.Contains(p)) Place(p);
+            ordered.Add(n);
+        }
+        foreach (var n in sorted) Place(n);
+        Nodes = ordered;
     }
 
     /// <summary>The optimized graph as text: one <c>name = Type(inputs, ^controls)</c> line per node, then the log.</summary>

@@ -121,4 +121,27 @@ internal static unsafe class Im2Col
             }
         }
     }
+
+    /// <summary>
+    /// Copies NHWC images <c>[N, g.InHeight, g.InWidth, C]</c> into the top-left corner of zero images
+    /// <c>[N, g.OutHeight, g.OutWidth, C]</c> (a 1×1 stride-1 window padded only at the bottom and right: see
+    /// <see cref="Window2D.PointwisePaddedAfter"/>).
+    /// </summary>
+    public static void PadAfter<T>(ReadOnlySpan<T> input, Span<T> padded, in Window2D g) where T : unmanaged
+    {
+        padded.Clear();
+        var row = g.InWidth * g.Channels;
+        for (var n = 0; n < g.Batch; n++)
+            for (var h = 0; h < g.InHeight; h++)
+                input.Slice(((n * g.InHeight) + h) * row, row).CopyTo(padded.Slice(((n * g.OutHeight) + h) * g.OutWidth * g.Channels, row));
+    }
+
+    /// <summary>The inverse of <see cref="PadAfter{T}"/>: the top-left <c>[g.InHeight, g.InWidth]</c> corner of each image.</summary>
+    public static void CropAfter<T>(ReadOnlySpan<T> padded, Span<T> output, in Window2D g) where T : unmanaged
+    {
+        var row = g.InWidth * g.Channels;
+        for (var n = 0; n < g.Batch; n++)
+            for (var h = 0; h < g.InHeight; h++)
+                padded.Slice(((n * g.OutHeight) + h) * g.OutWidth * g.Channels, row).CopyTo(output.Slice(((n * g.InHeight) + h) * row, row));
+    }
 }

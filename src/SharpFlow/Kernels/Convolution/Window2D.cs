@@ -52,6 +52,32 @@ internal readonly record struct Window2D(
             dilationHeight, dilationWidth, top, left, outH, outW);
     }
 
+    /// <summary>
+    /// Builds the geometry of an explicitly padded window (TensorFlow's <c>padding="EXPLICIT"</c>): the output size is
+    /// VALID's over the input with <paramref name="padTop"/>/<paramref name="padBottom"/> rows and
+    /// <paramref name="padLeft"/>/<paramref name="padRight"/> columns added; throws <see cref="ArgumentException"/>
+    /// when the window does not fit.
+    /// </summary>
+    public static Window2D CreateExplicit(int batch, int height, int width, int channels, int kernelHeight, int kernelWidth,
+        int strideHeight, int strideWidth, int dilationHeight, int dilationWidth, int padTop, int padBottom, int padLeft, int padRight)
+    {
+        if (padTop < 0 || padBottom < 0 || padLeft < 0 || padRight < 0) throw new ArgumentException("All elements of explicit_paddings must be nonnegative");
+        var rows = OutputSize((long)height + padTop + padBottom, kernelHeight, strideHeight, dilationHeight, false, out var outH, out _);
+        if (rows is not null) throw new ArgumentException(rows);
+        var cols = OutputSize((long)width + padLeft + padRight, kernelWidth, strideWidth, dilationWidth, false, out var outW, out _);
+        if (cols is not null) throw new ArgumentException(cols);
+        return new Window2D(batch, height, width, channels, kernelHeight, kernelWidth, strideHeight, strideWidth,
+            dilationHeight, dilationWidth, padTop, padLeft, outH, outW);
+    }
+
+    /// <summary>
+    /// True when a 1×1, stride-1 window without top or left padding still pads at the bottom or right (explicit
+    /// padding): the output is larger than the input, so the input is not the patch matrix.
+    /// </summary>
+    public bool PointwisePaddedAfter =>
+        KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PadTop == 0 && PadLeft == 0
+        && (OutHeight != InHeight || OutWidth != InWidth);
+
     /// <summary>Elements of one image.</summary>
     public int InImageSize => InHeight * InWidth * Channels;
 

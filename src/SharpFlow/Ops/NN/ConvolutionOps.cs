@@ -37,8 +37,25 @@ internal sealed class ConvolutionFamily
         return a;
     }
 
+    // A 1×1 stride-1 convolution padded only at the bottom or right (EXPLICIT): the kernels take an unpadded 1×1
+    // window's input as its patch matrix, so the input is padded first and the window runs over it unpadded.
+    private static Window2D Unpadded(in Window2D g) => g with { InHeight = g.OutHeight, InWidth = g.OutWidth };
+
+    private static NDArray PaddedAfter(NDArray x, in Window2D g)
+    {
+        var xp = NDArray.Zeros(x.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, g.Channels));
+        if (x.dtype == DType.float32) Im2Col.PadAfter(x.AsReadOnlySpan<float>(), xp.AsSpan<float>(), g);
+        else Im2Col.PadAfter(x.AsReadOnlySpan<double>(), xp.AsSpan<double>(), g);
+        return xp;
+    }
+
     public void RunForward(NDArray x, NDArray f, NDArray y, Window2D g)
     {
+        if (g.PointwisePaddedAfter)
+        {
+            RunForward(PaddedAfter(x, g), f, y, Unpadded(g));
+            return;
+        }
         var m = f.shape[3];
         if (x.dtype == DType.float32)
         {
@@ -51,6 +68,14 @@ internal sealed class ConvolutionFamily
 
     public void RunBackpropInput(NDArray f, NDArray dy, NDArray dx, Window2D g)
     {
+        if (g.PointwisePaddedAfter)
+        {
+            var dxp = NDArray.Zeros(dx.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, g.Channels));
+            RunBackpropInput(f, dy, dxp, Unpadded(g));
+            if (dx.dtype == DType.float32) Im2Col.CropAfter(dxp.AsReadOnlySpan<float>(), dx.AsSpan<float>(), g);
+            else Im2Col.CropAfter(dxp.AsReadOnlySpan<double>(), dx.AsSpan<double>(), g);
+            return;
+        }
         var m = f.shape[3];
         if (dy.dtype == DType.float32)
         {
@@ -63,6 +88,11 @@ internal sealed class ConvolutionFamily
 
     public void RunBackpropFilter(NDArray x, NDArray dy, NDArray df, Window2D g, int m)
     {
+        if (g.PointwisePaddedAfter)
+        {
+            RunBackpropFilter(PaddedAfter(x, g), dy, df, Unpadded(g), m);
+            return;
+        }
         if (dy.dtype == DType.float32)
         {
             if (_depthwise) DepthwiseConv2DKernels.BackpropFilter(x.AsReadOnlySpan<float>(), dy.AsReadOnlySpan<float>(), df.AsSpan<float>(), g, m);

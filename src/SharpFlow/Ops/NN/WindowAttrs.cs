@@ -5,15 +5,23 @@ namespace SharpFlow.Ops.NN;
 
 /// <summary>
 /// The window attributes that convolutions and pooling share (<c>ksize</c>, <c>strides</c>, <c>dilations</c>,
-/// <c>padding</c>, <c>data_format</c>), their checks, and the output shape they give (the seed's §35; TensorFlow's GetWindowedOutputSize in
-/// tensorflow/core/framework/kernel_shape_util.cc).
+/// <c>padding</c>, <c>data_format</c>, <c>explicit_paddings</c>), their checks, and the output shape they give (the
+/// seed's §35; TensorFlow's GetWindowedOutputSize in tensorflow/core/framework/kernel_shape_util.cc). Convolutions
+/// take TensorFlow's <c>padding="EXPLICIT"</c> with <c>explicit_paddings = [0, 0, top, bottom, left, right, 0, 0]</c>
+/// (NHWC); MaxPool has no EXPLICIT padding in TensorFlow, but the graph optimizer's Pad folding gives its MaxPool
+/// nodes <c>padding="EXPLICIT"</c> with the internal attribute <c>_explicit_paddings</c> (the same layout; the padded
+/// cells count as minus infinity). Users' MaxPool ops are refused EXPLICIT as TensorFlow refuses them.
 /// </summary>
-internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Padding, int[]? Ksize)
+internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Padding, int[]? Ksize, int[]? ExplicitPaddings = null)
 {
     public bool Same => Padding == "SAME";
 
+    /// <summary>Whether the padding is given by <see cref="ExplicitPaddings"/>.</summary>
+    public bool Explicit => Padding == "EXPLICIT";
+
     /// <summary>The attributes of a convolution op.</summary>
-    public static WindowAttrs ForConv(int[] strides, string padding, int[]? dilations) => new(strides, dilations ?? [1, 1, 1, 1], padding, null);
+    public static WindowAttrs ForConv(int[] strides, string padding, int[]? dilations, int[]? explicitPaddings = null) =>
+        new(strides, dilations ?? [1, 1, 1, 1], padding, null, explicitPaddings is { Length: > 0 } ? explicitPaddings : null);
 
     /// <summary>The attributes of a pooling op.</summary>
     public static WindowAttrs ForPool(int[] ksize, int[] strides, string padding) => new(strides, [1, 1, 1, 1], padding, ksize);
@@ -21,7 +29,15 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
     /// <summary>Reads them back from an op's attributes.</summary>
     public static WindowAttrs Of(IReadOnlyDictionary<string, object> attrs) => new(
         (int[])attrs["strides"], attrs.TryGetValue("dilations", out var d) ? (int[])d : [1, 1, 1, 1],
-        (string)attrs["padding"], attrs.TryGetValue("ksize", out var k) ? (int[])k : null);
+        (string)attrs["padding"], attrs.TryGetValue("ksize", out var k) ? (int[])k : null,
+        ExplicitOf(attrs, "explicit_paddings") ?? ExplicitOf(attrs, "_explicit_paddings"));
+
+    private static int[]? ExplicitOf(IReadOnlyDictionary<string, object> attrs, string name) => attrs.TryGetValue(name, out var v) ? v switch
+    {
+        int[] { Length: > 0 } i => i,
+        long[] { Length: > 0 } l => [.. l.Select(x => checked((int)x))],
+        _ => null,
+    } : null;
 
     /// <summary>The op's attribute map: T, strides, padding, data_format and ksize or dilations.</summary>
     public Dictionary<string, object> ToAttrs(DType dtype)
@@ -33,19 +49,41 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
             attrs["dilations"] = Dilations;
             attrs["use_cudnn_on_gpu"] = true;
         }
+        if (ExplicitPaddings is not null) attrs[Ksize is null ? "explicit_paddings" : "_explicit_paddings"] = ExplicitPaddings;
         return attrs;
     }
 
     /// <summary>Checks the attributes as TensorFlow's shape functions do; the message names the op.</summary>
     public void Validate(Func<string, Exception> error)
     {
-        if (Padding is not ("SAME" or "VALID")) throw error($"padding must be \"SAME\" or \"VALID\", got \"{Padding}\"");
+        if (Ksize is null && Padding is not ("SAME" or "VALID" or "EXPLICIT"))
+            throw error($"padding must be \"SAME\" or \"VALID\" (or \"EXPLICIT\" with explicit_paddings), got \"{Padding}\"");
+        if (Ksize is not null && Padding is not ("SAME" or "VALID")) throw error($"padding must be \"SAME\" or \"VALID\", got \"{Padding}\"");
+        CheckExplicit(error);
         Check("strides", Strides, error);
         Check("dilations", Dilations, error);
         if (Ksize is not null) Check("ksize", Ksize, error);
         if (Ksize is null && (Dilations[1] > 1 || Dilations[2] > 1) && (Strides[1] > 1 || Strides[2] > 1))
             throw error($"strides > 1 together with dilations > 1 are not supported (strides {Format(Strides)}, dilations {Format(Dilations)})");
     }
+
+    /// <summary>TensorFlow's CheckValidPadding (tensorflow/core/util/padding.cc) for NHWC.</summary>
+    private void CheckExplicit(Func<string, Exception> error)
+    {
+        if (!Explicit)
+        {
+            if (ExplicitPaddings is { Length: > 0 }) throw error("explicit_paddings attribute must be empty if the padding attribute is not EXPLICIT");
+            return;
+        }
+        var p = ExplicitPaddings ?? [];
+        if (p.Length != 8) throw error($"explicit_paddings attribute must contain 8 values, but got: {p.Length}");
+        if (p.Any(v => v < 0)) throw error("All elements of explicit_paddings must be nonnegative");
+        if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) throw error("Nonzero explicit padding in the batch or depth dimensions is not supported");
+    }
+
+    /// <summary>The explicit padding (top, bottom, left, right), zeros unless EXPLICIT.</summary>
+    public (int Top, int Bottom, int Left, int Right) Pads =>
+        Explicit && ExplicitPaddings is { Length: 8 } p ? (p[2], p[3], p[4], p[5]) : (0, 0, 0, 0);
 
     private static void Check(string name, int[] values, Func<string, Exception> error)
     {
@@ -65,13 +103,14 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
     {
         if (!input.IsKnownRank) return new Shape(-1, -1, -1, channels);
         if (input.ndims != 4) throw error($"input must be 4-dimensional (NHWC), got shape {input.ToListString()}");
-        return new Shape(input[0], Dim(input[1], kh, 1, error), Dim(input[2], kw, 2, error), channels);
+        var (top, bottom, left, right) = Pads;
+        return new Shape(input[0], Dim(input[1], kh, 1, top + bottom, error), Dim(input[2], kw, 2, left + right, error), channels);
     }
 
-    private int Dim(int size, int kernel, int axis, Func<string, Exception> error)
+    private int Dim(int size, int kernel, int axis, int padding, Func<string, Exception> error)
     {
         if (size < 0 || kernel < 0) return -1;
-        var problem = Window2D.OutputSize(size, kernel, Strides[axis], Dilations[axis], Same, out var output, out _);
+        var problem = Window2D.OutputSize((long)size + padding, kernel, Strides[axis], Dilations[axis], Same, out var output, out _);
         return problem is null ? output : throw error(problem);
     }
 
@@ -81,6 +120,12 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
         if (input.ndims != 4) throw error($"input must be 4-dimensional (NHWC), got shape {input.ToListString()}");
         try
         {
+            if (Explicit)
+            {
+                if (ExplicitPaddings is not { Length: 8 }) throw error($"explicit_paddings attribute must contain 8 values, but got: {ExplicitPaddings?.Length ?? 0}");
+                var (top, bottom, left, right) = Pads;
+                return Window2D.CreateExplicit(input[0], input[1], input[2], input[3], kh, kw, Strides[1], Strides[2], Dilations[1], Dilations[2], top, bottom, left, right);
+            }
             return Window2D.Create(input[0], input[1], input[2], input[3], kh, kw, Strides[1], Strides[2], Dilations[1], Dilations[2], Same);
         }
         catch (ArgumentException e)

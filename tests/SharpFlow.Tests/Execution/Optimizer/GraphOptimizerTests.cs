@@ -329,6 +329,7 @@ public class GraphOptimizerTests
         {
             constant_folding = RewriterConfig.Toggle.OFF, dependency_optimization = RewriterConfig.Toggle.OFF, arithmetic_optimization = RewriterConfig.Toggle.OFF,
             common_subgraph_elimination = RewriterConfig.Toggle.OFF, remapping = RewriterConfig.Toggle.OFF,
+            batchnorm_folding = RewriterConfig.Toggle.OFF, pad_folding = RewriterConfig.Toggle.OFF,
         }));
         Assert.True(GraphOptimizer.IsEnabled(new RewriterConfig()));
     }
