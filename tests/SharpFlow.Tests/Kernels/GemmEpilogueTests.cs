@@ -96,6 +96,9 @@ public class GemmEpilogueTests
     [Theory, MemberData(nameof(Shapes))]
     public void Float32IsBitwiseTheUnfusedOps(int m, int k, int n, bool ta, bool tb) => Check<float>(m, k, n, ta, tb);
 
+    /// <summary>The same check on the AVX micro-kernel (6×16 tiles); run by <see cref="ConvolutionEpilogueTests"/>, which may change the kernel.</summary>
+    internal static void CheckFloat32(int m, int k, int n, bool ta, bool tb) => Check<float>(m, k, n, ta, tb);
+
     [Theory, MemberData(nameof(Shapes))]
     public void Float64IsBitwiseTheUnfusedOps(int m, int k, int n, bool ta, bool tb) => Check<double>(m, k, n, ta, tb);
 
@@ -135,10 +138,31 @@ public class GemmEpilogueTests
     }
 }
 
-/// <summary>The epilogue through the convolution: each chunk's product applies it to its rows.</summary>
+/// <summary>
+/// The epilogue through the convolution (each chunk's product applies it to its rows) and on the AVX micro-kernel:
+/// tests that change process-wide kernel settings.
+/// </summary>
 [Collection("kernel settings")]
 public class ConvolutionEpilogueTests
 {
+    [Theory]
+    [InlineData(145, 600, 70, false, false)]
+    [InlineData(13, 300, 17, true, true)]
+    [InlineData(64, 300, 1024, false, true)]
+    public void TheAvxKernelsEpilogueIsBitwiseTheUnfusedOps(int m, int k, int n, bool ta, bool tb)
+    {
+        var saved = PackedSgemm.Wide;
+        try
+        {
+            PackedSgemm.Wide = false;
+            GemmEpilogueTests.CheckFloat32(m, k, n, ta, tb);
+        }
+        finally
+        {
+            PackedSgemm.Wide = saved;
+        }
+    }
+
     [Theory]
     [InlineData(3, 9, 9, 5, 3, 3, 16, 1, 1L << 20)]   // im2col, one chunk
     [InlineData(3, 9, 9, 5, 3, 3, 16, 2, 1)]          // one image per chunk
