@@ -45,6 +45,50 @@ public static class Gemm
         MultiplyRowsInParallel(a, b, c, m, k, n);
     }
 
+    /// <summary>
+    /// <paramref name="c"/>[m×n] = act((op(<paramref name="a"/>) · op(<paramref name="b"/>) + bias) + residual), the
+    /// <paramref name="epilogue"/> applied as the separate BiasAdd, Add and activation kernels would (bitwise the
+    /// same): float32 products on the packed kernel apply it to each tile as soon as its sum is complete, while the
+    /// tile is in cache, so the result is written once; other products apply it after, block by block. float32 and
+    /// float64 only.
+    /// </summary>
+    public static void FusedMultiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
+        bool transposeA, bool transposeB, GemmEpilogue<T> epilogue) where T : unmanaged, INumber<T>
+    {
+        if (epilogue.IsEmpty)
+        {
+            Multiply(a, b, c, m, k, n, transposeA, transposeB);
+            return;
+        }
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new NotSupportedException($"Gemm: an epilogue needs float32 or float64, not {typeof(T).Name}.");
+        if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
+            throw new ArgumentException("Gemm: a buffer is smaller than its dimensions say.");
+        if (typeof(T) == typeof(float) && PackedSgemm.IsSupported && (long)m * n * k >= SmallProduct)
+        {
+            PackedSgemm.Multiply(Cast<T, float>(a), Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n,
+                transposeA, transposeB, As<T, float>(epilogue));
+            return;
+        }
+        Multiply(a, b, c, m, k, n, transposeA, transposeB);
+        ApplyEpilogue(c[..(m * n)], n, epilogue);
+    }
+
+    /// <summary>
+    /// The <paramref name="epilogue"/> in place on a finished product <paramref name="c"/> of rows
+    /// <paramref name="n"/> wide (float32 or float64), for kernels that compute their result another way.
+    /// </summary>
+    public static void ApplyEpilogue<T>(Span<T> c, int n, GemmEpilogue<T> epilogue) where T : unmanaged
+    {
+        if (epilogue.IsEmpty) return;
+        if (typeof(T) == typeof(float)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), n, As<T, float>(epilogue));
+        else if (typeof(T) == typeof(double)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c), n, As<T, double>(epilogue));
+        else throw new NotSupportedException($"Gemm: an epilogue needs float32 or float64, not {typeof(T).Name}.");
+    }
+
+    private static GemmEpilogue<TTo> As<TFrom, TTo>(GemmEpilogue<TFrom> e) where TFrom : unmanaged where TTo : unmanaged =>
+        new(Cast<TFrom, TTo>(e.Bias), Cast<TFrom, TTo>(e.Residual), e.Activation);
+
     /// <summary>The row update over fixed row ranges on the worker threads (each range writes its own rows of C).</summary>
     private static unsafe void MultiplyRowsInParallel<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
         where T : unmanaged, INumber<T>

@@ -24,7 +24,8 @@ internal static unsafe class PackedSgemm
 
     /// <summary>One k-block of a product: the operands, the packing buffers and the tiling, for the parallel loops.</summary>
     private readonly record struct Job(nint A, nint B, nint C, nint PackedA, nint PackedB, int M, int K, int N,
-        bool TransposeA, bool TransposeB, int P0, int Kc, int Nr, bool Wide, int FirstPacked, int NPanels, int NGroups)
+        bool TransposeA, bool TransposeB, int P0, int Kc, int Nr, bool Wide, int FirstPacked, int NPanels, int NGroups,
+        nint Bias = 0, nint Residual = 0, FusedActivation Activation = FusedActivation.None, bool Epilogue = false)
     {
         /// <summary>Multiplies the packed panels into the C tiles of row block <paramref name="block"/> and column group <paramref name="group"/>.</summary>
         public void Tiles(int block, int group)
@@ -43,6 +44,10 @@ internal static unsafe class PackedSgemm
                     var cols = Math.Min(Nr, N - j * Nr);
                     if (Wide) Kernel512(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols);
                     else Kernel256(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols);
+                    // The last k block finished this tile: its epilogue runs now, while the tile is in L1.
+                    if (Epilogue)
+                        BiasActivation.Tile(tile, N, Bias == 0 ? null : (float*)Bias + j * Nr, Residual == 0 ? null : (float*)Residual + (long)i * N + j * Nr,
+                            rows, cols, Activation);
                 }
             }
         }
@@ -53,17 +58,28 @@ internal static unsafe class PackedSgemm
 
     /// <summary>
     /// c[m×n] = op(a)·op(b); a is m×k (k×m when <paramref name="transposeA"/>), b is k×n (n×k when
-    /// <paramref name="transposeB"/>), all row-major and dense.
+    /// <paramref name="transposeB"/>), all row-major and dense; then the <paramref name="epilogue"/>
+    /// (<c>act((c + bias) + residual)</c>) on each tile as soon as its last k block is added.
     /// </summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB)
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB,
+        GemmEpilogue<float> epilogue = default)
     {
         if (n < FewColumns && m >= 2 * FewColumns)
         {
             MultiplyTransposed(a, b, c, m, k, n, transposeA, transposeB);
+            BiasActivation.Apply(c[..(m * n)], n, epilogue);
             return;
         }
         c[..(m * n)].Clear();
-        if (m == 0 || n == 0 || k == 0) return;
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            BiasActivation.Apply(c[..(m * n)], n, epilogue);
+            return;
+        }
+        if (!epilogue.Bias.IsEmpty && epilogue.Bias.Length != n) throw new ArgumentException($"epilogue: {epilogue.Bias.Length} biases for {n} columns");
+        if (!epilogue.Residual.IsEmpty && epilogue.Residual.Length < (long)m * n) throw new ArgumentException($"epilogue: a residual of {epilogue.Residual.Length} elements for {m}×{n}");
+        var withEpilogue = !epilogue.IsEmpty;
         var wide = Wide;
         var nr = wide ? 32 : 16;
         var mPanels = (m + MR - 1) / MR;
@@ -80,6 +96,8 @@ internal static unsafe class PackedSgemm
             fixed (float* pc = c)
             fixed (float* packA = packedA)
             fixed (float* packB = packedB)
+            fixed (float* pBias = epilogue.Bias)
+            fixed (float* pResidual = epilogue.Residual)
             {
                 var (ia, ib, ic, ipa, ipb) = ((nint)pa, (nint)pb, (nint)pc, (nint)packA, (nint)packB);
                 var mBlocks = (m + MC - 1) / MC;
@@ -91,7 +109,8 @@ internal static unsafe class PackedSgemm
                     // Row-major A is read in place by the kernel (six row streams); transposed A, and the last
                     // partial panel, are packed.
                     var firstPacked = transposeA ? 0 : m / MR;
-                    var job = new Job(ia, ib, ic, ipa, ipb, m, k, n, transposeA, transposeB, p0, kc, nr, wide, firstPacked, nPanels, nGroups);
+                    var job = new Job(ia, ib, ic, ipa, ipb, m, k, n, transposeA, transposeB, p0, kc, nr, wide, firstPacked, nPanels, nGroups,
+                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k);
                     Partition.For(mPanels - firstPacked, (long)MR * kc, job, static (in Job j, int s, int e) =>
                     {
                         for (var i = j.FirstPacked + s; i < j.FirstPacked + e; i++)

@@ -28,8 +28,13 @@ internal static class Conv2DKernels
     private static bool IsPointwise(in Window2D g) =>
         g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.PadTop == 0 && g.PadLeft == 0;
 
-    /// <summary><paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>, <paramref name="filter"/>).</summary>
-    public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels)
+    /// <summary>
+    /// <paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>, <paramref name="filter"/>),
+    /// then the fused ops' <paramref name="epilogue"/> (bias, residual laid out as the output, activation), applied by
+    /// each chunk's product to its rows.
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
+        GemmEpilogue<T> epilogue = default)
         where T : unmanaged, INumber<T>
     {
         if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels))
@@ -40,12 +45,13 @@ internal static class Conv2DKernels
         var k = g.PatchSize;
         if (IsPointwise(g))
         {
-            Gemm.Multiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels);
+            Gemm.FusedMultiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels, false, false, epilogue);
             return;
         }
         if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
         {
             SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
             return;
         }
         var chunk = ImagesPerChunk(g);
@@ -58,7 +64,8 @@ internal static class Conv2DKernels
                 var rows = count * g.OutPositions;
                 var p = patches.AsSpan(0, rows * k);
                 Im2Col.Expand(input, g, n0, count, p);
-                Gemm.Multiply<T>(p, filter, output.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), rows, k, outChannels);
+                Gemm.FusedMultiply<T>(p, filter, output.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), rows, k, outChannels, false, false,
+                    epilogue.Rows(n0 * g.OutPositions, rows, outChannels));
             }
         }
         finally
