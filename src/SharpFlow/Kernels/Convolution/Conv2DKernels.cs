@@ -40,6 +40,7 @@ internal static class Conv2DKernels
         if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels))
         {
             Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
             return;
         }
         var k = g.PatchSize;

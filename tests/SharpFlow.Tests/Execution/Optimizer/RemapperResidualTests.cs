@@ -81,6 +81,24 @@ public class RemapperResidualTests
         Assert.Contains("Add 'residual'", graph.Describe());
     }
 
+    [Fact]
+    public void AResNetBlockOnTheWinogradPathAppliesTheEpilogue()
+    {
+        // 28×28 images with 16 channels, batch 2: 98 tiles of 4×4, so the 3×3 convolution takes Winograd F(4×4, 3×3),
+        // after which the fused op's bias, residual and Relu must still be applied.
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 28, 28, 16), name: "x");
+        var f = tf.constant(Values(new Shape(3, 3, 16, 16), 0.1, 1));
+        var b = tf.constant(Values(new Shape(16), 1, 2));
+        var y = tf.nn.relu(tf.add(tf.nn.bias_add(tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME"), b), x, name: "residual"));
+        var geometry = SharpFlow.Kernels.Convolution.Window2D.Create(2, 28, 28, 16, 3, 3, 1, 1, 1, 1, same: true);
+        Assert.True(SharpFlow.Kernels.Convolution.Winograd.Applies<float>(geometry, 16));
+        var (on, off, graph) = RunBoth([y], new FeedDict { [x] = Values(new Shape(2, 28, 28, 16), 1, 3) });
+        Bitwise(on, off);
+        Assert.Single(graph.Nodes, n => n.Op.type == "_FusedConv2D");
+        Assert.Contains(on[0].ToArray<float>(), v => v > 0);
+    }
+
     [Theory]
     [InlineData("Relu", 257)] // the packed GEMM applies the epilogue per tile
     [InlineData("Relu6", 5)]   // a small product: the epilogue after it
