@@ -102,7 +102,7 @@ internal static class Executor
             var slot = plan.FetchSlots[i];
             var value = slots[slot] ?? throw MissingValue(plan.Fetches[i], plan.Fetches[i].op.name);
             if (FinalRefValue(plan.Fetches[i], memory.Context.Variables) is { } refValue) value = refValue;
-            else if (owned[slot]) memory.Escape(value);
+            else if (owned[slot]) value = memory.Escape(value);
             else value = value.Copy();
             results[i] = value;
         }

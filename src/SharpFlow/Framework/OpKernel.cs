@@ -43,7 +43,10 @@ public interface IVariableStore
 /// </summary>
 internal interface IBufferPool
 {
-    /// <summary>A buffer of <paramref name="count"/> elements of <paramref name="dtype"/>, zero-filled when asked.</summary>
+    /// <summary>
+    /// A buffer of at least <paramref name="count"/> elements of <paramref name="dtype"/> (a longer one is a reused
+    /// buffer of the pool), its first <paramref name="count"/> zero-filled when asked.
+    /// </summary>
     System.Array Rent(DType dtype, int count, bool zeroed);
 }
 
@@ -99,7 +102,7 @@ public sealed class OpKernelContext
     private NDArray Allocate(int index, DType dtype, Shape shape, bool zeroed)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var value = new NDArray(_memory.Rent(dtype, NDArray.CheckedCount(shape, dtype), zeroed), shape);
+        var value = NDArray.OverBuffer(_memory.Rent(dtype, NDArray.CheckedCount(shape, dtype), zeroed), shape);
         _outputs[index] = value;
         return value;
     }
