@@ -162,6 +162,9 @@ internal sealed class RunMemory : IBufferPool
         free.Insert(FirstAtLeast(free, storage.Length + 1), storage);
     }
 
+    /// <summary>Whether <paramref name="value"/>'s buffer is pooled and one slot alone holds it.</summary>
+    public bool IsSoleHolder(NDArray value) => _leases.TryGetValue(value.Storage, out var count) && count == 1;
+
     /// <summary>Gives back the buffer of an output nothing reads, unless a slot holds it (an output sharing it).</summary>
     public void ReleaseUnheld(NDArray value)
     {
