@@ -276,7 +276,7 @@ internal static class DataflowExecutor
             }
             if (g.FetchSources[k].Feed >= 0) value = value.Copy();
             else if (Executor.FinalRefValue(plan.Fetches[k], ctx.Variables) is { } refValue) value = refValue;
-            else if (!forwardedResult[k]) memory.Escape(value);
+            else if (!forwardedResult[k]) value = memory.Escape(value);
             fetched[k] = value;
         }
         return fetched;

@@ -11,6 +11,12 @@ namespace SharpFlow.Execution;
 /// </summary>
 internal static class Executor
 {
+    /// <summary>
+    /// Whether element-wise kernels may write their output into an input that dies with them (static plans only);
+    /// <c>SHARPFLOW_INPLACE=0</c> turns it off, and tests flip it.
+    /// </summary>
+    internal static bool InPlace = Environment.GetEnvironmentVariable("SHARPFLOW_INPLACE") != "0";
+
     /// <summary>How a run is traced: <see cref="NoTrace"/> compiles to nothing in the step loop.</summary>
     private interface ITrace
     {
@@ -59,6 +65,7 @@ internal static class Executor
             var outputs = memory.Outputs[s];
             var forwarded = memory.Forwarded[s];
             ctx.Reset(op, inputs, outputs, forwarded);
+            if (InPlace) ctx.AllowForwarding(step.Forwardable);
             if (trace.Tracer is { } tracer)
             {
                 var start = StepTracer.Start();
@@ -102,7 +109,7 @@ internal static class Executor
             var slot = plan.FetchSlots[i];
             var value = slots[slot] ?? throw MissingValue(plan.Fetches[i], plan.Fetches[i].op.name);
             if (FinalRefValue(plan.Fetches[i], memory.Context.Variables) is { } refValue) value = refValue;
-            else if (owned[slot]) memory.Escape(value);
+            else if (owned[slot]) value = memory.Escape(value);
             else value = value.Copy();
             results[i] = value;
         }

@@ -22,6 +22,12 @@ internal sealed class Plan
         public int[] ReleaseSlots { get; init; } = [];
 
         /// <summary>
+        /// Per input, whether this step is the last reader of its slot and the slot is neither fed nor fetched: the
+        /// kernel may write an output into its buffer (if, at run time, no other slot shares the buffer).
+        /// </summary>
+        public bool[] Forwardable { get; init; } = [];
+
+        /// <summary>
         /// The tensors the step reads: the op's own inputs, unless the graph optimizer rewired them (a removed
         /// Identity's consumer reads the Identity's input).
         /// </summary>
@@ -157,8 +163,16 @@ internal sealed class Plan
         for (var i = 0; i < steps.Count; i++)
             foreach (var s in steps[i].InputSlots) lastReader[s] = i;
         foreach (var s in fetchSlots) lastReader[s] = -1;
+        var fedSlots = new HashSet<int>(feedSlots);
         for (var i = 0; i < steps.Count; i++)
-            steps[i] = steps[i] with { ReleaseSlots = [.. steps[i].InputSlots.Distinct().Where(s => lastReader[s] == i)] };
+        {
+            var step = steps[i];
+            steps[i] = step with
+            {
+                ReleaseSlots = [.. step.InputSlots.Distinct().Where(s => lastReader[s] == i)],
+                Forwardable = [.. step.InputSlots.Select((s, k) => lastReader[s] == i && !fedSlots.Contains(s) && !step.RefInputs[k])],
+            };
+        }
         return new Plan([.. steps], slots.Count, [.. fetches], fetchSlots, feedSlots) { RunFetches = [.. fetchedTensors] };
     }
 }

@@ -9,20 +9,31 @@ namespace SharpFlow.Execution;
 /// Kernels take their outputs from the pool. The executor counts how many live slots refer to each pooled buffer
 /// (a reshape or an identity shares its input's buffer) and gives a buffer back to the pool when the last step that
 /// reads it has run, so a later step of the same run reuses it: the run's peak memory is its largest live set, not
-/// the sum of all its tensors. A fetched buffer goes to the caller and leaves the pool for good.
+/// the sum of all its tensors. A fetched buffer goes to the caller and leaves the pool for good (one longer than the
+/// fetched value is copied instead, and stays).
 /// </para>
 /// <para>
-/// At the end of a run the pool keeps, per dtype and element count, as many buffers as that run needed at once and
-/// drops the rest, so a steady training or inference loop allocates no tensor memory after its second step, and a
-/// plan whose shapes change does not hoard buffers of old shapes. One <see cref="RunMemory"/> serves one run at a
-/// time; concurrent runs of the same plan each get their own.
+/// The pool is best-fit: a request takes the shortest free buffer of its dtype that holds it, as long as that is
+/// at most <see cref="FitRatio"/> times the request (a longer one would waste more than the request), so tensors of
+/// different sizes share memory (a convolution's output and a smaller gradient after it). The tensor sees only its
+/// own elements (<see cref="NDArray.OverBuffer"/>). At the end of a run the pool keeps the buffers that run used
+/// and drops the rest, so a steady training or inference loop, which makes the same requests in the same order each
+/// step, allocates no tensor memory after its first steps, and a plan whose shapes change does not hoard buffers of
+/// old shapes. One <see cref="RunMemory"/> serves one run at a time; concurrent runs of the same plan each get
+/// their own.
 /// </para>
 /// </summary>
 internal sealed class RunMemory : IBufferPool
 {
-    private readonly Dictionary<long, SizeClass> _classes = [];
+    /// <summary>The longest free buffer a request takes, as a multiple of the request's length.</summary>
+    internal const int FitRatio = 2;
+
+    // Per dtype, the free buffers, shortest first (equal lengths in the order they were freed).
+    private readonly Dictionary<DType, List<Array>> _free = [];
     // Live references to each pooled buffer handed out in this run (by identity, never by value).
-    private readonly Dictionary<Array, Lease> _leases = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Array, int> _leases = new(ReferenceEqualityComparer.Instance);
+    // The buffers handed out in this run: what the pool keeps for the next.
+    private readonly HashSet<Array> _used = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// Fills every uninitialized output with all-ones bits (NaN for floats, -1 for integers) before its kernel runs,
@@ -59,72 +70,127 @@ internal sealed class RunMemory : IBufferPool
     /// <summary>Bytes of all outputs requested in the last finished run: what the run would allocate without reuse.</summary>
     public long RequestedBytes { get; private set; }
 
-    private long _requested;
+    /// <summary>Bytes of new buffers the last finished run allocated (none in a steady loop).</summary>
+    public long AllocatedBytes { get; private set; }
+
+    /// <summary>The most bytes of pooled buffers handed out at once in the last finished run (its peak).</summary>
+    public long PeakBytes { get; private set; }
+
+    private long _requested, _allocated, _outstanding, _peak;
 
     /// <summary>Bytes of tensor memory held by the pool between runs (as of the end of the last run).</summary>
     public long PooledBytes { get; private set; }
 
     /// <summary>
-    /// A buffer of <paramref name="count"/> elements of <paramref name="dtype"/>, reused when one is free; a
-    /// reused buffer holds old values unless <paramref name="zeroed"/>.
+    /// A buffer of at least <paramref name="count"/> elements of <paramref name="dtype"/>, reused when one fits; a
+    /// reused buffer holds old values unless <paramref name="zeroed"/> (then its first <paramref name="count"/>
+    /// elements are zero).
     /// </summary>
     public Array Rent(DType dtype, int count, bool zeroed)
     {
         if (dtype == DType.@string) return NDArray.AllocateStorage(dtype, count);
         _requested += (long)count * dtype.size;
-        var key = ((long)dtype.Id << 32) | (uint)count;
-        if (!_classes.TryGetValue(key, out var sizeClass)) _classes[key] = sizeClass = new SizeClass((long)count * dtype.size);
+        var free = Free(dtype);
+        var at = FirstAtLeast(free, count);
+        // Handles of resources are exact: their kernels look at the whole object array.
+        var longest = dtype == DType.resource ? count : (long)count * FitRatio;
         Array buffer;
-        if (sizeClass.Free.TryPop(out var free))
+        if (at < free.Count && free[at].Length <= longest)
         {
-            buffer = free;
-            if (zeroed) Array.Clear(buffer);
+            buffer = free[at];
+            free.RemoveAt(at);
+            if (zeroed) Array.Clear(buffer, 0, count);
         }
-        else buffer = NDArray.AllocateStorage(dtype, count);
+        else
+        {
+            buffer = NDArray.AllocateStorage(dtype, count);
+            _allocated += (long)count * dtype.size;
+        }
         if (!zeroed && PoisonUninitialized)
-            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), buffer.Length * dtype.size).Fill(0xFF);
-        sizeClass.Outstanding++;
-        sizeClass.Peak = System.Math.Max(sizeClass.Peak, sizeClass.Outstanding);
-        _leases[buffer] = new Lease(0, sizeClass);
+            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), count * dtype.size).Fill(0xFF);
+        _outstanding += (long)buffer.Length * dtype.size;
+        _peak = System.Math.Max(_peak, _outstanding);
+        _leases[buffer] = 0;
+        _used.Add(buffer);
         return buffer;
+    }
+
+    private List<Array> Free(DType dtype)
+    {
+        if (!_free.TryGetValue(dtype, out var list)) _free[dtype] = list = [];
+        return list;
+    }
+
+    /// <summary>The index of the first buffer of <paramref name="free"/> (sorted by length) at least <paramref name="count"/> long.</summary>
+    private static int FirstAtLeast(List<Array> free, int count)
+    {
+        int lo = 0, hi = free.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (free[mid].Length < count) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>Counts one more slot holding <paramref name="value"/>.</summary>
     public void Hold(NDArray value)
     {
-        if (_leases.TryGetValue(value.Storage, out var lease)) _leases[value.Storage] = lease with { Count = lease.Count + 1 };
+        if (_leases.TryGetValue(value.Storage, out var count)) _leases[value.Storage] = count + 1;
     }
 
     /// <summary>Counts one slot less holding <paramref name="value"/>; the last one gives the buffer back.</summary>
     public void Release(NDArray value)
     {
         var storage = value.Storage;
-        if (!_leases.TryGetValue(storage, out var lease)) return;
-        if (lease.Count > 1)
+        if (!_leases.TryGetValue(storage, out var count)) return;
+        if (count > 1)
         {
-            _leases[storage] = lease with { Count = lease.Count - 1 };
+            _leases[storage] = count - 1;
             return;
         }
-        _leases.Remove(storage);
-        lease.Class.Outstanding--;
-        lease.Class.Free.Push(storage);
+        GiveBack(storage, value.dtype);
     }
+
+    private void GiveBack(Array storage, DType dtype)
+    {
+        _leases.Remove(storage);
+        _outstanding -= (long)storage.Length * dtype.size;
+        var free = Free(dtype);
+        // After the buffers of the same length: equal requests take buffers in the order they were freed.
+        free.Insert(FirstAtLeast(free, storage.Length + 1), storage);
+    }
+
+    /// <summary>Whether <paramref name="value"/>'s buffer is pooled and one slot alone holds it.</summary>
+    public bool IsSoleHolder(NDArray value) => _leases.TryGetValue(value.Storage, out var count) && count == 1;
 
     /// <summary>Gives back the buffer of an output nothing reads, unless a slot holds it (an output sharing it).</summary>
     public void ReleaseUnheld(NDArray value)
     {
-        if (_leases.TryGetValue(value.Storage, out var lease) && lease.Count == 0) Release(value);
-    }
-
-    /// <summary>The buffer of <paramref name="value"/> goes to the caller of <c>run</c>: the pool forgets it.</summary>
-    public void Escape(NDArray value)
-    {
-        if (_leases.Remove(value.Storage, out var lease)) lease.Class.Outstanding--;
+        if (_leases.TryGetValue(value.Storage, out var count) && count == 0) Release(value);
     }
 
     /// <summary>
-    /// Ends a run: clears the slot table and keeps, per size class, only as many free buffers as the run used at
-    /// once. Every buffer is back in the pool or escaped by then.
+    /// The value to hand to the caller of <c>run</c> for a fetched <paramref name="value"/> made in this run: the
+    /// value itself, whose buffer the pool forgets, or, for a value in a longer buffer, a copy of its elements (the
+    /// buffer stays in the pool). Called after the run's last step.
+    /// </summary>
+    public NDArray Escape(NDArray value)
+    {
+        if (value.IsOverBuffer)
+        {
+            if (_leases.ContainsKey(value.Storage)) GiveBack(value.Storage, value.dtype);
+            return value.Copy();
+        }
+        if (_leases.Remove(value.Storage)) _outstanding -= (long)value.Storage.Length * value.dtype.size;
+        _used.Remove(value.Storage);
+        return value;
+    }
+
+    /// <summary>
+    /// Ends a run: clears the slot table and keeps only the free buffers the run used. Every buffer is back in the
+    /// pool or escaped by then.
     /// </summary>
     public void EndRun()
     {
@@ -134,30 +200,17 @@ internal sealed class RunMemory : IBufferPool
         foreach (var outputs in Outputs) Array.Clear(outputs);
         _leases.Clear();
         RequestedBytes = _requested;
-        _requested = 0;
-        List<long>? unused = null;
-        foreach (var (key, sizeClass) in _classes)
-        {
-            while (sizeClass.Free.Count > sizeClass.Peak) sizeClass.Free.Pop();
-            if (sizeClass.Peak == 0) (unused ??= []).Add(key);
-            sizeClass.Peak = 0;
-            sizeClass.Outstanding = 0;
-        }
-        if (unused is not null)
-            foreach (var key in unused) _classes.Remove(key);
+        AllocatedBytes = _allocated;
+        PeakBytes = _peak;
+        _requested = _allocated = _outstanding = _peak = 0;
         long pooled = 0;
-        foreach (var c in _classes.Values) pooled += c.Free.Count * c.BufferBytes;
+        foreach (var (dtype, free) in _free)
+        {
+            free.RemoveAll(buffer => !_used.Contains(buffer));
+            foreach (var buffer in free) pooled += (long)buffer.Length * dtype.size;
+        }
+        _used.Clear();
         PooledBytes = pooled;
-    }
-
-    private readonly record struct Lease(int Count, SizeClass Class);
-
-    private sealed class SizeClass(long bufferBytes)
-    {
-        public readonly long BufferBytes = bufferBytes;
-        public readonly Stack<Array> Free = new();
-        public int Outstanding;
-        public int Peak;
     }
 }
 

@@ -50,6 +50,12 @@ public sealed class Session : IDisposable
     /// </summary>
     internal long RequestedBytes => _plans.Values.Sum(p => p.Memory.Idle?.RequestedBytes ?? 0);
 
+    /// <summary>Bytes of new tensor buffers the last run of each cached plan allocated, summed (none in a steady loop).</summary>
+    internal long AllocatedBytes => _plans.Values.Sum(p => p.Memory.Idle?.AllocatedBytes ?? 0);
+
+    /// <summary>The most bytes of pooled buffers in use at once in the last run of each cached plan, summed.</summary>
+    internal long PeakBytes => _plans.Values.Sum(p => p.Memory.Idle?.PeakBytes ?? 0);
+
     /// <summary>The default session of this thread (<c>tf.get_default_session()</c>), used by <c>Tensor.eval()</c>.</summary>
     public static Session? get_default() => _defaultStack is { Count: > 0 } s ? s.Peek() : null;
 

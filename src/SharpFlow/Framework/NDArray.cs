@@ -28,7 +28,40 @@ public sealed class NDArray
             throw new ArgumentException("A string NDArray cannot hold null elements.", nameof(storage));
         Storage = storage;
         this.shape = shape;
+        _size = storage.Length;
     }
+
+    /// <summary>
+    /// An array over the first <paramref name="count"/> elements of a possibly longer buffer (a pooled buffer of a
+    /// run, see <c>Execution.RunMemory</c>); every view of the array (<see cref="AsSpan{T}"/>, <see cref="size"/>,
+    /// copies) covers those elements only.
+    /// </summary>
+    private NDArray(Array storage, Shape shape, DType dtype, int count)
+    {
+        Storage = storage;
+        this.shape = shape;
+        this.dtype = dtype;
+        _size = count;
+    }
+
+    /// <summary>
+    /// An array of <paramref name="shape"/> over the start of <paramref name="buffer"/>, which may be longer than the
+    /// shape needs (a buffer the run's pool reuses for a smaller tensor).
+    /// </summary>
+    internal static NDArray OverBuffer(Array buffer, Shape shape)
+    {
+        if (!shape.IsFullyDefined) throw new ValueError($"An NDArray needs a fully defined shape, got {shape}.");
+        var count = shape.NumElements;
+        if (count > buffer.Length)
+            throw new ValueError($"Cannot make an NDArray of shape {shape} ({count} elements) from {buffer.Length} values.");
+        if (count == buffer.Length) return new NDArray(buffer, shape);
+        return new NDArray(buffer, shape, DType.FromClrType(buffer.GetType().GetElementType()!), (int)count);
+    }
+
+    private readonly int _size;
+
+    /// <summary>Whether the buffer is longer than the array (a pooled buffer reused for a smaller tensor).</summary>
+    internal bool IsOverBuffer => Storage.Length != _size;
 
     /// <summary>The element type.</summary>
     public DType dtype { get; }
@@ -37,7 +70,7 @@ public sealed class NDArray
     public Shape shape { get; }
 
     /// <summary>Number of elements.</summary>
-    public int size => Storage.Length;
+    public int size => _size;
 
     /// <summary>Number of dimensions.</summary>
     public int ndim => shape.ndims;
@@ -130,7 +163,7 @@ public sealed class NDArray
     {
         if (Storage is not T[] typed)
             throw new TypeError($"An NDArray of dtype {dtype} cannot be viewed as {typeof(T).Name} values.");
-        return typed;
+        return typed.AsSpan(0, _size);
     }
 
     /// <summary>The elements (read-only view); <typeparamref name="T"/> must match the dtype exactly.</summary>
@@ -139,7 +172,7 @@ public sealed class NDArray
     /// <summary>A copy of the elements in row-major order, converted to <typeparamref name="T"/> if needed.</summary>
     public T[] ToArray<T>() where T : unmanaged
     {
-        if (Storage is T[] typed) return (T[])typed.Clone();
+        if (Storage is T[] typed) return typed.AsSpan(0, _size).ToArray();
         return (T[])Cast(DType.Of<T>()).Storage;
     }
 
@@ -157,7 +190,13 @@ public sealed class NDArray
         return result;
     }
 
-    private Array ToFlatClone() => (Array)Storage.Clone();
+    private Array ToFlatClone()
+    {
+        if (!IsOverBuffer) return (Array)Storage.Clone();
+        var copy = AllocateStorage(dtype, _size);
+        Array.Copy(Storage, copy, _size);
+        return copy;
+    }
 
     /// <summary>The element at a multi-dimensional index, converted to <typeparamref name="T"/>.</summary>
     public T GetValue<T>(params int[] index) where T : unmanaged
@@ -228,7 +267,10 @@ public sealed class NDArray
     public NDArray Reshape(Shape newShape)
     {
         ArgumentNullException.ThrowIfNull(newShape);
-        return new NDArray(Storage, newShape);
+        if (!IsOverBuffer) return new NDArray(Storage, newShape);
+        if (!newShape.IsFullyDefined || newShape.NumElements != _size)
+            throw new ValueError($"Cannot make an NDArray of shape {newShape} ({newShape.NumElements} elements) from {_size} values.");
+        return new NDArray(Storage, newShape, dtype, _size);
     }
 
     /// <summary>True when both arrays have the same dtype, shape and elements (NaN equals NaN).</summary>

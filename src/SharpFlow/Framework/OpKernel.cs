@@ -43,8 +43,14 @@ public interface IVariableStore
 /// </summary>
 internal interface IBufferPool
 {
-    /// <summary>A buffer of <paramref name="count"/> elements of <paramref name="dtype"/>, zero-filled when asked.</summary>
+    /// <summary>
+    /// A buffer of at least <paramref name="count"/> elements of <paramref name="dtype"/> (a longer one is a reused
+    /// buffer of the pool), its first <paramref name="count"/> zero-filled when asked.
+    /// </summary>
     System.Array Rent(DType dtype, int count, bool zeroed);
+
+    /// <summary>Whether <paramref name="value"/>'s buffer is the pool's and one slot alone holds it (it may be written over).</summary>
+    bool IsSoleHolder(NDArray value) => false;
 }
 
 /// <summary>What a kernel sees during one run: its op, its input values, its output slots and the session's variables.</summary>
@@ -54,6 +60,7 @@ public sealed class OpKernelContext
     private NDArray?[] _inputs = [];
     private NDArray?[] _outputs = [];
     private bool[] _forwarded = [];
+    private bool[]? _forwardable;
 
     internal OpKernelContext(IVariableStore variables, IBufferPool memory)
     {
@@ -73,6 +80,7 @@ public sealed class OpKernelContext
         _inputs = inputs;
         _outputs = outputs;
         _forwarded = forwarded;
+        _forwardable = null;
         Array.Clear(outputs);
         Array.Clear(forwarded);
     }
@@ -99,7 +107,7 @@ public sealed class OpKernelContext
     private NDArray Allocate(int index, DType dtype, Shape shape, bool zeroed)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var value = new NDArray(_memory.Rent(dtype, NDArray.CheckedCount(shape, dtype), zeroed), shape);
+        var value = NDArray.OverBuffer(_memory.Rent(dtype, NDArray.CheckedCount(shape, dtype), zeroed), shape);
         _outputs[index] = value;
         return value;
     }
@@ -114,6 +122,40 @@ public sealed class OpKernelContext
         _forwarded[index] = true;
     }
 
+
+    /// <summary>
+    /// Lets the step's kernel write outputs into the buffers of the inputs flagged in <paramref name="forwardable"/>
+    /// (the plan's last reader of each, neither fed nor fetched); set by the static executor after <see cref="Reset"/>.
+    /// </summary>
+    internal void AllowForwarding(bool[]? forwardable) => _forwardable = forwardable;
+
+    /// <summary>
+    /// TensorFlow's <c>forward_input_or_allocate_output</c>: output <paramref name="outputIndex"/> in the buffer of
+    /// input <paramref name="inputIndex"/> when nothing reads that input after this op (the executor says so, and
+    /// no other tensor shares the buffer: not a variable, a fed or fetched value, a reshape's alias) and it has the
+    /// output's dtype and element count; otherwise a new uninitialized output. For element-wise kernels, which read
+    /// each element before writing it.
+    /// </summary>
+    public NDArray ForwardInputOrAllocateOutput(int inputIndex, int outputIndex, DType dtype, Shape shape) =>
+        ForwardInputOrAllocateOutput([inputIndex], outputIndex, dtype, shape);
+
+    /// <summary>
+    /// <see cref="ForwardInputOrAllocateOutput(int, int, DType, Shape)"/> with candidate inputs tried in order (TensorFlow's
+    /// <c>forward_input_or_allocate_output({0, 1}, 0, ...)</c>).
+    /// </summary>
+    public NDArray ForwardInputOrAllocateOutput(ReadOnlySpan<int> inputIndices, int outputIndex, DType dtype, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (_forwardable is { } f && shape.IsFullyDefined)
+            foreach (var i in inputIndices)
+                if (i < f.Length && f[i] && _inputs[i] is { } x && x.dtype == dtype && x.size == shape.NumElements && _memory.IsSoleHolder(x))
+                {
+                    var y = x.shape == shape ? x : x.Reshape(shape);
+                    _outputs[outputIndex] = y;
+                    return y;
+                }
+        return AllocateUninitializedOutput(outputIndex, dtype, shape);
+    }
 
     /// <summary>An <see cref="InvalidArgumentError"/> naming this op.</summary>
     public InvalidArgumentError InvalidArgument(string message) => new(message, op.name);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace SharpFlow.Kernels.Convolution;
 
@@ -19,23 +20,77 @@ internal static unsafe class PoolingKernels
         {
             ForEachOutputRow(g, new Buffers((nint)src, 0, (nint)dst, g), static (in Buffers p, int n, int oh) =>
             {
-                var (g, c) = (p.G, p.G.Channels);
+                var g = p.G;
                 for (var ow = 0; ow < g.OutWidth; ow++)
                 {
-                    var o = new Span<T>((T*)p.C + OutputOffset(g, n, oh, ow), c);
+                    var o = (T*)p.C + OutputOffset(g, n, oh, ow);
                     var w = g.Bounds(n, oh, ow);
-                    if (w.Count == 0)
-                    {
-                        o.Fill(T.MinValue);
-                        continue;
-                    }
-                    new ReadOnlySpan<T>((T*)p.A + w.Offset(g, w.FirstRow, w.First), c).CopyTo(o);
-                    for (var kh = w.FirstRow; kh < w.LastRow; kh++)
-                        for (var kw = w.First; kw < w.Last; kw++)
-                            TensorPrimitives.Max(o, new ReadOnlySpan<T>((T*)p.A + w.Offset(g, kh, kw), c), o);
+                    if (w.Count == 0) new Span<T>(o, g.Channels).Fill(T.MinValue);
+                    else if (typeof(T) == typeof(float)) MaxWindow((float*)p.A, (float*)o, g, w);
+                    else if (typeof(T) == typeof(double)) MaxWindow((double*)p.A, (double*)o, g, w);
+                    else MaxWindowScalar((T*)p.A, o, g, w);
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// One output pixel of max pooling: the channels in blocks of 512, 256 and 128 bits, each block's maximum kept in
+    /// a register over the window's taps (row-major), then the last channels one by one. <c>VectorN.Max</c> and
+    /// <c>T.Max</c> are IEEE 754 maximum (a NaN wins, +0 beats -0), the rule of <c>TensorPrimitives.Max</c>.
+    /// </summary>
+    private static void MaxWindow<T>(T* src, T* o, in Window2D g, in WindowBounds w) where T : unmanaged, INumber<T>
+    {
+        var c = g.Channels;
+        var first = src + w.Offset(g, w.FirstRow, w.First);
+        long rowStep = (long)g.DilationHeight * g.InWidth * c, colStep = (long)g.DilationWidth * c;
+        var (rows, cols) = (w.LastRow - w.FirstRow, w.Last - w.First);
+        var ch = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; ch + Vector512<T>.Count <= c; ch += Vector512<T>.Count)
+            {
+                var acc = Vector512.Load(first + ch);
+                for (var r = 0; r < rows; r++)
+                    for (var k = r == 0 ? 1 : 0; k < cols; k++)
+                        acc = Vector512.Max(acc, Vector512.Load(first + r * rowStep + k * colStep + ch));
+                acc.Store(o + ch);
+            }
+        if (Vector256.IsHardwareAccelerated)
+            for (; ch + Vector256<T>.Count <= c; ch += Vector256<T>.Count)
+            {
+                var acc = Vector256.Load(first + ch);
+                for (var r = 0; r < rows; r++)
+                    for (var k = r == 0 ? 1 : 0; k < cols; k++)
+                        acc = Vector256.Max(acc, Vector256.Load(first + r * rowStep + k * colStep + ch));
+                acc.Store(o + ch);
+            }
+        if (Vector128.IsHardwareAccelerated)
+            for (; ch + Vector128<T>.Count <= c; ch += Vector128<T>.Count)
+            {
+                var acc = Vector128.Load(first + ch);
+                for (var r = 0; r < rows; r++)
+                    for (var k = r == 0 ? 1 : 0; k < cols; k++)
+                        acc = Vector128.Max(acc, Vector128.Load(first + r * rowStep + k * colStep + ch));
+                acc.Store(o + ch);
+            }
+        for (; ch < c; ch++)
+        {
+            var acc = first[ch];
+            for (var r = 0; r < rows; r++)
+                for (var k = r == 0 ? 1 : 0; k < cols; k++)
+                    acc = T.Max(acc, first[r * rowStep + k * colStep + ch]);
+            o[ch] = acc;
+        }
+    }
+
+    /// <summary>One output pixel of max pooling for element types without vectors: <c>TensorPrimitives.Max</c> per tap.</summary>
+    private static void MaxWindowScalar<T>(T* src, T* o, in Window2D g, in WindowBounds w) where T : unmanaged, INumber<T>
+    {
+        var output = new Span<T>(o, g.Channels);
+        new ReadOnlySpan<T>(src + w.Offset(g, w.FirstRow, w.First), g.Channels).CopyTo(output);
+        for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+            for (var kw = w.First; kw < w.Last; kw++)
+                TensorPrimitives.Max(output, new ReadOnlySpan<T>(src + w.Offset(g, kh, kw), g.Channels), output);
     }
 
     /// <summary>
@@ -175,19 +230,84 @@ internal static unsafe class PoolingKernels
         {
             ForEachOutputRow(g, new Buffers((nint)src, 0, (nint)dst, g), static (in Buffers p, int n, int oh) =>
             {
-                var (g, c) = (p.G, p.G.Channels);
+                var g = p.G;
                 for (var ow = 0; ow < g.OutWidth; ow++)
                 {
-                    var o = new Span<T>((T*)p.C + OutputOffset(g, n, oh, ow), c);
-                    o.Clear();
+                    var o = (T*)p.C + OutputOffset(g, n, oh, ow);
                     var w = g.Bounds(n, oh, ow);
-                    for (var kh = w.FirstRow; kh < w.LastRow; kh++)
-                        for (var kw = w.First; kw < w.Last; kw++)
-                            TensorPrimitives.Add(o, new ReadOnlySpan<T>((T*)p.A + w.Offset(g, kh, kw), c), o);
-                    if (w.Count > 0) TensorPrimitives.Divide(o, T.CreateChecked(w.Count), o);
+                    if (typeof(T) == typeof(float)) MeanWindow((float*)p.A, (float*)o, g, w);
+                    else if (typeof(T) == typeof(double)) MeanWindow((double*)p.A, (double*)o, g, w);
+                    else MeanWindowScalar((T*)p.A, o, g, w);
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// One output pixel of average pooling: per channel block, 0 plus the taps in row-major order, divided by the
+    /// number of taps inside the image (an empty window gives 0), in registers; the same operations in the same order
+    /// as adding whole tap rows with <c>TensorPrimitives</c>, so the results are bitwise those of that loop.
+    /// </summary>
+    private static void MeanWindow<T>(T* src, T* o, in Window2D g, in WindowBounds w) where T : unmanaged, INumber<T>
+    {
+        var c = g.Channels;
+        var count = w.Count;
+        if (count == 0)
+        {
+            new Span<T>(o, c).Clear();
+            return;
+        }
+        var first = src + w.Offset(g, w.FirstRow, w.First);
+        long rowStep = (long)g.DilationHeight * g.InWidth * c, colStep = (long)g.DilationWidth * c;
+        var (rows, cols) = (w.LastRow - w.FirstRow, w.Last - w.First);
+        var divisor = T.CreateChecked(count);
+        var ch = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; ch + Vector512<T>.Count <= c; ch += Vector512<T>.Count)
+            {
+                var acc = Vector512<T>.Zero;
+                for (var r = 0; r < rows; r++)
+                    for (var k = 0; k < cols; k++)
+                        acc += Vector512.Load(first + r * rowStep + k * colStep + ch);
+                (acc / Vector512.Create(divisor)).Store(o + ch);
+            }
+        if (Vector256.IsHardwareAccelerated)
+            for (; ch + Vector256<T>.Count <= c; ch += Vector256<T>.Count)
+            {
+                var acc = Vector256<T>.Zero;
+                for (var r = 0; r < rows; r++)
+                    for (var k = 0; k < cols; k++)
+                        acc += Vector256.Load(first + r * rowStep + k * colStep + ch);
+                (acc / Vector256.Create(divisor)).Store(o + ch);
+            }
+        if (Vector128.IsHardwareAccelerated)
+            for (; ch + Vector128<T>.Count <= c; ch += Vector128<T>.Count)
+            {
+                var acc = Vector128<T>.Zero;
+                for (var r = 0; r < rows; r++)
+                    for (var k = 0; k < cols; k++)
+                        acc += Vector128.Load(first + r * rowStep + k * colStep + ch);
+                (acc / Vector128.Create(divisor)).Store(o + ch);
+            }
+        for (; ch < c; ch++)
+        {
+            var acc = T.Zero;
+            for (var r = 0; r < rows; r++)
+                for (var k = 0; k < cols; k++)
+                    acc += first[r * rowStep + k * colStep + ch];
+            o[ch] = acc / divisor;
+        }
+    }
+
+    /// <summary>One output pixel of average pooling for element types without vectors.</summary>
+    private static void MeanWindowScalar<T>(T* src, T* o, in Window2D g, in WindowBounds w) where T : unmanaged, INumber<T>
+    {
+        var output = new Span<T>(o, g.Channels);
+        output.Clear();
+        for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+            for (var kw = w.First; kw < w.Last; kw++)
+                TensorPrimitives.Add(output, new ReadOnlySpan<T>(src + w.Offset(g, kh, kw), g.Channels), output);
+        if (w.Count > 0) TensorPrimitives.Divide(output, T.CreateChecked(w.Count), output);
     }
 
     /// <summary>The gradient of average pooling: each output gradient, divided by its window's count, goes to every element of the window.</summary>

@@ -31,13 +31,22 @@ internal abstract class BinaryElementwiseOp : OpDef
         ctx.AddOutput(OutputDType(dx), shape);
     }
 
+    /// <summary>
+    /// Whether <see cref="Compute"/> may write into an operand's buffer when both operands have the same shape (no
+    /// broadcasting; it reads each element pair before writing the result): the kernel then forwards a dying input.
+    /// </summary>
+    protected virtual bool InPlace => false;
+
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
         var y = ctx.Input(1);
         var shape = Broadcast.Shape(x.shape.AsSpan(), y.shape.AsSpan())
                     ?? throw ctx.InvalidArgument($"Incompatible shapes: {x.shape.ToListString()} vs. {y.shape.ToListString()}");
-        var z = ctx.AllocateUninitializedOutput(0, OutputDType(x.dtype), Shape.Own(shape));
+        var dtype = OutputDType(x.dtype);
+        var z = InPlace && x.shape == y.shape && dtype == x.dtype
+            ? ctx.ForwardInputOrAllocateOutput([0, 1], 0, dtype, x.shape)
+            : ctx.AllocateUninitializedOutput(0, dtype, Shape.Own(shape));
         try
         {
             Compute(x, y, z);

@@ -12,6 +12,8 @@ internal sealed class Sub : BinaryElementwiseOp
 
     protected override void Compute(NDArray x, NDArray y, NDArray z) => ElementwiseKernels.Binary<SubtractOperator>(x, y, z);
 
+    protected override bool InPlace => true;
+
     /// <summary><c>tf.subtract</c>.</summary>
     public static Tensor Build(TensorLike x, TensorLike y, string? name = null) => Def.Apply(x, y, name, "Sub");
 

@@ -18,10 +18,16 @@ internal abstract class UnaryElementwiseOp : OpDef
         ctx.AddOutput(dx, ctx.InputShape(0));
     }
 
+    /// <summary>
+    /// Whether <see cref="Compute"/> may write into <c>x</c>'s own buffer (it reads each element before writing it
+    /// and nothing else): the kernel then forwards a dying input as its output.
+    /// </summary>
+    protected virtual bool InPlace => false;
+
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        Compute(x, ctx.AllocateUninitializedOutput(0, x.dtype, x.shape));
+        Compute(x, InPlace ? ctx.ForwardInputOrAllocateOutput(0, 0, x.dtype, x.shape) : ctx.AllocateUninitializedOutput(0, x.dtype, x.shape));
     });
 
     /// <summary>Builds the op.</summary>

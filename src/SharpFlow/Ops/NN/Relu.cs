@@ -13,6 +13,8 @@ internal sealed class Relu : MathOps.UnaryElementwiseOp
     // TensorFlow's Relu is defined on the real number types: the integer ones too.
     protected override bool Accepts(DType dtype) => dtype.IsNumeric;
 
+    protected override bool InPlace => true;
+
     protected override void Compute(NDArray x, NDArray y)
     {
         if (x.dtype.is_floating) ElementwiseKernels.FloatUnary<ReluOperator>(x, y);
