@@ -97,8 +97,8 @@ public sealed class SafeTensorsTests : IDisposable
         Assert.Contains(path, Assert.Throws<DataLossError>(() => SafeTensors.Read(path)).Message);
 
         var text = Encoding.UTF8.GetString(good);
-        File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.Replace("\"F32\"", "\"F16\"")));
-        Assert.Contains("F16", Assert.Throws<DataLossError>(() => SafeTensors.Read(path)).Message);
+        File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.Replace("\"F32\"", "\"BF16\"")));
+        Assert.Contains("BF16", Assert.Throws<DataLossError>(() => SafeTensors.Read(path)).Message);
 
         File.WriteAllBytes(path, good.Concat(new byte[4]).ToArray());
         Assert.Contains("belong to none", Assert.Throws<DataLossError>(() => SafeTensors.Read(path)).Message);
