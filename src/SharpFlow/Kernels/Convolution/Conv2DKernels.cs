@@ -48,6 +48,7 @@ internal static class Conv2DKernels
             SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
             return;
         }
+        if (SmallChannelConv.TryForward(input, filter, output, g, outChannels)) return;
         var chunk = ImagesPerChunk(g);
         var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
         try
@@ -77,6 +78,7 @@ internal static class Conv2DKernels
             Gemm.Multiply(outputGrad, filter, inputGrad, g.Batch * g.OutPositions, outChannels, k, transposeB: true);
             return;
         }
+        if (SmallChannelConv.TryBackpropInput(filter, outputGrad, inputGrad, g, outChannels)) return;
         inputGrad.Clear();
         var chunk = ImagesPerChunk(g);
         var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
@@ -112,6 +114,7 @@ internal static class Conv2DKernels
             SingleChannelConv.BackpropFilter(Floats(input), Floats(outputGrad), MemoryMarshal.Cast<T, float>(filterGrad), g, outChannels);
             return;
         }
+        if (SmallChannelConv.TryBackpropFilter(input, outputGrad, filterGrad, g, outChannels)) return;
         filterGrad.Clear();
         var chunk = ImagesPerChunk(g);
         var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
