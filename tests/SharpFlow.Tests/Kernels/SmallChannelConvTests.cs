@@ -72,6 +72,8 @@ public class SmallChannelConvTests
         { 3, 14, 14, 6, 16, 5, 5, 1, true },
         { 2, 9, 11, 3, 5, 3, 3, 1, true },     // at most 8 output channels: the narrow block
         { 2, 9, 11, 16, 32, 3, 3, 1, false },  // two 16-channel groups
+        { 2, 10, 13, 12, 7, 5, 5, 1, true },   // the input gradient's branch: 12 input channels, 7 output channels
+        { 2, 9, 15, 9, 16, 3, 5, 1, false },
         { 2, 8, 13, 2, 20, 2, 4, 1, true },    // a partial second group, even kernel
         { 3, 11, 17, 5, 12, 3, 3, 2, true },   // stride 2: forward and filter gradient only
         { 2, 13, 10, 7, 9, 4, 2, 3, false },
@@ -99,7 +101,7 @@ public class SmallChannelConvTests
         SmallChannelConv.BackpropFilter(x, dy, df, g, k);
         Assert.True(Error(df, rdf) < 1e-5, $"filter gradient error {Error(df, rdf):E2}");
 
-        Assert.Equal(s == 1 && k <= SmallChannelConv.MaxChannels, SmallChannelConv.AppliesToInputGradient(g, k));
+        Assert.Equal(s == 1 && k <= SmallChannelConv.MaxChannels && c > 8, SmallChannelConv.AppliesToInputGradient(g, k));
         if (s == 1)
         {
             var dx = new float[x.Length];
@@ -200,9 +202,10 @@ public class SmallChannelConvTests
         Assert.False(SmallChannelConv.Applies(Conv(17), 16));
         Assert.False(SmallChannelConv.Applies(Conv(6), 33));
         Assert.False(SmallChannelConv.Applies(Conv(6, dilation: 2), 16));
-        Assert.True(SmallChannelConv.AppliesToInputGradient(Conv(6), 16));
-        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(6, stride: 2), 16));
-        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(6), 17));
+        Assert.True(SmallChannelConv.AppliesToInputGradient(Conv(12), 16));
+        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(6), 16)); // LeNet-5's conv2: im2col is faster
+        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(12, stride: 2), 16));
+        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(12), 17));
         Assert.False(SmallChannelConv.TryForward<double>(new double[2 * 14 * 14 * 6], new double[5 * 5 * 6 * 16], new double[2 * 100 * 16], Conv(6), 16));
     }
 }
