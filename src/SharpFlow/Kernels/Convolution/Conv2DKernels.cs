@@ -55,6 +55,11 @@ internal static class Conv2DKernels
             Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
             return;
         }
+        if (SmallChannelConv.TryForward(input, filter, output, g, outChannels))
+        {
+            Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
+            return;
+        }
         var chunk = ImagesPerChunk(g);
         var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
         try
@@ -85,6 +90,7 @@ internal static class Conv2DKernels
             Gemm.Multiply(outputGrad, filter, inputGrad, g.Batch * g.OutPositions, outChannels, k, transposeB: true);
             return;
         }
+        if (SmallChannelConv.TryBackpropInput(filter, outputGrad, inputGrad, g, outChannels)) return;
         inputGrad.Clear();
         var chunk = ImagesPerChunk(g);
         var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);
@@ -120,6 +126,7 @@ internal static class Conv2DKernels
             SingleChannelConv.BackpropFilter(Floats(input), Floats(outputGrad), MemoryMarshal.Cast<T, float>(filterGrad), g, outChannels);
             return;
         }
+        if (SmallChannelConv.TryBackpropFilter(input, outputGrad, filterGrad, g, outChannels)) return;
         filterGrad.Clear();
         var chunk = ImagesPerChunk(g);
         var patches = ArrayPool<T>.Shared.Rent(chunk * g.OutPositions * k);

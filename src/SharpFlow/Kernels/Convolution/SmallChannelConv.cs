@@ -1,0 +1,419 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SharpFlow.Kernels.Convolution;
+
+/// <summary>
+/// Direct ("implicit GEMM") float32 convolution for small channel counts (2–16 input channels, at most 32 output
+/// channels, no dilation: LeNet-5's second convolution, 6 → 16 channels 5×5), and its two gradients. im2col would
+/// write a patch row of <c>kh·kw·channels</c> values (150 for LeNet's conv2) for every output position and read it
+/// back for a product only 16 columns wide; here the input is copied once into a zero-padded buffer and, for each
+/// filter row <c>kh</c>, the patch segment of an output position is a contiguous run of <c>kw·channels</c> values
+/// of that buffer, which the kernels broadcast straight into FMAs.
+/// <list type="bullet">
+/// <item>Forward: a block of 6 output columns × 16 output channels (or 12 columns × 8 channels when there are at
+/// most 8) stays in twelve vector registers while the kernel walks the filter.</item>
+/// <item>Input gradient (stride 1, more than 8 input channels): the same kernel on the zero-padded output gradient
+/// with the filter flipped and its channel axes swapped.</item>
+/// <item>Filter gradient: each task (filter row, 6 consecutive <c>kw·channels</c> positions, 16 output channels)
+/// sums over every output position in a fixed order in twelve registers, in row chunks that stay in the cache.</item>
+/// </list>
+/// Every sum runs in the same order however the tasks are spread over threads, so results are deterministic.
+/// </summary>
+internal static unsafe class SmallChannelConv
+{
+    private const int Lanes = 8;
+    private const int WideColumns = 6;    // output columns of a 16-channel block
+    private const int NarrowColumns = 12; // output columns of an 8-channel block
+    private const int Slack = 2 * Lanes;  // floats past the padded images that the kernels may read
+
+    /// <summary>
+    /// Whether the direct kernels are used where they apply; tests turn them off to compare with im2col, and
+    /// <c>SHARPFLOW_SMALL_CHANNEL_CONV=0</c> turns them off for a process (to measure them).
+    /// </summary>
+    internal static bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_SMALL_CHANNEL_CONV") != "0";
+
+    /// <summary>Largest input channel count handled.</summary>
+    internal const int MaxChannels = 16;
+
+    /// <summary>Largest output channel count handled.</summary>
+    internal const int MaxOutChannels = 32;
+
+    /// <summary>Whether the forward and filter-gradient kernels handle this geometry on this machine.</summary>
+    public static bool Applies(in Window2D g, int outChannels) =>
+        Enabled && Fma.IsSupported && Vector256.IsHardwareAccelerated
+        && g.Channels >= 2 && g.Channels <= MaxChannels && outChannels >= 1 && outChannels <= MaxOutChannels
+        && g.DilationHeight == 1 && g.DilationWidth == 1 && g.Batch > 0 && g.OutHeight > 0 && g.OutWidth > 0;
+
+    /// <summary>
+    /// Whether the input-gradient kernel handles this geometry: stride 1, padding within the window, and more than 8
+    /// input channels. With 8 or fewer (LeNet-5's conv2 has 6) the gradient would take the 8-channel block, whose
+    /// one broadcast per FMA made it slower than im2col (1.2–3.7 ms against 0.8–0.95 ms per call at batch 64).
+    /// </summary>
+    public static bool AppliesToInputGradient(in Window2D g, int outChannels) =>
+        Enabled && Fma.IsSupported && Vector256.IsHardwareAccelerated
+        && outChannels >= 2 && outChannels <= MaxChannels && g.Channels > Lanes && g.Channels <= MaxOutChannels
+        && g.DilationHeight == 1 && g.DilationWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1
+        && g.PadTop < g.KernelHeight && g.PadLeft < g.KernelWidth
+        && g.Batch > 0 && g.OutHeight > 0 && g.OutWidth > 0 && g.InHeight > 0 && g.InWidth > 0;
+
+    /// <summary>Runs <see cref="Forward"/> when <typeparamref name="T"/> is float and the geometry applies.</summary>
+    public static bool TryForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, in Window2D g, int outChannels) where T : unmanaged
+    {
+        if (typeof(T) != typeof(float) || !Applies(g, outChannels)) return false;
+        Forward(MemoryMarshal.Cast<T, float>(input), MemoryMarshal.Cast<T, float>(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+        return true;
+    }
+
+    /// <summary>Runs <see cref="BackpropInput"/> when <typeparamref name="T"/> is float and the geometry applies.</summary>
+    public static bool TryBackpropInput<T>(ReadOnlySpan<T> filter, ReadOnlySpan<T> outputGrad, Span<T> inputGrad, in Window2D g, int outChannels) where T : unmanaged
+    {
+        if (typeof(T) != typeof(float) || !AppliesToInputGradient(g, outChannels)) return false;
+        BackpropInput(MemoryMarshal.Cast<T, float>(filter), MemoryMarshal.Cast<T, float>(outputGrad), MemoryMarshal.Cast<T, float>(inputGrad), g, outChannels);
+        return true;
+    }
+
+    /// <summary>Runs <see cref="BackpropFilter"/> when <typeparamref name="T"/> is float and the geometry applies.</summary>
+    public static bool TryBackpropFilter<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> outputGrad, Span<T> filterGrad, in Window2D g, int outChannels) where T : unmanaged
+    {
+        if (typeof(T) != typeof(float) || !Applies(g, outChannels)) return false;
+        BackpropFilter(MemoryMarshal.Cast<T, float>(input), MemoryMarshal.Cast<T, float>(outputGrad), MemoryMarshal.Cast<T, float>(filterGrad), g, outChannels);
+        return true;
+    }
+
+    /// <summary>
+    /// A correlation of padded images: <c>y[n, oh, ow, o] = Σ x[n, oh·sh + kh, ow·sw + kw, c]·w[kh, kw, c, o]</c>,
+    /// with the images <c>[Rows, Columns, Channels]</c> and the filter packed as <c>[kh·kw·channels, PaddedOut]</c>.
+    /// </summary>
+    private readonly record struct Correlation(
+        int Batch, int Rows, int Columns, int Channels, int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth,
+        int OutHeight, int OutWidth, int OutChannels)
+    {
+        public bool Narrow => OutChannels <= Lanes;
+        public int BlockColumns => Narrow ? NarrowColumns : WideColumns;
+        public int PaddedOut => Narrow ? Lanes : (OutChannels + 2 * Lanes - 1) / (2 * Lanes) * (2 * Lanes);
+        public int ImageSize => Rows * Columns * Channels;
+
+        /// <summary>Columns the kernels read: whole column blocks, plus one for the filter gradient's reads past a window.</summary>
+        public static int ColumnsFor(int outWidth, int blockColumns, int stride, int kernelWidth) =>
+            ((outWidth + blockColumns - 1) / blockColumns * blockColumns - 1) * stride + kernelWidth + 1;
+    }
+
+    /// <summary>Copies images <c>[N, H, W, C]</c> into <paramref name="dst"/> <c>[N, rows, columns, C]</c>, shifted by the padding, zeros elsewhere.</summary>
+    private static void Pad(float* src, int batch, int height, int width, int channels, int padTop, int padLeft, float* dst, int rows, int columns)
+    {
+        var imageSize = (long)rows * columns * channels;
+        new Span<float>(dst, checked((int)(batch * imageSize + Slack))).Clear();
+        var count = Math.Min(width, columns - padLeft) * channels;
+        if (count <= 0) return;
+        for (var n = 0; n < batch; n++)
+            for (var ih = 0; ih < height; ih++)
+            {
+                var r = ih + padTop;
+                if (r >= rows) break;
+                new ReadOnlySpan<float>(src + ((long)n * height + ih) * width * channels, count)
+                    .CopyTo(new Span<float>(dst + n * imageSize + ((long)r * columns + padLeft) * channels, count));
+            }
+    }
+
+    /// <summary><paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>[N, H, W, C], filter[kh, kw, C, outChannels]).</summary>
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels)
+    {
+        var blockColumns = outChannels <= Lanes ? NarrowColumns : WideColumns;
+        var c = new Correlation(g.Batch, (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight,
+            Correlation.ColumnsFor(g.OutWidth, blockColumns, g.StrideWidth, g.KernelWidth), g.Channels,
+            g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
+        var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
+        var weights = ArrayPool<float>.Shared.Rent(checked(g.PatchSize * c.PaddedOut));
+        try
+        {
+            var w = weights.AsSpan(0, g.PatchSize * c.PaddedOut);
+            w.Clear();
+            for (var k = 0; k < g.PatchSize; k++) filter.Slice(k * outChannels, outChannels).CopyTo(w.Slice(k * c.PaddedOut));
+            fixed (float* x = input)
+            fixed (float* xp = padded)
+            fixed (float* wp = weights)
+            fixed (float* y = output)
+            {
+                Pad(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns);
+                Correlate(c, xp, wp, y);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(weights);
+        }
+    }
+
+    /// <summary>
+    /// The gradient with respect to the input (stride 1): <paramref name="inputGrad"/>[N, H, W, C] is the correlation
+    /// of the output gradient, padded by <c>k − 1 − pad</c> before, with the filter flipped in both spatial axes and
+    /// its channel axes swapped. Overwritten.
+    /// </summary>
+    public static void BackpropInput(ReadOnlySpan<float> filter, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Window2D g, int outChannels)
+    {
+        var blockColumns = g.Channels <= Lanes ? NarrowColumns : WideColumns;
+        var c = new Correlation(g.Batch, g.InHeight - 1 + g.KernelHeight,
+            Correlation.ColumnsFor(g.InWidth, blockColumns, 1, g.KernelWidth), outChannels,
+            g.KernelHeight, g.KernelWidth, 1, 1, g.InHeight, g.InWidth, g.Channels);
+        var patch = g.KernelHeight * g.KernelWidth * outChannels;
+        var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
+        var weights = ArrayPool<float>.Shared.Rent(checked(patch * c.PaddedOut));
+        try
+        {
+            // w'[kh, kw, o, c] = w[KH − 1 − kh, KW − 1 − kw, c, o], channels padded to PaddedOut.
+            var w = weights.AsSpan(0, patch * c.PaddedOut);
+            w.Clear();
+            for (var kh = 0; kh < g.KernelHeight; kh++)
+                for (var kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    var src = ((g.KernelHeight - 1 - kh) * g.KernelWidth + g.KernelWidth - 1 - kw) * g.Channels * outChannels;
+                    var dst = (kh * g.KernelWidth + kw) * outChannels * c.PaddedOut;
+                    for (var o = 0; o < outChannels; o++)
+                        for (var ch = 0; ch < g.Channels; ch++)
+                            w[dst + o * c.PaddedOut + ch] = filter[src + ch * outChannels + o];
+                }
+            fixed (float* dy = outputGrad)
+            fixed (float* dyp = padded)
+            fixed (float* wp = weights)
+            fixed (float* dx = inputGrad)
+            {
+                Pad(dy, g.Batch, g.OutHeight, g.OutWidth, outChannels, g.KernelHeight - 1 - g.PadTop, g.KernelWidth - 1 - g.PadLeft, dyp, c.Rows, c.Columns);
+                Correlate(c, dyp, wp, dx);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(weights);
+        }
+    }
+
+    private readonly record struct CorrelateJob(nint X, nint W, nint Y, Correlation C);
+
+    private static void Correlate(in Correlation c, float* x, float* w, float* y)
+    {
+        var job = new CorrelateJob((nint)x, (nint)w, (nint)y, c);
+        Partition.For(c.Batch * c.OutHeight, (long)c.OutWidth * c.KernelHeight * c.KernelWidth * c.Channels * c.OutChannels, job,
+            static (in CorrelateJob j, int start, int end) =>
+            {
+                for (var r = start; r < end; r++) CorrelateRow(j, r / j.C.OutHeight, r % j.C.OutHeight);
+            });
+    }
+
+    private static void CorrelateRow(in CorrelateJob j, int n, int oh)
+    {
+        var c = j.C;
+        var image = (float*)j.X + (long)n * c.ImageSize + (long)oh * c.StrideHeight * c.Columns * c.Channels;
+        var outRow = (float*)j.Y + ((long)n * c.OutHeight + oh) * c.OutWidth * c.OutChannels;
+        var block = stackalloc float[NarrowColumns * Lanes]; // = WideColumns * 2 * Lanes
+        var step = c.StrideWidth * c.Channels;
+        var blockColumns = c.BlockColumns;
+        var groupWidth = c.Narrow ? Lanes : 2 * Lanes;
+        for (var o0 = 0; o0 < c.OutChannels; o0 += groupWidth)
+        {
+            var channels = Math.Min(groupWidth, c.OutChannels - o0);
+            for (var ow0 = 0; ow0 < c.OutWidth; ow0 += blockColumns)
+            {
+                var a = image + (long)ow0 * step;
+                var columns = Math.Min(blockColumns, c.OutWidth - ow0);
+                var full = columns == blockColumns && channels == groupWidth;
+                var target = full ? outRow + (long)ow0 * c.OutChannels + o0 : block;
+                var targetStride = full ? c.OutChannels : groupWidth;
+                if (c.Narrow) NarrowBlock(c, a, (float*)j.W + o0, target, targetStride);
+                else WideBlock(c, a, (float*)j.W + o0, target, targetStride);
+                if (!full)
+                    for (var col = 0; col < columns; col++)
+                        new ReadOnlySpan<float>(block + col * groupWidth, channels).CopyTo(new Span<float>(outRow + (long)(ow0 + col) * c.OutChannels + o0, channels));
+            }
+        }
+    }
+
+    /// <summary>6 output columns × 16 channels: y[col, 0..16) at <paramref name="y"/> + col·<paramref name="yStride"/>.</summary>
+    private static void WideBlock(in Correlation c, float* a, float* w, float* y, int yStride)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+        var step = c.StrideWidth * c.Channels;
+        var run = c.KernelWidth * c.Channels;
+        var rowStride = c.Columns * c.Channels;
+        var po = c.PaddedOut;
+        for (var kh = 0; kh < c.KernelHeight; kh++)
+        {
+            var x = a + (long)kh * rowStride;
+            var f = w + (long)kh * run * po;
+            for (var k = 0; k < run; k++, x++, f += po)
+            {
+                var w0 = Avx.LoadVector256(f);
+                var w1 = Avx.LoadVector256(f + Lanes);
+                var v = Vector256.Create(x[0]); a0 = Fma.MultiplyAdd(v, w0, a0); b0 = Fma.MultiplyAdd(v, w1, b0);
+                v = Vector256.Create(x[step]); a1 = Fma.MultiplyAdd(v, w0, a1); b1 = Fma.MultiplyAdd(v, w1, b1);
+                v = Vector256.Create(x[2 * step]); a2 = Fma.MultiplyAdd(v, w0, a2); b2 = Fma.MultiplyAdd(v, w1, b2);
+                v = Vector256.Create(x[3 * step]); a3 = Fma.MultiplyAdd(v, w0, a3); b3 = Fma.MultiplyAdd(v, w1, b3);
+                v = Vector256.Create(x[4 * step]); a4 = Fma.MultiplyAdd(v, w0, a4); b4 = Fma.MultiplyAdd(v, w1, b4);
+                v = Vector256.Create(x[5 * step]); a5 = Fma.MultiplyAdd(v, w0, a5); b5 = Fma.MultiplyAdd(v, w1, b5);
+            }
+        }
+        Avx.Store(y, a0); Avx.Store(y + Lanes, b0); y += yStride;
+        Avx.Store(y, a1); Avx.Store(y + Lanes, b1); y += yStride;
+        Avx.Store(y, a2); Avx.Store(y + Lanes, b2); y += yStride;
+        Avx.Store(y, a3); Avx.Store(y + Lanes, b3); y += yStride;
+        Avx.Store(y, a4); Avx.Store(y + Lanes, b4); y += yStride;
+        Avx.Store(y, a5); Avx.Store(y + Lanes, b5);
+    }
+
+    /// <summary>12 output columns × 8 channels.</summary>
+    private static void NarrowBlock(in Correlation c, float* a, float* w, float* y, int yStride)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector256<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        var step = c.StrideWidth * c.Channels;
+        var run = c.KernelWidth * c.Channels;
+        var rowStride = c.Columns * c.Channels;
+        for (var kh = 0; kh < c.KernelHeight; kh++)
+        {
+            var x = a + (long)kh * rowStride;
+            var f = w + (long)kh * run * Lanes;
+            for (var k = 0; k < run; k++, x++, f += Lanes)
+            {
+                var w0 = Avx.LoadVector256(f);
+                a0 = Fma.MultiplyAdd(Vector256.Create(x[0]), w0, a0);
+                a1 = Fma.MultiplyAdd(Vector256.Create(x[step]), w0, a1);
+                a2 = Fma.MultiplyAdd(Vector256.Create(x[2 * step]), w0, a2);
+                a3 = Fma.MultiplyAdd(Vector256.Create(x[3 * step]), w0, a3);
+                a4 = Fma.MultiplyAdd(Vector256.Create(x[4 * step]), w0, a4);
+                a5 = Fma.MultiplyAdd(Vector256.Create(x[5 * step]), w0, a5);
+                a6 = Fma.MultiplyAdd(Vector256.Create(x[6 * step]), w0, a6);
+                a7 = Fma.MultiplyAdd(Vector256.Create(x[7 * step]), w0, a7);
+                a8 = Fma.MultiplyAdd(Vector256.Create(x[8 * step]), w0, a8);
+                a9 = Fma.MultiplyAdd(Vector256.Create(x[9 * step]), w0, a9);
+                a10 = Fma.MultiplyAdd(Vector256.Create(x[10 * step]), w0, a10);
+                a11 = Fma.MultiplyAdd(Vector256.Create(x[11 * step]), w0, a11);
+            }
+        }
+        Avx.Store(y, a0); y += yStride; Avx.Store(y, a1); y += yStride; Avx.Store(y, a2); y += yStride;
+        Avx.Store(y, a3); y += yStride; Avx.Store(y, a4); y += yStride; Avx.Store(y, a5); y += yStride;
+        Avx.Store(y, a6); y += yStride; Avx.Store(y, a7); y += yStride; Avx.Store(y, a8); y += yStride;
+        Avx.Store(y, a9); y += yStride; Avx.Store(y, a10); y += yStride; Avx.Store(y, a11);
+    }
+
+    /// <summary>
+    /// The filter-gradient work: the padded input, the output gradient with its channels padded to 16s, the twelve
+    /// vector sums of every task, and the output rows [<see cref="RowStart"/>, <see cref="RowEnd"/>) being added.
+    /// </summary>
+    private readonly record struct FilterJob(nint X, nint Dy, nint Sums, Correlation C, int Blocks, int Groups, int RowStart, int RowEnd);
+
+    private const int FilterRun = 6;            // kw·channels positions per task
+    private const int SumVectors = 2 * FilterRun;
+
+    /// <summary>
+    /// <paramref name="filterGrad"/>[kh, kw, C, outChannels] = Σ over images and output positions of the input under
+    /// the tap times <paramref name="outputGrad"/>; overwritten.
+    /// </summary>
+    public static void BackpropFilter(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> filterGrad, Window2D g, int outChannels)
+    {
+        var groups = (outChannels + 2 * Lanes - 1) / (2 * Lanes);
+        var paddedOut = groups * 2 * Lanes;
+        var c = new Correlation(g.Batch, (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight,
+            Correlation.ColumnsFor(g.OutWidth, 1, g.StrideWidth, g.KernelWidth), g.Channels,
+            g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
+        var run = g.KernelWidth * g.Channels;
+        var blocks = (run + FilterRun - 1) / FilterRun;
+        var tasks = g.KernelHeight * blocks * groups;
+        var positions = g.Batch * g.OutPositions;
+        var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
+        var dyPadded = paddedOut == outChannels ? null : ArrayPool<float>.Shared.Rent(checked(positions * paddedOut));
+        var sums = ArrayPool<float>.Shared.Rent(tasks * SumVectors * Lanes);
+        try
+        {
+            sums.AsSpan(0, tasks * SumVectors * Lanes).Clear();
+            if (dyPadded is not null)
+            {
+                dyPadded.AsSpan(0, positions * paddedOut).Clear();
+                for (var p = 0; p < positions; p++) outputGrad.Slice(p * outChannels, outChannels).CopyTo(dyPadded.AsSpan(p * paddedOut));
+            }
+            fixed (float* x = input)
+            fixed (float* xp = padded)
+            fixed (float* dy0 = outputGrad)
+            fixed (float* dy1 = dyPadded)
+            fixed (float* acc = sums)
+            {
+                Pad(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns);
+                var job = new FilterJob((nint)xp, (nint)(dyPadded is null ? dy0 : dy1), (nint)acc, c, blocks, groups, 0, 0);
+                var rows = g.Batch * g.OutHeight;
+                // Rows in chunks whose input and output gradient stay in the cache while every task reads them.
+                var chunk = Math.Max(1, (1 << 16) / (g.OutWidth * paddedOut + g.StrideHeight * c.Columns * g.Channels));
+                for (var r0 = 0; r0 < rows; r0 += chunk)
+                {
+                    var part = job with { RowStart = r0, RowEnd = Math.Min(rows, r0 + chunk) };
+                    Partition.For(tasks, (long)(part.RowEnd - r0) * g.OutWidth * 2 * SumVectors, part, static (in FilterJob j, int start, int end) =>
+                    {
+                        for (var t = start; t < end; t++) FilterTask(j, t);
+                    });
+                }
+                for (var t = 0; t < tasks; t++)
+                {
+                    var (kh, rest) = (t / (blocks * groups), t % (blocks * groups));
+                    var (block, group) = (rest / groups, rest % groups);
+                    var channels = Math.Min(2 * Lanes, outChannels - group * 2 * Lanes);
+                    for (var i = 0; i < FilterRun && block * FilterRun + i < run; i++)
+                    {
+                        var src = acc + ((long)t * SumVectors + 2 * i) * Lanes;
+                        var dst = (kh * run + block * FilterRun + i) * outChannels + group * 2 * Lanes;
+                        new ReadOnlySpan<float>(src, channels).CopyTo(filterGrad.Slice(dst, channels));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            if (dyPadded is not null) ArrayPool<float>.Shared.Return(dyPadded);
+            ArrayPool<float>.Shared.Return(sums);
+        }
+    }
+
+    /// <summary>Adds the job's rows to the twelve vector sums of one task: 6 patch positions × 16 output channels.</summary>
+    private static void FilterTask(in FilterJob j, int task)
+    {
+        var c = j.C;
+        var (kh, rest) = (task / (j.Blocks * j.Groups), task % (j.Blocks * j.Groups));
+        var (block, group) = (rest / j.Groups, rest % j.Groups);
+        var paddedOut = j.Groups * 2 * Lanes;
+        var step = c.StrideWidth * c.Channels;
+        var sums = (float*)j.Sums + (long)task * SumVectors * Lanes;
+        var a0 = Avx.LoadVector256(sums); var b0 = Avx.LoadVector256(sums + Lanes);
+        var a1 = Avx.LoadVector256(sums + 2 * Lanes); var b1 = Avx.LoadVector256(sums + 3 * Lanes);
+        var a2 = Avx.LoadVector256(sums + 4 * Lanes); var b2 = Avx.LoadVector256(sums + 5 * Lanes);
+        var a3 = Avx.LoadVector256(sums + 6 * Lanes); var b3 = Avx.LoadVector256(sums + 7 * Lanes);
+        var a4 = Avx.LoadVector256(sums + 8 * Lanes); var b4 = Avx.LoadVector256(sums + 9 * Lanes);
+        var a5 = Avx.LoadVector256(sums + 10 * Lanes); var b5 = Avx.LoadVector256(sums + 11 * Lanes);
+        for (var r = j.RowStart; r < j.RowEnd; r++)
+        {
+            var (n, oh) = (r / c.OutHeight, r % c.OutHeight);
+            // Positions past the window's kw·channels run read the next column (or the slack) and are never stored.
+            var x = (float*)j.X + (long)n * c.ImageSize + ((long)(oh * c.StrideHeight + kh) * c.Columns) * c.Channels + block * FilterRun;
+            var dy = (float*)j.Dy + (long)r * c.OutWidth * paddedOut + group * 2 * Lanes;
+            for (var ow = 0; ow < c.OutWidth; ow++, x += step, dy += paddedOut)
+            {
+                var d0 = Avx.LoadVector256(dy);
+                var d1 = Avx.LoadVector256(dy + Lanes);
+                var v = Vector256.Create(x[0]); a0 = Fma.MultiplyAdd(v, d0, a0); b0 = Fma.MultiplyAdd(v, d1, b0);
+                v = Vector256.Create(x[1]); a1 = Fma.MultiplyAdd(v, d0, a1); b1 = Fma.MultiplyAdd(v, d1, b1);
+                v = Vector256.Create(x[2]); a2 = Fma.MultiplyAdd(v, d0, a2); b2 = Fma.MultiplyAdd(v, d1, b2);
+                v = Vector256.Create(x[3]); a3 = Fma.MultiplyAdd(v, d0, a3); b3 = Fma.MultiplyAdd(v, d1, b3);
+                v = Vector256.Create(x[4]); a4 = Fma.MultiplyAdd(v, d0, a4); b4 = Fma.MultiplyAdd(v, d1, b4);
+                v = Vector256.Create(x[5]); a5 = Fma.MultiplyAdd(v, d0, a5); b5 = Fma.MultiplyAdd(v, d1, b5);
+            }
+        }
+        Avx.Store(sums, a0); Avx.Store(sums + Lanes, b0);
+        Avx.Store(sums + 2 * Lanes, a1); Avx.Store(sums + 3 * Lanes, b1);
+        Avx.Store(sums + 4 * Lanes, a2); Avx.Store(sums + 5 * Lanes, b2);
+        Avx.Store(sums + 6 * Lanes, a3); Avx.Store(sums + 7 * Lanes, b3);
+        Avx.Store(sums + 8 * Lanes, a4); Avx.Store(sums + 9 * Lanes, b4);
+        Avx.Store(sums + 10 * Lanes, a5); Avx.Store(sums + 11 * Lanes, b5);
+    }
+}

@@ -1,0 +1,211 @@
+using SharpFlow.Kernels;
+using SharpFlow.Kernels.Convolution;
+
+namespace SharpFlow.Tests.Kernels;
+
+/// <summary>
+/// The direct kernels for small channel counts (<see cref="SmallChannelConv"/>) against plain float64 loops for the
+/// convolution and both its gradients, over shapes where they apply (LeNet-5's second convolution, SAME and VALID,
+/// strides, widths that leave partial column blocks, channel counts that leave partial channel groups); the same
+/// results on one thread and on all; and the im2col path's results through <see cref="Conv2DKernels"/>. Turning the
+/// direct kernels off changes a process-wide setting.
+/// </summary>
+[Collection("kernel settings")]
+public class SmallChannelConvTests
+{
+    private static float[] Random(int count, int seed)
+    {
+        var r = new Random(seed);
+        var v = new float[count];
+        for (var i = 0; i < v.Length; i++) v[i] = (float)(r.NextDouble() * 2 - 1);
+        return v;
+    }
+
+    /// <summary>Calls <paramref name="visit"/>(n, oh, ow, kh, kw, input offset) for every tap inside the image.</summary>
+    private static void Taps(in Window2D g, Action<int, int, int, int, int, int> visit)
+    {
+        for (var n = 0; n < g.Batch; n++)
+            for (var oh = 0; oh < g.OutHeight; oh++)
+                for (var ow = 0; ow < g.OutWidth; ow++)
+                    for (var kh = 0; kh < g.KernelHeight; kh++)
+                        for (var kw = 0; kw < g.KernelWidth; kw++)
+                        {
+                            var (h, w) = (oh * g.StrideHeight - g.PadTop + kh, ow * g.StrideWidth - g.PadLeft + kw);
+                            if (h < 0 || h >= g.InHeight || w < 0 || w >= g.InWidth) continue;
+                            visit(n, oh, ow, kh, kw, ((n * g.InHeight + h) * g.InWidth + w) * g.Channels);
+                        }
+    }
+
+    private static (double[] Y, double[] Dx, double[] Df) Reference(float[] x, float[] f, float[] dy, Window2D g, int k)
+    {
+        var y = new double[g.Batch * g.OutPositions * k];
+        var dx = new double[x.Length];
+        var df = new double[f.Length];
+        Taps(g, (n, oh, ow, kh, kw, xo) =>
+        {
+            var yo = ((n * g.OutHeight + oh) * g.OutWidth + ow) * k;
+            for (var c = 0; c < g.Channels; c++)
+            {
+                var fo = ((kh * g.KernelWidth + kw) * g.Channels + c) * k;
+                for (var o = 0; o < k; o++)
+                {
+                    y[yo + o] += (double)x[xo + c] * f[fo + o];
+                    dx[xo + c] += (double)dy[yo + o] * f[fo + o];
+                    df[fo + o] += (double)x[xo + c] * dy[yo + o];
+                }
+            }
+        });
+        return (y, dx, df);
+    }
+
+    /// <summary>Largest |a − b| relative to the largest |b| (at least 1).</summary>
+    private static double Error(float[] actual, double[] expected)
+    {
+        var scale = Math.Max(1, expected.Max(Math.Abs));
+        return actual.Select((v, i) => Math.Abs(v - expected[i])).DefaultIfEmpty(0).Max() / scale;
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int, int, bool> Cases() => new()
+    {
+        // batch, height, width, channels, out channels, kernel height, kernel width, stride, SAME
+        { 4, 14, 14, 6, 16, 5, 5, 1, false },  // LeNet-5's second convolution
+        { 3, 14, 14, 6, 16, 5, 5, 1, true },
+        { 2, 9, 11, 3, 5, 3, 3, 1, true },     // at most 8 output channels: the narrow block
+        { 2, 9, 11, 16, 32, 3, 3, 1, false },  // two 16-channel groups
+        { 2, 10, 13, 12, 7, 5, 5, 1, true },   // the input gradient's branch: 12 input channels, 7 output channels
+        { 2, 9, 15, 9, 16, 3, 5, 1, false },
+        { 2, 8, 13, 2, 20, 2, 4, 1, true },    // a partial second group, even kernel
+        { 3, 11, 17, 5, 12, 3, 3, 2, true },   // stride 2: forward and filter gradient only
+        { 2, 13, 10, 7, 9, 4, 2, 3, false },
+        { 1, 2, 3, 4, 6, 5, 5, 1, true },      // a window larger than the image
+        { 1, 1, 1, 3, 17, 3, 3, 1, true },     // a 1×1 image: only the centre tap is inside
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void MatchesFloat64LoopsForTheConvolutionAndBothGradients(int n, int h, int w, int c, int k, int kh, int kw, int s, bool same)
+    {
+        var g = Window2D.Create(n, h, w, c, kh, kw, s, s, 1, 1, same);
+        Assert.True(SmallChannelConv.Applies(g, k));
+        var x = Random(n * h * w * c, h * 100 + c);
+        var f = Random(kh * kw * c * k, w * 100 + k);
+        var dy = Random(n * g.OutPositions * k, k * 7 + n);
+        var (ry, rdx, rdf) = Reference(x, f, dy, g, k);
+
+        var y = new float[ry.Length];
+        Array.Fill(y, float.NaN); // every output must be written
+        SmallChannelConv.Forward(x, f, y, g, k);
+        Assert.True(Error(y, ry) < 1e-5, $"forward error {Error(y, ry):E2}");
+
+        var df = new float[f.Length];
+        Array.Fill(df, float.NaN);
+        SmallChannelConv.BackpropFilter(x, dy, df, g, k);
+        Assert.True(Error(df, rdf) < 1e-5, $"filter gradient error {Error(df, rdf):E2}");
+
+        Assert.Equal(s == 1 && k <= SmallChannelConv.MaxChannels && c > 8, SmallChannelConv.AppliesToInputGradient(g, k));
+        if (s == 1)
+        {
+            var dx = new float[x.Length];
+            Array.Fill(dx, float.NaN);
+            SmallChannelConv.BackpropInput(f, dy, dx, g, k);
+            Assert.True(Error(dx, rdx) < 1e-5, $"input gradient error {Error(dx, rdx):E2}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Cases))]
+    public void TheConvolutionKernelsTakeItAndAgreeWithIm2col(int n, int h, int w, int c, int k, int kh, int kw, int s, bool same)
+    {
+        var g = Window2D.Create(n, h, w, c, kh, kw, s, s, 1, 1, same);
+        var x = Random(n * h * w * c, h * 10 + c);
+        var f = Random(kh * kw * c * k, w * 10 + k);
+        var dy = Random(n * g.OutPositions * k, k * 3 + n);
+        (float[] Y, float[] Dx, float[] Df) Run()
+        {
+            var y = new float[n * g.OutPositions * k];
+            var dx = new float[x.Length];
+            var df = new float[f.Length];
+            Conv2DKernels.Forward<float>(x, f, y, g, k);
+            Conv2DKernels.BackpropInput<float>(f, dy, dx, g, k);
+            Conv2DKernels.BackpropFilter<float>(x, dy, df, g, k);
+            return (y, dx, df);
+        }
+
+        var direct = Run();
+        float[] directY = new float[direct.Y.Length], directDx = new float[x.Length], directDf = new float[f.Length];
+        SmallChannelConv.Forward(x, f, directY, g, k);
+        SmallChannelConv.BackpropFilter(x, dy, directDf, g, k);
+        Assert.Equal(directY, direct.Y);
+        Assert.Equal(directDf, direct.Df);
+        if (SmallChannelConv.AppliesToInputGradient(g, k))
+        {
+            SmallChannelConv.BackpropInput(f, dy, directDx, g, k);
+            Assert.Equal(directDx, direct.Dx);
+        }
+
+        SmallChannelConv.Enabled = false;
+        try
+        {
+            var im2col = Run();
+            var (ry, rdx, rdf) = Reference(x, f, dy, g, k);
+            Assert.True(Error(im2col.Y, ry) < 1e-5 && Error(im2col.Dx, rdx) < 1e-5 && Error(im2col.Df, rdf) < 1e-5);
+            Assert.True(Error(direct.Y, im2col.Y.Select(v => (double)v).ToArray()) < 1e-5);
+            Assert.True(Error(direct.Dx, im2col.Dx.Select(v => (double)v).ToArray()) < 1e-5);
+            Assert.True(Error(direct.Df, im2col.Df.Select(v => (double)v).ToArray()) < 1e-5);
+        }
+        finally
+        {
+            SmallChannelConv.Enabled = true;
+        }
+    }
+
+    [Fact]
+    public void OneThreadAndAllThreadsGiveBitwiseEqualResults()
+    {
+        var g = Window2D.Create(64, 14, 14, 6, 5, 5, 1, 1, 1, 1, false);
+        var x = Random(64 * 14 * 14 * 6, 1);
+        var f = Random(5 * 5 * 6 * 16, 2);
+        var dy = Random(64 * g.OutPositions * 16, 3);
+        (float[], float[], float[]) Run()
+        {
+            var y = new float[dy.Length];
+            var dx = new float[x.Length];
+            var df = new float[f.Length];
+            SmallChannelConv.Forward(x, f, y, g, 16);
+            SmallChannelConv.BackpropInput(f, dy, dx, g, 16);
+            SmallChannelConv.BackpropFilter(x, dy, df, g, 16);
+            return (y, dx, df);
+        }
+
+        var parallel = Run();
+        // While the worker pool is held, every parallel loop runs its ranges one after another on this thread.
+        SpinWait.SpinUntil(WorkerPool.TryEnter);
+        (float[], float[], float[]) serial;
+        try
+        {
+            serial = Run();
+        }
+        finally
+        {
+            WorkerPool.Exit();
+        }
+        Assert.Equal(parallel.Item1, serial.Item1);
+        Assert.Equal(parallel.Item2, serial.Item2);
+        Assert.Equal(parallel.Item3, serial.Item3);
+    }
+
+    [Fact]
+    public void AppliesOnlyToSmallChannelCountsWithoutDilation()
+    {
+        Window2D Conv(int channels, int dilation = 1, int stride = 1) =>
+            Window2D.Create(2, 14, 14, channels, 5, 5, stride, stride, dilation, dilation, false);
+        Assert.True(SmallChannelConv.Applies(Conv(6), 16));
+        Assert.False(SmallChannelConv.Applies(Conv(1), 16));   // SingleChannelConv's
+        Assert.False(SmallChannelConv.Applies(Conv(17), 16));
+        Assert.False(SmallChannelConv.Applies(Conv(6), 33));
+        Assert.False(SmallChannelConv.Applies(Conv(6, dilation: 2), 16));
+        Assert.True(SmallChannelConv.AppliesToInputGradient(Conv(12), 16));
+        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(6), 16)); // LeNet-5's conv2: im2col is faster
+        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(12, stride: 2), 16));
+        Assert.False(SmallChannelConv.AppliesToInputGradient(Conv(12), 17));
+        Assert.False(SmallChannelConv.TryForward<double>(new double[2 * 14 * 14 * 6], new double[5 * 5 * 6 * 16], new double[2 * 100 * 16], Conv(6), 16));
+    }
+}
