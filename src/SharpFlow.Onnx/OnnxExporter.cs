@@ -561,22 +561,9 @@ internal sealed class OnnxExporter
     }
 
 
-    private static int DataTypeOf(DType dtype, Operation? op = null) => dtype.Id switch
-    {
-        DataType.Float => 1,
-        DataType.UInt8 => 2,
-        DataType.Int8 => 3,
-        DataType.UInt16 => 4,
-        DataType.Int16 => 5,
-        DataType.Int32 => 6,
-        DataType.Int64 => 7,
-        DataType.Bool => 9,
-        DataType.Half => 10,
-        DataType.Double => 11,
-        DataType.UInt32 => 12,
-        DataType.UInt64 => 13,
-        _ => throw new UnimplementedError($"Cannot export a {dtype.name} value to ONNX{(op is null ? "" : $" ({op.type} \"{op.name}\")")}.", op?.name),
-    };
+    private static int DataTypeOf(DType dtype, Operation? op = null) =>
+        OnnxTensors.ElemTypeOf(dtype)
+        ?? throw new UnimplementedError($"Cannot export a {dtype.name} value to ONNX{(op is null ? "" : $" ({op.type} \"{op.name}\")")}.", op?.name);
 
     private static ValueInfoProto ValueInfo(string name, Tensor t)
     {

@@ -278,39 +278,9 @@ internal sealed partial class OnnxImporter
     };
 
     /// <summary>The SharpFlow dtype of an ONNX element type; the ones SharpFlow lacks are an UnimplementedError naming <paramref name="what"/>.</summary>
-    private static DType DTypeOf(int elemType, string what, string? node) => (TensorProto.Types.DataType)elemType switch
-    {
-        TensorProto.Types.DataType.Float => DType.float32,
-        TensorProto.Types.DataType.Double => DType.float64,
-        TensorProto.Types.DataType.Int64 => DType.int64,
-        TensorProto.Types.DataType.Int32 => DType.int32,
-        TensorProto.Types.DataType.Uint8 => DType.uint8,
-        TensorProto.Types.DataType.Uint16 => DType.uint16,
-        TensorProto.Types.DataType.Uint32 => DType.uint32,
-        TensorProto.Types.DataType.Uint64 => DType.uint64,
-        TensorProto.Types.DataType.Int8 => DType.int8,
-        TensorProto.Types.DataType.Int16 => DType.int16,
-        TensorProto.Types.DataType.Float16 => DType.float16,
-        TensorProto.Types.DataType.Bool => DType.@bool,
-        var t => throw new UnimplementedError($"{what} has ONNX type {t}, which SharpFlow has no dtype for; SharpFlow.Onnx takes FLOAT, FLOAT16, DOUBLE, INT8, INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64 and BOOL.", node),
-    };
-
-    private static int ElemTypeOf(DType dtype) => dtype.Id switch
-    {
-        DataType.Float => 1,
-        DataType.UInt8 => 2,
-        DataType.Int8 => 3,
-        DataType.UInt16 => 4,
-        DataType.Int16 => 5,
-        DataType.Int32 => 6,
-        DataType.Int64 => 7,
-        DataType.Bool => 9,
-        DataType.Double => 11,
-        DataType.Half => 10,
-        DataType.UInt32 => 12,
-        DataType.UInt64 => 13,
-        _ => 0,
-    };
+    private static DType DTypeOf(int elemType, string what, string? node) =>
+        OnnxTensors.DTypeOf(elemType)
+        ?? throw new UnimplementedError($"{what} has ONNX type {(TensorProto.Types.DataType)elemType}, which SharpFlow has no dtype for; SharpFlow.Onnx takes FLOAT, FLOAT16, DOUBLE, INT8, INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64 and BOOL.", node);
 
     // ----- attributes -----
 

@@ -8,6 +8,25 @@ namespace SharpFlow.Onnx;
 /// <summary>Converts ONNX <c>TensorProto</c> values to and from <see cref="NDArray"/>.</summary>
 internal static class OnnxTensors
 {
+    /// <summary>ONNX's element types that SharpFlow has a dtype for, each with it: the one table import and export share.</summary>
+    private static readonly (TensorProto.Types.DataType Onnx, DType DType)[] ElementTypes =
+    [
+        (TensorProto.Types.DataType.Float, DType.float32), (TensorProto.Types.DataType.Uint8, DType.uint8),
+        (TensorProto.Types.DataType.Int8, DType.int8), (TensorProto.Types.DataType.Uint16, DType.uint16),
+        (TensorProto.Types.DataType.Int16, DType.int16), (TensorProto.Types.DataType.Int32, DType.int32),
+        (TensorProto.Types.DataType.Int64, DType.int64), (TensorProto.Types.DataType.Bool, DType.@bool),
+        (TensorProto.Types.DataType.Float16, DType.float16), (TensorProto.Types.DataType.Double, DType.float64),
+        (TensorProto.Types.DataType.Uint32, DType.uint32), (TensorProto.Types.DataType.Uint64, DType.uint64),
+    ];
+
+    /// <summary>The ONNX element type of a SharpFlow dtype, or null for one ONNX tensors cannot hold (string, resource).</summary>
+    public static int? ElemTypeOf(DType dtype) =>
+        Array.FindIndex(ElementTypes, e => e.DType == dtype) is var i and >= 0 ? (int)ElementTypes[i].Onnx : null;
+
+    /// <summary>The SharpFlow dtype of an ONNX element type, or null for one SharpFlow lacks (bfloat16, complex).</summary>
+    public static DType? DTypeOf(int elemType) =>
+        Array.FindIndex(ElementTypes, e => (int)e.Onnx == elemType) is var i and >= 0 ? ElementTypes[i].DType : null;
+
     /// <summary>The value of an initializer or a <c>Constant</c> node, checked against its dims.</summary>
     public static NDArray ToNDArray(TensorProto t, string source)
     {
@@ -92,26 +111,11 @@ internal static class OnnxTensors
         CheckLittleEndian();
         var t = new TensorProto { Name = name };
         foreach (var d in value.shape.Dims) t.Dims.Add(d);
-        (t.DataType, t.RawData) = value.dtype.Id switch
-        {
-            DataType.Float => ((int)TensorProto.Types.DataType.Float, RawBytes(value.AsReadOnlySpan<float>())),
-            DataType.Int32 => ((int)TensorProto.Types.DataType.Int32, RawBytes(value.AsReadOnlySpan<int>())),
-            DataType.Int64 => ((int)TensorProto.Types.DataType.Int64, RawBytes(value.AsReadOnlySpan<long>())),
-            DataType.Double => ((int)TensorProto.Types.DataType.Double, RawBytes(value.AsReadOnlySpan<double>())),
-            DataType.UInt8 => ((int)TensorProto.Types.DataType.Uint8, RawBytes(value.AsReadOnlySpan<byte>())),
-            DataType.Bool => ((int)TensorProto.Types.DataType.Bool, RawBytes(value.AsReadOnlySpan<bool>())),
-            DataType.Int8 => ((int)TensorProto.Types.DataType.Int8, RawBytes(value.AsReadOnlySpan<sbyte>())),
-            DataType.Int16 => ((int)TensorProto.Types.DataType.Int16, RawBytes(value.AsReadOnlySpan<short>())),
-            DataType.UInt16 => ((int)TensorProto.Types.DataType.Uint16, RawBytes(value.AsReadOnlySpan<ushort>())),
-            DataType.UInt32 => ((int)TensorProto.Types.DataType.Uint32, RawBytes(value.AsReadOnlySpan<uint>())),
-            DataType.UInt64 => ((int)TensorProto.Types.DataType.Uint64, RawBytes(value.AsReadOnlySpan<ulong>())),
-            DataType.Half => ((int)TensorProto.Types.DataType.Float16, RawBytes(value.AsReadOnlySpan<Half>())),
-            _ => throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; numeric and bool tensors are supported."),
-        };
+        t.DataType = ElemTypeOf(value.dtype)
+            ?? throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; numeric and bool tensors are supported.");
+        t.RawData = ByteString.CopyFrom(value.AsBytes());
         return t;
     }
-
-    private static ByteString RawBytes<T>(ReadOnlySpan<T> values) where T : unmanaged => ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
 
     /// <summary>A constant's axes permuted once, at import or export (output axis i is input axis <paramref name="perm"/>[i]).</summary>
     public static NDArray Permute(NDArray value, int[] perm)

@@ -142,6 +142,26 @@ public sealed class OnnxDTypeTests
     }
 
     [Fact]
+    public void ImportAndExportShareOneTableOfElementTypes()
+    {
+        // ONNX's numbers (onnx.proto's TensorProto.DataType), each the inverse of the other way.
+        var expected = new Dictionary<int, DType>
+        {
+            [1] = DType.float32, [2] = DType.uint8, [3] = DType.int8, [4] = DType.uint16, [5] = DType.int16, [6] = DType.int32,
+            [7] = DType.int64, [9] = DType.@bool, [10] = DType.float16, [11] = DType.float64, [12] = DType.uint32, [13] = DType.uint64,
+        };
+        foreach (var (elemType, dtype) in expected)
+        {
+            Assert.Equal(dtype, OnnxTensors.DTypeOf(elemType));
+            Assert.Equal(elemType, OnnxTensors.ElemTypeOf(dtype));
+        }
+        Assert.Null(OnnxTensors.DTypeOf(16)); // BFLOAT16
+        Assert.Null(OnnxTensors.ElemTypeOf(DType.@string));
+        var e = Assert.Throws<UnimplementedError>(() => OnnxTensors.FromNDArray(NDArray.FromStrings(["a"], new Shape(1)), "names"));
+        Assert.Contains("Cannot export a string tensor 'names' to ONNX", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SharpFlowGraphsOfTheNewTypesExportAndRunInOnnxRuntime()
     {
         foreach (var x in Samples())
