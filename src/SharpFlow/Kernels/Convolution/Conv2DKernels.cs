@@ -37,25 +37,14 @@ internal static class Conv2DKernels
         GemmEpilogue<T> epilogue = default)
         where T : unmanaged, INumber<T>
     {
-        if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels))
-        {
-            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
-            Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
-            return;
-        }
         var k = g.PatchSize;
-        if (IsPointwise(g))
+        if (IsPointwise(g)) // never Winograd's (3×3)
         {
             Gemm.FusedMultiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels, false, false, epilogue);
             return;
         }
-        if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
-        {
-            SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
-            Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
-            return;
-        }
-        if (SmallChannelConv.TryForward(input, filter, output, g, outChannels))
+        // The direct kernels write the plain convolution; the epilogue then runs over it, as after a product.
+        if (TryDirectForward(input, filter, output, g, outChannels))
         {
             Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
             return;
@@ -78,6 +67,26 @@ internal static class Conv2DKernels
         {
             ArrayPool<T>.Shared.Return(patches);
         }
+    }
+
+    /// <summary>
+    /// The convolutions that skip im2col: Winograd (3×3 stride 1), the one-channel kernels, the small-channel direct
+    /// kernel, in that order; false when none applies.
+    /// </summary>
+    private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels)
+        where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels))
+        {
+            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            return true;
+        }
+        if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
+        {
+            SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            return true;
+        }
+        return SmallChannelConv.TryForward(input, filter, output, g, outChannels);
     }
 
     /// <summary>The gradient with respect to the input: <paramref name="inputGrad"/> = convᵀ(<paramref name="outputGrad"/>, filter).</summary>
