@@ -29,7 +29,7 @@ public static class ElementwiseKernels
             case DataType.Int16: Run<short, TOp>(x, y, z); break;
             case DataType.UInt32: Run<uint, TOp>(x, y, z); break;
             case DataType.UInt64: Run<ulong, TOp>(x, y, z); break;
-            case DataType.Half: ViaFloat32(x, y, z, Binary<TOp>); break;
+            case DataType.Half: HalfPrecision.ViaFloat32(x, y, z, Binary<TOp>); break;
             case DataType.Bool:
                 Broadcast.Apply(Bytes(x), x.shape.AsSpan(), Bytes(y), y.shape.AsSpan(),
                     MemoryMarshal.Cast<bool, byte>(z.AsSpan<bool>()), z.shape.AsSpan(), default(NumericLoop<byte, TOp>));
@@ -88,7 +88,7 @@ public static class ElementwiseKernels
             case DataType.Int16: TOp.Invoke<short>(x.AsReadOnlySpan<short>(), d.AsSpan<short>()); break;
             case DataType.UInt32: TOp.Invoke<uint>(x.AsReadOnlySpan<uint>(), d.AsSpan<uint>()); break;
             case DataType.UInt64: TOp.Invoke<ulong>(x.AsReadOnlySpan<ulong>(), d.AsSpan<ulong>()); break;
-            case DataType.Half: ViaFloat32(x, d, Unary<TOp>); break;
+            case DataType.Half: HalfPrecision.ViaFloat32(x, d, Unary<TOp>); break;
             default: throw new UnimplementedError($"No kernel for dtype {x.dtype}.");
         }
     }
@@ -102,7 +102,7 @@ public static class ElementwiseKernels
         {
             case DataType.Float: Chunked<float, TOp>(x.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
             case DataType.Double: Chunked<double, TOp>(x.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
-            case DataType.Half: ViaFloat32(x, d, FloatUnary<TOp>); break;
+            case DataType.Half: HalfPrecision.ViaFloat32(x, d, FloatUnary<TOp>); break;
             default: throw new UnimplementedError($"No kernel for dtype {x.dtype}; a float32 or float64 input is needed.");
         }
     }
@@ -117,28 +117,9 @@ public static class ElementwiseKernels
         {
             case DataType.Float: Chunked<float, TOp>(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), d.AsSpan<float>()); break;
             case DataType.Double: Chunked<double, TOp>(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), d.AsSpan<double>()); break;
-            case DataType.Half: ViaFloat32(a, b, d, FloatBinary<TOp>); break;
+            case DataType.Half: HalfPrecision.ViaFloat32(a, b, d, FloatBinary<TOp>); break;
             default: throw new UnimplementedError($"No kernel for dtype {a.dtype}; float32 or float64 inputs are needed.");
         }
-    }
-
-    /// <summary>
-    /// float16 runs as TensorFlow's CPU kernels run Eigen's half: each input widened to float32, the float32 kernel,
-    /// the result rounded to half (to nearest even).
-    /// </summary>
-    internal static void ViaFloat32(NDArray x, NDArray d, Action<NDArray, NDArray> kernel)
-    {
-        var wide = NDArray.Zeros(DType.float32, d.shape);
-        kernel(x.Cast(DType.float32), wide);
-        CastKernel.Cast(wide, d);
-    }
-
-    /// <summary>The binary form of <see cref="ViaFloat32(NDArray, NDArray, Action{NDArray, NDArray})"/>.</summary>
-    internal static void ViaFloat32(NDArray x, NDArray y, NDArray d, Action<NDArray, NDArray, NDArray> kernel)
-    {
-        var wide = NDArray.Zeros(DType.float32, d.shape);
-        kernel(x.Cast(DType.float32), y.Cast(DType.float32), wide);
-        CastKernel.Cast(wide, d);
     }
 
     private const int ChunkElements = 1 << 15; // elements per parallel chunk: large enough to hide the scheduling

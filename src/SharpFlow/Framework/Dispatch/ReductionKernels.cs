@@ -26,13 +26,9 @@ public static class ReductionKernels
             case DataType.UInt32: Reduction.Reduce<uint, TOp>(x.AsReadOnlySpan<uint>(), x.shape.AsSpan(), reduce, z.AsSpan<uint>()); break;
             case DataType.UInt64: Reduction.Reduce<ulong, TOp>(x.AsReadOnlySpan<ulong>(), x.shape.AsSpan(), reduce, z.AsSpan<ulong>()); break;
             case DataType.Half:
-                {
-                    // Accumulated in float32 and rounded once, as TensorFlow's half reductions accumulate in float.
-                    var wide = NDArray.Zeros(DType.float32, z.shape);
-                    Reduce<TOp>(x.Cast(DType.float32), reduce, wide);
-                    CastKernel.Cast(wide, z);
-                    break;
-                }
+                // Accumulated in float32 and rounded once, as TensorFlow's half reductions accumulate in float.
+                HalfPrecision.ViaFloat32(x, z, (wide, sums) => Reduce<TOp>(wide, reduce, sums));
+                break;
             default: throw new UnimplementedError($"No reduction kernel for dtype {x.dtype}.");
         }
     }
@@ -54,12 +50,8 @@ public static class ReductionKernels
             case DataType.UInt32: DivideIntegers(z.AsSpan<uint>(), count); break;
             case DataType.UInt64: DivideIntegers(z.AsSpan<ulong>(), count); break;
             case DataType.Half:
-                {
-                    var wide = z.Cast(DType.float32);
-                    TensorPrimitives.Divide(wide.AsSpan<float>(), (float)count, wide.AsSpan<float>());
-                    CastKernel.Cast(wide, z);
-                    break;
-                }
+                HalfPrecision.ViaFloat32(z, z, (wide, quotients) => TensorPrimitives.Divide(wide.AsSpan<float>(), (float)count, quotients.AsSpan<float>()));
+                break;
             default: throw new UnimplementedError($"No mean kernel for dtype {z.dtype}.");
         }
     }
