@@ -38,12 +38,8 @@ internal static class BatchNormFolding
         var consumers = g.Consumers();
         var byOp = new Dictionary<Operation, OptNode>();
         foreach (var n in g.Nodes) byOp[n.Op] = n;
-        bool SingleReader(OptNode n) =>
-            !g.IsPreserved(n, controlSources) && n.Origin is null && n.Op.outputs.Count == 1
-            && consumers.TryGetValue(n.Op.outputs[0], out var readers) && readers.Count == 1;
-        bool CanBeLast(OptNode n) =>
-            !g.Frozen(n.Op) && n.ControlInputs.Count == 0 && !controlSources.Contains(n.Op) && !g.IsTarget(n.Op)
-            && n.Op.outputs.Count == 1 && !g.IsFed(n.Op.outputs[0]);
+        bool SingleReader(OptNode n) => g.IsIntermediate(n, controlSources, consumers);
+        bool CanBeLast(OptNode n) => g.IsReplaceable(n, controlSources);
 
         var y = mul.Inputs[side];
         var scale = mul.Inputs[1 - side];

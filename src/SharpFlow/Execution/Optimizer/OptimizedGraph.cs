@@ -163,6 +163,21 @@ internal sealed class OptimizedGraph
         return false;
     }
 
+    /// <summary>
+    /// A user node a fusion may absorb: not preserved (<see cref="IsPreserved"/>), one output, read by exactly one node.
+    /// </summary>
+    public bool IsIntermediate(OptNode n, HashSet<Operation> controlSources, Dictionary<Tensor, List<(OptNode Node, int Input)>> consumers) =>
+        !IsPreserved(n, controlSources) && n.Origin is null && n.Op.outputs.Count == 1
+        && consumers.TryGetValue(n.Op.outputs[0], out var readers) && readers.Count == 1;
+
+    /// <summary>
+    /// A node a rewrite may replace by a new op producing its one output in its place: the output may be fetched (the
+    /// new op's is fetched instead) but not fed, and the node is not frozen, a target, or tied by control edges.
+    /// </summary>
+    public bool IsReplaceable(OptNode n, HashSet<Operation> controlSources) =>
+        !Frozen(n.Op) && n.ControlInputs.Count == 0 && !controlSources.Contains(n.Op) && !_targets.Contains(n.Op)
+        && n.Op.outputs.Count == 1 && !_fed.Contains(n.Op.outputs[0]);
+
     /// <summary>True when <paramref name="op"/> is one of the run's targets.</summary>
     public bool IsTarget(Operation op) => _targets.Contains(op);
 

@@ -26,8 +26,7 @@ internal static class PadFolding
         foreach (var node in g.Nodes.ToList())
         {
             var kind = node.Op.type;
-            if (kind is not ("Conv2D" or "DepthwiseConv2dNative" or "MaxPool") || g.Frozen(node.Op) || node.ControlInputs.Count > 0
-                || controlSources.Contains(node.Op) || g.IsTarget(node.Op) || node.Op.outputs.Count != 1 || g.IsFed(node.Op.outputs[0])) continue;
+            if (kind is not ("Conv2D" or "DepthwiseConv2dNative" or "MaxPool") || !g.IsReplaceable(node, controlSources)) continue;
             if (node.Op.attrs.TryGetValue("data_format", out var format) && format is not "NHWC") continue;
             var padded = node.Inputs[0];
             if (g.IsFed(padded) || !byOp.TryGetValue(padded.op, out var pad) || pad.Op.type is not ("Pad" or "PadV2")) continue;

@@ -30,13 +30,9 @@ internal static class Remapper
         var controlSources = g.ControlSources();
         var consumers = g.Consumers();
         var byOp = g.Nodes.ToDictionary(n => n.Op);
-        bool Intermediate(OptNode n) =>
-            !g.IsPreserved(n, controlSources) && n.Origin is null && n.Op.outputs.Count == 1
-            && consumers.TryGetValue(n.Op.outputs[0], out var readers) && readers.Count == 1;
+        bool Intermediate(OptNode n) => g.IsIntermediate(n, controlSources, consumers);
         // The last op of a chain may be fetched (the fused op's output is fetched instead), nothing else.
-        bool Last(OptNode n) =>
-            !g.Frozen(n.Op) && n.Origin is null && n.ControlInputs.Count == 0 && !controlSources.Contains(n.Op)
-            && !g.IsTarget(n.Op) && !g.IsFed(n.Op.outputs[0]);
+        bool Last(OptNode n) => n.Origin is null && g.IsReplaceable(n, controlSources);
         // The single reader of an intermediate's output, when it is input 'input' of an op of one of 'types'.
         OptNode? OnlyReader(OptNode n, Func<string, bool> types, out int input)
         {
@@ -58,7 +54,7 @@ internal static class Remapper
             OptNode? add = null;
             Tensor? residual = null;
             if (kind != "DepthwiseConv2dNative" && OnlyReader(biasAdd, t => t is "Add" or "AddV2", out var side) is { } a
-                && a.Inputs.Length == 2 && SameShape(a.Inputs[1 - side], biasAdd.Op.outputs[0]) && !Frozen(g, a))
+                && a.Inputs.Length == 2 && SameShape(a.Inputs[1 - side], biasAdd.Op.outputs[0]) && !g.Frozen(a.Op))
             {
                 add = a;
                 residual = a.Inputs[1 - side];
@@ -94,9 +90,6 @@ internal static class Remapper
             g.Record(Name, $"{def.Type} '{fused.name}' = {origin}");
         }
     }
-
-    // An Add that no rewrite may touch (inside a cond branch or while loop).
-    private static bool Frozen(OptimizedGraph g, OptNode n) => g.Frozen(n.Op);
 
     // The residual has the sum's static shape: same rank, each dimension equal where both are known (a run-time
     // broadcast the unknown dimensions allow is still computed as Add would, by the fused kernel).
