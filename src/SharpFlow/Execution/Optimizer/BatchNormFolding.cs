@@ -22,22 +22,44 @@ internal static class BatchNormFolding
 {
     public const string Name = "batchnorm_folding";
 
-    public static void Run(OptimizedGraph g)
+    /// <summary>The graph's indexes a fold reads, valid until a fold changes the graph.</summary>
+    private sealed class Indexes(OptimizedGraph g)
     {
-        foreach (var mul in g.Nodes.ToList())
+        public readonly HashSet<Operation> ControlSources = g.ControlSources();
+        public readonly Dictionary<Tensor, List<(OptNode Node, int Input)>> Consumers = g.Consumers();
+        public readonly Dictionary<Operation, OptNode> ByOp = ByOpOf(g);
+        public readonly int NodeCount = g.Nodes.Count;
+
+        private static Dictionary<Operation, OptNode> ByOpOf(OptimizedGraph g)
         {
-            if (mul.Op.type != "Mul" || !g.Nodes.Contains(mul)) continue;
-            for (var side = 0; side < 2; side++)
-                if (TryFold(g, mul, side)) break;
+            var byOp = new Dictionary<Operation, OptNode>();
+            foreach (var n in g.Nodes) byOp[n.Op] = n;
+            return byOp;
         }
     }
 
-    private static bool TryFold(OptimizedGraph g, OptNode mul, int side)
+    public static void Run(OptimizedGraph g)
     {
-        var controlSources = g.ControlSources();
-        var consumers = g.Consumers();
-        var byOp = new Dictionary<Operation, OptNode>();
-        foreach (var n in g.Nodes) byOp[n.Op] = n;
+        // Built once and again only after the graph changed (a fold adds nodes, even one that then fails to replace),
+        // not for every Mul: a training graph has thousands.
+        Indexes? indexes = null;
+        foreach (var mul in g.Nodes.ToList())
+        {
+            if (mul.Op.type != "Mul") continue;
+            if (indexes is null || indexes.NodeCount != g.Nodes.Count) indexes = new Indexes(g);
+            if (!indexes.ByOp.TryGetValue(mul.Op, out var current) || !ReferenceEquals(current, mul)) continue;
+            for (var side = 0; side < 2; side++)
+            {
+                if (!TryFold(g, indexes, mul, side)) continue;
+                indexes = null;
+                break;
+            }
+        }
+    }
+
+    private static bool TryFold(OptimizedGraph g, Indexes indexes, OptNode mul, int side)
+    {
+        var (controlSources, consumers, byOp) = (indexes.ControlSources, indexes.Consumers, indexes.ByOp);
         bool SingleReader(OptNode n) => g.IsIntermediate(n, controlSources, consumers);
         bool CanBeLast(OptNode n) => g.IsReplaceable(n, controlSources);
 
