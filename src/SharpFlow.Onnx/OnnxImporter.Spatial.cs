@@ -35,6 +35,9 @@ internal sealed partial class OnnxImporter
     /// </summary>
     private int[] RequestedPads(NodeProto node, int[] sizes, int[] kernel, int[] strides, int[] dilations)
     {
+        // Every window op's pads come through here, before anything divides by a stride.
+        if (strides.Any(v => v < 1)) throw Invalid(node, $"strides [{string.Join(",", strides)}] must be positive.");
+        if (dilations.Any(v => v < 1)) throw Invalid(node, $"dilations [{string.Join(",", dilations)}] must be positive.");
         var n = kernel.Length;
         var auto = Attr(node, "auto_pad", "NOTSET");
         switch (auto)

@@ -50,6 +50,9 @@ internal static class AttrValues
         return new AttrValue { List = list };
     }
 
+    private static int Int32Of(long value, string what) =>
+        value is >= int.MinValue and <= int.MaxValue ? (int)value : throw new ValueError($"{what}: {value} is out of the int32 range");
+
     /// <summary>
     /// The value SharpFlow's op <paramref name="opType"/> stores for attribute <paramref name="name"/>, from its
     /// AttrValue. <paramref name="node"/> names the node in messages.
@@ -64,7 +67,7 @@ internal static class AttrValues
             case AttrValue.ValueOneofCase.B: return value.B;
             case AttrValue.ValueOneofCase.I:
                 // (object) first: otherwise the conditional's type is long and the int is widened back.
-                return IntAttrs.Contains(name) || IntAttrs.Contains(opType + "." + name) ? (object)checked((int)value.I) : value.I;
+                return IntAttrs.Contains(name) || IntAttrs.Contains(opType + "." + name) ? (object)Int32Of(value.I, what) : value.I;
             case AttrValue.ValueOneofCase.F: return value.F;
             case AttrValue.ValueOneofCase.S: return Encoding.UTF8.GetString(value.S.Span);
             case AttrValue.ValueOneofCase.Shape: return TensorProtos.FromProto(value.Shape);
@@ -74,7 +77,7 @@ internal static class AttrValues
                 if (l.Type.Count > 0)
                     return l.Type.Select(t => TensorProtos.FromProto(t) ?? throw new UnimplementedError($"{what}: type {TensorProtos.Name(t)} is not supported")).ToArray();
                 if (l.Shape.Count > 0) return l.Shape.Select(TensorProtos.FromProto).ToArray();
-                if (l.I.Count > 0) return l.I.Select(v => checked((int)v)).ToArray();
+                if (l.I.Count > 0) return l.I.Select(v => Int32Of(v, what)).ToArray();
                 if (l.F.Count > 0) return l.F.ToArray();
                 if (l.S.Count > 0) return l.S.Select(s => Encoding.UTF8.GetString(s.Span)).ToArray();
                 if (l.B.Count > 0) return l.B.ToArray();

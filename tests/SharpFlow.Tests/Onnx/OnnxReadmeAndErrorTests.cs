@@ -84,6 +84,25 @@ public sealed class OnnxReadmeAndErrorTests
     }
 
     [Fact]
+    public void ZeroOrNegativeStridesAndDilationsAreInvalidNamingTheNode()
+    {
+        // Found by the onnx-import fuzz target: SAME padding divided by a zero stride.
+        foreach (var (op, attributes) in new (string, (string, object)[])[]
+        {
+            ("Conv", [("strides", new[] { 0, 1 }), ("auto_pad", "SAME_UPPER")]),
+            ("Conv", [("dilations", new[] { 1, -1 })]),
+            ("MaxPool", [("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 1, 0 }), ("auto_pad", "SAME_LOWER")]),
+        })
+        {
+            OnnxArg[] inputs = op == "Conv" ? [F(1, 1, 1, 5, 5), Const(F(2, 1, 1, 3, 3))] : [F(1, 1, 1, 5, 5)];
+            using var g = TestGraph.Enter();
+            var e = Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(Model(op, 13, attributes, inputs, 1), "s.onnx").Import());
+            Assert.Contains($"({op})", e.Message, StringComparison.Ordinal);
+            Assert.Contains("must be positive", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void AnUnnamedNodeIsNamedByItsOutput()
     {
         var model = Model("MaxPool", 13, [("kernel_shape", new[] { 2, 2 }), ("dilations", new[] { 2, 2 })], [F(1, 1, 1, 5, 5)], 1);
