@@ -129,6 +129,13 @@ public static partial class Binding
 
         /// <summary>TensorFlow 1.x's three-argument <c>tf.where</c>: <paramref name="x"/> where true, <paramref name="y"/> elsewhere.</summary>
         public static Tensor where(TensorLike condition, TensorLike x, TensorLike y, string? name = null) => Select.Build(condition, x, y, name);
+        /// <summary>
+        /// <c>tf.where_v2(condition, x, y)</c> (TensorFlow 2's <c>tf.where</c>): like <see cref="where(TensorLike, TensorLike, TensorLike, string?)"/>
+        /// with the condition, x and y broadcast against each other.
+        /// </summary>
+        public static Tensor where_v2(TensorLike condition, TensorLike x, TensorLike y, string? name = null) => SelectV2.Build(condition, x, y, name);
+        /// <summary><c>tf.div_no_nan(x, y)</c>: <c>x / y</c>, and 0 wherever <c>y</c> is 0.</summary>
+        public static Tensor div_no_nan(TensorLike x, TensorLike y, string? name = null) => DivNoNan.Build(x, y, name);
         /// <summary>One-argument <c>tf.where</c>: coordinates of the true elements.</summary>
         public static Tensor where(TensorLike condition, string? name = null) => Ops.ArrayOps.Where.Build(condition, name);
 

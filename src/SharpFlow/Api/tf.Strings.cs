@@ -58,6 +58,12 @@ public static partial class Binding
             public static Tensor join(IReadOnlyList<TensorLike> inputs, string separator = "", string? name = null) => StringJoin.Build(inputs, separator, name);
             /// <summary><c>tf.strings.substr</c>.</summary>
             public static Tensor substr(TensorLike input, TensorLike pos, TensorLike len, string unit = "BYTE", string? name = null) => Substr.Build(input, pos, len, unit, name);
+            /// <summary>
+            /// <c>tf.strings.regex_full_match(input, pattern)</c>: whether each string matches the RE2 pattern as a
+            /// whole. A string pattern builds StaticRegexFullMatch, a tensor RegexFullMatch, as TensorFlow does.
+            /// </summary>
+            public static Tensor regex_full_match(TensorLike input, TensorLike pattern, string? name = null) =>
+                pattern.Value is string p ? StaticRegexFullMatch.Build(input, p, name) : RegexFullMatch.Build(input, pattern, name);
             /// <summary><c>tf.strings.to_number</c>.</summary>
             public static Tensor to_number(TensorLike string_tensor, DType? out_type = null, string? name = null) => StringToNumber.Build(string_tensor, out_type, name);
             /// <summary><c>tf.strings.as_string</c>.</summary>

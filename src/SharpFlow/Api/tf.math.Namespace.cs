@@ -11,6 +11,8 @@ public static partial class Binding
         /// <summary>TensorFlow 1.x's <c>tf.math</c>: the element-wise and reduction functions under their tf.math names.</summary>
         public static class math
         {
+            /// <summary>Alias of <see cref="tf.div_no_nan"/>.</summary>
+            public static Tensor divide_no_nan(TensorLike x, TensorLike y, string? name = null) => DivNoNan.Build(x, y, name);
             /// <summary>Alias of <see cref="tf.sin"/>.</summary>
             public static Tensor sin(TensorLike x, string? name = null) => Sin.Build(x, name);
             /// <summary>Alias of <see cref="tf.cos"/>.</summary>

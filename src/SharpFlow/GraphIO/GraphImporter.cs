@@ -41,6 +41,9 @@ internal static class GraphImporter
         Add(["RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt", "RandomShuffle", "Multinomial"], ("seed", 0L), ("seed2", 0L));
         Add(["StridedSlice", "StridedSliceGrad"], ("begin_mask", 0L), ("end_mask", 0L), ("ellipsis_mask", 0L), ("new_axis_mask", 0L), ("shrink_axis_mask", 0L));
         Add(["Squeeze"], ("squeeze_dims", System.Array.Empty<int>()));
+        Add(["Pack", "Unpack"], ("axis", 0L));
+        Add(["StringJoin"], ("separator", ""));
+        Add(["MergeV2Checkpoints"], ("delete_old_dirs", true));
         Add(["Cumsum", "Cumprod"], ("exclusive", false), ("reverse", false), ("Tidx", DType.int32));
         Add(["ConcatV2"], ("Tidx", DType.int32));
         Add(["Reshape"], ("Tshape", DType.int32));
@@ -126,6 +129,13 @@ internal static class GraphImporter
             var attrs = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var (attrName, value) in node.Attr)
                 if (attrName != "_output_shapes") attrs[attrName] = AttrValues.FromProto(node.Op, attrName, value, node.Name);
+            // Attributes left out because they had their default value (a SavedModel written with
+            // strip_default_attrs, TensorFlow's simple_save) get it back, as TensorFlow's importer does from the
+            // registered OpDef (AddDefaultAttrsToNodeDef); OpDefaults covers op types the OpDef table lacks.
+            if (TfOpDefs.Find(node.Op) is { } tfDef)
+                foreach (var attr in tfDef.Attr)
+                    if (attr.DefaultValue is not null && !attrs.ContainsKey(attr.Name))
+                        attrs[attr.Name] = AttrValues.FromProto(node.Op, attr.Name, attr.DefaultValue, node.Name);
             if (OpDefaults.TryGetValue(node.Op, out var opDefaults))
                 foreach (var (k, v) in opDefaults) attrs.TryAdd(k, v);
 

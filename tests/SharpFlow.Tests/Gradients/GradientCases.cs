@@ -234,7 +234,7 @@ public static partial class GradientCases
         foreach (var c in RecordsCases()) yield return c;
         foreach (var c in ResourceVariablesCases()) yield return c;
         var areaSeed = _seed;
-        foreach (var area in new Func<IEnumerable<GradientCase>>[] { ControlFlowCases, NNCases, MathCases, ArrayCases, ClippingCases, RnnCases, ScatterCases, SparseCases, Seq2SeqCases })
+        foreach (var area in new Func<IEnumerable<GradientCase>>[] { ControlFlowCases, NNCases, MathCases, ArrayCases, ClippingCases, RnnCases, ScatterCases, SparseCases, Seq2SeqCases, TensorFlow2Cases })
         {
             _seed = areaSeed;
             foreach (var c in area()) yield return c;

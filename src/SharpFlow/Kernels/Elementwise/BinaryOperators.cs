@@ -90,6 +90,13 @@ public readonly struct DivideOperator : IBinaryOperator<DivideOperator>
     public static void Invoke<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Divide(x, y, d);
 }
 
+/// <summary>Division that gives 0 wherever the divisor is 0 (TensorFlow's DivNoNan); only used with float32/float64.</summary>
+public readonly struct DivNoNanOperator : IBinaryOperator<DivNoNanOperator>
+{
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T y) where T : unmanaged, INumber<T> => y == T.Zero ? T.Zero : x / y;
+}
+
 /// <summary>
 /// Division rounded towards negative infinity (TensorFlow's FloorDiv). Integer division by zero throws
 /// <see cref="DivideByZeroException"/>, which the op turns into "Integer division by zero".

@@ -15,6 +15,9 @@ internal sealed class Select : OpDef
 
     public override string Type => "Select";
 
+    // TensorFlow 2's Saver picks its temporary file suffix with a Select of strings.
+    public override bool AcceptsStrings => true;
+
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.@bool) throw ctx.TypeError($"condition must be bool, got {ctx.InputDType(0).name}");
@@ -42,7 +45,16 @@ internal sealed class Select : OpDef
         var ok = cond.ndim == 0 || cond.shape == x.shape || (cond.ndim == 1 && x.ndim >= 1 && cond.shape[0] == x.shape[0]);
         if (!ok)
             throw ctx.InvalidArgument($"'cond' must be a scalar, a vector of the first dimension of 'then', or the shape of 'then'; got {cond.shape.ToListString()} and {x.shape.ToListString()}");
-        DataMovement.Select(cond.AsReadOnlySpan<bool>(), x, y, ctx.AllocateUninitializedOutput(0, x.dtype, x.shape));
+        var output = ctx.AllocateUninitializedOutput(0, x.dtype, x.shape);
+        if (x.dtype == DType.@string)
+        {
+            var cs = cond.AsReadOnlySpan<bool>();
+            var (xs, ys, zs) = (Ops.Sparse.Elements.Strings(x), Ops.Sparse.Elements.Strings(y), Ops.Sparse.Elements.Strings(output));
+            var block = cs.Length == 0 ? 0 : zs.Length / cs.Length;
+            for (var i = 0; i < zs.Length; i++) zs[i] = cs[i / block] ? xs[i] : ys[i];
+            return;
+        }
+        DataMovement.Select(cond.AsReadOnlySpan<bool>(), x, y, output);
     });
 
     /// <summary><c>tf.where(condition, x, y)</c>.</summary>

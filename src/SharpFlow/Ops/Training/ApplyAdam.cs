@@ -1,12 +1,26 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using SharpFlow.Framework;
 
 namespace SharpFlow.Ops.Training;
 
-/// <summary>ApplyAdam: <c>a = lr*sqrt(1-beta2^t)/(1-beta1^t)</c>; <c>m += (g-m)(1-beta1)</c>; <c>v += (g²-v)(1-beta2)</c>; <c>var -= a*m/(sqrt(v)+eps)</c>.</summary>
+/// <summary>
+/// ApplyAdam: <c>a = lr*sqrt(1-beta2^t)/(1-beta1^t)</c>; <c>m += (g-m)(1-beta1)</c>; <c>v += (g²-v)(1-beta2)</c>;
+/// <c>var -= a*m/(sqrt(v)+eps)</c>, or with <c>use_nesterov</c> <c>var -= (g(1-beta1) + beta1*m)*a/(sqrt(v)+eps)</c>
+/// (TensorFlow's CPU functor).
+/// </summary>
 internal sealed class ApplyAdam : ApplyOp
 {
-    public static readonly ApplyAdam Def = new();
+    public static readonly ApplyAdam Def = new(nesterov: false);
+
+    /// <summary>The variant with <c>use_nesterov=True</c>.</summary>
+    public static readonly ApplyAdam Nesterov = new(nesterov: true);
+
+    private readonly bool _nesterov;
+
+    private ApplyAdam(bool nesterov) => _nesterov = nesterov;
+
+    internal override ApplyOp RuleFor(Operation op) => ApplyMomentum.UsesNesterov(op) ? Nesterov : Def;
 
     public override string Type => "ApplyAdam";
 
@@ -45,7 +59,17 @@ internal sealed class ApplyAdam : ApplyOp
                 TensorPrimitives.Subtract(a, vs, a);              // g² - v
                 TensorPrimitives.Multiply(a, T.One - beta2, a);   // (g² - v)(1 - beta2)
                 TensorPrimitives.Add(vs, a, vs);                  // v += ...
-                TensorPrimitives.Multiply(ms, alpha, a);          // m·alpha
+                if (_nesterov)
+                {
+                    TensorPrimitives.Multiply(gs, T.One - beta1, a);  // g(1 - beta1)
+                    TensorPrimitives.Multiply(ms, beta1, b);          // beta1·m
+                    TensorPrimitives.Add(a, b, a);
+                    TensorPrimitives.Multiply(a, alpha, a);           // (...)·alpha
+                }
+                else
+                {
+                    TensorPrimitives.Multiply(ms, alpha, a);          // m·alpha
+                }
                 TensorPrimitives.Sqrt(vs, b);                     // sqrt(v)
                 TensorPrimitives.Add(b, eps, b);                  // sqrt(v) + eps
                 TensorPrimitives.Divide(a, b, a);                 // m·alpha / (sqrt(v) + eps)

@@ -24,6 +24,11 @@ internal sealed class ApplyMomentum : ApplyOp
 
     private bool UseNesterov => _nesterov;
 
+    internal override ApplyOp RuleFor(Operation op) => UsesNesterov(op) ? Nesterov : Def;
+
+    /// <summary>The node's <c>use_nesterov</c> attribute (false when absent, TensorFlow's default).</summary>
+    internal static bool UsesNesterov(Operation op) => op.attrs.TryGetValue("use_nesterov", out var v) && v is true;
+
     protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {
         var v = refs[0];

@@ -90,11 +90,18 @@ internal abstract class ApplyOp : OpDef
     /// <summary>Whether input <paramref name="index"/> is an integer scalar (AdagradDA's global step).</summary>
     protected virtual bool IsIntegerInput(int index) => false;
 
+    /// <summary>
+    /// The rule an op of this type runs, chosen by its attributes (ApplyMomentum's <c>use_nesterov</c>): an op
+    /// imported from a GraphDef is found by its type alone, so the variant must come from the node's attributes.
+    /// </summary>
+    internal virtual ApplyOp RuleFor(Operation op) => this;
+
     public override OpKernel CreateKernel(Operation op)
     {
         var variables = op.inputs.Take(RefCount).Select(t => VariableV2.Of(t, op.name)).ToArray();
         var useLocking = op.Attr<bool>("use_locking");
         var names = InputNames;
+        var rule = RuleFor(op);
         return OpKernel.From(ctx =>
         {
             using var _ = useLocking ? ctx.Variables.Lock(variables[0]) : null;
@@ -103,9 +110,9 @@ internal abstract class ApplyOp : OpDef
             if (grad.shape != refs[0].shape)
                 throw ctx.InvalidArgument($"var and {names[GradIndex]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
             var values = ReadScalars(ctx, names, RefCount, i => i == GradIndex);
-            Validate(values, m => ctx.InvalidArgument(m));
-            if (refs[0].dtype == DType.float32) Run<float>(refs, values, grad);
-            else Run<double>(refs, values, grad);
+            rule.Validate(values, m => ctx.InvalidArgument(m));
+            if (refs[0].dtype == DType.float32) rule.Run<float>(refs, values, grad);
+            else rule.Run<double>(refs, values, grad);
             ctx.ForwardOutput(0, refs[0]);
         });
     }
@@ -137,7 +144,7 @@ internal abstract class ApplyOp : OpDef
         return [.. scalars];
     }
 
-    private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>
+    internal void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>
         UpdateRange(refs, 0, Typed<T>(scalars), grad.AsReadOnlySpan<T>());
 
     /// <summary>The hyper-parameters in the variable's type.</summary>

@@ -7,5 +7,5 @@ internal sealed class SparseApplyAdadelta : SparseApplyOp
 
     public override string Type => "SparseApplyAdadelta";
 
-    protected override ApplyOp Dense => ApplyAdadelta.Def;
+    internal override ApplyOp Dense => ApplyAdadelta.Def;
 }

@@ -7,5 +7,5 @@ internal sealed class SparseApplyAdagrad : SparseApplyOp
 
     public override string Type => "SparseApplyAdagrad";
 
-    protected override ApplyOp Dense => ApplyAdagrad.Def;
+    internal override ApplyOp Dense => ApplyAdagrad.Def;
 }

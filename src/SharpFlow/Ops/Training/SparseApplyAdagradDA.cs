@@ -7,5 +7,5 @@ internal sealed class SparseApplyAdagradDA : SparseApplyOp
 
     public override string Type => "SparseApplyAdagradDA";
 
-    protected override ApplyOp Dense => ApplyAdagradDA.Def;
+    internal override ApplyOp Dense => ApplyAdagradDA.Def;
 }

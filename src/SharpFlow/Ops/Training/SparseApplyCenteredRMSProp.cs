@@ -7,5 +7,5 @@ internal sealed class SparseApplyCenteredRMSProp : SparseApplyOp
 
     public override string Type => "SparseApplyCenteredRMSProp";
 
-    protected override ApplyOp Dense => ApplyCenteredRMSProp.Def;
+    internal override ApplyOp Dense => ApplyCenteredRMSProp.Def;
 }

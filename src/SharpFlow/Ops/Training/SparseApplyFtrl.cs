@@ -7,5 +7,5 @@ internal sealed class SparseApplyFtrl : SparseApplyOp
 
     public override string Type => "SparseApplyFtrl";
 
-    protected override ApplyOp Dense => ApplyFtrl.Def;
+    internal override ApplyOp Dense => ApplyFtrl.Def;
 }

@@ -7,5 +7,5 @@ internal sealed class SparseApplyFtrlV2 : SparseApplyOp
 
     public override string Type => "SparseApplyFtrlV2";
 
-    protected override ApplyOp Dense => ApplyFtrlV2.Def;
+    internal override ApplyOp Dense => ApplyFtrlV2.Def;
 }

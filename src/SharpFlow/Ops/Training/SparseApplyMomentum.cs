@@ -14,5 +14,5 @@ internal sealed class SparseApplyMomentum : SparseApplyOp
 
     public override string Type => "SparseApplyMomentum";
 
-    protected override ApplyOp Dense => _nesterov ? ApplyMomentum.Nesterov : ApplyMomentum.Def;
+    internal override ApplyOp Dense => _nesterov ? ApplyMomentum.Nesterov : ApplyMomentum.Def;
 }

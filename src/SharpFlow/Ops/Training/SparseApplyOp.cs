@@ -14,16 +14,16 @@ namespace SharpFlow.Ops.Training;
 internal abstract class SparseApplyOp : OpDef
 {
     /// <summary>The dense op whose rule this op applies row by row.</summary>
-    protected abstract ApplyOp Dense { get; }
+    internal abstract ApplyOp Dense { get; }
 
     private string[]? _names;
 
     /// <summary>TensorFlow's input names: the dense op's with <c>indices</c> after <c>grad</c>.</summary>
-    private string[] Names => _names ??= [.. Dense.Inputs.Take(GradIndex + 1), "indices", .. Dense.Inputs.Skip(GradIndex + 1)];
+    internal string[] Names => _names ??= [.. Dense.Inputs.Take(GradIndex + 1), "indices", .. Dense.Inputs.Skip(GradIndex + 1)];
 
-    private int GradIndex => Dense.Grad;
+    internal int GradIndex => Dense.Grad;
 
-    private int IndicesIndex => Dense.Grad + 1;
+    internal int IndicesIndex => Dense.Grad + 1;
 
     /// <summary>The dense op's input index of sparse input <paramref name="index"/> (-1 for <c>indices</c>).</summary>
     private int DenseIndex(int index) => index < IndicesIndex ? index : index == IndicesIndex ? -1 : index - 1;
@@ -85,47 +85,58 @@ internal abstract class SparseApplyOp : OpDef
         var variables = op.inputs.Take(Dense.Refs).Select(t => VariableV2.Of(t, op.name)).ToArray();
         var useLocking = op.Attr<bool>("use_locking");
         var names = Names;
+        var dense = Dense.RuleFor(op);
         return OpKernel.From(ctx =>
         {
             using var _ = useLocking ? ctx.Variables.Lock(variables[0]) : null;
             var refs = ApplyOp.ReadRefs(ctx, variables, names);
-            var var = refs[0];
-            if (var.ndim < 1) throw ctx.InvalidArgument("var must be at least 1 dimensional");
-            var grad = ctx.Input(GradIndex);
-            var indices = ctx.Input(IndicesIndex);
-            if (indices.ndim != 1) throw ctx.InvalidArgument("indices must be one-dimensional");
-            if (grad.ndim != var.ndim) throw ctx.InvalidArgument($"var and grad do not have the same rank: {var.shape.ToListString()} {grad.shape.ToListString()}");
-            var rowSize = 1;
-            for (var d = 1; d < var.ndim; d++)
-            {
-                if (var.shape[d] != grad.shape[d]) throw ctx.InvalidArgument($"var and grad must match in dimension {d}");
-                rowSize *= (int)var.shape[d];
-            }
-            var n = (int)indices.shape[0];
-            if (grad.shape[0] != n) throw ctx.InvalidArgument("grad must be the same size as indices in the first dimension.");
-            var values = ApplyOp.ReadScalars(ctx, names, Dense.Refs, i => i == GradIndex || i == IndicesIndex);
-            Dense.Check(values, m => ctx.InvalidArgument(m));
-            // Every index is checked before the first row changes, so a bad index leaves the variable as it was.
-            var rows = new long[n];
-            var firstDim = var.shape[0];
-            for (var i = 0; i < n; i++)
-            {
-                rows[i] = indices.dtype == DType.int32 ? indices.AsReadOnlySpan<int>()[i] : indices.AsReadOnlySpan<long>()[i];
-                if (rows[i] < 0 || rows[i] >= firstDim)
-                    throw ctx.InvalidArgument($"Index {rows[i]} at offset {i} in indices is out of range");
-            }
-            if (var.dtype == DType.float32) Run<float>(refs, values, grad, rows, rowSize);
-            else Run<double>(refs, values, grad, rows, rowSize);
-            ctx.ForwardOutput(0, var);
+            ApplyRows(ctx, dense, refs);
+            ctx.ForwardOutput(0, refs[0]);
         });
     }
 
-    private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad, long[] rows, int rowSize) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Applies <paramref name="dense"/>'s rule to the rows <c>indices</c> of <paramref name="refs"/> (the variable and
+    /// its slots, already checked to share one shape) from this op's gradient, indices and hyper-parameter inputs.
+    /// </summary>
+    internal void ApplyRows(OpKernelContext ctx, ApplyOp dense, NDArray[] refs)
+    {
+        var names = Names;
+        var var = refs[0];
+        if (var.ndim < 1) throw ctx.InvalidArgument("var must be at least 1 dimensional");
+        var grad = ctx.Input(GradIndex);
+        var indices = ctx.Input(IndicesIndex);
+        if (indices.ndim != 1) throw ctx.InvalidArgument("indices must be one-dimensional");
+        if (grad.ndim != var.ndim) throw ctx.InvalidArgument($"var and grad do not have the same rank: {var.shape.ToListString()} {grad.shape.ToListString()}");
+        var rowSize = 1;
+        for (var d = 1; d < var.ndim; d++)
+        {
+            if (var.shape[d] != grad.shape[d]) throw ctx.InvalidArgument($"var and grad must match in dimension {d}");
+            rowSize *= (int)var.shape[d];
+        }
+        var n = (int)indices.shape[0];
+        if (grad.shape[0] != n) throw ctx.InvalidArgument("grad must be the same size as indices in the first dimension.");
+        var values = ApplyOp.ReadScalars(ctx, names, Dense.Refs, i => i == GradIndex || i == IndicesIndex);
+        dense.Check(values, m => ctx.InvalidArgument(m));
+        // Every index is checked before the first row changes, so a bad index leaves the variable as it was.
+        var rows = new long[n];
+        var firstDim = var.shape[0];
+        for (var i = 0; i < n; i++)
+        {
+            rows[i] = indices.dtype == DType.int32 ? indices.AsReadOnlySpan<int>()[i] : indices.AsReadOnlySpan<long>()[i];
+            if (rows[i] < 0 || rows[i] >= firstDim)
+                throw ctx.InvalidArgument($"Index {rows[i]} at offset {i} in indices is out of range");
+        }
+        if (var.dtype == DType.float32) Run<float>(dense, refs, values, grad, rows, rowSize);
+        else Run<double>(dense, refs, values, grad, rows, rowSize);
+    }
+
+    private static void Run<T>(ApplyOp dense, NDArray[] refs, double[] scalars, NDArray grad, long[] rows, int rowSize) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var typed = ApplyOp.Typed<T>(scalars);
         var g = grad.AsReadOnlySpan<T>();
         for (var i = 0; i < rows.Length; i++)
-            Dense.UpdateRange(refs, checked((int)(rows[i] * rowSize)), typed, g.Slice(i * rowSize, rowSize));
+            dense.UpdateRange(refs, checked((int)(rows[i] * rowSize)), typed, g.Slice(i * rowSize, rowSize));
     }
 
     /// <summary>

@@ -7,5 +7,5 @@ internal sealed class SparseApplyProximalAdagrad : SparseApplyOp
 
     public override string Type => "SparseApplyProximalAdagrad";
 
-    protected override ApplyOp Dense => ApplyProximalAdagrad.Def;
+    internal override ApplyOp Dense => ApplyProximalAdagrad.Def;
 }

@@ -7,5 +7,5 @@ internal sealed class SparseApplyProximalGradientDescent : SparseApplyOp
 
     public override string Type => "SparseApplyProximalGradientDescent";
 
-    protected override ApplyOp Dense => ApplyProximalGradientDescent.Def;
+    internal override ApplyOp Dense => ApplyProximalGradientDescent.Def;
 }

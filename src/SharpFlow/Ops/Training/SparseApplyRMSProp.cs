@@ -7,5 +7,5 @@ internal sealed class SparseApplyRMSProp : SparseApplyOp
 
     public override string Type => "SparseApplyRMSProp";
 
-    protected override ApplyOp Dense => ApplyRMSProp.Def;
+    internal override ApplyOp Dense => ApplyRMSProp.Def;
 }
