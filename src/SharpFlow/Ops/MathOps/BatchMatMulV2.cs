@@ -64,10 +64,10 @@ internal sealed class BatchMatMulV2 : OpDef
             if (c.size == 0) return;
             switch (a.dtype.Id)
             {
-                case DataType.Float: BatchMatMul.Multiply(a.AsReadOnlySpan<float>(), ad, b.AsReadOnlySpan<float>(), bd, c.AsSpan<float>(), batch, m, k, n, adjX, adjY); break;
-                case DataType.Double: BatchMatMul.Multiply(a.AsReadOnlySpan<double>(), ad, b.AsReadOnlySpan<double>(), bd, c.AsSpan<double>(), batch, m, k, n, adjX, adjY); break;
-                case DataType.Int32: BatchMatMul.Multiply(a.AsReadOnlySpan<int>(), ad, b.AsReadOnlySpan<int>(), bd, c.AsSpan<int>(), batch, m, k, n, adjX, adjY); break;
-                default: BatchMatMul.Multiply(a.AsReadOnlySpan<long>(), ad, b.AsReadOnlySpan<long>(), bd, c.AsSpan<long>(), batch, m, k, n, adjX, adjY); break;
+                case DataType.Float: Kernels.BatchMatMul.Multiply(a.AsReadOnlySpan<float>(), ad, b.AsReadOnlySpan<float>(), bd, c.AsSpan<float>(), batch, m, k, n, adjX, adjY); break;
+                case DataType.Double: Kernels.BatchMatMul.Multiply(a.AsReadOnlySpan<double>(), ad, b.AsReadOnlySpan<double>(), bd, c.AsSpan<double>(), batch, m, k, n, adjX, adjY); break;
+                case DataType.Int32: Kernels.BatchMatMul.Multiply(a.AsReadOnlySpan<int>(), ad, b.AsReadOnlySpan<int>(), bd, c.AsSpan<int>(), batch, m, k, n, adjX, adjY); break;
+                default: Kernels.BatchMatMul.Multiply(a.AsReadOnlySpan<long>(), ad, b.AsReadOnlySpan<long>(), bd, c.AsSpan<long>(), batch, m, k, n, adjX, adjY); break;
             }
         });
     }

@@ -69,4 +69,32 @@ public class TensorFlow2MathOpsTests
         var rows = g.Eval(tf.where(tf.constant(new[] { false, true }), tf.constant(NDArray.FromStrings(["a", "b", "c", "d"], new Shape(2, 2))), tf.constant(NDArray.FromStrings(["e", "f", "g", "h"], new Shape(2, 2)))));
         Assert.Equal(["e", "f", "c", "d"], Enumerable.Range(0, 4).Select(i => System.Text.Encoding.UTF8.GetString(rows.StringBytes(i))).ToArray());
     }
+
+    [Fact]
+    public void BatchMatMulOfOlderGraphsMultipliesWithoutBroadcasting()
+    {
+        using var g = TestGraph.Enter();
+        var random = new Random(5);
+        var a = new double[2 * 2 * 3];
+        var b = new double[2 * 3 * 2];
+        for (var i = 0; i < a.Length; i++) a[i] = random.NextDouble();
+        for (var i = 0; i < b.Length; i++) b[i] = random.NextDouble();
+        var product = g.Eval(BatchMatMul.Build(tf.reshape(tf.constant(a, tf.float64), new[] { 2, 2, 3 }), tf.reshape(tf.constant(b, tf.float64), new[] { 2, 3, 2 })));
+        Assert.Equal(new Shape(2, 2, 2), product.shape);
+        var values = product.ToArray<double>();
+        for (var n = 0; n < 2; n++)
+            for (var i = 0; i < 2; i++)
+                for (var j = 0; j < 2; j++)
+                {
+                    var sum = 0.0;
+                    for (var k = 0; k < 3; k++) sum += a[n * 6 + i * 3 + k] * b[n * 6 + k * 2 + j];
+                    Assert.Equal(sum, values[n * 4 + i * 2 + j], 12);
+                }
+        // No broadcasting of the batch dimensions, at build time and at run time.
+        Assert.Contains("Dimensions must be equal", Assert.Throws<ValueError>(() => BatchMatMul.Build(tf.zeros(new Shape(2, 2, 3)), tf.zeros(new Shape(1, 3, 2)), name: "bmm")).Message);
+        Assert.Contains("rank", Assert.Throws<ValueError>(() => BatchMatMul.Build(tf.zeros(new Shape(2, 2, 3)), tf.zeros(new Shape(3, 2)))).Message);
+        var p = tf.placeholder(tf.float32, new Shape(-1, 2, 3));
+        var e = Assert.Throws<InvalidArgumentError>(() => g.Eval(BatchMatMul.Build(p, tf.zeros(new Shape(2, 3, 2))), new FeedDict { [p] = new float[1, 2, 3] }));
+        Assert.Contains("must be the same", e.Message);
+    }
 }
