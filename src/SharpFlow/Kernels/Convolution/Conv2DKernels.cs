@@ -31,20 +31,24 @@ internal static class Conv2DKernels
     /// <summary>
     /// <paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>, <paramref name="filter"/>),
     /// then the fused ops' <paramref name="epilogue"/> (bias, residual laid out as the output, activation), applied by
-    /// each chunk's product to its rows.
+    /// each chunk's product to its rows. <paramref name="prepacked"/>, for a constant float32 filter, keeps the
+    /// filter's packed forms between calls (<see cref="PrepackedFilter"/>): each path then reads its form instead of
+    /// making it again, with results bitwise those without.
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
-        GemmEpilogue<T> epilogue = default)
+        GemmEpilogue<T> epilogue = default, PrepackedFilter? prepacked = null)
         where T : unmanaged, INumber<T>
     {
+        if (typeof(T) != typeof(float)) prepacked = null;
         var k = g.PatchSize;
         if (IsPointwise(g)) // never Winograd's (3×3)
         {
-            Gemm.FusedMultiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels, false, false, epilogue);
+            var m = g.Batch * g.OutPositions;
+            Gemm.FusedMultiply(input, filter, output, m, k, outChannels, false, false, epilogue, GemmPanels(prepacked, filter, m, k, outChannels));
             return;
         }
         // The direct kernels write the plain convolution; the epilogue then runs over it, as after a product.
-        if (TryDirectForward(input, filter, output, g, outChannels))
+        if (TryDirectForward(input, filter, output, g, outChannels, prepacked))
         {
             Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
             return;
@@ -60,7 +64,7 @@ internal static class Conv2DKernels
                 var p = patches.AsSpan(0, rows * k);
                 Im2Col.Expand(input, g, n0, count, p);
                 Gemm.FusedMultiply<T>(p, filter, output.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), rows, k, outChannels, false, false,
-                    epilogue.Rows(n0 * g.OutPositions, rows, outChannels));
+                    epilogue.Rows(n0 * g.OutPositions, rows, outChannels), GemmPanels(prepacked, filter, rows, k, outChannels));
             }
         }
         finally
@@ -73,12 +77,13 @@ internal static class Conv2DKernels
     /// The convolutions that skip im2col: Winograd (3×3 stride 1), the one-channel kernels, the small-channel direct
     /// kernel, in that order; false when none applies.
     /// </summary>
-    private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels)
+    private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
+        PrepackedFilter? prepacked)
         where T : unmanaged, INumber<T>
     {
-        if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels))
+        if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels, prepacked is not null))
         {
-            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels, prepacked: prepacked);
             return true;
         }
         if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
@@ -86,8 +91,12 @@ internal static class Conv2DKernels
             SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
             return true;
         }
-        return SmallChannelConv.TryForward(input, filter, output, g, outChannels);
+        return SmallChannelConv.TryForward(input, filter, output, g, outChannels, prepacked);
     }
+
+    /// <summary>The filter's GEMM panels for an m×k·k×n product that reads them; null without a cache or where the product packs no B.</summary>
+    private static PackedMatrix? GemmPanels<T>(PrepackedFilter? prepacked, ReadOnlySpan<T> filter, int m, int k, int n) where T : unmanaged =>
+        prepacked is not null && Gemm.ReadsPackedB(m, k, n) ? prepacked.Gemm(Floats(filter), k, n) : null;
 
     /// <summary>The gradient with respect to the input: <paramref name="inputGrad"/> = convᵀ(<paramref name="outputGrad"/>, filter).</summary>
     public static void BackpropInput<T>(ReadOnlySpan<T> filter, ReadOnlySpan<T> outputGrad, Span<T> inputGrad, Window2D g, int outChannels)
