@@ -37,7 +37,7 @@ internal sealed class MatMul : OpDef
     {
         var ta = op.Attr<bool>("transpose_a");
         var tb = op.Attr<bool>("transpose_b");
-        var constantB = ConstantOperand.Of(op, 1); // a constant B is packed once for the session's runs
+        var constantB = new ConstantOperand(); // a constant B is packed once for the session's runs
         return OpKernel.From(ctx =>
         {
             var a = ctx.Input(0);

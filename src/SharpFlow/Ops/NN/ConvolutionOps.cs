@@ -160,7 +160,7 @@ internal abstract class ConvolutionOp : OpDef
     {
         // A constant filter (a frozen model's) is packed once for the session's runs; the depthwise kernels read the
         // filter as it is and pack nothing.
-        var constant = Family == ConvolutionFamily.Standard ? ConstantOperand.Of(op, 1) : null;
+        var constant = Family == ConvolutionFamily.Standard ? new ConstantOperand() : null;
         return OpKernel.From(ctx =>
         {
             var (x, f) = (ctx.Input(0), ctx.Input(1));

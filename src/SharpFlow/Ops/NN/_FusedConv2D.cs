@@ -23,7 +23,7 @@ internal sealed class FusedConv2D : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var fusion = FusedOps.FusionOf(op);
-        var constant = ConstantOperand.Of(op, 1); // a constant filter is packed once for the session's runs
+        var constant = new ConstantOperand(); // a constant filter is packed once for the session's runs
         return OpKernel.From(ctx =>
         {
             var (x, f) = (ctx.Input(0), ctx.Input(1));

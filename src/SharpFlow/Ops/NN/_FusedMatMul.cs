@@ -25,7 +25,7 @@ internal sealed class FusedMatMul : OpDef
         var ta = op.Attr<bool>("transpose_a");
         var tb = op.Attr<bool>("transpose_b");
         var fusion = FusedOps.FusionOf(op);
-        var constantB = ConstantOperand.Of(op, 1); // a constant B is packed once for the session's runs
+        var constantB = new ConstantOperand(); // a constant B is packed once for the session's runs
         return OpKernel.From(ctx =>
         {
             var (a, b) = (ctx.Input(0), ctx.Input(1));

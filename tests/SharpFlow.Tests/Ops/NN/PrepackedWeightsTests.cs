@@ -4,8 +4,8 @@ using SharpFlow.Tests.Support;
 namespace SharpFlow.Tests.Ops.NN;
 
 /// <summary>
-/// The kernels of Conv2D, _FusedConv2D, MatMul and _FusedMatMul pack a weight operand that comes from a Const once
-/// per session and reuse it on later runs: the results are bitwise those with prepacking off
+/// The kernels of Conv2D, _FusedConv2D, MatMul and _FusedMatMul pack a weight operand whose value is a Const's (a
+/// constant of the graph or one the optimizer folded) once per session and reuse it on later runs: the results are bitwise those with prepacking off
 /// (<c>SHARPFLOW_PREPACK=0</c>, <see cref="PackedMatrix.Enabled"/>), the packing happens on the first run only, a
 /// fed value of the constant is used as fed (not the packed constant), and a variable's value is never packed.
 /// The pack counter and the switch are process-wide, hence the collection.
@@ -109,6 +109,28 @@ public class PrepackedWeightsTests
         {
             PackedMatrix.Enabled = saved;
         }
+    }
+
+    [Fact]
+    public void AFilterTheOptimizerFoldsIntoAConstantIsPackedAndAComputedOneIsNot()
+    {
+        // The optimizer folds constant · 2 into a new Const and rewires the user's Conv2D to it; without the optimizer
+        // the Mul runs every time and its output is no constant.
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 9, 9, 20), name: "x");
+        var f = tf.multiply(tf.constant(Values(new Shape(3, 3, 20, 24), 0.1, 1)), tf.constant(2f), name: "scaled");
+        var y = tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME");
+        var feeds = new FeedDict { [x] = Values(new Shape(2, 9, 9, 20), 1, 3) };
+        var (first, second, off, packedFirst, packedSecond) = RunOnAndOff(y, feeds);
+        Bitwise(off, first);
+        Bitwise(off, second);
+        Assert.Equal(1, packedFirst);
+        Assert.Equal(0, packedSecond);
+        using var unoptimized = tf.Session(SharpFlow.Tests.Execution.Optimizer.GraphOptimizerTests.Config(false));
+        var before = PackedMatrix.Packed;
+        Bitwise(off, unoptimized.run(y, feeds));
+        Bitwise(off, unoptimized.run(y, feeds));
+        Assert.Equal(before, PackedMatrix.Packed);
     }
 
     [Fact]
