@@ -44,6 +44,33 @@ public static class WinogradChoice
             }
     }
 
+    /// <summary>
+    /// ResNet18's first convolution (224×224×3, 7×7 stride 2, 64 filters, batch 1) by im2col with its filter prepacked,
+    /// with the patch matrix cut into bands of at most <paramref name="limits"/> elements (the first: one band).
+    /// </summary>
+    public static void Stem(int repeats, long[] limits)
+    {
+        var g = Window2D.Create(1, 224, 224, 3, 7, 7, 2, 2, 1, 1, true);
+        var input = Data.Random(224L * 224 * 3, 3);
+        var filter = Data.Random(7L * 7 * 3 * 64, 4);
+        var output = new float[g.OutPositions * 64];
+        var saved = Conv2DKernels.MaxPatchElements;
+        try
+        {
+            foreach (var limit in limits)
+            {
+                Conv2DKernels.MaxPatchElements = limit;
+                var prepacked = new PrepackedFilter();
+                var ms = Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, g, 64, prepacked: prepacked));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stem 7x7/2 3->64 at batch 1, patch limit {limit,9}: {ms:F3} ms"));
+            }
+        }
+        finally
+        {
+            Conv2DKernels.MaxPatchElements = saved;
+        }
+    }
+
     private static double Median(int repeats, Action body)
     {
         for (var i = 0; i < 3; i++) body();

@@ -200,6 +200,62 @@ public class PrepackTests
         Assert.Equal((tileSize + 2) * (tileSize + 2) * channels * outChannels * 4L, transformed.Bytes, (double)transformed.Bytes / 2);
     }
 
+    [Theory]
+    // batch, size, channels, kernel, stride, out channels, band limit (elements): the first convolution of ResNet18, one row, several rows
+    [InlineData(1, 64, 3, 7, 2, 64, 1L << 12)]
+    [InlineData(2, 30, 5, 3, 1, 24, 400)]
+    [InlineData(1, 20, 20, 3, 2, 32, 1L << 11)]
+    public void AnImageConvolvedInBandsOfOutputRowsGivesTheWholeImagesResult(int batch, int size, int channels, int kernel, int stride, int outChannels, long band)
+    {
+        var savedBand = Conv2DKernels.MaxBandElements;
+        var savedSmall = SmallChannelConv.Enabled;
+        try
+        {
+            SmallChannelConv.Enabled = false;
+            var g = Window2D.Create(batch, size, size, channels, kernel, kernel, stride, stride, 1, 1, same: true);
+            Assert.True((long)g.OutPositions * g.PatchSize > band);
+            var x = Random(batch * size * size * channels, 20);
+            var f = Random(kernel * kernel * channels * outChannels, 21);
+            var bias = Random(outChannels, 22);
+            var residual = Random(batch * g.OutPositions * outChannels, 23);
+            var whole = new float[residual.Length];
+            var banded = new float[residual.Length];
+            foreach (var prepacked in new[] { null, new PrepackedFilter() })
+            {
+                Conv2DKernels.MaxBandElements = long.MaxValue;
+                Conv2DKernels.Forward<float>(x, f, whole, g, outChannels, new GemmEpilogue<float>(bias, residual, FusedActivation.Relu), prepacked);
+                Conv2DKernels.MaxBandElements = band;
+                Conv2DKernels.Forward<float>(x, f, banded, g, outChannels, new GemmEpilogue<float>(bias, residual, FusedActivation.Relu), prepacked);
+                Assert.Equal(whole, banded);
+            }
+            // And both against a float64 loop.
+            var k = g.PatchSize;
+            for (var n = 0; n < batch; n++)
+                for (var oh = 0; oh < g.OutHeight; oh++)
+                    for (var ow = 0; ow < g.OutWidth; ow++)
+                        for (var o = 0; o < outChannels; o += 7)
+                        {
+                            double sum = 0;
+                            for (var kh = 0; kh < kernel; kh++)
+                                for (var kw = 0; kw < kernel; kw++)
+                                {
+                                    var (h, w) = (oh * stride - g.PadTop + kh, ow * stride - g.PadLeft + kw);
+                                    if (h < 0 || h >= size || w < 0 || w >= size) continue;
+                                    for (var c = 0; c < channels; c++)
+                                        sum += (double)x[((n * size + h) * size + w) * channels + c] * f[((kh * kernel + kw) * channels + c) * outChannels + o];
+                                }
+                            var i = ((n * g.OutHeight + oh) * g.OutWidth + ow) * outChannels + o;
+                            var expected = Math.Max(0, sum + bias[o] + residual[i]);
+                            Assert.True(Math.Abs(banded[i] - expected) <= 1e-5 * (1 + k), $"output {i}: {banded[i]} against {expected}");
+                        }
+        }
+        finally
+        {
+            Conv2DKernels.MaxBandElements = savedBand;
+            SmallChannelConv.Enabled = savedSmall;
+        }
+    }
+
     [Fact]
     public void BothTileSizesKeepTheirOwnTransformedFilter()
     {
