@@ -53,7 +53,7 @@ internal static class Conv2DKernels
             Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
             return;
         }
-        var band = RowsPerBand(g);
+        var band = RowsPerBand(g, outChannels);
         if (band < g.OutHeight)
         {
             ForwardInBands(input, filter, output, g, outChannels, epilogue, prepacked, band);
@@ -88,13 +88,16 @@ internal static class Conv2DKernels
     internal static long MaxBandElements = 1L << 18;
 
     /// <summary>
-    /// Output rows per band when one image's patch matrix exceeds <see cref="MaxBandElements"/>: bands of whole
-    /// output rows within it, so the product reads the patches back from the cache; <c>OutHeight</c> when one image fits.
+    /// Output rows per band when one image's patch matrix exceeds <see cref="MaxBandElements"/> and the filter is
+    /// small (at most a quarter of that: every band's product reads all of it again, and thin products of a large
+    /// filter, Inception's 3×3 stride-2 reductions with 2,592 × 384 filters, lose more than the cache saves): bands
+    /// of whole output rows within the limit, so the product reads the patches back from the cache; <c>OutHeight</c>
+    /// otherwise.
     /// </summary>
-    private static int RowsPerBand(in Window2D g)
+    internal static int RowsPerBand(in Window2D g, int outChannels)
     {
         var perRow = (long)g.OutWidth * g.PatchSize;
-        if (perRow == 0 || (long)g.OutHeight * perRow <= MaxBandElements) return g.OutHeight;
+        if (perRow == 0 || (long)g.OutHeight * perRow <= MaxBandElements || (long)g.PatchSize * outChannels > MaxBandElements / 4) return g.OutHeight;
         return (int)Math.Clamp(MaxBandElements / perRow, 1, g.OutHeight);
     }
 
