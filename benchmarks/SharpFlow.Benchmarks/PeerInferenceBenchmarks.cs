@@ -45,9 +45,19 @@ public class PeerInferenceBenchmarks : IDisposable
     private RunOptions? _run;
     private string _inputName = "", _outputName = "";
 
-    /// <summary>The network and the batch: resnet18/1, resnet18/8, vgg16/1, inception_v3/1.</summary>
-    [Params("resnet18/1", "resnet18/8", "vgg16/1", "inception_v3/1")]
+    /// <summary>
+    /// The network and the batch: resnet18/1, resnet18/8, vgg16/1, inception_v3/1; <c>SHARPFLOW_PEER_CASES</c>
+    /// (comma-separated, e.g. <c>resnet18/1,resnet18/8</c>) runs only those. <c>SHARPFLOW_PREPACK=0</c> measures
+    /// SharpFlow without its prepacked constant weights.
+    /// </summary>
+    [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "resnet18/1";
+
+    /// <summary>The cases to run.</summary>
+    public static IEnumerable<string> Cases =>
+        Environment.GetEnvironmentVariable("SHARPFLOW_PEER_CASES") is { Length: > 0 } only
+            ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : ["resnet18/1", "resnet18/8", "vgg16/1", "inception_v3/1"];
 
     [GlobalSetup]
     public void Setup()

@@ -9,6 +9,11 @@
 // and VGG-16 and Inception-v3 built by SharpFlow with seeded weights and exported to ONNX (batch 1):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*PeerInference*'
 //
+// im2col against Winograd F(4×4) and F(2×2) with prepacked filters on ResNet18's 3×3 layers (the tile-count choice):
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- winograd-choice [repeats]
+// ResNet18's first convolution at batch 1 with its patch matrix in bands of several sizes:
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- stem-bands [repeats]
+//
 // Keras's overhead, epochs of LeNet-5 with fit and with a hand-written loop taking turns (rounds, images):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- keras-overhead 5 60000
 using System.Globalization;
@@ -19,6 +24,16 @@ if (args.Length > 0 && args[0] == "keras-overhead")
     SharpFlow.Benchmarks.KerasOverheadBenchmarks.Alternate(
         args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue);
+    return;
+}
+if (args.Length > 0 && args[0] == "winograd-choice")
+{
+    SharpFlow.Benchmarks.WinogradChoice.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
+    return;
+}
+if (args.Length > 0 && args[0] == "stem-bands")
+{
+    SharpFlow.Benchmarks.WinogradChoice.Stem(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21, [1L << 24, 1L << 20, 1L << 18, 1L << 16]);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(SharpFlow.Benchmarks.GemmBenchmarks).Assembly).Run(args);

@@ -5,7 +5,9 @@ namespace SharpFlow.Benchmarks;
 
 /// <summary>
 /// ResNet18's four 3×3 stride-1 convolutions (SAME, batch 1 and 8): Winograd F(4×4, 3×3) and F(2×2, 3×3) against
-/// im2col + GEMM. GFLOP/s-equivalent = 2·N·H·W·C·K·9 / time (the direct convolution's count for all three).
+/// im2col + GEMM, each also with the filter prepacked once (<c>…Prepacked</c>: a constant filter's
+/// <see cref="PrepackedFilter"/>, as an imported or frozen model's convolutions run). GFLOP/s-equivalent =
+/// 2·N·H·W·C·K·9 / time (the direct convolution's count for all of them).
 /// <code>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*Winograd*' --job short</code>
 /// </summary>
 [MemoryDiagnoser]
@@ -14,6 +16,7 @@ public class WinogradBenchmarks
     private float[] _input = [], _filter = [], _output = [];
     private Window2D _g;
     private int _channels;
+    private PrepackedFilter _im2col = new(), _f4 = new(), _f2 = new();
 
     /// <summary>Image size × channels (input and output).</summary>
     [Params("56x64", "28x128", "14x256", "7x512")]
@@ -32,6 +35,7 @@ public class WinogradBenchmarks
         _input = Data.Random((long)Batch * size * size * c, 1);
         _filter = Data.Random(9L * c * c, 2);
         _output = new float[Batch * _g.OutPositions * c];
+        (_im2col, _f4, _f2) = (new PrepackedFilter(), new PrepackedFilter(), new PrepackedFilter());
     }
 
     [Benchmark(Baseline = true)]
@@ -48,4 +52,19 @@ public class WinogradBenchmarks
 
     [Benchmark]
     public void WinogradF2() => Winograd.Forward(_input, _filter, _output, _g, _channels, tileSize: 2);
+
+    [Benchmark]
+    public void Im2ColPrepacked()
+    {
+        var saved = Winograd.Enabled;
+        Winograd.Enabled = false;
+        Conv2DKernels.Forward<float>(_input, _filter, _output, _g, _channels, prepacked: _im2col);
+        Winograd.Enabled = saved;
+    }
+
+    [Benchmark]
+    public void WinogradF4Prepacked() => Winograd.Forward(_input, _filter, _output, _g, _channels, tileSize: 4, prepacked: _f4);
+
+    [Benchmark]
+    public void WinogradF2Prepacked() => Winograd.Forward(_input, _filter, _output, _g, _channels, tileSize: 2, prepacked: _f2);
 }

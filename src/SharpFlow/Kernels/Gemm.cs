@@ -20,15 +20,19 @@ public static class Gemm
     /// <summary>
     /// <paramref name="c"/>[m×n] = op(<paramref name="a"/>) · op(<paramref name="b"/>), where op transposes when asked;
     /// <paramref name="a"/> is stored m×k (k×m when transposed) and <paramref name="b"/> k×n (n×k when transposed).
+    /// <paramref name="packedB"/>, when given, is <paramref name="b"/> packed once (<see cref="PackedMatrix.Pack"/>):
+    /// a float32 product on the packed kernel reads it instead of packing b again, with the same result bit for bit;
+    /// every other product uses <paramref name="b"/>.
     /// </summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
-        bool transposeA = false, bool transposeB = false) where T : unmanaged, INumber<T>
+        bool transposeA = false, bool transposeB = false, PackedMatrix? packedB = null) where T : unmanaged, INumber<T>
     {
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException("Gemm: a buffer is smaller than its dimensions say.");
-        if (typeof(T) == typeof(float) && PackedSgemm.IsSupported && (long)m * n * k >= SmallProduct)
+        if (UsesPackedKernel<T>(m, k, n))
         {
-            PackedSgemm.Multiply(Cast<T, float>(a), Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeA, transposeB);
+            PackedSgemm.Multiply(Cast<T, float>(a), Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeA, transposeB,
+                default, packedB);
             return;
         }
         if (transposeA) a = Transposed(a, k, m);
@@ -53,21 +57,21 @@ public static class Gemm
     /// float64 only.
     /// </summary>
     public static void FusedMultiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
-        bool transposeA, bool transposeB, GemmEpilogue<T> epilogue) where T : unmanaged, INumber<T>
+        bool transposeA, bool transposeB, GemmEpilogue<T> epilogue, PackedMatrix? packedB = null) where T : unmanaged, INumber<T>
     {
         if (epilogue.IsEmpty)
         {
-            Multiply(a, b, c, m, k, n, transposeA, transposeB);
+            Multiply(a, b, c, m, k, n, transposeA, transposeB, packedB);
             return;
         }
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
             throw new NotSupportedException($"Gemm: an epilogue needs float32 or float64, not {typeof(T).Name}.");
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException("Gemm: a buffer is smaller than its dimensions say.");
-        if (typeof(T) == typeof(float) && PackedSgemm.IsSupported && (long)m * n * k >= SmallProduct)
+        if (UsesPackedKernel<T>(m, k, n))
         {
             PackedSgemm.Multiply(Cast<T, float>(a), Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n,
-                transposeA, transposeB, As<T, float>(epilogue));
+                transposeA, transposeB, As<T, float>(epilogue), packedB);
             return;
         }
         Multiply(a, b, c, m, k, n, transposeA, transposeB);
@@ -84,6 +88,29 @@ public static class Gemm
         if (typeof(T) == typeof(float)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), n, As<T, float>(epilogue));
         else if (typeof(T) == typeof(double)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c), n, As<T, double>(epilogue));
         else throw new NotSupportedException($"Gemm: an epilogue needs float32 or float64, not {typeof(T).Name}.");
+    }
+
+    /// <summary>Whether an m×k·k×n product of <typeparamref name="T"/> runs on the packed float32 kernel.</summary>
+    private static bool UsesPackedKernel<T>(int m, int k, int n) =>
+        typeof(T) == typeof(float) && PackedSgemm.IsSupported && (long)m * n * k >= SmallProduct;
+
+    /// <summary>
+    /// Whether a float32 m×k·k×n product reads a <see cref="PackedMatrix"/> of its B (the packed kernel, and not its
+    /// few-columns variant): where prepacking B saves work, and where a caller may pass the panels without B itself.
+    /// </summary>
+    public static bool ReadsPackedB(int m, int k, int n) => UsesPackedKernel<float>(m, k, n) && PackedSgemm.ReadsPackedB(m, k, n);
+
+    /// <summary>
+    /// c[m×n] = a·B for a float32 product that <see cref="ReadsPackedB"/>, B given only as its packed panels
+    /// (<paramref name="packedB"/>, k×n, not transposed): the product <see cref="Multiply{T}"/> computes with B, bit for bit.
+    /// </summary>
+    public static void MultiplyPacked(ReadOnlySpan<float> a, PackedMatrix packedB, Span<float> c, int m, int k, int n)
+    {
+        if (!ReadsPackedB(m, k, n) || !packedB.Fits(k, n, false))
+            throw new ArgumentException("Gemm: this product cannot read B from packed panels alone.");
+        if (a.Length < (long)m * k || c.Length < (long)m * n)
+            throw new ArgumentException("Gemm: a buffer is smaller than its dimensions say.");
+        PackedSgemm.Multiply(a, default, c, m, k, n, false, false, default, packedB);
     }
 
     private static GemmEpilogue<TTo> As<TFrom, TTo>(GemmEpilogue<TFrom> e) where TFrom : unmanaged where TTo : unmanaged =>

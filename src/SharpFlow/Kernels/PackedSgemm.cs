@@ -59,10 +59,14 @@ internal static unsafe class PackedSgemm
     /// <summary>
     /// c[m×n] = op(a)·op(b); a is m×k (k×m when <paramref name="transposeA"/>), b is k×n (n×k when
     /// <paramref name="transposeB"/>), all row-major and dense; then the <paramref name="epilogue"/>
-    /// (<c>act((c + bias) + residual)</c>) on each tile as soon as its last k block is added.
+    /// (<c>act((c + bias) + residual)</c>) on each tile as soon as its last k block is added. With
+    /// <paramref name="packedB"/> (op(b) packed once by <see cref="PackedMatrix.Pack"/>, for this k, n and transpose
+    /// flag) the panels are read from it, by the kernel of the width they were packed for, instead of being packed from
+    /// <paramref name="b"/>: the same values in the same order, so the same result, bit for bit. The few-columns
+    /// product (which multiplies the transposed operands) packs <paramref name="b"/> as usual.
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB,
-        GemmEpilogue<float> epilogue = default)
+        GemmEpilogue<float> epilogue = default, PackedMatrix? packedB = null)
     {
         if (n < FewColumns && m >= 2 * FewColumns)
         {
@@ -80,26 +84,29 @@ internal static unsafe class PackedSgemm
         if (!epilogue.Bias.IsEmpty && epilogue.Bias.Length != n) throw new ArgumentException($"epilogue: {epilogue.Bias.Length} biases for {n} columns");
         if (!epilogue.Residual.IsEmpty && epilogue.Residual.Length < (long)m * n) throw new ArgumentException($"epilogue: a residual of {epilogue.Residual.Length} elements for {m}×{n}");
         var withEpilogue = !epilogue.IsEmpty;
-        var wide = Wide;
+        // Prepacked panels fix the kernel width they were packed for (tests flip Wide; both widths give the same sums).
+        var prepacked = packedB is not null && packedB.Fits(k, n, transposeB) ? packedB.Data : null;
+        var wide = prepacked is null ? Wide : packedB!.Nr == 32;
         var nr = wide ? 32 : 16;
         var mPanels = (m + MR - 1) / MR;
         var nPanels = (n + nr - 1) / nr;
         var kcMax = Math.Min(KC, k);
+        if (prepacked is null && b.Length < (long)k * n) throw new ArgumentException("PackedSgemm: b is smaller than its dimensions say.");
         // Row-major A is read in place except its last partial panel: only that one (or all of a transposed A) is packed.
         var packedPanels = transposeA ? mPanels : 1;
         var packedA = ArrayPool<float>.Shared.Rent(packedPanels * MR * kcMax);
-        var packedB = ArrayPool<float>.Shared.Rent(nPanels * nr * kcMax);
+        var packingB = prepacked is null ? ArrayPool<float>.Shared.Rent(nPanels * nr * kcMax) : null;
         try
         {
             fixed (float* pa = a)
             fixed (float* pb = b)
             fixed (float* pc = c)
             fixed (float* packA = packedA)
-            fixed (float* packB = packedB)
+            fixed (float* packB = prepacked ?? packingB)
             fixed (float* pBias = epilogue.Bias)
             fixed (float* pResidual = epilogue.Residual)
             {
-                var (ia, ib, ic, ipa, ipb) = ((nint)pa, (nint)pb, (nint)pc, (nint)packA, (nint)packB);
+                var (ia, ib, ic, ipa) = ((nint)pa, (nint)pb, (nint)pc, (nint)packA);
                 var mBlocks = (m + MC - 1) / MC;
                 // Split the columns too when there are few row blocks, so both cores work on small-m products.
                 var nGroups = Math.Clamp(2 * WorkerPool.Threads / mBlocks, 1, nPanels);
@@ -109,6 +116,8 @@ internal static unsafe class PackedSgemm
                     // Row-major A is read in place by the kernel (six row streams); transposed A, and the last
                     // partial panel, are packed.
                     var firstPacked = transposeA ? 0 : m / MR;
+                    // Prepacked panels hold every k block, block p0 after p0 rows of all panels.
+                    var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
                     var job = new Job(ia, ib, ic, ipa, ipb, m, k, n, transposeA, transposeB, p0, kc, nr, wide, firstPacked, nPanels, nGroups,
                         (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k);
                     Partition.For(mPanels - firstPacked, (long)MR * kc, job, static (in Job j, int s, int e) =>
@@ -116,11 +125,12 @@ internal static unsafe class PackedSgemm
                         for (var i = j.FirstPacked + s; i < j.FirstPacked + e; i++)
                             PackA((float*)j.A, j.M, j.K, j.TransposeA, i * MR, j.P0, j.Kc, (float*)j.PackedA + (long)(i - j.FirstPacked) * MR * j.Kc);
                     });
-                    Partition.For(nPanels, (long)nr * kc, job, static (in Job j, int s, int e) =>
-                    {
-                        for (var p = s; p < e; p++)
-                            PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
-                    });
+                    if (prepacked is null)
+                        Partition.For(nPanels, (long)nr * kc, job, static (in Job j, int s, int e) =>
+                        {
+                            for (var p = s; p < e; p++)
+                                PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
+                        });
                     Partition.For(mBlocks * nGroups, (long)MC * kc * n / nGroups, job, static (in Job j, int s, int e) =>
                     {
                         for (var task = s; task < e; task++) j.Tiles(task / j.NGroups, task % j.NGroups);
@@ -131,9 +141,40 @@ internal static unsafe class PackedSgemm
         finally
         {
             ArrayPool<float>.Shared.Return(packedA);
-            ArrayPool<float>.Shared.Return(packedB);
+            if (packingB is not null) ArrayPool<float>.Shared.Return(packingB);
         }
     }
+
+    /// <summary>
+    /// Packs all of op(b) (k×n, or n×k stored when <paramref name="transposeB"/>) into <paramref name="dst"/> as
+    /// <see cref="Multiply"/> packs it block by block: for each block of <see cref="KC"/> rows, its
+    /// <c>⌈n/nr⌉</c> panels of kc×nr values, block p0 at <c>p0·panels·nr</c>.
+    /// </summary>
+    internal static void PackAllB(ReadOnlySpan<float> b, int k, int n, bool transposeB, int nr, float[] dst)
+    {
+        var panels = (n + nr - 1) / nr;
+        fixed (float* pb = b)
+        fixed (float* pd = dst)
+        {
+            for (var p0 = 0; p0 < k; p0 += KC)
+            {
+                var kc = Math.Min(KC, k - p0);
+                var block = (nint)(pd + (long)p0 * panels * nr);
+                Partition.For(panels, (long)nr * kc, (B: (nint)pb, D: block, K: k, N: n, T: transposeB, P0: p0, Kc: kc, Nr: nr),
+                    static (in (nint B, nint D, int K, int N, bool T, int P0, int Kc, int Nr) j, int s, int e) =>
+                    {
+                        for (var p = s; p < e; p++)
+                            PackB((float*)j.B, j.K, j.N, j.T, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.D + (long)p * j.Nr * j.Kc);
+                    });
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="Multiply"/> reads op(B) as packed panels for an m×k·k×n product (false for the few-columns
+    /// product, which swaps the operands): where a <see cref="PackedMatrix"/> can stand in for B.
+    /// </summary>
+    internal static bool ReadsPackedB(int m, int k, int n) => m > 0 && n > 0 && k > 0 && !(n < FewColumns && m >= 2 * FewColumns);
 
     private const int FewColumns = 16;
 

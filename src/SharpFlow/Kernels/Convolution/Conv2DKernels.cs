@@ -31,22 +31,32 @@ internal static class Conv2DKernels
     /// <summary>
     /// <paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>, <paramref name="filter"/>),
     /// then the fused ops' <paramref name="epilogue"/> (bias, residual laid out as the output, activation), applied by
-    /// each chunk's product to its rows.
+    /// each chunk's product to its rows. <paramref name="prepacked"/>, for a constant float32 filter, keeps the
+    /// filter's packed forms between calls (<see cref="PrepackedFilter"/>): each path then reads its form instead of
+    /// making it again, with results bitwise those without.
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
-        GemmEpilogue<T> epilogue = default)
+        GemmEpilogue<T> epilogue = default, PrepackedFilter? prepacked = null)
         where T : unmanaged, INumber<T>
     {
+        if (typeof(T) != typeof(float)) prepacked = null;
         var k = g.PatchSize;
         if (IsPointwise(g)) // never Winograd's (3×3)
         {
-            Gemm.FusedMultiply(input, filter, output, g.Batch * g.OutPositions, k, outChannels, false, false, epilogue);
+            var m = g.Batch * g.OutPositions;
+            Gemm.FusedMultiply(input, filter, output, m, k, outChannels, false, false, epilogue, GemmPanels(prepacked, filter, m, k, outChannels));
             return;
         }
         // The direct kernels write the plain convolution; the epilogue then runs over it, as after a product.
-        if (TryDirectForward(input, filter, output, g, outChannels))
+        if (TryDirectForward(input, filter, output, g, outChannels, prepacked))
         {
             Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
+            return;
+        }
+        var band = RowsPerBand(g, outChannels);
+        if (band < g.OutHeight)
+        {
+            ForwardInBands(input, filter, output, g, outChannels, epilogue, prepacked, band);
             return;
         }
         var chunk = ImagesPerChunk(g);
@@ -60,8 +70,56 @@ internal static class Conv2DKernels
                 var p = patches.AsSpan(0, rows * k);
                 Im2Col.Expand(input, g, n0, count, p);
                 Gemm.FusedMultiply<T>(p, filter, output.Slice(n0 * g.OutPositions * outChannels, rows * outChannels), rows, k, outChannels, false, false,
-                    epilogue.Rows(n0 * g.OutPositions, rows, outChannels));
+                    epilogue.Rows(n0 * g.OutPositions, rows, outChannels), GemmPanels(prepacked, filter, rows, k, outChannels));
             }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(patches);
+        }
+    }
+
+    /// <summary>
+    /// Largest patch matrix of one band of output rows where one image's patch matrix is larger than this (1 MiB of
+    /// float32, the second-level cache): ResNet18's first convolution at batch 1 (12,544 patches of 147 values,
+    /// 7.4 MiB) took 5.0 ms as one matrix and 2.2 ms in bands of 2^18 elements (2^20: 6.1 ms, 2^16: 2.3 ms;
+    /// <c>stem-bands</c>, median of 31, loaded machine). Tests lower it.
+    /// </summary>
+    internal static long MaxBandElements = 1L << 18;
+
+    /// <summary>
+    /// Output rows per band when one image's patch matrix exceeds <see cref="MaxBandElements"/> and the filter is
+    /// small (at most a quarter of that: every band's product reads all of it again, and thin products of a large
+    /// filter, Inception's 3×3 stride-2 reductions with 2,592 × 384 filters, lose more than the cache saves): bands
+    /// of whole output rows within the limit, so the product reads the patches back from the cache; <c>OutHeight</c>
+    /// otherwise.
+    /// </summary>
+    internal static int RowsPerBand(in Window2D g, int outChannels)
+    {
+        var perRow = (long)g.OutWidth * g.PatchSize;
+        if (perRow == 0 || (long)g.OutHeight * perRow <= MaxBandElements || (long)g.PatchSize * outChannels > MaxBandElements / 4) return g.OutHeight;
+        return (int)Math.Clamp(MaxBandElements / perRow, 1, g.OutHeight);
+    }
+
+    /// <summary>im2col and the product band by band of output rows, image by image.</summary>
+    private static void ForwardInBands<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
+        GemmEpilogue<T> epilogue, PrepackedFilter? prepacked, int band)
+        where T : unmanaged, INumber<T>
+    {
+        var k = g.PatchSize;
+        var patches = ArrayPool<T>.Shared.Rent(band * g.OutWidth * k);
+        try
+        {
+            for (var n = 0; n < g.Batch; n++)
+                for (var oh0 = 0; oh0 < g.OutHeight; oh0 += band)
+                {
+                    var rows = Math.Min(band, g.OutHeight - oh0) * g.OutWidth;
+                    var first = n * g.OutPositions + oh0 * g.OutWidth;
+                    var p = patches.AsSpan(0, rows * k);
+                    Im2Col.ExpandBand(input, g, n, oh0, Math.Min(band, g.OutHeight - oh0), p);
+                    Gemm.FusedMultiply<T>(p, filter, output.Slice(first * outChannels, rows * outChannels), rows, k, outChannels, false, false,
+                        epilogue.Rows(first, rows, outChannels), GemmPanels(prepacked, filter, rows, k, outChannels));
+                }
         }
         finally
         {
@@ -73,12 +131,13 @@ internal static class Conv2DKernels
     /// The convolutions that skip im2col: Winograd (3×3 stride 1), the one-channel kernels, the small-channel direct
     /// kernel, in that order; false when none applies.
     /// </summary>
-    private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels)
+    private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
+        PrepackedFilter? prepacked)
         where T : unmanaged, INumber<T>
     {
-        if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels))
+        if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels, prepacked is not null))
         {
-            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels, prepacked: prepacked);
             return true;
         }
         if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
@@ -86,8 +145,12 @@ internal static class Conv2DKernels
             SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
             return true;
         }
-        return SmallChannelConv.TryForward(input, filter, output, g, outChannels);
+        return SmallChannelConv.TryForward(input, filter, output, g, outChannels, prepacked);
     }
+
+    /// <summary>The filter's GEMM panels for an m×k·k×n product that reads them; null without a cache or where the product packs no B.</summary>
+    private static PackedMatrix? GemmPanels<T>(PrepackedFilter? prepacked, ReadOnlySpan<T> filter, int m, int k, int n) where T : unmanaged =>
+        prepacked is not null && Gemm.ReadsPackedB(m, k, n) ? prepacked.Gemm(Floats(filter), k, n) : null;
 
     /// <summary>The gradient with respect to the input: <paramref name="inputGrad"/> = convᵀ(<paramref name="outputGrad"/>, filter).</summary>
     public static void BackpropInput<T>(ReadOnlySpan<T> filter, ReadOnlySpan<T> outputGrad, Span<T> inputGrad, Window2D g, int outChannels)

@@ -28,6 +28,24 @@ internal static unsafe class Im2Col
         }
     }
 
+    /// <summary>
+    /// Fills <paramref name="patches"/> (<c>[rows·outW, patchSize]</c>) with the patches of output rows
+    /// <c>[firstRow, firstRow + rows)</c> of image <paramref name="image"/>: a band of one image, for images whose
+    /// whole patch matrix would not stay in the cache.
+    /// </summary>
+    public static void ExpandBand<T>(ReadOnlySpan<T> input, Window2D g, int image, int firstRow, int rows, Span<T> patches) where T : unmanaged
+    {
+        fixed (T* src = input)
+        fixed (T* dst = patches)
+        {
+            Partition.For(rows, (long)g.OutWidth * g.PatchSize, (S: (nint)src, D: (nint)dst, G: g, N: image, First: firstRow), static (in (nint S, nint D, Window2D G, int N, int First) p, int start, int end) =>
+            {
+                var g = p.G;
+                for (var r = start; r < end; r++) ExpandRow((T*)p.S, g, p.N, p.First + r, (T*)p.D + (long)r * g.OutWidth * g.PatchSize);
+            });
+        }
+    }
+
     private static void ExpandRow<T>(T* input, in Window2D g, int n, int oh, T* dst) where T : unmanaged
     {
         var c = g.Channels;

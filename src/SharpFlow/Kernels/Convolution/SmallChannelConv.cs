@@ -60,10 +60,13 @@ internal static unsafe class SmallChannelConv
         && g.Batch > 0 && g.OutHeight > 0 && g.OutWidth > 0 && g.InHeight > 0 && g.InWidth > 0;
 
     /// <summary>Runs <see cref="Forward"/> when <typeparamref name="T"/> is float and the geometry applies.</summary>
-    public static bool TryForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, in Window2D g, int outChannels) where T : unmanaged
+    public static bool TryForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, in Window2D g, int outChannels,
+        PrepackedFilter? prepacked = null) where T : unmanaged
     {
         if (typeof(T) != typeof(float) || !Applies(g, outChannels)) return false;
-        Forward(MemoryMarshal.Cast<T, float>(input), MemoryMarshal.Cast<T, float>(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+        var floats = MemoryMarshal.Cast<T, float>(filter);
+        Forward(MemoryMarshal.Cast<T, float>(input), floats, MemoryMarshal.Cast<T, float>(output), g, outChannels,
+            prepacked?.SmallChannelLayout(floats, g.PatchSize, outChannels));
         return true;
     }
 
@@ -118,20 +121,45 @@ internal static unsafe class SmallChannelConv
             }
     }
 
-    /// <summary><paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>[N, H, W, C], filter[kh, kw, C, outChannels]).</summary>
-    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels)
+    /// <summary>Output channels of the forward kernel's filter layout: 8, or a multiple of 16.</summary>
+    private static int PaddedOut(int outChannels) => outChannels <= Lanes ? Lanes : (outChannels + 2 * Lanes - 1) / (2 * Lanes) * (2 * Lanes);
+
+    /// <summary>
+    /// The forward kernel's layout of a filter [kh, kw, C, outChannels] (<paramref name="patchSize"/> = kh·kw·C rows,
+    /// the output channels padded with zeros to 8 or a multiple of 16), for a caller that keeps it for a constant
+    /// filter and passes it to <see cref="Forward"/>.
+    /// </summary>
+    public static float[] PackFilter(ReadOnlySpan<float> filter, int patchSize, int outChannels)
+    {
+        var w = new float[checked(patchSize * PaddedOut(outChannels))];
+        Layout(filter, patchSize, outChannels, w);
+        return w;
+    }
+
+    private static void Layout(ReadOnlySpan<float> filter, int patchSize, int outChannels, Span<float> w)
+    {
+        var paddedOut = PaddedOut(outChannels);
+        w.Clear();
+        for (var k = 0; k < patchSize; k++) filter.Slice(k * outChannels, outChannels).CopyTo(w.Slice(k * paddedOut));
+    }
+
+    /// <summary>
+    /// <paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>[N, H, W, C], filter[kh, kw, C, outChannels]);
+    /// <paramref name="packedFilter"/>, when given, is <see cref="PackFilter"/>'s layout of the filter, used instead of laying it out again.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels,
+        float[]? packedFilter = null)
     {
         var blockColumns = outChannels <= Lanes ? NarrowColumns : WideColumns;
         var c = new Correlation(g.Batch, (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight,
             Correlation.ColumnsFor(g.OutWidth, blockColumns, g.StrideWidth, g.KernelWidth), g.Channels,
             g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
+        if (packedFilter is not null && packedFilter.Length != g.PatchSize * c.PaddedOut) packedFilter = null;
         var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
-        var weights = ArrayPool<float>.Shared.Rent(checked(g.PatchSize * c.PaddedOut));
+        var weights = packedFilter ?? ArrayPool<float>.Shared.Rent(checked(g.PatchSize * c.PaddedOut));
         try
         {
-            var w = weights.AsSpan(0, g.PatchSize * c.PaddedOut);
-            w.Clear();
-            for (var k = 0; k < g.PatchSize; k++) filter.Slice(k * outChannels, outChannels).CopyTo(w.Slice(k * c.PaddedOut));
+            if (packedFilter is null) Layout(filter, g.PatchSize, outChannels, weights.AsSpan(0, g.PatchSize * c.PaddedOut));
             fixed (float* x = input)
             fixed (float* xp = padded)
             fixed (float* wp = weights)
@@ -144,7 +172,7 @@ internal static unsafe class SmallChannelConv
         finally
         {
             ArrayPool<float>.Shared.Return(padded);
-            ArrayPool<float>.Shared.Return(weights);
+            if (packedFilter is null) ArrayPool<float>.Shared.Return(weights);
         }
     }
 

@@ -58,19 +58,36 @@ internal static unsafe class Winograd
     /// True when <see cref="Forward"/> computes this convolution (and is expected to be faster than im2col): float32,
     /// a 3×3 window, stride 1, dilation 1, enough channels and tiles, and Winograd enabled.
     /// </summary>
-    public static bool Applies<T>(in Window2D g, int outChannels) =>
+    public static bool Applies<T>(in Window2D g, int outChannels, bool prepacked = false) =>
         typeof(T) == typeof(float) && Enabled && Fits(g)
         && g.Channels >= MinChannels && outChannels >= MinChannels
-        && ChooseTileSize(g) != 0;
+        && ChooseTileSize(g, prepacked) != 0;
 
     /// <summary>
     /// The output tile size m of the F(m×m, 3×3) that is faster than im2col for this geometry: 4 with at least
     /// <see cref="MinTiles"/> 4×4 tiles, else 2 with at least <see cref="MinTiles2"/> 2×2 tiles, else 0 (im2col).
+    /// With a <paramref name="prepacked"/> constant filter (transformed once, <see cref="PrepackedFilter"/>) the
+    /// transform no longer counts, and <see cref="MinTilesPrepacked"/> and <see cref="MinTiles2Prepacked"/> apply.
     /// </summary>
-    internal static int ChooseTileSize(in Window2D g) =>
-        (long)g.Batch * Tiles(g.OutHeight, 4) * Tiles(g.OutWidth, 4) >= MinTiles ? 4
-        : (long)g.Batch * Tiles(g.OutHeight, 2) * Tiles(g.OutWidth, 2) >= MinTiles2 ? 2
+    internal static int ChooseTileSize(in Window2D g, bool prepacked = false) =>
+        (long)g.Batch * Tiles(g.OutHeight, 4) * Tiles(g.OutWidth, 4) >= (prepacked ? MinTilesPrepacked : MinTiles) ? 4
+        : (long)g.Batch * Tiles(g.OutHeight, 2) * Tiles(g.OutWidth, 2) >= (prepacked ? MinTiles2Prepacked : MinTiles2) ? 2
         : 0;
+
+    /// <summary>
+    /// <see cref="MinTiles"/> for a prepacked filter: with the transform and its packing done once, only the input
+    /// and output transforms remain to pay for, and F(4×4) beat im2col from 16 tiles on. Measured
+    /// (<c>WinogradChoice</c>, each prepacked, median time, loaded machine): 14×14×256 at batch 1 (16 tiles)
+    /// 0.47 ms against im2col's 0.82, 17×17×192 (25 tiles) 0.39 against 0.61, 7×7×512 at batch 8 (32 tiles) 3.1
+    /// against 6.5 (F(2×2): 3.7); but 7×7×512 at batch 1 (4 tiles) 0.81, where F(2×2) took 0.65 and im2col 0.93.
+    /// </summary>
+    internal const int MinTilesPrepacked = 16;
+
+    /// <summary>
+    /// <see cref="MinTiles2"/> for a prepacked filter: F(2×2) with 16 tiles of 2×2 (7×7×512 at batch 1) took 0.65 ms
+    /// against im2col's 0.93.
+    /// </summary>
+    internal const int MinTiles2Prepacked = 16;
 
     /// <summary>True when the geometry is one <see cref="Forward"/> can compute: a 3×3 window, stride 1, dilation 1.</summary>
     internal static bool Fits(in Window2D g) =>
@@ -87,21 +104,106 @@ internal static unsafe class Winograd
     /// <param name="outChannels">K.</param>
     /// <param name="tileSize">m: 4 for F(4×4, 3×3), 2 for F(2×2, 3×3), 0 for <see cref="ChooseTileSize"/>'s choice (F(4×4) where it says im2col).</param>
     /// <param name="maxBlockElements">Largest transformed-input (or product) block of one pass; tests lower it to exercise several passes.</param>
+    /// <param name="prepacked">The constant filter's prepacked forms (<see cref="PrepackedFilter"/>): the transformed filter
+    /// of this tile size is made once and its products read its packed panels, with results bitwise those without.</param>
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int outChannels,
-        int tileSize = 0, long maxBlockElements = MaxBlockElements)
+        int tileSize = 0, long maxBlockElements = MaxBlockElements, PrepackedFilter? prepacked = null)
     {
         if (!Fits(g)) throw new ArgumentException("Winograd: only 3×3 windows with stride 1 and dilation 1.");
-        if (tileSize == 0) tileSize = ChooseTileSize(g) is 2 ? 2 : 4;
-        if (tileSize == 2) Forward<F2>(input, filter, output, g, outChannels, maxBlockElements);
-        else if (tileSize == 4) Forward<F4>(input, filter, output, g, outChannels, maxBlockElements);
-        else throw new ArgumentException($"Winograd: tile size {tileSize} is not 2 or 4.");
+        if (tileSize == 0) tileSize = ChooseTileSize(g, prepacked is not null) is 2 ? 2 : 4;
+        if (tileSize != 2 && tileSize != 4) throw new ArgumentException($"Winograd: tile size {tileSize} is not 2 or 4.");
+        var transformed = prepacked is not null && PackedProducts(g, outChannels, tileSize, maxBlockElements)
+            ? prepacked.Winograd(filter, g.Channels, outChannels, tileSize)
+            : null;
+        if (tileSize == 2) Forward<F2>(input, filter, output, g, outChannels, maxBlockElements, transformed);
+        else Forward<F4>(input, filter, output, g, outChannels, maxBlockElements, transformed);
+    }
+
+    /// <summary>
+    /// A filter [3, 3, C, K] transformed for F(m×m, 3×3) once, <c>U = G·g·Gᵀ</c>, and each of its (m+2)² [C × K]
+    /// matrices packed into the GEMM's panels (<see cref="PackedMatrix"/>): what a call with a constant filter would
+    /// otherwise compute and pack again every time. Immutable.
+    /// </summary>
+    public sealed class TransformedFilter
+    {
+        internal TransformedFilter(int tileSize, int channels, int outChannels, PackedMatrix[] products) =>
+            (TileSize, Channels, OutChannels, Products) = (tileSize, channels, outChannels, products);
+
+        /// <summary>m of F(m×m, 3×3).</summary>
+        public int TileSize { get; }
+
+        /// <summary>C.</summary>
+        public int Channels { get; }
+
+        /// <summary>K.</summary>
+        public int OutChannels { get; }
+
+        /// <summary>The (m+2)² products' B panels, ξ by ξ.</summary>
+        internal PackedMatrix[] Products { get; }
+
+        /// <summary>Whether this is the filter of an F(<paramref name="tileSize"/>) with these channel counts.</summary>
+        public bool Fits(int tileSize, int channels, int outChannels) => TileSize == tileSize && Channels == channels && OutChannels == outChannels;
+
+        /// <summary>The bytes the panels take.</summary>
+        public long Bytes => Products.Sum(p => p.Bytes);
+    }
+
+    /// <summary>
+    /// The filter [3, 3, <paramref name="channels"/>, <paramref name="outChannels"/>] transformed for F(m×m, 3×3),
+    /// m = <paramref name="tileSize"/>, its products packed; null where the packed GEMM does not run on this machine.
+    /// </summary>
+    public static TransformedFilter? TransformFilter(ReadOnlySpan<float> filter, int channels, int outChannels, int tileSize)
+    {
+        if (tileSize != 2 && tileSize != 4) throw new ArgumentException($"Winograd: tile size {tileSize} is not 2 or 4.");
+        if (!PackedSgemm.IsSupported || channels <= 0 || outChannels <= 0) return null;
+        if (filter.Length < 9L * channels * outChannels) throw new ArgumentException("Winograd: the filter is smaller than its channel counts say.");
+        return tileSize == 4 ? TransformFilter<F4>(filter, channels, outChannels) : TransformFilter<F2>(filter, channels, outChannels);
+    }
+
+    private static TransformedFilter TransformFilter<F>(ReadOnlySpan<float> filter, int c, int k) where F : struct, ITile
+    {
+        var alpha2 = F.Alpha * F.Alpha;
+        var u = ArrayPool<float>.Shared.Rent(checked(alpha2 * c * k));
+        try
+        {
+            fixed (float* pf = filter)
+            fixed (float* pu = u)
+            {
+                var g = new Window2D(1, 3, 3, c, 3, 3, 1, 1, 1, 1, 0, 0, 1, 1);
+                var job = new Job(0, (nint)pf, 0, (nint)pu, 0, 0, g, k, 0, 0, 0, 0, 0);
+                Partition.For(c, 9L * alpha2 * k, job, static (in Job j, int s, int e) => FilterTransform<F>(j, s, e));
+            }
+            var products = new PackedMatrix[alpha2];
+            for (var xi = 0; xi < alpha2; xi++)
+                products[xi] = PackedMatrix.Pack(u.AsSpan(xi * c * k, c * k), c, k, false)!;
+            return new TransformedFilter(F.M, c, k, products);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(u);
+        }
+    }
+
+    /// <summary>
+    /// Whether every product of a call (the blocks of <see cref="Forward{F}"/>'s tiles, [rows × C]·[C × K]) runs on
+    /// the packed GEMM, so that a <see cref="TransformedFilter"/> can stand in for the transformed filter.
+    /// </summary>
+    private static bool PackedProducts(in Window2D g, int k, int tileSize, long maxBlockElements)
+    {
+        var c = g.Channels;
+        var total = (long)g.Batch * Tiles(g.OutHeight, tileSize) * Tiles(g.OutWidth, tileSize);
+        if (total == 0 || c == 0 || k == 0) return false;
+        var capacity = Math.Clamp(maxBlockElements / ((long)(tileSize + 2) * (tileSize + 2) * Math.Max(c, k)), 1, total);
+        var last = total - (total - 1) / capacity * capacity;
+        return Gemm.ReadsPackedB((int)capacity, c, k) && Gemm.ReadsPackedB((int)last, c, k);
     }
 
     /// <summary>Sizes and buffers of one call, passed by value to the parallel loops.</summary>
     private readonly record struct Job(nint Input, nint Filter, nint Output, nint U, nint V, nint M,
-        Window2D G, int K, int TilesH, int TilesW, int FirstTile, int BlockTiles, int BlockCapacity);
+        Window2D G, int K, int TilesH, int TilesW, int FirstTile, int BlockTiles, int BlockCapacity, PackedMatrix[]? Prepacked = null);
 
-    private static void Forward<F>(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int k, long maxBlockElements)
+    private static void Forward<F>(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int k, long maxBlockElements,
+        TransformedFilter? transformed)
         where F : struct, ITile
     {
         var c = g.Channels;
@@ -118,7 +220,8 @@ internal static unsafe class Winograd
             throw new ArgumentException("Winograd: a buffer is smaller than the geometry says.");
         var perTile = (long)alpha2 * Math.Max(c, k);
         var capacity = (int)Math.Clamp(maxBlockElements / perTile, 1, total);
-        var u = ArrayPool<float>.Shared.Rent(checked(alpha2 * c * k));
+        var prepacked = transformed is not null && transformed.Fits(F.M, c, k) ? transformed.Products : null;
+        var u = prepacked is null ? ArrayPool<float>.Shared.Rent(checked(alpha2 * c * k)) : null;
         var v = ArrayPool<float>.Shared.Rent(checked(alpha2 * capacity * c));
         var m = ArrayPool<float>.Shared.Rent(checked(alpha2 * capacity * k));
         try
@@ -130,8 +233,9 @@ internal static unsafe class Winograd
             fixed (float* pv = v)
             fixed (float* pm = m)
             {
-                var job = new Job((nint)px, (nint)pf, (nint)py, (nint)pu, (nint)pv, (nint)pm, g, k, tilesH, tilesW, 0, 0, capacity);
-                Partition.For(c, 9L * alpha2 * k, job, static (in Job j, int s, int e) => FilterTransform<F>(j, s, e));
+                var job = new Job((nint)px, (nint)pf, (nint)py, (nint)pu, (nint)pv, (nint)pm, g, k, tilesH, tilesW, 0, 0, capacity, prepacked);
+                if (prepacked is null)
+                    Partition.For(c, 9L * alpha2 * k, job, static (in Job j, int s, int e) => FilterTransform<F>(j, s, e));
                 for (var first = 0; first < total; first += capacity)
                 {
                     var block = job with { FirstTile = first, BlockTiles = Math.Min(capacity, total - first) };
@@ -142,8 +246,13 @@ internal static unsafe class Winograd
                         for (var xi = s; xi < e; xi++)
                         {
                             var a = new ReadOnlySpan<float>((float*)j.V + (long)xi * j.BlockCapacity * ci, rows * ci);
-                            var b = new ReadOnlySpan<float>((float*)j.U + (long)xi * ci * co, ci * co);
                             var p = new Span<float>((float*)j.M + (long)xi * j.BlockCapacity * co, rows * co);
+                            if (j.Prepacked is not null)
+                            {
+                                Gemm.MultiplyPacked(a, j.Prepacked[xi], p, rows, ci, co);
+                                continue;
+                            }
+                            var b = new ReadOnlySpan<float>((float*)j.U + (long)xi * ci * co, ci * co);
                             Gemm.Multiply(a, b, p, rows, ci, co);
                         }
                     });
@@ -153,7 +262,7 @@ internal static unsafe class Winograd
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(u);
+            if (u is not null) ArrayPool<float>.Shared.Return(u);
             ArrayPool<float>.Shared.Return(v);
             ArrayPool<float>.Shared.Return(m);
         }

@@ -23,6 +23,7 @@ internal sealed class Const : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var value = op.Attr<NDArray>("value");
+        ConstantValues.Register(value); // kernels that prepack constant weights recognise it (ConstantOperand)
         return OpKernel.From(ctx => ctx.ForwardOutput(0, value));
     }
 

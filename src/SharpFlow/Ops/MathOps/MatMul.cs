@@ -37,6 +37,7 @@ internal sealed class MatMul : OpDef
     {
         var ta = op.Attr<bool>("transpose_a");
         var tb = op.Attr<bool>("transpose_b");
+        var constantB = new ConstantOperand(); // a constant B is packed once for the session's runs
         return OpKernel.From(ctx =>
         {
             var a = ctx.Input(0);
@@ -52,7 +53,7 @@ internal sealed class MatMul : OpDef
             var c = ctx.AllocateUninitializedOutput(0, a.dtype, new Shape(m, n));
             switch (a.dtype.Id)
             {
-                case DataType.Float: Gemm.Multiply(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), c.AsSpan<float>(), m, k, n, ta, tb); break;
+                case DataType.Float: Gemm.Multiply(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), c.AsSpan<float>(), m, k, n, ta, tb, constantB?.Panels(b, m, k, n, tb)); break;
                 case DataType.Double: Gemm.Multiply(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), c.AsSpan<double>(), m, k, n, ta, tb); break;
                 case DataType.Int32: Gemm.Multiply(a.AsReadOnlySpan<int>(), b.AsReadOnlySpan<int>(), c.AsSpan<int>(), m, k, n, ta, tb); break;
                 default: Gemm.Multiply(a.AsReadOnlySpan<long>(), b.AsReadOnlySpan<long>(), c.AsSpan<long>(), m, k, n, ta, tb); break;

@@ -49,18 +49,19 @@ internal sealed class ConvolutionFamily
         return xp;
     }
 
-    public void RunForward(NDArray x, NDArray f, NDArray y, Window2D g)
+    /// <summary>The forward convolution; <paramref name="prepacked"/>: a constant filter's packed forms (<see cref="ConstantOperand"/>).</summary>
+    public void RunForward(NDArray x, NDArray f, NDArray y, Window2D g, PrepackedFilter? prepacked = null)
     {
         if (g.PointwisePaddedAfter)
         {
-            RunForward(PaddedAfter(x, g), f, y, Unpadded(g));
+            RunForward(PaddedAfter(x, g), f, y, Unpadded(g), prepacked);
             return;
         }
         var m = f.shape[3];
         if (x.dtype == DType.float32)
         {
             if (_depthwise) DepthwiseConv2DKernels.Forward(x.AsReadOnlySpan<float>(), f.AsReadOnlySpan<float>(), y.AsSpan<float>(), g, m);
-            else Conv2DKernels.Forward(x.AsReadOnlySpan<float>(), f.AsReadOnlySpan<float>(), y.AsSpan<float>(), g, m);
+            else Conv2DKernels.Forward(x.AsReadOnlySpan<float>(), f.AsReadOnlySpan<float>(), y.AsSpan<float>(), g, m, default, prepacked);
         }
         else if (_depthwise) DepthwiseConv2DKernels.Forward(x.AsReadOnlySpan<double>(), f.AsReadOnlySpan<double>(), y.AsSpan<double>(), g, m);
         else Conv2DKernels.Forward(x.AsReadOnlySpan<double>(), f.AsReadOnlySpan<double>(), y.AsSpan<double>(), g, m);
@@ -155,13 +156,19 @@ internal abstract class ConvolutionOp : OpDef
         ctx.AddOutput(dtype, attrs.OutputShape(input, kh, kw, Family.OutChannels(filter), m => ctx.Error(m)));
     }
 
-    public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
+    public override OpKernel CreateKernel(Operation op)
     {
-        var (x, f) = (ctx.Input(0), ctx.Input(1));
-        var g = ConvolutionFamily.Geometry(ctx, x.shape, f.shape);
-        var y = ctx.AllocateUninitializedOutput(0, x.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)));
-        Family.RunForward(x, f, y, g);
-    });
+        // A constant filter (a frozen model's) is packed once for the session's runs; the depthwise kernels read the
+        // filter as it is and pack nothing.
+        var constant = Family == ConvolutionFamily.Standard ? new ConstantOperand() : null;
+        return OpKernel.From(ctx =>
+        {
+            var (x, f) = (ctx.Input(0), ctx.Input(1));
+            var g = ConvolutionFamily.Geometry(ctx, x.shape, f.shape);
+            var y = ctx.AllocateUninitializedOutput(0, x.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)));
+            Family.RunForward(x, f, y, g, constant?.Filter(f));
+        });
+    }
 
     /// <summary>TensorFlow's <c>_Conv2DGrad</c>: the two backprop ops with the same window attributes.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)

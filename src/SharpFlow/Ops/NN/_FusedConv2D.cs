@@ -23,6 +23,7 @@ internal sealed class FusedConv2D : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var fusion = FusedOps.FusionOf(op);
+        var constant = new ConstantOperand(); // a constant filter is packed once for the session's runs
         return OpKernel.From(ctx =>
         {
             var (x, f) = (ctx.Input(0), ctx.Input(1));
@@ -31,7 +32,8 @@ internal sealed class FusedConv2D : OpDef
             FusedOps.Run(ctx, fusion, new Shape(g.Batch, g.OutHeight, g.OutWidth, channels), (y, bias, residual, activation) =>
             {
                 if (x.dtype == DType.float32)
-                    Conv2DKernels.Forward(x.AsReadOnlySpan<float>(), f.AsReadOnlySpan<float>(), y.AsSpan<float>(), g, channels, FusedOps.Float(bias, residual, activation));
+                    Conv2DKernels.Forward(x.AsReadOnlySpan<float>(), f.AsReadOnlySpan<float>(), y.AsSpan<float>(), g, channels, FusedOps.Float(bias, residual, activation),
+                        constant?.Filter(f));
                 else
                     Conv2DKernels.Forward(x.AsReadOnlySpan<double>(), f.AsReadOnlySpan<double>(), y.AsSpan<double>(), g, channels, FusedOps.Double(bias, residual, activation));
             });

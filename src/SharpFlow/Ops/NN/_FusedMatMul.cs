@@ -25,6 +25,7 @@ internal sealed class FusedMatMul : OpDef
         var ta = op.Attr<bool>("transpose_a");
         var tb = op.Attr<bool>("transpose_b");
         var fusion = FusedOps.FusionOf(op);
+        var constantB = new ConstantOperand(); // a constant B is packed once for the session's runs
         return OpKernel.From(ctx =>
         {
             var (a, b) = (ctx.Input(0), ctx.Input(1));
@@ -38,7 +39,8 @@ internal sealed class FusedMatMul : OpDef
             FusedOps.Run(ctx, fusion, new Shape(m, n), (c, bias, residual, activation) =>
             {
                 if (a.dtype == DType.float32)
-                    Gemm.FusedMultiply(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), c.AsSpan<float>(), m, k, n, ta, tb, FusedOps.Float(bias, residual, activation));
+                    Gemm.FusedMultiply(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), c.AsSpan<float>(), m, k, n, ta, tb, FusedOps.Float(bias, residual, activation),
+                        constantB?.Panels(b, m, k, n, tb));
                 else
                     Gemm.FusedMultiply(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), c.AsSpan<double>(), m, k, n, ta, tb, FusedOps.Double(bias, residual, activation));
             });
