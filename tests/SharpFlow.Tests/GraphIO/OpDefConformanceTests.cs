@@ -1,0 +1,467 @@
+using Google.Protobuf;
+using SharpFlow.FileIO;
+using SharpFlow.GraphIO;
+using SharpFlow.Models;
+using SharpFlow.Tests.Gradients;
+using SharpFlow.Tests.Support;
+using Tf = Tensorflow;
+using static SharpFlow.Binding;
+
+namespace SharpFlow.Tests.GraphIO;
+
+/// <summary>
+/// Every node SharpFlow writes into a GraphDef keeps to TensorFlow's OpDef of its type (GraphIO/TfOpDefs.pbtxt),
+/// as TensorFlow's importer (importer.py, graph_constructor.cc: ValidateNodeDef, AddDefaultAttrs) checks it: as many
+/// data inputs as the OpDef's input args expand to (number_attr and type_list_attr counted from the node's attrs;
+/// control inputs aside), every attr declared by the OpDef (attrs beginning with "_" aside, as TensorFlow allows
+/// them), every attr without a default present, attr values of the declared kind, type and string attrs among the
+/// allowed values, and int and list attrs at least their minimum. The graphs cover the gradient table (every
+/// differentiable op, its gradient ops, cond, while_loop and the RNNs), LeNet-5 trained with each optimizer, dense
+/// and sparse, the input pipelines (tf.data, queues and readers), parsing, strings, summaries and the Saver.
+/// </summary>
+public sealed class OpDefConformanceTests
+{
+    /// <summary>
+    /// Op types SharpFlow defines that TensorFlow 1.15 does not register, so the table cannot hold them (a
+    /// GraphDef naming them imports only into SharpFlow).
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> SharpFlowOnly = new Dictionary<string, string>
+    {
+        // TensorFlow 1.15's tf.image.decode_image is Python that picks DecodeJpeg/DecodePng/DecodeGif/DecodeBmp by
+        // the file's first bytes in a cond; the DecodeImage op arrived in TensorFlow 2.3.
+        ["DecodeImage"] = "TensorFlow 2.3's op; 1.15 composes decode_image in Python",
+        // Variable.initialized_value() is Python in TensorFlow (a cond on IsVariableInitialized); SharpFlow writes
+        // one node for it.
+        ["InitializedValue"] = "SharpFlow's node for Variable.initialized_value()",
+    };
+
+    /// <summary>
+    /// Where SharpFlow knowingly writes what TensorFlow 1.15's OpDef does not hold, by (op type, attr): each is a
+    /// feature SharpFlow has that 1.15's graph format cannot carry. A GraphDef holding such a node imports into
+    /// SharpFlow, not into TensorFlow 1.15. The tests check that each one still occurs, so the list cannot go stale.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<(string Op, string Attr), string> KnownGaps = new Dictionary<(string, string), string>
+    {
+        // TensorFlow added padding="EXPLICIT" with explicit_paddings to the depthwise convolutions after 1.15 (2.x);
+        // SharpFlow takes it, and writes it only for a node built with EXPLICIT padding.
+        [("DepthwiseConv2dNative", "explicit_paddings")] = "explicit padding of a depthwise convolution (TensorFlow 2.x)",
+        [("DepthwiseConv2dNativeBackpropInput", "explicit_paddings")] = "explicit padding of a depthwise convolution (TensorFlow 2.x)",
+        [("DepthwiseConv2dNativeBackpropFilter", "explicit_paddings")] = "explicit padding of a depthwise convolution (TensorFlow 2.x)",
+        // TensorFlow's dataset ops name a function of the GraphDef's FunctionDefLibrary; SharpFlow's dataset
+        // functions are .NET delegates, and it writes no FunctionDefLibrary, so these required func attrs are absent.
+        [("MapDataset", "f")] = "dataset function (no FunctionDefLibrary)",
+        [("ParallelMapDataset", "f")] = "dataset function (no FunctionDefLibrary)",
+        [("FilterDataset", "predicate")] = "dataset function (no FunctionDefLibrary)",
+        [("FlatMapDataset", "f")] = "dataset function (no FunctionDefLibrary)",
+        [("InterleaveDataset", "f")] = "dataset function (no FunctionDefLibrary)",
+        [("OneShotIterator", "dataset_factory")] = "dataset function (no FunctionDefLibrary)",
+    };
+
+    /// <summary>
+    /// Op types whose kernels SharpFlow also runs in float64 where TensorFlow's registration stops at float (the
+    /// gradient checks run in float64): a float64 node of these types imports into SharpFlow, not into TensorFlow.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, Tf.DataType> KnownTypeExtensions = new Dictionary<string, Tf.DataType>
+    {
+        ["BlockLSTM"] = Tf.DataType.DtDouble, ["BlockLSTMGrad"] = Tf.DataType.DtDouble,
+        ["LSTMBlockCell"] = Tf.DataType.DtDouble, ["LSTMBlockCellGrad"] = Tf.DataType.DtDouble,
+        ["LRN"] = Tf.DataType.DtDouble, ["LRNGrad"] = Tf.DataType.DtDouble,
+        ["MaxPool3D"] = Tf.DataType.DtDouble, ["MaxPool3DGrad"] = Tf.DataType.DtDouble,
+    };
+
+    /// <summary>What is wrong with each node of <paramref name="graphDef"/> against TensorFlow's OpDefs.</summary>
+    internal static List<string> Violations(Tf.GraphDef graphDef, ISet<string>? checkedTypes = null, ISet<(string, string)>? gapsSeen = null)
+    {
+        var problems = new List<string>();
+        foreach (var node in graphDef.Node)
+        {
+            if (TfOpDefs.Find(node.Op) is not { } def) continue;
+            checkedTypes?.Add(node.Op);
+            var where = $"{node.Name} ({node.Op})";
+            var gapAttrs = node.Attr.Keys.Where(k => KnownGaps.ContainsKey((node.Op, k))).ToList();
+            foreach (var k in gapAttrs) gapsSeen?.Add((node.Op, k));
+            var explicitGap = gapAttrs.Contains("explicit_paddings");
+            foreach (var (key, value) in node.Attr)
+            {
+                if (key.StartsWith('_') || gapAttrs.Contains(key)) continue;
+                if (explicitGap && key == "padding" && value.S.ToStringUtf8() == "EXPLICIT") continue;
+                var attr = def.Attr.FirstOrDefault(a => a.Name == key);
+                if (attr is null)
+                {
+                    problems.Add($"{where} has attr {key}, which TensorFlow's {node.Op} does not define");
+                    continue;
+                }
+                if (!KindMatches(attr.Type, value))
+                    problems.Add($"{where}: attr {key} holds a {value.ValueCase} value, TensorFlow's {node.Op} declares {attr.Type}");
+                else if (attr.Type == "type" && KnownTypeExtensions.TryGetValue(node.Op, out var extra) && value.Type == extra)
+                    gapsSeen?.Add((node.Op, attr.Name));
+                else
+                    CheckAllowedAndMinimum(where, attr, value, problems);
+            }
+            foreach (var attr in def.Attr.Where(a => a.DefaultValue is null && !node.Attr.ContainsKey(a.Name)))
+            {
+                if (KnownGaps.ContainsKey((node.Op, attr.Name))) gapsSeen?.Add((node.Op, attr.Name));
+                else problems.Add($"{where} lacks attr {attr.Name}, which TensorFlow's {node.Op} requires");
+            }
+            var expected = ExpectedInputs(def, node, problems, where);
+            var actual = node.Input.Count(i => !i.StartsWith('^'));
+            if (expected is { } n && n != actual)
+                problems.Add($"{where} has {actual} data inputs, TensorFlow's {node.Op} takes {n}");
+            var firstControl = node.Input.ToList().FindIndex(i => i.StartsWith('^'));
+            if (firstControl >= 0 && node.Input.Skip(firstControl).Any(i => !i.StartsWith('^')))
+                problems.Add($"{where} lists a data input after a control input");
+        }
+        return problems;
+    }
+
+    /// <summary>The data inputs TensorFlow's OpDef gives <paramref name="node"/>, or null when an attr it needs is missing.</summary>
+    private static int? ExpectedInputs(Tf.OpDef def, Tf.NodeDef node, List<string> problems, string where)
+    {
+        var count = 0;
+        foreach (var arg in def.InputArg)
+        {
+            if (arg.NumberAttr.Length > 0)
+            {
+                if (!node.Attr.TryGetValue(arg.NumberAttr, out var number)) return null;
+                count += (int)number.I;
+            }
+            else if (arg.TypeListAttr.Length > 0)
+            {
+                if (!node.Attr.TryGetValue(arg.TypeListAttr, out var list)) return null;
+                if (list.List is null)
+                {
+                    problems.Add($"{where}: attr {arg.TypeListAttr} of input {arg.Name} is not a list");
+                    return null;
+                }
+                count += list.List.Type.Count;
+            }
+            else count++;
+        }
+        return count;
+    }
+
+    private static bool KindMatches(string type, Tf.AttrValue value) => type switch
+    {
+        "int" => value.ValueCase == Tf.AttrValue.ValueOneofCase.I,
+        "float" => value.ValueCase == Tf.AttrValue.ValueOneofCase.F,
+        "bool" => value.ValueCase == Tf.AttrValue.ValueOneofCase.B,
+        "string" => value.ValueCase == Tf.AttrValue.ValueOneofCase.S,
+        "type" => value.ValueCase == Tf.AttrValue.ValueOneofCase.Type,
+        "shape" => value.ValueCase == Tf.AttrValue.ValueOneofCase.Shape,
+        "tensor" => value.ValueCase == Tf.AttrValue.ValueOneofCase.Tensor,
+        "func" => value.ValueCase == Tf.AttrValue.ValueOneofCase.Func,
+        _ when type.StartsWith("list(", StringComparison.Ordinal) => value.ValueCase == Tf.AttrValue.ValueOneofCase.List && ListHoldsOnly(type, value.List),
+        _ => false,
+    };
+
+    // A list attr holds only elements of its declared kind (an empty list is any list).
+    private static bool ListHoldsOnly(string type, Tf.AttrValue.Types.ListValue list)
+    {
+        var kinds = new (string Kind, int Count)[]
+        {
+            ("list(int)", list.I.Count), ("list(float)", list.F.Count), ("list(bool)", list.B.Count), ("list(string)", list.S.Count),
+            ("list(type)", list.Type.Count), ("list(shape)", list.Shape.Count), ("list(tensor)", list.Tensor.Count), ("list(func)", list.Func.Count),
+        };
+        return kinds.All(k => k.Kind == type || k.Count == 0);
+    }
+
+    private static void CheckAllowedAndMinimum(string where, Tf.OpDef.Types.AttrDef attr, Tf.AttrValue value, List<string> problems)
+    {
+        if (attr.AllowedValues?.List is { } allowed)
+        {
+            if (attr.Type == "type" && !allowed.Type.Contains(value.Type))
+                problems.Add($"{where}: {attr.Name} = {value.Type} is not among TensorFlow's allowed types ({string.Join(", ", allowed.Type)})");
+            if (attr.Type == "list(type)")
+                foreach (var t in value.List.Type.Where(t => !allowed.Type.Contains(t)))
+                    problems.Add($"{where}: {attr.Name} holds {t}, not among TensorFlow's allowed types ({string.Join(", ", allowed.Type)})");
+            if (attr.Type == "string" && !allowed.S.Contains(value.S))
+                problems.Add($"{where}: {attr.Name} = \"{value.S.ToStringUtf8()}\" is not among TensorFlow's allowed values ({string.Join(", ", allowed.S.Select(s => s.ToStringUtf8()))})");
+        }
+        if (!attr.HasMinimum) return;
+        if (attr.Type == "int" && value.I < attr.Minimum)
+            problems.Add($"{where}: {attr.Name} = {value.I} is below TensorFlow's minimum {attr.Minimum}");
+        if (attr.Type.StartsWith("list(", StringComparison.Ordinal))
+        {
+            var l = value.List;
+            var length = l.I.Count + l.F.Count + l.B.Count + l.S.Count + l.Type.Count + l.Shape.Count + l.Tensor.Count + l.Func.Count;
+            if (length < attr.Minimum)
+                problems.Add($"{where}: {attr.Name} holds {length} elements, below TensorFlow's minimum {attr.Minimum}");
+        }
+    }
+
+    private static void AssertConforms(Tf.GraphDef graphDef, ISet<string>? checkedTypes = null, string? context = null, ISet<(string, string)>? gapsSeen = null)
+    {
+        var problems = Violations(graphDef, checkedTypes, gapsSeen);
+        Assert.True(problems.Count == 0, (context is null ? "" : context + ": ") + string.Join("\n", problems.Distinct().Take(40)));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The table
+
+    [Fact]
+    public void EveryOpTypeSharpFlowDefinesIsInTheTableOrListedAsSharpFlowOnly()
+    {
+        var missing = OpRegistry.BuiltinTypes.Where(t => TfOpDefs.Find(t) is null && !SharpFlowOnly.ContainsKey(t)).ToList();
+        Assert.True(missing.Count == 0, "op types neither in GraphIO/TfOpDefs.pbtxt nor in SharpFlowOnly: " + string.Join(", ", missing));
+        var stale = SharpFlowOnly.Keys.Where(t => TfOpDefs.Find(t) is not null || !OpRegistry.BuiltinTypes.Contains(t)).ToList();
+        Assert.True(stale.Count == 0, "SharpFlowOnly lists types the table has or SharpFlow lacks: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public void TheTableIsWellFormed()
+    {
+        var types = TfOpDefs.Types;
+        Assert.True(types.Count >= 380, $"the table holds {types.Count} op types");
+        foreach (var name in types)
+        {
+            var def = TfOpDefs.Find(name)!;
+            Assert.Equal(name, def.Name);
+            var attrs = def.Attr.Select(a => a.Name).ToList();
+            Assert.True(attrs.Count == attrs.Distinct().Count(), $"{name} declares an attr twice");
+            foreach (var arg in def.InputArg.Concat(def.OutputArg))
+            {
+                var kinds = (arg.Type != Tf.DataType.DtInvalid ? 1 : 0) + (arg.TypeAttr.Length > 0 ? 1 : 0) + (arg.TypeListAttr.Length > 0 ? 1 : 0);
+                Assert.True(kinds == 1, $"{name}.{arg.Name} needs exactly one of type, type_attr, type_list_attr");
+                foreach (var (a, kind) in new[] { (arg.TypeAttr, "type"), (arg.NumberAttr, "int"), (arg.TypeListAttr, "list(type)") })
+                    if (a.Length > 0)
+                        Assert.True(def.Attr.Any(x => x.Name == a && x.Type == kind), $"{name}.{arg.Name} names {a}, which is no {kind} attr of {name}");
+            }
+            foreach (var attr in def.Attr.Where(a => a.DefaultValue is not null))
+            {
+                Assert.True(KindMatches(attr.Type, attr.DefaultValue), $"{name}.{attr.Name}'s default is no {attr.Type}");
+                var problems = new List<string>();
+                CheckAllowedAndMinimum(name, attr, attr.DefaultValue, problems);
+                Assert.True(problems.Count == 0, string.Join("\n", problems));
+            }
+        }
+        // Spot checks against TensorFlow's registrations (nn_ops.cc, math_ops.cc, array_ops.cc, training_ops.cc).
+        var conv = TfOpDefs.Find("Conv2D")!;
+        Assert.Equal(["T", "strides", "use_cudnn_on_gpu", "padding", "explicit_paddings", "data_format", "dilations"], conv.Attr.Select(a => a.Name));
+        Assert.Equal([Tf.DataType.DtHalf, Tf.DataType.DtBfloat16, Tf.DataType.DtFloat, Tf.DataType.DtDouble], conv.Attr[0].AllowedValues.List.Type);
+        var addN = TfOpDefs.Find("AddN")!;
+        Assert.True(addN.IsAggregate && addN.IsCommutative);
+        Assert.Equal("N", addN.InputArg[0].NumberAttr);
+        Assert.True(TfOpDefs.Find("ApplyAdam")!.InputArg[0].IsRef);
+        Assert.True(TfOpDefs.Find("RandomUniform")!.IsStateful);
+        Assert.True(TfOpDefs.Find("IsVariableInitialized")!.AllowsUninitializedInput);
+        Assert.Equal(9, TfOpDefs.Find("BatchNormWithGlobalNormalization")!.Deprecation.Version);
+        Assert.Equal(["x", "scale", "offset", "mean", "variance"], TfOpDefs.Find("FusedBatchNormV3")!.InputArg.Select(a => a.Name));
+        Assert.Equal(6, TfOpDefs.Find("FusedBatchNormV3")!.OutputArg.Count);
+        Assert.Equal(Tf.DataType.DtUint8, TfOpDefs.Find("ImageSummary")!.Attr.Single(a => a.Name == "bad_color").DefaultValue.Tensor.Dtype);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // SharpFlow's nodes
+
+    [Fact]
+    public void TheGradientTablesGraphsAndTheirGradientsKeepToTensorFlowsOpDefs()
+    {
+        var checkedTypes = new HashSet<string>();
+        var gaps = new HashSet<(string, string)>();
+        var problems = new List<string>();
+        var cases = 0;
+        foreach (var c in GradientCases.All())
+        {
+            using var g = TestGraph.Enter();
+            var xs = c.Inputs.Select(v => tf.placeholder(tf.float64, v.shape)).ToArray();
+            var y = c.F(xs);
+            tf.gradients(tf.reduce_sum(y), xs);
+            problems.AddRange(Violations(g.Graph.as_graph_def(), checkedTypes, gaps).Select(p => $"{c}: {p}"));
+            cases++;
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Distinct().Take(60)));
+        Assert.True(cases > 100, $"only {cases} gradient cases");
+        foreach (var gap in KnownGaps.Keys.Where(k => k.Attr == "explicit_paddings").Concat(KnownTypeExtensions.Keys.Select(op => (op, "T"))))
+            Assert.Contains(gap, gaps);
+        foreach (var t in new[] { "Conv2DBackpropInput", "Conv2DBackpropFilter", "MaxPoolGrad", "ReluGrad", "Switch", "Merge", "Enter", "Exit", "NextIteration", "StackPushV2", "TensorArrayV3", "BroadcastGradientArgs" })
+            Assert.Contains(t, checkedTypes);
+    }
+
+    private static Tensor SmallModel(Tensor x, Tensor ids)
+    {
+        var w = tf.Variable(tf.random_normal((4, 3), seed: 1), name: "w");
+        var b = tf.Variable(tf.zeros(new Shape(3)), name: "b");
+        var table = tf.Variable(tf.random_normal((5, 3), seed: 2), name: "table");
+        var h = tf.nn.relu(tf.matmul(x, w) + b) + tf.reduce_sum(tf.nn.embedding_lookup(table, ids), axis: 0);
+        return tf.reduce_mean(tf.square(h));
+    }
+
+    [Fact]
+    public void LeNet5AndEveryOptimizerKeepToTensorFlowsOpDefs()
+    {
+        var checkedTypes = new HashSet<string>();
+        using (var g = TestGraph.Enter())
+        {
+            var x = tf.placeholder(tf.float32, new Shape(-1, 28, 28, 1), name: "images");
+            var y = tf.placeholder(tf.int32, new Shape(-1), name: "labels");
+            var logits = new LeNet5().Build(x).Logits;
+            var loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels: y, logits: logits));
+            tf.train.AdamOptimizer(1e-3).minimize(loss);
+            tf.global_variables_initializer();
+            AssertConforms(g.Graph.as_graph_def(), checkedTypes, "LeNet-5 with Adam");
+        }
+        // The Saver's save and restore nodes are written into the checkpoint's .meta (GraphIO/SaverDefs), plain and sharded.
+        var dir = Directory.CreateTempSubdirectory("sharpflow-opdefs-").FullName;
+        try
+        {
+            foreach (var sharded in new[] { false, true })
+            {
+                using var g = TestGraph.Enter();
+                SmallModel(tf.placeholder(tf.float32, new Shape(-1, 4)), tf.constant(new[] { 1 }));
+                var init = tf.global_variables_initializer();
+                var saver = tf.train.Saver(sharded: sharded);
+                using var sess = tf.Session();
+                sess.run(init);
+                var prefix = saver.save(sess, Path.Combine(dir, sharded ? "sharded.ckpt" : "model.ckpt"));
+                var meta = ProtoFiles.Read<Tf.MetaGraphDef>(prefix + ".meta");
+                AssertConforms(meta.GraphDef, checkedTypes, sharded ? "a sharded Saver's .meta" : "a Saver's .meta");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        var optimizers = new (string Name, Func<SharpFlow.Train.Optimizer> Make)[]
+        {
+            ("GradientDescent", () => tf.train.GradientDescentOptimizer(0.1)),
+            ("Momentum", () => tf.train.MomentumOptimizer(0.1, 0.9)),
+            ("Momentum (Nesterov)", () => tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov: true)),
+            ("Adam", () => tf.train.AdamOptimizer(0.01)),
+            ("RMSProp", () => tf.train.RMSPropOptimizer(0.01)),
+            ("RMSProp (centered, momentum)", () => tf.train.RMSPropOptimizer(0.01, momentum: 0.5, centered: true)),
+            ("Adagrad", () => tf.train.AdagradOptimizer(0.1)),
+            ("Adadelta", () => tf.train.AdadeltaOptimizer(1.0)),
+            ("Ftrl", () => tf.train.FtrlOptimizer(0.1)),
+            ("Ftrl (l2 shrinkage)", () => tf.train.FtrlOptimizer(0.1, l2_shrinkage_regularization_strength: 0.1)),
+            ("ProximalAdagrad", () => tf.train.ProximalAdagradOptimizer(0.1)),
+        };
+        foreach (var (name, make) in optimizers)
+        {
+            using var g = TestGraph.Enter();
+            var loss = SmallModel(tf.placeholder(tf.float32, new Shape(-1, 4)), tf.constant(new[] { 0, 3, 3 }));
+            make().minimize(loss, global_step: tf.train.get_or_create_global_step());
+            tf.global_variables_initializer();
+            AssertConforms(g.Graph.as_graph_def(), checkedTypes, name);
+        }
+        foreach (var t in new[] { "Conv2D", "MaxPool", "ApplyAdam", "ApplyMomentum", "SparseApplyMomentum", "ApplyRMSProp", "SparseApplyCenteredRMSProp", "SparseApplyAdagrad", "SparseApplyAdadelta", "ApplyFtrlV2", "SparseApplyFtrl", "SparseApplyProximalAdagrad", "SaveV2", "RestoreV2", "MergeV2Checkpoints", "ShardedFilename", "StringJoin", "VariableV2", "AssignAdd" })
+            Assert.Contains(t, checkedTypes);
+    }
+
+    [Fact]
+    public void InputPipelinesSummariesAndStringOpsKeepToTensorFlowsOpDefs()
+    {
+        var checkedTypes = new HashSet<string>();
+        using var g = TestGraph.Enter();
+        var features = tf.constant(new float[] { 1, 2, 3, 4, 5, 6, 7, 8 }, shape: new Shape(4, 2));
+        var ds = tf.data.Dataset.from_tensor_slices(features)
+            .map(v => (object)(v * 2f))
+            .map(v => (object)(v + 1f), num_parallel_calls: 2)
+            .filter(v => tf.reduce_sum(v) > 0f)
+            .shuffle(4, seed: 1)
+            .repeat(2)
+            .batch(2)
+            .prefetch(1)
+            .skip(1)
+            .take(3)
+            .cache();
+        ds.make_one_shot_iterator().get_next();
+        tf.data.Dataset.zip(tf.data.Dataset.range(5), tf.data.Dataset.range(10, 13)).make_initializable_iterator().get_next();
+        tf.data.Dataset.range(6).flat_map(v => tf.data.Dataset.from_tensors(v).repeat(2))
+            .interleave(v => tf.data.Dataset.from_tensors(v), cycle_length: 2)
+            .padded_batch(2, Shape.Scalar)
+            .make_one_shot_iterator().get_next();
+
+        var queue = tf.FIFOQueue(10, tf.float32);
+        queue.enqueue(tf.constant(1f));
+        queue.dequeue();
+        queue.dequeue_many(tf.constant(2));
+        queue.size();
+        queue.close();
+        var files = tf.train.string_input_producer(["a.csv", "b.csv"]);
+        var (_, line) = tf.TextLineReader().read(files);
+        var columns = tf.decode_csv(line, [tf.constant(0f), tf.constant("")]);
+        tf.train.shuffle_batch([columns[0], columns[1]], batch_size: 2, capacity: 10, min_after_dequeue: 2);
+
+        var spec = new Dictionary<string, FeatureSpec>
+        {
+            ["f"] = tf.FixedLenFeature(new Shape(2), tf.float32),
+            ["s"] = tf.FixedLenFeature(Shape.Scalar, tf.@string),
+            ["v"] = tf.VarLenFeature(tf.int64),
+        };
+        tf.parse_single_example(tf.placeholder(tf.@string, Shape.Scalar), spec);
+        tf.parse_example(tf.placeholder(tf.@string, new Shape(-1)), spec);
+        var words = tf.constant(new[] { "a b", "c" });
+        tf.string_split(words);
+        tf.string_join([words, tf.constant("!")], separator: " ");
+        tf.substr(words, 0, 1);
+        tf.string_to_hash_bucket_fast(words, 10);
+        tf.as_string(tf.constant(new[] { 1, 2 }));
+
+        tf.summary.scalar("loss", tf.reduce_mean(features));
+        tf.summary.histogram("values", features);
+        tf.summary.image("pictures", tf.reshape(tf.range(0, 12, dtype: tf.float32) / 11.0f, new[] { 2, 2, 3, 1 }), max_outputs: 2);
+        tf.summary.merge_all();
+
+        var gaps = new HashSet<(string, string)>();
+        AssertConforms(g.Graph.as_graph_def(), checkedTypes, gapsSeen: gaps);
+        foreach (var gap in KnownGaps.Keys.Where(k => k.Attr != "explicit_paddings"))
+            Assert.Contains(gap, gaps);
+        foreach (var t in new[] { "TensorSliceDataset", "MapDataset", "ParallelMapDataset", "FilterDataset", "ShuffleDataset", "RepeatDataset", "BatchDatasetV2", "PrefetchDataset", "ZipDataset", "RangeDataset", "FlatMapDataset", "InterleaveDataset", "PaddedBatchDatasetV2", "OneShotIterator", "IteratorV2", "MakeIterator", "IteratorGetNext", "FIFOQueueV2", "QueueEnqueueV2", "QueueDequeueManyV2", "RandomShuffleQueueV2", "TextLineReaderV2", "ReaderReadV2", "DecodeCSV", "ParseExample", "ParseSingleExample", "StringSplit", "StringJoin", "Substr", "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary" })
+            Assert.Contains(t, checkedTypes);
+    }
+
+    [Fact]
+    public void LogicalOpsAreWrittenWithoutATypeAttrAndImportBack()
+    {
+        // TensorFlow's LogicalAnd, LogicalOr and LogicalNot take bool only and have no attrs; its importer refuses a
+        // node with an attr the OpDef lacks ("NodeDef mentions attr 'T' not in Op").
+        Tf.GraphDef graphDef;
+        using (var g = TestGraph.Enter())
+        {
+            var a = tf.constant(new[] { true, true, false, false }, name: "a");
+            var b = tf.constant(new[] { true, false, true, false }, name: "b");
+            tf.logical_not(tf.logical_or(tf.logical_and(a, b, name: "and"), b, name: "or"), name: "not");
+            graphDef = g.Graph.as_graph_def();
+        }
+        foreach (var type in new[] { "LogicalAnd", "LogicalOr", "LogicalNot" })
+            Assert.Empty(graphDef.Node.Single(n => n.Op == type).Attr);
+        AssertConforms(graphDef);
+        using (var g = TestGraph.Enter())
+        {
+            tf.import_graph_def(graphDef, name: "");
+            Assert.Equal([false, true, false, true], g.Eval(g.Graph.get_tensor_by_name("not:0")).ToArray<bool>());
+            Assert.Equal([true, false, false, false], g.Eval(g.Graph.get_tensor_by_name("and:0")).ToArray<bool>());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The MetaGraphDef
+
+    [SkippableFact]
+    public void ExportMetaGraphListsEveryOpTypeOfItsGraph()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 28, 28, 1), name: "images");
+        var y = tf.placeholder(tf.int32, new Shape(-1), name: "labels");
+        var logits = new LeNet5().Build(x).Logits;
+        var loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels: y, logits: logits));
+        tf.train.MomentumOptimizer(0.01, 0.9).minimize(loss);
+        var (_, v) = tf.while_loop((i, _) => tf.less(i, 3), (i, v) => (tf.add(i, 1), tf.multiply(v, 2f)), (tf.constant(0), tf.reduce_sum(logits)));
+        tf.cond(tf.greater(v, 1f), () => tf.multiply(v, 2f), () => tf.multiply(v, v));
+        tf.summary.scalar("loss", loss);
+        tf.train.Saver();
+        var meta = tf.train.export_meta_graph();
+        var types = meta.GraphDef.Node.Select(n => n.Op).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.True(types.Count > 40, $"only {types.Count} op types");
+        Assert.Equal(types, meta.MetaInfoDef.StrippedOpList.Op.Select(o => o.Name));
+        foreach (var op in meta.MetaInfoDef.StrippedOpList.Op)
+            Assert.Equal(TfOpDefs.Find(op.Name), op);
+        AssertConforms(meta.GraphDef);
+
+        // The same list as an independent protobuf reader decodes it.
+        Protoc.SkipUnlessAvailable();
+        var text = Protoc.Decode("tensorflow.MetaGraphDef", meta.ToByteArray());
+        foreach (var type in types)
+            Assert.Contains($"op {{\n      name: \"{type}\"", text);
+    }
+}
