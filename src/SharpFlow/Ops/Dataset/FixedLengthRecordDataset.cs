@@ -30,8 +30,9 @@ internal sealed class FixedLengthRecordDataset : DatasetOp
     public static Tensor Build(TensorLike filenames, TensorLike headerBytes, TensorLike recordBytes, TensorLike footerBytes, TensorLike bufferSize, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "FixedLengthRecordDataset", filenames, headerBytes, recordBytes, footerBytes, bufferSize);
-        return Def.Create(b, [b.Convert(filenames, "filenames", DType.@string), b.Convert(headerBytes, "header_bytes", DType.int64),
+        // TensorFlow's source datasets have no output_types/output_shapes attrs (their element is one string).
+        return b.Create(Def, [b.Convert(filenames, "filenames", DType.@string), b.Convert(headerBytes, "header_bytes", DType.int64),
             b.Convert(recordBytes, "record_bytes", DType.int64), b.Convert(footerBytes, "footer_bytes", DType.int64),
-            b.Convert(bufferSize, "buffer_size", DType.int64)], [DType.@string], [Shape.Scalar]);
+            b.Convert(bufferSize, "buffer_size", DType.int64)]).outputs[0];
     }
 }

@@ -19,7 +19,8 @@ internal sealed class TextLineDataset : DatasetOp
     public static Tensor Build(TensorLike filenames, TensorLike compressionType, TensorLike bufferSize, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "TextLineDataset", filenames, compressionType, bufferSize);
-        return Def.Create(b, [b.Convert(filenames, "filenames", DType.@string), b.Convert(compressionType, "compression_type", DType.@string),
-            b.Convert(bufferSize, "buffer_size", DType.int64)], [DType.@string], [Shape.Scalar]);
+        // TensorFlow's source datasets have no output_types/output_shapes attrs (their element is one string).
+        return b.Create(Def, [b.Convert(filenames, "filenames", DType.@string), b.Convert(compressionType, "compression_type", DType.@string),
+            b.Convert(bufferSize, "buffer_size", DType.int64)]).outputs[0];
     }
 }

@@ -15,6 +15,8 @@ internal sealed class ResizeArea : ResizeOp
 
     public override bool NotDifferentiable => true;
 
+    protected override bool HasHalfPixelCenters => false;
+
     protected override void Run(OpKernelContext ctx, NDArray x, NDArray y, int n, int inH, int inW, int c, int h, int w, bool align, bool half)
     {
         var output = y.AsSpan<float>();

@@ -30,7 +30,8 @@ internal abstract class ResizeOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var (align, half) = (op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers"));
+        var align = op.Attr<bool>("align_corners");
+        var half = HasHalfPixelCenters && op.attrs.ContainsKey("half_pixel_centers") && op.Attr<bool>("half_pixel_centers");
         return OpKernel.From(ctx =>
         {
             var images = ctx.Input(0);
@@ -52,12 +53,20 @@ internal abstract class ResizeOp : OpDef
         return (n, inH, inW, c, h, w);
     }
 
+    /// <summary>
+    /// Whether TensorFlow's OpDef has the attribute <c>half_pixel_centers</c> (ResizeArea has only
+    /// <c>align_corners</c>, and TensorFlow's importer refuses a node with an attribute its OpDef lacks).
+    /// </summary>
+    protected virtual bool HasHalfPixelCenters => true;
+
     /// <summary>Creates the op.</summary>
     protected Tensor Create(TensorLike images, TensorLike size, bool alignCorners, bool halfPixelCenters, string? name)
     {
         using var b = OpBuilder.Begin(name, Type, images, size);
         var x = b.Convert(images, "images");
         var s = b.Convert(size, "size", DType.int32);
-        return b.Create(this, [x, s], new() { ["T"] = x.dtype, ["align_corners"] = alignCorners, ["half_pixel_centers"] = halfPixelCenters }).outputs[0];
+        var attrs = new Dictionary<string, object> { ["T"] = x.dtype, ["align_corners"] = alignCorners };
+        if (HasHalfPixelCenters) attrs["half_pixel_centers"] = halfPixelCenters;
+        return b.Create(this, [x, s], attrs).outputs[0];
     }
 }

@@ -10,6 +10,8 @@ internal sealed class Any : ReductionOp
 
     public override string Type => "Any";
 
+    protected override bool HasTypeAttr => false;
+
     public override bool NotDifferentiable => true;
 
     protected override bool Accepts(DType dtype) => dtype == DType.@bool;

@@ -62,11 +62,17 @@ internal abstract class BinaryElementwiseOp : OpDef
     });
 
     /// <summary>Builds the op from two inputs that share one dtype.</summary>
+    /// <summary>
+    /// Whether TensorFlow's OpDef has the type attribute <c>T</c> (the bool-only LogicalAnd and LogicalOr have none,
+    /// and a GraphDef node with an attribute its OpDef lacks is refused by TensorFlow's importer).
+    /// </summary>
+    protected virtual bool HasTypeAttr => true;
+
     public Tensor Apply(TensorLike x, TensorLike y, string? name, string defaultName)
     {
         using var b = OpBuilder.Begin(name, defaultName, x, y);
         var inputs = b.SameType(Type, [x, y], ["x", "y"]);
-        return b.Create(this, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+        return b.Create(this, inputs, HasTypeAttr ? new() { ["T"] = inputs[0].dtype } : new()).outputs[0];
     }
 
     public override bool BroadcastsInputs => true;

@@ -12,6 +12,8 @@ internal sealed class LogicalAnd : BinaryElementwiseOp
 
     public override bool NotDifferentiable => true;
 
+    protected override bool HasTypeAttr => false;
+
     protected override bool Accepts(DType dtype) => dtype == DType.@bool;
 
     protected override void Compute(NDArray x, NDArray y, NDArray z) => ElementwiseKernels.Binary<LogicalAndOperator>(x, y, z);

@@ -9,6 +9,8 @@ internal sealed class LogicalNot : UnaryElementwiseOp
 
     public override bool NotDifferentiable => true;
 
+    protected override bool HasTypeAttr => false;
+
     protected override bool Accepts(DType dtype) => dtype == DType.@bool;
 
     protected override void Compute(NDArray x, NDArray y)

@@ -70,6 +70,12 @@ internal abstract class ReductionOp : OpDef
     }
 
     /// <summary>
+    /// Whether TensorFlow's OpDef has the type attribute <c>T</c> (the bool-only All and Any have none, and a GraphDef
+    /// node with an attribute its OpDef lacks is refused by TensorFlow's importer).
+    /// </summary>
+    protected virtual bool HasTypeAttr => true;
+
+    /// <summary>
     /// Builds the reduction: <paramref name="axis"/> null reduces every axis (a constant list when the rank is
     /// known, else <c>range(rank(x))</c> computed at run time).
     /// </summary>
@@ -83,7 +89,9 @@ internal abstract class ReductionOp : OpDef
             axes = ArrayOps.Const.Create(b.Graph, NDArray.FromFlat(Enumerable.Range(0, x.shape.ndims).ToArray(), new Shape(x.shape.ndims)), "Const");
         else
             axes = ArrayOps.Range.Build(0, ArrayOps.Rank.Build(x), 1);
-        return b.Create(this, [x, axes], new() { ["T"] = x.dtype, ["Tidx"] = axes.dtype, ["keep_dims"] = keepDims }).outputs[0];
+        return b.Create(this, [x, axes], HasTypeAttr
+            ? new() { ["T"] = x.dtype, ["Tidx"] = axes.dtype, ["keep_dims"] = keepDims }
+            : new() { ["Tidx"] = axes.dtype, ["keep_dims"] = keepDims }).outputs[0];
     }
 
     /// <summary>The reduced axes when they are constant and the input's rank is known, else null.</summary>

@@ -61,6 +61,10 @@ internal abstract class SparseSegmentGradOp : OpDef
         var i = b.Convert(indices, "indices");
         var ids = b.Convert(segmentIds, "segment_ids");
         var n = b.Convert(outputDim0, "output_dim0", DType.int32);
-        return b.Create(this, [g, i, ids, n], new() { ["T"] = g.dtype, ["Tidx"] = i.dtype, ["Tsegmentids"] = ids.dtype }).outputs[0];
+        var attrs = new Dictionary<string, object> { ["T"] = g.dtype, ["Tidx"] = i.dtype };
+        // TensorFlow 1.15's segment_ids is int32 with no attr (its importer refuses a node with an attr the OpDef
+        // lacks); the Tsegmentids attr of TensorFlow 2.x is written only for int64 ids.
+        if (ids.dtype != DType.int32) attrs["Tsegmentids"] = ids.dtype;
+        return b.Create(this, [g, i, ids, n], attrs).outputs[0];
     }
 }

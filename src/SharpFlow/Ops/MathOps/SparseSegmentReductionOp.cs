@@ -65,6 +65,10 @@ internal abstract class SparseSegmentReductionOp : OpDef
         var d = b.Convert(data, "data");
         var i = b.Convert(indices, "indices");
         var ids = b.Convert(segmentIds, "segment_ids");
-        return b.Create(this, [d, i, ids], new() { ["T"] = d.dtype, ["Tidx"] = i.dtype, ["Tsegmentids"] = ids.dtype }).outputs[0];
+        var attrs = new Dictionary<string, object> { ["T"] = d.dtype, ["Tidx"] = i.dtype };
+        // TensorFlow 1.15's segment_ids is int32 with no attr (its importer refuses a node with an attr the OpDef
+        // lacks); the Tsegmentids attr of TensorFlow 2.x is written only for int64 ids.
+        if (ids.dtype != DType.int32) attrs["Tsegmentids"] = ids.dtype;
+        return b.Create(this, [d, i, ids], attrs).outputs[0];
     }
 }

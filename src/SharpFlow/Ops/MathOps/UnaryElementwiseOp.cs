@@ -30,11 +30,17 @@ internal abstract class UnaryElementwiseOp : OpDef
         Compute(x, InPlace ? ctx.ForwardInputOrAllocateOutput(0, 0, x.dtype, x.shape) : ctx.AllocateUninitializedOutput(0, x.dtype, x.shape));
     });
 
+    /// <summary>
+    /// Whether TensorFlow's OpDef has the type attribute <c>T</c> (the bool-only LogicalNot has none, and a GraphDef
+    /// node with an attribute its OpDef lacks is refused by TensorFlow's importer).
+    /// </summary>
+    protected virtual bool HasTypeAttr => true;
+
     /// <summary>Builds the op.</summary>
     public Tensor Apply(TensorLike x, string? name, string defaultName)
     {
         using var b = OpBuilder.Begin(name, defaultName, x);
         var input = b.Convert(x, "x");
-        return b.Create(this, [input], new() { ["T"] = input.dtype }).outputs[0];
+        return b.Create(this, [input], HasTypeAttr ? new() { ["T"] = input.dtype } : new()).outputs[0];
     }
 }
