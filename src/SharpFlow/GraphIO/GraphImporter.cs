@@ -14,47 +14,6 @@ internal static class GraphImporter
 {
     // Attributes TensorFlow's op registry fills in when a GraphDef leaves them out (graphs written with
     // strip_default_attrs), for the common ops whose SharpFlow definitions read them.
-    private static readonly Dictionary<string, Dictionary<string, object>> OpDefaults = BuildDefaults();
-
-    private static Dictionary<string, Dictionary<string, object>> BuildDefaults()
-    {
-        var d = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
-        void Add(string[] ops, params (string Name, object Value)[] attrs)
-        {
-            foreach (var op in ops)
-            {
-                if (!d.TryGetValue(op, out var map)) d[op] = map = new Dictionary<string, object>(StringComparer.Ordinal);
-                foreach (var (name, value) in attrs) map[name] = value;
-            }
-        }
-        Add(["MatMul"], ("transpose_a", false), ("transpose_b", false));
-        Add(["BatchMatMul", "BatchMatMulV2"], ("adj_x", false), ("adj_y", false));
-        Add(["Assign"], ("use_locking", true), ("validate_shape", true));
-        Add(["AssignAdd", "AssignSub"], ("use_locking", false));
-        Add(["VariableV2", "VarHandleOp"], ("container", ""), ("shared_name", ""));
-        Add(["Sum", "Mean", "Max", "Min", "Prod", "All", "Any"], ("keep_dims", false), ("Tidx", DType.int32));
-        Add(["Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput", "Conv2DBackpropFilter"], ("data_format", "NHWC"), ("dilations", new[] { 1, 1, 1, 1 }));
-        Add(["MaxPool", "AvgPool", "BiasAdd", "BiasAddGrad", "MaxPoolGrad", "AvgPoolGrad"], ("data_format", "NHWC"));
-        Add(["Placeholder"], ("shape", Shape.Unknown));
-        Add(["Shape", "Size", "ShapeN"], ("out_type", DType.int32));
-        Add(["ArgMax", "ArgMin"], ("output_type", DType.int64), ("Tidx", DType.int32));
-        Add(["RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt", "RandomShuffle", "Multinomial"], ("seed", 0L), ("seed2", 0L));
-        Add(["StridedSlice", "StridedSliceGrad"], ("begin_mask", 0L), ("end_mask", 0L), ("ellipsis_mask", 0L), ("new_axis_mask", 0L), ("shrink_axis_mask", 0L));
-        Add(["Squeeze"], ("squeeze_dims", System.Array.Empty<int>()));
-        Add(["Pack", "Unpack"], ("axis", 0L));
-        Add(["StringJoin"], ("separator", ""));
-        Add(["MergeV2Checkpoints"], ("delete_old_dirs", true));
-        Add(["Cumsum", "Cumprod"], ("exclusive", false), ("reverse", false), ("Tidx", DType.int32));
-        Add(["ConcatV2"], ("Tidx", DType.int32));
-        Add(["Reshape"], ("Tshape", DType.int32));
-        Add(["Tile"], ("Tmultiples", DType.int32));
-        Add(["Pad", "PadV2", "MirrorPad"], ("Tpaddings", DType.int32));
-        Add(["Transpose"], ("Tperm", DType.int32));
-        Add(["GatherV2"], ("Taxis", DType.int32));
-        Add(["ResizeBilinear", "ResizeNearestNeighbor", "ResizeBicubic"], ("align_corners", false), ("half_pixel_centers", false));
-        return d;
-    }
-
     public static List<ITensorOrOperation>? Import(Graph graph, GraphDef graphDef, IReadOnlyDictionary<string, Tensor>? inputMap,
         IReadOnlyList<string>? returnElements, string? name)
     {
@@ -131,13 +90,11 @@ internal static class GraphImporter
                 if (attrName != "_output_shapes") attrs[attrName] = AttrValues.FromProto(node.Op, attrName, value, node.Name);
             // Attributes left out because they had their default value (a SavedModel written with
             // strip_default_attrs, TensorFlow's simple_save) get it back, as TensorFlow's importer does from the
-            // registered OpDef (AddDefaultAttrsToNodeDef); OpDefaults covers op types the OpDef table lacks.
+            // registered OpDef (AddDefaultAttrsToNodeDef).
             if (TfOpDefs.Find(node.Op) is { } tfDef)
                 foreach (var attr in tfDef.Attr)
                     if (attr.DefaultValue is not null && !attrs.ContainsKey(attr.Name))
                         attrs[attr.Name] = AttrValues.FromProto(node.Op, attr.Name, attr.DefaultValue, node.Name);
-            if (OpDefaults.TryGetValue(node.Op, out var opDefaults))
-                foreach (var (k, v) in opDefaults) attrs.TryAdd(k, v);
 
             Operation op;
             try
