@@ -194,6 +194,10 @@ internal sealed partial class OnnxExporter
             }
             case "TensorArrayWriteV3":
             {
+                // Writes append: into a new array at index 0, in a loop at an index counting up by one.
+                if (op.inputs[3].op.type == "TensorArrayV3" ? ConstantValue(op.inputs[1]) is not { size: 1 } first || first.Cast(DType.int64).ToArray<long>()[0] != 0
+                    : !IsCountingUp(op.inputs[1]))
+                    Refuse("its index is neither 0 into a new TensorArray nor a loop variable counting up by one (a reversed scan writes from the end), so the writes would not append to ONNX's sequence in order");
                 var flow = Out(op.outputs[0]);
                 Node("SequenceInsert", [Name(op.inputs[3]), Name(op.inputs[2]), Name(op.inputs[1])], [flow]);
                 _names[op.outputs[0]] = flow;
@@ -245,6 +249,22 @@ internal sealed partial class OnnxExporter
         if (range.type != "Range") return false;
         bool Is(int input, long value) => ConstantValue(range.inputs[input]) is { } v && v.size == 1 && v.Cast(DType.int64).ToArray<long>()[0] == value;
         return Is(0, 0) && Is(2, 1) && limitOk(range.inputs[1]);
+    }
+
+    /// <summary>True when <paramref name="index"/> is a while loop's variable whose next value is itself plus a constant 1.</summary>
+    private bool IsCountingUp(Tensor index)
+    {
+        static Tensor Through(Tensor t)
+        {
+            while (t.op.type == "Identity") t = t.op.inputs[0];
+            return t;
+        }
+        var variable = Through(index);
+        if (variable.op.type != "Switch" || variable.op.inputs[0].op is not { type: "Merge" } merge || merge.inputs.Count != 2) return false;
+        if (merge.inputs[1].op is not { type: "NextIteration" } next || next.inputs[0].op is not { type: "Add" or "AddV2" } step) return false;
+        bool IsVariable(Tensor t) => TensorComparer.Instance.Equals(Through(t), variable);
+        bool IsOne(Tensor t) => ConstantValue(t) is { size: 1 } v && v.Cast(DType.int64).ToArray<long>()[0] == 1;
+        return (IsVariable(step.inputs[0]) && IsOne(step.inputs[1])) || (IsVariable(step.inputs[1]) && IsOne(step.inputs[0]));
     }
 
     private NDArray? ConstantValue(Tensor t) =>

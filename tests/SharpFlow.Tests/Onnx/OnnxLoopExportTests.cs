@@ -182,4 +182,43 @@ public sealed class OnnxLoopExportTests
         Assert.Contains("TensorArrayGatherV3", e.Message, StringComparison.Ordinal);
         Assert.Contains(y.op.name, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AReverseScanIsRefusedNamingItsWriteInsteadOfFailingInOnnxRuntime()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(4, 3), name: "x");
+        var y = tf.scan((a, row) => a + row, x, initializer: tf.zeros(new Shape(3)), reverse: true);
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = y }));
+        Assert.Contains("TensorArrayWriteV3", e.Message, StringComparison.Ordinal);
+        Assert.Contains("scan", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DynamicRnnRunsInOnnxRuntime()
+    {
+        using var g = TestGraph.Enter();
+        tf.set_random_seed(3);
+        var x = tf.placeholder(tf.float32, new Shape(2, 5, 3), name: "x");
+        var (outputs, state) = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x, dtype: tf.float32);
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        var model = RunsAsInSharpFlow(sess, new() { ["x"] = x }, new() { ["outputs"] = outputs, ["state"] = (Tensor)state },
+            [[("x", F(5, 2, 5, 3))], [("x", F(6, 2, 5, 3))]], roundTrip: false);
+        Assert.Equal(1, Count(model, "Loop"));
+    }
+
+    [Fact]
+    public void ALoopCarryingATensorArrayIsRefusedAtReimportNamingTheLoop()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(4, 3), name: "x");
+        var y = tf.map_fn(row => row * 2f, x);
+        using var sess = tf.Session();
+        var bytes = OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = y }).ToByteArray();
+        var e = Assert.Throws<UnimplementedError>(() => RunSharpFlow(bytes, [("x", F(1, 4, 3))], ["y"], dynamicBatch: false));
+        Assert.Contains("(Loop)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("loop-carried sequence", e.Message, StringComparison.Ordinal);
+    }
 }
