@@ -10,7 +10,7 @@ namespace SharpFlow.Onnx;
 /// initializer; the ops that remain are mapped one by one. SharpFlow's NHWC convolutions and pooling become ONNX's
 /// NCHW ones between two Transposes, so every other op keeps its meaning unchanged.
 /// </summary>
-internal sealed class OnnxExporter
+internal sealed partial class OnnxExporter
 {
     /// <summary>The lowest opset the exporter writes: Softmax over one axis, ReduceSum's axes as an input.</summary>
     public const int MinOpset = 13;
@@ -107,30 +107,40 @@ internal sealed class OnnxExporter
     /// <summary>
     /// Exports <paramref name="ops"/> (in topological order) into the current graph: the ops of <paramref name="scope"/>
     /// (null: the top level) one by one; each <c>tf.cond</c> directly inside it as one ONNX <c>If</c>, placed where its
-    /// first needed Merge is, whose two branch graphs hold the ops of the cond's two contexts (recursively, so nested
-    /// conds nest). The values a branch takes from outside through its Switches are read from the outer scope, as
-    /// ONNX subgraphs may.
+    /// first needed Merge is, whose two branch graphs hold the ops of the cond's two contexts; each
+    /// <c>tf.while_loop</c> directly inside it as one ONNX <c>Loop</c>, placed where its first needed Exit is
+    /// (recursively, so conds and loops nest in each other). The values a branch or a loop body takes from outside
+    /// (Switches, constant Enters) are read from the outer scope, as ONNX subgraphs may.
     /// </summary>
-    private void ExportOps(IReadOnlyList<Operation> ops, CondContext? scope)
+    private void ExportOps(IReadOnlyList<Operation> ops, ControlFlowContext? scope)
     {
         var exportedIfs = new HashSet<CondContext>();
+        var exportedLoops = new HashSet<WhileContext>();
         foreach (var op in ops)
         {
-            if (IsInput(op.outputs[0])) continue;
-            if (op.Context is WhileContext || ContextsOf(op).Any(c => c is WhileContext))
-                throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: it is inside a while loop, and SharpFlow.Onnx exports tf.cond (as If) but not tf.while_loop yet.", op.name);
-            if (ChildCond(op, scope) is not null) continue; // exported inside its If
+            if (op.outputs.Count > 0 && IsInput(op.outputs[0])) continue;
+            switch (ChildContext(op, scope))
+            {
+                case WhileContext loop:
+                    // Exported as one Loop, where the loop's first needed Exit is (after every value it reads).
+                    if (op.type == "Exit" && ReferenceEquals(op.Context, loop) && exportedLoops.Add(loop)) ExportLoop(ops, loop);
+                    continue;
+                case CondContext:
+                    continue; // exported inside its If
+            }
             if (op.type == "Merge" && CondOf(op, scope) is var (whenFalse, whenTrue))
             {
                 if (exportedIfs.Add(whenTrue)) ExportIf(ops, scope, whenFalse, whenTrue);
                 continue;
             }
-            if (scope is not null && op.type == "Switch" && ReferenceEquals(op.Context, scope))
+            if (scope is CondContext branch && op.type == "Switch" && ReferenceEquals(op.Context, scope))
             {
                 // A value entering the branch: the outer value itself.
-                _names[op.outputs[scope.Branch]] = Name(op.inputs[0]);
+                _names[op.outputs[branch.Branch]] = Name(op.inputs[0]);
                 continue;
             }
+            // A loop's own plumbing: its values are the Loop body's inputs and outputs, named by ExportLoop.
+            if (scope is WhileContext && ReferenceEquals(op.Context, scope) && op.type is "Enter" or "Merge" or "Switch" or "NextIteration" or "LoopCond" or "Exit") continue;
             if (IsCondPlumbing(op)) continue;
             Export(op);
         }
@@ -141,23 +151,23 @@ internal sealed class OnnxExporter
         for (var c = op.Context; c is not null; c = c.Outer) yield return c;
     }
 
-    /// <summary>The cond branch directly inside <paramref name="scope"/> that holds <paramref name="op"/>, or null when the op is in the scope itself.</summary>
-    private static CondContext? ChildCond(Operation op, CondContext? scope)
+    /// <summary>The cond branch or while loop directly inside <paramref name="scope"/> that holds <paramref name="op"/>, or null when the op is in the scope itself.</summary>
+    private static ControlFlowContext? ChildContext(Operation op, ControlFlowContext? scope)
     {
-        CondContext? child = null;
+        ControlFlowContext? child = null;
         foreach (var c in ContextsOf(op))
         {
             if (ReferenceEquals(c, scope)) return child;
-            child = c as CondContext;
+            child = c;
         }
-        return scope is null ? child : throw new InternalError($"ONNX export: {op.name} is outside the branch being exported.");
+        return scope is null ? child : throw new InternalError($"ONNX export: {op.name} is outside the branch or loop being exported.");
     }
 
     /// <summary>The two branches a Merge joins, when it is a cond's output directly inside <paramref name="scope"/>.</summary>
-    private static (CondContext False, CondContext True)? CondOf(Operation merge, CondContext? scope)
+    private static (CondContext False, CondContext True)? CondOf(Operation merge, ControlFlowContext? scope)
     {
         if (merge.inputs.Count != 2) return null;
-        if (ChildCond(merge.inputs[0].op, scope) is not { Branch: 0 } whenFalse || ChildCond(merge.inputs[1].op, scope) is not { Branch: 1 } whenTrue) return null;
+        if (ChildContext(merge.inputs[0].op, scope) is not CondContext { Branch: 0 } whenFalse || ChildContext(merge.inputs[1].op, scope) is not CondContext { Branch: 1 } whenTrue) return null;
         return ReferenceEquals(whenFalse.Pred, whenTrue.Pred) ? (whenFalse, whenTrue) : null;
     }
 
@@ -169,7 +179,7 @@ internal sealed class OnnxExporter
                && ReferenceEquals(op.inputs[0].op.inputs[0], op.inputs[0].op.inputs[1]);
     }
 
-    private void ExportIf(IReadOnlyList<Operation> ops, CondContext? scope, CondContext whenFalse, CondContext whenTrue)
+    private void ExportIf(IReadOnlyList<Operation> ops, ControlFlowContext? scope, CondContext whenFalse, CondContext whenTrue)
     {
         var merges = ops.Where(o => o.type == "Merge" && CondOf(o, scope) is var (_, t) && ReferenceEquals(t, whenTrue)).ToList();
         GraphProto Branch(CondContext context, int input)
@@ -195,8 +205,8 @@ internal sealed class OnnxExporter
         }
         var thenBranch = Branch(whenTrue, 1);
         var elseBranch = Branch(whenFalse, 0);
-        Node("If", [Name(whenTrue.Pred)], [.. merges.Select(m => m.outputs[0].name)], ("then_branch", thenBranch), ("else_branch", elseBranch));
-        foreach (var merge in merges) _names[merge.outputs[0]] = merge.outputs[0].name;
+        Node("If", [Name(whenTrue.Pred)], [.. merges.Select(m => Out(m.outputs[0]))], ("then_branch", thenBranch), ("else_branch", elseBranch));
+        foreach (var merge in merges) _names[merge.outputs[0]] = Out(merge.outputs[0]);
     }
 
     private readonly Dictionary<Operation, Operation?> _statefulSource = [];
@@ -223,7 +233,9 @@ internal sealed class OnnxExporter
         // An op inside a cond branch runs only when its branch is taken: it is exported into the If's branch graph,
         // never frozen (except constants, which are read from the op).
         var result = op.outputs.Any(IsInput) || op.inputs.Any(i => IsInput(i) || DependsOnInput(i.op))
-            || (op.Context is not null && op.type != "Const");
+            || (op.Context is not null && op.type != "Const")
+            // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
+            || op.type.StartsWith("TensorArray", StringComparison.Ordinal);
         if (!result && op.type == "Placeholder")
             throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
         _dependsOnInput[op] = result;
@@ -241,6 +253,8 @@ internal sealed class OnnxExporter
             _names[t] = name;
             return name;
         }
+        // A loop invariant (a constant Enter): the outer value, which the Loop's body reads from the outer scope.
+        if (t.op.type == "Enter" && t.op.Attr<bool>("is_constant")) return Name(t.op.inputs[0]);
         throw new InternalError($"ONNX export: {t.name} has no value yet.");
     }
 
@@ -282,7 +296,12 @@ internal sealed class OnnxExporter
     private void Export(Operation op)
     {
         var output = op.outputs[0];
-        var y = output.name;
+        if (op.type.StartsWith("TensorArray", StringComparison.Ordinal))
+        {
+            ExportTensorArray(op);
+            return;
+        }
+        var y = Out(output);
         string In(int i) => Name(op.inputs[i]);
         if (OneToOne.TryGetValue(op.type, out var onnxType))
         {
@@ -314,7 +333,12 @@ internal sealed class OnnxExporter
                 var gatherAxis = ConstantOf(op, 2, "axis").Cast(DType.int64).ToArray<long>()[0];
                 Node("Gather", [In(0), In(1)], [y], ("axis", gatherAxis));
                 break;
+            case "Identity" when SequenceElement(op.inputs[0]) is not null:
+                // A TensorArray's flow (an ONNX sequence) under another name: the same sequence.
+                _names[output] = In(0);
+                return;
             case "Identity" or "StopGradient" or "PlaceholderWithDefault": Node("Identity", [In(0)], [y]); break;
+            case "Range": Node("Range", [In(0), In(1), In(2)], [y]); break;
             case "Reshape":
                 var target = ConstantOf(op, 1, "shape").ToArray<long>();
                 // ONNX reads a 0 as "copy the input's dimension"; in TensorFlow it is an empty dimension.
@@ -415,6 +439,13 @@ internal sealed class OnnxExporter
 
     private string Fresh() => $"tmp_{_counter++}";
 
+    // Appended to the names of the ops exported while a loop's condition is exported a second time (for the
+    // initial values, outside the Loop), so that each ONNX name is defined once.
+    private string _suffix = "";
+
+    /// <summary>The ONNX name of an op's output as the op is exported now.</summary>
+    private string Out(Tensor t) => t.name + _suffix;
+
     private string Floats(string name, NDArray value) => Initializer($"{name}_{_counter++}", value);
 
     /// <summary>TensorFlow's Slice (begin and size, -1 to the end) as ONNX Slice over every axis.</summary>
@@ -423,7 +454,7 @@ internal sealed class OnnxExporter
         var begin = ConstantOf(op, 1, "begin").Cast(DType.int64).ToArray<long>();
         var size = ConstantOf(op, 2, "size").Cast(DType.int64).ToArray<long>();
         var ends = begin.Zip(size, (b, n) => n < 0 ? long.MaxValue : b + n).ToArray();
-        Node("Slice", [Name(op.inputs[0]), Ints(begin), Ints(ends), Ints([.. Enumerable.Range(0, begin.Length).Select(i => (long)i)])], [op.outputs[0].name]);
+        Node("Slice", [Name(op.inputs[0]), Ints(begin), Ints(ends), Ints([.. Enumerable.Range(0, begin.Length).Select(i => (long)i)])], [Out(op.outputs[0])]);
     }
 
     /// <summary>
@@ -454,9 +485,9 @@ internal sealed class OnnxExporter
         }
         var axes = Ints([.. Enumerable.Range(0, begin.Length).Select(i => (long)i)]);
         var shrunk = Enumerable.Range(0, begin.Length).Where(i => (shrink & (1L << i)) != 0).Select(i => (long)i).ToArray();
-        var sliced = shrunk.Length == 0 ? op.outputs[0].name : Fresh();
+        var sliced = shrunk.Length == 0 ? Out(op.outputs[0]) : Fresh();
         Node("Slice", [Name(op.inputs[0]), Ints(starts), Ints(ends), axes, Ints(strides)], [sliced]);
-        if (shrunk.Length > 0) Node("Squeeze", [sliced, Ints(shrunk)], [op.outputs[0].name]);
+        if (shrunk.Length > 0) Node("Squeeze", [sliced, Ints(shrunk)], [Out(op.outputs[0])]);
     }
 
     /// <summary>
@@ -512,8 +543,8 @@ internal sealed class OnnxExporter
         }
         var y = Fresh();
         Node("LSTM", [.. inputs], [y], ("hidden_size", (long)cell));
-        Node("Squeeze", [y, Ints([1])], [op.outputs[6].name]);
-        _names[op.outputs[6]] = op.outputs[6].name;
+        Node("Squeeze", [y, Ints([1])], [Out(op.outputs[6])]);
+        _names[op.outputs[6]] = Out(op.outputs[6]);
     }
 
     private static T Attr<T>(Operation op, string name) => op.get_attr(name) is T value ? value
@@ -535,7 +566,7 @@ internal sealed class OnnxExporter
         Node("Conv", [nchw, Initializer(op.name + "/weights_oihw", weights)], [conv],
             ("kernel_shape", new long[] { kh, kw }), ("strides", new long[] { strides[1], strides[2] }),
             ("dilations", new long[] { dilations[1], dilations[2] }), ("group", depthwise ? (long)inC : 1L), ("auto_pad", AutoPad(op)));
-        Node("Transpose", [conv], [op.outputs[0].name], ("perm", ToNhwc));
+        Node("Transpose", [conv], [Out(op.outputs[0])], ("perm", ToNhwc));
     }
 
     private void Pool(Operation op)
@@ -550,7 +581,7 @@ internal sealed class OnnxExporter
         var window = new (string, object)[] { ("kernel_shape", new long[] { k[1], k[2] }), ("strides", new long[] { s[1], s[2] }), ("auto_pad", AutoPad(op)) };
         if (op.type == "MaxPool") Node("MaxPool", [nchw], [pooled], window);
         else Node("AveragePool", [nchw], [pooled], [.. window, ("count_include_pad", 0L)]);
-        Node("Transpose", [pooled], [op.outputs[0].name], ("perm", ToNhwc));
+        Node("Transpose", [pooled], [Out(op.outputs[0])], ("perm", ToNhwc));
     }
 
     private static string AutoPad(Operation op)

@@ -70,6 +70,9 @@ internal sealed partial class OnnxImporter
         if (scans < 0 || node.Output.Count > carried + scans) throw Invalid(node, $"its body has {body.Output.Count} outputs for {carried} loop-carried values.");
         Tensor? trips = Has(node, 0) ? tf.reshape(tf.cast(X(node, 0), DType.int64), Array.Empty<int>()) : null;
         var initialCondition = Has(node, 1) ? tf.reshape(tf.cast(X(node, 1), DType.@bool), Array.Empty<int>()) : tf.constant(true);
+        for (var k = 0; k < carried; k++)
+            if (_sequences.ContainsKey(node.Input[k + 2]))
+                throw Unsupported(node, $"a loop-carried sequence ('{node.Input[k + 2]}'; sequences are lists of known length at import)");
         var initial = Enumerable.Range(0, carried).Select(k => X(node, k + 2)).ToList();
         var scanTypes = Enumerable.Range(0, scans).Select(k =>
         {

@@ -6,8 +6,7 @@ namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
 /// tf.cond exported as ONNX If (each branch's ops in its branch graph, the values a branch takes from outside read
-/// from the outer scope, nested conds nested), run in ONNX Runtime on inputs that take each branch; a while loop is
-/// refused, naming the op.
+/// from the outer scope, nested conds nested), run in ONNX Runtime on inputs that take each branch (while loops: OnnxLoopExportTests).
 /// </summary>
 public sealed class OnnxControlFlowExportTests
 {
@@ -59,16 +58,5 @@ public sealed class OnnxControlFlowExportTests
         using var sess = tf.Session();
         RunsAsInSharpFlow(sess, x, new() { ["a"] = results[0], ["b"] = results[1] },
             [Values(1, 2, 3, -1, 0, 4), Values(1, 2, 3, 1, 0, 4), Values(-1, -2, -3, 1, 0, 1)], expectedIfs: 2);
-    }
-
-    [Fact]
-    public void AWhileLoopIsRefusedNamingTheOp()
-    {
-        using var g = TestGraph.Enter();
-        var x = tf.placeholder(tf.float32, new Shape(3), name: "x");
-        var loop = tf.while_loop(v => tf.less(tf.reduce_sum(v), tf.constant(100f)), v => v * 2f, x);
-        using var sess = tf.Session();
-        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = loop }));
-        Assert.Contains("while loop", e.Message, StringComparison.Ordinal);
     }
 }

@@ -199,11 +199,11 @@ public sealed class OnnxOperatorTests
     [Fact]
     public void UnsupportedOperatorsAndAttributesAreNamed()
     {
-        var det = new ModelBuilder().Input("x", 1, 4).Node("Det", ["x"], ["y"]).Output("y").Build();
+        var nms = new ModelBuilder().Input("x", 1, 4).Node("NonMaxSuppression", ["x"], ["y"]).Output("y").Build();
         using (TestGraph.Enter())
         {
-            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(det, "det.onnx").Import());
-            Assert.Equal("det.onnx: node 'Det_0' (Det) uses operator Det, which SharpFlow.Onnx does not support.", e.RawMessage);
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(nms, "nms.onnx").Import());
+            Assert.Equal("nms.onnx: node 'NonMaxSuppression_0' (NonMaxSuppression) uses operator NonMaxSuppression, which SharpFlow.Onnx does not support.", e.RawMessage);
         }
         var dilatedPool = new ModelBuilder().Input("x", 1, 4, 5, 5)
             .Node("MaxPool", ["x"], ["y"], ("kernel_shape", new[] { 2, 2 }), ("dilations", new[] { 2, 2 })).Output("y").Build();

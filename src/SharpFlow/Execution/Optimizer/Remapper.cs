@@ -48,7 +48,8 @@ internal static class Remapper
             if (!byOp.TryGetValue(biasAdd.Inputs[0].op, out var product) || product.Op.outputs.Count != 1) continue;
             var kind = product.Op.type;
             if (kind is not ("MatMul" or "Conv2D" or "DepthwiseConv2dNative") || !Intermediate(product)) continue;
-            if (!product.Op.outputs[0].dtype.is_floating || (kind != "MatMul" && !NHWC(product.Op))) continue;
+            // The fused kernels run float32 and float64; float16 stays unfused (MatMul and the convolutions widen it).
+            if (!product.Op.outputs[0].dtype.is_floating || product.Op.outputs[0].dtype == DType.float16 || (kind != "MatMul" && !NHWC(product.Op))) continue;
 
             // The residual Add, when BiasAdd's only reader is one whose other operand has the sum's shape.
             OptNode? add = null;

@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Framework.Dispatch;
 using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.MathOps;
@@ -55,6 +56,8 @@ internal sealed class MatMul : OpDef
             {
                 case DataType.Float: Gemm.Multiply(a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), c.AsSpan<float>(), m, k, n, ta, tb, constantB?.Panels(b, m, k, n, tb)); break;
                 case DataType.Double: Gemm.Multiply(a.AsReadOnlySpan<double>(), b.AsReadOnlySpan<double>(), c.AsSpan<double>(), m, k, n, ta, tb); break;
+                // float16: the float32 product of the widened inputs, rounded to half once (Framework/Dispatch/HalfPrecision).
+                case DataType.Half: HalfPrecision.ViaFloat32(a, b, c, (a32, b32, c32) => Gemm.Multiply(a32.AsReadOnlySpan<float>(), b32.AsReadOnlySpan<float>(), c32.AsSpan<float>(), m, k, n, ta, tb)); break;
                 case DataType.Int32: Gemm.Multiply(a.AsReadOnlySpan<int>(), b.AsReadOnlySpan<int>(), c.AsSpan<int>(), m, k, n, ta, tb); break;
                 default: Gemm.Multiply(a.AsReadOnlySpan<long>(), b.AsReadOnlySpan<long>(), c.AsSpan<long>(), m, k, n, ta, tb); break;
             }

@@ -30,6 +30,8 @@ internal sealed class BiasAdd : OpDef
             throw ctx.InvalidArgument($"Must provide as many biases as the last dimension of the input tensor: {bias.shape.ToListString()} vs. {value.shape.ToListString()}");
         var y = ctx.AllocateUninitializedOutput(0, value.dtype, value.shape);
         if (value.dtype == DType.float32) Run(value.AsReadOnlySpan<float>(), bias.AsReadOnlySpan<float>(), y.AsSpan<float>());
+        // float16: Half's sum is the float32 sum rounded to half once, as the element-wise Add.
+        else if (value.dtype == DType.float16) Run(value.AsReadOnlySpan<Half>(), bias.AsReadOnlySpan<Half>(), y.AsSpan<Half>());
         else Run(value.AsReadOnlySpan<double>(), bias.AsReadOnlySpan<double>(), y.AsSpan<double>());
     });
 

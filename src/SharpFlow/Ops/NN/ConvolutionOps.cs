@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Framework.Dispatch;
 using SharpFlow.Kernels.Convolution;
 
 namespace SharpFlow.Ops.NN;
@@ -166,7 +167,9 @@ internal abstract class ConvolutionOp : OpDef
             var (x, f) = (ctx.Input(0), ctx.Input(1));
             var g = ConvolutionFamily.Geometry(ctx, x.shape, f.shape);
             var y = ctx.AllocateUninitializedOutput(0, x.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)));
-            Family.RunForward(x, f, y, g, constant?.Filter(f));
+            // float16: the float32 convolution of the widened inputs, rounded to half once (Framework/Dispatch/HalfPrecision).
+            if (x.dtype == DType.float16) HalfPrecision.ViaFloat32(x, f, y, (x32, f32, y32) => Family.RunForward(x32, f32, y32, g));
+            else Family.RunForward(x, f, y, g, constant?.Filter(f));
         });
     }
 

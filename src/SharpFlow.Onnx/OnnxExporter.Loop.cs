@@ -1,0 +1,272 @@
+using SharpFlow.Framework;
+using SharpFlow.Onnx.Proto;
+using SharpFlow.Ops.Control;
+
+namespace SharpFlow.Onnx;
+
+/// <summary>
+/// <c>tf.while_loop</c> as ONNX Loop, and the TensorArrays of <c>map_fn</c>, <c>scan</c> and <c>foldl</c> as ONNX
+/// sequences.
+/// </summary>
+internal sealed partial class OnnxExporter
+{
+    /// <summary>
+    /// One while loop as ONNX Loop. Its loop variables (the Merges the outputs need) are the Loop's carried values:
+    /// the initial values are what their Enters take in; the body graph binds each variable's Merge and Switch to a
+    /// body input, holds the loop's ops, and ends with the loop's condition evaluated again on the next values (ONNX
+    /// checks <c>cond</c> before each iteration, TensorFlow's LoopCond reads the Merges, so the condition's ops are
+    /// exported twice: once outside for the initial values, once at the end of the body). <c>maximum_iterations</c>
+    /// is the Loop's M as well (the counter TensorFlow adds stays in the condition). Loop invariants (constant
+    /// Enters) are read from the outer scope.
+    /// </summary>
+    private void ExportLoop(IReadOnlyList<Operation> ops, WhileContext loop)
+    {
+        var inLoop = ops.Where(loop.Contains).ToList();
+        var merges = loop.LoopEnters
+            .Select(e => e.consumers().FirstOrDefault(c => c.type == "Merge" && ReferenceEquals(c.Context, loop)))
+            .Where(m => m is not null && _needed.Contains(m)).Select(m => m!).Distinct().ToList();
+        if (loop.Pivot is not { } pivot || merges.Count == 0)
+            throw new UnimplementedError($"Cannot export the while loop \"{loop.Name}\" to ONNX: it has no condition or no loop variable the outputs need.", loop.Name);
+        var mergeSet = merges.ToHashSet();
+        var predicate = pivot.op.inputs[0];
+
+        // The condition's ops: what the predicate reads inside the loop, up to the loop variables and invariants.
+        var condSet = new HashSet<Operation>();
+        var stack = new Stack<Operation>([predicate.op]);
+        while (stack.Count > 0)
+        {
+            var o = stack.Pop();
+            if (!loop.Contains(o) || mergeSet.Contains(o) || (o.type == "Enter" && ReferenceEquals(o.Context, loop)) || !condSet.Add(o)) continue;
+            foreach (var input in o.inputs) stack.Push(input.op);
+        }
+        var condOps = inLoop.Where(condSet.Contains).ToList();
+        var bodyOps = inLoop.Where(o => !condSet.Contains(o)).ToList();
+
+        Operation SwitchOf(Operation merge) =>
+            merge.outputs[0].consumers().FirstOrDefault(c => c.type == "Switch" && ReferenceEquals(c.Context, loop))
+            ?? throw new InternalError($"ONNX export: the loop variable {merge.name} of \"{loop.Name}\" has no Switch.");
+        var switches = merges.Select(SwitchOf).ToList();
+        var exits = switches.Select(s => s.outputs[0].consumers().FirstOrDefault(c => c.type == "Exit")).ToList();
+
+        var initial = merges.Select(m => Name(m.inputs[0].op.inputs[0])).ToList();
+        var trips = "";
+        if (loop.MaximumIterations is { } limit && (_names.ContainsKey(limit) || _constants.ContainsKey(limit)))
+        {
+            trips = Fresh();
+            Node("Cast", [Name(limit)], [trips], ("to", 7L));
+        }
+        var condInit = Condition(loop, merges, condOps, predicate, initial, $"__init{_counter++}");
+
+        var outer = _current;
+        var body = new GraphProto { Name = loop.Name };
+        _current = body;
+        try
+        {
+            var iteration = Fresh();
+            var condIn = Fresh();
+            body.Input.Add(ScalarInfo(iteration, DType.int64));
+            body.Input.Add(ScalarInfo(condIn, DType.@bool));
+            for (var i = 0; i < merges.Count; i++)
+            {
+                var v = Fresh();
+                body.Input.Add(CarriedInfo(v, merges[i].outputs[0], merges[i]));
+                _names[merges[i].outputs[0]] = v;
+                _names[switches[i].outputs[1]] = v;
+            }
+            ExportOps(bodyOps, loop);
+            var next = merges.Select(m => Name(m.inputs[1].op.inputs[0])).ToList();
+            var condNext = Condition(loop, merges, condOps, predicate, next, "");
+            body.Output.Add(ScalarInfo(BodyOutput(condNext, sequence: false, loop), DType.@bool));
+            for (var i = 0; i < merges.Count; i++)
+            {
+                var isSequence = SequenceElement(merges[i].outputs[0]) is not null;
+                body.Output.Add(CarriedInfo(BodyOutput(next[i], isSequence, loop), merges[i].outputs[0], merges[i]));
+            }
+        }
+        finally
+        {
+            _current = outer;
+        }
+        var outputs = exits.Select(e => e is null ? Fresh() : Out(e.outputs[0])).ToList();
+        Node("Loop", [trips, condInit, .. initial], [.. outputs], ("body", body));
+        for (var i = 0; i < exits.Count; i++)
+            if (exits[i] is { } exit) _names[exit.outputs[0]] = outputs[i];
+    }
+
+    /// <summary>The loop's condition on <paramref name="values"/> of its variables: its ops exported with <paramref name="suffix"/> on their names.</summary>
+    private string Condition(WhileContext loop, List<Operation> merges, List<Operation> condOps, Tensor predicate, List<string> values, string suffix)
+    {
+        for (var i = 0; i < merges.Count; i++) _names[merges[i].outputs[0]] = values[i];
+        var saved = _suffix;
+        _suffix = suffix;
+        try
+        {
+            ExportOps(condOps, loop);
+            return Name(predicate);
+        }
+        finally
+        {
+            _suffix = saved;
+        }
+    }
+
+    /// <summary>
+    /// A body graph's output: the value itself when a node of the body makes it and no other output is it, else an
+    /// Identity of it (a sequence's Identity needs opset 14).
+    /// </summary>
+    private string BodyOutput(string value, bool sequence, WhileContext loop)
+    {
+        var made = _current.Node.Any(n => n.Output.Contains(value)) && !_current.Output.Any(o => o.Name == value);
+        if (made) return value;
+        if (sequence && _opset < 14)
+            throw new UnimplementedError($"Cannot export the while loop \"{loop.Name}\" to ONNX at opset {_opset}: a TensorArray passes through its body unchanged (a sequence's Identity needs opset 14).", loop.Name);
+        var output = Fresh();
+        Node("Identity", [value], [output]);
+        return output;
+    }
+
+    private static ValueInfoProto ScalarInfo(string name, DType dtype) => new()
+    {
+        Name = name,
+        Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = DataTypeOf(dtype), Shape = new TensorShapeProto() } },
+    };
+
+    /// <summary>The type of a loop-carried value: a sequence for a TensorArray's flow, else a tensor of the variable's dtype and known dimensions.</summary>
+    private static ValueInfoProto CarriedInfo(string name, Tensor t, Operation op)
+    {
+        if (SequenceElement(t) is { } element)
+            return new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { SequenceType = new TypeProto.Types.Sequence { ElemType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = DataTypeOf(element, op) } } } },
+            };
+        var tensorType = new TypeProto.Types.Tensor { ElemType = DataTypeOf(t.dtype, op) };
+        if (t.shape.IsKnownRank)
+        {
+            tensorType.Shape = new TensorShapeProto();
+            for (var i = 0; i < t.shape.ndims; i++)
+                tensorType.Shape.Dim.Add(t.shape[i] >= 0 ? new TensorShapeProto.Types.Dimension { DimValue = t.shape[i] } : new TensorShapeProto.Types.Dimension());
+        }
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } };
+    }
+
+    /// <summary>
+    /// The element dtype when <paramref name="t"/> is a TensorArray's handle or flow (found through Enters,
+    /// Merges, Switches, Identities, Exits and NextIterations, and the flows TensorArray ops give), else null.
+    /// </summary>
+    private static DType? SequenceElement(Tensor t)
+    {
+        for (var depth = 0; depth < 10_000; depth++)
+        {
+            var op = t.op;
+            switch (op.type)
+            {
+                case "TensorArrayV3": return op.Attr<DType>("dtype");
+                case "TensorArrayWriteV3" or "TensorArrayScatterV3" or "TensorArraySplitV3":
+                case "Enter" or "Merge" or "Switch" or "Identity" or "Exit" or "NextIteration":
+                    t = op.inputs[0];
+                    continue;
+                default: return null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A TensorArray op as an ONNX sequence op, the TensorArray's flow standing for the sequence: TensorArrayV3 is
+    /// SequenceEmpty, a write SequenceInsert at the index (TensorFlow writes each index once, so writes in index
+    /// order append, and any other order fails in ONNX Runtime instead of giving wrong values), a read SequenceAt,
+    /// the size SequenceLength, <c>unstack</c> (a scatter of <c>range(0, n)</c> into a new array) SplitToSequence,
+    /// <c>stack</c> (a gather of <c>range(0, size)</c>) ConcatFromSequence on a new axis. The other forms are refused.
+    /// </summary>
+    private void ExportTensorArray(Operation op)
+    {
+        string Refuse(string why) => throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: {why}.", op.name);
+        switch (op.type)
+        {
+            case "TensorArrayV3":
+            {
+                var flow = Out(op.outputs[1]);
+                Node("SequenceEmpty", [], [flow], ("dtype", (long)DataTypeOf(op.Attr<DType>("dtype"), op)));
+                _names[op.outputs[1]] = flow;
+                _names[op.outputs[0]] = flow; // the handle: never read by the exported ops
+                return;
+            }
+            case "TensorArrayWriteV3":
+            {
+                // Writes append: into a new array at index 0, in a loop at an index counting up by one.
+                if (op.inputs[3].op.type == "TensorArrayV3" ? ConstantValue(op.inputs[1]) is not { size: 1 } first || first.Cast(DType.int64).ToArray<long>()[0] != 0
+                    : !IsCountingUp(op.inputs[1]))
+                    Refuse("its index is neither 0 into a new TensorArray nor a loop variable counting up by one (a reversed scan writes from the end), so the writes would not append to ONNX's sequence in order");
+                var flow = Out(op.outputs[0]);
+                Node("SequenceInsert", [Name(op.inputs[3]), Name(op.inputs[2]), Name(op.inputs[1])], [flow]);
+                _names[op.outputs[0]] = flow;
+                return;
+            }
+            case "TensorArrayReadV3":
+            {
+                var value = Out(op.outputs[0]);
+                Node("SequenceAt", [Name(op.inputs[2]), Name(op.inputs[1])], [value]);
+                _names[op.outputs[0]] = value;
+                return;
+            }
+            case "TensorArraySizeV3":
+            {
+                var length = Fresh();
+                Node("SequenceLength", [Name(op.inputs[1])], [length]);
+                Node("Cast", [length], [Out(op.outputs[0])], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)));
+                _names[op.outputs[0]] = Out(op.outputs[0]);
+                return;
+            }
+            case "TensorArrayScatterV3":
+            {
+                if (op.inputs[3].op.type != "TensorArrayV3") Refuse("it scatters into a TensorArray already written to");
+                if (!IsRangeFromZero(op.inputs[1], _ => true)) Refuse("its indices are not range(0, n) (only unstack is exported)");
+                var flow = Out(op.outputs[0]);
+                Node("SplitToSequence", [Name(op.inputs[2])], [flow], ("axis", 0L), ("keepdims", 0L));
+                _names[op.outputs[0]] = flow;
+                return;
+            }
+            case "TensorArrayGatherV3":
+            {
+                if (!IsRangeFromZero(op.inputs[1], limit => limit.op.type == "TensorArraySizeV3"))
+                    Refuse("its indices are not range(0, size) (only stack is exported)");
+                var value = Out(op.outputs[0]);
+                Node("ConcatFromSequence", [Name(op.inputs[2])], [value], ("axis", 0L), ("new_axis", 1L));
+                _names[op.outputs[0]] = value;
+                return;
+            }
+            default:
+                Refuse("SharpFlow.Onnx exports a TensorArray's write, read, size, unstack and stack only");
+                return;
+        }
+    }
+
+    /// <summary>True when <paramref name="indices"/> is a Range from a constant 0 in steps of a constant 1 whose limit passes <paramref name="limitOk"/>.</summary>
+    private bool IsRangeFromZero(Tensor indices, Func<Tensor, bool> limitOk)
+    {
+        var range = indices.op;
+        if (range.type != "Range") return false;
+        bool Is(int input, long value) => ConstantValue(range.inputs[input]) is { } v && v.size == 1 && v.Cast(DType.int64).ToArray<long>()[0] == value;
+        return Is(0, 0) && Is(2, 1) && limitOk(range.inputs[1]);
+    }
+
+    /// <summary>True when <paramref name="index"/> is a while loop's variable whose next value is itself plus a constant 1.</summary>
+    private bool IsCountingUp(Tensor index)
+    {
+        static Tensor Through(Tensor t)
+        {
+            while (t.op.type == "Identity") t = t.op.inputs[0];
+            return t;
+        }
+        var variable = Through(index);
+        if (variable.op.type != "Switch" || variable.op.inputs[0].op is not { type: "Merge" } merge || merge.inputs.Count != 2) return false;
+        if (merge.inputs[1].op is not { type: "NextIteration" } next || next.inputs[0].op is not { type: "Add" or "AddV2" } step) return false;
+        bool IsVariable(Tensor t) => TensorComparer.Instance.Equals(Through(t), variable);
+        bool IsOne(Tensor t) => ConstantValue(t) is { size: 1 } v && v.Cast(DType.int64).ToArray<long>()[0] == 1;
+        return (IsVariable(step.inputs[0]) && IsOne(step.inputs[1])) || (IsVariable(step.inputs[1]) && IsOne(step.inputs[0]));
+    }
+
+    private NDArray? ConstantValue(Tensor t) =>
+        _constants.TryGetValue(t, out var v) ? v : t.op.type == "Const" ? t.op.Attr<NDArray>("value") : null;
+}
