@@ -178,6 +178,13 @@ internal abstract class FusedBatchNormOpBase : OpDef
         return [r[0], r[1], r[2], null, null];
     }
 
+    /// <summary>
+    /// A tensor input as it is (the shape function names a wrong dtype, as TensorFlow's op builder does); a value
+    /// becomes a constant of <paramref name="dtype"/>.
+    /// </summary>
+    internal static Tensor Stat(OpBuilder b, TensorLike value, string name, DType dtype) =>
+        value.Value is Tensor ? b.Convert(value, name) : b.Convert(value, name, dtype);
+
     /// <summary>Creates the op of this version (TensorFlow's generated <c>gen_nn_ops.fused_batch_norm*</c>).</summary>
     protected Tensor[] BuildOp(string opType, TensorLike x, TensorLike scale, TensorLike offset, TensorLike mean, TensorLike variance,
         double epsilon, double exponentialAvgFactor, string dataFormat, bool isTraining, string? name)
@@ -185,7 +192,7 @@ internal abstract class FusedBatchNormOpBase : OpDef
         using var b = OpBuilder.Begin(name, opType, x, scale, offset, mean, variance);
         var xs = b.Convert(x, "x");
         var u = Version == 1 ? xs.dtype : xs.dtype == DType.float16 ? DType.float32 : xs.dtype;
-        var inputs = new[] { xs, b.Convert(scale, "scale", u), b.Convert(offset, "offset", u), b.Convert(mean, "mean", u), b.Convert(variance, "variance", u) };
+        var inputs = new[] { xs, Stat(b, scale, "scale", u), Stat(b, offset, "offset", u), Stat(b, mean, "mean", u), Stat(b, variance, "variance", u) };
         var attrs = new Dictionary<string, object>
         {
             ["T"] = xs.dtype, ["epsilon"] = (float)epsilon, ["data_format"] = dataFormat, ["is_training"] = isTraining,
@@ -306,9 +313,10 @@ internal abstract class FusedBatchNormGradOpBase : OpDef
         var u = Version == 1 ? dy.dtype : dy.dtype == DType.float16 ? DType.float32 : dy.dtype;
         var inputs = new List<Tensor>
         {
-            dy, b.Convert(x, "x", dy.dtype), b.Convert(scale, "scale", u), b.Convert(reserveSpace1, "reserve_space_1", u), b.Convert(reserveSpace2, "reserve_space_2", u),
+            dy, FusedBatchNormOpBase.Stat(b, x, "x", dy.dtype), FusedBatchNormOpBase.Stat(b, scale, "scale", u),
+            FusedBatchNormOpBase.Stat(b, reserveSpace1, "reserve_space_1", u), FusedBatchNormOpBase.Stat(b, reserveSpace2, "reserve_space_2", u),
         };
-        if (Version == 3) inputs.Add(b.Convert(reserveSpace3 ?? throw new ArgumentNullException(nameof(reserveSpace3)), "reserve_space_3", u));
+        if (Version == 3) inputs.Add(FusedBatchNormOpBase.Stat(b, reserveSpace3 ?? throw new ArgumentNullException(nameof(reserveSpace3)), "reserve_space_3", u));
         var attrs = new Dictionary<string, object> { ["T"] = dy.dtype, ["epsilon"] = (float)epsilon, ["data_format"] = dataFormat, ["is_training"] = isTraining };
         if (Version > 1) attrs["U"] = u;
         return [.. b.Create(this, [.. inputs], attrs).outputs];
