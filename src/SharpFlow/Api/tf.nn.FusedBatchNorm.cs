@@ -1,5 +1,4 @@
 #pragma warning disable CS8981
-using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.NN;
 
 namespace SharpFlow;
@@ -20,19 +19,8 @@ public static partial class Binding
             /// </summary>
             public static (Tensor y, Tensor batch_mean, Tensor batch_var) fused_batch_norm(TensorLike x, TensorLike scale, TensorLike offset,
                 TensorLike? mean = null, TensorLike? variance = null, double epsilon = 0.001, string data_format = "NHWC", bool is_training = true,
-                string? name = null)
-            {
-                // The empty statistics are float32 constants, as Python's constant_op.constant([]); float64 scale
-                // (SharpFlow's float64 extension) takes float64 ones.
-                var statsType = scale.AsTensor?.dtype == DType.float64 ? DType.float64 : DType.float32;
-                var m = mean ?? Const.Build(NDArray.Zeros(statsType, new Shape(0)));
-                var v = variance ?? Const.Build(NDArray.Zeros(statsType, new Shape(0)));
-                // A minimum epsilon of 1.001e-5, which cuDNN requires; TensorFlow applies it on every device.
-                const double minEpsilon = 1.001e-5;
-                epsilon = epsilon > minEpsilon ? epsilon : minEpsilon;
-                var r = FusedBatchNormV3.Build(x, scale, offset, m, v, epsilon, data_format, is_training, name: name);
-                return (r[0], r[1], r[2]);
-            }
+                string? name = null) =>
+                FusedBatchNormV3.Function(x, scale, offset, mean, variance, epsilon, data_format, is_training, name);
         }
     }
 }
