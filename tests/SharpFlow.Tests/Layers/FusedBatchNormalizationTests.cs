@@ -131,4 +131,37 @@ public sealed class FusedBatchNormalizationTests
         tf.keras.layers.BatchNormalization(fused: false).Apply(x2);
         Assert.DoesNotContain(g2.Graph.get_operations(), o => o.type == "FusedBatchNormV3");
     }
+
+    [Fact]
+    public void SlimBatchNormIsFusedWithTheDefaultUpdatesAndEqualsTheDecomposedForm()
+    {
+        float[][] RunSlim(bool fused)
+        {
+            using var g = TestGraph.Enter();
+            var x = tf.placeholder(tf.float32, new Shape(-1, 3, 3, 2));
+            var training = tf.placeholder_with_default(true, Shape.Scalar);
+            var y = tf.contrib.layers.batch_norm(x, decay: 0.5, scale: true, is_training: training, fused: fused);
+            Assert.Equal(fused, g.Graph.get_operations().Any(o => o.type == "FusedBatchNormV3"));
+            Assert.Equal(new[] { "BatchNorm/beta:0", "BatchNorm/gamma:0", "BatchNorm/moving_mean:0", "BatchNorm/moving_variance:0" },
+                tf.global_variables().Select(v => v.name).Order(StringComparer.Ordinal));
+            var updates = tf.get_collection(GraphKeys.UPDATE_OPS).OfType<ITensorOrOperation>().ToArray();
+            Assert.Equal(2, updates.Length);
+            var input = NDArray.FromFlat(Enumerable.Range(0, 36).Select(i => (float)(i % 7 - i * 0.05)).ToArray(), new Shape(2, 3, 3, 2));
+            using var sess = tf.Session();
+            sess.run(tf.global_variables_initializer());
+            var train = sess.run(y, new FeedDict { [x] = input }).ToArray<float>();
+            sess.run(updates, new FeedDict { [x] = input });
+            var eval = sess.run(y, new FeedDict { [x] = input, [training] = false }).ToArray<float>();
+            var mean = sess.run(tf.global_variables().Single(v => v.name == "BatchNorm/moving_mean:0")).ToArray<float>();
+            var variance = sess.run(tf.global_variables().Single(v => v.name == "BatchNorm/moving_variance:0")).ToArray<float>();
+            return [train, eval, mean, variance];
+        }
+        var plain = RunSlim(false);
+        var fast = RunSlim(true);
+        Close(plain[0], fast[0], 1e-5, "training output");
+        Close(plain[2], fast[2], 1e-5, "moving_mean");
+        // Non-fused slim moves the variance towards the biased batch variance, the fused op towards the unbiased one
+        // (18 values per channel): v = 0.5·1 + 0.5·batch variance.
+        Close([.. plain[3].Select(v => (float)(0.5 + (v - 0.5) * 18 / 17))], fast[3], 1e-5, "moving_variance");
+    }
 }
