@@ -75,11 +75,12 @@ public static partial class Binding
                 /// <summary>The max over steps.</summary>
                 public static KL.GlobalMaxPooling1D GlobalMaxPooling1D(int[]? input_shape = null, string? name = null) => new(input_shape, name);
 
-                /// <summary>Batch normalization over the last axis.</summary>
+                /// <summary>Batch normalization over the last axis (fused, TensorFlow 1.x's default, for 4-D float32 inputs).</summary>
                 public static KL.BatchNormalization BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
                     InitializerSpec? beta_initializer = null, InitializerSpec? gamma_initializer = null, InitializerSpec? moving_mean_initializer = null,
-                    InitializerSpec? moving_variance_initializer = null, int[]? input_shape = null, string? name = null, bool trainable = true) =>
-                    new(axis, momentum, epsilon, center, scale, beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer, input_shape, name, trainable);
+                    InitializerSpec? moving_variance_initializer = null, int[]? input_shape = null, string? name = null, bool trainable = true, bool? fused = null) =>
+                    new(axis, momentum, epsilon, center, scale, beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer, input_shape, name, trainable,
+                        fused);
 
                 /// <summary>Layer normalization over the last axis.</summary>
                 public static KL.LayerNormalization LayerNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, int[]? input_shape = null,

@@ -50,12 +50,14 @@ public static partial class Binding
                 DropoutLayer.Apply(inputs, rate, training, noise_shape, seed, name);
 
             /// <summary>
-            /// Batch normalization over the last axis; while <paramref name="training"/>, the moving-statistics
-            /// updates go into <c>UPDATE_OPS</c>.
+            /// Batch normalization over the last axis (or axis 1 of a fused NCHW input); while <paramref name="training"/>,
+            /// the moving-statistics updates go into <c>UPDATE_OPS</c>. <paramref name="fused"/> (TensorFlow's default
+            /// null: when possible) uses one FusedBatchNormV3 op for 4-D inputs.
             /// </summary>
             public static Tensor batch_normalization(Tensor inputs, int axis = -1, double momentum = 0.99, double epsilon = 1e-3,
-                bool center = true, bool scale = true, TensorLike training = default, bool trainable = true, string? name = null, Reuse? reuse = null) =>
-                BatchNormalization.Apply(inputs, axis, momentum, epsilon, center, scale, training, trainable, name, reuse);
+                bool center = true, bool scale = true, TensorLike training = default, bool trainable = true, string? name = null, Reuse? reuse = null,
+                bool? fused = null) =>
+                BatchNormalization.Apply(inputs, axis, momentum, epsilon, center, scale, training, trainable, name, reuse, fused);
         }
     }
 }

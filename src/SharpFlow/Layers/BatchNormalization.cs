@@ -12,25 +12,37 @@ namespace SharpFlow.Layers;
 /// <c>1 - momentum</c>) go into the <c>UPDATE_OPS</c> collection, as in TensorFlow (run them with the train op:
 /// <c>tf.control_dependencies(tf.get_collection(UPDATE_OPS))</c>); otherwise the moving statistics normalize.
 /// For 4-D inputs the moving variance takes the unbiased batch variance, as TensorFlow's fused kernel does.
-/// <c>training</c> may be a bool tensor, so one graph serves training and evaluation.
+/// <c>training</c> may be a bool tensor, so one graph serves training and evaluation. As in TensorFlow 1.x,
+/// <c>fused</c> (default null: when possible) normalizes a 4-D NHWC (axis -1 or 3) or NCHW (axis 1) input with
+/// FusedBatchNormV3 (<see cref="FusedBatchNormLayer"/>); <c>fused=false</c> and other inputs use ordinary ops.
 /// </summary>
 internal static class BatchNormalization
 {
     public static Tensor Apply(Tensor inputs, int axis, double momentum, double epsilon, bool center, bool scale, TensorLike training,
-        bool trainable, string? name, Reuse? reuse)
+        bool trainable, string? name, Reuse? reuse, bool? fused = null)
     {
         LayerScope.CheckFloat(inputs, "BatchNormalization");
         var rank = inputs.shape.IsKnownRank ? inputs.shape.ndims : throw new ValueError($"BatchNormalization needs inputs of known rank: {inputs}");
-        if (axis != -1 && axis != rank - 1)
+        // TensorFlow 1.x's layer: fused=None means fused, and fused falls back to the decomposed form where the fused
+        // op cannot serve (not 4-D, an axis other than the channels of NHWC or NCHW; here also float64).
+        var fusedFormat = fused ?? true ? FusedBatchNormLayer.DataFormat(rank, axis, inputs.dtype) : null;
+        if (fusedFormat is null && axis != -1 && axis != rank - 1)
             throw new ValueError($"BatchNormalization normalizes over the last axis only (axis=-1 or {rank - 1}), got axis={axis}");
-        var channels = LayerScope.LastDimension(inputs, "BatchNormalization");
-        var dtype = inputs.dtype;
+        var channels = fusedFormat == "NCHW"
+            ? (inputs.shape[1] >= 0 ? inputs.shape[1] : throw new ValueError($"Input has undefined `axis` dimension. Input shape: {inputs.shape}"))
+            : LayerScope.LastDimension(inputs, "BatchNormalization");
+        // The fused op keeps float16 layers' statistics in float32, as Keras' param_dtype.
+        var dtype = inputs.dtype == DType.float16 ? DType.float32 : inputs.dtype;
         using var scope = LayerScope.Enter(name, "batch_normalization", reuse);
         var shape = new Shape(channels);
         var gamma = scale ? LayerScope.Weight("gamma", shape, dtype, new OnesInitializer(), null, trainable) : null;
         var beta = center ? LayerScope.Weight("beta", shape, dtype, new ZerosInitializer(), null, trainable) : null;
         var movingMean = LayerScope.Weight("moving_mean", shape, dtype, new ZerosInitializer(), null, trainable: false);
         var movingVariance = LayerScope.Weight("moving_variance", shape, dtype, new OnesInitializer(), null, trainable: false);
+
+        if (fusedFormat is not null)
+            return FusedBatchNormLayer.Apply(inputs, gamma, beta, movingMean, movingVariance, epsilon, momentum, training.IsEmpty ? false : training, fusedFormat,
+                u => inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, u));
 
         bool? fixedTraining = training.IsEmpty ? false : training.Value as bool?;
         if (fixedTraining == false)

@@ -218,7 +218,12 @@ internal static class SlimLayers
 
         Tensor outputs;
         bool? fixedTraining = training.IsEmpty ? true : training.Value as bool?;
-        if (fixedTraining == false)
+        // contrib's batch_norm hands a fusable 4-D input with the default UPDATE_OPS to tf.layers' BatchNormalization,
+        // which is fused (fused=None means True there): one FusedBatchNormV3 per mode.
+        if (useFused && rank == 4 && updates == GraphKeys.UPDATE_OPS && Layers.FusedBatchNormLayer.DataFormat(rank, -1, dtype) is { } fusedFormat)
+            outputs = Layers.FusedBatchNormLayer.Apply(inputs, gamma, beta, movingMean, movingVariance, eps, momentum, training.IsEmpty ? true : training,
+                fusedFormat, u => inputs.graph.add_to_collection(GraphKeys.UPDATE_OPS, u));
+        else if (fixedTraining == false)
             outputs = Moments.Normalize(inputs, movingMean, movingVariance, beta, gamma, eps, "batchnorm");
         else
         {

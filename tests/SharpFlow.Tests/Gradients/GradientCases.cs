@@ -229,6 +229,7 @@ public static partial class GradientCases
 
         // Each area's cases live in its own file (GradientCases.<Area>.cs), listed here. Every area draws its inputs
         // from the same point of the random sequence, so adding an area changes no other area's inputs.
+        foreach (var c in FusedBatchNormCases()) yield return c;
         foreach (var c in ExplicitCases()) yield return c;
         foreach (var c in GraphIOCases()) yield return c;
         foreach (var c in FusedRnnCases()) yield return c;

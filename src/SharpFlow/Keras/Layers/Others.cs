@@ -7,13 +7,16 @@ namespace SharpFlow.Keras.Layers;
 /// <c>BatchNormalization</c> over the last axis: <c>gamma</c>, <c>beta</c>, <c>moving_mean</c>, <c>moving_variance</c>.
 /// While training (the learning phase) it normalizes with the batch's statistics and its updates move the moving
 /// ones by <c>1 − momentum</c> (4-D inputs: the unbiased variance, as TensorFlow's fused kernel); otherwise it uses
-/// the moving statistics.
+/// the moving statistics. <c>fused</c> (TensorFlow 1.x's default null: when possible) normalizes 4-D float32 NHWC
+/// (axis -1 or 3) or NCHW (axis 1) inputs with one FusedBatchNormV3 op per mode.
 /// </summary>
 public class BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
     InitializerSpec? beta_initializer = null, InitializerSpec? gamma_initializer = null, InitializerSpec? moving_mean_initializer = null,
-    InitializerSpec? moving_variance_initializer = null, int[]? input_shape = null, string? name = null, bool trainable = true) : Layer(name, trainable, input_shape)
+    InitializerSpec? moving_variance_initializer = null, int[]? input_shape = null, string? name = null, bool trainable = true, bool? fused = null)
+    : Layer(name, trainable, input_shape)
 {
     private Variable? _gamma, _beta, _mean, _variance;
+    private string? _fusedFormat;
 
     /// <inheritdoc />
     public override bool uses_learning_phase => true;
@@ -23,8 +26,13 @@ public class BatchNormalization(int axis = -1, double momentum = 0.99, double ep
     {
         ArgumentNullException.ThrowIfNull(input_shape);
         var rank = input_shape.ndims;
-        if (axis != -1 && axis != rank - 1) throw new ValueError($"BatchNormalization normalizes over the last axis only (axis=-1 or {rank - 1}), got axis={axis}");
-        var c = ConvUtil.Channels(input_shape, "BatchNormalization");
+        // TensorFlow 1.x: fused (None means when possible) for 4-D NHWC (axis -1 or 3) and NCHW (axis 1) float32 inputs.
+        _fusedFormat = (fused ?? true) && dtype == DType.float32 ? SharpFlow.Layers.FusedBatchNormLayer.DataFormat(rank, axis, DType.float32) : null;
+        if (_fusedFormat is null && axis != -1 && axis != rank - 1)
+            throw new ValueError($"BatchNormalization normalizes over the last axis only (axis=-1 or {rank - 1}), got axis={axis}");
+        var c = _fusedFormat == "NCHW"
+            ? (input_shape[1] >= 0 ? input_shape[1] : throw new ValueError($"Input has undefined `axis` dimension. Input shape: {input_shape}"))
+            : ConvUtil.Channels(input_shape, "BatchNormalization");
         var shape = new Shape(c);
         if (scale) _gamma = add_weight("gamma", shape, initializer: gamma_initializer ?? "ones");
         if (center) _beta = add_weight("beta", shape, initializer: beta_initializer ?? "zeros");
@@ -38,6 +46,9 @@ public class BatchNormalization(int axis = -1, double momentum = 0.99, double ep
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var rank = inputs.shape.ndims;
+        if (_fusedFormat is not null && inputs.dtype == DType.float32)
+            return SharpFlow.Layers.FusedBatchNormLayer.Apply(inputs, _gamma, _beta, _mean!, _variance!, epsilon, momentum,
+                Training is { } fixedTraining ? (TensorLike)fixedTraining : Backend.learning_phase(), _fusedFormat, add_update);
         if (Training == false)
             return Functions.Moments.Normalize(inputs, _mean!, _variance!, _beta, _gamma, epsilon, "batchnorm");
         var axes = Enumerable.Range(0, rank - 1).ToArray();

@@ -1,0 +1,189 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SharpFlow.Kernels;
+
+/// <summary>
+/// TensorFlow's fused batch normalization (fused_batch_norm_op.cc, CPU) over a tensor seen as
+/// <c>[outer, channels, inner]</c>: channels last (NHWC, NDHWC) is <c>inner = 1</c>, channels first (NCHW, NCDHW)
+/// is <c>outer = N</c>, <c>inner = H·W</c>. Channels-last rows are processed whole with SIMD over the channels;
+/// channels-first planes are contiguous runs of one channel. Per-channel sums are accumulated in blocks of
+/// <see cref="Block"/> rows in the element type and then in float64, so a large batch loses no precision.
+/// </summary>
+public static class FusedBatchNormKernels
+{
+    private const int Block = 256;
+
+    /// <summary>
+    /// Training's statistics: each channel's <paramref name="batchMean"/> and biased <paramref name="batchVariance"/>
+    /// (two passes: the mean, then the mean of the squared deviations).
+    /// </summary>
+    public static void Moments<T>(ReadOnlySpan<T> x, int outer, int channels, int inner, Span<T> batchMean, Span<T> batchVariance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var count = (double)outer * inner;
+        Span<double> acc = channels <= 512 ? stackalloc double[channels] : new double[channels];
+        SumPerChannel(x, default, outer, channels, inner, acc, centered: false);
+        for (var c = 0; c < channels; c++) batchMean[c] = T.CreateChecked(acc[c] / count);
+        SumPerChannel(x, batchMean, outer, channels, inner, acc, centered: true);
+        for (var c = 0; c < channels; c++) batchVariance[c] = T.CreateChecked(acc[c] / count);
+    }
+
+    /// <summary>y = (x - mean) · (scale / sqrt(variance + epsilon)) + offset, per channel.</summary>
+    public static void Normalize<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> scale, ReadOnlySpan<T> offset, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance,
+        T epsilon, int outer, int channels, int inner, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var factor = new T[channels];
+        for (var c = 0; c < channels; c++) factor[c] = scale[c] / T.Sqrt(variance[c] + epsilon);
+        if (inner == 1)
+        {
+            var centered = new T[channels];
+            for (var r = 0; r < outer; r++)
+            {
+                var row = x.Slice(r * channels, channels);
+                TensorPrimitives.Subtract(row, mean, centered);
+                TensorPrimitives.FusedMultiplyAdd(centered, factor, offset, y.Slice(r * channels, channels));
+            }
+            return;
+        }
+        for (var o = 0; o < outer; o++)
+            for (var c = 0; c < channels; c++)
+            {
+                var start = (o * channels + c) * inner;
+                var dst = y.Slice(start, inner);
+                TensorPrimitives.Subtract(x.Slice(start, inner), mean[c], dst);
+                TensorPrimitives.Multiply(dst, factor[c], dst);
+                TensorPrimitives.Add(dst, offset[c], dst);
+            }
+    }
+
+    /// <summary>
+    /// The gradients of fused batch norm: <paramref name="scaleBackprop"/> = Σ dy·(x - mean)·rsqrt(var + eps),
+    /// <paramref name="offsetBackprop"/> = Σ dy; with <paramref name="isTraining"/> (mean and variance are the batch's)
+    /// dx = scale·rsqrt(var + eps)·(dy - mean(dy) - (x - mean)·mean(dy·(x - mean))/(var + eps)), otherwise (population
+    /// statistics, constants) dx = dy·scale·rsqrt(var + eps).
+    /// </summary>
+    public static void Grad<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, ReadOnlySpan<T> scale, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T epsilon,
+        bool isTraining, int outer, int channels, int inner, Span<T> dx, Span<T> scaleBackprop, Span<T> offsetBackprop)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var count = (double)outer * inner;
+        var sumDy = new double[channels];
+        var sumDyXc = new double[channels];
+        if (inner == 1)
+        {
+            var blockDy = new T[channels];
+            var blockDyXc = new T[channels];
+            var centered = new T[channels];
+            for (var r0 = 0; r0 < outer; r0 += Block)
+            {
+                blockDy.AsSpan().Clear();
+                blockDyXc.AsSpan().Clear();
+                var r1 = System.Math.Min(outer, r0 + Block);
+                for (var r = r0; r < r1; r++)
+                {
+                    var g = dy.Slice(r * channels, channels);
+                    TensorPrimitives.Add(blockDy, g, blockDy);
+                    TensorPrimitives.Subtract(x.Slice(r * channels, channels), mean, centered);
+                    TensorPrimitives.FusedMultiplyAdd(g, centered, blockDyXc, blockDyXc);
+                }
+                for (var c = 0; c < channels; c++)
+                {
+                    sumDy[c] += double.CreateChecked(blockDy[c]);
+                    sumDyXc[c] += double.CreateChecked(blockDyXc[c]);
+                }
+            }
+        }
+        else
+        {
+            var centered = new T[inner];
+            for (var o = 0; o < outer; o++)
+                for (var c = 0; c < channels; c++)
+                {
+                    var start = (o * channels + c) * inner;
+                    sumDy[c] += double.CreateChecked(TensorPrimitives.Sum(dy.Slice(start, inner)));
+                    TensorPrimitives.Subtract(x.Slice(start, inner), mean[c], centered);
+                    sumDyXc[c] += double.CreateChecked(TensorPrimitives.Dot(dy.Slice(start, inner), centered));
+                }
+        }
+
+        // dx = a·dy + b·(x - mean) + d per channel: a = scale·rsqrt, and while training
+        // b = -scale·rsqrt³·mean(dy·(x - mean)), d = -scale·rsqrt·mean(dy).
+        var a = new T[channels];
+        var b = new T[channels];
+        var d = new T[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            var rsqrt = 1.0 / System.Math.Sqrt(double.CreateChecked(variance[c] + epsilon));
+            var s = double.CreateChecked(scale[c]);
+            scaleBackprop[c] = T.CreateChecked(sumDyXc[c] * rsqrt);
+            offsetBackprop[c] = T.CreateChecked(sumDy[c]);
+            a[c] = T.CreateChecked(s * rsqrt);
+            b[c] = isTraining && count > 0 ? T.CreateChecked(-s * rsqrt * rsqrt * rsqrt * sumDyXc[c] / count) : T.Zero;
+            d[c] = isTraining && count > 0 ? T.CreateChecked(-s * rsqrt * sumDy[c] / count) : T.Zero;
+        }
+        if (inner == 1)
+        {
+            var centered = new T[channels];
+            for (var r = 0; r < outer; r++)
+            {
+                var dst = dx.Slice(r * channels, channels);
+                TensorPrimitives.Subtract(x.Slice(r * channels, channels), mean, centered);
+                TensorPrimitives.FusedMultiplyAdd(centered, b, d, centered);
+                TensorPrimitives.FusedMultiplyAdd(dy.Slice(r * channels, channels), a, centered, dst);
+            }
+            return;
+        }
+        for (var o = 0; o < outer; o++)
+            for (var c = 0; c < channels; c++)
+            {
+                var start = (o * channels + c) * inner;
+                var dst = dx.Slice(start, inner);
+                // b·(x - mean) + d = b·x + (d - b·mean)
+                TensorPrimitives.Multiply(x.Slice(start, inner), b[c], dst);
+                TensorPrimitives.Add(dst, d[c] - b[c] * mean[c], dst);
+                TensorPrimitives.MultiplyAdd(dy.Slice(start, inner), a[c], dst, dst);
+            }
+    }
+
+    // acc[c] = Σ x (or Σ (x - mean)² when centered) over every position of channel c.
+    private static void SumPerChannel<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> mean, int outer, int channels, int inner, Span<double> acc, bool centered)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        acc.Clear();
+        if (inner == 1)
+        {
+            var block = new T[channels];
+            var tmp = new T[channels];
+            for (var r0 = 0; r0 < outer; r0 += Block)
+            {
+                block.AsSpan().Clear();
+                var r1 = System.Math.Min(outer, r0 + Block);
+                for (var r = r0; r < r1; r++)
+                {
+                    var row = x.Slice(r * channels, channels);
+                    if (!centered) TensorPrimitives.Add(block, row, block);
+                    else
+                    {
+                        TensorPrimitives.Subtract(row, mean, tmp);
+                        TensorPrimitives.FusedMultiplyAdd(tmp, tmp, block, block);
+                    }
+                }
+                for (var c = 0; c < channels; c++) acc[c] += double.CreateChecked(block[c]);
+            }
+            return;
+        }
+        var buffer = centered ? new T[inner] : null;
+        for (var o = 0; o < outer; o++)
+            for (var c = 0; c < channels; c++)
+            {
+                var plane = x.Slice((o * channels + c) * inner, inner);
+                if (!centered) acc[c] += double.CreateChecked(TensorPrimitives.Sum(plane));
+                else
+                {
+                    TensorPrimitives.Subtract(plane, mean[c], buffer);
+                    acc[c] += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(buffer));
+                }
+            }
+    }
+}
