@@ -52,7 +52,9 @@ public sealed class InceptionV3(int classes = 1000) : Model(classes)
     {
         using var scope = tf.variable_scope(name);
         x = tf.layers.conv2d(x, filters, new[] { kh, kw }, strides: stride, padding: padding, use_bias: false, name: "conv");
-        x = tf.layers.batch_normalization(x, scale: false, training: _training, name: "bn");
+        // fused: false keeps the decomposed batch norm, which the graph optimizer folds into the convolution and the ONNX
+        // exporter writes (neither handles FusedBatchNormV3 yet); the values are the same.
+        x = tf.layers.batch_normalization(x, scale: false, training: _training, name: "bn", fused: false);
         return tf.nn.relu(x);
     }
 
