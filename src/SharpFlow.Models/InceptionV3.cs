@@ -52,9 +52,7 @@ public sealed class InceptionV3(int classes = 1000) : Model(classes)
     {
         using var scope = tf.variable_scope(name);
         x = tf.layers.conv2d(x, filters, new[] { kh, kw }, strides: stride, padding: padding, use_bias: false, name: "conv");
-        // fused: false keeps the decomposed batch norm, which the graph optimizer folds into the convolution and the ONNX
-        // exporter writes (neither handles FusedBatchNormV3 yet); the values are the same.
-        x = tf.layers.batch_normalization(x, scale: false, training: _training, name: "bn", fused: false);
+        x = tf.layers.batch_normalization(x, scale: false, training: _training, name: "bn");
         return tf.nn.relu(x);
     }
 

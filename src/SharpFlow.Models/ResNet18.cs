@@ -57,8 +57,6 @@ public sealed class ResNet18(int classes = 1000) : Model(classes)
     {
         using var scope = tf.variable_scope(name);
         x = tf.layers.conv2d(x, filters, k, strides: stride, padding: "same", use_bias: false, name: "conv");
-        // fused: false keeps the decomposed batch norm, which the graph optimizer folds into the convolution and the ONNX
-        // exporter writes (neither handles FusedBatchNormV3 yet); the values are the same.
-        return tf.layers.batch_normalization(x, momentum: 0.9, epsilon: 1e-5, training: _training, name: "bn", fused: false);
+        return tf.layers.batch_normalization(x, momentum: 0.9, epsilon: 1e-5, training: _training, name: "bn");
     }
 }

@@ -352,6 +352,7 @@ internal sealed partial class OnnxExporter
                 break;
             case "Conv2D" or "DepthwiseConv2dNative": Convolution(op); break;
             case "MaxPool" or "AvgPool": Pool(op); break;
+            case "FusedBatchNorm" or "FusedBatchNormV2" or "FusedBatchNormV3": FusedBatchNorm(op); break;
             case "BiasAdd" or "Add" or "AddV2": Node("Add", [In(0), In(1)], [y]); break;
             case "Sub": Node("Sub", [In(0), In(1)], [y]); break;
             case "Mul": Node("Mul", [In(0), In(1)], [y]); break;
@@ -567,6 +568,34 @@ internal sealed partial class OnnxExporter
             ("kernel_shape", new long[] { kh, kw }), ("strides", new long[] { strides[1], strides[2] }),
             ("dilations", new long[] { dilations[1], dilations[2] }), ("group", depthwise ? (long)inC : 1L), ("auto_pad", AutoPad(op)));
         Node("Transpose", [conv], [Out(op.outputs[0])], ("perm", ToNhwc));
+    }
+
+    /// <summary>
+    /// FusedBatchNorm/V2/V3 in inference (<c>is_training=False</c>: the given mean and variance) → ONNX
+    /// BatchNormalization, between Transposes for NHWC. Training mode normalises with the batch's statistics and
+    /// updates none here, so it is refused: export the inference graph.
+    /// </summary>
+    private void FusedBatchNorm(Operation op)
+    {
+        if (!op.attrs.TryGetValue("is_training", out var training) || training is not false)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: is_training=True normalises with the batch's statistics; export the inference graph (training=False).", op.name);
+        var format = op.attrs.TryGetValue("data_format", out var f) && f is string text ? text : "NHWC";
+        if (format is not ("NHWC" or "NCHW"))
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
+        if (op.inputs[0].dtype != op.inputs[1].dtype)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: x of {op.inputs[0].dtype.name} with {op.inputs[1].dtype.name} statistics.", op.name);
+        var epsilon = Convert.ToSingle(op.attrs["epsilon"], System.Globalization.CultureInfo.InvariantCulture);
+        var statistics = new[] { Name(op.inputs[1]), Name(op.inputs[2]), Name(op.inputs[3]), Name(op.inputs[4]) };
+        if (format == "NCHW")
+        {
+            Node("BatchNormalization", [Name(op.inputs[0]), .. statistics], [Out(op.outputs[0])], ("epsilon", epsilon));
+            return;
+        }
+        var nchw = Fresh();
+        Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
+        var normalized = Fresh();
+        Node("BatchNormalization", [nchw, .. statistics], [normalized], ("epsilon", epsilon));
+        Node("Transpose", [normalized], [Out(op.outputs[0])], ("perm", ToNhwc));
     }
 
     private void Pool(Operation op)

@@ -40,6 +40,14 @@ internal static class BatchNormFolding
 
     public static void Run(OptimizedGraph g)
     {
+        // An inference FusedBatchNorm after a foldable product becomes the Mul and Add the fold below takes.
+        var start = new Indexes(g);
+        var decomposed = false;
+        foreach (var bn in g.Nodes.ToList())
+            if (bn.Op.type is "FusedBatchNorm" or "FusedBatchNormV2" or "FusedBatchNormV3")
+                decomposed |= TryDecompose(g, start, bn);
+        if (decomposed) g.Prune();
+
         // Built once and again only after the graph changed (a fold adds nodes, even one that then fails to replace),
         // not for every Mul: a training graph has thousands.
         Indexes? indexes = null;
@@ -55,6 +63,56 @@ internal static class BatchNormFolding
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// A FusedBatchNorm in inference (<c>is_training=False</c>, NHWC, x and the statistics of one dtype) whose x is a
+    /// product (+ BiasAdd) that folding may absorb, and whose other outputs nothing reads: replaced by
+    /// <c>x * s + (offset - mean * s)</c> with <c>s = scale * rsqrt(variance + epsilon)</c>, the decomposed form
+    /// <see cref="TryFold"/> then folds into the product's filter and bias. Elsewhere the fused op stays.
+    /// </summary>
+    private static bool TryDecompose(OptimizedGraph g, Indexes indexes, OptNode bn)
+    {
+        var op = bn.Op;
+        if (!op.attrs.TryGetValue("is_training", out var training) || training is not false || !NHWC(op)) return false;
+        if (g.Frozen(op) || bn.ControlInputs.Count > 0 || indexes.ControlSources.Contains(op) || g.IsTarget(op) || bn.Origin is not null) return false;
+        var y = op.outputs[0];
+        if (g.IsFed(y)) return false;
+        for (var i = 1; i < op.outputs.Count; i++)
+            if (g.IsFetched(op.outputs[i]) || g.IsFed(op.outputs[i]) || indexes.Consumers.ContainsKey(op.outputs[i])) return false;
+        var x = bn.Inputs[0];
+        var dtype = x.dtype;
+        if (!dtype.is_floating || bn.Inputs.Skip(1).Take(4).Any(t => t.dtype != dtype || g.IsFed(t))) return false;
+        if (g.IsFed(x) || !indexes.ByOp.TryGetValue(x.op, out var producer)) return false;
+        if (producer.Op.type == "BiasAdd" && g.IsIntermediate(producer, indexes.ControlSources, indexes.Consumers)
+            && indexes.ByOp.TryGetValue(producer.Inputs[0].op, out var inner)) producer = inner;
+        if (producer.Op.type is not ("Conv2D" or "DepthwiseConv2dNative" or "MatMul")
+            || !g.IsIntermediate(producer, indexes.ControlSources, indexes.Consumers)) return false;
+        var channels = y.shape.IsKnownRank && y.shape.ndims >= 1 ? y.shape[y.shape.ndims - 1] : -1;
+        if (channels <= 0) return false;
+
+        var graph = op.graph;
+        var prefix = op.name + "/decomposed_";
+        var vector = new Shape(channels);
+        var (scale, offset, mean, variance) = (bn.Inputs[1], bn.Inputs[2], bn.Inputs[3], bn.Inputs[4]);
+        var epsilon = ConstNode(g, graph, op.Id, prefix + "epsilon",
+            NDArray.Scalar(Convert.ToDouble(op.attrs["epsilon"], System.Globalization.CultureInfo.InvariantCulture)).Cast(dtype));
+        var shifted = Binary(g, graph, Add.Def, op.Id, prefix + "variance_epsilon", variance, epsilon, vector, "the variance plus epsilon");
+        var rsqrt = Unary(g, graph, Rsqrt.Def, op.Id, prefix + "rsqrt", shifted, vector, "1/sqrt(variance + epsilon)");
+        var s = Binary(g, graph, Mul.Def, op.Id, prefix + "scale", scale, rsqrt, vector, "the batch norm's scale");
+        var meanScaled = Binary(g, graph, Mul.Def, op.Id, prefix + "mean_scaled", mean, s, vector, "the mean times the scale");
+        var b = Binary(g, graph, Sub.Def, op.Id, prefix + "offset", offset, meanScaled, vector, "the batch norm's offset");
+        // The Mul and Add stand where the user's decomposed batch norm would (no origin), so the fold takes them.
+        var mulOp = new Operation(graph, op.Id, prefix + "mul", Mul.Def, [x, s], [],
+            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = dtype }, [(dtype, y.shape)]) { device = op.device };
+        g.Add(new OptNode(mulOp, [x, s], []));
+        var mul = mulOp.outputs[0];
+        var add = new Operation(graph, op.Id, op.name, Add.Def, [mul, b], [],
+            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = dtype }, [(dtype, y.shape)]) { device = op.device };
+        g.Add(new OptNode(add, [mul, b], []));
+        if (!g.Replace(y, add.outputs[0])) return false;
+        g.Record(Name, $"{op.type} '{op.name}' (inference) decomposed into Mul and Add for folding");
+        return true;
     }
 
     private static bool TryFold(OptimizedGraph g, Indexes indexes, OptNode mul, int side)
@@ -232,11 +290,11 @@ internal static class BatchNormFolding
         return op.outputs[0];
     }
 
-    private static Tensor Unary(OptimizedGraph g, Graph graph, OpDef def, int id, string name, Tensor a, Shape shape)
+    private static Tensor Unary(OptimizedGraph g, Graph graph, OpDef def, int id, string name, Tensor a, Shape shape, string what = "the negated offset")
     {
         var op = new Operation(graph, id, name, def, [a], [],
             new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = a.dtype }, [(a.dtype, shape)]);
-        g.Add(new OptNode(op, [a], [], "batch norm folding: the negated offset"));
+        g.Add(new OptNode(op, [a], [], "batch norm folding: " + what));
         return op.outputs[0];
     }
 }

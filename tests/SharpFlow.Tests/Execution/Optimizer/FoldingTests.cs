@@ -239,4 +239,53 @@ public class FoldingTests
         Assert.Equal(2, graph.Count(PadFolding.Name));
         Assert.Equal(new[] { "_FusedConv2D", "MaxPool" }, graph.Types.Where(t => t is "_FusedConv2D" or "MaxPool" or "Conv2D"));
     }
+
+    /// <summary>An inference FusedBatchNormV3 of constant statistics (what tf.layers.batch_normalization builds by default).</summary>
+    private static Tensor FusedBatchNorm(Tensor x, int channels, double seed, bool training = false, string format = "NHWC")
+    {
+        if (training) return tf.nn.fused_batch_norm(x, Positive(new Shape(channels), seed + 2), Values(new Shape(channels), 0.5, seed + 1), data_format: format).y;
+        return tf.nn.fused_batch_norm(x, Positive(new Shape(channels), seed + 2), Values(new Shape(channels), 0.5, seed + 1),
+            mean: Values(new Shape(channels), 0.3, seed), variance: Positive(new Shape(channels), seed), epsilon: 1e-3, data_format: format, is_training: false).y;
+    }
+
+    [Fact]
+    public void AnInferenceFusedBatchNormAfterAConvolutionFoldsIntoItsFilterAndABias()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 9, 9, 3), name: "x");
+        var w = tf.constant(Values(new Shape(3, 3, 3, 8), 0.3, 1), name: "w");
+        var y = tf.nn.relu(FusedBatchNorm(tf.nn.conv2d(x, w, [1, 2, 2, 1], "SAME"), 8, 2), name: "y");
+        var feeds = new FeedDict { [x] = Values(new Shape(2, 9, 9, 3), 1, 3) };
+        var (on, off, graph) = RunBoth([y], feeds);
+        Close(on, off);
+        Assert.Equal(1, graph.Count(BatchNormFolding.Name) - 1); // the decomposition, then the fold
+        Assert.DoesNotContain(graph.Nodes, n => n.Op.type.StartsWith("FusedBatchNorm", StringComparison.Ordinal));
+        var fused = Assert.Single(graph.Nodes, n => n.Op.type == "_FusedConv2D");
+        Assert.Equal("BiasAdd,Relu", string.Join(",", (string[])fused.Op.attrs["fused_ops"]));
+        Assert.Equal("Const", fused.Inputs[1].op.type);
+        Assert.Equal("Const", fused.Inputs[2].op.type);
+    }
+
+    [Fact]
+    public void AFusedBatchNormStaysInTrainingWhenTheProductIsReadAndInNchw()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 9, 9, 3), name: "x");
+        var w = tf.constant(Values(new Shape(3, 3, 3, 8), 0.3, 1), name: "w");
+        var conv = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME");
+        var feeds = new FeedDict { [x] = Values(new Shape(2, 9, 9, 3), 1, 3) };
+        foreach (var (fetches, what) in new (Tensor[], string)[]
+                 {
+                     ([FusedBatchNorm(conv, 8, 2, training: true)], "training"),
+                     ([FusedBatchNorm(conv, 8, 4), conv], "product fetched"),
+                     ([FusedBatchNorm(tf.nn.relu(conv), 8, 5)], "no product before it"),
+                     ([FusedBatchNorm(tf.transpose(conv, new[] { 0, 3, 1, 2 }), 8, 6, format: "NCHW")], "NCHW"),
+                 })
+        {
+            var (on, off, graph) = RunBoth(fetches, feeds);
+            Bitwise(on, off);
+            Assert.True(graph.Count(BatchNormFolding.Name) == 0, what);
+            Assert.Contains(graph.Nodes, n => n.Op.type == "FusedBatchNormV3");
+        }
+    }
 }
