@@ -561,13 +561,22 @@ internal sealed partial class OnnxExporter
         var weights = depthwise ? OnnxTensors.Permute(filter.Reshape(new Shape(kh, kw, 1, inC * m)), [3, 2, 0, 1]) : OnnxTensors.Permute(filter, [3, 2, 0, 1]);
         var strides = Attr<int[]>(op, "strides");
         var dilations = Attr<int[]>(op, "dilations");
-        var nchw = Fresh();
-        Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
-        var conv = Fresh();
-        Node("Conv", [nchw, Initializer(op.name + "/weights_oihw", weights)], [conv],
+        BetweenTransposes(op, "Conv", [Initializer(op.name + "/weights_oihw", weights)],
             ("kernel_shape", new long[] { kh, kw }), ("strides", new long[] { strides[1], strides[2] }),
             ("dilations", new long[] { dilations[1], dilations[2] }), ("group", depthwise ? (long)inC : 1L), ("auto_pad", AutoPad(op)));
-        Node("Transpose", [conv], [Out(op.outputs[0])], ("perm", ToNhwc));
+    }
+
+    /// <summary>
+    /// The op's NHWC input 0 → Transpose → the ONNX operator <paramref name="type"/> in NCHW (with
+    /// <paramref name="moreInputs"/>) → Transpose → the op's output 0, NHWC again.
+    /// </summary>
+    private void BetweenTransposes(Operation op, string type, string[] moreInputs, params (string Name, object Value)[] attributes)
+    {
+        var nchw = Fresh();
+        Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
+        var result = Fresh();
+        Node(type, [nchw, .. moreInputs], [result], attributes);
+        Node("Transpose", [result], [Out(op.outputs[0])], ("perm", ToNhwc));
     }
 
     /// <summary>
@@ -586,16 +595,8 @@ internal sealed partial class OnnxExporter
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: x of {op.inputs[0].dtype.name} with {op.inputs[1].dtype.name} statistics.", op.name);
         var epsilon = Convert.ToSingle(op.attrs["epsilon"], System.Globalization.CultureInfo.InvariantCulture);
         var statistics = new[] { Name(op.inputs[1]), Name(op.inputs[2]), Name(op.inputs[3]), Name(op.inputs[4]) };
-        if (format == "NCHW")
-        {
-            Node("BatchNormalization", [Name(op.inputs[0]), .. statistics], [Out(op.outputs[0])], ("epsilon", epsilon));
-            return;
-        }
-        var nchw = Fresh();
-        Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
-        var normalized = Fresh();
-        Node("BatchNormalization", [nchw, .. statistics], [normalized], ("epsilon", epsilon));
-        Node("Transpose", [normalized], [Out(op.outputs[0])], ("perm", ToNhwc));
+        if (format == "NCHW") Node("BatchNormalization", [Name(op.inputs[0]), .. statistics], [Out(op.outputs[0])], ("epsilon", epsilon));
+        else BetweenTransposes(op, "BatchNormalization", statistics, ("epsilon", epsilon));
     }
 
     private void Pool(Operation op)
@@ -604,13 +605,9 @@ internal sealed partial class OnnxExporter
         var s = Attr<int[]>(op, "strides");
         if (k[0] != 1 || k[3] != 1 || s[0] != 1 || s[3] != 1)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: it pools over the batch or channel axis.", op.name);
-        var nchw = Fresh();
-        Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
-        var pooled = Fresh();
         var window = new (string, object)[] { ("kernel_shape", new long[] { k[1], k[2] }), ("strides", new long[] { s[1], s[2] }), ("auto_pad", AutoPad(op)) };
-        if (op.type == "MaxPool") Node("MaxPool", [nchw], [pooled], window);
-        else Node("AveragePool", [nchw], [pooled], [.. window, ("count_include_pad", 0L)]);
-        Node("Transpose", [pooled], [Out(op.outputs[0])], ("perm", ToNhwc));
+        if (op.type == "MaxPool") BetweenTransposes(op, "MaxPool", [], window);
+        else BetweenTransposes(op, "AveragePool", [], [.. window, ("count_include_pad", 0L)]);
     }
 
     private static string AutoPad(Operation op)

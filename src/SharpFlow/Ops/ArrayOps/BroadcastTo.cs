@@ -39,7 +39,7 @@ internal sealed class BroadcastTo : OpDef
     });
 
     /// <summary>The input strides walked by each output axis (0 where the input repeats), or null when it cannot broadcast.</summary>
-    private static int[]? Strides(ReadOnlySpan<int> input, int[] target)
+    internal static int[]? Strides(ReadOnlySpan<int> input, int[] target)
     {
         if (input.Length > target.Length) return null;
         var inStrides = DataMovement.Strides(input);

@@ -1,6 +1,7 @@
 using SharpFlow.Framework;
 using SharpFlow.Framework.Dispatch;
 using SharpFlow.Kernels;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.Sparse;
 
 namespace SharpFlow.Ops.MathOps;
@@ -54,24 +55,14 @@ internal sealed class SelectV2 : OpDef
     {
         if (a.shape.AsSpan().SequenceEqual(dims)) return a;
         var full = NDArray.Zeros(a.dtype, Shape.Own(dims));
-        DataMovement.StridedCopy(a, 0, BroadcastStrides(a.shape.AsSpan(), dims), full, 0, DataMovement.Strides(dims), dims);
+        DataMovement.StridedCopy(a, 0, BroadcastTo.Strides(a.shape.AsSpan(), dims)!, full, 0, DataMovement.Strides(dims), dims);
         return full;
-    }
-
-    /// <summary>The strides of an input of shape <paramref name="input"/> walked by each output axis (0 where it repeats).</summary>
-    private static int[] BroadcastStrides(ReadOnlySpan<int> input, int[] dims)
-    {
-        var inStrides = DataMovement.Strides(input);
-        var strides = new int[dims.Length];
-        var lead = dims.Length - input.Length;
-        for (var i = 0; i < input.Length; i++) strides[lead + i] = input[i] == 1 && dims[lead + i] != 1 ? 0 : inStrides[i];
-        return strides;
     }
 
     /// <summary>For each element of the broadcast output, the flat index of the input element it reads.</summary>
     private static int[] SourceIndex(ReadOnlySpan<int> input, int[] dims)
     {
-        var strides = BroadcastStrides(input, dims);
+        var strides = BroadcastTo.Strides(input, dims)!;
         var size = 1;
         foreach (var d in dims) size *= d;
         var map = new int[size];

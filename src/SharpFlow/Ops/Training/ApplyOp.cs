@@ -106,15 +106,25 @@ internal abstract class ApplyOp : OpDef
         {
             using var _ = useLocking ? ctx.Variables.Lock(variables[0]) : null;
             var refs = ReadRefs(ctx, variables, names);
-            var grad = ctx.Input(GradIndex);
-            if (grad.shape != refs[0].shape)
-                throw ctx.InvalidArgument($"var and {names[GradIndex]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
-            var values = ReadScalars(ctx, names, RefCount, i => i == GradIndex);
-            rule.Validate(values, m => ctx.InvalidArgument(m));
-            if (refs[0].dtype == DType.float32) rule.Run<float>(refs, values, grad);
-            else rule.Run<double>(refs, values, grad);
+            rule.ApplyFromInputs(ctx, refs);
             ctx.ForwardOutput(0, refs[0]);
         });
+    }
+
+    /// <summary>
+    /// Applies this rule to <paramref name="refs"/> (the variable and its slots, of one shape) from the op's gradient
+    /// and hyper-parameter inputs, which follow TensorFlow's input order; the resource form shares it.
+    /// </summary>
+    internal void ApplyFromInputs(OpKernelContext ctx, NDArray[] refs)
+    {
+        var names = InputNames;
+        var grad = ctx.Input(GradIndex);
+        if (grad.shape != refs[0].shape)
+            throw ctx.InvalidArgument($"var and {names[GradIndex]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
+        var values = ReadScalars(ctx, names, RefCount, i => i == GradIndex);
+        Validate(values, m => ctx.InvalidArgument(m));
+        if (refs[0].dtype == DType.float32) Run<float>(refs, values, grad);
+        else Run<double>(refs, values, grad);
     }
 
     /// <summary>The current values of the variable and its slots, which must all have the variable's shape.</summary>
@@ -144,7 +154,7 @@ internal abstract class ApplyOp : OpDef
         return [.. scalars];
     }
 
-    internal void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>
+    private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>
         UpdateRange(refs, 0, Typed<T>(scalars), grad.AsReadOnlySpan<T>());
 
     /// <summary>The hyper-parameters in the variable's type.</summary>

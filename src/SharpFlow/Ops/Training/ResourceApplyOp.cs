@@ -110,14 +110,8 @@ internal sealed class ResourceApplyOp : OpDef
         {
             using var _ = LockFirst(ctx, useLocking);
             var refs = ReadHandles(ctx, _dense.Refs, names, dtype);
-            var grad = ctx.Input(_dense.Grad);
-            if (grad.shape != refs[0].shape)
-                throw ctx.InvalidArgument($"var and {names[_dense.Grad]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
-            if (grad.dtype != dtype) throw ctx.InvalidArgument($"grad has dtype {grad.dtype.name}, but T is {dtype.name}");
-            var values = ApplyOp.ReadScalars(ctx, names, _dense.Refs, i => i == _dense.Grad);
-            rule.Check(values, m => ctx.InvalidArgument(m));
-            if (dtype == DType.float32) rule.Run<float>(refs, values, grad);
-            else rule.Run<double>(refs, values, grad);
+            if (ctx.Input(_dense.Grad).dtype != dtype) throw ctx.InvalidArgument($"grad has dtype {ctx.Input(_dense.Grad).dtype.name}, but T is {dtype.name}");
+            rule.ApplyFromInputs(ctx, refs);
         });
     }
 
