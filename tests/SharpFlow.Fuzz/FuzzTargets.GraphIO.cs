@@ -33,7 +33,7 @@ public static partial class FuzzTargets
     }
 
     // A small model with the ops the importer handles most often: a convolution, pooling, a dense layer, a softmax,
-    // a while loop and a cond, plus variables and their initializers.
+    // a while loop and a cond, a tf.data map (the function library), plus variables and their initializers.
     private static Graph SeedModel()
     {
         var graph = new Graph();
@@ -49,6 +49,9 @@ public static partial class FuzzTargets
         var i = tf.constant(0, name: "i");
         tf.while_loop((Tensor c) => tf.less(c, 3), c => tf.add(c, 1), i, name: "loop");
         tf.cond(tf.less(i, 1), () => tf.constant(1f), () => tf.constant(2f), name: "branch");
+        // A dataset function with a captured value and a one-shot iterator: the GraphDef's function library.
+        var offset = tf.constant(2L, name: "offset");
+        tf.data.Dataset.range(4).map(v => (object)(v + offset)).make_one_shot_iterator().get_next(name: "next");
         return graph;
     }
 

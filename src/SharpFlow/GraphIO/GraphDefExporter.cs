@@ -18,19 +18,25 @@ internal static class GraphDefExporter
     {
         ArgumentNullException.ThrowIfNull(graph);
         var def = new GraphDef { Versions = new VersionDef { Producer = Producer } };
+        var library = new FunctionLibraryWriter();
         foreach (var op in graph.get_operations())
-            if (fromVersion is not { } v || op.Id > v) def.Node.Add(Node(op, addShapes));
+            if (fromVersion is not { } v || op.Id > v) def.Node.Add(Node(op, addShapes, library));
+        if (library.Library.Function.Count > 0) def.Library = library.Library;
         return def;
     }
 
-    /// <summary>The NodeDef of one op.</summary>
-    public static NodeDef Node(Operation op, bool addShapes)
+    /// <summary>
+    /// The NodeDef of one op; function-valued attributes go into <paramref name="library"/>, and
+    /// <paramref name="inputName"/> names the data inputs (a function body's <c>node:output_arg:index</c>).
+    /// </summary>
+    public static NodeDef Node(Operation op, bool addShapes, FunctionLibraryWriter library, Func<Tensor, string>? inputName = null)
     {
         var node = new NodeDef { Name = op.name, Op = op.type, Device = op.device };
-        foreach (var input in op.inputs) node.Input.Add(TensorName(input));
-        foreach (var control in op.control_inputs) node.Input.Add("^" + control.name);
         foreach (var (name, value) in op.attrs)
-            if (AttrValues.ToProto(value) is { } attr) node.Attr[name] = attr;
+            if ((AttrValues.ToProto(value) ?? library.Attr(value)) is { } attr) node.Attr[name] = attr;
+        // The attrs first: a function body's input names come from the producers' attrs (list lengths).
+        foreach (var input in op.inputs) node.Input.Add(inputName?.Invoke(input) ?? TensorName(input));
+        foreach (var control in op.control_inputs) node.Input.Add("^" + control.name);
         if (addShapes)
         {
             var shapes = new AttrValue.Types.ListValue();

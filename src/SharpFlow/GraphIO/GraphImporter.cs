@@ -8,7 +8,8 @@ namespace SharpFlow.GraphIO;
 /// default graph under the name scope <c>name</c> (<c>import/</c> by default, made unique like any scope; <c>""</c>
 /// imports at the root, renaming nodes whose names are taken), inputs named in <c>input_map</c> are replaced by
 /// existing tensors, and the ops and tensors named in <c>return_elements</c> are returned. Every op type is checked
-/// first: the types SharpFlow lacks make one <see cref="UnimplementedError"/> naming each such node.
+/// first: the types SharpFlow lacks make one <see cref="UnimplementedError"/> naming each such node. The functions
+/// of the GraphDef's library that dataset ops name are rebuilt by <see cref="FunctionLibraryReader"/>.
 /// </summary>
 internal static class GraphImporter
 {
@@ -18,8 +19,6 @@ internal static class GraphImporter
         IReadOnlyList<string>? returnElements, string? name)
     {
         ArgumentNullException.ThrowIfNull(graphDef);
-        if (graphDef.Library is { Function.Count: > 0 })
-            throw new UnimplementedError($"import_graph_def: the GraphDef's function library ({string.Join(", ", graphDef.Library.Function.Select(f => f.Signature?.Name))}) is not supported");
         var nodes = new Dictionary<string, NodeDef>(StringComparer.Ordinal);
         foreach (var node in graphDef.Node)
         {
@@ -87,7 +86,10 @@ internal static class GraphImporter
             }
             var attrs = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var (attrName, value) in node.Attr)
-                if (attrName != "_output_shapes") attrs[attrName] = AttrValues.FromProto(node.Op, attrName, value, node.Name);
+                if (attrName != "_output_shapes")
+                    attrs[attrName] = value.ValueCase == AttrValue.ValueOneofCase.Func
+                        ? FunctionLibraryReader.Read(node, attrName, value, graphDef.Library, inputs)
+                        : AttrValues.FromProto(node.Op, attrName, value, node.Name);
             // Attributes left out because they had their default value (a SavedModel written with
             // strip_default_attrs, TensorFlow's simple_save) get it back, as TensorFlow's importer does from the
             // registered OpDef (AddDefaultAttrsToNodeDef).

@@ -30,11 +30,15 @@ internal static class TfOpDefs
     /// <summary>Every op type the table holds, sorted.</summary>
     public static IReadOnlyList<string> Types => [.. Table.Value.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>The OpDefs of the op types <paramref name="graphDef"/> uses, sorted by name, as far as the table has them.</summary>
+    /// <summary>
+    /// The OpDefs of the op types <paramref name="graphDef"/> uses, its library's functions included, sorted by name,
+    /// as far as the table has them.
+    /// </summary>
     public static OpList StrippedOpList(GraphDef graphDef)
     {
         var list = new OpList();
-        foreach (var type in graphDef.Node.Select(n => n.Op).Distinct().Order(StringComparer.Ordinal))
+        var nodes = graphDef.Node.Concat(graphDef.Library?.Function.SelectMany(f => f.NodeDef) ?? []);
+        foreach (var type in nodes.Select(n => n.Op).Distinct().Order(StringComparer.Ordinal))
             if (Find(type) is { } def) list.Op.Add(def);
         return list;
     }

@@ -53,14 +53,6 @@ public sealed class OpDefConformanceTests
         // NCHW only; SharpFlow takes them (the value is checked like any other where the node uses a 2-D format).
         [("FusedBatchNormV3", "data_format")] = "3-D data formats of FusedBatchNormV3 (TensorFlow 2.2)",
         [("FusedBatchNormGradV3", "data_format")] = "3-D data formats of FusedBatchNormV3 (TensorFlow 2.2)",
-        // TensorFlow's dataset ops name a function of the GraphDef's FunctionDefLibrary; SharpFlow's dataset
-        // functions are .NET delegates, and it writes no FunctionDefLibrary, so these required func attrs are absent.
-        [("MapDataset", "f")] = "dataset function (no FunctionDefLibrary)",
-        [("ParallelMapDataset", "f")] = "dataset function (no FunctionDefLibrary)",
-        [("FilterDataset", "predicate")] = "dataset function (no FunctionDefLibrary)",
-        [("FlatMapDataset", "f")] = "dataset function (no FunctionDefLibrary)",
-        [("InterleaveDataset", "f")] = "dataset function (no FunctionDefLibrary)",
-        [("OneShotIterator", "dataset_factory")] = "dataset function (no FunctionDefLibrary)",
     };
 
     /// <summary>
@@ -83,11 +75,18 @@ public sealed class OpDefConformanceTests
     internal static List<string> Violations(Tf.GraphDef graphDef, ISet<string>? checkedTypes = null, ISet<(string, string)>? gapsSeen = null)
     {
         var problems = new List<string>();
-        foreach (var node in graphDef.Node)
+        var functions = graphDef.Library?.Function.Select(f => f.Signature.Name).ToHashSet() ?? [];
+        // The nodes of the library's function bodies keep to the same OpDefs, and every function attr names a
+        // function of the library.
+        var bodies = graphDef.Library?.Function.SelectMany(f => f.NodeDef.Select(n => (Node: n, Where: $"function {f.Signature.Name}: "))) ?? [];
+        foreach (var (node, context) in graphDef.Node.Select(n => (Node: n, Where: "")).Concat(bodies))
         {
+            foreach (var (key, value) in node.Attr)
+                if (value.ValueCase == Tf.AttrValue.ValueOneofCase.Func && !functions.Contains(value.Func.Name))
+                    problems.Add($"{context}{node.Name} ({node.Op}): attr {key} names function {value.Func.Name}, which the library lacks");
             if (TfOpDefs.Find(node.Op) is not { } def) continue;
             checkedTypes?.Add(node.Op);
-            var where = $"{node.Name} ({node.Op})";
+            var where = $"{context}{node.Name} ({node.Op})";
             var gapAttrs = node.Attr.Keys.Where(k => KnownGaps.ContainsKey((node.Op, k))).ToList();
             foreach (var k in gapAttrs) gapsSeen?.Add((node.Op, k));
             var explicitGap = gapAttrs.Contains("explicit_paddings");

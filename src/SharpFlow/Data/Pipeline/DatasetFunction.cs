@@ -24,6 +24,12 @@ internal sealed class DatasetFunction
     /// <summary>The function's name (TensorFlow's <c>tf_data_structured_function_wrapper</c>-like names).</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The name of the FunctionDef this function was imported from (a GraphDef's library), which a GraphDef written
+    /// again keeps; null for a traced function.
+    /// </summary>
+    public string? LibraryName { get; private init; }
+
     /// <summary>The function's own graph.</summary>
     public Graph Graph { get; }
 
@@ -72,6 +78,14 @@ internal sealed class DatasetFunction
         return new DatasetFunction(name, graph, args, outputs, structure, [.. capture.Outer], [.. capture.Inner]);
     }
 
+    /// <summary>
+    /// A function rebuilt from a FunctionDef (<see cref="GraphIO.FunctionLibraryReader"/>): its graph, the
+    /// placeholders of the element's components and of the captured values (bound to the dataset op's extra inputs
+    /// when it runs; the outer tensors are the op's, so <see cref="CapturedOuter"/> is empty), and its results.
+    /// </summary>
+    public static DatasetFunction FromLibrary(string libraryName, Graph graph, Tensor[] args, Tensor[] captured, Tensor[] outputs) =>
+        new(libraryName, graph, args, outputs, Nest.TupleOf(outputs.Length), [], captured) { LibraryName = libraryName };
+
     /// <summary>A runner of this function with the captured values of one dataset op run.</summary>
     public Instance Bind(Session session, NDArray[] captured) => new(this, session, captured);
 
@@ -81,6 +95,10 @@ internal sealed class DatasetFunction
         /// <summary>The function's outputs for one element (safe to call from several threads).</summary>
         public NDArray[] Call(NDArray[] args)
         {
+            if (args.Length != function.Args.Length)
+                throw new InvalidArgumentError($"Function '{function.LibraryName ?? function.Name}' takes {function.Args.Length} argument(s), but the element has {args.Length} component(s).");
+            if (captured.Length != function.CapturedInner.Length)
+                throw new InvalidArgumentError($"Function '{function.LibraryName ?? function.Name}' captures {function.CapturedInner.Length} value(s), but the dataset op passes {captured.Length}.");
             var feeds = new FeedDict();
             for (var i = 0; i < args.Length; i++) feeds[function.Args[i]] = args[i];
             for (var i = 0; i < captured.Length; i++) feeds[function.CapturedInner[i]] = captured[i];

@@ -68,16 +68,32 @@ internal abstract class DatasetOp : OpDef
 
 /// <summary>
 /// Dataset ops that run a traced function per element (map, filter, flat_map, interleave): attribute <c>f</c> (or
-/// <c>predicate</c>) holds the function, and the inputs after the fixed ones are its captured values. The kernel
-/// keeps one session over the function's graph for the life of the session that runs the op.
+/// <c>predicate</c>) holds the function, and its captured values follow <c>input_dataset</c> as TensorFlow's
+/// <c>other_arguments</c> (<c>Targuments</c>), before the op's other inputs (cycle_length, num_parallel_calls, ...).
+/// Subclasses number those other inputs as if there were no captured values (<see cref="FixedIndex"/> shifts them). The
+/// kernel keeps one session over the function's graph for the life of the session that runs the op.
 /// </summary>
 internal abstract class FunctionDatasetOp : DatasetOp
 {
     /// <summary>The name of the function attribute.</summary>
     protected virtual string FunctionAttr => "f";
 
-    /// <summary>Number of inputs before the captured ones.</summary>
+    /// <summary>Number of inputs besides the captured ones (input_dataset included).</summary>
     protected abstract int FixedInputs { get; }
+
+    /// <summary>The index of the op's input <paramref name="k"/> counted without the captured values.</summary>
+    protected static int FixedIndex(IReadOnlyDictionary<string, object> attrs, int k) =>
+        k == 0 ? 0 : k + (attrs.TryGetValue("Targuments", out var t) && t is DType[] types ? types.Length : 0);
+
+    public sealed override void InferShapes(InferenceContext ctx)
+    {
+        CheckDataset(ctx, 0, "input_dataset");
+        CheckFixed(ctx, k => FixedIndex(ctx.Attrs, k));
+        ctx.AddOutput(DType.resource, Shape.Scalar);
+    }
+
+    /// <summary>The checks of the inputs after input_dataset; <c>index(k)</c> is the actual index of fixed input k.</summary>
+    protected virtual void CheckFixed(InferenceContext ctx, Func<int, int> index) { }
 
     public override OpKernel CreateKernel(Operation op)
     {
@@ -87,23 +103,26 @@ internal abstract class FunctionDatasetOp : DatasetOp
         {
             var captured = new NDArray[ctx.InputCount - FixedInputs];
             // Copies: the run's buffers are reused after it, the dataset may live longer.
-            for (var i = 0; i < captured.Length; i++) captured[i] = ctx.Input(FixedInputs + i).Copy();
-            ctx.ForwardOutput(0, Make(ctx, op, function.Bind(session.Value, captured)).ToHandle());
+            for (var i = 0; i < captured.Length; i++) captured[i] = ctx.Input(1 + i).Copy();
+            ctx.ForwardOutput(0, Make(ctx, op, function.Bind(session.Value, captured), k => k == 0 ? 0 : k + captured.Length).ToHandle());
         });
     }
 
     protected sealed override DatasetBase Make(OpKernelContext ctx, Operation op) => throw new InvalidOperationException();
 
-    /// <summary>The dataset of one run, with the function bound to its captured values.</summary>
-    protected abstract DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f);
+    /// <summary>
+    /// The dataset of one run, with the function bound to its captured values; <c>index(k)</c> is the actual index of
+    /// fixed input k.
+    /// </summary>
+    protected abstract DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index);
 
-    /// <summary>Creates the op: fixed inputs, then the function's captured outer tensors.</summary>
+    /// <summary>Creates the op: input_dataset, the function's captured outer tensors, then the other fixed inputs.</summary>
     protected Tensor CreateWithFunction(OpBuilder b, Tensor[] fixedInputs, DatasetFunction f, DType[] types, Shape[] shapes, Dictionary<string, object>? attrs = null)
     {
         var captured = f.CapturedOuter.Select((t, i) => b.Convert(t, $"captured_{i}")).ToArray();
         var all = attrs ?? [];
         all[FunctionAttr] = f;
         all["Targuments"] = captured.Select(c => c.dtype).ToArray();
-        return Create(b, [.. fixedInputs, .. captured], types, shapes, all);
+        return Create(b, [fixedInputs[0], .. captured, .. fixedInputs[1..]], types, shapes, all);
     }
 }

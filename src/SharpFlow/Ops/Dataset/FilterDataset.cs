@@ -14,9 +14,7 @@ internal sealed class FilterDataset : FunctionDatasetOp
 
     protected override int FixedInputs => 1;
 
-    protected override void Check(InferenceContext ctx) => CheckDataset(ctx, 0, "input_dataset");
-
-    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f) =>
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index) =>
         new Data.Pipeline.FilterDataset(InputDataset(ctx, 0), f, op.name);
 
     /// <summary>The filtered dataset; the predicate must return one scalar bool (checked here, as TensorFlow's ValueError).</summary>

@@ -12,9 +12,7 @@ internal sealed class FlatMapDataset : FunctionDatasetOp
 
     protected override int FixedInputs => 1;
 
-    protected override void Check(InferenceContext ctx) => CheckDataset(ctx, 0, "input_dataset");
-
-    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f) =>
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index) =>
         new Data.Pipeline.FlatMapDataset(InputDataset(ctx, 0), f, Types(op), Shapes(op), op.name);
 
     /// <summary>The flat-mapped dataset; <paramref name="types"/> and <paramref name="shapes"/> are those of the datasets f returns.</summary>

@@ -12,18 +12,17 @@ internal sealed class InterleaveDataset : FunctionDatasetOp
 
     protected override int FixedInputs => 3;
 
-    protected override void Check(InferenceContext ctx)
+    protected override void CheckFixed(InferenceContext ctx, Func<int, int> index)
     {
-        CheckDataset(ctx, 0, "input_dataset");
-        CheckScalar(ctx, 1, "cycle_length", DType.int64);
-        CheckScalar(ctx, 2, "block_length", DType.int64);
+        CheckScalar(ctx, index(1), "cycle_length", DType.int64);
+        CheckScalar(ctx, index(2), "block_length", DType.int64);
     }
 
-    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f)
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index)
     {
-        var cycle = Int64(ctx, 1, "cycle_length");
+        var cycle = Int64(ctx, index(1), "cycle_length");
         if (cycle <= 0) throw ctx.InvalidArgument("cycle_length must be greater than zero.");
-        var block = Int64(ctx, 2, "block_length");
+        var block = Int64(ctx, index(2), "block_length");
         if (block <= 0) throw ctx.InvalidArgument("block_length must be greater than zero.");
         return new Data.Pipeline.InterleaveDataset(InputDataset(ctx, 0), f, cycle, block, Types(op), Shapes(op), op.name);
     }

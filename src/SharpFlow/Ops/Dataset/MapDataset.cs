@@ -12,9 +12,7 @@ internal sealed class MapDataset : FunctionDatasetOp
 
     protected override int FixedInputs => 1;
 
-    protected override void Check(InferenceContext ctx) => CheckDataset(ctx, 0, "input_dataset");
-
-    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f) =>
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index) =>
         new Data.Pipeline.MapDataset(InputDataset(ctx, 0), f, Types(op), Shapes(op), 1);
 
     /// <summary>The mapped dataset.</summary>

@@ -6,7 +6,8 @@ namespace SharpFlow.Ops.Dataset;
 /// <summary>
 /// OneShotIterator: an iterator that initialises itself on its first run (<c>make_one_shot_iterator</c>). As in
 /// TensorFlow it has no inputs: attribute <c>dataset_factory</c> names the dataset, which the kernel evaluates
-/// once, in a session of its own over the same graph (so the dataset may not depend on feeds or variables).
+/// once, in a session of its own over the dataset's graph (the same graph, or the function body of an imported
+/// <c>dataset_factory</c>; the dataset may not depend on feeds or variables).
 /// </summary>
 internal sealed class OneShotIterator : OpDef
 {
@@ -35,7 +36,7 @@ internal sealed class OneShotIterator : OpDef
                 {
                     var dataset = op.Attr<DatasetFactory>("dataset_factory").Dataset;
                     NDArray value;
-                    using (var session = new Session(op.graph))
+                    using (var session = new Session(dataset.graph))
                     {
                         try { value = session.run(dataset); }
                         catch (OpError e) { throw new FailedPreconditionError($"Failed to make the dataset of the one-shot iterator: {e.RawMessage}", op.name, e); }

@@ -16,26 +16,25 @@ internal sealed class ParallelInterleaveDataset : FunctionDatasetOp
 
     protected override int FixedInputs => 6;
 
-    protected override void Check(InferenceContext ctx)
+    protected override void CheckFixed(InferenceContext ctx, Func<int, int> index)
     {
-        CheckDataset(ctx, 0, "input_dataset");
-        CheckScalar(ctx, 1, "cycle_length", DType.int64);
-        CheckScalar(ctx, 2, "block_length", DType.int64);
-        CheckScalar(ctx, 3, "sloppy", DType.@bool);
-        CheckScalar(ctx, 4, "buffer_output_elements", DType.int64);
-        CheckScalar(ctx, 5, "prefetch_input_elements", DType.int64);
+        CheckScalar(ctx, index(1), "cycle_length", DType.int64);
+        CheckScalar(ctx, index(2), "block_length", DType.int64);
+        CheckScalar(ctx, index(3), "sloppy", DType.@bool);
+        CheckScalar(ctx, index(4), "buffer_output_elements", DType.int64);
+        CheckScalar(ctx, index(5), "prefetch_input_elements", DType.int64);
     }
 
-    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f)
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index)
     {
-        var cycle = Int64(ctx, 1, "cycle_length");
+        var cycle = Int64(ctx, index(1), "cycle_length");
         if (cycle <= 0) throw ctx.InvalidArgument("`cycle_length` must be > 0");
-        var block = Int64(ctx, 2, "block_length");
+        var block = Int64(ctx, index(2), "block_length");
         if (block <= 0) throw ctx.InvalidArgument("`block_length` must be > 0");
-        var sloppy = ctx.Input(3).AsSpan<bool>()[0];
-        var buffer = Int64(ctx, 4, "buffer_output_elements");
+        var sloppy = ctx.Input(index(3)).AsSpan<bool>()[0];
+        var buffer = Int64(ctx, index(4), "buffer_output_elements");
         if (buffer <= 0) throw ctx.InvalidArgument("`buffer_output_elements` must be > 0");
-        var prefetch = Int64(ctx, 5, "prefetch_input_elements");
+        var prefetch = Int64(ctx, index(5), "prefetch_input_elements");
         if (prefetch < 0) throw ctx.InvalidArgument("`prefetch_input_elements` must be >= 0");
         return new Data.Pipeline.ParallelInterleaveDataset(InputDataset(ctx, 0), f, cycle, block, sloppy, buffer, prefetch, 0, Types(op), Shapes(op), op.name);
     }

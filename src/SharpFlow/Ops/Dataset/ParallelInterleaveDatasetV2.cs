@@ -16,23 +16,22 @@ internal sealed class ParallelInterleaveDatasetV2 : FunctionDatasetOp
 
     protected override int FixedInputs => 4;
 
-    protected override void Check(InferenceContext ctx)
+    protected override void CheckFixed(InferenceContext ctx, Func<int, int> index)
     {
-        CheckDataset(ctx, 0, "input_dataset");
-        CheckScalar(ctx, 1, "cycle_length", DType.int64);
-        CheckScalar(ctx, 2, "block_length", DType.int64);
-        CheckScalar(ctx, 3, "num_parallel_calls", DType.int64);
+        CheckScalar(ctx, index(1), "cycle_length", DType.int64);
+        CheckScalar(ctx, index(2), "block_length", DType.int64);
+        CheckScalar(ctx, index(3), "num_parallel_calls", DType.int64);
     }
 
-    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f)
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index)
     {
-        var cycle = Int64(ctx, 1, "cycle_length");
+        var cycle = Int64(ctx, index(1), "cycle_length");
         if (cycle <= 0 && cycle != -1) throw ctx.InvalidArgument("cycle_length must be greater than zero.");
         // AUTOTUNE (-1): one dataset per core.
         if (cycle == -1) cycle = Environment.ProcessorCount;
-        var block = Int64(ctx, 2, "block_length");
+        var block = Int64(ctx, index(2), "block_length");
         if (block <= 0) throw ctx.InvalidArgument("block_length must be greater than zero.");
-        var calls = Int64(ctx, 3, "num_parallel_calls");
+        var calls = Int64(ctx, index(3), "num_parallel_calls");
         if (calls <= 0 && calls != -1) throw ctx.InvalidArgument("num_parallel_calls must be greater than zero.");
         if (calls == -1) calls = cycle;
         if (calls > cycle) throw ctx.InvalidArgument("num_parallel_calls must less than or equal to cycle_length.");

@@ -15,15 +15,14 @@ internal sealed class ParallelMapDataset : FunctionDatasetOp
 
     protected override int FixedInputs => 2;
 
-    protected override void Check(InferenceContext ctx)
+    protected override void CheckFixed(InferenceContext ctx, Func<int, int> index)
     {
-        CheckDataset(ctx, 0, "input_dataset");
-        CheckScalar(ctx, 1, "num_parallel_calls", DType.int32);
+        CheckScalar(ctx, index(1), "num_parallel_calls", DType.int32);
     }
 
-    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f)
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index)
     {
-        var calls = OpValues.Scalar(ctx.Input(1), "num_parallel_calls", ctx.InvalidArgument);
+        var calls = OpValues.Scalar(ctx.Input(index(1)), "num_parallel_calls", ctx.InvalidArgument);
         if (calls <= 0 && calls != -1) throw ctx.InvalidArgument("num_parallel_calls must be greater than zero.");
         // AUTOTUNE (-1): one call per core.
         return new Data.Pipeline.MapDataset(InputDataset(ctx, 0), f, Types(op), Shapes(op), calls == -1 ? Environment.ProcessorCount : (int)calls);
