@@ -193,7 +193,7 @@ internal static class FunctionLibraryReader
     /// A FunctionDef as a GraphDef: a Placeholder per input arg (DT_VARIANT as SharpFlow's resource), the body's
     /// nodes with their inputs renamed <c>node:k</c>; and the tensors its output args return, so named.
     /// </summary>
-    private static (GraphDef GraphDef, string[] Rets) ToGraphDef(FunctionDef fdef, FunctionDefLibrary library, SharpFlow.Shape?[]? hints, string where)
+    private static (GraphDef GraphDef, string[] Rets) ToGraphDef(FunctionDef fdef, FunctionDefLibrary library, SharpFlow.Shape?[]? hints, string where, bool placeholders = true)
     {
         var sig = fdef.Signature;
         var graphDef = new GraphDef { Library = library, Versions = new VersionDef { Producer = GraphDefExporter.Producer } };
@@ -206,6 +206,7 @@ internal static class FunctionLibraryReader
             if (!args.Add(arg.Name)) throw new ValueError($"{where}: argument '{arg.Name}' is named twice");
             var shape = hints?[i] ?? (fdef.ArgAttr.TryGetValue((uint)i, out var attrs) && attrs.Attr.TryGetValue("_output_shapes", out var s) && s.List?.Shape.Count == 1
                 ? TensorProtos.FromProto(s.List.Shape[0]) : SharpFlow.Shape.Unknown);
+            if (!placeholders) continue;
             var placeholder = new NodeDef { Name = arg.Name, Op = "Placeholder" };
             placeholder.Attr["dtype"] = new AttrValue { Type = Resource(arg.Type) };
             placeholder.Attr["shape"] = new AttrValue { Shape = TensorProtos.ToProto(shape) };
@@ -262,6 +263,54 @@ internal static class FunctionLibraryReader
             rets.Add(Resolve(ret, $"ret '{output.Name}'"));
         }
         return (graphDef, [.. rets]);
+    }
+
+    /// <summary>
+    /// Inlines the body of <paramref name="fdef"/> into the default graph under name scope <paramref name="scope"/>
+    /// (within the current control-flow context, as TensorFlow's InlineFunctionBody), its arguments bound to
+    /// <paramref name="args"/>: its results in output arg order.
+    /// </summary>
+    public static Tensor[] Inline(FunctionDef fdef, FunctionDefLibrary library, IReadOnlyList<Tensor> args, string scope, string where)
+    {
+        var sig = fdef.Signature ?? throw new ValueError($"{where} has no signature");
+        if (sig.InputArg.Count != args.Count)
+            throw new ValueError($"{where} takes {sig.InputArg.Count} argument(s), but the node passes {args.Count}");
+        for (var i = 0; i < args.Count; i++)
+            if (sig.InputArg[i].Type != TfDataType.DtInvalid && TensorProtos.FromProto(Resource(sig.InputArg[i].Type)) is { } t && t != args[i].dtype)
+                throw new ValueError($"{where}: argument '{sig.InputArg[i].Name}' is {TensorProtos.Name(sig.InputArg[i].Type)}, but the node passes {args[i].dtype.name}");
+        _importing ??= new HashSet<string>(StringComparer.Ordinal);
+        if (!_importing.Add(sig.Name)) throw new ValueError($"{where} calls itself (through {string.Join(", ", _importing.Select(n => $"'{n}'"))})");
+        try
+        {
+            var (graphDef, rets) = ToGraphDef(fdef, library, null, where, placeholders: false);
+            var argIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < sig.InputArg.Count; i++) argIndex[sig.InputArg[i].Name] = i;
+            var inputMap = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (var node in graphDef.Node)
+                foreach (var input in node.Input)
+                {
+                    if (input.StartsWith('^'))
+                    {
+                        if (argIndex.TryGetValue(input[1..], out var c)) inputMap[input] = args[c];
+                    }
+                    else if (argIndex.TryGetValue(GraphImporter.ParseTensorName(input).Op, out var a)) inputMap[input] = args[a];
+                }
+            // A result that is an argument passes it through; the others are the imported nodes' outputs.
+            var imported = rets.Where(r => !argIndex.ContainsKey(GraphImporter.ParseTensorName(r).Op)).ToList();
+            List<ITensorOrOperation> results;
+            try
+            {
+                results = graphDef.Node.Count == 0 ? [] : GraphImporter.Import(Graph.get_default(), graphDef, inputMap, imported, scope)!;
+            }
+            catch (UnimplementedError e) { throw new UnimplementedError($"{where}: {e.Message}", null, e); }
+            catch (ValueError e) { throw new ValueError($"{where}: {e.Message}", e); }
+            var next = 0;
+            return [.. rets.Select(r => argIndex.TryGetValue(GraphImporter.ParseTensorName(r).Op, out var a) ? args[a] : (Tensor)results[next++])];
+        }
+        finally
+        {
+            _importing.Remove(sig.Name);
+        }
     }
 
     private static int DefaultCount(OpDef def, OpDef.Types.ArgDef arg)

@@ -26,7 +26,7 @@ internal static class GraphImporter
             if (!nodes.TryAdd(node.Name, node)) throw new ValueError($"import_graph_def: Node '{node.Name}' is not unique");
         }
 
-        var missing = graphDef.Node.Where(n => OpRegistry.Find(n.Op) is null).ToList();
+        var missing = graphDef.Node.Where(n => OpRegistry.Find(n.Op) is null && !FunctionalOps.IsFunctional(n.Op)).ToList();
         if (missing.Count > 0)
             throw new UnimplementedError(
                 $"import_graph_def: SharpFlow has no op type for {missing.Count} node(s): " +
@@ -47,12 +47,13 @@ internal static class GraphImporter
 
         var order = TopologicalOrder(graphDef, nodes);
         var created = new Dictionary<string, Operation>(StringComparer.Ordinal);
+        // The results of the nodes lowered on import (TensorFlow 2's If, While, PartitionedCall), by node name.
+        var lowered = new Dictionary<string, Tensor[]>(StringComparer.Ordinal);
         var backEdges = new List<(Operation Merge, int Index, string Input)>();
         using var graphScope = graph.as_default();
         using var scope = graph.name_scope(name ?? "import", out _);
         foreach (var node in order)
         {
-            var def = OpRegistry.Find(node.Op)!;
             var inputs = new List<Tensor>();
             var controls = new List<Operation>();
             foreach (var input in node.Input)
@@ -67,6 +68,13 @@ internal static class GraphImporter
                 var (opName, index) = ParseTensorName(input);
                 var canonical = $"{opName}:{index}";
                 if (map.TryGetValue(canonical, out var replacement)) { usedKeys.Add(canonical); inputs.Add(replacement); continue; }
+                if (lowered.TryGetValue(opName, out var loweredInputs))
+                {
+                    if (index >= loweredInputs.Length)
+                        throw new ValueError($"import_graph_def: Node '{node.Name}': input '{input}' names output {index} of '{opName}', which has {loweredInputs.Length} outputs");
+                    inputs.Add(loweredInputs[index]);
+                    continue;
+                }
                 if (created.TryGetValue(opName, out var producer))
                 {
                     if (index >= producer.outputs.Count)
@@ -84,6 +92,18 @@ internal static class GraphImporter
                 }
                 throw new ValueError($"import_graph_def: Node '{node.Name}': input '{input}' is part of a cycle that is not a while loop");
             }
+            if (FunctionalOps.IsFunctional(node.Op))
+            {
+                using (node.Device.Length > 0 ? graph.device(node.Device) : null)
+                {
+                    var (outputs, group) = FunctionalOps.Lower(graph, node, inputs, controls, graphDef.Library,
+                        scope => nodes.ContainsKey(scope) || nodes.Keys.Any(k => k.StartsWith(scope + "/", StringComparison.Ordinal)));
+                    lowered[node.Name] = outputs;
+                    created[node.Name] = group;
+                }
+                continue;
+            }
+            var def = OpRegistry.Find(node.Op)!;
             var attrs = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var (attrName, value) in node.Attr)
                 if (attrName != "_output_shapes")
@@ -131,6 +151,11 @@ internal static class GraphImporter
             if (element.Contains(':'))
             {
                 var (opName, index) = ParseTensorName(element);
+                if (lowered.TryGetValue(opName, out var loweredOutputs) && index < loweredOutputs.Length)
+                {
+                    results.Add(loweredOutputs[index]);
+                    continue;
+                }
                 if (!created.TryGetValue(opName, out var op) || index >= op.outputs.Count)
                     throw new ValueError($"Requested return_element '{element}' not found in graph_def.");
                 results.Add(map.TryGetValue($"{opName}:{index}", out var mappedTensor) ? mappedTensor : op.outputs[index]);

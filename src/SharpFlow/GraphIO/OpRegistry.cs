@@ -30,8 +30,11 @@ internal static class OpRegistry
         }
     }
 
-    /// <summary>The op types SharpFlow itself defines, sorted (the README lists them).</summary>
-    public static IReadOnlyList<string> BuiltinTypes => [.. Builtin.Value.Keys.Order(StringComparer.Ordinal)];
+    /// <summary>
+    /// The op types SharpFlow itself imports, sorted (the README lists them): those it defines and TensorFlow 2's
+    /// functional control flow, which the importer lowers (<see cref="FunctionalOps"/>).
+    /// </summary>
+    public static IReadOnlyList<string> BuiltinTypes => [.. Builtin.Value.Keys.Concat(FunctionalOps.Types).Order(StringComparer.Ordinal)];
 
     /// <summary>Makes an op type defined outside SharpFlow importable.</summary>
     public static void Register(OpDef def)
