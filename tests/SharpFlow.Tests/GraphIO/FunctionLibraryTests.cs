@@ -138,6 +138,85 @@ public sealed class FunctionLibraryTests
     }
 
     [Fact]
+    public void GroupByWindowAndParallelInterleaveRoundTripWithTheirValues()
+    {
+        var graphDef = RoundTrip(() =>
+        {
+            var modulus = tf.constant(3L);
+            tf.data.Dataset.range(12)
+                .apply(tf.data.experimental.group_by_window(x => x % modulus, (_, xs) => xs.batch(2), 2))
+                .apply(tf.data.experimental.parallel_interleave(x => tf.data.Dataset.from_tensors(x).repeat(2), cycle_length: 2))
+                .make_initializable_iterator().get_next();
+        }, out var original, out var imported);
+        Assert.Equal(12, original.Count); // 6 windows of 2, each twice
+        Assert.Equal(original, imported);
+        var group = graphDef.Node.Single(n => n.Op == "GroupByWindowDataset");
+        foreach (var attr in new[] { "key_func", "reduce_func", "window_size_func" })
+            Assert.Contains(graphDef.Library.Function, f => f.Signature.Name == group.Attr[attr].Func.Name);
+        // key_func captured the modulus; reduce_func takes the key and the window, a dataset (DT_VARIANT).
+        Assert.Single(group.Attr["Tkey_func_other_arguments"].List.Type);
+        var reduce = graphDef.Library.Function.Single(f => f.Signature.Name == group.Attr["reduce_func"].Func.Name);
+        Assert.Equal([Tf.DataType.DtInt64, Tf.DataType.DtVariant], reduce.Signature.InputArg.Select(a => a.Type));
+    }
+
+    [Fact]
+    public void ASavedModelCarriesThePipelineAndLoadsIt()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sharpflow-functions-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var g = TestGraph.Enter())
+            {
+                var scale = tf.constant(10L);
+                var next = tf.data.Dataset.range(3).map(x => (object)(x * scale)).make_one_shot_iterator().get_next(name: "next");
+                using var sess = tf.Session();
+                tf.saved_model.simple_save(sess, dir, new Dictionary<string, Tensor> { ["scale"] = scale }, new Dictionary<string, Tensor> { ["next"] = next });
+            }
+            using (var g = TestGraph.Enter())
+            {
+                using var sess = tf.Session();
+                var meta = tf.saved_model.loader.load(sess, [tf.saved_model.tag_constants.SERVING], dir);
+                Assert.Equal(2, meta.GraphDef.Library.Function.Count);
+                Assert.Equal(["0", "10", "20"], Drain(g.Graph));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AFunctionTakingMoreArgumentsThanTheElementHasFailsWhenItRunsNamingTheFunction()
+    {
+        // TextLineDataset carries no output_types, so the import cannot count the element's components: the map's
+        // two-argument function fails when it is called.
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "a\nb\n");
+            Tf.GraphDef graphDef;
+            using (var g = TestGraph.Enter())
+            {
+                new tf.data.TextLineDataset(file).map((Tensor x) => (object)x).make_initializable_iterator().get_next();
+                graphDef = g.Graph.as_graph_def();
+            }
+            var fdef = graphDef.Library.Function.Single();
+            fdef.Signature.InputArg.Insert(0, new Tf.OpDef.Types.ArgDef { Name = "extra", Type = Tf.DataType.DtString });
+            using (var g = TestGraph.Enter())
+            {
+                tf.import_graph_def(graphDef, name: "");
+                var e = Assert.Throws<InvalidArgumentError>(() => Drain(g.Graph));
+                Assert.Contains($"Function '{fdef.Signature.Name}' takes 2 argument(s), but the element has 1 component(s).", e.Message);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void AMetaGraphAndItsStrippedOpListCarryTheLibrary()
     {
         Tf.MetaGraphDef meta;

@@ -114,6 +114,25 @@ public sealed class FunctionalControlFlowTests
         }
     }
 
+    [Fact]
+    public void AnIfOnANumberTakesThenForNonZero()
+    {
+        // TensorFlow's If converts a non-bool cond with ToBool: a non-zero number is true.
+        var graphDef = Parse(IfGraph.Replace("\"OP\"", "\"If\"", StringComparison.Ordinal));
+        var cond = graphDef.Node.Single(n => n.Name == "cond");
+        cond.Input[0] = "n";
+        cond.Attr["Tcond"].Type = Tf.DataType.DtInt32;
+        graphDef.Node.Add(TextFormat.Parse<Tf.NodeDef>("""name: "n" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "shape" value { shape { } } }"""));
+        using var g = TestGraph.Enter();
+        tf.import_graph_def(graphDef, name: "");
+        var x = g.Graph.get_tensor_by_name("x:0");
+        var n = g.Graph.get_tensor_by_name("n:0");
+        var y = g.Graph.get_tensor_by_name("cond/Identity:0");
+        using var sess = tf.Session();
+        Assert.Equal(25f, sess.run(y, new FeedDict { [x] = NDArray.Scalar(5f), [n] = NDArray.Scalar(-2) }).AsSpan<float>()[0]);
+        Assert.Equal(15f, sess.run(y, new FeedDict { [x] = NDArray.Scalar(5f), [n] = NDArray.Scalar(0) }).AsSpan<float>()[0]);
+    }
+
     // while_v2's form for `i, x = 0, x; while i < 3: i, x = i + 1, x * 1.5`: the loop counter and
     // maximum_iterations first, the body returning maximum_iterations unchanged.
     private const string WhileGraph = """
