@@ -111,7 +111,7 @@ internal static class FunctionLibraryReader
         for (var i = 0; i < capturedInputs.Length; i++) hints[leading + i] = capturedInputs[i].shape;
 
         var (graph, args, outputs) = Import(fdef, library!, hints, where);
-        if (spec.Kind == Args.Factory) return new OneShotIterator.DatasetFactory(outputs[0]);
+        if (spec.Kind == Args.Factory) return new OneShotIterator.DatasetFactory(outputs[0]) { LibraryName = name };
         return DatasetFunction.FromLibrary(name, graph, args[..leading], args[leading..], outputs);
     }
 

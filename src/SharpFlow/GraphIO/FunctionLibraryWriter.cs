@@ -105,8 +105,7 @@ internal sealed class FunctionLibraryWriter
             fdef.Signature.OutputArg.Add(new OpDef.Types.ArgDef { Name = outName, Type = type });
             fdef.Ret[outName] = $"{identity}:output:0";
         }
-        Library.Function.Add(fdef);
-        return name;
+        return _names[f] = Added(fdef);
     }
 
     private string Add(OneShotIterator.DatasetFactory d)
@@ -139,9 +138,28 @@ internal sealed class FunctionLibraryWriter
         fdef.Ret[outName] = Ref(d.Dataset);
         // Defun's name: the Python function's name and 8 hex digits of a hash of the definition.
         var hash = Convert.ToHexStringLower(SHA256.HashData(fdef.ToByteArray()))[..8];
-        var name = Unique($"_make_dataset_{hash}");
-        fdef.Signature.Name = name;
-        _names[d] = name;
+        fdef.Signature.Name = Unique(d.LibraryName ?? $"_make_dataset_{hash}");
+        return _names[d] = Added(fdef);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="fdef"/> to the library, or, when a function of the same base name (a function imported
+    /// twice, a pipeline's dataset factory and the pipeline itself holding the same imported function) has the same
+    /// definition, gives its name back instead: its name in the library.
+    /// </summary>
+    private string Added(FunctionDef fdef)
+    {
+        var name = fdef.Signature.Name;
+        foreach (var existing in Library.Function)
+        {
+            var other = existing.Signature.Name;
+            if (!name.StartsWith(other, StringComparison.Ordinal)) continue;
+            var renamed = fdef.Clone();
+            renamed.Signature.Name = other;
+            if (!renamed.Equals(existing)) continue;
+            _used.Remove(name);
+            return other;
+        }
         Library.Function.Add(fdef);
         return name;
     }

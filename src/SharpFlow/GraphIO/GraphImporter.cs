@@ -9,7 +9,8 @@ namespace SharpFlow.GraphIO;
 /// imports at the root, renaming nodes whose names are taken), inputs named in <c>input_map</c> are replaced by
 /// existing tensors, and the ops and tensors named in <c>return_elements</c> are returned. Every op type is checked
 /// first: the types SharpFlow lacks make one <see cref="UnimplementedError"/> naming each such node. The functions
-/// of the GraphDef's library that dataset ops name are rebuilt by <see cref="FunctionLibraryReader"/>.
+/// of the GraphDef's library that dataset ops name are rebuilt by <see cref="FunctionLibraryReader"/>; TensorFlow 2's
+/// functional control flow is lowered into v1 control flow by <see cref="FunctionalOps"/>.
 /// </summary>
 internal static class GraphImporter
 {
@@ -94,12 +95,20 @@ internal static class GraphImporter
             }
             if (FunctionalOps.IsFunctional(node.Op))
             {
-                using (node.Device.Length > 0 ? graph.device(node.Device) : null)
+                try
                 {
-                    var (outputs, group) = FunctionalOps.Lower(graph, node, inputs, controls, graphDef.Library,
-                        scope => nodes.ContainsKey(scope) || nodes.Keys.Any(k => k.StartsWith(scope + "/", StringComparison.Ordinal)));
-                    lowered[node.Name] = outputs;
-                    created[node.Name] = group;
+                    using (node.Device.Length > 0 ? graph.device(node.Device) : null)
+                    {
+                        var (outputs, group) = FunctionalOps.Lower(graph, node, inputs, controls, graphDef.Library,
+                            scope => nodes.ContainsKey(scope) || nodes.Keys.Any(k => k.StartsWith(scope + "/", StringComparison.Ordinal)));
+                        lowered[node.Name] = outputs;
+                        created[node.Name] = group;
+                    }
+                }
+                // The v1 construct's own refusals (branches of different dtypes, a loop variable changing its dtype).
+                catch (Exception e) when (e is TypeError or InternalError or InvalidCastException or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+                {
+                    throw new ValueError($"import_graph_def: Node '{node.Name}' ({node.Op}) cannot be lowered: {e.Message}", e);
                 }
                 continue;
             }

@@ -135,6 +135,21 @@ public sealed class FunctionLibraryTests
         // The factory's body holds the pipeline, its ScanDataset naming the scan function of the same library.
         var scan = factory.NodeDef.Single(n => n.Op == "ScanDataset");
         Assert.Contains(graphDef.Library.Function, f => f.Signature.Name == scan.Attr["f"].Func.Name);
+
+        // Imported and written again (the factory now a function body of its own), it still runs.
+        Tf.GraphDef again;
+        using (var g = TestGraph.Enter())
+        {
+            tf.import_graph_def(graphDef, name: "");
+            again = g.Graph.as_graph_def();
+        }
+        Assert.Empty(OpDefConformanceTests.Violations(again));
+        Assert.Equal(graphDef.Library.Function.Select(f => f.Signature.Name).Order(), again.Library.Function.Select(f => f.Signature.Name).Order());
+        using (var g = TestGraph.Enter())
+        {
+            tf.import_graph_def(again, name: "");
+            Assert.Equal(original, Drain(g.Graph));
+        }
     }
 
     [Fact]

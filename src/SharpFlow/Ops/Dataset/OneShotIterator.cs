@@ -55,6 +55,9 @@ internal sealed class OneShotIterator : OpDef
     {
         public Tensor Dataset { get; } = dataset;
 
+        /// <summary>The name of the FunctionDef it was imported from, which a GraphDef written again keeps; null when built here.</summary>
+        public string? LibraryName { get; init; }
+
         public override string ToString() => $"_make_dataset({Dataset.name})";
     }
 
