@@ -350,6 +350,18 @@ public sealed class FunctionLibraryTests
     }
 
     [Fact]
+    public void ANodeWithoutTheCapturedInputsItsTargumentsListFailsWhenItRuns()
+    {
+        var graphDef = MapGraph();
+        var fdef = graphDef.Library.Function[0];
+        graphDef.Node.Single(n => n.Op == "MapDataset").Input.RemoveAt(1);
+        using var g = TestGraph.Enter();
+        tf.import_graph_def(graphDef, name: "");
+        var e = Assert.Throws<InvalidArgumentError>(() => Drain(g.Graph));
+        Assert.Contains($"Function '{fdef.Signature.Name}' captures 1 value(s), but the dataset op passes 0.", e.Message);
+    }
+
+    [Fact]
     public void AFunctionThatReachesItselfIsRefused()
     {
         Tf.GraphDef graphDef;
