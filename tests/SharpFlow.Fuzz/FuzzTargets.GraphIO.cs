@@ -55,11 +55,57 @@ public static partial class FuzzTargets
         return graph;
     }
 
+    // TensorFlow 2's functional control flow, which the importer lowers: a cond_v2 If and a while_v2 While.
+    private const string FunctionalSeed = """
+        node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { } } } }
+        node { name: "p" op: "Placeholder" attr { key: "dtype" value { type: DT_BOOL } } attr { key: "shape" value { shape { } } } }
+        node { name: "n" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 0 } } } }
+        node {
+          name: "cond" op: "If" input: "p" input: "x"
+          attr { key: "Tcond" value { type: DT_BOOL } } attr { key: "Tin" value { list { type: DT_FLOAT } } } attr { key: "Tout" value { list { type: DT_FLOAT } } }
+          attr { key: "then_branch" value { func { name: "twice" } } } attr { key: "else_branch" value { func { name: "same" } } }
+        }
+        node {
+          name: "while" op: "While" input: "n" input: "cond"
+          attr { key: "T" value { list { type: DT_INT32 type: DT_FLOAT } } }
+          attr { key: "cond" value { func { name: "below3" } } } attr { key: "body" value { func { name: "step" } } }
+          attr { key: "output_shapes" value { list { shape { } shape { } } } }
+        }
+        library {
+          function {
+            signature { name: "twice" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "identity" type: DT_FLOAT } }
+            node_def { name: "add" op: "AddV2" input: "a" input: "a" attr { key: "T" value { type: DT_FLOAT } } }
+            ret { key: "identity" value: "add:z:0" }
+          }
+          function {
+            signature { name: "same" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "identity" type: DT_FLOAT } }
+            ret { key: "identity" value: "a" }
+          }
+          function {
+            signature { name: "below3" input_arg { name: "i" type: DT_INT32 } input_arg { name: "v" type: DT_FLOAT } output_arg { name: "identity" type: DT_BOOL } }
+            node_def { name: "three" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 3 } } } }
+            node_def { name: "less" op: "Less" input: "i" input: "three:output:0" attr { key: "T" value { type: DT_INT32 } } }
+            ret { key: "identity" value: "less:z:0" }
+          }
+          function {
+            signature { name: "step" input_arg { name: "i" type: DT_INT32 } input_arg { name: "v" type: DT_FLOAT } output_arg { name: "identity" type: DT_INT32 } output_arg { name: "identity_1" type: DT_FLOAT } }
+            node_def { name: "one" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 1 } } } }
+            node_def { name: "next" op: "AddV2" input: "i" input: "one:output:0" attr { key: "T" value { type: DT_INT32 } } }
+            node_def { name: "square" op: "Mul" input: "v" input: "v" attr { key: "T" value { type: DT_FLOAT } } }
+            ret { key: "identity" value: "next:z:0" }
+            ret { key: "identity_1" value: "square:z:0" }
+          }
+        }
+        versions { producer: 134 min_consumer: 12 }
+        """;
+
     private static List<byte[]> GraphDefSeeds(bool text)
     {
         var seeds = new List<byte[]>();
         var def = SeedModel().as_graph_def();
         seeds.Add(text ? System.Text.Encoding.UTF8.GetBytes(TextFormat.Print(def)) : ProtoFiles.SerializeDeterministic(def));
+        var functional = TextFormat.Parse<Tensorflow.GraphDef>(FunctionalSeed);
+        seeds.Add(text ? System.Text.Encoding.UTF8.GetBytes(TextFormat.Print(functional)) : ProtoFiles.SerializeDeterministic(functional));
         if (TfFile("regression", "graphdef", "frozen.pb") is { } frozen)
         {
             var bytes = File.ReadAllBytes(frozen);
