@@ -105,8 +105,10 @@ internal static class GraphImporter
                         created[node.Name] = group;
                     }
                 }
-                // The v1 construct's own refusals (branches of different dtypes, a loop variable changing its dtype).
-                catch (Exception e) when (e is TypeError or InternalError or InvalidCastException or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+                // The v1 construct's own refusals (branches of different dtypes, a loop variable changing its dtype);
+                // the lowering's own errors name the node already.
+                catch (Exception e) when (e is TypeError or InternalError or InvalidCastException or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException
+                    || (e is ValueError && !e.Message.StartsWith($"import_graph_def: Node '{node.Name}'", StringComparison.Ordinal)))
                 {
                     throw new ValueError($"import_graph_def: Node '{node.Name}' ({node.Op}) cannot be lowered: {e.Message}", e);
                 }

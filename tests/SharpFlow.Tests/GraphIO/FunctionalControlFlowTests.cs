@@ -308,6 +308,59 @@ public sealed class FunctionalControlFlowTests
         }
     }
 
+    private static Exception ImportError(Tf.GraphDef graphDef)
+    {
+        using var g = TestGraph.Enter();
+        return Assert.ThrowsAny<Exception>(() => tf.import_graph_def(graphDef, name: ""));
+    }
+
+    private static Tf.GraphDef If() => Parse(IfGraph.Replace("\"OP\"", "\"If\"", StringComparison.Ordinal));
+
+    private static Tf.GraphDef While() => Parse(WhileGraph.Replace("\"OP\"", "\"While\"", StringComparison.Ordinal));
+
+    [Fact]
+    public void NodesAndFunctionsThatCannotBeLoweredAreRefusedNamingTheNodeAndTheProblem()
+    {
+        var graphDef = If();
+        graphDef.Node.Single(n => n.Name == "cond").Attr.Remove("then_branch");
+        Assert.Contains("Node 'cond' (If): attr 'then_branch' is missing or holds no function", Assert.IsType<ValueError>(ImportError(graphDef)).Message);
+
+        graphDef = If();
+        graphDef.Node.Single(n => n.Name == "cond").Attr["Tin"].List.Type.Add(Tf.DataType.DtFloat);
+        Assert.Contains("Node 'cond' (If): attr 'Tin' lists 2 type(s), but the node has 1 input(s) after cond", ImportError(graphDef).Message);
+
+        graphDef = If();
+        graphDef.Node.Single(n => n.Name == "cond").Attr["Tout"].List.Type.Clear();
+        Assert.Contains("Node 'cond' (If): an If without outputs (run for its side effects) is not supported", Assert.IsType<UnimplementedError>(ImportError(graphDef)).Message);
+
+        // Branches whose results differ in dtype: the v1 cond's refusal, named after the node.
+        graphDef = If();
+        var elseFn = graphDef.Library.Function.Single(f => f.Signature.Name == "cond_false_12");
+        elseFn.NodeDef.Add(TextFormat.Parse<Tf.NodeDef>("""name: "c" op: "Cast" input: "mul:z:0" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT32 } } attr { key: "Truncate" value { b: false } }"""));
+        elseFn.NodeDef.Single(n => n.Name == "Identity").Input[0] = "c:y:0";
+        elseFn.NodeDef.Single(n => n.Name == "Identity").Attr["T"].Type = Tf.DataType.DtInt32;
+        var e = Assert.IsType<ValueError>(ImportError(graphDef));
+        Assert.StartsWith("import_graph_def: Node 'cond' (If) cannot be lowered: Outputs of true_fn and false_fn must have", e.Message);
+
+        graphDef = While();
+        var body = graphDef.Library.Function.Single(f => f.Signature.Name == "while_body_20");
+        body.Signature.OutputArg.RemoveAt(2);
+        body.Ret.Remove("identity_2");
+        Assert.Contains("Node 'while' (While), attr 'body': function 'while_body_20' returns 2 value(s) for 3 loop variable(s)", ImportError(graphDef).Message);
+
+        graphDef = While();
+        var cond = graphDef.Library.Function.Single(f => f.Signature.Name == "while_cond_19");
+        cond.Signature.OutputArg.Add(new Tf.OpDef.Types.ArgDef { Name = "identity_1", Type = Tf.DataType.DtBool });
+        cond.Ret["identity_1"] = "Identity:output:0";
+        Assert.Contains("Node 'while' (While), attr 'cond': function 'while_cond_19' returns 2 value(s); a loop condition returns one", ImportError(graphDef).Message);
+
+        graphDef = While();
+        graphDef.Library.Function.Single(f => f.Signature.Name == "while_cond_19").Signature.InputArg[2] =
+            new Tf.OpDef.Types.ArgDef { Name = "placeholder", TypeAttr = "T" };
+        Assert.Contains("argument 'placeholder' takes its type from attr 'T' (a polymorphic function), which SharpFlow does not instantiate",
+            Assert.IsType<UnimplementedError>(ImportError(graphDef)).Message);
+    }
+
     [Fact]
     public void TheLoweredTypesAreImportableAndInTheOpDefTable()
     {
