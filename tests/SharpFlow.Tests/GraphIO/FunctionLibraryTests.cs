@@ -362,6 +362,53 @@ public sealed class FunctionLibraryTests
     }
 
     [Fact]
+    public void FunctionsOfTheWrongKindForTheirNodeAreRefused()
+    {
+        // A function attr on an op that takes none.
+        var graphDef = MapGraph();
+        graphDef.Node.Single(n => n.Op == "RangeDataset").Attr["f"] = new Tf.AttrValue { Func = new Tf.NameAttrList { Name = "g" } };
+        Assert.Contains("Node 'RangeDataset' (RangeDataset), attr 'f': SharpFlow takes no function (here 'g') for this attribute",
+            Assert.IsType<UnimplementedError>(ImportError(graphDef)).Message);
+
+        // An element component of another type than the input dataset's.
+        graphDef = MapGraph();
+        graphDef.Library.Function[0].Signature.InputArg[0].Type = Tf.DataType.DtFloat;
+        Assert.Contains("argument 'args_0' is DT_FLOAT, but element component 0 of the input dataset is DT_INT64", ImportError(graphDef).Message);
+
+        // Two nodes of one name in the body.
+        graphDef = MapGraph();
+        var body = graphDef.Library.Function[0];
+        body.NodeDef.Add(body.NodeDef[0].Clone());
+        Assert.Contains($"node '{body.NodeDef[0].Name}' is named twice in the function", ImportError(graphDef).Message);
+
+        // A filter's predicate returning a number, a flat_map's function returning no dataset.
+        Tf.GraphDef filterDef, flatMapDef, factoryDef;
+        using (var g = TestGraph.Enter())
+        {
+            var ds = tf.data.Dataset.range(4);
+            ds.filter(x => tf.less(x, 2L)).make_initializable_iterator().get_next();
+            filterDef = g.Graph.as_graph_def();
+        }
+        filterDef.Library.Function[0].Signature.OutputArg[0].Type = Tf.DataType.DtInt64;
+        Assert.Contains("returns (DT_INT64); a predicate returns one bool", ImportError(filterDef).Message);
+        using (var g = TestGraph.Enter())
+        {
+            tf.data.Dataset.range(4).flat_map(x => tf.data.Dataset.from_tensors(x)).make_one_shot_iterator().get_next();
+            flatMapDef = g.Graph.as_graph_def();
+            factoryDef = flatMapDef.Clone();
+        }
+        var flatMapFn = flatMapDef.Library.Function.Single(f => f.Signature.Name.StartsWith("__inference_", StringComparison.Ordinal));
+        flatMapFn.Signature.OutputArg[0].Type = Tf.DataType.DtInt64;
+        Assert.Contains("it must return one dataset (DT_VARIANT)", ImportError(flatMapDef).Message);
+
+        // A dataset_factory that takes an argument.
+        var factory = factoryDef.Library.Function.Single(f => f.Signature.Name.StartsWith("_make_dataset_", StringComparison.Ordinal));
+        factory.Signature.InputArg.Add(new Tf.OpDef.Types.ArgDef { Name = "extra", Type = Tf.DataType.DtInt64 });
+        Assert.Contains($"Node 'OneShotIterator' (OneShotIterator), attr 'dataset_factory': function '{factory.Signature.Name}' takes 1 argument(s); a dataset_factory takes none",
+            ImportError(factoryDef).Message);
+    }
+
+    [Fact]
     public void AFunctionThatReachesItselfIsRefused()
     {
         Tf.GraphDef graphDef;
