@@ -211,6 +211,12 @@ public sealed class Session : IDisposable
             cached = (Plan.Build(fetches, targets, feedTensors, KernelOf, config.graph_options?.rewrite_options ?? new RewriterConfig()), new RunMemoryCache());
             cached = _plans.GetOrAdd(key, cached);
         }
+        if (options is { output_partition_graphs: true } && runMetadata is not null)
+        {
+            runMetadata.partition_graphs.Clear();
+            runMetadata.partition_graphs.Add(PartitionGraphs.Of(cached.Plan));
+            runMetadata.rewrite_log = cached.Plan.Optimized?.Log.ToList();
+        }
         // A failed run's memory is dropped, not reused: its buffer counts are off.
         var memory = cached.Memory.Take(cached.Plan, _variables);
         // Tracing is asked for per run; an untraced run takes the executor's plain loop.
