@@ -36,6 +36,22 @@ public static class hvd
     public static IReadOnlyList<Tensor> allreduce(IReadOnlyList<Tensor> tensors, bool average = true, string? name = null) =>
         MpiAllreduce.Build(tensors, average, name);
 
+    /// <summary>
+    /// Horovod's <c>hvd.allgather_object(obj)</c> for plain values (numbers, and structs of them): every rank's
+    /// <paramref name="obj"/>, in rank order. A collective run right away, outside any graph: every rank must call it,
+    /// in the same order as its other collectives; under the watchdog (<c>SHARPFLOW_MPI_TIMEOUT</c>), whose message
+    /// names it by <paramref name="name"/>. Compare a value across ranks with it, as a check that they agree.
+    /// </summary>
+    public static T[] allgather_object<T>(T obj, string? name = null) where T : unmanaged
+    {
+        var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var mine = new byte[size];
+        System.Runtime.InteropServices.MemoryMarshal.Write(mine, in obj);
+        var all = new byte[size * Mpi.Size];
+        Mpi.Collective(name ?? "allgather_object", () => MPI.Communicator.world.AllgatherFlattened(mine, size, ref all));
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(all).ToArray();
+    }
+
     /// <summary>An op that sets <paramref name="variables"/> on every rank to rank <paramref name="root_rank"/>'s values (one fused broadcast).</summary>
     public static Operation broadcast_variables(IEnumerable<Variable> variables, int root_rank = 0)
     {

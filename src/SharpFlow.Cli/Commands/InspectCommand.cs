@@ -41,7 +41,7 @@ internal static class InspectCommand
 
     private static void SavedModel(string dir)
     {
-        var model = SavedModels.Read(dir);
+        var model = tf.saved_model.utils.read_saved_model(dir);
         Console.WriteLine($"{dir}: a SavedModel with {model.MetaGraphs.Count} MetaGraph(s)");
         foreach (var meta in model.MetaGraphs)
         {
@@ -60,7 +60,7 @@ internal static class InspectCommand
             Console.WriteLine();
             Graph(meta.GraphDef, "the graph");
         }
-        var variables = SavedModels.VariablesPrefix(dir);
+        var variables = tf.saved_model.utils.get_variables_path(dir);
         if (File.Exists(variables + ".index"))
         {
             Console.WriteLine();
@@ -113,7 +113,7 @@ internal static class InspectCommand
             var dtype = placeholder.Attr.TryGetValue("dtype", out var t) ? DTypeName(t.Type) : "?";
             Console.WriteLine($"  input {placeholder.Name}: {dtype} {shape}");
         }
-        var missing = types.Select(g => g.Key).Where(t => OpRegistry.Find(t) is null).ToList();
+        var missing = types.Select(g => g.Key).Where(t => tf.op_def_registry.get(t) is null).ToList();
         Console.WriteLine(missing.Count == 0
             ? "  every op type imports into SharpFlow"
             : $"  op types SharpFlow cannot import yet: {string.Join(", ", missing)}");

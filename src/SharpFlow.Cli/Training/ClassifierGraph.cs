@@ -137,7 +137,7 @@ internal sealed class ClassifierGraph
                 if (ops.Add(op))
                     foreach (var next in op.inputs.Select(t => t.op).Concat(op.control_inputs)) stack.Push(next);
             using (Graph.as_default())
-                _diagnosis = SharpFlow.Ops.ArrayOps.CheckNumerics.AddFor(Graph, ops);
+                _diagnosis = tf.add_check_numerics_ops(ops);
         }
         try
         {

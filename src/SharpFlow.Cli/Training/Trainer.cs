@@ -278,7 +278,7 @@ internal sealed class Trainer : IDisposable
 
     /// <summary>
     /// With <c>--distributed</c>, at the end: a 64-bit FNV-1a hash of every variable's bytes, compared across ranks
-    /// (allreduce of the minimum and maximum); the chief reports that they agree, and any rank that differs fails.
+    /// (every rank's hash gathered with <c>hvd.allgather_object</c>); the chief reports that they agree, and any rank that differs fails.
     /// </summary>
     private void CheckRanksAgree()
     {
@@ -286,12 +286,8 @@ internal sealed class Trainer : IDisposable
         foreach (var value in _sess.run(_graph.Graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>().Select(v => (Tensor)v.value()).ToList()))
             foreach (var b in value.AsBytes()) hash = (hash ^ b) * 1099511628211UL;
         var signed = unchecked((long)hash);
-        long lowest = 0, highest = 0;
-        Mpi.Collective("the weights check", () =>
-        {
-            lowest = MPI.Communicator.world.Allreduce(signed, MPI.Operation<long>.Min);
-            highest = MPI.Communicator.world.Allreduce(signed, MPI.Operation<long>.Max);
-        });
+        var hashes = hvd.allgather_object(signed, "the weights check");
+        var (lowest, highest) = (hashes.Min(), hashes.Max());
         if (lowest != highest)
             throw new AllRanksException($"the ranks' variables differ after training (hashes from {lowest:x16} to {highest:x16})");
         Console.WriteLine($"variables identical on all {_ranks} ranks (hash {hash:x16})");

@@ -70,6 +70,23 @@ public static partial class Binding
         /// it guards.
         /// </summary>
         public static Operation add_check_numerics_ops() => CheckNumerics.AddToGraph(get_default_graph());
+        /// <summary>
+        /// <see cref="add_check_numerics_ops()"/> for <paramref name="ops"/> only (a SharpFlow addition): a
+        /// CheckNumerics for each of their float outputs, in graph order and chained the same way, leaving out
+        /// outputs already checked. Running the group with a step's feeds names the first op of that computation
+        /// (a training step's forward and backward pass, without its updates) that made a NaN or infinity, without
+        /// checks on the rest of the graph. The ops must be in the default graph.
+        /// </summary>
+        public static Operation add_check_numerics_ops(IEnumerable<Operation> ops)
+        {
+            ArgumentNullException.ThrowIfNull(ops);
+            var graph = get_default_graph();
+            var list = ops.ToList();
+            foreach (var op in list)
+                if (!ReferenceEquals(op.graph, graph))
+                    throw new ValueError($"add_check_numerics_ops: {op.name} is not an op of the default graph");
+            return CheckNumerics.AddFor(graph, list);
+        }
         /// <summary>The dynamic shape as an int32 vector.</summary>
         public static Tensor shape(TensorLike input, string? name = null, DType? out_type = null) => Shape_.Build(input, out_type, name);
         /// <summary>The number of elements.</summary>

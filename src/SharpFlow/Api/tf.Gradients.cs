@@ -72,8 +72,16 @@ public static partial class Binding
         public static Tensor squared_difference(TensorLike x, TensorLike y, string? name = null) => SquaredDifference.Build(x, y, name);
         /// <summary>The block starting at <paramref name="begin"/> of extent <paramref name="size"/> (-1: the rest).</summary>
         public static Tensor slice(TensorLike input_, TensorLike begin, TensorLike size, string? name = null) => Slice.Build(input_, begin, size, name);
-        /// <summary>Pads with zeros; <paramref name="paddings"/> is [rank, 2] (before, after).</summary>
-        public static Tensor pad(TensorLike tensor, TensorLike paddings, string? name = null) => Pad.Build(tensor, paddings, name);
+        /// <summary>
+        /// TensorFlow's <c>tf.pad(tensor, paddings, mode="CONSTANT", constant_values=...)</c>: pads with
+        /// <paramref name="constant_values"/> (a scalar, converted to the tensor's dtype; zeros when left out);
+        /// <paramref name="paddings"/> is [rank, 2] (before, after). As TensorFlow does, a Pad op when the value is
+        /// a plain zero, else a PadV2.
+        /// </summary>
+        public static Tensor pad(TensorLike tensor, TensorLike paddings, string? name = null, TensorLike? constant_values = null) =>
+            constant_values is not { } value || value.Value is 0 or 0L or 0f or 0d
+                ? Pad.Build(tensor, paddings, name)
+                : PadV2.Build(tensor, paddings, value, name);
         /// <summary>Broadcasts to a shape by NumPy's rules.</summary>
         public static Tensor broadcast_to(TensorLike input, TensorLike shape, string? name = null) => BroadcastTo.Build(input, shape, name);
         /// <summary>Running sums along an axis.</summary>

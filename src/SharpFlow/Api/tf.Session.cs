@@ -53,10 +53,11 @@ public static partial class Binding
         public sealed class RunOptions : SharpFlow.Execution.RunOptions
         {
             /// <summary>Run options with TensorFlow's field names.</summary>
-            public RunOptions(TraceLevel trace_level = TraceLevel.NO_TRACE, long timeout_in_ms = 0)
+            public RunOptions(TraceLevel trace_level = TraceLevel.NO_TRACE, long timeout_in_ms = 0, bool output_partition_graphs = false)
             {
                 this.trace_level = trace_level;
                 this.timeout_in_ms = timeout_in_ms;
+                this.output_partition_graphs = output_partition_graphs;
             }
         }
 

@@ -170,6 +170,22 @@ public static partial class Binding
                     var prefix = string.IsNullOrEmpty(import_scope) ? "" : import_scope.TrimEnd('/') + "/";
                     return (graph ?? SharpFlow.Graph.get_default()).get_tensor_by_name(prefix + tensor_info.Name);
                 }
+
+                /// <summary>
+                /// The SavedModel protocol buffer of <paramref name="export_dir"/> (its <c>saved_model.pbtxt</c>, else
+                /// <c>saved_model.pb</c>) without loading it: every MetaGraphDef with its tags, signatures and graph, as
+                /// <c>saved_model_cli show</c> reads it (TensorFlow's <c>saved_model_utils.read_saved_model</c>, in
+                /// <c>tensorflow/python/tools</c>). A directory with neither file is a NotFoundError
+                /// <c>"SavedModel file does not exist at: ..."</c>.
+                /// </summary>
+                public static Tensorflow.SavedModel read_saved_model(string export_dir) => SavedModels.Read(export_dir);
+
+                /// <summary>
+                /// The checkpoint prefix of a SavedModel's variables, <c>export_dir/variables/variables</c>
+                /// (TensorFlow's <c>saved_model.utils_impl.get_variables_path</c>): <c>tf.train.NewCheckpointReader</c>
+                /// reads them from there.
+                /// </summary>
+                public static string get_variables_path(string export_dir) => SavedModels.VariablesPrefix(export_dir);
             }
 
             /// <summary>The standard MetaGraphDef tags (<c>tf.saved_model.tag_constants</c>).</summary>

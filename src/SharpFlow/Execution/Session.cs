@@ -41,14 +41,19 @@ public sealed class Session : IDisposable
     /// <summary>Number of cached execution plans (one per fetch/target/feed signature seen).</summary>
     internal int PlanCount => _plans.Count;
 
-    /// <summary>Bytes of tensor buffers the session keeps between runs for reuse (see <see cref="RunMemory"/>).</summary>
-    internal long PooledBytes => _plans.Values.Sum(p => p.Memory.Idle?.PooledBytes ?? 0);
+    /// <summary>
+    /// Bytes of tensor buffers the session keeps between runs for reuse: each cached plan (one per signature of
+    /// fetches, targets and feeds run so far) keeps the buffers its last run's op outputs were written into, so a
+    /// steady training or inference loop allocates nothing per step. A SharpFlow addition (TensorFlow's allocators
+    /// report through <c>RunMetadata.step_stats</c> instead); 0 before the first run.
+    /// </summary>
+    public long PooledBytes => _plans.Values.Sum(p => p.Memory.Idle?.PooledBytes ?? 0);
 
     /// <summary>
     /// Bytes of all op outputs of the last run of each cached plan, summed: what the runs would allocate if no buffer
-    /// were reused.
+    /// were reused (compare <see cref="PooledBytes"/>, what they keep). A SharpFlow addition; 0 before the first run.
     /// </summary>
-    internal long RequestedBytes => _plans.Values.Sum(p => p.Memory.Idle?.RequestedBytes ?? 0);
+    public long RequestedBytes => _plans.Values.Sum(p => p.Memory.Idle?.RequestedBytes ?? 0);
 
     /// <summary>Bytes of new tensor buffers the last run of each cached plan allocated, summed (none in a steady loop).</summary>
     internal long AllocatedBytes => _plans.Values.Sum(p => p.Memory.Idle?.AllocatedBytes ?? 0);
@@ -211,6 +216,12 @@ public sealed class Session : IDisposable
             cached = (Plan.Build(fetches, targets, feedTensors, KernelOf, config.graph_options?.rewrite_options ?? new RewriterConfig()), new RunMemoryCache());
             cached = _plans.GetOrAdd(key, cached);
         }
+        if (options is { output_partition_graphs: true } && runMetadata is not null)
+        {
+            runMetadata.partition_graphs.Clear();
+            runMetadata.partition_graphs.Add(PartitionGraphs.Of(cached.Plan));
+            runMetadata.rewrite_log = cached.Plan.Optimized?.Log.ToList();
+        }
         // A failed run's memory is dropped, not reused: its buffer counts are off.
         var memory = cached.Memory.Take(cached.Plan, _variables);
         // Tracing is asked for per run; an untraced run takes the executor's plain loop.
@@ -267,12 +278,25 @@ public sealed class Session : IDisposable
         return kernel;
     }
 
-    /// <summary>The stream position of every random op this session has run, by op name.</summary>
-    internal Dictionary<string, (ulong Low, ulong High)> RandomPositions() =>
+    /// <summary>
+    /// The stream position of every random op this session has run, by op name: each random op (dropout,
+    /// <c>tf.random_*</c>, shuffling) draws from its own Philox counter stream, and the position is the 128-bit
+    /// counter it has reached (low and high 64 bits). <c>tf.train.Saver</c> writes these positions into a
+    /// checkpoint and restores them, so a resumed run draws what the uninterrupted one would; a caller can also
+    /// keep them to replay a step (<see cref="SetRandomPositions"/>). A SharpFlow addition: TensorFlow 1.x keeps
+    /// no such state. Ops the session has not run yet are absent.
+    /// </summary>
+    public Dictionary<string, (ulong Low, ulong High)> RandomPositions() =>
         _kernels.Where(k => k.Value.Generator is not null).ToDictionary(k => k.Key.name, k => k.Value.Generator!.Position, StringComparer.Ordinal);
 
-    /// <summary>Sets random ops' stream positions (op name → position); names that are not random ops of the graph are errors.</summary>
-    internal void SetRandomPositions(IReadOnlyDictionary<string, (ulong Low, ulong High)> positions, string source) =>
+    /// <summary>
+    /// Moves random ops' streams to the positions <see cref="RandomPositions"/> returned (op name → position), so
+    /// their next draws repeat what they drew from there. Every name is checked first and nothing changes on an
+    /// error: a name that is not an op of the graph is a NotFoundError, an op that draws no random numbers an
+    /// InvalidArgumentError; both messages start with <paramref name="source"/> (where the positions came from, such
+    /// as a file name) and name the op.
+    /// </summary>
+    public void SetRandomPositions(IReadOnlyDictionary<string, (ulong Low, ulong High)> positions, string source) =>
         PrepareRandomPositions(positions, source)();
 
     /// <summary>

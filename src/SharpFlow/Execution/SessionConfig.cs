@@ -144,6 +144,14 @@ public class RunOptions
 
     /// <summary>Timeout of the run in milliseconds (accepted; runs are not cut short).</summary>
     public long timeout_in_ms { get; set; }
+
+    /// <summary>
+    /// TensorFlow's <c>output_partition_graphs</c>: when true, the run writes the graph it executes (pruned to the
+    /// fetches, targets and feeds, and rewritten by the graph optimizer) into
+    /// <see cref="RunMetadata.partition_graphs"/>, and the optimizer's rewrites into
+    /// <see cref="RunMetadata.rewrite_log"/>.
+    /// </summary>
+    public bool output_partition_graphs { get; set; }
 }
 
 /// <summary>
@@ -155,11 +163,31 @@ public class RunMetadata
     /// <summary>The per-op step statistics of the last traced run.</summary>
     public StepStats step_stats { get; set; } = new();
 
-    /// <summary>The protocol-buffer bytes (RunMetadata{step_stats = 1}).</summary>
+    /// <summary>
+    /// TensorFlow's <c>partition_graphs</c>, filled by a run with <see cref="RunOptions.output_partition_graphs"/>:
+    /// the graphs the run executed, one per device (here one, the CPU's). Each is the user's graph pruned to the
+    /// ops the run needs and rewritten by the graph optimizer (grappler's passes: constant folding, arithmetic
+    /// simplification, fused ops such as <c>_FusedConv2D</c>, ...), nodes in the order they run, every node on
+    /// <c>/job:localhost/replica:0/task:0/device:CPU:0</c>. A node the optimizer made lists the nodes it replaces
+    /// in <c>experimental_debug_info.original_node_names</c>. Fed tensors keep their names as inputs while the
+    /// ops that would compute them are left out (TensorFlow puts <c>_Recv</c> nodes there).
+    /// </summary>
+    public List<Tensorflow.GraphDef> partition_graphs { get; } = [];
+
+    /// <summary>
+    /// A SharpFlow addition, filled with <see cref="partition_graphs"/>: every rewrite the graph optimizer made to
+    /// the run's graph, one line each, prefixed by its pass (<c>"remapping: _FusedConv2D 'conv1/Relu' = ..."</c>);
+    /// null when the optimizer did not run (<c>SHARPFLOW_GRAPH_OPTIMIZER=0</c> or <c>disable_meta_optimizer</c>).
+    /// Not part of <see cref="SerializeToString"/>: TensorFlow's RunMetadata has no such field.
+    /// </summary>
+    public IReadOnlyList<string>? rewrite_log { get; set; }
+
+    /// <summary>The protocol-buffer bytes (RunMetadata{step_stats = 1, partition_graphs = 3}).</summary>
     public byte[] SerializeToString()
     {
         var w = new ProtoWriter();
         if (step_stats.dev_stats.Count > 0) w.Message(1, step_stats.Encode());
+        foreach (var graph in partition_graphs) w.Bytes(3, Google.Protobuf.MessageExtensions.ToByteArray(graph));
         return w.ToArray();
     }
 }

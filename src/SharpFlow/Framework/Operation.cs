@@ -44,11 +44,18 @@ public sealed class Operation : ITensorOrOperation
     /// <summary>Creation order in the graph, starting at 1 (TensorFlow's <c>_id</c>); also a topological order.</summary>
     internal int Id { get; }
 
-    /// <summary>The op's definition: shape rule and kernel factory.</summary>
-    internal OpDef Def { get; }
+    /// <summary>
+    /// The op's definition (TensorFlow's <c>op_def</c>): its type, shape and dtype rule, kernel factory, and
+    /// properties such as <see cref="OpDef.IsStateful"/>.
+    /// </summary>
+    public OpDef Def { get; }
 
-    /// <summary>The cond branch or while loop the op was created in (TensorFlow's <c>_control_flow_context</c>), or null.</summary>
-    internal ControlFlowContext? Context { get; set; }
+    /// <summary>
+    /// The cond branch or while loop the op was created in (TensorFlow's <c>_control_flow_context</c>): a
+    /// <see cref="SharpFlow.Ops.Control.CondContext"/> or <see cref="SharpFlow.Ops.Control.WhileContext"/>, or null
+    /// at the top level. Kept for graphs built in this process and for MetaGraphDefs that record their contexts.
+    /// </summary>
+    public ControlFlowContext? Context { get; internal set; }
 
     /// <summary>
     /// Replaces input <paramref name="index"/>: only a while loop's back edge (a <c>Merge</c>'s second input becomes

@@ -41,6 +41,7 @@ public sealed class LayerTests
         // Saver is a Train type; the checkpoint utilities and the MetaGraph/SavedModel readers return or build one.
         [("Checkpoints", "Train")] = "tf.train.latest_checkpoint/get_checkpoint_state read Saver's CheckpointState",
         [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
+        [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues), which could move to Framework",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
         [("Slim", "Api")] = "slim layers call tf.* (written from slim's layers.py)",
         [("FeatureColumns", "Api")] = "feature columns call tf.* (written from feature_column.py)",

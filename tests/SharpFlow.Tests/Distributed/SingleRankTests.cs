@@ -42,6 +42,15 @@ public class SingleRankTests
     }
 
     [SkippableFact]
+    public void AllgatherObjectOfOneRankReturnsItsValueUnderTheWatchdog()
+    {
+        var before = Mpi.Collectives;
+        Assert.Equal([-5L], hvd.allgather_object(-5L, "the test's gather"));
+        Assert.Equal([(1.5, 7)], hvd.allgather_object((1.5, 7)));
+        Assert.Equal(before + 2, Mpi.Collectives);
+    }
+
+    [SkippableFact]
     public void ADistributedOptimizerOfOneRankTakesThePlainOptimizersSteps()
     {
         float[] Train(bool distributed)

@@ -5,14 +5,16 @@ namespace SharpFlow.Ops.Control;
 /// <summary>
 /// One branch of a <c>tf.cond</c> (TensorFlow 1.x's <c>CondContext</c>): values from outside enter through a
 /// Switch on the predicate, taking output <see cref="Branch"/>, so the branch's ops are dead when it is not taken;
-/// ops without inputs get a control input from the branch's pivot.
+/// ops without inputs get a control input from the branch's pivot. Public so that a graph's control flow can be
+/// read (<see cref="Operation.Context"/>; an exporter such as ONNX's maps each branch to a subgraph); built only
+/// by <c>tf.cond</c> and by importing a MetaGraphDef.
 /// </summary>
-internal sealed class CondContext : ControlFlowContext
+public sealed class CondContext : ControlFlowContext
 {
     private readonly Dictionary<Tensor, Tensor> _external = new(TensorComparer.Instance);
     private readonly string _name;
 
-    public CondContext(Tensor pred, Tensor pivot, int branch, ControlFlowContext? outer, string name)
+    internal CondContext(Tensor pred, Tensor pivot, int branch, ControlFlowContext? outer, string name)
     {
         Pred = pred;
         Pivot = pivot;
@@ -35,8 +37,10 @@ internal sealed class CondContext : ControlFlowContext
     /// <summary>1 for the true branch, 0 for the false one: the Switch output the branch takes.</summary>
     public int Branch { get; }
 
+    /// <inheritdoc/>
     public override string Name => _name;
 
+    /// <inheritdoc/>
     public override Tensor AddValue(Tensor value)
     {
         if (Contains(value.op)) return value;
@@ -65,6 +69,7 @@ internal sealed class CondContext : ControlFlowContext
         if (!ReferenceEquals(outside, inside)) _external[outside] = inside;
     }
 
+    /// <inheritdoc/>
     public override Operation? PivotFor(Operation? firstControlInput) => Pivot.op;
 
     /// <summary>
@@ -72,7 +77,7 @@ internal sealed class CondContext : ControlFlowContext
     /// branch's Switch, an operation as the pivot with a control dependency on it (TensorFlow's
     /// <c>_BuildCondTensor</c>).
     /// </summary>
-    public Tensor BuildResult(ITensorOrOperation value)
+    internal Tensor BuildResult(ITensorOrOperation value)
     {
         if (value is Operation op)
         {

@@ -32,7 +32,7 @@ internal sealed class Enter : OpDef
         if (op.graph.ControlFlowContext is not WhileContext { GradState: not null } gradContext || !gradContext.BackProp) return [grad];
         if (op.Attr<bool>("is_constant")) return [gradContext.AddBackpropAccumulator(op, grad)];
         var result = Exit.CreateIn(gradContext, grad).outputs[0];
-        gradContext.LoopExits.Add(result);
+        gradContext.AddLoopExit(result);
         return [result];
     }
 

@@ -31,7 +31,7 @@ internal sealed class Exit : OpDef
         if (op.Context is WhileContext { GradState: not null })
             throw new TypeError("Second-order gradient for while loops not supported.");
         var result = Enter.CreateIn(gradContext, grad, isConstant: false, "b_exit");
-        gradContext.LoopEnters.Add(result);
+        gradContext.AddLoopEnter(result);
         return [result];
     }
 

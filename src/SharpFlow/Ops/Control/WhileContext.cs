@@ -8,15 +8,17 @@ namespace SharpFlow.Ops.Control;
 /// A while loop under construction (TensorFlow 1.x's <c>WhileContext</c>): its frame name, its loop variables'
 /// Enter/Merge/Switch/NextIteration/Exit chains, and the pivots the ops of the body hang on. Values from outside
 /// enter each iteration through a constant Enter. A backprop loop (<see cref="GradState"/> set) takes the values
-/// of its forward loop from the stacks the forward loop filled.
+/// of its forward loop from the stacks the forward loop filled. Public so that a graph's loops can be read
+/// (<see cref="Operation.Context"/>; an exporter such as ONNX's maps each loop to a <c>Loop</c> node); built only by
+/// <c>tf.while_loop</c>, its gradient, and importing a MetaGraphDef.
 /// </summary>
-internal sealed class WhileContext : ControlFlowContext
+public sealed class WhileContext : ControlFlowContext
 {
     private readonly Dictionary<Tensor, Tensor> _external = new(TensorComparer.Instance);
     private readonly string _name;
 
     /// <summary>A forward loop, in the current name scope (whose name is the frame's name).</summary>
-    public WhileContext(ControlFlowContext? outer, int parallelIterations, bool backProp, string name)
+    internal WhileContext(ControlFlowContext? outer, int parallelIterations, bool backProp, string name)
     {
         if (parallelIterations <= 0) throw new ValueError("`parallel_iterations` must be a positive integer.");
         Outer = outer;
@@ -27,7 +29,7 @@ internal sealed class WhileContext : ControlFlowContext
     }
 
     /// <summary>The backprop loop of <paramref name="forward"/>.</summary>
-    public WhileContext(WhileContext forward, GradLoopState gradState, ControlFlowContext? outer)
+    internal WhileContext(WhileContext forward, GradLoopState gradState, ControlFlowContext? outer)
     {
         Outer = outer;
         ParallelIterations = forward.ParallelIterations;
@@ -48,8 +50,8 @@ internal sealed class WhileContext : ControlFlowContext
         {
             Pivot = pivot, PivotForPred = pivotForPred, PivotForBody = pivotForBody, MaximumIterations = maximumIterations,
         };
-        context.LoopEnters.AddRange(enters);
-        context.LoopExits.AddRange(exits);
+        context._loopEnters.AddRange(enters);
+        context._loopExits.AddRange(exits);
         return context;
     }
 
@@ -63,6 +65,7 @@ internal sealed class WhileContext : ControlFlowContext
     }
 
     /// <summary>The frame name, unique in the graph.</summary>
+    /// <inheritdoc/>
     public override string Name => _name;
 
     /// <summary>How many iterations may run at once (kept in the graph; this executor runs them in order).</summary>
@@ -72,27 +75,39 @@ internal sealed class WhileContext : ControlFlowContext
     public bool BackProp { get; }
 
     /// <summary>The grad state of a backprop loop; null for a forward loop.</summary>
-    public GradLoopState? GradState { get; }
+    internal GradLoopState? GradState { get; }
 
     /// <summary>The loop condition (LoopCond): the predicate of the loop's switches.</summary>
     public Tensor? Pivot { get; private set; }
 
     /// <summary>The first loop variable's Merge: the control pivot while the condition is built.</summary>
-    public Tensor? PivotForPred { get; private set; }
+    internal Tensor? PivotForPred { get; private set; }
 
     /// <summary>The first loop variable inside the body: the control pivot of the body's input-less ops.</summary>
-    public Tensor? PivotForBody { get; private set; }
+    internal Tensor? PivotForBody { get; private set; }
 
-    /// <summary>The loop variables' Enters.</summary>
-    public List<Tensor> LoopEnters { get; } = [];
+    private readonly List<Tensor> _loopEnters = [];
+    private readonly List<Tensor> _loopExits = [];
 
-    /// <summary>The loop variables' Exits.</summary>
-    public List<Tensor> LoopExits { get; } = [];
+    /// <summary>The loop variables' Enters (TensorFlow's <c>loop_enters</c>), in loop-variable order.</summary>
+    public IReadOnlyList<Tensor> LoopEnters => _loopEnters;
 
+    /// <summary>The loop variables' Exits (TensorFlow's <c>loop_exits</c>): the loop's results, in loop-variable order.</summary>
+    public IReadOnlyList<Tensor> LoopExits => _loopExits;
+
+    /// <summary>Records an Enter a gradient added to this backprop loop (an accumulator's, from its forward Exit).</summary>
+    internal void AddLoopEnter(Tensor enter) => _loopEnters.Add(enter);
+
+    /// <summary>Records an Exit a gradient added to this backprop loop (a gradient leaving it, from its forward Enter).</summary>
+    internal void AddLoopExit(Tensor exit) => _loopExits.Add(exit);
+
+    /// <inheritdoc/>
     public override ControlFlowContext EnclosingWhile => this;
 
+    /// <inheritdoc/>
     public override Operation? PivotFor(Operation? firstControlInput) => (PivotForBody ?? PivotForPred)?.op;
 
+    /// <inheritdoc/>
     public override Tensor AddValue(Tensor value)
     {
         if (Contains(value.op)) return value;
@@ -148,7 +163,7 @@ internal sealed class WhileContext : ControlFlowContext
     /// LoopCond, a Switch per variable, the body on the Switches' true outputs through Identities, the
     /// NextIteration back edges and the Exits. Returns the Exits.
     /// </summary>
-    public Tensor[] BuildLoop(Func<Tensor[], Tensor> cond, Func<Tensor[], Tensor[]> body, Tensor[] loopVars, Shape?[]? shapeInvariants)
+    internal Tensor[] BuildLoop(Func<Tensor[], Tensor> cond, Func<Tensor[], Tensor[]> body, Tensor[] loopVars, Shape?[]? shapeInvariants)
     {
         var graph = loopVars[0].graph;
         var realVars = loopVars.Select(v => Outer?.AddValue(v) ?? v).ToArray();
@@ -163,7 +178,7 @@ internal sealed class WhileContext : ControlFlowContext
                 enters[i].ResetShape(invariant);
             }
         }
-        LoopEnters.AddRange(enters);
+        _loopEnters.AddRange(enters);
         var merges = enters.Select(e => Merge.CreateIn(this, [e, e]).outputs[0]).ToArray();
         for (var i = 0; i < merges.Length; i++) merges[i].ResetShape(enters[i].shape);
         PivotForPred = merges[0];
@@ -189,7 +204,7 @@ internal sealed class WhileContext : ControlFlowContext
                 AddNextAndBackEdge(merges[i], result[i], enforceShapeInvariant: true);
             }
             var exits = switches.Select(s => Exit.CreateIn(this, s.outputs[0]).outputs[0]).ToArray();
-            LoopExits.AddRange(exits);
+            _loopExits.AddRange(exits);
             return exits;
         }
     }
@@ -198,7 +213,7 @@ internal sealed class WhileContext : ControlFlowContext
     /// Closes a loop variable's cycle: a NextIteration of <paramref name="value"/> becomes the Merge's second input,
     /// after checking that its shape keeps to the Merge's (TensorFlow's <c>_AddNextAndBackEdge</c>).
     /// </summary>
-    public static Tensor AddNextAndBackEdge(Tensor merge, Tensor value, bool enforceShapeInvariant)
+    internal static Tensor AddNextAndBackEdge(Tensor merge, Tensor value, bool enforceShapeInvariant)
     {
         var next = NextIteration.Build(value);
         if (enforceShapeInvariant && !ShapeLessThanOrEqual(value.shape, merge.shape))
@@ -223,7 +238,7 @@ internal sealed class WhileContext : ControlFlowContext
     /// A counter of the loop's iterations, added to the forward loop for its gradient: returns the count (an Exit)
     /// and the counter's NextIteration (TensorFlow's <c>AddForwardLoopCounter</c>).
     /// </summary>
-    public (Tensor Count, Tensor Next) AddForwardLoopCounter(GradLoopState? outerGradState)
+    internal (Tensor Count, Tensor Next) AddForwardLoopCounter(GradLoopState? outerGradState)
     {
         var graph = Pivot!.graph;
         Tensor n;
@@ -231,7 +246,7 @@ internal sealed class WhileContext : ControlFlowContext
             n = Const.Create(graph, NDArray.Scalar(0), "f_count");
         SeenValues.Add(n.name);
         var enter = Enter.CreateIn(this, n, isConstant: false, "f_count");
-        LoopEnters.Add(enter);
+        _loopEnters.Add(enter);
         using (graph.EnterContext(this))
         using (graph.control_dependencies(null))
         {
@@ -241,7 +256,7 @@ internal sealed class WhileContext : ControlFlowContext
             var next = NextIteration.Build(index);
             merge.op.UpdateBackEdge(1, next);
             var total = Exit.CreateIn(this, sw.outputs[0], "f_count").outputs[0];
-            LoopExits.Add(total);
+            _loopExits.Add(total);
             return (total, next);
         }
     }
@@ -250,7 +265,7 @@ internal sealed class WhileContext : ControlFlowContext
     /// The backprop loop's counter, from <paramref name="count"/> down to zero; its condition is the backprop
     /// loop's pivot. Returns the counter's NextIteration (TensorFlow's <c>AddBackpropLoopCounter</c>).
     /// </summary>
-    public Tensor AddBackpropLoopCounter(Tensor count, GradLoopState? outerGradState)
+    internal Tensor AddBackpropLoopCounter(Tensor count, GradLoopState? outerGradState)
     {
         var graph = count.graph;
         Tensor one;
@@ -258,7 +273,7 @@ internal sealed class WhileContext : ControlFlowContext
             one = Const.Create(graph, NDArray.Scalar(1), "b_count");
         SeenValues.Add(count.name);
         var enter = Enter.CreateIn(this, count, isConstant: false, "b_count");
-        LoopEnters.Add(enter);
+        _loopEnters.Add(enter);
         using (graph.EnterContext(this))
         using (graph.control_dependencies(null))
         {
@@ -271,7 +286,7 @@ internal sealed class WhileContext : ControlFlowContext
             var next = NextIteration.Build(index);
             merge.op.UpdateBackEdge(1, next);
             var finalZero = Exit.CreateIn(this, sw.outputs[0], "b_count").outputs[0];
-            LoopExits.Add(finalZero);
+            _loopExits.Add(finalZero);
             if (outerGradState is not null)
             {
                 // The pops of an inner loop's i-th run come before those of its (i+1)-th.
@@ -285,7 +300,7 @@ internal sealed class WhileContext : ControlFlowContext
     /// The gradient of a loop invariant: the sum of its gradients over all backprop iterations, in an accumulator
     /// loop variable of this backprop loop (TensorFlow's <c>AddBackpropAccumulator</c>).
     /// </summary>
-    public Tensor AddBackpropAccumulator(Operation enterOp, Tensor grad)
+    internal Tensor AddBackpropAccumulator(Operation enterOp, Tensor grad)
     {
         var graph = grad.graph;
         Tensor acc;
@@ -306,7 +321,7 @@ internal sealed class WhileContext : ControlFlowContext
         }
         SeenValues.Add(acc.name);
         var enter = Enter.CreateIn(this, acc, isConstant: false, "b_acc");
-        LoopEnters.Add(enter);
+        _loopEnters.Add(enter);
         using (graph.EnterContext(this))
         using (graph.control_dependencies(null))
         {
@@ -316,7 +331,7 @@ internal sealed class WhileContext : ControlFlowContext
             var next = NextIteration.Build(sum);
             merge.op.UpdateBackEdge(1, next);
             var result = Exit.CreateIn(this, sw.outputs[0], "b_acc").outputs[0];
-            LoopExits.Add(result);
+            _loopExits.Add(result);
             return result;
         }
     }
