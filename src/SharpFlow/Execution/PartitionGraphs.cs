@@ -15,10 +15,12 @@ internal static partial class PartitionGraphs
     public static GraphDef Of(Plan plan)
     {
         var def = new GraphDef { Versions = new VersionDef { Producer = GraphDefExporter.Producer } };
+        // Dataset ops' functions go into the partition's library, as in TensorFlow's partition graphs.
+        var library = new FunctionLibraryWriter();
         var origins = plan.Optimized?.Nodes.Where(n => n.Origin is not null).ToDictionary(n => n.Op, n => n.Origin!);
         foreach (var step in plan.Steps)
         {
-            var node = GraphDefExporter.Node(step.Op, addShapes: false);
+            var node = GraphDefExporter.Node(step.Op, addShapes: false, library);
             node.Device = DeviceSpec.LocalCpu;
             node.Input.Clear();
             foreach (var input in step.Inputs) node.Input.Add(GraphDefExporter.TensorName(input));
@@ -32,6 +34,7 @@ internal static partial class PartitionGraphs
             }
             def.Node.Add(node);
         }
+        if (library.Library.Function.Count > 0) def.Library = library.Library;
         return def;
     }
 
