@@ -140,6 +140,31 @@ public sealed class OnnxFusedOpsExportTests
         }
     }
 
+    /// <summary>A GraphDef holding fused ops (as TensorFlow's optimized graphs do), imported and exported.</summary>
+    [Fact]
+    public void FusedOpsOfAnImportedGraphDefExport()
+    {
+        Tensorflow.GraphDef graphDef;
+        using (var source = TestGraph.Enter())
+        {
+            var x = tf.placeholder(tf.float32, new Shape(-1, 5, 5, 2), name: "x");
+            var conv = tf.nn.conv2d(x, tf.constant(Uniform(1, -1, 1, 3, 3, 2, 4)), [1, 1, 1, 1], "SAME");
+            var features = Fused(conv, FusedConv2D.Def, "BiasAdd,Relu", tf.constant(Uniform(2, -1, 1, 4)), name: "conv_relu");
+            var flat = tf.reshape(features, new[] { -1, 100 });
+            var dense = tf.matmul(flat, tf.constant(Uniform(3, -0.2, 0.2, 100, 3)));
+            Fused(dense, FusedMatMul.Def, "BiasAdd,Sigmoid", tf.constant(Uniform(4, -1, 1, 3)), name: "logits");
+            graphDef = source.Graph.as_graph_def();
+        }
+        using var g = TestGraph.Enter();
+        var r = tf.import_graph_def(graphDef, return_elements: ["x:0", "logits:0"], name: "")!;
+        var (input, y) = ((Tensor)r[0], (Tensor)r[1]);
+        Assert.Equal("_FusedMatMul", y.op.type);
+        using var sess = tf.Session();
+        var model = Agrees(sess, new() { ["x"] = input }, y, [("x", F(5, 2, 5, 5, 2))]);
+        Assert.Contains(model.Graph.Node, n => n.OpType == "Conv");
+        Assert.Contains(model.Graph.Node, n => n.OpType == "Gemm");
+    }
+
     [Fact]
     public void AFusionSharpFlowOnnxDoesNotExpandIsRefusedNamingTheOpAndItsFusedOps()
     {
