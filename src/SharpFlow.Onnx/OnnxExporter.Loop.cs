@@ -315,7 +315,7 @@ internal sealed partial class OnnxExporter
     {
         var t = handle;
         while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
-        return t.op.type == "TensorArrayV3" ? t.op : throw new UnimplementedError($"Cannot export to ONNX: the TensorArray handle {handle.name} does not come from a TensorArrayV3 op ({t.op.type} \"{t.op.name}\").", t.op.name);
+        return t.op.type == "TensorArrayV3" ? t.op : throw new InternalError($"ONNX export: the TensorArray handle {handle.name} does not come from a TensorArrayV3 op ({t.op.type} \"{t.op.name}\").");
     }
 
     /// <summary>True when <paramref name="index"/> is the last index of <paramref name="array"/>: its size minus one, as constants or as <c>Sub(size, 1)</c>.</summary>

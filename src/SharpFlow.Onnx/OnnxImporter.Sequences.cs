@@ -7,8 +7,8 @@ internal sealed partial class OnnxImporter
 {
     /// <summary>
     /// An ONNX sequence: a list of tensors known at import (in the model's layout), or, for a sequence a Loop
-    /// carries, a TensorArray whose length is known at run time only (<see cref="Array"/>; <see cref="Items"/> is
-    /// then empty). A TensorArray holds tensors of one dtype and is written once per index, so a loop-carried
+    /// carries or a split along an axis known at run time only, a TensorArray whose length is known at run time
+    /// only (<see cref="Array"/>; <see cref="Items"/> is then empty). A TensorArray holds tensors of one dtype and is written once per index, so a loop-carried
     /// sequence grows by appends (what the TensorArrays of map_fn, scan and dynamic_rnn become).
     /// </summary>
     private sealed record Sequence(List<Tensor> Items, DType? DType, TensorArray? Array = null);
@@ -26,11 +26,11 @@ internal sealed partial class OnnxImporter
             : throw Invalid(node, $"input '{node.Input[index]}' is not a sequence (no SequenceConstruct, SequenceEmpty, SequenceInsert, SequenceErase, SplitToSequence or Loop made it).");
     }
 
-    /// <summary>A sequence input whose items must be known at import (not one a Loop carries).</summary>
+    /// <summary>A sequence input whose items must be known at import (not one of run-time length).</summary>
     private List<Tensor> ItemsIn(NodeProto node, int index)
     {
         var s = SequenceIn(node, index);
-        return s.Array is null ? s.Items : throw Unsupported(node, $"a loop-carried sequence ('{node.Input[index]}') as input {index} (its length is known at run time only)");
+        return s.Array is null ? s.Items : throw Unsupported(node, $"a sequence of run-time length ('{node.Input[index]}', a TensorArray) as input {index}");
     }
 
     private void SetSequence(NodeProto node, List<Tensor> items, DType? dtype) => _sequences[node.Output[0]] = new Sequence(items, dtype ?? items.FirstOrDefault()?.dtype);
@@ -78,7 +78,7 @@ internal sealed partial class OnnxImporter
         SetSequence(node, [.. Enumerable.Range(0, node.Input.Count).Where(k => Has(node, k)).Select(k => X(node, k))], null);
 
     /// <summary>
-    /// SequenceInsert: into a list at a position known at import; into a loop-carried sequence only at its end (no
+    /// SequenceInsert: into a list at a position known at import; into one of run-time length only at its end (no
     /// position, or one that equals the length when the model runs: any other is an InvalidArgumentError then,
     /// naming the node, since a TensorArray cannot shift its elements).
     /// </summary>
@@ -97,7 +97,7 @@ internal sealed partial class OnnxImporter
             }
             var at = RunTimePosition(node, 2, length);
             var check = tf.Assert(tf.equal(at, length),
-                [$"{_model.Source}: node '{NodeName(node)}' (SequenceInsert) inserts into the loop-carried sequence '{node.Input[0]}' at a position other than its end, which SharpFlow.Onnx does not support (it appends); position and length:", at, length]);
+                [$"{_model.Source}: node '{NodeName(node)}' (SequenceInsert) inserts into the sequence of run-time length '{node.Input[0]}' at a position other than its end, which SharpFlow.Onnx does not support (it appends); position and length:", at, length]);
             using (tf.control_dependencies([check]))
                 SetSequence(node, array.write(tf.identity(at), value));
             return;
@@ -154,13 +154,13 @@ internal sealed partial class OnnxImporter
     {
         if (SequenceIn(node, 0).Array is { } array)
         {
-            // A loop-carried sequence: its items' rank is known when its writes agreed on it.
+            // A sequence of run-time length: its items' rank is known when its writes agreed on it.
             var stackAxis = (int)Attr(node, "axis", 0L);
             var newAxis = Attr(node, "new_axis", 0L) != 0;
             var itemRank = array.element_shape.IsKnownRank ? array.element_shape.ndims : -1;
             var normalized = stackAxis >= 0 ? stackAxis : itemRank >= 0 ? stackAxis + itemRank + (newAxis ? 1 : 0) : stackAxis;
             if (normalized == 0) Set(node, newAxis ? array.stack() : array.concat());
-            else if (itemRank < 0) throw Unsupported(node, "axis", stackAxis, "a loop-carried sequence of items of unknown rank is joined along axis 0 only");
+            else if (itemRank < 0) throw Unsupported(node, "axis", stackAxis, "a sequence of run-time length whose items have unknown rank is joined along axis 0 only");
             else if (normalized < 0 || normalized > itemRank || (!newAxis && normalized == itemRank)) throw Invalid(node, $"axis {stackAxis} is out of range for rank-{itemRank} tensors.");
             else if (newAxis)
             {

@@ -199,6 +199,44 @@ public sealed class OnnxControlAndSequenceTests
     }
 
     [Fact]
+    public void SequenceFormsOfRunTimeLengthSharpFlowCannotMapAreNamed()
+    {
+        void Refused(GraphProto graph, string expected, bool dynamicBatch = false)
+        {
+            using var g = TestGraph.Enter();
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(ModelOf(graph, 13), "s.onnx").Import(new OnnxImportOptions { DynamicBatch = dynamicBatch }));
+            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        }
+        // A body that returns a new sequence instead of appending to the one the Loop carries.
+        var replacing = Graph("body", [Scalar("i", Int64), Scalar("c", Bool), Sequence("s", Float)], [Scalar("c_out", Bool), Sequence("s_out", Float)],
+            N("SequenceEmpty", [], ["fresh"], ("dtype", Float)),
+            N("SequenceInsert", ["fresh", "x"], ["s_out"]),
+            N("Identity", ["c"], ["c_out"]));
+        Refused(Graph("loop", [Info("x", Float, 2, 3), Info("m", Int64)], [Info("y", Float)],
+                N("SequenceEmpty", [], ["empty"], ("dtype", Float)),
+                N("Loop", ["m", "", "empty"], ["grown"], ("body", replacing)),
+                N("ConcatFromSequence", ["grown"], ["y"], ("axis", 0))),
+            "node 'Loop_grown' (Loop) uses a loop-carried sequence ('empty') that its body's output 's_out' replaces instead of appending to it");
+        // Erasing from a sequence of run-time length.
+        Refused(Graph("erase", [Info("x", Float, 4, 3)], [Info("y", Float)],
+                N("SplitToSequence", ["x"], ["rows"]),
+                N("SequenceErase", ["rows"], ["fewer"]),
+                N("ConcatFromSequence", ["fewer"], ["y"], ("axis", 0))),
+            "node 'SequenceErase_fewer' (SequenceErase) uses a sequence of run-time length ('rows', a TensorArray) as input 0", dynamicBatch: true);
+        // Split sizes along an axis known at run time only.
+        Refused(Graph("split", [Info("x", Float, 4, 3)], [Info("y", Float)],
+                N("SplitToSequence", ["x", "x_sizes"], ["parts"]),
+                N("ConcatFromSequence", ["parts"], ["y"], ("axis", 0))),
+            "node 'SplitToSequence_parts' (SplitToSequence) uses a SplitToSequence with a split input along an axis of unknown size", dynamicBatch: true);
+        // A sequence out of an If's branch.
+        var branch = Graph("then", [], [Sequence("t", Float)], N("SequenceConstruct", ["x"], ["t"]));
+        Refused(Graph("if", [Info("c", Bool), Info("x", Float, 2)], [Info("y", Float)],
+                N("If", ["c"], ["s"], ("then_branch", branch), ("else_branch", branch.Clone())),
+                N("ConcatFromSequence", ["s"], ["y"], ("axis", 0))),
+            "node 'If_s' (If) uses a sequence as the output 't' of its subgraph 'then'");
+    }
+
+    [Fact]
     public void RandomGeneratorsHaveOnnxRuntimesShapesDtypesAndRanges()
     {
         // Bernoulli of probabilities 0 and 1 is deterministic: 1 with probability p, as ONNX's operator text says

@@ -176,6 +176,11 @@ public sealed class OnnxFusedOpsExportTests
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["a"] = a }, new Dictionary<string, Tensor> { ["y"] = y }));
         Assert.Contains("_FusedMatMul \"leaky\"", e.Message, StringComparison.Ordinal);
         Assert.Contains("fused_ops [BiasAdd, LeakyRelu]", e.Message, StringComparison.Ordinal);
+
+        // num_args that do not fit fused_ops (a residual without its Add).
+        var extra = Fused(product, FusedMatMul.Def, "BiasAdd", tf.constant(Uniform(11, -1, 1, 4)), residual: tf.zeros(new Shape(3, 4)), name: "extra");
+        var numArgs = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["a"] = a }, new Dictionary<string, Tensor> { ["y"] = extra }));
+        Assert.Contains("_FusedMatMul \"extra\" to ONNX: num_args 2 with 4 inputs for fused_ops [BiasAdd]", numArgs.Message, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -223,6 +223,27 @@ public sealed class OnnxLoopExportTests
     }
 
     [Fact]
+    public void WritesThatWouldNotAppendInOrderAreRefusedNamingTheWrite()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        using var sess = tf.Session();
+        void Refused(Tensor y, string why)
+        {
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = y }));
+            Assert.Contains("TensorArrayWriteV3", e.Message, StringComparison.Ordinal);
+            Assert.Contains(why, e.Message, StringComparison.Ordinal);
+        }
+        // Into a new array at an index neither the first nor the last.
+        Refused(tf.TensorArray(tf.float32, size: 3).write(1, x, name: "middle").stack(), "is neither 0 or the last index into a new TensorArray");
+        // At 0 first, then from the last index down.
+        var result = tf.while_loop(v => tf.greater((Tensor)v[0], tf.constant(0)),
+            v => [(Tensor)v[0] - 1, ((TensorArray)v[1]).write((Tensor)v[0], x * 2f)],
+            new object[] { tf.constant(2), tf.TensorArray(tf.float32, size: 3).write(0, x) });
+        Refused(((TensorArray)result[1]).stack(), "written both from index 0 up and from the last index down");
+    }
+
+    [Fact]
     public void DynamicRnnRunsInOnnxRuntimeAndReimports()
     {
         using var g = TestGraph.Enter();
