@@ -433,6 +433,7 @@ internal sealed partial class OnnxExporter
                 else Node("Squeeze", [In(0), Ints([.. squeezeDims.Select(d => (long)d)])], [y]);
                 break;
             case "BlockLSTM": BlockLstm(op); break;
+            case "LSTMBlockCell": LstmBlockCell(op); return;
             default:
                 throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
         }
@@ -547,6 +548,44 @@ internal sealed partial class OnnxExporter
         Node("LSTM", [.. inputs], [y], ("hidden_size", (long)cell));
         Node("Squeeze", [y, Ints([1])], [Out(op.outputs[6])]);
         _names[op.outputs[6]] = Out(op.outputs[6]);
+    }
+
+    /// <summary>
+    /// TensorFlow's LSTMBlockCell (one step; the kernel's columns are the gates i, ci, f, o) as ONNX's element-wise
+    /// ops, in its kernel's order: <c>[x, h_prev]·w + b</c> split into the gates, <c>i = σ(i + cs_prev·wci)</c>,
+    /// <c>f = σ(f + forget_bias + cs_prev·wcf)</c>, <c>ci = tanh(ci)</c>, <c>cs = i·ci + f·cs_prev</c> (clipped to
+    /// ±cell_clip when that is positive), <c>o = σ(o + cs·wco)</c>, <c>co = tanh(cs)</c>, <c>h = o·co</c> (the
+    /// peephole terms with use_peephole). Its seven outputs are the values of the same names.
+    /// </summary>
+    private void LstmBlockCell(Operation op)
+    {
+        var dtype = op.outputs[0].dtype;
+        string Scalar(double v) => Initializer($"{op.name}/scalar_{_counter++}", NDArray.Scalar(v).Cast(dtype));
+        string Apply(string type, params string[] inputs)
+        {
+            var r = Fresh();
+            Node(type, inputs, [r]);
+            return r;
+        }
+        var csPrev = Name(op.inputs[1]);
+        var xh = Fresh();
+        Node("Concat", [Name(op.inputs[0]), Name(op.inputs[2])], [xh], ("axis", 1L));
+        var gates = Apply("Add", Apply("MatMul", xh, Name(op.inputs[3])), Name(op.inputs[7]));
+        var (gi, gci, gf, go) = (Fresh(), Fresh(), Fresh(), Fresh());
+        Node("Split", [gates], [gi, gci, gf, go], ("axis", 1L));
+        var peephole = Attr<bool>(op, "use_peephole");
+        var i = Apply("Sigmoid", peephole ? Apply("Add", gi, Apply("Mul", csPrev, Name(op.inputs[4]))) : gi);
+        var fSum = Apply("Add", gf, Scalar(Attr<float>(op, "forget_bias")));
+        var f = Apply("Sigmoid", peephole ? Apply("Add", fSum, Apply("Mul", csPrev, Name(op.inputs[5]))) : fSum);
+        var ci = Apply("Tanh", gci);
+        var cs = Apply("Add", Apply("Mul", i, ci), Apply("Mul", f, csPrev));
+        var clip = Attr<float>(op, "cell_clip");
+        if (clip > 0) cs = Apply("Clip", cs, Scalar(-clip), Scalar(clip));
+        var o = Apply("Sigmoid", peephole ? Apply("Add", Apply("Mul", cs, Name(op.inputs[6])), go) : go);
+        var co = Apply("Tanh", cs);
+        var h = Apply("Mul", o, co);
+        string[] values = [i, cs, f, o, ci, co, h];
+        for (var k = 0; k < values.Length; k++) _names[op.outputs[k]] = values[k];
     }
 
     private static T Attr<T>(Operation op, string name) => op.get_attr(name) is T value ? value

@@ -258,6 +258,29 @@ public sealed class OnnxLoopExportTests
     }
 
     [Fact]
+    public void DynamicRnnOfLstmBlockCellsRunsInOnnxRuntimeAndReimports()
+    {
+        foreach (var (peephole, clip) in new[] { (false, (double?)null), (true, 0.4) })
+        {
+            using var g = TestGraph.Enter();
+            tf.set_random_seed(5);
+            var x = tf.placeholder(tf.float32, new Shape(3, 4, 2), name: "x");
+            var cell = tf.contrib.rnn.LSTMBlockCell(5, forget_bias: 0.5, cell_clip: clip, use_peephole: peephole);
+            var (outputs, state) = tf.nn.dynamic_rnn(cell, x, dtype: tf.float32);
+            Assert.Contains(g.Graph.get_operations(), o => o.type == "LSTMBlockCell");
+            using var sess = tf.Session();
+            sess.run(tf.global_variables_initializer());
+            // Peephole weights away from their zero initial values, so they show.
+            foreach (var v in tf.global_variables().Where(v => v.op.name.EndsWith("_diag", StringComparison.Ordinal)))
+                sess.run(v.assign(tf.constant(Uniform(v.op.name.Length, -1, 1, 5))));
+            var final = (SharpFlow.Rnn.LSTMStateTuple)state;
+            var model = RunsAsInSharpFlow(sess, new() { ["x"] = x }, new() { ["outputs"] = outputs, ["c"] = final.c, ["h"] = final.h },
+                [[("x", F(8, 3, 4, 2))], [("x", Uniform(9, -3, 3, 3, 4, 2))]]);
+            Assert.Equal(peephole ? 1 : 0, Count(model, "Clip"));
+        }
+    }
+
+    [Fact]
     public void ALoopCarryingATensorArrayReimportsWithTheBatchKnownOrNot()
     {
         using var g = TestGraph.Enter();
