@@ -12,7 +12,7 @@ namespace SharpFlow.Tests.Onnx;
 /// Sigmoid), made here as the remapper makes them (the product's attributes plus <c>fused_ops</c>, <c>num_args</c>
 /// and <c>epsilon</c>), as a graph imported from TensorFlow holds them: exported to ONNX they expand back into
 /// Conv/Gemm with the bias, Add and the activation, and ONNX Runtime and the re-imported model give the fused
-/// kernel's values. Fusions SharpFlow.Onnx does not expand are refused naming the op and its fused_ops; the fused
+/// kernel's values, at opsets 13 and 17. Fusions SharpFlow.Onnx does not expand are refused naming the op and its fused_ops; the fused
 /// batch norm's refusals name the op and the problem; explicit convolution padding exports as ONNX pads.
 /// </summary>
 public sealed class OnnxFusedOpsExportTests
@@ -81,6 +81,7 @@ public sealed class OnnxFusedOpsExportTests
         var y = Fused(conv, FusedConv2D.Def, fusedOps, bias, residual);
         using var sess = tf.Session();
         var model = Agrees(sess, inputs, y, [.. feed]);
+        Agrees(sess, inputs, y, [.. feed], opset: 17);
         var onnxConv = Assert.Single(model.Graph.Node, n => n.OpType == "Conv");
         Assert.Equal(3, onnxConv.Input.Count); // the bias is Conv's B
         if (padding == "EXPLICIT") Assert.Equal(new long[] { 1, 2, 2, 0 }, onnxConv.Attribute.Single(a => a.Name == "pads").Ints);
@@ -136,6 +137,7 @@ public sealed class OnnxFusedOpsExportTests
             var y = Fused(product, FusedMatMul.Def, fusedOps, tf.constant(Uniform(11, -1, 1, 4).Cast(dtype)), residual);
             using var sess = tf.Session();
             var model = Agrees(sess, inputs, y, [.. feed], tolerance: dtype == DType.float64 ? 1e-12 : 1e-5);
+            Agrees(sess, inputs, y, [.. feed], opset: 17, tolerance: dtype == DType.float64 ? 1e-12 : 1e-5);
             Assert.Equal(3, model.Graph.Node.Single(n => n.OpType == "Gemm").Input.Count); // the bias is Gemm's C
         }
     }
