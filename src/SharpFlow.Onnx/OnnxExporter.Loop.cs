@@ -175,7 +175,8 @@ internal sealed partial class OnnxExporter
     /// <summary>
     /// A TensorArray op as an ONNX sequence op, the TensorArray's flow standing for the sequence: TensorArrayV3 is
     /// SequenceEmpty, a write SequenceInsert at the index (TensorFlow writes each index once, so writes in index
-    /// order append, and any other order fails in ONNX Runtime instead of giving wrong values), a read SequenceAt,
+    /// order append, and any other order fails in ONNX Runtime instead of giving wrong values), or, for an array
+    /// written from its last index down (a reversed scan), a SequenceInsert at the end whose stack is reversed; a read SequenceAt,
     /// the size SequenceLength, <c>unstack</c> (a scatter of <c>range(0, n)</c> into a new array) SplitToSequence,
     /// <c>stack</c> (a gather of <c>range(0, size)</c>) ConcatFromSequence on a new axis. The other forms are refused.
     /// </summary>
@@ -194,10 +195,19 @@ internal sealed partial class OnnxExporter
             }
             case "TensorArrayWriteV3":
             {
-                // Writes append: into a new array at index 0, in a loop at an index counting up by one.
-                if (op.inputs[3].op.type == "TensorArrayV3" ? ConstantValue(op.inputs[1]) is not { size: 1 } first || first.Cast(DType.int64).ToArray<long>()[0] != 0
-                    : !IsCountingUp(op.inputs[1]))
-                    Refuse("its index is neither 0 into a new TensorArray nor a loop variable counting up by one (a reversed scan writes from the end), so the writes would not append to ONNX's sequence in order");
+                // Writes append: in index order (from 0 up), or from the last index down (a reversed scan), which a
+                // stack then reverses.
+                if (WriteOrder(op) is null)
+                    Refuse("its index is neither 0 or the last index into a new TensorArray nor a loop variable counting up or down by one, so the writes would not append to ONNX's sequence in order");
+                var array = ArrayOp(op.inputs[0]);
+                if (Forward(array) && Backward(array)) Refuse("its TensorArray is written both from index 0 up and from the last index down");
+                if (Backward(array))
+                {
+                    var appended = Out(op.outputs[0]);
+                    Node("SequenceInsert", [Name(op.inputs[3]), Name(op.inputs[2])], [appended]);
+                    _names[op.outputs[0]] = appended;
+                    return;
+                }
                 var flow = Out(op.outputs[0]);
                 Node("SequenceInsert", [Name(op.inputs[3]), Name(op.inputs[2]), Name(op.inputs[1])], [flow]);
                 _names[op.outputs[0]] = flow;
@@ -205,6 +215,7 @@ internal sealed partial class OnnxExporter
             }
             case "TensorArrayReadV3":
             {
+                if (Backward(ArrayOp(op.inputs[0]))) Refuse("its TensorArray is written from the last index down (a reversed scan's), whose elements SharpFlow.Onnx exports for a stack only");
                 var value = Out(op.outputs[0]);
                 Node("SequenceAt", [Name(op.inputs[2]), Name(op.inputs[1])], [value]);
                 _names[op.outputs[0]] = value;
@@ -232,7 +243,14 @@ internal sealed partial class OnnxExporter
                 if (!IsRangeFromZero(op.inputs[1], limit => limit.op.type == "TensorArraySizeV3"))
                     Refuse("its indices are not range(0, size) (only stack is exported)");
                 var value = Out(op.outputs[0]);
-                Node("ConcatFromSequence", [Name(op.inputs[2])], [value], ("axis", 0L), ("new_axis", 1L));
+                if (Backward(ArrayOp(op.inputs[0])))
+                {
+                    // Appended from the last index down: stacked, then reversed along the stacked axis.
+                    var stacked = Fresh();
+                    Node("ConcatFromSequence", [Name(op.inputs[2])], [stacked], ("axis", 0L), ("new_axis", 1L));
+                    Node("Slice", [stacked, Ints([-1]), Ints([long.MinValue]), Ints([0]), Ints([-1])], [value]);
+                }
+                else Node("ConcatFromSequence", [Name(op.inputs[2])], [value], ("axis", 0L), ("new_axis", 1L));
                 _names[op.outputs[0]] = value;
                 return;
             }
@@ -251,8 +269,68 @@ internal sealed partial class OnnxExporter
         return Is(0, 0) && Is(2, 1) && limitOk(range.inputs[1]);
     }
 
-    /// <summary>True when <paramref name="index"/> is a while loop's variable whose next value is itself plus a constant 1.</summary>
-    private bool IsCountingUp(Tensor index)
+    private enum Order
+    {
+        /// <summary>From index 0 up: into a new array at 0, or at a loop variable counting up by one.</summary>
+        Up,
+
+        /// <summary>From the last index down: into a new array at its size minus one, or at a loop variable counting down by one.</summary>
+        Down,
+
+        /// <summary>Into a new array of one element at 0: either.</summary>
+        Neutral,
+    }
+
+    /// <summary>The order a TensorArray write's index follows, or null when it follows none SharpFlow.Onnx can append in.</summary>
+    private Order? WriteOrder(Operation write)
+    {
+        var index = write.inputs[1];
+        if (write.inputs[3].op.type == "TensorArrayV3")
+        {
+            var first = ConstantValue(index) is { size: 1 } v && v.Cast(DType.int64).ToArray<long>()[0] == 0;
+            var last = IsLastIndex(index, ArrayOp(write.inputs[0]));
+            return first && last ? Order.Neutral : first ? Order.Up : last ? Order.Down : null;
+        }
+        return IsCounting(index, 1) ? Order.Up : IsCounting(index, -1) ? Order.Down : null;
+    }
+
+    private readonly Dictionary<Operation, Order[]> _writeOrders = [];
+
+    /// <summary>The orders of the writes the export needs into <paramref name="array"/>.</summary>
+    private Order[] WriteOrders(Operation array)
+    {
+        if (_writeOrders.TryGetValue(array, out var known)) return known;
+        return _writeOrders[array] = [.. _needed.Where(o => o.type == "TensorArrayWriteV3" && ReferenceEquals(ArrayOp(o.inputs[0]), array))
+            .Select(WriteOrder).OfType<Order>()];
+    }
+
+    /// <summary>Whether a write into <paramref name="array"/> goes from the last index down.</summary>
+    private bool Backward(Operation array) => WriteOrders(array).Contains(Order.Down);
+
+    /// <summary>Whether a write into <paramref name="array"/> goes from index 0 up.</summary>
+    private bool Forward(Operation array) => WriteOrders(array).Contains(Order.Up);
+
+    /// <summary>The TensorArrayV3 op a TensorArray handle comes from (through a loop's Enters and Identities).</summary>
+    private static Operation ArrayOp(Tensor handle)
+    {
+        var t = handle;
+        while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
+        return t.op.type == "TensorArrayV3" ? t.op : throw new InternalError($"ONNX export: the TensorArray handle {handle.name} does not come from a TensorArrayV3 op ({t.op.type} \"{t.op.name}\").");
+    }
+
+    /// <summary>True when <paramref name="index"/> is the last index of <paramref name="array"/>: its size minus one, as constants or as <c>Sub(size, 1)</c>.</summary>
+    private bool IsLastIndex(Tensor index, Operation array)
+    {
+        var size = array.inputs[0];
+        if (ConstantValue(index) is { size: 1 } i && ConstantValue(size) is { size: 1 } n)
+            return i.Cast(DType.int64).ToArray<long>()[0] == n.Cast(DType.int64).ToArray<long>()[0] - 1;
+        return index.op.type == "Sub" && TensorComparer.Instance.Equals(index.op.inputs[0], size) && IsConstant(index.op.inputs[1], 1);
+    }
+
+    private bool IsConstant(Tensor t, long value) => ConstantValue(t) is { size: 1 } v && v.Cast(DType.int64).ToArray<long>()[0] == value;
+
+    /// <summary>True when <paramref name="index"/> is a while loop's variable whose next value is itself plus <paramref name="step"/> (a constant ±1: Add of it, or Sub of its negation).</summary>
+    private bool IsCounting(Tensor index, long step)
     {
         static Tensor Through(Tensor t)
         {
@@ -261,10 +339,10 @@ internal sealed partial class OnnxExporter
         }
         var variable = Through(index);
         if (variable.op.type != "Switch" || variable.op.inputs[0].op is not { type: "Merge" } merge || merge.inputs.Count != 2) return false;
-        if (merge.inputs[1].op is not { type: "NextIteration" } next || next.inputs[0].op is not { type: "Add" or "AddV2" } step) return false;
+        if (merge.inputs[1].op is not { type: "NextIteration" } next || next.inputs[0].op is not { type: "Add" or "AddV2" or "Sub" } update) return false;
         bool IsVariable(Tensor t) => TensorComparer.Instance.Equals(Through(t), variable);
-        bool IsOne(Tensor t) => ConstantValue(t) is { size: 1 } v && v.Cast(DType.int64).ToArray<long>()[0] == 1;
-        return (IsVariable(step.inputs[0]) && IsOne(step.inputs[1])) || (IsVariable(step.inputs[1]) && IsOne(step.inputs[0]));
+        if (update.type == "Sub") return IsVariable(update.inputs[0]) && IsConstant(update.inputs[1], -step);
+        return (IsVariable(update.inputs[0]) && IsConstant(update.inputs[1], step)) || (IsVariable(update.inputs[1]) && IsConstant(update.inputs[0], step));
     }
 
     private NDArray? ConstantValue(Tensor t) =>

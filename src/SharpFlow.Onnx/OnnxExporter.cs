@@ -351,6 +351,7 @@ internal sealed partial class OnnxExporter
                 Node("Pad", [In(0), Ints([.. Enumerable.Range(0, rank).Select(i => p[2 * i]), .. Enumerable.Range(0, rank).Select(i => p[2 * i + 1])])], [y]);
                 break;
             case "Conv2D" or "DepthwiseConv2dNative": Convolution(op); break;
+            case "_FusedConv2D" or "_FusedDepthwiseConv2dNative" or "_FusedMatMul": Fused(op); break;
             case "MaxPool" or "AvgPool": Pool(op); break;
             case "FusedBatchNorm" or "FusedBatchNormV2" or "FusedBatchNormV3": FusedBatchNorm(op); break;
             case "BiasAdd" or "Add" or "AddV2": Node("Add", [In(0), In(1)], [y]); break;
@@ -360,7 +361,7 @@ internal sealed partial class OnnxExporter
             case "Maximum": Node("Max", [In(0), In(1)], [y]); break;
             case "Minimum": Node("Min", [In(0), In(1)], [y]); break;
             case "Square": Node("Mul", [In(0), In(0)], [y]); break;
-            case "Relu6": Node("Clip", [In(0), Initializer("relu6_min", NDArray.Scalar(0f)), Initializer("relu6_max", NDArray.Scalar(6f))], [y]); break;
+            case "Relu6": Activation("Relu6", In(0), y, output.dtype); break;
             case "Softmax": Node("Softmax", [In(0)], [y], ("axis", -1L)); break;
             case "LogSoftmax": Node("LogSoftmax", [In(0)], [y], ("axis", -1L)); break;
             case "MatMul":
@@ -432,6 +433,7 @@ internal sealed partial class OnnxExporter
                 else Node("Squeeze", [In(0), Ints([.. squeezeDims.Select(d => (long)d)])], [y]);
                 break;
             case "BlockLSTM": BlockLstm(op); break;
+            case "LSTMBlockCell": LstmBlockCell(op); return;
             default:
                 throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
         }
@@ -548,35 +550,121 @@ internal sealed partial class OnnxExporter
         _names[op.outputs[6]] = Out(op.outputs[6]);
     }
 
+    /// <summary>
+    /// TensorFlow's LSTMBlockCell (one step; the kernel's columns are the gates i, ci, f, o) as ONNX's element-wise
+    /// ops, in its kernel's order: <c>[x, h_prev]·w + b</c> split into the gates, <c>i = σ(i + cs_prev·wci)</c>,
+    /// <c>f = σ(f + forget_bias + cs_prev·wcf)</c>, <c>ci = tanh(ci)</c>, <c>cs = i·ci + f·cs_prev</c> (clipped to
+    /// ±cell_clip when that is positive), <c>o = σ(o + cs·wco)</c>, <c>co = tanh(cs)</c>, <c>h = o·co</c> (the
+    /// peephole terms with use_peephole). Its seven outputs are the values of the same names.
+    /// </summary>
+    private void LstmBlockCell(Operation op)
+    {
+        var dtype = op.outputs[0].dtype;
+        string Scalar(double v) => Initializer($"{op.name}/scalar_{_counter++}", NDArray.Scalar(v).Cast(dtype));
+        string Apply(string type, params string[] inputs)
+        {
+            var r = Fresh();
+            Node(type, inputs, [r]);
+            return r;
+        }
+        var csPrev = Name(op.inputs[1]);
+        var xh = Fresh();
+        Node("Concat", [Name(op.inputs[0]), Name(op.inputs[2])], [xh], ("axis", 1L));
+        var gates = Apply("Add", Apply("MatMul", xh, Name(op.inputs[3])), Name(op.inputs[7]));
+        var (gi, gci, gf, go) = (Fresh(), Fresh(), Fresh(), Fresh());
+        Node("Split", [gates], [gi, gci, gf, go], ("axis", 1L));
+        var peephole = Attr<bool>(op, "use_peephole");
+        var i = Apply("Sigmoid", peephole ? Apply("Add", gi, Apply("Mul", csPrev, Name(op.inputs[4]))) : gi);
+        var fSum = Apply("Add", gf, Scalar(Attr<float>(op, "forget_bias")));
+        var f = Apply("Sigmoid", peephole ? Apply("Add", fSum, Apply("Mul", csPrev, Name(op.inputs[5]))) : fSum);
+        var ci = Apply("Tanh", gci);
+        var cs = Apply("Add", Apply("Mul", i, ci), Apply("Mul", f, csPrev));
+        var clip = Attr<float>(op, "cell_clip");
+        if (clip > 0) cs = Apply("Clip", cs, Scalar(-clip), Scalar(clip));
+        var o = Apply("Sigmoid", peephole ? Apply("Add", Apply("Mul", cs, Name(op.inputs[6])), go) : go);
+        var co = Apply("Tanh", cs);
+        var h = Apply("Mul", o, co);
+        string[] values = [i, cs, f, o, ci, co, h];
+        for (var k = 0; k < values.Length; k++) _names[op.outputs[k]] = values[k];
+    }
+
     private static T Attr<T>(Operation op, string name) => op.get_attr(name) is T value ? value
         : throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: attribute {name} is not a {typeof(T).Name}.", op.name);
 
-    /// <summary>NHWC → Transpose → ONNX Conv (NCHW, OIHW weights, TensorFlow's SAME as SAME_UPPER) → Transpose → NHWC.</summary>
-    private void Convolution(Operation op)
+    /// <summary>
+    /// NHWC → Transpose → ONNX Conv (NCHW, OIHW weights, TensorFlow's SAME as SAME_UPPER, EXPLICIT as pads, the
+    /// <paramref name="bias"/> as Conv's B when given) → Transpose → NHWC, into <paramref name="output"/> (the op's output by default).
+    /// </summary>
+    private void Convolution(Operation op, string? bias = null, string? output = null)
     {
         var filter = ConstantOf(op, 1, "filter");
         var (kh, kw, inC, m) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3]);
-        var depthwise = op.type == "DepthwiseConv2dNative";
+        var depthwise = op.type is "DepthwiseConv2dNative" or "_FusedDepthwiseConv2dNative";
         // OIHW: a standard filter [kh, kw, I, O] → [O, I, kh, kw]; a depthwise [kh, kw, C, m] → [C·m, 1, kh, kw].
         var weights = depthwise ? OnnxTensors.Permute(filter.Reshape(new Shape(kh, kw, 1, inC * m)), [3, 2, 0, 1]) : OnnxTensors.Permute(filter, [3, 2, 0, 1]);
         var strides = Attr<int[]>(op, "strides");
         var dilations = Attr<int[]>(op, "dilations");
-        BetweenTransposes(op, "Conv", [Initializer(op.name + "/weights_oihw", weights)],
-            ("kernel_shape", new long[] { kh, kw }), ("strides", new long[] { strides[1], strides[2] }),
-            ("dilations", new long[] { dilations[1], dilations[2] }), ("group", depthwise ? (long)inC : 1L), ("auto_pad", AutoPad(op)));
+        var w = Initializer(op.name + "/weights_oihw", weights);
+        BetweenTransposes(op, "Conv", bias is null ? [w] : [w, bias],
+            [("kernel_shape", new long[] { kh, kw }), ("strides", new long[] { strides[1], strides[2] }),
+            ("dilations", new long[] { dilations[1], dilations[2] }), ("group", depthwise ? (long)inC : 1L), Padding(op, [kh, kw], dilations)], output);
+    }
+
+    /// <summary>
+    /// The remapper's fused ops expanded back (TensorFlow's <c>_FusedConv2D</c>, <c>_FusedDepthwiseConv2dNative</c>
+    /// and <c>_FusedMatMul</c>, as an imported TensorFlow graph may hold them): the product with the bias (Conv's B,
+    /// Gemm's C), then the residual Add (<c>fused_ops = ["BiasAdd", "Add", ...]</c>, <c>num_args = 2</c>, input 3),
+    /// then the activation (Relu, Relu6, Elu, Tanh, Sigmoid), in the order the fused kernel applies them. Other
+    /// fusions (TensorFlow's FusedBatchNorm, LeakyRelu, ...) are refused naming the op and its <c>fused_ops</c>.
+    /// </summary>
+    private void Fused(Operation op)
+    {
+        var fused = op.attrs.TryGetValue("fused_ops", out var f) && f is string[] names ? names : [];
+        var residual = fused.Length >= 2 && fused[1] == "Add" && op.type != "_FusedDepthwiseConv2dNative";
+        var activation = fused.Length > (residual ? 2 : 1) ? fused[^1] : null;
+        if (fused.Length == 0 || fused[0] != "BiasAdd" || fused.Length > (residual ? 3 : 2) || activation is not (null or "Relu" or "Relu6" or "Elu" or "Tanh" or "Sigmoid"))
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: fused_ops [{string.Join(", ", fused)}]; SharpFlow.Onnx expands BiasAdd, then Add (a residual), then one of Relu, Relu6, Elu, Tanh, Sigmoid.", op.name);
+        var numArgs = op.attrs.TryGetValue("num_args", out var n) && n is int count ? count : 1;
+        if (numArgs != (residual ? 2 : 1) || op.inputs.Count != 2 + numArgs)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: num_args {numArgs} with {op.inputs.Count} inputs for fused_ops [{string.Join(", ", fused)}].", op.name);
+        var y = Out(op.outputs[0]);
+        var product = residual || activation is not null ? Fresh() : y;
+        if (op.type == "_FusedMatMul")
+            Node("Gemm", [Name(op.inputs[0]), Name(op.inputs[1]), Name(op.inputs[2])], [product],
+                ("transA", Attr<bool>(op, "transpose_a") ? 1L : 0L), ("transB", Attr<bool>(op, "transpose_b") ? 1L : 0L));
+        else Convolution(op, Name(op.inputs[2]), product);
+        var sum = product;
+        if (residual)
+        {
+            sum = activation is null ? y : Fresh();
+            Node("Add", [product, Name(op.inputs[3])], [sum]);
+        }
+        if (activation is not null) Activation(activation, sum, y, op.outputs[0].dtype);
+    }
+
+    /// <summary>An activation of TensorFlow's as its ONNX operator (Relu6 as Clip to [0, 6] of the value's dtype).</summary>
+    private void Activation(string activation, string x, string y, DType dtype)
+    {
+        if (activation != "Relu6")
+        {
+            Node(activation, [x], [y]);
+            return;
+        }
+        var suffix = dtype == DType.float32 ? "" : "_" + dtype.name;
+        Node("Clip", [x, Initializer("relu6_min" + suffix, NDArray.Scalar(0.0).Cast(dtype)), Initializer("relu6_max" + suffix, NDArray.Scalar(6.0).Cast(dtype))], [y]);
     }
 
     /// <summary>
     /// The op's NHWC input 0 → Transpose → the ONNX operator <paramref name="type"/> in NCHW (with
-    /// <paramref name="moreInputs"/>) → Transpose → the op's output 0, NHWC again.
+    /// <paramref name="moreInputs"/>) → Transpose → the op's output 0 (or <paramref name="output"/>), NHWC again.
     /// </summary>
-    private void BetweenTransposes(Operation op, string type, string[] moreInputs, params (string Name, object Value)[] attributes)
+    private void BetweenTransposes(Operation op, string type, string[] moreInputs, (string Name, object Value)[] attributes, string? output = null)
     {
         var nchw = Fresh();
         Node("Transpose", [Name(op.inputs[0])], [nchw], ("perm", ToNchw));
         var result = Fresh();
         Node(type, [nchw, .. moreInputs], [result], attributes);
-        Node("Transpose", [result], [Out(op.outputs[0])], ("perm", ToNhwc));
+        Node("Transpose", [result], [output ?? Out(op.outputs[0])], ("perm", ToNhwc));
     }
 
     /// <summary>
@@ -596,7 +684,7 @@ internal sealed partial class OnnxExporter
         var epsilon = Convert.ToSingle(op.attrs["epsilon"], System.Globalization.CultureInfo.InvariantCulture);
         var statistics = new[] { Name(op.inputs[1]), Name(op.inputs[2]), Name(op.inputs[3]), Name(op.inputs[4]) };
         if (format == "NCHW") Node("BatchNormalization", [Name(op.inputs[0]), .. statistics], [Out(op.outputs[0])], ("epsilon", epsilon));
-        else BetweenTransposes(op, "BatchNormalization", statistics, ("epsilon", epsilon));
+        else BetweenTransposes(op, "BatchNormalization", statistics, [("epsilon", epsilon)]);
     }
 
     private void Pool(Operation op)
@@ -605,16 +693,42 @@ internal sealed partial class OnnxExporter
         var s = Attr<int[]>(op, "strides");
         if (k[0] != 1 || k[3] != 1 || s[0] != 1 || s[3] != 1)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: it pools over the batch or channel axis.", op.name);
-        var window = new (string, object)[] { ("kernel_shape", new long[] { k[1], k[2] }), ("strides", new long[] { s[1], s[2] }), ("auto_pad", AutoPad(op)) };
+        var window = new (string, object)[] { ("kernel_shape", new long[] { k[1], k[2] }), ("strides", new long[] { s[1], s[2] }), Padding(op, [k[1], k[2]], [1, 1, 1, 1]) };
         if (op.type == "MaxPool") BetweenTransposes(op, "MaxPool", [], window);
         else BetweenTransposes(op, "AveragePool", [], [.. window, ("count_include_pad", 0L)]);
     }
 
-    private static string AutoPad(Operation op)
+    /// <summary>
+    /// A window op's padding as ONNX's: SAME as <c>auto_pad = SAME_UPPER</c> (TensorFlow pads the extra cell at the
+    /// end; with dilations, which ONNX Runtime's SAME refuses, as the pads TensorFlow computes when the spatial size
+    /// is known), VALID as <c>VALID</c>, EXPLICIT (<c>explicit_paddings = [0, 0, top, bottom, left, right, 0, 0]</c>,
+    /// or the optimizer's <c>_explicit_paddings</c>) as <c>pads = [top, left, bottom, right]</c>. NHWC only.
+    /// </summary>
+    private static (string Name, object Value) Padding(Operation op, long[] kernel, int[] dilations)
     {
         if (op.attrs.TryGetValue("data_format", out var f) && f is string format && format != "NHWC")
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
-        return Attr<string>(op, "padding") == "SAME" ? "SAME_UPPER" : "VALID";
+        var padding = Attr<string>(op, "padding");
+        var input = op.inputs[0].shape;
+        if (padding == "SAME" && (dilations[1] != 1 || dilations[2] != 1) && input.IsKnownRank && input[1] >= 0 && input[2] >= 0)
+        {
+            var strides = Attr<int[]>(op, "strides");
+            var (before, after) = (new long[2], new long[2]);
+            for (var d = 0; d < 2; d++)
+            {
+                long size = input[1 + d], stride = strides[1 + d];
+                var outSize = (size + stride - 1) / stride;
+                var total = System.Math.Max((outSize - 1) * stride + (kernel[d] - 1) * dilations[1 + d] + 1 - size, 0);
+                (before[d], after[d]) = (total / 2, total - total / 2);
+            }
+            return ("pads", new long[] { before[0], before[1], after[0], after[1] });
+        }
+        if (padding != "EXPLICIT") return ("auto_pad", padding == "SAME" ? "SAME_UPPER" : "VALID");
+        var p = SharpFlow.Ops.NN.WindowAttrs.Of(op.attrs).ExplicitPaddings
+                ?? throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: padding EXPLICIT without explicit_paddings.", op.name);
+        if (p.Length != 8 || p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: explicit_paddings [{string.Join(", ", p)}] pad the batch or channel axis.", op.name);
+        return ("pads", new long[] { p[2], p[4], p[3], p[5] });
     }
 
 

@@ -14,19 +14,30 @@ internal sealed partial class OnnxImporter
     /// Constants of the outer graph first materialized inside are materialized again outside, so no tensor of a
     /// branch or loop leaks out of it.
     /// </summary>
-    private Tensor[] Subgraph(NodeProto node, GraphProto graph, IReadOnlyList<Tensor> inputs)
+    private Tensor[] Subgraph(NodeProto node, GraphProto graph, IReadOnlyList<Tensor> inputs) =>
+        [.. SubgraphValues(node, graph, [.. inputs]).Select((o, k) => o as Tensor ?? throw Unsupported(node, $"a sequence as the output '{graph.Output[k].Name}' of its subgraph '{graph.Name}'"))];
+
+    /// <summary>
+    /// <see cref="Subgraph"/> whose inputs and outputs may be sequences too (a Loop's carried sequences): an input
+    /// <see cref="Sequence"/> is bound as a sequence, an output that names a sequence is returned as its <see cref="Sequence"/>.
+    /// </summary>
+    private object[] SubgraphValues(NodeProto node, GraphProto graph, IReadOnlyList<object> inputs)
     {
         if (graph.Input.Count != inputs.Count)
             throw Invalid(node, $"its subgraph '{graph.Name}' takes {graph.Input.Count} inputs, not {inputs.Count}.");
         var lazy = _values.Values.Where(v => v.Tensor is null && v.Constant is not null).ToList();
-        var sequences = new Dictionary<string, (List<Tensor>, DType?)>(_sequences, StringComparer.Ordinal);
+        var sequences = new Dictionary<string, Sequence>(_sequences, StringComparer.Ordinal);
         try
         {
-            for (var i = 0; i < inputs.Count; i++) _values[graph.Input[i].Name] = new Value(inputs[i], null, false);
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                if (inputs[i] is Sequence s) _sequences[graph.Input[i].Name] = s;
+                else _values[graph.Input[i].Name] = new Value((Tensor)inputs[i], null, false);
+            }
             foreach (var init in graph.Initializer)
                 _values[init.Name] = new Value(null, OnnxTensors.ToNDArray(init, _model.Source), false);
             foreach (var n in graph.Node) Build(n);
-            return [.. graph.Output.Select(o => tf.identity(Nchw(Get(o.Name, NodeName(node)))))];
+            return [.. graph.Output.Select(o => _sequences.TryGetValue(o.Name, out var s) ? s : (object)tf.identity(Nchw(Get(o.Name, NodeName(node)))))];
         }
         finally
         {
@@ -59,7 +70,9 @@ internal sealed partial class OnnxImporter
 
     /// <summary>
     /// ONNX Loop: a <c>tf.while_loop</c> over the iteration number, the condition and the loop-carried values (whose
-    /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked.
+    /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked. A
+    /// loop-carried sequence is a TensorArray carried by the loop (a list known at import written into a new one
+    /// first): the body appends to it, and the Loop's output is that TensorArray, a sequence of run-time length.
     /// </summary>
     private void Loop(NodeProto node)
     {
@@ -70,14 +83,13 @@ internal sealed partial class OnnxImporter
         if (scans < 0 || node.Output.Count > carried + scans) throw Invalid(node, $"its body has {body.Output.Count} outputs for {carried} loop-carried values.");
         Tensor? trips = Has(node, 0) ? tf.reshape(tf.cast(X(node, 0), DType.int64), Array.Empty<int>()) : null;
         var initialCondition = Has(node, 1) ? tf.reshape(tf.cast(X(node, 1), DType.@bool), Array.Empty<int>()) : tf.constant(true);
-        for (var k = 0; k < carried; k++)
-            if (_sequences.ContainsKey(node.Input[k + 2]))
-                throw Unsupported(node, $"a loop-carried sequence ('{node.Input[k + 2]}'; sequences are lists of known length at import)");
-        var initial = Enumerable.Range(0, carried).Select(k => X(node, k + 2)).ToList();
+        var initial = Enumerable.Range(0, carried).Select(k => _sequences.TryGetValue(node.Input[k + 2], out var s)
+            ? ArrayOf(node, node.Input[k + 2], s)
+            : (object)X(node, k + 2)).ToList();
         var scanTypes = Enumerable.Range(0, scans).Select(k =>
         {
             var type = body.Output[1 + carried + k].Type?.TensorType?.ElemType ?? 0;
-            return type == 0 ? throw Unsupported(node, $"a scan output '{body.Output[1 + carried + k].Name}' without a declared type") : DTypeOf(type, $"scan output '{body.Output[1 + carried + k].Name}'", NodeName(node));
+            return type == 0 ? throw Unsupported(node, $"a scan output '{body.Output[1 + carried + k].Name}' without a declared tensor type") : DTypeOf(type, $"scan output '{body.Output[1 + carried + k].Name}'", NodeName(node));
         }).ToList();
 
         var loopVars = new List<object> { tf.constant(0L), initialCondition };
@@ -90,13 +102,35 @@ internal sealed partial class OnnxImporter
         }, v =>
         {
             var i = (Tensor)v[0];
-            var outputs = Subgraph(node, body, [i, (Tensor)v[1], .. v.Skip(2).Take(carried).Cast<Tensor>()]);
-            var next = new List<object> { i + S(1, DType.int64), tf.reshape(tf.cast(outputs[0], DType.@bool), Array.Empty<int>()) };
-            for (var k = 0; k < carried; k++) next.Add(outputs[1 + k]);
-            for (var k = 0; k < scans; k++) next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), outputs[1 + carried + k]));
+            var outputs = SubgraphValues(node, body, [i, (Tensor)v[1], .. v.Skip(2).Take(carried).Select(c => c is TensorArray ta ? new Sequence([], ta.dtype, ta) : c)]);
+            var next = new List<object> { i + S(1, DType.int64), tf.reshape(tf.cast(Out(outputs[0], 0), DType.@bool), Array.Empty<int>()) };
+            for (var k = 0; k < carried; k++)
+            {
+                if (v[2 + k] is not TensorArray array) next.Add(Out(outputs[1 + k], 1 + k));
+                else if (outputs[1 + k] is Sequence { Array: { } written } && ReferenceEquals(written.handle, array.handle)) next.Add(written);
+                else throw Unsupported(node, $"a loop-carried sequence ('{node.Input[k + 2]}') that its body's output '{body.Output[1 + k].Name}' replaces instead of appending to it");
+            }
+            for (var k = 0; k < scans; k++) next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), Out(outputs[1 + carried + k], 1 + carried + k)));
             return [.. next];
         }, loopVars);
-        for (var k = 0; k < carried; k++) Set(node, k, (Tensor)result[2 + k]);
+        for (var k = 0; k < carried; k++)
+        {
+            if (result[2 + k] is TensorArray array)
+            {
+                if (Wants(node, k)) _sequences[node.Output[k]] = new Sequence([], array.dtype, array);
+            }
+            else Set(node, k, (Tensor)result[2 + k]);
+        }
         for (var k = 0; k < scans; k++) Set(node, carried + k, ((TensorArray)result[2 + carried + k]).stack());
+
+        Tensor Out(object output, int index) => output as Tensor
+            ?? throw Unsupported(node, $"a sequence as its body's output '{body.Output[index].Name}' where the Loop carries a tensor");
+    }
+
+    /// <summary>ONNX Identity: the same value, or the same sequence.</summary>
+    private void Identity(NodeProto node)
+    {
+        if (Has(node, 0) && _sequences.TryGetValue(node.Input[0], out var s)) _sequences[node.Output[0]] = s;
+        else _values[node.Output[0]] = In(node, 0);
     }
 }

@@ -6,20 +6,36 @@ namespace SharpFlow.Onnx;
 internal sealed partial class OnnxImporter
 {
     /// <summary>
-    /// ONNX sequences, held at import as lists of tensors (in the model's layout): their lengths and the positions
-    /// read or written must be known at import, which they are in the models exporters write (a split, a list of
-    /// tensors to concatenate).
+    /// An ONNX sequence: a list of tensors known at import (in the model's layout), or, for a sequence a Loop
+    /// carries or a split along an axis known at run time only, a TensorArray whose length is known at run time
+    /// only (<see cref="Array"/>; <see cref="Items"/> is then empty). A TensorArray holds tensors of one dtype and is written once per index, so a loop-carried
+    /// sequence grows by appends (what the TensorArrays of map_fn, scan and dynamic_rnn become).
     /// </summary>
-    private readonly Dictionary<string, (List<Tensor> Items, DType? DType)> _sequences = new(StringComparer.Ordinal);
+    private sealed record Sequence(List<Tensor> Items, DType? DType, TensorArray? Array = null);
 
-    private (List<Tensor> Items, DType? DType) SequenceIn(NodeProto node, int index)
+    /// <summary>
+    /// The sequences of the import: lists whose lengths and positions are known at import, as in the models
+    /// exporters write (a split, a list of tensors to concatenate), and the TensorArrays of loop-carried sequences.
+    /// </summary>
+    private readonly Dictionary<string, Sequence> _sequences = new(StringComparer.Ordinal);
+
+    private Sequence SequenceIn(NodeProto node, int index)
     {
         if (!Has(node, index)) throw Invalid(node, $"it is missing input {index}.");
         return _sequences.TryGetValue(node.Input[index], out var s) ? s
-            : throw Invalid(node, $"input '{node.Input[index]}' is not a sequence (no SequenceConstruct, SequenceEmpty, SequenceInsert, SequenceErase or SplitToSequence made it).");
+            : throw Invalid(node, $"input '{node.Input[index]}' is not a sequence (no SequenceConstruct, SequenceEmpty, SequenceInsert, SequenceErase, SplitToSequence or Loop made it).");
     }
 
-    private void SetSequence(NodeProto node, List<Tensor> items, DType? dtype) => _sequences[node.Output[0]] = (items, dtype ?? items.FirstOrDefault()?.dtype);
+    /// <summary>A sequence input whose items must be known at import (not one of run-time length).</summary>
+    private List<Tensor> ItemsIn(NodeProto node, int index)
+    {
+        var s = SequenceIn(node, index);
+        return s.Array is null ? s.Items : throw Unsupported(node, $"a sequence of run-time length ('{node.Input[index]}', a TensorArray) as input {index}");
+    }
+
+    private void SetSequence(NodeProto node, List<Tensor> items, DType? dtype) => _sequences[node.Output[0]] = new Sequence(items, dtype ?? items.FirstOrDefault()?.dtype);
+
+    private void SetSequence(NodeProto node, TensorArray array) => _sequences[node.Output[0]] = new Sequence([], array.dtype, array);
 
     /// <summary>A position in a sequence of <paramref name="count"/> (negative from the end); <paramref name="end"/> allows count itself.</summary>
     private int Position(NodeProto node, int input, int count, bool end)
@@ -31,6 +47,27 @@ internal sealed partial class OnnxImporter
         return k;
     }
 
+    /// <summary>A position given at run time, as an int32 scalar counted from the start of a sequence of <paramref name="length"/>.</summary>
+    private Tensor RunTimePosition(NodeProto node, int input, Tensor length)
+    {
+        var p = X(node, input);
+        if (p.shape.IsFullyDefined && p.shape.num_elements() != 1) throw Invalid(node, $"its position has shape {p.shape}, not a scalar.");
+        p = tf.reshape(tf.cast(p, DType.int32), Array.Empty<int>());
+        return tf.where(tf.less(p, S(0, DType.int32)), p + length, p);
+    }
+
+    /// <summary>A sequence a Loop carries, as a TensorArray: a loop-carried one as it is, a list known at import written into a new one.</summary>
+    private TensorArray ArrayOf(NodeProto node, string name, Sequence s)
+    {
+        if (s.Array is { } array) return array;
+        var dtype = s.DType ?? throw Unsupported(node, $"a loop-carried sequence ('{name}') of unknown element type");
+        if (s.Items.Any(t => t.dtype != dtype)) throw Invalid(node, $"the sequence '{name}' holds tensors of several dtypes.");
+        var shapes = s.Items.Select(t => t.shape).Distinct().ToList();
+        var created = new TensorArray(dtype, 0, dynamic_size: true, clear_after_read: false, element_shape: shapes.Count == 1 ? shapes[0] : null);
+        for (var k = 0; k < s.Items.Count; k++) created = created.write(k, s.Items[k]);
+        return created;
+    }
+
     private void SequenceEmpty(NodeProto node)
     {
         var dtype = AttrOf(node, "dtype") is { } a ? DTypeOf((int)a.I, $"{_model.Source}: node '{NodeName(node)}' (SequenceEmpty) attribute 'dtype'", NodeName(node)) : DType.float32;
@@ -40,40 +77,109 @@ internal sealed partial class OnnxImporter
     private void SequenceConstruct(NodeProto node) =>
         SetSequence(node, [.. Enumerable.Range(0, node.Input.Count).Where(k => Has(node, k)).Select(k => X(node, k))], null);
 
+    /// <summary>
+    /// SequenceInsert: into a list at a position known at import; into one of run-time length only at its end (no
+    /// position, or one that equals the length when the model runs: any other is an InvalidArgumentError then,
+    /// naming the node, since a TensorArray cannot shift its elements).
+    /// </summary>
     private void SequenceInsert(NodeProto node)
     {
-        var (items, dtype) = SequenceIn(node, 0);
-        var at = Has(node, 2) ? Position(node, 2, items.Count, end: true) : items.Count;
-        var copy = new List<Tensor>(items);
-        copy.Insert(at, X(node, 1));
-        SetSequence(node, copy, dtype);
+        var s = SequenceIn(node, 0);
+        if (s.Array is { } array)
+        {
+            var value = X(node, 1);
+            if (value.dtype != array.dtype) throw Invalid(node, $"it inserts a {value.dtype.name} tensor into a sequence of {array.dtype.name}.");
+            var length = array.size();
+            if (!Has(node, 2))
+            {
+                SetSequence(node, array.write(length, value));
+                return;
+            }
+            var at = RunTimePosition(node, 2, length);
+            var check = tf.Assert(tf.equal(at, length),
+                [$"{_model.Source}: node '{NodeName(node)}' (SequenceInsert) inserts into the sequence of run-time length '{node.Input[0]}' at a position other than its end, which SharpFlow.Onnx does not support (it appends); position and length:", at, length]);
+            using (tf.control_dependencies([check]))
+                SetSequence(node, array.write(tf.identity(at), value));
+            return;
+        }
+        var pos = Has(node, 2) ? Position(node, 2, s.Items.Count, end: true) : s.Items.Count;
+        var copy = new List<Tensor>(s.Items);
+        copy.Insert(pos, X(node, 1));
+        SetSequence(node, copy, s.DType);
     }
 
     private void SequenceErase(NodeProto node)
     {
-        var (items, dtype) = SequenceIn(node, 0);
+        var s = SequenceIn(node, 0);
+        var items = ItemsIn(node, 0);
         if (items.Count == 0) throw Invalid(node, "it erases from an empty sequence.");
         var at = Has(node, 1) ? Position(node, 1, items.Count, end: false) : items.Count - 1;
         var copy = new List<Tensor>(items);
         copy.RemoveAt(at);
-        SetSequence(node, copy, dtype);
+        SetSequence(node, copy, s.DType);
     }
 
+    /// <summary>
+    /// SequenceAt: of a list at a position known at import, the item; at a position computed at run time, a
+    /// gather from the stacked items (whose static shapes must then agree); of a sequence of run-time length, a TensorArray read.
+    /// </summary>
     private void SequenceAt(NodeProto node)
     {
-        var (items, _) = SequenceIn(node, 0);
-        Set(node, tf.identity(items[Position(node, 1, items.Count, end: false)]));
+        var s = SequenceIn(node, 0);
+        if (s.Array is { } array)
+        {
+            Set(node, array.read(RunTimePosition(node, 1, array.size())));
+            return;
+        }
+        var items = s.Items;
+        if (In(node, 1).Constant is not null)
+        {
+            Set(node, tf.identity(items[Position(node, 1, items.Count, end: false)]));
+            return;
+        }
+        if (items.Count == 0) throw Invalid(node, "it reads from an empty sequence.");
+        if (!items[0].shape.IsKnownRank || items.Any(t => !t.shape.IsCompatibleWith(items[0].shape)))
+            throw Unsupported(node, $"a position computed at run time into a sequence of tensors of shapes {string.Join(", ", items.Select(t => t.shape).Distinct())} (one shape is needed to gather from)");
+        Set(node, tf.gather(tf.stack(items), RunTimePosition(node, 1, S(items.Count, DType.int32))));
     }
 
     private void SequenceLength(NodeProto node)
     {
-        var (items, _) = SequenceIn(node, 0);
-        _values[node.Output[0]] = new Value(null, NDArray.Scalar((long)items.Count), false);
+        var s = SequenceIn(node, 0);
+        if (s.Array is { } array) Set(node, tf.cast(array.size(), DType.int64));
+        else _values[node.Output[0]] = new Value(null, NDArray.Scalar((long)s.Items.Count), false);
     }
 
     private void ConcatFromSequence(NodeProto node)
     {
-        var (items, _) = SequenceIn(node, 0);
+        if (SequenceIn(node, 0).Array is { } array)
+        {
+            // A sequence of run-time length: its items' rank is known when its writes agreed on it.
+            var stackAxis = (int)Attr(node, "axis", 0L);
+            var newAxis = Attr(node, "new_axis", 0L) != 0;
+            var itemRank = array.element_shape.IsKnownRank ? array.element_shape.ndims : -1;
+            var normalized = stackAxis >= 0 ? stackAxis : itemRank >= 0 ? stackAxis + itemRank + (newAxis ? 1 : 0) : stackAxis;
+            if (normalized == 0) Set(node, newAxis ? array.stack() : array.concat());
+            else if (itemRank < 0) throw Unsupported(node, "axis", stackAxis, "a sequence of run-time length whose items have unknown rank is joined along axis 0 only");
+            else if (normalized < 0 || normalized > itemRank || (!newAxis && normalized == itemRank)) throw Invalid(node, $"axis {stackAxis} is out of range for rank-{itemRank} tensors.");
+            else if (newAxis)
+            {
+                // Stacked along axis 0, then that axis moved to its place.
+                int[] perm = [.. Enumerable.Range(1, normalized), 0, .. Enumerable.Range(normalized + 1, itemRank - normalized)];
+                Set(node, tf.transpose(array.stack(), perm));
+            }
+            else
+            {
+                // Stacked along axis 0, moved before the axis joined, then merged with it.
+                int[] perm = [.. Enumerable.Range(1, normalized), 0, .. Enumerable.Range(normalized + 1, itemRank - normalized)];
+                var moved = tf.transpose(array.stack(), perm);
+                var dims = tf.shape(moved);
+                var joined = tf.concat(new[] { tf.slice(dims, new[] { 0 }, new[] { normalized }), tf.reshape(tf.reduce_prod(tf.slice(dims, new[] { normalized }, new[] { 2 })), new[] { 1 }), tf.slice(dims, new[] { normalized + 2 }, new[] { -1 }) }, 0);
+                Set(node, tf.reshape(moved, joined));
+            }
+            return;
+        }
+        var items = ItemsIn(node, 0);
         if (items.Count == 0) throw Invalid(node, "it concatenates an empty sequence.");
         var axis = (int)Attr(node, "axis", 0L);
         var rank = RankOf(node, items[0], this);
@@ -98,7 +204,16 @@ internal sealed partial class OnnxImporter
         var axis = Axis((int)Attr(node, "axis", 0L), rank);
         if (axis < 0 || axis >= rank) throw Invalid(node, $"axis {Attr(node, "axis", 0L)} is out of range for a rank-{rank} input.");
         var total = x.shape[axis];
-        if (total < 0) throw Unsupported(node, "a SplitToSequence along an axis of unknown size");
+        if (total < 0 && !Has(node, 1))
+        {
+            // Slices along an axis whose size is known at run time only: a TensorArray of them.
+            var moved = axis == 0 ? x : tf.transpose(x, (int[])[axis, .. Enumerable.Range(0, rank).Where(d => d != axis)]);
+            if (Attr(node, "keepdims", 1L) != 0) moved = tf.expand_dims(moved, axis + 1);
+            var length = tf.reshape(tf.slice(tf.shape(moved), new[] { 0 }, new[] { 1 }), Array.Empty<int>());
+            SetSequence(node, new TensorArray(x.dtype, length, clear_after_read: false).unstack(moved));
+            return;
+        }
+        if (total < 0) throw Unsupported(node, "a SplitToSequence with a split input along an axis of unknown size");
         int[] sizes;
         var keep = true;
         if (!Has(node, 1))

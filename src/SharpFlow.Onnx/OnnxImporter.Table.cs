@@ -49,7 +49,7 @@ internal sealed partial class OnnxImporter
         Op("IsNaN", (i, n) => i.Unary(n, x => tf.is_nan(x))),
         Op("IsInf", (i, n) => i.IsInf(n), "detect_negative", "detect_positive"),
         Op("Not", (i, n) => i.Unary(n, x => tf.logical_not(x))),
-        Op("Identity", (i, n) => i._values[n.Output[0]] = i.In(n, 0)),
+        Op("Identity", (i, n) => i.Identity(n)),
 
         // Element-wise binary operators with broadcasting, and the variadic ones.
         Op("Add", (i, n) => i.Binary(n, (a, b) => a + b)),

@@ -248,7 +248,8 @@ internal sealed partial class OnnxImporter
         if (v.Nhwc) return Materialize(v);
         if (v.Constant is { ndim: 4 } c) return Materialize(v.Initializer, OnnxTensors.Permute(c, ToNhwc));
         var t = Materialize(v);
-        if (t.shape.ndims != 4) throw new UnimplementedError($"{node.OpType} node '{NodeName(node)}' needs a 4-D image input (N, C, H, W), got shape {t.shape}.", NodeName(node));
+        if (t.shape.ndims < 0) throw Unsupported(node, "an input of unknown rank where a 4-D image (N, C, H, W) is needed");
+        if (t.shape.ndims != 4) throw Invalid(node, $"its input has rank {t.shape.ndims}, not 4.");
         return tf.transpose(t, ToNhwc);
     }
 

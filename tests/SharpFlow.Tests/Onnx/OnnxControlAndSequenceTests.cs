@@ -125,6 +125,118 @@ public sealed class OnnxControlAndSequenceTests
     }
 
     [Fact]
+    public void SequenceAtAPositionComputedAtRunTime()
+    {
+        var graph = Graph("seq", [Info("x", Float, 6, 4), Info("i", Int64)], [Info("a", Float)],
+            N("SplitToSequence", ["x", "two"], ["s"]),
+            N("SequenceAt", ["s", "i"], ["a"]));
+        var model = ModelOf(graph, 13, ("two", NDArray.Scalar(2L)));
+        foreach (var i in new[] { 0L, 2L, -1L, -3L })
+            GraphAgrees(model, [("x", F(1, 6, 4)), ("i", NDArray.Scalar(i))], ["a"]);
+    }
+
+    private static ValueInfoProto Sequence(string name, int elemType) =>
+        new() { Name = name, Type = new TypeProto { SequenceType = new TypeProto.Types.Sequence { ElemType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elemType } } } } };
+
+    /// <summary>
+    /// A Loop whose body appends x[i]² (as a [1, 3] row) to the sequence it carries, starting from a list or from an
+    /// empty sequence; the sequences it gives are read, counted and joined along each axis, as in ONNX Runtime,
+    /// for a batch known at import and one known at run time only.
+    /// </summary>
+    [Fact]
+    public void ALoopCarriesASequenceItAppendsTo()
+    {
+        GraphProto Body() => Graph("body", [Scalar("i", Int64), Scalar("c", Bool), Sequence("s", Float)], [Scalar("c_out", Bool), Sequence("s_out", Float)],
+            N("Gather", ["x", "i"], ["row"], ("axis", 0)),
+            N("Mul", ["row", "row"], ["square"]),
+            N("Unsqueeze", ["square", "zero_axis"], ["item"]),
+            N("SequenceInsert", ["s", "item"], ["s_out"]),
+            N("Identity", ["c"], ["c_out"]));
+        var graph = Graph("loop", [Info("x", Float, 4, 3), Info("m", Int64)],
+            [Info("stacked", Float), Info("joined", Float), Info("columns", Float), Info("n", Int64), Info("last", Float), Info("from_empty", Float)],
+            N("SequenceConstruct", ["first"], ["list"]),
+            N("Loop", ["m", "", "list"], ["grown"], ("body", Body())),
+            N("ConcatFromSequence", ["grown"], ["stacked"], ("axis", 0), ("new_axis", 1)),
+            N("ConcatFromSequence", ["grown"], ["joined"], ("axis", 1)),
+            N("ConcatFromSequence", ["grown"], ["columns"], ("axis", -1), ("new_axis", 1)),
+            N("SequenceLength", ["grown"], ["n"]),
+            N("SequenceAt", ["grown", "minus1"], ["last"]),
+            N("SequenceEmpty", [], ["empty"], ("dtype", Float)),
+            N("Loop", ["m", "", "empty"], ["filled"], ("body", Body())),
+            N("ConcatFromSequence", ["filled"], ["from_empty"], ("axis", 0)));
+        var model = ModelOf(graph, 13, ("first", F(7, 1, 3)), ("zero_axis", L(0)), ("minus1", NDArray.Scalar(-1L)));
+        string[] outputs = ["stacked", "joined", "columns", "n", "last", "from_empty"];
+        foreach (var trips in new[] { 1L, 4L })
+        {
+            (string, NDArray)[] feeds = [("x", F(2, 4, 3)), ("m", NDArray.Scalar(trips))];
+            var expected = RunOnnxRuntime(model, feeds, outputs);
+            foreach (var dynamicBatch in new[] { false, true })
+            {
+                var actual = RunSharpFlow(model, feeds, outputs, dynamicBatch);
+                for (var k = 0; k < outputs.Length; k++) Same(expected[k], actual[k], $"{outputs[k]} after {trips} trips, dynamic batch {dynamicBatch}", 1e-6);
+            }
+        }
+    }
+
+    [Fact]
+    public void AnInsertIntoALoopCarriedSequenceOtherThanAtItsEndFailsNamingTheNode()
+    {
+        var body = Graph("body", [Scalar("i", Int64), Scalar("c", Bool), Sequence("s", Float)], [Scalar("c_out", Bool), Sequence("s_out", Float)],
+            N("Gather", ["x", "i"], ["row"], ("axis", 0)),
+            N("SequenceInsert", ["s", "row", "zero"], ["s_out"]),
+            N("Identity", ["c"], ["c_out"]));
+        var graph = Graph("loop", [Info("x", Float, 4, 3), Info("m", Int64)], [Info("y", Float)],
+            N("SequenceEmpty", [], ["empty"], ("dtype", Float)),
+            N("Loop", ["m", "", "empty"], ["grown"], ("body", body)),
+            N("ConcatFromSequence", ["grown"], ["y"], ("axis", 0), ("new_axis", 1)));
+        var model = ModelOf(graph, 13, ("zero", NDArray.Scalar(0L)));
+        // One trip inserts at 0 = the end, as ONNX Runtime does.
+        GraphAgrees(model, [("x", F(2, 4, 3)), ("m", NDArray.Scalar(1L))], ["y"]);
+        // Prepending (ONNX Runtime reverses the rows) is refused when it happens.
+        var e = Assert.Throws<InvalidArgumentError>(() => RunSharpFlow(model, [("x", F(2, 4, 3)), ("m", NDArray.Scalar(3L))], ["y"], dynamicBatch: false));
+        Assert.Contains("node 'SequenceInsert_s_out' (SequenceInsert)", e.Message);
+        Assert.Contains("at a position other than its end", e.Message);
+    }
+
+    [Fact]
+    public void SequenceFormsOfRunTimeLengthSharpFlowCannotMapAreNamed()
+    {
+        void Refused(GraphProto graph, string expected, bool dynamicBatch = false)
+        {
+            using var g = TestGraph.Enter();
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(ModelOf(graph, 13), "s.onnx").Import(new OnnxImportOptions { DynamicBatch = dynamicBatch }));
+            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        }
+        // A body that returns a new sequence instead of appending to the one the Loop carries.
+        var replacing = Graph("body", [Scalar("i", Int64), Scalar("c", Bool), Sequence("s", Float)], [Scalar("c_out", Bool), Sequence("s_out", Float)],
+            N("SequenceEmpty", [], ["fresh"], ("dtype", Float)),
+            N("SequenceInsert", ["fresh", "x"], ["s_out"]),
+            N("Identity", ["c"], ["c_out"]));
+        Refused(Graph("loop", [Info("x", Float, 2, 3), Info("m", Int64)], [Info("y", Float)],
+                N("SequenceEmpty", [], ["empty"], ("dtype", Float)),
+                N("Loop", ["m", "", "empty"], ["grown"], ("body", replacing)),
+                N("ConcatFromSequence", ["grown"], ["y"], ("axis", 0))),
+            "node 'Loop_grown' (Loop) uses a loop-carried sequence ('empty') that its body's output 's_out' replaces instead of appending to it");
+        // Erasing from a sequence of run-time length.
+        Refused(Graph("erase", [Info("x", Float, 4, 3)], [Info("y", Float)],
+                N("SplitToSequence", ["x"], ["rows"]),
+                N("SequenceErase", ["rows"], ["fewer"]),
+                N("ConcatFromSequence", ["fewer"], ["y"], ("axis", 0))),
+            "node 'SequenceErase_fewer' (SequenceErase) uses a sequence of run-time length ('rows', a TensorArray) as input 0", dynamicBatch: true);
+        // Split sizes along an axis known at run time only.
+        Refused(Graph("split", [Info("x", Float, 4, 3)], [Info("y", Float)],
+                N("SplitToSequence", ["x", "x_sizes"], ["parts"]),
+                N("ConcatFromSequence", ["parts"], ["y"], ("axis", 0))),
+            "node 'SplitToSequence_parts' (SplitToSequence) uses a SplitToSequence with a split input along an axis of unknown size", dynamicBatch: true);
+        // A sequence out of an If's branch.
+        var branch = Graph("then", [], [Sequence("t", Float)], N("SequenceConstruct", ["x"], ["t"]));
+        Refused(Graph("if", [Info("c", Bool), Info("x", Float, 2)], [Info("y", Float)],
+                N("If", ["c"], ["s"], ("then_branch", branch), ("else_branch", branch.Clone())),
+                N("ConcatFromSequence", ["s"], ["y"], ("axis", 0))),
+            "node 'If_s' (If) uses a sequence as the output 't' of its subgraph 'then'");
+    }
+
+    [Fact]
     public void RandomGeneratorsHaveOnnxRuntimesShapesDtypesAndRanges()
     {
         // Bernoulli of probabilities 0 and 1 is deterministic: 1 with probability p, as ONNX's operator text says
@@ -191,10 +303,10 @@ public sealed class OnnxControlAndSequenceTests
     {
         using var g = TestGraph.Enter();
         var sequence = Graph("seq", [Info("x", Float, 6, 4), Info("i", Int64)], [Info("a", Float)],
-            N("SplitToSequence", ["x"], ["s"]),
+            N("SplitToSequence", ["x", "sizes"], ["s"]),
             N("SequenceAt", ["s", "i"], ["a"]));
-        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(ModelOf(sequence, 13), "s.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
-        Assert.Contains("node 'SequenceAt_a' (SequenceAt) uses a computed input 'position'", e.Message);
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(ModelOf(sequence, 13, ("sizes", L(1, 5))), "s.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
+        Assert.Contains("node 'SequenceAt_a' (SequenceAt) uses a position computed at run time into a sequence of tensors of shapes (1, 4), (5, 4)", e.Message);
 
         var branch = Graph("then", [], [Info("t", Float)], N("Gelu", ["x"], ["t"]));
         var withIf = Graph("if", [Info("c", Bool), Info("x", Float, 2)], [Info("y", Float)],

@@ -26,6 +26,34 @@ public sealed class OnnxReadmeAndErrorTests
         Assert.True(OnnxImporterTable.Count >= 150, $"{OnnxImporterTable.Count} operators");
     }
 
+    /// <summary>
+    /// Every operator of the table is named in the ONNX tests, which run each against ONNX Runtime (Agrees, the
+    /// graph checks, the exporter's round trips): an operator added to the table without a cross-check fails here.
+    /// </summary>
+    [Fact]
+    public void EveryOperatorOfTheTableIsNamedInTheOnnxRuntimeCrossChecks()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "tests", "SharpFlow.Tests", "Onnx"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var sources = string.Join("\n", Directory.GetFiles(Path.Combine(dir!.FullName, "tests", "SharpFlow.Tests", "Onnx"), "*.cs").Select(File.ReadAllText));
+        var missing = OnnxImporter.SupportedOperators.Where(op => !sources.Contains($"\"{op}\"", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"operators without an ONNX Runtime cross-check: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void AnImageInputOfUnknownOrWrongRankIsNamed()
+    {
+        var proto = ModelProto.Parser.ParseFrom(Model("Conv", 13, [], [F(1, 1, 1, 5, 5), Const(F(2, 1, 1, 3, 3))], 1));
+        proto.Graph.Input[0].Type.TensorType.Shape = null;
+        using (TestGraph.Enter())
+            Assert.Contains("node 'Conv_0' (Conv) uses an input of unknown rank where a 4-D image (N, C, H, W) is needed",
+                Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(proto.ToByteArray(), "c.onnx").Import()).Message);
+        using (TestGraph.Enter())
+            Assert.Contains("node 'Conv_0' (Conv): its input has rank 3, not 4.",
+                Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(Model("Conv", 13, [], [F(1, 1, 5, 5), Const(F(2, 1, 1, 3, 3))], 1), "c.onnx").Import()).Message);
+    }
+
     private static byte[] WithInput(TypeProto type)
     {
         var graph = new GraphProto { Name = "g" };

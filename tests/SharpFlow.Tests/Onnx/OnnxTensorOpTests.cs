@@ -101,6 +101,9 @@ public sealed class OnnxTensorOpTests
         Agrees("ScatterND", 16, [("reduction", "add")], [data, L([1, 2, 1, 0], 2, 2), F(17, 2)]);
         Agrees("ScatterElements", 13, [("axis", 1)], [data, L([0, 2, 1, -1], 2, 2), F(18, 2, 2)]);
         Agrees("ScatterElements", 16, [("axis", 0), ("reduction", "add")], [data, L([0, 3, 1], 1, 3), F(19, 1, 3)]);
+        // The deprecated Scatter (opsets 9 and 10) is ScatterElements without reduction.
+        Agrees("Scatter", 10, [("axis", 1)], [data, L([0, 2, 1, 0], 2, 2), F(20, 2, 2)]);
+        Agrees("Scatter", 9, [], [data, L([1, 0, 2], 1, 3), F(21, 1, 3)]);
     }
 
     [Fact]
