@@ -724,8 +724,10 @@ internal sealed partial class OnnxExporter
             return ("pads", new long[] { before[0], before[1], after[0], after[1] });
         }
         if (padding != "EXPLICIT") return ("auto_pad", padding == "SAME" ? "SAME_UPPER" : "VALID");
-        var p = SharpFlow.Ops.NN.WindowAttrs.Of(op.attrs).ExplicitPaddings
-                ?? throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: padding EXPLICIT without explicit_paddings.", op.name);
+        // Convolutions keep TensorFlow's explicit_paddings; pooling SharpFlow's internal _explicit_paddings.
+        var p = (op.attrs.GetValueOrDefault("explicit_paddings") ?? op.attrs.GetValueOrDefault("_explicit_paddings")) as int[] is { Length: > 0 } given
+                ? given
+                : throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: padding EXPLICIT without explicit_paddings.", op.name);
         if (p.Length != 8 || p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: explicit_paddings [{string.Join(", ", p)}] pad the batch or channel axis.", op.name);
         return ("pads", new long[] { p[2], p[4], p[3], p[5] });

@@ -88,7 +88,7 @@ internal sealed partial class OnnxImporter
         var paddings = new int[n + 2, 2];
         for (var i = 0; i < n; i++) (paddings[i + 1, 0], paddings[i + 1, 1]) = (pads[i], pads[i + n]);
         if (fill != 0 && (x.dtype == DType.float32 || x.dtype == DType.float64 || ((x.dtype == DType.int32 || x.dtype == DType.int64) && double.IsFinite(fill))))
-            return Ops.ArrayOps.PadV2.Build(x, paddings, S(fill, x.dtype));
+            return tf.pad(x, paddings, constant_values: S(fill, x.dtype));
         var padded = tf.pad(x, paddings);
         if (fill == 0) return padded;
         var inside = tf.cast(tf.pad(tf.ones_like(x, DType.int32), paddings), DType.@bool);
