@@ -135,6 +135,25 @@ public sealed class LayerTests
         Assert.True(shadowing.Count == 0, "namespaces that shadow System's: " + string.Join(", ", shadowing));
     }
 
+    [Fact]
+    public void OnlyTestAssembliesSeeInternals()
+    {
+        // Issue 22: the packages and the CLI build on the public API, as a NuGet user's assembly would; only the
+        // test, benchmark and fuzz assemblies may reach into internals.
+        string[] allowed = ["SharpFlow.Tests", "SharpFlow.Benchmarks", "SharpFlow.Fuzz"];
+        Assembly[] packages =
+        [
+            typeof(Graph).Assembly, typeof(SharpFlow.Models.LeNet5).Assembly, typeof(SharpFlow.Onnx.OnnxModel).Assembly,
+            typeof(SharpFlow.Distributed.hvd).Assembly,
+        ];
+        var granted = packages.SelectMany(a => a.GetCustomAttributes<System.Runtime.CompilerServices.InternalsVisibleToAttribute>()
+                .Select(g => (Assembly: a.GetName().Name, Friend: g.AssemblyName)))
+            .Where(g => !allowed.Contains(g.Friend)).Select(g => $"{g.Assembly} → {g.Friend}").ToList();
+        Assert.True(granted.Count == 0, "InternalsVisibleTo beyond the test assemblies: " + string.Join(", ", granted));
+        Assert.Contains(typeof(Graph).Assembly.GetCustomAttributes<System.Runtime.CompilerServices.InternalsVisibleToAttribute>(),
+            g => g.AssemblyName == "SharpFlow.Tests");
+    }
+
     private static List<List<string>> StronglyConnected(List<(string From, string To)> edges)
     {
         var next = edges.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.Select(e => e.To).ToList());
