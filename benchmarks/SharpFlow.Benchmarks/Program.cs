@@ -8,6 +8,8 @@
 // SharpFlow beside ONNX Runtime on the same network in the same process: the pretrained ResNet18 (batch 1 and 8),
 // and VGG-16 and Inception-v3 built by SharpFlow with seeded weights and exported to ONNX (batch 1):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*PeerInference*'
+// The same, cruder and quicker: one case, the two runtimes in turns, medians (SHARPFLOW_PROFILE=1 adds the per-op table):
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- peer resnet18/1 [rounds]
 //
 // im2col against Winograd F(4×4) and F(2×2) with prepacked filters on ResNet18's 3×3 layers (the tile-count choice):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- winograd-choice [repeats]
@@ -29,6 +31,11 @@ if (args.Length > 0 && args[0] == "keras-overhead")
 if (args.Length > 0 && args[0] == "winograd-choice")
 {
     SharpFlow.Benchmarks.WinogradChoice.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
+    return;
+}
+if (args.Length > 1 && args[0] == "peer")
+{
+    SharpFlow.Benchmarks.PeerAlternate.Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
     return;
 }
 if (args.Length > 0 && args[0] == "stem-bands")
