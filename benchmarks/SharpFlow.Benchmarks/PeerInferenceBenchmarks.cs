@@ -18,7 +18,7 @@ namespace SharpFlow.Benchmarks;
 /// declares batch 1; its batch dimension is made symbolic for both);</item>
 /// <item><c>vgg16/1</c>, <c>inception_v3/1</c>: VGG-16 (224×224×3) and Inception-v3 (299×299×3) built by
 /// SharpFlow.Models with seeded weights (1000 classes, inference graph), exported with <c>OnnxModel.Export</c>;
-/// SharpFlow runs the graph it exported, ONNX Runtime the exported file.</item>
+/// both run the exported file (SharpFlow imports it with <c>OnnxModel.Import</c>, its weights constants).</item>
 /// </list>
 /// The setup runs both on the same seeded batch and throws unless their outputs agree within 1e-3 (absolute, and
 /// relative to the largest output).
@@ -97,10 +97,22 @@ public class PeerInferenceBenchmarks : IDisposable
                 images = tf.placeholder(tf.float32, new Shape(-1, h, w, c), name: "images");
                 _output = tf.identity(model.Build(images, false).Logits, name: "logits");
             }
+            using (var exporting = new Session(graph))
+            {
+                using (graph.as_default()) exporting.run(tf.global_variables_initializer());
+                onnx = OnnxModel.Export(exporting, new Dictionary<string, Tensor> { ["images"] = images }, new Dictionary<string, Tensor> { ["logits"] = _output }).ToByteArray();
+            }
+            // Like for like: SharpFlow runs the exported file as ONNX Runtime does, imported with its weights as
+            // constants (which the session prepacks, as ONNX Runtime prepacks its initializers), not the
+            // exporting session's variables.
+            graph = new Graph();
+            using (graph.as_default())
+            {
+                var net = OnnxModel.Parse(onnx, name + ".onnx").Import();
+                _output = net.Outputs[_outputName];
+                _feed = new FeedDict { [net.Inputs[_inputName]] = Images(shape) };
+            }
             _session = new Session(graph);
-            using (graph.as_default()) _session.run(tf.global_variables_initializer());
-            onnx = OnnxModel.Export(_session, new Dictionary<string, Tensor> { ["images"] = images }, new Dictionary<string, Tensor> { ["logits"] = _output }).ToByteArray();
-            _feed = new FeedDict { [images] = Images(shape) };
         }
         using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
         _ort = new InferenceSession(onnx, options);

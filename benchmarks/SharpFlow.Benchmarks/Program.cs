@@ -8,9 +8,13 @@
 // SharpFlow beside ONNX Runtime on the same network in the same process: the pretrained ResNet18 (batch 1 and 8),
 // and VGG-16 and Inception-v3 built by SharpFlow with seeded weights and exported to ONNX (batch 1):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- --filter '*PeerInference*'
+// The same, cruder and quicker: one case, the two runtimes in turns, medians (SHARPFLOW_PROFILE=1 adds the per-op table):
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- peer resnet18/1 [rounds]
 //
 // im2col against Winograd F(4×4) and F(2×2) with prepacked filters on ResNet18's 3×3 layers (the tile-count choice):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- winograd-choice [repeats]
+// ResNet18's twenty convolutions at batch 1 in the network's order, each prepacked, with paths chosen per variant:
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- resnet18-layers [rounds]
 // ResNet18's first convolution at batch 1 with its patch matrix in bands of several sizes:
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- stem-bands [repeats]
 //
@@ -18,6 +22,11 @@
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- keras-overhead 5 60000
 using System.Globalization;
 using BenchmarkDotNet.Running;
+
+// SHARPFLOW_ONE_PASS_ROW_BLOCKS=0 runs thin prepacked products one parallel loop per k block, as before that change
+// (for comparisons; the commands above, in this process).
+if (Environment.GetEnvironmentVariable("SHARPFLOW_ONE_PASS_ROW_BLOCKS") is { Length: > 0 } oneP)
+    SharpFlow.Kernels.PackedSgemm.OnePassRowBlocks = int.Parse(oneP, CultureInfo.InvariantCulture);
 
 if (args.Length > 0 && args[0] == "keras-overhead")
 {
@@ -29,6 +38,16 @@ if (args.Length > 0 && args[0] == "keras-overhead")
 if (args.Length > 0 && args[0] == "winograd-choice")
 {
     SharpFlow.Benchmarks.WinogradChoice.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
+    return;
+}
+if (args.Length > 1 && args[0] == "peer")
+{
+    SharpFlow.Benchmarks.PeerAlternate.Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
+    return;
+}
+if (args.Length > 0 && args[0] == "resnet18-layers")
+{
+    SharpFlow.Benchmarks.ResNet18Layers.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15);
     return;
 }
 if (args.Length > 0 && args[0] == "stem-bands")

@@ -69,6 +69,17 @@ public static class WinogradChoice
         {
             Conv2DKernels.MaxPatchElements = saved;
         }
+        // As the imported ResNet18 runs it: ONNX's symmetric pads of 3 (explicit), the bias and Relu fused.
+        var gx = Window2D.CreateExplicit(1, 224, 224, 3, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3);
+        var bias = Data.Random(64, 5);
+        foreach (var (name, geometry, withBias, relu) in new[] { ("SAME", g, false, false), ("explicit 3/3", gx, false, false), ("explicit 3/3, bias", gx, true, false),
+            ("explicit 3/3, Relu", gx, false, true), ("explicit 3/3, bias + Relu", gx, true, true) })
+        {
+            var prepacked = new PrepackedFilter();
+            var ms = Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, geometry, 64,
+                new SharpFlow.Kernels.GemmEpilogue<float>(withBias ? bias : default, default, relu ? SharpFlow.Kernels.FusedActivation.Relu : SharpFlow.Kernels.FusedActivation.None), prepacked));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stem 7x7/2 3->64 at batch 1, {name}: {ms:F3} ms"));
+        }
     }
 
     private static double Median(int repeats, Action body)

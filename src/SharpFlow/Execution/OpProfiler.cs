@@ -10,7 +10,10 @@ namespace SharpFlow.Execution;
 /// </summary>
 internal static class OpProfiler
 {
-    public static readonly bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_PROFILE") == "1";
+    public static readonly bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_PROFILE") is "1" or "nodes";
+
+    /// <summary>With <c>SHARPFLOW_PROFILE=nodes</c> the table has a row per node (type and name) instead of per op type.</summary>
+    public static readonly bool PerNode = Environment.GetEnvironmentVariable("SHARPFLOW_PROFILE") == "nodes";
 
     private static readonly ConcurrentDictionary<string, (long Ticks, long Calls, long Bytes)> Totals = new();
 
@@ -19,14 +22,23 @@ internal static class OpProfiler
         if (Enabled) AppDomain.CurrentDomain.ProcessExit += (_, _) => Report(Console.Error);
     }
 
-    public static void Add(string opType, long ticks, long bytes) =>
-        Totals.AddOrUpdate(opType, (ticks, 1, bytes), (_, t) => (t.Ticks + ticks, t.Calls + 1, t.Bytes + bytes));
+    /// <summary>Forgets the times so far (a benchmark's warm-up: first runs compile kernels and pack weights).</summary>
+    internal static void Reset() => Totals.Clear();
+
+    /// <summary>While true, nothing is added (a benchmark's untimed calls).</summary>
+    internal static bool Paused { get; set; }
+
+    public static void Add(string opType, long ticks, long bytes)
+    {
+        if (!Paused) Totals.AddOrUpdate(opType, (ticks, 1, bytes), (_, t) => (t.Ticks + ticks, t.Calls + 1, t.Bytes + bytes));
+    }
 
     private static void Report(TextWriter writer)
     {
         var total = Totals.Values.Sum(t => t.Ticks);
-        writer.WriteLine("op type                          calls      seconds   share   bytes/call");
+        var width = Math.Max(30, Totals.Keys.Select(k => k.Length).DefaultIfEmpty(0).Max());
+        writer.WriteLine($"{(PerNode ? "op type and node" : "op type").PadRight(width)}    calls      seconds   share   bytes/call");
         foreach (var (type, (ticks, calls, bytes)) in Totals.OrderByDescending(t => t.Value.Ticks))
-            writer.WriteLine($"{type,-30} {calls,8} {ticks / (double)Stopwatch.Frequency,12:F3} {100.0 * ticks / Math.Max(1, total),6:F1}% {bytes / System.Math.Max(1, calls),12}");
+            writer.WriteLine($"{type.PadRight(width)} {calls,8} {ticks / (double)Stopwatch.Frequency,12:F3} {100.0 * ticks / Math.Max(1, total),6:F1}% {bytes / System.Math.Max(1, calls),12}");
     }
 }

@@ -151,11 +151,27 @@ public static class BiasActivation
     {
         var zero = Vector256<float>.Zero;
         var six = Vector256.Create(6f);
+        // The AVX-512 micro-kernel has just stored the tile in 512-bit pieces: they are read back at that width, not as
+        // 256-bit halves of a wider store (which store-to-load forwarding may not serve). The same operations per
+        // element, so the same results. (No gain could be measured on the shared machine: its noise was larger.)
+        var wide = PackedSgemm.Wide && Vector512.IsHardwareAccelerated;
+        var zero512 = Vector512<float>.Zero;
+        var six512 = Vector512.Create(6f);
         for (var r = 0; r < rows; r++)
         {
             var row = c + (long)r * ldc;
             var res = residual is null ? null : residual + (long)r * ldc;
             var j = 0;
+            if (wide)
+                for (; j <= cols - 16; j += 16)
+                {
+                    var v = Vector512.Load(row + j);
+                    if (bias is not null) v += Vector512.Load(bias + j);
+                    if (res is not null) v += Vector512.Load(res + j);
+                    if (activation == FusedActivation.Relu) v = Vector512.Max(v, zero512);
+                    else if (activation == FusedActivation.Relu6) v = Vector512.Min(Vector512.Max(v, zero512), six512);
+                    v.Store(row + j);
+                }
             for (; j <= cols - 8; j += 8)
             {
                 var v = Vector256.Load(row + j);

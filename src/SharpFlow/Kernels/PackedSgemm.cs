@@ -51,7 +51,50 @@ internal static unsafe class PackedSgemm
                 }
             }
         }
+
+        /// <summary>
+        /// All k blocks of row block <paramref name="block"/> and column group <paramref name="group"/>, for a product
+        /// whose B is prepacked (every k block at hand) and whose A is row-major: its last partial panel is packed for
+        /// all k blocks, block p0 at <c>p0·MR</c>. Each tile gets the same kernel calls in the same order of k blocks
+        /// as <see cref="Tiles"/> gives it, so the same sums.
+        /// </summary>
+        public void TilesAllK(int block, int group)
+        {
+            var (j0, j1) = (NPanels * group / NGroups, NPanels * (group + 1) / NGroups);
+            var rowEnd = Math.Min(M, (block + 1) * MC);
+            for (var p0 = 0; p0 < K; p0 += KC)
+            {
+                var kc = Math.Min(KC, K - p0);
+                var panelsB = (float*)PackedB + (long)p0 * NPanels * Nr;
+                var last = p0 + kc == K;
+                for (var i = block * MC; i < rowEnd; i += MR)
+                {
+                    var packed = i + MR > M;
+                    var panelA = packed ? (float*)PackedA + (long)p0 * MR : (float*)A + (long)i * K + p0;
+                    var (rowStride, step) = packed ? (1, MR) : (K, 1);
+                    var rows = Math.Min(MR, M - i);
+                    for (var j = j0; j < j1; j++)
+                    {
+                        var tile = (float*)C + (long)i * N + j * Nr;
+                        var cols = Math.Min(Nr, N - j * Nr);
+                        if (Wide) Kernel512(kc, panelA, rowStride, step, panelsB + (long)j * Nr * kc, tile, N, rows, cols);
+                        else Kernel256(kc, panelA, rowStride, step, panelsB + (long)j * Nr * kc, tile, N, rows, cols);
+                        if (Epilogue && last)
+                            BiasActivation.Tile(tile, N, Bias == 0 ? null : (float*)Bias + j * Nr, Residual == 0 ? null : (float*)Residual + (long)i * N + j * Nr,
+                                rows, cols, Activation);
+                    }
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// Products of at most this many row blocks (<see cref="MC"/> rows each) with prepacked B run all their k blocks
+    /// in one parallel loop (<see cref="Job.TilesAllK"/>) instead of one loop per k block: a thin product (ResNet18's
+    /// 7×7 layers at batch 1: 49 rows, 18 k blocks) spent much of its time waking the workers and waiting for them.
+    /// Tests set it to 0 to compare with the loop per k block.
+    /// </summary>
+    internal static int OnePassRowBlocks = 4;
 
     /// <summary>True when the micro-kernels can run on this machine.</summary>
     public static bool IsSupported => Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
@@ -108,6 +151,11 @@ internal static unsafe class PackedSgemm
             {
                 var (ia, ib, ic, ipa) = ((nint)pa, (nint)pb, (nint)pc, (nint)packA);
                 var mBlocks = (m + MC - 1) / MC;
+                if (prepacked is not null && !transposeA && mBlocks <= OnePassRowBlocks)
+                {
+                    OnePass(ia, ic, (nint)packB, (nint)pBias, (nint)pResidual, m, k, n, nr, wide, nPanels, mBlocks, epilogue.InBlockActivation, withEpilogue);
+                    return;
+                }
                 // Split the columns too when there are few row blocks, so both cores work on small-m products.
                 var nGroups = Math.Clamp(2 * WorkerPool.Threads / mBlocks, 1, nPanels);
                 for (var p0 = 0; p0 < k; p0 += KC)
@@ -142,6 +190,39 @@ internal static unsafe class PackedSgemm
         {
             ArrayPool<float>.Shared.Return(packedA);
             if (packingB is not null) ArrayPool<float>.Shared.Return(packingB);
+        }
+    }
+
+    /// <summary>
+    /// A product of few row blocks with prepacked B: the last partial panel of A packed for every k block, then one
+    /// parallel loop whose tasks (row block × column group, at least four per thread where the panels allow) each run
+    /// all k blocks of their tiles.
+    /// </summary>
+    private static void OnePass(nint a, nint c, nint packedB, nint bias, nint residual, int m, int k, int n, int nr, bool wide, int nPanels,
+        int mBlocks, FusedActivation activation, bool withEpilogue)
+    {
+        var firstPacked = m / MR;
+        var partial = m % MR != 0;
+        var packedA = partial ? ArrayPool<float>.Shared.Rent(MR * k) : null;
+        try
+        {
+            fixed (float* packA = packedA)
+            {
+                if (partial)
+                    for (var p0 = 0; p0 < k; p0 += KC)
+                        PackA((float*)a, m, k, false, firstPacked * MR, p0, Math.Min(KC, k - p0), packA + (long)p0 * MR);
+                var nGroups = Math.Clamp((4 * WorkerPool.Threads + mBlocks - 1) / mBlocks, 1, nPanels);
+                var job = new Job(a, 0, c, (nint)packA, packedB, m, k, n, false, false, 0, Math.Min(KC, k), nr, wide, firstPacked, nPanels, nGroups,
+                    bias, residual, activation, withEpilogue);
+                Partition.For(mBlocks * nGroups, (long)MC * k * n / nGroups, job, static (in Job j, int s, int e) =>
+                {
+                    for (var task = s; task < e; task++) j.TilesAllK(task / j.NGroups, task % j.NGroups);
+                });
+            }
+        }
+        finally
+        {
+            if (packedA is not null) ArrayPool<float>.Shared.Return(packedA);
         }
     }
 

@@ -61,6 +61,55 @@ public class PrepackTests
         }
     }
 
+    [Theory]
+    // m, k, n: one row, a partial panel only, 49 rows (ResNet18's 7×7 at batch 1) in 18 k blocks, 4 row blocks with a
+    // partial panel, 5 row blocks (the loop per k block either way), a k of one block
+    [InlineData(1, 700, 96)]
+    [InlineData(5, 513, 40)]
+    [InlineData(49, 4608, 512)]
+    [InlineData(287, 600, 70)]
+    [InlineData(289, 300, 33)]
+    [InlineData(100, 200, 64)]
+    public void ThinProductsRunningAllKBlocksInOneLoopAreBitwiseTheLoopPerKBlock(int m, int k, int n)
+    {
+        var a = Random(m * k, 11);
+        var b = Random(k * n, 12);
+        var bias = Random(n, 13);
+        var residual = Random(m * n, 14);
+        var epilogue = new GemmEpilogue<float>(bias, residual, FusedActivation.Relu6);
+        var saved = PackedSgemm.OnePassRowBlocks;
+        var savedWide = PackedSgemm.Wide;
+        try
+        {
+            foreach (var wide in PackedSgemm.Wide ? new[] { true, false } : new[] { false })
+            {
+                PackedSgemm.Wide = wide;
+                var packed = PackedMatrix.Pack(b, k, n, false)!;
+                var (perBlock, onePass) = (new float[m * n], new float[m * n]);
+                var (perBlockFused, onePassFused) = (new float[m * n], new float[m * n]);
+                PackedSgemm.OnePassRowBlocks = 0;
+                Gemm.Multiply<float>(a, b, perBlock, m, k, n, packedB: packed);
+                Gemm.FusedMultiply<float>(a, b, perBlockFused, m, k, n, false, false, epilogue, packed);
+                PackedSgemm.OnePassRowBlocks = saved;
+                Array.Fill(onePass, float.NaN);
+                Gemm.Multiply<float>(a, b, onePass, m, k, n, packedB: packed);
+                Gemm.FusedMultiply<float>(a, b, onePassFused, m, k, n, false, false, epilogue, packed);
+                Assert.Equal(perBlock, onePass);
+                Assert.Equal(perBlockFused, onePassFused);
+                // And both are the product: a float64 reference within float32's rounding over k terms.
+                var (i, j) = (m - 1, n - 1);
+                var exact = 0.0;
+                for (var p = 0; p < k; p++) exact += (double)a[i * k + p] * b[p * n + j];
+                Assert.Equal(exact, onePass[i * n + j], 1e-5 * k);
+            }
+        }
+        finally
+        {
+            PackedSgemm.OnePassRowBlocks = saved;
+            PackedSgemm.Wide = savedWide;
+        }
+    }
+
     [Fact]
     public void PanelsPackedForOneKernelWidthGiveTheSameResultWhenTheOtherIsSelected()
     {

@@ -207,6 +207,13 @@ public class WinogradTests(ITestOutputHelper output)
         Assert.Equal(2, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 512, size: 7, batch: 8)));
         Assert.True(Winograd.Applies<float>(Conv(3, 1, 1, channels: 512, size: 7, batch: 8), 512));
         Assert.False(Winograd.Applies<float>(Conv(3, 1, 1, channels: 512, size: 7), 512));
+        // With a prepacked filter: F(4×4) from 32 tiles of 4×4 (7×7 at batch 8, 28×28 at batch 1), F(2×2) from 16 of
+        // 2×2 below that (14×14 and 7×7 at batch 1, whose F(4×4) filters cost more memory traffic than they save).
+        Assert.Equal(4, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 512, size: 7, batch: 8), prepacked: true));
+        Assert.Equal(4, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 128, size: 28), prepacked: true));
+        Assert.Equal(2, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 256, size: 14), prepacked: true));
+        Assert.Equal(2, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 512, size: 7), prepacked: true));
+        Assert.Equal(0, Winograd.ChooseTileSize(Conv(3, 1, 1, channels: 512, size: 6), prepacked: true)); // 9 tiles of 2×2
         Assert.False(Winograd.Applies<float>(Conv(3, 2, 1), 64)); // stride 2
         Assert.False(Winograd.Applies<float>(Conv(3, 1, 2), 64)); // dilation 2
         Assert.False(Winograd.Applies<float>(Conv(5, 1, 1), 64)); // 5×5

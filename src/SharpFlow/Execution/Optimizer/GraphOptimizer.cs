@@ -3,7 +3,8 @@ namespace SharpFlow.Execution.Optimizer;
 /// <summary>
 /// SharpFlow's Grappler: rewrites a copy of each run's pruned graph before the plan is built from it, once per
 /// plan (plans are cached per fetch/target/feed signature). The passes, in order: dependency optimization
-/// (Identity, StopGradient and NoOp removal), common subexpression elimination, batch norm folding (before constant
+/// (Identity, StopGradient and NoOp removal), common subexpression elimination, transpose sinking (element-wise ops
+/// moved above Transposes that then cancel, with the arithmetic optimizer's switch), batch norm folding (before constant
 /// folding, which turns the folded filters of constant weights into constants), constant folding, arithmetic
 /// simplification, dependency optimization again, Pad folding into convolution and max pooling padding, and remapping (MatMul/Conv2D + BiasAdd + activation fused into
 /// <c>_FusedMatMul</c>/<c>_FusedConv2D</c>). Each is switched by <see cref="RewriterConfig"/>
@@ -38,6 +39,7 @@ internal static class GraphOptimizer
         }
         Run(config.dependency_optimization, DependencyOptimizer.Run);
         Run(config.common_subgraph_elimination, CommonSubexpressionElimination.Run);
+        Run(config.arithmetic_optimization, TransposeSinking.Run);
         Run(config.batchnorm_folding, BatchNormFolding.Run);
         Run(config.constant_folding, ConstantFolding.Run);
         Run(config.arithmetic_optimization, ArithmeticOptimizer.Run);

@@ -86,8 +86,20 @@ internal static class Remapper
             Tensor[] inputs = residual is null ? [product.Inputs[0], product.Inputs[1], biasAdd.Inputs[1]] : [product.Inputs[0], product.Inputs[1], biasAdd.Inputs[1], residual];
             var fused = new Operation(last.Op.graph, last.Op.Id, last.Op.name, def, inputs, [], attrs, [(output.dtype, output.shape)]) { device = last.Op.device };
             if (!g.Replace(output, fused.outputs[0])) continue;
-            var origin = string.Join(" + ", new[] { product, biasAdd, add, activation }.Where(n => n is not null).Select(n => $"{n!.Op.type} '{n.Op.name}'"));
-            g.Add(new OptNode(fused, [.. fused.inputs], [], origin));
+            var absorbed = new[] { product, biasAdd, add, activation }.Where(n => n is not null).Select(n => n!).ToList();
+            var origin = string.Join(" + ", absorbed.Select(n => $"{n.Op.type} '{n.Op.name}'"));
+            var node = new OptNode(fused, [.. fused.inputs], [], origin);
+            g.Add(node);
+            // The readers now: the fused op reads its inputs in place of the ops it absorbed. A downsampling ResNet
+            // block adds two convolutions' bias sums; once one of them has fused with the Add, the other's only
+            // reader is this fused op, and it fuses on its own (Conv2D + BiasAdd) instead of seeing the absorbed Add.
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var readers = consumers.TryGetValue(inputs[i], out var list) ? list : consumers[inputs[i]] = [];
+                readers.RemoveAll(r => absorbed.Contains(r.Node));
+                readers.Add((node, i));
+            }
+            if (consumers.TryGetValue(output, out var outputReaders)) consumers[fused.outputs[0]] = outputReaders;
             g.Record(Name, $"{def.Type} '{fused.name}' = {origin}");
         }
     }

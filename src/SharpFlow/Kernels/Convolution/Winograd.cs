@@ -80,8 +80,13 @@ internal static unsafe class Winograd
     /// (<c>WinogradChoice</c>, each prepacked, median time, loaded machine): 14×14×256 at batch 1 (16 tiles)
     /// 0.47 ms against im2col's 0.82, 17×17×192 (25 tiles) 0.39 against 0.61, 7×7×512 at batch 8 (32 tiles) 3.1
     /// against 6.5 (F(2×2): 3.7); but 7×7×512 at batch 1 (4 tiles) 0.81, where F(2×2) took 0.65 and im2col 0.93.
+    /// Those times repeat one layer, its transformed filter in cache. In a network every layer's filter comes from
+    /// memory on each run, and F(4×4)'s is 4 times the filter (F(2×2)'s 16/9): ResNet18's 14×14×256 layers at batch 1
+    /// (16 tiles), timed in the network's order each with its own filter (<c>resnet18-layers</c>, two runs, loaded
+    /// machine), took 0.56–0.62 ms with F(2×2) against 0.71–0.77 with F(4×4). So F(4×4) needs 32 tiles (7×7×512 at
+    /// batch 8 keeps it), and fewer go to F(2×2).
     /// </summary>
-    internal const int MinTilesPrepacked = 16;
+    internal const int MinTilesPrepacked = 32;
 
     /// <summary>
     /// <see cref="MinTiles2"/> for a prepacked filter: F(2×2) with 16 tiles of 2×2 (7×7×512 at batch 1) took 0.65 ms

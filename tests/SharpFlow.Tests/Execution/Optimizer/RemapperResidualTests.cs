@@ -100,6 +100,43 @@ public class RemapperResidualTests
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void ADownsamplingBlockFusesBothConvolutions(bool shortcutFirst, bool shortcutOnTheLeft)
+    {
+        // ResNet's downsampling block adds two bias sums, the main branch's and the 1×1 stride-2 shortcut's: one
+        // fuses with the Add and Relu and takes the other as its residual, which then fuses as Conv2D + BiasAdd (it
+        // stayed unfused while the remapper still saw the absorbed Add as its reader), whichever is built first.
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 12, 12, 8), name: "x");
+        Tensor Shortcut() => tf.nn.bias_add(tf.nn.conv2d(x, tf.constant(Values(new Shape(1, 1, 8, 16), 0.3, 5)), [1, 2, 2, 1], "VALID"),
+            tf.constant(Values(new Shape(16), 1, 6)), name: "shortcut");
+        Tensor Main()
+        {
+            var h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, tf.constant(Values(new Shape(3, 3, 8, 16), 0.1, 1)), [1, 2, 2, 1], "SAME"),
+                tf.constant(Values(new Shape(16), 1, 2))), name: "h");
+            return tf.nn.bias_add(tf.nn.conv2d(h, tf.constant(Values(new Shape(3, 3, 16, 16), 0.1, 3)), [1, 1, 1, 1], "SAME"),
+                tf.constant(Values(new Shape(16), 1, 4)), name: "main");
+        }
+        Tensor shortcut, main;
+        if (shortcutFirst) (shortcut, main) = (Shortcut(), Main());
+        else (main, shortcut) = (Main(), Shortcut());
+        var y = tf.nn.relu(shortcutOnTheLeft ? tf.add(shortcut, main, name: "sum") : tf.add(main, shortcut, name: "sum"), name: "out");
+        var (on, off, graph) = RunBoth([y], new FeedDict { [x] = Values(new Shape(2, 12, 12, 8), 1, 7) });
+        Bitwise(on, off);
+        var fused = graph.Nodes.Where(n => n.Op.type == "_FusedConv2D").ToDictionary(n => n.Op.name, n => string.Join(",", FusedOpsOf(n)));
+        Assert.Equal(3, fused.Count);
+        Assert.Equal("BiasAdd,Add,Relu", fused["out"]);
+        Assert.Equal("BiasAdd,Relu", fused["h"]);
+        Assert.Equal("BiasAdd", fused[shortcutFirst ? "main" : "shortcut"]);
+        Assert.DoesNotContain("BiasAdd", graph.Types);
+        Assert.DoesNotContain("Conv2D", graph.Types);
+        Assert.DoesNotContain("Add", graph.Types);
+    }
+
+    [Theory]
     [InlineData("Relu", 257)] // the packed GEMM applies the epilogue per tile
     [InlineData("Relu6", 5)]   // a small product: the epilogue after it
     [InlineData("Tanh", 257)]

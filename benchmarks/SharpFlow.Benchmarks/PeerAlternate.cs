@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace SharpFlow.Benchmarks;
+
+/// <summary>
+/// A quicker, cruder form of <see cref="PeerInferenceBenchmarks"/> for trying changes: one case set up as the suite
+/// sets it up (the outputs checked against each other), then SharpFlow and ONNX Runtime run in turns, in blocks of
+/// five calls, and the median and fastest call of each are printed with their ratio. With <c>SHARPFLOW_PROFILE=1</c>
+/// the per-op table of the timed rounds follows at exit (SharpFlow's calls only).
+/// <code>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- peer resnet18/1 [rounds]</code>
+/// </summary>
+public static class PeerAlternate
+{
+    /// <summary>Runs <paramref name="rounds"/> rounds of case <paramref name="peerCase"/> after 3 warm-up rounds.</summary>
+    public static void Run(string peerCase, int rounds)
+    {
+        using var bench = new PeerInferenceBenchmarks { Case = peerCase };
+        bench.Setup();
+        for (var i = 0; i < 3; i++)
+        {
+            bench.SharpFlow();
+            bench.OnnxRuntime();
+        }
+        SharpFlow.Execution.OpProfiler.Reset();
+        // Blocks of calls, SharpFlow's then ONNX Runtime's, after a pause: ONNX Runtime's threads spin a while after a
+        // run, which took the cores from a SharpFlow call made right after it. The first call of a block is not timed.
+        var (ours, theirs) = (new double[rounds], new double[rounds]);
+        const int block = 5;
+        for (var r = 0; r < rounds; r += block - 1)
+        {
+            Time(() => bench.SharpFlow(), ours, r);
+            Time(bench.OnnxRuntime, theirs, r);
+        }
+        static void Time(Action call, double[] times, int first)
+        {
+            Thread.Sleep(50);
+            SharpFlow.Execution.OpProfiler.Paused = true;
+            call();
+            SharpFlow.Execution.OpProfiler.Paused = false;
+            for (var i = first; i < Math.Min(times.Length, first + block - 1); i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                call();
+                times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+        }
+        double Median(double[] v) => v.Order().ElementAt(v.Length / 2);
+        Console.WriteLine($"{peerCase}: SharpFlow median {Median(ours):F2} ms (fastest {ours.Min():F2}), ONNX Runtime median {Median(theirs):F2} ms (fastest {theirs.Min():F2}); " +
+            $"ratio (ONNX Runtime / SharpFlow) {Median(theirs) / Median(ours):F2} median, {theirs.Min() / ours.Min():F2} fastest; {rounds} rounds");
+    }
+}
