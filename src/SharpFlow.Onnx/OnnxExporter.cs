@@ -432,6 +432,19 @@ internal sealed partial class OnnxExporter
                 if (squeezeDims.Length == 0) Node("Squeeze", [In(0)], [y]);
                 else Node("Squeeze", [In(0), Ints([.. squeezeDims.Select(d => (long)d)])], [y]);
                 break;
+            case "Split" or "SplitV": SplitOp(op); return;
+            case "Unpack": UnpackOp(op); return;
+            case "BatchMatMul" or "BatchMatMulV2": BatchMatMulOp(op); break;
+            case "NotEqual":
+                var equal = Fresh();
+                Node("Equal", [In(0), In(1)], [equal]);
+                Node("Not", [equal], [y]);
+                break;
+            case "FloorDiv": FloorDivOp(op, y); break;
+            case "FloorMod": FloorModOp(op, y); break;
+            case "ZerosLike": FilledLike(op, y, 0); break;
+            case "OnesLike": FilledLike(op, y, 1); break;
+            case "Size" or "Rank": SizeOrRank(op, y); break;
             case "BlockLSTM": BlockLstm(op); break;
             case "LSTMBlockCell": LstmBlockCell(op); return;
             default:
