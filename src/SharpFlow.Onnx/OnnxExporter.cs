@@ -445,6 +445,14 @@ internal sealed partial class OnnxExporter
             case "ZerosLike": FilledLike(op, y, 0); break;
             case "OnesLike": FilledLike(op, y, 1); break;
             case "Size" or "Rank": SizeOrRank(op, y); break;
+            case "DepthToSpace" or "SpaceToDepth": SpaceDepth(op); break;
+            case "LRN": Lrn(op); break;
+            case "Cumsum":
+                Node("CumSum", [In(0), In(1)], [y], ("exclusive", Attr<bool>(op, "exclusive") ? 1L : 0L), ("reverse", Attr<bool>(op, "reverse") ? 1L : 0L));
+                break;
+            case "GatherNd": GatherNdOp(op, y); break;
+            case "OneHot": OneHotOp(op, y); break;
+            case "TopKV2": TopKOp(op); return;
             case "BlockLSTM": BlockLstm(op); break;
             case "LSTMBlockCell": LstmBlockCell(op); return;
             default:

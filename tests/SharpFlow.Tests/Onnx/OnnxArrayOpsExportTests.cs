@@ -169,6 +169,129 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal(3, ours[2].ToArray<int>()[0]);
     }
 
+    [Theory]
+    [InlineData(13, 2)]
+    [InlineData(17, 3)]
+    public void DepthToSpaceAndSpaceToDepthKeepTensorFlowsNhwcOrder(int opset, int block)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 2, 3, 2 * block * block), name: "x");
+        var deep = tf.depth_to_space(x, block);
+        var back = tf.space_to_depth(deep, block);
+        Assert.Equal("DepthToSpace", deep.op.type);
+        Assert.Equal("SpaceToDepth", back.op.type);
+        var image = tf.placeholder(tf.float32, new Shape(-1, 2 * block, 4 * block, 3), name: "image");
+        var flat = tf.space_to_depth(image, block);
+        using var sess = tf.Session();
+        var value = F(10, 2, 2, 3, 2 * block * block);
+        var ours = Agrees(sess, new() { ["x"] = x, ["image"] = image }, [deep, back, flat], [("x", value), ("image", F(11, 1, 2 * block, 4 * block, 3))], opset);
+        Assert.Equal(new[] { 2, 2 * block, 3 * block, 2 }, ours[0].shape.Dims);
+        Assert.True(value.ValueEquals(ours[1]));
+        // TensorFlow's order: output[0, 0, 1, c] is input[0, 0, 0, block offset (0, 1) · 2 channels + c].
+        Assert.Equal(value.ToArray<float>()[2], ours[0].ToArray<float>()[2]);
+    }
+
+    [Theory]
+    [InlineData(13, 2, 1.0, 0.1, 0.75)]
+    [InlineData(17, 1, 2.0, 0.5, 0.5)]
+    [InlineData(13, 5, 1.0, 1.0, 0.5)]
+    public void LrnMapsTheDepthRadiusAndAlphaToOnnxs(int opset, int radius, double bias, double alpha, double beta)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 3, 2, 7), name: "x");
+        var y = tf.nn.lrn(x, radius, bias, alpha, beta);
+        Assert.Equal("LRN", y.op.type);
+        using var sess = tf.Session();
+        var value = Uniform(12, -2, 2, 2, 3, 2, 7);
+        var ours = Agrees(sess, In(x), [y], [("x", value)], opset, 1e-5);
+        // TensorFlow's definition at one element: x / (bias + alpha · Σ x² over channels d ± radius)^beta.
+        var v = value.ToArray<float>();
+        const int D = 3;
+        var sum = 0.0;
+        for (var c = System.Math.Max(0, D - radius); c <= System.Math.Min(6, D + radius); c++) sum += (double)v[c] * v[c];
+        Assert.Equal(v[D] / System.Math.Pow(bias + alpha * sum, beta), ours[0].ToArray<float>()[D], 4);
+    }
+
+    [Theory]
+    [InlineData(13, false, false)]
+    [InlineData(13, true, false)]
+    [InlineData(17, false, true)]
+    [InlineData(17, true, true)]
+    public void CumsumKeepsExclusiveAndReverse(int opset, bool exclusive, bool reverse)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4), name: "x");
+        var n = tf.placeholder(tf.int32, new Shape(4), name: "n");
+        var rows = tf.cumsum(x, 1, exclusive, reverse);
+        var columns = tf.cumsum(x, 0, exclusive, reverse);
+        var ints = tf.cumsum(n, 0, exclusive, reverse);
+        Assert.Equal("Cumsum", rows.op.type);
+        using var sess = tf.Session();
+        var ours = Agrees(sess, new() { ["x"] = x, ["n"] = n }, [rows, columns, ints], [("x", F(13, 3, 4)), ("n", NDArray.FromFlat(new[] { 1, 2, 3, 4 }, new Shape(4)))], opset, 1e-5);
+        int[] expected = (exclusive, reverse) switch
+        {
+            (false, false) => [1, 3, 6, 10],
+            (true, false) => [0, 1, 3, 6],
+            (false, true) => [10, 9, 7, 4],
+            _ => [9, 7, 4, 0],
+        };
+        Assert.Equal(expected, ours[2].ToArray<int>());
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void GatherNdTakesSlicesAndElements(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 3, 4), name: "x");
+        var rows = tf.gather_nd(x, tf.constant(NDArray.FromFlat(new[] { 0, 1, 1, 2, 1, 0 }, new Shape(3, 2))));
+        var at = tf.placeholder(tf.int64, new Shape(-1, 3), name: "at");
+        var elements = tf.gather_nd(x, at);
+        Assert.Equal("GatherNd", rows.op.type);
+        using var sess = tf.Session();
+        var value = F(14, 2, 3, 4);
+        var ours = Agrees(sess, new() { ["x"] = x, ["at"] = at }, [rows, elements], [("x", value), ("at", L([1, 2, 3, 0, 0, 0], 2, 3))], opset);
+        Assert.Equal(new[] { 3, 4 }, ours[0].shape.Dims);
+        Assert.Equal(new[] { value.ToArray<float>()[23], value.ToArray<float>()[0] }, ours[1].ToArray<float>());
+    }
+
+    [Theory]
+    [InlineData(13, -1, "float32")]
+    [InlineData(17, 0, "float32")]
+    [InlineData(13, 1, "int64")]
+    public void OneHotGivesTheOffValueForIndicesOutOfRangeNegativeIncluded(int opset, int axis, string type)
+    {
+        var dtype = DType.Parse(type);
+        using var g = TestGraph.Enter();
+        var i = tf.placeholder(tf.int32, new Shape(-1, 3), name: "i");
+        var y = tf.one_hot(i, 4, on_value: tf.constant(NDArray.Scalar(5.0).Cast(dtype)), off_value: tf.constant(NDArray.Scalar(-2.0).Cast(dtype)), axis: axis);
+        Assert.Equal("OneHot", y.op.type);
+        using var sess = tf.Session();
+        var ours = Agrees(sess, new() { ["i"] = i }, [y], [("i", NDArray.FromFlat(new[] { 0, 3, -1, 4, 2, -4 }, new Shape(2, 3)))], opset);
+        // TensorFlow: -1, 4 and -4 are out of [0, 4): every value off (ONNX alone would count -1 and -4 from the end).
+        var perIndex = NDArray.FromFlat(ours[0].Cast(DType.float64).ToArray<double>(), ours[0].shape);
+        var onCount = perIndex.ToArray<double>().Count(v => v == 5);
+        Assert.Equal(3, onCount);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void TopKGivesTheLargestWithTheLowerIndexFirstOnTies(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 6), name: "x");
+        var (values, indices) = tf.math.top_k(x, 3);
+        Assert.Equal("TopKV2", values.op.type);
+        using var sess = tf.Session();
+        var value = NDArray.FromFlat(new[] { 1f, 5, 3, 5, -1, 2, 0, 0, 0, 7, 0, -3 }, new Shape(2, 6));
+        var ours = Agrees(sess, In(x), [values, indices], [("x", value)], opset);
+        Assert.Equal(DType.int32, ours[1].dtype);
+        Assert.Equal(new[] { 1, 3, 2, 3, 0, 1 }, ours[1].ToArray<int>());
+        Assert.Equal(new[] { 5f, 5, 3, 7, 0, 0 }, ours[0].ToArray<float>());
+    }
+
     [Fact]
     public void ASplitVWhoseRestIsUnknownIsRefusedNamingIt()
     {
