@@ -453,6 +453,8 @@ internal sealed partial class OnnxExporter
             case "GatherNd": GatherNdOp(op, y); break;
             case "OneHot": OneHotOp(op, y); break;
             case "TopKV2": TopKOp(op); return;
+            case "ResizeBilinear" or "ResizeNearestNeighbor": ResizeOp(op); break;
+            case "Conv2DBackpropInput": ConvTransposeOp(op); break;
             case "BlockLSTM": BlockLstm(op); break;
             case "LSTMBlockCell": LstmBlockCell(op); return;
             default:
