@@ -64,15 +64,14 @@ internal sealed partial class OnnxExporter
         if (format != "NHWC")
             throw new UnimplementedError($"Cannot export Conv2DBackpropInput \"{op.name}\" to ONNX: data_format {format}.", op.name);
         var sizes = ConstantOf(op, 0, "input_sizes").Cast(DType.int64).ToArray<long>();
-        long[] spatial = sizes.Length == 4 ? [sizes[1], sizes[2]] : sizes.Length == 2 ? sizes : throw new UnimplementedError($"Cannot export Conv2DBackpropInput \"{op.name}\" to ONNX: input_sizes [{string.Join(", ", sizes)}].", op.name);
+        long[] spatial = sizes.Length == 2 ? sizes : [sizes[1], sizes[2]];
         var filter = ConstantOf(op, 1, "filter");
         long[] kernel = [filter.shape[0], filter.shape[1]];
         var strides = Attr<int[]>(op, "strides");
         var dilations = op.attrs.TryGetValue("dilations", out var d) && d is int[] given ? given : [1, 1, 1, 1];
         var padding = Attr<string>(op, "padding");
-        int[] explicitPads = padding == "EXPLICIT"
-            ? op.attrs.GetValueOrDefault("explicit_paddings") as int[] is { Length: 8 } p ? p : throw new UnimplementedError($"Cannot export Conv2DBackpropInput \"{op.name}\" to ONNX: padding EXPLICIT without 8 explicit_paddings.", op.name)
-            : [];
+        if (padding is not ("SAME" or "VALID"))
+            throw new UnimplementedError($"Cannot export Conv2DBackpropInput \"{op.name}\" to ONNX: padding {padding} (SAME and VALID are exported).", op.name);
         var (begin, end, outputPadding) = (new long[2], new long[2], new long[2]);
         for (var i = 0; i < 2; i++)
         {
@@ -84,12 +83,8 @@ internal sealed partial class OnnxExporter
                     outSize = (size + stride - 1) / stride;
                     begin[i] = System.Math.Max((outSize - 1) * stride + span - size, 0) / 2;
                     break;
-                case "VALID":
-                    outSize = (size - span + stride) / stride;
-                    break;
                 default:
-                    begin[i] = explicitPads[2 + 2 * i];
-                    outSize = (size + explicitPads[2 + 2 * i] + explicitPads[3 + 2 * i] - span) / stride + 1;
+                    outSize = (size - span + stride) / stride;
                     break;
             }
             var beyond = (outSize - 1) * stride + span - begin[i] - size;

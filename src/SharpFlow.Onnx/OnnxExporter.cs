@@ -455,6 +455,7 @@ internal sealed partial class OnnxExporter
             case "TopKV2": TopKOp(op); return;
             case "ResizeBilinear" or "ResizeNearestNeighbor": ResizeOp(op); break;
             case "Conv2DBackpropInput": ConvTransposeOp(op); break;
+            case "Conv3D" or "MaxPool3D" or "AvgPool3D": Volumetric(op); break;
             case "BlockLSTM": BlockLstm(op); break;
             case "LSTMBlockCell": LstmBlockCell(op); return;
             default:

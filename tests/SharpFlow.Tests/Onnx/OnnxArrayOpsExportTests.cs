@@ -355,6 +355,25 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal(new[] { 2, height, width, 4 }, ours[0].shape.Dims);
     }
 
+    [Theory]
+    [InlineData(13, "SAME", 1, 1)]
+    [InlineData(17, "VALID", 2, 1)]
+    [InlineData(13, "SAME", 2, 1)]
+    [InlineData(17, "SAME", 1, 2)]
+    public void Conv3DAndThe3DPoolsRunInNdhwc(int opset, string padding, int stride, int dilation)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 5, 6, 7, 2), name: "x");
+        int[] strides = [1, stride, stride, stride, 1];
+        var conv = tf.nn.conv3d(x, tf.constant(F(19, 3, 2, 3, 2, 4)), strides, padding, dilations: [1, dilation, dilation, dilation, 1]);
+        var max = tf.nn.max_pool3d(x, [1, 2, 3, 2, 1], strides, padding);
+        var mean = tf.nn.avg_pool3d(x, [1, 3, 2, 2, 1], strides, padding);
+        Assert.Equal(new[] { "Conv3D", "MaxPool3D", "AvgPool3D" }, new[] { conv, max, mean }.Select(t => t.op.type));
+        using var sess = tf.Session();
+        var ours = Agrees(sess, In(x), [conv, max, mean], [("x", F(20, 2, 5, 6, 7, 2))], opset, 1e-5);
+        Assert.Equal(4, ours[0].shape[4]);
+    }
+
     [Fact]
     public void ASplitVWhoseRestIsUnknownIsRefusedNamingIt()
     {
@@ -396,6 +415,11 @@ public sealed class OnnxArrayOpsExportTests
         var e2 = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["input"] = input }, new Dictionary<string, Tensor> { ["y"] = nchw }));
         Assert.Contains("Conv2DBackpropInput \"deconv_nchw\"", e2.Message);
         Assert.Contains("data_format NCHW", e2.Message);
+        var padded = g.Graph.CreateOp(transposed.op.Def, "deconv_explicit", [.. transposed.op.inputs],
+            new Dictionary<string, object>(transposed.op.attrs) { ["padding"] = "EXPLICIT", ["explicit_paddings"] = new[] { 0, 0, 1, 1, 1, 1, 0, 0 } }).outputs[0];
+        var e3 = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["input"] = input }, new Dictionary<string, Tensor> { ["y"] = padded }));
+        Assert.Contains("Conv2DBackpropInput \"deconv_explicit\"", e3.Message);
+        Assert.Contains("padding EXPLICIT", e3.Message);
     }
 
     [Fact]
@@ -421,5 +445,22 @@ public sealed class OnnxArrayOpsExportTests
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = both }));
         Assert.Contains("ResizeBilinear \"both\"", e.Message);
         Assert.Contains("align_corners and half_pixel_centers together", e.Message);
+    }
+
+    [Fact]
+    public void VolumetricOpsThatOnnxCannotTakeAreRefusedNamingThem()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, -1, -1, -1, 2), name: "x");
+        var dilated = tf.nn.conv3d(x, tf.constant(F(21, 2, 2, 2, 2, 3)), [1, 1, 1, 1, 1], "SAME", dilations: [1, 2, 2, 2, 1], name: "dilated");
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = dilated }));
+        Assert.Contains("Conv3D \"dilated\"", e.Message);
+        Assert.Contains("SAME padding with dilations over an input of unknown spatial size", e.Message);
+        var pool = tf.nn.max_pool3d(x, [1, 2, 2, 2, 1], [1, 1, 1, 1, 1], "VALID");
+        var ncdhw = g.Graph.CreateOp(pool.op.Def, "pool_ncdhw", [.. pool.op.inputs], new Dictionary<string, object>(pool.op.attrs) { ["data_format"] = "NCDHW" }).outputs[0];
+        var e2 = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = ncdhw }));
+        Assert.Contains("MaxPool3D \"pool_ncdhw\"", e2.Message);
+        Assert.Contains("data_format NCDHW", e2.Message);
     }
 }
