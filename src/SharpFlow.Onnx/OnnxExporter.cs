@@ -432,6 +432,30 @@ internal sealed partial class OnnxExporter
                 if (squeezeDims.Length == 0) Node("Squeeze", [In(0)], [y]);
                 else Node("Squeeze", [In(0), Ints([.. squeezeDims.Select(d => (long)d)])], [y]);
                 break;
+            case "Split" or "SplitV": SplitOp(op); return;
+            case "Unpack": UnpackOp(op); return;
+            case "BatchMatMul" or "BatchMatMulV2": BatchMatMulOp(op); break;
+            case "NotEqual":
+                var equal = Fresh();
+                Node("Equal", [In(0), In(1)], [equal]);
+                Node("Not", [equal], [y]);
+                break;
+            case "FloorDiv": FloorDivOp(op, y); break;
+            case "FloorMod": FloorModOp(op, y); break;
+            case "ZerosLike": FilledLike(op, y, 0); break;
+            case "OnesLike": FilledLike(op, y, 1); break;
+            case "Size" or "Rank": SizeOrRank(op, y); break;
+            case "DepthToSpace" or "SpaceToDepth": SpaceDepth(op); break;
+            case "LRN": Lrn(op); break;
+            case "Cumsum":
+                Node("CumSum", [In(0), In(1)], [y], ("exclusive", Attr<bool>(op, "exclusive") ? 1L : 0L), ("reverse", Attr<bool>(op, "reverse") ? 1L : 0L));
+                break;
+            case "GatherNd": GatherNdOp(op, y); break;
+            case "OneHot": OneHotOp(op, y); break;
+            case "TopKV2": TopKOp(op); return;
+            case "ResizeBilinear" or "ResizeNearestNeighbor": ResizeOp(op); break;
+            case "Conv2DBackpropInput": ConvTransposeOp(op); break;
+            case "Conv3D" or "MaxPool3D" or "AvgPool3D": Volumetric(op); break;
             case "BlockLSTM": BlockLstm(op); break;
             case "LSTMBlockCell": LstmBlockCell(op); return;
             default:
