@@ -47,11 +47,19 @@ public static class ProtoFiles
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = as_text ? System.Text.Encoding.UTF8.GetBytes(TextFormat.Print(message)) : SerializeDeterministic(message);
         var temp = path + ".tmp" + Guid.NewGuid().ToString("N");
         try
         {
-            File.WriteAllBytes(temp, bytes);
+            if (as_text)
+            {
+                // Streamed: the text of a graph with a large constant can exceed the longest .NET string.
+                using var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
+                TextFormat.Print(message, writer);
+            }
+            else
+            {
+                File.WriteAllBytes(temp, SerializeDeterministic(message));
+            }
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -9,7 +9,7 @@ namespace SharpFlow.GraphIO;
 /// <summary>
 /// The protocol buffer text format (Python's <c>google.protobuf.text_format</c>, the <c>.pbtxt</c> files
 /// <c>tf.train.write_graph(..., as_text=True)</c> writes) for any message: <see cref="Parse{T}"/> and
-/// <see cref="Merge"/> read it, <see cref="Print"/> writes it as TensorFlow does (fields in number order, two-space
+/// <see cref="Merge"/> read it, <see cref="Print(IMessage)"/> writes it as TensorFlow does (fields in number order, two-space
 /// indents, map entries sorted by key, bytes outside printable ASCII as octal escapes).
 /// </summary>
 /// <remarks>
@@ -42,15 +42,36 @@ public static class TextFormat
     /// <summary>The text format of <paramref name="message"/> (<c>text_format.MessageToString</c>).</summary>
     public static string Print(IMessage message)
     {
+        var writer = new StringWriter(CultureInfo.InvariantCulture);
+        Print(message, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// Writes the text format of <paramref name="message"/> to <paramref name="writer"/> as it is printed, so a graph
+    /// whose text exceeds the longest .NET string (a large constant's tensor_content, escaped byte by byte) is written
+    /// whole, as TensorFlow writes it.
+    /// </summary>
+    public static void Print(IMessage message, TextWriter writer)
+    {
         ArgumentNullException.ThrowIfNull(message);
-        var sb = new StringBuilder();
-        PrintFields(sb, message, 0);
-        return sb.ToString();
+        ArgumentNullException.ThrowIfNull(writer);
+        PrintFields(new Output(writer), message, 0);
+    }
+
+    /// <summary>The printer's output: StringBuilder-style chained appends onto a <see cref="TextWriter"/>.</summary>
+    private sealed class Output(TextWriter writer)
+    {
+        public Output Append(string? s) { writer.Write(s); return this; }
+
+        public Output Append(char c) { writer.Write(c); return this; }
+
+        public Output Append(char c, int count) { for (var i = 0; i < count; i++) writer.Write(c); return this; }
     }
 
     // ----- printing -----
 
-    private static void PrintFields(StringBuilder sb, IMessage message, int indent)
+    private static void PrintFields(Output sb, IMessage message, int indent)
     {
         foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
         {
@@ -98,7 +119,7 @@ public static class TextFormat
         };
     }
 
-    private static void PrintValue(StringBuilder sb, FieldDescriptor field, object value, int indent)
+    private static void PrintValue(Output sb, FieldDescriptor field, object value, int indent)
     {
         Indent(sb, indent).Append(field.Name);
         if (field.FieldType is FieldType.Message or FieldType.Group)
@@ -125,7 +146,7 @@ public static class TextFormat
         sb.Append('\n');
     }
 
-    private static StringBuilder Indent(StringBuilder sb, int indent) => sb.Append(' ', indent);
+    private static Output Indent(Output sb, int indent) => sb.Append(' ', indent);
 
     private static string FormatFloat(float f) =>
         float.IsPositiveInfinity(f) ? "inf" : float.IsNegativeInfinity(f) ? "-inf" : float.IsNaN(f) ? "nan" : WithPoint(f.ToString("R", CultureInfo.InvariantCulture));
@@ -136,7 +157,7 @@ public static class TextFormat
     // Python prints 1.0, not 1.
     private static string WithPoint(string s) => s.Contains('.') || s.Contains('E') || s.Contains('e') ? s : s + ".0";
 
-    private static void AppendQuoted(StringBuilder sb, ReadOnlySpan<byte> bytes)
+    private static void AppendQuoted(Output sb, ReadOnlySpan<byte> bytes)
     {
         sb.Append('"');
         foreach (var b in bytes)

@@ -112,4 +112,36 @@ public class TextFormatTests
         // And our parser reads protoc's own text of the file.
         Assert.Equal(meta, TextFormat.Parse<Tf.MetaGraphDef>(Protoc.Decode("tensorflow.MetaGraphDef", File.ReadAllBytes(path))));
     }
+    [Fact]
+    public void WriteGraphStreamsTheTextItPrints()
+    {
+        // write_graph(as_text) streams the printer's output to the file (a large constant's escaped tensor_content can
+        // exceed the longest .NET string): the file holds exactly what Print returns, and parses back to the graph.
+        var g = new Graph();
+        using (g.as_default())
+        {
+            var values = new float[64, 64];
+            for (var i = 0; i < 64; i++)
+                for (var j = 0; j < 64; j++) values[i, j] = (i * 64 + j) * 0.37f;
+            var c = tf.constant(values, name: "c");
+            tf.identity(tf.matmul(c, c), name: "y");
+        }
+        var def = g.as_graph_def();
+        var dir = Directory.CreateTempSubdirectory("sharpflow-textformat-").FullName;
+        try
+        {
+            var path = tf.train.write_graph(def, dir, "graph.pbtxt", as_text: true);
+            var text = File.ReadAllText(path);
+            Assert.Equal(TextFormat.Print(def), text);
+            Assert.Contains("tensor_content: \"", text);
+            Assert.Equal(def, TextFormat.Parse<Tf.GraphDef>(text));
+            var writer = new StringWriter();
+            TextFormat.Print(def, writer);
+            Assert.Equal(text, writer.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
