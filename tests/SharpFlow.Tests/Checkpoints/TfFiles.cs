@@ -7,15 +7,7 @@ namespace SharpFlow.Tests.Checkpoints;
 /// </summary>
 internal static class TfFiles
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "SharpFlow.Tests", "TestData", "tf-files");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("tests/SharpFlow.Tests/TestData/tf-files (TensorFlow's own files) was not found in the repository");
-    });
+    private static readonly Lazy<string> Root = new(() => TestData.Directory("tf-files"));
 
     /// <summary>A path under tf-files.</summary>
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root.Value, .. parts]);
@@ -39,5 +31,27 @@ internal static class TfFiles
             return tensor.FloatVal.Single();
         }
         return (Value("W"), Value("b"));
+    }
+}
+
+/// <summary>The test data committed under tests/SharpFlow.Tests/TestData, found by walking up from the test binary.</summary>
+internal static class TestData
+{
+    /// <summary>The folder <paramref name="name"/> under TestData.</summary>
+    public static string Directory(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "SharpFlow.Tests", "TestData", name);
+            if (System.IO.Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException($"tests/SharpFlow.Tests/TestData/{name} was not found in the repository");
+    }
+
+    /// <summary>The file <paramref name="file"/> in the folder <paramref name="folder"/> under TestData.</summary>
+    public static string File(string folder, string file)
+    {
+        var path = System.IO.Path.Combine(Directory(folder), file);
+        return System.IO.File.Exists(path) ? path : throw new FileNotFoundException($"TestData/{folder}/{file}");
     }
 }

@@ -1,4 +1,5 @@
 using SharpFlow.GraphIO;
+using SharpFlow.Tests.Checkpoints;
 using SharpFlow.Tests.Support;
 using Tf = Tensorflow;
 using static SharpFlow.Binding;
@@ -14,15 +15,7 @@ namespace SharpFlow.Tests.GraphIO;
 /// </summary>
 public sealed class FunctionalControlFlowTests
 {
-    private static string FixturePath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "SharpFlow.Tests", "TestData", "tf-functions", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"TestData/tf-functions/{name}");
-    }
+    private static string FixturePath(string name) => TestData.File("tf-functions", name);
 
     [Fact]
     public void AWhileLoopTensorFlow2WroteRunsAfterImport()

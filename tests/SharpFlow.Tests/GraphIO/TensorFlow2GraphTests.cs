@@ -20,13 +20,7 @@ public sealed class TensorFlow2GraphTests : IDisposable
     {
         var export = Path.Combine(_dir, "model");
         Directory.CreateDirectory(Path.Combine(export, "variables"));
-        string? fixture = null;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null && fixture is null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "SharpFlow.Tests", "TestData", "tf2-v1-graph", "saved_model.pbtxt");
-            if (File.Exists(candidate)) fixture = candidate;
-        }
-        File.Copy(fixture ?? throw new FileNotFoundException("TestData/tf2-v1-graph/saved_model.pbtxt"), Path.Combine(export, "saved_model.pbtxt"));
+        File.Copy(TestData.File("tf2-v1-graph", "saved_model.pbtxt"), Path.Combine(export, "saved_model.pbtxt"));
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(TfFiles.SavedModelVariables)!))
             File.Copy(file, Path.Combine(export, "variables", Path.GetFileName(file)));
         return export;
