@@ -105,7 +105,7 @@ public class Estimator
         {
             if (config.tf_random_seed is int seed) tf.set_random_seed(seed);
             var globalStep = TrainingUtil.GetOrCreateGlobalStep(graph);
-            var (features, labels) = GetFeaturesAndLabels(input_fn, ModeKeys.TRAIN);
+            var (features, labels, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.TRAIN);
             HookUtil.Info("Calling model_fn.");
             var spec = CallModelFn(features, labels, ModeKeys.TRAIN);
             HookUtil.Info("Done calling model_fn.");
@@ -113,7 +113,7 @@ public class Estimator
             var loss = spec.loss!;
             tf.summary.scalar("loss", loss);
 
-            var allHooks = new List<SessionRunHook>();
+            var allHooks = new List<SessionRunHook>(inputHooks);
             if (steps is not null || max_steps is not null) allHooks.Add(new StopAtStepHook(steps, max_steps));
             allHooks.Add(new NanTensorHook(loss));
             if (config.log_step_count_steps is > 0)
@@ -171,7 +171,7 @@ public class Estimator
         {
             if (config.tf_random_seed is int seed) tf.set_random_seed(seed);
             var globalStep = TrainingUtil.GetOrCreateGlobalStep(graph);
-            var (features, labels) = GetFeaturesAndLabels(input_fn, ModeKeys.EVAL);
+            var (features, labels, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.EVAL);
             var spec = CallModelFn(features, labels, ModeKeys.EVAL);
             if (spec.eval_metric_ops.ContainsKey("loss"))
                 throw new ValueError("Metric with name \"loss\" is not allowed, because Estimator already defines a default metric with the same name.");
@@ -183,7 +183,7 @@ public class Estimator
             finalOps["global_step"] = globalStep;
 
             var finalHook = new FinalOpsHook(finalOps);
-            var allHooks = new List<SessionRunHook> { new StopAfterNEvalsHook(steps), finalHook };
+            var allHooks = new List<SessionRunHook>(inputHooks) { new StopAfterNEvalsHook(steps), finalHook };
             allHooks.AddRange(spec.evaluation_hooks);
             if (hooks is not null) allHooks.AddRange(hooks);
             var scaffold = spec.scaffold ?? new Scaffold();
@@ -250,7 +250,7 @@ public class Estimator
         {
             if (config.tf_random_seed is int seed) tf.set_random_seed(seed);
             TrainingUtil.GetOrCreateGlobalStep(graph);
-            var (features, _) = GetFeaturesAndLabels(input_fn, ModeKeys.PREDICT);
+            var (features, _, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.PREDICT);
             var spec = CallModelFn(features, null, ModeKeys.PREDICT);
             predictions = spec.predictions.ToDictionary(kv => kv.Key, kv => kv.Value);
             if (predict_keys is not null)
@@ -261,7 +261,8 @@ public class Estimator
                     throw new ValueError($"Expected to run at least one output from [{string.Join(", ", predictions.Keys)}], provided [{string.Join(", ", keys)}].");
                 predictions = keys.ToDictionary(k => k, k => predictions[k]);
             }
-            var allHooks = new List<SessionRunHook>(spec.prediction_hooks);
+            var allHooks = new List<SessionRunHook>(inputHooks);
+            allHooks.AddRange(spec.prediction_hooks);
             if (hooks is not null) allHooks.AddRange(hooks);
             sess = new MonitoredSession(new ChiefSessionCreator(spec.scaffold ?? new Scaffold(), config: config.session_config,
                 checkpoint_filename_with_path: checkpoint_path), allHooks);
@@ -373,8 +374,19 @@ public class Estimator
         }
     }
 
-    /// <summary>Calls the input function and splits what it returns into features and labels.</summary>
-    internal static (Dictionary<string, Tensor> features, Tensor? labels) GetFeaturesAndLabels(Func<object> input_fn, string mode)
+    /// <summary>
+    /// Calls the input function and splits what it returns into features and labels. A dataset is read through an
+    /// initializable iterator that a hook starts once the session exists (TensorFlow's parse_input_fn_result and
+    /// _DatasetInitializerHook), fed with the values of a <see cref="FedDataset"/>'s placeholders.
+    /// </summary>
+    internal static (Dictionary<string, Tensor> features, Tensor? labels, List<SessionRunHook> inputHooks) GetFeaturesAndLabels(Func<object> input_fn, string mode)
+    {
+        var hooks = new List<SessionRunHook>();
+        var (features, labels) = GetFeaturesAndLabels(input_fn, hooks);
+        return (features, labels, hooks);
+    }
+
+    private static (Dictionary<string, Tensor> features, Tensor? labels) GetFeaturesAndLabels(Func<object> input_fn, List<SessionRunHook> inputHooks)
     {
         ArgumentNullException.ThrowIfNull(input_fn);
         object result;
@@ -384,7 +396,9 @@ public class Estimator
         }
         if (result is tf.data.Dataset dataset)
         {
-            var element = dataset.make_one_shot_iterator().get_next();
+            var iterator = dataset.make_initializable_iterator();
+            inputHooks.Add(new DatasetInitializerHook(iterator, (dataset as FedDataset)?.feed_dict));
+            var element = iterator.get_next();
             if (element.keys.Count > 0 && !element.is_tensor && element.Structure.NodeKind == Data.Pipeline.Nest.Kind.Dict)
                 return (element.ToDictionary(), null);
             if (element.Count == 2)
@@ -414,6 +428,19 @@ public class Estimator
         Tensor t => new Dictionary<string, Tensor> { [""] = t },
         _ => throw new ValueError($"input_fn must return features as a dictionary of Tensors or a Tensor, got {value?.GetType().Name ?? "None"}."),
     };
+}
+
+/// <summary>
+/// Runs an input iterator's initializer once the session exists, and again whenever the session is recreated
+/// (TensorFlow's <c>_DatasetInitializerHook</c>), fed with <paramref name="feeds"/> when the dataset reads placeholders.
+/// </summary>
+internal sealed class DatasetInitializerHook(tf.data.Iterator iterator, FeedDict? feeds) : SessionRunHook
+{
+    private Operation? _initializer;
+
+    public override void begin() => _initializer = iterator.initializer;
+
+    public override void after_create_session(Session session, Coordinator coord) => session.run(_initializer!, feeds);
 }
 
 /// <summary>Stops an evaluation after <c>num_evals</c> runs (TensorFlow's <c>_StopAfterNEvalsHook</c>); null: never.</summary>

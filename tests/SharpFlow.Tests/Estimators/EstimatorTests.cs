@@ -47,6 +47,73 @@ public sealed class EstimatorTests : IDisposable
         tf.estimator.Estimator(LinearModelFn, model_dir: _dir, config: config, @params: new Dictionary<string, object> { ["learning_rate"] = 0.1 });
 
     [Fact]
+    public void NumpyInputFnKeepsTheArraysOutOfTheGraph()
+    {
+        // 20,000 rows of 64 floats (5 MB): the graph Estimator writes must hold placeholders, not the data, as
+        // TensorFlow's numpy_input_fn feeds them (there from Python through a queue, here to the iterator's initializer).
+        var rng = new Random(3);
+        var x = new float[20_000, 64];
+        var y = new float[20_000];
+        for (var i = 0; i < 20_000; i++)
+        {
+            for (var j = 0; j < 64; j++) x[i, j] = (float)rng.NextDouble();
+            y[i] = 2 * x[i, 0] + 1;
+        }
+        var est = tf.estimator.Estimator((features, labels, mode, _) =>
+        {
+            var pred = tf.squeeze(tf.layers.dense(features["x"], 1), [1]);
+            if (mode == ModeKeys.PREDICT) return new EstimatorSpec(mode, predictions: new Dictionary<string, Tensor> { ["y"] = pred });
+            var loss = tf.losses.mean_squared_error(labels!, pred);
+            return mode == ModeKeys.TRAIN
+                ? new EstimatorSpec(mode, loss: loss, train_op: tf.train.GradientDescentOptimizer(0.05).minimize(loss, global_step: tf.train.get_global_step()))
+                : new EstimatorSpec(mode, loss: loss);
+        }, model_dir: _dir);
+        est.train(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 100, num_epochs: 1, shuffle: true));
+        // One epoch of 200 batches ran: the iterator was initialised with the fed arrays and ended at their end.
+        Assert.Equal(200L, est.get_variable_value("global_step").Cast(DType.int64).item<long>());
+        var graphText = File.ReadAllText(Path.Combine(_dir, "graph.pbtxt"));
+        Assert.True(graphText.Length < 200_000, $"graph.pbtxt holds {graphText.Length} characters");
+        Assert.Contains("name: \"numpy_input_fn/x\"", graphText);
+        Assert.Contains("name: \"numpy_input_fn/y\"", graphText);
+        Assert.Contains("op: \"MakeIterator\"", graphText);
+        Assert.DoesNotContain("OneShotIterator", graphText);
+        Assert.All(Directory.GetFiles(_dir, "events.out.tfevents.*"), f => Assert.True(new FileInfo(f).Length < 500_000, $"{f} is {new FileInfo(f).Length} bytes"));
+
+        // Evaluation and prediction feed their own inputs the same way.
+        var eval = est.evaluate(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 1000, shuffle: false));
+        Assert.Equal(200L, eval["global_step"].Cast(DType.int64).item<long>());
+        Assert.True(eval["loss"].Cast(DType.float64).item<double>() < 0.5);
+        var preds = est.predict(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, batch_size: 512, shuffle: false)).Count();
+        Assert.Equal(20_000, preds);
+    }
+
+    [Fact]
+    public void NumpyInputFnDatasetIsFedThroughAnInitializableIterator()
+    {
+        var x = new float[,] { { 1 }, { 2 }, { 3 }, { 4 }, { 5 } };
+        var y = new long[] { 10, 20, 30, 40, 50 };
+        using var g = new Graph().as_default();
+        var ds = Assert.IsType<FedDataset>(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 2, shuffle: false)());
+        Assert.Equal(2, ds.feed_dict.Count);
+        var it = ds.make_initializable_iterator();
+        var next = it.get_next();
+        using var sess = tf.Session();
+        sess.run(it.initializer, ds.feed_dict);
+        var rows = new List<long>();
+        try
+        {
+            while (true) rows.AddRange(sess.run(next.element(1).tensor).ToArray<long>());
+        }
+        catch (OutOfRangeError)
+        {
+        }
+        Assert.Equal([10L, 20, 30, 40, 50], rows);
+        // Without the feeds the placeholders have no value, and the error says which.
+        var e = Assert.Throws<InvalidArgumentError>(() => sess.run(it.initializer));
+        Assert.Contains("numpy_input_fn/", e.Message);
+    }
+
+    [Fact]
     public void TrainWritesCheckpointsGraphAndEventsAndResumes()
     {
         var (x, y) = Data();
