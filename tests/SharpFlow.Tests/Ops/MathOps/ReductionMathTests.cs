@@ -155,4 +155,19 @@ public class ReductionMathTests
         AssertArray.Equal(new[] { -7, 0, 4 }, g.Eval(tf.sort(tf.constant(new[] { 4, -7, 0 }))));
         Assert.Contains("UP should be one of ASCENDING, DESCENDING", Assert.Throws<ValueError>(() => tf.sort(x, direction: "UP")).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DeprecatedArgMaxAndArgMinAreTheOpsWithARequiredDimension()
+    {
+        // tf.arg_max(logits, 1) as the book's chapter 8 writes it: int64 by default, int32 on request.
+        using var g = TestGraph.Enter();
+        var x = tf.constant(new[,] { { 1f, 9f, 3f }, { 7f, 2f, 7f } });
+        var max = tf.arg_max(x, 1);
+        Assert.Equal(("ArgMax", DType.int64), (max.op.type, max.dtype));
+        AssertArray.Equal(new[] { 1L, 0L }, g.Eval(max));
+        var min = tf.arg_min(x, 0, output_type: tf.int32);
+        Assert.Equal(("ArgMin", DType.int32), (min.op.type, min.dtype));
+        AssertArray.Equal(new[] { 0, 1, 0 }, g.Eval(min));
+        Assert.Throws<ValueError>(() => tf.arg_max(x, 2));
+    }
 }
