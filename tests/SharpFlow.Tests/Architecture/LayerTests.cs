@@ -43,10 +43,6 @@ public sealed class LayerTests
         [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues), which could move to Framework",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
-        [("Slim", "Api")] = "slim layers call tf.* (written from slim's layers.py)",
-        [("FeatureColumns", "Api")] = "feature columns call tf.* (written from feature_column.py)",
-        [("Layers", "Api")] = "seq2seq's output layer (tf.layers.Dense's stand-in) calls tf.*",
-        [("Rnn", "Api")] = "RNN cells and seq2seq call tf.* (written from rnn_cell_impl.py)",
         [("Keras", "Api")] = "Keras layers call tf.* (written from keras/layers)",
         [("Estimators", "Api")] = "Estimators call tf.* (written from estimator.py)",
     };
