@@ -43,7 +43,6 @@ public sealed class LayerTests
         [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues), which could move to Framework",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
-        [("Keras", "Api")] = "Keras layers call tf.* (written from keras/layers)",
         [("Estimators", "Api")] = "Estimators call tf.* (written from estimator.py)",
     };
 
