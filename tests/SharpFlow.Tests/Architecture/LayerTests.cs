@@ -38,8 +38,7 @@ public sealed class LayerTests
         [("Ops", "Data")] = "the dataset and iterator ops' kernels build Data.Pipeline objects",
         [("Ops", "FileIO")] = "ParseExample's feature specs and the file ops' file system live in FileIO",
         [("Ops", "Execution")] = "dataset functions run in a Session; SparseTensor's session helpers",
-        // Saver is a Train type; the checkpoint utilities and the MetaGraph/SavedModel readers return or build one.
-        [("Checkpoints", "Train")] = "tf.train.latest_checkpoint/get_checkpoint_state read Saver's CheckpointState",
+        // Saver is a Train type; the MetaGraph/SavedModel readers return or build one.
         [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues), which could move to Framework",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
