@@ -38,9 +38,7 @@ public sealed class LayerTests
         [("Ops", "Data")] = "the dataset and iterator ops' kernels build Data.Pipeline objects",
         [("Ops", "FileIO")] = "ParseExample's feature specs and the file ops' file system live in FileIO",
         [("Ops", "Execution")] = "dataset functions run in a Session; SparseTensor's session helpers",
-        // Saver is a Train type; the MetaGraph/SavedModel readers return or build one.
-        [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
-        // Not up (one floor) but a cycle: GraphIO runs a Session (convert_variables_to_constants, the SavedModel loader).
+        // Not up (one floor) but a cycle: GraphIO runs a Session (convert_variables_to_constants).
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
         [("Estimators", "Api")] = "Estimators call tf.* (written from estimator.py)",
