@@ -38,7 +38,8 @@ public sealed class LayerTests
         [("Ops", "Data")] = "the dataset and iterator ops' kernels build Data.Pipeline objects",
         [("Ops", "FileIO")] = "ParseExample's feature specs and the file ops' file system live in FileIO",
         [("Ops", "Execution")] = "dataset functions run in a Session; SparseTensor's session helpers",
-        // Not up (one floor) but a cycle: GraphIO runs a Session (convert_variables_to_constants).
+        // Not up (one floor) but a cycle: GraphIO → Data (FunctionLibraryReader rebuilds DatasetFunctions) → Execution
+        // (a DatasetFunction binds to a Session) → GraphIO.
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
         [("Estimators", "Api")] = "Estimators call tf.* (written from estimator.py)",
