@@ -79,9 +79,7 @@ public static partial class Binding
         /// a plain zero, else a PadV2.
         /// </summary>
         public static Tensor pad(TensorLike tensor, TensorLike paddings, string? name = null, TensorLike? constant_values = null) =>
-            constant_values is not { } value || value.Value is 0 or 0L or 0f or 0d
-                ? Pad.Build(tensor, paddings, name)
-                : PadV2.Build(tensor, paddings, value, name);
+            ArrayFunctions.Pad(tensor, paddings, constant_values, name);
         /// <summary>Broadcasts to a shape by NumPy's rules.</summary>
         public static Tensor broadcast_to(TensorLike input, TensorLike shape, string? name = null) => BroadcastTo.Build(input, shape, name);
         /// <summary>Running sums along an axis.</summary>

@@ -49,38 +49,10 @@ public static partial class Binding
                     string? padding = null, Size2D? stride = null, string? data_format = null, TensorLike? is_training = null, double? keep_prob = null,
                     double? decay = null, double? epsilon = null, bool? center = null, bool? scale = null, string? updates_collections = null,
                     object? variables_collections = null, object? outputs_collections = null, bool? trainable = null, bool? fused = null,
-                    Reuse? reuse = null, IReadOnlyDictionary<string, object?>? kwargs = null)
-                {
-                    var args = new Dictionary<string, object?>();
-                    void Put(string name, object? value)
-                    {
-                        if (value is not null) args[name] = value;
-                    }
-                    Put("activation_fn", activation_fn);
-                    Put("normalizer_fn", normalizer_fn);
-                    Put("normalizer_params", normalizer_params);
-                    Put("weights_initializer", weights_initializer);
-                    Put("weights_regularizer", weights_regularizer);
-                    Put("biases_initializer", biases_initializer);
-                    Put("biases_regularizer", biases_regularizer);
-                    Put("padding", padding);
-                    Put("stride", stride);
-                    Put("data_format", data_format);
-                    Put("is_training", is_training);
-                    Put("keep_prob", keep_prob);
-                    Put("decay", decay);
-                    Put("epsilon", epsilon);
-                    Put("center", center);
-                    Put("scale", scale);
-                    Put("updates_collections", updates_collections);
-                    Put("variables_collections", variables_collections);
-                    Put("outputs_collections", outputs_collections);
-                    Put("trainable", trainable);
-                    Put("fused", fused);
-                    Put("reuse", reuse);
-                    if (kwargs is not null) foreach (var (k, v) in kwargs) args[k] = v;
-                    return ArgScopes.Push(list_ops_or_scope, args);
-                }
+                    Reuse? reuse = null, IReadOnlyDictionary<string, object?>? kwargs = null) =>
+                    ArgScopes.Enter(list_ops_or_scope, activation_fn, normalizer_fn, normalizer_params, weights_initializer, weights_regularizer,
+                        biases_initializer, biases_regularizer, padding, stride, data_format, is_training, keep_prob, decay, epsilon, center, scale,
+                        updates_collections, variables_collections, outputs_collections, trainable, fused, reuse, kwargs);
 
                 /// <summary><c>with slim.arg_scope(sc)</c>: re-enters a captured scope (it replaces the current one).</summary>
                 public static ArgScopeContext arg_scope(ArgScope list_ops_or_scope) => ArgScopes.Push(list_ops_or_scope);

@@ -55,7 +55,7 @@ public static partial class Binding
 
         /// <summary>Ops created inside run after <paramref name="control_inputs"/>.</summary>
         public static IDisposable control_dependencies(IEnumerable<ITensorOrOperation>? control_inputs) =>
-            (control_inputs?.FirstOrDefault()?.graph ?? SharpFlow.Graph.get_default()).control_dependencies(control_inputs);
+            Functions.GraphFunctions.ControlDependencies(control_inputs);
 
         /// <summary>An operation that runs all of <paramref name="inputs"/>.</summary>
         public static Operation group(params ITensorOrOperation[] inputs) => NoOp.Group(inputs);
@@ -149,7 +149,7 @@ public static partial class Binding
         public static List<object> get_collection(string key, string? scope = null) => SharpFlow.Graph.get_default().get_collection(key, scope);
 
         /// <summary>The items of a collection that are of type <typeparamref name="T"/> (<c>tf.get_collection&lt;Tensor&gt;("losses")</c>).</summary>
-        public static List<T> get_collection<T>(string key, string? scope = null) => get_collection(key, scope).OfType<T>().ToList();
+        public static List<T> get_collection<T>(string key, string? scope = null) => Functions.GraphFunctions.GetCollection<T>(key, scope);
 
         /// <summary>The collection's own list.</summary>
         public static List<object> get_collection_ref(string key) => SharpFlow.Graph.get_default().get_collection_ref(key);

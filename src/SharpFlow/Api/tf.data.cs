@@ -20,7 +20,7 @@ public static partial class Binding
             /// output of a dataset op such as <c>TensorSliceDataset</c> or <c>BatchDatasetV2</c>). Transformations
             /// add ops; iterators read elements in a session.
             /// </summary>
-            public partial class Dataset
+            public partial class Dataset : Data.DatasetHandle
             {
                 private static readonly ConditionalWeakTable<DType[], Nest> Structures = new();
 
@@ -38,6 +38,10 @@ public static partial class Binding
 
                 /// <summary>The dataset op's output (TensorFlow's <c>_as_variant_tensor()</c>).</summary>
                 public Tensor _variant_tensor { get; }
+
+                internal override Tensor VariantTensor => _variant_tensor;
+
+                internal override Data.IteratorHandle MakeInitializableIterator() => make_initializable_iterator();
 
                 internal Nest Structure { get; }
 
@@ -389,7 +393,7 @@ public static partial class Binding
             /// <c>tf.data.Iterator</c>: reads a dataset's elements in a session. <see cref="get_next"/> adds an
             /// <c>IteratorGetNext</c> op, which raises <see cref="OutOfRangeError"/> ("End of sequence") at the end.
             /// </summary>
-            public sealed class Iterator
+            public sealed class Iterator : Data.IteratorHandle
             {
                 private readonly Operation? _initializer;
 
@@ -404,6 +408,12 @@ public static partial class Binding
 
                 /// <summary>The iterator's resource handle tensor.</summary>
                 public Tensor _iterator_resource { get; }
+
+                internal override Tensor Resource => _iterator_resource;
+
+                internal override Operation Initializer => initializer;
+
+                internal override DatasetElement GetNext() => get_next();
 
                 internal Nest Structure { get; }
 

@@ -19,7 +19,7 @@ public static partial class Binding
             public static Tensorflow.GraphDef convert_variables_to_constants(Session sess, Tensorflow.GraphDef input_graph_def,
                 IReadOnlyList<string> output_node_names, IReadOnlyCollection<string>? variable_names_whitelist = null,
                 IReadOnlyCollection<string>? variable_names_blacklist = null) =>
-                GraphUtil.ConvertVariablesToConstants(sess, input_graph_def, output_node_names, variable_names_whitelist, variable_names_blacklist);
+                SharpFlow.Execution.GraphFreezing.ConvertVariablesToConstants(sess, input_graph_def, output_node_names, variable_names_whitelist, variable_names_blacklist);
 
             /// <summary>The nodes of <paramref name="graph_def"/> that <paramref name="dest_nodes"/> depend on (<c>extract_sub_graph</c>).</summary>
             public static Tensorflow.GraphDef extract_sub_graph(Tensorflow.GraphDef graph_def, IReadOnlyList<string> dest_nodes) =>

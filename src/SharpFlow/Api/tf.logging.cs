@@ -1,6 +1,7 @@
 #pragma warning disable CS8981
 using System.Dynamic;
 using System.Globalization;
+using SharpFlow.Framework;
 
 namespace SharpFlow;
 
@@ -25,25 +26,17 @@ public static partial class Binding
             /// <summary>Level 50.</summary>
             public const int FATAL = 50;
 
-            private static int _verbosity = WARN;
-            private static readonly Dictionary<string, int> Counts = new(StringComparer.Ordinal);
-
             /// <summary>Where messages go (standard error; tests may redirect it).</summary>
-            public static TextWriter Output { get; set; } = Console.Error;
+            public static TextWriter Output { get => Logging.Output; set => Logging.Output = value; }
 
             /// <summary>Shows messages of <paramref name="v"/> and above.</summary>
-            public static void set_verbosity(int v) => _verbosity = v;
+            public static void set_verbosity(int v) => Logging.Verbosity = v;
 
             /// <summary>The current verbosity.</summary>
-            public static int get_verbosity() => _verbosity;
+            public static int get_verbosity() => Logging.Verbosity;
 
             /// <summary>Logs <paramref name="msg"/> (formatted with <paramref name="args"/>, Python's %-style placeholders) at <paramref name="level"/>.</summary>
-            public static void log(int level, string msg, params object[] args)
-            {
-                if (level < _verbosity) return;
-                var name = level switch { >= FATAL => "FATAL", >= ERROR => "ERROR", >= WARN => "WARNING", >= INFO => "INFO", _ => "DEBUG" };
-                lock (Counts) Output.WriteLine($"{name}:tensorflow:{Format(msg, args)}");
-            }
+            public static void log(int level, string msg, params object[] args) => Logging.Log(level, msg, args);
 
             /// <summary>At DEBUG.</summary>
             public static void debug(string msg, params object[] args) => log(DEBUG, msg, args);
@@ -59,43 +52,10 @@ public static partial class Binding
             public static void fatal(string msg, params object[] args) => log(FATAL, msg, args);
 
             /// <summary>Logs the 1st, (n+1)-th, (2n+1)-th ... call from the same message.</summary>
-            public static void log_every_n(int level, string msg, int n, params object[] args)
-            {
-                int count;
-                lock (Counts) Counts[msg] = (count = Counts.GetValueOrDefault(msg)) + 1;
-                if (count % Math.Max(n, 1) == 0) log(level, msg, args);
-            }
+            public static void log_every_n(int level, string msg, int n, params object[] args) => Logging.LogEveryN(level, msg, n, args);
 
             /// <summary>Logs only the first <paramref name="n"/> calls from the same message.</summary>
-            public static void log_first_n(int level, string msg, int n, params object[] args)
-            {
-                int count;
-                lock (Counts) Counts["first:" + msg] = (count = Counts.GetValueOrDefault("first:" + msg)) + 1;
-                if (count < n) log(level, msg, args);
-            }
-
-            /// <summary>Python's <c>msg % args</c> for %s, %d, %i, %f, %g, %r and %%.</summary>
-            internal static string Format(string msg, object[] args)
-            {
-                if (args.Length == 0) return msg;
-                var sb = new System.Text.StringBuilder();
-                var next = 0;
-                for (var i = 0; i < msg.Length; i++)
-                {
-                    if (msg[i] != '%' || i + 1 >= msg.Length) { sb.Append(msg[i]); continue; }
-                    var c = msg[++i];
-                    if (c == '%') { sb.Append('%'); continue; }
-                    if (next >= args.Length) throw new TypeError("not enough arguments for format string");
-                    var a = args[next++];
-                    sb.Append(c switch
-                    {
-                        'f' => Convert.ToDouble(a, CultureInfo.InvariantCulture).ToString("F6", CultureInfo.InvariantCulture),
-                        'd' or 'i' => Convert.ToInt64(a, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
-                        _ => Convert.ToString(a, CultureInfo.InvariantCulture),
-                    });
-                }
-                return sb.ToString();
-            }
+            public static void log_first_n(int level, string msg, int n, params object[] args) => Logging.LogFirstN(level, msg, n, args);
         }
 
         /// <summary>TensorFlow 1.x's <c>tf.app</c>: command-line flags and <c>run(main)</c>.</summary>

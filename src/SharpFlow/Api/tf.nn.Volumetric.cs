@@ -1,5 +1,5 @@
 #pragma warning disable CS8981
-using SharpFlow.Ops.NN;
+using SharpFlow.Functions;
 
 namespace SharpFlow;
 
@@ -13,30 +13,16 @@ public static partial class Binding
             /// 3-D convolution of NDHWC <paramref name="input"/> with a <c>[depth, height, width, in_channels, out_channels]</c>
             /// <paramref name="filter"/>; <paramref name="strides"/> and <paramref name="dilations"/> are <c>[1, d, h, w, 1]</c>.
             /// </summary>
-            public static Tensor conv3d(TensorLike input, TensorLike filter, int[] strides, string padding, string data_format = "NDHWC", int[]? dilations = null, string? name = null)
-            {
-                CheckNdhwc(data_format, "conv3d");
-                return Conv3D.Build(input, filter, Volumetric.ForConv(strides, padding, dilations), name);
-            }
+            public static Tensor conv3d(TensorLike input, TensorLike filter, int[] strides, string padding, string data_format = "NDHWC", int[]? dilations = null, string? name = null) =>
+                Convolutions.Conv3D(input, filter, strides, padding, data_format, dilations, name);
 
             /// <summary>3-D max pooling over <paramref name="ksize"/> windows (<c>[1, d, h, w, 1]</c>) of NDHWC volumes.</summary>
-            public static Tensor max_pool3d(TensorLike input, int[] ksize, int[] strides, string padding, string data_format = "NDHWC", string? name = null)
-            {
-                CheckNdhwc(data_format, "max_pool3d");
-                return MaxPool3D.Build(input, ksize, strides, padding, name);
-            }
+            public static Tensor max_pool3d(TensorLike input, int[] ksize, int[] strides, string padding, string data_format = "NDHWC", string? name = null) =>
+                Convolutions.MaxPool3D(input, ksize, strides, padding, data_format, name);
 
             /// <summary>3-D average pooling over <paramref name="ksize"/> windows; padding is not counted in the mean.</summary>
-            public static Tensor avg_pool3d(TensorLike input, int[] ksize, int[] strides, string padding, string data_format = "NDHWC", string? name = null)
-            {
-                CheckNdhwc(data_format, "avg_pool3d");
-                return AvgPool3D.Build(input, ksize, strides, padding, name);
-            }
-
-            private static void CheckNdhwc(string dataFormat, string function)
-            {
-                if (dataFormat != "NDHWC") throw new ValueError($"{function}: data_format {dataFormat} is not supported on CPU; use NDHWC");
-            }
+            public static Tensor avg_pool3d(TensorLike input, int[] ksize, int[] strides, string padding, string data_format = "NDHWC", string? name = null) =>
+                Convolutions.AvgPool3D(input, ksize, strides, padding, data_format, name);
         }
     }
 }

@@ -86,11 +86,8 @@ public static partial class Binding
             /// The transposed convolution (the gradient of <see cref="conv2d(TensorLike, TensorLike, int[], string, int[], string)"/> with respect to its input):
             /// <paramref name="filter"/> is <c>[h, w, out_channels, in_channels]</c> and the result has <paramref name="output_shape"/>.
             /// </summary>
-            public static Tensor conv2d_transpose(TensorLike value, TensorLike filter, TensorLike output_shape, int[] strides, string padding = "SAME", string? name = null)
-            {
-                var shape = output_shape.Value as Tensor ?? Ops.ArrayOps.Const.Create(OpsGraph(value, filter), Literal.ToNDArray(output_shape.Value, DType.int32), "output_shape");
-                return Conv2DBackpropInput.Def.Build(shape, filter, value, WindowAttrs.ForConv(strides, padding, null), name ?? "conv2d_transpose");
-            }
+            public static Tensor conv2d_transpose(TensorLike value, TensorLike filter, TensorLike output_shape, int[] strides, string padding = "SAME", string? name = null) =>
+                Convolutions.Conv2DTranspose(value, filter, output_shape, strides, padding, name);
 
             /// <summary>
             /// The gradient of <see cref="conv2d(TensorLike, TensorLike, int[], string, int[], string)"/> with respect to its input, of shape <paramref name="input_sizes"/>
@@ -117,7 +114,7 @@ public static partial class Binding
             /// <paramref name="rate"/> (<c>[rh, rw]</c>) dilates the filter.
             /// </summary>
             public static Tensor depthwise_conv2d(TensorLike input, TensorLike filter, int[] strides, string padding, int[]? rate = null, string? name = null) =>
-                DepthwiseConv2dNative.Def.Build(input, filter, WindowAttrs.ForConv(strides, padding, rate is null ? null : [1, rate[0], rate[1], 1]), name ?? "depthwise");
+                Convolutions.DepthwiseConv2D(input, filter, strides, padding, rate, name);
 
             /// <summary>Max pooling over <paramref name="ksize"/> windows (<c>[1, h, w, 1]</c>) of NHWC images.</summary>
             public static Tensor max_pool(TensorLike value, int[] ksize, int[] strides, string padding, string? name = null) =>

@@ -21,7 +21,7 @@ public static partial class Binding
                 /// model's input and output tensors.
                 /// </summary>
                 public static Tensorflow.MetaGraphDef load(Session sess, IReadOnlyCollection<string> tags, string export_dir, string? import_scope = null) =>
-                    SavedModels.Load(sess, tags, export_dir, import_scope);
+                    SharpFlow.Train.SavedModelLoader.Load(sess, tags, export_dir, import_scope);
 
                 /// <summary>Whether <paramref name="export_dir"/> holds a SavedModel (<c>maybe_saved_model_directory</c>).</summary>
                 public static bool maybe_saved_model_directory(string export_dir) =>

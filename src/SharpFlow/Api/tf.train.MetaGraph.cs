@@ -37,7 +37,7 @@ public static partial class Binding
 
             /// <summary><see cref="import_meta_graph(string, bool, string?)"/> of a MetaGraphDef message.</summary>
             public static Saver? import_meta_graph(Tensorflow.MetaGraphDef meta_graph_or_file, bool clear_devices = false, string? import_scope = null) =>
-                MetaGraphs.Import(SharpFlow.Graph.get_default(), meta_graph_or_file, clear_devices, import_scope);
+                SharpFlow.Train.MetaGraphImport.Import(SharpFlow.Graph.get_default(), meta_graph_or_file, clear_devices, import_scope);
         }
     }
 }

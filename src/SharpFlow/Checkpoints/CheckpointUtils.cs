@@ -1,6 +1,5 @@
 using SharpFlow.Ops.Io;
 using SharpFlow.Ops.State;
-using SharpFlow.Train;
 
 namespace SharpFlow.Checkpoints;
 
@@ -15,10 +14,10 @@ internal static class CheckpointUtils
     {
         ArgumentException.ThrowIfNullOrEmpty(ckptDirOrFile);
         if (!Directory.Exists(ckptDirOrFile)) return ckptDirOrFile;
-        var state = CheckpointState.Read(ckptDirOrFile);
-        if (state is null || !Saver.CheckpointExists(state.model_checkpoint_path))
+        var state = CheckpointStateFile.Read(ckptDirOrFile);
+        if (state is not { Latest: var latest } || !CheckpointStateFile.CheckpointExists(latest))
             throw new ValueError($"Couldn't find 'checkpoint' file or checkpoints in given directory {ckptDirOrFile}");
-        return state.model_checkpoint_path;
+        return latest;
     }
 
     public static CheckpointReader Reader(string ckptDirOrFile) => new(Prefix(ckptDirOrFile));

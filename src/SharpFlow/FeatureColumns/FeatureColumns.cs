@@ -2,7 +2,11 @@ using System.Globalization;
 using SharpFlow.Ops.Initializers;
 using SharpFlow.Ops.Lookup;
 using SharpFlow.Ops.Strings;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
 
 namespace SharpFlow.FeatureColumns;
 
@@ -72,15 +76,15 @@ internal static class ColumnUtil
     public static Tensor To2D(Tensor t)
     {
         if (t.shape.IsKnownRank && t.shape.ndims == 0) throw new ValueError($"Feature (key: {t.name}) cannot have rank 0. Given: {t}");
-        if (t.shape.IsKnownRank && t.shape.ndims == 1) return tf.reshape(t, new[] { -1, 1 });
+        if (t.shape.IsKnownRank && t.shape.ndims == 1) return Reshape.Build(t, new[] { -1, 1 });
         if (t.shape.IsKnownRank && t.shape.ndims == 2) return t;
-        return tf.reshape(t, tf.stack(new TensorLike[] { tf.shape(t)[0], -1 }));
+        return Reshape.Build(t, Pack.Build(new TensorLike[] { Shape_.Build(t)[0], -1 }));
     }
 
     public static int Elements(Shape shape) => shape.Dims.Aggregate(1, (a, b) => a * b);
 
     /// <summary>Integer ids as int64 with TensorFlow's ignore value -1 kept.</summary>
-    public static Tensor Int64(Tensor t) => t.dtype == DType.int64 ? t : tf.cast(t, tf.int64);
+    public static Tensor Int64(Tensor t) => t.dtype == DType.int64 ? t : Cast.Build(t, DType.int64);
 
     public static void CheckInteger(Tensor t, string column)
     {
@@ -130,11 +134,11 @@ public sealed class NumericColumn : FeatureColumn, IDenseColumn
     {
         var input = cache.Get(key);
         if (input.dtype == DType.@string) throw new ValueError($"Column dtype and SparseTensors dtype must be compatible. key: {key}, column dtype: {dtype.name}, tensor dtype: string");
-        var values = input.dtype == DType.float32 ? input : tf.cast(input, tf.float32);
+        var values = input.dtype == DType.float32 ? input : Cast.Build(input, DType.float32);
         if (normalizer_fn is not null) values = normalizer_fn(values);
-        var dims = new List<TensorLike> { tf.shape(values)[0] };
+        var dims = new List<TensorLike> { Shape_.Build(values)[0] };
         dims.AddRange(shape.Dims.Select(d => (TensorLike)d));
-        return tf.reshape(values, tf.stack(dims));
+        return Reshape.Build(values, Pack.Build([.. dims]));
     });
 
     /// <inheritdoc/>
@@ -179,16 +183,16 @@ public sealed class BucketizedColumn : FeatureColumn, IDenseColumn, ICategorical
     public Tensor Transform(FeatureCache cache) => cache.GetOrAdd(this, () =>
     {
         var values = ColumnUtil.To2D(source_column.Transform(cache));
-        var b = tf.constant(boundaries.Select(v => (float)v).ToArray());
-        return tf.reduce_sum(tf.cast(tf.greater_equal(tf.expand_dims(values, -1), b), tf.int64), axis: -1);
+        var b = Const.Build(boundaries.Select(v => (float)v).ToArray());
+        return Sum.Build(Cast.Build(GreaterEqual.Build(ExpandDims.Build(values, -1), b), DType.int64), -1);
     });
 
     /// <inheritdoc/>
     public Tensor GetDenseTensor(FeatureCache cache, bool trainable = true)
     {
         var buckets = Transform(cache);
-        var oneHot = tf.one_hot(buckets, Buckets, 1f, 0f);
-        return tf.reshape(oneHot, tf.stack(new TensorLike[] { tf.shape(buckets)[0], VariableSize }));
+        var oneHot = OneHot.Build(buckets, Buckets, 1f, 0f);
+        return Reshape.Build(oneHot, Pack.Build(new TensorLike[] { Shape_.Build(buckets)[0], VariableSize }));
     }
 
     /// <inheritdoc/>
@@ -196,7 +200,7 @@ public sealed class BucketizedColumn : FeatureColumn, IDenseColumn, ICategorical
     {
         var buckets = Transform(cache);
         var n = ColumnUtil.Elements(source_column.shape);
-        var offsets = tf.constant(Enumerable.Range(0, n).Select(i => (long)i * Buckets).ToArray());
+        var offsets = Const.Build(Enumerable.Range(0, n).Select(i => (long)i * Buckets).ToArray());
         return (buckets + offsets, null);
     }
 }
@@ -222,7 +226,7 @@ public abstract class SimpleCategoricalColumn(string key) : FeatureColumn, ICate
 
     /// <summary>Keeps TensorFlow's ignored integer value -1 as "no id".</summary>
     protected static Tensor KeepMissing(Tensor input, Tensor ids) =>
-        input.dtype == DType.@string ? ids : tf.where(tf.equal(ColumnUtil.Int64(input), -1L), tf.fill(tf.shape(ids), -1L), ids);
+        input.dtype == DType.@string ? ids : Select.Build(Equal.Build(ColumnUtil.Int64(input), -1L), Fill.Build(Shape_.Build(ids), -1L), ids);
 }
 
 /// <summary><c>tf.feature_column.categorical_column_with_vocabulary_list</c>: a value's position in the vocabulary.</summary>
@@ -262,15 +266,15 @@ public sealed class VocabularyListColumn : SimpleCategoricalColumn
         var isString = _vocabulary.dtype == DType.@string;
         if (isString != (input.dtype == DType.@string))
             throw new ValueError($"Column dtype and SparseTensors dtype must be compatible. key: {key}, column dtype: {_vocabulary.dtype.name}, tensor dtype: {input.dtype.name}");
-        using var scope = tf.name_scope(key + "_lookup");
+        using var scope = Graph.get_default().name_scope(key + "_lookup");
         var table = HashTableV2.Build(isString ? DType.@string : DType.int64, DType.int64, name: "hash_table");
-        InitializeTableV2.Build(table, tf.constant(_vocabulary), tf.range(0L, _vocabulary.size, 1L));
+        InitializeTableV2.Build(table, Const.Build(_vocabulary), Ops.ArrayOps.Range.Build(0L, _vocabulary.size, 1L));
         var keys = isString ? input : ColumnUtil.Int64(input);
         var ids = LookupTableFindV2.Build(table, keys, num_oov_buckets > 0 ? -1L : default_value, DType.int64);
         if (num_oov_buckets > 0)
         {
-            var hashed = StringToHashBucketFast.Build(isString ? keys : tf.as_string(keys), num_oov_buckets) + _vocabulary.size;
-            ids = tf.where(tf.equal(ids, -1L), hashed, ids);
+            var hashed = StringToHashBucketFast.Build(isString ? keys : AsString.Build(keys), num_oov_buckets) + _vocabulary.size;
+            ids = Select.Build(Equal.Build(ids, -1L), hashed, ids);
         }
         return KeepMissing(input, ids);
     }
@@ -299,8 +303,8 @@ public sealed class IdentityColumn : SimpleCategoricalColumn
     {
         ColumnUtil.CheckInteger(input, key);
         var values = ColumnUtil.Int64(input);
-        var inRange = tf.logical_and(tf.greater_equal(values, 0L), tf.less(values, num_buckets));
-        return KeepMissing(input, tf.where(inRange, values, tf.fill(tf.shape(values), default_value ?? -1L)));
+        var inRange = LogicalAnd.Build(GreaterEqual.Build(values, 0L), Less.Build(values, num_buckets));
+        return KeepMissing(input, Select.Build(inRange, values, Fill.Build(Shape_.Build(values), default_value ?? -1L)));
     }
 }
 
@@ -333,7 +337,7 @@ public sealed class HashedColumn : SimpleCategoricalColumn
     {
         if ((input.dtype == DType.@string) != (dtype == DType.@string))
             throw new ValueError($"Column dtype and SparseTensors dtype must be compatible. key: {key}, column dtype: {dtype.name}, tensor dtype: {input.dtype.name}");
-        var strings = input.dtype == DType.@string ? input : tf.as_string(input);
+        var strings = input.dtype == DType.@string ? input : AsString.Build(input);
         return KeepMissing(input, StringToHashBucketFast.Build(strings, hash_bucket_size, name: "to_hash_bucket"));
     }
 }
@@ -357,9 +361,9 @@ public sealed class IndicatorColumn : FeatureColumn, IDenseColumn
     public Tensor GetDenseTensor(FeatureCache cache, bool trainable = true)
     {
         var (ids, weights) = categorical_column.GetIds(cache);
-        var oneHot = tf.one_hot(ids, VariableSize, 1f, 0f);
-        if (weights is not null) oneHot *= tf.expand_dims(weights, -1);
-        return tf.reduce_sum(oneHot, axis: -2);
+        var oneHot = OneHot.Build(ids, VariableSize, 1f, 0f);
+        if (weights is not null) oneHot *= ExpandDims.Build(weights, -1);
+        return Sum.Build(oneHot, -2);
     }
 }
 
@@ -408,8 +412,7 @@ public sealed class EmbeddingColumn : FeatureColumn, IDenseColumn
     /// <inheritdoc/>
     public Tensor GetDenseTensor(FeatureCache cache, bool trainable = true)
     {
-        var table = tf.get_variable("embedding_weights", new Shape(checked((int)categorical_column.num_buckets), dimension), initializer: initializer,
-            trainable: this.trainable && trainable);
+        var table = VariableScopes.GetVariable("embedding_weights", new Shape(checked((int)categorical_column.num_buckets), dimension), null, initializer, this.trainable && trainable, null, true, null);
         return Combine.Lookup(table, categorical_column.GetIds(cache), combiner, max_norm);
     }
 }
@@ -423,16 +426,16 @@ internal static class Combine
     public static Tensor Lookup(Variable table, (Tensor ids, Tensor? weights) input, string combiner, double? maxNorm)
     {
         var (ids, weights) = input;
-        var valid = tf.greater_equal(ids, 0L);
-        var mask = tf.cast(valid, tf.float32);
+        var valid = GreaterEqual.Build(ids, 0L);
+        var mask = Cast.Build(valid, DType.float32);
         var w = weights is null ? mask : weights * mask;
-        var rows = tf.nn.embedding_lookup(table, tf.maximum(ids, 0L), max_norm: maxNorm);
-        var summed = tf.reduce_sum(rows * tf.expand_dims(w, -1), axis: 1);
+        var rows = Embedding.Lookup([table], Maximum.Build(ids, 0L), "mod", null, maxNorm);
+        var summed = Sum.Build(rows * ExpandDims.Build(w, -1), 1);
         return combiner switch
         {
             "sum" => summed,
-            "mean" => summed / tf.expand_dims(tf.maximum(tf.reduce_sum(w, axis: 1), 1e-30f), -1),
-            _ => summed / tf.expand_dims(tf.maximum(tf.sqrt(tf.reduce_sum(w * w, axis: 1)), 1e-30f), -1),
+            "mean" => summed / ExpandDims.Build(Maximum.Build(Sum.Build(w, 1), 1e-30f), -1),
+            _ => summed / ExpandDims.Build(Maximum.Build(Sqrt.Build(Sum.Build(w * w, 1)), 1e-30f), -1),
         };
     }
 }
@@ -452,18 +455,18 @@ public static class FeatureLayers
         foreach (var c in columns)
             dense.Add(c as IDenseColumn ?? throw new ValueError($"Items of feature_columns must be a _DenseColumn. You can wrap a categorical column with an embedding_column or indicator_column. Given: {c}"));
         var cache = new FeatureCache(features);
-        using (tf.variable_scope(null, default_name: "input_layer"))
+        using (VariableScopes.Enter(null, "input_layer"))
         {
             var outputs = new List<Tensor>();
             foreach (var column in dense)
             {
-                using (tf.variable_scope(null, default_name: column.name))
+                using (VariableScopes.Enter(null, column.name))
                 {
                     var tensor = column.GetDenseTensor(cache, trainable);
-                    outputs.Add(tf.reshape(tensor, tf.stack(new TensorLike[] { tf.shape(tensor)[0], column.VariableSize })));
+                    outputs.Add(Reshape.Build(tensor, Pack.Build(new TensorLike[] { Shape_.Build(tensor)[0], column.VariableSize })));
                 }
             }
-            return outputs.Count == 1 ? outputs[0] : tf.concat(outputs, 1);
+            return outputs.Count == 1 ? outputs[0] : ConcatV2.Build([.. outputs], 1);
         }
     }
 
@@ -478,30 +481,30 @@ public static class FeatureLayers
         var columns = Check(feature_columns);
         if (sparse_combiner is not ("mean" or "sqrtn" or "sum")) throw new ValueError($"Invalid sparse_combiner {sparse_combiner}");
         var cache = new FeatureCache(features);
-        using (tf.variable_scope(null, default_name: "linear_model"))
+        using (VariableScopes.Enter(null, "linear_model"))
         {
             var sums = new List<Tensor>();
             foreach (var column in columns)
             {
-                using (tf.variable_scope(null, default_name: column.name))
+                using (VariableScopes.Enter(null, column.name))
                 {
                     if (column is ICategoricalColumn cat)
                     {
-                        var weights = tf.get_variable("weights", new Shape(checked((int)cat.num_buckets), units), initializer: tf.zeros_initializer(), trainable: trainable);
+                        var weights = VariableScopes.GetVariable("weights", new Shape(checked((int)cat.num_buckets), units), null, new ZerosInitializer(), trainable, null, true, null);
                         sums.Add(Combine.Lookup(weights, cat.GetIds(cache), sparse_combiner, null));
                     }
                     else if (column is IDenseColumn dense)
                     {
                         var tensor = dense.GetDenseTensor(cache, trainable);
-                        var weights = tf.get_variable("weights", new Shape(dense.VariableSize, units), initializer: tf.zeros_initializer(), trainable: trainable);
-                        sums.Add(tf.matmul(tf.reshape(tensor, tf.stack(new TensorLike[] { tf.shape(tensor)[0], dense.VariableSize })), weights, name: "weighted_sum"));
+                        var weights = VariableScopes.GetVariable("weights", new Shape(dense.VariableSize, units), null, new ZerosInitializer(), trainable, null, true, null);
+                        sums.Add(BatchMatMulV2.MatMulOrBatch(Reshape.Build(tensor, Pack.Build(new TensorLike[] { Shape_.Build(tensor)[0], dense.VariableSize })), weights, false, false, false, false, "weighted_sum"));
                     }
                     else throw new ValueError($"Items of feature_columns must be either a _DenseColumn or _CategoricalColumn. Given: {column}");
                 }
             }
-            var noBias = sums.Count == 1 ? sums[0] : tf.add_n(sums, name: "weighted_sum_no_bias");
-            var bias = tf.get_variable("bias_weights", new Shape(units), initializer: tf.zeros_initializer(), trainable: trainable);
-            return tf.nn.bias_add(noBias, bias, name: "weighted_sum");
+            var noBias = sums.Count == 1 ? sums[0] : AddN.Build([.. sums], "weighted_sum_no_bias");
+            var bias = VariableScopes.GetVariable("bias_weights", new Shape(units), null, new ZerosInitializer(), trainable, null, true, null);
+            return BiasAdd.Build(noBias, bias, "weighted_sum");
         }
     }
 
@@ -585,22 +588,22 @@ public sealed class CrossedColumn : FeatureColumn, ICategoricalColumn
             // Strings do not compare in SharpFlow's Equal: "" is the string whose Fingerprint64 is that of "" (a
             // collision with another string has probability 2^-63).
             missing.Add(t.dtype == DType.@string
-                ? tf.equal(StringToHashBucketFast.Build(t, long.MaxValue), (long)(Kernels.Farmhash.Fingerprint64([]) % long.MaxValue))
-                : tf.equal(t, -1L));
+                ? Equal.Build(StringToHashBucketFast.Build(t, long.MaxValue), (long)(Kernels.Farmhash.Fingerprint64([]) % long.MaxValue))
+                : Equal.Build(t, -1L));
         }
         var (_, values, _) = Ops.Sparse.SparseCross.Build([.. inputs.Select(t => (TensorLike)t)], hash_bucket_size, hash_key ?? Ops.Sparse.SparseCross.DefaultHashKey);
-        var batch = tf.shape(inputs[0])[0];
-        var crossed = tf.reshape(values, tf.stack(new TensorLike[] { batch, -1 }));
+        var batch = Shape_.Build(inputs[0])[0];
+        var crossed = Reshape.Build(values, Pack.Build(new TensorLike[] { batch, -1 }));
         // A combination is missing when any of its values is: broadcast each input's mask over the others' axes.
         Tensor? any = null;
         for (var i = 0; i < missing.Count; i++)
         {
             var dims = new List<TensorLike> { batch };
-            for (var j = 0; j < missing.Count; j++) dims.Add(j == i ? tf.shape(inputs[i])[1] : 1);
-            var m = tf.reshape(missing[i], tf.stack(dims));
-            any = any is null ? m : tf.logical_or(any, m);
+            for (var j = 0; j < missing.Count; j++) dims.Add(j == i ? Shape_.Build(inputs[i])[1] : 1);
+            var m = Reshape.Build(missing[i], Pack.Build([.. dims]));
+            any = any is null ? m : LogicalOr.Build(any, m);
         }
-        var mask = tf.reshape(any!, tf.shape(crossed));
-        return (tf.where(mask, tf.fill(tf.shape(crossed), -1L), crossed), (Tensor?)null);
+        var mask = Reshape.Build(any!, Shape_.Build(crossed));
+        return (Select.Build(mask, Fill.Build(Shape_.Build(crossed), -1L), crossed), (Tensor?)null);
     });
 }

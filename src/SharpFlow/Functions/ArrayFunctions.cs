@@ -125,4 +125,13 @@ internal static class ArrayFunctions
         if (value is TensorLike like) return ConvertToTensor(like.Value, dtype, name);
         return Const.Build(value, dtype, name: name ?? "Const");
     }
+
+    /// <summary>
+    /// <c>tf.pad(tensor, paddings, constant_values)</c>: a Pad op when the value is left out or a plain zero, as
+    /// TensorFlow builds it, else a PadV2 with the value.
+    /// </summary>
+    public static Tensor Pad(TensorLike tensor, TensorLike paddings, TensorLike? constantValues, string? name) =>
+        constantValues is not { } value || value.Value is 0 or 0L or 0f or 0d
+            ? Ops.ArrayOps.Pad.Build(tensor, paddings, name)
+            : PadV2.Build(tensor, paddings, value, name);
 }

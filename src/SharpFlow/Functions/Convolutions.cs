@@ -62,4 +62,45 @@ internal static class Convolutions
         var dw = DepthwiseConv2dNative.Def.Build(x, depthwise, WindowAttrs.ForConv(strides, padding, dilations), "depthwise");
         return Conv2D.Build(dw, pointwise, [1, 1, 1, 1], "VALID", null, b.Scope);
     }
+
+    /// <summary>
+    /// <c>tf.nn.conv2d_transpose(value, filter, output_shape, strides, padding)</c>: the gradient of Conv2D with
+    /// respect to its input; <paramref name="filter"/> is <c>[h, w, out_channels, in_channels]</c> and the result has
+    /// <paramref name="outputShape"/> (a tensor, or values made a constant named "output_shape").
+    /// </summary>
+    public static Tensor Conv2DTranspose(TensorLike value, TensorLike filter, TensorLike outputShape, int[] strides, string padding, string? name)
+    {
+        var shape = outputShape.Value as Tensor ?? Const.Create(OpBuilder.GraphOf([value, filter]), Literal.ToNDArray(outputShape.Value, DType.int32), "output_shape");
+        return Conv2DBackpropInput.Def.Build(shape, filter, value, WindowAttrs.ForConv(strides, padding, null), name ?? "conv2d_transpose");
+    }
+
+    /// <summary><c>tf.nn.depthwise_conv2d(input, filter, strides, padding, rate)</c>: DepthwiseConv2dNative, dilated by <c>[1, rate[0], rate[1], 1]</c>.</summary>
+    public static Tensor DepthwiseConv2D(TensorLike input, TensorLike filter, int[] strides, string padding, int[]? rate, string? name) =>
+        DepthwiseConv2dNative.Def.Build(input, filter, WindowAttrs.ForConv(strides, padding, rate is null ? null : [1, rate[0], rate[1], 1]), name ?? "depthwise");
+
+    /// <summary><c>tf.nn.conv3d</c> of NDHWC <paramref name="input"/>; strides and dilations are <c>[1, d, h, w, 1]</c>.</summary>
+    public static Tensor Conv3D(TensorLike input, TensorLike filter, int[] strides, string padding, string dataFormat, int[]? dilations, string? name)
+    {
+        CheckNdhwc(dataFormat, "conv3d");
+        return Ops.NN.Conv3D.Build(input, filter, Volumetric.ForConv(strides, padding, dilations), name);
+    }
+
+    /// <summary><c>tf.nn.max_pool3d</c> over <c>[1, d, h, w, 1]</c> windows of NDHWC volumes.</summary>
+    public static Tensor MaxPool3D(TensorLike input, int[] ksize, int[] strides, string padding, string dataFormat, string? name)
+    {
+        CheckNdhwc(dataFormat, "max_pool3d");
+        return Ops.NN.MaxPool3D.Build(input, ksize, strides, padding, name);
+    }
+
+    /// <summary><c>tf.nn.avg_pool3d</c>; padding is not counted in the mean.</summary>
+    public static Tensor AvgPool3D(TensorLike input, int[] ksize, int[] strides, string padding, string dataFormat, string? name)
+    {
+        CheckNdhwc(dataFormat, "avg_pool3d");
+        return Ops.NN.AvgPool3D.Build(input, ksize, strides, padding, name);
+    }
+
+    private static void CheckNdhwc(string dataFormat, string function)
+    {
+        if (dataFormat != "NDHWC") throw new ValueError($"{function}: data_format {dataFormat} is not supported on CPU; use NDHWC");
+    }
 }

@@ -40,29 +40,33 @@ internal static class GraphUtil
     }
 
     /// <summary>
-    /// Freezes: the sub-graph that computes <paramref name="outputNodeNames"/>, with every variable it reads
-    /// (<c>VariableV2</c>, <c>VarHandleOp</c>) replaced by a <c>Const</c> of its value in <paramref name="sess"/>
-    /// (and a resource variable's <c>ReadVariableOp</c> by an <c>Identity</c>).
+    /// The first half of freezing (<c>convert_variables_to_constants</c>): the sub-graph that computes
+    /// <paramref name="outputNodeNames"/>, and the variables it reads (<c>VariableV2</c>, <c>VarHandleOp</c>) that
+    /// the lists let through, each with the tensor whose value the Const takes (a resource variable's read).
     /// </summary>
-    public static GraphDef ConvertVariablesToConstants(Session sess, GraphDef inputGraphDef, IReadOnlyList<string> outputNodeNames,
-        IReadOnlyCollection<string>? whitelist, IReadOnlyCollection<string>? blacklist)
+    public static (GraphDef Inference, List<(string Node, string Tensor)> Variables) VariablesToFreeze(GraphDef inputGraphDef,
+        IReadOnlyList<string> outputNodeNames, IReadOnlyCollection<string>? whitelist, IReadOnlyCollection<string>? blacklist)
     {
-        ArgumentNullException.ThrowIfNull(sess);
         var inference = ExtractSubGraph(inputGraphDef, outputNodeNames);
-        var names = new List<string>();
-        var tensors = new List<Tensor>();
+        var variables = new List<(string Node, string Tensor)>();
         foreach (var node in inference.Node)
         {
             if (node.Op is not ("Variable" or "VariableV2" or "VarHandleOp")) continue;
             if (whitelist is not null && !whitelist.Contains(node.Name)) continue;
             if (blacklist is not null && blacklist.Contains(node.Name)) continue;
-            names.Add(node.Name);
-            tensors.Add(sess.graph.get_tensor_by_name(node.Op == "VarHandleOp" ? node.Name + "/Read/ReadVariableOp:0" : node.Name + ":0"));
+            variables.Add((node.Name, node.Op == "VarHandleOp" ? node.Name + "/Read/ReadVariableOp:0" : node.Name + ":0"));
         }
-        var values = tensors.Count > 0 ? sess.run(tensors) : [];
-        var found = new Dictionary<string, NDArray>(StringComparer.Ordinal);
-        for (var i = 0; i < names.Count; i++) found[names[i]] = values[i];
+        return (inference, variables);
+    }
 
+    /// <summary>
+    /// The second half of freezing: <paramref name="inference"/> with each variable of <paramref name="found"/>
+    /// replaced by a <c>Const</c> of its value (and a resource variable's <c>ReadVariableOp</c> by an <c>Identity</c>).
+    /// </summary>
+    public static GraphDef ReplaceVariablesWithConstants(GraphDef inference, IReadOnlyDictionary<string, NDArray> found)
+    {
+        ArgumentNullException.ThrowIfNull(inference);
+        ArgumentNullException.ThrowIfNull(found);
         var output = new GraphDef { Versions = inference.Versions?.Clone(), Library = inference.Library?.Clone() };
         foreach (var input in inference.Node)
         {

@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using SharpFlow.Framework;
-using SharpFlow.Train;
 using Tensorflow;
 
 namespace SharpFlow.GraphIO;
@@ -9,7 +8,7 @@ namespace SharpFlow.GraphIO;
 /// TensorFlow's MetaGraphDef (meta_graph.py): a graph with its collections (variables as <c>VariableDef</c>s,
 /// ops and tensors by name, numbers, strings), written by <c>tf.train.export_meta_graph</c> and
 /// <c>Saver.save</c> (<c>PREFIX.meta</c>) and read back by <c>tf.train.import_meta_graph</c>, which rebuilds the
-/// variables and returns a <see cref="Saver"/> for them.
+/// variables and gives what their Saver is made of (Train.MetaGraphImport builds it).
 /// </summary>
 internal static class MetaGraphs
 {
@@ -133,12 +132,20 @@ internal static class MetaGraphs
     }
 
     /// <summary>
-    /// Imports a MetaGraphDef into <paramref name="graph"/> (<c>import_meta_graph</c>): its graph under
-    /// <paramref name="importScope"/> (none by default), its collections, its variables rebuilt as
-    /// <see cref="Variable"/>s; returns a Saver of the global variables under their checkpoint names (their names
-    /// without the import scope), or null when there are none.
+    /// What a Saver of an imported MetaGraphDef is made of: the global variables under their checkpoint names (their
+    /// names without the import scope), the SaverDef's settings, and its restore op and filename tensor (renamed
+    /// under the import scope) when the graph has them.
     /// </summary>
-    public static Saver? Import(Graph graph, MetaGraphDef meta, bool clearDevices, string? importScope,
+    internal sealed record SaverParts(Dictionary<string, Variable> Variables, int MaxToKeep, bool Sharded, double KeepCheckpointEveryNHours,
+        SaverDef? ScopedSaverDef, Tensor? Filename, Operation? RestoreOp);
+
+    /// <summary>
+    /// Imports a MetaGraphDef into <paramref name="graph"/> (the graph half of <c>import_meta_graph</c>): its graph
+    /// under <paramref name="importScope"/> (none by default), its collections, its variables rebuilt as
+    /// <see cref="Variable"/>s; returns what the Saver of the global variables is made of (Train builds it), or null
+    /// when there are none.
+    /// </summary>
+    public static SaverParts? Import(Graph graph, MetaGraphDef meta, bool clearDevices, string? importScope,
         IReadOnlyDictionary<string, Tensor>? inputMap = null)
     {
         ArgumentNullException.ThrowIfNull(meta);
@@ -229,8 +236,8 @@ internal static class MetaGraphs
         if (saved.Count == 0) return null;
         var names = saved.ToDictionary(v => v.op.name.StartsWith(prefix, StringComparison.Ordinal) ? v.op.name[prefix.Length..] : v.op.name, v => v, StringComparer.Ordinal);
         var maxToKeep = meta.SaverDef is { MaxToKeep: > 0 } s ? s.MaxToKeep : 5;
-        var saver = new Saver(names, maxToKeep, sharded: meta.SaverDef?.Sharded ?? false,
-            keep_checkpoint_every_n_hours: meta.SaverDef is { KeepCheckpointEveryNHours: > 0 } k ? k.KeepCheckpointEveryNHours : SaverDefs.DefaultKeepHours);
+        var parts = new SaverParts(names, maxToKeep, meta.SaverDef?.Sharded ?? false,
+            meta.SaverDef is { KeepCheckpointEveryNHours: > 0 } k ? k.KeepCheckpointEveryNHours : SaverDefs.DefaultKeepHours, null, null, null);
         // TensorFlow's import_meta_graph builds its Saver from the SaverDef: restore runs the graph's restore op.
         if (meta.SaverDef is { RestoreOpName.Length: > 0, FilenameTensorName.Length: > 0 } saverDef
             && byName.TryGetValue(saverDef.RestoreOpName, out var restoreOp)
@@ -241,9 +248,9 @@ internal static class MetaGraphs
             scoped.FilenameTensorName = prefix + saverDef.FilenameTensorName;
             scoped.SaveTensorName = saverDef.SaveTensorName.Length > 0 ? prefix + saverDef.SaveTensorName : "";
             scoped.RestoreOpName = prefix + saverDef.RestoreOpName;
-            saver.WithSaverDef(scoped, filenameOp.outputs[GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Index], restoreOp);
+            parts = parts with { ScopedSaverDef = scoped, Filename = filenameOp.outputs[GraphImporter.ParseTensorName(saverDef.FilenameTensorName).Index], RestoreOp = restoreOp };
         }
-        return saver;
+        return parts;
     }
 }
 

@@ -1,6 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras;
 
@@ -53,10 +58,10 @@ public abstract class KerasConstraint
     }
 
     /// <summary>Keras's weight norm along <paramref name="axis"/>, kept as a dimension.</summary>
-    protected static Tensor Norms(Tensor w, int axis) => tf.sqrt(tf.reduce_sum(tf.square(w), axis: new[] { axis }, keepdims: true));
+    protected static Tensor Norms(Tensor w, int axis) => Sqrt.Build(Sum.Build(Square.Build(w), new[] { axis }, true));
 
     /// <summary>Keras's fuzz factor as a float32 constant.</summary>
-    protected static Tensor Epsilon() => tf.constant((float)Backend.epsilon());
+    protected static Tensor Epsilon() => Const.Build((float)Backend.epsilon());
 
     internal static void Attach(Variable v, KerasConstraint c) => Attached.AddOrUpdate(v, c);
 
@@ -77,7 +82,7 @@ public sealed class MaxNorm(double max_value = 2, int axis = 0) : KerasConstrain
     public override Tensor Call(Tensor w)
     {
         var norms = Norms(w, axis);
-        var desired = tf.clip_by_value(norms, 0f, (float)max_value);
+        var desired = Clipping.ByValue(norms, 0f, (float)max_value, null);
         return w * (desired / (Epsilon() + norms));
     }
 
@@ -89,7 +94,7 @@ public sealed class MaxNorm(double max_value = 2, int axis = 0) : KerasConstrain
 public sealed class NonNeg : KerasConstraint
 {
     /// <inheritdoc />
-    public override Tensor Call(Tensor w) => w * tf.cast(tf.greater_equal(w, tf.constant(0f)), tf.float32);
+    public override Tensor Call(Tensor w) => w * Cast.Build(GreaterEqual.Build(w, Const.Build(0f)), DType.float32);
 
     /// <inheritdoc />
     public override JsonObject get_config() => [];
@@ -130,7 +135,7 @@ public sealed class MinMaxNorm(double min_value = 0.0, double max_value = 1.0, d
     public override Tensor Call(Tensor w)
     {
         var norms = Norms(w, axis);
-        var desired = tf.constant((float)rate) * tf.clip_by_value(norms, (float)min_value, (float)max_value) + tf.constant((float)(1 - rate)) * norms;
+        var desired = Const.Build((float)rate) * Clipping.ByValue(norms, (float)min_value, (float)max_value, null) + Const.Build((float)(1 - rate)) * norms;
         return w * (desired / (Epsilon() + norms));
     }
 

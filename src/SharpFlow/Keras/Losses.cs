@@ -1,4 +1,9 @@
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras;
 
@@ -8,63 +13,63 @@ namespace SharpFlow.Keras;
 /// </summary>
 public static class Losses
 {
-    private static Tensor Eps(Tensor like) => tf.constant(Backend.epsilon(), dtype: like.dtype);
+    private static Tensor Eps(Tensor like) => Const.Build(Backend.epsilon(), like.dtype);
 
     /// <summary>Mean squared error over the last axis.</summary>
-    public static Tensor mean_squared_error(Tensor y_true, Tensor y_pred) => tf.reduce_mean(tf.square(y_pred - y_true), axis: -1);
+    public static Tensor mean_squared_error(Tensor y_true, Tensor y_pred) => Mean.Build(Square.Build(y_pred - y_true), -1);
 
     /// <summary>Mean absolute error over the last axis.</summary>
-    public static Tensor mean_absolute_error(Tensor y_true, Tensor y_pred) => tf.reduce_mean(tf.abs(y_pred - y_true), axis: -1);
+    public static Tensor mean_absolute_error(Tensor y_true, Tensor y_pred) => Mean.Build(Abs.Build(y_pred - y_true), -1);
 
     /// <summary>100 · mean |(t − p) / max(|t|, ε)|.</summary>
     public static Tensor mean_absolute_percentage_error(Tensor y_true, Tensor y_pred)
     {
-        var diff = tf.abs((y_true - y_pred) / tf.maximum(tf.abs(y_true), Eps(y_true)));
-        return tf.reduce_mean(diff, axis: -1) * tf.constant(100.0, dtype: y_pred.dtype);
+        var diff = Abs.Build((y_true - y_pred) / SharpFlow.Ops.MathOps.Maximum.Build(Abs.Build(y_true), Eps(y_true)));
+        return Mean.Build(diff, -1) * Const.Build(100.0, y_pred.dtype);
     }
 
     /// <summary>Mean of (log(max(p, ε) + 1) − log(max(t, ε) + 1))².</summary>
     public static Tensor mean_squared_logarithmic_error(Tensor y_true, Tensor y_pred)
     {
-        var one = tf.constant(1.0, dtype: y_pred.dtype);
-        var first = tf.log(tf.maximum(y_pred, Eps(y_pred)) + one);
-        var second = tf.log(tf.maximum(y_true, Eps(y_true)) + one);
-        return tf.reduce_mean(tf.square(first - second), axis: -1);
+        var one = Const.Build(1.0, y_pred.dtype);
+        var first = Log.Build(SharpFlow.Ops.MathOps.Maximum.Build(y_pred, Eps(y_pred)) + one);
+        var second = Log.Build(SharpFlow.Ops.MathOps.Maximum.Build(y_true, Eps(y_true)) + one);
+        return Mean.Build(Square.Build(first - second), -1);
     }
 
     /// <summary>Mean of max(1 − t·p, 0).</summary>
     public static Tensor hinge(Tensor y_true, Tensor y_pred) =>
-        tf.reduce_mean(tf.maximum(tf.constant(1.0, dtype: y_pred.dtype) - y_true * y_pred, tf.constant(0.0, dtype: y_pred.dtype)), axis: -1);
+        Mean.Build(SharpFlow.Ops.MathOps.Maximum.Build(Const.Build(1.0, y_pred.dtype) - y_true * y_pred, Const.Build(0.0, y_pred.dtype)), -1);
 
     /// <summary>Mean of max(1 − t·p, 0)².</summary>
     public static Tensor squared_hinge(Tensor y_true, Tensor y_pred) =>
-        tf.reduce_mean(tf.square(tf.maximum(tf.constant(1.0, dtype: y_pred.dtype) - y_true * y_pred, tf.constant(0.0, dtype: y_pred.dtype))), axis: -1);
+        Mean.Build(Square.Build(SharpFlow.Ops.MathOps.Maximum.Build(Const.Build(1.0, y_pred.dtype) - y_true * y_pred, Const.Build(0.0, y_pred.dtype))), -1);
 
     /// <summary>max(0, max over wrong classes − true class score + 1).</summary>
     public static Tensor categorical_hinge(Tensor y_true, Tensor y_pred)
     {
-        var one = tf.constant(1.0, dtype: y_pred.dtype);
-        var pos = tf.reduce_sum(y_true * y_pred, axis: -1);
-        var neg = tf.reduce_max((one - y_true) * y_pred, axis: -1);
-        return tf.maximum(tf.constant(0.0, dtype: y_pred.dtype), neg - pos + one);
+        var one = Const.Build(1.0, y_pred.dtype);
+        var pos = Sum.Build(y_true * y_pred, -1);
+        var neg = Max.Build((one - y_true) * y_pred, -1);
+        return SharpFlow.Ops.MathOps.Maximum.Build(Const.Build(0.0, y_pred.dtype), neg - pos + one);
     }
 
     /// <summary>Mean of log(cosh(p − t)), computed as x + softplus(−2x) − log 2.</summary>
     public static Tensor logcosh(Tensor y_true, Tensor y_pred)
     {
         var x = y_pred - y_true;
-        var two = tf.constant(2.0, dtype: x.dtype);
-        return tf.reduce_mean(x + tf.nn.softplus(-two * x) - tf.constant(Math.Log(2.0), dtype: x.dtype), axis: -1);
+        var two = Const.Build(2.0, x.dtype);
+        return Mean.Build(x + Softplus.Build(-two * x) - Const.Build(Math.Log(2.0), x.dtype), -1);
     }
 
     /// <summary>Keras's backend categorical cross entropy: p scaled to sum 1, clipped to [ε, 1 − ε], −Σ t·log p.</summary>
     public static Tensor categorical_crossentropy(Tensor y_true, Tensor y_pred, bool from_logits = false)
     {
-        if (from_logits) return tf.nn.softmax_cross_entropy_with_logits_v2(labels: y_true, logits: y_pred);
-        var output = y_pred / tf.reduce_sum(y_pred, axis: -1, keepdims: true);
+        if (from_logits) return CrossEntropy.SoftmaxV2(y_true, y_pred, null);
+        var output = y_pred / Sum.Build(y_pred, -1, true);
         var eps = Eps(output);
-        output = tf.clip_by_value(output, eps, tf.constant(1.0, dtype: output.dtype) - eps);
-        return -tf.reduce_sum(y_true * tf.log(output), axis: -1);
+        output = Clipping.ByValue(output, eps, Const.Build(1.0, output.dtype) - eps, null);
+        return -Sum.Build(y_true * Log.Build(output), -1);
     }
 
     /// <summary>
@@ -77,14 +82,14 @@ public static class Losses
         if (!from_logits)
         {
             var eps = Eps(y_pred);
-            logits = tf.log(tf.clip_by_value(y_pred, eps, tf.constant(1.0, dtype: y_pred.dtype) - eps));
+            logits = Log.Build(Clipping.ByValue(y_pred, eps, Const.Build(1.0, y_pred.dtype) - eps, null));
         }
         var classes = logits.shape[logits.shape.ndims - 1];
-        var flatLogits = tf.reshape(logits, new[] { -1, classes });
-        var labels = tf.cast(tf.reshape(y_true, new[] { -1 }), tf.int64);
-        var res = tf.nn.sparse_softmax_cross_entropy_with_logits(labels: labels, logits: flatLogits);
+        var flatLogits = SharpFlow.Ops.ArrayOps.Reshape.Build(logits, new[] { -1, classes });
+        var labels = Cast.Build(SharpFlow.Ops.ArrayOps.Reshape.Build(y_true, new[] { -1 }), DType.int64);
+        var res = CrossEntropy.Sparse(labels, flatLogits, null);
         if (logits.shape.ndims == 2) return res;
-        return tf.reshape(res, tf.shape(logits)[..^1]);
+        return SharpFlow.Ops.ArrayOps.Reshape.Build(res, Shape_.Build(logits)[..^1]);
     }
 
     /// <summary>Mean over the last axis of Keras's backend binary cross entropy (clipped p turned into logits).</summary>
@@ -94,29 +99,29 @@ public static class Losses
         if (!from_logits)
         {
             var eps = Eps(y_pred);
-            var one = tf.constant(1.0, dtype: y_pred.dtype);
-            var p = tf.clip_by_value(y_pred, eps, one - eps);
-            logits = tf.log(p / (one - p));
+            var one = Const.Build(1.0, y_pred.dtype);
+            var p = Clipping.ByValue(y_pred, eps, one - eps, null);
+            logits = Log.Build(p / (one - p));
         }
-        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels: y_true, logits: logits), axis: -1);
+        return Mean.Build(CrossEntropy.Sigmoid(y_true, logits, null), -1);
     }
 
     /// <summary>Σ t·log(t / p) with both clipped to [ε, 1].</summary>
     public static Tensor kullback_leibler_divergence(Tensor y_true, Tensor y_pred)
     {
-        var one = tf.constant(1.0, dtype: y_pred.dtype);
-        var t = tf.clip_by_value(y_true, Eps(y_true), one);
-        var p = tf.clip_by_value(y_pred, Eps(y_pred), one);
-        return tf.reduce_sum(t * tf.log(t / p), axis: -1);
+        var one = Const.Build(1.0, y_pred.dtype);
+        var t = Clipping.ByValue(y_true, Eps(y_true), one, null);
+        var p = Clipping.ByValue(y_pred, Eps(y_pred), one, null);
+        return Sum.Build(t * Log.Build(t / p), -1);
     }
 
     /// <summary>Mean of p − t·log(p + ε).</summary>
     public static Tensor poisson(Tensor y_true, Tensor y_pred) =>
-        tf.reduce_mean(y_pred - y_true * tf.log(y_pred + Eps(y_pred)), axis: -1);
+        Mean.Build(y_pred - y_true * Log.Build(y_pred + Eps(y_pred)), -1);
 
     /// <summary>−Σ of the L2-normalized t·p.</summary>
     public static Tensor cosine_proximity(Tensor y_true, Tensor y_pred) =>
-        -tf.reduce_sum(tf.nn.l2_normalize(y_true, axis: -1) * tf.nn.l2_normalize(y_pred, axis: -1), axis: -1);
+        -Sum.Build(Activations.L2Normalize(y_true, -1, 1e-12, null) * Activations.L2Normalize(y_pred, -1, 1e-12, null), -1);
 
     /// <summary>Keras's <c>losses.get(name)</c>, with its aliases (mse, mae, mape, msle, kld, cosine).</summary>
     public static Func<Tensor, Tensor, Tensor> get(string name) => name switch

@@ -1,4 +1,9 @@
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras;
 
@@ -7,19 +12,19 @@ public static class Metrics
 {
     /// <summary>1 where the rounded prediction equals the label, averaged over the last axis.</summary>
     public static Tensor binary_accuracy(Tensor y_true, Tensor y_pred) =>
-        tf.reduce_mean(tf.cast(tf.equal(y_true, tf.round(y_pred)), y_pred.dtype), axis: -1);
+        Mean.Build(Cast.Build(Equal.Build(y_true, Round.Build(y_pred)), y_pred.dtype), -1);
 
     /// <summary>1 where argmax of the one-hot label equals argmax of the prediction.</summary>
     public static Tensor categorical_accuracy(Tensor y_true, Tensor y_pred) =>
-        tf.cast(tf.equal(tf.argmax(y_true, -1), tf.argmax(y_pred, -1)), y_pred.dtype);
+        Cast.Build(Equal.Build(ArgMax.Def.Apply(y_true, -1, null, null), ArgMax.Def.Apply(y_pred, -1, null, null)), y_pred.dtype);
 
     /// <summary>1 where the integer label (the max over its last axis) equals argmax of the prediction.</summary>
     public static Tensor sparse_categorical_accuracy(Tensor y_true, Tensor y_pred) =>
-        tf.cast(tf.equal(tf.reduce_max(y_true, axis: -1), tf.cast(tf.argmax(y_pred, -1), y_pred.dtype)), y_pred.dtype);
+        Cast.Build(Equal.Build(Max.Build(y_true, -1), Cast.Build(ArgMax.Def.Apply(y_pred, -1, null, null), y_pred.dtype)), y_pred.dtype);
 
     /// <summary>1 where the true class is among the <paramref name="k"/> highest predictions.</summary>
     public static Tensor top_k_categorical_accuracy(Tensor y_true, Tensor y_pred, int k = 5) =>
-        tf.reduce_mean(tf.cast(tf.nn.in_top_k(y_pred, tf.cast(tf.argmax(y_true, -1), tf.int32), k), y_pred.dtype), axis: -1);
+        Mean.Build(Cast.Build(Ops.NN.InTopKV2.Build(y_pred, Cast.Build(ArgMax.Def.Apply(y_true, -1, null, null), DType.int32), k), y_pred.dtype), -1);
 
     /// <summary>
     /// A metric by name, resolved as Keras 2.2 does: <c>"accuracy"</c>/<c>"acc"</c> become binary accuracy for a

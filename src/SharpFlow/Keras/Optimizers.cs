@@ -1,4 +1,10 @@
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Gradients;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras;
 
@@ -68,12 +74,12 @@ public abstract class KerasOptimizer
     /// <summary>The gradients of <paramref name="loss"/>, clipped as asked.</summary>
     public Tensor[] get_gradients(Tensor loss, IReadOnlyList<Variable> @params)
     {
-        var grads = tf.gradients(loss, @params.Cast<Tensor>().ToArray());
+        var grads = GradientPass.Build([loss], [.. @params.Cast<Tensor>()], null, null, "gradients");
         if (grads.Any(g => g is null))
             throw new ValueError("An operation has `None` for gradient. Please make sure that all of your ops have a gradient defined (i.e. are differentiable). Common ops without gradient: K.argmax, K.round, K.eval.");
         var result = grads.Select(g => g!).ToArray();
-        if (clipnorm is { } n && n > 0) result = result.Select(g => tf.clip_by_norm(g, (float)n)).ToArray();
-        if (clipvalue is { } c && c > 0) result = result.Select(g => tf.clip_by_value(g, (float)-c, (float)c)).ToArray();
+        if (clipnorm is { } n && n > 0) result = result.Select(g => Clipping.ByNorm(g, (float)n, null, null)).ToArray();
+        if (clipvalue is { } c && c > 0) result = result.Select(g => Clipping.ByValue(g, (float)-c, (float)c, null)).ToArray();
         return result;
     }
 
@@ -90,8 +96,8 @@ public abstract class KerasOptimizer
             var grads = get_gradients(loss, @params);
             Tensor lrT = _lrVar!;
             if (_decay > 0)
-                lrT = lrT * (tf.constant(1f) / (tf.constant(1f) + _decayVar! * tf.cast(_iterations!, tf.float32)));
-            var t = tf.cast(_iterations!, tf.float32) + tf.constant(1f);
+                lrT = lrT * (Const.Build(1f) / (Const.Build(1f) + _decayVar! * Cast.Build(_iterations!, DType.float32)));
+            var t = Cast.Build(_iterations!, DType.float32) + Const.Build(1f);
             weights.Clear();
             weights.Add(_iterations!);
             var updates = ParameterUpdates(@params, grads, lrT, t);
@@ -120,7 +126,7 @@ public abstract class KerasOptimizer
     }
 
     /// <summary>A constant of the parameter dtype.</summary>
-    protected static Tensor C(double value) => tf.constant((float)value);
+    protected static Tensor C(double value) => Const.Build((float)value);
 
     /// <summary>Keras's optimizer by name with its defaults.</summary>
     public static KerasOptimizer get(string name) => name.ToLowerInvariant() switch
@@ -183,9 +189,9 @@ public sealed class RMSprop(double lr = 0.001, double rho = 0.9, double? epsilon
         {
             var (p, g) = (@params[i], grads[i]);
             var a = Slot(p);
-            var newA = _rho! * a + (C(1) - _rho!) * tf.square(g);
+            var newA = _rho! * a + (C(1) - _rho!) * Square.Build(g);
             updates.Add(a.assign(newA));
-            updates.Add(p.assign(p - lr * g / (tf.sqrt(newA) + C(_eps))));
+            updates.Add(p.assign(p - lr * g / (Sqrt.Build(newA) + C(_eps))));
         }
         return updates;
     }
@@ -205,9 +211,9 @@ public sealed class Adagrad(double lr = 0.01, double? epsilon = null, double dec
         {
             var (p, g) = (@params[i], grads[i]);
             var a = Slot(p);
-            var newA = a + tf.square(g);
+            var newA = a + Square.Build(g);
             updates.Add(a.assign(newA));
-            updates.Add(p.assign(p - lr * g / (tf.sqrt(newA) + C(_eps))));
+            updates.Add(p.assign(p - lr * g / (Sqrt.Build(newA) + C(_eps))));
         }
         return updates;
     }
@@ -228,11 +234,11 @@ public sealed class Adadelta(double lr = 1.0, double rho = 0.95, double? epsilon
         for (var i = 0; i < @params.Count; i++)
         {
             var (p, g, a, d) = (@params[i], grads[i], accumulators[i], deltas[i]);
-            var newA = C(rho) * a + C(1 - rho) * tf.square(g);
+            var newA = C(rho) * a + C(1 - rho) * Square.Build(g);
             updates.Add(a.assign(newA));
-            var update = g * tf.sqrt(d + C(_eps)) / tf.sqrt(newA + C(_eps));
+            var update = g * Sqrt.Build(d + C(_eps)) / Sqrt.Build(newA + C(_eps));
             updates.Add(p.assign(p - lr * update));
-            updates.Add(d.assign(C(rho) * d + C(1 - rho) * tf.square(update)));
+            updates.Add(d.assign(C(rho) * d + C(1 - rho) * Square.Build(update)));
         }
         return updates;
     }
@@ -252,7 +258,7 @@ public sealed class Adam(double lr = 0.001, double beta_1 = 0.9, double beta_2 =
     protected override List<ITensorOrOperation> ParameterUpdates(IReadOnlyList<Variable> @params, Tensor[] grads, Tensor lr, Tensor t)
     {
         var updates = new List<ITensorOrOperation>();
-        var lrT = lr * (tf.sqrt(C(1) - tf.pow(_b2!, t)) / (C(1) - tf.pow(_b1!, t)));
+        var lrT = lr * (Sqrt.Build(C(1) - Pow.Build(_b2!, t)) / (C(1) - Pow.Build(_b1!, t)));
         var ms = @params.Select(Slot).ToList();
         var vs = @params.Select(Slot).ToList();
         var vhats = amsgrad ? @params.Select(Slot).ToList() : null;
@@ -260,15 +266,15 @@ public sealed class Adam(double lr = 0.001, double beta_1 = 0.9, double beta_2 =
         {
             var (p, g, m, v) = (@params[i], grads[i], ms[i], vs[i]);
             var mT = _b1! * m + (C(1) - _b1!) * g;
-            var vT = _b2! * v + (C(1) - _b2!) * tf.square(g);
+            var vT = _b2! * v + (C(1) - _b2!) * Square.Build(g);
             Tensor pT;
             if (vhats is not null)
             {
-                var vhatT = tf.maximum(vhats[i], vT);
-                pT = p - lrT * mT / (tf.sqrt(vhatT) + C(_eps));
+                var vhatT = SharpFlow.Ops.MathOps.Maximum.Build(vhats[i], vT);
+                pT = p - lrT * mT / (Sqrt.Build(vhatT) + C(_eps));
                 updates.Add(vhats[i].assign(vhatT));
             }
-            else pT = p - lrT * mT / (tf.sqrt(vT) + C(_eps));
+            else pT = p - lrT * mT / (Sqrt.Build(vT) + C(_eps));
             updates.Add(m.assign(mT));
             updates.Add(v.assign(vT));
             updates.Add(p.assign(pT));
@@ -291,14 +297,14 @@ public sealed class Adamax(double lr = 0.002, double beta_1 = 0.9, double beta_2
     protected override List<ITensorOrOperation> ParameterUpdates(IReadOnlyList<Variable> @params, Tensor[] grads, Tensor lr, Tensor t)
     {
         var updates = new List<ITensorOrOperation>();
-        var lrT = lr / (C(1) - tf.pow(_b1!, t));
+        var lrT = lr / (C(1) - Pow.Build(_b1!, t));
         var ms = @params.Select(Slot).ToList();
         var us = @params.Select(Slot).ToList();
         for (var i = 0; i < @params.Count; i++)
         {
             var (p, g, m, u) = (@params[i], grads[i], ms[i], us[i]);
             var mT = _b1! * m + (C(1) - _b1!) * g;
-            var uT = tf.maximum(_b2! * u, tf.abs(g));
+            var uT = SharpFlow.Ops.MathOps.Maximum.Build(_b2! * u, Abs.Build(g));
             updates.Add(m.assign(mT));
             updates.Add(u.assign(uT));
             updates.Add(p.assign(p - lrT * mT / (uT + C(_eps))));
@@ -326,8 +332,8 @@ public sealed class Nadam(double lr = 0.002, double beta_1 = 0.9, double beta_2 
     protected override List<ITensorOrOperation> ParameterUpdates(IReadOnlyList<Variable> @params, Tensor[] grads, Tensor lr, Tensor t)
     {
         var updates = new List<ITensorOrOperation>();
-        var cacheT = _b1! * (C(1) - C(0.5) * tf.pow(C(0.96), t * C(schedule_decay)));
-        var cacheT1 = _b1! * (C(1) - C(0.5) * tf.pow(C(0.96), (t + C(1)) * C(schedule_decay)));
+        var cacheT = _b1! * (C(1) - C(0.5) * Pow.Build(C(0.96), t * C(schedule_decay)));
+        var cacheT1 = _b1! * (C(1) - C(0.5) * Pow.Build(C(0.96), (t + C(1)) * C(schedule_decay)));
         var mScheduleNew = _mSchedule! * cacheT;
         var mScheduleNext = _mSchedule! * cacheT * cacheT1;
         updates.Add(_mSchedule!.assign(mScheduleNew));
@@ -339,12 +345,12 @@ public sealed class Nadam(double lr = 0.002, double beta_1 = 0.9, double beta_2 
             var gPrime = g / (C(1) - mScheduleNew);
             var mT = _b1! * m + (C(1) - _b1!) * g;
             var mTPrime = mT / (C(1) - mScheduleNext);
-            var vT = _b2! * v + (C(1) - _b2!) * tf.square(g);
-            var vTPrime = vT / (C(1) - tf.pow(_b2!, t));
+            var vT = _b2! * v + (C(1) - _b2!) * Square.Build(g);
+            var vTPrime = vT / (C(1) - Pow.Build(_b2!, t));
             var mTBar = (C(1) - cacheT) * gPrime + cacheT1 * mTPrime;
             updates.Add(m.assign(mT));
             updates.Add(v.assign(vT));
-            updates.Add(p.assign(p - lr * mTBar / (tf.sqrt(vTPrime) + C(_eps))));
+            updates.Add(p.assign(p - lr * mTBar / (Sqrt.Build(vTPrime) + C(_eps))));
         }
         return updates;
     }

@@ -1,5 +1,9 @@
 using SharpFlow.Ops.Initializers;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
 
 namespace SharpFlow.Keras;
 
@@ -29,17 +33,17 @@ public sealed class ActivationSpec
     public static ActivationSpec Get(string? name) => name switch
     {
         null or "linear" => Linear,
-        "relu" => new(name, x => tf.nn.relu(x)),
-        "softmax" => new(name, x => tf.nn.softmax(x)),
-        "sigmoid" => new(name, x => tf.sigmoid(x)),
-        "tanh" => new(name, x => tf.tanh(x)),
-        "elu" => new(name, x => tf.nn.elu(x)),
-        "selu" => new(name, x => tf.nn.selu(x)),
-        "softplus" => new(name, x => tf.nn.softplus(x)),
-        "softsign" => new(name, x => tf.nn.softsign(x)),
-        "relu6" => new(name, x => tf.nn.relu6(x)),
-        "exponential" => new(name, x => tf.exp(x)),
-        "hard_sigmoid" => new(name, x => tf.clip_by_value(x * 0.2f + 0.5f, 0f, 1f)),
+        "relu" => new(name, x => Relu.Build(x)),
+        "softmax" => new(name, x => Activations.Softmax(x, -1, log: false, null)),
+        "sigmoid" => new(name, x => Sigmoid.Build(x)),
+        "tanh" => new(name, x => Tanh.Build(x)),
+        "elu" => new(name, x => Elu.Build(x)),
+        "selu" => new(name, x => Selu.Build(x)),
+        "softplus" => new(name, x => Softplus.Build(x)),
+        "softsign" => new(name, x => Softsign.Build(x)),
+        "relu6" => new(name, x => Relu6.Build(x)),
+        "exponential" => new(name, x => Exp.Build(x)),
+        "hard_sigmoid" => new(name, x => Clipping.ByValue(x * 0.2f + 0.5f, 0f, 1f, null)),
         _ => throw new ValueError($"Unknown activation function:{name}"),
     };
 }
@@ -92,9 +96,9 @@ public sealed class KerasRegularizer
     /// <summary><c>l1·Σ|w| + l2·Σw²</c> (Keras's L1L2: no halving).</summary>
     public Tensor Call(Tensor x)
     {
-        Tensor regularization = tf.constant(0f);
-        if (l1 != 0) regularization = regularization + tf.reduce_sum(tf.abs(x) * (float)l1);
-        if (l2 != 0) regularization = regularization + tf.reduce_sum(tf.square(x) * (float)l2);
+        Tensor regularization = Const.Build(0f);
+        if (l1 != 0) regularization = regularization + Sum.Build(Abs.Build(x) * (float)l1);
+        if (l2 != 0) regularization = regularization + Sum.Build(Square.Build(x) * (float)l2);
         return regularization;
     }
 

@@ -1,6 +1,9 @@
 using SharpFlow.Ops.Initializers;
 using SharpFlow.Ops.State;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Layers;
 
@@ -46,21 +49,21 @@ public sealed class DenseLayer(int units, Func<Tensor, Tensor>? activation = nul
         kernel = LayerScope.Weight("kernel", new Shape(inDim, units), inputs.dtype, kernel_initializer, null, trainable);
         var rank = inputs.shape.ndims;
         Tensor y;
-        if (rank == 2) y = tf.matmul(inputs, kernel);
+        if (rank == 2) y = BatchMatMulV2.MatMulOrBatch(inputs, kernel, false, false, false, false, null);
         else
         {
-            var flat = tf.reshape(inputs, new[] { -1, inDim });
+            var flat = Reshape.Build(inputs, new[] { -1, inDim });
             var outShape = inputs.shape.Dims;
             outShape[^1] = units;
-            y = tf.reshape(tf.matmul(flat, kernel), outShape.Any(d => d < 0)
-                ? tf.concat([tf.shape(inputs)[..(rank - 1)], tf.constant(new[] { units })], 0)
-                : tf.constant(outShape));
+            y = Reshape.Build(BatchMatMulV2.MatMulOrBatch(flat, kernel, false, false, false, false, null), outShape.Any(d => d < 0)
+                ? ConcatV2.Build([Shape_.Build(inputs)[..(rank - 1)], Const.Build(new[] { units })], 0)
+                : Const.Build(outShape));
             y.SetShape(new Shape(outShape));
         }
         if (use_bias)
         {
             bias = LayerScope.Weight("bias", new Shape(units), inputs.dtype, bias_initializer ?? new ZerosInitializer(), null, trainable);
-            y = tf.nn.bias_add(y, bias);
+            y = BiasAdd.Build(y, bias);
         }
         return activation is null ? y : activation(y);
     }

@@ -120,6 +120,46 @@ internal static class ArgScopes
     /// <summary>The current scope (empty outside any arg_scope).</summary>
     public static ArgScope Current => Stack.Count > 0 ? Stack[^1] : new ArgScope([]);
 
+    /// <summary><c>slim.arg_scope(list_ops, **kwargs)</c>: the arguments that are not null, and those of <paramref name="kwargs"/>, pushed for the listed functions.</summary>
+    public static ArgScopeContext Enter(IEnumerable<Delegate> list_ops_or_scope, Func<Tensor, Tensor>? activation_fn = null,
+        Delegate? normalizer_fn = null, IReadOnlyDictionary<string, object?>? normalizer_params = null, Initializer? weights_initializer = null,
+        Regularizer? weights_regularizer = null, Initializer? biases_initializer = null, Regularizer? biases_regularizer = null,
+        string? padding = null, Size2D? stride = null, string? data_format = null, TensorLike? is_training = null, double? keep_prob = null,
+        double? decay = null, double? epsilon = null, bool? center = null, bool? scale = null, string? updates_collections = null,
+        object? variables_collections = null, object? outputs_collections = null, bool? trainable = null, bool? fused = null,
+        Reuse? reuse = null, IReadOnlyDictionary<string, object?>? kwargs = null)
+    {
+        var args = new Dictionary<string, object?>();
+        void Put(string name, object? value)
+        {
+            if (value is not null) args[name] = value;
+        }
+        Put("activation_fn", activation_fn);
+        Put("normalizer_fn", normalizer_fn);
+        Put("normalizer_params", normalizer_params);
+        Put("weights_initializer", weights_initializer);
+        Put("weights_regularizer", weights_regularizer);
+        Put("biases_initializer", biases_initializer);
+        Put("biases_regularizer", biases_regularizer);
+        Put("padding", padding);
+        Put("stride", stride);
+        Put("data_format", data_format);
+        Put("is_training", is_training);
+        Put("keep_prob", keep_prob);
+        Put("decay", decay);
+        Put("epsilon", epsilon);
+        Put("center", center);
+        Put("scale", scale);
+        Put("updates_collections", updates_collections);
+        Put("variables_collections", variables_collections);
+        Put("outputs_collections", outputs_collections);
+        Put("trainable", trainable);
+        Put("fused", fused);
+        Put("reuse", reuse);
+        if (kwargs is not null) foreach (var (k, v) in kwargs) args[k] = v;
+        return ArgScopes.Push(list_ops_or_scope, args);
+    }
+
     /// <summary>Enters an arg_scope giving <paramref name="kwargs"/> to each of <paramref name="ops"/>.</summary>
     public static ArgScopeContext Push(IEnumerable<Delegate> ops, IReadOnlyDictionary<string, object?> kwargs)
     {

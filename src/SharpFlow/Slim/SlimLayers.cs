@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using SharpFlow.Functions;
 using SharpFlow.Ops.Initializers;
 using SharpFlow.Ops.State;
-using static SharpFlow.Binding;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Slim;
 
@@ -15,7 +17,7 @@ namespace SharpFlow.Slim;
 /// </summary>
 internal static class SlimLayers
 {
-    private static readonly Func<Tensor, Tensor> Relu = t => tf.nn.relu(t);
+    public static readonly Func<Tensor, Tensor> Relu = t => Ops.NN.Relu.Build(t);
     private static readonly ConditionalWeakTable<Tensor, List<string>> Aliases = new();
 
     public static readonly FullyConnectedFn FullyConnectedOp = ArgScopes.Register<FullyConnectedFn>("fully_connected", FullyConnected);
@@ -57,20 +59,20 @@ internal static class SlimLayers
             Kwargs.Collections(varCollections, "weights"), "kernel");
         Tensor outputs;
         var rank = inputs.shape.ndims;
-        if (rank == 2) outputs = tf.matmul(inputs, weights, name: "MatMul");
+        if (rank == 2) outputs = BatchMatMulV2.MatMulOrBatch(inputs, weights, false, false, false, false, "MatMul");
         else
         {
-            var flat = tf.reshape(inputs, new[] { -1, inDim });
+            var flat = Reshape.Build(inputs, new[] { -1, inDim });
             var dims = new List<TensorLike>();
-            var shape = tf.shape(inputs);
+            var shape = Shape_.Build(inputs);
             for (var i = 0; i < rank - 1; i++) dims.Add(inputs.shape[i] >= 0 ? inputs.shape[i] : shape[i]);
             dims.Add(num_outputs);
-            outputs = tf.reshape(tf.matmul(flat, weights, name: "MatMul"), tf.stack(dims.ToArray()), name: "Tensordot");
+            outputs = Reshape.Build(BatchMatMulV2.MatMulOrBatch(flat, weights, false, false, false, false, "MatMul"), Pack.Build([.. dims.ToArray()]), "Tensordot");
         }
         if (normalizer is null && bInit is not null)
         {
             var biases = ModelVariable("biases", new Shape(num_outputs), inputs.dtype, bInit, bReg, train, Kwargs.Collections(varCollections, "biases"), "bias");
-            outputs = tf.nn.bias_add(outputs, biases, name: "BiasAdd");
+            outputs = BiasAdd.Build(outputs, biases, "BiasAdd");
         }
         if (normalizer is not null) outputs = Normalize(normalizer, outputs, normalizerParams);
         if (activation is not null) outputs = activation(outputs);
@@ -115,7 +117,7 @@ internal static class SlimLayers
         if (normalizer is null && bInit is not null)
         {
             var biases = ModelVariable("biases", new Shape(num_outputs), inputs.dtype, bInit, bReg, train, Kwargs.Collections(varCollections, "biases"), "bias");
-            outputs = tf.nn.bias_add(outputs, biases, name: "BiasAdd");
+            outputs = BiasAdd.Build(outputs, biases, "BiasAdd");
         }
         if (normalizer is not null) outputs = Normalize(normalizer, outputs, normalizerParams);
         if (activation is not null) outputs = activation(outputs);
@@ -152,11 +154,11 @@ internal static class SlimLayers
         if (!s.IsKnownRank || s.ndims < 2) throw new ValueError($"Inputs must have a least 2 dimensions. Flatten: {inputs}");
         var rest = s.Dims[1..];
         Tensor outputs;
-        if (rest.All(d => d >= 0)) outputs = tf.reshape(inputs, new[] { -1, rest.Aggregate(1, (x, d) => checked(x * d)) }, name: "Reshape");
+        if (rest.All(d => d >= 0)) outputs = Reshape.Build(inputs, new[] { -1, rest.Aggregate(1, (x, d) => checked(x * d)) }, "Reshape");
         else
         {
-            var shape = tf.shape(inputs);
-            outputs = tf.reshape(inputs, tf.stack(new TensorLike[] { shape[0], tf.reduce_prod(tf.slice(shape, new[] { 1 }, new[] { s.ndims - 1 })) }), name: "Reshape");
+            var shape = Shape_.Build(inputs);
+            outputs = Reshape.Build(inputs, Pack.Build(new TensorLike[] { shape[0], Prod.Build(Slice.Build(shape, new[] { 1 }, new[] { s.ndims - 1 })) }), "Reshape");
         }
         return CollectNamedOutputs(outCollections, sc, outputs);
     }
@@ -236,25 +238,25 @@ internal static class SlimLayers
                 var t = training.Value as Tensor ?? throw new TypeError($"is_training must be a bool or a bool tensor, got {training.Value}");
                 if (t.dtype != DType.@bool) throw new TypeError($"is_training must be a bool or a bool tensor, got {t}");
                 flag = t;
-                useMean = Ops.Control.ControlFlowOps.SmartCond(t, () => mean, () => tf.identity(movingMean), "cond");
-                useVariance = Ops.Control.ControlFlowOps.SmartCond(t, () => variance, () => tf.identity(movingVariance), "cond_1");
+                useMean = Ops.Control.ControlFlowOps.SmartCond(t, () => mean, () => Identity.Build(movingMean), "cond");
+                useVariance = Ops.Control.ControlFlowOps.SmartCond(t, () => variance, () => Identity.Build(movingVariance), "cond_1");
             }
             outputs = Moments.Normalize(inputs, useMean, useVariance, beta, gamma, eps, "batchnorm");
             Tensor target = variance;
             if (useFused && rank is 2 or 4)
             {
                 // The fused kernel moves the moving variance towards the unbiased batch variance (n/(n-1)).
-                var n = tf.cast(tf.reduce_prod(tf.slice(tf.shape(inputs), new[] { 0 }, new[] { rank - 1 })), dtype);
-                target = variance * (n / tf.maximum(n - tf.constant(Literal.ToNDArray(1.0, dtype)), tf.constant(Literal.ToNDArray(1.0, dtype))));
+                var n = Cast.Build(Prod.Build(Slice.Build(Shape_.Build(inputs), new[] { 0 }, new[] { rank - 1 })), dtype);
+                target = variance * (n / Maximum.Build(n - Const.Build(Literal.ToNDArray(1.0, dtype)), Const.Build(Literal.ToNDArray(1.0, dtype))));
             }
-            var rateT = tf.constant(Literal.ToNDArray(1 - momentum, dtype), name: "decay");
+            var rateT = Const.Build(Literal.ToNDArray(1 - momentum, dtype), null, null, "decay");
             var updateMean = Ops.Control.ControlFlowOps.SmartCond(flag,
-                () => AssignSub.Build(movingMean, (movingMean - mean) * rateT, name: "AssignMovingAvg"), () => tf.identity(movingMean), "cond_2");
+                () => AssignSub.Build(movingMean, (movingMean - mean) * rateT, name: "AssignMovingAvg"), () => Identity.Build(movingMean), "cond_2");
             var updateVariance = Ops.Control.ControlFlowOps.SmartCond(flag,
-                () => AssignSub.Build(movingVariance, (movingVariance - target) * rateT, name: "AssignMovingAvg_1"), () => tf.identity(movingVariance), "cond_3");
+                () => AssignSub.Build(movingVariance, (movingVariance - target) * rateT, name: "AssignMovingAvg_1"), () => Identity.Build(movingVariance), "cond_3");
             if (updates is null)
             {
-                using (tf.control_dependencies([updateMean, updateVariance])) outputs = tf.identity(outputs);
+                using (GraphFunctions.ControlDependencies([updateMean, updateVariance])) outputs = Identity.Build(outputs);
             }
             else
             {
@@ -280,12 +282,12 @@ internal static class SlimLayers
         if (unique == true)
         {
             // embedding_lookup_unique: each distinct id is looked up once.
-            var (values, idx) = tf.unique(tf.reshape(ids, new[] { -1 }));
-            var rows = tf.gather(tf.nn.embedding_lookup(embeddings, values), idx);
-            var outShape = tf.concat(new Tensor[] { tf.shape(ids), tf.slice(tf.shape(embeddings), new[] { 1 }, new[] { 1 }) }, 0);
-            return tf.reshape(rows, outShape);
+            var (values, idx) = Unique.Build(Reshape.Build(ids, new[] { -1 }));
+            var rows = GatherV2.Build(Embedding.Lookup([embeddings], values, "mod", null, null), idx);
+            var outShape = ConcatV2.Build([Shape_.Build(ids), Slice.Build(Shape_.Build(embeddings), new[] { 1 }, new[] { 1 })], 0);
+            return Reshape.Build(rows, outShape);
         }
-        return tf.nn.embedding_lookup(embeddings, ids);
+        return Embedding.Lookup([embeddings], ids, "mod", null, null);
     }
 
     private static string Py(int? v) => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None";
@@ -360,7 +362,7 @@ internal static class SlimLayers
 
     /// <summary>slim's <c>repeat</c>: the layer applied <paramref name="repetitions"/> times, in scopes <c>name_1</c>, <c>name_2</c>...</summary>
     public static Tensor Repeat(Tensor inputs, int repetitions, Delegate layer, IReadOnlyList<object?> args, string? scope,
-        IReadOnlyDictionary<string, object?>? kwargs)
+        IReadOnlyDictionary<string, object?>? kwargs = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
         using var vs = VariableScopes.Enter(scope, scope is null ? "Repeat" : null, null, null, null);

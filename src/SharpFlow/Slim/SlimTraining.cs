@@ -1,5 +1,11 @@
 using SharpFlow.Train;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.RandomOps;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Slim;
 
@@ -23,10 +29,10 @@ internal static class SlimTraining
         globalStep ??= TrainingUtil.GetGlobalStep(loss.graph);
         if (globalStep is not null && !globalStep.dtype.is_integer)
             throw new TypeError($"Existing \"global_step\" does not have integer type: {globalStep.dtype.name}");
-        using var scope = tf.variable_scope(name, default_name: name is null ? "OptimizeLoss" : null);
+        using var scope = VariableScopes.Enter(name, name is null ? "OptimizeLoss" : null);
         var updates = updateOps?.ToList() ?? [.. loss.graph.get_collection(GraphKeys.UPDATE_OPS).OfType<ITensorOrOperation>().Distinct()];
         if (updates.Count > 0)
-            using (tf.control_dependencies(updates)) loss = tf.identity(loss, name: "control_dependency");
+            using (GraphFunctions.ControlDependencies(updates)) loss = Identity.Build(loss, "control_dependency");
 
         Tensor? lr = null;
         if (learningRate is { } given)
@@ -37,7 +43,7 @@ internal static class SlimTraining
                 case double or float:
                     var value = Convert.ToDouble(given.Value, System.Globalization.CultureInfo.InvariantCulture);
                     if (value < 0) throw new ValueError($"Invalid learning_rate {value}.");
-                    lr = tf.get_variable("learning_rate", new Shape(), trainable: false, initializer: tf.constant_initializer(value));
+                    lr = VariableScopes.GetVariable("learning_rate", new Shape(), null, new ConstantInitializer(value), false, null, true, null);
                     break;
                 default:
                     throw new ValueError($"Learning rate should be 0d Tensor or float. Got {given.Value} of type {given.Value?.GetType().Name}");
@@ -50,7 +56,7 @@ internal static class SlimTraining
         {
             if (globalStep is null) throw new ValueError("global_step is required for learning_rate_decay_fn.");
             lr = learningRateDecayFn(lr, globalStep);
-            if (summaryList.Contains("learning_rate")) tf.summary.scalar("learning_rate", lr);
+            if (summaryList.Contains("learning_rate")) Summaries.SummaryOps.ScalarSummary.Build("learning_rate", lr);
         }
 
         Optimizer opt = optimizer switch
@@ -76,27 +82,27 @@ internal static class SlimTraining
             _ => throw new ValueError($"Unrecognized optimizer: should be string, subclass of Optimizer, instance of subclass of Optimizer or function with one argument. Got {optimizer}."),
         };
 
-        var vars = variables?.ToList() ?? tf.trainable_variables();
+        var vars = variables?.ToList() ?? GraphFunctions.GetCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES);
         var gradients = opt.compute_gradients(loss, vars);
         if (gradientNoiseScale is { } noise)
         {
             gradients = [.. gradients.Select(gv => gv.grad is null ? gv
-                : (tf.add(gv.grad, tf.random_normal(tf.shape(gv.grad), dtype: gv.grad.dtype) * tf.constant(Literal.ToNDArray(noise, gv.grad.dtype))), gv.var))];
+                : (Add.Build(gv.grad, RandomStandardNormal.Build(Shape_.Build(gv.grad), 0.0, 1.0, gv.grad.dtype) * Const.Build(Literal.ToNDArray(noise, gv.grad.dtype))), gv.var))];
         }
         if (gradientMultipliers is not null)
         {
             gradients = [.. gradients.Select(gv => gv.grad is not null && gradientMultipliers.TryGetValue(gv.var, out var m)
-                ? (gv.grad * tf.constant(Literal.ToNDArray(m, gv.grad.dtype)), gv.var) : gv)];
+                ? (gv.grad * Const.Build(Literal.ToNDArray(m, gv.grad.dtype)), gv.var) : gv)];
             if (gradients.Count == 0)
                 throw new ValueError("Empty list of (gradient, var) pairs encountered. This is most likely to be caused by an improper value of gradient_multipliers.");
         }
         if (summaryList.Contains("global_gradient_norm") || summaryList.Contains("gradient_norm"))
-            tf.summary.scalar("global_norm/gradient_norm", tf.global_norm(gradients.Select(g => g.grad).ToList()));
+            Summaries.SummaryOps.ScalarSummary.Build("global_norm/gradient_norm", Clipping.GlobalNorm(gradients.Select(g => g.grad).ToList(), null));
         switch (clipGradients)
         {
             case null: break;
             case double clip:
-                var (clipped, _) = tf.clip_by_global_norm(gradients.Select(g => g.grad).ToList(), clip);
+                var (clipped, _) = Clipping.ByGlobalNorm(gradients.Select(g => g.grad).ToList(), clip, null, null);
                 gradients = [.. gradients.Select((gv, i) => (clipped[i], gv.var))];
                 break;
             case Func<List<(Tensor? grad, Variable var)>, List<(Tensor? grad, Variable var)>> fn:
@@ -105,19 +111,19 @@ internal static class SlimTraining
             default:
                 throw new ValueError($"Unknown type {clipGradients.GetType().Name} for clip_gradients");
         }
-        if (summaryList.Contains("loss")) tf.summary.scalar("loss", loss);
+        if (summaryList.Contains("loss")) Summaries.SummaryOps.ScalarSummary.Build("loss", loss);
         foreach (var (grad, variable) in gradients)
         {
             if (grad is null) continue;
             var varName = variable.name.Replace(':', '_');
-            if (summaryList.Contains("gradients")) tf.summary.histogram($"gradients/{varName}", grad);
-            if (summaryList.Contains("gradient_norm")) tf.summary.scalar($"gradient_norm/{varName}", tf.global_norm([grad]));
+            if (summaryList.Contains("gradients")) Summaries.SummaryOps.HistogramSummary.Build($"gradients/{varName}", grad);
+            if (summaryList.Contains("gradient_norm")) Summaries.SummaryOps.ScalarSummary.Build($"gradient_norm/{varName}", Clipping.GlobalNorm([grad], null));
         }
         if (clipGradients is not null && (summaryList.Contains("global_gradient_norm") || summaryList.Contains("gradient_norm")))
-            tf.summary.scalar("global_norm/clipped_gradient_norm", tf.global_norm(gradients.Select(g => g.grad).ToList()));
+            Summaries.SummaryOps.ScalarSummary.Build("global_norm/clipped_gradient_norm", Clipping.GlobalNorm(gradients.Select(g => g.grad).ToList(), null));
 
         var gradUpdates = opt.apply_gradients(gradients, incrementGlobalStep ? globalStep : null, name: "train");
-        using (tf.control_dependencies([gradUpdates])) return tf.identity(loss, name: "control_dependency_1");
+        using (GraphFunctions.ControlDependencies([gradUpdates])) return Identity.Build(loss, "control_dependency_1");
     }
 
     /// <summary>slim's <c>learning.create_train_op</c> (through <c>tf.contrib.training.create_train_op</c>).</summary>
@@ -140,35 +146,35 @@ internal static class SlimTraining
         if (updates.Count > 0)
         {
             Operation barrier;
-            using (tf.control_dependencies(updates)) barrier = Ops.Control.NoOp.Build("update_barrier");
-            using (tf.control_dependencies([barrier])) totalLoss = tf.identity(totalLoss, name: "control_dependency");
+            using (GraphFunctions.ControlDependencies(updates)) barrier = Ops.Control.NoOp.Build("update_barrier");
+            using (GraphFunctions.ControlDependencies([barrier])) totalLoss = Identity.Build(totalLoss, "control_dependency");
         }
-        var vars = variablesToTrain?.ToList() ?? tf.trainable_variables();
+        var vars = variablesToTrain?.ToList() ?? GraphFunctions.GetCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES);
         if (vars.Count == 0) throw new ValueError("create_train_op: there are no variables to train (variables_to_train is empty)");
         var grads = optimizer.compute_gradients(totalLoss, vars);
         if (gradientMultipliers is { Count: > 0 })
-            using (tf.name_scope("multiply_grads"))
+            using (Graph.get_default().name_scope("multiply_grads"))
                 grads = [.. grads.Select(gv => gv.grad is not null && gradientMultipliers.TryGetValue(gv.var, out var m)
-                    ? (gv.grad * tf.constant(Literal.ToNDArray(m, gv.grad.dtype)), gv.var) : gv)];
+                    ? (gv.grad * Const.Build(Literal.ToNDArray(m, gv.grad.dtype)), gv.var) : gv)];
         if (clipGradientNorm > 0)
-            using (tf.name_scope("clip_grads"))
-                grads = [.. grads.Select(gv => gv.grad is null ? gv : (tf.clip_by_norm(gv.grad, clipGradientNorm), gv.var))];
+            using (Graph.get_default().name_scope("clip_grads"))
+                grads = [.. grads.Select(gv => gv.grad is null ? gv : (Clipping.ByNorm(gv.grad, clipGradientNorm, null, null), gv.var))];
         if (summarizeGradients)
         {
-            using (tf.name_scope("summarize_grads"))
+            using (Graph.get_default().name_scope("summarize_grads"))
                 foreach (var (grad, v) in grads)
                 {
                     if (grad is null) continue;
-                    tf.summary.histogram(v.op.name + "/gradient", grad);
-                    tf.summary.scalar(v.op.name + "/gradient_norm", tf.global_norm([grad]));
+                    Summaries.SummaryOps.HistogramSummary.Build(v.op.name + "/gradient", grad);
+                    Summaries.SummaryOps.ScalarSummary.Build(v.op.name + "/gradient_norm", Clipping.GlobalNorm([grad], null));
                 }
         }
         var gradUpdates = optimizer.apply_gradients(grads, step);
         Tensor trainOp;
-        using (tf.name_scope("train_op"))
+        using (Graph.get_default().name_scope("train_op"))
         {
-            if (checkNumerics) totalLoss = tf.check_numerics(totalLoss, "LossTensor is inf or nan");
-            using (tf.control_dependencies([gradUpdates])) trainOp = tf.identity(totalLoss, name: "control_dependency");
+            if (checkNumerics) totalLoss = CheckNumerics.Build(totalLoss, "LossTensor is inf or nan");
+            using (GraphFunctions.ControlDependencies([gradUpdates])) trainOp = Identity.Build(totalLoss, "control_dependency");
         }
         var trainOps = graph.get_collection_ref(GraphKeys.TRAIN_OP);
         if (!trainOps.Contains(trainOp)) trainOps.Add(trainOp);

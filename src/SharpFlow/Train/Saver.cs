@@ -18,10 +18,10 @@ namespace SharpFlow.Train;
 public sealed class Saver
 {
     /// <summary>The file extension of a safetensors checkpoint.</summary>
-    public const string Extension = ".safetensors";
+    public const string Extension = Checkpoints.CheckpointStateFile.SafetensorsExtension;
 
     /// <summary>The file extension of a format V2 checkpoint's index.</summary>
-    public const string IndexExtension = ".index";
+    public const string IndexExtension = Checkpoints.CheckpointStateFile.IndexExtension;
 
     private readonly List<(string Name, Variable Variable)> _variables;
     private readonly List<(string Path, double Time)> _last = [];
@@ -246,11 +246,7 @@ public sealed class Saver
     }
 
     /// <summary>Whether a checkpoint of either format exists under <paramref name="prefix"/>.</summary>
-    public static bool CheckpointExists(string prefix)
-    {
-        ArgumentNullException.ThrowIfNull(prefix);
-        return File.Exists(prefix + IndexExtension) || File.Exists(prefix + Extension);
-    }
+    public static bool CheckpointExists(string prefix) => Checkpoints.CheckpointStateFile.CheckpointExists(prefix);
 
     /// <summary>Deletes a checkpoint's files: the index first, so that a half-deleted checkpoint never looks whole.</summary>
     private static void DeleteCheckpoint(string prefix)

@@ -38,16 +38,10 @@ public sealed class LayerTests
         [("Ops", "Data")] = "the dataset and iterator ops' kernels build Data.Pipeline objects",
         [("Ops", "FileIO")] = "ParseExample's feature specs and the file ops' file system live in FileIO",
         [("Ops", "Execution")] = "dataset functions run in a Session; SparseTensor's session helpers",
-        // Saver is a Train type; the checkpoint utilities and the MetaGraph/SavedModel readers return or build one.
-        [("Checkpoints", "Train")] = "tf.train.latest_checkpoint/get_checkpoint_state read Saver's CheckpointState",
-        [("GraphIO", "Train")] = "import_meta_graph and the SavedModel loader return a Saver",
-        [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues), which could move to Framework",
+        // Not up (one floor) but a cycle: GraphIO → Data (FunctionLibraryReader rebuilds DatasetFunctions) → Execution
+        // (a DatasetFunction binds to a Session) → GraphIO.
+        [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",
         // Higher-floor library code that builds its graphs through the tf facade rather than the op builders.
-        [("Slim", "Api")] = "slim layers call tf.* (written from slim's layers.py)",
-        [("FeatureColumns", "Api")] = "feature columns call tf.* (written from feature_column.py)",
-        [("Layers", "Api")] = "seq2seq's output layer (tf.layers.Dense's stand-in) calls tf.*",
-        [("Rnn", "Api")] = "RNN cells and seq2seq call tf.* (written from rnn_cell_impl.py)",
-        [("Keras", "Api")] = "Keras layers call tf.* (written from keras/layers)",
         [("Estimators", "Api")] = "Estimators call tf.* (written from estimator.py)",
     };
 

@@ -1,5 +1,10 @@
 using SharpFlow.Keras.Callbacks;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Engine;
 
@@ -121,8 +126,8 @@ public partial class Model
         {
             var outName = OutputName(i);
             var rank = outs[i].shape.IsKnownRank ? outs[i].shape.ndims : 2;
-            targets[i] = tf.placeholder(outs[i].dtype, Shape.UnknownDims(rank), name: outName + "_target");
-            sampleWeights[i] = tf.placeholder(tf.float32, Shape.UnknownDims(1), name: outName + "_sample_weights");
+            targets[i] = Ops.ArrayOps.Placeholder.Build(outs[i].dtype, Shape.UnknownDims(rank), outName + "_target");
+            sampleWeights[i] = Ops.ArrayOps.Placeholder.Build(DType.float32, Shape.UnknownDims(1), outName + "_sample_weights");
         }
         using (graph.name_scope("loss"))
         {
@@ -133,7 +138,7 @@ public partial class Model
                 using (graph.name_scope(OutputName(i) + "_loss"))
                     outputLoss = Weighted(lossFn.Fn, targets[i], outs[i], sampleWeights[i]);
                 if (outs.Count > 1) { metricTensors.Add(outputLoss); names.Add(OutputName(i) + "_loss"); }
-                var term = tf.constant((float)weights[i]) * outputLoss;
+                var term = Const.Build((float)weights[i]) * outputLoss;
                 total = total is null ? term : total + term;
             }
             foreach (var l in losses_of_model()) total = total! + l;
@@ -166,11 +171,11 @@ public partial class Model
         var ndim = score.shape.IsKnownRank ? score.shape.ndims : 1;
         if (weights is not null)
         {
-            if (ndim > 1) score = tf.reduce_mean(score, axis: Enumerable.Range(1, ndim - 1).ToArray());
+            if (ndim > 1) score = Mean.Build(score, Enumerable.Range(1, ndim - 1).ToArray());
             score = score * weights;
-            score = score / tf.reduce_mean(tf.cast(tf.not_equal(weights, tf.constant(0f)), tf.float32));
+            score = score / Mean.Build(Cast.Build(NotEqual.Build(weights, Const.Build(0f)), DType.float32));
         }
-        return tf.reduce_mean(score);
+        return Mean.Build(score);
     }
 
     private Operation TrainOp()

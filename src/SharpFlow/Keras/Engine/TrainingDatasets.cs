@@ -1,8 +1,8 @@
 using SharpFlow.Data.Pipeline;
+using SharpFlow.Framework;
 using SharpFlow.Keras.Callbacks;
-using static SharpFlow.Binding;
-using Dataset = SharpFlow.Binding.tf.data.Dataset;
-using DataIterator = SharpFlow.Binding.tf.data.Iterator;
+using Dataset = SharpFlow.Data.DatasetHandle;
+using DataIterator = SharpFlow.Data.IteratorHandle;
 
 namespace SharpFlow.Keras.Engine;
 
@@ -62,12 +62,12 @@ public partial class Model
     {
         if (_stepSources.TryGetValue((data, role), out var cached)) return cached;
         var dataset = data as Dataset;
-        var iterator = dataset?.make_initializable_iterator() ?? (DataIterator)data;
-        var graph = iterator._iterator_resource.graph;
+        var iterator = dataset?.MakeInitializableIterator() ?? (DataIterator)data;
+        var graph = iterator.Resource.graph;
         DatasetElement next;
         using (graph.as_default())
         using (graph.name_scope(null))
-            next = iterator.get_next();
+            next = iterator.GetNext();
         var description = dataset?.ToString() ?? "<Iterator>";
         int[][] parts;
         if (next.is_tensor) parts = [[0]];
@@ -144,13 +144,13 @@ public partial class Model
 
     private static void Initialize(StepSource s)
     {
-        if (s.Dataset is not null) Backend.get_session().run(s.Iterator.initializer);
+        if (s.Dataset is not null) Backend.get_session().run(s.Iterator.Initializer);
     }
 
     /// <summary>TensorFlow's <c>infer_steps_for_dataset</c> (the caller gave no steps).</summary>
     private static int? InferSteps(Dataset dataset, string stepsName)
     {
-        var size = DatasetCardinality.Of(dataset._variant_tensor);
+        var size = DatasetCardinality.Of(dataset.VariantTensor);
         if (size == DatasetCardinality.Infinite)
             throw new ValueError($"When passing an infinitely repeating dataset, you must specify the `{stepsName}` argument.");
         return size >= 0 ? (int)size : null;
@@ -162,7 +162,7 @@ public partial class Model
             throw new ValueError($"When using a Dataset iterator as input to a model, you should specify the `{stepsName}` argument.");
     }
 
-    private static void RanOut(bool isDataset, string stepsName, long total) => tf.logging.warning(isDataset
+    private static void RanOut(bool isDataset, string stepsName, long total) => Logging.Log(Logging.WARN, isDataset
         ? $"Your dataset ran out of data; interrupting training. Make sure that your dataset can generate at least `{stepsName} * epochs` batches (in this case, {total} batches). You may need to use the repeat() function when building your dataset."
         : $"Your dataset iterator ran out of data; interrupting training. Make sure that your iterator can generate at least `{stepsName} * epochs` batches (in this case, {total} batches). You may need to use the repeat() function when building your dataset.");
 

@@ -1,6 +1,11 @@
 using SharpFlow.Keras.Engine;
 using SharpFlow.Layers;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Layers;
 
@@ -63,8 +68,8 @@ public class Conv2D(int filters, Size2D kernel_size, Size2D? strides = null, str
     /// <inheritdoc />
     public override Tensor call(Tensor inputs)
     {
-        var y = tf.nn.conv2d(inputs, kernel!, (strides ?? 1).ToNhwc(), _padding, (dilation_rate ?? 1).ToNhwc());
-        if (bias is not null) y = tf.nn.bias_add(y, bias);
+        var y = SharpFlow.Ops.NN.Conv2D.Build(inputs, kernel!, (strides ?? 1).ToNhwc(), _padding, (dilation_rate ?? 1).ToNhwc());
+        if (bias is not null) y = BiasAdd.Build(y, bias);
         return (activation ?? ActivationSpec.Linear).Apply(y);
     }
 }
@@ -92,8 +97,8 @@ public class Conv1D(int filters, int kernel_size, int strides = 1, string paddin
     /// <inheritdoc />
     public override Tensor call(Tensor inputs)
     {
-        var y = tf.nn.conv1d(inputs, _kernel!, strides, _padding, dilations: dilation_rate);
-        if (_bias is not null) y = tf.nn.bias_add(y, _bias);
+        var y = Convolutions.Conv1D(inputs, _kernel!, strides, _padding, dilation_rate, null);
+        if (_bias is not null) y = BiasAdd.Build(y, _bias);
         return (activation ?? ActivationSpec.Linear).Apply(y);
     }
 }
@@ -123,15 +128,15 @@ public class Conv2DTranspose(int filters, Size2D kernel_size, Size2D? strides = 
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var s = strides ?? 1;
-        var shape = tf.shape(inputs);
+        var shape = Shape_.Build(inputs);
         var h = ConvUtil.DeconvLength(inputs.shape[1], kernel_size.Height, _padding, s.Height);
         var w = ConvUtil.DeconvLength(inputs.shape[2], kernel_size.Width, _padding, s.Width);
-        var outH = h >= 0 ? tf.constant(h) : DeconvDynamic(shape[1], kernel_size.Height, s.Height);
-        var outW = w >= 0 ? tf.constant(w) : DeconvDynamic(shape[2], kernel_size.Width, s.Width);
-        var outputShape = tf.stack(new[] { shape[0], outH, outW, tf.constant(filters) });
-        var y = tf.nn.conv2d_transpose(inputs, _kernel!, outputShape, s.ToNhwc(), _padding);
+        var outH = h >= 0 ? Const.Build(h) : DeconvDynamic(shape[1], kernel_size.Height, s.Height);
+        var outW = w >= 0 ? Const.Build(w) : DeconvDynamic(shape[2], kernel_size.Width, s.Width);
+        var outputShape = Pack.Build([shape[0], outH, outW, Const.Build(filters)]);
+        var y = Convolutions.Conv2DTranspose(inputs, _kernel!, outputShape, s.ToNhwc(), _padding, null);
         y.SetShape(new Shape(inputs.shape[0], h, w, filters));
-        if (_bias is not null) y = tf.nn.bias_add(y, _bias);
+        if (_bias is not null) y = BiasAdd.Build(y, _bias);
         return (activation ?? ActivationSpec.Linear).Apply(y);
     }
 
@@ -161,8 +166,8 @@ public class DepthwiseConv2D(Size2D kernel_size, Size2D? strides = null, string 
     /// <inheritdoc />
     public override Tensor call(Tensor inputs)
     {
-        var y = tf.nn.depthwise_conv2d(inputs, _kernel!, (strides ?? 1).ToNhwc(), _padding);
-        if (_bias is not null) y = tf.nn.bias_add(y, _bias);
+        var y = Convolutions.DepthwiseConv2D(inputs, _kernel!, (strides ?? 1).ToNhwc(), _padding, null, null);
+        if (_bias is not null) y = BiasAdd.Build(y, _bias);
         return (activation ?? ActivationSpec.Linear).Apply(y);
     }
 }
@@ -190,8 +195,8 @@ public class SeparableConv2D(int filters, Size2D kernel_size, Size2D? strides = 
     /// <inheritdoc />
     public override Tensor call(Tensor inputs)
     {
-        var y = tf.nn.separable_conv2d(inputs, _depthwise!, _pointwise!, (strides ?? 1).ToNhwc(), _padding);
-        if (_bias is not null) y = tf.nn.bias_add(y, _bias);
+        var y = Convolutions.SeparableConv2D(inputs, _depthwise!, _pointwise!, (strides ?? 1).ToNhwc(), _padding, null, null);
+        if (_bias is not null) y = BiasAdd.Build(y, _bias);
         return (activation ?? ActivationSpec.Linear).Apply(y);
     }
 }
@@ -208,7 +213,7 @@ public abstract class Pooling2DBase(Size2D? pool_size, Size2D? strides, string p
         ConvUtil.Rank(inputs.shape, 4, name);
         var pool = pool_size ?? 2;
         var s = strides ?? pool;
-        return max ? tf.nn.max_pool(inputs, pool.ToNhwc(), s.ToNhwc(), _padding) : tf.nn.avg_pool(inputs, pool.ToNhwc(), s.ToNhwc(), _padding);
+        return max ? MaxPool.Build(inputs, pool.ToNhwc(), s.ToNhwc(), _padding) : AvgPool.Build(inputs, pool.ToNhwc(), s.ToNhwc(), _padding);
     }
 }
 
@@ -230,10 +235,10 @@ public abstract class Pooling1DBase(int pool_size, int? strides, string padding,
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ConvUtil.Rank(inputs.shape, 3, name);
-        var x = tf.expand_dims(inputs, 2);
+        var x = ExpandDims.Build(inputs, 2);
         int[] k = [1, pool_size, 1, 1], s = [1, strides ?? pool_size, 1, 1];
-        var y = max ? tf.nn.max_pool(x, k, s, _padding) : tf.nn.avg_pool(x, k, s, _padding);
-        return tf.squeeze(y, new[] { 2 });
+        var y = max ? MaxPool.Build(x, k, s, _padding) : AvgPool.Build(x, k, s, _padding);
+        return Squeeze.Build(y, new[] { 2 });
     }
 }
 
@@ -254,7 +259,7 @@ public abstract class GlobalPoolingBase(int rank, bool max, int[]? input_shape, 
         ArgumentNullException.ThrowIfNull(inputs);
         ConvUtil.Rank(inputs.shape, rank + 2, name);
         var axes = Enumerable.Range(1, rank).ToArray();
-        return max ? tf.reduce_max(inputs, axis: axes) : tf.reduce_mean(inputs, axis: axes);
+        return max ? Max.Build(inputs, axes) : Mean.Build(inputs, axes);
     }
 }
 
@@ -279,7 +284,7 @@ public class ZeroPadding2D(Size2D? padding = null, (int Top, int Bottom, int Lef
     {
         var p = padding ?? 1;
         var (t, b, l, r) = explicit_padding ?? (p.Height, p.Height, p.Width, p.Width);
-        return tf.pad(inputs, new[,] { { 0, 0 }, { t, b }, { l, r }, { 0, 0 } });
+        return ArrayFunctions.Pad(inputs, new[,] { { 0, 0 }, { t, b }, { l, r }, { 0, 0 } }, null, null);
     }
 }
 
@@ -294,7 +299,7 @@ public class Cropping2D((int Top, int Bottom, int Left, int Right) cropping, int
         var h = inputs.shape[1];
         var w = inputs.shape[2];
         if (h < 0 || w < 0) throw new ValueError("Cropping2D needs the height and width of its inputs.");
-        return tf.slice(inputs, new[] { 0, t, l, 0 }, new[] { -1, h - t - b, w - l - r, -1 });
+        return Slice.Build(inputs, new[] { 0, t, l, 0 }, new[] { -1, h - t - b, w - l - r, -1 });
     }
 }
 
@@ -309,6 +314,6 @@ public class UpSampling2D(Size2D? size = null, int[]? input_shape = null, string
         var h = inputs.shape[1];
         var w = inputs.shape[2];
         if (h < 0 || w < 0) throw new ValueError("UpSampling2D needs the height and width of its inputs.");
-        return tf.image.resize_nearest_neighbor(inputs, new[] { h * s.Height, w * s.Width });
+        return Ops.Image.ResizeNearestNeighbor.Build(inputs, new[] { h * s.Height, w * s.Width });
     }
 }

@@ -1,5 +1,10 @@
 using SharpFlow.Keras.Engine;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Layers;
 
@@ -62,8 +67,8 @@ public class Conv3D(int filters, Size3D kernel_size, Size3D? strides = null, str
     /// <inheritdoc />
     public override Tensor call(Tensor inputs)
     {
-        var y = tf.nn.conv3d(inputs, kernel!, (strides ?? 1).ToNdhwc(), _padding, dilations: (dilation_rate ?? 1).ToNdhwc());
-        if (bias is not null) y = tf.nn.bias_add(y, bias);
+        var y = Convolutions.Conv3D(inputs, kernel!, (strides ?? 1).ToNdhwc(), _padding, "NDHWC", (dilation_rate ?? 1).ToNdhwc(), null);
+        if (bias is not null) y = BiasAdd.Build(y, bias);
         return (activation ?? ActivationSpec.Linear).Apply(y);
     }
 }
@@ -80,7 +85,7 @@ public abstract class Pooling3DBase(Size3D? pool_size, Size3D? strides, string p
         ConvUtil.Rank(inputs.shape, 5, name);
         var pool = pool_size ?? 2;
         var s = strides ?? pool;
-        return max ? tf.nn.max_pool3d(inputs, pool.ToNdhwc(), s.ToNdhwc(), _padding) : tf.nn.avg_pool3d(inputs, pool.ToNdhwc(), s.ToNdhwc(), _padding);
+        return max ? Convolutions.MaxPool3D(inputs, pool.ToNdhwc(), s.ToNdhwc(), _padding, "NDHWC", null) : Convolutions.AvgPool3D(inputs, pool.ToNdhwc(), s.ToNdhwc(), _padding, "NDHWC", null);
     }
 }
 

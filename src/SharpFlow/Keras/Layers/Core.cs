@@ -1,5 +1,10 @@
 using SharpFlow.Keras.Engine;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Layers;
 
@@ -43,19 +48,19 @@ public class Dense(int units, ActivationSpec? activation = null, bool use_bias =
         ArgumentNullException.ThrowIfNull(inputs);
         Tensor y;
         var rank = inputs.shape.ndims;
-        if (rank <= 2) y = tf.matmul(inputs, kernel!);
+        if (rank <= 2) y = BatchMatMulV2.MatMulOrBatch(inputs, kernel!, false, false, false, false, null);
         else
         {
-            y = tf.tensordot(inputs, kernel!, new[] { new[] { rank - 1 }, new[] { 0 } });
+            y = LinearAlgebra.Tensordot(inputs, kernel!, new[] { new[] { rank - 1 }, new[] { 0 } }, null);
             var dims = inputs.shape.Dims;
             dims[^1] = units;
             y.SetShape(new Shape(dims));
         }
-        if (bias is not null) y = tf.nn.bias_add(y, bias);
+        if (bias is not null) y = BiasAdd.Build(y, bias);
         y = activation.Apply(y);
         if (activity_regularizer is not null)
             using (inputs.graph.name_scope("ActivityRegularizer"))
-                add_loss(activity_regularizer.Call(y) / tf.cast(tf.shape(y)[0], y.dtype));
+                add_loss(activity_regularizer.Call(y) / Cast.Build(Shape_.Build(y)[0], y.dtype));
         return y;
     }
 
@@ -98,18 +103,18 @@ public class Dropout(double rate, int[]? noise_shape = null, int? seed = null, i
     public override Tensor call(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (!(rate > 0 && rate < 1)) return tf.identity(inputs);
+        if (!(rate > 0 && rate < 1)) return Identity.Build(inputs);
         Tensor Dropped()
         {
             Tensor? ns = null;
             if (noise_shape is not null)
             {
-                var dynamic = tf.shape(inputs);
-                ns = tf.stack(noise_shape.Select((d, i) => d < 0 ? dynamic[i] : tf.constant(d)).ToArray());
+                var dynamic = Shape_.Build(inputs);
+                ns = Pack.Build([.. noise_shape.Select((d, i) => d < 0 ? dynamic[i] : Const.Build(d)).ToArray()]);
             }
-            return ns is null ? tf.nn.dropout(inputs, 1 - rate, seed: seed) : tf.nn.dropout(inputs, 1 - rate, ns, seed: seed);
+            return SharpFlow.Functions.Dropout.Build(inputs, 1 - rate, ns is null ? (SharpFlow.Ops.RandomOps.ShapeInput?)null : ns, seed, null);
         }
-        return LearningPhase.InTrainPhase(Dropped, () => tf.identity(inputs), Training);
+        return LearningPhase.InTrainPhase(Dropped, () => Identity.Build(inputs), Training);
     }
 
     /// <inheritdoc />
@@ -137,11 +142,11 @@ public class Flatten(int[]? input_shape = null, string? name = null) : Layer(nam
         if (rest.All(d => d >= 0))
         {
             var n = rest.Aggregate(1, (a, d) => checked(a * d));
-            var y = tf.reshape(inputs, new[] { -1, n });
+            var y = SharpFlow.Ops.ArrayOps.Reshape.Build(inputs, new[] { -1, n });
             y.SetShape(new Shape(inputs.shape[0], n));
             return y;
         }
-        return tf.reshape(inputs, tf.stack(new[] { tf.shape(inputs)[0], tf.constant(-1) }));
+        return SharpFlow.Ops.ArrayOps.Reshape.Build(inputs, Pack.Build([Shape_.Build(inputs)[0], Const.Build(-1)]));
     }
 
     /// <inheritdoc />
@@ -164,7 +169,7 @@ public class Reshape(int[] target_shape, int[]? input_shape = null, string? name
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var outShape = compute_output_shape(inputs.shape);
-        var y = tf.reshape(inputs, tf.concat(new[] { tf.shape(inputs)[..1], tf.constant(outShape.Dims[1..]) }, 0));
+        var y = SharpFlow.Ops.ArrayOps.Reshape.Build(inputs, ConcatV2.Build([Shape_.Build(inputs)[..1], Const.Build(outShape.Dims[1..])], 0));
         y.SetShape(outShape);
         return y;
     }
@@ -193,7 +198,7 @@ public class Reshape(int[] target_shape, int[]? input_shape = null, string? name
 public class Permute(int[] dims, int[]? input_shape = null, string? name = null) : Layer(name, input_shape: input_shape)
 {
     /// <inheritdoc />
-    public override Tensor call(Tensor inputs) => tf.transpose(inputs, new[] { 0 }.Concat(dims).ToArray());
+    public override Tensor call(Tensor inputs) => Transpose.Build(inputs, new[] { 0 }.Concat(dims).ToArray());
 
     /// <inheritdoc />
     public override Shape compute_output_shape(Shape input_shape)
@@ -210,7 +215,7 @@ public class RepeatVector(int n, int[]? input_shape = null, string? name = null)
     public override Tensor call(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var y = tf.tile(tf.expand_dims(inputs, 1), new[] { 1, n, 1 });
+        var y = Tile.Build(ExpandDims.Build(inputs, 1), new[] { 1, n, 1 });
         y.SetShape(compute_output_shape(inputs.shape));
         return y;
     }

@@ -1,5 +1,11 @@
 using SharpFlow.Keras.Engine;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.RandomOps;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Layers;
 
@@ -59,21 +65,21 @@ public class BatchNormalization(int axis = -1, double momentum = 0.99, double ep
         {
             var phase = Backend.learning_phase();
             flag = phase;
-            useMean = Ops.Control.ControlFlowOps.SmartCond(phase, () => mean, () => tf.identity(_mean!), "cond");
-            useVariance = Ops.Control.ControlFlowOps.SmartCond(phase, () => variance, () => tf.identity(_variance!), "cond_1");
+            useMean = Ops.Control.ControlFlowOps.SmartCond(phase, () => mean, () => Identity.Build(_mean!), "cond");
+            useVariance = Ops.Control.ControlFlowOps.SmartCond(phase, () => variance, () => Identity.Build(_variance!), "cond_1");
         }
         var y = Functions.Moments.Normalize(inputs, useMean, useVariance, _beta, _gamma, epsilon, "batchnorm");
         Tensor target = variance;
         if (rank == 4)
         {
-            var n = tf.cast(tf.reduce_prod(tf.shape(inputs)[..(rank - 1)]), inputs.dtype);
-            target = variance * (n / tf.maximum(n - tf.constant(1f), tf.constant(1f)));
+            var n = Cast.Build(Prod.Build(Shape_.Build(inputs)[..(rank - 1)]), inputs.dtype);
+            target = variance * (n / SharpFlow.Ops.MathOps.Maximum.Build(n - Const.Build(1f), Const.Build(1f)));
         }
-        var decay = tf.constant((float)(1 - momentum));
+        var decay = Const.Build((float)(1 - momentum));
         var updateMean = Ops.Control.ControlFlowOps.SmartCond(flag, () => _mean!.assign_sub((_mean! - mean) * decay, name: "AssignMovingAvg"),
-            () => tf.identity(_mean!), "cond_2");
+            () => Identity.Build(_mean!), "cond_2");
         var updateVariance = Ops.Control.ControlFlowOps.SmartCond(flag, () => _variance!.assign_sub((_variance! - target) * decay, name: "AssignMovingAvg_1"),
-            () => tf.identity(_variance!), "cond_3");
+            () => Identity.Build(_variance!), "cond_3");
         add_update(updateMean);
         add_update(updateVariance);
         return y;
@@ -116,9 +122,9 @@ public class Embedding(int input_dim, int output_dim, InitializerSpec? embedding
     public override Tensor call(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var ids = inputs.dtype == DType.int32 || inputs.dtype == DType.int64 ? inputs : tf.cast(inputs, tf.int32);
-        var y = tf.nn.embedding_lookup(_embeddings!, ids);
-        if (mask_zero) KerasMasks.Set(y, tf.not_equal(ids, tf.constant(0, ids.dtype)));
+        var ids = inputs.dtype == DType.int32 || inputs.dtype == DType.int64 ? inputs : Cast.Build(inputs, DType.int32);
+        var y = SharpFlow.Functions.Embedding.Lookup([_embeddings!], ids, "mod", null, null);
+        if (mask_zero) KerasMasks.Set(y, NotEqual.Build(ids, Const.Build(0, ids.dtype)));
         return y;
     }
 }
@@ -133,7 +139,7 @@ public class GaussianNoise(double stddev, int[]? input_shape = null, string? nam
     public override Tensor call(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return LearningPhase.InTrainPhase(() => inputs + tf.random_normal(tf.shape(inputs), 0, stddev, dtype: inputs.dtype), () => tf.identity(inputs), Training);
+        return LearningPhase.InTrainPhase(() => inputs + RandomStandardNormal.Build(Shape_.Build(inputs), 0, stddev, inputs.dtype), () => Identity.Build(inputs), Training);
     }
 }
 
@@ -183,21 +189,21 @@ public class Average(string? name = null) : Merge(name)
 {
     /// <inheritdoc />
     protected override Tensor MergeFunction(Tensor[] inputs) =>
-        inputs.Skip(1).Aggregate(inputs[0], (a, b) => a + b) / tf.constant((float)inputs.Length);
+        inputs.Skip(1).Aggregate(inputs[0], (a, b) => a + b) / Const.Build((float)inputs.Length);
 }
 
 /// <summary><c>Maximum</c>.</summary>
 public class Maximum(string? name = null) : Merge(name)
 {
     /// <inheritdoc />
-    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => tf.maximum(a, b));
+    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => SharpFlow.Ops.MathOps.Maximum.Build(a, b));
 }
 
 /// <summary><c>Minimum</c>.</summary>
 public class Minimum(string? name = null) : Merge(name)
 {
     /// <inheritdoc />
-    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => tf.minimum(a, b));
+    protected override Tensor MergeFunction(Tensor[] inputs) => inputs.Skip(1).Aggregate(inputs[0], (a, b) => SharpFlow.Ops.MathOps.Minimum.Build(a, b));
 }
 
 /// <summary><c>Concatenate</c> along <c>axis</c> (the last by default).</summary>
@@ -207,7 +213,7 @@ public class Concatenate(int axis = -1, string? name = null) : Merge(name)
     protected override Tensor MergeFunction(Tensor[] inputs)
     {
         var rank = inputs[0].shape.ndims;
-        return tf.concat(inputs, axis < 0 ? rank + axis : axis);
+        return ConcatV2.Build([.. inputs], axis < 0 ? rank + axis : axis);
     }
 }
 
@@ -219,10 +225,10 @@ public class Dot(int axes, bool normalize = false, string? name = null) : Merge(
     {
         if (inputs.Length != 2) throw new ValueError("A `Dot` layer should be called on exactly 2 inputs");
         var (a, b) = (inputs[0], inputs[1]);
-        if (normalize) { a = tf.nn.l2_normalize(a, axis: axes); b = tf.nn.l2_normalize(b, axis: axes); }
+        if (normalize) { a = Activations.L2Normalize(a, axes, 1e-12, null); b = Activations.L2Normalize(b, axes, 1e-12, null); }
         if (a.shape.ndims != 2 || b.shape.ndims != 2 || axes != 1)
             throw new NotImplementedException("Dot supports 2-D inputs along axis 1.");
-        return tf.reduce_sum(a * b, axis: 1, keepdims: true);
+        return Sum.Build(a * b, 1, true);
     }
 }
 

@@ -1,6 +1,11 @@
 using SharpFlow.Keras.Engine;
 using SharpFlow.Ops.Control;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Layers;
 
@@ -110,8 +115,8 @@ public abstract class RecurrentCell : Layer
 
     private Tensor[] Masks(Tensor like, double rate, bool? training)
     {
-        var ones = tf.ones_like(like);
-        return Enumerable.Range(0, Gates).Select(_ => LearningPhase.InTrainPhase(() => tf.nn.dropout(ones, 1 - rate), () => ones, training)).ToArray();
+        var ones = OnesLike.Def.Apply(like, null, true, null);
+        return Enumerable.Range(0, Gates).Select(_ => LearningPhase.InTrainPhase(() => SharpFlow.Functions.Dropout.Build(ones, 1 - rate, null, null, null), () => ones, training)).ToArray();
     }
 
     /// <summary>
@@ -125,17 +130,17 @@ public abstract class RecurrentCell : Layer
         var u = units;
         if (masks is null)
         {
-            var wSlice = first == 0 && count == Gates ? w : tf.slice(w, new[] { 0, first * u }, new[] { -1, count * u });
-            var y = tf.matmul(x, wSlice);
-            if (b is not null) y = tf.nn.bias_add(y, first == 0 && count == Gates ? b : tf.slice(b, new[] { first * u }, new[] { count * u }));
-            return count == 1 ? [y] : tf.split(y, count, 1);
+            var wSlice = first == 0 && count == Gates ? w : Slice.Build(w, new[] { 0, first * u }, new[] { -1, count * u });
+            var y = BatchMatMulV2.MatMulOrBatch(x, wSlice, false, false, false, false, null);
+            if (b is not null) y = BiasAdd.Build(y, first == 0 && count == Gates ? b : Slice.Build(b, new[] { first * u }, new[] { count * u }));
+            return count == 1 ? [y] : Split.Build(y, count, 1, null, "split");
         }
         var parts = new Tensor[count];
         for (var k = 0; k < count; k++)
         {
             var g = first + k;
-            var y = tf.matmul(x * masks[g], tf.slice(w, new[] { 0, g * u }, new[] { -1, u }));
-            if (b is not null) y = tf.nn.bias_add(y, tf.slice(b, new[] { g * u }, new[] { u }));
+            var y = BatchMatMulV2.MatMulOrBatch(x * masks[g], Slice.Build(w, new[] { 0, g * u }, new[] { -1, u }), false, false, false, false, null);
+            if (b is not null) y = BiasAdd.Build(y, Slice.Build(b, new[] { g * u }, new[] { u }));
             parts[k] = y;
         }
         return parts;
@@ -160,7 +165,7 @@ public class SimpleRNNCell(int units, ActivationSpec? activation = null, bool us
         ArgumentNullException.ThrowIfNull(states);
         var h = GateProducts(inputs, kernel!, bias, InputMasks, 0, 1)[0];
         var prev = RecurrentMasks is null ? states[0] : states[0] * RecurrentMasks[0];
-        var output = activation.Apply(h + tf.matmul(prev, recurrent_kernel!));
+        var output = activation.Apply(h + BatchMatMulV2.MatMulOrBatch(prev, recurrent_kernel!, false, false, false, false, null));
         return (output, [output]);
     }
 
@@ -218,7 +223,7 @@ public class LSTMCell(int units, ActivationSpec? activation = null, ActivationSp
     private sealed class ForgetBiasInitializer(Initializer inner, int units) : Initializer
     {
         public override Tensor Call(Shape shape, DType? dtype = null) =>
-            tf.concat(new[] { inner.Call(new Shape(units), dtype), tf.ones(new Shape(units), dtype ?? DType.float32), inner.Call(new Shape(2 * units), dtype) }, 0);
+            ConcatV2.Build([inner.Call(new Shape(units), dtype), Fill.Constant(new Shape(units), dtype ?? DType.float32, true, null), inner.Call(new Shape(2 * units), dtype)], 0);
     }
 }
 
@@ -254,7 +259,7 @@ public class GRUCell(int units, ActivationSpec? activation = null, ActivationSpe
         Tensor? inBias = bias, recBias = null;
         if (bias is not null && reset_after)
         {
-            var rows = tf.unstack(bias, 2);
+            var rows = Unpack.Build(bias, 2);
             (inBias, recBias) = (rows[0], rows[1]);
         }
         var x = GateProducts(inputs, kernel!, inBias, InputMasks, 0, 3);
@@ -272,9 +277,9 @@ public class GRUCell(int units, ActivationSpec? activation = null, ActivationSpe
             z = recurrent_activation.Apply(x[0] + rec[0]);
             r = recurrent_activation.Apply(x[1] + rec[1]);
             var hForH = RecurrentMasks is null ? h : h * RecurrentMasks[2];
-            hh = activation.Apply(x[2] + tf.matmul(r * hForH, tf.slice(recurrent_kernel!, new[] { 0, 2 * units }, new[] { -1, units })));
+            hh = activation.Apply(x[2] + BatchMatMulV2.MatMulOrBatch(r * hForH, Slice.Build(recurrent_kernel!, new[] { 0, 2 * units }, new[] { -1, units }), false, false, false, false, null));
         }
-        var hNew = z * h + (tf.ones_like(z) - z) * hh;
+        var hNew = z * h + (OnesLike.Def.Apply(z, null, true, null) - z) * hh;
         return (hNew, [hNew]);
     }
 
@@ -374,7 +379,7 @@ public class RNN : Layer
         }
         else
         {
-            var zeros = tf.zeros(tf.stack(new[] { tf.shape(x)[0], tf.constant(units) }), x.dtype);
+            var zeros = Fill.Dynamic(Pack.Build([Shape_.Build(x)[0], Const.Build(units)]), x.dtype, false, null);
             zeros.SetShape(new Shape(x.shape[0], units));
             initial = Enumerable.Repeat(zeros, _cell.state_count).ToArray();
         }
@@ -395,8 +400,8 @@ public class RNN : Layer
         if (mt is not null)
         {
             // Keras: a masked step keeps the previous output (states[0]) and the previous states.
-            output = tf.where(mt, output, old[0]);
-            states = states.Select((s, i) => tf.where(mt, s, old[i])).ToArray();
+            output = Select.Build(mt, output, old[0]);
+            states = states.Select((s, i) => Select.Build(mt, s, old[i])).ToArray();
         }
         return (output, states);
     }
@@ -404,23 +409,23 @@ public class RNN : Layer
     private (Tensor Last, Tensor Outputs, Tensor[] States) Loop(Tensor x, Tensor? mask, Tensor[] initial)
     {
         var units = _cell.units;
-        var timeMajor = tf.transpose(x, new[] { 1, 0, 2 });
-        var maskTm = mask is null ? null : tf.transpose(tf.cast(mask, DType.@bool), new[] { 1, 0 });
+        var timeMajor = Transpose.Build(x, new[] { 1, 0, 2 });
+        var maskTm = mask is null ? null : Transpose.Build(Cast.Build(mask, DType.@bool), new[] { 1, 0 });
         if (go_backwards)
         {
-            timeMajor = tf.reverse(timeMajor, new[] { 0 });
-            if (maskTm is not null) maskTm = tf.reverse(maskTm, new[] { 0 });
+            timeMajor = ReverseV2.Build(timeMajor, new[] { 0 });
+            if (maskTm is not null) maskTm = ReverseV2.Build(maskTm, new[] { 0 });
         }
-        TensorLike steps = x.shape[1] >= 0 ? x.shape[1] : tf.shape(timeMajor)[0];
+        TensorLike steps = x.shape[1] >= 0 ? x.shape[1] : Shape_.Build(timeMajor)[0];
         var stepShape = new Shape(x.shape[0], x.shape[2]);
         var inputTa = new TensorArray(x.dtype, steps, element_shape: stepShape, tensor_array_name: "input_ta").unstack(timeMajor);
         var maskTa = maskTm is null ? null : new TensorArray(DType.@bool, steps, element_shape: new Shape(x.shape[0]), tensor_array_name: "mask_ta").unstack(maskTm);
         var outputTa = new TensorArray(x.dtype, steps, element_shape: new Shape(x.shape[0], units), tensor_array_name: "output_ta");
-        var time = tf.constant(0, name: "time");
+        var time = Const.Build(0, null, null, "time");
         var loopVars = new List<object> { time, outputTa };
         loopVars.AddRange(initial);
-        var stepsTensor = steps.Value is Tensor st ? st : tf.constant((int)steps.Value!);
-        var result = Functional.WhileLoop(v => tf.less((Tensor)v[0], stepsTensor), v =>
+        var stepsTensor = steps.Value is Tensor st ? st : Const.Build((int)steps.Value!);
+        var result = Functional.WhileLoop(v => Less.Build((Tensor)v[0], stepsTensor), v =>
         {
             var t = (Tensor)v[0];
             var xt = inputTa.read(t);
@@ -436,7 +441,7 @@ public class RNN : Layer
         stacked.SetShape(new Shape(x.shape[1], x.shape[0], units));
         var last = stacked[-1];
         last.SetShape(new Shape(x.shape[0], units));
-        var outputs = tf.transpose(stacked, new[] { 1, 0, 2 });
+        var outputs = Transpose.Build(stacked, new[] { 1, 0, 2 });
         return (last, outputs, result.Skip(2).Cast<Tensor>().ToArray());
     }
 
@@ -444,8 +449,8 @@ public class RNN : Layer
     {
         if (x.shape[1] < 0)
             throw new ValueError("Cannot unroll a RNN if the time dimension is undefined. Set a fixed number of steps (input_shape) or unroll=False.");
-        var xs = tf.unstack(x, x.shape[1], 1);
-        var ms = mask is null ? null : tf.unstack(tf.cast(mask, DType.@bool), x.shape[1], 1);
+        var xs = Unpack.Build(x, x.shape[1], 1);
+        var ms = mask is null ? null : Unpack.Build(Cast.Build(mask, DType.@bool), x.shape[1], 1);
         if (go_backwards) { Array.Reverse(xs); if (ms is not null) Array.Reverse(ms); }
         var states = initial;
         var outputs = new List<Tensor>();
@@ -455,7 +460,7 @@ public class RNN : Layer
             outputs.Add(output);
             states = next;
         }
-        return (outputs[^1], tf.stack(outputs, 1), states);
+        return (outputs[^1], Pack.Build([.. outputs], 1), states);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,10 @@
 using SharpFlow.Keras.Engine;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Keras.Layers;
 
@@ -77,12 +82,12 @@ public class Bidirectional : Layer
         var y = _forward.call(fwIn);
         var yRev = _backward.call(bwIn);
         var fwOut = y[0];
-        var bwOut = _forward.return_sequences ? tf.reverse(yRev[0], new[] { 1 }) : yRev[0];
+        var bwOut = _forward.return_sequences ? ReverseV2.Build(yRev[0], new[] { 1 }) : yRev[0];
         Tensor[] output = merge_mode switch
         {
-            "concat" => [tf.concat(new[] { fwOut, bwOut }, fwOut.shape.ndims - 1)],
+            "concat" => [ConcatV2.Build([fwOut, bwOut], fwOut.shape.ndims - 1)],
             "sum" => [fwOut + bwOut],
-            "ave" => [(fwOut + bwOut) / tf.constant(2.0, fwOut.dtype)],
+            "ave" => [(fwOut + bwOut) / Const.Build(2.0, fwOut.dtype)],
             "mul" => [fwOut * bwOut],
             _ => [fwOut, bwOut],
         };
@@ -122,18 +127,18 @@ public class TimeDistributed(Layer layer, int[]? input_shape = null, string? nam
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var inner = inputs.shape.Dims[2..];
-        var dyn = tf.shape(inputs);
+        var dyn = Shape_.Build(inputs);
         Tensor innerShape = inner.All(d => d >= 0)
-            ? tf.constant(new[] { -1 }.Concat(inner).ToArray())
-            : tf.concat(new[] { tf.constant(new[] { -1 }), dyn[2..] }, 0);
-        var folded = tf.reshape(inputs, innerShape);
+            ? Const.Build(new[] { -1 }.Concat(inner).ToArray())
+            : ConcatV2.Build([Const.Build(new[] { -1 }), dyn[2..]], 0);
+        var folded = SharpFlow.Ops.ArrayOps.Reshape.Build(inputs, innerShape);
         folded.SetShape(new Shape([-1, .. inner]));
         var y = _layer.call(folded);
         var outInner = y.shape.Dims[1..];
         Tensor outShape = outInner.All(d => d >= 0)
-            ? tf.concat(new[] { dyn[..2], tf.constant(outInner) }, 0)
-            : tf.concat(new[] { dyn[..2], tf.shape(y)[1..] }, 0);
-        var result = tf.reshape(y, outShape);
+            ? ConcatV2.Build([dyn[..2], Const.Build(outInner)], 0)
+            : ConcatV2.Build([dyn[..2], Shape_.Build(y)[1..]], 0);
+        var result = SharpFlow.Ops.ArrayOps.Reshape.Build(y, outShape);
         result.SetShape(new Shape([inputs.shape[0], inputs.shape[1], .. outInner]));
         KerasMasks.Set(result, KerasMasks.Get(inputs));
         return result;
@@ -161,9 +166,9 @@ public class Masking(double mask_value = 0.0, int[]? input_shape = null, string?
     public override Tensor call(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var keep = tf.reduce_any(tf.not_equal(inputs, tf.constant(mask_value, inputs.dtype)), axis: -1, keepdims: true);
-        var y = inputs * tf.cast(keep, inputs.dtype);
-        KerasMasks.Set(y, tf.reduce_any(tf.not_equal(inputs, tf.constant(mask_value, inputs.dtype)), axis: -1));
+        var keep = Any.Build(NotEqual.Build(inputs, Const.Build(mask_value, inputs.dtype)), -1, true);
+        var y = inputs * Cast.Build(keep, inputs.dtype);
+        KerasMasks.Set(y, Any.Build(NotEqual.Build(inputs, Const.Build(mask_value, inputs.dtype)), -1));
         return y;
     }
 

@@ -22,7 +22,7 @@ internal static class VariableScopes
     public static VariableScope Current(Graph graph) => graph.BuilderState<State>().Current;
 
     /// <summary>Enters a variable scope by name (or by <paramref name="defaultName"/> made unique).</summary>
-    public static VariableScopeContext Enter(string? nameOrScope, string? defaultName, Reuse? reuse, Initializer? initializer, DType? dtype, bool auxiliaryNameScope = true)
+    public static VariableScopeContext Enter(string? nameOrScope, string? defaultName = null, Reuse? reuse = null, Initializer? initializer = null, DType? dtype = null, bool auxiliaryNameScope = true)
     {
         var graph = Graph.get_default();
         var state = graph.BuilderState<State>();
@@ -64,7 +64,7 @@ internal static class VariableScopes
     }
 
     /// <summary>Re-enters a captured scope: its name and reuse, under a new (unique) name scope.</summary>
-    public static VariableScopeContext Enter(VariableScope captured, Reuse? reuse, Initializer? initializer, DType? dtype, bool auxiliaryNameScope = true)
+    public static VariableScopeContext Enter(VariableScope captured, Reuse? reuse = null, Initializer? initializer = null, DType? dtype = null, bool auxiliaryNameScope = true)
     {
         ArgumentNullException.ThrowIfNull(captured);
         var graph = Graph.get_default();

@@ -1,7 +1,10 @@
 using SharpFlow.Ops.Initializers;
 using SharpFlow.Layers;
 using SharpFlow.Ops.State;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Rnn.Seq2Seq;
 
@@ -22,15 +25,15 @@ public abstract class AttentionMechanism
         ArgumentNullException.ThrowIfNull(memory);
         query_layer = queryLayer;
         memory_layer = memoryLayer;
-        using (tf.name_scope(name))
+        using (Graph.get_default().name_scope(name))
         {
-            memory_sequence_length = memorySequenceLength is { } l ? tf.convert_to_tensor(l.Value, name: "memory_sequence_length") : null;
+            memory_sequence_length = memorySequenceLength is { } l ? ArrayFunctions.ConvertToTensor(l.Value, null, "memory_sequence_length") : null;
             values = PrepareMemory(memory, memory_sequence_length);
             keys = memory_layer is null ? values : memory_layer.__call__(values);
         }
-        batch_size = keys.shape[0] >= 0 ? tf.constant(keys.shape[0]) : tf.shape(keys)[0];
-        alignments_size = keys.shape[1] >= 0 ? tf.constant(keys.shape[1]) : tf.shape(keys)[1];
-        var softmax = probabilityFn ?? (s => tf.nn.softmax(s));
+        batch_size = keys.shape[0] >= 0 ? Const.Build(keys.shape[0]) : Shape_.Build(keys)[0];
+        alignments_size = keys.shape[1] >= 0 ? Const.Build(keys.shape[1]) : Shape_.Build(keys)[1];
+        var softmax = probabilityFn ?? (s => Activations.Softmax(s, -1, log: false, null));
         var mask = memory_sequence_length;
         _probabilityFn = score => softmax(MaybeMaskScore(score, mask, scoreMaskValue));
     }
@@ -73,7 +76,7 @@ public abstract class AttentionMechanism
     /// <summary>Zeros [batch, max_time]: the alignments before the first step.</summary>
     public Tensor initial_alignments(TensorLike batch_size, DType dtype)
     {
-        var z = tf.zeros(tf.stack(new[] { batch_size, (TensorLike)alignments_size }), dtype);
+        var z = Fill.Dynamic(Pack.Build([batch_size, (TensorLike)alignments_size]), dtype, false, null);
         z.SetShape(new Shape(batch_size.Value is int b ? b : -1, StaticAlignmentsSize));
         return z;
     }
@@ -88,18 +91,18 @@ public abstract class AttentionMechanism
         if (lengths is null) return memory;
         if (lengths.shape[0] >= 0 && memory.shape[0] >= 0 && lengths.shape[0] != memory.shape[0])
             throw new ValueError("memory_sequence_length and memory tensor batch sizes do not match.");
-        var mask = tf.sequence_mask(lengths, tf.shape(memory)[1], memory.dtype);
+        var mask = ArrayFunctions.SequenceMask(lengths, Shape_.Build(memory)[1], memory.dtype, null);
         var extra = Enumerable.Repeat(1, memory.shape.ndims - 2).ToArray();
-        mask = tf.reshape(mask, tf.concat([tf.shape(mask), tf.constant(extra)], 0));
+        mask = Reshape.Build(mask, ConcatV2.Build([Shape_.Build(mask), Const.Build(extra)], 0));
         return memory * mask;
     }
 
     private static Tensor MaybeMaskScore(Tensor score, Tensor? lengths, double? maskValue)
     {
         if (lengths is null) return score;
-        var mask = tf.sequence_mask(lengths, tf.shape(score)[1]);
-        var values = tf.ones_like(score) * tf.constant(maskValue ?? double.NegativeInfinity, score.dtype);
-        return tf.where(mask, score, values);
+        var mask = ArrayFunctions.SequenceMask(lengths, Shape_.Build(score)[1], DType.@bool, null);
+        var values = OnesLike.Def.Apply(score, null, true, null) * Const.Build(maskValue ?? double.NegativeInfinity, score.dtype);
+        return Select.Build(mask, score, values);
     }
 
     /// <summary>The depth of the keys.</summary>
@@ -133,16 +136,16 @@ public sealed class BahdanauAttention(int num_units, Tensor memory, TensorLike? 
         var processed = query_layer!.__call__(query);
         var k = keys;
         var depth = KeyDepth;
-        processed = tf.expand_dims(processed, 1);
+        processed = ExpandDims.Build(processed, 1);
         var v = VariableScopes.GetVariable("attention_v", new Shape(depth), k.dtype, null, true, null, true);
         if (normalize)
         {
             var g = VariableScopes.GetVariable("attention_g", Shape.Scalar, k.dtype, new ConstantInitializer(Math.Sqrt(1.0 / depth)), true, null, true);
             var b = VariableScopes.GetVariable("attention_b", new Shape(depth), k.dtype, new ZerosInitializer(), true, null, true);
-            var normedV = g * v * tf.rsqrt(tf.reduce_sum(tf.square(v)));
-            return tf.reduce_sum(normedV * tf.tanh(k + processed + b), new[] { 2 });
+            var normedV = g * v * Rsqrt.Build(Sum.Build(Square.Build(v)));
+            return Sum.Build(normedV * Tanh.Build(k + processed + b), new[] { 2 });
         }
-        return tf.reduce_sum(v * tf.tanh(k + processed), new[] { 2 });
+        return Sum.Build(v * Tanh.Build(k + processed), new[] { 2 });
     }
 }
 
@@ -173,7 +176,7 @@ public sealed class LuongAttention(int num_units, Tensor memory, TensorLike? mem
         var keyUnits = KeyDepth;
         if (depth != keyUnits)
             throw new ValueError($"Incompatible or unknown inner dimensions between query and keys.  Query ({query.name}) has units: {(depth < 0 ? "None" : depth)}.  Keys ({keys.name}) have units: {keyUnits}.  Perhaps you need to set num_units to the keys' dimension ({keyUnits})?");
-        var score = tf.squeeze(tf.matmul(tf.expand_dims(query, 1), keys, transpose_b: true), new[] { 1 });
+        var score = Squeeze.Build(BatchMatMulV2.MatMulOrBatch(ExpandDims.Build(query, 1), keys, false, true, false, false, null), new[] { 1 });
         if (scale)
         {
             var g = VariableScopes.GetVariable("attention_g", Shape.Scalar, score.dtype, new OnesInitializer(), true, null, true);

@@ -1,6 +1,10 @@
 using SharpFlow.Layers;
 using SharpFlow.Ops.State;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Rnn.Seq2Seq;
 
@@ -39,7 +43,7 @@ public sealed class AttentionWrapper : RNNCell
     {
         this.cell = cell ?? throw new TypeError("cell must be an RNNCell, saw type: null");
         this.attention_mechanism = attention_mechanism ?? throw new TypeError("attention_mechanism must be an AttentionMechanism, saw type: null");
-        _cellInputFn = cell_input_fn ?? ((inputs, attention) => tf.concat([inputs, attention], -1));
+        _cellInputFn = cell_input_fn ?? ((inputs, attention) => ConcatV2.Build([inputs, attention], -1));
         if (attention_layer_size is { } size)
         {
             _attentionLayer = new DenseLayer(size, use_bias: false, name: "attention_layer");
@@ -91,15 +95,15 @@ public sealed class AttentionWrapper : RNNCell
     /// <summary>The initial state: the cell's zero state (or initial_cell_state), zero attention and alignments, time 0.</summary>
     public override object zero_state(TensorLike batch_size, DType dtype)
     {
-        using var _ = tf.name_scope("AttentionWrapperZeroState");
+        using var _ = Graph.get_default().name_scope("AttentionWrapperZeroState");
         var cellState = _initialCellState ?? cell.zero_state(batch_size, dtype);
-        var attention = tf.zeros(tf.stack(new[] { batch_size, (TensorLike)attention_layer_size_ }), dtype);
+        var attention = Fill.Dynamic(Pack.Build([batch_size, (TensorLike)attention_layer_size_]), dtype, false, null);
         attention.SetShape(new Shape(batch_size.Value is int b ? b : -1, attention_layer_size_));
         var alignments = attention_mechanism.initial_alignments(batch_size, dtype);
         var history = alignment_history
             ? new TensorArray(dtype, 0, dynamic_size: true, element_shape: alignments.shape)
             : null;
-        return new AttentionWrapperState(cellState, attention, tf.zeros(Shape.Scalar, DType.int32), alignments, history,
+        return new AttentionWrapperState(cellState, attention, Fill.Constant(Shape.Scalar, DType.int32, false, null), alignments, history,
             attention_mechanism.initial_state(batch_size, dtype));
     }
 
@@ -120,8 +124,8 @@ public sealed class AttentionWrapper : RNNCell
         if (qb >= 0 && mb >= 0 && qb != mb)
             throw new InvalidArgumentError($"When applying AttentionWrapper {vs.name}: Non-matching batch sizes between the memory (encoder output) and the query (decoder output).  Are you using the BeamSearchDecoder?  You may need to tile your memory input via the tf.contrib.seq2seq.tile_batch function with argument multiple=beam_width.");
         var (alignments, nextAttentionState) = attention_mechanism.__call__(cellOutput, (Tensor)s.attention_state);
-        var context = tf.squeeze(tf.matmul(tf.expand_dims(alignments, 1), attention_mechanism.values), new[] { 1 });
-        var attention = _attentionLayer is null ? context : _attentionLayer.__call__(tf.concat([cellOutput, context], 1));
+        var context = Squeeze.Build(BatchMatMulV2.MatMulOrBatch(ExpandDims.Build(alignments, 1), attention_mechanism.values, false, false, false, false, null), new[] { 1 });
+        var attention = _attentionLayer is null ? context : _attentionLayer.__call__(ConcatV2.Build([cellOutput, context], 1));
         var history = alignment_history ? s.alignment_history!.write(s.time, alignments) : null;
         var next = new AttentionWrapperState(nextCellState, attention, s.time + 1, alignments, history, nextAttentionState);
         return (output_attention ? attention : cellOutput, next);
@@ -138,13 +142,13 @@ internal static class TileBatch
     public static Tensor Build(Tensor t, int multiplier)
     {
         ArgumentNullException.ThrowIfNull(t);
-        using var _ = tf.name_scope("tile_batch");
+        using var _ = Graph.get_default().name_scope("tile_batch");
         if (!t.shape.IsKnownRank || t.shape.ndims < 1) throw new ValueError("t must have statically known rank");
-        var shapeT = tf.shape(t);
+        var shapeT = Shape_.Build(t);
         var tiling = Enumerable.Repeat(1, t.shape.ndims + 1).ToArray();
         tiling[1] = multiplier;
-        var tiled = tf.tile(tf.expand_dims(t, 1), tiling);
-        tiled = tf.reshape(tiled, tf.concat([tf.expand_dims(shapeT[0] * multiplier, 0), shapeT[1..]], 0));
+        var tiled = Tile.Build(ExpandDims.Build(t, 1), tiling);
+        tiled = Reshape.Build(tiled, ConcatV2.Build([ExpandDims.Build(shapeT[0] * multiplier, 0), shapeT[1..]], 0));
         tiled.SetShape(new Shape([t.shape[0] >= 0 ? t.shape[0] * multiplier : -1, .. t.shape.Dims.Skip(1)]));
         return tiled;
     }

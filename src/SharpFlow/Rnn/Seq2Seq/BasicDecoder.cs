@@ -1,5 +1,10 @@
 using SharpFlow.Layers;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Rnn.Seq2Seq;
 
@@ -90,7 +95,7 @@ public sealed class BasicDecoder : Decoder
     /// <inheritdoc/>
     public override (object outputs, object next_state, Tensor next_inputs, Tensor finished) step(Tensor time, Tensor inputs, object state, string? name = null)
     {
-        using var _ = tf.name_scope(name ?? "BasicDecoderStep");
+        using var _ = Graph.get_default().name_scope(name ?? "BasicDecoderStep");
         var (cellOutputs, cellState) = cell.__call__(inputs, state);
         if (output_layer is not null) cellOutputs = output_layer.__call__(cellOutputs);
         var sampleIds = _helper.sample(time, cellOutputs, cellState);

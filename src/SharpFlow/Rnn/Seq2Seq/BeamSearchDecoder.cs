@@ -1,6 +1,11 @@
 using SharpFlow.Layers;
 using SharpFlow.Ops.Rnn;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Rnn.Seq2Seq;
 
@@ -47,7 +52,7 @@ public sealed class BeamSearchDecoder : Decoder
     /// <summary>A beam-search decoder embedding ids with the matrix <paramref name="embedding"/>.</summary>
     public BeamSearchDecoder(RNNCell cell, Tensor embedding, TensorLike start_tokens, TensorLike end_token, object initial_state, int beam_width,
         DenseLayer? output_layer = null, double length_penalty_weight = 0.0)
-        : this(cell, embedding is null ? null! : ids => tf.nn.embedding_lookup(embedding, ids), start_tokens, end_token, initial_state, beam_width,
+        : this(cell, embedding is null ? null! : ids => Embedding.Lookup([embedding], ids, "mod", null, null), start_tokens, end_token, initial_state, beam_width,
             output_layer, length_penalty_weight) { }
 
     /// <summary>A beam-search decoder embedding ids with the function <paramref name="embedding"/>.</summary>
@@ -61,16 +66,16 @@ public sealed class BeamSearchDecoder : Decoder
         this.output_layer = output_layer;
         this.beam_width = beam_width;
         this.length_penalty_weight = length_penalty_weight;
-        var start = tf.convert_to_tensor(start_tokens.Value, DType.int32, "start_tokens");
+        var start = ArrayFunctions.ConvertToTensor(start_tokens.Value, DType.int32, "start_tokens");
         if (start.shape.ndims != 1) throw new ValueError("start_tokens must be a vector");
-        end_token_ = tf.convert_to_tensor(end_token.Value, DType.int32, "end_token");
+        end_token_ = ArrayFunctions.ConvertToTensor(end_token.Value, DType.int32, "end_token");
         if (end_token_.shape.ndims != 0) throw new ValueError("end_token must be a scalar");
-        batch_size = tf.size(start);
+        batch_size = Size.Build(start);
         _staticBatch = start.shape[0];
         _initialCellState = Nest.Pack(initial_state, [.. Nest.Flatten(initial_state).Select(t => (object)MaybeSplitBatchBeams(t))])!;
-        _startTokens = tf.tile(tf.expand_dims(start, 1), new[] { 1, beam_width });
+        _startTokens = Tile.Build(ExpandDims.Build(start, 1), new[] { 1, beam_width });
         _startInputs = _embeddingFn(_startTokens);
-        _finished = tf.one_hot(tf.zeros(tf.expand_dims(batch_size, 0), DType.int32), beam_width, on_value: false, off_value: true, dtype: DType.@bool);
+        _finished = OneHot.Build(Fill.Dynamic(ExpandDims.Build(batch_size, 0), DType.int32, false, null), beam_width, false, true, -1, DType.@bool);
     }
 
     /// <summary>The cell.</summary>
@@ -111,9 +116,8 @@ public sealed class BeamSearchDecoder : Decoder
     public override (Tensor finished, Tensor inputs, object state) initialize(string? name = null)
     {
         var dtype = StateDType;
-        var logProbs = tf.one_hot(tf.zeros(tf.expand_dims(batch_size, 0), DType.int32), beam_width,
-            on_value: tf.constant(0.0, dtype), off_value: tf.constant(double.NegativeInfinity, dtype), dtype: dtype);
-        var lengths = tf.zeros(tf.stack(new TensorLike[] { batch_size, beam_width }), DType.int64);
+        var logProbs = OneHot.Build(Fill.Dynamic(ExpandDims.Build(batch_size, 0), DType.int32, false, null), beam_width, Const.Build(0.0, dtype), Const.Build(double.NegativeInfinity, dtype), -1, dtype);
+        var lengths = Fill.Dynamic(Pack.Build(new TensorLike[] { batch_size, beam_width }), DType.int64, false, null);
         lengths.SetShape(new Shape(_staticBatch, beam_width));
         return (_finished, _startInputs, new BeamSearchDecoderState(_initialCellState, logProbs, _finished, lengths));
     }
@@ -126,7 +130,7 @@ public sealed class BeamSearchDecoder : Decoder
     {
         var o = (BeamSearchDecoderOutput)outputs;
         var state = (BeamSearchDecoderState)final_state;
-        var maxLengths = tf.cast(tf.reduce_max(state.lengths, axis: 1), DType.int32);
+        var maxLengths = Cast.Build(Max.Build(state.lengths, 1), DType.int32);
         var predicted = GatherTree.Build(o.predicted_ids, o.parent_ids, maxLengths, end_token_);
         return (new FinalBeamSearchDecoderOutput(predicted, o), state);
     }
@@ -134,7 +138,7 @@ public sealed class BeamSearchDecoder : Decoder
     /// <inheritdoc/>
     public override (object outputs, object next_state, Tensor next_inputs, Tensor finished) step(Tensor time, Tensor inputs, object state, string? name = null)
     {
-        using var _ = tf.name_scope(name ?? "BeamSearchDecoderStep");
+        using var _ = Graph.get_default().name_scope(name ?? "BeamSearchDecoderStep");
         var beamState = (BeamSearchDecoderState)state;
         var merged = MergeBatchBeams(inputs);
         var cellState = Nest.Pack(beamState.cell_state, [.. Nest.Flatten(beamState.cell_state).Select(t => (object)MaybeMergeBatchBeams(t))])!;
@@ -145,7 +149,7 @@ public sealed class BeamSearchDecoder : Decoder
         var (output, nextState) = BeamSearchStep(cellOutputs, nextCellState, beamState);
         var finished = nextState.finished;
         var sampleIds = output.predicted_ids;
-        var nextInputs = tf.cond(tf.reduce_all(finished), () => _startInputs, () => _embeddingFn(sampleIds));
+        var nextInputs = Ops.Control.ControlFlowOps.Cond(All.Build(finished), () => [_startInputs], () => [_embeddingFn(sampleIds)], null)[0];
         nextInputs.SetShape(_startInputs.shape);
         return (output, nextState, nextInputs, finished);
     }
@@ -154,36 +158,35 @@ public sealed class BeamSearchDecoder : Decoder
     {
         var predictionLengths = beamState.lengths;
         var previouslyFinished = beamState.finished;
-        var notFinished = tf.logical_not(previouslyFinished);
-        var stepLogProbs = tf.nn.log_softmax(logits);
+        var notFinished = LogicalNot.Build(previouslyFinished);
+        var stepLogProbs = Activations.Softmax(logits, -1, log: true, null);
         stepLogProbs = MaskProbs(stepLogProbs, end_token_, previouslyFinished);
-        var totalProbs = tf.expand_dims(beamState.log_probs, 2) + stepLogProbs;
+        var totalProbs = ExpandDims.Build(beamState.log_probs, 2) + stepLogProbs;
 
         var staticVocab = logits.shape.IsKnownRank ? logits.shape[logits.shape.ndims - 1] : -1;
-        TensorLike vocabSize = staticVocab >= 0 ? staticVocab : tf.shape(logits)[-1];
-        var lengthsToAdd = tf.one_hot(tf.fill(tf.stack(new TensorLike[] { batch_size, beam_width }), end_token_), vocabSize,
-            on_value: tf.constant(0L), off_value: tf.constant(1L), dtype: DType.int64);
-        lengthsToAdd *= tf.expand_dims(tf.cast(notFinished, DType.int64), 2);
-        var newPredictionLengths = lengthsToAdd + tf.expand_dims(predictionLengths, 2);
+        TensorLike vocabSize = staticVocab >= 0 ? staticVocab : Shape_.Build(logits)[-1];
+        var lengthsToAdd = OneHot.Build(Fill.Build(Pack.Build(new TensorLike[] { batch_size, beam_width }), end_token_), vocabSize, Const.Build(0L), Const.Build(1L), -1, DType.int64);
+        lengthsToAdd *= ExpandDims.Build(Cast.Build(notFinished, DType.int64), 2);
+        var newPredictionLengths = lengthsToAdd + ExpandDims.Build(predictionLengths, 2);
 
         var scores = GetScores(totalProbs, newPredictionLengths);
-        var scoresFlat = tf.reshape(scores, tf.stack(new TensorLike[] { batch_size, -1 }));
-        var nextBeamSize = tf.convert_to_tensor(beam_width, DType.int32, "beam_width");
-        var (nextBeamScores, wordIndices) = tf.nn.top_k(scoresFlat, k: nextBeamSize);
+        var scoresFlat = Reshape.Build(scores, Pack.Build(new TensorLike[] { batch_size, -1 }));
+        var nextBeamSize = ArrayFunctions.ConvertToTensor(beam_width, DType.int32, "beam_width");
+        var (nextBeamScores, wordIndices) = Ops.NN.TopKV2.Build(scoresFlat, nextBeamSize);
         nextBeamScores.SetShape(new Shape(_staticBatch, beam_width));
         wordIndices.SetShape(new Shape(_staticBatch, beam_width));
 
-        var rangeSize = staticVocab >= 0 ? (TensorLike)(beam_width * staticVocab) : tf.convert_to_tensor(vocabSize.Value) * beam_width;
+        var rangeSize = staticVocab >= 0 ? (TensorLike)(beam_width * staticVocab) : ArrayFunctions.ConvertToTensor(vocabSize.Value, null, null) * beam_width;
         var nextBeamProbs = TensorGatherHelper(wordIndices, totalProbs, rangeSize, 1, "next_beam_probs");
-        var rawNextWordIds = tf.mod(wordIndices, vocabSize, name: "next_beam_word_ids");
-        var nextWordIds = tf.cast(rawNextWordIds, DType.int32);
-        var nextBeamIds = tf.cast(tf.truediv(wordIndices, vocabSize), DType.int32, name: "next_beam_parent_ids");
+        var rawNextWordIds = FloorMod.Build(wordIndices, vocabSize, "next_beam_word_ids");
+        var nextWordIds = Cast.Build(rawNextWordIds, DType.int32);
+        var nextBeamIds = Cast.Build(RealDiv.TrueDiv(wordIndices, vocabSize), DType.int32, "next_beam_parent_ids");
 
         previouslyFinished = TensorGatherHelper(nextBeamIds, previouslyFinished, beam_width, 1);
-        var nextFinished = tf.logical_or(previouslyFinished, tf.equal(nextWordIds, end_token_), name: "next_beam_finished");
+        var nextFinished = LogicalOr.Build(previouslyFinished, Equal.Build(nextWordIds, end_token_), "next_beam_finished");
 
         // Finished beams keep their length; beams that go on, or end now, grow by one.
-        var lengthsAdded = tf.cast(tf.logical_not(previouslyFinished), DType.int64);
+        var lengthsAdded = Cast.Build(LogicalNot.Build(previouslyFinished), DType.int64);
         var nextPredictionLen = TensorGatherHelper(nextBeamIds, beamState.lengths, beam_width, 1);
         nextPredictionLen += lengthsAdded;
 
@@ -203,25 +206,25 @@ public sealed class BeamSearchDecoder : Decoder
     {
         if (length_penalty_weight == 0) return logProbs;
         var penalty = LengthPenalty(sequenceLengths, length_penalty_weight);
-        return logProbs / tf.cast(penalty, logProbs.dtype);
+        return logProbs / Cast.Build(penalty, logProbs.dtype);
     }
 
     /// <summary>TensorFlow's <c>_length_penalty</c>: <c>((5 + lengths) / 6)^α</c> in float32 (GNMT, arXiv:1609.08144).</summary>
     internal static Tensor LengthPenalty(Tensor sequenceLengths, double penaltyFactor)
     {
-        var factor = tf.constant((float)penaltyFactor);
-        return tf.div(tf.pow(5f + tf.cast(sequenceLengths, DType.float32), factor), tf.pow(tf.constant(6f), factor));
+        var factor = Const.Build((float)penaltyFactor);
+        return RealDiv.Div(Pow.Build(5f + Cast.Build(sequenceLengths, DType.float32), factor), Pow.Build(Const.Build(6f), factor));
     }
 
     /// <summary>TensorFlow's <c>_mask_probs</c>: a finished beam's row puts 0 on end_token and the dtype's minimum elsewhere.</summary>
     private static Tensor MaskProbs(Tensor probs, Tensor eosToken, Tensor finished)
     {
-        var vocabSize = tf.shape(probs)[2];
+        var vocabSize = Shape_.Build(probs)[2];
         var min = probs.dtype == DType.float64 ? double.MinValue : float.MinValue;
-        var finishedRow = tf.one_hot(eosToken, vocabSize, on_value: tf.constant(0.0, probs.dtype), off_value: tf.constant(min, probs.dtype), dtype: probs.dtype);
-        var finishedProbs = tf.tile(tf.reshape(finishedRow, new[] { 1, 1, -1 }), tf.concat([tf.shape(finished), tf.constant(new[] { 1 })], 0));
-        var finishedMask = tf.tile(tf.expand_dims(finished, 2), tf.stack(new TensorLike[] { 1, 1, vocabSize }));
-        return tf.where(finishedMask, finishedProbs, probs);
+        var finishedRow = OneHot.Build(eosToken, vocabSize, Const.Build(0.0, probs.dtype), Const.Build(min, probs.dtype), -1, probs.dtype);
+        var finishedProbs = Tile.Build(Reshape.Build(finishedRow, new[] { 1, 1, -1 }), ConcatV2.Build([Shape_.Build(finished), Const.Build(new[] { 1 })], 0));
+        var finishedMask = Tile.Build(ExpandDims.Build(finished, 2), Pack.Build(new TensorLike[] { 1, 1, vocabSize }));
+        return Select.Build(finishedMask, finishedProbs, probs);
     }
 
     /// <summary>
@@ -231,13 +234,13 @@ public sealed class BeamSearchDecoder : Decoder
     /// </summary>
     private Tensor TensorGatherHelper(Tensor indices, Tensor from, TensorLike rangeSize, int gatherRank, string? name = null)
     {
-        using var _ = tf.name_scope(name ?? "tensor_gather_helper");
-        var range = tf.expand_dims(tf.range(batch_size) * rangeSize, 1);
-        var flatIndices = tf.reshape(indices + range, new[] { -1 });
-        var gatherShape = gatherRank == 1 ? (TensorLike)new[] { -1 } : tf.stack(new TensorLike[] { batch_size * beam_width, -1 });
-        var output = tf.gather(tf.reshape(from, gatherShape), flatIndices);
-        var finalShape = tf.shape(from)[..(1 + gatherRank)];
-        output = tf.reshape(output, finalShape, name: "output");
+        using var _ = Graph.get_default().name_scope(name ?? "tensor_gather_helper");
+        var range = ExpandDims.Build(Ops.ArrayOps.Range.Build(batch_size) * rangeSize, 1);
+        var flatIndices = Reshape.Build(indices + range, new[] { -1 });
+        var gatherShape = gatherRank == 1 ? (TensorLike)new[] { -1 } : Pack.Build(new TensorLike[] { batch_size * beam_width, -1 });
+        var output = GatherV2.Build(Reshape.Build(from, gatherShape), flatIndices);
+        var finalShape = Shape_.Build(from)[..(1 + gatherRank)];
+        output = Reshape.Build(output, finalShape, "output");
         output.SetShape(new Shape([_staticBatch, .. from.shape.Dims.Skip(1).Take(gatherRank)]));
         return output;
     }
@@ -253,7 +256,7 @@ public sealed class BeamSearchDecoder : Decoder
     /// <summary>[batch, beam, ...] to [batch·beam, ...].</summary>
     private Tensor MergeBatchBeams(Tensor t)
     {
-        var reshaped = tf.reshape(t, tf.concat([tf.expand_dims(batch_size * beam_width, 0), tf.shape(t)[2..]], 0));
+        var reshaped = Reshape.Build(t, ConcatV2.Build([ExpandDims.Build(batch_size * beam_width, 0), Shape_.Build(t)[2..]], 0));
         reshaped.SetShape(new Shape([_staticBatch >= 0 ? _staticBatch * beam_width : -1, .. t.shape.Dims.Skip(2)]));
         return reshaped;
     }
@@ -261,7 +264,7 @@ public sealed class BeamSearchDecoder : Decoder
     /// <summary>[batch·beam, ...] to [batch, beam, ...], with TensorFlow's error for a state not tiled to batch·beam.</summary>
     private Tensor SplitBatchBeams(Tensor t)
     {
-        var reshaped = tf.reshape(t, tf.concat([tf.stack(new TensorLike[] { batch_size, beam_width }), tf.shape(t)[1..]], 0));
+        var reshaped = Reshape.Build(t, ConcatV2.Build([Pack.Build(new TensorLike[] { batch_size, beam_width }), Shape_.Build(t)[1..]], 0));
         var expected = new Shape([_staticBatch, beam_width, .. t.shape.Dims.Skip(1)]);
         var first = t.shape[0];
         if (_staticBatch >= 0 && first >= 0 && first != _staticBatch * beam_width)

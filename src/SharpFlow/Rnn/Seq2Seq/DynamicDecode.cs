@@ -1,6 +1,10 @@
 using SharpFlow.Ops.Control;
 using SharpFlow.Ops.State;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Rnn.Seq2Seq;
 
@@ -20,7 +24,7 @@ internal static class DynamicDecode
         Tensor? maxIter = null;
         if (maximumIterations is { } mi)
         {
-            maxIter = tf.convert_to_tensor(mi.Value, DType.int32, "maximum_iterations");
+            maxIter = ArrayFunctions.ConvertToTensor(mi.Value, DType.int32, "maximum_iterations");
             if (maxIter.shape.ndims != 0) throw new ValueError("maximum_iterations must be a scalar");
         }
         var (initialFinished, initialInputs, initialState) = decoder.initialize();
@@ -29,10 +33,10 @@ internal static class DynamicDecode
         var dtypes = decoder.FlatOutputDTypes;
         var staticBatch = initialFinished.shape.IsKnownRank && initialFinished.shape.ndims == 1 ? initialFinished.shape[0] : -1;
         var zeroOutputs = shapes.Select((s, k) =>
-            tf.zeros(tf.concat([tf.expand_dims(batch, 0), tf.constant(s.Dims)], 0), dtypes[k])).ToArray();
-        if (maxIter is not null) initialFinished = tf.logical_or(initialFinished, tf.greater_equal(tf.constant(0), maxIter));
-        var initialLengths = tf.zeros_like(initialFinished, DType.int32);
-        var initialTime = tf.constant(0, DType.int32);
+            Fill.Dynamic(ConcatV2.Build([ExpandDims.Build(batch, 0), Const.Build(s.Dims)], 0), dtypes[k], false, null)).ToArray();
+        if (maxIter is not null) initialFinished = LogicalOr.Build(initialFinished, GreaterEqual.Build(Const.Build(0), maxIter));
+        var initialLengths = ZerosLike.Def.Apply(initialFinished, DType.int32, true, null);
+        var initialTime = Const.Build(0, DType.int32);
         var outputTas = shapes.Select((s, k) => new TensorArray(dtypes[k], 0, dynamic_size: true,
             element_shape: new Shape([staticBatch, .. s.Dims]))).ToArray();
 
@@ -47,7 +51,7 @@ internal static class DynamicDecode
         var ns = flatState.Count;
         var inputShape = initialInputs.shape;
 
-        var result = Functional.WhileLoop(v => tf.logical_not(tf.reduce_all((Tensor)v[^2])), v =>
+        var result = Functional.WhileLoop(v => LogicalNot.Build(All.Build((Tensor)v[^2])), v =>
         {
             var time = (Tensor)v[0];
             var tas = v.Skip(1).Take(n).Cast<TensorArray>().ToArray();
@@ -58,11 +62,11 @@ internal static class DynamicDecode
             var finished = (Tensor)v[2 + n + ns];
             var lengths = (Tensor)v[3 + n + ns];
             var (nextOutputs, decoderState, nextInputs, decoderFinished) = decoder.step(time, inputs, state);
-            var nextFinished = decoder.tracks_own_finished ? decoderFinished : tf.logical_or(decoderFinished, finished);
-            var nextLengths = tf.where(tf.logical_not(finished), tf.fill(tf.shape(lengths), time + 1), lengths);
+            var nextFinished = decoder.tracks_own_finished ? decoderFinished : LogicalOr.Build(decoderFinished, finished);
+            var nextLengths = Select.Build(LogicalNot.Build(finished), Fill.Build(Shape_.Build(lengths), time + 1), lengths);
             var outFlat = Nest.Flatten(nextOutputs).Cast<Tensor>().ToArray();
             if (outFlat.Length != n) throw new ValueError($"The decoder's step returned {outFlat.Length} outputs, expected {n}.");
-            var emit = imputeFinished ? outFlat.Select((o, k) => tf.where(finished, zeroOutputs[k], o)).ToArray() : outFlat;
+            var emit = imputeFinished ? outFlat.Select((o, k) => Select.Build(finished, zeroOutputs[k], o)).ToArray() : outFlat;
             var newStateFlat = Nest.Flatten(decoderState);
             if (newStateFlat.Count != ns) throw new ValueError($"The decoder's step returned a state of {newStateFlat.Count} elements, expected {ns}.");
             if (imputeFinished)
@@ -70,7 +74,7 @@ internal static class DynamicDecode
                 {
                     if (newStateFlat[k] is not Tensor nt || stateFlat[k] is not Tensor cur) continue;
                     nt.SetShape(cur.shape);
-                    if (nt.shape.ndims != 0) newStateFlat[k] = tf.where(finished, cur, nt);
+                    if (nt.shape.ndims != 0) newStateFlat[k] = Select.Build(finished, cur, nt);
                 }
             var next = new List<object> { time + 1 };
             next.AddRange(tas.Select((ta, k) => (object)ta.write(time, emit[k])));

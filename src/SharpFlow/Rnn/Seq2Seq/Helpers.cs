@@ -1,4 +1,9 @@
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Rnn.Seq2Seq;
 
@@ -33,7 +38,7 @@ public abstract class Helper
         if (!x.shape.IsKnownRank || x.shape.ndims < 2)
             throw new ValueError($"Expected input tensor {x} to have rank at least 2");
         var perm = new[] { 1, 0 }.Concat(Enumerable.Range(2, x.shape.ndims - 2)).ToArray();
-        return tf.transpose(x, perm);
+        return Transpose.Build(x, perm);
     }
 }
 
@@ -51,20 +56,20 @@ public sealed class TrainingHelper : Helper
     /// <summary>A helper reading <paramref name="inputs"/> ([batch, time, ...], or [time, batch, ...] when time_major).</summary>
     public TrainingHelper(TensorLike inputs, TensorLike sequence_length, bool time_major = false, string? name = null)
     {
-        using var _ = tf.name_scope(name ?? "TrainingHelper");
-        var x = tf.convert_to_tensor(inputs.Value, name: "inputs");
+        using var _ = Graph.get_default().name_scope(name ?? "TrainingHelper");
+        var x = ArrayFunctions.ConvertToTensor(inputs.Value, null, "inputs");
         this.inputs = x;
         if (!time_major) x = TransposeBatchTime(x);
-        this.sequence_length = tf.convert_to_tensor(sequence_length.Value, name: "sequence_length");
+        this.sequence_length = ArrayFunctions.ConvertToTensor(sequence_length.Value, null, "sequence_length");
         if (this.sequence_length.shape.ndims != 1)
             throw new ValueError($"Expected sequence_length to be a vector, but received shape: {this.sequence_length.shape}");
         _stepShape = new Shape(x.shape.AsSpan()[1..].ToArray());
-        _zeroInputs = tf.zeros_like(x[0, ..]);
+        _zeroInputs = ZerosLike.Def.Apply(x[0, ..], null, true, null);
         // One step of zeros after the last one: the read at the step after the end gives zeros, as TensorFlow's
         // cond on all-finished does, without reading past the array.
-        var padded = tf.concat([x, tf.expand_dims(_zeroInputs, 0)], 0);
-        _inputTa = new TensorArray(x.dtype, tf.shape(padded)[0], element_shape: _stepShape, tensor_array_name: "input_ta").unstack(padded);
-        batch_size = tf.size(this.sequence_length);
+        var padded = ConcatV2.Build([x, ExpandDims.Build(_zeroInputs, 0)], 0);
+        _inputTa = new TensorArray(x.dtype, Shape_.Build(padded)[0], element_shape: _stepShape, tensor_array_name: "input_ta").unstack(padded);
+        batch_size = Size.Build(this.sequence_length);
     }
 
     /// <summary>The inputs as given.</summary>
@@ -86,28 +91,28 @@ public sealed class TrainingHelper : Helper
     /// <inheritdoc/>
     public override (Tensor finished, Tensor next_inputs) initialize(string? name = null)
     {
-        using var _ = tf.name_scope(name ?? "TrainingHelperInitialize");
-        var finished = tf.equal(tf.constant(0, sequence_length.dtype), sequence_length);
-        var allFinished = tf.reduce_all(finished);
-        return (finished, tf.where(allFinished, _zeroInputs, Read(tf.constant(0))));
+        using var _ = Graph.get_default().name_scope(name ?? "TrainingHelperInitialize");
+        var finished = Equal.Build(Const.Build(0, sequence_length.dtype), sequence_length);
+        var allFinished = All.Build(finished);
+        return (finished, Select.Build(allFinished, _zeroInputs, Read(Const.Build(0))));
     }
 
     /// <inheritdoc/>
     public override Tensor sample(Tensor time, Tensor outputs, object state, string? name = null)
     {
-        using var _ = tf.name_scope(name ?? "TrainingHelperSample");
-        return tf.cast(tf.argmax(outputs, axis: -1), DType.int32);
+        using var _ = Graph.get_default().name_scope(name ?? "TrainingHelperSample");
+        return Cast.Build(ArgMax.Def.Apply(outputs, -1, null, null), DType.int32);
     }
 
     /// <inheritdoc/>
     public override (Tensor finished, Tensor next_inputs, object next_state) next_inputs(Tensor time, Tensor outputs, object state,
         Tensor sample_ids, string? name = null)
     {
-        using var _ = tf.name_scope(name ?? "TrainingHelperNextInputs");
+        using var _ = Graph.get_default().name_scope(name ?? "TrainingHelperNextInputs");
         var nextTime = time + 1;
-        var finished = tf.greater_equal(tf.cast(nextTime, sequence_length.dtype), sequence_length);
-        var allFinished = tf.reduce_all(finished);
-        return (finished, tf.where(allFinished, _zeroInputs, Read(nextTime)), state);
+        var finished = GreaterEqual.Build(Cast.Build(nextTime, sequence_length.dtype), sequence_length);
+        var allFinished = All.Build(finished);
+        return (finished, Select.Build(allFinished, _zeroInputs, Read(nextTime)), state);
     }
 }
 
@@ -123,16 +128,16 @@ public sealed class GreedyEmbeddingHelper : Helper
 
     /// <summary>A helper embedding ids with the matrix <paramref name="embedding"/>.</summary>
     public GreedyEmbeddingHelper(Tensor embedding, TensorLike start_tokens, TensorLike end_token)
-        : this(ids => tf.nn.embedding_lookup(embedding, ids), start_tokens, end_token) { }
+        : this(ids => Embedding.Lookup([embedding], ids, "mod", null, null), start_tokens, end_token) { }
 
     /// <summary>A helper embedding ids with the function <paramref name="embedding"/>.</summary>
     public GreedyEmbeddingHelper(Func<Tensor, Tensor> embedding, TensorLike start_tokens, TensorLike end_token)
     {
         _embeddingFn = embedding ?? throw new ArgumentNullException(nameof(embedding));
-        this.start_tokens = tf.convert_to_tensor(start_tokens.Value, DType.int32, "start_tokens");
-        this.end_token = tf.convert_to_tensor(end_token.Value, DType.int32, "end_token");
+        this.start_tokens = ArrayFunctions.ConvertToTensor(start_tokens.Value, DType.int32, "start_tokens");
+        this.end_token = ArrayFunctions.ConvertToTensor(end_token.Value, DType.int32, "end_token");
         if (this.start_tokens.shape.ndims != 1) throw new ValueError("start_tokens must be a vector");
-        batch_size = tf.size(this.start_tokens);
+        batch_size = Size.Build(this.start_tokens);
         if (this.end_token.shape.ndims != 0) throw new ValueError("end_token must be a scalar");
         _startInputs = _embeddingFn(this.start_tokens);
     }
@@ -148,18 +153,18 @@ public sealed class GreedyEmbeddingHelper : Helper
 
     /// <inheritdoc/>
     public override (Tensor finished, Tensor next_inputs) initialize(string? name = null) =>
-        (tf.tile(tf.constant(new[] { false }), tf.expand_dims(batch_size, 0)), _startInputs);
+        (Tile.Build(Const.Build(new[] { false }), ExpandDims.Build(batch_size, 0)), _startInputs);
 
     /// <inheritdoc/>
     public override Tensor sample(Tensor time, Tensor outputs, object state, string? name = null) =>
-        tf.argmax(outputs, axis: -1, output_type: DType.int32);
+        ArgMax.Def.Apply(outputs, -1, DType.int32, null);
 
     /// <inheritdoc/>
     public override (Tensor finished, Tensor next_inputs, object next_state) next_inputs(Tensor time, Tensor outputs, object state,
         Tensor sample_ids, string? name = null)
     {
-        var finished = tf.equal(sample_ids, end_token);
-        var allFinished = tf.reduce_all(finished);
-        return (finished, tf.where(allFinished, _startInputs, _embeddingFn(sample_ids)), state);
+        var finished = Equal.Build(sample_ids, end_token);
+        var allFinished = All.Build(finished);
+        return (finished, Select.Build(allFinished, _startInputs, _embeddingFn(sample_ids)), state);
     }
 }

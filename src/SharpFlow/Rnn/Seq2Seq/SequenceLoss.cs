@@ -1,4 +1,9 @@
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
+using SharpFlow.Ops.Initializers;
 
 namespace SharpFlow.Rnn.Seq2Seq;
 
@@ -23,28 +28,28 @@ internal static class SequenceLoss
             throw new ValueError("average_across_timesteps and sum_over_timesteps cannot be set to True at same time.");
         if (averageAcrossBatch && sumOverBatch)
             throw new ValueError("average_across_batch and sum_over_batch cannot be set to True at same time.");
-        using var _ = tf.name_scope(name ?? "sequence_loss");
-        var numClasses = tf.shape(logits)[2];
-        var logitsFlat = tf.reshape(logits, tf.stack(new TensorLike[] { -1, numClasses }));
-        var targetsFlat = tf.reshape(targets, new[] { -1 });
+        using var _ = Graph.get_default().name_scope(name ?? "sequence_loss");
+        var numClasses = Shape_.Build(logits)[2];
+        var logitsFlat = Reshape.Build(logits, Pack.Build(new TensorLike[] { -1, numClasses }));
+        var targetsFlat = Reshape.Build(targets, new[] { -1 });
         var crossent = softmaxLossFunction is null
-            ? tf.nn.sparse_softmax_cross_entropy_with_logits(labels: targetsFlat, logits: logitsFlat)
+            ? CrossEntropy.Sparse(targetsFlat, logitsFlat, null)
             : softmaxLossFunction(targetsFlat, logitsFlat);
-        crossent *= tf.reshape(weights, new[] { -1 });
+        crossent *= Reshape.Build(weights, new[] { -1 });
         if (averageAcrossTimesteps && averageAcrossBatch)
-            return DivNoNan(tf.reduce_sum(crossent), tf.reduce_sum(weights));
+            return DivNoNan(Sum.Build(crossent), Sum.Build(weights));
         if (sumOverTimesteps && sumOverBatch)
-            return DivNoNan(tf.reduce_sum(crossent), tf.cast(tf.count_nonzero(weights), crossent.dtype));
-        crossent = tf.reshape(crossent, tf.shape(logits)[..2]);
+            return DivNoNan(Sum.Build(crossent), Cast.Build(MathFunctions.CountNonzero(weights, null, false, null, null), crossent.dtype));
+        crossent = Reshape.Build(crossent, Shape_.Build(logits)[..2]);
         if (averageAcrossTimesteps || averageAcrossBatch)
         {
             var axis = averageAcrossBatch ? new[] { 0 } : new[] { 1 };
-            return DivNoNan(tf.reduce_sum(crossent, axis), tf.reduce_sum(weights, axis));
+            return DivNoNan(Sum.Build(crossent, axis), Sum.Build(weights, axis));
         }
         if (sumOverTimesteps || sumOverBatch)
         {
             var axis = sumOverBatch ? new[] { 0 } : new[] { 1 };
-            return DivNoNan(tf.reduce_sum(crossent, axis), tf.cast(tf.count_nonzero(weights, axis), crossent.dtype));
+            return DivNoNan(Sum.Build(crossent, axis), Cast.Build(MathFunctions.CountNonzero(weights, axis, false, null, null), crossent.dtype));
         }
         return crossent;
     }
@@ -52,9 +57,9 @@ internal static class SequenceLoss
     /// <summary>TensorFlow's <c>div_no_nan</c>: x / y, and 0 where y is 0 (with a gradient that is 0 there too).</summary>
     public static Tensor DivNoNan(Tensor x, Tensor y)
     {
-        var zero = tf.equal(y, tf.zeros_like(y));
-        var safe = tf.where(zero, tf.ones_like(y), y);
+        var zero = Equal.Build(y, ZerosLike.Def.Apply(y, null, true, null));
+        var safe = Select.Build(zero, OnesLike.Def.Apply(y, null, true, null), y);
         var q = x / safe;
-        return tf.where(zero, tf.zeros_like(q), q);
+        return Select.Build(zero, ZerosLike.Def.Apply(q, null, true, null), q);
     }
 }
