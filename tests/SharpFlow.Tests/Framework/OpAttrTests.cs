@@ -1,5 +1,7 @@
+using System.Reflection;
 using Google.Protobuf;
 using SharpFlow.Framework;
+using SharpFlow.GraphIO;
 using SharpFlow.Ops;
 using Tf = Tensorflow;
 
@@ -8,7 +10,8 @@ namespace SharpFlow.Tests.Framework;
 /// <summary>
 /// Typed attributes (<see cref="OpAttr{T}"/>): reads from an operation, a shape rule and a kernel, defaults, the
 /// stored forms an attribute may take (an int or a long, an int[] or a long[], an empty list of any kind), and
-/// TensorFlow's errors for a missing attribute and one of the wrong type, when an op is built, read or imported.
+/// TensorFlow's errors for a missing attribute and one of the wrong type, when an op is built, read or imported;
+/// and the declared attributes of SharpFlow's ops agree with TensorFlow's OpDefs.
 /// </summary>
 public sealed class OpAttrTests
 {
@@ -182,4 +185,53 @@ public sealed class OpAttrTests
         Assert.Equal(["transpose_a:bool,default=false", "transpose_b:bool,default=false"], SharpFlow.Ops.MathOps.MatMul.Def.Attrs.Select(a => a.ToString()));
         Assert.Equal(["T:type", "factor:float", "negate:bool,default=false", "axes:list(int),default=[]"], Scale.Def.Attrs.Select(a => a.ToString()));
     }
+
+    /// <summary>
+    /// Every attribute a SharpFlow op declares (internal ones, beginning with <c>_</c>, aside) is an attribute of
+    /// TensorFlow's OpDef of its type, of the same attribute type, and a default it declares is TensorFlow's.
+    /// </summary>
+    [Fact]
+    public void DeclaredAttributesAgreeWithTensorFlowsOpDefs()
+    {
+        var problems = new List<string>();
+        var checkedAttrs = 0;
+        foreach (var type in OpRegistry.BuiltinTypes)
+        {
+            if (OpRegistry.Find(type) is not { } def || TfOpDefs.Find(type) is not { } tfDef) continue;
+            // Attributes a base class declares for its family (a dataset op's output_types or Toutput_types, a
+            // resize op's half_pixel_centers) need only be TensorFlow's where the op type has them.
+            var own = def.GetType().GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .Select(f => f.GetValue(null)).OfType<OpAttr>().Select(a => a.Name).ToHashSet();
+            foreach (var attr in def.Attrs)
+            {
+                if (attr.Name.StartsWith('_')) continue;
+                var tfAttr = tfDef.Attr.FirstOrDefault(a => a.Name == attr.Name);
+                if (tfAttr is null)
+                {
+                    if (own.Contains(attr.Name)) problems.Add($"{type}: '{attr.Name}' is not an attribute of TensorFlow's {type}");
+                    continue;
+                }
+                checkedAttrs++;
+                if (tfAttr.Type != attr.TfType)
+                    problems.Add($"{type}: '{attr.Name}' is {attr.TfType}, TensorFlow's is {tfAttr.Type}");
+                if (attr.HasDefault && tfAttr.DefaultValue is { } tfDefault)
+                {
+                    var expected = AttrValues.FromProto(type, attr.Name, tfDefault, "default");
+                    if (!SameValue(expected, attr.DefaultValue!))
+                        problems.Add($"{type}: '{attr.Name}' defaults to {attr}, TensorFlow's to {tfDefault}");
+                }
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(checkedAttrs > 300, $"only {checkedAttrs} declared attributes checked");
+    }
+
+    private static bool SameValue(object a, object b) => (a, b) switch
+    {
+        (System.Array x, System.Array y) => x.Length == y.Length && x.Cast<object>().Zip(y.Cast<object>()).All(p => SameValue(p.First, p.Second)),
+        (long x, int y) => x == y,
+        (int x, long y) => x == y,
+        (float x, float y) => x == y,
+        _ => Equals(a, b),
+    };
 }
