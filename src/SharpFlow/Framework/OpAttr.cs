@@ -193,6 +193,8 @@ public sealed class OpAttr<T> : OpAttr
         if (attrs.TryGetValue(Name, out var stored))
         {
             if (TryConvert(stored, out value)) return true;
+            if (typeof(T) == typeof(int) && stored is long outside)
+                throw new ValueError($"Attr '{Name}' of {opType} has value {outside}, out of the int32 range SharpFlow reads it in; NodeDef: {{{{node {node}}}}}");
             throw WrongType(stored, opType, node, def);
         }
         value = _defaultValue;

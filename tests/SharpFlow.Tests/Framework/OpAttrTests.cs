@@ -91,9 +91,9 @@ public sealed class OpAttrTests
         Assert.Equal(7L, longs.Of(stored, "Op", "node"));
         Assert.Equal(7, ints1.Of(stored, "Op", "node"));
         Assert.Empty(types.Of(stored, "Op", "node")); // a GraphDef's empty list has no element kind
-        // An int64 that does not fit an int attribute is of the wrong type, not truncated.
-        var e = Assert.Throws<TypeError>(() => ints1.Of(new Dictionary<string, object> { ["n"] = 1L << 40 }, "Op", "node"));
-        Assert.Contains("for attr 'n'; NodeDef: {{node node}}", e.Message);
+        // An int64 that does not fit an attribute read as an int is refused, not truncated.
+        var e = Assert.Throws<ValueError>(() => ints1.Of(new Dictionary<string, object> { ["n"] = 1L << 40 }, "Op", "node"));
+        Assert.Equal("Attr 'n' of Op has value 1099511627776, out of the int32 range SharpFlow reads it in; NodeDef: {{node node}}", e.Message);
     }
 
     [Fact]
