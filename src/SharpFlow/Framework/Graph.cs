@@ -306,7 +306,10 @@ public sealed partial class Graph
             _namesInUse.TryAdd(opName.ToLowerInvariant(), 1);
 
             var attrCopy = attrs is null ? new Dictionary<string, object>(StringComparer.Ordinal) : new Dictionary<string, object>(attrs, StringComparer.Ordinal);
-            var ctx = new InferenceContext(def.Type, opName, inputs, attrCopy);
+            foreach (var attr in def.Attrs)
+                if (attrCopy.TryGetValue(attr.Name, out var value) && !attr.Accepts(value))
+                    throw attr.WrongType(value, def.Type, opName, def);
+            var ctx = new InferenceContext(def.Type, opName, inputs, attrCopy, def);
             def.InferShapes(ctx);
             for (var i = 0; i < ctx.Outputs.Count; i++)
                 if (ctx.Outputs[i].Shape is { IsFullyDefined: true } shape && TensorLimits.Violation(shape, ctx.Outputs[i].DType) is { } violation)

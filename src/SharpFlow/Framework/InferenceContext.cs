@@ -8,13 +8,17 @@ public sealed class InferenceContext
 {
     private readonly List<(DType, Shape)> _outputs = [];
 
-    internal InferenceContext(string opType, string opName, IReadOnlyList<Tensor> inputs, IReadOnlyDictionary<string, object> attrs)
+    internal InferenceContext(string opType, string opName, IReadOnlyList<Tensor> inputs, IReadOnlyDictionary<string, object> attrs, OpDef? def = null)
     {
+        Def = def;
         OpType = opType;
         OpName = opName;
         Inputs = inputs;
         Attrs = attrs;
     }
+
+    /// <summary>The definition of the op being built, which declares its attributes (null for an inner rule's context).</summary>
+    internal OpDef? Def { get; }
 
     /// <summary>The op type (<c>MatMul</c>).</summary>
     public string OpType { get; }

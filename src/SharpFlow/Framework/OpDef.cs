@@ -11,6 +11,13 @@ public abstract class OpDef
     public abstract string Type { get; }
 
     /// <summary>
+    /// The attributes the op type declares (TensorFlow's <c>OpDef.attr</c>): by default the static
+    /// <see cref="OpAttr"/> fields of its class and base classes. When an op is built or imported, a declared
+    /// attribute of the wrong type is refused, and an imported NodeDef that leaves out one with a default gets it.
+    /// </summary>
+    public virtual IReadOnlyList<OpAttr> Attrs => OpAttr.DeclaredBy(GetType());
+
+    /// <summary>
     /// True for ops whose output is not a function of their inputs (random numbers, variables): they produce a new
     /// value on every run and are never folded into constants.
     /// </summary>

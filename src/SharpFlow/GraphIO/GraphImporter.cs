@@ -125,9 +125,19 @@ internal static class GraphImporter
             // strip_default_attrs, TensorFlow's simple_save) get it back, as TensorFlow's importer does from the
             // registered OpDef (AddDefaultAttrsToNodeDef).
             if (TfOpDefs.Find(node.Op) is { } tfDef)
+            {
                 foreach (var attr in tfDef.Attr)
                     if (attr.DefaultValue is not null && !attrs.ContainsKey(attr.Name))
                         attrs[attr.Name] = AttrValues.FromProto(node.Op, attr.Name, attr.DefaultValue, node.Name);
+            }
+            else
+            {
+                // Op types TensorFlow does not register (SharpFlow's own, those registered by other assemblies) get
+                // the defaults their definitions declare.
+                foreach (var attr in def.Attrs)
+                    if (attr.HasDefault && !attrs.ContainsKey(attr.Name))
+                        attrs[attr.Name] = attr.DefaultValue!;
+            }
 
             Operation op;
             try

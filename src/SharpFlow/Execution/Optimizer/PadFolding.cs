@@ -37,9 +37,9 @@ internal static class PadFolding
             if (pad.Op.type == "PadV2" && value is null) continue;
             if (pool ? !IsMinusInfinity(value) : value is not null && !IsPositiveZero(value)) continue;
 
-            var attrs = WindowAttrs.Of(node.Op.attrs);
+            var attrs = WindowAttrs.Of(node.Op);
             if (attrs.Padding is not ("VALID" or "EXPLICIT")) continue;
-            if (pool && (MaxPool.DepthWindow(node.Op.attrs, _ => new InvalidOperationException()) is not null || attrs.Ksize is not { Length: 4 } k
+            if (pool && (MaxPool.DepthWindow(node.Op, _ => new InvalidOperationException()) is not null || attrs.Ksize is not { Length: 4 } k
                 || p.Top >= k[1] || p.Bottom >= k[1] || p.Left >= k[2] || p.Right >= k[2])) continue;
             var (top, bottom, left, right) = attrs.Pads;
             int[] explicitPaddings = [0, 0, top + p.Top, bottom + p.Bottom, left + p.Left, right + p.Right, 0, 0];

@@ -13,6 +13,8 @@ internal sealed class CheckNumerics : OpDef
 {
     public static readonly CheckNumerics Def = new();
 
+    private static readonly OpAttr<string> Message = new("message");
+
     /// <summary>The prefix TensorFlow gives the message of a gradient's check.</summary>
     public const string GradientPrefix = "Not a number (NaN) or infinity (Inf) values detected in gradient. ";
 
@@ -26,7 +28,7 @@ internal sealed class CheckNumerics : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var message = op.Attr<string>("message");
+        var message = Message.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
@@ -60,7 +62,7 @@ internal sealed class CheckNumerics : OpDef
     }
 
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [Build(grads[0]!, GradientPrefix + op.Attr<string>("message"))];
+        [Build(grads[0]!, GradientPrefix + Message.Of(op))];
 
     /// <summary><c>tf.check_numerics(tensor, message)</c>.</summary>
     public static Tensor Build(TensorLike tensor, string message, string? name = null)

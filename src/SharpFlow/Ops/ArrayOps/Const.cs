@@ -10,24 +10,26 @@ internal sealed class Const : OpDef
 {
     public static readonly Const Def = new();
 
+    private static readonly OpAttr<NDArray> Value = new("value");
+
     public override string Type => "Const";
 
     public override bool NotDifferentiable => true;
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var value = ctx.Attr<NDArray>("value");
+        var value = Value.Of(ctx);
         ctx.AddOutput(value.dtype, value.shape);
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var value = op.Attr<NDArray>("value");
+        var value = Value.Of(op);
         ConstantValues.Register(value); // kernels that prepack constant weights recognise it (ConstantOperand)
         return OpKernel.From(ctx => ctx.ForwardOutput(0, value));
     }
 
-    public override NDArray? ConstantValue(Operation op, int index) => op.Attr<NDArray>("value");
+    public override NDArray? ConstantValue(Operation op, int index) => Value.Of(op);
 
     /// <summary>A constant holding <paramref name="value"/> (not copied; callers pass a value they own).</summary>
     public static Tensor Create(Graph graph, NDArray value, string name = "Const")

@@ -11,6 +11,8 @@ internal sealed class OneHot : OpDef
 {
     public static readonly OneHot Def = new();
 
+    private static readonly OpAttr<int> Axis = new("axis", -1);
+
     public override string Type => "OneHot";
 
     public override bool NotDifferentiable => true;
@@ -22,7 +24,7 @@ internal sealed class OneHot : OpDef
         if (ctx.InputDType(2) != ctx.InputDType(3))
             throw ctx.TypeError($"on_value and off_value must have the same dtype, got {ctx.InputDType(2).name} and {ctx.InputDType(3).name}");
         var indices = ctx.InputShape(0);
-        var axis = ctx.Attr<int>("axis");
+        var axis = Axis.Of(ctx);
         var depthValue = ctx.ConstantInput(1);
         var depth = -1;
         if (depthValue is not null)
@@ -48,7 +50,7 @@ internal sealed class OneHot : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var axisAttr = op.Attr<int>("axis");
+        var axisAttr = Axis.Of(op);
         return OpKernel.From(ctx =>
         {
             var indices = ctx.Input(0).ToArray<long>();

@@ -12,6 +12,8 @@ internal sealed class Pack : OpDef
 {
     public static readonly Pack Def = new();
 
+    private static readonly OpAttr<long> AxisAttr = new("axis", 0);
+
     public override string Type => "Pack";
 
     public override void InferShapes(InferenceContext ctx)
@@ -35,7 +37,7 @@ internal sealed class Pack : OpDef
             ctx.AddOutput(dtype, Shape.Unknown);
             return;
         }
-        var axis = Axis(ctx.Attr<long>("axis"), merged.ndims + 1, m => ctx.Error(m));
+        var axis = Axis(AxisAttr.Of(ctx), merged.ndims + 1, m => ctx.Error(m));
         var dims = merged.Dims.ToList();
         dims.Insert(axis, n);
         ctx.AddOutput(dtype, Shape.Own([.. dims]));
@@ -53,7 +55,7 @@ internal sealed class Pack : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var axisAttr = op.Attr<long>("axis");
+        var axisAttr = AxisAttr.Of(op);
         return OpKernel.From(ctx =>
         {
             var n = ctx.InputCount;
@@ -93,7 +95,7 @@ internal sealed class Pack : OpDef
         var values = op.inputs.Select(t => t.op.Def.ConstantValue(t.op, t.value_index)).ToArray();
         if (System.Array.Exists(values, v => v is null) || values.Sum(v => (long)v!.size) > 1000 || !op.outputs[0].shape.IsFullyDefined) return null;
         var result = NDArray.Zeros(values[0]!.dtype, op.outputs[0].shape);
-        var axis = Axis(op.Attr<long>("axis"), values[0]!.ndim + 1, m => new ValueError(m));
+        var axis = Axis(AxisAttr.Of(op), values[0]!.ndim + 1, m => new ValueError(m));
         DataMovement.Concat(values!, axis, result);
         return result;
     }
@@ -104,7 +106,7 @@ internal sealed class Pack : OpDef
     /// </summary>
     public override Shape? PartialShapeValue(Operation op, int index)
     {
-        if (op.Attr<long>("axis") != 0 || op.inputs.Any(t => !t.shape.IsKnownRank || t.shape.ndims != 0)) return null;
+        if (AxisAttr.Of(op) != 0 || op.inputs.Any(t => !t.shape.IsKnownRank || t.shape.ndims != 0)) return null;
         var dims = new int[op.inputs.Count];
         for (var i = 0; i < dims.Length; i++)
         {
@@ -117,7 +119,7 @@ internal sealed class Pack : OpDef
 
     /// <summary>TensorFlow's <c>_PackGrad</c>: the gradient unstacked along the same axis.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        Unpack.Build(grads[0]!, op.inputs.Count, op.Attr<long>("axis"));
+        Unpack.Build(grads[0]!, op.inputs.Count, AxisAttr.Of(op));
 
     /// <summary>
     /// <c>tf.stack(values, axis)</c>. Like TensorFlow's, a list of constants (numbers, arrays) is one constant named

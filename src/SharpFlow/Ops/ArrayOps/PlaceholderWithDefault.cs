@@ -7,6 +7,8 @@ internal sealed class PlaceholderWithDefault : OpDef
 {
     public static readonly PlaceholderWithDefault Def = new();
 
+    private static readonly OpAttr<Shape> ShapeAttr = new("shape");
+
     public override string Type => "PlaceholderWithDefault";
 
     /// <summary>Any dtype passes through, strings included (newer Savers feed the checkpoint filename through one).</summary>
@@ -14,7 +16,7 @@ internal sealed class PlaceholderWithDefault : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var shape = ctx.Attr<Shape>("shape");
+        var shape = ShapeAttr.Of(ctx);
         if (!shape.IsCompatibleWith(ctx.InputShape(0)))
             throw ctx.Error($"the default value's shape {ctx.InputShape(0).ToListString()} does not match {shape.ToListString()}");
         ctx.AddOutput(ctx.InputDType(0), shape);

@@ -12,6 +12,8 @@ internal sealed class PreventGradient : OpDef
 {
     public static readonly PreventGradient Def = new();
 
+    private static readonly OpAttr<string> Message = new("message", "");
+
     public override string Type => "PreventGradient";
 
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.InputDType(0), ctx.InputShape(0));
@@ -20,7 +22,7 @@ internal sealed class PreventGradient : OpDef
 
     /// <summary>Always an error: TensorFlow's <c>_PreventGradientGrad</c>.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        throw new LookupError($"Gradient explicitly disabled. Reason: {op.Attr<string>("message")}");
+        throw new LookupError($"Gradient explicitly disabled. Reason: {Message.Of(op)}");
 
     /// <summary><c>prevent_gradient(input, message)</c>.</summary>
     public static Tensor Build(TensorLike input, string message = "", string? name = null)

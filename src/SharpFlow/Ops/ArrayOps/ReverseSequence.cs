@@ -12,6 +12,9 @@ internal sealed class ReverseSequence : OpDef
 {
     public static readonly ReverseSequence Def = new();
 
+    private static readonly OpAttr<long> SeqDim = new("seq_dim");
+    private static readonly OpAttr<long> BatchDim = new("batch_dim", 0);
+
     public override string Type => "ReverseSequence";
 
     public override void InferShapes(InferenceContext ctx)
@@ -20,7 +23,7 @@ internal sealed class ReverseSequence : OpDef
         var input = ctx.InputShape(0);
         var lengths = ctx.InputShape(1);
         if (lengths.IsKnownRank && lengths.ndims != 1) throw ctx.Error($"Shape must be rank 1 but is rank {lengths.ndims} for seq_lengths");
-        var (seqDim, batchDim) = (ctx.Attr<long>("seq_dim"), ctx.Attr<long>("batch_dim"));
+        var (seqDim, batchDim) = (SeqDim.Of(ctx), BatchDim.Of(ctx));
         if (input.IsKnownRank)
         {
             Check(input.ndims, seqDim, batchDim, m => ctx.Error(m));
@@ -39,7 +42,7 @@ internal sealed class ReverseSequence : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var (seqDim, batchDim) = ((int)op.Attr<long>("seq_dim"), (int)op.Attr<long>("batch_dim"));
+        var (seqDim, batchDim) = ((int)SeqDim.Of(op), (int)BatchDim.Of(op));
         return OpKernel.From(ctx =>
         {
             var (x, lengthsValue) = (ctx.Input(0), ctx.Input(1));
@@ -75,7 +78,7 @@ internal sealed class ReverseSequence : OpDef
 
     /// <summary>TensorFlow's <c>_ReverseSequenceGrad</c>: the gradient reversed the same way.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [Build(grads[0]!, op.inputs[1], op.Attr<long>("seq_dim"), op.Attr<long>("batch_dim")), null];
+        [Build(grads[0]!, op.inputs[1], SeqDim.Of(op), BatchDim.Of(op)), null];
 
     /// <summary><c>tf.reverse_sequence(input, seq_lengths, seq_axis, batch_axis)</c>.</summary>
     public static Tensor Build(TensorLike input, TensorLike seqLengths, long seqAxis, long batchAxis = 0, string? name = null)

@@ -11,6 +11,8 @@ internal sealed class Shape_ : OpDef
 {
     public static readonly Shape_ Def = new();
 
+    private static readonly OpAttr<DType> OutType = new("out_type", DType.int32);
+
     public override string Type => "Shape";
 
     public override bool AcceptsStrings => true;
@@ -20,12 +22,12 @@ internal sealed class Shape_ : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var s = ctx.InputShape(0);
-        ctx.AddOutput(ctx.Attr<DType>("out_type"), s.IsKnownRank ? new Shape(s.ndims) : Shape.UnknownDims(1));
+        ctx.AddOutput(OutType.Of(ctx), s.IsKnownRank ? new Shape(s.ndims) : Shape.UnknownDims(1));
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var outType = op.Attr<DType>("out_type");
+        var outType = OutType.Of(op);
         return OpKernel.From(ctx =>
         {
             var dims = ctx.Input(0).shape.Dims;
@@ -42,7 +44,7 @@ internal sealed class Shape_ : OpDef
         var s = op.inputs[0].shape;
         if (!s.IsFullyDefined) return null;
         var value = NDArray.FromFlat(s.Dims, new Shape(s.ndims));
-        var outType = op.Attr<DType>("out_type");
+        var outType = OutType.Of(op);
         return outType == DType.int32 ? value : value.Cast(outType);
     }
 

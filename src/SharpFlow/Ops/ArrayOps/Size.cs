@@ -7,24 +7,26 @@ internal sealed class Size : OpDef
 {
     public static readonly Size Def = new();
 
+    private static readonly OpAttr<DType> OutType = new("out_type", DType.int32);
+
     public override string Type => "Size";
 
     public override bool AcceptsStrings => true;
 
     public override bool NotDifferentiable => true;
 
-    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.Attr<DType>("out_type"), Shape.Scalar);
+    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(OutType.Of(ctx), Shape.Scalar);
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var outType = op.Attr<DType>("out_type");
+        var outType = OutType.Of(op);
         return OpKernel.From(ctx => ctx.ForwardOutput(0, Literal.ToNDArray((long)ctx.Input(0).size, outType)));
     }
 
     public override NDArray? ConstantValue(Operation op, int index)
     {
         var n = op.inputs[0].shape.NumElements;
-        return n < 0 ? null : Literal.ToNDArray(n, op.Attr<DType>("out_type"));
+        return n < 0 ? null : Literal.ToNDArray(n, OutType.Of(op));
     }
 
     /// <summary><c>tf.size(input, out_type)</c>.</summary>

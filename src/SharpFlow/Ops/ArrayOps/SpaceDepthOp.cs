@@ -11,6 +11,9 @@ namespace SharpFlow.Ops.ArrayOps;
 /// </summary>
 internal abstract class SpaceDepthOp : OpDef
 {
+    private static readonly OpAttr<long> BlockSize = new("block_size");
+    private static readonly OpAttr<string> DataFormat = new("data_format");
+
     private readonly bool _toDepth;
 
     protected SpaceDepthOp(bool toDepth) => _toDepth = toDepth;
@@ -19,7 +22,7 @@ internal abstract class SpaceDepthOp : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var bs = (int)ctx.Attr<long>("block_size");
+        var bs = (int)BlockSize.Of(ctx);
         if (bs < 2) throw ctx.Error($"Value for attr 'block_size' of {bs} must be at least minimum 2");
         var x = ctx.InputShape(0);
         if (!x.IsKnownRank) { ctx.AddOutput(ctx.InputDType(0), Shape.UnknownDims(4)); return; }
@@ -34,8 +37,8 @@ internal abstract class SpaceDepthOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var bs = (int)op.Attr<long>("block_size");
-        var format = op.Attr<string>("data_format");
+        var bs = (int)BlockSize.Of(op);
+        var format = DataFormat.Of(op);
         return OpKernel.From(ctx =>
         {
             if (format != "NHWC") throw ctx.InvalidArgument($"Only NHWC data_format supported on CPU. Got {format}");
@@ -60,7 +63,7 @@ internal abstract class SpaceDepthOp : OpDef
 
     /// <summary>TensorFlow's <c>_SpaceToDepthGrad</c>/<c>_DepthToSpaceGrad</c>: the inverse rearrangement of the gradient.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [(_toDepth ? (SpaceDepthOp)DepthToSpace.Def : SpaceToDepth.Def).Apply(grads[0]!, (int)op.Attr<long>("block_size"), op.Attr<string>("data_format"), null)];
+        [(_toDepth ? (SpaceDepthOp)DepthToSpace.Def : SpaceToDepth.Def).Apply(grads[0]!, (int)BlockSize.Of(op), DataFormat.Of(op), null)];
 
     /// <summary><c>tf.space_to_depth(input, block_size)</c> or <c>tf.depth_to_space</c>.</summary>
     public Tensor Apply(TensorLike input, int blockSize, string dataFormat = "NHWC", string? name = null)

@@ -9,11 +9,13 @@ internal sealed class Split : OpDef
 {
     public static readonly Split Def = new();
 
+    private static readonly OpAttr<long> NumSplit = new("num_split");
+
     public override string Type => "Split";
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var n = (int)ctx.Attr<long>("num_split");
+        var n = (int)NumSplit.Of(ctx);
         if (ctx.InputDType(0) != DType.int32) throw ctx.TypeError($"split_dim must be int32, got {ctx.InputDType(0).name}");
         var input = ctx.InputShape(1);
         var axisValue = ctx.ConstantInput(0);
@@ -42,7 +44,7 @@ internal sealed class Split : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var n = (int)op.Attr<long>("num_split");
+        var n = (int)NumSplit.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(1);

@@ -7,11 +7,13 @@ internal sealed class SplitV : OpDef
 {
     public static readonly SplitV Def = new();
 
+    private static readonly OpAttr<long> NumSplit = new("num_split");
+
     public override string Type => "SplitV";
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var n = (int)ctx.Attr<long>("num_split");
+        var n = (int)NumSplit.Of(ctx);
         if (!ctx.InputDType(1).is_integer || ctx.InputDType(1) == DType.uint8) throw ctx.TypeError($"size_splits must be int32 or int64, got {ctx.InputDType(1).name}");
         if (ctx.InputDType(2) != DType.int32) throw ctx.TypeError($"split_dim must be int32, got {ctx.InputDType(2).name}");
         var input = ctx.InputShape(0);
@@ -68,7 +70,7 @@ internal sealed class SplitV : OpDef
         var x = ctx.Input(0);
         var axis = Split.Axis(ctx.Input(2), x.ndim, m => ctx.InvalidArgument(m));
         var sizes = ctx.Input(1).ToArray<long>();
-        var n = (int)op.Attr<long>("num_split");
+        var n = (int)NumSplit.Of(op);
         if (sizes.Length != n) throw ctx.InvalidArgument($"Length of size_splits should be equal to num_split ({n}), got {sizes.Length}");
         var resolved = Resolve(sizes, x.shape[axis], m => ctx.InvalidArgument(m));
         Split.WritePieces(ctx, x, axis, System.Array.ConvertAll(resolved, s => (int)s));

@@ -7,6 +7,8 @@ internal sealed class Squeeze : OpDef
 {
     public static readonly Squeeze Def = new();
 
+    private static readonly OpAttr<int[]> SqueezeDims = new("squeeze_dims", []);
+
     public override string Type => "Squeeze";
 
     public override void InferShapes(InferenceContext ctx)
@@ -17,7 +19,7 @@ internal sealed class Squeeze : OpDef
             ctx.AddOutput(ctx.InputDType(0), Shape.Unknown);
             return;
         }
-        var axes = ctx.Attr<int[]>("squeeze_dims");
+        var axes = SqueezeDims.Of(ctx);
         ctx.AddOutput(ctx.InputDType(0), Squeezed(input.Dims, axes, m => ctx.Error(m), staticShape: true));
     }
 
@@ -45,7 +47,7 @@ internal sealed class Squeeze : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var axes = op.Attr<int[]>("squeeze_dims");
+        var axes = SqueezeDims.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);

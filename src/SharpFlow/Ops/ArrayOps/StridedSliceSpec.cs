@@ -1,3 +1,5 @@
+using SharpFlow.Framework;
+
 using SharpFlow.Framework.Dispatch;
 namespace SharpFlow.Ops.ArrayOps;
 
@@ -34,13 +36,19 @@ internal sealed class StridedSliceSpec
     /// <summary>The attributes of a StridedSlice (or StridedSliceGrad) op.</summary>
     public readonly record struct Masks(int Begin, int End, int Ellipsis, int NewAxis, int ShrinkAxis)
     {
+        private static readonly OpAttr<long> BeginMask = new("begin_mask");
+        private static readonly OpAttr<long> EndMask = new("end_mask");
+        private static readonly OpAttr<long> EllipsisMask = new("ellipsis_mask");
+        private static readonly OpAttr<long> NewAxisMask = new("new_axis_mask");
+        private static readonly OpAttr<long> ShrinkAxisMask = new("shrink_axis_mask");
+
         public static Masks Of(Operation op) => new(
-            (int)op.Attr<long>("begin_mask"), (int)op.Attr<long>("end_mask"), (int)op.Attr<long>("ellipsis_mask"),
-            (int)op.Attr<long>("new_axis_mask"), (int)op.Attr<long>("shrink_axis_mask"));
+            (int)BeginMask.Of(op), (int)EndMask.Of(op), (int)EllipsisMask.Of(op),
+            (int)NewAxisMask.Of(op), (int)ShrinkAxisMask.Of(op));
 
         public static Masks Of(Framework.InferenceContext ctx) => new(
-            (int)ctx.Attr<long>("begin_mask"), (int)ctx.Attr<long>("end_mask"), (int)ctx.Attr<long>("ellipsis_mask"),
-            (int)ctx.Attr<long>("new_axis_mask"), (int)ctx.Attr<long>("shrink_axis_mask"));
+            (int)BeginMask.Of(ctx), (int)EndMask.Of(ctx), (int)EllipsisMask.Of(ctx),
+            (int)NewAxisMask.Of(ctx), (int)ShrinkAxisMask.Of(ctx));
     }
 
     /// <summary>

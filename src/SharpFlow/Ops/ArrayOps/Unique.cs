@@ -10,6 +10,8 @@ internal sealed class Unique : OpDef
 {
     public static readonly Unique Def = new();
 
+    private static readonly OpAttr<DType> OutIdx = new("out_idx", DType.int32);
+
     public override string Type => "Unique";
 
     public override bool NotDifferentiable => true;
@@ -19,12 +21,12 @@ internal sealed class Unique : OpDef
         var x = ctx.InputShape(0);
         if (x.IsKnownRank && x.ndims != 1) throw ctx.Error($"Shape must be rank 1 but is rank {x.ndims} for x ({x.ToListString()})");
         ctx.AddOutput(ctx.InputDType(0), new Shape(-1));
-        ctx.AddOutput(ctx.Attr<DType>("out_idx"), x.IsKnownRank ? x : new Shape(-1));
+        ctx.AddOutput(OutIdx.Of(ctx), x.IsKnownRank ? x : new Shape(-1));
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var outIdx = op.Attr<DType>("out_idx");
+        var outIdx = OutIdx.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);

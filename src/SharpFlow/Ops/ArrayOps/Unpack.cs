@@ -9,16 +9,19 @@ internal sealed class Unpack : OpDef
 {
     public static readonly Unpack Def = new();
 
+    private static readonly OpAttr<long> Num = new("num");
+    private static readonly OpAttr<long> AxisAttr = new("axis", 0);
+
     public override string Type => "Unpack";
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var num = (int)ctx.Attr<long>("num");
+        var num = (int)Num.Of(ctx);
         var input = ctx.InputShape(0);
         Shape output = Shape.Unknown;
         if (input.IsKnownRank)
         {
-            var axis = Pack.Axis(ctx.Attr<long>("axis"), input.ndims, m => ctx.Error(m));
+            var axis = Pack.Axis(AxisAttr.Of(ctx), input.ndims, m => ctx.Error(m));
             if (input[axis] >= 0 && input[axis] != num) throw ctx.Error($"Dimension must be {num} but is {input[axis]}");
             var dims = input.Dims.ToList();
             dims.RemoveAt(axis);
@@ -29,7 +32,7 @@ internal sealed class Unpack : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var (num, axisAttr) = ((int)op.Attr<long>("num"), op.Attr<long>("axis"));
+        var (num, axisAttr) = ((int)Num.Of(op), AxisAttr.Of(op));
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
@@ -56,7 +59,7 @@ internal sealed class Unpack : OpDef
     public override NDArray? ConstantValue(Operation op, int index)
     {
         var source = op.inputs[0];
-        if (source.op.Def is not Shape_ || op.Attr<long>("axis") != 0) return null;
+        if (source.op.Def is not Shape_ || AxisAttr.Of(op) != 0) return null;
         var shape = source.op.inputs[0].shape;
         if (!shape.IsKnownRank || index >= shape.ndims || shape[index] < 0) return null;
         return Literal.ToNDArray(shape[index], source.dtype);
@@ -70,7 +73,7 @@ internal sealed class Unpack : OpDef
     {
         var parts = new TensorLike[grads.Count];
         for (var i = 0; i < grads.Count; i++) parts[i] = grads[i] ?? ZerosLike.Def.Apply(op.outputs[i], null, true, null);
-        return [Pack.Build(parts, op.Attr<long>("axis"))];
+        return [Pack.Build(parts, AxisAttr.Of(op))];
     }
 
     /// <summary><c>tf.unstack(value, num, axis)</c>; <paramref name="num"/> defaults to the static size of the axis.</summary>

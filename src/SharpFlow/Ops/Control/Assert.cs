@@ -12,6 +12,8 @@ internal sealed class Assert : OpDef
 {
     public static readonly Assert Def = new();
 
+    private static readonly OpAttr<int> SummarizeAttr = new("summarize", 3);
+
     public override string Type => "Assert";
 
     public override bool IsStateful => true;
@@ -29,7 +31,7 @@ internal sealed class Assert : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var summarize = op.Attr<int>("summarize");
+        var summarize = SummarizeAttr.Of(op);
         return OpKernel.From(ctx =>
         {
             var condition = ctx.Input(0);

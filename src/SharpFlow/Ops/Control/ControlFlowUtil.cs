@@ -5,6 +5,8 @@ namespace SharpFlow.Ops.Control;
 /// <summary>Questions about where an op stands in the control-flow structure (TensorFlow's control_flow_util).</summary>
 internal static class ControlFlowUtil
 {
+    private static readonly OpAttr<bool> IsConstant = new("is_constant");
+
     /// <summary>
     /// The context the op's outputs live in: a loop Exit's outputs are outside its loop, every other op's outputs
     /// are in its own context (TensorFlow's <c>GetOutputContext</c>).
@@ -26,6 +28,6 @@ internal static class ControlFlowUtil
     {
         var op = value.op;
         while (op.type == "Identity" && op.inputs.Count == 1) op = op.inputs[0].op;
-        return op.Def.ControlFlow == ControlFlowRole.Enter && op.Attr<bool>("is_constant") ? op : null;
+        return op.Def.ControlFlow == ControlFlowRole.Enter && IsConstant.Of(op) ? op : null;
     }
 }

@@ -10,6 +10,8 @@ internal sealed class Enter : OpDef
 {
     public static readonly Enter Def = new();
 
+    private static readonly OpAttr<bool> IsConstant = new("is_constant", false);
+
     public override string Type => "Enter";
 
     public override ControlFlowRole ControlFlow => ControlFlowRole.Enter;
@@ -30,7 +32,7 @@ internal sealed class Enter : OpDef
         var grad = grads[0];
         if (grad is null) return [null];
         if (op.graph.ControlFlowContext is not WhileContext { GradState: not null } gradContext || !gradContext.BackProp) return [grad];
-        if (op.Attr<bool>("is_constant")) return [gradContext.AddBackpropAccumulator(op, grad)];
+        if (IsConstant.Of(op)) return [gradContext.AddBackpropAccumulator(op, grad)];
         var result = Exit.CreateIn(gradContext, grad).outputs[0];
         gradContext.AddLoopExit(result);
         return [result];

@@ -14,6 +14,8 @@ namespace SharpFlow.Ops.Control;
 /// </summary>
 public sealed class WhileContext : ControlFlowContext
 {
+    private static readonly OpAttr<bool> IsConstant = new("is_constant");
+
     private readonly Dictionary<Tensor, Tensor> _external = new(TensorComparer.Instance);
     private readonly string _name;
 
@@ -150,7 +152,7 @@ public sealed class WhileContext : ControlFlowContext
             if (!def.IsRefInput(i)) inputs[i] = AddValue(inputs[i]);
         // An op fed only by loop invariants would run in every iteration, even the one that exits: it waits for
         // the pivot (TensorFlow's _MaybeAddControlDependency).
-        if (controlInputs.Count == 0 && inputs.All(x => x.op.Def.ControlFlow == ControlFlowRole.Enter && x.op.Attr<bool>("is_constant"))
+        if (controlInputs.Count == 0 && inputs.All(x => x.op.Def.ControlFlow == ControlFlowRole.Enter && IsConstant.Of(x.op))
             && PivotFor(null) is { } pivot)
             controlInputs.Add(pivot);
         foreach (var c in external)

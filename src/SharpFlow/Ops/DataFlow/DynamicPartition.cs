@@ -13,11 +13,13 @@ internal sealed class DynamicPartition : OpDef
 {
     public static readonly DynamicPartition Def = new();
 
+    private static readonly OpAttr<long> NumPartitions = new("num_partitions");
+
     public override string Type => "DynamicPartition";
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var num = ctx.Attr<long>("num_partitions");
+        var num = NumPartitions.Of(ctx);
         if (num < 1) throw ctx.Error($"num_partitions must be at least 1, got {num}");
         if (ctx.InputDType(1) != DType.int32) throw ctx.TypeError($"partitions must be int32, got {ctx.InputDType(1).name}");
         var data = ctx.InputShape(0);
@@ -34,7 +36,7 @@ internal sealed class DynamicPartition : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var num = (int)op.Attr<long>("num_partitions");
+        var num = (int)NumPartitions.Of(op);
         return OpKernel.From(ctx =>
         {
             var (data, partitions) = (ctx.Input(0), ctx.Input(1));
@@ -70,7 +72,7 @@ internal sealed class DynamicPartition : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (data, partitions) = (op.inputs[0], op.inputs[1]);
-        var num = (int)op.Attr<long>("num_partitions");
+        var num = (int)NumPartitions.Of(op);
         var prefixShape = Shapes.Of(partitions);
         var original = Reshape.Build(Ops.ArrayOps.Range.Build(0, Prod.Build(prefixShape, null), 1), prefixShape);
         var partitioned = Build(original, partitions, num);

@@ -14,6 +14,8 @@ internal sealed class DynamicStitch : OpDef
 {
     public static readonly DynamicStitch Def = new("DynamicStitch");
 
+    private static readonly OpAttr<long> NAttr = new("N");
+
     /// <summary>The parallel form (TensorFlow leaves the winner of repeated indices unspecified; here it is the same).</summary>
     public static readonly DynamicStitch Parallel = new("ParallelDynamicStitch");
 
@@ -25,7 +27,7 @@ internal sealed class DynamicStitch : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var n = (int)ctx.Attr<long>("N");
+        var n = (int)NAttr.Of(ctx);
         if (ctx.Inputs.Count != 2 * n) throw ctx.Error($"expects {2 * n} inputs (N indices and N data), got {ctx.Inputs.Count}");
         var dtype = ctx.InputDType(n);
         Shape? rows = null;
@@ -57,7 +59,7 @@ internal sealed class DynamicStitch : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var n = (int)op.Attr<long>("N");
+        var n = (int)NAttr.Of(op);
         return OpKernel.From(ctx =>
         {
             var first = ctx.Input(n);
@@ -95,7 +97,7 @@ internal sealed class DynamicStitch : OpDef
     /// <summary>TensorFlow's <c>_DynamicStitchGrads</c>: each data tensor's gradient is the merged gradient gathered at its indices.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
-        var n = (int)op.Attr<long>("N");
+        var n = (int)NAttr.Of(op);
         var result = new Tensor?[2 * n];
         var grad = grads[0]!;
         if (grad is IndexedSlices slices)

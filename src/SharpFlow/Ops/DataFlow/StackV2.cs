@@ -32,6 +32,9 @@ internal sealed class StackV2 : OpDef
 {
     public static readonly StackV2 Def = new();
 
+    private static readonly OpAttr<DType> ElemType = new("elem_type");
+    private static readonly OpAttr<string> StackName = new("stack_name", "");
+
     public override string Type => "StackV2";
 
     public override bool IsStateful => true;
@@ -46,8 +49,8 @@ internal sealed class StackV2 : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var elementType = op.Attr<DType>("elem_type");
-        var name = op.Attr<string>("stack_name");
+        var elementType = ElemType.Of(op);
+        var name = StackName.Of(op);
         return OpKernel.From(ctx =>
         {
             var maxSize = (int)OpValues.Scalar(ctx.Input(0), "max_size", ctx.InvalidArgument);
@@ -107,6 +110,8 @@ internal sealed class StackPopV2 : OpDef
 {
     public static readonly StackPopV2 Def = new();
 
+    private static readonly OpAttr<DType> ElemType = new("elem_type");
+
     public override string Type => "StackPopV2";
 
     public override bool IsStateful => true;
@@ -116,7 +121,7 @@ internal sealed class StackPopV2 : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError("the input must be a stack handle");
-        ctx.AddOutput(ctx.Attr<DType>("elem_type"), Shape.Unknown);
+        ctx.AddOutput(ElemType.Of(ctx), Shape.Unknown);
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>

@@ -7,13 +7,16 @@ internal sealed class TensorArrayConcatV3 : TensorArrayOp
 {
     public static readonly TensorArrayConcatV3 Def = new();
 
+    private static readonly OpAttr<Shape> ElementShapeExcept0 = new("element_shape_except0");
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+
     public override string Type => "TensorArrayConcatV3";
 
     public override void InferShapes(InferenceContext ctx)
     {
         CheckHandle(ctx);
-        var rest = ctx.Attr<Shape>("element_shape_except0");
-        ctx.AddOutput(ctx.Attr<DType>("dtype"), rest.IsKnownRank ? new Shape([-1, .. rest.AsSpan()]) : Shape.Unknown);
+        var rest = ElementShapeExcept0.Of(ctx);
+        ctx.AddOutput(Dtype.Of(ctx), rest.IsKnownRank ? new Shape([-1, .. rest.AsSpan()]) : Shape.Unknown);
         ctx.AddOutput(DType.int64, Shape.UnknownDims(1));
     }
 
@@ -28,7 +31,7 @@ internal sealed class TensorArrayConcatV3 : TensorArrayOp
         for (var i = 0; i < values.Length; i++) span[i] = values[i].shape[0];
         if (values.Length == 0)
         {
-            var rest = op.Attr<Shape>("element_shape_except0");
+            var rest = ElementShapeExcept0.Of(op);
             if (!rest.IsFullyDefined) throw ctx.InvalidArgument("TensorArray has size zero, but element_shape_except0 is not fully defined.");
             ctx.AllocateOutput(0, array.DType, new Shape([0, .. rest.AsSpan()]));
             return;

@@ -7,20 +7,23 @@ internal sealed class TensorArrayGatherV3 : TensorArrayOp
 {
     public static readonly TensorArrayGatherV3 Def = new();
 
+    private static readonly OpAttr<Shape> ElementShapeAttr = new("element_shape");
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+
     public override string Type => "TensorArrayGatherV3";
 
     public override void InferShapes(InferenceContext ctx)
     {
         CheckHandle(ctx);
         var indices = ctx.InputShape(1);
-        var element = ctx.Attr<Shape>("element_shape");
+        var element = ElementShapeAttr.Of(ctx);
         var n = indices.IsKnownRank && indices.ndims == 1 ? indices[0] : -1;
-        ctx.AddOutput(ctx.Attr<DType>("dtype"), element.IsKnownRank ? new Shape([n, .. element.AsSpan()]) : Shape.Unknown);
+        ctx.AddOutput(Dtype.Of(ctx), element.IsKnownRank ? new Shape([n, .. element.AsSpan()]) : Shape.Unknown);
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var declared = op.Attr<Shape>("element_shape");
+        var declared = ElementShapeAttr.Of(op);
         return OpKernel.From(ctx =>
         {
             var array = RunTensorArray.Of(ctx.Input(0), ctx.InvalidArgument);

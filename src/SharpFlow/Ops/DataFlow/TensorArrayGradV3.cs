@@ -10,6 +10,8 @@ internal sealed class TensorArrayGradV3 : TensorArrayOp
 {
     public static readonly TensorArrayGradV3 Def = new();
 
+    private static readonly OpAttr<string> Source = new("source");
+
     public override string Type => "TensorArrayGradV3";
 
     public override bool NotDifferentiable => true;
@@ -23,7 +25,7 @@ internal sealed class TensorArrayGradV3 : TensorArrayOp
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var source = op.Attr<string>("source");
+        var source = Source.Of(op);
         return OpKernel.From(ctx =>
         {
             var array = RunTensorArray.Of(ctx.Input(0), ctx.InvalidArgument);

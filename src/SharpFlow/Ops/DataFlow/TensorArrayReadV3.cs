@@ -7,12 +7,14 @@ internal sealed class TensorArrayReadV3 : TensorArrayOp
 {
     public static readonly TensorArrayReadV3 Def = new();
 
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+
     public override string Type => "TensorArrayReadV3";
 
     public override void InferShapes(InferenceContext ctx)
     {
         CheckHandle(ctx);
-        ctx.AddOutput(ctx.Attr<DType>("dtype"), Shape.Unknown);
+        ctx.AddOutput(Dtype.Of(ctx), Shape.Unknown);
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>

@@ -7,6 +7,12 @@ internal sealed class TensorArrayV3 : TensorArrayOp
 {
     public static readonly TensorArrayV3 Def = new();
 
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+    private static readonly OpAttr<Shape> ElementShape = new("element_shape");
+    private static readonly OpAttr<bool> DynamicSize = new("dynamic_size", false);
+    private static readonly OpAttr<bool> ClearAfterRead = new("clear_after_read", true);
+    private static readonly OpAttr<string> TensorArrayName = new("tensor_array_name", "");
+
     public override string Type => "TensorArrayV3";
 
     public override bool NotDifferentiable => true;
@@ -20,11 +26,11 @@ internal sealed class TensorArrayV3 : TensorArrayOp
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var dtype = op.Attr<DType>("dtype");
-        var elementShape = op.Attr<Shape>("element_shape");
-        var dynamicSize = op.Attr<bool>("dynamic_size");
-        var clearAfterRead = op.Attr<bool>("clear_after_read");
-        var name = op.Attr<string>("tensor_array_name");
+        var dtype = Dtype.Of(op);
+        var elementShape = ElementShape.Of(op);
+        var dynamicSize = DynamicSize.Of(op);
+        var clearAfterRead = ClearAfterRead.Of(op);
+        var name = TensorArrayName.Of(op);
         return OpKernel.From(ctx =>
         {
             var size = OpValues.Scalar(ctx.Input(0), "size", ctx.InvalidArgument);

@@ -10,6 +10,10 @@ namespace SharpFlow.Ops.Dataset;
 /// </summary>
 internal abstract class DatasetOp : OpDef
 {
+    private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+    private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
+    private static readonly OpAttr<DType[]> ToutputTypes = new("Toutput_types");
+
     public override bool IsStateful => true;
 
     public override bool NotDifferentiable => true;
@@ -31,10 +35,10 @@ internal abstract class DatasetOp : OpDef
     protected abstract DatasetBase Make(OpKernelContext ctx, Operation op);
 
     /// <summary>The op's <c>output_types</c>.</summary>
-    protected static DType[] Types(Operation op) => op.Attr<DType[]>(op.attrs.ContainsKey("output_types") ? "output_types" : "Toutput_types");
+    protected static DType[] Types(Operation op) => OutputTypes.TryGet(op, out var types) ? types : ToutputTypes.Of(op);
 
     /// <summary>The op's <c>output_shapes</c>.</summary>
-    protected static Shape[] Shapes(Operation op) => op.Attr<Shape[]>("output_shapes");
+    protected static Shape[] Shapes(Operation op) => OutputShapes.Of(op);
 
     /// <summary>The dataset of input <paramref name="index"/>.</summary>
     protected static DatasetBase InputDataset(OpKernelContext ctx, int index) => DatasetBase.Of(ctx.Input(index), ctx.InvalidArgument);
@@ -76,19 +80,21 @@ internal abstract class DatasetOp : OpDef
 internal abstract class FunctionDatasetOp : DatasetOp
 {
     /// <summary>The name of the function attribute.</summary>
-    protected virtual string FunctionAttr => "f";
+    protected virtual OpAttr<DatasetFunction> FunctionAttr => F;
+
+    private static readonly OpAttr<DatasetFunction> F = new("f");
+    private static readonly OpAttr<DType[]> Targuments = new("Targuments", []);
 
     /// <summary>Number of inputs besides the captured ones (input_dataset included).</summary>
     protected abstract int FixedInputs { get; }
 
     /// <summary>The index of the op's input <paramref name="k"/> counted without the captured values.</summary>
-    protected static int FixedIndex(IReadOnlyDictionary<string, object> attrs, int k) =>
-        k == 0 ? 0 : k + (attrs.TryGetValue("Targuments", out var t) && t is DType[] types ? types.Length : 0);
+    protected static int FixedIndex(InferenceContext ctx, int k) => k == 0 ? 0 : k + Targuments.Of(ctx).Length;
 
     public sealed override void InferShapes(InferenceContext ctx)
     {
         CheckDataset(ctx, 0, "input_dataset");
-        CheckFixed(ctx, k => FixedIndex(ctx.Attrs, k));
+        CheckFixed(ctx, k => FixedIndex(ctx, k));
         ctx.AddOutput(DType.resource, Shape.Scalar);
     }
 
@@ -97,7 +103,7 @@ internal abstract class FunctionDatasetOp : DatasetOp
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var function = op.Attr<DatasetFunction>(FunctionAttr);
+        var function = FunctionAttr.Of(op);
         var session = new Lazy<Session>(() => new Session(function.Graph), LazyThreadSafetyMode.ExecutionAndPublication);
         return OpKernel.From(ctx =>
         {
@@ -121,8 +127,8 @@ internal abstract class FunctionDatasetOp : DatasetOp
     {
         var captured = f.CapturedOuter.Select((t, i) => b.Convert(t, $"captured_{i}")).ToArray();
         var all = attrs ?? [];
-        all[FunctionAttr] = f;
-        all["Targuments"] = captured.Select(c => c.dtype).ToArray();
+        all.Add(FunctionAttr, f);
+        all.Add(Targuments, [.. captured.Select(c => c.dtype)]);
         return Create(b, [fixedInputs[0], .. captured, .. fixedInputs[1..]], types, shapes, all);
     }
 }

@@ -11,6 +11,9 @@ internal sealed class DatasetToSingleElement : OpDef
 {
     public static readonly DatasetToSingleElement Def = new();
 
+    private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
+    private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+
     public override string Type => "DatasetToSingleElement";
 
     public override bool IsStateful => true;
@@ -22,8 +25,8 @@ internal sealed class DatasetToSingleElement : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError($"dataset must be a dataset (got {ctx.InputDType(0).name})");
-        var types = ctx.Attr<DType[]>("output_types");
-        var shapes = ctx.Attr<Shape[]>("output_shapes");
+        var types = OutputTypes.Of(ctx);
+        var shapes = OutputShapes.Of(ctx);
         for (var i = 0; i < types.Length; i++) ctx.AddOutput(types[i], shapes[i]);
     }
 

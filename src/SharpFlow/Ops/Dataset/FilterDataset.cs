@@ -10,7 +10,9 @@ internal sealed class FilterDataset : FunctionDatasetOp
 
     public override string Type => "FilterDataset";
 
-    protected override string FunctionAttr => "predicate";
+    private static readonly OpAttr<DatasetFunction> Predicate = new("predicate");
+
+    protected override OpAttr<DatasetFunction> FunctionAttr => Predicate;
 
     protected override int FixedInputs => 1;
 

@@ -14,6 +14,8 @@ internal sealed class GroupByWindowDataset : DatasetOp
     public static readonly GroupByWindowDataset Def = new();
 
     private static readonly string[] Functions = ["key_func", "reduce_func", "window_size_func"];
+    private static readonly OpAttr<DatasetFunction>[] FunctionAttributes = [.. Functions.Select(f => new OpAttr<DatasetFunction>(f))];
+    private static readonly OpAttr<DType[]>[] OtherArguments = [.. Functions.Select(f => new OpAttr<DType[]>($"T{f}_other_arguments"))];
 
     public override string Type => "GroupByWindowDataset";
 
@@ -21,8 +23,8 @@ internal sealed class GroupByWindowDataset : DatasetOp
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var functions = Functions.Select(a => op.Attr<DatasetFunction>(a)).ToArray();
-        var counts = Functions.Select(a => op.Attr<DType[]>($"T{a}_other_arguments").Length).ToArray();
+        var functions = FunctionAttributes.Select(a => a.Of(op)).ToArray();
+        var counts = OtherArguments.Select(a => a.Of(op).Length).ToArray();
         var sessions = functions.Select(f => new Lazy<Session>(() => new Session(f.Graph), LazyThreadSafetyMode.ExecutionAndPublication)).ToArray();
         return OpKernel.From(ctx =>
         {
@@ -53,8 +55,8 @@ internal sealed class GroupByWindowDataset : DatasetOp
         {
             var captured = functions[k].CapturedOuter.Select((t, i) => b.Convert(t, $"{Functions[k]}_other_arguments_{i}")).ToArray();
             inputs.AddRange(captured);
-            attrs[Functions[k]] = functions[k];
-            attrs[$"T{Functions[k]}_other_arguments"] = captured.Select(c => c.dtype).ToArray();
+            attrs.Add(FunctionAttributes[k], functions[k]);
+            attrs.Add(OtherArguments[k], [.. captured.Select(c => c.dtype)]);
         }
         return Def.Create(b, [.. inputs], types, shapes, attrs);
     }

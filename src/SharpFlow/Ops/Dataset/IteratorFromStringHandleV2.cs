@@ -8,6 +8,8 @@ internal sealed class IteratorFromStringHandleV2 : OpDef
 {
     public static readonly IteratorFromStringHandleV2 Def = new();
 
+    private static readonly OpAttr<DType[]> OutputTypes = new("output_types", []);
+
     public override string Type => "IteratorFromStringHandleV2";
 
     public override bool IsStateful => true;
@@ -25,7 +27,7 @@ internal sealed class IteratorFromStringHandleV2 : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var types = op.Attr<DType[]>("output_types");
+        var types = OutputTypes.Of(op);
         return OpKernel.From(ctx =>
         {
             var handle = System.Text.Encoding.UTF8.GetString(ctx.Input(0).StringBytes());

@@ -8,6 +8,9 @@ internal sealed class IteratorGetNext : OpDef
 {
     public static readonly IteratorGetNext Def = new();
 
+    private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
+    private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+
     public override string Type => "IteratorGetNext";
 
     public override bool IsStateful => true;
@@ -17,8 +20,8 @@ internal sealed class IteratorGetNext : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError("iterator must be an iterator handle");
-        var types = ctx.Attr<DType[]>("output_types");
-        var shapes = ctx.Attr<Shape[]>("output_shapes");
+        var types = OutputTypes.Of(ctx);
+        var shapes = OutputShapes.Of(ctx);
         for (var i = 0; i < types.Length; i++) ctx.AddOutput(types[i], shapes[i]);
     }
 

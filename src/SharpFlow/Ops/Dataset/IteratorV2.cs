@@ -12,6 +12,9 @@ internal sealed class IteratorV2 : OpDef
 {
     public static readonly IteratorV2 Def = new();
 
+    private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
+    private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+
     public override string Type => "IteratorV2";
 
     public override bool IsStateful => true;
@@ -21,7 +24,7 @@ internal sealed class IteratorV2 : OpDef
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(DType.resource, Shape.Scalar);
 
     public override OpKernel CreateKernel(Operation op) =>
-        new ResourceKernel(new IteratorResource(op.name, op.Attr<DType[]>("output_types"), op.Attr<Shape[]>("output_shapes")));
+        new ResourceKernel(new IteratorResource(op.name, OutputTypes.Of(op), OutputShapes.Of(op)));
 
     /// <summary>A kernel that outputs its resource's handle and disposes it with the session.</summary>
     private sealed class ResourceKernel(IteratorResource resource) : OpKernel, IDisposable

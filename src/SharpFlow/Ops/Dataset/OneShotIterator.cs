@@ -25,7 +25,11 @@ internal sealed class OneShotIterator : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel, IDisposable
     {
-        private readonly IteratorResource _resource = new(op.name, op.Attr<DType[]>("output_types"), op.Attr<Shape[]>("output_shapes"));
+        private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
+        private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+        private static readonly OpAttr<DatasetFactory> DatasetFactoryAttr = new("dataset_factory");
+
+        private readonly IteratorResource _resource = new(op.name, OutputTypes.Of(op), OutputShapes.Of(op));
         private readonly object _lock = new();
         private bool _initialized;
 
@@ -34,7 +38,7 @@ internal sealed class OneShotIterator : OpDef
             lock (_lock)
                 if (!_initialized)
                 {
-                    var dataset = op.Attr<DatasetFactory>("dataset_factory").Dataset;
+                    var dataset = DatasetFactoryAttr.Of(op).Dataset;
                     NDArray value;
                     using (var session = new Session(dataset.graph))
                     {

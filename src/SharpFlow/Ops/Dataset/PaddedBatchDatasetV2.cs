@@ -12,11 +12,13 @@ internal sealed class PaddedBatchDatasetV2 : DatasetOp
 {
     public static readonly PaddedBatchDatasetV2 Def = new();
 
+    private static readonly OpAttr<int> NAttr = new("N");
+
     public override string Type => "PaddedBatchDatasetV2";
 
     protected override void Check(InferenceContext ctx)
     {
-        var n = ctx.Attr<int>("N");
+        var n = NAttr.Of(ctx);
         if (ctx.Inputs.Count != 3 + 2 * n) throw ctx.Error($"expected {3 + 2 * n} inputs, got {ctx.Inputs.Count}");
         CheckDataset(ctx, 0, "input_dataset");
         CheckScalar(ctx, 1, "batch_size", DType.int64);
@@ -30,7 +32,7 @@ internal sealed class PaddedBatchDatasetV2 : DatasetOp
 
     protected override DatasetBase Make(OpKernelContext ctx, Operation op)
     {
-        var n = op.Attr<int>("N");
+        var n = NAttr.Of(op);
         var batchSize = Int64(ctx, 1, "batch_size");
         if (batchSize <= 0) throw ctx.InvalidArgument("Batch size must be greater than zero.");
         var padded = new long[n][];

@@ -12,6 +12,8 @@ internal sealed class ParallelInterleaveDatasetV2 : FunctionDatasetOp
 {
     public static readonly ParallelInterleaveDatasetV2 Def = new();
 
+    private static readonly OpAttr<bool> Sloppy = new("sloppy", false);
+
     public override string Type => "ParallelInterleaveDatasetV2";
 
     protected override int FixedInputs => 4;
@@ -35,7 +37,7 @@ internal sealed class ParallelInterleaveDatasetV2 : FunctionDatasetOp
         if (calls <= 0 && calls != -1) throw ctx.InvalidArgument("num_parallel_calls must be greater than zero.");
         if (calls == -1) calls = cycle;
         if (calls > cycle) throw ctx.InvalidArgument("num_parallel_calls must less than or equal to cycle_length.");
-        var sloppy = op.attrs.TryGetValue("sloppy", out var s) && s is true;
+        var sloppy = Sloppy.Of(op);
         return new Data.Pipeline.ParallelInterleaveDataset(InputDataset(ctx, 0), f, cycle, block, sloppy,
             bufferOutputElements: block, prefetchInputElements: cycle, (int)calls, Types(op), Shapes(op), op.name);
     }

@@ -12,14 +12,17 @@ internal sealed class ScanDataset : DatasetOp
 {
     public static readonly ScanDataset Def = new();
 
+    private static readonly OpAttr<DatasetFunction> F = new("f");
+    private static readonly OpAttr<DType[]> TstateAttr = new("Tstate");
+
     public override string Type => "ScanDataset";
 
     protected override void Check(InferenceContext ctx) => CheckDataset(ctx, 0, "input_dataset");
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var function = op.Attr<DatasetFunction>("f");
-        var stateTypes = op.Attr<DType[]>("Tstate");
+        var function = F.Of(op);
+        var stateTypes = TstateAttr.Of(op);
         var session = new Lazy<Session>(() => new Session(function.Graph), LazyThreadSafetyMode.ExecutionAndPublication);
         return OpKernel.From(ctx =>
         {

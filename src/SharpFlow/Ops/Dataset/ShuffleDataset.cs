@@ -8,6 +8,8 @@ internal sealed class ShuffleDataset : DatasetOp
 {
     public static readonly ShuffleDataset Def = new();
 
+    private static readonly OpAttr<bool> ReshuffleEachIteration = new("reshuffle_each_iteration", true);
+
     public override string Type => "ShuffleDataset";
 
     protected override void Check(InferenceContext ctx)
@@ -23,7 +25,7 @@ internal sealed class ShuffleDataset : DatasetOp
         var bufferSize = Int64(ctx, 1, "buffer_size");
         if (bufferSize <= 0) throw ctx.InvalidArgument("buffer_size must be greater than zero.");
         return new Data.Pipeline.ShuffleDataset(InputDataset(ctx, 0), bufferSize, Int64(ctx, 2, "seed"), Int64(ctx, 3, "seed2"),
-            op.Attr<bool>("reshuffle_each_iteration"));
+            ReshuffleEachIteration.Of(op));
     }
 
     /// <summary>The shuffled dataset with the seed pair of TensorFlow's <c>random_seed.get_seed</c>.</summary>

@@ -13,6 +13,9 @@ internal sealed class CropAndResize : OpDef
 {
     public static readonly CropAndResize Def = new();
 
+    private static readonly OpAttr<string> Method = new("method", "bilinear");
+    private static readonly OpAttr<float> ExtrapolationValue = new("extrapolation_value", 0f);
+
     public override string Type => "CropAndResize";
 
     internal static void CheckBoxes(InferenceContext ctx, int boxesInput, int indexInput)
@@ -43,7 +46,7 @@ internal sealed class CropAndResize : OpDef
         var image = ctx.InputShape(0);
         ResizeBilinear.CheckImages(ctx, image, "image");
         CheckBoxes(ctx, 1, 2);
-        var method = ctx.Attr<string>("method");
+        var method = Method.Of(ctx);
         if (method is not ("bilinear" or "nearest")) throw ctx.Error($"method must be 'bilinear' or 'nearest', got '{method}'");
         if (ctx.InputDType(3) != DType.int32) throw ctx.TypeError($"crop_size must be int32, got {ctx.InputDType(3).name}");
         var size = ctx.ShapeFromInput(3);
@@ -54,8 +57,8 @@ internal sealed class CropAndResize : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var bilinear = op.Attr<string>("method") == "bilinear";
-        var extrapolation = op.Attr<float>("extrapolation_value");
+        var bilinear = Method.Of(op) == "bilinear";
+        var extrapolation = ExtrapolationValue.Of(op);
         return OpKernel.From(ctx =>
         {
             var (image, boxes, index, size) = (ctx.Input(0), ctx.Input(1), ctx.Input(2), ctx.Input(3));
@@ -86,7 +89,7 @@ internal sealed class CropAndResize : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var image = op.inputs[0];
-        var method = op.Attr<string>("method");
+        var method = Method.Of(op);
         TensorLike imageSize = image.shape.IsFullyDefined ? image.shape.Dims : ArrayOps.Shape_.Build(image);
         var gradImage = image.dtype.is_floating ? CropAndResizeGradImage.Build(grads[0]!, op.inputs[1], op.inputs[2], imageSize, image.dtype, method) : null;
         // As image_grad.py: the boxes' gradient is the bilinear one whatever the method (the attribute keeps its default).

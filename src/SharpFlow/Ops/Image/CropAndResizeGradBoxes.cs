@@ -8,6 +8,8 @@ internal sealed class CropAndResizeGradBoxes : OpDef
 {
     public static readonly CropAndResizeGradBoxes Def = new();
 
+    private static readonly OpAttr<string> Method = new("method", "bilinear");
+
     public override string Type => "CropAndResizeGradBoxes";
 
     public override bool NotDifferentiable => true;
@@ -17,7 +19,7 @@ internal sealed class CropAndResizeGradBoxes : OpDef
         if (ctx.InputDType(0) != DType.float32) throw ctx.TypeError($"grads must be float32, got {ctx.InputDType(0).name}");
         ResizeBilinear.CheckImages(ctx, ctx.InputShape(1), "image");
         CropAndResize.CheckBoxes(ctx, 2, 3);
-        if (ctx.Attr<string>("method") != "bilinear") throw ctx.Error($"method must be 'bilinear', got '{ctx.Attr<string>("method")}'");
+        if (Method.Of(ctx) != "bilinear") throw ctx.Error($"method must be 'bilinear', got '{Method.Of(ctx)}'");
         ctx.AddOutput(DType.float32, ctx.InputShape(2));
     }
 

@@ -8,6 +8,9 @@ internal sealed class CropAndResizeGradImage : OpDef
 {
     public static readonly CropAndResizeGradImage Def = new();
 
+    private static readonly OpAttr<DType> TAttr = new("T");
+    private static readonly OpAttr<string> Method = new("method", "bilinear");
+
     public override string Type => "CropAndResizeGradImage";
 
     public override bool NotDifferentiable => true;
@@ -16,7 +19,7 @@ internal sealed class CropAndResizeGradImage : OpDef
     {
         if (ctx.InputDType(0) != DType.float32) throw ctx.TypeError($"grads must be float32, got {ctx.InputDType(0).name}");
         CropAndResize.CheckBoxes(ctx, 1, 2);
-        var t = ctx.Attr<DType>("T");
+        var t = TAttr.Of(ctx);
         if (!t.is_floating) throw ctx.TypeError($"T must be float32 or float64, got {t.name}");
         var size = ctx.ShapeFromInput(3);
         ctx.AddOutput(t, size.IsKnownRank ? size : Shape.UnknownDims(4));
@@ -24,8 +27,8 @@ internal sealed class CropAndResizeGradImage : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var bilinear = op.Attr<string>("method") == "bilinear";
-        var t = op.Attr<DType>("T");
+        var bilinear = Method.Of(op) == "bilinear";
+        var t = TAttr.Of(op);
         return OpKernel.From(ctx =>
         {
             var (grads, boxes, index, size) = (ctx.Input(0), ctx.Input(1), ctx.Input(2), ctx.Input(3));

@@ -13,6 +13,8 @@ internal sealed class DecodeImage : DecodeImageOp
 {
     public static readonly DecodeImage Def = new();
 
+    private static readonly OpAttr<bool> ExpandAnimations = new("expand_animations");
+
     public override string Type => "DecodeImage";
 
     protected override int[] AllowedChannels => [0, 1, 3, 4];
@@ -23,11 +25,11 @@ internal sealed class DecodeImage : DecodeImageOp
 
     protected override bool WidensToUInt16 => true;
 
-    protected override int OutputRank(InferenceContext ctx) => ctx.Attr<bool>("expand_animations") ? -1 : 3;
+    protected override int OutputRank(InferenceContext ctx) => ExpandAnimations.Of(ctx) ? -1 : 3;
 
     protected override DecodedImage Decode(Operation op, byte[] data, ImageFormat format, int channels)
     {
-        if (format == ImageFormat.Gif && op.Attr<bool>("expand_animations"))
+        if (format == ImageFormat.Gif && ExpandAnimations.Of(op))
         {
             if (channels is not (0 or 3)) throw new ImageDecodeException($"channels must be 0 or 3 for GIF, got {channels}");
             return ImageCodecs.DecodeGifFrames(data);
@@ -35,7 +37,7 @@ internal sealed class DecodeImage : DecodeImageOp
         return ImageCodecs.Decode(data, channels, format);
     }
 
-    protected override bool KeepFrames(Operation op, ImageFormat format) => format == ImageFormat.Gif && op.Attr<bool>("expand_animations");
+    protected override bool KeepFrames(Operation op, ImageFormat format) => format == ImageFormat.Gif && ExpandAnimations.Of(op);
 
     /// <summary><c>tf.image.decode_image(contents, channels, dtype, expand_animations)</c>.</summary>
     public static Tensor Build(TensorLike contents, int channels = 0, DType? dtype = null, bool expandAnimations = true, string? name = null) =>

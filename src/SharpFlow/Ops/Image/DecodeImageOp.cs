@@ -10,6 +10,9 @@ namespace SharpFlow.Ops.Image;
 /// </summary>
 internal abstract class DecodeImageOp : OpDef
 {
+    private static readonly OpAttr<int> ChannelsAttr = new("channels");
+    private static readonly OpAttr<DType> Dtype = new("dtype", DType.uint8);
+
     public override bool NotDifferentiable => true;
 
     public override bool AcceptsStrings => true;
@@ -31,10 +34,10 @@ internal abstract class DecodeImageOp : OpDef
         if (ctx.InputDType(0) != DType.@string) throw ctx.TypeError($"contents must be a string, got {ctx.InputDType(0).name}");
         var contents = ctx.InputShape(0);
         if (contents.IsKnownRank && contents.ndims != 0) throw ctx.Error($"contents must be scalar, got shape {contents.ToListString()}");
-        var channels = AllowedChannels.Length == 0 ? 3 : ctx.Attr<int>("channels");
+        var channels = AllowedChannels.Length == 0 ? 3 : ChannelsAttr.Of(ctx);
         if (AllowedChannels.Length > 0 && !AllowedChannels.Contains(channels))
             throw ctx.Error($"channels must be {ChannelList(AllowedChannels)}, got {channels}");
-        var dtype = ctx.Attrs.ContainsKey("dtype") ? ctx.Attr<DType>("dtype") : DType.uint8;
+        var dtype = Dtype.Of(ctx);
         if (dtype != DType.uint8 && dtype != DType.float32 && !(ReadsUInt16 && dtype == DType.uint16))
             throw ctx.TypeError($"dtype must be {(ReadsUInt16 ? "uint8, uint16" : "uint8")} or float32, got {dtype.name}");
         var rank = OutputRank(ctx);
@@ -61,8 +64,8 @@ internal abstract class DecodeImageOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var channels = AllowedChannels.Length == 0 ? 0 : op.Attr<int>("channels");
-        var dtype = op.attrs.ContainsKey("dtype") ? op.Attr<DType>("dtype") : DType.uint8;
+        var channels = AllowedChannels.Length == 0 ? 0 : ChannelsAttr.Of(op);
+        var dtype = Dtype.Of(op);
         return OpKernel.From(ctx =>
         {
             var contents = ctx.Input(0);

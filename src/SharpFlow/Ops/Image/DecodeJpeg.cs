@@ -13,6 +13,10 @@ internal sealed class DecodeJpeg : DecodeImageOp
 {
     public static readonly DecodeJpeg Def = new();
 
+    private static readonly OpAttr<int> Ratio = new("ratio", 1);
+    private static readonly OpAttr<string> DctMethod = new("dct_method", "");
+    private static readonly OpAttr<bool> TryRecoverTruncated = new("try_recover_truncated", false);
+
     public override string Type => "DecodeJpeg";
 
     protected override int[] AllowedChannels => [0, 1, 3];
@@ -21,9 +25,9 @@ internal sealed class DecodeJpeg : DecodeImageOp
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var ratio = ctx.Attr<int>("ratio");
+        var ratio = Ratio.Of(ctx);
         if (ratio is not (1 or 2 or 4 or 8)) throw ctx.Error($"ratio must be 1, 2, 4, or 8, got {ratio}");
-        var dct = ctx.Attr<string>("dct_method");
+        var dct = DctMethod.Of(ctx);
         if (dct is not ("" or "INTEGER_FAST" or "INTEGER_ACCURATE"))
             throw ctx.Error($"dct_method must be one of \"\", \"INTEGER_FAST\", \"INTEGER_ACCURATE\", got \"{dct}\"");
         base.InferShapes(ctx);
@@ -31,7 +35,7 @@ internal sealed class DecodeJpeg : DecodeImageOp
 
     protected override DecodedImage Decode(Operation op, byte[] data, ImageFormat format, int channels) =>
         format == ImageFormat.Jpeg
-            ? ImageCodecs.Decode(data, channels, format, op.Attr<int>("ratio"), op.Attr<bool>("try_recover_truncated"))
+            ? ImageCodecs.Decode(data, channels, format, Ratio.Of(op), TryRecoverTruncated.Of(op))
             : ImageCodecs.Decode(data, channels, format);
 
     /// <summary><c>tf.image.decode_jpeg(contents, channels, ratio, fancy_upscaling, try_recover_truncated, acceptable_fraction, dct_method)</c>.</summary>

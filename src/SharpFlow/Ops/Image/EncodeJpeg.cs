@@ -13,6 +13,13 @@ internal sealed class EncodeJpeg : OpDef
 {
     public static readonly EncodeJpeg Def = new();
 
+    private static readonly OpAttr<string> Format = new("format", "");
+    private static readonly OpAttr<int> Quality = new("quality", 95);
+    private static readonly OpAttr<string> DensityUnit = new("density_unit", "in");
+    private static readonly OpAttr<bool> ChromaDownsampling = new("chroma_downsampling", true);
+    private static readonly OpAttr<int> XDensity = new("x_density", 300);
+    private static readonly OpAttr<int> YDensity = new("y_density", 300);
+
     public override string Type => "EncodeJpeg";
 
     public override bool NotDifferentiable => true;
@@ -22,21 +29,21 @@ internal sealed class EncodeJpeg : OpDef
         if (ctx.InputDType(0) != DType.uint8) throw ctx.TypeError($"image must be uint8, got {ctx.InputDType(0).name}");
         var image = ctx.InputShape(0);
         if (image.IsKnownRank && image.ndims != 3) throw ctx.Error($"image must be 3-dimensional, got {image.ToListString()}");
-        var format = ctx.Attr<string>("format");
+        var format = Format.Of(ctx);
         if (format is not ("" or "grayscale" or "rgb")) throw ctx.Error($"format must be one of \"\", \"grayscale\", \"rgb\", got \"{format}\"");
-        var quality = ctx.Attr<int>("quality");
+        var quality = Quality.Of(ctx);
         if (quality is < 0 or > 100) throw ctx.Error($"quality must be in [0,100], got {quality}");
-        if (ctx.Attr<string>("density_unit") is not ("in" or "cm")) throw ctx.Error($"density_unit must be 'in' or 'cm', got '{ctx.Attr<string>("density_unit")}'");
+        if (DensityUnit.Of(ctx) is not ("in" or "cm")) throw ctx.Error($"density_unit must be 'in' or 'cm', got '{DensityUnit.Of(ctx)}'");
         ctx.AddOutput(DType.@string, Shape.Scalar);
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var format = op.Attr<string>("format");
-        var quality = op.Attr<int>("quality");
-        var chroma = op.Attr<bool>("chroma_downsampling");
-        var unit = op.Attr<string>("density_unit") == "in" ? 1 : 2;
-        var (xd, yd) = (op.Attr<int>("x_density"), op.Attr<int>("y_density"));
+        var format = Format.Of(op);
+        var quality = Quality.Of(op);
+        var chroma = ChromaDownsampling.Of(op);
+        var unit = DensityUnit.Of(op) == "in" ? 1 : 2;
+        var (xd, yd) = (XDensity.Of(op), YDensity.Of(op));
         return OpKernel.From(ctx =>
         {
             var image = ctx.Input(0);

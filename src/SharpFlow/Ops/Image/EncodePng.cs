@@ -11,6 +11,8 @@ internal sealed class EncodePng : OpDef
 {
     public static readonly EncodePng Def = new();
 
+    private static readonly OpAttr<int> Compression = new("compression", -1);
+
     public override string Type => "EncodePng";
 
     public override bool NotDifferentiable => true;
@@ -21,14 +23,14 @@ internal sealed class EncodePng : OpDef
             throw ctx.TypeError($"image must be uint8 or uint16, got {ctx.InputDType(0).name}");
         var image = ctx.InputShape(0);
         if (image.IsKnownRank && image.ndims != 3) throw ctx.Error($"image must be 3-dimensional, got {image.ToListString()}");
-        var compression = ctx.Attr<int>("compression");
+        var compression = Compression.Of(ctx);
         if (compression is < -1 or > 9) throw ctx.Error($"compression should be in [-1,9], got {compression}");
         ctx.AddOutput(DType.@string, Shape.Scalar);
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var compression = op.Attr<int>("compression");
+        var compression = Compression.Of(op);
         return OpKernel.From(ctx =>
         {
             var image = ctx.Input(0);

@@ -8,6 +8,9 @@ internal sealed class ResizeBicubic : ResizeOp
 {
     public static readonly ResizeBicubic Def = new();
 
+    private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
+    private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+
     public override string Type => "ResizeBicubic";
 
     protected override void Run(OpKernelContext ctx, NDArray x, NDArray y, int n, int inH, int inW, int c, int h, int w, bool align, bool half)
@@ -29,7 +32,7 @@ internal sealed class ResizeBicubic : ResizeOp
     {
         var image = op.inputs[0];
         if (!image.dtype.is_floating) return [null, null];
-        return [ResizeBicubicGrad.Build(grads[0]!, image, op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers")), null];
+        return [ResizeBicubicGrad.Build(grads[0]!, image, AlignCorners.Of(op), HalfPixelCenters.Of(op)), null];
     }
 
     /// <summary><c>tf.image.resize_bicubic(images, size, align_corners, half_pixel_centers)</c>.</summary>

@@ -11,6 +11,9 @@ internal sealed class ResizeBilinear : OpDef
 {
     public static readonly ResizeBilinear Def = new();
 
+    private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
+    private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+
     public override string Type => "ResizeBilinear";
 
     internal static void CheckImages(InferenceContext ctx, Shape images, string what)
@@ -34,7 +37,7 @@ internal sealed class ResizeBilinear : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var (align, half) = (op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers"));
+        var (align, half) = (AlignCorners.Of(op), HalfPixelCenters.Of(op));
         return OpKernel.From(ctx =>
         {
             var images = ctx.Input(0);
@@ -64,7 +67,7 @@ internal sealed class ResizeBilinear : OpDef
     {
         var images = op.inputs[0];
         if (!images.dtype.is_floating) return [null, null];
-        return [ResizeBilinearGrad.Build(grads[0]!, images, op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers")), null];
+        return [ResizeBilinearGrad.Build(grads[0]!, images, AlignCorners.Of(op), HalfPixelCenters.Of(op)), null];
     }
 
     /// <summary><c>tf.image.resize_bilinear(images, size, align_corners, half_pixel_centers)</c>.</summary>

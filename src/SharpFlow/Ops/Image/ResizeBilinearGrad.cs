@@ -8,6 +8,9 @@ internal sealed class ResizeBilinearGrad : OpDef
 {
     public static readonly ResizeBilinearGrad Def = new();
 
+    private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
+    private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+
     public override string Type => "ResizeBilinearGrad";
 
     /// <summary>As in TensorFlow, the gradient op has no gradient of its own.</summary>
@@ -25,7 +28,7 @@ internal sealed class ResizeBilinearGrad : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var (align, half) = (op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers"));
+        var (align, half) = (AlignCorners.Of(op), HalfPixelCenters.Of(op));
         return OpKernel.From(ctx =>
         {
             var (dy, image) = (ctx.Input(0), ctx.Input(1));

@@ -8,6 +8,9 @@ internal sealed class ResizeNearestNeighbor : ResizeOp
 {
     public static readonly ResizeNearestNeighbor Def = new();
 
+    private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
+    private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+
     public override string Type => "ResizeNearestNeighbor";
 
     protected override DType OutputDType(DType input) => input;
@@ -32,7 +35,7 @@ internal sealed class ResizeNearestNeighbor : ResizeOp
         TensorLike size = image.shape.IsKnownRank && image.shape[1] >= 0 && image.shape[2] >= 0
             ? new[] { image.shape[1], image.shape[2] }
             : ArrayOps.Slice.Build(ArrayOps.Shape_.Build(image), new[] { 1 }, new[] { 2 });
-        return [ResizeNearestNeighborGrad.Build(grads[0]!, size, op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers")), null];
+        return [ResizeNearestNeighborGrad.Build(grads[0]!, size, AlignCorners.Of(op), HalfPixelCenters.Of(op)), null];
     }
 
     /// <summary><c>tf.image.resize_nearest_neighbor(images, size, align_corners, half_pixel_centers)</c>.</summary>

@@ -8,6 +8,9 @@ internal sealed class ResizeNearestNeighborGrad : OpDef
 {
     public static readonly ResizeNearestNeighborGrad Def = new();
 
+    private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
+    private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+
     public override string Type => "ResizeNearestNeighborGrad";
 
     /// <summary>The gradient is linear in <c>grads</c>: its own gradient is the forward resize (TensorFlow registers none).</summary>
@@ -27,7 +30,7 @@ internal sealed class ResizeNearestNeighborGrad : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var (align, half) = (op.Attr<bool>("align_corners"), op.Attr<bool>("half_pixel_centers"));
+        var (align, half) = (AlignCorners.Of(op), HalfPixelCenters.Of(op));
         return OpKernel.From(ctx =>
         {
             var dy = ctx.Input(0);

@@ -8,6 +8,9 @@ namespace SharpFlow.Ops.Image;
 /// </summary>
 internal abstract class ResizeOp : OpDef
 {
+    private static readonly OpAttr<bool> AlignCorners = new("align_corners");
+    private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+
     /// <summary>The output dtype for images of <paramref name="input"/>'s dtype (float32 but for nearest neighbour).</summary>
     protected virtual DType OutputDType(DType input) => DType.float32;
 
@@ -30,8 +33,8 @@ internal abstract class ResizeOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var align = op.Attr<bool>("align_corners");
-        var half = HasHalfPixelCenters && op.attrs.ContainsKey("half_pixel_centers") && op.Attr<bool>("half_pixel_centers");
+        var align = AlignCorners.Of(op);
+        var half = HasHalfPixelCenters && HalfPixelCenters.Of(op);
         return OpKernel.From(ctx =>
         {
             var images = ctx.Input(0);

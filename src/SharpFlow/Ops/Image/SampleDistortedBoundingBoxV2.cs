@@ -15,6 +15,10 @@ internal sealed class SampleDistortedBoundingBoxV2 : OpDef
 {
     public static readonly SampleDistortedBoundingBoxV2 Def = new();
 
+    private static readonly OpAttr<float[]> AspectRatioRange = new("aspect_ratio_range");
+    private static readonly OpAttr<float[]> AreaRange = new("area_range");
+    private static readonly OpAttr<int> MaxAttempts = new("max_attempts", 100);
+
     public override string Type => "SampleDistortedBoundingBoxV2";
 
     public override bool IsStateful => true;
@@ -29,11 +33,11 @@ internal sealed class SampleDistortedBoundingBoxV2 : OpDef
         if (ctx.InputDType(1) != DType.float32) throw ctx.TypeError($"bounding_boxes must be float32, got {ctx.InputDType(1).name}");
         if (ctx.InputShape(1) is { IsKnownRank: true } b && (b.ndims != 3 || b[2] is not (4 or -1))) throw ctx.Error($"bounding_boxes must be 3-D [batch, N, 4], got {b.ToListString()}");
         if (ctx.InputShape(2) is { IsKnownRank: true, ndims: not 0 } m) throw ctx.Error($"min_object_covered must be 0-D, got {m.ToListString()}");
-        var aspect = ctx.Attr<float[]>("aspect_ratio_range");
+        var aspect = AspectRatioRange.Of(ctx);
         if (aspect.Length != 2 || aspect[0] <= 0 || aspect[1] <= 0) throw ctx.Error("aspect_ratio_range must have 2 positive elements");
-        var area = ctx.Attr<float[]>("area_range");
+        var area = AreaRange.Of(ctx);
         if (area.Length != 2 || area[0] <= 0 || area[1] <= 0 || area[0] > 1 || area[1] > 1) throw ctx.Error("area_range must have 2 elements in (0, 1]");
-        if (ctx.Attr<int>("max_attempts") <= 0) throw ctx.Error($"max_attempts must be positive, got {ctx.Attr<int>("max_attempts")}");
+        if (MaxAttempts.Of(ctx) <= 0) throw ctx.Error($"max_attempts must be positive, got {MaxAttempts.Of(ctx)}");
         ctx.AddOutput(t, new Shape(3));
         ctx.AddOutput(t, new Shape(3));
         ctx.AddOutput(DType.float32, new Shape(1, 1, 4));
@@ -50,11 +54,18 @@ internal sealed class SampleDistortedBoundingBoxV2 : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel
     {
-        private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
-        private readonly float[] _aspect = op.Attr<float[]>("aspect_ratio_range");
-        private readonly float[] _area = op.Attr<float[]>("area_range");
-        private readonly int _maxAttempts = op.Attr<int>("max_attempts");
-        private readonly bool _useImage = op.Attr<bool>("use_image_if_no_bounding_boxes");
+        private static readonly OpAttr<long> SeedAttr = new("seed", 0);
+        private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
+        private static readonly OpAttr<float[]> AspectRatioRange = new("aspect_ratio_range");
+        private static readonly OpAttr<float[]> AreaRange = new("area_range");
+        private static readonly OpAttr<int> MaxAttempts = new("max_attempts", 100);
+        private static readonly OpAttr<bool> UseImageIfNoBoundingBoxes = new("use_image_if_no_bounding_boxes", false);
+
+        private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
+        private readonly float[] _aspect = AspectRatioRange.Of(op);
+        private readonly float[] _area = AreaRange.Of(op);
+        private readonly int _maxAttempts = MaxAttempts.Of(op);
+        private readonly bool _useImage = UseImageIfNoBoundingBoxes.Of(op);
 
         internal override GuardedPhilox Generator => _generator;
 

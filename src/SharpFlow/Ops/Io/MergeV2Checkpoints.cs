@@ -14,6 +14,8 @@ internal sealed class MergeV2Checkpoints : OpDef
 {
     public static readonly MergeV2Checkpoints Def = new();
 
+    private static readonly OpAttr<bool> DeleteOldDirs = new("delete_old_dirs", true);
+
     public override string Type => "MergeV2Checkpoints";
 
     public override bool IsStateful => true;
@@ -34,7 +36,7 @@ internal sealed class MergeV2Checkpoints : OpDef
     {
         var sources = ctx.Input(0);
         var destination = Encoding.UTF8.GetString(SaveV2.ScalarString(ctx.Input(1), "destination_prefix", ctx));
-        var deleteOldDirs = op.attrs.TryGetValue("delete_old_dirs", out var d) && d is true;
+        var deleteOldDirs = DeleteOldDirs.Of(op);
         var prefixes = Enumerable.Range(0, sources.size).Select(i => Encoding.UTF8.GetString(sources.StringBytes(i))).ToList();
         Merge(prefixes, destination, deleteOldDirs, op.name);
     });

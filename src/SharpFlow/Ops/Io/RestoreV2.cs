@@ -13,6 +13,8 @@ internal sealed class RestoreV2 : OpDef
 {
     public static readonly RestoreV2 Def = new();
 
+    private static readonly OpAttr<DType[]> Dtypes = new("dtypes");
+
     public override string Type => "RestoreV2";
 
     public override bool IsStateful => true;
@@ -23,7 +25,7 @@ internal sealed class RestoreV2 : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var dtypes = ctx.Attr<DType[]>("dtypes");
+        var dtypes = Dtypes.Of(ctx);
         SaveV2.CheckStrings(ctx, 3);
         SaveV2.CheckRank(ctx, 0, 0, "prefix");
         SaveV2.CheckRank(ctx, 1, 1, "tensor_names");
@@ -38,7 +40,7 @@ internal sealed class RestoreV2 : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var dtypes = op.Attr<DType[]>("dtypes");
+        var dtypes = Dtypes.Of(op);
         return OpKernel.From(ctx =>
         {
             var prefix = Encoding.UTF8.GetString(SaveV2.ScalarString(ctx.Input(0), "prefix", ctx));

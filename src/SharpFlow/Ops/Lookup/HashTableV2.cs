@@ -64,6 +64,9 @@ internal sealed class HashTableV2 : OpDef
 {
     public static readonly HashTableV2 Def = new();
 
+    private static readonly OpAttr<DType> KeyDtype = new("key_dtype");
+    private static readonly OpAttr<DType> ValueDtype = new("value_dtype");
+
     public override string Type => "HashTableV2";
 
     public override bool IsStateful => true;
@@ -74,7 +77,7 @@ internal sealed class HashTableV2 : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var table = new NDArray(new object[] { new LookupTable(op.Attr<DType>("key_dtype"), op.Attr<DType>("value_dtype")) }, Shape.Scalar);
+        var table = new NDArray(new object[] { new LookupTable(KeyDtype.Of(op), ValueDtype.Of(op)) }, Shape.Scalar);
         return OpKernel.From(ctx => ctx.ForwardOutput(0, table));
     }
 
@@ -141,6 +144,8 @@ internal sealed class LookupTableFindV2 : OpDef
 {
     public static readonly LookupTableFindV2 Def = new();
 
+    private static readonly OpAttr<DType> Tout = new("Tout");
+
     public override string Type => "LookupTableFindV2";
 
     public override bool IsStateful => true;
@@ -152,7 +157,7 @@ internal sealed class LookupTableFindV2 : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError("table_handle must be a resource");
-        ctx.AddOutput(ctx.Attr<DType>("Tout"), ctx.InputShape(1));
+        ctx.AddOutput(Tout.Of(ctx), ctx.InputShape(1));
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>

@@ -9,6 +9,8 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class ArgReductionOp : OpDef
 {
+    private static readonly OpAttr<DType> OutputType = new("output_type");
+
     private readonly bool _max;
 
     protected ArgReductionOp(bool max) => _max = max;
@@ -17,7 +19,7 @@ internal abstract class ArgReductionOp : OpDef
     {
         var dtype = ctx.InputDType(0);
         if (!dtype.IsNumeric) throw ctx.TypeError($"dtype {dtype.name} is not supported");
-        var outputType = ctx.Attr<DType>("output_type");
+        var outputType = OutputType.Of(ctx);
         var input = ctx.InputShape(0);
         var axisValue = ctx.ConstantInput(1);
         if (!input.IsKnownRank || axisValue is null)
@@ -42,7 +44,7 @@ internal abstract class ArgReductionOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var outputType = op.Attr<DType>("output_type");
+        var outputType = OutputType.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);

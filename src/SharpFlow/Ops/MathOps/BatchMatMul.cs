@@ -11,6 +11,9 @@ internal sealed class BatchMatMul : OpDef
 {
     public static readonly BatchMatMul Def = new();
 
+    private static readonly OpAttr<bool> AdjX = new("adj_x", false);
+    private static readonly OpAttr<bool> AdjY = new("adj_y", false);
+
     public override string Type => "BatchMatMul";
 
     public override void InferShapes(InferenceContext ctx)
@@ -54,7 +57,7 @@ internal sealed class BatchMatMul : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (g, x, y) = (grads[0]!, op.inputs[0], op.inputs[1]);
-        return (op.Attr<bool>("adj_x"), op.Attr<bool>("adj_y")) switch
+        return (AdjX.Of(op), AdjY.Of(op)) switch
         {
             (false, false) => [Build(g, y, adjY: true), Build(x, g, adjX: true)],
             (false, true) => [Build(g, y), Build(g, x, adjX: true)],

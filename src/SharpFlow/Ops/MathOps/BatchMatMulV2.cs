@@ -11,6 +11,9 @@ internal sealed class BatchMatMulV2 : OpDef
 {
     public static readonly BatchMatMulV2 Def = new();
 
+    private static readonly OpAttr<bool> AdjX = new("adj_x", false);
+    private static readonly OpAttr<bool> AdjY = new("adj_y", false);
+
     public override string Type => "BatchMatMulV2";
 
     public override bool BroadcastsInputs => true;
@@ -29,7 +32,7 @@ internal sealed class BatchMatMulV2 : OpDef
             ctx.AddOutput(da, Shape.Unknown);
             return;
         }
-        var (adjX, adjY) = (ctx.Attr<bool>("adj_x"), ctx.Attr<bool>("adj_y"));
+        var (adjX, adjY) = (AdjX.Of(ctx), AdjY.Of(ctx));
         var (ad, bd) = (a.Dims, b.Dims);
         var m = ad[^(adjX ? 1 : 2)];
         var ka = ad[^(adjX ? 2 : 1)];
@@ -44,8 +47,8 @@ internal sealed class BatchMatMulV2 : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var adjX = op.Attr<bool>("adj_x");
-        var adjY = op.Attr<bool>("adj_y");
+        var adjX = AdjX.Of(op);
+        var adjY = AdjY.Of(op);
         return OpKernel.From(ctx =>
         {
             var (a, b) = (ctx.Input(0), ctx.Input(1));
@@ -103,8 +106,8 @@ internal sealed class BatchMatMulV2 : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (g, x, y) = (grads[0]!, op.inputs[0], op.inputs[1]);
-        var adjX = op.Attr<bool>("adj_x");
-        var adjY = op.Attr<bool>("adj_y");
+        var adjX = AdjX.Of(op);
+        var adjY = AdjY.Of(op);
         return (adjX, adjY) switch
         {
             (false, false) => [Build(g, y, adjY: true), Build(x, g, adjX: true)],

@@ -12,16 +12,18 @@ internal sealed class Cast : OpDef
 {
     public static readonly Cast Def = new();
 
+    private static readonly OpAttr<DType> DstT = new("DstT");
+
     public override string Type => "Cast";
 
     public override void InferShapes(InferenceContext ctx)
     {
-        ctx.AddOutput(ctx.Attr<DType>("DstT"), ctx.InputShape(0));
+        ctx.AddOutput(DstT.Of(ctx), ctx.InputShape(0));
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var dst = op.Attr<DType>("DstT");
+        var dst = DstT.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
@@ -30,7 +32,7 @@ internal sealed class Cast : OpDef
     }
 
     public override NDArray? ConstantValue(Operation op, int index) =>
-        op.inputs[0].op.Def.ConstantValue(op.inputs[0].op, op.inputs[0].value_index) is { } v ? v.Cast(op.Attr<DType>("DstT")) : null;
+        op.inputs[0].op.Def.ConstantValue(op.inputs[0].op, op.inputs[0].value_index) is { } v ? v.Cast(DstT.Of(op)) : null;
 
     /// <summary><c>tf.cast(x, dtype)</c>.</summary>
     public static Tensor Build(TensorLike x, DType dtype, string? name = null)

@@ -1,9 +1,14 @@
+using SharpFlow.Framework;
+
 namespace SharpFlow.Ops.MathOps;
 
 /// <summary>Cumprod: running products along an axis (<c>tf.cumprod</c>).</summary>
 internal sealed class Cumprod : ScanOp
 {
     public static readonly Cumprod Def = new();
+
+    private static readonly OpAttr<bool> Exclusive = new("exclusive", false);
+    private static readonly OpAttr<bool> Reverse = new("reverse", false);
 
     public override string Type => "Cumprod";
 
@@ -20,7 +25,7 @@ internal sealed class Cumprod : ScanOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (x, axis, g) = (op.inputs[0], op.inputs[1], grads[0]!);
-        var (exclusive, reverse) = (op.Attr<bool>("exclusive"), op.Attr<bool>("reverse"));
+        var (exclusive, reverse) = (Exclusive.Of(op), Reverse.Of(op));
         var prod = Build(x, axis, exclusive, reverse);
         var sum = Cumsum.Build(Mul.Build(prod, g), axis, exclusive, !reverse);
         return [RealDiv.Build(sum, x), null];

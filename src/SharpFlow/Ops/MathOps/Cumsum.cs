@@ -1,9 +1,14 @@
+using SharpFlow.Framework;
+
 namespace SharpFlow.Ops.MathOps;
 
 /// <summary>Cumsum: running sums along an axis (<c>tf.cumsum</c>).</summary>
 internal sealed class Cumsum : ScanOp
 {
     public static readonly Cumsum Def = new();
+
+    private static readonly OpAttr<bool> Exclusive = new("exclusive", false);
+    private static readonly OpAttr<bool> Reverse = new("reverse", false);
 
     public override string Type => "Cumsum";
 
@@ -15,5 +20,5 @@ internal sealed class Cumsum : ScanOp
 
     /// <summary>Each output element sums inputs; its gradient is the running sum of the gradient the other way.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [Build(grads[0]!, op.inputs[1], op.Attr<bool>("exclusive"), !op.Attr<bool>("reverse")), null];
+        [Build(grads[0]!, op.inputs[1], Exclusive.Of(op), !Reverse.Of(op)), null];
 }

@@ -12,6 +12,9 @@ internal sealed class MatMul : OpDef
 {
     public static readonly MatMul Def = new();
 
+    private static readonly OpAttr<bool> TransposeA = new("transpose_a", false);
+    private static readonly OpAttr<bool> TransposeB = new("transpose_b", false);
+
     public override string Type => "MatMul";
 
     public override void InferShapes(InferenceContext ctx)
@@ -23,8 +26,8 @@ internal sealed class MatMul : OpDef
         var (a, b) = (ctx.InputShape(0), ctx.InputShape(1));
         if ((a.IsKnownRank && a.ndims != 2) || (b.IsKnownRank && b.ndims != 2))
             throw ctx.Error($"both inputs must be matrices (rank 2), got shapes {a.ToListString()} and {b.ToListString()}");
-        var ta = ctx.Attr<bool>("transpose_a");
-        var tb = ctx.Attr<bool>("transpose_b");
+        var ta = TransposeA.Of(ctx);
+        var tb = TransposeB.Of(ctx);
         var m = a.IsKnownRank ? a[ta ? 1 : 0] : -1;
         var ka = a.IsKnownRank ? a[ta ? 0 : 1] : -1;
         var kb = b.IsKnownRank ? b[tb ? 1 : 0] : -1;
@@ -36,8 +39,8 @@ internal sealed class MatMul : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var ta = op.Attr<bool>("transpose_a");
-        var tb = op.Attr<bool>("transpose_b");
+        var ta = TransposeA.Of(op);
+        var tb = TransposeB.Of(op);
         var constantB = new ConstantOperand(); // a constant B is packed once for the session's runs
         return OpKernel.From(ctx =>
         {
@@ -76,8 +79,8 @@ internal sealed class MatMul : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (g, a, b) = (grads[0]!, op.inputs[0], op.inputs[1]);
-        var ta = op.Attr<bool>("transpose_a");
-        var tb = op.Attr<bool>("transpose_b");
+        var ta = TransposeA.Of(op);
+        var tb = TransposeB.Of(op);
         return (ta, tb) switch
         {
             (false, false) => [Build(g, b, transposeB: true), Build(a, g, transposeA: true)],

@@ -10,6 +10,8 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class ReductionOp : OpDef
 {
+    private static readonly OpAttr<bool> KeepDims = new("keep_dims");
+
     /// <summary>Whether the reduction is defined for <paramref name="dtype"/>.</summary>
     protected virtual bool Accepts(DType dtype) => dtype.IsNumeric;
 
@@ -22,7 +24,7 @@ internal abstract class ReductionOp : OpDef
         if (!Accepts(dtype)) throw ctx.TypeError($"dtype {dtype.name} is not supported");
         if (!ctx.InputDType(1).is_integer) throw ctx.TypeError($"reduction_indices must be int32 or int64, got {ctx.InputDType(1).name}");
         var input = ctx.InputShape(0);
-        var keepDims = ctx.Attr<bool>("keep_dims");
+        var keepDims = KeepDims.Of(ctx);
         var axes = ctx.ConstantInput(1);
         if (!input.IsKnownRank || axes is null)
         {
@@ -35,7 +37,7 @@ internal abstract class ReductionOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var keepDims = op.Attr<bool>("keep_dims");
+        var keepDims = KeepDims.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);

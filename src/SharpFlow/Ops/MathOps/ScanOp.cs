@@ -9,6 +9,9 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class ScanOp : OpDef
 {
+    private static readonly OpAttr<bool> Exclusive = new("exclusive");
+    private static readonly OpAttr<bool> Reverse = new("reverse");
+
     protected abstract bool Product { get; }
 
     public override void InferShapes(InferenceContext ctx)
@@ -22,8 +25,8 @@ internal abstract class ScanOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var exclusive = op.Attr<bool>("exclusive");
-        var reverse = op.Attr<bool>("reverse");
+        var exclusive = Exclusive.Of(op);
+        var reverse = Reverse.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);

@@ -26,7 +26,7 @@ internal sealed class AvgPool : OpDef
 
     /// <summary>Each window's gradient is shared equally among its elements (AvgPoolGrad).</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [AvgPoolGrad.Build(Shapes.Of(op.inputs[0]), grads[0]!, WindowAttrs.Of(op.attrs))];
+        [AvgPoolGrad.Build(Shapes.Of(op.inputs[0]), grads[0]!, WindowAttrs.Of(op))];
 
     /// <summary><c>tf.nn.avg_pool(value, ksize, strides, padding)</c>.</summary>
     public static Tensor Build(TensorLike value, int[] ksize, int[] strides, string padding, string? name = null) =>

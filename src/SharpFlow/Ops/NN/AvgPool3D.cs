@@ -23,7 +23,7 @@ internal sealed class AvgPool3D : OpDef
 
     /// <summary>TensorFlow's <c>_AvgPool3DGrad</c>: AvgPool3DGrad(shape(input), grad).</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [AvgPool3DGrad.Build(Shapes.Of(op.inputs[0]), grads[0]!, Volumetric.Of(op.attrs))];
+        [AvgPool3DGrad.Build(Shapes.Of(op.inputs[0]), grads[0]!, Volumetric.Of(op))];
 
     internal static Tensor Build(TensorLike input, int[] ksize, int[] strides, string padding, string? name = null)
     {

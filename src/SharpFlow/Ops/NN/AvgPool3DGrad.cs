@@ -36,8 +36,11 @@ internal sealed class AvgPool3DGrad : OpDef
     });
 
     /// <summary>TensorFlow's <c>_AvgPool3DGradGrad</c>: nothing for the shape, AvgPool3D of the gradient for grad.</summary>
-    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [null, AvgPool3D.Build(grads[0]!, (int[])op.attrs["ksize"], (int[])op.attrs["strides"], (string)op.attrs["padding"])];
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
+    {
+        var pool = Volumetric.Of(op);
+        return [null, AvgPool3D.Build(grads[0]!, pool.Ksize!, pool.Strides, pool.Padding)];
+    }
 
     internal static Tensor Build(Tensor origInputShape, TensorLike grad, Volumetric attrs, string? name = null)
     {

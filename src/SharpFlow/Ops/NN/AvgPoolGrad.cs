@@ -34,7 +34,7 @@ internal sealed class AvgPoolGrad : OpDef
 
     /// <summary>AvgPoolGrad is linear in grad; its adjoint is AvgPool (TensorFlow's <c>_AvgPoolGradGrad</c>).</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [null, AvgPool.Build(grads[0]!, WindowAttrs.Of(op.attrs))];
+        [null, AvgPool.Build(grads[0]!, WindowAttrs.Of(op))];
 
     internal static Tensor Build(Tensor origInputShape, Tensor grad, WindowAttrs attrs, string? name = null)
     {

@@ -16,6 +16,9 @@ internal sealed class BatchNormWithGlobalNormalization : OpDef
 {
     public static readonly BatchNormWithGlobalNormalization Def = new();
 
+    internal static readonly OpAttr<float> VarianceEpsilon = new("variance_epsilon");
+    internal static readonly OpAttr<bool> ScaleAfterNormalization = new("scale_after_normalization");
+
     public override string Type => "BatchNormWithGlobalNormalization";
 
     // TensorFlow's shape function: t has rank 4; m, v, beta and gamma are vectors whose length merges with t's last
@@ -56,8 +59,8 @@ internal sealed class BatchNormWithGlobalNormalization : OpDef
             if (p.ndim != 1) throw ctx.InvalidArgument($"{names[i]} must be 1-dimensional{p.shape.ToListString()}");
             if (p.shape[0] != depth) throw ctx.InvalidArgument($"{names[i]} must have as many elements as the depth of the input ({depth}), got {p.shape[0]}");
         }
-        var epsilon = (float)ctx.op.attrs["variance_epsilon"];
-        var scale = (bool)ctx.op.attrs["scale_after_normalization"];
+        var epsilon = BatchNormWithGlobalNormalization.VarianceEpsilon.Of(ctx);
+        var scale = BatchNormWithGlobalNormalization.ScaleAfterNormalization.Of(ctx);
         var y = ctx.AllocateUninitializedOutput(0, t.dtype, t.shape);
         if (t.dtype == DType.float32)
             Compute(t.AsReadOnlySpan<float>(), ctx.Input(1).AsReadOnlySpan<float>(), ctx.Input(2).AsReadOnlySpan<float>(), ctx.Input(3).AsReadOnlySpan<float>(),
@@ -96,8 +99,8 @@ internal sealed class BatchNormWithGlobalNormalization : OpDef
     {
         var g = grads[0]!;
         var (t, m, v, gamma) = (op.inputs[0], op.inputs[1], op.inputs[2], op.inputs[4]);
-        var epsilon = (float)op.attrs["variance_epsilon"];
-        var scale = (bool)op.attrs["scale_after_normalization"];
+        var epsilon = BatchNormWithGlobalNormalization.VarianceEpsilon.Of(op);
+        var scale = BatchNormWithGlobalNormalization.ScaleAfterNormalization.Of(op);
         var axes = new[] { 0, 1, 2 };
         var db = Sum.Build(g, axes);
         var vPlusEps = Add.Build(v, Const.Create(v.graph, NDArray.Scalar(epsilon).Cast(v.dtype), "variance_epsilon"));

@@ -59,8 +59,8 @@ internal sealed class BatchNormWithGlobalNormalizationGrad : OpDef
             if (p.ndim != 1) throw ctx.InvalidArgument($"{names[i]} must be 1-dimensional{p.shape.ToListString()}");
             if (p.shape[0] != depth) throw ctx.InvalidArgument($"{names[i]} must have as many elements as the depth of the input ({depth}), got {p.shape[0]}");
         }
-        var epsilon = (float)ctx.op.attrs["variance_epsilon"];
-        var scale = (bool)ctx.op.attrs["scale_after_normalization"];
+        var epsilon = BatchNormWithGlobalNormalization.VarianceEpsilon.Of(ctx);
+        var scale = BatchNormWithGlobalNormalization.ScaleAfterNormalization.Of(ctx);
         var outs = new NDArray[5];
         outs[0] = ctx.AllocateUninitializedOutput(0, t.dtype, t.shape);
         for (var i = 1; i < 5; i++) outs[i] = ctx.AllocateUninitializedOutput(i, t.dtype, new Shape(depth));

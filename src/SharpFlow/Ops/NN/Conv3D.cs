@@ -16,7 +16,7 @@ internal sealed class Conv3D : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = Volumetric.CheckFloat(ctx, 0, 1);
-        var attrs = Volumetric.Of(ctx.Attrs);
+        var attrs = Volumetric.Of(ctx);
         attrs.Validate(m => ctx.Error(m));
         var (input, filter) = (ctx.InputShape(0), ctx.InputShape(1));
         Volumetric.CheckFilter(ctx, input, filter);
@@ -34,7 +34,7 @@ internal sealed class Conv3D : OpDef
     {
         var (x, f) = (ctx.Input(0), ctx.Input(1));
         CheckRuntimeFilter(ctx, x.shape, f.shape);
-        var attrs = Volumetric.Of(ctx.op.attrs);
+        var attrs = Volumetric.Of(ctx.op);
         var g = attrs.Geometry(x.shape, attrs.Window(f.shape), m => ctx.InvalidArgument(m));
         var cout = f.shape[4];
         var y = ctx.AllocateUninitializedOutput(0, x.dtype, Volumetric.Output(g, cout));
@@ -46,7 +46,7 @@ internal sealed class Conv3D : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (input, filter, g) = (op.inputs[0], op.inputs[1], grads[0]!);
-        var attrs = Volumetric.Of(op.attrs);
+        var attrs = Volumetric.Of(op);
         return [Conv3DBackpropInputV2.Build(Shapes.Of(input), filter, g, attrs), Conv3DBackpropFilterV2.Build(input, Shapes.Of(filter), g, attrs)];
     }
 

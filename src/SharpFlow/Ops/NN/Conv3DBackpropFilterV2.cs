@@ -16,7 +16,7 @@ internal sealed class Conv3DBackpropFilterV2 : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = Volumetric.CheckFloat(ctx, 0, 2);
-        var attrs = Volumetric.Of(ctx.Attrs);
+        var attrs = Volumetric.Of(ctx);
         attrs.Validate(m => ctx.Error(m));
         var sizes = ctx.ShapeFromInput(1);
         Volumetric.CheckFilter(ctx, ctx.InputShape(0), sizes);
@@ -31,7 +31,7 @@ internal sealed class Conv3DBackpropFilterV2 : OpDef
         var filterShape = Volumetric.ShapeInput(ctx, 1, "filter_sizes");
         var (x, dy) = (ctx.Input(0), ctx.Input(2));
         Conv3D.CheckRuntimeFilter(ctx, x.shape, filterShape);
-        var attrs = Volumetric.Of(ctx.op.attrs);
+        var attrs = Volumetric.Of(ctx.op);
         var g = attrs.Geometry(x.shape, attrs.Window(filterShape), m => ctx.InvalidArgument(m));
         WindowAttrs.CheckOutput(Volumetric.Output(g, filterShape[4]), dy.shape, ctx, "out_backprop");
         var df = ctx.AllocateUninitializedOutput(0, dy.dtype, filterShape);
@@ -43,7 +43,7 @@ internal sealed class Conv3DBackpropFilterV2 : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (input, dy, g) = (op.inputs[0], op.inputs[2], grads[0]!);
-        var attrs = Volumetric.Of(op.attrs);
+        var attrs = Volumetric.Of(op);
         return [Conv3DBackpropInputV2.Build(Shapes.Of(input), g, dy, attrs), null, Conv3D.Build(input, g, attrs)];
     }
 

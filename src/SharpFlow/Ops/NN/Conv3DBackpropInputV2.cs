@@ -16,7 +16,7 @@ internal sealed class Conv3DBackpropInputV2 : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = Volumetric.CheckFloat(ctx, 1, 2);
-        var attrs = Volumetric.Of(ctx.Attrs);
+        var attrs = Volumetric.Of(ctx);
         attrs.Validate(m => ctx.Error(m));
         var sizes = ctx.ShapeFromInput(0);
         if (sizes.IsKnownRank && sizes.ndims != 5) throw ctx.Error($"input_sizes must have 5 entries (NDHWC), got {sizes.ToListString()}");
@@ -33,7 +33,7 @@ internal sealed class Conv3DBackpropInputV2 : OpDef
         var inputShape = Volumetric.ShapeInput(ctx, 0, "input_sizes");
         var (f, dy) = (ctx.Input(1), ctx.Input(2));
         Conv3D.CheckRuntimeFilter(ctx, inputShape, f.shape);
-        var attrs = Volumetric.Of(ctx.op.attrs);
+        var attrs = Volumetric.Of(ctx.op);
         var g = attrs.Geometry(inputShape, attrs.Window(f.shape), m => ctx.InvalidArgument(m));
         WindowAttrs.CheckOutput(Volumetric.Output(g, f.shape[4]), dy.shape, ctx, "out_backprop");
         var dx = ctx.AllocateUninitializedOutput(0, dy.dtype, inputShape);
@@ -45,7 +45,7 @@ internal sealed class Conv3DBackpropInputV2 : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (filter, dy, g) = (op.inputs[1], op.inputs[2], grads[0]!);
-        var attrs = Volumetric.Of(op.attrs);
+        var attrs = Volumetric.Of(op);
         return [null, Conv3DBackpropFilterV2.Build(g, Shapes.Of(filter), dy, attrs), Conv3D.Build(g, filter, attrs)];
     }
 

@@ -112,7 +112,7 @@ internal sealed class ConvolutionFamily
     public void CheckOutBackprop(InferenceContext ctx, Shape input, Shape filter, Shape outBackprop)
     {
         if (!input.IsKnownRank || input.ndims != 4) return;
-        var attrs = WindowAttrs.Of(ctx.Attrs);
+        var attrs = WindowAttrs.Of(ctx);
         var (kh, kw) = attrs.Window(filter);
         var expected = attrs.OutputShape(input, kh, kw, OutChannels(filter), m => ctx.Error(m));
         if (!expected.IsCompatibleWith(outBackprop))
@@ -132,7 +132,7 @@ internal sealed class ConvolutionFamily
     /// <summary>The run-time geometry from an input and a filter shape, with TensorFlow's checks.</summary>
     public static Window2D Geometry(OpKernelContext ctx, Shape input, Shape filter)
     {
-        var attrs = WindowAttrs.Of(ctx.op.attrs);
+        var attrs = WindowAttrs.Of(ctx.op);
         if (filter.ndims != 4) throw ctx.InvalidArgument($"filter must be 4-dimensional: {filter.ToListString()}");
         if (input.ndims != 4) throw ctx.InvalidArgument($"input must be 4-dimensional: {input.ToListString()}");
         if (input[3] != filter[2])
@@ -149,7 +149,7 @@ internal abstract class ConvolutionOp : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = WindowAttrs.CheckFloat(ctx, 0, 1);
-        var attrs = WindowAttrs.Of(ctx.Attrs);
+        var attrs = WindowAttrs.Of(ctx);
         attrs.Validate(m => ctx.Error(m));
         var (input, filter) = (ctx.InputShape(0), ctx.InputShape(1));
         ConvolutionFamily.CheckFilter(ctx, input, filter, "filter");
@@ -177,7 +177,7 @@ internal abstract class ConvolutionOp : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (input, filter, g) = (op.inputs[0], op.inputs[1], grads[0]!);
-        var attrs = WindowAttrs.Of(op.attrs);
+        var attrs = WindowAttrs.Of(op);
         return [Family.BackpropInput.Build(Shapes.Of(input), filter, g, attrs), Family.BackpropFilter.Build(input, Shapes.Of(filter), g, attrs)];
     }
 
@@ -200,7 +200,7 @@ internal abstract class ConvBackpropInputOp : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = WindowAttrs.CheckFloat(ctx, 1, 2);
-        WindowAttrs.Of(ctx.Attrs).Validate(m => ctx.Error(m));
+        WindowAttrs.Of(ctx).Validate(m => ctx.Error(m));
         var sizes = ctx.ShapeFromInput(0);
         if (sizes.IsKnownRank && sizes.ndims != 4) throw ctx.Error($"input_sizes must have 4 entries (NHWC), got {sizes.ToListString()}");
         ConvolutionFamily.CheckFilter(ctx, sizes, ctx.InputShape(1), "filter");
@@ -221,7 +221,7 @@ internal abstract class ConvBackpropInputOp : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (filter, dy, g) = (op.inputs[1], op.inputs[2], grads[0]!);
-        var attrs = WindowAttrs.Of(op.attrs);
+        var attrs = WindowAttrs.Of(op);
         return [null, Family.BackpropFilter.Build(g, Shapes.Of(filter), dy, attrs), Family.Forward.Build(g, filter, attrs)];
     }
 
@@ -244,7 +244,7 @@ internal abstract class ConvBackpropFilterOp : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = WindowAttrs.CheckFloat(ctx, 0, 2);
-        WindowAttrs.Of(ctx.Attrs).Validate(m => ctx.Error(m));
+        WindowAttrs.Of(ctx).Validate(m => ctx.Error(m));
         var sizes = ctx.ShapeFromInput(1);
         ConvolutionFamily.CheckFilter(ctx, ctx.InputShape(0), sizes, "filter_sizes");
         Family.CheckOutBackprop(ctx, ctx.InputShape(0), sizes, ctx.InputShape(2));
@@ -264,7 +264,7 @@ internal abstract class ConvBackpropFilterOp : OpDef
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var (input, dy, g) = (op.inputs[0], op.inputs[2], grads[0]!);
-        var attrs = WindowAttrs.Of(op.attrs);
+        var attrs = WindowAttrs.Of(op);
         return [Family.BackpropInput.Build(Shapes.Of(input), g, dy, attrs), null, Family.Forward.Build(input, g, attrs)];
     }
 

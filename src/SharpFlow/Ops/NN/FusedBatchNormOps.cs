@@ -24,12 +24,12 @@ internal abstract class FusedBatchNormOpBase : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var (t, u) = FusedBatchNormAttrs.CheckTypes(ctx, Version, [(0, "x")], [(1, "scale"), (2, "offset"), (3, "mean"), (4, "variance")]);
-        var format = FusedBatchNormAttrs.Format(ctx.Attrs, Version, m => ctx.Error(m));
+        var format = FusedBatchNormAttrs.Format(ctx, Version, m => ctx.Error(m));
         var rank = format.Length;
         var x = ctx.InputShape(0);
         if (x.IsKnownRank && x.ndims != rank) throw ctx.Error($"Shape must be rank {rank} but is rank {x.ndims}: input x {x.ToListString()}");
-        var isTraining = FusedBatchNormAttrs.IsTraining(ctx.Attrs);
-        var factor = FusedBatchNormAttrs.ExponentialAvgFactor(ctx.Attrs);
+        var isTraining = FusedBatchNormAttrs.IsTraining(ctx);
+        var factor = FusedBatchNormAttrs.ExponentialAvgFactor(ctx);
         var channelIndex = format.IndexOf('C');
         var channels = x.IsKnownRank ? x[channelIndex] : -1;
         // scale and offset, and the mean and variance when they are read (inference, or a running average).
@@ -45,10 +45,10 @@ internal abstract class FusedBatchNormOpBase : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var format = FusedBatchNormAttrs.Format(op.attrs, Version, m => new InvalidArgumentError(m, op.name));
-        var epsilon = FusedBatchNormAttrs.Epsilon(op.attrs);
-        var isTraining = FusedBatchNormAttrs.IsTraining(op.attrs);
-        var factor = FusedBatchNormAttrs.ExponentialAvgFactor(op.attrs);
+        var format = FusedBatchNormAttrs.Format(op, Version, m => new InvalidArgumentError(m, op.name));
+        var epsilon = FusedBatchNormAttrs.Epsilon(op);
+        var isTraining = FusedBatchNormAttrs.IsTraining(op);
+        var factor = FusedBatchNormAttrs.ExponentialAvgFactor(op);
         var version = Version;
         return OpKernel.From(ctx => Compute(ctx, format, epsilon, isTraining, factor, version));
     }
@@ -157,9 +157,9 @@ internal abstract class FusedBatchNormOpBase : OpDef
         var x = op.inputs[0];
         var gradY = grads[0] ?? ZerosLike.Def.Apply(op.outputs[0], null, true, null);
         var scale = op.inputs[1];
-        var epsilon = FusedBatchNormAttrs.Epsilon(op.attrs);
-        var format = (string)op.attrs["data_format"];
-        var isTraining = FusedBatchNormAttrs.IsTraining(op.attrs);
+        var epsilon = FusedBatchNormAttrs.Epsilon(op);
+        var format = FusedBatchNormAttrs.DataFormatAttr.Of(op);
+        var isTraining = FusedBatchNormAttrs.IsTraining(op);
         Tensor? reserve3 = Version == 3 ? op.outputs[5] : null;
         Tensor[] r;
         if (isTraining)
@@ -225,7 +225,7 @@ internal abstract class FusedBatchNormGradOpBase : OpDef
             ? [(2, "scale"), (3, "reserve_space_1"), (4, "reserve_space_2"), (5, "reserve_space_3")]
             : [(2, "scale"), (3, "reserve_space_1"), (4, "reserve_space_2")];
         var (t, u) = FusedBatchNormAttrs.CheckTypes(ctx, Version, [(0, "y_backprop"), (1, "x")], vectors);
-        var format = FusedBatchNormAttrs.Format(ctx.Attrs, Version, m => ctx.Error(m));
+        var format = FusedBatchNormAttrs.Format(ctx, Version, m => ctx.Error(m));
         var rank = format.Length;
         var (dy, x) = (ctx.InputShape(0), ctx.InputShape(1));
         if (dy.IsKnownRank && dy.ndims != rank) throw ctx.Error($"Shape must be rank {rank} but is rank {dy.ndims}: input y_backprop {dy.ToListString()}");
@@ -243,16 +243,16 @@ internal abstract class FusedBatchNormGradOpBase : OpDef
         ctx.AddOutput(u, new Shape(channels));
         ctx.AddOutput(u, new Shape(channels));
         // The placeholders' run-time shape is [0]; TensorFlow's shape function says [channels] in inference.
-        var placeholder = FusedBatchNormAttrs.IsTraining(ctx.Attrs) ? new Shape(0) : new Shape(channels);
+        var placeholder = FusedBatchNormAttrs.IsTraining(ctx) ? new Shape(0) : new Shape(channels);
         ctx.AddOutput(u, placeholder);
         ctx.AddOutput(u, placeholder);
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var format = FusedBatchNormAttrs.Format(op.attrs, Version, m => new InvalidArgumentError(m, op.name));
-        var epsilon = FusedBatchNormAttrs.Epsilon(op.attrs);
-        var isTraining = FusedBatchNormAttrs.IsTraining(op.attrs);
+        var format = FusedBatchNormAttrs.Format(op, Version, m => new InvalidArgumentError(m, op.name));
+        var epsilon = FusedBatchNormAttrs.Epsilon(op);
+        var isTraining = FusedBatchNormAttrs.IsTraining(op);
         return OpKernel.From(ctx => Compute(ctx, format, epsilon, isTraining));
     }
 
@@ -326,21 +326,34 @@ internal abstract class FusedBatchNormGradOpBase : OpDef
 /// <summary>The attributes, type rules and layouts the fused batch norm ops share.</summary>
 internal static class FusedBatchNormAttrs
 {
+    internal static readonly OpAttr<float> EpsilonAttr = new("epsilon", 0.0001f);
+    internal static readonly OpAttr<bool> IsTrainingAttr = new("is_training", true);
+    internal static readonly OpAttr<float> ExponentialAvgFactorAttr = new("exponential_avg_factor", 1f);
+    internal static readonly OpAttr<string> DataFormatAttr = new("data_format", "NHWC");
+
     /// <summary>The op's epsilon (a float attr).</summary>
-    public static float Epsilon(IReadOnlyDictionary<string, object> attrs) =>
-        attrs.TryGetValue("epsilon", out var e) ? System.Convert.ToSingle(e, System.Globalization.CultureInfo.InvariantCulture) : 0.0001f;
+    public static float Epsilon(Operation op) => EpsilonAttr.Of(op);
 
     /// <summary>The op's is_training (default true).</summary>
-    public static bool IsTraining(IReadOnlyDictionary<string, object> attrs) => !attrs.TryGetValue("is_training", out var v) || (bool)v;
+    public static bool IsTraining(Operation op) => IsTrainingAttr.Of(op);
+
+    /// <summary>The is_training of the op a shape rule is building.</summary>
+    public static bool IsTraining(InferenceContext ctx) => IsTrainingAttr.Of(ctx);
 
     /// <summary>exponential_avg_factor, absent in TensorFlow 1.15's graphs (then 1).</summary>
-    public static float ExponentialAvgFactor(IReadOnlyDictionary<string, object> attrs) =>
-        attrs.TryGetValue("exponential_avg_factor", out var f) ? System.Convert.ToSingle(f, System.Globalization.CultureInfo.InvariantCulture) : 1f;
+    public static float ExponentialAvgFactor(Operation op) => ExponentialAvgFactorAttr.Of(op);
+
+    /// <summary>The exponential_avg_factor of the op a shape rule is building.</summary>
+    public static float ExponentialAvgFactor(InferenceContext ctx) => ExponentialAvgFactorAttr.Of(ctx);
 
     /// <summary>data_format: NHWC or NCHW, and for V3 also NDHWC or NCDHW (default NHWC).</summary>
-    public static string Format(IReadOnlyDictionary<string, object> attrs, int version, Func<string, Exception> error)
+    public static string Format(Operation op, int version, Func<string, Exception> error) => CheckFormat(DataFormatAttr.Of(op), version, error);
+
+    /// <summary>The data_format of the op a shape rule is building, checked.</summary>
+    public static string Format(InferenceContext ctx, int version, Func<string, Exception> error) => CheckFormat(DataFormatAttr.Of(ctx), version, error);
+
+    private static string CheckFormat(string format, int version, Func<string, Exception> error)
     {
-        var format = attrs.TryGetValue("data_format", out var f) ? (string)f : "NHWC";
         var allowed = version == 3 ? new[] { "NHWC", "NCHW", "NDHWC", "NCDHW" } : ["NHWC", "NCHW"];
         if (!allowed.Contains(format))
             throw error($"Value for attr 'data_format' of \"{format}\" is not in the list of allowed values: {string.Join(", ", allowed.Select(a => $"\"{a}\""))}");

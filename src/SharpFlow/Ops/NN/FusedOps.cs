@@ -15,18 +15,21 @@ internal delegate void FusedProduct(NDArray y, NDArray bias, NDArray? residual, 
 /// <summary>What the fused ops share: reading <c>fused_ops</c>, checking the bias and residual, and the epilogue.</summary>
 internal static class FusedOps
 {
+    internal static readonly OpAttr<string[]> FusedOpsAttr = new("fused_ops", []);
+    internal static readonly OpAttr<int> NumArgs = new("num_args", 1);
+
     /// <summary>
     /// The fusion named by <c>fused_ops</c>: <c>["BiasAdd"]</c>, <c>["BiasAdd", act]</c>, <c>["BiasAdd", "Add"]</c>
     /// or <c>["BiasAdd", "Add", act]</c> (TensorFlow's remapper's patterns), act one of Relu, Relu6, Elu, Tanh, Sigmoid.
     /// </summary>
     public static Fusion FusionOf(Operation op)
     {
-        var fused = op.attrs.TryGetValue("fused_ops", out var f) && f is string[] names ? names : [];
+        var fused = FusedOpsAttr.Of(op);
         var residual = fused.Length >= 2 && fused[1] == "Add";
         var activations = fused.Length - (residual ? 2 : 1);
         if (fused.Length == 0 || fused[0] != "BiasAdd" || activations > 1)
             throw new UnimplementedError($"{op.type} \"{op.name}\": unsupported fusion [{string.Join(", ", fused)}]; BiasAdd, optionally Add, and one of Relu, Relu6, Elu, Tanh, Sigmoid are supported");
-        var numArgs = op.attrs.TryGetValue("num_args", out var n) && n is int count ? count : 1;
+        var numArgs = NumArgs.Of(op);
         if (numArgs != (residual ? 2 : 1) || op.inputs.Count != 2 + numArgs)
             throw new UnimplementedError($"{op.type} \"{op.name}\": fused_ops [{string.Join(", ", fused)}] with num_args {numArgs} and {op.inputs.Count} inputs");
         if (activations == 0) return new Fusion(FusedActivation.None, residual);
@@ -52,11 +55,11 @@ internal static class FusedOps
     /// </summary>
     public static void InferShapes(InferenceContext ctx, OpDef product)
     {
-        var inner = new InferenceContext(ctx.OpType, ctx.OpName, ctx.Inputs, ctx.Attrs);
+        var inner = new InferenceContext(ctx.OpType, ctx.OpName, ctx.Inputs, ctx.Attrs, ctx.Def);
         product.InferShapes(inner);
         var (dtype, output) = inner.Outputs[0];
         CheckBias(ctx, output);
-        var numArgs = ctx.Attrs.TryGetValue("num_args", out var n) && n is int count ? count : 1;
+        var numArgs = NumArgs.Of(ctx);
         if (numArgs is < 1 or > 2 || ctx.Inputs.Count != 2 + numArgs)
             throw ctx.Error($"expects num_args (1 or 2) extra inputs after the two operands, got num_args {numArgs} and {ctx.Inputs.Count} inputs");
         if (numArgs == 2)

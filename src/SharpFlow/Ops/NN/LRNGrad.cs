@@ -34,7 +34,7 @@ internal sealed class LRNGrad : OpDef
         var (dy, x, y) = (ctx.Input(0), ctx.Input(1), ctx.Input(2));
         if (x.ndim != 4 || dy.shape != x.shape || y.shape != x.shape)
             throw ctx.InvalidArgument($"input_grads, input_image, and output_image must be 4-dimensional and of one shape, got {dy.shape.ToListString()}, {x.shape.ToListString()}, {y.shape.ToListString()}");
-        var (r, bias, alpha, beta) = LRN.Attrs(ctx.op);
+        var (r, bias, alpha, beta) = LRN.Params(ctx.op);
         var dx = ctx.AllocateUninitializedOutput(0, x.dtype, x.shape);
         var depth = x.shape[3];
         if (x.dtype == DType.float32)
@@ -43,14 +43,10 @@ internal sealed class LRNGrad : OpDef
             LocalResponseNormalization.Backward(dy.AsReadOnlySpan<double>(), x.AsReadOnlySpan<double>(), y.AsReadOnlySpan<double>(), dx.AsSpan<double>(), depth, r, bias, alpha, beta);
     });
 
-    internal static Tensor Build(Tensor grad, Tensor input, Tensor output, IReadOnlyDictionary<string, object> lrnAttrs, string? name = null)
+    internal static Tensor Build(Tensor grad, Tensor input, Tensor output, int depthRadius, float bias, float alpha, float beta, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "LRNGrad", grad, input, output);
         var inputs = b.SameType("LRNGrad", [grad, input, output], ["input_grads", "input_image", "output_image"]);
-        var attrs = new Dictionary<string, object>
-        {
-            ["T"] = inputs[0].dtype, ["depth_radius"] = lrnAttrs["depth_radius"], ["bias"] = lrnAttrs["bias"], ["alpha"] = lrnAttrs["alpha"], ["beta"] = lrnAttrs["beta"],
-        };
-        return b.Create(Def, inputs, attrs).outputs[0];
+        return b.Create(Def, inputs, LRN.AttrMap(inputs[0].dtype, depthRadius, bias, alpha, beta)).outputs[0];
     }
 }

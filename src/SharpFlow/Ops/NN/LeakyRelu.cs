@@ -8,13 +8,15 @@ internal sealed class LeakyRelu : MathOps.FloatUnaryOp
 {
     public static readonly LeakyRelu Def = new();
 
+    private static readonly OpAttr<float> Alpha = new("alpha", 0.2f);
+
     public override string Type => "LeakyRelu";
 
     protected override void Compute(NDArray x, NDArray y) => throw new InvalidOperationException("LeakyRelu computes in its own kernel");
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var alpha = op.Attr<float>("alpha");
+        var alpha = Alpha.Of(op);
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
@@ -37,5 +39,5 @@ internal sealed class LeakyRelu : MathOps.FloatUnaryOp
 
     /// <summary>TensorFlow's <c>_LeakyReluGrad</c>: LeakyReluGrad(g, x, alpha).</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
-        => [LeakyReluGrad.Build(grads[0]!, op.inputs[0], op.Attr<float>("alpha"))];
+        => [LeakyReluGrad.Build(grads[0]!, op.inputs[0], Alpha.Of(op))];
 }

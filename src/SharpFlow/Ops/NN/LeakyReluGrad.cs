@@ -8,6 +8,8 @@ internal sealed class LeakyReluGrad : MathOps.FloatBinaryOp
 {
     public static readonly LeakyReluGrad Def = new();
 
+    private static readonly OpAttr<float> Alpha = new("alpha", 0.2f);
+
     public override string Type => "LeakyReluGrad";
 
     protected override (string A, string B) InputNames => ("gradients", "features");
@@ -16,7 +18,7 @@ internal sealed class LeakyReluGrad : MathOps.FloatBinaryOp
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var alpha = op.Attr<float>("alpha");
+        var alpha = Alpha.Of(op);
         return OpKernel.From(ctx =>
         {
             var (g, x) = (ctx.Input(0), ctx.Input(1));
@@ -40,6 +42,6 @@ internal sealed class LeakyReluGrad : MathOps.FloatBinaryOp
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
         var x = op.inputs[1];
-        return [Build(grads[0]!, x, op.Attr<float>("alpha")), ArrayOps.ZerosLike.Def.Apply(x, null, optimize: true, null)];
+        return [Build(grads[0]!, x, Alpha.Of(op)), ArrayOps.ZerosLike.Def.Apply(x, null, optimize: true, null)];
     }
 }

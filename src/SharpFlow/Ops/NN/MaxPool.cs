@@ -13,7 +13,7 @@ internal sealed class MaxPool : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var dtype = WindowAttrs.CheckFloat(ctx, 0);
-        if (DepthWindow(ctx.Attrs, m => ctx.Error(m)) is { } k)
+        if (DepthWindow(WindowAttrs.KsizeAttr.Of(ctx), WindowAttrs.StridesAttr.Of(ctx), m => ctx.Error(m)) is { } k)
         {
             var input = ctx.InputShape(0);
             if (input.IsKnownRank && input.ndims != 4) throw ctx.Error($"input must be 4-dimensional (NHWC), got shape {input.ToListString()}");
@@ -29,9 +29,11 @@ internal sealed class MaxPool : OpDef
     /// The depth window of a pooling across channels (ksize and strides <c>[1, 1, 1, k]</c>, TensorFlow's depthwise
     /// max pooling), or null for a spatial pooling; pooling across both is refused as TensorFlow does.
     /// </summary>
-    internal static int? DepthWindow(IReadOnlyDictionary<string, object> attrs, Func<string, Exception> error)
+    internal static int? DepthWindow(Operation op, Func<string, Exception> error) =>
+        DepthWindow(WindowAttrs.KsizeAttr.Of(op), WindowAttrs.StridesAttr.Of(op), error);
+
+    private static int? DepthWindow(int[] ksize, int[] strides, Func<string, Exception> error)
     {
-        var (ksize, strides) = ((int[])attrs["ksize"], (int[])attrs["strides"]);
         if (ksize.Length != 4 || strides.Length != 4 || (ksize[3] == 1 && strides[3] == 1)) return null;
         if (ksize[0] != 1 || strides[0] != 1) throw error("Pooling is not yet supported on the batch dimension.");
         if (ksize[1] != 1 || ksize[2] != 1 || strides[1] != 1 || strides[2] != 1)
@@ -44,7 +46,7 @@ internal sealed class MaxPool : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        if (DepthWindow(ctx.op.attrs, m => ctx.InvalidArgument(m)) is { } k)
+        if (DepthWindow(ctx.op, m => ctx.InvalidArgument(m)) is { } k)
         {
             if (x.ndim != 4) throw ctx.InvalidArgument($"input must be 4-dimensional (NHWC), got shape {x.shape.ToListString()}");
             if (x.shape[3] % k != 0) throw ctx.InvalidArgument("Depthwise max pooling requires the depth window to evenly divide the input depth.");
@@ -78,9 +80,9 @@ internal sealed class MaxPool : OpDef
     /// </summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)
     {
-        if (DepthWindow(op.attrs, m => new ValueError(m)) is not null)
+        if (DepthWindow(op, m => new ValueError(m)) is not null)
             throw new UnimplementedError("MaxPoolingGrad is not yet supported on the depth dimension.", op.name);
-        return [MaxPoolGrad.Build(op.inputs[0], op.outputs[0], grads[0]!, WindowAttrs.Of(op.attrs))];
+        return [MaxPoolGrad.Build(op.inputs[0], op.outputs[0], grads[0]!, WindowAttrs.Of(op))];
     }
 
     /// <summary><c>tf.nn.max_pool(value, ksize, strides, padding)</c>.</summary>

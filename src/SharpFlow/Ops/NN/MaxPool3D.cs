@@ -12,14 +12,14 @@ internal sealed class MaxPool3D : OpDef
 
     internal static Shape PooledShape(InferenceContext ctx, Shape input)
     {
-        var attrs = Volumetric.Of(ctx.Attrs);
+        var attrs = Volumetric.Of(ctx);
         attrs.Validate(m => ctx.Error(m));
         return attrs.OutputShape(input, attrs.Window(Shape.Unknown), input.IsKnownRank && input.ndims == 5 ? input[4] : -1, m => ctx.Error(m));
     }
 
     internal static Volume Geometry(OpKernelContext ctx, Shape input)
     {
-        var attrs = Volumetric.Of(ctx.op.attrs);
+        var attrs = Volumetric.Of(ctx.op);
         return attrs.Geometry(input, attrs.Window(Shape.Unknown), m => ctx.InvalidArgument(m));
     }
 
@@ -36,7 +36,7 @@ internal sealed class MaxPool3D : OpDef
 
     /// <summary>TensorFlow's <c>_MaxPool3DGrad</c>: MaxPool3DGrad(input, output, grad).</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
-        [MaxPool3DGrad.Build(op.inputs[0], op.outputs[0], grads[0]!, Volumetric.Of(op.attrs))];
+        [MaxPool3DGrad.Build(op.inputs[0], op.outputs[0], grads[0]!, Volumetric.Of(op))];
 
     internal static Tensor Build(TensorLike input, int[] ksize, int[] strides, string padding, string? name = null)
     {

@@ -37,7 +37,7 @@ internal sealed class MaxPoolGrad : OpDef
     [
         ArrayOps.ZerosLike.Def.Apply(op.inputs[0], null, false, null),
         ArrayOps.ZerosLike.Def.Apply(op.inputs[1], null, false, null),
-        MaxPoolGradGrad.Build(op.inputs[0], op.inputs[1], grads[0]!, WindowAttrs.Of(op.attrs)),
+        MaxPoolGradGrad.Build(op.inputs[0], op.inputs[1], grads[0]!, WindowAttrs.Of(op)),
     ];
 
     internal static Tensor Build(Tensor origInput, Tensor origOutput, Tensor grad, WindowAttrs attrs, string? name = null)

@@ -12,6 +12,9 @@ internal sealed class MaxPoolGradWithArgmax : OpDef
 {
     public static readonly MaxPoolGradWithArgmax Def = new();
 
+    private static readonly OpAttr<DType> TAttr = new("T");
+    private static readonly OpAttr<DType> TargmaxAttr = new("Targmax");
+
     public override string Type => "MaxPoolGradWithArgmax";
 
     public override bool NotDifferentiable => true;
@@ -35,7 +38,7 @@ internal sealed class MaxPoolGradWithArgmax : OpDef
         var g = Pooling.Geometry(ctx, x.shape);
         WindowAttrs.CheckOutput(Pooling.Output(g), dy.shape, ctx, "grad");
         WindowAttrs.CheckOutput(Pooling.Output(g), argmax.shape, ctx, "argmax");
-        var include = (bool)ctx.op.attrs["include_batch_in_index"];
+        var include = MaxPoolWithArgmax.IncludeBatchInIndex.Of(ctx);
         var indexes = argmax.dtype == DType.int64 ? argmax.AsReadOnlySpan<long>().ToArray() : argmax.AsReadOnlySpan<int>().ToArray().Select(i => (long)i).ToArray();
         var dx = ctx.AllocateOutput(0, x.dtype, x.shape);
         var bad = x.dtype == DType.float32
@@ -45,14 +48,14 @@ internal sealed class MaxPoolGradWithArgmax : OpDef
             throw ctx.InvalidArgument($"Invalid argmax {indexes[bad]} at position {bad}: outside the input of shape {x.shape.ToListString()}");
     });
 
-    internal static Tensor Build(Tensor input, Tensor grad, Tensor argmax, IReadOnlyDictionary<string, object> poolAttrs, string? name = null)
+    internal static Tensor Build(Tensor input, Tensor grad, Tensor argmax, WindowAttrs pool, bool includeBatchInIndex, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "MaxPoolGradWithArgmax", input, grad, argmax);
         var inputs = b.SameType("MaxPoolGradWithArgmax", [input, grad], ["input", "grad"]);
         var attrs = new Dictionary<string, object>
         {
-            ["T"] = inputs[0].dtype, ["Targmax"] = argmax.dtype, ["ksize"] = poolAttrs["ksize"], ["strides"] = poolAttrs["strides"],
-            ["padding"] = poolAttrs["padding"], ["include_batch_in_index"] = poolAttrs["include_batch_in_index"],
+            { TAttr, inputs[0].dtype }, { TargmaxAttr, argmax.dtype }, { WindowAttrs.KsizeAttr, pool.Ksize! }, { WindowAttrs.StridesAttr, pool.Strides },
+            { WindowAttrs.PaddingAttr, pool.Padding }, { MaxPoolWithArgmax.IncludeBatchInIndex, includeBatchInIndex },
         };
         return b.Create(Def, [inputs[0], inputs[1], argmax], attrs).outputs[0];
     }

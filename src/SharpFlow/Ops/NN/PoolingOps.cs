@@ -12,7 +12,7 @@ internal static class Pooling
     /// <summary>The pooled shape of an input of static shape <paramref name="input"/>, after checking the attributes.</summary>
     public static Shape OutputShape(InferenceContext ctx, Shape input)
     {
-        var attrs = WindowAttrs.Of(ctx.Attrs);
+        var attrs = WindowAttrs.Of(ctx);
         attrs.Validate(m => ctx.Error(m));
         var (kh, kw) = attrs.Window(Shape.Unknown);
         return attrs.OutputShape(input, kh, kw, input.IsKnownRank && input.ndims == 4 ? input[3] : -1, m => ctx.Error(m));
@@ -21,7 +21,7 @@ internal static class Pooling
     /// <summary>The run-time pooling geometry for an input shape.</summary>
     public static Window2D Geometry(OpKernelContext ctx, Shape input)
     {
-        var attrs = WindowAttrs.Of(ctx.op.attrs);
+        var attrs = WindowAttrs.Of(ctx.op);
         var (kh, kw) = attrs.Window(Shape.Unknown);
         return attrs.Geometry(input, kh, kw, m => ctx.InvalidArgument(m));
     }

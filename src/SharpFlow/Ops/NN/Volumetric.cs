@@ -13,15 +13,26 @@ internal sealed record Volumetric(int[] Strides, int[] Dilations, string Padding
 
     public static Volumetric ForPool(int[] ksize, int[] strides, string padding) => new(strides, [1, 1, 1, 1, 1], padding, ksize);
 
-    public static Volumetric Of(IReadOnlyDictionary<string, object> attrs) => new(
-        (int[])attrs["strides"], attrs.TryGetValue("dilations", out var d) ? (int[])d : [1, 1, 1, 1, 1],
-        (string)attrs["padding"], attrs.TryGetValue("ksize", out var k) ? (int[])k : null);
+    private static readonly OpAttr<int[]> StridesAttr = new("strides");
+    private static readonly OpAttr<int[]> DilationsAttr = new("dilations", [1, 1, 1, 1, 1]);
+    private static readonly OpAttr<string> PaddingAttr = new("padding");
+    private static readonly OpAttr<int[]> KsizeAttr = new("ksize");
+    private static readonly OpAttr<string> DataFormatAttr = new("data_format", "NDHWC");
+    private static readonly OpAttr<DType> TAttr = new("T");
+
+    public static Volumetric Of(Operation op) => Of(op.attrs, op.type, op.name, op.Def);
+
+    public static Volumetric Of(InferenceContext ctx) => Of(ctx.Attrs, ctx.OpType, ctx.OpName, ctx.Def);
+
+    private static Volumetric Of(IReadOnlyDictionary<string, object> attrs, string type, string node, OpDef? def) => new(
+        StridesAttr.Of(attrs, type, node, def), DilationsAttr.Of(attrs, type, node, def), PaddingAttr.Of(attrs, type, node, def),
+        KsizeAttr.TryGet(attrs, type, node, def, out var k) ? k : null);
 
     public Dictionary<string, object> ToAttrs(DType dtype)
     {
-        var attrs = new Dictionary<string, object> { ["T"] = dtype, ["strides"] = Strides, ["padding"] = Padding, ["data_format"] = "NDHWC" };
-        if (Ksize is not null) attrs["ksize"] = Ksize;
-        else attrs["dilations"] = Dilations;
+        var attrs = new Dictionary<string, object> { { TAttr, dtype }, { StridesAttr, Strides }, { PaddingAttr, Padding }, { DataFormatAttr, "NDHWC" } };
+        if (Ksize is not null) attrs.Add(KsizeAttr, Ksize);
+        else attrs.Add(DilationsAttr, Dilations);
         return attrs;
     }
 

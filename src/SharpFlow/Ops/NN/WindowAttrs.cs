@@ -26,30 +26,41 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
     /// <summary>The attributes of a pooling op.</summary>
     public static WindowAttrs ForPool(int[] ksize, int[] strides, string padding) => new(strides, [1, 1, 1, 1], padding, ksize);
 
-    /// <summary>Reads them back from an op's attributes.</summary>
-    public static WindowAttrs Of(IReadOnlyDictionary<string, object> attrs) => new(
-        (int[])attrs["strides"], attrs.TryGetValue("dilations", out var d) ? (int[])d : [1, 1, 1, 1],
-        (string)attrs["padding"], attrs.TryGetValue("ksize", out var k) ? (int[])k : null,
-        ExplicitOf(attrs, "explicit_paddings") ?? ExplicitOf(attrs, "_explicit_paddings"));
+    /// <summary>The window attributes, declared once for every convolution and pooling op.</summary>
+    internal static readonly OpAttr<int[]> StridesAttr = new("strides");
+    internal static readonly OpAttr<int[]> DilationsAttr = new("dilations", [1, 1, 1, 1]);
+    internal static readonly OpAttr<string> PaddingAttr = new("padding");
+    internal static readonly OpAttr<int[]> KsizeAttr = new("ksize");
+    internal static readonly OpAttr<string> DataFormatAttr = new("data_format", "NHWC");
+    internal static readonly OpAttr<int[]> ExplicitPaddingsAttr = new("explicit_paddings", []);
+    internal static readonly OpAttr<int[]> InternalExplicitPaddingsAttr = new("_explicit_paddings", []);
+    internal static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<bool> UseCudnnOnGpuAttr = new("use_cudnn_on_gpu", true);
 
-    private static int[]? ExplicitOf(IReadOnlyDictionary<string, object> attrs, string name) => attrs.TryGetValue(name, out var v) ? v switch
-    {
-        int[] { Length: > 0 } i => i,
-        long[] { Length: > 0 } l => [.. l.Select(x => checked((int)x))],
-        _ => null,
-    } : null;
+    /// <summary>Reads them back from an op's attributes.</summary>
+    public static WindowAttrs Of(Operation op) => Of(op.attrs, op.type, op.name, op.Def);
+
+    /// <summary>Reads them from the attributes of the op a shape rule is building.</summary>
+    public static WindowAttrs Of(InferenceContext ctx) => Of(ctx.Attrs, ctx.OpType, ctx.OpName, ctx.Def);
+
+    private static WindowAttrs Of(IReadOnlyDictionary<string, object> attrs, string type, string node, OpDef? def) => new(
+        StridesAttr.Of(attrs, type, node, def), DilationsAttr.Of(attrs, type, node, def), PaddingAttr.Of(attrs, type, node, def),
+        KsizeAttr.TryGet(attrs, type, node, def, out var k) ? k : null,
+        NonEmpty(ExplicitPaddingsAttr.Of(attrs, type, node, def)) ?? NonEmpty(InternalExplicitPaddingsAttr.Of(attrs, type, node, def)));
+
+    private static int[]? NonEmpty(int[] values) => values.Length > 0 ? values : null;
 
     /// <summary>The op's attribute map: T, strides, padding, data_format and ksize or dilations.</summary>
     public Dictionary<string, object> ToAttrs(DType dtype)
     {
-        var attrs = new Dictionary<string, object> { ["T"] = dtype, ["strides"] = Strides, ["padding"] = Padding, ["data_format"] = "NHWC" };
-        if (Ksize is not null) attrs["ksize"] = Ksize;
+        var attrs = new Dictionary<string, object> { { TAttr, dtype }, { StridesAttr, Strides }, { PaddingAttr, Padding }, { DataFormatAttr, "NHWC" } };
+        if (Ksize is not null) attrs.Add(KsizeAttr, Ksize);
         else
         {
-            attrs["dilations"] = Dilations;
-            attrs["use_cudnn_on_gpu"] = true;
+            attrs.Add(DilationsAttr, Dilations);
+            attrs.Add(UseCudnnOnGpuAttr, true);
         }
-        if (ExplicitPaddings is not null) attrs[Ksize is null ? "explicit_paddings" : "_explicit_paddings"] = ExplicitPaddings;
+        if (ExplicitPaddings is not null) attrs.Add(Ksize is null ? ExplicitPaddingsAttr : InternalExplicitPaddingsAttr, ExplicitPaddings);
         return attrs;
     }
 

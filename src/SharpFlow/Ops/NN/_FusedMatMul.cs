@@ -14,6 +14,9 @@ internal sealed class FusedMatMul : OpDef
 {
     public static readonly FusedMatMul Def = new();
 
+    private static readonly OpAttr<bool> TransposeA = new("transpose_a", false);
+    private static readonly OpAttr<bool> TransposeB = new("transpose_b", false);
+
     public override string Type => "_FusedMatMul";
 
     public override bool NotDifferentiable => true;
@@ -22,8 +25,8 @@ internal sealed class FusedMatMul : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var ta = op.Attr<bool>("transpose_a");
-        var tb = op.Attr<bool>("transpose_b");
+        var ta = TransposeA.Of(op);
+        var tb = TransposeB.Of(op);
         var fusion = FusedOps.FusionOf(op);
         var constantB = new ConstantOperand(); // a constant B is packed once for the session's runs
         return OpKernel.From(ctx =>

@@ -13,6 +13,12 @@ internal sealed class ParseExample : OpDef
 {
     public static readonly ParseExample Def = new();
 
+    private static readonly OpAttr<int> NsparseAttr = new("Nsparse");
+    private static readonly OpAttr<int> NdenseAttr = new("Ndense");
+    private static readonly OpAttr<DType[]> SparseTypes = new("sparse_types");
+    private static readonly OpAttr<DType[]> Tdense = new("Tdense");
+    private static readonly OpAttr<Shape[]> DenseShapes = new("dense_shapes");
+
     public override string Type => "ParseExample";
 
     public override bool AcceptsStrings => true;
@@ -21,11 +27,11 @@ internal sealed class ParseExample : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var ns = ctx.Attr<int>("Nsparse");
-        var nd = ctx.Attr<int>("Ndense");
-        var sparseTypes = ctx.Attr<DType[]>("sparse_types");
-        var denseTypes = ctx.Attr<DType[]>("Tdense");
-        var shapes = ctx.Attr<Shape[]>("dense_shapes");
+        var ns = NsparseAttr.Of(ctx);
+        var nd = NdenseAttr.Of(ctx);
+        var sparseTypes = SparseTypes.Of(ctx);
+        var denseTypes = Tdense.Of(ctx);
+        var shapes = DenseShapes.Of(ctx);
         if (sparseTypes.Length != ns) throw ctx.Error("len(sparse_keys) != len(sparse_types)");
         if (denseTypes.Length != nd || shapes.Length != nd) throw ctx.Error("len(dense_keys) != len(dense_types) or len(dense_shapes)");
         foreach (var t in sparseTypes.Concat(denseTypes))
@@ -41,11 +47,11 @@ internal sealed class ParseExample : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var ns = op.Attr<int>("Nsparse");
-        var nd = op.Attr<int>("Ndense");
-        var sparseTypes = op.Attr<DType[]>("sparse_types");
-        var denseTypes = op.Attr<DType[]>("Tdense");
-        var shapes = op.Attr<Shape[]>("dense_shapes");
+        var ns = NsparseAttr.Of(op);
+        var nd = NdenseAttr.Of(op);
+        var sparseTypes = SparseTypes.Of(op);
+        var denseTypes = Tdense.Of(op);
+        var shapes = DenseShapes.Of(op);
         return OpKernel.From(ctx =>
         {
             var serialized = ctx.Input(0);

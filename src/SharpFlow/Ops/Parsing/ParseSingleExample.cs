@@ -11,6 +11,13 @@ internal sealed class ParseSingleExample : OpDef
 {
     public static readonly ParseSingleExample Def = new();
 
+    private static readonly OpAttr<int> NumSparse = new("num_sparse");
+    private static readonly OpAttr<DType[]> SparseTypes = new("sparse_types");
+    private static readonly OpAttr<DType[]> Tdense = new("Tdense");
+    private static readonly OpAttr<Shape[]> DenseShapes = new("dense_shapes");
+    private static readonly OpAttr<string[]> SparseKeys = new("sparse_keys");
+    private static readonly OpAttr<string[]> DenseKeys = new("dense_keys");
+
     public override string Type => "ParseSingleExample";
 
     public override bool AcceptsStrings => true;
@@ -19,12 +26,12 @@ internal sealed class ParseSingleExample : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var ns = ctx.Attr<int>("num_sparse");
-        var sparseTypes = ctx.Attr<DType[]>("sparse_types");
-        var denseTypes = ctx.Attr<DType[]>("Tdense");
-        var shapes = ctx.Attr<Shape[]>("dense_shapes");
-        if (sparseTypes.Length != ns || ctx.Attr<string[]>("sparse_keys").Length != ns) throw ctx.Error("len(sparse_keys) != num_sparse");
-        if (denseTypes.Length != shapes.Length || ctx.Attr<string[]>("dense_keys").Length != shapes.Length)
+        var ns = NumSparse.Of(ctx);
+        var sparseTypes = SparseTypes.Of(ctx);
+        var denseTypes = Tdense.Of(ctx);
+        var shapes = DenseShapes.Of(ctx);
+        if (sparseTypes.Length != ns || SparseKeys.Of(ctx).Length != ns) throw ctx.Error("len(sparse_keys) != num_sparse");
+        if (denseTypes.Length != shapes.Length || DenseKeys.Of(ctx).Length != shapes.Length)
             throw ctx.Error("len(dense_keys) != len(dense_types) or len(dense_shapes)");
         foreach (var t in sparseTypes.Concat(denseTypes))
             if (!ExampleParser.ValidType(t)) throw ctx.TypeError($"Received input dtype: {t.name}; features must be float32, int64 or string");
@@ -38,11 +45,11 @@ internal sealed class ParseSingleExample : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var sparseKeys = op.Attr<string[]>("sparse_keys");
-        var denseKeys = op.Attr<string[]>("dense_keys");
-        var sparseTypes = op.Attr<DType[]>("sparse_types");
-        var denseTypes = op.Attr<DType[]>("Tdense");
-        var shapes = op.Attr<Shape[]>("dense_shapes");
+        var sparseKeys = SparseKeys.Of(op);
+        var denseKeys = DenseKeys.Of(op);
+        var sparseTypes = SparseTypes.Of(op);
+        var denseTypes = Tdense.Of(op);
+        var shapes = DenseShapes.Of(op);
         var sparse = sparseKeys.Select((k, i) => (k, sparseTypes[i])).ToArray();
         var dense = denseKeys.Select((k, i) => new DenseSpec(k, denseTypes[i], shapes[i])).ToArray();
         return OpKernel.From(ctx =>

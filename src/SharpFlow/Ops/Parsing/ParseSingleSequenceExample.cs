@@ -16,6 +16,17 @@ internal sealed class ParseSingleSequenceExample : OpDef
 {
     public static readonly ParseSingleSequenceExample Def = new();
 
+    private static readonly OpAttr<int> NcontextSparse = new("Ncontext_sparse", 0);
+    private static readonly OpAttr<int> NcontextDense = new("Ncontext_dense", 0);
+    private static readonly OpAttr<int> NfeatureListSparse = new("Nfeature_list_sparse", 0);
+    private static readonly OpAttr<int> NfeatureListDense = new("Nfeature_list_dense", 0);
+    private static readonly OpAttr<DType[]> ContextSparseTypes = new("context_sparse_types", []);
+    private static readonly OpAttr<DType[]> TcontextDense = new("Tcontext_dense", []);
+    private static readonly OpAttr<Shape[]> ContextDenseShapes = new("context_dense_shapes", []);
+    private static readonly OpAttr<DType[]> FeatureListSparseTypes = new("feature_list_sparse_types", []);
+    private static readonly OpAttr<DType[]> FeatureListDenseTypes = new("feature_list_dense_types", []);
+    private static readonly OpAttr<Shape[]> FeatureListDenseShapes = new("feature_list_dense_shapes", []);
+
     public override string Type => "ParseSingleSequenceExample";
 
     public override bool AcceptsStrings => true;
@@ -24,16 +35,16 @@ internal sealed class ParseSingleSequenceExample : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var ncs = ctx.Attr<int>("Ncontext_sparse");
-        var ncd = ctx.Attr<int>("Ncontext_dense");
-        var nfs = ctx.Attr<int>("Nfeature_list_sparse");
-        var nfd = ctx.Attr<int>("Nfeature_list_dense");
-        var cst = ctx.Attr<DType[]>("context_sparse_types");
-        var cdt = ctx.Attr<DType[]>("Tcontext_dense");
-        var cds = ctx.Attr<Shape[]>("context_dense_shapes");
-        var fst = ctx.Attr<DType[]>("feature_list_sparse_types");
-        var fdt = ctx.Attr<DType[]>("feature_list_dense_types");
-        var fds = ctx.Attr<Shape[]>("feature_list_dense_shapes");
+        var ncs = NcontextSparse.Of(ctx);
+        var ncd = NcontextDense.Of(ctx);
+        var nfs = NfeatureListSparse.Of(ctx);
+        var nfd = NfeatureListDense.Of(ctx);
+        var cst = ContextSparseTypes.Of(ctx);
+        var cdt = TcontextDense.Of(ctx);
+        var cds = ContextDenseShapes.Of(ctx);
+        var fst = FeatureListSparseTypes.Of(ctx);
+        var fdt = FeatureListDenseTypes.Of(ctx);
+        var fds = FeatureListDenseShapes.Of(ctx);
         if (cst.Length != ncs) throw ctx.Error("len(context_sparse_keys) != len(context_sparse_types)");
         if (cdt.Length != ncd || cds.Length != ncd) throw ctx.Error("len(context_dense_keys) != len(context_dense_types) or len(context_dense_shapes)");
         if (fst.Length != nfs) throw ctx.Error("len(feature_list_sparse_keys) != len(feature_list_sparse_types)");
@@ -54,16 +65,16 @@ internal sealed class ParseSingleSequenceExample : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var ncs = op.Attr<int>("Ncontext_sparse");
-        var ncd = op.Attr<int>("Ncontext_dense");
-        var nfs = op.Attr<int>("Nfeature_list_sparse");
-        var nfd = op.Attr<int>("Nfeature_list_dense");
-        var cst = op.Attr<DType[]>("context_sparse_types");
-        var cdt = op.Attr<DType[]>("Tcontext_dense");
-        var cds = op.Attr<Shape[]>("context_dense_shapes");
-        var fst = op.Attr<DType[]>("feature_list_sparse_types");
-        var fdt = op.Attr<DType[]>("feature_list_dense_types");
-        var fds = op.Attr<Shape[]>("feature_list_dense_shapes");
+        var ncs = NcontextSparse.Of(op);
+        var ncd = NcontextDense.Of(op);
+        var nfs = NfeatureListSparse.Of(op);
+        var nfd = NfeatureListDense.Of(op);
+        var cst = ContextSparseTypes.Of(op);
+        var cdt = TcontextDense.Of(op);
+        var cds = ContextDenseShapes.Of(op);
+        var fst = FeatureListSparseTypes.Of(op);
+        var fdt = FeatureListDenseTypes.Of(op);
+        var fds = FeatureListDenseShapes.Of(op);
         return OpKernel.From(ctx =>
         {
             var serialized = ctx.Input(0);

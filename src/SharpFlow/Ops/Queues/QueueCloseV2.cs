@@ -10,13 +10,15 @@ internal sealed class QueueCloseV2 : QueueOp
 {
     public static readonly QueueCloseV2 Def = new();
 
+    private static readonly OpAttr<bool> CancelPendingEnqueues = new("cancel_pending_enqueues", false);
+
     public override string Type => "QueueCloseV2";
 
     public override void InferShapes(InferenceContext ctx) => CheckHandle(ctx);
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var cancel = op.Attr<bool>("cancel_pending_enqueues");
+        var cancel = CancelPendingEnqueues.Of(op);
         return OpKernel.From(ctx => Queue(ctx).Close(cancel));
     }
 }

@@ -11,6 +11,9 @@ namespace SharpFlow.Ops.Queues;
 /// </summary>
 internal abstract class QueueCreationOp : OpDef
 {
+    private static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
+    internal static readonly OpAttr<Shape[]> ShapesAttr = new("shapes");
+
     public override bool IsStateful => true;
 
     public override bool NotDifferentiable => true;
@@ -20,9 +23,9 @@ internal abstract class QueueCreationOp : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var types = ctx.Attr<DType[]>("component_types");
+        var types = ComponentTypes.Of(ctx);
         if (types.Length == 0) throw ctx.Error("component_types must have at least 1 element");
-        var shapes = ctx.Attr<Shape[]>("shapes");
+        var shapes = ShapesAttr.Of(ctx);
         if (shapes.Length != 0 && shapes.Length != types.Length)
             throw ctx.Error($"shapes must have the same length as component_types ({shapes.Length} vs {types.Length})");
         CheckShapes(ctx, shapes);
@@ -44,6 +47,12 @@ internal abstract class QueueCreationOp : OpDef
 
     private sealed class Kernel(QueueCreationOp def, Operation op) : OpKernel, IDisposable
     {
+        private static readonly OpAttr<string> SharedName = new("shared_name");
+        private static readonly OpAttr<int> CapacityAttr = new("capacity");
+        private static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
+        private static readonly OpAttr<Shape[]> ShapesAttr = new("shapes");
+        private static readonly OpAttr<string> Container = new("container");
+
         private readonly object _lock = new();
         private NDArray? _handle;
         private QueueResource? _queue;
@@ -58,13 +67,13 @@ internal abstract class QueueCreationOp : OpDef
                 if (_disposed) throw new CancelledError($"{op.name}: the session was closed");
                 if (_handle is null)
                 {
-                    var shared = op.Attr<string>("shared_name");
-                    var capacity = op.Attr<int>("capacity");
+                    var shared = SharedName.Of(op);
+                    var capacity = CapacityAttr.Of(op);
                     capacity = capacity < 0 ? int.MaxValue : capacity;
-                    var (types, shapes) = (op.Attr<DType[]>("component_types"), op.Attr<Shape[]>("shapes"));
+                    var (types, shapes) = (ComponentTypes.Of(op), ShapesAttr.Of(op));
                     _queue = shared.Length == 0
                         ? def.CreateQueue(op, QueueResource.UniqueName(op.name), capacity, types, shapes)
-                        : SharedResources.LookupOrCreate(ctx, op.Attr<string>("container"), shared,
+                        : SharedResources.LookupOrCreate(ctx, Container.Of(op), shared,
                             () => def.CreateQueue(op, shared, capacity, types, shapes), existing => Verify(ctx, existing, capacity, types, shapes));
                     _handle = new NDArray(new object[] { _queue }, Shape.Scalar);
                 }
@@ -75,7 +84,7 @@ internal abstract class QueueCreationOp : OpDef
         /// <summary>TensorFlow's QueueBase::MatchesNodeDef: a shared queue must be of the kind, capacity, types and shapes asked for.</summary>
         private void Verify(OpKernelContext ctx, object existing, int capacity, DType[] types, Shape[] shapes)
         {
-            var shared = op.Attr<string>("shared_name");
+            var shared = SharedName.Of(op);
             if (existing is not QueueResource queue || queue.Kind != def.Kind)
                 throw ctx.InvalidArgument($"Shared queue '{shared}' has type '{(existing as QueueResource)?.Kind ?? existing.GetType().Name}' that does not match type of Node '{op.name}': '{def.Kind}'");
             if (queue.Capacity != capacity)

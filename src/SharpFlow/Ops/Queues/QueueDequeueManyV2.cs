@@ -7,6 +7,8 @@ internal sealed class QueueDequeueManyV2 : QueueOp
 {
     public static readonly QueueDequeueManyV2 Def = new();
 
+    private static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
+
     public override string Type => "QueueDequeueManyV2";
 
     public override void InferShapes(InferenceContext ctx) => DequeueShapes(ctx, upTo: false);
@@ -23,7 +25,7 @@ internal sealed class QueueDequeueManyV2 : QueueOp
             n = value.item<int>();
             if (n < 0) throw ctx.Error($"n ({n}) must be non-negative");
         }
-        var types = ctx.Attr<DType[]>("component_types");
+        var types = ComponentTypes.Of(ctx);
         var shapes = QueueShapes(ctx);
         for (var i = 0; i < types.Length; i++)
             ctx.AddOutput(types[i], shapes.Length == types.Length ? new Shape(n).Concatenate(shapes[i]) : Shape.Unknown);

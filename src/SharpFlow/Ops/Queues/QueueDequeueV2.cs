@@ -7,12 +7,14 @@ internal sealed class QueueDequeueV2 : QueueOp
 {
     public static readonly QueueDequeueV2 Def = new();
 
+    private static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
+
     public override string Type => "QueueDequeueV2";
 
     public override void InferShapes(InferenceContext ctx)
     {
         CheckHandle(ctx);
-        var types = ctx.Attr<DType[]>("component_types");
+        var types = ComponentTypes.Of(ctx);
         var shapes = QueueShapes(ctx);
         for (var i = 0; i < types.Length; i++)
             ctx.AddOutput(types[i], shapes.Length == types.Length ? shapes[i] : Shape.Unknown);
@@ -28,7 +30,7 @@ internal sealed class QueueDequeueV2 : QueueOp
     /// <summary>The dequeued components must be what the op declares.</summary>
     internal static void CheckTypes(OpKernelContext ctx, NDArray[] tuple)
     {
-        var types = ctx.op.Attr<DType[]>("component_types");
+        var types = ComponentTypes.Of(ctx.op);
         if (types.Length != tuple.Length || types.Where((t, i) => t != tuple[i].dtype).Any())
             throw ctx.InvalidArgument($"Expected component types [{string.Join(", ", types.Select(t => t.name))}] but the queue holds [{string.Join(", ", tuple.Select(t => t.dtype.name))}]");
     }

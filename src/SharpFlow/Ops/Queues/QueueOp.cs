@@ -23,7 +23,7 @@ internal abstract class QueueOp : OpDef
     /// (TensorFlow's handle shapes); empty otherwise.
     /// </summary>
     protected static Shape[] QueueShapes(InferenceContext ctx) =>
-        ctx.Inputs[0].op.Def is QueueCreationOp && ctx.Inputs[0].op.attrs.TryGetValue("shapes", out var s) && s is Shape[] shapes ? shapes : [];
+        ctx.Inputs[0].op.Def is QueueCreationOp && QueueCreationOp.ShapesAttr.TryGet(ctx.Inputs[0].op, out var shapes) ? shapes : [];
 
     /// <summary>The queue behind input 0.</summary>
     protected static QueueResource Queue(OpKernelContext ctx) => QueueResource.Of(ctx.Input(0), ctx.InvalidArgument);

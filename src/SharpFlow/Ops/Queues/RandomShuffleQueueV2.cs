@@ -11,14 +11,19 @@ internal sealed class RandomShuffleQueueV2 : QueueCreationOp
 {
     public static readonly RandomShuffleQueueV2 Def = new();
 
+    private static readonly OpAttr<int> Capacity = new("capacity", -1);
+    private static readonly OpAttr<int> MinAfterDequeue = new("min_after_dequeue", 0);
+    private static readonly OpAttr<long> SeedAttr = new("seed", 0);
+    private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
+
     public override string Type => "RandomShuffleQueueV2";
 
     public override string Kind => "RandomShuffleQueue";
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var capacity = ctx.Attr<int>("capacity");
-        var min = ctx.Attr<int>("min_after_dequeue");
+        var capacity = Capacity.Of(ctx);
+        var min = MinAfterDequeue.Of(ctx);
         if (min < 0) throw ctx.Error($"min_after_dequeue {min} must be >= 0");
         if (capacity >= 0 && min >= capacity)
             throw ctx.Error($"min_after_dequeue {min} must be < capacity {capacity}");
@@ -26,7 +31,7 @@ internal sealed class RandomShuffleQueueV2 : QueueCreationOp
     }
 
     protected override QueueResource CreateQueue(Operation op, string name, int capacity, DType[] dtypes, Shape[] shapes) =>
-        new(Kind, name, capacity, dtypes, shapes, op.Attr<int>("min_after_dequeue"), op.Attr<long>("seed"), op.Attr<long>("seed2"));
+        new(Kind, name, capacity, dtypes, shapes, MinAfterDequeue.Of(op), SeedAttr.Of(op), Seed2Attr.Of(op));
 
     /// <summary>The queue op (<c>tf.RandomShuffleQueue</c>'s <c>queue_ref</c>), seeded as TensorFlow's <c>get_seed</c>.</summary>
     public static Tensor Build(int capacity, int minAfterDequeue, DType[] dtypes, Shape[]? shapes, int? seed, string? sharedName, string? name)

@@ -11,6 +11,10 @@ namespace SharpFlow.Ops.RandomOps;
 /// </summary>
 internal abstract class CandidateSamplerOp : OpDef
 {
+    private static readonly OpAttr<long> NumTrue = new("num_true");
+    private static readonly OpAttr<long> NumSampled = new("num_sampled");
+    private static readonly OpAttr<long> RangeMax = new("range_max");
+
     public override bool IsStateful => true;
 
     public override bool NotDifferentiable => true;
@@ -21,7 +25,7 @@ internal abstract class CandidateSamplerOp : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.int64) throw ctx.TypeError($"true_classes must be int64, got {ctx.InputDType(0).name}");
-        var (numTrue, numSampled, rangeMax) = (ctx.Attr<long>("num_true"), ctx.Attr<long>("num_sampled"), ctx.Attr<long>("range_max"));
+        var (numTrue, numSampled, rangeMax) = (NumTrue.Of(ctx), NumSampled.Of(ctx), RangeMax.Of(ctx));
         if (numTrue < 1) throw ctx.Error($"num_true must be at least 1, got {numTrue}");
         if (numSampled < 1) throw ctx.Error($"num_sampled must be at least 1, got {numSampled}");
         if (rangeMax < 1) throw ctx.Error($"range_max must be at least 1, got {rangeMax}");
@@ -32,14 +36,20 @@ internal abstract class CandidateSamplerOp : OpDef
         ctx.AddOutput(DType.float32, new Shape((int)numSampled));
     }
 
-    public override OpKernel CreateKernel(Operation op) => new Kernel(op, CreateSampler(op.Attr<long>("range_max")));
+    public override OpKernel CreateKernel(Operation op) => new Kernel(op, CreateSampler(RangeMax.Of(op)));
 
     private sealed class Kernel(Operation op, RangeSampler sampler) : OpKernel
     {
-        private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
-        private readonly int _numTrue = (int)op.Attr<long>("num_true");
-        private readonly int _numSampled = (int)op.Attr<long>("num_sampled");
-        private readonly bool _unique = op.Attr<bool>("unique");
+        private static readonly OpAttr<long> SeedAttr = new("seed");
+        private static readonly OpAttr<long> Seed2Attr = new("seed2");
+        private static readonly OpAttr<long> NumTrue = new("num_true");
+        private static readonly OpAttr<long> NumSampled = new("num_sampled");
+        private static readonly OpAttr<bool> Unique = new("unique");
+
+        private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
+        private readonly int _numTrue = (int)NumTrue.Of(op);
+        private readonly int _numSampled = (int)NumSampled.Of(op);
+        private readonly bool _unique = Unique.Of(op);
 
         internal override GuardedPhilox Generator => _generator;
 

@@ -10,6 +10,8 @@ internal sealed class ComputeAccidentalHits : OpDef
 {
     public static readonly ComputeAccidentalHits Def = new();
 
+    private static readonly OpAttr<long> NumTrue = new("num_true");
+
     public override string Type => "ComputeAccidentalHits";
 
     public override bool NotDifferentiable => true;
@@ -25,7 +27,7 @@ internal sealed class ComputeAccidentalHits : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var numTrue = (int)op.Attr<long>("num_true");
+        var numTrue = (int)NumTrue.Of(op);
         return OpKernel.From(ctx =>
         {
             var (trueClasses, sampled) = (ctx.Input(0), ctx.Input(1));

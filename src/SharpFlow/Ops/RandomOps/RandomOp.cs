@@ -11,6 +11,8 @@ namespace SharpFlow.Ops.RandomOps;
 /// </summary>
 internal abstract class RandomOp : OpDef
 {
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+
     public override bool IsStateful => true;
 
     /// <summary>Fills <paramref name="output"/> from a generator reserved for this run.</summary>
@@ -18,7 +20,7 @@ internal abstract class RandomOp : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        var dtype = ctx.Attr<DType>("dtype");
+        var dtype = Dtype.Of(ctx);
         if (!dtype.is_floating) throw ctx.TypeError($"dtype must be float32 or float64, got {dtype.name}");
         ctx.AddOutput(dtype, StaticShape(ctx, 0));
     }
@@ -34,10 +36,14 @@ internal abstract class RandomOp : OpDef
 
     private sealed class Kernel(RandomOp def, Operation op) : OpKernel
     {
-        private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
+        private static readonly OpAttr<long> SeedAttr = new("seed");
+        private static readonly OpAttr<long> Seed2Attr = new("seed2");
+        private static readonly OpAttr<DType> Dtype = new("dtype");
+
+        private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
 
         internal override GuardedPhilox Generator => _generator;
-        private readonly DType _dtype = op.Attr<DType>("dtype");
+        private readonly DType _dtype = Dtype.Of(op);
 
         public override void Compute(OpKernelContext ctx)
         {

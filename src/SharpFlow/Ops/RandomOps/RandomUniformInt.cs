@@ -32,7 +32,10 @@ internal sealed class RandomUniformInt : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel
     {
-        private readonly GuardedPhilox _generator = new(op.Attr<long>("seed"), op.Attr<long>("seed2"));
+        private static readonly OpAttr<long> SeedAttr = new("seed", 0);
+        private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
+
+        private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
 
         internal override GuardedPhilox Generator => _generator;
 

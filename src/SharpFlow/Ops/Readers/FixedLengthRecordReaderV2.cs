@@ -10,19 +10,25 @@ internal sealed class FixedLengthRecordReaderV2 : ReaderCreationOp
 {
     public static readonly FixedLengthRecordReaderV2 Def = new();
 
+    private static readonly OpAttr<int> RecordBytes = new("record_bytes");
+    private static readonly OpAttr<string> Encoding = new("encoding", "");
+    private static readonly OpAttr<int> HeaderBytes = new("header_bytes", 0);
+    private static readonly OpAttr<int> FooterBytes = new("footer_bytes", 0);
+    private static readonly OpAttr<int> HopBytes = new("hop_bytes", 0);
+
     public override string Type => "FixedLengthRecordReaderV2";
 
     protected override void Check(InferenceContext ctx)
     {
-        if (ctx.Attr<int>("record_bytes") <= 0) throw ctx.Error($"record_bytes must be > 0 not {ctx.Attr<int>("record_bytes")}");
-        foreach (var attr in new[] { "header_bytes", "footer_bytes", "hop_bytes" })
-            if (ctx.Attr<int>(attr) < 0) throw ctx.Error($"{attr} must be >= 0 not {ctx.Attr<int>(attr)}");
-        var encoding = ctx.Attr<string>("encoding");
+        if (RecordBytes.Of(ctx) <= 0) throw ctx.Error($"record_bytes must be > 0 not {RecordBytes.Of(ctx)}");
+        foreach (var attr in new[] { HeaderBytes, FooterBytes, HopBytes })
+            if (attr.Of(ctx) < 0) throw ctx.Error($"{attr.Name} must be >= 0 not {attr.Of(ctx)}");
+        var encoding = Encoding.Of(ctx);
         if (encoding.Length > 0) throw ctx.Error($"encoding '{encoding}' is not supported: read uncompressed files");
     }
 
     protected override ReaderResource CreateReader(Operation op, string name) =>
-        new Reader(name, op.Attr<int>("header_bytes"), op.Attr<int>("record_bytes"), op.Attr<int>("footer_bytes"), op.Attr<int>("hop_bytes"));
+        new Reader(name, HeaderBytes.Of(op), RecordBytes.Of(op), FooterBytes.Of(op), HopBytes.Of(op));
 
     private sealed class Reader(string name, int header, int record, int footer, int hop) : ReaderResource(name)
     {

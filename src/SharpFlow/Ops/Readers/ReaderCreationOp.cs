@@ -30,6 +30,9 @@ internal abstract class ReaderCreationOp : OpDef
 
     private sealed class Kernel(ReaderCreationOp def, Operation op) : OpKernel, IDisposable
     {
+        private static readonly OpAttr<string> SharedName = new("shared_name");
+        private static readonly OpAttr<string> Container = new("container");
+
         private readonly object _lock = new();
         private NDArray? _handle;
         private ReaderResource? _reader;
@@ -44,10 +47,10 @@ internal abstract class ReaderCreationOp : OpDef
                 if (_disposed) throw new CancelledError($"{op.name}: the session was closed");
                 if (_handle is null)
                 {
-                    var shared = op.Attr<string>("shared_name");
+                    var shared = SharedName.Of(op);
                     _reader = shared.Length == 0
                         ? def.CreateReader(op, Queues.QueueResource.UniqueName(op.name))
-                        : Queues.SharedResources.LookupOrCreate(ctx, op.Attr<string>("container"), shared, () => def.CreateReader(op, shared), existing =>
+                        : Queues.SharedResources.LookupOrCreate(ctx, Container.Of(op), shared, () => def.CreateReader(op, shared), existing =>
                         {
                             // TensorFlow's resource manager would hand any reader over; a reader of another kind is refused here
                             // (each kind's reader class is nested in its op's class).

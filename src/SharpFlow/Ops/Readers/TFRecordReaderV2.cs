@@ -14,16 +14,18 @@ internal sealed class TFRecordReaderV2 : ReaderCreationOp
 {
     public static readonly TFRecordReaderV2 Def = new();
 
+    private static readonly OpAttr<string> CompressionType = new("compression_type", "");
+
     public override string Type => "TFRecordReaderV2";
 
     protected override void Check(InferenceContext ctx)
     {
-        var compression = ctx.Attr<string>("compression_type");
+        var compression = CompressionType.Of(ctx);
         if (compression is not ("" or "GZIP" or "ZLIB"))
             throw ctx.Error($"compression_type must be '', 'GZIP' or 'ZLIB', got '{compression}'");
     }
 
-    protected override ReaderResource CreateReader(Operation op, string name) => new Reader(name, op.Attr<string>("compression_type"));
+    protected override ReaderResource CreateReader(Operation op, string name) => new Reader(name, CompressionType.Of(op));
 
     private sealed class Reader(string name, string compression) : ReaderResource(name)
     {

@@ -10,15 +10,17 @@ internal sealed class TextLineReaderV2 : ReaderCreationOp
 {
     public static readonly TextLineReaderV2 Def = new();
 
+    private static readonly OpAttr<int> SkipHeaderLines = new("skip_header_lines", 0);
+
     public override string Type => "TextLineReaderV2";
 
     protected override void Check(InferenceContext ctx)
     {
-        var skip = ctx.Attr<int>("skip_header_lines");
+        var skip = SkipHeaderLines.Of(ctx);
         if (skip < 0) throw ctx.Error($"skip_header_lines must be >= 0 not {skip}");
     }
 
-    protected override ReaderResource CreateReader(Operation op, string name) => new Reader(name, op.Attr<int>("skip_header_lines"));
+    protected override ReaderResource CreateReader(Operation op, string name) => new Reader(name, SkipHeaderLines.Of(op));
 
     private sealed class Reader(string name, int skipHeaderLines) : ReaderResource(name)
     {

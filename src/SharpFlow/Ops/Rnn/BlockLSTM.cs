@@ -14,6 +14,10 @@ internal sealed class BlockLSTM : OpDef
 {
     public static readonly BlockLSTM Def = new();
 
+    private static readonly OpAttr<float> ForgetBias = new("forget_bias", 1f);
+    private static readonly OpAttr<float> CellClip = new("cell_clip", 3f);
+    private static readonly OpAttr<bool> UsePeephole = new("use_peephole", false);
+
     public override string Type => "BlockLSTM";
 
     public override void InferShapes(InferenceContext ctx)
@@ -30,9 +34,9 @@ internal sealed class BlockLSTM : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var forgetBias = op.Attr<float>("forget_bias");
-        var cellClip = op.Attr<float>("cell_clip");
-        var usePeephole = op.Attr<bool>("use_peephole");
+        var forgetBias = ForgetBias.Of(op);
+        var cellClip = CellClip.Of(op);
+        var usePeephole = UsePeephole.Of(op);
         return OpKernel.From(ctx =>
         {
             if (ctx.Input(1).dtype == DType.float32) Compute<float>(ctx, forgetBias, cellClip, usePeephole);
@@ -75,7 +79,7 @@ internal sealed class BlockLSTM : OpDef
         var outs = op.outputs;
         var csGrad = grads[1] ?? ArrayOps.ZerosLike.Def.Apply(outs[1], null, true, null);
         var hGrad = grads[6] ?? ArrayOps.ZerosLike.Def.Apply(outs[6], null, true, null);
-        var g = BlockLSTMGrad.Build([.. inputs], [.. outs], csGrad, hGrad, op.Attr<bool>("use_peephole"));
+        var g = BlockLSTMGrad.Build([.. inputs], [.. outs], csGrad, hGrad, UsePeephole.Of(op));
         return [null, .. g];
     }
 

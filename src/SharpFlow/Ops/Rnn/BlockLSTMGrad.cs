@@ -14,6 +14,8 @@ internal sealed class BlockLSTMGrad : OpDef
 {
     public static readonly BlockLSTMGrad Def = new();
 
+    private static readonly OpAttr<bool> UsePeephole = new("use_peephole");
+
     public override string Type => "BlockLSTMGrad";
 
     public override bool NotDifferentiable => true;
@@ -28,7 +30,7 @@ internal sealed class BlockLSTMGrad : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var usePeephole = op.Attr<bool>("use_peephole");
+        var usePeephole = UsePeephole.Of(op);
         return OpKernel.From(ctx =>
         {
             if (ctx.Input(1).dtype == DType.float32) Compute<float>(ctx, usePeephole);

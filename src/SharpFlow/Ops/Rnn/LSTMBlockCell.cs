@@ -15,6 +15,10 @@ internal sealed class LSTMBlockCell : OpDef
 {
     public static readonly LSTMBlockCell Def = new();
 
+    private static readonly OpAttr<float> ForgetBias = new("forget_bias", 1f);
+    private static readonly OpAttr<float> CellClip = new("cell_clip", 3f);
+    private static readonly OpAttr<bool> UsePeephole = new("use_peephole", false);
+
     public override string Type => "LSTMBlockCell";
 
     public override void InferShapes(InferenceContext ctx)
@@ -28,9 +32,9 @@ internal sealed class LSTMBlockCell : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var forgetBias = op.Attr<float>("forget_bias");
-        var cellClip = op.Attr<float>("cell_clip");
-        var usePeephole = op.Attr<bool>("use_peephole");
+        var forgetBias = ForgetBias.Of(op);
+        var cellClip = CellClip.Of(op);
+        var usePeephole = UsePeephole.Of(op);
         return OpKernel.From(ctx =>
         {
             if (ctx.Input(0).dtype == DType.float32) Compute<float>(ctx, forgetBias, cellClip, usePeephole);
@@ -77,7 +81,7 @@ internal sealed class LSTMBlockCell : OpDef
         var outs = op.outputs;
         var csGrad = grads[1] ?? ArrayOps.ZerosLike.Def.Apply(outs[1], null, true, null);
         var hGrad = grads[6] ?? ArrayOps.ZerosLike.Def.Apply(outs[6], null, true, null);
-        var usePeephole = op.Attr<bool>("use_peephole");
+        var usePeephole = UsePeephole.Of(op);
         var (csPrevGrad, dicfo, wciGrad, wcfGrad, wcoGrad) = LSTMBlockCellGrad.Build(x, csPrev, hPrev, w, wci, wcf, wco, b,
             outs[0], outs[1], outs[2], outs[3], outs[4], outs[5], csGrad, hGrad, usePeephole);
         var batch = MathOps.Cast.Build(SliceOf(ArrayOps.Shape_.Build(x), 0), DType.int32);

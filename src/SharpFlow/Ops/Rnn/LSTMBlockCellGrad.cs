@@ -14,6 +14,8 @@ internal sealed class LSTMBlockCellGrad : OpDef
 {
     public static readonly LSTMBlockCellGrad Def = new();
 
+    private static readonly OpAttr<bool> UsePeephole = new("use_peephole");
+
     public override string Type => "LSTMBlockCellGrad";
 
     public override bool NotDifferentiable => true;
@@ -31,7 +33,7 @@ internal sealed class LSTMBlockCellGrad : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var usePeephole = op.Attr<bool>("use_peephole");
+        var usePeephole = UsePeephole.Of(op);
         return OpKernel.From(ctx =>
         {
             if (ctx.Input(0).dtype == DType.float32) Compute<float>(ctx, usePeephole);

@@ -14,6 +14,11 @@ internal sealed class SparseCross : OpDef
 {
     public static readonly SparseCross Def = new();
 
+    private static readonly OpAttr<long> NAttr = new("N");
+    private static readonly OpAttr<bool> HashedOutput = new("hashed_output");
+    private static readonly OpAttr<long> NumBuckets = new("num_buckets");
+    private static readonly OpAttr<long> HashKey = new("hash_key");
+
     /// <summary>sparse_ops._DEFAULT_HASH_KEY.</summary>
     public const long DefaultHashKey = 0xDECAFCAFFE;
 
@@ -25,9 +30,9 @@ internal sealed class SparseCross : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        if (ctx.Attr<long>("N") != 0) throw ctx.Error("SharpFlow's SparseCross crosses dense inputs only (N must be 0)");
-        if (!ctx.Attr<bool>("hashed_output")) throw ctx.Error("SharpFlow's SparseCross computes hashed_output=True only");
-        if (ctx.Attr<long>("num_buckets") < 0) throw ctx.Error($"Value for attr 'num_buckets' of {ctx.Attr<long>("num_buckets")} must be at least minimum 0");
+        if (NAttr.Of(ctx) != 0) throw ctx.Error("SharpFlow's SparseCross crosses dense inputs only (N must be 0)");
+        if (!HashedOutput.Of(ctx)) throw ctx.Error("SharpFlow's SparseCross computes hashed_output=True only");
+        if (NumBuckets.Of(ctx) < 0) throw ctx.Error($"Value for attr 'num_buckets' of {NumBuckets.Of(ctx)} must be at least minimum 0");
         if (ctx.Inputs.Count == 0) throw ctx.Error("needs at least one input to cross");
         for (var i = 0; i < ctx.Inputs.Count; i++)
         {
@@ -43,8 +48,8 @@ internal sealed class SparseCross : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var buckets = op.Attr<long>("num_buckets");
-        var hashKey = (ulong)op.Attr<long>("hash_key");
+        var buckets = NumBuckets.Of(op);
+        var hashKey = (ulong)HashKey.Of(op);
         return OpKernel.From(ctx =>
         {
             var n = ctx.InputCount;

@@ -14,6 +14,8 @@ internal sealed class SparseToDense : OpDef
 {
     public static readonly SparseToDense Def = new();
 
+    private static readonly OpAttr<bool> ValidateIndicesAttr = new("validate_indices", true);
+
     public override string Type => "SparseToDense";
 
     public override bool AcceptsStrings => true;
@@ -38,7 +40,7 @@ internal sealed class SparseToDense : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var validate = op.Attr<bool>("validate_indices");
+        var validate = ValidateIndicesAttr.Of(op);
         return OpKernel.From(ctx =>
         {
             var (indices, outputShape, values, dflt) = (ctx.Input(0), ctx.Input(1), ctx.Input(2), ctx.Input(3));

@@ -10,6 +10,9 @@ internal sealed class Assign : OpDef
 {
     public static readonly Assign Def = new();
 
+    private static readonly OpAttr<bool> ValidateShape = new("validate_shape", true);
+    private static readonly OpAttr<bool> UseLocking = new("use_locking", true);
+
     public override string Type => "Assign";
 
     public override bool NotDifferentiable => true;
@@ -25,7 +28,7 @@ internal sealed class Assign : OpDef
         VariableV2.Of(ctx.Inputs[0], $"Assign \"{ctx.OpName}\"");
         if (ctx.InputDType(0) != ctx.InputDType(1))
             throw ctx.TypeError($"cannot assign a {ctx.InputDType(1).name} value to a {ctx.InputDType(0).name} variable");
-        var validate = ctx.Attr<bool>("validate_shape");
+        var validate = ValidateShape.Of(ctx);
         if (validate && !ctx.InputShape(0).IsCompatibleWith(ctx.InputShape(1)))
             throw ctx.Error($"Shapes must be equal: the variable has shape {ctx.InputShape(0).ToListString()}, the value {ctx.InputShape(1).ToListString()}");
         ctx.AddOutput(ctx.InputDType(0), validate ? ctx.InputShape(0).MergeWith(ctx.InputShape(1)) : ctx.InputShape(1));
@@ -37,9 +40,9 @@ internal sealed class Assign : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
-        var validate = op.Attr<bool>("validate_shape");
-        var useLocking = op.Attr<bool>("use_locking");
-        var declared = variable.Attr<Shape>("shape");
+        var validate = ValidateShape.Of(op);
+        var useLocking = UseLocking.Of(op);
+        var declared = VariableV2.ShapeAttr.Of(variable);
         return OpKernel.From(ctx =>
         {
             var value = ctx.Input(1);

@@ -9,6 +9,8 @@ namespace SharpFlow.Ops.State;
 /// </summary>
 internal abstract class AssignUpdateOp : OpDef
 {
+    private static readonly OpAttr<bool> UseLocking = new("use_locking");
+
     public override bool IsStateful => true;
 
     public override bool IsRefInput(int index) => index == 0;
@@ -32,7 +34,7 @@ internal abstract class AssignUpdateOp : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
-        var useLocking = op.Attr<bool>("use_locking");
+        var useLocking = UseLocking.Of(op);
         return OpKernel.From(ctx =>
         {
             using var _ = useLocking ? ctx.Variables.Lock(variable) : null;

@@ -8,6 +8,8 @@ namespace SharpFlow.Ops.State;
 /// </summary>
 internal abstract class AssignUpdateVariableOp : OpDef
 {
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+
     public override bool NotDifferentiable => true;
 
     public override bool IsStateful => true;
@@ -18,12 +20,12 @@ internal abstract class AssignUpdateVariableOp : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError($"Input 'resource' must be a resource handle, got {ctx.InputDType(0).name}");
-        var dtype = ctx.Attr<DType>("dtype");
+        var dtype = Dtype.Of(ctx);
         if (ctx.InputDType(1) != dtype)
             throw ctx.TypeError($"Input 'value' has dtype {ctx.InputDType(1).name}, but the op's dtype is {dtype.name}");
         if (!dtype.IsNumeric) throw ctx.TypeError($"dtype {dtype.name} is not supported");
-        if (VarHandleOp.Producer(ctx.Inputs[0]) is { } handle && !handle.Attr<Shape>("shape").IsCompatibleWith(ctx.InputShape(1)))
-            throw ctx.Error($"Shapes must be equal: the variable has shape {handle.Attr<Shape>("shape").ToListString()}, the value {ctx.InputShape(1).ToListString()}");
+        if (VarHandleOp.Producer(ctx.Inputs[0]) is { } handle && !VarHandleOp.ShapeAttr.Of(handle).IsCompatibleWith(ctx.InputShape(1)))
+            throw ctx.Error($"Shapes must be equal: the variable has shape {VarHandleOp.ShapeAttr.Of(handle).ToListString()}, the value {ctx.InputShape(1).ToListString()}");
     }
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>

@@ -12,6 +12,8 @@ internal sealed class AssignVariableOp : OpDef
 {
     public static readonly AssignVariableOp Def = new();
 
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+
     public override string Type => "AssignVariableOp";
 
     public override bool NotDifferentiable => true;
@@ -23,14 +25,14 @@ internal sealed class AssignVariableOp : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError($"Input 'resource' must be a resource handle, got {ctx.InputDType(0).name}");
-        var dtype = ctx.Attr<DType>("dtype");
+        var dtype = Dtype.Of(ctx);
         if (ctx.InputDType(1) != dtype)
             throw ctx.TypeError($"Input 'value' has dtype {ctx.InputDType(1).name}, but the op's dtype is {dtype.name}");
         if (VarHandleOp.Producer(ctx.Inputs[0]) is { } handle)
         {
-            if (handle.Attr<DType>("dtype") != dtype)
-                throw ctx.TypeError($"Trying to assign variable with wrong dtype. Expected {handle.Attr<DType>("dtype").name} got {dtype.name}");
-            var declared = handle.Attr<Shape>("shape");
+            if (VarHandleOp.Dtype.Of(handle) != dtype)
+                throw ctx.TypeError($"Trying to assign variable with wrong dtype. Expected {VarHandleOp.Dtype.Of(handle).name} got {dtype.name}");
+            var declared = VarHandleOp.ShapeAttr.Of(handle);
             if (!declared.IsCompatibleWith(ctx.InputShape(1)))
                 throw ctx.Error($"Shapes must be equal: the variable has shape {declared.ToListString()}, the value {ctx.InputShape(1).ToListString()}");
         }

@@ -11,6 +11,8 @@ internal sealed class CountUpTo : OpDef
 {
     public static readonly CountUpTo Def = new();
 
+    private static readonly OpAttr<long> Limit = new("limit");
+
     public override string Type => "CountUpTo";
 
     public override bool NotDifferentiable => true;
@@ -33,7 +35,7 @@ internal sealed class CountUpTo : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
-        var limit = op.Attr<long>("limit");
+        var limit = Limit.Of(op);
         return OpKernel.From(ctx =>
         {
             using var _ = ctx.Variables.Lock(variable);

@@ -14,6 +14,8 @@ internal sealed class ReadVariableOp : OpDef
 {
     public static readonly ReadVariableOp Def = new();
 
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+
     public override string Type => "ReadVariableOp";
 
     public override bool IsStateful => true;
@@ -21,20 +23,20 @@ internal sealed class ReadVariableOp : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError($"Input 'resource' must be a resource handle, got {ctx.InputDType(0).name}");
-        var dtype = ctx.Attr<DType>("dtype");
+        var dtype = Dtype.Of(ctx);
         var shape = Shape.Unknown;
         if (VarHandleOp.Producer(ctx.Inputs[0]) is { } handle)
         {
-            if (handle.Attr<DType>("dtype") != dtype)
-                throw ctx.TypeError($"Trying to read variable with wrong dtype. Expected {handle.Attr<DType>("dtype").name} got {dtype.name}");
-            shape = handle.Attr<Shape>("shape");
+            if (VarHandleOp.Dtype.Of(handle) != dtype)
+                throw ctx.TypeError($"Trying to read variable with wrong dtype. Expected {VarHandleOp.Dtype.Of(handle).name} got {dtype.name}");
+            shape = VarHandleOp.ShapeAttr.Of(handle);
         }
         ctx.AddOutput(dtype, shape);
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var dtype = op.Attr<DType>("dtype");
+        var dtype = Dtype.Of(op);
         return OpKernel.From(ctx =>
         {
             var handle = ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m));

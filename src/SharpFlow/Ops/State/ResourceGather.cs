@@ -14,6 +14,9 @@ internal sealed class ResourceGather : OpDef
 {
     public static readonly ResourceGather Def = new();
 
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+    private static readonly OpAttr<long> BatchDims = new("batch_dims", 0);
+
     public override string Type => "ResourceGather";
 
     public override bool NotDifferentiable => true;
@@ -24,23 +27,23 @@ internal sealed class ResourceGather : OpDef
     {
         if (ctx.InputDType(0) != DType.resource) throw ctx.TypeError($"Input 'resource' must be a resource handle, got {ctx.InputDType(0).name}");
         if (ctx.InputDType(1) != DType.int32 && ctx.InputDType(1) != DType.int64) throw ctx.TypeError($"indices must be int32 or int64, got {ctx.InputDType(1).name}");
-        if (ctx.Attrs.TryGetValue("batch_dims", out var batchDims) && Convert.ToInt64(batchDims, System.Globalization.CultureInfo.InvariantCulture) != 0)
+        if (BatchDims.Of(ctx) is var batchDims && batchDims != 0)
             throw ctx.Error($"batch_dims {batchDims} is not supported (only 0)");
-        var dtype = ctx.Attr<DType>("dtype");
+        var dtype = Dtype.Of(ctx);
         var indices = ctx.InputShape(1);
-        if (VarHandleOp.Producer(ctx.Inputs[0]) is not { } handle || !handle.Attr<Shape>("shape").IsKnownRank || !indices.IsKnownRank)
+        if (VarHandleOp.Producer(ctx.Inputs[0]) is not { } handle || !VarHandleOp.ShapeAttr.Of(handle).IsKnownRank || !indices.IsKnownRank)
         {
             ctx.AddOutput(dtype, Shape.Unknown);
             return;
         }
-        var parameters = handle.Attr<Shape>("shape");
+        var parameters = VarHandleOp.ShapeAttr.Of(handle);
         if (parameters.ndims == 0) throw ctx.Error("params must be at least 1 dimensional");
         ctx.AddOutput(dtype, Shape.Own([.. indices.Dims, .. parameters.Dims[1..]]));
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var dtype = op.Attr<DType>("dtype");
+        var dtype = Dtype.Of(op);
         return OpKernel.From(ctx =>
         {
             var handle = ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m));

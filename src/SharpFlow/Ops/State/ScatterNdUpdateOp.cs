@@ -13,6 +13,8 @@ namespace SharpFlow.Ops.State;
 /// </summary>
 internal abstract class ScatterNdUpdateOp : VariableScatterOp
 {
+    private static readonly OpAttr<bool> UseLocking = new("use_locking");
+
     public override void InferShapes(InferenceContext ctx)
     {
         CheckInputs(ctx);
@@ -36,7 +38,7 @@ internal abstract class ScatterNdUpdateOp : VariableScatterOp
     public override OpKernel CreateKernel(Operation op)
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
-        var useLocking = op.Attr<bool>("use_locking");
+        var useLocking = UseLocking.Of(op);
         var mode = Mode;
         return OpKernel.From(ctx =>
         {

@@ -14,6 +14,8 @@ namespace SharpFlow.Ops.State;
 /// </summary>
 internal abstract class ScatterOp : VariableScatterOp
 {
+    private static readonly OpAttr<bool> UseLocking = new("use_locking");
+
     public override void InferShapes(InferenceContext ctx)
     {
         CheckInputs(ctx);
@@ -31,7 +33,7 @@ internal abstract class ScatterOp : VariableScatterOp
     public override OpKernel CreateKernel(Operation op)
     {
         var variable = VariableV2.Of(op.inputs[0], op.name);
-        var useLocking = op.Attr<bool>("use_locking");
+        var useLocking = UseLocking.Of(op);
         var mode = Mode;
         return OpKernel.From(ctx =>
         {

@@ -38,6 +38,11 @@ internal sealed class VarHandleOp : OpDef
 {
     public static readonly VarHandleOp Def = new();
 
+    internal static readonly OpAttr<DType> Dtype = new("dtype");
+    internal static readonly OpAttr<Shape> ShapeAttr = new("shape");
+    private static readonly OpAttr<string> ContainerAttr = new("container", "");
+    private static readonly OpAttr<string> SharedName = new("shared_name", "");
+
     public override string Type => "VarHandleOp";
 
     public override bool NotDifferentiable => true;
@@ -46,8 +51,8 @@ internal sealed class VarHandleOp : OpDef
 
     public override void InferShapes(InferenceContext ctx)
     {
-        _ = ctx.Attr<DType>("dtype");
-        _ = ctx.Attr<Shape>("shape");
+        _ = Dtype.Of(ctx);
+        _ = ShapeAttr.Of(ctx);
         ctx.AddOutput(DType.resource, Shape.Scalar);
     }
 
@@ -60,14 +65,14 @@ internal sealed class VarHandleOp : OpDef
     /// <summary>The run-time handle of a VarHandleOp.</summary>
     public static ResourceVariableHandle HandleOf(Operation op)
     {
-        var container = op.Attr<string>("container");
-        var sharedName = op.Attr<string>("shared_name");
+        var container = ContainerAttr.Of(op);
+        var sharedName = SharedName.Of(op);
         var key = op;
         if (sharedName.Length > 0)
             key = op.graph.get_operations().FirstOrDefault(o => o.type == "VarHandleOp"
-                      && o.Attr<string>("container") == container && o.Attr<string>("shared_name") == sharedName) ?? op;
+                      && ContainerAttr.Of(o) == container && SharedName.Of(o) == sharedName) ?? op;
         return new ResourceVariableHandle(key, sharedName.Length > 0 ? sharedName : op.name, container.Length > 0 ? container : "localhost",
-            op.Attr<DType>("dtype"), op.Attr<Shape>("shape"));
+            Dtype.Of(op), ShapeAttr.Of(op));
     }
 
     /// <summary>The VarHandleOp behind a handle tensor when it is one directly (for static shapes), else null.</summary>

@@ -1,3 +1,5 @@
+using SharpFlow.Framework;
+
 using SharpFlow.Ops;
 using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.State;
@@ -12,12 +14,15 @@ namespace SharpFlow;
 /// </summary>
 public sealed class Variable : Tensor
 {
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+    private static readonly OpAttr<Shape> ShapeAttr = new("shape");
+
     private readonly Tensor _snapshot;
     private readonly Tensor _reference;
 
     private Variable(Operation variableOp, Tensor initialValue, Operation initializerOp, Tensor snapshot, bool trainable)
-        : base(variableOp, 0, IsResourceOp(variableOp) ? variableOp.Attr<DType>("dtype") : variableOp.outputs[0].dtype,
-            IsResourceOp(variableOp) ? variableOp.Attr<Shape>("shape") : variableOp.outputs[0].shape)
+        : base(variableOp, 0, IsResourceOp(variableOp) ? Dtype.Of(variableOp) : variableOp.outputs[0].dtype,
+            IsResourceOp(variableOp) ? ShapeAttr.Of(variableOp) : variableOp.outputs[0].shape)
     {
         _reference = variableOp.outputs[0];
         initial_value = initialValue;

@@ -11,6 +11,9 @@ internal sealed class VariableV2 : OpDef
 {
     public static readonly VariableV2 Def = new();
 
+    private static readonly OpAttr<DType> Dtype = new("dtype");
+    internal static readonly OpAttr<Shape> ShapeAttr = new("shape");
+
     public override string Type => "VariableV2";
 
     public override bool NotDifferentiable => true;
@@ -19,7 +22,7 @@ internal sealed class VariableV2 : OpDef
 
     public override bool IsRefOutput(int index) => true;
 
-    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(ctx.Attr<DType>("dtype"), ctx.Attr<Shape>("shape"));
+    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(Dtype.Of(ctx), ShapeAttr.Of(ctx));
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {

@@ -14,6 +14,12 @@ internal sealed class AsString : OpDef
 {
     public static readonly AsString Def = new();
 
+    private static readonly OpAttr<bool> Scientific = new("scientific", false);
+    private static readonly OpAttr<bool> Shortest = new("shortest", false);
+    private static readonly OpAttr<int> Precision = new("precision", -1);
+    private static readonly OpAttr<string> Fill = new("fill", "");
+    private static readonly OpAttr<int> Width = new("width", -1);
+
     public override string Type => "AsString";
 
     public override bool NotDifferentiable => true;
@@ -22,10 +28,10 @@ internal sealed class AsString : OpDef
     {
         var t = ctx.InputDType(0);
         if (t == DType.resource) throw ctx.TypeError($"Value for attr 'T' of {t.name} is not in the list of allowed values");
-        var scientific = ctx.Attr<bool>("scientific");
-        var shortest = ctx.Attr<bool>("shortest");
-        var precision = ctx.Attr<int>("precision");
-        var fill = ctx.Attr<string>("fill");
+        var scientific = Scientific.Of(ctx);
+        var shortest = Shortest.Of(ctx);
+        var precision = Precision.Of(ctx);
+        var fill = Fill.Of(ctx);
         if (scientific && shortest) throw ctx.Error("Cannot select both scientific and shortest notation");
         if (fill.Length > 1) throw ctx.Error($"Fill string must be one or fewer characters, got '{fill}'");
         if (!t.is_floating && (scientific || shortest)) throw ctx.Error($"scientific and shortest format not supported for datatype {t.name}");
@@ -35,10 +41,10 @@ internal sealed class AsString : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var precision = op.Attr<int>("precision");
-        var conversion = op.Attr<bool>("scientific") ? 'e' : op.Attr<bool>("shortest") ? 'g' : 'f';
-        var width = op.Attr<int>("width");
-        var fill = op.Attr<string>("fill");
+        var precision = Precision.Of(op);
+        var conversion = Scientific.Of(op) ? 'e' : Shortest.Of(op) ? 'g' : 'f';
+        var width = Width.Of(op);
+        var fill = Fill.Of(op);
         var zeroPad = fill == "0";
         return OpKernel.From(ctx =>
         {

@@ -13,6 +13,12 @@ internal sealed class DecodeCSV : OpDef
 {
     public static readonly DecodeCSV Def = new();
 
+    private static readonly OpAttr<DType[]> OUTTYPE = new("OUT_TYPE");
+    private static readonly OpAttr<string> FieldDelim = new("field_delim", ",");
+    private static readonly OpAttr<bool> UseQuoteDelim = new("use_quote_delim", true);
+    private static readonly OpAttr<string> NaValue = new("na_value", "");
+    private static readonly OpAttr<int[]> SelectCols = new("select_cols", []);
+
     public override string Type => "DecodeCSV";
 
     public override bool AcceptsStrings => true;
@@ -22,8 +28,8 @@ internal sealed class DecodeCSV : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.@string) throw ctx.TypeError($"records must be a string tensor, got {ctx.InputDType(0).name}");
-        var types = ctx.Attr<DType[]>("OUT_TYPE");
-        if (ctx.Attr<string>("field_delim").Length != 1) throw ctx.Error("field_delim should be only 1 char");
+        var types = OUTTYPE.Of(ctx);
+        if (FieldDelim.Of(ctx).Length != 1) throw ctx.Error("field_delim should be only 1 char");
         for (var f = 0; f < types.Length; f++)
         {
             var t = types[f];
@@ -38,11 +44,11 @@ internal sealed class DecodeCSV : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var types = op.Attr<DType[]>("OUT_TYPE");
-        var delim = (byte)op.Attr<string>("field_delim")[0];
-        var quotes = op.Attr<bool>("use_quote_delim");
-        var na = op.Attr<string>("na_value");
-        var select = op.Attr<int[]>("select_cols");
+        var types = OUTTYPE.Of(op);
+        var delim = (byte)FieldDelim.Of(op)[0];
+        var quotes = UseQuoteDelim.Of(op);
+        var na = NaValue.Of(op);
+        var select = SelectCols.Of(op);
         return OpKernel.From(ctx =>
         {
             var records = ctx.Input(0);

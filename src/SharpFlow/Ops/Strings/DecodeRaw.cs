@@ -12,6 +12,9 @@ internal sealed class DecodeRaw : OpDef
 {
     public static readonly DecodeRaw Def = new();
 
+    private static readonly OpAttr<DType> OutType = new("out_type");
+    private static readonly OpAttr<bool> LittleEndian = new("little_endian", true);
+
     public override string Type => "DecodeRaw";
 
     public override bool AcceptsStrings => true;
@@ -21,7 +24,7 @@ internal sealed class DecodeRaw : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.@string) throw ctx.TypeError($"bytes must be a string tensor, got {ctx.InputDType(0).name}");
-        var outType = ctx.Attr<DType>("out_type");
+        var outType = OutType.Of(ctx);
         if (!outType.IsNumeric || outType == DType.@bool) throw ctx.TypeError($"out_type {outType.name} is not supported: use a number type");
         var input = ctx.InputShape(0);
         ctx.AddOutput(outType, input.IsKnownRank ? input.Concatenate(new Shape(-1)) : Shape.Unknown);
@@ -29,8 +32,8 @@ internal sealed class DecodeRaw : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var outType = op.Attr<DType>("out_type");
-        var littleEndian = op.Attr<bool>("little_endian");
+        var outType = OutType.Of(op);
+        var littleEndian = LittleEndian.Of(op);
         return OpKernel.From(ctx =>
         {
             var input = ctx.Input(0);

@@ -12,6 +12,8 @@ internal sealed class StaticRegexFullMatch : OpDef
 {
     public static readonly StaticRegexFullMatch Def = new();
 
+    private static readonly OpAttr<string> Pattern = new("pattern");
+
     public override string Type => "StaticRegexFullMatch";
 
     public override bool AcceptsStrings => true;
@@ -21,13 +23,13 @@ internal sealed class StaticRegexFullMatch : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.@string) throw ctx.TypeError($"input must be a string tensor, got {ctx.InputDType(0).name}");
-        _ = ctx.Attr<string>("pattern");
+        _ = Pattern.Of(ctx);
         ctx.AddOutput(DType.@bool, ctx.InputShape(0));
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var pattern = op.Attr<string>("pattern");
+        var pattern = Pattern.Of(op);
         System.Text.RegularExpressions.Regex? regex = null;
         return OpKernel.From(ctx =>
         {

@@ -11,6 +11,8 @@ internal sealed class StringJoin : OpDef
 {
     public static readonly StringJoin Def = new();
 
+    private static readonly OpAttr<string> Separator = new("separator", "");
+
     public override string Type => "StringJoin";
 
     public override bool AcceptsStrings => true;
@@ -36,7 +38,7 @@ internal sealed class StringJoin : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var separator = System.Text.Encoding.UTF8.GetBytes(op.Attr<string>("separator"));
+        var separator = System.Text.Encoding.UTF8.GetBytes(Separator.Of(op));
         return OpKernel.From(ctx =>
         {
             Shape? shape = null;

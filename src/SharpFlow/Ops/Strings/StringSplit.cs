@@ -12,6 +12,8 @@ internal sealed class StringSplit : OpDef
 {
     public static readonly StringSplit Def = new();
 
+    private static readonly OpAttr<bool> SkipEmpty = new("skip_empty", true);
+
     public override string Type => "StringSplit";
 
     public override bool AcceptsStrings => true;
@@ -32,7 +34,7 @@ internal sealed class StringSplit : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var skipEmpty = op.Attr<bool>("skip_empty");
+        var skipEmpty = SkipEmpty.Of(op);
         return OpKernel.From(ctx =>
         {
             var input = ctx.Input(0);

@@ -12,6 +12,8 @@ internal sealed class StringToHashBucketFast : OpDef
 {
     public static readonly StringToHashBucketFast Def = new();
 
+    private static readonly OpAttr<long> NumBuckets = new("num_buckets");
+
     public override string Type => "StringToHashBucketFast";
 
     public override bool AcceptsStrings => true;
@@ -21,13 +23,13 @@ internal sealed class StringToHashBucketFast : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.@string) throw ctx.TypeError($"input must be a string tensor, got {ctx.InputDType(0).name}");
-        if (ctx.Attr<long>("num_buckets") < 1) throw ctx.Error($"Value for attr 'num_buckets' of {ctx.Attr<long>("num_buckets")} must be at least minimum 1");
+        if (NumBuckets.Of(ctx) < 1) throw ctx.Error($"Value for attr 'num_buckets' of {NumBuckets.Of(ctx)} must be at least minimum 1");
         ctx.AddOutput(DType.int64, ctx.InputShape(0));
     }
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var buckets = (ulong)op.Attr<long>("num_buckets");
+        var buckets = (ulong)NumBuckets.Of(op);
         return OpKernel.From(ctx =>
         {
             var input = ctx.Input(0);

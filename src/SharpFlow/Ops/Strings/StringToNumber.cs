@@ -13,6 +13,8 @@ internal sealed class StringToNumber : OpDef
 {
     public static readonly StringToNumber Def = new();
 
+    private static readonly OpAttr<DType> OutType = new("out_type", DType.float32);
+
     public override string Type => "StringToNumber";
 
     public override bool AcceptsStrings => true;
@@ -22,7 +24,7 @@ internal sealed class StringToNumber : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         if (ctx.InputDType(0) != DType.@string) throw ctx.TypeError($"string_tensor must be a string tensor, got {ctx.InputDType(0).name}");
-        var outType = ctx.Attr<DType>("out_type");
+        var outType = OutType.Of(ctx);
         if (outType != DType.float32 && outType != DType.float64 && outType != DType.int32 && outType != DType.int64)
             throw ctx.TypeError($"out_type must be float32, float64, int32 or int64, got {outType.name}");
         ctx.AddOutput(outType, ctx.InputShape(0));
@@ -30,7 +32,7 @@ internal sealed class StringToNumber : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var outType = op.Attr<DType>("out_type");
+        var outType = OutType.Of(op);
         return OpKernel.From(ctx =>
         {
             var input = ctx.Input(0);

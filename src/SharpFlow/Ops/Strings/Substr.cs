@@ -13,6 +13,8 @@ internal sealed class Substr : OpDef
 {
     public static readonly Substr Def = new();
 
+    private static readonly OpAttr<string> Unit = new("unit", "BYTE");
+
     public override string Type => "Substr";
 
     public override bool AcceptsStrings => true;
@@ -24,7 +26,7 @@ internal sealed class Substr : OpDef
         if (ctx.InputDType(0) != DType.@string) throw ctx.TypeError($"input must be a string tensor, got {ctx.InputDType(0).name}");
         var t = ctx.InputDType(1);
         if ((t != DType.int32 && t != DType.int64) || ctx.InputDType(2) != t) throw ctx.TypeError("pos and len must both be int32 or both int64");
-        var unit = ctx.Attr<string>("unit");
+        var unit = Unit.Of(ctx);
         if (unit != "BYTE" && unit != "UTF8_CHAR") throw ctx.Error($"unit must be BYTE or UTF8_CHAR, got {unit}");
         var pos = ctx.InputShape(1);
         var len = ctx.InputShape(2);
@@ -37,7 +39,7 @@ internal sealed class Substr : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var utf8 = op.Attr<string>("unit") == "UTF8_CHAR";
+        var utf8 = Unit.Of(op) == "UTF8_CHAR";
         return OpKernel.From(ctx =>
         {
             var (input, posValue, lenValue) = (ctx.Input(0), ctx.Input(1), ctx.Input(2));

@@ -1,4 +1,5 @@
 using System.Numerics;
+using SharpFlow.Framework;
 
 namespace SharpFlow.Ops.Training;
 
@@ -6,6 +7,8 @@ namespace SharpFlow.Ops.Training;
 internal sealed class ApplyMomentum : ApplyOp
 {
     public static readonly ApplyMomentum Def = new(nesterov: false);
+
+    private static readonly OpAttr<bool> UseNesterovAttr = new("use_nesterov", false);
 
     public override string Type => "ApplyMomentum";
 
@@ -27,7 +30,7 @@ internal sealed class ApplyMomentum : ApplyOp
     internal override ApplyOp RuleFor(Operation op) => UsesNesterov(op) ? Nesterov : Def;
 
     /// <summary>The node's <c>use_nesterov</c> attribute (false when absent, TensorFlow's default).</summary>
-    internal static bool UsesNesterov(Operation op) => op.attrs.TryGetValue("use_nesterov", out var v) && v is true;
+    internal static bool UsesNesterov(Operation op) => UseNesterovAttr.Of(op);
 
     protected override void Update<T>(SlotSpans<T> refs, T[] s, ReadOnlySpan<T> g)
     {

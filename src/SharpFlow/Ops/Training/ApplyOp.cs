@@ -13,6 +13,8 @@ namespace SharpFlow.Ops.Training;
 /// </summary>
 internal abstract class ApplyOp : OpDef
 {
+    private static readonly OpAttr<bool> UseLocking = new("use_locking");
+
     public override bool IsStateful => true;
 
     public override bool NotDifferentiable => true;
@@ -99,7 +101,7 @@ internal abstract class ApplyOp : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var variables = op.inputs.Take(RefCount).Select(t => VariableV2.Of(t, op.name)).ToArray();
-        var useLocking = op.Attr<bool>("use_locking");
+        var useLocking = UseLocking.Of(op);
         var names = InputNames;
         var rule = RuleFor(op);
         return OpKernel.From(ctx =>

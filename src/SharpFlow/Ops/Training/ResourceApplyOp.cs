@@ -12,6 +12,9 @@ namespace SharpFlow.Ops.Training;
 /// </summary>
 internal sealed class ResourceApplyOp : OpDef
 {
+    private static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<bool> UseLocking = new("use_locking", false);
+
     public static readonly ResourceApplyOp Adadelta = new(ApplyAdadelta.Def);
     public static readonly ResourceApplyOp Adagrad = new(ApplyAdagrad.Def);
     public static readonly ResourceApplyOp AdagradDA = new(ApplyAdagradDA.Def);
@@ -52,16 +55,16 @@ internal sealed class ResourceApplyOp : OpDef
     internal static void InferResourceApply(InferenceContext ctx, string[] names, int refs, Func<int, bool> isTensorInput, Func<int, bool> isInteger)
     {
         if (ctx.Inputs.Count != names.Length) throw ctx.Error($"expects {names.Length} inputs, got {ctx.Inputs.Count}");
-        var dtype = ctx.Attr<DType>("T");
+        var dtype = TAttr.Of(ctx);
         if (!dtype.is_floating) throw ctx.TypeError($"T must be float32 or float64, got {dtype.name}");
         Shape? varShape = null;
         for (var i = 0; i < refs; i++)
         {
             if (ctx.InputDType(i) != DType.resource) throw ctx.TypeError($"Input '{names[i]}' must be a resource handle, got {ctx.InputDType(i).name}");
             if (VarHandleOp.Producer(ctx.Inputs[i]) is not { } handle) continue;
-            if (handle.Attr<DType>("dtype") != dtype)
-                throw ctx.TypeError($"{names[i]} is a variable of dtype {handle.Attr<DType>("dtype").name}, but T is {dtype.name}");
-            var shape = handle.Attr<Shape>("shape");
+            if (VarHandleOp.Dtype.Of(handle) != dtype)
+                throw ctx.TypeError($"{names[i]} is a variable of dtype {VarHandleOp.Dtype.Of(handle).name}, but T is {dtype.name}");
+            var shape = VarHandleOp.ShapeAttr.Of(handle);
             if (varShape is { } known && !known.IsCompatibleWith(shape))
                 throw ctx.Error($"var and {names[i]} do not have the same shape {known.ToListString()} {shape.ToListString()}");
             varShape ??= shape;
@@ -102,8 +105,8 @@ internal sealed class ResourceApplyOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var useLocking = op.attrs.TryGetValue("use_locking", out var l) && l is true;
-        var dtype = op.Attr<DType>("T");
+        var useLocking = UseLocking.Of(op);
+        var dtype = TAttr.Of(op);
         var rule = _dense.RuleFor(op);
         var names = _dense.Inputs;
         return OpKernel.From(ctx =>
@@ -123,7 +126,7 @@ internal sealed class ResourceApplyOp : OpDef
     internal static Operation Build(OpDef def, string[] names, int refs, IReadOnlyList<Tensor> inputs, bool useLocking, string? name, Dictionary<string, object>? extraAttrs)
     {
         if (inputs.Count != names.Length) throw new ValueError($"{def.Type} expects {names.Length} inputs, got {inputs.Count}");
-        var dtype = VarHandleOp.Producer(inputs[0])?.Attr<DType>("dtype")
+        var dtype = (VarHandleOp.Producer(inputs[0]) is { } handle ? VarHandleOp.Dtype.Of(handle) : (DType?)null)
                     ?? inputs.Skip(refs).FirstOrDefault(t => t.dtype.is_floating)?.dtype
                     ?? throw new ValueError($"{def.Type}: cannot tell the variable's dtype");
         using var b = OpBuilder.Begin(name, def.Type, [.. inputs.Select(t => (TensorLike)t)]);

@@ -10,6 +10,8 @@ namespace SharpFlow.Ops.Training;
 /// </summary>
 internal sealed class ResourceSparseApplyOp : OpDef
 {
+    private static readonly OpAttr<DType> T = new("T");
+
     public static readonly ResourceSparseApplyOp Adadelta = new(SparseApplyAdadelta.Def);
     public static readonly ResourceSparseApplyOp Adagrad = new(SparseApplyAdagrad.Def);
     public static readonly ResourceSparseApplyOp AdagradDA = new(SparseApplyAdagradDA.Def);
@@ -45,8 +47,8 @@ internal sealed class ResourceSparseApplyOp : OpDef
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var useLocking = op.attrs.TryGetValue("use_locking", out var l) && l is true;
-        var dtype = op.Attr<DType>("T");
+        var useLocking = ResourceApplyOp.UseLocking.Of(op);
+        var dtype = T.Of(op);
         var dense = _sparse.Dense.RuleFor(op);
         return OpKernel.From(ctx =>
         {

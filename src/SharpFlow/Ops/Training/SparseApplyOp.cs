@@ -13,6 +13,8 @@ namespace SharpFlow.Ops.Training;
 /// </summary>
 internal abstract class SparseApplyOp : OpDef
 {
+    private static readonly OpAttr<bool> UseLocking = new("use_locking");
+
     /// <summary>The dense op whose rule this op applies row by row.</summary>
     internal abstract ApplyOp Dense { get; }
 
@@ -83,7 +85,7 @@ internal abstract class SparseApplyOp : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var variables = op.inputs.Take(Dense.Refs).Select(t => VariableV2.Of(t, op.name)).ToArray();
-        var useLocking = op.Attr<bool>("use_locking");
+        var useLocking = UseLocking.Of(op);
         var names = Names;
         var dense = Dense.RuleFor(op);
         return OpKernel.From(ctx =>

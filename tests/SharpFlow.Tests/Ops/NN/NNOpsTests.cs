@@ -231,7 +231,7 @@ public class NNOpsTests
         Assert.Equal(argmax, g.Eval(indexes).ToArray<long>());
 
         var grads = tf.constant(NDArray.FromFlat(new[] { 11f, 12, 13, 14, 21, 22, 23, 24 }, new Shape(2, 2, 2, 1)));
-        var dx = MaxPoolGradWithArgmax.Build(t, grads, tf.constant(NDArray.FromFlat(argmax, new Shape(2, 2, 2, 1))), indexes.op.attrs);
+        var dx = MaxPoolGradWithArgmax.Build(t, grads, tf.constant(NDArray.FromFlat(argmax, new Shape(2, 2, 2, 1))), WindowAttrs.Of(indexes.op), MaxPoolWithArgmax.IncludeBatchInIndex.Of(indexes.op));
         Assert.Equal(new float[] { 11, 12, 0, 13, 0, 14, 0, 0, 0, 21, 0, 22, 0, 0, 0, 23, 0, 24 }, g.Eval(dx).ToArray<float>());
     }
 
@@ -282,7 +282,7 @@ public class NNOpsTests
         Assert.Contains("MaxPoolWithArgmax", Assert.Throws<TypeError>(() => tf.nn.max_pool_with_argmax(tf.zeros(new Shape(1, 4, 4, 1)), [1, 2, 2, 1], [1, 1, 1, 1], "SAME", Targmax: tf.float32)).Message);
         var t = tf.zeros(new Shape(1, 3, 3, 1));
         var (_, argmax) = tf.nn.max_pool_with_argmax(t, [1, 2, 2, 1], [1, 1, 1, 1], "VALID");
-        var dx = MaxPoolGradWithArgmax.Build(t, tf.ones(new Shape(1, 2, 2, 1)), tf.constant(NDArray.FromFlat(new long[] { 0, 1, 2, 99 }, new Shape(1, 2, 2, 1))), argmax.op.attrs);
+        var dx = MaxPoolGradWithArgmax.Build(t, tf.ones(new Shape(1, 2, 2, 1)), tf.constant(NDArray.FromFlat(new long[] { 0, 1, 2, 99 }, new Shape(1, 2, 2, 1))), WindowAttrs.Of(argmax.op), MaxPoolWithArgmax.IncludeBatchInIndex.Of(argmax.op));
         var run = Assert.Throws<InvalidArgumentError>(() => g.Eval(dx));
         Assert.Contains("Invalid argmax 99", run.Message);
         Assert.Contains("MaxPoolGradWithArgmax", run.Message);
