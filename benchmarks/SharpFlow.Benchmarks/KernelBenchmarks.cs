@@ -88,12 +88,17 @@ public class PoolingBenchmarks
     private float[] _input = [], _output = [], _inputGrad = [];
     private Window2D _g;
 
+    /// <summary>32: the convnet's first pooling layer at batch 100 (SAME); 6: LeNet-5's at batch 256 (VALID).</summary>
+    [Params(32, 6)]
+    public int Channels { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _g = Window2D.Create(100, 28, 28, 32, 2, 2, 2, 2, 1, 1, same: true);
-        _input = Data.Random(100L * 28 * 28 * 32, 1);
-        _output = new float[100 * _g.OutPositions * 32];
+        var batch = Channels == 6 ? 256 : 100;
+        _g = Window2D.Create(batch, 28, 28, Channels, 2, 2, 2, 2, 1, 1, same: Channels != 6);
+        _input = Data.Random((long)batch * 28 * 28 * Channels, 1);
+        _output = new float[batch * _g.OutPositions * Channels];
         _inputGrad = new float[_input.Length];
     }
 
@@ -108,6 +113,36 @@ public class PoolingBenchmarks
 
     [Benchmark]
     public void AvgPoolGrad() => PoolingKernels.AvgPoolGrad<float>(_output, _inputGrad, _g);
+}
+
+/// <summary>
+/// BiasAddGrad's column sums over LeNet-5's first convolution at batch 256 (6 channels) and the convnet's second at
+/// batch 100 (64): the kernel against the row-by-row vector adds it replaced (the same sums, bitwise).
+/// </summary>
+public class BiasGradientBenchmarks
+{
+    private float[] _g = [], _y = [];
+
+    [Params(6, 64)]
+    public int Channels { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rows = Channels == 6 ? 256 * 28 * 28 : 100 * 14 * 14;
+        _g = Data.Random((long)rows * Channels, 1);
+        _y = new float[Channels];
+    }
+
+    [Benchmark(Baseline = true)]
+    public void RowByRow()
+    {
+        Array.Clear(_y);
+        for (var r = 0; r < _g.Length; r += Channels) System.Numerics.Tensors.TensorPrimitives.Add(_y, _g.AsSpan(r, Channels), _y);
+    }
+
+    [Benchmark]
+    public void Kernel() => BiasGradient.Sum<float>(_g, _y);
 }
 
 /// <summary>Sparse softmax cross entropy with its gradient, batch 100 of 10 classes and batch 64 of 1000.</summary>

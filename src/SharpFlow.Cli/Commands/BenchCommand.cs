@@ -127,6 +127,7 @@ internal static class BenchCommand
     private static void PeakMemory(string name, int batch, int steps)
     {
         var data = DataSource.Load("fashion-mnist", null, 1, Console.WriteLine);
+        Console.WriteLine($"after loading: process peak {MiB(PeakWorkingSet())}, managed heap {MiB(GC.GetTotalMemory(false))}");
         var model = ModelZoo.Create(name, 10);
         var settings = new TrainSettings(name, "fashion-mnist", 1, batch, "adam", 1e-3, 1, 1, null, "", 1, null);
         var graph = ClassifierGraph.Build(model, 28, 28, 1, settings);

@@ -57,6 +57,7 @@ public sealed partial class CliTests
         Assert.True(code == 0, output);
         Assert.Contains("data: ", output);
         Assert.Contains("batch 64, 5 training steps", output);
+        Assert.Matches(@"after loading: process peak \d+\.\d MiB, managed heap \d+\.\d MiB", output);
         var peak = double.Parse(Regex.Match(output, @"peak memory \(load data \+ 5 steps\): process peak (\d+\.\d) MiB").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(peak, 10, 100_000);
     }

@@ -52,6 +52,35 @@ public sealed class MnistFilesTests : IDisposable
         Assert.Equal(new[] { 0, 3, 6, 9, 2 }, data.test.labels.ToArray<int>()[..5]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ValidationIsTheTrainingFilesFirstExamplesAndTrainingTheRestInFileOrder(bool oneHot)
+    {
+        WriteSet(gzip: false, train: 30);
+        var data = Mnist.read_data_sets(_dir, one_hot: oneHot, validation_size: 7, seed: 1);
+        Assert.Equal(new Shape(7, 784), data.validation.images.shape);
+        Assert.Equal(new Shape(23, 784), data.train.images.shape);
+        // Pixel p of the training file is p % 251 (labels: example e is e % 10), each example scaled on its own.
+        void Check(DataSet set, int first)
+        {
+            var pixels = set.images.ToArray<float>();
+            for (var i = 0; i < pixels.Length; i++) Assert.Equal((float)((first * 784 + i) % 251) * (1f / 255f), pixels[i]);
+            for (var e = 0; e < set.num_examples; e++)
+                if (oneHot)
+                {
+                    var row = set.labels.ToArray<float>().AsSpan(e * 10, 10).ToArray();
+                    Assert.Equal(1f, row[(first + e) % 10]);
+                    Assert.Equal(1f, row.Sum());
+                }
+                else Assert.Equal((first + e) % 10, set.labels.ToArray<int>()[e]);
+        }
+        Check(data.validation, 0);
+        Check(data.train, 7);
+        Assert.Contains("Validation size should be between 0 and 30. Received: 31.",
+            Assert.Throws<ValueError>(() => Mnist.read_data_sets(_dir, validation_size: 31)).Message);
+    }
+
     [Fact]
     public void ImagesComeAsUint8WithTheFilesRawValuesWhenAsked()
     {

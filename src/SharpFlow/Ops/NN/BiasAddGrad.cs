@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using SharpFlow.Framework;
 
 namespace SharpFlow.Ops.NN;
@@ -29,12 +28,8 @@ internal sealed class BiasAddGrad : OpDef
         else Run(g.AsReadOnlySpan<double>(), y.AsSpan<double>());
     });
 
-    private static void Run<T>(ReadOnlySpan<T> g, Span<T> y) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        var c = y.Length;
-        if (c == 0) return;
-        for (var r = 0; r < g.Length; r += c) TensorPrimitives.Add(y, g.Slice(r, c), y);
-    }
+    private static void Run<T>(ReadOnlySpan<T> g, Span<T> y) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Kernels.BiasGradient.Sum(g, y);
 
     /// <summary>The gradient is broadcast back over the rows (TensorFlow's <c>_BiasAddGradGrad</c>).</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)

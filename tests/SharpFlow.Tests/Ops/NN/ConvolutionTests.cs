@@ -325,6 +325,9 @@ public class DisjointMaxPoolGradientTests
     [InlineData(3, 7, 9, 19, 2, 2, "SAME")]
     [InlineData(1, 9, 9, 5, 3, 3, "SAME")]
     [InlineData(2, 6, 6, 16, 2, 3, "VALID")]
+    [InlineData(3, 28, 28, 6, 2, 2, "VALID")]   // LeNet-5's first pooling: all channels below the vector width
+    [InlineData(2, 7, 7, 6, 2, 2, "SAME")]
+    [InlineData(1, 8, 8, 11, 2, 2, "VALID")]
     public void EqualsTheGeneralPath(int batch, int h, int w, int c, int k, int s, string padding)
     {
         var r = new System.Random(h * 7 + c);
@@ -339,5 +342,30 @@ public class DisjointMaxPoolGradientTests
             return g.Eval(tf.gradients(y, [input], dy)[0]!);
         }
         Assert.Equal(Gradient(DType.float64).ToArray<double>(), Gradient(DType.float32).ToArray<double>());
+    }
+
+    /// <summary>
+    /// The kernel writes every element of the input gradient, whatever the buffer held (a reused buffer), including
+    /// the elements outside every window. NaNs in the input are never chosen after the first tap, as in the general
+    /// path.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 8, 8, 32, 2, 2, false)]
+    [InlineData(3, 28, 28, 6, 2, 2, false)]
+    [InlineData(1, 8, 8, 11, 2, 2, false)]
+    [InlineData(2, 7, 7, 6, 2, 2, false)]   // VALID leaves the last row and column outside every window
+    [InlineData(2, 7, 7, 6, 2, 2, true)]
+    [InlineData(1, 9, 9, 19, 2, 3, false)]  // stride past the window: elements between windows
+    public void KernelOverwritesAReusedBufferAsTheGeneralPath(int batch, int h, int w, int c, int k, int s, bool same)
+    {
+        var r = new System.Random(h * 13 + c);
+        var g = SharpFlow.Kernels.Convolution.Window2D.Create(batch, h, w, c, k, k, s, s, 1, 1, same);
+        var x = Enumerable.Range(0, batch * h * w * c).Select(i => i % 37 == 5 ? double.NaN : r.Next(4)).ToArray();
+        var dy = Enumerable.Range(1, batch * g.OutPositions * c).Select(i => (double)i).ToArray();
+        var expected = new double[x.Length];
+        SharpFlow.Kernels.Convolution.PoolingKernels.MaxPoolGrad<double>(x, dy, expected, g);
+        var dx = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        SharpFlow.Kernels.Convolution.PoolingKernels.MaxPoolGrad<float>(x.Select(v => (float)v).ToArray(), dy.Select(v => (float)v).ToArray(), dx, g);
+        Assert.Equal(expected, dx.Select(v => (double)v));
     }
 }
