@@ -53,6 +53,7 @@ internal sealed partial class OnnxExporter
         Op("IsFinite", "Not of Or of IsInf, IsNaN", (e, op, y) => e.Node("Not", [e.Apply("Or", e.Apply("IsInf", e.In(op, 0)), e.Apply("IsNaN", e.In(op, 0)))], [y])),
         Op("Atan2", "Atan of Div with the quadrant rules (Where)", (e, op, y) => e.Atan2Op(op, y)),
         Op("DivNoNan", "Where of Equal 0, Div", (e, op, y) => e.DivNoNanOp(op, y)),
+        Op("AddN", "Sum", (e, op, y) => e.Node("Sum", [.. op.inputs.Select(e.Name)], [y])),
         Op("Square", "Mul of the input by itself", (e, op, y) => e.Node("Mul", [e.In(op, 0), e.In(op, 0)], [y])),
         Op("Rsqrt", "Reciprocal of Sqrt", (e, op, y) => e.Node("Reciprocal", [e.Apply("Sqrt", e.In(op, 0))], [y])),
         Op("SquaredDifference", "Sub, then Mul by itself", (e, op, y) =>
@@ -92,6 +93,8 @@ internal sealed partial class OnnxExporter
         Op("Transpose", "Transpose (a constant perm)", (e, op, y) => e.Node("Transpose", [e.In(op, 0)], [y], ("perm", e.ConstantOf(op, 1, "perm").ToArray<long>()))),
         Op("Tile", "Tile (constant multiples)", (e, op, y) => e.Node("Tile", [e.In(op, 0), e.Ints(e.ConstantOf(op, 1, "multiples").Cast(DType.int64).ToArray<long>())], [y])),
         Op("Pad", "Pad (constant paddings)", (e, op, y) => e.PadOp(op, y)),
+        Op("PadV2", "Pad with its constant value", (e, op, y) => e.PadOp(op, y)),
+        Op("BroadcastTo", "Expand", (e, op, y) => e.Node("Expand", [e.In(op, 0), e.Int64(op.inputs[1])], [y])),
         Op("ConcatV2", "Concat", (e, op, y) => e.ConcatOp(op, y)),
         Op("Pack", "Unsqueeze each, Concat", (e, op, y) => e.PackOp(op, y)),
         Named("Split", "Split", (e, op) => e.SplitOp(op)),
@@ -260,12 +263,14 @@ internal sealed partial class OnnxExporter
         else Node("Squeeze", [In(op, 0), Ints([.. dims.Select(d => (long)d)])], [y]);
     }
 
-    /// <summary>Pad: TensorFlow's <c>[rank, 2]</c> paddings as ONNX's all befores, then all afters.</summary>
+    /// <summary>Pad and PadV2: TensorFlow's <c>[rank, 2]</c> paddings as ONNX's all befores, then all afters.</summary>
     private void PadOp(Operation op, string y)
     {
         var p = ConstantOf(op, 1, "paddings").ToArray<long>();
         var rank = p.Length / 2;
-        Node("Pad", [In(op, 0), Ints([.. Enumerable.Range(0, rank).Select(i => p[2 * i]), .. Enumerable.Range(0, rank).Select(i => p[2 * i + 1])])], [y]);
+        string[] inputs = [In(op, 0), Ints([.. Enumerable.Range(0, rank).Select(i => p[2 * i]), .. Enumerable.Range(0, rank).Select(i => p[2 * i + 1])])];
+        // PadV2's constant_values: ONNX Pad's constant_value input.
+        Node("Pad", op.type == "PadV2" ? [.. inputs, In(op, 2)] : inputs, [y]);
     }
 
     private void ConcatOp(Operation op, string y)

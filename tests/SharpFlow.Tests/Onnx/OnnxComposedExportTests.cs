@@ -310,4 +310,20 @@ public sealed class OnnxComposedExportTests
         var ours = Agrees(sess, In(x), [pooled, argmax, argmax32], [("x", F(9, 2, 5, 4, 3))], opset, reimport: false);
         if (includeBatch) Assert.Contains(ours[1].ToArray<long>(), i => i >= 5 * 4 * 3);
     }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void AddNBroadcastToAndPadV2Agree(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 3), name: "x");
+        var v = tf.placeholder(tf.float32, Shape.Scalar, name: "v");
+        Tensor[] ys = [tf.add_n(new[] { x, x * 2f, x + 1f }), tf.broadcast_to(tf.reduce_sum(x, 0), new[] { 4, 3 }), tf.pad(x, new[,] { { 1, 0 }, { 0, 2 } }, constant_values: 7f), tf.pad(x, new[,] { { 0, 1 }, { 1, 1 } }, constant_values: v)];
+        Assert.Equal(new[] { "AddN", "BroadcastTo", "PadV2", "PadV2" }, ys.Select(y => y.op.type));
+        using var sess = tf.Session();
+        var ours = Agrees(sess, In(x, v), ys, [("x", F(10, 2, 3)), ("v", NDArray.Scalar(-3f))], opset, tolerance: 1e-6);
+        Assert.Equal(new[] { 3, 5 }, ours[2].shape.Dims);
+        Assert.Equal(7f, ours[2].ToArray<float>()[0]);
+    }
 }
