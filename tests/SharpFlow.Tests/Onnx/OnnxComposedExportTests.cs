@@ -326,4 +326,16 @@ public sealed class OnnxComposedExportTests
         Assert.Equal(new[] { 3, 5 }, ours[2].shape.Dims);
         Assert.Equal(7f, ours[2].ToArray<float>()[0]);
     }
+
+    [Fact]
+    public void ReverseSequenceOverOtherAxesOfAnUnknownRankIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, name: "x");
+        var lengths = tf.placeholder(tf.int64, new Shape(3), name: "lengths");
+        var y = tf.reverse_sequence(x, lengths, seq_axis: 2, batch_axis: 0);
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x, lengths), new Dictionary<string, Tensor> { ["y"] = y }));
+        Assert.Equal($"Cannot export ReverseSequence \"{y.op.name}\" to ONNX: batch_dim 0 and seq_dim 2 over an input of unknown rank (ONNX's batch and time axes are 0 and 1).", e.RawMessage);
+    }
 }
