@@ -4,7 +4,7 @@ using SharpFlow.Onnx.Proto;
 namespace SharpFlow.Onnx;
 
 /// <summary>
-/// The exporter's image resizing (ResizeBilinear, ResizeNearestNeighbor as ONNX Resize with TensorFlow's coordinate
+/// The exporter's image resizing (ResizeBilinear, ResizeBicubic, ResizeNearestNeighbor as ONNX Resize with TensorFlow's coordinate
 /// rules) and transposed convolution (Conv2DBackpropInput as ONNX ConvTranspose), NHWC between Transposes.
 /// </summary>
 internal sealed partial class OnnxExporter
@@ -15,7 +15,10 @@ internal sealed partial class OnnxExporter
     /// size from the op's input). The coordinate rules are TensorFlow's:
     /// align_corners as <c>align_corners</c> (nearest rounding half up), half_pixel_centers as <c>half_pixel</c> for
     /// bilinear and <c>tf_half_pixel_for_nn</c> (then floor) for nearest, neither as <c>asymmetric</c> (floor).
-    /// ResizeBilinear gives float32 whatever the image's type, as TensorFlow's does: the image is cast first.
+    /// ResizeBicubic is <c>cubic</c> with TensorFlow's Keys coefficient: -0.5 with half_pixel_centers, where the
+    /// taps outside the image are dropped and the rest renormalised (<c>exclude_outside = 1</c>), else the legacy
+    /// -0.75 with the edge pixels repeated. ResizeBilinear and ResizeBicubic give float32 whatever the image's type,
+    /// as TensorFlow's do: the image is cast first.
     /// </summary>
     private void ResizeOp(Operation op)
     {
@@ -23,7 +26,7 @@ internal sealed partial class OnnxExporter
         var halfPixel = Attr<bool>(op, "half_pixel_centers");
         if (alignCorners && halfPixel)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: align_corners and half_pixel_centers together (TensorFlow refuses them too).", op.name);
-        var bilinear = op.type == "ResizeBilinear";
+        var bilinear = op.type is "ResizeBilinear" or "ResizeBicubic";
         var image = Name(op.inputs[0]);
         if (bilinear && op.inputs[0].dtype != DType.float32)
         {
@@ -47,7 +50,10 @@ internal sealed partial class OnnxExporter
         }
         var transform = alignCorners ? "align_corners" : halfPixel ? bilinear ? "half_pixel" : "tf_half_pixel_for_nn" : "asymmetric";
         var resized = Fresh();
-        if (bilinear) Node("Resize", [nchw, "", "", sizes], [resized], ("mode", "linear"), ("coordinate_transformation_mode", transform));
+        if (op.type == "ResizeBicubic")
+            Node("Resize", [nchw, "", "", sizes], [resized], ("mode", "cubic"), ("coordinate_transformation_mode", transform),
+                ("cubic_coeff_a", halfPixel ? -0.5f : -0.75f), ("exclude_outside", halfPixel ? 1L : 0L));
+        else if (bilinear) Node("Resize", [nchw, "", "", sizes], [resized], ("mode", "linear"), ("coordinate_transformation_mode", transform));
         else Node("Resize", [nchw, "", "", sizes], [resized], ("mode", "nearest"), ("coordinate_transformation_mode", transform), ("nearest_mode", alignCorners ? "round_prefer_ceil" : "floor"));
         Node("Transpose", [resized], [Out(op.outputs[0])], ("perm", ToNhwc));
     }

@@ -278,190 +278,24 @@ internal sealed partial class OnnxExporter
     }
 
     /// <summary>
-    /// The SharpFlow ops that are one ONNX operator with the same inputs and no attributes: one row each (the
-    /// element-wise math, comparisons and logic, with NumPy broadcasting on both sides).
+    /// Exports one op through its row of <see cref="Exports"/>; a TensorArray op without a row is refused naming
+    /// the forms that export, any other op type naming it.
     /// </summary>
-    private static readonly Dictionary<string, string> OneToOne = new(StringComparer.Ordinal)
-    {
-        ["Relu"] = "Relu", ["Sigmoid"] = "Sigmoid", ["Tanh"] = "Tanh", ["Exp"] = "Exp", ["Log"] = "Log", ["Sqrt"] = "Sqrt",
-        ["Abs"] = "Abs", ["Floor"] = "Floor", ["Ceil"] = "Ceil", ["Round"] = "Round", ["Sign"] = "Sign", ["Neg"] = "Neg",
-        ["Reciprocal"] = "Reciprocal", ["Erf"] = "Erf", ["Sin"] = "Sin", ["Cos"] = "Cos", ["Tan"] = "Tan", ["Asin"] = "Asin",
-        ["Acos"] = "Acos", ["Atan"] = "Atan", ["Sinh"] = "Sinh", ["Cosh"] = "Cosh", ["Softplus"] = "Softplus",
-        ["Softsign"] = "Softsign", ["Elu"] = "Elu", ["Selu"] = "Selu", ["IsNan"] = "IsNaN", ["Pow"] = "Pow",
-        ["Greater"] = "Greater", ["Less"] = "Less", ["Equal"] = "Equal", ["GreaterEqual"] = "GreaterOrEqual",
-        ["LessEqual"] = "LessOrEqual", ["LogicalAnd"] = "And", ["LogicalOr"] = "Or", ["LogicalNot"] = "Not",
-        ["SelectV2"] = "Where",
-    };
-
     private void Export(Operation op)
     {
-        var output = op.outputs[0];
+        if (Exports.TryGetValue(op.type, out var spec))
+        {
+            if (_opset < spec.Since)
+                throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX at opset {_opset}: its mapping needs opset {spec.Since}.", op.name);
+            spec.Convert(this, op);
+            return;
+        }
         if (op.type.StartsWith("TensorArray", StringComparison.Ordinal))
         {
             ExportTensorArray(op);
             return;
         }
-        var y = Out(output);
-        string In(int i) => Name(op.inputs[i]);
-        if (OneToOne.TryGetValue(op.type, out var onnxType))
-        {
-            Node(onnxType, [.. Enumerable.Range(0, op.inputs.Count).Select(In)], [y]);
-            _names[output] = y;
-            return;
-        }
-        switch (op.type)
-        {
-            case "Rsqrt":
-                var root = Fresh();
-                Node("Sqrt", [In(0)], [root]);
-                Node("Reciprocal", [root], [y]);
-                break;
-            case "SquaredDifference":
-                var difference = Fresh();
-                Node("Sub", [In(0), In(1)], [difference]);
-                Node("Mul", [difference, difference], [y]);
-                break;
-            case "Select":
-                // Select's condition has the values' shape (a vector over the first axis is TensorFlow's other form).
-                if (op.inputs[0].shape.ndims != op.inputs[1].shape.ndims || op.inputs[0].shape.ndims < 0)
-                    throw new UnimplementedError($"Cannot export Select \"{op.name}\" to ONNX: its condition of shape {op.inputs[0].shape} selects rows of {op.inputs[1].shape}.", op.name);
-                Node("Where", [In(0), In(1), In(2)], [y]);
-                break;
-            case "LeakyRelu": Node("LeakyRelu", [In(0)], [y], ("alpha", Attr<float>(op, "alpha"))); break;
-            case "Tile": Node("Tile", [In(0), Ints(ConstantOf(op, 1, "multiples").Cast(DType.int64).ToArray<long>())], [y]); break;
-            case "GatherV2":
-                var gatherAxis = ConstantOf(op, 2, "axis").Cast(DType.int64).ToArray<long>()[0];
-                Node("Gather", [In(0), In(1)], [y], ("axis", gatherAxis));
-                break;
-            case "Identity" when SequenceElement(op.inputs[0]) is not null:
-                // A TensorArray's flow (an ONNX sequence) under another name: the same sequence.
-                _names[output] = In(0);
-                return;
-            case "Identity" or "StopGradient" or "PlaceholderWithDefault": Node("Identity", [In(0)], [y]); break;
-            case "Range": Node("Range", [In(0), In(1), In(2)], [y]); break;
-            case "Reshape":
-                var target = ConstantOf(op, 1, "shape").ToArray<long>();
-                // ONNX reads a 0 as "copy the input's dimension"; in TensorFlow it is an empty dimension.
-                if (target.Contains(0)) throw new UnimplementedError($"Cannot export Reshape \"{op.name}\" to ONNX: its shape has a zero-sized dimension.", op.name);
-                Node("Reshape", [In(0), Ints(target)], [y]);
-                break;
-            case "Pad":
-                var p = ConstantOf(op, 1, "paddings").ToArray<long>();
-                var rank = p.Length / 2;
-                Node("Pad", [In(0), Ints([.. Enumerable.Range(0, rank).Select(i => p[2 * i]), .. Enumerable.Range(0, rank).Select(i => p[2 * i + 1])])], [y]);
-                break;
-            case "Conv2D" or "DepthwiseConv2dNative": Convolution(op); break;
-            case "_FusedConv2D" or "_FusedDepthwiseConv2dNative" or "_FusedMatMul": Fused(op); break;
-            case "MaxPool" or "AvgPool": Pool(op); break;
-            case "FusedBatchNorm" or "FusedBatchNormV2" or "FusedBatchNormV3": FusedBatchNorm(op); break;
-            case "BiasAdd" or "Add" or "AddV2": Node("Add", [In(0), In(1)], [y]); break;
-            case "Sub": Node("Sub", [In(0), In(1)], [y]); break;
-            case "Mul": Node("Mul", [In(0), In(1)], [y]); break;
-            case "RealDiv": Node("Div", [In(0), In(1)], [y]); break;
-            case "Maximum": Node("Max", [In(0), In(1)], [y]); break;
-            case "Minimum": Node("Min", [In(0), In(1)], [y]); break;
-            case "Square": Node("Mul", [In(0), In(0)], [y]); break;
-            case "Relu6": Activation("Relu6", In(0), y, output.dtype); break;
-            case "Softmax": Node("Softmax", [In(0)], [y], ("axis", -1L)); break;
-            case "LogSoftmax": Node("LogSoftmax", [In(0)], [y], ("axis", -1L)); break;
-            case "MatMul":
-                Node("Gemm", [In(0), In(1)], [y], ("transA", Attr<bool>(op, "transpose_a") ? 1L : 0L), ("transB", Attr<bool>(op, "transpose_b") ? 1L : 0L));
-                break;
-            case "Mean" or "Sum" or "Max" or "Min" or "Prod":
-                var axes = ConstantOf(op, 1, "axes").ToArray<long>();
-                if (axes.Length == 0)
-                {
-                    // TensorFlow reduces nothing over no axes; ONNX would reduce everything.
-                    Node("Identity", [In(0)], [y]);
-                    break;
-                }
-                var reduce = op.type switch { "Mean" => "ReduceMean", "Sum" => "ReduceSum", "Max" => "ReduceMax", "Prod" => "ReduceProd", _ => "ReduceMin" };
-                if (op.type == "Sum") Node(reduce, [In(0), Ints(axes)], [y], ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
-                else Node(reduce, [In(0)], [y], ("axes", axes), ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
-                break;
-            case "ArgMax" or "ArgMin":
-                var axis = ConstantOf(op, 1, "axis").ToArray<long>()[0];
-                var arg = Fresh();
-                Node(op.type, [In(0)], [arg], ("axis", axis), ("keepdims", 0L));
-                if (output.dtype == DType.int64) Node("Identity", [arg], [y]);
-                else Node("Cast", [arg], [y], ("to", (long)DataTypeOf(output.dtype, op)));
-                break;
-            case "Cast": Node("Cast", [In(0)], [y], ("to", (long)DataTypeOf(output.dtype, op))); break;
-            case "ConcatV2":
-                var n = op.inputs.Count - 1;
-                Node("Concat", [.. Enumerable.Range(0, n).Select(In)], [y], ("axis", ConstantOf(op, n, "axis").ToArray<long>()[0]));
-                break;
-            case "Transpose": Node("Transpose", [In(0)], [y], ("perm", ConstantOf(op, 1, "perm").ToArray<long>())); break;
-            case "Shape":
-                if (output.dtype == DType.int64) Node("Shape", [In(0)], [y]);
-                else
-                {
-                    var shape = Fresh();
-                    Node("Shape", [In(0)], [shape]);
-                    Node("Cast", [shape], [y], ("to", (long)DataTypeOf(output.dtype, op)));
-                }
-                break;
-            case "Slice": Slice(op); break;
-            case "StridedSlice": StridedSlice(op); break;
-            case "Pack":
-                var packAxis = Convert.ToInt32(op.get_attr("axis"), System.Globalization.CultureInfo.InvariantCulture);
-                var packRank = op.inputs[0].shape.ndims;
-                if (packAxis < 0) packAxis += packRank + 1;
-                var packed = Enumerable.Range(0, op.inputs.Count).Select(k =>
-                {
-                    var u = Fresh();
-                    Node("Unsqueeze", [In(k), Ints([packAxis])], [u]);
-                    return u;
-                }).ToArray();
-                Node("Concat", packed, [y], ("axis", (long)packAxis));
-                break;
-            case "Fill":
-                var dims = Fresh();
-                Node("Cast", [In(0)], [dims], ("to", 7L));
-                if (_constants.TryGetValue(op.inputs[1], out var fillValue))
-                    Node("ConstantOfShape", [dims], [y], ("value", fillValue.Reshape(new Shape(1))));
-                else Node("Expand", [In(1), dims], [y]);
-                break;
-            case "ExpandDims":
-                var expandAxis = ConstantOf(op, 1, "axis").Cast(DType.int64).ToArray<long>()[0];
-                if (expandAxis < 0) expandAxis += op.inputs[0].shape.ndims + 1;
-                Node("Unsqueeze", [In(0), Ints([expandAxis])], [y]);
-                break;
-            case "Squeeze":
-                var squeezeDims = Attr<int[]>(op, "squeeze_dims");
-                if (squeezeDims.Length == 0) Node("Squeeze", [In(0)], [y]);
-                else Node("Squeeze", [In(0), Ints([.. squeezeDims.Select(d => (long)d)])], [y]);
-                break;
-            case "Split" or "SplitV": SplitOp(op); return;
-            case "Unpack": UnpackOp(op); return;
-            case "BatchMatMul" or "BatchMatMulV2": BatchMatMulOp(op); break;
-            case "NotEqual":
-                var equal = Fresh();
-                Node("Equal", [In(0), In(1)], [equal]);
-                Node("Not", [equal], [y]);
-                break;
-            case "FloorDiv": FloorDivOp(op, y); break;
-            case "FloorMod": FloorModOp(op, y); break;
-            case "ZerosLike": FilledLike(op, y, 0); break;
-            case "OnesLike": FilledLike(op, y, 1); break;
-            case "Size" or "Rank": SizeOrRank(op, y); break;
-            case "DepthToSpace" or "SpaceToDepth": SpaceDepth(op); break;
-            case "LRN": Lrn(op); break;
-            case "Cumsum":
-                Node("CumSum", [In(0), In(1)], [y], ("exclusive", Attr<bool>(op, "exclusive") ? 1L : 0L), ("reverse", Attr<bool>(op, "reverse") ? 1L : 0L));
-                break;
-            case "GatherNd": GatherNdOp(op, y); break;
-            case "OneHot": OneHotOp(op, y); break;
-            case "TopKV2": TopKOp(op); return;
-            case "ResizeBilinear" or "ResizeNearestNeighbor": ResizeOp(op); break;
-            case "Conv2DBackpropInput": ConvTransposeOp(op); break;
-            case "Conv3D" or "MaxPool3D" or "AvgPool3D": Volumetric(op); break;
-            case "BlockLSTM": BlockLstm(op); break;
-            case "LSTMBlockCell": LstmBlockCell(op); return;
-            default:
-                throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
-        }
-        _names[output] = y;
+        throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
     }
 
     private string Fresh() => $"tmp_{_counter++}";

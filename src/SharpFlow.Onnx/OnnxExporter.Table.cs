@@ -1,0 +1,318 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Onnx;
+
+internal sealed partial class OnnxExporter
+{
+    /// <summary>
+    /// How one SharpFlow op type exports: its converter (which writes the ONNX nodes and names the op's outputs), the
+    /// lowest opset the mapping needs and a note of the ONNX operators it becomes.
+    /// </summary>
+    private sealed record ExportSpec(string Type, Action<OnnxExporter, Operation> Convert, string Notes, int Since = MinOpset);
+
+    /// <summary>A row whose converter writes the op's one output <c>y</c>; the row then names the output after it.</summary>
+    private static ExportSpec Op(string type, string notes, Action<OnnxExporter, Operation, string> convert, int since = MinOpset) =>
+        new(type, (e, op) =>
+        {
+            var y = e.Out(op.outputs[0]);
+            convert(e, op, y);
+            e._names[op.outputs[0]] = y;
+        }, notes, since);
+
+    /// <summary>A row whose converter names the op's outputs itself (several outputs, or a value passed through).</summary>
+    private static ExportSpec Named(string type, string notes, Action<OnnxExporter, Operation> convert, int since = MinOpset) => new(type, convert, notes, since);
+
+    /// <summary>A row for an op that is one ONNX operator with the same inputs and no attributes.</summary>
+    private static ExportSpec Same(string type, string onnx) =>
+        Op(type, onnx, (e, op, y) => e.Node(onnx, [.. op.inputs.Select(e.Name)], [y]));
+
+    /// <summary>A row for the plumbing of <c>tf.cond</c> and <c>tf.while_loop</c>, which ExportOps turns into If and Loop.</summary>
+    private static ExportSpec ControlFlow(string type, string notes) =>
+        Named(type, notes, (_, op) => throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type} outside the tf.cond or tf.while_loop it exports as If or Loop.", op.name));
+
+    private string In(Operation op, int i) => Name(op.inputs[i]);
+
+    /// <summary>The SharpFlow op types the exporter maps, by type: the one table Export and the README's list read.</summary>
+    private static readonly Dictionary<string, ExportSpec> Exports = new ExportSpec[]
+    {
+        // Element-wise math, comparisons and logic: one ONNX operator each, NumPy broadcasting on both sides.
+        Same("Relu", "Relu"), Same("Sigmoid", "Sigmoid"), Same("Tanh", "Tanh"), Same("Exp", "Exp"), Same("Log", "Log"),
+        Same("Sqrt", "Sqrt"), Same("Abs", "Abs"), Same("Floor", "Floor"), Same("Ceil", "Ceil"), Same("Round", "Round"),
+        Same("Sign", "Sign"), Same("Neg", "Neg"), Same("Reciprocal", "Reciprocal"), Same("Erf", "Erf"), Same("Sin", "Sin"),
+        Same("Cos", "Cos"), Same("Tan", "Tan"), Same("Asin", "Asin"), Same("Acos", "Acos"), Same("Atan", "Atan"),
+        Same("Sinh", "Sinh"), Same("Cosh", "Cosh"), Same("Softplus", "Softplus"), Same("Softsign", "Softsign"),
+        Same("Elu", "Elu"), Same("Selu", "Selu"), Same("IsNan", "IsNaN"), Same("Pow", "Pow"), Same("Greater", "Greater"),
+        Same("Less", "Less"), Same("Equal", "Equal"), Same("GreaterEqual", "GreaterOrEqual"), Same("LessEqual", "LessOrEqual"),
+        Same("LogicalAnd", "And"), Same("LogicalOr", "Or"), Same("LogicalNot", "Not"), Same("SelectV2", "Where"),
+        Same("BiasAdd", "Add"), Same("Add", "Add"), Same("AddV2", "Add"), Same("Sub", "Sub"), Same("Mul", "Mul"),
+        Same("RealDiv", "Div"), Same("Maximum", "Max"), Same("Minimum", "Min"), Same("Range", "Range"),
+        Op("Log1p", "Log of Add 1", (e, op, y) => e.Node("Log", [e.Apply("Add", e.In(op, 0), e.Scalar(1, op.outputs[0].dtype))], [y])),
+        Op("Expm1", "Exp, Sub 1", (e, op, y) => e.Node("Sub", [e.Apply("Exp", e.In(op, 0)), e.Scalar(1, op.outputs[0].dtype)], [y])),
+        Op("Erfc", "1 Sub Erf", (e, op, y) => e.Node("Sub", [e.Scalar(1, op.outputs[0].dtype), e.Apply("Erf", e.In(op, 0))], [y])),
+        Same("IsInf", "IsInf"),
+        Op("IsFinite", "Not of Or of IsInf, IsNaN", (e, op, y) => e.Node("Not", [e.Apply("Or", e.Apply("IsInf", e.In(op, 0)), e.Apply("IsNaN", e.In(op, 0)))], [y])),
+        Op("Atan2", "Atan of Div with the quadrant rules (Where)", (e, op, y) => e.Atan2Op(op, y)),
+        Op("DivNoNan", "Where of Equal 0, Div", (e, op, y) => e.DivNoNanOp(op, y)),
+        Op("AddN", "Sum", (e, op, y) => e.Node("Sum", [.. op.inputs.Select(e.Name)], [y])),
+        Op("Square", "Mul of the input by itself", (e, op, y) => e.Node("Mul", [e.In(op, 0), e.In(op, 0)], [y])),
+        Op("Rsqrt", "Reciprocal of Sqrt", (e, op, y) => e.Node("Reciprocal", [e.Apply("Sqrt", e.In(op, 0))], [y])),
+        Op("SquaredDifference", "Sub, then Mul by itself", (e, op, y) =>
+        {
+            var difference = e.Apply("Sub", e.In(op, 0), e.In(op, 1));
+            e.Node("Mul", [difference, difference], [y]);
+        }),
+        Op("NotEqual", "Not of Equal", (e, op, y) => e.Node("Not", [e.Apply("Equal", e.In(op, 0), e.In(op, 1))], [y])),
+        Op("Select", "Where (a condition of the values' rank)", (e, op, y) => e.SelectOp(op, y)),
+        Op("FloorDiv", "Floor of Div; integers through Mod", (e, op, y) => e.FloorDivOp(op, y)),
+        Op("FloorMod", "Mod with TensorFlow's sign", (e, op, y) => e.FloorModOp(op, y)),
+
+        // Activations.
+        Op("LeakyRelu", "LeakyRelu", (e, op, y) => e.Node("LeakyRelu", [e.In(op, 0)], [y], ("alpha", Attr<float>(op, "alpha")))),
+        Op("Relu6", "Clip to [0, 6]", (e, op, y) => e.Activation("Relu6", e.In(op, 0), y, op.outputs[0].dtype)),
+        Op("Softmax", "Softmax over the last axis", (e, op, y) => e.Node("Softmax", [e.In(op, 0)], [y], ("axis", -1L))),
+        Op("LogSoftmax", "LogSoftmax over the last axis", (e, op, y) => e.Node("LogSoftmax", [e.In(op, 0)], [y], ("axis", -1L))),
+
+        // Types, shapes and indexing.
+        Named("Identity", "Identity (a TensorArray's flow: its sequence)", (e, op) =>
+        {
+            if (SequenceElement(op.inputs[0]) is not null) e._names[op.outputs[0]] = e.In(op, 0);
+            else e.Identity(op);
+        }),
+        Named("StopGradient", "Identity", (e, op) => e.Identity(op)),
+        Named("PlaceholderWithDefault", "Identity", (e, op) => e.Identity(op)),
+        Op("Cast", "Cast", (e, op, y) => e.Node("Cast", [e.In(op, 0)], [y], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)))),
+        Op("Shape", "Shape (Cast to int32)", (e, op, y) => e.ShapeOp(op, y)),
+        Op("Size", "Size", (e, op, y) => e.SizeOrRank(op, y)),
+        Op("Rank", "Size of Shape", (e, op, y) => e.SizeOrRank(op, y)),
+        Op("ZerosLike", "ConstantOfShape", (e, op, y) => e.FilledLike(op, y, 0)),
+        Op("OnesLike", "ConstantOfShape", (e, op, y) => e.FilledLike(op, y, 1)),
+        Op("Fill", "ConstantOfShape or Expand", (e, op, y) => e.FillOp(op, y)),
+        Op("Reshape", "Reshape (a constant shape)", (e, op, y) => e.ReshapeOp(op, y)),
+        Op("ExpandDims", "Unsqueeze", (e, op, y) => e.ExpandDimsOp(op, y)),
+        Op("Squeeze", "Squeeze", (e, op, y) => e.SqueezeOp(op, y)),
+        Op("Transpose", "Transpose (a constant perm)", (e, op, y) => e.Node("Transpose", [e.In(op, 0)], [y], ("perm", e.ConstantOf(op, 1, "perm").ToArray<long>()))),
+        Op("Tile", "Tile (constant multiples)", (e, op, y) => e.Node("Tile", [e.In(op, 0), e.Ints(e.ConstantOf(op, 1, "multiples").Cast(DType.int64).ToArray<long>())], [y])),
+        Op("Pad", "Pad (constant paddings)", (e, op, y) => e.PadOp(op, y)),
+        Op("PadV2", "Pad with its constant value", (e, op, y) => e.PadOp(op, y)),
+        Op("BroadcastTo", "Expand", (e, op, y) => e.Node("Expand", [e.In(op, 0), e.Int64(op.inputs[1])], [y])),
+        Op("ConcatV2", "Concat", (e, op, y) => e.ConcatOp(op, y)),
+        Op("Pack", "Unsqueeze each, Concat", (e, op, y) => e.PackOp(op, y)),
+        Named("Split", "Split", (e, op) => e.SplitOp(op)),
+        Named("SplitV", "Split (a -1 size from the static shape)", (e, op) => e.SplitOp(op)),
+        Named("Unpack", "Split, Squeeze", (e, op) => e.UnpackOp(op)),
+        Op("Slice", "Slice", (e, op, _) => e.Slice(op)),
+        Op("StridedSlice", "Slice, Squeeze (no ellipsis or new axis)", (e, op, _) => e.StridedSlice(op)),
+        Op("GatherV2", "Gather (a constant axis)", (e, op, y) => e.Node("Gather", [e.In(op, 0), e.In(op, 1)], [y], ("axis", e.ConstantOf(op, 2, "axis").Cast(DType.int64).ToArray<long>()[0]))),
+        Op("GatherNd", "GatherND", (e, op, y) => e.GatherNdOp(op, y)),
+        Op("OneHot", "OneHot (negative indices off)", (e, op, y) => e.OneHotOp(op, y)),
+        Named("TopKV2", "TopK", (e, op) => e.TopKOp(op)),
+        Op("ArgMax", "ArgMax", (e, op, y) => e.ArgOp(op, y)),
+        Op("ArgMin", "ArgMin", (e, op, y) => e.ArgOp(op, y)),
+        Op("Cumsum", "CumSum", (e, op, y) => e.Node("CumSum", [e.In(op, 0), e.In(op, 1)], [y], ("exclusive", Attr<bool>(op, "exclusive") ? 1L : 0L), ("reverse", Attr<bool>(op, "reverse") ? 1L : 0L))),
+        Op("ReverseV2", "Slice with steps -1", (e, op, y) => e.ReverseOp(op, y)),
+        Op("ReverseSequence", "ReverseSequence (Transposes for other axes)", (e, op, y) => e.ReverseSequenceOp(op, y)),
+        Op("SpaceToBatchND", "Pad, Reshape, Transpose, Reshape", (e, op, y) => e.SpaceBatchOp(op, y)),
+        Op("BatchToSpaceND", "Reshape, Transpose, Reshape, Slice", (e, op, y) => e.SpaceBatchOp(op, y)),
+        Op("Where", "NonZero, Transpose", (e, op, y) => e.WhereOp(op, y)),
+        Named("Unique", "Unique (sorted = 0)", (e, op) => e.UniqueOp(op)),
+        Op("ScatterNd", "ScatterND (reduction = add) into ConstantOfShape", (e, op, y) => e.ScatterNdOp(op, y), since: 16),
+        Op("MatrixBandPart", "Where of a mask from Range", (e, op, y) => e.MatrixBandPartOp(op, y)),
+        Op("DepthToSpace", "DepthToSpace (DCR) between Transposes", (e, op, _) => e.SpaceDepth(op)),
+        Op("SpaceToDepth", "SpaceToDepth between Transposes", (e, op, _) => e.SpaceDepth(op)),
+
+        // Reductions (TensorFlow's empty axes reduce nothing: Identity).
+        Op("Sum", "ReduceSum", (e, op, y) => e.ReduceOp(op, y, "ReduceSum")),
+        Op("Mean", "ReduceMean", (e, op, y) => e.ReduceOp(op, y, "ReduceMean")),
+        Op("Max", "ReduceMax", (e, op, y) => e.ReduceOp(op, y, "ReduceMax")),
+        Op("Min", "ReduceMin", (e, op, y) => e.ReduceOp(op, y, "ReduceMin")),
+        Op("Prod", "ReduceProd", (e, op, y) => e.ReduceOp(op, y, "ReduceProd")),
+
+        Op("All", "ReduceMin over Cast to int32", (e, op, y) => e.BooleanReduce(op, y)),
+        Op("Any", "ReduceMax over Cast to int32", (e, op, y) => e.BooleanReduce(op, y)),
+        Op("L2Loss", "ReduceSumSquare, Mul 0.5", (e, op, y) => e.L2LossOp(op, y)),
+        Named("SoftmaxCrossEntropyWithLogits", "LogSoftmax, Mul, ReduceSum; Softmax, Sub", (e, op) => e.SoftmaxCrossEntropy(op)),
+        Named("SparseSoftmaxCrossEntropyWithLogits", "LogSoftmax, GatherElements; Softmax, OneHot, Sub", (e, op) => e.SparseSoftmaxCrossEntropy(op)),
+        Op("InTopKV2", "GatherElements, Greater, ReduceSum, Less", (e, op, y) => e.InTopKOp(op, y)),
+
+        // Dense layers, convolutions, pooling and normalisation (NHWC between Transposes).
+        Op("MatMul", "Gemm", (e, op, y) => e.Node("Gemm", [e.In(op, 0), e.In(op, 1)], [y], ("transA", Attr<bool>(op, "transpose_a") ? 1L : 0L), ("transB", Attr<bool>(op, "transpose_b") ? 1L : 0L))),
+        Op("BatchMatMul", "MatMul", (e, op, _) => e.BatchMatMulOp(op)),
+        Op("BatchMatMulV2", "MatMul", (e, op, _) => e.BatchMatMulOp(op)),
+        Op("Conv2D", "Conv", (e, op, _) => e.Convolution(op)),
+        Op("DepthwiseConv2dNative", "Conv (group = channels)", (e, op, _) => e.Convolution(op)),
+        Op("_FusedConv2D", "Conv, Add, activation", (e, op, _) => e.Fused(op)),
+        Op("_FusedDepthwiseConv2dNative", "Conv, activation", (e, op, _) => e.Fused(op)),
+        Op("_FusedMatMul", "Gemm, Add, activation", (e, op, _) => e.Fused(op)),
+        Op("MaxPool", "MaxPool", (e, op, _) => e.Pool(op)),
+        Op("AvgPool", "AveragePool", (e, op, _) => e.Pool(op)),
+        Op("FusedBatchNorm", "BatchNormalization (inference)", (e, op, _) => e.FusedBatchNorm(op)),
+        Op("FusedBatchNormV2", "BatchNormalization (inference)", (e, op, _) => e.FusedBatchNorm(op)),
+        Op("FusedBatchNormV3", "BatchNormalization (inference)", (e, op, _) => e.FusedBatchNorm(op)),
+        Op("LRN", "LRN", (e, op, _) => e.Lrn(op)),
+        Op("ResizeBilinear", "Resize (linear)", (e, op, _) => e.ResizeOp(op)),
+        Op("ResizeBicubic", "Resize (cubic, TensorFlow's coefficient)", (e, op, _) => e.ResizeOp(op)),
+        Named("MaxPoolWithArgmax", "MaxPool with Indices, NHWC's flat index", (e, op) => e.MaxPoolWithArgmaxOp(op)),
+        Op("ResizeNearestNeighbor", "Resize (nearest)", (e, op, _) => e.ResizeOp(op)),
+        Op("Conv2DBackpropInput", "ConvTranspose", (e, op, _) => e.ConvTransposeOp(op)),
+        Op("Conv3D", "Conv (NCDHW)", (e, op, _) => e.Volumetric(op)),
+        Op("MaxPool3D", "MaxPool (NCDHW)", (e, op, _) => e.Volumetric(op)),
+        Op("AvgPool3D", "AveragePool (NCDHW)", (e, op, _) => e.Volumetric(op)),
+
+        // Recurrent layers.
+        Op("BlockLSTM", "LSTM (its h output)", (e, op, _) => e.BlockLstm(op)),
+        Named("LSTMBlockCell", "its gates in element-wise ops", (e, op) => e.LstmBlockCell(op)),
+
+        // Control flow: tf.cond as If, tf.while_loop as Loop, TensorArrays as sequences.
+        ControlFlow("Switch", "If's branches, Loop's body"),
+        ControlFlow("Merge", "If's outputs, Loop's carried values"),
+        ControlFlow("Enter", "Loop's initial values, outer values"),
+        ControlFlow("Exit", "Loop's outputs"),
+        ControlFlow("NextIteration", "Loop's next values"),
+        ControlFlow("LoopCond", "Loop's condition"),
+        Named("TensorArrayV3", "SequenceEmpty", (e, op) => e.ExportTensorArray(op)),
+        Named("TensorArrayWriteV3", "SequenceInsert", (e, op) => e.ExportTensorArray(op)),
+        Named("TensorArrayReadV3", "SequenceAt", (e, op) => e.ExportTensorArray(op)),
+        Named("TensorArraySizeV3", "SequenceLength", (e, op) => e.ExportTensorArray(op)),
+        Named("TensorArrayScatterV3", "SplitToSequence (unstack)", (e, op) => e.ExportTensorArray(op)),
+        Named("TensorArrayGatherV3", "ConcatFromSequence (stack)", (e, op) => e.ExportTensorArray(op)),
+    }.ToDictionary(s => s.Type, StringComparer.Ordinal);
+
+    /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>
+    internal static IReadOnlyList<string> SupportedOpTypes => [.. Exports.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The ONNX operators an op type becomes, as its row notes them (null for a type without a row).</summary>
+    internal static string? NotesOf(string type) => Exports.TryGetValue(type, out var spec) ? spec.Notes : null;
+
+    /// <summary>The README's list of exported op types: their names (with the opset where a mapping needs more than the lowest), wrapped at 118 columns.</summary>
+    internal static string ReadmeOpTypeList()
+    {
+        var items = SupportedOpTypes.Select(type => Exports[type].Since > MinOpset ? $"{type} (opset {Exports[type].Since}+)" : type).ToList();
+        var lines = new List<string>();
+        var line = $"{items.Count} op types:";
+        for (var k = 0; k < items.Count; k++)
+        {
+            var item = items[k] + (k < items.Count - 1 ? "," : ".");
+            if (line.Length + 1 + item.Length > 118)
+            {
+                lines.Add(line);
+                line = item;
+            }
+            else line += " " + item;
+        }
+        lines.Add(line);
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>One ONNX operator applied to <paramref name="inputs"/>, into a fresh value.</summary>
+    private string Apply(string type, params string[] inputs)
+    {
+        var r = Fresh();
+        Node(type, inputs, [r]);
+        return r;
+    }
+
+    private void Identity(Operation op)
+    {
+        var y = Out(op.outputs[0]);
+        Node("Identity", [In(op, 0)], [y]);
+        _names[op.outputs[0]] = y;
+    }
+
+    /// <summary>Select: ONNX Where where the condition has the values' rank (a vector over the first axis is TensorFlow's other form, refused).</summary>
+    private void SelectOp(Operation op, string y)
+    {
+        if (op.inputs[0].shape.ndims != op.inputs[1].shape.ndims || op.inputs[0].shape.ndims < 0)
+            throw new UnimplementedError($"Cannot export Select \"{op.name}\" to ONNX: its condition of shape {op.inputs[0].shape} selects rows of {op.inputs[1].shape}.", op.name);
+        Node("Where", [In(op, 0), In(op, 1), In(op, 2)], [y]);
+    }
+
+    private void ShapeOp(Operation op, string y)
+    {
+        if (op.outputs[0].dtype == DType.int64) Node("Shape", [In(op, 0)], [y]);
+        else Node("Cast", [Apply("Shape", In(op, 0))], [y], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)));
+    }
+
+    private void FillOp(Operation op, string y)
+    {
+        var dims = Fresh();
+        Node("Cast", [In(op, 0)], [dims], ("to", 7L));
+        if (_constants.TryGetValue(op.inputs[1], out var fillValue))
+            Node("ConstantOfShape", [dims], [y], ("value", fillValue.Reshape(new Shape(1))));
+        else Node("Expand", [In(op, 1), dims], [y]);
+    }
+
+    private void ReshapeOp(Operation op, string y)
+    {
+        var target = ConstantOf(op, 1, "shape").ToArray<long>();
+        // ONNX reads a 0 as "copy the input's dimension"; in TensorFlow it is an empty dimension.
+        if (target.Contains(0)) throw new UnimplementedError($"Cannot export Reshape \"{op.name}\" to ONNX: its shape has a zero-sized dimension.", op.name);
+        Node("Reshape", [In(op, 0), Ints(target)], [y]);
+    }
+
+    private void ExpandDimsOp(Operation op, string y)
+    {
+        var axis = ConstantOf(op, 1, "axis").Cast(DType.int64).ToArray<long>()[0];
+        if (axis < 0) axis += op.inputs[0].shape.ndims + 1;
+        Node("Unsqueeze", [In(op, 0), Ints([axis])], [y]);
+    }
+
+    private void SqueezeOp(Operation op, string y)
+    {
+        var dims = Attr<int[]>(op, "squeeze_dims");
+        if (dims.Length == 0) Node("Squeeze", [In(op, 0)], [y]);
+        else Node("Squeeze", [In(op, 0), Ints([.. dims.Select(d => (long)d)])], [y]);
+    }
+
+    /// <summary>Pad and PadV2: TensorFlow's <c>[rank, 2]</c> paddings as ONNX's all befores, then all afters.</summary>
+    private void PadOp(Operation op, string y)
+    {
+        var p = ConstantOf(op, 1, "paddings").ToArray<long>();
+        var rank = p.Length / 2;
+        string[] inputs = [In(op, 0), Ints([.. Enumerable.Range(0, rank).Select(i => p[2 * i]), .. Enumerable.Range(0, rank).Select(i => p[2 * i + 1])])];
+        // PadV2's constant_values: ONNX Pad's constant_value input.
+        Node("Pad", op.type == "PadV2" ? [.. inputs, In(op, 2)] : inputs, [y]);
+    }
+
+    private void ConcatOp(Operation op, string y)
+    {
+        var n = op.inputs.Count - 1;
+        Node("Concat", [.. Enumerable.Range(0, n).Select(i => In(op, i))], [y], ("axis", ConstantOf(op, n, "axis").ToArray<long>()[0]));
+    }
+
+    private void PackOp(Operation op, string y)
+    {
+        var axis = Convert.ToInt32(op.get_attr("axis"), System.Globalization.CultureInfo.InvariantCulture);
+        if (axis < 0) axis += op.inputs[0].shape.ndims + 1;
+        var packed = Enumerable.Range(0, op.inputs.Count).Select(k =>
+        {
+            var u = Fresh();
+            Node("Unsqueeze", [In(op, k), Ints([axis])], [u]);
+            return u;
+        }).ToArray();
+        Node("Concat", packed, [y], ("axis", (long)axis));
+    }
+
+    private void ArgOp(Operation op, string y)
+    {
+        var axis = ConstantOf(op, 1, "axis").ToArray<long>()[0];
+        var arg = Fresh();
+        Node(op.type, [In(op, 0)], [arg], ("axis", axis), ("keepdims", 0L));
+        if (op.outputs[0].dtype == DType.int64) Node("Identity", [arg], [y]);
+        else Node("Cast", [arg], [y], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)));
+    }
+
+    /// <summary>Sum (ReduceSum with its axes as an input, opset 13) and the other reductions (axes as an attribute up to opset 17).</summary>
+    private void ReduceOp(Operation op, string y, string reduce)
+    {
+        var axes = ConstantOf(op, 1, "axes").ToArray<long>();
+        if (axes.Length == 0)
+        {
+            // TensorFlow reduces nothing over no axes; ONNX would reduce everything.
+            Node("Identity", [In(op, 0)], [y]);
+            return;
+        }
+        var keep = ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L);
+        if (reduce == "ReduceSum") Node(reduce, [In(op, 0), Ints(axes)], [y], keep);
+        else Node(reduce, [In(op, 0)], [y], ("axes", axes), keep);
+    }
+}
