@@ -2,8 +2,21 @@ namespace SharpFlow.Tests.Gradients;
 
 public static partial class GradientCases
 {
-    /// <summary>dynamic_rnn with each cell, with respect to its inputs and initial state, with sequence lengths.</summary>
-    private static IEnumerable<GradientCase> RnnCases()
+    /// <summary>
+    /// dynamic_rnn with each cell, with respect to its inputs and initial state, with sequence lengths. The cells'
+    /// weights come from their default initializers, so each graph gets a fixed seed: unseeded, an unlucky draw put
+    /// BasicRNNCell's truncation error of the central differences at 1.6e-6, over the 1e-6 tolerance.
+    /// </summary>
+    private static IEnumerable<GradientCase> RnnCases() => UnseededRnnCases().Select(c => c with
+    {
+        F = v =>
+        {
+            tf.set_random_seed(17);
+            return c.F(v);
+        },
+    });
+
+    private static IEnumerable<GradientCase> UnseededRnnCases()
     {
         var x = new Shape(2, 3, 2);
         yield return C("rnn", "dynamic_rnn BasicRNNCell", v => tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(3), v[0], dtype: tf.float64).outputs, U(x));
