@@ -1,6 +1,11 @@
 using SharpFlow.FeatureColumns;
 using SharpFlow.Train;
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Layers;
+using SharpFlow.Ops.Control;
+using SharpFlow.Ops.Initializers;
+using SharpFlow.Ops.NN;
+using SharpFlow.Ops.State;
 
 namespace SharpFlow.Estimators;
 
@@ -29,11 +34,11 @@ internal static class CannedUtil
 
     private static Optimizer ByName(string name, double lr) => name switch
     {
-        "Adagrad" => tf.train.AdagradOptimizer(lr),
-        "Adam" => tf.train.AdamOptimizer(lr),
-        "Ftrl" => tf.train.FtrlOptimizer(lr),
-        "RMSProp" => tf.train.RMSPropOptimizer(lr),
-        "SGD" => tf.train.GradientDescentOptimizer(lr),
+        "Adagrad" => new AdagradOptimizer(lr, 0.1, false, "Adagrad"),
+        "Adam" => new AdamOptimizer(lr, 0.9, 0.999, 1e-8, false, "Adam"),
+        "Ftrl" => new FtrlOptimizer(lr, -0.5, 0.1, 0.0, 0.0, false, "Ftrl", 0.0),
+        "RMSProp" => new RMSPropOptimizer(lr, 0.9, 0.0, 1e-10, false, false, "RMSProp"),
+        "SGD" => new GradientDescentOptimizer(lr, false, "GradientDescent"),
         _ => throw new ValueError($"Unsupported optimizer name: {name}. Supported names are: ['Adagrad', 'Adam', 'Ftrl', 'RMSProp', 'SGD']"),
     };
 
@@ -49,18 +54,18 @@ internal static class CannedUtil
         int units, Func<Tensor, Tensor> activation, double? dropout)
     {
         Tensor net;
-        using (tf.variable_scope("input_from_feature_columns"))
+        using (VariableScopes.Enter("input_from_feature_columns", null, null, null, null, true))
             net = FeatureLayers.input_layer(features, columns);
         for (var i = 0; i < hiddenUnits.Count; i++)
         {
-            net = tf.layers.dense(net, hiddenUnits[i], activation: activation, kernel_initializer: tf.glorot_uniform_initializer(), name: $"hiddenlayer_{i}");
-            if (dropout is not null && mode == ModeKeys.TRAIN) net = tf.layers.dropout(net, rate: dropout.Value, training: true);
+            net = Dense.Apply(net, hiddenUnits[i], activation, true, new GlorotUniformInitializer(null, null), null, null, null, true, $"hiddenlayer_{i}", null);
+            if (dropout is not null && mode == ModeKeys.TRAIN) net = DropoutLayer.Apply(net, dropout.Value, true, null, null, null);
         }
-        return tf.layers.dense(net, units, kernel_initializer: tf.glorot_uniform_initializer(), name: "logits");
+        return Dense.Apply(net, units, null, true, new GlorotUniformInitializer(null, null), null, null, null, true, "logits", null);
     }
 
     public static ITensorOrOperation Minimize(Optimizer optimizer, Tensor loss, IEnumerable<Variable>? varList = null) =>
-        optimizer.minimize(loss, global_step: tf.train.get_global_step(), var_list: varList);
+        optimizer.minimize(loss, global_step: TrainingUtil.GetGlobalStep(null), var_list: varList);
 }
 
 /// <summary><c>tf.estimator.DNNClassifier</c> (and, with a regression head, <c>DNNRegressor</c>): a feed-forward network on feature columns.</summary>
@@ -81,7 +86,7 @@ public sealed class DNNEstimator : Estimator
         _hiddenUnits = hidden_units?.ToArray() ?? throw new ValueError("hidden_units should not be None.");
         _columns = CannedUtil.Columns(feature_columns, "feature_columns");
         _optimizer = optimizer;
-        _activation = activation_fn ?? (t => tf.nn.relu(t));
+        _activation = activation_fn ?? (t => Relu.Build(t, null));
         _dropout = dropout;
     }
 
@@ -89,7 +94,7 @@ public sealed class DNNEstimator : Estimator
     protected override EstimatorSpec CallModelFn(Dictionary<string, Tensor> features, Tensor? labels, string mode)
     {
         Tensor logits;
-        using (tf.variable_scope("dnn"))
+        using (VariableScopes.Enter("dnn", null, null, null, null, true))
             logits = CannedUtil.DnnLogits(features, mode, _columns, _hiddenUnits, _head.LogitsDimension, _activation, _dropout);
         return _head.Create(mode, logits, labels, loss => CannedUtil.Minimize(CannedUtil.Optimizer(_optimizer, "Adagrad", 0.05), loss));
     }
@@ -116,7 +121,7 @@ public sealed class LinearEstimator : Estimator
     protected override EstimatorSpec CallModelFn(Dictionary<string, Tensor> features, Tensor? labels, string mode)
     {
         Tensor logits;
-        using (tf.variable_scope("linear"))
+        using (VariableScopes.Enter("linear", null, null, null, null, true))
             logits = FeatureLayers.linear_model(features, _columns, _head.LogitsDimension, _sparseCombiner);
         var lr = Math.Min(0.2, 1 / Math.Sqrt(_columns.Count));
         return _head.Create(mode, logits, labels, loss => CannedUtil.Minimize(CannedUtil.Optimizer(_optimizer, "Ftrl", lr), loss));
@@ -153,7 +158,7 @@ public sealed class DNNLinearCombinedEstimator : Estimator
         _hiddenUnits = dnn_hidden_units ?? [];
         _linearOptimizer = linear_optimizer;
         _dnnOptimizer = dnn_optimizer;
-        _activation = dnn_activation_fn ?? (t => tf.nn.relu(t));
+        _activation = dnn_activation_fn ?? (t => Relu.Build(t, null));
         _dropout = dnn_dropout;
     }
 
@@ -164,15 +169,15 @@ public sealed class DNNLinearCombinedEstimator : Estimator
         List<Variable> dnnVars = [], linearVars = [];
         if (_dnn.Count > 0)
         {
-            using (tf.variable_scope("dnn"))
+            using (VariableScopes.Enter("dnn", null, null, null, null, true))
                 dnnLogits = CannedUtil.DnnLogits(features, mode, _dnn, _hiddenUnits, _head.LogitsDimension, _activation, _dropout);
-            dnnVars = tf.trainable_variables().Where(v => v.op.name.StartsWith("dnn/", StringComparison.Ordinal)).ToList();
+            dnnVars = GraphFunctions.GetCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES, null).Where(v => v.op.name.StartsWith("dnn/", StringComparison.Ordinal)).ToList();
         }
         if (_linear.Count > 0)
         {
-            using (tf.variable_scope("linear"))
+            using (VariableScopes.Enter("linear", null, null, null, null, true))
                 linearLogits = FeatureLayers.linear_model(features, _linear, _head.LogitsDimension);
-            linearVars = tf.trainable_variables().Where(v => v.op.name.StartsWith("linear/", StringComparison.Ordinal)).ToList();
+            linearVars = GraphFunctions.GetCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES, null).Where(v => v.op.name.StartsWith("linear/", StringComparison.Ordinal)).ToList();
         }
         var logits = dnnLogits is null ? linearLogits! : linearLogits is null ? dnnLogits : dnnLogits + linearLogits;
         return _head.Create(mode, logits, labels, loss =>
@@ -181,9 +186,9 @@ public sealed class DNNLinearCombinedEstimator : Estimator
             if (dnnVars.Count > 0) ops.Add(CannedUtil.Optimizer(_dnnOptimizer, "Adagrad", 0.001).minimize(loss, var_list: dnnVars));
             if (linearVars.Count > 0)
                 ops.Add(CannedUtil.Optimizer(_linearOptimizer, "Ftrl", Math.Min(0.005, 1 / Math.Sqrt(_linear.Count))).minimize(loss, var_list: linearVars));
-            var trainOp = tf.group(ops);
-            using (tf.control_dependencies([trainOp]))
-                return tf.assign_add(tf.train.get_global_step()!, 1L).op;
+            var trainOp = NoOp.Group(ops, null);
+            using (GraphFunctions.ControlDependencies([trainOp]))
+                return AssignAdd.Build(TrainingUtil.GetGlobalStep(null)!, 1L, false, null).op;
         });
     }
 }

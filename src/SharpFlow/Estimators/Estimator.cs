@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using SharpFlow.Data;
+using SharpFlow.Metrics;
 using SharpFlow.Ops.Control;
 using SharpFlow.Summaries;
+using SharpFlow.Summaries.SummaryOps;
 using SharpFlow.Train;
 using SharpFlow.Train.Input;
 using SharpFlow.Train.Monitored;
@@ -103,7 +106,7 @@ public class Estimator
         var graph = new Graph();
         using (graph.as_default())
         {
-            if (config.tf_random_seed is int seed) tf.set_random_seed(seed);
+            if (config.tf_random_seed is int seed) Graph.get_default().seed = seed;
             var globalStep = TrainingUtil.GetOrCreateGlobalStep(graph);
             var (features, labels, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.TRAIN);
             HookUtil.Info("Calling model_fn.");
@@ -111,7 +114,7 @@ public class Estimator
             HookUtil.Info("Done calling model_fn.");
             if (spec.mode != ModeKeys.TRAIN) throw new ValueError($"model_fn should return an EstimatorSpec for mode {ModeKeys.TRAIN}, got {spec.mode}.");
             var loss = spec.loss!;
-            tf.summary.scalar("loss", loss);
+            ScalarSummary.Build("loss", loss, null, null);
 
             var allHooks = new List<SessionRunHook>(inputHooks);
             if (steps is not null || max_steps is not null) allHooks.Add(new StopAtStepHook(steps, max_steps));
@@ -169,15 +172,15 @@ public class Estimator
         var graph = new Graph();
         using (graph.as_default())
         {
-            if (config.tf_random_seed is int seed) tf.set_random_seed(seed);
+            if (config.tf_random_seed is int seed) Graph.get_default().seed = seed;
             var globalStep = TrainingUtil.GetOrCreateGlobalStep(graph);
             var (features, labels, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.EVAL);
             var spec = CallModelFn(features, labels, ModeKeys.EVAL);
             if (spec.eval_metric_ops.ContainsKey("loss"))
                 throw new ValueError("Metric with name \"loss\" is not allowed, because Estimator already defines a default metric with the same name.");
-            var metrics = new Dictionary<string, (Tensor value, Tensor update_op)> { ["loss"] = tf.metrics.mean(spec.loss!) };
+            var metrics = new Dictionary<string, (Tensor value, Tensor update_op)> { ["loss"] = MetricsImpl.Mean(spec.loss!, null, null, null, null) };
             foreach (var (k, v) in spec.eval_metric_ops) metrics[k] = v;
-            var updateOp = tf.group(metrics.Values.Select(m => (ITensorOrOperation)m.update_op));
+            var updateOp = NoOp.Group(metrics.Values.Select(m => (ITensorOrOperation)m.update_op), null);
             var finalOps = new Dictionary<string, Tensor>();
             foreach (var (k, v) in metrics) finalOps[k] = v.value;
             finalOps["global_step"] = globalStep;
@@ -248,7 +251,7 @@ public class Estimator
         Dictionary<string, Tensor> predictions;
         using (graph.as_default())
         {
-            if (config.tf_random_seed is int seed) tf.set_random_seed(seed);
+            if (config.tf_random_seed is int seed) Graph.get_default().seed = seed;
             TrainingUtil.GetOrCreateGlobalStep(graph);
             var (features, _, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.PREDICT);
             var spec = CallModelFn(features, null, ModeKeys.PREDICT);
@@ -323,7 +326,7 @@ public class Estimator
         var graph = new Graph();
         using (graph.as_default())
         {
-            if (config.tf_random_seed is int seed) tf.set_random_seed(seed);
+            if (config.tf_random_seed is int seed) Graph.get_default().seed = seed;
             TrainingUtil.GetOrCreateGlobalStep(graph);
             var receiver = serving_input_receiver_fn();
             var spec = CallModelFn(new Dictionary<string, Tensor>(receiver.features), null, ModeKeys.PREDICT);
@@ -339,7 +342,7 @@ public class Estimator
                 else signatures[key] = def;
             }
             if (signatures.Count == 0) throw new ValueError("Export has no valid signature for the serving input receiver.");
-            var localInit = tf.group(graph.get_collection(GraphKeys.LOCAL_VARIABLES).OfType<Variable>().Select(v => (ITensorOrOperation)v.initializer)
+            var localInit = NoOp.Group(graph.get_collection(GraphKeys.LOCAL_VARIABLES).OfType<Variable>().Select(v => (ITensorOrOperation)v.initializer)
                 .Concat(graph.get_collection(GraphKeys.TABLE_INITIALIZERS).OfType<ITensorOrOperation>()), name: "group_deps");
             var saver = new Saver(graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>());
             using var sess = new Session(graph);
@@ -390,15 +393,15 @@ public class Estimator
     {
         ArgumentNullException.ThrowIfNull(input_fn);
         object result;
-        using (tf.name_scope(null))
+        using (Graph.get_default().name_scope(null))
         {
             result = input_fn() ?? throw new ValueError("input_fn returned None.");
         }
-        if (result is tf.data.Dataset dataset)
+        if (result is DatasetHandle dataset)
         {
-            var iterator = dataset.make_initializable_iterator();
+            var iterator = dataset.MakeInitializableIterator();
             inputHooks.Add(new DatasetInitializerHook(iterator, (dataset as FedDataset)?.feed_dict));
-            var element = iterator.get_next();
+            var element = iterator.GetNext();
             if (element.keys.Count > 0 && !element.is_tensor && element.Structure.NodeKind == Data.Pipeline.Nest.Kind.Dict)
                 return (element.ToDictionary(), null);
             if (element.Count == 2)
@@ -434,11 +437,11 @@ public class Estimator
 /// Runs an input iterator's initializer once the session exists, and again whenever the session is recreated
 /// (TensorFlow's <c>_DatasetInitializerHook</c>), fed with <paramref name="feeds"/> when the dataset reads placeholders.
 /// </summary>
-internal sealed class DatasetInitializerHook(tf.data.Iterator iterator, FeedDict? feeds) : SessionRunHook
+internal sealed class DatasetInitializerHook(IteratorHandle iterator, FeedDict? feeds) : SessionRunHook
 {
     private Operation? _initializer;
 
-    public override void begin() => _initializer = iterator.initializer;
+    public override void begin() => _initializer = iterator.Initializer;
 
     public override void after_create_session(Session session, Coordinator coord) => session.run(_initializer!, feeds);
 }

@@ -1,4 +1,9 @@
-using static SharpFlow.Binding;
+using SharpFlow.Functions;
+using SharpFlow.Metrics;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.MathOps;
+using SharpFlow.Ops.Strings;
+using SharpFlow.Summaries.SummaryOps;
 
 namespace SharpFlow.Estimators;
 
@@ -21,31 +26,31 @@ internal abstract class Head
     public EstimatorSpec Create(string mode, Tensor logits, Tensor? labels, Func<Tensor, ITensorOrOperation> trainOpFn)
     {
         Dictionary<string, Tensor> predictions;
-        using (tf.name_scope("head"))
+        using (Graph.get_default().name_scope("head"))
         {
-            using (tf.name_scope("predictions")) predictions = Predictions(logits);
+            using (Graph.get_default().name_scope("predictions")) predictions = Predictions(logits);
             if (mode == ModeKeys.PREDICT) return new EstimatorSpec(mode, predictions: predictions, export_outputs: ExportOutputs(predictions));
             if (labels is null) throw new ValueError("You must provide a labels Tensor. Given: None. Suggested troubleshooting steps: Check that your data contain your label feature. Check that your input_fn properly parses and returns labels.");
             Tensor unweighted, loss;
-            using (tf.name_scope("losses"))
+            using (Graph.get_default().name_scope("losses"))
             {
                 unweighted = UnweightedLoss(labels, logits);
-                loss = tf.reduce_sum(unweighted, name: "weighted_loss");
+                loss = Sum.Build(unweighted, null, false, "weighted_loss");
             }
-            var regularization = tf.losses.get_regularization_losses();
-            if (regularization.Count > 0) loss = tf.add_n(regularization.Prepend(loss), name: "total_loss");
+            var regularization = Losses.GetRegularizationLosses(null);
+            if (regularization.Count > 0) loss = AddN.Build(regularization.Prepend(loss).Select(t => (TensorLike)t).ToList(), "total_loss");
             if (mode == ModeKeys.EVAL)
             {
                 Dictionary<string, (Tensor, Tensor)> metrics;
-                using (tf.name_scope("metrics")) metrics = Metrics(labels, predictions, unweighted);
+                using (Graph.get_default().name_scope("metrics")) metrics = Metrics(labels, predictions, unweighted);
                 return new EstimatorSpec(mode, predictions: predictions, loss: loss, eval_metric_ops: metrics);
             }
-            tf.summary.scalar("average_loss", tf.reduce_mean(unweighted));
+            ScalarSummary.Build("average_loss", Mean.Build(unweighted, null, false, null), null, null);
             return new EstimatorSpec(mode, predictions: predictions, loss: loss, train_op: trainOpFn(loss));
         }
     }
 
-    protected static Tensor LabelsAsColumn(Tensor labels, int dimension) => tf.reshape(labels, new[] { -1, dimension });
+    protected static Tensor LabelsAsColumn(Tensor labels, int dimension) => Reshape.Build(labels, new[] { -1, dimension }, null);
 }
 
 /// <summary><c>_multi_class_head_with_softmax_cross_entropy_loss</c>: softmax over n_classes logits.</summary>
@@ -55,23 +60,23 @@ internal sealed class MultiClassHead(int nClasses) : Head
 
     protected override Dictionary<string, Tensor> Predictions(Tensor logits)
     {
-        var classIds = tf.expand_dims(tf.argmax(logits, -1, output_type: tf.int64), -1, name: "class_ids");
+        var classIds = ExpandDims.Build(ArgMax.Def.Apply(logits, -1, DType.int64, null), -1, "class_ids");
         return new()
         {
             ["logits"] = logits,
-            ["probabilities"] = tf.nn.softmax(logits, name: "probabilities"),
+            ["probabilities"] = Activations.Softmax(logits, -1, log: false, "probabilities"),
             ["class_ids"] = classIds,
-            ["classes"] = tf.as_string(classIds, name: "str_classes"),
+            ["classes"] = AsString.Build(classIds, name: "str_classes"),
         };
     }
 
     protected override Tensor UnweightedLoss(Tensor labels, Tensor logits) =>
-        tf.expand_dims(tf.nn.sparse_softmax_cross_entropy_with_logits(labels: tf.reshape(tf.cast(labels, tf.int64), new[] { -1 }), logits: logits), -1);
+        ExpandDims.Build(CrossEntropy.Sparse(Reshape.Build(Cast.Build(labels, DType.int64, null), new[] { -1 }, null), logits, null), -1, null);
 
     protected override Dictionary<string, (Tensor, Tensor)> Metrics(Tensor labels, Dictionary<string, Tensor> predictions, Tensor unweightedLoss) => new()
     {
-        ["accuracy"] = tf.metrics.accuracy(LabelsAsColumn(tf.cast(labels, tf.int64), 1), predictions["class_ids"], name: "accuracy"),
-        ["average_loss"] = tf.metrics.mean(unweightedLoss, name: "average_loss"),
+        ["accuracy"] = MetricsImpl.Accuracy(LabelsAsColumn(Cast.Build(labels, DType.int64, null), 1), predictions["class_ids"], null, null, null, "accuracy"),
+        ["average_loss"] = MetricsImpl.Mean(unweightedLoss, null, null, null, "average_loss"),
     };
 
     protected override Dictionary<string, ExportOutput> ExportOutputs(Dictionary<string, Tensor> predictions)
@@ -93,38 +98,38 @@ internal sealed class BinaryHead : Head
 
     protected override Dictionary<string, Tensor> Predictions(Tensor logits)
     {
-        var twoClass = tf.concat(new[] { tf.zeros_like(logits), logits }, -1, name: "two_class_logits");
-        var classIds = tf.expand_dims(tf.argmax(twoClass, -1, output_type: tf.int64), -1, name: "class_ids");
+        var twoClass = ConcatV2.Build(new TensorLike[] { ZerosLike.Def.Apply(logits, null, true, null), logits }, -1, "two_class_logits");
+        var classIds = ExpandDims.Build(ArgMax.Def.Apply(twoClass, -1, DType.int64, null), -1, "class_ids");
         return new()
         {
             ["logits"] = logits,
-            ["logistic"] = tf.sigmoid(logits, name: "logistic"),
-            ["probabilities"] = tf.nn.softmax(twoClass, name: "probabilities"),
+            ["logistic"] = Sigmoid.Build(logits, "logistic"),
+            ["probabilities"] = Activations.Softmax(twoClass, -1, log: false, "probabilities"),
             ["class_ids"] = classIds,
-            ["classes"] = tf.as_string(classIds, name: "str_classes"),
+            ["classes"] = AsString.Build(classIds, name: "str_classes"),
         };
     }
 
     protected override Tensor UnweightedLoss(Tensor labels, Tensor logits) =>
-        tf.nn.sigmoid_cross_entropy_with_logits(labels: LabelsAsColumn(tf.cast(labels, tf.float32), 1), logits: logits);
+        CrossEntropy.Sigmoid(LabelsAsColumn(Cast.Build(labels, DType.float32, null), 1), logits, null);
 
     protected override Dictionary<string, (Tensor, Tensor)> Metrics(Tensor labels, Dictionary<string, Tensor> predictions, Tensor unweightedLoss)
     {
-        var floatLabels = LabelsAsColumn(tf.cast(labels, tf.float32), 1);
-        var labelMean = tf.metrics.mean(floatLabels, name: "label/mean");
+        var floatLabels = LabelsAsColumn(Cast.Build(labels, DType.float32, null), 1);
+        (Tensor value, Tensor update_op) labelMean = MetricsImpl.Mean(floatLabels, null, null, null, "label/mean");
         var logistic = predictions["logistic"];
         return new()
         {
-            ["accuracy"] = tf.metrics.accuracy(LabelsAsColumn(tf.cast(labels, tf.int64), 1), predictions["class_ids"], name: "accuracy"),
-            ["precision"] = tf.metrics.precision(floatLabels, predictions["class_ids"], name: "precision"),
-            ["recall"] = tf.metrics.recall(floatLabels, predictions["class_ids"], name: "recall"),
-            ["average_loss"] = tf.metrics.mean(unweightedLoss, name: "average_loss"),
-            ["prediction/mean"] = tf.metrics.mean(logistic, name: "prediction/mean"),
+            ["accuracy"] = MetricsImpl.Accuracy(LabelsAsColumn(Cast.Build(labels, DType.int64, null), 1), predictions["class_ids"], null, null, null, "accuracy"),
+            ["precision"] = MetricsImpl.PrecisionOrRecall(false, floatLabels, predictions["class_ids"], null, null, null, "precision"),
+            ["recall"] = MetricsImpl.PrecisionOrRecall(true, floatLabels, predictions["class_ids"], null, null, null, "recall"),
+            ["average_loss"] = MetricsImpl.Mean(unweightedLoss, null, null, null, "average_loss"),
+            ["prediction/mean"] = MetricsImpl.Mean(logistic, null, null, null, "prediction/mean"),
             ["label/mean"] = labelMean,
-            ["accuracy_baseline"] = (tf.maximum(labelMean.value, 1f - labelMean.value, name: "accuracy_baseline"),
-                tf.maximum(labelMean.update_op, 1f - labelMean.update_op)),
-            ["auc"] = tf.metrics.auc(floatLabels, logistic, curve: "ROC", name: "auc"),
-            ["auc_precision_recall"] = tf.metrics.auc(floatLabels, logistic, curve: "PR", name: "auc_precision_recall", summation_method: "careful_interpolation"),
+            ["accuracy_baseline"] = (Maximum.Build(labelMean.value, 1f - labelMean.value, name: "accuracy_baseline"),
+                Maximum.Build(labelMean.update_op, 1f - labelMean.update_op)),
+            ["auc"] = MetricsImpl.Auc(floatLabels, logistic, null, 200, null, null, "ROC", "auc", "trapezoidal", null),
+            ["auc_precision_recall"] = MetricsImpl.Auc(floatLabels, logistic, null, 200, null, null, "PR", "auc_precision_recall", "careful_interpolation", null),
         };
     }
 
@@ -149,13 +154,13 @@ internal sealed class RegressionHead(int labelDimension) : Head
     protected override Dictionary<string, Tensor> Predictions(Tensor logits) => new() { ["predictions"] = logits };
 
     protected override Tensor UnweightedLoss(Tensor labels, Tensor logits) =>
-        tf.squared_difference(LabelsAsColumn(tf.cast(labels, tf.float32), labelDimension), logits);
+        SquaredDifference.Build(LabelsAsColumn(Cast.Build(labels, DType.float32, null), labelDimension), logits, null);
 
     protected override Dictionary<string, (Tensor, Tensor)> Metrics(Tensor labels, Dictionary<string, Tensor> predictions, Tensor unweightedLoss) => new()
     {
-        ["average_loss"] = tf.metrics.mean(unweightedLoss, name: "average_loss"),
-        ["prediction/mean"] = tf.metrics.mean(predictions["predictions"], name: "prediction/mean"),
-        ["label/mean"] = tf.metrics.mean(LabelsAsColumn(tf.cast(labels, tf.float32), labelDimension), name: "label/mean"),
+        ["average_loss"] = MetricsImpl.Mean(unweightedLoss, null, null, null, "average_loss"),
+        ["prediction/mean"] = MetricsImpl.Mean(predictions["predictions"], null, null, null, "prediction/mean"),
+        ["label/mean"] = MetricsImpl.Mean(LabelsAsColumn(Cast.Build(labels, DType.float32, null), labelDimension), null, null, null, "label/mean"),
     };
 
     protected override Dictionary<string, ExportOutput> ExportOutputs(Dictionary<string, Tensor> predictions)
