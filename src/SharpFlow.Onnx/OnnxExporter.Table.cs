@@ -156,6 +156,7 @@ internal sealed partial class OnnxExporter
         Op("FusedBatchNorm", "BatchNormalization (inference)", (e, op, _) => e.FusedBatchNorm(op)),
         Op("FusedBatchNormV2", "BatchNormalization (inference)", (e, op, _) => e.FusedBatchNorm(op)),
         Op("FusedBatchNormV3", "BatchNormalization (inference)", (e, op, _) => e.FusedBatchNorm(op)),
+        Op("BatchNormWithGlobalNormalization", "Sub, Mul by Reciprocal of Sqrt (times gamma), Add", (e, op, y) => e.BatchNormWithGlobalNormalizationOp(op, y)),
         Op("LRN", "LRN", (e, op, _) => e.Lrn(op)),
         Op("ResizeBilinear", "Resize (linear)", (e, op, _) => e.ResizeOp(op)),
         Op("ResizeBicubic", "Resize (cubic, TensorFlow's coefficient)", (e, op, _) => e.ResizeOp(op)),

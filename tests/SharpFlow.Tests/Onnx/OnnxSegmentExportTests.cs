@@ -6,7 +6,7 @@ namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
 /// PreventGradient, InvertPermutation, LinSpace, MatrixDiag, MatrixDiagPart, UnsortedSegmentSum,
-/// UnsortedSegmentProd and SegmentSum exported: each graph runs in ONNX Runtime and agrees with SharpFlow's own run
+/// UnsortedSegmentProd, SegmentSum and BatchNormWithGlobalNormalization exported: each graph runs in ONNX Runtime and agrees with SharpFlow's own run
 /// (itself checked against plain values), at opsets 13 and 17 or 16 and 17; the refusals name the op and the reason.
 /// </summary>
 public sealed class OnnxSegmentExportTests
@@ -169,5 +169,22 @@ public sealed class OnnxSegmentExportTests
         Assert.Equal($"Cannot export UnsortedSegmentSum \"{y.op.name}\" to ONNX at opset 13: its mapping needs opset 16.", e.RawMessage);
         e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(unknown, ids), new Dictionary<string, Tensor> { ["z"] = z }, 17));
         Assert.Equal($"Cannot export SegmentSum \"{z.op.name}\" to ONNX: the rank of its data or segment_ids is unknown.", e.RawMessage);
+    }
+
+    [Theory]
+    [InlineData(13, true)]
+    [InlineData(17, false)]
+    public void BatchNormWithGlobalNormalizationNormalizesTheLastAxis(int opset, bool scale)
+    {
+        using var g = TestGraph.Enter();
+        var t = tf.placeholder(tf.float32, new Shape(-1, 2, 2, 3), name: "t");
+        var (m, v, beta, gamma) = (tf.constant(F(2, 3)), tf.constant(Uniform(3, 0.1, 2, 3)), tf.constant(F(4, 3)), tf.constant(F(5, 3)));
+        var y = SharpFlow.Ops.NN.BatchNormWithGlobalNormalization.Build(t, m, v, beta, gamma, 1e-3, scale);
+        Assert.Equal("BatchNormWithGlobalNormalization", y.op.type);
+        using var sess = tf.Session();
+        var ours = Agrees(sess, In(t), [y], [("t", F(1, 2, 2, 2, 3))], opset, tolerance: 1e-6);
+        var (tv, mv, vv, bv, gv) = (F(1, 2, 2, 2, 3).ToArray<float>(), F(2, 3).ToArray<float>(), Uniform(3, 0.1, 2, 3).ToArray<float>(), F(4, 3).ToArray<float>(), F(5, 3).ToArray<float>());
+        var expected = tv.Select((x, i) => (x - mv[i % 3]) / MathF.Sqrt(vv[i % 3] + 1e-3f) * (scale ? gv[i % 3] : 1f) + bv[i % 3]).ToArray();
+        Same(NDArray.FromFlat(expected, new Shape(2, 2, 2, 3)), ours[0], "BatchNormWithGlobalNormalization against its formula", 1e-5);
     }
 }
