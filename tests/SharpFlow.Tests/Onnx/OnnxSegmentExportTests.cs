@@ -6,8 +6,9 @@ namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
 /// PreventGradient, InvertPermutation, LinSpace, MatrixDiag, MatrixDiagPart, UnsortedSegmentSum,
-/// UnsortedSegmentProd, SegmentSum and BatchNormWithGlobalNormalization exported: each graph runs in ONNX Runtime and agrees with SharpFlow's own run
-/// (itself checked against plain values), at opsets 13 and 17 or 16 and 17; the refusals name the op and the reason.
+/// UnsortedSegmentProd, SegmentSum and BatchNormWithGlobalNormalization exported: each graph runs in ONNX Runtime
+/// and agrees with SharpFlow's own run (itself checked against plain values), at opsets 13 and 17 or 16 and 17; the
+/// refusals name the op and the reason.
 /// </summary>
 public sealed class OnnxSegmentExportTests
 {
