@@ -153,4 +153,18 @@ internal sealed partial class OnnxExporter
         var counted = Apply("And", Apply("Equal", nonFinite, zero), Apply("Less", greater, k));
         Node("And", [valid, counted], [y]);
     }
+
+    /// <summary>
+    /// BatchNormWithGlobalNormalization: <c>(t - m) · (1 / sqrt(v + variance_epsilon) · gamma) + beta</c> over the
+    /// last axis, in element-wise operators in the order of TensorFlow's kernel (gamma only with
+    /// scale_after_normalization); ONNX's BatchNormalization would need the channels first and rounds otherwise.
+    /// </summary>
+    private void BatchNormWithGlobalNormalizationOp(Operation op, string y)
+    {
+        var dtype = op.outputs[0].dtype;
+        var epsilon = Scalar(Attr<float>(op, "variance_epsilon"), dtype);
+        var factor = Apply("Reciprocal", Apply("Sqrt", Apply("Add", In(op, 2), epsilon)));
+        if (Attr<bool>(op, "scale_after_normalization")) factor = Apply("Mul", factor, In(op, 4));
+        Node("Add", [Apply("Mul", Apply("Sub", In(op, 0), In(op, 1)), factor), In(op, 3)], [y]);
+    }
 }

@@ -1,0 +1,110 @@
+using SharpFlow.Framework;
+
+namespace SharpFlow.Onnx;
+
+/// <summary>
+/// The exporter's mappings of InvertPermutation, LinSpace, MatrixDiag, MatrixDiagPart and the segment sums and
+/// products: ScatterElements, Range and masks built from Range, ScatterND with a reduction (opset 16).
+/// </summary>
+internal sealed partial class OnnxExporter
+{
+    /// <summary>A scalar int64 initializer.</summary>
+    private string Long(long value) => Initializer($"scalar_{_counter++}", NDArray.Scalar(value));
+
+    /// <summary>Dimension <paramref name="axis"/> (negative from the end) of <paramref name="value"/>'s Shape, an int64 scalar.</summary>
+    private string Dim(string value, long axis) => ApplyWith("Gather", [Apply("Shape", value), Long(axis)], ("axis", 0L));
+
+    /// <summary>The <c>[rows, columns]</c> boolean mask of the diagonal, <c>i == j</c>, from two Ranges (run-time sizes).</summary>
+    private string DiagonalMask(string rows, string columns)
+    {
+        var (zero, one) = (Long(0), Long(1));
+        var i = Apply("Unsqueeze", Apply("Range", zero, rows, one), Ints([1]));
+        return Apply("Equal", i, Apply("Range", zero, columns, one));
+    }
+
+    /// <summary>
+    /// InvertPermutation: <c>y[x[i]] = i</c>, ScatterElements of <c>Range(0, n)</c> at the indices <c>x</c> into
+    /// zeros. TensorFlow's kernel fails on an x that is not a permutation; the exported model does not check it
+    /// (ONNX Runtime fails on an index out of range, but a repeated index gives an unspecified result).
+    /// </summary>
+    private void InvertPermutationOp(Operation op, string y)
+    {
+        var dtype = op.outputs[0].dtype;
+        var x = In(op, 0);
+        var n = Dim(x, 0);
+        var positions = ApplyWith("Cast", [Apply("Range", Long(0), n, Long(1))], ("to", (long)DataTypeOf(dtype, op)));
+        var zeros = ApplyWith("ConstantOfShape", [Apply("Shape", x)], ("value", NDArray.Scalar(0.0).Cast(dtype).Reshape(new Shape(1))));
+        Node("ScatterElements", [zeros, x, positions], [y], ("axis", 0L));
+    }
+
+    /// <summary>
+    /// LinSpace: <c>start + step · i</c> for i in <c>[0, num)</c> with <c>step = (stop - start) / (num - 1)</c>
+    /// computed in the output's type, the last value <c>stop</c> itself (as TensorFlow's kernel writes it) unless
+    /// num is 1, which gives <c>[start]</c>.
+    /// </summary>
+    private void LinSpaceOp(Operation op, string y)
+    {
+        var dtype = op.outputs[0].dtype;
+        var to = ("to", (long)DataTypeOf(dtype, op));
+        var (start, stop, num) = (In(op, 0), In(op, 1), Int64(op.inputs[2]));
+        var one = Long(1);
+        var i = Apply("Range", Long(0), num, one);
+        var intervals = Apply("Max", Apply("Sub", num, one), one);
+        var step = Apply("Div", Apply("Sub", stop, start), ApplyWith("Cast", [intervals], to));
+        var values = Apply("Add", start, Apply("Mul", step, ApplyWith("Cast", [i], to)));
+        var last = Apply("And", Apply("Equal", i, Apply("Sub", num, one)), Apply("Greater", num, one));
+        Node("Where", [last, stop, values], [y]);
+    }
+
+    /// <summary>MatrixDiag: the diagonal <c>[..., n]</c> on the diagonal of <c>[..., n, n]</c> zeros, Where of the i == j mask.</summary>
+    private void MatrixDiagOp(Operation op, string y)
+    {
+        var diagonal = In(op, 0);
+        var n = Dim(diagonal, -1);
+        Node("Where", [DiagonalMask(n, n), Apply("Unsqueeze", diagonal, Ints([-1])), Scalar(0, op.outputs[0].dtype)], [y]);
+    }
+
+    /// <summary>
+    /// MatrixDiagPart: the diagonal of <c>[..., m, n]</c>, <c>[..., min(m, n)]</c>: the input where i == j (0
+    /// elsewhere, so an infinity or NaN off the diagonal does not reach it), ReduceSum over the columns, its first
+    /// n rows.
+    /// </summary>
+    private void MatrixDiagPartOp(Operation op, string y)
+    {
+        var x = In(op, 0);
+        var (rows, columns) = (Dim(x, -2), Dim(x, -1));
+        var masked = Apply("Where", DiagonalMask(rows, columns), x, Scalar(0, op.outputs[0].dtype));
+        var sums = ApplyWith("ReduceSum", [masked, Ints([-1])], ("keepdims", 0L));
+        Node("Slice", [sums, Ints([0]), Apply("Unsqueeze", columns, Ints([0])), Ints([-1])], [y]);
+    }
+
+    /// <summary>
+    /// UnsortedSegmentSum, UnsortedSegmentProd and SegmentSum: ScatterND (reduction add or mul) of the data's rows at
+    /// their segment ids into <c>[num_segments] + data.shape[ids.ndim:]</c> filled with the reduction's identity
+    /// (0 or 1); a row with a negative id, which TensorFlow drops, adds the identity at row 0. SegmentSum's
+    /// num_segments is the largest id + 1, 0 for no ids (its ids sorted, which the model does not check, as TensorFlow's kernel
+    /// does). The ranks of the ids and the data must be known.
+    /// </summary>
+    private void SegmentOp(Operation op, string y)
+    {
+        var dtype = op.outputs[0].dtype;
+        var (dataRank, idsRank) = (op.inputs[0].shape.ndims, op.inputs[1].shape.ndims);
+        if (dataRank < 0 || idsRank < 0)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: the rank of its data or segment_ids is unknown.", op.name);
+        var product = op.type == "UnsortedSegmentProd";
+        var identity = product ? 1.0 : 0.0;
+        var (data, ids) = (In(op, 0), Int64(op.inputs[1]));
+        var zero = Long(0);
+        var count = op.type == "SegmentSum"
+            ? Apply("Add", ApplyWith("ReduceMax", [ApplyWith("Concat", [Ints([-1]), Apply("Reshape", ids, Ints([-1]))], ("axis", 0L))], ("keepdims", 0L)), Long(1))
+            : Int64(op.inputs[2]);
+        var inner = Apply("Slice", Apply("Shape", data), Ints([idsRank]), Ints([long.MaxValue]));
+        var shape = ApplyWith("Concat", [Apply("Reshape", count, Ints([1])), inner], ("axis", 0L));
+        var filled = ApplyWith("ConstantOfShape", [shape], ("value", NDArray.Scalar(identity).Cast(dtype).Reshape(new Shape(1))));
+        var dropped = Apply("Less", ids, zero);
+        var rows = Apply("Where", dropped, zero, ids);
+        var droppedRows = dataRank > idsRank ? Apply("Unsqueeze", dropped, Ints([.. Enumerable.Range(idsRank, dataRank - idsRank).Select(a => (long)a)])) : dropped;
+        var updates = Apply("Where", droppedRows, Scalar(identity, dtype), data);
+        Node("ScatterND", [filled, Apply("Unsqueeze", rows, Ints([-1])), updates], [y], ("reduction", product ? "mul" : "add"));
+    }
+}
