@@ -295,6 +295,9 @@ internal sealed partial class OnnxExporter
             ExportTensorArray(op);
             return;
         }
+        if (op.type == "CheckNumerics")
+            throw new UnimplementedError($"Cannot export CheckNumerics \"{op.name}\" to ONNX: no ONNX operator fails at run time on NaN or " +
+                "infinity, and an Identity in its place would drop the check; export the tensor it checks instead.", op.name);
         throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
     }
 
