@@ -12,27 +12,6 @@ namespace SharpFlow.Tests.Onnx;
 /// </summary>
 public sealed class OnnxArrayOpsExportTests
 {
-    /// <summary>Exports the outputs, runs them in ONNX Runtime and re-imported, each compared with SharpFlow's run.</summary>
-    private static NDArray[] Agrees(Session sess, Dictionary<string, Tensor> inputs, Tensor[] outputs, (string Name, NDArray Value)[] feed, int opset, double tolerance = 1e-6, bool reimport = true, bool dynamicBatch = true)
-    {
-        var named = outputs.Select((t, i) => (Name: $"y{i}", t)).ToDictionary(p => p.Name, p => p.t);
-        var exported = OnnxModel.Export(sess, inputs, named, opset);
-        Assert.Equal(opset, exported.Opset);
-        var dict = new FeedDict();
-        foreach (var (name, value) in feed) dict[inputs[name]] = value;
-        var ours = sess.run(outputs, dict);
-        var bytes = exported.ToByteArray();
-        var names = named.Keys.ToArray();
-        var ort = RunOnnxRuntime(bytes, feed, names);
-        var back = reimport ? RunSharpFlow(bytes, feed, names, dynamicBatch) : null;
-        for (var i = 0; i < ours.Length; i++)
-        {
-            Same(ours[i], ort[i], $"ONNX Runtime, {outputs[i].op.type} {outputs[i].name} (opset {opset})", tolerance);
-            if (back is not null) Same(ours[i], back[i], $"re-imported, {outputs[i].op.type} {outputs[i].name} (opset {opset})", tolerance);
-        }
-        return ours;
-    }
-
     private static Dictionary<string, Tensor> In(Tensor x) => new() { ["x"] = x };
 
     [Theory]
@@ -47,7 +26,7 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal("Split", equal[0].op.type);
         Assert.Equal("SplitV", sized[0].op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x), [.. equal, .. sized], [("x", F(1, 2, 6, 5))], opset);
+        var ours = ExportAgrees(sess, In(x), [.. equal, .. sized], [("x", F(1, 2, 6, 5))], opset);
         Assert.Equal(new[] { 2, 2, 5 }, ours[0].shape.Dims);
         Assert.Equal(new[] { 2, 6, 2 }, ours[4].shape.Dims); // the -1 takes the rest: 5 - 1 - 2
     }
@@ -64,7 +43,7 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal("Unpack", parts[0].op.type);
         using var sess = tf.Session();
         var value = NDArray.FromFlat(Enumerable.Range(0, 24).ToArray(), new Shape(3, 4, 2));
-        var ours = Agrees(sess, In(x), parts, [("x", value)], opset);
+        var ours = ExportAgrees(sess, In(x), parts, [("x", value)], opset);
         Assert.Equal(axis switch { 0 => 3, 1 => 4, _ => 2 }, ours.Length);
         if (axis == -1) Assert.Equal(new[] { 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23 }, ours[1].ToArray<int>());
     }
@@ -85,7 +64,7 @@ public sealed class OnnxArrayOpsExportTests
         var v1 = BatchMatMul.Build(a, tf.constant(Uniform(3, -1, 1, adjY ? new[] { 2, 3, 4 } : new[] { 2, 4, 3 }).Cast(DType.float64)), adjX, adjY);
         Assert.Equal("BatchMatMul", v1.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, new() { ["x"] = x, ["a"] = a }, [v2, v1],
+        var ours = ExportAgrees(sess, new() { ["x"] = x, ["a"] = a }, [v2, v1],
             [("x", F(4, adjX ? new[] { 2, 1, 4, 3 } : new[] { 2, 1, 3, 4 })), ("a", Uniform(5, -1, 1, adjX ? new[] { 2, 4, 3 } : new[] { 2, 3, 4 }).Cast(DType.float64))], opset, 1e-5);
         Assert.Equal(new[] { 2, 3, 3, 5 }, ours[0].shape.Dims);
         Assert.Equal(new[] { 2, 3, 3 }, ours[1].shape.Dims);
@@ -108,7 +87,7 @@ public sealed class OnnxArrayOpsExportTests
         // Every sign pair, exact multiples, and a zero dividend.
         double[] xs = [7, -7, 7, -7, 6, -6, 0, 5, 3], ys = [2, 2, -2, -2, 3, 3, 4, 5, -4];
         using var sess = tf.Session();
-        var ours = Agrees(sess, new() { ["x"] = x, ["y"] = y },
+        var ours = ExportAgrees(sess, new() { ["x"] = x, ["y"] = y },
             outputs, [("x", NDArray.FromFlat(xs, new Shape(xs.Length)).Cast(dtype)), ("y", NDArray.FromFlat(ys, new Shape(ys.Length)).Cast(dtype))], opset);
         // Python's // and %: the quotient rounds down, the remainder takes the divisor's sign.
         Assert.Equal(new double[] { 3, -4, -4, 3, 2, -2, 0, 1, -1 }, ours[0].Cast(DType.float64).ToArray<double>());
@@ -124,7 +103,7 @@ public sealed class OnnxArrayOpsExportTests
         var divisor = tf.constant(NDArray.FromFlat(new[] { 0.75f, -1.5f, 2.25f }, new Shape(3)));
         using var sess = tf.Session();
         foreach (var opset in new[] { 13, 17 })
-            Agrees(sess, In(x), [tf.floormod(x, divisor), tf.floordiv(x, divisor)], [("x", Uniform(6, -5, 5, 4, 3))], opset);
+            ExportAgrees(sess, In(x), [tf.floormod(x, divisor), tf.floordiv(x, divisor)], [("x", Uniform(6, -5, 5, 4, 3))], opset);
     }
 
     [Theory]
@@ -143,7 +122,7 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal("OnesLike", ones.op.type);
         using var sess = tf.Session();
         var value = Uniform(7, -3, 3, 2, 3).Cast(dtype);
-        var ours = Agrees(sess, In(x), [zeros, ones], [("x", value)], opset);
+        var ours = ExportAgrees(sess, In(x), [zeros, ones], [("x", value)], opset);
         Assert.Equal(dtype, ours[1].dtype);
         Assert.Equal(dtype, ours[0].dtype);
         Assert.Equal(new[] { 2, 3 }, ours[1].shape.Dims);
@@ -163,7 +142,7 @@ public sealed class OnnxArrayOpsExportTests
         var rank = tf.rank(x);
         Assert.Equal(new[] { "Size", "Size", "Rank" }, new[] { size32, size64, rank }.Select(t => t.op.type));
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x), [size32, size64, rank], [("x", F(8, 5, 4, 3))], opset);
+        var ours = ExportAgrees(sess, In(x), [size32, size64, rank], [("x", F(8, 5, 4, 3))], opset);
         Assert.Equal(60, ours[0].ToArray<int>()[0]);
         Assert.Equal(60L, ours[1].ToArray<long>()[0]);
         Assert.Equal(3, ours[2].ToArray<int>()[0]);
@@ -184,7 +163,7 @@ public sealed class OnnxArrayOpsExportTests
         var flat = tf.space_to_depth(image, block);
         using var sess = tf.Session();
         var value = F(10, 2, 2, 3, 2 * block * block);
-        var ours = Agrees(sess, new() { ["x"] = x, ["image"] = image }, [deep, back, flat], [("x", value), ("image", F(11, 1, 2 * block, 4 * block, 3))], opset);
+        var ours = ExportAgrees(sess, new() { ["x"] = x, ["image"] = image }, [deep, back, flat], [("x", value), ("image", F(11, 1, 2 * block, 4 * block, 3))], opset);
         Assert.Equal(new[] { 2, 2 * block, 3 * block, 2 }, ours[0].shape.Dims);
         Assert.True(value.ValueEquals(ours[1]));
         // TensorFlow's order: output[0, 0, 1, c] is input[0, 0, 0, block offset (0, 1) · 2 channels + c].
@@ -203,7 +182,7 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal("LRN", y.op.type);
         using var sess = tf.Session();
         var value = Uniform(12, -2, 2, 2, 3, 2, 7);
-        var ours = Agrees(sess, In(x), [y], [("x", value)], opset, 1e-5);
+        var ours = ExportAgrees(sess, In(x), [y], [("x", value)], opset, 1e-5);
         // TensorFlow's definition at one element: x / (bias + alpha · Σ x² over channels d ± radius)^beta.
         var v = value.ToArray<float>();
         const int D = 3;
@@ -227,7 +206,7 @@ public sealed class OnnxArrayOpsExportTests
         var ints = tf.cumsum(n, 0, exclusive, reverse);
         Assert.Equal("Cumsum", rows.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, new() { ["x"] = x, ["n"] = n }, [rows, columns, ints], [("x", F(13, 3, 4)), ("n", NDArray.FromFlat(new[] { 1, 2, 3, 4 }, new Shape(4)))], opset, 1e-5);
+        var ours = ExportAgrees(sess, new() { ["x"] = x, ["n"] = n }, [rows, columns, ints], [("x", F(13, 3, 4)), ("n", NDArray.FromFlat(new[] { 1, 2, 3, 4 }, new Shape(4)))], opset, 1e-5);
         int[] expected = (exclusive, reverse) switch
         {
             (false, false) => [1, 3, 6, 10],
@@ -251,7 +230,7 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal("GatherNd", rows.op.type);
         using var sess = tf.Session();
         var value = F(14, 2, 3, 4);
-        var ours = Agrees(sess, new() { ["x"] = x, ["at"] = at }, [rows, elements], [("x", value), ("at", L([1, 2, 3, 0, 0, 0], 2, 3))], opset);
+        var ours = ExportAgrees(sess, new() { ["x"] = x, ["at"] = at }, [rows, elements], [("x", value), ("at", L([1, 2, 3, 0, 0, 0], 2, 3))], opset);
         Assert.Equal(new[] { 3, 4 }, ours[0].shape.Dims);
         Assert.Equal(new[] { value.ToArray<float>()[23], value.ToArray<float>()[0] }, ours[1].ToArray<float>());
     }
@@ -268,7 +247,7 @@ public sealed class OnnxArrayOpsExportTests
         var y = tf.one_hot(i, 4, on_value: tf.constant(NDArray.Scalar(5.0).Cast(dtype)), off_value: tf.constant(NDArray.Scalar(-2.0).Cast(dtype)), axis: axis);
         Assert.Equal("OneHot", y.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, new() { ["i"] = i }, [y], [("i", NDArray.FromFlat(new[] { 0, 3, -1, 4, 2, -4 }, new Shape(2, 3)))], opset);
+        var ours = ExportAgrees(sess, new() { ["i"] = i }, [y], [("i", NDArray.FromFlat(new[] { 0, 3, -1, 4, 2, -4 }, new Shape(2, 3)))], opset);
         // TensorFlow: -1, 4 and -4 are out of [0, 4): every value off (ONNX alone would count -1 and -4 from the end).
         var perIndex = NDArray.FromFlat(ours[0].Cast(DType.float64).ToArray<double>(), ours[0].shape);
         var onCount = perIndex.ToArray<double>().Count(v => v == 5);
@@ -286,7 +265,7 @@ public sealed class OnnxArrayOpsExportTests
         Assert.Equal("TopKV2", values.op.type);
         using var sess = tf.Session();
         var value = NDArray.FromFlat(new[] { 1f, 5, 3, 5, -1, 2, 0, 0, 0, 7, 0, -3 }, new Shape(2, 6));
-        var ours = Agrees(sess, In(x), [values, indices], [("x", value)], opset);
+        var ours = ExportAgrees(sess, In(x), [values, indices], [("x", value)], opset);
         Assert.Equal(DType.int32, ours[1].dtype);
         Assert.Equal(new[] { 1, 3, 2, 3, 0, 1 }, ours[1].ToArray<int>());
         Assert.Equal(new[] { 5f, 5, 3, 7, 0, 0 }, ours[0].ToArray<float>());
@@ -326,9 +305,9 @@ public sealed class OnnxArrayOpsExportTests
         using var sess = tf.Session();
         var image = Uniform(15, 0, 255, 2, 4, 5, 3);
         (string, NDArray)[] feed = [("x", image), ("bytes", image.Cast(DType.uint8))];
-        var bilinear = Agrees(sess, new() { ["x"] = x, ["bytes"] = bytes }, outputs[..3], feed, opset, 1e-5, reimport: batch > 0, dynamicBatch: false);
+        var bilinear = ExportAgrees(sess, new() { ["x"] = x, ["bytes"] = bytes }, outputs[..3], feed, opset, 1e-5, reimport: batch > 0, dynamicBatch: false);
         // The importer does not take tf_half_pixel_for_nn back: those are checked in ONNX Runtime alone.
-        var nearest = Agrees(sess, new() { ["x"] = x, ["bytes"] = bytes }, outputs[3..], feed, opset, 1e-5, reimport: batch > 0 && !halfPixelCenters, dynamicBatch: false);
+        var nearest = ExportAgrees(sess, new() { ["x"] = x, ["bytes"] = bytes }, outputs[3..], feed, opset, 1e-5, reimport: batch > 0 && !halfPixelCenters, dynamicBatch: false);
         Assert.Equal(new[] { 2, 7, 9, 3 }, bilinear[0].shape.Dims);
         Assert.Equal(new[] { 2, 3, 2, 3 }, nearest[1].shape.Dims);
         Assert.Equal(DType.uint8, nearest[2].dtype);
@@ -351,7 +330,7 @@ public sealed class OnnxArrayOpsExportTests
         var y = tf.nn.conv2d_transpose(x, filter, new[] { 2, height, width, 4 }, [1, stride, stride, 1], padding);
         Assert.Equal("Conv2DBackpropInput", y.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x), [y], [("x", F(17, 2, Out(height), Out(width), 2))], opset, 1e-5);
+        var ours = ExportAgrees(sess, In(x), [y], [("x", F(17, 2, Out(height), Out(width), 2))], opset, 1e-5);
         Assert.Equal(new[] { 2, height, width, 4 }, ours[0].shape.Dims);
     }
 
@@ -370,7 +349,7 @@ public sealed class OnnxArrayOpsExportTests
         var mean = tf.nn.avg_pool3d(x, [1, 3, 2, 2, 1], strides, padding);
         Assert.Equal(new[] { "Conv3D", "MaxPool3D", "AvgPool3D" }, new[] { conv, max, mean }.Select(t => t.op.type));
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x), [conv, max, mean], [("x", F(20, 2, 5, 6, 7, 2))], opset, 1e-5);
+        var ours = ExportAgrees(sess, In(x), [conv, max, mean], [("x", F(20, 2, 5, 6, 7, 2))], opset, 1e-5);
         Assert.Equal(4, ours[0].shape[4]);
     }
 

@@ -158,6 +158,30 @@ internal static class OnnxCheck
     }
 
     /// <summary>
+    /// Exports <paramref name="outputs"/> of a SharpFlow graph, runs the model in ONNX Runtime and (with
+    /// <paramref name="reimport"/>) re-imported into SharpFlow, and compares each with SharpFlow's own run; returns SharpFlow's values.
+    /// </summary>
+    public static NDArray[] ExportAgrees(Session sess, Dictionary<string, Tensor> inputs, Tensor[] outputs, (string Name, NDArray Value)[] feed, int opset, double tolerance = 1e-6, bool reimport = true, bool dynamicBatch = true)
+    {
+        var named = outputs.Select((t, i) => (Name: $"y{i}", t)).ToDictionary(p => p.Name, p => p.t);
+        var exported = OnnxModel.Export(sess, inputs, named, opset);
+        Assert.Equal(opset, exported.Opset);
+        var dict = new FeedDict();
+        foreach (var (name, value) in feed) dict[inputs[name]] = value;
+        var ours = sess.run(outputs, dict);
+        var bytes = exported.ToByteArray();
+        var names = named.Keys.ToArray();
+        var ort = RunOnnxRuntime(bytes, feed, names);
+        var back = reimport ? RunSharpFlow(bytes, feed, names, dynamicBatch) : null;
+        for (var i = 0; i < ours.Length; i++)
+        {
+            Same(ours[i], ort[i], $"ONNX Runtime, {outputs[i].op.type} {outputs[i].name} (opset {opset})", tolerance);
+            if (back is not null) Same(ours[i], back[i], $"re-imported, {outputs[i].op.type} {outputs[i].name} (opset {opset})", tolerance);
+        }
+        return ours;
+    }
+
+    /// <summary>
     /// One operator, in ONNX Runtime and imported into SharpFlow: every output has ONNX Runtime's dtype, shape and
     /// values (floats within <paramref name="tolerance"/>, relative above 1).
     /// </summary>

@@ -12,27 +12,6 @@ namespace SharpFlow.Tests.Onnx;
 /// </summary>
 public sealed class OnnxComposedExportTests
 {
-    /// <summary>Exports the outputs, runs them in ONNX Runtime and re-imported, each compared with SharpFlow's run.</summary>
-    private static NDArray[] Agrees(Session sess, Dictionary<string, Tensor> inputs, Tensor[] outputs, (string Name, NDArray Value)[] feed, int opset, double tolerance = 1e-6, bool reimport = true, bool dynamicBatch = true)
-    {
-        var named = outputs.Select((t, i) => (Name: $"y{i}", t)).ToDictionary(p => p.Name, p => p.t);
-        var exported = OnnxModel.Export(sess, inputs, named, opset);
-        Assert.Equal(opset, exported.Opset);
-        var dict = new FeedDict();
-        foreach (var (name, value) in feed) dict[inputs[name]] = value;
-        var ours = sess.run(outputs, dict);
-        var bytes = exported.ToByteArray();
-        var names = named.Keys.ToArray();
-        var ort = RunOnnxRuntime(bytes, feed, names);
-        var back = reimport ? RunSharpFlow(bytes, feed, names, dynamicBatch) : null;
-        for (var i = 0; i < ours.Length; i++)
-        {
-            Same(ours[i], ort[i], $"ONNX Runtime, {outputs[i].op.type} {outputs[i].name} (opset {opset})", tolerance);
-            if (back is not null) Same(ours[i], back[i], $"re-imported, {outputs[i].op.type} {outputs[i].name} (opset {opset})", tolerance);
-        }
-        return ours;
-    }
-
     private static Dictionary<string, Tensor> In(params Tensor[] xs) => xs.ToDictionary(x => x.op.name, x => x);
 
     private static NDArray Floats(float[] values, params int[] shape) => NDArray.FromFlat(values, new Shape(shape));
@@ -48,7 +27,7 @@ public sealed class OnnxComposedExportTests
         Assert.Equal(new[] { "Log1p", "Expm1", "Erfc", "IsInf", "IsFinite" }, ys.Select(y => y.op.type));
         using var sess = tf.Session();
         var value = Floats([0.5f, -0.25f, 1e-3f, 2f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 0f], 2, 4);
-        var ours = Agrees(sess, In(x), ys, [("x", value)], opset, tolerance: 1e-5);
+        var ours = ExportAgrees(sess, In(x), ys, [("x", value)], opset, tolerance: 1e-5);
         Assert.Equal(new[] { false, false, false, false, true, true, false, false }, ours[3].ToArray<bool>());
         Assert.Equal(new[] { true, true, true, true, false, false, false, true }, ours[4].ToArray<bool>());
     }
@@ -66,7 +45,7 @@ public sealed class OnnxComposedExportTests
         using var sess = tf.Session();
         var ys = Floats([1f, 1f, -1f, -1f, 1f, -1f, 0f, 0f, 2f, 0f], 10);
         var xs = Floats([1f, -1f, -1f, 1f, 0f, 0f, 1f, -1f, -0.5f, 0f], 10);
-        var ours = Agrees(sess, In(y, x), [angle], [("y", ys), ("x", xs)], opset, tolerance: 1e-6);
+        var ours = ExportAgrees(sess, In(y, x), [angle], [("y", ys), ("x", xs)], opset, tolerance: 1e-6);
         var expected = ys.ToArray<float>().Zip(xs.ToArray<float>(), (a, b) => MathF.Atan2(a, b)).ToArray();
         Assert.Equal(expected, ours[0].ToArray<float>());
     }
@@ -82,7 +61,7 @@ public sealed class OnnxComposedExportTests
         var q = tf.div_no_nan(a, b);
         Assert.Equal("DivNoNan", q.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(a, b), [q], [("a", Floats([1f, 0f, 3f, 4f, float.NaN, -6f], 2, 3)), ("b", Floats([2f, 0f, 0f], 3))], opset);
+        var ours = ExportAgrees(sess, In(a, b), [q], [("a", Floats([1f, 0f, 3f, 4f, float.NaN, -6f], 2, 3)), ("b", Floats([2f, 0f, 0f], 3))], opset);
         Assert.Equal(new[] { 0.5f, 0f, 0f, 2f, 0f, 0f }, ours[0].ToArray<float>());
     }
 
@@ -97,7 +76,7 @@ public sealed class OnnxComposedExportTests
         Assert.Equal(new[] { "All", "Any", "All", "Any", "All" }, ys.Select(y => y.op.type));
         using var sess = tf.Session();
         var value = NDArray.FromFlat(new[] { true, true, true, false, true, false, false, false, false }, new Shape(3, 3));
-        var ours = Agrees(sess, In(x), ys, [("x", value)], opset);
+        var ours = ExportAgrees(sess, In(x), ys, [("x", value)], opset);
         Assert.Equal(new[] { true, false, false }, ours[0].ToArray<bool>());
         Assert.Equal(new[] { true, true, false }, ours[1].ToArray<bool>());
         Assert.False(ours[2].ToArray<bool>()[0]);
@@ -113,7 +92,7 @@ public sealed class OnnxComposedExportTests
         var loss = tf.nn.l2_loss(x);
         Assert.Equal("L2Loss", loss.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x), [loss], [("x", Floats([1f, 2f, 3f, -1f, 0f, 2f], 2, 3))], opset, tolerance: 1e-6);
+        var ours = ExportAgrees(sess, In(x), [loss], [("x", Floats([1f, 2f, 3f, -1f, 0f, 2f], 2, 3))], opset, tolerance: 1e-6);
         Assert.Equal(9.5f, ours[0].ToArray<float>()[0]);
     }
 
@@ -136,9 +115,9 @@ public sealed class OnnxComposedExportTests
         // The losses alone: the backprops are not read, so not exported.
         var lossesOnly = OnnxModel.Export(sess, In(logits, labels, ids), new Dictionary<string, Tensor> { ["a"] = loss, ["b"] = sparse }, opset);
         Assert.DoesNotContain(lossesOnly.Proto.Graph.Node, n => n.OpType == "Softmax");
-        Agrees(sess, In(logits, labels, ids), [loss, sparse, loss.op.outputs[1], sparse.op.outputs[1]], feed, opset, tolerance: 1e-5);
+        ExportAgrees(sess, In(logits, labels, ids), [loss, sparse, loss.op.outputs[1], sparse.op.outputs[1]], feed, opset, tolerance: 1e-5);
         // The backprop read by an op the outputs need.
-        Agrees(sess, In(logits, labels, ids), [loss.op.outputs[1] * 2f, sparse.op.outputs[1] + 1f], feed, opset, tolerance: 1e-5);
+        ExportAgrees(sess, In(logits, labels, ids), [loss.op.outputs[1] * 2f, sparse.op.outputs[1] + 1f], feed, opset, tolerance: 1e-5);
     }
 
     [Theory]
@@ -153,7 +132,7 @@ public sealed class OnnxComposedExportTests
         Assert.All(ys, y => Assert.Equal("MatrixBandPart", y.op.type));
         using var sess = tf.Session();
         var value = F(2, 2, 3, 4);
-        var ours = Agrees(sess, In(x, lower), ys, [("x", value), ("lower", NDArray.Scalar(-1L))], opset);
+        var ours = ExportAgrees(sess, In(x, lower), ys, [("x", value), ("lower", NDArray.Scalar(-1L))], opset);
         var v = value.ToArray<float>();
         var band = ours[0].ToArray<float>();
         for (var k = 0; k < v.Length; k++)
@@ -176,9 +155,9 @@ public sealed class OnnxComposedExportTests
         Assert.Equal("InTopKV2", hit.op.type);
         using var sess = tf.Session();
         var predictions = Floats([0.1f, 0.5f, 0.5f, 0.2f, 0.9f, 0.1f, 0.3f, 0.2f, 0.3f, float.NaN, 0.1f, 0.2f, 0.4f, 0.3f, 0.2f, 0.1f, 0.1f, 0.2f, 0.3f, 0.4f], 5, 4);
-        var ours = Agrees(sess, In(p, t, k), [hit], [("p", predictions), ("t", NDArray.FromFlat(new[] { 2, 2, 0, 4, -1 }, new Shape(5))), ("k", NDArray.Scalar(1))], opset, reimport: false);
+        var ours = ExportAgrees(sess, In(p, t, k), [hit], [("p", predictions), ("t", NDArray.FromFlat(new[] { 2, 2, 0, 4, -1 }, new Shape(5))), ("k", NDArray.Scalar(1))], opset, reimport: false);
         Assert.Equal(new[] { true, false, false, false, false }, ours[0].ToArray<bool>());
-        Agrees(sess, In(p, t, k), [hit], [("p", predictions), ("t", NDArray.FromFlat(new[] { 3, 2, 0, 0, 3 }, new Shape(5))), ("k", NDArray.Scalar(2))], opset, reimport: false);
+        ExportAgrees(sess, In(p, t, k), [hit], [("p", predictions), ("t", NDArray.FromFlat(new[] { 3, 2, 0, 0, 3 }, new Shape(5))), ("k", NDArray.Scalar(2))], opset, reimport: false);
     }
 
     [Theory]
@@ -191,7 +170,7 @@ public sealed class OnnxComposedExportTests
         Tensor[] ys = [tf.reverse(x, new[] { 1 }), tf.reverse(x, new[] { 0, -1 }), tf.reverse(x, Array.Empty<int>())];
         Assert.All(ys, y => Assert.Equal("ReverseV2", y.op.type));
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x), ys, [("x", NDArray.FromFlat(Enumerable.Range(0, 24).ToArray(), new Shape(2, 3, 4)))], opset);
+        var ours = ExportAgrees(sess, In(x), ys, [("x", NDArray.FromFlat(Enumerable.Range(0, 24).ToArray(), new Shape(2, 3, 4)))], opset);
         Assert.Equal(new[] { 8, 9, 10, 11 }, ours[0].ToArray<int>()[..4]);
         Assert.Equal(new[] { 15, 14, 13, 12 }, ours[1].ToArray<int>()[..4]);
     }
@@ -209,7 +188,7 @@ public sealed class OnnxComposedExportTests
         var y = tf.reverse_sequence(x, lengths, seq_axis: seqAxis, batch_axis: batchAxis);
         Assert.Equal("ReverseSequence", y.op.type);
         using var sess = tf.Session();
-        Agrees(sess, In(x, lengths), [y], [("x", F(4, 3, 3, 3)), ("lengths", NDArray.FromFlat(new long[] { 1, 3, 2 }, new Shape(3)))], opset);
+        ExportAgrees(sess, In(x, lengths), [y], [("x", F(4, 3, 3, 3)), ("lengths", NDArray.FromFlat(new long[] { 1, 3, 2 }, new Shape(3)))], opset);
     }
 
     [Theory]
@@ -226,7 +205,7 @@ public sealed class OnnxComposedExportTests
         Assert.Equal("BatchToSpaceND", back.op.type);
         using var sess = tf.Session();
         var value = F(5, 2, 3, 4, 2);
-        var ours = Agrees(sess, In(x), [toBatch, back, cropped], [("x", value)], opset);
+        var ours = ExportAgrees(sess, In(x), [toBatch, back, cropped], [("x", value)], opset);
         Assert.Equal(new[] { 8, 2, 3, 2 }, ours[0].shape.Dims);
         Assert.Equal(value.ToArray<float>(), ours[1].ToArray<float>());
     }
@@ -256,7 +235,7 @@ public sealed class OnnxComposedExportTests
         Assert.Equal("Where", coordinates.op.type);
         Assert.Equal("Unique", unique.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x, v), [coordinates, unique, idx, unique64, idx64],
+        var ours = ExportAgrees(sess, In(x, v), [coordinates, unique, idx, unique64, idx64],
             [("x", F(6, 4, 3)), ("v", NDArray.FromFlat(new[] { 4, 1, 4, 7, 1, 1, 9 }, new Shape(7)))], opset);
         Assert.Equal(new[] { 4, 1, 7, 9 }, ours[1].ToArray<int>());
         Assert.Equal(new[] { 0, 1, 0, 2, 1, 1, 3 }, ours[2].ToArray<int>());
@@ -271,7 +250,7 @@ public sealed class OnnxComposedExportTests
         var scattered = tf.scatter_nd(indices, updates, new[] { 5, 3 });
         Assert.Equal("ScatterNd", scattered.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(indices, updates), [scattered], [("indices", NDArray.FromFlat(new[] { 3, 0, 3 }, new Shape(3, 1))), ("updates", F(7, 3, 3))], 17);
+        var ours = ExportAgrees(sess, In(indices, updates), [scattered], [("indices", NDArray.FromFlat(new[] { 3, 0, 3 }, new Shape(3, 1))), ("updates", F(7, 3, 3))], 17);
         var u = F(7, 3, 3).ToArray<float>();
         Assert.Equal(u[0] + u[6], ours[0].ToArray<float>()[9], 6);
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(indices, updates), new Dictionary<string, Tensor> { ["y"] = scattered }, 13));
@@ -292,7 +271,7 @@ public sealed class OnnxComposedExportTests
         using var sess = tf.Session();
         // TensorFlow's kernel reads its weights from a table of 1024 steps; ONNX computes them exactly. (ONNX Runtime
         // 1.31's CPU cubic Resize refuses to shrink an axis once its optimizer has moved the Resize to NHWC.)
-        Agrees(sess, In(images), [resized], [("images", F(8, 2, 4, 5, 2))], opset, tolerance: 2e-3, dynamicBatch: false);
+        ExportAgrees(sess, In(images), [resized], [("images", F(8, 2, 4, 5, 2))], opset, tolerance: 2e-3, dynamicBatch: false);
     }
 
     [Theory]
@@ -307,7 +286,7 @@ public sealed class OnnxComposedExportTests
         var (_, argmax32) = tf.nn.max_pool_with_argmax(x, [1, 3, 2, 1], [1, 1, 2, 1], padding, Targmax: tf.int32, include_batch_in_index: includeBatch);
         Assert.Equal("MaxPoolWithArgmax", pooled.op.type);
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x), [pooled, argmax, argmax32], [("x", F(9, 2, 5, 4, 3))], opset, reimport: false);
+        var ours = ExportAgrees(sess, In(x), [pooled, argmax, argmax32], [("x", F(9, 2, 5, 4, 3))], opset, reimport: false);
         if (includeBatch) Assert.Contains(ours[1].ToArray<long>(), i => i >= 5 * 4 * 3);
     }
 
@@ -322,7 +301,7 @@ public sealed class OnnxComposedExportTests
         Tensor[] ys = [tf.add_n(new[] { x, x * 2f, x + 1f }), tf.broadcast_to(tf.reduce_sum(x, 0), new[] { 4, 3 }), tf.pad(x, new[,] { { 1, 0 }, { 0, 2 } }, constant_values: 7f), tf.pad(x, new[,] { { 0, 1 }, { 1, 1 } }, constant_values: v)];
         Assert.Equal(new[] { "AddN", "BroadcastTo", "PadV2", "PadV2" }, ys.Select(y => y.op.type));
         using var sess = tf.Session();
-        var ours = Agrees(sess, In(x, v), ys, [("x", F(10, 2, 3)), ("v", NDArray.Scalar(-3f))], opset, tolerance: 1e-6);
+        var ours = ExportAgrees(sess, In(x, v), ys, [("x", F(10, 2, 3)), ("v", NDArray.Scalar(-3f))], opset, tolerance: 1e-6);
         Assert.Equal(new[] { 3, 5 }, ours[2].shape.Dims);
         Assert.Equal(7f, ours[2].ToArray<float>()[0]);
     }
