@@ -108,7 +108,8 @@ public class Estimator
         {
             if (config.tf_random_seed is int seed) Graph.get_default().seed = seed;
             var globalStep = TrainingUtil.GetOrCreateGlobalStep(graph);
-            var (features, labels, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.TRAIN);
+            var inputHooks = new List<SessionRunHook>();
+            var (features, labels) = GetFeaturesAndLabels(input_fn, inputHooks);
             HookUtil.Info("Calling model_fn.");
             var spec = CallModelFn(features, labels, ModeKeys.TRAIN);
             HookUtil.Info("Done calling model_fn.");
@@ -174,7 +175,8 @@ public class Estimator
         {
             if (config.tf_random_seed is int seed) Graph.get_default().seed = seed;
             var globalStep = TrainingUtil.GetOrCreateGlobalStep(graph);
-            var (features, labels, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.EVAL);
+            var inputHooks = new List<SessionRunHook>();
+            var (features, labels) = GetFeaturesAndLabels(input_fn, inputHooks);
             var spec = CallModelFn(features, labels, ModeKeys.EVAL);
             if (spec.eval_metric_ops.ContainsKey("loss"))
                 throw new ValueError("Metric with name \"loss\" is not allowed, because Estimator already defines a default metric with the same name.");
@@ -253,7 +255,8 @@ public class Estimator
         {
             if (config.tf_random_seed is int seed) Graph.get_default().seed = seed;
             TrainingUtil.GetOrCreateGlobalStep(graph);
-            var (features, _, inputHooks) = GetFeaturesAndLabels(input_fn, ModeKeys.PREDICT);
+            var inputHooks = new List<SessionRunHook>();
+            var (features, _) = GetFeaturesAndLabels(input_fn, inputHooks);
             var spec = CallModelFn(features, null, ModeKeys.PREDICT);
             predictions = spec.predictions.ToDictionary(kv => kv.Key, kv => kv.Value);
             if (predict_keys is not null)
@@ -380,16 +383,10 @@ public class Estimator
     /// <summary>
     /// Calls the input function and splits what it returns into features and labels. A dataset is read through an
     /// initializable iterator that a hook starts once the session exists (TensorFlow's parse_input_fn_result and
-    /// _DatasetInitializerHook), fed with the values of a <see cref="FedDataset"/>'s placeholders.
+    /// _DatasetInitializerHook), fed with the values of a <see cref="FedDataset"/>'s placeholders; the hook is added to
+    /// <paramref name="inputHooks"/>.
     /// </summary>
-    internal static (Dictionary<string, Tensor> features, Tensor? labels, List<SessionRunHook> inputHooks) GetFeaturesAndLabels(Func<object> input_fn, string mode)
-    {
-        var hooks = new List<SessionRunHook>();
-        var (features, labels) = GetFeaturesAndLabels(input_fn, hooks);
-        return (features, labels, hooks);
-    }
-
-    private static (Dictionary<string, Tensor> features, Tensor? labels) GetFeaturesAndLabels(Func<object> input_fn, List<SessionRunHook> inputHooks)
+    internal static (Dictionary<string, Tensor> features, Tensor? labels) GetFeaturesAndLabels(Func<object> input_fn, List<SessionRunHook> inputHooks)
     {
         ArgumentNullException.ThrowIfNull(input_fn);
         object result;
