@@ -20,19 +20,10 @@ public static partial class Binding
             /// The (name, shape) of every variable in the checkpoint <paramref name="ckpt_dir_or_file"/> (a
             /// checkpoint prefix, or a directory whose state file names the latest one), sorted by name.
             /// </summary>
-            public static List<(string Name, Shape Shape)> list_variables(string ckpt_dir_or_file)
-            {
-                var reader = CheckpointUtils.Reader(ckpt_dir_or_file);
-                return reader.get_variable_to_shape_map().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)).ToList();
-            }
+            public static List<(string Name, Shape Shape)> list_variables(string ckpt_dir_or_file) => CheckpointUtils.ListVariables(ckpt_dir_or_file);
 
             /// <summary>The value of the variable <paramref name="name"/> in the checkpoint <paramref name="ckpt_dir_or_file"/> (a trailing <c>:0</c> is dropped).</summary>
-            public static NDArray load_variable(string ckpt_dir_or_file, string name)
-            {
-                ArgumentNullException.ThrowIfNull(name);
-                if (name.EndsWith(":0", StringComparison.Ordinal)) name = name[..^2];
-                return CheckpointUtils.Reader(ckpt_dir_or_file).get_tensor(name);
-            }
+            public static NDArray load_variable(string ckpt_dir_or_file, string name) => CheckpointUtils.LoadVariable(ckpt_dir_or_file, name);
 
             /// <summary>
             /// Replaces the initializers of the variables named by <paramref name="assignment_map"/> with the values

@@ -87,11 +87,8 @@ public static partial class Binding
                 double keep_checkpoint_every_n_hours = 10000.0) => new(var_list, max_to_keep, write_version, sharded, keep_checkpoint_every_n_hours);
 
             /// <summary>The newest checkpoint recorded in <paramref name="checkpoint_dir"/>'s state file, or null when there is none.</summary>
-            public static string? latest_checkpoint(string checkpoint_dir, string latest_filename = "checkpoint")
-            {
-                var state = SharpFlow.Train.CheckpointState.Read(checkpoint_dir, latest_filename);
-                return state is not null && SharpFlow.Train.Saver.CheckpointExists(state.model_checkpoint_path) ? state.model_checkpoint_path : null;
-            }
+            public static string? latest_checkpoint(string checkpoint_dir, string latest_filename = "checkpoint") =>
+                SharpFlow.Checkpoints.CheckpointUtils.LatestCheckpoint(checkpoint_dir, latest_filename);
 
             /// <summary>The state file of <paramref name="checkpoint_dir"/>, or null when there is none.</summary>
             public static SharpFlow.Train.CheckpointState? get_checkpoint_state(string checkpoint_dir, string latest_filename = "checkpoint") =>

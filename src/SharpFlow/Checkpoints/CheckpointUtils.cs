@@ -23,6 +23,26 @@ internal static class CheckpointUtils
     public static CheckpointReader Reader(string ckptDirOrFile) => new(Prefix(ckptDirOrFile));
 
     /// <summary>
+    /// TensorFlow's checkpoint_management.py <c>latest_checkpoint</c>: the newest checkpoint recorded in
+    /// <paramref name="checkpointDir"/>'s state file <paramref name="latestFilename"/>, or null when there is none or
+    /// its files are gone.
+    /// </summary>
+    public static string? LatestCheckpoint(string checkpointDir, string latestFilename = CheckpointStateFile.DefaultFileName) =>
+        CheckpointStateFile.Read(checkpointDir, latestFilename) is { Latest: var latest } && CheckpointStateFile.CheckpointExists(latest) ? latest : null;
+
+    /// <summary><c>list_variables</c>: the (name, shape) of every variable in the checkpoint, sorted by name.</summary>
+    public static List<(string Name, Shape Shape)> ListVariables(string ckptDirOrFile) =>
+        Reader(ckptDirOrFile).get_variable_to_shape_map().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)).ToList();
+
+    /// <summary><c>load_variable</c>: the value of the variable <paramref name="name"/> (a trailing <c>:0</c> is dropped).</summary>
+    public static NDArray LoadVariable(string ckptDirOrFile, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.EndsWith(":0", StringComparison.Ordinal)) name = name[..^2];
+        return Reader(ckptDirOrFile).get_tensor(name);
+    }
+
+    /// <summary>
     /// TensorFlow 1.15's <c>_init_from_checkpoint</c>: for each (checkpoint name, variable or name) pair in name order,
     /// a variable (or the name of one made by <c>tf.get_variable</c>) is initialized from the one tensor; otherwise
     /// the pair maps a checkpoint scope to a scope of <c>tf.get_variable</c> variables (both ending in '/', '/' alone
