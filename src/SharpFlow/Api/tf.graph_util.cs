@@ -41,19 +41,11 @@ public static partial class Binding
             /// <paramref name="logdir"/> when missing and returns the file's path.
             /// </summary>
             public static string write_graph(Graph graph_or_graph_def, string logdir, string name, bool as_text = true) =>
-                write_graph(graph_or_graph_def.as_graph_def(), logdir, name, as_text);
+                GraphWriter.WriteGraph(graph_or_graph_def, logdir, name, as_text);
 
             /// <summary><see cref="write_graph(Graph, string, string, bool)"/> of a GraphDef.</summary>
-            public static string write_graph(Tensorflow.GraphDef graph_or_graph_def, string logdir, string name, bool as_text = true)
-            {
-                ArgumentNullException.ThrowIfNull(graph_or_graph_def);
-                ArgumentException.ThrowIfNullOrEmpty(logdir);
-                ArgumentException.ThrowIfNullOrEmpty(name);
-                Directory.CreateDirectory(logdir);
-                var path = Path.Combine(logdir, name);
-                ProtoFiles.Write(graph_or_graph_def, path, as_text);
-                return path;
-            }
+            public static string write_graph(Tensorflow.GraphDef graph_or_graph_def, string logdir, string name, bool as_text = true) =>
+                GraphWriter.WriteGraph(graph_or_graph_def, logdir, name, as_text);
         }
     }
 }
