@@ -14,7 +14,7 @@ public static partial class Binding
             /// The "use TensorFlow's default" marker of <see cref="MonitoredTrainingSession"/>'s save arguments (null
             /// turns a saver off, as Python's None does).
             /// </summary>
-            public const int USE_DEFAULT = int.MinValue;
+            public const int USE_DEFAULT = SharpFlow.Train.Monitored.MonitoredTrainingSession.UseDefault;
 
             /// <summary>
             /// <c>tf.train.MonitoredTrainingSession</c>: a <see cref="SharpFlow.Train.Monitored.MonitoredSession"/> for training.
@@ -28,45 +28,10 @@ public static partial class Binding
                 Scaffold? scaffold = null, IEnumerable<SessionRunHook>? hooks = null, IEnumerable<SessionRunHook>? chief_only_hooks = null,
                 double? save_checkpoint_secs = USE_DEFAULT, long? save_summaries_steps = USE_DEFAULT, double? save_summaries_secs = USE_DEFAULT,
                 ConfigProto? config = null, double stop_grace_period_secs = 120, int? log_step_count_steps = 100, double max_wait_secs = 7200,
-                long? save_checkpoint_steps = USE_DEFAULT, string? summary_dir = null)
-            {
-                if (save_summaries_steps == USE_DEFAULT && save_summaries_secs == USE_DEFAULT)
-                {
-                    save_summaries_steps = 100;
-                    save_summaries_secs = null;
-                }
-                else if (save_summaries_secs == USE_DEFAULT) save_summaries_secs = null;
-                else if (save_summaries_steps == USE_DEFAULT) save_summaries_steps = null;
-
-                if (save_checkpoint_steps == USE_DEFAULT && save_checkpoint_secs == USE_DEFAULT)
-                {
-                    save_checkpoint_steps = null;
-                    save_checkpoint_secs = 600;
-                }
-                else if (save_checkpoint_secs == USE_DEFAULT) save_checkpoint_secs = null;
-                else if (save_checkpoint_steps == USE_DEFAULT) save_checkpoint_steps = null;
-
-                scaffold ??= new Scaffold();
-                if (!is_chief)
-                    return new MonitoredSession(new WorkerSessionCreator(scaffold, master, config, max_wait_secs), hooks, stop_grace_period_secs);
-
-                var all = new List<SessionRunHook>();
-                if (chief_only_hooks is not null) all.AddRange(chief_only_hooks);
-                var creator = new ChiefSessionCreator(scaffold, master, config, checkpoint_dir);
-                summary_dir ??= checkpoint_dir;
-                if (summary_dir is not null)
-                {
-                    if (log_step_count_steps is > 0) all.Add(new StepCounterHook(every_n_steps: log_step_count_steps, output_dir: summary_dir));
-                    if (save_summaries_steps is > 0 || save_summaries_secs is > 0)
-                        all.Add(new SummarySaverHook(save_steps: save_summaries_steps is > 0 ? save_summaries_steps : null,
-                            save_secs: save_summaries_steps is > 0 ? null : save_summaries_secs, output_dir: summary_dir, scaffold: scaffold));
-                }
-                if (checkpoint_dir is not null && (save_checkpoint_secs is > 0 || save_checkpoint_steps is > 0))
-                    all.Add(new CheckpointSaverHook(checkpoint_dir, save_secs: save_checkpoint_steps is > 0 ? null : save_checkpoint_secs,
-                        save_steps: save_checkpoint_steps is > 0 ? save_checkpoint_steps : null, scaffold: scaffold));
-                if (hooks is not null) all.AddRange(hooks);
-                return new MonitoredSession(creator, all, stop_grace_period_secs);
-            }
+                long? save_checkpoint_steps = USE_DEFAULT, string? summary_dir = null) =>
+                SharpFlow.Train.Monitored.MonitoredTrainingSession.Create(master, is_chief, checkpoint_dir, scaffold, hooks, chief_only_hooks,
+                    save_checkpoint_secs, save_summaries_steps, save_summaries_secs, config, stop_grace_period_secs, log_step_count_steps, max_wait_secs,
+                    save_checkpoint_steps, summary_dir);
 
             /// <summary><c>tf.train.MonitoredSession</c>: a session made by <paramref name="session_creator"/> (a chief's by default) that calls <paramref name="hooks"/>.</summary>
             public static MonitoredSession MonitoredSession(SessionCreator? session_creator = null, IEnumerable<SessionRunHook>? hooks = null,
