@@ -37,19 +37,10 @@ public static partial class Binding
                 /// </summary>
                 public sealed class SavedModelBuilder
                 {
-                    private readonly string _exportDir;
-                    private readonly Tensorflow.SavedModel _model = new() { SavedModelSchemaVersion = 1 };
-                    private bool _hasVariables;
+                    private readonly SharpFlow.Train.SavedModelBuilder _builder;
 
                     /// <summary>A builder that writes into <paramref name="export_dir"/>, which must not exist or be empty.</summary>
-                    public SavedModelBuilder(string export_dir)
-                    {
-                        ArgumentException.ThrowIfNullOrEmpty(export_dir);
-                        if (Directory.Exists(export_dir) && Directory.EnumerateFileSystemEntries(export_dir).Any())
-                            throw new ValueError($"Export directory already exists, and isn't empty. Please choose a different export directory, or delete all the contents of the specified directory: {export_dir}");
-                        Directory.CreateDirectory(export_dir);
-                        _exportDir = export_dir;
-                    }
+                    public SavedModelBuilder(string export_dir) => _builder = new(export_dir);
 
                     /// <summary>
                     /// Saves the session's variables into <c>variables/variables</c> and records the graph as a
@@ -61,62 +52,16 @@ public static partial class Binding
                     public void add_meta_graph_and_variables(Session sess, IReadOnlyCollection<string> tags,
                         IReadOnlyDictionary<string, Tensorflow.SignatureDef>? signature_def_map = null,
                         IReadOnlyList<Tensor>? assets_collection = null, Operation? legacy_init_op = null, bool clear_devices = false,
-                        Operation? main_op = null)
-                    {
-                        ArgumentNullException.ThrowIfNull(sess);
-                        ArgumentNullException.ThrowIfNull(tags);
-                        if (_hasVariables) throw new ValueError("Graph state including variables and assets has already been saved. Please invoke `add_meta_graph()` instead.");
-                        var graph = sess.graph;
-                        var variables = graph.get_collection(GraphKeys.GLOBAL_VARIABLES).OfType<Variable>().ToList();
-                        if (variables.Count > 0)
-                        {
-                            Directory.CreateDirectory(Path.Combine(_exportDir, "variables"));
-                            new SharpFlow.Train.Saver(variables).save(sess, SavedModels.VariablesPrefix(_exportDir), write_state: false, write_meta_graph: false);
-                        }
-                        _model.MetaGraphs.Add(MetaGraph(graph, sess, tags, signature_def_map, assets_collection, main_op ?? legacy_init_op, main_op is null && legacy_init_op is not null, clear_devices));
-                        _hasVariables = true;
-                    }
+                        Operation? main_op = null) =>
+                        _builder.AddMetaGraphAndVariables(sess, tags, signature_def_map, assets_collection, legacy_init_op, clear_devices, main_op);
 
                     /// <summary>Records another MetaGraphDef of the same variables, tagged <paramref name="tags"/>.</summary>
                     public void add_meta_graph(IReadOnlyCollection<string> tags, IReadOnlyDictionary<string, Tensorflow.SignatureDef>? signature_def_map = null,
-                        Operation? legacy_init_op = null, bool clear_devices = false, Operation? main_op = null, Graph? graph = null)
-                    {
-                        ArgumentNullException.ThrowIfNull(tags);
-                        if (!_hasVariables) throw new ValueError("Variables and assets have not been saved yet. Please invoke `add_meta_graph_and_variables()` first.");
-                        _model.MetaGraphs.Add(MetaGraph(graph ?? SharpFlow.Graph.get_default(), null, tags, signature_def_map, null, main_op ?? legacy_init_op, main_op is null && legacy_init_op is not null, clear_devices));
-                    }
-
-                    private Tensorflow.MetaGraphDef MetaGraph(Graph graph, Session? sess, IReadOnlyCollection<string> tags,
-                        IReadOnlyDictionary<string, Tensorflow.SignatureDef>? signatures, IReadOnlyList<Tensor>? assets, Operation? initOp, bool legacy, bool clearDevices)
-                    {
-                        var meta = MetaGraphs.Export(graph, clearDevices: clearDevices);
-                        meta.MetaInfoDef.Tags.AddRange(tags);
-                        foreach (var (key, signature) in signatures ?? new Dictionary<string, Tensorflow.SignatureDef>()) meta.SignatureDef[key] = signature.Clone();
-                        if (initOp is not null)
-                        {
-                            var collection = new Tensorflow.CollectionDef { NodeList = new() };
-                            collection.NodeList.Value.Add(initOp.name);
-                            meta.CollectionDef[legacy ? SavedModels.LegacyInitOpKey : SavedModels.MainOpKey] = collection;
-                        }
-                        foreach (var asset in assets ?? [])
-                        {
-                            var source = System.Text.Encoding.UTF8.GetString((sess ?? throw new ValueError("assets need a session")).run(asset).StringBytes(0));
-                            var assetsDir = Path.Combine(_exportDir, "assets");
-                            Directory.CreateDirectory(assetsDir);
-                            var name = Path.GetFileName(source);
-                            File.Copy(source, Path.Combine(assetsDir, name), overwrite: true);
-                            meta.AssetFileDef.Add(new Tensorflow.AssetFileDef { TensorInfo = SavedModels.TensorInfoOf(asset), Filename = name });
-                        }
-                        return meta;
-                    }
+                        Operation? legacy_init_op = null, bool clear_devices = false, Operation? main_op = null, Graph? graph = null) =>
+                        _builder.AddMetaGraph(tags, signature_def_map, legacy_init_op, clear_devices, main_op, graph);
 
                     /// <summary>Writes <c>saved_model.pb</c> (<c>saved_model.pbtxt</c> with <paramref name="as_text"/>) and returns its path.</summary>
-                    public string save(bool as_text = false)
-                    {
-                        var path = Path.Combine(_exportDir, as_text ? SavedModels.TextFile : SavedModels.ProtoFile);
-                        ProtoFiles.Write(_model, path, as_text);
-                        return path;
-                    }
+                    public string save(bool as_text = false) => _builder.Save(as_text);
                 }
             }
 
@@ -192,7 +137,7 @@ public static partial class Binding
             public static class tag_constants
             {
                 /// <summary>Serving.</summary>
-                public const string SERVING = "serve";
+                public const string SERVING = SharpFlow.Train.SavedModelBuilder.ServingTag;
                 /// <summary>Training.</summary>
                 public const string TRAINING = "train";
                 /// <summary>A graph for GPUs.</summary>
@@ -205,7 +150,7 @@ public static partial class Binding
             public static class signature_constants
             {
                 /// <summary>The key of the default serving signature.</summary>
-                public const string DEFAULT_SERVING_SIGNATURE_DEF_KEY = "serving_default";
+                public const string DEFAULT_SERVING_SIGNATURE_DEF_KEY = SharpFlow.Train.SavedModelBuilder.DefaultServingSignatureKey;
                 /// <summary>The predict method.</summary>
                 public const string PREDICT_METHOD_NAME = "tensorflow/serving/predict";
                 /// <summary>The classify method.</summary>
