@@ -102,20 +102,6 @@ public static partial class Binding
                 new(CannedUtil.RegressorHead(label_dimension), model_dir, linear_feature_columns, linear_optimizer, dnn_feature_columns, dnn_optimizer, dnn_hidden_units,
                     dnn_activation_fn, dnn_dropout, config);
 
-            /// <summary><c>tf.estimator.inputs</c>.</summary>
-            public static class inputs
-            {
-                /// <summary><c>tf.estimator.inputs.numpy_input_fn</c> (see <see cref="NumpyIo.numpy_input_fn(IReadOnlyDictionary{string, NDArray}, NDArray?, int, int?, bool?, int, int)"/>).</summary>
-                public static Func<object> numpy_input_fn(IReadOnlyDictionary<string, NDArray> x, NDArray? y = null, int batch_size = 128, int? num_epochs = 1,
-                    bool? shuffle = null, int queue_capacity = 1000, int num_threads = 1) =>
-                    NumpyIo.numpy_input_fn(x, y, batch_size, num_epochs, shuffle, queue_capacity, num_threads);
-
-                /// <summary><c>tf.estimator.inputs.numpy_input_fn</c> over .NET arrays.</summary>
-                public static Func<object> numpy_input_fn(IReadOnlyDictionary<string, Array> x, Array? y = null, int batch_size = 128, int? num_epochs = 1,
-                    bool? shuffle = null, int queue_capacity = 1000, int num_threads = 1) =>
-                    NumpyIo.numpy_input_fn(x, y, batch_size, num_epochs, shuffle, queue_capacity, num_threads);
-            }
-
             /// <summary><c>tf.estimator.export</c>.</summary>
             public static class export
             {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using SharpFlow.Checkpoints;
 using SharpFlow.Data;
+using SharpFlow.GraphIO;
 using SharpFlow.Metrics;
 using SharpFlow.Ops.Control;
 using SharpFlow.Summaries;
@@ -8,7 +10,6 @@ using SharpFlow.Summaries.SummaryOps;
 using SharpFlow.Train;
 using SharpFlow.Train.Input;
 using SharpFlow.Train.Monitored;
-using static SharpFlow.Binding;
 
 namespace SharpFlow.Estimators;
 
@@ -68,15 +69,15 @@ public class Estimator
     public IReadOnlyDictionary<string, object> @params { get; }
 
     /// <summary>The newest checkpoint in <see cref="model_dir"/>, or null.</summary>
-    public string? latest_checkpoint() => tf.train.latest_checkpoint(model_dir);
+    public string? latest_checkpoint() => CheckpointUtils.LatestCheckpoint(model_dir);
 
     /// <summary>The names of the variables saved in the newest checkpoint.</summary>
     public List<string> get_variable_names() =>
-        tf.train.list_variables(latest_checkpoint() ?? throw new ValueError($"Could not find trained model in model_dir: {model_dir}.")).Select(v => v.Name).ToList();
+        CheckpointUtils.ListVariables(latest_checkpoint() ?? throw new ValueError($"Could not find trained model in model_dir: {model_dir}.")).Select(v => v.Name).ToList();
 
     /// <summary>A variable's value from the newest checkpoint.</summary>
     public NDArray get_variable_value(string name) =>
-        tf.train.load_variable(latest_checkpoint() ?? throw new ValueError($"Could not find trained model in model_dir: {model_dir}."), name);
+        CheckpointUtils.LoadVariable(latest_checkpoint() ?? throw new ValueError($"Could not find trained model in model_dir: {model_dir}."), name);
 
     /// <summary>Calls the model_fn (subclasses such as the canned estimators override it).</summary>
     protected virtual EstimatorSpec CallModelFn(Dictionary<string, Tensor> features, Tensor? labels, string mode) =>
@@ -135,9 +136,9 @@ public class Estimator
                     save_steps: config.save_checkpoints_steps is > 0 ? config.save_checkpoints_steps : null, scaffold: scaffold));
 
             NDArray? lastLoss = null;
-            using (var sess = tf.train.MonitoredTrainingSession(checkpoint_dir: model_dir, scaffold: scaffold, hooks: allHooks, chief_only_hooks: chiefHooks,
-                save_checkpoint_secs: 0, save_summaries_steps: config.save_summary_steps ?? 0, config: config.session_config as tf.ConfigProto,
-                log_step_count_steps: config.log_step_count_steps))
+            using (var sess = MonitoredTrainingSession.Create(checkpointDir: model_dir, scaffold: scaffold, hooks: allHooks, chiefOnlyHooks: chiefHooks,
+                saveCheckpointSecs: 0, saveSummariesSteps: config.save_summary_steps ?? 0, config: config.session_config,
+                logStepCountSteps: config.log_step_count_steps))
             {
                 try
                 {
@@ -335,7 +336,7 @@ public class Estimator
             var spec = CallModelFn(new Dictionary<string, Tensor>(receiver.features), null, ModeKeys.PREDICT);
             var outputs = spec.export_outputs ?? new Dictionary<string, ExportOutput>
             {
-                [tf.saved_model.signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY] = new PredictOutput(spec.predictions),
+                [SavedModelBuilder.DefaultServingSignatureKey] = new PredictOutput(spec.predictions),
             };
             var signatures = new Dictionary<string, Tensorflow.SignatureDef>();
             foreach (var (key, output) in outputs)
@@ -352,9 +353,10 @@ public class Estimator
             saver.restore(sess, checkpoint_path);
             var dir = Path.Combine(export_dir_base, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
             while (Directory.Exists(dir)) dir += "0";
-            var builder = new tf.saved_model.builder.SavedModelBuilder(dir);
-            builder.add_meta_graph_and_variables(sess, [tf.saved_model.tag_constants.SERVING], signatures, main_op: localInit, clear_devices: true);
-            builder.save(as_text);
+            var builder = new SavedModelBuilder(dir);
+            builder.AddMetaGraphAndVariables(sess, [SavedModelBuilder.ServingTag], signatures, assetsCollection: null, legacyInitOp: null, clearDevices: true,
+                mainOp: localInit);
+            builder.Save(as_text);
             HookUtil.Info($"SavedModel written to: {dir}");
             return dir;
         }
@@ -372,7 +374,7 @@ public class Estimator
         if (ckpt is null) return 0;
         try
         {
-            return tf.train.load_variable(ckpt, GraphKeys.GLOBAL_STEP).Cast(DType.int64).item<long>();
+            return CheckpointUtils.LoadVariable(ckpt, GraphKeys.GLOBAL_STEP).Cast(DType.int64).item<long>();
         }
         catch (Exception)
         {
@@ -383,7 +385,7 @@ public class Estimator
     /// <summary>
     /// Calls the input function and splits what it returns into features and labels. A dataset is read through an
     /// initializable iterator that a hook starts once the session exists (TensorFlow's parse_input_fn_result and
-    /// _DatasetInitializerHook), fed with the values of a <see cref="FedDataset"/>'s placeholders; the hook is added to
+    /// _DatasetInitializerHook), fed with the values of an <see cref="IFedDataset"/>'s placeholders; the hook is added to
     /// <paramref name="inputHooks"/>.
     /// </summary>
     internal static (Dictionary<string, Tensor> features, Tensor? labels) GetFeaturesAndLabels(Func<object> input_fn, List<SessionRunHook> inputHooks)
@@ -397,7 +399,7 @@ public class Estimator
         if (result is DatasetHandle dataset)
         {
             var iterator = dataset.MakeInitializableIterator();
-            inputHooks.Add(new DatasetInitializerHook(iterator, (dataset as FedDataset)?.feed_dict));
+            inputHooks.Add(new DatasetInitializerHook(iterator, (dataset as IFedDataset)?.feed_dict));
             var element = iterator.GetNext();
             if (element.keys.Count > 0 && !element.is_tensor && element.Structure.NodeKind == Data.Pipeline.Nest.Kind.Dict)
                 return (element.ToDictionary(), null);
@@ -459,5 +461,5 @@ internal sealed class StopAfterNEvalsHook(long? num_evals) : SessionRunHook
 internal sealed class GraphWriterHook(string directory) : SessionRunHook
 {
     public override void after_create_session(Session session, Coordinator coord) =>
-        tf.train.write_graph(session.graph, directory, "graph.pbtxt");
+        GraphWriter.WriteGraph(session.graph, directory, "graph.pbtxt", asText: true);
 }

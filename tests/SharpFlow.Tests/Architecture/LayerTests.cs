@@ -41,12 +41,6 @@ public sealed class LayerTests
         // Not up (one floor) but a cycle: GraphIO → Data (FunctionLibraryReader rebuilds DatasetFunctions) → Execution
         // (a DatasetFunction binds to a Session) → GraphIO.
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",
-        // The heads, the canned models and the Estimator build their graphs with the op builders, Functions, Metrics,
-        // Layers and Train, and read an input_fn's dataset through Data's handles. What is left sits in the facade.
-        [("Estimators", "Api")] = "numpy_input_fn builds a tf.data.Dataset and FedDataset (public) derives from it; the Estimator opens " +
-            "tf.train.MonitoredTrainingSession (its hook assembly is written in the facade) with a tf.ConfigProto, exports through " +
-            "tf.saved_model's SavedModelBuilder, and reads checkpoints and writes graph.pbtxt with tf.train.latest_checkpoint, " +
-            "list_variables, load_variable and write_graph, whose logic is written in the facade",
     };
 
     private static int FloorOf(string folder)

@@ -93,7 +93,7 @@ public sealed class EstimatorTests : IDisposable
         var x = new float[,] { { 1 }, { 2 }, { 3 }, { 4 }, { 5 } };
         var y = new long[] { 10, 20, 30, 40, 50 };
         using var g = new Graph().as_default();
-        var ds = Assert.IsType<FedDataset>(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 2, shuffle: false)());
+        var ds = Assert.IsType<tf.estimator.inputs.FedDataset>(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 2, shuffle: false)());
         Assert.Equal(2, ds.feed_dict.Count);
         var it = ds.make_initializable_iterator();
         var next = it.get_next();
@@ -111,6 +111,33 @@ public sealed class EstimatorTests : IDisposable
         // Without the feeds the placeholders have no value, and the error says which.
         var e = Assert.Throws<InvalidArgumentError>(() => sess.run(it.initializer));
         Assert.Contains("numpy_input_fn/", e.Message);
+    }
+
+    [Fact]
+    public void SessionConfigReachesTrainingEvaluationAndPrediction()
+    {
+        // An op placed on a GPU runs only with allow_soft_placement, so every session the Estimator opens must get the
+        // RunConfig's session_config (here the base ConfigProto a program may build, not only tf.ConfigProto).
+        var (x, y) = Data();
+        EstimatorSpec OnGpu(Dictionary<string, Tensor> features, Tensor? labels, string mode, IReadOnlyDictionary<string, object> @params)
+        {
+            var two = tf.constant(2f);
+            using (tf.device("/gpu:0")) features = new Dictionary<string, Tensor> { ["x"] = tf.multiply(features["x"], two, name: "x_on_gpu") };
+            return LinearModelFn(features, labels, mode, @params);
+        }
+        var input = tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 16, shuffle: false);
+        var @params = new Dictionary<string, object> { ["learning_rate"] = 0.1 };
+
+        var hard = tf.estimator.Estimator(OnGpu, model_dir: _dir, @params: @params);
+        var e = Assert.Throws<InvalidArgumentError>(() => hard.train(input));
+        Assert.Contains("Cannot assign a device for operation x_on_gpu", e.Message);
+
+        var soft = tf.estimator.Estimator(OnGpu, config: new RunConfig(model_dir: _dir,
+            session_config: new SharpFlow.Execution.ConfigProto { allow_soft_placement = true }), @params: @params);
+        soft.train(input);
+        Assert.Equal(4L, soft.get_variable_value("global_step").Cast(DType.int64).item<long>());
+        Assert.Equal(4L, soft.evaluate(input)["global_step"].Cast(DType.int64).item<long>());
+        Assert.Equal(64, soft.predict(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, batch_size: 16, shuffle: false)).Count());
     }
 
     [Fact]
