@@ -26,13 +26,13 @@ public sealed class AdagradOptimizer : Optimizer
     /// <inheritdoc/>
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
-        return ApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), grad], UseLocking, null, new() { ["update_slots"] = true }).op;
+        return ApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), grad], UseLocking, null, new() { { ApplyAdagrad.UpdateSlots, true } }).op;
     }
 
     /// <inheritdoc/>
     protected override Operation ApplySparse(IndexedSlices grad, Variable var)
     {
         ArgumentNullException.ThrowIfNull(grad);
-        return SparseApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), grad.values, grad.indices], UseLocking, null, new() { ["update_slots"] = true }).op;
+        return SparseApplyAdagrad.Def.Apply([var, get_slot(var, "accumulator")!, Hyper("learning_rate", var), grad.values, grad.indices], UseLocking, null, new() { { SparseApplyAdagrad.UpdateSlots, true } }).op;
     }
 }

@@ -52,7 +52,7 @@ public sealed class AdamOptimizer : Optimizer
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
         return ApplyAdam.Def.Apply([var, get_slot(var, "m")!, get_slot(var, "v")!, As(_beta1Power!, var), As(_beta2Power!, var),
-            Hyper("learning_rate", var), Hyper("beta1", var), Hyper("beta2", var), Hyper("epsilon", var), grad], UseLocking, null, new() { ["use_nesterov"] = false }).op;
+            Hyper("learning_rate", var), Hyper("beta1", var), Hyper("beta2", var), Hyper("epsilon", var), grad], UseLocking, null, new() { { ApplyAdam.UseNesterov, false } }).op;
     }
 
     /// <summary>

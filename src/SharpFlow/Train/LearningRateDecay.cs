@@ -19,7 +19,7 @@ public static class LearningRateDecay
         var lr = b.Convert(learningRate, "learning_rate");
         var p = Progress(b, lr.dtype, globalStep, decaySteps, staircase);
         var rate = Cast.Build(b.Convert(decayRate, "decay_rate"), lr.dtype);
-        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, Pow.Build(rate, p)], new Dictionary<string, object> { ["T"] = lr.dtype }).outputs[0];
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, Pow.Build(rate, p)], new Dictionary<string, object> { { BinaryElementwiseOp.T, lr.dtype } }).outputs[0];
     }
 
     /// <summary>
@@ -45,7 +45,7 @@ public static class LearningRateDecay
         else step = Minimum.Build(step, steps);
         var p = RealDiv.Build(step, steps);
         var decayed = Mul.Build(Sub.Build(lr, end), Pow.Build(Sub.Build(Literal.ToNDArray(1, dtype), p), Literal.ToNDArray(power, dtype)));
-        return b.Graph.CreateOp(Add.Def, b.Scope, [decayed, end], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+        return b.Graph.CreateOp(Add.Def, b.Scope, [decayed, end], new Dictionary<string, object> { { BinaryElementwiseOp.T, dtype } }).outputs[0];
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class LearningRateDecay
         var lr = b.Convert(learningRate, "learning_rate");
         var rate = Exp.Build(Neg.Build(Cast.Build(b.Convert(decayRate, "decay_rate"), lr.dtype)));
         var p = Progress(b, lr.dtype, globalStep, decaySteps, staircase);
-        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, Pow.Build(rate, p)], new Dictionary<string, object> { ["T"] = lr.dtype }).outputs[0];
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, Pow.Build(rate, p)], new Dictionary<string, object> { { BinaryElementwiseOp.T, lr.dtype } }).outputs[0];
     }
 
     /// <summary><c>lr / (1 + decay_rate * global_step / decay_steps)</c>, the ratio floored when <paramref name="staircase"/>.</summary>
@@ -71,7 +71,7 @@ public static class LearningRateDecay
         var rate = Cast.Build(b.Convert(decayRate, "decay_rate"), lr.dtype);
         var p = Progress(b, lr.dtype, globalStep, decaySteps, staircase);
         var denominator = Add.Build(Literal.ToNDArray(1, lr.dtype), Mul.Build(rate, p));
-        return b.Graph.CreateOp(RealDiv.Def, b.Scope, [lr, denominator], new Dictionary<string, object> { ["T"] = lr.dtype }).outputs[0];
+        return b.Graph.CreateOp(RealDiv.Def, b.Scope, [lr, denominator], new Dictionary<string, object> { { BinaryElementwiseOp.T, lr.dtype } }).outputs[0];
     }
 
     /// <summary>
@@ -118,7 +118,7 @@ public static class LearningRateDecay
         var cosine = HalfCosineBump(completed, dtype);
         // (1 - alpha) and alpha are Python numbers in TensorFlow: the difference is taken in double.
         var decayed = Add.Build(Mul.Build(C(1 - alpha, dtype), cosine), C(alpha, dtype));
-        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { { BinaryElementwiseOp.T, dtype } }).outputs[0];
     }
 
     /// <summary>
@@ -155,7 +155,7 @@ public static class LearningRateDecay
         var onePlusCos = Add.Build(C(1, dtype), Ops.MathOps.Cos.Build(Mul.Build(C(Math.PI, dtype), completed)));
         var cosine = Mul.Build(Mul.Build(C(0.5, dtype), mFac), onePlusCos);
         var decayed = Add.Build(Mul.Build(Sub.Build(C(1, dtype), alphaT), cosine), alphaT);
-        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { { BinaryElementwiseOp.T, dtype } }).outputs[0];
     }
 
     /// <summary>
@@ -185,7 +185,7 @@ public static class LearningRateDecay
         var fraction = Mul.Build(Mul.Build(C(2, dtype), C(numPeriods, dtype)), completed);
         var cosine = HalfCosineBump(fraction, dtype);
         var decayed = Add.Build(Mul.Build(Add.Build(C(alpha, dtype), linear), cosine), C(beta, dtype));
-        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { ["T"] = dtype }).outputs[0];
+        return b.Graph.CreateOp(Mul.Def, b.Scope, [lr, decayed], new Dictionary<string, object> { { BinaryElementwiseOp.T, dtype } }).outputs[0];
     }
 
     private static NDArray C(double value, DType dtype) => Literal.ToNDArray(value, dtype);

@@ -27,7 +27,7 @@ public sealed class MomentumOptimizer : Optimizer
     protected override Operation ApplyDense(Tensor grad, Variable var)
     {
         var def = _nesterov ? ApplyMomentum.Nesterov : ApplyMomentum.Def;
-        return def.Apply([var, get_slot(var, "momentum")!, Hyper("learning_rate", var), grad, Hyper("momentum", var)], UseLocking, null, new() { ["use_nesterov"] = _nesterov }).op;
+        return def.Apply([var, get_slot(var, "momentum")!, Hyper("learning_rate", var), grad, Hyper("momentum", var)], UseLocking, null, new() { { ApplyMomentum.UseNesterovAttr, _nesterov } }).op;
     }
 
     /// <inheritdoc/>
@@ -35,6 +35,6 @@ public sealed class MomentumOptimizer : Optimizer
     {
         ArgumentNullException.ThrowIfNull(grad);
         var def = _nesterov ? SparseApplyMomentum.Nesterov : SparseApplyMomentum.Def;
-        return def.Apply([var, get_slot(var, "momentum")!, Hyper("learning_rate", var), grad.values, grad.indices, Hyper("momentum", var)], UseLocking, null, new() { ["use_nesterov"] = _nesterov }).op;
+        return def.Apply([var, get_slot(var, "momentum")!, Hyper("learning_rate", var), grad.values, grad.indices, Hyper("momentum", var)], UseLocking, null, new() { { SparseApplyMomentum.UseNesterov, _nesterov } }).op;
     }
 }

@@ -148,7 +148,7 @@ public sealed class OpAttrTests
         var graphDef = MatMulGraph(mm => mm.Attr["transpose_a"] = new Tf.AttrValue { I = 1 });
         var e = Assert.Throws<ValueError>(() => tf.import_graph_def(graphDef, name: ""));
         Assert.Equal("import_graph_def: Node 'mm' (MatMul) cannot be imported: AttrValue had value with type 'int' when 'bool' expected " +
-                     "for attr 'transpose_a'; NodeDef: {{node mm}}; Op<name=MatMul; attr=transpose_a:bool,default=false, transpose_b:bool,default=false>",
+                     "for attr 'transpose_a'; NodeDef: {{node mm}}; Op<name=MatMul; attr=transpose_a:bool,default=false, transpose_b:bool,default=false, T:type>",
                      e.Message);
         var s = Assert.Throws<ValueError>(() => tf.import_graph_def(MatMulGraph(mm => mm.Attr["transpose_b"] = new Tf.AttrValue { S = ByteString.CopyFromUtf8("yes") }), name: "x"));
         Assert.Contains("Node 'mm' (MatMul) cannot be imported: AttrValue had value with type 'string' when 'bool' expected for attr 'transpose_b'", s.Message);
@@ -182,7 +182,7 @@ public sealed class OpAttrTests
     [Fact]
     public void AnOpDefListsItsDeclaredAttributes()
     {
-        Assert.Equal(["transpose_a:bool,default=false", "transpose_b:bool,default=false"], SharpFlow.Ops.MathOps.MatMul.Def.Attrs.Select(a => a.ToString()));
+        Assert.Equal(["transpose_a:bool,default=false", "transpose_b:bool,default=false", "T:type"], SharpFlow.Ops.MathOps.MatMul.Def.Attrs.Select(a => a.ToString()));
         Assert.Equal(["T:type", "factor:float", "negate:bool,default=false", "axes:list(int),default=[]"], Scale.Def.Attrs.Select(a => a.ToString()));
     }
 

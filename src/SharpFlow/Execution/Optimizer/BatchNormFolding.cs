@@ -20,6 +20,8 @@ namespace SharpFlow.Execution.Optimizer;
 /// </summary>
 internal static class BatchNormFolding
 {
+    internal static readonly OpAttr<DType> T = new("T");
+
     public const string Name = "batchnorm_folding";
 
     /// <summary>The graph's indexes a fold reads, valid until a fold changes the graph.</summary>
@@ -104,11 +106,11 @@ internal static class BatchNormFolding
         var b = Binary(g, graph, Sub.Def, op.Id, prefix + "offset", offset, meanScaled, vector, "the batch norm's offset");
         // The Mul and Add stand where the user's decomposed batch norm would (no origin), so the fold takes them.
         var mulOp = new Operation(graph, op.Id, prefix + "mul", Mul.Def, [x, s], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = dtype }, [(dtype, y.shape)]) { device = op.device };
+            new Dictionary<string, object>(StringComparer.Ordinal) { { BinaryElementwiseOp.T, dtype } }, [(dtype, y.shape)]) { device = op.device };
         g.Add(new OptNode(mulOp, [x, s], []));
         var mul = mulOp.outputs[0];
         var add = new Operation(graph, op.Id, op.name, Add.Def, [mul, b], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = dtype }, [(dtype, y.shape)]) { device = op.device };
+            new Dictionary<string, object>(StringComparer.Ordinal) { { BinaryElementwiseOp.T, dtype } }, [(dtype, y.shape)]) { device = op.device };
         g.Add(new OptNode(add, [mul, b], []));
         if (!g.Replace(y, add.outputs[0])) return false;
         g.Record(Name, $"{op.type} '{op.name}' (inference) decomposed into Mul and Add for folding");
@@ -204,7 +206,7 @@ internal static class BatchNormFolding
         else
         {
             var biasAdd = new Operation(graph, last.Op.Id, last.Op.name, BiasAdd.Def, [foldedProduct.outputs[0], bias], [],
-                new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = dtype, ["data_format"] = "NHWC" }, [(dtype, output.shape)]) { device = last.Op.device };
+                new Dictionary<string, object>(StringComparer.Ordinal) { { BiasAdd.TAttr, dtype }, { BiasAdd.DataFormat, "NHWC" } }, [(dtype, output.shape)]) { device = last.Op.device };
             g.Add(new OptNode(biasAdd, [.. biasAdd.inputs], []));
             result = biasAdd.outputs[0];
         }
@@ -269,7 +271,7 @@ internal static class BatchNormFolding
         var size = t.shape.AsSpan().ToArray().Aggregate(1, (p, d) => p * d);
         var outShape = new Shape([.. shape.Select(d => d == -1 ? size : d)]);
         var op = new Operation(graph, id, name, Ops.ArrayOps.Reshape.Def, [t, target], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = t.dtype, ["Tshape"] = DType.int32 }, [(t.dtype, outShape)]);
+            new Dictionary<string, object>(StringComparer.Ordinal) { { Ops.ArrayOps.Reshape.T, t.dtype }, { Ops.ArrayOps.Reshape.Tshape, DType.int32 } }, [(t.dtype, outShape)]);
         g.Add(new OptNode(op, [.. op.inputs], [], "batch norm folding: reshape"));
         return op.outputs[0];
     }
@@ -277,7 +279,7 @@ internal static class BatchNormFolding
     private static Tensor ConstNode(OptimizedGraph g, Graph graph, int id, string name, NDArray value)
     {
         var op = new Operation(graph, id, name, Const.Def, [], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["value"] = value, ["dtype"] = value.dtype }, [(value.dtype, value.shape)]);
+            new Dictionary<string, object>(StringComparer.Ordinal) { { Const.Value, value }, { Const.Dtype, value.dtype } }, [(value.dtype, value.shape)]);
         g.Add(new OptNode(op, [], []));
         return op.outputs[0];
     }
@@ -285,7 +287,7 @@ internal static class BatchNormFolding
     private static Tensor Binary(OptimizedGraph g, Graph graph, OpDef def, int id, string name, Tensor a, Tensor b, Shape shape, string what)
     {
         var op = new Operation(graph, id, name, def, [a, b], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = a.dtype }, [(a.dtype, shape)]);
+            new Dictionary<string, object>(StringComparer.Ordinal) { { T, a.dtype } }, [(a.dtype, shape)]);
         g.Add(new OptNode(op, [a, b], [], "batch norm folding: " + what));
         return op.outputs[0];
     }
@@ -293,7 +295,7 @@ internal static class BatchNormFolding
     private static Tensor Unary(OptimizedGraph g, Graph graph, OpDef def, int id, string name, Tensor a, Shape shape, string what = "the negated offset")
     {
         var op = new Operation(graph, id, name, def, [a], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = a.dtype }, [(a.dtype, shape)]);
+            new Dictionary<string, object>(StringComparer.Ordinal) { { T, a.dtype } }, [(a.dtype, shape)]);
         g.Add(new OptNode(op, [a], [], "batch norm folding: " + what));
         return op.outputs[0];
     }

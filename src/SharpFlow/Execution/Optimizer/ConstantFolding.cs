@@ -99,7 +99,7 @@ internal static class ConstantFolding
             if ((long)value.size * value.dtype.size > MaxBytes || value.dtype != t.dtype) continue;
             var name = "ConstantFolding/" + t.op.name + (t.value_index == 0 ? "" : "-" + t.value_index);
             var op = new Operation(t.op.graph, t.op.Id, name, Ops.ArrayOps.Const.Def, [], [],
-                new Dictionary<string, object>(StringComparer.Ordinal) { ["value"] = value, ["dtype"] = value.dtype },
+                new Dictionary<string, object>(StringComparer.Ordinal) { { Ops.ArrayOps.Const.Value, value }, { Ops.ArrayOps.Const.Dtype, value.dtype } },
                 [(value.dtype, value.shape)]) { device = t.op.device };
             if (!g.Replace(t, op.outputs[0])) continue;
             g.Add(new OptNode(op, [], [], $"folded {t.op.type} '{t.op.name}'"));

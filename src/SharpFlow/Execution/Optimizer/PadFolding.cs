@@ -46,8 +46,8 @@ internal static class PadFolding
 
             var newAttrs = new Dictionary<string, object>(node.Op.attrs, StringComparer.Ordinal)
             {
-                ["padding"] = "EXPLICIT",
-                [pool ? "_explicit_paddings" : "explicit_paddings"] = explicitPaddings,
+                { WindowAttrs.PaddingAttr, "EXPLICIT" },
+                { pool ? WindowAttrs.InternalExplicitPaddingsAttr : WindowAttrs.ExplicitPaddingsAttr, explicitPaddings },
             };
             var output = node.Op.outputs[0];
             var folded = new Operation(node.Op.graph, node.Op.Id, node.Op.name, node.Op.Def, node.Inputs.Length == 2 ? [pad.Inputs[0], node.Inputs[1]] : [pad.Inputs[0]],

@@ -72,9 +72,9 @@ internal static class Remapper
             if (activation is not null) fusedOps.Add(activation.Op.type);
             var attrs = new Dictionary<string, object>(product.Op.attrs, StringComparer.Ordinal)
             {
-                ["fused_ops"] = fusedOps.ToArray(),
-                ["num_args"] = residual is null ? 1 : 2,
-                ["epsilon"] = 0f,
+                { FusedOps.FusedOpsAttr, fusedOps.ToArray() },
+                { FusedOps.NumArgs, residual is null ? 1 : 2 },
+                { FusedOps.Epsilon, 0f },
             };
             var def = kind switch
             {

@@ -131,10 +131,10 @@ internal static class TransposeSinking
     {
         var value = NDArray.FromFlat(shape, new Shape(shape.Length));
         var target = new Operation(graph, id, name + "/shape", Const.Def, [], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["value"] = value, ["dtype"] = value.dtype }, [(value.dtype, value.shape)]);
+            new Dictionary<string, object>(StringComparer.Ordinal) { { Const.Value, value }, { Const.Dtype, value.dtype } }, [(value.dtype, value.shape)]);
         g.Add(new OptNode(target, [], [])); // a plain constant, which constant folding folds into the reshape
         var op = new Operation(graph, id, name, Reshape.Def, [t, target.outputs[0]], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = t.dtype, ["Tshape"] = DType.int32 }, [(t.dtype, new Shape(shape))]);
+            new Dictionary<string, object>(StringComparer.Ordinal) { { Reshape.T, t.dtype }, { Reshape.Tshape, DType.int32 } }, [(t.dtype, new Shape(shape))]);
         g.Add(new OptNode(op, [.. op.inputs], [], "transpose sinking: the operand laid out as the Transpose's input"));
         return op.outputs[0];
     }
@@ -145,12 +145,12 @@ internal static class TransposeSinking
         {
             var value = NDArray.FromFlat(perm, new Shape(perm.Length));
             var p = new Operation(graph, id, name + "/perm", Const.Def, [], [],
-                new Dictionary<string, object>(StringComparer.Ordinal) { ["value"] = value, ["dtype"] = value.dtype }, [(value.dtype, value.shape)]);
+                new Dictionary<string, object>(StringComparer.Ordinal) { { Const.Value, value }, { Const.Dtype, value.dtype } }, [(value.dtype, value.shape)]);
             g.Add(new OptNode(p, [], []));
             permTensor = p.outputs[0];
         }
         var op = new Operation(graph, id, name, Transpose.Def, [t, permTensor], [],
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["T"] = t.dtype, ["Tperm"] = permTensor.dtype }, [(t.dtype, shape)]);
+            new Dictionary<string, object>(StringComparer.Ordinal) { { Transpose.T, t.dtype }, { Transpose.Tperm, permTensor.dtype } }, [(t.dtype, shape)]);
         g.Add(new OptNode(op, [.. op.inputs], [], "transpose sinking: the moved Transpose"));
         return op.outputs[0];
     }

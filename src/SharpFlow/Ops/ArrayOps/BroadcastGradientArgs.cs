@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class BroadcastGradientArgs : OpDef
 {
     public static readonly BroadcastGradientArgs Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.int32);
 
     public override string Type => "BroadcastGradientArgs";
 
@@ -55,7 +56,7 @@ internal sealed class BroadcastGradientArgs : OpDef
     public static (Tensor R0, Tensor R1) Build(Tensor s0, Tensor s1, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "BroadcastGradientArgs", s0, s1);
-        var op = b.Create(Def, [b.Convert(s0, "s0"), b.Convert(s1, "s1")], new() { ["T"] = DType.int32 });
+        var op = b.Create(Def, [b.Convert(s0, "s0"), b.Convert(s1, "s1")], new() { { T, DType.int32 } });
         return (op.outputs[0], op.outputs[1]);
     }
 }

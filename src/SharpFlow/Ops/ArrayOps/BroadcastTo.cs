@@ -11,6 +11,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class BroadcastTo : OpDef
 {
     public static readonly BroadcastTo Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     public override string Type => "BroadcastTo";
 
@@ -63,6 +65,6 @@ internal sealed class BroadcastTo : OpDef
         using var b = OpBuilder.Begin(name, "BroadcastTo", input, shape);
         var x = b.Convert(input, "input");
         var s = b.Convert(shape, "shape");
-        return b.Create(Def, [x, s], new() { ["T"] = x.dtype, ["Tidx"] = s.dtype }).outputs[0];
+        return b.Create(Def, [x, s], new() { { T, x.dtype }, { Tidx, s.dtype } }).outputs[0];
     }
 }

@@ -14,6 +14,7 @@ internal sealed class CheckNumerics : OpDef
     public static readonly CheckNumerics Def = new();
 
     private static readonly OpAttr<string> Message = new("message");
+    internal static readonly OpAttr<DType> TAttr = new("T");
 
     /// <summary>The prefix TensorFlow gives the message of a gradient's check.</summary>
     public const string GradientPrefix = "Not a number (NaN) or infinity (Inf) values detected in gradient. ";
@@ -70,7 +71,7 @@ internal sealed class CheckNumerics : OpDef
         ArgumentNullException.ThrowIfNull(message);
         using var b = OpBuilder.Begin(name, "CheckNumerics", tensor);
         var x = b.Convert(tensor, "tensor");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype, ["message"] = message }).outputs[0];
+        return b.Create(Def, [x], new() { { TAttr, x.dtype }, { Message, message } }).outputs[0];
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class ConcatOffset : OpDef
 {
     public static readonly ConcatOffset Def = new();
+    internal static readonly OpAttr<int> N = new("N");
 
     public override string Type => "ConcatOffset";
 
@@ -41,6 +42,6 @@ internal sealed class ConcatOffset : OpDef
     public static Tensor[] Build(Tensor axis, IReadOnlyList<Tensor> shapes)
     {
         using var b = OpBuilder.Begin(null, "ConcatOffset", [axis, .. shapes.Select(s => (TensorLike)s)]);
-        return [.. b.Create(Def, [axis, .. shapes], new() { ["N"] = shapes.Count }).outputs];
+        return [.. b.Create(Def, [axis, .. shapes], new() { { N, shapes.Count } }).outputs];
     }
 }

@@ -11,6 +11,9 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class ConcatV2 : OpDef
 {
     public static readonly ConcatV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<int> N = new("N");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     public override string Type => "ConcatV2";
 
@@ -99,9 +102,9 @@ internal sealed class ConcatV2 : OpDef
         var names = Enumerable.Range(0, values.Count).Select(i => $"values_{i}").ToArray();
         var tensors = b.SameType("ConcatV2", values.ToArray(), names);
         if (tensors.Length == 1)
-            return b.Graph.CreateOp(Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { ["T"] = tensors[0].dtype }).outputs[0];
+            return b.Graph.CreateOp(Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { { Identity.T, tensors[0].dtype } }).outputs[0];
         var axisTensor = b.Convert(axis, "axis");
-        return b.Create(Def, [.. tensors, axisTensor], new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length, ["Tidx"] = axisTensor.dtype }).outputs[0];
+        return b.Create(Def, [.. tensors, axisTensor], new() { { T, tensors[0].dtype }, { N, tensors.Length }, { Tidx, axisTensor.dtype } }).outputs[0];
     }
 
     /// <summary>Each input receives its block of the gradient (TensorFlow's <c>_ConcatGradHelper</c>).</summary>

@@ -10,7 +10,8 @@ internal sealed class Const : OpDef
 {
     public static readonly Const Def = new();
 
-    private static readonly OpAttr<NDArray> Value = new("value");
+    internal static readonly OpAttr<NDArray> Value = new("value");
+    internal static readonly OpAttr<DType> Dtype = new("dtype");
 
     public override string Type => "Const";
 
@@ -34,7 +35,7 @@ internal sealed class Const : OpDef
     /// <summary>A constant holding <paramref name="value"/> (not copied; callers pass a value they own).</summary>
     public static Tensor Create(Graph graph, NDArray value, string name = "Const")
     {
-        var op = graph.CreateOp(Def, name, [], new Dictionary<string, object> { ["value"] = value, ["dtype"] = value.dtype });
+        var op = graph.CreateOp(Def, name, [], new Dictionary<string, object> { { Value, value }, { Dtype, value.dtype } });
         return op.outputs[0];
     }
 

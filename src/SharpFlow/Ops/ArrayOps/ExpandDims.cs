@@ -6,6 +6,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class ExpandDims : OpDef
 {
     public static readonly ExpandDims Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tdim = new("Tdim", DType.int32);
 
     public override string Type => "ExpandDims";
 
@@ -44,7 +46,7 @@ internal sealed class ExpandDims : OpDef
         using var b = OpBuilder.Begin(name, "ExpandDims", input, axis);
         var x = b.Convert(input, "input");
         var a = b.Convert(axis, "dim");
-        return b.Create(Def, [x, a], new() { ["T"] = x.dtype, ["Tdim"] = a.dtype }).outputs[0];
+        return b.Create(Def, [x, a], new() { { T, x.dtype }, { Tdim, a.dtype } }).outputs[0];
     }
 
     /// <summary>The gradient is reshaped back to the input's shape.</summary>

@@ -10,6 +10,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Fill : OpDef
 {
     public static readonly Fill Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> IndexType = new("index_type", DType.int32);
     private const int SmallConstant = 1000;
 
     public override string Type => "Fill";
@@ -53,7 +55,7 @@ internal sealed class Fill : OpDef
         using var b = OpBuilder.Begin(name, "Fill", dims, value);
         var d = b.Convert(dims, "dims");
         var v = b.Convert(value, "value");
-        return b.Create(Def, [d, v], new() { ["T"] = v.dtype, ["index_type"] = d.dtype }).outputs[0];
+        return b.Create(Def, [d, v], new() { { T, v.dtype }, { IndexType, d.dtype } }).outputs[0];
     }
 
     /// <summary><c>tf.zeros(shape, dtype)</c> / <c>tf.ones(shape, dtype)</c> (float32 by default).</summary>
@@ -71,7 +73,7 @@ internal sealed class Fill : OpDef
         }
         var dims = Const.Create(b.Graph, NDArray.FromFlat(shape.Dims, new Shape(shape.ndims)), "shape_as_tensor");
         var v = Const.Create(b.Graph, scalar, "Const");
-        return b.Create(Def, [dims, v], new() { ["T"] = dtype, ["index_type"] = DType.int32 }).outputs[0];
+        return b.Create(Def, [dims, v], new() { { T, dtype }, { IndexType, DType.int32 } }).outputs[0];
     }
 
     /// <summary><c>tf.zeros(shape_tensor, dtype)</c> for a shape known only at run time.</summary>
@@ -79,7 +81,7 @@ internal sealed class Fill : OpDef
     {
         using var b = OpBuilder.Begin(name, one ? "ones" : "zeros", shape);
         var v = Const.Create(b.Graph, ScalarOf(dtype, one), "Const");
-        return b.Create(Def, [b.Convert(shape, "dims"), v], new() { ["T"] = dtype, ["index_type"] = shape.dtype }).outputs[0];
+        return b.Create(Def, [b.Convert(shape, "dims"), v], new() { { T, dtype }, { IndexType, shape.dtype } }).outputs[0];
     }
 
     internal static NDArray ScalarOf(DType dtype, bool one) =>

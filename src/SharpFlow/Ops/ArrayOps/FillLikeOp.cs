@@ -9,6 +9,8 @@ namespace SharpFlow.Ops.ArrayOps;
 /// </summary>
 internal abstract class FillLikeOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+
     private readonly bool _one;
 
     protected FillLikeOp(bool one) => _one = one;
@@ -32,6 +34,6 @@ internal abstract class FillLikeOp : OpDef
             return Fill.Constant(x.shape, target, _one, b.Scope);
         if (target != x.dtype)
             return Fill.Dynamic(Shape_.Build(x), target, _one, b.Scope);
-        return b.Create(this, [x], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(this, [x], new() { { T, x.dtype } }).outputs[0];
     }
 }

@@ -10,6 +10,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class GatherNd : OpDef
 {
     public static readonly GatherNd Def = new();
+    internal static readonly OpAttr<DType> Tparams = new("Tparams");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
 
     public override string Type => "GatherNd";
 
@@ -64,6 +66,6 @@ internal sealed class GatherNd : OpDef
         using var b = OpBuilder.Begin(name, "GatherNd", parameters, indices);
         var p = b.Convert(parameters, "params");
         var i = b.Convert(indices, "indices");
-        return b.Create(Def, [p, i], new() { ["Tparams"] = p.dtype, ["Tindices"] = i.dtype }).outputs[0];
+        return b.Create(Def, [p, i], new() { { Tparams, p.dtype }, { Tindices, i.dtype } }).outputs[0];
     }
 }

@@ -13,6 +13,10 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class GatherV2 : OpDef
 {
     public static readonly GatherV2 Def = new();
+    internal static readonly OpAttr<DType> Tparams = new("Tparams");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
+    internal static readonly OpAttr<DType> Taxis = new("Taxis");
+    internal static readonly OpAttr<long> BatchDims = new("batch_dims", 0L);
 
     public override string Type => "GatherV2";
 
@@ -126,6 +130,6 @@ internal sealed class GatherV2 : OpDef
         var p = b.Convert(parameters, "params");
         var i = b.Convert(indices, "indices");
         var a = b.Convert(axis ?? 0, "axis", axis?.Value is Tensor ? null : i.dtype);
-        return b.Create(Def, [p, i, a], new() { ["Tparams"] = p.dtype, ["Tindices"] = i.dtype, ["Taxis"] = a.dtype, ["batch_dims"] = 0L }).outputs[0];
+        return b.Create(Def, [p, i, a], new() { { Tparams, p.dtype }, { Tindices, i.dtype }, { Taxis, a.dtype }, { BatchDims, 0L } }).outputs[0];
     }
 }

@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Identity : OpDef
 {
     public static readonly Identity Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Identity";
 
@@ -23,12 +24,12 @@ internal sealed class Identity : OpDef
     {
         using var b = OpBuilder.Begin(name, "Identity", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype } }).outputs[0];
     }
 
     /// <summary>An Identity of a tensor taken as is (a variable's ref output, not its snapshot).</summary>
     internal static Tensor OfRef(Tensor input, string name, IEnumerable<Operation>? controlInputs = null) =>
-        input.graph.CreateOp(Def, name, [input], new Dictionary<string, object> { ["T"] = input.dtype }, controlInputs).outputs[0];
+        input.graph.CreateOp(Def, name, [input], new Dictionary<string, object> { { T, input.dtype } }, controlInputs).outputs[0];
 
     /// <summary>The gradient passes through unchanged.</summary>
     public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads)

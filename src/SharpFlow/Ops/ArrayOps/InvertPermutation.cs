@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class InvertPermutation : OpDef
 {
     public static readonly InvertPermutation Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.int32);
 
     public override string Type => "InvertPermutation";
 
@@ -49,6 +50,6 @@ internal sealed class InvertPermutation : OpDef
     {
         using var b = OpBuilder.Begin(name, "InvertPermutation", x);
         var input = b.Convert(x, "x");
-        return b.Create(Def, [input], new() { ["T"] = input.dtype }).outputs[0];
+        return b.Create(Def, [input], new() { { T, input.dtype } }).outputs[0];
     }
 }

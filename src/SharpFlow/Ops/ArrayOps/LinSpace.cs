@@ -6,6 +6,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class LinSpace : OpDef
 {
     public static readonly LinSpace Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     public override string Type => "LinSpace";
 
@@ -50,6 +52,6 @@ internal sealed class LinSpace : OpDef
         using var b = OpBuilder.Begin(name, "LinSpace", start, stop, num);
         var values = b.SameType("LinSpace", [start, stop], ["start", "stop"], DType.float32);
         var n = b.Convert(num, "num");
-        return b.Create(Def, [values[0], values[1], n], new() { ["T"] = values[0].dtype, ["Tidx"] = n.dtype }).outputs[0];
+        return b.Create(Def, [values[0], values[1], n], new() { { T, values[0].dtype }, { Tidx, n.dtype } }).outputs[0];
     }
 }

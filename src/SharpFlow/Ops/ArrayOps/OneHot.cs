@@ -12,6 +12,8 @@ internal sealed class OneHot : OpDef
     public static readonly OneHot Def = new();
 
     private static readonly OpAttr<int> Axis = new("axis", -1);
+    internal static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<DType> TI = new("TI", DType.int64);
 
     public override string Type => "OneHot";
 
@@ -113,6 +115,6 @@ internal sealed class OneHot : OpDef
         var valueType = dtype ?? TypeOf(onValue) ?? TypeOf(offValue) ?? DType.float32;
         var on = b.Convert(onValue ?? 1, "on_value", onValue?.Value is Tensor ? null : valueType);
         var off = b.Convert(offValue ?? 0, "off_value", offValue?.Value is Tensor ? null : valueType);
-        return b.Create(Def, [idx, d, on, off], new() { ["T"] = on.dtype, ["TI"] = idx.dtype, ["axis"] = axis }).outputs[0];
+        return b.Create(Def, [idx, d, on, off], new() { { TAttr, on.dtype }, { TI, idx.dtype }, { Axis, axis } }).outputs[0];
     }
 }

@@ -13,6 +13,8 @@ internal sealed class Pack : OpDef
     public static readonly Pack Def = new();
 
     private static readonly OpAttr<long> AxisAttr = new("axis", 0);
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<int> N = new("N");
 
     public override string Type => "Pack";
 
@@ -142,6 +144,6 @@ internal sealed class Pack : OpDef
         }
         var names = Enumerable.Range(0, values.Count).Select(i => $"values_{i}").ToArray();
         var tensors = b.SameType("Pack", [.. values], names);
-        return b.Create(Def, tensors, new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length, ["axis"] = axis }).outputs[0];
+        return b.Create(Def, tensors, new() { { T, tensors[0].dtype }, { N, tensors.Length }, { AxisAttr, axis } }).outputs[0];
     }
 }

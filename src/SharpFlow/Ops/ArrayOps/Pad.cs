@@ -11,6 +11,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Pad : OpDef
 {
     public static readonly Pad Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tpaddings = new("Tpaddings", DType.int32);
 
     public override string Type => "Pad";
 
@@ -71,6 +73,6 @@ internal sealed class Pad : OpDef
         using var b = OpBuilder.Begin(name, "Pad", tensor, paddings);
         var x = b.Convert(tensor, "input");
         var p = b.Convert(paddings, "paddings");
-        return b.Create(Def, [x, p], new() { ["T"] = x.dtype, ["Tpaddings"] = p.dtype }).outputs[0];
+        return b.Create(Def, [x, p], new() { { T, x.dtype }, { Tpaddings, p.dtype } }).outputs[0];
     }
 }

@@ -11,6 +11,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class PadV2 : OpDef
 {
     public static readonly PadV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tpaddings = new("Tpaddings", DType.int32);
 
     public override string Type => "PadV2";
 
@@ -56,6 +58,6 @@ internal sealed class PadV2 : OpDef
         var x = b.Convert(tensor, "input");
         var p = b.Convert(paddings, "paddings");
         var v = b.Convert(constantValues, "constant_values", x.dtype);
-        return b.Create(Def, [x, p, v], new() { ["T"] = x.dtype, ["Tpaddings"] = p.dtype }).outputs[0];
+        return b.Create(Def, [x, p, v], new() { { T, x.dtype }, { Tpaddings, p.dtype } }).outputs[0];
     }
 }

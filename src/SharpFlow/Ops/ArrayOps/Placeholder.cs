@@ -31,6 +31,6 @@ internal sealed class Placeholder : OpDef
     public static Tensor Build(DType dtype, Shape? shape = null, string? name = null)
     {
         using var b = OpBuilder.Begin(Graph.get_default(), name, "Placeholder");
-        return b.Create(Def, [], new() { ["dtype"] = dtype, ["shape"] = shape ?? Shape.Unknown }).outputs[0];
+        return b.Create(Def, [], new() { { Dtype, dtype }, { ShapeAttr, shape ?? Shape.Unknown } }).outputs[0];
     }
 }

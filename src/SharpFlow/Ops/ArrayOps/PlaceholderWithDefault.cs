@@ -8,6 +8,7 @@ internal sealed class PlaceholderWithDefault : OpDef
     public static readonly PlaceholderWithDefault Def = new();
 
     private static readonly OpAttr<Shape> ShapeAttr = new("shape");
+    internal static readonly OpAttr<DType> Dtype = new("dtype");
 
     public override string Type => "PlaceholderWithDefault";
 
@@ -29,7 +30,7 @@ internal sealed class PlaceholderWithDefault : OpDef
     {
         using var b = OpBuilder.Begin(name, "PlaceholderWithDefault", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["dtype"] = x.dtype, ["shape"] = shape }).outputs[0];
+        return b.Create(Def, [x], new() { { Dtype, x.dtype }, { ShapeAttr, shape } }).outputs[0];
     }
 
     /// <summary>The default value receives the gradient unchanged.</summary>

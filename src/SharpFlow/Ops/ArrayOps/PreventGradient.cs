@@ -13,6 +13,7 @@ internal sealed class PreventGradient : OpDef
     public static readonly PreventGradient Def = new();
 
     private static readonly OpAttr<string> Message = new("message", "");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "PreventGradient";
 
@@ -29,6 +30,6 @@ internal sealed class PreventGradient : OpDef
     {
         using var b = OpBuilder.Begin(name, "PreventGradient", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype, ["message"] = message }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype }, { Message, message } }).outputs[0];
     }
 }

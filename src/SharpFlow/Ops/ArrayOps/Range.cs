@@ -10,6 +10,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Range : OpDef
 {
     public static readonly Range Def = new();
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     public override string Type => "Range";
 
@@ -107,7 +108,7 @@ internal sealed class Range : OpDef
         if (s.dtype != target) s = MathOps.Cast.Build(s, target);
         if (l.dtype != target) l = MathOps.Cast.Build(l, target);
         if (dt.dtype != target) dt = MathOps.Cast.Build(dt, target);
-        return b.Create(Def, [s, l, dt], new() { ["Tidx"] = target }).outputs[0];
+        return b.Create(Def, [s, l, dt], new() { { Tidx, target } }).outputs[0];
     }
 
     private static DType Widest(params TensorLike[] values)

@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Rank : OpDef
 {
     public static readonly Rank Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Rank";
 
@@ -25,6 +26,6 @@ internal sealed class Rank : OpDef
     {
         using var b = OpBuilder.Begin(name, "Rank", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype } }).outputs[0];
     }
 }

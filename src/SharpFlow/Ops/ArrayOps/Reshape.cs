@@ -9,6 +9,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Reshape : OpDef
 {
     public static readonly Reshape Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tshape = new("Tshape", DType.int32);
 
     public override string Type => "Reshape";
 
@@ -80,7 +82,7 @@ internal sealed class Reshape : OpDef
         using var b = OpBuilder.Begin(name, "Reshape", tensor, shape);
         var x = b.Convert(tensor, "tensor");
         var s = b.Convert(shape, "shape");
-        return b.Create(Def, [x, s], new() { ["T"] = x.dtype, ["Tshape"] = s.dtype }).outputs[0];
+        return b.Create(Def, [x, s], new() { { T, x.dtype }, { Tshape, s.dtype } }).outputs[0];
     }
 
     /// <summary>The gradient is reshaped back to the input's shape.</summary>

@@ -14,6 +14,8 @@ internal sealed class ReverseSequence : OpDef
 
     private static readonly OpAttr<long> SeqDim = new("seq_dim");
     private static readonly OpAttr<long> BatchDim = new("batch_dim", 0);
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tlen = new("Tlen", DType.int64);
 
     public override string Type => "ReverseSequence";
 
@@ -86,6 +88,6 @@ internal sealed class ReverseSequence : OpDef
         using var b = OpBuilder.Begin(name, "ReverseSequence", input, seqLengths);
         var x = b.Convert(input, "input");
         var l = b.Convert(seqLengths, "seq_lengths", seqLengths.Value is Tensor ? null : DType.int64);
-        return b.Create(Def, [x, l], new() { ["T"] = x.dtype, ["Tlen"] = l.dtype, ["seq_dim"] = seqAxis, ["batch_dim"] = batchAxis }).outputs[0];
+        return b.Create(Def, [x, l], new() { { T, x.dtype }, { Tlen, l.dtype }, { SeqDim, seqAxis }, { BatchDim, batchAxis } }).outputs[0];
     }
 }

@@ -8,6 +8,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class ReverseV2 : OpDef
 {
     public static readonly ReverseV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     public override string Type => "ReverseV2";
 
@@ -64,6 +66,6 @@ internal sealed class ReverseV2 : OpDef
         using var b = OpBuilder.Begin(name, "ReverseV2", tensor, axis);
         var x = b.Convert(tensor, "tensor");
         var a = b.Convert(axis, "axis");
-        return b.Create(Def, [x, a], new() { ["T"] = x.dtype, ["Tidx"] = a.dtype }).outputs[0];
+        return b.Create(Def, [x, a], new() { { T, x.dtype }, { Tidx, a.dtype } }).outputs[0];
     }
 }

@@ -12,6 +12,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class ScatterNd : OpDef
 {
     public static readonly ScatterNd Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
 
     public override string Type => "ScatterNd";
 
@@ -67,6 +69,6 @@ internal sealed class ScatterNd : OpDef
         var i = b.Convert(indices, "indices");
         var u = b.Convert(updates, "updates");
         var s = b.Convert(shape, "shape", shape.Value is Tensor ? null : i.dtype);
-        return b.Create(Def, [i, u, s], new() { ["T"] = u.dtype, ["Tindices"] = i.dtype }).outputs[0];
+        return b.Create(Def, [i, u, s], new() { { T, u.dtype }, { Tindices, i.dtype } }).outputs[0];
     }
 }

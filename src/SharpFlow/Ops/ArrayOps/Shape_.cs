@@ -12,6 +12,7 @@ internal sealed class Shape_ : OpDef
     public static readonly Shape_ Def = new();
 
     private static readonly OpAttr<DType> OutType = new("out_type", DType.int32);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Shape";
 
@@ -53,6 +54,6 @@ internal sealed class Shape_ : OpDef
     {
         using var b = OpBuilder.Begin(name, "Shape", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype, ["out_type"] = outType ?? DType.int32 }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype }, { OutType, outType ?? DType.int32 } }).outputs[0];
     }
 }

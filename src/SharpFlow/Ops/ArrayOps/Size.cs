@@ -8,6 +8,7 @@ internal sealed class Size : OpDef
     public static readonly Size Def = new();
 
     private static readonly OpAttr<DType> OutType = new("out_type", DType.int32);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Size";
 
@@ -34,6 +35,6 @@ internal sealed class Size : OpDef
     {
         using var b = OpBuilder.Begin(name, "Size", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype, ["out_type"] = outType ?? DType.int32 }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype }, { OutType, outType ?? DType.int32 } }).outputs[0];
     }
 }

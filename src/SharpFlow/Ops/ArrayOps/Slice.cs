@@ -12,6 +12,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Slice : OpDef
 {
     public static readonly Slice Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Index = new("Index");
 
     public override string Type => "Slice";
 
@@ -81,6 +83,6 @@ internal sealed class Slice : OpDef
         using var b = OpBuilder.Begin(name, "Slice", input, begin, size);
         var x = b.Convert(input, "input");
         var idx = b.SameType("Slice", [begin, size], ["begin", "size"]);
-        return b.Create(Def, [x, idx[0], idx[1]], new() { ["T"] = x.dtype, ["Index"] = idx[0].dtype }).outputs[0];
+        return b.Create(Def, [x, idx[0], idx[1]], new() { { T, x.dtype }, { Index, idx[0].dtype } }).outputs[0];
     }
 }

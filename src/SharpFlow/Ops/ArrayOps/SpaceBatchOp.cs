@@ -12,6 +12,9 @@ namespace SharpFlow.Ops.ArrayOps;
 /// </summary>
 internal abstract class SpaceBatchOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> TblockShape = new("Tblock_shape", DType.int32);
+
     private readonly bool _toBatch;
 
     protected SpaceBatchOp(bool toBatch) => _toBatch = toBatch;
@@ -123,7 +126,7 @@ internal abstract class SpaceBatchOp : OpDef
         var p = b.Convert(padsOrCrops, PadName);
         return b.Create(this, [x, bs, p], new()
         {
-            ["T"] = x.dtype, ["Tblock_shape"] = bs.dtype, [_toBatch ? "Tpaddings" : "Tcrops"] = p.dtype,
+            { T, x.dtype }, { TblockShape, bs.dtype }, { _toBatch ? SpaceToBatchND.Tpaddings : BatchToSpaceND.Tcrops, p.dtype },
         }).outputs[0];
     }
 }

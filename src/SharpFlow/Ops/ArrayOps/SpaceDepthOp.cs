@@ -13,6 +13,7 @@ internal abstract class SpaceDepthOp : OpDef
 {
     private static readonly OpAttr<long> BlockSize = new("block_size");
     private static readonly OpAttr<string> DataFormat = new("data_format");
+    internal static readonly OpAttr<DType> T = new("T");
 
     private readonly bool _toDepth;
 
@@ -70,7 +71,7 @@ internal abstract class SpaceDepthOp : OpDef
     {
         using var b = OpBuilder.Begin(name, Type, input);
         var x = b.Convert(input, "input");
-        return b.Create(this, [x], new() { ["T"] = x.dtype, ["block_size"] = (long)blockSize, ["data_format"] = dataFormat }).outputs[0];
+        return b.Create(this, [x], new() { { T, x.dtype }, { BlockSize, (long)blockSize }, { DataFormat, dataFormat } }).outputs[0];
     }
 }
 

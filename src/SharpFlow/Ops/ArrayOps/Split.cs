@@ -10,6 +10,7 @@ internal sealed class Split : OpDef
     public static readonly Split Def = new();
 
     private static readonly OpAttr<long> NumSplit = new("num_split");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Split";
 
@@ -90,7 +91,7 @@ internal sealed class Split : OpDef
             var n = Convert.ToInt64(numOrSizeSplits.Value, System.Globalization.CultureInfo.InvariantCulture);
             var a = b.Convert(axis, "split_dim", DType.int32);
             var x = b.Convert(value, "value");
-            return [.. b.Create(Def, [a, x], new() { ["T"] = x.dtype, ["num_split"] = n }).outputs];
+            return [.. b.Create(Def, [a, x], new() { { T, x.dtype }, { NumSplit, n } }).outputs];
         }
         return SplitV.Build(value, numOrSizeSplits, axis, num, name);
     }

@@ -8,6 +8,8 @@ internal sealed class SplitV : OpDef
     public static readonly SplitV Def = new();
 
     private static readonly OpAttr<long> NumSplit = new("num_split");
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tlen = new("Tlen", DType.int64);
 
     public override string Type => "SplitV";
 
@@ -93,6 +95,6 @@ internal sealed class SplitV : OpDef
             if (!s.IsKnownRank || s.ndims != 1 || s[0] < 0) throw new ValueError($"Cannot infer num from shape {sizeSplits}");
             num = s[0];
         }
-        return [.. b.Create(Def, [x, sizes, a], new() { ["T"] = x.dtype, ["Tlen"] = sizes.dtype, ["num_split"] = (long)num.Value }).outputs];
+        return [.. b.Create(Def, [x, sizes, a], new() { { T, x.dtype }, { Tlen, sizes.dtype }, { NumSplit, (long)num.Value } }).outputs];
     }
 }

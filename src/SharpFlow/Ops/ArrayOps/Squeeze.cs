@@ -8,6 +8,7 @@ internal sealed class Squeeze : OpDef
     public static readonly Squeeze Def = new();
 
     private static readonly OpAttr<int[]> SqueezeDims = new("squeeze_dims", []);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Squeeze";
 
@@ -60,7 +61,7 @@ internal sealed class Squeeze : OpDef
     {
         using var b = OpBuilder.Begin(name, "Squeeze", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype, ["squeeze_dims"] = axis ?? [] }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype }, { SqueezeDims, axis ?? [] } }).outputs[0];
     }
 
     /// <summary>The gradient is reshaped back to the input's shape.</summary>

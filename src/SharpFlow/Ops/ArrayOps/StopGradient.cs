@@ -9,6 +9,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class StopGradient : OpDef
 {
     public static readonly StopGradient Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "StopGradient";
 
@@ -23,6 +24,6 @@ internal sealed class StopGradient : OpDef
     {
         using var b = OpBuilder.Begin(name, "StopGradient", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype } }).outputs[0];
     }
 }

@@ -13,6 +13,13 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class StridedSlice : OpDef
 {
     public static readonly StridedSlice Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Index = new("Index");
+    internal static readonly OpAttr<long> BeginMask = new("begin_mask", 0L);
+    internal static readonly OpAttr<long> EndMask = new("end_mask", 0L);
+    internal static readonly OpAttr<long> EllipsisMask = new("ellipsis_mask", 0L);
+    internal static readonly OpAttr<long> NewAxisMask = new("new_axis_mask", 0L);
+    internal static readonly OpAttr<long> ShrinkAxisMask = new("shrink_axis_mask", 0L);
 
     public override string Type => "StridedSlice";
 
@@ -190,8 +197,8 @@ internal sealed class StridedSlice : OpDef
     internal static Tensor Create(OpBuilder b, Tensor x, Tensor begin, Tensor end, Tensor strides, StridedSliceSpec.Masks masks) =>
         b.Create(Def, [x, begin, end, strides], new()
         {
-            ["T"] = x.dtype, ["Index"] = begin.dtype,
-            ["begin_mask"] = (long)masks.Begin, ["end_mask"] = (long)masks.End, ["ellipsis_mask"] = (long)masks.Ellipsis,
-            ["new_axis_mask"] = (long)masks.NewAxis, ["shrink_axis_mask"] = (long)masks.ShrinkAxis,
+            { T, x.dtype }, { Index, begin.dtype },
+            { BeginMask, (long)masks.Begin }, { EndMask, (long)masks.End }, { EllipsisMask, (long)masks.Ellipsis },
+            { NewAxisMask, (long)masks.NewAxis }, { ShrinkAxisMask, (long)masks.ShrinkAxis },
         }).outputs[0];
 }

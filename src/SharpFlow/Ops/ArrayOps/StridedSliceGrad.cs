@@ -11,6 +11,13 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class StridedSliceGrad : OpDef
 {
     public static readonly StridedSliceGrad Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Index = new("Index");
+    internal static readonly OpAttr<long> BeginMask = new("begin_mask", 0L);
+    internal static readonly OpAttr<long> EndMask = new("end_mask", 0L);
+    internal static readonly OpAttr<long> EllipsisMask = new("ellipsis_mask", 0L);
+    internal static readonly OpAttr<long> NewAxisMask = new("new_axis_mask", 0L);
+    internal static readonly OpAttr<long> ShrinkAxisMask = new("shrink_axis_mask", 0L);
 
     public override string Type => "StridedSliceGrad";
 
@@ -60,9 +67,9 @@ internal sealed class StridedSliceGrad : OpDef
         var inputs = new[] { b.Convert(shape, "shape"), b.Convert(begin, "begin"), b.Convert(end, "end"), b.Convert(strides, "strides"), b.Convert(dy, "dy") };
         return b.Create(Def, inputs, new()
         {
-            ["T"] = inputs[4].dtype, ["Index"] = inputs[1].dtype,
-            ["begin_mask"] = (long)masks.Begin, ["end_mask"] = (long)masks.End, ["ellipsis_mask"] = (long)masks.Ellipsis,
-            ["new_axis_mask"] = (long)masks.NewAxis, ["shrink_axis_mask"] = (long)masks.ShrinkAxis,
+            { T, inputs[4].dtype }, { Index, inputs[1].dtype },
+            { BeginMask, (long)masks.Begin }, { EndMask, (long)masks.End }, { EllipsisMask, (long)masks.Ellipsis },
+            { NewAxisMask, (long)masks.NewAxis }, { ShrinkAxisMask, (long)masks.ShrinkAxis },
         }).outputs[0];
     }
 }

@@ -9,6 +9,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Tile : OpDef
 {
     public static readonly Tile Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tmultiples = new("Tmultiples", DType.int32);
 
     public override string Type => "Tile";
 
@@ -94,6 +96,6 @@ internal sealed class Tile : OpDef
         using var b = OpBuilder.Begin(name, "Tile", input, multiples);
         var x = b.Convert(input, "input");
         var m = b.Convert(multiples, "multiples");
-        return b.Create(Def, [x, m], new() { ["T"] = x.dtype, ["Tmultiples"] = m.dtype }).outputs[0];
+        return b.Create(Def, [x, m], new() { { T, x.dtype }, { Tmultiples, m.dtype } }).outputs[0];
     }
 }

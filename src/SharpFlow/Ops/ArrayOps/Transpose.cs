@@ -8,6 +8,8 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Transpose : OpDef
 {
     public static readonly Transpose Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tperm = new("Tperm", DType.int32);
 
     public override string Type => "Transpose";
 
@@ -62,7 +64,7 @@ internal sealed class Transpose : OpDef
             p = Const.Create(b.Graph, NDArray.FromFlat(Enumerable.Range(0, x.shape.ndims).Reverse().ToArray(), new Shape(x.shape.ndims)), "Rank_perm");
         else
             p = MathOps.Sub.Build(MathOps.Sub.Build(Rank.Build(x), 1), Range.Build(0, Rank.Build(x), 1));
-        return b.Create(Def, [x, p], new() { ["T"] = x.dtype, ["Tperm"] = p.dtype }).outputs[0];
+        return b.Create(Def, [x, p], new() { { T, x.dtype }, { Tperm, p.dtype } }).outputs[0];
     }
 
     /// <summary>The gradient is transposed by the inverse permutation.</summary>

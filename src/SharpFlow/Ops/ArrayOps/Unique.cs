@@ -11,6 +11,7 @@ internal sealed class Unique : OpDef
     public static readonly Unique Def = new();
 
     private static readonly OpAttr<DType> OutIdx = new("out_idx", DType.int32);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Unique";
 
@@ -67,7 +68,7 @@ internal sealed class Unique : OpDef
         var t = b.Convert(x, "x");
         var idxType = outIdx ?? DType.int32;
         if (idxType != DType.int32 && idxType != DType.int64) throw new TypeError($"out_idx must be int32 or int64, got {idxType.name}");
-        var op = b.Create(Def, [t], new() { ["T"] = t.dtype, ["out_idx"] = idxType });
+        var op = b.Create(Def, [t], new() { { T, t.dtype }, { OutIdx, idxType } });
         return (op.outputs[0], op.outputs[1]);
     }
 }

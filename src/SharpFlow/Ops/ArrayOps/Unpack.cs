@@ -11,6 +11,7 @@ internal sealed class Unpack : OpDef
 
     private static readonly OpAttr<long> Num = new("num");
     private static readonly OpAttr<long> AxisAttr = new("axis", 0);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Unpack";
 
@@ -90,6 +91,6 @@ internal sealed class Unpack : OpDef
             if (s[a] < 0) throw new ValueError($"Cannot infer num from shape {s}");
             num = s[a];
         }
-        return [.. b.Create(Def, [x], new() { ["T"] = x.dtype, ["num"] = (long)num.Value, ["axis"] = axis }).outputs];
+        return [.. b.Create(Def, [x], new() { { T, x.dtype }, { Num, (long)num.Value }, { AxisAttr, axis } }).outputs];
     }
 }

@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.ArrayOps;
 internal sealed class Where : OpDef
 {
     public static readonly Where Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.@bool);
 
     public override string Type => "Where";
 
@@ -46,6 +47,6 @@ internal sealed class Where : OpDef
     {
         using var b = OpBuilder.Begin(name, "Where", condition);
         var c = b.Convert(condition, "input", condition.Value is Tensor ? null : DType.@bool);
-        return b.Create(Def, [c], new() { ["T"] = c.dtype }).outputs[0];
+        return b.Create(Def, [c], new() { { T, c.dtype } }).outputs[0];
     }
 }

@@ -13,6 +13,7 @@ internal sealed class Assert : OpDef
     public static readonly Assert Def = new();
 
     private static readonly OpAttr<int> SummarizeAttr = new("summarize", 3);
+    internal static readonly OpAttr<DType[]> T = new("T");
 
     public override string Type => "Assert";
 
@@ -78,6 +79,6 @@ internal sealed class Assert : OpDef
                 NDArray a => b.Convert(a, $"data_{i}"),
                 _ => throw new TypeError($"tf.Assert data must be strings, tensors or arrays, got {data[i]?.GetType().Name ?? "null"}."),
             });
-        return b.Create(Def, [.. inputs], new() { ["T"] = inputs.Skip(1).Select(t => t.dtype).ToArray(), ["summarize"] = summarize });
+        return b.Create(Def, [.. inputs], new() { { T, inputs.Skip(1).Select(t => t.dtype).ToArray() }, { SummarizeAttr, summarize } });
     }
 }

@@ -11,6 +11,9 @@ internal sealed class Enter : OpDef
     public static readonly Enter Def = new();
 
     private static readonly OpAttr<bool> IsConstant = new("is_constant", false);
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<string> FrameName = new("frame_name");
+    internal static readonly OpAttr<int> ParallelIterations = new("parallel_iterations", 10);
 
     public override string Type => "Enter";
 
@@ -43,8 +46,8 @@ internal sealed class Enter : OpDef
     {
         var attrs = new Dictionary<string, object>
         {
-            ["T"] = data.dtype, ["frame_name"] = loop.Name, ["is_constant"] = isConstant,
-            ["parallel_iterations"] = loop.ParallelIterations,
+            { T, data.dtype }, { FrameName, loop.Name }, { IsConstant, isConstant },
+            { ParallelIterations, loop.ParallelIterations },
         };
         // Enters carry no control dependencies of the scope they are built in (TensorFlow builds them under
         // control_dependencies(None)).

@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.Control;
 internal sealed class Exit : OpDef
 {
     public static readonly Exit Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Exit";
 
@@ -37,5 +38,5 @@ internal sealed class Exit : OpDef
 
     /// <summary>An Exit of <paramref name="loop"/>'s frame, created as is.</summary>
     internal static Operation CreateIn(WhileContext loop, Tensor data, string name = "Exit") =>
-        data.graph.CreateOpIn(loop, Def, name, [data], new Dictionary<string, object> { ["T"] = data.dtype });
+        data.graph.CreateOpIn(loop, Def, name, [data], new Dictionary<string, object> { { T, data.dtype } });
 }

@@ -11,6 +11,8 @@ namespace SharpFlow.Ops.Control;
 internal sealed class Merge : OpDef
 {
     public static readonly Merge Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<int> N = new("N");
 
     public override string Type => "Merge";
 
@@ -93,7 +95,7 @@ internal sealed class Merge : OpDef
         if (inputs.Count == 0) throw new ValueError("merge needs at least one input.");
         using var b = OpBuilder.Begin(name, "Merge", [.. inputs.Select(t => (TensorLike)t)]);
         var xs = inputs.Select((t, i) => b.Convert(t, $"inputs_{i}")).ToArray();
-        var op = b.Create(Def, xs, new() { ["T"] = xs[0].dtype, ["N"] = xs.Length });
+        var op = b.Create(Def, xs, new() { { T, xs[0].dtype }, { N, xs.Length } });
         return (op.outputs[0], op.outputs[1]);
     }
 
@@ -101,6 +103,6 @@ internal sealed class Merge : OpDef
     internal static Operation CreateIn(ControlFlowContext? context, Tensor[] inputs, string name = "Merge")
     {
         return inputs[0].graph.CreateOpIn(context, Def, name, inputs,
-            new Dictionary<string, object> { ["T"] = inputs[0].dtype, ["N"] = inputs.Length });
+            new Dictionary<string, object> { { T, inputs[0].dtype }, { N, inputs.Length } });
     }
 }

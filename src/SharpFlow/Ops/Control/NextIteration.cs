@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.Control;
 internal sealed class NextIteration : OpDef
 {
     public static readonly NextIteration Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "NextIteration";
 
@@ -22,5 +23,5 @@ internal sealed class NextIteration : OpDef
 
     /// <summary>A NextIteration built in the current context (its input goes through the loop's Enter when it comes from outside).</summary>
     internal static Tensor Build(Tensor data, string name = "NextIteration") =>
-        data.graph.CreateOp(Def, name, [data], new Dictionary<string, object> { ["T"] = data.dtype }).outputs[0];
+        data.graph.CreateOp(Def, name, [data], new Dictionary<string, object> { { T, data.dtype } }).outputs[0];
 }

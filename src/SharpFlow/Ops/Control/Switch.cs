@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.Control;
 internal sealed class Switch : OpDef
 {
     public static readonly Switch Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Switch";
 
@@ -80,7 +81,7 @@ internal sealed class Switch : OpDef
         using var b = OpBuilder.Begin(name, "Switch", data, pred);
         var x = b.Convert(data, "data");
         var p = b.Convert(pred, "pred", DType.@bool);
-        var op = b.Create(Def, [x, p], new() { ["T"] = x.dtype });
+        var op = b.Create(Def, [x, p], new() { { T, x.dtype } });
         return (op.outputs[0], op.outputs[1]);
     }
 
@@ -88,6 +89,6 @@ internal sealed class Switch : OpDef
     internal static Operation CreateIn(ControlFlowContext? context, Tensor data, Tensor pred, string name = "Switch")
     {
         return data.graph.CreateOpIn(context, Def, name, [data, pred],
-            new Dictionary<string, object> { ["T"] = data.dtype });
+            new Dictionary<string, object> { { T, data.dtype } });
     }
 }

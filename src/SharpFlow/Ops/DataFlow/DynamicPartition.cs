@@ -14,6 +14,7 @@ internal sealed class DynamicPartition : OpDef
     public static readonly DynamicPartition Def = new();
 
     private static readonly OpAttr<long> NumPartitions = new("num_partitions");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "DynamicPartition";
 
@@ -88,6 +89,6 @@ internal sealed class DynamicPartition : OpDef
         using var b = OpBuilder.Begin(name, "DynamicPartition", data, partitions);
         var d = b.Convert(data, "data");
         var p = b.Convert(partitions, "partitions", DType.int32);
-        return [.. b.Create(Def, [d, p], new() { ["T"] = d.dtype, ["num_partitions"] = (long)numPartitions }).outputs];
+        return [.. b.Create(Def, [d, p], new() { { T, d.dtype }, { NumPartitions, (long)numPartitions } }).outputs];
     }
 }

@@ -15,6 +15,7 @@ internal sealed class DynamicStitch : OpDef
     public static readonly DynamicStitch Def = new("DynamicStitch");
 
     private static readonly OpAttr<long> NAttr = new("N");
+    internal static readonly OpAttr<DType> T = new("T");
 
     /// <summary>The parallel form (TensorFlow leaves the winner of repeated indices unspecified; here it is the same).</summary>
     public static readonly DynamicStitch Parallel = new("ParallelDynamicStitch");
@@ -114,6 +115,6 @@ internal sealed class DynamicStitch : OpDef
         using var b = OpBuilder.Begin(name, parallel ? "ParallelDynamicStitch" : "DynamicStitch", [.. indices, .. data]);
         var idx = indices.Select((t, i) => b.Convert(t, $"indices_{i}", DType.int32)).ToArray();
         var values = b.SameType("DynamicStitch", [.. data], [.. data.Select((_, i) => $"data_{i}")]);
-        return b.Create(parallel ? Parallel : Def, [.. idx, .. values], new() { ["T"] = values[0].dtype, ["N"] = (long)indices.Count }).outputs[0];
+        return b.Create(parallel ? Parallel : Def, [.. idx, .. values], new() { { T, values[0].dtype }, { NAttr, (long)indices.Count } }).outputs[0];
     }
 }

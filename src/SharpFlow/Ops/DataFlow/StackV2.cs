@@ -64,7 +64,7 @@ internal sealed class StackV2 : OpDef
     {
         using var b = OpBuilder.Begin(Graph.get_default(), name, "Stack");
         var maxSize = b.Convert(-1, "max_size", DType.int32);
-        return b.Create(Def, [maxSize], new() { ["elem_type"] = elementType, ["stack_name"] = "" }).outputs[0];
+        return b.Create(Def, [maxSize], new() { { ElemType, elementType }, { StackName, "" } }).outputs[0];
     }
 
     /// <summary>The stack behind a handle value.</summary>
@@ -78,6 +78,8 @@ internal sealed class StackV2 : OpDef
 internal sealed class StackPushV2 : OpDef
 {
     public static readonly StackPushV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<bool> SwapMemory = new("swap_memory", false);
 
     public override string Type => "StackPushV2";
 
@@ -102,7 +104,7 @@ internal sealed class StackPushV2 : OpDef
     /// <summary>A push in the current context, ordered after <paramref name="after"/>.</summary>
     public static Tensor Build(Tensor handle, Tensor value, IEnumerable<Operation> after) =>
         handle.graph.CreateOp(Def, "StackPushV2", [handle, value],
-            new Dictionary<string, object> { ["T"] = value.dtype, ["swap_memory"] = false }, after).outputs[0];
+            new Dictionary<string, object> { { T, value.dtype }, { SwapMemory, false } }, after).outputs[0];
 }
 
 /// <summary>StackPopV2: pops the newest value off the stack.</summary>
@@ -129,5 +131,5 @@ internal sealed class StackPopV2 : OpDef
 
     /// <summary>A pop in the current context.</summary>
     public static Tensor Build(Tensor handle, DType elementType) =>
-        handle.graph.CreateOp(Def, "StackPopV2", [handle], new Dictionary<string, object> { ["elem_type"] = elementType }).outputs[0];
+        handle.graph.CreateOp(Def, "StackPopV2", [handle], new Dictionary<string, object> { { ElemType, elementType } }).outputs[0];
 }

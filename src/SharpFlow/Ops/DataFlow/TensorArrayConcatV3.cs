@@ -65,7 +65,7 @@ internal sealed class TensorArrayConcatV3 : TensorArrayOp
     public static (Tensor Value, Tensor Lengths) Build(Tensor handle, Tensor flow, DType dtype, Shape elementShapeExcept0)
     {
         using var b = OpBuilder.Begin(handle.graph, null, "TensorArrayConcat");
-        var op = b.Create(Def, [handle, flow], new() { ["dtype"] = dtype, ["element_shape_except0"] = elementShapeExcept0 });
+        var op = b.Create(Def, [handle, flow], new() { { Dtype, dtype }, { ElementShapeExcept0, elementShapeExcept0 } });
         return (op.outputs[0], op.outputs[1]);
     }
 }

@@ -56,6 +56,6 @@ internal sealed class TensorArrayGatherV3 : TensorArrayOp
     {
         using var b = OpBuilder.Begin(handle.graph, null, "TensorArrayGather");
         var i = b.Convert(indices, "indices", DType.int32);
-        return b.Create(Def, [handle, i, flow], new() { ["dtype"] = dtype, ["element_shape"] = elementShape }).outputs[0];
+        return b.Create(Def, [handle, i, flow], new() { { Dtype, dtype }, { ElementShapeAttr, elementShape } }).outputs[0];
     }
 }

@@ -50,7 +50,7 @@ internal sealed class TensorArrayGradV3 : TensorArrayOp
     public static (Tensor Handle, Tensor Flow) Build(Tensor handle, Tensor flow, string source)
     {
         using var b = OpBuilder.Begin(handle.graph, null, "TensorArrayGrad");
-        var op = b.Create(Def, [handle, flow], new() { ["source"] = source });
+        var op = b.Create(Def, [handle, flow], new() { { Source, source } });
         return (op.outputs[0], op.outputs[1]);
     }
 }

@@ -36,6 +36,6 @@ internal sealed class TensorArrayReadV3 : TensorArrayOp
     {
         using var b = OpBuilder.Begin(handle.graph, null, "TensorArrayRead");
         var i = b.Convert(index, "index", DType.int32);
-        return b.Create(Def, [handle, i, flow], new() { ["dtype"] = dtype }).outputs[0];
+        return b.Create(Def, [handle, i, flow], new() { { Dtype, dtype } }).outputs[0];
     }
 }

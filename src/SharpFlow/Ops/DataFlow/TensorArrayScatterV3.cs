@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.DataFlow;
 internal sealed class TensorArrayScatterV3 : TensorArrayOp
 {
     public static readonly TensorArrayScatterV3 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "TensorArrayScatterV3";
 
@@ -42,6 +43,6 @@ internal sealed class TensorArrayScatterV3 : TensorArrayOp
     {
         using var b = OpBuilder.Begin(handle.graph, null, "TensorArrayScatter");
         var i = b.Convert(indices, "indices", DType.int32);
-        return b.Create(Def, [handle, i, value, flow], new() { ["T"] = value.dtype }).outputs[0];
+        return b.Create(Def, [handle, i, value, flow], new() { { T, value.dtype } }).outputs[0];
     }
 }

@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.DataFlow;
 internal sealed class TensorArraySplitV3 : TensorArrayOp
 {
     public static readonly TensorArraySplitV3 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "TensorArraySplitV3";
 
@@ -51,6 +52,6 @@ internal sealed class TensorArraySplitV3 : TensorArrayOp
     {
         using var b = OpBuilder.Begin(handle.graph, null, "TensorArraySplit");
         var l = b.Convert(lengths, "lengths", DType.int64);
-        return b.Create(Def, [handle, value, l, flow], new() { ["T"] = value.dtype }).outputs[0];
+        return b.Create(Def, [handle, value, l, flow], new() { { T, value.dtype } }).outputs[0];
     }
 }

@@ -12,6 +12,7 @@ internal sealed class TensorArrayV3 : TensorArrayOp
     private static readonly OpAttr<bool> DynamicSize = new("dynamic_size", false);
     private static readonly OpAttr<bool> ClearAfterRead = new("clear_after_read", true);
     private static readonly OpAttr<string> TensorArrayName = new("tensor_array_name", "");
+    internal static readonly OpAttr<bool> IdenticalElementShapes = new("identical_element_shapes", false);
 
     public override string Type => "TensorArrayV3";
 
@@ -49,8 +50,8 @@ internal sealed class TensorArrayV3 : TensorArrayOp
         var s = b.Convert(size, "size", DType.int32);
         var op = b.Create(Def, [s], new()
         {
-            ["dtype"] = dtype, ["element_shape"] = elementShape, ["dynamic_size"] = dynamicSize, ["clear_after_read"] = clearAfterRead,
-            ["identical_element_shapes"] = false, ["tensor_array_name"] = tensorArrayName,
+            { Dtype, dtype }, { ElementShape, elementShape }, { DynamicSize, dynamicSize }, { ClearAfterRead, clearAfterRead },
+            { IdenticalElementShapes, false }, { TensorArrayName, tensorArrayName },
         });
         return (op.outputs[0], op.outputs[1]);
     }

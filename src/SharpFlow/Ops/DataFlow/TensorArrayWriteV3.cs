@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.DataFlow;
 internal sealed class TensorArrayWriteV3 : TensorArrayOp
 {
     public static readonly TensorArrayWriteV3 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "TensorArrayWriteV3";
 
@@ -41,6 +42,6 @@ internal sealed class TensorArrayWriteV3 : TensorArrayOp
     {
         using var b = OpBuilder.Begin(handle.graph, null, "TensorArrayWrite");
         var i = b.Convert(index, "index", DType.int32);
-        return b.Create(this, [handle, i, value, flow], new() { ["T"] = value.dtype }).outputs[0];
+        return b.Create(this, [handle, i, value, flow], new() { { T, value.dtype } }).outputs[0];
     }
 }

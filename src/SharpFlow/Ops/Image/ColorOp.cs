@@ -8,6 +8,8 @@ namespace SharpFlow.Ops.Image;
 /// </summary>
 internal abstract class ColorOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T", DType.float32);
+
     /// <summary>Whether the op takes a scalar second input.</summary>
     protected virtual bool HasScalar => false;
 
@@ -54,6 +56,6 @@ internal abstract class ColorOp : OpDef
         using var b = OpBuilder.Begin(name, Type, images);
         var x = b.Convert(images, InputName);
         Tensor[] inputs = scalar is { } s ? [x, b.Convert(s, "delta", DType.float32)] : [x];
-        return b.Create(this, inputs, new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(this, inputs, new() { { T, x.dtype } }).outputs[0];
     }
 }

@@ -15,6 +15,7 @@ internal sealed class CropAndResize : OpDef
 
     private static readonly OpAttr<string> Method = new("method", "bilinear");
     private static readonly OpAttr<float> ExtrapolationValue = new("extrapolation_value", 0f);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "CropAndResize";
 
@@ -105,6 +106,6 @@ internal sealed class CropAndResize : OpDef
         var bx = b.Convert(boxes, "boxes", DType.float32);
         var bi = b.Convert(boxInd, "box_ind", DType.int32);
         var cs = b.Convert(cropSize, "crop_size", DType.int32);
-        return b.Create(Def, [x, bx, bi, cs], new() { ["T"] = x.dtype, ["method"] = method, ["extrapolation_value"] = extrapolationValue }).outputs[0];
+        return b.Create(Def, [x, bx, bi, cs], new() { { T, x.dtype }, { Method, method }, { ExtrapolationValue, extrapolationValue } }).outputs[0];
     }
 }

@@ -9,6 +9,7 @@ internal sealed class CropAndResizeGradBoxes : OpDef
     public static readonly CropAndResizeGradBoxes Def = new();
 
     private static readonly OpAttr<string> Method = new("method", "bilinear");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "CropAndResizeGradBoxes";
 
@@ -53,6 +54,6 @@ internal sealed class CropAndResizeGradBoxes : OpDef
         using var b = OpBuilder.Begin(name, "CropAndResizeGradBoxes", grads, image, boxes, boxInd);
         var x = b.Convert(image, "image");
         var inputs = new[] { b.Convert(grads, "grads"), x, b.Convert(boxes, "boxes"), b.Convert(boxInd, "box_ind") };
-        return b.Create(Def, inputs, new() { ["T"] = x.dtype, ["method"] = method }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, x.dtype }, { Method, method } }).outputs[0];
     }
 }

@@ -51,6 +51,6 @@ internal sealed class CropAndResizeGradImage : OpDef
     {
         using var b = OpBuilder.Begin(name, "CropAndResizeGradImage", grads, boxes, boxInd, imageSize);
         var inputs = new[] { b.Convert(grads, "grads"), b.Convert(boxes, "boxes"), b.Convert(boxInd, "box_ind"), b.Convert(imageSize, "image_size", DType.int32) };
-        return b.Create(Def, inputs, new() { ["T"] = t, ["method"] = method }).outputs[0];
+        return b.Create(Def, inputs, new() { { TAttr, t }, { Method, method } }).outputs[0];
     }
 }

@@ -1,3 +1,4 @@
+using SharpFlow.Framework;
 using SharpFlow.Kernels.Image;
 
 namespace SharpFlow.Ops.Image;
@@ -15,5 +16,5 @@ internal sealed class DecodeBmp : DecodeImageOp
 
     /// <summary><c>tf.image.decode_bmp(contents, channels)</c>.</summary>
     public static Tensor Build(TensorLike contents, int channels = 0, string? name = null) =>
-        Def.Create(contents, new() { ["channels"] = channels }, name);
+        Def.Create(contents, new() { { ChannelsAttr, channels } }, name);
 }

@@ -41,5 +41,5 @@ internal sealed class DecodeImage : DecodeImageOp
 
     /// <summary><c>tf.image.decode_image(contents, channels, dtype, expand_animations)</c>.</summary>
     public static Tensor Build(TensorLike contents, int channels = 0, DType? dtype = null, bool expandAnimations = true, string? name = null) =>
-        Def.Create(contents, new() { ["channels"] = channels, ["dtype"] = dtype ?? DType.uint8, ["expand_animations"] = expandAnimations }, name);
+        Def.Create(contents, new() { { ChannelsAttr, channels }, { Dtype, dtype ?? DType.uint8 }, { ExpandAnimations, expandAnimations } }, name);
 }

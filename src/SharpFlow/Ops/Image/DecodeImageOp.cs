@@ -10,8 +10,8 @@ namespace SharpFlow.Ops.Image;
 /// </summary>
 internal abstract class DecodeImageOp : OpDef
 {
-    private static readonly OpAttr<int> ChannelsAttr = new("channels");
-    private static readonly OpAttr<DType> Dtype = new("dtype", DType.uint8);
+    internal static readonly OpAttr<int> ChannelsAttr = new("channels");
+    internal static readonly OpAttr<DType> Dtype = new("dtype", DType.uint8);
 
     public override bool NotDifferentiable => true;
 

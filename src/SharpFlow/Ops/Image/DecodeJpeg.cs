@@ -16,6 +16,8 @@ internal sealed class DecodeJpeg : DecodeImageOp
     private static readonly OpAttr<int> Ratio = new("ratio", 1);
     private static readonly OpAttr<string> DctMethod = new("dct_method", "");
     private static readonly OpAttr<bool> TryRecoverTruncated = new("try_recover_truncated", false);
+    internal static readonly OpAttr<bool> FancyUpscaling = new("fancy_upscaling", true);
+    internal static readonly OpAttr<float> AcceptableFraction = new("acceptable_fraction", 1f);
 
     public override string Type => "DecodeJpeg";
 
@@ -43,7 +45,7 @@ internal sealed class DecodeJpeg : DecodeImageOp
         float acceptableFraction = 1, string dctMethod = "", string? name = null) =>
         Def.Create(contents, new()
         {
-            ["channels"] = channels, ["ratio"] = ratio, ["fancy_upscaling"] = fancyUpscaling, ["try_recover_truncated"] = tryRecoverTruncated,
-            ["acceptable_fraction"] = acceptableFraction, ["dct_method"] = dctMethod,
+            { ChannelsAttr, channels }, { Ratio, ratio }, { FancyUpscaling, fancyUpscaling }, { TryRecoverTruncated, tryRecoverTruncated },
+            { AcceptableFraction, acceptableFraction }, { DctMethod, dctMethod },
         }, name);
 }

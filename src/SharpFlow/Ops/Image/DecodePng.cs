@@ -1,3 +1,4 @@
+using SharpFlow.Framework;
 using SharpFlow.Kernels.Image;
 
 namespace SharpFlow.Ops.Image;
@@ -21,5 +22,5 @@ internal sealed class DecodePng : DecodeImageOp
 
     /// <summary><c>tf.image.decode_png(contents, channels, dtype)</c>.</summary>
     public static Tensor Build(TensorLike contents, int channels = 0, DType? dtype = null, string? name = null) =>
-        Def.Create(contents, new() { ["channels"] = channels, ["dtype"] = dtype ?? DType.uint8 }, name);
+        Def.Create(contents, new() { { ChannelsAttr, channels }, { Dtype, dtype ?? DType.uint8 } }, name);
 }

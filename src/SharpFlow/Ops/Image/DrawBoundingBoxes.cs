@@ -10,6 +10,7 @@ namespace SharpFlow.Ops.Image;
 internal sealed class DrawBoundingBoxes : OpDef
 {
     public static readonly DrawBoundingBoxes Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.float32);
 
     public override string Type => "DrawBoundingBoxes";
 
@@ -55,6 +56,6 @@ internal sealed class DrawBoundingBoxes : OpDef
     {
         using var b = OpBuilder.Begin(name, "DrawBoundingBoxes", images, boxes);
         var x = b.Convert(images, "images");
-        return b.Create(Def, [x, b.Convert(boxes, "boxes", DType.float32)], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x, b.Convert(boxes, "boxes", DType.float32)], new() { { T, x.dtype } }).outputs[0];
     }
 }

@@ -19,6 +19,9 @@ internal sealed class EncodeJpeg : OpDef
     private static readonly OpAttr<bool> ChromaDownsampling = new("chroma_downsampling", true);
     private static readonly OpAttr<int> XDensity = new("x_density", 300);
     private static readonly OpAttr<int> YDensity = new("y_density", 300);
+    internal static readonly OpAttr<bool> Progressive = new("progressive", false);
+    internal static readonly OpAttr<bool> OptimizeSize = new("optimize_size", false);
+    internal static readonly OpAttr<string> XmpMetadata = new("xmp_metadata", "");
 
     public override string Type => "EncodeJpeg";
 
@@ -66,9 +69,9 @@ internal sealed class EncodeJpeg : OpDef
         var x = b.Convert(image, "image");
         return b.Create(Def, [x], new()
         {
-            ["format"] = format, ["quality"] = quality, ["progressive"] = progressive, ["optimize_size"] = optimizeSize,
-            ["chroma_downsampling"] = chromaDownsampling, ["density_unit"] = densityUnit, ["x_density"] = xDensity, ["y_density"] = yDensity,
-            ["xmp_metadata"] = xmpMetadata,
+            { Format, format }, { Quality, quality }, { Progressive, progressive }, { OptimizeSize, optimizeSize },
+            { ChromaDownsampling, chromaDownsampling }, { DensityUnit, densityUnit }, { XDensity, xDensity }, { YDensity, yDensity },
+            { XmpMetadata, xmpMetadata },
         }).outputs[0];
     }
 }

@@ -12,6 +12,7 @@ internal sealed class EncodePng : OpDef
     public static readonly EncodePng Def = new();
 
     private static readonly OpAttr<int> Compression = new("compression", -1);
+    internal static readonly OpAttr<DType> T = new("T", DType.uint8);
 
     public override string Type => "EncodePng";
 
@@ -50,6 +51,6 @@ internal sealed class EncodePng : OpDef
     {
         using var b = OpBuilder.Begin(name, "EncodePng", image);
         var x = b.Convert(image, "image");
-        return b.Create(Def, [x], new() { ["compression"] = compression, ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x], new() { { Compression, compression }, { T, x.dtype } }).outputs[0];
     }
 }

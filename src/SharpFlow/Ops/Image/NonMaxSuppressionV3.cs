@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.Image;
 internal class NonMaxSuppressionV3 : OpDef
 {
     public static readonly NonMaxSuppressionV3 Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.float32);
 
     public override string Type => "NonMaxSuppressionV3";
 
@@ -61,7 +62,7 @@ internal class NonMaxSuppressionV3 : OpDef
             b.Convert(boxes, "boxes", DType.float32), b.Convert(scores, "scores", DType.float32), b.Convert(maxOutputSize, "max_output_size", DType.int32),
             b.Convert(iouThreshold, "iou_threshold", DType.float32), b.Convert(scoreThreshold, "score_threshold", DType.float32),
         };
-        return b.Create(Def, inputs, new() { ["T"] = DType.float32 }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, DType.float32 } }).outputs[0];
     }
 }
 
@@ -83,6 +84,6 @@ internal sealed class NonMaxSuppressionV2 : NonMaxSuppressionV3
             b.Convert(boxes, "boxes", DType.float32), b.Convert(scores, "scores", DType.float32), b.Convert(maxOutputSize, "max_output_size", DType.int32),
             b.Convert(iouThreshold, "iou_threshold", DType.float32),
         };
-        return b.Create(Def, inputs, new() { ["T"] = DType.float32 }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, DType.float32 } }).outputs[0];
     }
 }

@@ -10,6 +10,7 @@ internal sealed class ResizeBicubicGrad : OpDef
 
     private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
     private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "ResizeBicubicGrad";
 
@@ -44,6 +45,6 @@ internal sealed class ResizeBicubicGrad : OpDef
     public static Tensor Build(Tensor grads, Tensor originalImage, bool alignCorners, bool halfPixelCenters, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "ResizeBicubicGrad", grads, originalImage);
-        return b.Create(Def, [grads, originalImage], new() { ["T"] = originalImage.dtype, ["align_corners"] = alignCorners, ["half_pixel_centers"] = halfPixelCenters }).outputs[0];
+        return b.Create(Def, [grads, originalImage], new() { { T, originalImage.dtype }, { AlignCorners, alignCorners }, { HalfPixelCenters, halfPixelCenters } }).outputs[0];
     }
 }

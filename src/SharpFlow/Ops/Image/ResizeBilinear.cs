@@ -13,6 +13,7 @@ internal sealed class ResizeBilinear : OpDef
 
     private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
     private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "ResizeBilinear";
 
@@ -76,6 +77,6 @@ internal sealed class ResizeBilinear : OpDef
         using var b = OpBuilder.Begin(name, "ResizeBilinear", images, size);
         var x = b.Convert(images, "images");
         var s = b.Convert(size, "size", DType.int32);
-        return b.Create(Def, [x, s], new() { ["T"] = x.dtype, ["align_corners"] = alignCorners, ["half_pixel_centers"] = halfPixelCenters }).outputs[0];
+        return b.Create(Def, [x, s], new() { { T, x.dtype }, { AlignCorners, alignCorners }, { HalfPixelCenters, halfPixelCenters } }).outputs[0];
     }
 }

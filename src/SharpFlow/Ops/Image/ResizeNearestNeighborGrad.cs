@@ -10,6 +10,7 @@ internal sealed class ResizeNearestNeighborGrad : OpDef
 
     private static readonly OpAttr<bool> AlignCorners = new("align_corners", false);
     private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "ResizeNearestNeighborGrad";
 
@@ -53,6 +54,6 @@ internal sealed class ResizeNearestNeighborGrad : OpDef
         using var b = OpBuilder.Begin(name, "ResizeNearestNeighborGrad", grads, size);
         var g = b.Convert(grads, "grads");
         var s = b.Convert(size, "size", DType.int32);
-        return b.Create(Def, [g, s], new() { ["T"] = g.dtype, ["align_corners"] = alignCorners, ["half_pixel_centers"] = halfPixelCenters }).outputs[0];
+        return b.Create(Def, [g, s], new() { { T, g.dtype }, { AlignCorners, alignCorners }, { HalfPixelCenters, halfPixelCenters } }).outputs[0];
     }
 }

@@ -10,6 +10,7 @@ internal abstract class ResizeOp : OpDef
 {
     private static readonly OpAttr<bool> AlignCorners = new("align_corners");
     private static readonly OpAttr<bool> HalfPixelCenters = new("half_pixel_centers", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     /// <summary>The output dtype for images of <paramref name="input"/>'s dtype (float32 but for nearest neighbour).</summary>
     protected virtual DType OutputDType(DType input) => DType.float32;
@@ -68,8 +69,8 @@ internal abstract class ResizeOp : OpDef
         using var b = OpBuilder.Begin(name, Type, images, size);
         var x = b.Convert(images, "images");
         var s = b.Convert(size, "size", DType.int32);
-        var attrs = new Dictionary<string, object> { ["T"] = x.dtype, ["align_corners"] = alignCorners };
-        if (HasHalfPixelCenters) attrs["half_pixel_centers"] = halfPixelCenters;
+        var attrs = new Dictionary<string, object> { { T, x.dtype }, { AlignCorners, alignCorners } };
+        if (HasHalfPixelCenters) HalfPixelCenters.Set(attrs, halfPixelCenters);
         return b.Create(this, [x, s], attrs).outputs[0];
     }
 }

@@ -18,6 +18,10 @@ internal sealed class SampleDistortedBoundingBoxV2 : OpDef
     private static readonly OpAttr<float[]> AspectRatioRange = new("aspect_ratio_range");
     private static readonly OpAttr<float[]> AreaRange = new("area_range");
     private static readonly OpAttr<int> MaxAttempts = new("max_attempts", 100);
+    private static readonly OpAttr<long> SeedAttr = new("seed", 0);
+    private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
+    private static readonly OpAttr<bool> UseImageIfNoBoundingBoxes = new("use_image_if_no_bounding_boxes", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "SampleDistortedBoundingBoxV2";
 
@@ -54,12 +58,6 @@ internal sealed class SampleDistortedBoundingBoxV2 : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel
     {
-        private static readonly OpAttr<long> SeedAttr = new("seed", 0);
-        private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
-        private static readonly OpAttr<float[]> AspectRatioRange = new("aspect_ratio_range");
-        private static readonly OpAttr<float[]> AreaRange = new("area_range");
-        private static readonly OpAttr<int> MaxAttempts = new("max_attempts", 100);
-        private static readonly OpAttr<bool> UseImageIfNoBoundingBoxes = new("use_image_if_no_bounding_boxes", false);
 
         private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
         private readonly float[] _aspect = AspectRatioRange.Of(op);
@@ -129,8 +127,8 @@ internal sealed class SampleDistortedBoundingBoxV2 : OpDef
         var inputs = new[] { size, b.Convert(boundingBoxes, "bounding_boxes", DType.float32), b.Convert(minObjectCovered, "min_object_covered", DType.float32) };
         var op = b.Create(Def, inputs, new()
         {
-            ["T"] = size.dtype, ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2, ["aspect_ratio_range"] = aspectRatioRange, ["area_range"] = areaRange,
-            ["max_attempts"] = maxAttempts, ["use_image_if_no_bounding_boxes"] = useImageIfNoBoundingBoxes,
+            { T, size.dtype }, { SeedAttr, seeds.Seed }, { Seed2Attr, seeds.Seed2 }, { AspectRatioRange, aspectRatioRange }, { AreaRange, areaRange },
+            { MaxAttempts, maxAttempts }, { UseImageIfNoBoundingBoxes, useImageIfNoBoundingBoxes },
         });
         return (op.outputs[0], op.outputs[1], op.outputs[2]);
     }

@@ -66,6 +66,9 @@ internal sealed class HashTableV2 : OpDef
 
     private static readonly OpAttr<DType> KeyDtype = new("key_dtype");
     private static readonly OpAttr<DType> ValueDtype = new("value_dtype");
+    internal static readonly OpAttr<string> Container = new("container", "");
+    internal static readonly OpAttr<string> SharedName = new("shared_name", "");
+    internal static readonly OpAttr<bool> UseNodeNameSharing = new("use_node_name_sharing", false);
 
     public override string Type => "HashTableV2";
 
@@ -87,11 +90,11 @@ internal sealed class HashTableV2 : OpDef
         using var b = OpBuilder.Begin(name, "hash_table");
         return b.Create(Def, [], new()
         {
-            ["container"] = "",
-            ["shared_name"] = shared_name,
-            ["use_node_name_sharing"] = false,
-            ["key_dtype"] = key_dtype,
-            ["value_dtype"] = value_dtype,
+            { Container, "" },
+            { SharedName, shared_name },
+            { UseNodeNameSharing, false },
+            { KeyDtype, key_dtype },
+            { ValueDtype, value_dtype },
         }).outputs[0];
     }
 }
@@ -100,6 +103,8 @@ internal sealed class HashTableV2 : OpDef
 internal sealed class InitializeTableV2 : OpDef
 {
     public static readonly InitializeTableV2 Def = new();
+    internal static readonly OpAttr<DType> Tkey = new("Tkey");
+    internal static readonly OpAttr<DType> Tval = new("Tval");
 
     public override string Type => "InitializeTableV2";
 
@@ -133,7 +138,7 @@ internal sealed class InitializeTableV2 : OpDef
         using var b = OpBuilder.Begin(name, "table_init", table, keys, values);
         var k = b.Convert(keys, "keys");
         var v = b.Convert(values, "values");
-        var op = b.Create(Def, [table, k, v], new() { ["Tkey"] = k.dtype, ["Tval"] = v.dtype });
+        var op = b.Create(Def, [table, k, v], new() { { Tkey, k.dtype }, { Tval, v.dtype } });
         table.graph.add_to_collection(GraphKeys.TABLE_INITIALIZERS, op);
         return op;
     }
@@ -145,6 +150,7 @@ internal sealed class LookupTableFindV2 : OpDef
     public static readonly LookupTableFindV2 Def = new();
 
     private static readonly OpAttr<DType> Tout = new("Tout");
+    internal static readonly OpAttr<DType> Tin = new("Tin");
 
     public override string Type => "LookupTableFindV2";
 
@@ -174,6 +180,6 @@ internal sealed class LookupTableFindV2 : OpDef
         using var b = OpBuilder.Begin(name, "hash_table_Lookup", table, keys, default_value);
         var k = b.Convert(keys, "keys");
         var d = b.Convert(default_value, "default_value", valueDType);
-        return b.Create(Def, [table, k, d], new() { ["Tin"] = k.dtype, ["Tout"] = valueDType }).outputs[0];
+        return b.Create(Def, [table, k, d], new() { { Tin, k.dtype }, { Tout, valueDType } }).outputs[0];
     }
 }

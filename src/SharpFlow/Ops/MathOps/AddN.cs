@@ -8,6 +8,8 @@ namespace SharpFlow.Ops.MathOps;
 internal sealed class AddN : OpDef
 {
     public static readonly AddN Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<int> N = new("N");
 
     public override string Type => "AddN";
 
@@ -48,8 +50,8 @@ internal sealed class AddN : OpDef
         var names = Enumerable.Range(0, array.Length).Select(i => $"inputs_{i}").ToArray();
         var tensors = b.SameType("AddN", array, names);
         if (tensors.Length == 1)
-            return name is null ? tensors[0] : b.Graph.CreateOp(ArrayOps.Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { ["T"] = tensors[0].dtype }).outputs[0];
-        return b.Create(Def, tensors, new() { ["T"] = tensors[0].dtype, ["N"] = tensors.Length }).outputs[0];
+            return name is null ? tensors[0] : b.Graph.CreateOp(ArrayOps.Identity.Def, b.Scope, [tensors[0]], new Dictionary<string, object> { { ArrayOps.Identity.T, tensors[0].dtype } }).outputs[0];
+        return b.Create(Def, tensors, new() { { T, tensors[0].dtype }, { N, tensors.Length } }).outputs[0];
     }
 
     /// <summary>Every input receives the output's gradient.</summary>

@@ -10,6 +10,8 @@ namespace SharpFlow.Ops.MathOps;
 internal abstract class ArgReductionOp : OpDef
 {
     private static readonly OpAttr<DType> OutputType = new("output_type");
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     private readonly bool _max;
 
@@ -83,6 +85,6 @@ internal abstract class ArgReductionOp : OpDef
         using var b = OpBuilder.Begin(name, Type, input, axis ?? default);
         var x = b.Convert(input, "input");
         var dimension = b.Convert(axis ?? 0, "dimension");
-        return b.Create(this, [x, dimension], new() { ["T"] = x.dtype, ["Tidx"] = dimension.dtype, ["output_type"] = type }).outputs[0];
+        return b.Create(this, [x, dimension], new() { { T, x.dtype }, { Tidx, dimension.dtype }, { OutputType, type } }).outputs[0];
     }
 }

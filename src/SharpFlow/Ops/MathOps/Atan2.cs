@@ -1,4 +1,5 @@
 using SharpFlow.Framework.Dispatch;
+using SharpFlow.Framework;
 using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.MathOps;
@@ -19,7 +20,7 @@ internal sealed class Atan2 : BinaryElementwiseOp
     {
         using var b = OpBuilder.Begin(name, "Atan2", y, x);
         var inputs = b.SameType("Atan2", [y, x], ["y", "x"]);
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, inputs[0].dtype } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_Atan2Grad</c>: (g·x, -g·y) / (x² + y²).</summary>

@@ -13,6 +13,7 @@ internal sealed class BatchMatMul : OpDef
 
     private static readonly OpAttr<bool> AdjX = new("adj_x", false);
     private static readonly OpAttr<bool> AdjY = new("adj_y", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "BatchMatMul";
 
@@ -50,7 +51,7 @@ internal sealed class BatchMatMul : OpDef
     {
         using var b = OpBuilder.Begin(name, "BatchMatMul", x, y);
         var inputs = b.SameType("BatchMatMul", [x, y], ["x", "y"]);
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["adj_x"] = adjX, ["adj_y"] = adjY }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, inputs[0].dtype }, { AdjX, adjX }, { AdjY, adjY } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_BatchMatMul</c>: MatMul's rule in its four adjoint cases, as BatchMatMul ops.</summary>

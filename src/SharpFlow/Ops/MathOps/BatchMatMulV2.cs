@@ -13,6 +13,7 @@ internal sealed class BatchMatMulV2 : OpDef
 
     private static readonly OpAttr<bool> AdjX = new("adj_x", false);
     private static readonly OpAttr<bool> AdjY = new("adj_y", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "BatchMatMulV2";
 
@@ -80,7 +81,7 @@ internal sealed class BatchMatMulV2 : OpDef
     {
         using var b = OpBuilder.Begin(name, "BatchMatMulV2", x, y);
         var inputs = b.SameType("BatchMatMulV2", [x, y], ["x", "y"]);
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["adj_x"] = adjX, ["adj_y"] = adjY }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, inputs[0].dtype }, { AdjX, adjX }, { AdjY, adjY } }).outputs[0];
     }
 
     /// <summary>
@@ -96,7 +97,7 @@ internal sealed class BatchMatMulV2 : OpDef
         if (!Batched(a) && !Batched(b)) return MatMul.Build(a, b, ta, tb, name);
         using var builder = OpBuilder.Begin(name, "MatMul", a, b);
         var inputs = builder.SameType("BatchMatMulV2", [a, b], ["a", "b"]);
-        return builder.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["adj_x"] = ta, ["adj_y"] = tb }).outputs[0];
+        return builder.Create(Def, inputs, new() { { T, inputs[0].dtype }, { AdjX, ta }, { AdjY, tb } }).outputs[0];
     }
 
     /// <summary>

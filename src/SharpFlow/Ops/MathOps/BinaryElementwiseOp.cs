@@ -9,6 +9,8 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class BinaryElementwiseOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+
     /// <summary>Whether the op is defined for <paramref name="dtype"/>.</summary>
     protected virtual bool Accepts(DType dtype) => dtype.IsNumeric;
 
@@ -72,7 +74,7 @@ internal abstract class BinaryElementwiseOp : OpDef
     {
         using var b = OpBuilder.Begin(name, defaultName, x, y);
         var inputs = b.SameType(Type, [x, y], ["x", "y"]);
-        return b.Create(this, inputs, HasTypeAttr ? new() { ["T"] = inputs[0].dtype } : new()).outputs[0];
+        return b.Create(this, inputs, HasTypeAttr ? new() { { T, inputs[0].dtype } } : new()).outputs[0];
     }
 
     public override bool BroadcastsInputs => true;

@@ -13,6 +13,8 @@ internal sealed class Cast : OpDef
     public static readonly Cast Def = new();
 
     private static readonly OpAttr<DType> DstT = new("DstT");
+    internal static readonly OpAttr<DType> SrcT = new("SrcT");
+    internal static readonly OpAttr<bool> Truncate = new("Truncate", false);
 
     public override string Type => "Cast";
 
@@ -41,7 +43,7 @@ internal sealed class Cast : OpDef
         using var b = OpBuilder.Begin(name, "Cast", x);
         var input = b.Convert(x, "x");
         if (input.dtype == dtype) return input;
-        return b.Create(Def, [input], new() { ["SrcT"] = input.dtype, ["DstT"] = dtype, ["Truncate"] = false }).outputs[0];
+        return b.Create(Def, [input], new() { { SrcT, input.dtype }, { DstT, dtype }, { Truncate, false } }).outputs[0];
     }
 
     /// <summary>Between float types the gradient is cast back; to or from integers and bools there is none.</summary>

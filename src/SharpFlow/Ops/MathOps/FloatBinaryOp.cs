@@ -8,6 +8,8 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class FloatBinaryOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T", DType.float32);
+
     /// <summary>The TensorFlow names of the two inputs, for messages.</summary>
     protected abstract (string A, string B) InputNames { get; }
 
@@ -38,6 +40,6 @@ internal abstract class FloatBinaryOp : OpDef
     {
         using var builder = OpBuilder.Begin(name, Type, a, b);
         var inputs = builder.SameType(Type, [a, b], [InputNames.A, InputNames.B]);
-        return builder.Create(this, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+        return builder.Create(this, inputs, new() { { T, inputs[0].dtype } }).outputs[0];
     }
 }

@@ -5,6 +5,8 @@ namespace SharpFlow.Ops.MathOps;
 /// <summary>The shared rule of IsNan, IsInf and IsFinite: a float input, a bool output of its shape.</summary>
 internal abstract class FloatClassifyOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+
     /// <summary>The test of one element.</summary>
     protected abstract bool Test(double x);
 
@@ -38,6 +40,6 @@ internal abstract class FloatClassifyOp : OpDef
     {
         using var b = OpBuilder.Begin(name, Type, x);
         var input = b.Convert(x, "x");
-        return b.Create(this, [input], new() { ["T"] = input.dtype }).outputs[0];
+        return b.Create(this, [input], new() { { T, input.dtype } }).outputs[0];
     }
 }

@@ -14,6 +14,7 @@ internal sealed class MatMul : OpDef
 
     private static readonly OpAttr<bool> TransposeA = new("transpose_a", false);
     private static readonly OpAttr<bool> TransposeB = new("transpose_b", false);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "MatMul";
 
@@ -72,7 +73,7 @@ internal sealed class MatMul : OpDef
     {
         using var builder = OpBuilder.Begin(name, "MatMul", a, b);
         var inputs = builder.SameType("MatMul", [a, b], ["a", "b"]);
-        return builder.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["transpose_a"] = transposeA, ["transpose_b"] = transposeB }).outputs[0];
+        return builder.Create(Def, inputs, new() { { T, inputs[0].dtype }, { TransposeA, transposeA }, { TransposeB, transposeB } }).outputs[0];
     }
 
     /// <summary>The four cases of TensorFlow's <c>_MatMulGrad</c>: each gradient is one more MatMul.</summary>

@@ -10,6 +10,8 @@ namespace SharpFlow.Ops.MathOps;
 internal sealed class MatrixBandPart : OpDef
 {
     public static readonly MatrixBandPart Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tindex = new("Tindex", DType.int64);
 
     public override string Type => "MatrixBandPart";
 
@@ -50,7 +52,7 @@ internal sealed class MatrixBandPart : OpDef
         using var b = OpBuilder.Begin(name, "MatrixBandPart", input, numLower, numUpper);
         var x = b.Convert(input, "input");
         var bounds = b.SameType("MatrixBandPart", [numLower, numUpper], ["num_lower", "num_upper"], DType.int64);
-        return b.Create(Def, [x, bounds[0], bounds[1]], new() { ["T"] = x.dtype, ["Tindex"] = bounds[0].dtype }).outputs[0];
+        return b.Create(Def, [x, bounds[0], bounds[1]], new() { { T, x.dtype }, { Tindex, bounds[0].dtype } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_MatrixBandPartGrad</c>: the same band of the gradient.</summary>

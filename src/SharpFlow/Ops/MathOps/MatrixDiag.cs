@@ -7,6 +7,7 @@ namespace SharpFlow.Ops.MathOps;
 internal sealed class MatrixDiag : OpDef
 {
     public static readonly MatrixDiag Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "MatrixDiag";
 
@@ -38,7 +39,7 @@ internal sealed class MatrixDiag : OpDef
     {
         using var b = OpBuilder.Begin(name, "MatrixDiag", diagonal);
         var d = b.Convert(diagonal, "diagonal");
-        return b.Create(Def, [d], new() { ["T"] = d.dtype }).outputs[0];
+        return b.Create(Def, [d], new() { { T, d.dtype } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_MatrixDiagGrad</c>: the diagonal of the gradient.</summary>

@@ -7,6 +7,7 @@ namespace SharpFlow.Ops.MathOps;
 internal sealed class MatrixDiagPart : OpDef
 {
     public static readonly MatrixDiagPart Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "MatrixDiagPart";
 
@@ -40,7 +41,7 @@ internal sealed class MatrixDiagPart : OpDef
     {
         using var b = OpBuilder.Begin(name, "MatrixDiagPart", input);
         var x = b.Convert(input, "input");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype } }).outputs[0];
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using SharpFlow.Framework.Dispatch;
+using SharpFlow.Framework;
 using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.MathOps;
@@ -19,7 +20,7 @@ internal sealed class Polygamma : BinaryElementwiseOp
     {
         using var b = OpBuilder.Begin(name, "Polygamma", a, x);
         var inputs = b.SameType("Polygamma", [a, x], ["a", "x"]);
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, inputs[0].dtype } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_PolygammaGrad</c>: nothing for a, g·polygamma(a + 1, x) for x.</summary>

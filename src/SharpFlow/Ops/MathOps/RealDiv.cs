@@ -1,4 +1,5 @@
 using SharpFlow.Framework.Dispatch;
+using SharpFlow.Framework;
 using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.MathOps;
@@ -34,7 +35,7 @@ internal sealed class RealDiv : BinaryElementwiseOp
             inputs[0] = Cast.Build(inputs[0], target);
             inputs[1] = Cast.Build(inputs[1], target);
         }
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, inputs[0].dtype } }).outputs[0];
     }
 
     /// <summary>TensorFlow 1.x's <c>tf.div</c>: RealDiv for floats, FloorDiv for integers (Python 2 semantics).</summary>
@@ -43,7 +44,7 @@ internal sealed class RealDiv : BinaryElementwiseOp
         using var b = OpBuilder.Begin(name, "div", x, y);
         var inputs = b.SameType("Div", [x, y], ["x", "y"]);
         var def = inputs[0].dtype.is_floating ? (BinaryElementwiseOp)Def : FloorDiv.Def;
-        return b.Create(def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+        return b.Create(def, inputs, new() { { T, inputs[0].dtype } }).outputs[0];
     }
 
     /// <summary>d(x/y) = (g/y, g * (-x/y)/y).</summary>

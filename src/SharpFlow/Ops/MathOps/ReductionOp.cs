@@ -11,6 +11,8 @@ namespace SharpFlow.Ops.MathOps;
 internal abstract class ReductionOp : OpDef
 {
     private static readonly OpAttr<bool> KeepDims = new("keep_dims");
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     /// <summary>Whether the reduction is defined for <paramref name="dtype"/>.</summary>
     protected virtual bool Accepts(DType dtype) => dtype.IsNumeric;
@@ -92,8 +94,8 @@ internal abstract class ReductionOp : OpDef
         else
             axes = ArrayOps.Range.Build(0, ArrayOps.Rank.Build(x), 1);
         return b.Create(this, [x, axes], HasTypeAttr
-            ? new() { ["T"] = x.dtype, ["Tidx"] = axes.dtype, ["keep_dims"] = keepDims }
-            : new() { ["Tidx"] = axes.dtype, ["keep_dims"] = keepDims }).outputs[0];
+            ? new() { { T, x.dtype }, { Tidx, axes.dtype }, { KeepDims, keepDims } }
+            : new() { { Tidx, axes.dtype }, { KeepDims, keepDims } }).outputs[0];
     }
 
     /// <summary>The reduced axes when they are constant and the input's rank is known, else null.</summary>

@@ -11,6 +11,8 @@ internal abstract class ScanOp : OpDef
 {
     private static readonly OpAttr<bool> Exclusive = new("exclusive");
     private static readonly OpAttr<bool> Reverse = new("reverse");
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
 
     protected abstract bool Product { get; }
 
@@ -53,6 +55,6 @@ internal abstract class ScanOp : OpDef
         using var b = OpBuilder.Begin(name, Type, x, axis);
         var input = b.Convert(x, "x");
         var a = b.Convert(axis, "axis");
-        return b.Create(this, [input, a], new() { ["T"] = input.dtype, ["Tidx"] = a.dtype, ["exclusive"] = exclusive, ["reverse"] = reverse }).outputs[0];
+        return b.Create(this, [input, a], new() { { T, input.dtype }, { Tidx, a.dtype }, { Exclusive, exclusive }, { Reverse, reverse } }).outputs[0];
     }
 }

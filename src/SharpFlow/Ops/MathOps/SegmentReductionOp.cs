@@ -11,6 +11,9 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class SegmentReductionOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
+
     /// <summary>The reduction.</summary>
     protected abstract SegmentReduction Reduction { get; }
 
@@ -48,6 +51,6 @@ internal abstract class SegmentReductionOp : OpDef
         using var b = OpBuilder.Begin(name, Type, data, segmentIds);
         var d = b.Convert(data, "data");
         var ids = b.Convert(segmentIds, "segment_ids");
-        return b.Create(this, [d, ids], new() { ["T"] = d.dtype, ["Tindices"] = ids.dtype }).outputs[0];
+        return b.Create(this, [d, ids], new() { { T, d.dtype }, { Tindices, ids.dtype } }).outputs[0];
     }
 }

@@ -12,6 +12,7 @@ namespace SharpFlow.Ops.MathOps;
 internal sealed class Select : OpDef
 {
     public static readonly Select Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Select";
 
@@ -63,7 +64,7 @@ internal sealed class Select : OpDef
         using var b = OpBuilder.Begin(name, "Select", condition, x, y);
         var cond = b.Convert(condition, "condition", condition.Value is Tensor ? null : DType.@bool);
         var values = b.SameType("Select", [x, y], ["t", "e"]);
-        return b.Create(Def, [cond, values[0], values[1]], new() { ["T"] = values[0].dtype }).outputs[0];
+        return b.Create(Def, [cond, values[0], values[1]], new() { { T, values[0].dtype } }).outputs[0];
     }
 
     /// <summary>The gradient goes to x where the condition holds and to y elsewhere; the condition has none.</summary>

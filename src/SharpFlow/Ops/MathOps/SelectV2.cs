@@ -15,6 +15,7 @@ namespace SharpFlow.Ops.MathOps;
 internal sealed class SelectV2 : OpDef
 {
     public static readonly SelectV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "SelectV2";
 
@@ -94,6 +95,6 @@ internal sealed class SelectV2 : OpDef
         using var b = OpBuilder.Begin(name, "SelectV2", condition, x, y);
         var cond = b.Convert(condition, "condition", condition.Value is Tensor ? null : DType.@bool);
         var values = b.SameType("SelectV2", [x, y], ["t", "e"]);
-        return b.Create(Def, [cond, values[0], values[1]], new() { ["T"] = values[0].dtype }).outputs[0];
+        return b.Create(Def, [cond, values[0], values[1]], new() { { T, values[0].dtype } }).outputs[0];
     }
 }

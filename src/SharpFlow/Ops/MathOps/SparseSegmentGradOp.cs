@@ -7,6 +7,10 @@ namespace SharpFlow.Ops.MathOps;
 /// <summary>The shared rule of SparseSegmentMeanGrad and SparseSegmentSqrtNGrad (inputs grad, indices, segment_ids, output_dim0).</summary>
 internal abstract class SparseSegmentGradOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
+    internal static readonly OpAttr<DType> Tsegmentids = new("Tsegmentids");
+
     /// <summary>Whether the weight is the square root of the segment's size.</summary>
     protected abstract bool SqrtN { get; }
 
@@ -61,10 +65,10 @@ internal abstract class SparseSegmentGradOp : OpDef
         var i = b.Convert(indices, "indices");
         var ids = b.Convert(segmentIds, "segment_ids");
         var n = b.Convert(outputDim0, "output_dim0", DType.int32);
-        var attrs = new Dictionary<string, object> { ["T"] = g.dtype, ["Tidx"] = i.dtype };
+        var attrs = new Dictionary<string, object> { { T, g.dtype }, { Tidx, i.dtype } };
         // TensorFlow 1.15's segment_ids is int32 with no attr (its importer refuses a node with an attr the OpDef
         // lacks); the Tsegmentids attr of TensorFlow 2.x is written only for int64 ids.
-        if (ids.dtype != DType.int32) attrs["Tsegmentids"] = ids.dtype;
+        if (ids.dtype != DType.int32) Tsegmentids.Set(attrs, ids.dtype);
         return b.Create(this, [g, i, ids, n], attrs).outputs[0];
     }
 }

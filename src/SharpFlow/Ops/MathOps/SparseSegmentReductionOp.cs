@@ -12,6 +12,10 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class SparseSegmentReductionOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tidx = new("Tidx", DType.int32);
+    internal static readonly OpAttr<DType> Tsegmentids = new("Tsegmentids");
+
     /// <summary>The reduction.</summary>
     protected abstract SegmentReduction Reduction { get; }
 
@@ -65,10 +69,10 @@ internal abstract class SparseSegmentReductionOp : OpDef
         var d = b.Convert(data, "data");
         var i = b.Convert(indices, "indices");
         var ids = b.Convert(segmentIds, "segment_ids");
-        var attrs = new Dictionary<string, object> { ["T"] = d.dtype, ["Tidx"] = i.dtype };
+        var attrs = new Dictionary<string, object> { { T, d.dtype }, { Tidx, i.dtype } };
         // TensorFlow 1.15's segment_ids is int32 with no attr (its importer refuses a node with an attr the OpDef
         // lacks); the Tsegmentids attr of TensorFlow 2.x is written only for int64 ids.
-        if (ids.dtype != DType.int32) attrs["Tsegmentids"] = ids.dtype;
+        if (ids.dtype != DType.int32) Tsegmentids.Set(attrs, ids.dtype);
         return b.Create(this, [d, i, ids], attrs).outputs[0];
     }
 }

@@ -5,6 +5,8 @@ namespace SharpFlow.Ops.MathOps;
 /// <summary>The shared rule of unary element-wise ops: same dtype and shape out as in.</summary>
 internal abstract class UnaryElementwiseOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+
     /// <summary>Whether the op is defined for <paramref name="dtype"/>.</summary>
     protected virtual bool Accepts(DType dtype) => dtype.IsNumeric;
 
@@ -41,6 +43,6 @@ internal abstract class UnaryElementwiseOp : OpDef
     {
         using var b = OpBuilder.Begin(name, defaultName, x);
         var input = b.Convert(x, "x");
-        return b.Create(this, [input], HasTypeAttr ? new() { ["T"] = input.dtype } : new()).outputs[0];
+        return b.Create(this, [input], HasTypeAttr ? new() { { T, input.dtype } } : new()).outputs[0];
     }
 }

@@ -13,6 +13,10 @@ namespace SharpFlow.Ops.MathOps;
 /// </summary>
 internal abstract class UnsortedSegmentReductionOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
+    internal static readonly OpAttr<DType> Tnumsegments = new("Tnumsegments", DType.int32);
+
     /// <summary>The reduction.</summary>
     protected abstract SegmentReduction Reduction { get; }
 
@@ -44,6 +48,6 @@ internal abstract class UnsortedSegmentReductionOp : OpDef
         var d = b.Convert(data, "data");
         var ids = b.Convert(segmentIds, "segment_ids");
         var n = b.Convert(numSegments, "num_segments", numSegments.Value is Tensor ? null : ids.dtype);
-        return b.Create(this, [d, ids, n], new() { ["T"] = d.dtype, ["Tindices"] = ids.dtype, ["Tnumsegments"] = n.dtype }).outputs[0];
+        return b.Create(this, [d, ids, n], new() { { T, d.dtype }, { Tindices, ids.dtype }, { Tnumsegments, n.dtype } }).outputs[0];
     }
 }

@@ -14,6 +14,9 @@ namespace SharpFlow.Ops.MathOps;
 internal sealed class UnsortedSegmentSum : OpDef
 {
     public static readonly UnsortedSegmentSum Def = new();
+    internal static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
+    internal static readonly OpAttr<DType> Tnumsegments = new("Tnumsegments", DType.int32);
 
     public override string Type => "UnsortedSegmentSum";
 
@@ -116,6 +119,6 @@ internal sealed class UnsortedSegmentSum : OpDef
         var d = b.Convert(data, "data");
         var ids = b.Convert(segmentIds, "segment_ids");
         var n = b.Convert(numSegments, "num_segments", numSegments.Value is Tensor ? null : ids.dtype);
-        return b.Create(Def, [d, ids, n], new() { ["T"] = d.dtype, ["Tindices"] = ids.dtype, ["Tnumsegments"] = n.dtype }).outputs[0];
+        return b.Create(Def, [d, ids, n], new() { { TAttr, d.dtype }, { Tindices, ids.dtype }, { Tnumsegments, n.dtype } }).outputs[0];
     }
 }

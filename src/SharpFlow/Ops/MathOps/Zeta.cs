@@ -1,4 +1,5 @@
 using SharpFlow.Framework.Dispatch;
+using SharpFlow.Framework;
 using SharpFlow.Kernels;
 
 namespace SharpFlow.Ops.MathOps;
@@ -19,7 +20,7 @@ internal sealed class Zeta : BinaryElementwiseOp
     {
         using var b = OpBuilder.Begin(name, "Zeta", x, q);
         var inputs = b.SameType("Zeta", [x, q], ["x", "q"]);
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, inputs[0].dtype } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_ZetaGrad</c>: nothing for x, -x·ζ(x + 1, q)·g for q.</summary>

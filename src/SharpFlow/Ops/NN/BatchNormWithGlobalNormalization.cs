@@ -18,6 +18,7 @@ internal sealed class BatchNormWithGlobalNormalization : OpDef
 
     internal static readonly OpAttr<float> VarianceEpsilon = new("variance_epsilon");
     internal static readonly OpAttr<bool> ScaleAfterNormalization = new("scale_after_normalization");
+    internal static readonly OpAttr<DType> TAttr = new("T");
 
     public override string Type => "BatchNormWithGlobalNormalization";
 
@@ -126,7 +127,7 @@ internal sealed class BatchNormWithGlobalNormalization : OpDef
         var inputs = new[] { b.Convert(t, "t"), b.Convert(m, "m"), b.Convert(v, "v"), b.Convert(beta, "beta"), b.Convert(gamma, "gamma") };
         return b.Create(Def, inputs, new Dictionary<string, object>
         {
-            ["T"] = inputs[0].dtype, ["variance_epsilon"] = (float)varianceEpsilon, ["scale_after_normalization"] = scaleAfterNormalization,
+            { TAttr, inputs[0].dtype }, { VarianceEpsilon, (float)varianceEpsilon }, { ScaleAfterNormalization, scaleAfterNormalization },
         }).outputs[0];
     }
 }

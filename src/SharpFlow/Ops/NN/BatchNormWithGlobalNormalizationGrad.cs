@@ -11,6 +11,9 @@ namespace SharpFlow.Ops.NN;
 internal sealed class BatchNormWithGlobalNormalizationGrad : OpDef
 {
     public static readonly BatchNormWithGlobalNormalizationGrad Def = new();
+    internal static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<float> VarianceEpsilon = new("variance_epsilon");
+    internal static readonly OpAttr<bool> ScaleAfterNormalization = new("scale_after_normalization");
 
     public override string Type => "BatchNormWithGlobalNormalizationGrad";
 
@@ -110,7 +113,7 @@ internal sealed class BatchNormWithGlobalNormalizationGrad : OpDef
         var inputs = new[] { b.Convert(t, "t"), b.Convert(m, "m"), b.Convert(v, "v"), b.Convert(gamma, "gamma"), b.Convert(backprop, "backprop") };
         return [.. b.Create(Def, inputs, new Dictionary<string, object>
         {
-            ["T"] = inputs[0].dtype, ["variance_epsilon"] = (float)varianceEpsilon, ["scale_after_normalization"] = scaleAfterNormalization,
+            { TAttr, inputs[0].dtype }, { VarianceEpsilon, (float)varianceEpsilon }, { ScaleAfterNormalization, scaleAfterNormalization },
         }).outputs];
     }
 }

@@ -7,6 +7,8 @@ namespace SharpFlow.Ops.NN;
 internal sealed class BiasAdd : OpDef
 {
     public static readonly BiasAdd Def = new();
+    internal static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<string> DataFormat = new("data_format", "NHWC");
 
     public override string Type => "BiasAdd";
 
@@ -70,6 +72,6 @@ internal sealed class BiasAdd : OpDef
     {
         using var b = OpBuilder.Begin(name, "BiasAdd", value, bias);
         var inputs = b.SameType("BiasAdd", [value, bias], ["value", "bias"]);
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["data_format"] = "NHWC" }).outputs[0];
+        return b.Create(Def, inputs, new() { { TAttr, inputs[0].dtype }, { DataFormat, "NHWC" } }).outputs[0];
     }
 }

@@ -6,6 +6,8 @@ namespace SharpFlow.Ops.NN;
 internal sealed class BiasAddGrad : OpDef
 {
     public static readonly BiasAddGrad Def = new();
+    internal static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<string> DataFormat = new("data_format", "NHWC");
 
     public override string Type => "BiasAddGrad";
 
@@ -46,6 +48,6 @@ internal sealed class BiasAddGrad : OpDef
     {
         using var b = OpBuilder.Begin(name, "BiasAddGrad", outBackprop);
         var g = b.Convert(outBackprop, "out_backprop");
-        return b.Create(Def, [g], new() { ["T"] = g.dtype, ["data_format"] = "NHWC" }).outputs[0];
+        return b.Create(Def, [g], new() { { TAttr, g.dtype }, { DataFormat, "NHWC" } }).outputs[0];
     }
 }

@@ -10,6 +10,7 @@ namespace SharpFlow.Ops.NN;
 internal sealed class Conv3DBackpropInputV2 : OpDef
 {
     public static readonly Conv3DBackpropInputV2 Def = new();
+    internal static readonly OpAttr<DType> Tshape = new("Tshape", DType.int32);
 
     public override string Type => "Conv3DBackpropInputV2";
 
@@ -55,7 +56,7 @@ internal sealed class Conv3DBackpropInputV2 : OpDef
         var inputs = b.SameType("Conv3DBackpropInputV2", [filter, outBackprop], ["filter", "out_backprop"]);
         var sizes = b.Convert(inputSizes, "input_sizes");
         var a = attrs.ToAttrs(inputs[0].dtype);
-        a["Tshape"] = sizes.dtype;
+        Tshape.Set(a, sizes.dtype);
         return b.Create(Def, [sizes, inputs[0], inputs[1]], a).outputs[0];
     }
 }

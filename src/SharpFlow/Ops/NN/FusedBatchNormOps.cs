@@ -18,6 +18,9 @@ namespace SharpFlow.Ops.NN;
 /// </summary>
 internal abstract class FusedBatchNormOpBase : OpDef
 {
+    internal static readonly OpAttr<DType> TAttr = new("T");
+    internal static readonly OpAttr<DType> U = new("U");
+
     /// <summary>1, 2 or 3.</summary>
     protected abstract int Version { get; }
 
@@ -195,11 +198,11 @@ internal abstract class FusedBatchNormOpBase : OpDef
         var inputs = new[] { xs, Stat(b, scale, "scale", u), Stat(b, offset, "offset", u), Stat(b, mean, "mean", u), Stat(b, variance, "variance", u) };
         var attrs = new Dictionary<string, object>
         {
-            ["T"] = xs.dtype, ["epsilon"] = (float)epsilon, ["data_format"] = dataFormat, ["is_training"] = isTraining,
+            { TAttr, xs.dtype }, { FusedBatchNormAttrs.EpsilonAttr, (float)epsilon }, { FusedBatchNormAttrs.DataFormatAttr, dataFormat }, { FusedBatchNormAttrs.IsTrainingAttr, isTraining },
         };
-        if (Version > 1) attrs["U"] = inputs[1].dtype;
+        if (Version > 1) U.Set(attrs, inputs[1].dtype);
         // TensorFlow 1.15 has no exponential_avg_factor; it is written only when it means something.
-        if (exponentialAvgFactor != 1.0) attrs["exponential_avg_factor"] = (float)exponentialAvgFactor;
+        if (exponentialAvgFactor != 1.0) FusedBatchNormAttrs.ExponentialAvgFactorAttr.Set(attrs, (float)exponentialAvgFactor);
         return [.. b.Create(this, inputs, attrs).outputs];
     }
 }
@@ -214,6 +217,9 @@ internal abstract class FusedBatchNormOpBase : OpDef
 /// </summary>
 internal abstract class FusedBatchNormGradOpBase : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> U = new("U");
+
     /// <summary>1, 2 or 3.</summary>
     protected abstract int Version { get; }
 
@@ -317,8 +323,8 @@ internal abstract class FusedBatchNormGradOpBase : OpDef
             FusedBatchNormOpBase.Stat(b, reserveSpace1, "reserve_space_1", u), FusedBatchNormOpBase.Stat(b, reserveSpace2, "reserve_space_2", u),
         };
         if (Version == 3) inputs.Add(FusedBatchNormOpBase.Stat(b, reserveSpace3 ?? throw new ArgumentNullException(nameof(reserveSpace3)), "reserve_space_3", u));
-        var attrs = new Dictionary<string, object> { ["T"] = dy.dtype, ["epsilon"] = (float)epsilon, ["data_format"] = dataFormat, ["is_training"] = isTraining };
-        if (Version > 1) attrs["U"] = u;
+        var attrs = new Dictionary<string, object> { { T, dy.dtype }, { FusedBatchNormAttrs.EpsilonAttr, (float)epsilon }, { FusedBatchNormAttrs.DataFormatAttr, dataFormat }, { FusedBatchNormAttrs.IsTrainingAttr, isTraining } };
+        if (Version > 1) U.Set(attrs, u);
         return [.. b.Create(this, [.. inputs], attrs).outputs];
     }
 }

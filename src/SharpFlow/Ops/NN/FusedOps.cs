@@ -17,6 +17,7 @@ internal static class FusedOps
 {
     internal static readonly OpAttr<string[]> FusedOpsAttr = new("fused_ops", []);
     internal static readonly OpAttr<int> NumArgs = new("num_args", 1);
+    internal static readonly OpAttr<float> Epsilon = new("epsilon", 0.0001f);
 
     /// <summary>
     /// The fusion named by <c>fused_ops</c>: <c>["BiasAdd"]</c>, <c>["BiasAdd", act]</c>, <c>["BiasAdd", "Add"]</c>

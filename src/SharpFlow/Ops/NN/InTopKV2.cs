@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.NN;
 internal sealed class InTopKV2 : OpDef
 {
     public static readonly InTopKV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.int32);
 
     public override string Type => "InTopKV2";
 
@@ -52,6 +53,6 @@ internal sealed class InTopKV2 : OpDef
         var p = b.Convert(predictions, "predictions");
         var t = b.Convert(targets, "targets");
         var kt = b.Convert(k, "k", k.Value is Tensor ? null : t.dtype);
-        return b.Create(Def, [p, t, kt], new() { ["T"] = t.dtype }).outputs[0];
+        return b.Create(Def, [p, t, kt], new() { { T, t.dtype } }).outputs[0];
     }
 }

@@ -7,6 +7,7 @@ namespace SharpFlow.Ops.NN;
 internal sealed class L2Loss : OpDef
 {
     public static readonly L2Loss Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "L2Loss";
 
@@ -44,6 +45,6 @@ internal sealed class L2Loss : OpDef
     {
         using var b = OpBuilder.Begin(name, "L2Loss", t);
         var x = b.Convert(t, "t");
-        return b.Create(Def, [x], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype } }).outputs[0];
     }
 }

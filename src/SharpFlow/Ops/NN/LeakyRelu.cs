@@ -34,7 +34,7 @@ internal sealed class LeakyRelu : MathOps.FloatUnaryOp
         using var b = OpBuilder.Begin(name, "LeakyRelu", features);
         var x = b.Convert(features, "features");
         if (x.dtype.is_integer) x = MathOps.Cast.Build(x, DType.float32);
-        return b.Create(Def, [x], new() { ["T"] = x.dtype, ["alpha"] = (float)alpha }).outputs[0];
+        return b.Create(Def, [x], new() { { T, x.dtype }, { Alpha, (float)alpha } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_LeakyReluGrad</c>: LeakyReluGrad(g, x, alpha).</summary>

@@ -35,7 +35,7 @@ internal sealed class LeakyReluGrad : MathOps.FloatBinaryOp
     {
         using var b = OpBuilder.Begin(name, "LeakyReluGrad", gradients, features);
         var inputs = b.SameType("LeakyReluGrad", [gradients, features], ["gradients", "features"]);
-        return b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["alpha"] = alpha }).outputs[0];
+        return b.Create(Def, inputs, new() { { T, inputs[0].dtype }, { Alpha, alpha } }).outputs[0];
     }
 
     /// <summary>TensorFlow's <c>_LeakyReluGradGrad</c>: (LeakyReluGrad(g, x, alpha), 0).</summary>

@@ -10,6 +10,7 @@ namespace SharpFlow.Ops.NN;
 internal sealed class MaxPool3DGrad : OpDef
 {
     public static readonly MaxPool3DGrad Def = new();
+    internal static readonly OpAttr<DType> TInput = new("TInput", DType.float32);
 
     public override string Type => "MaxPool3DGrad";
 
@@ -39,7 +40,7 @@ internal sealed class MaxPool3DGrad : OpDef
         using var b = OpBuilder.Begin(name, "MaxPool3DGrad", origInput, origOutput, grad);
         var inputs = b.SameType("MaxPool3DGrad", [origInput, origOutput, grad], ["orig_input", "orig_output", "grad"]);
         var a = attrs.ToAttrs(inputs[0].dtype);
-        a["TInput"] = inputs[0].dtype;
+        TInput.Set(a, inputs[0].dtype);
         return b.Create(Def, inputs, a).outputs[0];
     }
 }

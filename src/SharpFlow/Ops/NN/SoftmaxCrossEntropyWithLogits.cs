@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.NN;
 internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
 {
     public static readonly SoftmaxCrossEntropyWithLogits Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "SoftmaxCrossEntropyWithLogits";
 
@@ -124,7 +125,7 @@ internal sealed class SoftmaxCrossEntropyWithLogits : OpDef
     {
         using var b = OpBuilder.Begin(name, "SoftmaxCrossEntropyWithLogits", logits, labels);
         var inputs = b.SameType("SoftmaxCrossEntropyWithLogits", [logits, labels], ["features", "labels"]);
-        var op = b.Create(Def, inputs, new() { ["T"] = inputs[0].dtype });
+        var op = b.Create(Def, inputs, new() { { T, inputs[0].dtype } });
         return (op.outputs[0], op.outputs[1]);
     }
 }

@@ -8,6 +8,8 @@ namespace SharpFlow.Ops.NN;
 /// </summary>
 internal abstract class SoftmaxOp : OpDef
 {
+    internal static readonly OpAttr<DType> T = new("T");
+
     /// <summary>True for log-softmax.</summary>
     protected abstract bool Log { get; }
 
@@ -35,6 +37,6 @@ internal abstract class SoftmaxOp : OpDef
     {
         using var b = OpBuilder.Begin(name, Type, logits);
         var x = b.Convert(logits, "logits");
-        return b.Create(this, [x], new() { ["T"] = x.dtype }).outputs[0];
+        return b.Create(this, [x], new() { { T, x.dtype } }).outputs[0];
     }
 }

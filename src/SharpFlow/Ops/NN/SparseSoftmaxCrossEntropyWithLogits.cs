@@ -11,6 +11,8 @@ namespace SharpFlow.Ops.NN;
 internal sealed class SparseSoftmaxCrossEntropyWithLogits : OpDef
 {
     public static readonly SparseSoftmaxCrossEntropyWithLogits Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tlabels = new("Tlabels", DType.int64);
 
     public override string Type => "SparseSoftmaxCrossEntropyWithLogits";
 
@@ -69,7 +71,7 @@ internal sealed class SparseSoftmaxCrossEntropyWithLogits : OpDef
         using var b = OpBuilder.Begin(name, "SparseSoftmaxCrossEntropyWithLogits", logits, labels);
         var f = b.Convert(logits, "features");
         var l = b.Convert(labels, "labels");
-        var op = b.Create(Def, [f, l], new() { ["T"] = f.dtype, ["Tlabels"] = l.dtype });
+        var op = b.Create(Def, [f, l], new() { { T, f.dtype }, { Tlabels, l.dtype } });
         return (op.outputs[0], op.outputs[1]);
     }
 }

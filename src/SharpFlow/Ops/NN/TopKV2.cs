@@ -13,6 +13,8 @@ namespace SharpFlow.Ops.NN;
 internal sealed class TopKV2 : OpDef
 {
     public static readonly TopKV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<bool> Sorted = new("sorted", true);
 
     public override string Type => "TopKV2";
 
@@ -75,7 +77,7 @@ internal sealed class TopKV2 : OpDef
         using var b = OpBuilder.Begin(name, "TopKV2", input, k);
         var x = b.Convert(input, "input");
         var kt = b.Convert(k, "k", k.Value is Tensor ? null : DType.int32);
-        var op = b.Create(Def, [x, kt], new() { ["T"] = x.dtype, ["sorted"] = sorted });
+        var op = b.Create(Def, [x, kt], new() { { T, x.dtype }, { Sorted, sorted } });
         return (op.outputs[0], op.outputs[1]);
     }
 

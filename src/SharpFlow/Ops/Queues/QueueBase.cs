@@ -115,8 +115,9 @@ public class QueueBase
         OpDef def = many ? QueueEnqueueManyV2.Def : QueueEnqueueV2.Def;
         return b.Create(def, [queue_ref, .. tensors], new()
         {
-            ["Tcomponents"] = tensors.Select(t => t.dtype).ToArray(),
-            ["timeout_ms"] = -1L,
+            // QueueEnqueueManyV2 declares the same attributes.
+            { QueueEnqueueV2.Tcomponents, tensors.Select(t => t.dtype).ToArray() },
+            { QueueEnqueueV2.TimeoutMs, -1L },
         });
     }
 
@@ -129,7 +130,7 @@ public class QueueBase
     public Tensor[] dequeue_components(string? name = null)
     {
         using var b = OpBuilder.Begin(queue_ref.graph, name, $"{this.name}_Dequeue");
-        return b.Create(QueueDequeueV2.Def, [queue_ref], new() { ["component_types"] = dtypes, ["timeout_ms"] = -1L }).outputs.ToArray();
+        return b.Create(QueueDequeueV2.Def, [queue_ref], new() { { QueueDequeueV2.ComponentTypes, dtypes }, { QueueDequeueV2.TimeoutMs, -1L } }).outputs.ToArray();
     }
 
     /// <summary>Dequeues one element of a named queue, by component name.</summary>
@@ -157,7 +158,7 @@ public class QueueBase
     {
         using var b = OpBuilder.Begin(queue_ref.graph, name, defaultName);
         var count = b.Convert(n, "n", DType.int32);
-        return b.Create(def, [queue_ref, count], new() { ["component_types"] = dtypes, ["timeout_ms"] = -1L }).outputs.ToArray();
+        return b.Create(def, [queue_ref, count], new() { { QueueDequeueManyV2.ComponentTypes, dtypes }, { QueueDequeueManyV2.TimeoutMs, -1L } }).outputs.ToArray();
     }
 
     private Tensor Single(Tensor[] components) => components.Length == 1
@@ -179,7 +180,7 @@ public class QueueBase
     public Operation close(bool cancel_pending_enqueues = false, string? name = null)
     {
         using var b = OpBuilder.Begin(queue_ref.graph, name, $"{this.name}_Close");
-        return b.Create(QueueCloseV2.Def, [queue_ref], new() { ["cancel_pending_enqueues"] = cancel_pending_enqueues });
+        return b.Create(QueueCloseV2.Def, [queue_ref], new() { { QueueCloseV2.CancelPendingEnqueues, cancel_pending_enqueues } });
     }
 
     /// <summary>Whether the queue is closed (a bool scalar).</summary>

@@ -10,7 +10,7 @@ internal sealed class QueueCloseV2 : QueueOp
 {
     public static readonly QueueCloseV2 Def = new();
 
-    private static readonly OpAttr<bool> CancelPendingEnqueues = new("cancel_pending_enqueues", false);
+    internal static readonly OpAttr<bool> CancelPendingEnqueues = new("cancel_pending_enqueues", false);
 
     public override string Type => "QueueCloseV2";
 

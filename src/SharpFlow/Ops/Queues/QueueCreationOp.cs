@@ -13,6 +13,9 @@ internal abstract class QueueCreationOp : OpDef
 {
     private static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
     internal static readonly OpAttr<Shape[]> ShapesAttr = new("shapes");
+    private static readonly OpAttr<string> SharedName = new("shared_name");
+    private static readonly OpAttr<int> CapacityAttr = new("capacity");
+    private static readonly OpAttr<string> Container = new("container");
 
     public override bool IsStateful => true;
 
@@ -47,11 +50,6 @@ internal abstract class QueueCreationOp : OpDef
 
     private sealed class Kernel(QueueCreationOp def, Operation op) : OpKernel, IDisposable
     {
-        private static readonly OpAttr<string> SharedName = new("shared_name");
-        private static readonly OpAttr<int> CapacityAttr = new("capacity");
-        private static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
-        private static readonly OpAttr<Shape[]> ShapesAttr = new("shapes");
-        private static readonly OpAttr<string> Container = new("container");
 
         private readonly object _lock = new();
         private NDArray? _handle;
@@ -114,16 +112,15 @@ internal abstract class QueueCreationOp : OpDef
         Dictionary<string, object>? extra = null)
     {
         using var b = OpBuilder.Begin(Graph.get_default(), name, defaultName);
-        var attrs = new Dictionary<string, object>
+        // The extra attributes of the queue type (typed writes of its declared attributes), then the common ones.
+        var attrs = new Dictionary<string, object>(extra ?? [], StringComparer.Ordinal)
         {
-            ["component_types"] = dtypes,
-            ["shapes"] = shapes ?? [],
-            ["capacity"] = capacity,
-            ["container"] = "",
-            ["shared_name"] = sharedName ?? "",
+            { ComponentTypes, dtypes },
+            { ShapesAttr, shapes ?? [] },
+            { CapacityAttr, capacity },
+            { Container, "" },
+            { SharedName, sharedName ?? "" },
         };
-        if (extra is not null)
-            foreach (var (k, v) in extra) attrs[k] = v;
         return b.Create(this, [], attrs).outputs[0];
     }
 }

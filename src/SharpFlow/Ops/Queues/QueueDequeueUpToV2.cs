@@ -9,6 +9,8 @@ namespace SharpFlow.Ops.Queues;
 internal sealed class QueueDequeueUpToV2 : QueueOp
 {
     public static readonly QueueDequeueUpToV2 Def = new();
+    internal static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
+    internal static readonly OpAttr<long> TimeoutMs = new("timeout_ms", -1L);
 
     public override string Type => "QueueDequeueUpToV2";
 

@@ -7,7 +7,8 @@ internal sealed class QueueDequeueV2 : QueueOp
 {
     public static readonly QueueDequeueV2 Def = new();
 
-    private static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
+    internal static readonly OpAttr<DType[]> ComponentTypes = new("component_types");
+    internal static readonly OpAttr<long> TimeoutMs = new("timeout_ms", -1L);
 
     public override string Type => "QueueDequeueV2";
 

@@ -6,6 +6,8 @@ namespace SharpFlow.Ops.Queues;
 internal sealed class QueueEnqueueV2 : QueueOp
 {
     public static readonly QueueEnqueueV2 Def = new();
+    internal static readonly OpAttr<DType[]> Tcomponents = new("Tcomponents");
+    internal static readonly OpAttr<long> TimeoutMs = new("timeout_ms", -1L);
 
     public override string Type => "QueueEnqueueV2";
 

@@ -39,9 +39,9 @@ internal sealed class RandomShuffleQueueV2 : QueueCreationOp
         var seeds = RandomSeed.GetSeed(Graph.get_default(), seed);
         return Def.Create(name, "random_shuffle_queue", capacity, dtypes, shapes, sharedName, new()
         {
-            ["min_after_dequeue"] = minAfterDequeue,
-            ["seed"] = seeds.Seed,
-            ["seed2"] = seeds.Seed2,
+            { MinAfterDequeue, minAfterDequeue },
+            { SeedAttr, seeds.Seed },
+            { Seed2Attr, seeds.Seed2 },
         });
     }
 }

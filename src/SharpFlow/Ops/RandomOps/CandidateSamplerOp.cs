@@ -14,6 +14,9 @@ internal abstract class CandidateSamplerOp : OpDef
     private static readonly OpAttr<long> NumTrue = new("num_true");
     private static readonly OpAttr<long> NumSampled = new("num_sampled");
     private static readonly OpAttr<long> RangeMax = new("range_max");
+    private static readonly OpAttr<long> SeedAttr = new("seed");
+    private static readonly OpAttr<long> Seed2Attr = new("seed2");
+    private static readonly OpAttr<bool> Unique = new("unique");
 
     public override bool IsStateful => true;
 
@@ -40,11 +43,6 @@ internal abstract class CandidateSamplerOp : OpDef
 
     private sealed class Kernel(Operation op, RangeSampler sampler) : OpKernel
     {
-        private static readonly OpAttr<long> SeedAttr = new("seed");
-        private static readonly OpAttr<long> Seed2Attr = new("seed2");
-        private static readonly OpAttr<long> NumTrue = new("num_true");
-        private static readonly OpAttr<long> NumSampled = new("num_sampled");
-        private static readonly OpAttr<bool> Unique = new("unique");
 
         private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
         private readonly int _numTrue = (int)NumTrue.Of(op);
@@ -80,8 +78,8 @@ internal abstract class CandidateSamplerOp : OpDef
         var classes = b.Convert(trueClasses, "true_classes", DType.int64);
         var op = b.Create(this, [classes], new()
         {
-            ["num_true"] = (long)numTrue, ["num_sampled"] = (long)numSampled, ["unique"] = unique, ["range_max"] = rangeMax,
-            ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2,
+            { NumTrue, (long)numTrue }, { NumSampled, (long)numSampled }, { Unique, unique }, { RangeMax, rangeMax },
+            { SeedAttr, seeds.Seed }, { Seed2Attr, seeds.Seed2 },
         });
         return (op.outputs[0], op.outputs[1], op.outputs[2]);
     }

@@ -11,6 +11,8 @@ internal sealed class ComputeAccidentalHits : OpDef
     public static readonly ComputeAccidentalHits Def = new();
 
     private static readonly OpAttr<long> NumTrue = new("num_true");
+    internal static readonly OpAttr<long> Seed = new("seed", 0L);
+    internal static readonly OpAttr<long> Seed2 = new("seed2", 0L);
 
     public override string Type => "ComputeAccidentalHits";
 
@@ -61,7 +63,7 @@ internal sealed class ComputeAccidentalHits : OpDef
         using var b = OpBuilder.Begin(name, "ComputeAccidentalHits", trueClasses, sampledCandidates);
         var t = b.Convert(trueClasses, "true_classes", DType.int64);
         var c = b.Convert(sampledCandidates, "sampled_candidates", DType.int64);
-        var op = b.Create(Def, [t, c], new() { ["num_true"] = (long)numTrue, ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2 });
+        var op = b.Create(Def, [t, c], new() { { NumTrue, (long)numTrue }, { Seed, seeds.Seed }, { Seed2, seeds.Seed2 } });
         return (op.outputs[0], op.outputs[1], op.outputs[2]);
     }
 }

@@ -11,6 +11,10 @@ namespace SharpFlow.Ops.RandomOps;
 internal sealed class RandomGamma : OpDef
 {
     public static readonly RandomGamma Def = new();
+    private static readonly OpAttr<long> SeedAttr = new("seed", 0);
+    private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
+    internal static readonly OpAttr<DType> S = new("S");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "RandomGamma";
 
@@ -30,8 +34,6 @@ internal sealed class RandomGamma : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel
     {
-        private static readonly OpAttr<long> SeedAttr = new("seed", 0);
-        private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
 
         private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
 
@@ -69,7 +71,7 @@ internal sealed class RandomGamma : OpDef
         var alphaBroadcast = MathOps.Add.Build(alphaTensor, ArrayOps.ZerosLike.Def.Apply(betaTensor, null, optimize: true, null), "add");
         var seeds = RandomSeed.GetSeed(b.Graph, seed);
         var sample = b.Graph.CreateOp(Def, "RandomGamma", [shapeTensor, alphaBroadcast],
-            new Dictionary<string, object> { ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2, ["S"] = shapeTensor.dtype, ["T"] = type }).outputs[0];
+            new Dictionary<string, object> { { SeedAttr, seeds.Seed }, { Seed2Attr, seeds.Seed2 }, { S, shapeTensor.dtype }, { T, type } }).outputs[0];
         var scaled = MathOps.RealDiv.TrueDiv(sample, betaTensor);
         // np.finfo(dtype).tiny: the smallest positive normal number, so a sample is never 0.
         var tiny = type == DType.float32 ? BitConverter.Int32BitsToSingle(0x00800000) : BitConverter.Int64BitsToDouble(0x0010000000000000);

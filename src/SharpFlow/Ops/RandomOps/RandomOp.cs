@@ -12,6 +12,9 @@ namespace SharpFlow.Ops.RandomOps;
 internal abstract class RandomOp : OpDef
 {
     private static readonly OpAttr<DType> Dtype = new("dtype");
+    private static readonly OpAttr<long> SeedAttr = new("seed");
+    private static readonly OpAttr<long> Seed2Attr = new("seed2");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override bool IsStateful => true;
 
@@ -36,9 +39,6 @@ internal abstract class RandomOp : OpDef
 
     private sealed class Kernel(RandomOp def, Operation op) : OpKernel
     {
-        private static readonly OpAttr<long> SeedAttr = new("seed");
-        private static readonly OpAttr<long> Seed2Attr = new("seed2");
-        private static readonly OpAttr<DType> Dtype = new("dtype");
 
         private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
 
@@ -57,7 +57,7 @@ internal abstract class RandomOp : OpDef
     public Tensor Create(Tensor shape, DType dtype, (long Seed, long Seed2) seeds, string? name = null)
     {
         using var b = OpBuilder.Begin(name, Type, shape);
-        return b.Create(this, [shape], new() { ["dtype"] = dtype, ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2, ["T"] = shape.dtype }).outputs[0];
+        return b.Create(this, [shape], new() { { Dtype, dtype }, { SeedAttr, seeds.Seed }, { Seed2Attr, seeds.Seed2 }, { T, shape.dtype } }).outputs[0];
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ namespace SharpFlow.Ops.RandomOps;
 internal sealed class RandomShuffle : OpDef
 {
     public static readonly RandomShuffle Def = new();
+    private static readonly OpAttr<long> SeedAttr = new("seed", 0);
+    private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "RandomShuffle";
 
@@ -25,8 +28,6 @@ internal sealed class RandomShuffle : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel
     {
-        private static readonly OpAttr<long> SeedAttr = new("seed", 0);
-        private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
 
         private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
 
@@ -64,6 +65,6 @@ internal sealed class RandomShuffle : OpDef
         var seeds = RandomSeed.GetSeed(graph, seed);
         using var b = OpBuilder.Begin(name, "RandomShuffle", value);
         var x = b.Convert(value, "value");
-        return b.Create(Def, [x], new() { ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2, ["T"] = x.dtype }).outputs[0];
+        return b.Create(Def, [x], new() { { SeedAttr, seeds.Seed }, { Seed2Attr, seeds.Seed2 }, { T, x.dtype } }).outputs[0];
     }
 }

@@ -10,6 +10,10 @@ namespace SharpFlow.Ops.RandomOps;
 internal sealed class RandomUniformInt : OpDef
 {
     public static readonly RandomUniformInt Def = new();
+    private static readonly OpAttr<long> SeedAttr = new("seed", 0);
+    private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
+    internal static readonly OpAttr<DType> Tout = new("Tout");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "RandomUniformInt";
 
@@ -32,8 +36,6 @@ internal sealed class RandomUniformInt : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel
     {
-        private static readonly OpAttr<long> SeedAttr = new("seed", 0);
-        private static readonly OpAttr<long> Seed2Attr = new("seed2", 0);
 
         private readonly GuardedPhilox _generator = new(SeedAttr.Of(op), Seed2Attr.Of(op));
 
@@ -59,6 +61,6 @@ internal sealed class RandomUniformInt : OpDef
     {
         using var b = OpBuilder.Begin(name, Type, shape, minval, maxval);
         return b.Create(this, [shape, minval, maxval],
-            new() { ["seed"] = seeds.Seed, ["seed2"] = seeds.Seed2, ["Tout"] = minval.dtype, ["T"] = shape.dtype }).outputs[0];
+            new() { { SeedAttr, seeds.Seed }, { Seed2Attr, seeds.Seed2 }, { Tout, minval.dtype }, { T, shape.dtype } }).outputs[0];
     }
 }

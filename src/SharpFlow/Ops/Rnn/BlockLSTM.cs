@@ -17,6 +17,7 @@ internal sealed class BlockLSTM : OpDef
     private static readonly OpAttr<float> ForgetBias = new("forget_bias", 1f);
     private static readonly OpAttr<float> CellClip = new("cell_clip", 3f);
     private static readonly OpAttr<bool> UsePeephole = new("use_peephole", false);
+    internal static readonly OpAttr<DType> TAttr = new("T");
 
     public override string Type => "BlockLSTM";
 
@@ -92,7 +93,7 @@ internal sealed class BlockLSTM : OpDef
         var inputs = builder.SameType("BlockLSTM", [x, csPrev, hPrev, w, wci, wcf, wco, b], ["x", "cs_prev", "h_prev", "w", "wci", "wcf", "wco", "b"]);
         return [.. builder.Create(Def, [seq, .. inputs], new()
         {
-            ["T"] = inputs[0].dtype, ["forget_bias"] = (float)forgetBias, ["cell_clip"] = (float)cellClip, ["use_peephole"] = usePeephole,
+            { TAttr, inputs[0].dtype }, { ForgetBias, (float)forgetBias }, { CellClip, (float)cellClip }, { UsePeephole, usePeephole },
         }).outputs];
     }
 }

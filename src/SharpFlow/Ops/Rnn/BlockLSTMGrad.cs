@@ -15,6 +15,7 @@ internal sealed class BlockLSTMGrad : OpDef
     public static readonly BlockLSTMGrad Def = new();
 
     private static readonly OpAttr<bool> UsePeephole = new("use_peephole");
+    internal static readonly OpAttr<DType> TAttr = new("T");
 
     public override string Type => "BlockLSTMGrad";
 
@@ -62,6 +63,6 @@ internal sealed class BlockLSTMGrad : OpDef
     {
         Tensor[] all = [.. forwardInputs, .. forwardOutputs, csGrad, hGrad];
         using var builder = OpBuilder.Begin(name, "BlockLSTMGrad", [.. all.Select(t => (TensorLike)t)]);
-        return [.. builder.Create(Def, all, new() { ["T"] = forwardInputs[1].dtype, ["use_peephole"] = usePeephole }).outputs];
+        return [.. builder.Create(Def, all, new() { { TAttr, forwardInputs[1].dtype }, { UsePeephole, usePeephole } }).outputs];
     }
 }

@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.Rnn;
 internal sealed class GatherTree : OpDef
 {
     public static readonly GatherTree Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "GatherTree";
 
@@ -70,6 +71,6 @@ internal sealed class GatherTree : OpDef
         var parents = b.Convert(parent_ids, "parent_ids");
         var lengths = b.Convert(max_sequence_lengths, "max_sequence_lengths");
         var end = b.Convert(end_token, "end_token");
-        return b.Create(Def, [steps, parents, lengths, end], new() { ["T"] = DType.int32 }).outputs[0];
+        return b.Create(Def, [steps, parents, lengths, end], new() { { T, DType.int32 } }).outputs[0];
     }
 }

@@ -18,6 +18,7 @@ internal sealed class LSTMBlockCell : OpDef
     private static readonly OpAttr<float> ForgetBias = new("forget_bias", 1f);
     private static readonly OpAttr<float> CellClip = new("cell_clip", 3f);
     private static readonly OpAttr<bool> UsePeephole = new("use_peephole", false);
+    internal static readonly OpAttr<DType> TAttr = new("T");
 
     public override string Type => "LSTMBlockCell";
 
@@ -107,7 +108,7 @@ internal sealed class LSTMBlockCell : OpDef
         var inputs = builder.SameType("LSTMBlockCell", [x, csPrev, hPrev, w, wci, wcf, wco, b], ["x", "cs_prev", "h_prev", "w", "wci", "wcf", "wco", "b"]);
         return [.. builder.Create(Def, inputs, new()
         {
-            ["T"] = inputs[0].dtype, ["forget_bias"] = (float)forgetBias, ["cell_clip"] = (float)cellClip, ["use_peephole"] = usePeephole,
+            { TAttr, inputs[0].dtype }, { ForgetBias, (float)forgetBias }, { CellClip, (float)cellClip }, { UsePeephole, usePeephole },
         }).outputs];
     }
 }

@@ -15,6 +15,7 @@ internal sealed class LSTMBlockCellGrad : OpDef
     public static readonly LSTMBlockCellGrad Def = new();
 
     private static readonly OpAttr<bool> UsePeephole = new("use_peephole");
+    internal static readonly OpAttr<DType> TAttr = new("T");
 
     public override string Type => "LSTMBlockCellGrad";
 
@@ -75,7 +76,7 @@ internal sealed class LSTMBlockCellGrad : OpDef
         using var builder = OpBuilder.Begin(name, "LSTMBlockCellGrad", x, csPrev, hPrev, w, wci, wcf, wco, b, i, cs, f, o, ci, co, csGrad, hGrad);
         var inputs = builder.SameType("LSTMBlockCellGrad", [x, csPrev, hPrev, w, wci, wcf, wco, b, i, cs, f, o, ci, co, csGrad, hGrad],
             ["x", "cs_prev", "h_prev", "w", "wci", "wcf", "wco", "b", "i", "cs", "f", "o", "ci", "co", "cs_grad", "h_grad"]);
-        var outs = builder.Create(Def, inputs, new() { ["T"] = inputs[0].dtype, ["use_peephole"] = usePeephole }).outputs;
+        var outs = builder.Create(Def, inputs, new() { { TAttr, inputs[0].dtype }, { UsePeephole, usePeephole } }).outputs;
         return (outs[0], outs[1], outs[2], outs[3], outs[4]);
     }
 }

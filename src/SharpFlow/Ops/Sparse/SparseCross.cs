@@ -18,6 +18,8 @@ internal sealed class SparseCross : OpDef
     private static readonly OpAttr<bool> HashedOutput = new("hashed_output");
     private static readonly OpAttr<long> NumBuckets = new("num_buckets");
     private static readonly OpAttr<long> HashKey = new("hash_key");
+    internal static readonly OpAttr<DType> OutType = new("out_type");
+    internal static readonly OpAttr<DType> InternalType = new("internal_type");
 
     /// <summary>sparse_ops._DEFAULT_HASH_KEY.</summary>
     public const long DefaultHashKey = 0xDECAFCAFFE;
@@ -135,12 +137,12 @@ internal sealed class SparseCross : OpDef
         var tensors = denseInputs.Select((t, i) => b.Convert(t, $"dense_inputs_{i}")).ToArray();
         var outputs = b.Create(Def, tensors, new()
         {
-            ["N"] = 0L,
-            ["hashed_output"] = true,
-            ["num_buckets"] = numBuckets,
-            ["hash_key"] = hashKey,
-            ["out_type"] = DType.int64,
-            ["internal_type"] = tensors.Any(t => t.dtype != DType.@string) ? DType.int64 : DType.@string,
+            { NAttr, 0L },
+            { HashedOutput, true },
+            { NumBuckets, numBuckets },
+            { HashKey, hashKey },
+            { OutType, DType.int64 },
+            { InternalType, tensors.Any(t => t.dtype != DType.@string) ? DType.int64 : DType.@string },
         }).outputs;
         return (outputs[0], outputs[1], outputs[2]);
     }

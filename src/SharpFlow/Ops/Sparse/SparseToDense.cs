@@ -15,6 +15,8 @@ internal sealed class SparseToDense : OpDef
     public static readonly SparseToDense Def = new();
 
     private static readonly OpAttr<bool> ValidateIndicesAttr = new("validate_indices", true);
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
 
     public override string Type => "SparseToDense";
 
@@ -108,7 +110,7 @@ internal sealed class SparseToDense : OpDef
             : b.Convert(values.dtype == DType.@string ? NDArray.FromStrings([""]) : NDArray.Zeros(values.dtype, Shape.Scalar), "default_value");
         return b.Create(Def, [indices, shape, values, dflt], new()
         {
-            ["T"] = values.dtype, ["Tindices"] = indices.dtype, ["validate_indices"] = validateIndices,
+            { T, values.dtype }, { Tindices, indices.dtype }, { ValidateIndicesAttr, validateIndices },
         }).outputs[0];
     }
 

@@ -12,6 +12,7 @@ internal sealed class Assign : OpDef
 
     private static readonly OpAttr<bool> ValidateShape = new("validate_shape", true);
     private static readonly OpAttr<bool> UseLocking = new("use_locking", true);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Assign";
 
@@ -72,6 +73,6 @@ internal sealed class Assign : OpDef
         using var b = OpBuilder.Begin(name, "Assign", reference, value);
         var v = b.Convert(value, "value", reference.dtype);
         var refTensor = reference.op.outputs[reference.value_index];
-        return b.Create(Def, [refTensor, v], new() { ["T"] = v.dtype, ["validate_shape"] = validateShape, ["use_locking"] = useLocking }).outputs[0];
+        return b.Create(Def, [refTensor, v], new() { { T, v.dtype }, { ValidateShape, validateShape }, { UseLocking, useLocking } }).outputs[0];
     }
 }

@@ -10,6 +10,7 @@ namespace SharpFlow.Ops.State;
 internal abstract class AssignUpdateOp : OpDef
 {
     private static readonly OpAttr<bool> UseLocking = new("use_locking");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override bool IsStateful => true;
 
@@ -55,6 +56,6 @@ internal abstract class AssignUpdateOp : OpDef
         using var b = OpBuilder.Begin(name, defaultName, reference, value);
         var v = b.Convert(value, "value", reference.dtype);
         var refTensor = reference.op.outputs[reference.value_index];
-        return b.Create(this, [refTensor, v], new() { ["T"] = v.dtype, ["use_locking"] = useLocking }).outputs[0];
+        return b.Create(this, [refTensor, v], new() { { T, v.dtype }, { UseLocking, useLocking } }).outputs[0];
     }
 }

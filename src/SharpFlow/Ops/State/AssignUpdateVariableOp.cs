@@ -49,6 +49,6 @@ internal abstract class AssignUpdateVariableOp : OpDef
         ArgumentNullException.ThrowIfNull(resource);
         using var b = OpBuilder.Begin(name, defaultName, resource, value);
         var v = b.Convert(value, "value", dtype);
-        return b.Create(this, [resource, v], new() { ["dtype"] = v.dtype });
+        return b.Create(this, [resource, v], new() { { Dtype, v.dtype } });
     }
 }

@@ -58,6 +58,6 @@ internal sealed class AssignVariableOp : OpDef
         ArgumentNullException.ThrowIfNull(resource);
         using var b = OpBuilder.Begin(name, "AssignVariableOp", resource, value);
         var v = b.Convert(value, "value", dtype);
-        return b.Create(Def, [resource, v], new() { ["dtype"] = v.dtype });
+        return b.Create(Def, [resource, v], new() { { Dtype, v.dtype } });
     }
 }

@@ -12,6 +12,7 @@ internal sealed class CountUpTo : OpDef
     public static readonly CountUpTo Def = new();
 
     private static readonly OpAttr<long> Limit = new("limit");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "CountUpTo";
 
@@ -53,6 +54,6 @@ internal sealed class CountUpTo : OpDef
     {
         ArgumentNullException.ThrowIfNull(variable);
         using var b = OpBuilder.Begin(name, "CountUpTo", variable);
-        return b.Create(Def, [variable.op.outputs[variable.value_index]], new() { ["T"] = variable.dtype, ["limit"] = limit }).outputs[0];
+        return b.Create(Def, [variable.op.outputs[variable.value_index]], new() { { T, variable.dtype }, { Limit, limit } }).outputs[0];
     }
 }

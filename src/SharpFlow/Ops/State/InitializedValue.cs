@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.State;
 internal sealed class InitializedValue : OpDef
 {
     public static readonly InitializedValue Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "InitializedValue";
 
@@ -36,6 +37,6 @@ internal sealed class InitializedValue : OpDef
     public static Tensor Build(Tensor variableRef, Tensor initialValue)
     {
         using var b = OpBuilder.Begin(null, "cond", variableRef, initialValue);
-        return b.Create(Def, [variableRef, initialValue], new() { ["T"] = variableRef.dtype }).outputs[0];
+        return b.Create(Def, [variableRef, initialValue], new() { { T, variableRef.dtype } }).outputs[0];
     }
 }

@@ -6,6 +6,7 @@ namespace SharpFlow.Ops.State;
 internal sealed class IsVariableInitialized : OpDef
 {
     public static readonly IsVariableInitialized Def = new();
+    internal static readonly OpAttr<DType> Dtype = new("dtype");
 
     public override string Type => "IsVariableInitialized";
 
@@ -32,6 +33,6 @@ internal sealed class IsVariableInitialized : OpDef
     {
         ArgumentNullException.ThrowIfNull(variable);
         using var b = OpBuilder.Begin(name, "IsVariableInitialized", variable);
-        return b.Create(Def, [variable.op.outputs[variable.value_index]], new() { ["dtype"] = variable.dtype }).outputs[0];
+        return b.Create(Def, [variable.op.outputs[variable.value_index]], new() { { Dtype, variable.dtype } }).outputs[0];
     }
 }

@@ -60,6 +60,6 @@ internal sealed class ReadVariableOp : OpDef
     {
         ArgumentNullException.ThrowIfNull(resource);
         using var b = OpBuilder.Begin(name, "ReadVariableOp", resource);
-        return b.Create(Def, [resource], new() { ["dtype"] = dtype }).outputs[0];
+        return b.Create(Def, [resource], new() { { Dtype, dtype } }).outputs[0];
     }
 }

@@ -16,6 +16,8 @@ internal sealed class ResourceGather : OpDef
 
     private static readonly OpAttr<DType> Dtype = new("dtype");
     private static readonly OpAttr<long> BatchDims = new("batch_dims", 0);
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
+    internal static readonly OpAttr<bool> ValidateIndices = new("validate_indices", true);
 
     public override string Type => "ResourceGather";
 
@@ -73,6 +75,6 @@ internal sealed class ResourceGather : OpDef
         ArgumentNullException.ThrowIfNull(resource);
         using var b = OpBuilder.Begin(name, "ResourceGather", resource, indices);
         var i = b.Convert(indices, "indices");
-        return b.Create(Def, [resource, i], new() { ["dtype"] = dtype, ["Tindices"] = i.dtype, ["batch_dims"] = 0L, ["validate_indices"] = true }).outputs[0];
+        return b.Create(Def, [resource, i], new() { { Dtype, dtype }, { Tindices, i.dtype }, { BatchDims, 0L }, { ValidateIndices, true } }).outputs[0];
     }
 }

@@ -15,6 +15,8 @@ namespace SharpFlow.Ops.State;
 internal abstract class ScatterOp : VariableScatterOp
 {
     private static readonly OpAttr<bool> UseLocking = new("use_locking");
+    internal static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
 
     public override void InferShapes(InferenceContext ctx)
     {
@@ -75,6 +77,6 @@ internal abstract class ScatterOp : VariableScatterOp
         var i = b.Convert(indices, "indices");
         var u = b.Convert(updates, "updates", reference.dtype);
         var refTensor = reference.op.outputs[reference.value_index];
-        return b.Create(this, [refTensor, i, u], new() { ["T"] = u.dtype, ["Tindices"] = i.dtype, ["use_locking"] = useLocking }).outputs[0];
+        return b.Create(this, [refTensor, i, u], new() { { T, u.dtype }, { Tindices, i.dtype }, { UseLocking, useLocking } }).outputs[0];
     }
 }

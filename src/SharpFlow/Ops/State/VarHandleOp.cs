@@ -82,6 +82,6 @@ internal sealed class VarHandleOp : OpDef
     public static Tensor Build(DType dtype, Shape shape, string container = "", string sharedName = "", string? name = null)
     {
         using var b = OpBuilder.Begin(name, "VarHandleOp");
-        return b.Create(Def, [], new() { ["dtype"] = dtype, ["shape"] = shape, ["container"] = container, ["shared_name"] = sharedName }).outputs[0];
+        return b.Create(Def, [], new() { { Dtype, dtype }, { ShapeAttr, shape }, { ContainerAttr, container }, { SharedName, sharedName } }).outputs[0];
     }
 }

@@ -13,6 +13,8 @@ internal sealed class VariableV2 : OpDef
 
     private static readonly OpAttr<DType> Dtype = new("dtype");
     internal static readonly OpAttr<Shape> ShapeAttr = new("shape");
+    internal static readonly OpAttr<string> Container = new("container", "");
+    internal static readonly OpAttr<string> SharedName = new("shared_name", "");
 
     public override string Type => "VariableV2";
 
@@ -35,7 +37,7 @@ internal sealed class VariableV2 : OpDef
     /// <summary>Creates the op with exactly <paramref name="name"/>.</summary>
     public static Operation Create(Graph graph, string name, Shape shape, DType dtype) =>
         graph.CreateOp(Def, name.EndsWith('/') ? name : name + "/", [],
-            new Dictionary<string, object> { ["shape"] = shape, ["dtype"] = dtype, ["container"] = "", ["shared_name"] = "" });
+            new Dictionary<string, object> { { ShapeAttr, shape }, { Dtype, dtype }, { Container, "" }, { SharedName, "" } });
 
     /// <summary>The VariableV2 op behind a reference input, or a build-time error naming <paramref name="consumer"/>.</summary>
     public static Operation Of(Tensor reference, string consumer)

@@ -19,6 +19,7 @@ internal sealed class AsString : OpDef
     private static readonly OpAttr<int> Precision = new("precision", -1);
     private static readonly OpAttr<string> Fill = new("fill", "");
     private static readonly OpAttr<int> Width = new("width", -1);
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "AsString";
 
@@ -75,7 +76,7 @@ internal sealed class AsString : OpDef
         var t = b.Convert(input, "input");
         return b.Create(Def, [t], new()
         {
-            ["T"] = t.dtype, ["precision"] = precision, ["scientific"] = scientific, ["shortest"] = shortest, ["width"] = width, ["fill"] = fill,
+            { T, t.dtype }, { Precision, precision }, { Scientific, scientific }, { Shortest, shortest }, { Width, width }, { Fill, fill },
         }).outputs[0];
     }
 }

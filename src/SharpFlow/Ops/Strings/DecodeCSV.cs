@@ -161,8 +161,8 @@ internal sealed class DecodeCSV : OpDef
         var defaults = recordDefaults.Select((d, f) => b.Convert(d, $"record_defaults_{f}")).ToArray();
         var op = b.Create(Def, [r, .. defaults], new()
         {
-            ["OUT_TYPE"] = defaults.Select(d => d.dtype).ToArray(), ["field_delim"] = fieldDelim, ["use_quote_delim"] = useQuoteDelim,
-            ["na_value"] = naValue, ["select_cols"] = selectCols ?? [],
+            { OUTTYPE, defaults.Select(d => d.dtype).ToArray() }, { FieldDelim, fieldDelim }, { UseQuoteDelim, useQuoteDelim },
+            { NaValue, naValue }, { SelectCols, selectCols ?? [] },
         });
         return [.. op.outputs];
     }

@@ -62,6 +62,6 @@ internal sealed class DecodeRaw : OpDef
     {
         using var b = OpBuilder.Begin(name, "DecodeRaw", bytes);
         var t = b.Convert(bytes, "bytes");
-        return b.Create(Def, [t], new() { ["out_type"] = outType, ["little_endian"] = littleEndian }).outputs[0];
+        return b.Create(Def, [t], new() { { OutType, outType }, { LittleEndian, littleEndian } }).outputs[0];
     }
 }

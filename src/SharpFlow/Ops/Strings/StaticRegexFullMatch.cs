@@ -42,6 +42,6 @@ internal sealed class StaticRegexFullMatch : OpDef
     public static Tensor Build(TensorLike input, string pattern, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "StaticRegexFullMatch", input);
-        return b.Create(Def, [b.Convert(input, "input")], new() { ["pattern"] = pattern }).outputs[0];
+        return b.Create(Def, [b.Convert(input, "input")], new() { { Pattern, pattern } }).outputs[0];
     }
 }

@@ -12,6 +12,7 @@ internal sealed class StringJoin : OpDef
     public static readonly StringJoin Def = new();
 
     private static readonly OpAttr<string> Separator = new("separator", "");
+    internal static readonly OpAttr<int> N = new("N");
 
     public override string Type => "StringJoin";
 
@@ -74,6 +75,6 @@ internal sealed class StringJoin : OpDef
         if (inputs.Count == 0) throw new ValueError("string_join needs at least one input");
         using var b = OpBuilder.Begin(name, "StringJoin", [.. inputs]);
         var tensors = inputs.Select((x, i) => b.Convert(x, $"inputs_{i}")).ToArray();
-        return b.Create(Def, tensors, new() { ["N"] = tensors.Length, ["separator"] = separator }).outputs[0];
+        return b.Create(Def, tensors, new() { { N, tensors.Length }, { Separator, separator } }).outputs[0];
     }
 }

@@ -89,7 +89,7 @@ internal sealed class StringSplit : OpDef
         using var b = OpBuilder.Begin(name, "StringSplit", source);
         var input = b.Convert(source, "source");
         var delim = b.Convert(delimiter ?? (TensorLike)" ", "delimiter");
-        var op = b.Create(Def, [input, delim], new() { ["skip_empty"] = skipEmpty });
+        var op = b.Create(Def, [input, delim], new() { { SkipEmpty, skipEmpty } });
         return new SparseTensor(op.outputs[0], op.outputs[1], op.outputs[2]);
     }
 }

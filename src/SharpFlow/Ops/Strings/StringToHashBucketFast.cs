@@ -44,6 +44,6 @@ internal sealed class StringToHashBucketFast : OpDef
     {
         using var b = OpBuilder.Begin(name, "StringToHashBucketFast", input);
         var t = b.Convert(input, "input");
-        return b.Create(Def, [t], new() { ["num_buckets"] = num_buckets }).outputs[0];
+        return b.Create(Def, [t], new() { { NumBuckets, num_buckets } }).outputs[0];
     }
 }

@@ -91,6 +91,6 @@ internal sealed class StringToNumber : OpDef
     {
         using var b = OpBuilder.Begin(name, "StringToNumber", input);
         var t = b.Convert(input, "string_tensor");
-        return b.Create(Def, [t], new() { ["out_type"] = outType ?? DType.float32 }).outputs[0];
+        return b.Create(Def, [t], new() { { OutType, outType ?? DType.float32 } }).outputs[0];
     }
 }

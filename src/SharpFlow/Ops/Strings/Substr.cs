@@ -14,6 +14,7 @@ internal sealed class Substr : OpDef
     public static readonly Substr Def = new();
 
     private static readonly OpAttr<string> Unit = new("unit", "BYTE");
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Substr";
 
@@ -89,7 +90,7 @@ internal sealed class Substr : OpDef
         using var b = OpBuilder.Begin(name, "Substr", input, pos, len);
         var s = b.Convert(input, "input");
         var (p, l) = b.SameType("Substr", [pos, len], ["pos", "len"]) switch { var a => (a[0], a[1]) };
-        return b.Create(Def, [s, p, l], new() { ["T"] = p.dtype, ["unit"] = unit }).outputs[0];
+        return b.Create(Def, [s, p, l], new() { { T, p.dtype }, { Unit, unit } }).outputs[0];
     }
 }
 

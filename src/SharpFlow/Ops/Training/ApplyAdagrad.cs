@@ -1,4 +1,5 @@
 using System.Numerics;
+using SharpFlow.Framework;
 
 namespace SharpFlow.Ops.Training;
 
@@ -6,6 +7,7 @@ namespace SharpFlow.Ops.Training;
 internal sealed class ApplyAdagrad : ApplyOp
 {
     public static readonly ApplyAdagrad Def = new();
+    internal static readonly OpAttr<bool> UpdateSlots = new("update_slots", true);
 
     public override string Type => "ApplyAdagrad";
 

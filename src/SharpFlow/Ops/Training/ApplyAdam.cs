@@ -12,6 +12,7 @@ namespace SharpFlow.Ops.Training;
 internal sealed class ApplyAdam : ApplyOp
 {
     public static readonly ApplyAdam Def = new(nesterov: false);
+    internal static readonly OpAttr<bool> UseNesterov = new("use_nesterov", false);
 
     /// <summary>The variant with <c>use_nesterov=True</c>.</summary>
     public static readonly ApplyAdam Nesterov = new(nesterov: true);

@@ -8,7 +8,7 @@ internal sealed class ApplyMomentum : ApplyOp
 {
     public static readonly ApplyMomentum Def = new(nesterov: false);
 
-    private static readonly OpAttr<bool> UseNesterovAttr = new("use_nesterov", false);
+    internal static readonly OpAttr<bool> UseNesterovAttr = new("use_nesterov", false);
 
     public override string Type => "ApplyMomentum";
 

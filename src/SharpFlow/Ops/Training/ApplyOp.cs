@@ -14,6 +14,7 @@ namespace SharpFlow.Ops.Training;
 internal abstract class ApplyOp : OpDef
 {
     private static readonly OpAttr<bool> UseLocking = new("use_locking");
+    internal static readonly OpAttr<DType> TAttr = new("T");
 
     public override bool IsStateful => true;
 
@@ -183,10 +184,10 @@ internal abstract class ApplyOp : OpDef
         var converted = new Tensor[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
             converted[i] = i < refCount ? inputs[i].op.outputs[inputs[i].value_index] : b.Convert(inputs[i], names[i]);
-        var attrs = new Dictionary<string, object> { ["T"] = converted[0].dtype };
-        if (indicesIndex >= 0) attrs["Tindices"] = converted[indicesIndex].dtype;
-        attrs["use_locking"] = useLocking;
-        foreach (var (k, v) in extraAttrs ?? []) attrs[k] = v;
+        // The op type's own attributes (typed writes of its declared attributes), then the common ones.
+        var attrs = new Dictionary<string, object>(extraAttrs ?? [], StringComparer.Ordinal) { { TAttr, converted[0].dtype } };
+        if (indicesIndex >= 0) SparseApplyOp.Tindices.Set(attrs, converted[indicesIndex].dtype);
+        UseLocking.Set(attrs, useLocking);
         return b.Create(def, converted, attrs).outputs[0];
     }
 }

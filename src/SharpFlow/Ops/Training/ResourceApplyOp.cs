@@ -133,10 +133,10 @@ internal sealed class ResourceApplyOp : OpDef
         var converted = new Tensor[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
             converted[i] = i < refs || names[i] == "indices" ? inputs[i] : b.Convert(inputs[i], names[i], inputs[i].dtype.is_integer ? null : dtype);
-        var attrs = new Dictionary<string, object> { ["T"] = dtype };
-        if (names.Contains("indices")) attrs["Tindices"] = converted[Array.IndexOf(names, "indices")].dtype;
-        attrs["use_locking"] = useLocking;
-        foreach (var (k, v) in extraAttrs ?? []) attrs[k] = v;
+        // The op type's own attributes (typed writes of its declared attributes), then the common ones.
+        var attrs = new Dictionary<string, object>(extraAttrs ?? [], StringComparer.Ordinal) { { TAttr, dtype } };
+        if (names.Contains("indices")) ResourceSparseApplyOp.Tindices.Set(attrs, converted[Array.IndexOf(names, "indices")].dtype);
+        UseLocking.Set(attrs, useLocking);
         return b.Create(def, converted, attrs);
     }
 }

@@ -11,6 +11,7 @@ namespace SharpFlow.Ops.Training;
 internal sealed class ResourceSparseApplyOp : OpDef
 {
     private static readonly OpAttr<DType> T = new("T");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
 
     public static readonly ResourceSparseApplyOp Adadelta = new(SparseApplyAdadelta.Def);
     public static readonly ResourceSparseApplyOp Adagrad = new(SparseApplyAdagrad.Def);

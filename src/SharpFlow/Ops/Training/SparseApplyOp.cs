@@ -14,6 +14,7 @@ namespace SharpFlow.Ops.Training;
 internal abstract class SparseApplyOp : OpDef
 {
     private static readonly OpAttr<bool> UseLocking = new("use_locking");
+    internal static readonly OpAttr<DType> Tindices = new("Tindices");
 
     /// <summary>The dense op whose rule this op applies row by row.</summary>
     internal abstract ApplyOp Dense { get; }

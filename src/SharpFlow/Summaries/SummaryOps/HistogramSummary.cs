@@ -8,6 +8,7 @@ namespace SharpFlow.Summaries.SummaryOps;
 internal sealed class HistogramSummary : SummaryOp
 {
     public static readonly HistogramSummary Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.float32);
 
     public override string Type => "HistogramSummary";
 
@@ -28,5 +29,5 @@ internal sealed class HistogramSummary : SummaryOp
 
     /// <summary><c>tf.summary.histogram(name, values)</c>.</summary>
     public static Tensor Build(string name, TensorLike values, IEnumerable<string>? collections = null, string? family = null) =>
-        Build(Def, name, family, values, collections, (b, tag, value) => ([tag, value], new() { ["T"] = value.dtype }));
+        Build(Def, name, family, values, collections, (b, tag, value) => ([tag, value], new() { { T, value.dtype } }));
 }

@@ -13,6 +13,8 @@ namespace SharpFlow.Summaries.SummaryOps;
 internal sealed class ImageSummary : SummaryOp
 {
     public static readonly ImageSummary Def = new();
+    internal static readonly OpAttr<DType> T = new("T", DType.float32);
+    internal static readonly OpAttr<int> MaxImages = new("max_images", 3);
 
     public override string Type => "ImageSummary";
 
@@ -88,6 +90,6 @@ internal sealed class ImageSummary : SummaryOp
     public static Tensor Build(string name, TensorLike tensor, int maxOutputs = 3, IEnumerable<string>? collections = null, string? family = null)
     {
         if (maxOutputs <= 0) throw new ValueError($"max_outputs must be positive, got {maxOutputs}");
-        return Build(Def, name, family, tensor, collections, (b, tag, value) => ([tag, value], new() { ["T"] = value.dtype, ["max_images"] = maxOutputs }));
+        return Build(Def, name, family, tensor, collections, (b, tag, value) => ([tag, value], new() { { T, value.dtype }, { MaxImages, maxOutputs } }));
     }
 }

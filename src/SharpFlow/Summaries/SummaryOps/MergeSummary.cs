@@ -8,6 +8,7 @@ namespace SharpFlow.Summaries.SummaryOps;
 internal sealed class MergeSummary : SummaryOp
 {
     public static readonly MergeSummary Def = new();
+    internal static readonly OpAttr<int> N = new("N");
 
     public override string Type => "MergeSummary";
 
@@ -43,7 +44,7 @@ internal sealed class MergeSummary : SummaryOp
         if (inputs.Count == 0) throw new ValueError("tf.summary.merge needs at least one summary");
         using var b = OpBuilder.Begin(name, "Merge", [.. inputs.Select(t => (TensorLike)t)]);
         var tensors = inputs.Select((t, i) => b.Convert(t, $"inputs_{i}")).ToArray();
-        var output = b.Create(Def, tensors, new() { ["N"] = tensors.Length }).outputs[0];
+        var output = b.Create(Def, tensors, new() { { N, tensors.Length } }).outputs[0];
         foreach (var key in collections ?? []) b.Graph.add_to_collection(key, output);
         return output;
     }

@@ -8,6 +8,7 @@ namespace SharpFlow.Summaries.SummaryOps;
 internal sealed class ScalarSummary : SummaryOp
 {
     public static readonly ScalarSummary Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "ScalarSummary";
 
@@ -37,6 +38,6 @@ internal sealed class ScalarSummary : SummaryOp
         {
             if (value.shape.IsKnownRank && value.shape.ndims != 0)
                 throw new ValueError($"tf.summary.scalar \"{b.Name}\": the tensor must be a scalar, got shape {value.shape.ToListString()}");
-            return ([tag, value], new() { ["T"] = value.dtype });
+            return ([tag, value], new() { { T, value.dtype } });
         });
 }

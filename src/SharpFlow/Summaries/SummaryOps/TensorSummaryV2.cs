@@ -12,6 +12,7 @@ namespace SharpFlow.Summaries.SummaryOps;
 internal sealed class TensorSummaryV2 : SummaryOp
 {
     public static readonly TensorSummaryV2 Def = new();
+    internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "TensorSummaryV2";
 
@@ -37,6 +38,6 @@ internal sealed class TensorSummaryV2 : SummaryOp
             // A serialized SummaryMetadata { plugin_data { plugin_name: "text" } }, as tf.summary.text passes it.
             var serialized = new ProtoWriter().Message(1, new ProtoWriter().String(1, "text")).ToArray();
             var metadata = Ops.ArrayOps.Const.Create(b.Graph, new NDArray(new[] { serialized }, Shape.Scalar), "summary_metadata");
-            return ([tag, value, metadata], new() { ["T"] = value.dtype });
+            return ([tag, value, metadata], new() { { T, value.dtype } });
         });
 }
