@@ -212,6 +212,17 @@ internal sealed partial class OnnxExporter
         return string.Join("\n", lines);
     }
 
+    /// <summary>
+    /// ONNX reduction <paramref name="reduce"/> of <paramref name="x"/> over <paramref name="axes"/> into
+    /// <paramref name="y"/>: the axes as an input for ReduceSum (opset 13) and every reduction from opset 18, as an
+    /// attribute before.
+    /// </summary>
+    private void Reduce(string reduce, string x, long[] axes, string y, (string Name, object Value) keep)
+    {
+        if (reduce == "ReduceSum" || _opset >= 18) Node(reduce, [x, Ints(axes)], [y], keep);
+        else Node(reduce, [x], [y], ("axes", axes), keep);
+    }
+
     /// <summary>One ONNX operator applied to <paramref name="inputs"/>, into a fresh value.</summary>
     private string Apply(string type, params string[] inputs)
     {
@@ -310,7 +321,7 @@ internal sealed partial class OnnxExporter
         else Node("Cast", [arg], [y], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)));
     }
 
-    /// <summary>Sum (ReduceSum with its axes as an input, opset 13) and the other reductions (axes as an attribute up to opset 17).</summary>
+    /// <summary>Sum (ReduceSum with its axes as an input, opset 13) and the other reductions (axes as an attribute up to opset 17, an input from 18).</summary>
     private void ReduceOp(Operation op, string y, string reduce)
     {
         var axes = ConstantOf(op, 1, "axes").ToArray<long>();
@@ -321,7 +332,6 @@ internal sealed partial class OnnxExporter
             return;
         }
         var keep = ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L);
-        if (reduce == "ReduceSum") Node(reduce, [In(op, 0), Ints(axes)], [y], keep);
-        else Node(reduce, [In(op, 0)], [y], ("axes", axes), keep);
+        Reduce(reduce, In(op, 0), axes, y, keep);
     }
 }
