@@ -110,6 +110,7 @@ internal sealed partial class OnnxExporter
         Op("ArgMax", "ArgMax", (e, op, y) => e.ArgOp(op, y)),
         Op("ArgMin", "ArgMin", (e, op, y) => e.ArgOp(op, y)),
         Op("Cumsum", "CumSum", (e, op, y) => e.Node("CumSum", [e.In(op, 0), e.In(op, 1)], [y], ("exclusive", Attr<bool>(op, "exclusive") ? 1L : 0L), ("reverse", Attr<bool>(op, "reverse") ? 1L : 0L))),
+        Op("Cumprod", "Loop over the axis carrying the product (Transpose, Slice with step -1 for reverse)", (e, op, y) => e.CumprodOp(op, y)),
         Op("ReverseV2", "Slice with steps -1", (e, op, y) => e.ReverseOp(op, y)),
         Op("ReverseSequence", "ReverseSequence (Transposes for other axes)", (e, op, y) => e.ReverseSequenceOp(op, y)),
         Op("SpaceToBatchND", "Pad, Reshape, Transpose, Reshape", (e, op, y) => e.SpaceBatchOp(op, y)),
