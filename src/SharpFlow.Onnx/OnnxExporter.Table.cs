@@ -126,6 +126,11 @@ internal sealed partial class OnnxExporter
         Op("UnsortedSegmentSum", "ScatterND (reduction = add) into ConstantOfShape", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("UnsortedSegmentProd", "ScatterND (reduction = mul) into ConstantOfShape", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("SegmentSum", "ScatterND (reduction = add) into ConstantOfShape of ReduceMax + 1", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("SegmentMean", "ScatterND (reduction = add) of the rows and of ones, Div by the count", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("UnsortedSegmentMax", "ScatterND (reduction = max) into the dtype's lowest value", (e, op, y) => e.SegmentOp(op, y), since: 18),
+        Op("UnsortedSegmentMin", "ScatterND (reduction = min) into the dtype's highest value", (e, op, y) => e.SegmentOp(op, y), since: 18),
+        Op("SegmentMax", "ScatterND (reduction = max), Where of the count 0", (e, op, y) => e.SegmentOp(op, y), since: 18),
+        Op("SegmentMin", "ScatterND (reduction = min), Where of the count 0", (e, op, y) => e.SegmentOp(op, y), since: 18),
         Op("DepthToSpace", "DepthToSpace (DCR) between Transposes", (e, op, _) => e.SpaceDepth(op)),
         Op("SpaceToDepth", "SpaceToDepth between Transposes", (e, op, _) => e.SpaceDepth(op)),
 

@@ -5,8 +5,9 @@ namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
 /// Opset 18's forms of the reductions and Split; Cumprod exported as a Loop carrying the product (zeros and
-/// negative values, exclusive and reverse, any axis), checked against plain running products. Each runs in ONNX
-/// Runtime against SharpFlow's own run at the opsets it exports at; the refusals name the op and the reason.
+/// negative values, exclusive and reverse, any axis); the segment maxima, minima and means (ScatterND's max and min
+/// reductions, opset 18). Each checked against plain values and run in ONNX Runtime against SharpFlow's own run at
+/// the opsets it exports at; the refusals name the op and the reason.
 /// </summary>
 public sealed class OnnxScanAndSegmentExportTests
 {
@@ -110,5 +111,54 @@ public sealed class OnnxScanAndSegmentExportTests
         using var sess = tf.Session();
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = y }, 13));
         Assert.Equal($"Cannot export Cumprod \"{y.op.name}\" to ONNX: its input's rank is unknown; the Loop over the axis needs a known rank of at least 1.", e.RawMessage);
+    }
+
+    [Fact]
+    public void UnsortedSegmentMaxAndMinFillEmptySegmentsWithTheDtypesExtremes()
+    {
+        using var g = TestGraph.Enter();
+        var data = tf.placeholder(tf.float32, new Shape(-1, 2), name: "data");
+        var ints = tf.placeholder(tf.int64, new Shape(-1), name: "ints");
+        var ids = tf.placeholder(tf.int32, new Shape(-1), name: "ids");
+        var count = tf.placeholder(tf.int32, Shape.Scalar, name: "count");
+        Tensor[] ys = [tf.unsorted_segment_max(data, ids, count), tf.unsorted_segment_min(data, ids, count), tf.unsorted_segment_max(ints, ids, 4), tf.unsorted_segment_min(ints, ids, 4)];
+        Assert.Equal(new[] { "UnsortedSegmentMax", "UnsortedSegmentMin", "UnsortedSegmentMax", "UnsortedSegmentMin" }, ys.Select(y => y.op.type));
+        using var sess = tf.Session();
+        var value = Floats([1f, -2f, 3f, 4f, -5f, 6f, 7f, float.NegativeInfinity], 4, 2);
+        var ours = ExportAgrees(sess, In(data, ints, ids, count), ys,
+            [("data", value), ("ints", L(5, -3, 9, 2)), ("ids", Ints([2, -1, 0, 2], 4)), ("count", NDArray.Scalar(4))], 18, reimport: false);
+        Assert.Equal(new[] { -5f, 6f, float.MinValue, float.MinValue, 7f, -2f, float.MinValue, float.MinValue }, ours[0].ToArray<float>());
+        Assert.Equal(new[] { -5f, 6f, float.MaxValue, float.MaxValue, 1f, float.NegativeInfinity, float.MaxValue, float.MaxValue }, ours[1].ToArray<float>());
+        Assert.Equal(new[] { 9L, long.MinValue, 5L, long.MinValue }, ours[2].ToArray<long>());
+        Assert.Equal(new[] { 9L, long.MaxValue, 2L, long.MaxValue }, ours[3].ToArray<long>());
+        foreach (var opset in new[] { 13, 17 })
+        {
+            var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(data, ids, count), new Dictionary<string, Tensor> { ["y"] = ys[0] }, opset));
+            Assert.Equal($"Cannot export UnsortedSegmentMax \"{ys[0].op.name}\" to ONNX at opset {opset}: its mapping needs opset 18.", e.RawMessage);
+        }
+    }
+
+    [Fact]
+    public void SortedSegmentMaxMinAndMeanGiveZeroForEmptySegments()
+    {
+        using var g = TestGraph.Enter();
+        var data = tf.placeholder(tf.float32, new Shape(-1, 2, 2), name: "data");
+        var ints = tf.placeholder(tf.int32, new Shape(-1), name: "ints");
+        var ids = tf.placeholder(tf.int64, new Shape(-1), name: "ids");
+        Tensor[] ys = [tf.segment_max(data, ids), tf.segment_min(data, ids), tf.segment_mean(data, ids), tf.segment_mean(ints, ids), tf.segment_max(ints, ids)];
+        Assert.Equal(new[] { "SegmentMax", "SegmentMin", "SegmentMean", "SegmentMean", "SegmentMax" }, ys.Select(y => y.op.type));
+        using var sess = tf.Session();
+        var value = Floats([1f, -2f, 3f, 4f, -5f, 6f, 7f, -8f, 0.5f, 1.5f, -2.5f, 3.5f], 3, 2, 2);
+        var ours = ExportAgrees(sess, In(data, ints, ids), ys, [("data", value), ("ints", Ints([7, -4, 2], 3)), ("ids", L(0, 0, 3))], 18, reimport: false);
+        Assert.Equal(new Shape(4, 2, 2), ours[0].shape);
+        Assert.Equal(new[] { 1f, 6f, 7f, 4f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.5f, 1.5f, -2.5f, 3.5f }, ours[0].ToArray<float>());
+        Assert.Equal(new[] { -5f, -2f, 3f, -8f }, ours[1].ToArray<float>().Take(4));
+        Assert.Equal(new[] { -2f, 2f, 5f, -2f }, ours[2].ToArray<float>().Take(4));
+        Assert.Equal(new[] { 1, 0, 0, 2 }, ours[3].ToArray<int>());
+        Assert.Equal(new[] { 7, 0, 0, 2 }, ours[4].ToArray<int>());
+        foreach (var opset in new[] { 16, 17 })
+            ExportAgrees(sess, In(data, ints, ids), [ys[2], ys[3]], [("data", value), ("ints", Ints([7, -4, 2], 3)), ("ids", L(0, 0, 3))], opset, reimport: false);
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(data, ids), new Dictionary<string, Tensor> { ["y"] = ys[1] }, 17));
+        Assert.Equal($"Cannot export SegmentMin \"{ys[1].op.name}\" to ONNX at opset 17: its mapping needs opset 18.", e.RawMessage);
     }
 }
