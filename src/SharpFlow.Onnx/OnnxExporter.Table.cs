@@ -118,6 +118,7 @@ internal sealed partial class OnnxExporter
         Op("Where", "NonZero, Transpose", (e, op, y) => e.WhereOp(op, y)),
         Named("Unique", "Unique (sorted = 0)", (e, op) => e.UniqueOp(op)),
         Op("ScatterNd", "ScatterND (reduction = add) into ConstantOfShape", (e, op, y) => e.ScatterNdOp(op, y), since: 16),
+        Op("SparseToDense", "ScatterND into Expand of the default (indices in bounds; order and repeats not checked)", (e, op, y) => e.SparseToDenseOp(op, y)),
         Op("MatrixBandPart", "Where of a mask from Range", (e, op, y) => e.MatrixBandPartOp(op, y)),
         Op("InvertPermutation", "ScatterElements of Range (not checked to be a permutation)", (e, op, y) => e.InvertPermutationOp(op, y)),
         Op("LinSpace", "Range, Mul, Add; Where for the last value", (e, op, y) => e.LinSpaceOp(op, y)),
