@@ -5,7 +5,8 @@ namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
 /// SparseToDense exported as ScatterND into the filled default (its index check kept, the order and repeat checks
-/// of validate_indices not); each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
+/// of validate_indices not); RGBToHSV, HSVToRGB, AdjustHue and AdjustSaturation as the kernels' arithmetic in
+/// element-wise operators (within 1e-5, on random pixels and the edge cases). Each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
 /// plain values) at opsets 13 and 17; the refusals name the op and the reason.
 /// </summary>
 public sealed class OnnxSparseAndImageExportTests
@@ -63,5 +64,52 @@ public sealed class OnnxSparseAndImageExportTests
         var z = tf.sparse_to_dense(unknown, new[] { 4 }, 1f);
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(unknown), new Dictionary<string, Tensor> { ["z"] = z }, 13));
         Assert.Equal($"Cannot export SparseToDense \"{z.op.name}\" to ONNX: the rank of its sparse_indices is unknown.", e.RawMessage);
+    }
+
+    /// <summary>Random RGB pixels in [0, 1] followed by the edge cases: gray, black, white, ties for the maximum, each hue sector.</summary>
+    private static NDArray Pixels(DType dtype)
+    {
+        var random = Uniform(11, 0, 1, 4, 3, 3).ToArray<float>();
+        float[] edges = [0.5f, 0.5f, 0.5f, 0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f, 0f, 0f, 1f, 1f, 1f, 0f, 1f, 0.2f, 0.9f, 0.9f, 1f, 0f, 0.3f, 0.1f, 0.2f, 0.8f];
+        return NDArray.FromFlat([.. random, .. edges], new Shape(7, 3, 3)).Cast(dtype);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void ColorConversionsAndAdjustmentsComputeAsTheKernels(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var rgb = tf.placeholder(tf.float32, new Shape(-1, 3, 3), name: "rgb");
+        var wide = tf.placeholder(tf.float64, new Shape(-1, 3, 3), name: "wide");
+        var delta = tf.placeholder(tf.float32, Shape.Scalar, name: "delta");
+        Tensor[] ys =
+        [
+            tf.image.rgb_to_hsv(rgb), tf.image.hsv_to_rgb(rgb), tf.image.rgb_to_hsv(wide), tf.image.hsv_to_rgb(tf.image.rgb_to_hsv(wide)),
+            tf.image.adjust_hue(rgb, delta), tf.image.adjust_hue(wide, -0.7f), tf.image.adjust_saturation(rgb, 1.8f), tf.image.adjust_saturation(wide, delta),
+        ];
+        // The adjustments end in convert_image_dtype's Identity (and a Cast back to float64).
+        static string TypeOf(Tensor t) => t.op.type is "Identity" or "Cast" ? TypeOf(t.op.inputs[0]) : t.op.type;
+        Assert.Equal(new[] { "RGBToHSV", "HSVToRGB", "RGBToHSV", "HSVToRGB", "AdjustHue", "AdjustHue", "AdjustSaturation", "AdjustSaturation" }, ys.Select(TypeOf));
+        using var sess = tf.Session();
+        var ours = ExportAgrees(sess, In(rgb, wide, delta), ys, [("rgb", Pixels(DType.float32)), ("wide", Pixels(DType.float64)), ("delta", NDArray.Scalar(0.35f))], opset, tolerance: 1e-5);
+        var hsv = ours[0].ToArray<float>();
+        // Gray (0.5, 0.5, 0.5): hue 0, saturation 0; yellow (1, 1, 0): hue 1/6; (1, 0, 0.3): hue 1 - 0.05.
+        Assert.Equal(new[] { 0f, 0f, 0.5f }, hsv[36..39]);
+        Assert.Equal(1f / 6f, hsv[45], 6);
+        Assert.Equal(1f - 0.3f / 6f, hsv[57], 6);
+        Same(ours[2].Cast(DType.float32), ours[0], "the float64 conversion", 1e-6);
+        Same(Pixels(DType.float64), ours[3], "RGB to HSV to RGB", 1e-12);
+    }
+
+    [Fact]
+    public void ColorOpsOfHalfImagesAreRefused()
+    {
+        using var g = TestGraph.Enter();
+        var rgb = tf.placeholder(tf.float16, new Shape(-1, 3), name: "rgb");
+        var y = tf.image.rgb_to_hsv(rgb);
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(rgb), new Dictionary<string, Tensor> { ["y"] = y }, 13));
+        Assert.Equal($"Cannot export RGBToHSV \"{y.op.name}\" to ONNX: images of float16 (float32 and float64 export).", e.RawMessage);
     }
 }
