@@ -6,7 +6,8 @@ namespace SharpFlow.Tests.Onnx;
 /// <summary>
 /// SparseToDense exported as ScatterND into the filled default (its index check kept, the order and repeat checks
 /// of validate_indices not); RGBToHSV, HSVToRGB, AdjustHue and AdjustSaturation as the kernels' arithmetic in
-/// element-wise operators (within 1e-5, on random pixels and the edge cases). Each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
+/// element-wise operators (within 1e-5, on random pixels and the edge cases); DynamicStitch and
+/// ParallelDynamicStitch as ScatterND (the later repeat wins) and DynamicPartition as Compress. Each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
 /// plain values) at opsets 13 and 17; the refusals name the op and the reason.
 /// </summary>
 public sealed class OnnxSparseAndImageExportTests
@@ -111,5 +112,77 @@ public sealed class OnnxSparseAndImageExportTests
         using var sess = tf.Session();
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(rgb), new Dictionary<string, Tensor> { ["y"] = y }, 13));
         Assert.Equal($"Cannot export RGBToHSV \"{y.op.name}\" to ONNX: images of float16 (float32 and float64 export).", e.RawMessage);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void DynamicStitchInterleavesAndTheLaterRepeatWins(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var i0 = tf.placeholder(tf.int32, Shape.Scalar, name: "i0");
+        var i1 = tf.placeholder(tf.int32, new Shape(-1), name: "i1");
+        var i2 = tf.placeholder(tf.int32, new Shape(2, -1), name: "i2");
+        var d0 = tf.placeholder(tf.float32, new Shape(2), name: "d0");
+        var d1 = tf.placeholder(tf.float32, new Shape(-1, 2), name: "d1");
+        var d2 = tf.placeholder(tf.float32, new Shape(2, -1, 2), name: "d2");
+        var a = tf.placeholder(tf.int32, new Shape(-1), name: "a");
+        var b = tf.placeholder(tf.int32, new Shape(-1), name: "b");
+        var va = tf.placeholder(tf.int64, new Shape(-1), name: "va");
+        var vb = tf.placeholder(tf.int64, new Shape(-1), name: "vb");
+        Tensor[] ys = [tf.dynamic_stitch([i0, i1, i2], [d0, d1, d2]), tf.parallel_dynamic_stitch([a, b], [va, vb]), tf.dynamic_stitch([b], [vb])];
+        Assert.Equal(new[] { "DynamicStitch", "ParallelDynamicStitch", "DynamicStitch" }, ys.Select(y => y.op.type));
+        using var sess = tf.Session();
+        // TensorFlow's documented example, then a repeated index (1) and rows no index names (2, 4).
+        (string, NDArray)[] feed =
+        [
+            ("i0", NDArray.Scalar(6)), ("i1", Ints([4, 1], 2)), ("i2", Ints([5, 2, 0, 3], 2, 2)),
+            ("d0", Floats([61f, 62f], 2)), ("d1", Floats([41f, 42f, 11f, 12f], 2, 2)), ("d2", Floats([51f, 52f, 21f, 22f, 1f, 2f, 31f, 32f], 2, 2, 2)),
+            ("a", Ints([0, 1, 5], 3)), ("b", Ints([1, 3], 2)), ("va", L(10, 20, 50)), ("vb", L(99, 30)),
+        ];
+        // Not re-imported: the importer reads ScatterND as SharpFlow's ScatterNd, which adds repeated indices.
+        var ours = ExportAgrees(sess, In(i0, i1, i2, d0, d1, d2, a, b, va, vb), ys, feed, opset, reimport: false);
+        Assert.Equal(new[] { 1f, 2f, 11f, 12f, 21f, 22f, 31f, 32f, 41f, 42f, 51f, 52f, 61f, 62f }, ours[0].ToArray<float>());
+        Assert.Equal(new long[] { 10, 99, 0, 30, 0, 50 }, ours[1].ToArray<long>());
+        Assert.Equal(new long[] { 0, 99, 0, 30 }, ours[2].ToArray<long>());
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void DynamicPartitionKeepsEachPartitionsRowsInOrder(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var data = tf.placeholder(tf.float32, new Shape(-1, 2), name: "data");
+        var p = tf.placeholder(tf.int32, new Shape(-1), name: "p");
+        var grid = tf.placeholder(tf.int64, new Shape(2, 2, -1), name: "grid");
+        var q = tf.placeholder(tf.int32, new Shape(2, 2), name: "q");
+        var parts = tf.dynamic_partition(data, p, 4);
+        var cells = tf.dynamic_partition(grid, q, 2);
+        Assert.All(parts.Concat(cells), t => Assert.Equal("DynamicPartition", t.op.type));
+        using var sess = tf.Session();
+        var ours = ExportAgrees(sess, In(data, p, grid, q), [.. parts, .. cells],
+            [("data", Floats([1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f], 5, 2)), ("p", Ints([0, 1, 0, 2, 1], 5)), ("grid", L([1, 2, 3, 4, 5, 6, 7, 8], 2, 2, 2)), ("q", Ints([1, 0, 1, 1], 2, 2))], opset);
+        Assert.Equal(new[] { 1f, 2f, 5f, 6f }, ours[0].ToArray<float>());
+        Assert.Equal(new[] { 3f, 4f, 9f, 10f }, ours[1].ToArray<float>());
+        Assert.Equal(new[] { 7f, 8f }, ours[2].ToArray<float>());
+        Assert.Equal(new Shape(0, 2), ours[3].shape);
+        Assert.Equal(new long[] { 3, 4 }, ours[4].ToArray<long>());
+        Assert.Equal(new long[] { 1, 2, 5, 6, 7, 8 }, ours[5].ToArray<long>());
+    }
+
+    [Fact]
+    public void StitchAndPartitionOfUnknownRanksAreRefused()
+    {
+        using var g = TestGraph.Enter();
+        var i = tf.placeholder(tf.int32, name: "i");
+        var d = tf.placeholder(tf.float32, name: "d");
+        var y = tf.dynamic_stitch([i], [d]);
+        var parts = tf.dynamic_partition(d, i, 2);
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(i, d), new Dictionary<string, Tensor> { ["y"] = y }, 13));
+        Assert.Equal($"Cannot export DynamicStitch \"{y.op.name}\" to ONNX: the rank of indices[0] is unknown.", e.RawMessage);
+        e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(i, d), new Dictionary<string, Tensor> { ["p"] = parts[0] }, 13));
+        Assert.Equal($"Cannot export DynamicPartition \"{parts[0].op.name}\" to ONNX: the rank of its partitions is unknown.", e.RawMessage);
     }
 }
