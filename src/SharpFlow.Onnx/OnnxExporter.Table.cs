@@ -175,6 +175,8 @@ internal sealed partial class OnnxExporter
         Op("HSVToRGB", "the kernel's arithmetic in Abs, Clip, Mul, Add", (e, op, y) => e.ColorOp(op, y)),
         Op("AdjustHue", "RGB to HSV, Add delta, Sub Floor, HSV to RGB", (e, op, y) => e.ColorOp(op, y)),
         Op("AdjustSaturation", "RGB to HSV, Mul, Clip to [0, 1], HSV to RGB", (e, op, y) => e.ColorOp(op, y)),
+        Op("NonMaxSuppressionV2", "NonMaxSuppression (one batch and class), Gather of column 2", (e, op, y) => e.NonMaxSuppressionOp(op, y)),
+        Op("NonMaxSuppressionV3", "NonMaxSuppression (one batch and class, score threshold), Gather of column 2", (e, op, y) => e.NonMaxSuppressionOp(op, y)),
         Op("ResizeNearestNeighbor", "Resize (nearest)", (e, op, _) => e.ResizeOp(op)),
         Op("Conv2DBackpropInput", "ConvTranspose", (e, op, _) => e.ConvTransposeOp(op)),
         Op("Conv3D", "Conv (NCDHW)", (e, op, _) => e.Volumetric(op)),

@@ -7,7 +7,8 @@ namespace SharpFlow.Tests.Onnx;
 /// SparseToDense exported as ScatterND into the filled default (its index check kept, the order and repeat checks
 /// of validate_indices not); RGBToHSV, HSVToRGB, AdjustHue and AdjustSaturation as the kernels' arithmetic in
 /// element-wise operators (within 1e-5, on random pixels and the edge cases); DynamicStitch and
-/// ParallelDynamicStitch as ScatterND (the later repeat wins) and DynamicPartition as Compress. Each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
+/// ParallelDynamicStitch as ScatterND (the later repeat wins), DynamicPartition as Compress, NonMaxSuppressionV2
+/// and V3 as NonMaxSuppression. Each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
 /// plain values) at opsets 13 and 17; the refusals name the op and the reason.
 /// </summary>
 public sealed class OnnxSparseAndImageExportTests
@@ -184,5 +185,32 @@ public sealed class OnnxSparseAndImageExportTests
         Assert.Equal($"Cannot export DynamicStitch \"{y.op.name}\" to ONNX: the rank of indices[0] is unknown.", e.RawMessage);
         e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(i, d), new Dictionary<string, Tensor> { ["p"] = parts[0] }, 13));
         Assert.Equal($"Cannot export DynamicPartition \"{parts[0].op.name}\" to ONNX: the rank of its partitions is unknown.", e.RawMessage);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void NonMaxSuppressionKeepsTensorFlowsBoxesInOrder(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var boxes = tf.placeholder(tf.float32, new Shape(-1, 4), name: "boxes");
+        var scores = tf.placeholder(tf.float32, new Shape(-1), name: "scores");
+        var max = tf.placeholder(tf.int32, Shape.Scalar, name: "max");
+        Tensor[] ys =
+        [
+            tf.image.non_max_suppression(boxes, scores, max, 0.5f), tf.image.non_max_suppression(boxes, scores, 6, 0.5f, 0.4f),
+            SharpFlow.Ops.Image.NonMaxSuppressionV2.Build(boxes, scores, max, 0.9f),
+        ];
+        Assert.Equal(new[] { "NonMaxSuppressionV3", "NonMaxSuppressionV3", "NonMaxSuppressionV2" }, ys.Select(y => y.op.type));
+        using var sess = tf.Session();
+        // TensorFlow's test boxes (the second given by its other two corners), and a box equal in score to the first.
+        var corners = Floats([0f, 0f, 1f, 1f, 1f, 1.1f, 0f, 0.1f, 0f, -0.1f, 1f, 0.9f, 0f, 10f, 1f, 11f, 0f, 10.1f, 1f, 11.1f, 0f, 100f, 1f, 101f, 5f, 5f, 6f, 6f], 7, 4);
+        var values = Floats([0.9f, 0.75f, 0.6f, 0.95f, 0.5f, 0.3f, 0.9f], 7);
+        var ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(4))], opset, reimport: false);
+        Assert.Equal(new[] { 3, 0, 6, 5 }, ours[0].ToArray<int>());
+        Assert.Equal(new[] { 3, 0, 6 }, ours[1].ToArray<int>());
+        Assert.Equal(new[] { 3, 0, 6, 1 }, ours[2].ToArray<int>());
+        ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(0))], opset, reimport: false);
+        Assert.Empty(ours[0].ToArray<int>());
     }
 }
