@@ -298,11 +298,19 @@ internal sealed partial class OnnxExporter
             ExportTensorArray(op);
             return;
         }
-        if (op.type == "CheckNumerics")
-            throw new UnimplementedError($"Cannot export CheckNumerics \"{op.name}\" to ONNX: no ONNX operator fails at run time on NaN or " +
-                "infinity, and an Identity in its place would drop the check; export the tensor it checks instead.", op.name);
+        if (Refusals.TryGetValue(op.type, out var reason))
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: {reason}", op.name);
         throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
     }
+
+    /// <summary>The op types ONNX cannot express as SharpFlow computes them, with the reason the refusal gives.</summary>
+    private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)
+    {
+        ["CheckNumerics"] = "no ONNX operator fails at run time on NaN or infinity, and an Identity in its place would drop the check; export the tensor it checks instead.",
+        ["ResizeArea"] = "ONNX Resize has no area mode: TensorFlow averages the input pixels each output pixel covers, weighting the ones cut by its edges by the fraction covered, which no Resize mode (nor AveragePool's whole windows) computes for every pair of sizes.",
+        ["Lgamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
+        ["Digamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
+    };
 
     private string Fresh() => $"tmp_{_counter++}";
 
