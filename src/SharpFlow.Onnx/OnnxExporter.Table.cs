@@ -177,6 +177,7 @@ internal sealed partial class OnnxExporter
         Op("AdjustSaturation", "RGB to HSV, Mul, Clip to [0, 1], HSV to RGB", (e, op, y) => e.ColorOp(op, y)),
         Op("NonMaxSuppressionV2", "NonMaxSuppression (one batch and class), Gather of column 2", (e, op, y) => e.NonMaxSuppressionOp(op, y)),
         Op("NonMaxSuppressionV3", "NonMaxSuppression (one batch and class, score threshold), Gather of column 2", (e, op, y) => e.NonMaxSuppressionOp(op, y)),
+        Op("CropAndResize", "GatherND of the sampled pixels, bilinear or nearest (a constant crop_size)", (e, op, y) => e.CropAndResizeOp(op, y)),
         Op("ResizeNearestNeighbor", "Resize (nearest)", (e, op, _) => e.ResizeOp(op)),
         Op("Conv2DBackpropInput", "ConvTranspose", (e, op, _) => e.ConvTransposeOp(op)),
         Op("Conv3D", "Conv (NCDHW)", (e, op, _) => e.Volumetric(op)),

@@ -8,7 +8,7 @@ namespace SharpFlow.Tests.Onnx;
 /// of validate_indices not); RGBToHSV, HSVToRGB, AdjustHue and AdjustSaturation as the kernels' arithmetic in
 /// element-wise operators (within 1e-5, on random pixels and the edge cases); DynamicStitch and
 /// ParallelDynamicStitch as ScatterND (the later repeat wins), DynamicPartition as Compress, NonMaxSuppressionV2
-/// and V3 as NonMaxSuppression. Each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
+/// and V3 as NonMaxSuppression, CropAndResize as GatherND of the sampled pixels. Each graph runs in ONNX Runtime against SharpFlow's own run (itself checked against
 /// plain values) at opsets 13 and 17; the refusals name the op and the reason.
 /// </summary>
 public sealed class OnnxSparseAndImageExportTests
@@ -230,5 +230,38 @@ public sealed class OnnxSparseAndImageExportTests
         e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = lgamma }, 13));
         Assert.StartsWith($"Cannot export Lgamma \"{lgamma.op.name}\" to ONNX: ONNX has no gamma-function operator", e.RawMessage);
         Assert.DoesNotContain("ResizeArea", OnnxExporter.SupportedOpTypes);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void CropAndResizeSamplesAsTheKernel(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var images = tf.placeholder(tf.float32, new Shape(-1, 4, 5, 2), name: "images");
+        var ints = tf.placeholder(tf.int32, new Shape(-1, 3, 3, 1), name: "ints");
+        var boxes = tf.placeholder(tf.float32, new Shape(-1, 4), name: "boxes");
+        var index = tf.placeholder(tf.int32, new Shape(-1), name: "index");
+        Tensor[] ys =
+        [
+            tf.image.crop_and_resize(images, boxes, index, new[] { 3, 4 }), tf.image.crop_and_resize(images, boxes, index, new[] { 1, 1 }, extrapolation_value: -7f),
+            tf.image.crop_and_resize(images, boxes, index, new[] { 5, 3 }, "nearest", 9f), tf.image.crop_and_resize(ints, boxes, index, new[] { 2, 3 }),
+        ];
+        Assert.All(ys, y => Assert.Equal("CropAndResize", y.op.type));
+        using var sess = tf.Session();
+        // A box inside, one flipped, one partly outside the image, one of a single point, one that samples at halves.
+        var corners = Floats([0.1f, 0.2f, 0.9f, 0.7f, 1f, 1f, 0f, 0f, -0.9f, 0.3f, 0.1f, 1.4f, 0.5f, 0.5f, 0.5f, 0.5f, 0f, 0.125f, 1f, 0.875f], 5, 4);
+        var feed = new (string, NDArray)[]
+        {
+            ("images", F(5, 2, 4, 5, 2)), ("ints", NDArray.FromFlat(Enumerable.Range(0, 18).Select(v => v * v - 40).ToArray(), new Shape(2, 3, 3, 1))),
+            ("boxes", corners), ("index", Ints([0, 1, 1, 0, 1], 5)),
+        };
+        var ours = ExportAgrees(sess, In(images, ints, boxes, index), ys, feed, opset, reimport: false);
+        Assert.Equal(new Shape(5, 3, 4, 2), ours[0].shape);
+        Assert.Contains(-7f, ours[1].ToArray<float>());
+        Assert.Contains(9f, ours[2].ToArray<float>());
+        var crop = tf.image.crop_and_resize(images, boxes, index, tf.placeholder(tf.int32, new Shape(2), name: "size"));
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(images, boxes, index, (Tensor)crop.op.inputs[3]), new Dictionary<string, Tensor> { ["y"] = crop }, 13));
+        Assert.Equal($"Cannot export CropAndResize \"{crop.op.name}\" to ONNX: its crop_size depends on the inputs.", e.RawMessage);
     }
 }
