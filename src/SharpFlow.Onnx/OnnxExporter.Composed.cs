@@ -60,7 +60,8 @@ internal sealed partial class OnnxExporter
             return;
         }
         var ints = ApplyWith("Cast", [In(op, 0)], ("to", 6L));
-        var reduced = ApplyWith(op.type == "All" ? "ReduceMin" : "ReduceMax", [ints], ("axes", axes), ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
+        var reduced = Fresh();
+        Reduce(op.type == "All" ? "ReduceMin" : "ReduceMax", ints, axes, reduced, ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L));
         Node("Cast", [reduced], [y], ("to", 9L));
     }
 

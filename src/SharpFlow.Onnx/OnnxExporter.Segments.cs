@@ -3,8 +3,9 @@ using SharpFlow.Framework;
 namespace SharpFlow.Onnx;
 
 /// <summary>
-/// The exporter's mappings of InvertPermutation, LinSpace, MatrixDiag, MatrixDiagPart and the segment sums and
-/// products: ScatterElements, Range and masks built from Range, ScatterND with a reduction (opset 16).
+/// The exporter's mappings of InvertPermutation, LinSpace, MatrixDiag, MatrixDiagPart and the segment reductions:
+/// ScatterElements, Range and masks built from Range, ScatterND with a reduction (add and mul from opset 16, max and
+/// min from 18).
 /// </summary>
 internal sealed partial class OnnxExporter
 {
@@ -79,11 +80,16 @@ internal sealed partial class OnnxExporter
     }
 
     /// <summary>
-    /// UnsortedSegmentSum, UnsortedSegmentProd and SegmentSum: ScatterND (reduction add or mul) of the data's rows at
-    /// their segment ids into <c>[num_segments] + data.shape[ids.ndim:]</c> filled with the reduction's identity
-    /// (0 or 1); a row with a negative id, which TensorFlow drops, adds the identity at row 0. SegmentSum's
-    /// num_segments is the largest id + 1, 0 for no ids (its ids sorted, which the model does not check, as TensorFlow's kernel
-    /// does). The ranks of the ids and the data must be known.
+    /// The segment reductions: ScatterND (reduction add, mul, max or min) of the data's rows at their segment ids
+    /// into <c>[num_segments] + data.shape[ids.ndim:]</c> filled with the reduction's identity (0, 1, or, as
+    /// TensorFlow fills the empty segments of UnsortedSegmentMax and UnsortedSegmentMin, the lowest or the highest
+    /// value of the dtype); a row with a negative id, which TensorFlow drops, adds the identity at row 0. The sorted
+    /// ops (SegmentSum, SegmentMean, SegmentMax, SegmentMin) have the largest id + 1 segments, 0 for no ids (their
+    /// ids sorted, which the model does not check, as TensorFlow's kernel does), and give 0 for an empty segment:
+    /// the rows per segment are counted by a second ScatterND (add) of ones, SegmentMean divides by the count (at
+    /// least 1), SegmentMax and SegmentMin put 0 where it is 0. A NaN among the rows of a max or min is not carried
+    /// through as TensorFlow's kernel does (ONNX Runtime compares with std::max). The ranks of the ids and the data
+    /// must be known.
     /// </summary>
     private void SegmentOp(Operation op, string y)
     {
@@ -91,20 +97,51 @@ internal sealed partial class OnnxExporter
         var (dataRank, idsRank) = (op.inputs[0].shape.ndims, op.inputs[1].shape.ndims);
         if (dataRank < 0 || idsRank < 0)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: the rank of its data or segment_ids is unknown.", op.name);
-        var product = op.type == "UnsortedSegmentProd";
-        var identity = product ? 1.0 : 0.0;
+        var reduction = op.type switch
+        {
+            "UnsortedSegmentProd" => "mul",
+            "UnsortedSegmentMax" or "SegmentMax" => "max",
+            "UnsortedSegmentMin" or "SegmentMin" => "min",
+            _ => "add",
+        };
+        var sorted = op.type.StartsWith("Segment", StringComparison.Ordinal);
+        var identity = SegmentIdentity(reduction, dtype, op);
         var (data, ids) = (In(op, 0), Int64(op.inputs[1]));
         var zero = Long(0);
-        var count = op.type == "SegmentSum"
+        var count = sorted
             ? Apply("Add", ApplyWith("ReduceMax", [ApplyWith("Concat", [Ints([-1]), Apply("Reshape", ids, Ints([-1]))], ("axis", 0L))], ("keepdims", 0L)), Long(1))
             : Int64(op.inputs[2]);
         var inner = Apply("Slice", Apply("Shape", data), Ints([idsRank]), Ints([long.MaxValue]));
         var shape = ApplyWith("Concat", [Apply("Reshape", count, Ints([1])), inner], ("axis", 0L));
-        var filled = ApplyWith("ConstantOfShape", [shape], ("value", NDArray.Scalar(identity).Cast(dtype).Reshape(new Shape(1))));
+        var filled = ApplyWith("ConstantOfShape", [shape], ("value", identity));
         var dropped = Apply("Less", ids, zero);
-        var rows = Apply("Where", dropped, zero, ids);
+        var rows = Apply("Unsqueeze", Apply("Where", dropped, zero, ids), Ints([-1]));
         var droppedRows = dataRank > idsRank ? Apply("Unsqueeze", dropped, Ints([.. Enumerable.Range(idsRank, dataRank - idsRank).Select(a => (long)a)])) : dropped;
-        var updates = Apply("Where", droppedRows, Scalar(identity, dtype), data);
-        Node("ScatterND", [filled, Apply("Unsqueeze", rows, Ints([-1])), updates], [y], ("reduction", product ? "mul" : "add"));
+        var updates = Apply("Where", droppedRows, Initializer($"scalar_{_counter++}", identity.Reshape(Shape.Scalar)), data);
+        if (!sorted || op.type == "SegmentSum")
+        {
+            Node("ScatterND", [filled, rows, updates], [y], ("reduction", reduction));
+            return;
+        }
+        var reduced = ApplyWith("ScatterND", [filled, rows, updates], ("reduction", reduction));
+        var ones = Apply("Where", dropped, zero, ApplyWith("ConstantOfShape", [Apply("Shape", ids)], ("value", NDArray.FromFlat(new[] { 1L }, new Shape(1)))));
+        var counts = ApplyWith("ScatterND", [ApplyWith("ConstantOfShape", [Apply("Reshape", count, Ints([1]))], ("value", NDArray.FromFlat(new[] { 0L }, new Shape(1)))), rows, ones], ("reduction", "add"));
+        var outRank = 1 + dataRank - idsRank;
+        var perRow = outRank > 1 ? Apply("Unsqueeze", counts, Ints([.. Enumerable.Range(1, outRank - 1).Select(a => (long)a)])) : counts;
+        if (op.type == "SegmentMean") Node("Div", [reduced, ApplyWith("Cast", [Apply("Max", perRow, Long(1))], ("to", (long)DataTypeOf(dtype, op)))], [y]);
+        else Node("Where", [Apply("Equal", perRow, zero), Scalar(0, dtype), reduced], [y]);
+    }
+
+    /// <summary>The identity of a segment reduction in <paramref name="dtype"/>, shaped [1] for ConstantOfShape: 0, 1, the lowest or the highest value.</summary>
+    private static NDArray SegmentIdentity(string reduction, DType dtype, Operation op)
+    {
+        if (reduction is "add" or "mul") return NDArray.Scalar(reduction == "mul" ? 1.0 : 0.0).Cast(dtype).Reshape(new Shape(1));
+        var lowest = reduction == "max";
+        var one = new Shape(1);
+        if (dtype == DType.float32) return NDArray.FromFlat(new[] { lowest ? float.MinValue : float.MaxValue }, one);
+        if (dtype == DType.float64) return NDArray.FromFlat(new[] { lowest ? double.MinValue : double.MaxValue }, one);
+        if (dtype == DType.int32) return NDArray.FromFlat(new[] { lowest ? int.MinValue : int.MaxValue }, one);
+        if (dtype == DType.int64) return NDArray.FromFlat(new[] { lowest ? long.MinValue : long.MaxValue }, one);
+        throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: segments of {dtype.name} (float32, float64, int32 and int64 export).", op.name);
     }
 }

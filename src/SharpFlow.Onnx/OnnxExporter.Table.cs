@@ -110,6 +110,7 @@ internal sealed partial class OnnxExporter
         Op("ArgMax", "ArgMax", (e, op, y) => e.ArgOp(op, y)),
         Op("ArgMin", "ArgMin", (e, op, y) => e.ArgOp(op, y)),
         Op("Cumsum", "CumSum", (e, op, y) => e.Node("CumSum", [e.In(op, 0), e.In(op, 1)], [y], ("exclusive", Attr<bool>(op, "exclusive") ? 1L : 0L), ("reverse", Attr<bool>(op, "reverse") ? 1L : 0L))),
+        Op("Cumprod", "Loop over the axis carrying the product (Transpose, Slice with step -1 for reverse)", (e, op, y) => e.CumprodOp(op, y)),
         Op("ReverseV2", "Slice with steps -1", (e, op, y) => e.ReverseOp(op, y)),
         Op("ReverseSequence", "ReverseSequence (Transposes for other axes)", (e, op, y) => e.ReverseSequenceOp(op, y)),
         Op("SpaceToBatchND", "Pad, Reshape, Transpose, Reshape", (e, op, y) => e.SpaceBatchOp(op, y)),
@@ -117,6 +118,10 @@ internal sealed partial class OnnxExporter
         Op("Where", "NonZero, Transpose", (e, op, y) => e.WhereOp(op, y)),
         Named("Unique", "Unique (sorted = 0)", (e, op) => e.UniqueOp(op)),
         Op("ScatterNd", "ScatterND (reduction = add) into ConstantOfShape", (e, op, y) => e.ScatterNdOp(op, y), since: 16),
+        Op("SparseToDense", "ScatterND into Expand of the default (indices in bounds; order and repeats not checked)", (e, op, y) => e.SparseToDenseOp(op, y)),
+        Op("DynamicStitch", "Concat of the flattened indices and data, ScatterND into zeros of max + 1 rows", (e, op, y) => e.DynamicStitchOp(op, y)),
+        Op("ParallelDynamicStitch", "Concat of the flattened indices and data, ScatterND into zeros of max + 1 rows", (e, op, y) => e.DynamicStitchOp(op, y)),
+        Named("DynamicPartition", "Compress of the flattened data per partition", (e, op) => e.DynamicPartitionOp(op)),
         Op("MatrixBandPart", "Where of a mask from Range", (e, op, y) => e.MatrixBandPartOp(op, y)),
         Op("InvertPermutation", "ScatterElements of Range (not checked to be a permutation)", (e, op, y) => e.InvertPermutationOp(op, y)),
         Op("LinSpace", "Range, Mul, Add; Where for the last value", (e, op, y) => e.LinSpaceOp(op, y)),
@@ -125,6 +130,11 @@ internal sealed partial class OnnxExporter
         Op("UnsortedSegmentSum", "ScatterND (reduction = add) into ConstantOfShape", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("UnsortedSegmentProd", "ScatterND (reduction = mul) into ConstantOfShape", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("SegmentSum", "ScatterND (reduction = add) into ConstantOfShape of ReduceMax + 1", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("SegmentMean", "ScatterND (reduction = add) of the rows and of ones, Div by the count", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("UnsortedSegmentMax", "ScatterND (reduction = max) into the dtype's lowest value", (e, op, y) => e.SegmentOp(op, y), since: 18),
+        Op("UnsortedSegmentMin", "ScatterND (reduction = min) into the dtype's highest value", (e, op, y) => e.SegmentOp(op, y), since: 18),
+        Op("SegmentMax", "ScatterND (reduction = max), Where of the count 0", (e, op, y) => e.SegmentOp(op, y), since: 18),
+        Op("SegmentMin", "ScatterND (reduction = min), Where of the count 0", (e, op, y) => e.SegmentOp(op, y), since: 18),
         Op("DepthToSpace", "DepthToSpace (DCR) between Transposes", (e, op, _) => e.SpaceDepth(op)),
         Op("SpaceToDepth", "SpaceToDepth between Transposes", (e, op, _) => e.SpaceDepth(op)),
 
@@ -161,6 +171,13 @@ internal sealed partial class OnnxExporter
         Op("ResizeBilinear", "Resize (linear)", (e, op, _) => e.ResizeOp(op)),
         Op("ResizeBicubic", "Resize (cubic, TensorFlow's coefficient)", (e, op, _) => e.ResizeOp(op)),
         Named("MaxPoolWithArgmax", "MaxPool with Indices, NHWC's flat index", (e, op) => e.MaxPoolWithArgmaxOp(op)),
+        Op("RGBToHSV", "the kernel's arithmetic in Max, Min, Div, Where", (e, op, y) => e.ColorOp(op, y)),
+        Op("HSVToRGB", "the kernel's arithmetic in Abs, Clip, Mul, Add", (e, op, y) => e.ColorOp(op, y)),
+        Op("AdjustHue", "RGB to HSV, Add delta, Sub Floor, HSV to RGB", (e, op, y) => e.ColorOp(op, y)),
+        Op("AdjustSaturation", "RGB to HSV, Mul, Clip to [0, 1], HSV to RGB", (e, op, y) => e.ColorOp(op, y)),
+        Op("NonMaxSuppressionV2", "NonMaxSuppression (one batch and class), Gather of column 2", (e, op, y) => e.NonMaxSuppressionOp(op, y)),
+        Op("NonMaxSuppressionV3", "NonMaxSuppression (one batch and class, score threshold), Gather of column 2", (e, op, y) => e.NonMaxSuppressionOp(op, y)),
+        Op("CropAndResize", "GatherND of the sampled pixels, bilinear or nearest (a constant crop_size)", (e, op, y) => e.CropAndResizeOp(op, y)),
         Op("ResizeNearestNeighbor", "Resize (nearest)", (e, op, _) => e.ResizeOp(op)),
         Op("Conv2DBackpropInput", "ConvTranspose", (e, op, _) => e.ConvTransposeOp(op)),
         Op("Conv3D", "Conv (NCDHW)", (e, op, _) => e.Volumetric(op)),
@@ -210,6 +227,17 @@ internal sealed partial class OnnxExporter
         }
         lines.Add(line);
         return string.Join("\n", lines);
+    }
+
+    /// <summary>
+    /// ONNX reduction <paramref name="reduce"/> of <paramref name="x"/> over <paramref name="axes"/> into
+    /// <paramref name="y"/>: the axes as an input for ReduceSum (opset 13) and every reduction from opset 18, as an
+    /// attribute before.
+    /// </summary>
+    private void Reduce(string reduce, string x, long[] axes, string y, (string Name, object Value) keep)
+    {
+        if (reduce == "ReduceSum" || _opset >= 18) Node(reduce, [x, Ints(axes)], [y], keep);
+        else Node(reduce, [x], [y], ("axes", axes), keep);
     }
 
     /// <summary>One ONNX operator applied to <paramref name="inputs"/>, into a fresh value.</summary>
@@ -310,7 +338,7 @@ internal sealed partial class OnnxExporter
         else Node("Cast", [arg], [y], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)));
     }
 
-    /// <summary>Sum (ReduceSum with its axes as an input, opset 13) and the other reductions (axes as an attribute up to opset 17).</summary>
+    /// <summary>Sum (ReduceSum with its axes as an input, opset 13) and the other reductions (axes as an attribute up to opset 17, an input from 18).</summary>
     private void ReduceOp(Operation op, string y, string reduce)
     {
         var axes = ConstantOf(op, 1, "axes").ToArray<long>();
@@ -321,7 +349,6 @@ internal sealed partial class OnnxExporter
             return;
         }
         var keep = ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L);
-        if (reduce == "ReduceSum") Node(reduce, [In(op, 0), Ints(axes)], [y], keep);
-        else Node(reduce, [In(op, 0)], [y], ("axes", axes), keep);
+        Reduce(reduce, In(op, 0), axes, y, keep);
     }
 }

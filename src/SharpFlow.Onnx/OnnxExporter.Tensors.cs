@@ -34,7 +34,9 @@ internal sealed partial class OnnxExporter
             var n = op.outputs.Count;
             // The sizes written out where the axis is known (readers need not know it); else ONNX's even split.
             string[] inputs = total >= 0 ? [Name(op.inputs[1]), Ints([.. Enumerable.Repeat((long)(total / n), n)])] : [Name(op.inputs[1])];
-            Node("Split", inputs, Outs(op), ("axis", axis));
+            // Opset 18 asks an even split for its number of outputs.
+            if (inputs.Length == 1 && _opset >= 18) Node("Split", inputs, Outs(op), ("axis", axis), ("num_outputs", (long)n));
+            else Node("Split", inputs, Outs(op), ("axis", axis));
             return;
         }
         var splitDim = ConstantOf(op, 2, "split_dim").Cast(DType.int64).ToArray<long>()[0];

@@ -15,8 +15,11 @@ internal sealed partial class OnnxExporter
     /// <summary>The lowest opset the exporter writes: Softmax over one axis, ReduceSum's axes as an input.</summary>
     public const int MinOpset = 13;
 
-    /// <summary>The highest: opset 18 moves every Reduce*'s axes to an input.</summary>
-    public const int MaxOpset = 17;
+    /// <summary>
+    /// The highest: opset 18, which moves every Reduce*'s axes to an input, asks Split for its sizes or its
+    /// num_outputs, and adds ScatterND's max and min reductions (the segment maxima and minima need it).
+    /// </summary>
+    public const int MaxOpset = 18;
 
     private readonly int _opset;
     private static readonly long[] ToNchw = [0, 3, 1, 2];
@@ -295,11 +298,19 @@ internal sealed partial class OnnxExporter
             ExportTensorArray(op);
             return;
         }
-        if (op.type == "CheckNumerics")
-            throw new UnimplementedError($"Cannot export CheckNumerics \"{op.name}\" to ONNX: no ONNX operator fails at run time on NaN or " +
-                "infinity, and an Identity in its place would drop the check; export the tensor it checks instead.", op.name);
+        if (Refusals.TryGetValue(op.type, out var reason))
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: {reason}", op.name);
         throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
     }
+
+    /// <summary>The op types ONNX cannot express as SharpFlow computes them, with the reason the refusal gives.</summary>
+    private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)
+    {
+        ["CheckNumerics"] = "no ONNX operator fails at run time on NaN or infinity, and an Identity in its place would drop the check; export the tensor it checks instead.",
+        ["ResizeArea"] = "ONNX Resize has no area mode: TensorFlow averages the input pixels each output pixel covers, weighting the ones cut by its edges by the fraction covered, which no Resize mode (nor AveragePool's whole windows) computes for every pair of sizes.",
+        ["Lgamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
+        ["Digamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
+    };
 
     private string Fresh() => $"tmp_{_counter++}";
 
@@ -433,7 +444,8 @@ internal sealed partial class OnnxExporter
         Node("Concat", [Name(op.inputs[0]), Name(op.inputs[2])], [xh], ("axis", 1L));
         var gates = Apply("Add", Apply("MatMul", xh, Name(op.inputs[3])), Name(op.inputs[7]));
         var (gi, gci, gf, go) = (Fresh(), Fresh(), Fresh(), Fresh());
-        Node("Split", [gates], [gi, gci, gf, go], ("axis", 1L));
+        if (_opset >= 18) Node("Split", [gates], [gi, gci, gf, go], ("axis", 1L), ("num_outputs", 4L));
+        else Node("Split", [gates], [gi, gci, gf, go], ("axis", 1L));
         var peephole = Attr<bool>(op, "use_peephole");
         var i = Apply("Sigmoid", peephole ? Apply("Add", gi, Apply("Mul", csPrev, Name(op.inputs[4]))) : gi);
         var fSum = Apply("Add", gf, Scalar(Attr<float>(op, "forget_bias")));
