@@ -30,8 +30,8 @@ public static class SegmentKernels
     /// <summary>
     /// Reduces data row <c>rows[i]</c> (or row i where <paramref name="rows"/> is empty) into output row
     /// <c>segments[i]</c>, skipping negative segment ids. Output rows no id names hold 0 where
-    /// <paramref name="emptyIsZero"/> (the sorted ops), otherwise the reduction's identity (the unsorted ops:
-    /// 0, 1, the lowest or the highest value).
+    /// <paramref name="emptyIsZero"/> (the sorted ops; SegmentProd's gaps hold 1, its registered default), otherwise
+    /// the reduction's identity (the unsorted ops: 0, 1, the lowest or the highest value).
     /// </summary>
     public static void Reduce(NDArray data, ReadOnlySpan<long> rows, ReadOnlySpan<long> segments, NDArray output, int row, SegmentReduction mode, bool emptyIsZero)
     {
@@ -83,7 +83,8 @@ public static class SegmentKernels
             var target = output.Slice(s * row, row);
             if (counts[s] == 0)
             {
-                if (emptyIsZero) target.Clear();
+                // TensorFlow's sorted kernels fill a gap with their default value: 0, and 1 for SegmentProd.
+                if (emptyIsZero && mode != SegmentReduction.Prod) target.Clear();
             }
             else if (mode is SegmentReduction.Mean or SegmentReduction.SqrtN)
             {

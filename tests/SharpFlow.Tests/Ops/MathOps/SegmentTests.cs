@@ -61,7 +61,8 @@ public class SegmentTests
             {
                 var shape = new Shape(8, 3);
                 var data = Enumerable.Range(0, 24).Select(_ => (double)r.Next(-5, 6)).ToArray();
-                var expected = Reference(data, 3, Enumerable.Range(0, 8).ToArray(), ids, 5, name, 0);
+                // The gap holds the kernel's registered default value: 1 for SegmentProd, 0 for the others.
+                var expected = Reference(data, 3, Enumerable.Range(0, 8).ToArray(), ids, 5, name, name == "prod" ? 1 : 0);
                 if (dtype.is_integer && name == "mean") expected = expected.Select(System.Math.Truncate).ToArray();
                 using var g = TestGraph.Enter();
                 var y = op(tf.constant(Cast(data, shape, dtype)), ids);
@@ -78,9 +79,11 @@ public class SegmentTests
         AssertArray.Equal(new[] { 15f, 18, 21, 24, 13, 14, 15, 16 }, g.Eval(tf.segment_sum(Input(new Shape(4, 4), tf.float32), new[] { 0, 0, 0, 1 })));
         var c = tf.constant(new[,] { { 1, 2, 3, 4 }, { 4, 3, 2, 1 }, { 5, 6, 7, 8 } });
         AssertArray.Equal(new[] { 5, 5, 5, 5, 5, 6, 7, 8 }, g.Eval(tf.segment_sum(c, new[] { 0, 0, 1 })));
-        // A gap: segment 1 has no row and is 0 for every reduction.
+        // A gap: segment 1 has no row and is 0 for every reduction but the product, which is 1 ("If the product is
+        // empty for a given segment ID i, output[i] = 1": SegmentProd's kernel is registered with default value 1).
         AssertArray.Equal(new[] { 1f, 0, 3.5f }, g.Eval(tf.segment_mean(new[] { 1f, 3, 4 }, new[] { 0, 2, 2 })));
-        AssertArray.Equal(new[] { 1f, 0, 12 }, g.Eval(tf.segment_prod(new[] { 1f, 3, 4 }, new[] { 0, 2, 2 })));
+        AssertArray.Equal(new[] { 1f, 1, 12 }, g.Eval(tf.segment_prod(new[] { 1f, 3, 4 }, new[] { 0, 2, 2 })));
+        AssertArray.Equal(new[] { 2, 3, 1, 1, 5, 6 }, g.Eval(tf.segment_prod(new[,] { { 2, 3 }, { 5, 6 } }, new[] { 0, 2 })));
         AssertArray.Equal(new[] { 1f, 0, 3 }, g.Eval(tf.segment_min(new[] { 1f, 3, 4 }, new[] { 0, 2, 2 })));
         Assert.Equal(new Shape(0, 2), g.Eval(tf.segment_max(new float[0, 2], System.Array.Empty<int>())).shape);
     }
