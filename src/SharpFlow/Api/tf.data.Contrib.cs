@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Nest = SharpFlow.Data.Pipeline.Nest;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Data.DatasetOps;
 
 namespace SharpFlow;
 

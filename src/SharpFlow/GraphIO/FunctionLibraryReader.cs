@@ -1,6 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Data.DatasetOps;
 using Tensorflow;
 using TfDataType = Tensorflow.DataType;
 using OpDef = Tensorflow.OpDef;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using SharpFlow.Data.Pipeline;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Data.DatasetOps;
 using Tensorflow;
 using TfDataType = Tensorflow.DataType;
 

@@ -31,13 +31,7 @@ public sealed class LayerTests
     /// </summary>
     internal static readonly Dictionary<(string From, string To), string> KnownUpward = new()
     {
-        // The kernels of the I/O ops run formats and resources that sit on the floor above Ops: the checkpoint ops the
-        // TensorBundle format, the dataset ops the tf.data pipeline objects, ParseExample the feature specs,
-        // ReadFile/MatchingFiles the file system. Next: a formats floor under Ops for the byte-level parts.
-        [("Ops", "Checkpoints")] = "SaveV2/RestoreV2/MergeV2Checkpoints kernels use the TensorBundle reader and writer",
-        [("Ops", "Data")] = "the dataset and iterator ops' kernels build Data.Pipeline objects",
-        [("Ops", "FileIO")] = "ParseExample's feature specs and the file ops' file system live in FileIO",
-        [("Ops", "Execution")] = "dataset functions run in a Session; SparseTensor's session helpers",
+        [("Ops", "Execution")] = "SparseTensor's session helpers (eval, Session.run of a SparseTensor)",
         // Not up (one floor) but a cycle: GraphIO → Data (FunctionLibraryReader rebuilds DatasetFunctions) → Execution
         // (a DatasetFunction binds to a Session) → GraphIO.
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",

@@ -1,0 +1,26 @@
+using SharpFlow.Data.Pipeline;
+using SharpFlow.Framework;
+using SharpFlow.Ops;
+
+namespace SharpFlow.Data.DatasetOps;
+
+/// <summary>MapDataset: <c>map(f)</c>, the traced function <c>f</c> applied to every element in order.</summary>
+internal sealed class MapDataset : FunctionDatasetOp
+{
+    public static readonly MapDataset Def = new();
+
+    public override string Type => "MapDataset";
+
+    protected override int FixedInputs => 1;
+
+    protected override DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index) =>
+        new Data.Pipeline.MapDataset(InputDataset(ctx, 0), f, Types(op), Shapes(op), 1);
+
+    /// <summary>The mapped dataset.</summary>
+    public static Tensor Build(Tensor input, DatasetFunction f, string? name = null)
+    {
+        using var b = OpBuilder.Begin(name, "MapDataset", input);
+        return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset")], f, f.OutputTypes, f.OutputShapes,
+            new() { ["use_inter_op_parallelism"] = true, ["preserve_cardinality"] = false });
+    }
+}

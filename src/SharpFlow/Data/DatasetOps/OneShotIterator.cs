@@ -1,0 +1,79 @@
+using SharpFlow.Data.Pipeline;
+using SharpFlow.Framework;
+using SharpFlow.Ops;
+
+namespace SharpFlow.Data.DatasetOps;
+
+/// <summary>
+/// OneShotIterator: an iterator that initialises itself on its first run (<c>make_one_shot_iterator</c>). As in
+/// TensorFlow it has no inputs: attribute <c>dataset_factory</c> names the dataset, which the kernel evaluates
+/// once, in a session of its own over the dataset's graph (the same graph, or the function body of an imported
+/// <c>dataset_factory</c>; the dataset may not depend on feeds or variables).
+/// </summary>
+internal sealed class OneShotIterator : OpDef
+{
+    public static readonly OneShotIterator Def = new();
+
+    public override string Type => "OneShotIterator";
+
+    public override bool IsStateful => true;
+
+    public override bool NotDifferentiable => true;
+
+    public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(DType.resource, Shape.Scalar);
+
+    public override OpKernel CreateKernel(Operation op) => new Kernel(op);
+
+    private sealed class Kernel(Operation op) : OpKernel, IDisposable
+    {
+        private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
+        private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+        private static readonly OpAttr<DatasetFactory> DatasetFactoryAttr = new("dataset_factory");
+
+        private readonly IteratorResource _resource = new(op.name, OutputTypes.Of(op), OutputShapes.Of(op));
+        private readonly object _lock = new();
+        private bool _initialized;
+
+        public override void Compute(OpKernelContext ctx)
+        {
+            lock (_lock)
+                if (!_initialized)
+                {
+                    var dataset = DatasetFactoryAttr.Of(op).Dataset;
+                    NDArray value;
+                    using (var session = new Session(dataset.graph))
+                    {
+                        try { value = session.run(dataset); }
+                        catch (OpError e) { throw new FailedPreconditionError($"Failed to make the dataset of the one-shot iterator: {e.RawMessage}", op.name, e); }
+                    }
+                    _resource.Initialize(DatasetBase.Of(value, ctx.InvalidArgument), op.name);
+                    _initialized = true;
+                }
+            ctx.ForwardOutput(0, _resource.ToHandle());
+        }
+
+        public void Dispose() => _resource.Dispose();
+    }
+
+    /// <summary>The dataset a one-shot iterator makes (TensorFlow's <c>dataset_factory</c> function).</summary>
+    internal sealed class DatasetFactory(Tensor dataset)
+    {
+        public Tensor Dataset { get; } = dataset;
+
+        /// <summary>The name of the FunctionDef it was imported from, which a GraphDef written again keeps; null when built here.</summary>
+        public string? LibraryName { get; init; }
+
+        public override string ToString() => $"_make_dataset({Dataset.name})";
+    }
+
+    /// <summary>A one-shot iterator over <paramref name="dataset"/>.</summary>
+    public static Tensor Build(Tensor dataset, DType[] types, Shape[] shapes, string? name = null)
+    {
+        using var b = OpBuilder.Begin(dataset.graph, name, "OneShotIterator");
+        return b.Create(Def, [], new()
+        {
+            ["dataset_factory"] = new DatasetFactory(dataset), ["container"] = "", ["shared_name"] = "",
+            ["output_types"] = types, ["output_shapes"] = shapes,
+        }).outputs[0];
+    }
+}
