@@ -31,7 +31,6 @@ public sealed class LayerTests
     /// </summary>
     internal static readonly Dictionary<(string From, string To), string> KnownUpward = new()
     {
-        [("Ops", "Execution")] = "SparseTensor's session helpers (eval, Session.run of a SparseTensor)",
         // Not up (one floor) but a cycle: GraphIO → Data (FunctionLibraryReader rebuilds DatasetFunctions) → Execution
         // (a DatasetFunction binds to a Session) → GraphIO.
         [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",
