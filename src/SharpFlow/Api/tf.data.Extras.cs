@@ -1,4 +1,4 @@
-using DatasetFunction = SharpFlow.Data.Pipeline.DatasetFunction;
+using DatasetFunction = SharpFlow.Functions.TracedFunction;
 using Nest = SharpFlow.Data.Pipeline.Nest;
 using SharpFlow.Framework;
 using SharpFlow.Data.DatasetOps;

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using DatasetFunction = SharpFlow.Data.Pipeline.DatasetFunction;
+using DatasetFunction = SharpFlow.Functions.TracedFunction;
 using Nest = SharpFlow.Data.Pipeline.Nest;
 using SharpFlow.Framework;
 using SharpFlow.Data.DatasetOps;

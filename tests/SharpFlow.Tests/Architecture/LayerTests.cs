@@ -31,9 +31,6 @@ public sealed class LayerTests
     /// </summary>
     internal static readonly Dictionary<(string From, string To), string> KnownUpward = new()
     {
-        // Not up (one floor) but a cycle: GraphIO → Data (FunctionLibraryReader rebuilds DatasetFunctions) → Execution
-        // (a DatasetFunction binds to a Session) → GraphIO.
-        [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",
         // The heads, the canned models and the Estimator build their graphs with the op builders, Functions, Metrics,
         // Layers and Train, and read an input_fn's dataset through Data's handles. What is left sits in the facade.
         [("Estimators", "Api")] = "numpy_input_fn builds a tf.data.Dataset and FedDataset (public) derives from it; the Estimator opens " +

@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -81,9 +82,9 @@ internal abstract class DatasetOp : OpDef
 internal abstract class FunctionDatasetOp : DatasetOp
 {
     /// <summary>The name of the function attribute.</summary>
-    protected virtual OpAttr<DatasetFunction> FunctionAttr => F;
+    protected virtual OpAttr<TracedFunction> FunctionAttr => F;
 
-    private static readonly OpAttr<DatasetFunction> F = new("f");
+    private static readonly OpAttr<TracedFunction> F = new("f");
     private static readonly OpAttr<DType[]> Targuments = new("Targuments", []);
 
     /// <summary>Number of inputs besides the captured ones (input_dataset included).</summary>
@@ -124,7 +125,7 @@ internal abstract class FunctionDatasetOp : DatasetOp
     protected abstract DatasetBase Make(OpKernelContext ctx, Operation op, DatasetFunction.Instance f, Func<int, int> index);
 
     /// <summary>Creates the op: input_dataset, the function's captured outer tensors, then the other fixed inputs.</summary>
-    protected Tensor CreateWithFunction(OpBuilder b, Tensor[] fixedInputs, DatasetFunction f, DType[] types, Shape[] shapes, Dictionary<string, object>? attrs = null)
+    protected Tensor CreateWithFunction(OpBuilder b, Tensor[] fixedInputs, TracedFunction f, DType[] types, Shape[] shapes, Dictionary<string, object>? attrs = null)
     {
         var captured = f.CapturedOuter.Select((t, i) => b.Convert(t, $"captured_{i}")).ToArray();
         var all = attrs ?? [];

@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -11,9 +12,9 @@ internal sealed class FilterDataset : FunctionDatasetOp
 
     public override string Type => "FilterDataset";
 
-    private static readonly OpAttr<DatasetFunction> Predicate = new("predicate");
+    private static readonly OpAttr<TracedFunction> Predicate = new("predicate");
 
-    protected override OpAttr<DatasetFunction> FunctionAttr => Predicate;
+    protected override OpAttr<TracedFunction> FunctionAttr => Predicate;
 
     protected override int FixedInputs => 1;
 
@@ -21,7 +22,7 @@ internal sealed class FilterDataset : FunctionDatasetOp
         new Data.Pipeline.FilterDataset(InputDataset(ctx, 0), f, op.name);
 
     /// <summary>The filtered dataset; the predicate must return one scalar bool (checked here, as TensorFlow's ValueError).</summary>
-    public static Tensor Build(Tensor input, DatasetFunction predicate, DType[] types, Shape[] shapes, string? name = null)
+    public static Tensor Build(Tensor input, TracedFunction predicate, DType[] types, Shape[] shapes, string? name = null)
     {
         if (predicate.Outputs.Length != 1 || predicate.Outputs[0].dtype != DType.@bool
             || (predicate.Outputs[0].shape.IsKnownRank && predicate.Outputs[0].shape.ndims != 0))

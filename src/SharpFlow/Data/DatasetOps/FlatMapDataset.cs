@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -17,7 +18,7 @@ internal sealed class FlatMapDataset : FunctionDatasetOp
         new Data.Pipeline.FlatMapDataset(InputDataset(ctx, 0), f, Types(op), Shapes(op), op.name);
 
     /// <summary>The flat-mapped dataset; <paramref name="types"/> and <paramref name="shapes"/> are those of the datasets f returns.</summary>
-    public static Tensor Build(Tensor input, DatasetFunction f, DType[] types, Shape[] shapes, string? name = null)
+    public static Tensor Build(Tensor input, TracedFunction f, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "FlatMapDataset", input);
         return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset")], f, types, shapes);

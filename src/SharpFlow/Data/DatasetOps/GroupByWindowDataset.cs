@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -15,7 +16,7 @@ internal sealed class GroupByWindowDataset : DatasetOp
     public static readonly GroupByWindowDataset Def = new();
 
     private static readonly string[] Functions = ["key_func", "reduce_func", "window_size_func"];
-    private static readonly OpAttr<DatasetFunction>[] FunctionAttributes = [.. Functions.Select(f => new OpAttr<DatasetFunction>(f))];
+    private static readonly OpAttr<TracedFunction>[] FunctionAttributes = [.. Functions.Select(f => new OpAttr<TracedFunction>(f))];
     private static readonly OpAttr<DType[]>[] OtherArguments = [.. Functions.Select(f => new OpAttr<DType[]>($"T{f}_other_arguments"))];
 
     public override string Type => "GroupByWindowDataset";
@@ -45,13 +46,13 @@ internal sealed class GroupByWindowDataset : DatasetOp
     protected override DatasetBase Make(OpKernelContext ctx, Operation op) => throw new InvalidOperationException();
 
     /// <summary>The grouped dataset; <paramref name="types"/> and <paramref name="shapes"/> are those of reduce_func's datasets.</summary>
-    public static Tensor Build(Tensor input, DatasetFunction keyFunc, DatasetFunction reduceFunc, DatasetFunction windowSizeFunc,
+    public static Tensor Build(Tensor input, TracedFunction keyFunc, TracedFunction reduceFunc, TracedFunction windowSizeFunc,
         DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "GroupByWindowDataset", input);
         var inputs = new List<Tensor> { b.Convert(input, "input_dataset") };
         var attrs = new Dictionary<string, object>();
-        DatasetFunction[] functions = [keyFunc, reduceFunc, windowSizeFunc];
+        TracedFunction[] functions = [keyFunc, reduceFunc, windowSizeFunc];
         for (var k = 0; k < 3; k++)
         {
             var captured = functions[k].CapturedOuter.Select((t, i) => b.Convert(t, $"{Functions[k]}_other_arguments_{i}")).ToArray();

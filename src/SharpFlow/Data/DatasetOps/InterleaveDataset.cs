@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -29,7 +30,7 @@ internal sealed class InterleaveDataset : FunctionDatasetOp
     }
 
     /// <summary>The interleaved dataset.</summary>
-    public static Tensor Build(Tensor input, DatasetFunction f, TensorLike cycleLength, TensorLike blockLength, DType[] types, Shape[] shapes, string? name = null)
+    public static Tensor Build(Tensor input, TracedFunction f, TensorLike cycleLength, TensorLike blockLength, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "InterleaveDataset", input, cycleLength, blockLength);
         return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset"), b.Convert(cycleLength, "cycle_length", DType.int64),

@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -17,7 +18,7 @@ internal sealed class MapDataset : FunctionDatasetOp
         new Data.Pipeline.MapDataset(InputDataset(ctx, 0), f, Types(op), Shapes(op), 1);
 
     /// <summary>The mapped dataset.</summary>
-    public static Tensor Build(Tensor input, DatasetFunction f, string? name = null)
+    public static Tensor Build(Tensor input, TracedFunction f, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "MapDataset", input);
         return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset")], f, f.OutputTypes, f.OutputShapes,

@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -53,17 +54,6 @@ internal sealed class OneShotIterator : OpDef
         }
 
         public void Dispose() => _resource.Dispose();
-    }
-
-    /// <summary>The dataset a one-shot iterator makes (TensorFlow's <c>dataset_factory</c> function).</summary>
-    internal sealed class DatasetFactory(Tensor dataset)
-    {
-        public Tensor Dataset { get; } = dataset;
-
-        /// <summary>The name of the FunctionDef it was imported from, which a GraphDef written again keeps; null when built here.</summary>
-        public string? LibraryName { get; init; }
-
-        public override string ToString() => $"_make_dataset({Dataset.name})";
     }
 
     /// <summary>A one-shot iterator over <paramref name="dataset"/>.</summary>

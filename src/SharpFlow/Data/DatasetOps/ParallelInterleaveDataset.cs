@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -41,7 +42,7 @@ internal sealed class ParallelInterleaveDataset : FunctionDatasetOp
     }
 
     /// <summary>The interleaved dataset.</summary>
-    public static Tensor Build(Tensor input, DatasetFunction f, TensorLike cycleLength, TensorLike blockLength, TensorLike sloppy,
+    public static Tensor Build(Tensor input, TracedFunction f, TensorLike cycleLength, TensorLike blockLength, TensorLike sloppy,
         TensorLike bufferOutputElements, TensorLike prefetchInputElements, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "ParallelInterleaveDataset", input, cycleLength, blockLength, sloppy, bufferOutputElements, prefetchInputElements);

@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -44,7 +45,7 @@ internal sealed class ParallelInterleaveDatasetV2 : FunctionDatasetOp
     }
 
     /// <summary>The interleaved dataset.</summary>
-    public static Tensor Build(Tensor input, DatasetFunction f, TensorLike cycleLength, TensorLike blockLength, TensorLike numParallelCalls,
+    public static Tensor Build(Tensor input, TracedFunction f, TensorLike cycleLength, TensorLike blockLength, TensorLike numParallelCalls,
         DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "ParallelInterleaveDatasetV2", input, cycleLength, blockLength, numParallelCalls);

@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -30,7 +31,7 @@ internal sealed class ParallelMapDataset : FunctionDatasetOp
     }
 
     /// <summary>The mapped dataset.</summary>
-    public static Tensor Build(Tensor input, DatasetFunction f, TensorLike numParallelCalls, string? name = null)
+    public static Tensor Build(Tensor input, TracedFunction f, TensorLike numParallelCalls, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "ParallelMapDataset", input, numParallelCalls);
         return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset"), b.Convert(numParallelCalls, "num_parallel_calls", DType.int32)],

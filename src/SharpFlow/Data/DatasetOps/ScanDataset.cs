@@ -1,5 +1,6 @@
 using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
+using SharpFlow.Functions;
 using SharpFlow.Ops;
 
 namespace SharpFlow.Data.DatasetOps;
@@ -13,7 +14,7 @@ internal sealed class ScanDataset : DatasetOp
 {
     public static readonly ScanDataset Def = new();
 
-    private static readonly OpAttr<DatasetFunction> F = new("f");
+    private static readonly OpAttr<TracedFunction> F = new("f");
     private static readonly OpAttr<DType[]> TstateAttr = new("Tstate");
 
     public override string Type => "ScanDataset";
@@ -41,7 +42,7 @@ internal sealed class ScanDataset : DatasetOp
     protected override DatasetBase Make(OpKernelContext ctx, Operation op) => throw new InvalidOperationException();
 
     /// <summary>The scanned dataset: <paramref name="f"/>'s outputs are the new state, then the element.</summary>
-    public static Tensor Build(Tensor input, Tensor[] initialState, DatasetFunction f, DType[] types, Shape[] shapes, string? name = null)
+    public static Tensor Build(Tensor input, Tensor[] initialState, TracedFunction f, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "ScanDataset", input);
         var state = initialState.Select((t, i) => b.Convert(t, $"initial_state_{i}")).ToArray();
