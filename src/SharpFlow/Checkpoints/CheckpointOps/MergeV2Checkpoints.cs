@@ -79,6 +79,6 @@ internal sealed class MergeV2Checkpoints : OpDef
     {
         using var b = OpBuilder.Begin(name, "MergeV2Checkpoints", checkpointPrefixes, destinationPrefix);
         return b.Create(Def, [b.Convert(checkpointPrefixes, "checkpoint_prefixes", DType.@string), b.Convert(destinationPrefix, "destination_prefix", DType.@string)],
-            new() { ["delete_old_dirs"] = deleteOldDirs });
+            new() { { DeleteOldDirs, deleteOldDirs } });
     }
 }

@@ -74,6 +74,6 @@ internal sealed class RestoreV2 : OpDef
         var p = b.Convert(prefix, "prefix", DType.@string);
         var names = b.Convert(NDArray.FromStrings(tensorNames, new Shape(tensorNames.Length)), "tensor_names");
         var slices = b.Convert(NDArray.FromStrings(shapeAndSlices, new Shape(shapeAndSlices.Length)), "shape_and_slices");
-        return [.. b.Create(Def, [p, names, slices], new() { ["dtypes"] = (DType[])dtypes.Clone() }).outputs];
+        return [.. b.Create(Def, [p, names, slices], new() { { Dtypes, (DType[])dtypes.Clone() } }).outputs];
     }
 }

@@ -12,6 +12,8 @@ namespace SharpFlow.Checkpoints.CheckpointOps;
 internal sealed class SaveV2 : OpDef
 {
     public static readonly SaveV2 Def = new();
+    
+    private static readonly OpAttr<DType[]> Dtypes = new("dtypes");
 
     public override string Type => "SaveV2";
 
@@ -64,7 +66,7 @@ internal sealed class SaveV2 : OpDef
         var names = b.Convert(NDArray.FromStrings(tensorNames, new Shape(tensorNames.Length)), "tensor_names");
         var slices = b.Convert(NDArray.FromStrings(shapeAndSlices, new Shape(shapeAndSlices.Length)), "shape_and_slices");
         var values = tensors.Select((t, i) => b.Convert(t, $"tensors_{i}")).ToArray();
-        return b.Create(Def, [p, names, slices, .. values], new() { ["dtypes"] = values.Select(v => v.dtype).ToArray() });
+        return b.Create(Def, [p, names, slices, .. values], new() { { Dtypes, values.Select(v => v.dtype).ToArray() } });
     }
 
     internal static void CheckStrings(InferenceContext ctx, int count)

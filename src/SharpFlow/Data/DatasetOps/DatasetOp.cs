@@ -14,7 +14,7 @@ internal abstract class DatasetOp : OpDef
 {
     private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
     private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
-    private static readonly OpAttr<DType[]> ToutputTypes = new("Toutput_types");
+    protected static readonly OpAttr<DType[]> ToutputTypes = new("Toutput_types");
 
     public override bool IsStateful => true;
 
@@ -63,11 +63,11 @@ internal abstract class DatasetOp : OpDef
     }
 
     /// <summary>Creates a dataset op with its type attributes in the current graph.</summary>
-    protected Tensor Create(OpBuilder b, Tensor[] inputs, DType[] types, Shape[] shapes, Dictionary<string, object>? attrs = null, string typesAttr = "output_types")
+    protected Tensor Create(OpBuilder b, Tensor[] inputs, DType[] types, Shape[] shapes, Dictionary<string, object>? attrs = null, OpAttr<DType[]>? typesAttr = null)
     {
         var all = attrs ?? [];
-        all[typesAttr] = types;
-        all["output_shapes"] = shapes;
+        all.Add(typesAttr ?? OutputTypes, types);
+        all.Add(OutputShapes, shapes);
         return b.Create(this, inputs, all).outputs[0];
     }
 }

@@ -45,6 +45,6 @@ internal sealed class DatasetToSingleElement : OpDef
     public static Tensor[] Build(Tensor dataset, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "DatasetToSingleElement", dataset);
-        return [.. b.Create(Def, [b.Convert(dataset, "dataset")], new() { ["output_types"] = types, ["output_shapes"] = shapes }).outputs];
+        return [.. b.Create(Def, [b.Convert(dataset, "dataset")], new() { { OutputTypes, types }, { OutputShapes, shapes } }).outputs];
     }
 }

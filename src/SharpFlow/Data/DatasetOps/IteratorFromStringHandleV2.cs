@@ -10,6 +10,7 @@ internal sealed class IteratorFromStringHandleV2 : OpDef
     public static readonly IteratorFromStringHandleV2 Def = new();
 
     private static readonly OpAttr<DType[]> OutputTypes = new("output_types", []);
+    private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes", []);
 
     public override string Type => "IteratorFromStringHandleV2";
 
@@ -47,6 +48,6 @@ internal sealed class IteratorFromStringHandleV2 : OpDef
     public static Tensor Build(Tensor stringHandle, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "IteratorFromStringHandleV2", stringHandle);
-        return b.Create(Def, [b.Convert(stringHandle, "string_handle", DType.@string)], new() { ["output_types"] = types, ["output_shapes"] = shapes }).outputs[0];
+        return b.Create(Def, [b.Convert(stringHandle, "string_handle", DType.@string)], new() { { OutputTypes, types }, { OutputShapes, shapes } }).outputs[0];
     }
 }

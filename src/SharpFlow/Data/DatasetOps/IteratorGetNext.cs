@@ -43,6 +43,6 @@ internal sealed class IteratorGetNext : OpDef
     public static Tensor[] Build(Tensor iterator, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "IteratorGetNext", iterator);
-        return [.. b.Create(Def, [b.Convert(iterator, "iterator")], new() { ["output_types"] = types, ["output_shapes"] = shapes }).outputs];
+        return [.. b.Create(Def, [b.Convert(iterator, "iterator")], new() { { OutputTypes, types }, { OutputShapes, shapes } }).outputs];
     }
 }

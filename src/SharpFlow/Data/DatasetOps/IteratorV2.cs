@@ -15,6 +15,8 @@ internal sealed class IteratorV2 : OpDef
 
     private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
     private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+    private static readonly OpAttr<string> SharedName = new("shared_name");
+    private static readonly OpAttr<string> Container = new("container");
 
     public override string Type => "IteratorV2";
 
@@ -39,6 +41,6 @@ internal sealed class IteratorV2 : OpDef
     public static Tensor Build(DType[] types, Shape[] shapes, string sharedName = "", string? name = null)
     {
         using var b = OpBuilder.Begin(Graph.get_default(), name, "Iterator");
-        return b.Create(Def, [], new() { ["shared_name"] = sharedName, ["container"] = "", ["output_types"] = types, ["output_shapes"] = shapes }).outputs[0];
+        return b.Create(Def, [], new() { { SharedName, sharedName }, { Container, "" }, { OutputTypes, types }, { OutputShapes, shapes } }).outputs[0];
     }
 }

@@ -9,6 +9,9 @@ namespace SharpFlow.Data.DatasetOps;
 internal sealed class MapDataset : FunctionDatasetOp
 {
     public static readonly MapDataset Def = new();
+    
+    private static readonly OpAttr<bool> UseInterOpParallelism = new("use_inter_op_parallelism", true);
+    private static readonly OpAttr<bool> PreserveCardinality = new("preserve_cardinality", false);
 
     public override string Type => "MapDataset";
 
@@ -22,6 +25,6 @@ internal sealed class MapDataset : FunctionDatasetOp
     {
         using var b = OpBuilder.Begin(name, "MapDataset", input);
         return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset")], f, f.OutputTypes, f.OutputShapes,
-            new() { ["use_inter_op_parallelism"] = true, ["preserve_cardinality"] = false });
+            new() { { UseInterOpParallelism, true }, { PreserveCardinality, false } });
     }
 }

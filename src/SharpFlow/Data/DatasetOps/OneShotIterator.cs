@@ -15,6 +15,12 @@ internal sealed class OneShotIterator : OpDef
 {
     public static readonly OneShotIterator Def = new();
 
+    private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
+    private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
+    private static readonly OpAttr<DatasetFactory> DatasetFactoryAttr = new("dataset_factory");
+    private static readonly OpAttr<string> Container = new("container", "");
+    private static readonly OpAttr<string> SharedName = new("shared_name", "");
+
     public override string Type => "OneShotIterator";
 
     public override bool IsStateful => true;
@@ -27,10 +33,6 @@ internal sealed class OneShotIterator : OpDef
 
     private sealed class Kernel(Operation op) : OpKernel, IDisposable
     {
-        private static readonly OpAttr<DType[]> OutputTypes = new("output_types");
-        private static readonly OpAttr<Shape[]> OutputShapes = new("output_shapes");
-        private static readonly OpAttr<DatasetFactory> DatasetFactoryAttr = new("dataset_factory");
-
         private readonly IteratorResource _resource = new(op.name, OutputTypes.Of(op), OutputShapes.Of(op));
         private readonly object _lock = new();
         private bool _initialized;
@@ -62,8 +64,8 @@ internal sealed class OneShotIterator : OpDef
         using var b = OpBuilder.Begin(dataset.graph, name, "OneShotIterator");
         return b.Create(Def, [], new()
         {
-            ["dataset_factory"] = new DatasetFactory(dataset), ["container"] = "", ["shared_name"] = "",
-            ["output_types"] = types, ["output_shapes"] = shapes,
+            { DatasetFactoryAttr, new DatasetFactory(dataset) }, { Container, "" }, { SharedName, "" },
+            { OutputTypes, types }, { OutputShapes, shapes },
         }).outputs[0];
     }
 }

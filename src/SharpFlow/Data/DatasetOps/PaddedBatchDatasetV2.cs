@@ -55,6 +55,6 @@ internal sealed class PaddedBatchDatasetV2 : DatasetOp
         inputs.AddRange(paddedShapes.Select(s => b.Convert(s, "padded_shapes", DType.int64)));
         inputs.AddRange(paddingValues.Select((v, i) => b.Convert(v, "padding_values", types[i])));
         inputs.Add(b.Convert(dropRemainder, "drop_remainder", DType.@bool));
-        return Def.Create(b, [.. inputs], types, shapes, new() { ["N"] = types.Length }, typesAttr: "Toutput_types");
+        return Def.Create(b, [.. inputs], types, shapes, new() { { NAttr, types.Length } }, typesAttr: ToutputTypes);
     }
 }

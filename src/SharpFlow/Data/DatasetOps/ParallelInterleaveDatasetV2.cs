@@ -51,6 +51,6 @@ internal sealed class ParallelInterleaveDatasetV2 : FunctionDatasetOp
         using var b = OpBuilder.Begin(name, "ParallelInterleaveDatasetV2", input, cycleLength, blockLength, numParallelCalls);
         return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset"), b.Convert(cycleLength, "cycle_length", DType.int64),
             b.Convert(blockLength, "block_length", DType.int64), b.Convert(numParallelCalls, "num_parallel_calls", DType.int64)],
-            f, types, shapes, new() { ["sloppy"] = false });
+            f, types, shapes, new() { { Sloppy, false } });
     }
 }

@@ -12,6 +12,10 @@ namespace SharpFlow.Data.DatasetOps;
 internal sealed class ParallelMapDataset : FunctionDatasetOp
 {
     public static readonly ParallelMapDataset Def = new();
+    
+    private static readonly OpAttr<bool> UseInterOpParallelism = new("use_inter_op_parallelism", true);
+    private static readonly OpAttr<bool> Sloppy = new("sloppy", false);
+    private static readonly OpAttr<bool> PreserveCardinality = new("preserve_cardinality", false);
 
     public override string Type => "ParallelMapDataset";
 
@@ -35,6 +39,6 @@ internal sealed class ParallelMapDataset : FunctionDatasetOp
     {
         using var b = OpBuilder.Begin(name, "ParallelMapDataset", input, numParallelCalls);
         return Def.CreateWithFunction(b, [b.Convert(input, "input_dataset"), b.Convert(numParallelCalls, "num_parallel_calls", DType.int32)],
-            f, f.OutputTypes, f.OutputShapes, new() { ["use_inter_op_parallelism"] = true, ["sloppy"] = false, ["preserve_cardinality"] = false });
+            f, f.OutputTypes, f.OutputShapes, new() { { UseInterOpParallelism, true }, { Sloppy, false }, { PreserveCardinality, false } });
     }
 }

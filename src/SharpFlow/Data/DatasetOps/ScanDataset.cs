@@ -16,6 +16,7 @@ internal sealed class ScanDataset : DatasetOp
 
     private static readonly OpAttr<TracedFunction> F = new("f");
     private static readonly OpAttr<DType[]> TstateAttr = new("Tstate");
+    private static readonly OpAttr<DType[]> Targuments = new("Targuments", []);
 
     public override string Type => "ScanDataset";
 
@@ -49,9 +50,9 @@ internal sealed class ScanDataset : DatasetOp
         var captured = f.CapturedOuter.Select((t, i) => b.Convert(t, $"captured_{i}")).ToArray();
         return Def.Create(b, [b.Convert(input, "input_dataset"), .. state, .. captured], types, shapes, new()
         {
-            ["f"] = f,
-            ["Tstate"] = state.Select(s => s.dtype).ToArray(),
-            ["Targuments"] = captured.Select(c => c.dtype).ToArray(),
+            { F, f },
+            { TstateAttr, state.Select(s => s.dtype).ToArray() },
+            { Targuments, captured.Select(c => c.dtype).ToArray() },
         });
     }
 }

@@ -8,6 +8,8 @@ namespace SharpFlow.Data.DatasetOps;
 internal sealed class ShardDataset : DatasetOp
 {
     public static readonly ShardDataset Def = new();
+    
+    private static readonly OpAttr<bool> RequireNonEmpty = new("require_non_empty", false);
 
     public override string Type => "ShardDataset";
 
@@ -34,6 +36,6 @@ internal sealed class ShardDataset : DatasetOp
     {
         using var b = OpBuilder.Begin(name, "ShardDataset", input, numShards, index);
         return Def.Create(b, [b.Convert(input, "input_dataset"), b.Convert(numShards, "num_shards", DType.int64), b.Convert(index, "index", DType.int64)],
-            types, shapes, new() { ["require_non_empty"] = false });
+            types, shapes, new() { { RequireNonEmpty, false } });
     }
 }

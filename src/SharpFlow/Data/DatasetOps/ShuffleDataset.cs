@@ -36,6 +36,6 @@ internal sealed class ShuffleDataset : DatasetOp
         var (s1, s2) = Ops.RandomOps.RandomSeed.GetSeed(b.Graph, seed);
         return Def.Create(b, [b.Convert(input, "input_dataset"), b.Convert(bufferSize, "buffer_size", DType.int64),
             b.Convert(s1, "seed", DType.int64), b.Convert(s2, "seed2", DType.int64)], types, shapes,
-            new() { ["reshuffle_each_iteration"] = reshuffle });
+            new() { { ReshuffleEachIteration, reshuffle } });
     }
 }

@@ -28,6 +28,6 @@ internal sealed class TensorDataset : DatasetOp
     {
         using var b = OpBuilder.Begin(name, "TensorDataset", [.. components.Select(c => (TensorLike)c)]);
         var inputs = components.Select((c, i) => b.Convert(c, $"component_{i}")).ToArray();
-        return Def.Create(b, inputs, inputs.Select(c => c.dtype).ToArray(), inputs.Select(c => c.shape).ToArray(), typesAttr: "Toutput_types");
+        return Def.Create(b, inputs, inputs.Select(c => c.dtype).ToArray(), inputs.Select(c => c.shape).ToArray(), typesAttr: ToutputTypes);
     }
 }

@@ -39,6 +39,6 @@ internal sealed class TensorSliceDataset : DatasetOp
         using var b = OpBuilder.Begin(name, "TensorSliceDataset", [.. components.Select(c => (TensorLike)c)]);
         var inputs = components.Select((c, i) => b.Convert(c, $"component_{i}")).ToArray();
         var shapes = inputs.Select(c => c.shape.IsKnownRank && c.shape.ndims > 0 ? new Shape(c.shape.Dims[1..]) : Shape.Unknown).ToArray();
-        return Def.Create(b, inputs, inputs.Select(c => c.dtype).ToArray(), shapes, typesAttr: "Toutput_types");
+        return Def.Create(b, inputs, inputs.Select(c => c.dtype).ToArray(), shapes, typesAttr: ToutputTypes);
     }
 }

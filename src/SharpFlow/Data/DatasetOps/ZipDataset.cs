@@ -8,6 +8,8 @@ namespace SharpFlow.Data.DatasetOps;
 internal sealed class ZipDataset : DatasetOp
 {
     public static readonly ZipDataset Def = new();
+    
+    private static readonly OpAttr<int> NAttr = new("N");
 
     public override string Type => "ZipDataset";
 
@@ -24,6 +26,6 @@ internal sealed class ZipDataset : DatasetOp
     public static Tensor Build(Tensor[] datasets, DType[] types, Shape[] shapes, string? name = null)
     {
         using var b = OpBuilder.Begin(name, "ZipDataset", [.. datasets.Select(c => (TensorLike)c)]);
-        return Def.Create(b, datasets.Select(d => b.Convert(d, "input_datasets")).ToArray(), types, shapes, new() { ["N"] = datasets.Length });
+        return Def.Create(b, datasets.Select(d => b.Convert(d, "input_datasets")).ToArray(), types, shapes, new() { { NAttr, datasets.Length } });
     }
 }

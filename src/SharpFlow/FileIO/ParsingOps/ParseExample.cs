@@ -108,8 +108,8 @@ internal sealed class ParseExample : OpDef
         var defaults = dense.Select((f, i) => b.Convert(f.Default, $"Reshape_{i}")).ToArray();
         var op = b.Create(Def, [s, n, .. sparseKeys, .. denseKeys, .. defaults], new()
         {
-            ["Nsparse"] = sparse.Count, ["Ndense"] = dense.Count, ["sparse_types"] = sparse.Select(f => f.Type).ToArray(),
-            ["Tdense"] = dense.Select(f => f.Type).ToArray(), ["dense_shapes"] = dense.Select(f => f.Shape).ToArray(),
+            { NsparseAttr, sparse.Count }, { NdenseAttr, dense.Count }, { SparseTypes, sparse.Select(f => f.Type).ToArray() },
+            { Tdense, dense.Select(f => f.Type).ToArray() }, { DenseShapes, dense.Select(f => f.Shape).ToArray() },
         });
         var o = op.outputs;
         var ns = sparse.Count;

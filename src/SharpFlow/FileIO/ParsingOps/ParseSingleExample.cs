@@ -71,9 +71,9 @@ internal sealed class ParseSingleExample : OpDef
         var defaults = dense.Select((f, i) => b.Convert(f.Default, $"Reshape_{i}")).ToArray();
         var op = b.Create(Def, [s, .. defaults], new()
         {
-            ["num_sparse"] = sparse.Count, ["sparse_keys"] = sparse.Select(f => f.Key).ToArray(), ["dense_keys"] = dense.Select(f => f.Key).ToArray(),
-            ["sparse_types"] = sparse.Select(f => f.Type).ToArray(), ["Tdense"] = dense.Select(f => f.Type).ToArray(),
-            ["dense_shapes"] = dense.Select(f => f.Shape).ToArray(),
+            { NumSparse, sparse.Count }, { SparseKeys, sparse.Select(f => f.Key).ToArray() }, { DenseKeys, dense.Select(f => f.Key).ToArray() },
+            { SparseTypes, sparse.Select(f => f.Type).ToArray() }, { Tdense, dense.Select(f => f.Type).ToArray() },
+            { DenseShapes, dense.Select(f => f.Shape).ToArray() },
         });
         var o = op.outputs;
         var ns = sparse.Count;

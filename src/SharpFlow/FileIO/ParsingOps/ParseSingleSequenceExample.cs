@@ -219,13 +219,13 @@ internal sealed class ParseSingleSequenceExample : OpDef
         inputs.Add(debugName is null ? b.Convert(NDArray.FromStrings([], new Shape(0)), "debug_name") : Str(debugName, "debug_name"));
         var op = b.Create(Def, [.. inputs], new()
         {
-            ["Ncontext_sparse"] = r.ContextSparse.Count, ["Ncontext_dense"] = r.ContextDense.Count,
-            ["Nfeature_list_sparse"] = r.ListSparse.Count, ["Nfeature_list_dense"] = r.ListDense.Count,
-            ["context_sparse_types"] = r.ContextSparse.Select(f => f.Type).ToArray(), ["Tcontext_dense"] = r.ContextDense.Select(f => f.Type).ToArray(),
-            ["context_dense_shapes"] = r.ContextDense.Select(f => f.Shape).ToArray(),
-            ["feature_list_sparse_types"] = r.ListSparse.Select(f => f.Type).ToArray(),
-            ["feature_list_dense_types"] = r.ListDense.Select(f => f.Type).ToArray(),
-            ["feature_list_dense_shapes"] = r.ListDense.Select(f => f.Shape).ToArray(),
+            { NcontextSparse, r.ContextSparse.Count }, { NcontextDense, r.ContextDense.Count },
+            { NfeatureListSparse, r.ListSparse.Count }, { NfeatureListDense, r.ListDense.Count },
+            { ContextSparseTypes, r.ContextSparse.Select(f => f.Type).ToArray() }, { TcontextDense, r.ContextDense.Select(f => f.Type).ToArray() },
+            { ContextDenseShapes, r.ContextDense.Select(f => f.Shape).ToArray() },
+            { FeatureListSparseTypes, r.ListSparse.Select(f => f.Type).ToArray() },
+            { FeatureListDenseTypes, r.ListDense.Select(f => f.Type).ToArray() },
+            { FeatureListDenseShapes, r.ListDense.Select(f => f.Shape).ToArray() },
         });
         return [.. op.outputs];
     }

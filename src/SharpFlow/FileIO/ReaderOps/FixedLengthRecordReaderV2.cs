@@ -67,10 +67,10 @@ internal sealed class FixedLengthRecordReaderV2 : ReaderCreationOp
     public static Tensor Build(int recordBytes, int headerBytes, int footerBytes, int hopBytes, string? name) =>
         Def.Create(name, new()
         {
-            ["record_bytes"] = recordBytes,
-            ["header_bytes"] = headerBytes,
-            ["footer_bytes"] = footerBytes,
-            ["hop_bytes"] = hopBytes,
-            ["encoding"] = "",
+            { RecordBytes, recordBytes },
+            { HeaderBytes, headerBytes },
+            { FooterBytes, footerBytes },
+            { HopBytes, hopBytes },
+            { Encoding, "" },
         });
 }

@@ -27,13 +27,13 @@ internal abstract class ReaderCreationOp : OpDef
     /// <summary>The reader for one session.</summary>
     protected abstract ReaderResource CreateReader(Operation op, string name);
 
+    private static readonly OpAttr<string> SharedName = new("shared_name");
+    private static readonly OpAttr<string> Container = new("container");
+
     public override OpKernel CreateKernel(Operation op) => new Kernel(this, op);
 
     private sealed class Kernel(ReaderCreationOp def, Operation op) : OpKernel, IDisposable
     {
-        private static readonly OpAttr<string> SharedName = new("shared_name");
-        private static readonly OpAttr<string> Container = new("container");
-
         private readonly object _lock = new();
         private NDArray? _handle;
         private ReaderResource? _reader;
@@ -79,7 +79,7 @@ internal abstract class ReaderCreationOp : OpDef
     public Tensor Create(string? name, Dictionary<string, object>? extra = null)
     {
         using var b = OpBuilder.Begin(Graph.get_default(), name, Type);
-        var attrs = new Dictionary<string, object> { ["container"] = "", ["shared_name"] = "" };
+        var attrs = new Dictionary<string, object> { { Container, "" }, { SharedName, "" } };
         if (extra is not null)
             foreach (var (k, v) in extra) attrs[k] = v;
         return b.Create(this, [], attrs).outputs[0];

@@ -74,5 +74,5 @@ internal sealed class TFRecordReaderV2 : ReaderCreationOp
     }
 
     /// <summary>The reader op.</summary>
-    public static Tensor Build(string compressionType, string? name) => Def.Create(name, new() { ["compression_type"] = compressionType });
+    public static Tensor Build(string compressionType, string? name) => Def.Create(name, new() { { CompressionType, compressionType } });
 }

@@ -72,5 +72,5 @@ internal sealed class TextLineReaderV2 : ReaderCreationOp
     }
 
     /// <summary>The reader op.</summary>
-    public static Tensor Build(int skipHeaderLines, string? name) => Def.Create(name, new() { ["skip_header_lines"] = skipHeaderLines });
+    public static Tensor Build(int skipHeaderLines, string? name) => Def.Create(name, new() { { SkipHeaderLines, skipHeaderLines } });
 }
