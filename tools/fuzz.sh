@@ -41,7 +41,7 @@ dotnet "$out/plain/SharpFlow.Fuzz.dll" corpus "$out/corpus"
 # The instrumented copy: the readers' namespaces, the ONNX importer and the protobuf parser it relies on. (The
 # instrumented code writes AFL++'s coverage map, so it runs only under afl-fuzz.)
 cp -r "$out/plain" "$out/bin"
-sharpfuzz "$out/bin/SharpFlow.dll" SharpFlow.Data SharpFlow.Train SharpFlow.Summaries SharpFlow.FileIO SharpFlow.Ops.Parsing SharpFlow.Ops.Image >/dev/null
+sharpfuzz "$out/bin/SharpFlow.dll" SharpFlow.Data SharpFlow.Train SharpFlow.Summaries SharpFlow.FileIO SharpFlow.Ops.Image >/dev/null
 sharpfuzz "$out/bin/SharpFlow.Onnx.dll" >/dev/null
 sharpfuzz "$out/bin/Google.Protobuf.dll" >/dev/null
 sharpfuzz "$out/bin/StbImageSharp.dll" >/dev/null

@@ -1,6 +1,6 @@
 #pragma warning disable CS8981
 using SharpFlow.FileIO;
-using SharpFlow.Ops.Parsing;
+using SharpFlow.FileIO.ParsingOps;
 
 namespace SharpFlow;
 

@@ -1,4 +1,5 @@
 #pragma warning disable CS8981
+using SharpFlow.FileIO.FileOps;
 using SharpFlow.Ops.Strings;
 
 namespace SharpFlow;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Nest = SharpFlow.Data.Pipeline.Nest;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Data.DatasetOps;
 
 namespace SharpFlow;
 
@@ -29,7 +29,7 @@ public static partial class Binding
                     for (var attempt = 0; ; attempt++)
                     {
                         Nest? outputStructure = null;
-                        var f = Data.Pipeline.DatasetFunction.Trace("tf_data_scan_function", _variant_tensor.graph, [.. stateTypes, .. output_types], [.. stateShapes, .. output_shapes], args =>
+                        var f = Functions.TracedFunction.Trace("tf_data_scan_function", _variant_tensor.graph, [.. stateTypes, .. output_types], [.. stateShapes, .. output_shapes], args =>
                         {
                             var result = scanFunc(new DatasetElement(stateStructure, args[..stateTypes.Length]), new DatasetElement(Structure, args[stateTypes.Length..]));
                             if (result is not ITuple { Length: 2 } pair)

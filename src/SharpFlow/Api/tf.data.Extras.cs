@@ -1,7 +1,7 @@
-using DatasetFunction = SharpFlow.Data.Pipeline.DatasetFunction;
+using DatasetFunction = SharpFlow.Functions.TracedFunction;
 using Nest = SharpFlow.Data.Pipeline.Nest;
 using SharpFlow.Framework;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Data.DatasetOps;
 
 namespace SharpFlow;
 

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using DatasetFunction = SharpFlow.Data.Pipeline.DatasetFunction;
+using DatasetFunction = SharpFlow.Functions.TracedFunction;
 using Nest = SharpFlow.Data.Pipeline.Nest;
 using SharpFlow.Framework;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Data.DatasetOps;
 
 namespace SharpFlow;
 
@@ -490,11 +490,11 @@ public static partial class Binding
 
             /// <summary><c>tf.data.TFRecordDataset(filenames, compression_type=None, buffer_size=None)</c>: the records of TFRecord files.</summary>
             public sealed class TFRecordDataset(object filenames, string? compression_type = null, long? buffer_size = null)
-                : Dataset(FileDataset(filenames, "TFRecordDataset", f => Ops.Dataset.TFRecordDataset.Build(f, NDArray.FromStrings([compression_type ?? ""]), buffer_size ?? 262144L)));
+                : Dataset(FileDataset(filenames, "TFRecordDataset", f => Data.DatasetOps.TFRecordDataset.Build(f, NDArray.FromStrings([compression_type ?? ""]), buffer_size ?? 262144L)));
 
             /// <summary><c>tf.data.TextLineDataset(filenames, compression_type=None, buffer_size=None)</c>: the lines of text files.</summary>
             public sealed class TextLineDataset(object filenames, string? compression_type = null, long? buffer_size = null)
-                : Dataset(FileDataset(filenames, "TextLineDataset", f => Ops.Dataset.TextLineDataset.Build(f, NDArray.FromStrings([compression_type ?? ""]), buffer_size ?? 262144L)));
+                : Dataset(FileDataset(filenames, "TextLineDataset", f => Data.DatasetOps.TextLineDataset.Build(f, NDArray.FromStrings([compression_type ?? ""]), buffer_size ?? 262144L)));
 
             /// <summary>
             /// <c>tf.data.FixedLengthRecordDataset(filenames, record_bytes, header_bytes=None, footer_bytes=None,
@@ -502,7 +502,7 @@ public static partial class Binding
             /// </summary>
             public sealed class FixedLengthRecordDataset(object filenames, long record_bytes, long? header_bytes = null, long? footer_bytes = null, long? buffer_size = null)
                 : Dataset(FileDataset(filenames, "FixedLengthRecordDataset",
-                    f => Ops.Dataset.FixedLengthRecordDataset.Build(f, header_bytes ?? 0L, record_bytes, footer_bytes ?? 0L, buffer_size ?? 262144L)));
+                    f => Data.DatasetOps.FixedLengthRecordDataset.Build(f, header_bytes ?? 0L, record_bytes, footer_bytes ?? 0L, buffer_size ?? 262144L)));
 
             private static Dataset FileDataset(object filenames, string what, Func<Tensor, Tensor> build)
             {

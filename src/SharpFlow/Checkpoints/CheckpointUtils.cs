@@ -1,4 +1,4 @@
-using SharpFlow.Ops.Io;
+using SharpFlow.Checkpoints.CheckpointOps;
 using SharpFlow.Ops.State;
 
 namespace SharpFlow.Checkpoints;

@@ -1,6 +1,5 @@
-using SharpFlow.Data.Pipeline;
 using SharpFlow.Framework;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Functions;
 using Tensorflow;
 using TfDataType = Tensorflow.DataType;
 using OpDef = Tensorflow.OpDef;
@@ -47,7 +46,7 @@ internal static class FunctionLibraryReader
 
     /// <summary>
     /// The value SharpFlow's op stores for function attribute <paramref name="attrName"/> of <paramref name="node"/>
-    /// (a <see cref="DatasetFunction"/>, or a one-shot iterator's dataset factory), from <paramref name="library"/>.
+    /// (a <see cref="TracedFunction"/>, or a one-shot iterator's dataset factory), from <paramref name="library"/>.
     /// <paramref name="inputs"/> are the node's data inputs (the element's and the captured values' shapes).
     /// </summary>
     public static object Read(NodeDef node, string attrName, AttrValue value, FunctionDefLibrary? library, IReadOnlyList<Tensor> inputs)
@@ -111,8 +110,8 @@ internal static class FunctionLibraryReader
         for (var i = 0; i < capturedInputs.Length; i++) hints[leading + i] = capturedInputs[i].shape;
 
         var (graph, args, outputs) = Import(fdef, library!, hints, where);
-        if (spec.Kind == Args.Factory) return new OneShotIterator.DatasetFactory(outputs[0]) { LibraryName = name };
-        return DatasetFunction.FromLibrary(name, graph, args[..leading], args[leading..], outputs);
+        if (spec.Kind == Args.Factory) return new DatasetFactory(outputs[0]) { LibraryName = name };
+        return TracedFunction.FromLibrary(name, graph, args[..leading], args[leading..], outputs);
     }
 
     private static void CheckResults(NodeDef node, string where, OpDef sig, Args kind, int state)

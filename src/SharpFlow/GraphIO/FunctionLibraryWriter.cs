@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using SharpFlow.Data.Pipeline;
-using SharpFlow.Ops.Dataset;
+using SharpFlow.Functions;
 using Tensorflow;
 using TfDataType = Tensorflow.DataType;
 
@@ -11,7 +10,7 @@ namespace SharpFlow.GraphIO;
 /// Writes the functions a graph's ops hold into the GraphDef's <c>FunctionDefLibrary</c>, in the form TensorFlow 1.15
 /// writes them, and gives each op attribute its <c>AttrValue.func</c>:
 /// <list type="bullet">
-/// <item>a dataset function (<see cref="DatasetFunction"/>, tf.data's StructuredFunctionWrapper: a concrete function
+/// <item>a dataset function (<see cref="TracedFunction"/>, tf.data's StructuredFunctionWrapper: a concrete function
 /// made by <c>defun_with_attributes</c>, written by the C API's <c>TF_GraphToFunction</c>, graph_to_functiondef.cc):
 /// named <c>__inference_NAME_N</c>; one input arg per element component (its placeholder's name, lowercased with
 /// other characters than letters, digits and <c>_</c> made <c>_</c>, with <c>_user_specified_name</c> in
@@ -38,8 +37,8 @@ internal sealed class FunctionLibraryWriter
     /// <summary>The AttrValue of a function-valued attribute (the function is added to the library), or null for other values.</summary>
     public AttrValue? Attr(object value) => value switch
     {
-        DatasetFunction f => new AttrValue { Func = new NameAttrList { Name = Add(f) } },
-        OneShotIterator.DatasetFactory d => new AttrValue { Func = new NameAttrList { Name = Add(d) } },
+        TracedFunction f => new AttrValue { Func = new NameAttrList { Name = Add(f) } },
+        DatasetFactory d => new AttrValue { Func = new NameAttrList { Name = Add(d) } },
         _ => null,
     };
 
@@ -50,7 +49,7 @@ internal sealed class FunctionLibraryWriter
         return candidate;
     }
 
-    private string Add(DatasetFunction f)
+    private string Add(TracedFunction f)
     {
         if (_names.TryGetValue(f, out var known)) return known;
         var name = Unique(f.LibraryName ?? $"__inference_{f.Name}_{_uid++}");
@@ -108,7 +107,7 @@ internal sealed class FunctionLibraryWriter
         return _names[f] = Added(fdef);
     }
 
-    private string Add(OneShotIterator.DatasetFactory d)
+    private string Add(DatasetFactory d)
     {
         if (_names.TryGetValue(d, out var known)) return known;
         // The ops the dataset is made of, in the graph's order (Defun's capture_by_value copies them into the body).
@@ -197,10 +196,14 @@ internal sealed class FunctionLibraryWriter
         return 1;
     }
 
-    // TensorFlow's datasets are DT_VARIANT tensors, SharpFlow's resource values: a dataset op's output is a variant.
-    private static TfDataType TypeOf(Tensor t) =>
-        t.op.Def is DatasetOp || (t.dtype == DType.resource && t.op.type == "Identity" && t.op.inputs[0].op.Def is DatasetOp)
+    // TensorFlow's datasets are DT_VARIANT tensors, SharpFlow's resource values: a dataset op's output (an op whose
+    // TensorFlow OpDef returns one variant) is a variant.
+    private TfDataType TypeOf(Tensor t) =>
+        IsDataset(t.op) || (t.dtype == DType.resource && t.op.type == "Identity" && IsDataset(t.op.inputs[0].op))
             ? TfDataType.DtVariant : TensorProtos.ToProto(t.dtype);
+
+    private bool IsDataset(Operation op) =>
+        op.outputs.Count == 1 && op.outputs[0].dtype == DType.resource && OpDefOf(op.type) is { OutputArg: [{ Type: TfDataType.DtVariant }] };
 
     private static TfDataType VariantFor(Tensor t) => t.dtype == DType.resource ? TfDataType.DtVariant : TensorProtos.ToProto(t.dtype);
 

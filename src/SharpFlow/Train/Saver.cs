@@ -167,7 +167,7 @@ public sealed class Saver
                     if (randomState is not null) writer.Add(RandomStateKey, NDArray.FromStrings([randomState]));
                     writer.Finish();
                 }
-                if (temp is not null) Ops.Io.MergeV2Checkpoints.Merge([target], prefix, deleteOldDirs: true, "save/MergeV2Checkpoints");
+                if (temp is not null) Checkpoints.CheckpointOps.MergeV2Checkpoints.Merge([target], prefix, deleteOldDirs: true, "save/MergeV2Checkpoints");
             }
             finally
             {

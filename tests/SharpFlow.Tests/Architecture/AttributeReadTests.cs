@@ -12,15 +12,6 @@ namespace SharpFlow.Tests.Architecture;
 /// </summary>
 public sealed partial class AttributeReadTests
 {
-    /// <summary>
-    /// Op files that still read attributes by string, with the number of such reads. The list may only shrink: a
-    /// file not listed fails <see cref="OpFilesReadAttributesOnlyThroughDeclaredDescriptors"/> at its first string
-    /// read, and a listed file with fewer reads (or none) must be updated.
-    /// </summary>
-    internal static readonly Dictionary<string, int> KnownRemaining = new(StringComparer.Ordinal)
-    {
-    };
-
     [GeneratedRegex(@"\.Attr<[^>]+>\(")]
     private static partial Regex GenericAttrRead();
 
@@ -36,10 +27,13 @@ public sealed partial class AttributeReadTests
 
     internal static IEnumerable<(string File, int Line, string Text)> StringReads()
     {
-        var ops = Path.Combine(ExampleRunner.RepositoryRoot, "src", "SharpFlow", "Ops");
-        foreach (var file in Directory.EnumerateFiles(ops, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        // The same files as the write scan: Ops/**, every *Ops folder (the dataset, checkpoint, file, reader, parsing
+        // and summary ops live next to their formats) and the graph rewrites.
+        var root = Path.Combine(ExampleRunner.RepositoryRoot, "src", "SharpFlow");
+        foreach (var file in AttributeWriteTests.ScannedFolders()
+            .SelectMany(f => Directory.EnumerateFiles(Path.Combine(root, f), "*.cs", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
         {
-            var rel = Path.GetRelativePath(ops, file).Replace('\\', '/');
+            var rel = Path.GetRelativePath(root, file).Replace('\\', '/');
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
@@ -54,19 +48,10 @@ public sealed partial class AttributeReadTests
     [Fact]
     public void OpFilesReadAttributesOnlyThroughDeclaredDescriptors()
     {
-        var byFile = StringReads().GroupBy(r => r.File).ToDictionary(g => g.Key, g => g.ToList());
-        var problems = new List<string>();
-        foreach (var (file, reads) in byFile)
-        {
-            if (KnownRemaining.TryGetValue(file, out var known) && reads.Count <= known) continue;
-            problems.AddRange(reads.Select(r => $"Ops/{r.File}:{r.Line}: {r.Text}"));
-        }
+        var problems = StringReads().Select(r => $"{r.File}:{r.Line}: {r.Text}").ToList();
         Assert.True(problems.Count == 0,
             "Read attributes through a declared OpAttr<T> (static readonly OpAttr<bool> TransposeA = new(\"transpose_a\", false); TransposeA.Of(op)):\n" +
             string.Join("\n", problems));
-        var stale = KnownRemaining.Where(k => byFile.GetValueOrDefault(k.Key)?.Count is not { } n || n < k.Value)
-            .Select(k => $"{k.Key}: listed with {k.Value}, has {byFile.GetValueOrDefault(k.Key)?.Count ?? 0}").ToList();
-        Assert.True(stale.Count == 0, "KnownRemaining may only shrink; update it:\n" + string.Join("\n", stale));
     }
 
     [Fact]

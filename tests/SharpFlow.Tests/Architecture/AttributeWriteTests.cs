@@ -14,25 +14,6 @@ namespace SharpFlow.Tests.Architecture;
 /// </summary>
 public sealed partial class AttributeWriteTests
 {
-    /// <summary>
-    /// Files that still write attributes by string, with the number of such writes. Empty, and it is to stay so:
-    /// a file listed here fails <see cref="OpFilesWriteAttributesOnlyThroughDeclaredDescriptors"/> once it has fewer.
-    /// </summary>
-    internal static readonly Dictionary<string, int> KnownRemaining = new(StringComparer.Ordinal)
-    {
-    };
-
-    /// <summary>
-    /// Op files another branch moves out of <c>Ops</c> (to <c>Data/DatasetOps</c>, <c>Checkpoints/CheckpointOps</c>
-    /// and <c>FileIO/FileOps</c>) and converts there; the scan of <c>*Ops</c> folders covers them at their new place.
-    /// TEMPORARY: remove this list when both branches are merged.
-    /// </summary>
-    private static readonly string[] MovedElsewhere =
-    [
-        "Ops/Dataset/", "Ops/Io/", "Ops/Parsing/", "Ops/Readers/",
-        "Ops/Strings/ReadFile.cs", "Ops/Strings/WriteFile.cs", "Ops/Strings/MatchingFiles.cs", "Ops/Sparse/SparseTensor.cs",
-    ];
-
     // ["name"] = value (a dictionary initializer's entry) or x["name"] = value, also with a computed key that names
     // attributes by string ([flag ? "Tpaddings" : "Tcrops"] = value).
     [GeneratedRegex("""\[[^\[\]]*"[^"]*"[^\[\]]*\]\s*=(?![=>])""")]
@@ -70,7 +51,6 @@ public sealed partial class AttributeWriteTests
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var rel = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (MovedElsewhere.Any(m => rel.StartsWith(m, StringComparison.Ordinal))) continue;
                 var lines = File.ReadAllLines(file);
                 for (var i = 0; i < lines.Length; i++)
                 {
@@ -89,25 +69,19 @@ public sealed partial class AttributeWriteTests
         Assert.Contains("Ops", folders);
         Assert.Contains("Execution/Optimizer", folders);
         Assert.Contains("Summaries/SummaryOps", folders);
+        Assert.Contains("Data/DatasetOps", folders);
+        Assert.Contains("Checkpoints/CheckpointOps", folders);
+        Assert.Contains("FileIO/ParsingOps", folders);
         Assert.DoesNotContain("Ops/ArrayOps", folders); // under Ops already
     }
 
     [Fact]
     public void OpFilesWriteAttributesOnlyThroughDeclaredDescriptors()
     {
-        var byFile = StringWrites().GroupBy(r => r.File).ToDictionary(g => g.Key, g => g.ToList());
-        var problems = new List<string>();
-        foreach (var (file, found) in byFile)
-        {
-            if (KnownRemaining.TryGetValue(file, out var known) && found.Count <= known) continue;
-            problems.AddRange(found.Select(r => $"{r.File}:{r.Line}: {r.Text}"));
-        }
+        var problems = StringWrites().Select(r => $"{r.File}:{r.Line}: {r.Text}").ToList();
         Assert.True(problems.Count == 0,
             "Write attributes through the op's declared OpAttr<T> (new() { { T, x.dtype }, { TransposeA, transposeA } } or TransposeA.Set(attrs, value)); " +
             "declare one with TensorFlow's name, type and default where the op has none:\n" + string.Join("\n", problems));
-        var stale = KnownRemaining.Where(k => byFile.GetValueOrDefault(k.Key)?.Count is not { } n || n < k.Value)
-            .Select(k => $"{k.Key}: listed with {k.Value}, has {byFile.GetValueOrDefault(k.Key)?.Count ?? 0}").ToList();
-        Assert.True(stale.Count == 0, "KnownRemaining may only shrink; update it:\n" + string.Join("\n", stale));
     }
 
     [Fact]

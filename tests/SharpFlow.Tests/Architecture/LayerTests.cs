@@ -24,25 +24,6 @@ public sealed class LayerTests
         ["Api"],
     ];
 
-    /// <summary>
-    /// Dependencies that still point up, each with what stands in the way. The list may only shrink: a new upward
-    /// dependency fails <see cref="NoDependencyPointsUpTheFloors"/>, and an entry that no longer exists fails
-    /// <see cref="EveryKnownUpwardDependencyStillExists"/>.
-    /// </summary>
-    internal static readonly Dictionary<(string From, string To), string> KnownUpward = new()
-    {
-        // The kernels of the I/O ops run formats and resources that sit on the floor above Ops: the checkpoint ops the
-        // TensorBundle format, the dataset ops the tf.data pipeline objects, ParseExample the feature specs,
-        // ReadFile/MatchingFiles the file system. Next: a formats floor under Ops for the byte-level parts.
-        [("Ops", "Checkpoints")] = "SaveV2/RestoreV2/MergeV2Checkpoints kernels use the TensorBundle reader and writer",
-        [("Ops", "Data")] = "the dataset and iterator ops' kernels build Data.Pipeline objects",
-        [("Ops", "FileIO")] = "ParseExample's feature specs and the file ops' file system live in FileIO",
-        [("Ops", "Execution")] = "dataset functions run in a Session; SparseTensor's session helpers",
-        // Not up (one floor) but a cycle: GraphIO → Data (FunctionLibraryReader rebuilds DatasetFunctions) → Execution
-        // (a DatasetFunction binds to a Session) → GraphIO.
-        [("Execution", "GraphIO")] = "RunMetadata.partition_graphs writes the executed nodes with GraphIO's NodeDef writer (GraphDefExporter.Node, AttrValues, TensorProtos) and FunctionLibraryWriter, which the dataset functions need and which reads TfOpDefs and the dataset function types: moving it below Execution takes TfOpDefs and those along",
-    };
-
     private static int FloorOf(string folder)
     {
         for (var i = 0; i < Floors.Length; i++)
@@ -62,24 +43,17 @@ public sealed class LayerTests
     public void NoDependencyPointsUpTheFloors()
     {
         var up = Dependencies.Library.Edges
-            .Where(e => FloorOf(e.Key.From) >= 0 && FloorOf(e.Key.To) > FloorOf(e.Key.From) && !KnownUpward.ContainsKey(e.Key))
+            .Where(e => FloorOf(e.Key.From) >= 0 && FloorOf(e.Key.To) > FloorOf(e.Key.From))
             .Select(e => $"{e.Key.From} → {e.Key.To}:\n    " + string.Join("\n    ", e.Value))
             .ToList();
         Assert.True(up.Count == 0, "dependencies pointing up the floors:\n" + string.Join("\n", up));
     }
 
     [Fact]
-    public void EveryKnownUpwardDependencyStillExists()
-    {
-        var gone = KnownUpward.Keys.Where(k => !Dependencies.Library.Edges.ContainsKey(k)).Select(k => $"{k.From} → {k.To}").ToList();
-        Assert.True(gone.Count == 0, "no longer used, remove from LayerTests.KnownUpward: " + string.Join(", ", gone));
-    }
-
-    [Fact]
     public void NoCycleBetweenFolders()
     {
-        // Upward edges are reported above; a cycle among the rest is folders on one floor using each other.
-        var edges = Dependencies.Library.Edges.Keys.Where(k => !KnownUpward.ContainsKey(k)).ToList();
+        // Upward edges are reported above; a cycle is folders on one floor using each other.
+        var edges = Dependencies.Library.Edges.Keys.ToList();
         var cycles = StronglyConnected(edges).Where(c => c.Count > 1).Select(c => string.Join(" ⇄ ", c.Order())).ToList();
         Assert.True(cycles.Count == 0, "folders that depend on each other: " + string.Join("; ", cycles) + "\n" +
             string.Join("\n", edges.Where(e => cycles.Any(c => c.Contains(e.From) && c.Contains(e.To)))

@@ -261,9 +261,9 @@ public sealed class FunctionLibraryTests
         using var g = TestGraph.Enter();
         tf.import_graph_def(graphDef, name: "");
         var batch = g.Graph.get_operation_by_name("BatchDatasetV2").outputs[0];
-        var handle = SharpFlow.Ops.Dataset.IteratorV2.Build([tf.int32], [new Shape(-1)], "");
-        var init = SharpFlow.Ops.Dataset.MakeIterator.Build(batch, handle);
-        var next = SharpFlow.Ops.Dataset.IteratorGetNext.Build(handle, [tf.int32], [new Shape(-1)])[0];
+        var handle = SharpFlow.Data.DatasetOps.IteratorV2.Build([tf.int32], [new Shape(-1)], "");
+        var init = SharpFlow.Data.DatasetOps.MakeIterator.Build(batch, handle);
+        var next = SharpFlow.Data.DatasetOps.IteratorGetNext.Build(handle, [tf.int32], [new Shape(-1)])[0];
         using var sess = tf.Session();
         sess.run(init);
         Assert.Equal([0, 2, 4], sess.run(next).ToArray<int>());

@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Execution.Optimizer;
 
@@ -19,7 +20,7 @@ internal static class ArithmeticOptimizer
         var controlSources = g.ControlSources();
         var byOp = g.Nodes.ToDictionary(n => n.Op);
         NDArray? ConstValue(Tensor t) =>
-            !g.IsFed(t) && byOp.TryGetValue(t.op, out var n) && n.Op.type == "Const" ? n.Op.Attr<NDArray>("value") : null;
+            !g.IsFed(t) && byOp.TryGetValue(t.op, out var n) && n.Op.type == "Const" ? Const.Value.Of(n.Op) : null;
 
         foreach (var n in g.Nodes.ToList())
         {

@@ -76,7 +76,7 @@ internal static class BatchNormFolding
     private static bool TryDecompose(OptimizedGraph g, Indexes indexes, OptNode bn)
     {
         var op = bn.Op;
-        if (!op.attrs.TryGetValue("is_training", out var training) || training is not false || !NHWC(op)) return false;
+        if (FusedBatchNormAttrs.IsTrainingAttr.Of(op) || !NHWC(op)) return false;
         if (g.Frozen(op) || bn.ControlInputs.Count > 0 || indexes.ControlSources.Contains(op) || g.IsTarget(op) || bn.Origin is not null) return false;
         var y = op.outputs[0];
         if (g.IsFed(y)) return false;
@@ -98,7 +98,7 @@ internal static class BatchNormFolding
         var vector = new Shape(channels);
         var (scale, offset, mean, variance) = (bn.Inputs[1], bn.Inputs[2], bn.Inputs[3], bn.Inputs[4]);
         var epsilon = ConstNode(g, graph, op.Id, prefix + "epsilon",
-            NDArray.Scalar(Convert.ToDouble(op.attrs["epsilon"], System.Globalization.CultureInfo.InvariantCulture)).Cast(dtype));
+            NDArray.Scalar((double)FusedBatchNormAttrs.EpsilonAttr.Of(op)).Cast(dtype));
         var shifted = Binary(g, graph, Add.Def, op.Id, prefix + "variance_epsilon", variance, epsilon, vector, "the variance plus epsilon");
         var rsqrt = Unary(g, graph, Rsqrt.Def, op.Id, prefix + "rsqrt", shifted, vector, "1/sqrt(variance + epsilon)");
         var s = Binary(g, graph, Mul.Def, op.Id, prefix + "scale", scale, rsqrt, vector, "the batch norm's scale");
@@ -175,7 +175,7 @@ internal static class BatchNormFolding
         var prefix = last.Op.name + "/folded_";
         Shape filterShape = weights.shape;
         Tensor scaleForFilter;
-        var transposeB = kind == "MatMul" && producer.Op.attrs.TryGetValue("transpose_b", out var tb) && tb is true;
+        var transposeB = kind == "MatMul" && MatMul.TransposeB.Of(producer.Op);
         if (kind == "DepthwiseConv2dNative" && (!filterShape.IsKnownRank || filterShape.ndims != 4 || filterShape[2] < 0 || filterShape[3] < 0
             || filterShape[2] * filterShape[3] != channels)) return false;
         var scaleVector = Vector(g, graph, mul.Op.Id, prefix + "scale", scale, channels);
@@ -235,7 +235,7 @@ internal static class BatchNormFolding
     private static bool SameShape(Shape a, Shape b) =>
         a.IsKnownRank && b.IsKnownRank && a.ndims == b.ndims && Enumerable.Range(0, a.ndims).All(i => a[i] == b[i]);
 
-    private static bool NHWC(Operation op) => !op.attrs.TryGetValue("data_format", out var f) || f is "NHWC";
+    private static bool NHWC(Operation op) => WindowAttrs.DataFormatAttr.Of(op) is "NHWC";
 
     /// <summary>True when <paramref name="t"/> is computed from <paramref name="target"/> (or is its output).</summary>
     private static bool DependsOn(Dictionary<Operation, OptNode> byOp, Tensor t, Operation target, OptimizedGraph g)

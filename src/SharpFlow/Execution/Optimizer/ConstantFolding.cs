@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Ops.ArrayOps;
 
 namespace SharpFlow.Execution.Optimizer;
 
@@ -112,7 +113,7 @@ internal static class ConstantFolding
     private static NDArray? ShapeValue(OptNode n)
     {
         var shape = n.Inputs[0].shape;
-        var outType = n.Op.attrs.TryGetValue("out_type", out var o) && o is DType d ? d : DType.int32;
+        var outType = Shape_.OutType.Of(n.Op);
         long[] v = n.Op.type switch
         {
             "Rank" => [shape.ndims],

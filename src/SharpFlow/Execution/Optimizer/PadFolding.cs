@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Ops.ArrayOps;
 using SharpFlow.Ops.NN;
 
 namespace SharpFlow.Execution.Optimizer;
@@ -27,7 +28,7 @@ internal static class PadFolding
         {
             var kind = node.Op.type;
             if (kind is not ("Conv2D" or "DepthwiseConv2dNative" or "MaxPool") || !g.IsReplaceable(node, controlSources)) continue;
-            if (node.Op.attrs.TryGetValue("data_format", out var format) && format is not "NHWC") continue;
+            if (WindowAttrs.DataFormatAttr.Of(node.Op) is not "NHWC") continue;
             var padded = node.Inputs[0];
             if (g.IsFed(padded) || !byOp.TryGetValue(padded.op, out var pad) || pad.Op.type is not ("Pad" or "PadV2")) continue;
             if (g.IsPreserved(pad, controlSources) || !consumers.TryGetValue(padded, out var readers) || readers.Count != 1) continue;
@@ -60,7 +61,7 @@ internal static class PadFolding
     }
 
     private static NDArray? ConstantOf(OptimizedGraph g, Dictionary<Operation, OptNode> byOp, Tensor t) =>
-        !g.IsFed(t) && byOp.TryGetValue(t.op, out var n) && n.Op.type == "Const" && n.Op.outputs.Count == 1 ? n.Op.Attr<NDArray>("value") : null;
+        !g.IsFed(t) && byOp.TryGetValue(t.op, out var n) && n.Op.type == "Const" && n.Op.outputs.Count == 1 ? Const.Value.Of(n.Op) : null;
 
     /// <summary>The height and width padding of a <c>[4, 2]</c> paddings matrix that leaves batch and channels alone.</summary>
     private static (int Top, int Bottom, int Left, int Right)? Pads(NDArray paddings)

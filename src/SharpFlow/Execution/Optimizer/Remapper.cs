@@ -111,5 +111,5 @@ internal static class Remapper
         && residual.dtype == sum.dtype && residual.shape.IsCompatibleWith(sum.shape);
 
     private static bool NHWC(Operation op) =>
-        !op.attrs.TryGetValue("data_format", out var f) || f is "NHWC";
+        WindowAttrs.DataFormatAttr.Of(op) is "NHWC";
 }

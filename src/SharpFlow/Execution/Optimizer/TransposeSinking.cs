@@ -35,7 +35,7 @@ internal static class TransposeSinking
 
     private static int[]? Permutation(OptimizedGraph g, Dictionary<Operation, OptNode> byOp, OptNode transpose) =>
         !g.IsFed(transpose.Inputs[1]) && byOp.TryGetValue(transpose.Inputs[1].op, out var p) && p.Op.type == "Const"
-            ? p.Op.Attr<NDArray>("value").Cast(DType.int64).ToArray<long>().Select(v => (int)v).ToArray()
+            ? Const.Value.Of(p.Op).Cast(DType.int64).ToArray<long>().Select(v => (int)v).ToArray()
             : null;
 
     private static bool Sink(OptimizedGraph g)

@@ -11,7 +11,7 @@ internal sealed class Shape_ : OpDef
 {
     public static readonly Shape_ Def = new();
 
-    private static readonly OpAttr<DType> OutType = new("out_type", DType.int32);
+    internal static readonly OpAttr<DType> OutType = new("out_type", DType.int32);
     internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "Shape";

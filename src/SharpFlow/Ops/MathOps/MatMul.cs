@@ -13,7 +13,7 @@ internal sealed class MatMul : OpDef
     public static readonly MatMul Def = new();
 
     private static readonly OpAttr<bool> TransposeA = new("transpose_a", false);
-    private static readonly OpAttr<bool> TransposeB = new("transpose_b", false);
+    internal static readonly OpAttr<bool> TransposeB = new("transpose_b", false);
     internal static readonly OpAttr<DType> T = new("T");
 
     public override string Type => "MatMul";

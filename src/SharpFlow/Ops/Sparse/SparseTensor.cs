@@ -59,13 +59,6 @@ public sealed class SparseTensor
         }
     }
 
-    /// <summary>The sparse tensor's value in <paramref name="session"/> (or the default session).</summary>
-    public SparseTensorValue eval(FeedDict? feed_dict = null, Session? session = null)
-    {
-        var s = session ?? Session.get_default() ?? throw new ValueError("Cannot evaluate a SparseTensor without a session: pass one or use `using (sess.as_default())`.");
-        return s.run(this, feed_dict);
-    }
-
     /// <inheritdoc/>
     public override string ToString() => $"SparseTensor(indices={indices}, values={values}, dense_shape={dense_shape})";
 }
@@ -76,17 +69,4 @@ public sealed record SparseTensorValue(NDArray indices, NDArray values, NDArray 
     /// <inheritdoc/>
     public override string ToString() =>
         $"SparseTensorValue(indices={indices.Repr()}, values={values.Repr()}, dense_shape={dense_shape.Repr()})";
-}
-
-/// <summary><c>session.run</c> of sparse tensors.</summary>
-public static class SparseTensorSessionExtensions
-{
-    /// <summary>Runs the three parts of <paramref name="fetch"/> in one step.</summary>
-    public static SparseTensorValue run(this Session session, SparseTensor fetch, FeedDict? feed_dict = null)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(fetch);
-        var r = session.run([fetch.indices, fetch.values, fetch.dense_shape], feed_dict);
-        return new SparseTensorValue(r[0], r[1], r[2]);
-    }
 }

@@ -31,7 +31,7 @@ internal sealed class ImageSummary : SummaryOp
 
     public override OpKernel CreateKernel(Operation op)
     {
-        var maxImages = op.Attr<int>("max_images");
+        var maxImages = MaxImages.Of(op);
         return OpKernel.From(ctx =>
         {
             var (tag, images) = (ctx.Input(0), ctx.Input(1));

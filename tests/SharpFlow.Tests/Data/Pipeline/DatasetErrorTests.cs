@@ -1,4 +1,4 @@
-using DatasetOps = SharpFlow.Ops.Dataset;
+using DatasetOps = SharpFlow.Data.DatasetOps;
 
 namespace SharpFlow.Tests.Data.Pipeline;
 

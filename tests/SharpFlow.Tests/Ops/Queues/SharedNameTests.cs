@@ -1,4 +1,4 @@
-using SharpFlow.Ops.Readers;
+using SharpFlow.FileIO.ReaderOps;
 using SharpFlow.Tests.Support;
 
 namespace SharpFlow.Tests.Ops.Queues;
