@@ -34,28 +34,36 @@ public static class FusedBatchNormKernels
     public static void Normalize<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> scale, ReadOnlySpan<T> offset, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance,
         T epsilon, int outer, int channels, int inner, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var factor = new T[channels];
-        for (var c = 0; c < channels; c++) factor[c] = scale[c] / T.Sqrt(variance[c] + epsilon);
-        if (inner == 1)
+        var scratch = ArrayPool<T>.Shared.Rent(checked(2 * channels));
+        try
         {
-            var centered = new T[channels];
-            for (var r = 0; r < outer; r++)
+            var factor = scratch.AsSpan(0, channels);
+            for (var c = 0; c < channels; c++) factor[c] = scale[c] / T.Sqrt(variance[c] + epsilon);
+            if (inner == 1)
             {
-                var row = x.Slice(r * channels, channels);
-                TensorPrimitives.Subtract(row, mean, centered);
-                TensorPrimitives.FusedMultiplyAdd(centered, factor, offset, y.Slice(r * channels, channels));
+                var centered = scratch.AsSpan(channels, channels);
+                for (var r = 0; r < outer; r++)
+                {
+                    var row = x.Slice(r * channels, channels);
+                    TensorPrimitives.Subtract(row, mean, centered);
+                    TensorPrimitives.FusedMultiplyAdd(centered, factor, offset, y.Slice(r * channels, channels));
+                }
+                return;
             }
-            return;
+            for (var o = 0; o < outer; o++)
+                for (var c = 0; c < channels; c++)
+                {
+                    var start = (o * channels + c) * inner;
+                    var dst = y.Slice(start, inner);
+                    TensorPrimitives.Subtract(x.Slice(start, inner), mean[c], dst);
+                    TensorPrimitives.Multiply(dst, factor[c], dst);
+                    TensorPrimitives.Add(dst, offset[c], dst);
+                }
         }
-        for (var o = 0; o < outer; o++)
-            for (var c = 0; c < channels; c++)
-            {
-                var start = (o * channels + c) * inner;
-                var dst = y.Slice(start, inner);
-                TensorPrimitives.Subtract(x.Slice(start, inner), mean[c], dst);
-                TensorPrimitives.Multiply(dst, factor[c], dst);
-                TensorPrimitives.Add(dst, offset[c], dst);
-            }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>
@@ -175,11 +183,12 @@ public static class FusedBatchNormKernels
         acc.Clear();
         if (inner == 1)
         {
-            var block = new T[channels];
-            var tmp = new T[channels];
+            var rented = ArrayPool<T>.Shared.Rent(checked(2 * channels));
+            var block = rented.AsSpan(0, channels);
+            var tmp = rented.AsSpan(channels, channels);
             for (var r0 = 0; r0 < outer; r0 += Block)
             {
-                block.AsSpan().Clear();
+                block.Clear();
                 var r1 = System.Math.Min(outer, r0 + Block);
                 for (var r = r0; r < r1; r++)
                 {
@@ -193,6 +202,7 @@ public static class FusedBatchNormKernels
                 }
                 for (var c = 0; c < channels; c++) acc[c] += double.CreateChecked(block[c]);
             }
+            ArrayPool<T>.Shared.Return(rented);
             return;
         }
         var buffer = centered ? new T[inner] : null;
