@@ -212,9 +212,11 @@ internal static class BenchCommand
 
     private static (double Seconds, long Bytes) Measure(Action step, int steps, int warmup)
     {
-        // Tiered compilation re-optimizes hot kernels after their first calls: warm up by steps and by time.
+        // Tiered compilation re-optimizes hot kernels after their first calls: warm up by steps and by time. A plan
+        // keeps its run's buffers from its second run on, so that run fills the pool: warm up past it too, or a
+        // large model whose first step alone takes the 3 seconds counts the pool's buffers as per-step allocation.
         var warm = Stopwatch.StartNew();
-        for (var i = 0; i < warmup || (warmup > 0 && warm.Elapsed.TotalSeconds < 3); i++) step();
+        for (var i = 0; i < warmup || (warmup > 0 && (i < 2 || warm.Elapsed.TotalSeconds < 3)); i++) step();
         GC.Collect();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();

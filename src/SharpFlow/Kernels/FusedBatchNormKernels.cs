@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -33,28 +34,36 @@ public static class FusedBatchNormKernels
     public static void Normalize<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> scale, ReadOnlySpan<T> offset, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance,
         T epsilon, int outer, int channels, int inner, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var factor = new T[channels];
-        for (var c = 0; c < channels; c++) factor[c] = scale[c] / T.Sqrt(variance[c] + epsilon);
-        if (inner == 1)
+        var scratch = ArrayPool<T>.Shared.Rent(checked(2 * channels));
+        try
         {
-            var centered = new T[channels];
-            for (var r = 0; r < outer; r++)
+            var factor = scratch.AsSpan(0, channels);
+            for (var c = 0; c < channels; c++) factor[c] = scale[c] / T.Sqrt(variance[c] + epsilon);
+            if (inner == 1)
             {
-                var row = x.Slice(r * channels, channels);
-                TensorPrimitives.Subtract(row, mean, centered);
-                TensorPrimitives.FusedMultiplyAdd(centered, factor, offset, y.Slice(r * channels, channels));
+                var centered = scratch.AsSpan(channels, channels);
+                for (var r = 0; r < outer; r++)
+                {
+                    var row = x.Slice(r * channels, channels);
+                    TensorPrimitives.Subtract(row, mean, centered);
+                    TensorPrimitives.FusedMultiplyAdd(centered, factor, offset, y.Slice(r * channels, channels));
+                }
+                return;
             }
-            return;
+            for (var o = 0; o < outer; o++)
+                for (var c = 0; c < channels; c++)
+                {
+                    var start = (o * channels + c) * inner;
+                    var dst = y.Slice(start, inner);
+                    TensorPrimitives.Subtract(x.Slice(start, inner), mean[c], dst);
+                    TensorPrimitives.Multiply(dst, factor[c], dst);
+                    TensorPrimitives.Add(dst, offset[c], dst);
+                }
         }
-        for (var o = 0; o < outer; o++)
-            for (var c = 0; c < channels; c++)
-            {
-                var start = (o * channels + c) * inner;
-                var dst = y.Slice(start, inner);
-                TensorPrimitives.Subtract(x.Slice(start, inner), mean[c], dst);
-                TensorPrimitives.Multiply(dst, factor[c], dst);
-                TensorPrimitives.Add(dst, offset[c], dst);
-            }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>
@@ -68,17 +77,41 @@ public static class FusedBatchNormKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var count = (double)outer * inner;
-        var sumDy = new double[channels];
-        var sumDyXc = new double[channels];
+        // Scratch from the shared pool, so a training step's gradients allocate nothing.
+        var sums = ArrayPool<double>.Shared.Rent(2 * channels);
+        var scratch = ArrayPool<T>.Shared.Rent(checked(5 * channels + System.Math.Max(channels, inner)));
+        try
+        {
+            GradWith(dy, x, scale, mean, variance, epsilon, isTraining, outer, channels, inner, dx, scaleBackprop, offsetBackprop, count,
+                sums.AsSpan(0, 2 * channels), scratch);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sums);
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    private static void GradWith<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, ReadOnlySpan<T> scale, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T epsilon,
+        bool isTraining, int outer, int channels, int inner, Span<T> dx, Span<T> scaleBackprop, Span<T> offsetBackprop, double count,
+        Span<double> sums, T[] scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        sums.Clear();
+        var sumDy = sums[..channels];
+        var sumDyXc = sums[channels..];
+        var a = scratch.AsSpan(0, channels);
+        var b = scratch.AsSpan(channels, channels);
+        var d = scratch.AsSpan(2 * channels, channels);
         if (inner == 1)
         {
-            var blockDy = new T[channels];
-            var blockDyXc = new T[channels];
-            var centered = new T[channels];
+            var blockDy = scratch.AsSpan(3 * channels, channels);
+            var blockDyXc = scratch.AsSpan(4 * channels, channels);
+            var centered = scratch.AsSpan(5 * channels, channels);
             for (var r0 = 0; r0 < outer; r0 += Block)
             {
-                blockDy.AsSpan().Clear();
-                blockDyXc.AsSpan().Clear();
+                blockDy.Clear();
+                blockDyXc.Clear();
                 var r1 = System.Math.Min(outer, r0 + Block);
                 for (var r = r0; r < r1; r++)
                 {
@@ -96,7 +129,7 @@ public static class FusedBatchNormKernels
         }
         else
         {
-            var centered = new T[inner];
+            var centered = scratch.AsSpan(5 * channels, inner);
             for (var o = 0; o < outer; o++)
                 for (var c = 0; c < channels; c++)
                 {
@@ -109,9 +142,6 @@ public static class FusedBatchNormKernels
 
         // dx = a·dy + b·(x - mean) + d per channel: a = scale·rsqrt, and while training
         // b = -scale·rsqrt³·mean(dy·(x - mean)), d = -scale·rsqrt·mean(dy).
-        var a = new T[channels];
-        var b = new T[channels];
-        var d = new T[channels];
         for (var c = 0; c < channels; c++)
         {
             var rsqrt = 1.0 / System.Math.Sqrt(double.CreateChecked(variance[c] + epsilon));
@@ -124,7 +154,7 @@ public static class FusedBatchNormKernels
         }
         if (inner == 1)
         {
-            var centered = new T[channels];
+            var centered = scratch.AsSpan(5 * channels, channels);
             for (var r = 0; r < outer; r++)
             {
                 var dst = dx.Slice(r * channels, channels);
@@ -153,11 +183,12 @@ public static class FusedBatchNormKernels
         acc.Clear();
         if (inner == 1)
         {
-            var block = new T[channels];
-            var tmp = new T[channels];
+            var rented = ArrayPool<T>.Shared.Rent(checked(2 * channels));
+            var block = rented.AsSpan(0, channels);
+            var tmp = rented.AsSpan(channels, channels);
             for (var r0 = 0; r0 < outer; r0 += Block)
             {
-                block.AsSpan().Clear();
+                block.Clear();
                 var r1 = System.Math.Min(outer, r0 + Block);
                 for (var r = r0; r < r1; r++)
                 {
@@ -171,6 +202,7 @@ public static class FusedBatchNormKernels
                 }
                 for (var c = 0; c < channels; c++) acc[c] += double.CreateChecked(block[c]);
             }
+            ArrayPool<T>.Shared.Return(rented);
             return;
         }
         var buffer = centered ? new T[inner] : null;
