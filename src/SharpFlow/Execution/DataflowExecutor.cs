@@ -13,7 +13,7 @@ namespace SharpFlow.Execution;
 /// </summary>
 internal static class DataflowExecutor
 {
-    private sealed class Frame(int id, Frame? parent, int parentIteration, int exitCount)
+    internal sealed class Frame(int id, Frame? parent, int parentIteration, int exitCount)
     {
         public readonly int Id = id;
         public readonly Frame? Parent = parent;
@@ -27,7 +27,7 @@ internal static class DataflowExecutor
         public int Depth => Parent is null ? 0 : Parent.Depth + 1;
     }
 
-    private sealed class NodeState(int inputs, int pending)
+    internal sealed class NodeState(int inputs, int pending)
     {
         public readonly NDArray?[] Inputs = new NDArray?[inputs];
         public int Pending = pending;
@@ -35,9 +35,31 @@ internal static class DataflowExecutor
         public bool Dead;
         public bool LiveArrived;
         public bool Fired;
+
+        /// <summary>Makes a state kept from an earlier run a new one.</summary>
+        public void Reset(int pending)
+        {
+            System.Array.Clear(Inputs);
+            Pending = pending;
+            DeadData = 0;
+            Dead = LiveArrived = Fired = false;
+        }
     }
 
-    private readonly record struct Ready(Frame Frame, int Iteration, int Step);
+    internal readonly record struct Ready(Frame Frame, int Iteration, int Step);
+
+    /// <summary>
+    /// The bookkeeping of the root frame kept in a plan's <see cref="RunMemory"/> from run to run (a run has its
+    /// memory to itself): one state per step, made new in place when the run first reaches the step, and the ready
+    /// queue. A steady training loop whose graph has a <c>tf.cond</c> then allocates no bookkeeping per node; the
+    /// frames of while loops keep theirs per run (their iterations come and go).
+    /// </summary>
+    internal sealed class Scratch(int steps)
+    {
+        public readonly NodeState?[] Root = new NodeState?[steps];
+        public readonly bool[] RootLive = new bool[steps];
+        public readonly Queue<Ready> Queue = new();
+    }
 
     public static NDArray[] Run(Plan plan, IReadOnlyList<NDArray> feedValues, RunMemory memory, StepTracer? tracer = null)
     {
@@ -52,10 +74,25 @@ internal static class DataflowExecutor
 
         var root = new Frame(0, null, 0, g.ExitsOfFrame[0].Length);
         var frames = new List<Frame> { root };
-        var queue = new Queue<Ready>();
+        var scratch = memory.DataflowScratch ??= new Scratch(steps.Length);
+        System.Array.Clear(scratch.RootLive);
+        var queue = scratch.Queue;
+        queue.Clear();
 
         NodeState StateOf(Frame frame, int iteration, int step)
         {
+            if (frame.Id == 0)
+            {
+                // The root frame has one iteration; its states are the scratch's, made new on first reach.
+                var rootState = scratch.Root[step] ??= new NodeState(steps[step].Inputs.Length, g.Pending[step]);
+                if (!scratch.RootLive[step])
+                {
+                    rootState.Reset(g.Pending[step]);
+                    scratch.RootLive[step] = true;
+                    foreach (var (input, feed) in g.FedInputs[step]) rootState.Inputs[input] = feedValues[feed];
+                }
+                return rootState;
+            }
             while (frame.Iterations.Count <= iteration) NewIteration(frame);
             var nodes = frame.Iterations[iteration];
             if (!nodes.TryGetValue(step, out var state))
@@ -155,8 +192,18 @@ internal static class DataflowExecutor
         void Process(Ready ready)
         {
             var (frame, iteration, s) = ready;
-            var state = frame.Iterations[iteration][s];
-            frame.Iterations[iteration].Remove(s);
+            NodeState state;
+            if (frame.Id == 0)
+            {
+                // Processed: a later arrival (a dead branch reaching a fired Merge) finds a new state, as below.
+                state = scratch.Root[s]!;
+                scratch.RootLive[s] = false;
+            }
+            else
+            {
+                state = frame.Iterations[iteration][s];
+                frame.Iterations[iteration].Remove(s);
+            }
             var step = steps[s];
             var role = g.Roles[s];
             if (state.Dead && role != ControlFlowRole.ControlTrigger)

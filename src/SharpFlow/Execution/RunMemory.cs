@@ -42,6 +42,9 @@ internal sealed class RunMemory : IBufferPool
     /// </summary>
     internal static bool PoisonUninitialized = Environment.GetEnvironmentVariable("SHARPFLOW_POISON") == "1";
 
+    /// <summary>The dataflow executor's bookkeeping for this plan, kept from run to run (null until its first run).</summary>
+    public DataflowExecutor.Scratch? DataflowScratch { get; set; }
+
     public RunMemory(Plan plan, IVariableStore variables)
     {
         Slots = new NDArray?[plan.SlotCount];
