@@ -91,8 +91,9 @@ internal sealed partial class OnnxExporter
     /// through as TensorFlow's kernel does (ONNX Runtime compares with std::max). SegmentProd fills with 1, which an
     /// empty segment keeps, as TensorFlow's kernel gives it. SparseSegmentSum, SparseSegmentMean and
     /// SparseSegmentSqrtN Gather the rows <c>data[indices]</c> first, then reduce them as the sorted ops (SqrtN divides
-    /// by the Sqrt of the count); TensorFlow's check of the indices' range is not kept (ONNX Runtime fails on an
-    /// index past the end, but reads a negative one from the end). The ranks of the ids and the data must be known.
+    /// by the Sqrt of the count); TensorFlow's check of the indices' range is kept as ONNX Runtime's failure on an
+    /// index past the end (a negative index, which ONNX would read from the end, is made one). The ranks of the ids
+    /// and the data must be known.
     /// </summary>
     private void SegmentOp(Operation op, string y)
     {
@@ -111,7 +112,7 @@ internal sealed partial class OnnxExporter
         };
         var sorted = sparse || op.type.StartsWith("Segment", StringComparison.Ordinal);
         var identity = SegmentIdentity(reduction, dtype, op);
-        var data = sparse ? ApplyWith("Gather", [In(op, 0), In(op, 1)], ("axis", 0L)) : In(op, 0);
+        var data = sparse ? ApplyWith("Gather", [In(op, 0), OutOfRangeIfNegative(Int64(op.inputs[1]))], ("axis", 0L)) : In(op, 0);
         var ids = Int64(op.inputs[idsInput]);
         var zero = Long(0);
         var count = sorted
@@ -139,6 +140,9 @@ internal sealed partial class OnnxExporter
         else if (op.type == "SparseSegmentSqrtN") Node("Div", [reduced, Apply("Sqrt", ApplyWith("Cast", [Apply("Max", perRow, Long(1))], to))], [y]);
         else Node("Where", [Apply("Equal", perRow, zero), Scalar(0, dtype), reduced], [y]);
     }
+
+    /// <summary>int64 <paramref name="indices"/> with each negative index made the largest int64, out of any range.</summary>
+    private string OutOfRangeIfNegative(string indices) => Apply("Where", Apply("Less", indices, Long(0)), Long(long.MaxValue), indices);
 
     /// <summary>The identity of a segment reduction in <paramref name="dtype"/>, shaped [1] for ConstantOfShape: 0, 1, the lowest or the highest value.</summary>
     private static NDArray SegmentIdentity(string reduction, DType dtype, Operation op)

@@ -72,6 +72,25 @@ public sealed class OnnxSparseSegmentExportTests
     }
 
     [Fact]
+    public void AnIndexOutOfRangeFailsInOnnxRuntimeAsInTensorFlow()
+    {
+        using var g = TestGraph.Enter();
+        var data = tf.placeholder(tf.float32, new Shape(-1, 2), name: "data");
+        var indices = tf.placeholder(tf.int32, new Shape(-1), name: "indices");
+        var ids = tf.placeholder(tf.int32, new Shape(-1), name: "ids");
+        var y = tf.sparse_segment_sum(data, indices, ids);
+        using var sess = tf.Session();
+        var model = OnnxModel.Export(sess, In(data, indices, ids), new Dictionary<string, Tensor> { ["y"] = y }, 16).ToByteArray();
+        var rows = F(9, 3, 2);
+        var segments = NDArray.FromFlat(new[] { 0, 1 }, new Shape(2));
+        var ok = RunOnnxRuntime(model, [("data", rows), ("indices", NDArray.FromFlat(new[] { 2, 0 }, new Shape(2))), ("ids", segments)], ["y"]);
+        Assert.Equal(rows.ToArray<float>()[4..6].Concat(rows.ToArray<float>()[..2]), ok[0].ToArray<float>());
+        // TensorFlow's kernel fails on -1 and on 3 (out of [0, 3)); ONNX would read -1 as the last row.
+        foreach (var bad in new[] { -1, 3 })
+            Assert.ThrowsAny<Exception>(() => RunOnnxRuntime(model, [("data", rows), ("indices", NDArray.FromFlat(new[] { 0, bad }, new Shape(2))), ("ids", segments)], ["y"]));
+    }
+
+    [Fact]
     public void ASparseSegmentReductionOfUnknownRankIsRefused()
     {
         using var g = TestGraph.Enter();
