@@ -88,25 +88,32 @@ internal sealed partial class OnnxExporter
     /// ids sorted, which the model does not check, as TensorFlow's kernel does), and give 0 for an empty segment:
     /// the rows per segment are counted by a second ScatterND (add) of ones, SegmentMean divides by the count (at
     /// least 1), SegmentMax and SegmentMin put 0 where it is 0. A NaN among the rows of a max or min is not carried
-    /// through as TensorFlow's kernel does (ONNX Runtime compares with std::max). The ranks of the ids and the data
-    /// must be known.
+    /// through as TensorFlow's kernel does (ONNX Runtime compares with std::max). SegmentProd fills with 1, which an
+    /// empty segment keeps, as TensorFlow's kernel gives it. SparseSegmentSum, SparseSegmentMean and
+    /// SparseSegmentSqrtN Gather the rows <c>data[indices]</c> first, then reduce them as the sorted ops (SqrtN divides
+    /// by the Sqrt of the count); TensorFlow's check of the indices' range is kept as ONNX Runtime's failure on an
+    /// index past the end (a negative index, which ONNX would read from the end, is made one). The ranks of the ids
+    /// and the data must be known.
     /// </summary>
     private void SegmentOp(Operation op, string y)
     {
         var dtype = op.outputs[0].dtype;
-        var (dataRank, idsRank) = (op.inputs[0].shape.ndims, op.inputs[1].shape.ndims);
+        var sparse = op.type.StartsWith("SparseSegment", StringComparison.Ordinal);
+        var idsInput = sparse ? 2 : 1;
+        var (dataRank, idsRank) = (op.inputs[0].shape.ndims, op.inputs[idsInput].shape.ndims);
         if (dataRank < 0 || idsRank < 0)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: the rank of its data or segment_ids is unknown.", op.name);
         var reduction = op.type switch
         {
-            "UnsortedSegmentProd" => "mul",
+            "UnsortedSegmentProd" or "SegmentProd" => "mul",
             "UnsortedSegmentMax" or "SegmentMax" => "max",
             "UnsortedSegmentMin" or "SegmentMin" => "min",
             _ => "add",
         };
-        var sorted = op.type.StartsWith("Segment", StringComparison.Ordinal);
+        var sorted = sparse || op.type.StartsWith("Segment", StringComparison.Ordinal);
         var identity = SegmentIdentity(reduction, dtype, op);
-        var (data, ids) = (In(op, 0), Int64(op.inputs[1]));
+        var data = sparse ? ApplyWith("Gather", [In(op, 0), OutOfRangeIfNegative(Int64(op.inputs[1]))], ("axis", 0L)) : In(op, 0);
+        var ids = Int64(op.inputs[idsInput]);
         var zero = Long(0);
         var count = sorted
             ? Apply("Add", ApplyWith("ReduceMax", [ApplyWith("Concat", [Ints([-1]), Apply("Reshape", ids, Ints([-1]))], ("axis", 0L))], ("keepdims", 0L)), Long(1))
@@ -118,7 +125,7 @@ internal sealed partial class OnnxExporter
         var rows = Apply("Unsqueeze", Apply("Where", dropped, zero, ids), Ints([-1]));
         var droppedRows = dataRank > idsRank ? Apply("Unsqueeze", dropped, Ints([.. Enumerable.Range(idsRank, dataRank - idsRank).Select(a => (long)a)])) : dropped;
         var updates = Apply("Where", droppedRows, Initializer($"scalar_{_counter++}", identity.Reshape(Shape.Scalar)), data);
-        if (!sorted || op.type == "SegmentSum")
+        if (!sorted || op.type is "SegmentSum" or "SegmentProd" or "SparseSegmentSum")
         {
             Node("ScatterND", [filled, rows, updates], [y], ("reduction", reduction));
             return;
@@ -128,9 +135,14 @@ internal sealed partial class OnnxExporter
         var counts = ApplyWith("ScatterND", [ApplyWith("ConstantOfShape", [Apply("Reshape", count, Ints([1]))], ("value", NDArray.FromFlat(new[] { 0L }, new Shape(1)))), rows, ones], ("reduction", "add"));
         var outRank = 1 + dataRank - idsRank;
         var perRow = outRank > 1 ? Apply("Unsqueeze", counts, Ints([.. Enumerable.Range(1, outRank - 1).Select(a => (long)a)])) : counts;
-        if (op.type == "SegmentMean") Node("Div", [reduced, ApplyWith("Cast", [Apply("Max", perRow, Long(1))], ("to", (long)DataTypeOf(dtype, op)))], [y]);
+        var to = ("to", (long)DataTypeOf(dtype, op));
+        if (op.type is "SegmentMean" or "SparseSegmentMean") Node("Div", [reduced, ApplyWith("Cast", [Apply("Max", perRow, Long(1))], to)], [y]);
+        else if (op.type == "SparseSegmentSqrtN") Node("Div", [reduced, Apply("Sqrt", ApplyWith("Cast", [Apply("Max", perRow, Long(1))], to))], [y]);
         else Node("Where", [Apply("Equal", perRow, zero), Scalar(0, dtype), reduced], [y]);
     }
+
+    /// <summary>int64 <paramref name="indices"/> with each negative index made the largest int64, out of any range.</summary>
+    private string OutOfRangeIfNegative(string indices) => Apply("Where", Apply("Less", indices, Long(0)), Long(long.MaxValue), indices);
 
     /// <summary>The identity of a segment reduction in <paramref name="dtype"/>, shaped [1] for ConstantOfShape: 0, 1, the lowest or the highest value.</summary>
     private static NDArray SegmentIdentity(string reduction, DType dtype, Operation op)

@@ -72,6 +72,20 @@ internal sealed partial class OnnxExporter
         Op("Softmax", "Softmax over the last axis", (e, op, y) => e.Node("Softmax", [e.In(op, 0)], [y], ("axis", -1L))),
         Op("LogSoftmax", "LogSoftmax over the last axis", (e, op, y) => e.Node("LogSoftmax", [e.In(op, 0)], [y], ("axis", -1L))),
 
+        // Gradient ops of training graphs, as their kernels compute them.
+        Op("ReluGrad", "Where of Greater 0", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("Relu6Grad", "Where of Greater 0 And Less 6", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("LeakyReluGrad", "Where of Greater 0, Mul alpha", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("EluGrad", "Where of Greater 0, Mul by outputs + 1", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("SeluGrad", "Where of Greater 0, Mul by scale or outputs + scale·alpha", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("SoftplusGrad", "Div by 1 + Exp of Neg", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("SoftsignGrad", "Div by (1 + Abs) squared", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("SigmoidGrad", "dy Mul y·(1 - y)", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("TanhGrad", "dy Mul 1 - y·y", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("RsqrtGrad", "y·y·y Mul -0.5, Mul dy", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("ReciprocalGrad", "Neg dy, Mul y twice", (e, op, y) => e.ElementwiseGradOp(op, y)),
+        Op("BiasAddGrad", "ReduceSum over all but the channel axis (NHWC or NCHW)", (e, op, y) => e.BiasAddGradOp(op, y)),
+
         // Types, shapes and indexing.
         Named("Identity", "Identity (a TensorArray's flow: its sequence)", (e, op) =>
         {
@@ -130,6 +144,10 @@ internal sealed partial class OnnxExporter
         Op("UnsortedSegmentSum", "ScatterND (reduction = add) into ConstantOfShape", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("UnsortedSegmentProd", "ScatterND (reduction = mul) into ConstantOfShape", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("SegmentSum", "ScatterND (reduction = add) into ConstantOfShape of ReduceMax + 1", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("SegmentProd", "ScatterND (reduction = mul) into ones of ReduceMax + 1 (an empty segment 1)", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("SparseSegmentSum", "Gather of the rows, ScatterND (reduction = add) into ConstantOfShape of ReduceMax + 1", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("SparseSegmentMean", "Gather of the rows, ScatterND (reduction = add) of the rows and of ones, Div by the count", (e, op, y) => e.SegmentOp(op, y), since: 16),
+        Op("SparseSegmentSqrtN", "Gather of the rows, ScatterND (reduction = add) of the rows and of ones, Div by Sqrt of the count", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("SegmentMean", "ScatterND (reduction = add) of the rows and of ones, Div by the count", (e, op, y) => e.SegmentOp(op, y), since: 16),
         Op("UnsortedSegmentMax", "ScatterND (reduction = max) into the dtype's lowest value", (e, op, y) => e.SegmentOp(op, y), since: 18),
         Op("UnsortedSegmentMin", "ScatterND (reduction = min) into the dtype's highest value", (e, op, y) => e.SegmentOp(op, y), since: 18),
