@@ -76,4 +76,21 @@ internal sealed partial class OnnxExporter
         var channel = Attr<string>(op, "data_format") == "NCHW" ? 1 : rank - 1;
         Node("ReduceSum", [In(op, 0), Ints([.. Enumerable.Range(0, rank).Where(a => a != channel).Select(a => (long)a)])], [y], ("keepdims", 0L));
     }
+
+    /// <summary>
+    /// BiasAdd: Add of the bias, which broadcasts along the last axis (NHWC, and any rank-2 value); for NCHW at rank 3
+    /// or more the bias is reshaped to [C, 1, ...] so that it broadcasts along axis 1. The rank must then be known.
+    /// </summary>
+    private void BiasAddOp(Operation op, string y)
+    {
+        var rank = op.inputs[0].shape.ndims;
+        if (Attr<string>(op, "data_format") != "NCHW" || rank == 2)
+        {
+            Node("Add", [In(op, 0), In(op, 1)], [y]);
+            return;
+        }
+        if (rank < 0)
+            throw new UnimplementedError($"Cannot export BiasAdd \"{op.name}\" to ONNX: data_format NCHW with a value of unknown rank.", op.name);
+        Node("Add", [In(op, 0), Apply("Reshape", In(op, 1), Ints([-1, .. Enumerable.Repeat(1L, rank - 2)]))], [y]);
+    }
 }

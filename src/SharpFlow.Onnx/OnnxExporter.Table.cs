@@ -44,7 +44,7 @@ internal sealed partial class OnnxExporter
         Same("Elu", "Elu"), Same("Selu", "Selu"), Same("IsNan", "IsNaN"), Same("Pow", "Pow"), Same("Greater", "Greater"),
         Same("Less", "Less"), Same("Equal", "Equal"), Same("GreaterEqual", "GreaterOrEqual"), Same("LessEqual", "LessOrEqual"),
         Same("LogicalAnd", "And"), Same("LogicalOr", "Or"), Same("LogicalNot", "Not"), Same("SelectV2", "Where"),
-        Same("BiasAdd", "Add"), Same("Add", "Add"), Same("AddV2", "Add"), Same("Sub", "Sub"), Same("Mul", "Mul"),
+        Op("BiasAdd", "Add (NCHW: the bias reshaped to [C, 1, ...])", (e, op, y) => e.BiasAddOp(op, y)), Same("Add", "Add"), Same("AddV2", "Add"), Same("Sub", "Sub"), Same("Mul", "Mul"),
         Same("RealDiv", "Div"), Same("Maximum", "Max"), Same("Minimum", "Min"), Same("Range", "Range"),
         Op("Log1p", "Log of Add 1", (e, op, y) => e.Node("Log", [e.Apply("Add", e.In(op, 0), e.Scalar(1, op.outputs[0].dtype))], [y])),
         Op("Expm1", "Exp, Sub 1", (e, op, y) => e.Node("Sub", [e.Apply("Exp", e.In(op, 0)), e.Scalar(1, op.outputs[0].dtype)], [y])),

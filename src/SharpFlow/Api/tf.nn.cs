@@ -64,8 +64,8 @@ public static partial class Binding
             public static Tensor sigmoid(TensorLike x, string? name = null) => Sigmoid.Build(x, name);
             /// <summary>Hyperbolic tangent.</summary>
             public static Tensor tanh(TensorLike x, string? name = null) => Tanh.Build(x, name);
-            /// <summary>Adds a bias vector along the last axis.</summary>
-            public static Tensor bias_add(TensorLike value, TensorLike bias, string? name = null) => BiasAdd.Build(value, bias, name);
+            /// <summary>Adds a bias vector along the channel axis: the last for <paramref name="data_format"/> NHWC (the default), axis 1 for NCHW.</summary>
+            public static Tensor bias_add(TensorLike value, TensorLike bias, string? name = null, string? data_format = null) => BiasAdd.Build(value, bias, name, data_format ?? "NHWC");
             /// <summary>Softmax over <paramref name="axis"/> (the last by default; <paramref name="dim"/> is TensorFlow 1.x's older name).</summary>
             public static Tensor softmax(TensorLike logits, int axis = -1, string? name = null, int? dim = null) =>
                 Activations.Softmax(logits, dim ?? axis, log: false, name);

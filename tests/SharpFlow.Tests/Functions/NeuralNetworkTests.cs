@@ -64,6 +64,15 @@ public class NeuralNetworkTests
         var v = tf.constant(new[,] { { 1.0f, 2.0f, 3.0f }, { 4.0f, 5.0f, 6.0f } });
         AssertArray.Equal(new[] { 11f, 22f, 33f, 14f, 25f, 36f }, g.Eval(tf.nn.bias_add(v, tf.constant(new[] { 10.0f, 20.0f, 30.0f }))));
         Assert.Throws<ValueError>(() => tf.nn.bias_add(v, tf.constant(new[] { 1.0f, 2.0f })));
+        // NCHW: the channels are axis 1 from rank 3 on (TensorFlow's GetBiasValueDims); a rank-2 value keeps them last.
+        var image = tf.reshape(tf.range(0f, 12f), new[] { 1, 3, 2, 2 });
+        AssertArray.Equal(new[] { 10f, 11, 12, 13, 24, 25, 26, 27, 38, 39, 40, 41 },
+            g.Eval(tf.nn.bias_add(image, tf.constant(new[] { 10f, 20f, 30f }), data_format: "NCHW")));
+        AssertArray.Equal(new[] { 11f, 22f, 33f, 14f, 25f, 36f }, g.Eval(tf.nn.bias_add(v, tf.constant(new[] { 10.0f, 20.0f, 30.0f }), data_format: "NCHW")));
+        Assert.Contains("Dimensions must be equal, but are 3 and 2",
+            Assert.Throws<ValueError>(() => tf.nn.bias_add(image, tf.constant(new[] { 1f, 2f }), data_format: "NCHW")).Message);
+        Assert.Contains("Invalid data format: NCWH",
+            Assert.Throws<ValueError>(() => tf.nn.bias_add(image, tf.constant(new[] { 1f, 2f, 3f }), name: "bad", data_format: "NCWH")).Message);
         Assert.Equal(45.5f, (float)g.Eval(tf.nn.l2_loss(v)));
     }
 

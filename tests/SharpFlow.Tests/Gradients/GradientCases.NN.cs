@@ -42,5 +42,8 @@ public static partial class GradientCases
             U(new Shape(1, 3, 3, 3, 2)), U(new Shape(1, 3, 3, 3, 3)));
         yield return C("second order", "AvgPool3DGrad", x => AvgPool3DGrad.Build(Sizes([1, 4, 4, 4, 1]), x[0], Volumetric.ForPool([1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "SAME")),
             U(new Shape(1, 2, 2, 2, 1)));
+        yield return C("nn", "bias_add NCHW", x => tf.nn.bias_add(x[0], x[1], data_format: "NCHW"), U(new Shape(2, 3, 2, 2)), U(new Shape(3)));
+        yield return C("nn", "bias_add NCHW second derivative", x => tf.gradients(tf.reduce_sum(tf.square(tf.nn.bias_add(x[0], x[1], data_format: "NCHW"))), x[1])[0]!,
+            U(new Shape(2, 3, 2)), U(new Shape(3)));
     }
 }

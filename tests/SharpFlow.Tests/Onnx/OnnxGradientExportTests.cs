@@ -106,6 +106,34 @@ public sealed class OnnxGradientExportTests
         var xv = v.ToArray<float>();
         var expected = Enumerable.Range(0, 3).Select(c => Enumerable.Range(0, 2).Sum(n => Enumerable.Range(0, 10).Sum(i => xv[(n * 3 + c) * 10 + i]))).ToArray();
         Same(NDArray.FromFlat(expected, new Shape(3)), ort[0], "NCHW", 1e-6);
+        // SharpFlow's own kernel reads the channels at axis 1 too.
+        Same(NDArray.FromFlat(expected, new Shape(3)), sess.run(y, new FeedDict { [x] = v }), "SharpFlow NCHW", 1e-5);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void BiasAddOfNchwAddsAlongAxisOne(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 3, 2, 5), name: "x");
+        var rows = tf.placeholder(tf.float32, new Shape(-1, 3), name: "rows");
+        var bias = tf.constant(new[] { 10f, -20f, 30f });
+        var y = tf.nn.bias_add(x, bias, data_format: "NCHW");
+        var yRows = tf.nn.bias_add(rows, bias, data_format: "NCHW");
+        using var sess = tf.Session();
+        var model = OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x, ["rows"] = rows },
+            new Dictionary<string, Tensor> { ["y"] = y, ["y_rows"] = yRows }, opset).ToByteArray();
+        var (v, r) = (F(9, 2, 3, 2, 5), F(10, 4, 3));
+        var ort = RunOnnxRuntime(model, [("x", v), ("rows", r)], ["y", "y_rows"]);
+        var (xv, rv, b) = (v.ToArray<float>(), r.ToArray<float>(), new[] { 10f, -20f, 30f });
+        var expected = NDArray.FromFlat(xv.Select((e, i) => e + b[i / 10 % 3]).ToArray(), new Shape(2, 3, 2, 5));
+        var expectedRows = NDArray.FromFlat(rv.Select((e, i) => e + b[i % 3]).ToArray(), new Shape(4, 3));
+        var ours = sess.run([y, yRows], new FeedDict { [x] = v, [rows] = r });
+        Same(expected, ours[0], "SharpFlow NCHW", 0);
+        Same(expectedRows, ours[1], "SharpFlow rank 2", 0);
+        Same(expected, ort[0], "ONNX Runtime NCHW", 1e-6);
+        Same(expectedRows, ort[1], "ONNX Runtime rank 2", 1e-6);
     }
 
     [Fact]
