@@ -177,7 +177,25 @@ internal sealed partial class OnnxImporter
             return;
         }
         else if (Has(node, 1)) sizes = IntsOf(node, 1, "split");
-        else if (total < 0) throw Unsupported(node, "an even Split of an axis of unknown size");
+        else if (total < 0)
+        {
+            // The axis's size is known at run time only. Without num_outputs the parts are equal, and a size that does
+            // not divide fails there as TensorFlow's Split does; with it (opset 18) the parts are ceil(size / n), the
+            // last one smaller, computed in the graph.
+            Tensor[] parts;
+            if (AttrOf(node, "num_outputs") is { } count)
+            {
+                var dim = tf.gather(tf.shape(x, out_type: DType.int64), a);
+                var chunk = tf.floordiv(tf.add(dim, tf.constant(count.I - 1)), tf.constant(count.I));
+                var start = tf.multiply(tf.cast(tf.range(0, (int)count.I), DType.int64), chunk);
+                var partSizes = tf.maximum(tf.constant(0L), tf.minimum(chunk, tf.subtract(dim, start)));
+                parts = tf.split(x, partSizes, a, num: (int)count.I);
+            }
+            else parts = tf.split(x, outputs, a);
+            for (var i = 0; i < parts.Length; i++)
+                if (Wants(node, i)) _values[node.Output[i]] = new Value(parts[i], null, value.Nhwc && parts[i].shape.ndims == 4);
+            return;
+        }
         else if (AttrOf(node, "num_outputs") is { } n)
         {
             // Opset 18: the parts are ceil(total / n), the last one smaller.

@@ -60,6 +60,10 @@ public sealed class OnnxTensorOpTests
         Agrees("Split", 11, [("axis", 1), ("split", new[] { 4, 2 })], [F(10, 2, 6)], outputs: 2);
         Agrees("Split", 13, [("axis", -1)], [F(10, 2, 6)], outputs: 3);
         Agrees("Split", 18, [("axis", 1), ("num_outputs", 3)], [F(10, 2, 7)], outputs: 3);
+        // Along the batch axis, whose size the importer does not know: the sizes are computed at run time.
+        Agrees("Split", 13, [("axis", 0)], [F(10, 6, 2)], outputs: 3);
+        Agrees("Split", 18, [("axis", 0), ("num_outputs", 3)], [F(10, 7, 2)], outputs: 3);
+        Agrees("Split", 18, [("axis", 0), ("num_outputs", 3)], [F(10, 9, 2)], outputs: 3);
         Agrees("Split", 13, [("axis", 1)], [F(11, 1, 4, 3, 3)], outputs: 2);
     }
 
