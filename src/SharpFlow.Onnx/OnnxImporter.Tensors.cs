@@ -371,6 +371,25 @@ internal sealed partial class OnnxImporter
             case "none":
                 var written = tf.scatter_nd(coords, tf.ones_like(updates, DType.int32), shape);
                 return tf.where(tf.greater(written, S(0, DType.int32)), scattered, data);
+            case "mul" or "max" or "min":
+            {
+                // ONNX applies the updates one at a time (output[i] = f(output[i], update)): the updates of each
+                // location are reduced together, by segment (the location's linear index over the indexed axes), and
+                // then combined with the data where a location was written.
+                var depth = coords.shape[-1];
+                var lead = tf.slice(shape, new[] { 0 }, new[] { depth });
+                var linear = tf.reduce_sum(coords * tf.cumprod(lead, exclusive: true, reverse: true), -1);
+                var count = tf.reduce_prod(lead);
+                var reduced = tf.reshape(reduction switch
+                {
+                    "mul" => tf.unsorted_segment_prod(updates, linear, count),
+                    "max" => tf.unsorted_segment_max(updates, linear, count),
+                    _ => tf.unsorted_segment_min(updates, linear, count),
+                }, shape);
+                var combined = reduction switch { "mul" => data * reduced, "max" => tf.maximum(data, reduced), _ => tf.minimum(data, reduced) };
+                var touched = tf.scatter_nd(coords, tf.ones_like(updates, DType.int32), shape);
+                return tf.where(tf.greater(touched, S(0, DType.int32)), combined, data);
+            }
             default: throw Unsupported(node, "reduction", reduction);
         }
     }

@@ -7,7 +7,7 @@ namespace SharpFlow.Tests.Onnx;
 /// SegmentProd (an empty segment 1, as TensorFlow's kernel) and SparseSegmentSum, SparseSegmentMean and
 /// SparseSegmentSqrtN (Gather of the rows, then the sorted segment reductions; an empty segment 0) exported with
 /// ScatterND's reductions (opset 16): each graph runs in ONNX Runtime against SharpFlow's own run, itself checked
-/// against plain values, at opsets 16 and 17; the refusal names the op and the reason.
+/// against plain values, at opsets 16 and 17, and imported back into SharpFlow; the refusal names the op and the reason.
 /// </summary>
 public sealed class OnnxSparseSegmentExportTests
 {
@@ -28,7 +28,7 @@ public sealed class OnnxSparseSegmentExportTests
         var d = new[] { 2f, -1f, 0.5f, 3f, -2f, 4f, 1.5f, 0f, -0.5f, 2f, 3f, -1f };
         var w = new[] { 1.5, -2.0, 0.25, 4.0, -1.0, 3.0 };
         var feed = new (string, NDArray)[] { ("data", NDArray.FromFlat(d, new Shape(6, 2))), ("wide", NDArray.FromFlat(w, new Shape(6))), ("ids", NDArray.FromFlat(new[] { 0, 0, 1, 3, 3, 3 }, new Shape(6))) };
-        var ours = ExportAgrees(sess, In(data, wide, ids), ys, feed, opset, reimport: false);
+        var ours = ExportAgrees(sess, In(data, wide, ids), ys, feed, opset);
         // Segment 2 names no row: 1 in every column.
         Assert.Equal(new[] { 1f, -3f, -2f, 4f, 1f, 1f, -2.25f, 0f }, ours[0].ToArray<float>());
         Assert.Equal(new[] { -3.0, 0.25, 1.0, -12.0 }, ours[1].ToArray<double>());
@@ -61,7 +61,7 @@ public sealed class OnnxSparseSegmentExportTests
             ("counts", NDArray.FromFlat(d.Select(v => (int)v).ToArray(), new Shape(5, 2))), ("indices", NDArray.FromFlat(rowIndices, new Shape(5))),
             ("long_indices", NDArray.FromFlat(rowIndices.Select(i => (long)i).ToArray(), new Shape(5))), ("ids", NDArray.FromFlat(new[] { 0, 0, 2, 3, 3 }, new Shape(5))),
         };
-        var ours = ExportAgrees(sess, In(data, wide, counts, indices, longIndices, ids), ys, feed, opset, reimport: false);
+        var ours = ExportAgrees(sess, In(data, wide, counts, indices, longIndices, ids), ys, feed, opset);
         // Segment 0: rows 2 and 0; segment 1 empty (0); segment 2: row 4; segment 3: rows 2 and 1.
         Assert.Equal(new[] { 6f, 8f, 0f, 0f, 9f, 10f, 8f, 10f }, ours[0].ToArray<float>());
         Assert.Equal(new[] { 3f, 4f, 0f, 0f, 9f, 10f, 4f, 5f }, ours[1].ToArray<float>());

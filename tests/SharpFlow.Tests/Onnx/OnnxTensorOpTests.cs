@@ -105,6 +105,13 @@ public sealed class OnnxTensorOpTests
         Agrees("ScatterND", 16, [("reduction", "add")], [data, L([1, 2, 1, 0], 2, 2), F(17, 2)]);
         Agrees("ScatterElements", 13, [("axis", 1)], [data, L([0, 2, 1, -1], 2, 2), F(18, 2, 2)]);
         Agrees("ScatterElements", 16, [("axis", 0), ("reduction", "add")], [data, L([0, 3, 1], 1, 3), F(19, 1, 3)]);
+        // The reductions of opsets 16 (mul) and 18 (max, min), with a location written twice: every update applies.
+        Agrees("ScatterND", 16, [("reduction", "mul")], [data, L([1, 3, 1], 3, 1), F(22, 3, 3)]);
+        Agrees("ScatterND", 18, [("reduction", "max")], [data, L([1, 2, 1, 2, 0, 0], 3, 2), F(23, 3)]);
+        Agrees("ScatterND", 18, [("reduction", "min")], [data, L([2, 0, 2, 0, 3, 1], 3, 2), F(24, 3)]);
+        Agrees("ScatterElements", 18, [("axis", 1), ("reduction", "max")], [data, L([0, 0, 2, 1], 2, 2), F(25, 2, 2)]);
+        Agrees("ScatterElements", 18, [("axis", 1), ("reduction", "min")], [data, L([0, 0, 2, -1], 2, 2), F(27, 2, 2)]);
+        Agrees("ScatterElements", 16, [("axis", 0), ("reduction", "mul")], [data, L([3, 3, 1], 1, 3), F(26, 1, 3)]);
         // The deprecated Scatter (opsets 9 and 10) is ScatterElements without reduction.
         Agrees("Scatter", 10, [("axis", 1)], [data, L([0, 2, 1, 0], 2, 2), F(20, 2, 2)]);
         Agrees("Scatter", 9, [], [data, L([1, 0, 2], 1, 3), F(21, 1, 3)]);
