@@ -75,15 +75,17 @@ internal abstract class ReaderCreationOp : OpDef
         }
     }
 
-    /// <summary>Adds the reader op with its attributes.</summary>
-    public Tensor Create(string? name, Dictionary<string, object>? extra = null)
+    /// <summary>
+    /// Adds the reader op with its own attributes (written by its builder through its descriptors) and the common
+    /// ones: readers with the same <paramref name="container"/> and non-empty <paramref name="sharedName"/> are one
+    /// reader in a session.
+    /// </summary>
+    public Tensor Create(string? name, Dictionary<string, object>? extra = null, string container = "", string sharedName = "")
     {
         using var b = OpBuilder.Begin(Graph.get_default(), name, Type);
-        // The reader's own attributes (written by its builder through its descriptors, a shared_name among them),
-        // then the common ones where the builder gave none.
         var attrs = extra is null ? new Dictionary<string, object>() : new Dictionary<string, object>(extra);
-        if (extra?.ContainsKey(Container.Name) != true) Container.Set(attrs, "");
-        if (extra?.ContainsKey(SharedName.Name) != true) SharedName.Set(attrs, "");
+        Container.Set(attrs, container);
+        SharedName.Set(attrs, sharedName);
         return b.Create(this, [], attrs).outputs[0];
     }
 }

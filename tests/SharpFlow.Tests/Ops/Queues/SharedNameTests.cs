@@ -98,11 +98,11 @@ public sealed class SharedNameTests : IDisposable
             return path;
         }).ToArray();
         ReaderBase Whole(string name, string shared) =>
-            new(WholeFileReaderV2.Def.Create(name, new Dictionary<string, object> { ["shared_name"] = shared }));
+            new(WholeFileReaderV2.Def.Create(name, sharedName: shared));
         var r1 = Whole("r1", "shared_reader");
         var r2 = Whole("r2", "shared_reader");
         var alone = tf.WholeFileReader(name: "alone");
-        var other = new ReaderBase(TFRecordReaderV2.Def.Create("records", new Dictionary<string, object> { ["compression_type"] = "", ["shared_name"] = "shared_reader" }));
+        var other = new ReaderBase(TFRecordReaderV2.Def.Create("records", new Dictionary<string, object> { ["compression_type"] = "" }, sharedName: "shared_reader"));
         var queue = tf.FIFOQueue(3, tf.@string);
         using var sess = tf.Session();
         sess.run(queue.enqueue_many(tf.constant(NDArray.FromStrings(files))));
