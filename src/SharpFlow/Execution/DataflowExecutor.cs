@@ -269,6 +269,8 @@ internal static class DataflowExecutor
         {
             foreach (var v in state.Inputs)
                 if (v is not null) memory.Release(v);
+            // A root state outlives the run: it must not keep this run's inputs (a fed batch) alive until the next.
+            System.Array.Clear(state.Inputs);
         }
 
         void MarkFetches(int s, NDArray?[]? outputs, Frame frame, bool[]? forwarded = null)
