@@ -146,4 +146,15 @@ public sealed class OnnxGradientExportTests
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = y }, 13));
         Assert.Equal("Cannot export BiasAddGrad \"bgrad\" to ONNX: the rank of its out_backprop is unknown.", e.RawMessage);
     }
+
+    [Fact]
+    public void NchwBiasAddOfUnknownRankIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, name: "x");
+        var y = tf.nn.bias_add(x, tf.constant(new[] { 1f, 2f, 3f }), name: "nchw_bias", data_format: "NCHW");
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = y }, 13));
+        Assert.Equal("Cannot export BiasAdd \"nchw_bias\" to ONNX: data_format NCHW with a value of unknown rank.", e.RawMessage);
+    }
 }
