@@ -22,6 +22,7 @@ public sealed record Datasets(DataSet train, DataSet validation, DataSet test, s
         if (dtype != DType.uint8) throw new TypeError($"Invalid image dtype {dtype.Value.name}, expected uint8 or float32");
         DataSet Bytes(DataSet d)
         {
+            if (d.ImageBytes is { } kept) return new DataSet(kept, d.labels, seed);
             var scaled = d.images.AsReadOnlySpan<float>();
             var raw = new byte[scaled.Length];
             for (var i = 0; i < raw.Length; i++) raw[i] = (byte)Math.Round(scaled[i] * 255f);

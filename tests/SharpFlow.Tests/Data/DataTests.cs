@@ -97,6 +97,57 @@ public class DataTests
     }
 
     [Fact]
+    public void ImagesKeptAsBytesReadAsTheFloatsConvertedWhole()
+    {
+        var random = new Random(3);
+        var raw = new byte[12 * 5];
+        random.NextBytes(raw);
+        raw[0] = 0;
+        raw[1] = 255;
+        var floats = raw.Select(b => b * (1f / 255f)).ToArray();
+        var labels = NDArray.FromFlat(Enumerable.Range(0, 12).ToArray(), new Shape(12));
+        var kept = new DataSet(NDArray.FromFlat(raw, new Shape(12, 5)), 1f / 255f, labels, seed: 5);
+        var whole = new DataSet(NDArray.FromFlat(floats, new Shape(12, 5)), labels, seed: 5);
+        for (var i = 0; i < 7; i++)
+        {
+            var (a, ya) = kept.next_batch(5);
+            var (b, yb) = whole.next_batch(5);
+            Assert.Equal(DType.float32, a.dtype);
+            Assert.Equal(b.ToArray<float>(), a.ToArray<float>()); // bitwise: the same float product per pixel
+            Assert.Equal(yb.ToArray<int>(), ya.ToArray<int>());
+        }
+        Assert.Equal(whole.epochs_completed, kept.epochs_completed);
+        Assert.Equal(whole.Batches(5, shuffle: false).Select(p => p.images.ToArray<float>()), kept.Batches(5, shuffle: false).Select(p => p.images.ToArray<float>()));
+
+        // Split keeps the bytes of each part; images converts them all once and keeps them.
+        var (rest, first) = kept.Split(4, seed: 1);
+        Assert.Equal(raw[..20], first.ImageBytes!.ToArray<byte>());
+        Assert.Equal(raw[20..], rest.ImageBytes!.ToArray<byte>());
+        Assert.Equal(floats[20..], rest.images.ToArray<float>());
+        Assert.Same(rest.images, rest.images);
+        Assert.Equal(new Shape(8, 5), rest.images.shape);
+        Assert.Equal(floats[20..25], rest.Split(1).first.images.ToArray<float>()); // a part of converted images stays floats
+
+        var e = Assert.Throws<ValueError>(() => new DataSet(NDArray.FromFlat(floats, new Shape(12, 5)), 1f / 255f, labels));
+        Assert.Equal("scaled images must be stored as uint8, got float32", e.Message);
+        e = Assert.Throws<ValueError>(() => new DataSet(NDArray.FromFlat(raw, new Shape(12, 5)), 1f / 255f, labels[..3]));
+        Assert.StartsWith("images and labels must have the same number of examples", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MnistFilesKeepTheirBytesAndUint8ReturnsThem()
+    {
+        var data = FashionMnist.read_sample(validation_size: 200, seed: 1);
+        Assert.NotNull(data.train.ImageBytes);
+        Assert.NotNull(data.test.ImageBytes);
+        var bytes = data.train.ImageBytes!.ToArray<byte>();
+        Assert.Equal(bytes.Select(b => b * (1f / 255f)), data.train.images.ToArray<float>());
+        var raw = data.WithImageDType(DType.uint8, seed: 1);
+        Assert.Equal(DType.uint8, raw.train.images.dtype);
+        Assert.Equal(bytes, raw.train.images.ToArray<byte>());
+    }
+
+    [Fact]
     public void CorruptIdxFilesAreDataLossErrors()
     {
         var dir = Directory.CreateTempSubdirectory("sharpflow-idx");
