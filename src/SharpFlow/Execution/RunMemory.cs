@@ -137,6 +137,27 @@ internal sealed class RunMemory : IBufferPool
         return lo;
     }
 
+    /// <summary>
+    /// The array made over each pooled buffer at its last rental, weakly keyed so that a buffer the pool drops (or
+    /// one that escapes to the caller of <c>run</c>) takes its array with it.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Array, NDArray> _wrappers = new();
+
+    /// <summary>
+    /// An array over <paramref name="buffer"/> of <paramref name="shape"/>: the one made at the buffer's last rental
+    /// when its shape is the same. A rented buffer has no other holder (its values are about to be written over),
+    /// and arrays are immutable, so the old array is as good as a new one; a steady training step then allocates
+    /// no array object for its pooled outputs.
+    /// </summary>
+    public NDArray Wrap(Array buffer, Shape shape)
+    {
+        if (!_leases.ContainsKey(buffer)) return NDArray.OverBuffer(buffer, shape); // strings: not pooled
+        if (_wrappers.TryGetValue(buffer, out var last) && last.shape == shape) return last;
+        var value = NDArray.OverBuffer(buffer, shape);
+        _wrappers.AddOrUpdate(buffer, value);
+        return value;
+    }
+
     /// <summary>Counts one more slot holding <paramref name="value"/>.</summary>
     public void Hold(NDArray value)
     {

@@ -49,6 +49,12 @@ internal interface IBufferPool
     /// </summary>
     System.Array Rent(DType dtype, int count, bool zeroed);
 
+    /// <summary>
+    /// An array over a buffer just rented: the pool may hand back the array it made over the same buffer with the
+    /// same shape in an earlier run (its values are written over anyway), so a steady run allocates no wrapper.
+    /// </summary>
+    NDArray Wrap(System.Array buffer, Shape shape) => NDArray.OverBuffer(buffer, shape);
+
     /// <summary>Whether <paramref name="value"/>'s buffer is the pool's and one slot alone holds it (it may be written over).</summary>
     bool IsSoleHolder(NDArray value) => false;
 }
@@ -107,7 +113,7 @@ public sealed class OpKernelContext
     private NDArray Allocate(int index, DType dtype, Shape shape, bool zeroed)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var value = NDArray.OverBuffer(_memory.Rent(dtype, NDArray.CheckedCount(shape, dtype), zeroed), shape);
+        var value = _memory.Wrap(_memory.Rent(dtype, NDArray.CheckedCount(shape, dtype), zeroed), shape);
         _outputs[index] = value;
         return value;
     }
@@ -159,4 +165,12 @@ public sealed class OpKernelContext
 
     /// <summary>An <see cref="InvalidArgumentError"/> naming this op.</summary>
     public InvalidArgumentError InvalidArgument(string message) => new(message, op.name);
+
+    private Func<string, Exception>? _invalidArgumentOf;
+
+    /// <summary>
+    /// <see cref="InvalidArgument"/> as a delegate, for the checks that take an error factory: made once per context
+    /// (which the executor keeps across runs), where a lambda written at each call allocated a closure per op per step.
+    /// </summary>
+    internal Func<string, Exception> InvalidArgumentOf => _invalidArgumentOf ??= m => InvalidArgument(m);
 }

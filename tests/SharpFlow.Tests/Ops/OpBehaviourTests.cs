@@ -88,6 +88,13 @@ public class OpBehaviourTests
         var x = tf.placeholder(tf.float32, new[] { -1, 3 });
         var feed = new FeedDict { [x] = new float[4, 3] };
         AssertArray.Equal(new[] { 4, 3 }, g.Eval(tf.shape(x), feed));
+        var wide = g.Eval(tf.shape(x, out_type: tf.int64), feed);
+        Assert.Equal(DType.int64, wide.dtype);
+        Assert.Equal(new long[] { 4, 3 }, wide.ToArray<long>());
+        Assert.Empty(g.Eval(tf.shape(tf.placeholder(tf.float32, Shape.Unknown)), new FeedDict { [tf.get_default_graph().get_tensor_by_name("Placeholder_1:0")] = 2f }).ToArray<int>());
+        var bad = Assert.Throws<TypeError>(() => tf.shape(x, out_type: tf.float32, name: "bad")).Message;
+        Assert.Contains("Value for attr 'out_type' of float32 is not in the list of allowed values: int32, int64", bad, StringComparison.Ordinal);
+        Assert.Contains("bad", bad, StringComparison.Ordinal);
         Assert.Equal(12, (int)g.Eval(tf.size(x), feed));
         Assert.Equal(2, (int)g.Eval(tf.rank(x), feed));
         Assert.Equal(new Shape(6, 2), g.Eval(tf.reshape(x, new[] { -1, 2 }), feed).shape);

@@ -34,7 +34,7 @@ internal sealed class BroadcastTo : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        var dims = Shape.DimsFromValue(ctx.Input(1), "shape", m => ctx.InvalidArgument(m));
+        var dims = Shape.DimsFromValue(ctx.Input(1), "shape", ctx.InvalidArgumentOf);
         var strides = Strides(x.shape.AsSpan(), dims) ?? throw ctx.InvalidArgument($"Unable to broadcast tensor of shape {x.shape.ToListString()} to tensor of shape [{string.Join(",", dims)}]");
         var y = ctx.AllocateUninitializedOutput(0, x.dtype, Shape.Own(dims));
         DataMovement.StridedCopy(x, 0, strides, y, 0, DataMovement.Strides(dims), dims);

@@ -24,7 +24,7 @@ internal sealed class ConcatOffset : OpDef
     {
         var n = ctx.InputCount - 1;
         var first = ctx.Input(1).ToArray<int>();
-        var axis = OpValues.Axis(ctx.Input(0), first.Length, "concat_dim", m => ctx.InvalidArgument(m));
+        var axis = OpValues.Axis(ctx.Input(0), first.Length, "concat_dim", ctx.InvalidArgumentOf);
         var offset = 0;
         for (var i = 0; i < n; i++)
         {

@@ -77,7 +77,7 @@ internal sealed class ConcatV2 : OpDef
         var values = new NDArray[n];
         for (var i = 0; i < n; i++) values[i] = ctx.Input(i);
         var rank = values[0].ndim;
-        var axis = NormalizeAxis(ctx.Input(n), rank, m => ctx.InvalidArgument(m));
+        var axis = NormalizeAxis(ctx.Input(n), rank, ctx.InvalidArgumentOf);
         var dims = values[0].shape.Dims;
         dims[axis] = 0;
         foreach (var v in values)

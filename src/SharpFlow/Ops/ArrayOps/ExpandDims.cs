@@ -37,7 +37,7 @@ internal sealed class ExpandDims : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        ctx.ForwardOutput(0, x.Reshape(Expand(x.shape.Dims, ctx.Input(1), m => ctx.InvalidArgument(m))));
+        ctx.ForwardOutput(0, x.Reshape(Expand(x.shape.Dims, ctx.Input(1), ctx.InvalidArgumentOf)));
     });
 
     /// <summary><c>tf.expand_dims(input, axis)</c>.</summary>

@@ -26,7 +26,7 @@ internal sealed class Fill : OpDef
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var shape = Shape.FromValue(ctx.Input(0), "dims", m => ctx.InvalidArgument(m));
+        var shape = Shape.FromValue(ctx.Input(0), "dims", ctx.InvalidArgumentOf);
         var value = ctx.Input(1);
         if (value.size != 1) throw ctx.InvalidArgument($"value must be a scalar, got shape {value.shape.ToListString()}");
         var output = ctx.AllocateUninitializedOutput(0, value.dtype, shape);

@@ -42,7 +42,7 @@ internal sealed class GatherNd : OpDef
         var outer = indexValues.shape.Dims[..^1];
         var slice = parameters.shape.Dims[r..];
         var output = ctx.AllocateUninitializedOutput(0, parameters.dtype, Shape.Own([.. outer, .. slice]));
-        var offsets = NdIndices.Offsets(indexValues, parameters.shape, "indices", "param shape", m => ctx.InvalidArgument(m));
+        var offsets = NdIndices.Offsets(indexValues, parameters.shape, "indices", "param shape", ctx.InvalidArgumentOf);
         var sliceBytes = output.size == 0 || offsets.Length == 0 ? 0 : output.size / offsets.Length * parameters.dtype.size;
         var source = parameters.AsBytes();
         var target = output.AsWritableBytes();

@@ -48,7 +48,7 @@ internal sealed class GatherV2 : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var (parameters, indexValues) = (ctx.Input(0), ctx.Input(1));
-        var axis = Axis(OpValues.Scalar(ctx.Input(2), "axis", m => ctx.InvalidArgument(m)), parameters.ndim, m => ctx.InvalidArgument(m));
+        var axis = Axis(OpValues.Scalar(ctx.Input(2), "axis", ctx.InvalidArgumentOf), parameters.ndim, ctx.InvalidArgumentOf);
         var dims = parameters.shape.AsSpan();
         long outer = 1, inner = 1;
         for (var i = 0; i < axis; i++) outer *= dims[i];

@@ -23,9 +23,9 @@ internal sealed class LinSpace : OpDef
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var start = OpValues.ScalarDouble(ctx.Input(0), "start", m => ctx.InvalidArgument(m));
-        var stop = OpValues.ScalarDouble(ctx.Input(1), "stop", m => ctx.InvalidArgument(m));
-        var num = OpValues.Scalar(ctx.Input(2), "num", m => ctx.InvalidArgument(m));
+        var start = OpValues.ScalarDouble(ctx.Input(0), "start", ctx.InvalidArgumentOf);
+        var stop = OpValues.ScalarDouble(ctx.Input(1), "stop", ctx.InvalidArgumentOf);
+        var num = OpValues.Scalar(ctx.Input(2), "num", ctx.InvalidArgumentOf);
         if (num <= 0 || num > int.MaxValue) throw ctx.InvalidArgument($"Requires num > 0: {num}");
         var output = ctx.AllocateOutput(0, ctx.Input(0).dtype, new Shape((int)num));
         // As TensorFlow's kernel: the step and every value are computed in the output's precision.

@@ -56,7 +56,7 @@ internal sealed class OneHot : OpDef
         return OpKernel.From(ctx =>
         {
             var indices = ctx.Input(0).ToArray<long>();
-            var depthValue = OpValues.Scalar(ctx.Input(1), "depth", m => ctx.InvalidArgument(m));
+            var depthValue = OpValues.Scalar(ctx.Input(1), "depth", ctx.InvalidArgumentOf);
             if (depthValue < 0 || depthValue > int.MaxValue) throw ctx.InvalidArgument($"depth must be non-negative, got: {depthValue}");
             var depth = (int)depthValue;
             var on = ctx.Input(2);

@@ -68,7 +68,7 @@ internal sealed class Pack : OpDef
                 if (values[i].shape != values[0].shape)
                     throw ctx.InvalidArgument($"Shapes of all inputs must match: values[0].shape = {values[0].shape.ToListString()} != values[{i}].shape = {values[i].shape.ToListString()}");
             }
-            var axis = Axis(axisAttr, values[0].ndim + 1, m => ctx.InvalidArgument(m));
+            var axis = Axis(axisAttr, values[0].ndim + 1, ctx.InvalidArgumentOf);
             var dims = values[0].shape.Dims.ToList();
             dims.Insert(axis, n);
             if (values[0].dtype == DType.@string) PackStrings(values, axis, ctx.AllocateOutput(0, DType.@string, Shape.Own([.. dims])));

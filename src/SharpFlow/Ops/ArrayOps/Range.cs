@@ -67,7 +67,7 @@ internal sealed class Range : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var (s, l, d) = (ctx.Input(0), ctx.Input(1), ctx.Input(2));
-        var n = Count(s, l, d, m => ctx.InvalidArgument(m));
+        var n = Count(s, l, d, ctx.InvalidArgumentOf);
         var output = ctx.AllocateOutput(0, s.dtype, new Shape(n));
         switch (s.dtype.Id)
         {

@@ -33,7 +33,7 @@ internal sealed class Reshape : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        var shape = Resolve(ctx.Input(1), x.shape, m => ctx.InvalidArgument(m), staticShape: false);
+        var shape = Resolve(ctx.Input(1), x.shape, ctx.InvalidArgumentOf, staticShape: false);
         ctx.ForwardOutput(0, x.Reshape(shape));
     });
 

@@ -48,7 +48,7 @@ internal sealed class ReverseSequence : OpDef
         return OpKernel.From(ctx =>
         {
             var (x, lengthsValue) = (ctx.Input(0), ctx.Input(1));
-            Check(x.ndim, seqDim, batchDim, m => ctx.InvalidArgument(m));
+            Check(x.ndim, seqDim, batchDim, ctx.InvalidArgumentOf);
             if (lengthsValue.ndim != 1) throw ctx.InvalidArgument($"seq_lens input must be 1-dim, not {lengthsValue.ndim}");
             var lengths = lengthsValue.ToArray<long>();
             if (lengths.Length != x.shape[batchDim])

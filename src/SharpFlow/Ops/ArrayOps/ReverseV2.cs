@@ -43,7 +43,7 @@ internal sealed class ReverseV2 : OpDef
     {
         var x = ctx.Input(0);
         if (ctx.Input(1).ndim != 1) throw ctx.InvalidArgument($"'dims' must be 1-dimension, not {ctx.Input(1).ndim}");
-        var reversed = Axes(ctx.Input(1), x.ndim, m => ctx.InvalidArgument(m));
+        var reversed = Axes(ctx.Input(1), x.ndim, ctx.InvalidArgumentOf);
         var dims = x.shape.AsSpan();
         var strides = DataMovement.Strides(dims);
         var offset = 0;

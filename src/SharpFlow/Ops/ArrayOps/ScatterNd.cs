@@ -50,9 +50,9 @@ internal sealed class ScatterNd : OpDef
         var dims = shapeValue.ToArray<long>();
         foreach (var d in dims) if (d < 0) throw ctx.InvalidArgument($"Indices and shape must be non-negative, got shape {shapeValue.shape.ToListString()} = [{string.Join(", ", dims)}]");
         var shape = Shape.Own(System.Array.ConvertAll(dims, d => checked((int)d)));
-        CheckUpdates(indices.shape, updates.shape, shape, m => ctx.InvalidArgument(m));
+        CheckUpdates(indices.shape, updates.shape, shape, ctx.InvalidArgumentOf);
         var output = ctx.AllocateOutput(0, updates.dtype, shape);
-        var offsets = NdIndices.Offsets(indices, shape, "indices", "shape", m => ctx.InvalidArgument(m));
+        var offsets = NdIndices.Offsets(indices, shape, "indices", "shape", ctx.InvalidArgumentOf);
         if (offsets.Length == 0 || updates.size == 0) return;
         var slice = updates.size / offsets.Length;
         ArrayKernels.ScatterAdd(updates, output, offsets, slice);

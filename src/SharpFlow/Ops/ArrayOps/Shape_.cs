@@ -23,17 +23,33 @@ internal sealed class Shape_ : OpDef
     public override void InferShapes(InferenceContext ctx)
     {
         var s = ctx.InputShape(0);
-        ctx.AddOutput(OutType.Of(ctx), s.IsKnownRank ? new Shape(s.ndims) : Shape.UnknownDims(1));
+        var outType = OutType.Of(ctx);
+        if (outType != DType.int32 && outType != DType.int64)
+            throw ctx.TypeError($"Value for attr 'out_type' of {outType.name} is not in the list of allowed values: int32, int64");
+        ctx.AddOutput(outType, s.IsKnownRank ? new Shape(s.ndims) : Shape.UnknownDims(1));
     }
+
+    private static readonly Shape[] Vectors = [.. Enumerable.Range(0, 9).Select(n => new Shape(n))];
 
     public override OpKernel CreateKernel(Operation op)
     {
         var outType = OutType.Of(op);
         return OpKernel.From(ctx =>
         {
-            var dims = ctx.Input(0).shape.Dims;
-            var value = NDArray.FromFlat(dims, new Shape(dims.Length));
-            ctx.ForwardOutput(0, outType == DType.int32 ? value : value.Cast(outType));
+            // Every training step reads shapes (the gradients of broadcasting ops): fill a pooled output in place.
+            var shape = ctx.Input(0).shape;
+            var rank = shape.ndims;
+            var value = ctx.AllocateUninitializedOutput(0, outType, rank < Vectors.Length ? Vectors[rank] : new Shape(rank));
+            if (outType == DType.int32)
+            {
+                var to = value.AsSpan<int>();
+                for (var i = 0; i < rank; i++) to[i] = shape[i];
+            }
+            else
+            {
+                var to = value.AsSpan<long>();
+                for (var i = 0; i < rank; i++) to[i] = shape[i];
+            }
         });
     }
 

@@ -49,7 +49,7 @@ internal sealed class Split : OpDef
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(1);
-            var axis = Axis(ctx.Input(0), x.ndim, m => ctx.InvalidArgument(m));
+            var axis = Axis(ctx.Input(0), x.ndim, ctx.InvalidArgumentOf);
             var size = x.shape[axis];
             if (size % n != 0)
                 throw ctx.InvalidArgument($"Number of ways to split should evenly divide the split dimension, but got split_dim {axis} (size = {size}) and num_split {n}");

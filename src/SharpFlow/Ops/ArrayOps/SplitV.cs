@@ -70,11 +70,11 @@ internal sealed class SplitV : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        var axis = Split.Axis(ctx.Input(2), x.ndim, m => ctx.InvalidArgument(m));
+        var axis = Split.Axis(ctx.Input(2), x.ndim, ctx.InvalidArgumentOf);
         var sizes = ctx.Input(1).ToArray<long>();
         var n = (int)NumSplit.Of(op);
         if (sizes.Length != n) throw ctx.InvalidArgument($"Length of size_splits should be equal to num_split ({n}), got {sizes.Length}");
-        var resolved = Resolve(sizes, x.shape[axis], m => ctx.InvalidArgument(m));
+        var resolved = Resolve(sizes, x.shape[axis], ctx.InvalidArgumentOf);
         Split.WritePieces(ctx, x, axis, System.Array.ConvertAll(resolved, s => (int)s));
     });
 

@@ -52,7 +52,7 @@ internal sealed class Squeeze : OpDef
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
-            ctx.ForwardOutput(0, x.Reshape(Squeezed(x.shape.Dims, axes, m => ctx.InvalidArgument(m), staticShape: false)));
+            ctx.ForwardOutput(0, x.Reshape(Squeezed(x.shape.Dims, axes, ctx.InvalidArgumentOf, staticShape: false)));
         });
     }
 

@@ -82,7 +82,7 @@ internal sealed class StridedSlice : OpDef
             var (begin, end, strides) = (ctx.Input(1), ctx.Input(2), ctx.Input(3));
             var spec = StridedSliceSpec.Validate(begin.ToArray<long>(), begin.shape, end.ToArray<long>(), end.shape,
                 strides.ToArray<long>(), strides.shape, System.Array.ConvertAll(x.shape.Dims, d => (long)d), masks,
-                m => ctx.InvalidArgument(m));
+                ctx.InvalidArgumentOf);
             var final = new Shape(StridedSliceSpec.ToInts(spec.FinalShape));
             if (spec.IsIdentity)
             {

@@ -42,7 +42,7 @@ internal sealed class StridedSliceGrad : OpDef
             var dims = shapeValue.ToArray<long>();
             var (begin, end, strides, dy) = (ctx.Input(1), ctx.Input(2), ctx.Input(3), ctx.Input(4));
             var spec = StridedSliceSpec.Validate(begin.ToArray<long>(), begin.shape, end.ToArray<long>(), end.shape,
-                strides.ToArray<long>(), strides.shape, dims, masks, m => ctx.InvalidArgument(m));
+                strides.ToArray<long>(), strides.shape, dims, masks, ctx.InvalidArgumentOf);
             var final = new Shape(StridedSliceSpec.ToInts(spec.FinalShape));
             if (dy.shape != final) throw ctx.InvalidArgument($"shape of dy was {dy.shape.ToListString()} instead of {final.ToListString()}");
             var inputDims = StridedSliceSpec.ToInts(dims);

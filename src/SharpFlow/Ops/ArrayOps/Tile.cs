@@ -49,7 +49,7 @@ internal sealed class Tile : OpDef
         var mv = ctx.Input(1);
         if (mv.ndim != 1 || mv.size != x.ndim)
             throw ctx.InvalidArgument($"Expected multiples argument to be a vector of length {x.ndim} but got length {(mv.ndim == 1 ? mv.size : mv.shape.ToListString())}");
-        var multiples = CheckMultiples(mv.ToArray<long>(), m => ctx.InvalidArgument(m));
+        var multiples = CheckMultiples(mv.ToArray<long>(), ctx.InvalidArgumentOf);
         var rank = x.ndim;
         var dims = new int[rank];
         for (var i = 0; i < rank; i++) dims[i] = checked((int)(x.shape[i] * multiples[i]));

@@ -47,7 +47,7 @@ internal sealed class Transpose : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        var perm = Check(ctx.Input(1), x.ndim, m => ctx.InvalidArgument(m));
+        var perm = Check(ctx.Input(1), x.ndim, ctx.InvalidArgumentOf);
         var dims = x.shape.Dims;
         var y = ctx.AllocateUninitializedOutput(0, x.dtype, Shape.Own(perm.Select(i => dims[i]).ToArray()));
         DataMovement.Transpose(x, perm, y);

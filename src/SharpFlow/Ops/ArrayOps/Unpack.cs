@@ -37,7 +37,7 @@ internal sealed class Unpack : OpDef
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
-            var axis = Pack.Axis(axisAttr, x.ndim, m => ctx.InvalidArgument(m));
+            var axis = Pack.Axis(axisAttr, x.ndim, ctx.InvalidArgumentOf);
             if (x.shape[axis] != num)
                 throw ctx.InvalidArgument($"Input shape axis {axis} must equal {num}, got shape {x.shape.ToListString()}");
             var dims = x.shape.Dims.ToList();

@@ -37,7 +37,7 @@ internal sealed class Assert : OpDef
         {
             var condition = ctx.Input(0);
             if (condition.size != 1) throw ctx.InvalidArgument($"In[0] expected to be a scalar, got shape {condition.shape.ToListString()}");
-            if (condition.ToArray<bool>()[0]) return;
+            if (condition.item<bool>()) return;
             var message = new StringBuilder("assertion failed: ");
             for (var i = 1; i < ctx.InputCount; i++)
             {

@@ -32,7 +32,7 @@ internal sealed class Switch : OpDef
     {
         var pred = ctx.Input(1);
         if (pred.size != 1) throw ctx.InvalidArgument($"The second input must be a scalar, but it has shape {pred.shape.ToListString()}");
-        ctx.ForwardOutput(pred.ToArray<bool>()[0] ? 1 : 0, ctx.Input(0));
+        ctx.ForwardOutput(pred.item<bool>() ? 1 : 0, ctx.Input(0));
     });
 
     /// <summary>

@@ -50,7 +50,7 @@ internal abstract class ArgReductionOp : OpDef
         return OpKernel.From(ctx =>
         {
             var x = ctx.Input(0);
-            var axis = NormalizeAxis(ctx.Input(1), x.ndim, m => ctx.InvalidArgument(m));
+            var axis = NormalizeAxis(ctx.Input(1), x.ndim, ctx.InvalidArgumentOf);
             var dims = x.shape.AsSpan();
             if (dims[axis] == 0) throw ctx.InvalidArgument($"Reduction axis {axis} is empty in shape {x.shape.ToListString()}");
             int outer = 1, inner = 1;

@@ -33,7 +33,7 @@ internal abstract class ScanOp : OpDef
         {
             var x = ctx.Input(0);
             if (x.ndim == 0) throw ctx.InvalidArgument("ScanOp: input must be at least 1-D");
-            var axis = OpValues.Axis(ctx.Input(1), x.ndim, "axis", m => ctx.InvalidArgument(m));
+            var axis = OpValues.Axis(ctx.Input(1), x.ndim, "axis", ctx.InvalidArgumentOf);
             var dims = x.shape.Dims;
             var outer = dims[..axis].Aggregate(1, (a, b) => a * b);
             var inner = dims[(axis + 1)..].Aggregate(1, (a, b) => a * b);

@@ -38,7 +38,7 @@ internal abstract class SegmentReductionOp : OpDef
             if (data.ndim < 1 || segmentIds.size != data.shape[0])
                 throw ctx.InvalidArgument("segment_ids should be the same size as dimension 0 of input.");
             var ids = segmentIds.ToArray<long>();
-            var rows = SegmentIds.OutputRows(ids, m => ctx.InvalidArgument(m));
+            var rows = SegmentIds.OutputRows(ids, ctx.InvalidArgumentOf);
             var output = ctx.AllocateOutput(0, data.dtype, Shape.Own([rows, .. data.shape.Dims[1..]]));
             var row = data.shape[0] == 0 ? 0 : (int)(data.size / data.shape[0]);
             SegmentKernels.Reduce(data, [], ids, output, row, reduction, emptyIsZero: true);

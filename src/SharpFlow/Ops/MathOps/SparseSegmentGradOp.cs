@@ -44,7 +44,7 @@ internal abstract class SparseSegmentGradOp : OpDef
             if (dim0.ndim != 0) throw ctx.InvalidArgument("output_dim0 should be a scalar.");
             if (indexValues.size != segmentIds.size) throw ctx.InvalidArgument("segment_ids and indices should have same size.");
             if (grad.ndim < 1) throw ctx.InvalidArgument($"grad must be at least 1-D, got shape {grad.shape.ToListString()}");
-            var rows = OpValues.Scalar(dim0, "output_dim0", m => ctx.InvalidArgument(m));
+            var rows = OpValues.Scalar(dim0, "output_dim0", ctx.InvalidArgumentOf);
             if (rows < 0) throw ctx.InvalidArgument($"output_dim0 must be non-negative, got {rows}");
             var (indices, ids) = (indexValues.ToArray<long>(), segmentIds.ToArray<long>());
             foreach (var id in ids)

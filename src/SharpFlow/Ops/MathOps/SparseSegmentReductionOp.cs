@@ -47,7 +47,7 @@ internal abstract class SparseSegmentReductionOp : OpDef
             if (data.ndim < 1) throw ctx.InvalidArgument($"data must be at least 1-D, got shape {data.shape.ToListString()}");
             var (indices, ids) = (indexValues.ToArray<long>(), segmentIds.ToArray<long>());
             var inputRows = data.shape[0];
-            var rows = SegmentIds.OutputRows(ids, m => ctx.InvalidArgument(m), (start, end) =>
+            var rows = SegmentIds.OutputRows(ids, ctx.InvalidArgumentOf, (start, end) =>
             {
                 for (var i = start; i < end; i++)
                     if (indices[i] < 0 || indices[i] >= inputRows)

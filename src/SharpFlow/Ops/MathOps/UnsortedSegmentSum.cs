@@ -61,7 +61,7 @@ internal sealed class UnsortedSegmentSum : OpDef
     internal static (NDArray Data, long[] Ids, NDArray Output) Prepare(OpKernelContext ctx)
     {
         var (data, idValues) = (ctx.Input(0), ctx.Input(1));
-        var segments = OpValues.Scalar(ctx.Input(2), "num_segments", m => ctx.InvalidArgument(m));
+        var segments = OpValues.Scalar(ctx.Input(2), "num_segments", ctx.InvalidArgumentOf);
         if (segments < 0 || segments > int.MaxValue) throw ctx.InvalidArgument($"num_segments must be a non-negative size, got {segments}");
         var idRank = idValues.ndim;
         if (idRank > data.ndim || !data.shape.AsSpan()[..idRank].SequenceEqual(idValues.shape.AsSpan()))

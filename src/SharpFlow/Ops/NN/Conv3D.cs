@@ -35,7 +35,7 @@ internal sealed class Conv3D : OpDef
         var (x, f) = (ctx.Input(0), ctx.Input(1));
         CheckRuntimeFilter(ctx, x.shape, f.shape);
         var attrs = Volumetric.Of(ctx.op);
-        var g = attrs.Geometry(x.shape, attrs.Window(f.shape), m => ctx.InvalidArgument(m));
+        var g = attrs.Geometry(x.shape, attrs.Window(f.shape), ctx.InvalidArgumentOf);
         var cout = f.shape[4];
         var y = ctx.AllocateUninitializedOutput(0, x.dtype, Volumetric.Output(g, cout));
         if (x.dtype == DType.float32) VolumeKernels.Conv3D(x.AsReadOnlySpan<float>(), f.AsReadOnlySpan<float>(), y.AsSpan<float>(), g, cout);

@@ -32,7 +32,7 @@ internal sealed class Conv3DBackpropFilterV2 : OpDef
         var (x, dy) = (ctx.Input(0), ctx.Input(2));
         Conv3D.CheckRuntimeFilter(ctx, x.shape, filterShape);
         var attrs = Volumetric.Of(ctx.op);
-        var g = attrs.Geometry(x.shape, attrs.Window(filterShape), m => ctx.InvalidArgument(m));
+        var g = attrs.Geometry(x.shape, attrs.Window(filterShape), ctx.InvalidArgumentOf);
         WindowAttrs.CheckOutput(Volumetric.Output(g, filterShape[4]), dy.shape, ctx, "out_backprop");
         var df = ctx.AllocateUninitializedOutput(0, dy.dtype, filterShape);
         if (dy.dtype == DType.float32) VolumeKernels.Conv3DBackpropFilter(x.AsReadOnlySpan<float>(), dy.AsReadOnlySpan<float>(), df.AsSpan<float>(), g, filterShape[4]);

@@ -35,7 +35,7 @@ internal sealed class Conv3DBackpropInputV2 : OpDef
         var (f, dy) = (ctx.Input(1), ctx.Input(2));
         Conv3D.CheckRuntimeFilter(ctx, inputShape, f.shape);
         var attrs = Volumetric.Of(ctx.op);
-        var g = attrs.Geometry(inputShape, attrs.Window(f.shape), m => ctx.InvalidArgument(m));
+        var g = attrs.Geometry(inputShape, attrs.Window(f.shape), ctx.InvalidArgumentOf);
         WindowAttrs.CheckOutput(Volumetric.Output(g, f.shape[4]), dy.shape, ctx, "out_backprop");
         var dx = ctx.AllocateUninitializedOutput(0, dy.dtype, inputShape);
         if (dy.dtype == DType.float32) VolumeKernels.Conv3DBackpropInput(f.AsReadOnlySpan<float>(), dy.AsReadOnlySpan<float>(), dx.AsSpan<float>(), g, f.shape[4]);

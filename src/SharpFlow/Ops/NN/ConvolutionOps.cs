@@ -137,7 +137,7 @@ internal sealed class ConvolutionFamily
         if (input.ndims != 4) throw ctx.InvalidArgument($"input must be 4-dimensional: {input.ToListString()}");
         if (input[3] != filter[2])
             throw ctx.InvalidArgument($"input and filter must have the same depth: {input[3]} vs {filter[2]}");
-        return attrs.Geometry(input, filter[0], filter[1], m => ctx.InvalidArgument(m));
+        return attrs.Geometry(input, filter[0], filter[1], ctx.InvalidArgumentOf);
     }
 }
 

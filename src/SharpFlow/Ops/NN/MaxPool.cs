@@ -46,7 +46,7 @@ internal sealed class MaxPool : OpDef
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var x = ctx.Input(0);
-        if (DepthWindow(ctx.op, m => ctx.InvalidArgument(m)) is { } k)
+        if (DepthWindow(ctx.op, ctx.InvalidArgumentOf) is { } k)
         {
             if (x.ndim != 4) throw ctx.InvalidArgument($"input must be 4-dimensional (NHWC), got shape {x.shape.ToListString()}");
             if (x.shape[3] % k != 0) throw ctx.InvalidArgument("Depthwise max pooling requires the depth window to evenly divide the input depth.");

@@ -20,7 +20,7 @@ internal sealed class MaxPool3D : OpDef
     internal static Volume Geometry(OpKernelContext ctx, Shape input)
     {
         var attrs = Volumetric.Of(ctx.op);
-        return attrs.Geometry(input, attrs.Window(Shape.Unknown), m => ctx.InvalidArgument(m));
+        return attrs.Geometry(input, attrs.Window(Shape.Unknown), ctx.InvalidArgumentOf);
     }
 
     public override void InferShapes(InferenceContext ctx) => ctx.AddOutput(Volumetric.CheckFloat(ctx, 0), PooledShape(ctx, ctx.InputShape(0)));

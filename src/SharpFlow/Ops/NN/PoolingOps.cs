@@ -23,7 +23,7 @@ internal static class Pooling
     {
         var attrs = WindowAttrs.Of(ctx.op);
         var (kh, kw) = attrs.Window(Shape.Unknown);
-        return attrs.Geometry(input, kh, kw, m => ctx.InvalidArgument(m));
+        return attrs.Geometry(input, kh, kw, ctx.InvalidArgumentOf);
     }
 
     /// <summary>The pooled output shape of a geometry.</summary>

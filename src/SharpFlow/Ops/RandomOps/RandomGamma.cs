@@ -41,7 +41,7 @@ internal sealed class RandomGamma : OpDef
 
         public override void Compute(OpKernelContext ctx)
         {
-            var samplesShape = Shape.FromValue(ctx.Input(0), "shape", m => ctx.InvalidArgument(m));
+            var samplesShape = Shape.FromValue(ctx.Input(0), "shape", ctx.InvalidArgumentOf);
             var alpha = ctx.Input(1);
             var output = ctx.AllocateOutput(0, alpha.dtype, samplesShape.Concatenate(alpha.shape));
             var samplesPerAlpha = (int)samplesShape.NumElements;

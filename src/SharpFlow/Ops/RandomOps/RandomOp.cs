@@ -47,7 +47,7 @@ internal abstract class RandomOp : OpDef
 
         public override void Compute(OpKernelContext ctx)
         {
-            var shape = Shape.FromValue(ctx.Input(0), "shape", m => ctx.InvalidArgument(m));
+            var shape = Shape.FromValue(ctx.Input(0), "shape", ctx.InvalidArgumentOf);
             var output = ctx.AllocateOutput(0, _dtype, shape);
             def.Fill(_generator.ReserveRandomOutputs((ulong)output.size), output);
         }

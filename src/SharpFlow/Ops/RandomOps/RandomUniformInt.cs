@@ -43,7 +43,7 @@ internal sealed class RandomUniformInt : OpDef
 
         public override void Compute(OpKernelContext ctx)
         {
-            var shape = Shape.FromValue(ctx.Input(0), "shape", m => ctx.InvalidArgument(m));
+            var shape = Shape.FromValue(ctx.Input(0), "shape", ctx.InvalidArgumentOf);
             var (lo, hi) = (ctx.Input(1), ctx.Input(2));
             if (lo.size != 1 || hi.size != 1) throw ctx.InvalidArgument("minval and maxval must be scalars");
             var output = ctx.AllocateOutput(0, lo.dtype, shape);

@@ -30,7 +30,7 @@ internal abstract class AssignUpdateVariableOp : OpDef
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var handle = ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m));
+        var handle = ResourceVariableHandle.Of(ctx.Input(0), ctx.InvalidArgumentOf);
         var value = ctx.Input(1);
         using (ctx.Variables.Lock(handle.Key))
         {

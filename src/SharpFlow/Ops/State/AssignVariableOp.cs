@@ -40,7 +40,7 @@ internal sealed class AssignVariableOp : OpDef
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var handle = ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m));
+        var handle = ResourceVariableHandle.Of(ctx.Input(0), ctx.InvalidArgumentOf);
         var value = ctx.Input(1);
         if (value.dtype != handle.DType)
             throw ctx.InvalidArgument($"Trying to assign variable with wrong dtype. Expected {handle.DType.name} got {value.dtype.name}");

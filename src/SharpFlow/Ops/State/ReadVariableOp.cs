@@ -39,7 +39,7 @@ internal sealed class ReadVariableOp : OpDef
         var dtype = Dtype.Of(op);
         return OpKernel.From(ctx =>
         {
-            var handle = ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m));
+            var handle = ResourceVariableHandle.Of(ctx.Input(0), ctx.InvalidArgumentOf);
             NDArray value;
             using (ctx.Variables.Lock(handle.Key))
             {

@@ -48,7 +48,7 @@ internal sealed class ResourceGather : OpDef
         var dtype = Dtype.Of(op);
         return OpKernel.From(ctx =>
         {
-            var handle = ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m));
+            var handle = ResourceVariableHandle.Of(ctx.Input(0), ctx.InvalidArgumentOf);
             var indexValues = ctx.Input(1);
             using var _ = ctx.Variables.Lock(handle.Key);
             var parameters = handle.Read(ctx, ctx.op.name);

@@ -58,7 +58,7 @@ internal abstract class ScatterNdUpdateOp : VariableScatterOp
             var batch = indices.ndim - 1;
             if (r > shape.ndims || !updates.shape.AsSpan().SequenceEqual([.. indices.shape.AsSpan()[..^1], .. shape.AsSpan()[r..]]))
                 throw ctx.InvalidArgument($"Must have updates.shape = indices.shape[:batch_dim] + params_shape[slice_dim:], got updates.shape: {updates.shape.ToListString()}, indices.shape: {indices.shape.ToListString()}, params_shape: {shape.ToListString()}, slice_dim: {r}, and batch_dim: {batch}");
-            var positions = NdIndices.Offsets(indices, shape, "indices", "param shape", m => ctx.InvalidArgument(m));
+            var positions = NdIndices.Offsets(indices, shape, "indices", "param shape", ctx.InvalidArgumentOf);
             if (positions.Length > 0)
                 ScatterKernels.Apply(current, updates, positions, (int)(updates.size / positions.Length), scalar: false, mode);
             ctx.ForwardOutput(0, current);

@@ -21,7 +21,7 @@ internal sealed class VarIsInitializedOp : OpDef
 
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
-        var handle = ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m));
+        var handle = ResourceVariableHandle.Of(ctx.Input(0), ctx.InvalidArgumentOf);
         ctx.AllocateOutput(0, DType.@bool, Shape.Scalar).AsSpan<bool>()[0] = ctx.Variables.Read(handle.Key) is not null;
     });
 

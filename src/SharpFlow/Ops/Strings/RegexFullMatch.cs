@@ -36,7 +36,7 @@ internal sealed class RegexFullMatch : OpDef
     {
         var pattern = ctx.Input(1);
         if (pattern.ndim != 0) throw ctx.InvalidArgument($"Pattern must be scalar, but received {pattern.shape.ToListString()}");
-        var regex = Compile(Encoding.UTF8.GetString(Elements.Strings(pattern)[0]), m => ctx.InvalidArgument(m));
+        var regex = Compile(Encoding.UTF8.GetString(Elements.Strings(pattern)[0]), ctx.InvalidArgumentOf);
         Match(regex, ctx.Input(0), ctx.AllocateUninitializedOutput(0, DType.@bool, ctx.Input(0).shape));
     });
 

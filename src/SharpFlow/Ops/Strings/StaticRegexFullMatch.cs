@@ -33,7 +33,7 @@ internal sealed class StaticRegexFullMatch : OpDef
         System.Text.RegularExpressions.Regex? regex = null;
         return OpKernel.From(ctx =>
         {
-            regex ??= RegexFullMatch.Compile(pattern, m => ctx.InvalidArgument(m));
+            regex ??= RegexFullMatch.Compile(pattern, ctx.InvalidArgumentOf);
             RegexFullMatch.Match(regex, ctx.Input(0), ctx.AllocateUninitializedOutput(0, DType.@bool, ctx.Input(0).shape));
         });
     }

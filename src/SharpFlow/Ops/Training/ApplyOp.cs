@@ -15,6 +15,7 @@ internal abstract class ApplyOp : OpDef
 {
     private static readonly OpAttr<bool> UseLocking = new("use_locking");
     internal static readonly OpAttr<DType> TAttr = new("T");
+    private Func<int, bool>? _isGrad;
 
     public override bool IsStateful => true;
 
@@ -124,8 +125,8 @@ internal abstract class ApplyOp : OpDef
         var grad = ctx.Input(GradIndex);
         if (grad.shape != refs[0].shape)
             throw ctx.InvalidArgument($"var and {names[GradIndex]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
-        var values = ReadScalars(ctx, names, RefCount, i => i == GradIndex);
-        Validate(values, m => ctx.InvalidArgument(m));
+        var values = ReadScalars(ctx, names, RefCount, _isGrad ??= i => i == GradIndex);
+        Validate(values, ctx.InvalidArgumentOf);
         if (refs[0].dtype == DType.float32) Run<float>(refs, values, grad);
         else Run<double>(refs, values, grad);
     }
@@ -146,15 +147,23 @@ internal abstract class ApplyOp : OpDef
     /// <summary>The scalar hyper-parameters from input <paramref name="first"/> on (all in double), skipping the tensor inputs.</summary>
     internal static double[] ReadScalars(OpKernelContext ctx, string[] names, int first, Func<int, bool> skip)
     {
-        var scalars = new List<double>();
+        // A run's update ops each read their hyper-parameters: count them first and read each value in place
+        // (no list, no converted copy of each scalar).
+        var count = 0;
+        for (var i = first; i < names.Length; i++)
+            if (!skip(i)) count++;
+        var scalars = new double[count];
+        var k = 0;
         for (var i = first; i < names.Length; i++)
         {
             if (skip(i)) continue;
             var v = ctx.Input(i);
             if (v.ndim != 0) throw ctx.InvalidArgument($"{names[i]} is not a scalar: {v.shape.ToListString()}");
-            scalars.Add(v.Cast(DType.float64).AsReadOnlySpan<double>()[0]);
+            scalars[k++] = v.dtype == DType.float32 ? v.AsReadOnlySpan<float>()[0]
+                : v.dtype == DType.float64 ? v.AsReadOnlySpan<double>()[0]
+                : v.Cast(DType.float64).AsReadOnlySpan<double>()[0];
         }
-        return [.. scalars];
+        return scalars;
     }
 
     private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>

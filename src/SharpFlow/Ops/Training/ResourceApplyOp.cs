@@ -101,7 +101,7 @@ internal sealed class ResourceApplyOp : OpDef
 
     /// <summary>The lock of the variable behind input 0 when the op has <c>use_locking</c>, else null.</summary>
     internal static IDisposable? LockFirst(OpKernelContext ctx, bool useLocking) =>
-        useLocking ? ctx.Variables.Lock(ResourceVariableHandle.Of(ctx.Input(0), m => ctx.InvalidArgument(m)).Key) : null;
+        useLocking ? ctx.Variables.Lock(ResourceVariableHandle.Of(ctx.Input(0), ctx.InvalidArgumentOf).Key) : null;
 
     public override OpKernel CreateKernel(Operation op)
     {

@@ -120,7 +120,7 @@ internal abstract class SparseApplyOp : OpDef
         var n = (int)indices.shape[0];
         if (grad.shape[0] != n) throw ctx.InvalidArgument("grad must be the same size as indices in the first dimension.");
         var values = ApplyOp.ReadScalars(ctx, names, Dense.Refs, i => i == GradIndex || i == IndicesIndex);
-        dense.Check(values, m => ctx.InvalidArgument(m));
+        dense.Check(values, ctx.InvalidArgumentOf);
         // Every index is checked before the first row changes, so a bad index leaves the variable as it was.
         var rows = new long[n];
         var firstDim = var.shape[0];
