@@ -219,6 +219,12 @@ internal sealed partial class OnnxExporter
         Named("TensorArraySizeV3", "SequenceLength", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayScatterV3", "SplitToSequence (unstack)", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayGatherV3", "ConcatFromSequence (stack)", (e, op) => e.ExportTensorArray(op)),
+
+        // Random ops: ONNX Runtime's draws, not SharpFlow's.
+        Op("RandomUniform", "RandomUniformLike of ConstantOfShape (ONNX Runtime's draws; the seed passed on)", (e, op, y) => e.RandomOp(op, y, "RandomUniformLike")),
+        Op("RandomStandardNormal", "RandomNormalLike of ConstantOfShape (ONNX Runtime's draws; the seed passed on)", (e, op, y) => e.RandomOp(op, y, "RandomNormalLike")),
+        Op("RandomUniformInt", "RandomUniformLike (float64), Mul by maxval - minval, Floor, Add minval", (e, op, y) => e.RandomUniformIntOp(op, y)),
+        Op("TruncatedNormal", "RandomNormalLike, Loop redrawing the values of magnitude 2 or more (Where)", (e, op, y) => e.TruncatedNormalOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

@@ -238,7 +238,9 @@ internal sealed partial class OnnxExporter
         var result = op.outputs.Any(IsInput) || op.inputs.Any(i => IsInput(i) || DependsOnInput(i.op))
             || (op.Context is not null && op.type != "Const")
             // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
-            || op.type.StartsWith("TensorArray", StringComparison.Ordinal);
+            || op.type.StartsWith("TensorArray", StringComparison.Ordinal)
+            // A random op the table maps draws in the model, on every run.
+            || RandomTypes.Contains(op.type);
         if (!result && op.type == "Placeholder")
             throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
         _dependsOnInput[op] = result;
