@@ -11,7 +11,8 @@ internal sealed partial class OnnxExporter
     /// parents back from its batch entry's length: a Loop over t = max_time - 1 down to 0 carries each beam's pointer
     /// (the beam it reads at t, at first itself); where t &lt; max_sequence_lengths[b] the step's id at the pointer
     /// is the output (GatherElements) and the pointer becomes that beam's parent, elsewhere the output is
-    /// end_token. The scan output, in reverse time, is reversed (Slice with step -1); then every id after a beam's
+    /// end_token. The scan output, in reverse time, is reversed (Slice with step -1) and given the ids' shape (so that max_time 0 gives no
+    /// beams); then every id after a beam's
     /// first end_token becomes end_token (an exclusive CumSum of Equal end_token over time, Greater 0). A parent id
     /// outside [0, beam) that is followed fails in ONNX Runtime, as in TensorFlow (a negative one is made out of
     /// range, as ONNX would count it from the end).
@@ -54,7 +55,8 @@ internal sealed partial class OnnxExporter
         }
         var (finalPointer, reversed) = (Fresh(), Fresh());
         Node("Loop", [maxTime, "", self], [finalPointer, reversed], ("body", body));
-        var beams = Apply("Slice", reversed, Ints([-1]), Ints([long.MinValue]), Ints([0]), Ints([-1]));
+        // Reshaped to the ids' shape: with max_time 0 the Loop's scan output has no shape to stack.
+        var beams = Apply("Reshape", Apply("Slice", reversed, Ints([-1]), Ints([long.MinValue]), Ints([0]), Ints([-1])), shape);
         var ends = ApplyWith("Cast", [Apply("Equal", beams, end)], ("to", 6L));
         var before = ApplyWith("CumSum", [ends, Long(0)], ("exclusive", 1L));
         Node("Where", [Apply("Greater", before, Scalar(0, DType.int32)), end, beams], [y]);

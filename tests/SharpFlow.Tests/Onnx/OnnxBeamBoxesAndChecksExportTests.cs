@@ -82,6 +82,18 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
     }
 
     [Fact]
+    public void GatherTreeOfNoStepsGivesNoBeams()
+    {
+        using var g = TestGraph.Enter();
+        var (steps, parents, lengths, beams) = GatherTreeGraph();
+        using var sess = tf.Session();
+        var empty = NDArray.FromFlat(Array.Empty<int>(), new Shape(0, 2, 3));
+        var ours = ExportAgrees(sess, new() { ["steps"] = steps, ["parents"] = parents, ["lengths"] = lengths },
+            [beams], [("steps", empty), ("parents", empty), ("lengths", NDArray.FromArray(new[] { 1, 0 }))], 13, reimport: false);
+        Assert.Equal([0, 2, 3], ours[0].shape.Dims);
+    }
+
+    [Fact]
     public void GatherTreeFailsInOnnxRuntimeOnAParentIdItFollowsOutsideTheBeam()
     {
         using var g = TestGraph.Enter();
