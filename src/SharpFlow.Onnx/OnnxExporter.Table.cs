@@ -219,6 +219,28 @@ internal sealed partial class OnnxExporter
         Named("TensorArraySizeV3", "SequenceLength", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayScatterV3", "SplitToSequence (unstack)", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayGatherV3", "ConcatFromSequence (stack)", (e, op) => e.ExportTensorArray(op)),
+
+        // TensorFlow 2's functional control flow (lowered on import), a TensorArray's split and concat, the ops that
+        // only order others, checks ONNX cannot make, and the random ops (ONNX Runtime's draws, not SharpFlow's).
+        Lowered("If", "lowered on import to tf.cond's Switch and Merge: If (then_branch, else_branch)"),
+        Lowered("StatelessIf", "lowered on import to tf.cond's Switch and Merge: If (then_branch, else_branch)"),
+        Lowered("While", "lowered on import to tf.while_loop: Loop (its body, then cond on the next values)"),
+        Lowered("StatelessWhile", "lowered on import to tf.while_loop: Loop (its body, then cond on the next values)"),
+        Lowered("PartitionedCall", "inlined on import: its function's body"),
+        Lowered("StatefulPartitionedCall", "inlined on import: its function's body"),
+        Named("TensorArraySplitV3", "SplitToSequence by the lengths", (e, op) => e.TensorArraySplitOp(op)),
+        Named("TensorArrayConcatV3", "ConcatFromSequence; the lengths a Loop of Shape over the sequence", (e, op) => e.TensorArrayConcatOp(op)),
+        Dropped("TensorArrayCloseV3", "nothing (no outputs; ONNX frees the sequence with the run)"),
+        Dropped("Assert", "nothing: dropped with its control edges (no ONNX operator fails a run, so the check is not in the model)"),
+        Dropped("NoOp", "nothing: dropped with its control edges"),
+        Dropped("ControlTrigger", "nothing: dropped with its control edges"),
+        Named("CheckNumerics", "Identity (no ONNX operator fails a run on NaN or infinity, so the check is not in the model)", (e, op) => e.Identity(op)),
+        Op("RandomUniform", "RandomUniformLike of ConstantOfShape (ONNX Runtime's draws; the seed passed on)", (e, op, y) => e.RandomOp(op, y, "RandomUniformLike")),
+        Op("RandomStandardNormal", "RandomNormalLike of ConstantOfShape (ONNX Runtime's draws; the seed passed on)", (e, op, y) => e.RandomOp(op, y, "RandomNormalLike")),
+        Op("RandomUniformInt", "RandomUniformLike (float64), Mul by maxval - minval, Floor, Add minval", (e, op, y) => e.RandomUniformIntOp(op, y)),
+        Op("TruncatedNormal", "RandomNormalLike, Loop redrawing the values of magnitude 2 or more (Where)", (e, op, y) => e.TruncatedNormalOp(op, y)),
+        Op("GatherTree", "Loop over time from the end (GatherElements of each beam's parent), CumSum of Equal end_token", (e, op, y) => e.GatherTreeOp(op, y)),
+        Op("DrawBoundingBoxes", "the outline masks of every box (Equal, And over Range), ReduceMax of the box index, Gather of the colour, Where", (e, op, y) => e.DrawBoundingBoxesOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

@@ -80,8 +80,9 @@ internal sealed partial class OnnxExporter
                 if (!IsInput(input) && !DependsOnInput(input.op) && !_constants.ContainsKey(input) && !frozen.Contains(input, TensorComparer.Instance)) frozen.Add(input);
         foreach (var output in _outputs.Values)
             if (!IsInput(output) && !DependsOnInput(output.op) && !frozen.Contains(output, TensorComparer.Instance)) frozen.Add(output);
-        // A constant inside a cond branch is read from its op: running it would run the branch's pivot, which needs the inputs.
-        foreach (var t in frozen.Where(t => t.op.type == "Const" && t.op.Context is not null).ToList())
+        // A constant inside a cond branch is read from its op: running it would run the branch's pivot, which needs the
+        // inputs; so is one under control dependencies (an Assert on the inputs, which the model leaves out).
+        foreach (var t in frozen.Where(t => t.op.type == "Const" && (t.op.Context is not null || t.op.control_inputs.Count > 0)).ToList())
         {
             _constants[t] = t.op.Attr<NDArray>("value");
             frozen.Remove(t);
@@ -238,7 +239,9 @@ internal sealed partial class OnnxExporter
         var result = op.outputs.Any(IsInput) || op.inputs.Any(i => IsInput(i) || DependsOnInput(i.op))
             || (op.Context is not null && op.type != "Const")
             // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
-            || op.type.StartsWith("TensorArray", StringComparison.Ordinal);
+            || op.type.StartsWith("TensorArray", StringComparison.Ordinal)
+            // A random op the table maps draws in the model, on every run.
+            || RandomTypes.Contains(op.type);
         if (!result && op.type == "Placeholder")
             throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
         _dependsOnInput[op] = result;
@@ -306,7 +309,6 @@ internal sealed partial class OnnxExporter
     /// <summary>The op types ONNX cannot express as SharpFlow computes them, with the reason the refusal gives.</summary>
     private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)
     {
-        ["CheckNumerics"] = "no ONNX operator fails at run time on NaN or infinity, and an Identity in its place would drop the check; export the tensor it checks instead.",
         ["ResizeArea"] = "ONNX Resize has no area mode: TensorFlow averages the input pixels each output pixel covers, weighting the ones cut by its edges by the fraction covered, which no Resize mode (nor AveragePool's whole windows) computes for every pair of sizes.",
         ["Lgamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
         ["Digamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
