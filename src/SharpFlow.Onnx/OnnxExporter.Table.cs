@@ -219,6 +219,12 @@ internal sealed partial class OnnxExporter
         Named("TensorArraySizeV3", "SequenceLength", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayScatterV3", "SplitToSequence (unstack)", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayGatherV3", "ConcatFromSequence (stack)", (e, op) => e.ExportTensorArray(op)),
+
+        // Pooling and convolution gradients of training graphs, as their kernels route each window's gradient.
+        Op("MaxPoolGrad", "MaxPool with Indices; ScatterElements (add) from opset 16, one-hot ConvTranspose before", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("MaxPool3DGrad", "MaxPool with Indices (NCDHW); ScatterElements (add) from opset 16, one-hot ConvTranspose before", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("AvgPoolGrad", "Div by the window's in-bounds count, ConvTranspose with ones per channel", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("AvgPool3DGrad", "Div by the window's in-bounds count, ConvTranspose with ones per channel (NCDHW)", (e, op, y) => e.PoolGradOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

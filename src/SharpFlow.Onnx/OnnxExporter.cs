@@ -573,8 +573,8 @@ internal sealed partial class OnnxExporter
 
     /// <summary>
     /// A window op's padding as ONNX's: SAME as <c>auto_pad = SAME_UPPER</c> (TensorFlow pads the extra cell at the
-    /// end; with dilations, which ONNX Runtime's SAME refuses, as the pads TensorFlow computes when the spatial size
-    /// is known), VALID as <c>VALID</c>, EXPLICIT (<c>explicit_paddings = [0, 0, top, bottom, left, right, 0, 0]</c>,
+    /// end; with dilations, which ONNX Runtime's SAME refuses, or a window shorter than its stride, for which ONNX
+    /// Runtime's SAME computes negative pads, as the pads TensorFlow computes when the spatial size is known), VALID as <c>VALID</c>, EXPLICIT (<c>explicit_paddings = [0, 0, top, bottom, left, right, 0, 0]</c>,
     /// or the optimizer's <c>_explicit_paddings</c>) as <c>pads = [top, left, bottom, right]</c>. NHWC only.
     /// </summary>
     private static (string Name, object Value) Padding(Operation op, long[] kernel, int[] dilations)
@@ -583,9 +583,10 @@ internal sealed partial class OnnxExporter
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
         var padding = Attr<string>(op, "padding");
         var input = op.inputs[0].shape;
-        if (padding == "SAME" && (dilations[1] != 1 || dilations[2] != 1) && input.IsKnownRank && input[1] >= 0 && input[2] >= 0)
+        var strides = Attr<int[]>(op, "strides");
+        // ONNX Runtime's SAME_UPPER pads by a negative total where the window is shorter than the stride, and refuses it.
+        if (padding == "SAME" && (dilations[1] != 1 || dilations[2] != 1 || kernel[0] < strides[1] || kernel[1] < strides[2]) && input.IsKnownRank && input[1] >= 0 && input[2] >= 0)
         {
-            var strides = Attr<int[]>(op, "strides");
             var (before, after) = (new long[2], new long[2]);
             for (var d = 0; d < 2; d++)
             {
