@@ -225,6 +225,9 @@ internal sealed partial class OnnxExporter
         Op("MaxPool3DGrad", "MaxPool with Indices (NCDHW); ScatterElements (add) from opset 16, one-hot ConvTranspose before", (e, op, y) => e.PoolGradOp(op, y)),
         Op("AvgPoolGrad", "Div by the window's in-bounds count, ConvTranspose with ones per channel", (e, op, y) => e.PoolGradOp(op, y)),
         Op("AvgPool3DGrad", "Div by the window's in-bounds count, ConvTranspose with ones per channel (NCDHW)", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("Conv2DBackpropFilter", "Conv of the images [C, N, H, W] by the gradient [O, N, OH, OW], Slice", (e, op, y) => e.ConvBackpropFilterOp(op, y)),
+        Op("DepthwiseConv2dNativeBackpropFilter", "Conv (group = channels) of the images [1, C·N, H, W] by the gradient, Slice", (e, op, y) => e.ConvBackpropFilterOp(op, y)),
+        Op("DepthwiseConv2dNativeBackpropInput", "ConvTranspose (group = channels)", (e, op, y) => e.DepthwiseBackpropInputOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>
