@@ -228,6 +228,8 @@ internal sealed partial class OnnxExporter
         Op("Conv2DBackpropFilter", "Conv of the images [C, N, H, W] by the gradient [O, N, OH, OW], Slice", (e, op, y) => e.ConvBackpropFilterOp(op, y)),
         Op("DepthwiseConv2dNativeBackpropFilter", "Conv (group = channels) of the images [1, C·N, H, W] by the gradient, Slice", (e, op, y) => e.ConvBackpropFilterOp(op, y)),
         Op("DepthwiseConv2dNativeBackpropInput", "ConvTranspose (group = channels)", (e, op, y) => e.DepthwiseBackpropInputOp(op, y)),
+        Op("StridedSliceGrad", "Range of the positions, the StridedSlice's Slice of them, ScatterElements into ConstantOfShape (no ellipsis or new axis)", (e, op, y) => e.StridedSliceGradOp(op, y)),
+        Named("ConcatOffset", "a running Add of each shape Mul a one-hot of the constant axis", (e, op) => e.ConcatOffsetOp(op)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

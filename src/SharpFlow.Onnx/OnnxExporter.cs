@@ -326,6 +326,14 @@ internal sealed partial class OnnxExporter
     /// <summary>TensorFlow's Slice (begin and size, -1 to the end) as ONNX Slice over every axis.</summary>
     private void Slice(Operation op)
     {
+        if (!_constants.ContainsKey(op.inputs[1]) || !_constants.ContainsKey(op.inputs[2]))
+        {
+            // begin and size computed at run time (a concatenation's gradient, from ConcatOffset and Shape).
+            var (start, count) = (Int64(op.inputs[1]), Int64(op.inputs[2]));
+            var stop = Apply("Where", Apply("Less", count, Long(0)), Long(long.MaxValue), Apply("Add", start, count));
+            Node("Slice", [Name(op.inputs[0]), start, stop], [Out(op.outputs[0])]);
+            return;
+        }
         var begin = ConstantOf(op, 1, "begin").Cast(DType.int64).ToArray<long>();
         var size = ConstantOf(op, 2, "size").Cast(DType.int64).ToArray<long>();
         var ends = begin.Zip(size, (b, n) => n < 0 ? long.MaxValue : b + n).ToArray();
@@ -338,13 +346,24 @@ internal sealed partial class OnnxExporter
     /// </summary>
     private void StridedSlice(Operation op)
     {
+        var shrunk = StridedSliceOf(op, Name(op.inputs[0]), out var sliced);
+        if (shrunk.Length > 0) Node("Squeeze", [sliced, Ints(shrunk)], [Out(op.outputs[0])]);
+        else Node("Identity", [sliced], [Out(op.outputs[0])]);
+    }
+
+    /// <summary>
+    /// The ONNX Slice of <paramref name="x"/> that a StridedSlice (or StridedSliceGrad: the same spec, inputs 1 to 3)
+    /// takes, into <paramref name="sliced"/>; returns the axes its shrink_axis_mask removes (a Squeeze the caller writes).
+    /// </summary>
+    private long[] StridedSliceOf(Operation op, string x, out string sliced)
+    {
         var begin = ConstantOf(op, 1, "begin").Cast(DType.int64).ToArray<long>();
         var end = ConstantOf(op, 2, "end").Cast(DType.int64).ToArray<long>();
         var strides = ConstantOf(op, 3, "strides").Cast(DType.int64).ToArray<long>();
         long Mask(string name) => Convert.ToInt64(op.get_attr(name), System.Globalization.CultureInfo.InvariantCulture);
         var (beginMask, endMask, shrink) = (Mask("begin_mask"), Mask("end_mask"), Mask("shrink_axis_mask"));
         if (Mask("ellipsis_mask") != 0 || Mask("new_axis_mask") != 0)
-            throw new UnimplementedError($"Cannot export StridedSlice \"{op.name}\" to ONNX: its ellipsis or new-axis mask.", op.name);
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: its ellipsis or new-axis mask.", op.name);
         var (starts, ends) = (new long[begin.Length], new long[begin.Length]);
         for (var i = 0; i < begin.Length; i++)
         {
@@ -360,9 +379,8 @@ internal sealed partial class OnnxExporter
         }
         var axes = Ints([.. Enumerable.Range(0, begin.Length).Select(i => (long)i)]);
         var shrunk = Enumerable.Range(0, begin.Length).Where(i => (shrink & (1L << i)) != 0).Select(i => (long)i).ToArray();
-        var sliced = shrunk.Length == 0 ? Out(op.outputs[0]) : Fresh();
-        Node("Slice", [Name(op.inputs[0]), Ints(starts), Ints(ends), axes, Ints(strides)], [sliced]);
-        if (shrunk.Length > 0) Node("Squeeze", [sliced, Ints(shrunk)], [Out(op.outputs[0])]);
+        sliced = ApplyWith("Slice", [x, Ints(starts), Ints(ends), axes, Ints(strides)]);
+        return shrunk;
     }
 
     /// <summary>
