@@ -4,7 +4,8 @@ namespace SharpFlow.Onnx;
 
 /// <summary>
 /// The exporter's array gradients of training graphs: StridedSliceGrad (the gradient written back where the slice
-/// read) and ConcatOffset (where each concatenated input starts), for shapes known only at run time.
+/// read), ConcatOffset (where each concatenated input starts), for shapes known only at run time, and
+/// SparseSegmentMeanGrad and SparseSegmentSqrtNGrad (each segment's gradient spread back over its rows).
 /// </summary>
 internal sealed partial class OnnxExporter
 {
@@ -50,5 +51,31 @@ internal sealed partial class OnnxExporter
             Node("Identity", [offset], [y]);
             _names[op.outputs[i]] = y;
         }
+    }
+
+    /// <summary>
+    /// SparseSegmentMeanGrad and SparseSegmentSqrtNGrad(grad, indices, segment_ids, output_dim0):
+    /// <c>output[indices[i]] += grad[segment_ids[i]] / w</c>, w the count of segment_ids[i] among segment_ids (its
+    /// square root for SqrtN), as TensorFlow's kernel divides: the counts by ScatterElements (<c>reduction = add</c>)
+    /// of ones, the rows by Gather and Div, the sum by ScatterND (<c>reduction = add</c>) into zeros of
+    /// <c>output_dim0</c> rows (opset 16). The rank of grad must be known.
+    /// </summary>
+    private void SparseSegmentGradOp(Operation op, string y)
+    {
+        var rank = op.inputs[0].shape.ndims;
+        if (rank < 1)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: the rank of its grad is unknown.", op.name);
+        var dtype = op.outputs[0].dtype;
+        var (grad, ids) = (In(op, 0), Int64(op.inputs[2]));
+        NDArray Filled(double v) => NDArray.FromFlat(new[] { v }, new Shape(1)).Cast(dtype);
+        var gradShape = Apply("Shape", grad);
+        var segments = ApplyWith("ConstantOfShape", [Apply("Slice", gradShape, Ints([0]), Ints([1]))], ("value", Filled(0)));
+        var counts = ApplyWith("ScatterElements", [segments, ids, ApplyWith("ConstantOfShape", [Apply("Shape", ids)], ("value", Filled(1)))], ("axis", 0L), ("reduction", "add"));
+        if (op.type == "SparseSegmentSqrtNGrad") counts = Apply("Sqrt", counts);
+        var weights = Apply("Reshape", ApplyWith("Gather", [counts, ids], ("axis", 0L)), Ints([-1, .. Enumerable.Repeat(1L, rank - 1)]));
+        var rows = Apply("Div", ApplyWith("Gather", [grad, ids], ("axis", 0L)), weights);
+        var outShape = ApplyWith("Concat", [Apply("Reshape", Int64(op.inputs[3]), Ints([1])), Apply("Slice", gradShape, Ints([1]), Ints([long.MaxValue]))], ("axis", 0L));
+        var zeros = ApplyWith("ConstantOfShape", [outShape], ("value", Filled(0)));
+        Node("ScatterND", [zeros, Apply("Unsqueeze", Int64(op.inputs[1]), Ints([1])), rows], [y], ("reduction", "add"));
     }
 }

@@ -230,6 +230,8 @@ internal sealed partial class OnnxExporter
         Op("DepthwiseConv2dNativeBackpropInput", "ConvTranspose (group = channels)", (e, op, y) => e.DepthwiseBackpropInputOp(op, y)),
         Op("StridedSliceGrad", "Range of the positions, the StridedSlice's Slice of them, ScatterElements into ConstantOfShape (no ellipsis or new axis)", (e, op, y) => e.StridedSliceGradOp(op, y)),
         Named("ConcatOffset", "a running Add of each shape Mul a one-hot of the constant axis", (e, op) => e.ConcatOffsetOp(op)),
+        Op("SparseSegmentMeanGrad", "ScatterElements (add) of ones for the counts, Gather, Div, ScatterND (add) into ConstantOfShape", (e, op, y) => e.SparseSegmentGradOp(op, y), since: 16),
+        Op("SparseSegmentSqrtNGrad", "ScatterElements (add) of ones, Sqrt of the counts, Gather, Div, ScatterND (add) into ConstantOfShape", (e, op, y) => e.SparseSegmentGradOp(op, y), since: 16),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

@@ -98,4 +98,33 @@ public sealed class OnnxArrayGradientExportTests
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x, dy), new Dictionary<string, Tensor> { ["y"] = dx }, 13));
         Assert.Equal($"Cannot export StridedSliceGrad \"{dx.op.name}\" to ONNX: its ellipsis or new-axis mask.", e.RawMessage);
     }
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    public void SparseSegmentGradientsSpreadEachSegmentOverItsRows(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var data = tf.placeholder(tf.float32, new Shape(-1, 2, 3), name: "data");
+        // Rows 1 and 4 are read twice, row 3 never; segment 1 is empty, segment 2 has three rows.
+        int[] indices = [1, 4, 0, 4, 1, 2], ids = [0, 0, 2, 2, 2, 3];
+        var mean = tf.sparse_segment_mean(data, indices, ids);
+        var sqrtN = tf.sparse_segment_sqrt_n(data, indices, ids);
+        var (dyMean, dySqrt) = (tf.placeholder(tf.float32, mean.shape, name: "dy_mean"), tf.placeholder(tf.float32, sqrtN.shape, name: "dy_sqrt"));
+        Tensor[] grads = [tf.gradients(mean, data, grad_ys: dyMean)[0]!, tf.gradients(sqrtN, data, grad_ys: dySqrt)[0]!];
+        Assert.Equal(new[] { "SparseSegmentMeanGrad", "SparseSegmentSqrtNGrad" }, grads.Select(t => t.op.type));
+        using var sess = tf.Session();
+        var (dm, ds) = (F(7, 4, 2, 3), F(8, 4, 2, 3));
+        var ours = ExportAgrees(sess, In(data, dyMean, dySqrt), grads, [("data", F(6, 5, 2, 3)), ("dy_mean", dm), ("dy_sqrt", ds)], opset, reimport: false);
+        int[] counts = [2, 0, 3, 1];
+        foreach (var (k, dy) in new[] { (0, dm), (1, ds) })
+        {
+            var (g0, expected) = (dy.ToArray<float>(), new float[5 * 6]);
+            for (var i = 0; i < indices.Length; i++)
+                for (var c = 0; c < 6; c++)
+                    expected[indices[i] * 6 + c] += g0[ids[i] * 6 + c] / (k == 0 ? counts[ids[i]] : (float)System.Math.Sqrt(counts[ids[i]]));
+            Same(NDArray.FromFlat(expected, new Shape(5, 2, 3)), ours[k], grads[k].op.type, 1e-6);
+        }
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(data, dyMean), new Dictionary<string, Tensor> { ["y"] = grads[0] }, 15));
+        Assert.Equal($"Cannot export SparseSegmentMeanGrad \"{grads[0].op.name}\" to ONNX at opset 15: its mapping needs opset 16.", e.RawMessage);
+    }
 }
