@@ -232,6 +232,9 @@ internal sealed partial class OnnxExporter
         Named("ConcatOffset", "a running Add of each shape Mul a one-hot of the constant axis", (e, op) => e.ConcatOffsetOp(op)),
         Op("SparseSegmentMeanGrad", "ScatterElements (add) of ones for the counts, Gather, Div, ScatterND (add) into ConstantOfShape", (e, op, y) => e.SparseSegmentGradOp(op, y), since: 16),
         Op("SparseSegmentSqrtNGrad", "ScatterElements (add) of ones, Sqrt of the counts, Gather, Div, ScatterND (add) into ConstantOfShape", (e, op, y) => e.SparseSegmentGradOp(op, y), since: 16),
+        Named("FusedBatchNormGrad", "ReduceSum, ReduceMean and element-wise ops, the kernel's formulas (is_training or not)", (e, op) => e.FusedBatchNormGradOp(op)),
+        Named("FusedBatchNormGradV2", "ReduceSum, ReduceMean and element-wise ops, the kernel's formulas (is_training or not)", (e, op) => e.FusedBatchNormGradOp(op)),
+        Named("FusedBatchNormGradV3", "ReduceSum, ReduceMean and element-wise ops, the kernel's formulas (is_training or not)", (e, op) => e.FusedBatchNormGradOp(op)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>
