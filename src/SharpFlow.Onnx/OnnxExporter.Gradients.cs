@@ -141,4 +141,37 @@ internal sealed partial class OnnxExporter
         }
         for (var k = 0; k < 3; k++) _names[op.outputs[k]] = outs[k];
     }
+    /// <summary>
+    /// LRNGrad(input_grads, input_image, output_image) over the last axis, as TensorFlow's kernel:
+    /// <c>dx[k] = dy[k]·norm[k]^−β − 2αβ·x[k]·Σ_{|j − k| ≤ r} dy[j]·y[j] / norm[j]</c> with
+    /// <c>norm = bias + α·Σ_{|j − k| ≤ r} x[j]²</c>; each windowed sum is the Pad by r zeros either side, then the sum of
+    /// its 2r + 1 shifted Slices (any dtype, the depth known only at run time). The rank must be known.
+    /// </summary>
+    private void LrnGradOp(Operation op, string y)
+    {
+        var rank = op.inputs[1].shape.ndims;
+        if (rank < 1)
+            throw new UnimplementedError($"Cannot export LRNGrad \"{op.name}\" to ONNX: the rank of its input_image is unknown.", op.name);
+        double Value(string name) => Convert.ToDouble(op.attrs[name], System.Globalization.CultureInfo.InvariantCulture);
+        var (radius, bias, alpha, beta) = ((long)Value("depth_radius"), Value("bias"), Value("alpha"), Value("beta"));
+        var dtype = op.outputs[0].dtype;
+        var (dy, x, output) = (In(op, 0), In(op, 1), In(op, 2));
+        string Window(string v)
+        {
+            var pads = new long[2 * rank];
+            (pads[rank - 1], pads[2 * rank - 1]) = (radius, radius);
+            var padded = Apply("Pad", v, Ints(pads));
+            string? sum = null;
+            for (var t = 0L; t <= 2 * radius; t++)
+            {
+                var part = Apply("Slice", padded, Ints([t]), Ints([t == 2 * radius ? long.MaxValue : t - 2 * radius]), Ints([-1]));
+                sum = sum is null ? part : Apply("Add", sum, part);
+            }
+            return sum!;
+        }
+        var norm = Apply("Add", Scalar((float)bias, dtype), Apply("Mul", Scalar((float)alpha, dtype), Window(Apply("Mul", x, x))));
+        var direct = Apply("Mul", dy, Apply("Pow", norm, Scalar(-(float)beta, dtype)));
+        var spread = Window(Apply("Div", Apply("Mul", dy, output), norm));
+        Node("Sub", [direct, Apply("Mul", Apply("Mul", Scalar(2 * (float)alpha * (float)beta, dtype), x), spread)], [y]);
+    }
 }

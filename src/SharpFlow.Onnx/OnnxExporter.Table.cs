@@ -237,6 +237,7 @@ internal sealed partial class OnnxExporter
         Named("FusedBatchNormGradV3", "ReduceSum, ReduceMean and element-wise ops, the kernel's formulas (is_training or not)", (e, op) => e.FusedBatchNormGradOp(op)),
         Op("ResizeBilinearGrad", "MatMul by the rows' and columns' interpolation matrices (constants of the static sizes)", (e, op, y) => e.ResizeGradOp(op, y)),
         Op("ResizeNearestNeighborGrad", "MatMul by the rows' and columns' one-hot matrices (constants of the static sizes)", (e, op, y) => e.ResizeGradOp(op, y)),
+        Op("LRNGrad", "Pad and shifted Slices for the depth windows' sums, Pow, Mul, Div, Sub (the kernel's formula)", (e, op, y) => e.LrnGradOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>
