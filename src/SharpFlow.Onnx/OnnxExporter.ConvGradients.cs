@@ -3,9 +3,9 @@ using SharpFlow.Framework;
 namespace SharpFlow.Onnx;
 
 /// <summary>
-/// The exporter's convolution gradients of training graphs: Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput
-/// and DepthwiseConv2dNativeBackpropFilter (NHWC; SAME, VALID and EXPLICIT padding; strides and dilations), as ONNX
-/// Conv and ConvTranspose over transposed values.
+/// The exporter's convolution gradients of training graphs: Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
+/// DepthwiseConv2dNativeBackpropFilter (NHWC; SAME, VALID and EXPLICIT padding; strides and dilations),
+/// Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 (NDHWC), as ONNX Conv and ConvTranspose over transposed values.
 /// </summary>
 internal sealed partial class OnnxExporter
 {
@@ -19,14 +19,16 @@ internal sealed partial class OnnxExporter
         public long Beyond => (Out - 1) * Stride + (Kernel - 1) * Dilation + 1 - Before - Size;
     }
 
-    /// <summary>The two spatial axes of a convolution gradient op over an input of <paramref name="sizes"/> with a filter of <paramref name="kernel"/>.</summary>
+    /// <summary>The spatial axes (two, or three for NDHWC) of a convolution gradient op over an input of <paramref name="sizes"/> with a filter of <paramref name="kernel"/>.</summary>
     private static ConvAxis[] ConvGeometry(Operation op, long[] sizes, long[] kernel)
     {
-        var format = op.attrs.TryGetValue("data_format", out var f) && f is string text ? text : "NHWC";
-        if (format != "NHWC")
+        var rank = sizes.Length;
+        var expected = rank == 3 ? "NDHWC" : "NHWC";
+        var format = op.attrs.TryGetValue("data_format", out var f) && f is string text ? text : expected;
+        if (format != expected)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
         var strides = Attr<int[]>(op, "strides");
-        var dilations = op.attrs.TryGetValue("dilations", out var d) && d is int[] given ? given : [1, 1, 1, 1];
+        var dilations = op.attrs.TryGetValue("dilations", out var d) && d is int[] given ? given : [.. Enumerable.Repeat(1, rank + 2)];
         var padding = Attr<string>(op, "padding");
         int[]? explicitPads = null;
         if (padding == "EXPLICIT")
@@ -36,8 +38,8 @@ internal sealed partial class OnnxExporter
         }
         else if (padding is not ("SAME" or "VALID"))
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: padding {padding}.", op.name);
-        var axes = new ConvAxis[2];
-        for (var i = 0; i < 2; i++)
+        var axes = new ConvAxis[rank];
+        for (var i = 0; i < rank; i++)
         {
             long size = sizes[i], stride = strides[1 + i], dilation = dilations[1 + i], span = (kernel[i] - 1) * dilation + 1;
             var (outSize, before) = padding switch
@@ -52,12 +54,12 @@ internal sealed partial class OnnxExporter
         return axes;
     }
 
-    /// <summary>The static sizes of axes 1 and 2 of <paramref name="shape"/>, or a refusal naming <paramref name="what"/>.</summary>
-    private static long[] SpatialSizes(Operation op, Shape shape, string what)
+    /// <summary>The static sizes of the <paramref name="rank"/> spatial axes of <paramref name="shape"/>, or a refusal naming <paramref name="what"/>.</summary>
+    private static long[] SpatialSizes(Operation op, Shape shape, string what, int rank = 2)
     {
-        if (!shape.IsKnownRank || shape.ndims != 4 || shape[1] < 0 || shape[2] < 0)
+        if (!shape.IsKnownRank || shape.ndims != rank + 2 || Enumerable.Range(1, rank).Any(i => shape[i] < 0))
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: the spatial sizes of its {what} are unknown ({shape}); the pads of its convolution need them.", op.name);
-        return [shape[1], shape[2]];
+        return [.. Enumerable.Range(1, rank).Select(i => (long)shape[i])];
     }
 
     /// <summary>A filter's shape: the constant <c>filter_sizes</c> input, else the op's static output shape.</summary>
@@ -80,42 +82,52 @@ internal sealed partial class OnnxExporter
     private void ConvBackpropFilterOp(Operation op, string y)
     {
         var filterSizes = FilterSizes(op);
-        var axes = ConvGeometry(op, SpatialSizes(op, op.inputs[0].shape, "input"), filterSizes[..2]);
+        var rank = filterSizes.Length - 2;
+        var axes = ConvGeometry(op, SpatialSizes(op, op.inputs[0].shape, "input", rank), filterSizes[..rank]);
         var depthwise = op.type == "DepthwiseConv2dNativeBackpropFilter";
-        var (channels, multiplier) = (filterSizes[2], filterSizes[3]);
-        var images = ApplyWith("Transpose", [In(op, 0)], ("perm", new long[] { 3, 0, 1, 2 }));
-        if (depthwise) images = Apply("Reshape", images, Ints([1, -1, axes[0].Size, axes[1].Size]));
-        var gradient = ApplyWith("Transpose", [In(op, 2)], ("perm", new long[] { 3, 0, 1, 2 }));
+        var (channels, multiplier) = (filterSizes[rank], filterSizes[rank + 1]);
+        long[] channelsFirst = [rank + 1, 0, .. Enumerable.Range(1, rank).Select(i => (long)i)];
+        var images = ApplyWith("Transpose", [In(op, 0)], ("perm", channelsFirst));
+        if (depthwise) images = Apply("Reshape", images, Ints([1, -1, .. axes.Select(a => a.Size)]));
+        var gradient = ApplyWith("Transpose", [In(op, 2)], ("perm", channelsFirst));
         var conv = ApplyWith("Conv", [images, gradient], ("strides", axes.Select(a => a.Dilation).ToArray()), ("dilations", axes.Select(a => a.Stride).ToArray()),
-            ("pads", new[] { axes[0].Before, axes[1].Before, System.Math.Max(axes[0].Beyond, 0), System.Math.Max(axes[1].Beyond, 0) }),
+            ("pads", (long[])[.. axes.Select(a => a.Before), .. axes.Select(a => System.Math.Max(a.Beyond, 0))]),
             ("group", depthwise ? channels : 1L));
-        var sliced = Apply("Slice", conv, Ints([0, 0]), Ints([axes[0].Kernel, axes[1].Kernel]), Ints([2, 3]));
-        if (depthwise) sliced = Apply("Reshape", sliced, Ints([channels, multiplier, axes[0].Kernel, axes[1].Kernel]));
-        Node("Transpose", [sliced], [y], ("perm", new long[] { 2, 3, 0, 1 }));
+        var sliced = Apply("Slice", conv, Ints(new long[rank]), Ints([.. axes.Select(a => a.Kernel)]), Ints([.. Enumerable.Range(2, rank).Select(i => (long)i)]));
+        if (depthwise) sliced = Apply("Reshape", sliced, Ints([channels, multiplier, .. axes.Select(a => a.Kernel)]));
+        Node("Transpose", [sliced], [y], ("perm", (long[])[.. Enumerable.Range(2, rank).Select(i => (long)i), 0, 1]));
     }
 
     /// <summary>
-    /// DepthwiseConv2dNativeBackpropInput: ONNX ConvTranspose with <c>group = C</c> and the filter <c>[kh, kw, C, m]</c>
-    /// as <c>[C·m, 1, kh, kw]</c> (the depthwise Conv's weights), padded as TensorFlow pads; where the last window ends
-    /// before the input does, output_padding reaches its end. The input's spatial sizes come from the op's static
-    /// shape or the constant input_sizes.
+    /// DepthwiseConv2dNativeBackpropInput and Conv3DBackpropInputV2: ONNX ConvTranspose, padded as TensorFlow pads;
+    /// where the last window ends before the input does, output_padding reaches its end. A depthwise filter
+    /// <c>[kh, kw, C, m]</c> becomes <c>[C·m, 1, kh, kw]</c> (the depthwise Conv's weights) with <c>group = C</c>, a
+    /// volumetric one <c>[kd, kh, kw, in, out]</c> becomes <c>[out, in, kd, kh, kw]</c>. The input's spatial sizes
+    /// come from the op's static shape or the constant input_sizes.
     /// </summary>
-    private void DepthwiseBackpropInputOp(Operation op, string y)
+    private void BackpropInputOp(Operation op, string y)
     {
         var filterShape = op.inputs[1].shape;
         if (!filterShape.IsFullyDefined)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: its filter's shape {filterShape} is not fully known.", op.name);
-        long[] sizes = op.outputs[0].shape is { IsKnownRank: true } s && s[1] >= 0 && s[2] >= 0 ? [s[1], s[2]] : ConstantOf(op, 0, "input_sizes").Cast(DType.int64).ToArray<long>()[1..3];
-        var (kh, kw, channels, multiplier) = (filterShape[0], filterShape[1], filterShape[2], filterShape[3]);
-        var axes = ConvGeometry(op, sizes, [kh, kw]);
+        var rank = filterShape.ndims - 2;
+        var depthwise = op.type == "DepthwiseConv2dNativeBackpropInput";
+        var known = op.outputs[0].shape;
+        long[] sizes = known.IsKnownRank && known.ndims == rank + 2 && Enumerable.Range(1, rank).All(i => known[i] >= 0) ? [.. Enumerable.Range(1, rank).Select(i => (long)known[i])]
+            : ConstantOf(op, 0, "input_sizes").Cast(DType.int64).ToArray<long>()[1..(rank + 1)];
+        long[] kernel = [.. Enumerable.Range(0, rank).Select(i => (long)filterShape[i])];
+        var (channels, multiplier) = (filterShape[rank], filterShape[rank + 1]);
+        var axes = ConvGeometry(op, sizes, kernel);
+        int[] perm = depthwise ? [3, 2, 0, 1] : [4, 3, 0, 1, 2];
         var weights = _constants.TryGetValue(op.inputs[1], out var filter)
-            ? Initializer(op.name + "/weights_oihw", OnnxTensors.Permute(filter.Reshape(new Shape(kh, kw, 1, channels * multiplier)), [3, 2, 0, 1]))
-            : ApplyWith("Transpose", [Apply("Reshape", In(op, 1), Ints([kh, kw, 1, channels * multiplier]))], ("perm", new long[] { 3, 2, 0, 1 }));
-        var gradient = ApplyWith("Transpose", [In(op, 2)], ("perm", ToNchw));
-        var result = ApplyWith("ConvTranspose", [gradient, weights], ("kernel_shape", new long[] { kh, kw }), ("strides", axes.Select(a => a.Stride).ToArray()),
-            ("dilations", axes.Select(a => a.Dilation).ToArray()), ("group", (long)channels),
-            ("pads", new[] { axes[0].Before, axes[1].Before, System.Math.Max(axes[0].Beyond, 0), System.Math.Max(axes[1].Beyond, 0) }),
+            ? Initializer(op.name + "/weights_oihw", OnnxTensors.Permute(depthwise ? filter.Reshape(new Shape(filterShape[0], filterShape[1], 1, channels * multiplier)) : filter, perm))
+            : ApplyWith("Transpose", [depthwise ? Apply("Reshape", In(op, 1), Ints([.. kernel, 1, channels * multiplier])) : In(op, 1)], ("perm", perm.Select(p => (long)p).ToArray()));
+        long[] channelsFirst = [0, rank + 1, .. Enumerable.Range(1, rank).Select(i => (long)i)];
+        var gradient = ApplyWith("Transpose", [In(op, 2)], ("perm", channelsFirst));
+        var result = ApplyWith("ConvTranspose", [gradient, weights], ("kernel_shape", kernel), ("strides", axes.Select(a => a.Stride).ToArray()),
+            ("dilations", axes.Select(a => a.Dilation).ToArray()), ("group", depthwise ? (long)channels : 1L),
+            ("pads", (long[])[.. axes.Select(a => a.Before), .. axes.Select(a => System.Math.Max(a.Beyond, 0))]),
             ("output_padding", axes.Select(a => System.Math.Max(-a.Beyond, 0)).ToArray()));
-        Node("Transpose", [result], [y], ("perm", ToNhwc));
+        Node("Transpose", [result], [y], ("perm", (long[])[0, .. Enumerable.Range(2, rank).Select(i => (long)i), 1]));
     }
 }

@@ -6,7 +6,8 @@ namespace SharpFlow.Tests.Onnx;
 /// <summary>
 /// The convolution gradients of training graphs (tf.gradients of Conv2D and DepthwiseConv2dNative) exported to ONNX:
 /// Conv2DBackpropFilter and DepthwiseConv2dNativeBackpropFilter as a Conv of the images by the gradient,
-/// DepthwiseConv2dNativeBackpropInput as a grouped ConvTranspose, Conv2DBackpropInput of an input of unknown batch; SAME, VALID and EXPLICIT padding, strides and
+/// DepthwiseConv2dNativeBackpropInput as a grouped ConvTranspose, Conv2DBackpropInput of an input of unknown batch,
+/// Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 likewise in NCDHW; SAME, VALID and EXPLICIT padding, strides and
 /// dilations. Each runs in ONNX Runtime against SharpFlow's own run (the filter gradients' Conv takes the gradient as
 /// its weights, a value SharpFlow's ONNX import needs constant: not re-imported) and against plain sums, at opsets 13 and 17.
 /// </summary>
@@ -109,6 +110,34 @@ public sealed class OnnxConvolutionGradientExportTests
         using var sess = tf.Session();
         var values = ExportAgrees(sess, In([.. inputs]), [.. outputs], [.. feed], opset, tolerance: 1e-5, reimport: false);
         foreach (var check in checks) check(values);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void VolumetricConvolutionGradientsComputeAsTheKernels(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4, 5, 6, 2), name: "x");
+        var inputs = new List<Tensor> { x };
+        var feed = new List<(string, NDArray)> { ("x", F(1, 2, 4, 5, 6, 2)) };
+        var outputs = new List<Tensor>();
+        (int[] Strides, string Padding, int[] Dilations)[] cases =
+            [([1, 1, 2, 1, 1], "SAME", [1, 1, 1, 1, 1]), ([1, 1, 1, 1, 1], "VALID", [1, 2, 1, 2, 1]), ([1, 2, 1, 3, 1], "VALID", [1, 1, 1, 1, 1]), ([1, 2, 2, 2, 1], "SAME", [1, 1, 1, 1, 1])];
+        for (var k = 0; k < cases.Length; k++)
+        {
+            var (strides, padding, dilations) = cases[k];
+            var filter = tf.constant(Uniform(30 + k, -1, 1, 2, 3, 2, 2, 3));
+            var y = tf.nn.conv3d(x, filter, strides, padding, dilations: dilations);
+            var dy = tf.placeholder(tf.float32, y.shape, name: $"dy_{k}");
+            var grads = tf.gradients(y, [x, filter], grad_ys: dy);
+            Assert.Equal(new[] { "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2" }, grads.Select(t => t!.op.type));
+            inputs.Add(dy);
+            feed.Add((dy.op.name, F(40 + k, [2, .. y.shape.Dims.Skip(1)])));
+            outputs.AddRange(grads.Select(t => t!));
+        }
+        using var sess = tf.Session();
+        ExportAgrees(sess, In([.. inputs]), [.. outputs], [.. feed], opset, tolerance: 1e-5, reimport: false);
     }
 
     [Fact]
