@@ -69,8 +69,15 @@ internal sealed partial class OnnxExporter
         var format = op.attrs.TryGetValue("data_format", out var f) && f is string text ? text : "NHWC";
         if (format != "NHWC")
             throw new UnimplementedError($"Cannot export Conv2DBackpropInput \"{op.name}\" to ONNX: data_format {format}.", op.name);
-        var sizes = ConstantOf(op, 0, "input_sizes").Cast(DType.int64).ToArray<long>();
-        long[] spatial = sizes.Length == 2 ? sizes : [sizes[1], sizes[2]];
+        // A training graph's input_sizes is the Shape of an input of unknown batch: the static spatial sizes serve.
+        var known = op.outputs[0].shape;
+        long[] spatial;
+        if (!_constants.ContainsKey(op.inputs[0]) && known.IsKnownRank && known.ndims == 4 && known[1] >= 0 && known[2] >= 0) spatial = [known[1], known[2]];
+        else
+        {
+            var sizes = ConstantOf(op, 0, "input_sizes").Cast(DType.int64).ToArray<long>();
+            spatial = sizes.Length == 2 ? sizes : [sizes[1], sizes[2]];
+        }
         var filter = ConstantOf(op, 1, "filter");
         long[] kernel = [filter.shape[0], filter.shape[1]];
         var strides = Attr<int[]>(op, "strides");

@@ -241,6 +241,27 @@ internal sealed partial class OnnxExporter
         Op("TruncatedNormal", "RandomNormalLike, Loop redrawing the values of magnitude 2 or more (Where)", (e, op, y) => e.TruncatedNormalOp(op, y)),
         Op("GatherTree", "Loop over time from the end (GatherElements of each beam's parent), CumSum of Equal end_token", (e, op, y) => e.GatherTreeOp(op, y)),
         Op("DrawBoundingBoxes", "the outline masks of every box (Equal, And over Range), ReduceMax of the box index, Gather of the colour, Where", (e, op, y) => e.DrawBoundingBoxesOp(op, y)),
+
+        // Pooling and convolution gradients of training graphs, as their kernels route each window's gradient.
+        Op("MaxPoolGrad", "MaxPool with Indices; ScatterElements (add) from opset 16, one-hot ConvTranspose before", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("MaxPool3DGrad", "MaxPool with Indices (NCDHW); ScatterElements (add) from opset 16, one-hot ConvTranspose before", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("AvgPoolGrad", "Div by the window's in-bounds count, ConvTranspose with ones per channel", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("AvgPool3DGrad", "Div by the window's in-bounds count, ConvTranspose with ones per channel (NCDHW)", (e, op, y) => e.PoolGradOp(op, y)),
+        Op("Conv2DBackpropFilter", "Conv of the images [C, N, H, W] by the gradient [O, N, OH, OW], Slice", (e, op, y) => e.ConvBackpropFilterOp(op, y)),
+        Op("DepthwiseConv2dNativeBackpropFilter", "Conv (group = channels) of the images [1, C·N, H, W] by the gradient, Slice", (e, op, y) => e.ConvBackpropFilterOp(op, y)),
+        Op("DepthwiseConv2dNativeBackpropInput", "ConvTranspose (group = channels)", (e, op, y) => e.BackpropInputOp(op, y)),
+        Op("Conv3DBackpropInputV2", "ConvTranspose (NCDHW)", (e, op, y) => e.BackpropInputOp(op, y)),
+        Op("Conv3DBackpropFilterV2", "Conv of the volumes [C, N, D, H, W] by the gradient [O, N, OD, OH, OW], Slice", (e, op, y) => e.ConvBackpropFilterOp(op, y)),
+        Op("StridedSliceGrad", "Range of the positions, the StridedSlice's Slice of them, ScatterElements into ConstantOfShape (no ellipsis or new axis)", (e, op, y) => e.StridedSliceGradOp(op, y)),
+        Named("ConcatOffset", "a running Add of each shape Mul a one-hot of the constant axis", (e, op) => e.ConcatOffsetOp(op)),
+        Op("SparseSegmentMeanGrad", "ScatterElements (add) of ones for the counts, Gather, Div, ScatterND (add) into ConstantOfShape", (e, op, y) => e.SparseSegmentGradOp(op, y), since: 16),
+        Op("SparseSegmentSqrtNGrad", "ScatterElements (add) of ones, Sqrt of the counts, Gather, Div, ScatterND (add) into ConstantOfShape", (e, op, y) => e.SparseSegmentGradOp(op, y), since: 16),
+        Named("FusedBatchNormGrad", "ReduceSum, ReduceMean and element-wise ops, the kernel's formulas (is_training or not)", (e, op) => e.FusedBatchNormGradOp(op)),
+        Named("FusedBatchNormGradV2", "ReduceSum, ReduceMean and element-wise ops, the kernel's formulas (is_training or not)", (e, op) => e.FusedBatchNormGradOp(op)),
+        Named("FusedBatchNormGradV3", "ReduceSum, ReduceMean and element-wise ops, the kernel's formulas (is_training or not)", (e, op) => e.FusedBatchNormGradOp(op)),
+        Op("ResizeBilinearGrad", "MatMul by the rows' and columns' interpolation matrices (constants of the static sizes)", (e, op, y) => e.ResizeGradOp(op, y)),
+        Op("ResizeNearestNeighborGrad", "MatMul by the rows' and columns' one-hot matrices (constants of the static sizes)", (e, op, y) => e.ResizeGradOp(op, y)),
+        Op("LRNGrad", "Pad and shifted Slices for the depth windows' sums, Pow, Mul, Div, Sub (the kernel's formula)", (e, op, y) => e.LrnGradOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

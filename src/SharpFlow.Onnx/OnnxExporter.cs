@@ -328,6 +328,14 @@ internal sealed partial class OnnxExporter
     /// <summary>TensorFlow's Slice (begin and size, -1 to the end) as ONNX Slice over every axis.</summary>
     private void Slice(Operation op)
     {
+        if (!_constants.ContainsKey(op.inputs[1]) || !_constants.ContainsKey(op.inputs[2]))
+        {
+            // begin and size computed at run time (a concatenation's gradient, from ConcatOffset and Shape).
+            var (start, count) = (Int64(op.inputs[1]), Int64(op.inputs[2]));
+            var stop = Apply("Where", Apply("Less", count, Long(0)), Long(long.MaxValue), Apply("Add", start, count));
+            Node("Slice", [Name(op.inputs[0]), start, stop], [Out(op.outputs[0])]);
+            return;
+        }
         var begin = ConstantOf(op, 1, "begin").Cast(DType.int64).ToArray<long>();
         var size = ConstantOf(op, 2, "size").Cast(DType.int64).ToArray<long>();
         var ends = begin.Zip(size, (b, n) => n < 0 ? long.MaxValue : b + n).ToArray();
@@ -340,13 +348,24 @@ internal sealed partial class OnnxExporter
     /// </summary>
     private void StridedSlice(Operation op)
     {
+        var shrunk = StridedSliceOf(op, Name(op.inputs[0]), out var sliced);
+        if (shrunk.Length > 0) Node("Squeeze", [sliced, Ints(shrunk)], [Out(op.outputs[0])]);
+        else Node("Identity", [sliced], [Out(op.outputs[0])]);
+    }
+
+    /// <summary>
+    /// The ONNX Slice of <paramref name="x"/> that a StridedSlice (or StridedSliceGrad: the same spec, inputs 1 to 3)
+    /// takes, into <paramref name="sliced"/>; returns the axes its shrink_axis_mask removes (a Squeeze the caller writes).
+    /// </summary>
+    private long[] StridedSliceOf(Operation op, string x, out string sliced)
+    {
         var begin = ConstantOf(op, 1, "begin").Cast(DType.int64).ToArray<long>();
         var end = ConstantOf(op, 2, "end").Cast(DType.int64).ToArray<long>();
         var strides = ConstantOf(op, 3, "strides").Cast(DType.int64).ToArray<long>();
         long Mask(string name) => Convert.ToInt64(op.get_attr(name), System.Globalization.CultureInfo.InvariantCulture);
         var (beginMask, endMask, shrink) = (Mask("begin_mask"), Mask("end_mask"), Mask("shrink_axis_mask"));
         if (Mask("ellipsis_mask") != 0 || Mask("new_axis_mask") != 0)
-            throw new UnimplementedError($"Cannot export StridedSlice \"{op.name}\" to ONNX: its ellipsis or new-axis mask.", op.name);
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: its ellipsis or new-axis mask.", op.name);
         var (starts, ends) = (new long[begin.Length], new long[begin.Length]);
         for (var i = 0; i < begin.Length; i++)
         {
@@ -362,9 +381,8 @@ internal sealed partial class OnnxExporter
         }
         var axes = Ints([.. Enumerable.Range(0, begin.Length).Select(i => (long)i)]);
         var shrunk = Enumerable.Range(0, begin.Length).Where(i => (shrink & (1L << i)) != 0).Select(i => (long)i).ToArray();
-        var sliced = shrunk.Length == 0 ? Out(op.outputs[0]) : Fresh();
-        Node("Slice", [Name(op.inputs[0]), Ints(starts), Ints(ends), axes, Ints(strides)], [sliced]);
-        if (shrunk.Length > 0) Node("Squeeze", [sliced, Ints(shrunk)], [Out(op.outputs[0])]);
+        sliced = ApplyWith("Slice", [x, Ints(starts), Ints(ends), axes, Ints(strides)]);
+        return shrunk;
     }
 
     /// <summary>
@@ -575,8 +593,8 @@ internal sealed partial class OnnxExporter
 
     /// <summary>
     /// A window op's padding as ONNX's: SAME as <c>auto_pad = SAME_UPPER</c> (TensorFlow pads the extra cell at the
-    /// end; with dilations, which ONNX Runtime's SAME refuses, as the pads TensorFlow computes when the spatial size
-    /// is known), VALID as <c>VALID</c>, EXPLICIT (<c>explicit_paddings = [0, 0, top, bottom, left, right, 0, 0]</c>,
+    /// end; with dilations, which ONNX Runtime's SAME refuses, or a window shorter than its stride, for which ONNX
+    /// Runtime's SAME computes negative pads, as the pads TensorFlow computes when the spatial size is known), VALID as <c>VALID</c>, EXPLICIT (<c>explicit_paddings = [0, 0, top, bottom, left, right, 0, 0]</c>,
     /// or the optimizer's <c>_explicit_paddings</c>) as <c>pads = [top, left, bottom, right]</c>. NHWC only.
     /// </summary>
     private static (string Name, object Value) Padding(Operation op, long[] kernel, int[] dilations)
@@ -585,9 +603,10 @@ internal sealed partial class OnnxExporter
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
         var padding = Attr<string>(op, "padding");
         var input = op.inputs[0].shape;
-        if (padding == "SAME" && (dilations[1] != 1 || dilations[2] != 1) && input.IsKnownRank && input[1] >= 0 && input[2] >= 0)
+        var strides = Attr<int[]>(op, "strides");
+        // ONNX Runtime's SAME_UPPER pads by a negative total where the window is shorter than the stride, and refuses it.
+        if (padding == "SAME" && (dilations[1] != 1 || dilations[2] != 1 || kernel[0] < strides[1] || kernel[1] < strides[2]) && input.IsKnownRank && input[1] >= 0 && input[2] >= 0)
         {
-            var strides = Attr<int[]>(op, "strides");
             var (before, after) = (new long[2], new long[2]);
             for (var d = 0; d < 2; d++)
             {
