@@ -92,6 +92,8 @@ internal sealed partial class OnnxImporter
             return type == 0 ? throw Unsupported(node, $"a scan output '{body.Output[1 + carried + k].Name}' without a declared tensor type") : DTypeOf(type, $"scan output '{body.Output[1 + carried + k].Name}'", NodeName(node));
         }).ToList();
 
+        // The shape each scan output has in the body: the stacked output is those slices behind the iteration axis.
+        var scanShapes = new Shape?[scans];
         var loopVars = new List<object> { tf.constant(0L), initialCondition };
         loopVars.AddRange(initial);
         loopVars.AddRange(scanTypes.Select(t => (object)new TensorArray(t, 0, dynamic_size: true, infer_shape: false)));
@@ -110,7 +112,12 @@ internal sealed partial class OnnxImporter
                 else if (outputs[1 + k] is Sequence { Array: { } written } && ReferenceEquals(written.handle, array.handle)) next.Add(written);
                 else throw Unsupported(node, $"a loop-carried sequence ('{node.Input[k + 2]}') that its body's output '{body.Output[1 + k].Name}' replaces instead of appending to it");
             }
-            for (var k = 0; k < scans; k++) next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), Out(outputs[1 + carried + k], 1 + carried + k)));
+            for (var k = 0; k < scans; k++)
+            {
+                var slice = Out(outputs[1 + carried + k], 1 + carried + k);
+                scanShapes[k] = slice.shape;
+                next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), slice));
+            }
             return [.. next];
         }, loopVars);
         for (var k = 0; k < carried; k++)
@@ -121,7 +128,12 @@ internal sealed partial class OnnxImporter
             }
             else Set(node, k, (Tensor)result[2 + k]);
         }
-        for (var k = 0; k < scans; k++) Set(node, carried + k, ((TensorArray)result[2 + carried + k]).stack());
+        for (var k = 0; k < scans; k++)
+        {
+            var stacked = ((TensorArray)result[2 + carried + k]).stack();
+            if (scanShapes[k] is { IsKnownRank: true } slice && !stacked.shape.IsKnownRank) stacked.SetShape(new Shape([-1, .. slice.Dims]));
+            Set(node, carried + k, stacked);
+        }
 
         Tensor Out(object output, int index) => output as Tensor
             ?? throw Unsupported(node, $"a sequence as its body's output '{body.Output[index].Name}' where the Loop carries a tensor");
