@@ -70,7 +70,7 @@ internal sealed partial class OnnxImporter
 
     /// <summary>
     /// ONNX Loop: a <c>tf.while_loop</c> over the iteration number, the condition and the loop-carried values (whose
-    /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked. A
+    /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked (their element shape, inferred from the body, gives the stacked output its rank). A
     /// loop-carried sequence is a TensorArray carried by the loop (a list known at import written into a new one
     /// first): the body appends to it, and the Loop's output is that TensorArray, a sequence of run-time length.
     /// </summary>
@@ -92,11 +92,9 @@ internal sealed partial class OnnxImporter
             return type == 0 ? throw Unsupported(node, $"a scan output '{body.Output[1 + carried + k].Name}' without a declared tensor type") : DTypeOf(type, $"scan output '{body.Output[1 + carried + k].Name}'", NodeName(node));
         }).ToList();
 
-        // The shape each scan output has in the body: the stacked output is those slices behind the iteration axis.
-        var scanShapes = new Shape?[scans];
         var loopVars = new List<object> { tf.constant(0L), initialCondition };
         loopVars.AddRange(initial);
-        loopVars.AddRange(scanTypes.Select(t => (object)new TensorArray(t, 0, dynamic_size: true, infer_shape: false)));
+        loopVars.AddRange(scanTypes.Select(t => (object)new TensorArray(t, 0, dynamic_size: true)));
         var result = tf.while_loop(v =>
         {
             var go = (Tensor)v[1];
@@ -112,12 +110,7 @@ internal sealed partial class OnnxImporter
                 else if (outputs[1 + k] is Sequence { Array: { } written } && ReferenceEquals(written.handle, array.handle)) next.Add(written);
                 else throw Unsupported(node, $"a loop-carried sequence ('{node.Input[k + 2]}') that its body's output '{body.Output[1 + k].Name}' replaces instead of appending to it");
             }
-            for (var k = 0; k < scans; k++)
-            {
-                var slice = Out(outputs[1 + carried + k], 1 + carried + k);
-                scanShapes[k] = slice.shape;
-                next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), slice));
-            }
+            for (var k = 0; k < scans; k++) next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), Out(outputs[1 + carried + k], 1 + carried + k)));
             return [.. next];
         }, loopVars);
         for (var k = 0; k < carried; k++)
@@ -128,15 +121,22 @@ internal sealed partial class OnnxImporter
             }
             else Set(node, k, (Tensor)result[2 + k]);
         }
-        for (var k = 0; k < scans; k++)
-        {
-            var stacked = ((TensorArray)result[2 + carried + k]).stack();
-            if (scanShapes[k] is { IsKnownRank: true } slice && !stacked.shape.IsKnownRank) stacked.SetShape(new Shape([-1, .. slice.Dims]));
-            Set(node, carried + k, stacked);
-        }
+        for (var k = 0; k < scans; k++) Set(node, carried + k, Stacked(body.Output[1 + carried + k], (TensorArray)result[2 + carried + k]));
 
         Tensor Out(object output, int index) => output as Tensor
             ?? throw Unsupported(node, $"a sequence as its body's output '{body.Output[index].Name}' where the Loop carries a tensor");
+    }
+
+    /// <summary>
+    /// A Loop's scan output: its slices stacked. After no iteration it is empty, of ONNX Runtime's shape: 0, then the
+    /// body output's declared dimensions with the unknown ones 0 (the TensorArray alone needs a fully known slice shape).
+    /// </summary>
+    private static Tensor Stacked(ValueInfoProto declared, TensorArray array)
+    {
+        if (array.element_shape.IsFullyDefined) return array.stack();
+        var dims = declared.Type?.TensorType?.Shape?.Dim.Select(d => d.HasDimValue ? (int)d.DimValue : 0) ?? [];
+        var empty = tf.zeros(new Shape([0, .. dims]), array.dtype);
+        return tf.cond(tf.equal(array.size(), S(0, DType.int32)), () => empty, () => array.stack());
     }
 
     /// <summary>ONNX Identity: the same value, or the same sequence.</summary>

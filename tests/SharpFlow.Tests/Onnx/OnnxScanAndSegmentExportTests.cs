@@ -97,7 +97,7 @@ public sealed class OnnxScanAndSegmentExportTests
         var x = tf.placeholder(tf.float64, new Shape(2, -1), name: "x");
         var y = tf.cumprod(x, 1, reverse: true);
         using var sess = tf.Session();
-        var ours = ExportAgrees(sess, In(x), [y], [("x", NDArray.FromFlat(Array.Empty<double>(), new Shape(2, 0)))], opset, reimport: false);
+        var ours = ExportAgrees(sess, In(x), [y], [("x", NDArray.FromFlat(Array.Empty<double>(), new Shape(2, 0)))], opset);
         Assert.Equal(new Shape(2, 0), ours[0].shape);
     }
 
