@@ -353,9 +353,8 @@ internal sealed partial class OnnxImporter
         if (batch != 0) throw Unsupported(node, "batch_dims", batch);
         var x = X(node, 0);
         var indices = tf.cast(X(node, 1), DType.int64);
-        var depth = indices.shape.ndims > 0 ? indices.shape[-1] : -1;
-        if (depth < 0) throw Unsupported(node, "indices whose last dimension is unknown at import");
-        var dims = tf.slice(tf.shape(x, out_type: DType.int64), new[] { 0 }, new[] { depth });
+        if (indices.shape.ndims < 0) throw Unsupported(node, "indices of unknown rank");
+        var dims = tf.slice(tf.shape(x, out_type: DType.int64), Zero, DepthOf(indices));
         Set(node, tf.gather_nd(x, NonNegative(indices, dims)));
     }
 

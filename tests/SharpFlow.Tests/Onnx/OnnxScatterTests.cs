@@ -8,7 +8,7 @@ namespace SharpFlow.Tests.Onnx;
 /// <summary>
 /// ScatterND and ScatterElements without reduction, imported, give ONNX Runtime's outputs where ONNX leaves them
 /// undefined: a location written more than once keeps the last update (ONNX Runtime writes the updates in order);
-/// for floats, int64 and bool, with the shapes known only at run time; a reduction over booleans is refused.
+/// for floats, int64 and bool, with the shapes known only at run time (GatherND too); a reduction over booleans is refused.
 /// </summary>
 public sealed class OnnxScatterTests
 {
@@ -54,10 +54,13 @@ public sealed class OnnxScatterTests
     }
 
     [Fact]
-    public void ScattersWithEveryDimensionKnownOnlyAtRunTime()
+    public void ScattersAndGatherNDWithEveryDimensionKnownOnlyAtRunTime()
     {
         Check("ScatterND", 13, [], [F(10, 5, 2, 3), L([4, 0, 4, 1, 0, 0], 3, 2), F(11, 3, 3)]);
         Check("ScatterND", 13, [], [Bools([true, false, true, false, true, false], 3, 2), L([2, 2, 0], 3, 1), Bools([false, true, true, true, false, false], 3, 2)]);
+        // GatherND reads index rows whose length is known only at run time the same way.
+        Check("GatherND", 13, [], [F(12, 3, 2, 2), L([2, 1, 0, 0, 1, 1], 3, 2)]);
+        Check("GatherND", 13, [], [F(13, 3, 2, 2), L([2, 1, 0, 0, 1, 1], 2, 3)]);
         Check("ScatterElements", 13, [("axis", 2)], [L([1, 2, 3, 4, 5, 6, 7, 8], 2, 2, 2), L([1, 1, 0, 0, 1, 0, 1, 1], 2, 2, 2), L([9, 10, 11, 12, 13, 14, 15, 16], 2, 2, 2)]);
 
         static void Check(string op, int opset, (string, object)[] attributes, NDArray[] inputs)
