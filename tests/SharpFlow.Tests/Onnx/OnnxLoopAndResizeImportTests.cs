@@ -130,6 +130,19 @@ public sealed class OnnxLoopAndResizeImportTests
             var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(model, "resize.onnx").Import());
             Assert.Equal("resize.onnx: node 'Resize_3' (Resize) uses a computed input 'sizes' whose entry 0 is known only at run time, which SharpFlow.Onnx does not support.", e.RawMessage);
         }
+        // Sizes of the wrong length: the model is inconsistent.
+        var graph = new GraphProto { Name = "resize" };
+        graph.Input.Add(Info("x", 1, Dims("batch", 3, 4, 5)));
+        graph.Initializer.Add(OnnxTensors.FromNDArray(L(7, 3), "hw"));
+        graph.Node.Add(OnnxNodes.Create("Shape", 0, ["x"], ["shape"], []));
+        graph.Node.Add(OnnxNodes.Create("Concat", 1, ["shape", "hw"], ["sizes"], [("axis", 0L)]));
+        graph.Node.Add(OnnxNodes.Create("Resize", 2, ["x", "", "", "sizes"], ["y"], [("mode", "linear")]));
+        graph.Output.Add(new ValueInfoProto { Name = "y" });
+        using (var g = TestGraph.Enter())
+        {
+            var e = Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(ModelOf(graph, 13), "six.onnx").Import());
+            Assert.Equal("six.onnx: node 'Resize_2' (Resize): 6 sizes for an input of rank 4.", e.RawMessage);
+        }
         // Sizes fed as a graph input.
         var fed = Model("Resize", 13, [("mode", "linear")], [F(4, 1, 1, 2, 2), None, None, L(1, 1, 3, 3)], 1);
         using (var g = TestGraph.Enter())

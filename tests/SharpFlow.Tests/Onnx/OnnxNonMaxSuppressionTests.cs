@@ -71,4 +71,22 @@ public sealed class OnnxNonMaxSuppressionTests
             Assert.Equal("nms.onnx: node 'NonMaxSuppression_0' (NonMaxSuppression) uses a computed input 'iou_threshold' (it must be an initializer or a Constant), which SharpFlow.Onnx does not support.", e.RawMessage);
         }
     }
+
+    [Fact]
+    public void InconsistentOperandsAreInvalidNamingTheNode()
+    {
+        static string Message(byte[] model)
+        {
+            using var g = TestGraph.Enter();
+            return Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(model, "nms.onnx").Import(new OnnxImportOptions { DynamicBatch = false })).RawMessage;
+        }
+        Assert.Equal("nms.onnx: node 'NonMaxSuppression_0' (NonMaxSuppression): its boxes have rank 2, not 3.",
+            Message(Model("NonMaxSuppression", 11, [], [Floats(new float[8], 2, 4), Scores], 1)));
+        Assert.Equal("nms.onnx: node 'NonMaxSuppression_0' (NonMaxSuppression): its scores have rank 2, not 3.",
+            Message(Model("NonMaxSuppression", 11, [], [Corners, Floats(new float[10], 2, 5)], 1)));
+        Assert.Equal("nms.onnx: node 'NonMaxSuppression_0' (NonMaxSuppression): center_point_box is 2, not 0 or 1.",
+            Message(Model("NonMaxSuppression", 11, [("center_point_box", 2)], [Corners, Scores], 1)));
+        Assert.Equal("nms.onnx: node 'NonMaxSuppression_0' (NonMaxSuppression): its iou_threshold holds 2 values, not 1.",
+            Message(Model("NonMaxSuppression", 11, [], [Corners, Scores, L(3), Const(Floats([0.5f, 0.6f], 2))], 1)));
+    }
 }

@@ -82,6 +82,19 @@ public sealed class OnnxScatterTests
         }
     }
 
+    [Theory]
+    [InlineData("ScatterND")]
+    [InlineData("GatherND")]
+    public void IndicesOfUnknownRankAreRefusedNamingTheNode(string op)
+    {
+        NDArray[] inputs = op == "ScatterND" ? [F(1, 4, 3), L([1, 3], 2, 1), F(2, 2, 3)] : [F(1, 4, 3), L([1, 3], 2, 1)];
+        var proto = ModelProto.Parser.ParseFrom(Model(op, 13, [], [.. inputs.Select(i => (OnnxArg)i)], 1));
+        proto.Graph.Input[1].Type.TensorType.Shape = null; // the indices' rank unknown
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(proto.ToByteArray(), "rank.onnx").Import());
+        Assert.Equal($"rank.onnx: node '{op}_0' ({op}) uses indices of unknown rank, which SharpFlow.Onnx does not support.", e.RawMessage);
+    }
+
     [Fact]
     public void AReductionOverBooleansIsRefusedNamingTheNodeAndTheAttribute()
     {
