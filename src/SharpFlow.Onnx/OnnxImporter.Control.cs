@@ -70,7 +70,7 @@ internal sealed partial class OnnxImporter
 
     /// <summary>
     /// ONNX Loop: a <c>tf.while_loop</c> over the iteration number, the condition and the loop-carried values (whose
-    /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked. A
+    /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked (their element shape, inferred from the body, gives the stacked output its rank). A
     /// loop-carried sequence is a TensorArray carried by the loop (a list known at import written into a new one
     /// first): the body appends to it, and the Loop's output is that TensorArray, a sequence of run-time length.
     /// </summary>
@@ -94,7 +94,7 @@ internal sealed partial class OnnxImporter
 
         var loopVars = new List<object> { tf.constant(0L), initialCondition };
         loopVars.AddRange(initial);
-        loopVars.AddRange(scanTypes.Select(t => (object)new TensorArray(t, 0, dynamic_size: true, infer_shape: false)));
+        loopVars.AddRange(scanTypes.Select(t => (object)new TensorArray(t, 0, dynamic_size: true)));
         var result = tf.while_loop(v =>
         {
             var go = (Tensor)v[1];
@@ -121,10 +121,22 @@ internal sealed partial class OnnxImporter
             }
             else Set(node, k, (Tensor)result[2 + k]);
         }
-        for (var k = 0; k < scans; k++) Set(node, carried + k, ((TensorArray)result[2 + carried + k]).stack());
+        for (var k = 0; k < scans; k++) Set(node, carried + k, Stacked(body.Output[1 + carried + k], (TensorArray)result[2 + carried + k]));
 
         Tensor Out(object output, int index) => output as Tensor
             ?? throw Unsupported(node, $"a sequence as its body's output '{body.Output[index].Name}' where the Loop carries a tensor");
+    }
+
+    /// <summary>
+    /// A Loop's scan output: its slices stacked. After no iteration it is empty, of ONNX Runtime's shape: 0, then the
+    /// body output's declared dimensions with the unknown ones 0 (the TensorArray alone needs a fully known slice shape).
+    /// </summary>
+    private static Tensor Stacked(ValueInfoProto declared, TensorArray array)
+    {
+        if (array.element_shape.IsFullyDefined) return array.stack();
+        var dims = declared.Type?.TensorType?.Shape?.Dim.Select(d => d.HasDimValue ? (int)d.DimValue : 0) ?? [];
+        var empty = tf.zeros(new Shape([0, .. dims]), array.dtype);
+        return tf.cond(tf.equal(array.size(), S(0, DType.int32)), () => empty, () => array.stack());
     }
 
     /// <summary>ONNX Identity: the same value, or the same sequence.</summary>

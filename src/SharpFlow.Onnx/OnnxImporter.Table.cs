@@ -119,6 +119,7 @@ internal sealed partial class OnnxImporter
         Op("Scatter", 9, 10, (i, n) => i.ScatterElements(n), "axis"),
         Op("NonZero", (i, n) => i.Set(n, tf.transpose(tf.where(tf.not_equal(i.X(n, 0), S(0, i.X(n, 0).dtype)))))),
         Op("OneHot", (i, n) => i.OneHot(n), "axis"),
+        Op("NonMaxSuppression", 10, int.MaxValue, (i, n) => i.NonMaxSuppression(n), "center_point_box"),
         Op("ArgMax", (i, n) => i.ArgMaxMin(n, max: true), "axis", "keepdims", "select_last_index"),
         Op("ArgMin", (i, n) => i.ArgMaxMin(n, max: false), "axis", "keepdims", "select_last_index"),
         Op("TopK", (i, n) => i.TopK(n), "axis", "k", "largest", "sorted"),

@@ -353,9 +353,8 @@ internal sealed partial class OnnxImporter
         if (batch != 0) throw Unsupported(node, "batch_dims", batch);
         var x = X(node, 0);
         var indices = tf.cast(X(node, 1), DType.int64);
-        var depth = indices.shape.ndims > 0 ? indices.shape[-1] : -1;
-        if (depth < 0) throw Unsupported(node, "indices whose last dimension is unknown at import");
-        var dims = tf.slice(tf.shape(x, out_type: DType.int64), new[] { 0 }, new[] { depth });
+        if (indices.shape.ndims < 0) throw Unsupported(node, "indices of unknown rank");
+        var dims = tf.slice(tf.shape(x, out_type: DType.int64), Zero, DepthOf(indices));
         Set(node, tf.gather_nd(x, NonNegative(indices, dims)));
     }
 
@@ -364,20 +363,17 @@ internal sealed partial class OnnxImporter
     {
         var reduction = Attr(node, "reduction", "none");
         var shape = tf.shape(data, out_type: DType.int64);
-        var scattered = tf.scatter_nd(coords, updates, shape);
+        if (reduction == "none") return LastWins(data, coords, updates, shape);
+        if (data.dtype == DType.@bool) throw Unsupported(node, "reduction", reduction, "on bool data");
         switch (reduction)
         {
-            case "add": return data + scattered;
-            case "none":
-                var written = tf.scatter_nd(coords, tf.ones_like(updates, DType.int32), shape);
-                return tf.where(tf.greater(written, S(0, DType.int32)), scattered, data);
+            case "add": return data + tf.scatter_nd(coords, updates, shape);
             case "mul" or "max" or "min":
             {
                 // ONNX applies the updates one at a time (output[i] = f(output[i], update)): the updates of each
                 // location are reduced together, by segment (the location's linear index over the indexed axes), and
                 // then combined with the data where a location was written.
-                var depth = coords.shape[-1];
-                var lead = tf.slice(shape, new[] { 0 }, new[] { depth });
+                var lead = tf.slice(shape, Zero, DepthOf(coords));
                 var linear = tf.reduce_sum(coords * tf.cumprod(lead, exclusive: true, reverse: true), -1);
                 var count = tf.reduce_prod(lead);
                 var reduced = tf.reshape(reduction switch
@@ -394,13 +390,46 @@ internal sealed partial class OnnxImporter
         }
     }
 
+    /// <summary>
+    /// A scatter without reduction as ONNX Runtime runs it: the updates written in order, so at a location written
+    /// more than once the last update wins (ONNX leaves repeats undefined; SharpFlow's DynamicStitch and
+    /// SparseToDense exports rely on this order). Each location (its linear index over the indexed axes) takes the
+    /// highest update position that names it, and the output gathers, row by row, that update or the data's own row;
+    /// nothing is added, so any dtype (bool included) scatters.
+    /// </summary>
+    private static Tensor LastWins(Tensor data, Tensor coords, Tensor updates, Tensor shape)
+    {
+        var depth = DepthOf(coords);
+        var lead = tf.slice(shape, Zero, depth);
+        var locations = tf.reshape(tf.reduce_prod(lead), new[] { 1 });
+        var linear = tf.reshape(tf.reduce_sum(coords * tf.cumprod(lead, exclusive: true, reverse: true), -1), new[] { -1 });
+        var count = tf.size(linear, out_type: DType.int64);
+        var positions = tf.range(S(0, DType.int64), count, S(1, DType.int64));
+        // The lowest int64 where no update names the location (an empty segment's maximum).
+        var last = tf.unsorted_segment_max(positions, linear, locations[0]);
+        var rows = tf.slice(shape, depth, new[] { -1 });
+        var updateRows = tf.reshape(updates, tf.concat(new[] { tf.reshape(count, new[] { 1 }), rows }, 0));
+        var dataRows = tf.reshape(data, tf.concat(new[] { locations, rows }, 0));
+        // Row `count + location` of the concatenation is the data's own row at that location.
+        var own = count + tf.range(S(0, DType.int64), locations[0], S(1, DType.int64));
+        var source = tf.where(tf.greater_equal(last, S(0, DType.int64)), last, own);
+        var scattered = tf.reshape(tf.gather(tf.concat(new[] { updateRows, dataRows }, 0), source), shape);
+        scattered.SetShape(data.shape);
+        return scattered;
+    }
+
+    private static readonly int[] Zero = [0];
+
+    /// <summary>The length of the index rows (the last dimension of <paramref name="indices"/>), as a vector of one int32, known at import or not.</summary>
+    private static Tensor DepthOf(Tensor indices) =>
+        indices.shape[-1] >= 0 ? tf.constant(new[] { indices.shape[-1] }) : tf.slice(tf.shape(indices), new[] { indices.shape.ndims - 1 }, new[] { 1 });
+
     private void ScatterND(NodeProto node)
     {
         var data = X(node, 0);
         var indices = tf.cast(X(node, 1), DType.int64);
-        var depth = indices.shape.ndims > 0 ? indices.shape[-1] : -1;
-        if (depth < 0) throw Unsupported(node, "indices whose last dimension is unknown at import");
-        var dims = tf.slice(tf.shape(data, out_type: DType.int64), new[] { 0 }, new[] { depth });
+        if (indices.shape.ndims < 0) throw Unsupported(node, "indices of unknown rank");
+        var dims = tf.slice(tf.shape(data, out_type: DType.int64), Zero, DepthOf(indices));
         Set(node, Scatter(node, data, NonNegative(indices, dims), X(node, 2)));
     }
 

@@ -24,6 +24,7 @@ internal sealed partial class OnnxImporter
     private readonly List<Variable> _variables = [];
     private readonly HashSet<string> _statistics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Tensor> _weights = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal); // the node built last for each output name
     private string _root = ""; // the import's name scope ("name/"), where variables are named after their initializers
     private bool _folding; // building a node in a scratch graph to evaluate it at import
 
@@ -118,6 +119,7 @@ internal sealed partial class OnnxImporter
     /// </summary>
     private void Build(NodeProto node)
     {
+        foreach (var output in node.Output) if (!string.IsNullOrEmpty(output)) _producers[output] = node;
         try
         {
             if (Foldable(node)) Fold(node);

@@ -39,9 +39,9 @@ public sealed class OnnxSparseAndImageExportTests
         ];
         Assert.All(ys, y => Assert.Equal("SparseToDense", y.op.type));
         using var sess = tf.Session();
-        // Not re-imported: the importer reads ScatterND as SharpFlow's ScatterNd, which adds repeated indices and takes no booleans.
+        // Re-imported too: the importer's ScatterND writes the updates in order, as ONNX Runtime does, for booleans as well.
         var ours = ExportAgrees(sess, In(indices, values, shape, positions, at), ys,
-            [("indices", Ints([0, 1, 1, 0, 2, 3], 3, 2)), ("values", Floats([5f, 6f, 7f], 3)), ("shape", Ints([3, 4], 2)), ("positions", L(4, 1, 4)), ("at", NDArray.Scalar(2L))], opset, reimport: false);
+            [("indices", Ints([0, 1, 1, 0, 2, 3], 3, 2)), ("values", Floats([5f, 6f, 7f], 3)), ("shape", Ints([3, 4], 2)), ("positions", L(4, 1, 4)), ("at", NDArray.Scalar(2L))], opset);
         Assert.Equal(new[] { -1f, 5f, -1f, -1f, 6f, -1f, -1f, -1f, -1f, -1f, -1f, 7f }, ours[0].ToArray<float>());
         Assert.Equal(new[] { 0, 7, 0, 0, 7 }, ours[1].ToArray<int>());
         // A repeated index (validate_indices=False): the value written last, in TensorFlow's kernel and in ONNX Runtime.
@@ -141,8 +141,8 @@ public sealed class OnnxSparseAndImageExportTests
             ("d0", Floats([61f, 62f], 2)), ("d1", Floats([41f, 42f, 11f, 12f], 2, 2)), ("d2", Floats([51f, 52f, 21f, 22f, 1f, 2f, 31f, 32f], 2, 2, 2)),
             ("a", Ints([0, 1, 5], 3)), ("b", Ints([1, 3], 2)), ("va", L(10, 20, 50)), ("vb", L(99, 30)),
         ];
-        // Not re-imported: the importer reads ScatterND as SharpFlow's ScatterNd, which adds repeated indices.
-        var ours = ExportAgrees(sess, In(i0, i1, i2, d0, d1, d2, a, b, va, vb), ys, feed, opset, reimport: false);
+        // Re-imported too: the importer's ScatterND lets the later repeat win, as ONNX Runtime does.
+        var ours = ExportAgrees(sess, In(i0, i1, i2, d0, d1, d2, a, b, va, vb), ys, feed, opset);
         Assert.Equal(new[] { 1f, 2f, 11f, 12f, 21f, 22f, 31f, 32f, 41f, 42f, 51f, 52f, 61f, 62f }, ours[0].ToArray<float>());
         Assert.Equal(new long[] { 10, 99, 0, 30, 0, 50 }, ours[1].ToArray<long>());
         Assert.Equal(new long[] { 0, 99, 0, 30 }, ours[2].ToArray<long>());
@@ -206,11 +206,11 @@ public sealed class OnnxSparseAndImageExportTests
         // TensorFlow's test boxes (the second given by its other two corners), and a box equal in score to the first.
         var corners = Floats([0f, 0f, 1f, 1f, 1f, 1.1f, 0f, 0.1f, 0f, -0.1f, 1f, 0.9f, 0f, 10f, 1f, 11f, 0f, 10.1f, 1f, 11.1f, 0f, 100f, 1f, 101f, 5f, 5f, 6f, 6f], 7, 4);
         var values = Floats([0.9f, 0.75f, 0.6f, 0.95f, 0.5f, 0.3f, 0.9f], 7);
-        var ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(4))], opset, reimport: false);
+        var ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(4))], opset);
         Assert.Equal(new[] { 3, 0, 6, 5 }, ours[0].ToArray<int>());
         Assert.Equal(new[] { 3, 0, 6 }, ours[1].ToArray<int>());
         Assert.Equal(new[] { 3, 0, 6, 1 }, ours[2].ToArray<int>());
-        ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(0))], opset, reimport: false);
+        ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(0))], opset);
         Assert.Empty(ours[0].ToArray<int>());
     }
 
@@ -256,7 +256,7 @@ public sealed class OnnxSparseAndImageExportTests
             ("images", F(5, 2, 4, 5, 2)), ("ints", NDArray.FromFlat(Enumerable.Range(0, 18).Select(v => v * v - 40).ToArray(), new Shape(2, 3, 3, 1))),
             ("boxes", corners), ("index", Ints([0, 1, 1, 0, 1], 5)),
         };
-        var ours = ExportAgrees(sess, In(images, ints, boxes, index), ys, feed, opset, reimport: false);
+        var ours = ExportAgrees(sess, In(images, ints, boxes, index), ys, feed, opset);
         Assert.Equal(new Shape(5, 3, 4, 2), ours[0].shape);
         Assert.Contains(-7f, ours[1].ToArray<float>());
         Assert.Contains(9f, ours[2].ToArray<float>());
