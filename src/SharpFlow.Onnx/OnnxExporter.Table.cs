@@ -219,6 +219,9 @@ internal sealed partial class OnnxExporter
         Named("TensorArraySizeV3", "SequenceLength", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayScatterV3", "SplitToSequence (unstack)", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayGatherV3", "ConcatFromSequence (stack)", (e, op) => e.ExportTensorArray(op)),
+
+        // TensorFlow 1.15 image ops added with their export (OnnxExporter.NewOps.cs).
+        Op("AdjustContrastv2", "ReduceMean over height and width, Sub, Mul, Add (in float32)", (e, op, y) => e.AdjustContrastOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>
