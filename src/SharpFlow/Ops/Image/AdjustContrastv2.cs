@@ -28,6 +28,10 @@ internal sealed class AdjustContrastv2 : OpDef
         ctx.AddOutput(d, x);
     }
 
+    /// <summary>TensorFlow 1.15 registers no gradient for this op type: differentiating through it fails as there.</summary>
+    public override Tensor?[] Gradient(Operation op, IReadOnlyList<Tensor?> grads) =>
+        throw new LookupError($"No gradient defined for operation '{op.name}' (op type: {op.type})");
+
     public override OpKernel CreateKernel(Operation op) => OpKernel.From(ctx =>
     {
         var (x, factor) = (ctx.Input(0), ctx.Input(1));
