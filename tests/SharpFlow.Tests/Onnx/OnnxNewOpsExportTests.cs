@@ -5,7 +5,8 @@ using static SharpFlow.Tests.Onnx.OnnxCheck;
 namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
-/// The export of TensorFlow 1.15 ops added late: AdjustContrastv2 as ReduceMean and element-wise arithmetic. Each
+/// The export of TensorFlow 1.15 ops added late: AdjustContrastv2 as ReduceMean and element-wise arithmetic,
+/// NonMaxSuppressionV4 and V5 (greedy) as NonMaxSuppression padded with Pad, V5's Soft-NMS refused. Each
 /// graph runs in ONNX Runtime against SharpFlow's own run (itself checked against TensorFlow's test values) at
 /// opsets 13 and 17.
 /// </summary>
@@ -34,5 +35,53 @@ public sealed class OnnxNewOpsExportTests
         var mean = Enumerable.Range(0, 12).Average(p => (double)x[p * 2]);
         Assert.Equal((x[0] - mean) * 1.7 + mean, ours[0].ToArray<float>()[0], 5);
         Assert.Equal(tf.float16, ours[1].dtype);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void NonMaxSuppressionV4AndV5AsNonMaxSuppressionPadded(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var boxes = tf.placeholder(tf.float32, new Shape(-1, 4), name: "boxes");
+        var scores = tf.placeholder(tf.float32, new Shape(-1), name: "scores");
+        var max = tf.placeholder(tf.int32, Shape.Scalar, name: "max");
+        var (padded, validPadded) = tf.image.non_max_suppression_padded(boxes, scores, max, 0.5f, 0.4f, pad_to_max_output_size: true);
+        var (plain, valid) = tf.image.non_max_suppression_padded(boxes, scores, max, 0.5f);
+        var (v5, v5Scores, v5Valid) = NonMaxSuppressionV5.Build(boxes, scores, 6, 0.5f, float.NegativeInfinity, 0f, padToMaxOutputSize: true);
+        var (withScores, selectedScores) = tf.image.non_max_suppression_with_scores(boxes, scores, max, 0.5f);
+        Tensor[] ys = [padded, validPadded, plain, valid, v5, v5Scores, v5Valid, withScores, selectedScores];
+        using var sess = tf.Session();
+        // TensorFlow's test boxes (the second given by its other two corners), and a box equal in score to the first.
+        var corners = NDArray.FromFlat(new[] { 0f, 0f, 1f, 1f, 1f, 1.1f, 0f, 0.1f, 0f, -0.1f, 1f, 0.9f, 0f, 10f, 1f, 11f, 0f, 10.1f, 1f, 11.1f, 0f, 100f, 1f, 101f, 5f, 5f, 6f, 6f }, new Shape(7, 4));
+        var values = NDArray.FromFlat(new[] { 0.9f, 0.75f, 0.6f, 0.95f, 0.5f, 0.3f, 0.9f }, new Shape(7));
+        var ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(5))], opset, reimport: false);
+        Assert.Equal(new[] { 3, 0, 6, 0, 0 }, ours[0].ToArray<int>());
+        Assert.Equal(3, ours[1].ToArray<int>()[0]);
+        Assert.Equal(new[] { 3, 0, 6, 5 }, ours[2].ToArray<int>());
+        Assert.Equal(4, ours[3].ToArray<int>()[0]);
+        Assert.Equal(new[] { 3, 0, 6, 5, 0, 0 }, ours[4].ToArray<int>());
+        Assert.Equal(new[] { 0.95f, 0.9f, 0.9f, 0.3f, 0f, 0f }, ours[5].ToArray<float>());
+        Assert.Equal(new[] { 0.95f, 0.9f, 0.9f, 0.3f }, ours[8].ToArray<float>());
+        ours = ExportAgrees(sess, In(boxes, scores, max), ys, [("boxes", corners), ("scores", values), ("max", NDArray.Scalar(0))], opset, reimport: false);
+        Assert.Empty(ours[0].ToArray<int>());
+        Assert.Equal(0, ours[1].ToArray<int>()[0]);
+    }
+
+    [Fact]
+    public void SoftNmsAndARunTimeSigmaAreRefusedWithTheirReasons()
+    {
+        using var g = TestGraph.Enter();
+        var boxes = tf.placeholder(tf.float32, new Shape(-1, 4), name: "boxes");
+        var scores = tf.placeholder(tf.float32, new Shape(-1), name: "scores");
+        var sigma = tf.placeholder(tf.float32, Shape.Scalar, name: "sigma");
+        var (soft, _) = tf.image.non_max_suppression_with_scores(boxes, scores, 4, 0.5f, soft_nms_sigma: 0.5f);
+        var (fed, _, _) = NonMaxSuppressionV5.Build(boxes, scores, 4, 0.5f, 0f, sigma);
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(boxes, scores), new Dictionary<string, Tensor> { ["y"] = soft }, 17));
+        Assert.Equal($"Cannot export NonMaxSuppressionV5 \"{soft.op.name}\" to ONNX: its soft_nms_sigma is 0.5: ONNX NonMaxSuppression has no Soft-NMS (which decays the scores " +
+            "of overlapping boxes instead of dropping them); only soft_nms_sigma 0 (greedy suppression) exports.", e.RawMessage);
+        e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(boxes, scores, sigma), new Dictionary<string, Tensor> { ["y"] = fed }, 13));
+        Assert.Equal($"Cannot export NonMaxSuppressionV5 \"{fed.op.name}\" to ONNX: its soft_nms_sigma depends on the inputs.", e.RawMessage);
     }
 }
