@@ -4,7 +4,8 @@ namespace SharpFlow.Onnx;
 
 /// <summary>
 /// The exporter's mappings of AdjustContrastv2 (ReduceMean over height and width and element-wise arithmetic) and
-/// NonMaxSuppressionV4 and V5 (ONNX NonMaxSuppression as for V3, padded with Pad; V5's Soft-NMS refused).
+/// NonMaxSuppressionV4 and V5 (ONNX NonMaxSuppression as for V3, padded with Pad; V5's Soft-NMS refused) and
+/// MatrixSetDiag (Where of the diagonal mask).
 /// </summary>
 internal sealed partial class OnnxExporter
 {
@@ -62,5 +63,21 @@ internal sealed partial class OnnxExporter
         var valid = Out(op.outputs[v5 ? 2 : 1]);
         Node("Cast", [Apply("Reshape", count, Ints([]))], [valid], ("to", int32));
         _names[op.outputs[v5 ? 2 : 1]] = valid;
+    }
+
+    /// <summary>
+    /// MatrixSetDiag: Where of the diagonal mask (i == j) between the diagonal, unsqueezed along the longer side of
+    /// the matrices so that element (i, j) of a diagonal position reads diagonal[i] (= diagonal[j]), and the input.
+    /// The matrices' last two dimensions must be known to choose that side.
+    /// </summary>
+    private void MatrixSetDiagOp(Operation op, string y)
+    {
+        var s = op.inputs[0].shape;
+        if (!s.IsKnownRank || s[s.ndims - 2] < 0 || s[s.ndims - 1] < 0)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: the last two dimensions of its input are unknown ({s}), and whether its matrices are tall or wide decides how the diagonal spreads.", op.name);
+        var x = In(op, 0);
+        var (rows, columns) = (Dim(x, -2), Dim(x, -1));
+        var spread = Apply("Unsqueeze", In(op, 1), Ints([s[s.ndims - 2] <= s[s.ndims - 1] ? -1 : -2]));
+        Node("Where", [DiagonalMask(rows, columns), spread, x], [y]);
     }
 }

@@ -220,10 +220,11 @@ internal sealed partial class OnnxExporter
         Named("TensorArrayScatterV3", "SplitToSequence (unstack)", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayGatherV3", "ConcatFromSequence (stack)", (e, op) => e.ExportTensorArray(op)),
 
-        // TensorFlow 1.15 image ops added with their export (OnnxExporter.NewOps.cs).
+        // TensorFlow 1.15 image and matrix ops added with their export (OnnxExporter.NewOps.cs).
         Op("AdjustContrastv2", "ReduceMean over height and width, Sub, Mul, Add (in float32)", (e, op, y) => e.AdjustContrastOp(op, y)),
         Named("NonMaxSuppressionV4", "NonMaxSuppression (one batch and class), Gather of column 2, Pad to max_output_size", (e, op) => e.NonMaxSuppressionPaddedOp(op)),
         Named("NonMaxSuppressionV5", "NonMaxSuppression as V4, Gather of the scores (soft_nms_sigma 0 only)", (e, op) => e.NonMaxSuppressionPaddedOp(op)),
+        Op("MatrixSetDiag", "Where of a mask from Range (matrices of known size)", (e, op, y) => e.MatrixSetDiagOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

@@ -6,7 +6,8 @@ namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
 /// The export of TensorFlow 1.15 ops added late: AdjustContrastv2 as ReduceMean and element-wise arithmetic,
-/// NonMaxSuppressionV4 and V5 (greedy) as NonMaxSuppression padded with Pad, V5's Soft-NMS refused. Each
+/// NonMaxSuppressionV4 and V5 (greedy) as NonMaxSuppression padded with Pad, V5's Soft-NMS refused, MatrixSetDiag
+/// as Where of the diagonal mask. Each
 /// graph runs in ONNX Runtime against SharpFlow's own run (itself checked against TensorFlow's test values) at
 /// opsets 13 and 17.
 /// </summary>
@@ -83,5 +84,24 @@ public sealed class OnnxNewOpsExportTests
             "of overlapping boxes instead of dropping them); only soft_nms_sigma 0 (greedy suppression) exports.", e.RawMessage);
         e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(boxes, scores, sigma), new Dictionary<string, Tensor> { ["y"] = fed }, 13));
         Assert.Equal($"Cannot export NonMaxSuppressionV5 \"{fed.op.name}\" to ONNX: its soft_nms_sigma depends on the inputs.", e.RawMessage);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void MatrixSetDiagAsWhereOfTheDiagonalMask(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var wide = tf.placeholder(tf.float32, new Shape(-1, 3, 4), name: "wide");
+        var tall = tf.placeholder(tf.float32, new Shape(4, 2), name: "tall");
+        var d = tf.placeholder(tf.float32, new Shape(-1, 3), name: "d");
+        Tensor[] ys = [tf.linalg.set_diag(wide, d), tf.linalg.set_diag(tall, new[] { 7f, 8f }), tf.linalg.set_diag(tf.reshape(wide, new[] { -1, 4, 3 }), tf.reshape(d, new[] { -1, 3 }))];
+        using var sess = tf.Session();
+        var ours = ExportAgrees(sess, In(wide, tall, d), ys, [("wide", F(1, 2, 3, 4)), ("tall", F(2, 4, 2)), ("d", F(3, 2, 3))], opset);
+        Assert.Equal(new[] { 7f, 8f }, new[] { ours[1].ToArray<float>()[0], ours[1].ToArray<float>()[3] });
+        var any = tf.placeholder(tf.float32, new Shape(-1, -1), name: "any");
+        var unknown = tf.linalg.set_diag(any, tf.zeros(new Shape(2)));
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(any), new Dictionary<string, Tensor> { ["y"] = unknown }, opset));
+        Assert.StartsWith($"Cannot export MatrixSetDiag \"{unknown.op.name}\" to ONNX: the last two dimensions of its input are unknown", e.RawMessage);
     }
 }
