@@ -262,6 +262,12 @@ internal sealed partial class OnnxExporter
         Op("ResizeBilinearGrad", "MatMul by the rows' and columns' interpolation matrices (constants of the static sizes)", (e, op, y) => e.ResizeGradOp(op, y)),
         Op("ResizeNearestNeighborGrad", "MatMul by the rows' and columns' one-hot matrices (constants of the static sizes)", (e, op, y) => e.ResizeGradOp(op, y)),
         Op("LRNGrad", "Pad and shifted Slices for the depth windows' sums, Pow, Mul, Div, Sub (the kernel's formula)", (e, op, y) => e.LrnGradOp(op, y)),
+
+        // TensorFlow 1.15 image and matrix ops added with their export (OnnxExporter.NewOps.cs).
+        Op("AdjustContrastv2", "ReduceMean over height and width, Sub, Mul, Add (in float32)", (e, op, y) => e.AdjustContrastOp(op, y)),
+        Named("NonMaxSuppressionV4", "NonMaxSuppression (one batch and class), Gather of column 2, Pad to max_output_size", (e, op) => e.NonMaxSuppressionPaddedOp(op)),
+        Named("NonMaxSuppressionV5", "NonMaxSuppression as V4, Gather of the scores (soft_nms_sigma 0 only)", (e, op) => e.NonMaxSuppressionPaddedOp(op)),
+        Op("MatrixSetDiag", "Where of a mask from Range (matrices of known size)", (e, op, y) => e.MatrixSetDiagOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

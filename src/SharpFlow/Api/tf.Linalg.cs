@@ -15,6 +15,8 @@ public static partial class Binding
         public static Tensor matrix_diag(TensorLike diagonal, string? name = null) => MatrixDiag.Build(diagonal, name);
         /// <summary>The main diagonal of each innermost matrix.</summary>
         public static Tensor matrix_diag_part(TensorLike input, string? name = null) => MatrixDiagPart.Build(input, name);
+        /// <summary>Each innermost matrix of <paramref name="input"/> with its main diagonal replaced by <paramref name="diagonal"/> (MatrixSetDiag).</summary>
+        public static Tensor matrix_set_diag(TensorLike input, TensorLike diagonal, string? name = null) => MatrixSetDiag.Build(input, diagonal, name);
         /// <summary>The sum of the main diagonal of each innermost matrix.</summary>
         public static Tensor trace(TensorLike x, string? name = null) => LinearAlgebra.Trace(x, name);
 
@@ -45,6 +47,8 @@ public static partial class Binding
             public static Tensor diag(TensorLike diagonal, string? name = null) => MatrixDiag.Build(diagonal, name);
             /// <summary>Alias of <see cref="tf.matrix_diag_part"/>.</summary>
             public static Tensor diag_part(TensorLike input, string? name = null) => MatrixDiagPart.Build(input, name);
+            /// <summary>Alias of <see cref="tf.matrix_set_diag"/>.</summary>
+            public static Tensor set_diag(TensorLike input, TensorLike diagonal, string? name = null) => MatrixSetDiag.Build(input, diagonal, name);
             /// <summary>Alias of <see cref="tf.trace"/>.</summary>
             public static Tensor trace(TensorLike x, string? name = null) => LinearAlgebra.Trace(x, name);
             /// <summary>Alias of <see cref="tf.tensordot(TensorLike, TensorLike, int, string?)"/>.</summary>

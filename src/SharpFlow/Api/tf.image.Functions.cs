@@ -375,16 +375,16 @@ public static partial class Binding
 
             /// <summary>
             /// Moves every value away from its channel's mean over height and width by <paramref name="contrast_factor"/>:
-            /// (x - mean)·factor + mean (<c>tf.image.adjust_contrast</c>; built from ordinary ops, so differentiable).
+            /// (x - mean)·factor + mean, one AdjustContrastv2 node named <c>adjust_contrast</c> as TensorFlow 1.15 builds it
+            /// (half and float32 images as they are, others converted to float32 and back, saturating)
+            /// (<c>tf.image.adjust_contrast</c>). As in TensorFlow 1.15 it has no gradient.
             /// </summary>
             public static Tensor adjust_contrast(TensorLike images, TensorLike contrast_factor)
             {
-                using var scope = name_scope("adjust_contrast");
+                using var scope = get_default_graph().name_scope("adjust_contrast", out var scopeName);
                 var x = convert_to_tensor(images, name: "images");
-                if (x.shape.IsKnownRank && x.shape.ndims < 3) throw new ValueError($"AdjustContrastv2: input must be at least 3-D, got shape {x.shape}");
-                var f = ToFloat(x);
-                var mean = reduce_mean(f, new[] { -3, -2 }, keepdims: true);
-                var adjusted = (f - mean) * cast(contrast_factor, f.dtype) + mean;
+                var f = x.dtype == float16 || x.dtype == float32 ? x : convert_image_dtype(x, float32);
+                var adjusted = AdjustContrastv2.Build(f, contrast_factor, name: scopeName);
                 return convert_image_dtype(adjusted, x.dtype, saturate: true);
             }
 

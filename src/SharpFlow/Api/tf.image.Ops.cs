@@ -44,6 +44,36 @@ public static partial class Binding
                 float score_threshold = float.NegativeInfinity, string? name = null) =>
                 NonMaxSuppressionV3.Build(boxes, scores, max_output_size, iou_threshold, score_threshold, name);
 
+            /// <summary>
+            /// non_max_suppression returning also the number of boxes kept; with <paramref name="pad_to_max_output_size"/>
+            /// the indices are padded with 0 to <paramref name="max_output_size"/> (a static shape when it is constant):
+            /// NonMaxSuppressionV4, as TensorFlow 1.15 builds it (<c>tf.image.non_max_suppression_padded</c>).
+            /// </summary>
+            public static (Tensor selected_indices, Tensor valid_outputs) non_max_suppression_padded(TensorLike boxes, TensorLike scores, TensorLike max_output_size,
+                float iou_threshold = 0.5f, float score_threshold = float.NegativeInfinity, bool pad_to_max_output_size = false, string? name = null)
+            {
+                using var scope = get_default_graph().name_scope(name ?? "non_max_suppression_padded");
+                var iou = convert_to_tensor(iou_threshold, name: "iou_threshold");
+                var score = convert_to_tensor(score_threshold, name: "score_threshold");
+                return NonMaxSuppressionV4.Build(boxes, scores, max_output_size, iou, score, pad_to_max_output_size);
+            }
+
+            /// <summary>
+            /// non_max_suppression returning the kept boxes' scores too; a positive <paramref name="soft_nms_sigma"/> decays
+            /// the scores of overlapping boxes by exp(-IoU² / (2σ)) instead of dropping them (Soft-NMS), the returned scores
+            /// being the decayed ones: NonMaxSuppressionV5 (<c>tf.image.non_max_suppression_with_scores</c>).
+            /// </summary>
+            public static (Tensor selected_indices, Tensor selected_scores) non_max_suppression_with_scores(TensorLike boxes, TensorLike scores,
+                TensorLike max_output_size, float iou_threshold = 0.5f, float score_threshold = float.NegativeInfinity, float soft_nms_sigma = 0f, string? name = null)
+            {
+                using var scope = get_default_graph().name_scope(name ?? "non_max_suppression_with_scores");
+                var iou = convert_to_tensor(iou_threshold, name: "iou_threshold");
+                var score = convert_to_tensor(score_threshold, name: "score_threshold");
+                var sigma = convert_to_tensor(soft_nms_sigma, name: "soft_nms_sigma");
+                var (indices, selectedScores, _) = NonMaxSuppressionV5.Build(boxes, scores, max_output_size, iou, score, sigma);
+                return (indices, selectedScores);
+            }
+
             /// <summary>Draws the outlines of boxes [batch, n, 4] onto float images [batch, H, W, depth] (<c>tf.image.draw_bounding_boxes</c>).</summary>
             public static Tensor draw_bounding_boxes(TensorLike images, TensorLike boxes, string? name = null) => DrawBoundingBoxes.Build(images, boxes, name);
 

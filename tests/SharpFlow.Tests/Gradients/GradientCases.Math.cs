@@ -81,5 +81,9 @@ public static partial class GradientCases
         {
             yield return C("second order", $"d²/dx² {name}", x => tf.gradients(tf.reduce_sum(f(x[0])), x[0])[0]!, input(s23)) with { Tolerance = 1e-4 };
         }
+        // MatrixSetDiag (TensorFlow's _MatrixSetDiagGrad): both inputs, square, wide and tall, batched.
+        yield return C("matmul", "matrix_set_diag square", x => tf.linalg.set_diag(x[0], x[1]), U(new Shape(2, 3, 3)), U(new Shape(2, 3)));
+        yield return C("matmul", "matrix_set_diag wide", x => tf.linalg.set_diag(x[0], x[1]), U(new Shape(2, 3, 4)), U(new Shape(2, 3)));
+        yield return C("matmul", "matrix_set_diag tall", x => tf.linalg.set_diag(x[0], x[1]), U(new Shape(4, 2)), U(new Shape(2)));
     }
 }

@@ -63,6 +63,8 @@ public class GradientCheckTests(Xunit.Abstractions.ITestOutputHelper output)
         var differentiable = AllOpDefs().Where(d => !d.NotDifferentiable).Select(d => d.Type).ToHashSet();
         differentiable.ExceptWith(covered);
         differentiable.Remove("PreventGradient"); // its gradient is an error by design (PreventGradientTests)
+        // TensorFlow 1.15 registers no gradient for these: their rule raises its LookupError (AdjustContrastv2Tests, NonMaxSuppressionV4V5Tests).
+        differentiable.ExceptWith(["AdjustContrastv2", "NonMaxSuppressionV5"]);
         Assert.True(differentiable.Count == 0, "differentiable ops without a gradient check: " + string.Join(", ", differentiable.Order()));
     }
 }

@@ -45,6 +45,60 @@ internal static class BoxKernels
         return selected.ToArray();
     }
 
+    /// <summary>
+    /// TensorFlow 1.15's DoNonMaxSuppressionOp (NonMaxSuppressionV4 and V5): candidates above
+    /// <paramref name="scoreThreshold"/> taken by decreasing score (ties: the lower index first) from a priority
+    /// queue; each is compared with the boxes kept since it was last compared, newest first: an IoU reaching
+    /// <paramref name="iouThreshold"/> drops it, any other multiplies its score by <c>exp(-IoU² / (2σ))</c>
+    /// (σ = <paramref name="softNmsSigma"/>; 1 when σ is 0, plain greedy suppression). A candidate whose score did
+    /// not change is kept; one whose score fell but stays above the threshold goes back into the queue. At most
+    /// <paramref name="maxOutputSize"/> boxes; with <paramref name="pad"/> the indices and scores are padded with 0 to
+    /// that size. Returns the indices, their (decayed) scores and how many are valid.
+    /// </summary>
+    public static (int[] Indices, float[] Scores, int Valid) NonMaxSuppression(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int maxOutputSize,
+        float iouThreshold, float scoreThreshold, float softNmsSigma, bool pad)
+    {
+        var order = Comparer<(float Score, int Index)>.Create((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Index.CompareTo(b.Index));
+        var queue = new PriorityQueue<(int Index, float Score, int Begin), (float Score, int Index)>(order);
+        for (var i = 0; i < scores.Length; i++)
+            if (scores[i] > scoreThreshold) queue.Enqueue((i, scores[i], 0), (scores[i], i));
+        var scale = softNmsSigma > 0 ? -0.5f / softNmsSigma : 0f;
+        var selected = new List<int>();
+        var selectedScores = new List<float>();
+        while (selected.Count < maxOutputSize && queue.Count > 0)
+        {
+            var (index, score, begin) = queue.Dequeue();
+            var original = score;
+            var hard = false;
+            for (var j = selected.Count - 1; j >= begin; j--)
+            {
+                var similarity = IoU(boxes, index, selected[j]);
+                score *= similarity <= iouThreshold ? MathF.Exp(scale * similarity * similarity) : 0f;
+                if (similarity >= iouThreshold)
+                {
+                    hard = true;
+                    break;
+                }
+                if (score <= scoreThreshold) break;
+            }
+            if (hard) continue;
+            if (score == original)
+            {
+                selected.Add(index);
+                selectedScores.Add(score);
+            }
+            else if (score > scoreThreshold) queue.Enqueue((index, score, selected.Count), (score, index));
+        }
+        var valid = selected.Count;
+        if (pad)
+            while (selected.Count < maxOutputSize)
+            {
+                selected.Add(0);
+                selectedScores.Add(0);
+            }
+        return (selected.ToArray(), selectedScores.ToArray(), valid);
+    }
+
     private static readonly float[][] Colors =
     [
         [1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5f, 0, 0.5f, 1], [0.5f, 0.5f, 0, 1], [0.5f, 0, 0, 1],
