@@ -56,6 +56,8 @@ internal sealed partial class OnnxExporter
             Node("Cast", [Name(limit)], [trips], ("to", 7L));
         }
         var condInit = Condition(loop, merges, condOps, predicate, initial, $"__init{_counter++}");
+        var stacks = CarriedStacks(inLoop, loop);
+        var stacksIn = stacks.Select(s => _stackStates[s]).ToList();
 
         var outer = _current;
         var body = new GraphProto { Name = loop.Name };
@@ -73,6 +75,12 @@ internal sealed partial class OnnxExporter
                 _names[merges[i].outputs[0]] = v;
                 _names[switches[i].outputs[1]] = v;
             }
+            foreach (var s in stacks)
+            {
+                var v = Fresh();
+                body.Input.Add(StackInfo(v, s));
+                _stackStates[s] = v;
+            }
             ExportOps(bodyOps, loop);
             var next = merges.Select(m => Name(m.inputs[1].op.inputs[0])).ToList();
             var condNext = Condition(loop, merges, condOps, predicate, next, "");
@@ -82,13 +90,16 @@ internal sealed partial class OnnxExporter
                 var isSequence = SequenceElement(merges[i].outputs[0]) is not null;
                 body.Output.Add(CarriedInfo(BodyOutput(next[i], isSequence, loop), merges[i].outputs[0], merges[i]));
             }
+            foreach (var s in stacks) body.Output.Add(StackInfo(BodyOutput(_stackStates[s], sequence: true, loop), s));
         }
         finally
         {
             _current = outer;
         }
         var outputs = exits.Select(e => e is null ? Fresh() : Out(e.outputs[0])).ToList();
-        Node("Loop", [trips, condInit, .. initial], [.. outputs], ("body", body));
+        var stacksOut = stacks.Select(_ => Fresh()).ToList();
+        Node("Loop", [trips, condInit, .. initial, .. stacksIn], [.. outputs, .. stacksOut], ("body", body));
+        for (var i = 0; i < stacks.Count; i++) _stackStates[stacks[i]] = stacksOut[i];
         for (var i = 0; i < exits.Count; i++)
             if (exits[i] is { } exit) _names[exit.outputs[0]] = outputs[i];
     }
