@@ -265,7 +265,11 @@ internal sealed partial class OnnxExporter
                 _names[op.outputs[0]] = value;
                 return;
             }
+            case "TensorArrayGradV3":
+                Refuse("a gradient TensorArray (zero-initialised, adding repeated writes to one index) is not exported: the backprop loop writes it at indices popped from a stack, in no order an ONNX sequence can append in");
+                return;
             default:
+                if (op.inputs.Count > 0 && IsGradArray(op.inputs[0])) Refuse("its TensorArray is a gradient TensorArray, which SharpFlow.Onnx does not export");
                 Refuse("SharpFlow.Onnx exports a TensorArray's write, read, size, unstack and stack only");
                 return;
         }
@@ -311,7 +315,7 @@ internal sealed partial class OnnxExporter
     private Order[] WriteOrders(Operation array)
     {
         if (_writeOrders.TryGetValue(array, out var known)) return known;
-        return _writeOrders[array] = [.. _needed.Where(o => o.type == "TensorArrayWriteV3" && ReferenceEquals(ArrayOp(o.inputs[0]), array))
+        return _writeOrders[array] = [.. _needed.Where(o => o.type == "TensorArrayWriteV3" && !IsGradArray(o.inputs[0]) && ReferenceEquals(ArrayOp(o.inputs[0]), array))
             .Select(WriteOrder).OfType<Order>()];
     }
 
@@ -327,6 +331,14 @@ internal sealed partial class OnnxExporter
         var t = handle;
         while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
         return t.op.type == "TensorArrayV3" ? t.op : throw new InternalError($"ONNX export: the TensorArray handle {handle.name} does not come from a TensorArrayV3 op ({t.op.type} \"{t.op.name}\").");
+    }
+
+    /// <summary>Whether a TensorArray handle comes from TensorArrayGradV3 (through a loop's Enters and Identities).</summary>
+    private static bool IsGradArray(Tensor handle)
+    {
+        var t = handle;
+        while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
+        return t.op.type == "TensorArrayGradV3";
     }
 
     /// <summary>True when <paramref name="index"/> is the last index of <paramref name="array"/>: its size minus one, as constants or as <c>Sub(size, 1)</c>.</summary>

@@ -82,6 +82,7 @@ internal sealed partial class OnnxExporter
             var created = Out(op.outputs[0]);
             Node("SequenceEmpty", [], [created], ("dtype", (long)DataTypeOf(op.Attr<DType>("elem_type"), op)));
             _stackStates[op] = created;
+            _names[op.outputs[0]] = created; // the handle: read by no exported op but a cond's Switch
             return;
         }
         if (ContextsOf(op).OfType<CondContext>().FirstOrDefault() is { } cond)

@@ -8,7 +8,8 @@ namespace SharpFlow.Tests.Onnx;
 /// The gradient of a tf.while_loop exported whole: the stacks the forward loop pushes each iteration's values on
 /// and the backprop loop pops them from (StackV2, StackPushV2, StackPopV2) as ONNX sequences carried out of the
 /// forward Loop into the backprop Loop; run in ONNX Runtime at opsets 13 and 17 and compared with SharpFlow's own
-/// gradients, then imported back into SharpFlow where its importer can.
+/// gradients. (SharpFlow's importer does not take these models back: it refuses SequenceErase of a sequence of
+/// run-time length.)
 /// </summary>
 public sealed class OnnxStackExportTests
 {
@@ -53,5 +54,32 @@ public sealed class OnnxStackExportTests
             [[("x", Floats([3], 0.5f, -0.3f, 0.9f)), ("n", NDArray.Scalar(4))], [("x", Floats([3], 0.1f, 0.2f, -0.7f)), ("n", NDArray.Scalar(1))]], opset);
         Assert.Equal(2, AllNodes(model.Graph).Count(o => o.OpType == "Loop"));
         Assert.Contains(AllNodes(model.Graph), o => o.OpType == "SequenceErase");
+    }
+
+    [Fact]
+    public void APushInsideACondOfTheLoopIsRefusedNamingTheOpAndTheCond()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3), name: "x");
+        var (_, y) = tf.while_loop((i, _) => tf.less(i, 3),
+            (i, v) => (i + 1, tf.cond(tf.greater(tf.reduce_sum(v), tf.constant(0f)), () => v * x, () => tf.sin(v))), (tf.constant(0), x));
+        var grad = tf.gradients(tf.reduce_sum(y), x)[0]!;
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["grad"] = grad }));
+        Assert.Matches("^Cannot export Stack(Push|Pop)V2 \"[^\"]+\" to ONNX: it is inside the branch of the cond \"[^\"]+\"", e.Message);
+    }
+
+    [Fact]
+    public void TheGradientOfADynamicRnnIsRefusedAtItsTensorArrayGrad()
+    {
+        using var g = TestGraph.Enter();
+        tf.set_random_seed(3);
+        var x = tf.placeholder(tf.float32, new Shape(2, 4, 3), name: "x");
+        var (outputs, _) = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x, dtype: tf.float32);
+        var grad = tf.gradients(tf.reduce_sum(outputs), x)[0]!;
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["grad"] = grad }));
+        Assert.Matches("^Cannot export TensorArrayGradV3 \"[^\"]+\" to ONNX: a gradient TensorArray ", e.Message);
     }
 }
