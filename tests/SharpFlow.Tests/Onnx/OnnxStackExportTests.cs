@@ -82,4 +82,59 @@ public sealed class OnnxStackExportTests
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["grad"] = grad }));
         Assert.Matches("^Cannot export TensorArrayGradV3 \"[^\"]+\" to ONNX: a gradient TensorArray ", e.Message);
     }
+
+    /// <summary>A stack of float32 with <paramref name="maxSize"/>, two pushes of x and 2x, then two pops (each ordered after the one before).</summary>
+    private static (Tensor X, Tensor First, Tensor Second, Operation Push) PushTwicePopTwice(int maxSize, DType pushed)
+    {
+        var graph = Graph.get_default();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var stack = graph.CreateOp(SharpFlow.Ops.DataFlow.StackV2.Def, "stack", [tf.constant(maxSize)],
+            new Dictionary<string, object> { ["elem_type"] = tf.float32, ["stack_name"] = "" }).outputs[0];
+        Operation Push(Tensor v, Operation? after) => graph.CreateOp(SharpFlow.Ops.DataFlow.StackPushV2.Def, "push", [stack, v],
+            new Dictionary<string, object> { ["T"] = v.dtype, ["swap_memory"] = false }, after is null ? null : [after]);
+        var push1 = Push(tf.cast(x, pushed), null);
+        var push2 = Push(tf.cast(x * 2f, pushed), push1);
+        Operation Pop(Operation after) => graph.CreateOp(SharpFlow.Ops.DataFlow.StackPopV2.Def, "pop", [stack],
+            new Dictionary<string, object> { ["elem_type"] = tf.float32 }, [after]);
+        var pop1 = Pop(push2);
+        var pop2 = Pop(pop1);
+        return (x, pop1.outputs[0], pop2.outputs[0], push1);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void PopsComeOffInReverseOrderOfThePushesAsInSharpFlow(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var (x, first, second, _) = PushTwicePopTwice(-1, tf.float32);
+        using var sess = tf.Session();
+        var feed = Floats([2], 1.5f, -2f);
+        var ours = sess.run([first, second], new FeedDict { [x] = feed });
+        Same(Floats([2], 3f, -4f), ours[0], "SharpFlow's first pop", 0);
+        RunsAsInSharpFlow(sess, new() { ["x"] = x }, new() { ["first"] = first, ["second"] = second }, [[("x", feed)]], opset);
+    }
+
+    [Fact]
+    public void PushingPastMaxSizeFailsTheRunInOnnxRuntimeAsInSharpFlow()
+    {
+        using var g = TestGraph.Enter();
+        var (x, first, second, _) = PushTwicePopTwice(1, tf.float32);
+        using var sess = tf.Session();
+        var feed = Floats([2], 1.5f, -2f);
+        var ours = Assert.ThrowsAny<Exception>(() => sess.run([first, second], new FeedDict { [x] = feed }));
+        Assert.Contains("overflowed its max_size (1)", ours.Message);
+        var bytes = OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["first"] = first, ["second"] = second }).ToByteArray();
+        Assert.ThrowsAny<Exception>(() => RunOnnxRuntime(bytes, [("x", feed)], ["first", "second"]));
+    }
+
+    [Fact]
+    public void APushOfAnotherDTypeThanTheStacksIsRefusedNamingThePush()
+    {
+        using var g = TestGraph.Enter();
+        var (x, first, second, push) = PushTwicePopTwice(-1, tf.int32);
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["first"] = first, ["second"] = second }));
+        Assert.StartsWith($"Cannot export StackPushV2 \"{push.name}\" to ONNX: it pushes int32 onto a stack of float32.", e.Message);
+    }
 }
