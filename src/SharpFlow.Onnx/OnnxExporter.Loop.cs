@@ -56,6 +56,8 @@ internal sealed partial class OnnxExporter
             Node("Cast", [Name(limit)], [trips], ("to", 7L));
         }
         var condInit = Condition(loop, merges, condOps, predicate, initial, $"__init{_counter++}");
+        var stacks = CarriedStacks(inLoop, loop);
+        var stacksIn = stacks.Select(s => _stackStates[s]).ToList();
 
         var outer = _current;
         var body = new GraphProto { Name = loop.Name };
@@ -73,6 +75,12 @@ internal sealed partial class OnnxExporter
                 _names[merges[i].outputs[0]] = v;
                 _names[switches[i].outputs[1]] = v;
             }
+            foreach (var s in stacks)
+            {
+                var v = Fresh();
+                body.Input.Add(StackInfo(v, s));
+                _stackStates[s] = v;
+            }
             ExportOps(bodyOps, loop);
             var next = merges.Select(m => Name(m.inputs[1].op.inputs[0])).ToList();
             var condNext = Condition(loop, merges, condOps, predicate, next, "");
@@ -82,13 +90,16 @@ internal sealed partial class OnnxExporter
                 var isSequence = SequenceElement(merges[i].outputs[0]) is not null;
                 body.Output.Add(CarriedInfo(BodyOutput(next[i], isSequence, loop), merges[i].outputs[0], merges[i]));
             }
+            foreach (var s in stacks) body.Output.Add(StackInfo(BodyOutput(_stackStates[s], sequence: true, loop), s));
         }
         finally
         {
             _current = outer;
         }
         var outputs = exits.Select(e => e is null ? Fresh() : Out(e.outputs[0])).ToList();
-        Node("Loop", [trips, condInit, .. initial], [.. outputs], ("body", body));
+        var stacksOut = stacks.Select(_ => Fresh()).ToList();
+        Node("Loop", [trips, condInit, .. initial, .. stacksIn], [.. outputs, .. stacksOut], ("body", body));
+        for (var i = 0; i < stacks.Count; i++) _stackStates[stacks[i]] = stacksOut[i];
         for (var i = 0; i < exits.Count; i++)
             if (exits[i] is { } exit) _names[exit.outputs[0]] = outputs[i];
     }
@@ -254,7 +265,11 @@ internal sealed partial class OnnxExporter
                 _names[op.outputs[0]] = value;
                 return;
             }
+            case "TensorArrayGradV3":
+                Refuse("a gradient TensorArray (zero-initialised, adding repeated writes to one index) is not exported: the backprop loop writes it at indices popped from a stack, in no order an ONNX sequence can append in");
+                return;
             default:
+                if (op.inputs.Count > 0 && IsGradArray(op.inputs[0])) Refuse("its TensorArray is a gradient TensorArray, which SharpFlow.Onnx does not export");
                 Refuse("SharpFlow.Onnx exports a TensorArray's write, read, size, unstack and stack only");
                 return;
         }
@@ -300,7 +315,7 @@ internal sealed partial class OnnxExporter
     private Order[] WriteOrders(Operation array)
     {
         if (_writeOrders.TryGetValue(array, out var known)) return known;
-        return _writeOrders[array] = [.. _needed.Where(o => o.type == "TensorArrayWriteV3" && ReferenceEquals(ArrayOp(o.inputs[0]), array))
+        return _writeOrders[array] = [.. _needed.Where(o => o.type == "TensorArrayWriteV3" && !IsGradArray(o.inputs[0]) && ReferenceEquals(ArrayOp(o.inputs[0]), array))
             .Select(WriteOrder).OfType<Order>()];
     }
 
@@ -316,6 +331,14 @@ internal sealed partial class OnnxExporter
         var t = handle;
         while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
         return t.op.type == "TensorArrayV3" ? t.op : throw new InternalError($"ONNX export: the TensorArray handle {handle.name} does not come from a TensorArrayV3 op ({t.op.type} \"{t.op.name}\").");
+    }
+
+    /// <summary>Whether a TensorArray handle comes from TensorArrayGradV3 (through a loop's Enters and Identities).</summary>
+    private static bool IsGradArray(Tensor handle)
+    {
+        var t = handle;
+        while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
+        return t.op.type == "TensorArrayGradV3";
     }
 
     /// <summary>True when <paramref name="index"/> is the last index of <paramref name="array"/>: its size minus one, as constants or as <c>Sub(size, 1)</c>.</summary>

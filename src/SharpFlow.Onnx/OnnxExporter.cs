@@ -69,6 +69,7 @@ internal sealed partial class OnnxExporter
             foreach (var input in op.inputs)
                 if (!IsInput(input)) stack.Push(input.op);
         }
+        AddStackPushes(needed);
         var order = _session.graph.get_operations().Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
         var ordered = needed.Where(DependsOnInput).OrderBy(o => order[o]).ToList();
         _needed = needed;
@@ -239,7 +240,7 @@ internal sealed partial class OnnxExporter
         var result = op.outputs.Any(IsInput) || op.inputs.Any(i => IsInput(i) || DependsOnInput(i.op))
             || (op.Context is not null && op.type != "Const")
             // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
-            || op.type.StartsWith("TensorArray", StringComparison.Ordinal)
+            || op.type.StartsWith("TensorArray", StringComparison.Ordinal) || op.type.StartsWith("Stack", StringComparison.Ordinal)
             // A random op the table maps draws in the model, on every run.
             || RandomTypes.Contains(op.type);
         if (!result && op.type == "Placeholder")
