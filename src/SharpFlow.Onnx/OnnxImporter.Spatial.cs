@@ -107,7 +107,7 @@ internal sealed partial class OnnxImporter
         var x = ChannelsLast(xValue, node, n);
         var wShape = wValue.Constant?.shape.Dims ?? Nchw(wValue).shape.Dims;
         var kernel = wShape.Skip(2).ToArray();
-        if (kernel.Any(k => k < 0)) throw Unsupported(node, "a filter whose size is unknown at import");
+        if (kernel.Any(k => k < 0)) throw Unsupported(node, "W", "a run-time filter", "its spatial size is unknown at import");
         if (IntsOrNull(node, "kernel_shape") is { Length: > 0 } ks && !ks.SequenceEqual(kernel))
             throw Invalid(node, $"kernel_shape [{string.Join(",", ks)}] does not match the filter's [{string.Join(",", kernel)}].");
         var group = (int)Attr(node, "group", 1L);
@@ -140,14 +140,15 @@ internal sealed partial class OnnxImporter
         }
         var step = both ? Enumerable.Repeat(1, n).ToArray() : strides;
         var inChannels = x.shape.ndims == n + 2 ? x.shape[n + 1] : -1;
-        if (group < 1 || outChannels % group != 0 || (inChannels >= 0 && inChannels != inPerGroup * group))
+        if (group < 1 || (outChannels >= 0 && outChannels % group != 0) || (inChannels >= 0 && inPerGroup >= 0 && inChannels != inPerGroup * group))
             throw Invalid(node, $"group={group} does not fit {inChannels} input and {outChannels} output channels with a filter of {inPerGroup} inputs per group.");
         Tensor y;
         if (group == 1) y = ConvolveOnce(x, filter, step, dilations, padding);
         else if (n == 2 && inPerGroup == 1)
         {
             // Depthwise: output channel c·m + j convolves input channel c, as TensorFlow's depthwise filter [kh, kw, C, m].
-            var depthwise = tf.reshape(filter, new[] { kernel[0], kernel[1], group, outChannels / group });
+            // A run-time W's output channels can be unknown at import (a graph input's first axis, with DynamicBatch).
+            var depthwise = tf.reshape(filter, new[] { kernel[0], kernel[1], group, outChannels >= 0 ? outChannels / group : -1 });
             y = tf.nn.depthwise_conv2d(x, depthwise, [1, step[0], step[1], 1], padding, rate: dilations.All(d => d == 1) ? null : dilations);
         }
         else
@@ -182,13 +183,17 @@ internal sealed partial class OnnxImporter
     private void ConvTranspose(NodeProto node)
     {
         var xValue = In(node, 0);
-        var w = ConstantOf(node, 1, "W");
-        var n = w.ndim - 2;
-        if (n is < 1 or > 3) throw Unsupported(node, $"a rank-{w.ndim} filter (1-D, 2-D and 3-D convolutions only)");
+        var wValue = In(node, 1);
+        // A constant W is permuted at import; a run-time W (a graph input, or computed) gets the same permutation as a Transpose.
+        var wDims = wValue.Constant?.shape.Dims ?? Nchw(wValue).shape.Dims;
+        var n = wDims.Length - 2;
+        if (n is < 1 or > 3) throw Unsupported(node, $"a rank-{wDims.Length} filter (1-D, 2-D and 3-D convolutions only)");
         var x = ChannelsLast(xValue, node, n);
         var group = (int)Attr(node, "group", 1L);
-        var (inChannels, outPerGroup) = (w.shape[0], w.shape[1]);
-        var kernel = w.shape.Dims.Skip(2).ToArray();
+        var kernel = wDims.Skip(2).ToArray();
+        if (kernel.Any(k => k < 0)) throw Unsupported(node, "W", "a run-time filter", "its spatial size is unknown at import");
+        if (IntsOrNull(node, "kernel_shape") is { Length: > 0 } ks && !ks.SequenceEqual(kernel))
+            throw Invalid(node, $"kernel_shape [{string.Join(",", ks)}] does not match the filter's [{string.Join(",", kernel)}].");
         var strides = Ints(node, "strides", Enumerable.Repeat(1, n).ToArray());
         var dilations = Ints(node, "dilations", Enumerable.Repeat(1, n).ToArray());
         var outputPadding = Ints(node, "output_padding", new int[n]);
@@ -236,8 +241,9 @@ internal sealed partial class OnnxImporter
         var after = Enumerable.Range(0, n).Select(i => effective[i] - 1 - pads[i + n] + outputPadding[i]).ToArray();
         spread = PadOrCrop(spread, before, after);
         // The kernel flipped on its spatial axes, as a forward filter [k…, in, out/group]: [I, O/g, k…] → [k…, I, O/g].
-        var flipped = OnnxTensors.Permute(w, [.. Enumerable.Range(2, n), 0, 1]);
-        var filter = tf.reverse(Materialize(null, flipped), Enumerable.Range(0, n).ToArray());
+        int[] perm = [.. Enumerable.Range(2, n), 0, 1];
+        var unflipped = wValue.Constant is { } w ? Materialize(null, OnnxTensors.Permute(w, perm)) : tf.transpose(Nchw(wValue), perm);
+        var filter = tf.reverse(unflipped, Enumerable.Range(0, n).ToArray());
         Tensor y;
         var step = Enumerable.Repeat(1, n).ToArray();
         if (group == 1) y = ConvolveOnce(spread, filter, step, dilations, "VALID");
@@ -248,8 +254,6 @@ internal sealed partial class OnnxImporter
             var fs = tf.split(filter, group, axis: n);
             y = tf.concat(Enumerable.Range(0, group).Select(g => ConvolveOnce(xs[g], fs[g], step, dilations, "VALID")).ToList(), n + 1);
         }
-        _ = inChannels;
-        _ = outPerGroup;
         if (Has(node, 2)) y = tf.nn.bias_add(y, X(node, 2));
         SetChannelsLast(node, y, n);
     }

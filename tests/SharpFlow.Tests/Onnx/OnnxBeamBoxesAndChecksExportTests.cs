@@ -50,6 +50,7 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
             ("parents", Ints3(TimeMajor(new[, ,] { { { 0, 0, 0 }, { 0, 1, 1 }, { 2, 1, 2 }, { -1, -1, -1 } } }))),
             ("lengths", NDArray.FromArray(new[] { 3 })),
         };
+        // Re-import still refused: the importer refuses the export's Slice of an input of unknown rank.
         var ours = ExportAgrees(sess, new() { ["steps"] = steps, ["parents"] = parents, ["lengths"] = lengths }, [beams], feed, opset, reimport: false);
         Assert.Equal(Ints3(TimeMajor(new[, ,] { { { 2, 2, 2 }, { 6, 5, 6 }, { 7, 8, 9 }, { 10, 10, 10 } } })).ToArray<int>(), ours[0].ToArray<int>());
     }
@@ -76,6 +77,7 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
                 ("steps", NDArray.FromFlat(s, new Shape(time, batch, beam))), ("parents", NDArray.FromFlat(p, new Shape(time, batch, beam))),
                 ("lengths", NDArray.FromArray(l)),
             };
+            // Re-import still refused: the importer refuses the export's Slice of an input of unknown rank.
             var ours = ExportAgrees(sess, inputs, [beams], feed, opset, reimport: false)[0].ToArray<int>();
             Assert.Contains(10, ours);
         }
@@ -88,6 +90,7 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
         var (steps, parents, lengths, beams) = GatherTreeGraph();
         using var sess = tf.Session();
         var empty = NDArray.FromFlat(Array.Empty<int>(), new Shape(0, 2, 3));
+        // Re-import still refused: the importer refuses the export's Slice of an input of unknown rank.
         var ours = ExportAgrees(sess, new() { ["steps"] = steps, ["parents"] = parents, ["lengths"] = lengths },
             [beams], [("steps", empty), ("parents", empty), ("lengths", NDArray.FromArray(new[] { 1, 0 }))], 13, reimport: false);
         Assert.Equal([0, 2, 3], ours[0].shape.Dims);
@@ -143,7 +146,7 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
             for (var k = 0; k < count; k++)
                 flat.AddRange(k < fixedBoxes.Length && b == 0 ? fixedBoxes[k] : Enumerable.Range(0, 4).Select(_ => (float)(random.NextDouble() * 1.4 - 0.2)));
         var feed = new[] { ("images", Uniform(opset, 0, 0.3, n, h, w, depth)), ("boxes", NDArray.FromFlat(flat.ToArray(), new Shape(n, count, 4))) };
-        ExportAgrees(sess, new() { ["images"] = images, ["boxes"] = boxes }, [y], feed, opset, tolerance: 0, reimport: false);
+        ExportAgrees(sess, new() { ["images"] = images, ["boxes"] = boxes }, [y], feed, opset, tolerance: 0);
     }
 
     [Fact]
@@ -156,8 +159,8 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
         using var sess = tf.Session();
         var image = Uniform(2, 0, 0.3, 1, 5, 6, 3).Cast(DType.float64);
         var inputs = new Dictionary<string, Tensor> { ["images"] = images, ["boxes"] = boxes };
-        ExportAgrees(sess, inputs, [y], [("images", image), ("boxes", NDArray.FromFlat(new[] { 0.2f, 0.1f, 0.9f, 0.7f }, new Shape(1, 1, 4)))], 13, tolerance: 0, reimport: false);
-        var none = ExportAgrees(sess, inputs, [y], [("images", image), ("boxes", NDArray.FromFlat(Array.Empty<float>(), new Shape(1, 0, 4)))], 13, tolerance: 0, reimport: false);
+        ExportAgrees(sess, inputs, [y], [("images", image), ("boxes", NDArray.FromFlat(new[] { 0.2f, 0.1f, 0.9f, 0.7f }, new Shape(1, 1, 4)))], 13, tolerance: 0);
+        var none = ExportAgrees(sess, inputs, [y], [("images", image), ("boxes", NDArray.FromFlat(Array.Empty<float>(), new Shape(1, 0, 4)))], 13, tolerance: 0);
         Assert.True(none[0].ValueEquals(image));
     }
 
@@ -189,6 +192,7 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
         var model = OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x, ["sizes"] = sizes }, new Dictionary<string, Tensor> { ["y"] = joined });
         Assert.Contains(AllNodes(model.Proto.Graph), n => n.OpType == "SplitToSequence");
         Assert.DoesNotContain(AllNodes(model.Proto.Graph), n => n.OpType == "Loop"); // the lengths are not read
+        // Re-import still refused: the importer's SplitToSequence needs the split axis's size at import.
         var ours = ExportAgrees(sess, new() { ["x"] = x, ["sizes"] = sizes }, [middle, joined, lengths], feed, opset, reimport: false);
         Assert.Equal(F(3, 6, 2).ToArray<float>(), ours[1].ToArray<float>());
         Assert.Equal([1L, 3L, 2L], ours[2].ToArray<long>());

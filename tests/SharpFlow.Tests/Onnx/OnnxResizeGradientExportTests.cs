@@ -41,7 +41,7 @@ public sealed class OnnxResizeGradientExportTests
                     k++;
                 }
         using var sess = tf.Session();
-        var ours = ExportAgrees(sess, inputs, [.. outputs], [.. feed], opset, tolerance: 1e-5, reimport: false);
+        var ours = ExportAgrees(sess, inputs, [.. outputs], [.. feed], opset, tolerance: 1e-5);
         var forward = sess.run([.. resizes.Select(r => r.Resized)], new FeedDict { [x] = xv, [wide] = wv });
         for (var i = 0; i < outputs.Count; i++)
         {
