@@ -561,23 +561,23 @@ internal sealed partial class OnnxExporter
     }
 
     /// <summary>
-    /// FusedBatchNorm/V2/V3 (NHWC, NCHW, NDHWC, NCDHW), every output as SharpFlow's kernel gives it. Inference
+    /// FusedBatchNorm/V2/V3 (NHWC, NCHW), every output as SharpFlow's kernel gives it. Inference
     /// (<c>is_training=False</c>): ONNX BatchNormalization of the given mean and variance (between Transposes for
-    /// NHWC; the element-wise formula for NDHWC), which batch_mean, batch_variance and reserve_space_1/2 return.
+    /// NHWC), which batch_mean, batch_variance and reserve_space_1/2 return.
     /// Training: the batch's mean and biased variance over every axis but the channels (ReduceMean of x, then of the
     /// squared deviations from that mean, two passes as the kernel), <c>y = (x − mean)·(scale / sqrt(variance + ε)) + offset</c>;
     /// batch_mean is the mean and batch_variance the variance times Bessel's <c>n / max(n − 1, 1)</c> (n the
     /// elements per channel, known at run time), both moved from the given mean and variance by
     /// exponential_avg_factor when it is not 1; reserve_space_1/2 hold the batch mean and the biased variance.
-    /// V3's reserve_space_3 is a zero scalar. A float16 x (float32 statistics) is widened to float32, as the kernel does.
+    /// V3's reserve_space_3 is a zero scalar. A float16 x with float32 statistics and the 5-D formats are refused.
     /// </summary>
     private void FusedBatchNorm(Operation op)
     {
         var format = op.attrs.TryGetValue("data_format", out var f) && f is string text ? text : "NHWC";
-        if (format is not ("NHWC" or "NCHW" or "NDHWC" or "NCDHW"))
+        if (format is not ("NHWC" or "NCHW"))
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
         var (t, u) = (op.inputs[0].dtype, op.inputs[1].dtype);
-        if (t != u && !(t == DType.float16 && u == DType.float32))
+        if (t != u)
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: x of {t.name} with {u.name} statistics.", op.name);
         var training = op.attrs.TryGetValue("is_training", out var tr) && tr is true;
         var epsilon = Convert.ToSingle(op.attrs["epsilon"], System.Globalization.CultureInfo.InvariantCulture);
@@ -586,8 +586,7 @@ internal sealed partial class OnnxExporter
         var channel = format.StartsWith("NC", StringComparison.Ordinal) ? 1 : rank - 1;
         long[] axes = [.. Enumerable.Range(0, rank).Where(a => a != channel).Select(a => (long)a)];
         var outs = op.outputs.Select(Out).ToArray();
-        var y = t == u ? outs[0] : Fresh();
-        var x = t == u ? In(op, 0) : ApplyWith("Cast", [In(op, 0)], ("to", (long)DataTypeOf(u, op)));
+        var (x, y) = (In(op, 0), outs[0]);
         // A [C] vector shaped to broadcast along the channel axis.
         string Channels(string v) => channel == rank - 1 ? v : Apply("Reshape", v, Ints([-1, .. Enumerable.Repeat(1L, rank - 2)]));
         void Normalize(string centered, string variance) =>
@@ -596,8 +595,7 @@ internal sealed partial class OnnxExporter
         {
             var statistics = new[] { In(op, 1), In(op, 2), In(op, 3), In(op, 4) };
             if (channel == 1) Node("BatchNormalization", [x, .. statistics], [y], ("epsilon", epsilon));
-            else if (rank == 4 && t == u) BetweenTransposes(op, "BatchNormalization", statistics, [("epsilon", epsilon)]);
-            else Normalize(Apply("Sub", x, In(op, 3)), In(op, 4));
+            else BetweenTransposes(op, "BatchNormalization", statistics, [("epsilon", epsilon)]);
             Node("Identity", [In(op, 3)], [outs[1]]);
             Node("Identity", [In(op, 4)], [outs[2]]);
             Node("Identity", [In(op, 3)], [outs[3]]);
@@ -628,7 +626,6 @@ internal sealed partial class OnnxExporter
                 Node("Add", [Apply("Mul", keep, In(op, 4)), Apply("Mul", Apply("Mul", take, adjust), outs[4])], [outs[2]]);
             }
         }
-        if (t != u) Node("Cast", [y], [outs[0]], ("to", (long)DataTypeOf(t, op)));
         if (outs.Length > 5) Node("Identity", [Scalar(0, u)], [outs[5]]);
         for (var k = 0; k < outs.Length; k++) _names[op.outputs[k]] = outs[k];
     }
