@@ -12,15 +12,29 @@ internal sealed partial class OnnxExporter
     /// NonMaxSuppressionV2 and V3: ONNX NonMaxSuppression (<c>center_point_box = 0</c>: TensorFlow's
     /// <c>[y1, x1, y2, x2]</c> of any two opposite corners) of one batch and one class, the boxes <c>[1, n, 4]</c> and
     /// scores <c>[1, 1, n]</c>; of its <c>[selected, 3]</c> (batch, class, box) triplets column 2, cast to int32. Both
-    /// keep the boxes by decreasing score (the lower index first among equal scores), drop a box whose IoU with a
-    /// kept one passes the threshold and, with V3's score threshold, the boxes whose score is not above it.
+    /// keep the boxes by decreasing score (the lower index first among equal scores) and, with V3's score threshold,
+    /// drop the boxes whose score is not above it. SharpFlow's kernel (as TensorFlow's since its soft-NMS rewrite,
+    /// <c>similarity &gt;= similarity_threshold</c>) drops a box whose IoU with a kept one reaches the threshold, ONNX
+    /// Runtime only one whose IoU is above it: ONNX is given the float32 just below the threshold (float IoUs above
+    /// it are exactly those at or above the threshold). A constant threshold is stepped down exactly
+    /// (<c>nextafter</c> toward −∞); a computed one is multiplied by <c>1 − 2⁻²⁴</c>, which is the step down for every
+    /// normal positive float32. A threshold of 0 is refused: TensorFlow then drops every box after the first (an IoU
+    /// of 0 reaches it), which ONNX Runtime, never suppressing disjoint boxes, cannot be asked for.
     /// </summary>
     private void NonMaxSuppressionOp(Operation op, string y)
     {
         var boxes = Apply("Unsqueeze", In(op, 0), Ints([0]));
         var scores = Apply("Unsqueeze", In(op, 1), Ints([0, 1]));
         var max = Apply("Reshape", Int64(op.inputs[2]), Ints([1]));
-        var iou = Apply("Reshape", In(op, 3), Ints([1]));
+        string iou;
+        if (_constants.TryGetValue(op.inputs[3], out var given))
+        {
+            var threshold = given.Cast(DType.float32).ToArray<float>()[0];
+            if (threshold <= 0f)
+                throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: iou_threshold {threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)} drops every box after the first (an IoU of 0 reaches it), while ONNX NonMaxSuppression drops only boxes whose IoU is above the threshold.", op.name);
+            iou = Initializer($"{op.name}/iou_threshold_below", NDArray.FromFlat([MathF.BitDecrement(threshold)], new Shape(1)));
+        }
+        else iou = Apply("Reshape", Apply("Mul", InDType(op, 3, DType.float32), Scalar(1 - System.Math.Pow(2, -24), DType.float32)), Ints([1]));
         string[] inputs = op.type == "NonMaxSuppressionV3" ? [boxes, scores, max, iou, Apply("Reshape", In(op, 4), Ints([1]))] : [boxes, scores, max, iou];
         var triplets = ApplyWith("NonMaxSuppression", inputs, ("center_point_box", 0L));
         var selected = ApplyWith("Gather", [triplets, Long(2)], ("axis", 1L));

@@ -562,23 +562,73 @@ internal sealed partial class OnnxExporter
     }
 
     /// <summary>
-    /// FusedBatchNorm/V2/V3 in inference (<c>is_training=False</c>: the given mean and variance) → ONNX
-    /// BatchNormalization, between Transposes for NHWC. Training mode normalises with the batch's statistics and
-    /// updates none here, so it is refused: export the inference graph.
+    /// FusedBatchNorm/V2/V3 (NHWC, NCHW), every output as SharpFlow's kernel gives it. Inference
+    /// (<c>is_training=False</c>): ONNX BatchNormalization of the given mean and variance (between Transposes for
+    /// NHWC), which batch_mean, batch_variance and reserve_space_1/2 return.
+    /// Training: the batch's mean and biased variance over every axis but the channels (ReduceMean of x, then of the
+    /// squared deviations from that mean, two passes as the kernel), <c>y = (x − mean)·(scale / sqrt(variance + ε)) + offset</c>;
+    /// batch_mean is the mean and batch_variance the variance times Bessel's <c>n / max(n − 1, 1)</c> (n the
+    /// elements per channel, known at run time), both moved from the given mean and variance by
+    /// exponential_avg_factor when it is not 1; reserve_space_1/2 hold the batch mean and the biased variance.
+    /// V3's reserve_space_3 is a zero scalar. A float16 x with float32 statistics and the 5-D formats are refused.
     /// </summary>
     private void FusedBatchNorm(Operation op)
     {
-        if (!op.attrs.TryGetValue("is_training", out var training) || training is not false)
-            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: is_training=True normalises with the batch's statistics; export the inference graph (training=False).", op.name);
         var format = op.attrs.TryGetValue("data_format", out var f) && f is string text ? text : "NHWC";
         if (format is not ("NHWC" or "NCHW"))
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: data_format {format}.", op.name);
-        if (op.inputs[0].dtype != op.inputs[1].dtype)
-            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: x of {op.inputs[0].dtype.name} with {op.inputs[1].dtype.name} statistics.", op.name);
+        var (t, u) = (op.inputs[0].dtype, op.inputs[1].dtype);
+        if (t != u)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: x of {t.name} with {u.name} statistics.", op.name);
+        var training = op.attrs.TryGetValue("is_training", out var tr) && tr is true;
         var epsilon = Convert.ToSingle(op.attrs["epsilon"], System.Globalization.CultureInfo.InvariantCulture);
-        var statistics = new[] { Name(op.inputs[1]), Name(op.inputs[2]), Name(op.inputs[3]), Name(op.inputs[4]) };
-        if (format == "NCHW") Node("BatchNormalization", [Name(op.inputs[0]), .. statistics], [Out(op.outputs[0])], ("epsilon", epsilon));
-        else BetweenTransposes(op, "BatchNormalization", statistics, [("epsilon", epsilon)]);
+        var factor = op.attrs.TryGetValue("exponential_avg_factor", out var fa) ? Convert.ToSingle(fa, System.Globalization.CultureInfo.InvariantCulture) : 1f;
+        var rank = format.Length;
+        var channel = format.StartsWith("NC", StringComparison.Ordinal) ? 1 : rank - 1;
+        long[] axes = [.. Enumerable.Range(0, rank).Where(a => a != channel).Select(a => (long)a)];
+        var outs = op.outputs.Select(Out).ToArray();
+        var (x, y) = (In(op, 0), outs[0]);
+        // A [C] vector shaped to broadcast along the channel axis.
+        string Channels(string v) => channel == rank - 1 ? v : Apply("Reshape", v, Ints([-1, .. Enumerable.Repeat(1L, rank - 2)]));
+        void Normalize(string centered, string variance) =>
+            Node("Add", [Apply("Mul", centered, Channels(Apply("Div", In(op, 1), Apply("Sqrt", Apply("Add", variance, Scalar(epsilon, u)))))), Channels(In(op, 2))], [y]);
+        if (!training)
+        {
+            var statistics = new[] { In(op, 1), In(op, 2), In(op, 3), In(op, 4) };
+            if (channel == 1) Node("BatchNormalization", [x, .. statistics], [y], ("epsilon", epsilon));
+            else BetweenTransposes(op, "BatchNormalization", statistics, [("epsilon", epsilon)]);
+            Node("Identity", [In(op, 3)], [outs[1]]);
+            Node("Identity", [In(op, 4)], [outs[2]]);
+            Node("Identity", [In(op, 3)], [outs[3]]);
+            Node("Identity", [In(op, 4)], [outs[4]]);
+        }
+        else
+        {
+            var mean = Fresh();
+            Reduce("ReduceMean", x, axes, mean, ("keepdims", 1L));
+            var centered = Apply("Sub", x, mean);
+            var variance = Fresh();
+            Reduce("ReduceMean", Apply("Mul", centered, centered), axes, variance, ("keepdims", 1L));
+            Normalize(centered, Apply("Reshape", variance, Ints([-1])));
+            Node("Reshape", [mean, Ints([-1])], [outs[3]]);
+            Node("Reshape", [variance, Ints([-1])], [outs[4]]);
+            // Bessel's correction n / max(n - 1, 1) in float64, as the kernel computes it, then in the statistics' dtype.
+            var n = ApplyWith("Cast", [Apply("Div", Apply("Size", x), ApplyWith("Gather", [Apply("Shape", x), Long(channel)], ("axis", 0L)))], ("to", (long)DataTypeOf(DType.float64)));
+            var adjust = ApplyWith("Cast", [Apply("Div", n, Apply("Max", Apply("Sub", n, Scalar(1, DType.float64)), Scalar(1, DType.float64)))], ("to", (long)DataTypeOf(u, op)));
+            if (factor == 1f)
+            {
+                Node("Identity", [outs[3]], [outs[1]]);
+                Node("Mul", [outs[4], adjust], [outs[2]]);
+            }
+            else
+            {
+                var (keep, take) = (Scalar(1 - (double)factor, u), Scalar(factor, u));
+                Node("Add", [Apply("Mul", keep, In(op, 3)), Apply("Mul", take, outs[3])], [outs[1]]);
+                Node("Add", [Apply("Mul", keep, In(op, 4)), Apply("Mul", Apply("Mul", take, adjust), outs[4])], [outs[2]]);
+            }
+        }
+        if (outs.Length > 5) Node("Identity", [Scalar(0, u)], [outs[5]]);
+        for (var k = 0; k < outs.Length; k++) _names[op.outputs[k]] = outs[k];
     }
 
     private void Pool(Operation op)
