@@ -56,6 +56,25 @@ public static class ChildProcess
         catch (InvalidOperationException) { } // already gone
     }
 
+    /// <summary>
+    /// Whether this process ignores SIGINT, as a command started in the background by a shell without job control
+    /// does: its children inherit that, and .NET keeps a SIGINT ignored at startup ignored, so Ctrl+C tests cannot
+    /// interrupt them. Read from the SigIgn mask of <c>/proc/self/status</c>.
+    /// </summary>
+    public static bool SigIntIgnored
+    {
+        get
+        {
+            const string status = "/proc/self/status";
+            if (!File.Exists(status)) return false;
+            var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
+        }
+    }
+
+    /// <summary>The skip reason of the Ctrl+C tests when <see cref="SigIntIgnored"/>.</summary>
+    public const string SigIntIgnoredReason = "SIGINT is ignored in this process (started in the background by a shell without job control) and so in the CLI it starts: run the tests in the foreground";
+
     /// <summary>Sends <paramref name="signal"/> (2: SIGINT, 19: SIGSTOP) to <paramref name="pid"/>; true when it was delivered.</summary>
     public static bool Signal(int pid, int signal) => SendSignal(pid, signal) == 0;
 
