@@ -66,6 +66,8 @@ internal sealed partial class OnnxExporter
             _names[op.outputs[1]] = Scalar(0, op.outputs[1].dtype);
             return;
         }
+        if (op.type is not ("TensorArrayWriteV3" or "TensorArrayScatterV3" or "TensorArrayReadV3" or "TensorArrayGatherV3" or "TensorArraySizeV3"))
+            throw Refuse("its TensorArray is a gradient TensorArray, of which SharpFlow.Onnx exports the write, read, scatter, gather and size only");
         if (!_gradArrayStates.TryGetValue(key, out var state))
             throw Refuse($"its gradient TensorArray \"{grad.name}\" is not in the model at this point");
         switch (op.type)
@@ -102,7 +104,7 @@ internal sealed partial class OnnxExporter
                 return;
             }
             default:
-                throw Refuse("its TensorArray is a gradient TensorArray, of which SharpFlow.Onnx exports the write, read, scatter, gather and size only");
+                throw new InternalError($"ONNX export: no case for the gradient TensorArray op {op.type} \"{op.name}\".");
         }
     }
 

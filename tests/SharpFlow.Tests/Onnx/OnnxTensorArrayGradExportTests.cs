@@ -23,8 +23,28 @@ public sealed class OnnxTensorArrayGradExportTests
         tf.set_random_seed(3);
         var x = tf.placeholder(tf.float32, new Shape(2, 3, 3), name: "x");
         var (outputs, state) = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x, dtype: tf.float32);
-        var loss = tf.reduce_sum(outputs * outputs) + tf.reduce_sum((Tensor)state);
-        // The kernel's and the bias's reads, which the loop takes in as invariants.
+        GradientsRunAsInSharpFlow(g, x, tf.reduce_sum(outputs * outputs) + tf.reduce_sum((Tensor)state), opset);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void TheGradientOfABasicLstmCellsDynamicRnnRunsInOnnxRuntime(int opset)
+    {
+        using var g = TestGraph.Enter();
+        tf.set_random_seed(4);
+        var x = tf.placeholder(tf.float32, new Shape(2, 3, 3), name: "x");
+        var (outputs, state) = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(4), x, dtype: tf.float32);
+        var lstm = (SharpFlow.Rnn.LSTMStateTuple)state;
+        GradientsRunAsInSharpFlow(g, x, tf.reduce_sum(outputs * outputs) + tf.reduce_sum(lstm.c * 0.5f) + tf.reduce_sum(lstm.h), opset);
+    }
+
+    /// <summary>
+    /// The gradients of <paramref name="loss"/> with respect to x and the cell's kernel and bias (the reads the loop
+    /// takes in as invariants) exported at <paramref name="opset"/>, run in ONNX Runtime and compared with SharpFlow's.
+    /// </summary>
+    private static void GradientsRunAsInSharpFlow(TestGraph g, Tensor x, Tensor loss, int opset)
+    {
         var reads = g.Graph.get_operations().Where(o => o.type == "Identity" && o.name.EndsWith("/read", StringComparison.Ordinal)).Select(o => o.outputs[0]).ToArray();
         Assert.Equal(2, reads.Length);
         var grads = tf.gradients(loss, [x, .. reads]);
@@ -42,5 +62,19 @@ public sealed class OnnxTensorArrayGradExportTests
         var ours = sess.run(names.Select(n => named[n]).ToArray(), new FeedDict { [x] = feed });
         var ort = RunOnnxRuntime(bytes, [("x", feed)], names);
         for (var i = 0; i < names.Length; i++) Same(ours[i], ort[i], $"ONNX Runtime at opset {opset}: {names[i]}", 1e-5);
+    }
+
+    [Fact]
+    public void AConcatOfAGradientTensorArrayIsRefusedNamingTheOpAndTheFormsThatExport()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(5, 2), name: "x");
+        var array = new TensorArray(tf.float32, 2).split(x, tf.constant(new long[] { 2, 3 }));
+        var dy = tf.placeholder(tf.float32, new Shape(3, 2), name: "dy");
+        var grad = tf.gradients([array.read(1)], [x], [dy])[0]!;
+        Assert.Contains(g.Graph.get_operations(), o => o.type == "TensorArrayConcatV3");
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x, ["dy"] = dy }, new Dictionary<string, Tensor> { ["grad"] = grad }));
+        Assert.Matches("^Cannot export TensorArrayConcatV3 \"[^\"]+\" to ONNX: its TensorArray is a gradient TensorArray, of which SharpFlow.Onnx exports the write, read, scatter, gather and size only", e.Message);
     }
 }
