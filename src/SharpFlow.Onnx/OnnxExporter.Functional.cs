@@ -31,6 +31,11 @@ internal sealed partial class OnnxExporter
     /// </summary>
     private void TensorArraySplitOp(Operation op)
     {
+        if (IsGradArrayOp(op))
+        {
+            ExportGradArray(op); // refused naming the forms a gradient array exports
+            return;
+        }
         if (op.inputs[3].op.type != "TensorArrayV3")
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: it splits into a TensorArray already written to.", op.name);
         var flow = Out(op.outputs[0]);
@@ -46,6 +51,11 @@ internal sealed partial class OnnxExporter
     /// </summary>
     private void TensorArrayConcatOp(Operation op)
     {
+        if (IsGradArrayOp(op))
+        {
+            ExportGradArray(op); // refused naming the forms a gradient array exports
+            return;
+        }
         if (Backward(ArrayOp(op.inputs[0])))
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: its TensorArray is written from the last index down (a reversed scan's), whose elements SharpFlow.Onnx exports for a stack only.", op.name);
         var sequence = In(op, 1);

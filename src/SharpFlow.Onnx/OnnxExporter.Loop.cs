@@ -58,6 +58,8 @@ internal sealed partial class OnnxExporter
         var condInit = Condition(loop, merges, condOps, predicate, initial, $"__init{_counter++}");
         var stacks = CarriedStacks(inLoop, loop);
         var stacksIn = stacks.Select(s => _stackStates[s]).ToList();
+        var gradArrays = CarriedGradArrays(inLoop, loop);
+        var gradArraysIn = gradArrays.Select(k => _gradArrayStates[k]).ToList();
 
         var outer = _current;
         var body = new GraphProto { Name = loop.Name };
@@ -81,6 +83,12 @@ internal sealed partial class OnnxExporter
                 body.Input.Add(StackInfo(v, s));
                 _stackStates[s] = v;
             }
+            foreach (var k in gradArrays)
+            {
+                var v = Fresh();
+                body.Input.Add(GradArrayInfo(v, k));
+                _gradArrayStates[k] = v;
+            }
             ExportOps(bodyOps, loop);
             var next = merges.Select(m => Name(m.inputs[1].op.inputs[0])).ToList();
             var condNext = Condition(loop, merges, condOps, predicate, next, "");
@@ -91,6 +99,7 @@ internal sealed partial class OnnxExporter
                 body.Output.Add(CarriedInfo(BodyOutput(next[i], isSequence, loop), merges[i].outputs[0], merges[i]));
             }
             foreach (var s in stacks) body.Output.Add(StackInfo(BodyOutput(_stackStates[s], sequence: true, loop), s));
+            foreach (var k in gradArrays) body.Output.Add(GradArrayInfo(BodyOutput(_gradArrayStates[k], sequence: false, loop), k));
         }
         finally
         {
@@ -98,8 +107,10 @@ internal sealed partial class OnnxExporter
         }
         var outputs = exits.Select(e => e is null ? Fresh() : Out(e.outputs[0])).ToList();
         var stacksOut = stacks.Select(_ => Fresh()).ToList();
-        Node("Loop", [trips, condInit, .. initial, .. stacksIn], [.. outputs, .. stacksOut], ("body", body));
+        var gradArraysOut = gradArrays.Select(_ => Fresh()).ToList();
+        Node("Loop", [trips, condInit, .. initial, .. stacksIn, .. gradArraysIn], [.. outputs, .. stacksOut, .. gradArraysOut], ("body", body));
         for (var i = 0; i < stacks.Count; i++) _stackStates[stacks[i]] = stacksOut[i];
+        for (var i = 0; i < gradArrays.Count; i++) _gradArrayStates[gradArrays[i]] = gradArraysOut[i];
         for (var i = 0; i < exits.Count; i++)
             if (exits[i] is { } exit) _names[exit.outputs[0]] = outputs[i];
     }
@@ -194,6 +205,11 @@ internal sealed partial class OnnxExporter
     private void ExportTensorArray(Operation op)
     {
         string Refuse(string why) => throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: {why}.", op.name);
+        if (IsGradArrayOp(op))
+        {
+            ExportGradArray(op);
+            return;
+        }
         switch (op.type)
         {
             case "TensorArrayV3":
@@ -265,11 +281,7 @@ internal sealed partial class OnnxExporter
                 _names[op.outputs[0]] = value;
                 return;
             }
-            case "TensorArrayGradV3":
-                Refuse("a gradient TensorArray (zero-initialised, adding repeated writes to one index) is not exported: the backprop loop writes it at indices popped from a stack, in no order an ONNX sequence can append in");
-                return;
             default:
-                if (op.inputs.Count > 0 && IsGradArray(op.inputs[0])) Refuse("its TensorArray is a gradient TensorArray, which SharpFlow.Onnx does not export");
                 Refuse("SharpFlow.Onnx exports a TensorArray's write, read, size, unstack and stack only");
                 return;
         }

@@ -219,6 +219,7 @@ internal sealed partial class OnnxExporter
         Named("TensorArraySizeV3", "SequenceLength", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayScatterV3", "SplitToSequence (unstack)", (e, op) => e.ExportTensorArray(op)),
         Named("TensorArrayGatherV3", "ConcatFromSequence (stack)", (e, op) => e.ExportTensorArray(op)),
+        Named("TensorArrayGradV3", "a dense tensor of zeros shaped like the forward array stacked (writes add a one-hot mask times the value, reads Gather)", (e, op) => e.ExportTensorArray(op)),
         Named("StackV2", "SequenceEmpty (the stack's sequence carried through the Loops that push or pop)", (e, op) => e.ExportStack(op)),
         Named("StackPushV2", "SequenceInsert at the end (out of range past max_size, so the run fails)", (e, op) => e.ExportStack(op)),
         Named("StackPopV2", "SequenceAt -1, SequenceErase -1", (e, op) => e.ExportStack(op)),

@@ -69,20 +69,6 @@ public sealed class OnnxStackExportTests
         Assert.Matches("^Cannot export Stack(Push|Pop)V2 \"[^\"]+\" to ONNX: it is inside the branch of the cond \"[^\"]+\"", e.Message);
     }
 
-    [Fact]
-    public void TheGradientOfADynamicRnnIsRefusedAtItsTensorArrayGrad()
-    {
-        using var g = TestGraph.Enter();
-        tf.set_random_seed(3);
-        var x = tf.placeholder(tf.float32, new Shape(2, 4, 3), name: "x");
-        var (outputs, _) = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x, dtype: tf.float32);
-        var grad = tf.gradients(tf.reduce_sum(outputs), x)[0]!;
-        using var sess = tf.Session();
-        sess.run(tf.global_variables_initializer());
-        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["grad"] = grad }));
-        Assert.Matches("^Cannot export TensorArrayGradV3 \"[^\"]+\" to ONNX: a gradient TensorArray ", e.Message);
-    }
-
     /// <summary>A stack of float32 with <paramref name="maxSize"/>, two pushes of x and 2x, then two pops (each ordered after the one before).</summary>
     private static (Tensor X, Tensor First, Tensor Second, Operation Push) PushTwicePopTwice(int maxSize, DType pushed)
     {
