@@ -39,7 +39,7 @@ public sealed class FunctionalControlFlowTests
     // cond_v2's form: the If takes the predicate and the branches' captured tensors; each branch is a function of
     // those tensors whose results pass through Identity nodes (output args identity, ...); an Identity after the If
     // is what the program reads.
-    private const string IfGraph = """
+    internal const string IfGraph = """
         node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { } } } }
         node { name: "Less/y" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 2 } } } }
         node { name: "Less" op: "Less" input: "x" input: "Less/y" attr { key: "T" value { type: DT_FLOAT } } }
@@ -208,7 +208,7 @@ public sealed class FunctionalControlFlowTests
     }
 
     // tf.function's call: StatefulPartitionedCall of __inference_f_N(x, y) = x * y + x.
-    private const string CallGraph = """
+    internal const string CallGraph = """
         node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: 2 } } } } }
         node { name: "y" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: 2 } } } } }
         node {

@@ -2,6 +2,7 @@ using SharpFlow.GraphIO;
 using SharpFlow.Onnx;
 using SharpFlow.Onnx.Proto;
 using SharpFlow.Tests.Checkpoints;
+using SharpFlow.Tests.GraphIO;
 using SharpFlow.Tests.Support;
 using static SharpFlow.Tests.Onnx.OnnxCheck;
 using Tf = Tensorflow;
@@ -17,39 +18,6 @@ namespace SharpFlow.Tests.Onnx;
 /// </summary>
 public sealed class OnnxFunctionalControlFlowExportTests
 {
-    private const string IfGraph = """
-        node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { } } } }
-        node { name: "Less/y" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 2 } } } }
-        node { name: "Less" op: "Less" input: "x" input: "Less/y" attr { key: "T" value { type: DT_FLOAT } } }
-        node {
-          name: "cond" op: "OP" input: "Less" input: "x"
-          attr { key: "Tcond" value { type: DT_BOOL } }
-          attr { key: "Tin" value { list { type: DT_FLOAT } } }
-          attr { key: "Tout" value { list { type: DT_FLOAT } } }
-          attr { key: "_lower_using_switch_merge" value { b: true } }
-          attr { key: "else_branch" value { func { name: "cond_false_12" } } }
-          attr { key: "then_branch" value { func { name: "cond_true_11" } } }
-          attr { key: "output_shapes" value { list { shape { } } } }
-        }
-        node { name: "cond/Identity" op: "Identity" input: "cond" attr { key: "T" value { type: DT_FLOAT } } }
-        library {
-          function {
-            signature { name: "cond_true_11" input_arg { name: "mul_x" type: DT_FLOAT } output_arg { name: "identity" type: DT_FLOAT } }
-            node_def { name: "mul" op: "Mul" input: "mul_x" input: "mul_x" attr { key: "T" value { type: DT_FLOAT } } }
-            node_def { name: "Identity" op: "Identity" input: "mul:z:0" attr { key: "T" value { type: DT_FLOAT } } }
-            ret { key: "identity" value: "Identity:output:0" }
-          }
-          function {
-            signature { name: "cond_false_12" input_arg { name: "mul_x" type: DT_FLOAT } output_arg { name: "identity" type: DT_FLOAT } }
-            node_def { name: "mul/y" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 3 } } } }
-            node_def { name: "mul" op: "Mul" input: "mul_x" input: "mul/y:output:0" attr { key: "T" value { type: DT_FLOAT } } }
-            node_def { name: "Identity" op: "Identity" input: "mul:z:0" attr { key: "T" value { type: DT_FLOAT } } }
-            ret { key: "identity" value: "Identity:output:0" }
-          }
-        }
-        versions { producer: 134 min_consumer: 12 }
-        """;
-
     private const string WhileGraph = """
         node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { } } } }
         node { name: "n" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "shape" value { shape { } } } }
@@ -101,29 +69,6 @@ public sealed class OnnxFunctionalControlFlowExportTests
         versions { producer: 134 min_consumer: 12 }
         """;
 
-    private const string CallGraph = """
-        node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: 2 } } } } }
-        node { name: "y" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: 2 } } } } }
-        node {
-          name: "StatefulPartitionedCall" op: "OP" input: "x" input: "y"
-          attr { key: "Tin" value { list { type: DT_FLOAT type: DT_FLOAT } } }
-          attr { key: "Tout" value { list { type: DT_FLOAT } } }
-          attr { key: "config" value { s: "" } } attr { key: "config_proto" value { s: "" } } attr { key: "executor_type" value { s: "" } }
-          attr { key: "f" value { func { name: "__inference_f_31" } } }
-        }
-        node { name: "Identity" op: "Identity" input: "StatefulPartitionedCall" attr { key: "T" value { type: DT_FLOAT } } }
-        library {
-          function {
-            signature { name: "__inference_f_31" input_arg { name: "x" type: DT_FLOAT } input_arg { name: "y" type: DT_FLOAT } output_arg { name: "identity" type: DT_FLOAT } }
-            node_def { name: "mul" op: "Mul" input: "x" input: "y" attr { key: "T" value { type: DT_FLOAT } } }
-            node_def { name: "add" op: "AddV2" input: "mul:z:0" input: "x" attr { key: "T" value { type: DT_FLOAT } } }
-            node_def { name: "Identity" op: "Identity" input: "add:z:0" attr { key: "T" value { type: DT_FLOAT } } }
-            ret { key: "identity" value: "Identity:output:0" }
-          }
-        }
-        versions { producer: 134 min_consumer: 12 }
-        """;
-
     private static Tf.GraphDef Parse(string text, string op) => TextFormat.Parse<Tf.GraphDef>(text.Replace("\"OP\"", $"\"{op}\"", StringComparison.Ordinal));
 
     private static IEnumerable<NodeProto> AllNodes(GraphProto graph) =>
@@ -156,7 +101,7 @@ public sealed class OnnxFunctionalControlFlowExportTests
     public void AnIfExportsAsAnOnnxIfTakingEitherBranch(string op)
     {
         using var g = TestGraph.Enter();
-        tf.import_graph_def(Parse(IfGraph, op), name: "");
+        tf.import_graph_def(Parse(FunctionalControlFlowTests.IfGraph, op), name: "");
         var x = g.Graph.get_tensor_by_name("x:0");
         using var sess = tf.Session();
         var operators = ExportsAndRuns(sess, new() { ["x"] = x }, g.Graph.get_tensor_by_name("cond/Identity:0"),
@@ -171,7 +116,7 @@ public sealed class OnnxFunctionalControlFlowExportTests
         // TensorFlow's If takes a number as true when it is not 0; the import lowers that to NotEqual(n, 0), which
         // exports as Not of Equal feeding the If. A cond of more than one element fails in SharpFlow's Switch as in
         // ONNX Runtime's If (each needs one element), so the export neither converts nor refuses it.
-        var graphDef = Parse(IfGraph, "If");
+        var graphDef = Parse(FunctionalControlFlowTests.IfGraph, "If");
         var cond = graphDef.Node.Single(n => n.Name == "cond");
         cond.Input[0] = "n";
         cond.Attr["Tcond"].Type = Tf.DataType.DtInt32;
@@ -229,7 +174,7 @@ public sealed class OnnxFunctionalControlFlowExportTests
     public void ACallExportsAsItsInlinedBody(string op)
     {
         using var g = TestGraph.Enter();
-        tf.import_graph_def(Parse(CallGraph, op), name: "");
+        tf.import_graph_def(Parse(FunctionalControlFlowTests.CallGraph, op), name: "");
         var (x, y) = (g.Graph.get_tensor_by_name("x:0"), g.Graph.get_tensor_by_name("y:0"));
         using var sess = tf.Session();
         var operators = ExportsAndRuns(sess, new() { ["x"] = x, ["y"] = y }, g.Graph.get_tensor_by_name("Identity:0"),
