@@ -23,14 +23,14 @@ public sealed class CannedEstimatorTests : IDisposable
         var y = x.Select(v => 2 * v + 1).ToArray();
         var est = tf.estimator.LinearRegressor([tf.feature_column.numeric_column("x")], model_dir: _dir, config: Quiet());
         est.train(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 40, num_epochs: null, shuffle: false), steps: 1000);
-        Assert.Equal(2f, est.get_variable_value("linear/linear_model/x/weights").ToArray<float>()[0], 3);
-        Assert.Equal(1f, est.get_variable_value("linear/linear_model/bias_weights").ToArray<float>()[0], 3);
+        Assert.Equal(2f, est.get_variable_value("linear/linear_model/x/weights").ToArray<float>()[0], 1e-3);
+        Assert.Equal(1f, est.get_variable_value("linear/linear_model/bias_weights").ToArray<float>()[0], 1e-3);
         var eval = est.evaluate(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, y, batch_size: 40, shuffle: false));
         Assert.Equal(["average_loss", "global_step", "label/mean", "loss", "prediction/mean"], eval.Keys.Order(StringComparer.Ordinal));
         Assert.True(eval["average_loss"].item<float>() < 1e-6);
-        Assert.Equal(0.95f, eval["label/mean"].item<float>(), 5);
+        Assert.Equal(0.95f, eval["label/mean"].item<float>(), 1e-5);
         var preds = est.predict(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = new[] { 3f } }, shuffle: false)).Single();
-        Assert.Equal(7f, preds["predictions"].ToArray<float>()[0], 2);
+        Assert.Equal(7f, preds["predictions"].ToArray<float>()[0], 1e-2);
     }
 
     // Two Gaussian-free separable classes: class = x0 + x1 > 0.

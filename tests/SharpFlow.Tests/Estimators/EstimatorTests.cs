@@ -162,8 +162,8 @@ public sealed class EstimatorTests : IDisposable
         Assert.EndsWith("model.ckpt-50", est.latest_checkpoint());
         est.train(input, max_steps: 200);
         Assert.EndsWith("model.ckpt-200", est.latest_checkpoint());
-        Assert.Equal(3f, est.get_variable_value("w").ToArray<float>()[0], 2);
-        Assert.Equal(-1f, est.get_variable_value("b").ToArray<float>()[0], 2);
+        Assert.Equal(3f, est.get_variable_value("w").ToArray<float>()[0], 1e-2);
+        Assert.Equal(-1f, est.get_variable_value("b").ToArray<float>()[0], 1e-2);
         Assert.Contains("w", est.get_variable_names());
     }
 
@@ -187,8 +187,8 @@ public sealed class EstimatorTests : IDisposable
             mae += Math.Abs(p - y[i]);
         }
         // Four equal batches: the mean of the batch losses is the overall mean.
-        Assert.Equal(mse / 64, result["loss"].item<float>(), 4);
-        Assert.Equal(mae / 64, result["mae"].item<float>(), 4);
+        Assert.Equal(mse / 64, result["loss"].item<float>(), 1e-4);
+        Assert.Equal(mae / 64, result["mae"].item<float>(), 1e-4);
 
         var events = Directory.GetFiles(est.eval_dir(), "events.out.tfevents.*");
         Assert.Single(events);
@@ -214,8 +214,8 @@ public sealed class EstimatorTests : IDisposable
         Assert.Equal(64, preds.Count);
         for (var i = 0; i < 64; i++)
         {
-            Assert.Equal(w * x[i, 0] + b, preds[i]["y"].item<float>(), 5);
-            Assert.Equal(2 * (w * x[i, 0] + b), preds[i]["double"].item<float>(), 5);
+            Assert.Equal(w * x[i, 0] + b, preds[i]["y"].item<float>(), 1e-5);
+            Assert.Equal(2 * (w * x[i, 0] + b), preds[i]["double"].item<float>(), 1e-5);
         }
         var only = est.predict(tf.estimator.inputs.numpy_input_fn(new Dictionary<string, Array> { ["x"] = x }, batch_size: 64, shuffle: false), predict_keys: ["y"]).First();
         Assert.Equal(["y"], only.Keys);
@@ -254,7 +254,7 @@ public sealed class EstimatorTests : IDisposable
         var yout = sess.graph.get_tensor_by_name(sig.Outputs["y"].Name);
         var w = est.get_variable_value("w").ToArray<float>()[0];
         var b = est.get_variable_value("b").ToArray<float>()[0];
-        Assert.Equal(w * 2 + b, sess.run(yout, new FeedDict { [xin] = new float[,] { { 2 } } }).ToArray<float>()[0], 5);
+        Assert.Equal(w * 2 + b, sess.run(yout, new FeedDict { [xin] = new float[,] { { 2 } } }).ToArray<float>()[0], 1e-5);
     }
 
     [Fact]

@@ -7,14 +7,14 @@ public class LossesAndRegularizersTests
     {
         using var g = TestGraph.Enter();
         var loss = tf.losses.mean_squared_error(tf.constant(new[] { 1.0f, 2.0f, 3.0f }), tf.constant(new[] { 1.0f, 4.0f, 6.0f }));
-        Assert.Equal(13f / 3, (float)g.Eval(loss), 6);
+        Assert.Equal(13f / 3, (float)g.Eval(loss), 1e-6);
         Assert.Contains(loss, tf.losses.get_losses());
         var weighted = tf.losses.mean_squared_error(tf.constant(new[] { 1.0f, 2.0f, 3.0f }), tf.constant(new[] { 1.0f, 4.0f, 6.0f }), weights: tf.constant(new[] { 0.0f, 1.0f, 2.0f }));
         // Sum of weighted losses over the number of non-zero weights: (4 + 18) / 2.
-        Assert.Equal(11f, (float)g.Eval(weighted), 6);
+        Assert.Equal(11f, (float)g.Eval(weighted), 1e-6);
         var sum = tf.losses.mean_squared_error(tf.constant(new[] { 1.0f, 2.0f }), tf.constant(new[] { 2.0f, 4.0f }), reduction: tf.losses.Reduction.SUM);
         Assert.Equal(5f, (float)g.Eval(sum));
-        Assert.Equal(13f / 3 + 11f + 5f, (float)g.Eval(tf.losses.get_total_loss()), 5);
+        Assert.Equal(13f / 3 + 11f + 5f, (float)g.Eval(tf.losses.get_total_loss()), 1e-5);
     }
 
     [Fact]
@@ -27,10 +27,10 @@ public class LossesAndRegularizersTests
         var sparse = tf.losses.sparse_softmax_cross_entropy(tf.constant(new[] { 2, 0 }), logits);
         var lse = Math.Log(Math.Exp(1) + Math.Exp(2) + Math.Exp(3));
         var expected = (float)(((lse - 3) + Math.Log(3)) / 2);
-        Assert.Equal(expected, (float)g.Eval(dense), 5);
-        Assert.Equal(expected, (float)g.Eval(sparse), 5);
+        Assert.Equal(expected, (float)g.Eval(dense), 1e-5);
+        Assert.Equal(expected, (float)g.Eval(sparse), 1e-5);
         var sig = tf.losses.sigmoid_cross_entropy(tf.constant(new[] { 1.0f, 0.0f }), tf.constant(new[] { 0.0f, 0.0f }));
-        Assert.Equal((float)Math.Log(2), (float)g.Eval(sig), 6);
+        Assert.Equal((float)Math.Log(2), (float)g.Eval(sig), 1e-6);
         Assert.Equal(1.5f, (float)g.Eval(tf.losses.absolute_difference(tf.constant(new[] { 0.0f, 0.0f }), tf.constant(new[] { 1.0f, -2.0f }))));
         Assert.Equal(4, tf.losses.get_losses().Count);
     }
@@ -63,9 +63,9 @@ public class LossesAndRegularizersTests
         Assert.Equal(2, tf.losses.get_regularization_losses().Count);
         using var sess = tf.Session();
         sess.run(tf.global_variables_initializer());
-        Assert.Equal(0.4f, (float)sess.run(losses[0]), 6);
+        Assert.Equal(0.4f, (float)sess.run(losses[0]), 1e-6);
         Assert.Equal(2.0f, (float)sess.run(penalty));
-        Assert.Equal(2.4f, (float)sess.run(tf.losses.get_regularization_loss()), 6);
+        Assert.Equal(2.4f, (float)sess.run(tf.losses.get_regularization_loss()), 1e-6);
         Assert.Throws<ValueError>(() => tf.contrib.layers.apply_regularization(tf.contrib.layers.l1_regularizer(1.0)));
     }
 
@@ -82,6 +82,6 @@ public class LossesAndRegularizersTests
         Assert.Equal("mean_squared_error_1/value:0", loss.name);
         // [N, 1] labels for [N, C] logits are squeezed, as TensorFlow's _remove_squeezable_dimensions does.
         var sparse = tf.losses.sparse_softmax_cross_entropy(tf.constant(new[,] { { 0 }, { 1 } }), tf.constant(new[,] { { 0.0f, 0.0f }, { 0.0f, 0.0f } }));
-        Assert.Equal((float)Math.Log(2), (float)g.Eval(sparse), 6);
+        Assert.Equal((float)Math.Log(2), (float)g.Eval(sparse), 1e-6);
     }
 }

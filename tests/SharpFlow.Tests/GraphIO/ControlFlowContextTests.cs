@@ -43,8 +43,8 @@ public sealed class ControlFlowContextTests
             meta = tf.train.export_meta_graph(collection_list: ["y", tf.GraphKeys.COND_CONTEXT, tf.GraphKeys.WHILE_CONTEXT]);
         }
         var expected = value > 1 ? new[] { 2 * MathF.Pow(value, 4), 8 * MathF.Pow(value, 3) } : [MathF.Pow(value, 8), 8 * MathF.Pow(value, 7)];
-        Assert.Equal(expected[0], original[0], 4);
-        Assert.Equal(expected[1], original[1], 4);
+        Assert.Equal(expected[0], original[0], 1e-4);
+        Assert.Equal(expected[1], original[1], 1e-4);
 
         foreach (var scope in new string?[] { null, "imported" })
         {
@@ -58,8 +58,8 @@ public sealed class ControlFlowContextTests
             var dx = tf.gradients(y, [x])[0];
             Assert.NotNull(dx);
             var imported = Run(x, [y, dx!], value);
-            Assert.Equal(original[0], imported[0], 5);
-            Assert.Equal(original[1], imported[1], 5);
+            Assert.Equal(original[0], imported[0], 1e-5);
+            Assert.Equal(original[1], imported[1], 1e-5);
         }
     }
 
@@ -84,8 +84,8 @@ public sealed class ControlFlowContextTests
         using var sess = tf.Session();
         var feed = new FeedDict { [g.Graph.get_tensor_by_name("a/x:0")] = 1.5f, [g.Graph.get_tensor_by_name("b/x:0")] = 0.5f };
         var r = sess.run([sum, dxa], feed);
-        Assert.Equal(2 * MathF.Pow(1.5f, 4) + MathF.Pow(0.5f, 8), r[0].ToArray<float>().Single(), 4);
-        Assert.Equal(8 * MathF.Pow(1.5f, 3), r[1].ToArray<float>().Single(), 4);
+        Assert.Equal(2 * MathF.Pow(1.5f, 4) + MathF.Pow(0.5f, 8), r[0].ToArray<float>().Single(), 1e-4);
+        Assert.Equal(8 * MathF.Pow(1.5f, 3), r[1].ToArray<float>().Single(), 1e-4);
     }
 
     [SkippableFact]
@@ -206,7 +206,7 @@ public sealed class ControlFlowContextTests
             var dx = tf.gradients(v, [x])[0]!;
             using var sess = tf.Session();
             expected = sess.run(dx, new FeedDict { [x] = 1.25f }).ToArray<float>().Single();
-            Assert.Equal(5 * MathF.Pow(1.25f, 4), expected, 4);
+            Assert.Equal(5 * MathF.Pow(1.25f, 4), expected, 1e-4);
             meta = tf.train.export_meta_graph(collection_list: ["v", tf.GraphKeys.WHILE_CONTEXT]);
         }
         var outer = Tf.WhileContextDef.Parser.ParseFrom(Assert.Single(meta.CollectionDef[tf.GraphKeys.WHILE_CONTEXT].BytesList.Value));
@@ -223,7 +223,7 @@ public sealed class ControlFlowContextTests
             var x = g.Graph.get_tensor_by_name("x:0");
             var dx = tf.gradients((Tensor)g.Graph.get_collection("v").Single(), [x])[0]!;
             using var sess = tf.Session();
-            Assert.Equal(expected, sess.run(dx, new FeedDict { [x] = 1.25f }).ToArray<float>().Single(), 5);
+            Assert.Equal(expected, sess.run(dx, new FeedDict { [x] = 1.25f }).ToArray<float>().Single(), 1e-5);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class SavedModelTests : IDisposable
         var x = sess.graph.get_tensor_by_name(sig.Inputs["X"].Name);
         var pred = sess.graph.get_tensor_by_name(sig.Outputs["pred"].Name);
         var y = sess.run(pred, new FeedDict { [x] = new[] { 2.5f } }).ToArray<float>();
-        Assert.Equal(w * 2.5f + b, y[0], 5);
+        Assert.Equal(w * 2.5f + b, y[0], 1e-5);
     }
 
     [Fact]

@@ -59,11 +59,11 @@ public class KerasDatasetTests
             h = model.fit(ds, epochs: 3, verbose: 0, callbacks: [rec.Callback]);
         }
         Assert.Equal(12, rec.Losses.Count);
-        for (var i = 0; i < 12; i++) Assert.Equal(expected[i], rec.Losses[i], 6);
+        for (var i = 0; i < 12; i++) Assert.Equal(expected[i], rec.Losses[i], 1e-6);
         // Four steps of one cardinality per epoch, the dataset started again each epoch.
         Assert.Equal(new[] { 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3 }, rec.Batches);
         Assert.Equal([0, 1, 2], h.epoch);
-        for (var e = 0; e < 3; e++) Assert.Equal(arraysHistory.history["loss"][e], h.history["loss"][e], 6);
+        for (var e = 0; e < 3; e++) Assert.Equal(arraysHistory.history["loss"][e], h.history["loss"][e], 1e-6);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class KerasDatasetTests
         // Epochs of 6 steps over a dataset of 4 batches: the iterator is not restarted, so 12 steps are 3 passes.
         var h = model.fit(ds, epochs: 2, steps_per_epoch: 6, verbose: 0, callbacks: [rec.Callback]);
         Assert.Equal(12, rec.Losses.Count);
-        for (var i = 0; i < 12; i++) Assert.Equal(expected[i], rec.Losses[i], 6);
+        for (var i = 0; i < 12; i++) Assert.Equal(expected[i], rec.Losses[i], 1e-6);
         Assert.Equal(new[] { 0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5 }, rec.Batches);
         Assert.Equal(2, h.epoch.Count);
     }
@@ -95,7 +95,7 @@ public class KerasDatasetTests
         var rec = Recorder();
         model.fit(ds, epochs: 2, verbose: 0, callbacks: [rec.Callback]);
         Assert.Equal(new[] { 0, 1, 2, 3, 0, 1, 2, 3 }, rec.Batches);
-        for (var i = 0; i < 8; i++) Assert.Equal(expected[i], rec.Losses[i], 6);
+        for (var i = 0; i < 8; i++) Assert.Equal(expected[i], rec.Losses[i], 1e-6);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class KerasDatasetTests
         Assert.Equal("When using a Dataset iterator as input to a model, you should specify the `steps` argument.", e2.Message);
         var rec = Recorder();
         model.fit(it, epochs: 2, steps_per_epoch: 4, verbose: 0, callbacks: [rec.Callback]);
-        for (var i = 0; i < 8; i++) Assert.Equal(expected[i], rec.Losses[i], 6);
+        for (var i = 0; i < 8; i++) Assert.Equal(expected[i], rec.Losses[i], 1e-6);
     }
 
     [Fact]
@@ -138,9 +138,9 @@ public class KerasDatasetTests
         var ds = tf.data.Dataset.from_tensor_slices((X, Labels)).batch(5);
         var fromDataset = model.evaluate(ds, verbose: 0);
         Assert.Equal(fromArrays.Length, fromDataset.Length);
-        for (var i = 0; i < fromArrays.Length; i++) Assert.Equal(fromArrays[i], fromDataset[i], 6);
+        for (var i = 0; i < fromArrays.Length; i++) Assert.Equal(fromArrays[i], fromDataset[i], 1e-6);
         // Two steps of the four: the loss of the first ten samples.
-        Assert.Equal(model.evaluate(X[..10], Labels[..10], batch_size: 5, verbose: 0)[0], model.evaluate(ds, steps: 2, verbose: 0)[0], 6);
+        Assert.Equal(model.evaluate(X[..10], Labels[..10], batch_size: 5, verbose: 0)[0], model.evaluate(ds, steps: 2, verbose: 0)[0], 1e-6);
         AssertArray.Close(model.predict(X, batch_size: 5), model.predict(ds), 1e-6);
         // predict reads the inputs of (x, y) elements, and elements of x alone.
         AssertArray.Close(model.predict(X), model.predict(tf.data.Dataset.from_tensor_slices(X).batch(7)), 1e-6);
@@ -157,9 +157,9 @@ public class KerasDatasetTests
         var val = tf.data.Dataset.from_tensor_slices((X[15..], Labels[15..])).batch(5);
         var h = model.fit(train, epochs: 2, verbose: 0, validation_data: val);
         Assert.Equal(2, h.history["val_loss"].Count);
-        Assert.Equal(model.evaluate(X[15..], Labels[15..], verbose: 0)[0], h.history["val_loss"][1], 6);
+        Assert.Equal(model.evaluate(X[15..], Labels[15..], verbose: 0)[0], h.history["val_loss"][1], 1e-6);
         var h2 = model.fit(train, epochs: 1, verbose: 0, validation_data: (X[15..], Labels[15..]));
-        Assert.Equal(model.evaluate(X[15..], Labels[15..], verbose: 0)[0], h2.history["val_loss"][0], 6);
+        Assert.Equal(model.evaluate(X[15..], Labels[15..], verbose: 0)[0], h2.history["val_loss"][0], 1e-6);
         var e = Assert.Throws<ValueError>(() => model.fit(train, epochs: 1, verbose: 0, validation_steps: 2));
         Assert.Equal("`validation_steps` should not be specified if `validation_data` is None.", e.Message);
     }
@@ -178,7 +178,7 @@ public class KerasDatasetTests
         Assert.True(model.built);
         model.set_weights([NDArray.FromFlat(new float[] { 2 }, new Shape(1, 1))]);
         // Squared errors 4 and 36 weighted (1, 0): (4 + 0) / 2 / 0.5 = 4.
-        Assert.Equal(4, model.evaluate(ds, verbose: 0)[0], 5);
+        Assert.Equal(4, model.evaluate(ds, verbose: 0)[0], 1e-5);
         Assert.Single(h.history["loss"]);
     }
 

@@ -51,7 +51,7 @@ public class KerasFitTests
                 }
         }
         Assert.Equal(12, kerasLosses.Count);
-        for (var i = 0; i < 12; i++) Assert.Equal(handLosses[i], kerasLosses[i], 5);
+        for (var i = 0; i < 12; i++) Assert.Equal(handLosses[i], kerasLosses[i], 1e-5);
     }
 
     [Fact]
@@ -102,11 +102,11 @@ public class KerasFitTests
         var x = NDArray.FromFlat(new float[] { 1, 3 }, new Shape(2, 1));
         var y = NDArray.FromFlat(new float[] { 0, 0 }, new Shape(2, 1));
         // Squared errors 4 and 36: weights (1, 0) give (4·1 + 0) / 2 / 0.5 = 4; weights (1, 3) give (4 + 108) / 2 = 56.
-        Assert.Equal(4, model.train_on_batch(x, y, sample_weight: NDArray.FromFlat(new float[] { 1, 0 }, new Shape(2)))[0], 5);
-        Assert.Equal(56, model.train_on_batch(x, y, sample_weight: NDArray.FromFlat(new float[] { 1, 3 }, new Shape(2)))[0], 5);
-        Assert.Equal(20, model.train_on_batch(x, y)[0], 5);
+        Assert.Equal(4, model.train_on_batch(x, y, sample_weight: NDArray.FromFlat(new float[] { 1, 0 }, new Shape(2)))[0], 1e-5);
+        Assert.Equal(56, model.train_on_batch(x, y, sample_weight: NDArray.FromFlat(new float[] { 1, 3 }, new Shape(2)))[0], 1e-5);
+        Assert.Equal(20, model.train_on_batch(x, y)[0], 1e-5);
         var yc = NDArray.FromFlat(new float[] { 0, 1 }, new Shape(2, 1));
-        Assert.Equal((4 * 2.0 + 25 * 5.0) / 2, model.train_on_batch(x, yc, class_weight: new Dictionary<int, double> { [0] = 2, [1] = 5 })[0], 5);
+        Assert.Equal((4 * 2.0 + 25 * 5.0) / 2, model.train_on_batch(x, yc, class_weight: new Dictionary<int, double> { [0] = 2, [1] = 5 })[0], 1e-5);
         var e = Assert.Throws<ValueError>(() => model.train_on_batch(x, yc, class_weight: new Dictionary<int, double> { [0] = 2 }));
         Assert.Equal("`class_weight` must contain all classes in the data. The classes {1} exist in the data but not in `class_weight`.", e.Message);
     }

@@ -250,7 +250,7 @@ public sealed class KerasHdf5Tests : IDisposable
             {
                 double s = b1[j];
                 for (var i = 0; i < 3; i++) s += h[i] * k1[i * 2 + j];
-                Assert.Equal(s, got[r * 2 + j], 4);
+                Assert.Equal(s, got[r * 2 + j], 1e-4);
             }
         }
         // By name, too: the file's "out" goes to the layer named out.

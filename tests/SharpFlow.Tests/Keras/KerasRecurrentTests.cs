@@ -196,7 +196,7 @@ public class KerasRecurrentTests
             {
                 double dot = 0;
                 for (var k = 0; k < 4 * U; k++) dot += r0[a, k] * r0[b, k];
-                Assert.Equal(a == b ? 1.0 : 0.0, dot, 5);
+                Assert.Equal(a == b ? 1.0 : 0.0, dot, 1e-5);
             }
         Randomize(layer, 4);
         var w = layer.get_weights();
@@ -345,7 +345,7 @@ public class KerasRecurrentTests
                 {
                     var e = b[j];
                     for (var q = 0; q < D; q++) e += x[i, t, q] * k[q, j];
-                    Assert.Equal(e, got[idx++], 5);
+                    Assert.Equal(e, got[idx++], 1e-5);
                 }
     }
 

@@ -84,7 +84,7 @@ public sealed class KerasSavingTests : IDisposable
         var dense = layers[4].GetProperty("config");
         Assert.Equal(3, dense.GetProperty("units").GetInt32());
         Assert.Equal("L1L2", dense.GetProperty("kernel_regularizer").GetProperty("class_name").GetString());
-        Assert.Equal(0.001, dense.GetProperty("kernel_regularizer").GetProperty("config").GetProperty("l2").GetDouble(), 9);
+        Assert.Equal(0.001, dense.GetProperty("kernel_regularizer").GetProperty("config").GetProperty("l2").GetDouble(), 1e-9);
         Assert.Equal(0.25, layers[3].GetProperty("config").GetProperty("rate").GetDouble());
     }
 

@@ -49,15 +49,15 @@ public class KerasTrainingTests
         model.set_weights([F(w), NDArray.FromFlat(b.Select(v => (float)v).ToArray(), new Shape(3))]);
         var (loss0, dw, db) = SoftmaxLoss(w, b);
         var first = model.train_on_batch(F(X), F(Y));
-        Assert.Equal(loss0, first[0], 5);
+        Assert.Equal(loss0, first[0], 1e-5);
         for (var q = 0; q < 2; q++) for (var j = 0; j < 3; j++) w[q, j] -= 0.1 * dw[q, j];
         for (var j = 0; j < 3; j++) b[j] -= 0.1 * db[j];
         var (loss1, _, _) = SoftmaxLoss(w, b);
         var second = model.test_on_batch(F(X), F(Y));
-        Assert.Equal(loss1, second[0], 5);
+        Assert.Equal(loss1, second[0], 1e-5);
         Assert.Equal(new[] { "loss", "acc" }, model.metrics_names);
         AssertArray.Close(F(w), model.get_weights()[0], 1e-6);
-        Assert.Equal(loss1, model.evaluate(F(X), F(Y), verbose: 0)[0], 5);
+        Assert.Equal(loss1, model.evaluate(F(X), F(Y), verbose: 0)[0], 1e-5);
     }
 
     /// <summary>Keras 2.2.4's rules in plain doubles, for a model whose loss is mean((x·w + c − y)²).</summary>
@@ -168,7 +168,7 @@ public class KerasTrainingTests
         for (var s = 0; s < 5; s++) model.train_on_batch(F(xs), y);
         var wts = model.get_weights();
         var actual = wts[0].ToArray<float>().Concat(wts[1].ToArray<float>()).ToArray();
-        for (var i = 0; i < 3; i++) Assert.Equal(expected[i], actual[i], 5);
+        for (var i = 0; i < 3; i++) Assert.Equal(expected[i], actual[i], 1e-5);
         Assert.Equal(5L, Backend.get_value(opt.iterations).item<long>());
     }
 
@@ -273,8 +273,8 @@ public class KerasTrainingTests
         var sched = new List<double>();
         model.fit(x, y, epochs: 2, verbose: 0, callbacks: [tf.keras.callbacks.LearningRateScheduler(e => 0.1 / (e + 1)),
             tf.keras.callbacks.LambdaCallback(on_epoch_end: (e, logs) => sched.Add(logs["lr"]))]);
-        Assert.Equal(0.1, sched[0], 6);
-        Assert.Equal(0.05, sched[1], 6);
+        Assert.Equal(0.1, sched[0], 1e-6);
+        Assert.Equal(0.05, sched[1], 1e-6);
         Assert.Equal("weights.03-0.25", SharpFlow.Keras.Callbacks.ModelCheckpoint.Format("weights.{epoch:02d}-{val_loss:.2f}", 3, new Dictionary<string, double> { ["val_loss"] = 0.2512 }));
     }
 }

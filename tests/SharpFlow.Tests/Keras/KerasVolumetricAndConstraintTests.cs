@@ -99,8 +99,8 @@ public class KerasVolumetricAndConstraintTests
             for (var c = 0; c < 4; c++)
             {
                 var cell = Enumerable.Range(0, 12).Select(i => (double)x[(n * 12 + i) * 4 + c]).ToList();
-                Assert.Equal(cell.Average(), avg.ToArray<float>()[n * 4 + c], 5);
-                Assert.Equal(cell.Max(), mx.ToArray<float>()[n * 4 + c], 5);
+                Assert.Equal(cell.Average(), avg.ToArray<float>()[n * 4 + c], 1e-5);
+                Assert.Equal(cell.Max(), mx.ToArray<float>()[n * 4 + c], 1e-5);
             }
     }
 
@@ -149,19 +149,19 @@ public class KerasVolumetricAndConstraintTests
         {
             var n = ColumnNorm(W0, col);
             var scale = Math.Min(n, 2) / (eps + n);
-            for (var r = 0; r < 3; r++) Assert.Equal(W0[r * 2 + col] * scale, w[r * 2 + col], 5);
+            for (var r = 0; r < 3; r++) Assert.Equal(W0[r * 2 + col] * scale, w[r * 2 + col], 1e-5);
         }
-        Assert.Equal(2, ColumnNorm(w, 0), 5);
-        Assert.Equal(2, ColumnNorm(w, 1), 5);
+        Assert.Equal(2, ColumnNorm(w, 0), 1e-5);
+        Assert.Equal(2, ColumnNorm(w, 1), 1e-5);
     }
 
     [Fact]
     public void UnitNormNonNegAndMinMaxNormProjectAsKerasDoes()
     {
         var unit = AfterOneStep("unit_norm");
-        Assert.Equal(1, ColumnNorm(unit, 0), 5);
-        Assert.Equal(1, ColumnNorm(unit, 1), 5);
-        Assert.Equal(W0[0] / ColumnNorm(W0, 0), unit[0], 5);
+        Assert.Equal(1, ColumnNorm(unit, 0), 1e-5);
+        Assert.Equal(1, ColumnNorm(unit, 1), 1e-5);
+        Assert.Equal(W0[0] / ColumnNorm(W0, 0), unit[0], 1e-5);
 
         var nonNeg = AfterOneStep(tf.keras.constraints.non_neg());
         Assert.Equal(W0.Select(v => Math.Max(0, v)), nonNeg);
@@ -171,7 +171,7 @@ public class KerasVolumetricAndConstraintTests
         for (var col = 0; col < 2; col++)
         {
             var n = ColumnNorm(W0, col);
-            Assert.Equal(0.5 * Math.Clamp(n, 1, 3) + 0.5 * n, ColumnNorm(mm, col), 4);
+            Assert.Equal(0.5 * Math.Clamp(n, 1, 3) + 0.5 * n, ColumnNorm(mm, col), 1e-4);
         }
         // A tf.train optimizer applies it too.
         var viaTrain = AfterOneStep("unit_norm", tf.train.GradientDescentOptimizer(0.0));
@@ -193,7 +193,7 @@ public class KerasVolumetricAndConstraintTests
         {
             var z = Enumerable.Range(0, 3).Sum(r => (double)x[r] * W0[r * 2 + col]);
             for (var r = 0; r < 3; r++)
-                Assert.Equal(Math.Max(0, W0[r * 2 + col] - 0.1 * x[r] * z), w[r * 2 + col], 5);
+                Assert.Equal(Math.Max(0, W0[r * 2 + col] - 0.1 * x[r] * z), w[r * 2 + col], 1e-5);
         }
         var e = Assert.Throws<ValueError>(() => tf.keras.layers.Dense(2, kernel_constraint: "nope"));
         Assert.Equal("Unknown constraint: nope", e.Message);

@@ -39,7 +39,7 @@ public class MetricsTests
         Assert.Equal(0f, F(sess.run(mean)));
         float[][] batches = [[0, 1], [-4.2f, 9.1f], [6.5f, 0], [-3.2f, 4.0f]];
         foreach (var b in batches) sess.run(update_op, new FeedDict { [values] = NDArray.FromFlat(b, new Shape(1, 2)) });
-        Assert.Equal(1.65f, F(sess.run(mean)), 5);
+        Assert.Equal(1.65f, F(sess.run(mean)), 1e-5);
         sess.run(tf.local_variables_initializer());
         Assert.Equal(0f, F(sess.run(mean)));
     }
@@ -59,8 +59,8 @@ public class MetricsTests
         float last = 0;
         for (var i = 0; i < 4; i++)
             last = F(sess.run(update_op, new FeedDict { [values] = NDArray.FromFlat(batches[i], new Shape(1, 2)), [weights] = NDArray.FromFlat(w[i], new Shape(1, 2)) }));
-        Assert.Equal(-0.8f, last, 5);
-        Assert.Equal(-0.8f, F(sess.run(mean)), 5);
+        Assert.Equal(-0.8f, last, 1e-5);
+        Assert.Equal(-0.8f, F(sess.run(mean)), 1e-5);
     }
 
     [Fact]
@@ -137,12 +137,12 @@ public class MetricsTests
         var below = tf.metrics.percentage_below(predictions, 7);
         using var sess = tf.Session();
         sess.run(tf.local_variables_initializer());
-        Assert.Equal(10.75f, F(sess.run(mse.update_op)), 5);
-        Assert.Equal(MathF.Sqrt(10.75f), F(sess.run(rmse.update_op)), 5);
-        Assert.Equal(MathF.Sqrt(10.75f), F(sess.run(rmse.value)), 5);
-        Assert.Equal(2.75f, F(sess.run(mae.update_op)), 5);
-        Assert.Equal(3f, F(sess.run(wmae.update_op)), 5);
-        Assert.Equal(0.75f, F(sess.run(below.update_op)), 5);
+        Assert.Equal(10.75f, F(sess.run(mse.update_op)), 1e-5);
+        Assert.Equal(MathF.Sqrt(10.75f), F(sess.run(rmse.update_op)), 1e-5);
+        Assert.Equal(MathF.Sqrt(10.75f), F(sess.run(rmse.value)), 1e-5);
+        Assert.Equal(2.75f, F(sess.run(mae.update_op)), 1e-5);
+        Assert.Equal(3f, F(sess.run(wmae.update_op)), 1e-5);
+        Assert.Equal(0.75f, F(sess.run(below.update_op)), 1e-5);
         Assert.Contains("root_mean_squared_error/total:0", tf.local_variables().Select(v => v.name));
         Assert.Contains("percentage_below_threshold/count:0", tf.local_variables().Select(v => v.name));
     }
@@ -190,8 +190,8 @@ public class MetricsTests
         var (value, update_op) = recall ? tf.metrics.recall(l, p, w) : tf.metrics.precision(l, p, w);
         using var sess = tf.Session();
         sess.run(tf.local_variables_initializer());
-        Assert.Equal(expected, F(sess.run(update_op)), 5);
-        Assert.Equal(expected, F(sess.run(value)), 5);
+        Assert.Equal(expected, F(sess.run(update_op)), 1e-5);
+        Assert.Equal(expected, F(sess.run(value)), 1e-5);
         Assert.Contains(recall ? "recall/false_negatives/count:0" : "precision/false_positives/count:0", tf.local_variables().Select(v => v.name));
     }
 
@@ -220,7 +220,7 @@ public class MetricsTests
         using var sess = tf.Session();
         sess.run(tf.local_variables_initializer());
         var updated = F(sess.run(update_op));
-        Assert.Equal(updated, F(sess.run(auc)), 6);
+        Assert.Equal(updated, F(sess.run(auc)), 1e-6);
         return updated;
     }
 
@@ -228,14 +228,14 @@ public class MetricsTests
     public void AucMatchesTensorFlowsTests()
     {
         // metrics_test.AUCTest.
-        Assert.Equal(0.5f, Auc([1, 0, 1, 0], [0, 1, 1, 0]), 5);
-        Assert.Equal(0.5f, Auc([1, 0, 1, 0], [0, 1, 1, 0], [2, 2, 2, 2]), 5);
-        Assert.Equal(0.7f, Auc([1, 0, 1, 0], [0, 1, 1, 0], [1, 2, 3, 4]), 5);
-        Assert.Equal(0.875f, Auc([0.12f, 0.3001f, 0.3003f, 0.72f], [0, 0, 1, 1], [1, 1, 1, 1]), 3);
-        Assert.Equal(1.0f, Auc([0.12f, 0.3001f, 0.3003f, 0.72f], [0, 0, 1, 1], [1, 1, 1, 1], thresholds: [0.3002]), 3);
-        Assert.Equal(1.0f, Auc([0, 0, 0, 0], [0, 0, 0, 0]), 5);
-        Assert.Equal(1.0f, Auc([1, 1, 1, 1], [1, 1, 1, 1], curve: "PR"), 5);
-        Assert.Equal(0f, Auc([1, 0, 1, 0], [0, 1, 0, 1]), 5);
+        Assert.Equal(0.5f, Auc([1, 0, 1, 0], [0, 1, 1, 0]), 1e-5);
+        Assert.Equal(0.5f, Auc([1, 0, 1, 0], [0, 1, 1, 0], [2, 2, 2, 2]), 1e-5);
+        Assert.Equal(0.7f, Auc([1, 0, 1, 0], [0, 1, 1, 0], [1, 2, 3, 4]), 1e-5);
+        Assert.Equal(0.875f, Auc([0.12f, 0.3001f, 0.3003f, 0.72f], [0, 0, 1, 1], [1, 1, 1, 1]), 1e-3);
+        Assert.Equal(1.0f, Auc([0.12f, 0.3001f, 0.3003f, 0.72f], [0, 0, 1, 1], [1, 1, 1, 1], thresholds: [0.3002]), 1e-3);
+        Assert.Equal(1.0f, Auc([0, 0, 0, 0], [0, 0, 0, 0]), 1e-5);
+        Assert.Equal(1.0f, Auc([1, 1, 1, 1], [1, 1, 1, 1], curve: "PR"), 1e-5);
+        Assert.Equal(0f, Auc([1, 0, 1, 0], [0, 1, 0, 1]), 1e-5);
     }
 
     [Fact]
@@ -314,7 +314,7 @@ public class MetricsTests
         sess.run(update_op, new FeedDict { [labels] = NDArray.FromFlat(new[] { 1, 0 }, new Shape(2)), [predictions] = NDArray.FromFlat(new[] { 1, 0 }, new Shape(2)) });
         AssertArray.Equal(new double[] { 1, 0, 0, 0, 0, 1, 0, 1, 0 }, cm);
         // metrics_test.MeanIOUTest.testMultipleUpdates: mean of 1, 1/3 and 0.
-        Assert.Equal((1 + 1 / 3.0f + 0) / 3, F(sess.run(miou)), 5);
+        Assert.Equal((1 + 1 / 3.0f + 0) / 3, F(sess.run(miou)), 1e-5);
         // A class that neither label nor prediction names does not count.
         sess.run(tf.local_variables_initializer());
         sess.run(update_op, new FeedDict { [labels] = NDArray.FromFlat(new[] { 0, 1 }, new Shape(2)), [predictions] = NDArray.FromFlat(new[] { 0, 1 }, new Shape(2)) });
@@ -330,7 +330,7 @@ public class MetricsTests
         using var sess = tf.Session();
         sess.run(tf.local_variables_initializer());
         AssertArray.Equal(new[] { 0.5f, 1f, 0f }, sess.run(update_op));
-        Assert.Equal(0.5f, F(sess.run(value)), 6);
+        Assert.Equal(0.5f, F(sess.run(value)), 1e-6);
     }
 
     [Fact]

@@ -74,12 +74,12 @@ public class DynamicRnnTests
                     expected = hs;
                 }
                 else expected = new double[Units];
-                for (var u = 0; u < Units; u++) Assert.Equal(expected[u], o.GetValue<double>(b, t, u), 12);
+                for (var u = 0; u < Units; u++) Assert.Equal(expected[u], o.GetValue<double>(b, t, u), 1e-12);
             }
             for (var u = 0; u < Units; u++)
             {
-                Assert.Equal(cs[u], c.GetValue<double>(b, u), 12);
-                Assert.Equal(hs[u], h.GetValue<double>(b, u), 12);
+                Assert.Equal(cs[u], c.GetValue<double>(b, u), 1e-12);
+                Assert.Equal(hs[u], h.GetValue<double>(b, u), 1e-12);
             }
         }
     }
@@ -113,11 +113,11 @@ public class DynamicRnnTests
                 s = Affine(Row(x, b, t), s, rk, rb).Select(Math.Tanh).ToArray();
                 for (var u = 0; u < Units; u++)
                 {
-                    Assert.Equal(h[u], go.GetValue<double>(b, t, u), 12);
-                    Assert.Equal(s[u], ro.GetValue<double>(b, t, u), 12);
+                    Assert.Equal(h[u], go.GetValue<double>(b, t, u), 1e-12);
+                    Assert.Equal(s[u], ro.GetValue<double>(b, t, u), 1e-12);
                 }
             }
-            for (var u = 0; u < Units; u++) Assert.Equal(h[u], gs.GetValue<double>(b, u), 12);
+            for (var u = 0; u < Units; u++) Assert.Equal(h[u], gs.GetValue<double>(b, u), 1e-12);
         }
     }
 

@@ -102,7 +102,7 @@ public class FusedLstmTests
             for (var k = 0; k < 7; k++)
             {
                 var actual = D(got[k]).Skip(t * n).Take(n).ToArray();
-                for (var e = 0; e < n; e++) Assert.Equal(step[k][e], actual[e], 12);
+                for (var e = 0; e < n; e++) Assert.Equal(step[k][e], actual[e], 1e-12);
             }
         }
     }

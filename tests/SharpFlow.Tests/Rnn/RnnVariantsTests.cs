@@ -27,7 +27,7 @@ public class RnnVariantsTests
         // The second sequence stops after 2 steps: its final h is its output at step 1.
         var h = sess.run(((SharpFlow.Rnn.LSTMStateTuple)staticState).h);
         var out1 = sess.run(staticOut[1]);
-        for (var u = 0; u < 5; u++) Assert.Equal(out1.GetValue<double>(1, u), h.GetValue<double>(1, u), 12);
+        for (var u = 0; u < 5; u++) Assert.Equal(out1.GetValue<double>(1, u), h.GetValue<double>(1, u), 1e-12);
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public class RnnVariantsTests
             for (var u = 0; u < 4; u++)
             {
                 // Forward: the final state is the output at the last step of the sequence; backward: at step 0.
-                Assert.Equal(f.GetValue<double>(i, lengths[i] - 1, u), sf.GetValue<double>(i, u), 12);
-                Assert.Equal(b.GetValue<double>(i, 0, u), sb.GetValue<double>(i, u), 12);
+                Assert.Equal(f.GetValue<double>(i, lengths[i] - 1, u), sf.GetValue<double>(i, u), 1e-12);
+                Assert.Equal(b.GetValue<double>(i, 0, u), sb.GetValue<double>(i, u), 1e-12);
                 for (var t = lengths[i]; t < 5; t++) Assert.Equal(0.0, b.GetValue<double>(i, t, u));
             }
     }
@@ -91,7 +91,7 @@ public class RnnVariantsTests
         for (var i = 0; i < p.Length; i++)
         {
             if (d[i] == 0) zeros++;
-            else Assert.Equal(2 * p[i], d[i], 12);
+            else Assert.Equal(2 * p[i], d[i], 1e-12);
         }
         Assert.InRange(zeros, p.Length / 4, 3 * p.Length / 4);
     }

@@ -33,7 +33,7 @@ public class ArgScopeTests
         sess.run(tf.global_variables_initializer());
         var input = NDArray.FromFlat(Enumerable.Range(0, 16).Select(i => i / 16f).ToArray(), new Shape(1, 4, 4, 1));
         var got = sess.run(a, new FeedDict { [x] = input }).AsReadOnlySpan<float>().ToArray();
-        Assert.Equal(1 / (1 + Math.Exp(-5 / 16.0)), got[10], 6);
+        Assert.Equal(1 / (1 + Math.Exp(-5 / 16.0)), got[10], 1e-6);
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public class ArgScopeTests
         using var sess = tf.Session();
         sess.run(tf.global_variables_initializer());
         var before = (float)sess.run(total);
-        Assert.Equal(before, (float)sess.run(train), 6);
+        Assert.Equal(before, (float)sess.run(train), 1e-6);
         Assert.Equal(1L, (long)sess.run(step));
         Assert.NotEqual(0f, sess.run(movingMean).AsReadOnlySpan<float>()[0]);
         for (var i = 0; i < 5; i++) sess.run(train);

@@ -37,7 +37,7 @@ public class ContribLayersTests
             {
                 double s = b[j];
                 for (var k = 0; k < 3; k++) s += (double)xs[i * 3 + k] * w[k * 4 + j];
-                Assert.Equal(Math.Max(s, 0), got[i * 4 + j], 5);
+                Assert.Equal(Math.Max(s, 0), got[i * 4 + j], 1e-5);
             }
     }
 
@@ -56,7 +56,7 @@ public class ContribLayersTests
         Assert.StartsWith("fully_connected/kernel/Regularizer/", losses[0].name);
         using var sess = tf.Session();
         sess.run(tf.global_variables_initializer());
-        Assert.Equal(0.1 * 12 * 0.25 / 2, (float)sess.run(losses[0]), 6);
+        Assert.Equal(0.1 * 12 * 0.25 / 2, (float)sess.run(losses[0]), 1e-6);
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public class ContribLayersTests
         for (var p = 0; p < 2 * 81; p++)
         {
             var sum = Math.Max(0.0, (double)xs[p * 3] + xs[p * 3 + 1] + xs[p * 3 + 2]);
-            Assert.Equal(sum, got[p * 2], 5);
-            Assert.Equal(sum, got[p * 2 + 1], 5);
+            Assert.Equal(sum, got[p * 2], 1e-5);
+            Assert.Equal(sum, got[p * 2 + 1], 1e-5);
         }
     }
 
@@ -117,10 +117,10 @@ public class ContribLayersTests
             var col = Enumerable.Range(0, 4).Select(i => (double)xs[i * 3 + c]).ToArray();
             var mean = col.Average();
             var variance = col.Select(v => (v - mean) * (v - mean)).Average();
-            for (var i = 0; i < 4; i++) Assert.Equal((col[i] - mean) / Math.Sqrt(variance + 0.001), got[i * 3 + c], 4);
-            Assert.Equal(0.1 * mean, mm[c], 5);
+            for (var i = 0; i < 4; i++) Assert.Equal((col[i] - mean) / Math.Sqrt(variance + 0.001), got[i * 3 + c], 1e-4);
+            Assert.Equal(0.1 * mean, mm[c], 1e-5);
             // The fused kernel (rank 2 and 4) moves towards the unbiased variance n/(n-1).
-            Assert.Equal(0.9 + 0.1 * variance * 4 / 3, mv[c], 5);
+            Assert.Equal(0.9 + 0.1 * variance * 4 / 3, mv[c], 1e-5);
         }
     }
 
@@ -138,13 +138,13 @@ public class ContribLayersTests
         using var sess = tf.Session();
         sess.run(tf.global_variables_initializer());
         var eval = sess.run(y, new FeedDict { [x] = input, [training] = false }).AsReadOnlySpan<float>().ToArray();
-        for (var i = 0; i < xs.Length; i++) Assert.Equal(2 * xs[i] / Math.Sqrt(4.001), eval[i], 5);
+        for (var i = 0; i < xs.Length; i++) Assert.Equal(2 * xs[i] / Math.Sqrt(4.001), eval[i], 1e-5);
         var movingMean = tf.global_variables().Single(v => v.op.name == "BatchNorm/moving_mean");
         Assert.All(sess.run(movingMean).AsReadOnlySpan<float>().ToArray(), v => Assert.Equal(0f, v));
         sess.run(y, new FeedDict { [x] = input, [training] = true });
         var moved = sess.run(movingMean).AsReadOnlySpan<float>().ToArray();
         var mean0 = Enumerable.Range(0, 8).Select(i => (double)xs[i * 2]).Average();
-        Assert.Equal(0.001 * mean0, moved[0], 6);
+        Assert.Equal(0.001 * mean0, moved[0], 1e-6);
     }
 
     [Fact]

@@ -35,9 +35,9 @@ public sealed class SummaryOpTests : IDisposable
         Assert.StartsWith("b'\\n", result.ToString());
         var summary = SharpFlow.Summaries.Summary.FromString(result.StringBytes());
         var byTag = summary.value.ToDictionary(v => v.tag);
-        Assert.Equal(14f / 3, byTag["layer1/loss"].simple_value!.Value, 5);
-        Assert.Equal(28f / 3, byTag["loss"].simple_value!.Value, 5);
-        Assert.Equal(14f, byTag["loss_1"].simple_value!.Value, 5);
+        Assert.Equal(14f / 3, byTag["layer1/loss"].simple_value!.Value, 1e-5);
+        Assert.Equal(28f / 3, byTag["loss"].simple_value!.Value, 1e-5);
+        Assert.Equal(14f, byTag["loss_1"].simple_value!.Value, 1e-5);
         Assert.Equal((1.0, 3.0, 3.0), (byTag["layer1/x"].histo!.min, byTag["layer1/x"].histo!.max, byTag["layer1/x"].histo!.num));
         Assert.Equal((2, 3, 1), (byTag["pictures/image/0"].image!.height, byTag["pictures/image/0"].image!.width, byTag["pictures/image/0"].image!.colorspace));
         Assert.Contains("pictures/image/1", byTag.Keys);

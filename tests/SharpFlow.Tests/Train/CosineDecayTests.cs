@@ -108,7 +108,7 @@ public class CosineDecayTests
             return [.. Enumerable.Range(0, draws).Select(_ => (double)(float)sess.run(lr))];
         }
         // Without variance it is the linear cosine decay.
-        Assert.Equal(NpLinearCosine(250, 1000, 0.1, 1e-4, 5), Draw(1, 0, 250, 1)[0], 6);
+        Assert.Equal(NpLinearCosine(250, 1000, 0.1, 1e-4, 5), Draw(1, 0, 250, 1)[0], 1e-6);
         // The same graph seed gives the same stream; another seed another one.
         Assert.Equal(Draw(7, 0.5, 250, 5), Draw(7, 0.5, 250, 5));
         Assert.NotEqual(Draw(7, 0.5, 250, 5), Draw(8, 0.5, 250, 5));
@@ -150,6 +150,6 @@ public class CosineDecayTests
             expected -= 0.5 * NpCosine(i, 4);
             sess.run(train);
         }
-        Assert.Equal(expected, (float)sess.run(w.value()), 5);
+        Assert.Equal(expected, (float)sess.run(w.value()), 1e-5);
     }
 }

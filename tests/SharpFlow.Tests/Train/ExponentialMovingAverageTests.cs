@@ -21,13 +21,13 @@ public class ExponentialMovingAverageTests
         // n = 0: decay = min(0.99, 1/10) = 0.1, so shadow -= 0.9 * (0 - 5).
         sess.run(v1.assign(5.0f));
         sess.run(maintain);
-        Assert.Equal(4.5f, (float)sess.run(shadow), 5);
+        Assert.Equal(4.5f, (float)sess.run(shadow), 1e-5);
         sess.run(step.assign(10000));
         sess.run(v1.assign(10.0f));
         sess.run(maintain);
-        Assert.Equal(4.555f, (float)sess.run(shadow), 5);
+        Assert.Equal(4.555f, (float)sess.run(shadow), 1e-5);
         sess.run(maintain);
-        Assert.Equal(4.60945f, (float)sess.run(shadow), 5);
+        Assert.Equal(4.60945f, (float)sess.run(shadow), 1e-5);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class LearningRateDecayTests
         {
             var p = Steps[i] / 10.0;
             if (staircase) p = Math.Floor(p);
-            Assert.Equal(0.1 * Math.Pow(0.96, p), actual[i], 6);
+            Assert.Equal(0.1 * Math.Pow(0.96, p), actual[i], 1e-6);
         }
     }
 
@@ -46,7 +46,7 @@ public class LearningRateDecayTests
             double step = Steps[i], decaySteps = 10;
             if (cycle) decaySteps *= step == 0 ? 1 : Math.Ceiling(step / 10);
             else step = Math.Min(step, 10);
-            Assert.Equal((0.1 - 0.01) * Math.Pow(1 - step / decaySteps, 0.5) + 0.01, actual[i], 6);
+            Assert.Equal((0.1 - 0.01) * Math.Pow(1 - step / decaySteps, 0.5) + 0.01, actual[i], 1e-6);
         }
     }
 
@@ -61,8 +61,8 @@ public class LearningRateDecayTests
         {
             var p = Steps[i] / 10.0;
             if (staircase) p = Math.Floor(p);
-            Assert.Equal(0.1 * Math.Exp(-0.5 * p), natural[i], 6);
-            Assert.Equal(0.1 / (1 + 0.5 * p), inverse[i], 6);
+            Assert.Equal(0.1 * Math.Exp(-0.5 * p), natural[i], 1e-6);
+            Assert.Equal(0.1 / (1 + 0.5 * p), inverse[i], 1e-6);
         }
     }
 
@@ -87,6 +87,6 @@ public class LearningRateDecayTests
         sess.run(tf.global_variables_initializer());
         for (var i = 0; i < 3; i++) sess.run(train);
         // The rate read by each update is the one before the step advances: 0.5, 0.25, 0.125.
-        Assert.Equal(1 - 0.875f, (float)sess.run(w), 6);
+        Assert.Equal(1 - 0.875f, (float)sess.run(w), 1e-6);
     }
 }

@@ -46,7 +46,7 @@ public class MovingAveragesTests
             {
                 biased[i] = biased[i] * decay + (1 - decay) * x[i];
                 var expected = biased[i] / (1 - Math.Pow(decay, t));
-                Assert.Equal(expected, result[i], 5);
+                Assert.Equal(expected, result[i], 1e-5);
             }
             if (t == 1) Assert.Equal(new[] { 1f, 2f }, result); // the debiased first average is the first value
         }
@@ -85,7 +85,7 @@ public class MovingAveragesTests
             var actual = (float)sess.run(wma, new FeedDict { [val] = (float)x, [weight] = (float)w });
             numerator = numerator * decay + x * w * (1 - decay);
             denominator = denominator * decay + w * (1 - decay);
-            Assert.Equal(numerator / denominator, actual, 5);
+            Assert.Equal(numerator / denominator, actual, 1e-5);
         }
     }
 
@@ -124,7 +124,7 @@ public class MovingAveragesTests
                 shadow[i] -= (shadow[i] - feeds[t - 1][i]) * oneMinus;
                 biased[i] = biased[i] * decay + (1 - decay) * feeds[t - 1][i];
                 var expected = zeroDebias ? biased[i] / (1 - Math.Pow(decay, t)) : shadow[i];
-                Assert.Equal(expected, actual[i], 5);
+                Assert.Equal(expected, actual[i], 1e-5);
             }
         }
         // The variable's shadow is never debiased: 10 all along.

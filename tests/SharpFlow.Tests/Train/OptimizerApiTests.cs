@@ -28,7 +28,7 @@ public class OptimizerApiTests
         sess.run(tf.global_variables_initializer());
         sess.run(train);
         // After one step the beta powers have advanced once.
-        Assert.Equal(0.81f, (float)sess.run(g.Graph.get_tensor_by_name("beta1_power:0")), 6);
+        Assert.Equal(0.81f, (float)sess.run(g.Graph.get_tensor_by_name("beta1_power:0")), 1e-6);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class OptimizerApiTests
         using var sess = tf.Session();
         sess.run(tf.global_variables_initializer());
         sess.run(train);
-        Assert.Equal(0.8f, (float)sess.run(a), 6);
+        Assert.Equal(0.8f, (float)sess.run(a), 1e-6);
         Assert.Equal(1.0f, (float)sess.run(b));
     }
 
@@ -133,7 +133,7 @@ public class OptimizerApiTests
         sess2.run(train2);
         sess2.run(train2);
         Assert.Equal(2, (int)sess2.run(step2.value()));
-        Assert.Equal(1.0f * (1 - 0.2f) * (1 - 0.1f), (float)sess2.run(v.value()), 6);
+        Assert.Equal(1.0f * (1 - 0.2f) * (1 - 0.1f), (float)sess2.run(v.value()), 1e-6);
     }
 
     [Fact]

@@ -166,8 +166,8 @@ public sealed class ResourceApplyTests
         var wAfter = sess.run(tf.get_default_graph().get_tensor_by_name("w:0")).ToArray<double>();
         for (var i = 0; i < 2; i++)
         {
-            Assert.Equal(expectedV[i], vAfter[i], 12);
-            Assert.Equal(expectedW[i], wAfter[i], 12);
+            Assert.Equal(expectedV[i], vAfter[i], 1e-12);
+            Assert.Equal(expectedW[i], wAfter[i], 1e-12);
         }
         Assert.NotNull(OpRegistry.Find("ResourceApplyAdam"));
     }

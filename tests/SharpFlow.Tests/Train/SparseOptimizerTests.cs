@@ -215,7 +215,7 @@ public class SparseOptimizerTests
                 a[i] = next;
             }
             var actual = sess.run(v).ToArray<double>();
-            for (var i = 0; i < 3; i++) Assert.Equal(w[i], actual[i], 12);
+            for (var i = 0; i < 3; i++) Assert.Equal(w[i], actual[i], 1e-12);
         }
     }
 }

@@ -75,7 +75,7 @@ public sealed class BoardServerTests : IDisposable
             for (var step = 0; step < BoardLogs.Steps; step++)
             {
                 Assert.Equal(step, points[step].GetProperty("step").GetInt64());
-                Assert.Equal(loss(step), points[step].GetProperty("value").GetDouble(), 6);
+                Assert.Equal(loss(step), points[step].GetProperty("value").GetDouble(), 1e-6);
                 Assert.InRange(points[step].GetProperty("wallTime").GetDouble(), 1.6e9, 4e9);
             }
         }
@@ -95,8 +95,8 @@ public sealed class BoardServerTests : IDisposable
         {
             var values = BoardLogs.Weights(4 * i);
             var h = histograms[i];
-            Assert.Equal(values.Min(), h.GetProperty("min").GetDouble(), 12);
-            Assert.Equal(values.Max(), h.GetProperty("max").GetDouble(), 12);
+            Assert.Equal(values.Min(), h.GetProperty("min").GetDouble(), 1e-12);
+            Assert.Equal(values.Max(), h.GetProperty("max").GetDouble(), 1e-12);
             Assert.Equal(200, h.GetProperty("num").GetDouble());
             var counts = h.GetProperty("counts").EnumerateArray().Select(c => c.GetDouble()).ToList();
             var limits = h.GetProperty("limits").EnumerateArray().Select(c => c.GetDouble()).ToList();

@@ -58,7 +58,7 @@ public class IndexedSlicesTests
         Assert.Same(slices.indices, byValue.indices);
         var n = Math.Sqrt(25 + 0.25);
         Close([3 / n, 4 / n, 0.3 / n, 0.4 / n], sess.run(byNorm.values).ToArray<float>());
-        Assert.Equal(n, sess.run(norm).ToArray<float>()[0], 5);
+        Assert.Equal(n, sess.run(norm).ToArray<float>()[0], 1e-5);
         Close([3 * 2.5 / n, 4 * 2.5 / n, 0.3 * 2.5 / n, 0.4 * 2.5 / n], sess.run(byGlobal.values).ToArray<float>());
         Assert.Equal([0f, 0f, 1f, 1f, 0f, 0f, 0.3f, 0.4f], sess.run(byValue).ToArray<float>());
     }
@@ -89,6 +89,6 @@ public class IndexedSlicesTests
     private static void Close(double[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-5);
     }
 }

@@ -117,7 +117,7 @@ public class ColorTests
         var y = g.Eval(tf.image.per_image_standardization(tf.constant(NDArray.FromFlat(x, new Shape(13, 9, 3))))).ToArray<float>();
         var mean = x.Average();
         var std = System.Math.Max(System.Math.Sqrt(x.Select(v => (v - mean) * (v - mean)).Average()), 1 / System.Math.Sqrt(x.Length));
-        for (var i = 0; i < x.Length; i++) Assert.Equal((x[i] - mean) / std, y[i], 4);
+        for (var i = 0; i < x.Length; i++) Assert.Equal((x[i] - mean) / std, y[i], 1e-4);
         var flat = g.Eval(tf.image.per_image_standardization(tf.ones(new Shape(2, 2, 2, 1))));
         Assert.All(flat.ToArray<float>(), v => Assert.Equal(0f, v));
     }

@@ -191,8 +191,8 @@ public class GeometryAndBoxTests
             Assert.Equal(-1, sv[2]);
             Assert.True(bv[0] >= 0 && bv[1] >= 0 && bv[0] + sv[0] <= 40 && bv[1] + sv[1] <= 60, $"crop {string.Join(",", bv)} + {string.Join(",", sv)}");
             Assert.Equal(new Shape(sv[0], sv[1], 3), c.shape);
-            Assert.Equal(bv[0] / 40f, xv[0], 5);
-            Assert.Equal((bv[1] + sv[1]) / 60f, xv[3], 5);
+            Assert.Equal(bv[0] / 40f, xv[0], 1e-5);
+            Assert.Equal((bv[1] + sv[1]) / 60f, xv[3], 1e-5);
             var area = sv[0] * sv[1] / 2400.0;
             var whole = sv[0] == 40 && sv[1] == 60;
             Assert.True(whole || area is >= 0.1 and <= 0.8, $"relative area {area}");

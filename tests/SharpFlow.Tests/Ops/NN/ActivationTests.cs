@@ -82,9 +82,9 @@ public class ActivationTests
         Assert.Equal("l2_normalize_1", rows.op.name);
         AssertArray.Close(NDArray.FromFlat(new[] { 1 / Math.Sqrt(5), 2 / Math.Sqrt(5), 0, 0, -1 / Math.Sqrt(2), 1 / Math.Sqrt(2) }, new Shape(3, 2)), g.Eval(rows), 1e-15);
         var cols = g.Eval(tf.nn.l2_normalize(x, axis: 0)).ToArray<double>();
-        Assert.Equal(1 / Math.Sqrt(5), cols[0], 15);
+        Assert.Equal(1 / Math.Sqrt(5), cols[0], 1e-15);
         // A tiny vector is divided by sqrt(epsilon), not by its own norm.
-        Assert.Equal(1e-7 / Math.Sqrt(1e-12), g.Eval(tf.nn.l2_normalize(tf.constant(new[] { 1e-7 }, tf.float64))).ToArray<double>()[0], 12);
+        Assert.Equal(1e-7 / Math.Sqrt(1e-12), g.Eval(tf.nn.l2_normalize(tf.constant(new[] { 1e-7 }, tf.float64))).ToArray<double>()[0], 1e-12);
     }
 
     private static double[] SoftmaxReference(double[] x, int[] shape, int axis, bool log)

@@ -149,7 +149,7 @@ public sealed class BatchNormWithGlobalNormalizationGradTests
             var e = sess.run(expected[k]!).ToArray<double>();
             var a = sess.run(actual[k]).ToArray<double>();
             Assert.Equal(e.Length, a.Length);
-            for (var i = 0; i < e.Length; i++) Assert.Equal(e[i], a[i], 10);
+            for (var i = 0; i < e.Length; i++) Assert.Equal(e[i], a[i], 1e-10);
         }
     }
 

@@ -194,7 +194,7 @@ public class NNOpsTests
             var minus = (double[])x.Clone();
             plus[i] += 1e-6;
             minus[i] -= 1e-6;
-            Assert.Equal((Loss(plus) - Loss(minus)) / 2e-6, actual[i], 6);
+            Assert.Equal((Loss(plus) - Loss(minus)) / 2e-6, actual[i], 1e-6);
         }
     }
 

@@ -155,7 +155,7 @@ public class Volumetric3DTests
         var f = Rand(2 * 2 * 2 * 2 * 2, 7);
         var c64 = g.Eval(tf.nn.conv3d(Const(x, 1, 3, 4, 4, 2), Const(f, 2, 2, 2, 2, 2), [1, 1, 1, 1, 1], "SAME")).ToArray<double>();
         var c32 = g.Eval(tf.nn.conv3d(tf.cast(Const(x, 1, 3, 4, 4, 2), tf.float32), tf.cast(Const(f, 2, 2, 2, 2, 2), tf.float32), [1, 1, 1, 1, 1], "SAME")).ToArray<float>();
-        for (var i = 0; i < c64.Length; i++) Assert.Equal(c64[i], c32[i], 5);
+        for (var i = 0; i < c64.Length; i++) Assert.Equal(c64[i], c32[i], 1e-5);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public class AttentionTests
         if (normalize)
         {
             var gain = sess.run(vars[3]).ToArray<double>()[0];
-            Assert.Equal(Math.Sqrt(1.0 / Units), gain, 12);
+            Assert.Equal(Math.Sqrt(1.0 / Units), gain, 1e-12);
             var norm = Math.Sqrt(v.Sum(x => x * x));
             v = [.. v.Select(x => gain * x / norm)];
         }
@@ -89,7 +89,7 @@ public class AttentionTests
             var pq = Enumerable.Range(0, Units).Select(j => Enumerable.Range(0, QueryDepth).Sum(i => query[b, i] * wq[i, j])).ToArray();
             var score = Enumerable.Range(0, MemTime).Select(t => Enumerable.Range(0, Units).Sum(j => v[j] * Math.Tanh(keys[b, t, j] + pq[j] + bias[j]))).ToArray();
             var expected = MaskedSoftmax(score, Lengths[b]);
-            for (var t = 0; t < MemTime; t++) Assert.Equal(expected[t], got[b, t], 12);
+            for (var t = 0; t < MemTime; t++) Assert.Equal(expected[t], got[b, t], 1e-12);
         }
     }
 
@@ -121,7 +121,7 @@ public class AttentionTests
         {
             var score = Enumerable.Range(0, MemTime).Select(t => gain * Enumerable.Range(0, Units).Sum(j => query[b, j] * keys[b, t, j])).ToArray();
             var expected = MaskedSoftmax(score, Lengths[b]);
-            for (var t = 0; t < MemTime; t++) Assert.Equal(expected[t], got[b, t], 12);
+            for (var t = 0; t < MemTime; t++) Assert.Equal(expected[t], got[b, t], 1e-12);
         }
     }
 
@@ -179,13 +179,13 @@ public class AttentionTests
                 for (var j = 0; j < Units; j++) hPrev[b, j] = h[j];
                 var score = Enumerable.Range(0, MemTime).Select(t => Enumerable.Range(0, Units).Sum(j => h[j] * keys[b, t, j])).ToArray();
                 var align = MaskedSoftmax(score, Lengths[b]);
-                for (var t = 0; t < MemTime; t++) Assert.Equal(align[t], hist[(s * Batch + b) * MemTime + t], 12);
+                for (var t = 0; t < MemTime; t++) Assert.Equal(align[t], hist[(s * Batch + b) * MemTime + t], 1e-12);
                 var context = Enumerable.Range(0, MemDepth).Select(d => Enumerable.Range(0, MemTime).Sum(t => align[t] * (t < Lengths[b] ? memory[b, t, d] : 0))).ToArray();
                 var cat = h.Concat(context).ToArray();
                 for (var a = 0; a < AttnSize; a++)
                 {
                     next[b, a] = cat.Select((v, i) => v * wa[i, a]).Sum();
-                    Assert.Equal(next[b, a], got[b, a], 12);
+                    Assert.Equal(next[b, a], got[b, a], 1e-12);
                 }
             }
             attention = next;
@@ -218,7 +218,7 @@ public class AttentionTests
         Assert.Equal(5, sess.run(final.time).ToArray<int>()[0]);
         // Each alignment row sums to 1 over the memory's valid steps.
         var h = sess.run(history).ToArray<double>();
-        for (var r = 0; r < 5 * Batch; r++) Assert.Equal(1.0, h.Skip(r * MemTime).Take(MemTime).Sum(), 12);
+        for (var r = 0; r < 5 * Batch; r++) Assert.Equal(1.0, h.Skip(r * MemTime).Take(MemTime).Sum(), 1e-12);
     }
 
     [Fact]

@@ -70,13 +70,13 @@ public class DecoderTests
                 for (var v = 0; v < Vocab; v++)
                 {
                     var k = (b * 3 + t) * Vocab + v;
-                    Assert.Equal(t < lengths[b] ? exp[k] : 0.0, imp[k], 12);
+                    Assert.Equal(t < lengths[b] ? exp[k] : 0.0, imp[k], 1e-12);
                 }
         var finalC = sess.run(((LSTMStateTuple)imputedState).c).ToArray<double>();
         for (var b = 0; b < Batch; b++)
         {
             var at = sess.run(states[lengths[b] - 1].c).ToArray<double>();
-            for (var u = 0; u < Units; u++) Assert.Equal(at[b * Units + u], finalC[b * Units + u], 12);
+            for (var u = 0; u < Units; u++) Assert.Equal(at[b * Units + u], finalC[b * Units + u], 1e-12);
         }
     }
 

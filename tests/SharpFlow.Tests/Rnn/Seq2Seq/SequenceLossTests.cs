@@ -29,12 +29,12 @@ public class SequenceLossTests
         var none = tf.contrib.seq2seq.sequence_loss(logits, targets, weights, average_across_timesteps: false, average_across_batch: false);
         var zero = tf.contrib.seq2seq.sequence_loss(logits, targets, tf.zeros(new Shape(Batch, Time)));
         using var sess = tf.Session();
-        Assert.Equal(1.60944f, sess.run(both).ToArray<float>()[0], 4);
-        Assert.All(sess.run(perBatch).ToArray<float>(), v => Assert.Equal(1.60944f, v, 4));
+        Assert.Equal(1.60944f, sess.run(both).ToArray<float>()[0], 1e-4);
+        Assert.All(sess.run(perBatch).ToArray<float>(), v => Assert.Equal(1.60944f, v, 1e-4));
         Assert.Equal(new Shape(Batch), sess.run(perBatch).shape);
         Assert.Equal(new Shape(Time), sess.run(perTime).shape);
         Assert.Equal(new Shape(Batch, Time), sess.run(none).shape);
-        Assert.All(sess.run(none).ToArray<float>(), v => Assert.Equal(1.60944f, v, 4));
+        Assert.All(sess.run(none).ToArray<float>(), v => Assert.Equal(1.60944f, v, 1e-4));
         Assert.Equal(0f, sess.run(zero).ToArray<float>()[0]);
     }
 
@@ -65,27 +65,27 @@ public class SequenceLossTests
         var allT = Enumerable.Range(0, Time).ToArray();
 
         Assert.Equal(Sum((b, t) => ce[b, t], allB, allT) / Sum((b, t) => weights[b, t], allB, allT),
-            Run(tf.contrib.seq2seq.sequence_loss(L, T, W))[0], 10);
+            Run(tf.contrib.seq2seq.sequence_loss(L, T, W))[0], 1e-10);
         var perBatch = Run(tf.contrib.seq2seq.sequence_loss(L, T, W, average_across_batch: false));
         for (var b = 0; b < Batch; b++)
-            Assert.Equal(Sum((_, t) => ce[b, t], [b], allT) / Sum((_, t) => weights[b, t], [b], allT), perBatch[b], 10);
+            Assert.Equal(Sum((_, t) => ce[b, t], [b], allT) / Sum((_, t) => weights[b, t], [b], allT), perBatch[b], 1e-10);
         var perTime = Run(tf.contrib.seq2seq.sequence_loss(L, T, W, average_across_timesteps: false));
         for (var t = 0; t < Time; t++)
-            Assert.Equal(Sum((b, _) => ce[b, t], allB, [t]) / Sum((b, _) => weights[b, t], allB, [t]), perTime[t], 10);
+            Assert.Equal(Sum((b, _) => ce[b, t], allB, [t]) / Sum((b, _) => weights[b, t], allB, [t]), perTime[t], 1e-10);
         var none = Run(tf.contrib.seq2seq.sequence_loss(L, T, W, average_across_timesteps: false, average_across_batch: false));
         for (var b = 0; b < Batch; b++)
-            for (var t = 0; t < Time; t++) Assert.Equal(ce[b, t], none[b * Time + t], 10);
+            for (var t = 0; t < Time; t++) Assert.Equal(ce[b, t], none[b * Time + t], 1e-10);
         var nonZero = Sum((b, t) => weights[b, t] != 0 ? 1 : 0, allB, allT);
         Assert.Equal(Sum((b, t) => ce[b, t], allB, allT) / nonZero, Run(tf.contrib.seq2seq.sequence_loss(L, T, W,
-            average_across_timesteps: false, average_across_batch: false, sum_over_timesteps: true, sum_over_batch: true))[0], 10);
+            average_across_timesteps: false, average_across_batch: false, sum_over_timesteps: true, sum_over_batch: true))[0], 1e-10);
         var sumTime = Run(tf.contrib.seq2seq.sequence_loss(L, T, W, average_across_timesteps: false, average_across_batch: false, sum_over_timesteps: true));
         for (var b = 0; b < Batch; b++)
-            Assert.Equal(Sum((_, t) => ce[b, t], [b], allT) / Sum((_, t) => weights[b, t] != 0 ? 1 : 0, [b], allT), sumTime[b], 10);
+            Assert.Equal(Sum((_, t) => ce[b, t], [b], allT) / Sum((_, t) => weights[b, t] != 0 ? 1 : 0, [b], allT), sumTime[b], 1e-10);
         // A custom loss function gets the flat labels and logits.
         var custom = tf.contrib.seq2seq.sequence_loss(L, T, W, average_across_timesteps: false, average_across_batch: false,
             softmax_loss_function: (labels, lg) => tf.cast(labels, tf.float64) + tf.reduce_sum(lg, new[] { 1 }) * 0);
         var cu = Run(custom);
-        Assert.Equal(targets[1, 1] * weights[1, 1], cu[Time + 1], 10);
+        Assert.Equal(targets[1, 1] * weights[1, 1], cu[Time + 1], 1e-10);
     }
 
     [Fact]
