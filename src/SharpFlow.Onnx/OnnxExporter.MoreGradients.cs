@@ -7,7 +7,8 @@ namespace SharpFlow.Onnx;
 /// at TensorFlow's argmax indices), MaxPoolGradGrad (a gather at each window's maximum),
 /// BatchNormWithGlobalNormalizationGrad (its five outputs by the kernel's formulas), BroadcastGradientArgs of shapes
 /// known only at run time, ResizeArea and ResizeBicubicGrad (MatMuls by constant row and column matrices of the
-/// static sizes, as the kernels weight the pixels).
+/// static sizes, as the kernels weight the pixels), CropAndResizeGradImage (a scatter-add of the crops' gradients) and
+/// CropAndResizeGradBoxes (the kernel's sums over each box's samples).
 /// </summary>
 internal sealed partial class OnnxExporter
 {
@@ -234,5 +235,140 @@ internal sealed partial class OnnxExporter
         var spread = Apply("MatMul", Apply("MatMul", rowsT, ApplyWith("Transpose", [In(op, 0)], ("perm", ToNchw))), columns);
         if (op.outputs[0].dtype == DType.float32) Node("Transpose", [spread], [y], ("perm", ToNhwc));
         else Node("Cast", [ApplyWith("Transpose", [spread], ("perm", ToNhwc))], [y], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)));
+    }
+
+    /// <summary>The forward's sample geometry of a CropAndResize gradient, as the forward's converter computes it.</summary>
+    private readonly record struct CropGeometry(string InY, string InX, string Inside, string HLast, string WLast, string RowsShape, string ColumnsShape,
+        long CropH, long CropW, Func<string, string, string, string> Index, Func<string, string, string> At);
+
+    /// <summary>
+    /// The sample positions of a CropAndResize gradient op (grads input 0, boxes from input <c>boxes</c>, box_ind
+    /// from input <c>boxes + 1</c>) over an image of <paramref name="size"/> (an int64 NHWC shape): rows
+    /// <c>[boxes, crop_h]</c>, columns <c>[boxes, crop_w]</c>, which samples lie inside, and the GatherND/ScatterND
+    /// index of <c>(box_ind, row, column)</c>.
+    /// </summary>
+    private CropGeometry CropSamples(Operation op, string size, int boxes = 1)
+    {
+        var grads = op.inputs[0].shape;
+        if (!grads.IsKnownRank || grads.ndims != 4 || grads[1] < 0 || grads[2] < 0)
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: the crop height and width of its grads are unknown ({grads}); its sample positions need them.", op.name);
+        var (ch, cw) = ((long)grads[1], (long)grads[2]);
+        var f32 = DType.float32;
+        string Last(long axis) => ApplyWith("Cast", [Apply("Sub", ApplyWith("Gather", [size, Long(axis)], ("axis", 0L)), Long(1))], ("to", (long)DataTypeOf(f32)));
+        var (hLast, wLast) = (Last(1), Last(2));
+        var (y1, x1, y2, x2) = (Fresh(), Fresh(), Fresh(), Fresh());
+        Node("Split", [In(op, boxes), Ints([1, 1, 1, 1])], [y1, x1, y2, x2], ("axis", 1L));
+        string Steps(long count) => Initializer($"{op.name}/steps_{_counter++}", NDArray.FromFlat(Enumerable.Range(0, (int)count).Select(i => (float)i).ToArray(), new Shape(1, (int)count)));
+        // The sample positions along one axis, [boxes, count].
+        string Positions(string start, string end, string last, long count)
+        {
+            if (count == 1) return Apply("Mul", Apply("Mul", Scalar(0.5, f32), Apply("Add", start, end)), last);
+            var scale = Apply("Div", Apply("Mul", Apply("Sub", end, start), last), Scalar(count - 1, f32));
+            return Apply("Add", Apply("Mul", start, last), Apply("Mul", Steps(count), scale));
+        }
+        var (inY, inX) = (Positions(y1, y2, hLast, ch), Positions(x1, x2, wLast, cw));
+        string Inside(string p, string last) => Apply("And", Apply("GreaterOrEqual", p, Scalar(0, f32)), Apply("LessOrEqual", p, last));
+        var rowsShape = Ints([-1, ch, 1, 1]);
+        var columnsShape = Ints([-1, 1, cw, 1]);
+        var inside = Apply("And", Apply("Reshape", Inside(inY, hLast), rowsShape), Apply("Reshape", Inside(inX, wLast), columnsShape));
+        var target = ApplyWith("Concat", [ApplyWith("Slice", [Apply("Shape", In(op, boxes)), Ints([0]), Ints([1])]), Ints([ch, cw, 1])], ("axis", 0L));
+        var box = Apply("Reshape", Int64(op.inputs[boxes + 1]), Ints([-1, 1, 1, 1]));
+        // An index into the image, clamped: the samples outside it are masked by Inside.
+        string Index(string p, string last, string shapeOf) =>
+            Apply("Reshape", ApplyWith("Cast", [Apply("Clip", p, Scalar(0, f32), last)], ("to", 7L)), shapeOf);
+        string At(string row, string column) =>
+            ApplyWith("Concat", [Apply("Expand", box, target), Apply("Expand", row, target), Apply("Expand", column, target)], ("axis", -1L));
+        return new(inY, inX, inside, hLast, wLast, rowsShape, columnsShape, ch, cw, Index, At);
+    }
+
+    /// <summary>
+    /// CropAndResizeGradBoxes(grads, image, boxes, box_ind) with the crops' height and width known, as TensorFlow's
+    /// kernel (bilinear): at each sample inside the image, with the four pixels around it gathered (GatherND) from
+    /// the image cast to float32, <c>grad_y = ((1 − x_lerp)(bl − tl) + x_lerp (br − tr))·g</c> and
+    /// <c>grad_x = ((1 − y_lerp)(tr − tl) + y_lerp (br − bl))·g</c>; y1 gathers <c>grad_y·(H − 1 − y·r)</c>, y2
+    /// <c>grad_y·y·r</c> with <c>r = (H − 1)/(crop_h − 1)</c> (both <c>grad_y·½(H − 1)</c> for one row), and the
+    /// columns likewise: ReduceSum over each box's samples and depth, Concat into <c>[boxes, 4]</c>.
+    /// </summary>
+    private void CropAndResizeGradBoxesOp(Operation op, string y)
+    {
+        var f32 = DType.float32;
+        var image = InDType(op, 1, f32);
+        var s = CropSamples(op, Apply("Shape", image), 2);
+        var (top, left) = (Apply("Floor", s.InY), Apply("Floor", s.InX));
+        var (topRow, bottomRow) = (s.Index(top, s.HLast, s.RowsShape), s.Index(Apply("Ceil", s.InY), s.HLast, s.RowsShape));
+        var (leftColumn, rightColumn) = (s.Index(left, s.WLast, s.ColumnsShape), s.Index(Apply("Ceil", s.InX), s.WLast, s.ColumnsShape));
+        var yLerp = Apply("Reshape", Apply("Sub", s.InY, top), s.RowsShape);
+        var xLerp = Apply("Reshape", Apply("Sub", s.InX, left), s.ColumnsShape);
+        string Pixels(string row, string column) => Apply("GatherND", image, s.At(row, column));
+        var (tl, tr) = (Pixels(topRow, leftColumn), Pixels(topRow, rightColumn));
+        var (bl, br) = (Pixels(bottomRow, leftColumn), Pixels(bottomRow, rightColumn));
+        var one = Scalar(1, f32);
+        var g = Apply("Where", s.Inside, In(op, 0), Scalar(0, f32));
+        var gradY = Apply("Mul", Apply("Add", Apply("Mul", Apply("Sub", one, xLerp), Apply("Sub", bl, tl)), Apply("Mul", xLerp, Apply("Sub", br, tr))), g);
+        var gradX = Apply("Mul", Apply("Add", Apply("Mul", Apply("Sub", one, yLerp), Apply("Sub", tr, tl)), Apply("Mul", yLerp, Apply("Sub", br, bl))), g);
+        // The weights of the start and end corner along one axis, shaped [1, count, 1, 1] or [1, 1, count, 1].
+        (string Start, string End) Weights(string last, long count, long[] shape)
+        {
+            if (count == 1)
+            {
+                var half = Apply("Mul", Scalar(0.5, f32), last);
+                return (half, half);
+            }
+            var steps = Initializer($"{op.name}/steps_{_counter++}", NDArray.FromFlat(Enumerable.Range(0, (int)count).Select(i => (float)i).ToArray(), new Shape([.. shape.Select(d => (int)d)])));
+            var moved = Apply("Mul", steps, Apply("Div", last, Scalar(count - 1, f32)));
+            return (Apply("Sub", last, moved), moved);
+        }
+        var rows = Weights(s.HLast, s.CropH, [1, s.CropH, 1, 1]);
+        var columns = Weights(s.WLast, s.CropW, [1, 1, s.CropW, 1]);
+        string Sum(string grad, string weight) =>
+            Apply("Unsqueeze", ApplyWith("ReduceSum", [Apply("Mul", grad, weight), Ints([1, 2, 3])], ("keepdims", 0L)), Ints([1]));
+        Node("Concat", [Sum(gradY, rows.Start), Sum(gradX, columns.Start), Sum(gradY, rows.End), Sum(gradX, columns.End)], [y], ("axis", 1L));
+    }
+
+    /// <summary>
+    /// CropAndResizeGradImage(grads, boxes, box_ind, image_size) with the crops' height and width known: each crop
+    /// pixel's float32 gradient added back to the pixels it was sampled from, as TensorFlow's kernel: the sample
+    /// positions of the forward (<c>in_y = y1 (H - 1) + y · (y2 - y1) (H - 1) / (crop_h - 1)</c>, the middle for one
+    /// row; H and W read from image_size at run time), samples outside the image dropped; bilinear gives
+    /// <c>(1 − y_lerp)(1 − x_lerp)·g</c> to the top-left pixel and so on, nearest all of <c>g</c> to the rounded one
+    /// (halves away from zero). ScatterND (<c>reduction = add</c>, opset 16) of <c>(box_ind, row, column)</c> into
+    /// zeros of image_size, cast to T. A box_ind outside the batch fails the ONNX run as it fails the kernel.
+    /// </summary>
+    private void CropAndResizeGradImageOp(Operation op, string y)
+    {
+        var f32 = DType.float32;
+        var size = Int64(op.inputs[3]);
+        var s = CropSamples(op, size);
+        var (inY, inX, inside, hLast, wLast, rowsShape, columnsShape) = (s.InY, s.InX, s.Inside, s.HLast, s.WLast, s.RowsShape, s.ColumnsShape);
+        var method = op.attrs.TryGetValue("method", out var m) && m is string text ? text : "bilinear";
+        var g = Apply("Where", inside, In(op, 0), Scalar(0, f32));
+        var image = ApplyWith("ConstantOfShape", [size], ("value", NDArray.FromFlat(new float[] { 0 }, new Shape(1))));
+        string Add(string into, string indices, string updates) => ApplyWith("ScatterND", [into, indices, updates], ("reduction", "add"));
+        if (method == "nearest")
+        {
+            string Nearest(string p)
+            {
+                var floor = Apply("Floor", p);
+                return Apply("Where", Apply("Equal", Apply("Sub", p, floor), Scalar(0.5, f32)), Apply("Add", floor, Scalar(1, f32)), Apply("Round", p));
+            }
+            image = Add(image, s.At(s.Index(Nearest(inY), hLast, rowsShape), s.Index(Nearest(inX), wLast, columnsShape)), g);
+        }
+        else
+        {
+            var (top, left) = (Apply("Floor", inY), Apply("Floor", inX));
+            var (topRow, bottomRow) = (s.Index(top, hLast, rowsShape), s.Index(Apply("Ceil", inY), hLast, rowsShape));
+            var (leftColumn, rightColumn) = (s.Index(left, wLast, columnsShape), s.Index(Apply("Ceil", inX), wLast, columnsShape));
+            var yLerp = Apply("Reshape", Apply("Sub", inY, top), rowsShape);
+            var xLerp = Apply("Reshape", Apply("Sub", inX, left), columnsShape);
+            var one = Scalar(1, f32);
+            var (dTop, dBottom) = (Apply("Mul", Apply("Sub", one, yLerp), g), Apply("Mul", yLerp, g));
+            var xKeep = Apply("Sub", one, xLerp);
+            image = Add(image, s.At(topRow, leftColumn), Apply("Mul", xKeep, dTop));
+            image = Add(image, s.At(topRow, rightColumn), Apply("Mul", xLerp, dTop));
+            image = Add(image, s.At(bottomRow, leftColumn), Apply("Mul", xKeep, dBottom));
+            image = Add(image, s.At(bottomRow, rightColumn), Apply("Mul", xLerp, dBottom));
+        }
+        if (op.outputs[0].dtype == f32) Node("Identity", [image], [y]);
+        else Node("Cast", [image], [y], ("to", (long)DataTypeOf(op.outputs[0].dtype, op)));
     }
 }

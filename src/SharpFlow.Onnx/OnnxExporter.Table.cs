@@ -274,6 +274,8 @@ internal sealed partial class OnnxExporter
         Named("BroadcastGradientArgs", "Concat of ones to pad the shapes, Equal, And, Or, NonZero of each side's reduced axes (shapes known at run time)", (e, op) => e.BroadcastGradientArgsOp(op)),
         Op("ResizeArea", "MatMul by the rows' and columns' area matrices (constants of the static sizes), Mul by the output pixel's area", (e, op, y) => e.ResizeAreaOp(op, y)),
         Op("ResizeBicubicGrad", "MatMul by the transposed rows' and columns' cubic matrices (constants of the static sizes)", (e, op, y) => e.ResizeBicubicGradOp(op, y)),
+        Op("CropAndResizeGradImage", "ScatterND (add) of the crops' gradients at the forward's sample pixels, bilinear or nearest (crop sizes known)", (e, op, y) => e.CropAndResizeGradImageOp(op, y), since: 16),
+        Op("CropAndResizeGradBoxes", "GatherND of the four pixels around each sample, the kernel's corner gradients, ReduceSum per box, Concat (crop sizes known)", (e, op, y) => e.CropAndResizeGradBoxesOp(op, y)),
 
         // TensorFlow 1.15 image and matrix ops added with their export (OnnxExporter.NewOps.cs).
         Op("AdjustContrastv2", "ReduceMean over height and width, Sub, Mul, Add (in float32)", (e, op, y) => e.AdjustContrastOp(op, y)),

@@ -7,9 +7,9 @@ namespace SharpFlow.Tests.Onnx;
 
 /// <summary>
 /// MaxPoolGradWithArgmax, MaxPoolGradGrad, BatchNormWithGlobalNormalizationGrad, BroadcastGradientArgs (shapes
-/// known at run time), ResizeArea and ResizeBicubicGrad exported to ONNX: each runs in ONNX Runtime (and, where
+/// known at run time), ResizeArea, ResizeBicubicGrad, CropAndResizeGradImage and CropAndResizeGradBoxes exported to ONNX: each runs in ONNX Runtime (and, where
 /// SharpFlow's importer reads the operators, re-imported) against SharpFlow's own run, at opsets 13 and 17 (16 and
-/// 17 for the scatter-add of MaxPoolGradWithArgmax, refused at 13), and against plain values; the cases that cannot
+/// 17 for the scatter-adds of MaxPoolGradWithArgmax and CropAndResizeGradImage, refused at 13), and against plain values; the cases that cannot
 /// export are refused naming the node and the reason.
 /// </summary>
 public sealed class OnnxMoreGradientExportTests
@@ -387,5 +387,143 @@ public sealed class OnnxMoreGradientExportTests
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), Out(dx), 17));
         Assert.Equal($"Cannot export ResizeBicubicGrad \"{dx.op.name}\" to ONNX: the height and width of its original_image are unknown ((?, ?, ?, 2)); its matrices need them.", e.RawMessage);
         Assert.Equal(dx.op.name, e.NodeName);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    public void CropAndResizeGradImageIsTheAdjointOfTheCrop(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var image = tf.placeholder(tf.float32, new Shape(-1, 4, 5, 2), name: "image");
+        var image64 = tf.placeholder(tf.float64, new Shape(-1, 4, 5, 2), name: "image64");
+        var boxes = tf.placeholder(tf.float32, new Shape(-1, 4), name: "boxes");
+        var index = tf.placeholder(tf.int32, new Shape(-1), name: "index");
+        (Tensor Image, int H, int W, string Method)[] cases = [(image, 3, 4, "bilinear"), (image, 1, 1, "bilinear"), (image, 5, 3, "nearest"), (image64, 2, 3, "bilinear")];
+        var outputs = new List<Tensor>();
+        var crops = new List<Tensor>();
+        var inputs = new List<Tensor> { image, image64, boxes, index };
+        // A box inside, one flipped, one partly outside the image, one of a single point, one that samples at halves.
+        var corners = NDArray.FromFlat(new[] { 0.1f, 0.2f, 0.9f, 0.7f, 1f, 1f, 0f, 0f, -0.9f, 0.3f, 0.1f, 1.4f, 0.5f, 0.5f, 0.5f, 0.5f, 0f, 0.125f, 1f, 0.875f }, new Shape(5, 4));
+        var (xv, x64v) = (F(70, 2, 4, 5, 2), F(71, 2, 4, 5, 2).Cast(DType.float64));
+        var feed = new List<(string, NDArray)> { ("image", xv), ("image64", x64v), ("boxes", corners), ("index", NDArray.FromFlat(new[] { 0, 1, 1, 0, 1 }, new Shape(5))) };
+        for (var k = 0; k < cases.Length; k++)
+        {
+            var crop = tf.image.crop_and_resize(cases[k].Image, boxes, index, new[] { cases[k].H, cases[k].W }, cases[k].Method);
+            var dy = tf.placeholder(tf.float32, new Shape(-1, cases[k].H, cases[k].W, 2), name: $"dy_{k}");
+            var dx = tf.gradients(crop, cases[k].Image, grad_ys: dy)[0]!;
+            Assert.Equal("CropAndResizeGradImage", dx.op.type);
+            outputs.Add(dx);
+            crops.Add(crop);
+            inputs.Add(dy);
+            feed.Add((dy.op.name, F(80 + k, 5, cases[k].H, cases[k].W, 2)));
+        }
+        using var sess = tf.Session();
+        var ours = ExportAgrees(sess, In([.. inputs]), [.. outputs], [.. feed], opset, tolerance: 1e-5, reimport: false);
+        var dict = new FeedDict { [image] = xv, [image64] = x64v, [boxes] = corners, [index] = feed[3].Item2 };
+        var ys = sess.run([.. crops], dict);
+        for (var k = 0; k < cases.Length; k++)
+        {
+            // <dy, crop(x)> = <dx, x>: the crop (extrapolating zeros) is linear in the image.
+            var source = (k == cases.Length - 1 ? x64v : xv).Cast(DType.float64).ToArray<double>();
+            var left = feed[4 + k].Item2.Cast(DType.float64).ToArray<double>().Zip(ys[k].Cast(DType.float64).ToArray<double>(), (a, b) => a * b).Sum();
+            var right = ours[k].Cast(DType.float64).ToArray<double>().Zip(source, (a, b) => a * b).Sum();
+            Assert.True(System.Math.Abs(left - right) <= 1e-4 * System.Math.Max(1, System.Math.Abs(left)), $"CropAndResizeGradImage {k}: <dy, y> = {left}, <dx, x> = {right}");
+        }
+        Assert.Equal(DType.float64, ours[^1].dtype);
+    }
+
+    [Fact]
+    public void CropAndResizeGradientsAreRefusedBelowOpset16OrWithoutTheirCropSize()
+    {
+        using var g = TestGraph.Enter();
+        var image = tf.placeholder(tf.float32, new Shape(-1, 4, 5, 2), name: "image");
+        var boxes = tf.placeholder(tf.float32, new Shape(-1, 4), name: "boxes");
+        var index = tf.placeholder(tf.int32, new Shape(-1), name: "index");
+        var dx = tf.gradients(tf.image.crop_and_resize(image, boxes, index, new[] { 2, 2 }), image)[0]!;
+        var grads = tf.placeholder(tf.float32, new Shape(-1, -1, -1, 2), name: "grads");
+        var unknown = global::SharpFlow.Ops.Image.CropAndResizeGradImage.Build(grads, boxes, index, new[] { 2, 4, 5, 2 }, DType.float32, "bilinear");
+        using var sess = tf.Session();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(image, boxes, index), Out(dx), 13));
+        Assert.Equal($"Cannot export CropAndResizeGradImage \"{dx.op.name}\" to ONNX at opset 13: its mapping needs opset 16.", e.RawMessage);
+        e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(grads, boxes, index), Out(unknown), 17));
+        Assert.Equal($"Cannot export CropAndResizeGradImage \"{unknown.op.name}\" to ONNX: the crop height and width of its grads are unknown ((?, ?, ?, 2)); its sample positions need them.", e.RawMessage);
+        Assert.Equal(unknown.op.name, e.NodeName);
+        var boxesGrad = global::SharpFlow.Ops.Image.CropAndResizeGradBoxes.Build(grads, image, boxes, index, "bilinear");
+        e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(grads, image, boxes, index), Out(boxesGrad), 13));
+        Assert.Equal($"Cannot export CropAndResizeGradBoxes \"{boxesGrad.op.name}\" to ONNX: the crop height and width of its grads are unknown ((?, ?, ?, 2)); its sample positions need them.", e.RawMessage);
+    }
+
+    /// <summary>Plain CropAndResizeGradBoxes (NHWC, float64): TensorFlow's kernel's formulas.</summary>
+    private static double[] BoxesGradReference(float[] grads, double[] image, float[] boxes, int[] index, int h, int w, int d, int ch, int cw)
+    {
+        var output = new double[boxes.Length];
+        for (var b = 0; b < index.Length; b++)
+        {
+            var (y1, x1, y2, x2) = (boxes[b * 4], boxes[b * 4 + 1], boxes[b * 4 + 2], boxes[b * 4 + 3]);
+            for (var y = 0; y < ch; y++)
+            {
+                double inY = ch > 1 ? y1 * (h - 1) + y * ((y2 - y1) * (h - 1) / (double)(ch - 1)) : 0.5 * (y1 + y2) * (h - 1);
+                if (inY < 0 || inY > h - 1) continue;
+                var (top, bottom) = ((int)System.Math.Floor(inY), (int)System.Math.Ceiling(inY));
+                for (var x = 0; x < cw; x++)
+                {
+                    double inX = cw > 1 ? x1 * (w - 1) + x * ((x2 - x1) * (w - 1) / (double)(cw - 1)) : 0.5 * (x1 + x2) * (w - 1);
+                    if (inX < 0 || inX > w - 1) continue;
+                    var (left, right) = ((int)System.Math.Floor(inX), (int)System.Math.Ceiling(inX));
+                    var (yl, xl) = (inY - top, inX - left);
+                    for (var c = 0; c < d; c++)
+                    {
+                        double P(int r, int col) => image[((index[b] * h + r) * w + col) * d + c];
+                        var g = grads[((b * ch + y) * cw + x) * d + c];
+                        var gradY = ((1 - xl) * (P(bottom, left) - P(top, left)) + xl * (P(bottom, right) - P(top, right))) * g;
+                        var gradX = ((1 - yl) * (P(top, right) - P(top, left)) + yl * (P(bottom, right) - P(bottom, left))) * g;
+                        var (ry, rx) = (ch > 1 ? (h - 1) / (double)(ch - 1) : 0, cw > 1 ? (w - 1) / (double)(cw - 1) : 0);
+                        output[b * 4] += gradY * (ch > 1 ? h - 1 - y * ry : 0.5 * (h - 1));
+                        output[b * 4 + 2] += gradY * (ch > 1 ? y * ry : 0.5 * (h - 1));
+                        output[b * 4 + 1] += gradX * (cw > 1 ? w - 1 - x * rx : 0.5 * (w - 1));
+                        output[b * 4 + 3] += gradX * (cw > 1 ? x * rx : 0.5 * (w - 1));
+                    }
+                }
+            }
+        }
+        return output;
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void CropAndResizeGradBoxesMovesTheCornersAsTheKernel(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var image = tf.placeholder(tf.float32, new Shape(-1, 4, 5, 2), name: "image");
+        var image64 = tf.placeholder(tf.float64, new Shape(-1, 4, 5, 2), name: "image64");
+        var boxes = tf.placeholder(tf.float32, new Shape(-1, 4), name: "boxes");
+        var index = tf.placeholder(tf.int32, new Shape(-1), name: "index");
+        (Tensor Image, int H, int W)[] cases = [(image, 3, 4), (image, 1, 1), (image, 1, 3), (image64, 2, 3)];
+        var outputs = new List<Tensor>();
+        var inputs = new List<Tensor> { image, image64, boxes, index };
+        // A box inside, one flipped, one partly outside the image, one of a single point, one that samples at halves.
+        var corners = NDArray.FromFlat(new[] { 0.1f, 0.2f, 0.9f, 0.7f, 1f, 1f, 0f, 0f, -0.9f, 0.3f, 0.1f, 1.4f, 0.5f, 0.5f, 0.5f, 0.5f, 0f, 0.125f, 1f, 0.875f }, new Shape(5, 4));
+        var (xv, x64v) = (F(90, 2, 4, 5, 2), F(91, 2, 4, 5, 2).Cast(DType.float64));
+        var feed = new List<(string, NDArray)> { ("image", xv), ("image64", x64v), ("boxes", corners), ("index", NDArray.FromFlat(new[] { 0, 1, 1, 0, 1 }, new Shape(5))) };
+        for (var k = 0; k < cases.Length; k++)
+        {
+            var crop = tf.image.crop_and_resize(cases[k].Image, boxes, index, new[] { cases[k].H, cases[k].W });
+            var dy = tf.placeholder(tf.float32, new Shape(-1, cases[k].H, cases[k].W, 2), name: $"dy_{k}");
+            var db = tf.gradients(crop, boxes, grad_ys: dy)[0]!;
+            Assert.Equal("CropAndResizeGradBoxes", db.op.type);
+            outputs.Add(db);
+            inputs.Add(dy);
+            feed.Add((dy.op.name, F(100 + k, 5, cases[k].H, cases[k].W, 2)));
+        }
+        using var sess = tf.Session();
+        var ours = ExportAgrees(sess, In([.. inputs]), [.. outputs], [.. feed], opset, tolerance: 1e-4, reimport: false);
+        for (var k = 0; k < cases.Length; k++)
+        {
+            var source = (k == cases.Length - 1 ? x64v : xv).Cast(DType.float64).ToArray<double>();
+            var expected = BoxesGradReference(feed[4 + k].Item2.ToArray<float>(), source, corners.ToArray<float>(), [0, 1, 1, 0, 1], 4, 5, 2, cases[k].H, cases[k].W);
+            Same(NDArray.FromFlat(expected, new Shape(5, 4)), ours[k].Cast(DType.float64), $"CropAndResizeGradBoxes {cases[k].H}x{cases[k].W}", 1e-4);
+        }
     }
 }
