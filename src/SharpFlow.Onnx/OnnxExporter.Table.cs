@@ -267,6 +267,16 @@ internal sealed partial class OnnxExporter
         Op("ResizeNearestNeighborGrad", "MatMul by the rows' and columns' one-hot matrices (constants of the static sizes)", (e, op, y) => e.ResizeGradOp(op, y)),
         Op("LRNGrad", "Pad and shifted Slices for the depth windows' sums, Pow, Mul, Div, Sub (the kernel's formula)", (e, op, y) => e.LrnGradOp(op, y)),
 
+        // More gradients of training graphs and area resizing (OnnxExporter.MoreGradients.cs).
+        Op("MaxPoolGradWithArgmax", "ScatterElements (add) of the grad at the argmax (the batch's offset added without include_batch_in_index)", (e, op, y) => e.MaxPoolGradWithArgmaxOp(op, y), since: 16),
+        Op("MaxPoolGradGrad", "MaxPool with Indices (NCHW), Gather of the grad at each window's maximum", (e, op, y) => e.MaxPoolGradGradOp(op, y)),
+        Named("BatchNormWithGlobalNormalizationGrad", "ReduceSum, Reciprocal of Sqrt and element-wise ops, the kernel's five formulas", (e, op) => e.BatchNormGlobalGradOp(op)),
+        Named("BroadcastGradientArgs", "Concat of ones to pad the shapes, Equal, And, Or, NonZero of each side's reduced axes (shapes known at run time)", (e, op) => e.BroadcastGradientArgsOp(op)),
+        Op("ResizeArea", "MatMul by the rows' and columns' area matrices (constants of the static sizes), Mul by the output pixel's area", (e, op, y) => e.ResizeAreaOp(op, y)),
+        Op("ResizeBicubicGrad", "MatMul by the transposed rows' and columns' cubic matrices (constants of the static sizes)", (e, op, y) => e.ResizeBicubicGradOp(op, y)),
+        Op("CropAndResizeGradImage", "ScatterND (add) of the crops' gradients at the forward's sample pixels, bilinear or nearest (crop sizes known)", (e, op, y) => e.CropAndResizeGradImageOp(op, y), since: 16),
+        Op("CropAndResizeGradBoxes", "GatherND of the four pixels around each sample, the kernel's corner gradients, ReduceSum per box, Concat (crop sizes known)", (e, op, y) => e.CropAndResizeGradBoxesOp(op, y)),
+
         // TensorFlow 1.15 image and matrix ops added with their export (OnnxExporter.NewOps.cs).
         Op("AdjustContrastv2", "ReduceMean over height and width, Sub, Mul, Add (in float32)", (e, op, y) => e.AdjustContrastOp(op, y)),
         Named("NonMaxSuppressionV4", "NonMaxSuppression (one batch and class), Gather of column 2, Pad to max_output_size", (e, op) => e.NonMaxSuppressionPaddedOp(op)),
