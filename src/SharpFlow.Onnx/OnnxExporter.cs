@@ -311,8 +311,6 @@ internal sealed partial class OnnxExporter
     private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)
     {
         ["ResizeArea"] = "ONNX Resize has no area mode: TensorFlow averages the input pixels each output pixel covers, weighting the ones cut by its edges by the fraction covered, which no Resize mode (nor AveragePool's whole windows) computes for every pair of sizes.",
-        ["Lgamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
-        ["Digamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
     };
 
     private string Fresh() => $"tmp_{_counter++}";

@@ -215,20 +215,16 @@ public sealed class OnnxSparseAndImageExportTests
     }
 
     [Fact]
-    public void ResizeAreaAndTheGammaFunctionsAreRefusedWithTheirReasons()
+    public void ResizeAreaIsRefusedWithItsReason()
     {
         using var g = TestGraph.Enter();
         var images = tf.placeholder(tf.float32, new Shape(1, 4, 4, 1), name: "images");
-        var x = tf.placeholder(tf.float32, new Shape(-1), name: "x");
         var area = tf.image.resize_area(images, new[] { 3, 3 });
-        var lgamma = tf.lgamma(x);
-        Assert.Equal(("ResizeArea", "Lgamma"), (area.op.type, lgamma.op.type));
+        Assert.Equal("ResizeArea", area.op.type);
         using var sess = tf.Session();
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(images), new Dictionary<string, Tensor> { ["y"] = area }, 17));
         Assert.Equal($"Cannot export ResizeArea \"{area.op.name}\" to ONNX: ONNX Resize has no area mode: TensorFlow averages the input pixels each output pixel " +
             "covers, weighting the ones cut by its edges by the fraction covered, which no Resize mode (nor AveragePool's whole windows) computes for every pair of sizes.", e.RawMessage);
-        e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = lgamma }, 13));
-        Assert.StartsWith($"Cannot export Lgamma \"{lgamma.op.name}\" to ONNX: ONNX has no gamma-function operator", e.RawMessage);
         Assert.DoesNotContain("ResizeArea", OnnxExporter.SupportedOpTypes);
     }
 
