@@ -12,7 +12,8 @@ namespace SharpFlow.Onnx;
 internal sealed partial class OnnxExporter
 {
     /// <summary>The random ops the exporter maps: exported as nodes, never frozen into one draw.</summary>
-    private static readonly HashSet<string> RandomTypes = new(StringComparer.Ordinal) { "RandomUniform", "RandomStandardNormal", "RandomUniformInt", "TruncatedNormal" };
+    private static readonly HashSet<string> RandomTypes = new(StringComparer.Ordinal) { "RandomUniform", "RandomStandardNormal", "RandomUniformInt", "TruncatedNormal",
+        "RandomShuffle", "RandomGamma" };
 
     /// <summary>
     /// The ONNX seed of a random op: none when its <c>seed</c> and <c>seed2</c> are both 0 (TensorFlow then draws

@@ -310,8 +310,6 @@ internal sealed partial class OnnxExporter
     /// <summary>The op types ONNX cannot express as SharpFlow computes them, with the reason the refusal gives.</summary>
     private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)
     {
-        ["Lgamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
-        ["Digamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
     };
 
     private string Fresh() => $"tmp_{_counter++}";

@@ -150,11 +150,12 @@ public sealed class OnnxRandomExportTests
     public void AStatefulOpWithoutAMappingIsStillRefusedNamingIt()
     {
         using var g = TestGraph.Enter();
-        var x = tf.placeholder(tf.float32, new Shape(4), name: "x");
-        var y = x * tf.random_gamma(new Shape(4), 2f, name: "gamma");
+        var x = tf.placeholder(tf.int32, new Shape(3), name: "x");
+        var (begin, _, _) = tf.image.sample_distorted_bounding_box(tf.constant(new[] { 64, 64, 3 }), tf.constant(new[] { 0.1f, 0.1f, 0.9f, 0.9f }, shape: new Shape(1, 1, 4)), name: "distort");
+        var y = x + begin;
         using var sess = tf.Session();
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = y }));
-        Assert.Contains("RandomGamma \"gamma", e.Message);
+        Assert.Contains("SampleDistortedBoundingBoxV2 \"distort", e.Message);
         Assert.Contains("would be frozen into the model", e.Message);
     }
 }

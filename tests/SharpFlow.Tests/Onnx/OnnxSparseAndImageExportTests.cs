@@ -214,18 +214,6 @@ public sealed class OnnxSparseAndImageExportTests
         Assert.Empty(ours[0].ToArray<int>());
     }
 
-    [Fact]
-    public void TheGammaFunctionsAreRefusedWithTheirReasons()
-    {
-        using var g = TestGraph.Enter();
-        var x = tf.placeholder(tf.float32, new Shape(-1), name: "x");
-        var lgamma = tf.lgamma(x);
-        Assert.Equal("Lgamma", lgamma.op.type);
-        using var sess = tf.Session();
-        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y"] = lgamma }, 13));
-        Assert.StartsWith($"Cannot export Lgamma \"{lgamma.op.name}\" to ONNX: ONNX has no gamma-function operator", e.RawMessage);
-    }
-
     [Theory]
     [InlineData(13)]
     [InlineData(17)]
