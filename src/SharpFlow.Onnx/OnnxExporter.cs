@@ -16,10 +16,11 @@ internal sealed partial class OnnxExporter
     public const int MinOpset = 13;
 
     /// <summary>
-    /// The highest: opset 18, which moves every Reduce*'s axes to an input, asks Split for its sizes or its
-    /// num_outputs, and adds ScatterND's max and min reductions (the segment maxima and minima need it).
+    /// The highest: opset 20. Opset 18 moves every Reduce*'s axes to an input, asks Split for its sizes or its
+    /// num_outputs, and adds ScatterND's max and min reductions (the segment maxima and minima need it); opset 20
+    /// adds the string operators (StringConcat, StringSplit, RegexFullMatch).
     /// </summary>
-    public const int MaxOpset = 18;
+    public const int MaxOpset = 20;
 
     private readonly int _opset;
     private static readonly long[] ToNchw = [0, 3, 1, 2];
@@ -104,8 +105,9 @@ internal sealed partial class OnnxExporter
             Node("Identity", [Name(tensor)], [name]);
             _graph.Output.Add(ValueInfo(name, tensor));
         }
-        var model = new ModelProto { IrVersion = _opset >= 15 ? 8 : 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
+        var model = new ModelProto { IrVersion = _opset >= 19 ? 9 : _opset >= 15 ? 8 : 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = _opset });
+        foreach (var (domain, version) in _domains) model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
         return model;
     }
 
@@ -242,7 +244,9 @@ internal sealed partial class OnnxExporter
             // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
             || op.type.StartsWith("TensorArray", StringComparison.Ordinal) || op.type.StartsWith("Stack", StringComparison.Ordinal)
             // A random op the table maps draws in the model, on every run.
-            || RandomTypes.Contains(op.type);
+            || RandomTypes.Contains(op.type)
+            // A lookup table is state of the session, exported as the LabelEncoder of each lookup.
+            || op.type == "HashTableV2";
         if (!result && op.type == "Placeholder")
             throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
         _dependsOnInput[op] = result;
@@ -313,6 +317,10 @@ internal sealed partial class OnnxExporter
         ["ResizeArea"] = "ONNX Resize has no area mode: TensorFlow averages the input pixels each output pixel covers, weighting the ones cut by its edges by the fraction covered, which no Resize mode (nor AveragePool's whole windows) computes for every pair of sizes.",
         ["Lgamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
         ["Digamma"] = "ONNX has no gamma-function operator, and a series of element-wise operators would approximate TensorFlow's kernel rather than compute it.",
+        ["DecodeJpeg"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
+        ["DecodePng"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
+        ["DecodeBmp"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
+        ["DecodeImage"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
     };
 
     private string Fresh() => $"tmp_{_counter++}";
