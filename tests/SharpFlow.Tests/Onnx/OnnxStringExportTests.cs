@@ -275,6 +275,7 @@ public sealed class OnnxStringExportTests
     [Theory]
     [InlineData(13)]
     [InlineData(17)]
+    [InlineData(20)]
     public void LookupsBecomeLabelEncodersWithTheDefaultForMissingKeys(int opset)
     {
         using var g = TestGraph.Enter();
@@ -297,6 +298,17 @@ public sealed class OnnxStringExportTests
         Assert.Equal(["?", "?", "?", "?", "?", "α", "β"], Texts(ort[2]));
         Assert.Equal([0.5f, 7.25f, -2f, 7.25f, 7.25f, 7.25f, 7.25f], ort[3].ToArray<float>());
         Assert.Equal([20, -5, 10], ort[4].ToArray<int>());
+    }
+
+    [Fact]
+    public void AnEmptyTableGivesTheDefaultForEveryKey()
+    {
+        using var g = TestGraph.Enter();
+        var words = tf.placeholder(tf.@string, new Shape(-1), name: "words");
+        var (found, init) = Table(NDArray.FromStrings([], new Shape(0)), NDArray.FromFlat(Array.Empty<long>(), new Shape(0)), words, 9L, "empty");
+        using var sess = tf.Session();
+        var ort = ExportAgrees(sess, In(words), [found], [("words", S("a", ""))], 13, () => sess.run(init));
+        Assert.Equal([9L, 9], ort[0].ToArray<long>());
     }
 
     [Fact]
