@@ -163,7 +163,8 @@ internal sealed partial class OnnxExporter
     /// <summary>
     /// LookupTableFindV2 of a HashTableV2 filled from constants: ai.onnx.ml LabelEncoder (version 2) of the table's
     /// keys and values, the default value its default (int32 keys and values through int64, with Casts). Keys are
-    /// string or integer; values string, int64, int32 or float32 (what LabelEncoder's version 2 holds).
+    /// string or integer; values string, int64, int32 or float32 (what LabelEncoder's version 2 holds), or float64
+    /// (version 4's values_tensor and default_tensor).
     /// </summary>
     private void LookupOp(Operation op, string y)
     {
@@ -171,8 +172,8 @@ internal sealed partial class OnnxExporter
         var (keyType, valueType) = (keys.dtype, values.dtype);
         if (keyType != DType.@string && keyType != DType.int64 && keyType != DType.int32)
             throw Refuse(op, $"{keyType.name} keys; LabelEncoder takes string or int64 keys (int32 through int64).");
-        if (valueType != DType.@string && valueType != DType.int64 && valueType != DType.int32 && valueType != DType.float32)
-            throw Refuse(op, $"{valueType.name} values; LabelEncoder's version 2 holds string, int64 or float32 values (int32 through int64).");
+        if (valueType != DType.@string && valueType != DType.int64 && valueType != DType.int32 && valueType != DType.float32 && valueType != DType.float64)
+            throw Refuse(op, $"{valueType.name} values; LabelEncoder holds string, int64, float32 or float64 values (int32 through int64).");
         var fallback = ConstantOf(op, 2, "default_value");
         if (fallback.size != 1) throw Refuse(op, $"a default_value of shape {fallback.shape}; LabelEncoder has one default.");
         if (keys.size != values.size) throw Refuse(op, $"{keys.size} keys and {values.size} values.");
@@ -205,6 +206,12 @@ internal sealed partial class OnnxExporter
             node.Attribute.Add(Strings("values_strings", values));
             node.Attribute.Add(new AttributeProto { Name = "default_string", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFrom(fallback.StringBytes(0)) });
         }
+        else if (valueType == DType.float64)
+        {
+            // Version 4 holds any value type as a tensor attribute.
+            node.Attribute.Add(OnnxNodes.Attribute("values_tensor", values.Reshape(new Shape((int)values.size))));
+            node.Attribute.Add(OnnxNodes.Attribute("default_tensor", fallback.Reshape(new Shape(1))));
+        }
         else if (valueType == DType.float32)
         {
             node.Attribute.Add(OnnxNodes.Attribute("values_floats", values.ToArray<float>()));
@@ -216,7 +223,7 @@ internal sealed partial class OnnxExporter
             node.Attribute.Add(OnnxNodes.Attribute("default_int64", fallback.Cast(DType.int64).ToArray<long>()[0]));
         }
         _current.Node.Add(node);
-        _domains[MlDomain] = System.Math.Max(_domains.GetValueOrDefault(MlDomain), 2);
+        _domains[MlDomain] = System.Math.Max(_domains.GetValueOrDefault(MlDomain), valueType == DType.float64 ? 4 : 2);
         if (valueType == DType.int32) Node("Cast", [encoded], [y], ("to", (long)TensorProto.Types.DataType.Int32));
     }
 }

@@ -132,7 +132,7 @@ internal sealed partial class OnnxExporter
         Op("StaticRegexFullMatch", "RegexFullMatch (RE2)", (e, op, y) => e.RegexFullMatchOp(op, y), since: 20),
         Named("StringSplit", "StringSplit at a one-byte delimiter, NonZero of the kept tokens, CumSum, GatherND", (e, op) => e.StringSplitOp(op), since: 20),
         Named("HashTableV2", "no node: each lookup becomes a LabelEncoder of the constants InitializeTableV2 fills it with", (_, _) => { }),
-        Op("LookupTableFindV2", "ai.onnx.ml LabelEncoder (version 2) with the default value", (e, op, y) => e.LookupOp(op, y)),
+        Op("LookupTableFindV2", "ai.onnx.ml LabelEncoder with the default value (version 2; version 4 tensors for float64 values)", (e, op, y) => e.LookupOp(op, y)),
         Op("Cumprod", "Loop over the axis carrying the product (Transpose, Slice with step -1 for reverse)", (e, op, y) => e.CumprodOp(op, y)),
         Op("ReverseV2", "Slice with steps -1", (e, op, y) => e.ReverseOp(op, y)),
         Op("ReverseSequence", "ReverseSequence (Transposes for other axes)", (e, op, y) => e.ReverseSequenceOp(op, y)),

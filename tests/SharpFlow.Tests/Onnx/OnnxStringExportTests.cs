@@ -311,16 +311,36 @@ public sealed class OnnxStringExportTests
         Assert.Equal([9L, 9], ort[0].ToArray<long>());
     }
 
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    [InlineData(20)]
+    public void Float64ValuesTakeLabelEncodersVersion4(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var words = tf.placeholder(tf.@string, new Shape(-1), name: "words");
+        var ids = tf.placeholder(tf.int64, new Shape(-1), name: "ids");
+        var (doubles, i1) = Table(S("a", "b"), NDArray.FromFlat(new[] { 0.1, -1e300 }, new Shape(2)), words, double.NaN, "doubles");
+        var (byId, i2) = Table(NDArray.FromFlat(new long[] { 3 }, new Shape(1)), NDArray.FromFlat(new[] { 2.5 }, new Shape(1)), ids, -0.5, "by_id");
+        using var sess = tf.Session();
+        var ort = ExportAgrees(sess, In(words, ids), [doubles, byId], [("words", S("b", "c", "a")), ("ids", NDArray.FromFlat(new long[] { 4, 3 }, new Shape(2)))], opset, () => sess.run([i1, i2]));
+        var v = ort[0].ToArray<double>();
+        Assert.Equal(-1e300, v[0]);
+        Assert.True(double.IsNaN(v[1]));
+        Assert.Equal(0.1, v[2]);
+        Assert.Equal([-0.5, 2.5], ort[1].ToArray<double>());
+    }
+
     [Fact]
     public void LookupsRefuseWhatLabelEncoderCannotHold()
     {
         using var g = TestGraph.Enter();
         var words = tf.placeholder(tf.@string, new Shape(-1), name: "words");
-        var (doubles, _) = Table(S("a"), NDArray.FromFlat(new[] { 1.0 }, new Shape(1)), words, 0.0, "doubles");
+        var (flags, _) = Table(S("a"), NDArray.FromFlat(new[] { true }, new Shape(1)), words, false, "flags");
         using var sess = tf.Session();
-        var e = Refused(sess, In(words), doubles, 17);
-        Assert.Equal("doubles", e.NodeName);
-        Assert.Equal("Cannot export LookupTableFindV2 \"doubles\" to ONNX: float64 values; LabelEncoder's version 2 holds string, int64 or float32 values (int32 through int64).", e.RawMessage);
+        var e = Refused(sess, In(words), flags, 17);
+        Assert.Equal("flags", e.NodeName);
+        Assert.Equal("Cannot export LookupTableFindV2 \"flags\" to ONNX: bool values; LabelEncoder holds string, int64, float32 or float64 values (int32 through int64).", e.RawMessage);
         var fed = tf.placeholder(tf.@string, new Shape(1), name: "fed");
         var table = HashTableV2.Build(DType.@string, DType.int64);
         InitializeTableV2.Build(table, fed, tf.constant(new[] { 3L }), name: "fill");
