@@ -16,10 +16,11 @@ internal sealed partial class OnnxExporter
     public const int MinOpset = 13;
 
     /// <summary>
-    /// The highest: opset 18, which moves every Reduce*'s axes to an input, asks Split for its sizes or its
-    /// num_outputs, and adds ScatterND's max and min reductions (the segment maxima and minima need it).
+    /// The highest: opset 20. Opset 18 moves every Reduce*'s axes to an input, asks Split for its sizes or its
+    /// num_outputs, and adds ScatterND's max and min reductions (the segment maxima and minima need it); opset 20
+    /// adds the string operators (StringConcat, StringSplit, RegexFullMatch).
     /// </summary>
-    public const int MaxOpset = 18;
+    public const int MaxOpset = 20;
 
     private readonly int _opset;
     private static readonly long[] ToNchw = [0, 3, 1, 2];
@@ -104,8 +105,9 @@ internal sealed partial class OnnxExporter
             Node("Identity", [Name(tensor)], [name]);
             _graph.Output.Add(ValueInfo(name, tensor));
         }
-        var model = new ModelProto { IrVersion = _opset >= 15 ? 8 : 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
+        var model = new ModelProto { IrVersion = _opset >= 19 ? 9 : _opset >= 15 ? 8 : 7, ProducerName = "SharpFlow", ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = _opset });
+        foreach (var (domain, version) in _domains) model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
         return model;
     }
 
@@ -242,7 +244,9 @@ internal sealed partial class OnnxExporter
             // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
             || op.type.StartsWith("TensorArray", StringComparison.Ordinal) || op.type.StartsWith("Stack", StringComparison.Ordinal)
             // A random op the table maps draws in the model, on every run.
-            || RandomTypes.Contains(op.type);
+            || RandomTypes.Contains(op.type)
+            // A lookup table is state of the session, exported as the LabelEncoder of each lookup.
+            || op.type == "HashTableV2";
         if (!result && op.type == "Placeholder")
             throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
         _dependsOnInput[op] = result;
@@ -310,6 +314,10 @@ internal sealed partial class OnnxExporter
     /// <summary>The op types ONNX cannot express as SharpFlow computes them, with the reason the refusal gives.</summary>
     private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)
     {
+        ["DecodeJpeg"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
+        ["DecodePng"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
+        ["DecodeBmp"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
+        ["DecodeImage"] = "ONNX's ImageDecoder (opset 20) is not implemented by ONNX Runtime (1.31 has no kernel for it), so no model with it runs.",
     };
 
     private string Fresh() => $"tmp_{_counter++}";

@@ -112,7 +112,7 @@ public sealed class OnnxModel
 
     /// <summary>
     /// <see cref="Export(Session, IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, Tensor})"/> at
-    /// operator set <paramref name="opset"/>, 13 to 18 (the nodes written differ only where an operator changed); another is
+    /// operator set <paramref name="opset"/>, 13 to 20 (the nodes written differ only where an operator changed); another is
     /// an <see cref="UnimplementedError"/>.
     /// </summary>
     public static OnnxModel Export(Session session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs, int opset)

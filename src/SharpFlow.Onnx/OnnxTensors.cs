@@ -19,8 +19,9 @@ internal static class OnnxTensors
         (TensorProto.Types.DataType.Uint32, DType.uint32), (TensorProto.Types.DataType.Uint64, DType.uint64),
     ];
 
-    /// <summary>The ONNX element type of a SharpFlow dtype, or null for one ONNX tensors cannot hold (string, resource).</summary>
+    /// <summary>The ONNX element type of a SharpFlow dtype (STRING for string, export only), or null for one ONNX tensors cannot hold (resource, variant).</summary>
     public static int? ElemTypeOf(DType dtype) =>
+        dtype == DType.@string ? (int)TensorProto.Types.DataType.String :
         Array.FindIndex(ElementTypes, e => e.DType == dtype) is var i and >= 0 ? (int)ElementTypes[i].Onnx : null;
 
     /// <summary>The SharpFlow dtype of an ONNX element type, or null for one SharpFlow lacks (bfloat16, complex).</summary>
@@ -112,7 +113,13 @@ internal static class OnnxTensors
         var t = new TensorProto { Name = name };
         foreach (var d in value.shape.Dims) t.Dims.Add(d);
         t.DataType = ElemTypeOf(value.dtype)
-            ?? throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; numeric and bool tensors are supported.");
+            ?? throw new UnimplementedError($"Cannot export a {value.dtype} tensor '{name}' to ONNX; numeric, bool and string tensors are supported.");
+        if (value.dtype == DType.@string)
+        {
+            // A STRING tensor holds its elements' bytes in string_data (raw_data cannot hold strings).
+            for (var i = 0; i < value.size; i++) t.StringData.Add(ByteString.CopyFrom(value.StringBytes(i)));
+            return t;
+        }
         t.RawData = ByteString.CopyFrom(value.AsBytes());
         return t;
     }
