@@ -48,19 +48,61 @@ public sealed class Shape : IEquatable<Shape>
     internal static int[] DimsFromValue(NDArray value, string name, Func<string, Exception> error, bool allowUnknown = false)
     {
         if (value.ndim != 1) throw error($"{name} must be a vector, not shape {value.shape.ToListString()}");
-        var raw = value.ToArray<long>();
-        var dims = new int[raw.Length];
-        for (var i = 0; i < raw.Length; i++)
+        var dims = new int[value.size];
+        var other = value.dtype == DType.int32 || value.dtype == DType.int64 ? null : value.ToArray<long>();
+        for (var i = 0; i < dims.Length; i++)
         {
-            if ((raw[i] < 0 && !(allowUnknown && raw[i] == -1)) || raw[i] > int.MaxValue)
-                throw error($"{name}[{i}] = {raw[i]} is not a valid dimension (0 to {int.MaxValue}{(allowUnknown ? ", or -1" : "")})");
-            dims[i] = (int)raw[i];
+            var raw = value.dtype == DType.int32 ? value.AsReadOnlySpan<int>()[i]
+                : value.dtype == DType.int64 ? value.AsReadOnlySpan<long>()[i] : other![i];
+            if ((raw < 0 && !(allowUnknown && raw == -1)) || raw > int.MaxValue)
+                throw error($"{name}[{i}] = {raw} is not a valid dimension (0 to {int.MaxValue}{(allowUnknown ? ", or -1" : "")})");
+            dims[i] = (int)raw;
         }
         return dims;
     }
 
-    /// <summary>The shape described by an integer vector value (a shape given as a tensor), checked as <see cref="DimsFromValue"/>.</summary>
-    internal static Shape FromValue(NDArray value, string name, Func<string, Exception> error) => Own(DimsFromValue(value, name, error));
+    /// <summary>
+    /// The shape described by an integer vector value (a shape given as a tensor), checked as <see cref="DimsFromValue"/>;
+    /// shapes of rank 4 or less come from <see cref="Interned"/>, so a kernel that reads the same shape at every run
+    /// allocates nothing for it.
+    /// </summary>
+    internal static Shape FromValue(NDArray value, string name, Func<string, Exception> error)
+    {
+        if (value.ndim != 1 || value.size > InternRank || (value.dtype != DType.int32 && value.dtype != DType.int64))
+            return Own(DimsFromValue(value, name, error));
+        Span<int> dims = stackalloc int[value.size];
+        for (var i = 0; i < dims.Length; i++)
+        {
+            var raw = value.dtype == DType.int32 ? value.AsReadOnlySpan<int>()[i] : value.AsReadOnlySpan<long>()[i];
+            if (raw < 0 || raw > int.MaxValue) return Own(DimsFromValue(value, name, error)); // its message
+            dims[i] = (int)raw;
+        }
+        return Interned(dims);
+    }
+
+    private const int InternRank = 4;
+    private const int InternCapacity = 4096;
+
+    private readonly record struct InternKey(int Rank, int D0, int D1, int D2, int D3);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<InternKey, Shape> InternTable = new();
+
+    /// <summary>
+    /// The shape of <paramref name="dims"/> (all known), one shared instance per distinct shape of rank 4 or less (up to
+    /// 4,096 of them; past that, a new one each time): the output shapes kernels compute at every run without
+    /// allocating. Shapes are immutable, so sharing one is safe.
+    /// </summary>
+    internal static Shape Interned(ReadOnlySpan<int> dims)
+    {
+        if (dims.Length > InternRank) return new Shape(dims.ToArray());
+        var key = new InternKey(dims.Length, dims.Length > 0 ? dims[0] : 0, dims.Length > 1 ? dims[1] : 0, dims.Length > 2 ? dims[2] : 0, dims.Length > 3 ? dims[3] : 0);
+        if (InternTable.TryGetValue(key, out var shape)) return shape;
+        foreach (var d in dims)
+            if (d < 0) throw new ValueError($"Dimension {d} must be >= 0 in shape [{string.Join(",", dims.ToArray())}].");
+        shape = Own(dims.ToArray());
+        if (InternTable.Count < InternCapacity) InternTable.TryAdd(key, shape);
+        return shape;
+    }
 
     /// <summary>Number of dimensions, or -1 when the rank is unknown (TensorFlow's <c>ndims</c> is None).</summary>
     public int ndims => _dims?.Length ?? -1;

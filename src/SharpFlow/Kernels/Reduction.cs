@@ -88,58 +88,91 @@ public static class Reduction
         where T : unmanaged, INumber<T> where TOp : IReduceOperator<TOp>
     {
         // Group dimensions into runs of equal flag, dropping size-1 dims (they change nothing).
-        var sizes = new List<long>();
-        var flags = new List<bool>();
+        Span<long> sizeRuns = stackalloc long[shape.Length];
+        Span<bool> flagRuns = stackalloc bool[shape.Length];
+        var count = 0;
         var anyEmpty = false;
         for (var i = 0; i < shape.Length; i++)
         {
             if (shape[i] == 0) anyEmpty = true;
             if (shape[i] == 1) continue;
-            if (flags.Count > 0 && flags[^1] == reduce[i]) sizes[^1] *= shape[i];
-            else { sizes.Add(shape[i]); flags.Add(reduce[i]); }
+            if (count > 0 && flagRuns[count - 1] == reduce[i]) sizeRuns[count - 1] *= shape[i];
+            else
+            {
+                sizeRuns[count] = shape[i];
+                flagRuns[count++] = reduce[i];
+            }
         }
         if (anyEmpty)
         {
             z.Fill(TOp.Identity<T>());
             return;
         }
+        var sizes = sizeRuns[..count];
+        var flags = flagRuns[..count];
         if (!flags.Contains(true))
         {
             x.CopyTo(z);
             return;
         }
-        if (flags.Count == 1)
+        if (flags.Length == 1)
         {
             z[0] = TOp.Aggregate(x);
             return;
         }
 
         var current = x;
-        while (true)
+        T[]? rented = null;
+        try
         {
-            var j = flags.LastIndexOf(true);
-            if (j < 0) break;
-            long a = 1, b = 1;
-            for (var q = 0; q < j; q++) a *= sizes[q];
-            for (var q = j + 1; q < sizes.Count; q++) b *= sizes[q];
-            var r = sizes[j];
-            var last = flags.IndexOf(true) == j;
-            var outLength = checked((int)(a * b));
-            var intermediate = last ? null : new T[outLength];
-            var target = intermediate is null ? z[..outLength] : intermediate.AsSpan();
-            Pass<T, TOp>(current, (int)a, (int)r, (int)b, target);
-            if (intermediate is not null) current = intermediate;
-            // Remove the reduced run and merge its kept neighbours.
-            sizes.RemoveAt(j);
-            flags.RemoveAt(j);
-            if (j > 0 && j < sizes.Count && flags[j - 1] == flags[j])
+            while (true)
             {
-                sizes[j - 1] *= sizes[j];
-                sizes.RemoveAt(j);
-                flags.RemoveAt(j);
+                var j = flags.LastIndexOf(true);
+                if (j < 0) break;
+                long a = 1, b = 1;
+                for (var q = 0; q < j; q++) a *= sizes[q];
+                for (var q = j + 1; q < sizes.Length; q++) b *= sizes[q];
+                var r = sizes[j];
+                var last = flags.IndexOf(true) == j;
+                var outLength = checked((int)(a * b));
+                Span<T> target;
+                if (last) target = z[..outLength];
+                else
+                {
+                    // Each pass shrinks the data: the next one reads the previous pass's output, written to a new buffer.
+                    var buffer = System.Buffers.ArrayPool<T>.Shared.Rent(outLength);
+                    target = buffer.AsSpan(0, outLength);
+                    Pass<T, TOp>(current, (int)a, (int)r, (int)b, target);
+                    if (rented is not null) System.Buffers.ArrayPool<T>.Shared.Return(rented);
+                    rented = buffer;
+                    current = target;
+                }
+                if (last)
+                {
+                    Pass<T, TOp>(current, (int)a, (int)r, (int)b, target);
+                    break;
+                }
+                // Remove the reduced run and merge its kept neighbours.
+                RemoveAt(ref sizes, j);
+                RemoveAt(ref flags, j);
+                if (j > 0 && j < sizes.Length && flags[j - 1] == flags[j])
+                {
+                    sizes[j - 1] *= sizes[j];
+                    RemoveAt(ref sizes, j);
+                    RemoveAt(ref flags, j);
+                }
             }
-            if (last) break;
         }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    private static void RemoveAt<TItem>(ref Span<TItem> items, int index)
+    {
+        items[(index + 1)..].CopyTo(items[index..]);
+        items = items[..^1];
     }
 
     private static void Pass<T, TOp>(ReadOnlySpan<T> x, int a, int r, int b, Span<T> z)

@@ -25,17 +25,26 @@ public static class Broadcast
     /// <summary>The broadcast shape of two concrete shapes, or null when they are incompatible.</summary>
     public static int[]? Shape(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
-        var rank = Math.Max(a.Length, b.Length);
-        var r = new int[rank];
+        var r = new int[Math.Max(a.Length, b.Length)];
+        return TryShape(a, b, r) ? r : null;
+    }
+
+    /// <summary>
+    /// The broadcast shape written into <paramref name="result"/> (of the larger rank), or false when the shapes do
+    /// not broadcast.
+    /// </summary>
+    internal static bool TryShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> result)
+    {
+        var rank = result.Length;
         for (var i = 0; i < rank; i++)
         {
             var da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
             var db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
-            if (da == db || db == 1) r[i] = da;
-            else if (da == 1) r[i] = db;
-            else return null;
+            if (da == db || db == 1) result[i] = da;
+            else if (da == 1) result[i] = db;
+            else return false;
         }
-        return r;
+        return true;
     }
 
     /// <summary>

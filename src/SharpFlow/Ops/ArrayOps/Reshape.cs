@@ -73,7 +73,7 @@ internal sealed class Reshape : OpDef
         }
         else if (known != count)
             throw error($"Input to reshape is a tensor with {count} values, but the requested shape has {known}");
-        return new Shape(dims);
+        return Shape.Interned(dims);
     }
 
     /// <summary><c>tf.reshape(tensor, shape)</c>.</summary>

@@ -43,12 +43,12 @@ internal abstract class BinaryElementwiseOp : OpDef
     {
         var x = ctx.Input(0);
         var y = ctx.Input(1);
-        var shape = Broadcast.Shape(x.shape.AsSpan(), y.shape.AsSpan())
+        var shape = x.shape == y.shape ? x.shape : BroadcastShape(x.shape, y.shape) // computed (and allocated) only when they differ
                     ?? throw ctx.InvalidArgument($"Incompatible shapes: {x.shape.ToListString()} vs. {y.shape.ToListString()}");
         var dtype = OutputDType(x.dtype);
         var z = InPlace && x.shape == y.shape && dtype == x.dtype
             ? ctx.ForwardInputOrAllocateOutput([0, 1], 0, dtype, x.shape)
-            : ctx.AllocateUninitializedOutput(0, dtype, Shape.Own(shape));
+            : ctx.AllocateUninitializedOutput(0, dtype, shape);
         try
         {
             Compute(x, y, z);
@@ -62,6 +62,16 @@ internal abstract class BinaryElementwiseOp : OpDef
             throw ctx.InvalidArgument(e.Message);
         }
     });
+
+    /// <summary>The broadcast shape of two run-time shapes (a shared instance for ranks up to 4), or null.</summary>
+    private static Shape? BroadcastShape(Shape x, Shape y)
+    {
+        var a = x.AsSpan();
+        var b = y.AsSpan();
+        var rank = System.Math.Max(a.Length, b.Length);
+        Span<int> dims = rank <= 8 ? stackalloc int[rank] : new int[rank];
+        return Broadcast.TryShape(a, b, dims) ? Shape.Interned(dims) : null;
+    }
 
     /// <summary>Builds the op from two inputs that share one dtype.</summary>
     /// <summary>

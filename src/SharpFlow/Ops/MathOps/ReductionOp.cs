@@ -40,14 +40,41 @@ internal abstract class ReductionOp : OpDef
     public override OpKernel CreateKernel(Operation op)
     {
         var keepDims = KeepDims.Of(op);
+        ReductionPlan? last = null; // the previous run's plan: a training step reduces the same shapes each time
         return OpKernel.From(ctx =>
         {
-            var x = ctx.Input(0);
-            var flags = Flags(ctx.Input(1), x.ndim, message => ctx.InvalidArgument(message));
-            var z = ctx.AllocateOutput(0, x.dtype, Shape.Own(OutputDims(x.shape.AsSpan(), flags, keepDims)));
-            Compute(x, flags, z);
+            var (x, axes) = (ctx.Input(0), ctx.Input(1));
+            var plan = last;
+            if (plan is null || !plan.Matches(x.shape, axes))
+                last = plan = new ReductionPlan(x.shape, AxesOf(axes), Flags(axes, x.ndim, ctx.InvalidArgumentOf), keepDims);
+            var z = ctx.AllocateOutput(0, x.dtype, plan.Output);
+            Compute(x, plan.Flags, z);
         });
     }
+
+    /// <summary>
+    /// The flags and output shape of one input shape and axes value, kept by the kernel between runs (immutable, so
+    /// concurrent runs may share it).
+    /// </summary>
+    private sealed class ReductionPlan(Shape input, long[] axes, bool[] flags, bool keepDims)
+    {
+        public bool[] Flags { get; } = flags;
+
+        public Shape Output { get; } = Shape.Own(OutputDims(input.AsSpan(), flags, keepDims));
+
+        public bool Matches(Shape shape, NDArray value)
+        {
+            if (!shape.Equals(input) || value.size != axes.Length) return false;
+            for (var i = 0; i < axes.Length; i++)
+                if (AxisAt(value, i) != axes[i]) return false;
+            return true;
+        }
+    }
+
+    private static long AxisAt(NDArray axes, int i) => axes.dtype == DType.int32 ? axes.AsReadOnlySpan<int>()[i]
+        : axes.dtype == DType.int64 ? axes.AsReadOnlySpan<long>()[i] : axes.ToArray<long>()[i];
+
+    private static long[] AxesOf(NDArray axes) => axes.ToArray<long>();
 
     private static bool[] Flags(NDArray axes, int rank, Func<string, Exception> error)
     {

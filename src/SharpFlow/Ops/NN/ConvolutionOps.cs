@@ -132,7 +132,7 @@ internal sealed class ConvolutionFamily
     /// <summary>The run-time geometry from an input and a filter shape, with TensorFlow's checks.</summary>
     public static Window2D Geometry(OpKernelContext ctx, Shape input, Shape filter)
     {
-        var attrs = WindowAttrs.Of(ctx.op);
+        var attrs = WindowAttrs.Cached(ctx.op);
         if (filter.ndims != 4) throw ctx.InvalidArgument($"filter must be 4-dimensional: {filter.ToListString()}");
         if (input.ndims != 4) throw ctx.InvalidArgument($"input must be 4-dimensional: {input.ToListString()}");
         if (input[3] != filter[2])
@@ -166,7 +166,7 @@ internal abstract class ConvolutionOp : OpDef
         {
             var (x, f) = (ctx.Input(0), ctx.Input(1));
             var g = ConvolutionFamily.Geometry(ctx, x.shape, f.shape);
-            var y = ctx.AllocateUninitializedOutput(0, x.dtype, new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)));
+            var y = ctx.AllocateUninitializedOutput(0, x.dtype, Shape.Interned([g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)]));
             // float16: the float32 convolution of the widened inputs, rounded to half once (Framework/Dispatch/HalfPrecision).
             if (x.dtype == DType.float16) HalfPrecision.ViaFloat32(x, f, y, (x32, f32, y32) => Family.RunForward(x32, f32, y32, g));
             else Family.RunForward(x, f, y, g, constant?.Filter(f));
@@ -213,7 +213,7 @@ internal abstract class ConvBackpropInputOp : OpDef
         var inputShape = WindowAttrs.ShapeInput(ctx, 0, "input_sizes");
         var (f, dy) = (ctx.Input(1), ctx.Input(2));
         var g = ConvolutionFamily.Geometry(ctx, inputShape, f.shape);
-        WindowAttrs.CheckOutput(new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)), dy.shape, ctx, "out_backprop");
+        WindowAttrs.CheckOutput(Shape.Interned([g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(f.shape)]), dy.shape, ctx, "out_backprop");
         Family.RunBackpropInput(f, dy, ctx.AllocateUninitializedOutput(0, dy.dtype, inputShape), g);
     });
 
@@ -256,7 +256,7 @@ internal abstract class ConvBackpropFilterOp : OpDef
         var filterShape = WindowAttrs.ShapeInput(ctx, 1, "filter_sizes");
         var (x, dy) = (ctx.Input(0), ctx.Input(2));
         var g = ConvolutionFamily.Geometry(ctx, x.shape, filterShape);
-        WindowAttrs.CheckOutput(new Shape(g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(filterShape)), dy.shape, ctx, "out_backprop");
+        WindowAttrs.CheckOutput(Shape.Interned([g.Batch, g.OutHeight, g.OutWidth, Family.OutChannels(filterShape)]), dy.shape, ctx, "out_backprop");
         Family.RunBackpropFilter(x, dy, ctx.AllocateUninitializedOutput(0, dy.dtype, filterShape), g, filterShape[3]);
     });
 

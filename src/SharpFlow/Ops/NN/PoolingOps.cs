@@ -21,11 +21,11 @@ internal static class Pooling
     /// <summary>The run-time pooling geometry for an input shape.</summary>
     public static Window2D Geometry(OpKernelContext ctx, Shape input)
     {
-        var attrs = WindowAttrs.Of(ctx.op);
+        var attrs = WindowAttrs.Cached(ctx.op);
         var (kh, kw) = attrs.Window(Shape.Unknown);
         return attrs.Geometry(input, kh, kw, ctx.InvalidArgumentOf);
     }
 
     /// <summary>The pooled output shape of a geometry.</summary>
-    public static Shape Output(Window2D g) => new(g.Batch, g.OutHeight, g.OutWidth, g.Channels);
+    public static Shape Output(Window2D g) => Shape.Interned([g.Batch, g.OutHeight, g.OutWidth, g.Channels]);
 }

@@ -40,6 +40,14 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
     /// <summary>Reads them back from an op's attributes.</summary>
     public static WindowAttrs Of(Operation op) => Of(op.attrs, op.type, op.name, op.Def);
 
+    /// <summary>
+    /// The attributes of <paramref name="op"/>, read once per op and kept while the op lives: kernels ask for them at
+    /// every call, and an op's attributes never change after it is created.
+    /// </summary>
+    public static WindowAttrs Cached(Operation op) => ByOp.GetValue(op, static o => Of(o));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Operation, WindowAttrs> ByOp = new();
+
     /// <summary>Reads them from the attributes of the op a shape rule is building.</summary>
     public static WindowAttrs Of(InferenceContext ctx) => Of(ctx.Attrs, ctx.OpType, ctx.OpName, ctx.Def);
 
@@ -166,9 +174,10 @@ internal sealed record WindowAttrs(int[] Strides, int[] Dilations, string Paddin
         var v = ctx.Input(index);
         if (v.ndim != 1 || v.shape[0] != 4 || v.dtype != DType.int32)
             throw ctx.InvalidArgument($"{name} must be an int32 vector of 4 entries, got {v.dtype.name} {v.shape.ToListString()}");
-        var dims = v.AsReadOnlySpan<int>().ToArray();
-        if (dims.Any(d => d < 0)) throw ctx.InvalidArgument($"{name} must not be negative, got [{string.Join(", ", dims)}]");
-        return new Shape(dims);
+        var dims = v.AsReadOnlySpan<int>();
+        foreach (var d in dims)
+            if (d < 0) throw ctx.InvalidArgument($"{name} must not be negative, got [{string.Join(", ", dims.ToArray())}]");
+        return Shape.Interned(dims);
     }
 
     /// <summary>

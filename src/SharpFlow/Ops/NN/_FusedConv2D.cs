@@ -29,7 +29,7 @@ internal sealed class FusedConv2D : OpDef
             var (x, f) = (ctx.Input(0), ctx.Input(1));
             var g = ConvolutionFamily.Geometry(ctx, x.shape, f.shape);
             var channels = f.shape[3];
-            FusedOps.Run(ctx, fusion, new Shape(g.Batch, g.OutHeight, g.OutWidth, channels), (y, bias, residual, activation) =>
+            FusedOps.Run(ctx, fusion, Shape.Interned([g.Batch, g.OutHeight, g.OutWidth, channels]), (y, bias, residual, activation) =>
             {
                 if (x.dtype == DType.float32)
                     Conv2DKernels.Forward(x.AsReadOnlySpan<float>(), f.AsReadOnlySpan<float>(), y.AsSpan<float>(), g, channels, FusedOps.Float(bias, residual, activation),

@@ -30,7 +30,7 @@ internal sealed class FusedDepthwiseConv2dNative : OpDef
             var g = ConvolutionFamily.Geometry(ctx, x.shape, f.shape);
             var multiplier = f.shape[3];
             var channels = f.shape[2] * multiplier;
-            FusedOps.Run(ctx, fusion, new Shape(g.Batch, g.OutHeight, g.OutWidth, channels), (y, bias, residual, activation) =>
+            FusedOps.Run(ctx, fusion, Shape.Interned([g.Batch, g.OutHeight, g.OutWidth, channels]), (y, bias, residual, activation) =>
             {
                 if (x.dtype == DType.float32)
                 {

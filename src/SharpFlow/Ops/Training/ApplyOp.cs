@@ -106,35 +106,59 @@ internal abstract class ApplyOp : OpDef
         var useLocking = UseLocking.Of(op);
         var names = InputNames;
         var rule = RuleFor(op);
+        UpdateScratch? spare = null; // a training step's update ops each read a few values: reuse the arrays they go into
         return OpKernel.From(ctx =>
         {
             using var _ = useLocking ? ctx.Variables.Lock(variables[0]) : null;
-            var refs = ReadRefs(ctx, variables, names);
-            rule.ApplyFromInputs(ctx, refs);
-            ctx.ForwardOutput(0, refs[0]);
+            // Taken, not shared: a concurrent run of this op (Hogwild-style, without use_locking) makes its own.
+            var scratch = Interlocked.Exchange(ref spare, null) ?? new UpdateScratch(variables.Length);
+            try
+            {
+                var refs = ReadRefs(ctx, variables, names, scratch.Refs);
+                rule.ApplyFromInputs(ctx, refs, scratch);
+                ctx.ForwardOutput(0, refs[0]);
+            }
+            finally
+            {
+                Array.Clear(scratch.Refs);
+                spare = scratch;
+            }
         });
+    }
+
+    /// <summary>The arrays one update reads its variables and hyper-parameters into, kept by the kernel between runs.</summary>
+    internal sealed class UpdateScratch(int refs)
+    {
+        public NDArray[] Refs { get; } = new NDArray[refs];
+
+        public double[]? Scalars;
+
+        public float[]? Floats;
+
+        public double[]? Doubles;
     }
 
     /// <summary>
     /// Applies this rule to <paramref name="refs"/> (the variable and its slots, of one shape) from the op's gradient
     /// and hyper-parameter inputs, which follow TensorFlow's input order; the resource form shares it.
     /// </summary>
-    internal void ApplyFromInputs(OpKernelContext ctx, NDArray[] refs)
+    internal void ApplyFromInputs(OpKernelContext ctx, NDArray[] refs, UpdateScratch? scratch = null)
     {
         var names = InputNames;
         var grad = ctx.Input(GradIndex);
         if (grad.shape != refs[0].shape)
             throw ctx.InvalidArgument($"var and {names[GradIndex]} do not have the same shape{refs[0].shape.ToListString()} {grad.shape.ToListString()}");
-        var values = ReadScalars(ctx, names, RefCount, _isGrad ??= i => i == GradIndex);
+        var values = ReadScalars(ctx, names, RefCount, _isGrad ??= i => i == GradIndex, scratch);
         Validate(values, ctx.InvalidArgumentOf);
-        if (refs[0].dtype == DType.float32) Run<float>(refs, values, grad);
-        else Run<double>(refs, values, grad);
+        if (refs[0].dtype == DType.float32)
+            UpdateRange(refs, 0, Typed(values, ref (scratch ?? new UpdateScratch(0)).Floats), grad.AsReadOnlySpan<float>());
+        else UpdateRange(refs, 0, Typed(values, ref (scratch ?? new UpdateScratch(0)).Doubles), grad.AsReadOnlySpan<double>());
     }
 
     /// <summary>The current values of the variable and its slots, which must all have the variable's shape.</summary>
-    internal static NDArray[] ReadRefs(OpKernelContext ctx, Operation[] variables, string[] names)
+    internal static NDArray[] ReadRefs(OpKernelContext ctx, Operation[] variables, string[] names, NDArray[]? into = null)
     {
-        var refs = new NDArray[variables.Length];
+        var refs = into ?? new NDArray[variables.Length];
         for (var i = 0; i < refs.Length; i++)
             refs[i] = ctx.Variables.Read(variables[i])
                       ?? throw new FailedPreconditionError(VariableV2.UninitializedMessage(variables[i]), ctx.op.name);
@@ -145,14 +169,15 @@ internal abstract class ApplyOp : OpDef
     }
 
     /// <summary>The scalar hyper-parameters from input <paramref name="first"/> on (all in double), skipping the tensor inputs.</summary>
-    internal static double[] ReadScalars(OpKernelContext ctx, string[] names, int first, Func<int, bool> skip)
+    internal static double[] ReadScalars(OpKernelContext ctx, string[] names, int first, Func<int, bool> skip, UpdateScratch? scratch = null)
     {
         // A run's update ops each read their hyper-parameters: count them first and read each value in place
         // (no list, no converted copy of each scalar).
         var count = 0;
         for (var i = first; i < names.Length; i++)
             if (!skip(i)) count++;
-        var scalars = new double[count];
+        var scalars = scratch?.Scalars is { } kept && kept.Length == count ? kept : new double[count];
+        if (scratch is not null) scratch.Scalars = scalars;
         var k = 0;
         for (var i = first; i < names.Length; i++)
         {
@@ -166,13 +191,17 @@ internal abstract class ApplyOp : OpDef
         return scalars;
     }
 
-    private void Run<T>(NDArray[] refs, double[] scalars, NDArray grad) where T : unmanaged, IFloatingPointIeee754<T> =>
-        UpdateRange(refs, 0, Typed<T>(scalars), grad.AsReadOnlySpan<T>());
-
     /// <summary>The hyper-parameters in the variable's type.</summary>
     internal static T[] Typed<T>(double[] scalars) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var typed = new T[scalars.Length];
+        T[]? typed = null;
+        return Typed(scalars, ref typed);
+    }
+
+    /// <summary>The hyper-parameters in the variable's type, in <paramref name="kept"/> when it has their count.</summary>
+    private static T[] Typed<T>(double[] scalars, ref T[]? kept) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var typed = kept is { } k && k.Length == scalars.Length ? k : kept = new T[scalars.Length];
         for (var i = 0; i < scalars.Length; i++) typed[i] = T.CreateChecked(scalars[i]);
         return typed;
     }
