@@ -242,7 +242,7 @@ internal sealed partial class OnnxExporter
             // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
             || op.type.StartsWith("TensorArray", StringComparison.Ordinal) || op.type.StartsWith("Stack", StringComparison.Ordinal)
             // A random op the table maps draws in the model, on every run.
-            || RandomTypes.Contains(op.type);
+            || RandomTypes.Contains(op.type) || SamplerTypes.Contains(op.type);
         if (!result && op.type == "Placeholder")
             throw new InvalidArgumentError($"The outputs need placeholder '{op.name}', which is not among the export's inputs.", op.name);
         _dependsOnInput[op] = result;
