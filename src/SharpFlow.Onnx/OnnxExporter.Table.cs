@@ -220,7 +220,12 @@ internal sealed partial class OnnxExporter
         Op("AvgPool3D", "AveragePool (NCDHW)", (e, op, _) => e.Volumetric(op)),
 
         // Recurrent layers.
-        Op("BlockLSTM", "LSTM (its h output)", (e, op, _) => e.BlockLstm(op)),
+        Op("BlockLSTM", "LSTM (its h output); else a Loop of its steps' gates (every output, cell_clip, seq_len_max)", (e, op, _) => e.BlockLstm(op)),
+        // The fused LSTM's gradients and the candidate samplers.
+        Named("LSTMBlockCellGrad", "its gates' gradients in element-wise ops, ReduceSum of the peepholes'", (e, op) => e.LstmBlockCellGradOp(op)),
+        Named("BlockLSTMGrad", "a Loop from the last step back carrying the cell and hidden gradients; MatMul, ReduceSum of the weights'", (e, op) => e.BlockLstmGradOp(op)),
+        Named("UniformCandidateSampler", "RandomUniform, Floor; a Loop of rejection rounds (unique); the expected counts' formula", (e, op) => e.CandidateSamplerOp(op)),
+        Named("LogUniformCandidateSampler", "RandomUniform, Exp, Floor, Mod; a Loop of rejection rounds (unique); the expected counts' formula", (e, op) => e.CandidateSamplerOp(op)),
         Named("LSTMBlockCell", "its gates in element-wise ops", (e, op) => e.LstmBlockCell(op)),
 
         // Control flow: tf.cond as If, tf.while_loop as Loop, TensorArrays as sequences.

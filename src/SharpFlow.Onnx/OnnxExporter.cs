@@ -244,7 +244,7 @@ internal sealed partial class OnnxExporter
             // A TensorArray is state of the run (an ONNX sequence), never a value to freeze.
             || op.type.StartsWith("TensorArray", StringComparison.Ordinal) || op.type.StartsWith("Stack", StringComparison.Ordinal)
             // A random op the table maps draws in the model, on every run.
-            || RandomTypes.Contains(op.type)
+            || RandomTypes.Contains(op.type) || SamplerTypes.Contains(op.type)
             // A lookup table is state of the session, exported as the LabelEncoder of each lookup.
             || op.type == "HashTableV2";
         if (!result && op.type == "Placeholder")
@@ -393,20 +393,22 @@ internal sealed partial class OnnxExporter
 
     /// <summary>
     /// TensorFlow's fused BlockLSTM as ONNX LSTM: the kernel <c>[input + cell, 4·cell]</c> in gate order i, c, f, o
-    /// becomes W and R in ONNX's i, o, f, c, forget_bias joins the forget gate's bias, the peepholes become P. Only
-    /// its h output (and every step run: seq_len_max the sequence's length) is expressible; cell clipping is not.
+    /// becomes W and R in ONNX's i, o, f, c, forget_bias joins the forget gate's bias, the peepholes become P, when
+    /// only its h output is read, every step runs (seq_len_max the sequence's length), without cell clipping and
+    /// with constant weights; otherwise the Loop of <see cref="BlockLstmLoop"/>.
     /// </summary>
     private void BlockLstm(Operation op)
     {
-        for (var k = 0; k < 6; k++)
-            if (op.outputs[k].consumers().Any(_needed.Contains))
-                throw new UnimplementedError($"Cannot export BlockLSTM \"{op.name}\" to ONNX: its output {k} (ONNX's LSTM gives only the hidden states).", op.name);
-        if (Attr<float>(op, "cell_clip") > 0)
-            throw new UnimplementedError($"Cannot export BlockLSTM \"{op.name}\" to ONNX: cell_clip {Attr<float>(op, "cell_clip")}.", op.name);
+        // ONNX's LSTM gives only the hidden states, of every step, unclipped, from constant weights: anything else
+        // is the Loop of the kernel's steps.
         var x = op.inputs[1];
-        var steps = ConstantOf(op, 0, "seq_len_max").Cast(DType.int64).ToArray<long>()[0];
-        if (x.shape.ndims != 3 || x.shape[0] != steps)
-            throw new UnimplementedError($"Cannot export BlockLSTM \"{op.name}\" to ONNX: seq_len_max {steps} is not the length of its input {x.shape}.", op.name);
+        if (Enumerable.Range(0, 6).Any(k => IsRead(op.outputs[k])) || Attr<float>(op, "cell_clip") > 0
+            || !_constants.TryGetValue(op.inputs[0], out var seqLenMax) || x.shape.ndims != 3 || x.shape[0] != seqLenMax.Cast(DType.int64).ToArray<long>()[0]
+            || new[] { 4, 5, 6, 7, 8 }.Any(k => !_constants.ContainsKey(op.inputs[k])))
+        {
+            BlockLstmLoop(op);
+            return;
+        }
         var w = ConstantOf(op, 4, "w").Cast(DType.float32);
         var b = ConstantOf(op, 8, "b").Cast(DType.float32).ToArray<float>();
         var input = x.shape[2];
@@ -457,33 +459,7 @@ internal sealed partial class OnnxExporter
     /// </summary>
     private void LstmBlockCell(Operation op)
     {
-        var dtype = op.outputs[0].dtype;
-        string Scalar(double v) => Initializer($"{op.name}/scalar_{_counter++}", NDArray.Scalar(v).Cast(dtype));
-        string Apply(string type, params string[] inputs)
-        {
-            var r = Fresh();
-            Node(type, inputs, [r]);
-            return r;
-        }
-        var csPrev = Name(op.inputs[1]);
-        var xh = Fresh();
-        Node("Concat", [Name(op.inputs[0]), Name(op.inputs[2])], [xh], ("axis", 1L));
-        var gates = Apply("Add", Apply("MatMul", xh, Name(op.inputs[3])), Name(op.inputs[7]));
-        var (gi, gci, gf, go) = (Fresh(), Fresh(), Fresh(), Fresh());
-        if (_opset >= 18) Node("Split", [gates], [gi, gci, gf, go], ("axis", 1L), ("num_outputs", 4L));
-        else Node("Split", [gates], [gi, gci, gf, go], ("axis", 1L));
-        var peephole = Attr<bool>(op, "use_peephole");
-        var i = Apply("Sigmoid", peephole ? Apply("Add", gi, Apply("Mul", csPrev, Name(op.inputs[4]))) : gi);
-        var fSum = Apply("Add", gf, Scalar(Attr<float>(op, "forget_bias")));
-        var f = Apply("Sigmoid", peephole ? Apply("Add", fSum, Apply("Mul", csPrev, Name(op.inputs[5]))) : fSum);
-        var ci = Apply("Tanh", gci);
-        var cs = Apply("Add", Apply("Mul", i, ci), Apply("Mul", f, csPrev));
-        var clip = Attr<float>(op, "cell_clip");
-        if (clip > 0) cs = Apply("Clip", cs, Scalar(-clip), Scalar(clip));
-        var o = Apply("Sigmoid", peephole ? Apply("Add", Apply("Mul", cs, Name(op.inputs[6])), go) : go);
-        var co = Apply("Tanh", cs);
-        var h = Apply("Mul", o, co);
-        string[] values = [i, cs, f, o, ci, co, h];
+        var values = LstmForwardStep(op, In(op, 0), In(op, 1), In(op, 2), In(op, 3), In(op, 4), In(op, 5), In(op, 6), In(op, 7));
         for (var k = 0; k < values.Length; k++) _names[op.outputs[k]] = values[k];
     }
 
