@@ -245,4 +245,13 @@ public sealed class OnnxExporterRefusalTests
         Assert.Equal($"Cannot export TensorArrayConcatV3 \"{y.op.name}\" to ONNX: its TensorArray is written from the last index down (a reversed scan's), whose elements SharpFlow.Onnx exports for a stack only.",
             Refusal([x], y).RawMessage);
     }
+    [Fact]
+    public void ASwitchOutsideACondIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var p = tf.placeholder(tf.@bool, Shape.Scalar, name: "p");
+        var (_, taken) = SharpFlow.Ops.Control.Switch.Build(x, p, name: "bare");
+        Assert.Equal("Cannot export Switch \"bare\" to ONNX: SharpFlow.Onnx has no mapping for Switch outside the tf.cond or tf.while_loop it exports as If or Loop.", Refusal([x, p], taken).RawMessage);
+    }
 }

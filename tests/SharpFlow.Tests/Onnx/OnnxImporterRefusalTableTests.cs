@@ -39,6 +39,23 @@ public sealed class OnnxImporterRefusalTableTests
         return proto.ToByteArray();
     };
 
+    /// <summary><paramref name="model"/> with the spatial sizes (axes 2 and 3) of graph input in0 named, not given: unknown at import.</summary>
+    private static Func<byte[]> UnknownSize(Func<byte[]> model) => () =>
+    {
+        var proto = ModelProto.Parser.ParseFrom(model());
+        var dims = proto.Graph.Input.Single(i => i.Name == "in0").Type.TensorType.Shape.Dim;
+        (dims[2].DimParam, dims[3].DimParam) = ("h", "w");
+        return proto.ToByteArray();
+    };
+
+    /// <summary><paramref name="model"/> with output <paramref name="output"/> of the subgraph attribute <paramref name="attribute"/> untyped.</summary>
+    private static Func<byte[]> Untyped(Func<byte[]> model, string attribute, int output) => () =>
+    {
+        var proto = ModelProto.Parser.ParseFrom(model());
+        proto.Graph.Node[0].Attribute.Single(a => a.Name == attribute).G.Output[output].Type = null;
+        return proto.ToByteArray();
+    };
+
     /// <summary>A model of several unnamed nodes over graph inputs x0, x1, …; the last node's first output is the model's.</summary>
     private static Func<byte[]> Nodes(int opset, NDArray[] fed, params NodeProto[] nodes) => () =>
     {
@@ -136,6 +153,12 @@ public sealed class OnnxImporterRefusalTableTests
 
         ["RNN of a hidden size unknown at import"] = Unsupported(Unshaped(2, "RNN", 14, [], [F(1, 3, 1, 2), Const(F(2, 1, 2, 2)), F(3, 1, 2, 2)]), "RNN", "a recurrence whose hidden size is unknown at import"),
         ["Scan of an input of unknown rank"] = Unsupported(Unshaped(0, "Scan", 11, [("num_scan_inputs", 1), ("body", Body("b", ["x"], ["x"], ["y"]))], [F(2, 3, 2)]), "Scan", "a scan input of unknown rank ('in0:0')"),
+        ["Conv of SAME padding over sizes unknown at import"] = Unsupported(UnknownSize(One("Conv", 13, [("auto_pad", "SAME_UPPER"), ("strides", new[] { 2, 2 })], [F(1, 1, 1, 5, 5), Const(F(2, 1, 1, 3, 3))])), "Conv", "auto_pad=SAME_UPPER (on an input whose size is unknown at import)"),
+        ["MaxPool of ceil_mode over sizes unknown at import"] = Unsupported(UnknownSize(One("MaxPool", 13, [("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }), ("ceil_mode", 1)], [F(1, 1, 1, 5, 5)])), "MaxPool", "ceil_mode=1 (on an input whose size is unknown at import)"),
+        ["ConvTranspose of an output_shape over sizes unknown at import"] = Unsupported(UnknownSize(One("ConvTranspose", 13, [("output_shape", new[] { 6, 6 })], [F(1, 1, 1, 4, 4), Const(F(2, 1, 1, 3, 3))])), "ConvTranspose", "output_shape=[6,6] (on an input whose size is unknown at import)"),
+        ["ConvTranspose of SAME padding over sizes unknown at import"] = Unsupported(UnknownSize(One("ConvTranspose", 13, [("auto_pad", "SAME_UPPER")], [F(1, 1, 1, 4, 4), Const(F(2, 1, 1, 3, 3))])), "ConvTranspose", "auto_pad=SAME_UPPER (on an input whose size is unknown at import)"),
+        ["Scan of an untyped scan output"] = Unsupported(Untyped(One("Scan", 11, [("num_scan_inputs", 1), ("body", Body("b", ["s", "x"], ["s", "x"], ["s2", "y"]))], [F(1, 2), F(2, 3, 2)], 2), "body", 1), "Scan", "a scan output 'y' without a declared type"),
+        ["Loop of an untyped scan output"] = Unsupported(Untyped(One("Loop", 13, [("body", Body("body", ["i", "c", "v"], ["c", "v", "v"], ["c_out", "v_out", "scan"]))], [Const(NDArray.Scalar(2L)), Const(NDArray.Scalar(true)), F(1, 2)], 2), "body", 2), "Loop", "a scan output 'scan' without a declared tensor type"),
         ["Softmax of an input of unknown rank"] = Unsupported(Unshaped(0, "Softmax", 13, [], [F(1, 2, 3)]), "Softmax", "an input of unknown rank"),
         ["Resize of an unknown coordinate_transformation_mode"] = Unsupported(One("Resize", 13, [("coordinate_transformation_mode", "sideways")], [F(1, 1, 1, 2, 2), None, Const(Floats(1, 1, 2, 2))]), "Resize", "coordinate_transformation_mode=sideways"),
         ["Resize of an unknown nearest_mode"] = Unsupported(One("Resize", 13, [("nearest_mode", "sideways")], [F(1, 1, 1, 2, 2), None, Const(Floats(1, 1, 2, 2))]), "Resize", "nearest_mode=sideways"),
