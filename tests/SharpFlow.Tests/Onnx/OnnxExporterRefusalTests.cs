@@ -254,4 +254,23 @@ public sealed class OnnxExporterRefusalTests
         var (_, taken) = SharpFlow.Ops.Control.Switch.Build(x, p, name: "bare");
         Assert.Equal("Cannot export Switch \"bare\" to ONNX: SharpFlow.Onnx has no mapping for Switch outside the tf.cond or tf.while_loop it exports as If or Loop.", Refusal([x, p], taken).RawMessage);
     }
+    [Fact]
+    public void AScatterOfOtherIndicesThanRangeIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3, 2), name: "x");
+        var y = tf.TensorArray(tf.float32, size: 3).scatter(tf.constant(new[] { 2, 0, 1 }), x).stack();
+        var scatter = g.Graph.get_operations().Single(o => o.type == "TensorArrayScatterV3");
+        Assert.Equal($"Cannot export TensorArrayScatterV3 \"{scatter.name}\" to ONNX: its indices are not range(0, n) (only unstack is exported).", Refusal([x], y).RawMessage);
+    }
+
+    [Fact]
+    public void AScatterIntoATensorArrayWrittenToIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3, 2), name: "x");
+        var y = tf.TensorArray(tf.float32, size: 3).unstack(x).scatter(tf.constant(new[] { 0, 1, 2 }), x * 2f).stack();
+        var scatter = g.Graph.get_operations().Last(o => o.type == "TensorArrayScatterV3");
+        Assert.Equal($"Cannot export TensorArrayScatterV3 \"{scatter.name}\" to ONNX: it scatters into a TensorArray already written to.", Refusal([x], y).RawMessage);
+    }
 }
