@@ -176,7 +176,7 @@ internal sealed partial class OnnxImporter
         var x = X(node, 0);
         var rank = RankOf(node, x, this);
         var axis = Axis((int)Attr(node, "axis", Opset >= 13 ? -1L : 1L), rank);
-        if (axis < 0 || axis >= System.Math.Max(rank, 1)) throw Invalid(node, $"axis {axis} is out of range for a rank-{rank} input.");
+        if (axis < 0 || axis >= System.Math.Max(rank, 1)) throw Invalid(node, $"axis {Attr(node, "axis", Opset >= 13 ? -1L : 1L)} is out of range for a rank-{rank} input.");
         if (Opset >= 13 || axis == rank - 1)
         {
             Set(node, f(x, axis));

@@ -100,7 +100,7 @@ internal sealed partial class OnnxImporter
         var scale = AlongAxis(node, X(node, 1), axis, rank);
         var zeroPoint = Has(node, 2) ? X(node, 2) : null;
         var dtype = zeroPoint?.dtype ?? DType.uint8;
-        if (dtype != DType.uint8) throw Unsupported(node, $"a {dtype.name} zero point (SharpFlow.Onnx quantizes to uint8)");
+        if (dtype != DType.uint8) throw Unsupported(node, $"a zero point of {dtype.name} (SharpFlow.Onnx quantizes to uint8)");
         var q = tf.round(x / tf.cast(scale, x.dtype));
         if (zeroPoint is not null) q += tf.cast(AlongAxis(node, zeroPoint, axis, rank), x.dtype);
         Set(node, tf.cast(tf.clip_by_value(q, S(0, x.dtype), S(255, x.dtype)), DType.uint8));

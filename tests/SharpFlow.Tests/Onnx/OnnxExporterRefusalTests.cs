@@ -1,0 +1,276 @@
+using SharpFlow.Onnx;
+using SharpFlow.Ops.ArrayOps;
+using SharpFlow.Ops.NN;
+using static SharpFlow.Tests.Onnx.OnnxCheck;
+
+namespace SharpFlow.Tests.Onnx;
+
+/// <summary>
+/// Exporter refusals that no other test triggered, each from the smallest SharpFlow graph that reaches it: an
+/// <see cref="UnimplementedError"/> whose message names the op type, the op and the attribute or reason. Forms the
+/// graph builders do not make (an NCHW pooling or convolution gradient) are made by copying a built op with the
+/// attribute changed, as a graph read from a file could hold them.
+/// </summary>
+public sealed class OnnxExporterRefusalTests
+{
+    private static UnimplementedError Refusal(Tensor[] inputs, Tensor output, int opset = 13)
+    {
+        using var sess = tf.Session();
+        return Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, inputs.ToDictionary(t => t.op.name, t => t), new Dictionary<string, Tensor> { ["y"] = output }, opset));
+    }
+
+    /// <summary>A copy of <paramref name="op"/> named <paramref name="name"/> with <paramref name="change"/> made to its attributes.</summary>
+    private static Tensor Copy(Operation op, string name, Action<Dictionary<string, object>> change)
+    {
+        var attrs = new Dictionary<string, object>(op.attrs);
+        change(attrs);
+        return Graph.get_default().CreateOp(op.Def, name, [.. op.inputs], attrs).outputs[0];
+    }
+
+    private static (Tensor X, Tensor Dx) MaxPoolGradient()
+    {
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4, 4, 3), name: "x");
+        var y = tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID");
+        var dx = tf.gradients(y, x)[0]!;
+        Assert.Equal("MaxPoolGrad", dx.op.type);
+        return (x, dx);
+    }
+
+    [Fact]
+    public void APoolingGradientInNchwIsRefusedNamingTheFormat()
+    {
+        using var g = TestGraph.Enter();
+        var (x, dx) = MaxPoolGradient();
+        var nchw = Copy(dx.op, "grad_nchw", a => a["data_format"] = "NCHW");
+        Assert.Equal("Cannot export MaxPoolGrad \"grad_nchw\" to ONNX: data_format NCHW.", Refusal([x], nchw).RawMessage);
+    }
+
+    [Fact]
+    public void AMaxPoolOverTheChannelsIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4, 4, 4), name: "x");
+        var y = tf.nn.max_pool(x, [1, 1, 1, 2], [1, 1, 1, 2], "VALID", name: "depth_pool");
+        Assert.Equal("Cannot export MaxPool \"depth_pool\" to ONNX: it pools over the batch or channel axis.", Refusal([x], y).RawMessage);
+    }
+
+    [Fact]
+    public void AConvolutionGradientInNchwIsRefusedNamingTheFormat()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4, 4, 3), name: "x");
+        var dy = tf.placeholder(tf.float32, new Shape(-1, 3, 3, 2), name: "dy");
+        var dw = tf.nn.conv2d_backprop_filter(x, tf.constant(new[] { 2, 2, 3, 2 }), dy, [1, 1, 1, 1], "VALID");
+        var nchw = Copy(dw.op, "dw_nchw", a => a["data_format"] = "NCHW");
+        Assert.Equal("Cannot export Conv2DBackpropFilter \"dw_nchw\" to ONNX: data_format NCHW.", Refusal([x, dy], nchw).RawMessage);
+    }
+
+    [Fact]
+    public void AConvolutionGradientOfComputedFilterSizesIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4, 4, 3), name: "x");
+        var dy = tf.placeholder(tf.float32, new Shape(-1, 3, 3, 2), name: "dy");
+        var sizes = tf.placeholder(tf.int32, new Shape(4), name: "sizes");
+        var dw = tf.nn.conv2d_backprop_filter(x, sizes, dy, [1, 1, 1, 1], "VALID", name: "dw");
+        Assert.Equal($"Cannot export Conv2DBackpropFilter \"dw\" to ONNX: its filter_sizes depend on the inputs and its filter's shape {dw.shape} is not fully known.", Refusal([x, dy, sizes], dw).RawMessage);
+    }
+
+    [Fact]
+    public void AConcatOffsetOfAnAxisOutOfRangeIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var (a, b) = (tf.placeholder(tf.int32, new Shape(2), name: "a"), tf.placeholder(tf.int32, new Shape(2), name: "b"));
+        var offsets = ConcatOffset.Build(tf.constant(5), [a, b]);
+        Assert.Equal($"Cannot export ConcatOffset \"{offsets[1].op.name}\" to ONNX: concat_dim 5 is out of range for shapes of 2 dimensions.", Refusal([a, b], offsets[1]).RawMessage);
+    }
+
+    [Fact]
+    public void AFusedBatchNormGradOfHalfDataWithFloatStatisticsIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float16, new Shape(-1, 2, 2, 3), name: "x");
+        var dy = tf.placeholder(tf.float16, new Shape(-1, 2, 2, 3), name: "dy");
+        var stats = tf.constant(Uniform(1, 0.5, 2, 3));
+        var grads = FusedBatchNormGradV3.Build(dy, x, stats, stats, stats, stats, isTraining: false, name: "bn_grad");
+        Assert.Equal("Cannot export FusedBatchNormGradV3 \"bn_grad\" to ONNX: x of float16 with float32 statistics.", Refusal([x, dy], grads[0]).RawMessage);
+    }
+
+    private static (Tensor Stack, Graph Graph) Stack(Tensor maxSize)
+    {
+        var graph = Graph.get_default();
+        var stack = graph.CreateOp(SharpFlow.Ops.DataFlow.StackV2.Def, "stack", [maxSize],
+            new Dictionary<string, object> { ["elem_type"] = tf.float32, ["stack_name"] = "" }).outputs[0];
+        return (stack, graph);
+    }
+
+    private static Operation Push(Graph graph, Tensor stack, Tensor v) => graph.CreateOp(SharpFlow.Ops.DataFlow.StackPushV2.Def, "push", [stack, v],
+        new Dictionary<string, object> { ["T"] = v.dtype, ["swap_memory"] = false });
+
+    private static Tensor Pop(Graph graph, Tensor stack, DType dtype, Operation after) => graph.CreateOp(SharpFlow.Ops.DataFlow.StackPopV2.Def, "pop", [stack],
+        new Dictionary<string, object> { ["elem_type"] = dtype }, [after]).outputs[0];
+
+    [Fact]
+    public void APushOntoAStackOfComputedMaxSizeIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var n = tf.placeholder(tf.int32, Shape.Scalar, name: "n");
+        var (stack, graph) = Stack(n);
+        var push = Push(graph, stack, x);
+        var popped = Pop(graph, stack, tf.float32, push);
+        Assert.Equal($"Cannot export StackPushV2 \"{push.name}\" to ONNX: the max_size of its stack \"stack\" is not a constant.", Refusal([x, n], popped).RawMessage);
+    }
+
+    [Fact]
+    public void APopOfAnotherDTypeThanTheStacksIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var (stack, graph) = Stack(tf.constant(-1));
+        var push = Push(graph, stack, x);
+        var popped = Pop(graph, stack, tf.int32, push);
+        Assert.Equal($"Cannot export StackPopV2 \"{popped.op.name}\" to ONNX: it pops int32 off a stack of float32.", Refusal([x], popped).RawMessage);
+    }
+
+    [Fact]
+    public void AMaxSegmentOfHalfValuesIsRefusedNamingTheDType()
+    {
+        using var g = TestGraph.Enter();
+        var data = tf.placeholder(tf.float16, new Shape(4, 2), name: "data");
+        var y = tf.unsorted_segment_max(data, tf.constant(new[] { 0, 1, 0, 2 }), 3, name: "seg_max");
+        Assert.Equal($"Cannot export UnsortedSegmentMax \"{y.op.name}\" to ONNX: segments of float16 (float32, float64, int32 and int64 export).", Refusal([data], y, 18).RawMessage);
+    }
+
+    [Fact]
+    public void ASelectOfRowsIsRefusedNamingBothShapes()
+    {
+        using var g = TestGraph.Enter();
+        var c = tf.placeholder(tf.@bool, new Shape(2), name: "c");
+        var a = tf.placeholder(tf.float32, new Shape(2, 3), name: "a");
+        var y = tf.where(c, a, a * 2f, name: "rows");
+        Assert.Equal("Select", y.op.type);
+        Assert.Equal($"Cannot export Select \"{y.op.name}\" to ONNX: its condition of shape (2,) selects rows of (2, 3).", Refusal([c, a], y).RawMessage);
+    }
+
+    [Fact]
+    public void AReshapeToAZeroSizedDimensionIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 3), name: "x");
+        var y = tf.reshape(x, new[] { 0, 3 }, name: "empty");
+        Assert.Equal("Cannot export Reshape \"empty\" to ONNX: its shape has a zero-sized dimension.", Refusal([x], y).RawMessage);
+    }
+
+    [Fact]
+    public void AFusedLstmThatClipsItsCellIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(4, 2, 3), name: "x");
+        var (outputs, _) = tf.contrib.rnn.LSTMBlockFusedCell(2, cell_clip: 0.5).__call__(x, dtype: tf.float32);
+        var lstm = g.Graph.get_operations().Single(o => o.type == "BlockLSTM");
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = outputs }, 13));
+        Assert.Equal($"Cannot export BlockLSTM \"{lstm.name}\" to ONNX: cell_clip 0.5.", e.RawMessage);
+    }
+
+    [Fact]
+    public void AFusedLstmWhoseCellStateIsReadIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(4, 2, 3), name: "x");
+        var (_, state) = tf.contrib.rnn.LSTMBlockFusedCell(2).__call__(x, dtype: tf.float32);
+        var lstm = g.Graph.get_operations().Single(o => o.type == "BlockLSTM");
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["c"] = state.c }, 13));
+        Assert.Equal($"Cannot export BlockLSTM \"{lstm.name}\" to ONNX: its output 1 (ONNX's LSTM gives only the hidden states).", e.RawMessage);
+    }
+
+    [Fact]
+    public void AFusedLstmRunForFewerStepsThanItsInputIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(4, 2, 3), name: "x");
+        var (outputs, _) = tf.contrib.rnn.LSTMBlockFusedCell(2).__call__(x, dtype: tf.float32, sequence_length: new[] { 1, 3 });
+        var lstm = g.Graph.get_operations().Single(o => o.type == "BlockLSTM");
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = outputs }, 13));
+        Assert.Equal($"Cannot export BlockLSTM \"{lstm.name}\" to ONNX: seq_len_max 3 is not the length of its input (4, 2, 3).", e.RawMessage);
+    }
+
+    [Fact]
+    public void AnExportWithoutOutputsOrOfAnotherGraphsTensorIsAValueError()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        using var sess = tf.Session();
+        var inputs = new Dictionary<string, Tensor> { ["x"] = x };
+        Assert.Equal("Exporting to ONNX needs at least one output.", Assert.Throws<ValueError>(() => OnnxModel.Export(sess, inputs, new Dictionary<string, Tensor>())).Message);
+        Tensor other;
+        using (TestGraph.Enter()) other = tf.placeholder(tf.float32, new Shape(2), name: "elsewhere");
+        Assert.Equal("Tensor 'y' (elsewhere:0) is not in the session's graph.", Assert.Throws<ValueError>(() => OnnxModel.Export(sess, inputs, new Dictionary<string, Tensor> { ["y"] = other })).Message);
+    }
+    [Fact]
+    public void GradientTensorArraysOfAnotherFlowOrWrittenAValueOfUnknownRankAreRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3, 2), name: "x");
+        var array = tf.TensorArray(tf.float32, size: 3).unstack(x);
+        // A gradient array whose flow is not the forward array's: the dense zeros have no shape to take.
+        var foreign = tf.constant(0f, name: "foreign");
+        var (handle, flow) = SharpFlow.Ops.DataFlow.TensorArrayGradV3.Build(array.handle, foreign, "gradients");
+        var read = SharpFlow.Ops.DataFlow.TensorArrayReadV3.Build(handle, 0, flow, tf.float32);
+        Assert.Equal($"Cannot export TensorArrayGradV3 \"{handle.op.name}\" to ONNX: the flow it takes (Const \"foreign\") is not its forward TensorArray's, whose stacked shape the dense gradient array takes.",
+            Refusal([x], read).RawMessage);
+        // A write of a value of unknown rank: its one-hot mask is reshaped to the value's rank.
+        var v = tf.placeholder(tf.float32, name: "v");
+        var (handle2, flow2) = SharpFlow.Ops.DataFlow.TensorArrayGradV3.Build(array.handle, array.flow, "gradients_1");
+        var written = SharpFlow.Ops.DataFlow.TensorArrayWriteV3.Def.Build(handle2, 1, v, flow2);
+        var back = SharpFlow.Ops.DataFlow.TensorArrayReadV3.Build(handle2, 1, written, tf.float32);
+        Assert.Equal($"Cannot export TensorArrayWriteV3 \"{written.op.name}\" to ONNX: the rank of the value it writes is not known.", Refusal([x, v], back).RawMessage);
+    }
+    [Fact]
+    public void AConcatOfATensorArrayWrittenFromTheEndIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var result = tf.while_loop(v => tf.greater_equal((Tensor)v[0], tf.constant(0)),
+            v => [(Tensor)v[0] - 1, ((TensorArray)v[1]).write((Tensor)v[0], x * tf.cast((Tensor)v[0], tf.float32))],
+            new object[] { tf.constant(2), tf.TensorArray(tf.float32, size: 3) });
+        var y = ((TensorArray)result[1]).concat(name: "joined");
+        Assert.Equal("TensorArrayConcatV3", y.op.type);
+        Assert.Equal($"Cannot export TensorArrayConcatV3 \"{y.op.name}\" to ONNX: its TensorArray is written from the last index down (a reversed scan's), whose elements SharpFlow.Onnx exports for a stack only.",
+            Refusal([x], y).RawMessage);
+    }
+    [Fact]
+    public void ASwitchOutsideACondIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var p = tf.placeholder(tf.@bool, Shape.Scalar, name: "p");
+        var (_, taken) = SharpFlow.Ops.Control.Switch.Build(x, p, name: "bare");
+        Assert.Equal("Cannot export Switch \"bare\" to ONNX: SharpFlow.Onnx has no mapping for Switch outside the tf.cond or tf.while_loop it exports as If or Loop.", Refusal([x, p], taken).RawMessage);
+    }
+    [Fact]
+    public void AScatterOfOtherIndicesThanRangeIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3, 2), name: "x");
+        var y = tf.TensorArray(tf.float32, size: 3).scatter(tf.constant(new[] { 2, 0, 1 }), x).stack();
+        var scatter = g.Graph.get_operations().Single(o => o.type == "TensorArrayScatterV3");
+        Assert.Equal($"Cannot export TensorArrayScatterV3 \"{scatter.name}\" to ONNX: its indices are not range(0, n) (only unstack is exported).", Refusal([x], y).RawMessage);
+    }
+
+    [Fact]
+    public void AScatterIntoATensorArrayWrittenToIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3, 2), name: "x");
+        var y = tf.TensorArray(tf.float32, size: 3).unstack(x).scatter(tf.constant(new[] { 0, 1, 2 }), x * 2f).stack();
+        var scatter = g.Graph.get_operations().Last(o => o.type == "TensorArrayScatterV3");
+        Assert.Equal($"Cannot export TensorArrayScatterV3 \"{scatter.name}\" to ONNX: it scatters into a TensorArray already written to.", Refusal([x], y).RawMessage);
+    }
+}
