@@ -72,7 +72,9 @@ internal sealed partial class OnnxImporter
     /// ONNX Loop: a <c>tf.while_loop</c> over the iteration number, the condition and the loop-carried values (whose
     /// shapes stay those of their initial values), the scan outputs gathered in TensorArrays and stacked (their element shape, inferred from the body, gives the stacked output its rank). A
     /// loop-carried sequence is a TensorArray carried by the loop (a list known at import written into a new one
-    /// first): the body appends to it, and the Loop's output is that TensorArray, a sequence of run-time length.
+    /// first): the body appends to it, and the Loop's output is that TensorArray, a sequence of run-time length. When
+    /// the body erases from sequences (a stack's pops), or one comes in shortened, each carried sequence's length is
+    /// carried too.
     /// </summary>
     private void Loop(NodeProto node)
     {
@@ -95,6 +97,17 @@ internal sealed partial class OnnxImporter
         var loopVars = new List<object> { tf.constant(0L), initialCondition };
         loopVars.AddRange(initial);
         loopVars.AddRange(scanTypes.Select(t => (object)new TensorArray(t, 0, dynamic_size: true)));
+        // The loop variable that carries each carried sequence's length, or -1 (its TensorArray's size is its length).
+        var lengthAt = Enumerable.Repeat(-1, carried).ToArray();
+        var erases = Erases(body);
+        for (var k = 0; k < carried; k++)
+        {
+            if (initial[k] is not TensorArray array) continue;
+            var shortened = _sequences[node.Input[k + 2]].Length;
+            if (shortened is null && !erases) continue;
+            lengthAt[k] = loopVars.Count;
+            loopVars.Add(shortened ?? array.size());
+        }
         var result = tf.while_loop(v =>
         {
             var go = (Tensor)v[1];
@@ -102,22 +115,24 @@ internal sealed partial class OnnxImporter
         }, v =>
         {
             var i = (Tensor)v[0];
-            var outputs = SubgraphValues(node, body, [i, (Tensor)v[1], .. v.Skip(2).Take(carried).Select(c => c is TensorArray ta ? new Sequence([], ta.dtype, ta) : c)]);
+            var outputs = SubgraphValues(node, body, [i, (Tensor)v[1], .. v.Skip(2).Take(carried).Select((c, k) => c is TensorArray ta ? new Sequence([], ta.dtype, ta, lengthAt[k] < 0 ? null : (Tensor)v[lengthAt[k]]) : c)]);
             var next = new List<object> { i + S(1, DType.int64), tf.reshape(tf.cast(Out(outputs[0], 0), DType.@bool), Array.Empty<int>()) };
             for (var k = 0; k < carried; k++)
             {
                 if (v[2 + k] is not TensorArray array) next.Add(Out(outputs[1 + k], 1 + k));
                 else if (outputs[1 + k] is Sequence { Array: { } written } && ReferenceEquals(written.handle, array.handle)) next.Add(written);
-                else throw Unsupported(node, $"a loop-carried sequence ('{node.Input[k + 2]}') that its body's output '{body.Output[1 + k].Name}' replaces instead of appending to it");
+                else throw Unsupported(node, $"a loop-carried sequence ('{node.Input[k + 2]}') that its body's output '{body.Output[1 + k].Name}' replaces instead of appending to it or erasing its last element");
             }
             for (var k = 0; k < scans; k++) next.Add(((TensorArray)v[2 + carried + k]).write(tf.cast(i, DType.int32), Out(outputs[1 + carried + k], 1 + carried + k)));
+            for (var k = 0; k < carried; k++)
+                if (lengthAt[k] >= 0) next.Add(LengthOf((Sequence)outputs[1 + k]));
             return [.. next];
         }, loopVars);
         for (var k = 0; k < carried; k++)
         {
             if (result[2 + k] is TensorArray array)
             {
-                if (Wants(node, k)) _sequences[node.Output[k]] = new Sequence([], array.dtype, array);
+                if (Wants(node, k)) _sequences[node.Output[k]] = new Sequence([], array.dtype, array, lengthAt[k] < 0 ? null : (Tensor)result[lengthAt[k]]);
             }
             else Set(node, k, (Tensor)result[2 + k]);
         }
@@ -126,6 +141,10 @@ internal sealed partial class OnnxImporter
         Tensor Out(object output, int index) => output as Tensor
             ?? throw Unsupported(node, $"a sequence as its body's output '{body.Output[index].Name}' where the Loop carries a tensor");
     }
+
+    /// <summary>Whether a graph (or a subgraph of its nodes) erases from a sequence.</summary>
+    private static bool Erases(GraphProto graph) =>
+        graph.Node.Any(n => n.OpType == "SequenceErase" || n.Attribute.Any(a => (a.G is { } g && Erases(g)) || a.Graphs.Any(Erases)));
 
     /// <summary>
     /// A Loop's scan output: its slices stacked. After no iteration it is empty, of ONNX Runtime's shape: 0, then the

@@ -9,9 +9,14 @@ internal sealed partial class OnnxImporter
     /// An ONNX sequence: a list of tensors known at import (in the model's layout), or, for a sequence a Loop
     /// carries or a split along an axis known at run time only, a TensorArray whose length is known at run time
     /// only (<see cref="Array"/>; <see cref="Items"/> is then empty). A TensorArray holds tensors of one dtype and is written once per index, so a loop-carried
-    /// sequence grows by appends (what the TensorArrays of map_fn, scan and dynamic_rnn become).
+    /// sequence grows by appends (what the TensorArrays of map_fn, scan and dynamic_rnn become) and shrinks by erasing
+    /// its last element (a stack's pop): <see cref="Length"/>, an int32 scalar, is then its length, the first
+    /// elements of the TensorArray (null: all of them).
     /// </summary>
-    private sealed record Sequence(List<Tensor> Items, DType? DType, TensorArray? Array = null);
+    private sealed record Sequence(List<Tensor> Items, DType? DType, TensorArray? Array = null, Tensor? Length = null);
+
+    /// <summary>The length of a sequence of run-time length (an int32 scalar).</summary>
+    private static Tensor LengthOf(Sequence s) => s.Length ?? s.Array!.size();
 
     /// <summary>
     /// The sequences of the import: lists whose lengths and positions are known at import, as in the models
@@ -35,7 +40,11 @@ internal sealed partial class OnnxImporter
 
     private void SetSequence(NodeProto node, List<Tensor> items, DType? dtype) => _sequences[node.Output[0]] = new Sequence(items, dtype ?? items.FirstOrDefault()?.dtype);
 
-    private void SetSequence(NodeProto node, TensorArray array) => _sequences[node.Output[0]] = new Sequence([], array.dtype, array);
+    private void SetSequence(NodeProto node, TensorArray array, Tensor? length = null) => _sequences[node.Output[0]] = new Sequence([], array.dtype, array, length);
+
+    /// <summary>A check at run time that fails the run with <paramref name="message"/> (naming the node), then the position and length.</summary>
+    private Operation RunCheck(NodeProto node, Tensor condition, string message, Tensor at, Tensor length) =>
+        tf.Assert(condition, [$"{_model.Source}: node '{NodeName(node)}' ({node.OpType}) {message}; position and length:", at, length]);
 
     /// <summary>A position in a sequence of <paramref name="count"/> (negative from the end); <paramref name="end"/> allows count itself.</summary>
     private int Position(NodeProto node, int input, int count, bool end)
@@ -89,16 +98,22 @@ internal sealed partial class OnnxImporter
         {
             var value = X(node, 1);
             if (value.dtype != array.dtype) throw Invalid(node, $"it inserts a {value.dtype.name} tensor into a sequence of {array.dtype.name}.");
-            var length = array.size();
-            if (!Has(node, 2))
+            var length = LengthOf(s);
+            var checks = new List<Operation>();
+            var at = length;
+            if (Has(node, 2))
+            {
+                at = RunTimePosition(node, 2, length);
+                checks.Add(RunCheck(node, tf.equal(at, length), $"inserts into the sequence of run-time length '{node.Input[0]}' at a position other than its end, which SharpFlow.Onnx does not support (it appends)", at, length));
+            }
+            if (s.Length is not null)
+                checks.Add(RunCheck(node, tf.equal(length, array.size()), $"inserts into the sequence of run-time length '{node.Input[0]}' after an element was erased from it, which SharpFlow.Onnx does not support (its TensorArray is written once per index)", at, length));
+            if (checks.Count == 0)
             {
                 SetSequence(node, array.write(length, value));
                 return;
             }
-            var at = RunTimePosition(node, 2, length);
-            var check = tf.Assert(tf.equal(at, length),
-                [$"{_model.Source}: node '{NodeName(node)}' (SequenceInsert) inserts into the sequence of run-time length '{node.Input[0]}' at a position other than its end, which SharpFlow.Onnx does not support (it appends); position and length:", at, length]);
-            using (tf.control_dependencies([check]))
+            using (tf.control_dependencies([.. checks]))
                 SetSequence(node, array.write(tf.identity(at), value));
             return;
         }
@@ -108,9 +123,27 @@ internal sealed partial class OnnxImporter
         SetSequence(node, copy, s.DType);
     }
 
+    /// <summary>
+    /// SequenceErase: from a list at a position known at import; from one of run-time length only its last element
+    /// (no position, or one that is the last when the model runs: any other, or an empty sequence, fails the run
+    /// naming the node), by shortening its <see cref="Sequence.Length"/>.
+    /// </summary>
     private void SequenceErase(NodeProto node)
     {
         var s = SequenceIn(node, 0);
+        if (s.Array is { } array)
+        {
+            var length = LengthOf(s);
+            var last = length - S(1, DType.int32);
+            var position = Has(node, 1) ? RunTimePosition(node, 1, length) : last;
+            var empty = RunCheck(node, tf.greater(length, S(0, DType.int32)), $"erases from the sequence of run-time length '{node.Input[0]}' when it is empty", position, length);
+            Operation other;
+            using (tf.control_dependencies([empty]))
+                other = RunCheck(node, tf.equal(position, last), $"erases from the sequence of run-time length '{node.Input[0]}' at a position other than its last, which SharpFlow.Onnx does not support (it drops the last element)", position, length);
+            using (tf.control_dependencies([empty, other]))
+                SetSequence(node, array, tf.identity(last));
+            return;
+        }
         var items = ItemsIn(node, 0);
         if (items.Count == 0) throw Invalid(node, "it erases from an empty sequence.");
         var at = Has(node, 1) ? Position(node, 1, items.Count, end: false) : items.Count - 1;
@@ -128,7 +161,16 @@ internal sealed partial class OnnxImporter
         var s = SequenceIn(node, 0);
         if (s.Array is { } array)
         {
-            Set(node, array.read(RunTimePosition(node, 1, array.size())));
+            if (s.Length is not { } length)
+            {
+                Set(node, array.read(RunTimePosition(node, 1, array.size())));
+                return;
+            }
+            // Elements past the length were erased: reading one fails the run, as in ONNX Runtime.
+            var at = RunTimePosition(node, 1, length);
+            var check = RunCheck(node, tf.logical_and(tf.greater_equal(at, S(0, DType.int32)), tf.less(at, length)), $"reads the sequence of run-time length '{node.Input[0]}' out of its range", at, length);
+            using (tf.control_dependencies([check]))
+                Set(node, array.read(tf.identity(at)));
             return;
         }
         var items = s.Items;
@@ -146,33 +188,42 @@ internal sealed partial class OnnxImporter
     private void SequenceLength(NodeProto node)
     {
         var s = SequenceIn(node, 0);
-        if (s.Array is { } array) Set(node, tf.cast(array.size(), DType.int64));
+        if (s.Array is not null) Set(node, tf.cast(LengthOf(s), DType.int64));
         else _values[node.Output[0]] = new Value(null, NDArray.Scalar((long)s.Items.Count), false);
     }
 
     private void ConcatFromSequence(NodeProto node)
     {
-        if (SequenceIn(node, 0).Array is { } array)
+        if (SequenceIn(node, 0) is { Array: { } array } sequence)
         {
+            // After an erase, the TensorArray's first Length elements (which must then have one shape).
+            Tensor Stack() => sequence.Length is { } n ? array.gather(tf.range(S(0, DType.int32), n, S(1, DType.int32))) : array.stack();
+            Tensor Concat()
+            {
+                if (sequence.Length is null) return array.concat();
+                var stacked = Stack();
+                var dims = tf.shape(stacked);
+                return tf.reshape(stacked, tf.concat(new[] { tf.constant(new[] { -1 }), tf.slice(dims, new[] { 2 }, new[] { -1 }) }, 0));
+            }
             // A sequence of run-time length: its items' rank is known when its writes agreed on it.
             var stackAxis = (int)Attr(node, "axis", 0L);
             var newAxis = Attr(node, "new_axis", 0L) != 0;
             var itemRank = array.element_shape.IsKnownRank ? array.element_shape.ndims : -1;
             var normalized = stackAxis >= 0 ? stackAxis : itemRank >= 0 ? stackAxis + itemRank + (newAxis ? 1 : 0) : stackAxis;
-            if (normalized == 0) Set(node, newAxis ? array.stack() : array.concat());
+            if (normalized == 0) Set(node, newAxis ? Stack() : Concat());
             else if (itemRank < 0) throw Unsupported(node, "axis", stackAxis, "a sequence of run-time length whose items have unknown rank is joined along axis 0 only");
             else if (normalized < 0 || normalized > itemRank || (!newAxis && normalized == itemRank)) throw Invalid(node, $"axis {stackAxis} is out of range for rank-{itemRank} tensors.");
             else if (newAxis)
             {
                 // Stacked along axis 0, then that axis moved to its place.
                 int[] perm = [.. Enumerable.Range(1, normalized), 0, .. Enumerable.Range(normalized + 1, itemRank - normalized)];
-                Set(node, tf.transpose(array.stack(), perm));
+                Set(node, tf.transpose(Stack(), perm));
             }
             else
             {
                 // Stacked along axis 0, moved before the axis joined, then merged with it.
                 int[] perm = [.. Enumerable.Range(1, normalized), 0, .. Enumerable.Range(normalized + 1, itemRank - normalized)];
-                var moved = tf.transpose(array.stack(), perm);
+                var moved = tf.transpose(Stack(), perm);
                 var dims = tf.shape(moved);
                 var joined = tf.concat(new[] { tf.slice(dims, new[] { 0 }, new[] { normalized }), tf.reshape(tf.reduce_prod(tf.slice(dims, new[] { normalized }, new[] { 2 })), new[] { 1 }), tf.slice(dims, new[] { normalized + 2 }, new[] { -1 }) }, 0);
                 Set(node, tf.reshape(moved, joined));
@@ -213,7 +264,11 @@ internal sealed partial class OnnxImporter
             SetSequence(node, new TensorArray(x.dtype, length, clear_after_read: false).unstack(moved));
             return;
         }
-        if (total < 0) throw Unsupported(node, "a SplitToSequence with a split input along an axis of unknown size");
+        if (total < 0)
+        {
+            SplitByRunTimeSizes(node, x, axis);
+            return;
+        }
         int[] sizes;
         var keep = true;
         if (!Has(node, 1))
@@ -250,5 +305,29 @@ internal sealed partial class OnnxImporter
             offset += size;
         }
         SetSequence(node, items, x.dtype);
+    }
+
+    /// <summary>
+    /// SplitToSequence by a split input along axis 0 of a size known at run time only: a TensorArray split by the
+    /// lengths (the split input, or for a scalar chunk ⌈size/chunk⌉ chunks, the last the remainder). Lengths that do
+    /// not add up to the size, or a chunk that is not positive, fail the run.
+    /// </summary>
+    private void SplitByRunTimeSizes(NodeProto node, Tensor x, int axis)
+    {
+        if (axis != 0) throw Unsupported(node, "axis", Attr(node, "axis", 0L), "a split input along an axis other than the first whose size is unknown at import");
+        var split = tf.cast(X(node, 1), DType.int32);
+        var size = tf.reshape(tf.slice(tf.shape(x), new[] { 0 }, new[] { 1 }), Array.Empty<int>());
+        Tensor lengths;
+        if (split.shape.ndims == 1) lengths = split;
+        else if (split.shape.ndims == 0)
+        {
+            var check = tf.Assert(tf.greater(split, S(0, DType.int32)), [$"{_model.Source}: node '{NodeName(node)}' (SplitToSequence): its split size is not positive:", split]);
+            using (tf.control_dependencies([check])) split = tf.identity(split);
+            var count = tf.floordiv(size + split - S(1, DType.int32), split);
+            lengths = tf.minimum(split, size - tf.range(S(0, DType.int32), count, S(1, DType.int32)) * split);
+        }
+        else if (split.shape.ndims < 0) throw Unsupported(node, "a split input of unknown rank along an axis whose size is unknown at import");
+        else throw Invalid(node, $"its split input has shape {split.shape}, not a scalar or a list.");
+        SetSequence(node, new TensorArray(x.dtype, tf.size(lengths), clear_after_read: false).split(x, tf.cast(lengths, DType.int64)));
     }
 }

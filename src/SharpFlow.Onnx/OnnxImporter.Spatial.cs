@@ -311,7 +311,6 @@ internal sealed partial class OnnxImporter
         var kernel = IntsOrNull(node, "kernel_shape") ?? throw Invalid(node, "it has no kernel_shape.");
         var n = kernel.Length;
         if (n is < 1 or > 3) throw Unsupported(node, "kernel_shape", $"[{string.Join(",", kernel)}]", "1-D, 2-D and 3-D windows only");
-        if (Wants(node, 1) && n != 2) throw Unsupported(node, $"MaxPool's Indices output of a {n}-D pooling (2-D only)");
         var x = ChannelsLast(value, node, n);
         var strides = Ints(node, "strides", Enumerable.Repeat(1, n).ToArray());
         var dilations = Ints(node, "dilations", Enumerable.Repeat(1, n).ToArray());
@@ -364,8 +363,9 @@ internal sealed partial class OnnxImporter
         SetChannelsLast(node, y, n);
         if (kind == "MaxPool" && Wants(node, 1))
         {
-            if (!noPads && !same) throw Unsupported(node, "MaxPool's Indices output with pads other than none or TensorFlow's SAME");
-            Set(node, 1, MaxPoolIndices(x, kernel, strides, noPads ? "VALID" : "SAME", Attr(node, "storage_order", 0L) != 0));
+            var columnMajor = Attr(node, "storage_order", 0L) != 0;
+            if (n == 2 && (noPads || same)) Set(node, 1, MaxPoolIndices(x, kernel, strides, noPads ? "VALID" : "SAME", columnMajor));
+            else Set(node, 1, MaxPoolWindowIndices(x, kernel, strides, all, columnMajor));
         }
     }
 
@@ -384,6 +384,59 @@ internal sealed partial class OnnxImporter
         var batch = tf.reshape(tf.range(S(0, DType.int64), tf.gather(shape, 0), S(1, DType.int64)), new[] { -1, 1, 1, 1 });
         var index = (batch * c + channel) * h * w + position;
         return tf.transpose(index, ToNchw);
+    }
+
+    /// <summary>
+    /// MaxPool's Indices for any window rank and padding: the windows' elements (one strided slice of the input padded
+    /// with minus infinity per kernel offset) stacked, the first maximum of each in the window's row-major order (as
+    /// ONNX Runtime picks it), its input coordinates, and ONNX's index into the flattened N·C·spatial input: the
+    /// spatial coordinates row-major, or with storage_order 1 column-major. <paramref name="x"/> is channels-last,
+    /// <paramref name="pads"/> ONNX's [begin…, end…]; the result is N·C·spatial.
+    /// </summary>
+    private static Tensor MaxPoolWindowIndices(Tensor x, int[] kernel, int[] strides, int[] pads, bool columnMajor)
+    {
+        var n = kernel.Length;
+        var padded = PadSpatial(x, pads, double.NegativeInfinity);
+        var paddedShape = tf.shape(padded);
+        var outs = Enumerable.Range(0, n).Select(i =>
+            tf.floordiv(tf.gather(paddedShape, i + 1) - S(kernel[i], DType.int32), S(strides[i], DType.int32)) + S(1, DType.int32)).ToArray();
+        var offsets = new List<int[]> { Array.Empty<int>() };
+        foreach (var k in kernel) offsets = [.. offsets.SelectMany(o => Enumerable.Range(0, k).Select(j => (int[])[.. o, j]))];
+        var mask = 1 | (1 << (n + 1));
+        var stride = tf.constant((int[])[1, .. strides, 1]);
+        var windows = offsets.Select(o =>
+        {
+            var begin = tf.stack((Tensor[])[S(0, DType.int32), .. o.Select(v => S(v, DType.int32)), S(0, DType.int32)]);
+            var end = tf.stack((Tensor[])[S(0, DType.int32), .. o.Select((v, i) => S(v + 1, DType.int32) + (outs[i] - S(1, DType.int32)) * S(strides[i], DType.int32)), S(0, DType.int32)]);
+            return tf.strided_slice(padded, begin, end, stride, begin_mask: mask, end_mask: mask);
+        }).ToList();
+        var best = tf.argmax(tf.stack(windows, axis: -1), -1, output_type: DType.int64); // [N, out…, C]
+        var shape = tf.shape(x, out_type: DType.int64);
+        Tensor Along(Tensor values, int axis)
+        {
+            var dims = Enumerable.Repeat(1, n + 2).ToArray();
+            dims[axis] = -1;
+            return tf.reshape(values, dims);
+        }
+        var coords = Enumerable.Range(0, n).Select(i =>
+        {
+            var offset = tf.gather(tf.constant(offsets.Select(o => (long)o[i]).ToArray()), best);
+            var start = Along(tf.range(S(0, DType.int64), tf.cast(outs[i], DType.int64), S(1, DType.int64)) * S(strides[i], DType.int64), i + 1);
+            return start + offset - S(pads[i], DType.int64);
+        }).ToArray();
+        var order = columnMajor ? Enumerable.Range(0, n).Reverse().ToArray() : Enumerable.Range(0, n).ToArray();
+        var spatial = coords[order[0]];
+        var volume = tf.gather(shape, 1);
+        for (var j = 1; j < n; j++)
+        {
+            spatial = spatial * tf.gather(shape, order[j] + 1) + coords[order[j]];
+            volume *= tf.gather(shape, j + 1);
+        }
+        var channels = tf.gather(shape, n + 1);
+        var batch = Along(tf.range(S(0, DType.int64), tf.gather(shape, 0), S(1, DType.int64)), 0);
+        var channel = Along(tf.range(S(0, DType.int64), channels, S(1, DType.int64)), n + 1);
+        var index = (batch * channels + channel) * volume + spatial;
+        return tf.transpose(index, (int[])[0, n + 1, .. Enumerable.Range(1, n)]);
     }
 
     private static Tensor PoolOnce(Tensor x, int[] kernel, int[] strides, string padding, bool max)

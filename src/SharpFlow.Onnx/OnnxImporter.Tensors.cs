@@ -8,6 +8,14 @@ internal sealed partial class OnnxImporter
     private void ShapeOp(NodeProto node)
     {
         var x = X(node, 0);
+        if (!x.shape.IsKnownRank && AttrOf(node, "end") is null && Attr(node, "start", 0L) >= 0)
+        {
+            // An input of unknown rank: its dimensions from start to the last.
+            var start0 = (int)System.Math.Min(Attr(node, "start", 0L), int.MaxValue);
+            var all = tf.shape(x, out_type: DType.int64);
+            Set(node, start0 == 0 ? all : tf.slice(all, tf.reshape(tf.minimum(S(start0, DType.int32), tf.size(all)), new[] { 1 }), new[] { -1 }));
+            return;
+        }
         var rank = RankOf(node, x, this);
         var start = Axis((int)System.Math.Clamp(Attr(node, "start", 0L), -rank, rank), rank);
         var end = Axis((int)System.Math.Clamp(Attr(node, "end", rank), -rank, rank), rank);
@@ -78,12 +86,10 @@ internal sealed partial class OnnxImporter
             return tf.reshape(x, tf.concat(parts, 0));
         }
         if (allowZero) return tf.reshape(x, shape);
-        // A computed shape: its zeros copy the input's dimensions, found in the graph.
-        var rank = RankOf(node, x, this);
+        // A computed shape: its zeros copy the input's dimensions, found in the graph (the input's rank may be unknown).
         if (shape.shape.ndims != 1) throw Invalid(node, $"its shape input has rank {shape.shape.ndims}, not 1.");
         var inputShape = tf.shape(x, out_type: DType.int64);
         var copied = tf.slice(tf.concat(new[] { inputShape, tf.zeros_like(shape) }, 0), tf.constant(new[] { 0 }), tf.reshape(tf.size(shape), new[] { 1 }));
-        _ = rank;
         return tf.reshape(x, tf.where(tf.equal(shape, S(0, DType.int64)), copied, shape));
     }
 
@@ -220,7 +226,7 @@ internal sealed partial class OnnxImporter
     private void Slice(NodeProto node)
     {
         var x = X(node, 0);
-        var rank = RankOf(node, x, this);
+        var rank = x.shape.ndims >= 0 || (Opset >= 10 && (In(node, 1).Constant is null || In(node, 2).Constant is null)) ? RankOf(node, x, this) : -1;
         long[] Longs(int index, string attr)
         {
             if (Opset < 10) return IntsOrNull(node, attr)?.Select(v => (long)v).ToArray() ?? [];
@@ -239,6 +245,11 @@ internal sealed partial class OnnxImporter
         if (steps.Length == 0) steps = [.. Enumerable.Repeat(1L, starts.Length)];
         if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
             throw Invalid(node, "starts, ends, axes and steps differ in length.");
+        if (rank < 0)
+        {
+            SliceOfUnknownRank(node, x, starts, ends, axes, steps);
+            return;
+        }
         var begin = new int[rank];
         var end = new int[rank];
         var stride = Enumerable.Repeat(1, rank).ToArray();
@@ -281,6 +292,46 @@ internal sealed partial class OnnxImporter
             end[a] = Clamp(e);
         }
         Set(node, tf.strided_slice(x, begin, end, stride, begin_mask: beginMask, end_mask: endMask));
+    }
+
+    /// <summary>
+    /// Slice of an input of unknown rank: its axes counted all from the start (the first axes, then an ellipsis) or
+    /// all from the end (an ellipsis, then the last axes), as a strided_slice, which clamps starts and ends to the
+    /// axis as ONNX does.
+    /// </summary>
+    private void SliceOfUnknownRank(NodeProto node, Tensor x, long[] starts, long[] ends, long[] axes, long[] steps)
+    {
+        if (axes.Distinct().Count() != axes.Length) throw Invalid(node, $"its axes [{string.Join(",", axes)}] repeat an axis.");
+        if (axes.Length == 0)
+        {
+            Set(node, tf.identity(x));
+            return;
+        }
+        var fromStart = axes.All(a => a >= 0);
+        if (!fromStart && !axes.All(a => a < 0))
+            throw Unsupported(node, "axes", $"[{string.Join(",", axes)}]", "axes counted from both ends of an input of unknown rank");
+        var span = fromStart ? (int)axes.Max() + 1 : -(int)axes.Min();
+        if (span > 30) throw Unsupported(node, "axes", $"[{string.Join(",", axes)}]", "an axis past 30 of an input of unknown rank");
+        var count = span + 1; // the axes sliced or between them, and an ellipsis for the others
+        var ellipsis = fromStart ? span : 0;
+        var begin = new int[count];
+        var end = new int[count];
+        var stride = Enumerable.Repeat(1, count).ToArray();
+        int beginMask = ((1 << count) - 1) & ~(1 << ellipsis), endMask = beginMask;
+        static int Clamp(long v) => (int)System.Math.Clamp(v, int.MinValue / 2, int.MaxValue / 2);
+        for (var k = 0; k < axes.Length; k++)
+        {
+            if (steps[k] == 0) throw Invalid(node, "a step is 0.");
+            var at = fromStart ? (int)axes[k] : count + (int)axes[k];
+            beginMask &= ~(1 << at);
+            endMask &= ~(1 << at);
+            // Going back to before the first element: the end is the start of the axis.
+            if (steps[k] < 0 && ends[k] < -(long)int.MaxValue) endMask |= 1 << at;
+            begin[at] = Clamp(starts[k]);
+            end[at] = Clamp(ends[k]);
+            stride[at] = Clamp(steps[k]);
+        }
+        Set(node, tf.strided_slice(x, begin, end, stride, begin_mask: beginMask, end_mask: endMask, ellipsis_mask: 1 << ellipsis));
     }
 
     /// <summary>Slice with starts or ends computed in the graph (axes and steps known): strided_slice clamps as ONNX does.</summary>

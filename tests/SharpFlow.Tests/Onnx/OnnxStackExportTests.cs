@@ -8,8 +8,7 @@ namespace SharpFlow.Tests.Onnx;
 /// The gradient of a tf.while_loop exported whole: the stacks the forward loop pushes each iteration's values on
 /// and the backprop loop pops them from (StackV2, StackPushV2, StackPopV2) as ONNX sequences carried out of the
 /// forward Loop into the backprop Loop; run in ONNX Runtime at opsets 13 and 17 and compared with SharpFlow's own
-/// gradients. (SharpFlow's importer does not take these models back: it refuses SequenceErase of a sequence of
-/// run-time length.)
+/// gradients (OnnxReimportTests imports them back).
 /// </summary>
 public sealed class OnnxStackExportTests
 {
