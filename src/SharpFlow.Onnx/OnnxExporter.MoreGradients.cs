@@ -88,8 +88,8 @@ internal sealed partial class OnnxExporter
 
     /// <summary>
     /// BroadcastGradientArgs(s0, s1) of shapes known only at run time (constant ones are evaluated at export): as
-    /// SharpFlow's kernel, an axis of the broadcast shape (the shorter shape padded with leading 1s) reduces side
-    /// <c>i</c> where that side lacks it, or has 1 and the other side does not. The padded shapes are Concat of
+    /// TensorFlow's BCast and SharpFlow's kernel, an axis of the broadcast shape (the shorter shape padded with leading
+    /// 1s) reduces side <c>i</c> where that side has 1 (lacking it counts as 1; where both have 1, both reduce). The padded shapes are Concat of
     /// ConstantOfShape ones; the axes NonZero of the mask, Cast to int32. Shapes that do not broadcast are not
     /// checked (the kernel fails on them).
     /// </summary>
@@ -98,7 +98,6 @@ internal sealed partial class OnnxExporter
         var shapes = new[] { 0, 1 }.Select(i => ApplyWith("Cast", [In(op, i)], ("to", (long)DataTypeOf(DType.int64)))).ToArray();
         var sizes = shapes.Select(s => Apply("Size", s)).ToArray();
         var rank = Apply("Max", sizes[0], sizes[1]);
-        var positions = Apply("Range", Long(0), rank, Long(1));
         var one = Long(1);
         var missing = sizes.Select(n => Apply("Sub", rank, n)).ToArray();
         var padded = new string[2];
@@ -109,9 +108,8 @@ internal sealed partial class OnnxExporter
         }
         for (var i = 0; i < 2; i++)
         {
-            var lacks = Apply("Less", positions, missing[i]);
-            var ownOne = Apply("And", Apply("Equal", padded[i], one), Apply("Not", Apply("Equal", padded[1 - i], one)));
-            var axes = Apply("Reshape", Apply("NonZero", Apply("Or", lacks, ownOne)), Ints([-1]));
+            // The axes where the side (padded with leading ones) has 1, as TensorFlow's BCast lists them.
+            var axes = Apply("Reshape", Apply("NonZero", Apply("Equal", padded[i], one)), Ints([-1]));
             var y = Out(op.outputs[i]);
             Node("Cast", [axes], [y], ("to", (long)DataTypeOf(op.outputs[i].dtype, op)));
             _names[op.outputs[i]] = y;

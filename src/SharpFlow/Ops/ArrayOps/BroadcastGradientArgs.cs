@@ -52,7 +52,11 @@ internal sealed class BroadcastGradientArgs : OpDef
             && x0.AsReadOnlySpan<int>().SequenceEqual(S0) && x1.AsReadOnlySpan<int>().SequenceEqual(S1);
     }
 
-    /// <summary>The axes of the broadcast shape of <paramref name="self"/> and <paramref name="other"/> that <paramref name="self"/> lacks or has as 1.</summary>
+    /// <summary>
+    /// The axes of the broadcast shape of <paramref name="self"/> and <paramref name="other"/> that <paramref name="self"/>
+    /// lacks or has as 1 — also where both have 1, as TensorFlow's BCast lists them (grad_reduce_idx: a dimension of 1
+    /// is reduced on every side that has it).
+    /// </summary>
     internal static int[] Axes(ReadOnlySpan<int> self, ReadOnlySpan<int> other)
     {
         var rank = System.Math.Max(self.Length, other.Length);
@@ -60,10 +64,7 @@ internal sealed class BroadcastGradientArgs : OpDef
         for (var i = 0; i < rank; i++)
         {
             var si = i - (rank - self.Length);
-            var oi = i - (rank - other.Length);
-            var sd = si >= 0 ? self[si] : 1;
-            var od = oi >= 0 ? other[oi] : 1;
-            if (si < 0 || (sd == 1 && od != 1)) axes.Add(i);
+            if (si < 0 || self[si] == 1) axes.Add(i);
         }
         return [.. axes];
     }
