@@ -110,7 +110,7 @@ internal sealed partial class OnnxExporter
         Op("ZerosLike", "ConstantOfShape", (e, op, y) => e.FilledLike(op, y, 0)),
         Op("OnesLike", "ConstantOfShape", (e, op, y) => e.FilledLike(op, y, 1)),
         Op("Fill", "ConstantOfShape or Expand", (e, op, y) => e.FillOp(op, y)),
-        Op("Reshape", "Reshape (a constant shape)", (e, op, y) => e.ReshapeOp(op, y)),
+        Op("Reshape", "Reshape (allowzero from opset 14: a zero-sized dimension, or a shape known only at run time)", (e, op, y) => e.ReshapeOp(op, y)),
         Op("ExpandDims", "Unsqueeze", (e, op, y) => e.ExpandDimsOp(op, y)),
         Op("Squeeze", "Squeeze", (e, op, y) => e.SqueezeOp(op, y)),
         Op("Transpose", "Transpose (a constant perm)", (e, op, y) => e.Node("Transpose", [e.In(op, 0)], [y], ("perm", e.ConstantOf(op, 1, "perm").ToArray<long>()))),
@@ -293,7 +293,7 @@ internal sealed partial class OnnxExporter
         Op("MaxPoolGradWithArgmax", "ScatterElements (add) of the grad at the argmax (the batch's offset added without include_batch_in_index)", (e, op, y) => e.MaxPoolGradWithArgmaxOp(op, y), since: 16),
         Op("MaxPoolGradGrad", "MaxPool with Indices (NCHW), Gather of the grad at each window's maximum", (e, op, y) => e.MaxPoolGradGradOp(op, y)),
         Named("BatchNormWithGlobalNormalizationGrad", "ReduceSum, Reciprocal of Sqrt and element-wise ops, the kernel's five formulas", (e, op) => e.BatchNormGlobalGradOp(op)),
-        Named("BroadcastGradientArgs", "Concat of ones to pad the shapes, Equal, And, Or, NonZero of each side's reduced axes (shapes known at run time)", (e, op) => e.BroadcastGradientArgsOp(op)),
+        Named("BroadcastGradientArgs", "Concat of ones to pad the shapes, NonZero of Equal 1: each side's reduced axes (shapes known at run time)", (e, op) => e.BroadcastGradientArgsOp(op)),
         Op("ResizeArea", "MatMul by the rows' and columns' area matrices (constants of the static sizes), Mul by the output pixel's area", (e, op, y) => e.ResizeAreaOp(op, y)),
         Op("ResizeBicubicGrad", "MatMul by the transposed rows' and columns' cubic matrices (constants of the static sizes)", (e, op, y) => e.ResizeBicubicGradOp(op, y)),
         Op("CropAndResizeGradImage", "ScatterND (add) of the crops' gradients at the forward's sample pixels, bilinear or nearest (crop sizes known)", (e, op, y) => e.CropAndResizeGradImageOp(op, y), since: 16),
@@ -381,12 +381,25 @@ internal sealed partial class OnnxExporter
         else Node("Expand", [In(op, 1), dims], [y]);
     }
 
+    /// <summary>
+    /// Reshape: a constant shape, or one known only at run time (a gradient's shape of an input with an unknown batch).
+    /// ONNX reads a 0 as "copy the input's dimension" unless allowzero (opset 14); in TensorFlow it is an empty
+    /// dimension: from opset 14 the node says allowzero = 1, at 13 a constant shape without 0 exports as it is and the
+    /// rest is refused.
+    /// </summary>
     private void ReshapeOp(Operation op, string y)
     {
-        var target = ConstantOf(op, 1, "shape").ToArray<long>();
-        // ONNX reads a 0 as "copy the input's dimension"; in TensorFlow it is an empty dimension.
-        if (target.Contains(0)) throw new UnimplementedError($"Cannot export Reshape \"{op.name}\" to ONNX: its shape has a zero-sized dimension.", op.name);
-        Node("Reshape", [In(op, 0), Ints(target)], [y]);
+        if (_constants.ContainsKey(op.inputs[1]))
+        {
+            var target = ConstantOf(op, 1, "shape").ToArray<long>();
+            if (!target.Contains(0)) Node("Reshape", [In(op, 0), Ints(target)], [y]);
+            else if (_opset >= 14) Node("Reshape", [In(op, 0), Ints(target)], [y], ("allowzero", 1L));
+            else throw new UnimplementedError($"Cannot export Reshape \"{op.name}\" to ONNX at opset {_opset}: its shape has a zero-sized dimension, which ONNX's Reshape reads as the input's before allowzero (opset 14).", op.name);
+            return;
+        }
+        if (_opset < 14)
+            throw new UnimplementedError($"Cannot export Reshape \"{op.name}\" to ONNX at opset {_opset}: its shape depends on the inputs and may hold a zero-sized dimension, which ONNX's Reshape reads as the input's before allowzero (opset 14).", op.name);
+        Node("Reshape", [In(op, 0), ApplyWith("Cast", [In(op, 1)], ("to", (long)DataTypeOf(DType.int64)))], [y], ("allowzero", 1L));
     }
 
     private void ExpandDimsOp(Operation op, string y)
@@ -444,6 +457,19 @@ internal sealed partial class OnnxExporter
     /// <summary>Sum (ReduceSum with its axes as an input, opset 13) and the other reductions (axes as an attribute up to opset 17, an input from 18).</summary>
     private void ReduceOp(Operation op, string y, string reduce)
     {
+        var keepDims = ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L);
+        if (!_constants.ContainsKey(op.inputs[1]))
+        {
+            // Axes known at run time (a gradient's BroadcastGradientArgs of shapes with an unknown batch): ONNX takes
+            // them as an input from opset 13 (ReduceSum) or 18 (the others); an empty list reduces nothing, as in
+            // TensorFlow, with noop_with_empty_axes.
+            var since = reduce == "ReduceSum" ? 13 : 18;
+            if (_opset < since)
+                throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX at opset {_opset}: its axes depend on the inputs, and {reduce} takes them as an input from opset {since}.", op.name);
+            var runTimeAxes = Apply("Reshape", ApplyWith("Cast", [In(op, 1)], ("to", (long)DataTypeOf(DType.int64))), Ints([-1]));
+            Node(reduce, [In(op, 0), runTimeAxes], [y], keepDims, ("noop_with_empty_axes", 1L));
+            return;
+        }
         var axes = ConstantOf(op, 1, "axes").ToArray<long>();
         if (axes.Length == 0)
         {
@@ -451,7 +477,6 @@ internal sealed partial class OnnxExporter
             Node("Identity", [In(op, 0)], [y]);
             return;
         }
-        var keep = ("keepdims", Attr<bool>(op, "keep_dims") ? 1L : 0L);
-        Reduce(reduce, In(op, 0), axes, y, keep);
+        Reduce(reduce, In(op, 0), axes, y, keepDims);
     }
 }
