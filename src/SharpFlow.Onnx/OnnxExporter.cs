@@ -308,8 +308,16 @@ internal sealed partial class OnnxExporter
         }
         if (Refusals.TryGetValue(op.type, out var reason))
             throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: {reason}", op.name);
+        if (UpdatesAVariable(op.type))
+            throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: it updates a variable, state of the session that an ONNX model does not have (export the graph that computes the new values instead).", op.name);
         throw new UnimplementedError($"Cannot export {op.type} \"{op.name}\" to ONNX: SharpFlow.Onnx has no mapping for {op.type}.", op.name);
     }
+
+    /// <summary>The optimizers' update ops, assignments and the scatters into variables (the stateless ScatterNd has its row).</summary>
+    private static bool UpdatesAVariable(string type) =>
+        type.StartsWith("Apply", StringComparison.Ordinal) || type.StartsWith("ResourceApply", StringComparison.Ordinal)
+        || type.StartsWith("SparseApply", StringComparison.Ordinal) || type.StartsWith("ResourceSparseApply", StringComparison.Ordinal)
+        || type.StartsWith("Assign", StringComparison.Ordinal) || type.StartsWith("Scatter", StringComparison.Ordinal) || type == "CountUpTo";
 
     /// <summary>The op types ONNX cannot express as SharpFlow computes them, with the reason the refusal gives.</summary>
     private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)

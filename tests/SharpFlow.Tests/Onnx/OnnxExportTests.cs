@@ -65,6 +65,24 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void AVariableUpdateIsRefusedAsSessionState()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3), name: "x");
+        var v = tf.Variable(tf.zeros(new Shape(3)), name: "v");
+        var added = tf.assign_add(v, x, name: "added");
+        _ = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(v * x), name: "step");
+        var update = g.Graph.get_operations().Single(o => o.type == "ApplyGradientDescent");
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        const string Reason = "it updates a variable, state of the session that an ONNX model does not have (export the graph that computes the new values instead).";
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = added }));
+        Assert.Equal($"Cannot export AssignAdd \"{added.op.name}\" to ONNX: {Reason}", e.RawMessage);
+        e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["y"] = update.outputs[0] }));
+        Assert.Equal($"Cannot export ApplyGradientDescent \"{update.name}\" to ONNX: {Reason}", e.RawMessage);
+    }
+
+    [Fact]
     public void WhatCannotBeExportedIsNamed()
     {
         using var g = TestGraph.Enter();
