@@ -304,6 +304,13 @@ internal sealed partial class OnnxExporter
         Named("NonMaxSuppressionV4", "NonMaxSuppression (one batch and class), Gather of column 2, Pad to max_output_size", (e, op) => e.NonMaxSuppressionPaddedOp(op)),
         Named("NonMaxSuppressionV5", "NonMaxSuppression as V4, Gather of the scores (soft_nms_sigma 0 only)", (e, op) => e.NonMaxSuppressionPaddedOp(op)),
         Op("MatrixSetDiag", "Where of a mask from Range (matrices of known size)", (e, op, y) => e.MatrixSetDiagOp(op, y)),
+        // MatrixDiag/DiagPart/SetDiag V2 and V3 (OnnxExporter.MatrixDiag.cs).
+        Op("MatrixDiagV2", "Gather of constant indices, Where of the band mask (constant k, known matrix size)", (e, op, y) => e.MatrixDiagBandOp(op, y)),
+        Op("MatrixDiagV3", "Gather of constant indices, Where of the band mask (constant k, known matrix size)", (e, op, y) => e.MatrixDiagBandOp(op, y)),
+        Op("MatrixDiagPartV2", "Gather of constant indices, Where of the padding mask (constant k, known matrix size)", (e, op, y) => e.MatrixDiagPartBandOp(op, y)),
+        Op("MatrixDiagPartV3", "Gather of constant indices, Where of the padding mask (constant k, known matrix size)", (e, op, y) => e.MatrixDiagPartBandOp(op, y)),
+        Op("MatrixSetDiagV2", "Gather of constant indices, Where of the band mask (constant k, known matrix size)", (e, op, y) => e.MatrixSetDiagBandOp(op, y)),
+        Op("MatrixSetDiagV3", "Gather of constant indices, Where of the band mask (constant k, known matrix size)", (e, op, y) => e.MatrixSetDiagBandOp(op, y)),
     }.ToDictionary(s => s.Type, StringComparer.Ordinal);
 
     /// <summary>The SharpFlow op types the exporter maps, in ordinal order.</summary>

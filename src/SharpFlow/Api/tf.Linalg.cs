@@ -11,12 +11,30 @@ public static partial class Binding
         /// <summary>Keeps <paramref name="num_lower"/> diagonals below and <paramref name="num_upper"/> above the main one (negative: all) of each innermost matrix.</summary>
         public static Tensor matrix_band_part(TensorLike input, TensorLike num_lower, TensorLike num_upper, string? name = null) =>
             MatrixBandPart.Build(input, num_lower, num_upper, name);
-        /// <summary>Diagonal matrices <c>[..., n, n]</c> from diagonals <c>[..., n]</c>.</summary>
-        public static Tensor matrix_diag(TensorLike diagonal, string? name = null) => MatrixDiag.Build(diagonal, name);
-        /// <summary>The main diagonal of each innermost matrix.</summary>
-        public static Tensor matrix_diag_part(TensorLike input, string? name = null) => MatrixDiagPart.Build(input, name);
-        /// <summary>Each innermost matrix of <paramref name="input"/> with its main diagonal replaced by <paramref name="diagonal"/> (MatrixSetDiag).</summary>
-        public static Tensor matrix_set_diag(TensorLike input, TensorLike diagonal, string? name = null) => MatrixSetDiag.Build(input, diagonal, name);
+        /// <summary>
+        /// Diagonal matrices <c>[..., n, n]</c> from diagonals <c>[..., n]</c> (MatrixDiag); with <paramref name="k"/> (one
+        /// diagonal index or <c>[lower, upper]</c>), <paramref name="num_rows"/>, <paramref name="num_cols"/> or
+        /// <paramref name="padding_value"/> the band matrices of packed diagonals (MatrixDiagV2, LEFT_LEFT as TensorFlow 1.15),
+        /// with <paramref name="align"/> (RIGHT_LEFT, LEFT_RIGHT, LEFT_LEFT, RIGHT_RIGHT) MatrixDiagV3.
+        /// </summary>
+        public static Tensor matrix_diag(TensorLike diagonal, string? name = null, TensorLike? k = null, TensorLike? num_rows = null, TensorLike? num_cols = null, TensorLike? padding_value = null, string? align = null) =>
+            k is null && num_rows is null && num_cols is null && padding_value is null && align is null
+            ? MatrixDiag.Build(diagonal, name) : MatrixDiagV2.Build(diagonal, k ?? 0, num_rows, num_cols, padding_value, align, name);
+        /// <summary>
+        /// The main diagonal of each innermost matrix (MatrixDiagPart); with <paramref name="k"/> or <paramref name="padding_value"/>
+        /// the diagonals <c>k</c> packed and padded (MatrixDiagPartV2, LEFT_LEFT), with <paramref name="align"/> MatrixDiagPartV3.
+        /// </summary>
+        public static Tensor matrix_diag_part(TensorLike input, string? name = null, TensorLike? k = null, TensorLike? padding_value = null, string? align = null) =>
+            k is null && padding_value is null && align is null
+            ? MatrixDiagPart.Build(input, name) : MatrixDiagPartV2.Build(input, k ?? 0, padding_value, align, name);
+        /// <summary>
+        /// Each innermost matrix of <paramref name="input"/> with its main diagonal replaced by <paramref name="diagonal"/>
+        /// (MatrixSetDiag); with <paramref name="k"/> the diagonals <c>k</c> by packed ones (MatrixSetDiagV2, LEFT_LEFT),
+        /// with <paramref name="align"/> MatrixSetDiagV3.
+        /// </summary>
+        public static Tensor matrix_set_diag(TensorLike input, TensorLike diagonal, string? name = null, TensorLike? k = null, string? align = null) =>
+            k is null && align is null
+            ? MatrixSetDiag.Build(input, diagonal, name) : MatrixSetDiagV2.Build(input, diagonal, k ?? 0, align, name);
         /// <summary>The sum of the main diagonal of each innermost matrix.</summary>
         public static Tensor trace(TensorLike x, string? name = null) => LinearAlgebra.Trace(x, name);
 
@@ -44,11 +62,17 @@ public static partial class Binding
             public static Tensor band_part(TensorLike input, TensorLike num_lower, TensorLike num_upper, string? name = null) =>
                 MatrixBandPart.Build(input, num_lower, num_upper, name);
             /// <summary>Alias of <see cref="tf.matrix_diag"/>.</summary>
-            public static Tensor diag(TensorLike diagonal, string? name = null) => MatrixDiag.Build(diagonal, name);
+            public static Tensor diag(TensorLike diagonal, string? name = null, TensorLike? k = null, TensorLike? num_rows = null, TensorLike? num_cols = null, TensorLike? padding_value = null, string? align = null) =>
+            k is null && num_rows is null && num_cols is null && padding_value is null && align is null
+            ? MatrixDiag.Build(diagonal, name) : MatrixDiagV2.Build(diagonal, k ?? 0, num_rows, num_cols, padding_value, align, name);
             /// <summary>Alias of <see cref="tf.matrix_diag_part"/>.</summary>
-            public static Tensor diag_part(TensorLike input, string? name = null) => MatrixDiagPart.Build(input, name);
+            public static Tensor diag_part(TensorLike input, string? name = null, TensorLike? k = null, TensorLike? padding_value = null, string? align = null) =>
+            k is null && padding_value is null && align is null
+            ? MatrixDiagPart.Build(input, name) : MatrixDiagPartV2.Build(input, k ?? 0, padding_value, align, name);
             /// <summary>Alias of <see cref="tf.matrix_set_diag"/>.</summary>
-            public static Tensor set_diag(TensorLike input, TensorLike diagonal, string? name = null) => MatrixSetDiag.Build(input, diagonal, name);
+            public static Tensor set_diag(TensorLike input, TensorLike diagonal, string? name = null, TensorLike? k = null, string? align = null) =>
+            k is null && align is null
+            ? MatrixSetDiag.Build(input, diagonal, name) : MatrixSetDiagV2.Build(input, diagonal, k ?? 0, align, name);
             /// <summary>Alias of <see cref="tf.trace"/>.</summary>
             public static Tensor trace(TensorLike x, string? name = null) => LinearAlgebra.Trace(x, name);
             /// <summary>Alias of <see cref="tf.tensordot(TensorLike, TensorLike, int, string?)"/>.</summary>

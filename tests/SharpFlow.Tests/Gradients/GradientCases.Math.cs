@@ -85,5 +85,13 @@ public static partial class GradientCases
         yield return C("matmul", "matrix_set_diag square", x => tf.linalg.set_diag(x[0], x[1]), U(new Shape(2, 3, 3)), U(new Shape(2, 3)));
         yield return C("matmul", "matrix_set_diag wide", x => tf.linalg.set_diag(x[0], x[1]), U(new Shape(2, 3, 4)), U(new Shape(2, 3)));
         yield return C("matmul", "matrix_set_diag tall", x => tf.linalg.set_diag(x[0], x[1]), U(new Shape(4, 2)), U(new Shape(2)));
+        // MatrixDiagV2/V3, MatrixDiagPartV2/V3, MatrixSetDiagV2/V3 (TensorFlow's _MatrixDiagV2Grad and the rest): bands, alignments.
+        yield return C("matmul", "matrix_diag k=[-1,1]", x => tf.linalg.diag(x[0], k: new[] { -1, 1 }), U(new Shape(2, 3, 3)));
+        yield return C("matmul", "matrix_diag k=[0,2] LEFT_RIGHT 3x5", x => tf.linalg.diag(x[0], k: new[] { 0, 2 }, num_cols: 5, align: "LEFT_RIGHT"), U(new Shape(3, 3)));
+        yield return C("matmul", "matrix_diag_part k=[-1,1]", x => tf.linalg.diag_part(x[0], k: new[] { -1, 1 }), U(new Shape(2, 3, 4)));
+        yield return C("matmul", "matrix_diag_part k=[-2,0] RIGHT_LEFT", x => tf.linalg.diag_part(x[0], k: new[] { -2, 0 }, padding_value: 1.0, align: "RIGHT_LEFT"), U(new Shape(4, 3)));
+        yield return C("matmul", "matrix_diag_part k=1 run-time shapes", x => tf.linalg.diag_part(x[0], k: 1, align: "RIGHT_RIGHT"), U(new Shape(2, 3, 4))) with { Dynamic = true };
+        yield return C("matmul", "matrix_set_diag k=[-1,1]", x => tf.linalg.set_diag(x[0], x[1], k: new[] { -1, 1 }), U(new Shape(2, 3, 4)), U(new Shape(2, 3, 3)));
+        yield return C("matmul", "matrix_set_diag k=1 RIGHT_RIGHT", x => tf.linalg.set_diag(x[0], x[1], k: 1, align: "RIGHT_RIGHT"), U(new Shape(4, 3)), U(new Shape(2)));
     }
 }
