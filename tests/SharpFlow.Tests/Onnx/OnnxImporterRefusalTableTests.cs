@@ -139,8 +139,6 @@ public sealed class OnnxImporterRefusalTableTests
         ["Unique along an axis"] = Unsupported(One("Unique", 11, [("axis", 0)], [F(1, 2, 3)], 4), "Unique", "axis=0 (unique slices along an axis)"),
         ["Det of a non-square matrix"] = Unsupported(One("Det", 11, [], [F(1, 2, 3)]), "Det", "an input of shape (2, 3) (Det needs square matrices of known size)"),
         ["MaxPool of a 4-D window"] = Unsupported(One("MaxPool", 13, [("kernel_shape", new[] { 1, 1, 1, 1 })], [F(1, 1, 1, 2, 2, 2, 2)]), "MaxPool", "kernel_shape=[1,1,1,1] (1-D, 2-D and 3-D windows only)"),
-        ["MaxPool's Indices of a 1-D pooling"] = Unsupported(One("MaxPool", 13, [("kernel_shape", new[] { 2 })], [F(1, 1, 1, 4)], 2), "MaxPool", "MaxPool's Indices output of a 1-D pooling (2-D only)"),
-        ["MaxPool's Indices with explicit pads"] = Unsupported(One("MaxPool", 13, [("kernel_shape", new[] { 2, 2 }), ("pads", new[] { 1, 0, 0, 0 })], [F(1, 1, 1, 4, 4)], 2), "MaxPool", "MaxPool's Indices output with pads other than none or TensorFlow's SAME"),
         ["LpNormalization of p=3"] = Unsupported(One("LpNormalization", 13, [("p", 3)], [F(1, 2, 3)]), "LpNormalization", "p=3 (only 1 and 2 are defined)"),
         ["Pad reflecting computed pads"] = Unsupported(One("Pad", 13, [("mode", "reflect")], [F(1, 2, 3), L(0, 0, 0, 0)]), "Pad", "mode=reflect (with pads computed in the graph)"),
         ["Pad of computed pads with axes"] = Unsupported(One("Pad", 18, [], [F(1, 2, 3), L(0, 0), None, Const(L(1))]), "Pad", "a computed pads with axes"),
@@ -250,6 +248,17 @@ public sealed class OnnxImporterRefusalTableTests
         Assert.StartsWith("m.onnx: node 'out0' (MatMul) cannot be built: ", e.RawMessage);
         Assert.NotNull(e.InnerException);
         Assert.EndsWith(e.InnerException!.Message, e.RawMessage);
+    }
+
+    [Fact]
+    public void AnErrorOutsideTheNodesIsInvalidNamingTheFileAndTheReason()
+    {
+        // A graph input of a negative dimension: the placeholder's shape is refused before any node is built.
+        var bytes = Changed(m => m.Graph.Input.Single(i => i.Name == "in0").Type.TensorType.Shape.Dim[0].DimValue = -2)();
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(bytes, "m.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
+        Assert.Equal("m.onnx: cannot be imported: Dimension -2 must be >= 0 (or -1 for unknown) in shape [-2].", e.RawMessage);
+        Assert.IsType<ValueError>(e.InnerException);
     }
 
     public static TheoryData<string> Names => new(Cases.Keys);
