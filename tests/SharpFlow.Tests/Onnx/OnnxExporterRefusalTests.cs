@@ -321,4 +321,26 @@ public sealed class OnnxExporterRefusalTests
             new Dictionary<string, object> { ["T"] = tf.float32 }).outputs[0];
         Assert.Equal($"Cannot export the while loop \"{enter.Context!.Name}\" to ONNX: it has no condition or no loop variable the outputs need.", Refusal([x], exit).RawMessage);
     }
+
+    [Fact]
+    public void AGradientTensorArrayMadeInsideALoopFromALoopVariableFlowIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        string? gradName = null;
+        var result = tf.while_loop(v => tf.less((Tensor)v[0], tf.constant(2)),
+            v =>
+            {
+                var (i, ta, acc) = ((Tensor)v[0], (TensorArray)v[1], (Tensor)v[2]);
+                var next = ta.write(i, x);
+                var (handle, flow) = SharpFlow.Ops.DataFlow.TensorArrayGradV3.Build(next.handle, next.flow, "gradients");
+                gradName = handle.op.name;
+                var written = SharpFlow.Ops.DataFlow.TensorArrayWriteV3.Def.Build(handle, 0, x, flow);
+                return [i + 1, next, acc + tf.reshape(SharpFlow.Ops.DataFlow.TensorArrayReadV3.Build(handle, 0, written, tf.float32), new[] { 2 })];
+            },
+            new object[] { tf.constant(0), tf.TensorArray(tf.float32, size: 2), tf.zeros(new Shape(2)) });
+        var loop = g.Graph.get_operations().First(o => o.type == "LoopCond").Context!.Name;
+        Assert.Equal($"Cannot export TensorArrayGradV3 \"{gradName}\" to ONNX: its gradient TensorArray is made inside the while loop \"{loop}\" from a flow that is not a loop invariant, so it cannot be made before the Loop that carries it.",
+            Refusal([x], (Tensor)result[2]).RawMessage);
+    }
 }
