@@ -343,4 +343,17 @@ public sealed class OnnxExporterRefusalTests
         Assert.Equal($"Cannot export TensorArrayGradV3 \"{gradName}\" to ONNX: its gradient TensorArray is made inside the while loop \"{loop}\" from a flow that is not a loop invariant, so it cannot be made before the Loop that carries it.",
             Refusal([x], (Tensor)result[2]).RawMessage);
     }
+
+    [Fact]
+    public void APushOntoAHandleNotFromAStackIsRefused()
+    {
+        // The handle through StopGradient, which the exporter does not follow back to the StackV2 op; the push's output
+        // (the value pushed) is read, so the push is exported.
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var (stack, graph) = Stack(tf.constant(-1));
+        var push = Push(graph, tf.stop_gradient(stack), x);
+        var popped = Pop(graph, stack, tf.float32, push);
+        Assert.Equal($"Cannot export StackPushV2 \"{push.name}\" to ONNX: its handle does not come from a StackV2 op.", Refusal([x], popped + push.outputs[0]).RawMessage);
+    }
 }
