@@ -251,6 +251,18 @@ public sealed class OnnxImporterRefusalTableTests
     }
 
     [Fact]
+    public void AScanOutputOfUnknownRankIsRefused()
+    {
+        // The body's scan output copies graph input x1, whose shape (so rank) is not declared.
+        var bytes = ModelProto.Parser.ParseFrom(Nodes(11, [F(1, 3, 2), F(2, 2)],
+            N("Scan", ["x0"], "out", ("num_scan_inputs", 1), ("body", Body("b", ["x"], ["x1"], ["y"]))))());
+        bytes.Graph.Input.Single(i => i.Name == "x1").Type.TensorType.Shape = null;
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(bytes.ToByteArray(), "m.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
+        Assert.Equal(Says("Scan", "a scan output 'y' of unknown rank", "out"), e.RawMessage);
+    }
+
+    [Fact]
     public void AnErrorOutsideTheNodesIsInvalidNamingTheFileAndTheReason()
     {
         // A graph input of a negative dimension: the placeholder's shape is refused before any node is built.
