@@ -251,6 +251,23 @@ public sealed class OnnxImporterRefusalTableTests
     }
 
     [Fact]
+    public void ALoopBodyGivingASequenceWhereATensorIsCarriedIsRefused()
+    {
+        static ValueInfoProto Tensor(string name, int type) => new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type } } };
+        var body = new GraphProto { Name = "b" };
+        body.Input.Add([Tensor("i", 7), Tensor("c", 9), Tensor("v", 1)]);
+        body.Node.Add(OnnxNodes.Create("Identity", 0, ["c"], ["c2"], []));
+        body.Node.Add(OnnxNodes.Create("SequenceEmpty", 1, [], ["s"], [("dtype", 1)]));
+        body.Output.Add(Tensor("c2", 9));
+        body.Output.Add(new ValueInfoProto { Name = "s", Type = new TypeProto { SequenceType = new TypeProto.Types.Sequence { ElemType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } } } });
+        var trips = NDArray.FromFlat(new long[] { 2 }, Shape.Scalar);
+        var bytes = Nodes(13, [F(1, 2), trips], N("Loop", ["x1", "", "x0"], "out", ("body", body)))();
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(bytes, "m.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
+        Assert.Equal(Says("Loop", "a sequence as its body's output 's' where the Loop carries a tensor", "out"), e.RawMessage);
+    }
+
+    [Fact]
     public void AScanOutputOfUnknownRankIsRefused()
     {
         // The body's scan output copies graph input x1, whose shape (so rank) is not declared.
