@@ -234,4 +234,126 @@ public sealed class OnnxExporterRefusalTests
         var scatter = g.Graph.get_operations().Last(o => o.type == "TensorArrayScatterV3");
         Assert.Equal($"Cannot export TensorArrayScatterV3 \"{scatter.name}\" to ONNX: it scatters into a TensorArray already written to.", Refusal([x], y).RawMessage);
     }
+
+    /// <summary>
+    /// <c>TensorArray(size: 4).write(0, c).scatter([1, 2, 3], x).stack()</c>: ONNX's sequence appends, so the scatter
+    /// after a write cannot be exported as SplitToSequence of the new array (that would drop the write); it is refused,
+    /// not exported with other values.
+    /// </summary>
+    [Fact]
+    public void AScatterAfterAWriteIntoTheSameTensorArrayIsRefusedNotExportedWrong()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(3, 2), name: "x");
+        var c = tf.constant(new[] { 7f, 8f });
+        var y = tf.TensorArray(tf.float32, size: 4).write(0, c).scatter(tf.constant(new[] { 1, 2, 3 }), x).stack();
+        var scatter = g.Graph.get_operations().Single(o => o.type == "TensorArrayScatterV3");
+        Assert.Equal($"Cannot export TensorArrayScatterV3 \"{scatter.name}\" to ONNX: it scatters into a TensorArray already written to.", Refusal([x], y).RawMessage);
+        // The same with the scatter's indices a range from 1, as unstack would make them: refused as well.
+        using var g2 = TestGraph.Enter();
+        var x2 = tf.placeholder(tf.float32, new Shape(3, 2), name: "x");
+        var y2 = tf.TensorArray(tf.float32, size: 4).write(0, tf.constant(new[] { 7f, 8f })).scatter(tf.range(1, 4), x2).stack();
+        var scatter2 = g2.Graph.get_operations().Single(o => o.type == "TensorArrayScatterV3");
+        Assert.Equal($"Cannot export TensorArrayScatterV3 \"{scatter2.name}\" to ONNX: it scatters into a TensorArray already written to.", Refusal([x2], y2).RawMessage);
+    }
+
+    [Fact]
+    public void ACumprodOverAnAxisOutOfRangeIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2, 3), name: "x");
+        // An axis the shape function cannot see (a constant one out of range fails the build), which the export
+        // evaluates: a placeholder_with_default left at its default.
+        var y = SharpFlow.Ops.MathOps.Cumprod.Build(x, tf.placeholder_with_default(tf.constant(2), Shape.Scalar), name: "products");
+        Assert.Equal("Cannot export Cumprod \"products\" to ONNX: axis 2 is out of range for its input of rank 2.", Refusal([x], y).RawMessage);
+        var z = SharpFlow.Ops.MathOps.Cumprod.Build(x, tf.placeholder_with_default(tf.constant(-3), Shape.Scalar), name: "products_neg");
+        Assert.Equal("Cannot export Cumprod \"products_neg\" to ONNX: axis -3 is out of range for its input of rank 2.", Refusal([x], z).RawMessage);
+    }
+
+    [Fact]
+    public void AnAttributeOfTheWrongTypeIsRefusedNamingIt()
+    {
+        // Declared attributes are type-checked when the op is made; MaxPool declares none, so a window of longs
+        // (as a hand-made graph may hold) reaches the exporter, which reads it as Int32[].
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4, 4, 3), name: "x");
+        var y = tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID");
+        var bad = Copy(y.op, "pool_long", a => a["ksize"] = new long[] { 1, 2, 2, 1 });
+        Assert.Equal("Cannot export MaxPool \"pool_long\" to ONNX: attribute ksize is not a Int32[].", Refusal([x], bad).RawMessage);
+    }
+
+    [Fact]
+    public void APoolingInNchwIsRefusedByThePaddingNamingTheFormat()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 4, 4, 4), name: "x");
+        var y = tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID");
+        var nchw = Copy(y.op, "pool_nchw", a => a["data_format"] = "NCHW");
+        Assert.Equal("Cannot export MaxPool \"pool_nchw\" to ONNX: data_format NCHW.", Refusal([x], nchw).RawMessage);
+    }
+
+    [Fact]
+    public void ATensorArrayPassingThroughALoopBodyIsRefusedBelowOpset14()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var array = tf.TensorArray(tf.float32, size: 1).write(0, x);
+        var result = tf.while_loop(v => tf.less((Tensor)v[0], tf.constant(3)),
+            v => [(Tensor)v[0] + 1, (TensorArray)v[1]],
+            new object[] { tf.constant(0), array }, name: "pass");
+        var y = ((TensorArray)result[1]).stack();
+        var loop = g.Graph.get_operations().First(o => o.type == "LoopCond").Context!.Name;
+        Assert.Equal($"Cannot export the while loop \"{loop}\" to ONNX at opset 13: a TensorArray passes through its body unchanged (a sequence's Identity needs opset 14).", Refusal([x], y).RawMessage);
+    }
+
+    /// <summary>
+    /// An Exit of a loop invariant (a graph read from a file may hold one; tf.while_loop makes none): the outputs need
+    /// none of the loop's variables, so there is nothing for an ONNX Loop to carry.
+    /// </summary>
+    [Fact]
+    public void AWhileLoopWhoseOutputsNeedNoLoopVariableIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        tf.while_loop((i, s) => tf.less(i, tf.constant(3)), (i, s) => (i + 1, s + x), (tf.constant(0), tf.zeros(new Shape(2))));
+        var enter = g.Graph.get_operations().Single(o => o.type == "Enter" && ReferenceEquals(o.inputs[0], x));
+        var exit = g.Graph.CreateOpIn(enter.Context, SharpFlow.Ops.Control.Exit.Def, "stray_exit", [enter.outputs[0]],
+            new Dictionary<string, object> { ["T"] = tf.float32 }).outputs[0];
+        Assert.Equal($"Cannot export the while loop \"{enter.Context!.Name}\" to ONNX: it has no condition or no loop variable the outputs need.", Refusal([x], exit).RawMessage);
+    }
+
+    [Fact]
+    public void AGradientTensorArrayMadeInsideALoopFromALoopVariableFlowIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        string? gradName = null;
+        var result = tf.while_loop(v => tf.less((Tensor)v[0], tf.constant(2)),
+            v =>
+            {
+                var (i, ta, acc) = ((Tensor)v[0], (TensorArray)v[1], (Tensor)v[2]);
+                var next = ta.write(i, x);
+                var (handle, flow) = SharpFlow.Ops.DataFlow.TensorArrayGradV3.Build(next.handle, next.flow, "gradients");
+                gradName = handle.op.name;
+                var written = SharpFlow.Ops.DataFlow.TensorArrayWriteV3.Def.Build(handle, 0, x, flow);
+                return [i + 1, next, acc + tf.reshape(SharpFlow.Ops.DataFlow.TensorArrayReadV3.Build(handle, 0, written, tf.float32), new[] { 2 })];
+            },
+            new object[] { tf.constant(0), tf.TensorArray(tf.float32, size: 2), tf.zeros(new Shape(2)) });
+        var loop = g.Graph.get_operations().First(o => o.type == "LoopCond").Context!.Name;
+        Assert.Equal($"Cannot export TensorArrayGradV3 \"{gradName}\" to ONNX: its gradient TensorArray is made inside the while loop \"{loop}\" from a flow that is not a loop invariant, so it cannot be made before the Loop that carries it.",
+            Refusal([x], (Tensor)result[2]).RawMessage);
+    }
+
+    [Fact]
+    public void APushOntoAHandleNotFromAStackIsRefused()
+    {
+        // The handle through StopGradient, which the exporter does not follow back to the StackV2 op; the push's output
+        // (the value pushed) is read, so the push is exported.
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var (stack, graph) = Stack(tf.constant(-1));
+        var push = Push(graph, tf.stop_gradient(stack), x);
+        var popped = Pop(graph, stack, tf.float32, push);
+        Assert.Equal($"Cannot export StackPushV2 \"{push.name}\" to ONNX: its handle does not come from a StackV2 op.", Refusal([x], popped + push.outputs[0]).RawMessage);
+    }
 }

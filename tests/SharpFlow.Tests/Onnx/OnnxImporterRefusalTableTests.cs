@@ -250,6 +250,46 @@ public sealed class OnnxImporterRefusalTableTests
         Assert.EndsWith(e.InnerException!.Message, e.RawMessage);
     }
 
+    [Fact]
+    public void ALoopBodyGivingASequenceWhereATensorIsCarriedIsRefused()
+    {
+        static ValueInfoProto Tensor(string name, int type) => new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type } } };
+        var body = new GraphProto { Name = "b" };
+        body.Input.Add([Tensor("i", 7), Tensor("c", 9), Tensor("v", 1)]);
+        body.Node.Add(OnnxNodes.Create("Identity", 0, ["c"], ["c2"], []));
+        body.Node.Add(OnnxNodes.Create("SequenceEmpty", 1, [], ["s"], [("dtype", 1)]));
+        body.Output.Add(Tensor("c2", 9));
+        body.Output.Add(new ValueInfoProto { Name = "s", Type = new TypeProto { SequenceType = new TypeProto.Types.Sequence { ElemType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } } } });
+        var trips = NDArray.FromFlat(new long[] { 2 }, Shape.Scalar);
+        var bytes = Nodes(13, [F(1, 2), trips], N("Loop", ["x1", "", "x0"], "out", ("body", body)))();
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(bytes, "m.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
+        Assert.Equal(Says("Loop", "a sequence as its body's output 's' where the Loop carries a tensor", "out"), e.RawMessage);
+    }
+
+    [Fact]
+    public void AScanOutputOfUnknownRankIsRefused()
+    {
+        // The body's scan output copies graph input x1, whose shape (so rank) is not declared.
+        var bytes = ModelProto.Parser.ParseFrom(Nodes(11, [F(1, 3, 2), F(2, 2)],
+            N("Scan", ["x0"], "out", ("num_scan_inputs", 1), ("body", Body("b", ["x"], ["x1"], ["y"]))))());
+        bytes.Graph.Input.Single(i => i.Name == "x1").Type.TensorType.Shape = null;
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Parse(bytes.ToByteArray(), "m.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
+        Assert.Equal(Says("Scan", "a scan output 'y' of unknown rank", "out"), e.RawMessage);
+    }
+
+    [Fact]
+    public void AnErrorOutsideTheNodesIsInvalidNamingTheFileAndTheReason()
+    {
+        // A graph input of a negative dimension: the placeholder's shape is refused before any node is built.
+        var bytes = Changed(m => m.Graph.Input.Single(i => i.Name == "in0").Type.TensorType.Shape.Dim[0].DimValue = -2)();
+        using var g = TestGraph.Enter();
+        var e = Assert.Throws<InvalidArgumentError>(() => OnnxModel.Parse(bytes, "m.onnx").Import(new OnnxImportOptions { DynamicBatch = false }));
+        Assert.Equal("m.onnx: cannot be imported: Dimension -2 must be >= 0 (or -1 for unknown) in shape [-2].", e.RawMessage);
+        Assert.IsType<ValueError>(e.InnerException);
+    }
+
     public static TheoryData<string> Names => new(Cases.Keys);
 
     [Theory]
