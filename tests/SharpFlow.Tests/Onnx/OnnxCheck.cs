@@ -85,7 +85,7 @@ internal static class OnnxCheck
         _ => throw new ArgumentException($"no ONNX type for {dtype}"),
     };
 
-    /// <summary>Runs a model in ONNX Runtime on the fed inputs.</summary>
+    /// <summary>Runs a model in ONNX Runtime on the fed inputs (string tensors as their UTF-8 text).</summary>
     public static NDArray[] RunOnnxRuntime(byte[] model, IReadOnlyList<(string Name, NDArray Value)> feeds, string[] outputs)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
@@ -108,6 +108,8 @@ internal static class OnnxCheck
         var shape = a.shape.Dims.Select(d => (long)d).ToArray();
         return a.dtype.Id switch
         {
+            DataType.String => OrtValue.CreateFromStringTensor(new DenseTensor<string>(
+                Enumerable.Range(0, a.size).Select(i => System.Text.Encoding.UTF8.GetString(a.StringBytes(i))).ToArray(), [.. a.shape.Dims])),
             DataType.Float => OrtValue.CreateTensorValueFromMemory(a.ToArray<float>(), shape),
             DataType.Double => OrtValue.CreateTensorValueFromMemory(a.ToArray<double>(), shape),
             DataType.Int32 => OrtValue.CreateTensorValueFromMemory(a.ToArray<int>(), shape),
@@ -130,6 +132,7 @@ internal static class OnnxCheck
         var shape = new Shape([.. info.Shape.Select(d => (int)d)]);
         return info.ElementDataType switch
         {
+            TensorElementType.String => NDArray.FromStrings(v.GetStringTensorAsArray(), shape),
             TensorElementType.Float => NDArray.FromFlat(v.GetTensorDataAsSpan<float>().ToArray(), shape),
             TensorElementType.Double => NDArray.FromFlat(v.GetTensorDataAsSpan<double>().ToArray(), shape),
             TensorElementType.Int32 => NDArray.FromFlat(v.GetTensorDataAsSpan<int>().ToArray(), shape),

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using SharpFlow.Onnx;
 using SharpFlow.Onnx.Proto;
 using SharpFlow.Ops.Lookup;
@@ -22,57 +21,6 @@ public sealed class OnnxStringExportTests
 
     private static string[] Texts(NDArray a) => [.. Enumerable.Range(0, (int)a.size).Select(i => System.Text.Encoding.UTF8.GetString(a.StringBytes(i)))];
 
-    private static OrtValue ToOrt(NDArray a)
-    {
-        var shape = a.shape.Dims.Select(d => (long)d).ToArray();
-        return a.dtype.Id switch
-        {
-            DataType.String => OrtValue.CreateFromStringTensor(new DenseTensor<string>(Texts(a), [.. a.shape.Dims])),
-            DataType.Float => OrtValue.CreateTensorValueFromMemory(a.ToArray<float>(), shape),
-            DataType.Double => OrtValue.CreateTensorValueFromMemory(a.ToArray<double>(), shape),
-            DataType.Int32 => OrtValue.CreateTensorValueFromMemory(a.ToArray<int>(), shape),
-            DataType.Int64 => OrtValue.CreateTensorValueFromMemory(a.ToArray<long>(), shape),
-            DataType.Bool => OrtValue.CreateTensorValueFromMemory(a.ToArray<bool>(), shape),
-            DataType.UInt8 => OrtValue.CreateTensorValueFromMemory(a.ToArray<byte>(), shape),
-            _ => throw new ArgumentException($"cannot feed {a.dtype} to ONNX Runtime"),
-        };
-    }
-
-    private static NDArray FromOrt(OrtValue v)
-    {
-        var info = v.GetTensorTypeAndShape();
-        var shape = new Shape([.. info.Shape.Select(d => (int)d)]);
-        return info.ElementDataType switch
-        {
-            TensorElementType.String => NDArray.FromStrings(v.GetStringTensorAsArray(), shape),
-            TensorElementType.Float => NDArray.FromFlat(v.GetTensorDataAsSpan<float>().ToArray(), shape),
-            TensorElementType.Double => NDArray.FromFlat(v.GetTensorDataAsSpan<double>().ToArray(), shape),
-            TensorElementType.Int32 => NDArray.FromFlat(v.GetTensorDataAsSpan<int>().ToArray(), shape),
-            TensorElementType.Int64 => NDArray.FromFlat(v.GetTensorDataAsSpan<long>().ToArray(), shape),
-            TensorElementType.Bool => NDArray.FromFlat(v.GetTensorDataAsSpan<bool>().ToArray(), shape),
-            TensorElementType.UInt8 => NDArray.FromFlat(v.GetTensorDataAsSpan<byte>().ToArray(), shape),
-            var t => throw new ArgumentException($"ONNX Runtime returned {t}"),
-        };
-    }
-
-    /// <summary>Runs a model in ONNX Runtime, string tensors included.</summary>
-    private static NDArray[] RunOrt(byte[] model, (string Name, NDArray Value)[] feeds, string[] outputs)
-    {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        using var session = new InferenceSession(model, options);
-        var values = feeds.Select(f => ToOrt(f.Value)).ToList();
-        try
-        {
-            using var run = new RunOptions();
-            using var results = session.Run(run, [.. feeds.Select(f => f.Name)], values, outputs);
-            return [.. results.Select(FromOrt)];
-        }
-        finally
-        {
-            foreach (var v in values) v.Dispose();
-        }
-    }
-
     /// <summary>
     /// Exports <paramref name="outputs"/> (named y0, y1, …) at <paramref name="opset"/>, runs the model in ONNX Runtime
     /// and SharpFlow's session on the same feeds, checks every output alike (dtype, shape, values; strings by their
@@ -82,7 +30,7 @@ public sealed class OnnxStringExportTests
     {
         var names = outputs.Select((_, i) => $"y{i}").ToArray();
         var model = OnnxModel.Export(sess, inputs, names.Zip(outputs).ToDictionary(p => p.First, p => p.Second), opset);
-        var ort = RunOrt(model.ToByteArray(), feed, names);
+        var ort = OnnxCheck.RunOnnxRuntime(model.ToByteArray(), feed, names);
         init?.Invoke();
         var fd = new FeedDict();
         foreach (var (name, value) in feed) fd[inputs[name]] = value;
@@ -115,7 +63,7 @@ public sealed class OnnxStringExportTests
         var model = OnnxModel.Export(sess, In(x), new Dictionary<string, Tensor> { ["y0"] = same, ["y1"] = constant }, opset);
         Assert.Equal((int)TensorProto.Types.DataType.String, model.Proto.Graph.Input[0].Type.TensorType.ElemType);
         Assert.Contains(model.Proto.Graph.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.String && t.StringData.Count == 4);
-        var ort = RunOrt(model.ToByteArray(), [("x", words)], ["y0", "y1"]);
+        var ort = OnnxCheck.RunOnnxRuntime(model.ToByteArray(), [("x", words)], ["y0", "y1"]);
         Assert.Equal(Texts(words), Texts(ort[0]));
         Assert.Equal(["", "naïve", "日本語", "a b"], Texts(ort[1]));
     }
