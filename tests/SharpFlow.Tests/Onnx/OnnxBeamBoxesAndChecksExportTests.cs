@@ -193,6 +193,9 @@ public sealed class OnnxBeamBoxesAndChecksExportTests
         Assert.Equal(F(3, 6, 2).ToArray<float>(), ours[1].ToArray<float>());
         Assert.Equal([1L, 3L, 2L], ours[2].ToArray<long>());
         Assert.Equal([3, 2], ours[0].shape.Dims);
+        // Empty parts, in ONNX Runtime and imported back.
+        ours = ExportAgrees(sess, new() { ["x"] = x, ["sizes"] = sizes }, [middle, joined, lengths], [("x", F(3, 4, 2)), ("sizes", NDArray.FromArray(new[] { 0L, 4L, 0L }))], opset);
+        Assert.Equal([0L, 4L, 0L], ours[2].ToArray<long>());
     }
 
     [Fact]

@@ -189,26 +189,6 @@ public sealed class OnnxReimportTests
         Assert.Contains("sum of lengths", e.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(13)]
-    [InlineData(17)]
-    public void ATensorArraySplitByRunTimeLengthsImportsBack(int opset)
-    {
-        using var g = TestGraph.Enter();
-        var x = tf.placeholder(tf.float32, new Shape(-1, 2), name: "x");
-        var sizes = tf.placeholder(tf.int64, new Shape(3), name: "sizes");
-        var ta = tf.TensorArray(tf.float32, size: 3, clear_after_read: false).split(x, sizes);
-        var middle = ta.read(1);
-        var joined = ta.concat();
-        var lengths = joined.op.outputs[1];
-        using var sess = tf.Session();
-        foreach (var (rows, split) in new[] { (6, new[] { 1L, 3L, 2L }), (4, new[] { 0L, 4L, 0L }) })
-        {
-            var ours = ExportAgrees(sess, new() { ["x"] = x, ["sizes"] = sizes }, [middle, joined, lengths], [("x", F(3, rows, 2)), ("sizes", NDArray.FromArray(split))], opset);
-            Assert.Equal(split, ours[2].ToArray<long>());
-        }
-    }
-
     // ----- Slice of an input of unknown rank -----
 
     [Fact]
