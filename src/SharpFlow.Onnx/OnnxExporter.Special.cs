@@ -1,4 +1,5 @@
 using SharpFlow.Framework;
+using SharpFlow.Kernels;
 using SharpFlow.Onnx.Proto;
 
 namespace SharpFlow.Onnx;
@@ -11,28 +12,6 @@ namespace SharpFlow.Onnx;
 internal sealed partial class OnnxExporter
 {
     private const long OnnxFloat64 = 11, OnnxInt64 = 7, OnnxInt32 = 6;
-
-    private static readonly double[] LanczosCoefficients =
-    [
-        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-    ];
-
-    // B₂ₖ/(2k)! for k = 1..12, the Euler–Maclaurin corrections of the Hurwitz zeta function (the kernel's table).
-    private static readonly double[] ZetaCorrections = BernoulliOverFactorial();
-
-    private static double[] BernoulliOverFactorial()
-    {
-        double[] b = [1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730, 7.0 / 6, -3617.0 / 510, 43867.0 / 798, -174611.0 / 330, 854513.0 / 138, -236364091.0 / 2730];
-        var result = new double[b.Length];
-        var factorial = 1.0;
-        for (var k = 1; k <= b.Length; k++)
-        {
-            factorial *= (2 * k - 1) * (2 * k);
-            result[k - 1] = b[k - 1] / factorial;
-        }
-        return result;
-    }
 
     /// <summary>A float64 scalar initializer.</summary>
     private string F64(double value) => Scalar(value, DType.float64);
@@ -82,9 +61,9 @@ internal sealed partial class OnnxExporter
         var reflect = Apply("Less", x, F64(0.5));
         var z = Apply("Where", reflect, Apply("Sub", F64(1), x), x);
         var zm1 = Apply("Sub", z, F64(1));
-        var sum = F64(LanczosCoefficients[0]);
-        for (var i = 1; i < LanczosCoefficients.Length; i++)
-            sum = Apply("Add", sum, Apply("Div", F64(LanczosCoefficients[i]), Apply("Add", zm1, F64(i))));
+        var sum = F64(SpecialFunctions.LanczosCoefficients[0]);
+        for (var i = 1; i < SpecialFunctions.LanczosCoefficients.Length; i++)
+            sum = Apply("Add", sum, Apply("Div", F64(SpecialFunctions.LanczosCoefficients[i]), Apply("Add", zm1, F64(i))));
         var t = Apply("Add", zm1, F64(7.5));
         var lanczos = Apply("Add", Apply("Sub", Apply("Add", F64(0.91893853320467274), Apply("Mul", Apply("Add", zm1, F64(0.5)), Apply("Log", t))), t), Apply("Log", sum));
         var stirling = Apply("Add", Apply("Add", Apply("Sub", Apply("Mul", Apply("Sub", z, F64(0.5)), Apply("Log", z)), z), F64(0.91893853320467274)),
@@ -177,14 +156,14 @@ internal sealed partial class OnnxExporter
         var power = Apply("Pow", w, Apply("Sub", minusS, F64(1)));
         var inv2 = Apply("Div", F64(1), Apply("Mul", w, w));
         string? done = null;
-        for (var k = 0; k < ZetaCorrections.Length; k++)
+        for (var k = 0; k < SpecialFunctions.ZetaCorrections.Length; k++)
         {
-            var term = Apply("Mul", Apply("Mul", F64(ZetaCorrections[k]), rising), power);
+            var term = Apply("Mul", Apply("Mul", F64(SpecialFunctions.ZetaCorrections[k]), rising), power);
             var added = Apply("Add", total, term);
             total = done is null ? added : Apply("Where", done, total, added);
             var small = Apply("Less", Apply("Abs", term), Apply("Mul", Apply("Abs", added), F64(1e-17)));
             done = done is null ? small : Apply("Or", done, small);
-            if (k == ZetaCorrections.Length - 1) break;
+            if (k == SpecialFunctions.ZetaCorrections.Length - 1) break;
             rising = Apply("Mul", rising, Apply("Mul", Apply("Add", s, F64(2 * k + 1)), Apply("Add", s, F64(2 * k + 2))));
             power = Apply("Mul", power, inv2);
         }

@@ -60,6 +60,9 @@ public static class SpecialFunctions
         return Math.Exp(-x * x) * InvSqrtPi / f;
     }
 
+    /// <summary>The Lanczos coefficients of <see cref="Lgamma"/> (g = 7, 9 terms), for code that computes it as the kernel does.</summary>
+    public static ReadOnlySpan<double> LanczosCoefficients => Lanczos;
+
     private static readonly double[] Lanczos =
     [
         0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -133,7 +136,9 @@ public static class SpecialFunctions
         return result + Math.Log(x) - 0.5 / x - series;
     }
 
-    // B₂ₖ/(2k)! for k = 1..12: the Euler-Maclaurin correction terms of the Hurwitz zeta function.
+    /// <summary>B₂ₖ/(2k)! for k = 1..12: the Euler–Maclaurin correction terms of the Hurwitz zeta function, as <see cref="Zeta"/> uses them.</summary>
+    public static ReadOnlySpan<double> ZetaCorrections => BernoulliOverFactorial;
+
     private static readonly double[] BernoulliOverFactorial = BuildBernoulliOverFactorial();
 
     private static double[] BuildBernoulliOverFactorial()
