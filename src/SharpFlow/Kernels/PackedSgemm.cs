@@ -371,6 +371,17 @@ internal static unsafe class PackedSgemm
             Add512(c + 5 * ldc, c50, c51);
             return;
         }
+        AddPartial512(c, ldc, rows, cols, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    // A partial tile's sums, added through a buffer. A method of its own: storing the accumulators in the kernel itself
+    // made the JIT keep them in memory, stored at every step of the loop, when it compiled without profile data
+    // (DOTNET_TieredPGO=0 or DOTNET_TieredCompilation=0: five times slower).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddPartial512(float* c, int ldc, int rows, int cols, Vector512<float> c00, Vector512<float> c01, Vector512<float> c10,
+        Vector512<float> c11, Vector512<float> c20, Vector512<float> c21, Vector512<float> c30, Vector512<float> c31, Vector512<float> c40,
+        Vector512<float> c41, Vector512<float> c50, Vector512<float> c51)
+    {
         var tile = stackalloc float[MR * 32];
         c00.Store(tile); c01.Store(tile + 16);
         c10.Store(tile + 32); c11.Store(tile + 48);
@@ -427,6 +438,15 @@ internal static unsafe class PackedSgemm
             Add256(c + 5 * ldc, c50, c51);
             return;
         }
+        AddPartial256(c, ldc, rows, cols, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    // As AddPartial512.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddPartial256(float* c, int ldc, int rows, int cols, Vector256<float> c00, Vector256<float> c01, Vector256<float> c10,
+        Vector256<float> c11, Vector256<float> c20, Vector256<float> c21, Vector256<float> c30, Vector256<float> c31, Vector256<float> c40,
+        Vector256<float> c41, Vector256<float> c50, Vector256<float> c51)
+    {
         var tile = stackalloc float[MR * 16];
         c00.Store(tile); c01.Store(tile + 8);
         c10.Store(tile + 16); c11.Store(tile + 24);
