@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -261,6 +262,7 @@ internal static unsafe class SmallChannelConv
     }
 
     /// <summary>6 output columns × 16 channels: y[col, 0..16) at <paramref name="y"/> + col·<paramref name="yStride"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WideBlock(in Correlation c, float* a, float* w, float* y, int yStride)
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -294,6 +296,7 @@ internal static unsafe class SmallChannelConv
     }
 
     /// <summary>12 output columns × 8 channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowBlock(in Correlation c, float* a, float* w, float* y, int yStride)
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -405,6 +408,7 @@ internal static unsafe class SmallChannelConv
     }
 
     /// <summary>Adds the job's rows to the twelve vector sums of one task: 6 patch positions × 16 output channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterTask(in FilterJob j, int task)
     {
         var c = j.C;
