@@ -13,6 +13,8 @@
 //
 // im2col against Winograd F(4×4) and F(2×2) with prepacked filters on ResNet18's 3×3 layers (the tile-count choice):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- winograd-choice [repeats]
+// The packed GEMM's GFLOP/s on a square product and on Inception-v3's and ResNet18's convolution shapes at batch 1:
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- gemm-probe [repeats]
 // ResNet18's twenty convolutions at batch 1 in the network's order, each prepacked, with paths chosen per variant:
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- resnet18-layers [rounds]
 // ResNet18's first convolution at batch 1 with its patch matrix in bands of several sizes:
@@ -43,6 +45,16 @@ if (args.Length > 0 && args[0] == "winograd-choice")
 if (args.Length > 1 && args[0] == "peer")
 {
     SharpFlow.Benchmarks.PeerAlternate.Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
+    return;
+}
+if (args.Length > 0 && args[0] == "gemm-probe")
+{
+    SharpFlow.Benchmarks.GemmProbe.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
+    return;
+}
+if (args.Length > 0 && args[0] == "stem-probe")
+{
+    SharpFlow.Benchmarks.GemmProbe.Stems(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
     return;
 }
 if (args.Length > 0 && args[0] == "resnet18-layers")

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using SharpFlow.Kernels;
+using SharpFlow.Kernels.Convolution;
+
+namespace SharpFlow.Benchmarks;
+
+/// <summary>
+/// GFLOP/s of the packed GEMM on a square product and on the shapes Inception-v3's and ResNet18's convolutions give
+/// it at batch 1 (rows = output positions, k = patch length, columns = output channels), B prepacked as a session
+/// prepacks constant filters. The median of repeated calls per shape; <c>DOTNET_PROCESSOR_COUNT=1</c> gives one core.
+/// <code>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- gemm-probe [repeats]</code>
+/// </summary>
+public static class GemmProbe
+{
+    private static readonly (string Name, int M, int K, int N)[] Shapes =
+    [
+        ("square 1024", 1024, 1024, 1024),
+        ("incep 35x35 1x1 288->64", 1225, 288, 64),
+        ("incep 35x35 3x3 64->96", 1225, 576, 96),
+        ("incep 17x17 1x1 768->192", 289, 768, 192),
+        ("incep 17x17 1x7 160->160", 289, 1120, 160),
+        ("incep 8x8 1x1 2048->320", 64, 2048, 320),
+        ("incep 71x71 3x3 80->192", 5041, 720, 192),
+        ("resnet 28x28 3x3 128->128", 784, 1152, 128),
+        ("resnet 7x7 3x3 512->512", 49, 4608, 512),
+    ];
+
+    /// <summary>Prints each shape's median time and GFLOP/s.</summary>
+    public static void Run(int repeats)
+    {
+        var random = new Random(1);
+        foreach (var (name, m, k, n) in Shapes)
+        {
+            var a = new float[m * k];
+            var b = new float[k * n];
+            var c = new float[m * n];
+            for (var i = 0; i < a.Length; i++) a[i] = (float)random.NextDouble() - 0.5f;
+            for (var i = 0; i < b.Length; i++) b[i] = (float)random.NextDouble() - 0.5f;
+            var packed = PackedMatrix.Pack(b, k, n, false);
+            var times = new double[repeats];
+            for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
+                PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed);
+            for (var r = 0; r < repeats; r++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed);
+                times[r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            var ms = times[repeats / 2];
+            Console.WriteLine($"{name,-28} {m,5}x{k,5}x{n,5}  {ms,8:F3} ms  {2.0 * m * k * n / ms / 1e6,7:F1} GFLOP/s");
+        }
+    }
+
+    /// <summary>The stem convolutions at batch 1 (few input channels, large images), each with its filter prepacked.</summary>
+    public static void Stems(int repeats)
+    {
+        foreach (var (name, g, outChannels) in new[]
+        {
+            ("inception 299x299x3 3x3/2 ->32", Window2D.Create(1, 299, 299, 3, 3, 3, 2, 2, 1, 1, false), 32),
+            ("resnet 224x224x3 7x7/2 ->64", Window2D.CreateExplicit(1, 224, 224, 3, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3), 64),
+            ("inception 149x149x32 3x3 ->32", Window2D.Create(1, 149, 149, 32, 3, 3, 1, 1, 1, 1, false), 32),
+            ("inception 147x147x32 3x3 ->64", Window2D.Create(1, 147, 147, 32, 3, 3, 1, 1, 1, 1, true), 64),
+        })
+        {
+            var input = Data.Random((long)g.InHeight * g.InWidth * g.Channels, 3);
+            var filter = Data.Random((long)g.PatchSize * outChannels, 4);
+            var output = new float[g.OutPositions * outChannels];
+            var prepacked = new PrepackedFilter();
+            var times = new double[repeats];
+            // Warm up for a second: tiered compilation promotes the kernels only after a pause in new methods.
+            for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
+                Conv2DKernels.Forward<float>(input, filter, output, g, outChannels, prepacked: prepacked);
+            for (var r = 0; r < repeats; r++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                Conv2DKernels.Forward<float>(input, filter, output, g, outChannels, prepacked: prepacked);
+                times[r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            var ms = times[repeats / 2];
+            Console.WriteLine($"{name,-32} {ms,8:F3} ms  {2.0 * g.OutPositions * g.PatchSize * outChannels / ms / 1e6,7:F1} GFLOP/s");
+        }
+    }
+}
