@@ -9,7 +9,8 @@ namespace SharpFlow.Onnx;
 /// each iteration's value, the backprop loop pops them in reverse. A stack is state of the run, so its sequence is
 /// threaded through the model as a value: created by SequenceEmpty, every push a SequenceInsert at the end, every pop
 /// a SequenceAt of the last element and a SequenceErase of it, and every ONNX Loop whose body pushes or pops carries
-/// the sequence as one more loop-carried value (out of the forward loop, into the backprop loop).
+/// the sequence as one more loop-carried value (out of the forward loop, into the backprop loop). The pushes and pops run
+/// in an order TensorFlow's executor could run them in, their control dependencies included.
 /// </summary>
 internal sealed partial class OnnxExporter
 {
@@ -17,33 +18,110 @@ internal sealed partial class OnnxExporter
     private readonly Dictionary<Operation, string> _stackStates = [];
 
     /// <summary>
-    /// Adds to <paramref name="needed"/> the pushes onto every stack it holds, with the ops they read: nothing reads a
-    /// push's output (the backprop loop's pops only follow it), but the pops need the values pushed.
+    /// Adds to <paramref name="needed"/> the pushes onto every stack it holds, and the pushes and pops on those stacks
+    /// that a needed op follows through control dependencies (directly, or through ops the outputs do not need, as
+    /// <c>tf.group</c>'s NoOp), with the ops they read: nothing reads a push's output (the pops only follow it), but
+    /// the pops need the values pushed, and a pop the outputs only follow still takes its value off the stack, as
+    /// TensorFlow's executor runs every op a fetched op depends on. Other ops reached only through control
+    /// dependencies (an Assert) stay out of the model.
     /// </summary>
     private void AddStackPushes(HashSet<Operation> needed)
     {
-        var work = new Stack<Operation>(needed.Where(o => o.type == "StackV2"));
-        var seen = new HashSet<Operation>();
-        while (work.Count > 0)
+        void Add(Operation start)
         {
-            var stackOp = work.Pop();
-            if (!seen.Add(stackOp)) continue;
-            foreach (var push in PushesOf(stackOp))
+            var pending = new Stack<Operation>([start]);
+            while (pending.Count > 0)
             {
-                var pending = new Stack<Operation>([push]);
-                while (pending.Count > 0)
-                {
-                    var op = pending.Pop();
-                    if (!needed.Add(op)) continue;
-                    if (op.type == "StackV2") work.Push(op);
-                    foreach (var input in op.inputs)
-                        if (!IsInput(input)) pending.Push(input.op);
-                }
+                var op = pending.Pop();
+                if (!needed.Add(op)) continue;
+                foreach (var input in op.inputs)
+                    if (!IsInput(input)) pending.Push(input.op);
             }
+        }
+        while (true)
+        {
+            var before = needed.Count;
+            var stacks = needed.Where(o => o.type == "StackV2").ToHashSet();
+            foreach (var stackOp in stacks)
+                foreach (var push in PushesOf(stackOp))
+                    Add(push);
+            foreach (var op in ControlledStackOps(needed))
+                if (StackOf(op.inputs[0]) is not { } stackOp || stacks.Contains(stackOp)) Add(op);
+            if (needed.Count == before) return;
         }
     }
 
-    /// <summary>The StackPushV2 ops onto <paramref name="stackOp"/>'s stack (through the Enters, Identities and Switches of its handle).</summary>
+    /// <summary>
+    /// The StackPushV2 and StackPopV2 ops outside <paramref name="needed"/> that an op in it depends on through a
+    /// control dependency: the ops behind each needed op's control inputs, through their data and control inputs.
+    /// </summary>
+    private List<Operation> ControlledStackOps(HashSet<Operation> needed)
+    {
+        var found = new List<Operation>();
+        var seen = new HashSet<Operation>();
+        var pending = new Stack<Operation>(needed.SelectMany(o => o.control_inputs).Where(c => !needed.Contains(c)));
+        while (pending.Count > 0)
+        {
+            var op = pending.Pop();
+            if (needed.Contains(op) || !seen.Add(op)) continue;
+            if (op.type is "StackPushV2" or "StackPopV2") found.Add(op);
+            foreach (var input in op.inputs)
+                if (!IsInput(input)) pending.Push(input.op);
+            foreach (var control in op.control_inputs) pending.Push(control);
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// <paramref name="ops"/> in an order TensorFlow's executor could run them in: after every op they read or follow
+    /// through a control dependency (directly, or through ops not among them), in creation order where that leaves a
+    /// choice. Creation order alone is not enough: the gradient of a while loop adds control inputs to ops made
+    /// before the pushes and pops they must follow. A loop variable's Merge does not wait for its NextIteration.
+    /// </summary>
+    private static List<Operation> OrderedByDependencies(IReadOnlyCollection<Operation> ops, Dictionary<Operation, int> creation)
+    {
+        var members = ops.ToHashSet();
+        var predecessors = new Dictionary<Operation, HashSet<Operation>>();
+        var successors = members.ToDictionary(o => o, _ => new List<Operation>());
+        foreach (var op in members)
+        {
+            var before = new HashSet<Operation>();
+            foreach (var input in op.inputs)
+                if (members.Contains(input.op) && !(op.type == "Merge" && input.op.type == "NextIteration")) before.Add(input.op);
+            // Control dependencies, through the ops outside the set they pass (a NoOp of tf.group).
+            var seen = new HashSet<Operation>();
+            var pending = new Stack<Operation>(op.control_inputs);
+            while (pending.Count > 0)
+            {
+                var c = pending.Pop();
+                if (!seen.Add(c)) continue;
+                if (members.Contains(c))
+                {
+                    before.Add(c);
+                    continue;
+                }
+                foreach (var input in c.inputs) pending.Push(input.op);
+                foreach (var control in c.control_inputs) pending.Push(control);
+            }
+            before.Remove(op);
+            predecessors[op] = before;
+            foreach (var p in before) successors[p].Add(op);
+        }
+        var waiting = members.ToDictionary(o => o, o => predecessors[o].Count);
+        var ready = new PriorityQueue<Operation, int>(members.Where(o => waiting[o] == 0).Select(o => (o, creation[o])));
+        var ordered = new List<Operation>(members.Count);
+        while (ready.TryDequeue(out var op, out _))
+        {
+            ordered.Add(op);
+            foreach (var next in successors[op])
+                if (--waiting[next] == 0) ready.Enqueue(next, creation[next]);
+        }
+        // A cycle (no graph TensorFlow runs has one): the rest in creation order, as before.
+        if (ordered.Count < members.Count) ordered.AddRange(members.Where(o => waiting[o] > 0).OrderBy(o => creation[o]));
+        return ordered;
+    }
+
+    /// <summary>The StackPushV2 ops onto <paramref name="stackOp"/>'s stack (through the Enters, Identities, StopGradients and Switches of its handle).</summary>
     private static IEnumerable<Operation> PushesOf(Operation stackOp)
     {
         var handles = new Stack<Tensor>([stackOp.outputs[0]]);
@@ -53,17 +131,31 @@ internal sealed partial class OnnxExporter
             {
                 if (!seen.Add(consumer)) continue;
                 if (consumer.type == "StackPushV2" && consumer.inputs.Count > 0 && StackOf(consumer.inputs[0]) == stackOp) yield return consumer;
-                else if (consumer.type is "Enter" or "Identity" or "Switch")
+                else if (consumer.type is "Enter" or "Switch" || PassesHandle(consumer))
                     foreach (var output in consumer.outputs) handles.Push(output);
             }
     }
 
-    /// <summary>The StackV2 op a stack handle comes from (through Enters, Identities and Switches), or null.</summary>
+    /// <summary>The StackV2 op a stack handle comes from (through Enters, Identities, StopGradients and Switches), or null.</summary>
     private static Operation? StackOf(Tensor handle)
     {
         var t = handle;
-        while (t.op.type is "Enter" or "Identity" or "Switch") t = t.op.inputs[0];
+        while (t.op.type is "Enter" or "Switch" || PassesHandle(t.op)) t = t.op.inputs[0];
         return t.op.type == "StackV2" ? t.op : null;
+    }
+
+    /// <summary>An Identity or StopGradient of a resource handle: it gives the handle on unchanged.</summary>
+    private static bool PassesHandle(Operation op) => op.type is "Identity" or "StopGradient" && op.inputs.Count == 1 && op.inputs[0].dtype == DType.resource;
+
+    /// <summary>
+    /// Exports an Identity or StopGradient of a stack's handle (the handle stands for nothing in the model: the pushes
+    /// and pops find their stack's sequence through <see cref="StackOf"/>); false for any other op.
+    /// </summary>
+    private bool ExportedAsAStackHandle(Operation op)
+    {
+        if (!PassesHandle(op) || StackOf(op.outputs[0]) is null) return false;
+        if (_names.TryGetValue(op.inputs[0], out var handle)) _names[op.outputs[0]] = handle;
+        return true;
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ internal sealed partial class OnnxExporter
             _graph.Input.Add(ValueInfo(name, tensor));
         }
 
-        // The ops the outputs need, up to the inputs, in creation (topological) order.
+        // The ops the outputs need, up to the inputs, in an order TensorFlow could run them in (OrderedByDependencies).
         var needed = new HashSet<Operation>();
         var stack = new Stack<Operation>(_outputs.Values.Select(t => t.op));
         while (stack.Count > 0)
@@ -72,7 +72,7 @@ internal sealed partial class OnnxExporter
         }
         AddStackPushes(needed);
         var order = _session.graph.get_operations().Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
-        var ordered = needed.Where(DependsOnInput).OrderBy(o => order[o]).ToList();
+        var ordered = OrderedByDependencies([.. needed.Where(DependsOnInput)], order);
         _needed = needed;
 
         // Values that do not depend on an input become initializers, evaluated in one run.
@@ -294,6 +294,7 @@ internal sealed partial class OnnxExporter
     /// </summary>
     private void Export(Operation op)
     {
+        if (ExportedAsAStackHandle(op)) return;
         if (Exports.TryGetValue(op.type, out var spec))
         {
             if (_opset < spec.Since)

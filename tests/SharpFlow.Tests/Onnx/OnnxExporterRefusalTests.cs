@@ -347,12 +347,12 @@ public sealed class OnnxExporterRefusalTests
     [Fact]
     public void APushOntoAHandleNotFromAStackIsRefused()
     {
-        // The handle through StopGradient, which the exporter does not follow back to the StackV2 op; the push's output
-        // (the value pushed) is read, so the push is exported.
+        // The handle through PreventGradient, which the exporter does not follow back to the StackV2 op (it follows
+        // Identity and StopGradient); the push's output (the value pushed) is read, so the push is exported.
         using var g = TestGraph.Enter();
         var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
         var (stack, graph) = Stack(tf.constant(-1));
-        var push = Push(graph, tf.stop_gradient(stack), x);
+        var push = Push(graph, PreventGradient.Build(stack), x);
         var popped = Pop(graph, stack, tf.float32, push);
         Assert.Equal($"Cannot export StackPushV2 \"{push.name}\" to ONNX: its handle does not come from a StackV2 op.", Refusal([x], popped + push.outputs[0]).RawMessage);
     }

@@ -122,4 +122,65 @@ public sealed class OnnxStackExportTests
         var e = Assert.Throws<UnimplementedError>(() => OnnxModel.Export(sess, new Dictionary<string, Tensor> { ["x"] = x }, new Dictionary<string, Tensor> { ["first"] = first, ["second"] = second }));
         Assert.StartsWith($"Cannot export StackPushV2 \"{push.name}\" to ONNX: it pushes int32 onto a stack of float32.", e.Message);
     }
+
+    private static Tensor Stack(string name) => SharpFlow.Ops.DataFlow.StackV2.Build(tf.float32, name);
+
+    private static Tensor Push(Tensor handle, Tensor value, params Operation[] after) => SharpFlow.Ops.DataFlow.StackPushV2.Build(handle, value, after);
+
+    private static Tensor Pop(Tensor handle, params Operation[] after)
+    {
+        using (handle.graph.control_dependencies(after)) return SharpFlow.Ops.DataFlow.StackPopV2.Build(handle, tf.float32);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void APushOnAHandleThroughStopGradientThatThePopOnlyFollowsIsKept(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var stack = Stack("stack");
+        var push = Push(tf.stop_gradient(stack), x * 2f);
+        var popped = Pop(stack, push.op);
+        using var sess = tf.Session();
+        var feed = Floats([2], 1.5f, -2f);
+        Same(Floats([2], 3f, -4f), sess.run(popped, new FeedDict { [x] = feed }), "SharpFlow's pop", 0);
+        RunsAsInSharpFlow(sess, new() { ["x"] = x }, new() { ["popped"] = popped }, [[("x", feed)]], opset);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void APopThatTheOutputOnlyFollowsThroughAGroupStillComesOff(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var stack = Stack("stack");
+        var push1 = Push(stack, x);
+        var push2 = Push(stack, x * 2f, push1.op);
+        var pop1 = Pop(stack, push2.op);
+        var second = Pop(stack, tf.group(pop1));
+        using var sess = tf.Session();
+        var feed = Floats([2], 1.5f, -2f);
+        Same(feed, sess.run(second, new FeedDict { [x] = feed }), "SharpFlow's second pop", 0);
+        RunsAsInSharpFlow(sess, new() { ["x"] = x }, new() { ["second"] = second }, [[("x", feed)]], opset);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void APushMadeAfterThePopThatFollowsItGoesFirst(int opset)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var stack = Stack("stack");
+        var popped = Pop(stack);
+        var push = Push(stack, x * 2f);
+        // As the gradient of a while loop orders its pushes and pops: a control input added once both exist.
+        popped.op.AddControlInput(push.op);
+        using var sess = tf.Session();
+        var feed = Floats([2], 1.5f, -2f);
+        Same(Floats([2], 3f, -4f), sess.run(popped, new FeedDict { [x] = feed }), "SharpFlow's pop", 0);
+        RunsAsInSharpFlow(sess, new() { ["x"] = x }, new() { ["popped"] = popped }, [[("x", feed)]], opset);
+    }
 }
