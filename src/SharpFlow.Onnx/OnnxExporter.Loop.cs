@@ -337,19 +337,19 @@ internal sealed partial class OnnxExporter
     /// <summary>Whether a write into <paramref name="array"/> goes from index 0 up.</summary>
     private bool Forward(Operation array) => WriteOrders(array).Contains(Order.Up);
 
-    /// <summary>The TensorArrayV3 op a TensorArray handle comes from (through a loop's Enters and Identities).</summary>
+    /// <summary>The TensorArrayV3 op a TensorArray handle comes from (through a loop's Enters, Identities and a cond's Switches).</summary>
     private static Operation ArrayOp(Tensor handle)
     {
         var t = handle;
-        while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
+        while (t.op.type is "Enter" or "Identity" or "Switch") t = t.op.inputs[0];
         return t.op.type == "TensorArrayV3" ? t.op : throw new InternalError($"ONNX export: the TensorArray handle {handle.name} does not come from a TensorArrayV3 op ({t.op.type} \"{t.op.name}\").");
     }
 
-    /// <summary>Whether a TensorArray handle comes from TensorArrayGradV3 (through a loop's Enters and Identities).</summary>
+    /// <summary>Whether a TensorArray handle comes from TensorArrayGradV3 (through a loop's Enters, Identities and a cond's Switches).</summary>
     private static bool IsGradArray(Tensor handle)
     {
         var t = handle;
-        while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
+        while (t.op.type is "Enter" or "Identity" or "Switch") t = t.op.inputs[0];
         return t.op.type == "TensorArrayGradV3";
     }
 

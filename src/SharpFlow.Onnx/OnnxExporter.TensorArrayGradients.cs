@@ -19,11 +19,11 @@ internal sealed partial class OnnxExporter
     /// <summary>The ONNX name of each gradient array's dense tensor now, keyed by its forward TensorArrayV3 op and its source.</summary>
     private readonly Dictionary<(Operation Array, string Source), string> _gradArrayStates = [];
 
-    /// <summary>The TensorArrayGradV3 op a gradient TensorArray's handle comes from (through Enters and Identities).</summary>
+    /// <summary>The TensorArrayGradV3 op a gradient TensorArray's handle comes from (through Enters, Identities and Switches).</summary>
     private static Operation GradArrayOf(Tensor handle)
     {
         var t = handle;
-        while (t.op.type is "Enter" or "Identity") t = t.op.inputs[0];
+        while (t.op.type is "Enter" or "Identity" or "Switch") t = t.op.inputs[0];
         return t.op.type == "TensorArrayGradV3" ? t.op : throw new InternalError($"ONNX export: the TensorArray handle {handle.name} does not come from a TensorArrayGradV3 op ({t.op.type} \"{t.op.name}\").");
     }
 
@@ -70,6 +70,9 @@ internal sealed partial class OnnxExporter
             throw Refuse("its TensorArray is a gradient TensorArray, of which SharpFlow.Onnx exports the write, read, scatter, gather and size only");
         if (!_gradArrayStates.TryGetValue(key, out var state))
             throw Refuse($"its gradient TensorArray \"{grad.name}\" is not in the model at this point");
+        var contexts = ContextsOf(op).ToHashSet();
+        if (ContextsOf(grad).OfType<CondContext>().FirstOrDefault(c => !contexts.Contains(c)) is { } cond)
+            throw Refuse($"its gradient TensorArray \"{grad.name}\" is made inside the branch of the cond \"{cond.Name}\" and used after it (SharpFlow.Onnx gives a gradient TensorArray out of no If)");
         switch (op.type)
         {
             case "TensorArrayWriteV3":

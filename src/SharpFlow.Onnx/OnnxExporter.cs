@@ -60,7 +60,7 @@ internal sealed partial class OnnxExporter
             _graph.Input.Add(ValueInfo(name, tensor));
         }
 
-        // The ops the outputs need, up to the inputs, in creation (topological) order.
+        // The ops the outputs need, up to the inputs, in an order TensorFlow could run them in (OrderedByDependencies).
         var needed = new HashSet<Operation>();
         var stack = new Stack<Operation>(_outputs.Values.Select(t => t.op));
         while (stack.Count > 0)
@@ -72,8 +72,9 @@ internal sealed partial class OnnxExporter
         }
         AddStackPushes(needed);
         var order = _session.graph.get_operations().Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
-        var ordered = needed.Where(DependsOnInput).OrderBy(o => order[o]).ToList();
+        var ordered = OrderedByDependencies([.. needed.Where(DependsOnInput)], order);
         _needed = needed;
+        _exportOrder = ordered;
 
         // Values that do not depend on an input become initializers, evaluated in one run.
         var frozen = new List<Tensor>();
@@ -189,6 +190,7 @@ internal sealed partial class OnnxExporter
     private void ExportIf(IReadOnlyList<Operation> ops, ControlFlowContext? scope, CondContext whenFalse, CondContext whenTrue)
     {
         var merges = ops.Where(o => o.type == "Merge" && CondOf(o, scope) is var (_, t) && ReferenceEquals(t, whenTrue)).ToList();
+        var leaving = StacksLeaving(ops, whenFalse, whenTrue);
         GraphProto Branch(CondContext context, int input)
         {
             var saved = _current;
@@ -203,6 +205,7 @@ internal sealed partial class OnnxExporter
                     Node("Identity", [Name(merge.inputs[input])], [result]);
                     _current.Output.Add(new ValueInfoProto { Name = result, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = DataTypeOf(merge.outputs[0].dtype, merge) } } });
                 }
+                foreach (var (stackOp, madeIn) in leaving) _current.Output.Add(StackLeavingBranch(stackOp, madeIn, context));
                 return _current;
             }
             finally
@@ -212,8 +215,10 @@ internal sealed partial class OnnxExporter
         }
         var thenBranch = Branch(whenTrue, 1);
         var elseBranch = Branch(whenFalse, 0);
-        Node("If", [Name(whenTrue.Pred)], [.. merges.Select(m => Out(m.outputs[0]))], ("then_branch", thenBranch), ("else_branch", elseBranch));
+        var stacksOut = leaving.Select(_ => Fresh()).ToList();
+        Node("If", [Name(whenTrue.Pred)], [.. merges.Select(m => Out(m.outputs[0])), .. stacksOut], ("then_branch", thenBranch), ("else_branch", elseBranch));
         foreach (var merge in merges) _names[merge.outputs[0]] = Out(merge.outputs[0]);
+        StacksLeft(leaving, stacksOut);
     }
 
     private readonly Dictionary<Operation, Operation?> _statefulSource = [];
@@ -294,6 +299,7 @@ internal sealed partial class OnnxExporter
     /// </summary>
     private void Export(Operation op)
     {
+        if (ExportedAsAStackHandle(op)) return;
         if (Exports.TryGetValue(op.type, out var spec))
         {
             if (_opset < spec.Since)

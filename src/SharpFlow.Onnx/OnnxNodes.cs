@@ -8,7 +8,7 @@ internal static class OnnxNodes
 {
     /// <summary>
     /// A node named <c>TYPE_INDEX</c> with attributes from C# values: int or long (INT), float (FLOAT), string (STRING),
-    /// int[] or long[] (INTS), float[] (FLOATS), string[] (STRINGS), GraphProto (GRAPH), NDArray (TENSOR).
+    /// int[] or long[] (INTS), float[] (FLOATS), string[] (STRINGS), GraphProto (GRAPH), TypeProto (TYPE_PROTO), NDArray (TENSOR).
     /// </summary>
     public static NodeProto Create(string type, int index, string[] inputs, string[] outputs, (string Name, object Value)[] attributes)
     {
@@ -33,6 +33,7 @@ internal static class OnnxNodes
             case float[] floats: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.AddRange(floats); break;
             case string[] strings: a.Type = AttributeProto.Types.AttributeType.Strings; a.Strings.AddRange(strings.Select(ByteString.CopyFromUtf8)); break;
             case GraphProto g: a.Type = AttributeProto.Types.AttributeType.Graph; a.G = g; break;
+            case TypeProto t: a.Type = AttributeProto.Types.AttributeType.TypeProto; a.Tp = t; break;
             case NDArray t: a.Type = AttributeProto.Types.AttributeType.Tensor; a.T = OnnxTensors.FromNDArray(t, name); break;
             default: throw new ArgumentException($"ONNX attribute {name}: values of type {value.GetType().Name} are not supported", nameof(value));
         }

@@ -347,13 +347,82 @@ public sealed class OnnxExporterRefusalTests
     [Fact]
     public void APushOntoAHandleNotFromAStackIsRefused()
     {
-        // The handle through StopGradient, which the exporter does not follow back to the StackV2 op; the push's output
-        // (the value pushed) is read, so the push is exported.
+        // The handle through PreventGradient, which the exporter does not follow back to the StackV2 op (it follows
+        // Identity and StopGradient); the push's output (the value pushed) is read, so the push is exported.
         using var g = TestGraph.Enter();
         var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
         var (stack, graph) = Stack(tf.constant(-1));
-        var push = Push(graph, tf.stop_gradient(stack), x);
+        var push = Push(graph, PreventGradient.Build(stack), x);
         var popped = Pop(graph, stack, tf.float32, push);
         Assert.Equal($"Cannot export StackPushV2 \"{push.name}\" to ONNX: its handle does not come from a StackV2 op.", Refusal([x], popped + push.outputs[0]).RawMessage);
+    }
+
+    /// <summary>A stack made inside the true branch of a cond on p (whose output the tests leave unused), and the cond's name.</summary>
+    private static Tensor StackInABranch(Tensor x, Tensor p)
+    {
+        Tensor? stack = null;
+        tf.cond(p, () =>
+        {
+            (stack, _) = Stack(tf.constant(-1));
+            return x * 2f;
+        }, () => x * 3f, name: "cond");
+        return stack!;
+    }
+
+    [Fact]
+    public void APushAfterACondWhoseBranchMakesTheStackIsRefusedWhenTheModelNeedsNoOutputOfTheCond()
+    {
+        // Without a Merge the outputs need, the cond is no If in the model, and the stack its branch makes is in none.
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var p = tf.placeholder(tf.@bool, Shape.Scalar, name: "p");
+        var stack = StackInABranch(x, p);
+        var push = Push(g.Graph, stack, x);
+        var popped = Pop(g.Graph, stack, tf.float32, push);
+        Assert.Equal($"Cannot export StackPushV2 \"{push.name}\" to ONNX: its stack \"{stack.op.name}\" is not in the model at this point (created inside a branch, or used before it is created).",
+            Refusal([x, p], popped).RawMessage);
+    }
+
+    [Fact]
+    public void ALoopPushingOntoAStackMadeInACondBranchIsRefusedWhenTheModelNeedsNoOutputOfTheCond()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var p = tf.placeholder(tf.@bool, Shape.Scalar, name: "p");
+        var stack = StackInABranch(x, p);
+        Operation? push = null;
+        var (_, y) = tf.while_loop((i, _) => tf.less(i, 2), (i, v) =>
+        {
+            push = Push(g.Graph, stack, v);
+            return (i + 1, push.outputs[0] * 2f);
+        }, (tf.constant(0), x), name: "loop");
+        var popped = Pop(g.Graph, stack, tf.float32, y.op);
+        var loop = push!.Context!.Name;
+        Assert.Equal($"Cannot export StackPushV2 \"{push.name}\" to ONNX: its stack \"{stack.op.name}\" is not in the model before the while loop \"{loop}\".",
+            Refusal([x, p], popped + y).RawMessage);
+    }
+
+    [Fact]
+    public void AGradientTensorArrayMadeInACondBranchAndWrittenAfterItIsRefused()
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(2), name: "x");
+        var p = tf.placeholder(tf.@bool, Shape.Scalar, name: "p");
+        var rows = tf.placeholder(tf.float32, new Shape(2, 2), name: "rows");
+        var array = tf.TensorArray(tf.float32, size: 2).unstack(rows);
+        Tensor? handle = null, flow = null;
+        var r = tf.cond(p, () =>
+        {
+            (handle, flow) = SharpFlow.Ops.DataFlow.TensorArrayGradV3.Build(array.handle, array.flow, "gradients");
+            return x * 2f;
+        }, () => x * 3f, name: "cond");
+        var written = SharpFlow.Ops.DataFlow.TensorArrayWriteV3.Def.Build(handle!, 1, x, flow!);
+        var read = SharpFlow.Ops.DataFlow.TensorArrayReadV3.Build(handle!, 1, written, tf.float32);
+        // The model needs no output of the cond: no If holds the gradient array.
+        Assert.Equal($"Cannot export TensorArrayWriteV3 \"{written.op.name}\" to ONNX: its gradient TensorArray \"{handle!.op.name}\" is not in the model at this point.",
+            Refusal([x, p, rows], read).RawMessage);
+        // It needs one: the If's branch graph holds the gradient array, which the If does not give out.
+        Assert.Equal($"Cannot export TensorArrayWriteV3 \"{written.op.name}\" to ONNX: its gradient TensorArray \"{handle.op.name}\" is made inside the branch of the cond \"cond/cond_text\" and used after it (SharpFlow.Onnx gives a gradient TensorArray out of no If).",
+            Refusal([x, p, rows], read + r).RawMessage);
     }
 }
