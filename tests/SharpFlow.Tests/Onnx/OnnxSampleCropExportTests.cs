@@ -256,6 +256,26 @@ public sealed class OnnxSampleCropExportTests
         Assert.True(crops.Count > 5, "the crops hardly vary between runs");
     }
 
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void WhereTheWidthLimitsTheHeightOneAttemptAlwaysKeepsACrop(int opset)
+    {
+        // A 20x10 image, square crops of 30% to 90% of it: heights 8 (round √60) to 13 (round √180), but a crop 13
+        // wide does not fit, so the kernel lowers the highest height to (10 + 0.5) / 1, truncated: 10. Every height
+        // drawn from 8, 9 and 10 fits and covers 30% of the image, so a single attempt always keeps a crop.
+        var s = new Settings(20, 10, [0f, 0f, 1f, 1f], 0.3f, [1f, 1f], [0.3f, 0.9f], 1);
+        using var g = TestGraph.Enter();
+        var (imageSize, boxes, outputs) = Build(s, seed: null);
+        using var sess = tf.Session();
+        foreach (var (crops, what) in new[] { (RunSharpFlow(sess, imageSize, boxes, outputs, s, 100), "SharpFlow"), (RunMany(Export(sess, imageSize, boxes, outputs, opset), s, 300), $"ONNX Runtime, opset {opset}") })
+        {
+            Assert.All(crops, c => Assert.False(Check(c, s, what), $"{what}: no crop kept"));
+            Assert.Equal([8, 9, 10], crops.Select(c => c.H).Distinct().Order());
+            Assert.All(crops, c => Assert.Equal(c.H, c.W));
+        }
+    }
+
     public static TheoryData<int, string> NothingToKeep() => new()
     {
         { 13, "min_object_covered above 1" }, { 17, "min_object_covered above 1" },
