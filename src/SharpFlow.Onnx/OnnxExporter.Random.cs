@@ -13,7 +13,7 @@ internal sealed partial class OnnxExporter
 {
     /// <summary>The random ops the exporter maps: exported as nodes, never frozen into one draw.</summary>
     private static readonly HashSet<string> RandomTypes = new(StringComparer.Ordinal) { "RandomUniform", "RandomStandardNormal", "RandomUniformInt", "TruncatedNormal",
-        "RandomShuffle", "RandomGamma" };
+        "RandomShuffle", "RandomGamma", "SampleDistortedBoundingBoxV2" };
 
     /// <summary>
     /// The ONNX seed of a random op: none when its <c>seed</c> and <c>seed2</c> are both 0 (TensorFlow then draws

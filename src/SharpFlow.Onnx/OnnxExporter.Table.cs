@@ -266,6 +266,7 @@ internal sealed partial class OnnxExporter
         Op("RandomUniformInt", "RandomUniformLike (float64), Mul by maxval - minval, Floor, Add minval", (e, op, y) => e.RandomUniformIntOp(op, y)),
         Op("TruncatedNormal", "RandomNormalLike, Loop redrawing the values of magnitude 2 or more (Where)", (e, op, y) => e.TruncatedNormalOp(op, y)),
         Op("GatherTree", "Loop over time from the end (GatherElements of each beam's parent), CumSum of Equal end_token", (e, op, y) => e.GatherTreeOp(op, y)),
+        Named("SampleDistortedBoundingBoxV2", "a Loop over max_attempts of RandomUniform draws (aspect ratio, height, corner), the kernel's crop rules (Sqrt, Round, Where) and coverage test (Min, Max, Div, ReduceSum), the whole image when no attempt is kept (ONNX Runtime's draws; the seed passed on)", (e, op) => e.SampleDistortedBoundingBoxOp(op)),
         Op("DrawBoundingBoxes", "the outline masks of every box (Equal, And over Range), ReduceMax of the box index, Gather of the colour, Where", (e, op, y) => e.DrawBoundingBoxesOp(op, y)),
 
         // Pooling and convolution gradients of training graphs, as their kernels route each window's gradient.

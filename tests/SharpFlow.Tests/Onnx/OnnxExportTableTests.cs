@@ -39,8 +39,8 @@ public sealed class OnnxExportTableTests
         Assert.True(unknown.Count == 0, $"rows for op types SharpFlow does not register: {string.Join(", ", unknown)}");
         Assert.All(OnnxExporter.SupportedOpTypes, t => Assert.False(string.IsNullOrWhiteSpace(OnnxExporter.NotesOf(t)), t));
         Assert.Equal("Reciprocal of Sqrt", OnnxExporter.NotesOf("Rsqrt"));
-        Assert.Null(OnnxExporter.NotesOf("SampleDistortedBoundingBoxV2"));
+        Assert.Null(OnnxExporter.NotesOf("DecodeRaw"));
         Assert.Contains("Conv2D", OnnxExporter.SupportedOpTypes);
-        Assert.DoesNotContain("SampleDistortedBoundingBoxV2", OnnxExporter.SupportedOpTypes);
+        Assert.DoesNotContain("DecodeRaw", OnnxExporter.SupportedOpTypes);
     }
 }

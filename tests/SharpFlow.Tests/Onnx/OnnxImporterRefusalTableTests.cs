@@ -103,6 +103,33 @@ public sealed class OnnxImporterRefusalTableTests
         return proto.ToByteArray();
     };
 
+    private static ValueInfoProto TensorInfo(string name, int type) => new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type } } };
+
+    private static ValueInfoProto SequenceInfo(string name) =>
+        new() { Name = name, Type = new TypeProto { SequenceType = new TypeProto.Types.Sequence { ElemType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } } } };
+
+    /// <summary>
+    /// The body of a Loop that carries one sequence: inputs i, c and s; outputs c (copied) and the first output of
+    /// the last of <paramref name="nodes"/> (s itself when there are none), the sequence carried on.
+    /// </summary>
+    private static GraphProto SequenceLoopBody(params NodeProto[] nodes)
+    {
+        var body = new GraphProto { Name = "body" };
+        body.Input.Add([TensorInfo("i", 7), TensorInfo("c", 9), SequenceInfo("s")]);
+        body.Node.Add(OnnxNodes.Create("Identity", 0, ["c"], ["c2"], []));
+        body.Node.Add(nodes);
+        body.Output.Add([TensorInfo("c2", 9), SequenceInfo(nodes.Length == 0 ? "s" : nodes[^1].Output[0])]);
+        return body;
+    }
+
+    /// <summary><paramref name="model"/> with graph input x<paramref name="input"/> of unknown shape (so unknown rank).</summary>
+    private static Func<byte[]> UnshapedInput(int input, Func<byte[]> model) => () =>
+    {
+        var proto = ModelProto.Parser.ParseFrom(model());
+        proto.Graph.Input.Single(i => i.Name == $"x{input}").Type.TensorType.Shape = null;
+        return proto.ToByteArray();
+    };
+
     private static NDArray Floats(params float[] values) => NDArray.FromFlat(values, new Shape(values.Length));
 
     private static readonly Dictionary<string, Case> Cases = new()
@@ -175,6 +202,14 @@ public sealed class OnnxImporterRefusalTableTests
             return proto.ToByteArray();
         }, "LeakyRelu", "attribute 'alpha' referring to a function's attribute"),
 
+        // A sequence a Loop carries becomes a TensorArray, which needs its element type: SequenceConstruct of no inputs gives none.
+        ["Loop carrying a sequence of unknown element type"] = Unsupported(Nodes(11, [NDArray.Scalar(2L)], N("SequenceConstruct", [], "s"), N("Loop", ["x0", "", "s"], "out", ("body", SequenceLoopBody()))),
+            "Loop", "a loop-carried sequence ('s') of unknown element type", node: "out"),
+        // The Loop's sequence, appended a tensor of unknown rank (graph input x1 has no shape), joined along axis 1.
+        ["ConcatFromSequence along axis 1 of a sequence of run-time length of items of unknown rank"] = Unsupported(UnshapedInput(1, Nodes(11, [NDArray.Scalar(2L), F(1, 2, 3)],
+            N("SequenceEmpty", [], "s0", ("dtype", 1)), N("Loop", ["x0", "", "s0"], "out", ("body", SequenceLoopBody(N("SequenceInsert", ["s", "x1"], "s2")))), N("ConcatFromSequence", ["out"], "y", ("axis", 1)))),
+            "ConcatFromSequence", "axis=1 (a sequence of run-time length whose items have unknown rank is joined along axis 0 only)", node: "y"),
+
         // ----- malformed nodes -----
         ["Add of a missing input"] = new(One("Add", 13, [], [F(1, 2), None]), typeof(InvalidArgumentError), "m.onnx: node 'out0' (Add) is missing input 1."),
         ["Scan of no scan inputs"] = Invalid(One("Scan", 11, [("num_scan_inputs", 0), ("body", Body("b", ["x"], ["x"], ["y"]))], [F(2, 3, 2)]), "Scan", "num_scan_inputs 0 is not between 1 and its 1 inputs."),
@@ -188,6 +223,13 @@ public sealed class OnnxImporterRefusalTableTests
         ["SequenceErase at a position out of range"] = Invalid(Nodes(11, [F(1, 2)], N("SequenceConstruct", ["x0"], "s"), N("Constant", [], "p", ("value", NDArray.Scalar(5L))), N("SequenceErase", ["s", "p"], "y")), "SequenceErase", "position 5 is out of range for a sequence of 1.", node: "y"),
         ["ConcatFromSequence stacking along an axis out of range"] = Invalid(Nodes(11, [F(1, 2, 3)], N("SequenceConstruct", ["x0"], "s"), N("ConcatFromSequence", ["s"], "y", ("axis", 5), ("new_axis", 1))), "ConcatFromSequence", "axis 5 is out of range for stacking rank-2 tensors.", node: "y"),
         ["ConcatFromSequence along an axis out of range"] = Invalid(Nodes(11, [F(1, 2, 3)], N("SequenceConstruct", ["x0"], "s"), N("ConcatFromSequence", ["s"], "y", ("axis", 5))), "ConcatFromSequence", "axis 5 is out of range for rank-2 tensors.", node: "y"),
+        ["Loop carrying a sequence of several dtypes"] = Invalid(Nodes(11, [NDArray.Scalar(2L), F(1, 2), L(1, 2)], N("SequenceConstruct", ["x1", "x2"], "s"), N("Loop", ["x0", "", "s"], "out", ("body", SequenceLoopBody()))),
+            "Loop", "the sequence 's' holds tensors of several dtypes.", node: "out"),
+        // SplitToSequence along an axis of unknown size (the batch) makes a sequence of run-time length, a TensorArray of float32.
+        ["SequenceInsert of an int64 tensor into a sequence of run-time length of float32"] = Invalid(Nodes(11, [F(1, 3, 2), L([1, 2], 1, 2)], N("SplitToSequence", ["x0"], "s"), N("SequenceInsert", ["s", "x1"], "y")),
+            "SequenceInsert", "it inserts a int64 tensor into a sequence of float32.", dynamicBatch: true, node: "y"),
+        ["ConcatFromSequence of a sequence of run-time length along an axis out of range"] = Invalid(Nodes(11, [F(1, 3, 2)], N("SplitToSequence", ["x0"], "s"), N("ConcatFromSequence", ["s"], "y", ("axis", 5))),
+            "ConcatFromSequence", "axis 5 is out of range for rank-2 tensors.", dynamicBatch: true, node: "y"),
         ["SplitToSequence of a split of 0"] = Invalid(One("SplitToSequence", 11, [], [F(1, 3, 2), Const(NDArray.Scalar(0L))]), "SplitToSequence", "split size 0 is not positive."),
         ["MaxPool of a rank-3 input"] = Invalid(One("MaxPool", 13, [("kernel_shape", new[] { 2, 2 })], [F(1, 1, 4, 4)]), "MaxPool", "its input has rank 3, not 4."),
         ["GroupNormalization of groups not dividing the channels"] = Invalid(One("GroupNormalization", 18, [("num_groups", 2)], [F(1, 1, 3, 2, 2), Const(Floats(1, 1)), Const(Floats(0, 0))]), "GroupNormalization", "num_groups=2 does not divide 3 channels."),
