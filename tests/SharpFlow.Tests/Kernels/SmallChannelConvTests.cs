@@ -111,6 +111,59 @@ public class SmallChannelConvTests
         }
     }
 
+    public static TheoryData<int, int, int, int, int, int, int, int> WideCases() => new()
+    {
+        // batch, height, width, channels, out channels, kernel, stride, padding on each side (-1: VALID)
+        { 1, 23, 21, 3, 64, 7, 2, 3 },  // ResNet18's first convolution (ONNX's explicit pads of 3) on a small image
+        { 2, 19, 17, 3, 32, 3, 2, -1 }, // Inception-v3's first convolution
+        { 1, 9, 11, 5, 40, 3, 1, 1 },   // a partial second 32-channel group
+        { 2, 8, 13, 2, 17, 2, 1, 0 },   // just past 16 channels: one 32-channel group, mostly zeros
+        { 1, 5, 7, 4, 32, 3, 1, 1 },
+    };
+
+    [Theory, MemberData(nameof(WideCases))]
+    public void TheForwardKernelTakesUpTo64OutputChannelsInAvx512BlocksWithTheSameSums(int n, int h, int w, int c, int k, int kernel, int s, int pad)
+    {
+        var g = pad < 0
+            ? Window2D.Create(n, h, w, c, kernel, kernel, s, s, 1, 1, false)
+            : Window2D.CreateExplicit(n, h, w, c, kernel, kernel, s, s, 1, 1, pad, pad, pad, pad);
+        var x = Random(n * h * w * c, h + c);
+        var f = Random(kernel * kernel * c * k, w + k);
+        var (ry, _, _) = Reference(x, f, new float[n * g.OutPositions * k], g, k);
+        var saved = SmallChannelConv.Wide512;
+        try
+        {
+            SmallChannelConv.Wide512 = true;
+            Assert.True(SmallChannelConv.AppliesToForward(g, k));
+            Assert.Equal(k <= SmallChannelConv.MaxOutChannels, SmallChannelConv.Applies(g, k)); // the gradients keep their limit
+            var wide = new float[ry.Length];
+            Array.Fill(wide, float.NaN); // every output must be written
+            SmallChannelConv.Forward(x, f, wide, g, k);
+            Assert.True(Error(wide, ry) < 1e-5, $"forward error {Error(wide, ry):E2}");
+            // Through the convolution with its filter prepacked (the layout for 32-channel blocks), twice.
+            var prepacked = new PrepackedFilter();
+            for (var call = 0; call < 2; call++)
+            {
+                var packed = new float[ry.Length];
+                Conv2DKernels.Forward<float>(x, f, packed, g, k, prepacked: prepacked);
+                Assert.Equal(wide, packed);
+            }
+            SmallChannelConv.Wide512 = false;
+            Assert.Equal(k <= SmallChannelConv.MaxOutChannels, SmallChannelConv.AppliesToForward(g, k));
+            if (k <= SmallChannelConv.MaxOutChannels)
+            {
+                // The 16-channel blocks add the same products in the same order: bitwise the same outputs.
+                var narrow = new float[ry.Length];
+                SmallChannelConv.Forward(x, f, narrow, g, k);
+                Assert.Equal(wide, narrow);
+            }
+        }
+        finally
+        {
+            SmallChannelConv.Wide512 = saved;
+        }
+    }
+
     [Theory, MemberData(nameof(Cases))]
     public void TheConvolutionKernelsTakeItAndAgreeWithIm2col(int n, int h, int w, int c, int k, int kh, int kw, int s, bool same)
     {
