@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -41,7 +40,6 @@ internal static unsafe class PoolingKernels
     /// a register over the window's taps (row-major), then the last channels one by one. <c>VectorN.Max</c> and
     /// <c>T.Max</c> are IEEE 754 maximum (a NaN wins, +0 beats -0), the rule of <c>TensorPrimitives.Max</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxWindow<T>(T* src, T* o, in Window2D g, in WindowBounds w) where T : unmanaged, INumber<T>
     {
         var c = g.Channels;
@@ -209,7 +207,6 @@ internal static unsafe class PoolingKernels
     /// channels are masked off, so nothing outside them is read or written. Compared one by one, the channels'
     /// unpredictable "greater" branches cost more than the rest of the gradient.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowChannels(float* input, float* outputGrad, float* inputGrad, in Window2D g, in WindowBounds w, int from)
     {
         var mask = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)(g.Channels - from))).AsSingle();
@@ -285,7 +282,6 @@ internal static unsafe class PoolingKernels
     /// number of taps inside the image (an empty window gives 0), in registers; the same operations in the same order
     /// as adding whole tap rows with <c>TensorPrimitives</c>, so the results are bitwise those of that loop.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MeanWindow<T>(T* src, T* o, in Window2D g, in WindowBounds w) where T : unmanaged, INumber<T>
     {
         var c = g.Channels;

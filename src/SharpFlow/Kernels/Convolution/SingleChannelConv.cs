@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -93,7 +92,6 @@ internal static unsafe class SingleChannelConv
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRow(in ForwardJob j, int n, int oh)
     {
         var g = j.G;
@@ -218,7 +216,6 @@ internal static unsafe class SingleChannelConv
     }
 
     /// <summary>Adds the job's rows to the twelve vector sums of task <paramref name="task"/> (taps kw and kw + 1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterTaps(in FilterJob j, int task)
     {
         var g = j.G;

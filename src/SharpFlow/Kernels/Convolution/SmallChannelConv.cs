@@ -481,7 +481,6 @@ internal static unsafe class SmallChannelConv
     }
 
     /// <summary>Adds the job's rows to the twelve vector sums of one task: 6 patch positions × 16 output channels.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterTask(in FilterJob j, int task)
     {
         var c = j.C;

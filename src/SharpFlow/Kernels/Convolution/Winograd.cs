@@ -279,7 +279,6 @@ internal static unsafe class Winograd
     private const int ScratchBytes = (64 + 32 + 16) * 64;
 
     /// <summary>U[ξ][c][k] = (G·g·Gᵀ)[ξ] for input channels [s, e), vectorised over k.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterTransform<F>(in Job j, int s, int e) where F : struct, ITile
     {
         var k = j.K;
@@ -312,7 +311,6 @@ internal static unsafe class Winograd
     }
 
     /// <summary>V[ξ][tile][c] = (Bᵀ·d·B)[ξ] for tiles [s, e) of the block, zeros outside the image.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputTransform<F>(in Job j, int s, int e) where F : struct, ITile
     {
         var channels = j.G.Channels;
@@ -359,7 +357,6 @@ internal static unsafe class Winograd
     }
 
     /// <summary>The output tiles [s, e) of the block: Y = Aᵀ·M·A, the part inside the output written.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OutputTransform<F>(in Job j, int s, int e) where F : struct, ITile
     {
         var k = j.K;
