@@ -108,6 +108,12 @@ internal static unsafe class PoolingKernels
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(inputGrad), g);
             return;
         }
+        if (typeof(T) == typeof(float) && g.Channels >= Vector256<float>.Count && input.Length <= int.MaxValue && Vector256.IsHardwareAccelerated)
+        {
+            MaxPoolGradOverlapping(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(input), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(outputGrad),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(inputGrad), g);
+            return;
+        }
         fixed (T* src = input)
         fixed (T* dy = outputGrad)
         fixed (T* dx = inputGrad)
@@ -128,6 +134,68 @@ internal static unsafe class PoolingKernels
                                 if (argmax[ch] >= 0) ((T*)p.C)[argmax[ch]] += o[ch];
                         }
                 System.Buffers.ArrayPool<long>.Shared.Return(rented);
+            });
+        }
+    }
+
+    /// <summary>
+    /// The max-pooling gradient of float32 windows that may overlap (ResNet's 3×3 stride-2 pooling), 8 channels at a
+    /// time: per channel the value and flat offset of the window's first maximum are kept in vectors over the taps in
+    /// <see cref="ArgMax{T}"/>'s order (strictly greater replaces, so a NaN is chosen only as the first tap), then each
+    /// output's gradient is added at its 8 offsets; the channels past the last 8 as <see cref="ArgMax{T}"/> does. The
+    /// same offsets and the same additions in the same order as the general path, so the same results. Parallel over
+    /// images, whose windows do not share inputs. <paramref name="inputGrad"/> is cleared by the caller.
+    /// </summary>
+    private static void MaxPoolGradOverlapping(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Window2D g)
+    {
+        fixed (float* src = input)
+        fixed (float* dy = outputGrad)
+        fixed (float* dx = inputGrad)
+        {
+            Partition.For(g.Batch, (long)g.OutPositions * g.KernelHeight * g.KernelWidth * g.Channels, new Buffers((nint)src, (nint)dy, (nint)dx, g), static (in Buffers p, int start, int end) =>
+            {
+                var g = p.G;
+                var x = (float*)p.A;
+                var dx = (float*)p.C;
+                var offsets = stackalloc int[Vector256<int>.Count];
+                var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                for (var n = start; n < end; n++)
+                    for (var oh = 0; oh < g.OutHeight; oh++)
+                        for (var ow = 0; ow < g.OutWidth; ow++)
+                        {
+                            var w = g.Bounds(n, oh, ow);
+                            if (w.Count <= 0) continue;
+                            var o = (float*)p.B + OutputOffset(g, n, oh, ow);
+                            var ch = 0;
+                            for (; ch + Vector256<float>.Count <= g.Channels; ch += Vector256<float>.Count)
+                            {
+                                var first = (int)w.Offset(g, w.FirstRow, w.First) + ch;
+                                var best = Vector256.Load(x + first);
+                                var at = Vector256.Create(first) + lanes;
+                                for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+                                    for (var kw = kh == w.FirstRow ? w.First + 1 : w.First; kw < w.Last; kw++)
+                                    {
+                                        var offset = (int)w.Offset(g, kh, kw) + ch;
+                                        var v = Vector256.Load(x + offset);
+                                        var greater = Vector256.GreaterThan(v, best);
+                                        best = Vector256.ConditionalSelect(greater, v, best);
+                                        at = Vector256.ConditionalSelect(greater.AsInt32(), Vector256.Create(offset) + lanes, at);
+                                    }
+                                at.Store(offsets);
+                                for (var l = 0; l < Vector256<float>.Count; l++) dx[offsets[l]] += o[ch + l];
+                            }
+                            for (; ch < g.Channels; ch++)
+                            {
+                                var bestAt = -1L;
+                                for (var kh = w.FirstRow; kh < w.LastRow; kh++)
+                                    for (var kw = w.First; kw < w.Last; kw++)
+                                    {
+                                        var offset = w.Offset(g, kh, kw) + ch;
+                                        if (bestAt < 0 || x[offset] > x[bestAt]) bestAt = offset;
+                                    }
+                                dx[bestAt] += o[ch];
+                            }
+                        }
             });
         }
     }

@@ -315,8 +315,9 @@ public class SingleChannelConvolutionTests
 }
 
 /// <summary>
-/// Max-pooling gradients of float32 with disjoint windows (the vectorized path) equal those of float64 (the general
-/// path) exactly: the gradient is copied to the first maximum of each window, ties and clipped windows included.
+/// Max-pooling gradients of float32 with disjoint or overlapping windows (the vectorized paths) equal those of float64
+/// (the general path) exactly: the gradient is added at the first maximum of each window, ties, clipped windows and
+/// overlaps included.
 /// </summary>
 public class DisjointMaxPoolGradientTests
 {
@@ -328,6 +329,9 @@ public class DisjointMaxPoolGradientTests
     [InlineData(3, 28, 28, 6, 2, 2, "VALID")]   // LeNet-5's first pooling: all channels below the vector width
     [InlineData(2, 7, 7, 6, 2, 2, "SAME")]
     [InlineData(1, 8, 8, 11, 2, 2, "VALID")]
+    [InlineData(2, 12, 12, 64, 3, 2, "SAME")]   // ResNet18's pooling: overlapping windows, 8 channels at a time
+    [InlineData(2, 9, 11, 19, 3, 2, "VALID")]   // two blocks of 8 and 3 channels one by one
+    [InlineData(1, 7, 7, 8, 3, 1, "SAME")]
     public void EqualsTheGeneralPath(int batch, int h, int w, int c, int k, int s, string padding)
     {
         var r = new System.Random(h * 7 + c);
@@ -356,6 +360,9 @@ public class DisjointMaxPoolGradientTests
     [InlineData(2, 7, 7, 6, 2, 2, false)]   // VALID leaves the last row and column outside every window
     [InlineData(2, 7, 7, 6, 2, 2, true)]
     [InlineData(1, 9, 9, 19, 2, 3, false)]  // stride past the window: elements between windows
+    [InlineData(2, 11, 11, 64, 3, 2, true)] // overlapping windows
+    [InlineData(1, 8, 9, 21, 3, 1, false)]
+    [InlineData(1, 6, 6, 9, 4, 2, true)]
     public void KernelOverwritesAReusedBufferAsTheGeneralPath(int batch, int h, int w, int c, int k, int s, bool same)
     {
         var r = new System.Random(h * 13 + c);
