@@ -11,7 +11,7 @@ namespace SharpFlow.Kernels;
 /// channels-first planes are contiguous runs of one channel. Per-channel sums are accumulated in blocks of
 /// <see cref="Block"/> rows in the element type and then in float64, so a large batch loses no precision.
 /// </summary>
-public static class FusedBatchNormKernels
+public static unsafe class FusedBatchNormKernels
 {
     private const int Block = 256;
 
@@ -41,12 +41,27 @@ public static class FusedBatchNormKernels
             for (var c = 0; c < channels; c++) factor[c] = scale[c] / T.Sqrt(variance[c] + epsilon);
             if (inner == 1)
             {
-                var centered = scratch.AsSpan(channels, channels);
-                for (var r = 0; r < outer; r++)
+                // Rows are independent: split them over the threads (the same operations on each row).
+                fixed (T* px = x)
+                fixed (T* pm = mean)
+                fixed (T* pf = factor)
+                fixed (T* po = offset)
+                fixed (T* py = y)
                 {
-                    var row = x.Slice(r * channels, channels);
-                    TensorPrimitives.Subtract(row, mean, centered);
-                    TensorPrimitives.FusedMultiplyAdd(centered, factor, offset, y.Slice(r * channels, channels));
+                    Partition.For(outer, 3L * channels, new RowJob((nint)px, (nint)pm, (nint)pf, (nint)po, (nint)py, channels), static (in RowJob j, int start, int end) =>
+                    {
+                        var rented = ArrayPool<T>.Shared.Rent(j.Channels);
+                        var centered = rented.AsSpan(0, j.Channels);
+                        var mean = new ReadOnlySpan<T>((T*)j.Mean, j.Channels);
+                        var factor = new ReadOnlySpan<T>((T*)j.Factor, j.Channels);
+                        var offset = new ReadOnlySpan<T>((T*)j.Offset, j.Channels);
+                        for (var r = start; r < end; r++)
+                        {
+                            TensorPrimitives.Subtract(new ReadOnlySpan<T>((T*)j.X + (long)r * j.Channels, j.Channels), mean, centered);
+                            TensorPrimitives.FusedMultiplyAdd(centered, factor, offset, new Span<T>((T*)j.Y + (long)r * j.Channels, j.Channels));
+                        }
+                        ArrayPool<T>.Shared.Return(rented);
+                    });
                 }
                 return;
             }
@@ -183,26 +198,48 @@ public static class FusedBatchNormKernels
         acc.Clear();
         if (inner == 1)
         {
-            var rented = ArrayPool<T>.Shared.Rent(checked(2 * channels));
-            var block = rented.AsSpan(0, channels);
-            var tmp = rented.AsSpan(channels, channels);
-            for (var r0 = 0; r0 < outer; r0 += Block)
+            // Each block's sums in the element type, the blocks spread over the threads, then added in order in
+            // float64: the same sums as one thread gives.
+            var blocks = (outer + Block - 1) / Block;
+            var partial = ArrayPool<T>.Shared.Rent(checked(blocks * channels));
+            try
             {
-                block.Clear();
-                var r1 = System.Math.Min(outer, r0 + Block);
-                for (var r = r0; r < r1; r++)
+                fixed (T* px = x)
+                fixed (T* pm = mean)
+                fixed (T* pp = partial)
                 {
-                    var row = x.Slice(r * channels, channels);
-                    if (!centered) TensorPrimitives.Add(block, row, block);
-                    else
-                    {
-                        TensorPrimitives.Subtract(row, mean, tmp);
-                        TensorPrimitives.FusedMultiplyAdd(tmp, tmp, block, block);
-                    }
+                    Partition.For(blocks, (long)Block * channels, new RowJob((nint)px, (nint)pm, 0, 0, (nint)pp, channels, outer, centered),
+                        static (in RowJob j, int start, int end) =>
+                        {
+                            var rented = ArrayPool<T>.Shared.Rent(j.Channels);
+                            var tmp = rented.AsSpan(0, j.Channels);
+                            var mean = new ReadOnlySpan<T>((T*)j.Mean, j.Mean == 0 ? 0 : j.Channels);
+                            for (var b = start; b < end; b++)
+                            {
+                                var block = new Span<T>((T*)j.Y + (long)b * j.Channels, j.Channels);
+                                block.Clear();
+                                var r1 = System.Math.Min(j.Outer, (b + 1) * Block);
+                                for (var r = b * Block; r < r1; r++)
+                                {
+                                    var row = new ReadOnlySpan<T>((T*)j.X + (long)r * j.Channels, j.Channels);
+                                    if (!j.Centered) TensorPrimitives.Add(block, row, block);
+                                    else
+                                    {
+                                        TensorPrimitives.Subtract(row, mean, tmp);
+                                        TensorPrimitives.FusedMultiplyAdd(tmp, tmp, block, block);
+                                    }
+                                }
+                            }
+                            ArrayPool<T>.Shared.Return(rented);
+                        });
                 }
-                for (var c = 0; c < channels; c++) acc[c] += double.CreateChecked(block[c]);
+                for (var b = 0; b < blocks; b++)
+                    for (var c = 0; c < channels; c++) acc[c] += double.CreateChecked(partial[b * channels + c]);
             }
-            ArrayPool<T>.Shared.Return(rented);
+            finally
+            {
+                ArrayPool<T>.Shared.Return(partial);
+            }
             return;
         }
         var buffer = centered ? new T[inner] : null;
@@ -218,4 +255,10 @@ public static class FusedBatchNormKernels
                 }
             }
     }
+
+    /// <summary>
+    /// A loop over channels-last rows: the input, the per-channel vectors (mean, factor, offset; 0 when unused), the
+    /// output (or the blocks' partial sums), and for the sums the row count and whether they are of squared deviations.
+    /// </summary>
+    private readonly record struct RowJob(nint X, nint Mean, nint Factor, nint Offset, nint Y, int Channels, int Outer = 0, bool Centered = false);
 }
