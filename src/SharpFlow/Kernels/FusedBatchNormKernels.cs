@@ -120,26 +120,51 @@ public static unsafe class FusedBatchNormKernels
         var d = scratch.AsSpan(2 * channels, channels);
         if (inner == 1)
         {
-            var blockDy = scratch.AsSpan(3 * channels, channels);
-            var blockDyXc = scratch.AsSpan(4 * channels, channels);
-            var centered = scratch.AsSpan(5 * channels, channels);
-            for (var r0 = 0; r0 < outer; r0 += Block)
+            // Each block's two sums in the element type, the blocks spread over the threads, then added in order in
+            // float64: the same sums as one thread gives.
+            var blocks = (outer + Block - 1) / Block;
+            var partial = ArrayPool<T>.Shared.Rent(checked(blocks * 2 * channels));
+            try
             {
-                blockDy.Clear();
-                blockDyXc.Clear();
-                var r1 = System.Math.Min(outer, r0 + Block);
-                for (var r = r0; r < r1; r++)
+                fixed (T* pdy = dy)
+                fixed (T* px = x)
+                fixed (T* pm = mean)
+                fixed (T* pp = partial)
                 {
-                    var g = dy.Slice(r * channels, channels);
-                    TensorPrimitives.Add(blockDy, g, blockDy);
-                    TensorPrimitives.Subtract(x.Slice(r * channels, channels), mean, centered);
-                    TensorPrimitives.FusedMultiplyAdd(g, centered, blockDyXc, blockDyXc);
+                    Partition.For(blocks, 2L * Block * channels, new GradJob((nint)pdy, (nint)px, (nint)pm, 0, 0, 0, (nint)pp, channels, outer),
+                        static (in GradJob j, int start, int end) =>
+                        {
+                            var rented = ArrayPool<T>.Shared.Rent(j.Channels);
+                            var centered = rented.AsSpan(0, j.Channels);
+                            var mean = new ReadOnlySpan<T>((T*)j.Mean, j.Channels);
+                            for (var blk = start; blk < end; blk++)
+                            {
+                                var blockDy = new Span<T>((T*)j.Out + (long)blk * 2 * j.Channels, j.Channels);
+                                var blockDyXc = new Span<T>((T*)j.Out + ((long)blk * 2 + 1) * j.Channels, j.Channels);
+                                blockDy.Clear();
+                                blockDyXc.Clear();
+                                var r1 = System.Math.Min(j.Outer, (blk + 1) * Block);
+                                for (var r = blk * Block; r < r1; r++)
+                                {
+                                    var g = new ReadOnlySpan<T>((T*)j.Dy + (long)r * j.Channels, j.Channels);
+                                    TensorPrimitives.Add(blockDy, g, blockDy);
+                                    TensorPrimitives.Subtract(new ReadOnlySpan<T>((T*)j.X + (long)r * j.Channels, j.Channels), mean, centered);
+                                    TensorPrimitives.FusedMultiplyAdd(g, centered, blockDyXc, blockDyXc);
+                                }
+                            }
+                            ArrayPool<T>.Shared.Return(rented);
+                        });
                 }
-                for (var c = 0; c < channels; c++)
-                {
-                    sumDy[c] += double.CreateChecked(blockDy[c]);
-                    sumDyXc[c] += double.CreateChecked(blockDyXc[c]);
-                }
+                for (var blk = 0; blk < blocks; blk++)
+                    for (var c = 0; c < channels; c++)
+                    {
+                        sumDy[c] += double.CreateChecked(partial[(blk * 2) * channels + c]);
+                        sumDyXc[c] += double.CreateChecked(partial[(blk * 2 + 1) * channels + c]);
+                    }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(partial);
             }
         }
         else
@@ -169,13 +194,33 @@ public static unsafe class FusedBatchNormKernels
         }
         if (inner == 1)
         {
-            var centered = scratch.AsSpan(5 * channels, channels);
-            for (var r = 0; r < outer; r++)
+            // Rows are independent: split them over the threads (the same operations on each row).
+            fixed (T* pdy = dy)
+            fixed (T* px = x)
+            fixed (T* pm = mean)
+            fixed (T* pa = a)
+            fixed (T* pb = b)
+            fixed (T* pd = d)
+            fixed (T* pdx = dx)
             {
-                var dst = dx.Slice(r * channels, channels);
-                TensorPrimitives.Subtract(x.Slice(r * channels, channels), mean, centered);
-                TensorPrimitives.FusedMultiplyAdd(centered, b, d, centered);
-                TensorPrimitives.FusedMultiplyAdd(dy.Slice(r * channels, channels), a, centered, dst);
+                Partition.For(outer, 4L * channels, new GradJob((nint)pdy, (nint)px, (nint)pm, (nint)pa, (nint)pb, (nint)pd, (nint)pdx, channels, outer),
+                    static (in GradJob j, int start, int end) =>
+                    {
+                        var rented = ArrayPool<T>.Shared.Rent(j.Channels);
+                        var centered = rented.AsSpan(0, j.Channels);
+                        var mean = new ReadOnlySpan<T>((T*)j.Mean, j.Channels);
+                        var a = new ReadOnlySpan<T>((T*)j.A, j.Channels);
+                        var b = new ReadOnlySpan<T>((T*)j.B, j.Channels);
+                        var d = new ReadOnlySpan<T>((T*)j.D, j.Channels);
+                        for (var r = start; r < end; r++)
+                        {
+                            TensorPrimitives.Subtract(new ReadOnlySpan<T>((T*)j.X + (long)r * j.Channels, j.Channels), mean, centered);
+                            TensorPrimitives.FusedMultiplyAdd(centered, b, d, centered);
+                            TensorPrimitives.FusedMultiplyAdd(new ReadOnlySpan<T>((T*)j.Dy + (long)r * j.Channels, j.Channels), a, centered,
+                                new Span<T>((T*)j.Out + (long)r * j.Channels, j.Channels));
+                        }
+                        ArrayPool<T>.Shared.Return(rented);
+                    });
             }
             return;
         }
@@ -255,6 +300,12 @@ public static unsafe class FusedBatchNormKernels
                 }
             }
     }
+
+    /// <summary>
+    /// A gradient loop over channels-last rows: dy, x, the mean, the per-channel factors a, b, d (0 when unused) and
+    /// the output (dx, or the blocks' partial sums).
+    /// </summary>
+    private readonly record struct GradJob(nint Dy, nint X, nint Mean, nint A, nint B, nint D, nint Out, int Channels, int Outer);
 
     /// <summary>
     /// A loop over channels-last rows: the input, the per-channel vectors (mean, factor, offset; 0 when unused), the
