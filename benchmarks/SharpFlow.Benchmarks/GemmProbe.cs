@@ -37,17 +37,7 @@ public static class GemmProbe
             for (var i = 0; i < a.Length; i++) a[i] = (float)random.NextDouble() - 0.5f;
             for (var i = 0; i < b.Length; i++) b[i] = (float)random.NextDouble() - 0.5f;
             var packed = PackedMatrix.Pack(b, k, n, false);
-            var times = new double[repeats];
-            for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
-                PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed);
-            for (var r = 0; r < repeats; r++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed);
-                times[r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-            }
-            Array.Sort(times);
-            var ms = times[repeats / 2];
+            var ms = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed));
             Console.WriteLine($"{name,-28} {m,5}x{k,5}x{n,5}  {ms,8:F3} ms  {2.0 * m * k * n / ms / 1e6,7:F1} GFLOP/s");
         }
     }
@@ -67,19 +57,26 @@ public static class GemmProbe
             var filter = Data.Random((long)g.PatchSize * outChannels, 4);
             var output = new float[g.OutPositions * outChannels];
             var prepacked = new PrepackedFilter();
-            var times = new double[repeats];
-            // Warm up for a second: tiered compilation promotes the kernels only after a pause in new methods.
-            for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
-                Conv2DKernels.Forward<float>(input, filter, output, g, outChannels, prepacked: prepacked);
-            for (var r = 0; r < repeats; r++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                Conv2DKernels.Forward<float>(input, filter, output, g, outChannels, prepacked: prepacked);
-                times[r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-            }
-            Array.Sort(times);
-            var ms = times[repeats / 2];
+            var ms = Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, g, outChannels, prepacked: prepacked));
             Console.WriteLine($"{name,-32} {ms,8:F3} ms  {2.0 * g.OutPositions * g.PatchSize * outChannels / ms / 1e6,7:F1} GFLOP/s");
         }
+    }
+
+    /// <summary>
+    /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation
+    /// promotes the kernels only after a pause in newly compiled methods.
+    /// </summary>
+    private static double Median(int repeats, Action body)
+    {
+        for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;) body();
+        var times = new double[repeats];
+        for (var r = 0; r < repeats; r++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            body();
+            times[r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[repeats / 2];
     }
 }

@@ -34,7 +34,7 @@ public static unsafe class FusedBatchNormKernels
     public static void Normalize<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> scale, ReadOnlySpan<T> offset, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance,
         T epsilon, int outer, int channels, int inner, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var scratch = ArrayPool<T>.Shared.Rent(checked(2 * channels));
+        var scratch = ArrayPool<T>.Shared.Rent(channels);
         try
         {
             var factor = scratch.AsSpan(0, channels);
@@ -94,7 +94,8 @@ public static unsafe class FusedBatchNormKernels
         var count = (double)outer * inner;
         // Scratch from the shared pool, so a training step's gradients allocate nothing.
         var sums = ArrayPool<double>.Shared.Rent(2 * channels);
-        var scratch = ArrayPool<T>.Shared.Rent(checked(5 * channels + System.Math.Max(channels, inner)));
+        // a, b and d, then (channels first) one plane's deviations; the channels-last loops rent their own rows.
+        var scratch = ArrayPool<T>.Shared.Rent(checked(3 * channels + (inner == 1 ? 0 : inner)));
         try
         {
             GradWith(dy, x, scale, mean, variance, epsilon, isTraining, outer, channels, inner, dx, scaleBackprop, offsetBackprop, count,
@@ -169,7 +170,7 @@ public static unsafe class FusedBatchNormKernels
         }
         else
         {
-            var centered = scratch.AsSpan(5 * channels, inner);
+            var centered = scratch.AsSpan(3 * channels, inner);
             for (var o = 0; o < outer; o++)
                 for (var c = 0; c < channels; c++)
                 {

@@ -56,14 +56,17 @@ internal static unsafe class SmallChannelConv
     internal static bool Wide512 = Vector512.IsHardwareAccelerated;
 
     /// <summary>Whether the forward and filter-gradient kernels handle this geometry on this machine.</summary>
-    public static bool Applies(in Window2D g, int outChannels) =>
+    public static bool Applies(in Window2D g, int outChannels) => Handles(g, outChannels, MaxOutChannels);
+
+    // The kernels' common conditions, with the largest output channel count of the caller's kernel.
+    private static bool Handles(in Window2D g, int outChannels, int maxOutChannels) =>
         Enabled && Fma.IsSupported && Vector256.IsHardwareAccelerated
-        && g.Channels >= 2 && g.Channels <= MaxChannels && outChannels >= 1 && outChannels <= MaxOutChannels
+        && g.Channels >= 2 && g.Channels <= MaxChannels && outChannels >= 1 && outChannels <= maxOutChannels
         && g.DilationHeight == 1 && g.DilationWidth == 1 && g.Batch > 0 && g.OutHeight > 0 && g.OutWidth > 0;
 
     /// <summary>Whether the forward kernel handles this geometry on this machine: up to 64 output channels with AVX-512.</summary>
     public static bool AppliesToForward(in Window2D g, int outChannels) =>
-        Applies(g, Math.Min(outChannels, MaxOutChannels)) && outChannels <= (Wide512 ? MaxForwardOutChannels : MaxOutChannels);
+        Handles(g, outChannels, Wide512 ? MaxForwardOutChannels : MaxOutChannels);
 
     /// <summary>
     /// Whether the input-gradient kernel handles this geometry: stride 1, padding within the window, and more than 8
