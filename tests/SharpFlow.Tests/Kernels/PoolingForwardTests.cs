@@ -27,6 +27,9 @@ public class PoolingForwardTests
         { 1, 7, 7, 40, 2, 3, 3, 2, 1, true },      // stride larger than the window
         { 1, 9, 9, 12, 3, 3, 1, 1, 2, true },      // dilated window (the kernels allow it)
         { 1, 1, 1, 100, 1, 1, 1, 1, 1, false },
+        { 2, 6, 10, 3, 2, 2, 2, 2, 1, false },     // windows that tile the input: 3 channels, masked (a spill of 5)
+        { 1, 5, 9, 7, 2, 2, 2, 2, 1, false },      // tiling, a row and a column past the last window, a spill of 1
+        { 2, 9, 9, 12, 3, 3, 3, 3, 1, false },     // a block of 8 and 4 channels that spill into the next pixel
     };
 
     [Theory]

@@ -332,6 +332,11 @@ public class DisjointMaxPoolGradientTests
     [InlineData(2, 12, 12, 64, 3, 2, "SAME")]   // ResNet18's pooling: overlapping windows, 8 channels at a time
     [InlineData(2, 9, 11, 19, 3, 2, "VALID")]   // two blocks of 8 and 3 channels one by one
     [InlineData(1, 7, 7, 8, 3, 1, "SAME")]
+    [InlineData(2, 6, 10, 3, 2, 2, "VALID")]   // windows that tile the input: 3 channels spill 5 lanes over two pixels
+    [InlineData(2, 9, 9, 12, 3, 3, "VALID")]   // a block of 8, then 4 channels whose spill the block rewrites
+    [InlineData(1, 4, 8, 1, 2, 2, "VALID")]    // one channel: a spill of 7 would leave the next window, so masked
+    [InlineData(2, 8, 6, 16, 2, 2, "VALID")]   // blocks of 8 only
+    [InlineData(1, 5, 9, 7, 2, 2, "VALID")]    // a row and a column past the last window
     public void EqualsTheGeneralPath(int batch, int h, int w, int c, int k, int s, string padding)
     {
         var r = new System.Random(h * 7 + c);
@@ -363,6 +368,10 @@ public class DisjointMaxPoolGradientTests
     [InlineData(2, 11, 11, 64, 3, 2, true)] // overlapping windows
     [InlineData(1, 8, 9, 21, 3, 1, false)]
     [InlineData(1, 6, 6, 9, 4, 2, true)]
+    [InlineData(2, 6, 10, 3, 2, 2, false)]  // windows that tile the input (no clearing), spills over two pixels
+    [InlineData(2, 9, 9, 12, 3, 3, false)]
+    [InlineData(1, 4, 8, 1, 2, 2, false)]
+    [InlineData(1, 5, 9, 7, 2, 2, false)]   // tiling with a row and a column past the last window
     public void KernelOverwritesAReusedBufferAsTheGeneralPath(int batch, int h, int w, int c, int k, int s, bool same)
     {
         var r = new System.Random(h * 13 + c);
