@@ -176,14 +176,20 @@ internal static unsafe class SingleChannelConv
                 var job = new FilterJob((nint)xp, (nint)dyt, (nint)acc, g, p, outChannels, groups, 0, rows);
                 Partition.For(rows, (long)g.OutWidth * outChannels, (Job: job, Dy: (nint)dy), static (in (FilterJob Job, nint Dy) s, int start, int end) =>
                 {
-                    var (g, p, channels, stride) = (s.Job.G, s.Job.P, s.Job.OutChannels, s.Job.RowStride);
+                    var (width, columns, channels, stride) = (s.Job.G.OutWidth, s.Job.P.OutColumns, s.Job.OutChannels, s.Job.RowStride);
                     for (var r = start; r < end; r++)
                     {
+                        // Channel by channel: a strided read into a contiguous plane, zeros past the row and for the
+                        // channels of the last group past the real ones.
                         var dst = (float*)s.Job.Dy + (long)r * stride;
-                        new Span<float>(dst, stride).Clear();
-                        var src = (float*)s.Dy + (long)r * g.OutWidth * channels;
-                        for (var ow = 0; ow < g.OutWidth; ow++)
-                            for (var c = 0; c < channels; c++) dst[c * p.OutColumns + ow] = src[ow * channels + c];
+                        var src = (float*)s.Dy + (long)r * width * channels;
+                        for (var c = 0; c < channels; c++, dst += columns)
+                        {
+                            var from = src + c;
+                            for (var ow = 0; ow < width; ow++, from += channels) dst[ow] = *from;
+                            new Span<float>(dst + width, columns - width).Clear();
+                        }
+                        new Span<float>(dst, stride - channels * columns).Clear();
                     }
                 });
                 var chunk = Math.Max(1, (1 << 16) / rowStride);
