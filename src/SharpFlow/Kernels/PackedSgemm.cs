@@ -298,7 +298,19 @@ internal static unsafe class PackedSgemm
         }
         else
         {
-            // A is stored k×m: row p of storage holds column p of op(A).
+            // A is stored k×m: row p of storage holds column p of op(A). A full panel's six values are one 4-float
+            // vector and two floats (the scalar loop took longer than the product in a filter gradient's GEMM).
+            if (rows == MR)
+            {
+                for (var p = 0; p < kc; p++, dst += MR)
+                {
+                    var src = a + (long)(p0 + p) * m + i0;
+                    Vector128.Store(Vector128.Load(src), dst);
+                    dst[4] = src[4];
+                    dst[5] = src[5];
+                }
+                return;
+            }
             for (var p = 0; p < kc; p++)
             {
                 var src = a + (long)(p0 + p) * m + i0;
