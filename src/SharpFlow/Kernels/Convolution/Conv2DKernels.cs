@@ -47,12 +47,8 @@ internal static class Conv2DKernels
             Gemm.FusedMultiply(input, filter, output, m, k, outChannels, false, false, epilogue, GemmPanels(prepacked, filter, m, k, outChannels));
             return;
         }
-        // The direct kernels write the plain convolution; the epilogue then runs over it, as after a product.
-        if (TryDirectForward(input, filter, output, g, outChannels, prepacked))
-        {
-            Gemm.ApplyEpilogue(output[..(g.Batch * g.OutPositions * outChannels)], outChannels, epilogue);
-            return;
-        }
+        // The direct kernels apply the epilogue themselves (the one-channel kernel row by row) or after, as after a product.
+        if (TryDirectForward(input, filter, output, g, outChannels, prepacked, epilogue)) return;
         var band = RowsPerBand(g, outChannels);
         if (band < g.OutHeight)
         {
@@ -128,24 +124,30 @@ internal static class Conv2DKernels
     }
 
     /// <summary>
-    /// The convolutions that skip im2col: Winograd (3×3 stride 1), the one-channel kernels, the small-channel direct
-    /// kernel, in that order; false when none applies.
+    /// The convolutions that skip im2col, then the <paramref name="epilogue"/>: Winograd (3×3 stride 1), the
+    /// one-channel kernels (which apply it to each output row as they finish it), the small-channel direct kernel, in
+    /// that order; false when none applies (and nothing was written).
     /// </summary>
     private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
-        PrepackedFilter? prepacked)
+        PrepackedFilter? prepacked, GemmEpilogue<T> epilogue)
         where T : unmanaged, INumber<T>
     {
+        var count = g.Batch * g.OutPositions * outChannels;
         if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels, prepacked is not null))
         {
             Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels, prepacked: prepacked);
+            Gemm.ApplyEpilogue(output[..count], outChannels, epilogue);
             return true;
         }
         if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
         {
-            SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels);
+            SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels,
+                new GemmEpilogue<float>(Floats(epilogue.Bias), Floats(epilogue.Residual), epilogue.Activation));
             return true;
         }
-        return SmallChannelConv.TryForward(input, filter, output, g, outChannels, prepacked);
+        if (!SmallChannelConv.TryForward(input, filter, output, g, outChannels, prepacked)) return false;
+        Gemm.ApplyEpilogue(output[..count], outChannels, epilogue);
+        return true;
     }
 
     /// <summary>The filter's GEMM panels for an m×k·k×n product that reads them; null without a cache or where the product packs no B.</summary>

@@ -99,6 +99,37 @@ public class RemapperResidualTests
         Assert.Contains(on[0].ToArray<float>(), v => v > 0);
     }
 
+    /// <summary>
+    /// A one-channel input takes the direct one-channel kernel, which applies the fused bias, residual and activation
+    /// to each output row as it finishes it (the bias repeated per pixel): bitwise the separate ops, with the row's
+    /// width not a multiple of the vector widths (19 columns × 7 channels) and NaNs and negative values in the residual.
+    /// </summary>
+    [Theory]
+    [InlineData("Relu")]
+    [InlineData("Relu6")]
+    [InlineData("Elu")]
+    [InlineData("Tanh")]
+    [InlineData("")]
+    public void AOneChannelConvolutionAppliesTheEpilogueRowByRow(string activation)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 13, 19, 1), name: "x");
+        var r = tf.placeholder(tf.float32, new Shape(-1, 13, 19, 7), name: "r");
+        var f = tf.constant(Values(new Shape(5, 3, 1, 7), 0.5, 1));
+        var b = tf.constant(Values(new Shape(7), 2, 2));
+        var y = Activate(activation, tf.add(tf.nn.bias_add(tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME"), b), r, name: "residual"));
+        var geometry = SharpFlow.Kernels.Convolution.Window2D.Create(3, 13, 19, 1, 5, 3, 1, 1, 1, 1, same: true);
+        Assert.True(SharpFlow.Kernels.Convolution.SingleChannelConv.Applies(geometry));
+        var residual = Values(new Shape(3, 13, 19, 7), 3, 4).ToArray<float>();
+        residual[17] = float.NaN;
+        var (on, off, graph) = RunBoth([y], new FeedDict { [x] = Values(new Shape(3, 13, 19, 1), 1, 3), [r] = NDArray.FromFlat(residual, new Shape(3, 13, 19, 7)) });
+        Bitwise(on, off);
+        var fused = Assert.Single(graph.Nodes, n => n.Op.type == "_FusedConv2D");
+        Assert.Equal(activation == "" ? ["BiasAdd", "Add"] : new[] { "BiasAdd", "Add", activation }, FusedOpsOf(fused));
+        Assert.Contains(on[0].ToArray<float>(), float.IsNaN);
+        if (activation is "Relu" or "Relu6") Assert.Contains(on[0].ToArray<float>(), v => v == 0);
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(false, true)]
