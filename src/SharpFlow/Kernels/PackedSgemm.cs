@@ -10,7 +10,9 @@ namespace SharpFlow.Kernels;
 /// <c>NR</c> columns of B, zero-padded), and a register-blocked micro-kernel accumulates MR×NR tiles of C with
 /// fused multiply-adds (AVX-512: NR = 32, else AVX: NR = 16). Transposed operands are read by the packing, never
 /// copied. Tiles of C are split across threads in fixed ranges and each element sums over k in the same order,
-/// so results do not depend on the thread count.
+/// so results do not depend on the thread count. The first k block stores <c>+0 + sum</c> into C and later blocks add
+/// to it, so C is never cleared first (a write pass less): the addition a cleared C received, so the same results bit
+/// for bit (a sum of underflowed products can be -0, which that addition turns into +0 as before).
 /// </summary>
 internal static unsafe class PackedSgemm
 {
@@ -42,8 +44,8 @@ internal static unsafe class PackedSgemm
                     var tile = (float*)C + (long)i * N + j * Nr;
                     var rows = Math.Min(MR, M - i);
                     var cols = Math.Min(Nr, N - j * Nr);
-                    if (Wide) Kernel512(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols);
-                    else Kernel256(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols);
+                    if (Wide) Kernel512(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols, P0 == 0);
+                    else Kernel256(Kc, panelA, rowStride, step, (float*)PackedB + (long)j * Nr * Kc, tile, N, rows, cols, P0 == 0);
                     // The last k block finished this tile: its epilogue runs now, while the tile is in L1.
                     if (Epilogue)
                         BiasActivation.Tile(tile, N, Bias == 0 ? null : (float*)Bias + j * Nr, Residual == 0 ? null : (float*)Residual + (long)i * N + j * Nr,
@@ -77,8 +79,8 @@ internal static unsafe class PackedSgemm
                     {
                         var tile = (float*)C + (long)i * N + j * Nr;
                         var cols = Math.Min(Nr, N - j * Nr);
-                        if (Wide) Kernel512(kc, panelA, rowStride, step, panelsB + (long)j * Nr * kc, tile, N, rows, cols);
-                        else Kernel256(kc, panelA, rowStride, step, panelsB + (long)j * Nr * kc, tile, N, rows, cols);
+                        if (Wide) Kernel512(kc, panelA, rowStride, step, panelsB + (long)j * Nr * kc, tile, N, rows, cols, p0 == 0);
+                        else Kernel256(kc, panelA, rowStride, step, panelsB + (long)j * Nr * kc, tile, N, rows, cols, p0 == 0);
                         if (Epilogue && last)
                             BiasActivation.Tile(tile, N, Bias == 0 ? null : (float*)Bias + j * Nr, Residual == 0 ? null : (float*)Residual + (long)i * N + j * Nr,
                                 rows, cols, Activation);
@@ -117,10 +119,10 @@ internal static unsafe class PackedSgemm
             BiasActivation.Apply(c[..(m * n)], n, epilogue);
             return;
         }
-        c[..(m * n)].Clear();
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
+            c[..(m * n)].Clear();
             BiasActivation.Apply(c[..(m * n)], n, epilogue);
             return;
         }
@@ -345,7 +347,7 @@ internal static unsafe class PackedSgemm
     /// <c>a[r·rs + p·cs]</c> (packed: rs = 1, cs = MR; in place: rs = k, cs = 1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(int kc, float* a, int rs, int cs, float* b, float* c, int ldc, int rows, int cols)
+    private static void Kernel512(int kc, float* a, int rs, int cs, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -373,6 +375,16 @@ internal static unsafe class PackedSgemm
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
         }
+        if (rows == MR && cols == 32 && store)
+        {
+            Store512(c, c00, c01);
+            Store512(c + ldc, c10, c11);
+            Store512(c + 2 * ldc, c20, c21);
+            Store512(c + 3 * ldc, c30, c31);
+            Store512(c + 4 * ldc, c40, c41);
+            Store512(c + 5 * ldc, c50, c51);
+            return;
+        }
         if (rows == MR && cols == 32)
         {
             Add512(c, c00, c01);
@@ -383,14 +395,14 @@ internal static unsafe class PackedSgemm
             Add512(c + 5 * ldc, c50, c51);
             return;
         }
-        AddPartial512(c, ldc, rows, cols, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+        AddPartial512(c, ldc, rows, cols, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
     // A partial tile's sums, added through a buffer. A method of its own: storing the accumulators in the kernel itself
     // made the JIT keep them in memory, stored at every step of the loop, when it compiled without profile data
     // (DOTNET_TieredPGO=0 or DOTNET_TieredCompilation=0: five times slower).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void AddPartial512(float* c, int ldc, int rows, int cols, Vector512<float> c00, Vector512<float> c01, Vector512<float> c10,
+    private static void AddPartial512(float* c, int ldc, int rows, int cols, bool store, Vector512<float> c00, Vector512<float> c01, Vector512<float> c10,
         Vector512<float> c11, Vector512<float> c20, Vector512<float> c21, Vector512<float> c30, Vector512<float> c31, Vector512<float> c40,
         Vector512<float> c41, Vector512<float> c50, Vector512<float> c51)
     {
@@ -401,7 +413,13 @@ internal static unsafe class PackedSgemm
         c30.Store(tile + 96); c31.Store(tile + 112);
         c40.Store(tile + 128); c41.Store(tile + 144);
         c50.Store(tile + 160); c51.Store(tile + 176);
-        AddPartial(tile, 32, c, ldc, rows, cols);
+        AddPartial(tile, 32, c, ldc, rows, cols, store);
+    }
+
+    private static void Store512(float* c, Vector512<float> lo, Vector512<float> hi)
+    {
+        (Vector512<float>.Zero + lo).Store(c);
+        (Vector512<float>.Zero + hi).Store(c + 16);
     }
 
     private static void Add512(float* c, Vector512<float> lo, Vector512<float> hi)
@@ -412,7 +430,7 @@ internal static unsafe class PackedSgemm
 
     /// <summary>C[6×16] += A-panel · B-panel with 12 AVX accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256(int kc, float* a, int rs, int cs, float* b, float* c, int ldc, int rows, int cols)
+    private static void Kernel256(int kc, float* a, int rs, int cs, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -440,6 +458,16 @@ internal static unsafe class PackedSgemm
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
+        if (rows == MR && cols == 16 && store)
+        {
+            Store256(c, c00, c01);
+            Store256(c + ldc, c10, c11);
+            Store256(c + 2 * ldc, c20, c21);
+            Store256(c + 3 * ldc, c30, c31);
+            Store256(c + 4 * ldc, c40, c41);
+            Store256(c + 5 * ldc, c50, c51);
+            return;
+        }
         if (rows == MR && cols == 16)
         {
             Add256(c, c00, c01);
@@ -450,12 +478,12 @@ internal static unsafe class PackedSgemm
             Add256(c + 5 * ldc, c50, c51);
             return;
         }
-        AddPartial256(c, ldc, rows, cols, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+        AddPartial256(c, ldc, rows, cols, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
     // As AddPartial512.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void AddPartial256(float* c, int ldc, int rows, int cols, Vector256<float> c00, Vector256<float> c01, Vector256<float> c10,
+    private static void AddPartial256(float* c, int ldc, int rows, int cols, bool store, Vector256<float> c00, Vector256<float> c01, Vector256<float> c10,
         Vector256<float> c11, Vector256<float> c20, Vector256<float> c21, Vector256<float> c30, Vector256<float> c31, Vector256<float> c40,
         Vector256<float> c41, Vector256<float> c50, Vector256<float> c51)
     {
@@ -466,7 +494,13 @@ internal static unsafe class PackedSgemm
         c30.Store(tile + 48); c31.Store(tile + 56);
         c40.Store(tile + 64); c41.Store(tile + 72);
         c50.Store(tile + 80); c51.Store(tile + 88);
-        AddPartial(tile, 16, c, ldc, rows, cols);
+        AddPartial(tile, 16, c, ldc, rows, cols, store);
+    }
+
+    private static void Store256(float* c, Vector256<float> lo, Vector256<float> hi)
+    {
+        (Vector256<float>.Zero + lo).Store(c);
+        (Vector256<float>.Zero + hi).Store(c + 8);
     }
 
     private static void Add256(float* c, Vector256<float> lo, Vector256<float> hi)
@@ -475,13 +509,14 @@ internal static unsafe class PackedSgemm
         (Vector256.Load(c + 8) + hi).Store(c + 8);
     }
 
-    private static void AddPartial(float* tile, int width, float* c, int ldc, int rows, int cols)
+    private static void AddPartial(float* tile, int width, float* c, int ldc, int rows, int cols, bool store)
     {
         for (var r = 0; r < rows; r++)
         {
             var dst = c + (long)r * ldc;
             var src = tile + r * width;
-            for (var j = 0; j < cols; j++) dst[j] += src[j];
+            if (store) for (var j = 0; j < cols; j++) dst[j] = 0f + src[j];
+            else for (var j = 0; j < cols; j++) dst[j] += src[j];
         }
     }
 }

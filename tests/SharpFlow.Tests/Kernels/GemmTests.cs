@@ -48,6 +48,35 @@ public class GemmTests
         Assert.True(double.IsNaN(c[0]));
     }
 
+    /// <summary>
+    /// Products that underflow sum to -0 in the registers; the packed kernel stores its first k block as +0 + sum (the
+    /// addition a cleared C received), so C holds +0 as before, whatever C held, on both kernel widths and with
+    /// several k blocks, full and partial tiles.
+    /// </summary>
+    [Theory]
+    [InlineData(12, 16, 64)]
+    [InlineData(13, 300, 37)]
+    public void ASumOfUnderflowedProductsIsPositiveZero(int m, int k, int n)
+    {
+        var a = Enumerable.Repeat(-1e-30f, m * k).ToArray();
+        var b = Enumerable.Repeat(1e-30f, k * n).ToArray();
+        var wide = SharpFlow.Kernels.PackedSgemm.Wide;
+        try
+        {
+            foreach (var width in wide ? new[] { true, false } : new[] { false })
+            {
+                SharpFlow.Kernels.PackedSgemm.Wide = width;
+                var c = Enumerable.Repeat(float.NaN, m * n).ToArray();
+                Gemm.Multiply<float>(a, b, c, m, k, n);
+                Assert.All(c, v => Assert.Equal(0, BitConverter.SingleToInt32Bits(v)));
+            }
+        }
+        finally
+        {
+            SharpFlow.Kernels.PackedSgemm.Wide = wide;
+        }
+    }
+
     [Fact]
     public void IntegerMatricesAreExact()
     {
