@@ -375,24 +375,14 @@ internal static unsafe class PackedSgemm
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
         }
-        if (rows == MR && cols == 32 && store)
-        {
-            Store512(c, c00, c01);
-            Store512(c + ldc, c10, c11);
-            Store512(c + 2 * ldc, c20, c21);
-            Store512(c + 3 * ldc, c30, c31);
-            Store512(c + 4 * ldc, c40, c41);
-            Store512(c + 5 * ldc, c50, c51);
-            return;
-        }
         if (rows == MR && cols == 32)
         {
-            Add512(c, c00, c01);
-            Add512(c + ldc, c10, c11);
-            Add512(c + 2 * ldc, c20, c21);
-            Add512(c + 3 * ldc, c30, c31);
-            Add512(c + 4 * ldc, c40, c41);
-            Add512(c + 5 * ldc, c50, c51);
+            Add512(c, c00, c01, store);
+            Add512(c + ldc, c10, c11, store);
+            Add512(c + 2 * ldc, c20, c21, store);
+            Add512(c + 3 * ldc, c30, c31, store);
+            Add512(c + 4 * ldc, c40, c41, store);
+            Add512(c + 5 * ldc, c50, c51, store);
             return;
         }
         AddPartial512(c, ldc, rows, cols, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
@@ -416,16 +406,11 @@ internal static unsafe class PackedSgemm
         AddPartial(tile, 32, c, ldc, rows, cols, store);
     }
 
-    private static void Store512(float* c, Vector512<float> lo, Vector512<float> hi)
+    // C's row += the sums, or, for the first k block (store), +0 + the sums: C is not cleared before.
+    private static void Add512(float* c, Vector512<float> lo, Vector512<float> hi, bool store)
     {
-        (Vector512<float>.Zero + lo).Store(c);
-        (Vector512<float>.Zero + hi).Store(c + 16);
-    }
-
-    private static void Add512(float* c, Vector512<float> lo, Vector512<float> hi)
-    {
-        (Vector512.Load(c) + lo).Store(c);
-        (Vector512.Load(c + 16) + hi).Store(c + 16);
+        ((store ? Vector512<float>.Zero : Vector512.Load(c)) + lo).Store(c);
+        ((store ? Vector512<float>.Zero : Vector512.Load(c + 16)) + hi).Store(c + 16);
     }
 
     /// <summary>C[6×16] += A-panel · B-panel with 12 AVX accumulators.</summary>
@@ -458,24 +443,14 @@ internal static unsafe class PackedSgemm
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
-        if (rows == MR && cols == 16 && store)
-        {
-            Store256(c, c00, c01);
-            Store256(c + ldc, c10, c11);
-            Store256(c + 2 * ldc, c20, c21);
-            Store256(c + 3 * ldc, c30, c31);
-            Store256(c + 4 * ldc, c40, c41);
-            Store256(c + 5 * ldc, c50, c51);
-            return;
-        }
         if (rows == MR && cols == 16)
         {
-            Add256(c, c00, c01);
-            Add256(c + ldc, c10, c11);
-            Add256(c + 2 * ldc, c20, c21);
-            Add256(c + 3 * ldc, c30, c31);
-            Add256(c + 4 * ldc, c40, c41);
-            Add256(c + 5 * ldc, c50, c51);
+            Add256(c, c00, c01, store);
+            Add256(c + ldc, c10, c11, store);
+            Add256(c + 2 * ldc, c20, c21, store);
+            Add256(c + 3 * ldc, c30, c31, store);
+            Add256(c + 4 * ldc, c40, c41, store);
+            Add256(c + 5 * ldc, c50, c51, store);
             return;
         }
         AddPartial256(c, ldc, rows, cols, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
@@ -497,16 +472,11 @@ internal static unsafe class PackedSgemm
         AddPartial(tile, 16, c, ldc, rows, cols, store);
     }
 
-    private static void Store256(float* c, Vector256<float> lo, Vector256<float> hi)
+    // C's row += the sums, or, for the first k block (store), +0 + the sums: C is not cleared before.
+    private static void Add256(float* c, Vector256<float> lo, Vector256<float> hi, bool store)
     {
-        (Vector256<float>.Zero + lo).Store(c);
-        (Vector256<float>.Zero + hi).Store(c + 8);
-    }
-
-    private static void Add256(float* c, Vector256<float> lo, Vector256<float> hi)
-    {
-        (Vector256.Load(c) + lo).Store(c);
-        (Vector256.Load(c + 8) + hi).Store(c + 8);
+        ((store ? Vector256<float>.Zero : Vector256.Load(c)) + lo).Store(c);
+        ((store ? Vector256<float>.Zero : Vector256.Load(c + 8)) + hi).Store(c + 8);
     }
 
     private static void AddPartial(float* tile, int width, float* c, int ldc, int rows, int cols, bool store)

@@ -107,10 +107,7 @@ internal static unsafe class PoolingKernels
                 var c = g.Channels;
                 var taps = g.KernelHeight * g.KernelWidth;
                 var offsets = stackalloc long[taps];
-                long rowStep = (long)g.InWidth * c;
-                for (var kh = 0; kh < g.KernelHeight; kh++)
-                    for (var kw = 0; kw < g.KernelWidth; kw++)
-                        offsets[kh * g.KernelWidth + kw] = kh * rowStep + kw * c;
+                var rowStep = TapOffsets(g, offsets);
                 var full = c - c % 8;
                 var lanes = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)(c - full)));
                 // The spill must stay inside the next output pixel and the next window's taps.
@@ -264,6 +261,19 @@ internal static unsafe class PoolingKernels
     }
 
     /// <summary>
+    /// The flat offset of every tap of a window from its first (row-major, no dilation) into <paramref name="offsets"/>,
+    /// for the tiled kernels; returns the offset of one image row.
+    /// </summary>
+    private static long TapOffsets(in Window2D g, long* offsets)
+    {
+        var rowStep = (long)g.InWidth * g.Channels;
+        for (var kh = 0; kh < g.KernelHeight; kh++)
+            for (var kw = 0; kw < g.KernelWidth; kw++)
+                offsets[kh * g.KernelWidth + kw] = kh * rowStep + kw * g.Channels;
+        return rowStep;
+    }
+
+    /// <summary>
     /// Whether the windows sit side by side inside the image without gaps or overlaps (stride equal to the window, no
     /// padding, no dilation: LeNet-5's and VGG's 2×2/2 VALID pooling): every input element is in exactly one window
     /// except the rows and columns past the last window, which no window reaches.
@@ -295,10 +305,7 @@ internal static unsafe class PoolingKernels
                 var c = g.Channels;
                 var taps = g.KernelHeight * g.KernelWidth;
                 var offsets = stackalloc long[taps];
-                long rowStep = (long)g.InWidth * c;
-                for (var kh = 0; kh < g.KernelHeight; kh++)
-                    for (var kw = 0; kw < g.KernelWidth; kw++)
-                        offsets[kh * g.KernelWidth + kw] = kh * rowStep + kw * c;
+                var rowStep = TapOffsets(g, offsets);
                 var full = c - c % 8;
                 var tail = c - full;
                 var lanes = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)tail));
