@@ -126,7 +126,7 @@ internal static class Executor
             {
                 var (start, bytes) = (System.Diagnostics.Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
                 step.Kernel.Compute(ctx);
-                OpProfiler.Add(OpProfiler.PerNode ? op.type + " " + op.name : op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start, GC.GetAllocatedBytesForCurrentThread() - bytes);
+                OpProfiler.Add(OpProfiler.PerNode ? OpProfiler.NodeLabel(op, ctx) : op.type, System.Diagnostics.Stopwatch.GetTimestamp() - start, GC.GetAllocatedBytesForCurrentThread() - bytes);
             }
             else step.Kernel.Compute(ctx);
         }

@@ -12,7 +12,7 @@ internal static class OpProfiler
 {
     public static readonly bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_PROFILE") is "1" or "nodes";
 
-    /// <summary>With <c>SHARPFLOW_PROFILE=nodes</c> the table has a row per node (type and name) instead of per op type.</summary>
+    /// <summary>With <c>SHARPFLOW_PROFILE=nodes</c> the table has a row per node (type, name and input shapes) instead of per op type.</summary>
     public static readonly bool PerNode = Environment.GetEnvironmentVariable("SHARPFLOW_PROFILE") == "nodes";
 
     private static readonly ConcurrentDictionary<string, (long Ticks, long Calls, long Bytes)> Totals = new();
@@ -27,6 +27,15 @@ internal static class OpProfiler
 
     /// <summary>While true, nothing is added (a benchmark's untimed calls).</summary>
     internal static bool Paused { get; set; }
+
+    /// <summary>A per-node row's label: type, name and the shapes of the inputs, e.g. <c>_FusedConv2D conv/Relu [1,35,35,288] [3,3,288,384]</c>.</summary>
+    internal static string NodeLabel(Operation op, SharpFlow.Framework.OpKernelContext ctx)
+    {
+        var label = new System.Text.StringBuilder(op.type).Append(' ').Append(op.name);
+        for (var i = 0; i < ctx.InputCount; i++)
+            if (ctx.InputOrNull(i) is { } input) label.Append(" [").AppendJoin(",", input.shape.Dims).Append(']');
+        return label.ToString();
+    }
 
     public static void Add(string opType, long ticks, long bytes)
     {
