@@ -115,6 +115,8 @@ public class PeerInferenceBenchmarks : IDisposable
             _session = new Session(graph);
         }
         using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
+        // SHARPFLOW_PEER_ORT_PROFILE=prefix: ONNX Runtime writes its per-node timings (Chrome trace JSON) to prefix*.json at exit.
+        if (Environment.GetEnvironmentVariable("SHARPFLOW_PEER_ORT_PROFILE") is { Length: > 0 } prefix) (options.EnableProfiling, options.ProfileOutputPathPrefix) = (true, prefix);
         _ort = new InferenceSession(onnx, options);
         _inputData = Images(shape).ToArray<float>();
         _input = OrtValue.CreateTensorValueFromMemory(_inputData, shape);
