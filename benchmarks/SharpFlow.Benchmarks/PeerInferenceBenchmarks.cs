@@ -116,7 +116,7 @@ public class PeerInferenceBenchmarks : IDisposable
         }
         using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
         // SHARPFLOW_PEER_ORT_PROFILE=prefix: ONNX Runtime writes its per-node timings (Chrome trace JSON) to prefix*.json at exit.
-        if (Environment.GetEnvironmentVariable("SHARPFLOW_PEER_ORT_PROFILE") is { Length: > 0 } prefix) (options.EnableProfiling, options.ProfileOutputPathPrefix) = (true, prefix);
+        if (Environment.GetEnvironmentVariable("SHARPFLOW_PEER_ORT_PROFILE") is { Length: > 0 } prefix) { options.ProfileOutputPathPrefix = prefix; options.EnableProfiling = true; } // the prefix first: enabling reads it
         _ort = new InferenceSession(onnx, options);
         _inputData = Images(shape).ToArray<float>();
         _input = OrtValue.CreateTensorValueFromMemory(_inputData, shape);
