@@ -38,13 +38,16 @@ public static class GemmProbe
             for (var i = 0; i < b.Length; i++) b[i] = (float)random.NextDouble() - 0.5f;
             var packed = PackedMatrix.Pack(b, k, n, false);
             var ms = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed));
-            // Cold: the filter read from memory as in a network, where every layer's weights pushed out the previous
-            // ones: a round of copies of B, 256 MiB in all, one after another.
+            // Cold: the filter (and then the input too) read from memory as in a network, where every layer's data pushed
+            // out the previous ones: a round of copies, 256 MiB of B in all, one after another.
             var copies = (int)Math.Max(2, (256L << 20) / (4L * k * n));
             var cold = Enumerable.Range(0, copies).Select(_ => PackedMatrix.Pack(b, k, n, false)).ToArray();
             var next = 0;
             var coldMs = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, cold[next++ % copies]));
-            Console.WriteLine($"{name,-28} {m,5}x{k,5}x{n,5}  {ms,8:F3} ms  {2.0 * m * k * n / ms / 1e6,7:F1} GFLOP/s; B from memory {coldMs,8:F3} ms  {2.0 * m * k * n / coldMs / 1e6,7:F1} GFLOP/s");
+            var coldA = Enumerable.Range(0, copies).Select(_ => (float[])a.Clone()).ToArray();
+            var bothMs = Median(repeats, () => { var x = next++ % copies; PackedSgemm.Multiply(coldA[x], b, c, m, k, n, false, false, default, cold[x]); });
+            Console.WriteLine($"{name,-28} {m,5}x{k,5}x{n,5}  {ms,7:F3} ms {2.0 * m * k * n / ms / 1e6,6:F1} GFLOP/s; B from memory {coldMs,7:F3} ms {2.0 * m * k * n / coldMs / 1e6,6:F1}; A and B {bothMs,7:F3} ms {2.0 * m * k * n / bothMs / 1e6,6:F1}");
+
         }
     }
 
