@@ -28,6 +28,33 @@ public class DataMovementTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { 1, 3, 50, 70 }, new[] { 0, 2, 3, 1 })] // NCHW -> NHWC: one 3×3500 matrix, tiles past its edge
+    [InlineData(new[] { 2, 40, 1, 33 }, new[] { 0, 3, 2, 1 })] // a size-1 axis between the swapped ones
+    [InlineData(new[] { 3, 1, 1 }, new[] { 2, 1, 0 })] // only one axis left: a copy
+    [InlineData(new[] { 1, 1 }, new[] { 1, 0 })] // no axis left
+    [InlineData(new[] { 5, 34, 2, 3 }, new[] { 2, 3, 0, 1 })] // [170, 6] -> [6, 170]
+    [InlineData(new[] { 4, 3, 5, 2, 6 }, new[] { 3, 4, 0, 2, 1 })] // no matrix form: the general walk on merged axes
+    [InlineData(new[] { 2, 3, 4, 5 }, new[] { 1, 2, 3, 0 })]
+    public void TransposeOfMergedAxesMatchesIndexMapping(int[] shape, int[] perm)
+    {
+        var count = shape.Aggregate(1, (a, b) => a * b);
+        var x = NDArray.FromFlat(Enumerable.Range(0, count).Select(i => i * 7 + 1).ToArray(), new Shape(shape));
+        var outShape = perm.Select(p => shape[p]).ToArray();
+        var y = NDArray.Zeros(DType.int32, new Shape(outShape));
+        DataMovement.Transpose(x, perm, y);
+        var rank = shape.Length;
+        var idx = new int[rank];
+        var src = new int[rank];
+        for (var flat = 0; flat < count; flat++)
+        {
+            var rest = flat;
+            for (var d = rank - 1; d >= 0; d--) { idx[d] = rest % outShape[d]; rest /= outShape[d]; }
+            for (var d = 0; d < rank; d++) src[perm[d]] = idx[d];
+            Assert.Equal(x.GetValue<int>(src), y.AsSpan<int>()[flat]);
+        }
+    }
+
     [Fact]
     public void ConcatAndSelectMoveWholeBlocks()
     {

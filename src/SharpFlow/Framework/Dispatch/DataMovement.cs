@@ -35,12 +35,21 @@ public static class DataMovement
         }
     }
 
-    private static void Transpose<T>(ReadOnlySpan<T> x, ReadOnlySpan<int> inShape, ReadOnlySpan<int> perm, Span<T> y)
+    private static void Transpose<T>(ReadOnlySpan<T> x, ReadOnlySpan<int> shape, ReadOnlySpan<int> permutation, Span<T> y)
         where T : unmanaged
     {
-        var rank = inShape.Length;
         if (y.Length == 0) return;
-        if (rank == 0) { y[0] = x[0]; return; }
+        if (shape.Length == 0) { y[0] = x[0]; return; }
+        // The same transpose on fewer axes: axes of size 1 dropped, and input axes that stay neighbours in the output
+        // merged (NCHW -> NHWC is [C, H·W] -> [H·W, C] per image).
+        Span<int> inShape = stackalloc int[shape.Length];
+        Span<int> perm = stackalloc int[shape.Length];
+        var rank = Simplify(shape, permutation, inShape, perm);
+        inShape = inShape[..rank];
+        perm = perm[..rank];
+        if (rank <= 1) { x[..y.Length].CopyTo(y); return; }
+        if (rank == 2 && perm[0] == 1) { TransposeMatrices(x, 1, inShape[0], inShape[1], y); return; }
+        if (rank == 3 && perm[0] == 0 && perm[1] == 2) { TransposeMatrices(x, inShape[0], inShape[1], inShape[2], y); return; }
         Span<int> inStrides = stackalloc int[rank];
         var s = 1;
         for (var i = rank - 1; i >= 0; i--) { inStrides[i] = s; s *= inShape[i]; }
@@ -68,6 +77,85 @@ public static class DataMovement
             }
         }
     }
+
+    /// <summary>
+    /// Drops the axes of size 1 of a transpose and merges input axes that follow each other in the output too; writes
+    /// the remaining shape and permutation and returns their rank (0 when every axis has size 1).
+    /// </summary>
+    private static int Simplify(ReadOnlySpan<int> shape, ReadOnlySpan<int> perm, Span<int> outShape, Span<int> outPerm)
+    {
+        var rank = shape.Length;
+        Span<int> renumber = stackalloc int[rank]; // input axis -> its index among the kept axes, or -1
+        var kept = 0;
+        for (var a = 0; a < rank; a++) renumber[a] = shape[a] == 1 ? -1 : kept++;
+        Span<int> keptPerm = stackalloc int[kept];
+        Span<int> keptShape = stackalloc int[kept];
+        var k = 0;
+        for (var j = 0; j < rank; j++)
+            if (renumber[perm[j]] >= 0) keptPerm[k++] = renumber[perm[j]];
+        for (var a = 0; a < rank; a++)
+            if (renumber[a] >= 0) keptShape[renumber[a]] = shape[a];
+        // Runs of the output order whose input axes are consecutive become one axis; the merged input axes keep the
+        // order of their first input axis.
+        Span<int> runStart = stackalloc int[kept]; // output position -> whether a run starts there
+        Span<int> mergedOf = stackalloc int[kept]; // input axis starting a run -> merged axis, else -1
+        mergedOf.Fill(-1);
+        var runs = 0;
+        for (var j = 0; j < kept; j++)
+        {
+            runStart[j] = j == 0 || keptPerm[j] != keptPerm[j - 1] + 1 ? 1 : 0;
+            if (runStart[j] == 1) { mergedOf[keptPerm[j]] = 0; runs++; }
+        }
+        var next = 0;
+        for (var a = 0; a < kept; a++)
+            if (mergedOf[a] == 0) mergedOf[a] = next++;
+        for (var m = 0; m < runs; m++) outShape[m] = 1;
+        var o = -1;
+        var current = 0;
+        for (var j = 0; j < kept; j++)
+        {
+            if (runStart[j] == 1) { current = mergedOf[keptPerm[j]]; outPerm[++o] = current; }
+            outShape[current] *= keptShape[keptPerm[j]];
+        }
+        return runs;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> row-major rows×cols matrices, each written transposed (cols×rows), in tiles of at most
+    /// 32 × 32 elements (in L1): each tile read along the input rows and written with a stride; the tiles' columns
+    /// split between the threads.
+    /// </summary>
+    private static unsafe void TransposeMatrices<T>(ReadOnlySpan<T> x, int count, int rows, int cols, Span<T> y) where T : unmanaged
+    {
+        var size = (long)rows * cols;
+        if (x.Length < count * size || y.Length < count * size) throw new ArgumentException("Transpose: the arrays are smaller than their shapes.");
+        var columnTiles = (cols + MatrixTile - 1) / MatrixTile;
+        fixed (T* px = x)
+        fixed (T* py = y)
+        {
+            Partition.For(count * columnTiles, (long)rows * MatrixTile, ((nint)px, (nint)py, rows, cols, columnTiles),
+                static (in (nint X, nint Y, int Rows, int Cols, int ColumnTiles) j, int start, int end) =>
+                {
+                    for (var t = start; t < end; t++)
+                    {
+                        var size = (long)j.Rows * j.Cols;
+                        var src = (T*)j.X + t / j.ColumnTiles * size;
+                        var dst = (T*)j.Y + t / j.ColumnTiles * size;
+                        var c0 = t % j.ColumnTiles * MatrixTile;
+                        var c1 = Math.Min(j.Cols, c0 + MatrixTile);
+                        for (var r0 = 0; r0 < j.Rows; r0 += MatrixTile)
+                        {
+                            var r1 = Math.Min(j.Rows, r0 + MatrixTile);
+                            for (var r = r0; r < r1; r++)
+                                for (var c = c0; c < c1; c++)
+                                    dst[(long)c * j.Rows + r] = src[(long)r * j.Cols + c];
+                        }
+                    }
+                });
+        }
+    }
+
+    private const int MatrixTile = 32;
 
     /// <summary>
     /// Copies a strided view: for every index <c>i</c> of <paramref name="shape"/>,
