@@ -116,6 +116,35 @@ public class PoolingBenchmarks
 }
 
 /// <summary>
+/// Inception-v3's pooling at batch 1: the 3×3 stride-1 SAME average pooling of its 35×35×288 and 17×17×768 blocks
+/// (windows at the border count only the taps inside the image) and the 3×3 stride-2 max pooling of its reductions.
+/// </summary>
+public class InceptionPoolingBenchmarks
+{
+    private float[] _input = [], _output = [];
+    private Window2D _avg, _max;
+
+    [Params(35, 17)]
+    public int Size { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var channels = Size == 35 ? 288 : 768;
+        _avg = Window2D.Create(1, Size, Size, channels, 3, 3, 1, 1, 1, 1, same: true);
+        _max = Window2D.Create(1, Size, Size, channels, 3, 3, 2, 2, 1, 1, same: false);
+        _input = Data.Random((long)Size * Size * channels, 1);
+        _output = new float[_avg.OutPositions * channels];
+    }
+
+    [Benchmark]
+    public void AvgPool() => PoolingKernels.AvgPool<float>(_input, _output, _avg);
+
+    [Benchmark]
+    public void MaxPool() => PoolingKernels.MaxPool<float>(_input, _output, _max);
+}
+
+/// <summary>
 /// BiasAddGrad's column sums over LeNet-5's first convolution at batch 256 (6 channels) and the convnet's second at
 /// batch 100 (64): the kernel against the row-by-row vector adds it replaced (the same sums, bitwise).
 /// </summary>

@@ -30,6 +30,7 @@ public class PoolingForwardTests
         { 2, 6, 10, 3, 2, 2, 2, 2, 1, false },     // windows that tile the input: 3 channels, masked (a spill of 5)
         { 1, 5, 9, 7, 2, 2, 2, 2, 1, false },      // tiling, a row and a column past the last window, a spill of 1
         { 2, 9, 9, 12, 3, 3, 3, 3, 1, false },     // a block of 8 and 4 channels that spill into the next pixel
+        { 1, 5, 6, 152, 3, 3, 1, 1, 1, true },     // Inception's 3×3/1 SAME mean: two blocks of four vectors, one vector, a tail
     };
 
     [Theory]

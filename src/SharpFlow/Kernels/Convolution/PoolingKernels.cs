@@ -524,14 +524,38 @@ internal static unsafe class PoolingKernels
         var divisor = T.CreateChecked(count);
         var ch = 0;
         if (Vector512.IsHardwareAccelerated)
+        {
+            // Four channel blocks at a time: four independent chains of adds instead of one (the chain's latency, not
+            // the loads, bounded the one-block loop: Inception-v3's 35×35×288 pooling 135 µs).
+            var d = Vector512.Create(divisor);
+            for (; ch + 4 * Vector512<T>.Count <= c; ch += 4 * Vector512<T>.Count)
+            {
+                Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                for (var r = 0; r < rows; r++)
+                {
+                    var tap = first + r * rowStep + ch;
+                    for (var k = 0; k < cols; k++, tap += colStep)
+                    {
+                        a0 += Vector512.Load(tap);
+                        a1 += Vector512.Load(tap + Vector512<T>.Count);
+                        a2 += Vector512.Load(tap + 2 * Vector512<T>.Count);
+                        a3 += Vector512.Load(tap + 3 * Vector512<T>.Count);
+                    }
+                }
+                (a0 / d).Store(o + ch);
+                (a1 / d).Store(o + ch + Vector512<T>.Count);
+                (a2 / d).Store(o + ch + 2 * Vector512<T>.Count);
+                (a3 / d).Store(o + ch + 3 * Vector512<T>.Count);
+            }
             for (; ch + Vector512<T>.Count <= c; ch += Vector512<T>.Count)
             {
                 var acc = Vector512<T>.Zero;
                 for (var r = 0; r < rows; r++)
                     for (var k = 0; k < cols; k++)
                         acc += Vector512.Load(first + r * rowStep + k * colStep + ch);
-                (acc / Vector512.Create(divisor)).Store(o + ch);
+                (acc / d).Store(o + ch);
             }
+        }
         if (Vector256.IsHardwareAccelerated)
             for (; ch + Vector256<T>.Count <= c; ch += Vector256<T>.Count)
             {
