@@ -58,6 +58,17 @@ public readonly ref struct GemmEpilogue<T> where T : unmanaged
     /// <summary>True when there is nothing to apply with the sums.</summary>
     public bool IsEmpty => Bias.IsEmpty && Residual.IsEmpty && InBlockActivation == FusedActivation.None;
 
+    /// <summary>
+    /// Throws unless the bias holds <paramref name="n"/> values and the residual at least <paramref name="elements"/>:
+    /// what a kernel that applies the epilogue to <paramref name="elements"/> values in rows of <paramref name="n"/>
+    /// checks before it writes anything.
+    /// </summary>
+    internal void Check(long elements, int n)
+    {
+        if (!Bias.IsEmpty && Bias.Length != n) throw new ArgumentException($"epilogue: {Bias.Length} biases for rows of {n}");
+        if (!Residual.IsEmpty && Residual.Length < elements) throw new ArgumentException($"epilogue: a residual of {Residual.Length} elements for {elements}");
+    }
+
     /// <summary>The epilogue of rows [<paramref name="row"/>, +<paramref name="rows"/>) of a product <paramref name="n"/> columns wide.</summary>
     public GemmEpilogue<T> Rows(int row, int rows, int n) =>
         new(Bias, Residual.IsEmpty ? default : Residual.Slice(row * n, rows * n), Activation);
@@ -91,8 +102,7 @@ public static class BiasActivation
     {
         if (epilogue.IsEmpty || n == 0 || y.Length == 0) return;
         if (y.Length % n != 0) throw new ArgumentException($"epilogue: {y.Length} elements are not rows of {n}");
-        if (!epilogue.Bias.IsEmpty && epilogue.Bias.Length != n) throw new ArgumentException($"epilogue: {epilogue.Bias.Length} biases for rows of {n}");
-        if (!epilogue.Residual.IsEmpty && epilogue.Residual.Length < y.Length) throw new ArgumentException($"epilogue: a residual of {epilogue.Residual.Length} elements for {y.Length}");
+        epilogue.Check(y.Length, n);
         var rowsPerBlock = Math.Max(1, 2048 / n);
         var block = rowsPerBlock * n;
         var pattern = epilogue.Bias.IsEmpty ? null : System.Buffers.ArrayPool<T>.Shared.Rent(block);

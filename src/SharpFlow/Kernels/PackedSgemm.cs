@@ -160,8 +160,7 @@ internal static unsafe class PackedSgemm
             BiasActivation.Apply(c[..(m * n)], n, epilogue);
             return;
         }
-        if (!epilogue.Bias.IsEmpty && epilogue.Bias.Length != n) throw new ArgumentException($"epilogue: {epilogue.Bias.Length} biases for {n} columns");
-        if (!epilogue.Residual.IsEmpty && epilogue.Residual.Length < (long)m * n) throw new ArgumentException($"epilogue: a residual of {epilogue.Residual.Length} elements for {m}×{n}");
+        epilogue.Check((long)m * n, n);
         var withEpilogue = !epilogue.IsEmpty;
         // Prepacked panels fix the kernel width they were packed for (tests flip Wide; both widths give the same sums).
         var prepacked = packedB is not null && packedB.Fits(k, n, transposeB) ? packedB.Data : null;

@@ -124,9 +124,9 @@ internal static class Conv2DKernels
     }
 
     /// <summary>
-    /// The convolutions that skip im2col, then the <paramref name="epilogue"/>: Winograd (3×3 stride 1), the
-    /// one-channel kernels (which apply it to each output row as they finish it), the small-channel direct kernel, in
-    /// that order; false when none applies (and nothing was written).
+    /// The convolutions that skip im2col, with the <paramref name="epilogue"/>: Winograd (3×3 stride 1, then the
+    /// epilogue as a pass), the one-channel and the small-channel direct kernels (which apply it to each output row as
+    /// they finish it), in that order; false when none applies (and nothing was written).
     /// </summary>
     private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
         PrepackedFilter? prepacked, GemmEpilogue<T> epilogue)
@@ -145,9 +145,7 @@ internal static class Conv2DKernels
                 new GemmEpilogue<float>(Floats(epilogue.Bias), Floats(epilogue.Residual), epilogue.Activation));
             return true;
         }
-        if (!SmallChannelConv.TryForward(input, filter, output, g, outChannels, prepacked)) return false;
-        Gemm.ApplyEpilogue(output[..count], outChannels, epilogue);
-        return true;
+        return SmallChannelConv.TryForward(input, filter, output, g, outChannels, prepacked, epilogue);
     }
 
     /// <summary>The filter's GEMM panels for an m×k·k×n product that reads them; null without a cache or where the product packs no B.</summary>

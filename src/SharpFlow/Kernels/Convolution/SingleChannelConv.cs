@@ -70,10 +70,8 @@ internal static unsafe class SingleChannelConv
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels,
         GemmEpilogue<float> epilogue = default)
     {
-        if (!epilogue.Bias.IsEmpty && epilogue.Bias.Length != outChannels) throw new ArgumentException($"epilogue: {epilogue.Bias.Length} biases for {outChannels} channels");
         var rowLength = g.OutWidth * outChannels;
-        if (!epilogue.Residual.IsEmpty && epilogue.Residual.Length < (long)g.Batch * g.OutHeight * rowLength)
-            throw new ArgumentException($"epilogue: a residual of {epilogue.Residual.Length} elements for {g.Batch * g.OutHeight * rowLength}");
+        epilogue.Check((long)g.Batch * g.OutHeight * rowLength, outChannels);
         var p = Padded.Of(g);
         var groups = (outChannels + GroupChannels - 1) / GroupChannels;
         var paddedChannels = groups * GroupChannels;

@@ -82,12 +82,13 @@ internal static unsafe class SmallChannelConv
 
     /// <summary>Runs <see cref="Forward"/> when <typeparamref name="T"/> is float and the geometry applies.</summary>
     public static bool TryForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, in Window2D g, int outChannels,
-        PrepackedFilter? prepacked = null) where T : unmanaged
+        PrepackedFilter? prepacked = null, GemmEpilogue<T> epilogue = default) where T : unmanaged
     {
         if (typeof(T) != typeof(float) || !AppliesToForward(g, outChannels)) return false;
         var floats = MemoryMarshal.Cast<T, float>(filter);
         Forward(MemoryMarshal.Cast<T, float>(input), floats, MemoryMarshal.Cast<T, float>(output), g, outChannels,
-            prepacked?.SmallChannelLayout(floats, g.PatchSize, outChannels));
+            prepacked?.SmallChannelLayout(floats, g.PatchSize, outChannels),
+            new GemmEpilogue<float>(MemoryMarshal.Cast<T, float>(epilogue.Bias), MemoryMarshal.Cast<T, float>(epilogue.Residual), epilogue.Activation));
         return true;
     }
 
@@ -177,10 +178,14 @@ internal static unsafe class SmallChannelConv
     /// <summary>
     /// <paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>[N, H, W, C], filter[kh, kw, C, outChannels]);
     /// <paramref name="packedFilter"/>, when given, is <see cref="PackFilter"/>'s layout of the filter, used instead of laying it out again.
+    /// A fused op's <paramref name="epilogue"/> (bias, residual laid out as the output, activation as
+    /// <see cref="GemmEpilogue{T}.InBlockActivation"/>) runs on each output row as soon as it is written.
     /// </summary>
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels,
-        float[]? packedFilter = null)
+        float[]? packedFilter = null, GemmEpilogue<float> epilogue = default)
     {
+        var rowLength = g.OutWidth * outChannels;
+        epilogue.Check((long)g.Batch * g.OutHeight * rowLength, outChannels);
         var blockColumns = outChannels <= Lanes ? NarrowColumns : WideColumns;
         var c = new Correlation(g.Batch, (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight,
             Correlation.ColumnsFor(g.OutWidth, blockColumns, g.StrideWidth, g.KernelWidth), g.Channels,
@@ -188,22 +193,29 @@ internal static unsafe class SmallChannelConv
         if (packedFilter is not null && packedFilter.Length != g.PatchSize * c.PaddedOut) packedFilter = null;
         var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
         var weights = packedFilter ?? ArrayPool<float>.Shared.Rent(checked(g.PatchSize * c.PaddedOut));
+        // The bias repeated for every pixel of an output row: the epilogue runs over each row as soon as it is written.
+        var pattern = epilogue.Bias.IsEmpty ? null : ArrayPool<float>.Shared.Rent(rowLength);
         try
         {
             if (packedFilter is null) Layout(filter, g.PatchSize, outChannels, weights.AsSpan(0, g.PatchSize * c.PaddedOut));
+            if (pattern is not null)
+                for (var ow = 0; ow < g.OutWidth; ow++) epilogue.Bias.CopyTo(pattern.AsSpan(ow * outChannels));
             fixed (float* x = input)
             fixed (float* xp = padded)
             fixed (float* wp = weights)
             fixed (float* y = output)
+            fixed (float* bias = pattern)
+            fixed (float* residual = epilogue.Residual)
             {
                 Pad(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns);
-                Correlate(c, xp, wp, y);
+                Correlate(c, xp, wp, y, new RowEpilogue((nint)bias, (nint)residual, epilogue.InBlockActivation, !epilogue.IsEmpty));
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(padded);
             if (packedFilter is null) ArrayPool<float>.Shared.Return(weights);
+            if (pattern is not null) ArrayPool<float>.Shared.Return(pattern);
         }
     }
 
@@ -251,15 +263,30 @@ internal static unsafe class SmallChannelConv
         }
     }
 
-    private readonly record struct CorrelateJob(nint X, nint W, nint Y, Correlation C);
+    /// <summary>A fused op's epilogue for each output row: the bias repeated per pixel (or 0), the residual laid out as the output (or 0), the activation.</summary>
+    private readonly record struct RowEpilogue(nint Pattern, nint Residual, FusedActivation Activation, bool Applies);
 
-    private static void Correlate(in Correlation c, float* x, float* w, float* y)
+    private readonly record struct CorrelateJob(nint X, nint W, nint Y, Correlation C, RowEpilogue Epilogue);
+
+    /// <summary>
+    /// The correlation row by row of output, each row followed by <paramref name="epilogue"/> while it is in cache
+    /// (<see cref="BiasActivation.Tile(float*, int, float*, float*, int, int, FusedActivation)"/> over the row, the
+    /// operations of the separate pass, so the same results: ResNet18's 7×7 stem wrote 3.2 MB and read them back).
+    /// </summary>
+    private static void Correlate(in Correlation c, float* x, float* w, float* y, RowEpilogue epilogue = default)
     {
-        var job = new CorrelateJob((nint)x, (nint)w, (nint)y, c);
+        var job = new CorrelateJob((nint)x, (nint)w, (nint)y, c, epilogue);
         Partition.For(c.Batch * c.OutHeight, (long)c.OutWidth * c.KernelHeight * c.KernelWidth * c.Channels * c.OutChannels, job,
             static (in CorrelateJob j, int start, int end) =>
             {
-                for (var r = start; r < end; r++) CorrelateRow(j, r / j.C.OutHeight, r % j.C.OutHeight);
+                var length = j.C.OutWidth * j.C.OutChannels;
+                for (var r = start; r < end; r++)
+                {
+                    CorrelateRow(j, r / j.C.OutHeight, r % j.C.OutHeight);
+                    if (j.Epilogue.Applies)
+                        BiasActivation.Tile((float*)j.Y + (long)r * length, length, (float*)j.Epilogue.Pattern,
+                            j.Epilogue.Residual == 0 ? null : (float*)j.Epilogue.Residual + (long)r * length, 1, length, j.Epilogue.Activation);
+                }
             });
     }
 

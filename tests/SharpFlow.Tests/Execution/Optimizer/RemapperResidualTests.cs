@@ -130,6 +130,37 @@ public class RemapperResidualTests
         if (activation is "Relu" or "Relu6") Assert.Contains(on[0].ToArray<float>(), v => v == 0);
     }
 
+    /// <summary>
+    /// A few-channel input (a stem: 3 channels, 7×7 stride 2) takes the small-channel direct kernel, which applies the
+    /// fused epilogue to each output row as it finishes it: bitwise the separate ops for the 8-channel, 16-channel
+    /// and 32-channel blocks (7, 20, 40 and 64 output channels), rows of 9 pixels (not a whole number of blocks).
+    /// </summary>
+    [Theory]
+    [InlineData("Relu", 40)]
+    [InlineData("Relu6", 7)]
+    [InlineData("Elu", 20)]
+    [InlineData("Tanh", 40)]
+    [InlineData("", 64)]
+    public void ASmallChannelConvolutionAppliesTheEpilogueRowByRow(string activation, int outChannels)
+    {
+        using var g = TestGraph.Enter();
+        var x = tf.placeholder(tf.float32, new Shape(-1, 17, 18, 3), name: "x");
+        var r = tf.placeholder(tf.float32, new Shape(-1, 9, 9, outChannels), name: "r");
+        var f = tf.constant(Values(new Shape(7, 7, 3, outChannels), 0.5, 1));
+        var b = tf.constant(Values(new Shape(outChannels), 2, 2));
+        var y = Activate(activation, tf.add(tf.nn.bias_add(tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME"), b), r, name: "residual"));
+        var geometry = SharpFlow.Kernels.Convolution.Window2D.Create(2, 17, 18, 3, 7, 7, 2, 2, 1, 1, same: true);
+        Assert.True(SharpFlow.Kernels.Convolution.SmallChannelConv.AppliesToForward(geometry, outChannels));
+        var residual = Values(new Shape(2, 9, 9, outChannels), 3, 4).ToArray<float>();
+        residual[17] = float.NaN;
+        var (on, off, graph) = RunBoth([y], new FeedDict { [x] = Values(new Shape(2, 17, 18, 3), 1, 3), [r] = NDArray.FromFlat(residual, new Shape(2, 9, 9, outChannels)) });
+        Bitwise(on, off);
+        var fused = Assert.Single(graph.Nodes, n => n.Op.type == "_FusedConv2D");
+        Assert.Equal(activation == "" ? ["BiasAdd", "Add"] : new[] { "BiasAdd", "Add", activation }, FusedOpsOf(fused));
+        Assert.Contains(on[0].ToArray<float>(), float.IsNaN);
+        if (activation is "Relu" or "Relu6") Assert.Contains(on[0].ToArray<float>(), v => v == 0);
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(false, true)]
