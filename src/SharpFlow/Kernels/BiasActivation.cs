@@ -204,3 +204,44 @@ public static class BiasActivation
         }
     }
 }
+
+/// <summary>
+/// A fused op's epilogue applied by a direct convolution to each output row (<see cref="Length"/> values: width ×
+/// channels) as soon as it has written it, while the row is in cache: <see cref="BiasActivation.Tile(float*, int, float*, float*, int, int, FusedActivation)"/> over the row
+/// with the bias repeated for every pixel (<see cref="Pattern"/>), the operations of the separate pass, so the same
+/// results. Built by <see cref="Create"/> from pinned memory; <see cref="Applies"/> is false when there is nothing to apply.
+/// </summary>
+internal readonly unsafe record struct RowEpilogue(nint Pattern, nint Residual, FusedActivation Activation, int Length, bool Applies)
+{
+    /// <summary>
+    /// Checks <paramref name="epilogue"/> against an output of <paramref name="rows"/> rows of <paramref name="width"/>
+    /// pixels × <paramref name="channels"/> and rents the bias pattern of one row (null without a bias; give it back
+    /// with <see cref="ReturnPattern"/>).
+    /// </summary>
+    public static float[]? RentPattern(in GemmEpilogue<float> epilogue, long rows, int width, int channels)
+    {
+        var length = width * channels;
+        epilogue.Check(rows * length, channels);
+        if (epilogue.Bias.IsEmpty) return null;
+        var pattern = System.Buffers.ArrayPool<float>.Shared.Rent(length);
+        for (var w = 0; w < width; w++) epilogue.Bias.CopyTo(pattern.AsSpan(w * channels));
+        return pattern;
+    }
+
+    /// <summary>Gives back a pattern from <see cref="RentPattern"/>.</summary>
+    public static void ReturnPattern(float[]? pattern)
+    {
+        if (pattern is not null) System.Buffers.ArrayPool<float>.Shared.Return(pattern);
+    }
+
+    /// <summary>The row epilogue over the pinned <paramref name="pattern"/> (or null) and the epilogue's pinned <paramref name="residual"/> (or null).</summary>
+    public static RowEpilogue Create(in GemmEpilogue<float> epilogue, float* pattern, float* residual, int width, int channels) =>
+        new((nint)pattern, (nint)residual, epilogue.InBlockActivation, width * channels, !epilogue.IsEmpty);
+
+    /// <summary>Applies the epilogue to output row <paramref name="row"/> of <paramref name="output"/> (rows of <see cref="Length"/> values).</summary>
+    public void Apply(float* output, long row)
+    {
+        if (!Applies) return;
+        BiasActivation.Tile(output + row * Length, Length, (float*)Pattern, Residual == 0 ? null : (float*)Residual + row * Length, 1, Length, Activation);
+    }
+}

@@ -136,6 +136,34 @@ public class GemmEpilogueTests
             new GemmEpilogue<float>(new float[69], default, FusedActivation.Relu)));
         Assert.Contains("69 biases", ex.Message);
     }
+
+    /// <summary>
+    /// The direct convolutions (one input channel; a few, as in a stem) refuse a bias of the wrong length and a
+    /// residual shorter than the output before they write anything.
+    /// </summary>
+    [Fact]
+    public void TheDirectConvolutionsRefuseAWrongEpilogueAndWriteNothing()
+    {
+        var one = Window2D.Create(1, 9, 8, 1, 3, 3, 1, 1, 1, 1, same: true);
+        var stem = Window2D.Create(1, 11, 12, 3, 7, 7, 2, 2, 1, 1, same: true);
+        Assert.True(SingleChannelConv.Applies(one));
+        Assert.True(SmallChannelConv.AppliesToForward(stem, 20));
+        foreach (var (g, channels, run) in new (Window2D, int, Action<float[], float[], float[], GemmEpilogue<float>>)[]
+        {
+            (one, 5, (x, f, y, e) => SingleChannelConv.Forward(x, f, y, one, 5, e)),
+            (stem, 20, (x, f, y, e) => SmallChannelConv.Forward(x, f, y, stem, 20, epilogue: e)),
+        })
+        {
+            var x = new float[g.InImageSize];
+            var f = new float[g.PatchSize * channels];
+            var y = Enumerable.Repeat(7f, g.OutPositions * channels).ToArray();
+            var bias = Assert.Throws<ArgumentException>(() => run(x, f, y, new GemmEpilogue<float>(new float[channels - 1], default, FusedActivation.Relu)));
+            Assert.Equal($"epilogue: {channels - 1} biases for rows of {channels}", bias.Message);
+            var residual = Assert.Throws<ArgumentException>(() => run(x, f, y, new GemmEpilogue<float>(default, new float[y.Length - 1], FusedActivation.None)));
+            Assert.Equal($"epilogue: a residual of {y.Length - 1} elements for {y.Length}", residual.Message);
+            Assert.All(y, v => Assert.Equal(7f, v));
+        }
+    }
 }
 
 /// <summary>

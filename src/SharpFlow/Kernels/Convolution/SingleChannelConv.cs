@@ -57,35 +57,30 @@ internal static unsafe class SingleChannelConv
             }
     }
 
-    private readonly record struct ForwardJob(nint X, nint W, nint Y, Window2D G, Padded P, int OutChannels, int PaddedChannels,
-        nint Pattern = 0, nint Residual = 0, FusedActivation Activation = FusedActivation.None, bool Epilogue = false);
+    private readonly record struct ForwardJob(nint X, nint W, nint Y, Window2D G, Padded P, int OutChannels, int PaddedChannels, RowEpilogue Epilogue);
 
     /// <summary>
     /// <paramref name="output"/>[N, outH, outW, C] = conv(<paramref name="input"/>[N, H, W, 1], filter[kh, kw, 1, C]),
     /// then the fused ops' <paramref name="epilogue"/> (bias, residual laid out as the output, activation as
     /// <see cref="GemmEpilogue{T}.InBlockActivation"/>) on each output row as soon as it is written, while it is in
-    /// cache: <see cref="BiasActivation.Tile(float*, int, float*, float*, int, int, FusedActivation)"/> over the row
-    /// with the bias repeated per pixel, the operations of the separate pass, so the same results.
+    /// cache (<see cref="RowEpilogue"/>).
     /// </summary>
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels,
         GemmEpilogue<float> epilogue = default)
     {
-        var rowLength = g.OutWidth * outChannels;
-        epilogue.Check((long)g.Batch * g.OutHeight * rowLength, outChannels);
         var p = Padded.Of(g);
         var groups = (outChannels + GroupChannels - 1) / GroupChannels;
         var paddedChannels = groups * GroupChannels;
         var taps = g.KernelHeight * g.KernelWidth;
+        // Checks the epilogue before anything is rented.
+        var pattern = RowEpilogue.RentPattern(epilogue, (long)g.Batch * g.OutHeight, g.OutWidth, outChannels);
         var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * p.ImageSize));
         var weights = ArrayPool<float>.Shared.Rent(checked(taps * paddedChannels));
-        var pattern = epilogue.Bias.IsEmpty ? null : ArrayPool<float>.Shared.Rent(rowLength);
         try
         {
             // The filter with its channels padded to whole groups (zeros), so every block computes six channels.
             weights.AsSpan(0, taps * paddedChannels).Clear();
             for (var t = 0; t < taps; t++) filter.Slice(t * outChannels, outChannels).CopyTo(weights.AsSpan(t * paddedChannels));
-            if (pattern is not null)
-                for (var ow = 0; ow < g.OutWidth; ow++) epilogue.Bias.CopyTo(pattern.AsSpan(ow * outChannels));
             fixed (float* xp = padded)
             fixed (float* w = weights)
             fixed (float* y = output)
@@ -93,17 +88,14 @@ internal static unsafe class SingleChannelConv
             fixed (float* residual = epilogue.Residual)
             {
                 Pad(input, g, p, xp);
-                var job = new ForwardJob((nint)xp, (nint)w, (nint)y, g, p, outChannels, paddedChannels, (nint)bias, (nint)residual,
-                    epilogue.InBlockActivation, !epilogue.IsEmpty);
+                var job = new ForwardJob((nint)xp, (nint)w, (nint)y, g, p, outChannels, paddedChannels,
+                    RowEpilogue.Create(epilogue, bias, residual, g.OutWidth, outChannels));
                 Partition.For(g.Batch * g.OutHeight, (long)g.OutWidth * taps * outChannels, job, static (in ForwardJob j, int start, int end) =>
                 {
-                    var length = j.G.OutWidth * j.OutChannels;
                     for (var r = start; r < end; r++)
                     {
                         ForwardRow(j, r / j.G.OutHeight, r % j.G.OutHeight);
-                        if (j.Epilogue)
-                            BiasActivation.Tile((float*)j.Y + (long)r * length, length, (float*)j.Pattern, j.Residual == 0 ? null : (float*)j.Residual + (long)r * length,
-                                1, length, j.Activation);
+                        j.Epilogue.Apply((float*)j.Y, r);
                     }
                 });
             }
@@ -112,7 +104,7 @@ internal static unsafe class SingleChannelConv
         {
             ArrayPool<float>.Shared.Return(padded);
             ArrayPool<float>.Shared.Return(weights);
-            if (pattern is not null) ArrayPool<float>.Shared.Return(pattern);
+            RowEpilogue.ReturnPattern(pattern);
         }
     }
 

@@ -184,22 +184,18 @@ internal static unsafe class SmallChannelConv
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels,
         float[]? packedFilter = null, GemmEpilogue<float> epilogue = default)
     {
-        var rowLength = g.OutWidth * outChannels;
-        epilogue.Check((long)g.Batch * g.OutHeight * rowLength, outChannels);
         var blockColumns = outChannels <= Lanes ? NarrowColumns : WideColumns;
         var c = new Correlation(g.Batch, (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight,
             Correlation.ColumnsFor(g.OutWidth, blockColumns, g.StrideWidth, g.KernelWidth), g.Channels,
             g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
         if (packedFilter is not null && packedFilter.Length != g.PatchSize * c.PaddedOut) packedFilter = null;
+        // Checks the epilogue before anything is rented.
+        var pattern = RowEpilogue.RentPattern(epilogue, (long)g.Batch * g.OutHeight, g.OutWidth, outChannels);
         var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
         var weights = packedFilter ?? ArrayPool<float>.Shared.Rent(checked(g.PatchSize * c.PaddedOut));
-        // The bias repeated for every pixel of an output row: the epilogue runs over each row as soon as it is written.
-        var pattern = epilogue.Bias.IsEmpty ? null : ArrayPool<float>.Shared.Rent(rowLength);
         try
         {
             if (packedFilter is null) Layout(filter, g.PatchSize, outChannels, weights.AsSpan(0, g.PatchSize * c.PaddedOut));
-            if (pattern is not null)
-                for (var ow = 0; ow < g.OutWidth; ow++) epilogue.Bias.CopyTo(pattern.AsSpan(ow * outChannels));
             fixed (float* x = input)
             fixed (float* xp = padded)
             fixed (float* wp = weights)
@@ -208,14 +204,14 @@ internal static unsafe class SmallChannelConv
             fixed (float* residual = epilogue.Residual)
             {
                 Pad(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns);
-                Correlate(c, xp, wp, y, new RowEpilogue((nint)bias, (nint)residual, epilogue.InBlockActivation, !epilogue.IsEmpty));
+                Correlate(c, xp, wp, y, RowEpilogue.Create(epilogue, bias, residual, g.OutWidth, outChannels));
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(padded);
             if (packedFilter is null) ArrayPool<float>.Shared.Return(weights);
-            if (pattern is not null) ArrayPool<float>.Shared.Return(pattern);
+            RowEpilogue.ReturnPattern(pattern);
         }
     }
 
@@ -263,15 +259,11 @@ internal static unsafe class SmallChannelConv
         }
     }
 
-    /// <summary>A fused op's epilogue for each output row: the bias repeated per pixel (or 0), the residual laid out as the output (or 0), the activation.</summary>
-    private readonly record struct RowEpilogue(nint Pattern, nint Residual, FusedActivation Activation, bool Applies);
-
     private readonly record struct CorrelateJob(nint X, nint W, nint Y, Correlation C, RowEpilogue Epilogue);
 
     /// <summary>
     /// The correlation row by row of output, each row followed by <paramref name="epilogue"/> while it is in cache
-    /// (<see cref="BiasActivation.Tile(float*, int, float*, float*, int, int, FusedActivation)"/> over the row, the
-    /// operations of the separate pass, so the same results: ResNet18's 7×7 stem wrote 3.2 MB and read them back).
+    /// (ResNet18's 7×7 stem wrote 3.2 MB and read them back in a separate pass).
     /// </summary>
     private static void Correlate(in Correlation c, float* x, float* w, float* y, RowEpilogue epilogue = default)
     {
@@ -279,13 +271,10 @@ internal static unsafe class SmallChannelConv
         Partition.For(c.Batch * c.OutHeight, (long)c.OutWidth * c.KernelHeight * c.KernelWidth * c.Channels * c.OutChannels, job,
             static (in CorrelateJob j, int start, int end) =>
             {
-                var length = j.C.OutWidth * j.C.OutChannels;
                 for (var r = start; r < end; r++)
                 {
                     CorrelateRow(j, r / j.C.OutHeight, r % j.C.OutHeight);
-                    if (j.Epilogue.Applies)
-                        BiasActivation.Tile((float*)j.Y + (long)r * length, length, (float*)j.Epilogue.Pattern,
-                            j.Epilogue.Residual == 0 ? null : (float*)j.Epilogue.Residual + (long)r * length, 1, length, j.Epilogue.Activation);
+                    j.Epilogue.Apply((float*)j.Y, r);
                 }
             });
     }

@@ -112,22 +112,9 @@ public class RemapperResidualTests
     [InlineData("")]
     public void AOneChannelConvolutionAppliesTheEpilogueRowByRow(string activation)
     {
-        using var g = TestGraph.Enter();
-        var x = tf.placeholder(tf.float32, new Shape(-1, 13, 19, 1), name: "x");
-        var r = tf.placeholder(tf.float32, new Shape(-1, 13, 19, 7), name: "r");
-        var f = tf.constant(Values(new Shape(5, 3, 1, 7), 0.5, 1));
-        var b = tf.constant(Values(new Shape(7), 2, 2));
-        var y = Activate(activation, tf.add(tf.nn.bias_add(tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME"), b), r, name: "residual"));
         var geometry = SharpFlow.Kernels.Convolution.Window2D.Create(3, 13, 19, 1, 5, 3, 1, 1, 1, 1, same: true);
         Assert.True(SharpFlow.Kernels.Convolution.SingleChannelConv.Applies(geometry));
-        var residual = Values(new Shape(3, 13, 19, 7), 3, 4).ToArray<float>();
-        residual[17] = float.NaN;
-        var (on, off, graph) = RunBoth([y], new FeedDict { [x] = Values(new Shape(3, 13, 19, 1), 1, 3), [r] = NDArray.FromFlat(residual, new Shape(3, 13, 19, 7)) });
-        Bitwise(on, off);
-        var fused = Assert.Single(graph.Nodes, n => n.Op.type == "_FusedConv2D");
-        Assert.Equal(activation == "" ? ["BiasAdd", "Add"] : new[] { "BiasAdd", "Add", activation }, FusedOpsOf(fused));
-        Assert.Contains(on[0].ToArray<float>(), float.IsNaN);
-        if (activation is "Relu" or "Relu6") Assert.Contains(on[0].ToArray<float>(), v => v == 0);
+        AssertTheEpilogueMatchesTheSeparateOps(activation, geometry, 7);
     }
 
     /// <summary>
@@ -143,17 +130,29 @@ public class RemapperResidualTests
     [InlineData("", 64)]
     public void ASmallChannelConvolutionAppliesTheEpilogueRowByRow(string activation, int outChannels)
     {
-        using var g = TestGraph.Enter();
-        var x = tf.placeholder(tf.float32, new Shape(-1, 17, 18, 3), name: "x");
-        var r = tf.placeholder(tf.float32, new Shape(-1, 9, 9, outChannels), name: "r");
-        var f = tf.constant(Values(new Shape(7, 7, 3, outChannels), 0.5, 1));
-        var b = tf.constant(Values(new Shape(outChannels), 2, 2));
-        var y = Activate(activation, tf.add(tf.nn.bias_add(tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME"), b), r, name: "residual"));
         var geometry = SharpFlow.Kernels.Convolution.Window2D.Create(2, 17, 18, 3, 7, 7, 2, 2, 1, 1, same: true);
         Assert.True(SharpFlow.Kernels.Convolution.SmallChannelConv.AppliesToForward(geometry, outChannels));
-        var residual = Values(new Shape(2, 9, 9, outChannels), 3, 4).ToArray<float>();
+        AssertTheEpilogueMatchesTheSeparateOps(activation, geometry, outChannels);
+    }
+
+    /// <summary>
+    /// conv2d (SAME, the geometry's input, window and strides) + bias + a residual holding a NaN, then
+    /// <paramref name="activation"/>: one <c>_FusedConv2D</c> with all of them, bitwise the unfused ops.
+    /// </summary>
+    private static void AssertTheEpilogueMatchesTheSeparateOps(string activation, SharpFlow.Kernels.Convolution.Window2D geometry, int outChannels)
+    {
+        using var g = TestGraph.Enter();
+        var input = new Shape(geometry.Batch, geometry.InHeight, geometry.InWidth, geometry.Channels);
+        var output = new Shape(geometry.Batch, geometry.OutHeight, geometry.OutWidth, outChannels);
+        var x = tf.placeholder(tf.float32, new Shape(-1, geometry.InHeight, geometry.InWidth, geometry.Channels), name: "x");
+        var r = tf.placeholder(tf.float32, new Shape(-1, geometry.OutHeight, geometry.OutWidth, outChannels), name: "r");
+        var f = tf.constant(Values(new Shape(geometry.KernelHeight, geometry.KernelWidth, geometry.Channels, outChannels), 0.5, 1));
+        var b = tf.constant(Values(new Shape(outChannels), 2, 2));
+        var conv = tf.nn.conv2d(x, f, [1, geometry.StrideHeight, geometry.StrideWidth, 1], "SAME");
+        var y = Activate(activation, tf.add(tf.nn.bias_add(conv, b), r, name: "residual"));
+        var residual = Values(output, 3, 4).ToArray<float>();
         residual[17] = float.NaN;
-        var (on, off, graph) = RunBoth([y], new FeedDict { [x] = Values(new Shape(2, 17, 18, 3), 1, 3), [r] = NDArray.FromFlat(residual, new Shape(2, 9, 9, outChannels)) });
+        var (on, off, graph) = RunBoth([y], new FeedDict { [x] = Values(input, 1, 3), [r] = NDArray.FromFlat(residual, output) });
         Bitwise(on, off);
         var fused = Assert.Single(graph.Nodes, n => n.Op.type == "_FusedConv2D");
         Assert.Equal(activation == "" ? ["BiasAdd", "Add"] : new[] { "BiasAdd", "Add", activation }, FusedOpsOf(fused));
