@@ -39,13 +39,13 @@ public static class GemmProbe
             var packed = PackedMatrix.Pack(b, k, n, false);
             var ms = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed));
             // Cold: the filter (and then the input too) read from memory as in a network, where every layer's data pushed
-            // out the previous ones: a round of copies, 256 MiB of B in all, one after another.
-            var copies = (int)Math.Max(2, (256L << 20) / (4L * k * n));
-            var cold = Enumerable.Range(0, copies).Select(_ => PackedMatrix.Pack(b, k, n, false)).ToArray();
-            var next = 0;
-            var coldMs = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, cold[next++ % copies]));
-            var coldA = Enumerable.Range(0, copies).Select(_ => (float[])a.Clone()).ToArray();
-            var bothMs = Median(repeats, () => { var x = next++ % copies; PackedSgemm.Multiply(coldA[x], b, c, m, k, n, false, false, default, cold[x]); });
+            // out the previous ones: rings of copies, 256 MiB of each operand, used one after another.
+            static int Copies(long floats) => (int)Math.Max(2, (256L << 20) / (4 * floats));
+            var cold = Enumerable.Range(0, Copies(b.Length)).Select(_ => PackedMatrix.Pack(b, k, n, false)).ToArray();
+            var coldA = Enumerable.Range(0, Copies(a.Length)).Select(_ => (float[])a.Clone()).ToArray();
+            var (nextA, nextB) = (0, 0);
+            var coldMs = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, cold[nextB++ % cold.Length]));
+            var bothMs = Median(repeats, () => PackedSgemm.Multiply(coldA[nextA++ % coldA.Length], b, c, m, k, n, false, false, default, cold[nextB++ % cold.Length]));
             Console.WriteLine($"{name,-28} {m,5}x{k,5}x{n,5}  {ms,7:F3} ms {2.0 * m * k * n / ms / 1e6,6:F1} GFLOP/s; B from memory {coldMs,7:F3} ms {2.0 * m * k * n / coldMs / 1e6,6:F1}; A and B {bothMs,7:F3} ms {2.0 * m * k * n / bothMs / 1e6,6:F1}");
 
         }
