@@ -60,14 +60,32 @@ public static class GemmProbe
             ("resnet 224x224x3 7x7/2 ->64", Window2D.CreateExplicit(1, 224, 224, 3, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3), 64),
             ("inception 149x149x32 3x3 ->32", Window2D.Create(1, 149, 149, 32, 3, 3, 1, 1, 1, 1, false), 32),
             ("inception 147x147x32 3x3 ->64", Window2D.Create(1, 147, 147, 32, 3, 3, 1, 1, 1, 1, true), 64),
+            ("inception 35x35x48 5x5 ->64", Window2D.Create(1, 35, 35, 48, 5, 5, 1, 1, 1, 1, true), 64),
+            ("inception 17x17x192 7x1 ->192", Window2D.Create(1, 17, 17, 192, 7, 1, 1, 1, 1, 1, true), 192),
+            ("inception 17x17x192 1x7 ->192", Window2D.Create(1, 17, 17, 192, 1, 7, 1, 1, 1, 1, true), 192),
+            ("inception 8x8x384 1x3 ->384", Window2D.Create(1, 8, 8, 384, 1, 3, 1, 1, 1, 1, true), 384),
+            ("inception 35x35x288 3x3/2 ->384", Window2D.Create(1, 35, 35, 288, 3, 3, 2, 2, 1, 1, false), 384),
+            ("resnet 56x56x64 3x3/2 ->128", Window2D.CreateExplicit(1, 56, 56, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 128),
+            ("resnet 28x28x128 3x3/2 ->256", Window2D.CreateExplicit(1, 28, 28, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 256),
         })
         {
             var input = Data.Random((long)g.InHeight * g.InWidth * g.Channels, 3);
             var filter = Data.Random((long)g.PatchSize * outChannels, 4);
             var output = new float[g.OutPositions * outChannels];
             var prepacked = new PrepackedFilter();
+            var bias = Data.Random(outChannels, 5);
             var ms = Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, g, outChannels, prepacked: prepacked));
-            Console.WriteLine($"{name,-32} {ms,8:F3} ms  {2.0 * g.OutPositions * g.PatchSize * outChannels / ms / 1e6,7:F1} GFLOP/s");
+            var fusedMs = Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, g, outChannels,
+                new GemmEpilogue<float>(bias, default, FusedActivation.Relu), prepacked));
+            var flush = new float[64 << 20];
+            var coldMs = Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, g, outChannels,
+                new GemmEpilogue<float>(bias, default, FusedActivation.Relu), prepacked), () => Array.Fill(flush, 1f));
+            // The product alone on the patch matrix im2col makes (what the convolution costs beyond it).
+            var patches = new float[(long)g.OutPositions * g.PatchSize];
+            Im2Col.Expand<float>(input, g, 0, 1, patches);
+            var panels = PackedMatrix.Pack(filter, g.PatchSize, outChannels, false);
+            var productMs = Median(repeats, () => PackedSgemm.Multiply(patches, filter, output, g.OutPositions, g.PatchSize, outChannels, false, false, default, panels));
+            Console.WriteLine($"{name,-32} {ms,8:F3} ms  {2.0 * g.OutPositions * g.PatchSize * outChannels / ms / 1e6,7:F1} GFLOP/s; with bias and ReLU {fusedMs,8:F3} ms, after 256 MiB written {coldMs,8:F3} ms; product alone {productMs,8:F3} ms");
         }
     }
 
@@ -75,12 +93,13 @@ public static class GemmProbe
     /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation
     /// promotes the kernels only after a pause in newly compiled methods.
     /// </summary>
-    private static double Median(int repeats, Action body)
+    private static double Median(int repeats, Action body, Action? before = null)
     {
         for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;) body();
         var times = new double[repeats];
         for (var r = 0; r < repeats; r++)
         {
+            before?.Invoke();
             var t = Stopwatch.GetTimestamp();
             body();
             times[r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;

@@ -6,7 +6,8 @@ namespace SharpFlow.Benchmarks;
 /// A quicker, cruder form of <see cref="PeerInferenceBenchmarks"/> for trying changes: one case set up as the suite
 /// sets it up (the outputs checked against each other), then SharpFlow and ONNX Runtime run in turns, in blocks of
 /// five calls, and the median and fastest call of each are printed with their ratio. With <c>SHARPFLOW_PROFILE=1</c>
-/// the per-op table of the timed rounds follows at exit (SharpFlow's calls only).
+/// the per-op table of the timed rounds follows at exit (SharpFlow's calls only); with <c>SHARPFLOW_PEER_SOLO=seconds</c>
+/// SharpFlow's calls then run alone for that long, for a system-wide profiler.
 /// <code>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- peer resnet18/1 [rounds]</code>
 /// </summary>
 public static class PeerAlternate
@@ -49,5 +50,14 @@ public static class PeerAlternate
         double Median(double[] v) => v.Order().ElementAt(v.Length / 2);
         Console.WriteLine($"{peerCase}: SharpFlow median {Median(ours):F2} ms (fastest {ours.Min():F2}), ONNX Runtime median {Median(theirs):F2} ms (fastest {theirs.Min():F2}); " +
             $"ratio (ONNX Runtime / SharpFlow) {Median(theirs) / Median(ours):F2} median, {theirs.Min() / ours.Min():F2} fastest; {rounds} rounds");
+        // SHARPFLOW_PEER_SOLO=seconds: then SharpFlow's calls alone for that long, for a system-wide profiler
+        // (`perf record -a -- sleep …` started after the line above) to see where its time and its idle time go.
+        if (double.TryParse(Environment.GetEnvironmentVariable("SHARPFLOW_PEER_SOLO"), out var solo))
+        {
+            Console.Out.Flush();
+            var calls = 0;
+            for (var t = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(t).TotalSeconds < solo; calls++) bench.SharpFlow();
+            Console.WriteLine($"{peerCase}: {calls} SharpFlow calls alone in {solo} s");
+        }
     }
 }
