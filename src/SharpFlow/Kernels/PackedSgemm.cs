@@ -28,7 +28,8 @@ internal static unsafe class PackedSgemm
     /// <summary>One k-block of a product: the operands, the packing buffers and the tiling, for the parallel loops.</summary>
     private readonly record struct Job(nint A, nint B, nint C, nint PackedA, nint PackedB, int M, int K, int N,
         bool TransposeA, bool TransposeB, int P0, int Kc, int Nr, bool Wide, int FirstPacked, int NPanels, int NGroups,
-        nint Bias = 0, nint Residual = 0, FusedActivation Activation = FusedActivation.None, bool Epilogue = false)
+        nint Bias = 0, nint Residual = 0, FusedActivation Activation = FusedActivation.None, bool Epilogue = false, int Lda = 0, int AOffset = 0,
+        bool Filled = false)
     {
         /// <summary>
         /// Multiplies the packed panels into the C tiles of row block <paramref name="block"/> and column group
@@ -44,15 +45,17 @@ internal static unsafe class PackedSgemm
             {
                 for (var i = block * MC; i < rowEnd; i += MR)
                 {
-                    var packed = TransposeA || i + MR > M;
-                    var panelA = packed ? (float*)PackedA + (long)(i / MR - FirstPacked) * MR * Kc : (float*)A + (long)i * K + P0;
-                    var (rowStride, step) = packed ? (1, MR) : (K, 1);
+                    // A's rows in place (Lda apart, from column AOffset), or packed: all of a transposed A, and the last
+                    // partial panel of a row-major one; rows filled a k block at a time are never packed.
+                    var packed = !Filled && (TransposeA || i + MR > M);
+                    var panelA = packed ? (float*)PackedA + (long)(i / MR - FirstPacked) * MR * Kc : (float*)A + (long)i * Lda + AOffset;
+                    var (rowStride, step) = packed ? (1, MR) : (Lda, 1);
                     var tile = (float*)C + (long)i * N + j * Nr;
                     var rows = Math.Min(MR, M - i);
                     var cols = Math.Min(Nr, N - j * Nr);
                     var panelB = (float*)PackedB + (long)j * Nr * Kc;
                     var next = Prefetch(j + 1 < j1 ? panelB + Nr * Kc : panelB, (i - block * MC) / MR, Nr, Kc);
-                    if (j == j0 && i + 2 * MR <= M && !TransposeA) PrefetchRows((float*)A + (long)(i + MR) * K + P0, K, Kc);
+                    if (j == j0 && i + 2 * MR <= M && !TransposeA && !Filled) PrefetchRows((float*)A + (long)(i + MR) * Lda + AOffset, Lda, Kc);
                     if (Wide) Kernel512(Kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, P0 == 0);
                     else Kernel256(Kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, P0 == 0);
                     // The last k block finished this tile: its epilogue runs now, while the tile is in L1.
@@ -132,6 +135,13 @@ internal static unsafe class PackedSgemm
     /// </summary>
     internal static int OnePassRowBlocks = 4;
 
+    /// <summary>
+    /// Whether a product of m rows with prepacked B runs all its k blocks in one parallel loop (<see cref="OnePass"/>):
+    /// such products keep a materialised A, since <see cref="MultiplyFilled"/> has a loop per k block (ResNet18's 7×7×512
+    /// layers at batch 1 took 1.35–1.6 ms with filled rows against 1.3–1.45 in one pass).
+    /// </summary>
+    internal static bool RunsInOnePass(int m) => (m + MC - 1) / MC <= OnePassRowBlocks;
+
     /// <summary>True when the micro-kernels can run on this machine.</summary>
     public static bool IsSupported => Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
@@ -202,7 +212,7 @@ internal static unsafe class PackedSgemm
                     // Prepacked panels hold every k block, block p0 after p0 rows of all panels.
                     var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
                     var job = new Job(ia, ib, ic, ipa, ipb, m, k, n, transposeA, transposeB, p0, kc, nr, wide, firstPacked, nPanels, nGroups,
-                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k);
+                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k, k, p0);
                     Partition.For(mPanels - firstPacked, (long)MR * kc, job, static (in Job j, int s, int e) =>
                     {
                         for (var i = j.FirstPacked + s; i < j.FirstPacked + e; i++)
@@ -258,6 +268,103 @@ internal static unsafe class PackedSgemm
         finally
         {
             if (packedA is not null) ArrayPool<float>.Shared.Return(packedA);
+        }
+    }
+
+    /// <summary>
+    /// Makes columns <c>[p0, p0 + kc)</c> of rows <c>[row0, row0 + rows)</c> of a product's A at <c>dst</c>, row r at
+    /// <c>dst + r·kc</c>; <c>state</c> is the caller's (a pointer to what the rows are made from).
+    /// </summary>
+    internal delegate void FillRows(nint state, int row0, int rows, int p0, int kc, float* dst);
+
+    /// <summary>
+    /// c[m×n] = A·op(b) with A never held whole: each k block of A is made by <paramref name="fill"/> (a convolution's
+    /// patch matrix straight from its input, "implicit GEMM") into a buffer of <c>m × kc</c>, row block by row block,
+    /// each block's rows made by the task that multiplies them (while they are in its cache) when the tasks are whole
+    /// row blocks. Then the epilogue, as <see cref="Multiply"/>. The kernel reads the buffer's rows in place, the
+    /// same values in the same order as the product of the materialised A, so the same result, bit for bit.
+    /// </summary>
+    public static void MultiplyFilled(FillRows fill, nint state, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeB,
+        GemmEpilogue<float> epilogue = default, PackedMatrix? packedB = null)
+    {
+        if (!ReadsPackedB(m, k, n)) throw new ArgumentException($"PackedSgemm: a product of {m}×{k}·{k}×{n} is not made with filled rows.");
+        epilogue.Check((long)m * n, n);
+        var prepacked = packedB is not null && packedB.Fits(k, n, transposeB) ? packedB.Data : null;
+        var wide = prepacked is null ? Wide : packedB!.Nr == 32;
+        var nr = wide ? 32 : 16;
+        if (prepacked is null && b.Length < (long)k * n) throw new ArgumentException("PackedSgemm: b is smaller than its dimensions say.");
+        var mPanels = (m + MR - 1) / MR;
+        var nPanels = (n + nr - 1) / nr;
+        var kcMax = Math.Min(KC, k);
+        var rowsA = ArrayPool<float>.Shared.Rent(mPanels * MR * kcMax);
+        var packingB = prepacked is null ? ArrayPool<float>.Shared.Rent(nPanels * nr * kcMax) : null;
+        try
+        {
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+            fixed (float* pa = rowsA)
+            fixed (float* packB = prepacked ?? packingB)
+            fixed (float* pBias = epilogue.Bias)
+            fixed (float* pResidual = epilogue.Residual)
+            {
+                var mBlocks = (m + MC - 1) / MC;
+                var nGroups = Math.Clamp(2 * WorkerPool.Threads / mBlocks, 1, nPanels);
+                for (var p0 = 0; p0 < k; p0 += KC)
+                {
+                    var kc = Math.Min(KC, k - p0);
+                    var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
+                    var job = new FilledJob(new Job((nint)pa, (nint)pb, (nint)pc, 0, ipb, m, k, n, false, transposeB, p0, kc, nr, wide, 0, nPanels, nGroups,
+                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, !epilogue.IsEmpty && p0 + kc == k, kc, 0, Filled: true), fill, state);
+                    if (prepacked is null)
+                        Partition.For(nPanels, (long)nr * kc, job.Job, static (in Job j, int s, int e) =>
+                        {
+                            for (var p = s; p < e; p++)
+                                PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
+                        });
+                    if (nGroups == 1)
+                    {
+                        Partition.For(mBlocks, (long)MC * kc * n, job, static (in FilledJob f, int s, int e) =>
+                        {
+                            for (var block = s; block < e; block++)
+                            {
+                                f.Fill(block);
+                                f.Job.Tiles(block, 0);
+                            }
+                        });
+                        continue;
+                    }
+                    Partition.For(mBlocks, (long)MC * kc, job, static (in FilledJob f, int s, int e) =>
+                    {
+                        for (var block = s; block < e; block++) f.Fill(block);
+                    });
+                    Partition.For(mBlocks * nGroups, (long)MC * kc * n / nGroups, job.Job, static (in Job j, int s, int e) =>
+                    {
+                        for (var task = s; task < e; task++) j.Tiles(task / j.NGroups, task % j.NGroups);
+                    });
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rowsA);
+            if (packingB is not null) ArrayPool<float>.Shared.Return(packingB);
+        }
+    }
+
+    /// <summary>A k block of <see cref="MultiplyFilled"/>: the product's job and what fills its rows.</summary>
+    private readonly record struct FilledJob(Job Job, FillRows FillRows, nint State)
+    {
+        /// <summary>
+        /// Makes the rows of row block <paramref name="block"/> for this k block, and zeros the rows past m of the last
+        /// panel (the kernel reads whole panels; those rows' sums are never stored).
+        /// </summary>
+        public void Fill(int block)
+        {
+            var (row0, end) = (block * MC, Math.Min(Job.M, (block + 1) * MC));
+            var rows = (float*)Job.A + (long)row0 * Job.Kc;
+            FillRows(State, row0, end - row0, Job.P0, Job.Kc, rows);
+            var panelEnd = Math.Min((end + MR - 1) / MR * MR, (block + 1) * MC);
+            if (panelEnd > end) new Span<float>(rows + (long)(end - row0) * Job.Kc, (panelEnd - end) * Job.Kc).Clear();
         }
     }
 
@@ -385,30 +492,63 @@ internal static unsafe class PackedSgemm
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        float* a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs;
-        for (var p = 0; p < kc; p++, b += 32, next += 16)
+        if (cs == 1)
         {
-            Sse.Prefetch1(next);
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[p * cs]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a1[p * cs]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a2[p * cs]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a3[p * cs]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a4[p * cs]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a5[p * cs]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            // A in place: six rows rs apart, indexed by the step (no multiplication in the loop).
+            float* a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs;
+            nint steps = kc;
+            for (nint p = 0; p < steps; p++, b += 32, next += 16)
+            {
+                Sse.Prefetch1(next);
+                var b0 = Vector512.Load(b);
+                var b1 = Vector512.Load(b + 16);
+                var x = Vector512.Create(a[p]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a1[p]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a2[p]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a3[p]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a4[p]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a5[p]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            }
+        }
+        else
+        {
+            // A packed: the six values of a step together (rs = 1, cs = MR).
+            for (var p = 0; p < kc; p++, a += MR, b += 32, next += 16)
+            {
+                Sse.Prefetch1(next);
+                var b0 = Vector512.Load(b);
+                var b1 = Vector512.Load(b + 16);
+                var x = Vector512.Create(a[0]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a[1]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a[2]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a[3]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a[4]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a[5]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            }
         }
         if (rows == MR && cols == 32)
         {

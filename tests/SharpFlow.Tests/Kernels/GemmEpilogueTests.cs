@@ -205,12 +205,15 @@ public class ConvolutionEpilogueTests
         var outputs = batch * g.OutPositions * cout;
         var bias = Enumerable.Range(0, cout).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
         var residual = Enumerable.Range(0, outputs).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        var saved = Conv2DKernels.MaxPatchElements;
+        var saved = (Conv2DKernels.MaxPatchElements, Conv2DKernels.ImplicitGemm);
         try
         {
             Conv2DKernels.MaxPatchElements = maxPatch;
-            foreach (var activation in new[] { FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.Elu })
+            // im2col's path (chunked by maxPatch) and the implicit GEMM's.
+            foreach (var (implicitGemm, activation) in from i in new[] { false, true }
+                     from a in new[] { FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.Elu } select (i, a))
             {
+                Conv2DKernels.ImplicitGemm = implicitGemm;
                 var expected = new float[outputs];
                 Conv2DKernels.Forward<float>(x, f, expected, g, cout);
                 for (var i = 0; i < outputs; i++) expected[i] = expected[i] + bias[i % cout] + residual[i];
@@ -227,7 +230,7 @@ public class ConvolutionEpilogueTests
         }
         finally
         {
-            Conv2DKernels.MaxPatchElements = saved;
+            (Conv2DKernels.MaxPatchElements, Conv2DKernels.ImplicitGemm) = saved;
         }
     }
 }

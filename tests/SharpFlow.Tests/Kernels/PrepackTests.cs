@@ -262,9 +262,11 @@ public class PrepackTests
     {
         var savedBand = Conv2DKernels.MaxBandElements;
         var savedSmall = SmallChannelConv.Enabled;
+        var savedImplicit = Conv2DKernels.ImplicitGemm;
         try
         {
-            SmallChannelConv.Enabled = false;
+            // Bands are how im2col's path keeps its patch matrix in the cache; the implicit GEMM never makes it whole.
+            (SmallChannelConv.Enabled, Conv2DKernels.ImplicitGemm) = (false, false);
             var g = Window2D.Create(batch, size, size, channels, kernel, kernel, stride, stride, 1, 1, same: true);
             var savedLimit = Conv2DKernels.MaxBandElements;
             Conv2DKernels.MaxBandElements = band;
@@ -309,6 +311,7 @@ public class PrepackTests
         {
             Conv2DKernels.MaxBandElements = savedBand;
             SmallChannelConv.Enabled = savedSmall;
+            Conv2DKernels.ImplicitGemm = savedImplicit;
         }
     }
 

@@ -49,6 +49,12 @@ internal static class Conv2DKernels
         }
         // The direct kernels apply the epilogue themselves (the one-channel kernel row by row) or after, as after a product.
         if (TryDirectForward(input, filter, output, g, outChannels, prepacked, epilogue)) return;
+        if (typeof(T) == typeof(float) && FillsPatches(g, outChannels))
+        {
+            ForwardFilled(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels,
+                new GemmEpilogue<float>(Floats(epilogue.Bias), Floats(epilogue.Residual), epilogue.Activation), prepacked);
+            return;
+        }
         var band = RowsPerBand(g, outChannels);
         if (band < g.OutHeight)
         {
@@ -74,6 +80,60 @@ internal static class Conv2DKernels
             ArrayPool<T>.Shared.Return(patches);
         }
     }
+
+    /// <summary>
+    /// Whether float32 convolutions make their patch matrix a k block at a time inside the product
+    /// (<see cref="ForwardFilled"/>) rather than whole before it; tests turn it off to compare, and
+    /// <c>SHARPFLOW_IMPLICIT_GEMM=0</c> turns it off for a process (to measure it).
+    /// </summary>
+    internal static bool ImplicitGemm = Environment.GetEnvironmentVariable("SHARPFLOW_IMPLICIT_GEMM") != "0";
+
+    /// <summary>Rows of the patch matrix per product of <see cref="ForwardFilled"/>: its k-block buffer stays within 4 MiB.</summary>
+    internal static int FilledRows = 4032;
+
+    /// <summary>
+    /// Where the implicit GEMM runs: float32, no dilation, a product on the packed kernel's panels, and more rows than a
+    /// product that runs in one pass has (few rows make a small patch matrix, and one parallel loop beats one per k block).
+    /// </summary>
+    private static bool FillsPatches(in Window2D g, int outChannels)
+    {
+        var m = (long)g.Batch * g.OutPositions;
+        return ImplicitGemm && g.DilationHeight == 1 && g.DilationWidth == 1 && m > 0 && !PackedSgemm.RunsInOnePass((int)Math.Min(m, int.MaxValue))
+            && Gemm.ReadsPackedB((int)Math.Min(FilledRows, m), g.PatchSize, outChannels);
+    }
+
+    /// <summary>
+    /// im2col inside the product ("implicit GEMM"): <see cref="PackedSgemm.MultiplyFilled"/> has each k block of the
+    /// patch matrix made from the input (<see cref="Im2Col.ExpandColumns(in Im2Col.Source, int, int, int, int, float*)"/>) by the task that multiplies it, so the patch
+    /// matrix is never written whole and read back (5.9 MB for Inception-v3's 5×5 convolutions at batch 1). The rows go in
+    /// products of <see cref="FilledRows"/>; the sums are those of im2col and the product, bit for bit.
+    /// </summary>
+    private static unsafe void ForwardFilled(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int outChannels,
+        GemmEpilogue<float> epilogue, PrepackedFilter? prepacked)
+    {
+        var k = g.PatchSize;
+        var m = g.Batch * g.OutPositions;
+        fixed (float* x = input)
+        {
+            var source = new Im2Col.Source((nint)x, g, 0);
+            for (var row0 = 0; row0 < m; row0 += FilledRows)
+            {
+                var rows = Math.Min(FilledRows, m - row0);
+                // The source counts rows from image 0: rows from row0 on are those of a source that starts row0 rows on.
+                var chunk = source with { FirstImage = row0 / g.OutPositions };
+                var state = new FilledChunk(chunk, row0 % g.OutPositions);
+                PackedSgemm.MultiplyFilled(static (s, r0, count, p0, kc, dst) =>
+                    {
+                        ref readonly var f = ref *(FilledChunk*)s;
+                        Im2Col.ExpandColumns(f.Source, f.Skip + r0, count, p0, kc, dst);
+                    }, (nint)(&state), filter, output.Slice(row0 * outChannels, rows * outChannels), rows, k, outChannels, false,
+                    epilogue.Rows(row0, rows, outChannels), GemmPanels(prepacked, filter, rows, k, outChannels));
+            }
+        }
+    }
+
+    /// <summary>One product's rows of <see cref="ForwardFilled"/>: the source from the chunk's first image, and the rows of that image before the chunk.</summary>
+    private readonly record struct FilledChunk(Im2Col.Source Source, int Skip);
 
     /// <summary>
     /// Largest patch matrix of one band of output rows where one image's patch matrix is larger than this (1 MiB of

@@ -46,6 +46,58 @@ internal static unsafe class Im2Col
         }
     }
 
+    /// <summary>What <see cref="ExpandColumns(in Source, int, int, int, int, float*)"/> reads: float32 NHWC images and the window (dilation 1).</summary>
+    internal readonly record struct Source(nint Input, Window2D Window, int FirstImage);
+
+    /// <summary>
+    /// Columns <c>[p0, p0 + kc)</c> of patch rows <c>[row0, row0 + rows)</c> (output positions counted from image
+    /// <see cref="Source.FirstImage"/>), row r at <paramref name="dst"/> + r·kc: one k block of the patch matrix, for a
+    /// product that makes its A a block at a time (<see cref="PackedSgemm.MultiplyFilled"/>). The same values as
+    /// <see cref="Expand{T}"/>'s rows; dilation 1 only.
+    /// </summary>
+    public static void ExpandColumns(in Source s, int row0, int rows, int p0, int kc, float* dst)
+    {
+        var g = s.Window;
+        var c = g.Channels;
+        var rowLength = g.KernelWidth * c;
+        var (khFirst, khLast) = (p0 / rowLength, (p0 + kc - 1) / rowLength);
+        var (n, position) = (s.FirstImage + row0 / g.OutPositions, row0 % g.OutPositions);
+        var (oh, ow) = (position / g.OutWidth, position % g.OutWidth);
+        for (var r = 0; r < rows; r++, dst += kc)
+        {
+            var image = (float*)s.Input + (long)n * g.InImageSize;
+            var (top, left) = (oh * g.StrideHeight - g.PadTop, ow * g.StrideWidth - g.PadLeft);
+            var (first, last) = g.ValidColumns(left);
+            for (var kh = khFirst; kh <= khLast; kh++)
+            {
+                // The part of this filter row's run of kw·c values inside the block, [a, b) in patch columns, of which
+                // [v0, v1) lies inside the image.
+                var rowStart = kh * rowLength;
+                var (a, b) = (Math.Max(p0, rowStart), Math.Min(p0 + kc, rowStart + rowLength));
+                var ih = top + kh;
+                var (v0, v1) = ih < 0 || ih >= g.InHeight ? (b, b) : (Math.Clamp(rowStart + first * c, a, b), Math.Clamp(rowStart + last * c, a, b));
+                if (v0 > a) new Span<float>(dst + (a - p0), v0 - a).Clear();
+                if (v1 > v0)
+                    new ReadOnlySpan<float>(image + ((long)ih * g.InWidth + left) * c + (v0 - rowStart), v1 - v0).CopyTo(new Span<float>(dst + (v0 - p0), v1 - v0));
+                if (b > Math.Max(v1, v0)) new Span<float>(dst + (Math.Max(v1, v0) - p0), b - Math.Max(v1, v0)).Clear();
+            }
+            // The next output position.
+            if (++ow < g.OutWidth) continue;
+            ow = 0;
+            if (++oh < g.OutHeight) continue;
+            (oh, n) = (0, n + 1);
+        }
+    }
+
+    /// <summary><see cref="ExpandColumns(in Source, int, int, int, int, float*)"/> of images <paramref name="input"/> into <paramref name="dst"/>.</summary>
+    public static void ExpandColumns(ReadOnlySpan<float> input, in Window2D g, int row0, int rows, int p0, int kc, Span<float> dst)
+    {
+        if (dst.Length < (long)rows * kc) throw new ArgumentException("Im2Col: the block is smaller than its rows and columns say.");
+        fixed (float* x = input)
+        fixed (float* d = dst)
+            ExpandColumns(new Source((nint)x, g, 0), row0, rows, p0, kc, d);
+    }
+
     private static void ExpandRow<T>(T* input, in Window2D g, int n, int oh, T* dst) where T : unmanaged
     {
         var c = g.Channels;

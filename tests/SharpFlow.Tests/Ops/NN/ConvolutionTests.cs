@@ -236,16 +236,17 @@ public class ConvolutionChunkingTests
         var grads = tf.gradients(tf.reduce_sum(tf.square(y)), [x, f]);
         using var sess = tf.Session();
         var whole = sess.run([y, grads[0]!, grads[1]!]);
-        var saved = Conv2DKernels.MaxPatchElements;
+        var saved = (Conv2DKernels.MaxPatchElements, Conv2DKernels.ImplicitGemm);
         NDArray[] chunked;
         try
         {
-            Conv2DKernels.MaxPatchElements = 1;
+            // The forward pass chunked by im2col's budget too (the implicit GEMM ignores it).
+            (Conv2DKernels.MaxPatchElements, Conv2DKernels.ImplicitGemm) = (1, false);
             chunked = sess.run([y, grads[0]!, grads[1]!]);
         }
         finally
         {
-            Conv2DKernels.MaxPatchElements = saved;
+            (Conv2DKernels.MaxPatchElements, Conv2DKernels.ImplicitGemm) = saved;
         }
         for (var i = 0; i < 3; i++) AssertArray.Close(whole[i], chunked[i], 1e-12);
     }
