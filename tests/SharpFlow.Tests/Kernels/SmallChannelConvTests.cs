@@ -116,7 +116,8 @@ public class SmallChannelConvTests
         // batch, height, width, channels, out channels, kernel, stride, padding on each side (-1: VALID)
         { 1, 23, 21, 3, 64, 7, 2, 3 },  // ResNet18's first convolution (ONNX's explicit pads of 3) on a small image
         { 2, 19, 17, 3, 32, 3, 2, -1 }, // Inception-v3's first convolution
-        { 1, 9, 11, 5, 40, 3, 1, 1 },   // a partial second 32-channel group
+        { 1, 9, 11, 5, 40, 3, 1, 1 },   // a partial second 32-channel group (one partial 64-channel block)
+        { 2, 14, 20, 3, 64, 7, 2, 3 },  // the stem again: full 64-channel blocks and a partial last column block
         { 2, 8, 13, 2, 17, 2, 1, 0 },   // just past 16 channels: one 32-channel group, mostly zeros
         { 1, 5, 7, 4, 32, 3, 1, 1 },
     };
@@ -130,10 +131,10 @@ public class SmallChannelConvTests
         var x = Random(n * h * w * c, h + c);
         var f = Random(kernel * kernel * c * k, w + k);
         var (ry, _, _) = Reference(x, f, new float[n * g.OutPositions * k], g, k);
-        var saved = SmallChannelConv.Wide512;
+        var saved = (SmallChannelConv.Wide512, SmallChannelConv.Blocks64);
         try
         {
-            SmallChannelConv.Wide512 = true;
+            (SmallChannelConv.Wide512, SmallChannelConv.Blocks64) = (true, true);
             Assert.True(SmallChannelConv.AppliesToForward(g, k));
             Assert.Equal(k <= SmallChannelConv.MaxOutChannels, SmallChannelConv.Applies(g, k)); // the gradients keep their limit
             var wide = new float[ry.Length];
@@ -148,6 +149,11 @@ public class SmallChannelConvTests
                 Conv2DKernels.Forward<float>(x, f, packed, g, k, prepacked: prepacked);
                 Assert.Equal(wide, packed);
             }
+            // Past 32 channels the 64-channel blocks run; the 32-channel ones add the same products in the same order.
+            SmallChannelConv.Blocks64 = false;
+            var blocks32 = new float[ry.Length];
+            SmallChannelConv.Forward(x, f, blocks32, g, k);
+            Assert.Equal(wide, blocks32);
             SmallChannelConv.Wide512 = false;
             Assert.Equal(k <= SmallChannelConv.MaxOutChannels, SmallChannelConv.AppliesToForward(g, k));
             if (k <= SmallChannelConv.MaxOutChannels)
@@ -160,7 +166,7 @@ public class SmallChannelConvTests
         }
         finally
         {
-            SmallChannelConv.Wide512 = saved;
+            (SmallChannelConv.Wide512, SmallChannelConv.Blocks64) = saved;
         }
     }
 

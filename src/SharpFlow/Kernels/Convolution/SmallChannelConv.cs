@@ -15,7 +15,8 @@ namespace SharpFlow.Kernels.Convolution;
 /// of that buffer, which the kernels broadcast straight into FMAs.
 /// <list type="bullet">
 /// <item>Forward: a block of 6 output columns × 16 output channels (or 12 columns × 8 channels when there are at
-/// most 8) stays in twelve vector registers while the kernel walks the filter.</item>
+/// most 8) stays in twelve vector registers while the kernel walks the filter; with AVX-512, 6 columns × 32 channels
+/// in twelve registers, or × 64 channels in twenty-four when there are more than 32 (ResNet18's stem).</item>
 /// <item>Input gradient (stride 1, more than 8 input channels): the same kernel on the zero-padded output gradient
 /// with the filter flipped and its channel axes swapped.</item>
 /// <item>Filter gradient: each task (filter row, 6 consecutive <c>kw·channels</c> positions, 16 output channels)
@@ -54,6 +55,13 @@ internal static unsafe class SmallChannelConv
     /// (the same sums in the same order as the 16-channel blocks); tests turn it off to compare.
     /// </summary>
     internal static bool Wide512 = Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// Whether the AVX-512 forward kernel takes all 64 channels of a block at once (6 columns × 64 channels in 24
+    /// registers: four FMAs per broadcast input value instead of two, and the input read once instead of twice) when
+    /// there are more than 32; the same sums in the same order. Tests turn it off to compare.
+    /// </summary>
+    internal static bool Blocks64 = true;
 
     /// <summary>Whether the forward and filter-gradient kernels handle this geometry on this machine.</summary>
     public static bool Applies(in Window2D g, int outChannels) => Handles(g, outChannels, MaxOutChannels);
@@ -118,8 +126,9 @@ internal static unsafe class SmallChannelConv
     {
         public bool Narrow => OutChannels <= Lanes;
         public bool Wide => UsesWide512(OutChannels);
+        public bool Wide64 => Wide && Blocks64 && OutChannels > 4 * Lanes;
         public int BlockColumns => Narrow ? NarrowColumns : WideColumns;
-        public int GroupWidth => Narrow ? Lanes : Wide ? 4 * Lanes : 2 * Lanes;
+        public int GroupWidth => Narrow ? Lanes : Wide64 ? 8 * Lanes : Wide ? 4 * Lanes : 2 * Lanes;
         public int PaddedOut => PaddedOutFor(OutChannels);
         public int ImageSize => Rows * Columns * Channels;
 
@@ -284,7 +293,7 @@ internal static unsafe class SmallChannelConv
         var c = j.C;
         var image = (float*)j.X + (long)n * c.ImageSize + (long)oh * c.StrideHeight * c.Columns * c.Channels;
         var outRow = (float*)j.Y + ((long)n * c.OutHeight + oh) * c.OutWidth * c.OutChannels;
-        var block = stackalloc float[WideColumns * 4 * Lanes]; // ≥ NarrowColumns · Lanes and WideColumns · 2 · Lanes
+        var block = stackalloc float[WideColumns * 8 * Lanes]; // ≥ NarrowColumns · Lanes and WideColumns · 2 · Lanes
         var step = c.StrideWidth * c.Channels;
         var blockColumns = c.BlockColumns;
         var groupWidth = c.GroupWidth;
@@ -299,6 +308,7 @@ internal static unsafe class SmallChannelConv
                 var target = full ? outRow + (long)ow0 * c.OutChannels + o0 : block;
                 var targetStride = full ? c.OutChannels : groupWidth;
                 if (c.Narrow) NarrowBlock(c, a, (float*)j.W + o0, target, targetStride);
+                else if (c.Wide64) Wide64Block(c, a, (float*)j.W + o0, target, targetStride);
                 else if (c.Wide) Wide512Block(c, a, (float*)j.W + o0, target, targetStride);
                 else WideBlock(c, a, (float*)j.W + o0, target, targetStride);
                 if (!full)
@@ -404,6 +414,59 @@ internal static unsafe class SmallChannelConv
         a3.Store(sums + 12 * Lanes); b3.Store(sums + 14 * Lanes);
         a4.Store(sums + 16 * Lanes); b4.Store(sums + 18 * Lanes);
         a5.Store(sums + 20 * Lanes); b5.Store(sums + 22 * Lanes);
+    }
+
+    /// <summary>6 output columns × 64 channels in AVX-512 registers, the sums of <see cref="Wide512Block"/> for 64 channels.</summary>
+    private static void Wide64Block(in Correlation c, float* a, float* w, float* y, int yStride)
+    {
+        var sums = stackalloc float[WideColumns * 8 * Lanes];
+        new Span<float>(sums, WideColumns * 8 * Lanes).Clear();
+        var run = c.KernelWidth * c.Channels;
+        for (var kh = 0; kh < c.KernelHeight; kh++)
+            Wide64Run(a + (long)kh * c.Columns * c.Channels, w + (long)kh * run * c.PaddedOut, run, c.PaddedOut, c.StrideWidth * c.Channels, sums);
+        for (var col = 0; col < WideColumns; col++, y += yStride)
+            new ReadOnlySpan<float>(sums + col * 8 * Lanes, 8 * Lanes).CopyTo(new Span<float>(y, 8 * Lanes));
+    }
+
+    /// <summary>Adds one filter row's taps to the 6 × 64 sums (24 accumulators, 4 filter vectors, 1 broadcast: 29 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Wide64Run(float* x, float* f, int run, int po, int step, float* sums)
+    {
+        var (a0, b0, c0, d0) = (Vector512.Load(sums), Vector512.Load(sums + 16), Vector512.Load(sums + 32), Vector512.Load(sums + 48));
+        var (a1, b1, c1, d1) = (Vector512.Load(sums + 64), Vector512.Load(sums + 80), Vector512.Load(sums + 96), Vector512.Load(sums + 112));
+        var (a2, b2, c2, d2) = (Vector512.Load(sums + 128), Vector512.Load(sums + 144), Vector512.Load(sums + 160), Vector512.Load(sums + 176));
+        var (a3, b3, c3, d3) = (Vector512.Load(sums + 192), Vector512.Load(sums + 208), Vector512.Load(sums + 224), Vector512.Load(sums + 240));
+        var (a4, b4, c4, d4) = (Vector512.Load(sums + 256), Vector512.Load(sums + 272), Vector512.Load(sums + 288), Vector512.Load(sums + 304));
+        var (a5, b5, c5, d5) = (Vector512.Load(sums + 320), Vector512.Load(sums + 336), Vector512.Load(sums + 352), Vector512.Load(sums + 368));
+        nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, stride = po;
+        for (nint k = 0, taps = run; k < taps; k++, x++, f += stride)
+        {
+            var (w0, w1, w2, w3) = (Vector512.Load(f), Vector512.Load(f + 16), Vector512.Load(f + 32), Vector512.Load(f + 48));
+            var v = Vector512.Create(x[0]);
+            a0 = Vector512.FusedMultiplyAdd(v, w0, a0); b0 = Vector512.FusedMultiplyAdd(v, w1, b0);
+            c0 = Vector512.FusedMultiplyAdd(v, w2, c0); d0 = Vector512.FusedMultiplyAdd(v, w3, d0);
+            v = Vector512.Create(x[s1]);
+            a1 = Vector512.FusedMultiplyAdd(v, w0, a1); b1 = Vector512.FusedMultiplyAdd(v, w1, b1);
+            c1 = Vector512.FusedMultiplyAdd(v, w2, c1); d1 = Vector512.FusedMultiplyAdd(v, w3, d1);
+            v = Vector512.Create(x[s2]);
+            a2 = Vector512.FusedMultiplyAdd(v, w0, a2); b2 = Vector512.FusedMultiplyAdd(v, w1, b2);
+            c2 = Vector512.FusedMultiplyAdd(v, w2, c2); d2 = Vector512.FusedMultiplyAdd(v, w3, d2);
+            v = Vector512.Create(x[s3]);
+            a3 = Vector512.FusedMultiplyAdd(v, w0, a3); b3 = Vector512.FusedMultiplyAdd(v, w1, b3);
+            c3 = Vector512.FusedMultiplyAdd(v, w2, c3); d3 = Vector512.FusedMultiplyAdd(v, w3, d3);
+            v = Vector512.Create(x[s4]);
+            a4 = Vector512.FusedMultiplyAdd(v, w0, a4); b4 = Vector512.FusedMultiplyAdd(v, w1, b4);
+            c4 = Vector512.FusedMultiplyAdd(v, w2, c4); d4 = Vector512.FusedMultiplyAdd(v, w3, d4);
+            v = Vector512.Create(x[s5]);
+            a5 = Vector512.FusedMultiplyAdd(v, w0, a5); b5 = Vector512.FusedMultiplyAdd(v, w1, b5);
+            c5 = Vector512.FusedMultiplyAdd(v, w2, c5); d5 = Vector512.FusedMultiplyAdd(v, w3, d5);
+        }
+        a0.Store(sums); b0.Store(sums + 16); c0.Store(sums + 32); d0.Store(sums + 48);
+        a1.Store(sums + 64); b1.Store(sums + 80); c1.Store(sums + 96); d1.Store(sums + 112);
+        a2.Store(sums + 128); b2.Store(sums + 144); c2.Store(sums + 160); d2.Store(sums + 176);
+        a3.Store(sums + 192); b3.Store(sums + 208); c3.Store(sums + 224); d3.Store(sums + 240);
+        a4.Store(sums + 256); b4.Store(sums + 272); c4.Store(sums + 288); d4.Store(sums + 304);
+        a5.Store(sums + 320); b5.Store(sums + 336); c5.Store(sums + 352); d5.Store(sums + 368);
     }
 
     /// <summary>12 output columns × 8 channels.</summary>
