@@ -136,9 +136,10 @@ internal static unsafe class PackedSgemm
     internal static int OnePassRowBlocks = 4;
 
     /// <summary>
-    /// Whether a product of m rows with prepacked B runs all its k blocks in one parallel loop (<see cref="OnePass"/>):
-    /// such products keep a materialised A, since <see cref="MultiplyFilled"/> has a loop per k block (ResNet18's 7×7×512
-    /// layers at batch 1 took 1.35–1.6 ms with filled rows against 1.3–1.45 in one pass).
+    /// Whether a product of m rows would run all its k blocks in one parallel loop (<see cref="OnePass"/>) when its B is
+    /// prepacked: few enough row blocks. Convolutions of so few rows keep a materialised A (a small one), prepacked or not,
+    /// since <see cref="MultiplyFilled"/> has a loop per k block (ResNet18's 7×7×512 layers at batch 1 took 1.35–1.6 ms
+    /// with filled rows against 1.3–1.45 in one pass).
     /// </summary>
     internal static bool RunsInOnePass(int m) => (m + MC - 1) / MC <= OnePassRowBlocks;
 
@@ -273,21 +274,25 @@ internal static unsafe class PackedSgemm
 
     /// <summary>
     /// Makes columns <c>[p0, p0 + kc)</c> of rows <c>[row0, row0 + rows)</c> of a product's A at <c>dst</c>, row r at
-    /// <c>dst + r·kc</c>; <c>state</c> is the caller's (a pointer to what the rows are made from).
+    /// <c>dst + r·kc</c>, every one of the <c>rows·kc</c> values (the buffer is not cleared); <c>state</c> is the
+    /// caller's (a pointer to what the rows are made from). Called from the worker threads, one row block each.
     /// </summary>
     internal delegate void FillRows(nint state, int row0, int rows, int p0, int kc, float* dst);
 
     /// <summary>
     /// c[m×n] = A·op(b) with A never held whole: each k block of A is made by <paramref name="fill"/> (a convolution's
-    /// patch matrix straight from its input, "implicit GEMM") into a buffer of <c>m × kc</c>, row block by row block,
+    /// patch matrix straight from its input, "implicit GEMM") into a buffer of <c>⌈m/6⌉·6 × kc</c>, row block by row block,
     /// each block's rows made by the task that multiplies them (while they are in its cache) when the tasks are whole
     /// row blocks. Then the epilogue, as <see cref="Multiply"/>. The kernel reads the buffer's rows in place, the
-    /// same values in the same order as the product of the materialised A, so the same result, bit for bit.
+    /// same values in the same order as the product of the materialised A, so the same result, bit for bit. Only for
+    /// products that read B as panels (<see cref="ReadsPackedB"/>: m, k, n &gt; 0 and not the few-columns product);
+    /// others throw.
     /// </summary>
     public static void MultiplyFilled(FillRows fill, nint state, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeB,
         GemmEpilogue<float> epilogue = default, PackedMatrix? packedB = null)
     {
         if (!ReadsPackedB(m, k, n)) throw new ArgumentException($"PackedSgemm: a product of {m}×{k}·{k}×{n} is not made with filled rows.");
+        if (c.Length < (long)m * n) throw new ArgumentException("PackedSgemm: c is smaller than its dimensions say.");
         epilogue.Check((long)m * n, n);
         var prepacked = packedB is not null && packedB.Fits(k, n, transposeB) ? packedB.Data : null;
         var wide = prepacked is null ? Wide : packedB!.Nr == 32;
@@ -296,7 +301,7 @@ internal static unsafe class PackedSgemm
         var mPanels = (m + MR - 1) / MR;
         var nPanels = (n + nr - 1) / nr;
         var kcMax = Math.Min(KC, k);
-        var rowsA = ArrayPool<float>.Shared.Rent(mPanels * MR * kcMax);
+        var rowsA = ArrayPool<float>.Shared.Rent(checked(mPanels * MR * kcMax));
         var packingB = prepacked is null ? ArrayPool<float>.Shared.Rent(nPanels * nr * kcMax) : null;
         try
         {
@@ -484,7 +489,8 @@ internal static unsafe class PackedSgemm
 
     /// <summary>
     /// C[6×32] += A-panel · B-panel with 12 AVX-512 accumulators; A's element (r, p) is at
-    /// <c>a[r·rs + p·cs]</c> (packed: rs = 1, cs = MR; in place: rs = k, cs = 1). Each k step also prefetches
+    /// <c>a[r·rs + p·cs]</c>: in place (cs = 1) rows rs apart (the row length of A, or kc for filled rows), else packed
+    /// (rs = 1, cs = MR, the only packed layout). Each k step also prefetches
     /// 64 bytes from <paramref name="next"/> into L2 (see <see cref="Prefetch"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

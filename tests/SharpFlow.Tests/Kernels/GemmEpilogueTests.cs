@@ -209,7 +209,8 @@ public class ConvolutionEpilogueTests
         try
         {
             Conv2DKernels.MaxPatchElements = maxPatch;
-            // im2col's path (chunked by maxPatch) and the implicit GEMM's.
+            // With the implicit GEMM allowed and not (these products are small enough to keep im2col either way; its own
+            // tests are ImplicitGemmTests).
             foreach (var (implicitGemm, activation) in from i in new[] { false, true }
                      from a in new[] { FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.Elu } select (i, a))
             {

@@ -8,7 +8,10 @@ namespace SharpFlow.Tests.Kernels;
 /// convolution whose patch matrix is made a k block at a time inside the product gives the result of im2col and the
 /// product, bit for bit, with and without prepacked filters, fused epilogues, products split in row chunks that start
 /// inside an image, k blocks that cut a filter row, padding on every side, strides, and products of few rows (whose
-/// tasks split the columns); and matches a float64 loop. Flips process-wide kernel settings, hence the collection.
+/// tasks split the columns); and matches a float64 loop. The products here are small, so the test lets products that
+/// would run in one pass take the filled path too (<see cref="PackedSgemm.OnePassRowBlocks"/> = 0) and asserts that
+/// they take it; the first cases are also large enough to take it as they are. Flips process-wide kernel settings,
+/// hence the collection.
 /// </summary>
 [Collection("kernel settings")]
 public class ImplicitGemmTests
@@ -24,7 +27,8 @@ public class ImplicitGemmTests
     public static IEnumerable<object[]> Cases() => new object[][]
     {
         // batch, height, width, channels, kh, kw, stride, padding, outChannels, rows per product, wide kernel
-        [1, 11, 11, 48, 5, 5, 1, "same", 64, 4032, true],   // Inception's 5×5: k blocks of 256 cut the 240-value filter rows
+        [1, 19, 19, 48, 5, 5, 1, "same", 64, 4032, true],   // Inception's 5×5 (361 rows): k blocks of 256 cut the 240-value filter rows
+        [2, 13, 13, 24, 3, 3, 2, "explicit4", 40, 100, true], // padding of 4 > the window: whole windows in the padding; 144 rows in products of 100
         [2, 9, 9, 40, 7, 1, 1, "same", 24, 4032, true],     // 7×1: rows above and below the image are zeros
         [2, 9, 9, 40, 1, 7, 1, "same", 24, 30, true],       // 1×7, in products of 30 rows that start inside an image
         [2, 10, 10, 64, 3, 3, 2, "explicit", 40, 18, true], // ResNet's stride-2 3×3 with explicit padding, partial column panel
@@ -38,17 +42,20 @@ public class ImplicitGemmTests
     public void AConvolutionWhosePatchesAreMadeInTheProductIsBitwiseIm2colAndTheProduct(int batch, int height, int width, int channels, int kh, int kw,
         int stride, string padding, int outChannels, int rowsPerProduct, bool wide)
     {
-        var g = padding == "explicit"
-            ? Window2D.CreateExplicit(batch, height, width, channels, kh, kw, stride, stride, 1, 1, 1, 1, 1, 1)
+        var g = padding.StartsWith("explicit", StringComparison.Ordinal)
+            ? Window2D.CreateExplicit(batch, height, width, channels, kh, kw, stride, stride, 1, 1, padding == "explicit4" ? 4 : 1, 1, padding == "explicit4" ? 4 : 1, 2)
             : Window2D.Create(batch, height, width, channels, kh, kw, stride, stride, 1, 1, same: padding == "same");
         var x = Random(batch * height * width * channels, 1);
         var f = Random(g.PatchSize * outChannels, 2);
         var bias = Random(outChannels, 3);
         var residual = Random(batch * g.OutPositions * outChannels, 4);
-        var saved = (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide);
+        var saved = (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, PackedSgemm.OnePassRowBlocks);
         try
         {
-            (SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide) = (false, false, wide);
+            (SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, Conv2DKernels.ImplicitGemm) = (false, false, wide, true);
+            if (batch * g.OutPositions > 4 * 72) Assert.True(Conv2DKernels.FillsPatches(g, outChannels)); // as the default settings have it
+            PackedSgemm.OnePassRowBlocks = 0;
+            Assert.True(Conv2DKernels.FillsPatches(g, outChannels));
             foreach (var epilogue in new[] { false, true })
                 foreach (var prepacked in new[] { null, new PrepackedFilter() })
                 {
@@ -68,7 +75,7 @@ public class ImplicitGemmTests
         }
         finally
         {
-            (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide) = saved;
+            (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, PackedSgemm.OnePassRowBlocks) = saved;
         }
     }
 
@@ -112,5 +119,9 @@ public class ImplicitGemmTests
                 for (var p = 0; p < kc; p++)
                     Assert.Equal(patches[(row0 + r) * g.PatchSize + p0 + p], block[r * kc + p]);
         }
+        // Columns past the patch (they would read image rows below the window) and rows past the images are refused.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Im2Col.ExpandColumns(x, g, 0, 1, g.PatchSize - 2, 3, new float[3]));
+        Assert.Contains("not all in the patch matrix", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Im2Col.ExpandColumns(x, g, m - 1, 2, 0, 1, new float[2]));
     }
 }

@@ -153,7 +153,7 @@ public class SmallChannelConvTests
             SmallChannelConv.Blocks64 = false;
             var blocks32 = new float[ry.Length];
             SmallChannelConv.Forward(x, f, blocks32, g, k);
-            Assert.Equal(wide, blocks32);
+            Assert.Equal(wide.Select(BitConverter.SingleToInt32Bits), blocks32.Select(BitConverter.SingleToInt32Bits));
             SmallChannelConv.Wide512 = false;
             Assert.Equal(k <= SmallChannelConv.MaxOutChannels, SmallChannelConv.AppliesToForward(g, k));
             if (k <= SmallChannelConv.MaxOutChannels)

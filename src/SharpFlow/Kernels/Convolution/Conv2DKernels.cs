@@ -95,7 +95,7 @@ internal static class Conv2DKernels
     /// Where the implicit GEMM runs: float32, no dilation, a product on the packed kernel's panels, and more rows than a
     /// product that runs in one pass has (few rows make a small patch matrix, and one parallel loop beats one per k block).
     /// </summary>
-    private static bool FillsPatches(in Window2D g, int outChannels)
+    internal static bool FillsPatches(in Window2D g, int outChannels)
     {
         var m = (long)g.Batch * g.OutPositions;
         return ImplicitGemm && g.DilationHeight == 1 && g.DilationWidth == 1 && m > 0 && !PackedSgemm.RunsInOnePass((int)Math.Min(m, int.MaxValue))

@@ -92,6 +92,10 @@ internal static unsafe class Im2Col
     /// <summary><see cref="ExpandColumns(in Source, int, int, int, int, float*)"/> of images <paramref name="input"/> into <paramref name="dst"/>.</summary>
     public static void ExpandColumns(ReadOnlySpan<float> input, in Window2D g, int row0, int rows, int p0, int kc, Span<float> dst)
     {
+        if (g.DilationHeight != 1 || g.DilationWidth != 1) throw new ArgumentException("Im2Col: ExpandColumns takes windows without dilation.");
+        if (input.Length < (long)g.Batch * g.InImageSize) throw new ArgumentException("Im2Col: the input is smaller than its window says.");
+        if (row0 < 0 || rows < 0 || (long)row0 + rows > (long)g.Batch * g.OutPositions || p0 < 0 || kc < 1 || p0 + kc > g.PatchSize)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"Im2Col: rows [{row0}, {row0 + rows}) and columns [{p0}, {p0 + kc}) are not all in the patch matrix.");
         if (dst.Length < (long)rows * kc) throw new ArgumentException("Im2Col: the block is smaller than its rows and columns say.");
         fixed (float* x = input)
         fixed (float* d = dst)

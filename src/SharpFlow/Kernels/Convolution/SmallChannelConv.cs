@@ -126,7 +126,9 @@ internal static unsafe class SmallChannelConv
     {
         public bool Narrow => OutChannels <= Lanes;
         public bool Wide => UsesWide512(OutChannels);
-        public bool Wide64 => Wide && Blocks64 && OutChannels > 4 * Lanes;
+        // 64-channel blocks read 64 filter values a tap: the padded width must be a multiple of 64 (it is 64 up to the
+        // forward kernel's 64 channels).
+        public bool Wide64 => Wide && Blocks64 && OutChannels > 4 * Lanes && PaddedOutFor(OutChannels) % (8 * Lanes) == 0;
         public int BlockColumns => Narrow ? NarrowColumns : WideColumns;
         public int GroupWidth => Narrow ? Lanes : Wide64 ? 8 * Lanes : Wide ? 4 * Lanes : 2 * Lanes;
         public int PaddedOut => PaddedOutFor(OutChannels);
@@ -167,7 +169,7 @@ internal static unsafe class SmallChannelConv
 
     /// <summary>
     /// The forward kernel's layout of a filter [kh, kw, C, outChannels] (<paramref name="patchSize"/> = kh·kw·C rows,
-    /// the output channels padded with zeros to 8 or a multiple of 16), for a caller that keeps it for a constant
+    /// the output channels padded with zeros to 8, a multiple of 16, or of 32 with the AVX-512 blocks), for a caller that keeps it for a constant
     /// filter and passes it to <see cref="Forward"/>.
     /// </summary>
     public static float[] PackFilter(ReadOnlySpan<float> filter, int patchSize, int outChannels)
@@ -293,7 +295,7 @@ internal static unsafe class SmallChannelConv
         var c = j.C;
         var image = (float*)j.X + (long)n * c.ImageSize + (long)oh * c.StrideHeight * c.Columns * c.Channels;
         var outRow = (float*)j.Y + ((long)n * c.OutHeight + oh) * c.OutWidth * c.OutChannels;
-        var block = stackalloc float[WideColumns * 8 * Lanes]; // ≥ NarrowColumns · Lanes and WideColumns · 2 · Lanes
+        var block = stackalloc float[WideColumns * 8 * Lanes]; // a partial block of any width: 6 columns × up to 64 channels, or 12 × 8
         var step = c.StrideWidth * c.Channels;
         var blockColumns = c.BlockColumns;
         var groupWidth = c.GroupWidth;
