@@ -106,7 +106,7 @@ internal static class Conv2DKernels
     /// im2col inside the product ("implicit GEMM"): <see cref="PackedSgemm.MultiplyFilled"/> has each k block of the
     /// patch matrix made from the input (<see cref="Im2Col.ExpandColumns(in Im2Col.Source, int, int, int, int, float*)"/>) by the task that multiplies it, so the patch
     /// matrix is never written whole and read back (5.9 MB for Inception-v3's 5×5 convolutions at batch 1). The rows go in
-    /// products of <see cref="FilledRows"/>; the sums are those of im2col and the product, bit for bit.
+    /// products of even size, at most <see cref="FilledRows"/> each; the sums are those of im2col and the product, bit for bit.
     /// </summary>
     private static unsafe void ForwardFilled(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int outChannels,
         GemmEpilogue<float> epilogue, PrepackedFilter? prepacked)
@@ -116,9 +116,12 @@ internal static class Conv2DKernels
         fixed (float* x = input)
         {
             var source = new Im2Col.Source((nint)x, g, 0);
-            for (var row0 = 0; row0 < m; row0 += FilledRows)
+            // Products of even size, at most FilledRows rows each (4,033 rows made 4,032 and one).
+            var products = (m + FilledRows - 1) / FilledRows;
+            var perProduct = (m + products - 1) / products;
+            for (var row0 = 0; row0 < m; row0 += perProduct)
             {
-                var rows = Math.Min(FilledRows, m - row0);
+                var rows = Math.Min(perProduct, m - row0);
                 // The source counts rows from image 0: rows from row0 on are those of a source that starts row0 rows on.
                 var chunk = source with { FirstImage = row0 / g.OutPositions };
                 var state = new FilledChunk(chunk, row0 % g.OutPositions);
