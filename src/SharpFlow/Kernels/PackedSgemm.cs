@@ -219,16 +219,8 @@ internal static unsafe class PackedSgemm
                         for (var i = j.FirstPacked + s; i < j.FirstPacked + e; i++)
                             PackA((float*)j.A, j.M, j.K, j.TransposeA, i * MR, j.P0, j.Kc, (float*)j.PackedA + (long)(i - j.FirstPacked) * MR * j.Kc);
                     });
-                    if (prepacked is null)
-                        Partition.For(nPanels, (long)nr * kc, job, static (in Job j, int s, int e) =>
-                        {
-                            for (var p = s; p < e; p++)
-                                PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
-                        });
-                    Partition.For(mBlocks * nGroups, (long)MC * kc * n / nGroups, job, static (in Job j, int s, int e) =>
-                    {
-                        for (var task = s; task < e; task++) j.Tiles(task / j.NGroups, task % j.NGroups);
-                    });
+                    if (prepacked is null) PackPanelsB(job);
+                    MultiplyTiles(job, mBlocks);
                 }
             }
         }
@@ -238,6 +230,21 @@ internal static unsafe class PackedSgemm
             if (packingB is not null) ArrayPool<float>.Shared.Return(packingB);
         }
     }
+
+    /// <summary>Packs the k block's B panels (op(b) rows [P0, P0 + Kc), all columns) on both threads.</summary>
+    private static void PackPanelsB(in Job job) =>
+        Partition.For(job.NPanels, (long)job.Nr * job.Kc, job, static (in Job j, int s, int e) =>
+        {
+            for (var p = s; p < e; p++)
+                PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
+        });
+
+    /// <summary>The k block's tiles, one task per row block and column group, on both threads.</summary>
+    private static void MultiplyTiles(in Job job, int mBlocks) =>
+        Partition.For(mBlocks * job.NGroups, (long)MC * job.Kc * job.N / job.NGroups, job, static (in Job j, int s, int e) =>
+        {
+            for (var task = s; task < e; task++) j.Tiles(task / j.NGroups, task % j.NGroups);
+        });
 
     /// <summary>
     /// A product of few row blocks with prepacked B: the last partial panel of A packed for every k block, then one
@@ -320,12 +327,7 @@ internal static unsafe class PackedSgemm
                     var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
                     var job = new FilledJob(new Job((nint)pa, (nint)pb, (nint)pc, 0, ipb, m, k, n, false, transposeB, p0, kc, nr, wide, 0, nPanels, nGroups,
                         (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, !epilogue.IsEmpty && p0 + kc == k, kc, 0, Filled: true), fill, state);
-                    if (prepacked is null)
-                        Partition.For(nPanels, (long)nr * kc, job.Job, static (in Job j, int s, int e) =>
-                        {
-                            for (var p = s; p < e; p++)
-                                PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
-                        });
+                    if (prepacked is null) PackPanelsB(job.Job);
                     if (nGroups == 1)
                     {
                         Partition.For(mBlocks, (long)MC * kc * n, job, static (in FilledJob f, int s, int e) =>
@@ -342,10 +344,7 @@ internal static unsafe class PackedSgemm
                     {
                         for (var block = s; block < e; block++) f.Fill(block);
                     });
-                    Partition.For(mBlocks * nGroups, (long)MC * kc * n / nGroups, job.Job, static (in Job j, int s, int e) =>
-                    {
-                        for (var task = s; task < e; task++) j.Tiles(task / j.NGroups, task % j.NGroups);
-                    });
+                    MultiplyTiles(job.Job, mBlocks);
                 }
             }
         }

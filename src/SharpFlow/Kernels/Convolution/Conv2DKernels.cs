@@ -122,21 +122,14 @@ internal static class Conv2DKernels
             for (var row0 = 0; row0 < m; row0 += perProduct)
             {
                 var rows = Math.Min(perProduct, m - row0);
-                // The source counts rows from image 0: rows from row0 on are those of a source that starts row0 rows on.
-                var chunk = source with { FirstImage = row0 / g.OutPositions };
-                var state = new FilledChunk(chunk, row0 % g.OutPositions);
-                PackedSgemm.MultiplyFilled(static (s, r0, count, p0, kc, dst) =>
-                    {
-                        ref readonly var f = ref *(FilledChunk*)s;
-                        Im2Col.ExpandColumns(f.Source, f.Skip + r0, count, p0, kc, dst);
-                    }, (nint)(&state), filter, output.Slice(row0 * outChannels, rows * outChannels), rows, k, outChannels, false,
+                // The product's row 0 is row row0 of the patch matrix.
+                var state = source with { FirstRow = row0 };
+                PackedSgemm.MultiplyFilled(static (s, r0, count, p0, kc, dst) => Im2Col.ExpandColumns(*(Im2Col.Source*)s, r0, count, p0, kc, dst),
+                    (nint)(&state), filter, output.Slice(row0 * outChannels, rows * outChannels), rows, k, outChannels, false,
                     epilogue.Rows(row0, rows, outChannels), GemmPanels(prepacked, filter, rows, k, outChannels));
             }
         }
     }
-
-    /// <summary>One product's rows of <see cref="ForwardFilled"/>: the source from the chunk's first image, and the rows of that image before the chunk.</summary>
-    private readonly record struct FilledChunk(Im2Col.Source Source, int Skip);
 
     /// <summary>
     /// Largest patch matrix of one band of output rows where one image's patch matrix is larger than this (1 MiB of

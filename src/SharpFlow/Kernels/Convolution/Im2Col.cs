@@ -47,11 +47,11 @@ internal static unsafe class Im2Col
     }
 
     /// <summary>What <see cref="ExpandColumns(in Source, int, int, int, int, float*)"/> reads: float32 NHWC images and the window (dilation 1).</summary>
-    internal readonly record struct Source(nint Input, Window2D Window, int FirstImage);
+    internal readonly record struct Source(nint Input, Window2D Window, int FirstRow);
 
     /// <summary>
-    /// Columns <c>[p0, p0 + kc)</c> of patch rows <c>[row0, row0 + rows)</c> (output positions counted from image
-    /// <see cref="Source.FirstImage"/>), row r at <paramref name="dst"/> + r·kc: one k block of the patch matrix, for a
+    /// Columns <c>[p0, p0 + kc)</c> of patch rows <c>[row0, row0 + rows)</c> (counted from row
+    /// <see cref="Source.FirstRow"/> of the whole patch matrix), row r at <paramref name="dst"/> + r·kc: one k block of the patch matrix, for a
     /// product that makes its A a block at a time (<see cref="PackedSgemm.MultiplyFilled"/>). The same values as
     /// <see cref="Expand{T}"/>'s rows; dilation 1 only.
     /// </summary>
@@ -61,7 +61,7 @@ internal static unsafe class Im2Col
         var c = g.Channels;
         var rowLength = g.KernelWidth * c;
         var (khFirst, khLast) = (p0 / rowLength, (p0 + kc - 1) / rowLength);
-        var (n, position) = (s.FirstImage + row0 / g.OutPositions, row0 % g.OutPositions);
+        var (n, position) = ((s.FirstRow + row0) / g.OutPositions, (s.FirstRow + row0) % g.OutPositions);
         var (oh, ow) = (position / g.OutWidth, position % g.OutWidth);
         for (var r = 0; r < rows; r++, dst += kc)
         {
@@ -79,7 +79,7 @@ internal static unsafe class Im2Col
                 if (v0 > a) new Span<float>(dst + (a - p0), v0 - a).Clear();
                 if (v1 > v0)
                     new ReadOnlySpan<float>(image + ((long)ih * g.InWidth + left) * c + (v0 - rowStart), v1 - v0).CopyTo(new Span<float>(dst + (v0 - p0), v1 - v0));
-                if (b > Math.Max(v1, v0)) new Span<float>(dst + (Math.Max(v1, v0) - p0), b - Math.Max(v1, v0)).Clear();
+                if (b > v1) new Span<float>(dst + (v1 - p0), b - v1).Clear(); // v0 ≤ v1: first ≤ last
             }
             // The next output position.
             if (++ow < g.OutWidth) continue;

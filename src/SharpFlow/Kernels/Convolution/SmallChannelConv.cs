@@ -310,8 +310,6 @@ internal static unsafe class SmallChannelConv
                 var target = full ? outRow + (long)ow0 * c.OutChannels + o0 : block;
                 var targetStride = full ? c.OutChannels : groupWidth;
                 if (c.Narrow) NarrowBlock(c, a, (float*)j.W + o0, target, targetStride);
-                else if (c.Wide64) Wide64Block(c, a, (float*)j.W + o0, target, targetStride);
-                else if (c.Wide) Wide512Block(c, a, (float*)j.W + o0, target, targetStride);
                 else WideBlock(c, a, (float*)j.W + o0, target, targetStride);
                 if (!full)
                     for (var col = 0; col < columns; col++)
@@ -320,17 +318,29 @@ internal static unsafe class SmallChannelConv
         }
     }
 
-    /// <summary>6 output columns × 16 channels: y[col, 0..16) at <paramref name="y"/> + col·<paramref name="yStride"/>.</summary>
+    /// <summary>
+    /// 6 output columns × <see cref="Correlation.GroupWidth"/> channels (16, or 32 or 64 in AVX-512 registers): y[col, 0..width)
+    /// at <paramref name="y"/> + col·<paramref name="yStride"/>; the filter rows' taps added by the run kernel of that
+    /// width, one call per filter row.
+    /// </summary>
     private static void WideBlock(in Correlation c, float* a, float* w, float* y, int yStride)
     {
-        var sums = stackalloc float[WideColumns * 2 * Lanes];
-        new Span<float>(sums, WideColumns * 2 * Lanes).Clear();
+        var width = c.GroupWidth;
+        var sums = stackalloc float[WideColumns * 8 * Lanes];
+        new Span<float>(sums, WideColumns * width).Clear();
         var run = c.KernelWidth * c.Channels;
         var po = c.PaddedOut;
         for (var kh = 0; kh < c.KernelHeight; kh++)
-            WideRun(a + (long)kh * c.Columns * c.Channels, w + (long)kh * run * po, run, po, c.StrideWidth * c.Channels, sums);
+        {
+            var x = a + (long)kh * c.Columns * c.Channels;
+            var f = w + (long)kh * run * po;
+            var step = c.StrideWidth * c.Channels;
+            if (width == 8 * Lanes) Wide64Run(x, f, run, po, step, sums);
+            else if (width == 4 * Lanes) Wide512Run(x, f, run, po, step, sums);
+            else WideRun(x, f, run, po, step, sums);
+        }
         for (var col = 0; col < WideColumns; col++, y += yStride)
-            new ReadOnlySpan<float>(sums + col * 2 * Lanes, 2 * Lanes).CopyTo(new Span<float>(y, 2 * Lanes));
+            new ReadOnlySpan<float>(sums + col * width, width).CopyTo(new Span<float>(y, width));
     }
 
     /// <summary>
@@ -370,18 +380,6 @@ internal static unsafe class SmallChannelConv
         a5.Store(sums + 10 * Lanes); b5.Store(sums + 11 * Lanes);
     }
 
-    /// <summary>6 output columns × 32 channels in AVX-512 registers, the sums of <see cref="WideBlock"/> for 32 channels.</summary>
-    private static void Wide512Block(in Correlation c, float* a, float* w, float* y, int yStride)
-    {
-        var sums = stackalloc float[WideColumns * 4 * Lanes];
-        new Span<float>(sums, WideColumns * 4 * Lanes).Clear();
-        var run = c.KernelWidth * c.Channels;
-        for (var kh = 0; kh < c.KernelHeight; kh++)
-            Wide512Run(a + (long)kh * c.Columns * c.Channels, w + (long)kh * run * c.PaddedOut, run, c.PaddedOut, c.StrideWidth * c.Channels, sums);
-        for (var col = 0; col < WideColumns; col++, y += yStride)
-            new ReadOnlySpan<float>(sums + col * 4 * Lanes, 4 * Lanes).CopyTo(new Span<float>(y, 4 * Lanes));
-    }
-
     /// <summary>
     /// Adds one filter row's taps to the 6 × 32 sums. A loop of its own, one per call: with the filter rows' loop
     /// around it in one method, the JIT kept the twelve accumulators in memory, loaded and stored at every tap
@@ -416,18 +414,6 @@ internal static unsafe class SmallChannelConv
         a3.Store(sums + 12 * Lanes); b3.Store(sums + 14 * Lanes);
         a4.Store(sums + 16 * Lanes); b4.Store(sums + 18 * Lanes);
         a5.Store(sums + 20 * Lanes); b5.Store(sums + 22 * Lanes);
-    }
-
-    /// <summary>6 output columns × 64 channels in AVX-512 registers, the sums of <see cref="Wide512Block"/> for 64 channels.</summary>
-    private static void Wide64Block(in Correlation c, float* a, float* w, float* y, int yStride)
-    {
-        var sums = stackalloc float[WideColumns * 8 * Lanes];
-        new Span<float>(sums, WideColumns * 8 * Lanes).Clear();
-        var run = c.KernelWidth * c.Channels;
-        for (var kh = 0; kh < c.KernelHeight; kh++)
-            Wide64Run(a + (long)kh * c.Columns * c.Channels, w + (long)kh * run * c.PaddedOut, run, c.PaddedOut, c.StrideWidth * c.Channels, sums);
-        for (var col = 0; col < WideColumns; col++, y += yStride)
-            new ReadOnlySpan<float>(sums + col * 8 * Lanes, 8 * Lanes).CopyTo(new Span<float>(y, 8 * Lanes));
     }
 
     /// <summary>Adds one filter row's taps to the 6 × 64 sums (24 accumulators, 4 filter vectors, 1 broadcast: 29 registers).</summary>
