@@ -205,16 +205,12 @@ public class ConvolutionEpilogueTests
         var outputs = batch * g.OutPositions * cout;
         var bias = Enumerable.Range(0, cout).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
         var residual = Enumerable.Range(0, outputs).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        var saved = (Conv2DKernels.MaxPatchElements, Conv2DKernels.ImplicitGemm);
+        var saved = Conv2DKernels.MaxPatchElements;
         try
         {
             Conv2DKernels.MaxPatchElements = maxPatch;
-            // With the implicit GEMM allowed and not (these products are small enough to keep im2col either way; its own
-            // tests are ImplicitGemmTests).
-            foreach (var (implicitGemm, activation) in from i in new[] { false, true }
-                     from a in new[] { FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.Elu } select (i, a))
+            foreach (var activation in new[] { FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.Elu })
             {
-                Conv2DKernels.ImplicitGemm = implicitGemm;
                 var expected = new float[outputs];
                 Conv2DKernels.Forward<float>(x, f, expected, g, cout);
                 for (var i = 0; i < outputs; i++) expected[i] = expected[i] + bias[i % cout] + residual[i];
@@ -231,7 +227,7 @@ public class ConvolutionEpilogueTests
         }
         finally
         {
-            (Conv2DKernels.MaxPatchElements, Conv2DKernels.ImplicitGemm) = saved;
+            Conv2DKernels.MaxPatchElements = saved;
         }
     }
 }

@@ -1,3 +1,4 @@
+using static SharpFlow.Tests.Support.KernelData;
 using SharpFlow.Kernels;
 using SharpFlow.Kernels.Convolution;
 
@@ -16,14 +17,6 @@ namespace SharpFlow.Tests.Kernels;
 [Collection("kernel settings")]
 public class ImplicitGemmTests
 {
-    private static float[] Random(int count, int seed)
-    {
-        var r = new Random(seed);
-        var v = new float[count];
-        for (var i = 0; i < v.Length; i++) v[i] = (float)(r.NextDouble() * 2 - 1);
-        return v;
-    }
-
     public static IEnumerable<object[]> Cases() => new object[][]
     {
         // batch, height, width, channels, kh, kw, stride, padding, outChannels, rows per product, wide kernel
@@ -45,10 +38,10 @@ public class ImplicitGemmTests
         var g = padding.StartsWith("explicit", StringComparison.Ordinal)
             ? Window2D.CreateExplicit(batch, height, width, channels, kh, kw, stride, stride, 1, 1, padding == "explicit4" ? 4 : 1, 1, padding == "explicit4" ? 4 : 1, 2)
             : Window2D.Create(batch, height, width, channels, kh, kw, stride, stride, 1, 1, same: padding == "same");
-        var x = Random(batch * height * width * channels, 1);
-        var f = Random(g.PatchSize * outChannels, 2);
-        var bias = Random(outChannels, 3);
-        var residual = Random(batch * g.OutPositions * outChannels, 4);
+        var x = Uniform(batch * height * width * channels, 1);
+        var f = Uniform(g.PatchSize * outChannels, 2);
+        var bias = Uniform(outChannels, 3);
+        var residual = Uniform(batch * g.OutPositions * outChannels, 4);
         var saved = (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, PackedSgemm.OnePassRowBlocks);
         try
         {
@@ -107,7 +100,7 @@ public class ImplicitGemmTests
     {
         // Every k block of every row range, against the whole patch matrix: blocks that start and end inside filter rows.
         var g = Window2D.CreateExplicit(2, 7, 6, 5, 3, 4, 2, 1, 1, 1, 2, 0, 1, 3);
-        var x = Random(2 * 7 * 6 * 5, 5);
+        var x = Uniform(2 * 7 * 6 * 5, 5);
         var m = g.Batch * g.OutPositions;
         var patches = new float[m * g.PatchSize];
         Im2Col.Expand<float>(x, g, 0, g.Batch, patches);

@@ -1,3 +1,4 @@
+using static SharpFlow.Tests.Support.KernelData;
 using SharpFlow.Kernels;
 using SharpFlow.Kernels.Convolution;
 
@@ -13,14 +14,6 @@ namespace SharpFlow.Tests.Kernels;
 [Collection("kernel settings")]
 public class PrepackTests
 {
-    private static float[] Random(int count, int seed)
-    {
-        var r = new Random(seed);
-        var v = new float[count];
-        for (var i = 0; i < v.Length; i++) v[i] = (float)(r.NextDouble() * 2 - 1);
-        return v;
-    }
-
     [Theory]
     // m, k, n, transposeA, transposeB: several k blocks (k > 256), partial row and column panels, a one-row product
     [InlineData(145, 600, 70, false, false)]
@@ -31,10 +24,10 @@ public class PrepackTests
     [InlineData(64, 300, 1024, true, false)]
     public void AProductWithPackedBIsBitwiseTheUnpackedOne(int m, int k, int n, bool ta, bool tb)
     {
-        var a = Random(m * k, 1);
-        var b = Random(k * n, 2);
-        var bias = Random(n, 3);
-        var residual = Random(m * n, 4);
+        var a = Uniform(m * k, 1);
+        var b = Uniform(k * n, 2);
+        var bias = Uniform(n, 3);
+        var residual = Uniform(m * n, 4);
         var packed = PackedMatrix.Pack(b, k, n, tb)!;
         Assert.NotNull(packed);
         Assert.True(Gemm.ReadsPackedB(m, k, n));
@@ -72,10 +65,10 @@ public class PrepackTests
     [InlineData(100, 200, 64)]
     public void ThinProductsRunningAllKBlocksInOneLoopAreBitwiseTheLoopPerKBlock(int m, int k, int n)
     {
-        var a = Random(m * k, 11);
-        var b = Random(k * n, 12);
-        var bias = Random(n, 13);
-        var residual = Random(m * n, 14);
+        var a = Uniform(m * k, 11);
+        var b = Uniform(k * n, 12);
+        var bias = Uniform(n, 13);
+        var residual = Uniform(m * n, 14);
         var epilogue = new GemmEpilogue<float>(bias, residual, FusedActivation.Relu6);
         var saved = PackedSgemm.OnePassRowBlocks;
         var savedWide = PackedSgemm.Wide;
@@ -115,8 +108,8 @@ public class PrepackTests
     {
         if (!PackedSgemm.Wide) return; // one width only on this machine
         var (m, k, n) = (70, 300, 90);
-        var a = Random(m * k, 5);
-        var b = Random(k * n, 6);
+        var a = Uniform(m * k, 5);
+        var b = Uniform(k * n, 6);
         var packed = PackedMatrix.Pack(b, k, n, false)!;
         var plain = new float[m * n];
         var fromPanels = new float[m * n];
@@ -139,8 +132,8 @@ public class PrepackTests
     [InlineData(3, 5, 7)]     // a small product: the row update, no panels
     public void ProductsThatReadNoPanelsUseB(int m, int k, int n)
     {
-        var a = Random(m * k, 7);
-        var b = Random(k * n, 8);
+        var a = Uniform(m * k, 7);
+        var b = Uniform(k * n, 8);
         Assert.False(Gemm.ReadsPackedB(m, k, n));
         var packed = PackedMatrix.Pack(b, k, n, false)!;
         var plain = new float[m * n];
@@ -155,9 +148,9 @@ public class PrepackTests
     public void PanelsOfAnotherShapeAreNotRead()
     {
         var (m, k, n) = (40, 60, 50);
-        var a = Random(m * k, 9);
-        var b = Random(k * n, 10);
-        var other = PackedMatrix.Pack(Random(k * n, 11), n, k, false)!; // k and n swapped
+        var a = Uniform(m * k, 9);
+        var b = Uniform(k * n, 10);
+        var other = PackedMatrix.Pack(Uniform(k * n, 11), n, k, false)!; // k and n swapped
         var plain = new float[m * n];
         var withOther = new float[m * n];
         Gemm.Multiply<float>(a, b, plain, m, k, n);
@@ -196,11 +189,11 @@ public class PrepackTests
             var winograd = Winograd.Applies<float>(g, outChannels, prepacked: true);
             Assert.Equal(path.StartsWith("winograd", StringComparison.Ordinal), winograd);
             Assert.Equal(path.StartsWith("small", StringComparison.Ordinal), !winograd && SmallChannelConv.AppliesToForward(g, outChannels));
-            var x = Random(batch * height * width * channels, 12);
-            var f = Random(kernel * kernel * channels * outChannels, 13);
-            var bias = Random(outChannels, 14);
+            var x = Uniform(batch * height * width * channels, 12);
+            var f = Uniform(kernel * kernel * channels * outChannels, 13);
+            var bias = Uniform(outChannels, 14);
             var size = batch * g.OutPositions * outChannels;
-            var residual = Random(size, 15);
+            var residual = Uniform(size, 15);
             var prepacked = new PrepackedFilter();
             foreach (var epilogue in new[] { false, true })
             {
@@ -235,8 +228,8 @@ public class PrepackTests
     public void WinogradWithATransformedFilterIsBitwiseTheUntransformedOne(int batch, int size, int channels, int outChannels, int tileSize, long block)
     {
         var g = Window2D.Create(batch, size, size, channels, 3, 3, 1, 1, 1, 1, same: true);
-        var x = Random(batch * size * size * channels, 16);
-        var f = Random(9 * channels * outChannels, 17);
+        var x = Uniform(batch * size * size * channels, 16);
+        var f = Uniform(9 * channels * outChannels, 17);
         var plain = new float[batch * g.OutPositions * outChannels];
         var fast = new float[plain.Length];
         var prepacked = new PrepackedFilter();
@@ -272,10 +265,10 @@ public class PrepackTests
             Conv2DKernels.MaxBandElements = band;
             Assert.InRange(Conv2DKernels.RowsPerBand(g, outChannels), 1, g.OutHeight - 1);
             Conv2DKernels.MaxBandElements = savedLimit;
-            var x = Random(batch * size * size * channels, 20);
-            var f = Random(kernel * kernel * channels * outChannels, 21);
-            var bias = Random(outChannels, 22);
-            var residual = Random(batch * g.OutPositions * outChannels, 23);
+            var x = Uniform(batch * size * size * channels, 20);
+            var f = Uniform(kernel * kernel * channels * outChannels, 21);
+            var bias = Uniform(outChannels, 22);
+            var residual = Uniform(batch * g.OutPositions * outChannels, 23);
             var whole = new float[residual.Length];
             var banded = new float[residual.Length];
             foreach (var prepacked in new[] { null, new PrepackedFilter() })
@@ -319,12 +312,12 @@ public class PrepackTests
     public void BothTileSizesKeepTheirOwnTransformedFilter()
     {
         var (c, k) = (16, 16);
-        var f = Random(9 * c * k, 18);
+        var f = Uniform(9 * c * k, 18);
         var prepacked = new PrepackedFilter();
         foreach (var (tile, size) in new[] { (4, 28), (2, 28), (4, 20) })
         {
             var g = Window2D.Create(1, size, size, c, 3, 3, 1, 1, 1, 1, same: true);
-            var x = Random(size * size * c, 19 + tile);
+            var x = Uniform(size * size * c, 19 + tile);
             var plain = new float[g.OutPositions * k];
             var fast = new float[plain.Length];
             Winograd.Forward(x, f, plain, g, k, tile);

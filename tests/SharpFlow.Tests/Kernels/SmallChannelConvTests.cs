@@ -1,3 +1,4 @@
+using static SharpFlow.Tests.Support.KernelData;
 using SharpFlow.Kernels;
 using SharpFlow.Kernels.Convolution;
 
@@ -13,14 +14,6 @@ namespace SharpFlow.Tests.Kernels;
 [Collection("kernel settings")]
 public class SmallChannelConvTests
 {
-    private static float[] Random(int count, int seed)
-    {
-        var r = new Random(seed);
-        var v = new float[count];
-        for (var i = 0; i < v.Length; i++) v[i] = (float)(r.NextDouble() * 2 - 1);
-        return v;
-    }
-
     /// <summary>Calls <paramref name="visit"/>(n, oh, ow, kh, kw, input offset) for every tap inside the image.</summary>
     private static void Taps(in Window2D g, Action<int, int, int, int, int, int> visit)
     {
@@ -86,9 +79,9 @@ public class SmallChannelConvTests
     {
         var g = Window2D.Create(n, h, w, c, kh, kw, s, s, 1, 1, same);
         Assert.True(SmallChannelConv.Applies(g, k));
-        var x = Random(n * h * w * c, h * 100 + c);
-        var f = Random(kh * kw * c * k, w * 100 + k);
-        var dy = Random(n * g.OutPositions * k, k * 7 + n);
+        var x = Uniform(n * h * w * c, h * 100 + c);
+        var f = Uniform(kh * kw * c * k, w * 100 + k);
+        var dy = Uniform(n * g.OutPositions * k, k * 7 + n);
         var (ry, rdx, rdf) = Reference(x, f, dy, g, k);
 
         var y = new float[ry.Length];
@@ -128,8 +121,8 @@ public class SmallChannelConvTests
         var g = pad < 0
             ? Window2D.Create(n, h, w, c, kernel, kernel, s, s, 1, 1, false)
             : Window2D.CreateExplicit(n, h, w, c, kernel, kernel, s, s, 1, 1, pad, pad, pad, pad);
-        var x = Random(n * h * w * c, h + c);
-        var f = Random(kernel * kernel * c * k, w + k);
+        var x = Uniform(n * h * w * c, h + c);
+        var f = Uniform(kernel * kernel * c * k, w + k);
         var (ry, _, _) = Reference(x, f, new float[n * g.OutPositions * k], g, k);
         var saved = (SmallChannelConv.Wide512, SmallChannelConv.Blocks64);
         try
@@ -174,9 +167,9 @@ public class SmallChannelConvTests
     public void TheConvolutionKernelsTakeItAndAgreeWithIm2col(int n, int h, int w, int c, int k, int kh, int kw, int s, bool same)
     {
         var g = Window2D.Create(n, h, w, c, kh, kw, s, s, 1, 1, same);
-        var x = Random(n * h * w * c, h * 10 + c);
-        var f = Random(kh * kw * c * k, w * 10 + k);
-        var dy = Random(n * g.OutPositions * k, k * 3 + n);
+        var x = Uniform(n * h * w * c, h * 10 + c);
+        var f = Uniform(kh * kw * c * k, w * 10 + k);
+        var dy = Uniform(n * g.OutPositions * k, k * 3 + n);
         (float[] Y, float[] Dx, float[] Df) Run()
         {
             var y = new float[n * g.OutPositions * k];
@@ -220,9 +213,9 @@ public class SmallChannelConvTests
     public void OneThreadAndAllThreadsGiveBitwiseEqualResults()
     {
         var g = Window2D.Create(64, 14, 14, 6, 5, 5, 1, 1, 1, 1, false);
-        var x = Random(64 * 14 * 14 * 6, 1);
-        var f = Random(5 * 5 * 6 * 16, 2);
-        var dy = Random(64 * g.OutPositions * 16, 3);
+        var x = Uniform(64 * 14 * 14 * 6, 1);
+        var f = Uniform(5 * 5 * 6 * 16, 2);
+        var dy = Uniform(64 * g.OutPositions * 16, 3);
         (float[], float[], float[]) Run()
         {
             var y = new float[dy.Length];

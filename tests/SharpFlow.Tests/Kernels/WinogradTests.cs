@@ -1,3 +1,4 @@
+using static SharpFlow.Tests.Support.KernelData;
 using SharpFlow.Kernels;
 using SharpFlow.Kernels.Convolution;
 using Xunit.Abstractions;
@@ -13,14 +14,6 @@ namespace SharpFlow.Tests.Kernels;
 /// </summary>
 public class WinogradTests(ITestOutputHelper output)
 {
-    private static float[] Random(int count, int seed)
-    {
-        var r = new Random(seed);
-        var v = new float[count];
-        for (var i = 0; i < v.Length; i++) v[i] = (float)(r.NextDouble() * 2 - 1);
-        return v;
-    }
-
     /// <summary>The float64 direct convolution and, per output, Σ|x|·|w| over its window.</summary>
     private static (double[] Y, double[] Scale) Direct(float[] x, float[] f, Window2D g, int k)
     {
@@ -88,8 +81,8 @@ public class WinogradTests(ITestOutputHelper output)
     public void MatchesTheFloat64DirectConvolution(int n, int h, int w, int c, int k, bool same)
     {
         var g = Window2D.Create(n, h, w, c, 3, 3, 1, 1, 1, 1, same);
-        var x = Random(n * h * w * c, h * 100 + c);
-        var f = Random(9 * c * k, w * 100 + k);
+        var x = Uniform(n * h * w * c, h * 100 + c);
+        var f = Uniform(9 * c * k, w * 100 + k);
         var (reference, scale) = Direct(x, f, g, k);
         foreach (var tile in new[] { 4, 2 })
         {
@@ -109,8 +102,8 @@ public class WinogradTests(ITestOutputHelper output)
     public void SeveralPassesOverTheTilesGiveTheSameResult(int tile, int tilesPerPass)
     {
         var g = Window2D.Create(3, 9, 10, 20, 3, 3, 1, 1, 1, 1, true);
-        var x = Random(3 * 9 * 10 * 20, 1);
-        var f = Random(9 * 20 * 18, 2);
+        var x = Uniform(3 * 9 * 10 * 20, 1);
+        var f = Uniform(9 * 20 * 18, 2);
         var whole = new float[g.Batch * g.OutPositions * 18];
         var passes = new float[whole.Length];
         Winograd.Forward(x, f, whole, g, 18, tile);
@@ -132,8 +125,8 @@ public class WinogradTests(ITestOutputHelper output)
     public void ResNetLayersStayWithinTheBound(int size, int channels)
     {
         var g = Window2D.Create(1, size, size, channels, 3, 3, 1, 1, 1, 1, true);
-        var x = Random(size * size * channels, size);
-        var f = Random(9 * channels * channels, channels);
+        var x = Uniform(size * size * channels, size);
+        var f = Uniform(9 * channels * channels, channels);
         var (reference, scale) = Direct(x, f, g, channels);
         var im2col = new float[g.OutPositions * channels];
         var patches = new float[g.OutPositions * g.PatchSize];
@@ -157,8 +150,8 @@ public class WinogradTests(ITestOutputHelper output)
     public void OneThreadAndAllThreadsGiveBitwiseEqualResults(int tile)
     {
         var g = Window2D.Create(2, 20, 18, 48, 3, 3, 1, 1, 1, 1, true);
-        var x = Random(2 * 20 * 18 * 48, 3);
-        var f = Random(9 * 48 * 40, 4);
+        var x = Uniform(2 * 20 * 18 * 48, 3);
+        var f = Uniform(9 * 48 * 40, 4);
         var parallel = new float[g.Batch * g.OutPositions * 40];
         var serial = new float[parallel.Length];
         Winograd.Forward(x, f, parallel, g, 40, tile, maxBlockElements: 20_000);
@@ -183,8 +176,8 @@ public class WinogradTests(ITestOutputHelper output)
         {
             var g = Window2D.Create(n, size, size, 16, 3, 3, 1, 1, 1, 1, true);
             Assert.Equal(tile, Winograd.ChooseTileSize(g));
-            var x = Random(n * size * size * 16, size);
-            var f = Random(9 * 16 * 24, n);
+            var x = Uniform(n * size * size * 16, size);
+            var f = Uniform(9 * 16 * 24, n);
             var conv = new float[n * g.OutPositions * 24];
             var expected = new float[conv.Length];
             Conv2DKernels.Forward<float>(x, f, conv, g, 24);

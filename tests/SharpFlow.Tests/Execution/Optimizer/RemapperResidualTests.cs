@@ -119,8 +119,9 @@ public class RemapperResidualTests
 
     /// <summary>
     /// A few-channel input (a stem: 3 channels, 7×7 stride 2) takes the small-channel direct kernel, which applies the
-    /// fused epilogue to each output row as it finishes it: bitwise the separate ops for the 8-channel, 16-channel
-    /// and 32-channel blocks (7, 20, 40 and 64 output channels), rows of 9 pixels (not a whole number of blocks).
+    /// fused epilogue to each output row as it finishes it: bitwise the separate ops for the 8-, 32- and 64-channel
+    /// blocks with AVX-512 (7; 20; 40 and 64 output channels; 16-channel blocks without it), rows of 9 pixels (not a
+    /// whole number of blocks).
     /// </summary>
     [Theory]
     [InlineData("Relu", 40)]
