@@ -7,11 +7,32 @@ namespace SharpFlow.Benchmarks;
 /// sets it up (the outputs checked against each other), then SharpFlow and ONNX Runtime run in turns, in blocks of
 /// five calls, and the median and fastest call of each are printed with their ratio. With <c>SHARPFLOW_PROFILE=1</c>
 /// the per-op table of the timed rounds follows at exit (SharpFlow's calls only); with <c>SHARPFLOW_PEER_SOLO=seconds</c>
-/// SharpFlow's calls then run alone for that long, for a system-wide profiler.
+/// SharpFlow's calls then run alone for that long, for a system-wide profiler; with <c>SHARPFLOW_PEER_AB=toggle</c>
+/// (<c>even-tasks</c>, <c>spin</c>) SharpFlow's calls run a second time in each turn with that setting flipped, and
+/// that median follows (an A/B of one build in one process: this machine's speed moves too much between runs).
 /// <code>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- peer resnet18/1 [rounds]</code>
 /// </summary>
 public static class PeerAlternate
 {
+    /// <summary>Settings <c>SHARPFLOW_PEER_AB</c> can flip (true: flipped, false: as the process started).</summary>
+    private static readonly Dictionary<string, Action<bool>> Toggles = new()
+    {
+        ["even-tasks"] = Flip(() => SharpFlow.Kernels.Partition.EvenTasks, v => SharpFlow.Kernels.Partition.EvenTasks = v),
+        ["spin"] = Flip(() => SharpFlow.Kernels.WorkerPool.SpinTicks, v => SharpFlow.Kernels.WorkerPool.SpinTicks = v, 0L),
+    };
+
+    private static Action<bool> Flip(Func<bool> get, Action<bool> set)
+    {
+        var start = get();
+        return flipped => set(flipped ? !start : start);
+    }
+
+    private static Action<bool> Flip<T>(Func<T> get, Action<T> set, T flippedValue)
+    {
+        var start = get();
+        return flipped => set(flipped ? flippedValue : start);
+    }
+
     /// <summary>Runs <paramref name="rounds"/> rounds of case <paramref name="peerCase"/> after 3 seconds of warm-up rounds.</summary>
     public static void Run(string peerCase, int rounds)
     {
@@ -29,11 +50,22 @@ public static class PeerAlternate
         // run, which took the cores from a SharpFlow call made right after it. The first call of a block is not timed.
         var (ours, theirs) = (new double[rounds], new double[rounds]);
         const int block = 5;
+        // SHARPFLOW_PEER_AB=toggle: SharpFlow's calls also run with the toggle's other setting, in the same turns.
+        var ab = Environment.GetEnvironmentVariable("SHARPFLOW_PEER_AB") is { Length: > 0 } name ? Toggles[name] : null;
+        var other = new double[rounds];
         for (var r = 0; r < rounds; r += block - 1)
         {
             Time(() => bench.SharpFlow(), ours, r);
+            if (ab is not null)
+            {
+                ab(true);
+                Time(() => bench.SharpFlow(), other, r);
+                ab(false);
+            }
             Time(bench.OnnxRuntime, theirs, r);
         }
+        if (ab is not null)
+            Console.WriteLine($"{peerCase}: with {Environment.GetEnvironmentVariable("SHARPFLOW_PEER_AB")} flipped: SharpFlow median {other.Order().ElementAt(rounds / 2):F2} ms (fastest {other.Min():F2})");
         static void Time(Action call, double[] times, int first)
         {
             Thread.Sleep(50);

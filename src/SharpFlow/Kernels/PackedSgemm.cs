@@ -29,8 +29,14 @@ internal static unsafe class PackedSgemm
     private readonly record struct Job(nint A, nint B, nint C, nint PackedA, nint PackedB, int M, int K, int N,
         bool TransposeA, bool TransposeB, int P0, int Kc, int Nr, bool Wide, int FirstPacked, int NPanels, int NGroups,
         nint Bias = 0, nint Residual = 0, FusedActivation Activation = FusedActivation.None, bool Epilogue = false, int Lda = 0, int AOffset = 0,
-        bool Filled = false)
+        bool Filled = false, int Blocks = 1)
     {
+        /// <summary>
+        /// The first row of row block <paramref name="block"/>: the row panels split evenly over <see cref="Blocks"/>
+        /// blocks (block b from panel ⌊b·panels/Blocks⌋), so the tasks are as equal as whole panels allow.
+        /// </summary>
+        public int BlockRow(int block) => PackedSgemm.BlockRow(M, Blocks, block);
+
         /// <summary>
         /// Multiplies the packed panels into the C tiles of row block <paramref name="block"/> and column group
         /// <paramref name="group"/>: B panel by B panel, each through all row panels of the block, so the panel stays
@@ -40,10 +46,10 @@ internal static unsafe class PackedSgemm
         public void Tiles(int block, int group)
         {
             var (j0, j1) = (NPanels * group / NGroups, NPanels * (group + 1) / NGroups);
-            var rowEnd = Math.Min(M, (block + 1) * MC);
+            var (row0, rowEnd) = (BlockRow(block), Math.Min(M, BlockRow(block + 1)));
             for (var j = j0; j < j1; j++)
             {
-                for (var i = block * MC; i < rowEnd; i += MR)
+                for (var i = row0; i < rowEnd; i += MR)
                 {
                     // A's rows in place (Lda apart, from column AOffset), or packed: all of a transposed A, and the last
                     // partial panel of a row-major one; rows filled a k block at a time are never packed.
@@ -54,7 +60,7 @@ internal static unsafe class PackedSgemm
                     var rows = Math.Min(MR, M - i);
                     var cols = Math.Min(Nr, N - j * Nr);
                     var panelB = (float*)PackedB + (long)j * Nr * Kc;
-                    var next = Prefetch(j + 1 < j1 ? panelB + Nr * Kc : panelB, (i - block * MC) / MR, Nr, Kc);
+                    var next = Prefetch(j + 1 < j1 ? panelB + Nr * Kc : panelB, (i - row0) / MR, Nr, Kc);
                     if (j == j0 && i + 2 * MR <= M && !TransposeA && !Filled) PrefetchRows((float*)A + (long)(i + MR) * Lda + AOffset, Lda, Kc);
                     if (Wide) Kernel512(Kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, P0 == 0);
                     else Kernel256(Kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, P0 == 0);
@@ -75,7 +81,7 @@ internal static unsafe class PackedSgemm
         public void TilesAllK(int block, int group)
         {
             var (j0, j1) = (NPanels * group / NGroups, NPanels * (group + 1) / NGroups);
-            var rowEnd = Math.Min(M, (block + 1) * MC);
+            var (row0, rowEnd) = (BlockRow(block), Math.Min(M, BlockRow(block + 1)));
             for (var p0 = 0; p0 < K; p0 += KC)
             {
                 var kc = Math.Min(KC, K - p0);
@@ -83,7 +89,7 @@ internal static unsafe class PackedSgemm
                 var last = p0 + kc == K;
                 for (var j = j0; j < j1; j++)
                 {
-                    for (var i = block * MC; i < rowEnd; i += MR)
+                    for (var i = row0; i < rowEnd; i += MR)
                     {
                         var packed = i + MR > M;
                         var panelA = packed ? (float*)PackedA + (long)p0 * MR : (float*)A + (long)i * K + p0;
@@ -93,7 +99,7 @@ internal static unsafe class PackedSgemm
                         var cols = Math.Min(Nr, N - j * Nr);
                         var panelB = panelsB + (long)j * Nr * kc;
                         var next = Prefetch(j + 1 < j1 ? panelB + Nr * kc : last ? panelB : panelsB + (long)kc * NPanels * Nr + (long)j0 * Nr * Math.Min(KC, K - p0 - kc),
-                            (i - block * MC) / MR, Nr, kc);
+                            (i - row0) / MR, Nr, kc);
                         if (j == j0 && i + 2 * MR <= M) PrefetchRows((float*)A + (long)(i + MR) * K + p0, K, kc);
                         if (Wide) Kernel512(kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, p0 == 0);
                         else Kernel256(kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, p0 == 0);
@@ -196,14 +202,14 @@ internal static unsafe class PackedSgemm
             fixed (float* pResidual = epilogue.Residual)
             {
                 var (ia, ib, ic, ipa) = ((nint)pa, (nint)pb, (nint)pc, (nint)packA);
-                var mBlocks = (m + MC - 1) / MC;
-                if (prepacked is not null && !transposeA && mBlocks <= OnePassRowBlocks)
+                if (prepacked is not null && !transposeA && RunsInOnePass(m))
                 {
-                    OnePass(ia, ic, (nint)packB, (nint)pBias, (nint)pResidual, m, k, n, nr, wide, nPanels, mBlocks, epilogue.InBlockActivation, withEpilogue);
+                    OnePass(ia, ic, (nint)packB, (nint)pBias, (nint)pResidual, m, k, n, nr, wide, nPanels, epilogue.InBlockActivation, withEpilogue);
                     return;
                 }
                 // Split the columns too when there are few row blocks, so both cores work on small-m products.
-                var nGroups = Math.Clamp(2 * WorkerPool.Threads / mBlocks, 1, nPanels);
+                var mBlocks = RowBlocks(m);
+                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks);
                 for (var p0 = 0; p0 < k; p0 += KC)
                 {
                     var kc = Math.Min(KC, k - p0);
@@ -213,7 +219,7 @@ internal static unsafe class PackedSgemm
                     // Prepacked panels hold every k block, block p0 after p0 rows of all panels.
                     var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
                     var job = new Job(ia, ib, ic, ipa, ipb, m, k, n, transposeA, transposeB, p0, kc, nr, wide, firstPacked, nPanels, nGroups,
-                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k, k, p0);
+                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k, k, p0, Blocks: mBlocks);
                     Partition.For(mPanels - firstPacked, (long)MR * kc, job, static (in Job j, int s, int e) =>
                     {
                         for (var i = j.FirstPacked + s; i < j.FirstPacked + e; i++)
@@ -239,6 +245,36 @@ internal static unsafe class PackedSgemm
                 PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
         });
 
+    /// <summary>
+    /// Row blocks for a product of <paramref name="m"/> rows: about <see cref="MC"/> rows each, and when there are two
+    /// or more, a multiple of the thread count, so every thread gets as many equal tasks (1,225 rows made 17 blocks
+    /// of 72 rows and one of a single row: one thread ran a block more than the other while it waited).
+    /// </summary>
+    internal static int RowBlocks(int m)
+    {
+        var natural = (m + MC - 1) / MC;
+        var threads = WorkerPool.Threads;
+        if (!Partition.EvenTasks) return natural;
+        return natural < 2 ? natural : Math.Min((m + MR - 1) / MR, (natural + threads - 1) / threads * threads);
+    }
+
+    /// <summary>The first row of block <paramref name="block"/> of <paramref name="blocks"/> (block b from row panel ⌊b·panels/blocks⌋).</summary>
+    internal static int BlockRow(int m, int blocks, int block) => (int)((long)((m + MR - 1) / MR) * block / blocks) * MR;
+
+    /// <summary>
+    /// Column groups for <paramref name="blocks"/> row blocks: <paramref name="target"/> (at least 1, at most the
+    /// panels), or the first count up to twice that which splits the panels evenly and gives every thread as many
+    /// tasks (12 panels in 8 groups were groups of one and two panels).
+    /// </summary>
+    internal static int ColumnGroups(int blocks, int nPanels, int target)
+    {
+        target = Math.Clamp(target, 1, nPanels);
+        if (!Partition.EvenTasks) return target;
+        for (var g = target; g <= Math.Min(nPanels, 2 * target); g++)
+            if (nPanels % g == 0 && blocks * g % WorkerPool.Threads == 0) return g;
+        return target;
+    }
+
     /// <summary>The k block's tiles, one task per row block and column group, on both threads.</summary>
     private static void MultiplyTiles(in Job job, int mBlocks) =>
         Partition.For(mBlocks * job.NGroups, (long)MC * job.Kc * job.N / job.NGroups, job, static (in Job j, int s, int e) =>
@@ -252,7 +288,7 @@ internal static unsafe class PackedSgemm
     /// all k blocks of their tiles.
     /// </summary>
     private static void OnePass(nint a, nint c, nint packedB, nint bias, nint residual, int m, int k, int n, int nr, bool wide, int nPanels,
-        int mBlocks, FusedActivation activation, bool withEpilogue)
+        FusedActivation activation, bool withEpilogue)
     {
         var firstPacked = m / MR;
         var partial = m % MR != 0;
@@ -264,9 +300,10 @@ internal static unsafe class PackedSgemm
                 if (partial)
                     for (var p0 = 0; p0 < k; p0 += KC)
                         PackA((float*)a, m, k, false, firstPacked * MR, p0, Math.Min(KC, k - p0), packA + (long)p0 * MR);
-                var nGroups = Math.Clamp((4 * WorkerPool.Threads + mBlocks - 1) / mBlocks, 1, nPanels);
+                var mBlocks = RowBlocks(m);
+                var nGroups = ColumnGroups(mBlocks, nPanels, (4 * WorkerPool.Threads + mBlocks - 1) / mBlocks);
                 var job = new Job(a, 0, c, (nint)packA, packedB, m, k, n, false, false, 0, Math.Min(KC, k), nr, wide, firstPacked, nPanels, nGroups,
-                    bias, residual, activation, withEpilogue);
+                    bias, residual, activation, withEpilogue, Blocks: mBlocks);
                 Partition.For(mBlocks * nGroups, (long)MC * k * n / nGroups, job, static (in Job j, int s, int e) =>
                 {
                     for (var task = s; task < e; task++) j.TilesAllK(task / j.NGroups, task % j.NGroups);
@@ -319,14 +356,14 @@ internal static unsafe class PackedSgemm
             fixed (float* pBias = epilogue.Bias)
             fixed (float* pResidual = epilogue.Residual)
             {
-                var mBlocks = (m + MC - 1) / MC;
-                var nGroups = Math.Clamp(2 * WorkerPool.Threads / mBlocks, 1, nPanels);
+                var mBlocks = RowBlocks(m);
+                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks);
                 for (var p0 = 0; p0 < k; p0 += KC)
                 {
                     var kc = Math.Min(KC, k - p0);
                     var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
                     var job = new FilledJob(new Job((nint)pa, (nint)pb, (nint)pc, 0, ipb, m, k, n, false, transposeB, p0, kc, nr, wide, 0, nPanels, nGroups,
-                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, !epilogue.IsEmpty && p0 + kc == k, kc, 0, Filled: true), fill, state);
+                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, !epilogue.IsEmpty && p0 + kc == k, kc, 0, Filled: true, Blocks: mBlocks), fill, state);
                     if (prepacked is null) PackPanelsB(job.Job);
                     if (nGroups == 1)
                     {
@@ -364,10 +401,11 @@ internal static unsafe class PackedSgemm
         /// </summary>
         public void Fill(int block)
         {
-            var (row0, end) = (block * MC, Math.Min(Job.M, (block + 1) * MC));
+            var (row0, end) = (Job.BlockRow(block), Math.Min(Job.M, Job.BlockRow(block + 1)));
+            if (end <= row0) return;
             var rows = (float*)Job.A + (long)row0 * Job.Kc;
             FillRows(State, row0, end - row0, Job.P0, Job.Kc, rows);
-            var panelEnd = Math.Min((end + MR - 1) / MR * MR, (block + 1) * MC);
+            var panelEnd = Math.Min((end + MR - 1) / MR * MR, Job.BlockRow(block + 1));
             if (panelEnd > end) new Span<float>(rows + (long)(end - row0) * Job.Kc, (panelEnd - end) * Job.Kc).Clear();
         }
     }

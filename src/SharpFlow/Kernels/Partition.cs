@@ -15,6 +15,14 @@ internal delegate void RangeBody<TState>(in TState state, int start, int end);
 internal static class Partition
 {
     private const long MinParallelWork = 1L << 15; // operations below which threads cost more than they save
+    /// <summary>
+    /// Whether loops of large items run each item as its own chunk, and products split their rows into a multiple of
+    /// the thread count of equal blocks (<see cref="PackedSgemm"/>); false (<c>SHARPFLOW_EVEN_TASKS=0</c>) restores
+    /// four chunks per thread and blocks of 72 rows, for comparisons. Either way every item is computed the same.
+    /// </summary>
+    internal static bool EvenTasks = Environment.GetEnvironmentVariable("SHARPFLOW_EVEN_TASKS") != "0";
+
+    private const long ItemChunkWork = 1L << 18; // operations per item from which each item is a chunk
 
     /// <summary>
     /// Runs <paramref name="body"/>(state, start, end) over <c>[0, count)</c>, in parallel when the work is large
@@ -28,7 +36,9 @@ internal static class Partition
             body(in state, 0, count);
             return;
         }
-        var chunks = System.Math.Min(count, threads * 4);
+        // Items of much work each are chunks of their own, so the threads end together (eight chunks of 18 row blocks of
+        // a product were chunks of two and three blocks); smaller items go in four chunks per thread.
+        var chunks = EvenTasks && workPerItem >= ItemChunkWork ? count : System.Math.Min(count, threads * 4);
         if (!WorkerPool.TryEnter())
         {
             // The pool is running another loop (a concurrent session run, or a loop nested in a loop's body): run
@@ -85,6 +95,14 @@ internal static class WorkerPool
     /// <summary>Threads a parallel loop uses, the caller included (the processor count).</summary>
     public static readonly int Threads = System.Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>
+    /// How long an idle worker, and a loop waiting for its workers, spin before they block (microseconds;
+    /// <c>SHARPFLOW_WORKER_SPIN_US</c>, 0 blocks at once). A blocked thread takes tens of microseconds to wake on a
+    /// virtual machine, and a network's ops start one after another a few microseconds apart.
+    /// </summary>
+    internal static long SpinTicks = System.Diagnostics.Stopwatch.Frequency *
+        (long.TryParse(Environment.GetEnvironmentVariable("SHARPFLOW_WORKER_SPIN_US"), out var us) && us >= 0 ? us : 300) / 1_000_000;
+
     private static readonly SemaphoreSlim Wake = new(0);
     private static readonly ManualResetEventSlim Finished = new(false);
     private static readonly object StartLock = new();
@@ -117,6 +135,7 @@ internal static class WorkerPool
         // Wake-ups not yet picked up are taken back; the workers that did wake are waited for.
         var participants = woken;
         while (participants > 0 && Wake.Wait(0)) participants--;
+        if (participants > 0) SpinUntil(static p => Volatile.Read(ref _finishedWorkers) >= p, participants);
         while (Volatile.Read(ref _finishedWorkers) < participants)
         {
             Finished.Wait();
@@ -155,11 +174,28 @@ internal static class WorkerPool
         }
     }
 
+    /// <summary>Polls <paramref name="done"/> for up to <see cref="SpinTicks"/>; true once it held.</summary>
+    private static bool SpinUntil(Func<int, bool> done, int argument)
+    {
+        if (SpinTicks == 0) return false;
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+        for (var spins = 1; ; spins++)
+        {
+            if (done(argument)) return true;
+            if ((spins & 31) == 0)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline) return false;
+                Thread.Yield(); // a thread waiting for this processor runs first
+            }
+            Thread.SpinWait(4);
+        }
+    }
+
     private static void WorkerLoop()
     {
         while (true)
         {
-            Wake.Wait();
+            if (!SpinUntil(static _ => Wake.CurrentCount > 0 && Wake.Wait(0), 0)) Wake.Wait();
             Work(_job!);
             Interlocked.Increment(ref _finishedWorkers);
             Finished.Set();
