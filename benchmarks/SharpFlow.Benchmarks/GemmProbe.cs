@@ -90,6 +90,89 @@ public static class GemmProbe
     }
 
     /// <summary>
+    /// Which operand's place in the cache costs a convolution its time in a network: each shape with everything warm,
+    /// then with only its output, only its input, only its (prepacked) filter, or all three taken in turn from rings of
+    /// copies larger than the last-level cache (so each call finds that operand in memory).
+    /// </summary>
+    public static void ColdOperands(int repeats)
+    {
+        foreach (var (name, g, outChannels) in new[]
+        {
+            ("inception 35x35x48 5x5 ->64", Window2D.Create(1, 35, 35, 48, 5, 5, 1, 1, 1, 1, true), 64),
+            ("inception 17x17x192 7x1 ->192", Window2D.Create(1, 17, 17, 192, 7, 1, 1, 1, 1, 1, true), 192),
+            ("inception 17x17x768 1x1 ->192", Window2D.Create(1, 17, 17, 768, 1, 1, 1, 1, 1, 1, true), 192),
+            ("inception 149x149x32 3x3 ->32", Window2D.Create(1, 149, 149, 32, 3, 3, 1, 1, 1, 1, false), 32),
+            ("inception 8x8x2048 1x1 ->448", Window2D.Create(1, 8, 8, 2048, 1, 1, 1, 1, 1, 1, true), 448),
+            ("resnet 7x7x512 3x3 ->512", Window2D.Create(1, 7, 7, 512, 3, 3, 1, 1, 1, 1, true), 512),
+            ("resnet 224x224x3 7x7/2 ->64", Window2D.CreateExplicit(1, 224, 224, 3, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3), 64),
+        })
+        {
+            var inLength = (long)g.InHeight * g.InWidth * g.Channels;
+            var outLength = (long)g.OutPositions * outChannels;
+            var filter = Data.Random((long)g.PatchSize * outChannels, 4);
+            var bias = Data.Random(outChannels, 5);
+            static int Copies(long floats) => (int)Math.Max(2, (320L << 20) / (4 * floats));
+            var inputs = Enumerable.Range(0, Copies(inLength)).Select(i => Data.Random(inLength, 3 + i)).ToArray();
+            var outputs = Enumerable.Range(0, Copies(outLength)).Select(_ => new float[outLength]).ToArray();
+            foreach (var o in outputs) Array.Fill(o, 1f);
+            var filters = Enumerable.Range(0, Copies(filter.Length)).Select(_ => new PrepackedFilter()).ToArray();
+            foreach (var f in filters) Conv2DKernels.Forward<float>(inputs[0], filter, outputs[0], g, outChannels, default, f);
+            var (ni, no, nf) = (0, 0, 0);
+            double Time(bool coldIn, bool coldOut, bool coldFilter) => Median(repeats, () => Conv2DKernels.Forward<float>(
+                inputs[coldIn ? ni++ % inputs.Length : 0], filter, outputs[coldOut ? no++ % outputs.Length : 0], g, outChannels,
+                new GemmEpilogue<float>(bias, default, FusedActivation.Relu), filters[coldFilter ? nf++ % filters.Length : 0]));
+            var warm = Time(false, false, false);
+            var output = Time(false, true, false);
+            var input = Time(true, false, false);
+            var filterOnly = Time(false, false, true);
+            var all = Time(true, true, true);
+            Console.WriteLine($"{name,-32} warm {warm,7:F3} ms; cold output {output,7:F3}, input {input,7:F3}, filter {filterOnly,7:F3}, all {all,7:F3}");
+        }
+    }
+
+    /// <summary>
+    /// Winograd's 3×3 layers with each thread taking its own tile blocks through all steps
+    /// (<see cref="Winograd.LocalFilterBytes"/>) against the three parallel steps per block: calls alternate between the
+    /// two, outputs from a ring larger than the last-level cache (as in a network), and the medians are printed.
+    /// </summary>
+    public static void WinogradLocal(int repeats)
+    {
+        foreach (var (name, g, outChannels) in new[]
+        {
+            ("inception 149x149x32 3x3 ->32", Window2D.Create(1, 149, 149, 32, 3, 3, 1, 1, 1, 1, false), 32),
+            ("inception 147x147x32 3x3 ->64", Window2D.Create(1, 147, 147, 32, 3, 3, 1, 1, 1, 1, true), 64),
+            ("inception 35x35x64 3x3 ->96", Window2D.Create(1, 35, 35, 64, 3, 3, 1, 1, 1, 1, true), 96),
+            ("resnet 56x56x64 3x3 ->64", Window2D.Create(1, 56, 56, 64, 3, 3, 1, 1, 1, 1, true), 64),
+            ("resnet 56x56x64 3x3 ->64 b8", Window2D.Create(8, 56, 56, 64, 3, 3, 1, 1, 1, 1, true), 64),
+        })
+        {
+            var input = Data.Random((long)g.Batch * g.InHeight * g.InWidth * g.Channels, 3);
+            var filter = Data.Random((long)g.PatchSize * outChannels, 4);
+            var bias = Data.Random(outChannels, 5);
+            var outLength = (long)g.Batch * g.OutPositions * outChannels;
+            var outputs = Enumerable.Range(0, (int)Math.Max(2, (320L << 20) / (4 * outLength))).Select(_ => new float[outLength]).ToArray();
+            var prepacked = new PrepackedFilter();
+            var next = 0;
+            var saved = Winograd.LocalFilterBytes;
+            double Call(long local)
+            {
+                Winograd.LocalFilterBytes = local;
+                var t = Stopwatch.GetTimestamp();
+                Conv2DKernels.Forward<float>(input, filter, outputs[next++ % outputs.Length], g, outChannels,
+                    new GemmEpilogue<float>(bias, default, FusedActivation.Relu), prepacked);
+                return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+            for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;) { Call(0); Call(saved); }
+            var (off, on) = (new double[repeats], new double[repeats]);
+            for (var r = 0; r < repeats; r++) (off[r], on[r]) = (Call(0), Call(saved));
+            Winograd.LocalFilterBytes = saved;
+            Array.Sort(off);
+            Array.Sort(on);
+            Console.WriteLine($"{name,-32} three steps per block {off[repeats / 2],7:F3} ms, tile-local {on[repeats / 2],7:F3} ms (fastest {off[0],7:F3} / {on[0],7:F3})");
+        }
+    }
+
+    /// <summary>
     /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation
     /// promotes the kernels only after a pause in newly compiled methods.
     /// </summary>

@@ -15,6 +15,10 @@
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- winograd-choice [repeats]
 // The packed GEMM's GFLOP/s on a square product and on Inception-v3's and ResNet18's convolution shapes at batch 1:
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- gemm-probe [repeats]
+// Winograd's 3×3 layers with tile blocks local to each thread against three parallel steps per block, alternating:
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- winograd-local [repeats]
+// Convolutions with each operand in turn taken cold (from memory, as in a network) against all warm:
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- cold-probe [repeats]
 // ResNet18's twenty convolutions at batch 1 in the network's order, each prepacked, with paths chosen per variant:
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- resnet18-layers [rounds]
 // ResNet18's first convolution at batch 1 with its patch matrix in bands of several sizes:
@@ -55,6 +59,16 @@ if (args.Length > 0 && args[0] == "gemm-probe")
 if (args.Length > 0 && args[0] == "stem-probe")
 {
     SharpFlow.Benchmarks.GemmProbe.Stems(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
+    return;
+}
+if (args.Length > 0 && args[0] == "cold-probe")
+{
+    SharpFlow.Benchmarks.GemmProbe.ColdOperands(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
+    return;
+}
+if (args.Length > 0 && args[0] == "winograd-local")
+{
+    SharpFlow.Benchmarks.GemmProbe.WinogradLocal(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 101);
     return;
 }
 if (args.Length > 0 && args[0] == "resnet18-layers")

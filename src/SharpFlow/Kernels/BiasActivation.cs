@@ -238,6 +238,18 @@ internal readonly unsafe record struct RowEpilogue(nint Pattern, nint Residual, 
     public static RowEpilogue Create(in GemmEpilogue<float> epilogue, float* pattern, float* residual, int width, int channels) =>
         new((nint)pattern, (nint)residual, epilogue.InBlockActivation, width * channels, !epilogue.IsEmpty);
 
+    /// <summary>
+    /// Applies the epilogue to <paramref name="pixels"/> pixels (of <paramref name="channels"/> values) of output row
+    /// <paramref name="row"/> from pixel <paramref name="first"/>.
+    /// </summary>
+    public void ApplyPixels(float* output, long row, int first, int pixels, int channels)
+    {
+        if (!Applies) return;
+        var (offset, count) = (row * Length + (long)first * channels, pixels * channels);
+        BiasActivation.Tile(output + offset, count, Pattern == 0 ? null : (float*)Pattern + first * channels,
+            Residual == 0 ? null : (float*)Residual + offset, 1, count, Activation);
+    }
+
     /// <summary>Applies the epilogue to output row <paramref name="row"/> of <paramref name="output"/> (rows of <see cref="Length"/> values).</summary>
     public void Apply(float* output, long row)
     {

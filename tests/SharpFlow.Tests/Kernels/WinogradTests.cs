@@ -15,7 +15,7 @@ namespace SharpFlow.Tests.Kernels;
 public class WinogradTests(ITestOutputHelper output)
 {
     /// <summary>The float64 direct convolution and, per output, Σ|x|·|w| over its window.</summary>
-    private static (double[] Y, double[] Scale) Direct(float[] x, float[] f, Window2D g, int k)
+    internal static (double[] Y, double[] Scale) Direct(float[] x, float[] f, Window2D g, int k)
     {
         var y = new double[g.Batch * g.OutPositions * k];
         var scale = new double[y.Length];
@@ -254,5 +254,73 @@ public class WinogradSwitchTests
         }
         Assert.Equal(winograd, on);
         Assert.Equal(im2col, off);
+    }
+}
+
+/// <summary>
+/// Tile blocks taken by one thread through all three steps (<see cref="Winograd.TileLocal"/>): the same result as the
+/// three parallel steps per block and the epilogue pass after them, bit for bit, with F(4×4) and F(2×2), partial tiles at
+/// the right and bottom edges, blocks that run across image boundaries, and a bias, a residual and an activation applied
+/// to each block's pixels. Flips a process-wide setting, hence the collection.
+/// </summary>
+[Collection("kernel settings")]
+public class WinogradTileLocalTests
+{
+    public static IEnumerable<object[]> Cases() => new object[][]
+    {
+        // tile, batch, height, width, channels, out channels, same padding, tiles per block (0: the default block size)
+        [4, 2, 23, 19, 32, 24, true, 7],    // 60 tiles in 10 blocks; partial tiles on both edges
+        [2, 3, 7, 6, 32, 40, false, 5],     // 5×4 outputs: 9 tiles an image, blocks across images
+        [4, 1, 149, 149, 32, 32, false, 0], // Inception's 147×147×32 layer as it runs
+        [2, 1, 30, 30, 24, 24, true, 11], // (blocks of fewer products than 4,096 multiply-adds are not packed, so not local)
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void TileBlocksLocalToAThreadGiveTheThreeStepsResultBitForBit(int tile, int batch, int height, int width, int channels, int k, bool same,
+        int tilesPerBlock)
+    {
+        var g = Window2D.Create(batch, height, width, channels, 3, 3, 1, 1, 1, 1, same);
+        var maxBlock = tilesPerBlock == 0 ? Winograd.MaxBlockElements : (long)(tile + 2) * (tile + 2) * (channels + k) * tilesPerBlock;
+        Assert.True(Winograd.TileLocal(g, k, tile, maxBlock).Applies);
+        var x = Uniform(batch * height * width * channels, 1);
+        var f = Uniform(9 * channels * k, 2);
+        var bias = Uniform(k, 3);
+        var count = batch * g.OutPositions * k;
+        var residual = Uniform(count, 4);
+        var prepacked = new PrepackedFilter();
+        var local = new float[count];
+        var threeSteps = new float[count];
+        Winograd.Forward(x, f, local, g, k, tile, maxBlock, prepacked, new GemmEpilogue<float>(bias, residual, FusedActivation.Relu));
+        var saved = Winograd.LocalFilterBytes;
+        try
+        {
+            Winograd.LocalFilterBytes = 0;
+            Assert.False(Winograd.TileLocal(g, k, tile, maxBlock).Applies);
+            Winograd.Forward(x, f, threeSteps, g, k, tile, maxBlock, prepacked, new GemmEpilogue<float>(bias, residual, FusedActivation.Relu));
+        }
+        finally
+        {
+            Winograd.LocalFilterBytes = saved;
+        }
+        Assert.Equal(threeSteps, local);
+        Assert.Contains(local, v => v == 0); // the activation ran
+        if (tilesPerBlock == 0) return; // the float64 loop over the large layer would take seconds
+        var (reference, scale) = WinogradTests.Direct(x, f, g, k);
+        for (var i = 0; i < count; i++)
+        {
+            var expected = Math.Max(0, reference[i] + bias[i % k] + residual[i]);
+            Assert.True(Math.Abs(local[i] - expected) <= 1e-5 * (scale[i] + Math.Abs(bias[i % k]) + Math.Abs(residual[i])),
+                $"output {i}: {local[i]} against {expected}");
+        }
+    }
+
+    [Fact]
+    public void LargeTransformedFiltersAndFewTilesKeepTheThreeSteps()
+    {
+        // 36·128·128 floats (2.4 MB) are more than a core's cache holds beside the blocks.
+        Assert.False(Winograd.TileLocal(Window2D.Create(1, 28, 28, 128, 3, 3, 1, 1, 1, 1, true), 128, 4, Winograd.MaxBlockElements).Applies);
+        // 4 tiles: fewer blocks than two per thread.
+        Assert.False(Winograd.TileLocal(Window2D.Create(1, 8, 8, 16, 3, 3, 1, 1, 1, 1, true), 16, 4, Winograd.MaxBlockElements).Applies);
+        Assert.True(Winograd.TileLocal(Window2D.Create(1, 56, 56, 64, 3, 3, 1, 1, 1, 1, true), 64, 4, Winograd.MaxBlockElements).Applies);
     }
 }

@@ -180,8 +180,8 @@ internal static class Conv2DKernels
     }
 
     /// <summary>
-    /// The convolutions that skip im2col, with the <paramref name="epilogue"/>: Winograd (3×3 stride 1, then the
-    /// epilogue as a pass), the one-channel and the small-channel direct kernels (which apply it to each output row as
+    /// The convolutions that skip im2col, with the <paramref name="epilogue"/>: Winograd (3×3 stride 1, the epilogue
+    /// on each tile block or as a pass after), the one-channel and the small-channel direct kernels (which apply it to each output row as
     /// they finish it), in that order; false when none applies (and nothing was written).
     /// </summary>
     private static bool TryDirectForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
@@ -191,8 +191,8 @@ internal static class Conv2DKernels
         var count = g.Batch * g.OutPositions * outChannels;
         if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels, prepacked is not null))
         {
-            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels, prepacked: prepacked);
-            Gemm.ApplyEpilogue(output[..count], outChannels, epilogue);
+            Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels, prepacked: prepacked,
+                epilogue: new GemmEpilogue<float>(Floats(epilogue.Bias), Floats(epilogue.Residual), epilogue.Activation));
             return true;
         }
         if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))

@@ -111,8 +111,10 @@ internal static unsafe class Winograd
     /// <param name="maxBlockElements">Largest transformed-input (or product) block of one pass; tests lower it to exercise several passes.</param>
     /// <param name="prepacked">The constant filter's prepacked forms (<see cref="PrepackedFilter"/>): the transformed filter
     /// of this tile size is made once and its products read its packed panels, with results bitwise those without.</param>
+    /// <param name="epilogue">Applied to the output (<c>act((y + bias) + residual)</c>): by each tile block's task when the
+    /// blocks are the threads' own (<see cref="LocalFilterBytes"/>), else as a pass after.</param>
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int outChannels,
-        int tileSize = 0, long maxBlockElements = MaxBlockElements, PrepackedFilter? prepacked = null)
+        int tileSize = 0, long maxBlockElements = MaxBlockElements, PrepackedFilter? prepacked = null, GemmEpilogue<float> epilogue = default)
     {
         if (!Fits(g)) throw new ArgumentException("Winograd: only 3×3 windows with stride 1 and dilation 1.");
         if (tileSize == 0) tileSize = ChooseTileSize(g, prepacked is not null) is 2 ? 2 : 4;
@@ -120,8 +122,140 @@ internal static unsafe class Winograd
         var transformed = prepacked is not null && PackedProducts(g, outChannels, tileSize, maxBlockElements)
             ? prepacked.Winograd(filter, g.Channels, outChannels, tileSize)
             : null;
+        var count = (long)g.Batch * g.OutPositions * outChannels;
+        epilogue.Check(Math.Min(count, output.Length), outChannels);
+        if (transformed is not null && TileLocal(g, outChannels, tileSize, maxBlockElements) is (var blocks, true))
+        {
+            if (tileSize == 2) ForwardLocal<F2>(input, output, g, outChannels, transformed, blocks, epilogue);
+            else ForwardLocal<F4>(input, output, g, outChannels, transformed, blocks, epilogue);
+            return;
+        }
         if (tileSize == 2) Forward<F2>(input, filter, output, g, outChannels, maxBlockElements, transformed);
         else Forward<F4>(input, filter, output, g, outChannels, maxBlockElements, transformed);
+        if (!epilogue.IsEmpty && count > 0) BiasActivation.Apply(output[..(int)count], outChannels, epilogue);
+    }
+
+    /// <summary>
+    /// Transformed filters of at most this many bytes let each thread take its tile blocks through all three steps
+    /// (<see cref="ForwardLocal{F}"/>); 0 (<c>SHARPFLOW_WINOGRAD_LOCAL=0</c>) turns that off. The filter is read by every
+    /// block, from the second-level cache.
+    /// </summary>
+    internal static long LocalFilterBytes = Environment.GetEnvironmentVariable("SHARPFLOW_WINOGRAD_LOCAL") == "0" ? 0 : 1L << 20;
+
+    /// <summary>
+    /// Elements of a tile block's transformed input and products together in <see cref="ForwardLocal{F}"/>: with the
+    /// filter, within a core's second-level cache.
+    /// </summary>
+    internal const long LocalBlockElements = 1L << 18;
+
+    /// <summary>
+    /// Whether a call takes <see cref="ForwardLocal{F}"/> and in how many tile blocks: a prepacked filter of at most
+    /// <see cref="LocalFilterBytes"/>, blocks of at most <see cref="LocalBlockElements"/> (a multiple of the thread count of
+    /// them, at least two per thread) whose products read packed panels.
+    /// </summary>
+    internal static (int Blocks, bool Applies) TileLocal(in Window2D g, int k, int tileSize, long maxBlockElements)
+    {
+        var c = g.Channels;
+        var alpha2 = (tileSize + 2) * (tileSize + 2);
+        var total = (long)g.Batch * Tiles(g.OutHeight, tileSize) * Tiles(g.OutWidth, tileSize);
+        if ((long)alpha2 * c * k * sizeof(float) > LocalFilterBytes || total == 0 || c == 0 || k == 0) return (0, false);
+        var perBlock = Math.Max(1, Math.Min(maxBlockElements, LocalBlockElements) / ((long)alpha2 * (c + k)));
+        var threads = WorkerPool.Threads;
+        var blocks = (total + perBlock - 1) / perBlock;
+        blocks = (blocks + threads - 1) / threads * threads;
+        if (blocks < 2L * threads || blocks > total) return (0, false);
+        var smallest = (int)(total / blocks);
+        return ((int)blocks, Gemm.ReadsPackedB(smallest, c, k) && Gemm.ReadsPackedB(smallest + 1, c, k));
+    }
+
+    /// <summary>
+    /// The convolution with each task taking its own block of tiles through the input transform, the (m+2)² products
+    /// and the output transform, then the epilogue on the block's pixels, while they are in its cache: no transformed
+    /// block goes from one core to the other, and one parallel loop instead of three per block. The same operations on
+    /// every tile and element as <see cref="Forward{F}"/> and the epilogue pass after it, so the same result, bit for bit.
+    /// </summary>
+    private static void ForwardLocal<F>(ReadOnlySpan<float> input, Span<float> output, in Window2D g, int k, TransformedFilter transformed, int blocks,
+        GemmEpilogue<float> epilogue)
+        where F : struct, ITile
+    {
+        if (input.Length < (long)g.Batch * g.InImageSize || output.Length < (long)g.Batch * g.OutPositions * k)
+            throw new ArgumentException("Winograd: a buffer is smaller than the geometry says.");
+        var (tilesH, tilesW) = (Tiles(g.OutHeight, F.M), Tiles(g.OutWidth, F.M));
+        var total = g.Batch * tilesH * tilesW;
+        var pattern = RowEpilogue.RentPattern(epilogue, (long)g.Batch * g.OutHeight, g.OutWidth, k);
+        try
+        {
+            fixed (float* px = input)
+            fixed (float* py = output)
+            fixed (float* pp = pattern)
+            fixed (float* pr = epilogue.Residual)
+            {
+                var job = new LocalJob(new Job((nint)px, 0, (nint)py, 0, 0, 0, g, k, tilesH, tilesW, 0, 0, 0, transformed.Products),
+                    RowEpilogue.Create(epilogue, pp, pr, g.OutWidth, k), total, blocks);
+                Partition.For(blocks, (long)F.Alpha * F.Alpha * (total / blocks) * g.Channels * k, job,
+                    static (in LocalJob j, int s, int e) => { for (var b = s; b < e; b++) j.Block<F>(b); });
+            }
+        }
+        finally
+        {
+            RowEpilogue.ReturnPattern(pattern);
+        }
+    }
+
+    /// <summary>A <see cref="ForwardLocal{F}"/> call: the convolution's job, its epilogue and its tile blocks.</summary>
+    private readonly record struct LocalJob(Job Job, RowEpilogue Epilogue, int Total, int Blocks)
+    {
+        /// <summary>Tile block <paramref name="block"/>: tiles ⌊b·total/blocks⌋ on, through all three steps and the epilogue.</summary>
+        public void Block<F>(int block) where F : struct, ITile
+        {
+            var first = (int)((long)Total * block / Blocks);
+            var count = (int)((long)Total * (block + 1) / Blocks) - first;
+            var (c, k, alpha2) = (Job.G.Channels, Job.K, F.Alpha * F.Alpha);
+            var v = ArrayPool<float>.Shared.Rent(alpha2 * count * c);
+            var m = ArrayPool<float>.Shared.Rent(alpha2 * count * k);
+            try
+            {
+                fixed (float* pv = v)
+                fixed (float* pm = m)
+                {
+                    var j = Job with { V = (nint)pv, M = (nint)pm, FirstTile = first, BlockTiles = count, BlockCapacity = count };
+                    InputTransform<F>(j, 0, count);
+                    for (var xi = 0; xi < alpha2; xi++)
+                        Gemm.MultiplyPacked(new ReadOnlySpan<float>(pv + (long)xi * count * c, count * c), j.Prepacked![xi],
+                            new Span<float>(pm + (long)xi * count * k, count * k), count, c, k);
+                    OutputTransform<F>(j, 0, count);
+                    if (Epilogue.Applies) EpilogueOnTiles<F>(j, Epilogue);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(v);
+                ArrayPool<float>.Shared.Return(m);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The epilogue on the output pixels of tiles [FirstTile, FirstTile + BlockTiles): per image row, each run of
+    /// consecutive tiles in one row of tiles is one contiguous stretch of pixels.
+    /// </summary>
+    private static void EpilogueOnTiles<F>(in Job j, in RowEpilogue epilogue) where F : struct, ITile
+    {
+        var perImage = j.TilesH * j.TilesW;
+        for (var t = j.FirstTile; t < j.FirstTile + j.BlockTiles;)
+        {
+            var (n, rest) = (t / perImage, t % perImage);
+            var (tileRow, tileCol) = (rest / j.TilesW, rest % j.TilesW);
+            var run = Math.Min(j.TilesW - tileCol, j.FirstTile + j.BlockTiles - t);
+            var (w0, w1) = (tileCol * F.M, Math.Min(j.G.OutWidth, (tileCol + run) * F.M));
+            for (var r = 0; r < F.M; r++)
+            {
+                var h = tileRow * F.M + r;
+                if (h >= j.G.OutHeight) break;
+                epilogue.ApplyPixels((float*)j.Output, (long)n * j.G.OutHeight + h, w0, w1 - w0, j.K);
+            }
+            t += run;
+        }
     }
 
     /// <summary>
@@ -344,16 +478,15 @@ internal static unsafe class Winograd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void InputTile<F, L, V>(in Job j, nint* pixels, int t, int c, byte* scratch) where F : struct, ITile where L : struct, ILanes<V> where V : unmanaged
     {
+        // Columns straight from the pixels, then rows straight into V: the values between the passes are the only
+        // ones that go through memory (the scratch), and the operations are those of an in-place pass over each.
         var alpha = F.Alpha;
         var d = (V*)scratch;
-        for (var i = 0; i < alpha * alpha; i++)
-            d[i] = pixels[i] == 0 ? default : L.Load((float*)pixels[i] + c);
-        for (var col = 0; col < alpha; col++) F.Input<L, V>(d + col, alpha);
-        for (var r = 0; r < alpha; r++) F.Input<L, V>(d + alpha * r, 1);
+        for (var col = 0; col < alpha; col++) F.Input<L, V, PixelLoads<L, V>, Strided<V>>(new(pixels + col, alpha, c), new(d + col, alpha));
         var channels = j.G.Channels;
         var dst = (float*)j.V + (long)t * channels + c;
         var step = (long)j.BlockCapacity * channels;
-        for (var xi = 0; xi < alpha * alpha; xi++) L.Store(d[xi], dst + xi * step);
+        for (var r = 0; r < alpha; r++) F.Input<L, V, Strided<V>, Stores<L, V>>(new(d + alpha * r, 1), new(dst + r * alpha * step, step));
     }
 
     /// <summary>The output tiles [s, e) of the block: Y = Aᵀ·M·A, the part inside the output written.</summary>
@@ -390,17 +523,12 @@ internal static unsafe class Winograd
     private static void OutputTile<F, L, V>(in Job j, nint* pixels, int t, int o, byte* scratch) where F : struct, ITile where L : struct, ILanes<V> where V : unmanaged
     {
         var (alpha, size) = (F.Alpha, F.M);
-        var p = (V*)scratch;
-        var q = p + 8 * 8;
-        var y = q + 4 * 8;
+        var q = (V*)scratch;
         var src = (float*)j.M + (long)t * j.K + o;
         var step = (long)j.BlockCapacity * j.K;
-        for (var xi = 0; xi < alpha * alpha; xi++) p[xi] = L.Load(src + xi * step);
-        // Columns: q[r][η] = (Aᵀ·M)[r][η], then rows: y[r][c] = (q·A)[r][c].
-        for (var col = 0; col < alpha; col++) F.Output<L, V>(p + col, alpha, q + col, alpha);
-        for (var r = 0; r < size; r++) F.Output<L, V>(q + alpha * r, 1, y + size * r, 1);
-        for (var i = 0; i < size * size; i++)
-            if (pixels[i] != 0) L.Store(y[i], (float*)pixels[i] + o);
+        // Columns straight from M: q[r][η] = (Aᵀ·M)[r][η], then rows straight to the pixels inside the output: y[r][c] = (q·A)[r][c].
+        for (var col = 0; col < alpha; col++) F.Output<L, V, Loads<L, V>, Strided<V>>(new(src + col * step, alpha * step), new(q + col, alpha));
+        for (var r = 0; r < size; r++) F.Output<L, V, Strided<V>, PixelStores<L, V>>(new(q + alpha * r, 1), new(pixels + size * r, 1, o));
     }
 
     // ---- The 1-D transforms of F(4, 3) and F(2, 3) ----
@@ -414,14 +542,14 @@ internal static unsafe class Winograd
         /// <summary>Input tile size m + 2.</summary>
         static abstract int Alpha { get; }
 
-        /// <summary>x ← Bᵀ·x in place over the α values x[0], x[s], …</summary>
-        static abstract void Input<L, V>(V* x, int s) where L : struct, ILanes<V> where V : unmanaged;
+        /// <summary>y = Bᵀ·x: α values to α.</summary>
+        static abstract void Input<L, V, X, Y>(X x, Y y) where L : struct, ILanes<V> where V : unmanaged where X : struct, IRead<V> where Y : struct, IWrite<V>;
 
         /// <summary>u = G·g: 3 values g[0], g[gs], g[2gs] to α values u[0], u[us], …</summary>
         static abstract void Filter<L, V>(V* g, int gs, V* u, int us) where L : struct, ILanes<V> where V : unmanaged;
 
         /// <summary>y = Aᵀ·x: α values to m.</summary>
-        static abstract void Output<L, V>(V* x, int xs, V* y, int ys) where L : struct, ILanes<V> where V : unmanaged;
+        static abstract void Output<L, V, X, Y>(X x, Y y) where L : struct, ILanes<V> where V : unmanaged where X : struct, IRead<V> where Y : struct, IWrite<V>;
     }
 
     /// <summary>F(4, 3) with the points 0, ±1, ±2 and ∞ (Lavin and Gray's matrices).</summary>
@@ -431,20 +559,20 @@ internal static unsafe class Winograd
         public static int Alpha => 6;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Input<L, V>(V* x, int s) where L : struct, ILanes<V> where V : unmanaged
+        public static void Input<L, V, X, Y>(X x, Y y) where L : struct, ILanes<V> where V : unmanaged where X : struct, IRead<V> where Y : struct, IWrite<V>
         {
-            V d0 = x[0], d1 = x[s], d2 = x[2 * s], d3 = x[3 * s], d4 = x[4 * s], d5 = x[5 * s];
+            V d0 = x.Get(0), d1 = x.Get(1), d2 = x.Get(2), d3 = x.Get(3), d4 = x.Get(4), d5 = x.Get(5);
             // Bᵀ rows: [4 0 -5 0 1 0], [0 -4 -4 1 1 0], [0 4 -4 -1 1 0], [0 -2 -1 2 1 0], [0 2 -1 -2 1 0], [0 4 0 -5 0 1].
             var a = L.MulAdd(d2, -4f, d4); // d4 - 4·d2
             var b = L.MulAdd(d1, -4f, d3); // d3 - 4·d1
             var c = L.Sub(d4, d2);
             var e = L.Scale(L.Sub(d1, d3), 2f);
-            x[0] = L.Add(L.MulAdd(d2, -5f, L.Scale(d0, 4f)), d4);
-            x[s] = L.Add(a, b);
-            x[2 * s] = L.Sub(a, b);
-            x[3 * s] = L.Sub(c, e);
-            x[4 * s] = L.Add(c, e);
-            x[5 * s] = L.Add(L.MulAdd(d3, -5f, L.Scale(d1, 4f)), d5);
+            y.Set(0, L.Add(L.MulAdd(d2, -5f, L.Scale(d0, 4f)), d4));
+            y.Set(1, L.Add(a, b));
+            y.Set(2, L.Sub(a, b));
+            y.Set(3, L.Sub(c, e));
+            y.Set(4, L.Add(c, e));
+            y.Set(5, L.Add(L.MulAdd(d3, -5f, L.Scale(d1, 4f)), d5));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -463,18 +591,18 @@ internal static unsafe class Winograd
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Output<L, V>(V* x, int xs, V* y, int ys) where L : struct, ILanes<V> where V : unmanaged
+        public static void Output<L, V, X, Y>(X x, Y y) where L : struct, ILanes<V> where V : unmanaged where X : struct, IRead<V> where Y : struct, IWrite<V>
         {
-            V m0 = x[0], m1 = x[xs], m2 = x[2 * xs], m3 = x[3 * xs], m4 = x[4 * xs], m5 = x[5 * xs];
+            V m0 = x.Get(0), m1 = x.Get(1), m2 = x.Get(2), m3 = x.Get(3), m4 = x.Get(4), m5 = x.Get(5);
             // Aᵀ rows: [1 1 1 1 1 0], [0 1 -1 2 -2 0], [0 1 1 4 4 0], [0 1 -1 8 -8 1].
             var a = L.Add(m1, m2);
             var b = L.Sub(m1, m2);
             var c = L.Add(m3, m4);
             var d = L.Sub(m3, m4);
-            y[0] = L.Add(L.Add(m0, a), c);
-            y[ys] = L.MulAdd(d, 2f, b);
-            y[2 * ys] = L.MulAdd(c, 4f, a);
-            y[3 * ys] = L.Add(L.MulAdd(d, 8f, b), m5);
+            y.Set(0, L.Add(L.Add(m0, a), c));
+            y.Set(1, L.MulAdd(d, 2f, b));
+            y.Set(2, L.MulAdd(c, 4f, a));
+            y.Set(3, L.Add(L.MulAdd(d, 8f, b), m5));
         }
     }
 
@@ -485,13 +613,13 @@ internal static unsafe class Winograd
         public static int Alpha => 4;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Input<L, V>(V* x, int s) where L : struct, ILanes<V> where V : unmanaged
+        public static void Input<L, V, X, Y>(X x, Y y) where L : struct, ILanes<V> where V : unmanaged where X : struct, IRead<V> where Y : struct, IWrite<V>
         {
-            V d0 = x[0], d1 = x[s], d2 = x[2 * s], d3 = x[3 * s];
-            x[0] = L.Sub(d0, d2);
-            x[s] = L.Add(d1, d2);
-            x[2 * s] = L.Sub(d2, d1);
-            x[3 * s] = L.Sub(d1, d3);
+            V d0 = x.Get(0), d1 = x.Get(1), d2 = x.Get(2), d3 = x.Get(3);
+            y.Set(0, L.Sub(d0, d2));
+            y.Set(1, L.Add(d1, d2));
+            y.Set(2, L.Sub(d2, d1));
+            y.Set(3, L.Sub(d1, d3));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -506,11 +634,65 @@ internal static unsafe class Winograd
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Output<L, V>(V* x, int xs, V* y, int ys) where L : struct, ILanes<V> where V : unmanaged
+        public static void Output<L, V, X, Y>(X x, Y y) where L : struct, ILanes<V> where V : unmanaged where X : struct, IRead<V> where Y : struct, IWrite<V>
         {
-            V m0 = x[0], m1 = x[xs], m2 = x[2 * xs], m3 = x[3 * xs];
-            y[0] = L.Add(L.Add(m0, m1), m2);
-            y[ys] = L.Sub(L.Sub(m1, m2), m3);
+            V m0 = x.Get(0), m1 = x.Get(1), m2 = x.Get(2), m3 = x.Get(3);
+            y.Set(0, L.Add(L.Add(m0, m1), m2));
+            y.Set(1, L.Sub(L.Sub(m1, m2), m3));
+        }
+    }
+
+    // ---- Where a 1-D transform reads its values and where it writes them ----
+
+    /// <summary>Values i = 0, 1, … a transform reads.</summary>
+    private interface IRead<V> where V : unmanaged
+    {
+        V Get(int i);
+    }
+
+    /// <summary>Values i = 0, 1, … a transform writes.</summary>
+    private interface IWrite<V> where V : unmanaged
+    {
+        void Set(int i, V v);
+    }
+
+    /// <summary>Vectors of the scratch, <c>p[i·s]</c>.</summary>
+    private readonly struct Strided<V>(V* p, int s) : IRead<V>, IWrite<V> where V : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public V Get(int i) => p[i * s];
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Set(int i, V v) => p[i * s] = v;
+    }
+
+    /// <summary>Lanes loaded from <c>p + i·s</c>.</summary>
+    private readonly struct Loads<L, V>(float* p, long s) : IRead<V> where L : struct, ILanes<V> where V : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public V Get(int i) => L.Load(p + i * s);
+    }
+
+    /// <summary>Lanes stored at <c>p + i·s</c>.</summary>
+    private readonly struct Stores<L, V>(float* p, long s) : IWrite<V> where L : struct, ILanes<V> where V : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Set(int i, V v) => L.Store(v, p + i * s);
+    }
+
+    /// <summary>Lanes from channel c of pixels <c>pixels[i·s]</c>, zero where the pixel is outside the image (a null address).</summary>
+    private readonly struct PixelLoads<L, V>(nint* pixels, int s, int c) : IRead<V> where L : struct, ILanes<V> where V : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public V Get(int i) => pixels[i * s] == 0 ? default : L.Load((float*)pixels[i * s] + c);
+    }
+
+    /// <summary>Lanes stored at channel o of pixels <c>pixels[i·s]</c>, skipped where the pixel is outside the output (a null address).</summary>
+    private readonly struct PixelStores<L, V>(nint* pixels, int s, int o) : IWrite<V> where L : struct, ILanes<V> where V : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Set(int i, V v)
+        {
+            if (pixels[i * s] != 0) L.Store(v, (float*)pixels[i * s] + o);
         }
     }
 
