@@ -55,6 +55,44 @@ public class DataMovementTests
         }
     }
 
+    [Theory]
+    [InlineData(3)] // Inception-v3's channel concatenation: 35×35 rows of four pieces (1.25 MB), copied on all threads
+    [InlineData(1)] // rows of whole image rows
+    [InlineData(0)] // one outer row: a single copy per input
+    public void ALargeConcatenationPutsEveryPieceInItsPlace(int axis)
+    {
+        var channels = new[] { 64, 64, 96, 32 };
+        var inputs = channels.Select((c, i) =>
+        {
+            var dims = new[] { 1, 35, 35, 64 };
+            dims[axis] = axis == 3 ? c : dims[axis] * (i + 1);
+            var size = dims.Aggregate(1, (x, y) => x * y);
+            return NDArray.FromFlat(Enumerable.Range(0, size).Select(v => (float)(v * 4 + i)).ToArray(), new Shape(dims));
+        }).ToList();
+        var outDims = inputs[0].shape.Dims;
+        outDims[axis] = inputs.Sum(x => x.shape.Dims[axis]);
+        var output = NDArray.Zeros(DType.float32, new Shape(outDims));
+        DataMovement.Concat(inputs, axis, output);
+        // Against the definition: output row o holds each input's row o in turn.
+        var outer = outDims.Take(axis).Aggregate(1L, (x, y) => x * y);
+        var expected = new List<float>();
+        for (var o = 0L; o < outer; o++)
+            foreach (var input in inputs)
+            {
+                var row = input.size / outer;
+                expected.AddRange(input.ToArray<float>().Skip((int)(o * row)).Take((int)row));
+            }
+        Assert.Equal(expected.ToArray(), output.ToArray<float>());
+
+        // Strings (arrays of byte strings: no element size) are copied element by element (the kernel left them empty;
+        // the graph refuses string ConcatV2, but constant folding of a small Pack reaches it).
+        var words = NDArray.FromStrings(Enumerable.Range(0, 70_000).Select(i => $"w{i}").ToArray(), new Shape(2, 35_000));
+        var joined = NDArray.Zeros(DType.@string, new Shape(2, 70_000));
+        DataMovement.Concat([words, words], 1, joined);
+        Assert.Equal("w35000", System.Text.Encoding.UTF8.GetString(joined.StringBytes(70_000)));
+        Assert.Equal("w34999", System.Text.Encoding.UTF8.GetString(joined.StringBytes(69_999)));
+    }
+
     [Fact]
     public void ConcatAndSelectMoveWholeBlocks()
     {

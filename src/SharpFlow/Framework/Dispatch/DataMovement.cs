@@ -253,8 +253,27 @@ public static class DataMovement
         long outer = 1;
         for (var i = 0; i < axis; i++) outer *= outShape[i];
         var elementSize = output.dtype.size;
+        if (elementSize == 0)
+        {
+            // Strings (arrays of byte strings) and the complex types: whole elements, by Array.Copy.
+            var rowElements = output.size / Math.Max(outer, 1);
+            var at = 0L;
+            foreach (var input in inputs)
+            {
+                var piece = outer == 0 ? 0 : input.size / outer;
+                for (var o = 0L; o < outer; o++) Array.Copy(input.Storage, o * piece, output.Storage, o * rowElements + at, piece);
+                at += piece;
+            }
+            return;
+        }
         var dst = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(output.Storage), output.size * elementSize);
         var outRow = output.size / Math.Max(outer, 1) * elementSize;
+        if (outer >= 2 && outer <= int.MaxValue && dst.Length >= ParallelConcatBytes && inputs.Count <= 64
+            && output.Storage.GetType().GetElementType() is { IsValueType: true })
+        {
+            ConcatRows(inputs, (int)outer, outRow, elementSize, output);
+            return;
+        }
         var offset = 0L;
         foreach (var input in inputs)
         {
@@ -263,6 +282,52 @@ public static class DataMovement
             for (var o = 0L; o < outer; o++)
                 src.Slice((int)(o * chunk), (int)chunk).CopyTo(dst.Slice((int)(o * outRow + offset), (int)chunk));
             offset += chunk;
+        }
+    }
+
+    /// <summary>Bytes of output from which a concatenation of value types copies its rows on all threads.</summary>
+    private const long ParallelConcatBytes = 1L << 18;
+
+    /// <summary>
+    /// <see cref="Concat"/> of value types, row by row on all threads: each output row (the dimensions before the axis)
+    /// gets every input's piece in turn, so the writes go in order (Inception-v3's channel concatenations: 1,225 rows of
+    /// four pieces).
+    /// </summary>
+    private static unsafe void ConcatRows(IReadOnlyList<NDArray> inputs, int outer, long outRow, int elementSize, NDArray output)
+    {
+        var count = inputs.Count;
+        var handles = stackalloc GCHandle[count + 1];
+        var chunks = stackalloc long[2 * count];
+        new Span<GCHandle>(handles, count + 1).Clear();
+        try
+        {
+            handles[count] = GCHandle.Alloc(output.Storage, GCHandleType.Pinned);
+            for (var i = 0; i < count; i++)
+            {
+                handles[i] = GCHandle.Alloc(inputs[i].Storage, GCHandleType.Pinned);
+                chunks[2 * i] = handles[i].AddrOfPinnedObject();
+                chunks[2 * i + 1] = inputs[i].size * elementSize / outer;
+            }
+            Partition.For(outer, outRow, (Chunks: (nint)chunks, Count: count, Dst: handles[count].AddrOfPinnedObject(), OutRow: outRow),
+                static (in (nint Chunks, int Count, nint Dst, long OutRow) p, int start, int end) =>
+                {
+                    var chunks = (long*)p.Chunks;
+                    for (var o = start; o < end; o++)
+                    {
+                        var dst = (byte*)p.Dst + o * p.OutRow;
+                        for (var i = 0; i < p.Count; i++)
+                        {
+                            var chunk = chunks[2 * i + 1];
+                            Buffer.MemoryCopy((byte*)chunks[2 * i] + o * chunk, dst, chunk, chunk);
+                            dst += chunk;
+                        }
+                    }
+                });
+        }
+        finally
+        {
+            for (var i = 0; i <= count; i++)
+                if (handles[i].IsAllocated) handles[i].Free();
         }
     }
 
