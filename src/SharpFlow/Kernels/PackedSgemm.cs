@@ -29,13 +29,13 @@ internal static unsafe class PackedSgemm
     private readonly record struct Job(nint A, nint B, nint C, nint PackedA, nint PackedB, int M, int K, int N,
         bool TransposeA, bool TransposeB, int P0, int Kc, int Nr, bool Wide, int FirstPacked, int NPanels, int NGroups,
         nint Bias = 0, nint Residual = 0, FusedActivation Activation = FusedActivation.None, bool Epilogue = false, int Lda = 0, int AOffset = 0,
-        bool Filled = false, int Blocks = 1)
+        bool Filled = false, int Blocks = 1, bool Even = true)
     {
         /// <summary>
         /// The first row of row block <paramref name="block"/>: the row panels split evenly over <see cref="Blocks"/>
         /// blocks (block b from panel ⌊b·panels/Blocks⌋), so the tasks are as equal as whole panels allow.
         /// </summary>
-        public int BlockRow(int block) => PackedSgemm.BlockRow(M, Blocks, block);
+        public int BlockRow(int block) => PackedSgemm.BlockRow(M, Blocks, block, Even);
 
         /// <summary>
         /// Multiplies the packed panels into the C tiles of row block <paramref name="block"/> and column group
@@ -208,8 +208,9 @@ internal static unsafe class PackedSgemm
                     return;
                 }
                 // Split the columns too when there are few row blocks, so both cores work on small-m products.
-                var mBlocks = RowBlocks(m);
-                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks);
+                var even = Partition.EvenTasks;
+                var mBlocks = RowBlocks(m, even);
+                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks, even);
                 for (var p0 = 0; p0 < k; p0 += KC)
                 {
                     var kc = Math.Min(KC, k - p0);
@@ -219,7 +220,7 @@ internal static unsafe class PackedSgemm
                     // Prepacked panels hold every k block, block p0 after p0 rows of all panels.
                     var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
                     var job = new Job(ia, ib, ic, ipa, ipb, m, k, n, transposeA, transposeB, p0, kc, nr, wide, firstPacked, nPanels, nGroups,
-                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k, k, p0, Blocks: mBlocks);
+                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, withEpilogue && p0 + kc == k, k, p0, Blocks: mBlocks, Even: even);
                     Partition.For(mPanels - firstPacked, (long)MR * kc, job, static (in Job j, int s, int e) =>
                     {
                         for (var i = j.FirstPacked + s; i < j.FirstPacked + e; i++)
@@ -250,26 +251,34 @@ internal static unsafe class PackedSgemm
     /// or more, a multiple of the thread count, so every thread gets as many equal tasks (1,225 rows made 17 blocks
     /// of 72 rows and one of a single row: one thread ran a block more than the other while it waited).
     /// </summary>
-    internal static int RowBlocks(int m)
+    internal static int RowBlocks(int m, bool even = true)
     {
         var natural = (m + MC - 1) / MC;
         var threads = WorkerPool.Threads;
-        if (!Partition.EvenTasks) return natural;
+        if (!even) return natural;
         return natural < 2 ? natural : Math.Min((m + MR - 1) / MR, (natural + threads - 1) / threads * threads);
     }
 
-    /// <summary>The first row of block <paramref name="block"/> of <paramref name="blocks"/> (block b from row panel ⌊b·panels/blocks⌋).</summary>
-    internal static int BlockRow(int m, int blocks, int block) => (int)((long)((m + MR - 1) / MR) * block / blocks) * MR;
+    /// <summary>
+    /// The first row of block <paramref name="block"/> of <paramref name="blocks"/>: block b from row panel
+    /// ⌊b·panels/blocks⌋ when <paramref name="even"/>, else from row b·<see cref="MC"/> (the last block ending with the
+    /// last panel).
+    /// </summary>
+    internal static int BlockRow(int m, int blocks, int block, bool even = true)
+    {
+        var panels = (m + MR - 1) / MR;
+        return even ? (int)((long)panels * block / blocks) * MR : Math.Min(block * MC, panels * MR);
+    }
 
     /// <summary>
     /// Column groups for <paramref name="blocks"/> row blocks: <paramref name="target"/> (at least 1, at most the
     /// panels), or the first count up to twice that which splits the panels evenly and gives every thread as many
     /// tasks (12 panels in 8 groups were groups of one and two panels).
     /// </summary>
-    internal static int ColumnGroups(int blocks, int nPanels, int target)
+    internal static int ColumnGroups(int blocks, int nPanels, int target, bool even = true)
     {
         target = Math.Clamp(target, 1, nPanels);
-        if (!Partition.EvenTasks) return target;
+        if (!even) return target;
         for (var g = target; g <= Math.Min(nPanels, 2 * target); g++)
             if (nPanels % g == 0 && blocks * g % WorkerPool.Threads == 0) return g;
         return target;
@@ -300,10 +309,11 @@ internal static unsafe class PackedSgemm
                 if (partial)
                     for (var p0 = 0; p0 < k; p0 += KC)
                         PackA((float*)a, m, k, false, firstPacked * MR, p0, Math.Min(KC, k - p0), packA + (long)p0 * MR);
-                var mBlocks = RowBlocks(m);
-                var nGroups = ColumnGroups(mBlocks, nPanels, (4 * WorkerPool.Threads + mBlocks - 1) / mBlocks);
+                var even = Partition.EvenTasks;
+                var mBlocks = RowBlocks(m, even);
+                var nGroups = ColumnGroups(mBlocks, nPanels, (4 * WorkerPool.Threads + mBlocks - 1) / mBlocks, even);
                 var job = new Job(a, 0, c, (nint)packA, packedB, m, k, n, false, false, 0, Math.Min(KC, k), nr, wide, firstPacked, nPanels, nGroups,
-                    bias, residual, activation, withEpilogue, Blocks: mBlocks);
+                    bias, residual, activation, withEpilogue, Blocks: mBlocks, Even: even);
                 Partition.For(mBlocks * nGroups, (long)MC * k * n / nGroups, job, static (in Job j, int s, int e) =>
                 {
                     for (var task = s; task < e; task++) j.TilesAllK(task / j.NGroups, task % j.NGroups);
@@ -356,14 +366,15 @@ internal static unsafe class PackedSgemm
             fixed (float* pBias = epilogue.Bias)
             fixed (float* pResidual = epilogue.Residual)
             {
-                var mBlocks = RowBlocks(m);
-                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks);
+                var even = Partition.EvenTasks;
+                var mBlocks = RowBlocks(m, even);
+                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks, even);
                 for (var p0 = 0; p0 < k; p0 += KC)
                 {
                     var kc = Math.Min(KC, k - p0);
                     var ipb = prepacked is null ? (nint)packB : (nint)(packB + (long)p0 * nPanels * nr);
                     var job = new FilledJob(new Job((nint)pa, (nint)pb, (nint)pc, 0, ipb, m, k, n, false, transposeB, p0, kc, nr, wide, 0, nPanels, nGroups,
-                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, !epilogue.IsEmpty && p0 + kc == k, kc, 0, Filled: true, Blocks: mBlocks), fill, state);
+                        (nint)pBias, (nint)pResidual, epilogue.InBlockActivation, !epilogue.IsEmpty && p0 + kc == k, kc, 0, Filled: true, Blocks: mBlocks, Even: even), fill, state);
                     if (prepacked is null) PackPanelsB(job.Job);
                     if (nGroups == 1)
                     {

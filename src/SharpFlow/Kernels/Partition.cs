@@ -17,8 +17,9 @@ internal static class Partition
     private const long MinParallelWork = 1L << 15; // operations below which threads cost more than they save
     /// <summary>
     /// Whether loops of large items run each item as its own chunk, and products split their rows into a multiple of
-    /// the thread count of equal blocks (<see cref="PackedSgemm"/>); false (<c>SHARPFLOW_EVEN_TASKS=0</c>) restores
-    /// four chunks per thread and blocks of 72 rows, for comparisons. Either way every item is computed the same.
+    /// the thread count of equal blocks and their columns into equal groups (<see cref="PackedSgemm"/>); false
+    /// (<c>SHARPFLOW_EVEN_TASKS=0</c>) restores four chunks per thread, blocks of 72 rows and the first column-group
+    /// count, for comparisons. Either way every item is computed the same. A product reads it once.
     /// </summary>
     internal static bool EvenTasks = Environment.GetEnvironmentVariable("SHARPFLOW_EVEN_TASKS") != "0";
 

@@ -56,15 +56,15 @@ public class DataMovementTests
     }
 
     [Theory]
-    [InlineData(3)] // Inception-v3's channel concatenation: 35×35 rows of four pieces (1.25 MB), copied on all threads
-    [InlineData(1)] // rows of whole image rows
+    [InlineData(3)] // Inception-v3's channel concatenation (two images): 2·35·35 rows of four pieces, copied on all threads
+    [InlineData(1)] // two rows (the images), each of whole image rows, on all threads
     [InlineData(0)] // one outer row: a single copy per input
     public void ALargeConcatenationPutsEveryPieceInItsPlace(int axis)
     {
         var channels = new[] { 64, 64, 96, 32 };
         var inputs = channels.Select((c, i) =>
         {
-            var dims = new[] { 1, 35, 35, 64 };
+            var dims = new[] { 2, 35, 35, 64 };
             dims[axis] = axis == 3 ? c : dims[axis] * (i + 1);
             var size = dims.Aggregate(1, (x, y) => x * y);
             return NDArray.FromFlat(Enumerable.Range(0, size).Select(v => (float)(v * 4 + i)).ToArray(), new Shape(dims));
@@ -83,7 +83,11 @@ public class DataMovementTests
                 expected.AddRange(input.ToArray<float>().Skip((int)(o * row)).Take((int)row));
             }
         Assert.Equal(expected.ToArray(), output.ToArray<float>());
+    }
 
+    [Fact]
+    public void ConcatenatingStringsCopiesEveryElement()
+    {
         // Strings (arrays of byte strings: no element size) are copied element by element (the kernel left them empty;
         // the graph refuses string ConcatV2, but constant folding of a small Pack reaches it).
         var words = NDArray.FromStrings(Enumerable.Range(0, 70_000).Select(i => $"w{i}").ToArray(), new Shape(2, 35_000));
@@ -91,6 +95,18 @@ public class DataMovementTests
         DataMovement.Concat([words, words], 1, joined);
         Assert.Equal("w35000", System.Text.Encoding.UTF8.GetString(joined.StringBytes(70_000)));
         Assert.Equal("w34999", System.Text.Encoding.UTF8.GetString(joined.StringBytes(69_999)));
+    }
+
+    [Fact]
+    public void ARowCopyThatWouldNotFitTheOutputIsRefused()
+    {
+        // The parallel row copy is raw: pieces that do not add up to the output's rows are refused, as the serial
+        // copy's slices refuse them.
+        var a = NDArray.Zeros(DType.float32, new Shape(2, 35, 35, 64));
+        var b = NDArray.Zeros(DType.float32, new Shape(2, 35, 35, 32));
+        var narrow = NDArray.Zeros(DType.float32, new Shape(2, 35, 35, 80));
+        var error = Assert.Throws<ArgumentException>(() => DataMovement.Concat([a, b], 3, narrow));
+        Assert.Contains("Concat", error.Message);
     }
 
     [Fact]

@@ -42,16 +42,18 @@ public class EvenTasksTests
     [Fact]
     public void WithoutEvenTasksTheRowsGoInBlocksOf72()
     {
-        var saved = Partition.EvenTasks;
-        try
+        foreach (var m in new[] { 1, 72, 73, 289, 1225 })
         {
-            Partition.EvenTasks = false;
-            foreach (var m in new[] { 1, 72, 73, 289, 1225 }) Assert.Equal((m + 71) / 72, PackedSgemm.RowBlocks(m));
+            var blocks = PackedSgemm.RowBlocks(m, even: false);
+            Assert.Equal((m + 71) / 72, blocks);
+            for (var b = 0; b < blocks; b++) Assert.Equal(b * 72, PackedSgemm.BlockRow(m, blocks, b, even: false));
+            Assert.Equal((m + MR - 1) / MR * MR, PackedSgemm.BlockRow(m, blocks, blocks, even: false));
         }
-        finally
-        {
-            Partition.EvenTasks = saved;
-        }
+        // 1,225 rows: 17 blocks of 72 and one of a single row's panel, against 18 even blocks of 66–72.
+        Assert.Equal(1224 + MR, PackedSgemm.BlockRow(1225, 18, 18, even: false) - 0);
+        Assert.Equal(1224, PackedSgemm.BlockRow(1225, 18, 17, even: false));
+        Assert.NotEqual(PackedSgemm.BlockRow(1225, 18, 17, even: true), PackedSgemm.BlockRow(1225, 18, 17, even: false));
+        Assert.Equal(8, PackedSgemm.ColumnGroups(1, 12, 8, even: false));
     }
 
     [Theory]
@@ -116,9 +118,22 @@ public class EvenTasksTests
         var bias = Uniform(64, 3);
         var even = new float[g.OutPositions * 64];
         var fixedBlocks = new float[g.OutPositions * 64];
+        var im2col = new float[g.OutPositions * 64];
         Conv2DKernels.Forward<float>(input, filter, even, g, 64, new GemmEpilogue<float>(bias, default, FusedActivation.Relu));
         WithoutEvenTasks(() => Conv2DKernels.Forward<float>(input, filter, fixedBlocks, g, 64, new GemmEpilogue<float>(bias, default, FusedActivation.Relu)));
         Assert.Equal(fixedBlocks, even);
+        // And both are the convolution: im2col and the product (bitwise the implicit GEMM, ImplicitGemmTests).
+        var saved = Conv2DKernels.ImplicitGemm;
+        try
+        {
+            Conv2DKernels.ImplicitGemm = false;
+            Conv2DKernels.Forward<float>(input, filter, im2col, g, 64, new GemmEpilogue<float>(bias, default, FusedActivation.Relu));
+        }
+        finally
+        {
+            Conv2DKernels.ImplicitGemm = saved;
+        }
+        Assert.Equal(im2col, even);
         Assert.Contains(even, v => v > 0);
     }
 
@@ -138,6 +153,8 @@ public class EvenTasksTests
                     var hits = new int[1000 + round];
                     Partition.For(hits.Length, round % 2 == 0 ? 1 << 10 : 1 << 20, hits, static (in int[] h, int start, int end) =>
                     {
+                        // The last chunk is slow: a loop that returned before its workers finished would leave it unfinished.
+                        if (end == h.Length) Thread.Sleep(2);
                         for (var i = start; i < end; i++) Interlocked.Increment(ref h[i]);
                     });
                     Assert.All(hits, h => Assert.Equal(1, h));

@@ -261,26 +261,29 @@ public class WinogradSwitchTests
 /// Tile blocks taken by one thread through all three steps (<see cref="Winograd.TileLocal"/>): the same result as the
 /// three parallel steps per block and the epilogue pass after them, bit for bit, with F(4×4) and F(2×2), partial tiles at
 /// the right and bottom edges, blocks that run across image boundaries, and a bias, a residual and an activation applied
-/// to each block's pixels. Flips a process-wide setting, hence the collection.
+/// to each block's pixels. The blocks are sized from the thread count (about three per thread), so that the path is
+/// taken on any machine. Flips a process-wide setting, hence the collection.
 /// </summary>
 [Collection("kernel settings")]
 public class WinogradTileLocalTests
 {
     public static IEnumerable<object[]> Cases() => new object[][]
     {
-        // tile, batch, height, width, channels, out channels, same padding, tiles per block (0: the default block size)
-        [4, 2, 23, 19, 32, 24, true, 7],    // 60 tiles in 10 blocks; partial tiles on both edges
-        [2, 3, 7, 6, 32, 40, false, 5],     // 5×4 outputs: 9 tiles an image, blocks across images
-        [4, 1, 149, 149, 32, 32, false, 0], // Inception's 147×147×32 layer as it runs
-        [2, 1, 30, 30, 24, 24, true, 11], // (blocks of fewer products than 4,096 multiply-adds are not packed, so not local)
+        // tile, batch, height, width, channels, out channels, same padding, float64 check
+        [4, 2, 23, 19, 64, 64, true, true],     // 60 tiles; partial tiles on both edges
+        [2, 5, 9, 8, 64, 64, false, true],      // 7×6 outputs: 12 tiles an image, blocks across images
+        [2, 1, 30, 30, 64, 48, true, true],
+        [4, 1, 149, 149, 32, 32, false, false], // Inception's 147×147×32 layer (the float64 loop would take seconds)
     };
 
     [Theory, MemberData(nameof(Cases))]
     public void TileBlocksLocalToAThreadGiveTheThreeStepsResultBitForBit(int tile, int batch, int height, int width, int channels, int k, bool same,
-        int tilesPerBlock)
+        bool checkFloat64)
     {
         var g = Window2D.Create(batch, height, width, channels, 3, 3, 1, 1, 1, 1, same);
-        var maxBlock = tilesPerBlock == 0 ? Winograd.MaxBlockElements : (long)(tile + 2) * (tile + 2) * (channels + k) * tilesPerBlock;
+        var total = batch * ((g.OutHeight + tile - 1) / tile) * ((g.OutWidth + tile - 1) / tile);
+        var tilesPerBlock = Math.Max(1, total / (3 * WorkerPool.Threads));
+        var maxBlock = (long)(tile + 2) * (tile + 2) * (channels + k) * tilesPerBlock;
         Assert.True(Winograd.TileLocal(g, k, tile, maxBlock).Applies);
         var x = Uniform(batch * height * width * channels, 1);
         var f = Uniform(9 * channels * k, 2);
@@ -304,7 +307,7 @@ public class WinogradTileLocalTests
         }
         Assert.Equal(threeSteps, local);
         Assert.Contains(local, v => v == 0); // the activation ran
-        if (tilesPerBlock == 0) return; // the float64 loop over the large layer would take seconds
+        if (!checkFloat64) return;
         var (reference, scale) = WinogradTests.Direct(x, f, g, k);
         for (var i = 0; i < count; i++)
         {
@@ -321,6 +324,8 @@ public class WinogradTileLocalTests
         Assert.False(Winograd.TileLocal(Window2D.Create(1, 28, 28, 128, 3, 3, 1, 1, 1, 1, true), 128, 4, Winograd.MaxBlockElements).Applies);
         // 4 tiles: fewer blocks than two per thread.
         Assert.False(Winograd.TileLocal(Window2D.Create(1, 8, 8, 16, 3, 3, 1, 1, 1, 1, true), 16, 4, Winograd.MaxBlockElements).Applies);
-        Assert.True(Winograd.TileLocal(Window2D.Create(1, 56, 56, 64, 3, 3, 1, 1, 1, 1, true), 64, 4, Winograd.MaxBlockElements).Applies);
+        // Inception's 147×147×32 → 64: 1,369 tiles in blocks of 75, at least two per thread up to 16 threads.
+        if (WorkerPool.Threads <= 16)
+            Assert.True(Winograd.TileLocal(Window2D.Create(1, 147, 147, 32, 3, 3, 1, 1, 1, 1, true), 64, 4, Winograd.MaxBlockElements).Applies);
     }
 }

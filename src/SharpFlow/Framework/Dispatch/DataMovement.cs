@@ -253,9 +253,10 @@ public static class DataMovement
         long outer = 1;
         for (var i = 0; i < axis; i++) outer *= outShape[i];
         var elementSize = output.dtype.size;
-        if (elementSize == 0)
+        if (elementSize == 0 || output.Storage.GetType().GetElementType() is not { IsValueType: true })
         {
-            // Strings (arrays of byte strings) and the complex types: whole elements, by Array.Copy.
+            // Strings (arrays of byte strings), the complex types and references (resources): whole elements, by
+            // Array.Copy (a byte copy of references would bypass the collector's write barriers).
             var rowElements = output.size / Math.Max(outer, 1);
             var at = 0L;
             foreach (var input in inputs)
@@ -268,8 +269,7 @@ public static class DataMovement
         }
         var dst = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(output.Storage), output.size * elementSize);
         var outRow = output.size / Math.Max(outer, 1) * elementSize;
-        if (outer >= 2 && outer <= int.MaxValue && dst.Length >= ParallelConcatBytes && inputs.Count <= 64
-            && output.Storage.GetType().GetElementType() is { IsValueType: true })
+        if (outer >= 2 && outer <= int.MaxValue && dst.Length >= ParallelConcatBytes && inputs.Count <= 64)
         {
             ConcatRows(inputs, (int)outer, outRow, elementSize, output);
             return;
@@ -295,6 +295,16 @@ public static class DataMovement
     /// </summary>
     private static unsafe void ConcatRows(IReadOnlyList<NDArray> inputs, int outer, long outRow, int elementSize, NDArray output)
     {
+        // The row copies below are raw: check first what the serial copy's slices would have.
+        var rowBytes = 0L;
+        foreach (var input in inputs)
+        {
+            if (input.dtype != output.dtype || input.size % outer != 0 || input.Storage.Length < input.size)
+                throw new ArgumentException($"Concat: an input of dtype {input.dtype} and {input.size} elements does not fit {outer} rows of the {output.dtype} output.");
+            rowBytes += input.size / outer * elementSize;
+        }
+        if (rowBytes != outRow || output.Storage.Length < output.size)
+            throw new ArgumentException($"Concat: the inputs' rows hold {rowBytes} bytes, the output's {outRow}.");
         var count = inputs.Count;
         var handles = stackalloc GCHandle[count + 1];
         var chunks = stackalloc long[2 * count];
