@@ -40,9 +40,8 @@ public static class GemmProbe
             var ms = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed));
             // Cold: the filter (and then the input too) read from memory as in a network, where every layer's data pushed
             // out the previous ones: rings of copies, 256 MiB of each operand, used one after another.
-            static int Copies(long floats) => (int)Math.Max(2, (256L << 20) / (4 * floats));
-            var cold = Enumerable.Range(0, Copies(b.Length)).Select(_ => PackedMatrix.Pack(b, k, n, false)).ToArray();
-            var coldA = Enumerable.Range(0, Copies(a.Length)).Select(_ => (float[])a.Clone()).ToArray();
+            var cold = Enumerable.Range(0, Ring(b.Length, 256L << 20)).Select(_ => PackedMatrix.Pack(b, k, n, false)).ToArray();
+            var coldA = Enumerable.Range(0, Ring(a.Length, 256L << 20)).Select(_ => (float[])a.Clone()).ToArray();
             var (nextA, nextB) = (0, 0);
             var coldMs = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, cold[nextB++ % cold.Length]));
             var bothMs = Median(repeats, () => PackedSgemm.Multiply(coldA[nextA++ % coldA.Length], b, c, m, k, n, false, false, default, cold[nextB++ % cold.Length]));
@@ -111,11 +110,10 @@ public static class GemmProbe
             var outLength = (long)g.OutPositions * outChannels;
             var filter = Data.Random((long)g.PatchSize * outChannels, 4);
             var bias = Data.Random(outChannels, 5);
-            static int Copies(long floats) => (int)Math.Max(2, (320L << 20) / (4 * floats));
-            var inputs = Enumerable.Range(0, Copies(inLength)).Select(i => Data.Random(inLength, 3 + i)).ToArray();
-            var outputs = Enumerable.Range(0, Copies(outLength)).Select(_ => new float[outLength]).ToArray();
+            var inputs = Enumerable.Range(0, Ring(inLength)).Select(i => Data.Random(inLength, 3 + i)).ToArray();
+            var outputs = Enumerable.Range(0, Ring(outLength)).Select(_ => new float[outLength]).ToArray();
             foreach (var o in outputs) Array.Fill(o, 1f);
-            var filters = Enumerable.Range(0, Copies(filter.Length)).Select(_ => new PrepackedFilter()).ToArray();
+            var filters = Enumerable.Range(0, Ring(filter.Length)).Select(_ => new PrepackedFilter()).ToArray();
             foreach (var f in filters) Conv2DKernels.Forward<float>(inputs[0], filter, outputs[0], g, outChannels, default, f);
             var (ni, no, nf) = (0, 0, 0);
             double Time(bool coldIn, bool coldOut, bool coldFilter) => Median(repeats, () => Conv2DKernels.Forward<float>(
@@ -150,7 +148,7 @@ public static class GemmProbe
             var filter = Data.Random((long)g.PatchSize * outChannels, 4);
             var bias = Data.Random(outChannels, 5);
             var outLength = (long)g.Batch * g.OutPositions * outChannels;
-            var outputs = Enumerable.Range(0, (int)Math.Max(2, (320L << 20) / (4 * outLength))).Select(_ => new float[outLength]).ToArray();
+            var outputs = Enumerable.Range(0, Ring(outLength)).Select(_ => new float[outLength]).ToArray();
             var prepacked = new PrepackedFilter();
             var next = 0;
             var saved = Winograd.LocalFilterBytes;
@@ -171,6 +169,12 @@ public static class GemmProbe
             Console.WriteLine($"{name,-32} three steps per block {off[repeats / 2],7:F3} ms, tile-local {on[repeats / 2],7:F3} ms (fastest {off[0],7:F3} / {on[0],7:F3})");
         }
     }
+
+    /// <summary>
+    /// Copies in a ring of operands of <paramref name="floats"/> values each that together pass <paramref name="bytes"/>
+    /// (more than the last-level cache), at least two: taken in turn, each call finds its operand in memory.
+    /// </summary>
+    private static int Ring(long floats, long bytes = 320L << 20) => (int)Math.Max(2, bytes / (4 * floats));
 
     /// <summary>
     /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation

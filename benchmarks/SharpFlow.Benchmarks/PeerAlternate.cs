@@ -17,16 +17,10 @@ public static class PeerAlternate
     /// <summary>Settings <c>SHARPFLOW_PEER_AB</c> can flip (true: flipped, false: as the process started).</summary>
     private static readonly Dictionary<string, Action<bool>> Toggles = new()
     {
-        ["even-tasks"] = Flip(() => SharpFlow.Kernels.Partition.EvenTasks, v => SharpFlow.Kernels.Partition.EvenTasks = v),
+        ["even-tasks"] = Flip(() => SharpFlow.Kernels.Partition.EvenTasks, v => SharpFlow.Kernels.Partition.EvenTasks = v, !SharpFlow.Kernels.Partition.EvenTasks),
         ["winograd-local"] = Flip(() => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes, v => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes = v, 0L),
         ["spin"] = Flip(() => SharpFlow.Kernels.WorkerPool.SpinTicks, v => SharpFlow.Kernels.WorkerPool.SpinTicks = v, 0L),
     };
-
-    private static Action<bool> Flip(Func<bool> get, Action<bool> set)
-    {
-        var start = get();
-        return flipped => set(flipped ? !start : start);
-    }
 
     private static Action<bool> Flip<T>(Func<T> get, Action<T> set, T flippedValue)
     {

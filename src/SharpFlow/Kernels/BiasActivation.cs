@@ -69,6 +69,10 @@ public readonly ref struct GemmEpilogue<T> where T : unmanaged
         if (!Residual.IsEmpty && Residual.Length < elements) throw new ArgumentException($"epilogue: a residual of {Residual.Length} elements for {elements}");
     }
 
+    /// <summary>The same epilogue with its spans read as <typeparamref name="TTo"/> (a kernel's T known to be that type).</summary>
+    internal GemmEpilogue<TTo> As<TTo>() where TTo : unmanaged =>
+        new(System.Runtime.InteropServices.MemoryMarshal.Cast<T, TTo>(Bias), System.Runtime.InteropServices.MemoryMarshal.Cast<T, TTo>(Residual), Activation);
+
     /// <summary>The epilogue of rows [<paramref name="row"/>, +<paramref name="rows"/>) of a product <paramref name="n"/> columns wide.</summary>
     public GemmEpilogue<T> Rows(int row, int rows, int n) =>
         new(Bias, Residual.IsEmpty ? default : Residual.Slice(row * n, rows * n), Activation);

@@ -71,7 +71,7 @@ public static class Gemm
         if (UsesPackedKernel<T>(m, k, n))
         {
             PackedSgemm.Multiply(Cast<T, float>(a), Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n,
-                transposeA, transposeB, As<T, float>(epilogue), packedB);
+                transposeA, transposeB, epilogue.As<float>(), packedB);
             return;
         }
         Multiply(a, b, c, m, k, n, transposeA, transposeB);
@@ -85,8 +85,8 @@ public static class Gemm
     public static void ApplyEpilogue<T>(Span<T> c, int n, GemmEpilogue<T> epilogue) where T : unmanaged
     {
         if (epilogue.IsEmpty) return;
-        if (typeof(T) == typeof(float)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), n, As<T, float>(epilogue));
-        else if (typeof(T) == typeof(double)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c), n, As<T, double>(epilogue));
+        if (typeof(T) == typeof(float)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), n, epilogue.As<float>());
+        else if (typeof(T) == typeof(double)) BiasActivation.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c), n, epilogue.As<double>());
         else throw new NotSupportedException($"Gemm: an epilogue needs float32 or float64, not {typeof(T).Name}.");
     }
 
@@ -112,9 +112,6 @@ public static class Gemm
             throw new ArgumentException("Gemm: a buffer is smaller than its dimensions say.");
         PackedSgemm.Multiply(a, default, c, m, k, n, false, false, default, packedB);
     }
-
-    private static GemmEpilogue<TTo> As<TFrom, TTo>(GemmEpilogue<TFrom> e) where TFrom : unmanaged where TTo : unmanaged =>
-        new(Cast<TFrom, TTo>(e.Bias), Cast<TFrom, TTo>(e.Residual), e.Activation);
 
     /// <summary>The row update over fixed row ranges on the worker threads (each range writes its own rows of C).</summary>
     private static unsafe void MultiplyRowsInParallel<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)

@@ -31,10 +31,7 @@ internal static unsafe class PackedSgemm
         nint Bias = 0, nint Residual = 0, FusedActivation Activation = FusedActivation.None, bool Epilogue = false, int Lda = 0, int AOffset = 0,
         bool Filled = false, int Blocks = 1, bool Even = true)
     {
-        /// <summary>
-        /// The first row of row block <paramref name="block"/>: the row panels split evenly over <see cref="Blocks"/>
-        /// blocks (block b from panel ⌊b·panels/Blocks⌋), so the tasks are as equal as whole panels allow.
-        /// </summary>
+        /// <summary>The first row of row block <paramref name="block"/> (<see cref="PackedSgemm.BlockRow"/>).</summary>
         public int BlockRow(int block) => PackedSgemm.BlockRow(M, Blocks, block, Even);
 
         /// <summary>
@@ -207,10 +204,7 @@ internal static unsafe class PackedSgemm
                     OnePass(ia, ic, (nint)packB, (nint)pBias, (nint)pResidual, m, k, n, nr, wide, nPanels, epilogue.InBlockActivation, withEpilogue);
                     return;
                 }
-                // Split the columns too when there are few row blocks, so both cores work on small-m products.
-                var even = Partition.EvenTasks;
-                var mBlocks = RowBlocks(m, even);
-                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks, even);
+                var (mBlocks, nGroups, even) = SplitTasks(m, nPanels, onePass: false);
                 for (var p0 = 0; p0 < k; p0 += KC)
                 {
                     var kc = Math.Min(KC, k - p0);
@@ -245,6 +239,20 @@ internal static unsafe class PackedSgemm
             for (var p = s; p < e; p++)
                 PackB((float*)j.B, j.K, j.N, j.TransposeB, p * j.Nr, j.P0, j.Kc, j.Nr, (float*)j.PackedB + (long)p * j.Nr * j.Kc);
         });
+
+    /// <summary>
+    /// How a product of <paramref name="m"/> rows and <paramref name="nPanels"/> column panels is split into tasks (row
+    /// blocks × column groups), as <see cref="Partition.EvenTasks"/> says, read once: columns split too when there are
+    /// few row blocks, so both cores work on small-m products; a one-pass product (<see cref="OnePass"/>) aims at four
+    /// tasks per thread, a loop per k block at two.
+    /// </summary>
+    private static (int Blocks, int Groups, bool Even) SplitTasks(int m, int nPanels, bool onePass)
+    {
+        var even = Partition.EvenTasks;
+        var blocks = RowBlocks(m, even);
+        var target = onePass ? (4 * WorkerPool.Threads + blocks - 1) / blocks : 2 * WorkerPool.Threads / blocks;
+        return (blocks, ColumnGroups(blocks, nPanels, target, even), even);
+    }
 
     /// <summary>
     /// Row blocks for a product of <paramref name="m"/> rows: about <see cref="MC"/> rows each, and when there are two
@@ -309,9 +317,7 @@ internal static unsafe class PackedSgemm
                 if (partial)
                     for (var p0 = 0; p0 < k; p0 += KC)
                         PackA((float*)a, m, k, false, firstPacked * MR, p0, Math.Min(KC, k - p0), packA + (long)p0 * MR);
-                var even = Partition.EvenTasks;
-                var mBlocks = RowBlocks(m, even);
-                var nGroups = ColumnGroups(mBlocks, nPanels, (4 * WorkerPool.Threads + mBlocks - 1) / mBlocks, even);
+                var (mBlocks, nGroups, even) = SplitTasks(m, nPanels, onePass: true);
                 var job = new Job(a, 0, c, (nint)packA, packedB, m, k, n, false, false, 0, Math.Min(KC, k), nr, wide, firstPacked, nPanels, nGroups,
                     bias, residual, activation, withEpilogue, Blocks: mBlocks, Even: even);
                 Partition.For(mBlocks * nGroups, (long)MC * k * n / nGroups, job, static (in Job j, int s, int e) =>
@@ -366,9 +372,7 @@ internal static unsafe class PackedSgemm
             fixed (float* pBias = epilogue.Bias)
             fixed (float* pResidual = epilogue.Residual)
             {
-                var even = Partition.EvenTasks;
-                var mBlocks = RowBlocks(m, even);
-                var nGroups = ColumnGroups(mBlocks, nPanels, 2 * WorkerPool.Threads / mBlocks, even);
+                var (mBlocks, nGroups, even) = SplitTasks(m, nPanels, onePass: false);
                 for (var p0 = 0; p0 < k; p0 += KC)
                 {
                     var kc = Math.Min(KC, k - p0);
@@ -413,7 +417,6 @@ internal static unsafe class PackedSgemm
         public void Fill(int block)
         {
             var (row0, end) = (Job.BlockRow(block), Math.Min(Job.M, Job.BlockRow(block + 1)));
-            if (end <= row0) return;
             var rows = (float*)Job.A + (long)row0 * Job.Kc;
             FillRows(State, row0, end - row0, Job.P0, Job.Kc, rows);
             var panelEnd = Math.Min((end + MR - 1) / MR * MR, Job.BlockRow(block + 1));

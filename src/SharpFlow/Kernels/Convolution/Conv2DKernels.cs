@@ -52,7 +52,7 @@ internal static class Conv2DKernels
         if (typeof(T) == typeof(float) && FillsPatches(g, outChannels))
         {
             ForwardFilled(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels,
-                new GemmEpilogue<float>(Floats(epilogue.Bias), Floats(epilogue.Residual), epilogue.Activation), prepacked);
+                epilogue.As<float>(), prepacked);
             return;
         }
         var band = RowsPerBand(g, outChannels);
@@ -188,17 +188,16 @@ internal static class Conv2DKernels
         PrepackedFilter? prepacked, GemmEpilogue<T> epilogue)
         where T : unmanaged, INumber<T>
     {
-        var count = g.Batch * g.OutPositions * outChannels;
         if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels, prepacked is not null))
         {
             Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels, prepacked: prepacked,
-                epilogue: new GemmEpilogue<float>(Floats(epilogue.Bias), Floats(epilogue.Residual), epilogue.Activation));
+                epilogue: epilogue.As<float>());
             return true;
         }
         if (typeof(T) == typeof(float) && outChannels > 0 && SingleChannelConv.Applies(g))
         {
             SingleChannelConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels,
-                new GemmEpilogue<float>(Floats(epilogue.Bias), Floats(epilogue.Residual), epilogue.Activation));
+                epilogue.As<float>());
             return true;
         }
         return SmallChannelConv.TryForward(input, filter, output, g, outChannels, prepacked, epilogue);

@@ -96,7 +96,7 @@ internal static unsafe class SmallChannelConv
         var floats = MemoryMarshal.Cast<T, float>(filter);
         Forward(MemoryMarshal.Cast<T, float>(input), floats, MemoryMarshal.Cast<T, float>(output), g, outChannels,
             prepacked?.SmallChannelLayout(floats, g.PatchSize, outChannels),
-            new GemmEpilogue<float>(MemoryMarshal.Cast<T, float>(epilogue.Bias), MemoryMarshal.Cast<T, float>(epilogue.Residual), epilogue.Activation));
+            epilogue.As<float>());
         return true;
     }
 
