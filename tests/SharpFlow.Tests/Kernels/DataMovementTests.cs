@@ -106,7 +106,12 @@ public class DataMovementTests
         var b = NDArray.Zeros(DType.float32, new Shape(2, 35, 35, 32));
         var narrow = NDArray.Zeros(DType.float32, new Shape(2, 35, 35, 80));
         var error = Assert.Throws<ArgumentException>(() => DataMovement.Concat([a, b], 3, narrow));
-        Assert.Contains("Concat", error.Message);
+        Assert.Contains("Concat: the inputs' rows hold", error.Message);
+        // An input of another dtype would be copied as the output's bytes: refused, naming it.
+        var ints = NDArray.Zeros(DType.int32, new Shape(2, 35, 35, 16));
+        var wide = NDArray.Zeros(DType.float32, new Shape(2, 35, 35, 80));
+        error = Assert.Throws<ArgumentException>(() => DataMovement.Concat([a, ints], 3, wide));
+        Assert.Contains("an input of dtype int32", error.Message);
     }
 
     [Fact]

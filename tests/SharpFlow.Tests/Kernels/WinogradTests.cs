@@ -318,6 +318,18 @@ public class WinogradTileLocalTests
     }
 
     [Fact]
+    public void AResidualShorterThanTheOutputIsRefusedBeforeAnythingIsWritten()
+    {
+        var g = Window2D.Create(1, 30, 30, 64, 3, 3, 1, 1, 1, 1, true);
+        var output = new float[g.OutPositions * 64];
+        Array.Fill(output, 7f);
+        var error = Assert.Throws<ArgumentException>(() => Winograd.Forward(Uniform(30 * 30 * 64, 1), Uniform(9 * 64 * 64, 2), output, g, 64,
+            prepacked: new PrepackedFilter(), epilogue: new GemmEpilogue<float>(default, new float[100], FusedActivation.Relu)));
+        Assert.Contains("a residual of 100 elements", error.Message);
+        Assert.All(output, v => Assert.Equal(7f, v));
+    }
+
+    [Fact]
     public void LargeTransformedFiltersAndFewTilesKeepTheThreeSteps()
     {
         // 36·128·128 floats (2.4 MB) are more than a core's cache holds beside the blocks.
