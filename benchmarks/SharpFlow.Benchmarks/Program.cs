@@ -24,6 +24,9 @@
 // ResNet18's first convolution at batch 1 with its patch matrix in bands of several sizes:
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- stem-bands [repeats]
 //
+// LeNet-5's convolutions at a training batch, each kernel alone (forward, input gradient, filter gradient):
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- lenet-layers [batch] [repeats]
+//
 // Keras's overhead, epochs of LeNet-5 with fit and with a hand-written loop taking turns (rounds, images):
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- keras-overhead 5 60000
 using System.Globalization;
@@ -74,6 +77,12 @@ if (args.Length > 0 && args[0] == "winograd-local")
 if (args.Length > 0 && args[0] == "resnet18-layers")
 {
     SharpFlow.Benchmarks.ResNet18Layers.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15);
+    return;
+}
+if (args.Length > 0 && args[0] == "lenet-layers")
+{
+    SharpFlow.Benchmarks.LeNetLayers.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 101);
     return;
 }
 if (args.Length > 0 && args[0] == "stem-bands")

@@ -19,29 +19,49 @@ namespace SharpFlow.Kernels.Convolution;
 /// </summary>
 internal static unsafe class SingleChannelConv
 {
-    private const int Lanes = 8;          // floats per vector
-    private const int BlockColumns = 2 * Lanes;
+    private const int Lanes = 8;          // floats per 256-bit vector
+    private const int WideLanes = 16;     // floats per 512-bit vector
+    private const int NarrowLanes = Lanes;
     private const int GroupChannels = 6;  // output channels per register block
 
     /// <summary>Whether the direct kernels are used where they apply; tests turn them off to compare with im2col.</summary>
     internal static bool Enabled = true;
+
+    /// <summary>
+    /// Whether the kernels take 16 columns per vector in AVX-512 registers rather than 8 in AVX ones: half the
+    /// multiply-adds and loads for the same sums (LeNet-5's first convolution, 28 columns wide, is one block of 32
+    /// instead of two of 16). Sums over a filter gradient's columns then run in 16 lanes, not 8. Tests turn it off
+    /// to run both.
+    /// </summary>
+    internal static bool Wide512 = Vector512.IsHardwareAccelerated;
 
     /// <summary>Whether the direct kernels handle this geometry on this machine.</summary>
     public static bool Applies(in Window2D g) =>
         Enabled && g.Channels == 1 && g.StrideWidth == 1 && g.DilationHeight == 1 && g.DilationWidth == 1 && g.OutWidth > 0 && g.OutHeight > 0
         && Fma.IsSupported && Vector256.IsHardwareAccelerated;
 
-    /// <summary>The zero-padded input: rows cover every (output row, tap), columns every vector read.</summary>
-    private readonly record struct Padded(int Rows, int Columns, int OutColumns)
+    /// <summary>
+    /// The zero-padded input: rows cover every (output row, tap), columns every vector read; output columns in whole
+    /// blocks of two vectors (8 floats each, 16 with AVX-512).
+    /// </summary>
+    private readonly record struct Padded(int Rows, int Columns, int OutColumns, bool Wide)
     {
         public static Padded Of(in Window2D g)
         {
-            var outColumns = (g.OutWidth + BlockColumns - 1) / BlockColumns * BlockColumns;
+            var wide = Wide512 && Vector512.IsHardwareAccelerated;
+            var block = 2 * (wide ? WideLanes : NarrowLanes);
+            var outColumns = (g.OutWidth + block - 1) / block * block;
             // One column more than the taps need: the filter gradient reads taps in pairs.
-            return new Padded((g.OutHeight - 1) * g.StrideHeight + g.KernelHeight, outColumns + g.KernelWidth, outColumns);
+            return new Padded((g.OutHeight - 1) * g.StrideHeight + g.KernelHeight, outColumns + g.KernelWidth, outColumns, wide);
         }
 
         public int ImageSize => checked(Rows * Columns);
+
+        /// <summary>Floats per vector of the kernels: 8, or 16 with AVX-512.</summary>
+        public int Lanes => Wide ? WideLanes : NarrowLanes;
+
+        /// <summary>Output columns per forward block: two vectors.</summary>
+        public int BlockColumns => 2 * Lanes;
     }
 
     private static void Pad(ReadOnlySpan<float> input, in Window2D g, in Padded p, float* dst)
@@ -113,43 +133,84 @@ internal static unsafe class SingleChannelConv
         var g = j.G;
         var image = (float*)j.X + (long)n * j.P.ImageSize + oh * g.StrideHeight * j.P.Columns;
         var outRow = (float*)j.Y + ((long)n * g.OutHeight + oh) * g.OutWidth * j.OutChannels;
-        var sums = stackalloc float[GroupChannels * BlockColumns];
+        var blockColumns = j.P.BlockColumns;
+        var sums = stackalloc float[GroupChannels * 2 * WideLanes];
         for (var c0 = 0; c0 < j.OutChannels; c0 += GroupChannels)
-            for (var ow0 = 0; ow0 < g.OutWidth; ow0 += BlockColumns)
+            for (var ow0 = 0; ow0 < g.OutWidth; ow0 += blockColumns)
             {
-                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
-                Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
-                var w = (float*)j.W + c0;
-                for (var kh = 0; kh < g.KernelHeight; kh++)
-                {
-                    var row = image + kh * j.P.Columns + ow0;
-                    for (var kw = 0; kw < g.KernelWidth; kw++, w += j.PaddedChannels)
-                    {
-                        var x0 = Avx.LoadVector256(row + kw);
-                        var x1 = Avx.LoadVector256(row + kw + Lanes);
-                        var v = Vector256.Create(w[0]); a0 = Fma.MultiplyAdd(x0, v, a0); b0 = Fma.MultiplyAdd(x1, v, b0);
-                        v = Vector256.Create(w[1]); a1 = Fma.MultiplyAdd(x0, v, a1); b1 = Fma.MultiplyAdd(x1, v, b1);
-                        v = Vector256.Create(w[2]); a2 = Fma.MultiplyAdd(x0, v, a2); b2 = Fma.MultiplyAdd(x1, v, b2);
-                        v = Vector256.Create(w[3]); a3 = Fma.MultiplyAdd(x0, v, a3); b3 = Fma.MultiplyAdd(x1, v, b3);
-                        v = Vector256.Create(w[4]); a4 = Fma.MultiplyAdd(x0, v, a4); b4 = Fma.MultiplyAdd(x1, v, b4);
-                        v = Vector256.Create(w[5]); a5 = Fma.MultiplyAdd(x0, v, a5); b5 = Fma.MultiplyAdd(x1, v, b5);
-                    }
-                }
-                // Sums are channel-major here; the output interleaves channels per column.
-                Avx.Store(sums, a0); Avx.Store(sums + Lanes, b0);
-                Avx.Store(sums + 2 * Lanes, a1); Avx.Store(sums + 3 * Lanes, b1);
-                Avx.Store(sums + 4 * Lanes, a2); Avx.Store(sums + 5 * Lanes, b2);
-                Avx.Store(sums + 6 * Lanes, a3); Avx.Store(sums + 7 * Lanes, b3);
-                Avx.Store(sums + 8 * Lanes, a4); Avx.Store(sums + 9 * Lanes, b4);
-                Avx.Store(sums + 10 * Lanes, a5); Avx.Store(sums + 11 * Lanes, b5);
-                var columns = Math.Min(BlockColumns, g.OutWidth - ow0);
+                if (j.P.Wide) ForwardBlock512(g, image + ow0, j.P.Columns, (float*)j.W + c0, j.PaddedChannels, sums);
+                else ForwardBlock(g, image + ow0, j.P.Columns, (float*)j.W + c0, j.PaddedChannels, sums);
+                var columns = Math.Min(blockColumns, g.OutWidth - ow0);
                 var channels = Math.Min(GroupChannels, j.OutChannels - c0);
                 for (var col = 0; col < columns; col++)
                 {
                     var o = outRow + (long)(ow0 + col) * j.OutChannels + c0;
-                    for (var c = 0; c < channels; c++) o[c] = sums[c * BlockColumns + col];
+                    for (var c = 0; c < channels; c++) o[c] = sums[c * blockColumns + col];
                 }
             }
+    }
+
+    /// <summary>
+    /// Six channels × 16 columns of sums (two 8-float vectors per channel) over every tap, stored channel-major at
+    /// <paramref name="sums"/> (channel c's columns at <c>c·16</c>).
+    /// </summary>
+    private static void ForwardBlock(in Window2D g, float* image, int stride, float* w, int paddedChannels, float* sums)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+        for (var kh = 0; kh < g.KernelHeight; kh++)
+        {
+            var row = image + kh * stride;
+            for (var kw = 0; kw < g.KernelWidth; kw++, w += paddedChannels)
+            {
+                var x0 = Avx.LoadVector256(row + kw);
+                var x1 = Avx.LoadVector256(row + kw + Lanes);
+                var v = Vector256.Create(w[0]); a0 = Fma.MultiplyAdd(x0, v, a0); b0 = Fma.MultiplyAdd(x1, v, b0);
+                v = Vector256.Create(w[1]); a1 = Fma.MultiplyAdd(x0, v, a1); b1 = Fma.MultiplyAdd(x1, v, b1);
+                v = Vector256.Create(w[2]); a2 = Fma.MultiplyAdd(x0, v, a2); b2 = Fma.MultiplyAdd(x1, v, b2);
+                v = Vector256.Create(w[3]); a3 = Fma.MultiplyAdd(x0, v, a3); b3 = Fma.MultiplyAdd(x1, v, b3);
+                v = Vector256.Create(w[4]); a4 = Fma.MultiplyAdd(x0, v, a4); b4 = Fma.MultiplyAdd(x1, v, b4);
+                v = Vector256.Create(w[5]); a5 = Fma.MultiplyAdd(x0, v, a5); b5 = Fma.MultiplyAdd(x1, v, b5);
+            }
+        }
+        // Sums are channel-major here; the output interleaves channels per column.
+        Avx.Store(sums, a0); Avx.Store(sums + Lanes, b0);
+        Avx.Store(sums + 2 * Lanes, a1); Avx.Store(sums + 3 * Lanes, b1);
+        Avx.Store(sums + 4 * Lanes, a2); Avx.Store(sums + 5 * Lanes, b2);
+        Avx.Store(sums + 6 * Lanes, a3); Avx.Store(sums + 7 * Lanes, b3);
+        Avx.Store(sums + 8 * Lanes, a4); Avx.Store(sums + 9 * Lanes, b4);
+        Avx.Store(sums + 10 * Lanes, a5); Avx.Store(sums + 11 * Lanes, b5);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardBlock"/> with 16-float vectors: six channels × 32 columns, the same taps in the same order
+    /// (so the same sums for each column), channel c's columns at <c>c·32</c>.
+    /// </summary>
+    private static void ForwardBlock512(in Window2D g, float* image, int stride, float* w, int paddedChannels, float* sums)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+        for (var kh = 0; kh < g.KernelHeight; kh++)
+        {
+            var row = image + kh * stride;
+            for (var kw = 0; kw < g.KernelWidth; kw++, w += paddedChannels)
+            {
+                var x0 = Vector512.Load(row + kw);
+                var x1 = Vector512.Load(row + kw + WideLanes);
+                var v = Vector512.Create(w[0]); a0 = Vector512.FusedMultiplyAdd(x0, v, a0); b0 = Vector512.FusedMultiplyAdd(x1, v, b0);
+                v = Vector512.Create(w[1]); a1 = Vector512.FusedMultiplyAdd(x0, v, a1); b1 = Vector512.FusedMultiplyAdd(x1, v, b1);
+                v = Vector512.Create(w[2]); a2 = Vector512.FusedMultiplyAdd(x0, v, a2); b2 = Vector512.FusedMultiplyAdd(x1, v, b2);
+                v = Vector512.Create(w[3]); a3 = Vector512.FusedMultiplyAdd(x0, v, a3); b3 = Vector512.FusedMultiplyAdd(x1, v, b3);
+                v = Vector512.Create(w[4]); a4 = Vector512.FusedMultiplyAdd(x0, v, a4); b4 = Vector512.FusedMultiplyAdd(x1, v, b4);
+                v = Vector512.Create(w[5]); a5 = Vector512.FusedMultiplyAdd(x0, v, a5); b5 = Vector512.FusedMultiplyAdd(x1, v, b5);
+            }
+        }
+        a0.Store(sums); b0.Store(sums + WideLanes);
+        a1.Store(sums + 2 * WideLanes); b1.Store(sums + 3 * WideLanes);
+        a2.Store(sums + 4 * WideLanes); b2.Store(sums + 5 * WideLanes);
+        a3.Store(sums + 6 * WideLanes); b3.Store(sums + 7 * WideLanes);
+        a4.Store(sums + 8 * WideLanes); b4.Store(sums + 9 * WideLanes);
+        a5.Store(sums + 10 * WideLanes); b5.Store(sums + 11 * WideLanes);
     }
 
     /// <summary>
@@ -179,10 +240,11 @@ internal static unsafe class SingleChannelConv
         var tasks = g.KernelHeight * ((g.KernelWidth + 1) / 2) * groups;
         var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * p.ImageSize));
         var transposed = ArrayPool<float>.Shared.Rent(checked(rows * rowStride));
-        var sums = ArrayPool<float>.Shared.Rent(tasks * SumVectors * Lanes);
+        var lanes = p.Lanes;
+        var sums = ArrayPool<float>.Shared.Rent(tasks * SumVectors * lanes);
         try
         {
-            sums.AsSpan(0, tasks * SumVectors * Lanes).Clear();
+            sums.AsSpan(0, tasks * SumVectors * lanes).Clear();
             fixed (float* xp = padded)
             fixed (float* dyt = transposed)
             fixed (float* dy = outputGrad)
@@ -214,7 +276,11 @@ internal static unsafe class SingleChannelConv
                     var part = job with { RowStart = r0, RowEnd = Math.Min(rows, r0 + chunk) };
                     Partition.For(tasks, (long)(part.RowEnd - r0) * p.OutColumns * SumVectors, part, static (in FilterJob j, int start, int end) =>
                     {
-                        for (var t = start; t < end; t++) FilterTaps(j, t);
+                        for (var t = start; t < end; t++)
+                        {
+                            if (j.P.Wide) FilterTaps512(j, t);
+                            else FilterTaps(j, t);
+                        }
                     });
                 }
                 for (var t = 0; t < tasks; t++)
@@ -224,8 +290,11 @@ internal static unsafe class SingleChannelConv
                     var channels = Math.Min(GroupChannels, outChannels - group * GroupChannels);
                     for (var half = 0; half < 2 && kw + half < g.KernelWidth; half++)
                         for (var c = 0; c < channels; c++)
+                        {
+                            var sum = acc + ((long)t * SumVectors + half * GroupChannels + c) * lanes;
                             filterGrad[(kh * g.KernelWidth + kw + half) * outChannels + group * GroupChannels + c] =
-                                Vector256.Sum(Avx.LoadVector256(acc + ((long)t * SumVectors + half * GroupChannels + c) * Lanes));
+                                p.Wide ? Vector512.Sum(Vector512.Load(sum)) : Vector256.Sum(Avx.LoadVector256(sum));
+                        }
                 }
             }
         }
@@ -271,5 +340,40 @@ internal static unsafe class SingleChannelConv
         Avx.Store(sums + 3 * Lanes, a3); Avx.Store(sums + 4 * Lanes, a4); Avx.Store(sums + 5 * Lanes, a5);
         Avx.Store(sums + 6 * Lanes, b0); Avx.Store(sums + 7 * Lanes, b1); Avx.Store(sums + 8 * Lanes, b2);
         Avx.Store(sums + 9 * Lanes, b3); Avx.Store(sums + 10 * Lanes, b4); Avx.Store(sums + 11 * Lanes, b5);
+    }
+
+    /// <summary><see cref="FilterTaps"/> in 16-float vectors: the same products, each column's in its own lane.</summary>
+    private static void FilterTaps512(in FilterJob j, int task)
+    {
+        var g = j.G;
+        var (tapPair, group) = (task / j.Groups, task % j.Groups);
+        var (kh, kw) = (tapPair / j.Pairs, tapPair % j.Pairs * 2);
+        var columns = j.P.OutColumns;
+        var sums = (float*)j.Sums + (long)task * SumVectors * WideLanes;
+        var a0 = Vector512.Load(sums); var a1 = Vector512.Load(sums + WideLanes); var a2 = Vector512.Load(sums + 2 * WideLanes);
+        var a3 = Vector512.Load(sums + 3 * WideLanes); var a4 = Vector512.Load(sums + 4 * WideLanes); var a5 = Vector512.Load(sums + 5 * WideLanes);
+        var b0 = Vector512.Load(sums + 6 * WideLanes); var b1 = Vector512.Load(sums + 7 * WideLanes); var b2 = Vector512.Load(sums + 8 * WideLanes);
+        var b3 = Vector512.Load(sums + 9 * WideLanes); var b4 = Vector512.Load(sums + 10 * WideLanes); var b5 = Vector512.Load(sums + 11 * WideLanes);
+        for (var r = j.RowStart; r < j.RowEnd; r++)
+        {
+            var (n, oh) = (r / g.OutHeight, r % g.OutHeight);
+            var x = (float*)j.X + (long)n * j.P.ImageSize + (oh * g.StrideHeight + kh) * j.P.Columns + kw;
+            var dy = (float*)j.Dy + (long)r * j.RowStride + group * GroupChannels * columns;
+            for (var ow = 0; ow < columns; ow += WideLanes)
+            {
+                var x0 = Vector512.Load(x + ow);
+                var x1 = Vector512.Load(x + ow + 1);
+                var d = Vector512.Load(dy + ow); a0 = Vector512.FusedMultiplyAdd(x0, d, a0); b0 = Vector512.FusedMultiplyAdd(x1, d, b0);
+                d = Vector512.Load(dy + columns + ow); a1 = Vector512.FusedMultiplyAdd(x0, d, a1); b1 = Vector512.FusedMultiplyAdd(x1, d, b1);
+                d = Vector512.Load(dy + 2 * columns + ow); a2 = Vector512.FusedMultiplyAdd(x0, d, a2); b2 = Vector512.FusedMultiplyAdd(x1, d, b2);
+                d = Vector512.Load(dy + 3 * columns + ow); a3 = Vector512.FusedMultiplyAdd(x0, d, a3); b3 = Vector512.FusedMultiplyAdd(x1, d, b3);
+                d = Vector512.Load(dy + 4 * columns + ow); a4 = Vector512.FusedMultiplyAdd(x0, d, a4); b4 = Vector512.FusedMultiplyAdd(x1, d, b4);
+                d = Vector512.Load(dy + 5 * columns + ow); a5 = Vector512.FusedMultiplyAdd(x0, d, a5); b5 = Vector512.FusedMultiplyAdd(x1, d, b5);
+            }
+        }
+        a0.Store(sums); a1.Store(sums + WideLanes); a2.Store(sums + 2 * WideLanes);
+        a3.Store(sums + 3 * WideLanes); a4.Store(sums + 4 * WideLanes); a5.Store(sums + 5 * WideLanes);
+        b0.Store(sums + 6 * WideLanes); b1.Store(sums + 7 * WideLanes); b2.Store(sums + 8 * WideLanes);
+        b3.Store(sums + 9 * WideLanes); b4.Store(sums + 10 * WideLanes); b5.Store(sums + 11 * WideLanes);
     }
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SharpFlow.Framework;
 
 namespace SharpFlow.Ops.Training;
@@ -38,6 +40,12 @@ internal sealed class ApplyAdam : ApplyOp
         var v = refs[2];
         var (beta1Power, beta2Power, lr, beta1, beta2, eps) = (s[0], s[1], s[2], s[3], s[4], s[5]);
         var alpha = lr * T.Sqrt(T.One - beta2Power) / (T.One - beta1Power);
+        if (typeof(T) == typeof(float))
+        {
+            UpdateSingle(Floats(x), Floats(m), Floats(v), MemoryMarshal.Cast<T, float>(g), float.CreateTruncating(T.One - beta1),
+                float.CreateTruncating(T.One - beta2), float.CreateTruncating(beta1), float.CreateTruncating(alpha), float.CreateTruncating(eps), _nesterov);
+            return;
+        }
         // Vectorized in blocks, each step one correctly rounded operation in the scalar rule's order, so the
         // results equal the element-by-element loop.
         const int Block = 4096;
@@ -82,4 +90,87 @@ internal sealed class ApplyAdam : ApplyOp
             System.Buffers.ArrayPool<T>.Shared.Return(buffer);
         }
     }
+
+    private static Span<float> Floats<T>(Span<T> values) where T : unmanaged => MemoryMarshal.Cast<T, float>(values);
+
+    /// <summary>
+    /// The float32 rule in one pass, 16 (or 8) elements at a time, each step the same correctly rounded operation in
+    /// the same order as the scalar rule, and with TensorFlow's floating-point mode: its executor and thread pool run
+    /// every CPU kernel with flush-to-zero and denormals-are-zero set, so a denormal operand counts as (signed) zero
+    /// and a denormal result becomes one (<see cref="Flush(float)"/> after every operation). Without it, the first
+    /// moments of weights whose gradient stays zero (units behind a dead ReLU) decay through the denormal range, where
+    /// each operation takes a microcode assist: LeNet-5's 48,000-weight update took 0.49 ms instead of 0.06.
+    /// </summary>
+    internal static void UpdateSingle(Span<float> x, Span<float> m, Span<float> v, ReadOnlySpan<float> g, float oneMinusBeta1, float oneMinusBeta2,
+        float beta1, float alpha, float eps, bool nesterov)
+    {
+        (oneMinusBeta1, oneMinusBeta2, beta1, alpha, eps) = (Flush(oneMinusBeta1), Flush(oneMinusBeta2), Flush(beta1), Flush(alpha), Flush(eps));
+        var n = x.Length;
+        ref var xr = ref MemoryMarshal.GetReference(x);
+        ref var mr = ref MemoryMarshal.GetReference(m);
+        ref var vr = ref MemoryMarshal.GetReference(v);
+        ref var gr = ref MemoryMarshal.GetReference(g);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var (c1, c2, b1, a, e) = (Vector512.Create(oneMinusBeta1), Vector512.Create(oneMinusBeta2), Vector512.Create(beta1),
+                Vector512.Create(alpha), Vector512.Create(eps));
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var at = (nuint)i;
+                var gv = Flush(Vector512.LoadUnsafe(ref gr, at));
+                var mv = Flush(Vector512.LoadUnsafe(ref mr, at));
+                var vv = Flush(Vector512.LoadUnsafe(ref vr, at));
+                mv = Flush(mv + Flush(Flush(gv - mv) * c1));
+                vv = Flush(vv + Flush(Flush(Flush(gv * gv) - vv) * c2));
+                var step = nesterov ? Flush(Flush(Flush(gv * c1) + Flush(mv * b1)) * a) : Flush(mv * a);
+                mv.StoreUnsafe(ref mr, at);
+                vv.StoreUnsafe(ref vr, at);
+                Flush(Flush(Vector512.LoadUnsafe(ref xr, at)) - Flush(step / Flush(Vector512.Sqrt(vv) + e))).StoreUnsafe(ref xr, at);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (c1, c2, b1, a, e) = (Vector256.Create(oneMinusBeta1), Vector256.Create(oneMinusBeta2), Vector256.Create(beta1),
+                Vector256.Create(alpha), Vector256.Create(eps));
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var at = (nuint)i;
+                var gv = Flush(Vector256.LoadUnsafe(ref gr, at));
+                var mv = Flush(Vector256.LoadUnsafe(ref mr, at));
+                var vv = Flush(Vector256.LoadUnsafe(ref vr, at));
+                mv = Flush(mv + Flush(Flush(gv - mv) * c1));
+                vv = Flush(vv + Flush(Flush(Flush(gv * gv) - vv) * c2));
+                var step = nesterov ? Flush(Flush(Flush(gv * c1) + Flush(mv * b1)) * a) : Flush(mv * a);
+                mv.StoreUnsafe(ref mr, at);
+                vv.StoreUnsafe(ref vr, at);
+                Flush(Flush(Vector256.LoadUnsafe(ref xr, at)) - Flush(step / Flush(Vector256.Sqrt(vv) + e))).StoreUnsafe(ref xr, at);
+            }
+        }
+        for (; i < n; i++)
+        {
+            var gi = Flush(g[i]);
+            var mi = Flush(m[i]);
+            var vi = Flush(v[i]);
+            mi = Flush(mi + Flush(Flush(gi - mi) * oneMinusBeta1));
+            vi = Flush(vi + Flush(Flush(Flush(gi * gi) - vi) * oneMinusBeta2));
+            var step = nesterov ? Flush(Flush(Flush(gi * oneMinusBeta1) + Flush(mi * beta1)) * alpha) : Flush(mi * alpha);
+            (m[i], v[i]) = (mi, vi);
+            x[i] = Flush(Flush(x[i]) - Flush(step / Flush(MathF.Sqrt(vi) + eps)));
+        }
+    }
+
+    private const int MinNormalBits = 0x00800000; // 2^-126, the smallest normal float32
+
+    /// <summary>A denormal value as the zero of its sign (flush-to-zero, denormals-are-zero); others unchanged.</summary>
+    internal static float Flush(float value) =>
+        (BitConverter.SingleToInt32Bits(value) & 0x7FFFFFFF) < MinNormalBits ? BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(value) & unchecked((int)0x80000000)) : value;
+
+    private static Vector512<float> Flush(Vector512<float> value) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(value), Vector512.Create(BitConverter.Int32BitsToSingle(MinNormalBits))),
+            value & Vector512.Create(-0f), value);
+
+    private static Vector256<float> Flush(Vector256<float> value) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(value), Vector256.Create(BitConverter.Int32BitsToSingle(MinNormalBits))),
+            value & Vector256.Create(-0f), value);
 }

@@ -300,6 +300,20 @@ public class SingleChannelConvolutionTests
             AssertArray.Close(expected.Y, direct.Y.Cast(DType.float64), 1e-5, because);
             AssertArray.Close(expected.Df, direct.Df.Cast(DType.float64), 1e-4 * System.Math.Sqrt(outShape.NumElements / channels), because);
 
+            // The other vector width (8-float vectors where 16-float ones ran, and the reverse): the same forward sums,
+            // the filter gradient's columns summed in other lanes.
+            SingleChannelConv.Wide512 = !SingleChannelConv.Wide512;
+            try
+            {
+                var other = Run(x64.Cast(DType.float32), f64.Cast(DType.float32), dy64.Cast(DType.float32));
+                AssertArray.Close(expected.Y, other.Y.Cast(DType.float64), 1e-5, because + ", other width");
+                AssertArray.Close(expected.Df, other.Df.Cast(DType.float64), 1e-4 * System.Math.Sqrt(outShape.NumElements / channels), because + ", other width");
+                Assert.Equal(direct.Y.ToArray<float>(), other.Y.ToArray<float>()); // the forward sums do not depend on the width
+            }
+            finally
+            {
+                SingleChannelConv.Wide512 = !SingleChannelConv.Wide512;
+            }
             SingleChannelConv.Enabled = false;
             try
             {
