@@ -84,23 +84,42 @@ public class SmallChannelConvTests
         var dy = Uniform(n * g.OutPositions * k, k * 7 + n);
         var (ry, rdx, rdf) = Reference(x, f, dy, g, k);
 
-        var y = new float[ry.Length];
-        Array.Fill(y, float.NaN); // every output must be written
-        SmallChannelConv.Forward(x, f, y, g, k);
-        Assert.True(Error(y, ry) < 1e-5, $"forward error {Error(y, ry):E2}");
-
-        var df = new float[f.Length];
-        Array.Fill(df, float.NaN);
-        SmallChannelConv.BackpropFilter(x, dy, df, g, k);
-        Assert.True(Error(df, rdf) < 1e-5, $"filter gradient error {Error(df, rdf):E2}");
-
-        Assert.Equal(s == 1 && k <= SmallChannelConv.MaxChannels && c > 8, SmallChannelConv.AppliesToInputGradient(g, k));
-        if (s == 1)
+        (float[] Y, float[] Df, float[]? Dx) Run()
         {
+            var y = new float[ry.Length];
+            Array.Fill(y, float.NaN); // every output must be written
+            SmallChannelConv.Forward(x, f, y, g, k);
+            Assert.True(Error(y, ry) < 1e-5, $"forward error {Error(y, ry):E2}");
+
+            var df = new float[f.Length];
+            Array.Fill(df, float.NaN);
+            SmallChannelConv.BackpropFilter(x, dy, df, g, k);
+            Assert.True(Error(df, rdf) < 1e-5, $"filter gradient error {Error(df, rdf):E2}");
+
+            Assert.Equal(s == 1 && k <= SmallChannelConv.MaxChannels && c > 8, SmallChannelConv.AppliesToInputGradient(g, k));
+            if (s != 1) return (y, df, null);
             var dx = new float[x.Length];
             Array.Fill(dx, float.NaN);
             SmallChannelConv.BackpropInput(f, dy, dx, g, k);
             Assert.True(Error(dx, rdx) < 1e-5, $"input gradient error {Error(dx, rdx):E2}");
+            return (y, df, dx);
+        }
+
+        var first = Run();
+        // The AVX-512 blocks of 12 columns × 16 channels (forward, and the input gradient of 9–16 input channels) and of
+        // 12 positions × 16 channels (filter gradient) against the 256-bit blocks of 6: the same sums, bit for bit.
+        var saved = (SmallChannelConv.Columns12, SmallChannelConv.Filter512);
+        try
+        {
+            (SmallChannelConv.Columns12, SmallChannelConv.Filter512) = (!saved.Columns12, !saved.Filter512);
+            var other = Run();
+            Assert.Equal(first.Y.Select(BitConverter.SingleToInt32Bits), other.Y.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(first.Df.Select(BitConverter.SingleToInt32Bits), other.Df.Select(BitConverter.SingleToInt32Bits));
+            if (first.Dx is not null) Assert.Equal(first.Dx.Select(BitConverter.SingleToInt32Bits), other.Dx!.Select(BitConverter.SingleToInt32Bits));
+        }
+        finally
+        {
+            (SmallChannelConv.Columns12, SmallChannelConv.Filter512) = saved;
         }
     }
 

@@ -63,6 +63,22 @@ internal static unsafe class SmallChannelConv
     /// </summary>
     internal static bool Blocks64 = true;
 
+    /// <summary>
+    /// Whether the AVX-512 kernels take 9 to 16 output channels as one 512-bit vector per column, 12 columns a block
+    /// (twelve registers, one filter load and twelve broadcasts a tap), rather than two 256-bit vectors per column, 6
+    /// columns a block: half the multiply-adds for LeNet-5's second convolution (6 → 16 channels). The same sums in the
+    /// same order. Tests turn it off to compare.
+    /// </summary>
+    internal static bool Columns12 = Vector512.IsHardwareAccelerated;
+
+    /// <summary>Output columns per block of a correlation with this many output channels.</summary>
+    private static int BlockColumnsFor(int outChannels) =>
+        outChannels <= Lanes || UsesColumns12(outChannels) ? NarrowColumns : WideColumns;
+
+    /// <summary>Whether a correlation of this many output channels takes the 12-column, one-vector-per-column AVX-512 blocks.</summary>
+    private static bool UsesColumns12(int outChannels) =>
+        Columns12 && Vector512.IsHardwareAccelerated && outChannels > Lanes && outChannels <= 2 * Lanes;
+
     /// <summary>Whether the forward and filter-gradient kernels handle this geometry on this machine.</summary>
     public static bool Applies(in Window2D g, int outChannels) => Handles(g, outChannels, MaxOutChannels);
 
@@ -129,7 +145,8 @@ internal static unsafe class SmallChannelConv
         // 64-channel blocks read 64 filter values a tap: the padded width must be a multiple of 64 (it is 64 up to the
         // forward kernel's 64 channels).
         public bool Wide64 => Wide && Blocks64 && OutChannels > 4 * Lanes && PaddedOutFor(OutChannels) % (8 * Lanes) == 0;
-        public int BlockColumns => Narrow ? NarrowColumns : WideColumns;
+        public bool Twelve => UsesColumns12(OutChannels);
+        public int BlockColumns => Narrow || Twelve ? NarrowColumns : WideColumns;
         public int GroupWidth => Narrow ? Lanes : Wide64 ? 8 * Lanes : Wide ? 4 * Lanes : 2 * Lanes;
         public int PaddedOut => PaddedOutFor(OutChannels);
         public int ImageSize => Rows * Columns * Channels;
@@ -195,7 +212,7 @@ internal static unsafe class SmallChannelConv
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels,
         float[]? packedFilter = null, GemmEpilogue<float> epilogue = default)
     {
-        var blockColumns = outChannels <= Lanes ? NarrowColumns : WideColumns;
+        var blockColumns = BlockColumnsFor(outChannels);
         var c = new Correlation(g.Batch, (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight,
             Correlation.ColumnsFor(g.OutWidth, blockColumns, g.StrideWidth, g.KernelWidth), g.Channels,
             g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
@@ -233,7 +250,7 @@ internal static unsafe class SmallChannelConv
     /// </summary>
     public static void BackpropInput(ReadOnlySpan<float> filter, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Window2D g, int outChannels)
     {
-        var blockColumns = g.Channels <= Lanes ? NarrowColumns : WideColumns;
+        var blockColumns = BlockColumnsFor(g.Channels);
         var c = new Correlation(g.Batch, g.InHeight - 1 + g.KernelHeight,
             Correlation.ColumnsFor(g.InWidth, blockColumns, 1, g.KernelWidth), outChannels,
             g.KernelHeight, g.KernelWidth, 1, 1, g.InHeight, g.InWidth, g.Channels);
@@ -319,15 +336,17 @@ internal static unsafe class SmallChannelConv
     }
 
     /// <summary>
-    /// 6 output columns × <see cref="Correlation.GroupWidth"/> channels (16, or 32 or 64 in AVX-512 registers): y[col, 0..width)
+    /// 6 output columns × <see cref="Correlation.GroupWidth"/> channels (16, or 32 or 64 in AVX-512 registers), or 12 × 16 in
+    /// AVX-512 registers (<see cref="Columns12"/>): y[col, 0..width)
     /// at <paramref name="y"/> + col·<paramref name="yStride"/>; the filter rows' taps added by the run kernel of that
     /// width, one call per filter row.
     /// </summary>
     private static void WideBlock(in Correlation c, float* a, float* w, float* y, int yStride)
     {
         var width = c.GroupWidth;
-        var sums = stackalloc float[WideColumns * 8 * Lanes];
-        new Span<float>(sums, WideColumns * width).Clear();
+        var columns = c.BlockColumns;
+        var sums = stackalloc float[WideColumns * 8 * Lanes]; // 6 columns × up to 64 channels, or 12 × 16
+        new Span<float>(sums, columns * width).Clear();
         var run = c.KernelWidth * c.Channels;
         var po = c.PaddedOut;
         for (var kh = 0; kh < c.KernelHeight; kh++)
@@ -337,9 +356,10 @@ internal static unsafe class SmallChannelConv
             var step = c.StrideWidth * c.Channels;
             if (width == 8 * Lanes) Wide64Run(x, f, run, po, step, sums);
             else if (width == 4 * Lanes) Wide512Run(x, f, run, po, step, sums);
+            else if (c.Twelve) Twelve512Run(x, f, run, po, step, sums);
             else WideRun(x, f, run, po, step, sums);
         }
-        for (var col = 0; col < WideColumns; col++, y += yStride)
+        for (var col = 0; col < columns; col++, y += yStride)
             new ReadOnlySpan<float>(sums + col * width, width).CopyTo(new Span<float>(y, width));
     }
 
@@ -414,6 +434,41 @@ internal static unsafe class SmallChannelConv
         a3.Store(sums + 12 * Lanes); b3.Store(sums + 14 * Lanes);
         a4.Store(sums + 16 * Lanes); b4.Store(sums + 18 * Lanes);
         a5.Store(sums + 20 * Lanes); b5.Store(sums + 22 * Lanes);
+    }
+
+    /// <summary>
+    /// Adds one filter row's taps to the 12 × 16 sums (a 512-bit vector per column): each tap's 16 filter values
+    /// loaded once and multiplied by twelve broadcast inputs, as <see cref="WideRun"/> does for 6 columns in two 256-bit
+    /// halves, the same sums in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Twelve512Run(float* x, float* f, int run, int po, int step, float* sums)
+    {
+        var (a0, a1, a2, a3) = (Vector512.Load(sums), Vector512.Load(sums + 16), Vector512.Load(sums + 32), Vector512.Load(sums + 48));
+        var (a4, a5, a6, a7) = (Vector512.Load(sums + 64), Vector512.Load(sums + 80), Vector512.Load(sums + 96), Vector512.Load(sums + 112));
+        var (a8, a9, a10, a11) = (Vector512.Load(sums + 128), Vector512.Load(sums + 144), Vector512.Load(sums + 160), Vector512.Load(sums + 176));
+        // Columns 6–11 from a second pointer, as in NarrowBlock: eleven offsets would not stay in registers.
+        nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, stride = po;
+        var x6 = x + 6 * s1;
+        for (nint k = 0, taps = run; k < taps; k++, x++, x6++, f += stride)
+        {
+            var w = Vector512.Load(f);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(x[0]), w, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s1]), w, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s2]), w, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s3]), w, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s4]), w, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s5]), w, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[0]), w, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s1]), w, a7);
+            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s2]), w, a8);
+            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s3]), w, a9);
+            a10 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s4]), w, a10);
+            a11 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s5]), w, a11);
+        }
+        a0.Store(sums); a1.Store(sums + 16); a2.Store(sums + 32); a3.Store(sums + 48);
+        a4.Store(sums + 64); a5.Store(sums + 80); a6.Store(sums + 96); a7.Store(sums + 112);
+        a8.Store(sums + 128); a9.Store(sums + 144); a10.Store(sums + 160); a11.Store(sums + 176);
     }
 
     /// <summary>Adds one filter row's taps to the 6 × 64 sums (24 accumulators, 4 filter vectors, 1 broadcast: 29 registers).</summary>
@@ -499,10 +554,21 @@ internal static unsafe class SmallChannelConv
     /// The filter-gradient work: the padded input, the output gradient with its channels padded to 16s, the twelve
     /// vector sums of every task, and the output rows [<see cref="RowStart"/>, <see cref="RowEnd"/>) being added.
     /// </summary>
-    private readonly record struct FilterJob(nint X, nint Dy, nint Sums, Correlation C, int Blocks, int Groups, int RowStart, int RowEnd);
+    private readonly record struct FilterJob(nint X, nint Dy, nint Sums, Correlation C, int Blocks, int Groups, int RowStart, int RowEnd, bool Wide)
+    {
+        /// <summary>kw·channels positions per task: 6 (two 256-bit vectors of 16 channels each), or 12 in 512-bit vectors.</summary>
+        public int Run => Wide ? 2 * FilterRun : FilterRun;
+    }
 
-    private const int FilterRun = 6;            // kw·channels positions per task
+    private const int FilterRun = 6;            // kw·channels positions per task of the 256-bit kernel
     private const int SumVectors = 2 * FilterRun;
+    private const int SumFloats = SumVectors * 2 * Lanes; // a task's sums: twelve vectors of up to 16 floats
+
+    /// <summary>
+    /// Whether the filter gradient's tasks take 12 positions × 16 channels in 512-bit vectors (one gradient load and
+    /// twelve broadcasts a column) rather than 6 × 16 in 256-bit halves; tests turn it off to compare.
+    /// </summary>
+    internal static bool Filter512 = Vector512.IsHardwareAccelerated;
 
     /// <summary>
     /// <paramref name="filterGrad"/>[kh, kw, C, outChannels] = Σ over images and output positions of the input under
@@ -516,15 +582,17 @@ internal static unsafe class SmallChannelConv
             Correlation.ColumnsFor(g.OutWidth, 1, g.StrideWidth, g.KernelWidth), g.Channels,
             g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
         var run = g.KernelWidth * g.Channels;
-        var blocks = (run + FilterRun - 1) / FilterRun;
+        var wide = Filter512 && Vector512.IsHardwareAccelerated;
+        var taskRun = wide ? 2 * FilterRun : FilterRun;
+        var blocks = (run + taskRun - 1) / taskRun;
         var tasks = g.KernelHeight * blocks * groups;
         var positions = g.Batch * g.OutPositions;
         var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
         var dyPadded = paddedOut == outChannels ? null : ArrayPool<float>.Shared.Rent(checked(positions * paddedOut));
-        var sums = ArrayPool<float>.Shared.Rent(tasks * SumVectors * Lanes);
+        var sums = ArrayPool<float>.Shared.Rent(tasks * SumFloats);
         try
         {
-            sums.AsSpan(0, tasks * SumVectors * Lanes).Clear();
+            sums.AsSpan(0, tasks * SumFloats).Clear();
             if (dyPadded is not null)
             {
                 dyPadded.AsSpan(0, positions * paddedOut).Clear();
@@ -537,7 +605,7 @@ internal static unsafe class SmallChannelConv
             fixed (float* acc = sums)
             {
                 Pad(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns);
-                var job = new FilterJob((nint)xp, (nint)(dyPadded is null ? dy0 : dy1), (nint)acc, c, blocks, groups, 0, 0);
+                var job = new FilterJob((nint)xp, (nint)(dyPadded is null ? dy0 : dy1), (nint)acc, c, blocks, groups, 0, 0, wide);
                 var rows = g.Batch * g.OutHeight;
                 // Rows in chunks whose input and output gradient stay in the cache while every task reads them.
                 var chunk = Math.Max(1, (1 << 16) / (g.OutWidth * paddedOut + g.StrideHeight * c.Columns * g.Channels));
@@ -546,7 +614,11 @@ internal static unsafe class SmallChannelConv
                     var part = job with { RowStart = r0, RowEnd = Math.Min(rows, r0 + chunk) };
                     Partition.For(tasks, (long)(part.RowEnd - r0) * g.OutWidth * 2 * SumVectors, part, static (in FilterJob j, int start, int end) =>
                     {
-                        for (var t = start; t < end; t++) FilterTask(j, t);
+                        for (var t = start; t < end; t++)
+                        {
+                            if (j.Wide) FilterTask512(j, t);
+                            else FilterTask(j, t);
+                        }
                     });
                 }
                 for (var t = 0; t < tasks; t++)
@@ -554,10 +626,11 @@ internal static unsafe class SmallChannelConv
                     var (kh, rest) = (t / (blocks * groups), t % (blocks * groups));
                     var (block, group) = (rest / groups, rest % groups);
                     var channels = Math.Min(2 * Lanes, outChannels - group * 2 * Lanes);
-                    for (var i = 0; i < FilterRun && block * FilterRun + i < run; i++)
+                    // Position i's 16 channels: vectors 2i and 2i + 1 of 8 floats, or vector i of 16.
+                    for (var i = 0; i < taskRun && block * taskRun + i < run; i++)
                     {
-                        var src = acc + ((long)t * SumVectors + 2 * i) * Lanes;
-                        var dst = (kh * run + block * FilterRun + i) * outChannels + group * 2 * Lanes;
+                        var src = acc + (long)t * SumFloats + i * 2 * Lanes;
+                        var dst = (kh * run + block * taskRun + i) * outChannels + group * 2 * Lanes;
                         new ReadOnlySpan<float>(src, channels).CopyTo(filterGrad.Slice(dst, channels));
                     }
                 }
@@ -579,7 +652,7 @@ internal static unsafe class SmallChannelConv
         var (block, group) = (rest / j.Groups, rest % j.Groups);
         var paddedOut = j.Groups * 2 * Lanes;
         var step = c.StrideWidth * c.Channels;
-        var sums = (float*)j.Sums + (long)task * SumVectors * Lanes;
+        var sums = (float*)j.Sums + (long)task * SumFloats;
         var a0 = Avx.LoadVector256(sums); var b0 = Avx.LoadVector256(sums + Lanes);
         var a1 = Avx.LoadVector256(sums + 2 * Lanes); var b1 = Avx.LoadVector256(sums + 3 * Lanes);
         var a2 = Avx.LoadVector256(sums + 4 * Lanes); var b2 = Avx.LoadVector256(sums + 5 * Lanes);
@@ -610,5 +683,51 @@ internal static unsafe class SmallChannelConv
         Avx.Store(sums + 6 * Lanes, a3); Avx.Store(sums + 7 * Lanes, b3);
         Avx.Store(sums + 8 * Lanes, a4); Avx.Store(sums + 9 * Lanes, b4);
         Avx.Store(sums + 10 * Lanes, a5); Avx.Store(sums + 11 * Lanes, b5);
+    }
+
+    /// <summary>
+    /// <see cref="FilterTask"/> for 12 positions × 16 output channels in 512-bit vectors: each output position's 16
+    /// gradient values loaded once and multiplied by twelve broadcast inputs (positions 6–11 from a second pointer,
+    /// as in <see cref="NarrowBlock"/>). Each sum adds the same products in the same order.
+    /// </summary>
+    private static void FilterTask512(in FilterJob j, int task)
+    {
+        var c = j.C;
+        var (kh, rest) = (task / (j.Blocks * j.Groups), task % (j.Blocks * j.Groups));
+        var (block, group) = (rest / j.Groups, rest % j.Groups);
+        var paddedOut = j.Groups * 2 * Lanes;
+        var step = c.StrideWidth * c.Channels;
+        var sums = (float*)j.Sums + (long)task * SumFloats;
+        var (a0, a1, a2, a3) = (Vector512.Load(sums), Vector512.Load(sums + 16), Vector512.Load(sums + 32), Vector512.Load(sums + 48));
+        var (a4, a5, a6, a7) = (Vector512.Load(sums + 64), Vector512.Load(sums + 80), Vector512.Load(sums + 96), Vector512.Load(sums + 112));
+        var (a8, a9, a10, a11) = (Vector512.Load(sums + 128), Vector512.Load(sums + 144), Vector512.Load(sums + 160), Vector512.Load(sums + 176));
+        var (n, oh) = (j.RowStart / c.OutHeight, j.RowStart % c.OutHeight);
+        for (var r = j.RowStart; r < j.RowEnd; r++)
+        {
+            // Positions past the window's kw·channels run read the next column, row or the slack and are never stored.
+            var x = (float*)j.X + (long)n * c.ImageSize + ((long)(oh * c.StrideHeight + kh) * c.Columns) * c.Channels + block * 2 * FilterRun;
+            if (++oh == c.OutHeight) (n, oh) = (n + 1, 0);
+            var dy = (float*)j.Dy + (long)r * c.OutWidth * paddedOut + group * 2 * Lanes;
+            for (var ow = 0; ow < c.OutWidth; ow++, x += step, dy += paddedOut)
+            {
+                var d = Vector512.Load(dy);
+                var x6 = x + 6;
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(x[0]), d, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(x[1]), d, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(x[2]), d, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(x[3]), d, a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(x[4]), d, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(x[5]), d, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[0]), d, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[1]), d, a7);
+                a8 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[2]), d, a8);
+                a9 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[3]), d, a9);
+                a10 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[4]), d, a10);
+                a11 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[5]), d, a11);
+            }
+        }
+        a0.Store(sums); a1.Store(sums + 16); a2.Store(sums + 32); a3.Store(sums + 48);
+        a4.Store(sums + 64); a5.Store(sums + 80); a6.Store(sums + 96); a7.Store(sums + 112);
+        a8.Store(sums + 128); a9.Store(sums + 144); a10.Store(sums + 160); a11.Store(sums + 176);
     }
 }
