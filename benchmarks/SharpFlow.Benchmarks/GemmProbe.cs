@@ -23,6 +23,9 @@ public static class GemmProbe
         ("incep 71x71 3x3 80->192", 5041, 720, 192),
         ("resnet 28x28 3x3 128->128", 784, 1152, 128),
         ("resnet 7x7 3x3 512->512", 49, 4608, 512),
+        ("resnet 28x28 3x3/2 64->128", 784, 576, 128),
+        ("resnet 14x14 3x3/2 128->256", 196, 1152, 256),
+        ("incep 17x17 7x1 192->192", 289, 1344, 192),
     ];
 
     /// <summary>Prints each shape's median time and GFLOP/s.</summary>

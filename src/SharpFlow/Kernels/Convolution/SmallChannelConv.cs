@@ -287,7 +287,7 @@ internal static unsafe class SmallChannelConv
         }
     }
 
-    private readonly record struct CorrelateJob(nint X, nint W, nint Y, Correlation C, RowEpilogue Epilogue);
+    private readonly record struct CorrelateJob(nint X, nint W, nint Y, Correlation C, RowEpilogue Epilogue, nint Taps);
 
     /// <summary>
     /// The correlation row by row of output, each row followed by <paramref name="epilogue"/> while it is in cache
@@ -295,7 +295,19 @@ internal static unsafe class SmallChannelConv
     /// </summary>
     private static void Correlate(in Correlation c, float* x, float* w, float* y, RowEpilogue epilogue = default)
     {
-        var job = new CorrelateJob((nint)x, (nint)w, (nint)y, c, epilogue);
+        // Where each tap of a window (filter row kh, position i of its kw·channels run) is, from the window's first
+        // value: the wide kernels walk all of a window's taps in one loop, with their sums in registers throughout.
+        var count = c.KernelHeight * c.KernelWidth * c.Channels;
+        var table = count <= 2048 ? stackalloc nint[count] : new nint[count];
+        var run = c.KernelWidth * c.Channels;
+        for (var t = 0; t < count; t++) table[t] = (nint)(t / run) * c.Columns * c.Channels + t % run;
+        fixed (nint* taps = table)
+            Correlate(c, x, w, y, epilogue, taps);
+    }
+
+    private static void Correlate(in Correlation c, float* x, float* w, float* y, RowEpilogue epilogue, nint* taps)
+    {
+        var job = new CorrelateJob((nint)x, (nint)w, (nint)y, c, epilogue, (nint)taps);
         Partition.For(c.Batch * c.OutHeight, (long)c.OutWidth * c.KernelHeight * c.KernelWidth * c.Channels * c.OutChannels, job,
             static (in CorrelateJob j, int start, int end) =>
             {
@@ -327,7 +339,7 @@ internal static unsafe class SmallChannelConv
                 var target = full ? outRow + (long)ow0 * c.OutChannels + o0 : block;
                 var targetStride = full ? c.OutChannels : groupWidth;
                 if (c.Narrow) NarrowBlock(c, a, (float*)j.W + o0, target, targetStride);
-                else WideBlock(c, a, (float*)j.W + o0, target, targetStride);
+                else WideBlock(c, a, (nint*)j.Taps, (float*)j.W + o0, target, targetStride);
                 if (!full)
                     for (var col = 0; col < columns; col++)
                         new ReadOnlySpan<float>(block + col * groupWidth, channels).CopyTo(new Span<float>(outRow + (long)(ow0 + col) * c.OutChannels + o0, channels));
@@ -341,175 +353,172 @@ internal static unsafe class SmallChannelConv
     /// at <paramref name="y"/> + col·<paramref name="yStride"/>; the filter rows' taps added by the run kernel of that
     /// width, one call per filter row.
     /// </summary>
-    private static void WideBlock(in Correlation c, float* a, float* w, float* y, int yStride)
+    private static void WideBlock(in Correlation c, float* a, nint* taps, float* w, float* y, int yStride)
     {
         var width = c.GroupWidth;
-        var columns = c.BlockColumns;
-        var sums = stackalloc float[WideColumns * 8 * Lanes]; // 6 columns × up to 64 channels, or 12 × 16
-        new Span<float>(sums, columns * width).Clear();
-        var run = c.KernelWidth * c.Channels;
+        var count = c.KernelHeight * c.KernelWidth * c.Channels;
         var po = c.PaddedOut;
-        for (var kh = 0; kh < c.KernelHeight; kh++)
-        {
-            var x = a + (long)kh * c.Columns * c.Channels;
-            var f = w + (long)kh * run * po;
-            var step = c.StrideWidth * c.Channels;
-            if (width == 8 * Lanes) Wide64Run(x, f, run, po, step, sums);
-            else if (width == 4 * Lanes) Wide512Run(x, f, run, po, step, sums);
-            else if (c.Twelve) Twelve512Run(x, f, run, po, step, sums);
-            else WideRun(x, f, run, po, step, sums);
-        }
-        for (var col = 0; col < columns; col++, y += yStride)
-            new ReadOnlySpan<float>(sums + col * width, width).CopyTo(new Span<float>(y, width));
+        var step = c.StrideWidth * c.Channels;
+        // The filter's taps are rows of PaddedOut values in window order: one pass over all of them, the sums then
+        // stored from the registers straight into the block's columns (yStride apart).
+        if (width == 8 * Lanes) Wide64Run(a, taps, w, count, po, step, y, yStride);
+        else if (width == 4 * Lanes) Wide512Run(a, taps, w, count, po, step, y, yStride);
+        else if (c.Twelve) Twelve512Run(a, taps, w, count, po, step, y, yStride);
+        else WideRun(a, taps, w, count, po, step, y, yStride);
     }
 
     /// <summary>
-    /// Adds one filter row's taps to the 6 × 16 sums, as <see cref="Wide512Run"/> does for 32 channels. With the
-    /// filter rows' loop around it in one method (and the call of <c>PaddedOut</c> after the accumulators were made)
-    /// the JIT kept the twelve accumulators in memory, loaded and stored at every tap: LeNet-5's second convolution
-    /// took 0.62 ms at batch 64.
+    /// Adds a window's taps (<paramref name="count"/>, each at <paramref name="x"/> + <paramref name="taps"/>[k], its
+    /// <paramref name="po"/> filter values at <paramref name="f"/> + k·po) to the 6 × 16 sums, as <see cref="Wide512Run"/>
+    /// does for 32 channels. All filter rows in one loop: with a loop over filter rows around a loop over a row's taps
+    /// in one method, the JIT kept the twelve accumulators in memory, loaded and stored at every tap (LeNet-5's second
+    /// convolution took 0.62 ms at batch 64); a call per filter row loaded and stored them once a row (Inception-v3's
+    /// first convolution, 3 rows of 9 taps, ran at 88 GFLOP/s).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WideRun(float* x, float* f, int run, int po, int step, float* sums)
+    private static void WideRun(float* x, nint* taps, float* f, int count, int po, int step, float* y, nint ys)
     {
-        var (a0, b0) = (Vector256.Load(sums), Vector256.Load(sums + Lanes));
-        var (a1, b1) = (Vector256.Load(sums + 2 * Lanes), Vector256.Load(sums + 3 * Lanes));
-        var (a2, b2) = (Vector256.Load(sums + 4 * Lanes), Vector256.Load(sums + 5 * Lanes));
-        var (a3, b3) = (Vector256.Load(sums + 6 * Lanes), Vector256.Load(sums + 7 * Lanes));
-        var (a4, b4) = (Vector256.Load(sums + 8 * Lanes), Vector256.Load(sums + 9 * Lanes));
-        var (a5, b5) = (Vector256.Load(sums + 10 * Lanes), Vector256.Load(sums + 11 * Lanes));
+        var (a0, b0) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var (a1, b1) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var (a2, b2) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var (a3, b3) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var (a4, b4) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var (a5, b5) = (Vector256<float>.Zero, Vector256<float>.Zero);
         // The five column offsets and the filter stride as native integers: computed in the loop from int, they cost
         // ten scalar instructions a tap beside twelve FMAs (the stem convolution ran at 185 GFLOP/s).
         nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, stride = po;
-        for (nint k = 0, taps = run; k < taps; k++, x++, f += stride)
+        for (nint k = 0; k < count; k++, f += stride)
         {
+            var xk = x + taps[k];
             var w0 = Avx.LoadVector256(f);
             var w1 = Avx.LoadVector256(f + Lanes);
-            var v = Vector256.Create(x[0]); a0 = Fma.MultiplyAdd(v, w0, a0); b0 = Fma.MultiplyAdd(v, w1, b0);
-            v = Vector256.Create(x[s1]); a1 = Fma.MultiplyAdd(v, w0, a1); b1 = Fma.MultiplyAdd(v, w1, b1);
-            v = Vector256.Create(x[s2]); a2 = Fma.MultiplyAdd(v, w0, a2); b2 = Fma.MultiplyAdd(v, w1, b2);
-            v = Vector256.Create(x[s3]); a3 = Fma.MultiplyAdd(v, w0, a3); b3 = Fma.MultiplyAdd(v, w1, b3);
-            v = Vector256.Create(x[s4]); a4 = Fma.MultiplyAdd(v, w0, a4); b4 = Fma.MultiplyAdd(v, w1, b4);
-            v = Vector256.Create(x[s5]); a5 = Fma.MultiplyAdd(v, w0, a5); b5 = Fma.MultiplyAdd(v, w1, b5);
+            var v = Vector256.Create(xk[0]); a0 = Fma.MultiplyAdd(v, w0, a0); b0 = Fma.MultiplyAdd(v, w1, b0);
+            v = Vector256.Create(xk[s1]); a1 = Fma.MultiplyAdd(v, w0, a1); b1 = Fma.MultiplyAdd(v, w1, b1);
+            v = Vector256.Create(xk[s2]); a2 = Fma.MultiplyAdd(v, w0, a2); b2 = Fma.MultiplyAdd(v, w1, b2);
+            v = Vector256.Create(xk[s3]); a3 = Fma.MultiplyAdd(v, w0, a3); b3 = Fma.MultiplyAdd(v, w1, b3);
+            v = Vector256.Create(xk[s4]); a4 = Fma.MultiplyAdd(v, w0, a4); b4 = Fma.MultiplyAdd(v, w1, b4);
+            v = Vector256.Create(xk[s5]); a5 = Fma.MultiplyAdd(v, w0, a5); b5 = Fma.MultiplyAdd(v, w1, b5);
         }
-        a0.Store(sums); b0.Store(sums + Lanes);
-        a1.Store(sums + 2 * Lanes); b1.Store(sums + 3 * Lanes);
-        a2.Store(sums + 4 * Lanes); b2.Store(sums + 5 * Lanes);
-        a3.Store(sums + 6 * Lanes); b3.Store(sums + 7 * Lanes);
-        a4.Store(sums + 8 * Lanes); b4.Store(sums + 9 * Lanes);
-        a5.Store(sums + 10 * Lanes); b5.Store(sums + 11 * Lanes);
+        a0.Store(y); b0.Store(y + 8);
+        a1.Store(y + 1 * ys); b1.Store(y + 1 * ys + 8);
+        a2.Store(y + 2 * ys); b2.Store(y + 2 * ys + 8);
+        a3.Store(y + 3 * ys); b3.Store(y + 3 * ys + 8);
+        a4.Store(y + 4 * ys); b4.Store(y + 4 * ys + 8);
+        a5.Store(y + 5 * ys); b5.Store(y + 5 * ys + 8);
     }
 
     /// <summary>
-    /// Adds one filter row's taps to the 6 × 32 sums. A loop of its own, one per call: with the filter rows' loop
-    /// around it in one method, the JIT kept the twelve accumulators in memory, loaded and stored at every tap
-    /// (Inception-v3's first convolution took 0.53 ms instead of 0.24 with the 16-channel blocks).
+    /// Adds a window's taps to the 6 × 32 sums, as <see cref="WideRun"/> does to 6 × 16.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Wide512Run(float* x, float* f, int run, int po, int step, float* sums)
+    private static void Wide512Run(float* x, nint* taps, float* f, int count, int po, int step, float* y, nint ys)
     {
-        var (a0, b0) = (Vector512.Load(sums), Vector512.Load(sums + 2 * Lanes));
-        var (a1, b1) = (Vector512.Load(sums + 4 * Lanes), Vector512.Load(sums + 6 * Lanes));
-        var (a2, b2) = (Vector512.Load(sums + 8 * Lanes), Vector512.Load(sums + 10 * Lanes));
-        var (a3, b3) = (Vector512.Load(sums + 12 * Lanes), Vector512.Load(sums + 14 * Lanes));
-        var (a4, b4) = (Vector512.Load(sums + 16 * Lanes), Vector512.Load(sums + 18 * Lanes));
-        var (a5, b5) = (Vector512.Load(sums + 20 * Lanes), Vector512.Load(sums + 22 * Lanes));
+        var (a0, b0) = (Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a1, b1) = (Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a2, b2) = (Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a3, b3) = (Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a4, b4) = (Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a5, b5) = (Vector512<float>.Zero, Vector512<float>.Zero);
         // The five column offsets and the filter stride as native integers: computed in the loop from int, they cost
         // ten scalar instructions a tap beside twelve FMAs (the stem convolution ran at 185 GFLOP/s).
         nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, stride = po;
-        for (nint k = 0, taps = run; k < taps; k++, x++, f += stride)
+        for (nint k = 0; k < count; k++, f += stride)
         {
+            var xk = x + taps[k];
             var w0 = Vector512.Load(f);
             var w1 = Vector512.Load(f + 2 * Lanes);
-            var v = Vector512.Create(x[0]); a0 = Vector512.FusedMultiplyAdd(v, w0, a0); b0 = Vector512.FusedMultiplyAdd(v, w1, b0);
-            v = Vector512.Create(x[s1]); a1 = Vector512.FusedMultiplyAdd(v, w0, a1); b1 = Vector512.FusedMultiplyAdd(v, w1, b1);
-            v = Vector512.Create(x[s2]); a2 = Vector512.FusedMultiplyAdd(v, w0, a2); b2 = Vector512.FusedMultiplyAdd(v, w1, b2);
-            v = Vector512.Create(x[s3]); a3 = Vector512.FusedMultiplyAdd(v, w0, a3); b3 = Vector512.FusedMultiplyAdd(v, w1, b3);
-            v = Vector512.Create(x[s4]); a4 = Vector512.FusedMultiplyAdd(v, w0, a4); b4 = Vector512.FusedMultiplyAdd(v, w1, b4);
-            v = Vector512.Create(x[s5]); a5 = Vector512.FusedMultiplyAdd(v, w0, a5); b5 = Vector512.FusedMultiplyAdd(v, w1, b5);
+            var v = Vector512.Create(xk[0]); a0 = Vector512.FusedMultiplyAdd(v, w0, a0); b0 = Vector512.FusedMultiplyAdd(v, w1, b0);
+            v = Vector512.Create(xk[s1]); a1 = Vector512.FusedMultiplyAdd(v, w0, a1); b1 = Vector512.FusedMultiplyAdd(v, w1, b1);
+            v = Vector512.Create(xk[s2]); a2 = Vector512.FusedMultiplyAdd(v, w0, a2); b2 = Vector512.FusedMultiplyAdd(v, w1, b2);
+            v = Vector512.Create(xk[s3]); a3 = Vector512.FusedMultiplyAdd(v, w0, a3); b3 = Vector512.FusedMultiplyAdd(v, w1, b3);
+            v = Vector512.Create(xk[s4]); a4 = Vector512.FusedMultiplyAdd(v, w0, a4); b4 = Vector512.FusedMultiplyAdd(v, w1, b4);
+            v = Vector512.Create(xk[s5]); a5 = Vector512.FusedMultiplyAdd(v, w0, a5); b5 = Vector512.FusedMultiplyAdd(v, w1, b5);
         }
-        a0.Store(sums); b0.Store(sums + 2 * Lanes);
-        a1.Store(sums + 4 * Lanes); b1.Store(sums + 6 * Lanes);
-        a2.Store(sums + 8 * Lanes); b2.Store(sums + 10 * Lanes);
-        a3.Store(sums + 12 * Lanes); b3.Store(sums + 14 * Lanes);
-        a4.Store(sums + 16 * Lanes); b4.Store(sums + 18 * Lanes);
-        a5.Store(sums + 20 * Lanes); b5.Store(sums + 22 * Lanes);
+        a0.Store(y); b0.Store(y + 16);
+        a1.Store(y + 1 * ys); b1.Store(y + 1 * ys + 16);
+        a2.Store(y + 2 * ys); b2.Store(y + 2 * ys + 16);
+        a3.Store(y + 3 * ys); b3.Store(y + 3 * ys + 16);
+        a4.Store(y + 4 * ys); b4.Store(y + 4 * ys + 16);
+        a5.Store(y + 5 * ys); b5.Store(y + 5 * ys + 16);
     }
 
     /// <summary>
-    /// Adds one filter row's taps to the 12 × 16 sums (a 512-bit vector per column): each tap's 16 filter values
+    /// Adds a window's taps to the 12 × 16 sums (a 512-bit vector per column): each tap's 16 filter values
     /// loaded once and multiplied by twelve broadcast inputs, as <see cref="WideRun"/> does for 6 columns in two 256-bit
     /// halves, the same sums in the same order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Twelve512Run(float* x, float* f, int run, int po, int step, float* sums)
+    private static void Twelve512Run(float* x, nint* taps, float* f, int count, int po, int step, float* y, nint ys)
     {
-        var (a0, a1, a2, a3) = (Vector512.Load(sums), Vector512.Load(sums + 16), Vector512.Load(sums + 32), Vector512.Load(sums + 48));
-        var (a4, a5, a6, a7) = (Vector512.Load(sums + 64), Vector512.Load(sums + 80), Vector512.Load(sums + 96), Vector512.Load(sums + 112));
-        var (a8, a9, a10, a11) = (Vector512.Load(sums + 128), Vector512.Load(sums + 144), Vector512.Load(sums + 160), Vector512.Load(sums + 176));
+        var (a0, a1, a2, a3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a4, a5, a6, a7) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a8, a9, a10, a11) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
         // Columns 6–11 from a second pointer, as in NarrowBlock: eleven offsets would not stay in registers.
         nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, stride = po;
         var x6 = x + 6 * s1;
-        for (nint k = 0, taps = run; k < taps; k++, x++, x6++, f += stride)
+        for (nint k = 0; k < count; k++, f += stride)
         {
+            var xk = x + taps[k];
+            var xk6 = x6 + taps[k];
             var w = Vector512.Load(f);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(x[0]), w, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s1]), w, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s2]), w, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s3]), w, a3);
-            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s4]), w, a4);
-            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(x[s5]), w, a5);
-            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[0]), w, a6);
-            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s1]), w, a7);
-            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s2]), w, a8);
-            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s3]), w, a9);
-            a10 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s4]), w, a10);
-            a11 = Vector512.FusedMultiplyAdd(Vector512.Create(x6[s5]), w, a11);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(xk[0]), w, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(xk[s1]), w, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(xk[s2]), w, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(xk[s3]), w, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(xk[s4]), w, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(xk[s5]), w, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(xk6[0]), w, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(xk6[s1]), w, a7);
+            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(xk6[s2]), w, a8);
+            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(xk6[s3]), w, a9);
+            a10 = Vector512.FusedMultiplyAdd(Vector512.Create(xk6[s4]), w, a10);
+            a11 = Vector512.FusedMultiplyAdd(Vector512.Create(xk6[s5]), w, a11);
         }
-        a0.Store(sums); a1.Store(sums + 16); a2.Store(sums + 32); a3.Store(sums + 48);
-        a4.Store(sums + 64); a5.Store(sums + 80); a6.Store(sums + 96); a7.Store(sums + 112);
-        a8.Store(sums + 128); a9.Store(sums + 144); a10.Store(sums + 160); a11.Store(sums + 176);
+        a0.Store(y); a1.Store(y + 1 * ys); a2.Store(y + 2 * ys); a3.Store(y + 3 * ys);
+        a4.Store(y + 4 * ys); a5.Store(y + 5 * ys); a6.Store(y + 6 * ys); a7.Store(y + 7 * ys);
+        a8.Store(y + 8 * ys); a9.Store(y + 9 * ys); a10.Store(y + 10 * ys); a11.Store(y + 11 * ys);
     }
 
-    /// <summary>Adds one filter row's taps to the 6 × 64 sums (24 accumulators, 4 filter vectors, 1 broadcast: 29 registers).</summary>
+    /// <summary>Adds a window's taps to the 6 × 64 sums (24 accumulators, 4 filter vectors, 1 broadcast: 29 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Wide64Run(float* x, float* f, int run, int po, int step, float* sums)
+    private static void Wide64Run(float* x, nint* taps, float* f, int count, int po, int step, float* y, nint ys)
     {
-        var (a0, b0, c0, d0) = (Vector512.Load(sums), Vector512.Load(sums + 16), Vector512.Load(sums + 32), Vector512.Load(sums + 48));
-        var (a1, b1, c1, d1) = (Vector512.Load(sums + 64), Vector512.Load(sums + 80), Vector512.Load(sums + 96), Vector512.Load(sums + 112));
-        var (a2, b2, c2, d2) = (Vector512.Load(sums + 128), Vector512.Load(sums + 144), Vector512.Load(sums + 160), Vector512.Load(sums + 176));
-        var (a3, b3, c3, d3) = (Vector512.Load(sums + 192), Vector512.Load(sums + 208), Vector512.Load(sums + 224), Vector512.Load(sums + 240));
-        var (a4, b4, c4, d4) = (Vector512.Load(sums + 256), Vector512.Load(sums + 272), Vector512.Load(sums + 288), Vector512.Load(sums + 304));
-        var (a5, b5, c5, d5) = (Vector512.Load(sums + 320), Vector512.Load(sums + 336), Vector512.Load(sums + 352), Vector512.Load(sums + 368));
+        var (a0, b0, c0, d0) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a1, b1, c1, d1) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a2, b2, c2, d2) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a3, b3, c3, d3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a4, b4, c4, d4) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+        var (a5, b5, c5, d5) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
         nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, stride = po;
-        for (nint k = 0, taps = run; k < taps; k++, x++, f += stride)
+        for (nint k = 0; k < count; k++, f += stride)
         {
+            var xk = x + taps[k];
             var (w0, w1, w2, w3) = (Vector512.Load(f), Vector512.Load(f + 16), Vector512.Load(f + 32), Vector512.Load(f + 48));
-            var v = Vector512.Create(x[0]);
+            var v = Vector512.Create(xk[0]);
             a0 = Vector512.FusedMultiplyAdd(v, w0, a0); b0 = Vector512.FusedMultiplyAdd(v, w1, b0);
             c0 = Vector512.FusedMultiplyAdd(v, w2, c0); d0 = Vector512.FusedMultiplyAdd(v, w3, d0);
-            v = Vector512.Create(x[s1]);
+            v = Vector512.Create(xk[s1]);
             a1 = Vector512.FusedMultiplyAdd(v, w0, a1); b1 = Vector512.FusedMultiplyAdd(v, w1, b1);
             c1 = Vector512.FusedMultiplyAdd(v, w2, c1); d1 = Vector512.FusedMultiplyAdd(v, w3, d1);
-            v = Vector512.Create(x[s2]);
+            v = Vector512.Create(xk[s2]);
             a2 = Vector512.FusedMultiplyAdd(v, w0, a2); b2 = Vector512.FusedMultiplyAdd(v, w1, b2);
             c2 = Vector512.FusedMultiplyAdd(v, w2, c2); d2 = Vector512.FusedMultiplyAdd(v, w3, d2);
-            v = Vector512.Create(x[s3]);
+            v = Vector512.Create(xk[s3]);
             a3 = Vector512.FusedMultiplyAdd(v, w0, a3); b3 = Vector512.FusedMultiplyAdd(v, w1, b3);
             c3 = Vector512.FusedMultiplyAdd(v, w2, c3); d3 = Vector512.FusedMultiplyAdd(v, w3, d3);
-            v = Vector512.Create(x[s4]);
+            v = Vector512.Create(xk[s4]);
             a4 = Vector512.FusedMultiplyAdd(v, w0, a4); b4 = Vector512.FusedMultiplyAdd(v, w1, b4);
             c4 = Vector512.FusedMultiplyAdd(v, w2, c4); d4 = Vector512.FusedMultiplyAdd(v, w3, d4);
-            v = Vector512.Create(x[s5]);
+            v = Vector512.Create(xk[s5]);
             a5 = Vector512.FusedMultiplyAdd(v, w0, a5); b5 = Vector512.FusedMultiplyAdd(v, w1, b5);
             c5 = Vector512.FusedMultiplyAdd(v, w2, c5); d5 = Vector512.FusedMultiplyAdd(v, w3, d5);
         }
-        a0.Store(sums); b0.Store(sums + 16); c0.Store(sums + 32); d0.Store(sums + 48);
-        a1.Store(sums + 64); b1.Store(sums + 80); c1.Store(sums + 96); d1.Store(sums + 112);
-        a2.Store(sums + 128); b2.Store(sums + 144); c2.Store(sums + 160); d2.Store(sums + 176);
-        a3.Store(sums + 192); b3.Store(sums + 208); c3.Store(sums + 224); d3.Store(sums + 240);
-        a4.Store(sums + 256); b4.Store(sums + 272); c4.Store(sums + 288); d4.Store(sums + 304);
-        a5.Store(sums + 320); b5.Store(sums + 336); c5.Store(sums + 352); d5.Store(sums + 368);
+        a0.Store(y); b0.Store(y + 16); c0.Store(y + 32); d0.Store(y + 48);
+        a1.Store(y + 1 * ys); b1.Store(y + 1 * ys + 16); c1.Store(y + 1 * ys + 32); d1.Store(y + 1 * ys + 48);
+        a2.Store(y + 2 * ys); b2.Store(y + 2 * ys + 16); c2.Store(y + 2 * ys + 32); d2.Store(y + 2 * ys + 48);
+        a3.Store(y + 3 * ys); b3.Store(y + 3 * ys + 16); c3.Store(y + 3 * ys + 32); d3.Store(y + 3 * ys + 48);
+        a4.Store(y + 4 * ys); b4.Store(y + 4 * ys + 16); c4.Store(y + 4 * ys + 32); d4.Store(y + 4 * ys + 48);
+        a5.Store(y + 5 * ys); b5.Store(y + 5 * ys + 16); c5.Store(y + 5 * ys + 32); d5.Store(y + 5 * ys + 48);
     }
 
     /// <summary>12 output columns × 8 channels.</summary>
