@@ -72,6 +72,8 @@ public class SmallChannelConvTests
         { 2, 13, 10, 7, 9, 4, 2, 3, false },
         { 1, 2, 3, 4, 6, 5, 5, 1, true },      // a window larger than the image
         { 1, 1, 1, 3, 17, 3, 3, 1, true },     // a 1×1 image: only the centre tap is inside
+        { 2, 9, 14, 16, 12, 3, 3, 1, true },   // 16 input channels: the input gradient's full 12-column blocks
+        { 1, 14, 13, 16, 16, 13, 11, 1, true }, // 2,288 taps a window: the tap table past the stack's
     };
 
     [Theory, MemberData(nameof(Cases))]

@@ -8,6 +8,7 @@ namespace SharpFlow.Tests.Train;
 /// Nesterov, with denormal operands and results (flushed to zero, as TensorFlow's executor runs its kernels), and
 /// through <c>AdamOptimizer</c> on a variable of 1,037 elements over several steps.
 /// </summary>
+[Collection("kernel settings")]
 public class AdamSingleTests
 {
     private static float[] Values(int n, int seed, float scale, bool positive = false)
@@ -40,10 +41,29 @@ public class AdamSingleTests
         }
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void OnePassEqualsTheScalarRule(bool nesterov)
+    public static TheoryData<bool, bool, bool> Loops() => new()
+    {
+        // Nesterov, the 16-element loop, the 8-element loop (each in software vectors where the machine lacks them)
+        { false, true, true }, { true, true, true }, { false, false, true }, { true, false, true }, { false, true, false }, { true, false, false },
+    };
+
+    /// <summary>Runs <paramref name="body"/> with the update's vector loops set as given, then restores them.</summary>
+    private static void WithLoops(bool wide512, bool wide256, Action body)
+    {
+        var saved = (ApplyAdam.Wide512, ApplyAdam.Wide256);
+        try
+        {
+            (ApplyAdam.Wide512, ApplyAdam.Wide256) = (wide512, wide256);
+            body();
+        }
+        finally
+        {
+            (ApplyAdam.Wide512, ApplyAdam.Wide256) = saved;
+        }
+    }
+
+    [Theory, MemberData(nameof(Loops))]
+    public void OnePassEqualsTheScalarRule(bool nesterov, bool wide512, bool wide256) => WithLoops(wide512, wide256, () =>
     {
         const float lr = 0.01f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-7f, beta1Power = 0.9f * 0.9f, beta2Power = 0.999f * 0.999f;
         foreach (var n in Enumerable.Range(0, 40).Append(1037))
@@ -60,16 +80,19 @@ public class AdamSingleTests
                 Assert.True(BitConverter.SingleToInt32Bits(x1[i]) == BitConverter.SingleToInt32Bits(x[i]), $"x[{i}] of {n}: {x[i]} against {x1[i]}");
             }
         }
-    }
+    });
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void DenormalsCountAsZero(bool nesterov)
+    [Theory, MemberData(nameof(Loops))]
+    public void DenormalsCountAsZero(bool nesterov, bool wide512, bool wide256) => WithLoops(wide512, wide256, () =>
+    {
+        foreach (var n in new[] { 37, 29, 7 }) // 16 + 16 + 5, 16 + 8 + 5 (or 8 + 8 + 8 + 5), the scalar loop alone
+            DenormalCase(n, nesterov);
+    });
+
+    private static void DenormalCase(int n, bool nesterov)
     {
         // Moments whose gradient is zero decaying through the denormal range, a denormal gradient, a denormal weight,
         // and a product (g·g) that underflows: each comes out as TensorFlow's flush-to-zero mode has it.
-        const int n = 37;
         var tiny = BitConverter.Int32BitsToSingle(0x00000400); // a denormal
         var x = Values(n, 7, 1f);
         var m = Enumerable.Range(0, n).Select(i => i % 3 == 0 ? tiny * (i + 1) : i % 3 == 1 ? -1.5e-38f : 2e-5f).ToArray();
@@ -93,6 +116,13 @@ public class AdamSingleTests
         Assert.Equal(0f, m[0]);
         Assert.Equal(0f, m[2]);
         Assert.Equal(2e-5f * 0.9f, m[5], 1e-12f);
+    }
+
+    [Fact]
+    public void OperandsOfOtherLengthsAreRefused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ApplyAdam.UpdateSingle(new float[4], new float[4], new float[3], new float[4], 0.1f, 0.001f, 0.9f, 0.01f, 1e-7f, false));
+        Assert.Contains("ApplyAdam", e.Message);
     }
 
     [Fact]

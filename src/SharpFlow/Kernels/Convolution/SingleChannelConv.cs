@@ -30,8 +30,8 @@ internal static unsafe class SingleChannelConv
     /// <summary>
     /// Whether the kernels take 16 columns per vector in AVX-512 registers rather than 8 in AVX ones: half the
     /// multiply-adds and loads for the same sums (LeNet-5's first convolution, 28 columns wide, is one block of 32
-    /// instead of two of 16). Sums over a filter gradient's columns then run in 16 lanes, not 8. Tests turn it off
-    /// to run both.
+    /// instead of two of 16). Sums over a filter gradient's columns then run in 16 lanes, not 8. Tests flip it to run
+    /// both (without AVX-512, in the runtime's software vectors).
     /// </summary>
     internal static bool Wide512 = Vector512.IsHardwareAccelerated;
 
@@ -48,7 +48,7 @@ internal static unsafe class SingleChannelConv
     {
         public static Padded Of(in Window2D g)
         {
-            var wide = Wide512 && Vector512.IsHardwareAccelerated;
+            var wide = Wide512;
             var block = 2 * (wide ? WideLanes : NarrowLanes);
             var outColumns = (g.OutWidth + block - 1) / block * block;
             // One column more than the taps need: the filter gradient reads taps in pairs.

@@ -67,17 +67,16 @@ internal static unsafe class SmallChannelConv
     /// Whether the AVX-512 kernels take 9 to 16 output channels as one 512-bit vector per column, 12 columns a block
     /// (twelve registers, one filter load and twelve broadcasts a tap), rather than two 256-bit vectors per column, 6
     /// columns a block: half the multiply-adds for LeNet-5's second convolution (6 → 16 channels). The same sums in the
-    /// same order. Tests turn it off to compare.
+    /// same order. Tests flip it to compare (set without AVX-512, the blocks run in the runtime's software vectors:
+    /// slow, but the same sums).
     /// </summary>
     internal static bool Columns12 = Vector512.IsHardwareAccelerated;
 
     /// <summary>Output columns per block of a correlation with this many output channels.</summary>
-    private static int BlockColumnsFor(int outChannels) =>
-        outChannels <= Lanes || UsesColumns12(outChannels) ? NarrowColumns : WideColumns;
+    private static int BlockColumnsFor(int outChannels, bool twelve) => outChannels <= Lanes || twelve ? NarrowColumns : WideColumns;
 
-    /// <summary>Whether a correlation of this many output channels takes the 12-column, one-vector-per-column AVX-512 blocks.</summary>
-    private static bool UsesColumns12(int outChannels) =>
-        Columns12 && Vector512.IsHardwareAccelerated && outChannels > Lanes && outChannels <= 2 * Lanes;
+    /// <summary>Whether a correlation of this many output channels takes the 12-column, one-vector-per-column blocks now.</summary>
+    private static bool UsesColumns12(int outChannels) => Columns12 && outChannels > Lanes && outChannels <= 2 * Lanes;
 
     /// <summary>Whether the forward and filter-gradient kernels handle this geometry on this machine.</summary>
     public static bool Applies(in Window2D g, int outChannels) => Handles(g, outChannels, MaxOutChannels);
@@ -138,14 +137,13 @@ internal static unsafe class SmallChannelConv
     /// </summary>
     private readonly record struct Correlation(
         int Batch, int Rows, int Columns, int Channels, int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth,
-        int OutHeight, int OutWidth, int OutChannels)
+        int OutHeight, int OutWidth, int OutChannels, bool Twelve = false)
     {
         public bool Narrow => OutChannels <= Lanes;
         public bool Wide => UsesWide512(OutChannels);
         // 64-channel blocks read 64 filter values a tap: the padded width must be a multiple of 64 (it is 64 up to the
         // forward kernel's 64 channels).
         public bool Wide64 => Wide && Blocks64 && OutChannels > 4 * Lanes && PaddedOutFor(OutChannels) % (8 * Lanes) == 0;
-        public bool Twelve => UsesColumns12(OutChannels);
         public int BlockColumns => Narrow || Twelve ? NarrowColumns : WideColumns;
         public int GroupWidth => Narrow ? Lanes : Wide64 ? 8 * Lanes : Wide ? 4 * Lanes : 2 * Lanes;
         public int PaddedOut => PaddedOutFor(OutChannels);
@@ -212,10 +210,12 @@ internal static unsafe class SmallChannelConv
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, Window2D g, int outChannels,
         float[]? packedFilter = null, GemmEpilogue<float> epilogue = default)
     {
-        var blockColumns = BlockColumnsFor(outChannels);
+        // The block shape is read once: the padding's columns are made for it.
+        var twelve = UsesColumns12(outChannels);
+        var blockColumns = BlockColumnsFor(outChannels, twelve);
         var c = new Correlation(g.Batch, (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight,
             Correlation.ColumnsFor(g.OutWidth, blockColumns, g.StrideWidth, g.KernelWidth), g.Channels,
-            g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
+            g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels, twelve);
         if (packedFilter is not null && packedFilter.Length != g.PatchSize * c.PaddedOut) packedFilter = null;
         // Checks the epilogue before anything is rented.
         var pattern = RowEpilogue.RentPattern(epilogue, (long)g.Batch * g.OutHeight, g.OutWidth, outChannels);
@@ -250,10 +250,11 @@ internal static unsafe class SmallChannelConv
     /// </summary>
     public static void BackpropInput(ReadOnlySpan<float> filter, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Window2D g, int outChannels)
     {
-        var blockColumns = BlockColumnsFor(g.Channels);
+        var twelve = UsesColumns12(g.Channels);
+        var blockColumns = BlockColumnsFor(g.Channels, twelve);
         var c = new Correlation(g.Batch, g.InHeight - 1 + g.KernelHeight,
             Correlation.ColumnsFor(g.InWidth, blockColumns, 1, g.KernelWidth), outChannels,
-            g.KernelHeight, g.KernelWidth, 1, 1, g.InHeight, g.InWidth, g.Channels);
+            g.KernelHeight, g.KernelWidth, 1, 1, g.InHeight, g.InWidth, g.Channels, twelve);
         var patch = g.KernelHeight * g.KernelWidth * outChannels;
         var padded = ArrayPool<float>.Shared.Rent(checked(g.Batch * c.ImageSize + Slack));
         var weights = ArrayPool<float>.Shared.Rent(checked(patch * c.PaddedOut));
@@ -575,7 +576,8 @@ internal static unsafe class SmallChannelConv
 
     /// <summary>
     /// Whether the filter gradient's tasks take 12 positions × 16 channels in 512-bit vectors (one gradient load and
-    /// twelve broadcasts a column) rather than 6 × 16 in 256-bit halves; tests turn it off to compare.
+    /// twelve broadcasts a column) rather than 6 × 16 in 256-bit halves; tests flip it to compare (without AVX-512 the
+    /// runtime's software vectors run it, the same sums).
     /// </summary>
     internal static bool Filter512 = Vector512.IsHardwareAccelerated;
 
@@ -591,7 +593,7 @@ internal static unsafe class SmallChannelConv
             Correlation.ColumnsFor(g.OutWidth, 1, g.StrideWidth, g.KernelWidth), g.Channels,
             g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.OutHeight, g.OutWidth, outChannels);
         var run = g.KernelWidth * g.Channels;
-        var wide = Filter512 && Vector512.IsHardwareAccelerated;
+        var wide = Filter512;
         var taskRun = wide ? 2 * FilterRun : FilterRun;
         var blocks = (run + taskRun - 1) / taskRun;
         var tasks = g.KernelHeight * blocks * groups;

@@ -100,10 +100,15 @@ internal sealed class ApplyAdam : ApplyOp
     /// and a denormal result becomes one (<see cref="Flush(float)"/> after every operation). Without it, the first
     /// moments of weights whose gradient stays zero (units behind a dead ReLU) decay through the denormal range, where
     /// each operation takes a microcode assist: LeNet-5's 48,000-weight update took 0.49 ms instead of 0.06.
+    /// Limits: only this float32 dense rule flushes (float64 updates and the sparse form's ops keep gradual underflow,
+    /// as every other kernel here does), and a result that rounds up to 2^-126 from just below it stays 2^-126 where
+    /// the processor's flush-to-zero, which tests the unrounded result, would give zero.
     /// </summary>
     internal static void UpdateSingle(Span<float> x, Span<float> m, Span<float> v, ReadOnlySpan<float> g, float oneMinusBeta1, float oneMinusBeta2,
         float beta1, float alpha, float eps, bool nesterov)
     {
+        if (m.Length != x.Length || v.Length != x.Length || g.Length != x.Length)
+            throw new ArgumentException($"ApplyAdam: var, m, v and grad have {x.Length}, {m.Length}, {v.Length} and {g.Length} elements.");
         (oneMinusBeta1, oneMinusBeta2, beta1, alpha, eps) = (Flush(oneMinusBeta1), Flush(oneMinusBeta2), Flush(beta1), Flush(alpha), Flush(eps));
         var n = x.Length;
         ref var xr = ref MemoryMarshal.GetReference(x);
@@ -111,7 +116,7 @@ internal sealed class ApplyAdam : ApplyOp
         ref var vr = ref MemoryMarshal.GetReference(v);
         ref var gr = ref MemoryMarshal.GetReference(g);
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Wide512)
         {
             var (c1, c2, b1, a, e) = (Vector512.Create(oneMinusBeta1), Vector512.Create(oneMinusBeta2), Vector512.Create(beta1),
                 Vector512.Create(alpha), Vector512.Create(eps));
@@ -129,7 +134,7 @@ internal sealed class ApplyAdam : ApplyOp
                 Flush(Flush(Vector512.LoadUnsafe(ref xr, at)) - Flush(step / Flush(Vector512.Sqrt(vv) + e))).StoreUnsafe(ref xr, at);
             }
         }
-        if (Vector256.IsHardwareAccelerated)
+        if (Wide256)
         {
             var (c1, c2, b1, a, e) = (Vector256.Create(oneMinusBeta1), Vector256.Create(oneMinusBeta2), Vector256.Create(beta1),
                 Vector256.Create(alpha), Vector256.Create(eps));
@@ -159,6 +164,12 @@ internal sealed class ApplyAdam : ApplyOp
             x[i] = Flush(Flush(x[i]) - Flush(step / Flush(MathF.Sqrt(vi) + eps)));
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="UpdateSingle"/> takes 16 and then 8 elements at a time (where the machine has the vectors);
+    /// tests set them to run each loop, in the runtime's software vectors where the machine lacks them.
+    /// </summary>
+    internal static bool Wide512 = Vector512.IsHardwareAccelerated, Wide256 = Vector256.IsHardwareAccelerated;
 
     private const int MinNormalBits = 0x00800000; // 2^-126, the smallest normal float32
 
