@@ -87,7 +87,8 @@ public static class GemmProbe
             Im2Col.Expand<float>(input, g, 0, 1, patches);
             var panels = PackedMatrix.Pack(filter, g.PatchSize, outChannels, false);
             var productMs = Median(repeats, () => PackedSgemm.Multiply(patches, filter, output, g.OutPositions, g.PatchSize, outChannels, false, false, default, panels));
-            Console.WriteLine($"{name,-32} {ms,8:F3} ms  {2.0 * g.OutPositions * g.PatchSize * outChannels / ms / 1e6,7:F1} GFLOP/s; with bias and ReLU {fusedMs,8:F3} ms, after 256 MiB written {coldMs,8:F3} ms; product alone {productMs,8:F3} ms");
+            var im2colMs = Median(repeats, () => Im2Col.Expand<float>(input, g, 0, 1, patches));
+            Console.WriteLine($"{name,-32} {ms,8:F3} ms  {2.0 * g.OutPositions * g.PatchSize * outChannels / ms / 1e6,7:F1} GFLOP/s; with bias and ReLU {fusedMs,8:F3} ms, after 256 MiB written {coldMs,8:F3} ms; product alone {productMs,8:F3} ms, im2col alone {im2colMs,8:F3} ms");
         }
     }
 
