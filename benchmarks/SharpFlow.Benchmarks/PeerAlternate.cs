@@ -8,7 +8,7 @@ namespace SharpFlow.Benchmarks;
 /// five calls, and the median and fastest call of each are printed with their ratio. With <c>SHARPFLOW_PROFILE=1</c>
 /// the per-op table of the timed rounds follows at exit (SharpFlow's calls only); with <c>SHARPFLOW_PEER_SOLO=seconds</c>
 /// SharpFlow's calls then run alone for that long, for a system-wide profiler; with <c>SHARPFLOW_PEER_AB=toggle</c>
-/// (<c>even-tasks</c>, <c>winograd-local</c>, <c>spin</c>) SharpFlow's calls run a second time in each turn with that setting flipped, and
+/// (<c>even-tasks</c>, <c>winograd-local</c>, <c>spin</c>, <c>direct-conv</c>) SharpFlow's calls run a second time in each turn with that setting flipped, and
 /// that median follows (an A/B of one build in one process: this machine's speed moves too much between runs).
 /// <code>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- peer resnet18/1 [rounds]</code>
 /// </summary>
@@ -20,6 +20,7 @@ public static class PeerAlternate
         ["even-tasks"] = Flip(() => SharpFlow.Kernels.Partition.EvenTasks, v => SharpFlow.Kernels.Partition.EvenTasks = v, !SharpFlow.Kernels.Partition.EvenTasks),
         ["winograd-local"] = Flip(() => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes, v => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes = v, 0L),
         ["spin"] = Flip(() => SharpFlow.Kernels.WorkerPool.SpinTicks, v => SharpFlow.Kernels.WorkerPool.SpinTicks = v, 0L),
+        ["direct-conv"] = Flip(() => SharpFlow.Kernels.Convolution.DirectConv.Enabled, v => SharpFlow.Kernels.Convolution.DirectConv.Enabled = v, !SharpFlow.Kernels.Convolution.DirectConv.Enabled),
     };
 
     private static Action<bool> Flip<T>(Func<T> get, Action<T> set, T flippedValue)

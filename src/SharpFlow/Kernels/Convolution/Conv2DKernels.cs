@@ -49,6 +49,13 @@ internal static class Conv2DKernels
         }
         // The direct kernels apply the epilogue themselves (the one-channel kernel row by row) or after, as after a product.
         if (TryDirectForward(input, filter, output, g, outChannels, prepacked, epilogue)) return;
+        if (typeof(T) == typeof(float) && DirectConv.Applies(g, outChannels))
+        {
+            var taps = g.KernelHeight * g.KernelWidth;
+            DirectConv.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels,
+                prepacked?.DirectLayout(Floats(filter), taps, g.Channels, outChannels), epilogue.As<float>());
+            return;
+        }
         if (typeof(T) == typeof(float) && FillsPatches(g, outChannels))
         {
             ForwardFilled(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels,

@@ -4,7 +4,7 @@ namespace SharpFlow.Kernels.Convolution;
 /// The prepacked forms of one constant float32 HWIO filter, made the first time a convolution path needs them and
 /// kept for every later call: the GEMM panels of the <c>[kh·kw·in, out]</c> matrix (im2col and 1×1 products), the
 /// Winograd-transformed filter of F(4×4, 3×3) and of F(2×2, 3×3) with each of its products' panels, and the
-/// small-channel kernel's layout. Only the caller knows the filter is constant (an op whose filter comes from a
+/// small-channel kernel's layout, and the direct kernel's. Only the caller knows the filter is constant (an op whose filter comes from a
 /// Const): it keeps one per filter and passes it with that filter, and the kernels use it for exactly the filter
 /// they are given, so it must never be passed with another one. Each form is published once it is complete;
 /// threads that race to make one make equal ones and one wins, so any number of calls may use it at once.
@@ -15,16 +15,17 @@ internal sealed class PrepackedFilter
     private Winograd.TransformedFilter? _f4;
     private Winograd.TransformedFilter? _f2;
     private float[]? _smallChannel;
+    private float[]? _direct;
 
     /// <summary>The bytes the forms made so far take (for reports and tests).</summary>
     public long Bytes =>
         (Volatile.Read(ref _gemm)?.Bytes ?? 0) + (Volatile.Read(ref _f4)?.Bytes ?? 0) + (Volatile.Read(ref _f2)?.Bytes ?? 0)
-        + (Volatile.Read(ref _smallChannel)?.LongLength ?? 0) * sizeof(float);
+        + ((Volatile.Read(ref _smallChannel)?.LongLength ?? 0) + (Volatile.Read(ref _direct)?.LongLength ?? 0)) * sizeof(float);
 
     /// <summary>How many forms have been made (each at most once).</summary>
     public int Forms =>
         (Volatile.Read(ref _gemm) is null ? 0 : 1) + (Volatile.Read(ref _f4) is null ? 0 : 1) + (Volatile.Read(ref _f2) is null ? 0 : 1)
-        + (Volatile.Read(ref _smallChannel) is null ? 0 : 1);
+        + (Volatile.Read(ref _smallChannel) is null ? 0 : 1) + (Volatile.Read(ref _direct) is null ? 0 : 1);
 
     private static T Publish<T>(ref T? slot, T value) where T : class => Interlocked.CompareExchange(ref slot, value, null) ?? value;
 
@@ -50,4 +51,8 @@ internal sealed class PrepackedFilter
     /// <summary>The small-channel kernel's layout of the filter (<see cref="SmallChannelConv.PackFilter"/>).</summary>
     internal float[] SmallChannelLayout(ReadOnlySpan<float> filter, int patchSize, int outChannels) =>
         Volatile.Read(ref _smallChannel) ?? Publish(ref _smallChannel, SmallChannelConv.PackFilter(filter, patchSize, outChannels));
+
+    /// <summary>The direct kernel's layout of the filter (<see cref="DirectConv.PackFilter"/>).</summary>
+    internal float[] DirectLayout(ReadOnlySpan<float> filter, int taps, int channels, int outChannels) =>
+        Volatile.Read(ref _direct) ?? Publish(ref _direct, DirectConv.PackFilter(filter, taps, channels, outChannels));
 }

@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpFlow.Kernels.Convolution;
+
+/// <summary>
+/// Direct float32 convolution in AVX-512 registers for layers whose patch rows are long (Inception-v3's 5×5 layers, of
+/// 48 channels: rows of 1,200 values; see <see cref="Applies"/> for where it does not pay). Each task takes one output row
+/// and one group of 32 output channels; each block of 6 output columns of it keeps its 6 × 32 sums in twelve registers
+/// over the whole window: tap by tap (kh, kw), for each tap the input channels in order, the six columns' inputs
+/// broadcast from a zero-padded copy of the input (the six are <c>stride·channels</c> apart for every tap) and
+/// multiplied by the tap's 32 filter values. So each output is one chain of multiply-adds in (kh, kw, c) order, stored
+/// once, with the fused ops' epilogue applied while the block is in cache: no patch matrix, no k blocks whose partial
+/// sums are stored and read back, and one parallel loop per convolution instead of one per k block. The filter is laid
+/// out <c>[group of 32 channels][kh][kw][c][32]</c> (zeros past the last channel), once per constant filter.
+/// </summary>
+internal static unsafe class DirectConv
+{
+    private const int Columns = 6; // output columns of a block
+    private const int Width = 32;  // output channels of a block: two 512-bit vectors
+
+    /// <summary>
+    /// Whether the kernel runs where it applies; tests turn it off to compare with the product paths, and
+    /// <c>SHARPFLOW_DIRECT_CONV=0</c> turns it off for a process (to measure it).
+    /// </summary>
+    internal static bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_DIRECT_CONV") != "0";
+
+    /// <summary>
+    /// Whether the kernel takes this convolution: AVX-512, no dilation, a window of two taps or more, at least 16 input
+    /// and 32 output channels, patch rows of <see cref="MinPatch"/> to <see cref="MaxPatch"/> values, at least
+    /// <see cref="MinPositions"/> output positions, and output rows that fill their
+    /// 6-column blocks to within a tenth (17 columns make blocks of 18; 14 would make 18 and stay with the product).
+    /// </summary>
+    public static bool Applies(in Window2D g, int outChannels)
+    {
+        if (!Enabled || !Vector512.IsHardwareAccelerated || g.DilationHeight != 1 || g.DilationWidth != 1) return false;
+        if (g.KernelHeight * g.KernelWidth < 2 || g.Channels < 16 || outChannels < Width || g.PatchSize < MinPatch || g.PatchSize > MaxPatch) return false;
+        if (g.Batch <= 0 || g.OutHeight <= 0 || g.OutWidth < Columns || (long)g.Batch * g.OutPositions < MinPositions) return false;
+        var blocks = (g.OutWidth + Columns - 1) / Columns;
+        return blocks * Columns * 10 <= g.OutWidth * 11;
+    }
+
+    /// <summary>
+    /// The shortest patch row taken: with short rows the product's k blocks are few and its kernel reads its B panel
+    /// from the first-level cache, while this kernel streams a group's whole filter from the second for every block
+    /// (ResNet18's 56×56×64 stride-2 layer, rows of 576: 0.48 ms as a product, 0.58 here; Inception-v3's 5×5 from 48
+    /// channels, rows of 1,200: 1.05 → 0.62 ms).
+    /// </summary>
+    internal static int MinPatch = 768;
+
+    /// <summary>
+    /// The longest patch row taken: a group's filter (a row's worth of 32 values each) within 256 KB, so that it and the
+    /// padded input stay in the second-level cache (Inception-v3's 35×35×288 stride-2 layer, rows of 2,592 and a 1.4 MB
+    /// input: 2.2 ms as a product, 2.7 here).
+    /// </summary>
+    internal static int MaxPatch = 2048;
+
+    /// <summary>
+    /// The fewest output positions taken: each group's filter comes from memory in a network and is then used for every
+    /// position, so few positions do not repay it. Inception-v3 at batch 1, same build, kernel on → off
+    /// (`SHARPFLOW_PROFILE=nodes`): its 17×17 1×7 and 7×1 layers (289 positions) 7.4 / 7.8 → 6.7 / 6.8 ms in all, its
+    /// 35×35 5×5 layers (1,225) 2.6 → 3.0 ms.
+    /// </summary>
+    internal static int MinPositions = 1024;
+
+    /// <summary>The kernel's layout of a filter [kh, kw, channels, outChannels] (<paramref name="taps"/> = kh·kw).</summary>
+    public static float[] PackFilter(ReadOnlySpan<float> filter, int taps, int channels, int outChannels)
+    {
+        var groups = (outChannels + Width - 1) / Width;
+        var k = checked(taps * channels);
+        var packed = new float[checked(groups * k * Width)];
+        for (var j = 0; j < groups; j++)
+        {
+            var columns = Math.Min(Width, outChannels - j * Width);
+            for (var p = 0; p < k; p++)
+                filter.Slice(p * outChannels + j * Width, columns).CopyTo(packed.AsSpan((j * k + p) * Width));
+        }
+        return packed;
+    }
+
+    /// <summary>The geometry of one call: the padded images and the blocks.</summary>
+    private readonly record struct Job(nint X, nint W, nint Y, nint Taps, nint Bias, nint Residual, FusedActivation Activation, bool Epilogue,
+        Window2D G, int OutChannels, int Groups, int Blocks, int PaddedColumns, long ImageSize)
+    {
+        /// <summary>
+        /// Channel group <c>task / rows</c>, output row <c>task % rows</c> (of all images): every block of it. Tasks of one
+        /// group are neighbours, so a thread's tasks read one group's filter, from its cache (Inception-v3's 3×3 stride-2
+        /// layer has 4 MB of filter, 332 KB a group: row-major tasks read a new group's from memory every task).
+        /// </summary>
+        public void Run(int task)
+        {
+            var rows = G.Batch * G.OutHeight;
+            var (group, row) = (task / rows, task % rows);
+            var (n, oh) = (row / G.OutHeight, row % G.OutHeight);
+            var c = G.Channels;
+            var o = OutChannels;
+            var image = (float*)X + n * ImageSize + (long)oh * G.StrideHeight * PaddedColumns * c;
+            var w = (float*)W + (long)group * G.KernelHeight * G.KernelWidth * c * Width;
+            var outRow = (long)row * G.OutWidth * o + group * Width;
+            var channels = Math.Min(Width, o - group * Width);
+            var tile = stackalloc float[Columns * Width];
+            for (var b = 0; b < Blocks; b++)
+            {
+                var columns = Math.Min(Columns, G.OutWidth - b * Columns);
+                var a = image + (long)b * Columns * G.StrideWidth * c;
+                var at = outRow + (long)b * Columns * o;
+                var y = (float*)Y + at;
+                var full = columns == Columns && channels == Width;
+                Kernel(a, (nint)G.StrideWidth * c, (nint*)Taps, G.KernelHeight * G.KernelWidth, c, w, full ? y : tile, full ? o : Width);
+                if (!full)
+                    for (var col = 0; col < columns; col++)
+                        new ReadOnlySpan<float>(tile + col * Width, channels).CopyTo(new Span<float>(y + (long)col * o, channels));
+                if (Epilogue)
+                    BiasActivation.Tile(y, o, Bias == 0 ? null : (float*)Bias + group * Width, Residual == 0 ? null : (float*)Residual + at,
+                        columns, channels, Activation);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="output"/>[N, outH, outW, outChannels] = conv(<paramref name="input"/>[N, H, W, C], filter[kh, kw, C,
+    /// outChannels]), then the fused ops' <paramref name="epilogue"/> (bias, residual laid out as the output, activation
+    /// as <see cref="GemmEpilogue{T}.InBlockActivation"/>) on each block while it is in cache. <paramref name="packedFilter"/>,
+    /// when given, is <see cref="PackFilter"/>'s layout of the filter.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, in Window2D g, int outChannels,
+        float[]? packedFilter = null, GemmEpilogue<float> epilogue = default)
+    {
+        var taps = g.KernelHeight * g.KernelWidth;
+        var c = g.Channels;
+        var groups = (outChannels + Width - 1) / Width;
+        var blocks = (g.OutWidth + Columns - 1) / Columns;
+        // Rows and columns of the padded image that every block's reads fall in (the last block's past the output too).
+        var rows = (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight;
+        var columns = (blocks * Columns - 1) * g.StrideWidth + g.KernelWidth;
+        var imageSize = (long)rows * columns * c;
+        var positions = (long)g.Batch * g.OutPositions;
+        if (input.Length < (long)g.Batch * g.InImageSize || filter.Length < (long)taps * c * outChannels || output.Length < positions * outChannels)
+            throw new ArgumentException("DirectConv: an operand is smaller than its dimensions say.");
+        epilogue.Check(positions * outChannels, outChannels);
+        if (packedFilter is not null && packedFilter.Length != groups * taps * c * Width) packedFilter = null;
+        var weights = packedFilter ?? PackFilter(filter, taps, c, outChannels);
+        var padded = ArrayPool<float>.Shared.Rent(checked((int)(g.Batch * imageSize)));
+        var offsets = ArrayPool<nint>.Shared.Rent(taps);
+        try
+        {
+            for (var kh = 0; kh < g.KernelHeight; kh++)
+                for (var kw = 0; kw < g.KernelWidth; kw++)
+                    offsets[kh * g.KernelWidth + kw] = ((nint)kh * columns + kw) * c;
+            fixed (float* x = input)
+            fixed (float* xp = padded)
+            fixed (float* wp = weights)
+            fixed (float* y = output)
+            fixed (nint* tp = offsets)
+            fixed (float* bias = epilogue.Bias)
+            fixed (float* residual = epilogue.Residual)
+            {
+                Pad(x, g, xp, rows, columns, imageSize);
+                var job = new Job((nint)xp, (nint)wp, (nint)y, (nint)tp, (nint)bias, (nint)residual, epilogue.InBlockActivation, !epilogue.IsEmpty,
+                    g, outChannels, groups, blocks, columns, imageSize);
+                Partition.For(g.Batch * g.OutHeight * groups, (long)g.OutWidth * taps * c * Width * 2, job, static (in Job j, int start, int end) =>
+                {
+                    for (var t = start; t < end; t++) j.Run(t);
+                });
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<nint>.Shared.Return(offsets);
+        }
+    }
+
+    /// <summary>Copies the images into <paramref name="dst"/> [N, rows, columns, C], shifted by the padding, zeros elsewhere.</summary>
+    private static void Pad(float* src, in Window2D g, float* dst, int rows, int columns, long imageSize)
+    {
+        var c = g.Channels;
+        new Span<float>(dst, checked((int)(g.Batch * imageSize))).Clear();
+        var count = Math.Min(g.InWidth, columns - g.PadLeft) * c;
+        if (count <= 0) return;
+        for (var n = 0; n < g.Batch; n++)
+            for (var ih = 0; ih < g.InHeight; ih++)
+            {
+                var r = ih + g.PadTop;
+                if (r >= rows) break;
+                new ReadOnlySpan<float>(src + ((long)n * g.InHeight + ih) * g.InWidth * c, count)
+                    .CopyTo(new Span<float>(dst + n * imageSize + ((long)r * columns + g.PadLeft) * c, count));
+            }
+    }
+
+    /// <summary>
+    /// The 6 × 32 sums of one block over every tap and channel, stored at <paramref name="y"/> (row r at r·<paramref name="ldy"/>):
+    /// column r's inputs at <paramref name="a"/> + r·<paramref name="rs"/> + <paramref name="taps"/>[t] + channel, the filter's
+    /// 32 values of (tap, channel) at <paramref name="b"/>, in that order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel(float* a, nint rs, nint* taps, int count, int channels, float* b, float* y, int ldy)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        nint steps = channels;
+        for (var t = 0; t < count; t++)
+        {
+            var a0 = a + taps[t];
+            float* a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs;
+            for (nint p = 0; p < steps; p++, b += Width)
+            {
+                var b0 = Vector512.Load(b);
+                var b1 = Vector512.Load(b + 16);
+                var x = Vector512.Create(a0[p]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a1[p]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a2[p]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a3[p]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a4[p]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a5[p]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            }
+        }
+        c00.Store(y); c01.Store(y + 16);
+        c10.Store(y + ldy); c11.Store(y + ldy + 16);
+        c20.Store(y + 2 * ldy); c21.Store(y + 2 * ldy + 16);
+        c30.Store(y + 3 * ldy); c31.Store(y + 3 * ldy + 16);
+        c40.Store(y + 4 * ldy); c41.Store(y + 4 * ldy + 16);
+        c50.Store(y + 5 * ldy); c51.Store(y + 5 * ldy + 16);
+    }
+}
