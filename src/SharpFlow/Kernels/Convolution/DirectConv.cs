@@ -38,8 +38,25 @@ internal static unsafe class DirectConv
         if (g.KernelHeight * g.KernelWidth < 2 || g.Channels < 16 || outChannels < Width || g.PatchSize < MinPatch || g.PatchSize > MaxPatch) return false;
         if (g.Batch <= 0 || g.OutHeight <= 0 || g.OutWidth < Columns || (long)g.Batch * g.OutPositions < MinPositions) return false;
         var blocks = (g.OutWidth + Columns - 1) / Columns;
-        return blocks * Columns * 10 <= g.OutWidth * 11;
+        return blocks * Columns * 10 <= g.OutWidth * 11 && PaddedFloats(g) <= MaxPaddedFloats;
     }
+
+    /// <summary>
+    /// The largest zero-padded copy of the input taken (the whole batch at once, 64 MiB): larger inputs stay with the
+    /// products, which take their images a chunk at a time.
+    /// </summary>
+    internal const long MaxPaddedFloats = 1L << 24;
+
+    /// <summary>Floats of the zero-padded copy of the input: every image's rows and columns that the blocks read.</summary>
+    private static long PaddedFloats(in Window2D g)
+    {
+        var (rows, columns) = PaddedSize(g);
+        return (long)g.Batch * rows * columns * g.Channels;
+    }
+
+    /// <summary>Rows and columns of a padded image that every block's reads fall in (the last block's past the output too).</summary>
+    private static (int Rows, int Columns) PaddedSize(in Window2D g) =>
+        ((g.OutHeight - 1) * g.StrideHeight + g.KernelHeight, ((g.OutWidth + Columns - 1) / Columns * Columns - 1) * g.StrideWidth + g.KernelWidth);
 
     /// <summary>
     /// The shortest patch row taken: with short rows the product's k blocks are few and its kernel reads its B panel
@@ -131,14 +148,14 @@ internal static unsafe class DirectConv
         var c = g.Channels;
         var groups = (outChannels + Width - 1) / Width;
         var blocks = (g.OutWidth + Columns - 1) / Columns;
-        // Rows and columns of the padded image that every block's reads fall in (the last block's past the output too).
-        var rows = (g.OutHeight - 1) * g.StrideHeight + g.KernelHeight;
-        var columns = (blocks * Columns - 1) * g.StrideWidth + g.KernelWidth;
+        var (rows, columns) = PaddedSize(g);
         var imageSize = (long)rows * columns * c;
         var positions = (long)g.Batch * g.OutPositions;
         if (input.Length < (long)g.Batch * g.InImageSize || filter.Length < (long)taps * c * outChannels || output.Length < positions * outChannels)
             throw new ArgumentException("DirectConv: an operand is smaller than its dimensions say.");
         epilogue.Check(positions * outChannels, outChannels);
+        if (g.Batch * imageSize > MaxPaddedFloats)
+            throw new ArgumentException($"DirectConv: a padded input of {g.Batch * imageSize} floats, more than {MaxPaddedFloats}.");
         if (packedFilter is not null && packedFilter.Length != groups * taps * c * Width) packedFilter = null;
         var weights = packedFilter ?? PackFilter(filter, taps, c, outChannels);
         var padded = ArrayPool<float>.Shared.Rent(checked((int)(g.Batch * imageSize)));
