@@ -184,7 +184,7 @@ public static class GemmProbe
     /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation
     /// promotes the kernels only after a pause in newly compiled methods.
     /// </summary>
-    private static double Median(int repeats, Action body, Action? before = null)
+    internal static double Median(int repeats, Action body, Action? before = null)
     {
         for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;) body();
         var times = new double[repeats];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SharpFlow.Kernels;
 using SharpFlow.Kernels.Convolution;
 
@@ -28,25 +27,11 @@ public static class LeNetLayers
             var filterGrad = new float[filter.Length];
             var prepacked = new PrepackedFilter();
             var flops = 2.0 * g.Batch * g.OutPositions * g.PatchSize * outChannels;
-            var forward = Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, g, outChannels,
+            var forward = GemmProbe.Median(repeats, () => Conv2DKernels.Forward<float>(input, filter, output, g, outChannels,
                 new GemmEpilogue<float>(bias, default, FusedActivation.Relu), prepacked));
-            var backInput = Median(repeats, () => Conv2DKernels.BackpropInput<float>(filter, outputGrad, inputGrad, g, outChannels));
-            var backFilter = Median(repeats, () => Conv2DKernels.BackpropFilter<float>(input, outputGrad, filterGrad, g, outChannels));
+            var backInput = GemmProbe.Median(repeats, () => Conv2DKernels.BackpropInput<float>(filter, outputGrad, inputGrad, g, outChannels));
+            var backFilter = GemmProbe.Median(repeats, () => Conv2DKernels.BackpropFilter<float>(input, outputGrad, filterGrad, g, outChannels));
             Console.WriteLine($"{name,-24} batch {batch}: forward {forward,6:F3} ms ({flops / forward / 1e6,5:F1} GFLOP/s), input gradient {backInput,6:F3} ms ({flops / backInput / 1e6,5:F1}), filter gradient {backFilter,6:F3} ms ({flops / backFilter / 1e6,5:F1})");
         }
-    }
-
-    private static double Median(int repeats, Action body)
-    {
-        for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;) body();
-        var times = new double[repeats];
-        for (var r = 0; r < repeats; r++)
-        {
-            var t = Stopwatch.GetTimestamp();
-            body();
-            times[r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
     }
 }

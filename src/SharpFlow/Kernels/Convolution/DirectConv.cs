@@ -173,7 +173,7 @@ internal static unsafe class DirectConv
             fixed (float* bias = epilogue.Bias)
             fixed (float* residual = epilogue.Residual)
             {
-                Pad(x, g, xp, rows, columns, imageSize);
+                ZeroPadded.Copy(x, g.Batch, g.InHeight, g.InWidth, c, g.PadTop, g.PadLeft, xp, rows, columns);
                 var job = new Job((nint)xp, (nint)wp, (nint)y, (nint)tp, (nint)bias, (nint)residual, epilogue.InBlockActivation, !epilogue.IsEmpty,
                     g, outChannels, groups, blocks, columns, imageSize);
                 Partition.For(g.Batch * g.OutHeight * groups, (long)g.OutWidth * taps * c * Width * 2, job, static (in Job j, int start, int end) =>
@@ -187,23 +187,6 @@ internal static unsafe class DirectConv
             ArrayPool<float>.Shared.Return(padded);
             ArrayPool<nint>.Shared.Return(offsets);
         }
-    }
-
-    /// <summary>Copies the images into <paramref name="dst"/> [N, rows, columns, C], shifted by the padding, zeros elsewhere.</summary>
-    private static void Pad(float* src, in Window2D g, float* dst, int rows, int columns, long imageSize)
-    {
-        var c = g.Channels;
-        new Span<float>(dst, checked((int)(g.Batch * imageSize))).Clear();
-        var count = Math.Min(g.InWidth, columns - g.PadLeft) * c;
-        if (count <= 0) return;
-        for (var n = 0; n < g.Batch; n++)
-            for (var ih = 0; ih < g.InHeight; ih++)
-            {
-                var r = ih + g.PadTop;
-                if (r >= rows) break;
-                new ReadOnlySpan<float>(src + ((long)n * g.InHeight + ih) * g.InWidth * c, count)
-                    .CopyTo(new Span<float>(dst + n * imageSize + ((long)r * columns + g.PadLeft) * c, count));
-            }
     }
 
     /// <summary>

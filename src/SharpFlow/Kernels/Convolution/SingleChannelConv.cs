@@ -66,15 +66,11 @@ internal static unsafe class SingleChannelConv
 
     private static void Pad(ReadOnlySpan<float> input, in Window2D g, in Padded p, float* dst)
     {
-        new Span<float>(dst, checked(g.Batch * p.ImageSize)).Clear();
-        for (var n = 0; n < g.Batch; n++)
-            for (var r = 0; r < p.Rows; r++)
-            {
-                var ih = r - g.PadTop;
-                if (ih < 0 || ih >= g.InHeight) continue;
-                var count = Math.Min(g.InWidth, p.Columns - g.PadLeft);
-                input.Slice((n * g.InHeight + ih) * g.InWidth, count).CopyTo(new Span<float>(dst + (long)n * p.ImageSize + r * p.Columns + g.PadLeft, count));
-            }
+        // The copy reads the images in place: they must all be there (the span's slices checked this before).
+        if (input.Length < (long)g.Batch * g.InImageSize)
+            throw new ArgumentOutOfRangeException(nameof(input), $"SingleChannelConv: {input.Length} input values for {g.Batch} images of {g.InImageSize}.");
+        fixed (float* x = input)
+            ZeroPadded.Copy(x, g.Batch, g.InHeight, g.InWidth, 1, g.PadTop, g.PadLeft, dst, p.Rows, p.Columns);
     }
 
     private readonly record struct ForwardJob(nint X, nint W, nint Y, Window2D G, Padded P, int OutChannels, int PaddedChannels, RowEpilogue Epilogue);

@@ -154,23 +154,6 @@ internal static unsafe class SmallChannelConv
             ((outWidth + blockColumns - 1) / blockColumns * blockColumns - 1) * stride + kernelWidth + 1;
     }
 
-    /// <summary>Copies images <c>[N, H, W, C]</c> into <paramref name="dst"/> <c>[N, rows, columns, C]</c>, shifted by the padding, zeros elsewhere.</summary>
-    private static void Pad(float* src, int batch, int height, int width, int channels, int padTop, int padLeft, float* dst, int rows, int columns)
-    {
-        var imageSize = (long)rows * columns * channels;
-        new Span<float>(dst, checked((int)(batch * imageSize + Slack))).Clear();
-        var count = Math.Min(width, columns - padLeft) * channels;
-        if (count <= 0) return;
-        for (var n = 0; n < batch; n++)
-            for (var ih = 0; ih < height; ih++)
-            {
-                var r = ih + padTop;
-                if (r >= rows) break;
-                new ReadOnlySpan<float>(src + ((long)n * height + ih) * width * channels, count)
-                    .CopyTo(new Span<float>(dst + n * imageSize + ((long)r * columns + padLeft) * channels, count));
-            }
-    }
-
     /// <summary>Whether a correlation of this many output channels takes the 32-channel AVX-512 blocks.</summary>
     private static bool UsesWide512(int outChannels) => Wide512 && outChannels > 2 * Lanes;
 
@@ -231,7 +214,7 @@ internal static unsafe class SmallChannelConv
             fixed (float* bias = pattern)
             fixed (float* residual = epilogue.Residual)
             {
-                Pad(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns);
+                ZeroPadded.Copy(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns, Slack);
                 Correlate(c, xp, wp, y, RowEpilogue.Create(epilogue, bias, residual, g.OutWidth, outChannels));
             }
         }
@@ -277,7 +260,7 @@ internal static unsafe class SmallChannelConv
             fixed (float* wp = weights)
             fixed (float* dx = inputGrad)
             {
-                Pad(dy, g.Batch, g.OutHeight, g.OutWidth, outChannels, g.KernelHeight - 1 - g.PadTop, g.KernelWidth - 1 - g.PadLeft, dyp, c.Rows, c.Columns);
+                ZeroPadded.Copy(dy, g.Batch, g.OutHeight, g.OutWidth, outChannels, g.KernelHeight - 1 - g.PadTop, g.KernelWidth - 1 - g.PadLeft, dyp, c.Rows, c.Columns, Slack);
                 Correlate(c, dyp, wp, dx);
             }
         }
@@ -615,7 +598,7 @@ internal static unsafe class SmallChannelConv
             fixed (float* dy1 = dyPadded)
             fixed (float* acc = sums)
             {
-                Pad(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns);
+                ZeroPadded.Copy(x, g.Batch, g.InHeight, g.InWidth, g.Channels, g.PadTop, g.PadLeft, xp, c.Rows, c.Columns, Slack);
                 var job = new FilterJob((nint)xp, (nint)(dyPadded is null ? dy0 : dy1), (nint)acc, c, blocks, groups, 0, 0, wide);
                 var rows = g.Batch * g.OutHeight;
                 // Rows in chunks whose input and output gradient stay in the cache while every task reads them.
