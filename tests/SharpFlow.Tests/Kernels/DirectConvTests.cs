@@ -130,4 +130,14 @@ public class DirectConvTests
             epilogue: new GemmEpilogue<float>(new float[31], default, FusedActivation.None)));
         Assert.All(output, v => Assert.Equal(7f, v));
     }
+
+    [Fact]
+    public void APaddedBatchPastTheCapIsRefusedNamingIt()
+    {
+        // 256 images of 35×35×48 padded to 39×40: 19.2 million floats, past the 2^24 that Applies keeps it to.
+        var g = Window2D.Create(256, 35, 35, 48, 5, 5, 1, 1, 1, 1, true);
+        var e = Assert.Throws<ArgumentException>(() => DirectConv.Forward(new float[256 * 35 * 35 * 48], new float[25 * 48 * 64],
+            new float[256 * 35 * 35 * 64], g, 64));
+        Assert.Contains("DirectConv: a padded input of 19169280 floats", e.Message);
+    }
 }

@@ -260,6 +260,14 @@ public class ConvolutionChunkingTests
 [Collection("kernel settings")]
 public class SingleChannelConvolutionTests
 {
+    [Fact]
+    public void AShortInputIsRefusedNamingTheKernel()
+    {
+        var g = SharpFlow.Kernels.Convolution.Window2D.Create(2, 8, 8, 1, 3, 3, 1, 1, 1, 1, true);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SingleChannelConv.Forward(new float[2 * 64 - 1], new float[9 * 4], new float[2 * 64 * 4], g, 4));
+        Assert.Contains("SingleChannelConv: 127 input values for 2 images of 64", e.Message);
+    }
+
     public static TheoryData<int, int, int, int, int, int, string> Cases() => new()
     {
         // batch, height, width, kernel height, kernel width, vertical stride, padding; then out channels below
