@@ -20,6 +20,9 @@ public static class PeerAlternate
         ["even-tasks"] = Flip(() => SharpFlow.Kernels.Partition.EvenTasks, v => SharpFlow.Kernels.Partition.EvenTasks = v, !SharpFlow.Kernels.Partition.EvenTasks),
         ["winograd-local"] = Flip(() => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes, v => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes = v, 0L),
         ["spin"] = Flip(() => SharpFlow.Kernels.WorkerPool.SpinTicks, v => SharpFlow.Kernels.WorkerPool.SpinTicks = v, 0L),
+        ["one-pass"] = Flip(() => SharpFlow.Kernels.PackedSgemm.OnePassRowBlocks, v => SharpFlow.Kernels.PackedSgemm.OnePassRowBlocks = v, int.Parse(Environment.GetEnvironmentVariable("SHARPFLOW_PEER_AB_VALUE") ?? "1000")),
+        ["winograd"] = Flip(() => SharpFlow.Kernels.Convolution.Winograd.Enabled, v => SharpFlow.Kernels.Convolution.Winograd.Enabled = v, !SharpFlow.Kernels.Convolution.Winograd.Enabled),
+        ["owned-ranges"] = Flip(() => SharpFlow.Kernels.WorkerPool.OwnedRanges, v => SharpFlow.Kernels.WorkerPool.OwnedRanges = v, !SharpFlow.Kernels.WorkerPool.OwnedRanges),
         ["direct-conv"] = Flip(() => SharpFlow.Kernels.Convolution.DirectConv.Enabled, v => SharpFlow.Kernels.Convolution.DirectConv.Enabled = v, !SharpFlow.Kernels.Convolution.DirectConv.Enabled),
     };
 
@@ -76,6 +79,10 @@ public static class PeerAlternate
             }
         }
         double Median(double[] v) => v.Order().ElementAt(v.Length / 2);
+        // What one SharpFlow call allocates (all threads), after the rounds: buffers the pools did not keep show here.
+        var (allocated, collections) = (GC.GetTotalAllocatedBytes(true), GC.CollectionCount(0));
+        bench.SharpFlow();
+        Console.WriteLine($"{peerCase}: one SharpFlow call allocated {(GC.GetTotalAllocatedBytes(true) - allocated) / 1024.0:F1} KiB ({GC.CollectionCount(0) - collections} gen-0 collections)");
         Console.WriteLine($"{peerCase}: SharpFlow median {Median(ours):F2} ms (fastest {ours.Min():F2}), ONNX Runtime median {Median(theirs):F2} ms (fastest {theirs.Min():F2}); " +
             $"ratio (ONNX Runtime / SharpFlow) {Median(theirs) / Median(ours):F2} median, {theirs.Min() / ours.Min():F2} fastest; {rounds} rounds");
         // SHARPFLOW_PEER_SOLO=seconds: then SharpFlow's calls alone for that long, for a system-wide profiler

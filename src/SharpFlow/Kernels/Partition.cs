@@ -104,6 +104,20 @@ internal static class WorkerPool
     internal static long SpinTicks = System.Diagnostics.Stopwatch.Frequency *
         (long.TryParse(Environment.GetEnvironmentVariable("SHARPFLOW_WORKER_SPIN_US"), out var us) && us >= 0 ? us : 300) / 1_000_000;
 
+    /// <summary>
+    /// Whether each thread first runs its own contiguous share of a loop's chunks (the caller the first, worker i the
+    /// i-th), taking the others' from their ends only when its own are done, rather than every thread taking the next
+    /// chunk left. Loops over the same rows then give each core the same rows op after op, so a convolution reads
+    /// from its own core's cache the rows the previous op wrote there; a thread that falls behind is still relieved.
+    /// <c>SHARPFLOW_OWNED_RANGES=0</c> turns it off. Either way every chunk runs once.
+    /// </summary>
+    internal static bool OwnedRanges = Environment.GetEnvironmentVariable("SHARPFLOW_OWNED_RANGES") != "0";
+
+    // Each thread's share of the running loop's chunks, [first, end) packed as end << 32 | first, a cache line apart.
+    private const int RangeStride = 8;
+    private static readonly long[] Ranges = new long[Threads * RangeStride];
+    private static bool _owned;
+
     private static readonly SemaphoreSlim Wake = new(0);
     private static readonly ManualResetEventSlim Finished = new(false);
     private static readonly object StartLock = new();
@@ -130,9 +144,13 @@ internal static class WorkerPool
         _failure = null;
         Volatile.Write(ref _finishedWorkers, 0);
         Volatile.Write(ref _next, 0);
+        _owned = OwnedRanges && Threads > 1;
+        if (_owned)
+            for (var t = 0; t < Threads; t++)
+                Volatile.Write(ref Ranges[t * RangeStride], Pack((int)((long)chunks * t / Threads), (int)((long)chunks * (t + 1) / Threads)));
         var woken = System.Math.Min(Threads - 1, chunks - 1);
         if (woken > 0) Wake.Release(woken);
-        Work(job);
+        Work(job, 0);
         // Wake-ups not yet picked up are taken back; the workers that did wake are waited for.
         var participants = woken;
         while (participants > 0 && Wake.Wait(0)) participants--;
@@ -147,19 +165,48 @@ internal static class WorkerPool
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
-    private static void Work(Job job)
+    private static void Work(Job job, int self)
     {
-        int chunk;
-        while ((chunk = Interlocked.Increment(ref _next) - 1) < _chunks)
+        if (!_owned)
         {
-            try
-            {
-                job.Execute(chunk);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _failure, e, null);
-            }
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref _next) - 1) < _chunks) Execute(job, chunk);
+            return;
+        }
+        // Its own share from the front, then the others' from their ends.
+        while (Take(self, fromEnd: false) is var own and >= 0) Execute(job, own);
+        for (var i = 1; i < Threads; i++)
+        {
+            var other = (self + i) % Threads;
+            while (Take(other, fromEnd: true) is var stolen and >= 0) Execute(job, stolen);
+        }
+    }
+
+    private static void Execute(Job job, int chunk)
+    {
+        try
+        {
+            job.Execute(chunk);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+        }
+    }
+
+    private static long Pack(int first, int end) => (long)end << 32 | (uint)first;
+
+    /// <summary>Claims the first (or last) chunk left in thread <paramref name="owner"/>'s share; -1 when none is left.</summary>
+    private static int Take(int owner, bool fromEnd)
+    {
+        ref var slot = ref Ranges[owner * RangeStride];
+        while (true)
+        {
+            var range = Volatile.Read(ref slot);
+            var (first, end) = ((int)(uint)range, (int)(range >> 32));
+            if (first >= end) return -1;
+            var taken = fromEnd ? Pack(first, end - 1) : Pack(first + 1, end);
+            if (Interlocked.CompareExchange(ref slot, taken, range) == range) return fromEnd ? end - 1 : first;
         }
     }
 
@@ -170,7 +217,10 @@ internal static class WorkerPool
         {
             if (_started != 0) return;
             for (var i = 1; i < Threads; i++)
-                new Thread(WorkerLoop) { IsBackground = true, Name = $"SharpFlow worker {i}" }.Start();
+            {
+                var self = i;
+                new Thread(() => WorkerLoop(self)) { IsBackground = true, Name = $"SharpFlow worker {i}" }.Start();
+            }
             Volatile.Write(ref _started, 1);
         }
     }
@@ -192,12 +242,12 @@ internal static class WorkerPool
         }
     }
 
-    private static void WorkerLoop()
+    private static void WorkerLoop(int self)
     {
         while (true)
         {
             if (!SpinUntil(static _ => Wake.CurrentCount > 0 && Wake.Wait(0), 0)) Wake.Wait();
-            Work(_job!);
+            Work(_job!, self);
             Interlocked.Increment(ref _finishedWorkers);
             Finished.Set();
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static SharpFlow.Tests.Support.KernelData;
 using SharpFlow.Kernels;
 using SharpFlow.Kernels.Convolution;
@@ -167,6 +168,55 @@ public class EvenTasksTests
             WorkerPool.SpinTicks = saved;
         }
     }
+
+    [Fact]
+    public void WithOwnedRangesEveryItemRunsOnceAndABlockedThreadsShareIsTakenByTheOthers()
+    {
+        var saved = WorkerPool.OwnedRanges;
+        try
+        {
+            foreach (var owned in new[] { true, false })
+            {
+                WorkerPool.OwnedRanges = owned;
+                // Every item once: chunks of one large item and of several small ones, uneven counts.
+                for (var round = 0; round < 20; round++)
+                {
+                    var hits = new int[997 + round];
+                    Partition.For(hits.Length, round % 2 == 0 ? 1 << 10 : 1 << 20, hits, static (in int[] h, int start, int end) =>
+                    {
+                        if (start == 0) Thread.SpinWait(1000);
+                        for (var i = start; i < end; i++) Interlocked.Increment(ref h[i]);
+                    });
+                    Assert.All(hits, h => Assert.Equal(1, h));
+                }
+                // Item 0 (the caller's first) waits until all the others are done: they can only be done if the other
+                // thread, after its own share, takes what is left of the caller's. Otherwise the wait runs out.
+                if (WorkerPool.Threads < 2) continue;
+                var state = new Blocked(new int[16], new StrongBox<int>(0));
+                Partition.For(state.Hits.Length, 1 << 20, state, static (in Blocked b, int start, int end) =>
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        if (i == 0)
+                        {
+                            var (others, count) = (b.Done, b.Hits.Length - 1);
+                            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref others.Value) == count, TimeSpan.FromSeconds(20)),
+                                $"owned ranges {WorkerPool.OwnedRanges}: {Volatile.Read(ref others.Value)} of the other {b.Hits.Length - 1} items done while item 0 waited");
+                        }
+                        else Interlocked.Increment(ref b.Done.Value);
+                        Interlocked.Increment(ref b.Hits[i]);
+                    }
+                });
+                Assert.All(state.Hits, h => Assert.Equal(1, h));
+            }
+        }
+        finally
+        {
+            WorkerPool.OwnedRanges = saved;
+        }
+    }
+
+    private readonly record struct Blocked(int[] Hits, StrongBox<int> Done);
 
     private static void WithoutEvenTasks(Action run)
     {
