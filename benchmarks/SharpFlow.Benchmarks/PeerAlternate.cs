@@ -23,6 +23,7 @@ public static class PeerAlternate
         ["one-pass"] = Flip(() => SharpFlow.Kernels.PackedSgemm.OnePassRowBlocks, v => SharpFlow.Kernels.PackedSgemm.OnePassRowBlocks = v, int.Parse(Environment.GetEnvironmentVariable("SHARPFLOW_PEER_AB_VALUE") ?? "1000")),
         ["winograd"] = Flip(() => SharpFlow.Kernels.Convolution.Winograd.Enabled, v => SharpFlow.Kernels.Convolution.Winograd.Enabled = v, !SharpFlow.Kernels.Convolution.Winograd.Enabled),
         ["owned-ranges"] = Flip(() => SharpFlow.Kernels.WorkerPool.OwnedRanges, v => SharpFlow.Kernels.WorkerPool.OwnedRanges = v, !SharpFlow.Kernels.WorkerPool.OwnedRanges),
+        ["direct-pairs"] = Flip(() => SharpFlow.Kernels.Convolution.DirectConv.Pairs64, v => SharpFlow.Kernels.Convolution.DirectConv.Pairs64 = v, !SharpFlow.Kernels.Convolution.DirectConv.Pairs64),
         ["direct-conv"] = Flip(() => SharpFlow.Kernels.Convolution.DirectConv.Enabled, v => SharpFlow.Kernels.Convolution.DirectConv.Enabled = v, !SharpFlow.Kernels.Convolution.DirectConv.Enabled),
     };
 

@@ -8,7 +8,8 @@ namespace SharpFlow.Tests.Kernels;
 /// <summary>
 /// The direct AVX-512 convolution (<see cref="DirectConv"/>) against the float64 convolution (im2col and the product in
 /// double) on the shapes it takes: Inception-v3's 1×7, 7×1, 5×5 and stride-2 layers and ResNet18's first stride-2 layer
-/// (with fewer channels), a partial last block of columns, a partial last group of channels, batches; with the fused
+/// (with fewer channels), a partial last block of columns, a partial last group of channels, pairs of groups and a
+/// group alone (bitwise what each group alone gives), batches; with the fused
 /// ops' epilogue; through <see cref="Conv2DKernels"/> with its filter prepacked, the same bits; and the float32 product
 /// path within float32 rounding. Turning the kernel off changes a process-wide setting.
 /// </summary>
@@ -26,6 +27,9 @@ public class DirectConvTests
         { "3x3 stride 2, pads of 1, 28 columns, batch 2", 2, 56, 56, 96, 32, 3, 3, 2, 1 },
         { "2x4 SAME, an even window, batch 5", 5, 9, 24, 97, 33, 2, 4, 1, -1 },
         { "3x3 stride 2 VALID past the blocks' reads (37 of 38 rows and columns), batch 4", 4, 38, 38, 96, 32, 3, 3, 2, 0 },
+        { "5x5 SAME, 96 output channels: a pair of groups and one alone", 1, 35, 35, 48, 96, 5, 5, 1, -1 },
+        { "7x1 SAME, 72 output channels: a pair and a partial group of 8, batch 4", 4, 17, 17, 112, 72, 7, 1, 1, -1 },
+        { "1x7 SAME, 160 output channels: two pairs and one alone, batch 4", 4, 17, 17, 128, 160, 1, 7, 1, -1 },
     };
 
     private static Window2D Geometry(int n, int h, int w, int c, int kh, int kw, int s, int pad) =>
@@ -52,6 +56,19 @@ public class DirectConvTests
         Assert.DoesNotContain(y, float.IsNaN);
         var error = y.Select((v, i) => Math.Abs(v - expected[i])).Max() / scale;
         Assert.True(error < 1e-5, $"{name}: error {error:E2}");
+
+        // Two groups at once in 24 registers or each alone: the same chains of multiply-adds, the same bits.
+        DirectConv.Pairs64 = false;
+        try
+        {
+            var single = new float[outLength];
+            DirectConv.Forward(x, f, single, g, k);
+            Assert.Equal(y, single);
+        }
+        finally
+        {
+            DirectConv.Pairs64 = true;
+        }
 
         // act((y + bias) + residual), ReLU, against the float64 sums with the same epilogue.
         var fused = new float[outLength];

@@ -7,10 +7,12 @@ namespace SharpFlow.Kernels.Convolution;
 /// <summary>
 /// Direct float32 convolution in AVX-512 registers for layers whose patch rows are long (Inception-v3's 5×5 layers, of
 /// 48 channels: rows of 1,200 values; see <see cref="Applies"/> for where it does not pay). Each task takes one output row
-/// and one group of 32 output channels; each block of 6 output columns of it keeps its 6 × 32 sums in twelve registers
-/// over the whole window: tap by tap (kh, kw), for each tap the input channels in order, the six columns' inputs
-/// broadcast from a zero-padded copy of the input (the six are <c>stride·channels</c> apart for every tap) and
-/// multiplied by the tap's 32 filter values. So each output is one chain of multiply-adds in (kh, kw, c) order, stored
+/// and a pair of groups of 32 output channels (the last group alone when their count is odd); each block of 6 output
+/// columns of it keeps its 6 × 64 sums in 24 registers (6 × 32 in twelve for a group alone) over the whole window: tap
+/// by tap (kh, kw), for each tap the input channels in order, the six columns' inputs broadcast from a zero-padded copy
+/// of the input (the six are <c>stride·channels</c> apart for every tap) and multiplied by the tap's 64 filter values
+/// (half the broadcasts per multiply-add; Inception-v3 at batch 1, same process, fastest of 40 calls 42.4–42.9 ms with
+/// the pairs against 42.9–43.7 without, its medians within the host's noise). So each output is one chain of multiply-adds in (kh, kw, c) order, stored
 /// once, with the fused ops' epilogue applied while the block is in cache: no patch matrix, no k blocks whose partial
 /// sums are stored and read back, and one parallel loop per convolution instead of one per k block. The filter is laid
 /// out <c>[group of 32 channels][kh][kw][c][32]</c> (zeros past the last channel), once per constant filter.
@@ -25,6 +27,13 @@ internal static unsafe class DirectConv
     /// <c>SHARPFLOW_DIRECT_CONV=0</c> turns it off for a process (to measure it).
     /// </summary>
     internal static bool Enabled = Environment.GetEnvironmentVariable("SHARPFLOW_DIRECT_CONV") != "0";
+
+    /// <summary>
+    /// Whether two channel groups run together in 24 registers (<see cref="Kernel64"/>), each column's input broadcast
+    /// once for 64 output channels, rather than one group at a time; tests turn it off, and <c>SHARPFLOW_DIRECT_PAIRS=0</c>
+    /// for a process (to measure it).
+    /// </summary>
+    internal static bool Pairs64 = Environment.GetEnvironmentVariable("SHARPFLOW_DIRECT_PAIRS") != "0";
 
     /// <summary>
     /// Whether the kernel takes this convolution: AVX-512, no dilation, a window of two taps or more, at least 16 input
@@ -98,38 +107,56 @@ internal static unsafe class DirectConv
 
     /// <summary>The geometry of one call: the padded images and the blocks.</summary>
     private readonly record struct Job(nint X, nint W, nint Y, nint Taps, nint Bias, nint Residual, FusedActivation Activation, bool Epilogue,
-        Window2D G, int OutChannels, int Groups, int Blocks, int PaddedColumns, long ImageSize)
+        Window2D G, int OutChannels, int Pairs, int Blocks, int PaddedColumns, long ImageSize)
     {
         /// <summary>
-        /// Channel group <c>task / rows</c>, output row <c>task % rows</c> (of all images): every block of it. Tasks of one
-        /// group are neighbours, so a thread's tasks read one group's filter, from its cache (Inception-v3's 3×3 stride-2
-        /// layer has 4 MB of filter, 332 KB a group: row-major tasks read a new group's from memory every task).
+        /// Output row <c>task / Groups</c> (of all images), channel group <c>task % Groups</c>: every block of it. Tasks of
+        /// one row are neighbours, so each thread's share of the loop is a band of output rows, as the other ops' are,
+        /// and the next op finds them in the cache of the core that wrote them (Inception-v3's 5×5 layers, same process:
+        /// 2.67–2.76 ms in all against 2.86–2.90 with the tasks of one channel group together). A thread reads every
+        /// group's filter for each row, from its second-level cache where the whole filter fits (307 KB for those layers).
         /// </summary>
         public void Run(int task)
         {
-            var rows = G.Batch * G.OutHeight;
-            var (group, row) = (task / rows, task % rows);
+            var (row, pair) = (task / Pairs, task % Pairs);
             var (n, oh) = (row / G.OutHeight, row % G.OutHeight);
             var c = G.Channels;
             var o = OutChannels;
+            var taps = G.KernelHeight * G.KernelWidth;
             var image = (float*)X + n * ImageSize + (long)oh * G.StrideHeight * PaddedColumns * c;
-            var w = (float*)W + (long)group * G.KernelHeight * G.KernelWidth * c * Width;
-            var outRow = (long)row * G.OutWidth * o + group * Width;
-            var channels = Math.Min(Width, o - group * Width);
-            var tile = stackalloc float[Columns * Width];
+            var first = 2 * pair * Width; // the pair's first output channel
+            var w = (float*)W + (long)2 * pair * taps * c * Width;
+            var outRow = (long)row * G.OutWidth * o + first;
+            var channels = Math.Min(2 * Width, o - first);
+            var tile = stackalloc float[Columns * 2 * Width];
             for (var b = 0; b < Blocks; b++)
             {
                 var columns = Math.Min(Columns, G.OutWidth - b * Columns);
                 var a = image + (long)b * Columns * G.StrideWidth * c;
                 var at = outRow + (long)b * Columns * o;
                 var y = (float*)Y + at;
-                var full = columns == Columns && channels == Width;
-                Kernel(a, (nint)G.StrideWidth * c, (nint*)Taps, G.KernelHeight * G.KernelWidth, c, w, full ? y : tile, full ? o : Width);
-                if (!full)
+                // A pair of groups in 24 registers; the last group alone when the count is odd.
+                var width = channels > Width && Pairs64 ? 2 * Width : Width;
+                var full = columns == Columns && channels == width;
+                if (width == Width)
+                {
+                    // Without the pair kernel (tests, measurements) each group of the pair on its own.
+                    for (var half = 0; half < 2 && half * Width < channels; half++)
+                    {
+                        var part = Math.Min(Width, channels - half * Width);
+                        var whole = columns == Columns && part == Width;
+                        Kernel(a, (nint)G.StrideWidth * c, (nint*)Taps, taps, c, w + (long)half * taps * c * Width, whole ? y + half * Width : tile, whole ? o : Width);
+                        if (!whole)
+                            for (var col = 0; col < columns; col++)
+                                new ReadOnlySpan<float>(tile + col * Width, part).CopyTo(new Span<float>(y + (long)col * o + half * Width, part));
+                    }
+                }
+                else Kernel64(a, (nint)G.StrideWidth * c, (nint*)Taps, taps, c, w, w + (long)taps * c * Width, full ? y : tile, full ? o : width);
+                if (!full && width > Width)
                     for (var col = 0; col < columns; col++)
-                        new ReadOnlySpan<float>(tile + col * Width, channels).CopyTo(new Span<float>(y + (long)col * o, channels));
+                        new ReadOnlySpan<float>(tile + col * width, channels).CopyTo(new Span<float>(y + (long)col * o, channels));
                 if (Epilogue)
-                    BiasActivation.Tile(y, o, Bias == 0 ? null : (float*)Bias + group * Width, Residual == 0 ? null : (float*)Residual + at,
+                    BiasActivation.Tile(y, o, Bias == 0 ? null : (float*)Bias + first, Residual == 0 ? null : (float*)Residual + at,
                         columns, channels, Activation);
             }
         }
@@ -174,9 +201,10 @@ internal static unsafe class DirectConv
             fixed (float* residual = epilogue.Residual)
             {
                 ZeroPadded.Copy(x, g.Batch, g.InHeight, g.InWidth, c, g.PadTop, g.PadLeft, xp, rows, columns);
+                var pairs = (groups + 1) / 2;
                 var job = new Job((nint)xp, (nint)wp, (nint)y, (nint)tp, (nint)bias, (nint)residual, epilogue.InBlockActivation, !epilogue.IsEmpty,
-                    g, outChannels, groups, blocks, columns, imageSize);
-                Partition.For(g.Batch * g.OutHeight * groups, (long)g.OutWidth * taps * c * Width * 2, job, static (in Job j, int start, int end) =>
+                    g, outChannels, pairs, blocks, columns, imageSize);
+                Partition.For(g.Batch * g.OutHeight * pairs, (long)g.OutWidth * taps * c * Width * 4, job, static (in Job j, int start, int end) =>
                 {
                     for (var t = start; t < end; t++) j.Run(t);
                 });
@@ -234,5 +262,73 @@ internal static unsafe class DirectConv
         c30.Store(y + 3 * ldy); c31.Store(y + 3 * ldy + 16);
         c40.Store(y + 4 * ldy); c41.Store(y + 4 * ldy + 16);
         c50.Store(y + 5 * ldy); c51.Store(y + 5 * ldy + 16);
+    }
+
+    /// <summary>
+    /// <see cref="Kernel"/> for two groups at once, their 6 × 64 sums in 24 registers: the filter values of (tap,
+    /// channel) at <paramref name="b"/> (the first group's 32) and <paramref name="b2"/> (the second's), each column's
+    /// input broadcast once for both, half the broadcasts per multiply-add. Each output's chain of multiply-adds is the
+    /// one <see cref="Kernel"/> makes, so the same sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel64(float* a, nint rs, nint* taps, int count, int channels, float* b, float* b2, float* y, int ldy)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default, c50 = default, c51 = default, c52 = default, c53 = default;
+        nint steps = channels;
+        for (var t = 0; t < count; t++)
+        {
+            var a0 = a + taps[t];
+            float* a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs;
+            for (nint p = 0; p < steps; p++, b += Width, b2 += Width)
+            {
+                var w0 = Vector512.Load(b);
+                var w1 = Vector512.Load(b + 16);
+                var w2 = Vector512.Load(b2);
+                var w3 = Vector512.Load(b2 + 16);
+                var x = Vector512.Create(a0[p]);
+                c00 = Vector512.FusedMultiplyAdd(x, w0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, w1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x, w2, c02);
+                c03 = Vector512.FusedMultiplyAdd(x, w3, c03);
+                x = Vector512.Create(a1[p]);
+                c10 = Vector512.FusedMultiplyAdd(x, w0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, w1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x, w2, c12);
+                c13 = Vector512.FusedMultiplyAdd(x, w3, c13);
+                x = Vector512.Create(a2[p]);
+                c20 = Vector512.FusedMultiplyAdd(x, w0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, w1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x, w2, c22);
+                c23 = Vector512.FusedMultiplyAdd(x, w3, c23);
+                x = Vector512.Create(a3[p]);
+                c30 = Vector512.FusedMultiplyAdd(x, w0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, w1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x, w2, c32);
+                c33 = Vector512.FusedMultiplyAdd(x, w3, c33);
+                x = Vector512.Create(a4[p]);
+                c40 = Vector512.FusedMultiplyAdd(x, w0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, w1, c41);
+                c42 = Vector512.FusedMultiplyAdd(x, w2, c42);
+                c43 = Vector512.FusedMultiplyAdd(x, w3, c43);
+                x = Vector512.Create(a5[p]);
+                c50 = Vector512.FusedMultiplyAdd(x, w0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, w1, c51);
+                c52 = Vector512.FusedMultiplyAdd(x, w2, c52);
+                c53 = Vector512.FusedMultiplyAdd(x, w3, c53);
+            }
+        }
+        c00.Store(y); c01.Store(y + 16); c02.Store(y + 32); c03.Store(y + 48);
+        y += ldy;
+        c10.Store(y); c11.Store(y + 16); c12.Store(y + 32); c13.Store(y + 48);
+        y += ldy;
+        c20.Store(y); c21.Store(y + 16); c22.Store(y + 32); c23.Store(y + 48);
+        y += ldy;
+        c30.Store(y); c31.Store(y + 16); c32.Store(y + 32); c33.Store(y + 48);
+        y += ldy;
+        c40.Store(y); c41.Store(y + 16); c42.Store(y + 32); c43.Store(y + 48);
+        y += ldy;
+        c50.Store(y); c51.Store(y + 16); c52.Store(y + 32); c53.Store(y + 48);
     }
 }
