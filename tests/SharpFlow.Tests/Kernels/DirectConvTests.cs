@@ -58,16 +58,17 @@ public class DirectConvTests
         Assert.True(error < 1e-5, $"{name}: error {error:E2}");
 
         // Two groups at once in 24 registers or each alone: the same chains of multiply-adds, the same bits.
-        DirectConv.Pairs64 = false;
+        var pairs = DirectConv.Pairs64;
         try
         {
-            var single = new float[outLength];
-            DirectConv.Forward(x, f, single, g, k);
-            Assert.Equal(y, single);
+            DirectConv.Pairs64 = !pairs;
+            var other = new float[outLength];
+            DirectConv.Forward(x, f, other, g, k);
+            Assert.Equal(y, other);
         }
         finally
         {
-            DirectConv.Pairs64 = true;
+            DirectConv.Pairs64 = pairs;
         }
 
         // act((y + bias) + residual), ReLU, against the float64 sums with the same epilogue.

@@ -172,9 +172,10 @@ public class EvenTasksTests
     [Fact]
     public void WithOwnedRangesEveryItemRunsOnceAndABlockedThreadsShareIsTakenByTheOthers()
     {
-        var saved = WorkerPool.OwnedRanges;
+        var (saved, savedEven) = (WorkerPool.OwnedRanges, Partition.EvenTasks);
         try
         {
+            Partition.EvenTasks = true; // large items are a chunk each
             foreach (var owned in new[] { true, false })
             {
                 WorkerPool.OwnedRanges = owned;
@@ -189,34 +190,40 @@ public class EvenTasksTests
                     });
                     Assert.All(hits, h => Assert.Equal(1, h));
                 }
-                // Item 0 (the caller's first) waits until all the others are done: they can only be done if the other
-                // thread, after its own share, takes what is left of the caller's. Otherwise the wait runs out.
                 if (WorkerPool.Threads < 2) continue;
-                var state = new Blocked(new int[16], new StrongBox<int>(0));
-                Partition.For(state.Hits.Length, 1 << 20, state, static (in Blocked b, int start, int end) =>
+                // One item waits until all the others are done: the first of the caller's share (the worker must take
+                // what is left of it) and the first of worker 1's (the caller must take what is left of that one).
+                // Either is done only if the other thread takes the blocked thread's remaining chunks; otherwise the wait
+                // runs out. (The collection runs alone, so the pool is free for these loops.)
+                const int items = 16;
+                foreach (var blocked in new[] { 0, items / WorkerPool.Threads })
                 {
-                    for (var i = start; i < end; i++)
+                    var state = new Blocked(new int[items], new StrongBox<int>(0), blocked);
+                    Partition.For(items, 1 << 20, state, static (in Blocked b, int start, int end) =>
                     {
-                        if (i == 0)
+                        for (var i = start; i < end; i++)
                         {
-                            var (others, count) = (b.Done, b.Hits.Length - 1);
-                            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref others.Value) == count, TimeSpan.FromSeconds(20)),
-                                $"owned ranges {WorkerPool.OwnedRanges}: {Volatile.Read(ref others.Value)} of the other {b.Hits.Length - 1} items done while item 0 waited");
+                            if (i == b.Item)
+                            {
+                                var (others, count) = (b.Done, b.Hits.Length - 1);
+                                Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref others.Value) == count, TimeSpan.FromSeconds(20)),
+                                    $"owned ranges {WorkerPool.OwnedRanges}, item {b.Item} blocked: {Volatile.Read(ref others.Value)} of the other {count} items done");
+                            }
+                            else Interlocked.Increment(ref b.Done.Value);
+                            Interlocked.Increment(ref b.Hits[i]);
                         }
-                        else Interlocked.Increment(ref b.Done.Value);
-                        Interlocked.Increment(ref b.Hits[i]);
-                    }
-                });
-                Assert.All(state.Hits, h => Assert.Equal(1, h));
+                    });
+                    Assert.All(state.Hits, h => Assert.Equal(1, h));
+                }
             }
         }
         finally
         {
-            WorkerPool.OwnedRanges = saved;
+            (WorkerPool.OwnedRanges, Partition.EvenTasks) = (saved, savedEven);
         }
     }
 
-    private readonly record struct Blocked(int[] Hits, StrongBox<int> Done);
+    private readonly record struct Blocked(int[] Hits, StrongBox<int> Done, int Item);
 
     private static void WithoutEvenTasks(Action run)
     {

@@ -78,7 +78,9 @@ internal static unsafe class DirectConv
     /// <summary>
     /// The longest patch row taken: a group's filter (a row's worth of 32 values each) within 256 KB, so that it and the
     /// padded input stay in the second-level cache (Inception-v3's 35×35×288 stride-2 layer, rows of 2,592 and a 1.4 MB
-    /// input: 2.2 ms as a product, 2.7 here).
+    /// input: 2.2 ms as a product, 2.7 here). These limits were measured with one group a task and the tasks of a group
+    /// together; with pairs and tasks by row a task streams two groups' filters (up to 512 KB), and of the layers
+    /// re-measured since (the 17×17 ones, <see cref="MinPositions"/> at 256) none changed beyond the host's noise.
     /// </summary>
     internal static int MaxPatch = 2048;
 
@@ -110,7 +112,7 @@ internal static unsafe class DirectConv
         Window2D G, int OutChannels, int Pairs, int Blocks, int PaddedColumns, long ImageSize)
     {
         /// <summary>
-        /// Output row <c>task / Groups</c> (of all images), channel group <c>task % Groups</c>: every block of it. Tasks of
+        /// Output row <c>task / Pairs</c> (of all images), pair of channel groups <c>task % Pairs</c>: every block of it. Tasks of
         /// one row are neighbours, so each thread's share of the loop is a band of output rows, as the other ops' are,
         /// and the next op finds them in the cache of the core that wrote them (Inception-v3's 5×5 layers, same process:
         /// 2.67–2.76 ms in all against 2.86–2.90 with the tasks of one channel group together). A thread reads every
