@@ -30,7 +30,7 @@ internal static unsafe class DirectConv
 
     /// <summary>
     /// Whether two channel groups run together in 24 registers (<see cref="Kernel64"/>), each column's input broadcast
-    /// once for 64 output channels, rather than one group at a time; tests turn it off, and <c>SHARPFLOW_DIRECT_PAIRS=0</c>
+    /// once for 64 output channels, rather than one group at a time (read once per call); tests turn it off, and <c>SHARPFLOW_DIRECT_PAIRS=0</c>
     /// for a process (to measure it).
     /// </summary>
     internal static bool Pairs64 = Environment.GetEnvironmentVariable("SHARPFLOW_DIRECT_PAIRS") != "0";
@@ -109,7 +109,7 @@ internal static unsafe class DirectConv
 
     /// <summary>The geometry of one call: the padded images and the blocks.</summary>
     private readonly record struct Job(nint X, nint W, nint Y, nint Taps, nint Bias, nint Residual, FusedActivation Activation, bool Epilogue,
-        Window2D G, int OutChannels, int Pairs, int Blocks, int PaddedColumns, long ImageSize)
+        Window2D G, int OutChannels, int Pairs, bool Together, int Blocks, int PaddedColumns, long ImageSize)
     {
         /// <summary>
         /// Output row <c>task / Pairs</c> (of all images), pair of channel groups <c>task % Pairs</c>: every block of it. Tasks of
@@ -137,26 +137,22 @@ internal static unsafe class DirectConv
                 var a = image + (long)b * Columns * G.StrideWidth * c;
                 var at = outRow + (long)b * Columns * o;
                 var y = (float*)Y + at;
-                // A pair of groups in 24 registers; the last group alone when the count is odd.
-                var width = channels > Width && Pairs64 ? 2 * Width : Width;
-                var full = columns == Columns && channels == width;
-                if (width == Width)
+                // The pair in one piece of 24 registers; group by group for the last group alone (an odd count) and
+                // without the pair kernel (tests, measurements).
+                var piece = channels > Width && Together ? 2 * Width : Width;
+                for (var p0 = 0; p0 < channels; p0 += piece)
                 {
-                    // Without the pair kernel (tests, measurements) each group of the pair on its own.
-                    for (var half = 0; half < 2 && half * Width < channels; half++)
-                    {
-                        var part = Math.Min(Width, channels - half * Width);
-                        var whole = columns == Columns && part == Width;
-                        Kernel(a, (nint)G.StrideWidth * c, (nint*)Taps, taps, c, w + (long)half * taps * c * Width, whole ? y + half * Width : tile, whole ? o : Width);
-                        if (!whole)
-                            for (var col = 0; col < columns; col++)
-                                new ReadOnlySpan<float>(tile + col * Width, part).CopyTo(new Span<float>(y + (long)col * o + half * Width, part));
-                    }
+                    var part = Math.Min(piece, channels - p0);
+                    var whole = columns == Columns && part == piece;
+                    var target = whole ? y + p0 : tile;
+                    var ldy = whole ? o : piece;
+                    var wp = w + (long)p0 * taps * c; // group p0 / 32's filter
+                    if (piece == Width) Kernel(a, (nint)G.StrideWidth * c, (nint*)Taps, taps, c, wp, target, ldy);
+                    else Kernel64(a, (nint)G.StrideWidth * c, (nint*)Taps, taps, c, wp, wp + (long)taps * c * Width, target, ldy);
+                    if (!whole)
+                        for (var col = 0; col < columns; col++)
+                            new ReadOnlySpan<float>(tile + col * piece, part).CopyTo(new Span<float>(y + (long)col * o + p0, part));
                 }
-                else Kernel64(a, (nint)G.StrideWidth * c, (nint*)Taps, taps, c, w, w + (long)taps * c * Width, full ? y : tile, full ? o : width);
-                if (!full && width > Width)
-                    for (var col = 0; col < columns; col++)
-                        new ReadOnlySpan<float>(tile + col * width, channels).CopyTo(new Span<float>(y + (long)col * o, channels));
                 if (Epilogue)
                     BiasActivation.Tile(y, o, Bias == 0 ? null : (float*)Bias + first, Residual == 0 ? null : (float*)Residual + at,
                         columns, channels, Activation);
@@ -205,7 +201,7 @@ internal static unsafe class DirectConv
                 ZeroPadded.Copy(x, g.Batch, g.InHeight, g.InWidth, c, g.PadTop, g.PadLeft, xp, rows, columns);
                 var pairs = (groups + 1) / 2;
                 var job = new Job((nint)xp, (nint)wp, (nint)y, (nint)tp, (nint)bias, (nint)residual, epilogue.InBlockActivation, !epilogue.IsEmpty,
-                    g, outChannels, pairs, blocks, columns, imageSize);
+                    g, outChannels, pairs, Pairs64, blocks, columns, imageSize);
                 Partition.For(g.Batch * g.OutHeight * pairs, (long)g.OutWidth * taps * c * Width * 4, job, static (in Job j, int start, int end) =>
                 {
                     for (var t = start; t < end; t++) j.Run(t);
