@@ -32,7 +32,11 @@ public static class GemmProbe
     public static void Run(int repeats)
     {
         var random = new Random(1);
-        foreach (var (name, m, k, n) in Shapes)
+        // SHARPFLOW_PROBE_SHAPES="m,k,n;m,k,n" probes those shapes instead.
+        var shapes = Environment.GetEnvironmentVariable("SHARPFLOW_PROBE_SHAPES") is { Length: > 0 } given
+            ? given.Split(';').Select(t => t.Split(',').Select(int.Parse).ToArray()).Select(v => ($"{v[0]}x{v[1]}x{v[2]}", v[0], v[1], v[2])).ToArray()
+            : Shapes;
+        foreach (var (name, m, k, n) in shapes)
         {
             var a = new float[m * k];
             var b = new float[k * n];
@@ -41,6 +45,16 @@ public static class GemmProbe
             for (var i = 0; i < b.Length; i++) b[i] = (float)random.NextDouble() - 0.5f;
             var packed = PackedMatrix.Pack(b, k, n, false);
             var ms = Median(repeats, () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed));
+            // SHARPFLOW_PEER_AB=toggle: calls alternate between the setting as started and flipped (medians of each).
+            if (Environment.GetEnvironmentVariable("SHARPFLOW_PEER_AB") is { Length: > 0 } toggle)
+            {
+                var (asIs, flipped) = Alternate(repeats, PeerAlternate.Toggles[toggle], () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, packed));
+                var ring = Enumerable.Range(0, Ring(b.Length, 256L << 20)).Select(_ => PackedMatrix.Pack(b, k, n, false)).ToArray();
+                var turn = 0;
+                var (coldAsIs, coldFlipped) = Alternate(repeats, PeerAlternate.Toggles[toggle], () => PackedSgemm.Multiply(a, b, c, m, k, n, false, false, default, ring[turn++ % ring.Length]));
+                Console.WriteLine($"{name,-28} {m,5}x{k,5}x{n,5}  {asIs,7:F3} ms, {toggle} flipped {flipped,7:F3}; B from memory {coldAsIs,7:F3}, flipped {coldFlipped,7:F3}");
+                continue;
+            }
             // Cold: the filter (and then the input too) read from memory as in a network, where every layer's data pushed
             // out the previous ones: rings of copies, 256 MiB of each operand, used one after another.
             var cold = Enumerable.Range(0, Ring(b.Length, 256L << 20)).Select(_ => PackedMatrix.Pack(b, k, n, false)).ToArray();
@@ -89,6 +103,52 @@ public static class GemmProbe
             var productMs = Median(repeats, () => PackedSgemm.Multiply(patches, filter, output, g.OutPositions, g.PatchSize, outChannels, false, false, default, panels));
             var im2colMs = Median(repeats, () => Im2Col.Expand<float>(input, g, 0, 1, patches));
             Console.WriteLine($"{name,-32} {ms,8:F3} ms  {2.0 * g.OutPositions * g.PatchSize * outChannels / ms / 1e6,7:F1} GFLOP/s; with bias and ReLU {fusedMs,8:F3} ms, after 256 MiB written {coldMs,8:F3} ms; product alone {productMs,8:F3} ms, im2col alone {im2colMs,8:F3} ms");
+        }
+    }
+
+    /// <summary>
+    /// Inception-v3's 17×17 1×7 and 7×1 convolutions (and a few others) with calls alternating between a setting as
+    /// it started and flipped (<c>SHARPFLOW_PEER_AB</c>, e.g. <c>winograd-line</c>): medians with everything warm, and
+    /// with each call's filter (prepacked) and output taken from rings larger than the last-level cache, as in a network.
+    /// </summary>
+    public static void ConvAlternate(int repeats)
+    {
+        var toggle = Environment.GetEnvironmentVariable("SHARPFLOW_PEER_AB") ?? "winograd-line";
+        foreach (var (name, g, outChannels) in new[]
+        {
+            ("inception 17x17x128 1x7 ->128", Window2D.Create(1, 17, 17, 128, 1, 7, 1, 1, 1, 1, true), 128),
+            ("inception 17x17x128 7x1 ->192", Window2D.Create(1, 17, 17, 128, 7, 1, 1, 1, 1, 1, true), 192),
+            ("inception 17x17x160 1x7 ->160", Window2D.Create(1, 17, 17, 160, 1, 7, 1, 1, 1, 1, true), 160),
+            ("inception 17x17x160 7x1 ->192", Window2D.Create(1, 17, 17, 160, 7, 1, 1, 1, 1, 1, true), 192),
+            ("inception 17x17x192 1x7 ->192", Window2D.Create(1, 17, 17, 192, 1, 7, 1, 1, 1, 1, true), 192),
+            ("inception 17x17x192 7x1 ->192", Window2D.Create(1, 17, 17, 192, 7, 1, 1, 1, 1, 1, true), 192),
+            ("inception 35x35x288 3x3/2 ->384", Window2D.Create(1, 35, 35, 288, 3, 3, 2, 2, 1, 1, false), 384),
+            ("inception 17x17x768 1x1 ->192", Window2D.Create(1, 17, 17, 768, 1, 1, 1, 1, 1, 1, true), 192),
+            ("inception 17x17x768 1x1 ->160", Window2D.Create(1, 17, 17, 768, 1, 1, 1, 1, 1, 1, true), 160),
+            ("inception 8x8x1280 1x1 ->448", Window2D.Create(1, 8, 8, 1280, 1, 1, 1, 1, 1, 1, true), 448),
+        }.Where(s => Environment.GetEnvironmentVariable("SHARPFLOW_PROBE_FILTER") is not { Length: > 0 } only || s.Item1.Contains(only, StringComparison.Ordinal)))
+        {
+            var input = Data.Random((long)g.InHeight * g.InWidth * g.Channels, 3);
+            var filter = Data.Random((long)g.PatchSize * outChannels, 4);
+            var bias = Data.Random(outChannels, 5);
+            var outLength = g.OutPositions * outChannels;
+            var filters = Enumerable.Range(0, Ring(filter.Length * 2L)).Select(_ => new PrepackedFilter()).ToArray();
+            var outputs = Enumerable.Range(0, Ring(outLength)).Select(_ => new float[outLength]).ToArray();
+            var flip = PeerAlternate.Toggles[toggle];
+            foreach (var side in new[] { false, true })
+            {
+                flip(side);
+                foreach (var f in filters) Conv2DKernels.Forward<float>(input, filter, outputs[0], g, outChannels, default, f);
+            }
+            flip(false);
+            var (nf, no) = (0, 0);
+            var (warm, warmFlipped) = Alternate(repeats, flip, () => Conv2DKernels.Forward<float>(input, filter, outputs[0], g, outChannels,
+                new GemmEpilogue<float>(bias, default, FusedActivation.Relu), filters[0]));
+            var (cold, coldFlipped) = Alternate(repeats, flip, () => Conv2DKernels.Forward<float>(input, filter, outputs[no++ % outputs.Length], g, outChannels,
+                new GemmEpilogue<float>(bias, default, FusedActivation.Relu), filters[nf++ % filters.Length]));
+            var flops = 2.0 * g.OutPositions * g.PatchSize * outChannels / 1e6;
+            Console.WriteLine($"{name,-32} warm {warm,7:F3} ms ({flops / warm,5:F0} GFLOP/s), {toggle} flipped {warmFlipped,7:F3} ({flops / warmFlipped,5:F0}); " +
+                $"filter and output from memory {cold,7:F3} ({flops / cold,5:F0}), flipped {coldFlipped,7:F3} ({flops / coldFlipped,5:F0})");
         }
     }
 
@@ -184,6 +244,31 @@ public static class GemmProbe
     /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation
     /// promotes the kernels only after a pause in newly compiled methods.
     /// </summary>
+    /// <summary>Medians of calls alternating between a setting as it started and flipped (warm-up first, both ways).</summary>
+    internal static (double AsIs, double Flipped) Alternate(int repeats, Action<bool> flip, Action body)
+    {
+        var times = new[] { new double[repeats], new double[repeats] };
+        for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
+        {
+            flip(true);
+            body();
+            flip(false);
+            body();
+        }
+        for (var r = 0; r < repeats; r++)
+        {
+            for (var side = 0; side < 2; side++)
+            {
+                flip(side == 1);
+                var t = Stopwatch.GetTimestamp();
+                body();
+                times[side][r] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+        }
+        flip(false);
+        return (times[0].Order().ElementAt(repeats / 2), times[1].Order().ElementAt(repeats / 2));
+    }
+
     internal static double Median(int repeats, Action body, Action? before = null)
     {
         for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;) body();

@@ -8,14 +8,14 @@ namespace SharpFlow.Benchmarks;
 /// five calls, and the median and fastest call of each are printed with their ratio. With <c>SHARPFLOW_PROFILE=1</c>
 /// the per-op table of the timed rounds follows at exit (SharpFlow's calls only); with <c>SHARPFLOW_PEER_SOLO=seconds</c>
 /// SharpFlow's calls then run alone for that long, for a system-wide profiler; with <c>SHARPFLOW_PEER_AB=toggle</c>
-/// (<c>even-tasks</c>, <c>winograd-local</c>, <c>spin</c>, <c>direct-conv</c>) SharpFlow's calls run a second time in each turn with that setting flipped, and
+/// (the names in <see cref="Toggles"/>) SharpFlow's calls run a second time in each turn with that setting flipped, and
 /// that median follows (an A/B of one build in one process: this machine's speed moves too much between runs).
 /// <code>dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- peer resnet18/1 [rounds]</code>
 /// </summary>
 public static class PeerAlternate
 {
     /// <summary>Settings <c>SHARPFLOW_PEER_AB</c> can flip (true: flipped, false: as the process started).</summary>
-    private static readonly Dictionary<string, Action<bool>> Toggles = new()
+    internal static readonly Dictionary<string, Action<bool>> Toggles = new()
     {
         ["even-tasks"] = Flip(() => SharpFlow.Kernels.Partition.EvenTasks, v => SharpFlow.Kernels.Partition.EvenTasks = v, !SharpFlow.Kernels.Partition.EvenTasks),
         ["winograd-local"] = Flip(() => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes, v => SharpFlow.Kernels.Convolution.Winograd.LocalFilterBytes = v, 0L),
@@ -24,6 +24,9 @@ public static class PeerAlternate
         ["winograd"] = Flip(() => SharpFlow.Kernels.Convolution.Winograd.Enabled, v => SharpFlow.Kernels.Convolution.Winograd.Enabled = v, !SharpFlow.Kernels.Convolution.Winograd.Enabled),
         ["owned-ranges"] = Flip(() => SharpFlow.Kernels.WorkerPool.OwnedRanges, v => SharpFlow.Kernels.WorkerPool.OwnedRanges = v, !SharpFlow.Kernels.WorkerPool.OwnedRanges),
         ["direct-pairs"] = Flip(() => SharpFlow.Kernels.Convolution.DirectConv.Pairs64, v => SharpFlow.Kernels.Convolution.DirectConv.Pairs64 = v, !SharpFlow.Kernels.Convolution.DirectConv.Pairs64),
+        ["winograd-line"] = Flip(() => SharpFlow.Kernels.Convolution.WinogradLine.Enabled, v => SharpFlow.Kernels.Convolution.WinogradLine.Enabled = v, !SharpFlow.Kernels.Convolution.WinogradLine.Enabled),
+        ["winograd-line-tile"] = Flip(() => SharpFlow.Kernels.Convolution.WinogradLine.TileSize, v => SharpFlow.Kernels.Convolution.WinogradLine.TileSize = v,
+            6 - SharpFlow.Kernels.Convolution.WinogradLine.TileSize),
         ["direct-conv"] = Flip(() => SharpFlow.Kernels.Convolution.DirectConv.Enabled, v => SharpFlow.Kernels.Convolution.DirectConv.Enabled = v, !SharpFlow.Kernels.Convolution.DirectConv.Enabled),
     };
 

@@ -17,6 +17,8 @@
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- gemm-probe [repeats]
 // Winograd's 3×3 layers with tile blocks local to each thread against three parallel steps per block, alternating:
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- winograd-local [repeats]
+// Inception-v3's 17x17 1x7 and 7x1 convolutions with a setting flipped every other call (SHARPFLOW_PEER_AB, default winograd-line):
+//   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- conv-ab [repeats]
 // Convolutions with each operand in turn taken cold (from memory, as in a network) against all warm:
 //   dotnet run -c Release --project benchmarks/SharpFlow.Benchmarks -- cold-probe [repeats]
 // ResNet18's twenty convolutions at batch 1 in the network's order, each prepacked, with paths chosen per variant:
@@ -62,6 +64,11 @@ if (args.Length > 0 && args[0] == "gemm-probe")
 if (args.Length > 0 && args[0] == "stem-probe")
 {
     SharpFlow.Benchmarks.GemmProbe.Stems(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);
+    return;
+}
+if (args.Length > 0 && args[0] == "conv-ab")
+{
+    SharpFlow.Benchmarks.GemmProbe.ConvAlternate(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 41);
     return;
 }
 if (args.Length > 0 && args[0] == "cold-probe")

@@ -42,10 +42,10 @@ public class ImplicitGemmTests
         var f = Uniform(g.PatchSize * outChannels, 2);
         var bias = Uniform(outChannels, 3);
         var residual = Uniform(batch * g.OutPositions * outChannels, 4);
-        var saved = (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, PackedSgemm.OnePassRowBlocks);
+        var saved = (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, PackedSgemm.OnePassRowBlocks, WinogradLine.Enabled);
         try
         {
-            (SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, Conv2DKernels.ImplicitGemm) = (false, false, wide, true);
+            (SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, Conv2DKernels.ImplicitGemm, WinogradLine.Enabled) = (false, false, wide, true, false);
             if (batch * g.OutPositions > 4 * 72) Assert.True(Conv2DKernels.FillsPatches(g, outChannels)); // as the default settings have it
             PackedSgemm.OnePassRowBlocks = 0;
             Assert.True(Conv2DKernels.FillsPatches(g, outChannels));
@@ -68,7 +68,8 @@ public class ImplicitGemmTests
         }
         finally
         {
-            (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, PackedSgemm.OnePassRowBlocks) = saved;
+            (Conv2DKernels.ImplicitGemm, Conv2DKernels.FilledRows, SmallChannelConv.Enabled, Winograd.Enabled, PackedSgemm.Wide, PackedSgemm.OnePassRowBlocks,
+                WinogradLine.Enabled) = saved;
         }
     }
 

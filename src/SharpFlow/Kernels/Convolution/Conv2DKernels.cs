@@ -187,7 +187,8 @@ internal static class Conv2DKernels
     }
 
     /// <summary>
-    /// The convolutions that skip im2col, with the <paramref name="epilogue"/>: Winograd (3×3 stride 1, the epilogue
+    /// The convolutions that skip im2col, with the <paramref name="epilogue"/>: the one-dimensional Winograd (1×7 and 7×1
+    /// with a constant filter, the epilogue on each tile), Winograd (3×3 stride 1, the epilogue
     /// on each tile block or as a pass after), the one-channel and the small-channel direct kernels (which apply it to each output row as
     /// they finish it), in that order; false when none applies (and nothing was written).
     /// </summary>
@@ -195,6 +196,12 @@ internal static class Conv2DKernels
         PrepackedFilter? prepacked, GemmEpilogue<T> epilogue)
         where T : unmanaged, INumber<T>
     {
+        if (typeof(T) == typeof(float) && prepacked is not null && WinogradLine.Applies(g, outChannels)
+            && prepacked.WinogradLine(Floats(filter), g.Channels, outChannels, WinogradLine.TileSize) is { } line)
+        {
+            WinogradLine.Forward(Floats(input), MemoryMarshal.Cast<T, float>(output), g, outChannels, line, epilogue.As<float>());
+            return true;
+        }
         if (typeof(T) == typeof(float) && Winograd.Applies<T>(g, outChannels, prepacked is not null))
         {
             Winograd.Forward(Floats(input), Floats(filter), MemoryMarshal.Cast<T, float>(output), g, outChannels, prepacked: prepacked,

@@ -261,7 +261,8 @@ internal static unsafe class Winograd
     /// <summary>
     /// A filter [3, 3, C, K] transformed for F(m×m, 3×3) once, <c>U = G·g·Gᵀ</c>, and each of its (m+2)² [C × K]
     /// matrices packed into the GEMM's panels (<see cref="PackedMatrix"/>): what a call with a constant filter would
-    /// otherwise compute and pack again every time. Immutable.
+    /// otherwise compute and pack again every time (also the one-dimensional F(m, 7)'s of <see cref="WinogradLine"/>: m + 6
+    /// products). Immutable.
     /// </summary>
     public sealed class TransformedFilter
     {
