@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Derives and checks, in exact fractions, the Toom-Cook matrices of the one-dimensional Winograd F(m, r) that
-src/SharpFlow/Kernels/Convolution/WinogradLine.cs uses: F(2, 7) with the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity.
+src/SharpFlow/Kernels/Convolution/WinogradLine.cs uses: F(2, 7) with the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity,
+and F(4, 7) with 3/2 and -3/2 besides.
 
     python3 tools/kernels/winograd-line.py
 
@@ -65,15 +66,19 @@ def check(m, r, at, g, bt, trials=50):
 
 
 def main():
-    half = F(1, 2)
-    m, r = 2, 7
-    at, g, bt = toom_cook(m, r, [F(0), F(1), F(-1), F(2), F(-2), half, -half])
-    check(m, r, at, g, bt)
-    print(f"F({m}, {r}): checked against the direct correlation")
-    for name, matrix in (("AT", at), ("G", g), ("BT", bt)):
-        print(name)
-        for row in matrix:
-            print("  " + ", ".join(str(v) for v in row))
+    half, three_halves = F(1, 2), F(3, 2)
+    points = [F(0), F(1), F(-1), F(2), F(-2), half, -half]
+    for m, extra in ((2, []), (4, [three_halves, -three_halves])):
+        r = 7
+        at, g, bt = toom_cook(m, r, points + extra)
+        check(m, r, at, g, bt)
+        # The kernel stores AT and BT as floats: every entry must be one exactly (a dyadic fraction of few bits).
+        assert all(F(float(v)) == v for matrix in (at, bt) for row in matrix for v in row)
+        print(f"F({m}, {r}): checked against the direct correlation")
+        for name, matrix in (("AT", at), ("G", g), ("BT", bt)):
+            print(name)
+            for row in matrix:
+                print("  " + ", ".join(str(v) for v in row))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ namespace SharpFlow.Kernels.Convolution;
 /// <c>Bᵀ</c> are the Toom–Cook matrices for them (tools/kernels/winograd-line.py derives and checks them in exact fractions;
 /// every entry of <c>Aᵀ</c> and <c>Bᵀ</c> is a float exactly, and <c>G</c> is applied in double and rounded once). The error,
 /// measured against a float64 direct convolution and relative to <c>Σ|x|·|w|</c> of each output (the tests bound it), is
-/// ERRORS: a few float32 roundings, below F(4×4, 3×3)'s 2.6e-6 and far below what a trained network notices.
+/// 1.8e-6 to 3.7e-6 for F(4, 7) on Inception-v3's 17×17 layer shapes and 3.3e-7 to 4.2e-7 for F(2, 7), where the product of
+/// the patch matrix measures 0.7e-7 to 1.1e-7: a few float32 roundings, as F(4×4, 3×3)'s 2.6e-6, far below what a
+/// trained network notices.
 /// </para>
 /// <para>
 /// Each task takes its own block of tiles (a band of output rows) through the input transform, the products and the
