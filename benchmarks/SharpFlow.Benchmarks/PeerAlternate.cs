@@ -27,6 +27,7 @@ public static class PeerAlternate
         ["winograd-line"] = Flip(() => SharpFlow.Kernels.Convolution.WinogradLine.Enabled, v => SharpFlow.Kernels.Convolution.WinogradLine.Enabled = v, !SharpFlow.Kernels.Convolution.WinogradLine.Enabled),
         ["winograd-line-tile"] = Flip(() => SharpFlow.Kernels.Convolution.WinogradLine.TileSize, v => SharpFlow.Kernels.Convolution.WinogradLine.TileSize = v,
             6 - SharpFlow.Kernels.Convolution.WinogradLine.TileSize),
+        ["next-task"] = Flip(() => SharpFlow.Kernels.PackedSgemm.PrefetchNextTask, v => SharpFlow.Kernels.PackedSgemm.PrefetchNextTask = v, !SharpFlow.Kernels.PackedSgemm.PrefetchNextTask),
         ["direct-conv"] = Flip(() => SharpFlow.Kernels.Convolution.DirectConv.Enabled, v => SharpFlow.Kernels.Convolution.DirectConv.Enabled = v, !SharpFlow.Kernels.Convolution.DirectConv.Enabled),
     };
 

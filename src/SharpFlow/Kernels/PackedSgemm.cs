@@ -57,7 +57,7 @@ internal static unsafe class PackedSgemm
                     var rows = Math.Min(MR, M - i);
                     var cols = Math.Min(Nr, N - j * Nr);
                     var panelB = (float*)PackedB + (long)j * Nr * Kc;
-                    var next = Prefetch(j + 1 < j1 ? panelB + Nr * Kc : panelB, (i - row0) / MR, Nr, Kc);
+                    var next = Prefetch(j + 1 < j1 || (j + 1 < NPanels && PrefetchNextTask) ? panelB + Nr * Kc : panelB, (i - row0) / MR, Nr, Kc);
                     if (j == j0 && i + 2 * MR <= M && !TransposeA && !Filled) PrefetchRows((float*)A + (long)(i + MR) * Lda + AOffset, Lda, Kc);
                     if (Wide) Kernel512(Kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, P0 == 0);
                     else Kernel256(Kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, P0 == 0);
@@ -95,7 +95,9 @@ internal static unsafe class PackedSgemm
                         var tile = (float*)C + (long)i * N + j * Nr;
                         var cols = Math.Min(Nr, N - j * Nr);
                         var panelB = panelsB + (long)j * Nr * kc;
-                        var next = Prefetch(j + 1 < j1 ? panelB + Nr * kc : last ? panelB : panelsB + (long)kc * NPanels * Nr + (long)j0 * Nr * Math.Min(KC, K - p0 - kc),
+                        var next = Prefetch(j + 1 < j1 ? panelB + Nr * kc
+                            : !last ? panelsB + (long)kc * NPanels * Nr + (long)j0 * Nr * Math.Min(KC, K - p0 - kc)
+                            : j1 < NPanels && PrefetchNextTask ? (float*)PackedB + (long)j1 * Nr * Math.Min(KC, K) : panelB,
                             (i - row0) / MR, Nr, kc);
                         if (j == j0 && i + 2 * MR <= M) PrefetchRows((float*)A + (long)(i + MR) * K + p0, K, kc);
                         if (Wide) Kernel512(kc, panelA, rowStride, step, panelB, next, tile, N, rows, cols, p0 == 0);
@@ -117,6 +119,14 @@ internal static unsafe class PackedSgemm
     /// call: ResNet18's 7×7×512 layers at batch 1, 9.4 MB each).
     /// </summary>
     private static float* Prefetch(float* nextPanel, int rowPanel, int nr, int kc) => nr == 32 ? nextPanel + (rowPanel & 1) * 16 * kc : nextPanel;
+
+    /// <summary>
+    /// Whether a task's last panel prefetches the first panel of the task after it (the next column group's, in the
+    /// first k block), which the same thread takes next in the order it owns its tasks: a product whose tasks are one
+    /// panel each (a thin one-pass product, each of Winograd's) otherwise met every panel of a filter from memory cold.
+    /// Tests and the probes flip it.
+    /// </summary>
+    internal static bool PrefetchNextTask = true;
 
     /// <summary>
     /// Prefetches into L2 the next row panel of an in-place A (six rows of <paramref name="kc"/> values,
