@@ -240,10 +240,6 @@ public static class GemmProbe
     /// </summary>
     private static int Ring(long floats, long bytes = 320L << 20) => (int)Math.Max(2, bytes / (4 * floats));
 
-    /// <summary>
-    /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation
-    /// promotes the kernels only after a pause in newly compiled methods.
-    /// </summary>
     /// <summary>Medians of calls alternating between a setting as it started and flipped (warm-up first, both ways).</summary>
     internal static (double AsIs, double Flipped) Alternate(int repeats, Action<bool> flip, Action body)
     {
@@ -269,6 +265,10 @@ public static class GemmProbe
         return (times[0].Order().ElementAt(repeats / 2), times[1].Order().ElementAt(repeats / 2));
     }
 
+    /// <summary>
+    /// The median time of <paramref name="repeats"/> calls after a second of warm-up calls: tiered compilation
+    /// promotes the kernels only after a pause in newly compiled methods.
+    /// </summary>
     internal static double Median(int repeats, Action body, Action? before = null)
     {
         for (var warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;) body();

@@ -121,10 +121,11 @@ internal static unsafe class PackedSgemm
     private static float* Prefetch(float* nextPanel, int rowPanel, int nr, int kc) => nr == 32 ? nextPanel + (rowPanel & 1) * 16 * kc : nextPanel;
 
     /// <summary>
-    /// Whether a task's last panel prefetches the first panel of the task after it (the next column group's, in the
-    /// first k block), which the same thread takes next in the order it owns its tasks: a product whose tasks are one
-    /// panel each (a thin one-pass product, each of Winograd's) otherwise met every panel of a filter from memory cold.
-    /// Tests and the probes flip it.
+    /// Whether a task's last panel prefetches the first panel of the task after it (the next column group's: in a loop
+    /// per k block that k block's, in a one-pass product the first k block's), which the same thread takes next in the
+    /// order it owns its tasks: a product whose tasks are one panel each (a thin one-pass product, each of Winograd's)
+    /// otherwise met every panel of a filter from memory cold. A hint only (no value changes); the probes flip it
+    /// (<c>SHARPFLOW_PEER_AB=next-task</c>).
     /// </summary>
     internal static bool PrefetchNextTask = true;
 

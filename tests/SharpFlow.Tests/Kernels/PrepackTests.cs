@@ -9,7 +9,8 @@ namespace SharpFlow.Tests.Kernels;
 /// that reads its B or filter from panels packed once gives the result of the one that packs them on every call, bit
 /// for bit, on every path (GEMM with either transpose and an epilogue, im2col, 1×1, Winograd F(4×4) and F(2×2),
 /// the small-channel kernel), on the first call (which packs) and on later ones (which only read); the packed forms
-/// are really made and reused. Some cases flip process-wide kernel settings, hence the collection.
+/// are really made and reused. (The one exception, 1×7 and 7×1 windows, which a prepacked filter may send to the
+/// one-dimensional Winograd, is tested in <see cref="WinogradLineTests"/>.) Some cases flip process-wide kernel settings, hence the collection.
 /// </summary>
 [Collection("kernel settings")]
 public class PrepackTests

@@ -33,7 +33,9 @@ internal static class Conv2DKernels
     /// then the fused ops' <paramref name="epilogue"/> (bias, residual laid out as the output, activation), applied by
     /// each chunk's product to its rows. <paramref name="prepacked"/>, for a constant float32 filter, keeps the
     /// filter's packed forms between calls (<see cref="PrepackedFilter"/>): each path then reads its form instead of
-    /// making it again, with results bitwise those without.
+    /// making it again, with results bitwise those without; except that a 1×7 or 7×1 window with a prepacked filter may
+    /// take the one-dimensional Winograd (<see cref="WinogradLine"/>), which runs only on a transformed filter made once
+    /// and rounds differently from the product (within its measured error).
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, Window2D g, int outChannels,
         GemmEpilogue<T> epilogue = default, PrepackedFilter? prepacked = null)

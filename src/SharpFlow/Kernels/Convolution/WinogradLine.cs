@@ -137,10 +137,12 @@ internal static unsafe class WinogradLine
 
     /// <summary>
     /// True when a convolution with a constant (prepacked) filter takes this kernel (with <see cref="TileSize"/>):
-    /// enabled, a geometry it <see cref="Fits"/>, enough channels and tiles, and the packed GEMM on this machine.
+    /// enabled, a geometry it <see cref="Fits"/>, enough channels and tiles, and AVX-512 (its transforms are in 512-bit
+    /// vectors, emulated and slow elsewhere, where the product runs instead; <see cref="Forward"/> itself computes the
+    /// same values on any machine with the packed GEMM).
     /// </summary>
     public static bool Applies(in Window2D g, int outChannels) =>
-        Enabled && PackedSgemm.IsSupported && Fits(g) && g.Channels >= MinChannels && outChannels >= MinChannels
+        Enabled && Vector512.IsHardwareAccelerated && PackedSgemm.IsSupported && Fits(g) && g.Channels >= MinChannels && outChannels >= MinChannels
         && Layout.Of(g, TileSize).Total >= MinTiles;
 
     /// <summary>
@@ -197,6 +199,7 @@ internal static unsafe class WinogradLine
         var variant = Of(transformed.TileSize);
         if (!transformed.Fits(variant.M, g.Channels, outChannels) || transformed.Products.Length != variant.Alpha)
             throw new ArgumentException("WinogradLine: the transformed filter is not this convolution's.");
+        // Fewer output columns would send the products to PackedSgemm's few-columns path, which needs B itself.
         if (outChannels < MinChannels) throw new ArgumentException($"WinogradLine: {outChannels} output channels, fewer than {MinChannels}.");
         var elements = (long)g.Batch * g.OutPositions * outChannels;
         if (input.Length < (long)g.Batch * g.InImageSize || output.Length < elements)
@@ -220,7 +223,8 @@ internal static unsafe class WinogradLine
 
     /// <summary>
     /// Tile blocks for <paramref name="total"/> tiles: each block's transformed inputs and products within
-    /// <see cref="BlockElements"/>, and a multiple of the thread count of them (each thread its own band of rows).
+    /// <see cref="BlockElements"/>, and a multiple of the thread count of them (each thread its own band of rows) unless
+    /// there are fewer tiles than that.
     /// </summary>
     private static long Blocks(long total, int alpha, int c, int k)
     {
