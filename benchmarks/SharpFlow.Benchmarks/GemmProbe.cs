@@ -141,11 +141,11 @@ public static class GemmProbe
                 foreach (var f in filters) Conv2DKernels.Forward<float>(input, filter, outputs[0], g, outChannels, default, f);
             }
             flip(false);
+            void Convolve(float[] output, PrepackedFilter prepacked) =>
+                Conv2DKernels.Forward<float>(input, filter, output, g, outChannels, new GemmEpilogue<float>(bias, default, FusedActivation.Relu), prepacked);
             var (nf, no) = (0, 0);
-            var (warm, warmFlipped) = Alternate(repeats, flip, () => Conv2DKernels.Forward<float>(input, filter, outputs[0], g, outChannels,
-                new GemmEpilogue<float>(bias, default, FusedActivation.Relu), filters[0]));
-            var (cold, coldFlipped) = Alternate(repeats, flip, () => Conv2DKernels.Forward<float>(input, filter, outputs[no++ % outputs.Length], g, outChannels,
-                new GemmEpilogue<float>(bias, default, FusedActivation.Relu), filters[nf++ % filters.Length]));
+            var (warm, warmFlipped) = Alternate(repeats, flip, () => Convolve(outputs[0], filters[0]));
+            var (cold, coldFlipped) = Alternate(repeats, flip, () => Convolve(outputs[no++ % outputs.Length], filters[nf++ % filters.Length]));
             var flops = 2.0 * g.OutPositions * g.PatchSize * outChannels / 1e6;
             Console.WriteLine($"{name,-32} warm {warm,7:F3} ms ({flops / warm,5:F0} GFLOP/s), {toggle} flipped {warmFlipped,7:F3} ({flops / warmFlipped,5:F0}); " +
                 $"filter and output from memory {cold,7:F3} ({flops / cold,5:F0}), flipped {coldFlipped,7:F3} ({flops / coldFlipped,5:F0})");

@@ -20,49 +20,6 @@ public class WinogradLineTests(ITestOutputHelper output)
 {
     private static double Bound(int tileSize) => tileSize == 4 ? 1e-5 : 2e-6;
 
-    /// <summary>The float64 direct convolution of any window (stride 1, no dilation) and, per output, Σ|x|·|w| over its window.</summary>
-    private static (double[] Y, double[] Scale) Direct(float[] x, float[] f, Window2D g, int k)
-    {
-        var y = new double[g.Batch * g.OutPositions * k];
-        var scale = new double[y.Length];
-        for (var n = 0; n < g.Batch; n++)
-            for (var oh = 0; oh < g.OutHeight; oh++)
-                for (var ow = 0; ow < g.OutWidth; ow++)
-                {
-                    var yo = ((n * g.OutHeight + oh) * g.OutWidth + ow) * k;
-                    for (var kh = 0; kh < g.KernelHeight; kh++)
-                        for (var kw = 0; kw < g.KernelWidth; kw++)
-                        {
-                            var (h, w) = (oh - g.PadTop + kh, ow - g.PadLeft + kw);
-                            if (h < 0 || h >= g.InHeight || w < 0 || w >= g.InWidth) continue;
-                            var xo = ((n * g.InHeight + h) * g.InWidth + w) * g.Channels;
-                            for (var c = 0; c < g.Channels; c++)
-                            {
-                                double xv = x[xo + c];
-                                var fo = ((kh * g.KernelWidth + kw) * g.Channels + c) * k;
-                                for (var o = 0; o < k; o++)
-                                {
-                                    y[yo + o] += xv * f[fo + o];
-                                    scale[yo + o] += Math.Abs(xv * f[fo + o]);
-                                }
-                            }
-                        }
-                }
-        return (y, scale);
-    }
-
-    /// <summary>The largest |y − y₆₄| / Σ|x|·|w| over the outputs (an output whose window is all padding must be exactly 0).</summary>
-    private static double RelativeError(float[] y, double[] reference, double[] scale)
-    {
-        var worst = 0.0;
-        for (var i = 0; i < y.Length; i++)
-        {
-            var e = Math.Abs(y[i] - reference[i]);
-            worst = Math.Max(worst, scale[i] == 0 ? (e == 0 ? 0 : double.PositiveInfinity) : e / scale[i]);
-        }
-        return worst;
-    }
-
     private static float[] Line(float[] x, float[] f, Window2D g, int k, GemmEpilogue<float> epilogue = default, int blocks = 0, int tile = 4)
     {
         var transformed = WinogradLine.TransformFilter(f, g.Channels, k, tile);
@@ -90,10 +47,10 @@ public class WinogradLineTests(ITestOutputHelper output)
         var g = Window2D.Create(n, h, w, c, rows ? 1 : 7, rows ? 7 : 1, 1, 1, 1, 1, same);
         var x = Uniform(n * h * w * c, h * 100 + c);
         var f = Uniform(7 * c * k, w * 100 + k);
-        var (reference, scale) = Direct(x, f, g, k);
+        var (reference, scale) = WinogradTests.Direct(x, f, g, k);
         foreach (var tile in new[] { 4, 2 })
         {
-            var error = RelativeError(Line(x, f, g, k, tile: tile), reference, scale);
+            var error = WinogradTests.RelativeError(Line(x, f, g, k, tile: tile), reference, scale);
             output.WriteLine($"F({tile}, 7) {(rows ? "1×7" : "7×1")} on [{n},{h},{w},{c}]→{k} {(same ? "SAME" : "VALID")}: max |y − y64| / Σ|x||w| = {error:E2}");
             Assert.True(error <= Bound(tile), $"F({tile}, 7): relative error {error:E2} above {Bound(tile):E0}");
         }
@@ -111,10 +68,10 @@ public class WinogradLineTests(ITestOutputHelper output)
         var g = Window2D.CreateExplicit(2, 10, 13, 24, rows ? 1 : 7, rows ? 7 : 1, 1, 1, 1, 1, top, bottom, left, right);
         var x = Uniform(2 * 10 * 13 * 24, 5);
         var f = Uniform(7 * 24 * 32, 6);
-        var (reference, scale) = Direct(x, f, g, 32);
+        var (reference, scale) = WinogradTests.Direct(x, f, g, 32);
         foreach (var tile in new[] { 4, 2 })
         {
-            var error = RelativeError(Line(x, f, g, 32, tile: tile), reference, scale);
+            var error = WinogradTests.RelativeError(Line(x, f, g, 32, tile: tile), reference, scale);
             output.WriteLine($"F({tile}, 7), explicit padding {top},{bottom},{left},{right} ({(rows ? "1×7" : "7×1")}): {error:E2}");
             Assert.True(error <= Bound(tile), $"F({tile}, 7): relative error {error:E2} above {Bound(tile):E0}");
         }
@@ -131,15 +88,15 @@ public class WinogradLineTests(ITestOutputHelper output)
         var g = Window2D.Create(1, 17, 17, channels, rows ? 1 : 7, rows ? 7 : 1, 1, 1, 1, 1, true);
         var x = Uniform(17 * 17 * channels, channels);
         var f = Uniform(7 * channels * k, k);
-        var (reference, scale) = Direct(x, f, g, k);
+        var (reference, scale) = WinogradTests.Direct(x, f, g, k);
         var im2col = new float[g.OutPositions * k];
         var patches = new float[g.OutPositions * g.PatchSize];
         Im2Col.Expand<float>(x, g, 0, 1, patches);
         Gemm.Multiply<float>(patches, f, im2col, g.OutPositions, g.PatchSize, k);
-        var line = $"[1,17,17,{channels}]→{k} {(rows ? "1×7" : "7×1")}: im2col {RelativeError(im2col, reference, scale):E2}";
+        var line = $"[1,17,17,{channels}]→{k} {(rows ? "1×7" : "7×1")}: im2col {WinogradTests.RelativeError(im2col, reference, scale):E2}";
         foreach (var tile in new[] { 4, 2 })
         {
-            var error = RelativeError(Line(x, f, g, k, tile: tile), reference, scale);
+            var error = WinogradTests.RelativeError(Line(x, f, g, k, tile: tile), reference, scale);
             line += $", F({tile}, 7) {error:E2}";
             Assert.True(error <= Bound(tile), $"F({tile}, 7): relative error {error:E2} above {Bound(tile):E0}");
         }

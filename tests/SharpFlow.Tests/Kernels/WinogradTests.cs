@@ -14,21 +14,21 @@ namespace SharpFlow.Tests.Kernels;
 /// </summary>
 public class WinogradTests(ITestOutputHelper output)
 {
-    /// <summary>The float64 direct convolution and, per output, Σ|x|·|w| over its window.</summary>
+    /// <summary>
+    /// The float64 direct convolution of any window (stride 1, no dilation: the Winograd kernels' geometries) and, per
+    /// output, Σ|x|·|w| over its window. Also <see cref="WinogradLineTests"/>'.
+    /// </summary>
     internal static (double[] Y, double[] Scale) Direct(float[] x, float[] f, Window2D g, int k)
     {
         var y = new double[g.Batch * g.OutPositions * k];
         var scale = new double[y.Length];
-        var acc = new double[k];
-        var abs = new double[k];
         for (var n = 0; n < g.Batch; n++)
             for (var oh = 0; oh < g.OutHeight; oh++)
                 for (var ow = 0; ow < g.OutWidth; ow++)
                 {
-                    Array.Clear(acc);
-                    Array.Clear(abs);
-                    for (var kh = 0; kh < 3; kh++)
-                        for (var kw = 0; kw < 3; kw++)
+                    var yo = ((n * g.OutHeight + oh) * g.OutWidth + ow) * k;
+                    for (var kh = 0; kh < g.KernelHeight; kh++)
+                        for (var kw = 0; kw < g.KernelWidth; kw++)
                         {
                             var (h, w) = (oh - g.PadTop + kh, ow - g.PadLeft + kw);
                             if (h < 0 || h >= g.InHeight || w < 0 || w >= g.InWidth) continue;
@@ -36,29 +36,25 @@ public class WinogradTests(ITestOutputHelper output)
                             for (var c = 0; c < g.Channels; c++)
                             {
                                 double xv = x[xo + c];
-                                var fo = ((kh * 3 + kw) * g.Channels + c) * k;
+                                var fo = ((kh * g.KernelWidth + kw) * g.Channels + c) * k;
                                 for (var o = 0; o < k; o++)
                                 {
-                                    acc[o] += xv * f[fo + o];
-                                    abs[o] += Math.Abs(xv * f[fo + o]);
+                                    y[yo + o] += xv * f[fo + o];
+                                    scale[yo + o] += Math.Abs(xv * f[fo + o]);
                                 }
                             }
                         }
-                    var yo = ((n * g.OutHeight + oh) * g.OutWidth + ow) * k;
-                    Array.Copy(acc, 0, y, yo, k);
-                    Array.Copy(abs, 0, scale, yo, k);
                 }
         return (y, scale);
     }
 
-    /// <summary>The largest |y − y₆₄| / Σ|x|·|w| over the outputs.</summary>
-    private static double RelativeError(float[] y, double[] reference, double[] scale)
+    /// <summary>The largest |y − y₆₄| / Σ|x|·|w| over the outputs (an output whose window is all padding must be exactly 0).</summary>
+    internal static double RelativeError(float[] y, double[] reference, double[] scale)
     {
         var worst = 0.0;
         for (var i = 0; i < y.Length; i++)
         {
             var e = Math.Abs(y[i] - reference[i]);
-            // Outputs whose window lies wholly in the padding are exactly zero.
             worst = Math.Max(worst, scale[i] == 0 ? (e == 0 ? 0 : double.PositiveInfinity) : e / scale[i]);
         }
         return worst;

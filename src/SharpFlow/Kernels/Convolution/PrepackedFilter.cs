@@ -42,25 +42,26 @@ internal sealed class PrepackedFilter
     }
 
     /// <summary>The filter [3, 3, channels, outChannels] transformed for F(m×m, 3×3), m = <paramref name="tileSize"/>, its products' panels packed.</summary>
-    internal Winograd.TransformedFilter? Winograd(ReadOnlySpan<float> filter, int channels, int outChannels, int tileSize)
-    {
-        ref var slot = ref tileSize == 4 ? ref _f4 : ref _f2;
-        var transformed = Volatile.Read(ref slot);
-        if (transformed is not null) return transformed.Fits(tileSize, channels, outChannels) ? transformed : null;
-        var made = Convolution.Winograd.TransformFilter(filter, channels, outChannels, tileSize);
-        return made is null ? null : Publish(ref slot, made);
-    }
+    internal Winograd.TransformedFilter? Winograd(ReadOnlySpan<float> filter, int channels, int outChannels, int tileSize) =>
+        Transformed(ref tileSize == 4 ? ref _f4 : ref _f2, filter, channels, outChannels, tileSize, Convolution.Winograd.TransformFilter);
 
     /// <summary>
     /// The filter [1, 7, channels, outChannels] or [7, 1, …] transformed for F(m, 7), m = <paramref name="tileSize"/>
     /// (<see cref="WinogradLine"/>), its products' panels packed.
     /// </summary>
-    internal Winograd.TransformedFilter? WinogradLine(ReadOnlySpan<float> filter, int channels, int outChannels, int tileSize)
+    internal Winograd.TransformedFilter? WinogradLine(ReadOnlySpan<float> filter, int channels, int outChannels, int tileSize) =>
+        Transformed(ref tileSize == 4 ? ref _line4 : ref _line2, filter, channels, outChannels, tileSize, Convolution.WinogradLine.TransformFilter);
+
+    /// <summary>How a Winograd kernel transforms a filter (null where its products cannot run).</summary>
+    private delegate Winograd.TransformedFilter? Transform(ReadOnlySpan<float> filter, int channels, int outChannels, int tileSize);
+
+    /// <summary>The transformed filter in <paramref name="slot"/>, made by <paramref name="transform"/> the first time; null when it does not fit these sizes.</summary>
+    private static Winograd.TransformedFilter? Transformed(ref Winograd.TransformedFilter? slot, ReadOnlySpan<float> filter, int channels, int outChannels,
+        int tileSize, Transform transform)
     {
-        ref var slot = ref tileSize == 4 ? ref _line4 : ref _line2;
         var transformed = Volatile.Read(ref slot);
         if (transformed is not null) return transformed.Fits(tileSize, channels, outChannels) ? transformed : null;
-        var made = Convolution.WinogradLine.TransformFilter(filter, channels, outChannels, tileSize);
+        var made = transform(filter, channels, outChannels, tileSize);
         return made is null ? null : Publish(ref slot, made);
     }
 

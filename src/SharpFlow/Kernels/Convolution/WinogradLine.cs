@@ -263,12 +263,12 @@ internal static unsafe class WinogradLine
                         PackedSgemm.Multiply(new ReadOnlySpan<float>(pv + (long)xi * count * c, count * c), default,
                             new Span<float>(pm + (long)xi * count * K, count * K), count, c, K, false, false, default, Products[xi]);
                     var y = stackalloc float*[m];
+                    var step = Layout.Rows ? 1 : (long)G.OutWidth; // from a tile's first pixel to its next
                     for (var i = 0; i < count; i++)
                     {
                         var pixel = Outputs(first + i, y);
                         OutputTransform(Variant, pm + (long)i * K, (long)count * K, y, K);
                         if (!Epilogue) continue;
-                        var step = Layout.Rows ? 1 : (long)G.OutWidth;
                         for (var o = 0; o < m; o++)
                             if (y[o] != null)
                                 BiasActivation.Tile(y[o], K, (float*)Bias, Residual == 0 ? null : (float*)Residual + (pixel + o * step) * K, 1, K, Activation);
